@@ -1,0 +1,55 @@
+// The public data shapes of the simulator. These are the `simulate --format json`
+// contract (shared/docs/contracts.md): plain JSON-safe objects, nothing else.
+
+/** Where an action comes from in the user's source (1-based line). */
+export interface SourceRef {
+  file: string;
+  line: number;
+}
+
+/** The shared scheduler state as shown in a trace step (contract shape). */
+export interface StateView {
+  /** vCPU -> pCPU named by v->processor */
+  processor: Record<string, string>;
+  /** pCPU -> vCPU currently running there (curr_on_cpu), or null when idle */
+  running: Record<string, string | null>;
+  /** pCPU -> vCPUs on its runqueue, in order */
+  runq: Record<string, string[]>;
+  /** vCPU -> set pause flags (e.g. "migrating") and other boolean flags ("is_running") */
+  flags: Record<string, string[]>;
+  /** lock name (e.g. "sched(A)") -> owning thread */
+  locks: Record<string, string>;
+}
+
+export interface TraceStep {
+  step: number;
+  thread: string;
+  action: string;
+  file?: string;
+  line?: number;
+  state: StateView;
+}
+
+export type InvariantId = 'INV1' | 'INV2' | 'INV3' | 'INV4' | 'INV5';
+
+export interface SimStats {
+  states: number;
+  transitions: number;
+  ms: number;
+  reduction: 'dpor' | 'none';
+  /** Complete executions explored (Mazurkiewicz traces with DPOR). */
+  executions?: number;
+}
+
+export interface SimResult {
+  version: 1;
+  result: 'violation' | 'verified' | 'limit';
+  invariant?: InvariantId;
+  message: string;
+  trace: TraceStep[];
+  stats: SimStats;
+  /** Extraction notes: calls the model does not know and skipped, assumptions made. */
+  notes?: string[];
+  /** Thread names in lane order (for swim lanes). */
+  threads?: string[];
+}
