@@ -1,0 +1,181 @@
+// The analysis core's entry point: text in, functions with lock states and
+// diagnostics out. No LSP or editor types here (ARCHITECTURE.md, invariant 1).
+import type { Parser, Tree } from 'web-tree-sitter';
+import { buildCfg } from './cfg/build';
+import type { Cfg } from './cfg/types';
+import type { CoreDiagnostic } from './diagnostics';
+import { FunctionLocks, analyzeFunctionLocks } from './locks/analyze';
+import { FunctionSummary, SummaryStore, summaryKey } from './locks/summary';
+import { HelperTable, LockHelper } from './locks/table';
+import { FunctionSyntax, findFunctions } from './syntax/functions';
+import { LineIndex } from './syntax/lineIndex';
+import { createParser, parseText } from './syntax/parser';
+import { countParseErrors } from './syntax/parseErrors';
+
+export interface FileAnalysis {
+  path: string;
+  text: string;
+  lines: LineIndex;
+  functions: FunctionLocks[];
+  diagnostics: CoreDiagnostic[];
+  parseErrors: number;
+}
+
+/** A rule reads a file's lock analysis and reports findings (the protocol rules, XSR001–XSR006, XSR008). */
+export interface Rule {
+  readonly codes: readonly string[];
+  check(file: FileAnalysis, fn: FunctionLocks): CoreDiagnostic[];
+}
+
+export interface SourceFile {
+  path: string;
+  text: string;
+}
+
+interface Prepared {
+  file: SourceFile;
+  lines: LineIndex;
+  tree: Tree;
+  ownsTree: boolean;
+  functions: { syntax: FunctionSyntax; cfg: Cfg }[];
+  parseErrors: number;
+}
+
+const MAX_PASSES = 6;
+
+export class Analyzer {
+  readonly table: HelperTable;
+  private readonly rules: Rule[] = [];
+
+  private constructor(private readonly parser: Parser, helpers: readonly LockHelper[]) {
+    this.table = new HelperTable(helpers);
+  }
+
+  static async create(opts: { helpers?: readonly LockHelper[]; rules?: readonly Rule[] } = {}): Promise<Analyzer> {
+    const a = new Analyzer(await createParser(), opts.helpers ?? []);
+    for (const r of opts.rules ?? []) a.addRule(r);
+    return a;
+  }
+
+  addRule(rule: Rule): void {
+    this.rules.push(rule);
+  }
+
+  /** Parses (incrementally when `oldTree` was edited). The caller owns the tree. */
+  parse(text: string, oldTree?: Tree | null): Tree {
+    const tree = parseText(this.parser, text, oldTree);
+    if (!tree) throw new Error('parse did not complete');
+    return tree;
+  }
+
+  /** Analyses one file on its own (its functions' summaries are shared within it). */
+  analyze(file: SourceFile, opts: { tree?: Tree; summaries?: SummaryStore } = {}): FileAnalysis {
+    return this.analyzeMany([file], { trees: opts.tree ? [opts.tree] : undefined, summaries: opts.summaries })[0]!;
+  }
+
+  /**
+   * Analyses files together: summaries are computed bottom-up over every
+   * function of every file to a fixpoint, so a helper in one file is known to
+   * its callers in another.
+   */
+  analyzeMany(files: readonly SourceFile[], opts: { trees?: readonly Tree[] | undefined; summaries?: SummaryStore | undefined } = {}): FileAnalysis[] {
+    const prepared = files.map((f, i) => this.prepare(f, opts.trees?.[i]));
+    try {
+      const store = opts.summaries ?? new SummaryStore();
+      const results = this.solveSummaries(prepared, store);
+      return prepared.map((p, i) => this.finish(p, results[i]!));
+    } finally {
+      for (const p of prepared) if (p.ownsTree) p.tree.delete();
+    }
+  }
+
+  private prepare(file: SourceFile, tree?: Tree): Prepared {
+    const lines = new LineIndex(file.text);
+    const t = tree ?? this.parse(file.text);
+    const functions = findFunctions(t, file.text).map((syntax) => {
+      const cfg = buildCfg(syntax.body, file.text, lines);
+      syntax.hasError = cfg.hasError;
+      return { syntax, cfg };
+    });
+    return { file, lines, tree: t, ownsTree: !tree, functions, parseErrors: countParseErrors(t) };
+  }
+
+  private solveSummaries(prepared: Prepared[], store: SummaryStore): FunctionLocks[][] {
+    const all = prepared.flatMap((p, fi) => p.functions.map((f, i) => ({ fi, i, f, p })));
+    const order = calleesFirst(all.map((x) => ({ name: x.f.syntax.name, callees: calleesOf(x.f.cfg) })));
+    const results: FunctionLocks[][] = prepared.map((p) => new Array<FunctionLocks>(p.functions.length));
+    let dirty = new Set(order);
+    for (let pass = 0; pass < MAX_PASSES && dirty.size > 0; pass++) {
+      const changed = new Set<string>();
+      for (const idx of order) {
+        if (!dirty.has(idx)) continue;
+        const { fi, i, f, p } = all[idx]!;
+        const res = analyzeFunctionLocks(f.syntax, f.cfg, { source: p.file.text, lines: p.lines, table: this.table, summaries: store });
+        results[fi]![i] = res;
+        const old = store.get(f.syntax.name);
+        if (!old || summaryKey(old) !== summaryKey(res.summary)) {
+          store.set(res.summary);
+          changed.add(f.syntax.name);
+        }
+      }
+      // Re-analyse only the callers of functions whose summary changed.
+      dirty = new Set(order.filter((idx) => [...calleesOf(all[idx]!.f.cfg)].some((c) => changed.has(c))));
+    }
+    return results;
+  }
+
+  private finish(p: Prepared, functions: FunctionLocks[]): FileAnalysis {
+    const file: FileAnalysis = { path: p.file.path, text: p.file.text, lines: p.lines, functions, diagnostics: [], parseErrors: p.parseErrors };
+    const diags: CoreDiagnostic[] = [];
+    for (const fn of functions) {
+      diags.push(...fn.diagnostics);
+      for (const rule of this.rules) {
+        try {
+          diags.push(...rule.check(file, fn));
+        } catch (e) {
+          // A rule bug must not take the whole analysis down; it is reported instead.
+          diags.push({ code: 'XSR000', severity: 'hint', start: fn.syntax.start, end: fn.syntax.start, function: fn.syntax.name, fixable: false, message: `internal error in rule ${rule.codes.join('/')}: ${(e as Error).message}` });
+        }
+      }
+    }
+    file.diagnostics = diags.sort((a, b) => a.start - b.start || a.code.localeCompare(b.code));
+    return file;
+  }
+}
+
+function calleesOf(cfg: Cfg): Set<string> {
+  const out = new Set<string>();
+  for (const n of cfg.nodes) for (const c of n.facts.calls) out.add(c.name);
+  return out;
+}
+
+/** Indices in an order where callees come before callers (DFS postorder; cycles broken arbitrarily). */
+function calleesFirst(fns: { name: string; callees: Set<string> }[]): number[] {
+  const byName = new Map<string, number[]>();
+  fns.forEach((f, i) => byName.set(f.name, [...(byName.get(f.name) ?? []), i]));
+  const state = new Uint8Array(fns.length);
+  const out: number[] = [];
+  for (let root = 0; root < fns.length; root++) {
+    if (state[root]) continue;
+    const stack: { i: number; it: Iterator<string> }[] = [{ i: root, it: fns[root]!.callees.values() }];
+    state[root] = 1;
+    while (stack.length) {
+      const top = stack[stack.length - 1]!;
+      const next = top.it.next();
+      if (next.done) {
+        out.push(top.i);
+        state[top.i] = 2;
+        stack.pop();
+        continue;
+      }
+      for (const j of byName.get(next.value) ?? []) {
+        if (state[j]) continue;
+        state[j] = 1;
+        stack.push({ i: j, it: fns[j]!.callees.values() });
+      }
+    }
+  }
+  return out;
+}
+
+export type { FunctionLocks, FunctionSummary };

@@ -1,0 +1,364 @@
+// Builds a statement-level CFG from a tree-sitter function body, turning Xen's
+// idioms into real control flow: loop macros (`for_each_vcpu ( d, v ) { … }`,
+// which tree-sitter parses as a call with a MISSING `;` followed by a separate
+// statement), goto/labels, switch fallthrough, do/while(0), constant conditions
+// and calls that never return.
+import type { Node } from 'web-tree-sitter';
+import { ExprFacts, exprFacts } from '../syntax/expr';
+import { LineIndex } from '../syntax/lineIndex';
+import { Cfg, CfgEdge, CfgNode, CfgNodeKind } from './types';
+
+/** Calls after which control never continues. */
+export const NORETURN_CALLS = new Set(['BUG', 'panic', 'ASSERT_UNREACHABLE', '__builtin_unreachable', 'unreachable', 'do_exit', 'machine_halt', 'machine_restart', 'dom0_shutdown']);
+
+const EMPTY_FACTS: ExprFacts = { calls: [], assignments: [] };
+const SKIPPED = new Set(['comment', ';']);
+
+interface Targets {
+  brk?: number;
+  cont?: number;
+}
+
+export function buildCfg(body: Node, source: string, lines: LineIndex): Cfg {
+  return new CfgBuilder(source, lines).build(body);
+}
+
+class CfgBuilder {
+  private readonly nodes: CfgNode[] = [];
+  private readonly labels = new Map<string, number>();
+  /** Loop-macro headers nested at the end of an if/else/loop, mapped to their body sibling. */
+  private readonly macroBodies = new Map<number, Node>();
+  private hasError = false;
+
+  constructor(private readonly source: string, private readonly lines: LineIndex) {}
+
+  build(body: Node): Cfg {
+    const entry = this.node('entry', body.startIndex, body.startIndex);
+    const exit = this.node('exit', body.endIndex, body.endIndex);
+    this.nodes[entry]!.succ.push({ to: this.stmt(body, exit, {}) });
+    return { nodes: this.nodes, entry, exit, hasError: this.hasError };
+  }
+
+  private node(kind: CfgNodeKind, start: number, end: number, facts = EMPTY_FACTS): number {
+    const id = this.nodes.length;
+    this.nodes.push({ id, kind, start, end, line: this.lines.lineOf(start), succ: [], facts });
+    return id;
+  }
+
+  private effectNode(kind: CfgNodeKind, n: Node, next: number): number {
+    const facts = exprFacts(this.source, n.startIndex, n.endIndex);
+    const id = this.node(kind, n.startIndex, n.endIndex, facts);
+    const cfgNode = this.nodes[id]!;
+    if (facts.calls.some((c) => NORETURN_CALLS.has(c.name))) cfgNode.noreturn = true;
+    else cfgNode.succ.push({ to: next });
+    return id;
+  }
+
+  private label(name: string): number {
+    let id = this.labels.get(name);
+    if (id === undefined) {
+      id = this.node('nop', 0, 0);
+      this.labels.set(name, id);
+    }
+    return id;
+  }
+
+  /** Builds `n` so that it continues to `next`; returns the entry node id. */
+  private stmt(n: Node, next: number, t: Targets): number {
+    switch (n.type) {
+      case 'compound_statement':
+        return this.sequence(children(n), next, t);
+      case 'expression_statement':
+        if (isMacroHeader(n)) {
+          const bodyNode = this.macroBodies.get(n.id);
+          if (bodyNode) return this.macroLoop(n, bodyNode, next, t);
+        }
+        if (n.hasError) this.hasError = true;
+        return this.effectNode('stmt', n, next);
+      case 'declaration':
+        if (n.hasError) this.hasError = true;
+        return this.effectNode('stmt', n, next);
+      case 'if_statement':
+        return this.ifStatement(n, next, t);
+      case 'while_statement':
+        return this.whileLoop(n, next, t);
+      case 'for_statement':
+        return this.forLoop(n, next, t);
+      case 'do_statement':
+        return this.doLoop(n, next, t);
+      case 'switch_statement':
+        return this.switchStatement(n, next, t);
+      case 'return_statement': {
+        const id = this.effectNode('return', n, this.nodes[1] ? 1 : next);
+        const node = this.nodes[id]!;
+        node.returnText = this.source.slice(n.startIndex, n.endIndex).replace(/^return\b/, '').replace(/;\s*$/, '').trim();
+        node.succ = node.noreturn ? [] : [{ to: 1 }];
+        return id;
+      }
+      case 'break_statement':
+        return this.jump(n, t.brk ?? next);
+      case 'continue_statement':
+        return this.jump(n, t.cont ?? next);
+      case 'goto_statement': {
+        const label = n.childForFieldName('label');
+        return this.jump(n, label ? this.label(label.text) : 1);
+      }
+      case 'labeled_statement': {
+        const label = n.childForFieldName('label');
+        const id = this.label(label ? label.text : '');
+        const inner = children(n).filter((c) => c.type !== 'statement_identifier');
+        this.nodes[id]!.start = n.startIndex;
+        this.nodes[id]!.end = n.startIndex;
+        this.nodes[id]!.line = this.lines.lineOf(n.startIndex);
+        this.nodes[id]!.succ = [{ to: this.sequence(inner, next, t) }];
+        return id;
+      }
+      case 'preproc_if':
+      case 'preproc_ifdef':
+      case 'preproc_elif':
+      case 'preproc_elifdef':
+      case 'preproc_else':
+        return this.preprocessor(n, next, t);
+      case 'function_definition': {
+        // `for_each_affinity_balance_step( bs ) { … }` inside a body parses as a
+        // nested function definition `TYPE (declarator) { … }`: a loop macro.
+        const bodyNode = n.childForFieldName('body');
+        if (bodyNode) return this.macroLoopRange(n, n.startIndex, bodyNode.startIndex, bodyNode, next);
+        return this.effectNode('stmt', n, next);
+      }
+      case 'preproc_call':
+      case 'preproc_def':
+      case 'preproc_function_def':
+      case 'preproc_include':
+        return next;
+      default:
+        if (n.type === 'ERROR' || n.hasError) this.hasError = true;
+        const id = this.effectNode('stmt', n, next);
+        if (n.type === 'ERROR') this.nodes[id]!.error = true;
+        return id;
+    }
+  }
+
+  private jump(n: Node, to: number): number {
+    const id = this.node('nop', n.startIndex, n.startIndex);
+    this.nodes[id]!.succ.push({ to });
+    return id;
+  }
+
+  /**
+   * A statement list, with the loop-macro repair: a call statement missing its
+   * `;` followed by a statement is a loop whose body is that statement. The same
+   * holds when the call is the last statement nested in an if/else/loop.
+   */
+  private sequence(list: Node[], next: number, t: Targets): number {
+    const items: Node[] = [];
+    for (let i = 0; i < list.length; i++) {
+      const n = list[i]!;
+      const following = list[i + 1];
+      const header = trailingMacroHeader(n);
+      if (header && following && !isLabelOrCase(following)) {
+        this.macroBodies.set(header.id, following);
+        items.push(n);
+        i++;
+        continue;
+      }
+      items.push(n);
+    }
+    let cur = next;
+    for (let i = items.length - 1; i >= 0; i--) cur = this.stmt(items[i]!, cur, t);
+    return cur;
+  }
+
+  private condNode(cond: Node | null, at: Node): number {
+    if (!cond) return this.node('cond', at.startIndex, at.startIndex);
+    return this.effectNodeNoSucc('cond', cond);
+  }
+
+  private effectNodeNoSucc(kind: CfgNodeKind, n: Node): number {
+    const id = this.effectNode(kind, n, -1);
+    this.nodes[id]!.succ = [];
+    this.nodes[id]!.line = this.lines.lineOf(n.startIndex);
+    return id;
+  }
+
+  /** Adds the true/false edges of a condition, dropping the one a constant condition never takes. */
+  private branch(cond: number, whenTrue: number, whenFalse: number): void {
+    const node = this.nodes[cond]!;
+    const text = this.source.slice(node.start, node.end).replace(/^\(|\)$/g, '').trim();
+    const constant = node.start === node.end ? true : constantTruth(text);
+    const edges: CfgEdge[] = [];
+    if (node.noreturn) {
+      node.succ = [];
+      return;
+    }
+    if (constant !== false) edges.push({ to: whenTrue, branch: true });
+    if (constant !== true) edges.push({ to: whenFalse, branch: false });
+    node.succ = edges;
+  }
+
+  private ifStatement(n: Node, next: number, t: Targets): number {
+    const cond = this.condNode(n.childForFieldName('condition'), n);
+    this.nodes[cond]!.line = this.lines.lineOf(n.startIndex);
+    const cons = n.childForFieldName('consequence');
+    const alt = n.childForFieldName('alternative');
+    const thenEntry = cons ? this.stmt(cons, next, t) : next;
+    let elseEntry = next;
+    if (alt) {
+      const inner = alt.type === 'else_clause' ? children(alt)[0] : alt;
+      if (inner) elseEntry = this.stmt(inner, next, t);
+    }
+    this.branch(cond, thenEntry, elseEntry);
+    return cond;
+  }
+
+  private whileLoop(n: Node, next: number, t: Targets): number {
+    const cond = this.condNode(n.childForFieldName('condition'), n);
+    this.nodes[cond]!.line = this.lines.lineOf(n.startIndex);
+    const body = n.childForFieldName('body');
+    const bodyEntry = body ? this.stmt(body, cond, { brk: next, cont: cond }) : cond;
+    this.branch(cond, bodyEntry, next);
+    void t;
+    return cond;
+  }
+
+  private doLoop(n: Node, next: number, _t: Targets): number {
+    const cond = this.condNode(n.childForFieldName('condition'), n);
+    const body = n.childForFieldName('body');
+    const bodyEntry = body ? this.stmt(body, cond, { brk: next, cont: cond }) : cond;
+    this.branch(cond, bodyEntry, next);
+    return bodyEntry;
+  }
+
+  private forLoop(n: Node, next: number, _t: Targets): number {
+    const init = n.childForFieldName('initializer');
+    const condition = n.childForFieldName('condition');
+    const update = n.childForFieldName('update');
+    const cond = this.condNode(condition, n);
+    this.nodes[cond]!.line = this.lines.lineOf(n.startIndex);
+    const updateEntry = update ? this.effectNode('stmt', update, cond) : cond;
+    const body = n.childForFieldName('body');
+    const bodyEntry = body ? this.stmt(body, updateEntry, { brk: next, cont: updateEntry }) : updateEntry;
+    this.branch(cond, bodyEntry, next);
+    if (!init) return cond;
+    const initId = this.effectNode('stmt', init, cond);
+    this.nodes[initId]!.line = this.lines.lineOf(n.startIndex);
+    return initId;
+  }
+
+  /** `for_each_vcpu ( d, v ) body`: the header is the loop condition. */
+  private macroLoop(header: Node, body: Node, next: number, _t: Targets): number {
+    const call = header.namedChildren[0]!;
+    const args = call.childForFieldName('arguments');
+    const fn = call.childForFieldName('function');
+    const facts = args ? exprFacts(this.source, args.startIndex + 1, Math.max(args.startIndex + 1, args.endIndex - 1)) : EMPTY_FACTS;
+    const cond = this.node('cond', header.startIndex, header.endIndex, facts);
+    this.nodes[cond]!.loopMacro = fn ? fn.text : 'loop';
+    const bodyEntry = this.stmt(body, cond, { brk: next, cont: cond });
+    this.nodes[cond]!.succ = [{ to: bodyEntry, branch: true }, { to: next, branch: false }];
+    return cond;
+  }
+
+  private macroLoopRange(n: Node, start: number, end: number, body: Node, next: number): number {
+    const cond = this.node('cond', start, end, exprFacts(this.source, start, end));
+    this.nodes[cond]!.facts = { calls: this.nodes[cond]!.facts.calls.slice(0, -1), assignments: [] };
+    this.nodes[cond]!.loopMacro = (/^\s*(\w+)/.exec(this.source.slice(start, end)) ?? ['', 'loop'])[1];
+    void n;
+    const bodyEntry = this.stmt(body, cond, { brk: next, cont: cond });
+    this.nodes[cond]!.succ = [{ to: bodyEntry, branch: true }, { to: next, branch: false }];
+    return cond;
+  }
+
+  private switchStatement(n: Node, next: number, _t: Targets): number {
+    const cond = this.condNode(n.childForFieldName('condition'), n);
+    const node = this.nodes[cond]!;
+    node.kind = 'switch';
+    node.line = this.lines.lineOf(n.startIndex);
+    const body = n.childForFieldName('body');
+    const cases = body ? children(body) : [];
+    const entries: number[] = [];
+    let hasDefault = false;
+    let cur = next;
+    // Built backwards so each case falls through into the next one.
+    for (let i = cases.length - 1; i >= 0; i--) {
+      const c = cases[i]!;
+      if (c.type !== 'case_statement') {
+        cur = this.stmt(c, cur, { brk: next, cont: _t.cont });
+        continue;
+      }
+      const value = c.childForFieldName('value');
+      if (!value) hasDefault = true;
+      const stmts = children(c).filter((s) => !value || s.id !== value.id);
+      const entry = this.node('nop', c.startIndex, c.startIndex);
+      this.nodes[entry]!.succ.push({ to: this.sequence(stmts, cur, { brk: next, cont: _t.cont }) });
+      entries.unshift(entry);
+      cur = entry;
+    }
+    node.succ = entries.map((to) => ({ to }));
+    if (!hasDefault) node.succ.push({ to: next });
+    return cond;
+  }
+
+  /** `#ifdef X … #else … #endif` inside a body: either branch may be compiled. */
+  private preprocessor(n: Node, next: number, t: Targets): number {
+    const alt = n.childForFieldName('alternative');
+    const skip = new Set([n.childForFieldName('name')?.id, n.childForFieldName('condition')?.id, alt?.id]);
+    const body = children(n).filter((c) => !skip.has(c.id) && c.type !== 'identifier');
+    const choice = this.node('nop', n.startIndex, n.startIndex);
+    const bodyEntry = this.sequence(body, next, t);
+    const altEntry = alt ? this.stmt(alt, next, t) : next;
+    this.nodes[choice]!.succ = bodyEntry === altEntry ? [{ to: bodyEntry }] : [{ to: bodyEntry }, { to: altEntry }];
+    return choice;
+  }
+}
+
+function children(n: Node): Node[] {
+  const out: Node[] = [];
+  for (const c of n.namedChildren) if (c && !SKIPPED.has(c.type)) out.push(c);
+  return out;
+}
+
+function isLabelOrCase(n: Node): boolean {
+  return n.type === 'case_statement';
+}
+
+/** `IDENT ( args )` at statement level with a MISSING `;`: a loop macro's header. */
+export function isMacroHeader(n: Node): boolean {
+  if (n.type !== 'expression_statement' || !n.hasError) return false;
+  const last = n.lastChild;
+  const first = n.firstNamedChild;
+  return !!last && last.isMissing && !!first && first.type === 'call_expression';
+}
+
+/** The loop-macro header a statement ends with (itself, or nested as the last branch/body). */
+function trailingMacroHeader(n: Node): Node | undefined {
+  let cur: Node | null = n;
+  for (let depth = 0; cur && depth < 16; depth++) {
+    switch (cur.type) {
+      case 'expression_statement':
+        return isMacroHeader(cur) ? cur : undefined;
+      case 'if_statement': {
+        const alt = cur.childForFieldName('alternative');
+        cur = alt ? (alt.type === 'else_clause' ? alt.namedChildren.find((c) => c && c.type !== 'comment') ?? null : alt) : cur.childForFieldName('consequence');
+        break;
+      }
+      case 'while_statement':
+      case 'for_statement':
+        cur = cur.childForFieldName('body');
+        break;
+      case 'labeled_statement':
+        cur = cur.lastNamedChild;
+        break;
+      default:
+        return undefined;
+    }
+  }
+  return undefined;
+}
+
+/** true/false for conditions that are constant (`1`, `0`, `true`, `false`), else undefined. */
+export function constantTruth(text: string): boolean | undefined {
+  const t = text.replace(/\s+/g, '');
+  if (t === '' || t === '1' || t === 'true' || t === '!0') return true;
+  if (t === '0' || t === 'false' || t === '!1') return false;
+  return undefined;
+}

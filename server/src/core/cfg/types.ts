@@ -1,0 +1,48 @@
+// The control-flow graph of one function body, at statement granularity.
+import type { ExprFacts } from '../syntax/expr';
+
+export type CfgNodeKind =
+  | 'entry'
+  | 'exit'
+  /** An expression statement or declaration. */
+  | 'stmt'
+  /** A condition (if/while/for/do/loop macro); successors carry `branch`. */
+  | 'cond'
+  | 'switch'
+  | 'return'
+  /** A joint point with no effect (labels, preprocessor alternatives, loop exits). */
+  | 'nop';
+
+export interface CfgEdge {
+  to: number;
+  /** For a cond node: the truth value of the condition on this edge. */
+  branch?: boolean;
+}
+
+export interface CfgNode {
+  id: number;
+  kind: CfgNodeKind;
+  /** Text range whose evaluation this node performs (empty for entry/exit/nop). */
+  start: number;
+  end: number;
+  /** 0-based line where the statement starts. */
+  line: number;
+  succ: CfgEdge[];
+  facts: ExprFacts;
+  /** For 'return': the returned expression's canonical text ('' for a bare return). */
+  returnText?: string;
+  /** For a loop macro's header node: the macro's name. */
+  loopMacro?: string;
+  /** The statement calls a function that does not return (BUG(), panic(), …). */
+  noreturn?: boolean;
+  /** The node comes from a region tree-sitter could not parse. */
+  error?: boolean;
+}
+
+export interface Cfg {
+  nodes: CfgNode[];
+  entry: number;
+  exit: number;
+  /** The body held ERROR/MISSING nodes other than the loop-macro shape. */
+  hasError: boolean;
+}

@@ -1,0 +1,261 @@
+// Lock-state analysis of one function: the dataflow, the held sets per line,
+// lock-imbalance findings (XSR007) and the function's summary.
+import { solve } from '../cfg/dataflow';
+import type { Cfg, CfgNode } from '../cfg/types';
+import type { CoreDiagnostic } from '../diagnostics';
+import type { FunctionSyntax } from '../syntax/functions';
+import type { LineIndex } from '../syntax/lineIndex';
+import { atomsOf, parseCondition } from './condition';
+import { LockNamer } from './names';
+import { EMPTY_STATE, HeldLock, PathState, mergeStates, stateKey } from './state';
+import type { FunctionSummary, LockEffect, SummaryLookup } from './summary';
+import type { HelperTable, LockKind } from './table';
+import { LockEvent, TransferContext, transferEdge, transferNode } from './transfer';
+
+export interface LockRef {
+  name: string;
+  /** 0-based line where it was taken (the function's first line for locks held on entry). */
+  line: number;
+  /** Held because the caller holds it. */
+  entry?: boolean;
+}
+
+export interface LineLocks {
+  /** 0-based line of the statement. */
+  line: number;
+  /** CFG node of the first statement starting on that line. */
+  node: number;
+  must: LockRef[];
+  may: LockRef[];
+}
+
+export interface FunctionLocks {
+  syntax: FunctionSyntax;
+  cfg: Cfg;
+  /** Path states before each CFG node. */
+  before: PathState[][];
+  /** Path states after each node (for the rules: what holds right after a call). */
+  lines: LineLocks[];
+  /** The function takes or releases a lock itself (directly or through a summarised call). */
+  touchesLocks: boolean;
+  summary: FunctionSummary;
+  diagnostics: CoreDiagnostic[];
+}
+
+export interface AnalyzeOptions {
+  source: string;
+  lines: LineIndex;
+  table: HelperTable;
+  summaries: SummaryLookup;
+}
+
+export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: AnalyzeOptions): FunctionLocks {
+  const touches = touchesLocks(cfg, opts);
+  const entry = entryState(fn, cfg, opts);
+  const summaryBase = { name: fn.name, params: fn.params };
+  if (!touches && entry.held.length === 0) {
+    // Nothing to track: every statement sees the empty set.
+    const before = cfg.nodes.map(() => [EMPTY_STATE]);
+    return {
+      syntax: fn, cfg, before, lines: linesOf(cfg, before, opts.lines), touchesLocks: false,
+      summary: { ...summaryBase, acquires: [], releases: [], condAcquires: [], requires: [] }, diagnostics: [],
+    };
+  }
+  const events: { e: LockEvent; node: CfgNode }[] = [];
+  const ctx: TransferContext = {
+    source: opts.source, table: opts.table, namer: new LockNamer(cfg), summaries: opts.summaries,
+    trackedAtoms: trackedAtoms(cfg, opts.source),
+  };
+  const domain = {
+    key: stateKey,
+    merge: mergeStates,
+    transfer: (node: CfgNode, s: PathState) => transferNode(ctx, node, s),
+    edge: (node: CfgNode, edge: { to: number; branch?: boolean }, s: PathState) => transferEdge(ctx, node, edge, s),
+  };
+  const { before } = solve(cfg, domain, entry);
+  // The reporting pass: replay each node once on its final states.
+  const seen = new Set<string>();
+  ctx.events = (e, node) => {
+    const k = `${e.k}:${e.lock}:${'start' in e ? e.start : ''}`;
+    if (!seen.has(k)) {
+      seen.add(k);
+      events.push({ e, node });
+    }
+  };
+  const exits: { node: CfgNode; states: PathState[] }[] = [];
+  for (const node of cfg.nodes) {
+    if (before[node.id]!.length === 0 || node.kind === 'exit') continue;
+    const after = before[node.id]!.flatMap((s) => transferNode(ctx, node, s));
+    for (const e of node.succ) {
+      if (e.to !== cfg.exit) continue;
+      const states = after.map((s) => transferEdge(ctx, node, e, s)).filter((s): s is PathState => s !== undefined);
+      const existing = exits.find((x) => x.node === node);
+      if (existing) existing.states.push(...states);
+      else exits.push({ node, states });
+    }
+  }
+  ctx.events = undefined;
+  const diagnostics: CoreDiagnostic[] = [];
+  const conservative = cfg.hasError ? { conservative: true } : {};
+  for (const { e, node } of events) {
+    if (e.k === 'retake') {
+      diagnostics.push({
+        code: 'XSR007', severity: 'error', start: e.start, end: e.end, function: fn.name, fixable: false, ...conservative,
+        message: `retakes ${e.lock}, which is already held here (taken at line ${opts.lines.lineOf(e.heldAt) + 1})`,
+        related: [{ start: e.heldAt, end: e.heldAt, message: `${e.lock} taken here` }],
+      });
+    } else if (e.k === 'doubleRelease') {
+      diagnostics.push({
+        code: 'XSR007', severity: 'error', start: e.start, end: e.end, function: fn.name, fixable: false, ...conservative,
+        message: `releases ${e.lock}, which is not held here: it was already released on this path`,
+      });
+    }
+    void node;
+  }
+  const requires = new Map<string, LockKind>();
+  for (const h of entry.held) requires.set(h.name, h.kind);
+  for (const { e } of events) if (e.k === 'requires') requires.set(e.lock, e.kind);
+  const imbalance = exitImbalance(fn, exits, opts, !!cfg.hasError);
+  // A function that is itself a lock helper (sched_spin_lock_double) is a primitive: no imbalance there.
+  if (!opts.table.has(fn.name)) diagnostics.push(...imbalance.diagnostics);
+  const reachableExits = exits.filter((x) => x.states.length > 0);
+  const heldAtAllExits = (name: string): boolean => reachableExits.length > 0 && reachableExits.every((x) => x.states.every((s) => s.held.some((h) => h.name === name && !h.maybe)));
+  const heldAtNoExit = (name: string): boolean => reachableExits.every((x) => x.states.every((s) => !s.held.some((h) => h.name === name)));
+  const effect = (name: string, kind: LockKind): LockEffect => ({ lock: name, kind });
+  const summary: FunctionSummary = {
+    ...summaryBase,
+    acquires: imbalance.acquirers.filter(heldAtAllExits).map((n) => effect(n, imbalance.kinds.get(n)!)),
+    releases: [...requires].filter(([n]) => heldAtNoExit(n)).map(([n, k]) => effect(n, k)),
+    condAcquires: imbalance.conditional.map((n) => effect(n, imbalance.kinds.get(n)!)),
+    requires: [...requires].map(([n, k]) => effect(n, k)),
+  };
+  return { syntax: fn, cfg, before, lines: linesOf(cfg, before, opts.lines), touchesLocks: touches, summary, diagnostics };
+}
+
+function touchesLocks(cfg: Cfg, opts: AnalyzeOptions): boolean {
+  for (const n of cfg.nodes) {
+    for (const c of n.facts.calls) {
+      if (opts.table.has(c.name)) return true;
+      const s = opts.summaries.get(c.name);
+      if (s && (s.acquires.length || s.releases.length || s.condAcquires.length)) return true;
+      if (c.name === 'spin_is_locked' || c.name === 'rw_is_locked' || c.name === 'rw_is_write_locked') return true;
+    }
+  }
+  return false;
+}
+
+/** `*_locked` functions start holding their vCPU's (or first argument's) scheduler lock, unless an ASSERT says which lock. */
+function entryState(fn: FunctionSyntax, cfg: Cfg, opts: AnalyzeOptions): PathState {
+  if (!fn.name.endsWith('_locked') || fn.params.length === 0) return EMPTY_STATE;
+  const asserts = cfg.nodes.some((n) => n.facts.calls.some((c) => c.name === 'spin_is_locked' || c.name === 'rw_is_locked' || c.name === 'rw_is_write_locked'));
+  if (asserts) return EMPTY_STATE;
+  const held: HeldLock = { name: `sched(${fn.params[0]})`, kind: 'sched', at: fn.start, entry: true };
+  void opts;
+  return { ...EMPTY_STATE, held: [held] };
+}
+
+function trackedAtoms(cfg: Cfg, source: string): Set<string> {
+  const count = new Map<string, number>();
+  for (const n of cfg.nodes) {
+    if (n.kind !== 'cond' || n.loopMacro || n.start === n.end) continue;
+    const text = source.slice(n.start, n.end).trim().replace(/^\(/, '').replace(/\)$/, '');
+    for (const a of new Set(atomsOf(parseCondition(text)))) count.set(a, (count.get(a) ?? 0) + 1);
+  }
+  return new Set([...count].filter(([, c]) => c >= 2).map(([a]) => a));
+}
+
+function linesOf(cfg: Cfg, before: PathState[][], lines: LineIndex): LineLocks[] {
+  const byLine = new Map<number, CfgNode>();
+  for (const node of cfg.nodes) {
+    if (node.kind === 'entry' || node.kind === 'exit' || node.kind === 'nop') continue;
+    if (before[node.id]!.length === 0) continue;
+    const cur = byLine.get(node.line);
+    if (!cur || node.start < cur.start) byLine.set(node.line, node);
+  }
+  const out: LineLocks[] = [];
+  for (const [line, node] of [...byLine].sort((a, b) => a[0] - b[0])) {
+    const { must, may } = heldSets(before[node.id]!, lines);
+    out.push({ line, node: node.id, must, may });
+  }
+  return out;
+}
+
+/** must: held (definitely) on every path; may: held on some path but not all. */
+export function heldSets(states: readonly PathState[], lines: LineIndex): { must: LockRef[]; may: LockRef[] } {
+  const refs = new Map<string, { ref: LockRef; definite: number }>();
+  for (const s of states) {
+    for (const h of s.held) {
+      const r = refs.get(h.name);
+      const ref: LockRef = { name: h.name, line: lines.lineOf(h.at), ...(h.entry ? { entry: true } : {}) };
+      if (!r) refs.set(h.name, { ref, definite: h.maybe ? 0 : 1 });
+      else if (!h.maybe) r.definite++;
+    }
+  }
+  const must: LockRef[] = [];
+  const may: LockRef[] = [];
+  for (const { ref, definite } of refs.values()) (definite === states.length ? must : may).push(ref);
+  const byName = (a: LockRef, b: LockRef): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  return { must: must.sort(byName), may: may.sort(byName) };
+}
+
+const NULLISH = new Set(['NULL', '0', 'false']);
+/** An error return: NULL/false, ERR_PTR(…), or a negative errno constant. */
+const isErrorReturn = (t: string): boolean => NULLISH.has(t) || /^ERR_PTR\(/.test(t) || /^-E[A-Z0-9]+$/.test(t);
+
+/**
+ * A lock taken here and held at some exits but not others is an imbalance,
+ * unless the function returns a pointer or a boolean and the held exits return
+ * non-NULL/true while the others return NULL/false (a trylock-like helper).
+ */
+function exitImbalance(fn: FunctionSyntax, exits: { node: CfgNode; states: PathState[] }[], opts: AnalyzeOptions, conservative: boolean) {
+  const kinds = new Map<string, LockKind>();
+  const taken = new Set<string>();
+  for (const x of exits) for (const s of x.states) for (const h of s.held) if (!h.entry) {
+    taken.add(h.name);
+    kinds.set(h.name, h.kind);
+  }
+  const diagnostics: CoreDiagnostic[] = [];
+  const acquirers: string[] = [];
+  const conditional: string[] = [];
+  const header = opts.source.slice(fn.start, fn.bodyStart);
+  const boolish = fn.returnsPointer || /\bbool(_t)?\b/.test(header.split('(')[0] ?? '');
+  for (const name of taken) {
+    const heldExits = exits.filter((x) => x.states.some((s) => s.held.some((h) => h.name === name && !h.maybe && !h.entry)));
+    const freeExits = exits.filter((x) => x.states.some((s) => !s.held.some((h) => h.name === name)));
+    if (heldExits.length === 0) continue;
+    if (freeExits.length === 0) {
+      acquirers.push(name);
+      continue;
+    }
+    const text = (x: { node: CfgNode }): string => x.node.returnText ?? '';
+    const mixed = heldExits.some((x) => freeExits.includes(x));
+    // Held when succeeding, free when failing: a lock-on-success helper (hypfs enter/exit, trylock wrappers).
+    const successHeld = heldExits.every((x) => text(x) !== '' && !isErrorReturn(text(x)) && (boolish || text(x) === '0'));
+    if (!mixed && successHeld && freeExits.every((x) => isErrorReturn(text(x)) && (boolish || /^-E/.test(text(x))))) {
+      conditional.push(name);
+      continue;
+    }
+    if (boolish && mixed && heldExits.every((x) => x.node.returnText && !NULLISH.has(x.node.returnText))) {
+      // `return lock;` after a trylock: the value says whether it is held.
+      conditional.push(name);
+      continue;
+    }
+    for (const x of heldExits) {
+      const h = x.states.flatMap((s) => s.held).find((l) => l.name === name)!;
+      const free = freeExits[0]!;
+      const atEnd = x.node.kind !== 'return';
+      const start = atEnd ? fn.bodyEnd - 1 : x.node.start;
+      const end = atEnd ? fn.bodyEnd : x.node.end;
+      diagnostics.push({
+        code: 'XSR007', severity: 'error', start, end, function: fn.name, fixable: false,
+        ...(conservative ? { conservative: true } : {}),
+        message: `${fn.name}() returns holding ${name} (taken at line ${opts.lines.lineOf(h.at) + 1}) on this path, while the path through line ${opts.lines.lineOf(free.node.start) + 1} releases it`,
+        related: [
+          { start: h.at, end: h.at, message: `${name} taken here` },
+          { start: free.node.start, end: free.node.end, message: 'a path that returns without it' },
+        ],
+      });
+    }
+  }
+  return { diagnostics, acquirers, conditional, kinds };
+}

@@ -1,0 +1,251 @@
+// Three-valued evaluation of branch conditions against one path's state, so a
+// dataflow edge can be found infeasible (`if ( !lock )` after a successful
+// trylock) and so a taken edge can teach the path facts (`migrate` is true).
+import { Token, joinTokens, tokenize } from '../syntax/tokens';
+import { matchClose } from '../syntax/expr';
+
+/** Looks up an atom's truth value on the current path. */
+export type AtomValue = (atom: string) => boolean | undefined;
+
+type Expr =
+  | { k: 'const'; value: boolean }
+  | { k: 'atom'; text: string }
+  | { k: 'not'; e: Expr }
+  | { k: 'and' | 'or'; a: Expr; b: Expr }
+  /** `e == NULL` (negated false) / `e != NULL` */
+  | { k: 'null'; e: Expr; negated: boolean };
+
+const cache = new Map<string, Expr>();
+
+export function parseCondition(text: string): Expr {
+  let e = cache.get(text);
+  if (!e) {
+    const tokens = tokenize(text);
+    e = new CondParser(tokens).parseAll();
+    if (cache.size > 5000) cache.clear();
+    cache.set(text, e);
+  }
+  return e;
+}
+
+/**
+ * `ran(atom)` says the atom is a call this path is known to have executed
+ * (a trylock in the condition): by short-circuit evaluation the operand before
+ * it in `a || call` was false, and in `a && call` true.
+ */
+export type Ran = (atom: string) => boolean;
+
+function ranIn(e: Expr, ran: Ran | undefined): boolean {
+  return !!ran && atomsOf(e).some(ran);
+}
+
+export function evaluate(e: Expr, value: AtomValue, ran?: Ran): boolean | undefined {
+  if ((e.k === 'or' || e.k === 'and') && ranIn(e.b, ran) && !ranIn(e.a, ran)) {
+    const a = evaluate(e.a, value, ran);
+    // The left operand let evaluation reach the call: it had the non-short-circuit value.
+    if (a === undefined || a === (e.k === 'and')) return evaluate(e.b, value, ran);
+    return undefined;
+  }
+  switch (e.k) {
+    case 'const':
+      return e.value;
+    case 'atom':
+      return value(e.text);
+    case 'not': {
+      const v = evaluate(e.e, value, ran);
+      return v === undefined ? undefined : !v;
+    }
+    case 'and': {
+      const a = evaluate(e.a, value, ran);
+      if (a === false) return false;
+      const b = evaluate(e.b, value, ran);
+      if (b === false) return false;
+      return a === true && b === true ? true : undefined;
+    }
+    case 'or': {
+      const a = evaluate(e.a, value, ran);
+      if (a === true) return true;
+      const b = evaluate(e.b, value, ran);
+      if (b === true) return true;
+      return a === false && b === false ? false : undefined;
+    }
+    case 'null': {
+      const v = evaluate(e.e, value, ran);
+      return v === undefined ? undefined : e.negated ? v : !v;
+    }
+  }
+}
+
+/**
+ * The atom facts implied by the condition having truth value `value`
+ * (`a && b` true gives both; `!x` false gives x true; `a || b` true gives nothing).
+ */
+export function implied(e: Expr, value: boolean, out: { atom: string; value: boolean }[] = []): { atom: string; value: boolean }[] {
+  switch (e.k) {
+    case 'atom':
+      out.push({ atom: e.text, value });
+      break;
+    case 'not':
+      implied(e.e, !value, out);
+      break;
+    case 'null':
+      implied(e.e, e.negated ? value : !value, out);
+      break;
+    case 'and':
+      if (value) {
+        implied(e.a, true, out);
+        implied(e.b, true, out);
+      }
+      break;
+    case 'or':
+      if (!value) {
+        implied(e.a, false, out);
+        implied(e.b, false, out);
+      }
+      break;
+    case 'const':
+      break;
+  }
+  return out;
+}
+
+/** Every atom in a condition. */
+export function atomsOf(e: Expr, out: string[] = []): string[] {
+  switch (e.k) {
+    case 'atom':
+      out.push(e.text);
+      break;
+    case 'not':
+    case 'null':
+      atomsOf(e.e, out);
+      break;
+    case 'and':
+    case 'or':
+      atomsOf(e.a, out);
+      atomsOf(e.b, out);
+      break;
+    case 'const':
+      break;
+  }
+  return out;
+}
+
+const TRANSPARENT_CALLS = new Set(['likely', 'unlikely', '!!']);
+
+class CondParser {
+  private i = 0;
+  constructor(private readonly t: Token[]) {}
+
+  parseAll(): Expr {
+    if (this.t.length === 0) return { k: 'const', value: true };
+    const e = this.or();
+    return this.i === this.t.length ? e : { k: 'atom', text: joinTokens(this.t, 0, this.t.length) };
+  }
+
+  private peek(): string | undefined {
+    return this.t[this.i]?.text;
+  }
+
+  private or(): Expr {
+    let a = this.and();
+    while (this.peek() === '||') {
+      this.i++;
+      a = { k: 'or', a, b: this.and() };
+    }
+    return a;
+  }
+
+  private and(): Expr {
+    let a = this.equality();
+    while (this.peek() === '&&') {
+      this.i++;
+      a = { k: 'and', a, b: this.equality() };
+    }
+    return a;
+  }
+
+  /** `x == NULL`, `NULL != x`, `x == 0`; any other comparison is an opaque atom. */
+  private equality(): Expr {
+    const start = this.i;
+    const a = this.unary();
+    const op = this.peek();
+    if (op !== '==' && op !== '!=') {
+      if (this.i < this.t.length && !['||', '&&', ')'].includes(op ?? '')) return this.opaqueFrom(start);
+      return a;
+    }
+    this.i++;
+    const rhsStart = this.i;
+    const b = this.unary();
+    const isNull = (x: Expr, from: number, to: number): boolean => x.k === 'const' || ['NULL', '0', 'false'].includes(joinTokens(this.t, from, to));
+    if (this.i < this.t.length && !['||', '&&', ')'].includes(this.peek() ?? '')) return this.opaqueFrom(start);
+    if (isNull(b, rhsStart, this.i) && b.k === 'const' && !b.value) return { k: 'null', e: a, negated: op === '!=' };
+    if (a.k === 'const' && !a.value) return { k: 'null', e: b, negated: op === '!=' };
+    return { k: 'atom', text: joinTokens(this.t, start, this.i) };
+  }
+
+  /** Consumes up to the next top-level `&&`/`||`/`)` as one opaque atom. */
+  private opaqueFrom(start: number): Expr {
+    while (this.i < this.t.length) {
+      const p = this.peek();
+      if (p === '&&' || p === '||' || p === ')') break;
+      if (p === '(' || p === '[') this.i = matchClose(this.t, this.i) + 1;
+      else this.i++;
+    }
+    return { k: 'atom', text: joinTokens(this.t, start, this.i) };
+  }
+
+  private unary(): Expr {
+    const p = this.peek();
+    if (p === '!') {
+      this.i++;
+      return { k: 'not', e: this.unary() };
+    }
+    return this.primary();
+  }
+
+  private primary(): Expr {
+    const tok = this.t[this.i];
+    if (!tok) return { k: 'const', value: true };
+    if (tok.text === '(') {
+      const close = matchClose(this.t, this.i);
+      const inner = this.t.slice(this.i + 1, close);
+      this.i = close + 1;
+      // `(lock = trylock(c))`: the value is the assigned variable.
+      const assign = inner.findIndex((x) => x.text === '=');
+      if (assign > 0 && inner.slice(0, assign).every((x) => x.kind === 'ident')) return { k: 'atom', text: inner[assign - 1]!.text };
+      // A cast `(bool)x` or `(void *)x`.
+      if (inner.length > 0 && inner.every((x) => x.kind === 'ident' || x.text === '*') && this.i < this.t.length && this.t[this.i]!.text !== ')' && !['&&', '||', '==', '!='].includes(this.t[this.i]!.text)) return this.primary();
+      return new CondParser(inner).parseAll();
+    }
+    if (tok.kind === 'number') {
+      this.i++;
+      return { k: 'const', value: !/^0+[uUlL]*$/.test(tok.text) };
+    }
+    if (tok.text === 'NULL' || tok.text === 'false') {
+      this.i++;
+      return { k: 'const', value: false };
+    }
+    if (tok.text === 'true') {
+      this.i++;
+      return { k: 'const', value: true };
+    }
+    const start = this.i;
+    if (tok.kind === 'ident' && this.t[this.i + 1]?.text === '(' && TRANSPARENT_CALLS.has(tok.text)) {
+      const close = matchClose(this.t, this.i + 1);
+      const inner = this.t.slice(this.i + 2, close);
+      this.i = close + 1;
+      return new CondParser(inner).parseAll();
+    }
+    // A postfix chain: identifiers, calls, member access, indexing.
+    while (this.i < this.t.length) {
+      const x = this.t[this.i]!;
+      if (x.kind === 'ident' || x.kind === 'number' || x.kind === 'string' || x.kind === 'char' || x.text === '->' || x.text === '.' || x.text === '&' && this.i === start) this.i++;
+      else if (x.text === '(' || x.text === '[') this.i = matchClose(this.t, this.i) + 1;
+      else break;
+      const nx = this.t[this.i];
+      if (nx && x.kind === 'ident' && nx.kind === 'ident') break;
+    }
+    if (this.i === start) this.i++;
+    return { k: 'atom', text: joinTokens(this.t, start, this.i) };
+  }
+}

@@ -1,0 +1,92 @@
+// Canonical lock names (the `locks` contract): `sched(E)` for scheduler locks,
+// E being the vCPU/unit/pCPU expression the helper was given; a lock reached
+// through a pointer variable is named by what the variable was assigned from
+// when that can be traced (`old_lock = per_cpu(schedule_data, old_cpu).schedule_lock`
+// with every `old_cpu = v->processor` gives `sched(v->processor)`), else by the
+// variable; plain locks by their expression text (`prv->lock`, `:r`/`:w` for
+// rwlocks); `rcu(x)` for RCU.
+import type { Cfg } from '../cfg/types';
+import { canonicalText } from '../syntax/tokens';
+import type { LockKind } from './table';
+
+const IDENT = /^[A-Za-z_]\w*$/;
+
+export class LockNamer {
+  /** Variable -> every right-hand side assigned to it in the function. */
+  private readonly assigned = new Map<string, Set<string>>();
+
+  constructor(cfg: Cfg) {
+    for (const node of cfg.nodes) {
+      for (const a of node.facts.assignments) {
+        if (a.op !== '=' || !IDENT.test(a.lhs)) continue;
+        let set = this.assigned.get(a.lhs);
+        if (!set) this.assigned.set(a.lhs, (set = new Set()));
+        set.add(a.rhs);
+      }
+    }
+  }
+
+  /** A local with one distinct assigned value is traced to that value. */
+  trace(expr: string): string {
+    if (!IDENT.test(expr)) return expr;
+    const values = this.assigned.get(expr);
+    if (!values || values.size !== 1) return expr;
+    const [value] = values;
+    return value!;
+  }
+
+  sched(entity: string): string {
+    return `sched(${stripParens(entity)})`;
+  }
+
+  /**
+   * When `expr` is the address of a pCPU's scheduler lock, its canonical name
+   * (`per_cpu(schedule_data, X).schedule_lock`, `get_sched_res(X)->schedule_lock`,
+   * `X->schedule_lock`, each optionally behind `&`); else undefined.
+   */
+  schedPointer(expr: string): string | undefined {
+    // Argument texts are canonical (no spaces except between two words).
+    const e = stripParens(canonicalText(expr).replace(/^&/, ''));
+    let m = /^per_cpu\(schedule_data,(.+)\)\.schedule_lock$/.exec(e);
+    if (m) return this.sched(this.trace(m[1]!));
+    m = /^get_sched_res\((.+)\)->schedule_lock$/.exec(e);
+    if (m) return this.sched(this.trace(m[1]!));
+    m = /^(.+)->schedule_lock$/.exec(e);
+    if (m) return this.sched(m[1]!);
+    return undefined;
+  }
+
+  /** A plain lock's name from the address expression given to spin_lock & co. */
+  plain(arg: string, kind: LockKind, mode?: 'r' | 'w'): string {
+    const sched = this.schedPointer(arg);
+    if (sched) return sched;
+    const e = stripParens(arg.replace(/^&\s*/, ''));
+    if (kind === 'rcu') return `rcu(${e})`;
+    if (kind === 'rwlock') return `${e}:${mode ?? 'w'}`;
+    return e;
+  }
+}
+
+export function stripParens(e: string): string {
+  let s = e.trim();
+  while (s.startsWith('(') && s.endsWith(')') && balanced(s.slice(1, -1))) s = s.slice(1, -1).trim();
+  return s;
+}
+
+function balanced(s: string): boolean {
+  let d = 0;
+  for (const c of s) {
+    if (c === '(') d++;
+    else if (c === ')' && --d < 0) return false;
+  }
+  return d === 0;
+}
+
+/** Replaces whole-word identifiers of `expr` by the mapped texts (parameter -> argument). */
+export function substitute(expr: string, map: ReadonlyMap<string, string>): string {
+  return expr.replace(/[A-Za-z_]\w*/g, (id) => {
+    const r = map.get(id);
+    if (r === undefined) return id;
+    return IDENT.test(r) || /^[\w>.-]+$/.test(r) ? r : `(${r})`;
+  });
+}

@@ -1,0 +1,54 @@
+// Per-function lock summaries, in the callee's own names (parameters are
+// substituted by the caller's argument texts at each call).
+import type { LockKind } from './table';
+
+export interface LockEffect {
+  lock: string;
+  kind: LockKind;
+}
+
+export interface FunctionSummary {
+  name: string;
+  params: string[];
+  /** Taken and still held at every exit. */
+  acquires: LockEffect[];
+  /** Held on entry (stated or inferred) and released at every exit. */
+  releases: LockEffect[];
+  /** Held at exits returning non-NULL/true only (a trylock-like function). */
+  condAcquires: LockEffect[];
+  /** Must be held on entry (`*_locked`, ASSERT(spin_is_locked(…)), or released before being taken). */
+  requires: LockEffect[];
+}
+
+export function summaryHasEffect(s: FunctionSummary | undefined): boolean {
+  return !!s && (s.acquires.length > 0 || s.releases.length > 0 || s.condAcquires.length > 0);
+}
+
+export function summaryKey(s: FunctionSummary): string {
+  const k = (l: LockEffect[]): string => l.map((e) => `${e.kind}:${e.lock}`).sort().join(',');
+  return `${k(s.acquires)}|${k(s.releases)}|${k(s.condAcquires)}|${k(s.requires)}`;
+}
+
+/** Looks summaries up by callee name (same file first, then the folder's). */
+export interface SummaryLookup {
+  get(name: string): FunctionSummary | undefined;
+}
+
+export class SummaryStore implements SummaryLookup {
+  private readonly map = new Map<string, FunctionSummary>();
+  get(name: string): FunctionSummary | undefined {
+    return this.map.get(name);
+  }
+  set(s: FunctionSummary): void {
+    this.map.set(s.name, s);
+  }
+  delete(name: string): void {
+    this.map.delete(name);
+  }
+  get size(): number {
+    return this.map.size;
+  }
+  values(): IterableIterator<FunctionSummary> {
+    return this.map.values();
+  }
+}

@@ -1,0 +1,282 @@
+// The lock-state transfer function: what one CFG node's calls and assignments
+// do to one path's state, and which branch edges a path can take.
+import type { CfgEdge, CfgNode } from '../cfg/types';
+import type { CallSite } from '../syntax/expr';
+import { canonicalText } from '../syntax/tokens';
+import { evaluate, implied, parseCondition } from './condition';
+import { LockNamer, substitute } from './names';
+import {
+  HeldLock, PathState, binding, findHeld, forgetFacts, withBinding, withFact, withHeld, withoutBinding, withoutHeld,
+} from './state';
+import type { FunctionSummary, LockEffect, SummaryLookup } from './summary';
+import { HELD_PREDICATES, HelperTable, LockHelper, LockKind } from './table';
+
+export type LockEvent =
+  | { k: 'retake'; lock: string; start: number; end: number; heldAt: number }
+  | { k: 'doubleRelease'; lock: string; start: number; end: number }
+  | { k: 'requires'; lock: string; kind: LockKind };
+
+export interface TransferContext {
+  source: string;
+  table: HelperTable;
+  namer: LockNamer;
+  summaries: SummaryLookup;
+  /** Atoms tested by two or more conditions: the only ones worth remembering as facts. */
+  trackedAtoms: ReadonlySet<string>;
+  /** Receives events during the final (reporting) pass only. */
+  events?: (e: LockEvent, node: CfgNode) => void;
+}
+
+const IDENT = /^[A-Za-z_]\w*$/;
+
+export function transferNode(ctx: TransferContext, node: CfgNode, s: PathState): PathState[] {
+  let states: PathState[] = [s];
+  const calls = node.facts.calls;
+  for (let ci = 0; ci < calls.length; ci++) {
+    const call = calls[ci]!;
+    const next: PathState[] = [];
+    for (const st of states) for (const r of applyCall(ctx, node, ci, call, st)) next.push(r);
+    states = next;
+  }
+  // Plain assignments: pointer copies and scheduler-lock addresses; facts about
+  // an assigned variable are forgotten.
+  if (node.facts.assignments.length) {
+    states = states.map((st) => {
+      let r = st;
+      for (const a of node.facts.assignments) {
+        // The variable was bound by the lock call on its right-hand side.
+        if (calls.some((c) => c.start >= a.start && c.end <= a.end && (ctx.table.has(c.name) || ctx.summaries.get(c.name)?.condAcquires.length))) continue;
+        const root = /^[A-Za-z_]\w*/.exec(a.lhs)?.[0];
+        if (root) r = forgetFacts(r, new Set([root]));
+        if (!IDENT.test(a.lhs)) continue;
+        const target = ctx.namer.schedPointer(a.rhs);
+        const copied = IDENT.test(a.rhs) ? binding(r, a.rhs) : undefined;
+        if (target) r = withBinding(r, { v: a.lhs, lock: target, status: findHeld(r, target) ? 'held' : 'ptr' });
+        else if (copied) r = withBinding(r, { ...copied, v: a.lhs });
+        else r = withoutBinding(r, a.lhs);
+      }
+      return r;
+    });
+  }
+  return states;
+}
+
+function applyCall(ctx: TransferContext, node: CfgNode, ci: number, call: CallSite, s: PathState): PathState[] {
+  const helper = ctx.table.get(call.name);
+  if (helper) return applyHelper(ctx, node, ci, call, helper, s);
+  if (call.name === 'ASSERT' || call.name === 'BUG_ON') return [applyAssert(ctx, node, call, s)];
+  const summary = ctx.summaries.get(call.name);
+  if (summary) return applySummary(ctx, node, ci, call, summary, s);
+  return [s];
+}
+
+function assignedVar(node: CfgNode, ci: number): string | undefined {
+  const a = node.facts.assignments.find((x) => x.rhsCall === ci);
+  return a && IDENT.test(a.lhs) ? a.lhs : undefined;
+}
+
+/**
+ * `lock = cond ? NULL : vcpu_schedule_lock_irq(v);`: the call is one arm of a
+ * conditional assigned to a variable, so the lock is taken exactly when the
+ * variable is non-NULL (the variable to split on).
+ */
+function conditionalVar(node: CfgNode, call: CallSite): string | undefined {
+  const a = node.facts.assignments.find((x) => x.rhsCall === undefined && IDENT.test(x.lhs) && x.end >= call.end && x.start < call.start && x.rhs.includes('?'));
+  return a?.lhs;
+}
+
+function arg(call: CallSite, i: number | undefined): string {
+  return i === undefined ? '' : call.args[i]?.text ?? '';
+}
+
+/** The canonical name of the lock a helper call designates. */
+function helperLockName(ctx: TransferContext, s: PathState, helper: LockHelper, call: CallSite, which: number): string {
+  const text = arg(call, which);
+  if (helper.lock === 'sched' && (helper.op === 'acquire' || helper.op === 'tryacquire')) return ctx.namer.sched(text);
+  return pointerName(ctx, s, text, helper.lock, helper.mode);
+}
+
+/** Name of the lock an address/pointer expression designates (variables resolved). */
+function pointerName(ctx: TransferContext, s: PathState, text: string, kind: LockKind, mode?: 'r' | 'w'): string {
+  const bare = text.replace(/^&/, '');
+  const b = IDENT.test(text) ? binding(s, text) : undefined;
+  if (b) return b.lock;
+  if (IDENT.test(text)) {
+    // Trace `lock = per_cpu(…).schedule_lock` assigned elsewhere in the function.
+    const traced = ctx.namer.schedPointer(ctx.namer.trace(text));
+    if (traced) return traced;
+    if (kind === 'sched') return `sched(${text})`;
+  }
+  void bare;
+  return ctx.namer.plain(text, kind, mode);
+}
+
+function acquire(ctx: TransferContext, node: CfgNode, call: CallSite, s: PathState, name: string, kind: LockKind): PathState {
+  const held = findHeld(s, name);
+  if (held && !held.maybe && !name.endsWith(':r')) ctx.events?.({ k: 'retake', lock: name, start: call.start, end: call.end, heldAt: held.at }, node);
+  const lock: HeldLock = { name, kind, at: call.start };
+  return markBindings(withHeld(s, lock), name, 'held');
+}
+
+function markBindings(s: PathState, lock: string, status: 'held' | 'ptr'): PathState {
+  let r = s;
+  for (const b of s.vars) if (b.lock === lock && b.status !== 'null' && b.status !== status) r = withBinding(r, { ...b, status });
+  return r;
+}
+
+function release(ctx: TransferContext, node: CfgNode, call: CallSite, s: PathState, name: string, kind: LockKind, fallbackSched?: string): PathState {
+  let target = findHeld(s, name) ? name : undefined;
+  if (!target && fallbackSched && findHeld(s, fallbackSched)) target = fallbackSched;
+  if (!target && kind === 'sched') {
+    // Scheduler-lock names alias (sched(v) and sched(cpu) may be one lock):
+    // with exactly one scheduler lock held, that is the one released.
+    const sched = s.held.filter((h) => h.kind === 'sched');
+    if (sched.length === 1) target = sched[0]!.name;
+  }
+  if (!target && kind === 'rwlock') {
+    const other = name.endsWith(':r') ? name.replace(/:r$/, ':w') : name.replace(/:w$/, ':r');
+    if (findHeld(s, other)) target = other;
+  }
+  if (target) return markBindings(withoutHeld(s, target), target, 'ptr');
+  if (s.released.includes(name)) ctx.events?.({ k: 'doubleRelease', lock: name, start: call.start, end: call.end }, node);
+  else ctx.events?.({ k: 'requires', lock: name, kind }, node);
+  return s;
+}
+
+function applyHelper(ctx: TransferContext, node: CfgNode, ci: number, call: CallSite, helper: LockHelper, s: PathState): PathState[] {
+  switch (helper.op) {
+    case 'acquire': {
+      const name = helperLockName(ctx, s, helper, call, helper.arg);
+      if (conditionalVar(node, call)) return split(ctx, node, ci, call, s, name, helper.lock, conditionalVar(node, call));
+      let r = acquire(ctx, node, call, s, name, helper.lock);
+      const v = assignedVar(node, ci);
+      if (v) r = withBinding(r, { v, lock: name, status: 'held' });
+      return [r];
+    }
+    case 'tryacquire': {
+      const name = helperLockName(ctx, s, helper, call, helper.arg);
+      return split(ctx, node, ci, call, s, name, helper.lock);
+    }
+    case 'release': {
+      const ptr = helper.ptrArg !== undefined ? arg(call, helper.ptrArg) : undefined;
+      if (helper.lock === 'sched') {
+        const entity = ctx.namer.sched(arg(call, helper.arg));
+        const name = ptr !== undefined && IDENT.test(ptr) && binding(s, ptr) ? binding(s, ptr)!.lock : entity;
+        return [release(ctx, node, call, s, name, 'sched', entity)];
+      }
+      return [release(ctx, node, call, s, pointerName(ctx, s, arg(call, helper.arg), helper.lock, helper.mode), helper.lock)];
+    }
+    case 'acquireDouble':
+    case 'releaseDouble': {
+      const n1 = pointerName(ctx, s, arg(call, helper.arg), 'sched');
+      const n2 = pointerName(ctx, s, arg(call, helper.arg2 ?? 1), 'sched');
+      // Two pointers naming the same lock are taken once.
+      const names = n1 === n2 ? [n1] : [n1, n2];
+      let r = s;
+      for (const n of names) r = helper.op === 'acquireDouble' ? acquire(ctx, node, call, r, n, 'sched') : release(ctx, node, call, r, n, 'sched');
+      return [r];
+    }
+  }
+}
+
+/** A trylock: one path where it was taken, one where it was not. */
+function split(ctx: TransferContext, node: CfgNode, ci: number, call: CallSite, s: PathState, name: string, kind: LockKind, condVar?: string): PathState[] {
+  const v = condVar ?? assignedVar(node, ci);
+  let taken = markBindings(withHeld(s, { name, kind, at: call.start }), name, 'held');
+  let failed = s;
+  if (v) {
+    taken = withBinding(taken, { v, lock: name, status: 'held' });
+    failed = withBinding(failed, { v, lock: name, status: 'null' });
+  } else {
+    const atom = callAtom(ctx, call);
+    taken = withFact(taken, atom, true);
+    failed = withFact(failed, atom, false);
+  }
+  return [taken, failed];
+}
+
+function callAtom(ctx: TransferContext, call: CallSite): string {
+  return canonicalText(ctx.source.slice(call.start, call.end));
+}
+
+/** `ASSERT(spin_is_locked(x))` states that x is held here (by the caller when not taken). */
+function applyAssert(ctx: TransferContext, node: CfgNode, call: CallSite, s: PathState): PathState {
+  const text = call.args[0]?.text ?? '';
+  const m = /^(spin_is_locked|rw_is_locked|rw_is_write_locked|rcu_read_lock_held)\((.*)\)$/.exec(text);
+  if (!m || call.name !== 'ASSERT') return s;
+  const pred = HELD_PREDICATES[m[1]!]!;
+  const name = pointerName(ctx, s, m[2]!, pred.lock === 'spin' ? 'spin' : pred.lock, pred.mode);
+  const kind: LockKind = name.startsWith('sched(') ? 'sched' : pred.lock;
+  if (findHeld(s, name) && !findHeld(s, name)!.maybe) return s;
+  if (kind === 'sched' && s.held.some((h) => h.kind === 'sched' && !h.maybe)) return s;
+  ctx.events?.({ k: 'requires', lock: name, kind }, node);
+  return withHeld(s, { name, kind, at: call.start, entry: true });
+}
+
+function substituteEffect(summary: FunctionSummary, call: CallSite, e: LockEffect): string {
+  const map = new Map<string, string>();
+  summary.params.forEach((p, i) => {
+    const a = call.args[i]?.text;
+    if (p && a !== undefined) map.set(p, a);
+  });
+  // `*lock` in the callee with `&lock` passed: the caller's `lock`.
+  const name = substitute(e.lock, map).replace(/\*\(&([A-Za-z_]\w*)\)/g, '$1').replace(/\(\*&([A-Za-z_]\w*)\)/g, '$1');
+  return name;
+}
+
+function applySummary(ctx: TransferContext, node: CfgNode, ci: number, call: CallSite, summary: FunctionSummary, s: PathState): PathState[] {
+  let r = s;
+  for (const e of summary.releases) {
+    const name = substituteEffect(summary, call, e);
+    r = release(ctx, node, call, r, resolveVarName(r, name), e.kind);
+  }
+  for (const e of summary.acquires) r = acquire(ctx, node, call, r, resolveVarName(r, substituteEffect(summary, call, e)), e.kind);
+  let out = [r];
+  for (const e of summary.condAcquires) {
+    const name = resolveVarName(r, substituteEffect(summary, call, e));
+    out = out.flatMap((st) => split(ctx, node, ci, call, st, name, e.kind));
+  }
+  return out;
+}
+
+/** `sched(lock)` where `lock` is a bound pointer variable names that variable's lock. */
+function resolveVarName(s: PathState, name: string): string {
+  const m = /^sched\(([A-Za-z_]\w*)\)$/.exec(name);
+  if (m) {
+    const b = binding(s, m[1]!);
+    if (b) return b.lock;
+  }
+  return name;
+}
+
+/** Refines a path on a branch edge; undefined when the path cannot take it. */
+export function transferEdge(ctx: TransferContext, node: CfgNode, edge: CfgEdge, s: PathState): PathState | undefined {
+  if (edge.branch === undefined || node.kind !== 'cond' || node.start === node.end) return s;
+  const text = ctx.source.slice(node.start, node.end);
+  const cond = parseCondition(node.loopMacro ? '' : stripOuter(text));
+  if (node.loopMacro) return s;
+  const value = (atom: string): boolean | undefined => {
+    if (IDENT.test(atom)) {
+      const b = binding(s, atom);
+      if (b) return b.status !== 'null';
+    }
+    return s.facts.find((f) => f.atom === atom)?.value;
+  };
+  // This condition's own trylock calls: the path knows whether each succeeded.
+  const own = node.facts.calls.filter((c) => ctx.table.get(c.name)?.op === 'tryacquire' || ctx.summaries.get(c.name)?.condAcquires.length).map((c) => callAtom(ctx, c));
+  const ran = (atom: string): boolean => own.includes(atom) && s.facts.some((f) => f.atom === atom);
+  const v = evaluate(cond, value, ran);
+  if (v !== undefined && v !== edge.branch) return undefined;
+  let r = s;
+  for (const f of implied(cond, edge.branch)) {
+    if (ctx.trackedAtoms.has(f.atom) && !(IDENT.test(f.atom) && binding(r, f.atom))) r = withFact(r, f.atom, f.value);
+  }
+  // Facts about the condition's own calls served their purpose.
+  if (own.length) r = { ...r, facts: r.facts.filter((f) => !own.includes(f.atom)) };
+  return r;
+}
+
+function stripOuter(text: string): string {
+  const t = text.trim();
+  return t.startsWith('(') && t.endsWith(')') ? t.slice(1, -1) : t;
+}

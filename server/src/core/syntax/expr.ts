@@ -1,0 +1,207 @@
+// Expression facts read from a statement's tokens: the calls it makes (in
+// evaluation order: arguments before the call that receives them) and the
+// assignments it performs. Used by the lock transfer functions and the rules.
+import { Token, joinTokens, tokenize } from './tokens';
+
+export interface ArgText {
+  /** Canonical text (see canonicalText). */
+  text: string;
+  start: number;
+  end: number;
+}
+
+export interface CallSite {
+  name: string;
+  /** Offsets of the callee name and of the whole call `name(...)`. */
+  nameStart: number;
+  start: number;
+  end: number;
+  args: ArgText[];
+  /** Nesting depth of the call inside other calls' argument lists (0 = outermost). */
+  depth: number;
+}
+
+export interface Assignment {
+  /** Canonical text of the assigned expression; for a declaration, the declared name. */
+  lhs: string;
+  /** Canonical text of the right-hand side. */
+  rhs: string;
+  op: string;
+  start: number;
+  end: number;
+  /** The outermost call that is the whole right-hand side, if any (index into calls). */
+  rhsCall?: number;
+}
+
+export interface ExprFacts {
+  calls: CallSite[];
+  assignments: Assignment[];
+}
+
+const NOT_CALLS = new Set(['if', 'while', 'for', 'switch', 'return', 'sizeof', 'typeof', '__typeof__', 'alignof', '_Alignof', 'defined', 'do', 'else', 'case']);
+const ASSIGN_OPS = new Set(['=', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', '<<=', '>>=']);
+
+/** Reads calls and assignments from the text at document offset `start`..`end`. */
+export function exprFacts(source: string, start: number, end: number): ExprFacts {
+  const tokens = tokenize(source.slice(start, end), start);
+  return factsOfTokens(tokens);
+}
+
+export function factsOfTokens(tokens: Token[]): ExprFacts {
+  const calls: CallSite[] = [];
+  scanCalls(tokens, 0, tokens.length, 0, calls);
+  const assignments = scanAssignments(tokens, calls);
+  return { calls, assignments };
+}
+
+/** Index of the token closing the bracket opened at `open`, or tokens.length. */
+export function matchClose(tokens: Token[], open: number, to = tokens.length): number {
+  const o = tokens[open]!.text;
+  const c = o === '(' ? ')' : o === '[' ? ']' : '}';
+  let depth = 0;
+  for (let k = open; k < to; k++) {
+    const t = tokens[k]!.text;
+    if (tokens[k]!.kind !== 'punct') continue;
+    if (t === o) depth++;
+    else if (t === c) {
+      depth--;
+      if (depth === 0) return k;
+    }
+  }
+  return to;
+}
+
+function scanCalls(tokens: Token[], from: number, to: number, depth: number, out: CallSite[]): void {
+  for (let k = from; k < to; k++) {
+    const t = tokens[k]!;
+    const next = tokens[k + 1];
+    if (t.kind === 'ident' && next && next.text === '(' && k + 1 < to && !NOT_CALLS.has(t.text)) {
+      // `(*fn)(x)` and `ops->hook(x)` are calls we cannot name; `a.b(x)` likewise.
+      const prev = tokens[k - 1];
+      const close = matchClose(tokens, k + 1, to);
+      const args = splitArgs(tokens, k + 2, close);
+      scanCalls(tokens, k + 2, close, depth + 1, out);
+      const member = prev !== undefined && (prev.text === '->' || prev.text === '.');
+      out.push({
+        name: member ? `${prev.text}${t.text}` : t.text,
+        nameStart: t.start,
+        start: t.start,
+        end: close < tokens.length ? tokens[close]!.end : tokens[tokens.length - 1]!.end,
+        args,
+        depth,
+      });
+      k = close;
+    }
+  }
+}
+
+function splitArgs(tokens: Token[], from: number, to: number): ArgText[] {
+  const args: ArgText[] = [];
+  let depth = 0;
+  let s = from;
+  for (let k = from; k <= to; k++) {
+    const t = k < to ? tokens[k]! : undefined;
+    if (t && t.kind === 'punct') {
+      if (t.text === '(' || t.text === '[' || t.text === '{') depth++;
+      else if (t.text === ')' || t.text === ']' || t.text === '}') depth--;
+    }
+    if (k === to || (depth === 0 && t !== undefined && t.text === ',' && t.kind === 'punct')) {
+      if (k > s) args.push({ text: joinTokens(tokens, s, k), start: tokens[s]!.start, end: tokens[k - 1]!.end });
+      s = k + 1;
+    }
+  }
+  return args;
+}
+
+/**
+ * Assignments at bracket depth 0 of each comma-separated piece, plus those
+ * nested in parentheses (`if ( (lock = trylock(c)) == NULL )`). Chains
+ * (`a = b = x`) give one assignment per target.
+ */
+function scanAssignments(tokens: Token[], calls: CallSite[]): Assignment[] {
+  const out: Assignment[] = [];
+  for (let k = 0; k < tokens.length; k++) {
+    const t = tokens[k]!;
+    if (t.kind !== 'punct' || !ASSIGN_OPS.has(t.text)) continue;
+    const lhsFrom = lhsStart(tokens, k);
+    const rhsTo = rhsEnd(tokens, k + 1);
+    if (lhsFrom >= k || rhsTo <= k + 1) continue;
+    const lhsTokens = tokens.slice(lhsFrom, k);
+    const lhs = declaredName(lhsTokens) ?? joinTokens(tokens, lhsFrom, k);
+    // The right-hand side of `a = b = x` is `x`: skip to the last assignment operator.
+    let rhsFrom = k + 1;
+    for (let j = k + 1; j < rhsTo; j++) {
+      const tj = tokens[j]!;
+      if (tj.kind === 'punct' && (tj.text === '(' || tj.text === '[')) j = matchClose(tokens, j, rhsTo);
+      else if (tj.kind === 'punct' && ASSIGN_OPS.has(tj.text)) rhsFrom = j + 1;
+    }
+    const rhs = joinTokens(tokens, rhsFrom, rhsTo);
+    const rhsStart = tokens[rhsFrom]?.start ?? t.end;
+    const rhsEndOff = tokens[rhsTo - 1]!.end;
+    const a: Assignment = { lhs, rhs, op: t.text, start: tokens[lhsFrom]!.start, end: rhsEndOff };
+    const ci = calls.findIndex((c) => c.start === rhsStart && c.end === rhsEndOff);
+    if (ci >= 0) a.rhsCall = ci;
+    else {
+      // `(spinlock_t *)helper(x)` or `likely(x)` wrappers are rare here; accept a cast prefix.
+      const cj = calls.findIndex((c) => c.end === rhsEndOff && c.start > rhsStart && tokens[rhsFrom]!.text === '(');
+      if (cj >= 0) a.rhsCall = cj;
+    }
+    out.push(a);
+  }
+  return out;
+}
+
+function lhsStart(tokens: Token[], op: number): number {
+  let depth = 0;
+  for (let k = op - 1; k >= 0; k--) {
+    const t = tokens[k]!;
+    if (t.kind === 'punct') {
+      if (t.text === ')' || t.text === ']') { depth++; continue; }
+      if (t.text === '(' || t.text === '[') {
+        if (depth === 0) return k + 1;
+        depth--;
+        continue;
+      }
+      if (depth === 0 && (t.text === ',' || t.text === ';' || t.text === '{' || t.text === '}' || ASSIGN_OPS.has(t.text) || t.text === '?' || t.text === ':' || t.text === '&&' || t.text === '||' || t.text === '==' || t.text === '!=')) return k + 1;
+    }
+  }
+  return 0;
+}
+
+function rhsEnd(tokens: Token[], from: number): number {
+  let depth = 0;
+  for (let k = from; k < tokens.length; k++) {
+    const t = tokens[k]!;
+    if (t.kind !== 'punct') continue;
+    if (t.text === '(' || t.text === '[' || t.text === '{') depth++;
+    else if (t.text === ')' || t.text === ']' || t.text === '}') {
+      if (depth === 0) return k;
+      depth--;
+    } else if (depth === 0 && (t.text === ',' || t.text === ';')) return k;
+  }
+  return tokens.length;
+}
+
+const TYPE_WORDS = new Set(['const', 'volatile', 'static', 'unsigned', 'signed', 'struct', 'union', 'enum', 'register', 'int', 'long', 'short', 'char', 'bool', 'bool_t', 'void', 'float', 'double', 'inline']);
+
+/**
+ * For a declaration's left-hand side (`spinlock_t *lock`, `unsigned int cpu`),
+ * the declared name; undefined for an ordinary lvalue (`v->processor`, `*p`, `x`).
+ */
+function declaredName(lhs: Token[]): string | undefined {
+  if (lhs.length < 2) return undefined;
+  const last = lhs[lhs.length - 1]!;
+  if (last.kind !== 'ident') return undefined;
+  const before = lhs[lhs.length - 2]!;
+  if (before.kind === 'ident' || (before.kind === 'punct' && before.text === '*' && lhs.length >= 3 && (lhs[lhs.length - 3]!.kind === 'ident' || lhs[lhs.length - 3]!.text === '*'))) {
+    // `a * b = c` cannot be an expression statement, so this is a declaration.
+    if (lhs.some((t) => t.kind === 'punct' && (t.text === '->' || t.text === '.' || t.text === '['))) return undefined;
+    if (before.kind === 'ident' || lhs.slice(0, -1).every((t) => t.kind === 'ident' || t.text === '*' || TYPE_WORDS.has(t.text))) return last.text;
+  }
+  return undefined;
+}
+
+/** Identifiers a piece of expression text mentions (for fact invalidation). */
+export function identifiersOf(text: string): string[] {
+  return tokenize(text).filter((t) => t.kind === 'ident').map((t) => t.text);
+}

@@ -1,0 +1,93 @@
+// Finds the function definitions of a translation unit, including those that
+// tree-sitter recovered inside ERROR nodes or preprocessor conditionals.
+import type { Node, Tree } from 'web-tree-sitter';
+import { tokenize } from './tokens';
+
+export interface FunctionSyntax {
+  name: string;
+  /** Parameter names in order ('' where unnamed). */
+  params: string[];
+  /** Offsets of the whole definition and of the body's braces. */
+  start: number;
+  end: number;
+  bodyStart: number;
+  bodyEnd: number;
+  /** The declared return type returns a pointer (for conditional-acquire summaries). */
+  returnsPointer: boolean;
+  isStatic: boolean;
+  /** The definition (header or body) contains ERROR or MISSING nodes that are not the loop-macro shape. */
+  hasError: boolean;
+  body: Node;
+}
+
+const CONTAINERS = new Set(['translation_unit', 'preproc_if', 'preproc_ifdef', 'preproc_else', 'preproc_elif', 'preproc_elifdef', 'ERROR', 'linkage_specification', 'declaration_list']);
+
+export function findFunctions(tree: Tree, source: string): FunctionSyntax[] {
+  const out: FunctionSyntax[] = [];
+  const visit = (node: Node): void => {
+    for (const child of node.namedChildren) {
+      if (!child) continue;
+      if (child.type === 'function_definition') {
+        const f = functionOf(child, source);
+        if (f) out.push(f);
+      } else if (CONTAINERS.has(child.type)) visit(child);
+    }
+  };
+  visit(tree.rootNode);
+  return out;
+}
+
+function functionOf(def: Node, source: string): FunctionSyntax | undefined {
+  const body = def.childForFieldName('body');
+  let decl = def.childForFieldName('declarator');
+  if (!body || !decl) return undefined;
+  let returnsPointer = false;
+  while (decl && decl.type !== 'function_declarator') {
+    if (decl.type === 'pointer_declarator') returnsPointer = true;
+    decl = decl.childForFieldName('declarator');
+  }
+  if (!decl) return undefined;
+  const nameNode = decl.childForFieldName('declarator');
+  const paramsNode = decl.childForFieldName('parameters');
+  if (!nameNode) return undefined;
+  const name = source.slice(nameNode.startIndex, nameNode.endIndex).trim();
+  if (!/^[A-Za-z_]\w*$/.test(name)) return undefined;
+  const header = source.slice(def.startIndex, nameNode.startIndex);
+  return {
+    name,
+    params: paramsNode ? paramNames(source.slice(paramsNode.startIndex, paramsNode.endIndex)) : [],
+    start: def.startIndex,
+    end: def.endIndex,
+    bodyStart: body.startIndex,
+    bodyEnd: body.endIndex,
+    returnsPointer,
+    isStatic: /\bstatic\b/.test(header),
+    hasError: false,
+    body,
+  };
+}
+
+/** `(struct vcpu *v, unsigned int cpu)` -> ['v', 'cpu']; `(void)` -> []. */
+export function paramNames(list: string): string[] {
+  const inner = list.replace(/^\s*\(/, '').replace(/\)\s*$/, '');
+  if (/^\s*(void)?\s*$/.test(inner)) return [];
+  const names: string[] = [];
+  let depth = 0;
+  let piece = '';
+  for (const ch of inner) {
+    if (ch === '(' || ch === '[') depth++;
+    if (ch === ')' || ch === ']') depth--;
+    if (ch === ',' && depth === 0) {
+      names.push(lastIdent(piece));
+      piece = '';
+    } else piece += ch;
+  }
+  names.push(lastIdent(piece));
+  return names;
+}
+
+function lastIdent(piece: string): string {
+  const idents = tokenize(piece.replace(/\[.*\]/, '')).filter((t) => t.kind === 'ident');
+  if (idents.length < 2) return '';
+  return idents[idents.length - 1]!.text;
+}
