@@ -5,11 +5,11 @@ import { buildCfg } from './cfg/build';
 import type { Cfg } from './cfg/types';
 import type { CoreDiagnostic } from './diagnostics';
 import { FunctionLocks, analyzeFunctionLocks } from './locks/analyze';
-import { FunctionSummary, SummaryStore, summaryKey } from './locks/summary';
+import { FunctionSummary, SummaryLookup, SummaryStore, summaryKey } from './locks/summary';
 import { HelperTable, LockHelper } from './locks/table';
 import { FunctionSyntax, findFunctions } from './syntax/functions';
 import { LineIndex } from './syntax/lineIndex';
-import { createParser, parseText } from './syntax/parser';
+import { ParseLimits, createParser, parseText } from './syntax/parser';
 import { countParseErrors } from './syntax/parseErrors';
 
 export interface FileAnalysis {
@@ -32,16 +32,27 @@ export interface SourceFile {
   text: string;
 }
 
+/**
+ * Lets an incremental caller (core/incremental) reuse per-function work across
+ * versions of a document: each hook gets the work as `compute` and either runs
+ * it or returns an earlier result for the same function text, shifted to where
+ * the function is now. Without a memo the analyzer computes everything.
+ */
+export interface FunctionMemo {
+  cfg(syntax: FunctionSyntax, file: { text: string; lines: LineIndex }, compute: () => Cfg): Cfg;
+  locks(syntax: FunctionSyntax, cfg: Cfg, summaries: SummaryLookup, compute: () => FunctionLocks): FunctionLocks;
+  rules(file: FileAnalysis, fn: FunctionLocks, compute: () => CoreDiagnostic[]): CoreDiagnostic[];
+}
+
 interface Prepared {
   file: SourceFile;
   lines: LineIndex;
-  tree: Tree;
-  ownsTree: boolean;
   functions: { syntax: FunctionSyntax; cfg: Cfg }[];
   parseErrors: number;
 }
 
 const MAX_PASSES = 6;
+const EMPTY_SUMMARY_KEY = summaryKey({ name: '', params: [], acquires: [], releases: [], condAcquires: [], requires: [] });
 
 export class Analyzer {
   readonly table: HelperTable;
@@ -62,15 +73,15 @@ export class Analyzer {
   }
 
   /** Parses (incrementally when `oldTree` was edited). The caller owns the tree. */
-  parse(text: string, oldTree?: Tree | null): Tree {
-    const tree = parseText(this.parser, text, oldTree);
+  parse(text: string, oldTree?: Tree | null, limits?: ParseLimits): Tree {
+    const tree = parseText(this.parser, text, oldTree, limits);
     if (!tree) throw new Error('parse did not complete');
     return tree;
   }
 
   /** Analyses one file on its own (its functions' summaries are shared within it). */
-  analyze(file: SourceFile, opts: { tree?: Tree; summaries?: SummaryStore } = {}): FileAnalysis {
-    return this.analyzeMany([file], { trees: opts.tree ? [opts.tree] : undefined, summaries: opts.summaries })[0]!;
+  analyze(file: SourceFile, opts: { tree?: Tree; summaries?: SummaryStore; memo?: FunctionMemo } = {}): FileAnalysis {
+    return this.analyzeMany([file], { trees: opts.tree ? [opts.tree] : undefined, summaries: opts.summaries, memo: opts.memo })[0]!;
   }
 
   /**
@@ -78,31 +89,33 @@ export class Analyzer {
    * function of every file to a fixpoint, so a helper in one file is known to
    * its callers in another.
    */
-  analyzeMany(files: readonly SourceFile[], opts: { trees?: readonly Tree[] | undefined; summaries?: SummaryStore | undefined } = {}): FileAnalysis[] {
-    const prepared = files.map((f, i) => this.prepare(f, opts.trees?.[i]));
-    try {
-      const store = opts.summaries ?? new SummaryStore();
-      const results = this.solveSummaries(prepared, store);
-      return prepared.map((p, i) => this.finish(p, results[i]!));
-    } finally {
-      for (const p of prepared) if (p.ownsTree) p.tree.delete();
-    }
+  analyzeMany(files: readonly SourceFile[], opts: { trees?: readonly Tree[] | undefined; summaries?: SummaryStore | undefined; memo?: FunctionMemo | undefined } = {}): FileAnalysis[] {
+    const prepared = files.map((f, i) => this.prepare(f, opts.trees?.[i], opts.memo));
+    const store = opts.summaries ?? new SummaryStore();
+    const results = this.solveSummaries(prepared, store, opts.memo);
+    return prepared.map((p, i) => this.finish(p, results[i]!, opts.memo));
   }
 
-  private prepare(file: SourceFile, tree?: Tree): Prepared {
+  private prepare(file: SourceFile, tree?: Tree, memo?: FunctionMemo): Prepared {
     const lines = new LineIndex(file.text);
     const t = tree ?? this.parse(file.text);
     const functions = findFunctions(t, file.text).map((syntax) => {
-      const cfg = buildCfg(syntax.body, file.text, lines);
+      const build = (): Cfg => buildCfg(syntax.body!, file.text, lines);
+      const cfg = memo ? memo.cfg(syntax, { text: file.text, lines }, build) : build();
       syntax.hasError = cfg.hasError;
+      delete syntax.body;
       return { syntax, cfg };
     });
-    return { file, lines, tree: t, ownsTree: !tree, functions, parseErrors: countParseErrors(t) };
+    const parseErrors = countParseErrors(t, functions.map((f) => f.cfg.errorSites ?? 0));
+    // Everything past this point reads the CFGs: free the WASM tree now (a
+    // folder of thousands of files must not hold every tree at once).
+    if (!tree) t.delete();
+    return { file, lines, functions, parseErrors };
   }
 
-  private solveSummaries(prepared: Prepared[], store: SummaryStore): FunctionLocks[][] {
-    const all = prepared.flatMap((p, fi) => p.functions.map((f, i) => ({ fi, i, f, p })));
-    const order = calleesFirst(all.map((x) => ({ name: x.f.syntax.name, callees: calleesOf(x.f.cfg) })));
+  private solveSummaries(prepared: Prepared[], store: SummaryStore, memo?: FunctionMemo): FunctionLocks[][] {
+    const all = prepared.flatMap((p, fi) => p.functions.map((f, i) => ({ fi, i, f, p, callees: calleesOf(f.cfg) })));
+    const order = calleesFirst(all.map((x) => ({ name: x.f.syntax.name, callees: x.callees })));
     const results: FunctionLocks[][] = prepared.map((p) => new Array<FunctionLocks>(p.functions.length));
     let dirty = new Set(order);
     for (let pass = 0; pass < MAX_PASSES && dirty.size > 0; pass++) {
@@ -110,33 +123,40 @@ export class Analyzer {
       for (const idx of order) {
         if (!dirty.has(idx)) continue;
         const { fi, i, f, p } = all[idx]!;
-        const res = analyzeFunctionLocks(f.syntax, f.cfg, { source: p.file.text, lines: p.lines, table: this.table, summaries: store });
+        const compute = (): FunctionLocks => analyzeFunctionLocks(f.syntax, f.cfg, { source: p.file.text, lines: p.lines, table: this.table, summaries: store });
+        const res = memo ? memo.locks(f.syntax, f.cfg, store, compute) : compute();
         results[fi]![i] = res;
         const old = store.get(f.syntax.name);
-        if (!old || summaryKey(old) !== summaryKey(res.summary)) {
+        // No summary and an empty one mean the same to callers: not a change.
+        if (old ? summaryKey(old) !== summaryKey(res.summary) : summaryKey(res.summary) !== EMPTY_SUMMARY_KEY) {
           store.set(res.summary);
           changed.add(f.syntax.name);
         }
       }
       // Re-analyse only the callers of functions whose summary changed.
-      dirty = new Set(order.filter((idx) => [...calleesOf(all[idx]!.f.cfg)].some((c) => changed.has(c))));
+      dirty = new Set(changed.size === 0 ? [] : order.filter((idx) => [...all[idx]!.callees].some((c) => changed.has(c))));
     }
     return results;
   }
 
-  private finish(p: Prepared, functions: FunctionLocks[]): FileAnalysis {
+  private finish(p: Prepared, functions: FunctionLocks[], memo?: FunctionMemo): FileAnalysis {
     const file: FileAnalysis = { path: p.file.path, text: p.file.text, lines: p.lines, functions, diagnostics: [], parseErrors: p.parseErrors };
     const diags: CoreDiagnostic[] = [];
     for (const fn of functions) {
       diags.push(...fn.diagnostics);
-      for (const rule of this.rules) {
-        try {
-          diags.push(...rule.check(file, fn));
-        } catch (e) {
-          // A rule bug must not take the whole analysis down; it is reported instead.
-          diags.push({ code: 'XSR000', severity: 'hint', start: fn.syntax.start, end: fn.syntax.start, function: fn.syntax.name, fixable: false, message: `internal error in rule ${rule.codes.join('/')}: ${(e as Error).message}` });
+      const check = (): CoreDiagnostic[] => {
+        const out: CoreDiagnostic[] = [];
+        for (const rule of this.rules) {
+          try {
+            out.push(...rule.check(file, fn));
+          } catch (e) {
+            // A rule bug must not take the whole analysis down; it is reported instead.
+            out.push({ code: 'XSR000', severity: 'hint', start: fn.syntax.start, end: fn.syntax.start, function: fn.syntax.name, fixable: false, message: `internal error in rule ${rule.codes.join('/')}: ${(e as Error).message}` });
+          }
         }
-      }
+        return out;
+      };
+      if (this.rules.length > 0) diags.push(...(memo ? memo.rules(file, fn, check) : check()));
     }
     file.diagnostics = diags.sort((a, b) => a.start - b.start || a.code.localeCompare(b.code));
     return file;

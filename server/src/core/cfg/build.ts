@@ -4,7 +4,8 @@
 // statement), goto/labels, switch fallthrough, do/while(0), constant conditions
 // and calls that never return.
 import type { Node } from 'web-tree-sitter';
-import { ExprFacts, exprFacts } from '../syntax/expr';
+import { ExprFacts, exprFacts, matchClose } from '../syntax/expr';
+import { tokenize } from '../syntax/tokens';
 import { LineIndex } from '../syntax/lineIndex';
 import { Cfg, CfgEdge, CfgNode, CfgNodeKind } from './types';
 
@@ -28,7 +29,10 @@ class CfgBuilder {
   private readonly labels = new Map<string, number>();
   /** Loop-macro headers nested at the end of an if/else/loop, mapped to their body sibling. */
   private readonly macroBodies = new Map<number, Node>();
-  private hasError = false;
+  private errorSites = 0;
+  private set hasError(v: boolean) {
+    if (v) this.errorSites++;
+  }
 
   constructor(private readonly source: string, private readonly lines: LineIndex) {}
 
@@ -36,7 +40,7 @@ class CfgBuilder {
     const entry = this.node('entry', body.startIndex, body.startIndex);
     const exit = this.node('exit', body.endIndex, body.endIndex);
     this.nodes[entry]!.succ.push({ to: this.stmt(body, exit, {}) });
-    return { nodes: this.nodes, entry, exit, hasError: this.hasError };
+    return { nodes: this.nodes, entry, exit, hasError: this.errorSites > 0, errorSites: this.errorSites };
   }
 
   private node(kind: CfgNodeKind, start: number, end: number, facts = EMPTY_FACTS): number {
@@ -73,7 +77,12 @@ class CfgBuilder {
           const bodyNode = this.macroBodies.get(n.id);
           if (bodyNode) return this.macroLoop(n, bodyNode, next, t);
         }
-        if (n.hasError) this.hasError = true;
+        if (n.hasError) {
+          // `for_each_vcpu ( d, v ) x++;` parses as one broken expression.
+          const split = splitMacroStatement(this.source, n.startIndex, n.endIndex);
+          if (split) return this.macroLoopText(split, next);
+          this.hasError = true;
+        }
         return this.effectNode('stmt', n, next);
       case 'declaration':
         if (n.hasError) this.hasError = true;
@@ -140,7 +149,7 @@ class CfgBuilder {
   }
 
   private jump(n: Node, to: number): number {
-    const id = this.node('nop', n.startIndex, n.startIndex);
+    const id = this.node('jump', n.startIndex, n.endIndex);
     this.nodes[id]!.succ.push({ to });
     return id;
   }
@@ -258,6 +267,19 @@ class CfgBuilder {
     return cond;
   }
 
+  /** A loop macro whose body is the rest of the same statement's text. */
+  private macroLoopText(split: MacroSplit, next: number): number {
+    const cond = this.node('cond', split.start, split.headerEnd, exprFacts(this.source, split.argsStart, split.argsEnd));
+    this.nodes[cond]!.loopMacro = split.name;
+    const bodyFacts = exprFacts(this.source, split.bodyStart, split.end);
+    const body = this.node(split.jump ? 'jump' : 'stmt', split.bodyStart, split.end, split.jump ? EMPTY_FACTS : bodyFacts);
+    const bodyNode = this.nodes[body]!;
+    if (bodyFacts.calls.some((c) => NORETURN_CALLS.has(c.name))) bodyNode.noreturn = true;
+    else bodyNode.succ.push({ to: split.jump === 'break' ? next : cond });
+    this.nodes[cond]!.succ = [{ to: body, branch: true }, { to: next, branch: false }];
+    return cond;
+  }
+
   private macroLoopRange(n: Node, start: number, end: number, body: Node, next: number): number {
     const cond = this.node('cond', start, end, exprFacts(this.source, start, end));
     this.nodes[cond]!.facts = { calls: this.nodes[cond]!.facts.calls.slice(0, -1), assignments: [] };
@@ -353,6 +375,33 @@ function trailingMacroHeader(n: Node): Node | undefined {
     }
   }
   return undefined;
+}
+
+interface MacroSplit {
+  name: string;
+  start: number;
+  headerEnd: number;
+  argsStart: number;
+  argsEnd: number;
+  bodyStart: number;
+  end: number;
+  jump?: 'break' | 'continue';
+}
+
+/**
+ * `IDENT ( args ) rest;` where `rest` starts with a word: no C expression
+ * continues that way, so it is a loop macro whose body is `rest`.
+ */
+function splitMacroStatement(source: string, start: number, end: number): MacroSplit | undefined {
+  const tokens = tokenize(source.slice(start, end), start);
+  if (tokens.length < 4 || tokens[0]!.kind !== 'ident' || tokens[1]!.text !== '(') return undefined;
+  const close = matchClose(tokens, 1);
+  const after = tokens[close + 1];
+  if (!after || after.kind !== 'ident') return undefined;
+  return {
+    name: tokens[0]!.text, start, headerEnd: tokens[close]!.end, argsStart: tokens[1]!.end, argsEnd: tokens[close]!.start,
+    bodyStart: after.start, end, ...(after.text === 'break' || after.text === 'continue' ? { jump: after.text } : {}),
+  };
 }
 
 /** true/false for conditions that are constant (`1`, `0`, `true`, `false`), else undefined. */

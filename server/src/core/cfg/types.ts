@@ -10,6 +10,8 @@ export type CfgNodeKind =
   | 'cond'
   | 'switch'
   | 'return'
+  /** break, continue, goto: a statement line without effect. */
+  | 'jump'
   /** A joint point with no effect (labels, preprocessor alternatives, loop exits). */
   | 'nop';
 
@@ -45,4 +47,6 @@ export interface Cfg {
   exit: number;
   /** The body held ERROR/MISSING nodes other than the loop-macro shape. */
   hasError: boolean;
+  /** Statements holding syntax errors (loop-macro headers excepted). */
+  errorSites?: number;
 }

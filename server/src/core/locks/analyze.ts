@@ -55,9 +55,9 @@ export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: Analyze
   const summaryBase = { name: fn.name, params: fn.params };
   if (!touches && entry.held.length === 0) {
     // Nothing to track: every statement sees the empty set.
-    const before = cfg.nodes.map(() => [EMPTY_STATE]);
+    const before = cfg.nodes.map(() => ONLY_EMPTY);
     return {
-      syntax: fn, cfg, before, lines: linesOf(cfg, before, opts.lines), touchesLocks: false,
+      syntax: fn, cfg, before, lines: emptyLines(cfg), touchesLocks: false,
       summary: { ...summaryBase, acquires: [], releases: [], condAcquires: [], requires: [] }, diagnostics: [],
     };
   }
@@ -120,12 +120,13 @@ export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: Analyze
   if (!opts.table.has(fn.name)) diagnostics.push(...imbalance.diagnostics);
   const reachableExits = exits.filter((x) => x.states.length > 0);
   const heldAtAllExits = (name: string): boolean => reachableExits.length > 0 && reachableExits.every((x) => x.states.every((s) => s.held.some((h) => h.name === name && !h.maybe)));
-  const heldAtNoExit = (name: string): boolean => reachableExits.every((x) => x.states.every((s) => !s.held.some((h) => h.name === name)));
+  const callerInstanceReleased = (name: string): boolean => reachableExits.every((x) => x.states.every((s) => !s.held.some((h) => h.name === name && h.entry)));
   const effect = (name: string, kind: LockKind): LockEffect => ({ lock: name, kind });
   const summary: FunctionSummary = {
     ...summaryBase,
     acquires: imbalance.acquirers.filter(heldAtAllExits).map((n) => effect(n, imbalance.kinds.get(n)!)),
-    releases: [...requires].filter(([n]) => heldAtNoExit(n)).map(([n, k]) => effect(n, k)),
+    // The caller's instance is gone at every exit (a lock held again there was taken anew: see acquires/condAcquires).
+    releases: [...requires].filter(([n]) => callerInstanceReleased(n)).map(([n, k]) => effect(n, k)),
     condAcquires: imbalance.conditional.map((n) => effect(n, imbalance.kinds.get(n)!)),
     requires: [...requires].map(([n, k]) => effect(n, k)),
   };
@@ -164,14 +165,27 @@ function trackedAtoms(cfg: Cfg, source: string): Set<string> {
   return new Set([...count].filter(([, c]) => c >= 2).map(([a]) => a));
 }
 
-function linesOf(cfg: Cfg, before: PathState[][], lines: LineIndex): LineLocks[] {
+const ONLY_EMPTY: PathState[] = [EMPTY_STATE];
+const NONE: LockRef[] = [];
+
+function statementLines(cfg: Cfg, reachable: (id: number) => boolean): Map<number, CfgNode> {
   const byLine = new Map<number, CfgNode>();
   for (const node of cfg.nodes) {
     if (node.kind === 'entry' || node.kind === 'exit' || node.kind === 'nop') continue;
-    if (before[node.id]!.length === 0) continue;
+    if (!reachable(node.id)) continue;
     const cur = byLine.get(node.line);
     if (!cur || node.start < cur.start) byLine.set(node.line, node);
   }
+  return byLine;
+}
+
+/** Lines of a function that takes no lock: nothing held anywhere (shared empty arrays). */
+function emptyLines(cfg: Cfg): LineLocks[] {
+  return [...statementLines(cfg, () => true)].sort((a, b) => a[0] - b[0]).map(([line, node]) => ({ line, node: node.id, must: NONE, may: NONE }));
+}
+
+function linesOf(cfg: Cfg, before: PathState[][], lines: LineIndex): LineLocks[] {
+  const byLine = statementLines(cfg, (id) => before[id]!.length > 0);
   const out: LineLocks[] = [];
   for (const [line, node] of [...byLine].sort((a, b) => a[0] - b[0])) {
     const { must, may } = heldSets(before[node.id]!, lines);

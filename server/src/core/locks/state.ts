@@ -13,6 +13,8 @@ export interface HeldLock {
   entry?: boolean;
   /** Held on some of the merged paths only. */
   maybe?: boolean;
+  /** Taken this many times (a retake is reported; each release undoes one). */
+  depth?: number;
 }
 
 export interface VarBinding {
@@ -42,7 +44,7 @@ export const EMPTY_STATE: PathState = { held: [], vars: [], facts: [], released:
 
 export function stateKey(s: PathState): string {
   let k = '';
-  for (const h of s.held) k += `${h.name}@${h.at}${h.entry ? 'e' : ''}${h.maybe ? '?' : ''};`;
+  for (const h of s.held) k += `${h.name}@${h.at}${h.entry ? 'e' : ''}${h.maybe ? '?' : ''}${h.depth ? `*${h.depth}` : ''};`;
   k += '|';
   for (const b of s.vars) k += `${b.v}=${b.lock}/${b.status};`;
   k += '|';
@@ -60,6 +62,12 @@ export function withHeld(s: PathState, lock: HeldLock): PathState {
 }
 
 export function withoutHeld(s: PathState, name: string): PathState {
+  const h = s.held.find((x) => x.name === name);
+  if (h && h.depth && h.depth > 1) {
+    const rest: HeldLock = { ...h, depth: h.depth - 1 };
+    if (rest.depth === 1) delete rest.depth;
+    return { ...s, held: s.held.map((x) => (x === h ? rest : x)) };
+  }
   const released = s.released.includes(name) ? s.released : [...s.released, name].sort();
   return { ...s, held: s.held.filter((h) => h.name !== name), released };
 }

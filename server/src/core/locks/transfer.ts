@@ -113,8 +113,14 @@ function pointerName(ctx: TransferContext, s: PathState, text: string, kind: Loc
 
 function acquire(ctx: TransferContext, node: CfgNode, call: CallSite, s: PathState, name: string, kind: LockKind): PathState {
   const held = findHeld(s, name);
-  if (held && !held.maybe && !name.endsWith(':r')) ctx.events?.({ k: 'retake', lock: name, start: call.start, end: call.end, heldAt: held.at }, node);
   const lock: HeldLock = { name, kind, at: call.start };
+  if (held && !held.maybe) {
+    if (!name.endsWith(':r')) ctx.events?.({ k: 'retake', lock: name, start: call.start, end: call.end, heldAt: held.at }, node);
+    // Counted, so the matching releases do not look like double releases.
+    lock.at = held.at;
+    lock.depth = (held.depth ?? 1) + 1;
+    if (held.entry) lock.entry = true;
+  }
   return markBindings(withHeld(s, lock), name, 'held');
 }
 

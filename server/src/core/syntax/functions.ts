@@ -17,7 +17,8 @@ export interface FunctionSyntax {
   isStatic: boolean;
   /** The definition (header or body) contains ERROR or MISSING nodes that are not the loop-macro shape. */
   hasError: boolean;
-  body: Node;
+  /** The body node: valid only while its tree lives (the analyzer frees trees after building CFGs). */
+  body?: Node;
 }
 
 const CONTAINERS = new Set(['translation_unit', 'preproc_if', 'preproc_ifdef', 'preproc_else', 'preproc_elif', 'preproc_elifdef', 'ERROR', 'linkage_specification', 'declaration_list']);

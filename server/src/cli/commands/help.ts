@@ -1,0 +1,53 @@
+// `xsr help [command]`.
+export const USAGE: Record<string, string> = {
+  '': `xsr — Xen Scheduler Review: lock-state analysis and migration-protocol checks for Xen scheduler C
+
+Usage: xsr <command> [options]
+
+Commands:
+  check PATH…                 analyse C files or folders (*.c, *.h) and print findings
+  check --patch FILE|-        analyse a unified diff / git format-patch mail against --base DIR
+  fix PATH…                   apply every safe quick fix in place (--dry-run prints a diff)
+  locks PATH                  print the lock state per line of every function
+  simulate PATH --function F  explore every interleaving of the named functions' migration model
+  lsp --stdio                 start the language server on stdin/stdout
+  help [command]              this help, or a command's
+
+Common options:
+  --format text|json|sarif    output format (sarif: check only)      [default: text]
+  --fail-on error|warning|information|hint|none                       [default: error]
+  --config FILE               JSON file with extra lock helpers ({"helpers": [...]})
+  --quiet                     no summary line
+  --no-color                  no colour (also off when not a TTY or NO_COLOR is set)
+  --version                   print the version
+
+Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 usage or input error.`,
+  check: `xsr check PATH… [--format text|json|sarif] [--fail-on LEVEL] [--config FILE]
+xsr check --patch FILE|- [--base DIR]
+
+Analyses C files, recursing into folders for *.c and *.h. Text output is
+  file:line:col: severity CODE message
+Binary files and files over 5 MB are skipped with a warning. With --patch,
+reports only findings inside functions the patch changes, at post-image lines.`,
+  locks: `xsr locks PATH [--function NAME] [--format text|json]
+
+Prints, for every function, each statement line with the locks held before it:
+held on every path, and (with a ?) on some paths only.`,
+  fix: `xsr fix PATH… [--dry-run]
+
+Applies every safe quick fix in place (temp file + rename, mode kept).
+--dry-run prints a unified diff instead of writing.`,
+  simulate: `xsr simulate PATH --function NAME [--function NAME2 …] [--initiators N] [--pcpus N]
+             [--max-states N] [--timeout MS] [--format text|json]
+xsr simulate --protocol old|new
+
+Extracts the migration model of the named functions and explores every
+interleaving with the scheduler; prints the shortest trace to a broken invariant.`,
+  lsp: `xsr lsp --stdio
+
+Starts the language server on stdin/stdout.`,
+};
+
+export function helpText(command?: string): string | undefined {
+  return USAGE[command ?? ''];
+}

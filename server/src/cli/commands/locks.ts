@@ -1,0 +1,62 @@
+// `xsr locks PATH`: the lock state per line of every function (what the editor
+// shows as inlay hints). must = held on every path before the statement that
+// starts on the line; may = held on some path only.
+import type { FileAnalysis, LockRef } from '../../core';
+import { CommandContext, InputError } from '../context';
+import { collectInputs } from '../inputs';
+import { paint } from '../output';
+
+export interface LocksReport {
+  version: 1;
+  path: string;
+  functions: { name: string; line: number; endLine: number; lines: { line: number; must: string[]; may: string[] }[] }[];
+}
+
+export function buildLocksReport(file: FileAnalysis): LocksReport {
+  const names = (refs: LockRef[]): string[] => refs.map((r) => r.name);
+  return {
+    version: 1,
+    path: file.path,
+    functions: file.functions.map((f) => ({
+      name: f.syntax.name,
+      line: file.lines.lineOf(f.syntax.start) + 1,
+      endLine: file.lines.lineOf(f.syntax.end) + 1,
+      lines: f.lines.map((l) => ({ line: l.line + 1, must: names(l.must), may: names(l.may) })),
+    })),
+  };
+}
+
+export async function runLocks(ctx: CommandContext): Promise<number> {
+  if (ctx.args.length !== 1) throw new InputError(`locks: expected one PATH, got ${ctx.args.length}`);
+  const inputs = collectInputs(ctx.args);
+  for (const w of inputs.warnings) ctx.err(`warning: ${w}`);
+  for (const e of inputs.errors) ctx.err(`error: ${e}`);
+  if (inputs.errors.length) return 2;
+  const analyzer = await ctx.analyzer();
+  const results = analyzer.analyzeMany(inputs.files);
+  const only = typeof ctx.values.function === 'string' ? ctx.values.function : undefined;
+  const reports = results.map(buildLocksReport).map((r) => (only ? { ...r, functions: r.functions.filter((f) => f.name === only) } : r));
+  if (ctx.options.format === 'json') {
+    ctx.out(JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2));
+    return 0;
+  }
+  for (let i = 0; i < results.length; i++) printLocks(ctx, results[i]!, reports[i]!);
+  return 0;
+}
+
+function printLocks(ctx: CommandContext, file: FileAnalysis, report: LocksReport): void {
+  for (const fn of report.functions) {
+    ctx.out(paint(ctx.style, 'bold', `${fn.name}  ${file.path}:${fn.line}-${fn.endLine}`));
+    const width = Math.max(12, ...fn.lines.map((l) => held(l).length));
+    for (const l of fn.lines) {
+      const src = file.lines.lineText(l.line - 1).replace(/\t/g, '    ');
+      const h = held(l);
+      ctx.out(`${String(l.line).padStart(6)}  ${paint(ctx.style, h ? 'cyan' : 'gray', (h || '-').padEnd(width))}  | ${src}`);
+    }
+    ctx.out('');
+  }
+}
+
+function held(l: { must: string[]; may: string[] }): string {
+  return [...l.must, ...l.may.map((m) => `${m}?`)].join(', ');
+}

@@ -1,0 +1,112 @@
+// Collects and reads the C files a command was given. Bad input never throws:
+// binary, oversized, non-UTF-8 and unreadable files become warnings or errors
+// naming the file, and the other files are still analysed.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export const MAX_FILE_BYTES = 5 * 1024 * 1024;
+const SKIP_DIRS = new Set(['.git', 'node_modules', '.hg', '.svn']);
+
+export interface InputFile {
+  path: string;
+  text: string;
+}
+
+export interface Inputs {
+  files: InputFile[];
+  /** Skipped or degraded files (binary, too large, not UTF-8, empty). */
+  warnings: string[];
+  /** Unreadable or missing paths: the command exits 2 after analysing the rest. */
+  errors: string[];
+}
+
+export function collectInputs(paths: readonly string[], opts: { maxBytes?: number } = {}): Inputs {
+  const out: Inputs = { files: [], warnings: [], errors: [] };
+  const maxBytes = opts.maxBytes ?? MAX_FILE_BYTES;
+  const seen = new Set<string>();
+  const visitDir = (dir: string): void => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch (e) {
+      out.errors.push(`${dir}: cannot read directory (${errCode(e)})`);
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : 1));
+    for (const ent of entries) {
+      const full = path.join(dir, ent.name);
+      // Symlinked directories are not followed: no loops, no escaping the tree.
+      if (ent.isDirectory()) {
+        if (!SKIP_DIRS.has(ent.name)) visitDir(full);
+      } else if ((ent.isFile() || ent.isSymbolicLink()) && /\.[ch]$/.test(ent.name)) readOne(full);
+    }
+  };
+  const readOne = (file: string): void => {
+    const key = path.resolve(file);
+    if (seen.has(key)) return;
+    seen.add(key);
+    const r = readSource(file, maxBytes);
+    if (r.warning) out.warnings.push(r.warning);
+    if (r.error) out.errors.push(r.error);
+    if (r.text !== undefined) out.files.push({ path: file, text: r.text });
+  };
+  for (const p of paths) {
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(p);
+    } catch (e) {
+      out.errors.push(`${p}: cannot read (${errCode(e)})`);
+      continue;
+    }
+    if (st.isDirectory()) visitDir(p);
+    else readOne(p);
+  }
+  return out;
+}
+
+export interface ReadResult {
+  text?: string;
+  warning?: string;
+  error?: string;
+}
+
+/** Reads one source file with the size, binary and encoding checks. */
+export function readSource(file: string, maxBytes = MAX_FILE_BYTES): ReadResult {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(file);
+  } catch (e) {
+    return { error: `${file}: cannot read (${errCode(e)})` };
+  }
+  if (!st.isFile()) return { error: `${file}: not a regular file` };
+  if (st.size > maxBytes) return { warning: `${file}: skipped, ${(st.size / 1048576).toFixed(1)} MB is over the ${(maxBytes / 1048576).toFixed(0)} MB limit` };
+  let buf: Buffer;
+  try {
+    buf = fs.readFileSync(file);
+  } catch (e) {
+    return { error: `${file}: cannot read (${errCode(e)})` };
+  }
+  const decoded = decodeSource(buf);
+  if (decoded.binary) return { warning: `${file}: skipped, binary content (NUL bytes)` };
+  const r: ReadResult = { text: decoded.text };
+  if (decoded.latin1) r.warning = `${file}: not valid UTF-8; read as Latin-1`;
+  else if (buf.length === 0) r.warning = `${file}: empty file, nothing to analyse`;
+  return r;
+}
+
+export function decodeSource(buf: Uint8Array): { text: string; binary?: boolean; latin1?: boolean } {
+  const probe = buf.subarray(0, 65536);
+  if (probe.includes(0)) return { text: '', binary: true };
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(buf).replace(/^\uFEFF/, '') };
+  } catch {
+    return { text: Buffer.from(buf).toString('latin1'), latin1: true };
+  }
+}
+
+function errCode(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  if (err.code === 'ENOENT') return 'no such file or directory';
+  if (err.code === 'EACCES') return 'permission denied';
+  return err.code ?? err.message;
+}

@@ -1,0 +1,110 @@
+// The `xsr` command line: argument parsing and dispatch only. Each command
+// lives in commands/; all analysis is the core's.
+import { parseArgs } from 'node:util';
+import { CommandContext, CommonOptions, InputError, UsageError, analyzerFactory, makeStyle } from './context';
+import { helpText } from './commands/help';
+import { packageVersion } from './version';
+import { runCheck } from './commands/check';
+import { runFix } from './commands/fix';
+import { runLocks } from './commands/locks';
+import { runLsp } from './commands/lsp';
+import { runSimulate } from './commands/simulate';
+
+type Runner = (ctx: CommandContext) => Promise<number>;
+
+const COMMANDS: Record<string, Runner> = {
+  check: runCheck,
+  locks: runLocks,
+  fix: runFix,
+  simulate: runSimulate,
+  lsp: runLsp,
+};
+
+const OPTIONS = {
+  format: { type: 'string' },
+  'fail-on': { type: 'string' },
+  config: { type: 'string' },
+  quiet: { type: 'boolean', short: 'q' },
+  'no-color': { type: 'boolean' },
+  version: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  patch: { type: 'string' },
+  base: { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  function: { type: 'string', multiple: true },
+  protocol: { type: 'string' },
+  initiators: { type: 'string' },
+  pcpus: { type: 'string' },
+  'max-states': { type: 'string' },
+  timeout: { type: 'string' },
+  stdio: { type: 'boolean' },
+  'node-ipc': { type: 'boolean' },
+  'clientProcessId': { type: 'string' },
+} as const;
+
+const FORMATS = ['text', 'json', 'sarif'];
+const FAIL_ON = ['error', 'warning', 'information', 'hint', 'none'];
+
+export async function main(argv: string[], io = { out: (s: string) => process.stdout.write(s + '\n'), err: (s: string) => process.stderr.write(s + '\n') }): Promise<number> {
+  try {
+    // `xsr check --patch -` reads stdin: keep a lone '-' as an option value.
+    const parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+    const v = parsed.values as Record<string, string | boolean | string[] | undefined>;
+    const [command, ...args] = parsed.positionals;
+    if (v.version) {
+      io.out(packageVersion());
+      return 0;
+    }
+    if (!command || command === 'help' || v.help) {
+      const topic = command === 'help' ? args[0] : command;
+      const text = helpText(topic);
+      if (!text) throw new UsageError(`unknown command '${topic}' (see xsr help)`);
+      io.out(text);
+      return 0;
+    }
+    const run = COMMANDS[command];
+    if (!run) throw new UsageError(`unknown command '${command}' (see xsr help)`);
+    const format = (v.format as string | undefined) ?? 'text';
+    if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got '${format}'`);
+    if (format === 'sarif' && command !== 'check') throw new UsageError('--format sarif is for check only');
+    const failOn = (v['fail-on'] as string | undefined) ?? 'error';
+    if (!FAIL_ON.includes(failOn)) throw new UsageError(`--fail-on must be one of ${FAIL_ON.join(', ')}, got '${failOn}'`);
+    const options: CommonOptions = {
+      format: format as CommonOptions['format'],
+      quiet: !!v.quiet,
+      color: !v['no-color'],
+      failOn: failOn as CommonOptions['failOn'],
+      ...(typeof v.config === 'string' ? { config: v.config } : {}),
+    };
+    const ctx: CommandContext = {
+      args, options, values: v, out: io.out, err: io.err,
+      style: makeStyle(!!v['no-color']),
+      analyzer: analyzerFactory(options.config),
+    };
+    return await run(ctx);
+  } catch (e) {
+    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.err(`xsr: ${(e as Error).message}`);
+      return 2;
+    }
+    if (e instanceof InputError) {
+      io.err(`xsr: ${(e as Error).message}`);
+      return 2;
+    }
+    io.err(`xsr: internal error: ${(e as Error).stack ?? String(e)}`);
+    return 3;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      // `lsp` keeps running: it resolves only when the connection ends.
+      process.exitCode = code;
+    },
+    (e) => {
+      process.stderr.write(`xsr: ${String(e)}\n`);
+      process.exitCode = 3;
+    },
+  );
+}

@@ -1,0 +1,40 @@
+// Reading fixture files with inline expectations (shared by the core tests).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export const REPO = path.resolve(__dirname, '..', '..', '..');
+export const FIXTURES = path.join(REPO, 'test', 'fixtures');
+
+export interface HeldExpectation {
+  /** 1-based line. */
+  line: number;
+  must: string[];
+  may: string[];
+}
+
+/** `/* held: A, B | may: C *\/` comments, by 1-based line. */
+export function heldExpectations(text: string): HeldExpectation[] {
+  const out: HeldExpectation[] = [];
+  text.split('\n').forEach((l, i) => {
+    const m = /\/\*\s*held:\s*([^|*]*?)\s*(?:\|\s*may:\s*([^*]*?)\s*)?\*\//.exec(l);
+    if (!m) return;
+    const list = (s: string | undefined): string[] => (!s || s.trim() === '-' ? [] : s.split(',').map((x) => x.trim()).filter(Boolean).sort());
+    out.push({ line: i + 1, must: list(m[1]), may: list(m[2]) });
+  });
+  return out;
+}
+
+/** `/* expect XSRnnn *\/` or `// expect XSRnnn` comments as sorted "line:code" strings. */
+export function findingExpectations(text: string): string[] {
+  const out: string[] = [];
+  text.split('\n').forEach((l, i) => {
+    const m = /(?:\/\*|\/\/)\s*expect\s+((?:XSR\d{3}[\s,]*)+)/.exec(l);
+    if (!m) return;
+    for (const code of m[1]!.split(/[\s,]+/).filter(Boolean)) out.push(`${i + 1}:${code}`);
+  });
+  return out.sort();
+}
+
+export function readFixture(...parts: string[]): string {
+  return fs.readFileSync(path.join(FIXTURES, ...parts), 'utf8');
+}

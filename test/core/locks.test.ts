@@ -1,0 +1,59 @@
+// Data-driven lock-state tests: every fixture in test/fixtures/locks states the
+// exact must/may sets per line and the exact XSR007 findings (see its README).
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { before, describe, it } from 'node:test';
+import { Analyzer, FileAnalysis } from '../../server/src/core';
+import { FIXTURES, findingExpectations, heldExpectations } from './fixtures';
+
+const DIR = path.join(FIXTURES, 'locks');
+
+function heldAt(file: FileAnalysis, line: number): { must: string[]; may: string[] } | undefined {
+  for (const fn of file.functions) {
+    const l = fn.lines.find((x) => x.line + 1 === line);
+    if (l) return { must: l.must.map((r) => r.name).sort(), may: l.may.map((r) => r.name).sort() };
+  }
+  return undefined;
+}
+
+function check(file: FileAnalysis): void {
+  const failures: string[] = [];
+  for (const exp of heldExpectations(file.text)) {
+    const got = heldAt(file, exp.line);
+    const want = JSON.stringify({ must: exp.must, may: exp.may });
+    if (!got) failures.push(`${path.basename(file.path)}:${exp.line}: no statement line analysed, expected ${want}`);
+    else if (JSON.stringify(got) !== want) failures.push(`${path.basename(file.path)}:${exp.line}: got ${JSON.stringify(got)}, expected ${want}`);
+  }
+  const findings = file.diagnostics.filter((d) => d.code === 'XSR007').map((d) => `${file.lines.lineOf(d.start) + 1}:${d.code}`).sort();
+  const expected = findingExpectations(file.text).filter((e) => e.endsWith('XSR007'));
+  if (JSON.stringify(findings) !== JSON.stringify(expected)) failures.push(`${path.basename(file.path)}: XSR007 findings ${JSON.stringify(findings)}, expected ${JSON.stringify(expected)}`);
+  assert.deepEqual(failures, []);
+}
+
+describe('lock-state fixtures', () => {
+  let analyzer: Analyzer;
+  before(async () => {
+    analyzer = await Analyzer.create();
+  });
+
+  const single = fs.readdirSync(DIR).filter((f) => f.endsWith('.c') && !f.startsWith('multi_')).sort();
+  for (const name of single) {
+    it(name, () => {
+      const text = fs.readFileSync(path.join(DIR, name), 'utf8');
+      check(analyzer.analyze({ path: name, text }));
+    });
+  }
+
+  it('multi_*.c share summaries as one folder', () => {
+    const files = fs.readdirSync(DIR).filter((f) => f.startsWith('multi_')).sort().map((name) => ({ path: name, text: fs.readFileSync(path.join(DIR, name), 'utf8') }));
+    assert.equal(files.length, 2);
+    for (const r of analyzer.analyzeMany(files)) check(r);
+  });
+
+  it('the same user file alone does not know the other file\'s helpers', () => {
+    const text = fs.readFileSync(path.join(DIR, 'multi_users.c'), 'utf8');
+    const r = analyzer.analyze({ path: 'multi_users.c', text });
+    assert.deepEqual(heldAt(r, 6), { must: [], may: [] });
+  });
+});
