@@ -1,0 +1,37 @@
+// `npm run bench [-- --json]`: every figure an issue names, measured here.
+// With --json the last line is one JSON object with all figures.
+import * as path from 'node:path';
+import { benchCore, benchXen } from './coreBench';
+import { extraBenches } from './extra';
+
+async function main(): Promise<void> {
+  const json = process.argv.includes('--json');
+  const repo = path.resolve(__dirname, '..', '..', '..');
+  const log = (s: string): void => {
+    if (!json) console.log(s);
+    else process.stderr.write(s + '\n');
+  };
+  const all: Record<string, unknown> = {};
+  log('core: generating the corpus and measuring parse/analyse…');
+  const core = await benchCore(repo);
+  Object.assign(all, core.figures);
+  if (process.env.XEN_TREE) {
+    log(`core: XEN_TREE=${process.env.XEN_TREE}`);
+    Object.assign(all, (await benchXen(process.env.XEN_TREE)) ?? { xenTree: 'no scheduler files found' });
+  }
+  for (const b of extraBenches) {
+    log(`${b.name}…`);
+    try {
+      Object.assign(all, await b.run({ repo, corpusDir: core.corpusDir, files: core.files }));
+    } catch (e) {
+      all[`${b.name}Error`] = (e as Error).message;
+    }
+  }
+  if (json) console.log(JSON.stringify(all));
+  else for (const [k, v] of Object.entries(all)) console.log(`${k.padEnd(26)} ${String(v)}`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,155 @@
+// The `xsr` command line as a user runs it: real processes, exact outputs,
+// the JSON schemas, exit codes and bad input.
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import Ajv2020 from 'ajv/dist/2020';
+import { REPO } from './fixtures';
+
+const CLI = path.join(REPO, 'out', 'server', 'src', 'cli', 'main.js');
+
+function xsr(args: string[], opts: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv } = {}) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: opts.cwd ?? REPO, encoding: 'utf8', input: opts.input, env: { ...process.env, ...opts.env }, timeout: 60000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+function schema(name: string) {
+  const ajv = new Ajv2020({ strict: true, allErrors: true });
+  return ajv.compile(JSON.parse(fs.readFileSync(path.join(REPO, 'server', 'schemas', `${name}.schema.json`), 'utf8')));
+}
+
+function tmpdir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'xsr-cli-'));
+}
+
+describe('xsr check', () => {
+  it('reports the lock imbalance in the bundled example, text form, exit 1', () => {
+    const r = xsr(['check', 'examples/sched_example.c', '--no-color']);
+    assert.equal(r.code, 1, r.err);
+    const lines = r.out.trim().split('\n');
+    for (const l of lines) assert.match(l, /^examples\/sched_example\.c:\d+:\d+: (error|warning|information|hint) XSR\d{3} .+/);
+    assert.ok(lines.some((l) => / error XSR007 sched_set_vcpu_cap\(\) returns holding sched\(v\)/.test(l)), r.out);
+    assert.match(r.err, /^\d+ findings? in 1 file \(\d+ functions, 0 parse errors, \d+ ms\)\n$/);
+  });
+
+  it('JSON output validates against check.schema.json', () => {
+    const r = xsr(['check', 'examples/sched_example.c', 'test/fixtures/locks', '--format', 'json']);
+    assert.equal(r.code, 1, r.err);
+    const report = JSON.parse(r.out);
+    const validate = schema('check');
+    assert.ok(validate(report), JSON.stringify(validate.errors));
+    assert.equal(report.version, 1);
+    const control = report.files.find((f: { path: string }) => f.path.endsWith('control.c'));
+    const codes = control.diagnostics.map((d: { line: number; code: string; function: string }) => `${d.line}:${d.code}:${d.function}`);
+    assert.deepEqual(codes, ['48:XSR007:sched_set_weight', '59:XSR007:sched_double_release', '65:XSR007:sched_retake']);
+    const first = control.diagnostics[0];
+    assert.deepEqual([first.line, first.column, first.endLine, first.endColumn, first.severity, first.fixable], [48, 9, 48, 24, 'error', false]);
+    assert.equal(report.summary.files, report.files.length);
+  });
+
+  it('--fail-on none exits 0 with findings; --quiet drops the summary', () => {
+    const r = xsr(['check', 'test/fixtures/locks/control.c', '--fail-on', 'none', '--quiet']);
+    assert.equal(r.code, 0);
+    assert.equal(r.err, '');
+  });
+
+  it('colour only on a TTY: piped output has no escape codes', () => {
+    const r = xsr(['check', 'test/fixtures/locks/control.c']);
+    assert.doesNotMatch(r.out, /\u001b\[/);
+  });
+
+  it('a broken file still yields its functions and a parse-error count', () => {
+    const r = xsr(['check', 'test/fixtures/locks/broken.c', '--format', 'json']);
+    const report = JSON.parse(r.out);
+    assert.ok(report.files[0].parseErrors >= 1);
+    assert.ok(report.summary.functions >= 2, JSON.stringify(report.summary));
+  });
+});
+
+describe('xsr locks', () => {
+  it('JSON output validates and names locks canonically', () => {
+    const r = xsr(['locks', 'test/fixtures/locks/pointers.c', '--format', 'json']);
+    assert.equal(r.code, 0, r.err);
+    const report = JSON.parse(r.out);
+    const validate = schema('locks');
+    assert.ok(validate(report), JSON.stringify(validate.errors));
+    const fn = report.functions.find((f: { name: string }) => f.name === 'sched_move_unit');
+    assert.deepEqual([fn.line, fn.endLine], [2, 28]);
+    assert.deepEqual(fn.lines.find((l: { line: number }) => l.line === 15), { line: 15, must: ['sched(new_cpu)', 'sched(unit->res->master_cpu)'], may: [] });
+  });
+
+  it('text output: one row per statement line with the held column', () => {
+    const r = xsr(['locks', 'test/fixtures/locks/trylock.c', '--function', 'sched_try_steal', '--no-color']);
+    assert.equal(r.code, 0, r.err);
+    const rows = r.out.split('\n');
+    assert.match(rows[0]!, /^sched_try_steal  test\/fixtures\/locks\/trylock\.c:2-12$/);
+    assert.ok(rows.some((l) => /^\s+9  sched\(cpu\)\s+\| {4}prv->stolen\+\+;/.test(l)), r.out);
+    assert.ok(rows.some((l) => /^\s+7  sched\(cpu\)\?\s+\| {4}if \( !lock \)/.test(l)), r.out);
+  });
+});
+
+describe('bad input', () => {
+  it('binary, oversized, non-UTF-8, empty and unreadable files: warnings, the rest analysed, exit 2 for unreadable', () => {
+    const dir = tmpdir();
+    fs.writeFileSync(path.join(dir, 'binary.c'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2, 3]));
+    fs.writeFileSync(path.join(dir, 'huge.c'), Buffer.alloc(5 * 1024 * 1024 + 10, 0x20));
+    fs.writeFileSync(path.join(dir, 'latin1.c'), Buffer.concat([Buffer.from('/* caf'), Buffer.from([0xe9]), Buffer.from(' */\nvoid f(spinlock_t *l)\n{\n    spin_lock(l);\n}\n')]));
+    fs.writeFileSync(path.join(dir, 'empty.c'), '');
+    fs.copyFileSync(path.join(REPO, 'test/fixtures/locks/control.c'), path.join(dir, 'good.c'));
+    const r = xsr(['check', dir, path.join(dir, 'missing.c'), '--format', 'json']);
+    assert.equal(r.code, 2, r.err);
+    assert.match(r.err, /warning: .*binary\.c: skipped, binary content/);
+    assert.match(r.err, /warning: .*huge\.c: skipped, 5\.0 MB is over the 5 MB limit/);
+    assert.match(r.err, /warning: .*latin1\.c: not valid UTF-8; read as Latin-1/);
+    assert.match(r.err, /warning: .*empty\.c: empty file, nothing to analyse/);
+    assert.match(r.err, /error: .*missing\.c: cannot read \(no such file or directory\)/);
+    const report = JSON.parse(r.out);
+    assert.deepEqual(report.files.map((f: { path: string }) => path.basename(f.path)).sort(), ['empty.c', 'good.c', 'latin1.c']);
+    const latin1 = report.files.find((f: { path: string }) => f.path.endsWith('latin1.c'));
+    assert.deepEqual(latin1.diagnostics.map((d: { code: string; line: number }) => `${d.line}:${d.code}`), ['6:XSR007']);
+  });
+
+  it('a directory of 3,000 files is analysed without a crash', () => {
+    const dir = tmpdir();
+    for (let i = 0; i < 3000; i++) fs.writeFileSync(path.join(dir, `f${i}.c`), `static void f${i}(struct vcpu *v)\n{\n    spinlock_t *lock = vcpu_schedule_lock(v);\n    v->n = ${i};\n    vcpu_schedule_unlock(lock, v);\n}\n`);
+    const r = xsr(['check', dir, '--format', 'json']);
+    assert.equal(r.code, 0, r.err);
+    assert.equal(JSON.parse(r.out).summary.files, 3000);
+  });
+
+  it('usage errors exit 2 with one line on stderr', () => {
+    for (const args of [['frobnicate'], ['check', 'x.c', '--format', 'yaml'], ['check', '--bogus'], ['locks'], ['locks', 'examples/sched_example.c', '--format', 'sarif']]) {
+      const r = xsr(args);
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.err}`);
+      assert.equal(r.err.trim().split('\n').length, 1, r.err);
+      assert.match(r.err, /^xsr: /);
+    }
+  });
+
+  it('--config: user helpers are used; a malformed entry is named', () => {
+    const dir = tmpdir();
+    const good = path.join(dir, 'good.json');
+    fs.writeFileSync(good, JSON.stringify({ helpers: [{ name: 'rq_lock', op: 'acquire', lock: 'spin', arg: 0 }, { name: 'rq_unlock', op: 'release', lock: 'spin', arg: 0 }] }));
+    const src = path.join(dir, 'user.c');
+    fs.writeFileSync(src, 'static void g(struct rq *rq)\n{\n    rq_lock(&rq->lock);\n    rq->n++;\n    rq_unlock(&rq->lock);\n}\n');
+    const r = xsr(['locks', src, '--config', good, '--format', 'json']);
+    assert.equal(r.code, 0, r.err);
+    assert.deepEqual(JSON.parse(r.out).functions[0].lines[1], { line: 4, must: ['rq->lock'], may: [] });
+    const bad = path.join(dir, 'bad.json');
+    fs.writeFileSync(bad, JSON.stringify({ helpers: [{ name: 'rq_lock', op: 'grab', lock: 'spin' }] }));
+    const b = xsr(['check', src, '--config', bad]);
+    assert.equal(b.code, 2);
+    assert.match(b.err, /bad\.json: helpers\[0\] \("rq_lock"\): "op" must be one of acquire, tryacquire, release, acquireDouble, releaseDouble/);
+    const notJson = path.join(dir, 'not.json');
+    fs.writeFileSync(notJson, '{ helpers: ');
+    assert.match(xsr(['check', src, '--config', notJson]).err, /not\.json: not valid JSON/);
+  });
+
+  it('--version and help', () => {
+    assert.match(xsr(['--version']).out, /^\d+\.\d+\.\d+\n$/);
+    assert.match(xsr(['help', 'check']).out, /^xsr check PATH…/);
+  });
+});
