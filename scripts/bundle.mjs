@@ -58,7 +58,8 @@ const grammarWasm = require.resolve('tree-sitter-c/tree-sitter-c.wasm');
 const runtimeWasm = require.resolve('web-tree-sitter/tree-sitter.wasm');
 copyFileSync(grammarWasm, path.join(dist, 'tree-sitter-c.wasm'));
 copyFileSync(runtimeWasm, path.join(dist, 'tree-sitter.wasm'));
-const version = (pkg) => JSON.parse(readFileSync(require.resolve(`${pkg}/package.json`), 'utf8')).version;
+// package.json is not in these packages' exports: read it beside the WASM file.
+const version = (wasm) => JSON.parse(readFileSync(path.join(path.dirname(wasm), 'package.json'), 'utf8')).version;
 writeFileSync(path.join(dist, 'GRAMMAR.md'),
-  `# Grammar provenance\n\n- tree-sitter-c.wasm: npm tree-sitter-c@${version('tree-sitter-c')} (ABI 15, prebuilt WASM from the package)\n` +
-  `- tree-sitter.wasm: npm web-tree-sitter@${version('web-tree-sitter')}\n`);
+  `# Grammar provenance\n\n- tree-sitter-c.wasm: npm tree-sitter-c@${version(grammarWasm)} (ABI 15, prebuilt WASM from the package)\n` +
+  `- tree-sitter.wasm: npm web-tree-sitter@${version(runtimeWasm)}\n`);

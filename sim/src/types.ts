@@ -28,6 +28,8 @@ export interface TraceStep {
   file?: string;
   line?: number;
   state: StateView;
+  /** The C source text of the instruction the step comes from, when known. */
+  text?: string;
 }
 
 export type InvariantId = 'INV1' | 'INV2' | 'INV3' | 'INV4' | 'INV5';
@@ -39,6 +41,10 @@ export interface SimStats {
   reduction: 'dpor' | 'none';
   /** Complete executions explored (Mazurkiewicz traces with DPOR). */
   executions?: number;
+  /** DPOR only: explorations cut short because every enabled thread was asleep. */
+  sleepBlocked?: number;
+  /** States the shortest-counterexample search (BFS) visited, when it ran. */
+  counterexampleStates?: number;
 }
 
 export interface SimResult {

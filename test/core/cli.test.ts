@@ -21,6 +21,10 @@ function schema(name: string) {
   return ajv.compile(JSON.parse(fs.readFileSync(path.join(REPO, 'server', 'schemas', `${name}.schema.json`), 'utf8')));
 }
 
+// Parsed CLI JSON, read loosely: the schemas check the shape.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
 function tmpdir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'xsr-cli-'));
 }
@@ -38,9 +42,9 @@ describe('xsr check', () => {
   it('JSON output validates against check.schema.json', () => {
     const r = xsr(['check', 'examples/sched_example.c', 'test/fixtures/locks', '--format', 'json']);
     assert.equal(r.code, 1, r.err);
-    const report = JSON.parse(r.out);
+    const report = JSON.parse(r.out) as Json;
     const validate = schema('check');
-    assert.ok(validate(report), JSON.stringify(validate.errors));
+    assert.ok(validate(JSON.parse(r.out)), JSON.stringify(validate.errors));
     assert.equal(report.version, 1);
     const control = report.files.find((f: { path: string }) => f.path.endsWith('control.c'));
     const codes = control.diagnostics.map((d: { line: number; code: string; function: string }) => `${d.line}:${d.code}:${d.function}`);
@@ -63,7 +67,7 @@ describe('xsr check', () => {
 
   it('a broken file still yields its functions and a parse-error count', () => {
     const r = xsr(['check', 'test/fixtures/locks/broken.c', '--format', 'json']);
-    const report = JSON.parse(r.out);
+    const report = JSON.parse(r.out) as Json;
     assert.ok(report.files[0].parseErrors >= 1);
     assert.ok(report.summary.functions >= 2, JSON.stringify(report.summary));
   });
@@ -73,12 +77,12 @@ describe('xsr locks', () => {
   it('JSON output validates and names locks canonically', () => {
     const r = xsr(['locks', 'test/fixtures/locks/pointers.c', '--format', 'json']);
     assert.equal(r.code, 0, r.err);
-    const report = JSON.parse(r.out);
+    const report = JSON.parse(r.out) as Json;
     const validate = schema('locks');
-    assert.ok(validate(report), JSON.stringify(validate.errors));
+    assert.ok(validate(JSON.parse(r.out)), JSON.stringify(validate.errors));
     const fn = report.functions.find((f: { name: string }) => f.name === 'sched_move_unit');
     assert.deepEqual([fn.line, fn.endLine], [2, 28]);
-    assert.deepEqual(fn.lines.find((l: { line: number }) => l.line === 15), { line: 15, must: ['sched(new_cpu)', 'sched(unit->res->master_cpu)'], may: [] });
+    assert.deepEqual(fn.lines.find((l: { line: number }) => l.line === 16), { line: 16, must: ['sched(new_cpu)', 'sched(unit->res->master_cpu)'], may: [] });
   });
 
   it('text output: one row per statement line with the held column', () => {
@@ -86,8 +90,8 @@ describe('xsr locks', () => {
     assert.equal(r.code, 0, r.err);
     const rows = r.out.split('\n');
     assert.match(rows[0]!, /^sched_try_steal  test\/fixtures\/locks\/trylock\.c:2-12$/);
-    assert.ok(rows.some((l) => /^\s+9  sched\(cpu\)\s+\| {4}prv->stolen\+\+;/.test(l)), r.out);
-    assert.ok(rows.some((l) => /^\s+7  sched\(cpu\)\?\s+\| {4}if \( !lock \)/.test(l)), r.out);
+    assert.ok(rows.some((l) => /^\s+9  sched\(cpu\)\s+\| {5}prv->stolen\+\+;/.test(l)), r.out);
+    assert.ok(rows.some((l) => /^\s+7  sched\(cpu\)\?\s+\| {5}if \( !lock \)/.test(l)), r.out);
   });
 });
 
@@ -96,7 +100,7 @@ describe('bad input', () => {
     const dir = tmpdir();
     fs.writeFileSync(path.join(dir, 'binary.c'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2, 3]));
     fs.writeFileSync(path.join(dir, 'huge.c'), Buffer.alloc(5 * 1024 * 1024 + 10, 0x20));
-    fs.writeFileSync(path.join(dir, 'latin1.c'), Buffer.concat([Buffer.from('/* caf'), Buffer.from([0xe9]), Buffer.from(' */\nvoid f(spinlock_t *l)\n{\n    spin_lock(l);\n}\n')]));
+    fs.writeFileSync(path.join(dir, 'latin1.c'), Buffer.concat([Buffer.from('/* caf'), Buffer.from([0xe9]), Buffer.from(' */\nint f(spinlock_t *l, int x)\n{\n    spin_lock(l);\n    if ( x )\n        return -1;\n    spin_unlock(l);\n    return 0;\n}\n')]));
     fs.writeFileSync(path.join(dir, 'empty.c'), '');
     fs.copyFileSync(path.join(REPO, 'test/fixtures/locks/control.c'), path.join(dir, 'good.c'));
     const r = xsr(['check', dir, path.join(dir, 'missing.c'), '--format', 'json']);
@@ -106,7 +110,7 @@ describe('bad input', () => {
     assert.match(r.err, /warning: .*latin1\.c: not valid UTF-8; read as Latin-1/);
     assert.match(r.err, /warning: .*empty\.c: empty file, nothing to analyse/);
     assert.match(r.err, /error: .*missing\.c: cannot read \(no such file or directory\)/);
-    const report = JSON.parse(r.out);
+    const report = JSON.parse(r.out) as Json;
     assert.deepEqual(report.files.map((f: { path: string }) => path.basename(f.path)).sort(), ['empty.c', 'good.c', 'latin1.c']);
     const latin1 = report.files.find((f: { path: string }) => f.path.endsWith('latin1.c'));
     assert.deepEqual(latin1.diagnostics.map((d: { code: string; line: number }) => `${d.line}:${d.code}`), ['6:XSR007']);

@@ -1,6 +1,62 @@
-// `xsr check --patch FILE|-` (placeholder until the patch module lands).
-import { CommandContext, InputError } from '../context';
+// `xsr check --patch FILE|-`: apply a unified diff or a git format-patch mail
+// (or an mbox series) to the --base tree and report the findings inside the
+// functions it changes, at post-image paths and lines.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { checkPatch } from '../../core/patch';
+import { CommandContext, InputError, UsageError } from '../context';
+import { decodeSource } from '../inputs';
+import { toSarif } from '../sarif';
+import { buildReport, exitCodeFor, printText } from './check';
 
-export async function runCheckPatch(_ctx: CommandContext): Promise<number> {
-  throw new InputError('check --patch: not available in this build');
+function readPatch(name: string): string {
+  let buf: Buffer;
+  try {
+    buf = name === '-' ? fs.readFileSync(0) : fs.readFileSync(name);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new InputError(`${name === '-' ? 'stdin' : name}: cannot read patch (${code === 'ENOENT' ? 'no such file or directory' : code ?? (e as Error).message})`);
+  }
+  const decoded = decodeSource(buf);
+  if (decoded.binary) throw new InputError(`${name === '-' ? 'stdin' : name}: not a patch: binary content`);
+  return decoded.text;
+}
+
+/** Reads a base file under `base`; paths that leave the tree read as missing. */
+export function baseReader(base: string): (p: string) => string | undefined {
+  const root = path.resolve(base);
+  return (p) => {
+    const full = path.resolve(root, p);
+    if (path.isAbsolute(p) || (full !== root && !full.startsWith(root + path.sep))) return undefined;
+    try {
+      const d = decodeSource(fs.readFileSync(full));
+      return d.binary ? undefined : d.text;
+    } catch {
+      return undefined;
+    }
+  };
+}
+
+export async function runCheckPatch(ctx: CommandContext): Promise<number> {
+  const name = ctx.values.patch;
+  if (typeof name !== 'string' || name === '') throw new UsageError('check --patch needs a FILE (or - for stdin)');
+  if (ctx.args.length) throw new UsageError('check --patch takes no PATH arguments (use --base DIR for the tree)');
+  const base = typeof ctx.values.base === 'string' ? ctx.values.base : '.';
+  let st: fs.Stats | undefined;
+  try {
+    st = fs.statSync(base);
+  } catch {
+    st = undefined;
+  }
+  if (!st?.isDirectory()) throw new InputError(`${base}: --base is not a directory`);
+  const t0 = performance.now();
+  const text = readPatch(name);
+  const analyzer = await ctx.analyzer();
+  const result = checkPatch(text, baseReader(base), analyzer);
+  if ('error' in result) throw new InputError(`${name === '-' ? 'stdin' : name}: ${result.error}`);
+  const report = buildReport(result.files.map((f) => ({ ...f.analysis, diagnostics: f.diagnostics })), performance.now() - t0);
+  if (ctx.options.format === 'json') ctx.out(JSON.stringify(report, null, 2));
+  else if (ctx.options.format === 'sarif') ctx.out(JSON.stringify(toSarif(report), null, 2));
+  else printText(ctx, report);
+  return exitCodeFor(report, ctx.options.failOn);
 }

@@ -42,6 +42,17 @@ function functionOf(def: Node, source: string): FunctionSyntax | undefined {
   const body = def.childForFieldName('body');
   let decl = def.childForFieldName('declarator');
   if (!body || !decl) return undefined;
+  // `static void cf_check\nschedule(void) { … }`: tree-sitter may split off the
+  // attribute-laden head and read `schedule(void)` as TYPE (declarator).
+  const type = def.childForFieldName('type');
+  if (decl.type === 'parenthesized_declarator' && type && type.type === 'type_identifier') {
+    const name = source.slice(type.startIndex, type.endIndex);
+    if (!/^[A-Za-z_]\w*$/.test(name) || isLoopMacroName(name)) return undefined;
+    return {
+      name, params: paramNames(source.slice(decl.startIndex, decl.endIndex)), start: def.startIndex, end: def.endIndex,
+      bodyStart: body.startIndex, bodyEnd: body.endIndex, returnsPointer: false, isStatic: false, hasError: false, body,
+    };
+  }
   let returnsPointer = false;
   while (decl && decl.type !== 'function_declarator') {
     if (decl.type === 'pointer_declarator') returnsPointer = true;
@@ -91,4 +102,9 @@ function lastIdent(piece: string): string {
   const idents = tokenize(piece.replace(/\[.*\]/, '')).filter((t) => t.kind === 'ident');
   if (idents.length < 2) return '';
   return idents[idents.length - 1]!.text;
+}
+
+/** Loop macros read as `TYPE (x) { … }` must not become functions. */
+function isLoopMacroName(name: string): boolean {
+  return /(^|_)for_each|^list_for|_foreach|^until_/.test(name);
 }

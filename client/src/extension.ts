@@ -1,0 +1,73 @@
+// Wires the extension together: the output channel, the status bar, the language
+// client, the commands and the race-replay views. No logic of its own lives here.
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { AnalysisStatusNotification } from '../../server/src/protocol/requests';
+import { registerCheckPatch } from './commands/checkPatch';
+import { registerFixAll } from './commands/fixAll';
+import { registerOpenTrace } from './commands/openTrace';
+import { registerShowLockState } from './commands/showLockState';
+import { registerSimulate } from './commands/simulate';
+import { createLanguageClient } from './languageClient';
+import { ReplayPanels } from './replay/panel';
+import { TraceEditorProvider } from './replay/traceEditor';
+import { AnalysisStatusBar } from './statusBar';
+
+let client: LanguageClient | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const output = vscode.window.createOutputChannel('Xen Scheduler Review');
+  const status = new AnalysisStatusBar();
+  const panels = new ReplayPanels(context.extensionUri);
+  const patchDiagnostics = vscode.languages.createDiagnosticCollection('xsr-patch');
+  const version = (context.extension.packageJSON as { version?: string }).version ?? '?';
+  const trust = vscode.workspace.isTrusted ? 'trusted' : 'restricted mode';
+  output.appendLine(`Xen Scheduler Review ${version} activated (${trust}).`);
+  console.log(`[xsr] Xen Scheduler Review ${version} activated (${trust})`);
+
+  context.subscriptions.push(
+    output, status, panels, patchDiagnostics,
+    panels.register(),
+    new TraceEditorProvider(context.extensionUri, panels.highlighter).register(),
+    registerSimulate(() => client, panels),
+    registerFixAll(),
+    registerCheckPatch(() => client, patchDiagnostics),
+    registerShowLockState(context),
+    registerOpenTrace(panels),
+    vscode.commands.registerCommand('xsr.showOutput', () => output.show(true)),
+    // Trusting the workspace later lifts the restrictions: restart with the new state.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void restart(context, output, status)),
+  );
+
+  await start(context, output, status);
+}
+
+async function start(context: vscode.ExtensionContext, output: vscode.OutputChannel, status: AnalysisStatusBar): Promise<void> {
+  const c = createLanguageClient(context, output);
+  client = c;
+  context.subscriptions.push(c.onNotification(AnalysisStatusNotification.type, (p) => status.update(p)));
+  status.setServerState('starting');
+  try {
+    await c.start();
+    status.setServerState('running');
+    output.appendLine('Language server started.');
+    console.log('[xsr] language server started');
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    status.setServerState('failed', message);
+    output.appendLine(`The language server could not start: ${message}`);
+    console.log(`[xsr] language server failed to start: ${message}`);
+  }
+}
+
+async function restart(context: vscode.ExtensionContext, output: vscode.OutputChannel, status: AnalysisStatusBar): Promise<void> {
+  const old = client;
+  client = undefined;
+  await old?.stop().catch(() => undefined);
+  await start(context, output, status);
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+  client = undefined;
+}

@@ -1,0 +1,176 @@
+// One race-replay webview (a panel, a restored panel, or the custom editor of a
+// `.xsrtrace.json` file): its HTML, its messages, and the editor line that follows
+// the selected step.
+import { randomBytes } from 'node:crypto';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { SimResult } from '../../../sim/src/types';
+import { assertNever, parseFromWebview, type FromWebview, type ToWebview, type TraceOrigin } from '../../webview/messages';
+import { replayShell } from '../../webview/shell';
+import type { RevealMode, StepHighlighter } from './decorations';
+import { stepForLine, stepIsInDocument } from '../../webview/stepLookup';
+import { saveTrace } from './traceFile';
+
+export type SessionContent =
+  | { kind: 'trace'; trace: SimResult; origin: TraceOrigin; step: number }
+  | { kind: 'error'; message: string; origin: TraceOrigin }
+  | { kind: 'busy'; title: string };
+
+export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
+  return {
+    enableScripts: true,
+    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
+  };
+}
+
+export class ReplaySession implements vscode.Disposable {
+  private content: SessionContent;
+  private ready = false;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly disposeEmitter = new vscode.EventEmitter<void>();
+  readonly onDidDispose = this.disposeEmitter.event;
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    private readonly extensionUri: vscode.Uri,
+    private readonly highlighter: StepHighlighter,
+    content: SessionContent,
+  ) {
+    this.content = content;
+    panel.webview.options = webviewOptions(extensionUri);
+    panel.webview.html = this.html();
+    this.disposables.push(
+      panel.webview.onDidReceiveMessage((m: unknown) => this.receive(m)),
+      panel.onDidDispose(() => this.dispose()),
+      panel.onDidChangeViewState((e) => {
+        if (e.webviewPanel.active) void this.highlightCurrent('passive');
+      }),
+      vscode.window.onDidChangeTextEditorSelection((e) => this.onEditorSelection(e)),
+    );
+  }
+
+  /** Replaces what the panel shows (posting the whole trace once). */
+  setContent(content: SessionContent): void {
+    this.content = content;
+    if (content.kind === 'trace') this.panel.title = `Race Replay: ${content.origin.title}`;
+    if (this.ready) this.postContent();
+    if (content.kind === 'trace') void this.highlightCurrent('passive');
+    else this.highlighter.clear();
+  }
+
+  private html(): string {
+    const webview = this.panel.webview;
+    return replayShell({
+      cspSource: webview.cspSource,
+      nonce: randomBytes(16).toString('base64'),
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview.js')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'replay.css')).toString(),
+      title: 'Race Replay',
+    });
+  }
+
+  private post(message: ToWebview): void {
+    void this.panel.webview.postMessage(message);
+  }
+
+  private postContent(): void {
+    const c = this.content;
+    switch (c.kind) {
+      case 'trace':
+        this.post({ type: 'load', trace: c.trace, origin: c.origin, step: c.step });
+        break;
+      case 'error':
+        this.post({ type: 'loadError', message: c.message, origin: c.origin });
+        break;
+      case 'busy':
+        this.post({ type: 'busy', title: c.title });
+        break;
+      default:
+        assertNever(c);
+    }
+  }
+
+  private receive(raw: unknown): void {
+    const msg: FromWebview | undefined = parseFromWebview(raw);
+    if (!msg) return;
+    switch (msg.type) {
+      case 'ready':
+        this.ready = true;
+        this.postContent();
+        break;
+      case 'stepSelected':
+        if (this.content.kind === 'trace') {
+          this.content.step = msg.step;
+          void this.highlightCurrent('open');
+        }
+        break;
+      case 'openSource':
+        if (this.content.kind === 'trace') {
+          this.content.step = msg.step;
+          void this.highlightCurrent('focus');
+        }
+        break;
+      case 'saveTrace':
+        if (this.content.kind === 'trace') void this.save(this.content.trace, this.content.origin);
+        break;
+      default:
+        assertNever(msg);
+    }
+  }
+
+  private async save(trace: SimResult, origin: TraceOrigin): Promise<void> {
+    try {
+      const uri = await saveTrace(trace, origin.title.split(' ')[0] ?? 'trace');
+      if (uri) void vscode.window.showInformationMessage(`Trace saved to ${vscode.workspace.asRelativePath(uri)}.`);
+    } catch (e) {
+      void vscode.window.showErrorMessage(`Could not save the trace: ${(e as Error).message}`);
+    }
+  }
+
+  /** The document a step's line belongs to. */
+  private stepUri(file: string | undefined, origin: TraceOrigin): vscode.Uri | undefined {
+    const doc = origin.documentUri ? vscode.Uri.parse(origin.documentUri) : undefined;
+    if (!file) return doc;
+    if (doc && (doc.fsPath === file || path.basename(doc.fsPath) === path.basename(file))) return doc;
+    if (path.isAbsolute(file)) return vscode.Uri.file(file);
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    return folder ? vscode.Uri.joinPath(folder.uri, file) : doc;
+  }
+
+  private async highlightCurrent(mode: RevealMode): Promise<void> {
+    if (this.content.kind !== 'trace') return;
+    const { trace, origin, step } = this.content;
+    const s = trace.trace[step];
+    const uri = s?.line !== undefined ? this.stepUri(s.file, origin) : undefined;
+    if (!s || s.line === undefined || !uri) {
+      this.highlighter.clear();
+      return;
+    }
+    try {
+      await this.highlighter.show(uri, s.line - 1, `step ${s.step} · ${s.thread}: ${s.action}`, { mode, panelColumn: this.panel.viewColumn });
+    } catch (e) {
+      void vscode.window.showWarningMessage(`Cannot show the source of step ${s.step}: ${(e as Error).message}`);
+    }
+  }
+
+  /** Moving the cursor onto a traced line selects that step. */
+  private onEditorSelection(e: vscode.TextEditorSelectionChangeEvent): void {
+    if (this.content.kind !== 'trace' || e.kind === vscode.TextEditorSelectionChangeKind.Command) return;
+    const { trace, origin } = this.content;
+    const docPath = e.textEditor.document.uri.fsPath;
+    const originPath = origin.documentUri ? vscode.Uri.parse(origin.documentUri).fsPath : undefined;
+    const line = e.selections[0]!.active.line + 1;
+    const index = stepForLine(trace.trace, this.content.step, line, (s) => stepIsInDocument(s, docPath, originPath));
+    if (index === undefined || index === this.content.step) return;
+    this.content.step = index;
+    this.post({ type: 'select', step: index });
+    void this.highlightCurrent('passive');
+  }
+
+  dispose(): void {
+    this.highlighter.clear();
+    for (const d of this.disposables.splice(0)) d.dispose();
+    this.disposeEmitter.fire();
+    this.disposeEmitter.dispose();
+  }
+}

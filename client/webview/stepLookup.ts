@@ -1,0 +1,42 @@
+// Pure helpers that map between trace steps and source lines (no vscode import).
+import type { TraceStep } from '../../sim/src/types';
+
+/** True when a step's file names the document at `documentPath` (same path, or same base name). */
+export function stepIsInDocument(step: TraceStep, documentPath: string, originPath: string | undefined): boolean {
+  if (step.line === undefined) return false;
+  if (step.file === undefined || step.file === '') return originPath !== undefined && samePath(originPath, documentPath);
+  return samePath(step.file, documentPath) || (!isAbsolute(step.file) && endsWithPath(documentPath, step.file));
+}
+
+/**
+ * The step to select when the cursor moves onto `line` (1-based): the first step
+ * on that line at or after the current one, else the first on that line.
+ */
+export function stepForLine(steps: readonly TraceStep[], current: number, line: number, inDocument: (s: TraceStep) => boolean): number | undefined {
+  let first: number | undefined;
+  for (let i = 0; i < steps.length; i++) {
+    const s = steps[i]!;
+    if (s.line !== line || !inDocument(s)) continue;
+    if (i >= current) return i;
+    first ??= i;
+  }
+  return first;
+}
+
+function norm(p: string): string {
+  return p.replace(/\\/g, '/').replace(/\/+$/, '');
+}
+
+function isAbsolute(p: string): boolean {
+  return p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p);
+}
+
+function samePath(a: string, b: string): boolean {
+  return norm(a) === norm(b);
+}
+
+function endsWithPath(full: string, tail: string): boolean {
+  const f = norm(full);
+  const t = norm(tail).replace(/^\.\//, '');
+  return f === t || f.endsWith(`/${t}`);
+}

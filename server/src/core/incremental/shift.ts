@@ -1,0 +1,91 @@
+// Moves per-function results to where the function is now. A function whose
+// text did not change but that moved (an edit above it) has the same CFG,
+// states and findings, only at other offsets and lines. Results are never
+// mutated (an earlier FileAnalysis may still hold them): shifting copies.
+import type { Cfg, CfgNode } from '../cfg/types';
+import type { CoreDiagnostic } from '../diagnostics';
+import type { FunctionLocks, LineLocks, LockRef } from '../locks/analyze';
+import type { PathState } from '../locks/state';
+import type { FunctionSyntax } from '../syntax/functions';
+import type { ExprFacts } from '../syntax/expr';
+
+export interface Delta {
+  /** Added to every offset. */
+  offset: number;
+  /** Added to every 0-based line. */
+  line: number;
+}
+
+export const isZero = (d: Delta): boolean => d.offset === 0 && d.line === 0;
+
+function shiftFacts(f: ExprFacts, d: number): ExprFacts {
+  if (f.calls.length === 0 && f.assignments.length === 0) return f;
+  return {
+    ...f,
+    calls: f.calls.map((c) => ({ ...c, nameStart: c.nameStart + d, start: c.start + d, end: c.end + d, args: c.args.map((a) => ({ ...a, start: a.start + d, end: a.end + d })) })),
+    assignments: f.assignments.map((a) => ({ ...a, start: a.start + d, end: a.end + d })),
+  };
+}
+
+export function shiftCfg(cfg: Cfg, delta: Delta): Cfg {
+  if (isZero(delta)) return cfg;
+  const d = delta.offset;
+  const nodes = cfg.nodes.map((n): CfgNode => ({
+    ...n,
+    start: n.start + d,
+    end: n.end + d,
+    line: n.line + delta.line,
+    facts: d === 0 ? n.facts : shiftFacts(n.facts, d),
+  }));
+  return { ...cfg, nodes };
+}
+
+function shiftStates(before: PathState[][], d: number): PathState[][] {
+  if (d === 0) return before;
+  const seen = new Map<PathState, PathState>();
+  const one = (s: PathState): PathState => {
+    if (s.held.length === 0) return s;
+    let out = seen.get(s);
+    if (!out) {
+      out = { ...s, held: s.held.map((h) => ({ ...h, at: h.at + d })) };
+      seen.set(s, out);
+    }
+    return out;
+  };
+  return before.map((states) => (states.some((s) => s.held.length > 0) ? states.map(one) : states));
+}
+
+function shiftRefs(refs: LockRef[], dl: number): LockRef[] {
+  return refs.length === 0 ? refs : refs.map((r) => ({ ...r, line: r.line + dl }));
+}
+
+function shiftLines(lines: LineLocks[], dl: number): LineLocks[] {
+  if (dl === 0) return lines;
+  return lines.map((l) => ({ ...l, line: l.line + dl, must: shiftRefs(l.must, dl), may: shiftRefs(l.may, dl) }));
+}
+
+export function shiftDiagnostics(diags: CoreDiagnostic[], d: number): CoreDiagnostic[] {
+  if (d === 0 || diags.length === 0) return diags;
+  return diags.map((x) => {
+    const out: CoreDiagnostic = { ...x, start: x.start + d, end: x.end + d };
+    if (x.related) out.related = x.related.map((r) => ({ ...r, start: r.start + d, end: r.end + d }));
+    if (x.edits) out.edits = x.edits.map((e) => ({ ...e, start: e.start + d, end: e.end + d }));
+    return out;
+  });
+}
+
+/**
+ * `fl` moved by `delta`, with the current syntax and (already shifted) CFG.
+ * Findings' messages may quote line numbers, so callers reuse a result with
+ * findings only when its lines did not move.
+ */
+export function shiftLocks(fl: FunctionLocks, delta: Delta, syntax: FunctionSyntax, cfg: Cfg): FunctionLocks {
+  return {
+    ...fl,
+    syntax,
+    cfg,
+    before: shiftStates(fl.before, delta.offset),
+    lines: shiftLines(fl.lines, delta.line),
+    diagnostics: shiftDiagnostics(fl.diagnostics, delta.offset),
+  };
+}

@@ -1,0 +1,115 @@
+// Patch review: applies a patch (or a mail series) to base contents given by
+// a callback, analyses the post-image C files together, and keeps only the
+// findings inside functions the patch changed. Pure: no file system here (the
+// CLI reads the base tree, the language server its open documents).
+import { applyPatch, structuredPatch } from 'diff';
+import type { Analyzer, FileAnalysis } from '../analyzer';
+import type { CoreDiagnostic } from '../diagnostics';
+import { parsePatches } from './parse';
+
+export { parsePatches, splitMails } from './parse';
+export type { Patch, PatchFile } from './parse';
+
+export interface PatchedFile {
+  /** Post-image path (a/ b/ stripped). */
+  path: string;
+  /** Post-image text. */
+  text: string;
+  analysis: FileAnalysis;
+  /** The analysis' diagnostics inside changed functions. */
+  diagnostics: CoreDiagnostic[];
+  /** 0-based post-image lines the patch added or next to which it deleted. */
+  changedLines: number[];
+}
+
+export type CheckPatchResult = { files: PatchedFile[] } | { error: string };
+
+const C_FILE = /\.[ch]$/;
+
+/**
+ * Applies `patchText` to the base returned by `readBase` (undefined: the file
+ * does not exist) and analyses the changed C files.
+ */
+export function checkPatch(patchText: string, readBase: (path: string) => string | undefined, analyzer: Analyzer): CheckPatchResult {
+  const parsed = parsePatches(patchText);
+  if ('error' in parsed) return parsed;
+  const base = new Map<string, string | undefined>();
+  const current = new Map<string, string | undefined>();
+  const read = (p: string): string | undefined => {
+    if (!current.has(p)) {
+      const t = readBase(p);
+      base.set(p, t);
+      current.set(p, t);
+    }
+    return current.get(p);
+  };
+  const order: string[] = [];
+  for (const patch of parsed.patches) {
+    for (const f of patch.files) {
+      const where = `"${patch.subject}"`;
+      if (f.oldPath && !f.newPath) {
+        // A deletion: nothing left to analyse.
+        if (read(f.oldPath) === undefined) return { error: `${f.oldPath}: patch ${where} deletes a file that is not in the base` };
+        current.set(f.oldPath, undefined);
+        continue;
+      }
+      const target = f.newPath!;
+      let source = '';
+      if (f.oldPath) {
+        const t = read(f.oldPath);
+        if (t === undefined) return { error: `${f.oldPath}: patch ${where} does not apply: the file is not in the base` };
+        source = t;
+        if (f.oldPath !== target) current.set(f.oldPath, undefined);
+      } else if (!base.has(target)) {
+        base.set(target, undefined);
+      }
+      const result = applyPatch(source, f.patch);
+      if (result === false) {
+        const hunk = f.patch.hunks[0];
+        return { error: `${target}: patch ${where} does not apply${hunk ? ` (hunk at line ${hunk.oldStart})` : ''}` };
+      }
+      current.set(target, result);
+      if (!order.includes(target)) order.push(target);
+    }
+  }
+  const post = order.filter((p) => C_FILE.test(p) && current.get(p) !== undefined);
+  const analyses = analyzer.analyzeMany(post.map((p) => ({ path: p, text: current.get(p)! })));
+  const files = analyses.map((analysis, i) => {
+    const path = post[i]!;
+    const changed = changedLines(base.get(path) ?? '', analysis.text);
+    return { path, text: analysis.text, analysis, diagnostics: inChangedFunctions(analysis, changed), changedLines: [...changed].sort((a, b) => a - b) };
+  });
+  return { files };
+}
+
+/** Post-image lines (0-based) the patch series touched, found by diffing base and post-image. */
+export function changedLines(before: string, after: string): Set<number> {
+  const out = new Set<number>();
+  const d = structuredPatch('a', 'b', before, after, '', '', { context: 0 });
+  for (const h of d.hunks) {
+    let line = h.newStart - 1;
+    if (h.newLines === 0) {
+      // Pure deletion: the line after it (newStart is the line before, 1-based) is where the change shows.
+      out.add(Math.max(0, h.newStart));
+      out.add(Math.max(0, h.newStart - 1));
+      continue;
+    }
+    for (const l of h.lines) {
+      if (l.startsWith('+')) out.add(line++);
+      else if (l.startsWith('-')) out.add(line);
+      else if (!l.startsWith('\\')) line++;
+    }
+  }
+  return out;
+}
+
+/** The diagnostics whose function's definition contains a changed line. */
+export function inChangedFunctions(file: FileAnalysis, changed: ReadonlySet<number>): CoreDiagnostic[] {
+  const touched = file.functions.filter((f) => {
+    const first = file.lines.lineOf(f.syntax.start);
+    const last = file.lines.lineOf(f.syntax.end);
+    for (const l of changed) if (l >= first && l <= last) return true;
+    return false;
+  });
+  return file.diagnostics.filter((d) => touched.some((f) => f.syntax.name === d.function && d.start >= f.syntax.start && d.start <= f.syntax.end));
+}

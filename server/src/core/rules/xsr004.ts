@@ -1,0 +1,125 @@
+// XSR004 start-without-finish: a path from a start reaches the function's
+// exit without a finish after the unlock. Path-sensitive: its own dataflow
+// (over the generic solver) carries the pending starts and branch facts, so
+// `if ( migrate ) start … unlock … if ( migrate ) finish` is one path, not two,
+// and constant assignments (`move = 1`) teach the path the flag's value.
+import type { FileAnalysis, Rule } from '../analyzer';
+import { solve } from '../cfg/dataflow';
+import type { CfgEdge, CfgNode } from '../cfg/types';
+import type { CoreDiagnostic } from '../diagnostics';
+import { fixMissingFinish } from '../fix/protocolFixes';
+import type { FunctionLocks } from '../locks/analyze';
+import { atomsOf, evaluate, implied, parseCondition } from '../locks/condition';
+import {
+  FINISH_CALLS, Graph, START_CALLS, callsNamed, diagnostic, lockEntity, mentions, rootOf, isMigratingTest, isSchedRelease, mustSched,
+} from './protocol';
+
+interface Pending {
+  /** Offsets of the start calls whose finish is still owed on this path. */
+  starts: readonly number[];
+  facts: readonly { atom: string; value: boolean }[];
+}
+
+const IDENT = /^[A-Za-z_]\w*$/;
+const CONSTANTS: Record<string, boolean> = { '0': false, '1': true, true: true, false: false, NULL: false };
+
+export const xsr004: Rule = {
+  codes: ['XSR004'],
+  check(file: FileAnalysis, fn: FunctionLocks): CoreDiagnostic[] {
+    const g = new Graph(fn);
+    const startNodes = g.reachableNodes().filter((n) => callsNamed(n, START_CALLS).length > 0);
+    if (startNodes.length === 0) return [];
+    const missing = pendingAtExit(file, fn);
+    const out: CoreDiagnostic[] = [];
+    for (const node of startNodes) {
+      for (const call of callsNamed(node, START_CALLS)) {
+        if (!missing.has(call.start)) continue;
+        const unlocks = unlocksAfter(g, fn, node);
+        const finish = call.name.replace(/_start$/, '_finish');
+        const target = call.args[0]?.text ?? '';
+        const fix = fixMissingFinish(file, unlocks, `${finish}(${target});`);
+        const d = diagnostic(fn, {
+          code: 'XSR004', start: call.start, end: call.end, fixable: !!fix,
+          related: unlocks.map((u) => ({ start: u.start, end: u.end, message: 'the unlock after the start' })),
+          message: `${call.name}(${target}) is not followed by ${finish}() after the unlock on every path: on a path that returns without it the vCPU stays flagged and asleep off every runqueue until something else finishes the move.`,
+        });
+        if (fix) {
+          d.edits = fix;
+          d.fixTitle = `Insert ${finish}(${target}) after the unlock`;
+        }
+        out.push(d);
+      }
+    }
+    return out;
+  },
+};
+
+/** The first scheduler-lock releases on the paths leaving `from`. */
+export function unlocksAfter(g: Graph, fn: FunctionLocks, from: CfgNode): CfgNode[] {
+  const isRelease = (id: number): boolean => isSchedRelease(fn, g.node(id));
+  return [...g.reachable(from.id, isRelease)].filter(isRelease).map((id) => g.node(id)).sort((a, b) => a.start - b.start);
+}
+
+function pendingAtExit(file: FileAnalysis, fn: FunctionLocks): Set<number> {
+  const cfg = fn.cfg;
+  // The scheduler locks protecting each start: the finish counts once none of them is held.
+  const startLocks = new Map<number, string[]>();
+  for (const n of cfg.nodes) {
+    const held = mustSched(fn.before[n.id] ?? []);
+    for (const c of callsNamed(n, START_CALLS)) {
+      const target = c.args[0]?.text ?? '';
+      const named = held.filter((h) => mentions(lockEntity(h.name) ?? '', target) || mentions(lockEntity(h.name) ?? '', rootOf(target)));
+      startLocks.set(c.start, (named.length ? named : held).map((h) => h.name));
+    }
+  }
+  const condText = (n: CfgNode): string => file.text.slice(n.start, n.end).trim().replace(/^\(/, '').replace(/\)$/, '');
+  const counts = new Map<string, number>();
+  for (const n of cfg.nodes) {
+    if (n.kind !== 'cond' || n.loopMacro || n.start === n.end) continue;
+    for (const a of new Set(atomsOf(parseCondition(condText(n))))) counts.set(a, (counts.get(a) ?? 0) + 1);
+  }
+  const constAssigned = new Set<string>();
+  for (const n of cfg.nodes) for (const a of n.facts.assignments) if (IDENT.test(a.lhs) && a.rhs in CONSTANTS) constAssigned.add(a.lhs);
+  const tracked = new Set([...counts].filter(([a, c]) => c >= 2 || (c >= 1 && constAssigned.has(a))).map(([a]) => a));
+  const withFact = (s: Pending, atom: string, value: boolean): Pending => ({
+    ...s, facts: s.facts.filter((f) => f.atom !== atom).concat({ atom, value }).sort((x, y) => (x.atom < y.atom ? -1 : 1)),
+  });
+  const domain = {
+    key: (s: Pending): string => `${s.starts.join(',')}|${s.facts.map((f) => `${f.atom}=${f.value ? 1 : 0}`).join(';')}`,
+    merge: (states: readonly Pending[]): Pending => {
+      const starts = [...new Set(states.flatMap((s) => s.starts))].sort((a, b) => a - b);
+      const facts = states[0]!.facts.filter((f) => states.every((s) => s.facts.some((x) => x.atom === f.atom && x.value === f.value)));
+      return { starts, facts };
+    },
+    transfer: (node: CfgNode, s: Pending): Pending[] => {
+      let r = s;
+      const starts = callsNamed(node, START_CALLS);
+      if (callsNamed(node, FINISH_CALLS).length) {
+        // A finish after the unlock of the started vCPU's lock settles every pending start it no longer covers.
+        const held = new Set(mustSched(fn.before[node.id] ?? []).map((h) => h.name));
+        r = { ...r, starts: r.starts.filter((o) => (startLocks.get(o) ?? []).some((l) => held.has(l))) };
+      }
+      if (starts.length) r = { ...r, starts: [...new Set([...r.starts, ...starts.map((c) => c.start)])].sort((a, b) => a - b) };
+      for (const a of node.facts.assignments) {
+        const root = /^[A-Za-z_]\w*/.exec(a.lhs)?.[0];
+        if (root) r = { ...r, facts: r.facts.filter((f) => !new RegExp(`(^|[^\\w])${root}([^\\w]|$)`).test(f.atom)) };
+        if (IDENT.test(a.lhs) && tracked.has(a.lhs) && a.op === '=' && a.rhs in CONSTANTS) r = withFact(r, a.lhs, CONSTANTS[a.rhs]!);
+      }
+      return [r];
+    },
+    edge: (node: CfgNode, edge: CfgEdge, s: Pending): Pending | undefined => {
+      if (edge.branch === undefined || node.kind !== 'cond' || node.loopMacro || node.start === node.end) return s;
+      const cond = parseCondition(condText(node));
+      // While a start is pending its flag is set: a re-check of it is XSR005's business, not a missing finish.
+      const recheck = s.starts.length > 0 && isMigratingTest(file, node);
+      const value = (atom: string): boolean | undefined => (recheck && /VPF_migrating/.test(atom) ? true : s.facts.find((f) => f.atom === atom)?.value);
+      const v = evaluate(cond, value);
+      if (v !== undefined && v !== edge.branch) return undefined;
+      let r = s;
+      for (const f of implied(cond, edge.branch)) if (tracked.has(f.atom)) r = withFact(r, f.atom, f.value);
+      return r;
+    },
+  };
+  const { before } = solve(cfg, domain, { starts: [], facts: [] }, 32);
+  return new Set((before[cfg.exit] ?? []).flatMap((s) => s.starts));
+}

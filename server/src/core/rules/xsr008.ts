@@ -1,0 +1,32 @@
+// XSR008 old-migrate-call: vcpu_migrate() outside the initiator sequence
+// (context_saved() behind a flag test). Safe, but the renamed finish tests the
+// flag itself, so the call becomes an unconditional vcpu_migrate_finish().
+import type { FileAnalysis, Rule } from '../analyzer';
+import type { CoreDiagnostic } from '../diagnostics';
+import { fixStrayMigrate } from '../fix/oldSequence';
+import type { FunctionLocks } from '../locks/analyze';
+import { oldSequences } from './oldSequence';
+import { OLD_MIGRATE, diagnostic, firstCall } from './protocol';
+
+export const xsr008: Rule = {
+  codes: ['XSR008'],
+  check(file: FileAnalysis, fn: FunctionLocks): CoreDiagnostic[] {
+    // The definition of vcpu_migrate() itself (a recursive retry would be its own business).
+    if (fn.syntax.name === OLD_MIGRATE) return [];
+    const out: CoreDiagnostic[] = [];
+    for (const m of oldSequences(file, fn).strayMigrates) {
+      const call = firstCall(m, OLD_MIGRATE)!;
+      const fix = fixStrayMigrate(file, fn, m);
+      const d = diagnostic(fn, {
+        code: 'XSR008', start: call.start, end: call.end, fixable: !!fix,
+        message: `old-API vcpu_migrate() called outside the initiator sequence: safe here, but the renamed vcpu_migrate_finish() tests the migrating flag and the running state itself, so it can be called unconditionally.`,
+      });
+      if (fix) {
+        d.edits = fix.edits;
+        d.fixTitle = `Call ${fix.name}() unconditionally`;
+      }
+      out.push(d);
+    }
+    return out;
+  },
+};

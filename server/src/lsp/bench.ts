@@ -1,0 +1,123 @@
+// Benchmark hooks for the language server: the real server over in-memory
+// JSON-RPC streams (debounce 0), timed from a one-character edit inside a
+// function to its diagnostics plus the file's inlay hints.
+import { PassThrough } from 'node:stream';
+import {
+  DidChangeTextDocumentNotification, DidOpenTextDocumentNotification, InitializeRequest, InlayHintRequest, PublishDiagnosticsNotification,
+  PublishDiagnosticsParams, StreamMessageReader, StreamMessageWriter, createProtocolConnection,
+} from 'vscode-languageserver-protocol/node';
+import { createConnection } from 'vscode-languageserver/node';
+import { Analyzer } from '../core/analyzer';
+import { PROTOCOL_RULES } from '../core/rules/index';
+import { createServer } from './server';
+
+export interface LspBenchOptions {
+  /** The file edited (about 5,000 lines of Xen-style C). */
+  text: string;
+  /** Files opened to measure the server's memory (the corpus). */
+  corpus?: readonly { path: string; text: string }[];
+  /** One-character edits timed (default 60, after 5 warm-up edits). */
+  edits?: number;
+}
+
+export interface LspBenchResult {
+  editToDiagnosticsP50Ms: number;
+  editToDiagnosticsP95Ms: number;
+  fullAnalysisMs: number;
+  ratioEditToFull: number;
+  inlayHintsMs: number;
+  serverRssMb: number;
+}
+
+const quantile = (xs: number[], q: number): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? 0;
+};
+
+/** Offsets inside function bodies where typing a letter keeps the code well-formed: right after an identifier's first letter. */
+function editPoints(text: string, count: number): number[] {
+  const out: number[] = [];
+  const re = /\n {4}([a-z_]\w{3,})\b/g;
+  for (let m = re.exec(text); m && out.length < count * 4; m = re.exec(text)) out.push(m.index + 6);
+  const step = Math.max(1, Math.floor(out.length / count));
+  return out.filter((_, i) => i % step === 0).slice(0, count);
+}
+
+export async function benchLsp(opts: LspBenchOptions): Promise<LspBenchResult> {
+  const up = new PassThrough();
+  const down = new PassThrough();
+  const server = createConnection(new StreamMessageReader(up), new StreamMessageWriter(down));
+  createServer(server, { debounceMs: 0 });
+  server.listen();
+  const client = createProtocolConnection(new StreamMessageReader(down), new StreamMessageWriter(up));
+  const waiting = new Map<string, (p: PublishDiagnosticsParams) => void>();
+  client.onNotification(PublishDiagnosticsNotification.type, (p) => waiting.get(`${p.uri}#${p.version}`)?.(p));
+  client.onNotification('xsr/analysisStatus', () => undefined);
+  client.listen();
+  await client.sendRequest(InitializeRequest.type, { processId: null, rootUri: null, workspaceFolders: null, capabilities: {} });
+  const published = (uri: string, version: number): Promise<PublishDiagnosticsParams> => new Promise((resolve) => waiting.set(`${uri}#${version}`, resolve));
+
+  const uri = 'file:///bench/edited.c';
+  let text = opts.text;
+  const opened = published(uri, 1);
+  await client.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'c', version: 1, text } });
+  await opened;
+  const wholeFile = { start: { line: 0, character: 0 }, end: { line: text.split('\n').length, character: 0 } };
+  const hintsOnce = async (): Promise<number> => {
+    const t0 = performance.now();
+    await client.sendRequest(InlayHintRequest.type, { textDocument: { uri }, range: wholeFile });
+    return performance.now() - t0;
+  };
+  const inlay: number[] = [];
+  for (let i = 0; i < 10; i++) inlay.push(await hintsOnce());
+
+  const n = opts.edits ?? 60;
+  const points = editPoints(text, n + 5);
+  const times: number[] = [];
+  let version = 1;
+  for (const [i, at] of points.entries()) {
+    // Keep the offsets valid: each insertion moves later points by one.
+    const off = at + i;
+    const before = text.slice(0, off);
+    const line = before.split('\n').length - 1;
+    const character = off - before.lastIndexOf('\n') - 1;
+    text = `${before}q${text.slice(off)}`;
+    version++;
+    const t0 = performance.now();
+    const done = published(uri, version);
+    await client.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: [{ range: { start: { line, character }, end: { line, character } }, text: 'q' }] });
+    await done;
+    await client.sendRequest(InlayHintRequest.type, { textDocument: { uri }, range: wholeFile });
+    if (i >= 5) times.push(performance.now() - t0);
+  }
+
+  const analyzer = await Analyzer.create({ rules: PROTOCOL_RULES });
+  const full: number[] = [];
+  for (let i = 0; i < 7; i++) {
+    const t0 = performance.now();
+    analyzer.analyze({ path: uri, text });
+    full.push(performance.now() - t0);
+  }
+
+  for (const [i, f] of (opts.corpus ?? []).entries()) {
+    const cu = `file:///bench/corpus/${i}/${f.path.replace(/^.*\//, '')}`;
+    const p = published(cu, 1);
+    await client.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: cu, languageId: 'c', version: 1, text: f.text } });
+    await p;
+  }
+  (globalThis as { gc?: () => void }).gc?.();
+  const serverRssMb = process.memoryUsage().rss / (1024 * 1024);
+  client.dispose();
+  server.dispose();
+
+  const p95 = quantile(times, 0.95);
+  const fullMs = quantile(full, 0.5);
+  return {
+    editToDiagnosticsP50Ms: quantile(times, 0.5),
+    editToDiagnosticsP95Ms: p95,
+    fullAnalysisMs: fullMs,
+    ratioEditToFull: fullMs > 0 ? p95 / fullMs : 0,
+    inlayHintsMs: quantile(inlay, 0.5),
+    serverRssMb,
+  };
+}

@@ -1,0 +1,35 @@
+// `xsr/checkPatch`: findings inside the functions a patch changes, for the
+// post-image files, through the patch module (core/patch) when the build has it.
+import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Analyzer } from '../core/analyzer';
+import type { Rule } from '../core/analyzer';
+import { LineIndex } from '../core/syntax/lineIndex';
+import type { CheckPatchParams, CheckPatchResult } from '../protocol/requests';
+import { toLspDiagnostic } from './diagnostics';
+import type { CheckPatchFn } from './seams';
+
+export async function checkPatch(params: CheckPatchParams, deps: { checkPatch?: CheckPatchFn | undefined; rules: readonly Rule[]; defaultBase?: string | undefined }): Promise<CheckPatchResult> {
+  if (!params || typeof params.patch !== 'string') return { files: [], error: 'xsr/checkPatch: expected { patch: string, baseUri }' };
+  if (!deps.checkPatch) return { files: [], error: 'checking patches is not available in this build of the server' };
+  const baseUri = typeof params.baseUri === 'string' && params.baseUri ? params.baseUri : deps.defaultBase;
+  if (!baseUri) return { files: [], error: 'no folder to apply the patch to (open a workspace folder)' };
+  let baseDir: string;
+  try {
+    baseDir = fileURLToPath(baseUri);
+  } catch {
+    return { files: [], error: `not a file URI: ${baseUri}` };
+  }
+  try {
+    const analyzer = await Analyzer.create({ rules: deps.rules });
+    const res = await deps.checkPatch({ patch: params.patch, baseDir, analyzer });
+    const files = res.files.map((f) => {
+      const uri = pathToFileURL(path.resolve(baseDir, f.path)).toString();
+      const lines = new LineIndex(f.text);
+      return { uri, diagnostics: f.diagnostics.map((d) => toLspDiagnostic({ lines }, uri, d)) };
+    });
+    return res.error ? { files, error: res.error } : { files };
+  } catch (e) {
+    return { files: [], error: (e as Error).message };
+  }
+}

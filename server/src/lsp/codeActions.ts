@@ -1,0 +1,82 @@
+// Quick fixes (a finding's own edits) and the file's fix-all
+// (`source.fixAll.xsr`). Every edit names the document version it was computed
+// for (`documentChanges` with a VersionedTextDocumentIdentifier), so a client
+// never applies it to another version.
+import { CodeAction, CodeActionKind, CodeActionParams, Diagnostic, TextEdit as LspTextEdit, WorkspaceEdit } from 'vscode-languageserver';
+import type { FileAnalysis } from '../core/analyzer';
+import type { CoreDiagnostic, TextEdit } from '../core/diagnostics';
+import { sameRange, toRange } from './convert';
+import { toLspDiagnostic } from './diagnostics';
+import type { FixAllFn } from './seams';
+
+export const FIX_ALL_KIND = 'source.fixAll.xsr';
+
+function versionedEdit(file: FileAnalysis, uri: string, version: number, edits: readonly TextEdit[]): WorkspaceEdit {
+  const lsp: LspTextEdit[] = edits.map((e) => ({ range: toRange(file.lines, e.start, e.end), newText: e.newText }));
+  return { documentChanges: [{ textDocument: { uri, version }, edits: lsp }] };
+}
+
+const overlaps = (a: TextEdit, b: TextEdit): boolean => a.start < b.end && b.start < a.end || (a.start === b.start && a.end === b.end);
+
+/** Without the fix module: every finding's own edits that do not overlap an earlier one. */
+function ownEditsFixAll(file: FileAnalysis): { edits: TextEdit[]; skipped: string[] } {
+  const edits: TextEdit[] = [];
+  const skipped: string[] = [];
+  for (const d of file.diagnostics) {
+    if (!d.edits?.length) continue;
+    if (d.edits.some((e) => edits.some((x) => overlaps(x, e)))) skipped.push(`${d.code} in ${d.function}(): overlaps another fix`);
+    else edits.push(...d.edits);
+  }
+  return { edits: edits.sort((a, b) => a.start - b.start), skipped };
+}
+
+function wanted(only: string[] | undefined, kind: string): boolean {
+  return !only || only.some((k) => kind === k || kind.startsWith(`${k}.`));
+}
+
+export interface CodeActionContextArgs {
+  file: FileAnalysis;
+  uri: string;
+  version: number;
+  fixAll?: FixAllFn | undefined;
+}
+
+export function codeActions(args: CodeActionContextArgs, params: CodeActionParams): CodeAction[] {
+  const { file, uri, version } = args;
+  const only = params.context.only;
+  const out: CodeAction[] = [];
+  if (wanted(only, CodeActionKind.QuickFix)) {
+    for (const d of file.diagnostics) {
+      if (!d.edits?.length) continue;
+      const lsp = toLspDiagnostic(file, uri, d);
+      const requested = params.context.diagnostics.find((x) => x.code === d.code && sameRange(x.range, lsp.range));
+      if (!requested && !rangesTouch(lsp, params)) continue;
+      out.push(quickFix(file, uri, version, d, requested ?? lsp));
+    }
+  }
+  const fixable = file.diagnostics.some((d) => d.fixable);
+  if (wanted(only, FIX_ALL_KIND) && (fixable || (only && only.length > 0))) {
+    const res = (args.fixAll ?? ownEditsFixAll)(file);
+    if (res.edits.length > 0) {
+      const title = res.skipped.length ? `Fix all migration protocol issues (${res.skipped.length} skipped)` : 'Fix all migration protocol issues';
+      out.push({ title, kind: FIX_ALL_KIND, edit: versionedEdit(file, uri, version, res.edits) });
+    }
+  }
+  return out;
+}
+
+function rangesTouch(d: Diagnostic, params: CodeActionParams): boolean {
+  const r = params.range;
+  const before = (a: { line: number; character: number }, b: { line: number; character: number }): boolean => a.line < b.line || (a.line === b.line && a.character < b.character);
+  return !before(d.range.end, r.start) && !before(r.end, d.range.start);
+}
+
+function quickFix(file: FileAnalysis, uri: string, version: number, d: CoreDiagnostic, diagnostic: Diagnostic): CodeAction {
+  return {
+    title: d.fixTitle ?? `Fix ${d.code}`,
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [diagnostic],
+    isPreferred: true,
+    edit: versionedEdit(file, uri, version, d.edits ?? []),
+  };
+}

@@ -1,0 +1,37 @@
+// Core findings as LSP diagnostics: code, source `xsr`, a link to the rule page,
+// related locations (where the lock was taken or dropped) and tags.
+import { Diagnostic, DiagnosticTag } from 'vscode-languageserver';
+import type { FileAnalysis } from '../core/analyzer';
+import type { CoreDiagnostic } from '../core/diagnostics';
+import type { LineIndex } from '../core/syntax/lineIndex';
+import { ruleHref, toRange, toSeverity } from './convert';
+
+export interface DiagnosticData {
+  fixable: boolean;
+}
+
+export function toLspDiagnostic(file: { lines: LineIndex }, uri: string, d: CoreDiagnostic): Diagnostic {
+  const out: Diagnostic = {
+    range: toRange(file.lines, d.start, d.end),
+    severity: toSeverity(d.severity),
+    code: d.code,
+    source: 'xsr',
+    message: d.conservative ? `${d.message} (the function has syntax errors: this finding rests on a recovered parse)` : d.message,
+  };
+  const href = ruleHref(d.code);
+  if (href) out.codeDescription = { href };
+  if (d.related?.length) {
+    out.relatedInformation = d.related.map((r) => ({ location: { uri, range: toRange(file.lines, r.start, r.end) }, message: r.message }));
+  }
+  const tags = new Set<DiagnosticTag>();
+  if (d.code === 'XSR005' || d.tags?.includes('unnecessary')) tags.add(DiagnosticTag.Unnecessary);
+  if (d.tags?.includes('deprecated')) tags.add(DiagnosticTag.Deprecated);
+  if (tags.size) out.tags = [...tags];
+  const data: DiagnosticData = { fixable: d.fixable };
+  out.data = data;
+  return out;
+}
+
+export function toLspDiagnostics(file: FileAnalysis, uri: string): Diagnostic[] {
+  return file.diagnostics.map((d) => toLspDiagnostic(file, uri, d));
+}

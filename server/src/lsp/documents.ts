@@ -1,0 +1,216 @@
+// Open documents and their analyses. Text sync is incremental: TextDocuments
+// applies each content change, and its update hook also hands the change (as
+// offsets in the text just before it) to the incremental analyzer so the next
+// parse reuses the old tree. Analyses are computed on demand for the current
+// version (hints, hovers and code actions ask for them) and diagnostics are
+// published after a per-document debounce, only for the version still current.
+import { Connection, MessageType, ShowMessageNotification, TextDocumentContentChangeEvent, TextDocuments } from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { Analyzer } from '../core/analyzer';
+import type { FileAnalysis, Rule } from '../core/analyzer';
+import { DocumentAnalyzer } from '../core/incremental/documentAnalysis';
+import type { DocumentEdit } from '../core/incremental/treeCache';
+import type { Settings, SettingsCache } from './settings';
+
+export interface DocumentState {
+  uri: string;
+  version: number;
+  settings: Settings;
+  /** The analysis, or undefined when the document was skipped. */
+  file?: FileAnalysis;
+  /** Why the document was not analysed. */
+  skipped?: string;
+  ms: number;
+}
+
+export interface DocumentManagerOptions {
+  /** Delay between the last change and the diagnostics (0 in tests and the bench). */
+  debounceMs: number;
+  rules: readonly Rule[];
+  /** After every analysis (the status notification). */
+  onAnalysed?(state: DocumentState): void;
+  /** When the diagnostics of a version are due (after the debounce, still current). */
+  onPublish?(state: DocumentState): void;
+  /** When an analysis failed (a bug: reported, never thrown at the client). */
+  onError?(uri: string, version: number, error: unknown): void;
+}
+
+const MAX_ANALYZERS = 4;
+
+export class DocumentManager {
+  readonly documents: TextDocuments<TextDocument>;
+  private readonly analyzers = new Map<string, Promise<DocumentAnalyzer>>();
+  /** Analyzers already created (edits reach them synchronously, before any later parse). */
+  private readonly ready = new Set<DocumentAnalyzer>();
+  private readonly results = new Map<string, DocumentState>();
+  private readonly inflight = new Map<string, Promise<DocumentState | undefined>>();
+  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly published = new Map<string, number>();
+  private readonly noticed = new Set<string>();
+  private disposed = false;
+
+  constructor(private readonly connection: Connection, private readonly settings: SettingsCache, private readonly opts: DocumentManagerOptions) {
+    this.documents = new TextDocuments<TextDocument>({
+      create: (uri, languageId, version, content) => TextDocument.create(uri, languageId, version, content),
+      update: (doc, changes, version) => this.update(doc, changes, version),
+    });
+  }
+
+  listen(): void {
+    this.documents.onDidOpen((e) => this.schedule(e.document.uri));
+    this.documents.onDidChangeContent((e) => this.schedule(e.document.uri));
+    this.documents.onDidClose((e) => this.close(e.document.uri));
+    this.documents.listen(this.connection);
+  }
+
+  /** The analysis of the document's current version (computed now if needed); undefined when it is not open. */
+  async analysisFor(uri: string): Promise<DocumentState | undefined> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const doc = this.documents.get(uri);
+      if (!doc || this.disposed) return undefined;
+      const done = this.results.get(uri);
+      if (done && done.version === doc.version) return done;
+      const key = `${uri}#${doc.version}`;
+      let p = this.inflight.get(key);
+      if (!p) {
+        p = this.compute(uri, doc.version).finally(() => this.inflight.delete(key));
+        this.inflight.set(key, p);
+      }
+      const st = await p;
+      if (st) return st;
+      // A newer version arrived while settings were read: analyse that one.
+    }
+    return undefined;
+  }
+
+  /** Settings changed: every analysis is stale. */
+  async refreshAll(): Promise<void> {
+    this.results.clear();
+    this.published.clear();
+    for (const doc of this.documents.all()) this.schedule(doc.uri);
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+    for (const a of this.ready) a.dispose();
+    this.ready.clear();
+    this.analyzers.clear();
+  }
+
+  private update(doc: TextDocument, changes: TextDocumentContentChangeEvent[], version: number): TextDocument {
+    const edits: DocumentEdit[] = [];
+    const rows: { start: number; oldEnd: number }[] = [];
+    let incremental = true;
+    for (const c of changes) {
+      if (TextDocumentContentChangeEvent.isIncremental(c)) {
+        const start = doc.offsetAt(c.range.start);
+        const oldEnd = Math.max(start, doc.offsetAt(c.range.end));
+        rows.push({ start: doc.positionAt(start).line, oldEnd: doc.positionAt(oldEnd).line });
+        edits.push({ start, oldEnd, newText: c.text });
+      } else incremental = false;
+      // TextDocument.update applies the change in place: the next change's offsets are in the new text.
+      doc = TextDocument.update(doc, [c], version);
+    }
+    for (const a of this.ready) {
+      if (incremental) a.edit(doc.uri, edits, rows);
+      else a.forgetTree(doc.uri);
+    }
+    return doc;
+  }
+
+  private schedule(uri: string): void {
+    const old = this.timers.get(uri);
+    if (old) clearTimeout(old);
+    this.timers.set(uri, setTimeout(() => {
+      this.timers.delete(uri);
+      void this.publishWhenReady(uri);
+    }, this.opts.debounceMs));
+  }
+
+  private async publishWhenReady(uri: string): Promise<void> {
+    const st = await this.analysisFor(uri);
+    const doc = this.documents.get(uri);
+    // Never publish for a version that is no longer current (a newer change has its own timer).
+    if (!st || !doc || doc.version !== st.version || this.timers.has(uri)) return;
+    if (this.published.get(uri) === st.version) return;
+    this.published.set(uri, st.version);
+    this.opts.onPublish?.(st);
+  }
+
+  private async compute(uri: string, version: number): Promise<DocumentState | undefined> {
+    const settings = await this.settings.get(uri);
+    const analyzer = await this.analyzerFor(settings);
+    const doc = this.documents.get(uri);
+    if (!doc || doc.version !== version) return undefined;
+    const text = doc.getText();
+    const t0 = performance.now();
+    let st: DocumentState;
+    const skipped = this.skipReason(uri, text, settings);
+    if (skipped) st = { uri, version, settings, skipped, ms: 0 };
+    else {
+      try {
+        const file = analyzer.analyze(uri, version, text);
+        st = file ? { uri, version, settings, file, ms: performance.now() - t0 } : { uri, version, settings, skipped: 'parsing took too long', ms: performance.now() - t0 };
+      } catch (e) {
+        this.opts.onError?.(uri, version, e);
+        st = { uri, version, settings, skipped: `internal error: ${(e as Error).message}`, ms: performance.now() - t0 };
+      }
+    }
+    this.results.set(uri, st);
+    this.opts.onAnalysed?.(st);
+    return st;
+  }
+
+  private skipReason(uri: string, text: string, settings: Settings): string | undefined {
+    if (text.includes('\u0000')) return 'binary content (NUL bytes): not analysed';
+    const bytes = Buffer.byteLength(text, 'utf8');
+    if (bytes > settings.maxFileSize) {
+      const message = `${uri.replace(/^.*\//, '')} is ${bytes} bytes, over xsr.maxFileSize (${settings.maxFileSize}): not analysed`;
+      if (!this.noticed.has(uri)) {
+        this.noticed.add(uri);
+        void this.connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Info, message });
+      }
+      return message;
+    }
+    return undefined;
+  }
+
+  private analyzerFor(settings: Settings): Promise<DocumentAnalyzer> {
+    const key = JSON.stringify(settings.extraHelpers);
+    let p = this.analyzers.get(key);
+    if (p) {
+      this.analyzers.delete(key);
+      this.analyzers.set(key, p);
+      return p;
+    }
+    p = Analyzer.create({ helpers: settings.extraHelpers, rules: this.opts.rules }).then((a) => {
+      const da = new DocumentAnalyzer(a);
+      this.ready.add(da);
+      return da;
+    });
+    this.analyzers.set(key, p);
+    while (this.analyzers.size > MAX_ANALYZERS) {
+      const oldest = this.analyzers.keys().next().value as string;
+      void this.analyzers.get(oldest)!.then((a) => {
+        this.ready.delete(a);
+        a.dispose();
+      });
+      this.analyzers.delete(oldest);
+    }
+    return p;
+  }
+
+  private close(uri: string): void {
+    const t = this.timers.get(uri);
+    if (t) clearTimeout(t);
+    this.timers.delete(uri);
+    this.results.delete(uri);
+    this.published.delete(uri);
+    this.noticed.delete(uri);
+    this.settings.forget(uri);
+    for (const a of this.ready) a.close(uri);
+    void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+  }
+}

@@ -1,0 +1,124 @@
+// The language server's entry: it only wires the capabilities (one file each)
+// to the connection. `xsr lsp --stdio` calls startServer; tests call
+// createServer on one end of in-memory streams.
+import {
+  CodeActionKind, Connection, DidChangeConfigurationNotification, InitializeParams, InitializeResult,
+  ProposedFeatures, TextDocumentSyncKind, createConnection,
+} from 'vscode-languageserver/node';
+import type { MessageReader, MessageWriter } from 'vscode-languageserver/node';
+import type { Rule } from '../core/analyzer';
+import { PROTOCOL_RULES } from '../core/rules/index';
+import { AnalysisStatusNotification, CheckPatchRequest, SimulateRequest } from '../protocol/requests';
+import { checkPatch } from './checkPatch';
+import { FIX_ALL_KIND, codeActions } from './codeActions';
+import { codeLenses } from './codeLens';
+import { toLspDiagnostics } from './diagnostics';
+import { DocumentManager, DocumentState } from './documents';
+import { provideHover } from './hover';
+import { provideInlayHints } from './inlayHints';
+import { Providers, defaultProviders } from './seams';
+import { SettingsCache } from './settings';
+import { defaultWorkerPath, simulate } from './simulate';
+
+export interface ServerOptions {
+  /** Delay between the last change and the diagnostics, in ms (default 150; 0 in tests and the bench). */
+  debounceMs?: number;
+  /** The protocol rules (default: PROTOCOL_RULES). */
+  rules?: readonly Rule[];
+  /** Optional modules (fix-all, patch checking, model extraction); defaults to what the build has. */
+  providers?: Providers;
+  /** The simulation worker script (default: dist/simWorker.js or the compiled worker). */
+  workerPath?: string;
+}
+
+export interface XsrServer {
+  documents: DocumentManager;
+  dispose(): void;
+}
+
+const DEFAULT_DEBOUNCE_MS = 150;
+
+function status(st: DocumentState): { uri: string; version: number; state: 'done' | 'skipped'; findings: number; message?: string } {
+  if (!st.file) return { uri: st.uri, version: st.version, state: 'skipped', findings: 0, message: st.skipped ?? 'not analysed' };
+  return { uri: st.uri, version: st.version, state: 'done', findings: st.file.diagnostics.length };
+}
+
+/** Registers every handler on `connection` (which the caller then `listen()`s — startServer does). */
+export function createServer(connection: Connection, options: ServerOptions = {}): XsrServer {
+  const providers = options.providers ?? defaultProviders();
+  const rules = options.rules ?? PROTOCOL_RULES;
+  const settings = new SettingsCache(connection);
+  const documents = new DocumentManager(connection, settings, {
+    debounceMs: options.debounceMs ?? DEFAULT_DEBOUNCE_MS,
+    rules,
+    onAnalysed: (st) => void connection.sendNotification(AnalysisStatusNotification.type, status(st)),
+    onPublish: (st) => void connection.sendDiagnostics({ uri: st.uri, version: st.version, diagnostics: st.file ? toLspDiagnostics(st.file, st.uri) : [] }),
+    onError: (uri, version, e) => connection.console.error(`xsr: analysis of ${uri} (version ${version}) failed: ${(e as Error).stack ?? String(e)}`),
+  });
+  let dynamicConfig = false;
+  let workDoneSupported = false;
+  let defaultBase: string | undefined;
+
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    settings.pullSupported = !!params.capabilities.workspace?.configuration;
+    dynamicConfig = !!params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration;
+    workDoneSupported = !!params.capabilities.window?.workDoneProgress;
+    defaultBase = params.workspaceFolders?.[0]?.uri ?? params.rootUri ?? undefined;
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        inlayHintProvider: true,
+        hoverProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+        codeLensProvider: { resolveProvider: false },
+      },
+      serverInfo: { name: 'xsr', version: '0.1.0' },
+    };
+  });
+  connection.onInitialized(() => {
+    if (dynamicConfig) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'xsr' });
+  });
+  connection.onDidChangeConfiguration((change) => {
+    settings.changed(change.settings);
+    void documents.refreshAll();
+    void connection.languages.inlayHint.refresh().catch(() => undefined);
+  });
+
+  connection.languages.inlayHint.on(async (params) => {
+    const st = await documents.analysisFor(params.textDocument.uri);
+    return st?.file ? provideInlayHints(st.file, st.settings.inlayHintsMode, params) : [];
+  });
+  connection.onHover(async (params) => {
+    const st = await documents.analysisFor(params.textDocument.uri);
+    return st?.file ? provideHover(st.file, params) ?? null : null;
+  });
+  connection.onCodeAction(async (params) => {
+    const st = await documents.analysisFor(params.textDocument.uri);
+    return st?.file ? codeActions({ file: st.file, uri: st.uri, version: st.version, fixAll: providers.fixAll }, params) : [];
+  });
+  connection.onCodeLens(async (params) => {
+    const st = await documents.analysisFor(params.textDocument.uri);
+    return st?.file ? codeLenses(st.file, st.uri) : [];
+  });
+  connection.onRequest(SimulateRequest.type, async (params, token) => {
+    // The client's token when it sent one; else a server-initiated progress when the client supports it.
+    const progress = params?.workDoneToken === undefined && workDoneSupported
+      ? await connection.window.createWorkDoneProgress()
+      : connection.languages.attachWorkDoneProgress({ workDoneToken: params?.workDoneToken });
+    return simulate({ documents, extractModel: providers.extractModel, workerPath: options.workerPath ?? defaultWorkerPath() }, params, token, progress);
+  });
+  connection.onRequest(CheckPatchRequest.type, (params) => checkPatch(params, { checkPatch: providers.checkPatch, rules, defaultBase }));
+  connection.onShutdown(() => documents.dispose());
+
+  documents.listen();
+  return { documents, dispose: () => documents.dispose() };
+}
+
+/** Starts the server on stdio (`xsr lsp --stdio`) or on the given streams; resolves once it listens. */
+export async function startServer(opts: { stdio: true } | { reader: MessageReader; writer: MessageWriter }): Promise<void> {
+  const connection = 'stdio' in opts
+    ? createConnection(ProposedFeatures.all, process.stdin, process.stdout)
+    : createConnection(ProposedFeatures.all, opts.reader, opts.writer);
+  createServer(connection);
+  connection.listen();
+}

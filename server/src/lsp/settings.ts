@@ -1,0 +1,101 @@
+// The server's settings, pulled per resource with workspace/configuration when
+// the client supports it (else taken from didChangeConfiguration), cached per
+// resource and cleared on every configuration change. A malformed value gives
+// one warning (window/showMessage) naming it and the default: never a crash.
+import { Connection, MessageType, ShowMessageNotification } from 'vscode-languageserver';
+import { parseHelperConfig } from '../core/locks/table';
+import type { LockHelper } from '../core/locks/table';
+
+export type InlayHintsMode = 'off' | 'changes' | 'all';
+
+export interface Settings {
+  inlayHintsMode: InlayHintsMode;
+  extraHelpers: LockHelper[];
+  maxFileSize: number;
+  trace: 'off' | 'messages' | 'verbose';
+}
+
+export const DEFAULT_SETTINGS: Readonly<Settings> = { inlayHintsMode: 'changes', extraHelpers: [], maxFileSize: 2_000_000, trace: 'off' };
+
+/** Validates the raw `xsr` section; `warn` is called once per problem. */
+export function validateSettings(raw: unknown, warn: (message: string) => void): Settings {
+  const s: Settings = { ...DEFAULT_SETTINGS, extraHelpers: [] };
+  if (raw === undefined || raw === null) return s;
+  if (typeof raw !== 'object') {
+    warn(`xsr: settings must be an object; using the defaults`);
+    return s;
+  }
+  const r = raw as Record<string, unknown>;
+  const inlay = (r.inlayHints as Record<string, unknown> | undefined)?.mode ?? r['inlayHints.mode'];
+  if (inlay !== undefined) {
+    if (inlay === 'off' || inlay === 'changes' || inlay === 'all') s.inlayHintsMode = inlay;
+    else warn(`xsr.inlayHints.mode: ${JSON.stringify(inlay)} is not one of off, changes, all; using "changes"`);
+  }
+  const helpers = (r.locks as Record<string, unknown> | undefined)?.extraHelpers ?? r['locks.extraHelpers'];
+  if (helpers !== undefined) {
+    const res = parseHelperConfig(helpers, 'xsr.locks.extraHelpers');
+    for (const e of res.errors) warn(`${e}; that entry is ignored (the built-in helpers apply)`);
+    s.extraHelpers = res.helpers;
+  }
+  const max = r.maxFileSize;
+  if (max !== undefined) {
+    if (typeof max === 'number' && Number.isFinite(max) && max >= 0) s.maxFileSize = max;
+    else warn(`xsr.maxFileSize: ${JSON.stringify(max)} is not a non-negative number of bytes; using ${DEFAULT_SETTINGS.maxFileSize}`);
+  }
+  const trace = (r.trace as Record<string, unknown> | undefined)?.server ?? r['trace.server'];
+  if (trace !== undefined) {
+    if (trace === 'off' || trace === 'messages' || trace === 'verbose') s.trace = trace;
+    else warn(`xsr.trace.server: ${JSON.stringify(trace)} is not one of off, messages, verbose; using "off"`);
+  }
+  return s;
+}
+
+export class SettingsCache {
+  private readonly cache = new Map<string, Promise<Settings>>();
+  private readonly warned = new Set<string>();
+  /** Settings pushed with didChangeConfiguration (clients without workspace/configuration). */
+  private pushed: unknown;
+  pullSupported = false;
+
+  constructor(private readonly connection: Connection) {}
+
+  get(uri: string): Promise<Settings> {
+    let p = this.cache.get(uri);
+    if (!p) {
+      p = this.load(uri);
+      this.cache.set(uri, p);
+    }
+    return p;
+  }
+
+  /** On workspace/didChangeConfiguration: forget everything (and keep pushed settings if any). */
+  changed(settings: unknown): void {
+    this.cache.clear();
+    this.warned.clear();
+    const xsr = settings && typeof settings === 'object' ? (settings as Record<string, unknown>).xsr : undefined;
+    this.pushed = xsr;
+  }
+
+  forget(uri: string): void {
+    this.cache.delete(uri);
+  }
+
+  private async load(uri: string): Promise<Settings> {
+    let raw: unknown = this.pushed;
+    if (this.pullSupported) {
+      try {
+        raw = await this.connection.workspace.getConfiguration({ scopeUri: uri, section: 'xsr' });
+      } catch {
+        raw = undefined;
+      }
+    }
+    return validateSettings(raw, (m) => this.warn(m));
+  }
+
+  private warn(message: string): void {
+    if (this.warned.has(message)) return;
+    this.warned.add(message);
+    // A notification (window/showMessage), not a request: nothing waits for the user.
+    void this.connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message });
+  }
+}

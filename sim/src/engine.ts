@@ -1,0 +1,109 @@
+// The generic layer every explorer runs on: threads whose next step has a set of
+// outcomes (several when the step makes a nondeterministic choice), each with a
+// footprint. The Xen scheduler model and the read/write test programs both
+// implement this interface, so DPOR, naive search and BFS are shared.
+
+import type { Footprint } from './footprint';
+import type { SourceRef } from './types';
+
+export interface Violation {
+  invariant: string;
+  message: string;
+}
+
+export interface Outcome<S> {
+  state: S;
+  fp: Footprint;
+  /** Readable action for traces. */
+  label: string;
+  src?: SourceRef;
+  /** Source text of the instruction the step comes from. */
+  text?: string;
+  /** Set when the state after this step breaks an invariant (or the step asserts). */
+  violation?: Violation;
+}
+
+export interface TransitionSystem<S> {
+  readonly threadNames: string[];
+  initial(): S;
+  /** Outcomes of thread t's next step: null when t has finished, [] when it is blocked. */
+  step(s: S, t: number): Outcome<S>[] | null;
+  key(s: S): string;
+  /**
+   * Footprint of the lock acquire thread t waits for when step() returned [].
+   * DPOR needs it: a blocked acquire races with the holder's acquire.
+   */
+  blockedFp?(s: S, t: number): Footprint | undefined;
+  /** Called where no thread can move: end-state invariants, or a deadlock. */
+  atEnd(s: S): Violation | null;
+}
+
+/** One step of a path: thread and which of its outcomes. */
+export interface PathStep { thread: number; outcome: number }
+
+export interface Found {
+  violation: Violation;
+  path: PathStep[];
+}
+
+export interface SearchLimits {
+  maxStates: number;
+  deadline: number;
+  signal?: { cancelled: boolean } | AbortSignal;
+  onProgress?: (states: number) => void;
+  /** Stop as soon as a violation of this invariant is found. */
+  stopOn?: (invariant: string) => boolean;
+}
+
+export interface SearchStats {
+  states: number;
+  transitions: number;
+  executions: number;
+  /** Executions cut short because every enabled thread was in the sleep set (DPOR only). */
+  sleepBlocked: number;
+}
+
+export interface SearchResult {
+  stats: SearchStats;
+  /** First violation found per invariant id, in order found. */
+  found: Map<string, Found>;
+  /** Why the search stopped early, if it did. */
+  limit?: 'states' | 'time' | 'cancelled';
+  /** Keys of the end states reached (for cross-checks in tests); only if asked. */
+  endStates?: Set<string>;
+}
+
+export function isCancelled(signal: SearchLimits['signal']): boolean {
+  if (!signal) return false;
+  if ('aborted' in signal) return signal.aborted;
+  return signal.cancelled;
+}
+
+/** Shared budget check, cheap enough to call on every new state. */
+export class Budget {
+  private tick = 0;
+  limit: SearchResult['limit'];
+  constructor(private readonly lim: SearchLimits) {}
+
+  /** Returns false when the search must stop. */
+  ok(states: number): boolean {
+    if (this.limit) return false;
+    if (states > this.lim.maxStates) { this.limit = 'states'; return false; }
+    if ((++this.tick & 1023) === 0) {
+      if (performance.now() > this.lim.deadline) { this.limit = 'time'; return false; }
+      if (isCancelled(this.lim.signal)) { this.limit = 'cancelled'; return false; }
+      if ((this.tick & 16383) === 0) this.lim.onProgress?.(states);
+    }
+    return true;
+  }
+}
+
+export function emptyStats(): SearchStats {
+  return { states: 0, transitions: 0, executions: 0, sleepBlocked: 0 };
+}
+
+/** Records a violation; returns true when the search should stop. */
+export function record(found: Map<string, Found>, v: Violation, path: PathStep[], lim: SearchLimits): boolean {
+  if (!found.has(v.invariant)) found.set(v.invariant, { violation: v, path: path.slice() });
+  return lim.stopOn?.(v.invariant) ?? false;
+}

@@ -1,0 +1,86 @@
+// explore(): runs DPOR (or the naive search) over a model, then, if an invariant
+// broke, a BFS for a shortest counterexample of the most severe one, and builds
+// the contract's SimResult.
+
+import { shortestViolation } from './bfs';
+import { dporSearch } from './dpor';
+import type { Found, SearchLimits, SearchResult } from './engine';
+import { rank } from './invariants';
+import { naiveSearch } from './naive';
+import type { Model } from './program';
+import { renderTrace } from './trace';
+import type { InvariantId, SimResult, SimStats } from './types';
+import { buildSystem, type XenSystem } from './xenSystem';
+
+export interface ExploreOptions {
+  reduction?: 'dpor' | 'none';
+  /** Distinct states before giving up with result `limit` (default 2,000,000). */
+  maxStates?: number;
+  /** Wall-clock budget in ms (default 30,000). */
+  timeoutMs?: number;
+  signal?: { cancelled: boolean } | AbortSignal;
+  onProgress?: (states: number) => void;
+}
+
+export const DEFAULT_MAX_STATES = 2_000_000;
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+export function explore(model: Model, opts: ExploreOptions = {}): SimResult {
+  const t0 = performance.now();
+  const sys = buildSystem(model);
+  const reduction = opts.reduction ?? 'dpor';
+  const lim: SearchLimits = {
+    maxStates: opts.maxStates ?? DEFAULT_MAX_STATES,
+    deadline: t0 + (opts.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+    signal: opts.signal,
+    onProgress: opts.onProgress,
+    stopOn: (inv) => rank(inv) === 0, // nothing is worse than INV1: stop there
+  };
+  const res = reduction === 'dpor' ? dporSearch(sys, lim) : naiveSearch(sys, lim);
+  const stats: SimStats = {
+    states: res.stats.states, transitions: res.stats.transitions, ms: 0, reduction,
+    executions: res.stats.executions,
+  };
+  if (reduction === 'dpor') stats.sleepBlocked = res.stats.sleepBlocked;
+  const base = { version: 1 as const, threads: sys.threadNames.slice(), stats };
+  const notes = sys.notes.slice();
+  const done = (r: Omit<SimResult, 'version' | 'stats' | 'threads'>): SimResult => {
+    stats.ms = Math.round(performance.now() - t0);
+    const out: SimResult = { ...base, ...r };
+    if (notes.length) out.notes = notes;
+    return out;
+  };
+  if (res.found.size > 0) return done(counterexample(sys, res, lim, stats, notes));
+  if (res.limit) {
+    const why = res.limit === 'states' ? `more than ${lim.maxStates} states` : res.limit === 'time' ? 'the time budget ran out' : 'cancelled';
+    return done({ result: 'limit', message: `no violation found before the search stopped (${why}) after ${stats.states} states`, trace: [] });
+  }
+  return done({
+    result: 'verified',
+    message: `all interleavings explored: no invariant violated (${stats.states} states, ${stats.executions} executions)`,
+    trace: [],
+  });
+}
+
+/** The most severe violation found, with a shortest trace to it when BFS can find one in budget. */
+function counterexample(sys: XenSystem, res: SearchResult, lim: SearchLimits, stats: SimStats, notes: string[]): Omit<SimResult, 'version' | 'stats' | 'threads'> {
+  const all = [...res.found.values()].sort((a, b) => rank(a.violation.invariant) - rank(b.violation.invariant));
+  const worst: Found = all[0]!;
+  const inv = worst.violation.invariant;
+  const others = all.slice(1).map((f) => f.violation.invariant);
+  if (others.length) notes.push(`also violated: ${others.join(', ')}`);
+  if (res.limit) notes.push('the search stopped early; other violations may exist');
+  const bfs = shortestViolation(sys, inv, { ...lim, stopOn: undefined, onProgress: undefined });
+  stats.counterexampleStates = bfs.states;
+  let path = worst.path, message = worst.violation.message;
+  if (bfs.path) { path = bfs.path; message = bfs.message ?? message; }
+  else notes.push('the shortest-counterexample search ran out of budget: the trace is the first one found, not necessarily minimal');
+  return { result: 'violation', invariant: inv as InvariantId, message, trace: renderTrace(sys, path) };
+}
+
+/** Runs both reductions on one model (what a benchmark reports). */
+export function compareReductions(model: Model, opts: Omit<ExploreOptions, 'reduction'> = {}): { dpor: SimResult; none: SimResult; stateRatio: number } {
+  const dpor = explore(model, { ...opts, reduction: 'dpor' });
+  const none = explore(model, { ...opts, reduction: 'none' });
+  return { dpor, none, stateRatio: none.stats.states / Math.max(1, dpor.stats.states) };
+}

@@ -1,0 +1,211 @@
+// The model's input language (what the C extraction emits) and its compilation
+// into micro-operations, one per atomic step of the simulator.
+
+import type { SourceRef } from './types';
+
+/** Instructions of an initiator thread. `vcpu` names the target (default: the model's first vCPU). */
+export type Instr =
+  | { op: 'lockVcpu'; vcpu?: string }
+  | { op: 'unlockVcpu'; vcpu?: string }
+  | { op: 'setMigrating'; vcpu?: string }
+  | { op: 'sleepNosyncLocked'; vcpu?: string }
+  | { op: 'sleepNosync'; vcpu?: string }
+  | { op: 'migrate'; vcpu?: string }
+  | { op: 'migrateStart'; vcpu?: string }
+  | { op: 'migrateFinish'; vcpu?: string }
+  | { op: 'wake'; vcpu?: string }
+  | { op: 'ifMigrating'; else: number; vcpu?: string }
+  | { op: 'ifRunning'; else: number; vcpu?: string }
+  | { op: 'choice'; targets: number[] }
+  | { op: 'jump'; target: number }
+  | { op: 'nop' };
+
+export type InstrAt = Instr & { src?: SourceRef; text?: string };
+
+export interface ThreadProgram { name: string; instrs: InstrAt[] }
+
+export interface VcpuInit {
+  name: string;
+  /** v->processor (pCPU name). */
+  processor: string;
+  /** Current on its processor (curr_on_cpu, is_running set). */
+  running?: boolean;
+  /** On its processor's runqueue. */
+  queued?: boolean;
+  /** _VPF_migrating initially set. */
+  migrating?: boolean;
+}
+
+export interface SchedulerSpec {
+  /** What context_saved() does after clearing is_running: old = `if flag: vcpu_migrate(prev)`, new = `vcpu_migrate_finish(prev)`. */
+  contextSaved: 'old' | 'new';
+  /** Rounds per scheduler thread (each: deschedule, context_saved, pick). Default 2. */
+  rounds?: number;
+  /** pCPUs that run a scheduler thread (default: all). */
+  pcpus?: string[];
+}
+
+export interface Model {
+  pcpus: string[];
+  vcpus: VcpuInit[];
+  threads: ThreadProgram[];
+  schedulers: SchedulerSpec;
+}
+
+/** Micro-operation kinds. `v` = vCPU index, or PREV for the scheduler's prev register. */
+export type Kind =
+  | 'readProc' | 'acqV' | 'unlockV' | 'setFlag' | 'sleepLocked' | 'startBody'
+  | 'sleepAtomic' | 'wakeAtomic' | 'ifFlag' | 'ifRunning' | 'choice' | 'jump'
+  | 'migRead' | 'migLock1' | 'migBody' | 'desched' | 'ifPrev' | 'clearRun' | 'pick';
+
+export const PREV = -1;
+
+export interface MicroOp {
+  k: Kind;
+  v: number;
+  /** Jump target (else / retry / return), or the pCPU of scheduler ops. */
+  a: number;
+  /** Second target (migBody: where to go when it gives up). */
+  b: number;
+  targets?: number[];
+  src?: SourceRef;
+  /** The C source text of the instruction it comes from. */
+  text?: string;
+  /** The function the step belongs to, for labels (e.g. "vcpu_migrate"). */
+  fn?: string;
+}
+
+/** Steps that are thread-local and deterministic are folded into the previous step. */
+export const SILENT: ReadonlySet<Kind> = new Set(['jump', 'ifPrev']);
+
+export interface CompiledThread { name: string; ops: MicroOp[]; scheduler?: number }
+
+class Emitter {
+  readonly ops: MicroOp[] = [];
+  emit(k: Kind, v: number, a = -1, b = -1, extra: Partial<MicroOp> = {}): number {
+    this.ops.push({ k, v, a, b, ...extra });
+    return this.ops.length - 1;
+  }
+  get here(): number { return this.ops.length; }
+}
+
+/** lock = vcpu_schedule_lock(v): read v->processor, lock it, re-check (retry if moved). */
+function emitLockV(e: Emitter, v: number, src?: SourceRef, fn?: string): void {
+  const start = e.emit('readProc', v, -1, -1, { src, fn });
+  e.emit('acqV', v, start, -1, { src, fn });
+}
+
+/**
+ * vcpu_migrate(v) (or, with `finish`, vcpu_migrate_finish(v) whose lock-free early
+ * return is folded into the first step): read v->processor and pick the new pCPU;
+ * lock the lower of the two locks; lock the other, re-check / give up / move, and
+ * unlock both (one step: the body under both locks is atomic to lock users);
+ * then vcpu_wake(v). `patch` collects ops whose exit target is "after this call".
+ */
+function emitMigrate(e: Emitter, v: number, patch: number[], finish: boolean, src?: SourceRef, fn = 'vcpu_migrate'): void {
+  const start = e.emit('migRead', v, -1, finish ? 1 : 0, { src, fn });
+  if (finish) patch.push(start);
+  e.emit('migLock1', v, -1, -1, { src, fn });
+  patch.push(e.emit('migBody', v, start, -1, { src, fn }));
+  e.emit('wakeAtomic', v, -1, -1, { src, fn: 'vcpu_wake' });
+}
+
+/** Points early exits (migRead's return, migBody's give-up, ifFlag's else) at `to`. */
+function patchExits(ops: MicroOp[], patch: number[], to: number): void {
+  for (const op of patch) {
+    const m = ops[op]!;
+    if (m.k === 'migBody') m.b = to; else m.a = to;
+  }
+}
+
+/** Compiles an initiator program; jump targets are instruction indices (instrs.length = end). */
+export function compileThread(p: ThreadProgram, vcpuIndex: (name?: string) => number, notes: string[]): CompiledThread {
+  const e = new Emitter();
+  const startOf: number[] = [];
+  const fixups: { op: number; field: 'a' | 'b' | 'targets'; instr: number | number[] }[] = [];
+  p.instrs.forEach((ins, i) => {
+    startOf[i] = e.here;
+    const src = ins.src;
+    const v = 'vcpu' in ins ? vcpuIndex(ins.vcpu) : vcpuIndex(undefined);
+    const patchEnd: number[] = [];
+    switch (ins.op) {
+      case 'lockVcpu': emitLockV(e, v, src, 'vcpu_schedule_lock'); break;
+      case 'unlockVcpu': e.emit('unlockV', v, -1, -1, { src }); break;
+      case 'setMigrating': e.emit('setFlag', v, -1, -1, { src }); break;
+      case 'sleepNosyncLocked': e.emit('sleepLocked', v, -1, -1, { src, fn: 'vcpu_sleep_nosync_locked' }); break;
+      case 'sleepNosync': e.emit('sleepAtomic', v, -1, -1, { src, fn: 'vcpu_sleep_nosync' }); break;
+      case 'migrate': emitMigrate(e, v, patchEnd, false, src); break;
+      case 'migrateStart': e.emit('startBody', v, -1, -1, { src, fn: 'vcpu_migrate_start' }); break;
+      case 'migrateFinish': emitMigrate(e, v, patchEnd, true, src, 'vcpu_migrate_finish'); break;
+      case 'wake': e.emit('wakeAtomic', v, -1, -1, { src, fn: 'vcpu_wake' }); break;
+      case 'ifMigrating': fixups.push({ op: e.emit('ifFlag', v, -1, -1, { src }), field: 'a', instr: ins.else }); break;
+      case 'ifRunning': fixups.push({ op: e.emit('ifRunning', v, -1, -1, { src }), field: 'a', instr: ins.else }); break;
+      case 'choice': fixups.push({ op: e.emit('choice', -1, -1, -1, { src }), field: 'targets', instr: ins.targets }); break;
+      case 'jump': fixups.push({ op: e.emit('jump', -1, -1, -1, { src }), field: 'a', instr: ins.target }); break;
+      case 'nop': break;
+    }
+    if (ins.text !== undefined) for (let k = startOf[i]!; k < e.here; k++) e.ops[k]!.text = ins.text;
+    // Early returns of migrate/finish go to the first op after this instruction.
+    patchExits(e.ops, patchEnd, e.here);
+  });
+  startOf[p.instrs.length] = e.here;
+  const at = (i: number): number => {
+    if (!Number.isInteger(i) || i < 0 || i > p.instrs.length) {
+      notes.push(`thread ${p.name}: jump target ${i} out of range, treated as the end of the thread`);
+      return e.here;
+    }
+    return startOf[i]!;
+  };
+  for (const f of fixups) {
+    const m = e.ops[f.op]!;
+    if (f.field === 'targets') m.targets = (f.instr as number[]).map(at);
+    else m[f.field] = at(f.instr as number);
+  }
+  breakSilentCycles(e.ops, p.name, notes);
+  return { name: p.name, ops: e.ops };
+}
+
+/** A loop made only of jumps would spin without a step: end the thread there instead. */
+function breakSilentCycles(ops: MicroOp[], name: string, notes: string[]): void {
+  ops.forEach((op, i) => {
+    if (op.k !== 'jump') return;
+    const seen = new Set<number>([i]);
+    for (let pc = op.a; pc < ops.length && ops[pc]!.k === 'jump'; pc = ops[pc]!.a) {
+      if (seen.has(pc)) {
+        notes.push(`thread ${name}: a loop of jumps without any action, treated as the end of the thread`);
+        op.a = ops.length;
+        return;
+      }
+      seen.add(pc);
+    }
+  });
+}
+
+/**
+ * One scheduler thread for pCPU c, `rounds` times: schedule() deschedules the
+ * current vCPU (requeued if runnable; is_running stays set) under c's lock; if
+ * there was one, context_saved(prev) clears is_running, then runs the old flag
+ * test + vcpu_migrate or the new vcpu_migrate_finish; then schedule() picks the
+ * runqueue's head under c's lock and runs it. Each schedule() critical section
+ * is one atomic step (it only touches c's lock-protected state and cur(c)).
+ */
+export function compileScheduler(c: number, name: string, spec: SchedulerSpec): CompiledThread {
+  const e = new Emitter();
+  const rounds = spec.rounds ?? 2;
+  for (let r = 0; r < rounds; r++) {
+    e.emit('desched', PREV, c, -1, { fn: 'schedule' });
+    const ifPrev = e.emit('ifPrev', PREV);
+    e.emit('clearRun', PREV, -1, -1, { fn: 'context_saved' });
+    const patch: number[] = [];
+    if (spec.contextSaved === 'old') {
+      patch.push(e.emit('ifFlag', PREV, -1, -1, { fn: 'context_saved' }));
+      emitMigrate(e, PREV, patch, false, undefined, 'vcpu_migrate');
+    } else {
+      emitMigrate(e, PREV, patch, true, undefined, 'vcpu_migrate_finish');
+    }
+    const pickAt = e.emit('pick', PREV, c, -1, { fn: 'schedule' });
+    e.ops[ifPrev]!.a = pickAt;
+    patchExits(e.ops, patch, pickAt);
+  }
+  return { name, ops: e.ops, scheduler: c };
+}

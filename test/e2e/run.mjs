@@ -1,0 +1,406 @@
+// End-to-end tests in a real VS Code: code-server 4.100.3 (VS Code 1.100 with a
+// Node extension host) driven by headless Debian Chromium through playwright-core.
+// The extension is packaged as a VSIX and installed into a throw-away extensions
+// folder; a Xen-style fixture workspace is opened; every check waits on a DOM
+// condition (never on a sleep). See shared/docs/editor-e2e.md for the set-up facts.
+//
+// Usage: node test/e2e/run.mjs [--keep] [--only NAME] [--timeout MS]
+//   --keep     leave the temp folders (user data, workspace copy) for inspection
+//   --only     run only the checks whose name contains NAME (after the set-up checks)
+//   --timeout  the wait per server-dependent check (default 20000 ms)
+//   --mock-server  replace the installed extension's dist/xsr.js with the canned
+//              stand-in test/e2e/mock-server.cjs: checks the client side only
+// Needs `npm run build` first (dist/client.js, dist/webview.js, dist/xsr.js).
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const SHOTS = path.join(ROOT, 'screenshots');
+const CHROMIUM = process.env.XSR_CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+const args = process.argv.slice(2);
+const KEEP = args.includes('--keep');
+const ONLY = args.includes('--only') ? args[args.indexOf('--only') + 1] ?? '' : '';
+const WAIT = Number(args.includes('--timeout') ? args[args.indexOf('--timeout') + 1] : 20000);
+const MOCK = args.includes('--mock-server');
+const FIXTURE = 'old_migrate.c';
+
+const results = [];
+const cleanups = [];
+let serverFailure;
+
+function log(msg) {
+  console.log(`# ${msg}`);
+}
+
+/** Runs one named check; a failure is recorded (with a screenshot) and the run goes on. */
+async function check(name, page, fn, { setup = false } = {}) {
+  if (!setup && ONLY && !name.includes(ONLY)) return;
+  const t0 = Date.now();
+  try {
+    await fn();
+    results.push({ name, ok: true, ms: Date.now() - t0 });
+    console.log(`✔ ${name} (${Date.now() - t0}ms)`);
+  } catch (e) {
+    const reason = (e?.message ?? String(e)).split('\n')[0];
+    results.push({ name, ok: false, ms: Date.now() - t0, reason });
+    console.log(`✖ ${name} (${Date.now() - t0}ms)\n    ${reason}`);
+    if (page) await page.screenshot({ path: path.join(SHOTS, `e2e-failed-${name.replace(/\W+/g, '-')}.png`) }).catch(() => {});
+    if (setup) throw new Error(`set-up check failed: ${name}`);
+  }
+}
+
+/** Fails at once when the language server is known not to have started. */
+function needsServer() {
+  if (serverFailure) throw new Error(`the language server did not start (${serverFailure})`);
+}
+
+// Rejected as soon as the extension logs that its server failed, so that waits
+// for server results end then instead of at their timeout.
+let rejectServer;
+const serverFailed = new Promise((_, reject) => { rejectServer = reject; });
+serverFailed.catch(() => {});
+
+/** Waits for a DOM condition in the page unless the server fails first. */
+function waitServer(page, fn, arg) {
+  return Promise.race([page.waitForFunction(fn, arg, { timeout: WAIT }), serverFailed]);
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function tempDir(prefix) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  if (!KEEP) cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+function setUpCodeServer() {
+  const res = spawnSync('bash', [path.join(ROOT, 'scripts/e2e/setup.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (res.status !== 0) throw new Error('scripts/e2e/setup.sh failed');
+  const entry = res.stdout.trim().split('\n').pop();
+  if (!entry || !existsSync(entry)) throw new Error(`code-server entry point not found: ${entry}`);
+  return entry;
+}
+
+function packageExtension(outDir) {
+  for (const f of ['dist/client.js', 'dist/webview.js']) {
+    if (!existsSync(path.join(ROOT, f))) throw new Error(`${f} is missing: run npm run build first`);
+  }
+  if (!MOCK && !existsSync(path.join(ROOT, 'dist/xsr.js'))) log('dist/xsr.js is missing: the language server cannot start, so server checks will fail');
+  const vsix = path.join(outDir, 'xsr-e2e.vsix');
+  const vsce = path.join(ROOT, 'node_modules/.bin/vsce');
+  const res = spawnSync(vsce, ['package', '--no-dependencies', '--skip-license', '--allow-missing-repository', '--out', vsix],
+    { cwd: ROOT, encoding: 'utf8' });
+  if (res.status !== 0 || !existsSync(vsix)) throw new Error(`vsce package failed: ${(res.stderr || res.stdout).trim().split('\n').pop()}`);
+  return vsix;
+}
+
+/** Swaps the installed extension's server for the canned stand-in (--mock-server). */
+async function installMockServer(extensionsDir) {
+  const installed = readdirSync(extensionsDir).find((d) => d.startsWith('xen-scheduler-review.'));
+  if (!installed) throw new Error(`the extension is not in ${extensionsDir}`);
+  const esbuild = await import('esbuild');
+  await esbuild.build({
+    entryPoints: [path.join(ROOT, 'test/e2e/mock-server.cjs')], bundle: true, platform: 'node', format: 'cjs',
+    outfile: path.join(extensionsDir, installed, 'dist', 'xsr.js'), nodePaths: [path.join(ROOT, 'node_modules')], logLevel: 'warning',
+  });
+  log('MOCK SERVER: the language server is the canned stand-in test/e2e/mock-server.cjs; server results are not verified');
+}
+
+function codeServerArgs(dirs, port) {
+  return ['--config', dirs.config, '--auth', 'none', '--disable-telemetry', '--disable-update-check',
+    '--disable-workspace-trust', '--disable-getting-started-override',
+    '--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions, ...(port ? ['--bind-addr', `127.0.0.1:${port}`] : [])];
+}
+
+async function startCodeServer(entry, dirs, workspace) {
+  const port = await freePort();
+  const child = spawn(process.execPath, [entry, ...codeServerArgs(dirs, port), workspace], {
+    stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' },
+  });
+  cleanups.unshift(() => { if (child.exitCode === null) child.kill('SIGTERM'); });
+  let out = '';
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`code-server did not listen within 30 s:\n${out}`)), 30000);
+    const onData = (d) => {
+      out += d;
+      if (/HTTP server listening/.test(out)) { clearTimeout(timer); resolve(); }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`code-server exited with ${code}:\n${out}`)); });
+  });
+  return `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`;
+}
+
+/** The text of the editor's visible lines, one string per line (inlay hints included). */
+function editorText(page) {
+  return page.$$eval('.monaco-editor .view-lines .view-line', (lines) => lines.map((l) => (l.textContent ?? '').replace(/\u00a0/g, ' ')).join('\n'));
+}
+
+/** The webview frame of the race-replay panel (code-server nests the page in two iframes). */
+async function replayFrame(page, timeout) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    for (const frame of page.frames()) {
+      if (await frame.$('.app .summary, .app .load-error, .app .busy').catch(() => null)) return frame;
+    }
+    if (Date.now() > deadline) throw new Error('no race-replay webview appeared');
+    await page.waitForEvent('framenavigated', { timeout: Math.max(100, Math.min(1000, deadline - Date.now())) }).catch(() => {});
+  }
+}
+
+/**
+ * Waits for the editor line that carries the replay's "◀ step N · …" decoration
+ * (CSS ::after content of a span in the view line) and returns its text.
+ */
+function stepMarker(page, n) {
+  return page.waitForFunction((n) => {
+    const unescape = (c) => c.replace(/^"|"$/g, '').replace(/\\([0-9a-fA-F]{1,6})\s?/g, (_, h) => String.fromCodePoint(parseInt(h, 16))).replace(/\\(.)/g, '$1');
+    for (const line of document.querySelectorAll('.monaco-editor .view-line')) {
+      const after = [...line.querySelectorAll('span')].map((s) => getComputedStyle(s, '::after').content).filter((c) => c && c !== 'none' && c !== 'normal').map(unescape).join('');
+      if (after.replace(/\u00a0/g, ' ').includes(`◀ step ${n} `)) return `${(line.textContent ?? '').replace(/\u00a0/g, ' ')} ${after}`;
+    }
+    return false;
+  }, n, { timeout: WAIT });
+}
+
+async function closeAllEditors(page) {
+  await page.keyboard.press('Control+K');
+  await page.keyboard.press('Control+W');
+  await page.waitForSelector('.tabs-container .tab', { state: 'detached' });
+}
+
+/** Opens a workspace file through Quick Open (Ctrl+P). */
+async function openQuick(page, name) {
+  await page.keyboard.press('Control+P');
+  await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
+  await page.keyboard.type(name);
+  await page.waitForSelector(`.quick-input-list .monaco-list-row[aria-label*="${name}"]`);
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('.quick-input-widget', { state: 'hidden' });
+}
+
+async function gotoLine(page, line) {
+  await page.keyboard.press('Control+G');
+  await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
+  await page.keyboard.type(String(line));
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('.quick-input-widget', { state: 'hidden' });
+}
+
+async function main() {
+  mkdirSync(SHOTS, { recursive: true });
+  if (!existsSync(CHROMIUM)) {
+    console.log(`✖ e2e: ${CHROMIUM} is absent (apt-get install chromium, or run scripts/e2e/setup.sh as root)`);
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  }
+  const { chromium } = await import('playwright-core');
+
+  let page;
+  let entry;
+  let url;
+  const consoleLines = [];
+  await check('install code-server', undefined, async () => { entry = setUpCodeServer(); }, { setup: true });
+
+  const tmp = tempDir('xsr-e2e-');
+  const dirs = { userData: path.join(tmp, 'user-data'), extensions: path.join(tmp, 'extensions'), config: path.join(tmp, 'config.yaml') };
+  const workspace = path.join(tmp, 'workspace');
+  await check('package and install the extension', undefined, async () => {
+    mkdirSync(path.join(dirs.userData, 'User'), { recursive: true });
+    mkdirSync(dirs.extensions, { recursive: true });
+    writeFileSync(dirs.config, 'auth: none\ncert: false\n');
+    writeFileSync(path.join(dirs.userData, 'User', 'settings.json'), JSON.stringify({
+      'editor.inlayHints.enabled': 'on',
+      'workbench.startupEditor': 'none',
+      'workbench.tips.enabled': false,
+      'workbench.welcomePage.walkthroughs.openOnInstall': false,
+      'security.workspace.trust.enabled': false,
+      'extensions.autoCheckUpdates': false,
+      'extensions.autoUpdate': false,
+      'telemetry.telemetryLevel': 'off',
+      'editor.codeLens': true,
+      'editor.hover.delay': 100,
+    }, null, 2));
+    cpSync(path.join(ROOT, 'test/e2e/workspace'), workspace, { recursive: true });
+    const vsix = packageExtension(tmp);
+    const res = spawnSync(process.execPath, [entry, ...codeServerArgs(dirs), '--install-extension', vsix], { encoding: 'utf8' });
+    if (res.status !== 0) throw new Error(`--install-extension failed: ${(res.stderr || res.stdout).trim()}`);
+    if (MOCK) await installMockServer(dirs.extensions);
+  }, { setup: true });
+
+  await check('start code-server', undefined, async () => { url = await startCodeServer(entry, dirs, workspace); }, { setup: true });
+
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  cleanups.unshift(() => browser.close());
+  page = await browser.newPage({ viewport: { width: 1500, height: 950 } });
+  page.on('console', (m) => {
+    // The extension host's lines come styled: "%c[Extension Host] %c… color: blue color: ".
+    const text = m.text().replace(/%c/g, '').replace(/(\s*color: [^;]*?)+\s*$/, '');
+    consoleLines.push(text);
+    const failed = /\[xsr\] language server failed to start: (.*)/.exec(text);
+    if (failed) {
+      serverFailure = failed[1];
+      rejectServer(new Error(`the language server did not start (${serverFailure})`));
+    }
+  });
+
+  await check('workbench loads', page, async () => {
+    await page.goto(url);
+    await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
+  }, { setup: true });
+
+  await check(`open ${FIXTURE}`, page, async () => {
+    await page.locator('.monaco-workbench').click({ position: { x: 700, y: 400 } }).catch(() => {});
+    await openQuick(page, FIXTURE);
+    await page.waitForFunction(() => [...document.querySelectorAll('.monaco-editor .view-lines')].some((e) => e.textContent?.includes('vcpu_set_affinity')), null, { timeout: 30000 });
+  }, { setup: true });
+
+  await check('extension activates', page, async () => {
+    const activated = () => consoleLines.some((l) => l.includes('[Extension Host]') && l.includes('[xsr] Xen Scheduler Review'));
+    const deadline = Date.now() + 30000;
+    while (!activated()) {
+      if (Date.now() > deadline) throw new Error('no "[Extension Host] [xsr] … activated" console line within 30 s');
+      await page.waitForEvent('console', { timeout: deadline - Date.now() }).catch(() => {});
+    }
+    // The status bar item appears once a C editor is active.
+    await page.waitForSelector('.statusbar-item[id="xen-scheduler-review.xen-scheduler-review.xsr.status"], .statusbar-item:has-text("XSR")', { timeout: 10000 });
+  }, { setup: true });
+
+  // The custom editor for saved traces needs no server: it runs before the server checks.
+  await check('a saved .xsrtrace.json opens as a race replay', page, async () => {
+    await openQuick(page, 'saved.xsrtrace.json');
+    const f = await replayFrame(page, 20000);
+    await f.waitForSelector('.verdict-violation');
+    await f.waitForSelector('.lanes .row[data-step="4"]');
+    const lanes = await f.$$eval('.lanes-header .lane-title', (els) => els.map((e) => e.textContent?.trim()));
+    if (lanes.join(',') !== 'X,S') throw new Error(`lanes ${lanes.join(',')}`);
+    await f.click('.lanes .row[data-step="2"]');
+    await f.waitForSelector('vscode-table-row.changed[data-group="flags"]');
+    // The step's source line opens beside the trace, highlighted.
+    const line = await (await stepMarker(page, 2)).jsonValue();
+    if (!line.includes('set_bit(_VPF_migrating')) throw new Error(`step 2 highlights "${line}"`);
+    await page.screenshot({ path: path.join(SHOTS, 'e2e-saved-trace.png') });
+    await closeAllEditors(page);
+  });
+
+  await check('a malformed .xsrtrace.json shows a clear message', page, async () => {
+    await openQuick(page, 'broken.xsrtrace.json');
+    const f = await replayFrame(page, 20000);
+    const text = await (await f.waitForSelector('.load-error[role="alert"]')).textContent();
+    if (!/Cannot show broken\.xsrtrace\.json/.test(text) || !/Step 1 of "trace" has no "action" text/.test(text)) throw new Error(`message: ${text}`);
+    await closeAllEditors(page);
+    await openQuick(page, FIXTURE);
+    await page.waitForFunction(() => [...document.querySelectorAll('.monaco-editor .view-lines')].some((e) => e.textContent?.includes('vcpu_set_affinity')));
+  });
+
+  await check('Problems panel lists XSR001', page, async () => {
+    needsServer();
+    await page.keyboard.press('Control+Shift+M');
+    await waitServer(page, () => [...document.querySelectorAll('.markers-panel .monaco-list-row')].some((r) => r.textContent?.includes('XSR001')));
+    const rows = await page.$$eval('.markers-panel .monaco-list-row', (rs) => rs.map((r) => r.textContent));
+    log(`Problems: ${rows.filter((r) => /XSR\d{3}/.test(r ?? '')).map((r) => /XSR\d{3}/.exec(r)[0]).join(', ')}`);
+    await page.keyboard.press('Control+J'); // hide the panel again, for room
+    await page.waitForSelector('.markers-panel', { state: 'hidden' });
+  });
+
+  await check('inlay hint names sched(v)', page, async () => {
+    needsServer();
+    await waitServer(page, () => [...document.querySelectorAll('.monaco-editor .view-line span')].some((s) => s.children.length === 0 && /sched\(v\)/.test(s.textContent ?? '')));
+    await page.screenshot({ path: path.join(SHOTS, 'e2e-inlay-hints.png') });
+  });
+
+  await check('hover shows the locks held', page, async () => {
+    needsServer();
+    await page.click('.monaco-editor .view-lines');
+    await gotoLine(page, 19);
+    await page.keyboard.press('Control+K');
+    await page.keyboard.press('Control+I');
+    await waitServer(page, () => [...document.querySelectorAll('.monaco-hover .hover-contents')].some((h) => h.textContent?.includes('sched(v)')));
+    await page.keyboard.press('Escape');
+  });
+
+  let frame;
+  await check('code lens opens the race replay with a violation', page, async () => {
+    needsServer();
+    const lens = page.locator('.monaco-editor .codelens-decoration a', { hasText: 'Simulate interleavings' }).first();
+    await lens.waitFor({ timeout: WAIT });
+    await lens.click();
+    frame = await replayFrame(page, WAIT);
+    await frame.waitForSelector('.verdict-violation', { timeout: WAIT });
+    await frame.waitForSelector('.lanes .row.selected');
+    log(`replay: ${(await frame.textContent('.verdict'))?.trim()}`);
+    await page.screenshot({ path: path.join(SHOTS, 'e2e-replay-panel.png') });
+  });
+
+  await check('→ in the replay moves the highlighted editor line', page, async () => {
+    needsServer();
+    if (!frame) throw new Error('no replay panel');
+    const marker = (n) => stepMarker(page, n);
+    const first = await frame.getAttribute('.lanes .row.selected', 'data-step');
+    const before = await (await marker(first)).jsonValue();
+    await frame.focus('.lanes');
+    await frame.press('.lanes', 'ArrowRight');
+    const next = String(Number(first) + 1);
+    await frame.waitForSelector(`.lanes .row.selected[data-step="${next}"]`);
+    const after = await (await marker(next)).jsonValue();
+    log(`highlight moved: "${before.trim()}" → "${after.trim()}"`);
+    if (before === after) throw new Error('the highlighted line did not change');
+    await page.screenshot({ path: path.join(SHOTS, 'e2e-replay-step.png') });
+  });
+
+  await check('XSR001 quick fix rewrites to vcpu_migrate_start', page, async () => {
+    needsServer();
+    // Back to the C editor, on the flag write the finding covers.
+    await page.locator('.tab', { hasText: FIXTURE }).first().click();
+    await page.click('.monaco-editor .view-lines');
+    await gotoLine(page, 22);
+    await page.keyboard.press('Control+.');
+    await page.waitForSelector('.action-widget .monaco-list-row.action', { timeout: WAIT });
+    const titles = await page.$$eval('.action-widget .monaco-list-row.action', (rows) => rows.map((r) => r.textContent ?? ''));
+    const index = titles.findIndex((t) => /XSR001|migrate_start|start\/finish|migration/i.test(t));
+    if (index < 0) throw new Error(`no XSR001 fix among the quick fixes: ${titles.join(' | ')}`);
+    log(`quick fix: ${titles[index]}`);
+    for (let i = 0; i < index; i++) await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => [...document.querySelectorAll('.monaco-editor .view-lines')].some((e) => e.textContent?.includes('vcpu_migrate_start(v)')), null, { timeout: WAIT });
+    const text = await editorText(page);
+    if (/set_bit\(_VPF_migrating, &v->pause_flags\)/.test(text)) throw new Error('the old flag write is still there');
+  });
+
+  const ext = consoleLines.filter((l) => l.includes('[Extension Host]') && l.includes('[xsr]'));
+  for (const l of ext) log(l);
+}
+
+let fatal;
+try {
+  await main();
+} catch (e) {
+  fatal = e;
+}
+for (const c of cleanups) {
+  try { await c(); } catch { /* already gone */ }
+}
+if (fatal && !results.some((r) => !r.ok)) console.log(`✖ e2e run: ${fatal.message}`);
+const passed = results.filter((r) => r.ok).length;
+const failed = results.length - passed + (fatal && !results.some((r) => !r.ok) ? 1 : 0);
+if (fatal) log(`stopped early: ${fatal.message}`);
+log(`screenshots in ${path.relative(ROOT, SHOTS)}/`);
+if (MOCK) log('run with --mock-server: the client was checked against canned server answers');
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 && passed > 0 ? 0 : 1);

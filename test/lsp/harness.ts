@@ -1,0 +1,104 @@
+// Runs the language server over real JSON-RPC: createServer on one end of a
+// pair of in-memory streams, a protocol connection as the client on the other
+// (as vscode-languageserver-node's own tests do). The client answers
+// workspace/configuration from `settings` and records what the server sends.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { pathToFileURL } from 'node:url';
+import {
+  ConfigurationRequest, Diagnostic, DidChangeConfigurationNotification, DidChangeTextDocumentNotification, DidCloseTextDocumentNotification,
+  DidOpenTextDocumentNotification, InitializeRequest, InitializeResult, InitializedNotification, LogMessageNotification, ProtocolConnection,
+  PublishDiagnosticsNotification, PublishDiagnosticsParams, ShowMessageNotification, ShowMessageParams, ShutdownRequest,
+  StreamMessageReader, StreamMessageWriter, TextDocumentContentChangeEvent, WorkDoneProgressCreateRequest, createProtocolConnection,
+} from 'vscode-languageserver-protocol/node';
+import { createConnection } from 'vscode-languageserver/node';
+import { AnalysisStatusNotification, AnalysisStatusParams } from '../../server/src/protocol/requests';
+import { ServerOptions, createServer } from '../../server/src/lsp/server';
+
+export const FIXTURES = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'lsp');
+
+export function fixture(name: string): { uri: string; text: string } {
+  const file = path.join(FIXTURES, name);
+  return { uri: pathToFileURL(file).toString(), text: fs.readFileSync(file, 'utf8') };
+}
+
+type Waiter<T> = { pred: (x: T) => boolean; resolve: (x: T) => void };
+
+class Inbox<T> {
+  readonly items: T[] = [];
+  private waiters: Waiter<T>[] = [];
+  push(x: T): void {
+    this.items.push(x);
+    this.waiters = this.waiters.filter((w) => (w.pred(x) ? (w.resolve(x), false) : true));
+  }
+  /** The first item (already received or coming) that matches. */
+  next(pred: (x: T) => boolean, seen = 0): Promise<T> {
+    const found = this.items.slice(seen).find(pred);
+    if (found) return Promise.resolve(found);
+    return new Promise((resolve) => this.waiters.push({ pred, resolve }));
+  }
+}
+
+export interface TestClient {
+  client: ProtocolConnection;
+  init: InitializeResult;
+  settings: Record<string, unknown>;
+  diagnostics: Inbox<PublishDiagnosticsParams>;
+  messages: Inbox<ShowMessageParams>;
+  statuses: Inbox<AnalysisStatusParams>;
+  open(uri: string, text: string, version?: number): Promise<void>;
+  change(uri: string, version: number, changes: TextDocumentContentChangeEvent[]): Promise<void>;
+  close(uri: string): Promise<void>;
+  /** Diagnostics published for exactly this version. */
+  diagnosticsFor(uri: string, version: number): Promise<Diagnostic[]>;
+  configChanged(): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+export async function startClient(opts: { settings?: Record<string, unknown>; server?: ServerOptions; pullConfiguration?: boolean } = {}): Promise<TestClient> {
+  const up = new PassThrough();
+  const down = new PassThrough();
+  const serverConn = createConnection(new StreamMessageReader(up), new StreamMessageWriter(down));
+  createServer(serverConn, { debounceMs: 0, ...opts.server });
+  serverConn.listen();
+  const client = createProtocolConnection(new StreamMessageReader(down), new StreamMessageWriter(up));
+  const t: Partial<TestClient> & { settings: Record<string, unknown> } = { settings: opts.settings ?? {} };
+  const diagnostics = new Inbox<PublishDiagnosticsParams>();
+  const messages = new Inbox<ShowMessageParams>();
+  const statuses = new Inbox<AnalysisStatusParams>();
+  client.onNotification(PublishDiagnosticsNotification.type, (p) => diagnostics.push(p));
+  client.onNotification(ShowMessageNotification.type, (p) => messages.push(p));
+  client.onNotification(AnalysisStatusNotification.type, (p) => statuses.push(p));
+  client.onNotification(LogMessageNotification.type, () => undefined);
+  client.onRequest(ConfigurationRequest.type, (p) => p.items.map((i) => (i.section === 'xsr' ? t.settings.xsr ?? t.settings : null)));
+  client.onRequest(WorkDoneProgressCreateRequest.type, () => null);
+  client.listen();
+  const init = await client.sendRequest(InitializeRequest.type, {
+    processId: null, rootUri: null, workspaceFolders: null,
+    capabilities: { workspace: { configuration: opts.pullConfiguration ?? true }, window: { workDoneProgress: true } },
+  });
+  await client.sendNotification(InitializedNotification.type, {});
+  return Object.assign(t, {
+    client, init, diagnostics, messages, statuses,
+    open: (uri: string, text: string, version = 1) => client.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'c', version, text } }),
+    change: (uri: string, version: number, changes: TextDocumentContentChangeEvent[]) => client.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: changes }),
+    close: (uri: string) => client.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } }),
+    diagnosticsFor: async (uri: string, version: number) => (await diagnostics.next((d) => d.uri === uri && d.version === version)).diagnostics,
+    configChanged: () => client.sendNotification(DidChangeConfigurationNotification.type, { settings: null }),
+    dispose: async () => {
+      await client.sendRequest(ShutdownRequest.type);
+      client.dispose();
+      serverConn.dispose();
+    },
+  }) as TestClient;
+}
+
+/** 0-based position of the first occurrence of `needle` (at its `at`-th character). */
+export function positionOf(text: string, needle: string, at = 0): { line: number; character: number } {
+  const i = text.indexOf(needle);
+  if (i < 0) throw new Error(`not in fixture: ${needle}`);
+  const before = text.slice(0, i + at);
+  const line = before.split('\n').length - 1;
+  return { line, character: before.length - before.lastIndexOf('\n') - 1 };
+}
