@@ -27,7 +27,9 @@ const builds = [
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    banner: { js: '#!/usr/bin/env node' },
+    // web-tree-sitter's ESM build reads import.meta.url, which a CommonJS bundle lacks.
+    banner: { js: "#!/usr/bin/env node\nconst __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+    define: { 'import.meta.url': '__importMetaUrl' },
   }),
 ];
 if (existsSync(path.join(root, 'client/src/extension.ts'))) {
@@ -39,6 +41,8 @@ if (existsSync(path.join(root, 'client/src/extension.ts'))) {
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
+    banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+    define: { 'import.meta.url': '__importMetaUrl' },
   }));
 }
 if (existsSync(path.join(root, 'client/webview/main.ts'))) {

@@ -82,7 +82,8 @@ export function waitsFor(L: Layout, s: State, t: number, op: MicroOp, ctx: Ctx):
   const rp = s[L.rp(t)]!, nc = s[L.nc(t)]!;
   switch (op.k) {
     case 'acqV': return rp;
-    case 'desched': case 'pick': return op.a;
+    case 'desched': return s[L.cur(op.a)]! >= 0 ? op.a : -1;
+    case 'pick': return s[L.rqLen(op.a)]! > 0 ? op.a : -1;
     case 'wakeAtomic': case 'sleepAtomic': return s[L.proc(target(ctx, s, t, op))]!;
     case 'migLock1': return Math.min(rp, nc);
     case 'migBody': return rp === nc ? -1 : Math.max(rp, nc);
@@ -331,23 +332,20 @@ const ACTIONS: Record<MicroOp['k'], Action> = {
   desched: (st, op, _v, pc) => {
     const { L, n, t } = st;
     const c = op.a;
-    if (!st.enter(c)) return null;
-    st.say(`lock ${lockName(st.p(c))}`);
-    st.read(L.oCur(c));
-    const p = n[L.cur(c)]!;
+    const p = n[L.cur(c)]!; // cur(c) is written by c's scheduler thread only: a local read
     n[L.prev(t)] = p;
-    if (p < 0) {
-      st.say(`schedule(${st.p(c)}): idle, nothing to deschedule`);
+    // An idle pCPU has nothing to deschedule: no shared effect, so no lock step.
+    if (p < 0) return [st.say(`schedule(${st.p(c)}): idle, nothing to deschedule`), pc + 1];
+    if (!st.enter(c)) return null;
+    n[L.cur(c)] = -1; n[L.on(p)] = -1;
+    st.write(L.oOn(p), p); st.read(L.oFlag(p));
+    st.say(`lock ${lockName(st.p(c))}`);
+    if (!n[L.flag(p)]) {
+      rqInsertTail(L, n, c, p);
+      st.write(L.oRq(c)); st.write(L.oQ(p), p);
+      st.say(`schedule(${st.p(c)}): deschedule ${st.vn(p)}, runnable: requeue on ${st.p(c)}`);
     } else {
-      n[L.cur(c)] = -1; n[L.on(p)] = -1;
-      st.write(L.oCur(c)); st.write(L.oOn(p), p); st.read(L.oFlag(p));
-      if (!n[L.flag(p)]) {
-        rqInsertTail(L, n, c, p);
-        st.write(L.oRq(c)); st.write(L.oQ(p), p);
-        st.say(`schedule(${st.p(c)}): deschedule ${st.vn(p)}, runnable: requeue on ${st.p(c)}`);
-      } else {
-        st.say(`schedule(${st.p(c)}): deschedule ${st.vn(p)}, not runnable: off the runqueue`);
-      }
+      st.say(`schedule(${st.p(c)}): deschedule ${st.vn(p)}, not runnable: off the runqueue`);
     }
     return [st.say(`unlock ${lockName(st.p(c))}`), pc + 1];
   },
@@ -359,22 +357,22 @@ const ACTIONS: Record<MicroOp['k'], Action> = {
   pick: (st, op, _v, pc) => {
     const { L, n } = st;
     const c = op.a;
+    st.read(L.oRq(c));
+    // An empty runqueue means "stay idle", a no-op: read without the lock. Inside
+    // another thread's critical section the runqueue only shrinks, so "empty"
+    // here is also what the locked read after that section would see.
+    if (n[L.rqLen(c)] === 0) return [st.say(`schedule(${st.p(c)}): runqueue empty, stay idle`), pc + 1];
     if (!st.enter(c)) return null;
     st.say(`lock ${lockName(st.p(c))}`);
-    st.read(L.oRq(c));
-    if (n[L.rqLen(c)] === 0) {
-      st.say(`schedule(${st.p(c)}): runqueue empty, stay idle`);
-    } else {
-      const v = n[L.rqSlot(c, 0)]!;
-      rqRemove(L, n, c, v);
-      st.write(L.oRq(c)); st.write(L.oQ(v), v); st.read(L.oOn(v)); st.read(L.oRun(v));
-      if (n[L.run(v)] || n[L.on(v)]! >= 0) {
-        st.violation = { invariant: 'INV2', message: `${st.p(c)} picks ${st.vn(v)} while it is still running (is_running set${n[L.on(v)]! >= 0 ? `, current on ${st.p(n[L.on(v)]!)}` : ''})` };
-      }
-      n[L.run(v)] = 1; n[L.cur(c)] = v; n[L.on(v)] = c;
-      st.write(L.oRun(v), v); st.write(L.oCur(c)); st.write(L.oOn(v), v);
-      st.say(`schedule(${st.p(c)}): pick ${st.vn(v)} from the runqueue and run it`);
+    const v = n[L.rqSlot(c, 0)]!;
+    rqRemove(L, n, c, v);
+    st.write(L.oRq(c)); st.write(L.oQ(v), v); st.read(L.oOn(v)); st.read(L.oRun(v));
+    if (n[L.run(v)] || n[L.on(v)]! >= 0) {
+      st.violation = { invariant: 'INV2', message: `${st.p(c)} picks ${st.vn(v)} while it is still running (is_running set${n[L.on(v)]! >= 0 ? `, current on ${st.p(n[L.on(v)]!)}` : ''})` };
     }
+    n[L.run(v)] = 1; n[L.cur(c)] = v; n[L.on(v)] = c;
+    st.write(L.oRun(v), v); st.write(L.oOn(v), v);
+    st.say(`schedule(${st.p(c)}): pick ${st.vn(v)} from the runqueue and run it`);
     return [st.say(`unlock ${lockName(st.p(c))}`), pc + 1];
   },
 };

@@ -180,6 +180,8 @@ function stepMarker(page, n) {
 }
 
 async function closeAllEditors(page) {
+  // Take the keyboard out of a webview first: chords typed inside one are not forwarded.
+  await page.locator('.tabs-container .tab.active').first().click();
   await page.keyboard.press('Control+K');
   await page.keyboard.press('Control+W');
   await page.waitForSelector('.tabs-container .tab', { state: 'detached' });

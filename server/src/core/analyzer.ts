@@ -52,7 +52,7 @@ interface Prepared {
 }
 
 const MAX_PASSES = 6;
-const EMPTY_SUMMARY_KEY = summaryKey({ name: '', params: [], acquires: [], releases: [], condAcquires: [], requires: [] });
+const EMPTY_SUMMARY_KEY = summaryKey({ name: '', params: [], acquires: [], releases: [], mayReleases: [], condAcquires: [], requires: [] });
 
 export class Analyzer {
   readonly table: HelperTable;

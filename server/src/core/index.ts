@@ -17,3 +17,8 @@ export { LineIndex } from './syntax/lineIndex';
 export type { Position } from './syntax/lineIndex';
 export type { CallSite, Assignment, ExprFacts } from './syntax/expr';
 export { loadC, createParser } from './syntax/parser';
+export { PROTOCOL_RULES } from './rules';
+export { fixAll, applyEdits } from './fix';
+export { checkPatch } from './patch';
+export { extractModel, ExtractError } from './model/extract';
+export type { Extraction, ExtractOptions } from './model/extract';

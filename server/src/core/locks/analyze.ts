@@ -7,7 +7,7 @@ import type { FunctionSyntax } from '../syntax/functions';
 import type { LineIndex } from '../syntax/lineIndex';
 import { atomsOf, parseCondition } from './condition';
 import { LockNamer } from './names';
-import { EMPTY_STATE, HeldLock, PathState, mergeStates, stateKey } from './state';
+import { EMPTY_STATE, HeldLock, PathState, mergeStates, stateKey, withHeld } from './state';
 import type { FunctionSummary, LockEffect, SummaryLookup } from './summary';
 import type { HelperTable, LockKind } from './table';
 import { LockEvent, TransferContext, transferEdge, transferNode } from './transfer';
@@ -51,14 +51,14 @@ export interface AnalyzeOptions {
 
 export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: AnalyzeOptions): FunctionLocks {
   const touches = touchesLocks(cfg, opts);
-  const entry = entryState(fn, cfg, opts);
+  let entry = entryState(fn, cfg, opts);
   const summaryBase = { name: fn.name, params: fn.params };
   if (!touches && entry.held.length === 0) {
     // Nothing to track: every statement sees the empty set.
     const before = cfg.nodes.map(() => ONLY_EMPTY);
     return {
       syntax: fn, cfg, before, lines: emptyLines(cfg), touchesLocks: false,
-      summary: { ...summaryBase, acquires: [], releases: [], condAcquires: [], requires: [] }, diagnostics: [],
+      summary: { ...summaryBase, acquires: [], releases: [], mayReleases: [], condAcquires: [], requires: [] }, diagnostics: [],
     };
   }
   const events: { e: LockEvent; node: CfgNode }[] = [];
@@ -72,7 +72,15 @@ export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: Analyze
     transfer: (node: CfgNode, s: PathState) => transferNode(ctx, node, s),
     edge: (node: CfgNode, edge: { to: number; branch?: boolean }, s: PathState) => transferEdge(ctx, node, edge, s),
   };
-  const { before } = solve(cfg, domain, entry);
+  let { before } = solve(cfg, domain, entry);
+  // A lock released here but never taken is the caller's: run again with it
+  // held on entry, so we know on which paths it is released (a summary that
+  // says "releases" must be true on every path).
+  const inferred = inferredRequirements(ctx, cfg, before);
+  if (inferred.length) {
+    for (const h of inferred) entry = withHeld(entry, { name: h.name, kind: h.kind, at: fn.start, entry: true });
+    ({ before } = solve(cfg, domain, entry));
+  }
   // The reporting pass: replay each node once on its final states.
   const seen = new Set<string>();
   ctx.events = (e, node) => {
@@ -120,6 +128,7 @@ export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: Analyze
   if (!opts.table.has(fn.name)) diagnostics.push(...imbalance.diagnostics);
   const reachableExits = exits.filter((x) => x.states.length > 0);
   const heldAtAllExits = (name: string): boolean => reachableExits.length > 0 && reachableExits.every((x) => x.states.every((s) => s.held.some((h) => h.name === name && !h.maybe)));
+  const callerInstanceReleasedSomewhere = (name: string): boolean => reachableExits.some((x) => x.states.some((s) => !s.held.some((h) => h.name === name && h.entry)));
   const callerInstanceReleased = (name: string): boolean => reachableExits.every((x) => x.states.every((s) => !s.held.some((h) => h.name === name && h.entry)));
   const effect = (name: string, kind: LockKind): LockEffect => ({ lock: name, kind });
   const summary: FunctionSummary = {
@@ -127,10 +136,23 @@ export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: Analyze
     acquires: imbalance.acquirers.filter(heldAtAllExits).map((n) => effect(n, imbalance.kinds.get(n)!)),
     // The caller's instance is gone at every exit (a lock held again there was taken anew: see acquires/condAcquires).
     releases: [...requires].filter(([n]) => callerInstanceReleased(n)).map(([n, k]) => effect(n, k)),
+    // Gone at some exits only: afterwards the caller may or may not hold it.
+    mayReleases: [...requires].filter(([n]) => !callerInstanceReleased(n) && callerInstanceReleasedSomewhere(n)).map(([n, k]) => effect(n, k)),
     condAcquires: imbalance.conditional.map((n) => effect(n, imbalance.kinds.get(n)!)),
     requires: [...requires].map(([n, k]) => effect(n, k)),
   };
   return { syntax: fn, cfg, before, lines: linesOf(cfg, before, opts.lines), touchesLocks: touches, summary, diagnostics };
+}
+
+/** Locks released on some path without being held: requirements on the caller. */
+function inferredRequirements(ctx: TransferContext, cfg: Cfg, before: PathState[][]): { name: string; kind: LockKind }[] {
+  const found = new Map<string, LockKind>();
+  ctx.events = (e) => {
+    if (e.k === 'requires') found.set(e.lock, e.kind);
+  };
+  for (const node of cfg.nodes) for (const s of before[node.id]!) transferNode(ctx, node, s);
+  ctx.events = undefined;
+  return [...found].map(([name, kind]) => ({ name, kind }));
 }
 
 function touchesLocks(cfg: Cfg, opts: AnalyzeOptions): boolean {

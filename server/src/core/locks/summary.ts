@@ -14,6 +14,8 @@ export interface FunctionSummary {
   acquires: LockEffect[];
   /** Held on entry (stated or inferred) and released at every exit. */
   releases: LockEffect[];
+  /** Held on entry and released at some exits only: the caller may hold it afterwards. */
+  mayReleases: LockEffect[];
   /** Held at exits returning non-NULL/true only (a trylock-like function). */
   condAcquires: LockEffect[];
   /** Must be held on entry (`*_locked`, ASSERT(spin_is_locked(…)), or released before being taken). */
@@ -21,12 +23,12 @@ export interface FunctionSummary {
 }
 
 export function summaryHasEffect(s: FunctionSummary | undefined): boolean {
-  return !!s && (s.acquires.length > 0 || s.releases.length > 0 || s.condAcquires.length > 0);
+  return !!s && (s.acquires.length > 0 || s.releases.length > 0 || s.mayReleases.length > 0 || s.condAcquires.length > 0);
 }
 
 export function summaryKey(s: FunctionSummary): string {
   const k = (l: LockEffect[]): string => l.map((e) => `${e.kind}:${e.lock}`).sort().join(',');
-  return `${k(s.acquires)}|${k(s.releases)}|${k(s.condAcquires)}|${k(s.requires)}`;
+  return `${k(s.acquires)}|${k(s.releases)}|${k(s.mayReleases)}|${k(s.condAcquires)}|${k(s.requires)}`;
 }
 
 /** Looks summaries up by callee name (same file first, then the folder's). */

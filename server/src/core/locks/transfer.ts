@@ -52,6 +52,8 @@ export function transferNode(ctx: TransferContext, node: CfgNode, s: PathState):
         const target = ctx.namer.schedPointer(a.rhs);
         const copied = IDENT.test(a.rhs) ? binding(r, a.rhs) : undefined;
         if (target) r = withBinding(r, { v: a.lhs, lock: target, status: findHeld(r, target) ? 'held' : 'ptr' });
+        // `lock = NULL`: a later `if ( lock != NULL )` is known false on this path.
+        else if (a.rhs === 'NULL') r = withBinding(r, { v: a.lhs, lock: '', status: 'null' });
         else if (copied) r = withBinding(r, { ...copied, v: a.lhs });
         else r = withoutBinding(r, a.lhs);
       }
@@ -235,6 +237,11 @@ function applySummary(ctx: TransferContext, node: CfgNode, ci: number, call: Cal
   for (const e of summary.releases) {
     const name = substituteEffect(summary, call, e);
     r = release(ctx, node, call, r, resolveVarName(r, name), e.kind);
+  }
+  for (const e of summary.mayReleases) {
+    const name = resolveVarName(r, substituteEffect(summary, call, e));
+    const h = findHeld(r, name);
+    if (h) r = withHeld(r, { ...h, maybe: true });
   }
   for (const e of summary.acquires) r = acquire(ctx, node, call, r, resolveVarName(r, substituteEffect(summary, call, e)), e.kind);
   let out = [r];
