@@ -1,6 +1,6 @@
 // The analysis core's entry point: text in, functions with lock states and
 // diagnostics out. No LSP or editor types here (ARCHITECTURE.md, invariant 1).
-import type { Parser, Tree } from 'web-tree-sitter';
+import type { Parser, Point, Tree } from 'web-tree-sitter';
 import { buildCfg } from './cfg/build';
 import type { Cfg } from './cfg/types';
 import type { CoreDiagnostic } from './diagnostics';
@@ -44,11 +44,20 @@ export interface FunctionMemo {
   rules(file: FileAnalysis, fn: FunctionLocks, compute: () => CoreDiagnostic[]): CoreDiagnostic[];
 }
 
-interface Prepared {
-  file: SourceFile;
+/**
+ * A file already split into functions with their CFGs: what `analyze` builds
+ * from the tree before it solves summaries and runs the rules. The incremental
+ * analysis builds it without a full parse when an edit stays inside one body.
+ */
+export interface ParsedFile {
   lines: LineIndex;
-  functions: { syntax: FunctionSyntax; cfg: Cfg }[];
+  /** `callees` (the names called, as the analyzer collects them) may be given to save collecting them again. */
+  functions: { syntax: FunctionSyntax; cfg: Cfg; callees?: ReadonlySet<string> }[];
   parseErrors: number;
+}
+
+interface Prepared extends ParsedFile {
+  file: SourceFile;
 }
 
 const MAX_PASSES = 6;
@@ -57,6 +66,7 @@ const EMPTY_SUMMARY_KEY = summaryKey({ name: '', params: [], acquires: [], relea
 export class Analyzer {
   readonly table: HelperTable;
   private readonly rules: Rule[] = [];
+  private lastOrder: { fns: { name: string; callees: ReadonlySet<string> }[]; order: number[] } | undefined;
 
   private constructor(private readonly parser: Parser, helpers: readonly LockHelper[]) {
     this.table = new HelperTable(helpers);
@@ -82,6 +92,22 @@ export class Analyzer {
   /** Analyses one file on its own (its functions' summaries are shared within it). */
   analyze(file: SourceFile, opts: { tree?: Tree; summaries?: SummaryStore; memo?: FunctionMemo } = {}): FileAnalysis {
     return this.analyzeMany([file], { trees: opts.tree ? [opts.tree] : undefined, summaries: opts.summaries, memo: opts.memo })[0]!;
+  }
+
+  /**
+   * Parses only `range` of `text` (tree-sitter's included ranges): offsets and
+   * points in the tree are those of the whole text. The caller owns the tree;
+   * null when the parse did not complete.
+   */
+  parseRange(text: string, range: { startIndex: number; endIndex: number; startPosition: Point; endPosition: Point }): Tree | null {
+    return this.parser.parse(text, null, { includedRanges: [range] });
+  }
+
+  /** Analyses a file already split into functions (see ParsedFile): the same summaries and rules as `analyze`. */
+  analyzeParsed(file: SourceFile, parsed: ParsedFile, opts: { summaries?: SummaryStore; memo?: FunctionMemo } = {}): FileAnalysis {
+    const prepared: Prepared = { file, lines: parsed.lines, functions: parsed.functions, parseErrors: parsed.parseErrors };
+    const results = this.solveSummaries([prepared], opts.summaries ?? new SummaryStore(), opts.memo);
+    return this.finish(prepared, results[0]!, opts.memo);
   }
 
   /**
@@ -113,9 +139,21 @@ export class Analyzer {
     return { file, lines, functions, parseErrors };
   }
 
+  /**
+   * calleesFirst, remembered for the last input: an incremental caller passes
+   * the same callee sets (by identity) for functions it did not re-parse.
+   */
+  private orderOf(fns: { name: string; callees: ReadonlySet<string> }[]): number[] {
+    const last = this.lastOrder;
+    if (last && last.fns.length === fns.length && fns.every((f, i) => f.name === last.fns[i]!.name && f.callees === last.fns[i]!.callees)) return last.order;
+    const order = calleesFirst(fns);
+    this.lastOrder = { fns, order };
+    return order;
+  }
+
   private solveSummaries(prepared: Prepared[], store: SummaryStore, memo?: FunctionMemo): FunctionLocks[][] {
-    const all = prepared.flatMap((p, fi) => p.functions.map((f, i) => ({ fi, i, f, p, callees: calleesOf(f.cfg) })));
-    const order = calleesFirst(all.map((x) => ({ name: x.f.syntax.name, callees: x.callees })));
+    const all = prepared.flatMap((p, fi) => p.functions.map((f, i) => ({ fi, i, f, p, callees: f.callees ?? calleesOf(f.cfg) })));
+    const order = this.orderOf(all.map((x) => ({ name: x.f.syntax.name, callees: x.callees })));
     const results: FunctionLocks[][] = prepared.map((p) => new Array<FunctionLocks>(p.functions.length));
     let dirty = new Set(order);
     for (let pass = 0; pass < MAX_PASSES && dirty.size > 0; pass++) {
@@ -128,13 +166,13 @@ export class Analyzer {
         results[fi]![i] = res;
         const old = store.get(f.syntax.name);
         // No summary and an empty one mean the same to callers: not a change.
-        if (old ? summaryKey(old) !== summaryKey(res.summary) : summaryKey(res.summary) !== EMPTY_SUMMARY_KEY) {
+        if (old !== res.summary && (old ? keyOf(old) !== keyOf(res.summary) : keyOf(res.summary) !== EMPTY_SUMMARY_KEY)) {
           store.set(res.summary);
           changed.add(f.syntax.name);
         }
       }
       // Re-analyse only the callers of functions whose summary changed.
-      dirty = new Set(changed.size === 0 ? [] : order.filter((idx) => [...all[idx]!.callees].some((c) => changed.has(c))));
+      dirty = new Set(changed.size === 0 ? [] : order.filter((idx) => callsAny(all[idx]!.callees, changed)));
     }
     return results;
   }
@@ -163,6 +201,22 @@ export class Analyzer {
   }
 }
 
+/** summaryKey, once per summary object (summaries are never mutated; the solver compares them on every pass). */
+const summaryKeys = new WeakMap<FunctionSummary, string>();
+function keyOf(s: FunctionSummary): string {
+  let k = summaryKeys.get(s);
+  if (k === undefined) {
+    k = summaryKey(s);
+    summaryKeys.set(s, k);
+  }
+  return k;
+}
+
+function callsAny(callees: ReadonlySet<string>, changed: ReadonlySet<string>): boolean {
+  for (const c of callees) if (changed.has(c)) return true;
+  return false;
+}
+
 function calleesOf(cfg: Cfg): Set<string> {
   const out = new Set<string>();
   for (const n of cfg.nodes) for (const c of n.facts.calls) out.add(c.name);
@@ -170,7 +224,7 @@ function calleesOf(cfg: Cfg): Set<string> {
 }
 
 /** Indices in an order where callees come before callers (DFS postorder; cycles broken arbitrarily). */
-function calleesFirst(fns: { name: string; callees: Set<string> }[]): number[] {
+function calleesFirst(fns: { name: string; callees: ReadonlySet<string> }[]): number[] {
   const byName = new Map<string, number[]>();
   fns.forEach((f, i) => byName.set(f.name, [...(byName.get(f.name) ?? []), i]));
   const state = new Uint8Array(fns.length);

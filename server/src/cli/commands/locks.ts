@@ -34,8 +34,9 @@ export async function runLocks(ctx: CommandContext): Promise<number> {
   if (inputs.errors.length) return 2;
   const analyzer = await ctx.analyzer();
   const results = analyzer.analyzeMany(inputs.files);
-  const only = typeof ctx.values.function === 'string' ? ctx.values.function : undefined;
-  const reports = results.map(buildLocksReport).map((r) => (only ? { ...r, functions: r.functions.filter((f) => f.name === only) } : r));
+  const fv = ctx.values.function;
+  const only = Array.isArray(fv) ? fv : typeof fv === 'string' ? [fv] : [];
+  const reports = results.map(buildLocksReport).map((r) => (only.length ? { ...r, functions: r.functions.filter((f) => only.includes(f.name)) } : r));
   if (ctx.options.format === 'json') {
     ctx.out(JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2));
     return 0;

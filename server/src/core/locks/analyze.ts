@@ -51,7 +51,7 @@ export interface AnalyzeOptions {
 
 export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: AnalyzeOptions): FunctionLocks {
   const touches = touchesLocks(cfg, opts);
-  let entry = entryState(fn, cfg, opts);
+  let entry = conventionalEntry(fn, cfg, opts);
   const summaryBase = { name: fn.name, params: fn.params };
   if (!touches && entry.held.length === 0) {
     // Nothing to track: every statement sees the empty set.
@@ -122,6 +122,7 @@ export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: Analyze
   }
   const requires = new Map<string, LockKind>();
   for (const h of entry.held) requires.set(h.name, h.kind);
+  const conventional = new Set(conventionalEntry(fn, cfg, opts).held.map((h) => h.name));
   for (const { e } of events) if (e.k === 'requires') requires.set(e.lock, e.kind);
   const imbalance = exitImbalance(fn, exits, opts, !!cfg.hasError);
   // A function that is itself a lock helper (sched_spin_lock_double) is a primitive: no imbalance there.
@@ -139,7 +140,7 @@ export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: Analyze
     // Gone at some exits only: afterwards the caller may or may not hold it.
     mayReleases: [...requires].filter(([n]) => !callerInstanceReleased(n) && callerInstanceReleasedSomewhere(n)).map(([n, k]) => effect(n, k)),
     condAcquires: imbalance.conditional.map((n) => effect(n, imbalance.kinds.get(n)!)),
-    requires: [...requires].map(([n, k]) => effect(n, k)),
+    requires: [...requires].map(([n, k]) => (conventional.has(n) ? { ...effect(n, k), conventional: true } : effect(n, k))),
   };
   return { syntax: fn, cfg, before, lines: linesOf(cfg, before, opts.lines), touchesLocks: touches, summary, diagnostics };
 }
@@ -160,7 +161,7 @@ function touchesLocks(cfg: Cfg, opts: AnalyzeOptions): boolean {
     for (const c of n.facts.calls) {
       if (opts.table.has(c.name)) return true;
       const s = opts.summaries.get(c.name);
-      if (s && (s.acquires.length || s.releases.length || s.condAcquires.length)) return true;
+      if (s && (s.acquires.length || s.releases.length || s.mayReleases.length || s.condAcquires.length || s.requires.some((r) => !r.conventional))) return true;
       if (c.name === 'spin_is_locked' || c.name === 'rw_is_locked' || c.name === 'rw_is_write_locked') return true;
     }
   }
@@ -168,7 +169,7 @@ function touchesLocks(cfg: Cfg, opts: AnalyzeOptions): boolean {
 }
 
 /** `*_locked` functions start holding their vCPU's (or first argument's) scheduler lock, unless an ASSERT says which lock. */
-function entryState(fn: FunctionSyntax, cfg: Cfg, opts: AnalyzeOptions): PathState {
+function conventionalEntry(fn: FunctionSyntax, cfg: Cfg, opts: AnalyzeOptions): PathState {
   if (!fn.name.endsWith('_locked') || fn.params.length === 0) return EMPTY_STATE;
   const asserts = cfg.nodes.some((n) => n.facts.calls.some((c) => c.name === 'spin_is_locked' || c.name === 'rw_is_locked' || c.name === 'rw_is_write_locked'));
   if (asserts) return EMPTY_STATE;

@@ -5,6 +5,8 @@ import type { LockKind } from './table';
 export interface LockEffect {
   lock: string;
   kind: LockKind;
+  /** Assumed from a `*_locked` name only (not stated by an ASSERT nor shown by a release). */
+  conventional?: boolean;
 }
 
 export interface FunctionSummary {

@@ -234,6 +234,13 @@ function substituteEffect(summary: FunctionSummary, call: CallSite, e: LockEffec
 
 function applySummary(ctx: TransferContext, node: CfgNode, ci: number, call: CallSite, summary: FunctionSummary, s: PathState): PathState[] {
   let r = s;
+  // What the callee states it needs and this path does not hold, this function needs from its caller.
+  for (const e of summary.requires) {
+    if (e.conventional || summary.releases.some((x) => x.lock === e.lock)) continue;
+    const name = resolveVarName(r, substituteEffect(summary, call, e));
+    const held = findHeld(r, name) || (e.kind === 'sched' && r.held.some((h) => h.kind === 'sched' && !h.maybe));
+    if (!held && !r.released.includes(name)) ctx.events?.({ k: 'requires', lock: name, kind: e.kind }, node);
+  }
   for (const e of summary.releases) {
     const name = substituteEffect(summary, call, e);
     r = release(ctx, node, call, r, resolveVarName(r, name), e.kind);
