@@ -5,7 +5,8 @@ import { after, before, describe, it } from 'node:test';
 import {
   CodeActionRequest, CodeLensRequest, DiagnosticSeverity, DiagnosticTag, HoverRequest, InlayHintRequest, MarkupContent, TextDocumentEdit,
 } from 'vscode-languageserver-protocol/node';
-import { RULE_DOCS_BASE_URL } from '../../server/src/lsp/convert';
+import * as nodePath from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { TestClient, fixture, positionOf, startClient } from './harness';
 
 const fx = fixture('migrate.c');
@@ -37,7 +38,8 @@ describe('language server: migrate.c', () => {
     const [x1, x7] = diags;
     assert.equal(x1!.source, 'xsr');
     assert.equal(x1!.severity, DiagnosticSeverity.Error);
-    assert.deepEqual(x1!.codeDescription, { href: `${RULE_DOCS_BASE_URL}XSR001.md` });
+    // The rule page shipped with the server: a link that works offline.
+    assert.deepEqual(x1!.codeDescription, { href: pathToFileURL(nodePath.resolve(__dirname, '..', '..', '..', 'docs', 'rules', 'XSR001.md')).href });
     assert.deepEqual(x7!.relatedInformation?.map((r) => [r.location.uri, r.location.range.start.line, r.message]), [
       [fx.uri, 33, 'sched(v) taken here'],
       [fx.uri, 38, 'a path that returns without it'],

@@ -7,8 +7,9 @@ import { RULE_NAMES, RULE_SEVERITY } from '../core';
 import type { CheckReport } from './commands/check';
 import { packageVersion } from './version';
 
-export const REPO_URL = 'https://github.com/xen-scheduler-review/xen-scheduler-review';
-export const RULE_DOCS_URL = `${REPO_URL}/blob/main/docs/rules/`;
+import { REPO_URL, RULE_DOCS_URL } from '../core/ruleDocs';
+
+export { REPO_URL, RULE_DOCS_URL };
 
 const SHORT: Readonly<Record<string, string>> = {
   XSR001: 'The pre-2018 migration sequence: _VPF_migrating set under the lock, sleep and vcpu_migrate() after the unlock.',

@@ -2,12 +2,11 @@
 import { DiagnosticSeverity, Range } from 'vscode-languageserver';
 import type { Severity } from '../core/diagnostics';
 import type { LineIndex } from '../core/syntax/lineIndex';
+import { ruleDocHref } from '../core/ruleDocs';
 
-/** Where the rule pages live (docs/rules/XSRnnn.md in the project repository). */
-export const RULE_DOCS_BASE_URL = 'https://github.com/xen-scheduler-review/xen-scheduler-review/blob/main/docs/rules/';
-
+/** The rule page: the copy shipped with the server (works offline), else the project's site. */
 export function ruleHref(code: string): string | undefined {
-  return /^XSR00[1-8]$/.test(code) ? `${RULE_DOCS_BASE_URL}${code}.md` : undefined;
+  return ruleDocHref(code);
 }
 
 export function toRange(lines: LineIndex, start: number, end: number): Range {
