@@ -9,13 +9,18 @@ const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
 const testRoot = path.join(root, 'out', 'test');
 const filter = process.argv[2] ?? '';
 const files = [];
-(function walk(dir) {
+function walk(dir, suffix) {
   for (const name of readdirSync(dir)) {
     const full = path.join(dir, name);
-    if (statSync(full).isDirectory()) walk(full);
-    else if (name.endsWith('.test.js') && full.includes(filter)) files.push(full);
+    if (statSync(full).isDirectory()) {
+      if (name !== 'node_modules' && name !== 'fixtures' && name !== 'workspace') walk(full, suffix);
+    } else if (name.endsWith(suffix) && path.relative(root, full).includes(filter)) files.push(full);
   }
-})(testRoot);
+}
+// Compiled TypeScript tests, plus plain-JS wrappers around external tools
+// (the grammar tester, the end-to-end editor run) written as *.test.mjs.
+walk(testRoot, '.test.js');
+walk(path.join(root, 'test'), '.test.mjs');
 files.sort();
 if (files.length === 0) {
   console.error(`no test files under ${testRoot}${filter ? ` matching ${filter}` : ''}`);

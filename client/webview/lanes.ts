@@ -25,11 +25,11 @@ export class SwimLanes {
   constructor(private readonly options: LanesOptions) {
     this.header = el('div', { className: 'lanes-header', attrs: { role: 'row', 'aria-rowindex': '1' } });
     this.body = el('div', { className: 'lanes-body', attrs: { role: 'rowgroup' } });
-    this.viewport = el('div', { className: 'lanes-viewport' }, [this.body]);
+    this.viewport = el('div', { className: 'lanes-viewport' }, [this.header, this.body]);
     this.element = el('div', {
       className: 'lanes',
       attrs: { role: 'grid', tabindex: '0', 'aria-label': 'Interleaving: one lane per thread, one row per step' },
-    }, [this.header, this.viewport]);
+    }, [this.viewport]);
     this.viewport.addEventListener('scroll', () => this.schedule());
     this.body.addEventListener('click', (e) => {
       const row = (e.target as Element).closest<HTMLElement>('[data-index]');
@@ -71,11 +71,13 @@ export class SwimLanes {
     this.element.setAttribute('aria-activedescendant', `step-row-${index}`);
   }
 
+  /** Keeps row `index` in view below the sticky header (which sits inside the viewport). */
   private scrollIntoView(index: number): void {
+    const head = this.header.offsetHeight;
     const top = index * ROW_HEIGHT;
     const vp = this.viewport;
     if (top < vp.scrollTop) vp.scrollTop = top;
-    else if (top + ROW_HEIGHT > vp.scrollTop + vp.clientHeight) vp.scrollTop = top + ROW_HEIGHT - vp.clientHeight;
+    else if (head + top + ROW_HEIGHT > vp.scrollTop + vp.clientHeight) vp.scrollTop = head + top + ROW_HEIGHT - vp.clientHeight;
   }
 
   private schedule(): void {
@@ -128,7 +130,7 @@ export class SwimLanes {
       row.appendChild(el('div', {
         className: 'cell lane active',
         attrs: { role: 'gridcell', title: s.line !== undefined ? `${s.action} (${s.file ?? ''}:${s.line})` : s.action, 'data-thread': lane },
-      }, where ? [action, where] : [action]));
+      }, where ? [where, action] : [action]));
     }
     return row;
   }

@@ -1,11 +1,25 @@
 // Pure helpers that map between trace steps and source lines (no vscode import).
 import type { TraceStep } from '../../sim/src/types';
 
-/** True when a step's file names the document at `documentPath` (same path, or same base name). */
+/**
+ * True when a step's file names the document at `documentPath`: the same path, a
+ * `file:` URI of it (what the language server reports), or a relative path it ends with.
+ */
 export function stepIsInDocument(step: TraceStep, documentPath: string, originPath: string | undefined): boolean {
   if (step.line === undefined) return false;
   if (step.file === undefined || step.file === '') return originPath !== undefined && samePath(originPath, documentPath);
-  return samePath(step.file, documentPath) || (!isAbsolute(step.file) && endsWithPath(documentPath, step.file));
+  const file = toPath(step.file);
+  return samePath(file, documentPath) || (!isAbsolute(file) && endsWithPath(documentPath, file));
+}
+
+/** A `file:` URI as a path; anything else unchanged. */
+export function toPath(fileOrUri: string): string {
+  if (!/^file:\/\//i.test(fileOrUri)) return fileOrUri;
+  try {
+    return decodeURIComponent(new URL(fileOrUri).pathname);
+  } catch {
+    return fileOrUri;
+  }
 }
 
 /**

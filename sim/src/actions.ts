@@ -2,7 +2,7 @@
 // footprint (for DPOR), a readable label (for traces) and invariant checks.
 // Xen semantics (Credit1, 4.11 era) are described at each action.
 
-import { addLockOp, addRead, addSection, addWrite, emptyFp, type Footprint } from './footprint';
+import { addLockOp, addRead, addSection, addWrite, emptyFp, unionFp, type Footprint } from './footprint';
 import type { Outcome, Violation } from './engine';
 import { checkVcpu, worse } from './invariants';
 import { PREV, SILENT, type CompiledThread, type MicroOp } from './program';
@@ -63,19 +63,19 @@ export function stepThread(ctx: Ctx, s: State, t: number): Outcome<State>[] | nu
   return list.map(([st, next]) => finish(st, next, op));
 }
 
-/** The lock a blocked thread waits for, as a footprint (DPOR's blocked-acquire races). */
+/** What a thread blocked on a lock would touch if the lock were free now (DPOR's blocked-step races). */
 export function blockedFp(ctx: Ctx, s: State, t: number): Footprint | undefined {
   const { L } = ctx;
   const op = ctx.threads[t]!.ops[s[L.pc(t)]!];
   if (!op) return undefined;
   const c = waitsFor(L, s, t, op, ctx);
   if (c < 0) return undefined;
-  const fp = emptyFp();
-  if (isSection(op)) addSection(fp, L.oLock(c)); else addLockOp(fp, L.oLock(c), true);
-  return fp;
+  const free = s.slice();
+  free[L.lock(c)] = -1;
+  const outs = stepThread(ctx, free, t);
+  if (!outs || outs.length === 0) return undefined;
+  return outs.map((o) => o.fp).reduce(unionFp);
 }
-
-const isSection = (op: MicroOp) => op.k === 'desched' || op.k === 'pick' || op.k === 'wakeAtomic' || op.k === 'sleepAtomic';
 
 /** The pCPU whose lock thread t's next op needs, or -1. */
 export function waitsFor(L: Layout, s: State, t: number, op: MicroOp, ctx: Ctx): number {

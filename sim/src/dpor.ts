@@ -9,8 +9,16 @@
 // (dependent) but never race (the acquire cannot run first); two acquires of the
 // same lock race even though the first holder's release lies between them.
 //
-// State caching is *not* combined with DPOR (pruning at a visited state would skip
-// the race detection its continuation needs); states are only counted.
+// Optional state caching (stateful DPOR, in the spirit of Yang et al., "Efficient
+// Stateful Dynamic Partial Order Reduction", SPIN 2008): a state already fully
+// explored with a sleep set contained in the current one is not explored again.
+// Pruning would skip the race detection between the current prefix and the
+// events below that state, so each explored state keeps a summary of what every
+// thread did below it (footprints, locks acquired, sections run), and a cache hit
+// replays that summary as hypothetical events against the prefix. Every access
+// that conflicts with them counts as a race (no directness filter), and the backtrack
+// choice for them falls back to all enabled threads when no initial is on the
+// stack (see hypBacktrack): sound, at some cost in reduction.
 
 import { dependent, isLocal, plainRace, unionFp, type Footprint } from './footprint';
 import {
@@ -32,10 +40,27 @@ interface Node<S> {
   seqBase: Int32Array;
   /** Depth of each thread's last event before this node, or -1. */
   lastEv: Int32Array;
+  key: string;
+  /** Sleep set on entry (what a cache entry may be reused with). */
+  sleep0: number;
+  /** Summary of the explored subtree (stateful mode), SUM fields per thread. */
+  sum: Int32Array | undefined;
 }
 
-export function dporSearch<S>(sys: TransitionSystem<S>, lim: SearchLimits, collectEnds = false): SearchResult {
-  return new Dpor(sys, lim, collectEnds).run();
+/** Per-thread summary fields: r0 r1 w0 w1 l0 l1 (lock ops) a0 a1 (acquired) s0 s1 (sections). */
+const SUM = 10;
+
+interface CacheEntry { sleep: number; sum: Int32Array }
+
+export interface DporOptions {
+  collectEnds?: boolean;
+  /** Cache fully explored states (sound; see the header). Default false. */
+  stateful?: boolean;
+}
+
+export function dporSearch<S>(sys: TransitionSystem<S>, lim: SearchLimits, opts: DporOptions | boolean = {}): SearchResult {
+  const o = typeof opts === 'boolean' ? { collectEnds: opts } : opts;
+  return new Dpor(sys, lim, o.collectEnds ?? false, o.stateful ?? false).run();
 }
 
 class Dpor<S> {
@@ -49,8 +74,11 @@ class Dpor<S> {
   private readonly budget: Budget;
   private readonly ends: Set<string> | undefined;
   private stop = false;
+  private readonly cache = new Map<string, CacheEntry>();
+  private readonly onStack = new Set<string>();
+  cacheHits = 0;
 
-  constructor(private readonly sys: TransitionSystem<S>, private readonly lim: SearchLimits, collectEnds: boolean) {
+  constructor(private readonly sys: TransitionSystem<S>, private readonly lim: SearchLimits, collectEnds: boolean, private readonly stateful: boolean) {
     this.T = sys.threadNames.length;
     if (this.T > 30) throw new Error('DPOR supports at most 30 threads');
     this.budget = new Budget(lim);
@@ -59,9 +87,10 @@ class Dpor<S> {
 
   run(): SearchResult {
     const s0 = this.sys.initial();
-    this.seen.add(this.sys.key(s0));
+    const k0 = this.sys.key(s0);
+    this.seen.add(k0);
     this.stats.states = 1;
-    this.nodes.push(this.makeNode(s0, new Int32Array(this.T), new Int32Array(this.T).fill(-1), 0, []));
+    this.nodes.push(this.makeNode(s0, k0, new Int32Array(this.T), new Int32Array(this.T).fill(-1), 0, []));
     this.explore(0);
     const res: SearchResult = { stats: this.stats, found: this.found };
     if (this.budget.limit) res.limit = this.budget.limit;
@@ -69,7 +98,7 @@ class Dpor<S> {
     return res;
   }
 
-  private makeNode(state: S, seqBase: Int32Array, lastEv: Int32Array, sleep: number, sleepFp: (Footprint | undefined)[]): Node<S> {
+  private makeNode(state: S, key: string, seqBase: Int32Array, lastEv: Int32Array, sleep: number, sleepFp: (Footprint | undefined)[]): Node<S> {
     const outs: Node<S>['outs'] = [];
     let enabled = 0;
     for (let t = 0; t < this.T; t++) {
@@ -77,11 +106,23 @@ class Dpor<S> {
       outs.push(o);
       if (o && o.length > 0) enabled |= 1 << t;
     }
-    return { state, outs, enabled, backtrack: 0, done: 0, sleep, sleepFp, seqBase, lastEv };
+    const sum = this.stateful ? new Int32Array(SUM * this.T) : undefined;
+    return { state, outs, enabled, backtrack: 0, done: 0, sleep, sleepFp, seqBase, lastEv, key, sleep0: sleep, sum };
   }
 
   private explore(d: number): void {
     const node = this.nodes[d]!;
+    if (!this.stateful) return this.exploreNode(d, node);
+    this.onStack.add(node.key);
+    this.exploreNode(d, node);
+    this.onStack.delete(node.key);
+    if (this.stop) return;
+    const old = this.cache.get(node.key);
+    if (old) { old.sleep &= node.sleep0; orInto(old.sum, node.sum!); }
+    else this.cache.set(node.key, { sleep: node.sleep0, sum: node.sum! });
+  }
+
+  private exploreNode(d: number, node: Node<S>): void {
     this.blockedRaces(d, node);
     if (node.enabled === 0) return this.atEnd(node, d);
     const avail = node.enabled & ~node.sleep;
@@ -98,8 +139,9 @@ class Dpor<S> {
 
   /**
    * A thread blocked on a lock would acquire it after the holder: treat that
-   * pending acquire as an event for race detection only, so the order in which
-   * the two take the lock gets reversed (this is what finds deadlocks).
+   * pending step (with everything it would touch if the lock were free) as an
+   * event for race detection only, so the order in which the two take the lock
+   * gets reversed (this is what finds deadlocks).
    */
   private blockedRaces(d: number, node: Node<S>): void {
     if (!this.sys.blockedFp) return;
@@ -107,7 +149,9 @@ class Dpor<S> {
       const o = node.outs[t];
       if (!o || o.length > 0) continue;
       const fp = this.sys.blockedFp(node.state, t);
-      if (fp) this.makeEvent(d, node, t, fp);
+      if (!fp) continue;
+      this.makeEvent(d, node, t, fp, false);
+      if (node.sum) addToSum(node.sum, t, fp);
     }
   }
 
@@ -133,14 +177,19 @@ class Dpor<S> {
       if (!this.seen.has(key)) { this.seen.add(key); this.stats.states++; }
       if (!this.budget.ok(this.stats.states)) { this.stop = true; return; }
       if (o.violation && record(this.found, o.violation, this.path.slice(0, d + 1), this.lim)) { this.stop = true; return; }
-      this.nodes[d + 1] = this.child(node, p, d, o.state, o.fp);
+      if (node.sum) addToSum(node.sum, p, o.fp);
+      const next = this.child(node, p, d, o.state, o.fp, key);
+      if (!next) continue;
+      this.nodes[d + 1] = next;
       this.explore(d + 1);
+      if (node.sum) orInto(node.sum, next.sum!);
     }
     node.sleep |= 1 << p;
     node.sleepFp[p] = fpAll;
   }
 
-  private child(node: Node<S>, p: number, d: number, state: S, fp: Footprint): Node<S> {
+  /** The child node to explore, or undefined on a cache hit (its summary is replayed instead). */
+  private child(node: Node<S>, p: number, d: number, state: S, fp: Footprint, key: string): Node<S> | undefined {
     let sleep = 0;
     const sleepFp: (Footprint | undefined)[] = [];
     for (let q = 0; q < this.T; q++) {
@@ -151,7 +200,42 @@ class Dpor<S> {
     seqBase[p]!++;
     const lastEv = node.lastEv.slice();
     lastEv[p] = d;
-    return this.makeNode(state, seqBase, lastEv, sleep, sleepFp);
+    const hit = this.stateful ? this.cache.get(key) : undefined;
+    if (hit && (hit.sleep & ~sleep) === 0 && !this.onStack.has(key)) {
+      this.replaySummary(d + 1, seqBase, lastEv, hit.sum);
+      orInto(node.sum!, hit.sum);
+      this.cacheHits++;
+      return undefined;
+    }
+    return this.makeNode(state, key, seqBase, lastEv, sleep, sleepFp);
+  }
+
+  /**
+   * Race detection for what each thread did below a cached state, as if it came
+   * next (summary footprints; every conflicting last access counts as a race).
+   */
+  private replaySummary(D: number, seqBase: Int32Array, lastEv: Int32Array, sum: Int32Array): void {
+    for (let q = 0; q < this.T; q++) {
+      const b = q * SUM;
+      if ((sum[b]! | sum[b + 1]! | sum[b + 2]! | sum[b + 3]!) === 0) continue;
+      const fp: Footprint = {
+        r0: sum[b]!, r1: sum[b + 1]!, w0: sum[b + 2]!, w1: sum[b + 3]!,
+        l0: sum[b + 4]! | sum[b + 8]!, l1: sum[b + 5]! | sum[b + 9]!, acq: -1, sec: -1,
+      };
+      this.scan(D, q, seqBase[q]! + 1, lastEv[q]!, fp, sum[b + 6]!, sum[b + 7]!, sum[b + 8]!, sum[b + 9]!, true);
+    }
+  }
+
+  /**
+   * Backtrack choice for a race with an event below a cached state: the events
+   * below may come first in v = notdep(e_j).ev, so only initials on the stack
+   * are sure; without one, every enabled thread is added (sound, less reduced).
+   */
+  private hypBacktrack(j: number, initials: number): void {
+    const at = this.nodes[j]!;
+    if (initials & at.backtrack) return;
+    const sure = initials & at.enabled;
+    at.backtrack |= sure !== 0 ? 1 << (31 - Math.clz32(sure & -sure)) : at.enabled;
   }
 
   private atEnd(node: Node<S>, d: number): void {
@@ -165,20 +249,27 @@ class Dpor<S> {
    * Vector clock of p's new event at depth d, and race detection against the
    * last conflicting accesses before it (older ones happen-before those).
    */
-  private makeEvent(d: number, node: Node<S>, p: number, fp: Footprint): Ev {
-    const seq = node.seqBase[p]! + 1;
-    const prev = node.lastEv[p]!;
+  private makeEvent(d: number, node: Node<S>, p: number, fp: Footprint, exact = true): Ev {
+    const a0 = fp.acq >= 0 && fp.acq < 32 ? 1 << fp.acq : 0, a1 = fp.acq >= 32 ? 1 << (fp.acq - 32) : 0;
+    const s0 = fp.sec >= 0 && fp.sec < 32 ? 1 << fp.sec : 0, s1 = fp.sec >= 32 ? 1 << (fp.sec - 32) : 0;
+    return this.scan(d, p, node.seqBase[p]! + 1, node.lastEv[p]!, fp, a0, a1, s0, s1, false, exact);
+  }
+
+  /**
+   * Lock races: an acquire races with the sections run since the last acquire of
+   * that lock and with that acquire; a section races with the last acquire.
+   * `acq*`/`sec*`: masks of the locks the event acquires / runs sections of.
+   */
+  private scan(d: number, p: number, seq: number, prev: number, fp: Footprint,
+    acq0: number, acq1: number, sec0: number, sec1: number, hypothetical: boolean, exact = !hypothetical): Ev {
     const vc = prev >= 0 ? this.events[prev]!.vc.slice() : new Int32Array(this.T);
     const need0 = fp.r0 | fp.w0, need1 = fp.r1 | fp.w1;
     let closed0 = 0, closed1 = 0;
-    // Lock races: an acquire races with the sections run since the last acquire
-    // of that lock and with that acquire; a section races with the last acquire.
-    const lockObj = fp.acq >= 0 ? fp.acq : fp.sec;
-    let wantLock = lockObj >= 0;
+    let want0 = acq0 | sec0, want1 = acq1 | sec1;
     const plain: number[] = [];
     const lockCands: number[] = [];
     for (let j = d - 1; j >= 0; j--) {
-      if ((need0 & ~closed0) === 0 && (need1 & ~closed1) === 0 && !wantLock) break;
+      if ((need0 & ~closed0) === 0 && (need1 & ~closed1) === 0 && (want0 | want1) === 0) break;
       const e = this.events[j]!;
       const c0 = ((e.fp.w0 & need0) | (e.fp.r0 & fp.w0)) & ~closed0;
       const c1 = ((e.fp.w1 & need1) | (e.fp.r1 & fp.w1)) & ~closed1;
@@ -188,20 +279,22 @@ class Dpor<S> {
       }
       closed0 |= e.fp.w0 & need0;
       closed1 |= e.fp.w1 & need1;
-      if (wantLock && e.fp.acq === lockObj) {
-        wantLock = false;
+      if (e.fp.acq >= 0 && hasBit(want0, want1, e.fp.acq)) {
+        [want0, want1] = clearBit(want0, want1, e.fp.acq);
         if (e.tid !== p) lockCands.push(j);
-      } else if (wantLock && fp.acq >= 0 && e.fp.sec === lockObj && e.tid !== p) {
+      } else if (e.fp.sec >= 0 && e.tid !== p && hasBit(acq0 & want0, acq1 & want1, e.fp.sec)) {
         lockCands.push(j);
       }
     }
     vc[p] = seq;
     const ev: Ev = { tid: p, seq, fp, vc };
-    for (const j of plain) if (this.isDirect(j, d, vc)) this.addBacktrack(j, d, ev);
+    // A summary or blocked-step footprint may conflict where the real event will
+    // not, so its clock can claim orderings that do not exist: no directness filter.
+    for (const j of plain) if (!exact || this.isDirect(j, d, vc)) this.addBacktrack(j, d, ev, hypothetical);
     const prevVc = prev >= 0 ? this.events[prev]!.vc : undefined;
     for (const j of lockCands) {
       const e = this.events[j]!;
-      if (!prevVc || prevVc[e.tid]! < e.seq) this.addBacktrack(j, d, ev);
+      if (!prevVc || prevVc[e.tid]! < e.seq) this.addBacktrack(j, d, ev, hypothetical);
     }
     return ev;
   }
@@ -220,7 +313,7 @@ class Dpor<S> {
    * Reverse the race (events[j], ev): at the node before events[j], make sure the
    * backtrack set holds an initial of v = notdep(events[j]).ev.
    */
-  private addBacktrack(j: number, d: number, ev: Ev): void {
+  private addBacktrack(j: number, d: number, ev: Ev, hypothetical: boolean): void {
     const at = this.nodes[j]!;
     const ej = this.events[j]!;
     const base = at.seqBase.slice();
@@ -231,6 +324,7 @@ class Dpor<S> {
       if (ek.vc[ej.tid]! >= ej.seq) continue;
       if (this.isInitial(ek, base, -1)) initials |= 1 << ek.tid;
     }
+    if (hypothetical) return this.hypBacktrack(j, initials);
     if (this.isInitial(ev, base, ej.tid)) initials |= 1 << ev.tid;
     if (initials & at.backtrack) return;
     if (initials === 0) { at.backtrack |= at.enabled; return; }
@@ -249,6 +343,26 @@ class Dpor<S> {
     }
     return true;
   }
+}
+
+function hasBit(m0: number, m1: number, obj: number): boolean {
+  return obj < 32 ? (m0 & (1 << obj)) !== 0 : (m1 & (1 << (obj - 32))) !== 0;
+}
+
+function clearBit(m0: number, m1: number, obj: number): [number, number] {
+  return obj < 32 ? [m0 & ~(1 << obj), m1] : [m0, m1 & ~(1 << (obj - 32))];
+}
+
+function addToSum(sum: Int32Array, t: number, fp: Footprint): void {
+  const b = t * SUM;
+  sum[b] |= fp.r0; sum[b + 1] |= fp.r1; sum[b + 2] |= fp.w0; sum[b + 3] |= fp.w1;
+  sum[b + 4] |= fp.l0; sum[b + 5] |= fp.l1;
+  if (fp.acq >= 0) { if (fp.acq < 32) sum[b + 6] |= 1 << fp.acq; else sum[b + 7] |= 1 << (fp.acq - 32); }
+  if (fp.sec >= 0) { if (fp.sec < 32) sum[b + 8] |= 1 << fp.sec; else sum[b + 9] |= 1 << (fp.sec - 32); }
+}
+
+function orInto(a: Int32Array, b: Int32Array): void {
+  for (let i = 0; i < a.length; i++) a[i] |= b[i]!;
 }
 
 function joinInto(a: Int32Array, b: Int32Array): void {

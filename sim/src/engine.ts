@@ -30,8 +30,9 @@ export interface TransitionSystem<S> {
   step(s: S, t: number): Outcome<S>[] | null;
   key(s: S): string;
   /**
-   * Footprint of the lock acquire thread t waits for when step() returned [].
-   * DPOR needs it: a blocked acquire races with the holder's acquire.
+   * When step() returned [] (t waits for a lock): the footprint of t's step as
+   * if the lock were free (the acquire plus what the step would touch now). DPOR
+   * needs it: a blocked acquire races with the holder's acquire.
    */
   blockedFp?(s: S, t: number): Footprint | undefined;
   /** Called where no thread can move: end-state invariants, or a deadlock. */
@@ -82,6 +83,7 @@ export function isCancelled(signal: SearchLimits['signal']): boolean {
 /** Shared budget check, cheap enough to call on every new state. */
 export class Budget {
   private tick = 0;
+  private lastProgress = performance.now();
   limit: SearchResult['limit'];
   constructor(private readonly lim: SearchLimits) {}
 
@@ -89,10 +91,11 @@ export class Budget {
   ok(states: number): boolean {
     if (this.limit) return false;
     if (states > this.lim.maxStates) { this.limit = 'states'; return false; }
-    if ((++this.tick & 1023) === 0) {
-      if (performance.now() > this.lim.deadline) { this.limit = 'time'; return false; }
+    if ((++this.tick & 255) === 0) {
+      const now = performance.now();
+      if (now > this.lim.deadline) { this.limit = 'time'; return false; }
       if (isCancelled(this.lim.signal)) { this.limit = 'cancelled'; return false; }
-      if ((this.tick & 16383) === 0) this.lim.onProgress?.(states);
+      if (now - this.lastProgress >= 100) { this.lastProgress = now; this.lim.onProgress?.(states); }
     }
     return true;
   }

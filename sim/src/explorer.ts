@@ -16,14 +16,19 @@ export interface ExploreOptions {
   reduction?: 'dpor' | 'none';
   /** Distinct states before giving up with result `limit` (default 2,000,000). */
   maxStates?: number;
-  /** Wall-clock budget in ms (default 30,000). */
+  /** Wall-clock budget in ms (default 60,000). */
   timeoutMs?: number;
   signal?: { cancelled: boolean } | AbortSignal;
   onProgress?: (states: number) => void;
+  /**
+   * DPOR only: cache explored states (stateful DPOR; default true). Without it,
+   * DPOR is stateless and runs exactly one execution per Mazurkiewicz trace.
+   */
+  stateful?: boolean;
 }
 
 export const DEFAULT_MAX_STATES = 2_000_000;
-export const DEFAULT_TIMEOUT_MS = 30_000;
+export const DEFAULT_TIMEOUT_MS = 60_000;
 
 export function explore(model: Model, opts: ExploreOptions = {}): SimResult {
   const t0 = performance.now();
@@ -36,7 +41,7 @@ export function explore(model: Model, opts: ExploreOptions = {}): SimResult {
     onProgress: opts.onProgress,
     stopOn: (inv) => rank(inv) === 0, // nothing is worse than INV1: stop there
   };
-  const res = reduction === 'dpor' ? dporSearch(sys, lim) : naiveSearch(sys, lim);
+  const res = reduction === 'dpor' ? dporSearch(sys, lim, { stateful: opts.stateful ?? true }) : naiveSearch(sys, lim);
   const stats: SimStats = {
     states: res.stats.states, transitions: res.stats.transitions, ms: 0, reduction,
     executions: res.stats.executions,

@@ -10,3 +10,4 @@ export type { TransitionSystem, Outcome, Violation, SearchResult, SearchStats, S
 export { dporSearch } from './dpor';
 export { naiveSearch } from './naive';
 export { shortestViolation } from './bfs';
+export { buildSystem, type XenSystem } from './xenSystem';

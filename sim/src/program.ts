@@ -1,5 +1,22 @@
 // The model's input language (what the C extraction emits) and its compilation
 // into micro-operations, one per atomic step of the simulator.
+//
+// Modelling choices (Credit1, 4.11-era semantics; see actions.ts for each step):
+// - lockVcpu is two visible steps: read v->processor; lock that pCPU's lock and
+//   re-check (v moved: drop it and retry from the read). unlockVcpu is one step.
+// - Critical sections the code runs inside one call are one step each, taken
+//   only when the lock is free: vcpu_wake, vcpu_sleep_nosync, schedule()'s
+//   deschedule and pick, and vcpu_migrate's body under both locks (the second
+//   lock's acquire, the re-check / give-up / move, and unlocking both). The
+//   first of the two locks is a separate acquire, so lock-order deadlocks stay.
+// - vcpu_migrate's pick_cpu is a nondeterministic choice among the other pCPUs
+//   (the same one when there is only one). vcpu_migrate_finish's lock-free early
+//   return (is_running || !migrating) is folded into its first read.
+// - Scheduler threads: one per pCPU, `rounds` rounds (default 1) of deschedule,
+//   context_saved, pick. An idle pCPU deschedules nothing and an empty runqueue
+//   is read without the lock: both are no-ops, so they take no lock step.
+// - Bounded: every thread runs a finite program unless it jumps backwards; a
+//   loop made only of jumps ends the thread (with a note).
 
 import type { SourceRef } from './types';
 
@@ -39,7 +56,7 @@ export interface VcpuInit {
 export interface SchedulerSpec {
   /** What context_saved() does after clearing is_running: old = `if flag: vcpu_migrate(prev)`, new = `vcpu_migrate_finish(prev)`. */
   contextSaved: 'old' | 'new';
-  /** Rounds per scheduler thread (each: deschedule, context_saved, pick). Default 2. */
+  /** Rounds per scheduler thread (each: deschedule, context_saved, pick). Default 1. */
   rounds?: number;
   /** pCPUs that run a scheduler thread (default: all). */
   pcpus?: string[];
@@ -191,7 +208,7 @@ function breakSilentCycles(ops: MicroOp[], name: string, notes: string[]): void 
  */
 export function compileScheduler(c: number, name: string, spec: SchedulerSpec): CompiledThread {
   const e = new Emitter();
-  const rounds = spec.rounds ?? 2;
+  const rounds = spec.rounds ?? 1;
   for (let r = 0; r < rounds; r++) {
     e.emit('desched', PREV, c, -1, { fn: 'schedule' });
     const ifPrev = e.emit('ifPrev', PREV);

@@ -69,7 +69,7 @@ export function rwSystem(threads: RwThread[]): TransitionSystem<Int32Array> {
     const op = threads[t]!.ops[s[t]!];
     if (op?.op !== 'lock' && op?.op !== 'cs') return undefined;
     const fp = emptyFp();
-    if (op.op === 'cs') addSection(fp, vars.length + locks.indexOf(op.l));
+    if (op.op === 'cs') { addSection(fp, vars.length + locks.indexOf(op.l)); addWrite(fp, vars.indexOf(op.x)); }
     else addLockOp(fp, vars.length + locks.indexOf(op.l), true);
     return fp;
   };

@@ -19,7 +19,9 @@ if (!existsSync(path.join(ROOT, 'dist/client.js'))) {
 
 let vscodeExecutablePath;
 try {
-  vscodeExecutablePath = await downloadAndUnzipVSCode({ version, cachePath: path.join(ROOT, '.cache', 'vscode-test') });
+  // A silent reporter: the only line printed on failure is ours.
+  const reporter = { report() {}, error() {} };
+  vscodeExecutablePath = await downloadAndUnzipVSCode({ version, cachePath: path.join(ROOT, '.cache', 'vscode-test'), reporter });
 } catch (e) {
   const reason = (e?.message ?? String(e)).split('\n')[0];
   console.log(`VS Code ${version} could not be downloaded (${reason}): the electron tests did not run; use test/e2e/run.mjs (code-server) here.`);

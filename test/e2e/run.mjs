@@ -168,23 +168,36 @@ async function replayFrame(page, timeout) {
  * Waits for the editor line that carries the replay's "◀ step N · …" decoration
  * (CSS ::after content of a span in the view line) and returns its text.
  */
-function stepMarker(page, n) {
-  return page.waitForFunction((n) => {
+function stepMarker(page, n, { gone = false } = {}) {
+  return page.waitForFunction(({ n, gone }) => {
     const unescape = (c) => c.replace(/^"|"$/g, '').replace(/\\([0-9a-fA-F]{1,6})\s?/g, (_, h) => String.fromCodePoint(parseInt(h, 16))).replace(/\\(.)/g, '$1');
     for (const line of document.querySelectorAll('.monaco-editor .view-line')) {
       const after = [...line.querySelectorAll('span')].map((s) => getComputedStyle(s, '::after').content).filter((c) => c && c !== 'none' && c !== 'normal').map(unescape).join('');
-      if (after.replace(/\u00a0/g, ' ').includes(`◀ step ${n} `)) return `${(line.textContent ?? '').replace(/\u00a0/g, ' ')} ${after}`;
+      if (after.replace(/\u00a0/g, ' ').includes(`◀ step ${n} `)) return gone ? false : `${(line.textContent ?? '').replace(/\u00a0/g, ' ')} ${after}`;
     }
-    return false;
-  }, n, { timeout: WAIT });
+    return gone;
+  }, { n, gone }, { timeout: WAIT });
 }
 
 async function closeAllEditors(page) {
-  // Take the keyboard out of a webview first: chords typed inside one are not forwarded.
-  await page.locator('.tabs-container .tab.active').first().click();
-  await page.keyboard.press('Control+K');
-  await page.keyboard.press('Control+W');
-  await page.waitForSelector('.tabs-container .tab', { state: 'detached' });
+  // With the tabs' close buttons: keyboard chords typed inside a webview are not
+  // forwarded. A click that lands while an editor is still opening can be ignored,
+  // so each close is retried a few times.
+  const tabs = page.locator('.tabs-container .tab');
+  for (let n = await tabs.count(), tries = 0; n > 0; n = await tabs.count()) {
+    if (++tries > 3 * 10) throw new Error(`could not close the editors (${n} left)`);
+    const tab = tabs.first();
+    await tab.hover();
+    await tab.locator('.tab-actions .action-label').first().click();
+    await page.waitForFunction((n) => document.querySelectorAll('.tabs-container .tab').length < n, n, { timeout: 3000 }).catch(() => {});
+  }
+}
+
+/** Leaves only the fixture open, as the server checks expect. */
+async function resetToFixture(page) {
+  await closeAllEditors(page);
+  await openQuick(page, FIXTURE);
+  await page.waitForFunction(() => [...document.querySelectorAll('.monaco-editor .view-lines')].some((e) => e.textContent?.includes('vcpu_set_affinity')));
 }
 
 /** Opens a workspace file through Quick Open (Ctrl+P). */
@@ -192,7 +205,9 @@ async function openQuick(page, name) {
   await page.keyboard.press('Control+P');
   await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
   await page.keyboard.type(name);
-  await page.waitForSelector(`.quick-input-list .monaco-list-row[aria-label*="${name}"]`);
+  // Enter opens the focused row: wait until the filter has put the file there
+  // (before it applies, the focused row is the most recently opened file).
+  await page.waitForSelector(`.quick-input-list .monaco-list-row.focused[aria-label*="${name}"]`);
   await page.keyboard.press('Enter');
   await page.waitForSelector('.quick-input-widget', { state: 'hidden' });
 }
@@ -298,7 +313,7 @@ async function main() {
     const line = await (await stepMarker(page, 2)).jsonValue();
     if (!line.includes('set_bit(_VPF_migrating')) throw new Error(`step 2 highlights "${line}"`);
     await page.screenshot({ path: path.join(SHOTS, 'e2e-saved-trace.png') });
-    await closeAllEditors(page);
+    await resetToFixture(page);
   });
 
   await check('a malformed .xsrtrace.json shows a clear message', page, async () => {
@@ -306,9 +321,7 @@ async function main() {
     const f = await replayFrame(page, 20000);
     const text = await (await f.waitForSelector('.load-error[role="alert"]')).textContent();
     if (!/Cannot show broken\.xsrtrace\.json/.test(text) || !/Step 1 of "trace" has no "action" text/.test(text)) throw new Error(`message: ${text}`);
-    await closeAllEditors(page);
-    await openQuick(page, FIXTURE);
-    await page.waitForFunction(() => [...document.querySelectorAll('.monaco-editor .view-lines')].some((e) => e.textContent?.includes('vcpu_set_affinity')));
+    await resetToFixture(page);
   });
 
   await check('Problems panel lists XSR001', page, async () => {
@@ -354,16 +367,62 @@ async function main() {
     needsServer();
     if (!frame) throw new Error('no replay panel');
     const marker = (n) => stepMarker(page, n);
-    const first = await frame.getAttribute('.lanes .row.selected', 'data-step');
-    const before = await (await marker(first)).jsonValue();
+    const selected = () => frame.getAttribute('.lanes .row.selected', 'data-step');
+    const lineOf = (n) => frame.$(`.lanes .row[data-step="${n}"] .where`).then((e) => e?.textContent() ?? null);
+    const hasLine = async (n) => (await lineOf(n)) !== null;
+    /** Presses → once and waits for the next row to be selected; returns its step. */
+    const next = async () => {
+      const n = String(Number(await selected()) + 1);
+      await frame.press('.lanes', 'ArrowRight');
+      await frame.waitForSelector(`.lanes .row.selected[data-step="${n}"]`);
+      return n;
+    };
     await frame.focus('.lanes');
-    await frame.press('.lanes', 'ArrowRight');
-    const next = String(Number(first) + 1);
-    await frame.waitForSelector(`.lanes .row.selected[data-step="${next}"]`);
-    const after = await (await marker(next)).jsonValue();
-    log(`highlight moved: "${before.trim()}" → "${after.trim()}"`);
-    if (before === after) throw new Error('the highlighted line did not change');
+    // Steps of the model's own threads (a pCPU's schedule) have no source line: skip them.
+    let first = await selected();
+    const total = await frame.$$eval('.lanes .row', (rows) => rows.length);
+    for (let i = 0; i < total && !(await hasLine(first)); i++) first = await next();
+    const before = await (await marker(first)).jsonValue();
+    // Press → until a step on another source line is selected.
+    const firstLine = await lineOf(first);
+    let second = await next();
+    for (let i = 0; i < total && [null, firstLine].includes(await lineOf(second)); i++) second = await next();
+    const after = await (await marker(second)).jsonValue();
+    log(`highlight moved: step ${first} "${before.trim()}" → step ${second} "${after.trim()}"`);
+    if (before.split('◀')[0] === after.split('◀')[0]) throw new Error('the highlighted line did not change');
+    await stepMarker(page, first, { gone: true }); // and only one line is highlighted
     await page.screenshot({ path: path.join(SHOTS, 'e2e-replay-step.png') });
+  });
+
+  await check('moving the editor cursor onto a traced line selects its step', page, async () => {
+    needsServer();
+    if (!frame) throw new Error('no replay panel');
+    await page.locator('.tab', { hasText: FIXTURE }).first().click();
+    await page.click('.monaco-editor .view-lines');
+    const line = 26; // vcpu_schedule_unlock_irq(lock, v): step 3 of the violation
+    const expected = await frame.$$eval('.lanes .row', (rows, line) => rows.find((r) => r.querySelector('.where')?.textContent === `L${line}`)?.getAttribute('data-step'), line);
+    if (!expected) throw new Error(`the trace has no step on line ${line}`);
+    await gotoLine(page, line);
+    await frame.waitForSelector(`.lanes .row.selected[data-step="${expected}"]`, { timeout: WAIT });
+    await stepMarker(page, expected);
+  });
+
+  await check('the replay panel is restored after a reload, at the same step', page, async () => {
+    needsServer();
+    if (!frame) throw new Error('no replay panel');
+    const step = await frame.getAttribute('.lanes .row.selected', 'data-step');
+    // Reload through the command, so the workbench saves its layout first (a bare
+    // page reload can lose it before the web storage is flushed).
+    await page.locator('.tab', { hasText: FIXTURE }).first().click();
+    await page.keyboard.press('F1');
+    await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
+    await page.keyboard.type('Developer: Reload Window');
+    await page.waitForSelector('.quick-input-list .monaco-list-row.focused[aria-label*="Reload Window"]');
+    await Promise.all([page.waitForNavigation({ timeout: 60000 }), page.keyboard.press('Enter')]);
+    await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
+    frame = await replayFrame(page, WAIT);
+    await frame.waitForSelector(`.lanes .row.selected[data-step="${step}"]`, { timeout: WAIT });
+    await frame.waitForSelector('.verdict-violation');
   });
 
   await check('XSR001 quick fix rewrites to vcpu_migrate_start', page, async () => {

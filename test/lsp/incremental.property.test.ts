@@ -1,7 +1,9 @@
 // Property: for random edit sequences on a Xen-style fixture (half-typed code,
 // deleted braces, comment openers…), the incremental analysis of every version
 // equals a fresh full analysis of that text (diagnostics and lock states per
-// line), and nothing throws.
+// line), and nothing throws. Edits typed inside function bodies mostly take the
+// local reparse (only the edited function is parsed): those are checked the
+// same way, and settling (the whole-file reparse) must confirm them.
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import fc from 'fast-check';
@@ -20,6 +22,33 @@ const editArb: fc.Arbitrary<Edit> = fc.oneof(
   fc.record({ at: fc.double({ min: 0, max: 1, noNaN: true }).map((x) => x), del: fc.integer({ min: 0, max: 40 }), text: fc.oneof(fc.constantFrom(...SNIPPETS), fc.string({ maxLength: 4 })) }).map((e) => ({ at: e.at, del: e.del, text: e.text })),
   fc.nat({ max: 200 }).map((brace) => ({ brace })),
 );
+
+/** An edit at a relative place inside the body of a function chosen by index. */
+interface BodyEdit {
+  fn: number;
+  at: number;
+  del: number;
+  text: string;
+}
+
+const BODY_SNIPPETS = ['', 'q', 'x', ' ', ';', '\n', '\n    ', '(', ')', '*', '/', '&', ',', 'v->processor = 1;', 'spin_lock(&prv->lock);', 'spin_unlock(&prv->lock);', 'return;', 'if ( x ) ', 'else ', 'vcpu_migrate_start(v);', 'vcpu_migrate_finish(v);', 'lock = vcpu_schedule_lock_irq(v);', 'vcpu_schedule_unlock_irq(lock, v);', 'for_each_vcpu ( d, v ) ', 'goto out;', 'out:', '{', '}', '/*', '"', '#', 'é'];
+
+const bodyEditArb: fc.Arbitrary<BodyEdit> = fc.record({
+  fn: fc.nat({ max: 1000 }),
+  at: fc.double({ min: 0, max: 1, noNaN: true }),
+  del: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 12 })),
+  text: fc.oneof(fc.constantFrom(...BODY_SNIPPETS), fc.string({ maxLength: 3 })),
+});
+
+/** Applies a body edit (inside the braces of a function of `file`, anywhere when there is none). */
+function applyInBody(text: string, file: FileAnalysis, e: BodyEdit): { text: string; start: number; oldEnd: number; newText: string } {
+  const fn = file.functions[e.fn % Math.max(1, file.functions.length)];
+  const lo = fn ? fn.syntax.bodyStart + 1 : 0;
+  const hi = fn ? fn.syntax.bodyEnd - 1 : text.length;
+  const start = lo + Math.floor(e.at * Math.max(0, hi - lo));
+  const oldEnd = Math.min(hi, start + e.del);
+  return { text: text.slice(0, start) + e.text + text.slice(oldEnd), start, oldEnd, newText: e.text };
+}
 
 /** Applies an edit; returns the new text and the offsets edit. */
 function apply(text: string, e: Edit): { text: string; start: number; oldEnd: number; newText: string } {
@@ -66,10 +95,63 @@ describe('incremental analysis', () => {
           assert.ok(got, 'parse finished');
           assert.deepEqual(view(got), view(fresh.analyze({ path: uri, text })));
         }
+        const settled = inc.settle(uri, version, text);
+        assert.ok(!settled || settled.consistent, 'the whole-file reparse confirms the local reparses');
         inc.close(uri);
       }),
       { numRuns: 60, seed: 20240611 },
     );
+  });
+
+  it('local reparses of edits inside function bodies equal a fresh analysis, and settling confirms them', () => {
+    let doc = 0;
+    let local = 0;
+    let edits = 0;
+    fc.assert(
+      fc.property(fc.array(bodyEditArb, { minLength: 1, maxLength: 16 }), fc.nat({ max: 15 }), (seq, settleAt) => {
+        const uri = `file:///local/${doc++}.c`;
+        let text = base;
+        let version = 1;
+        inc.analyze(uri, version, text);
+        for (const [k, e] of seq.entries()) {
+          const r = applyInBody(text, fresh.analyze({ path: uri, text }), e);
+          text = r.text;
+          inc.edit(uri, [{ start: r.start, oldEnd: r.oldEnd, newText: r.newText }]);
+          const got = inc.analyze(uri, ++version, text);
+          assert.ok(got, 'parse finished');
+          edits++;
+          if (inc.lastStats.local) local++;
+          assert.deepEqual(view(got), view(fresh.analyze({ path: uri, text })));
+          if (k === settleAt) {
+            const settled = inc.settle(uri, version, text);
+            assert.ok(!settled || settled.consistent, 'the whole-file reparse confirms the local reparses');
+          }
+        }
+        const settled = inc.settle(uri, version, text);
+        assert.ok(!settled || settled.consistent, 'the whole-file reparse confirms the local reparses');
+        inc.close(uri);
+      }),
+      { numRuns: 80, seed: 20240612 },
+    );
+    // The property must exercise the local path, not only the fallback.
+    assert.ok(local > edits / 5, `local reparses: ${local} of ${edits}`);
+  });
+
+  it('falls back to the whole-file reparse for edits that can change tokens beyond the function', async () => {
+    const a = new DocumentAnalyzer(await Analyzer.create({ rules: PROTOCOL_RULES }));
+    const uri = 'file:///fallback.c';
+    a.analyze(uri, 1, base);
+    let text = base;
+    let version = 1;
+    for (const ins of ['x', '/*', '"', '}', '#if 0\n']) {
+      const at = text.indexOf('(*x)++;');
+      a.edit(uri, [{ start: at, oldEnd: at, newText: ins }]);
+      text = text.slice(0, at) + ins + text.slice(at);
+      const got = a.analyze(uri, ++version, text)!;
+      assert.equal(a.lastStats.local, ins === 'x', `local for ${JSON.stringify(ins)}`);
+      assert.deepEqual(view(got), view(fresh.analyze({ path: uri, text })));
+    }
+    a.dispose();
   });
 
   it('reuses unchanged functions and recomputes only the edited one', async () => {

@@ -72,3 +72,17 @@ test('random programs: DPOR executions = Mazurkiewicz traces, naive = interleavi
     assert.deepEqual([...d.endStates!].sort(), [...n.endStates!].sort(), `end states of ${where}`);
   }
 });
+
+test('random programs: stateful DPOR reaches the same end states and deadlocks as naive, in no more executions', () => {
+  const rand = rng(0x9a36de17);
+  for (let i = 0; i < 1500; i++) {
+    const prog = randomProgram(rand);
+    const sys = rwSystem(prog);
+    const st = dporSearch(sys, lim(), { collectEnds: true, stateful: true });
+    const n = naiveSearch(sys, lim(), true);
+    const where = JSON.stringify(prog);
+    assert.deepEqual([...st.endStates!].sort(), [...n.endStates!].sort(), `end states of ${where}`);
+    assert.deepEqual([...st.found.keys()], [...n.found.keys()], `deadlocks of ${where}`);
+    assert.ok(st.stats.executions <= bruteForce(prog).traces, where);
+  }
+});

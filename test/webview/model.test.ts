@@ -113,6 +113,11 @@ describe('step lookup', () => {
     assert.equal(stepForLine(steps, 3, 20, inDoc), 0);
     assert.equal(stepForLine(steps, 0, 99, inDoc), undefined);
   });
+  it('matches a file URI, as the language server reports it', () => {
+    const s = { ...steps[0]!, file: 'file:///ws/dir%20a/old_migrate.c' };
+    assert.equal(stepIsInDocument(s, '/ws/dir a/old_migrate.c', undefined), true);
+    assert.equal(stepIsInDocument(s, '/ws/old_migrate.c', undefined), false);
+  });
   it('matches a relative file name against the document path', () => {
     assert.equal(stepIsInDocument(steps[0]!, '/ws/sub/old_migrate.c', undefined), true);
     assert.equal(stepIsInDocument(steps[0]!, '/ws/new_migrate.c', undefined), false);

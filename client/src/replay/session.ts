@@ -131,6 +131,7 @@ export class ReplaySession implements vscode.Disposable {
   private stepUri(file: string | undefined, origin: TraceOrigin): vscode.Uri | undefined {
     const doc = origin.documentUri ? vscode.Uri.parse(origin.documentUri) : undefined;
     if (!file) return doc;
+    if (/^[a-z][\w+.-]*:\/\//i.test(file)) return vscode.Uri.parse(file); // the server reports document URIs
     if (doc && (doc.fsPath === file || path.basename(doc.fsPath) === path.basename(file))) return doc;
     if (path.isAbsolute(file)) return vscode.Uri.file(file);
     const folder = vscode.workspace.workspaceFolders?.[0];
@@ -155,7 +156,9 @@ export class ReplaySession implements vscode.Disposable {
 
   /** Moving the cursor onto a traced line selects that step. */
   private onEditorSelection(e: vscode.TextEditorSelectionChangeEvent): void {
-    if (this.content.kind !== 'trace' || e.kind === vscode.TextEditorSelectionChangeKind.Command) return;
+    // Our own cursor move (Enter on a step) lands on the current step's line, which
+    // stepForLine maps back to the current step, so no change kind is filtered out.
+    if (this.content.kind !== 'trace') return;
     const { trace, origin } = this.content;
     const docPath = e.textEditor.document.uri.fsPath;
     const originPath = origin.documentUri ? vscode.Uri.parse(origin.documentUri).fsPath : undefined;

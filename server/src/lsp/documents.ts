@@ -4,6 +4,10 @@
 // parse reuses the old tree. Analyses are computed on demand for the current
 // version (hints, hovers and code actions ask for them) and diagnostics are
 // published after a per-document debounce, only for the version still current.
+// An edit inside one function body is analysed by reparsing only that function;
+// once the document has been idle for a moment the whole-file tree is reparsed
+// to confirm it (DocumentAnalyzer.settle), and should it disagree the corrected
+// analysis replaces the published one.
 import { Connection, MessageType, ShowMessageNotification, TextDocumentContentChangeEvent, TextDocuments } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Analyzer } from '../core/analyzer';
@@ -26,16 +30,31 @@ export interface DocumentState {
 export interface DocumentManagerOptions {
   /** Delay between the last change and the diagnostics (0 in tests and the bench). */
   debounceMs: number;
+  /** Idle time after the diagnostics of a version before its whole-file tree is reparsed to confirm a local reparse (default 400). */
+  settleMs?: number;
   rules: readonly Rule[];
   /** After every analysis (the status notification). */
   onAnalysed?(state: DocumentState): void;
   /** When the diagnostics of a version are due (after the debounce, still current). */
   onPublish?(state: DocumentState): void;
+  /** When settling found that the published analysis was wrong and replaced it (refresh what the editor shows). */
+  onCorrected?(state: DocumentState): void;
   /** When an analysis failed (a bug: reported, never thrown at the client). */
   onError?(uri: string, version: number, error: unknown): void;
 }
 
 const MAX_ANALYZERS = 4;
+const DEFAULT_SETTLE_MS = 400;
+
+/** Runs `fn` after `ms` (on the next turn of the event loop when 0: a 0 ms timer waits about 1 ms); returns the cancel function. */
+function later(ms: number, fn: () => void): () => void {
+  if (ms <= 0) {
+    const h = setImmediate(fn);
+    return () => clearImmediate(h);
+  }
+  const h = setTimeout(fn, ms);
+  return () => clearTimeout(h);
+}
 
 export class DocumentManager {
   readonly documents: TextDocuments<TextDocument>;
@@ -44,7 +63,10 @@ export class DocumentManager {
   private readonly ready = new Set<DocumentAnalyzer>();
   private readonly results = new Map<string, DocumentState>();
   private readonly inflight = new Map<string, Promise<DocumentState | undefined>>();
-  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Pending publications (their cancel functions). */
+  private readonly timers = new Map<string, () => void>();
+  /** Pending confirmations of local reparses (their cancel functions). */
+  private readonly settleTimers = new Map<string, () => void>();
   private readonly published = new Map<string, number>();
   private readonly noticed = new Set<string>();
   private disposed = false;
@@ -92,8 +114,10 @@ export class DocumentManager {
 
   dispose(): void {
     this.disposed = true;
-    for (const t of this.timers.values()) clearTimeout(t);
+    for (const cancel of this.timers.values()) cancel();
     this.timers.clear();
+    for (const cancel of this.settleTimers.values()) cancel();
+    this.settleTimers.clear();
     for (const a of this.ready) a.dispose();
     this.ready.clear();
     this.analyzers.clear();
@@ -121,12 +145,13 @@ export class DocumentManager {
   }
 
   private schedule(uri: string): void {
-    const old = this.timers.get(uri);
-    if (old) clearTimeout(old);
-    this.timers.set(uri, setTimeout(() => {
+    this.timers.get(uri)?.();
+    this.settleTimers.get(uri)?.();
+    this.settleTimers.delete(uri);
+    this.timers.set(uri, later(this.opts.debounceMs, () => {
       this.timers.delete(uri);
       void this.publishWhenReady(uri);
-    }, this.opts.debounceMs));
+    }));
   }
 
   private async publishWhenReady(uri: string): Promise<void> {
@@ -137,6 +162,33 @@ export class DocumentManager {
     if (this.published.get(uri) === st.version) return;
     this.published.set(uri, st.version);
     this.opts.onPublish?.(st);
+    if (st.file) {
+      this.settleTimers.get(uri)?.();
+      this.settleTimers.set(uri, later(this.opts.settleMs ?? DEFAULT_SETTLE_MS, () => {
+        this.settleTimers.delete(uri);
+        void this.settle(uri, st);
+      }));
+    }
+  }
+
+  /** Reparses the whole-file tree of an idle document and replaces its analysis should a local reparse have been wrong. */
+  private async settle(uri: string, st: DocumentState): Promise<void> {
+    const analyzer = await this.analyzerFor(st.settings);
+    const doc = this.documents.get(uri);
+    if (this.disposed || !doc || doc.version !== st.version || this.results.get(uri) !== st) return;
+    let r;
+    try {
+      r = analyzer.settle(uri, st.version, doc.getText());
+    } catch (e) {
+      this.opts.onError?.(uri, st.version, e);
+      return;
+    }
+    if (!r || r.consistent) return;
+    const next: DocumentState = r.file ? { ...st, file: r.file } : { uri, version: st.version, settings: st.settings, skipped: 'parsing took too long', ms: st.ms };
+    this.results.set(uri, next);
+    this.opts.onAnalysed?.(next);
+    this.opts.onPublish?.(next);
+    this.opts.onCorrected?.(next);
   }
 
   private async compute(uri: string, version: number): Promise<DocumentState | undefined> {
@@ -203,9 +255,10 @@ export class DocumentManager {
   }
 
   private close(uri: string): void {
-    const t = this.timers.get(uri);
-    if (t) clearTimeout(t);
+    this.timers.get(uri)?.();
     this.timers.delete(uri);
+    this.settleTimers.get(uri)?.();
+    this.settleTimers.delete(uri);
     this.results.delete(uri);
     this.published.delete(uri);
     this.noticed.delete(uri);

@@ -23,6 +23,8 @@ import { defaultWorkerPath, simulate } from './simulate';
 export interface ServerOptions {
   /** Delay between the last change and the diagnostics, in ms (default 150; 0 in tests and the bench). */
   debounceMs?: number;
+  /** Idle time before a document's whole-file tree is reparsed to confirm local reparses, in ms (default 400). */
+  settleMs?: number;
   /** The protocol rules (default: PROTOCOL_RULES). */
   rules?: readonly Rule[];
   /** Optional modules (fix-all, patch checking, model extraction); defaults to what the build has. */
@@ -50,9 +52,11 @@ export function createServer(connection: Connection, options: ServerOptions = {}
   const settings = new SettingsCache(connection);
   const documents = new DocumentManager(connection, settings, {
     debounceMs: options.debounceMs ?? DEFAULT_DEBOUNCE_MS,
+    ...(options.settleMs !== undefined ? { settleMs: options.settleMs } : {}),
     rules,
     onAnalysed: (st) => void connection.sendNotification(AnalysisStatusNotification.type, status(st)),
     onPublish: (st) => void connection.sendDiagnostics({ uri: st.uri, version: st.version, diagnostics: st.file ? toLspDiagnostics(st.file, st.uri) : [] }),
+    onCorrected: () => void connection.languages.inlayHint.refresh().catch(() => undefined),
     onError: (uri, version, e) => connection.console.error(`xsr: analysis of ${uri} (version ${version}) failed: ${(e as Error).stack ?? String(e)}`),
   });
   let dynamicConfig = false;

@@ -6,15 +6,24 @@
 // reused — shifted to the function's new place — when both are unchanged.
 // Only functions whose text changed, and callers whose callees' summaries
 // changed, are recomputed.
+//
+// An edit inside one function body that cannot change tokens outside it takes
+// a shorter way (localParse.ts): only that function is reparsed, the others
+// keep their CFGs (shifted), and the whole-file tree keeps the edit until
+// `settle` reparses it — when the editor is idle — and checks that it splits
+// the file into the same functions; if not (never seen), it analyses afresh.
 import type { Tree } from 'web-tree-sitter';
 import type { Analyzer, FileAnalysis, FunctionMemo } from '../analyzer';
+import { findFunctions } from '../syntax/functions';
+import { LineIndex } from '../syntax/lineIndex';
+import { countParseErrors } from '../syntax/parseErrors';
 import type { Cfg } from '../cfg/types';
 import type { CoreDiagnostic } from '../diagnostics';
 import type { FunctionLocks } from '../locks/analyze';
 import type { FunctionSummary, SummaryLookup } from '../locks/summary';
 import type { FunctionSyntax } from '../syntax/functions';
-import type { LineIndex } from '../syntax/lineIndex';
-import { Delta, shiftCfg, shiftDiagnostics, shiftLocks } from './shift';
+import { Delta, shiftCfgLazily, shiftDiagnostics, shiftLocksLazily } from './shift';
+import { LocalFunction, TopLevel, TopLevelFacts, functionContaining, locallySafe, parseFunctionAlone, topLevelFacts } from './localParse';
 import { DocumentEdit, TreeCache } from './treeCache';
 
 export interface DocumentAnalyzerOptions {
@@ -32,21 +41,55 @@ export interface AnalysisStats {
   reused: number;
   /** Functions analysed afresh. */
   computed: number;
+  /** The edits were applied by reparsing only the edited function. */
+  local: boolean;
   ms: number;
 }
 
 interface Placed<T> {
+  /** Where `value` (as computed) is. */
   start: number;
   line: number;
   value: T;
+  /** The value as last placed elsewhere: a (lazily) shifted view of `value`. */
+  at?: { start: number; line: number; value: T };
 }
 
 interface Entry {
   cfg: Placed<Cfg>;
+  /** The body's node count when the CFG was built (part of the key). */
+  bodyNodes: number;
   callees: string[];
+  calleeSet: ReadonlySet<string>;
   locks: Map<string, Placed<FunctionLocks>>;
   rules: Map<string, Placed<CoreDiagnostic[]>>;
   lastRun: number;
+}
+
+/** A function of the last analysed version, with its cache entry. */
+interface ParsedFn {
+  syntax: FunctionSyntax;
+  /** The entry's CFG as placed for this function. */
+  cfg: Cfg;
+  entry: Entry;
+  /** Its place in the full tree; undefined when it is not directly in the translation unit (never reparsed alone). */
+  top: TopLevelFacts | undefined;
+}
+
+/** The last analysed version split into functions: what a local edit starts from. */
+interface Parsed {
+  text: string;
+  lines: LineIndex;
+  fns: ParsedFn[];
+  /** Top-level items holding syntax errors. */
+  errorItems: number;
+  /** The parse-error count as if the root held errors (countParseErrors returns 0 when it does not). */
+  ungatedErrors: number;
+  parseErrors: number;
+  /** Edits received since `text` (each in offsets of the text just before it). */
+  pending: DocumentEdit[];
+  /** Local edits were applied that the full tree has not confirmed yet (see settle). */
+  unverified: boolean;
 }
 
 interface DocCache {
@@ -54,25 +97,50 @@ interface DocCache {
   entries: Map<string, Entry>;
   /** Short ids for file outlines (the list of function names), so rule cache keys stay small. */
   outlines: Map<string, number>;
+  parsed?: Parsed;
+}
+
+/** The result of settling a document (see DocumentAnalyzer.settle). */
+export interface SettleResult {
+  /** The local results agreed with the reparsed tree. */
+  consistent: boolean;
+  /** When they did not: the analysis of the full tree (publish it in place of the earlier one). */
+  file?: FileAnalysis;
 }
 
 const MAX_VARIANTS = 4;
 const summaryKeys = new WeakMap<FunctionSummary, string>();
+/** Summary texts as short ids: dependency keys are built for every function on every run. */
+const summaryIds = new Map<string, string>();
+let nextSummaryId = 0;
 
 function summaryDep(s: FunctionSummary | undefined): string {
   if (!s) return '-';
   let k = summaryKeys.get(s);
   if (k === undefined) {
-    k = JSON.stringify([s.params, s.acquires, s.releases, s.condAcquires, s.requires]);
+    const text = JSON.stringify([s.params, s.acquires, s.releases, s.condAcquires, s.requires]);
+    // Bounded: after a reset, cached results keyed by old ids are recomputed once.
+    if (summaryIds.size > 50000) summaryIds.clear();
+    k = summaryIds.get(text);
+    if (k === undefined) {
+      // Never reused after a reset: equal ids always mean equal summaries.
+      k = (nextSummaryId++).toString(36);
+      summaryIds.set(text, k);
+    }
     summaryKeys.set(s, k);
   }
   return k;
 }
 
-function calleesOf(cfg: Cfg): string[] {
+function calleesOf(cfg: Cfg): Set<string> {
   const out = new Set<string>();
   for (const n of cfg.nodes) for (const c of n.facts.calls) out.add(c.name);
-  return [...out].sort();
+  return out;
+}
+
+function newEntry(cfg: Cfg, start: number, line: number, bodyNodes: number, run: number): Entry {
+  const calleeSet = calleesOf(cfg);
+  return { cfg: { start, line, value: cfg }, bodyNodes, callees: [...calleeSet].sort(), calleeSet, locks: new Map(), rules: new Map(), lastRun: run };
 }
 
 function remember<T>(map: Map<string, Placed<T>>, key: string, placed: Placed<T>): void {
@@ -81,18 +149,24 @@ function remember<T>(map: Map<string, Placed<T>>, key: string, placed: Placed<T>
   if (map.size > MAX_VARIANTS) map.delete(map.keys().next().value as string);
 }
 
+/** The value as placed most recently. */
+const current = <T>(p: Placed<T>): T => p.at?.value ?? p.value;
+
 /**
- * Reuses a placed value at a new place: `shift` moves it; `movable` says
- * whether it may move across lines (findings quote line numbers in messages).
+ * Reuses a placed value at a new place: `shift` moves the value as computed
+ * (so shifted views never chain); `movable` says whether it may move across
+ * lines (findings quote line numbers in messages).
  */
 function reuse<T>(p: Placed<T>, start: number, line: number, movable: (v: T) => boolean, shift: (v: T, d: Delta) => T): T | undefined {
+  if (p.at && p.at.start === start && p.at.line === line) return p.at.value;
   const d: Delta = { offset: start - p.start, line: line - p.line };
-  if (d.offset === 0 && d.line === 0) return p.value;
+  if (d.offset === 0 && d.line === 0) {
+    p.at = undefined;
+    return p.value;
+  }
   if (d.line !== 0 && !movable(p.value)) return undefined;
   const value = shift(p.value, d);
-  p.start = start;
-  p.line = line;
-  p.value = value;
+  p.at = { start, line, value };
   return value;
 }
 
@@ -107,43 +181,78 @@ class RunMemo implements FunctionMemo {
 
   cfg(syntax: FunctionSyntax, file: { text: string; lines: LineIndex }, compute: () => Cfg): Cfg {
     // The body's node count guards against the same text parsed differently (error recovery in another context).
-    const key = `${syntax.body?.descendantCount ?? -1}\u0000${file.text.slice(syntax.start, syntax.end)}`;
+    const bodyNodes = syntax.body?.descendantCount ?? -1;
+    const key = `${bodyNodes}\u0000${file.text.slice(syntax.start, syntax.end)}`;
     const start = syntax.start;
     const line = file.lines.lineOf(start);
     let entry = this.doc.entries.get(key);
-    let cfg: Cfg;
-    if (entry) {
-      cfg = reuse(entry.cfg, start, line, () => true, shiftCfg)!;
-    } else {
-      cfg = compute();
-      entry = { cfg: { start, line, value: cfg }, callees: calleesOf(cfg), locks: new Map(), rules: new Map(), lastRun: this.doc.run };
+    if (!entry) {
+      entry = newEntry(compute(), start, line, bodyNodes, this.doc.run);
       this.doc.entries.set(key, entry);
     }
+    return this.place(syntax, entry, start, line);
+  }
+
+  /** Places a cached function at `start` (its CFG shifted there) for this run. */
+  place(syntax: FunctionSyntax, entry: Entry, start: number, line: number): Cfg {
+    const cfg = reuse(entry.cfg, start, line, () => true, shiftCfgLazily)!;
     entry.lastRun = this.doc.run;
     this.placeOf.set(syntax, { entry, start, line });
     return cfg;
   }
 
+  /** The cache entry of a function placed in this run. */
+  entryOf(syntax: FunctionSyntax): Entry | undefined {
+    return this.placeOf.get(syntax)?.entry;
+  }
+
+  /** The entry for a function built locally (an equal one from the cache when there is one). */
+  entryFor(local: LocalFunction, text: string, line: number): Entry {
+    const key = `${local.bodyNodes}\u0000${text.slice(local.syntax.start, local.syntax.end)}`;
+    let entry = this.doc.entries.get(key);
+    if (!entry) {
+      entry = newEntry(local.cfg, local.syntax.start, line, local.bodyNodes, this.doc.run);
+      this.doc.entries.set(key, entry);
+    }
+    return entry;
+  }
+
   locks(syntax: FunctionSyntax, cfg: Cfg, summaries: SummaryLookup, compute: () => FunctionLocks): FunctionLocks {
     const place = this.placeOf.get(syntax);
-    if (!place || place.entry.cfg.value !== cfg) {
+    if (!place || current(place.entry.cfg) !== cfg) {
       this.stats.computed++;
       return compute();
     }
     const { entry, start, line } = place;
     const dep = entry.callees.map((c) => summaryDep(summaries.get(c))).join('\u0001');
     const cached = entry.locks.get(dep);
-    let result = cached && reuse(cached, start, line, (v) => v.diagnostics.length === 0, (v, d) => shiftLocks(v, d, syntax, cfg));
+    let result = cached && this.placeLocks(cached, start, line, syntax, cfg);
     if (result) {
-      if (result.syntax !== syntax || result.cfg !== cfg) result = { ...result, syntax, cfg };
       this.stats.reused++;
+      remember(entry.locks, dep, cached!);
     } else {
       result = compute();
       this.stats.computed++;
+      remember(entry.locks, dep, { start, line, value: result });
     }
-    remember(entry.locks, dep, { start, line, value: result });
     this.resultOf.set(result, { entry, dep, start, line });
     return result;
+  }
+
+  /**
+   * A cached lock result for this function at `start`: the last view when it
+   * fits, else a view of the result as computed (never a view of a view,
+   * whose states would be copied to build it). Findings quote line numbers:
+   * a result with findings does not move across lines.
+   */
+  private placeLocks(p: Placed<FunctionLocks>, start: number, line: number, syntax: FunctionSyntax, cfg: Cfg): FunctionLocks | undefined {
+    const last = p.at && p.at.start === start && p.at.line === line ? p.at.value : p.start === start && p.line === line ? p.value : undefined;
+    if (last && last.syntax === syntax && last.cfg === cfg) return last;
+    const d: Delta = { offset: start - p.start, line: line - p.line };
+    if (d.line !== 0 && p.value.diagnostics.length > 0) return undefined;
+    const value = shiftLocksLazily(p.value, d, syntax, cfg);
+    p.at = { start, line, value };
+    return value;
   }
 
   rules(file: FileAnalysis, fn: FunctionLocks, compute: () => CoreDiagnostic[]): CoreDiagnostic[] {
@@ -162,7 +271,12 @@ class RunMemo implements FunctionMemo {
     }
     const key = `${info.dep}\u0002${this.outline}`;
     const cached = info.entry.rules.get(key);
-    const result = (cached && reuse(cached, info.start, info.line, (v) => v.length === 0, (v, d) => shiftDiagnostics(v, d.offset))) ?? compute();
+    const reused = cached && reuse(cached, info.start, info.line, (v) => v.length === 0, (v, d) => shiftDiagnostics(v, d.offset));
+    if (reused) {
+      remember(info.entry.rules, key, cached!);
+      return reused;
+    }
+    const result = compute();
     remember(info.entry.rules, key, { start: info.start, line: info.line, value: result });
     return result;
   }
@@ -173,7 +287,7 @@ export class DocumentAnalyzer {
   private readonly docs = new Map<string, DocCache>();
   private readonly keepRuns: number;
   /** Figures of the last analysis (tests and the benchmark read them). */
-  lastStats: AnalysisStats = { functions: 0, reused: 0, computed: 0, ms: 0 };
+  lastStats: AnalysisStats = { functions: 0, reused: 0, computed: 0, local: false, ms: 0 };
 
   constructor(readonly analyzer: Analyzer, opts: DocumentAnalyzerOptions = {}) {
     const timeoutMs = opts.parseTimeoutMs ?? 5000;
@@ -190,11 +304,14 @@ export class DocumentAnalyzer {
   /** Records edits (offsets in the text before each edit) so the next parse is incremental. */
   edit(uri: string, edits: readonly DocumentEdit[], rows?: readonly { start: number; oldEnd: number }[]): void {
     this.trees.edit(uri, edits, rows);
+    this.docs.get(uri)?.parsed?.pending.push(...edits);
   }
 
   /** Drops the document's tree (after a full-content change the next parse starts afresh). */
   forgetTree(uri: string): void {
     this.trees.delete(uri);
+    const doc = this.docs.get(uri);
+    if (doc) doc.parsed = undefined;
   }
 
   /**
@@ -203,8 +320,6 @@ export class DocumentAnalyzer {
    */
   analyze(uri: string, version: number, text: string): FileAnalysis | undefined {
     const t0 = performance.now();
-    const tree: Tree | undefined = this.trees.get(uri, version, text);
-    if (!tree) return undefined;
     let doc = this.docs.get(uri);
     if (!doc) {
       doc = { run: 0, entries: new Map(), outlines: new Map() };
@@ -212,10 +327,44 @@ export class DocumentAnalyzer {
     }
     doc.run++;
     const memo = new RunMemo(doc);
-    const result = this.analyzer.analyze({ path: uri, text }, { tree, memo });
+    const parsed = this.applyLocally(doc, text, memo);
+    const result = parsed ? this.analyzeParsed(uri, doc, parsed, memo) : this.analyzeFull(uri, doc, version, text, memo);
+    if (!result) return undefined;
     for (const [key, e] of doc.entries) if (e.lastRun < doc.run - this.keepRuns) doc.entries.delete(key);
-    this.lastStats = { functions: result.functions.length, ...memo.stats, ms: performance.now() - t0 };
+    this.lastStats = { functions: result.functions.length, ...memo.stats, local: !!parsed, ms: performance.now() - t0 };
     return result;
+  }
+
+  /**
+   * Reparses the full tree after local edits (call it when the editor is
+   * idle) and checks that it splits the text into the same functions, with
+   * the same bodies and parse errors, as the local reparses said. Returns
+   * undefined when there was nothing to check (or `text` is not the last
+   * analysed version); otherwise whether the results stand and, when they do
+   * not, the analysis of the full tree.
+   */
+  settle(uri: string, version: number, text: string): SettleResult | undefined {
+    const doc = this.docs.get(uri);
+    const p = doc?.parsed;
+    if (!doc || !p || !p.unverified || p.pending.length > 0 || p.text !== text) return undefined;
+    const tree = this.trees.get(uri, version, text);
+    if (!tree) return undefined;
+    const found = findFunctions(tree, text);
+    const same = found.length === p.fns.length && found.every((f, i) => {
+      const g = p.fns[i]!;
+      const s = g.syntax;
+      return f.name === s.name && f.start === s.start && f.end === s.end && f.bodyStart === s.bodyStart && f.bodyEnd === s.bodyEnd
+        && f.returnsPointer === s.returnsPointer && f.isStatic === s.isStatic && f.params.join(',') === s.params.join(',')
+        && f.body?.descendantCount === g.entry.bodyNodes;
+    });
+    if (same && countParseErrors(tree, p.fns.map((f) => f.cfg.errorSites ?? 0)) === p.parseErrors) {
+      this.adoptTopLevel(p, topLevelFacts(tree), tree.rootNode.hasError);
+      return { consistent: true };
+    }
+    doc.parsed = undefined;
+    doc.run++;
+    const file = this.analyzeFull(uri, doc, version, text, new RunMemo(doc));
+    return { consistent: false, ...(file ? { file } : {}) };
   }
 
   /** Forgets a document (closed): frees its tree and its cached results. */
@@ -227,5 +376,82 @@ export class DocumentAnalyzer {
   dispose(): void {
     this.trees.dispose();
     this.docs.clear();
+  }
+
+  private analyzeFull(uri: string, doc: DocCache, version: number, text: string, memo: RunMemo): FileAnalysis | undefined {
+    const tree: Tree | undefined = this.trees.get(uri, version, text);
+    if (!tree) {
+      doc.parsed = undefined;
+      return undefined;
+    }
+    const result = this.analyzer.analyze({ path: uri, text }, { tree, memo });
+    const fns: ParsedFn[] = [];
+    for (const f of result.functions) {
+      const entry = memo.entryOf(f.syntax);
+      if (!entry) {
+        doc.parsed = undefined;
+        return result;
+      }
+      fns.push({ syntax: f.syntax, cfg: f.cfg, entry, top: undefined });
+    }
+    const p: Parsed = { text, lines: result.lines, fns, errorItems: 0, ungatedErrors: 0, parseErrors: result.parseErrors, pending: [], unverified: false };
+    this.adoptTopLevel(p, topLevelFacts(tree), tree.rootNode.hasError);
+    doc.parsed = p;
+    return result;
+  }
+
+  /** Records the full tree's top-level facts in `p` (whose functions match the tree). */
+  private adoptTopLevel(p: Parsed, top: TopLevel, rootHasError: boolean): void {
+    for (const f of p.fns) f.top = top.byStart.get(f.syntax.start);
+    p.errorItems = top.errorItems;
+    p.ungatedErrors = rootHasError ? p.parseErrors : p.fns.reduce((n, f) => n + (f.cfg.errorSites ?? 0), 0);
+    p.unverified = false;
+  }
+
+  /** The analysis of a version built by local edits: the same summaries and rules as a full run. */
+  private analyzeParsed(uri: string, doc: DocCache, p: Parsed, memo: RunMemo): FileAnalysis {
+    const functions = p.fns.map((f) => {
+      const cfg = memo.place(f.syntax, f.entry, f.syntax.start, p.lines.lineOf(f.syntax.start));
+      f.cfg = cfg;
+      return { syntax: f.syntax, cfg, callees: f.entry.calleeSet };
+    });
+    doc.parsed = p;
+    return this.analyzer.analyzeParsed({ path: uri, text: p.text }, { lines: p.lines, functions, parseErrors: p.parseErrors }, { memo });
+  }
+
+  /** The pending edits applied by local reparses, when every one qualifies and they lead to `text`. */
+  private applyLocally(doc: DocCache, text: string, memo: RunMemo): Parsed | undefined {
+    let p = doc.parsed;
+    if (!p) return undefined;
+    for (const e of p.pending) {
+      p = this.applyOne(p, e, memo);
+      if (!p) return undefined;
+    }
+    return p.text === text ? p : undefined;
+  }
+
+  private applyOne(p: Parsed, e: DocumentEdit, memo: RunMemo): Parsed | undefined {
+    if (e.start < 0 || e.oldEnd < e.start || e.oldEnd > p.text.length || !locallySafe(p.text, e)) return undefined;
+    const i = functionContaining(p.fns, e);
+    const old = p.fns[i];
+    if (!old || !old.top?.isolated) return undefined;
+    const text = p.text.slice(0, e.start) + e.newText + p.text.slice(e.oldEnd);
+    const delta = e.newText.length - (e.oldEnd - e.start);
+    const lines = new LineIndex(text);
+    const local = parseFunctionAlone(this.analyzer, text, lines, old.syntax, delta);
+    if (!local) return undefined;
+    const entry = memo.entryFor(local, text, lines.lineOf(local.syntax.start));
+    const fns = p.fns.slice();
+    fns[i] = { syntax: local.syntax, cfg: current(entry.cfg), entry, top: local.top };
+    if (delta !== 0) {
+      for (let k = i + 1; k < fns.length; k++) {
+        const f = fns[k]!;
+        const s = f.syntax;
+        fns[k] = { ...f, syntax: { ...s, start: s.start + delta, end: s.end + delta, bodyStart: s.bodyStart + delta, bodyEnd: s.bodyEnd + delta } };
+      }
+    }
+    const errorItems = p.errorItems - (old.top.defHasError ? 1 : 0) + (local.top.defHasError ? 1 : 0);
+    const ungatedErrors = p.ungatedErrors - (old.cfg.errorSites ?? 0) - old.top.headerErrors + (local.cfg.errorSites ?? 0) + local.top.headerErrors;
+    return { text, lines, fns, errorItems, ungatedErrors, parseErrors: errorItems > 0 ? ungatedErrors : 0, pending: [], unverified: true };
   }
 }

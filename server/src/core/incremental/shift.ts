@@ -89,3 +89,43 @@ export function shiftLocks(fl: FunctionLocks, delta: Delta, syntax: FunctionSynt
     diagnostics: shiftDiagnostics(fl.diagnostics, delta.offset),
   };
 }
+
+// Lazy shifting. One character typed near the top of a file moves every later
+// function: copying their CFG nodes and states on every keystroke was most of
+// an incremental analysis. A moved CFG (or lock result) is instead a view of
+// the unshifted one whose offset-bearing part (`nodes`, `before`) is copied
+// when first read. Callers shift from the value as computed (not from an
+// earlier view), so views never chain up.
+
+/** `base` moved by `delta`; its nodes are copied when first read. */
+export function shiftCfgLazily(base: Cfg, delta: Delta): Cfg {
+  if (isZero(delta)) return base;
+  let nodes: CfgNode[] | undefined;
+  const { nodes: _unshifted, ...rest } = base;
+  return {
+    ...rest,
+    get nodes(): CfgNode[] {
+      return (nodes ??= shiftCfg(base, delta).nodes);
+    },
+  };
+}
+
+/**
+ * Like shiftLocks, with the states (`before`) copied when first read; with a
+ * zero delta it re-homes a result to another syntax/CFG object without
+ * reading its states.
+ */
+export function shiftLocksLazily(base: FunctionLocks, delta: Delta, syntax: FunctionSyntax, cfg: Cfg): FunctionLocks {
+  let before: PathState[][] | undefined;
+  const { before: _unshifted, ...rest } = base;
+  return {
+    ...rest,
+    syntax,
+    cfg,
+    lines: shiftLines(base.lines, delta.line),
+    diagnostics: shiftDiagnostics(base.diagnostics, delta.offset),
+    get before(): PathState[][] {
+      return (before ??= shiftStates(base.before, delta.offset));
+    },
+  };
+}

@@ -1,0 +1,149 @@
+// Function-local reparse. Reparsing a whole Xen file incrementally still costs
+// several milliseconds for a one-character edit: tree-sitter cannot reuse the
+// subtrees that error recovery built (every loop macro leaves a MISSING `;`),
+// so it re-does much of the top level. When an edit stays strictly inside one
+// function body and cannot change how text outside it is tokenised, only that
+// function is parsed (tree-sitter's included ranges, so offsets stay those of
+// the document) and its CFG rebuilt; the full tree keeps the edit and is
+// reparsed later (DocumentAnalyzer.settle), which also checks the local result.
+import type { Node, Tree } from 'web-tree-sitter';
+import type { Analyzer } from '../analyzer';
+import { buildCfg } from '../cfg/build';
+import type { Cfg } from '../cfg/types';
+import { FunctionSyntax, findFunctions } from '../syntax/functions';
+import type { LineIndex } from '../syntax/lineIndex';
+import type { DocumentEdit } from './treeCache';
+
+/** What the parse-error count and the local reparse need to know about a function's place in the full tree. */
+export interface TopLevelFacts {
+  /** The definition is a direct child of the translation unit and its neighbours hold no syntax errors. */
+  isolated: boolean;
+  /** The definition holds ERROR or MISSING nodes (header or body). */
+  defHasError: boolean;
+  /** Header parts holding errors, as countParseErrors counts them. */
+  headerErrors: number;
+}
+
+export interface TopLevel {
+  byStart: Map<number, TopLevelFacts>;
+  /** Children of the translation unit holding errors (the root has errors iff this is not 0). */
+  errorItems: number;
+}
+
+function headerErrors(def: Node): number {
+  if (!def.hasError) return 0;
+  let n = 0;
+  for (const h of def.namedChildren) if (h && h.type !== 'compound_statement' && h.hasError) n++;
+  return n;
+}
+
+/** Facts of the top-level function definitions of a (fully parsed) tree, by start offset. */
+export function topLevelFacts(tree: Tree): TopLevel {
+  const kids = tree.rootNode.children;
+  const errs = kids.map((c) => !!c && c.hasError);
+  const byStart = new Map<number, TopLevelFacts>();
+  let errorItems = 0;
+  for (let i = 0; i < kids.length; i++) {
+    const c = kids[i];
+    if (!c) continue;
+    if (errs[i]) errorItems++;
+    if (c.type !== 'function_definition') continue;
+    const isolated = !errs[i - 1] && !errs[i + 1];
+    byStart.set(c.startIndex, { isolated, defHasError: errs[i]!, headerErrors: headerErrors(c) });
+  }
+  return { byStart, errorItems };
+}
+
+/**
+ * Text whose insertion or removal may change tokens beyond the edit's line:
+ * braces, string and character quotes, directives and line continuations…
+ */
+const UNSAFE_CHARS = /[{}"'#\\]/;
+/**
+ * …and comment openers and closers formed with a neighbouring character
+ * (typing `/` after `/`), or a character escaped by a backslash before it.
+ */
+const UNSAFE_PAIRS = /\/\*|\*\/|\/\/|\\[^]/;
+
+export function locallySafe(text: string, e: DocumentEdit): boolean {
+  const removed = text.slice(e.start, e.oldEnd);
+  if (UNSAFE_CHARS.test(removed) || UNSAFE_CHARS.test(e.newText)) return false;
+  const before = text.slice(Math.max(0, e.start - 1), e.start);
+  const after = text.slice(e.oldEnd, e.oldEnd + 1);
+  return !UNSAFE_PAIRS.test(before + removed + after) && !UNSAFE_PAIRS.test(before + e.newText + after);
+}
+
+/** Index of the function whose body strictly contains the edited range, or -1. */
+export function functionContaining(fns: readonly { syntax: FunctionSyntax }[], e: DocumentEdit): number {
+  let lo = 0;
+  let hi = fns.length - 1;
+  // Functions are in document order and do not overlap: binary search on the body start.
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const s = fns[mid]!.syntax;
+    if (e.start <= s.bodyStart) hi = mid - 1;
+    else if (e.start >= s.bodyEnd) lo = mid + 1;
+    else return e.oldEnd < s.bodyEnd ? mid : -1;
+  }
+  return -1;
+}
+
+export interface LocalFunction {
+  syntax: FunctionSyntax;
+  cfg: Cfg;
+  /** The body's node count (part of the CFG cache key). */
+  bodyNodes: number;
+  top: TopLevelFacts;
+}
+
+const sameParams = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/**
+ * Parses the function `old` (in the text before the edit) in `text` (after an
+ * edit inside its body that changed the length by `delta`) on its own.
+ * Returns undefined unless it is still one complete definition with the same
+ * header, its body between real braces at the expected offsets, and without
+ * syntax errors other than the loop-macro shape.
+ */
+export function parseFunctionAlone(analyzer: Analyzer, text: string, lines: LineIndex, old: FunctionSyntax, delta: number): LocalFunction | undefined {
+  const start = old.start;
+  const end = old.end + delta;
+  const point = (offset: number): { row: number; column: number } => {
+    const p = lines.position(offset);
+    return { row: p.line, column: p.character };
+  };
+  let tree: Tree | null;
+  try {
+    tree = analyzer.parseRange(text, { startIndex: start, endIndex: end, startPosition: point(start), endPosition: point(end) });
+  } catch {
+    return undefined;
+  }
+  if (!tree) return undefined;
+  try {
+    const root = tree.rootNode;
+    if (root.childCount !== 1) return undefined;
+    const def = root.firstChild;
+    if (!def || def.type !== 'function_definition' || def.startIndex !== start || def.endIndex !== end) return undefined;
+    const found = findFunctions(tree, text);
+    const f = found[0];
+    if (found.length !== 1 || !f || !f.body) return undefined;
+    if (f.name !== old.name || !sameParams(f.params, old.params) || f.returnsPointer !== old.returnsPointer || f.isStatic !== old.isStatic) return undefined;
+    if (f.start !== start || f.end !== end || f.bodyStart !== old.bodyStart || f.bodyEnd !== old.bodyEnd + delta) return undefined;
+    const body = f.body;
+    const open = body.firstChild;
+    const close = body.lastChild;
+    if (!open || open.type !== '{' || open.isMissing || !close || close.type !== '}' || close.isMissing || close.endIndex !== end) return undefined;
+    const cfg = buildCfg(body, text, lines);
+    // A syntax error (other than the loop-macro shape, whose recovery stays
+    // inside its statement) may be recovered differently in the whole file:
+    // an unclosed `(` there can swallow the functions after this one.
+    const headerErrs = headerErrors(def);
+    if (cfg.hasError || headerErrs > 0) return undefined;
+    const bodyNodes = body.descendantCount;
+    f.hasError = cfg.hasError;
+    delete f.body;
+    return { syntax: f, cfg, bodyNodes, top: { isolated: true, defHasError: def.hasError, headerErrors: headerErrs } };
+  } finally {
+    tree.delete();
+  }
+}
