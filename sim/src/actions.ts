@@ -55,6 +55,9 @@ export function stepThread(ctx: Ctx, s: State, t: number): Outcome<State>[] | nu
   const pc = s[L.pc(t)]!;
   if (pc >= ops.length) return null;
   const op = ops[pc]!;
+  // Blocked on a lock someone holds: the action would return null; skip building the step.
+  const need = waitsFor(L, s, t, op, ctx);
+  if (need >= 0 && s[L.lock(need)]! >= 0) return [];
   const v = target(ctx, s, t, op);
   const act = ACTIONS[op.k];
   const steps = act(new Step(ctx, s, t), op, v, pc);

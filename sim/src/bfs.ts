@@ -13,10 +13,18 @@ export interface ShortestResult {
   limit?: 'states' | 'time' | 'cancelled';
 }
 
-export function shortestViolation<S>(sys: TransitionSystem<S>, invariant: string, lim: SearchLimits): ShortestResult {
+/**
+ * With `symmetry` (and sys.canon), states are identified up to the thread
+ * renaming: path lengths are the same in the quotient, and each parent link is
+ * a real step from the state stored for its key, so the path replays as is.
+ */
+export function shortestViolation<S>(sys: TransitionSystem<S>, invariant: string, lim: SearchLimits, symmetry = false): ShortestResult {
   const budget = new Budget(lim);
+  const perm = new Int8Array(sys.threadNames.length);
+  const canon = symmetry ? sys.canon : undefined;
+  const keyOf = canon ? (s: S) => canon(s, perm) : (s: S) => sys.key(s);
   const s0 = sys.initial();
-  const k0 = sys.key(s0);
+  const k0 = keyOf(s0);
   const parent = new Map<string, Parent | null>([[k0, null]]);
   let frontier: { s: S; k: string }[] = [{ s: s0, k: k0 }];
   const pathTo = (k: string, last?: PathStep): PathStep[] => {
@@ -42,7 +50,7 @@ export function shortestViolation<S>(sys: TransitionSystem<S>, invariant: string
           const o = ts[i]!;
           const step = { thread: t, outcome: i };
           if (o.violation?.invariant === invariant) return { path: pathTo(k, step), message: o.violation.message, states: parent.size };
-          const ck = sys.key(o.state);
+          const ck = keyOf(o.state);
           if (parent.has(ck)) continue;
           parent.set(ck, { from: k, step });
           if (!budget.ok(parent.size)) return { states: parent.size, limit: budget.limit! };

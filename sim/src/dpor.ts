@@ -45,22 +45,32 @@ interface Node<S> {
   sleep0: number;
   /** Summary of the explored subtree (stateful mode), SUM fields per thread. */
   sum: Int32Array | undefined;
+  /** Symmetry: thread t of this state is thread perm[t] of its canonical representative. */
+  perm: Int8Array | undefined;
 }
 
 /** Per-thread summary fields: r0 r1 w0 w1 l0 l1 (lock ops) a0 a1 (acquired) s0 s1 (sections). */
 const SUM = 10;
 
+/** Sleep set and summary of a fully explored state, in the threads of its canonical representative. */
 interface CacheEntry { sleep: number; sum: Int32Array }
 
 export interface DporOptions {
   collectEnds?: boolean;
   /** Cache fully explored states (sound; see the header). Default false. */
   stateful?: boolean;
+  /**
+   * Stateful mode only: match cached states up to the system's symmetry
+   * (sys.canon, interchangeable threads). A hit on a state symmetric to a
+   * cached one replays the cached summary and sleep set through the thread
+   * renaming: the two futures are isomorphic. Default false.
+   */
+  symmetry?: boolean;
 }
 
 export function dporSearch<S>(sys: TransitionSystem<S>, lim: SearchLimits, opts: DporOptions | boolean = {}): SearchResult {
   const o = typeof opts === 'boolean' ? { collectEnds: opts } : opts;
-  return new Dpor(sys, lim, o.collectEnds ?? false, o.stateful ?? false).run();
+  return new Dpor(sys, lim, o.collectEnds ?? false, o.stateful ?? false, o.symmetry ?? false).run();
 }
 
 class Dpor<S> {
@@ -77,9 +87,13 @@ class Dpor<S> {
   private readonly cache = new Map<string, CacheEntry>();
   private readonly onStack = new Set<string>();
   cacheHits = 0;
+  private readonly sym: boolean;
+  private readonly permBuf: Int8Array;
 
-  constructor(private readonly sys: TransitionSystem<S>, private readonly lim: SearchLimits, collectEnds: boolean, private readonly stateful: boolean) {
+  constructor(private readonly sys: TransitionSystem<S>, private readonly lim: SearchLimits, collectEnds: boolean, private readonly stateful: boolean, symmetry: boolean) {
     this.T = sys.threadNames.length;
+    this.sym = stateful && symmetry && sys.canon !== undefined;
+    this.permBuf = new Int8Array(this.T);
     if (this.T > 30) throw new Error('DPOR supports at most 30 threads');
     this.budget = new Budget(lim);
     this.ends = collectEnds ? new Set() : undefined;
@@ -87,10 +101,10 @@ class Dpor<S> {
 
   run(): SearchResult {
     const s0 = this.sys.initial();
-    const k0 = this.sys.key(s0);
+    const [k0, perm0] = this.keyOf(s0);
     this.seen.add(k0);
     this.stats.states = 1;
-    this.nodes.push(this.makeNode(s0, k0, new Int32Array(this.T), new Int32Array(this.T).fill(-1), 0, []));
+    this.nodes.push(this.makeNode(s0, k0, perm0, new Int32Array(this.T), new Int32Array(this.T).fill(-1), 0, []));
     this.explore(0);
     const res: SearchResult = { stats: this.stats, found: this.found };
     if (this.budget.limit) res.limit = this.budget.limit;
@@ -98,7 +112,17 @@ class Dpor<S> {
     return res;
   }
 
-  private makeNode(state: S, key: string, seqBase: Int32Array, lastEv: Int32Array, sleep: number, sleepFp: (Footprint | undefined)[]): Node<S> {
+  /** The state's key (its representative's, with symmetry) and the thread renaming to it. */
+  private keyOf(s: S): [string, Int8Array | undefined] {
+    if (!this.sym) return [this.sys.key(s), undefined];
+    const perm = this.permBuf;
+    const key = this.sys.canon!(s, perm);
+    for (let t = 0; t < this.T; t++) if (perm[t] !== t) return [key, perm.slice()];
+    return [key, undefined]; // s is its own representative
+
+  }
+
+  private makeNode(state: S, key: string, perm: Int8Array | undefined, seqBase: Int32Array, lastEv: Int32Array, sleep: number, sleepFp: (Footprint | undefined)[]): Node<S> {
     const outs: Node<S>['outs'] = [];
     let enabled = 0;
     for (let t = 0; t < this.T; t++) {
@@ -107,7 +131,7 @@ class Dpor<S> {
       if (o && o.length > 0) enabled |= 1 << t;
     }
     const sum = this.stateful ? new Int32Array(SUM * this.T) : undefined;
-    return { state, outs, enabled, backtrack: 0, done: 0, sleep, sleepFp, seqBase, lastEv, key, sleep0: sleep, sum };
+    return { state, outs, enabled, backtrack: 0, done: 0, sleep, sleepFp, seqBase, lastEv, key, sleep0: sleep, sum, perm };
   }
 
   private explore(d: number): void {
@@ -117,9 +141,11 @@ class Dpor<S> {
     this.exploreNode(d, node);
     this.onStack.delete(node.key);
     if (this.stop) return;
+    const sleep = node.perm ? maskTo(node.sleep0, node.perm) : node.sleep0;
+    const sum = node.perm ? sumTo(node.sum!, node.perm, this.T) : node.sum!;
     const old = this.cache.get(node.key);
-    if (old) { old.sleep &= node.sleep0; orInto(old.sum, node.sum!); }
-    else this.cache.set(node.key, { sleep: node.sleep0, sum: node.sum! });
+    if (old) { old.sleep &= sleep; orInto(old.sum, sum); }
+    else this.cache.set(node.key, { sleep, sum });
   }
 
   private exploreNode(d: number, node: Node<S>): void {
@@ -173,12 +199,12 @@ class Dpor<S> {
       this.events[d] = this.makeEvent(d, node, p, o.fp);
       this.path[d] = { thread: p, outcome: i };
       this.stats.transitions++;
-      const key = this.sys.key(o.state);
+      const [key, perm] = this.keyOf(o.state);
       if (!this.seen.has(key)) { this.seen.add(key); this.stats.states++; }
       if (!this.budget.ok(this.stats.states)) { this.stop = true; return; }
       if (o.violation && record(this.found, o.violation, this.path.slice(0, d + 1), this.lim)) { this.stop = true; return; }
       if (node.sum) addToSum(node.sum, p, o.fp);
-      const next = this.child(node, p, d, o.state, o.fp, key);
+      const next = this.child(node, p, d, o.state, o.fp, key, perm);
       if (!next) continue;
       this.nodes[d + 1] = next;
       this.explore(d + 1);
@@ -189,7 +215,7 @@ class Dpor<S> {
   }
 
   /** The child node to explore, or undefined on a cache hit (its summary is replayed instead). */
-  private child(node: Node<S>, p: number, d: number, state: S, fp: Footprint, key: string): Node<S> | undefined {
+  private child(node: Node<S>, p: number, d: number, state: S, fp: Footprint, key: string, perm: Int8Array | undefined): Node<S> | undefined {
     let sleep = 0;
     const sleepFp: (Footprint | undefined)[] = [];
     for (let q = 0; q < this.T; q++) {
@@ -201,13 +227,14 @@ class Dpor<S> {
     const lastEv = node.lastEv.slice();
     lastEv[p] = d;
     const hit = this.stateful ? this.cache.get(key) : undefined;
-    if (hit && (hit.sleep & ~sleep) === 0 && !this.onStack.has(key)) {
-      this.replaySummary(d + 1, seqBase, lastEv, hit.sum);
-      orInto(node.sum!, hit.sum);
+    if (hit && (maskFrom(hit.sleep, perm) & ~sleep) === 0 && !this.onStack.has(key)) {
+      const sum = perm ? sumFrom(hit.sum, perm, this.T) : hit.sum;
+      this.replaySummary(d + 1, seqBase, lastEv, sum);
+      orInto(node.sum!, sum);
       this.cacheHits++;
       return undefined;
     }
-    return this.makeNode(state, key, seqBase, lastEv, sleep, sleepFp);
+    return this.makeNode(state, key, perm, seqBase, lastEv, sleep, sleepFp);
   }
 
   /**
@@ -242,7 +269,7 @@ class Dpor<S> {
     this.stats.executions++;
     const v = this.sys.atEnd(node.state);
     if (v && record(this.found, v, this.path.slice(0, d), this.lim)) this.stop = true;
-    this.ends?.add(this.sys.key(node.state));
+    this.ends?.add(node.key); // the representative's key with symmetry
   }
 
   /**
@@ -367,4 +394,37 @@ function orInto(a: Int32Array, b: Int32Array): void {
 
 function joinInto(a: Int32Array, b: Int32Array): void {
   for (let i = 0; i < a.length; i++) if (b[i]! > a[i]!) a[i] = b[i]!;
+}
+
+/** A thread mask of a state in its representative's threads (perm: thread -> representative's). */
+function maskTo(m: number, perm: Int8Array): number {
+  let out = 0;
+  for (let t = 0; t < perm.length; t++) if (m & (1 << t)) out |= 1 << perm[t]!;
+  return out;
+}
+
+/** A representative's thread mask in the threads of a state (inverse of maskTo). */
+function maskFrom(m: number, perm: Int8Array | undefined): number {
+  if (!perm) return m;
+  let out = 0;
+  for (let t = 0; t < perm.length; t++) if (m & (1 << perm[t]!)) out |= 1 << t;
+  return out;
+}
+
+function sumTo(sum: Int32Array, perm: Int8Array, T: number): Int32Array {
+  const out = new Int32Array(SUM * T);
+  for (let t = 0; t < T; t++) {
+    const a = t * SUM, b = perm[t]! * SUM;
+    for (let i = 0; i < SUM; i++) out[b + i] = sum[a + i]!;
+  }
+  return out;
+}
+
+function sumFrom(sum: Int32Array, perm: Int8Array, T: number): Int32Array {
+  const out = new Int32Array(SUM * T);
+  for (let t = 0; t < T; t++) {
+    const a = t * SUM, b = perm[t]! * SUM;
+    for (let i = 0; i < SUM; i++) out[a + i] = sum[b + i]!;
+  }
+  return out;
 }

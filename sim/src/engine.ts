@@ -37,6 +37,13 @@ export interface TransitionSystem<S> {
   blockedFp?(s: S, t: number): Footprint | undefined;
   /** Called where no thread can move: end-state invariants, or a deadlock. */
   atEnd(s: S): Violation | null;
+  /**
+   * Symmetry (optional): the key of the canonical representative of s's orbit
+   * under permutations of interchangeable threads (same program, same target),
+   * writing into perm[t] the index thread t takes in that representative. A
+   * system without symmetry may omit it; searches then use key().
+   */
+  canon?(s: S, perm: Int8Array): string;
 }
 
 /** One step of a path: thread and which of its outcomes. */

@@ -6,7 +6,7 @@ import { shortestViolation } from './bfs';
 import { dporSearch } from './dpor';
 import type { Found, SearchLimits, SearchResult } from './engine';
 import { rank } from './invariants';
-import { naiveSearch } from './naive';
+import { countNaiveEnumeration, naiveSearch, type NaiveCount } from './naive';
 import type { Model } from './program';
 import { renderTrace } from './trace';
 import type { InvariantId, SimResult, SimStats } from './types';
@@ -25,6 +25,12 @@ export interface ExploreOptions {
    * DPOR is stateless and runs exactly one execution per Mazurkiewicz trace.
    */
   stateful?: boolean;
+  /**
+   * Identify states up to permutations of identical initiator threads (same
+   * program): in the DPOR state cache and the shortest-counterexample BFS.
+   * Default true; only stateful DPOR uses it.
+   */
+  symmetry?: boolean;
 }
 
 export const DEFAULT_MAX_STATES = 2_000_000;
@@ -41,12 +47,15 @@ export function explore(model: Model, opts: ExploreOptions = {}): SimResult {
     onProgress: opts.onProgress,
     stopOn: (inv) => rank(inv) === 0, // nothing is worse than INV1: stop there
   };
-  const res = reduction === 'dpor' ? dporSearch(sys, lim, { stateful: opts.stateful ?? true }) : naiveSearch(sys, lim);
+  const stateful = opts.stateful ?? true;
+  const symmetry = reduction === 'dpor' && stateful && (opts.symmetry ?? true) && sys.canon !== undefined;
+  const res = reduction === 'dpor' ? dporSearch(sys, lim, { stateful, symmetry }) : naiveSearch(sys, lim);
   const stats: SimStats = {
     states: res.stats.states, transitions: res.stats.transitions, ms: 0, reduction,
     executions: res.stats.executions,
   };
   if (reduction === 'dpor') stats.sleepBlocked = res.stats.sleepBlocked;
+  if (symmetry) stats.symmetry = true;
   const base = { version: 1 as const, threads: sys.threadNames.slice(), stats };
   const notes = sys.notes.slice();
   const done = (r: Omit<SimResult, 'version' | 'stats' | 'threads'>): SimResult => {
@@ -55,7 +64,7 @@ export function explore(model: Model, opts: ExploreOptions = {}): SimResult {
     if (notes.length) out.notes = notes;
     return out;
   };
-  if (res.found.size > 0) return done(counterexample(sys, res, lim, stats, notes));
+  if (res.found.size > 0) return done(counterexample(sys, res, lim, stats, notes, symmetry));
   if (res.limit) {
     const why = res.limit === 'states' ? `more than ${lim.maxStates} states` : res.limit === 'time' ? 'the time budget ran out' : 'cancelled';
     return done({ result: 'limit', message: `no violation found before the search stopped (${why}) after ${stats.states} states`, trace: [] });
@@ -68,14 +77,14 @@ export function explore(model: Model, opts: ExploreOptions = {}): SimResult {
 }
 
 /** The most severe violation found, with a shortest trace to it when BFS can find one in budget. */
-function counterexample(sys: XenSystem, res: SearchResult, lim: SearchLimits, stats: SimStats, notes: string[]): Omit<SimResult, 'version' | 'stats' | 'threads'> {
+function counterexample(sys: XenSystem, res: SearchResult, lim: SearchLimits, stats: SimStats, notes: string[], symmetry: boolean): Omit<SimResult, 'version' | 'stats' | 'threads'> {
   const all = [...res.found.values()].sort((a, b) => rank(a.violation.invariant) - rank(b.violation.invariant));
   const worst: Found = all[0]!;
   const inv = worst.violation.invariant;
   const others = all.slice(1).map((f) => f.violation.invariant);
   if (others.length) notes.push(`also violated: ${others.join(', ')}`);
   if (res.limit) notes.push('the search stopped early; other violations may exist');
-  const bfs = shortestViolation(sys, inv, { ...lim, stopOn: undefined, onProgress: undefined });
+  const bfs = shortestViolation(sys, inv, { ...lim, stopOn: undefined, onProgress: undefined }, symmetry);
   stats.counterexampleStates = bfs.states;
   let path = worst.path, message = worst.violation.message;
   if (bfs.path) { path = bfs.path; message = bfs.message ?? message; }
@@ -88,4 +97,19 @@ export function compareReductions(model: Model, opts: Omit<ExploreOptions, 'redu
   const dpor = explore(model, { ...opts, reduction: 'dpor' });
   const none = explore(model, { ...opts, reduction: 'none' });
   return { dpor, none, stateRatio: none.stats.states / Math.max(1, dpor.stats.states) };
+}
+
+/**
+ * The size of the naive enumeration of a model (every interleaving, no
+ * reduction, no state caching), computed exactly on the state graph without
+ * enumerating it (see countNaiveEnumeration). Also what a stateful naive
+ * search visits (graphStates).
+ */
+export function countNaive(model: Model, opts: Pick<ExploreOptions, 'maxStates' | 'timeoutMs' | 'signal'> = {}): NaiveCount {
+  const sys = buildSystem(model, { symmetry: false });
+  return countNaiveEnumeration(sys, {
+    maxStates: opts.maxStates ?? 50_000_000,
+    deadline: performance.now() + (opts.timeoutMs ?? 600_000),
+    signal: opts.signal,
+  });
 }

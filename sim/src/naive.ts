@@ -73,3 +73,141 @@ export function naiveSearch<S>(sys: TransitionSystem<S>, lim: SearchLimits, coll
   if (ends) res.endStates = ends;
   return res;
 }
+
+/** Exact count of what a stateless naive enumeration visits (see countNaiveEnumeration). */
+export interface NaiveCount {
+  /**
+   * Nodes of the execution tree: the states a stateless enumeration of every
+   * interleaving visits (root included), = Σ over reachable states of the number
+   * of distinct paths to it. `number` while exact in a double, else `bigint`.
+   * Infinity when the state graph has a cycle (the enumeration never ends).
+   */
+  treeStates: number | bigint;
+  /** Complete executions (maximal paths) = leaves of the execution tree. */
+  executions: number | bigint;
+  /** Distinct states of the (stateful) state graph. */
+  graphStates: number;
+  /** Edges of the state graph (one per thread step outcome). */
+  graphTransitions: number;
+  /** True when a cycle was found (then treeStates/executions are Infinity). */
+  cyclic: boolean;
+  ms: number;
+  limit?: 'states' | 'time' | 'cancelled';
+}
+
+type Big = number | bigint;
+const SAFE = Number.MAX_SAFE_INTEGER;
+/** Exact addition: doubles while the result stays exactly representable, BigInt after. */
+function add(a: Big, b: Big): Big {
+  if (typeof a === 'number' && typeof b === 'number') {
+    const s = a + b;
+    if (s <= SAFE) return s;
+  }
+  if (a === Infinity || b === Infinity) return Infinity;
+  return BigInt(a) + BigInt(b);
+}
+
+/**
+ * The size of the naive enumeration (every interleaving, no reduction, no state
+ * caching) computed without enumerating it: one DFS over the state graph with
+ * memoised subtree sizes. The execution tree below a state s has
+ * N(s) = 1 + Σ_{edges s→t} N(t) nodes and E(s) = Σ E(t) leaves (1 at an end
+ * state), so N(initial) is the number of states the stateless enumeration
+ * visits. Valid because the graph is acyclic; a back edge (cycle) is detected
+ * and reported (`cyclic`, counts Infinity). Invariant violations do not cut
+ * the enumeration (the count is of the full tree).
+ */
+export function countNaiveEnumeration<S>(sys: TransitionSystem<S>, lim: SearchLimits): NaiveCount {
+  const t0 = performance.now();
+  const budget = new Budget(lim);
+  // Per state: index into the value arrays; ON_STACK marks a state being explored.
+  const index = new Map<string, number>();
+  const nodes: Big[] = [];
+  const leaves: Big[] = [];
+  interface F { id: number; succ: S[]; keys: (string | undefined)[]; i: number; n: Big; e: Big }
+  const stack: F[] = [];
+  let transitions = 0;
+  let cyclic = false;
+  const T = sys.threadNames.length;
+  const push = (s: S, key: string): boolean => {
+    const id = nodes.length;
+    index.set(key, id);
+    nodes.push(ON_STACK); leaves.push(0);
+    const succ: S[] = [];
+    for (let t = 0; t < T; t++) {
+      const outs = sys.step(s, t);
+      if (outs) for (const o of outs) succ.push(o.state);
+    }
+    transitions += succ.length;
+    stack.push({ id, succ, keys: [], i: 0, n: 1, e: succ.length === 0 ? 1 : 0 });
+    return budget.ok(nodes.length);
+  };
+  const s0 = sys.initial();
+  let ok = push(s0, sys.key(s0));
+  while (stack.length > 0 && ok) {
+    const f = stack[stack.length - 1]!;
+    if (f.i >= f.succ.length) {
+      nodes[f.id] = f.n; leaves[f.id] = f.e;
+      stack.pop();
+      if (stack.length > 0) { const p = stack[stack.length - 1]!; p.n = add(p.n, f.n); p.e = add(p.e, f.e); }
+      continue;
+    }
+    const s = f.succ[f.i++]!;
+    const key = sys.key(s);
+    const id = index.get(key);
+    if (id !== undefined) {
+      const n = nodes[id]!;
+      if (n === ON_STACK) { cyclic = true; f.n = Infinity; f.e = Infinity; continue; }
+      f.n = add(f.n, n); f.e = add(f.e, leaves[id]!);
+      continue;
+    }
+    ok = push(s, key);
+  }
+  const res: NaiveCount = {
+    treeStates: cyclic ? Infinity : nodes[0]!, executions: cyclic ? Infinity : leaves[0]!,
+    graphStates: nodes.length, graphTransitions: transitions, cyclic, ms: Math.round(performance.now() - t0),
+  };
+  if (budget.limit) res.limit = budget.limit;
+  return res;
+}
+
+/**
+ * The stateless naive enumeration itself: every interleaving, no visited set.
+ * Exponential; for known-answer tests of countNaiveEnumeration on small models.
+ * stats.states counts tree nodes (root included), stats.executions its leaves.
+ */
+export function enumerateNaive<S>(sys: TransitionSystem<S>, lim: SearchLimits): SearchResult {
+  const stats = emptyStats();
+  const found = new Map<string, Found>();
+  const budget = new Budget(lim);
+  const path: PathStep[] = [];
+  let stop = false;
+  const T = sys.threadNames.length;
+  const visit = (s: S): void => {
+    stats.states++;
+    if (!budget.ok(stats.states)) { stop = true; return; }
+    let any = false;
+    for (let t = 0; t < T && !stop; t++) {
+      const outs = sys.step(s, t);
+      if (!outs) continue;
+      for (let i = 0; i < outs.length && !stop; i++) {
+        any = true;
+        const o = outs[i]!;
+        stats.transitions++;
+        path.push({ thread: t, outcome: i });
+        if (o.violation && record(found, o.violation, path, lim)) stop = true;
+        else visit(o.state);
+        path.pop();
+      }
+    }
+    if (!any) {
+      stats.executions++;
+      const v = sys.atEnd(s);
+      if (v && record(found, v, path, lim)) stop = true;
+    }
+  };
+  visit(sys.initial());
+  const res: SearchResult = { stats, found };
+  if (budget.limit) res.limit = budget.limit;
+  return res;
+}

@@ -45,6 +45,8 @@ export interface SimStats {
   sleepBlocked?: number;
   /** States the shortest-counterexample search (BFS) visited, when it ran. */
   counterexampleStates?: number;
+  /** Set when states were identified up to permutations of identical initiator threads (symmetry reduction). */
+  symmetry?: boolean;
 }
 
 export interface SimResult {

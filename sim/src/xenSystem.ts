@@ -5,7 +5,7 @@ import { MAX_OBJECTS } from './footprint';
 import type { TransitionSystem, Violation } from './engine';
 import { blockedFp, stepThread, waitsFor, type Ctx } from './actions';
 import { checkLost } from './invariants';
-import { compileScheduler, compileThread, SILENT, type Model } from './program';
+import { compileScheduler, compileThread, SILENT, type CompiledThread, type Model } from './program';
 import { Layout, lockName, rqInsertTail, stateKey, type State } from './state';
 
 export interface XenSystem extends TransitionSystem<State> {
@@ -17,7 +17,15 @@ export function schedulerThreadName(pcpu: string): string {
   return `pCPU ${pcpu}`;
 }
 
-export function buildSystem(model: Model): XenSystem {
+export interface BuildOptions {
+  /**
+   * Offer symmetry reduction (canon()): initiators with identical programs are
+   * interchangeable. Default true; searches decide whether to use it.
+   */
+  symmetry?: boolean;
+}
+
+export function buildSystem(model: Model, opts: BuildOptions = {}): XenSystem {
   const notes: string[] = [];
   const pcpus = model.pcpus;
   const vcpus = model.vcpus.map((v) => v.name);
@@ -80,7 +88,11 @@ export function buildSystem(model: Model): XenSystem {
     return checkLost(L, s, names) ?? null;
   };
 
+  const classes = opts.symmetry === false ? [] : symmetryClasses(threads.slice(0, model.threads.length));
+  const canon = classes.length === 0 ? undefined : makeCanon(L, classes, threads.length);
+
   return {
+    ...(canon ? { canon } : {}),
     ctx, notes,
     threadNames: names.threads,
     initial,
@@ -88,5 +100,66 @@ export function buildSystem(model: Model): XenSystem {
     blockedFp: (s, t) => blockedFp(ctx, s, t),
     key: stateKey,
     atEnd,
+  };
+}
+
+/**
+ * Groups of interchangeable initiator threads: identical compiled programs
+ * (same micro-operations on the same vCPUs; source positions and texts do not
+ * matter). Scheduler threads are tied to their pCPU and never interchangeable.
+ */
+function symmetryClasses(threads: CompiledThread[]): number[][] {
+  const byProgram = new Map<string, number[]>();
+  threads.forEach((th, t) => {
+    const sig = JSON.stringify(th.ops.map((o) => [o.k, o.v, o.a, o.b, o.targets ?? null]));
+    const g = byProgram.get(sig);
+    if (g) g.push(t); else byProgram.set(sig, [t]);
+  });
+  return [...byProgram.values()].filter((g) => g.length > 1);
+}
+
+/**
+ * canon(): sorts the local states (pc and registers, then the locks held) of
+ * the threads of each class, moves them into the class's slots in that order
+ * and renames lock owners. Every invariant and every step is blind to thread
+ * identity beyond these fields, so s and its representative have isomorphic
+ * futures (the thread renaming is perm).
+ */
+function makeCanon(L: Layout, classes: number[][], T: number): (s: State, perm: Int8Array) => string {
+  const held = new Int32Array(T);
+  const tmp = new Int16Array(L.size);
+  const cmp = (s: State, a: number, b: number): number => {
+    const pa = L.pc(a), pb = L.pc(b);
+    for (let k = 0; k < L.tf; k++) { const d = s[pa + k]! - s[pb + k]!; if (d !== 0) return d; }
+    return held[a]! - held[b]!;
+  };
+  const order: number[] = [];
+  return (s, perm) => {
+    for (let t = 0; t < T; t++) { perm[t] = t; held[t] = 0; }
+    for (let c = 0; c < L.np; c++) { const o = s[L.lock(c)]!; if (o >= 0) held[o] |= 1 << c; }
+    let moved = false;
+    for (const cls of classes) {
+      order.length = 0;
+      for (const t of cls) {
+        let j = order.length;
+        while (j > 0 && cmp(s, order[j - 1]!, t) > 0) j--;
+        order.splice(j, 0, t);
+      }
+      for (let j = 0; j < cls.length; j++) {
+        const t = order[j]!;
+        perm[t] = cls[j]!;
+        if (t !== cls[j]) moved = true;
+      }
+    }
+    if (!moved) return stateKey(s);
+    tmp.set(s);
+    for (const cls of classes) {
+      for (const t of cls) {
+        const dst = perm[t]!;
+        if (dst !== t) tmp.set(s.subarray(L.pc(t), L.pc(t) + L.tf), L.pc(dst));
+      }
+    }
+    for (let c = 0; c < L.np; c++) { const o = s[L.lock(c)]!; if (o >= 0) tmp[L.lock(c)] = perm[o]!; }
+    return stateKey(tmp);
   };
 }

@@ -417,8 +417,10 @@ async function main() {
     await page.keyboard.press('F1');
     await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
     await page.keyboard.type('Developer: Reload Window');
-    await page.waitForSelector('.quick-input-list .monaco-list-row.focused[aria-label*="Reload Window"]');
-    await Promise.all([page.waitForNavigation({ timeout: 60000 }), page.keyboard.press('Enter')]);
+    // Pick the exact command (not "…With Extensions Disabled"), whether or not it is focused yet.
+    const row = page.locator('.quick-input-list .monaco-list-row[aria-label^="Developer: Reload Window"]:not([aria-label*="Extensions"])').first();
+    await row.waitFor({ state: 'visible', timeout: 60000 });
+    await Promise.all([page.waitForNavigation({ timeout: 60000 }), row.click()]);
     await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
     frame = await replayFrame(page, WAIT);
     await frame.waitForSelector(`.lanes .row.selected[data-step="${step}"]`, { timeout: WAIT });

@@ -3,7 +3,7 @@
 import type { Model, SimResult, StateView, TraceStep } from '../../../sim/src/index';
 import { Style, paint } from './output';
 
-const COL = 30;
+const COL = 34;
 
 export function renderSimulation(r: SimResult, model: Model, title: string, style: Style): string {
   const out: string[] = [];
@@ -12,7 +12,9 @@ export function renderSimulation(r: SimResult, model: Model, title: string, styl
   const verdict = r.result === 'violation' ? paint(style, 'red', `VIOLATION of ${r.invariant}`) : r.result === 'verified' ? paint(style, 'green', 'VERIFIED') : paint(style, 'yellow', 'LIMIT');
   out.push(`result: ${verdict}: ${r.message}`);
   if (r.trace.length) {
-    const lanes = r.threads ?? [...new Set(r.trace.map((s) => s.thread))];
+    // One column per thread that acts in the trace (idle threads would only add blank columns).
+    const acting = new Set(r.trace.map((s) => s.thread));
+    const lanes = (r.threads ?? [...acting]).filter((t) => acting.has(t));
     out.push('');
     out.push(['step', ...lanes.map((l) => cell(l)), 'changes'].join(' | '));
     out.push(['----', ...lanes.map(() => '-'.repeat(COL)), '-------'].join('-|-'));
