@@ -53,7 +53,7 @@ export async function benchCore(repo: string): Promise<{ figures: CoreFigures; c
       corpusFiles: files.length,
       parseMs: round1(parseMs),
       analyzeMs: round1(analyzeMs),
-      ratioAnalyzeToParse: round1((analyzeMs / parseMs) * 100) / 100,
+      ratioAnalyzeToParse: Math.round((analyzeMs / parseMs) * 100) / 100,
       folderCheckColdMs: round1(median(cold)),
       rssMb: round1(process.memoryUsage().rss / 1048576),
       corpusRecallXsr007: expected.size ? round1(tp / expected.size) : 1,
@@ -88,6 +88,6 @@ export async function benchXen(tree: string): Promise<Record<string, number> | u
     xenLines: files.reduce((n, f) => n + f.text.split('\n').length, 0),
     xenParseMs: round1(parseMs),
     xenAnalyzeMs: round1(analyzeMs),
-    xenRatioAnalyzeToParse: round1((analyzeMs / parseMs) * 100) / 100,
+    xenRatioAnalyzeToParse: Math.round((analyzeMs / parseMs) * 100) / 100,
   };
 }

@@ -155,24 +155,35 @@ export class Analyzer {
     const all = prepared.flatMap((p, fi) => p.functions.map((f, i) => ({ fi, i, f, p, callees: f.callees ?? calleesOf(f.cfg) })));
     const order = this.orderOf(all.map((x) => ({ name: x.f.syntax.name, callees: x.callees })));
     const results: FunctionLocks[][] = prepared.map((p) => new Array<FunctionLocks>(p.functions.length));
-    let dirty = new Set(order);
-    for (let pass = 0; pass < MAX_PASSES && dirty.size > 0; pass++) {
-      const changed = new Set<string>();
+    // A function needs (re)analysis when a callee's summary changed after it was
+    // last analysed. In callees-first order that happens only around recursion,
+    // so most functions are analysed once.
+    const analysedAt = new Int32Array(all.length).fill(-1);
+    const changedAt = new Map<string, number>();
+    let clock = 0;
+    const stale = (idx: number): boolean => {
+      if (analysedAt[idx]! < 0) return true;
+      for (const c of all[idx]!.callees) if ((changedAt.get(c) ?? -1) > analysedAt[idx]!) return true;
+      return false;
+    };
+    for (let pass = 0; pass < MAX_PASSES; pass++) {
+      let any = false;
       for (const idx of order) {
-        if (!dirty.has(idx)) continue;
+        if (!stale(idx)) continue;
+        any = true;
         const { fi, i, f, p } = all[idx]!;
         const compute = (): FunctionLocks => analyzeFunctionLocks(f.syntax, f.cfg, { source: p.file.text, lines: p.lines, table: this.table, summaries: store });
         const res = memo ? memo.locks(f.syntax, f.cfg, store, compute) : compute();
         results[fi]![i] = res;
+        analysedAt[idx] = clock++;
         const old = store.get(f.syntax.name);
         // No summary and an empty one mean the same to callers: not a change.
         if (old !== res.summary && (old ? keyOf(old) !== keyOf(res.summary) : keyOf(res.summary) !== EMPTY_SUMMARY_KEY)) {
           store.set(res.summary);
-          changed.add(f.syntax.name);
+          changedAt.set(f.syntax.name, clock++);
         }
       }
-      // Re-analyse only the callers of functions whose summary changed.
-      dirty = new Set(changed.size === 0 ? [] : order.filter((idx) => callsAny(all[idx]!.callees, changed)));
+      if (!any) break;
     }
     return results;
   }
@@ -212,10 +223,6 @@ function keyOf(s: FunctionSummary): string {
   return k;
 }
 
-function callsAny(callees: ReadonlySet<string>, changed: ReadonlySet<string>): boolean {
-  for (const c of callees) if (changed.has(c)) return true;
-  return false;
-}
 
 function calleesOf(cfg: Cfg): Set<string> {
   const out = new Set<string>();

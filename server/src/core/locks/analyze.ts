@@ -61,7 +61,6 @@ export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: Analyze
       summary: { ...summaryBase, acquires: [], releases: [], mayReleases: [], condAcquires: [], requires: [] }, diagnostics: [],
     };
   }
-  const events: { e: LockEvent; node: CfgNode }[] = [];
   const ctx: TransferContext = {
     source: opts.source, table: opts.table, namer: new LockNamer(cfg), summaries: opts.summaries,
     trackedAtoms: trackedAtoms(cfg, opts.source),
@@ -73,34 +72,17 @@ export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: Analyze
     edge: (node: CfgNode, edge: { to: number; branch?: boolean }, s: PathState) => transferEdge(ctx, node, edge, s),
   };
   let { before } = solve(cfg, domain, entry);
+  let { events, exits } = reportingPass(ctx, cfg, before);
   // A lock released here but never taken is the caller's: run again with it
   // held on entry, so we know on which paths it is released (a summary that
-  // says "releases" must be true on every path).
-  const inferred = inferredRequirements(ctx, cfg, before);
-  if (inferred.length) {
-    for (const h of inferred) entry = withHeld(entry, { name: h.name, kind: h.kind, at: fn.start, entry: true });
+  // says "releases" must be true on every path). Rare: most functions skip it.
+  const inferred = new Map<string, LockKind>();
+  for (const { e } of events) if (e.k === 'requires' && !entry.held.some((h) => h.name === e.lock)) inferred.set(e.lock, e.kind);
+  if (inferred.size) {
+    for (const [name, kind] of inferred) entry = withHeld(entry, { name, kind, at: fn.start, entry: true });
     ({ before } = solve(cfg, domain, entry));
-  }
-  // The reporting pass: replay each node once on its final states.
-  const seen = new Set<string>();
-  ctx.events = (e, node) => {
-    const k = `${e.k}:${e.lock}:${'start' in e ? e.start : ''}`;
-    if (!seen.has(k)) {
-      seen.add(k);
-      events.push({ e, node });
-    }
-  };
-  const exits: { node: CfgNode; states: PathState[] }[] = [];
-  for (const node of cfg.nodes) {
-    if (before[node.id]!.length === 0 || node.kind === 'exit') continue;
-    const after = before[node.id]!.flatMap((s) => transferNode(ctx, node, s));
-    for (const e of node.succ) {
-      if (e.to !== cfg.exit) continue;
-      const states = after.map((s) => transferEdge(ctx, node, e, s)).filter((s): s is PathState => s !== undefined);
-      const existing = exits.find((x) => x.node === node);
-      if (existing) existing.states.push(...states);
-      else exits.push({ node, states });
-    }
+    ({ events, exits } = reportingPass(ctx, cfg, before));
+    for (const [name, kind] of inferred) events.push({ e: { k: 'requires', lock: name, kind }, node: cfg.nodes[cfg.entry]! });
   }
   ctx.events = undefined;
   const diagnostics: CoreDiagnostic[] = [];
@@ -145,15 +127,42 @@ export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: Analyze
   return { syntax: fn, cfg, before, lines: linesOf(cfg, before, opts.lines), touchesLocks: touches, summary, diagnostics };
 }
 
-/** Locks released on some path without being held: requirements on the caller. */
-function inferredRequirements(ctx: TransferContext, cfg: Cfg, before: PathState[][]): { name: string; kind: LockKind }[] {
-  const found = new Map<string, LockKind>();
-  ctx.events = (e) => {
-    if (e.k === 'requires') found.set(e.lock, e.kind);
+interface Exit {
+  node: CfgNode;
+  states: PathState[];
+}
+
+/**
+ * Replays each node once on its final states: the events (retakes, double
+ * releases, requirements) and the states leaving the function at each exit.
+ */
+function reportingPass(ctx: TransferContext, cfg: Cfg, before: PathState[][]): { events: { e: LockEvent; node: CfgNode }[]; exits: Exit[] } {
+  const events: { e: LockEvent; node: CfgNode }[] = [];
+  const seen = new Set<string>();
+  ctx.events = (e, node) => {
+    const k = `${e.k}:${e.lock}:${'start' in e ? e.start : ''}`;
+    if (!seen.has(k)) {
+      seen.add(k);
+      events.push({ e, node });
+    }
   };
-  for (const node of cfg.nodes) for (const s of before[node.id]!) transferNode(ctx, node, s);
+  const exits: Exit[] = [];
+  for (const node of cfg.nodes) {
+    if (before[node.id]!.length === 0 || node.kind === 'exit') continue;
+    const toExit = node.succ.some((e) => e.to === cfg.exit);
+    // A node without calls reports nothing; only its exit edges matter.
+    if (node.facts.calls.length === 0 && !toExit) continue;
+    const after = before[node.id]!.flatMap((s) => transferNode(ctx, node, s));
+    for (const e of node.succ) {
+      if (e.to !== cfg.exit) continue;
+      const states = after.map((s) => transferEdge(ctx, node, e, s)).filter((s): s is PathState => s !== undefined);
+      const existing = exits.find((x) => x.node === node);
+      if (existing) existing.states.push(...states);
+      else exits.push({ node, states });
+    }
+  }
   ctx.events = undefined;
-  return [...found].map(([name, kind]) => ({ name, kind }));
+  return { events, exits };
 }
 
 function touchesLocks(cfg: Cfg, opts: AnalyzeOptions): boolean {

@@ -14,8 +14,9 @@ export interface Token {
   end: number;
 }
 
-const PUNCT3 = ['<<=', '>>=', '...'];
-const PUNCT2 = ['->', '++', '--', '<<', '>>', '<=', '>=', '==', '!=', '&&', '||', '+=', '-=', '*=', '/=', '%=', '&=', '^=', '|=', '##'];
+const PUNCT3_SET = new Map(['<<=', '>>=', '...'].map((p) => [p, p]));
+const PUNCT2_LIST = ['->', '++', '--', '<<', '>>', '<=', '>=', '==', '!=', '&&', '||', '+=', '-=', '*=', '/=', '%=', '&=', '^=', '|=', '##'];
+const PUNCT2_SET = new Map(PUNCT2_LIST.map((p) => [p, p]));
 
 function isIdentStart(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
@@ -84,11 +85,12 @@ export function tokenize(text: string, base = 0): Token[] {
       i = j;
       continue;
     }
-    let len = 1;
-    if (PUNCT3.includes(text.slice(i, i + 3))) len = 3;
-    else if (PUNCT2.includes(text.slice(i, i + 2))) len = 2;
-    out.push({ kind: 'punct', text: text.slice(i, i + len), start: base + i, end: base + i + len });
-    i += len;
+    // Punctuators come from a fixed set: reuse their strings (no slices, less GC).
+    const p3 = PUNCT3_SET.get(text.slice(i, i + 3));
+    const p2 = p3 === undefined ? PUNCT2_SET.get(text.slice(i, i + 2)) : undefined;
+    const p = p3 ?? p2 ?? text[i]!;
+    out.push({ kind: 'punct', text: p, start: base + i, end: base + i + p.length });
+    i += p.length;
   }
   return out;
 }
