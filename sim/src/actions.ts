@@ -19,7 +19,7 @@ class Step {
   section = -1; // pCPU whose whole critical section this step runs
   violation: Violation | undefined;
   parts: string[] = [];
-  constructor(readonly ctx: Ctx, s: State, readonly t: number) { this.n = s.slice(); }
+  constructor(readonly ctx: Ctx, s: State, readonly t: number) { this.n = new Int16Array(s); } // not slice(): its species lookup is slow
   get L(): Layout { return this.ctx.L; }
   p(c: number): string { return this.ctx.names.pcpus[c]!; }
   vn(v: number): string { return this.ctx.names.vcpus[v]!; }
@@ -73,7 +73,7 @@ export function blockedFp(ctx: Ctx, s: State, t: number): Footprint | undefined 
   if (!op) return undefined;
   const c = waitsFor(L, s, t, op, ctx);
   if (c < 0) return undefined;
-  const free = s.slice();
+  const free = new Int16Array(s);
   free[L.lock(c)] = -1;
   const outs = stepThread(ctx, free, t);
   if (!outs || outs.length === 0) return undefined;

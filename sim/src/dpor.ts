@@ -117,7 +117,7 @@ class Dpor<S> {
     if (!this.sym) return [this.sys.key(s), undefined];
     const perm = this.permBuf;
     const key = this.sys.canon!(s, perm);
-    for (let t = 0; t < this.T; t++) if (perm[t] !== t) return [key, perm.slice()];
+    for (let t = 0; t < this.T; t++) if (perm[t] !== t) return [key, new Int8Array(perm)];
     return [key, undefined]; // s is its own representative
 
   }
@@ -222,9 +222,9 @@ class Dpor<S> {
       const qfp = node.sleepFp[q];
       if ((node.sleep & (1 << q)) && qfp && !dependent(qfp, fp)) { sleep |= 1 << q; sleepFp[q] = qfp; }
     }
-    const seqBase = node.seqBase.slice();
+    const seqBase = new Int32Array(node.seqBase);
     seqBase[p]!++;
-    const lastEv = node.lastEv.slice();
+    const lastEv = new Int32Array(node.lastEv);
     lastEv[p] = d;
     const hit = this.stateful ? this.cache.get(key) : undefined;
     if (hit && (maskFrom(hit.sleep, perm) & ~sleep) === 0 && !this.onStack.has(key)) {
@@ -289,7 +289,7 @@ class Dpor<S> {
    */
   private scan(d: number, p: number, seq: number, prev: number, fp: Footprint,
     acq0: number, acq1: number, sec0: number, sec1: number, hypothetical: boolean, exact = !hypothetical): Ev {
-    const vc = prev >= 0 ? this.events[prev]!.vc.slice() : new Int32Array(this.T);
+    const vc = prev >= 0 ? new Int32Array(this.events[prev]!.vc) : new Int32Array(this.T);
     const need0 = fp.r0 | fp.w0, need1 = fp.r1 | fp.w1;
     let closed0 = 0, closed1 = 0;
     let want0 = acq0 | sec0, want1 = acq1 | sec1;
@@ -343,7 +343,7 @@ class Dpor<S> {
   private addBacktrack(j: number, d: number, ev: Ev, hypothetical: boolean): void {
     const at = this.nodes[j]!;
     const ej = this.events[j]!;
-    const base = at.seqBase.slice();
+    const base = new Int32Array(at.seqBase);
     base[ej.tid]!++;
     let initials = 0;
     for (let k = j + 1; k < d; k++) {

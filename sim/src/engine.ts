@@ -44,6 +44,8 @@ export interface TransitionSystem<S> {
    * system without symmetry may omit it; searches then use key().
    */
   canon?(s: S, perm: Int8Array): string;
+  /** With canon: the number of distinct states symmetric to s (its orbit's size, s included). */
+  orbitSize?(s: S): number;
 }
 
 /** One step of a path: thread and which of its outcomes. */

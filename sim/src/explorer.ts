@@ -103,13 +103,14 @@ export function compareReductions(model: Model, opts: Omit<ExploreOptions, 'redu
  * The size of the naive enumeration of a model (every interleaving, no
  * reduction, no state caching), computed exactly on the state graph without
  * enumerating it (see countNaiveEnumeration). Also what a stateful naive
- * search visits (graphStates).
+ * search visits (graphStates). With symmetry (default) the DFS memoises per
+ * orbit of identical initiators; the counts are still of the full tree/graph.
  */
-export function countNaive(model: Model, opts: Pick<ExploreOptions, 'maxStates' | 'timeoutMs' | 'signal'> = {}): NaiveCount {
-  const sys = buildSystem(model, { symmetry: false });
+export function countNaive(model: Model, opts: Pick<ExploreOptions, 'maxStates' | 'timeoutMs' | 'signal' | 'symmetry'> = {}): NaiveCount {
+  const sys = buildSystem(model);
   return countNaiveEnumeration(sys, {
     maxStates: opts.maxStates ?? 50_000_000,
     deadline: performance.now() + (opts.timeoutMs ?? 600_000),
     signal: opts.signal,
-  });
+  }, { symmetry: opts.symmetry ?? true });
 }

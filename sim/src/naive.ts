@@ -87,6 +87,8 @@ export interface NaiveCount {
   executions: number | bigint;
   /** Distinct states of the (stateful) state graph. */
   graphStates: number;
+  /** With symmetry: the symmetry classes (orbits) actually explored. */
+  graphOrbits?: number;
   /** Edges of the state graph (one per thread step outcome). */
   graphTransitions: number;
   /** True when a cycle was found (then treeStates/executions are Infinity). */
@@ -117,7 +119,7 @@ function add(a: Big, b: Big): Big {
  * and reported (`cyclic`, counts Infinity). Invariant violations do not cut
  * the enumeration (the count is of the full tree).
  */
-export function countNaiveEnumeration<S>(sys: TransitionSystem<S>, lim: SearchLimits): NaiveCount {
+export function countNaiveEnumeration<S>(sys: TransitionSystem<S>, lim: SearchLimits, opts: { symmetry?: boolean } = {}): NaiveCount {
   const t0 = performance.now();
   const budget = new Budget(lim);
   // Per state: index into the value arrays; ON_STACK marks a state being explored.
@@ -129,6 +131,13 @@ export function countNaiveEnumeration<S>(sys: TransitionSystem<S>, lim: SearchLi
   let transitions = 0;
   let cyclic = false;
   const T = sys.threadNames.length;
+  // Symmetry: the subtrees below symmetric states are isomorphic, so N and E
+  // are memoised per orbit; graph sizes add up the orbits' sizes. A cycle in
+  // the quotient is one in the graph (s →* π(s) →* π²(s) … →* s).
+  const canon = opts.symmetry && sys.canon && sys.orbitSize ? sys.canon.bind(sys) : undefined;
+  const perm = new Int8Array(T);
+  const keyOf = canon ? (s: S) => canon(s, perm) : (s: S) => sys.key(s);
+  let graphStates = 0;
   const push = (s: S, key: string): boolean => {
     const id = nodes.length;
     index.set(key, id);
@@ -138,12 +147,14 @@ export function countNaiveEnumeration<S>(sys: TransitionSystem<S>, lim: SearchLi
       const outs = sys.step(s, t);
       if (outs) for (const o of outs) succ.push(o.state);
     }
-    transitions += succ.length;
+    const orbit = canon ? sys.orbitSize!(s) : 1;
+    graphStates += orbit;
+    transitions += orbit * succ.length;
     stack.push({ id, succ, keys: [], i: 0, n: 1, e: succ.length === 0 ? 1 : 0 });
     return budget.ok(nodes.length);
   };
   const s0 = sys.initial();
-  let ok = push(s0, sys.key(s0));
+  let ok = push(s0, keyOf(s0));
   while (stack.length > 0 && ok) {
     const f = stack[stack.length - 1]!;
     if (f.i >= f.succ.length) {
@@ -153,7 +164,7 @@ export function countNaiveEnumeration<S>(sys: TransitionSystem<S>, lim: SearchLi
       continue;
     }
     const s = f.succ[f.i++]!;
-    const key = sys.key(s);
+    const key = keyOf(s);
     const id = index.get(key);
     if (id !== undefined) {
       const n = nodes[id]!;
@@ -165,8 +176,9 @@ export function countNaiveEnumeration<S>(sys: TransitionSystem<S>, lim: SearchLi
   }
   const res: NaiveCount = {
     treeStates: cyclic ? Infinity : nodes[0]!, executions: cyclic ? Infinity : leaves[0]!,
-    graphStates: nodes.length, graphTransitions: transitions, cyclic, ms: Math.round(performance.now() - t0),
+    graphStates, graphTransitions: transitions, cyclic, ms: Math.round(performance.now() - t0),
   };
+  if (canon) res.graphOrbits = nodes.length;
   if (budget.limit) res.limit = budget.limit;
   return res;
 }

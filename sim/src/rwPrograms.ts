@@ -34,7 +34,7 @@ export function rwSystem(threads: RwThread[]): TransitionSystem<Int32Array> {
   const step = (s: Int32Array, t: number): Outcome<Int32Array>[] | null => {
     const op = threads[t]!.ops[s[t]!];
     if (!op) return null;
-    const n = s.slice();
+    const n = new Int32Array(s);
     n[t]!++;
     const fp = emptyFp();
     if (op.op === 'read') {

@@ -90,9 +90,10 @@ export function buildSystem(model: Model, opts: BuildOptions = {}): XenSystem {
 
   const classes = opts.symmetry === false ? [] : symmetryClasses(threads.slice(0, model.threads.length));
   const canon = classes.length === 0 ? undefined : makeCanon(L, classes, threads.length);
+  const orbitSize = classes.length === 0 ? undefined : makeOrbitSize(L, classes, threads.length);
 
   return {
-    ...(canon ? { canon } : {}),
+    ...(canon ? { canon, orbitSize } : {}),
     ctx, notes,
     threadNames: names.threads,
     initial,
@@ -161,5 +162,33 @@ function makeCanon(L: Layout, classes: number[][], T: number): (s: State, perm: 
     }
     for (let c = 0; c < L.np; c++) { const o = s[L.lock(c)]!; if (o >= 0) tmp[L.lock(c)] = perm[o]!; }
     return stateKey(tmp);
+  };
+}
+
+/**
+ * Size of s's orbit under the renamings canon() quotients by: per class of k
+ * threads, k! / Π m! where the m are the multiplicities of identical local
+ * states (registers and locks held); those swaps leave s unchanged.
+ */
+function makeOrbitSize(L: Layout, classes: number[][], T: number): (s: State) => number {
+  const held = new Int32Array(T);
+  const same = (s: State, a: number, b: number): boolean => {
+    const pa = L.pc(a), pb = L.pc(b);
+    for (let k = 0; k < L.tf; k++) if (s[pa + k] !== s[pb + k]) return false;
+    return held[a] === held[b];
+  };
+  return (s) => {
+    held.fill(0);
+    for (let c = 0; c < L.np; c++) { const o = s[L.lock(c)]!; if (o >= 0) held[o] |= 1 << c; }
+    let size = 1;
+    for (const cls of classes) {
+      // k! / Π m!, built up one thread at a time: the j-th thread multiplies by j / (its copies so far).
+      for (let j = 0; j < cls.length; j++) {
+        let copies = 1;
+        for (let i = 0; i < j; i++) if (same(s, cls[i]!, cls[j]!)) copies++;
+        size = (size * (j + 1)) / copies;
+      }
+    }
+    return Math.round(size);
   };
 }

@@ -46,6 +46,31 @@ test('scheduler models: count = explicit enumeration (small), = naive path count
   assert.equal(c.treeStates, 200320059);
 });
 
+test('symmetry (memoising per orbit of identical initiators) gives the same exact counts', () => {
+  for (const [protocol, initiators, pcpus] of [['new', 2, 2], ['old', 2, 2], ['new', 3, 2], ['old', 2, 1]] as const) {
+    const m = referenceModel(protocol, { initiators, pcpus });
+    const sym = countNaive(m);
+    const plain = countNaive(m, { symmetry: false });
+    const what = `${protocol} ${initiators}x${pcpus}`;
+    assert.ok(sym.graphOrbits! < plain.graphStates, what);
+    assert.equal(plain.graphOrbits, undefined);
+    assert.deepEqual(
+      [sym.treeStates, sym.executions, sym.graphStates, sym.graphTransitions],
+      [plain.treeStates, plain.executions, plain.graphStates, plain.graphTransitions], what);
+    assert.equal(sym.graphStates, naiveSearch(buildSystem(m), lim()).stats.states, what);
+  }
+  // Against the explicit enumeration: two identical initiators, one pCPU.
+  const small: Model = {
+    pcpus: ['A'], vcpus: [{ name: 'v', processor: 'A', running: true }],
+    threads: ['X', 'Y'].map((name) => ({ name, instrs: [{ op: 'lockVcpu' }, { op: 'migrateStart' }, { op: 'unlockVcpu' }] as Model['threads'][0]['instrs'] })),
+    schedulers: { contextSaved: 'new' },
+  };
+  const e = enumerateNaive(buildSystem(small), lim());
+  const c = countNaive(small);
+  assert.ok(c.graphOrbits! < c.graphStates);
+  assert.deepEqual([c.treeStates, c.executions], [e.stats.states, e.stats.executions]);
+});
+
 test('exact beyond 2^53: eight independent threads of three writes', () => {
   const threads: RwThread[] = Array.from({ length: 8 }, (_, t) => ({ name: `T${t}`, ops: [0, 1, 2].map(() => ({ op: 'write' as const, x: `x${t}` })) }));
   const c = countNaiveEnumeration(rwSystem(threads), lim());

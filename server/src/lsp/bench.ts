@@ -18,8 +18,10 @@ export interface LspBenchOptions {
   text: string;
   /** Files opened to measure the server's memory (the corpus). */
   corpus?: readonly { path: string; text: string }[];
-  /** One-character edits timed (default 60, after 5 warm-up edits). */
+  /** One-character edits timed (default 60, after `warmup` untimed ones). */
   edits?: number;
+  /** Untimed edits first, so the JIT has compiled the edit path (default 20). */
+  warmup?: number;
 }
 
 export interface LspBenchResult {
@@ -79,7 +81,8 @@ export async function benchLsp(opts: LspBenchOptions): Promise<LspBenchResult> {
   for (let i = 0; i < 10; i++) inlay.push(await hintsOnce());
 
   const n = opts.edits ?? 60;
-  const points = editPoints(text, n + 5);
+  const warmup = opts.warmup ?? 20;
+  const points = editPoints(text, n + warmup);
   const times: number[] = [];
   let version = 1;
   for (const [i, at] of points.entries()) {
@@ -96,7 +99,7 @@ export async function benchLsp(opts: LspBenchOptions): Promise<LspBenchResult> {
     await done;
     const top = Math.max(0, line - VIEWPORT_LINES / 2);
     await client.sendRequest(InlayHintRequest.type, { textDocument: { uri }, range: { start: { line: top, character: 0 }, end: { line: top + VIEWPORT_LINES, character: 0 } } });
-    if (i >= 5) times.push(performance.now() - t0);
+    if (i >= warmup) times.push(performance.now() - t0);
   }
 
   const analyzer = await Analyzer.create({ rules: PROTOCOL_RULES });

@@ -13,6 +13,7 @@ import type { Cfg } from '../cfg/types';
 import { FunctionSyntax, findFunctions } from '../syntax/functions';
 import type { LineIndex } from '../syntax/lineIndex';
 import type { DocumentEdit } from './treeCache';
+import { tokenize } from '../syntax/tokens';
 
 /** What the parse-error count and the local reparse need to know about a function's place in the full tree. */
 export interface TopLevelFacts {
@@ -37,10 +38,25 @@ function headerErrors(def: Node): number {
   return n;
 }
 
+/** An ERROR node, or a MISSING node other than the `;` after a loop-macro header. */
+function hasRealError(n: Node): boolean {
+  if (!n.hasError) return false;
+  if (n.type === 'ERROR') return true;
+  if (n.isMissing) {
+    const parent = n.parent;
+    return !(n.type === ';' && parent !== null && parent.type === 'expression_statement' && parent.firstNamedChild?.type === 'call_expression');
+  }
+  for (const c of n.children) if (c && hasRealError(c)) return true;
+  return false;
+}
+
 /** Facts of the top-level function definitions of a (fully parsed) tree, by start offset. */
 export function topLevelFacts(tree: Tree): TopLevel {
   const kids = tree.rootNode.children;
   const errs = kids.map((c) => !!c && c.hasError);
+  // For isolation only real errors count: the loop-macro shape's recovery stays
+  // inside its own statement, and most Xen functions have one.
+  const realErrs = kids.map((c, i) => errs[i]! && hasRealError(c!));
   const byStart = new Map<number, TopLevelFacts>();
   let errorItems = 0;
   for (let i = 0; i < kids.length; i++) {
@@ -48,7 +64,7 @@ export function topLevelFacts(tree: Tree): TopLevel {
     if (!c) continue;
     if (errs[i]) errorItems++;
     if (c.type !== 'function_definition') continue;
-    const isolated = !errs[i - 1] && !errs[i + 1];
+    const isolated = !realErrs[i - 1] && !realErrs[i + 1];
     byStart.set(c.startIndex, { isolated, defHasError: errs[i]!, headerErrors: headerErrors(c) });
   }
   return { byStart, errorItems };
@@ -137,8 +153,11 @@ export function parseFunctionAlone(analyzer: Analyzer, text: string, lines: Line
     // A syntax error (other than the loop-macro shape, whose recovery stays
     // inside its statement) may be recovered differently in the whole file:
     // an unclosed `(` there can swallow the functions after this one.
+    // Half-typed code inside balanced brackets is recovered within the function
+    // (the whole-file reparse when the editor is idle confirms it); an open
+    // bracket is not.
     const headerErrs = headerErrors(def);
-    if (cfg.hasError || headerErrs > 0) return undefined;
+    if (headerErrs > 0 || (cfg.hasError && !bracketsBalanced(text, start, end))) return undefined;
     const bodyNodes = body.descendantCount;
     f.hasError = cfg.hasError;
     delete f.body;
@@ -146,4 +165,16 @@ export function parseFunctionAlone(analyzer: Analyzer, text: string, lines: Line
   } finally {
     tree.delete();
   }
+}
+
+/** Every (, [ and { in the text has its closer, in order (comments and strings skipped by the lexer). */
+function bracketsBalanced(text: string, start: number, end: number): boolean {
+  const stack: string[] = [];
+  const pairs: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
+  for (const t of tokenize(text.slice(start, end))) {
+    if (t.kind !== 'punct') continue;
+    if (t.text === '(' || t.text === '[' || t.text === '{') stack.push(t.text);
+    else if (t.text in pairs && stack.pop() !== pairs[t.text]) return false;
+  }
+  return stack.length === 0;
 }
