@@ -164,7 +164,8 @@ class CfgBuilder {
     for (let i = 0; i < list.length; i++) {
       const n = list[i]!;
       const following = list[i + 1];
-      const header = trailingMacroHeader(n);
+      // Only a statement with a syntax error can end in a loop-macro header.
+      const header = following && n.hasError ? trailingMacroHeader(n) : undefined;
       if (header && following && !isLabelOrCase(following)) {
         this.macroBodies.set(header.id, following);
         items.push(n);

@@ -23,19 +23,53 @@ export interface DataflowResult<S> {
 export function solve<S>(cfg: Cfg, domain: Domain<S>, init: S, maxDisjuncts = 12): DataflowResult<S> {
   const n = cfg.nodes.length;
   const before: S[][] = Array.from({ length: n }, () => []);
-  const keys: Set<string>[] = Array.from({ length: n }, () => new Set());
+  // Keys seen per node, created on first use (most nodes see one state).
+  const keys: (Set<string> | undefined)[] = new Array(n);
   const visits = new Uint32Array(n);
   const order = reversePostorder(cfg);
   const rank = new Int32Array(n);
   order.forEach((id, i) => (rank[id] = i));
-  // A priority worklist in reverse postorder keeps loops converging quickly.
-  const pending = new Set<number>();
+  // A priority worklist in reverse postorder keeps loops converging quickly
+  // (a binary heap of ranks; `queued` avoids duplicates).
+  const heap: number[] = [];
+  const queued = new Uint8Array(n);
+  const push = (id: number): void => {
+    if (queued[id]) return;
+    queued[id] = 1;
+    heap.push(id);
+    for (let i = heap.length - 1; i > 0; ) {
+      const up = (i - 1) >> 1;
+      if (rank[heap[up]!]! <= rank[heap[i]!]!) break;
+      [heap[up], heap[i]] = [heap[i]!, heap[up]!];
+      i = up;
+    }
+  };
+  const pop = (): number => {
+    const top = heap[0]!;
+    const last = heap.pop()!;
+    if (heap.length > 0) {
+      heap[0] = last;
+      for (let i = 0; ; ) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < heap.length && rank[heap[l]!]! < rank[heap[m]!]!) m = l;
+        if (r < heap.length && rank[heap[r]!]! < rank[heap[m]!]!) m = r;
+        if (m === i) break;
+        [heap[m], heap[i]] = [heap[i]!, heap[m]!];
+        i = m;
+      }
+    }
+    queued[top] = 0;
+    return top;
+  };
   const add = (id: number, states: S[]): void => {
     let changed = false;
     for (const s of states) {
       const k = domain.key(s);
-      if (keys[id]!.has(k)) continue;
-      keys[id]!.add(k);
+      const seen = (keys[id] ??= new Set());
+      if (seen.has(k)) continue;
+      seen.add(k);
       before[id]!.push(s);
       changed = true;
     }
@@ -48,14 +82,12 @@ export function solve<S>(cfg: Cfg, domain: Domain<S>, init: S, maxDisjuncts = 12
       before[id] = [merged];
       keys[id]!.add(mk);
     }
-    pending.add(id);
+    push(id);
   };
   add(cfg.entry, [init]);
   let steps = 0;
-  while (pending.size > 0) {
-    let next = -1;
-    for (const id of pending) if (next < 0 || rank[id]! < rank[next]!) next = id;
-    pending.delete(next);
+  while (heap.length > 0) {
+    const next = pop();
     visits[next]!++;
     steps++;
     const node = cfg.nodes[next]!;

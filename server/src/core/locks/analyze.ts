@@ -1,6 +1,6 @@
 // Lock-state analysis of one function: the dataflow, the held sets per line,
 // lock-imbalance findings (XSR007) and the function's summary.
-import { solve } from '../cfg/dataflow';
+import { Domain, solve } from '../cfg/dataflow';
 import type { Cfg, CfgNode } from '../cfg/types';
 import type { CoreDiagnostic } from '../diagnostics';
 import type { FunctionSyntax } from '../syntax/functions';
@@ -65,14 +65,13 @@ export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: Analyze
     source: opts.source, table: opts.table, namer: new LockNamer(cfg), summaries: opts.summaries,
     trackedAtoms: trackedAtoms(cfg, opts.source),
   };
-  const domain = {
+  const domain: Domain<PathState> = {
     key: stateKey,
     merge: mergeStates,
     transfer: (node: CfgNode, s: PathState) => transferNode(ctx, node, s),
     edge: (node: CfgNode, edge: { to: number; branch?: boolean }, s: PathState) => transferEdge(ctx, node, edge, s),
   };
-  let { before } = solve(cfg, domain, entry);
-  let { events, exits } = reportingPass(ctx, cfg, before);
+  let { before, events, exits } = reportingPass(ctx, cfg, domain, entry);
   // A lock released here but never taken is the caller's: run again with it
   // held on entry, so we know on which paths it is released (a summary that
   // says "releases" must be true on every path). Rare: most functions skip it.
@@ -80,8 +79,7 @@ export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: Analyze
   for (const { e } of events) if (e.k === 'requires' && !entry.held.some((h) => h.name === e.lock)) inferred.set(e.lock, e.kind);
   if (inferred.size) {
     for (const [name, kind] of inferred) entry = withHeld(entry, { name, kind, at: fn.start, entry: true });
-    ({ before } = solve(cfg, domain, entry));
-    ({ events, exits } = reportingPass(ctx, cfg, before));
+    ({ before, events, exits } = reportingPass(ctx, cfg, domain, entry));
     for (const [name, kind] of inferred) events.push({ e: { k: 'requires', lock: name, kind }, node: cfg.nodes[cfg.entry]! });
   }
   ctx.events = undefined;
@@ -136,7 +134,10 @@ interface Exit {
  * Replays each node once on its final states: the events (retakes, double
  * releases, requirements) and the states leaving the function at each exit.
  */
-function reportingPass(ctx: TransferContext, cfg: Cfg, before: PathState[][]): { events: { e: LockEvent; node: CfgNode }[]; exits: Exit[] } {
+function reportingPass(ctx: TransferContext, cfg: Cfg, domain: Domain<PathState>, entry: PathState): { before: PathState[][]; events: { e: LockEvent; node: CfgNode }[]; exits: Exit[] } {
+  // Events are collected while solving: every state the solver sees is a real
+  // path (or a merge that keeps only what all its paths agree on), so no
+  // second pass over the function is needed for them.
   const events: { e: LockEvent; node: CfgNode }[] = [];
   const seen = new Set<string>();
   ctx.events = (e, node) => {
@@ -146,12 +147,11 @@ function reportingPass(ctx: TransferContext, cfg: Cfg, before: PathState[][]): {
       events.push({ e, node });
     }
   };
+  const { before } = solve(cfg, domain, entry);
   const exits: Exit[] = [];
   for (const node of cfg.nodes) {
     if (before[node.id]!.length === 0 || node.kind === 'exit') continue;
-    const toExit = node.succ.some((e) => e.to === cfg.exit);
-    // A node without calls reports nothing; only its exit edges matter.
-    if (node.facts.calls.length === 0 && !toExit) continue;
+    if (!node.succ.some((e) => e.to === cfg.exit)) continue;
     const after = before[node.id]!.flatMap((s) => transferNode(ctx, node, s));
     for (const e of node.succ) {
       if (e.to !== cfg.exit) continue;
@@ -162,7 +162,7 @@ function reportingPass(ctx: TransferContext, cfg: Cfg, before: PathState[][]): {
     }
   }
   ctx.events = undefined;
-  return { events, exits };
+  return { before, events, exits };
 }
 
 function touchesLocks(cfg: Cfg, opts: AnalyzeOptions): boolean {

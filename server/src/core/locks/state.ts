@@ -42,7 +42,19 @@ export interface PathState {
 
 export const EMPTY_STATE: PathState = { held: [], vars: [], facts: [], released: [] };
 
+/** Keys of state objects (states are immutable and often passed on unchanged). */
+const keys = new WeakMap<PathState, string>();
+
 export function stateKey(s: PathState): string {
+  let k = keys.get(s);
+  if (k === undefined) {
+    k = computeKey(s);
+    keys.set(s, k);
+  }
+  return k;
+}
+
+function computeKey(s: PathState): string {
   let k = '';
   for (const h of s.held) k += `${h.name}@${h.at}${h.entry ? 'e' : ''}${h.maybe ? '?' : ''}${h.depth ? `*${h.depth}` : ''};`;
   k += '|';

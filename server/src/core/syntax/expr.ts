@@ -42,7 +42,19 @@ const NOT_CALLS = new Set(['if', 'while', 'for', 'switch', 'return', 'sizeof', '
 const ASSIGN_OPS = new Set(['=', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', '<<=', '>>=']);
 
 /** Reads calls and assignments from the text at document offset `start`..`end`. */
+const NO_FACTS: ExprFacts = Object.freeze({ calls: [], assignments: [] }) as ExprFacts;
+
 export function exprFacts(source: string, start: number, end: number): ExprFacts {
+  // Most statements without '(' or '=' (declarations, `x++;`, `return rc;`) have no facts: skip the lexer.
+  let interesting = false;
+  for (let i = start; i < end; i++) {
+    const c = source.charCodeAt(i);
+    if (c === 40 /* ( */ || c === 61 /* = */) {
+      interesting = true;
+      break;
+    }
+  }
+  if (!interesting) return NO_FACTS;
   const tokens = tokenize(source.slice(start, end), start);
   return factsOfTokens(tokens);
 }
