@@ -157,3 +157,42 @@ describe('bad input', () => {
     assert.match(xsr(['help', 'check']).out, /^xsr check PATH…/);
   });
 });
+
+describe('xsr simulate', () => {
+  it('finds the race in an old-protocol file: exit 1, JSON valid against simulate.schema.json', () => {
+    const r = xsr(['simulate', 'test/fixtures/model/old_protocol.c', '--function', 'sched_move_vcpu', '--function', 'context_saved', '--initiators', '1', '--format', 'json']);
+    assert.equal(r.code, 1, r.err);
+    const validate = schema('simulate');
+    assert.ok(validate(JSON.parse(r.out)), JSON.stringify(validate.errors));
+    const res = JSON.parse(r.out) as Json;
+    assert.deepEqual([res.version, res.result, res.invariant, res.trace.length], [1, 'violation', 'INV1', 10]);
+    assert.equal(res.trace[0].step, 1);
+    assert.ok(res.trace.some((s: Json) => s.file === 'test/fixtures/model/old_protocol.c' && s.line === 9 && s.action === 'set _VPF_migrating'), r.out);
+    assert.ok(res.notes.includes('sched_move_vcpu: skipped calls the model does not know: domain_update_node_affinity'));
+  });
+
+  it('verifies the fixed file: exit 0, text with the verdict and the stats', () => {
+    const r = xsr(['simulate', 'test/fixtures/model/new_protocol.c', '--function', 'sched_move_vcpu', '--no-color']);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /^result: VERIFIED: /m);
+    assert.match(r.out, /^stats: \d+ states, \d+ transitions, \d+ executions, \d+ ms, reduction dpor$/m);
+  });
+
+  it('text trace: one column per acting thread, the changes of each step', () => {
+    const r = xsr(['simulate', '--protocol', 'old', '--initiators', '1', '--no-color']);
+    assert.equal(r.code, 1, r.err);
+    const header = r.out.split('\n').find((l) => l.startsWith('step |'))!;
+    assert.deepEqual(header.split('|').map((c) => c.trim()), ['step', 'X', 'pCPU A', 'changes']);
+    assert.match(r.out, /\| set _VPF_migrating +\| +\| v\.flags=\{migrating,is_running\}/);
+  });
+
+  it('bad input: unknown function, bad option values', () => {
+    const a = xsr(['simulate', 'test/fixtures/model/old_protocol.c', '--function', 'nope']);
+    assert.equal(a.code, 2);
+    assert.match(a.err, /^xsr: test\/fixtures\/model\/old_protocol\.c: no function named nope in /);
+    const b = xsr(['simulate', '--protocol', 'new', '--pcpus', '99']);
+    assert.equal(b.code, 2);
+    assert.match(b.err, /--pcpus must be an integer from 2 to 8, got '99'/);
+    assert.equal(xsr(['simulate', 'x.c']).code, 2);
+  });
+});

@@ -7,7 +7,7 @@ import type { InstrAt, Model, ThreadProgram } from '../../../../sim/src/program'
 import type { FileAnalysis } from '../analyzer';
 import type { Cfg, CfgEdge, CfgNode } from '../cfg/types';
 import type { CallSite } from '../syntax/expr';
-import { atomsOf, parseCondition } from '../locks/condition';
+import { atomsOf, evaluate, implied, parseCondition } from '../locks/condition';
 import { reversePostorder } from '../cfg/dataflow';
 
 export interface ExtractOptions {
@@ -79,56 +79,90 @@ function contextSavedVariant(file: FileAnalysis, notes: string[]): 'old' | 'new'
   return variant;
 }
 
-/** One initiator function as a thread program over the model's vCPU `v`. */
+/**
+ * One initiator function as a thread program over the model's vCPU `v`.
+ *
+ * The CFG (loops cut) is walked as a product with the truth values of
+ * conditions tested more than once, so `if ( migrate ) start; … if ( migrate )
+ * finish;` becomes two paths, not four: a thread never starts without
+ * finishing because two tests of one boolean were taken as independent.
+ */
 function threadProgram(file: FileAnalysis, name: string, notes: string[]): { name: string; instrs: InstrAt[] } {
   const fn = file.functions.find((f) => f.syntax.name === name)!;
   const cfg = fn.cfg;
   const succ = forwardEdges(cfg);
-  const order = reversePostorder(cfg).filter((id) => id !== cfg.exit);
-  const startOf = new Map<number, number>();
+  const rank = new Map(reversePostorder(cfg).map((id, i) => [id, i]));
+  const tracked = correlatedAtoms(cfg, file.text);
   const instrs: InstrAt[] = [];
-  const fixups: { at: number; to: number; field: 'else' | 'target' | 'targets'; index?: number }[] = [];
+  const startOf = new Map<string, number>();
+  const fixups: { at: number; to: string; field: 'else' | 'target' | 'targets'; index?: number }[] = [];
   const unknown = new Set<string>();
   const src = (offset: number) => ({ file: file.path, line: file.lines.lineOf(offset) + 1 });
   const text = (n: CfgNode): string => file.text.slice(n.start, n.end).replace(/\s+/g, ' ').trim();
-  order.forEach((id, k) => {
+  type Facts = ReadonlyMap<string, boolean>;
+  const keyOf = (id: number, facts: Facts): string => (id === cfg.exit ? 'exit' : `${id}|${[...facts].sort().map(([a, v]) => `${a}=${v ? 1 : 0}`).join(';')}`);
+  const queue: { id: number; facts: Facts; key: string }[] = [];
+  const queued = new Set<string>();
+  const enqueue = (id: number, facts: Facts): string => {
+    const key = keyOf(id, facts);
+    if (id !== cfg.exit && !queued.has(key)) {
+      queued.add(key);
+      queue.push({ id, facts, key });
+    }
+    return key;
+  };
+  const jumpTo = (key: string): void => {
+    fixups.push({ at: instrs.length, to: key, field: 'target' });
+    instrs.push({ op: 'jump', target: -1 });
+  };
+  enqueue(cfg.entry, new Map());
+  while (queue.length) {
+    // Program order: the lowest reverse-postorder rank first (all edges go forward).
+    queue.sort((a, b) => rank.get(a.id)! - rank.get(b.id)!);
+    const { id, facts: inFacts, key } = queue.shift()!;
     const node = cfg.nodes[id]!;
-    startOf.set(id, instrs.length);
-    for (const c of node.kind === 'cond' && !node.loopMacro ? [] : node.facts.calls) emitCall(c, instrs, unknown, src, file);
+    startOf.set(key, instrs.length);
+    for (const c of node.facts.calls) emitCall(c, instrs, unknown, src, file);
+    const facts = forgetAssigned(node, inFacts);
     const edges = succ.get(id) ?? [];
-    const nextId = order[k + 1];
     if (node.kind === 'cond' && edges.length === 2 && !node.loopMacro) {
-      for (const c of node.facts.calls) emitCall(c, instrs, unknown, src, file);
       const t = edges.find((e) => e.branch)!;
       const f = edges.find((e) => e.branch === false)!;
-      const test = classify(file.text.slice(node.start, node.end));
+      const condText = file.text.slice(node.start, node.end);
+      const test = classify(condText);
       if (test) {
         const [whenSet, whenClear] = test.negated ? [f.to, t.to] : [t.to, f.to];
-        fixups.push({ at: instrs.length, to: whenClear, field: 'else' });
+        fixups.push({ at: instrs.length, to: enqueue(whenClear, facts), field: 'else' });
         instrs.push({ op: test.op, else: -1, src: src(node.start), text: text(node) });
-        if (whenSet !== nextId) {
-          fixups.push({ at: instrs.length, to: whenSet, field: 'target' });
-          instrs.push({ op: 'jump', target: -1 });
-        }
-        return;
+        jumpTo(enqueue(whenSet, facts));
+        continue;
       }
-      fixups.push({ at: instrs.length, to: t.to, field: 'targets', index: 0 }, { at: instrs.length, to: f.to, field: 'targets', index: 1 });
+      const cond = parseCondition(stripParens(condText));
+      const known = evaluate(cond, (atom) => facts.get(atom));
+      if (known !== undefined) {
+        jumpTo(enqueue(known ? t.to : f.to, facts));
+        continue;
+      }
+      const learn = (value: boolean): Facts => {
+        const m = new Map(facts);
+        for (const x of implied(cond, value)) if (tracked.has(x.atom)) m.set(x.atom, x.value);
+        return m;
+      };
+      const at = instrs.length;
       instrs.push({ op: 'choice', targets: [-1, -1], src: src(node.start), text: text(node) });
-      return;
+      fixups.push({ at, to: enqueue(t.to, learn(true)), field: 'targets', index: 0 }, { at, to: enqueue(f.to, learn(false)), field: 'targets', index: 1 });
+      continue;
     }
     if (edges.length > 1) {
-      fixups.push(...edges.map((e, index) => ({ at: instrs.length, to: e.to, field: 'targets' as const, index })));
+      const at = instrs.length;
       instrs.push({ op: 'choice', targets: edges.map(() => -1), src: src(node.start), text: text(node) });
-      return;
+      edges.forEach((e, index) => fixups.push({ at, to: enqueue(e.to, facts), field: 'targets', index }));
+      continue;
     }
-    const only = edges[0]?.to ?? cfg.exit;
-    if (only !== nextId) {
-      fixups.push({ at: instrs.length, to: only, field: 'target' });
-      instrs.push({ op: 'jump', target: -1 });
-    }
-  });
+    jumpTo(enqueue(edges[0]?.to ?? cfg.exit, facts));
+  }
   const end = instrs.length;
-  const at = (id: number): number => (id === cfg.exit ? end : startOf.get(id) ?? end);
+  const at = (key: string): number => (key === 'exit' ? end : startOf.get(key) ?? end);
   for (const f of fixups) {
     const ins = instrs[f.at]! as InstrAt & { else?: number; target?: number; targets?: number[] };
     if (f.field === 'targets') ins.targets![f.index!] = at(f.to);
@@ -136,6 +170,29 @@ function threadProgram(file: FileAnalysis, name: string, notes: string[]): { nam
   }
   if (unknown.size) notes.push(`${name}: skipped calls the model does not know: ${[...unknown].sort().join(', ')}`);
   return { name, instrs: simplify(instrs) };
+}
+
+/** Condition atoms tested by two or more (non-protocol) conditions of the function. */
+function correlatedAtoms(cfg: Cfg, source: string): Set<string> {
+  const count = new Map<string, number>();
+  for (const n of cfg.nodes) {
+    if (n.kind !== 'cond' || n.loopMacro || n.start === n.end) continue;
+    for (const a of new Set(atomsOf(parseCondition(stripParens(source.slice(n.start, n.end)))))) count.set(a, (count.get(a) ?? 0) + 1);
+  }
+  return new Set([...count].filter(([, c]) => c >= 2).map(([a]) => a));
+}
+
+/** Facts about a variable are void once the node assigns it. */
+function forgetAssigned(node: CfgNode, facts: ReadonlyMap<string, boolean>): ReadonlyMap<string, boolean> {
+  if (facts.size === 0 || node.facts.assignments.length === 0) return facts;
+  const roots = node.facts.assignments.map((a) => /^[A-Za-z_]\w*/.exec(a.lhs)?.[0]).filter((r): r is string => !!r);
+  const out = new Map(facts);
+  for (const atom of facts.keys()) if (roots.some((r) => new RegExp(`(^|[^\\w])${r}([^\\w]|$)`).test(atom))) out.delete(atom);
+  return out;
+}
+
+function stripParens(text: string): string {
+  return text.trim().replace(/^\(/, '').replace(/\)$/, '');
 }
 
 function emitCall(c: CallSite, out: InstrAt[], unknown: Set<string>, src: (o: number) => { file: string; line: number }, file: FileAnalysis): void {
