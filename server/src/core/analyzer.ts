@@ -1,5 +1,6 @@
 // The analysis core's entry point: text in, functions with lock states and
 // diagnostics out. No LSP or editor types here (ARCHITECTURE.md, invariant 1).
+import { calleesOf } from './cfg/callees';
 import type { Parser, Point, Tree } from 'web-tree-sitter';
 import { buildCfg } from './cfg/build';
 import type { Cfg } from './cfg/types';
@@ -224,11 +225,6 @@ function keyOf(s: FunctionSummary): string {
 }
 
 
-function calleesOf(cfg: Cfg): Set<string> {
-  const out = new Set<string>();
-  for (const n of cfg.nodes) for (const c of n.facts.calls) out.add(c.name);
-  return out;
-}
 
 /** Indices in an order where callees come before callers (DFS postorder; cycles broken arbitrarily). */
 function calleesFirst(fns: { name: string; callees: ReadonlySet<string> }[]): number[] {

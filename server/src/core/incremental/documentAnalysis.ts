@@ -12,6 +12,7 @@
 // keep their CFGs (shifted), and the whole-file tree keeps the edit until
 // `settle` reparses it — when the editor is idle — and checks that it splits
 // the file into the same functions; if not (never seen), it analyses afresh.
+import { calleesOf } from '../cfg/callees';
 import type { Tree } from 'web-tree-sitter';
 import type { Analyzer, FileAnalysis, FunctionMemo } from '../analyzer';
 import { findFunctions } from '../syntax/functions';
@@ -132,11 +133,6 @@ function summaryDep(s: FunctionSummary | undefined): string {
   return k;
 }
 
-function calleesOf(cfg: Cfg): Set<string> {
-  const out = new Set<string>();
-  for (const n of cfg.nodes) for (const c of n.facts.calls) out.add(c.name);
-  return out;
-}
 
 function newEntry(cfg: Cfg, start: number, line: number, bodyNodes: number, run: number): Entry {
   const calleeSet = calleesOf(cfg);
