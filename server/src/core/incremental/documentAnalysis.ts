@@ -119,7 +119,7 @@ function summaryDep(s: FunctionSummary | undefined): string {
   if (!s) return '-';
   let k = summaryKeys.get(s);
   if (k === undefined) {
-    const text = JSON.stringify([s.params, s.acquires, s.releases, s.condAcquires, s.requires]);
+    const text = JSON.stringify([s.params, s.acquires, s.releases, s.mayReleases, s.condAcquires, s.requires]);
     // Bounded: after a reset, cached results keyed by old ids are recomputed once.
     if (summaryIds.size > 50000) summaryIds.clear();
     k = summaryIds.get(text);
