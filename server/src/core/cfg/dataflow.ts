@@ -63,43 +63,43 @@ export function solve<S>(cfg: Cfg, domain: Domain<S>, init: S, maxDisjuncts = 12
     queued[top] = 0;
     return top;
   };
-  const add = (id: number, states: S[]): void => {
-    let changed = false;
-    for (const s of states) {
-      const k = domain.key(s);
-      const seen = (keys[id] ??= new Set());
-      if (seen.has(k)) continue;
-      seen.add(k);
-      before[id]!.push(s);
-      changed = true;
-    }
-    if (!changed) return;
+  // States of each node already propagated: a revisit transfers only the new
+  // ones (each state crosses a node once, unless a merge replaced the list).
+  const done = new Int32Array(n);
+  const add = (id: number, s: S): void => {
+    const k = domain.key(s);
+    const seen = (keys[id] ??= new Set());
+    if (seen.has(k)) return;
+    seen.add(k);
+    before[id]!.push(s);
     // Bound the disjuncts: past the limit (or when a loop keeps producing new
     // states) collapse them into one merged state.
     if (before[id]!.length > maxDisjuncts || visits[id]! > 64) {
       const merged = domain.merge(before[id]!);
       const mk = domain.key(merged);
       before[id] = [merged];
-      keys[id]!.add(mk);
+      seen.add(mk);
+      done[id] = 0;
     }
     push(id);
   };
-  add(cfg.entry, [init]);
+  add(cfg.entry, init);
   let steps = 0;
   while (heap.length > 0) {
     const next = pop();
     visits[next]!++;
     steps++;
     const node = cfg.nodes[next]!;
-    const outs: S[] = [];
-    for (const s of before[next]!) for (const o of domain.transfer(node, s)) outs.push(o);
-    for (const e of node.succ) {
-      const onEdge: S[] = [];
-      for (const o of outs) {
-        const r = domain.edge(node, e, o);
-        if (r !== undefined) onEdge.push(r);
+    const list = before[next]!;
+    const from = done[next]!;
+    done[next] = list.length;
+    for (let i = from; i < list.length; i++) {
+      for (const o of domain.transfer(node, list[i]!)) {
+        for (const e of node.succ) {
+          const r = domain.edge(node, e, o);
+          if (r !== undefined) add(e.to, r);
+        }
       }
-      if (onEdge.length) add(e.to, onEdge);
     }
     if (steps > 200000) break; // A safety net: never hang on a pathological body.
   }

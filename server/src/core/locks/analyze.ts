@@ -219,9 +219,20 @@ function emptyLines(cfg: Cfg): LineLocks[] {
 function linesOf(cfg: Cfg, before: PathState[][], lines: LineIndex): LineLocks[] {
   const byLine = statementLines(cfg, (id) => before[id]!.length > 0);
   const out: LineLocks[] = [];
+  // Consecutive statements usually share one path whose held list is the very
+  // same array (transfers that change no lock keep it): compute its sets once.
+  let lastHeld: readonly HeldLock[] | undefined;
+  let lastSets: { must: LockRef[]; may: LockRef[] } | undefined;
   for (const [line, node] of [...byLine].sort((a, b) => a[0] - b[0])) {
-    const { must, may } = heldSets(before[node.id]!, lines);
-    out.push({ line, node: node.id, must, may });
+    const states = before[node.id]!;
+    let sets: { must: LockRef[]; may: LockRef[] };
+    if (states.length === 1 && states[0]!.held === lastHeld && lastSets) sets = lastSets;
+    else {
+      sets = heldSets(states, lines);
+      lastHeld = states.length === 1 ? states[0]!.held : undefined;
+      lastSets = sets;
+    }
+    out.push({ line, node: node.id, must: sets.must, may: sets.may });
   }
   return out;
 }
