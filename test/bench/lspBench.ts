@@ -53,6 +53,7 @@ export const lspBench: Bench = {
       editToDiagnosticsP50Ms: round1(r.editToDiagnosticsP50Ms),
       editToDiagnosticsP95Ms: round1(r.editToDiagnosticsP95Ms),
       fullAnalysisMs: round1(r.fullAnalysisMs),
+      coreFullAnalysisMs: round1(r.coreFullAnalysisMs),
       ratioEditToFull: Math.round(r.ratioEditToFull * 1000) / 1000,
       inlayHintsMs: round1(r.inlayHintsMs),
       serverRssMb: round1(rss),
