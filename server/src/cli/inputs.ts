@@ -3,6 +3,9 @@
 // naming the file, and the other files are still analysed.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { decodeSource } from '../core/syntax/decode';
+
+export { decodeSource };
 
 export const MAX_FILE_BYTES = 5 * 1024 * 1024;
 const SKIP_DIRS = new Set(['.git', 'node_modules', '.hg', '.svn']);
@@ -94,15 +97,6 @@ export function readSource(file: string, maxBytes = MAX_FILE_BYTES): ReadResult 
   return r;
 }
 
-export function decodeSource(buf: Uint8Array): { text: string; binary?: boolean; latin1?: boolean } {
-  const probe = buf.subarray(0, 65536);
-  if (probe.includes(0)) return { text: '', binary: true };
-  try {
-    return { text: new TextDecoder('utf-8', { fatal: true }).decode(buf).replace(/^\uFEFF/, '') };
-  } catch {
-    return { text: Buffer.from(buf).toString('latin1'), latin1: true };
-  }
-}
 
 function errCode(e: unknown): string {
   const err = e as NodeJS.ErrnoException;

@@ -1,12 +1,12 @@
-// Optional analysis modules the server uses when the build has them. The fix-all
-// (core/fix/index.ts) and patch checking (core/patch/index.ts) are written
-// separately; until they land the server still starts and the features that need
-// them answer with a clear message. Everything here is injectable so tests can
-// exercise the LSP wiring with their own implementations.
+// The analysis entry points the server's features call, behind one seam so
+// tests can exercise the LSP wiring with their own implementations.
 import type { FileAnalysis, TextEdit } from '../core/index';
 import type { Analyzer } from '../core/analyzer';
 import type { CoreDiagnostic } from '../core/diagnostics';
+import { fixAll } from '../core/fix/index';
 import { extractModel } from '../core/model/extract';
+import { baseReader } from '../core/patch/baseReader';
+import { checkPatch } from '../core/patch/index';
 import type { Model } from '../../../sim/src/program';
 
 export type FixAllFn = (file: FileAnalysis) => { edits: TextEdit[]; skipped: string[] };
@@ -27,21 +27,14 @@ export interface Providers {
   extractModel?: ExtractModelFn;
 }
 
-/** Loads a module that may not exist in this build (the path is relative to this file). */
-function optional<T>(load: () => unknown, pick: (m: Record<string, unknown>) => unknown): T | undefined {
-  try {
-    const f = pick(load() as Record<string, unknown>);
-    return typeof f === 'function' ? (f as T) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 export function defaultProviders(): Providers {
   return {
-    // require() inside try: a build without the module still bundles and runs.
-    fixAll: optional<FixAllFn>(() => require('../core/fix/index'), (m) => m.fixAll),
-    checkPatch: optional<CheckPatchFn>(() => require('../core/patch/index'), (m) => m.checkPatch),
+    fixAll: (file) => fixAll(file),
+    checkPatch: ({ patch, baseDir, analyzer }) => {
+      const r = checkPatch(patch, baseReader(baseDir), analyzer);
+      if ('error' in r) return { files: [], error: r.error };
+      return { files: r.files.map((f) => ({ path: f.path, text: f.text, diagnostics: f.diagnostics })) };
+    },
     extractModel: (file, functions, opts) => extractModel(file, functions, opts),
   };
 }

@@ -1,8 +1,8 @@
 // `xsr check --patch FILE|-`: apply a unified diff or a git format-patch mail
 // (or an mbox series) to the --base tree and report the findings inside the
 // functions it changes, at post-image paths and lines.
+import { baseReader } from '../../core/patch/baseReader';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { checkPatch } from '../../core/patch';
 import { CommandContext, InputError, UsageError } from '../context';
 import { decodeSource } from '../inputs';
@@ -20,21 +20,6 @@ function readPatch(name: string): string {
   const decoded = decodeSource(buf);
   if (decoded.binary) throw new InputError(`${name === '-' ? 'stdin' : name}: not a patch: binary content`);
   return decoded.text;
-}
-
-/** Reads a base file under `base`; paths that leave the tree read as missing. */
-export function baseReader(base: string): (p: string) => string | undefined {
-  const root = path.resolve(base);
-  return (p) => {
-    const full = path.resolve(root, p);
-    if (path.isAbsolute(p) || (full !== root && !full.startsWith(root + path.sep))) return undefined;
-    try {
-      const d = decodeSource(fs.readFileSync(full));
-      return d.binary ? undefined : d.text;
-    } catch {
-      return undefined;
-    }
-  };
 }
 
 export async function runCheckPatch(ctx: CommandContext): Promise<number> {
