@@ -12,7 +12,7 @@
 //              stand-in test/e2e/mock-server.cjs: checks the client side only
 // Needs `npm run build` first (dist/client.js, dist/webview.js, dist/xsr.js).
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -82,6 +82,23 @@ function freePort() {
   });
 }
 
+/** The user settings of a session; `trust: true` leaves workspace trust on (restricted-mode session). */
+function writeUserSettings(userData, { trust = false } = {}) {
+  mkdirSync(path.join(userData, 'User'), { recursive: true });
+  writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify({
+    'editor.inlayHints.enabled': 'on',
+    'workbench.startupEditor': 'none',
+    'workbench.tips.enabled': false,
+    'workbench.welcomePage.walkthroughs.openOnInstall': false,
+    ...(trust ? {} : { 'security.workspace.trust.enabled': false }),
+    'extensions.autoCheckUpdates': false,
+    'extensions.autoUpdate': false,
+    'telemetry.telemetryLevel': 'off',
+    'editor.codeLens': true,
+    'editor.hover.delay': 100,
+  }, null, 2));
+}
+
 function tempDir(prefix) {
   const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
   if (!KEEP) cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
@@ -121,18 +138,25 @@ async function installMockServer(extensionsDir) {
   log('MOCK SERVER: the language server is the canned stand-in test/e2e/mock-server.cjs; server results are not verified');
 }
 
-function codeServerArgs(dirs, port) {
+/** `trust: true` leaves workspace trust on (the restricted-mode session); otherwise it is disabled. */
+function codeServerArgs(dirs, port, { trust = false } = {}) {
   return ['--config', dirs.config, '--auth', 'none', '--disable-telemetry', '--disable-update-check',
-    '--disable-workspace-trust', '--disable-getting-started-override',
+    ...(trust ? [] : ['--disable-workspace-trust']), '--disable-getting-started-override',
     '--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions, ...(port ? ['--bind-addr', `127.0.0.1:${port}`] : [])];
 }
 
-async function startCodeServer(entry, dirs, workspace) {
+/** Starts code-server on a free port; returns the workbench URL and a function that stops it. */
+async function startCodeServer(entry, dirs, workspace, options) {
   const port = await freePort();
-  const child = spawn(process.execPath, [entry, ...codeServerArgs(dirs, port), workspace], {
+  const child = spawn(process.execPath, [entry, ...codeServerArgs(dirs, port, options), workspace], {
     stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' },
   });
-  cleanups.unshift(() => { if (child.exitCode === null) child.kill('SIGTERM'); });
+  const stop = () => new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+  cleanups.unshift(stop);
   let out = '';
   await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`code-server did not listen within 30 s:\n${out}`)), 30000);
@@ -144,7 +168,7 @@ async function startCodeServer(entry, dirs, workspace) {
     child.stderr.on('data', onData);
     child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`code-server exited with ${code}:\n${out}`)); });
   });
-  return `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`;
+  return { url: `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`, stop };
 }
 
 /** The text of the editor's visible lines, one string per line (inlay hints included). */
@@ -220,6 +244,77 @@ async function gotoLine(page, line) {
   await page.waitForSelector('.quick-input-widget', { state: 'hidden' });
 }
 
+/** The race-replay webview whose header names `title` (a panel or a `.xsrtrace.json` custom editor). */
+async function replayFrameTitled(page, title, timeout) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    for (const frame of page.frames()) {
+      const shown = await frame.$eval('.app .summary .title', (e) => e.textContent).catch(() => null);
+      if (shown === title) return frame;
+    }
+    if (Date.now() > deadline) throw new Error(`no race-replay webview titled ${title} appeared`);
+    await page.waitForEvent('framenavigated', { timeout: Math.max(100, Math.min(1000, deadline - Date.now())) }).catch(() => {});
+  }
+}
+
+/**
+ * Answers VS Code's simple file dialog (in the browser: a quick input holding a
+ * path, with the folder's entries listed below) with an absolute path.
+ */
+async function answerFileDialog(page, file) {
+  // The dialog fills its box with a path; the quick pick before it starts empty.
+  await page.waitForFunction(() => {
+    const input = document.querySelector('.quick-input-widget input');
+    return !!input && input.offsetParent !== null && input.value.startsWith('/');
+  }, null, { timeout: WAIT });
+  const input = page.locator('.quick-input-widget input');
+  await input.fill(file);
+  await page.waitForFunction((f) => document.querySelector('.quick-input-widget input')?.value === f, file);
+  await input.press('Enter');
+  await page.waitForSelector('.quick-input-widget', { state: 'hidden', timeout: WAIT });
+}
+
+/** Waits for a notification toast whose text matches `re`; returns its text. */
+async function toast(page, re) {
+  const handle = await page.waitForFunction((source) => {
+    const re = new RegExp(source);
+    return [...document.querySelectorAll('.notifications-toasts .notification-list-item-message')].map((e) => e.textContent ?? '').find((t) => re.test(t));
+  }, re.source, { timeout: WAIT });
+  return handle.jsonValue();
+}
+
+/**
+ * Opens the command palette (F1) on `query`, waits until every `expected` label
+ * is listed, and returns the labels of all rows; the palette is closed again.
+ */
+async function paletteLabels(page, query, expected) {
+  await page.keyboard.press('F1');
+  await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
+  await page.keyboard.type(query);
+  await page.waitForFunction((expected) => {
+    const shown = [...document.querySelectorAll('.quick-input-list .monaco-list-row')].map((r) => r.getAttribute('aria-label') ?? '');
+    return expected.every((e) => shown.some((l) => l.includes(e)));
+  }, expected, { timeout: WAIT });
+  const shown = await page.$$eval('.quick-input-list .monaco-list-row', (rows) => rows.map((r) => r.getAttribute('aria-label') ?? ''));
+  await page.keyboard.press('Escape');
+  await page.waitForSelector('.quick-input-widget', { state: 'hidden' });
+  return shown;
+}
+
+/** Problems-panel rows as [file, text] pairs: each marker row with the file row above it. */
+function problemRows(page) {
+  return page.$$eval('.markers-panel .monaco-list-row', (rows) => {
+    let file = '';
+    const out = [];
+    for (const r of rows) {
+      const text = (r.textContent ?? '').replace(/\u00a0/g, ' ');
+      if (r.querySelector('.marker-icon, .marker-message-details')) out.push([file, text]);
+      else file = text;
+    }
+    return out;
+  });
+}
+
 async function main() {
   mkdirSync(SHOTS, { recursive: true });
   if (!existsSync(CHROMIUM)) {
@@ -242,18 +337,7 @@ async function main() {
     mkdirSync(path.join(dirs.userData, 'User'), { recursive: true });
     mkdirSync(dirs.extensions, { recursive: true });
     writeFileSync(dirs.config, 'auth: none\ncert: false\n');
-    writeFileSync(path.join(dirs.userData, 'User', 'settings.json'), JSON.stringify({
-      'editor.inlayHints.enabled': 'on',
-      'workbench.startupEditor': 'none',
-      'workbench.tips.enabled': false,
-      'workbench.welcomePage.walkthroughs.openOnInstall': false,
-      'security.workspace.trust.enabled': false,
-      'extensions.autoCheckUpdates': false,
-      'extensions.autoUpdate': false,
-      'telemetry.telemetryLevel': 'off',
-      'editor.codeLens': true,
-      'editor.hover.delay': 100,
-    }, null, 2));
+    writeUserSettings(dirs.userData);
     cpSync(path.join(ROOT, 'test/e2e/workspace'), workspace, { recursive: true });
     const vsix = packageExtension(tmp);
     const res = spawnSync(process.execPath, [entry, ...codeServerArgs(dirs), '--install-extension', vsix], { encoding: 'utf8' });
@@ -261,7 +345,8 @@ async function main() {
     if (MOCK) await installMockServer(dirs.extensions);
   }, { setup: true });
 
-  await check('start code-server', undefined, async () => { url = await startCodeServer(entry, dirs, workspace); }, { setup: true });
+  let stopCodeServer;
+  await check('start code-server', undefined, async () => { ({ url, stop: stopCodeServer } = await startCodeServer(entry, dirs, workspace)); }, { setup: true });
 
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   cleanups.unshift(() => browser.close());
@@ -444,6 +529,73 @@ async function main() {
     await page.waitForFunction(() => [...document.querySelectorAll('.monaco-editor .view-lines')].some((e) => e.textContent?.includes('vcpu_migrate_start(v)')), null, { timeout: WAIT });
     const text = await editorText(page);
     if (/set_bit\(_VPF_migrating, &v->pause_flags\)/.test(text)) throw new Error('the old flag write is still there');
+  });
+
+  await check('Fix All is in the command palette when the workspace is trusted', page, async () => {
+    // The counterpart of the restricted-mode check: the same query does list it here.
+    await page.locator('.tab', { hasText: FIXTURE }).first().click();
+    const labels = await paletteLabels(page, 'Xen Scheduler Review: ', ['Simulate Interleavings', 'Fix All Migration Protocol Issues']);
+    log(`palette (trusted): ${labels.filter((l) => l.includes('Xen Scheduler Review')).map((l) => l.replace(/^Xen Scheduler Review: /, '').split(',')[0]).join(' | ')}`);
+  });
+
+  const SAVED = 'saved-by-e2e.xsrtrace.json';
+  let panelVerdict;
+  await check('Save Trace… in the replay panel writes a .xsrtrace.json through the save dialog', page, async () => {
+    needsServer();
+    if (!frame) throw new Error('no replay panel');
+    panelVerdict = (await frame.textContent('.verdict'))?.trim();
+    await frame.click('vscode-button[data-action="save"]');
+    const target = path.join(workspace, SAVED);
+    await answerFileDialog(page, target);
+    const message = await toast(page, /^Trace saved to /);
+    if (message !== `Trace saved to ${SAVED}.`) throw new Error(`message: ${message}`);
+    if (!existsSync(target)) throw new Error(`${target} was not written`);
+    const saved = JSON.parse(readFileSync(target, 'utf8'));
+    if (saved.result !== 'violation') throw new Error(`result: ${saved.result}`);
+    if (!Array.isArray(saved.trace) || saved.trace.length === 0) throw new Error('the saved trace has no steps');
+    log(`saved ${SAVED}: ${saved.result}, ${saved.trace.length} steps`);
+  });
+
+  await check('the saved trace opens from the explorer as a race replay with the same verdict', page, async () => {
+    needsServer();
+    if (!panelVerdict) throw new Error('no trace was saved');
+    await page.keyboard.press('Control+Shift+E');
+    const row = page.locator(`.explorer-folders-view .monaco-list-row[aria-label="${SAVED}"]`);
+    await row.waitFor({ timeout: WAIT });
+    await row.click();
+    await page.waitForSelector(`.tabs-container .tab.active[aria-label*="${SAVED}"]`, { timeout: WAIT });
+    const f = await replayFrameTitled(page, SAVED, WAIT);
+    await f.waitForSelector('.verdict-violation', { timeout: WAIT });
+    await f.waitForSelector('.lanes .row[data-step="1"]');
+    const verdict = (await f.textContent('.verdict'))?.trim();
+    if (verdict !== panelVerdict) throw new Error(`verdict "${verdict}" differs from the panel's "${panelVerdict}"`);
+    await page.screenshot({ path: path.join(SHOTS, 'e2e-saved-by-e2e.png') });
+  });
+
+  const PATCH = 'add-patched.patch';
+  await check('Check Patch… on a patch file lists XSR002 for patched.c', page, async () => {
+    needsServer();
+    // Focus the workbench (keys typed in a webview are not forwarded), then F1.
+    await page.locator('.tab', { hasText: FIXTURE }).first().click();
+    await page.keyboard.press('F1');
+    await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
+    await page.keyboard.type('Xen Scheduler Review: Check Patch');
+    const command = page.locator('.quick-input-list .monaco-list-row[aria-label^="Xen Scheduler Review: Check Patch"]').first();
+    await command.waitFor({ timeout: WAIT });
+    await command.click();
+    const fileChoice = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Patch File…' }).first();
+    await fileChoice.waitFor({ timeout: WAIT });
+    await fileChoice.click();
+    await answerFileDialog(page, path.join(workspace, PATCH));
+    const message = await toast(page, /^Check Patch: /);
+    if (message !== 'Check Patch: 1 finding in 1 changed file.') throw new Error(`message: ${message}`);
+    // The command shows the Problems panel itself.
+    await page.waitForFunction(() => [...document.querySelectorAll('.markers-panel .monaco-list-row')].some((r) => r.textContent?.includes('XSR002')), null, { timeout: WAIT });
+    const rows = await problemRows(page);
+    const found = rows.filter(([, text]) => text.includes('XSR002'));
+    log(`Problems after Check Patch: ${rows.map(([file, text]) => `${file.split(' ')[0]}: ${/XSR\d{3}/.exec(text)?.[0] ?? '?'}`).join(', ')}`);
+    if (!found.some(([file]) => file.startsWith('patched.c'))) throw new Error(`XSR002 is not under patched.c: ${JSON.stringify(found)}`);
+    await page.screenshot({ path: path.join(SHOTS, 'e2e-check-patch.png') });
   });
 
   const ext = consoleLines.filter((l) => l.includes('[Extension Host]') && l.includes('[xsr]'));

@@ -1,5 +1,5 @@
 // `xsr/checkPatch`: findings inside the functions a patch changes, for the
-// post-image files, through the patch module (core/patch) when the build has it.
+// post-image files, through the patch module (core/patch; injectable for tests).
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Analyzer } from '../core/analyzer';
