@@ -45,4 +45,15 @@ conn.onRequest('xsr/simulate', () => ({ version: 1, result: 'violation', invaria
     { step: 3, thread: 'X', action: 'unlock sched(v)', file: 'old_migrate.c', line: 26, state: st({ flags: { v: ['migrating'] } }) },
     { step: 4, thread: 'S', action: 'context_saved: wake v', file: 'old_migrate.c', line: 50, state: st({ running: { A: null, B: null }, runq: { A: ['v'], B: [] }, flags: { v: ['migrating'] } }) },
   ], stats: { states: 42, transitions: 57, ms: 3, reduction: 'dpor' } }));
+// Check Patch: one canned XSR002 at the start call of the patch's new patched.c.
+conn.onRequest('xsr/checkPatch', (p) => {
+  const lines = p.patch.split('\n');
+  const header = lines.findIndex((l) => l.startsWith('+++ b/'));
+  if (header < 0) return { files: [], error: 'not a patch' };
+  const file = lines[header].slice('+++ b/'.length).trim();
+  const added = lines.slice(header + 2).filter((l) => l.startsWith('+')).map((l) => l.slice(1));
+  const l = added.findIndex((t) => /vcpu_migrate_start\(v\)/.test(t));
+  const uri = `${p.baseUri.replace(/\/$/, '')}/${file}`;
+  return { files: [{ uri, diagnostics: l < 0 ? [] : [{ range: { start: { line: l, character: 4 }, end: { line: l, character: 25 } }, code: 'XSR002', source: 'xsr', severity: DiagnosticSeverity.Error, message: 'vcpu_migrate_start(v) needs the scheduler lock of v' }] }] };
+});
 docs.listen(conn); conn.listen();

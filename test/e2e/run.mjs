@@ -3,6 +3,10 @@
 // The extension is packaged as a VSIX and installed into a throw-away extensions
 // folder; a Xen-style fixture workspace is opened; every check waits on a DOM
 // condition (never on a sleep). See shared/docs/editor-e2e.md for the set-up facts.
+// File dialogs are VS Code's simple file dialog (a quick input holding a path);
+// the Check Patch check reads workspace/add-patched.patch (a new patched.c with an
+// XSR002). The last checks run in a second, short session with workspace trust
+// on, answered "No" at the prompt: restricted mode.
 //
 // Usage: node test/e2e/run.mjs [--keep] [--only NAME] [--timeout MS]
 //   --keep     leave the temp folders (user data, workspace copy) for inspection
@@ -153,7 +157,8 @@ async function startCodeServer(entry, dirs, workspace, options) {
   });
   const stop = () => new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
+    const force = setTimeout(() => child.kill('SIGKILL'), 10000);
+    child.once('exit', () => { clearTimeout(force); resolve(); });
     child.kill('SIGTERM');
   });
   cleanups.unshift(stop);
@@ -259,15 +264,20 @@ async function replayFrameTitled(page, title, timeout) {
 
 /**
  * Answers VS Code's simple file dialog (in the browser: a quick input holding a
- * path, with the folder's entries listed below) with an absolute path.
+ * path, with the folder's entries listed below) with `name` in `folder`.
  */
-async function answerFileDialog(page, file) {
-  // The dialog fills its box with a path; the quick pick before it starts empty.
-  await page.waitForFunction(() => {
+async function answerFileDialog(page, folder, name) {
+  // The dialog opens on some folder and then moves to its default one, rewriting
+  // the box when that folder's entries arrive: wait for that, or the answer is
+  // overwritten. The box then holds `folder/` (open) or `folder/<default name>` (save).
+  await page.waitForFunction((folder) => {
     const input = document.querySelector('.quick-input-widget input');
-    return !!input && input.offsetParent !== null && input.value.startsWith('/');
-  }, null, { timeout: WAIT });
+    if (!input || input.offsetParent === null || !input.value.startsWith(`${folder}/`) || input.value.slice(folder.length + 1).includes('/')) return false;
+    return [...document.querySelectorAll('.quick-input-list .monaco-list-row')].some((r) => r.getAttribute('aria-label') === 'saved.xsrtrace.json');
+  }, folder, { timeout: WAIT });
   const input = page.locator('.quick-input-widget input');
+  // Only the name changes, so the dialog stays in the folder (a fill is one input event).
+  const file = `${folder}/${name}`;
   await input.fill(file);
   await page.waitForFunction((f) => document.querySelector('.quick-input-widget input')?.value === f, file);
   await input.press('Enter');
@@ -301,15 +311,19 @@ async function paletteLabels(page, query, expected) {
   return shown;
 }
 
-/** Problems-panel rows as [file, text] pairs: each marker row with the file row above it. */
+/**
+ * Problems-panel markers as [file, text] pairs. The panel is a tree: files at
+ * aria-level 1, their markers at 2, a marker's related locations at 3.
+ */
 function problemRows(page) {
   return page.$$eval('.markers-panel .monaco-list-row', (rows) => {
     let file = '';
     const out = [];
     for (const r of rows) {
       const text = (r.textContent ?? '').replace(/\u00a0/g, ' ');
-      if (r.querySelector('.marker-icon, .marker-message-details')) out.push([file, text]);
-      else file = text;
+      const level = r.getAttribute('aria-level');
+      if (level === '1') file = (r.querySelector('.label-name')?.textContent ?? text).replace(/\u00a0/g, ' ');
+      else if (level === '2') out.push([file, text]);
     }
     return out;
   });
@@ -546,7 +560,7 @@ async function main() {
     panelVerdict = (await frame.textContent('.verdict'))?.trim();
     await frame.click('vscode-button[data-action="save"]');
     const target = path.join(workspace, SAVED);
-    await answerFileDialog(page, target);
+    await answerFileDialog(page, workspace, SAVED);
     const message = await toast(page, /^Trace saved to /);
     if (message !== `Trace saved to ${SAVED}.`) throw new Error(`message: ${message}`);
     if (!existsSync(target)) throw new Error(`${target} was not written`);
@@ -586,20 +600,80 @@ async function main() {
     const fileChoice = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Patch File…' }).first();
     await fileChoice.waitFor({ timeout: WAIT });
     await fileChoice.click();
-    await answerFileDialog(page, path.join(workspace, PATCH));
+    await answerFileDialog(page, workspace, PATCH);
     const message = await toast(page, /^Check Patch: /);
     if (message !== 'Check Patch: 1 finding in 1 changed file.') throw new Error(`message: ${message}`);
     // The command shows the Problems panel itself.
     await page.waitForFunction(() => [...document.querySelectorAll('.markers-panel .monaco-list-row')].some((r) => r.textContent?.includes('XSR002')), null, { timeout: WAIT });
     const rows = await problemRows(page);
     const found = rows.filter(([, text]) => text.includes('XSR002'));
-    log(`Problems after Check Patch: ${rows.map(([file, text]) => `${file.split(' ')[0]}: ${/XSR\d{3}/.exec(text)?.[0] ?? '?'}`).join(', ')}`);
-    if (!found.some(([file]) => file.startsWith('patched.c'))) throw new Error(`XSR002 is not under patched.c: ${JSON.stringify(found)}`);
+    log(`Problems after Check Patch: ${rows.map(([file, text]) => `${file}: ${/XSR\d{3}/.exec(text)?.[0] ?? '?'}`).join(', ')}`);
+    if (!found.some(([file]) => file === 'patched.c')) throw new Error(`XSR002 is not under patched.c: ${JSON.stringify(found)}`);
     await page.screenshot({ path: path.join(SHOTS, 'e2e-check-patch.png') });
   });
 
   const ext = consoleLines.filter((l) => l.includes('[Extension Host]') && l.includes('[xsr]'));
   for (const l of ext) log(l);
+
+  // A second, short session with workspace trust on, answered "No": restricted mode.
+  const RESTRICTED = ['restricted mode: the trust prompt is answered No and the workbench shows Restricted Mode',
+    'restricted mode: the extension activates and the Problems panel lists XSR001',
+    'restricted mode: Fix All is not in the command palette'];
+  if (ONLY && !RESTRICTED.some((n) => n.includes(ONLY))) return;
+  // One workbench at a time: the first session is done.
+  await page.close();
+  await stopCodeServer();
+  const tmp2 = tempDir('xsr-e2e-restricted-');
+  const dirs2 = { userData: path.join(tmp2, 'user-data'), extensions: dirs.extensions, config: dirs.config };
+  const workspace2 = path.join(tmp2, 'workspace');
+  writeUserSettings(dirs2.userData, { trust: true });
+  cpSync(path.join(ROOT, 'test/e2e/workspace'), workspace2, { recursive: true });
+  const { url: url2 } = await startCodeServer(entry, dirs2, workspace2, { trust: true });
+  const page2 = await browser.newPage({ viewport: { width: 1500, height: 950 } });
+  const lines2 = [];
+  page2.on('console', (m) => lines2.push(m.text().replace(/%c/g, '').replace(/(\s*color: [^;]*?)+\s*$/, '')));
+  /** Waits for an extension-host console line of the second session matching `re`. */
+  const consoleLine = async (re, timeout) => {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      const line = lines2.find((l) => l.includes('[Extension Host]') && re.test(l));
+      if (line) return line;
+      if (Date.now() > deadline) throw new Error(`no console line ${re} within ${timeout} ms`);
+      await page2.waitForEvent('console', { timeout: deadline - Date.now() }).catch(() => {});
+    }
+  };
+  let untrusted = false;
+  await check(RESTRICTED[0], page2, async () => {
+    await page2.goto(url2);
+    await page2.waitForSelector('.monaco-workbench', { timeout: 60000 });
+    // VS Code asks at start-up whether to trust the folder's authors (a modal dialog).
+    const no = page2.locator('.monaco-dialog-box .dialog-buttons .monaco-button', { hasText: "No, I don't trust the authors" });
+    await no.waitFor({ timeout: 60000 });
+    await no.click();
+    await page2.waitForSelector('.monaco-dialog-box', { state: 'hidden' });
+    await page2.waitForSelector('.statusbar-item:has-text("Restricted Mode")', { timeout: WAIT });
+    untrusted = true;
+  });
+  await check(RESTRICTED[1], page2, async () => {
+    if (!untrusted) throw new Error('the workspace was not put in restricted mode');
+    await page2.locator('.monaco-workbench').click({ position: { x: 700, y: 400 } }).catch(() => {});
+    await openQuick(page2, FIXTURE);
+    const activated = await consoleLine(/\[xsr\] Xen Scheduler Review .* activated/, 30000);
+    if (!activated.includes('(restricted mode)')) throw new Error(`the extension reports: ${activated}`);
+    const started = await consoleLine(/\[xsr\] language server (started|failed to start)/, 30000);
+    if (started.includes('failed')) throw new Error(started);
+    await page2.keyboard.press('Control+Shift+M');
+    await page2.waitForFunction(() => [...document.querySelectorAll('.markers-panel .monaco-list-row')].some((r) => r.textContent?.includes('XSR001')), null, { timeout: WAIT });
+    await page2.screenshot({ path: path.join(SHOTS, 'e2e-restricted-mode.png') });
+  });
+  await check(RESTRICTED[2], page2, async () => {
+    if (!untrusted) throw new Error('the workspace was not put in restricted mode');
+    await page2.locator('.tab', { hasText: FIXTURE }).first().click();
+    // The C editor is active (Simulate and Show Lock State are listed), so only trust hides Fix All.
+    const labels = await paletteLabels(page2, 'Xen Scheduler Review: ', ['Simulate Interleavings', 'Show Lock State', 'Check Patch']);
+    log(`palette (restricted): ${labels.filter((l) => l.includes('Xen Scheduler Review')).map((l) => l.replace(/^Xen Scheduler Review: /, '').split(',')[0]).join(' | ')}`);
+    if (labels.some((l) => l.includes('Fix All'))) throw new Error('Fix All Migration Protocol Issues is offered in restricted mode');
+  });
 }
 
 let fatal;
