@@ -229,11 +229,22 @@ async function resetToFixture(page) {
   await page.waitForFunction(() => [...document.querySelectorAll('.monaco-editor .view-lines')].some((e) => e.textContent?.includes('vcpu_set_affinity')));
 }
 
+/**
+ * Types into the quick input that `key` opens (Ctrl+P, Ctrl+G, F1), once its box
+ * has the focus: keys sent earlier land in the editor. `prefix` is what the box
+ * starts with (the command palette's `>`); fill() sets the whole value at once.
+ */
+async function quickInput(page, key, text, prefix = '') {
+  await page.keyboard.press(key);
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: WAIT });
+  await page.waitForFunction(() => !!document.activeElement?.closest('.quick-input-widget'), null, { timeout: WAIT });
+  await input.fill(`${prefix}${text}`);
+}
+
 /** Opens a workspace file through Quick Open (Ctrl+P). */
 async function openQuick(page, name) {
-  await page.keyboard.press('Control+P');
-  await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
-  await page.keyboard.type(name);
+  await quickInput(page, 'Control+P', name);
   // Enter opens the focused row: wait until the filter has put the file there
   // (before it applies, the focused row is the most recently opened file).
   await page.waitForSelector(`.quick-input-list .monaco-list-row.focused[aria-label*="${name}"]`);
@@ -242,9 +253,7 @@ async function openQuick(page, name) {
 }
 
 async function gotoLine(page, line) {
-  await page.keyboard.press('Control+G');
-  await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
-  await page.keyboard.type(String(line));
+  await quickInput(page, 'Control+G', String(line), ':');
   await page.keyboard.press('Enter');
   await page.waitForSelector('.quick-input-widget', { state: 'hidden' });
 }
@@ -298,9 +307,7 @@ async function toast(page, re) {
  * is listed, and returns the labels of all rows; the palette is closed again.
  */
 async function paletteLabels(page, query, expected) {
-  await page.keyboard.press('F1');
-  await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
-  await page.keyboard.type(query);
+  await quickInput(page, 'F1', query, '>');
   await page.waitForFunction((expected) => {
     const shown = [...document.querySelectorAll('.quick-input-list .monaco-list-row')].map((r) => r.getAttribute('aria-label') ?? '');
     return expected.every((e) => shown.some((l) => l.includes(e)));
@@ -513,9 +520,7 @@ async function main() {
     // Reload through the command, so the workbench saves its layout first (a bare
     // page reload can lose it before the web storage is flushed).
     await page.locator('.tab', { hasText: FIXTURE }).first().click();
-    await page.keyboard.press('F1');
-    await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
-    await page.keyboard.type('Developer: Reload Window');
+    await quickInput(page, 'F1', 'Developer: Reload Window', '>');
     // Pick the exact command (not "…With Extensions Disabled"), whether or not it is focused yet.
     const row = page.locator('.quick-input-list .monaco-list-row[aria-label^="Developer: Reload Window"]:not([aria-label*="Extensions"])').first();
     await row.waitFor({ state: 'visible', timeout: 60000 });
@@ -591,9 +596,7 @@ async function main() {
     needsServer();
     // Focus the workbench (keys typed in a webview are not forwarded), then F1.
     await page.locator('.tab', { hasText: FIXTURE }).first().click();
-    await page.keyboard.press('F1');
-    await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
-    await page.keyboard.type('Xen Scheduler Review: Check Patch');
+    await quickInput(page, 'F1', 'Xen Scheduler Review: Check Patch', '>');
     const command = page.locator('.quick-input-list .monaco-list-row[aria-label^="Xen Scheduler Review: Check Patch"]').first();
     await command.waitFor({ timeout: WAIT });
     await command.click();
