@@ -31,13 +31,13 @@ static void vcpu_sleep_nosync_locked(struct vcpu *v)
 {
     ASSERT(spin_is_locked(per_cpu(schedule_data, v->processor).schedule_lock));
 
-    if ( likely(!vcpu_runnable(v)) )
-    {
-        if ( v->runstate.state == RUNSTATE_runnable )
-            vcpu_runstate_change(v, RUNSTATE_offline, NOW());
+    if ( vcpu_runnable(v) )
+        return;                 /* still wanted on a pCPU: nothing to do */
 
-        SCHED_OP(vcpu_scheduler(v), sleep, v);
-    }
+    if ( v->runstate.state == RUNSTATE_runnable )
+        sched_note_offline(v, NOW());
+
+    SCHED_OP(vcpu_scheduler(v), sleep, v);
 }
 
 void vcpu_sleep_nosync(struct vcpu *v)
@@ -96,7 +96,7 @@ static void vcpu_move_locked(struct vcpu *v, unsigned int new_cpu)
  */
 static void vcpu_migrate(struct vcpu *v)
 {
-    unsigned long flags;
+    unsigned long irq;
     unsigned int old_cpu, new_cpu;
     spinlock_t *old_lock, *new_lock;
     bool pick_done = false;
@@ -108,42 +108,42 @@ static void vcpu_migrate(struct vcpu *v)
         old_lock = per_cpu(schedule_data, old_cpu).schedule_lock;
         new_lock = per_cpu(schedule_data, new_cpu).schedule_lock;
 
-        sched_spin_lock_double(old_lock, new_lock, &flags);
+        sched_spin_lock_double(old_lock, new_lock, &irq);
 
         old_cpu = v->processor;
         if ( old_lock != per_cpu(schedule_data, old_cpu).schedule_lock )
         {
             /* v moved under our feet: we hold the wrong lock, retry. */
             pick_done = false;
-            sched_spin_unlock_double(old_lock, new_lock, flags);
+            sched_spin_unlock_double(old_lock, new_lock, irq);
             continue;
         }
 
         if ( pick_done &&
-             new_lock == per_cpu(schedule_data, new_cpu).schedule_lock &&
+             sched_lock_of(new_cpu) == new_lock &&
              cpumask_test_cpu(new_cpu, v->cpu_hard_affinity) )
             break;
 
-        new_cpu = SCHED_OP(vcpu_scheduler(v), pick_cpu, v);
-        if ( new_lock == per_cpu(schedule_data, new_cpu).schedule_lock &&
+        new_cpu = sched_choose_pcpu(v);
+        if ( sched_lock_of(new_cpu) == new_lock &&
              cpumask_test_cpu(new_cpu, v->domain->cpupool->cpu_valid) )
             break;
 
         pick_done = true;
-        sched_spin_unlock_double(old_lock, new_lock, flags);
+        sched_spin_unlock_double(old_lock, new_lock, irq);
     }
 
     /* Someone else did the job, or v is back on a pCPU: nothing to do. */
     if ( v->is_running ||
          !test_and_clear_bit(_VPF_migrating, &v->pause_flags) )
     {
-        sched_spin_unlock_double(old_lock, new_lock, flags);
+        sched_spin_unlock_double(old_lock, new_lock, irq);
         return;
     }
 
     vcpu_move_locked(v, new_cpu);
 
-    sched_spin_unlock_double(old_lock, new_lock, flags);
+    sched_spin_unlock_double(old_lock, new_lock, irq);
 
     if ( old_cpu != new_cpu )
         sched_move_irqs(v);
