@@ -5,7 +5,7 @@ import type { Cfg, CfgNode } from '../cfg/types';
 import type { CoreDiagnostic } from '../diagnostics';
 import type { FunctionSyntax } from '../syntax/functions';
 import type { LineIndex } from '../syntax/lineIndex';
-import { atomsOf, parseCondition } from './condition';
+import { atomsTestedTwice } from './condition';
 import { LockNamer } from './names';
 import { EMPTY_STATE, HeldLock, PathState, mergeStates, stateKey, withHeld } from './state';
 import type { FunctionSummary, LockEffect, SummaryLookup } from './summary';
@@ -63,7 +63,7 @@ export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: Analyze
   }
   const ctx: TransferContext = {
     source: opts.source, table: opts.table, namer: new LockNamer(cfg), summaries: opts.summaries,
-    trackedAtoms: trackedAtoms(cfg, opts.source),
+    trackedAtoms: atomsTestedTwice(cfg, opts.source),
   };
   const domain: Domain<PathState> = {
     key: stateKey,
@@ -187,15 +187,6 @@ function conventionalEntry(fn: FunctionSyntax, cfg: Cfg, opts: AnalyzeOptions): 
   return { ...EMPTY_STATE, held: [held] };
 }
 
-function trackedAtoms(cfg: Cfg, source: string): Set<string> {
-  const count = new Map<string, number>();
-  for (const n of cfg.nodes) {
-    if (n.kind !== 'cond' || n.loopMacro || n.start === n.end) continue;
-    const text = source.slice(n.start, n.end).trim().replace(/^\(/, '').replace(/\)$/, '');
-    for (const a of new Set(atomsOf(parseCondition(text)))) count.set(a, (count.get(a) ?? 0) + 1);
-  }
-  return new Set([...count].filter(([, c]) => c >= 2).map(([a]) => a));
-}
 
 const ONLY_EMPTY: PathState[] = [EMPTY_STATE];
 const NONE: LockRef[] = [];

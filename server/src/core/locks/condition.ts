@@ -3,6 +3,7 @@
 // trylock) and so a taken edge can teach the path facts (`migrate` is true).
 import { Token, joinTokens, tokenize } from '../syntax/tokens';
 import { matchClose } from '../syntax/expr';
+import type { Cfg, CfgNode } from '../cfg/types';
 
 /** Looks up an atom's truth value on the current path. */
 export type AtomValue = (atom: string) => boolean | undefined;
@@ -248,4 +249,36 @@ class CondParser {
     if (this.i === start) this.i++;
     return { k: 'atom', text: joinTokens(this.t, start, this.i) };
   }
+}
+
+/** `( cond )` as written after `if`/`while`: the text inside the outer parentheses. */
+export function conditionText(raw: string): string {
+  const t = raw.trim();
+  return t.startsWith('(') && t.endsWith(')') ? t.slice(1, -1) : t;
+}
+
+const nodeConditions = new WeakMap<CfgNode, Expr>();
+
+/** A condition node's parsed condition (once per node: nodes do not change once built). */
+export function conditionOf(node: CfgNode, source: string): Expr {
+  let e = nodeConditions.get(node);
+  if (!e) {
+    e = parseCondition(conditionText(source.slice(node.start, node.end)));
+    nodeConditions.set(node, e);
+  }
+  return e;
+}
+
+/**
+ * Atoms tested by two or more conditions of a function: the only branch facts
+ * worth carrying along a path (the lock dataflow and the model extraction
+ * both keep such correlated tests path-sensitive).
+ */
+export function atomsTestedTwice(cfg: Cfg, source: string): Set<string> {
+  const count = new Map<string, number>();
+  for (const n of cfg.nodes) {
+    if (n.kind !== 'cond' || n.loopMacro || n.start === n.end) continue;
+    for (const a of new Set(atomsOf(conditionOf(n, source)))) count.set(a, (count.get(a) ?? 0) + 1);
+  }
+  return new Set([...count].filter(([, c]) => c >= 2).map(([a]) => a));
 }

@@ -3,7 +3,7 @@
 import type { CfgEdge, CfgNode } from '../cfg/types';
 import type { CallSite } from '../syntax/expr';
 import { canonicalText } from '../syntax/tokens';
-import { evaluate, implied, parseCondition } from './condition';
+import { conditionOf, evaluate, implied } from './condition';
 import { LockNamer, substitute } from './names';
 import {
   HeldLock, PathState, binding, findHeld, forgetFacts, withBinding, withFact, withHeld, withoutBinding, withoutHeld,
@@ -23,7 +23,9 @@ export interface TransferContext {
   summaries: SummaryLookup;
   /** Atoms tested by two or more conditions: the only ones worth remembering as facts. */
   trackedAtoms: ReadonlySet<string>;
-  /** Receives events during the final (reporting) pass only. */
+  /** Per-node trylock atoms of this analysis (summaries can change between analyses). */
+  ownAtoms?: Map<CfgNode, string[]>;
+  /** Receives events while solving (see reportingPass). */
   events?: (e: LockEvent, node: CfgNode) => void;
 }
 
@@ -203,8 +205,27 @@ function split(ctx: TransferContext, node: CfgNode, ci: number, call: CallSite, 
   return [taken, failed];
 }
 
+const callAtoms = new WeakMap<CallSite, string>();
+
+/** A call's canonical text, the atom a condition names it by (once per call site). */
 function callAtom(ctx: TransferContext, call: CallSite): string {
-  return canonicalText(ctx.source.slice(call.start, call.end));
+  let a = callAtoms.get(call);
+  if (a === undefined) {
+    a = canonicalText(ctx.source.slice(call.start, call.end));
+    callAtoms.set(call, a);
+  }
+  return a;
+}
+
+/** The trylock-like calls a condition makes itself, once per node for this analysis. */
+function ownTrylockAtoms(ctx: TransferContext, node: CfgNode): string[] {
+  const cache = (ctx.ownAtoms ??= new Map());
+  let own = cache.get(node);
+  if (!own) {
+    own = node.facts.calls.filter((c) => ctx.table.get(c.name)?.op === 'tryacquire' || ctx.summaries.get(c.name)?.condAcquires.length).map((c) => callAtom(ctx, c));
+    cache.set(node, own);
+  }
+  return own;
 }
 
 /** `ASSERT(spin_is_locked(x))` states that x is held here (by the caller when not taken). */
@@ -272,9 +293,8 @@ function resolveVarName(s: PathState, name: string): string {
 /** Refines a path on a branch edge; undefined when the path cannot take it. */
 export function transferEdge(ctx: TransferContext, node: CfgNode, edge: CfgEdge, s: PathState): PathState | undefined {
   if (edge.branch === undefined || node.kind !== 'cond' || node.start === node.end) return s;
-  const text = ctx.source.slice(node.start, node.end);
-  const cond = parseCondition(node.loopMacro ? '' : stripOuter(text));
   if (node.loopMacro) return s;
+  const cond = conditionOf(node, ctx.source);
   const value = (atom: string): boolean | undefined => {
     if (IDENT.test(atom)) {
       const b = binding(s, atom);
@@ -283,7 +303,7 @@ export function transferEdge(ctx: TransferContext, node: CfgNode, edge: CfgEdge,
     return s.facts.find((f) => f.atom === atom)?.value;
   };
   // This condition's own trylock calls: the path knows whether each succeeded.
-  const own = node.facts.calls.filter((c) => ctx.table.get(c.name)?.op === 'tryacquire' || ctx.summaries.get(c.name)?.condAcquires.length).map((c) => callAtom(ctx, c));
+  const own = ownTrylockAtoms(ctx, node);
   const ran = (atom: string): boolean => own.includes(atom) && s.facts.some((f) => f.atom === atom);
   const v = evaluate(cond, value, ran);
   if (v !== undefined && v !== edge.branch) return undefined;
@@ -296,7 +316,3 @@ export function transferEdge(ctx: TransferContext, node: CfgNode, edge: CfgEdge,
   return r;
 }
 
-function stripOuter(text: string): string {
-  const t = text.trim();
-  return t.startsWith('(') && t.endsWith(')') ? t.slice(1, -1) : t;
-}

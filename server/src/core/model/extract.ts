@@ -7,7 +7,7 @@ import type { InstrAt, Model, ThreadProgram } from '../../../../sim/src/program'
 import type { FileAnalysis } from '../analyzer';
 import type { Cfg, CfgEdge, CfgNode } from '../cfg/types';
 import type { CallSite } from '../syntax/expr';
-import { atomsOf, evaluate, implied, parseCondition } from '../locks/condition';
+import { atomsOf, atomsTestedTwice, conditionOf, evaluate, implied } from '../locks/condition';
 import { reversePostorder } from '../cfg/dataflow';
 
 export interface ExtractOptions {
@@ -92,7 +92,7 @@ function threadProgram(file: FileAnalysis, name: string, notes: string[]): { nam
   const cfg = fn.cfg;
   const succ = forwardEdges(cfg);
   const rank = new Map(reversePostorder(cfg).map((id, i) => [id, i]));
-  const tracked = correlatedAtoms(cfg, file.text);
+  const tracked = atomsTestedTwice(cfg, file.text);
   const instrs: InstrAt[] = [];
   const startOf = new Map<string, number>();
   const fixups: { at: number; to: string; field: 'else' | 'target' | 'targets'; index?: number }[] = [];
@@ -128,8 +128,8 @@ function threadProgram(file: FileAnalysis, name: string, notes: string[]): { nam
     if (node.kind === 'cond' && edges.length === 2 && !node.loopMacro) {
       const t = edges.find((e) => e.branch)!;
       const f = edges.find((e) => e.branch === false)!;
-      const condText = file.text.slice(node.start, node.end);
-      const test = classify(condText);
+      const cond = conditionOf(node, file.text);
+      const test = classify(cond);
       if (test) {
         const [whenSet, whenClear] = test.negated ? [f.to, t.to] : [t.to, f.to];
         fixups.push({ at: instrs.length, to: enqueue(whenClear, facts), field: 'else' });
@@ -137,7 +137,6 @@ function threadProgram(file: FileAnalysis, name: string, notes: string[]): { nam
         jumpTo(enqueue(whenSet, facts));
         continue;
       }
-      const cond = parseCondition(stripParens(condText));
       const known = evaluate(cond, (atom) => facts.get(atom));
       if (known !== undefined) {
         jumpTo(enqueue(known ? t.to : f.to, facts));
@@ -172,15 +171,6 @@ function threadProgram(file: FileAnalysis, name: string, notes: string[]): { nam
   return { name, instrs: simplify(instrs) };
 }
 
-/** Condition atoms tested by two or more (non-protocol) conditions of the function. */
-function correlatedAtoms(cfg: Cfg, source: string): Set<string> {
-  const count = new Map<string, number>();
-  for (const n of cfg.nodes) {
-    if (n.kind !== 'cond' || n.loopMacro || n.start === n.end) continue;
-    for (const a of new Set(atomsOf(parseCondition(stripParens(source.slice(n.start, n.end)))))) count.set(a, (count.get(a) ?? 0) + 1);
-  }
-  return new Set([...count].filter(([, c]) => c >= 2).map(([a]) => a));
-}
 
 /** Facts about a variable are void once the node assigns it. */
 function forgetAssigned(node: CfgNode, facts: ReadonlyMap<string, boolean>): ReadonlyMap<string, boolean> {
@@ -191,9 +181,6 @@ function forgetAssigned(node: CfgNode, facts: ReadonlyMap<string, boolean>): Rea
   return out;
 }
 
-function stripParens(text: string): string {
-  return text.trim().replace(/^\(/, '').replace(/\)$/, '');
-}
 
 function emitCall(c: CallSite, out: InstrAt[], unknown: Set<string>, src: (o: number) => { file: string; line: number }, file: FileAnalysis): void {
   const t = file.text.slice(c.start, c.end).replace(/\s+/g, ' ');
@@ -210,8 +197,7 @@ function emitCall(c: CallSite, out: InstrAt[], unknown: Set<string>, src: (o: nu
 }
 
 /** A migrating-flag test or an is_running test, and whether the condition negates it. */
-function classify(condText: string): { op: 'ifMigrating' | 'ifRunning'; negated: boolean } | undefined {
-  const cond = parseCondition(condText.trim().replace(/^\(/, '').replace(/\)$/, ''));
+function classify(cond: ReturnType<typeof conditionOf>): { op: 'ifMigrating' | 'ifRunning'; negated: boolean } | undefined {
   const atoms = atomsOf(cond);
   if (atoms.length !== 1) return undefined;
   const atom = atoms[0]!;
