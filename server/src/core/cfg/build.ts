@@ -344,6 +344,12 @@ function isLabelOrCase(n: Node): boolean {
   return n.type === 'case_statement';
 }
 
+/** The MISSING `;` tree-sitter puts after a loop macro's header: not a real error. */
+export function isMacroSemicolon(n: Node): boolean {
+  const parent = n.parent;
+  return n.isMissing && n.type === ';' && parent !== null && parent.type === 'expression_statement' && parent.firstNamedChild?.type === 'call_expression';
+}
+
 /** `IDENT ( args )` at statement level with a MISSING `;`: a loop macro's header. */
 export function isMacroHeader(n: Node): boolean {
   if (n.type !== 'expression_statement' || !n.hasError) return false;

@@ -8,7 +8,8 @@
 // reparsed later (DocumentAnalyzer.settle), which also checks the local result.
 import type { Node, Tree } from 'web-tree-sitter';
 import type { Analyzer } from '../analyzer';
-import { buildCfg } from '../cfg/build';
+import { buildCfg, isMacroSemicolon } from '../cfg/build';
+import { headerErrorCount } from '../syntax/parseErrors';
 import type { Cfg } from '../cfg/types';
 import { FunctionSyntax, findFunctions } from '../syntax/functions';
 import type { LineIndex } from '../syntax/lineIndex';
@@ -31,21 +32,12 @@ export interface TopLevel {
   errorItems: number;
 }
 
-function headerErrors(def: Node): number {
-  if (!def.hasError) return 0;
-  let n = 0;
-  for (const h of def.namedChildren) if (h && h.type !== 'compound_statement' && h.hasError) n++;
-  return n;
-}
 
 /** An ERROR node, or a MISSING node other than the `;` after a loop-macro header. */
 function hasRealError(n: Node): boolean {
   if (!n.hasError) return false;
   if (n.type === 'ERROR') return true;
-  if (n.isMissing) {
-    const parent = n.parent;
-    return !(n.type === ';' && parent !== null && parent.type === 'expression_statement' && parent.firstNamedChild?.type === 'call_expression');
-  }
+  if (n.isMissing) return !isMacroSemicolon(n);
   for (const c of n.children) if (c && hasRealError(c)) return true;
   return false;
 }
@@ -65,7 +57,7 @@ export function topLevelFacts(tree: Tree): TopLevel {
     if (errs[i]) errorItems++;
     if (c.type !== 'function_definition') continue;
     const isolated = !realErrs[i - 1] && !realErrs[i + 1];
-    byStart.set(c.startIndex, { isolated, defHasError: errs[i]!, headerErrors: headerErrors(c) });
+    byStart.set(c.startIndex, { isolated, defHasError: errs[i]!, headerErrors: headerErrorCount(c) });
   }
   return { byStart, errorItems };
 }
@@ -156,7 +148,7 @@ export function parseFunctionAlone(analyzer: Analyzer, text: string, lines: Line
     // Half-typed code inside balanced brackets is recovered within the function
     // (the whole-file reparse when the editor is idle confirms it); an open
     // bracket is not.
-    const headerErrs = headerErrors(def);
+    const headerErrs = headerErrorCount(def);
     if (headerErrs > 0 || (cfg.hasError && !bracketsBalanced(text, start, end))) return undefined;
     const bodyNodes = body.descendantCount;
     f.hasError = cfg.hasError;

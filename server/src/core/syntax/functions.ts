@@ -21,7 +21,10 @@ export interface FunctionSyntax {
   body?: Node;
 }
 
-const CONTAINERS = new Set(['translation_unit', 'preproc_if', 'preproc_ifdef', 'preproc_else', 'preproc_elif', 'preproc_elifdef', 'ERROR', 'linkage_specification', 'declaration_list']);
+/** Top-level nodes that hold definitions (preprocessor conditionals, extern "C" blocks). */
+export const DEFINITION_GROUPS: ReadonlySet<string> = new Set(['preproc_if', 'preproc_ifdef', 'preproc_else', 'preproc_elif', 'preproc_elifdef', 'linkage_specification', 'declaration_list']);
+/** …plus the root and ERROR nodes, in which tree-sitter may recover whole definitions. */
+const CONTAINERS = new Set([...DEFINITION_GROUPS, 'translation_unit', 'ERROR']);
 
 export function findFunctions(tree: Tree, source: string): FunctionSyntax[] {
   const out: FunctionSyntax[] = [];

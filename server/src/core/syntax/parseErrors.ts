@@ -4,8 +4,15 @@
 // visits every statement anyway); here only the top level is walked, because a
 // tree-sitter query over the whole tree costs as much as a fifth of the parse.
 import type { Node, Tree } from 'web-tree-sitter';
+import { DEFINITION_GROUPS } from './functions';
 
-const CONTAINERS = new Set(['preproc_if', 'preproc_ifdef', 'preproc_else', 'preproc_elif', 'preproc_elifdef', 'linkage_specification', 'declaration_list']);
+/** Parts of a function definition's head (declarator, attributes) holding errors. */
+export function headerErrorCount(def: Node): number {
+  if (!def.hasError) return 0;
+  let n = 0;
+  for (const h of def.namedChildren) if (h && h.type !== 'compound_statement' && h.hasError) n++;
+  return n;
+}
 
 export function countParseErrors(tree: Tree, bodyErrorSites: readonly number[]): number {
   let count = bodyErrorSites.reduce((a, b) => a + b, 0);
@@ -14,11 +21,10 @@ export function countParseErrors(tree: Tree, bodyErrorSites: readonly number[]):
     for (const c of node.namedChildren) {
       if (!c || !c.hasError) continue;
       if (c.type === 'ERROR' || c.isMissing) count++;
-      else if (CONTAINERS.has(c.type)) visit(c);
-      else if (c.type === 'function_definition') {
-        // Errors in the header (declarator, attributes); the body's are counted already.
-        for (const h of c.namedChildren) if (h && h.type !== 'compound_statement' && h.hasError) count++;
-      } else count++;
+      else if (DEFINITION_GROUPS.has(c.type)) visit(c);
+      // Errors in the head only: the body's are counted already.
+      else if (c.type === 'function_definition') count += headerErrorCount(c);
+      else count++;
     }
   };
   visit(tree.rootNode);
