@@ -9,7 +9,7 @@ import type { CheckPatchParams, CheckPatchResult } from '../protocol/requests';
 import { toLspDiagnostic } from './diagnostics';
 import type { CheckPatchFn } from './seams';
 
-export async function checkPatch(params: CheckPatchParams, deps: { checkPatch?: CheckPatchFn | undefined; rules: readonly Rule[]; defaultBase?: string | undefined }): Promise<CheckPatchResult> {
+export async function checkPatch(params: CheckPatchParams, deps: { checkPatch?: CheckPatchFn | undefined; rules: readonly Rule[]; defaultBase?: string | undefined; analyzerFor?: (uri: string) => Promise<Analyzer> }): Promise<CheckPatchResult> {
   if (!params || typeof params.patch !== 'string') return { files: [], error: 'xsr/checkPatch: expected { patch: string, baseUri }' };
   if (!deps.checkPatch) return { files: [], error: 'checking patches is not available in this build of the server' };
   const baseUri = typeof params.baseUri === 'string' && params.baseUri ? params.baseUri : deps.defaultBase;
@@ -21,7 +21,8 @@ export async function checkPatch(params: CheckPatchParams, deps: { checkPatch?: 
     return { files: [], error: `not a file URI: ${baseUri}` };
   }
   try {
-    const analyzer = await Analyzer.create({ rules: deps.rules });
+    // The base folder's settings apply (its user lock helpers), as for open files.
+    const analyzer = deps.analyzerFor ? await deps.analyzerFor(baseUri) : await Analyzer.create({ rules: deps.rules });
     const res = await deps.checkPatch({ patch: params.patch, baseDir, analyzer });
     const files = res.files.map((f) => {
       const uri = pathToFileURL(path.resolve(baseDir, f.path)).toString();

@@ -229,6 +229,11 @@ export class DocumentManager {
     return undefined;
   }
 
+  /** The analyzer for a resource's settings (its user lock helpers), shared with the open documents. */
+  async analyzerForResource(uri: string): Promise<Analyzer> {
+    return (await this.analyzerFor(await this.settings.get(uri))).analyzer;
+  }
+
   private analyzerFor(settings: Settings): Promise<DocumentAnalyzer> {
     const key = JSON.stringify(settings.extraHelpers);
     let p = this.analyzers.get(key);

@@ -111,7 +111,7 @@ export function createServer(connection: Connection, options: ServerOptions = {}
       : connection.languages.attachWorkDoneProgress({ workDoneToken: params?.workDoneToken });
     return simulate({ documents, extractModel: providers.extractModel, workerPath: options.workerPath ?? defaultWorkerPath() }, params, token, progress);
   });
-  connection.onRequest(CheckPatchRequest.type, (params) => checkPatch(params, { checkPatch: providers.checkPatch, rules, defaultBase }));
+  connection.onRequest(CheckPatchRequest.type, (params) => checkPatch(params, { checkPatch: providers.checkPatch, rules, defaultBase, analyzerFor: (uri) => documents.analyzerForResource(uri) }));
   connection.onShutdown(() => documents.dispose());
 
   documents.listen();
