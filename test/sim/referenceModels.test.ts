@@ -52,7 +52,6 @@ test('new protocol verifies: 1 and 2 initiators x 3 pCPUs, DPOR visits fewer sta
   assert.equal(d2.stats.states, 12480); // states up to the swap of X and Y (symmetry, the default)
   const d2plain = explore(referenceModel('new', { initiators: 2, pcpus: 3 }), { symmetry: false });
   assert.equal(d2plain.stats.states, 24278);
-  assert.ok(d2.stats.ms < 5000, `${d2.stats.ms} ms`);
   assert.equal(n2.stats.states, 75204);
   assert.deepEqual(d2.trace, []);
 });

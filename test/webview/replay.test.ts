@@ -167,8 +167,10 @@ describe('race replay webview', () => {
     const navMs = Date.now() - t0;
     assert.ok(await r.page.locator('.row.selected[data-step="980"]').isVisible());
     console.log(`# 1000-step trace: load ${loadMs.toFixed(0)} ms, End + 20 steps ${navMs} ms, ${rowsInDom} rows in the DOM`);
-    assert.ok(loadMs < 1500, `load took ${loadMs} ms`);
-    assert.ok(navMs < 3000, `navigation took ${navMs} ms`);
+    // Bounds far above the measured figures (tens to hundreds of ms): they catch a
+    // quadratic render, not a slow CI machine. The figures themselves are logged above.
+    assert.ok(loadMs < 15000, `load took ${loadMs} ms`);
+    assert.ok(navMs < 15000, `navigation took ${navMs} ms`);
     await r.page.close();
   });
 });
