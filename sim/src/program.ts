@@ -60,6 +60,24 @@ export interface SchedulerSpec {
   rounds?: number;
   /** pCPUs that run a scheduler thread (default: all). */
   pcpus?: string[];
+  /**
+   * Where the user's source does the scheduler's steps, when it shows them
+   * (context_saved in the file under review): the trace links those steps
+   * there. Only labels change; the search does not read them.
+   */
+  sources?: SchedulerSources;
+}
+
+/** A place in the user's source with the statement's text. */
+export type SourceAt = SourceRef & { text?: string };
+
+export interface SchedulerSources {
+  /** context_saved's write that clears is_running. */
+  clearRunning?: SourceAt;
+  /** context_saved's test of _VPF_migrating (old protocol). */
+  testMigrating?: SourceAt;
+  /** context_saved's call of vcpu_migrate (old) or the finish (new): every step of that call. */
+  migrate?: SourceAt;
 }
 
 export interface Model {
@@ -119,12 +137,20 @@ function emitLockV(e: Emitter, v: number, src?: SourceRef, fn?: string): void {
  * unlock both (one step: the body under both locks is atomic to lock users);
  * then vcpu_wake(v). `patch` collects ops whose exit target is "after this call".
  */
-function emitMigrate(e: Emitter, v: number, patch: number[], finish: boolean, src?: SourceRef, fn = 'vcpu_migrate'): void {
-  const start = e.emit('migRead', v, -1, finish ? 1 : 0, { src, fn });
+function emitMigrate(e: Emitter, v: number, patch: number[], finish: boolean, src?: SourceRef, fn = 'vcpu_migrate', text?: string): void {
+  const at = text === undefined ? { src } : { src, text };
+  const start = e.emit('migRead', v, -1, finish ? 1 : 0, { ...at, fn });
   if (finish) patch.push(start);
-  e.emit('migLock1', v, -1, -1, { src, fn });
-  patch.push(e.emit('migBody', v, start, -1, { src, fn }));
-  e.emit('wakeAtomic', v, -1, -1, { src, fn: 'vcpu_wake' });
+  e.emit('migLock1', v, -1, -1, { ...at, fn });
+  patch.push(e.emit('migBody', v, start, -1, { ...at, fn }));
+  e.emit('wakeAtomic', v, -1, -1, { ...at, fn: 'vcpu_wake' });
+}
+
+/** The op fields for a scheduler step done at `at` in the user's source (none when unknown). */
+function placed(at: SourceAt | undefined): Partial<MicroOp> {
+  if (!at) return {};
+  const src = { file: at.file, line: at.line };
+  return at.text === undefined ? { src } : { src, text: at.text };
 }
 
 /** Points early exits (migRead's return, migBody's give-up, ifFlag's else) at `to`. */
@@ -212,13 +238,15 @@ export function compileScheduler(c: number, name: string, spec: SchedulerSpec): 
   for (let r = 0; r < rounds; r++) {
     e.emit('desched', PREV, c, -1, { fn: 'schedule' });
     const ifPrev = e.emit('ifPrev', PREV);
-    e.emit('clearRun', PREV, -1, -1, { fn: 'context_saved' });
+    const at = spec.sources ?? {};
+    const call = placed(at.migrate);
+    e.emit('clearRun', PREV, -1, -1, { ...placed(at.clearRunning), fn: 'context_saved' });
     const patch: number[] = [];
     if (spec.contextSaved === 'old') {
-      patch.push(e.emit('ifFlag', PREV, -1, -1, { fn: 'context_saved' }));
-      emitMigrate(e, PREV, patch, false, undefined, 'vcpu_migrate');
+      patch.push(e.emit('ifFlag', PREV, -1, -1, { ...placed(at.testMigrating), fn: 'context_saved' }));
+      emitMigrate(e, PREV, patch, false, call.src, 'vcpu_migrate', call.text);
     } else {
-      emitMigrate(e, PREV, patch, true, undefined, 'vcpu_migrate_finish');
+      emitMigrate(e, PREV, patch, true, call.src, 'vcpu_migrate_finish', call.text);
     }
     const pickAt = e.emit('pick', PREV, c, -1, { fn: 'schedule' });
     e.ops[ifPrev]!.a = pickAt;

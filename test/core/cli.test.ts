@@ -169,6 +169,15 @@ describe('xsr simulate', () => {
     assert.equal(res.trace[0].step, 1);
     assert.ok(res.trace.some((s: Json) => s.file === 'test/fixtures/model/old_protocol.c' && s.line === 9 && s.action === 'set _VPF_migrating'), r.out);
     assert.ok(res.notes.includes('sched_move_vcpu: skipped calls the model does not know: domain_update_node_affinity'));
+    // The scheduler's context_saved steps carry the file's lines too.
+    assert.ok(res.trace.some((s: Json) => s.thread === 'pCPU A' && s.line === 25 && s.action === 'context_saved: clear v->is_running'), r.out);
+  });
+
+  it('shows each step\'s source line first in the text table', () => {
+    const r = xsr(['simulate', 'test/fixtures/model/old_protocol.c', '--function', 'sched_move_vcpu', '--function', 'context_saved', '--initiators', '1', '--no-color']);
+    assert.equal(r.code, 1, r.err);
+    assert.match(r.out, /^ +4 \| L9 set _VPF_migrating +\| +\| v\.flags=\{migrating,is_running\}$/m);
+    assert.match(r.out, /^ +\d+ \| +\| L25 context_saved: clear v->is_ru… \| v\.flags=\{migrating\}$/m);
   });
 
   it('verifies the fixed file: exit 0, text with the verdict and the stats', () => {

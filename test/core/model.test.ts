@@ -41,6 +41,25 @@ describe('model extraction', () => {
     const last = r.trace[r.trace.length - 1]!;
     assert.deepEqual(last.state.runq.A, ['v']);
     assert.equal(last.state.processor.v, 'B');
+    // The scheduler's steps point at the file's context_saved; schedule() is not in the file.
+    const sched = r.trace.filter((s) => s.thread === 'pCPU A').map((s) => `${s.line ?? '-'} ${s.action.split(':')[0]}`);
+    assert.deepEqual(sched, ['- lock sched(A); schedule(A)', '25 context_saved', '27 context_saved', '28 vcpu_migrate', '28 vcpu_migrate', '28 vcpu_migrate']);
+    assert.deepEqual(r.trace.filter((s) => s.thread === 'pCPU A' && s.line !== undefined).map((s) => s.file), Array(5).fill('old_protocol.c'));
+  });
+
+  it('links the scheduler steps to the lines of the file\'s context_saved, both variants', () => {
+    assert.deepEqual(extractModel(oldFile, ['sched_move_vcpu']).model.schedulers.sources, {
+      clearRunning: { file: 'old_protocol.c', line: 25, text: 'prev->is_running = 0' },
+      testMigrating: { file: 'old_protocol.c', line: 27, text: '( unlikely(test_bit(_VPF_migrating, &prev->pause_flags)) )' },
+      migrate: { file: 'old_protocol.c', line: 28, text: 'vcpu_migrate(prev)' },
+    });
+    assert.deepEqual(extractModel(newFile, ['sched_move_vcpu']).model.schedulers.sources, {
+      clearRunning: { file: 'new_protocol.c', line: 32, text: 'prev->is_running = 0' },
+      migrate: { file: 'new_protocol.c', line: 33, text: 'vcpu_migrate_finish(prev)' },
+    });
+    // A file without context_saved: the scheduler steps stay without a line.
+    const alone = analyzer.analyze({ path: 'alone.c', text: readFixture('model', 'old_protocol.c').replace(/void context_saved[\s\S]*$/, '') });
+    assert.equal(extractModel(alone, ['sched_move_vcpu']).model.schedulers.sources, undefined);
   });
 
   it('verifies the fixed protocol with two initiators', () => {

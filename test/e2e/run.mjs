@@ -503,7 +503,7 @@ async function main() {
       return n;
     };
     await frame.focus('.lanes');
-    // Steps of the model's own threads (a pCPU's schedule) have no source line: skip them.
+    // Steps of schedule() (a pCPU's own step, not in the file) have no source line: skip them.
     let first = await selected();
     const total = await frame.$$eval('.lanes .row', (rows) => rows.length);
     for (let i = 0; i < total && !(await hasLine(first)); i++) first = await next();

@@ -31,8 +31,9 @@ export function renderSimulation(r: SimResult, model: Model, title: string, styl
   return out.join('\n');
 }
 
+/** The step's source line first (as the replay panel shows it), so a long action never truncates it away. */
 function action(s: TraceStep): string {
-  return s.line !== undefined ? `${s.action} :${s.line}` : s.action;
+  return s.line !== undefined ? `L${s.line} ${s.action}` : s.action;
 }
 
 function cell(text: string): string {

@@ -3,7 +3,7 @@
 // sleep, migrate, start, finish), laid out as a sim/ thread program, plus the
 // scheduler's context_saved variant read from the file. Calls the model does
 // not know are skipped and listed in the notes.
-import type { InstrAt, Model, ThreadProgram } from '../../../../sim/src/program';
+import type { InstrAt, Model, SchedulerSources, ThreadProgram } from '../../../../sim/src/program';
 import type { FileAnalysis } from '../analyzer';
 import type { Cfg, CfgEdge, CfgNode } from '../cfg/types';
 import type { CallSite } from '../syntax/expr';
@@ -60,7 +60,10 @@ export function extractModel(file: FileAnalysis, functions: readonly string[], o
   }
   const pcpus = Array.from({ length: Math.max(2, Math.min(8, opts.pcpus ?? 3)) }, (_, i) => String.fromCharCode(65 + i));
   return {
-    model: { pcpus, vcpus: [{ name: 'v', processor: 'A', running: true }], threads, schedulers: { contextSaved, rounds: opts.rounds ?? 1 } },
+    model: {
+      pcpus, vcpus: [{ name: 'v', processor: 'A', running: true }], threads,
+      schedulers: { contextSaved, rounds: opts.rounds ?? 1, ...schedulerSources(file, contextSaved) },
+    },
     notes,
   };
 }
@@ -77,6 +80,29 @@ function contextSavedVariant(file: FileAnalysis, notes: string[]): 'old' | 'new'
   const variant = defines('vcpu_migrate_finish') || defines('sched_unit_migrate_finish') ? 'new' : 'old';
   notes.push(`context_saved: ${cs ? 'calls neither vcpu_migrate nor a finish' : 'not in this file'}; the scheduler threads use the ${variant} protocol`);
   return variant;
+}
+
+/**
+ * Where the file's context_saved does what the model's scheduler threads do
+ * (clear is_running, test the flag, call the migrate or the finish), so the
+ * replay links those steps to the lines a reviewer reads. Nothing when the
+ * file has no context_saved or it does not match the variant.
+ */
+function schedulerSources(file: FileAnalysis, variant: 'old' | 'new'): { sources?: SchedulerSources } {
+  const cs = file.functions.find((f) => CONTEXT_SAVED.test(f.syntax.name));
+  if (!cs) return {};
+  const nodes = cs.cfg.nodes.filter((n) => n.end > n.start).sort((a, b) => a.start - b.start);
+  const at = (n: CfgNode | undefined) => n && { file: file.path, line: file.lines.lineOf(n.start) + 1, text: file.text.slice(n.start, n.end).replace(/\s+/g, ' ').trim().replace(/;$/, '') };
+  const migrate = variant === 'old' ? (c: CallSite) => c.name === 'vcpu_migrate' : (c: CallSite) => /migrate_finish$/.test(c.name);
+  const call = nodes.find((n) => n.facts.calls.some(migrate));
+  const sources: SchedulerSources = {};
+  const clear = at(nodes.find((n) => /\bis_running\s*=\s*(?:0|false)\b/.test(file.text.slice(n.start, n.end))));
+  if (clear) sources.clearRunning = clear;
+  // The flag test guarding the old call (the if's condition, before the call).
+  const test = variant === 'old' && call ? at(nodes.find((n) => n.start < call.start && /\b_?VPF_migrating\b/.test(file.text.slice(n.start, n.end)) && !n.facts.calls.some((c) => c.name === 'set_bit'))) : undefined;
+  if (test) sources.testMigrating = test;
+  if (call) sources.migrate = at(call)!;
+  return Object.keys(sources).length ? { sources } : {};
 }
 
 /**
