@@ -93,6 +93,17 @@ describe('xsr locks', () => {
     assert.ok(rows.some((l) => /^\s+9  sched\(cpu\)\s+\| {5}prv->stolen\+\+;/.test(l)), r.out);
     assert.ok(rows.some((l) => /^\s+7  sched\(cpu\)\?\s+\| {5}if \( !lock \)/.test(l)), r.out);
   });
+
+  it('a reader that stops early (| head) ends the run quietly, exit 0', () => {
+    // Far more output than a pipe buffer holds, read through `head -n 2`.
+    const dir = tmpdir();
+    const body = Array.from({ length: 4000 }, (_, i) => `    spin_lock(&prv->lock);\n    prv->count += ${i};\n    spin_unlock(&prv->lock);`).join('\n');
+    fs.writeFileSync(path.join(dir, 'long.c'), `static void sched_long(struct sched_priv *prv)\n{\n${body}\n}\n`);
+    const r = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${CLI}" locks long.c --no-color | head -n 2`], { cwd: dir, encoding: 'utf8', timeout: 60000 });
+    assert.equal(r.stderr, '');
+    assert.equal(r.status, 0);
+    assert.deepEqual(r.stdout.split('\n'), ['sched_long  long.c:1-12003', '     3  -             |     spin_lock(&prv->lock);', '']);
+  });
 });
 
 describe('bad input', () => {

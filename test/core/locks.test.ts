@@ -51,6 +51,15 @@ describe('lock-state fixtures', () => {
     for (const r of analyzer.analyzeMany(files)) check(r);
   });
 
+  it('an unclosed `{` ends its function where the next definition starts; those after it stand alone', () => {
+    const text = fs.readFileSync(path.join(DIR, 'unclosed.c'), 'utf8');
+    const r = analyzer.analyze({ path: 'unclosed.c', text });
+    const spans = r.functions.map((f) => `${f.syntax.name}:${r.lines.lineOf(f.syntax.start) + 1}-${r.lines.lineOf(f.syntax.end) + 1}`);
+    assert.deepEqual(spans, ['sched_unclosed_if:6-14', 'sched_after:16-22', 'sched_last:24-31', 'sched_pin_initial:34-49']);
+    assert.equal(r.parseErrors, 1);
+    assert.deepEqual(r.functions.map((f) => f.syntax.hasError), [true, false, false, false]);
+  });
+
   it('the same user file alone does not know the other file\'s helpers', () => {
     const text = fs.readFileSync(path.join(DIR, 'multi_users.c'), 'utf8');
     const r = analyzer.analyze({ path: 'multi_users.c', text });

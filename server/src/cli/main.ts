@@ -97,6 +97,12 @@ export async function main(argv: string[], io = { out: (s: string) => process.st
 }
 
 if (require.main === module) {
+  // A reader that stops early (`xsr locks … | head`) closes the pipe: stop
+  // quietly, as Unix tools do, instead of dying on an unhandled EPIPE.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
   main(process.argv.slice(2)).then(
     (code) => {
       // `lsp` keeps running: it resolves only when the connection ends.

@@ -7,6 +7,7 @@ import type { Node } from 'web-tree-sitter';
 import { ExprFacts, exprFacts, matchClose } from '../syntax/expr';
 import { tokenize } from '../syntax/tokens';
 import { LineIndex } from '../syntax/lineIndex';
+import { isNestedRealDefinition, unclosedEndOffset } from '../syntax/functions';
 import { Cfg, CfgEdge, CfgNode, CfgNodeKind } from './types';
 
 /** Calls after which control never continues. */
@@ -30,6 +31,8 @@ class CfgBuilder {
   /** Loop-macro headers nested at the end of an if/else/loop, mapped to their body sibling. */
   private readonly macroBodies = new Map<number, Node>();
   private errorSites = 0;
+  /** Where the first function nested after an unclosed `{` starts (see unclosedEnd). */
+  private cutAt: number | undefined;
   private set hasError(v: boolean) {
     if (v) this.errorSites++;
   }
@@ -40,6 +43,12 @@ class CfgBuilder {
     const entry = this.node('entry', body.startIndex, body.startIndex);
     const exit = this.node('exit', body.endIndex, body.endIndex);
     this.nodes[entry]!.succ.push({ to: this.stmt(body, exit, {}) });
+    if (this.cutAt !== undefined) {
+      // The function ends where the unclosed text does (see unclosedEnd).
+      const x = this.nodes[exit]!;
+      x.start = x.end = this.cutAt;
+      x.line = this.lines.lineOf(this.cutAt);
+    }
     return { nodes: this.nodes, entry, exit, hasError: this.errorSites > 0, errorSites: this.errorSites };
   }
 
@@ -129,6 +138,7 @@ class CfgBuilder {
       case 'preproc_else':
         return this.preprocessor(n, next, t);
       case 'function_definition': {
+        if (isNestedRealDefinition(n)) return this.unclosedEnd(n);
         // `for_each_affinity_balance_step( bs ) { … }` inside a body parses as a
         // nested function definition `TYPE (declarator) { … }`: a loop macro.
         const bodyNode = n.childForFieldName('body');
@@ -146,6 +156,22 @@ class CfgBuilder {
         if (n.type === 'ERROR') this.nodes[id]!.error = true;
         return id;
     }
+  }
+
+  /**
+   * A real function definition inside the body: this function's `{` was never
+   * closed and its text ends here (findFunctions ends it there too). What
+   * would follow is unknown, so paths stop, as after BUG(), instead of
+   * reaching the exit with whatever they hold. One error however many follow.
+   */
+  private unclosedEnd(n: Node): number {
+    if (this.cutAt === undefined) this.hasError = true;
+    const at = unclosedEndOffset(this.source, n);
+    this.cutAt = Math.min(this.cutAt ?? at, at);
+    const id = this.node('nop', at, at);
+    this.nodes[id]!.error = true;
+    this.nodes[id]!.noreturn = true;
+    return id;
   }
 
   private jump(n: Node, to: number): number {

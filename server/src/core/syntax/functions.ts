@@ -28,16 +28,65 @@ const CONTAINERS = new Set([...DEFINITION_GROUPS, 'translation_unit', 'ERROR']);
 
 export function findFunctions(tree: Tree, source: string): FunctionSyntax[] {
   const out: FunctionSyntax[] = [];
+  const define = (def: Node): void => {
+    const f = functionOf(def, source);
+    if (!f) return;
+    out.push(f);
+    // An unclosed `{` makes tree-sitter nest the functions after it inside this
+    // one. They are functions of their own; this one ends where the first starts.
+    const nested = f.body?.hasError ? unclosedNesting(f.body) : [];
+    if (nested.length === 0) return;
+    f.end = f.bodyEnd = unclosedEndOffset(source, nested[0]!);
+    for (const n of nested) define(n);
+  };
   const visit = (node: Node): void => {
     for (const child of node.namedChildren) {
       if (!child) continue;
-      if (child.type === 'function_definition') {
-        const f = functionOf(child, source);
-        if (f) out.push(f);
-      } else if (CONTAINERS.has(child.type)) visit(child);
+      if (child.type === 'function_definition') define(child);
+      else if (CONTAINERS.has(child.type)) visit(child);
     }
   };
   visit(tree.rootNode);
+  return out;
+}
+
+/**
+ * A definition with a parameter list (`int f(void) { … }`) inside a body: C has
+ * no nested functions, so it is a real function after an unclosed `{`. (A loop
+ * macro read as a definition has a parenthesised declarator instead:
+ * `for_each_affinity_balance_step( bs ) { … }`.)
+ */
+export function isNestedRealDefinition(def: Node): boolean {
+  let decl = def.childForFieldName('declarator');
+  while (decl && decl.type === 'pointer_declarator') decl = decl.childForFieldName('declarator');
+  if (decl?.type !== 'function_declarator' || !def.childForFieldName('body')) return false;
+  // `#endif`-split `else if ( c ) { … }` parses as `else if(c) { … }`: type
+  // `else`, name `if`. Statement keywords are never a type or a function name.
+  const name = decl.childForFieldName('declarator');
+  const type = def.childForFieldName('type');
+  return name?.type === 'identifier' && !STATEMENT_KEYWORDS.has(name.text) && !!type && !STATEMENT_KEYWORDS.has(type.text);
+}
+
+const STATEMENT_KEYWORDS: ReadonlySet<string> = new Set(['if', 'else', 'while', 'for', 'do', 'switch', 'case', 'default', 'return', 'goto', 'break', 'continue', 'sizeof']);
+
+/** Where a function left unclosed ends: the last non-blank text before the first definition nested in it. */
+export function unclosedEndOffset(source: string, nested: Node): number {
+  let at = nested.startIndex;
+  while (at > 0 && /\s/.test(source[at - 1]!)) at--;
+  return at;
+}
+
+/** The real definitions nested in `body` (in document order), looking only into nodes that hold errors. */
+function unclosedNesting(body: Node): Node[] {
+  const out: Node[] = [];
+  const visit = (node: Node): void => {
+    for (const c of node.namedChildren) {
+      if (!c) continue;
+      if (c.type === 'function_definition' && isNestedRealDefinition(c)) out.push(c);
+      else if (c.hasError) visit(c);
+    }
+  };
+  visit(body);
   return out;
 }
 
