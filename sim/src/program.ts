@@ -137,8 +137,7 @@ function emitLockV(e: Emitter, v: number, src?: SourceRef, fn?: string): void {
  * unlock both (one step: the body under both locks is atomic to lock users);
  * then vcpu_wake(v). `patch` collects ops whose exit target is "after this call".
  */
-function emitMigrate(e: Emitter, v: number, patch: number[], finish: boolean, src?: SourceRef, fn = 'vcpu_migrate', text?: string): void {
-  const at = text === undefined ? { src } : { src, text };
+function emitMigrate(e: Emitter, v: number, patch: number[], finish: boolean, at: Partial<MicroOp>, fn = 'vcpu_migrate'): void {
   const start = e.emit('migRead', v, -1, finish ? 1 : 0, { ...at, fn });
   if (finish) patch.push(start);
   e.emit('migLock1', v, -1, -1, { ...at, fn });
@@ -177,9 +176,9 @@ export function compileThread(p: ThreadProgram, vcpuIndex: (name?: string) => nu
       case 'setMigrating': e.emit('setFlag', v, -1, -1, { src }); break;
       case 'sleepNosyncLocked': e.emit('sleepLocked', v, -1, -1, { src, fn: 'vcpu_sleep_nosync_locked' }); break;
       case 'sleepNosync': e.emit('sleepAtomic', v, -1, -1, { src, fn: 'vcpu_sleep_nosync' }); break;
-      case 'migrate': emitMigrate(e, v, patchEnd, false, src); break;
+      case 'migrate': emitMigrate(e, v, patchEnd, false, { src }); break;
       case 'migrateStart': e.emit('startBody', v, -1, -1, { src, fn: 'vcpu_migrate_start' }); break;
-      case 'migrateFinish': emitMigrate(e, v, patchEnd, true, src, 'vcpu_migrate_finish'); break;
+      case 'migrateFinish': emitMigrate(e, v, patchEnd, true, { src }, 'vcpu_migrate_finish'); break;
       case 'wake': e.emit('wakeAtomic', v, -1, -1, { src, fn: 'vcpu_wake' }); break;
       case 'ifMigrating': fixups.push({ op: e.emit('ifFlag', v, -1, -1, { src }), field: 'a', instr: ins.else }); break;
       case 'ifRunning': fixups.push({ op: e.emit('ifRunning', v, -1, -1, { src }), field: 'a', instr: ins.else }); break;
@@ -244,9 +243,9 @@ export function compileScheduler(c: number, name: string, spec: SchedulerSpec): 
     const patch: number[] = [];
     if (spec.contextSaved === 'old') {
       patch.push(e.emit('ifFlag', PREV, -1, -1, { ...placed(at.testMigrating), fn: 'context_saved' }));
-      emitMigrate(e, PREV, patch, false, call.src, 'vcpu_migrate', call.text);
+      emitMigrate(e, PREV, patch, false, call, 'vcpu_migrate');
     } else {
-      emitMigrate(e, PREV, patch, true, call.src, 'vcpu_migrate_finish', call.text);
+      emitMigrate(e, PREV, patch, true, call, 'vcpu_migrate_finish');
     }
     const pickAt = e.emit('pick', PREV, c, -1, { fn: 'schedule' });
     e.ops[ifPrev]!.a = pickAt;

@@ -82,6 +82,9 @@ function contextSavedVariant(file: FileAnalysis, notes: string[]): 'old' | 'new'
   return variant;
 }
 
+/** A CFG node's source text on one line, as trace steps quote it. */
+const nodeText = (file: FileAnalysis, n: CfgNode): string => file.text.slice(n.start, n.end).replace(/\s+/g, ' ').trim();
+
 /**
  * Where the file's context_saved does what the model's scheduler threads do
  * (clear is_running, test the flag, call the migrate or the finish), so the
@@ -92,7 +95,7 @@ function schedulerSources(file: FileAnalysis, variant: 'old' | 'new'): { sources
   const cs = file.functions.find((f) => CONTEXT_SAVED.test(f.syntax.name));
   if (!cs) return {};
   const nodes = cs.cfg.nodes.filter((n) => n.end > n.start).sort((a, b) => a.start - b.start);
-  const at = (n: CfgNode | undefined) => n && { file: file.path, line: file.lines.lineOf(n.start) + 1, text: file.text.slice(n.start, n.end).replace(/\s+/g, ' ').trim().replace(/;$/, '') };
+  const at = (n: CfgNode | undefined) => n && { file: file.path, line: file.lines.lineOf(n.start) + 1, text: nodeText(file, n).replace(/;$/, '') };
   const migrate = variant === 'old' ? (c: CallSite) => c.name === 'vcpu_migrate' : (c: CallSite) => /migrate_finish$/.test(c.name);
   const call = nodes.find((n) => n.facts.calls.some(migrate));
   const sources: SchedulerSources = {};
@@ -124,7 +127,7 @@ function threadProgram(file: FileAnalysis, name: string, notes: string[]): { nam
   const fixups: { at: number; to: string; field: 'else' | 'target' | 'targets'; index?: number }[] = [];
   const unknown = new Set<string>();
   const src = (offset: number) => ({ file: file.path, line: file.lines.lineOf(offset) + 1 });
-  const text = (n: CfgNode): string => file.text.slice(n.start, n.end).replace(/\s+/g, ' ').trim();
+  const text = (n: CfgNode): string => nodeText(file, n);
   type Facts = ReadonlyMap<string, boolean>;
   const keyOf = (id: number, facts: Facts): string => (id === cfg.exit ? 'exit' : `${id}|${[...facts].sort().map(([a, v]) => `${a}=${v ? 1 : 0}`).join(';')}`);
   const queue: { id: number; facts: Facts; key: string }[] = [];
