@@ -2,10 +2,11 @@
 // language server), the simulation worker, the VS Code client and the webview.
 // The WASM runtime and the C grammar are copied next to the bundles and their
 // versions recorded in dist/GRAMMAR.md (provenance, as bash-language-server does).
-import * as esbuild from 'esbuild';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+
+import * as esbuild from 'esbuild';
 
 const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -17,7 +18,7 @@ const common = { bundle: true, sourcemap: !production, minify: production, logLe
 
 const nodeEntries = [
   { in: 'server/src/cli/main.ts', out: 'xsr' },
-  { in: 'server/src/sim/worker.ts', out: 'simWorker' },
+  { in: 'server/src/simWorker/worker.ts', out: 'simWorker' },
 ];
 const builds = [
   esbuild.build({
@@ -33,27 +34,31 @@ const builds = [
   }),
 ];
 if (existsSync(path.join(root, 'client/src/extension.ts'))) {
-  builds.push(esbuild.build({
-    ...common,
-    entryPoints: { client: 'client/src/extension.ts' },
-    outdir: dist,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    external: ['vscode'],
-    banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
-    define: { 'import.meta.url': '__importMetaUrl' },
-  }));
+  builds.push(
+    esbuild.build({
+      ...common,
+      entryPoints: { client: 'client/src/extension.ts' },
+      outdir: dist,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      external: ['vscode'],
+      banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+      define: { 'import.meta.url': '__importMetaUrl' },
+    }),
+  );
 }
 if (existsSync(path.join(root, 'client/webview/main.ts'))) {
-  builds.push(esbuild.build({
-    ...common,
-    entryPoints: { webview: 'client/webview/main.ts' },
-    outdir: dist,
-    platform: 'browser',
-    format: 'iife',
-    target: 'es2022',
-  }));
+  builds.push(
+    esbuild.build({
+      ...common,
+      entryPoints: { webview: 'client/webview/main.ts' },
+      outdir: dist,
+      platform: 'browser',
+      format: 'iife',
+      target: 'es2022',
+    }),
+  );
 }
 await Promise.all(builds);
 
@@ -64,6 +69,8 @@ copyFileSync(grammarWasm, path.join(dist, 'tree-sitter-c.wasm'));
 copyFileSync(runtimeWasm, path.join(dist, 'tree-sitter.wasm'));
 // package.json is not in these packages' exports: read it beside the WASM file.
 const version = (wasm) => JSON.parse(readFileSync(path.join(path.dirname(wasm), 'package.json'), 'utf8')).version;
-writeFileSync(path.join(dist, 'GRAMMAR.md'),
+writeFileSync(
+  path.join(dist, 'GRAMMAR.md'),
   `# Grammar provenance\n\n- tree-sitter-c.wasm: npm tree-sitter-c@${version(grammarWasm)} (ABI 15, prebuilt WASM from the package)\n` +
-  `- tree-sitter.wasm: npm web-tree-sitter@${version(runtimeWasm)}\n`);
+    `- tree-sitter.wasm: npm web-tree-sitter@${version(runtimeWasm)}\n`,
+);

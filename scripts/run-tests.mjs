@@ -1,8 +1,8 @@
 // Runs every compiled test file with node's own test runner (spec reporter), so
 // the run ends with the runner's summary (tests / pass / fail).
 // Usage: node scripts/run-tests.mjs [substring-filter]
-import { readdirSync, statSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -26,5 +26,8 @@ if (files.length === 0) {
   console.error(`no test files under ${testRoot}${filter ? ` matching ${filter}` : ''}`);
   process.exit(1);
 }
-const res = spawnSync(process.execPath, ['--test', '--test-reporter=spec', '--test-concurrency=2', ...files], { stdio: 'inherit', cwd: root });
+const res = spawnSync(process.execPath, ['--test', '--test-reporter=spec', '--test-concurrency=2', ...files], {
+  stdio: 'inherit',
+  cwd: root,
+});
 process.exit(res.status ?? 1);

@@ -2,7 +2,8 @@
 // client, the commands and the race-replay views. No logic of its own lives here.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { AnalysisStatusNotification } from '../../server/src/protocol/requests';
+
+import { AnalysisStatusNotification } from '../../server/src/contracts/lspRequests';
 import { registerCheckPatch } from './commands/checkPatch';
 import { registerFixAll } from './commands/fixAll';
 import { registerOpenTrace } from './commands/openTrace';
@@ -26,7 +27,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   console.log(`[xsr] Xen Scheduler Review ${version} activated (${trust})`);
 
   context.subscriptions.push(
-    output, status, panels, patchDiagnostics,
+    output,
+    status,
+    panels,
+    patchDiagnostics,
     panels.register(),
     new TraceEditorProvider(context.extensionUri, panels.highlighter).register(),
     registerSimulate(() => client, panels),

@@ -3,11 +3,9 @@
 // only forwards documents and settings, and in an untrusted workspace it hides
 // the actions that rewrite code in bulk.
 import * as vscode from 'vscode';
-import {
-  LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions, type Middleware,
-} from 'vscode-languageclient/node';
+import { LanguageClient, type LanguageClientOptions, type Middleware, type ServerOptions, TransportKind } from 'vscode-languageclient/node';
 
-export const CLIENT_ID = 'xsr';
+const CLIENT_ID = 'xsr';
 export const FIX_ALL_KIND = vscode.CodeActionKind.SourceFixAll.append('xsr');
 
 export function createLanguageClient(context: vscode.ExtensionContext, output: vscode.OutputChannel): LanguageClient {
@@ -18,7 +16,10 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
     debug: { module, transport: TransportKind.stdio, args: ['lsp'], options: { execArgv: ['--nolazy', '--inspect=6019'] } },
   };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [{ scheme: 'file', language: 'c' }, { scheme: 'untitled', language: 'c' }],
+    documentSelector: [
+      { scheme: 'file', language: 'c' },
+      { scheme: 'untitled', language: 'c' },
+    ],
     outputChannel: output,
     // `xsr.trace.server` is read by the client library itself (its id is `xsr`).
     synchronize: { configurationSection: 'xsr' },

@@ -1,7 +1,8 @@
 // The status bar item: the analysis state and finding count of the active C
 // document, fed by the server's `xsr/analysisStatus` notifications.
 import * as vscode from 'vscode';
-import type { AnalysisStatusParams } from '../../server/src/protocol/requests';
+
+import type { AnalysisStatusParams } from '../../server/src/contracts/lspRequests';
 
 export type ServerState = 'starting' | 'running' | 'failed' | 'stopped';
 

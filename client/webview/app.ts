@@ -1,12 +1,19 @@
 // The race-replay page: holds the one trace, the selected step and the view parts,
 // and talks to the extension through the typed messages of messages.ts.
-import type { SimResult } from '../../sim/src/types';
+import type { SimResult } from '../../server/src/contracts/simResult';
+import {
+  assertNever,
+  parsePersistedState,
+  parseToWebview,
+  type PersistedState,
+  type ToWebview,
+  type TraceOrigin,
+} from '../../server/src/contracts/webview/messages';
+import { laneOrder, validateSimResult } from '../../server/src/contracts/webview/traceValidation';
 import { clear, el } from './dom';
 import { explainResult, statsLine } from './explain';
 import { SwimLanes } from './lanes';
-import { assertNever, parsePersistedState, parseToWebview, type PersistedState, type ToWebview, type TraceOrigin } from './messages';
 import { StatePane } from './statePane';
-import { laneOrder, validateSimResult } from './traceValidation';
 import type { WebviewApi } from './vscodeApi';
 
 type View =
@@ -21,7 +28,10 @@ export class ReplayApp {
   private statePane: StatePane | undefined;
   private position: HTMLElement | undefined;
 
-  constructor(private readonly root: HTMLElement, private readonly api: WebviewApi) {}
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly api: WebviewApi,
+  ) {}
 
   start(): void {
     const saved = parsePersistedState(this.api.getState());
@@ -52,9 +62,12 @@ export class ReplayApp {
       case 'busy':
         this.view = { kind: 'busy', title: msg.title };
         clear(this.root);
-        this.root.appendChild(el('div', { className: 'busy', attrs: { role: 'status' } }, [
-          el('vscode-progress-ring'), el('span', { text: `Simulating ${msg.title}…` }),
-        ]));
+        this.root.appendChild(
+          el('div', { className: 'busy', attrs: { role: 'status' } }, [
+            el('vscode-progress-ring'),
+            el('span', { text: `Simulating ${msg.title}…` }),
+          ]),
+        );
         break;
       default:
         assertNever(msg);
@@ -79,17 +92,27 @@ export class ReplayApp {
     this.view = { kind: 'error', origin, message };
     this.lanes = undefined;
     clear(this.root);
-    this.root.appendChild(el('div', { className: 'load-error', attrs: { role: 'alert' } }, [
-      el('h1', { text: `Cannot show ${origin.title}` }),
-      el('p', { className: 'error-message', text: message }),
-      el('p', { className: 'hint', text: 'A trace is the JSON written by “xsr simulate --format json” or saved from this panel (*.xsrtrace.json).' }),
-    ]));
+    this.root.appendChild(
+      el('div', { className: 'load-error', attrs: { role: 'alert' } }, [
+        el('h1', { text: `Cannot show ${origin.title}` }),
+        el('p', { className: 'error-message', text: message }),
+        el('p', {
+          className: 'hint',
+          text: 'A trace is the JSON written by “xsr simulate --format json” or saved from this panel (*.xsrtrace.json).',
+        }),
+      ]),
+    );
     this.persist();
   }
 
   private renderEmpty(): void {
     clear(this.root);
-    this.root.appendChild(el('p', { className: 'placeholder', text: 'No trace loaded. Run “Xen Scheduler Review: Simulate Interleavings” or open a .xsrtrace.json file.' }));
+    this.root.appendChild(
+      el('p', {
+        className: 'placeholder',
+        text: 'No trace loaded. Run “Xen Scheduler Review: Simulate Interleavings” or open a .xsrtrace.json file.',
+      }),
+    );
   }
 
   private renderTrace(trace: SimResult, origin: TraceOrigin): void {
@@ -113,14 +136,16 @@ export class ReplayApp {
       };
       const last = trace.trace.length - 1;
       this.position = el('span', { className: 'position', attrs: { 'aria-live': 'polite' } });
-      this.root.appendChild(el('div', { className: 'toolbar', attrs: { role: 'toolbar', 'aria-label': 'Step controls' } }, [
-        button('First', 'First step (Home)', () => this.select(0, true), 'first'),
-        button('← Previous', 'Previous step (←)', () => this.select(this.current() - 1, true), 'previous'),
-        button('Next →', 'Next step (→)', () => this.select(this.current() + 1, true), 'next'),
-        button('Last', 'Last step (End)', () => this.select(last, true), 'last'),
-        button('Save Trace…', 'Save this trace as a .xsrtrace.json file', () => this.api.postMessage({ type: 'saveTrace' }), 'save'),
-        this.position,
-      ]));
+      this.root.appendChild(
+        el('div', { className: 'toolbar', attrs: { role: 'toolbar', 'aria-label': 'Step controls' } }, [
+          button('First', 'First step (Home)', () => this.select(0, true), 'first'),
+          button('← Previous', 'Previous step (←)', () => this.select(this.current() - 1, true), 'previous'),
+          button('Next →', 'Next step (→)', () => this.select(this.current() + 1, true), 'next'),
+          button('Last', 'Last step (End)', () => this.select(last, true), 'last'),
+          button('Save Trace…', 'Save this trace as a .xsrtrace.json file', () => this.api.postMessage({ type: 'saveTrace' }), 'save'),
+          this.position,
+        ]),
+      );
       this.lanes = new SwimLanes({ onSelect: (i) => this.select(i, true) });
       this.statePane = new StatePane();
       this.root.appendChild(el('div', { className: 'main' }, [this.lanes.element, this.statePane.element]));
@@ -131,12 +156,21 @@ export class ReplayApp {
       this.position = undefined;
     }
 
-    this.root.appendChild(el('div', { className: `verdict verdict-${trace.result}`, attrs: { role: 'status' } }, [
-      el('strong', { text: `${headline}. ` }), el('span', { className: 'verdict-text', text: sentence }),
-    ]));
+    this.root.appendChild(
+      el('div', { className: `verdict verdict-${trace.result}`, attrs: { role: 'status' } }, [
+        el('strong', { text: `${headline}. ` }),
+        el('span', { className: 'verdict-text', text: sentence }),
+      ]),
+    );
     if (trace.notes && trace.notes.length > 0) {
-      const list = el('ul', {}, trace.notes.map((n) => el('li', { text: n })));
-      this.root.appendChild(el('vscode-collapsible', { className: 'notes', attrs: { title: `Model notes (${trace.notes.length})` } }, [list]));
+      const list = el(
+        'ul',
+        {},
+        trace.notes.map((n) => el('li', { text: n })),
+      );
+      this.root.appendChild(
+        el('vscode-collapsible', { className: 'notes', attrs: { title: `Model notes (${trace.notes.length})` } }, [list]),
+      );
     }
   }
 

@@ -1,7 +1,7 @@
 // One sentence per result for the foot of the panel. Pure.
-import type { InvariantId, SimResult } from '../../sim/src/types';
+import type { InvariantId, SimResult } from '../../server/src/contracts/simResult';
 
-export const INVARIANT_TEXT: Record<InvariantId, string> = {
+const INVARIANT_TEXT: Record<InvariantId, string> = {
   INV1: 'a vCPU on a runqueue must have v->processor naming that runqueue’s pCPU',
   INV2: 'a vCPU must not be queued while it is current on a pCPU, nor be on two runqueues',
   INV3: 'a vCPU that is migrating and not running must be on no runqueue',

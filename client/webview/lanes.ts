@@ -1,10 +1,10 @@
 // Swim lanes: one column per thread, one row per step, the step's action in the
 // lane of its thread. Only the rows in view (plus a margin) are in the DOM, so a
 // trace of thousands of steps scrolls and selects as fast as a short one.
-import type { TraceStep } from '../../sim/src/types';
+import type { TraceStep } from '../../server/src/contracts/simResult';
 import { clear, el } from './dom';
 
-export const ROW_HEIGHT = 24;
+const ROW_HEIGHT = 24;
 const OVERSCAN = 12;
 
 export interface LanesOptions {
@@ -26,10 +26,14 @@ export class SwimLanes {
     this.header = el('div', { className: 'lanes-header', attrs: { role: 'row', 'aria-rowindex': '1' } });
     this.body = el('div', { className: 'lanes-body', attrs: { role: 'rowgroup' } });
     this.viewport = el('div', { className: 'lanes-viewport' }, [this.header, this.body]);
-    this.element = el('div', {
-      className: 'lanes',
-      attrs: { role: 'grid', tabindex: '0', 'aria-label': 'Interleaving: one lane per thread, one row per step' },
-    }, [this.viewport]);
+    this.element = el(
+      'div',
+      {
+        className: 'lanes',
+        attrs: { role: 'grid', tabindex: '0', 'aria-label': 'Interleaving: one lane per thread, one row per step' },
+      },
+      [this.viewport],
+    );
     this.viewport.addEventListener('scroll', () => this.schedule());
     this.body.addEventListener('click', (e) => {
       const row = (e.target as Element).closest<HTMLElement>('[data-index]');
@@ -49,7 +53,9 @@ export class SwimLanes {
     this.header.appendChild(el('div', { className: 'cell num', text: '#', attrs: { role: 'columnheader' } }));
     for (const lane of lanes) {
       const badge = el('vscode-badge', { text: lane });
-      this.header.appendChild(el('div', { className: 'cell lane-title', attrs: { role: 'columnheader', title: `thread ${lane}` } }, [badge]));
+      this.header.appendChild(
+        el('div', { className: 'cell lane-title', attrs: { role: 'columnheader', title: `thread ${lane}` } }, [badge]),
+      );
     }
     for (const row of this.rendered.values()) row.remove();
     this.rendered.clear();
@@ -114,8 +120,12 @@ export class SwimLanes {
     const row = el('div', {
       className: selected ? 'row selected' : 'row',
       attrs: {
-        role: 'row', id: `step-row-${i}`, 'data-index': String(i), 'data-step': String(s.step),
-        'aria-rowindex': String(i + 2), 'aria-selected': String(selected),
+        role: 'row',
+        id: `step-row-${i}`,
+        'data-index': String(i),
+        'data-step': String(s.step),
+        'aria-rowindex': String(i + 2),
+        'aria-selected': String(selected),
       },
     });
     row.style.top = `${i * ROW_HEIGHT}px`;
@@ -127,10 +137,20 @@ export class SwimLanes {
       }
       const where = s.line !== undefined ? el('span', { className: 'where', text: `L${s.line}` }) : undefined;
       const action = el('span', { className: 'action', text: s.action });
-      row.appendChild(el('div', {
-        className: 'cell lane active',
-        attrs: { role: 'gridcell', title: s.line !== undefined ? `${s.action} (${s.file ?? ''}:${s.line})` : s.action, 'data-thread': lane },
-      }, where ? [where, action] : [action]));
+      row.appendChild(
+        el(
+          'div',
+          {
+            className: 'cell lane active',
+            attrs: {
+              role: 'gridcell',
+              title: s.line !== undefined ? `${s.action} (${s.file ?? ''}:${s.line})` : s.action,
+              'data-thread': lane,
+            },
+          },
+          where ? [where, action] : [action],
+        ),
+      );
     }
     return row;
   }

@@ -1,6 +1,6 @@
 // What the state pane shows for one step: every entry of the scheduler state, and
 // which of them changed since the previous step. Pure, so it is unit-testable.
-import type { StateView } from '../../sim/src/types';
+import type { StateView } from '../../server/src/contracts/simResult';
 
 export type StateGroup = 'runq' | 'running' | 'processor' | 'flags' | 'locks';
 

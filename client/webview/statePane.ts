@@ -1,6 +1,6 @@
 // The scheduler state at the selected step, in a vscode-table, with the entries
 // that changed since the previous step highlighted and their old value shown.
-import type { StateView } from '../../sim/src/types';
+import type { StateView } from '../../server/src/contracts/simResult';
 import { el } from './dom';
 import { GROUP_TITLES, stateRows } from './stateDiff';
 
@@ -25,7 +25,11 @@ export class StatePane {
       el('vscode-table-header-cell', { text: 'Value' }),
     ]);
     const body = el('vscode-table-body', { attrs: { slot: 'body' } });
-    const table = el('vscode-table', { className: 'state-table', attrs: { zebra: '', 'bordered-rows': '', 'aria-label': 'Scheduler state' } }, [header, body]);
+    const table = el(
+      'vscode-table',
+      { className: 'state-table', attrs: { zebra: '', 'bordered-rows': '', 'aria-label': 'Scheduler state' } },
+      [header, body],
+    );
     table.columns = ['30%', '25%', '45%'];
     return { table, body };
   }
@@ -42,12 +46,22 @@ export class StatePane {
       const cells = [
         el('vscode-table-cell', { text: GROUP_TITLES[r.group] }),
         el('vscode-table-cell', { text: r.key }),
-        el('vscode-table-cell', {}, r.previous !== undefined ? [value, el('span', { className: 'was', text: `was ${r.previous}` })] : [value]),
+        el(
+          'vscode-table-cell',
+          {},
+          r.previous !== undefined ? [value, el('span', { className: 'was', text: `was ${r.previous}` })] : [value],
+        ),
       ];
-      body.appendChild(el('vscode-table-row', {
-        className: r.previous !== undefined ? 'changed' : '',
-        attrs: { 'data-group': r.group, 'data-key': r.key, ...(r.previous !== undefined ? { 'data-changed': 'true' } : {}) },
-      }, cells));
+      body.appendChild(
+        el(
+          'vscode-table-row',
+          {
+            className: r.previous !== undefined ? 'changed' : '',
+            attrs: { 'data-group': r.group, 'data-key': r.key, ...(r.previous !== undefined ? { 'data-changed': 'true' } : {}) },
+          },
+          cells,
+        ),
+      );
     }
     if (this.table) this.table.replaceWith(table);
     else this.element.appendChild(table);

@@ -1,5 +1,5 @@
 // The API VS Code injects into a webview, typed to our messages and state.
-import type { FromWebview, PersistedState } from './messages';
+import type { FromWebview, PersistedState } from '../../server/src/contracts/webview/messages';
 
 export interface WebviewApi {
   postMessage(message: FromWebview): void;

@@ -2,13 +2,17 @@
 // footprint (for DPOR), a readable label (for traces) and invariant checks.
 // Xen semantics (Credit1, 4.11 era) are described at each action.
 
-import { addLockOp, addRead, addSection, addWrite, emptyFp, unionFp, type Footprint } from './footprint';
 import type { Outcome, Violation } from './engine';
+import { addLockOp, addRead, addSection, addWrite, emptyFp, type Footprint, unionFp } from './footprint';
 import { checkVcpu, worse } from './invariants';
-import { PREV, SILENT, type CompiledThread, type MicroOp } from './program';
-import { lockName, lowestBit, rqInsertTail, rqRemove, type Layout, type Names, type State } from './state';
+import { type CompiledThread, type MicroOp, PREV, SILENT } from './program';
+import { type Layout, lockName, lowestBit, type Names, rqInsertTail, rqRemove, type State } from './state';
 
-export interface Ctx { L: Layout; names: Names; threads: CompiledThread[] }
+export interface Ctx {
+  L: Layout;
+  names: Names;
+  threads: CompiledThread[];
+}
 
 /** A step under construction. */
 class Step {
@@ -19,14 +23,37 @@ class Step {
   section = -1; // pCPU whose whole critical section this step runs
   violation: Violation | undefined;
   parts: string[] = [];
-  constructor(readonly ctx: Ctx, s: State, readonly t: number) { this.n = new Int16Array(s); } // not slice(): its species lookup is slow
-  get L(): Layout { return this.ctx.L; }
-  p(c: number): string { return this.ctx.names.pcpus[c]!; }
-  vn(v: number): string { return this.ctx.names.vcpus[v]!; }
-  say(text: string): this { this.parts.push(text); return this; }
-  read(obj: number): void { addRead(this.fp, obj); }
-  write(obj: number, v?: number): void { addWrite(this.fp, obj); if (v !== undefined) this.touched |= 1 << v; }
-  acquire(c: number): void { addLockOp(this.fp, this.L.oLock(c), true); this.n[this.L.lock(c)] = this.t; }
+  constructor(
+    readonly ctx: Ctx,
+    s: State,
+    readonly t: number,
+  ) {
+    this.n = new Int16Array(s);
+  } // not slice(): its species lookup is slow
+  get L(): Layout {
+    return this.ctx.L;
+  }
+  p(c: number): string {
+    return this.ctx.names.pcpus[c]!;
+  }
+  vn(v: number): string {
+    return this.ctx.names.vcpus[v]!;
+  }
+  say(text: string): this {
+    this.parts.push(text);
+    return this;
+  }
+  read(obj: number): void {
+    addRead(this.fp, obj);
+  }
+  write(obj: number, v?: number): void {
+    addWrite(this.fp, obj);
+    if (v !== undefined) this.touched |= 1 << v;
+  }
+  acquire(c: number): void {
+    addLockOp(this.fp, this.L.oLock(c), true);
+    this.n[this.L.lock(c)] = this.t;
+  }
   /** Runs a whole critical section of c's lock as this step; false when the lock is taken. */
   enter(c: number): boolean {
     if (this.n[this.L.lock(c)]! >= 0) return false;
@@ -82,15 +109,24 @@ export function blockedFp(ctx: Ctx, s: State, t: number): Footprint | undefined 
 
 /** The pCPU whose lock thread t's next op needs, or -1. */
 export function waitsFor(L: Layout, s: State, t: number, op: MicroOp, ctx: Ctx): number {
-  const rp = s[L.rp(t)]!, nc = s[L.nc(t)]!;
+  const rp = s[L.rp(t)]!,
+    nc = s[L.nc(t)]!;
   switch (op.k) {
-    case 'acqV': return rp;
-    case 'desched': return s[L.cur(op.a)]! >= 0 ? op.a : -1;
-    case 'pick': return s[L.rqLen(op.a)]! > 0 ? op.a : -1;
-    case 'wakeAtomic': case 'sleepAtomic': return s[L.proc(target(ctx, s, t, op))]!;
-    case 'migLock1': return Math.min(rp, nc);
-    case 'migBody': return rp === nc ? -1 : Math.max(rp, nc);
-    default: return -1;
+    case 'acqV':
+      return rp;
+    case 'desched':
+      return s[L.cur(op.a)]! >= 0 ? op.a : -1;
+    case 'pick':
+      return s[L.rqLen(op.a)]! > 0 ? op.a : -1;
+    case 'wakeAtomic':
+    case 'sleepAtomic':
+      return s[L.proc(target(ctx, s, t, op))]!;
+    case 'migLock1':
+      return Math.min(rp, nc);
+    case 'migBody':
+      return rp === nc ? -1 : Math.max(rp, nc);
+    default:
+      return -1;
   }
 }
 
@@ -103,7 +139,11 @@ function finish(st: Step, next: number, op: MicroOp): Outcome<State> {
   n[L.pc(st.t)] = advanceSilent(st.ctx, n, st.t, next);
   if (n[L.pc(st.t)]! >= st.ctx.threads[st.t]!.ops.length) {
     for (let c = 0; c < L.np; c++) {
-      if (n[L.lock(c)] === st.t) st.violation = worse(st.violation, { invariant: 'INV5', message: `${st.ctx.names.threads[st.t]} ends holding ${lockName(st.p(c))}` });
+      if (n[L.lock(c)] === st.t)
+        st.violation = worse(st.violation, {
+          invariant: 'INV5',
+          message: `${st.ctx.names.threads[st.t]} ends holding ${lockName(st.p(c))}`,
+        });
     }
   }
   judge(st);
@@ -160,16 +200,27 @@ const fnOf = (op: MicroOp, dflt: string) => op.fn ?? dflt;
 function sleepCore(st: Step, v: number): void {
   const { L, n } = st;
   st.read(L.oFlag(v));
-  if (!n[L.flag(v)]) { st.say(`${st.vn(v)} runnable: nothing to do`); return; }
-  st.read(L.oProc(v)); st.read(L.oOn(v));
+  if (!n[L.flag(v)]) {
+    st.say(`${st.vn(v)} runnable: nothing to do`);
+    return;
+  }
+  st.read(L.oProc(v));
+  st.read(L.oOn(v));
   const proc = n[L.proc(v)]!;
-  if (n[L.on(v)] === proc) { st.say(`${st.vn(v)} running on ${st.p(proc)}: raise reschedule`); return; }
+  if (n[L.on(v)] === proc) {
+    st.say(`${st.vn(v)} running on ${st.p(proc)}: raise reschedule`);
+    return;
+  }
   st.read(L.oQ(v));
   const q = n[L.qmask(v)]!;
-  if (q === 0) { st.say(`${st.vn(v)} not queued: nothing to do`); return; }
+  if (q === 0) {
+    st.say(`${st.vn(v)} not queued: nothing to do`);
+    return;
+  }
   const c = lowestBit(q);
   rqRemove(L, n, c, v);
-  st.write(L.oRq(c)); st.write(L.oQ(v), v);
+  st.write(L.oRq(c));
+  st.write(L.oQ(v), v);
   st.say(`remove ${st.vn(v)} from ${st.p(c)}'s runqueue`);
 }
 
@@ -177,13 +228,25 @@ function sleepCore(st: Step, v: number): void {
 function wakeCore(st: Step, v: number): void {
   const { L, n } = st;
   st.read(L.oFlag(v));
-  if (n[L.flag(v)]) { st.say(`${st.vn(v)} not runnable: nothing to do`); return; }
-  st.read(L.oProc(v)); st.read(L.oOn(v)); st.read(L.oQ(v));
+  if (n[L.flag(v)]) {
+    st.say(`${st.vn(v)} not runnable: nothing to do`);
+    return;
+  }
+  st.read(L.oProc(v));
+  st.read(L.oOn(v));
+  st.read(L.oQ(v));
   const proc = n[L.proc(v)]!;
-  if (n[L.on(v)] === proc) { st.say(`${st.vn(v)} already running`); return; }
-  if (n[L.qmask(v)] !== 0) { st.say(`${st.vn(v)} already queued`); return; }
+  if (n[L.on(v)] === proc) {
+    st.say(`${st.vn(v)} already running`);
+    return;
+  }
+  if (n[L.qmask(v)] !== 0) {
+    st.say(`${st.vn(v)} already queued`);
+    return;
+  }
   rqInsertTail(L, n, proc, v);
-  st.write(L.oRq(proc)); st.write(L.oQ(v), v);
+  st.write(L.oRq(proc));
+  st.write(L.oQ(v), v);
   st.say(`insert ${st.vn(v)} on ${st.p(proc)}'s runqueue`);
 }
 
@@ -193,7 +256,10 @@ function unlockV(st: Step, v: number): void {
   const c = n[L.lk(st.t, v)]!;
   if (c < 0 || n[L.lock(c)] !== st.t) {
     st.say(`unlock ${st.vn(v)}'s lock: not held`);
-    st.violation = worse(st.violation, { invariant: 'INV5', message: `${st.ctx.names.threads[st.t]} releases ${st.vn(v)}'s scheduler lock without holding it` });
+    st.violation = worse(st.violation, {
+      invariant: 'INV5',
+      message: `${st.ctx.names.threads[st.t]} releases ${st.vn(v)}'s scheduler lock without holding it`,
+    });
     return;
   }
   st.release(c);
@@ -211,7 +277,8 @@ function acquireOrBlock(st: Step, c: number): boolean {
 function migBody(st: Step, op: MicroOp, v: number, pc: number): Result | null {
   const { L, n, t } = st;
   const fn = fnOf(op, 'vcpu_migrate');
-  const old = n[L.rp(t)]!, nc = n[L.nc(t)]!;
+  const old = n[L.rp(t)]!,
+    nc = n[L.nc(t)]!;
   if (nc !== old) {
     const second = Math.max(old, nc);
     if (!acquireOrBlock(st, second)) return null;
@@ -224,16 +291,25 @@ function migBody(st: Step, op: MicroOp, v: number, pc: number): Result | null {
   };
   st.read(L.oProc(v));
   if (n[L.proc(v)] !== old) {
-    st.say(`${fn}: ${st.vn(v)} moved to ${st.p(n[L.proc(v)]!)}`).say(unlock()).say('retry');
+    st.say(`${fn}: ${st.vn(v)} moved to ${st.p(n[L.proc(v)]!)}`)
+      .say(unlock())
+      .say('retry');
     return [st, op.a];
   }
   st.read(L.oRun(v));
-  if (n[L.run(v)]) { st.say(`${fn}: ${st.vn(v)}->is_running: give up`).say(unlock()); return [st, op.b]; }
+  if (n[L.run(v)]) {
+    st.say(`${fn}: ${st.vn(v)}->is_running: give up`).say(unlock());
+    return [st, op.b];
+  }
   st.read(L.oFlag(v));
-  if (!n[L.flag(v)]) { st.say(`${fn}: _VPF_migrating already clear: give up`).say(unlock()); return [st, op.b]; }
+  if (!n[L.flag(v)]) {
+    st.say(`${fn}: _VPF_migrating already clear: give up`).say(unlock());
+    return [st, op.b];
+  }
   n[L.flag(v)] = 0;
   n[L.proc(v)] = nc;
-  st.write(L.oFlag(v), v); st.write(L.oProc(v), v);
+  st.write(L.oFlag(v), v);
+  st.write(L.oProc(v), v);
   st.say(`${fn}: clear _VPF_migrating, processor ${st.p(old)} -> ${st.p(nc)}`).say(unlock());
   return [st, pc + 1];
 }
@@ -258,13 +334,20 @@ const ACTIONS: Record<MicroOp['k'], Action> = {
     n[L.lk(t, v)] = c;
     return [st.say(`lock ${lockName(st.p(c))}`), pc + 1];
   },
-  unlockV: (st, _op, v, pc) => { unlockV(st, v); return [st, pc + 1]; },
+  unlockV: (st, _op, v, pc) => {
+    unlockV(st, v);
+    return [st, pc + 1];
+  },
   setFlag: (st, _op, v, pc) => {
     st.n[st.L.flag(v)] = 1;
     st.write(st.L.oFlag(v), v);
     return [st.say('set _VPF_migrating'), pc + 1];
   },
-  sleepLocked: (st, op, v, pc) => { st.say(`${fnOf(op, 'vcpu_sleep_nosync_locked')}:`); sleepCore(st, v); return [joinHead(st), pc + 1]; },
+  sleepLocked: (st, op, v, pc) => {
+    st.say(`${fnOf(op, 'vcpu_sleep_nosync_locked')}:`);
+    sleepCore(st, v);
+    return [joinHead(st), pc + 1];
+  },
   startBody: (st, _op, v, pc) => {
     st.n[st.L.flag(v)] = 1;
     st.write(st.L.oFlag(v), v);
@@ -291,18 +374,22 @@ const ACTIONS: Record<MicroOp['k'], Action> = {
   ifFlag: (st, op, v, pc) => {
     st.read(st.L.oFlag(v));
     const set = st.n[st.L.flag(v)] !== 0;
-    const what = op.fn === 'context_saved' ? (set ? `-> vcpu_migrate(${st.vn(v)})` : '') : (set ? '-> taken' : '-> skipped');
-    return [st.say(`${op.fn ? op.fn + ': ' : ''}pause_flags & VPF_migrating ${set ? 'set' : 'clear'} ${what}`.trimEnd()), set ? pc + 1 : op.a];
+    const what = op.fn === 'context_saved' ? (set ? `-> vcpu_migrate(${st.vn(v)})` : '') : set ? '-> taken' : '-> skipped';
+    return [
+      st.say(`${op.fn ? op.fn + ': ' : ''}pause_flags & VPF_migrating ${set ? 'set' : 'clear'} ${what}`.trimEnd()),
+      set ? pc + 1 : op.a,
+    ];
   },
   ifRunning: (st, op, v, pc) => {
     st.read(st.L.oRun(v));
     const set = st.n[st.L.run(v)] !== 0;
     return [st.say(`${st.vn(v)}->is_running ${set ? 'set -> taken' : 'clear -> skipped'}`), set ? pc + 1 : op.a];
   },
-  choice: (st, op) => (op.targets ?? []).map((target, k): Result => {
-    const branch = new Step(st.ctx, st.n, st.t);
-    return [branch.say(`unknown condition: branch ${k + 1} of ${op.targets!.length}`), target];
-  }),
+  choice: (st, op) =>
+    (op.targets ?? []).map((target, k): Result => {
+      const branch = new Step(st.ctx, st.n, st.t);
+      return [branch.say(`unknown condition: branch ${k + 1} of ${op.targets!.length}`), target];
+    }),
   jump: (st, op) => [st, op.a],
   ifPrev: (st, op, _v, pc) => [st, st.n[st.L.prev(st.t)]! < 0 ? op.a : pc + 1],
   migRead: (st, op, v, pc) => {
@@ -310,7 +397,8 @@ const ACTIONS: Record<MicroOp['k'], Action> = {
     const fn = fnOf(op, 'vcpu_migrate');
     if (op.b === 1) {
       // vcpu_migrate_finish's lock-free early return
-      st.read(L.oRun(v)); st.read(L.oFlag(v));
+      st.read(L.oRun(v));
+      st.read(L.oFlag(v));
       if (n[L.run(v)]) return [st.say(`${fn}: ${st.vn(v)}->is_running: return`), op.a];
       if (!n[L.flag(v)]) return [st.say(`${fn}: _VPF_migrating clear: return`), op.a];
     }
@@ -340,12 +428,15 @@ const ACTIONS: Record<MicroOp['k'], Action> = {
     // An idle pCPU has nothing to deschedule: no shared effect, so no lock step.
     if (p < 0) return [st.say(`schedule(${st.p(c)}): idle, nothing to deschedule`), pc + 1];
     if (!st.enter(c)) return null;
-    n[L.cur(c)] = -1; n[L.on(p)] = -1;
-    st.write(L.oOn(p), p); st.read(L.oFlag(p));
+    n[L.cur(c)] = -1;
+    n[L.on(p)] = -1;
+    st.write(L.oOn(p), p);
+    st.read(L.oFlag(p));
     st.say(`lock ${lockName(st.p(c))}`);
     if (!n[L.flag(p)]) {
       rqInsertTail(L, n, c, p);
-      st.write(L.oRq(c)); st.write(L.oQ(p), p);
+      st.write(L.oRq(c));
+      st.write(L.oQ(p), p);
       st.say(`schedule(${st.p(c)}): deschedule ${st.vn(p)}, runnable: requeue on ${st.p(c)}`);
     } else {
       st.say(`schedule(${st.p(c)}): deschedule ${st.vn(p)}, not runnable: off the runqueue`);
@@ -369,12 +460,21 @@ const ACTIONS: Record<MicroOp['k'], Action> = {
     st.say(`lock ${lockName(st.p(c))}`);
     const v = n[L.rqSlot(c, 0)]!;
     rqRemove(L, n, c, v);
-    st.write(L.oRq(c)); st.write(L.oQ(v), v); st.read(L.oOn(v)); st.read(L.oRun(v));
+    st.write(L.oRq(c));
+    st.write(L.oQ(v), v);
+    st.read(L.oOn(v));
+    st.read(L.oRun(v));
     if (n[L.run(v)] || n[L.on(v)]! >= 0) {
-      st.violation = { invariant: 'INV2', message: `${st.p(c)} picks ${st.vn(v)} while it is still running (is_running set${n[L.on(v)]! >= 0 ? `, current on ${st.p(n[L.on(v)]!)}` : ''})` };
+      st.violation = {
+        invariant: 'INV2',
+        message: `${st.p(c)} picks ${st.vn(v)} while it is still running (is_running set${n[L.on(v)]! >= 0 ? `, current on ${st.p(n[L.on(v)]!)}` : ''})`,
+      };
     }
-    n[L.run(v)] = 1; n[L.cur(c)] = v; n[L.on(v)] = c;
-    st.write(L.oRun(v), v); st.write(L.oOn(v), v);
+    n[L.run(v)] = 1;
+    n[L.cur(c)] = v;
+    n[L.on(v)] = c;
+    st.write(L.oRun(v), v);
+    st.write(L.oOn(v), v);
     st.say(`schedule(${st.p(c)}): pick ${st.vn(v)} from the runqueue and run it`);
     return [st.say(`unlock ${lockName(st.p(c))}`), pc + 1];
   },

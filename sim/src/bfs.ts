@@ -4,7 +4,10 @@
 
 import { Budget, type PathStep, type SearchLimits, type TransitionSystem } from './engine';
 
-interface Parent { from: string; step: PathStep }
+interface Parent {
+  from: string;
+  step: PathStep;
+}
 
 export interface ShortestResult {
   path?: PathStep[];

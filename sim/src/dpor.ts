@@ -20,17 +20,28 @@
 // choice for them falls back to all enabled threads when no initial is on the
 // stack (see hypBacktrack): sound, at some cost in reduction.
 
-import { dependent, isLocal, plainRace, unionFp, type Footprint } from './footprint';
 import {
-  Budget, emptyStats, record, type Found, type PathStep, type SearchLimits,
-  type SearchResult, type TransitionSystem,
+  Budget,
+  emptyStats,
+  type Found,
+  type PathStep,
+  record,
+  type SearchLimits,
+  type SearchResult,
+  type TransitionSystem,
 } from './engine';
+import { dependent, type Footprint, isLocal, plainRace, unionFp } from './footprint';
 
-interface Ev { tid: number; seq: number; fp: Footprint; vc: Int32Array }
+interface Ev {
+  tid: number;
+  seq: number;
+  fp: Footprint;
+  vc: Int32Array;
+}
 
 interface Node<S> {
   state: S;
-  outs: (ReturnType<TransitionSystem<S>['step']>)[];
+  outs: ReturnType<TransitionSystem<S>['step']>[];
   enabled: number;
   backtrack: number;
   done: number;
@@ -53,7 +64,10 @@ interface Node<S> {
 const SUM = 10;
 
 /** Sleep set and summary of a fully explored state, in the threads of its canonical representative. */
-interface CacheEntry { sleep: number; sum: Int32Array }
+interface CacheEntry {
+  sleep: number;
+  sum: Int32Array;
+}
 
 export interface DporOptions {
   collectEnds?: boolean;
@@ -90,7 +104,13 @@ class Dpor<S> {
   private readonly sym: boolean;
   private readonly permBuf: Int8Array;
 
-  constructor(private readonly sys: TransitionSystem<S>, private readonly lim: SearchLimits, collectEnds: boolean, private readonly stateful: boolean, symmetry: boolean) {
+  constructor(
+    private readonly sys: TransitionSystem<S>,
+    private readonly lim: SearchLimits,
+    collectEnds: boolean,
+    private readonly stateful: boolean,
+    symmetry: boolean,
+  ) {
     this.T = sys.threadNames.length;
     this.sym = stateful && symmetry && sys.canon !== undefined;
     this.permBuf = new Int8Array(this.T);
@@ -119,10 +139,17 @@ class Dpor<S> {
     const key = this.sys.canon!(s, perm);
     for (let t = 0; t < this.T; t++) if (perm[t] !== t) return [key, new Int8Array(perm)];
     return [key, undefined]; // s is its own representative
-
   }
 
-  private makeNode(state: S, key: string, perm: Int8Array | undefined, seqBase: Int32Array, lastEv: Int32Array, sleep: number, sleepFp: (Footprint | undefined)[]): Node<S> {
+  private makeNode(
+    state: S,
+    key: string,
+    perm: Int8Array | undefined,
+    seqBase: Int32Array,
+    lastEv: Int32Array,
+    sleep: number,
+    sleepFp: (Footprint | undefined)[],
+  ): Node<S> {
     const outs: Node<S>['outs'] = [];
     let enabled = 0;
     for (let t = 0; t < this.T; t++) {
@@ -144,15 +171,20 @@ class Dpor<S> {
     const sleep = node.perm ? maskTo(node.sleep0, node.perm) : node.sleep0;
     const sum = node.perm ? sumTo(node.sum!, node.perm, this.T) : node.sum!;
     const old = this.cache.get(node.key);
-    if (old) { old.sleep &= sleep; orInto(old.sum, sum); }
-    else this.cache.set(node.key, { sleep, sum });
+    if (old) {
+      old.sleep &= sleep;
+      orInto(old.sum, sum);
+    } else this.cache.set(node.key, { sleep, sum });
   }
 
   private exploreNode(d: number, node: Node<S>): void {
     this.blockedRaces(d, node);
     if (node.enabled === 0) return this.atEnd(node, d);
     const avail = node.enabled & ~node.sleep;
-    if (avail === 0) { this.stats.sleepBlocked++; return; }
+    if (avail === 0) {
+      this.stats.sleepBlocked++;
+      return;
+    }
     node.backtrack = 1 << this.firstChoice(node, avail);
     for (;;) {
       const cand = node.backtrack & ~node.done & ~node.sleep & node.enabled;
@@ -200,9 +232,18 @@ class Dpor<S> {
       this.path[d] = { thread: p, outcome: i };
       this.stats.transitions++;
       const [key, perm] = this.keyOf(o.state);
-      if (!this.seen.has(key)) { this.seen.add(key); this.stats.states++; }
-      if (!this.budget.ok(this.stats.states)) { this.stop = true; return; }
-      if (o.violation && record(this.found, o.violation, this.path.slice(0, d + 1), this.lim)) { this.stop = true; return; }
+      if (!this.seen.has(key)) {
+        this.seen.add(key);
+        this.stats.states++;
+      }
+      if (!this.budget.ok(this.stats.states)) {
+        this.stop = true;
+        return;
+      }
+      if (o.violation && record(this.found, o.violation, this.path.slice(0, d + 1), this.lim)) {
+        this.stop = true;
+        return;
+      }
       if (node.sum) addToSum(node.sum, p, o.fp);
       const next = this.child(node, p, d, o.state, o.fp, key, perm);
       if (!next) continue;
@@ -215,12 +256,23 @@ class Dpor<S> {
   }
 
   /** The child node to explore, or undefined on a cache hit (its summary is replayed instead). */
-  private child(node: Node<S>, p: number, d: number, state: S, fp: Footprint, key: string, perm: Int8Array | undefined): Node<S> | undefined {
+  private child(
+    node: Node<S>,
+    p: number,
+    d: number,
+    state: S,
+    fp: Footprint,
+    key: string,
+    perm: Int8Array | undefined,
+  ): Node<S> | undefined {
     let sleep = 0;
     const sleepFp: (Footprint | undefined)[] = [];
     for (let q = 0; q < this.T; q++) {
       const qfp = node.sleepFp[q];
-      if ((node.sleep & (1 << q)) && qfp && !dependent(qfp, fp)) { sleep |= 1 << q; sleepFp[q] = qfp; }
+      if (node.sleep & (1 << q) && qfp && !dependent(qfp, fp)) {
+        sleep |= 1 << q;
+        sleepFp[q] = qfp;
+      }
     }
     const seqBase = new Int32Array(node.seqBase);
     seqBase[p]!++;
@@ -246,8 +298,14 @@ class Dpor<S> {
       const b = q * SUM;
       if ((sum[b]! | sum[b + 1]! | sum[b + 2]! | sum[b + 3]!) === 0) continue;
       const fp: Footprint = {
-        r0: sum[b]!, r1: sum[b + 1]!, w0: sum[b + 2]!, w1: sum[b + 3]!,
-        l0: sum[b + 4]! | sum[b + 8]!, l1: sum[b + 5]! | sum[b + 9]!, acq: -1, sec: -1,
+        r0: sum[b]!,
+        r1: sum[b + 1]!,
+        w0: sum[b + 2]!,
+        w1: sum[b + 3]!,
+        l0: sum[b + 4]! | sum[b + 8]!,
+        l1: sum[b + 5]! | sum[b + 9]!,
+        acq: -1,
+        sec: -1,
       };
       this.scan(D, q, seqBase[q]! + 1, lastEv[q]!, fp, sum[b + 6]!, sum[b + 7]!, sum[b + 8]!, sum[b + 9]!, true);
     }
@@ -277,8 +335,10 @@ class Dpor<S> {
    * last conflicting accesses before it (older ones happen-before those).
    */
   private makeEvent(d: number, node: Node<S>, p: number, fp: Footprint, exact = true): Ev {
-    const a0 = fp.acq >= 0 && fp.acq < 32 ? 1 << fp.acq : 0, a1 = fp.acq >= 32 ? 1 << (fp.acq - 32) : 0;
-    const s0 = fp.sec >= 0 && fp.sec < 32 ? 1 << fp.sec : 0, s1 = fp.sec >= 32 ? 1 << (fp.sec - 32) : 0;
+    const a0 = fp.acq >= 0 && fp.acq < 32 ? 1 << fp.acq : 0,
+      a1 = fp.acq >= 32 ? 1 << (fp.acq - 32) : 0;
+    const s0 = fp.sec >= 0 && fp.sec < 32 ? 1 << fp.sec : 0,
+      s1 = fp.sec >= 32 ? 1 << (fp.sec - 32) : 0;
     return this.scan(d, p, node.seqBase[p]! + 1, node.lastEv[p]!, fp, a0, a1, s0, s1, false, exact);
   }
 
@@ -287,12 +347,26 @@ class Dpor<S> {
    * that lock and with that acquire; a section races with the last acquire.
    * `acq*`/`sec*`: masks of the locks the event acquires / runs sections of.
    */
-  private scan(d: number, p: number, seq: number, prev: number, fp: Footprint,
-    acq0: number, acq1: number, sec0: number, sec1: number, hypothetical: boolean, exact = !hypothetical): Ev {
+  private scan(
+    d: number,
+    p: number,
+    seq: number,
+    prev: number,
+    fp: Footprint,
+    acq0: number,
+    acq1: number,
+    sec0: number,
+    sec1: number,
+    hypothetical: boolean,
+    exact = !hypothetical,
+  ): Ev {
     const vc = prev >= 0 ? new Int32Array(this.events[prev]!.vc) : new Int32Array(this.T);
-    const need0 = fp.r0 | fp.w0, need1 = fp.r1 | fp.w1;
-    let closed0 = 0, closed1 = 0;
-    let want0 = acq0 | sec0, want1 = acq1 | sec1;
+    const need0 = fp.r0 | fp.w0,
+      need1 = fp.r1 | fp.w1;
+    let closed0 = 0,
+      closed1 = 0;
+    let want0 = acq0 | sec0,
+      want1 = acq1 | sec1;
     const plain: number[] = [];
     const lockCands: number[] = [];
     for (let j = d - 1; j >= 0; j--) {
@@ -354,10 +428,13 @@ class Dpor<S> {
     if (hypothetical) return this.hypBacktrack(j, initials);
     if (this.isInitial(ev, base, ej.tid)) initials |= 1 << ev.tid;
     if (initials & at.backtrack) return;
-    if (initials === 0) { at.backtrack |= at.enabled; return; }
+    if (initials === 0) {
+      at.backtrack |= at.enabled;
+      return;
+    }
     const fresh = initials & ~at.sleep & at.enabled;
     const pick = fresh !== 0 ? fresh : initials;
-    const q = (pick & (1 << ev.tid)) ? ev.tid : 31 - Math.clz32(pick & -pick);
+    const q = pick & (1 << ev.tid) ? ev.tid : 31 - Math.clz32(pick & -pick);
     if (at.enabled & (1 << q)) at.backtrack |= 1 << q;
     else at.backtrack |= at.enabled; // cannot happen in theory; stay sound if it does
   }
@@ -380,16 +457,31 @@ function clearBit(m0: number, m1: number, obj: number): [number, number] {
   return obj < 32 ? [m0 & ~(1 << obj), m1] : [m0, m1 & ~(1 << (obj - 32))];
 }
 
+/** `a[i] |= v` on a typed array (indexes are checked: noUncheckedIndexedAccess). */
+function orAt(a: Int32Array, i: number, v: number): void {
+  a[i] = a[i]! | v;
+}
+
 function addToSum(sum: Int32Array, t: number, fp: Footprint): void {
   const b = t * SUM;
-  sum[b] |= fp.r0; sum[b + 1] |= fp.r1; sum[b + 2] |= fp.w0; sum[b + 3] |= fp.w1;
-  sum[b + 4] |= fp.l0; sum[b + 5] |= fp.l1;
-  if (fp.acq >= 0) { if (fp.acq < 32) sum[b + 6] |= 1 << fp.acq; else sum[b + 7] |= 1 << (fp.acq - 32); }
-  if (fp.sec >= 0) { if (fp.sec < 32) sum[b + 8] |= 1 << fp.sec; else sum[b + 9] |= 1 << (fp.sec - 32); }
+  orAt(sum, b, fp.r0);
+  orAt(sum, b + 1, fp.r1);
+  orAt(sum, b + 2, fp.w0);
+  orAt(sum, b + 3, fp.w1);
+  orAt(sum, b + 4, fp.l0);
+  orAt(sum, b + 5, fp.l1);
+  if (fp.acq >= 0) {
+    if (fp.acq < 32) orAt(sum, b + 6, 1 << fp.acq);
+    else orAt(sum, b + 7, 1 << (fp.acq - 32));
+  }
+  if (fp.sec >= 0) {
+    if (fp.sec < 32) orAt(sum, b + 8, 1 << fp.sec);
+    else orAt(sum, b + 9, 1 << (fp.sec - 32));
+  }
 }
 
 function orInto(a: Int32Array, b: Int32Array): void {
-  for (let i = 0; i < a.length; i++) a[i] |= b[i]!;
+  for (let i = 0; i < a.length; i++) orAt(a, i, b[i]!);
 }
 
 function joinInto(a: Int32Array, b: Int32Array): void {
@@ -414,7 +506,8 @@ function maskFrom(m: number, perm: Int8Array | undefined): number {
 function sumTo(sum: Int32Array, perm: Int8Array, T: number): Int32Array {
   const out = new Int32Array(SUM * T);
   for (let t = 0; t < T; t++) {
-    const a = t * SUM, b = perm[t]! * SUM;
+    const a = t * SUM,
+      b = perm[t]! * SUM;
     for (let i = 0; i < SUM; i++) out[b + i] = sum[a + i]!;
   }
   return out;
@@ -423,7 +516,8 @@ function sumTo(sum: Int32Array, perm: Int8Array, T: number): Int32Array {
 function sumFrom(sum: Int32Array, perm: Int8Array, T: number): Int32Array {
   const out = new Int32Array(SUM * T);
   for (let t = 0; t < T; t++) {
-    const a = t * SUM, b = perm[t]! * SUM;
+    const a = t * SUM,
+      b = perm[t]! * SUM;
     for (let i = 0; i < SUM; i++) out[a + i] = sum[b + i]!;
   }
   return out;

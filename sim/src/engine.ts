@@ -49,7 +49,10 @@ export interface TransitionSystem<S> {
 }
 
 /** One step of a path: thread and which of its outcomes. */
-export interface PathStep { thread: number; outcome: number }
+export interface PathStep {
+  thread: number;
+  outcome: number;
+}
 
 export interface Found {
   violation: Violation;
@@ -83,7 +86,7 @@ export interface SearchResult {
   endStates?: Set<string>;
 }
 
-export function isCancelled(signal: SearchLimits['signal']): boolean {
+function isCancelled(signal: SearchLimits['signal']): boolean {
   if (!signal) return false;
   if ('aborted' in signal) return signal.aborted;
   return signal.cancelled;
@@ -99,12 +102,24 @@ export class Budget {
   /** Returns false when the search must stop. */
   ok(states: number): boolean {
     if (this.limit) return false;
-    if (states > this.lim.maxStates) { this.limit = 'states'; return false; }
+    if (states > this.lim.maxStates) {
+      this.limit = 'states';
+      return false;
+    }
     if ((++this.tick & 255) === 0) {
       const now = performance.now();
-      if (now > this.lim.deadline) { this.limit = 'time'; return false; }
-      if (isCancelled(this.lim.signal)) { this.limit = 'cancelled'; return false; }
-      if (now - this.lastProgress >= 100) { this.lastProgress = now; this.lim.onProgress?.(states); }
+      if (now > this.lim.deadline) {
+        this.limit = 'time';
+        return false;
+      }
+      if (isCancelled(this.lim.signal)) {
+        this.limit = 'cancelled';
+        return false;
+      }
+      if (now - this.lastProgress >= 100) {
+        this.lastProgress = now;
+        this.lim.onProgress?.(states);
+      }
     }
     return true;
   }

@@ -6,7 +6,7 @@ import { shortestViolation } from './bfs';
 import { dporSearch } from './dpor';
 import type { Found, SearchLimits, SearchResult } from './engine';
 import { rank } from './invariants';
-import { countNaiveEnumeration, naiveSearch, type NaiveCount } from './naive';
+import { countNaiveEnumeration, type NaiveCount, naiveSearch } from './naive';
 import type { Model } from './program';
 import { renderTrace } from './trace';
 import type { InvariantId, SimResult, SimStats } from './types';
@@ -33,8 +33,8 @@ export interface ExploreOptions {
   symmetry?: boolean;
 }
 
-export const DEFAULT_MAX_STATES = 2_000_000;
-export const DEFAULT_TIMEOUT_MS = 60_000;
+const DEFAULT_MAX_STATES = 2_000_000;
+const DEFAULT_TIMEOUT_MS = 60_000;
 
 export function explore(model: Model, opts: ExploreOptions = {}): SimResult {
   const t0 = performance.now();
@@ -51,7 +51,10 @@ export function explore(model: Model, opts: ExploreOptions = {}): SimResult {
   const symmetry = reduction === 'dpor' && stateful && (opts.symmetry ?? true) && sys.canon !== undefined;
   const res = reduction === 'dpor' ? dporSearch(sys, lim, { stateful, symmetry }) : naiveSearch(sys, lim);
   const stats: SimStats = {
-    states: res.stats.states, transitions: res.stats.transitions, ms: 0, reduction,
+    states: res.stats.states,
+    transitions: res.stats.transitions,
+    ms: 0,
+    reduction,
     executions: res.stats.executions,
   };
   if (reduction === 'dpor') stats.sleepBlocked = res.stats.sleepBlocked;
@@ -66,8 +69,13 @@ export function explore(model: Model, opts: ExploreOptions = {}): SimResult {
   };
   if (res.found.size > 0) return done(counterexample(sys, res, lim, stats, notes, symmetry));
   if (res.limit) {
-    const why = res.limit === 'states' ? `more than ${lim.maxStates} states` : res.limit === 'time' ? 'the time budget ran out' : 'cancelled';
-    return done({ result: 'limit', message: `no violation found before the search stopped (${why}) after ${stats.states} states`, trace: [] });
+    const why =
+      res.limit === 'states' ? `more than ${lim.maxStates} states` : res.limit === 'time' ? 'the time budget ran out' : 'cancelled';
+    return done({
+      result: 'limit',
+      message: `no violation found before the search stopped (${why}) after ${stats.states} states`,
+      trace: [],
+    });
   }
   return done({
     result: 'verified',
@@ -77,7 +85,14 @@ export function explore(model: Model, opts: ExploreOptions = {}): SimResult {
 }
 
 /** The most severe violation found, with a shortest trace to it when BFS can find one in budget. */
-function counterexample(sys: XenSystem, res: SearchResult, lim: SearchLimits, stats: SimStats, notes: string[], symmetry: boolean): Omit<SimResult, 'version' | 'stats' | 'threads'> {
+function counterexample(
+  sys: XenSystem,
+  res: SearchResult,
+  lim: SearchLimits,
+  stats: SimStats,
+  notes: string[],
+  symmetry: boolean,
+): Omit<SimResult, 'version' | 'stats' | 'threads'> {
   const all = [...res.found.values()].sort((a, b) => rank(a.violation.invariant) - rank(b.violation.invariant));
   const worst: Found = all[0]!;
   const inv = worst.violation.invariant;
@@ -86,17 +101,13 @@ function counterexample(sys: XenSystem, res: SearchResult, lim: SearchLimits, st
   if (res.limit) notes.push('the search stopped early; other violations may exist');
   const bfs = shortestViolation(sys, inv, { ...lim, stopOn: undefined, onProgress: undefined }, symmetry);
   stats.counterexampleStates = bfs.states;
-  let path = worst.path, message = worst.violation.message;
-  if (bfs.path) { path = bfs.path; message = bfs.message ?? message; }
-  else notes.push('the shortest-counterexample search ran out of budget: the trace is the first one found, not necessarily minimal');
+  let path = worst.path,
+    message = worst.violation.message;
+  if (bfs.path) {
+    path = bfs.path;
+    message = bfs.message ?? message;
+  } else notes.push('the shortest-counterexample search ran out of budget: the trace is the first one found, not necessarily minimal');
   return { result: 'violation', invariant: inv as InvariantId, message, trace: renderTrace(sys, path) };
-}
-
-/** Runs both reductions on one model (what a benchmark reports). */
-export function compareReductions(model: Model, opts: Omit<ExploreOptions, 'reduction'> = {}): { dpor: SimResult; none: SimResult; stateRatio: number } {
-  const dpor = explore(model, { ...opts, reduction: 'dpor' });
-  const none = explore(model, { ...opts, reduction: 'none' });
-  return { dpor, none, stateRatio: none.stats.states / Math.max(1, dpor.stats.states) };
 }
 
 /**
@@ -108,9 +119,13 @@ export function compareReductions(model: Model, opts: Omit<ExploreOptions, 'redu
  */
 export function countNaive(model: Model, opts: Pick<ExploreOptions, 'maxStates' | 'timeoutMs' | 'signal' | 'symmetry'> = {}): NaiveCount {
   const sys = buildSystem(model);
-  return countNaiveEnumeration(sys, {
-    maxStates: opts.maxStates ?? 50_000_000,
-    deadline: performance.now() + (opts.timeoutMs ?? 600_000),
-    signal: opts.signal,
-  }, { symmetry: opts.symmetry ?? true });
+  return countNaiveEnumeration(
+    sys,
+    {
+      maxStates: opts.maxStates ?? 50_000_000,
+      deadline: performance.now() + (opts.timeoutMs ?? 600_000),
+      signal: opts.signal,
+    },
+    { symmetry: opts.symmetry ?? true },
+  );
 }

@@ -6,10 +6,13 @@
 export const MAX_OBJECTS = 64;
 
 export interface Footprint {
-  r0: number; r1: number;
-  w0: number; w1: number;
+  r0: number;
+  r1: number;
+  w0: number;
+  w1: number;
   /** Lock objects written by acquire/release (subset of w). */
-  l0: number; l1: number;
+  l0: number;
+  l1: number;
   /** Object index of the lock this step acquires, or -1. */
   acq: number;
   /**
@@ -26,17 +29,20 @@ export function emptyFp(): Footprint {
 }
 
 export function addRead(fp: Footprint, obj: number): void {
-  if (obj < 32) fp.r0 |= 1 << obj; else fp.r1 |= 1 << (obj - 32);
+  if (obj < 32) fp.r0 |= 1 << obj;
+  else fp.r1 |= 1 << (obj - 32);
 }
 
 export function addWrite(fp: Footprint, obj: number): void {
-  if (obj < 32) fp.w0 |= 1 << obj; else fp.w1 |= 1 << (obj - 32);
+  if (obj < 32) fp.w0 |= 1 << obj;
+  else fp.w1 |= 1 << (obj - 32);
 }
 
 /** A lock operation writes the lock object and is marked as such for race rules. */
 export function addLockOp(fp: Footprint, obj: number, acquire: boolean): void {
   addWrite(fp, obj);
-  if (obj < 32) fp.l0 |= 1 << obj; else fp.l1 |= 1 << (obj - 32);
+  if (obj < 32) fp.l0 |= 1 << obj;
+  else fp.l1 |= 1 << (obj - 32);
   if (acquire) fp.acq = obj;
 }
 
@@ -52,8 +58,7 @@ export function addSection(fp: Footprint, obj: number): void {
 
 /** Conflict: one writes what the other reads or writes. */
 export function dependent(a: Footprint, b: Footprint): boolean {
-  return ((a.w0 & (b.r0 | b.w0)) | (b.w0 & a.r0)) !== 0
-    || ((a.w1 & (b.r1 | b.w1)) | (b.w1 & a.r1)) !== 0;
+  return ((a.w0 & (b.r0 | b.w0)) | (b.w0 & a.r0)) !== 0 || ((a.w1 & (b.r1 | b.w1)) | (b.w1 & a.r1)) !== 0;
 }
 
 /**
@@ -63,19 +68,30 @@ export function dependent(a: Footprint, b: Footprint): boolean {
  * consist only of lock operations on both sides are not races.
  */
 export function plainRace(a: Footprint, b: Footprint): boolean {
-  const both0 = lockRole0(a) & lockRole0(b), both1 = lockRole1(a) & lockRole1(b);
+  const both0 = lockRole0(a) & lockRole0(b),
+    both1 = lockRole1(a) & lockRole1(b);
   const c0 = ((a.w0 & (b.r0 | b.w0)) | (b.w0 & a.r0)) & ~both0;
   const c1 = ((a.w1 & (b.r1 | b.w1)) | (b.w1 & a.r1)) & ~both1;
   return (c0 | c1) !== 0;
 }
 
 /** Lock objects the step acquires, releases or runs a section of (word 0 / word 1). */
-function lockRole0(f: Footprint): number { return f.l0 | (f.sec >= 0 && f.sec < 32 ? 1 << f.sec : 0); }
-function lockRole1(f: Footprint): number { return f.l1 | (f.sec >= 32 ? 1 << (f.sec - 32) : 0); }
+function lockRole0(f: Footprint): number {
+  return f.l0 | (f.sec >= 0 && f.sec < 32 ? 1 << f.sec : 0);
+}
+function lockRole1(f: Footprint): number {
+  return f.l1 | (f.sec >= 32 ? 1 << (f.sec - 32) : 0);
+}
 
 export function unionFp(a: Footprint, b: Footprint): Footprint {
   return {
-    r0: a.r0 | b.r0, r1: a.r1 | b.r1, w0: a.w0 | b.w0, w1: a.w1 | b.w1,
-    l0: a.l0 | b.l0, l1: a.l1 | b.l1, acq: a.acq >= 0 ? a.acq : b.acq, sec: a.sec >= 0 ? a.sec : b.sec,
+    r0: a.r0 | b.r0,
+    r1: a.r1 | b.r1,
+    w0: a.w0 | b.w0,
+    w1: a.w1 | b.w1,
+    l0: a.l0 | b.l0,
+    l1: a.l1 | b.l1,
+    acq: a.acq >= 0 ? a.acq : b.acq,
+    sec: a.sec >= 0 ? a.sec : b.sec,
   };
 }

@@ -3,10 +3,10 @@
 // v->processor (a critical section is atomic to threads that respect the lock).
 
 import type { Violation } from './engine';
-import { lowestBit, type Layout, type Names, type State } from './state';
+import { type Layout, lowestBit, type Names, type State } from './state';
 
 /** Severity order used to choose what to report when several are violated. */
-export const PRIORITY = ['INV1', 'INV2', 'INV4', 'INV5', 'INV3'] as const;
+const PRIORITY = ['INV1', 'INV2', 'INV4', 'INV5', 'INV3'] as const;
 
 export function rank(inv: string): number {
   const i = (PRIORITY as readonly string[]).indexOf(inv);
@@ -35,7 +35,10 @@ export function checkVcpu(L: Layout, s: State, u: number, n: Names): Violation |
     return { invariant: 'INV2', message: `${v} is on two runqueues` };
   }
   if (q !== 0 && s[L.flag(u)] && !s[L.run(u)]) {
-    return { invariant: 'INV3', message: `${v} has _VPF_migrating set and is not running, but sits on ${n.pcpus[lowestBit(q)]}'s runqueue` };
+    return {
+      invariant: 'INV3',
+      message: `${v} has _VPF_migrating set and is not running, but sits on ${n.pcpus[lowestBit(q)]}'s runqueue`,
+    };
   }
   return undefined;
 }
@@ -45,8 +48,13 @@ export function checkLost(L: Layout, s: State, n: Names): Violation | undefined 
   for (let u = 0; u < L.nv; u++) {
     if (s[L.on(u)]! >= 0 || s[L.qmask(u)] !== 0) continue;
     const v = n.vcpus[u]!;
-    if (!s[L.flag(u)]) return { invariant: 'INV4', message: `lost vCPU: ${v} is runnable but neither running nor on any runqueue at the end` };
-    if (!s[L.run(u)]) return { invariant: 'INV4', message: `lost vCPU: ${v} has _VPF_migrating set, is not running and no thread is left to finish its migration` };
+    if (!s[L.flag(u)])
+      return { invariant: 'INV4', message: `lost vCPU: ${v} is runnable but neither running nor on any runqueue at the end` };
+    if (!s[L.run(u)])
+      return {
+        invariant: 'INV4',
+        message: `lost vCPU: ${v} has _VPF_migrating set, is not running and no thread is left to finish its migration`,
+      };
   }
   return undefined;
 }

@@ -4,8 +4,15 @@
 // what an unreduced stateless enumeration would run.
 
 import {
-  Budget, emptyStats, record, type Found, type Outcome, type PathStep,
-  type SearchLimits, type SearchResult, type TransitionSystem,
+  Budget,
+  emptyStats,
+  type Found,
+  type Outcome,
+  type PathStep,
+  record,
+  type SearchLimits,
+  type SearchResult,
+  type TransitionSystem,
 } from './engine';
 
 interface Frame<S> {
@@ -60,11 +67,14 @@ export function naiveSearch<S>(sys: TransitionSystem<S>, lim: SearchLimits, coll
     stats.transitions++;
     path[stack.length - 1] = { thread, outcome };
     path.length = stack.length;
-    if (out.violation && record(found, out.violation, path, lim)) { stop = true; break; }
+    if (out.violation && record(found, out.violation, path, lim)) break;
     const key = sys.key(out.state);
     const known = paths.get(key);
-    if (known !== undefined) { if (known !== ON_STACK) f.paths += known; continue; }
-    if (!budget.ok(stats.states + 1)) { stop = true; break; }
+    if (known !== undefined) {
+      if (known !== ON_STACK) f.paths += known;
+      continue;
+    }
+    if (!budget.ok(stats.states + 1)) break;
     push(out.state, key);
   }
   stats.executions = stack.length === 0 ? (paths.get(sys.key(s0)) ?? 0) : 0;
@@ -126,7 +136,14 @@ export function countNaiveEnumeration<S>(sys: TransitionSystem<S>, lim: SearchLi
   const index = new Map<string, number>();
   const nodes: Big[] = [];
   const leaves: Big[] = [];
-  interface F { id: number; succ: S[]; keys: (string | undefined)[]; i: number; n: Big; e: Big }
+  interface F {
+    id: number;
+    succ: S[];
+    keys: (string | undefined)[];
+    i: number;
+    n: Big;
+    e: Big;
+  }
   const stack: F[] = [];
   let transitions = 0;
   let cyclic = false;
@@ -141,7 +158,8 @@ export function countNaiveEnumeration<S>(sys: TransitionSystem<S>, lim: SearchLi
   const push = (s: S, key: string): boolean => {
     const id = nodes.length;
     index.set(key, id);
-    nodes.push(ON_STACK); leaves.push(0);
+    nodes.push(ON_STACK);
+    leaves.push(0);
     const succ: S[] = [];
     for (let t = 0; t < T; t++) {
       const outs = sys.step(s, t);
@@ -158,9 +176,14 @@ export function countNaiveEnumeration<S>(sys: TransitionSystem<S>, lim: SearchLi
   while (stack.length > 0 && ok) {
     const f = stack[stack.length - 1]!;
     if (f.i >= f.succ.length) {
-      nodes[f.id] = f.n; leaves[f.id] = f.e;
+      nodes[f.id] = f.n;
+      leaves[f.id] = f.e;
       stack.pop();
-      if (stack.length > 0) { const p = stack[stack.length - 1]!; p.n = add(p.n, f.n); p.e = add(p.e, f.e); }
+      if (stack.length > 0) {
+        const p = stack[stack.length - 1]!;
+        p.n = add(p.n, f.n);
+        p.e = add(p.e, f.e);
+      }
       continue;
     }
     const s = f.succ[f.i++]!;
@@ -168,15 +191,25 @@ export function countNaiveEnumeration<S>(sys: TransitionSystem<S>, lim: SearchLi
     const id = index.get(key);
     if (id !== undefined) {
       const n = nodes[id]!;
-      if (n === ON_STACK) { cyclic = true; f.n = Infinity; f.e = Infinity; continue; }
-      f.n = add(f.n, n); f.e = add(f.e, leaves[id]!);
+      if (n === ON_STACK) {
+        cyclic = true;
+        f.n = Infinity;
+        f.e = Infinity;
+        continue;
+      }
+      f.n = add(f.n, n);
+      f.e = add(f.e, leaves[id]!);
       continue;
     }
     ok = push(s, key);
   }
   const res: NaiveCount = {
-    treeStates: cyclic ? Infinity : nodes[0]!, executions: cyclic ? Infinity : leaves[0]!,
-    graphStates, graphTransitions: transitions, cyclic, ms: Math.round(performance.now() - t0),
+    treeStates: cyclic ? Infinity : nodes[0]!,
+    executions: cyclic ? Infinity : leaves[0]!,
+    graphStates,
+    graphTransitions: transitions,
+    cyclic,
+    ms: Math.round(performance.now() - t0),
   };
   if (canon) res.graphOrbits = nodes.length;
   if (budget.limit) res.limit = budget.limit;
@@ -197,7 +230,10 @@ export function enumerateNaive<S>(sys: TransitionSystem<S>, lim: SearchLimits): 
   const T = sys.threadNames.length;
   const visit = (s: S): void => {
     stats.states++;
-    if (!budget.ok(stats.states)) { stop = true; return; }
+    if (!budget.ok(stats.states)) {
+      stop = true;
+      return;
+    }
     let any = false;
     for (let t = 0; t < T && !stop; t++) {
       const outs = sys.step(s, t);

@@ -21,7 +21,7 @@
 import type { SourceRef } from './types';
 
 /** Instructions of an initiator thread. `vcpu` names the target (default: the model's first vCPU). */
-export type Instr =
+type Instr =
   | { op: 'lockVcpu'; vcpu?: string }
   | { op: 'unlockVcpu'; vcpu?: string }
   | { op: 'setMigrating'; vcpu?: string }
@@ -39,9 +39,12 @@ export type Instr =
 
 export type InstrAt = Instr & { src?: SourceRef; text?: string };
 
-export interface ThreadProgram { name: string; instrs: InstrAt[] }
+export interface ThreadProgram {
+  name: string;
+  instrs: InstrAt[];
+}
 
-export interface VcpuInit {
+interface VcpuInit {
   name: string;
   /** v->processor (pCPU name). */
   processor: string;
@@ -69,7 +72,7 @@ export interface SchedulerSpec {
 }
 
 /** A place in the user's source with the statement's text. */
-export type SourceAt = SourceRef & { text?: string };
+type SourceAt = SourceRef & { text?: string };
 
 export interface SchedulerSources {
   /** context_saved's write that clears is_running. */
@@ -89,9 +92,25 @@ export interface Model {
 
 /** Micro-operation kinds. `v` = vCPU index, or PREV for the scheduler's prev register. */
 export type Kind =
-  | 'readProc' | 'acqV' | 'unlockV' | 'setFlag' | 'sleepLocked' | 'startBody'
-  | 'sleepAtomic' | 'wakeAtomic' | 'ifFlag' | 'ifRunning' | 'choice' | 'jump'
-  | 'migRead' | 'migLock1' | 'migBody' | 'desched' | 'ifPrev' | 'clearRun' | 'pick';
+  | 'readProc'
+  | 'acqV'
+  | 'unlockV'
+  | 'setFlag'
+  | 'sleepLocked'
+  | 'startBody'
+  | 'sleepAtomic'
+  | 'wakeAtomic'
+  | 'ifFlag'
+  | 'ifRunning'
+  | 'choice'
+  | 'jump'
+  | 'migRead'
+  | 'migLock1'
+  | 'migBody'
+  | 'desched'
+  | 'ifPrev'
+  | 'clearRun'
+  | 'pick';
 
 export const PREV = -1;
 
@@ -113,7 +132,11 @@ export interface MicroOp {
 /** Steps that are thread-local and deterministic are folded into the previous step. */
 export const SILENT: ReadonlySet<Kind> = new Set(['jump', 'ifPrev']);
 
-export interface CompiledThread { name: string; ops: MicroOp[]; scheduler?: number }
+export interface CompiledThread {
+  name: string;
+  ops: MicroOp[];
+  scheduler?: number;
+}
 
 class Emitter {
   readonly ops: MicroOp[] = [];
@@ -121,7 +144,9 @@ class Emitter {
     this.ops.push({ k, v, a, b, ...extra });
     return this.ops.length - 1;
   }
-  get here(): number { return this.ops.length; }
+  get here(): number {
+    return this.ops.length;
+  }
 }
 
 /** lock = vcpu_schedule_lock(v): read v->processor, lock it, re-check (retry if moved). */
@@ -156,7 +181,8 @@ function placed(at: SourceAt | undefined): Partial<MicroOp> {
 function patchExits(ops: MicroOp[], patch: number[], to: number): void {
   for (const op of patch) {
     const m = ops[op]!;
-    if (m.k === 'migBody') m.b = to; else m.a = to;
+    if (m.k === 'migBody') m.b = to;
+    else m.a = to;
   }
 }
 
@@ -171,20 +197,47 @@ export function compileThread(p: ThreadProgram, vcpuIndex: (name?: string) => nu
     const v = 'vcpu' in ins ? vcpuIndex(ins.vcpu) : vcpuIndex(undefined);
     const patchEnd: number[] = [];
     switch (ins.op) {
-      case 'lockVcpu': emitLockV(e, v, src, 'vcpu_schedule_lock'); break;
-      case 'unlockVcpu': e.emit('unlockV', v, -1, -1, { src }); break;
-      case 'setMigrating': e.emit('setFlag', v, -1, -1, { src }); break;
-      case 'sleepNosyncLocked': e.emit('sleepLocked', v, -1, -1, { src, fn: 'vcpu_sleep_nosync_locked' }); break;
-      case 'sleepNosync': e.emit('sleepAtomic', v, -1, -1, { src, fn: 'vcpu_sleep_nosync' }); break;
-      case 'migrate': emitMigrate(e, v, patchEnd, false, { src }); break;
-      case 'migrateStart': e.emit('startBody', v, -1, -1, { src, fn: 'vcpu_migrate_start' }); break;
-      case 'migrateFinish': emitMigrate(e, v, patchEnd, true, { src }, 'vcpu_migrate_finish'); break;
-      case 'wake': e.emit('wakeAtomic', v, -1, -1, { src, fn: 'vcpu_wake' }); break;
-      case 'ifMigrating': fixups.push({ op: e.emit('ifFlag', v, -1, -1, { src }), field: 'a', instr: ins.else }); break;
-      case 'ifRunning': fixups.push({ op: e.emit('ifRunning', v, -1, -1, { src }), field: 'a', instr: ins.else }); break;
-      case 'choice': fixups.push({ op: e.emit('choice', -1, -1, -1, { src }), field: 'targets', instr: ins.targets }); break;
-      case 'jump': fixups.push({ op: e.emit('jump', -1, -1, -1, { src }), field: 'a', instr: ins.target }); break;
-      case 'nop': break;
+      case 'lockVcpu':
+        emitLockV(e, v, src, 'vcpu_schedule_lock');
+        break;
+      case 'unlockVcpu':
+        e.emit('unlockV', v, -1, -1, { src });
+        break;
+      case 'setMigrating':
+        e.emit('setFlag', v, -1, -1, { src });
+        break;
+      case 'sleepNosyncLocked':
+        e.emit('sleepLocked', v, -1, -1, { src, fn: 'vcpu_sleep_nosync_locked' });
+        break;
+      case 'sleepNosync':
+        e.emit('sleepAtomic', v, -1, -1, { src, fn: 'vcpu_sleep_nosync' });
+        break;
+      case 'migrate':
+        emitMigrate(e, v, patchEnd, false, { src });
+        break;
+      case 'migrateStart':
+        e.emit('startBody', v, -1, -1, { src, fn: 'vcpu_migrate_start' });
+        break;
+      case 'migrateFinish':
+        emitMigrate(e, v, patchEnd, true, { src }, 'vcpu_migrate_finish');
+        break;
+      case 'wake':
+        e.emit('wakeAtomic', v, -1, -1, { src, fn: 'vcpu_wake' });
+        break;
+      case 'ifMigrating':
+        fixups.push({ op: e.emit('ifFlag', v, -1, -1, { src }), field: 'a', instr: ins.else });
+        break;
+      case 'ifRunning':
+        fixups.push({ op: e.emit('ifRunning', v, -1, -1, { src }), field: 'a', instr: ins.else });
+        break;
+      case 'choice':
+        fixups.push({ op: e.emit('choice', -1, -1, -1, { src }), field: 'targets', instr: ins.targets });
+        break;
+      case 'jump':
+        fixups.push({ op: e.emit('jump', -1, -1, -1, { src }), field: 'a', instr: ins.target });
+        break;
+      case 'nop':
+        break;
     }
     if (ins.text !== undefined) for (let k = startOf[i]!; k < e.here; k++) e.ops[k]!.text = ins.text;
     // Early returns of migrate/finish go to the first op after this instruction.

@@ -4,7 +4,7 @@
 import type { InstrAt, Model } from './program';
 
 /** The pre-2018 initiator: lock; set flag; unlock; if (flag) { vcpu_sleep_nosync; vcpu_migrate }. */
-export const OLD_INITIATOR: InstrAt[] = [
+const OLD_INITIATOR: InstrAt[] = [
   { op: 'lockVcpu', text: 'lock = vcpu_schedule_lock_irq(v);' },
   { op: 'setMigrating', text: 'set_bit(_VPF_migrating, &v->pause_flags);' },
   { op: 'unlockVcpu', text: 'vcpu_schedule_unlock_irq(lock, v);' },
@@ -14,16 +14,16 @@ export const OLD_INITIATOR: InstrAt[] = [
 ];
 
 /** The 2018 fix: lock; vcpu_migrate_start; unlock; vcpu_migrate_finish. */
-export const NEW_INITIATOR: InstrAt[] = [
+const NEW_INITIATOR: InstrAt[] = [
   { op: 'lockVcpu', text: 'lock = vcpu_schedule_lock_irq(v);' },
   { op: 'migrateStart', text: 'vcpu_migrate_start(v);' },
   { op: 'unlockVcpu', text: 'vcpu_schedule_unlock_irq(lock, v);' },
   { op: 'migrateFinish', text: 'vcpu_migrate_finish(v);' },
 ];
 
-export const INITIATOR_NAMES = ['X', 'Y', 'Z', 'W', 'U', 'T'];
+const INITIATOR_NAMES = ['X', 'Y', 'Z', 'W', 'U', 'T'];
 
-export function pcpuNames(n: number): string[] {
+function pcpuNames(n: number): string[] {
   return Array.from({ length: n }, (_, i) => String.fromCharCode(65 + i));
 }
 

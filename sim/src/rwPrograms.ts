@@ -3,10 +3,10 @@
 // DPOR/naive engines as the scheduler model. Numbers of Mazurkiewicz traces of
 // such programs are easy to know by hand.
 
-import { addLockOp, addRead, addSection, addWrite, emptyFp } from './footprint';
 import type { Outcome, TransitionSystem, Violation } from './engine';
+import { addLockOp, addRead, addSection, addWrite, emptyFp } from './footprint';
 
-export type RwOp =
+type RwOp =
   | { op: 'read'; x: string }
   | { op: 'write'; x: string }
   | { op: 'lock'; l: string }
@@ -14,7 +14,10 @@ export type RwOp =
   /** A whole critical section under l writing x, as one atomic step. */
   | { op: 'cs'; l: string; x: string };
 
-export interface RwThread { name: string; ops: RwOp[] }
+export interface RwThread {
+  name: string;
+  ops: RwOp[];
+}
 
 /**
  * State layout (Int32Array): [pc per thread][value per variable][owner+1 per lock]
@@ -69,8 +72,10 @@ export function rwSystem(threads: RwThread[]): TransitionSystem<Int32Array> {
     const op = threads[t]!.ops[s[t]!];
     if (op?.op !== 'lock' && op?.op !== 'cs') return undefined;
     const fp = emptyFp();
-    if (op.op === 'cs') { addSection(fp, vars.length + locks.indexOf(op.l)); addWrite(fp, vars.indexOf(op.x)); }
-    else addLockOp(fp, vars.length + locks.indexOf(op.l), true);
+    if (op.op === 'cs') {
+      addSection(fp, vars.length + locks.indexOf(op.l));
+      addWrite(fp, vars.indexOf(op.x));
+    } else addLockOp(fp, vars.length + locks.indexOf(op.l), true);
     return fp;
   };
 

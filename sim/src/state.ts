@@ -11,8 +11,16 @@ const VF = 5;
 const TF = 4;
 
 export class Layout {
-  readonly vb: number; readonly pf: number; readonly tb: number; readonly tf: number; readonly size: number;
-  constructor(readonly nv: number, readonly np: number, readonly nt: number) {
+  readonly vb: number;
+  readonly pf: number;
+  readonly tb: number;
+  readonly tf: number;
+  readonly size: number;
+  constructor(
+    readonly nv: number,
+    readonly np: number,
+    readonly nt: number,
+  ) {
     this.vb = VF * nv;
     this.pf = 3 + nv; // cur, lock owner, runqueue length, runqueue slots
     this.tb = this.vb + np * this.pf;
@@ -20,32 +28,78 @@ export class Layout {
     this.size = this.tb + nt * this.tf;
   }
   // vCPU fields
-  proc(i: number): number { return VF * i; }
-  flag(i: number): number { return VF * i + 1; }
-  run(i: number): number { return VF * i + 2; }
-  on(i: number): number { return VF * i + 3; }
-  qmask(i: number): number { return VF * i + 4; }
+  proc(i: number): number {
+    return VF * i;
+  }
+  flag(i: number): number {
+    return VF * i + 1;
+  }
+  run(i: number): number {
+    return VF * i + 2;
+  }
+  on(i: number): number {
+    return VF * i + 3;
+  }
+  qmask(i: number): number {
+    return VF * i + 4;
+  }
   // pCPU fields
-  cur(c: number): number { return this.vb + c * this.pf; }
-  lock(c: number): number { return this.vb + c * this.pf + 1; }
-  rqLen(c: number): number { return this.vb + c * this.pf + 2; }
-  rqSlot(c: number, k: number): number { return this.vb + c * this.pf + 3 + k; }
+  cur(c: number): number {
+    return this.vb + c * this.pf;
+  }
+  lock(c: number): number {
+    return this.vb + c * this.pf + 1;
+  }
+  rqLen(c: number): number {
+    return this.vb + c * this.pf + 2;
+  }
+  rqSlot(c: number, k: number): number {
+    return this.vb + c * this.pf + 3 + k;
+  }
   // thread registers
-  pc(t: number): number { return this.tb + t * this.tf; }
-  prev(t: number): number { return this.tb + t * this.tf + 1; }
-  rp(t: number): number { return this.tb + t * this.tf + 2; }
-  nc(t: number): number { return this.tb + t * this.tf + 3; }
-  lk(t: number, i: number): number { return this.tb + t * this.tf + TF + i; }
+  pc(t: number): number {
+    return this.tb + t * this.tf;
+  }
+  prev(t: number): number {
+    return this.tb + t * this.tf + 1;
+  }
+  rp(t: number): number {
+    return this.tb + t * this.tf + 2;
+  }
+  nc(t: number): number {
+    return this.tb + t * this.tf + 3;
+  }
+  lk(t: number, i: number): number {
+    return this.tb + t * this.tf + TF + i;
+  }
   // Footprint object numbers: 5 per vCPU, then 3 per pCPU (runqueue, curr, lock).
-  get objects(): number { return VF * this.nv + 3 * this.np; }
-  oProc(i: number): number { return VF * i; }
-  oFlag(i: number): number { return VF * i + 1; }
-  oRun(i: number): number { return VF * i + 2; }
-  oOn(i: number): number { return VF * i + 3; }
-  oQ(i: number): number { return VF * i + 4; }
-  oRq(c: number): number { return VF * this.nv + 3 * c; }
-  oCur(c: number): number { return VF * this.nv + 3 * c + 1; }
-  oLock(c: number): number { return VF * this.nv + 3 * c + 2; }
+  get objects(): number {
+    return VF * this.nv + 3 * this.np;
+  }
+  oProc(i: number): number {
+    return VF * i;
+  }
+  oFlag(i: number): number {
+    return VF * i + 1;
+  }
+  oRun(i: number): number {
+    return VF * i + 2;
+  }
+  oOn(i: number): number {
+    return VF * i + 3;
+  }
+  oQ(i: number): number {
+    return VF * i + 4;
+  }
+  oRq(c: number): number {
+    return VF * this.nv + 3 * c;
+  }
+  oCur(c: number): number {
+    return VF * this.nv + 3 * c + 1;
+  }
+  oLock(c: number): number {
+    return VF * this.nv + 3 * c + 2;
+  }
 }
 
 export function stateKey(s: State): string {
@@ -74,7 +128,11 @@ export function lowestBit(mask: number): number {
   return 31 - Math.clz32(mask & -mask);
 }
 
-export interface Names { pcpus: string[]; vcpus: string[]; threads: string[] }
+export interface Names {
+  pcpus: string[];
+  vcpus: string[];
+  threads: string[];
+}
 
 export function lockName(pcpu: string): string {
   return `sched(${pcpu})`;

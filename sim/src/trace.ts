@@ -13,7 +13,10 @@ export function renderTrace(sys: XenSystem, path: PathStep[]): TraceStep[] {
     if (!o) throw new Error(`trace replay: thread ${names.threads[thread]} cannot move at step ${i + 1}`);
     s = o.state;
     const step: TraceStep = { step: i + 1, thread: names.threads[thread]!, action: o.label, state: stateView(L, s, names) };
-    if (o.src) { step.file = o.src.file; step.line = o.src.line; }
+    if (o.src) {
+      step.file = o.src.file;
+      step.line = o.src.line;
+    }
     if (o.text !== undefined) step.text = o.text;
     return step;
   });

@@ -1,19 +1,19 @@
 // Builds the transition system of a Model: compiled threads (initiators first,
 // then one scheduler thread per pCPU), the initial state, and the end checks.
 
-import { MAX_OBJECTS } from './footprint';
+import { blockedFp, type Ctx, stepThread, waitsFor } from './actions';
 import type { TransitionSystem, Violation } from './engine';
-import { blockedFp, stepThread, waitsFor, type Ctx } from './actions';
+import { MAX_OBJECTS } from './footprint';
 import { checkLost } from './invariants';
-import { compileScheduler, compileThread, SILENT, type CompiledThread, type Model } from './program';
-import { Layout, lockName, rqInsertTail, stateKey, type State } from './state';
+import { type CompiledThread, compileScheduler, compileThread, type Model, SILENT } from './program';
+import { Layout, lockName, rqInsertTail, type State, stateKey } from './state';
 
 export interface XenSystem extends TransitionSystem<State> {
   readonly ctx: Ctx;
   readonly notes: string[];
 }
 
-export function schedulerThreadName(pcpu: string): string {
+function schedulerThreadName(pcpu: string): string {
   return `pCPU ${pcpu}`;
 }
 
@@ -64,9 +64,15 @@ export function buildSystem(model: Model, opts: BuildOptions = {}): XenSystem {
         s[L.cur(c)] = i;
       }
     });
-    pcpus.forEach((_, c) => { s[L.rqLen(c)] = 0; });
-    model.vcpus.forEach((v, i) => { if (v.queued) rqInsertTail(L, s, pIndex(v.processor), i); });
-    model.vcpus.forEach((v, i) => { s[L.on(i)] = v.running ? pIndex(v.processor) : -1; });
+    pcpus.forEach((_, c) => {
+      s[L.rqLen(c)] = 0;
+    });
+    model.vcpus.forEach((v, i) => {
+      if (v.queued) rqInsertTail(L, s, pIndex(v.processor), i);
+    });
+    model.vcpus.forEach((v, i) => {
+      s[L.on(i)] = v.running ? pIndex(v.processor) : -1;
+    });
     threads.forEach((th, t) => {
       let pc = 0;
       while (pc < th.ops.length && SILENT.has(th.ops[pc]!.k)) pc = th.ops[pc]!.k === 'jump' ? th.ops[pc]!.a : th.ops[pc]!.a;
@@ -82,7 +88,9 @@ export function buildSystem(model: Model, opts: BuildOptions = {}): XenSystem {
       if (!op) return;
       const c = waitsFor(L, s, t, op, ctx);
       const holder = c >= 0 ? s[L.lock(c)]! : -1;
-      blocked.push(c >= 0 ? `${th.name} waits for ${lockName(pcpus[c]!)}${holder >= 0 ? ` held by ${names.threads[holder]}` : ''}` : th.name);
+      blocked.push(
+        c >= 0 ? `${th.name} waits for ${lockName(pcpus[c]!)}${holder >= 0 ? ` held by ${names.threads[holder]}` : ''}` : th.name,
+      );
     });
     if (blocked.length) return { invariant: 'INV5', message: `deadlock: ${blocked.join('; ')}` };
     return checkLost(L, s, names) ?? null;
@@ -94,7 +102,8 @@ export function buildSystem(model: Model, opts: BuildOptions = {}): XenSystem {
 
   return {
     ...(canon ? { canon, orbitSize } : {}),
-    ctx, notes,
+    ctx,
+    notes,
     threadNames: names.threads,
     initial,
     step: (s, t) => stepThread(ctx, s, t),
@@ -114,7 +123,8 @@ function symmetryClasses(threads: CompiledThread[]): number[][] {
   threads.forEach((th, t) => {
     const sig = JSON.stringify(th.ops.map((o) => [o.k, o.v, o.a, o.b, o.targets ?? null]));
     const g = byProgram.get(sig);
-    if (g) g.push(t); else byProgram.set(sig, [t]);
+    if (g) g.push(t);
+    else byProgram.set(sig, [t]);
   });
   return [...byProgram.values()].filter((g) => g.length > 1);
 }
@@ -130,14 +140,24 @@ function makeCanon(L: Layout, classes: number[][], T: number): (s: State, perm: 
   const held = new Int32Array(T);
   const tmp = new Int16Array(L.size);
   const cmp = (s: State, a: number, b: number): number => {
-    const pa = L.pc(a), pb = L.pc(b);
-    for (let k = 0; k < L.tf; k++) { const d = s[pa + k]! - s[pb + k]!; if (d !== 0) return d; }
+    const pa = L.pc(a),
+      pb = L.pc(b);
+    for (let k = 0; k < L.tf; k++) {
+      const d = s[pa + k]! - s[pb + k]!;
+      if (d !== 0) return d;
+    }
     return held[a]! - held[b]!;
   };
   const order: number[] = [];
   return (s, perm) => {
-    for (let t = 0; t < T; t++) { perm[t] = t; held[t] = 0; }
-    for (let c = 0; c < L.np; c++) { const o = s[L.lock(c)]!; if (o >= 0) held[o] |= 1 << c; }
+    for (let t = 0; t < T; t++) {
+      perm[t] = t;
+      held[t] = 0;
+    }
+    for (let c = 0; c < L.np; c++) {
+      const o = s[L.lock(c)]!;
+      if (o >= 0) held[o] = held[o]! | (1 << c);
+    }
     let moved = false;
     for (const cls of classes) {
       order.length = 0;
@@ -160,7 +180,10 @@ function makeCanon(L: Layout, classes: number[][], T: number): (s: State, perm: 
         if (dst !== t) tmp.set(s.subarray(L.pc(t), L.pc(t) + L.tf), L.pc(dst));
       }
     }
-    for (let c = 0; c < L.np; c++) { const o = s[L.lock(c)]!; if (o >= 0) tmp[L.lock(c)] = perm[o]!; }
+    for (let c = 0; c < L.np; c++) {
+      const o = s[L.lock(c)]!;
+      if (o >= 0) tmp[L.lock(c)] = perm[o]!;
+    }
     return stateKey(tmp);
   };
 }
@@ -173,13 +196,17 @@ function makeCanon(L: Layout, classes: number[][], T: number): (s: State, perm: 
 function makeOrbitSize(L: Layout, classes: number[][], T: number): (s: State) => number {
   const held = new Int32Array(T);
   const same = (s: State, a: number, b: number): boolean => {
-    const pa = L.pc(a), pb = L.pc(b);
+    const pa = L.pc(a),
+      pb = L.pc(b);
     for (let k = 0; k < L.tf; k++) if (s[pa + k] !== s[pb + k]) return false;
     return held[a] === held[b];
   };
   return (s) => {
     held.fill(0);
-    for (let c = 0; c < L.np; c++) { const o = s[L.lock(c)]!; if (o >= 0) held[o] |= 1 << c; }
+    for (let c = 0; c < L.np; c++) {
+      const o = s[L.lock(c)]!;
+      if (o >= 0) held[o] = held[o]! | (1 << c);
+    }
     let size = 1;
     for (const cls of classes) {
       // k! / Π m!, built up one thread at a time: the j-th thread multiplies by j / (its copies so far).

@@ -1,6 +1,7 @@
 // `npm run bench [-- --json]`: every figure an issue names, measured here.
 // With --json the last line is one JSON object with all figures.
 import * as path from 'node:path';
+
 import { benchCore, benchXen } from './coreBench';
 import { extraBenches } from './extra';
 

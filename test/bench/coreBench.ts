@@ -4,7 +4,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Analyzer, SourceFile, createParser } from '../../server/src/core';
+
+import { createAnalyzer, createTreeSitterParser, type SourceFile } from '../../server/src/core/index';
 import { writeCorpus } from './corpus/write';
 import { median, round1 } from './measure';
 
@@ -41,13 +42,17 @@ export async function benchCore(repo: string): Promise<{ figures: CoreFigures; c
   const corpusDir = fs.mkdtempSync(path.join(os.tmpdir(), 'xsr-corpus-'));
   const corpus = writeCorpus(corpusDir, { lines: 15000 });
   const files = corpus.files.map((f) => ({ path: f.name, text: f.text }));
-  const parser = await createParser();
-  const analyzer = await Analyzer.create();
+  const parser = await createTreeSitterParser();
+  const analyzer = await createAnalyzer();
   // Paired runs (parse, then analyse, alternately) so both see the same machine
   // load; the first few warm the JIT, as a running server is.
   const { parse: parseRuns, analyze: analyzeRuns } = pairedRuns(
-    () => { for (const f of files) parser.parse(f.text)!.delete(); },
-    () => { analyzer.analyzeMany(files); },
+    () => {
+      for (const f of files) parser.parse(f.text)!.delete();
+    },
+    () => {
+      analyzer.analyzeMany(files);
+    },
   );
   const parseMs = median(parseRuns);
   const analyzeMs = median(analyzeRuns);
@@ -88,16 +93,21 @@ export async function benchXen(tree: string): Promise<Record<string, number> | u
   for (const dir of candidates) {
     if (!fs.existsSync(dir)) continue;
     for (const name of fs.readdirSync(dir)) {
-      if (/^(sched.*|core|credit2?|rt|null|arinc653|cpupool)\.c$/.test(name)) files.push({ path: name, text: fs.readFileSync(path.join(dir, name), 'utf8') });
+      if (/^(sched.*|core|credit2?|rt|null|arinc653|cpupool)\.c$/.test(name))
+        files.push({ path: name, text: fs.readFileSync(path.join(dir, name), 'utf8') });
     }
     if (files.length) break;
   }
   if (!files.length) return undefined;
-  const parser = await createParser();
-  const analyzer = await Analyzer.create();
+  const parser = await createTreeSitterParser();
+  const analyzer = await createAnalyzer();
   const runs = pairedRuns(
-    () => { for (const f of files) parser.parse(f.text)!.delete(); },
-    () => { analyzer.analyzeMany(files); },
+    () => {
+      for (const f of files) parser.parse(f.text)!.delete();
+    },
+    () => {
+      analyzer.analyzeMany(files);
+    },
   );
   const parseMs = median(runs.parse);
   const analyzeMs = median(runs.analyze);

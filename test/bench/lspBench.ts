@@ -4,14 +4,21 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+
 import {
-  DidOpenTextDocumentNotification, InitializeRequest, InitializedNotification, PublishDiagnosticsNotification,
-  StreamMessageReader, StreamMessageWriter, createProtocolConnection,
+  createProtocolConnection,
+  DidOpenTextDocumentNotification,
+  InitializedNotification,
+  InitializeRequest,
+  PublishDiagnosticsNotification,
+  StreamMessageReader,
+  StreamMessageWriter,
 } from 'vscode-languageserver-protocol/node';
+
 import { generateCorpus } from './corpus/generate';
-import type { Bench } from './extra';
+import { benchLsp } from './lspDriver';
 import { round1 } from './measure';
-import { benchLsp } from '../../server/src/lsp/bench';
+import type { Bench } from './types';
 
 /** RSS of a real server process (VmRSS) after it has analysed every file of the corpus. */
 async function serverProcessRssMb(repo: string, files: { path: string; text: string }[]): Promise<number> {
@@ -30,7 +37,9 @@ async function serverProcessRssMb(repo: string, files: { path: string; text: str
     for (const [i, f] of files.entries()) {
       const uri = `file:///corpus/${i}/${f.path}`;
       const done = new Promise<void>((resolve) => pending.set(uri, resolve));
-      await conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'c', version: 1, text: f.text } });
+      await conn.sendNotification(DidOpenTextDocumentNotification.type, {
+        textDocument: { uri, languageId: 'c', version: 1, text: f.text },
+      });
       await done;
     }
     const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');

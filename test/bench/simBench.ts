@@ -3,22 +3,24 @@
 // DPOR against the naive enumeration, and Spin on the same models for scale.
 import { countNaive, explore, referenceModel } from '../../sim/src/index';
 import { runSpin, spinAvailable } from '../sim/spinRunner';
-import type { Bench } from './extra';
+import type { Bench } from './types';
 
 const NEW = { initiators: 3, pcpus: 3 };
 const OLD = { initiators: 2, pcpus: 3 };
 
-export async function benchSim(): Promise<Record<string, unknown>> {
+async function benchSim(): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
   const notes: string[] = [];
   // Old protocol: the whole explore() (DPOR until INV1, then BFS for the minimal trace). Warm once, best of 3.
   explore(referenceModel('old', OLD));
-  let oldMs = Infinity, steps = 0;
+  let oldMs = Infinity,
+    steps = 0;
   for (let i = 0; i < 3; i++) {
     const t0 = performance.now();
     const r = explore(referenceModel('old', OLD));
     oldMs = Math.min(oldMs, performance.now() - t0);
-    if (r.result !== 'violation' || r.invariant !== 'INV1') throw new Error(`old protocol: expected INV1, got ${r.result} ${r.invariant ?? ''}`);
+    if (r.result !== 'violation' || r.invariant !== 'INV1')
+      throw new Error(`old protocol: expected INV1, got ${r.result} ${r.invariant ?? ''}`);
     steps = r.trace.length;
   }
   out.simOldMs = Math.round(oldMs);
@@ -44,7 +46,9 @@ export async function benchSim(): Promise<Record<string, unknown>> {
   out.simNaiveCountMs = naive.ms;
   out.simReduction = Math.round(Number(naive.treeStates) / nr.stats.states);
   out.simReductionStateful = Math.round((naive.graphStates / nr.stats.states) * 100) / 100;
-  notes.push('simStatesNaive: nodes of the naive execution tree (stateless, every interleaving), computed exactly by path counting on the acyclic state graph; a double here, exact digits in simStatesNaiveExact');
+  notes.push(
+    'simStatesNaive: nodes of the naive execution tree (stateless, every interleaving), computed exactly by path counting on the acyclic state graph; a double here, exact digits in simStatesNaiveExact',
+  );
   notes.push('simStatesStateful: distinct states of the full state graph = what the stateful naive search visits');
   notes.push('simStatesDpor: distinct states (up to symmetry of identical initiators) visited by stateful DPOR');
 

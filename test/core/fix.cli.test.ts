@@ -1,12 +1,13 @@
 // `xsr fix` end to end: exit codes, stderr one-liners, the atomic write
 // (mode kept), the refusal to overwrite a file that changed since it was
 // read, --dry-run's unified diff, functions with parse errors left alone.
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { FIXTURES } from './rulesHarness';
+import { test } from 'node:test';
+
 import { tempDir, xsr } from './cliHarness';
+import { FIXTURES } from './rulesHarness';
 
 function copyFixture(name: string, dir = tempDir()): string {
   const p = path.join(dir, name);
@@ -32,8 +33,8 @@ test('xsr fix --dry-run prints a unified diff and leaves the file alone', () => 
   assert.equal(r.code, 0, r.err);
   assert.equal(fs.readFileSync(p, 'utf8'), before);
   assert.match(r.out, /^--- a\/.*xsr001_force_reschedule\.c\n\+\+\+ b\/.*xsr001_force_reschedule\.c\n@@ /m);
-  assert.match(r.out, /^-        set_bit\(_VPF_migrating, &v->pause_flags\); \/\* expect XSR001 \*\/$/m);
-  assert.match(r.out, /^\+    vcpu_migrate_finish\(v\);$/m);
+  assert.match(r.out, /^- {8}set_bit\(_VPF_migrating, &v->pause_flags\); \/\* expect XSR001 \*\/$/m);
+  assert.match(r.out, /^\+ {4}vcpu_migrate_finish\(v\);$/m);
 });
 
 test('xsr fix refuses to write a file that changed since it was read', () => {
@@ -65,7 +66,8 @@ test('xsr fix exit codes: 0 when nothing at --fail-on remains, 1 when an unfixab
 test('xsr fix leaves a function with parse errors alone and says so', () => {
   const dir = tempDir();
   const p = path.join(dir, 'broken.c');
-  const text = 'void sched_broken(struct vcpu *v)\n{\n    spinlock_t *lock = vcpu_schedule_lock_irq(v);\n\n    set_bit(_VPF_migrating, &v->pause_flags);\n    vcpu_schedule_unlock_irq(lock, v);\n    int x = = 3;\n    vcpu_sleep_nosync(v);\n    vcpu_migrate(v);\n}\n';
+  const text =
+    'void sched_broken(struct vcpu *v)\n{\n    spinlock_t *lock = vcpu_schedule_lock_irq(v);\n\n    set_bit(_VPF_migrating, &v->pause_flags);\n    vcpu_schedule_unlock_irq(lock, v);\n    int x = = 3;\n    vcpu_sleep_nosync(v);\n    vcpu_migrate(v);\n}\n';
   fs.writeFileSync(p, text);
   const r = xsr(['fix', p]);
   assert.equal(fs.readFileSync(p, 'utf8'), text);

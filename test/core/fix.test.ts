@@ -1,14 +1,18 @@
 // fixAll on the fixtures: byte-for-byte against the .fixed.c siblings, and on
 // every fixture no new finding after the fix; the file-level helper
 // introduction; functions with parse errors left alone.
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { test } from 'node:test';
+
 import { applyEdits, fixAll } from '../../server/src/core/fix/index';
 import { FIXTURES, protocolAnalyzer } from './rulesHarness';
 
-const sources = fs.readdirSync(FIXTURES).filter((f) => f.endsWith('.c') && !f.endsWith('.fixed.c')).sort();
+const sources = fs
+  .readdirSync(FIXTURES)
+  .filter((f) => f.endsWith('.c') && !f.endsWith('.fixed.c'))
+  .sort();
 
 for (const name of sources.filter((f) => fs.existsSync(path.join(FIXTURES, f.replace(/\.c$/, '.fixed.c'))))) {
   test(`fixAll ${name} gives ${name.replace(/\.c$/, '.fixed.c')} byte for byte`, async () => {
@@ -79,13 +83,22 @@ test('fixAll introduces vcpu_migrate_start and renames vcpu_migrate to a static 
   const r = a.analyze({ path: 'old.c', text: OLD_API_FILE });
   assert.deepEqual(r.diagnostics.map((d) => d.code).sort(), ['XSR001', 'XSR008']);
   const fixed = applyEdits(OLD_API_FILE, fixAll(r).edits);
-  assert.match(fixed, /void vcpu_migrate_start\(struct vcpu \*v\)\n\{\n    set_bit\(_VPF_migrating, &v->pause_flags\);\n    vcpu_sleep_nosync_locked\(v\);\n\}/);
+  assert.match(
+    fixed,
+    /void vcpu_migrate_start\(struct vcpu \*v\)\n\{\n {4}set_bit\(_VPF_migrating, &v->pause_flags\);\n {4}vcpu_sleep_nosync_locked\(v\);\n\}/,
+  );
   assert.match(fixed, /static void vcpu_migrate_finish\(struct vcpu \*v\)/);
-  assert.match(fixed, /spinlock_t \*old_lock, \*new_lock;\n\n(    .*\n)*    if \( v->is_running \|\| !test_bit\(_VPF_migrating, &v->pause_flags\) \)\n        return;\n\n    old_cpu = new_cpu/);
-  assert.match(fixed, /prev->is_running = 0;\n\n    vcpu_migrate_finish\(prev\);\n\}/);
+  assert.match(
+    fixed,
+    /spinlock_t \*old_lock, \*new_lock;\n\n( {4}.*\n)* {4}if \( v->is_running \|\| !test_bit\(_VPF_migrating, &v->pause_flags\) \)\n {8}return;\n\n {4}old_cpu = new_cpu/,
+  );
+  assert.match(fixed, /prev->is_running = 0;\n\n {4}vcpu_migrate_finish\(prev\);\n\}/);
   assert.doesNotMatch(fixed, /vcpu_migrate\(/);
   const after = a.analyze({ path: 'old.c', text: fixed });
-  assert.deepEqual(after.diagnostics.map((d) => `${d.function}:${d.code}`), []);
+  assert.deepEqual(
+    after.diagnostics.map((d) => `${d.function}:${d.code}`),
+    [],
+  );
 });
 
 test('fixAll leaves a function with parse errors alone and says so', async () => {
@@ -134,8 +147,14 @@ test('XSR004 fix inserts the finish after the unlock, XSR005 fix unwraps the re-
   const r = a.analyze({ path: 'm.c', text });
   assert.deepEqual(r.diagnostics.map((d) => d.code).sort(), ['XSR004', 'XSR005']);
   const fixed = applyEdits(text, fixAll(r).edits);
-  assert.equal(fixed, text
-    .replace('    vcpu_schedule_unlock_irq(lock, v);\n', '    vcpu_schedule_unlock_irq(lock, v);\n    vcpu_migrate_finish(v);\n')
-    .replace('    if ( v->pause_flags & VPF_migrating ) /* redundant */\n        vcpu_migrate_finish(v);\n', '    /* redundant */\n    vcpu_migrate_finish(v);\n'));
+  assert.equal(
+    fixed,
+    text
+      .replace('    vcpu_schedule_unlock_irq(lock, v);\n', '    vcpu_schedule_unlock_irq(lock, v);\n    vcpu_migrate_finish(v);\n')
+      .replace(
+        '    if ( v->pause_flags & VPF_migrating ) /* redundant */\n        vcpu_migrate_finish(v);\n',
+        '    /* redundant */\n    vcpu_migrate_finish(v);\n',
+      ),
+  );
   assert.deepEqual(a.analyze({ path: 'm.c', text: fixed }).diagnostics, []);
 });

@@ -18,7 +18,14 @@ export function heldExpectations(text: string): HeldExpectation[] {
   text.split('\n').forEach((l, i) => {
     const m = /\/\*\s*held:\s*([^|*]*?)\s*(?:\|\s*may:\s*([^*]*?)\s*)?\*\//.exec(l);
     if (!m) return;
-    const list = (s: string | undefined): string[] => (!s || s.trim() === '-' ? [] : s.split(',').map((x) => x.trim()).filter(Boolean).sort());
+    const list = (s: string | undefined): string[] =>
+      !s || s.trim() === '-'
+        ? []
+        : s
+            .split(',')
+            .map((x) => x.trim())
+            .filter(Boolean)
+            .sort();
     out.push({ line: i + 1, must: list(m[1]), may: list(m[2]) });
   });
   return out;

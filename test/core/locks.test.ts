@@ -4,14 +4,16 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
-import { Analyzer, FileAnalysis } from '../../server/src/core';
-import { FIXTURES, findingExpectations, heldExpectations } from './fixtures';
+
+import type { FileAnalysis } from '../../server/src/core/analysis';
+import { Analyzer } from '../../server/src/core/analyzer';
+import { findingExpectations, FIXTURES, heldExpectations } from './fixtures';
 
 const DIR = path.join(FIXTURES, 'locks');
 
 function heldAt(file: FileAnalysis, line: number): { must: string[]; may: string[] } | undefined {
   for (const fn of file.functions) {
-    const l = fn.lines.find((x) => x.line + 1 === line);
+    const l = fn.lineLocks.find((x) => x.line + 1 === line);
     if (l) return { must: l.must.map((r) => r.name).sort(), may: l.may.map((r) => r.name).sort() };
   }
   return undefined;
@@ -23,11 +25,16 @@ function check(file: FileAnalysis): void {
     const got = heldAt(file, exp.line);
     const want = JSON.stringify({ must: exp.must, may: exp.may });
     if (!got) failures.push(`${path.basename(file.path)}:${exp.line}: no statement line analysed, expected ${want}`);
-    else if (JSON.stringify(got) !== want) failures.push(`${path.basename(file.path)}:${exp.line}: got ${JSON.stringify(got)}, expected ${want}`);
+    else if (JSON.stringify(got) !== want)
+      failures.push(`${path.basename(file.path)}:${exp.line}: got ${JSON.stringify(got)}, expected ${want}`);
   }
-  const findings = file.diagnostics.filter((d) => d.code === 'XSR007').map((d) => `${file.lines.lineOf(d.start) + 1}:${d.code}`).sort();
+  const findings = file.diagnostics
+    .filter((d) => d.code === 'XSR007')
+    .map((d) => `${file.lineIndex.lineOf(d.start) + 1}:${d.code}`)
+    .sort();
   const expected = findingExpectations(file.text).filter((e) => e.endsWith('XSR007'));
-  if (JSON.stringify(findings) !== JSON.stringify(expected)) failures.push(`${path.basename(file.path)}: XSR007 findings ${JSON.stringify(findings)}, expected ${JSON.stringify(expected)}`);
+  if (JSON.stringify(findings) !== JSON.stringify(expected))
+    failures.push(`${path.basename(file.path)}: XSR007 findings ${JSON.stringify(findings)}, expected ${JSON.stringify(expected)}`);
   assert.deepEqual(failures, []);
 }
 
@@ -37,7 +44,10 @@ describe('lock-state fixtures', () => {
     analyzer = await Analyzer.create();
   });
 
-  const single = fs.readdirSync(DIR).filter((f) => f.endsWith('.c') && !f.startsWith('multi_')).sort();
+  const single = fs
+    .readdirSync(DIR)
+    .filter((f) => f.endsWith('.c') && !f.startsWith('multi_'))
+    .sort();
   for (const name of single) {
     it(name, () => {
       const text = fs.readFileSync(path.join(DIR, name), 'utf8');
@@ -46,7 +56,11 @@ describe('lock-state fixtures', () => {
   }
 
   it('multi_*.c share summaries as one folder', () => {
-    const files = fs.readdirSync(DIR).filter((f) => f.startsWith('multi_')).sort().map((name) => ({ path: name, text: fs.readFileSync(path.join(DIR, name), 'utf8') }));
+    const files = fs
+      .readdirSync(DIR)
+      .filter((f) => f.startsWith('multi_'))
+      .sort()
+      .map((name) => ({ path: name, text: fs.readFileSync(path.join(DIR, name), 'utf8') }));
     assert.equal(files.length, 2);
     for (const r of analyzer.analyzeMany(files)) check(r);
   });
@@ -54,13 +68,18 @@ describe('lock-state fixtures', () => {
   it('an unclosed `{` ends its function where the next definition starts; those after it stand alone', () => {
     const text = fs.readFileSync(path.join(DIR, 'unclosed.c'), 'utf8');
     const r = analyzer.analyze({ path: 'unclosed.c', text });
-    const spans = r.functions.map((f) => `${f.syntax.name}:${r.lines.lineOf(f.syntax.start) + 1}-${r.lines.lineOf(f.syntax.end) + 1}`);
+    const spans = r.functions.map(
+      (f) => `${f.syntax.name}:${r.lineIndex.lineOf(f.syntax.start) + 1}-${r.lineIndex.lineOf(f.syntax.end) + 1}`,
+    );
     assert.deepEqual(spans, ['sched_unclosed_if:6-14', 'sched_after:16-22', 'sched_last:24-31', 'sched_pin_initial:34-49']);
     assert.equal(r.parseErrors, 1);
-    assert.deepEqual(r.functions.map((f) => f.syntax.hasError), [true, false, false, false]);
+    assert.deepEqual(
+      r.functions.map((f) => f.syntax.hasError),
+      [true, false, false, false],
+    );
   });
 
-  it('the same user file alone does not know the other file\'s helpers', () => {
+  it("the same user file alone does not know the other file's helpers", () => {
     const text = fs.readFileSync(path.join(DIR, 'multi_users.c'), 'utf8');
     const r = analyzer.analyze({ path: 'multi_users.c', text });
     assert.deepEqual(heldAt(r, 6), { must: [], may: [] });

@@ -3,8 +3,11 @@
 // start/finish verify, and the thread programs are what the C says.
 import { strict as assert } from 'node:assert';
 import { before, describe, it } from 'node:test';
+
+import type { FileAnalysis } from '../../server/src/core/analysis';
+import { Analyzer } from '../../server/src/core/analyzer';
+import { ExtractError, extractModel } from '../../server/src/core/model/extract';
 import { explore } from '../../sim/src/index';
-import { Analyzer, ExtractError, FileAnalysis, extractModel } from '../../server/src/core';
 import { readFixture } from './fixtures';
 
 /** The thread's actions without the (silent) jumps, as `op:line`. */
@@ -24,7 +27,14 @@ describe('model extraction', () => {
 
   it('reads the pre-2018 initiator as lock, flag, unlock, re-check, sleep, migrate', () => {
     const { model, notes } = extractModel(oldFile, ['sched_move_vcpu'], { initiators: 1 });
-    assert.deepEqual(actions(model.threads[0]!.instrs), ['lockVcpu:7', 'setMigrating:9', 'unlockVcpu:10', 'ifMigrating:14', 'sleepNosync:16', 'migrate:17']);
+    assert.deepEqual(actions(model.threads[0]!.instrs), [
+      'lockVcpu:7',
+      'setMigrating:9',
+      'unlockVcpu:10',
+      'ifMigrating:14',
+      'sleepNosync:16',
+      'migrate:17',
+    ]);
     assert.equal(model.schedulers.contextSaved, 'old');
     assert.deepEqual(model.pcpus, ['A', 'B', 'C']);
     assert.deepEqual(notes, ['sched_move_vcpu: skipped calls the model does not know: domain_update_node_affinity']);
@@ -43,11 +53,21 @@ describe('model extraction', () => {
     assert.equal(last.state.processor.v, 'B');
     // The scheduler's steps point at the file's context_saved; schedule() is not in the file.
     const sched = r.trace.filter((s) => s.thread === 'pCPU A').map((s) => `${s.line ?? '-'} ${s.action.split(':')[0]}`);
-    assert.deepEqual(sched, ['- lock sched(A); schedule(A)', '25 context_saved', '27 context_saved', '28 vcpu_migrate', '28 vcpu_migrate', '28 vcpu_migrate']);
-    assert.deepEqual(r.trace.filter((s) => s.thread === 'pCPU A' && s.line !== undefined).map((s) => s.file), Array(5).fill('old_protocol.c'));
+    assert.deepEqual(sched, [
+      '- lock sched(A); schedule(A)',
+      '25 context_saved',
+      '27 context_saved',
+      '28 vcpu_migrate',
+      '28 vcpu_migrate',
+      '28 vcpu_migrate',
+    ]);
+    assert.deepEqual(
+      r.trace.filter((s) => s.thread === 'pCPU A' && s.line !== undefined).map((s) => s.file),
+      Array(5).fill('old_protocol.c'),
+    );
   });
 
-  it('links the scheduler steps to the lines of the file\'s context_saved, both variants', () => {
+  it("links the scheduler steps to the lines of the file's context_saved, both variants", () => {
     assert.deepEqual(extractModel(oldFile, ['sched_move_vcpu']).model.schedulers.sources, {
       clearRunning: { file: 'old_protocol.c', line: 25, text: 'prev->is_running = 0' },
       testMigrating: { file: 'old_protocol.c', line: 27, text: '( unlikely(test_bit(_VPF_migrating, &prev->pause_flags)) )' },
@@ -58,7 +78,10 @@ describe('model extraction', () => {
       migrate: { file: 'new_protocol.c', line: 33, text: 'vcpu_migrate_finish(prev)' },
     });
     // A file without context_saved: the scheduler steps stay without a line.
-    const alone = analyzer.analyze({ path: 'alone.c', text: readFixture('model', 'old_protocol.c').replace(/void context_saved[\s\S]*$/, '') });
+    const alone = analyzer.analyze({
+      path: 'alone.c',
+      text: readFixture('model', 'old_protocol.c').replace(/void context_saved[\s\S]*$/, ''),
+    });
     assert.equal(extractModel(alone, ['sched_move_vcpu']).model.schedulers.sources, undefined);
   });
 
@@ -75,14 +98,20 @@ describe('model extraction', () => {
     const pin = model.threads[0]!;
     assert.equal(pin.name, 'X:sched_pin_temporarily');
     const ops = actions(pin.instrs);
-    assert.deepEqual(ops.filter((o) => o.startsWith('choice')), ['choice:21']);
+    assert.deepEqual(
+      ops.filter((o) => o.startsWith('choice')),
+      ['choice:21'],
+    );
     assert.equal(ops.filter((o) => o.startsWith('migrateFinish')).length, 1);
     const r = explore(model, { timeoutMs: 60000 });
     assert.equal(r.result, 'verified', `${r.message} ${JSON.stringify(r.trace.map((s) => s.action))}`);
   });
 
   it('names what is missing', () => {
-    assert.throws(() => extractModel(oldFile, ['no_such_function']), (e: unknown) => e instanceof ExtractError && /no function named no_such_function in old_protocol\.c/.test((e as Error).message));
+    assert.throws(
+      () => extractModel(oldFile, ['no_such_function']),
+      (e: unknown) => e instanceof ExtractError && /no function named no_such_function in old_protocol\.c/.test((e as Error).message),
+    );
     assert.throws(() => extractModel(oldFile, ['context_saved']), /select at least one initiator/);
   });
 });

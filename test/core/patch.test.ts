@@ -1,12 +1,13 @@
 // Patch review: checkPatch() on format-patch mails, an mbox series, a patch
 // that does not apply and garbage; and `xsr check --patch` end to end.
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { test } from 'node:test';
+
 import { checkPatch, parsePatches, splitMails } from '../../server/src/core/patch/index';
-import { protocolAnalyzer } from './rulesHarness';
 import { PATCHES, xsr } from './cliHarness';
+import { protocolAnalyzer } from './rulesHarness';
 
 const BASE = path.join(PATCHES, 'base');
 const readBase = (p: string): string | undefined => {
@@ -18,28 +19,40 @@ const patch = (name: string): string => fs.readFileSync(path.join(PATCHES, name)
 async function findings(name: string): Promise<string[] | string> {
   const r = checkPatch(patch(name), readBase, await protocolAnalyzer());
   if ('error' in r) return r.error;
-  return r.files.flatMap((f) => f.diagnostics.map((d) => `${f.path}:${f.analysis.lines.lineOf(d.start) + 1}:${d.code}:${d.function}`));
+  return r.files.flatMap((f) => f.diagnostics.map((d) => `${f.path}:${f.analysis.lineIndex.lineOf(d.start) + 1}:${d.code}:${d.function}`));
 }
 
 test('a format-patch mail: the finding in the changed function, at post-image path and line; unchanged functions are not reported', async () => {
   assert.deepEqual(await findings('0001-old-sequence.patch'), ['xen/common/sched/demo.c:19:XSR001:sched_demo_affinity']);
   // The base has an XSR006 in sched_demo_home, which the patch does not touch.
   const base = (await protocolAnalyzer()).analyze({ path: 'demo.c', text: readBase('xen/common/sched/demo.c')! });
-  assert.deepEqual(base.diagnostics.map((d) => d.code), ['XSR006']);
+  assert.deepEqual(
+    base.diagnostics.map((d) => d.code),
+    ['XSR006'],
+  );
 });
 
 test('an mbox series of two is applied in order', async () => {
   assert.equal(splitMails(patch('series.mbox')).length, 2);
   const parsed = parsePatches(patch('series.mbox'));
   assert.ok(!('error' in parsed));
-  assert.deepEqual(parsed.patches.map((p) => p.subject), ['xen/sched: demo: add sched_demo_kick()', 'xen/sched: demo: let context_saved() finish the kick']);
-  assert.deepEqual(parsed.patches[0]!.files.map((f) => [f.oldPath, f.newPath]), [['xen/common/sched/demo.c', 'xen/common/sched/demo.c']]);
+  assert.deepEqual(
+    parsed.patches.map((p) => p.subject),
+    ['xen/sched: demo: add sched_demo_kick()', 'xen/sched: demo: let context_saved() finish the kick'],
+  );
+  assert.deepEqual(
+    parsed.patches[0]!.files.map((f) => [f.oldPath, f.newPath]),
+    [['xen/common/sched/demo.c', 'xen/common/sched/demo.c']],
+  );
   assert.deepEqual(await findings('series.mbox'), ['xen/common/sched/demo.c:46:XSR004:sched_demo_kick']);
 });
 
 test('a patch that does not apply and input that is not a patch give clear errors', async () => {
-  assert.match(await findings('does-not-apply.patch') as string, /^xen\/common\/sched\/demo\.c: patch "xen\/sched: demo: go back to the old migration sequence" does not apply \(hunk at line 16\)$/);
-  assert.match(await findings('not-a-patch.txt') as string, /^not a patch: no unified diff found/);
+  assert.match(
+    (await findings('does-not-apply.patch')) as string,
+    /^xen\/common\/sched\/demo\.c: patch "xen\/sched: demo: go back to the old migration sequence" does not apply \(hunk at line 16\)$/,
+  );
+  assert.match((await findings('not-a-patch.txt')) as string, /^not a patch: no unified diff found/);
   const missing = checkPatch(patch('0001-old-sequence.patch'), () => undefined, await protocolAnalyzer());
   assert.ok('error' in missing && /the file is not in the base/.test(missing.error));
   const binary = checkPatch('\u0000\u0001garbage', readBase, await protocolAnalyzer());
@@ -61,7 +74,10 @@ test('a bare unified diff creating a new file is analysed whole', async () => {
   ].join('\n');
   const r = checkPatch(text, () => undefined, await protocolAnalyzer());
   assert.ok(!('error' in r));
-  assert.deepEqual(r.files.map((f) => [f.path, f.diagnostics.map((d) => d.code)]), [['xen/common/sched/new.c', ['XSR006']]]);
+  assert.deepEqual(
+    r.files.map((f) => [f.path, f.diagnostics.map((d) => d.code)]),
+    [['xen/common/sched/new.c', ['XSR006']]],
+  );
 });
 
 test('xsr check --patch: exit codes, post-image lines, stdin, one-line errors', () => {
@@ -71,7 +87,10 @@ test('xsr check --patch: exit codes, post-image lines, stdin, one-line errors', 
   const series = xsr(['check', '--patch', '-', '--base', BASE, '--format', 'json'], { input: patch('series.mbox') });
   assert.equal(series.code, 0, series.err);
   const report = JSON.parse(series.out) as { files: { path: string; diagnostics: { code: string; line: number }[] }[] };
-  assert.deepEqual(report.files.map((f) => [f.path, f.diagnostics.map((d) => `${d.line}:${d.code}`)]), [['xen/common/sched/demo.c', ['46:XSR004']]]);
+  assert.deepEqual(
+    report.files.map((f) => [f.path, f.diagnostics.map((d) => `${d.line}:${d.code}`)]),
+    [['xen/common/sched/demo.c', ['46:XSR004']]],
+  );
   for (const bad of ['does-not-apply.patch', 'not-a-patch.txt']) {
     const r = xsr(['check', '--patch', path.join(PATCHES, bad), '--base', BASE]);
     assert.equal(r.code, 2);

@@ -1,14 +1,14 @@
 // Shared by the rule, fix, patch and SARIF tests: the fixtures folder, one
 // analyzer with the protocol rules, and the inline-expectation reader.
 import * as path from 'node:path';
-import { Analyzer } from '../../server/src/core/index';
-import { PROTOCOL_RULES } from '../../server/src/core/rules/index';
+
+import { Analyzer } from '../../server/src/core/analyzer';
 
 export const FIXTURES = path.resolve(__dirname, '../../../test/fixtures/protocol');
 
 let analyzer: Promise<Analyzer> | undefined;
 export function protocolAnalyzer(): Promise<Analyzer> {
-  return (analyzer ??= Analyzer.create({ rules: PROTOCOL_RULES }));
+  return (analyzer ??= Analyzer.create());
 }
 
 interface Expectations {
@@ -29,4 +29,3 @@ export function expectations(text: string): Expectations {
   });
   return out;
 }
-

@@ -1,13 +1,15 @@
 // `check --format sarif` validated against the OASIS SARIF 2.1.0 schema
 // (vendored: server/schemas/sarif-schema-2.1.0.json), with the rule metadata.
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { test } from 'node:test';
+
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
-import { FIXTURES } from './rulesHarness';
+
 import { PATCHES, ROOT, xsr } from './cliHarness';
+import { FIXTURES } from './rulesHarness';
 
 function validator() {
   // The schema's language-tag pattern is not a valid `u`-flag regexp; SARIF's own validators use plain regexps too.
@@ -18,7 +20,18 @@ function validator() {
 
 interface Sarif {
   version: string;
-  runs: { tool: { driver: { rules: { id: string; name: string; helpUri: string; shortDescription: { text: string }; defaultConfiguration: { level: string } }[] } }; results: { ruleId: string; level: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }[] }[];
+  runs: {
+    tool: {
+      driver: {
+        rules: { id: string; name: string; helpUri: string; shortDescription: { text: string }; defaultConfiguration: { level: string } }[];
+      };
+    };
+    results: {
+      ruleId: string;
+      level: string;
+      locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[];
+    }[];
+  }[];
 }
 
 test('check --format sarif on the fixtures is valid SARIF 2.1.0 with rule metadata', () => {
@@ -28,7 +41,10 @@ test('check --format sarif on the fixtures is valid SARIF 2.1.0 with rule metada
   const validate = validator();
   assert.ok(validate(log), JSON.stringify(validate.errors?.slice(0, 5), null, 1));
   const rules = log.runs[0]!.tool.driver.rules;
-  assert.deepEqual(rules.map((x) => x.id), ['XSR001', 'XSR002', 'XSR003', 'XSR004', 'XSR005', 'XSR006', 'XSR007', 'XSR008']);
+  assert.deepEqual(
+    rules.map((x) => x.id),
+    ['XSR001', 'XSR002', 'XSR003', 'XSR004', 'XSR005', 'XSR006', 'XSR007', 'XSR008'],
+  );
   for (const rule of rules) {
     assert.equal(rule.helpUri, `https://github.com/xen-scheduler-review/xen-scheduler-review/blob/main/docs/rules/${rule.id}.md`);
     assert.ok(fs.existsSync(path.join(ROOT, 'docs/rules', `${rule.id}.md`)));
@@ -36,16 +52,31 @@ test('check --format sarif on the fixtures is valid SARIF 2.1.0 with rule metada
   }
   assert.equal(rules.find((x) => x.id === 'XSR008')!.defaultConfiguration.level, 'note');
   const results = log.runs[0]!.results;
-  const f = results.find((x) => x.ruleId === 'XSR001' && x.locations[0]!.physicalLocation.artifactLocation.uri.endsWith('xsr001_force_reschedule.c'))!;
+  const f = results.find(
+    (x) => x.ruleId === 'XSR001' && x.locations[0]!.physicalLocation.artifactLocation.uri.endsWith('xsr001_force_reschedule.c'),
+  )!;
   assert.equal(f.locations[0]!.physicalLocation.region.startLine, 12);
   assert.equal(f.level, 'error');
 });
 
 test('check --patch --format sarif is valid and uses post-image paths', () => {
-  const r = xsr(['check', '--patch', path.join(PATCHES, '0001-old-sequence.patch'), '--base', path.join(PATCHES, 'base'), '--format', 'sarif']);
+  const r = xsr([
+    'check',
+    '--patch',
+    path.join(PATCHES, '0001-old-sequence.patch'),
+    '--base',
+    path.join(PATCHES, 'base'),
+    '--format',
+    'sarif',
+  ]);
   const log = JSON.parse(r.out) as Sarif;
   assert.ok(validator()(log));
-  assert.deepEqual(log.runs[0]!.results.map((x) => `${x.locations[0]!.physicalLocation.artifactLocation.uri}:${x.locations[0]!.physicalLocation.region.startLine}:${x.ruleId}`), ['xen/common/sched/demo.c:19:XSR001']);
+  assert.deepEqual(
+    log.runs[0]!.results.map(
+      (x) => `${x.locations[0]!.physicalLocation.artifactLocation.uri}:${x.locations[0]!.physicalLocation.region.startLine}:${x.ruleId}`,
+    ),
+    ['xen/common/sched/demo.c:19:XSR001'],
+  );
 });
 
 test('an empty run is valid too, and sarif is refused for other commands', () => {

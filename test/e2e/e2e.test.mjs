@@ -9,17 +9,41 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const CODE_SERVER = path.join(process.env.XSR_E2E_CACHE ?? path.join(ROOT, '.cache', 'code-server'), 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+const CODE_SERVER = path.join(
+  process.env.XSR_E2E_CACHE ?? path.join(ROOT, '.cache', 'code-server'),
+  'node_modules',
+  'code-server',
+  'out',
+  'node',
+  'entry.js',
+);
 const CHROMIUM = process.env.XSR_CHROMIUM ?? '/usr/bin/chromium';
 
-const missing = !existsSync(CODE_SERVER) ? 'code-server is not installed (run: bash scripts/e2e/setup.sh)' : !existsSync(CHROMIUM) ? `${CHROMIUM} is missing (apt-get install chromium)` : undefined;
+const missing = !existsSync(CODE_SERVER)
+  ? 'code-server is not installed (run: bash scripts/e2e/setup.sh)'
+  : !existsSync(CHROMIUM)
+    ? `${CHROMIUM} is missing (apt-get install chromium)`
+    : undefined;
 
-test('end to end in code-server: findings, hints, hover, quick fix, code lens, replay panel', { skip: missing, timeout: 15 * 60 * 1000 }, () => {
-  const r = spawnSync(process.execPath, [path.join(ROOT, 'test', 'e2e', 'run.mjs'), '--timeout', '45000'], { cwd: ROOT, encoding: 'utf8', timeout: 14 * 60 * 1000 });
-  process.stdout.write(r.stdout.split('\n').map((l) => `# ${l}`).join('\n') + '\n');
-  assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
-  const m = /(\d+) passed, (\d+) failed/.exec(r.stdout);
-  assert.ok(m, 'the runner printed its summary');
-  assert.equal(m[2], '0');
-  assert.ok(Number(m[1]) >= 10, `only ${m[1]} checks ran`);
-});
+test(
+  'end to end in code-server: findings, hints, hover, quick fix, code lens, replay panel',
+  { skip: missing, timeout: 15 * 60 * 1000 },
+  () => {
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'test', 'e2e', 'run.mjs'), '--timeout', '45000'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 14 * 60 * 1000,
+    });
+    process.stdout.write(
+      r.stdout
+        .split('\n')
+        .map((l) => `# ${l}`)
+        .join('\n') + '\n',
+    );
+    assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
+    const m = /(\d+) passed, (\d+) failed/.exec(r.stdout);
+    assert.ok(m, 'the runner printed its summary');
+    assert.equal(m[2], '0');
+    assert.ok(Number(m[1]) >= 10, `only ${m[1]} checks ran`);
+  },
+);

@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+
 import { downloadAndUnzipVSCode, runTests } from '@vscode/test-electron';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -24,7 +25,9 @@ try {
   vscodeExecutablePath = await downloadAndUnzipVSCode({ version, cachePath: path.join(ROOT, '.cache', 'vscode-test'), reporter });
 } catch (e) {
   const reason = (e?.message ?? String(e)).split('\n')[0];
-  console.log(`VS Code ${version} could not be downloaded (${reason}): the electron tests did not run; use test/e2e/run.mjs (code-server) here.`);
+  console.log(
+    `VS Code ${version} could not be downloaded (${reason}): the electron tests did not run; use test/e2e/run.mjs (code-server) here.`,
+  );
   process.exit(0);
 }
 
@@ -33,8 +36,13 @@ try {
     vscodeExecutablePath,
     extensionDevelopmentPath: ROOT,
     extensionTestsPath: path.join(ROOT, 'test/e2e/electron/suite.cjs'),
-    launchArgs: [path.join(ROOT, 'test/e2e/workspace'), '--disable-extensions', '--disable-workspace-trust',
-      '--user-data-dir', mkdtempSync(path.join(os.tmpdir(), 'xsr-electron-'))],
+    launchArgs: [
+      path.join(ROOT, 'test/e2e/workspace'),
+      '--disable-extensions',
+      '--disable-workspace-trust',
+      '--user-data-dir',
+      mkdtempSync(path.join(os.tmpdir(), 'xsr-electron-')),
+    ],
   });
   process.exit(code);
 } catch (e) {

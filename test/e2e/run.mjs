@@ -25,11 +25,19 @@ import { fileURLToPath } from 'node:url';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SHOTS = path.join(ROOT, 'screenshots');
 const CHROMIUM = process.env.XSR_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
 const args = process.argv.slice(2);
 const KEEP = args.includes('--keep');
-const ONLY = args.includes('--only') ? args[args.indexOf('--only') + 1] ?? '' : '';
+const ONLY = args.includes('--only') ? (args[args.indexOf('--only') + 1] ?? '') : '';
 const WAIT = Number(args.includes('--timeout') ? args[args.indexOf('--timeout') + 1] : 20000);
 const MOCK = args.includes('--mock-server');
 const FIXTURE = 'old_migrate.c';
@@ -55,7 +63,7 @@ async function check(name, page, fn, { setup = false } = {}) {
     results.push({ name, ok: false, ms: Date.now() - t0, reason });
     console.log(`✖ ${name} (${Date.now() - t0}ms)\n    ${reason}`);
     if (page) await page.screenshot({ path: path.join(SHOTS, `e2e-failed-${name.replace(/\W+/g, '-')}.png`) }).catch(() => {});
-    if (setup) throw new Error(`set-up check failed: ${name}`);
+    if (setup) throw new Error(`set-up check failed: ${name}`, { cause: e });
   }
 }
 
@@ -67,7 +75,9 @@ function needsServer() {
 // Rejected as soon as the extension logs that its server failed, so that waits
 // for server results end then instead of at their timeout.
 let rejectServer;
-const serverFailed = new Promise((_, reject) => { rejectServer = reject; });
+const serverFailed = new Promise((_, reject) => {
+  rejectServer = reject;
+});
 serverFailed.catch(() => {});
 
 /** Waits for a DOM condition in the page unless the server fails first. */
@@ -89,18 +99,25 @@ function freePort() {
 /** The user settings of a session; `trust: true` leaves workspace trust on (restricted-mode session). */
 function writeUserSettings(userData, { trust = false } = {}) {
   mkdirSync(path.join(userData, 'User'), { recursive: true });
-  writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify({
-    'editor.inlayHints.enabled': 'on',
-    'workbench.startupEditor': 'none',
-    'workbench.tips.enabled': false,
-    'workbench.welcomePage.walkthroughs.openOnInstall': false,
-    ...(trust ? {} : { 'security.workspace.trust.enabled': false }),
-    'extensions.autoCheckUpdates': false,
-    'extensions.autoUpdate': false,
-    'telemetry.telemetryLevel': 'off',
-    'editor.codeLens': true,
-    'editor.hover.delay': 100,
-  }, null, 2));
+  writeFileSync(
+    path.join(userData, 'User', 'settings.json'),
+    JSON.stringify(
+      {
+        'editor.inlayHints.enabled': 'on',
+        'workbench.startupEditor': 'none',
+        'workbench.tips.enabled': false,
+        'workbench.welcomePage.walkthroughs.openOnInstall': false,
+        ...(trust ? {} : { 'security.workspace.trust.enabled': false }),
+        'extensions.autoCheckUpdates': false,
+        'extensions.autoUpdate': false,
+        'telemetry.telemetryLevel': 'off',
+        'editor.codeLens': true,
+        'editor.hover.delay': 100,
+      },
+      null,
+      2,
+    ),
+  );
 }
 
 function tempDir(prefix) {
@@ -121,11 +138,14 @@ function packageExtension(outDir) {
   for (const f of ['dist/client.js', 'dist/webview.js']) {
     if (!existsSync(path.join(ROOT, f))) throw new Error(`${f} is missing: run npm run build first`);
   }
-  if (!MOCK && !existsSync(path.join(ROOT, 'dist/xsr.js'))) log('dist/xsr.js is missing: the language server cannot start, so server checks will fail');
+  if (!MOCK && !existsSync(path.join(ROOT, 'dist/xsr.js')))
+    log('dist/xsr.js is missing: the language server cannot start, so server checks will fail');
   const vsix = path.join(outDir, 'xsr-e2e.vsix');
   const vsce = path.join(ROOT, 'node_modules/.bin/vsce');
-  const res = spawnSync(vsce, ['package', '--no-dependencies', '--skip-license', '--allow-missing-repository', '--out', vsix],
-    { cwd: ROOT, encoding: 'utf8' });
+  const res = spawnSync(vsce, ['package', '--no-dependencies', '--skip-license', '--allow-missing-repository', '--out', vsix], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
   if (res.status !== 0 || !existsSync(vsix)) throw new Error(`vsce package failed: ${(res.stderr || res.stdout).trim().split('\n').pop()}`);
   return vsix;
 }
@@ -136,49 +156,79 @@ async function installMockServer(extensionsDir) {
   if (!installed) throw new Error(`the extension is not in ${extensionsDir}`);
   const esbuild = await import('esbuild');
   await esbuild.build({
-    entryPoints: [path.join(ROOT, 'test/e2e/mock-server.cjs')], bundle: true, platform: 'node', format: 'cjs',
-    outfile: path.join(extensionsDir, installed, 'dist', 'xsr.js'), nodePaths: [path.join(ROOT, 'node_modules')], logLevel: 'warning',
+    entryPoints: [path.join(ROOT, 'test/e2e/mock-server.cjs')],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    outfile: path.join(extensionsDir, installed, 'dist', 'xsr.js'),
+    nodePaths: [path.join(ROOT, 'node_modules')],
+    logLevel: 'warning',
   });
   log('MOCK SERVER: the language server is the canned stand-in test/e2e/mock-server.cjs; server results are not verified');
 }
 
 /** `trust: true` leaves workspace trust on (the restricted-mode session); otherwise it is disabled. */
 function codeServerArgs(dirs, port, { trust = false } = {}) {
-  return ['--config', dirs.config, '--auth', 'none', '--disable-telemetry', '--disable-update-check',
-    ...(trust ? [] : ['--disable-workspace-trust']), '--disable-getting-started-override',
-    '--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions, ...(port ? ['--bind-addr', `127.0.0.1:${port}`] : [])];
+  return [
+    '--config',
+    dirs.config,
+    '--auth',
+    'none',
+    '--disable-telemetry',
+    '--disable-update-check',
+    ...(trust ? [] : ['--disable-workspace-trust']),
+    '--disable-getting-started-override',
+    '--user-data-dir',
+    dirs.userData,
+    '--extensions-dir',
+    dirs.extensions,
+    ...(port ? ['--bind-addr', `127.0.0.1:${port}`] : []),
+  ];
 }
 
 /** Starts code-server on a free port; returns the workbench URL and a function that stops it. */
 async function startCodeServer(entry, dirs, workspace, options) {
   const port = await freePort();
   const child = spawn(process.execPath, [entry, ...codeServerArgs(dirs, port, options), workspace], {
-    stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NODE_OPTIONS: '' },
   });
-  const stop = () => new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    const force = setTimeout(() => child.kill('SIGKILL'), 10000);
-    child.once('exit', () => { clearTimeout(force); resolve(); });
-    child.kill('SIGTERM');
-  });
+  const stop = () =>
+    new Promise((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      const force = setTimeout(() => child.kill('SIGKILL'), 10000);
+      child.once('exit', () => {
+        clearTimeout(force);
+        resolve();
+      });
+      child.kill('SIGTERM');
+    });
   cleanups.unshift(stop);
   let out = '';
   await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`code-server did not listen within 30 s:\n${out}`)), 30000);
     const onData = (d) => {
       out += d;
-      if (/HTTP server listening/.test(out)) { clearTimeout(timer); resolve(); }
+      if (/HTTP server listening/.test(out)) {
+        clearTimeout(timer);
+        resolve();
+      }
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`code-server exited with ${code}:\n${out}`)); });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`code-server exited with ${code}:\n${out}`));
+    });
   });
   return { url: `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`, stop };
 }
 
 /** The text of the editor's visible lines, one string per line (inlay hints included). */
 function editorText(page) {
-  return page.$$eval('.monaco-editor .view-lines .view-line', (lines) => lines.map((l) => (l.textContent ?? '').replace(/\u00a0/g, ' ')).join('\n'));
+  return page.$$eval('.monaco-editor .view-lines .view-line', (lines) =>
+    lines.map((l) => (l.textContent ?? '').replace(/\u00a0/g, ' ')).join('\n'),
+  );
 }
 
 /** The webview frame of the race-replay panel (code-server nests the page in two iframes). */
@@ -198,14 +248,27 @@ async function replayFrame(page, timeout) {
  * (CSS ::after content of a span in the view line) and returns its text.
  */
 function stepMarker(page, n, { gone = false } = {}) {
-  return page.waitForFunction(({ n, gone }) => {
-    const unescape = (c) => c.replace(/^"|"$/g, '').replace(/\\([0-9a-fA-F]{1,6})\s?/g, (_, h) => String.fromCodePoint(parseInt(h, 16))).replace(/\\(.)/g, '$1');
-    for (const line of document.querySelectorAll('.monaco-editor .view-line')) {
-      const after = [...line.querySelectorAll('span')].map((s) => getComputedStyle(s, '::after').content).filter((c) => c && c !== 'none' && c !== 'normal').map(unescape).join('');
-      if (after.replace(/\u00a0/g, ' ').includes(`◀ step ${n} `)) return gone ? false : `${(line.textContent ?? '').replace(/\u00a0/g, ' ')} ${after}`;
-    }
-    return gone;
-  }, { n, gone }, { timeout: WAIT });
+  return page.waitForFunction(
+    ({ n, gone }) => {
+      const unescape = (c) =>
+        c
+          .replace(/^"|"$/g, '')
+          .replace(/\\([0-9a-fA-F]{1,6})\s?/g, (_, h) => String.fromCodePoint(parseInt(h, 16)))
+          .replace(/\\(.)/g, '$1');
+      for (const line of document.querySelectorAll('.monaco-editor .view-line')) {
+        const after = [...line.querySelectorAll('span')]
+          .map((s) => getComputedStyle(s, '::after').content)
+          .filter((c) => c && c !== 'none' && c !== 'normal')
+          .map(unescape)
+          .join('');
+        if (after.replace(/\u00a0/g, ' ').includes(`◀ step ${n} `))
+          return gone ? false : `${(line.textContent ?? '').replace(/\u00a0/g, ' ')} ${after}`;
+      }
+      return gone;
+    },
+    { n, gone },
+    { timeout: WAIT },
+  );
 }
 
 async function closeAllEditors(page) {
@@ -226,7 +289,9 @@ async function closeAllEditors(page) {
 async function resetToFixture(page) {
   await closeAllEditors(page);
   await openQuick(page, FIXTURE);
-  await page.waitForFunction(() => [...document.querySelectorAll('.monaco-editor .view-lines')].some((e) => e.textContent?.includes('vcpu_set_affinity')));
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('.monaco-editor .view-lines')].some((e) => e.textContent?.includes('vcpu_set_affinity')),
+  );
 }
 
 /**
@@ -240,10 +305,19 @@ async function quickInput(page, key, text, prefix = '') {
   // open it again until it holds the focus (each attempt waits on the DOM).
   for (let attempt = 1; ; attempt++) {
     await page.keyboard.press(key);
-    const focused = await page.waitForFunction(() => {
-      const w = document.activeElement?.closest('.quick-input-widget');
-      return !!w && w.style.display !== 'none';
-    }, null, { timeout: attempt < 3 ? 10000 : WAIT }).then(() => true, () => false);
+    const focused = await page
+      .waitForFunction(
+        () => {
+          const w = document.activeElement?.closest('.quick-input-widget');
+          return !!w && w.style.display !== 'none';
+        },
+        null,
+        { timeout: attempt < 3 ? 10000 : WAIT },
+      )
+      .then(
+        () => true,
+        () => false,
+      );
     if (focused) break;
     if (attempt >= 3) throw new Error(`the quick input opened by ${key} never held the focus`);
     await page.keyboard.press('Escape');
@@ -254,11 +328,15 @@ async function quickInput(page, key, text, prefix = '') {
 /** Activates the editor tab named `name` and waits until its editor has the keyboard focus. */
 async function focusTab(page, name) {
   await page.locator('.tab', { hasText: name }).first().click();
-  await page.waitForFunction((name) => {
-    const active = document.activeElement;
-    const group = active?.closest('.editor-group-container');
-    return !!active?.closest('.monaco-editor') && !!group?.querySelector('.tab.active')?.textContent?.includes(name);
-  }, name, { timeout: WAIT });
+  await page.waitForFunction(
+    (name) => {
+      const active = document.activeElement;
+      const group = active?.closest('.editor-group-container');
+      return !!active?.closest('.monaco-editor') && !!group?.querySelector('.tab.active')?.textContent?.includes(name);
+    },
+    name,
+    { timeout: WAIT },
+  );
 }
 
 /** Opens a workspace file through Quick Open (Ctrl+P). */
@@ -298,11 +376,23 @@ async function answerFileDialog(page, folder, name) {
   // The dialog opens on some folder and then moves to its default one, rewriting
   // the box when that folder's entries arrive: wait for that, or the answer is
   // overwritten. The box then holds `folder/` (open) or `folder/<default name>` (save).
-  await page.waitForFunction((folder) => {
-    const input = document.querySelector('.quick-input-widget input');
-    if (!input || input.offsetParent === null || !input.value.startsWith(`${folder}/`) || input.value.slice(folder.length + 1).includes('/')) return false;
-    return [...document.querySelectorAll('.quick-input-list .monaco-list-row')].some((r) => r.getAttribute('aria-label') === 'saved.xsrtrace.json');
-  }, folder, { timeout: WAIT });
+  await page.waitForFunction(
+    (folder) => {
+      const input = document.querySelector('.quick-input-widget input');
+      if (
+        !input ||
+        input.offsetParent === null ||
+        !input.value.startsWith(`${folder}/`) ||
+        input.value.slice(folder.length + 1).includes('/')
+      )
+        return false;
+      return [...document.querySelectorAll('.quick-input-list .monaco-list-row')].some(
+        (r) => r.getAttribute('aria-label') === 'saved.xsrtrace.json',
+      );
+    },
+    folder,
+    { timeout: WAIT },
+  );
   const input = page.locator('.quick-input-widget input');
   // Only the name changes, so the dialog stays in the folder (a fill is one input event).
   const file = `${folder}/${name}`;
@@ -314,10 +404,16 @@ async function answerFileDialog(page, folder, name) {
 
 /** Waits for a notification toast whose text matches `re`; returns its text. */
 async function toast(page, re) {
-  const handle = await page.waitForFunction((source) => {
-    const re = new RegExp(source);
-    return [...document.querySelectorAll('.notifications-toasts .notification-list-item-message')].map((e) => e.textContent ?? '').find((t) => re.test(t));
-  }, re.source, { timeout: WAIT });
+  const handle = await page.waitForFunction(
+    (source) => {
+      const re = new RegExp(source);
+      return [...document.querySelectorAll('.notifications-toasts .notification-list-item-message')]
+        .map((e) => e.textContent ?? '')
+        .find((t) => re.test(t));
+    },
+    re.source,
+    { timeout: WAIT },
+  );
   return handle.jsonValue();
 }
 
@@ -327,10 +423,14 @@ async function toast(page, re) {
  */
 async function paletteLabels(page, query, expected) {
   await quickInput(page, 'F1', query, '>');
-  await page.waitForFunction((expected) => {
-    const shown = [...document.querySelectorAll('.quick-input-list .monaco-list-row')].map((r) => r.getAttribute('aria-label') ?? '');
-    return expected.every((e) => shown.some((l) => l.includes(e)));
-  }, expected, { timeout: WAIT });
+  await page.waitForFunction(
+    (expected) => {
+      const shown = [...document.querySelectorAll('.quick-input-list .monaco-list-row')].map((r) => r.getAttribute('aria-label') ?? '');
+      return expected.every((e) => shown.some((l) => l.includes(e)));
+    },
+    expected,
+    { timeout: WAIT },
+  );
   const shown = await page.$$eval('.quick-input-list .monaco-list-row', (rows) => rows.map((r) => r.getAttribute('aria-label') ?? ''));
   await page.keyboard.press('Escape');
   await page.waitForSelector('.quick-input-widget', { state: 'hidden' });
@@ -368,32 +468,54 @@ async function main() {
   let entry;
   let url;
   const consoleLines = [];
-  await check('install code-server', undefined, async () => { entry = setUpCodeServer(); }, { setup: true });
+  await check(
+    'install code-server',
+    undefined,
+    async () => {
+      entry = setUpCodeServer();
+    },
+    { setup: true },
+  );
 
   const tmp = tempDir('xsr-e2e-');
   const dirs = { userData: path.join(tmp, 'user-data'), extensions: path.join(tmp, 'extensions'), config: path.join(tmp, 'config.yaml') };
   const workspace = path.join(tmp, 'workspace');
-  await check('package and install the extension', undefined, async () => {
-    mkdirSync(path.join(dirs.userData, 'User'), { recursive: true });
-    mkdirSync(dirs.extensions, { recursive: true });
-    writeFileSync(dirs.config, 'auth: none\ncert: false\n');
-    writeUserSettings(dirs.userData);
-    cpSync(path.join(ROOT, 'test/e2e/workspace'), workspace, { recursive: true });
-    const vsix = packageExtension(tmp);
-    const res = spawnSync(process.execPath, [entry, ...codeServerArgs(dirs), '--install-extension', vsix], { encoding: 'utf8' });
-    if (res.status !== 0) throw new Error(`--install-extension failed: ${(res.stderr || res.stdout).trim()}`);
-    if (MOCK) await installMockServer(dirs.extensions);
-  }, { setup: true });
+  await check(
+    'package and install the extension',
+    undefined,
+    async () => {
+      mkdirSync(path.join(dirs.userData, 'User'), { recursive: true });
+      mkdirSync(dirs.extensions, { recursive: true });
+      writeFileSync(dirs.config, 'auth: none\ncert: false\n');
+      writeUserSettings(dirs.userData);
+      cpSync(path.join(ROOT, 'test/e2e/workspace'), workspace, { recursive: true });
+      const vsix = packageExtension(tmp);
+      const res = spawnSync(process.execPath, [entry, ...codeServerArgs(dirs), '--install-extension', vsix], { encoding: 'utf8' });
+      if (res.status !== 0) throw new Error(`--install-extension failed: ${(res.stderr || res.stdout).trim()}`);
+      if (MOCK) await installMockServer(dirs.extensions);
+    },
+    { setup: true },
+  );
 
   let stopCodeServer;
-  await check('start code-server', undefined, async () => { ({ url, stop: stopCodeServer } = await startCodeServer(entry, dirs, workspace)); }, { setup: true });
+  await check(
+    'start code-server',
+    undefined,
+    async () => {
+      ({ url, stop: stopCodeServer } = await startCodeServer(entry, dirs, workspace));
+    },
+    { setup: true },
+  );
 
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   cleanups.unshift(() => browser.close());
   page = await browser.newPage({ viewport: { width: 1500, height: 950 } });
   page.on('console', (m) => {
     // The extension host's lines come styled: "%c[Extension Host] %c… color: blue color: ".
-    const text = m.text().replace(/%c/g, '').replace(/(\s*color: [^;]*?)+\s*$/, '');
+    const text = m
+      .text()
+      .replace(/%c/g, '')
+      .replace(/(\s*color: [^;]*?)+\s*$/, '');
     consoleLines.push(text);
     const failed = /\[xsr\] language server failed to start: (.*)/.exec(text);
     if (failed) {
@@ -402,27 +524,52 @@ async function main() {
     }
   });
 
-  await check('workbench loads', page, async () => {
-    await page.goto(url);
-    await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
-  }, { setup: true });
+  await check(
+    'workbench loads',
+    page,
+    async () => {
+      await page.goto(url);
+      await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
+    },
+    { setup: true },
+  );
 
-  await check(`open ${FIXTURE}`, page, async () => {
-    await page.locator('.monaco-workbench').click({ position: { x: 700, y: 400 } }).catch(() => {});
-    await openQuick(page, FIXTURE);
-    await page.waitForFunction(() => [...document.querySelectorAll('.monaco-editor .view-lines')].some((e) => e.textContent?.includes('vcpu_set_affinity')), null, { timeout: 30000 });
-  }, { setup: true });
+  await check(
+    `open ${FIXTURE}`,
+    page,
+    async () => {
+      await page
+        .locator('.monaco-workbench')
+        .click({ position: { x: 700, y: 400 } })
+        .catch(() => {});
+      await openQuick(page, FIXTURE);
+      await page.waitForFunction(
+        () => [...document.querySelectorAll('.monaco-editor .view-lines')].some((e) => e.textContent?.includes('vcpu_set_affinity')),
+        null,
+        { timeout: 30000 },
+      );
+    },
+    { setup: true },
+  );
 
-  await check('extension activates', page, async () => {
-    const activated = () => consoleLines.some((l) => l.includes('[Extension Host]') && l.includes('[xsr] Xen Scheduler Review'));
-    const deadline = Date.now() + 30000;
-    while (!activated()) {
-      if (Date.now() > deadline) throw new Error('no "[Extension Host] [xsr] … activated" console line within 30 s');
-      await page.waitForEvent('console', { timeout: deadline - Date.now() }).catch(() => {});
-    }
-    // The status bar item appears once a C editor is active.
-    await page.waitForSelector('.statusbar-item[id="xen-scheduler-review.xen-scheduler-review.xsr.status"], .statusbar-item:has-text("XSR")', { timeout: 10000 });
-  }, { setup: true });
+  await check(
+    'extension activates',
+    page,
+    async () => {
+      const activated = () => consoleLines.some((l) => l.includes('[Extension Host]') && l.includes('[xsr] Xen Scheduler Review'));
+      const deadline = Date.now() + 30000;
+      while (!activated()) {
+        if (Date.now() > deadline) throw new Error('no "[Extension Host] [xsr] … activated" console line within 30 s');
+        await page.waitForEvent('console', { timeout: deadline - Date.now() }).catch(() => {});
+      }
+      // The status bar item appears once a C editor is active.
+      await page.waitForSelector(
+        '.statusbar-item[id="xen-scheduler-review.xen-scheduler-review.xsr.status"], .statusbar-item:has-text("XSR")',
+        { timeout: 10000 },
+      );
+    },
+    { setup: true },
+  );
 
   // The custom editor for saved traces needs no server: it runs before the server checks.
   await check('a saved .xsrtrace.json opens as a race replay', page, async () => {
@@ -445,23 +592,35 @@ async function main() {
     await openQuick(page, 'broken.xsrtrace.json');
     const f = await replayFrame(page, 20000);
     const text = await (await f.waitForSelector('.load-error[role="alert"]')).textContent();
-    if (!/Cannot show broken\.xsrtrace\.json/.test(text) || !/Step 1 of "trace" has no "action" text/.test(text)) throw new Error(`message: ${text}`);
+    if (!/Cannot show broken\.xsrtrace\.json/.test(text) || !/Step 1 of "trace" has no "action" text/.test(text))
+      throw new Error(`message: ${text}`);
     await resetToFixture(page);
   });
 
   await check('Problems panel lists XSR001', page, async () => {
     needsServer();
     await page.keyboard.press('Control+Shift+M');
-    await waitServer(page, () => [...document.querySelectorAll('.markers-panel .monaco-list-row')].some((r) => r.textContent?.includes('XSR001')));
+    await waitServer(page, () =>
+      [...document.querySelectorAll('.markers-panel .monaco-list-row')].some((r) => r.textContent?.includes('XSR001')),
+    );
     const rows = await page.$$eval('.markers-panel .monaco-list-row', (rs) => rs.map((r) => r.textContent));
-    log(`Problems: ${rows.filter((r) => /XSR\d{3}/.test(r ?? '')).map((r) => /XSR\d{3}/.exec(r)[0]).join(', ')}`);
+    log(
+      `Problems: ${rows
+        .filter((r) => /XSR\d{3}/.test(r ?? ''))
+        .map((r) => /XSR\d{3}/.exec(r)[0])
+        .join(', ')}`,
+    );
     await page.keyboard.press('Control+J'); // hide the panel again, for room
     await page.waitForSelector('.markers-panel', { state: 'hidden' });
   });
 
   await check('inlay hint names sched(v)', page, async () => {
     needsServer();
-    await waitServer(page, () => [...document.querySelectorAll('.monaco-editor .view-line span')].some((s) => s.children.length === 0 && /sched\(v\)/.test(s.textContent ?? '')));
+    await waitServer(page, () =>
+      [...document.querySelectorAll('.monaco-editor .view-line span')].some(
+        (s) => s.children.length === 0 && /sched\(v\)/.test(s.textContent ?? ''),
+      ),
+    );
     await page.screenshot({ path: path.join(SHOTS, 'e2e-inlay-hints.png') });
   });
 
@@ -471,7 +630,9 @@ async function main() {
     await gotoLine(page, 19);
     await page.keyboard.press('Control+K');
     await page.keyboard.press('Control+I');
-    await waitServer(page, () => [...document.querySelectorAll('.monaco-hover .hover-contents')].some((h) => h.textContent?.includes('sched(v)')));
+    await waitServer(page, () =>
+      [...document.querySelectorAll('.monaco-hover .hover-contents')].some((h) => h.textContent?.includes('sched(v)')),
+    );
     await page.keyboard.press('Escape');
   });
 
@@ -525,7 +686,11 @@ async function main() {
     await focusTab(page, FIXTURE);
     await page.click('.monaco-editor .view-lines');
     const line = 26; // vcpu_schedule_unlock_irq(lock, v): step 3 of the violation
-    const expected = await frame.$$eval('.lanes .row', (rows, line) => rows.find((r) => r.querySelector('.where')?.textContent === `L${line}`)?.getAttribute('data-step'), line);
+    const expected = await frame.$$eval(
+      '.lanes .row',
+      (rows, line) => rows.find((r) => r.querySelector('.where')?.textContent === `L${line}`)?.getAttribute('data-step'),
+      line,
+    );
     if (!expected) throw new Error(`the trace has no step on line ${line}`);
     await gotoLine(page, line);
     await frame.waitForSelector(`.lanes .row.selected[data-step="${expected}"]`, { timeout: WAIT });
@@ -541,7 +706,9 @@ async function main() {
     await focusTab(page, FIXTURE);
     await quickInput(page, 'F1', 'Developer: Reload Window', '>');
     // Pick the exact command (not "…With Extensions Disabled"), whether or not it is focused yet.
-    const row = page.locator('.quick-input-list .monaco-list-row[aria-label^="Developer: Reload Window"]:not([aria-label*="Extensions"])').first();
+    const row = page
+      .locator('.quick-input-list .monaco-list-row[aria-label^="Developer: Reload Window"]:not([aria-label*="Extensions"])')
+      .first();
     await row.waitFor({ state: 'visible', timeout: 60000 });
     await Promise.all([page.waitForNavigation({ timeout: 60000 }), row.click()]);
     await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
@@ -564,7 +731,11 @@ async function main() {
     log(`quick fix: ${titles[index]}`);
     for (let i = 0; i < index; i++) await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
-    await page.waitForFunction(() => [...document.querySelectorAll('.monaco-editor .view-lines')].some((e) => e.textContent?.includes('vcpu_migrate_start(v)')), null, { timeout: WAIT });
+    await page.waitForFunction(
+      () => [...document.querySelectorAll('.monaco-editor .view-lines')].some((e) => e.textContent?.includes('vcpu_migrate_start(v)')),
+      null,
+      { timeout: WAIT },
+    );
     const text = await editorText(page);
     if (/set_bit\(_VPF_migrating, &v->pause_flags\)/.test(text)) throw new Error('the old flag write is still there');
   });
@@ -573,7 +744,12 @@ async function main() {
     // The counterpart of the restricted-mode check: the same query does list it here.
     await focusTab(page, FIXTURE);
     const labels = await paletteLabels(page, 'Xen Scheduler Review: ', ['Simulate Interleavings', 'Fix All Migration Protocol Issues']);
-    log(`palette (trusted): ${labels.filter((l) => l.includes('Xen Scheduler Review')).map((l) => l.replace(/^Xen Scheduler Review: /, '').split(',')[0]).join(' | ')}`);
+    log(
+      `palette (trusted): ${labels
+        .filter((l) => l.includes('Xen Scheduler Review'))
+        .map((l) => l.replace(/^Xen Scheduler Review: /, '').split(',')[0])
+        .join(' | ')}`,
+    );
   });
 
   const SAVED = 'saved-by-e2e.xsrtrace.json';
@@ -626,7 +802,11 @@ async function main() {
     const message = await toast(page, /^Check Patch: /);
     if (message !== 'Check Patch: 1 finding in 1 changed file.') throw new Error(`message: ${message}`);
     // The command shows the Problems panel itself.
-    await page.waitForFunction(() => [...document.querySelectorAll('.markers-panel .monaco-list-row')].some((r) => r.textContent?.includes('XSR002')), null, { timeout: WAIT });
+    await page.waitForFunction(
+      () => [...document.querySelectorAll('.markers-panel .monaco-list-row')].some((r) => r.textContent?.includes('XSR002')),
+      null,
+      { timeout: WAIT },
+    );
     const rows = await problemRows(page);
     const found = rows.filter(([, text]) => text.includes('XSR002'));
     log(`Problems after Check Patch: ${rows.map(([file, text]) => `${file}: ${/XSR\d{3}/.exec(text)?.[0] ?? '?'}`).join(', ')}`);
@@ -638,9 +818,11 @@ async function main() {
   for (const l of ext) log(l);
 
   // A second, short session with workspace trust on, answered "No": restricted mode.
-  const RESTRICTED = ['restricted mode: the trust prompt is answered No and the workbench shows Restricted Mode',
+  const RESTRICTED = [
+    'restricted mode: the trust prompt is answered No and the workbench shows Restricted Mode',
     'restricted mode: the extension activates and the Problems panel lists XSR001',
-    'restricted mode: Fix All is not in the command palette'];
+    'restricted mode: Fix All is not in the command palette',
+  ];
   if (ONLY && !RESTRICTED.some((n) => n.includes(ONLY))) return;
   // One workbench at a time: the first session is done.
   await page.close();
@@ -653,7 +835,14 @@ async function main() {
   const { url: url2 } = await startCodeServer(entry, dirs2, workspace2, { trust: true });
   const page2 = await browser.newPage({ viewport: { width: 1500, height: 950 } });
   const lines2 = [];
-  page2.on('console', (m) => lines2.push(m.text().replace(/%c/g, '').replace(/(\s*color: [^;]*?)+\s*$/, '')));
+  page2.on('console', (m) =>
+    lines2.push(
+      m
+        .text()
+        .replace(/%c/g, '')
+        .replace(/(\s*color: [^;]*?)+\s*$/, ''),
+    ),
+  );
   /** Waits for an extension-host console line of the second session matching `re`. */
   const consoleLine = async (re, timeout) => {
     const deadline = Date.now() + timeout;
@@ -678,14 +867,21 @@ async function main() {
   });
   await check(RESTRICTED[1], page2, async () => {
     if (!untrusted) throw new Error('the workspace was not put in restricted mode');
-    await page2.locator('.monaco-workbench').click({ position: { x: 700, y: 400 } }).catch(() => {});
+    await page2
+      .locator('.monaco-workbench')
+      .click({ position: { x: 700, y: 400 } })
+      .catch(() => {});
     await openQuick(page2, FIXTURE);
     const activated = await consoleLine(/\[xsr\] Xen Scheduler Review .* activated/, 30000);
     if (!activated.includes('(restricted mode)')) throw new Error(`the extension reports: ${activated}`);
     const started = await consoleLine(/\[xsr\] language server (started|failed to start)/, 30000);
     if (started.includes('failed')) throw new Error(started);
     await page2.keyboard.press('Control+Shift+M');
-    await page2.waitForFunction(() => [...document.querySelectorAll('.markers-panel .monaco-list-row')].some((r) => r.textContent?.includes('XSR001')), null, { timeout: WAIT });
+    await page2.waitForFunction(
+      () => [...document.querySelectorAll('.markers-panel .monaco-list-row')].some((r) => r.textContent?.includes('XSR001')),
+      null,
+      { timeout: WAIT },
+    );
     await page2.screenshot({ path: path.join(SHOTS, 'e2e-restricted-mode.png') });
   });
   await check(RESTRICTED[2], page2, async () => {
@@ -693,7 +889,12 @@ async function main() {
     await focusTab(page2, FIXTURE);
     // The C editor is active (Simulate and Show Lock State are listed), so only trust hides Fix All.
     const labels = await paletteLabels(page2, 'Xen Scheduler Review: ', ['Simulate Interleavings', 'Show Lock State', 'Check Patch']);
-    log(`palette (restricted): ${labels.filter((l) => l.includes('Xen Scheduler Review')).map((l) => l.replace(/^Xen Scheduler Review: /, '').split(',')[0]).join(' | ')}`);
+    log(
+      `palette (restricted): ${labels
+        .filter((l) => l.includes('Xen Scheduler Review'))
+        .map((l) => l.replace(/^Xen Scheduler Review: /, '').split(',')[0])
+        .join(' | ')}`,
+    );
     if (labels.some((l) => l.includes('Fix All'))) throw new Error('Fix All Migration Protocol Issues is offered in restricted mode');
   });
 }
@@ -705,7 +906,11 @@ try {
   fatal = e;
 }
 for (const c of cleanups) {
-  try { await c(); } catch { /* already gone */ }
+  try {
+    await c();
+  } catch {
+    /* already gone */
+  }
 }
 if (fatal && !results.some((r) => !r.ok)) console.log(`✖ e2e run: ${fatal.message}`);
 const passed = results.filter((r) => r.ok).length;

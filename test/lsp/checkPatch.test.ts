@@ -6,8 +6,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { CheckPatchRequest } from '../../server/src/protocol/requests';
-import { TestClient, startClient } from './harness';
+
+import { CheckPatchRequest } from '../../server/src/contracts/lspRequests';
+import { startClient, type TestClient } from './harness';
 
 const PATCHES = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'patches');
 const baseUri = pathToFileURL(path.join(PATCHES, 'base')).toString();
@@ -27,7 +28,10 @@ describe('xsr/checkPatch', () => {
     assert.equal(r.error, undefined);
     assert.equal(r.files.length, 1);
     assert.equal(r.files[0]!.uri, pathToFileURL(path.join(PATCHES, 'base', 'xen', 'common', 'sched', 'demo.c')).toString());
-    assert.deepEqual(r.files[0]!.diagnostics.map((d) => [d.code, d.range.start.line + 1, d.source]), [['XSR001', 19, 'xsr']]);
+    assert.deepEqual(
+      r.files[0]!.diagnostics.map((d) => [d.code, d.range.start.line + 1, d.source]),
+      [['XSR001', 19, 'xsr']],
+    );
   });
 
   it('a patch that does not apply, and a mail without a diff: an error, no findings', async () => {
@@ -40,7 +44,8 @@ describe('xsr/checkPatch', () => {
   });
 
   it('paths outside the base folder are not read', async () => {
-    const patch = 'diff --git a/../../../etc/hostname b/../../../etc/hostname\n--- a/../../../etc/hostname\n+++ b/../../../etc/hostname\n@@ -1 +1 @@\n-x\n+y\n';
+    const patch =
+      'diff --git a/../../../etc/hostname b/../../../etc/hostname\n--- a/../../../etc/hostname\n+++ b/../../../etc/hostname\n@@ -1 +1 @@\n-x\n+y\n';
     const r = await t.client.sendRequest(CheckPatchRequest.type, { patch, baseUri });
     assert.deepEqual(r.files, []);
     assert.ok(r.error, 'an error names the problem');

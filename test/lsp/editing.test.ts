@@ -1,10 +1,11 @@
 // Incremental sync over JSON-RPC: edits, versions, settings, skipped files, simulation.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+
 import { CancellationTokenSource, InlayHintRequest, LSPErrorCodes, ResponseError } from 'vscode-languageserver-protocol/node';
-import { Analyzer } from '../../server/src/core/analyzer';
-import { PROTOCOL_RULES } from '../../server/src/core/rules/index';
-import { SimulateRequest } from '../../server/src/protocol/requests';
+
+import { SimulateRequest } from '../../server/src/contracts/lspRequests';
+import { createAnalyzer } from '../../server/src/core/index';
 import { fixture, startClient } from './harness';
 
 const fx = fixture('migrate.c');
@@ -18,9 +19,15 @@ describe('language server: editing', () => {
     // Delete the early return of demo_leak (line 36/37): XSR007 goes away.
     await c.change(fx.uri, 2, [{ range: { start: { line: 35, character: 0 }, end: { line: 37, character: 0 } }, text: '' }]);
     const d2 = await c.diagnosticsFor(fx.uri, 2);
-    assert.deepEqual(d2.map((d) => d.code), ['XSR001']);
+    assert.deepEqual(
+      d2.map((d) => d.code),
+      ['XSR001'],
+    );
     // Type a few characters one by one inside demo_plain, then put the return back.
-    let text = fx.text.split('\n').filter((_, i) => i !== 35 && i !== 36).join('\n');
+    let text = fx.text
+      .split('\n')
+      .filter((_, i) => i !== 35 && i !== 36)
+      .join('\n');
     const line = text.split('\n').findIndex((l) => l.includes('(*x)++;'));
     for (const [i, ch] of ['/', '/', ' ', 'x'].entries()) {
       await c.change(fx.uri, 3 + i, [{ range: { start: { line, character: 4 + i }, end: { line, character: 4 + i } }, text: ch }]);
@@ -29,17 +36,24 @@ describe('language server: editing', () => {
     lines[line] = `    // x${lines[line]!.slice(4)}`;
     text = lines.join('\n');
     const d6 = await c.diagnosticsFor(fx.uri, 6);
-    const fresh = (await Analyzer.create({ rules: PROTOCOL_RULES })).analyze({ path: fx.uri, text });
-    assert.deepEqual(d6.map((d) => [d.code, d.range.start.line, d.message]), fresh.diagnostics.map((d) => [d.code, fresh.lines.position(d.start).line, d.message]));
+    const fresh = (await createAnalyzer()).analyze({ path: fx.uri, text });
+    assert.deepEqual(
+      d6.map((d) => [d.code, d.range.start.line, d.message]),
+      fresh.diagnostics.map((d) => [d.code, fresh.lineIndex.position(d.start).line, d.message]),
+    );
     await c.dispose();
   });
 
   it('never publishes diagnostics for a version that is no longer current', async () => {
     const c = await startClient({ server: { debounceMs: 20 } });
     await c.open(fx.uri, fx.text);
-    for (let v = 2; v <= 6; v++) await c.change(fx.uri, v, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: ' ' }]);
+    for (let v = 2; v <= 6; v++)
+      await c.change(fx.uri, v, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: ' ' }]);
     await c.diagnosticsFor(fx.uri, 6);
-    assert.deepEqual(c.diagnostics.items.filter((d) => d.uri === fx.uri).map((d) => d.version), [6]);
+    assert.deepEqual(
+      c.diagnostics.items.filter((d) => d.uri === fx.uri).map((d) => d.version),
+      [6],
+    );
     await c.dispose();
   });
 
@@ -50,7 +64,11 @@ describe('language server: editing', () => {
     const diags = await c.diagnosticsFor(fx.uri, 7);
     const x1 = diags.find((d) => d.code === 'XSR001')!;
     assert.equal(x1.range.start.line, 13);
-    const actions = await c.client.sendRequest('textDocument/codeAction', { textDocument: { uri: fx.uri }, range: x1.range, context: { diagnostics: [x1], only: ['quickfix'] } }) as { edit: { documentChanges: { textDocument: { version: number } }[] } }[];
+    const actions = (await c.client.sendRequest('textDocument/codeAction', {
+      textDocument: { uri: fx.uri },
+      range: x1.range,
+      context: { diagnostics: [x1], only: ['quickfix'] },
+    })) as { edit: { documentChanges: { textDocument: { version: number } }[] } }[];
     assert.equal(actions[0]!.edit.documentChanges[0]!.textDocument.version, 7);
     await c.dispose();
   });
@@ -70,10 +88,24 @@ describe('language server: editing', () => {
   });
 
   it('warns once about malformed settings and keeps the defaults', async () => {
-    const c = await startClient({ settings: { inlayHints: { mode: 'sometimes' }, locks: { extraHelpers: [{ name: 'my lock', kind: 'acquire', lock: 'sched' }, { name: 'my_sched_lock', kind: 'acquire', lock: 'sched', arg: 0 }] }, maxFileSize: 'big' } });
+    const c = await startClient({
+      settings: {
+        inlayHints: { mode: 'sometimes' },
+        locks: {
+          extraHelpers: [
+            { name: 'my lock', kind: 'acquire', lock: 'sched' },
+            { name: 'my_sched_lock', kind: 'acquire', lock: 'sched', arg: 0 },
+          ],
+        },
+        maxFileSize: 'big',
+      },
+    });
     await c.open(fx.uri, fx.text);
     const d = await c.diagnosticsFor(fx.uri, 1);
-    assert.deepEqual(d.map((x) => x.code), ['XSR001', 'XSR007']);
+    assert.deepEqual(
+      d.map((x) => x.code),
+      ['XSR001', 'XSR007'],
+    );
     const hints = await c.client.sendRequest(InlayHintRequest.type, { textDocument: { uri: fx.uri }, range: fullRange });
     assert.equal(hints?.length, 8, 'the default mode (changes) applies');
     const texts = c.messages.items.map((m) => m.message);
@@ -86,7 +118,9 @@ describe('language server: editing', () => {
 
   it('uses valid user lock helpers', async () => {
     const text = 'static void demo_user(struct vcpu *v)\n{\n    my_sched_lock(v);\n    vcpu_migrate_start(v);\n}\n';
-    const c = await startClient({ settings: { locks: { extraHelpers: [{ name: 'my_sched_lock', kind: 'acquire', lock: 'sched', arg: 0 }] } } });
+    const c = await startClient({
+      settings: { locks: { extraHelpers: [{ name: 'my_sched_lock', kind: 'acquire', lock: 'sched', arg: 0 }] } },
+    });
     const uri = fx.uri.replace('migrate.c', 'user.c');
     await c.open(uri, text);
     const hints = await c.client.sendRequest(InlayHintRequest.type, { textDocument: { uri }, range: fullRange });
@@ -114,10 +148,17 @@ describe('language server: editing', () => {
   it('simulates the functions off the message loop', async () => {
     const c = await startClient();
     await c.open(fx.uri, fx.text);
-    const res = await c.client.sendRequest(SimulateRequest.type, { textDocument: { uri: fx.uri }, functions: ['demo_new_initiator'], options: { maxStates: 200000 } });
+    const res = await c.client.sendRequest(SimulateRequest.type, {
+      textDocument: { uri: fx.uri },
+      functions: ['demo_new_initiator'],
+      options: { maxStates: 200000 },
+    });
     assert.equal(res.version, 1);
     assert.ok(['verified', 'violation', 'limit'].includes(res.result));
-    const bad = await c.client.sendRequest(SimulateRequest.type, { textDocument: { uri: fx.uri }, functions: ['no_such_function'] }).then(() => undefined, (e: ResponseError<void>) => e);
+    const bad = await c.client.sendRequest(SimulateRequest.type, { textDocument: { uri: fx.uri }, functions: ['no_such_function'] }).then(
+      () => undefined,
+      (e: ResponseError<void>) => e,
+    );
     assert.ok(bad instanceof ResponseError);
     assert.match(bad.message, /no function named no_such_function/);
     await c.dispose();
@@ -127,9 +168,16 @@ describe('language server: editing', () => {
     const c = await startClient();
     await c.open(fx.uri, fx.text);
     const cts = new CancellationTokenSource();
-    const p = c.client.sendRequest(SimulateRequest.type, { textDocument: { uri: fx.uri }, functions: ['demo_force_reschedule', 'demo_new_initiator'], options: { initiators: 3, pcpus: 4 } }, cts.token);
+    const p = c.client.sendRequest(
+      SimulateRequest.type,
+      { textDocument: { uri: fx.uri }, functions: ['demo_force_reschedule', 'demo_new_initiator'], options: { initiators: 3, pcpus: 4 } },
+      cts.token,
+    );
     cts.cancel();
-    const err = await p.then(() => undefined, (e: ResponseError<void>) => e);
+    const err = await p.then(
+      () => undefined,
+      (e: ResponseError<void>) => e,
+    );
     assert.ok(err instanceof ResponseError);
     assert.equal(err.code, LSPErrorCodes.RequestCancelled);
     await c.dispose();

@@ -6,17 +6,36 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { pathToFileURL } from 'node:url';
-import {
-  ConfigurationRequest, Diagnostic, DidChangeConfigurationNotification, DidChangeTextDocumentNotification, DidCloseTextDocumentNotification,
-  DidOpenTextDocumentNotification, InitializeRequest, InitializeResult, InitializedNotification, LogMessageNotification, ProtocolConnection,
-  PublishDiagnosticsNotification, PublishDiagnosticsParams, ShowMessageNotification, ShowMessageParams, ShutdownRequest,
-  StreamMessageReader, StreamMessageWriter, TextDocumentContentChangeEvent, WorkDoneProgressCreateRequest, createProtocolConnection,
-} from 'vscode-languageserver-protocol/node';
-import { createConnection } from 'vscode-languageserver/node';
-import { AnalysisStatusNotification, AnalysisStatusParams } from '../../server/src/protocol/requests';
-import { ServerOptions, createServer } from '../../server/src/lsp/server';
 
-export const FIXTURES = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'lsp');
+import { createConnection } from 'vscode-languageserver/node';
+import {
+  ConfigurationRequest,
+  createProtocolConnection,
+  type Diagnostic,
+  DidChangeConfigurationNotification,
+  DidChangeTextDocumentNotification,
+  DidCloseTextDocumentNotification,
+  DidOpenTextDocumentNotification,
+  InitializedNotification,
+  InitializeRequest,
+  type InitializeResult,
+  LogMessageNotification,
+  type ProtocolConnection,
+  PublishDiagnosticsNotification,
+  type PublishDiagnosticsParams,
+  ShowMessageNotification,
+  type ShowMessageParams,
+  ShutdownRequest,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type TextDocumentContentChangeEvent,
+  WorkDoneProgressCreateRequest,
+} from 'vscode-languageserver-protocol/node';
+
+import { AnalysisStatusNotification, type AnalysisStatusParams } from '../../server/src/contracts/lspRequests';
+import { createServer, type ServerOptions } from '../../server/src/lsp/server';
+
+const FIXTURES = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'lsp');
 
 export function fixture(name: string): { uri: string; text: string } {
   const file = path.join(FIXTURES, name);
@@ -56,7 +75,9 @@ export interface TestClient {
   dispose(): Promise<void>;
 }
 
-export async function startClient(opts: { settings?: Record<string, unknown>; server?: ServerOptions; pullConfiguration?: boolean } = {}): Promise<TestClient> {
+export async function startClient(
+  opts: { settings?: Record<string, unknown>; server?: ServerOptions; pullConfiguration?: boolean } = {},
+): Promise<TestClient> {
   const up = new PassThrough();
   const down = new PassThrough();
   const serverConn = createConnection(new StreamMessageReader(up), new StreamMessageWriter(down));
@@ -71,20 +92,29 @@ export async function startClient(opts: { settings?: Record<string, unknown>; se
   client.onNotification(ShowMessageNotification.type, (p) => messages.push(p));
   client.onNotification(AnalysisStatusNotification.type, (p) => statuses.push(p));
   client.onNotification(LogMessageNotification.type, () => undefined);
-  client.onRequest(ConfigurationRequest.type, (p) => p.items.map((i) => (i.section === 'xsr' ? t.settings.xsr ?? t.settings : null)));
+  client.onRequest(ConfigurationRequest.type, (p) => p.items.map((i) => (i.section === 'xsr' ? (t.settings.xsr ?? t.settings) : null)));
   client.onRequest(WorkDoneProgressCreateRequest.type, () => null);
   client.listen();
   const init = await client.sendRequest(InitializeRequest.type, {
-    processId: null, rootUri: null, workspaceFolders: null,
+    processId: null,
+    rootUri: null,
+    workspaceFolders: null,
     capabilities: { workspace: { configuration: opts.pullConfiguration ?? true }, window: { workDoneProgress: true } },
   });
   await client.sendNotification(InitializedNotification.type, {});
   return Object.assign(t, {
-    client, init, diagnostics, messages, statuses,
-    open: (uri: string, text: string, version = 1) => client.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'c', version, text } }),
-    change: (uri: string, version: number, changes: TextDocumentContentChangeEvent[]) => client.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: changes }),
+    client,
+    init,
+    diagnostics,
+    messages,
+    statuses,
+    open: (uri: string, text: string, version = 1) =>
+      client.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'c', version, text } }),
+    change: (uri: string, version: number, changes: TextDocumentContentChangeEvent[]) =>
+      client.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: changes }),
     close: (uri: string) => client.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } }),
-    diagnosticsFor: async (uri: string, version: number) => (await diagnostics.next((d) => d.uri === uri && d.version === version)).diagnostics,
+    diagnosticsFor: async (uri: string, version: number) =>
+      (await diagnostics.next((d) => d.uri === uri && d.version === version)).diagnostics,
     configChanged: () => client.sendNotification(DidChangeConfigurationNotification.type, { settings: null }),
     dispose: async () => {
       await client.sendRequest(ShutdownRequest.type);

@@ -6,20 +6,55 @@
 // same way, and settling (the whole-file reparse) must confirm them.
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
+
 import fc from 'fast-check';
-import { Analyzer, FileAnalysis } from '../../server/src/core/analyzer';
-import { DocumentAnalyzer } from '../../server/src/core/incremental/documentAnalysis';
-import { PROTOCOL_RULES } from '../../server/src/core/rules/index';
+
+import {
+  type AnalysedFile,
+  type CoreAnalyzer,
+  createAnalyzer,
+  createIncrementalAnalyzer,
+  type IncrementalAnalyzer,
+} from '../../server/src/core/index';
 import { fixture } from './harness';
 
 const base = fixture('migrate.c').text + fixture('xen_style.c').text;
 
-const SNIPPETS = ['', 'x', '{', '}', ';', '\n', '(', ')', '/*', '*/', '"', '    vcpu_schedule_unlock_irq(lock, v);\n', 'lock = vcpu_schedule_lock_irq(v);', 'if ( v->is_running )\n', 'return 0;', 'vcpu_migrate_start(v);', 'vcpu_migrate_finish(v);', 'for_each_vcpu ( d, v )\n    {', 'static void f(struct vcpu *v)\n{\n', '#if 0\n', '#endif\n', 'é𝄞'];
+const SNIPPETS = [
+  '',
+  'x',
+  '{',
+  '}',
+  ';',
+  '\n',
+  '(',
+  ')',
+  '/*',
+  '*/',
+  '"',
+  '    vcpu_schedule_unlock_irq(lock, v);\n',
+  'lock = vcpu_schedule_lock_irq(v);',
+  'if ( v->is_running )\n',
+  'return 0;',
+  'vcpu_migrate_start(v);',
+  'vcpu_migrate_finish(v);',
+  'for_each_vcpu ( d, v )\n    {',
+  'static void f(struct vcpu *v)\n{\n',
+  '#if 0\n',
+  '#endif\n',
+  'é𝄞',
+];
 
 type Edit = { at: number; del: number; text: string } | { brace: number };
 
 const editArb: fc.Arbitrary<Edit> = fc.oneof(
-  fc.record({ at: fc.double({ min: 0, max: 1, noNaN: true }).map((x) => x), del: fc.integer({ min: 0, max: 40 }), text: fc.oneof(fc.constantFrom(...SNIPPETS), fc.string({ maxLength: 4 })) }).map((e) => ({ at: e.at, del: e.del, text: e.text })),
+  fc
+    .record({
+      at: fc.double({ min: 0, max: 1, noNaN: true }).map((x) => x),
+      del: fc.integer({ min: 0, max: 40 }),
+      text: fc.oneof(fc.constantFrom(...SNIPPETS), fc.string({ maxLength: 4 })),
+    })
+    .map((e) => ({ at: e.at, del: e.del, text: e.text })),
   fc.nat({ max: 200 }).map((brace) => ({ brace })),
 );
 
@@ -31,7 +66,40 @@ interface BodyEdit {
   text: string;
 }
 
-const BODY_SNIPPETS = ['', 'q', 'x', ' ', ';', '\n', '\n    ', '(', ')', '*', '/', '&', ',', 'v->processor = 1;', 'spin_lock(&prv->lock);', 'spin_unlock(&prv->lock);', 'return;', 'if ( x ) ', 'else ', 'vcpu_migrate_start(v);', 'vcpu_migrate_finish(v);', 'lock = vcpu_schedule_lock_irq(v);', 'vcpu_schedule_unlock_irq(lock, v);', 'for_each_vcpu ( d, v ) ', 'goto out;', 'out:', '{', '}', '/*', '"', '#', 'é'];
+const BODY_SNIPPETS = [
+  '',
+  'q',
+  'x',
+  ' ',
+  ';',
+  '\n',
+  '\n    ',
+  '(',
+  ')',
+  '*',
+  '/',
+  '&',
+  ',',
+  'v->processor = 1;',
+  'spin_lock(&prv->lock);',
+  'spin_unlock(&prv->lock);',
+  'return;',
+  'if ( x ) ',
+  'else ',
+  'vcpu_migrate_start(v);',
+  'vcpu_migrate_finish(v);',
+  'lock = vcpu_schedule_lock_irq(v);',
+  'vcpu_schedule_unlock_irq(lock, v);',
+  'for_each_vcpu ( d, v ) ',
+  'goto out;',
+  'out:',
+  '{',
+  '}',
+  '/*',
+  '"',
+  '#',
+  'é',
+];
 
 const bodyEditArb: fc.Arbitrary<BodyEdit> = fc.record({
   fn: fc.nat({ max: 1000 }),
@@ -41,7 +109,7 @@ const bodyEditArb: fc.Arbitrary<BodyEdit> = fc.record({
 });
 
 /** Applies a body edit (inside the braces of a function of `file`, anywhere when there is none). */
-function applyInBody(text: string, file: FileAnalysis, e: BodyEdit): { text: string; start: number; oldEnd: number; newText: string } {
+function applyInBody(text: string, file: AnalysedFile, e: BodyEdit): { text: string; start: number; oldEnd: number; newText: string } {
   const fn = file.functions[e.fn % Math.max(1, file.functions.length)];
   const lo = fn ? fn.syntax.bodyStart + 1 : 0;
   const hi = fn ? fn.syntax.bodyEnd - 1 : text.length;
@@ -63,20 +131,28 @@ function apply(text: string, e: Edit): { text: string; start: number; oldEnd: nu
   return { text: text.slice(0, start) + e.text + text.slice(oldEnd), start, oldEnd, newText: e.text };
 }
 
-function view(f: FileAnalysis): unknown {
+function view(f: AnalysedFile): unknown {
   return {
-    diagnostics: f.diagnostics.map((d) => ({ code: d.code, start: d.start, end: d.end, message: d.message, severity: d.severity, related: d.related, edits: d.edits })),
-    functions: f.functions.map((fn) => ({ name: fn.syntax.name, start: fn.syntax.start, lines: fn.lines, summary: fn.summary })),
+    diagnostics: f.diagnostics.map((d) => ({
+      code: d.code,
+      start: d.start,
+      end: d.end,
+      message: d.message,
+      severity: d.severity,
+      related: d.related,
+      edits: d.edits,
+    })),
+    functions: f.functions.map((fn) => ({ name: fn.syntax.name, start: fn.syntax.start, lines: fn.lineLocks, summary: fn.summary })),
     parseErrors: f.parseErrors,
   };
 }
 
 describe('incremental analysis', () => {
-  let fresh: Analyzer;
-  let inc: DocumentAnalyzer;
+  let fresh: CoreAnalyzer;
+  let inc: IncrementalAnalyzer;
   before(async () => {
-    fresh = await Analyzer.create({ rules: PROTOCOL_RULES });
-    inc = new DocumentAnalyzer(await Analyzer.create({ rules: PROTOCOL_RULES }));
+    fresh = await createAnalyzer();
+    inc = createIncrementalAnalyzer(await createAnalyzer());
   });
 
   it('equals a fresh analysis after every edit of random sequences', () => {
@@ -138,7 +214,7 @@ describe('incremental analysis', () => {
   });
 
   it('falls back to the whole-file reparse for edits that can change tokens beyond the function', async () => {
-    const a = new DocumentAnalyzer(await Analyzer.create({ rules: PROTOCOL_RULES }));
+    const a = createIncrementalAnalyzer(await createAnalyzer());
     const uri = 'file:///fallback.c';
     a.analyze(uri, 1, base);
     let text = base;
@@ -155,7 +231,7 @@ describe('incremental analysis', () => {
   });
 
   it('reuses unchanged functions and recomputes only the edited one', async () => {
-    const a = new DocumentAnalyzer(await Analyzer.create({ rules: PROTOCOL_RULES }));
+    const a = createIncrementalAnalyzer(await createAnalyzer());
     const uri = 'file:///reuse.c';
     a.analyze(uri, 1, base);
     const at = base.indexOf('(*x)++;');

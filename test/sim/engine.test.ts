@@ -1,6 +1,7 @@
 // Known-answer tests of the generic engine on read/write programs.
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
 import { dporSearch, naiveSearch, rwSystem, type RwThread, type SearchLimits } from '../../sim/src/index';
 import { bruteForce, randomProgram, rng } from './rwOracle';
 
@@ -25,7 +26,10 @@ test('n independent threads: DPOR runs 1 execution, naive all interleavings', ()
 });
 
 test('two threads writing one variable twice each: 6 traces', () => {
-  const { d, n } = counts([{ name: 'P', ops: [w('x'), w('x')] }, { name: 'Q', ops: [w('x'), w('x')] }]);
+  const { d, n } = counts([
+    { name: 'P', ops: [w('x'), w('x')] },
+    { name: 'Q', ops: [w('x'), w('x')] },
+  ]);
   assert.equal(d.stats.executions, 6);
   assert.equal(n.stats.executions, 6);
   assert.equal(d.stats.sleepBlocked, 0);
@@ -33,25 +37,51 @@ test('two threads writing one variable twice each: 6 traces', () => {
 
 test('reader/writer: reads of one variable commute with each other only', () => {
   // P: r(x) r(x); Q: w(x). Traces: Q's write before, between or after P's reads = 3.
-  const { d, n } = counts([{ name: 'P', ops: [r('x'), r('x')] }, { name: 'Q', ops: [w('x')] }]);
+  const { d, n } = counts([
+    { name: 'P', ops: [r('x'), r('x')] },
+    { name: 'Q', ops: [w('x')] },
+  ]);
   assert.equal(d.stats.executions, 3);
   assert.equal(n.stats.executions, 3);
   // Two readers and no writer: one trace.
-  const two = counts([{ name: 'P', ops: [r('x')] }, { name: 'Q', ops: [r('x')] }]);
+  const two = counts([
+    { name: 'P', ops: [r('x')] },
+    { name: 'Q', ops: [r('x')] },
+  ]);
   assert.equal(two.d.stats.executions, 1);
   assert.equal(two.n.stats.executions, 2);
 });
 
 test('lock-protected sections: one trace per order of the critical sections', () => {
   const cs = (x: string): RwThread['ops'] => [{ op: 'lock', l: 'm' }, w(x), { op: 'unlock', l: 'm' }];
-  const { d, n } = counts([{ name: 'P', ops: cs('x') }, { name: 'Q', ops: cs('y') }, { name: 'R', ops: cs('z') }]);
+  const { d, n } = counts([
+    { name: 'P', ops: cs('x') },
+    { name: 'Q', ops: cs('y') },
+    { name: 'R', ops: cs('z') },
+  ]);
   assert.equal(d.stats.executions, 6);
   assert.equal(n.stats.executions, 6);
 });
 
 test('deadlock is found by DPOR and naive alike (lock order inversion)', () => {
-  const P: RwThread = { name: 'P', ops: [{ op: 'lock', l: 'a' }, { op: 'lock', l: 'b' }, { op: 'unlock', l: 'b' }, { op: 'unlock', l: 'a' }] };
-  const Q: RwThread = { name: 'Q', ops: [{ op: 'lock', l: 'b' }, { op: 'lock', l: 'a' }, { op: 'unlock', l: 'a' }, { op: 'unlock', l: 'b' }] };
+  const P: RwThread = {
+    name: 'P',
+    ops: [
+      { op: 'lock', l: 'a' },
+      { op: 'lock', l: 'b' },
+      { op: 'unlock', l: 'b' },
+      { op: 'unlock', l: 'a' },
+    ],
+  };
+  const Q: RwThread = {
+    name: 'Q',
+    ops: [
+      { op: 'lock', l: 'b' },
+      { op: 'lock', l: 'a' },
+      { op: 'unlock', l: 'a' },
+      { op: 'unlock', l: 'b' },
+    ],
+  };
   const { d, n } = counts([P, Q]);
   assert.ok(d.found.has('DEADLOCK'));
   assert.ok(n.found.has('DEADLOCK'));

@@ -1,11 +1,20 @@
 // countNaiveEnumeration: the exact size of the stateless naive enumeration
 // (execution-tree nodes and leaves), computed on the state graph, must equal
 // the explicit enumeration wherever that is feasible.
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
 import {
-  buildSystem, countNaive, countNaiveEnumeration, enumerateNaive, naiveSearch, referenceModel, rwSystem,
-  type Model, type RwThread, type SearchLimits,
+  buildSystem,
+  countNaive,
+  countNaiveEnumeration,
+  enumerateNaive,
+  type Model,
+  naiveSearch,
+  referenceModel,
+  rwSystem,
+  type RwThread,
+  type SearchLimits,
 } from '../../sim/src/index';
 import { bruteForce, randomProgram, rng } from './rwOracle';
 
@@ -28,7 +37,12 @@ test('random read/write programs: tree nodes and executions equal the explicit e
 });
 
 test('scheduler models: count = explicit enumeration (small), = naive path count (larger)', () => {
-  for (const [protocol, initiators, pcpus] of [['new', 1, 1], ['new', 1, 2], ['new', 0, 3], ['old', 1, 1]] as const) {
+  for (const [protocol, initiators, pcpus] of [
+    ['new', 1, 1],
+    ['new', 1, 2],
+    ['new', 0, 3],
+    ['old', 1, 1],
+  ] as const) {
     const m = referenceModel(protocol, { initiators, pcpus });
     const c = countNaive(m);
     const e = enumerateNaive(buildSystem(m), lim());
@@ -47,7 +61,12 @@ test('scheduler models: count = explicit enumeration (small), = naive path count
 });
 
 test('symmetry (memoising per orbit of identical initiators) gives the same exact counts', () => {
-  for (const [protocol, initiators, pcpus] of [['new', 2, 2], ['old', 2, 2], ['new', 3, 2], ['old', 2, 1]] as const) {
+  for (const [protocol, initiators, pcpus] of [
+    ['new', 2, 2],
+    ['old', 2, 2],
+    ['new', 3, 2],
+    ['old', 2, 1],
+  ] as const) {
     const m = referenceModel(protocol, { initiators, pcpus });
     const sym = countNaive(m);
     const plain = countNaive(m, { symmetry: false });
@@ -56,13 +75,19 @@ test('symmetry (memoising per orbit of identical initiators) gives the same exac
     assert.equal(plain.graphOrbits, undefined);
     assert.deepEqual(
       [sym.treeStates, sym.executions, sym.graphStates, sym.graphTransitions],
-      [plain.treeStates, plain.executions, plain.graphStates, plain.graphTransitions], what);
+      [plain.treeStates, plain.executions, plain.graphStates, plain.graphTransitions],
+      what,
+    );
     assert.equal(sym.graphStates, naiveSearch(buildSystem(m), lim()).stats.states, what);
   }
   // Against the explicit enumeration: two identical initiators, one pCPU.
   const small: Model = {
-    pcpus: ['A'], vcpus: [{ name: 'v', processor: 'A', running: true }],
-    threads: ['X', 'Y'].map((name) => ({ name, instrs: [{ op: 'lockVcpu' }, { op: 'migrateStart' }, { op: 'unlockVcpu' }] as Model['threads'][0]['instrs'] })),
+    pcpus: ['A'],
+    vcpus: [{ name: 'v', processor: 'A', running: true }],
+    threads: ['X', 'Y'].map((name) => ({
+      name,
+      instrs: [{ op: 'lockVcpu' }, { op: 'migrateStart' }, { op: 'unlockVcpu' }] as Model['threads'][0]['instrs'],
+    })),
     schedulers: { contextSaved: 'new' },
   };
   const e = enumerateNaive(buildSystem(small), lim());
@@ -72,14 +97,21 @@ test('symmetry (memoising per orbit of identical initiators) gives the same exac
 });
 
 test('exact beyond 2^53: eight independent threads of three writes', () => {
-  const threads: RwThread[] = Array.from({ length: 8 }, (_, t) => ({ name: `T${t}`, ops: [0, 1, 2].map(() => ({ op: 'write' as const, x: `x${t}` })) }));
+  const threads: RwThread[] = Array.from({ length: 8 }, (_, t) => ({
+    name: `T${t}`,
+    ops: [0, 1, 2].map(() => ({ op: 'write' as const, x: `x${t}` })),
+  }));
   const c = countNaiveEnumeration(rwSystem(threads), lim());
   // Executions: 24! / (3!)^8. Tree nodes: Σ over (a1..a8) ∈ {0..3}^8 of (Σa)! / Π ai!.
   const fact = (n: number): bigint => (n <= 1 ? 1n : BigInt(n) * fact(n - 1));
   let tree = 0n;
   for (let code = 0; code < 4 ** 8; code++) {
-    let sum = 0, den = 1n;
-    for (let t = 0, c2 = code; t < 8; t++, c2 = Math.floor(c2 / 4)) { sum += c2 % 4; den *= fact(c2 % 4); }
+    let sum = 0,
+      den = 1n;
+    for (let t = 0, c2 = code; t < 8; t++, c2 = Math.floor(c2 / 4)) {
+      sum += c2 % 4;
+      den *= fact(c2 % 4);
+    }
     tree += fact(sum) / den;
   }
   assert.equal(c.executions, fact(24) / fact(3) ** 8n);
@@ -90,7 +122,8 @@ test('exact beyond 2^53: eight independent threads of three writes', () => {
 
 test('a cycle in the state graph is detected (the stateless enumeration would not end)', () => {
   const m: Model = {
-    pcpus: ['A'], vcpus: [{ name: 'v', processor: 'A', running: true }],
+    pcpus: ['A'],
+    vcpus: [{ name: 'v', processor: 'A', running: true }],
     threads: [{ name: 'X', instrs: [{ op: 'setMigrating' }, { op: 'jump', target: 0 }] }],
     schedulers: { contextSaved: 'new' },
   };

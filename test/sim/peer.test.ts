@@ -1,7 +1,8 @@
 // Cross-check with Spin: the Promela peers of the reference models must give
 // the same verdicts as the simulator (old: violation, new: verified).
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
 import { explore, referenceModel } from '../../sim/src/index';
 import { runSpin, spinAvailable } from './spinRunner';
 

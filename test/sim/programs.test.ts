@@ -1,7 +1,8 @@
 // User-supplied thread programs (what the C extraction emits), limits and cancellation.
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { explore, referenceModel, type InstrAt, type Model } from '../../sim/src/index';
+import { test } from 'node:test';
+
+import { explore, type InstrAt, type Model, referenceModel } from '../../sim/src/index';
 
 function model(instrs: InstrAt[], contextSaved: 'old' | 'new' = 'new'): Model {
   return {
@@ -13,24 +14,35 @@ function model(instrs: InstrAt[], contextSaved: 'old' | 'new' = 'new'): Model {
 }
 
 test('the new sequence with source positions verifies, a thread ending with the lock held does not', () => {
-  const ok = explore(model([
-    { op: 'lockVcpu', src: { file: 'core.c', line: 10 } },
-    { op: 'migrateStart', src: { file: 'core.c', line: 11 } },
-    { op: 'unlockVcpu', src: { file: 'core.c', line: 12 } },
-    { op: 'migrateFinish', src: { file: 'core.c', line: 13 } },
-  ]));
+  const ok = explore(
+    model([
+      { op: 'lockVcpu', src: { file: 'core.c', line: 10 } },
+      { op: 'migrateStart', src: { file: 'core.c', line: 11 } },
+      { op: 'unlockVcpu', src: { file: 'core.c', line: 12 } },
+      { op: 'migrateFinish', src: { file: 'core.c', line: 13 } },
+    ]),
+  );
   assert.equal(ok.result, 'verified');
-  const leak = explore(model([{ op: 'lockVcpu', src: { file: 'core.c', line: 20 } }, { op: 'unlockVcpu' }, { op: 'lockVcpu', src: { file: 'core.c', line: 22 } }]));
+  const leak = explore(
+    model([
+      { op: 'lockVcpu', src: { file: 'core.c', line: 20 } },
+      { op: 'unlockVcpu' },
+      { op: 'lockVcpu', src: { file: 'core.c', line: 22 } },
+    ]),
+  );
   assert.equal(leak.result, 'violation');
   assert.equal(leak.invariant, 'INV5');
   assert.equal(leak.message, 'X ends holding sched(A)');
-  assert.deepEqual(leak.trace.map((s) => [s.thread, s.action, s.file, s.line]), [
-    ['X', 'vcpu_schedule_lock: read v->processor = A', 'core.c', 20],
-    ['X', 'lock sched(A)', 'core.c', 20],
-    ['X', 'unlock sched(A)', undefined, undefined],
-    ['X', 'vcpu_schedule_lock: read v->processor = A', 'core.c', 22],
-    ['X', 'lock sched(A)', 'core.c', 22],
-  ]);
+  assert.deepEqual(
+    leak.trace.map((s) => [s.thread, s.action, s.file, s.line]),
+    [
+      ['X', 'vcpu_schedule_lock: read v->processor = A', 'core.c', 20],
+      ['X', 'lock sched(A)', 'core.c', 20],
+      ['X', 'unlock sched(A)', undefined, undefined],
+      ['X', 'vcpu_schedule_lock: read v->processor = A', 'core.c', 22],
+      ['X', 'lock sched(A)', 'core.c', 22],
+    ],
+  );
   // Start without finish: the flag stays set once v is descheduled and nobody moves it.
   const lost = explore(model([{ op: 'lockVcpu' }, { op: 'migrateStart' }, { op: 'unlockVcpu' }]));
   assert.equal(lost.invariant, 'INV4');
@@ -48,7 +60,10 @@ test('flag set without the lock, or set without the sleep, breaks INV1 even with
   const r = explore(model([{ op: 'setMigrating' }, { op: 'sleepNosyncLocked' }, { op: 'migrateFinish' }]));
   assert.equal(r.invariant, 'INV1');
   assert.equal(r.trace.length, 6);
-  assert.deepEqual(r.trace.map((s) => s.thread), ['pCPU A', 'X', 'pCPU A', 'pCPU A', 'pCPU A', 'pCPU A']);
+  assert.deepEqual(
+    r.trace.map((s) => s.thread),
+    ['pCPU A', 'X', 'pCPU A', 'pCPU A', 'pCPU A', 'pCPU A'],
+  );
   const bad = explore(model([{ op: 'lockVcpu' }, { op: 'setMigrating' }, { op: 'unlockVcpu' }]));
   assert.equal(bad.result, 'violation'); // flag set, nobody sleeps v: queued while migrating
   assert.equal(bad.invariant, 'INV1'); // ...and context_saved's finish then moves it off its runqueue's pCPU
@@ -93,6 +108,11 @@ test('limits: states, time and cancellation give `limit`, never a hang', () => {
   ac.abort();
   assert.match(explore(big, { reduction: 'none', signal: ac.signal }).message, /cancelled/);
   let calls = 0;
-  explore(big, { timeoutMs: 500, onProgress: () => { calls++; } });
+  explore(big, {
+    timeoutMs: 500,
+    onProgress: () => {
+      calls++;
+    },
+  });
   assert.ok(calls > 0);
 });

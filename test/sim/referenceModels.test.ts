@@ -1,25 +1,32 @@
 // The doc's races and the fix, on the built-in reference models.
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
 import { buildSystem, dporSearch, explore, naiveSearch, referenceModel, type SearchLimits } from '../../sim/src/index';
 
 const lim = (): SearchLimits => ({ maxStates: 1e7, deadline: performance.now() + 60_000 });
 
-test('old protocol, one initiator: the doc\'s 3-step race breaks INV1 in a minimal 10-step trace', () => {
+test("old protocol, one initiator: the doc's 3-step race breaks INV1 in a minimal 10-step trace", () => {
   const r = explore(referenceModel('old', { initiators: 1, pcpus: 3 }));
   assert.equal(r.result, 'violation');
   assert.equal(r.invariant, 'INV1');
   assert.equal(r.message, "v is on A's runqueue but v->processor is B");
   assert.deepEqual(r.threads, ['X', 'pCPU A', 'pCPU B', 'pCPU C']);
-  assert.deepEqual(r.trace.map((s) => s.thread), ['X', 'pCPU A', 'X', 'X', 'X', 'pCPU A', 'pCPU A', 'pCPU A', 'pCPU A', 'pCPU A']);
+  assert.deepEqual(
+    r.trace.map((s) => s.thread),
+    ['X', 'pCPU A', 'X', 'X', 'X', 'pCPU A', 'pCPU A', 'pCPU A', 'pCPU A', 'pCPU A'],
+  );
   assert.equal(r.trace[1]!.action, 'lock sched(A); schedule(A): deschedule v, runnable: requeue on A; unlock sched(A)');
   assert.equal(r.trace[3]!.action, 'set _VPF_migrating');
   assert.equal(r.trace[3]!.text, 'set_bit(_VPF_migrating, &v->pause_flags);');
   assert.equal(r.trace[5]!.action, 'context_saved: clear v->is_running');
   assert.match(r.trace[9]!.action, /vcpu_migrate: clear _VPF_migrating, processor A -> B; unlock sched\(A\), sched\(B\)$/);
   assert.deepEqual(r.trace[9]!.state, {
-    processor: { v: 'B' }, running: { A: null, B: null, C: null },
-    runq: { A: ['v'], B: [], C: [] }, flags: { v: [] }, locks: {},
+    processor: { v: 'B' },
+    running: { A: null, B: null, C: null },
+    runq: { A: ['v'], B: [], C: [] },
+    flags: { v: [] },
+    locks: {},
   });
   assert.deepEqual(r.trace[2]!.state.locks, { 'sched(A)': 'X' });
   assert.deepEqual(r.notes, ['also violated: INV3']);
@@ -57,7 +64,12 @@ test('new protocol verifies: 1 and 2 initiators x 3 pCPUs, DPOR visits fewer sta
 });
 
 test('stateless and stateful DPOR reach the same end states and violations as naive on the scheduler model', () => {
-  const cases = [['old', 1, 3], ['new', 1, 3], ['old', 2, 2], ['new', 2, 3]] as const;
+  const cases = [
+    ['old', 1, 3],
+    ['new', 1, 3],
+    ['old', 2, 2],
+    ['new', 2, 3],
+  ] as const;
   for (const [protocol, initiators, pcpus] of cases) {
     const sys = buildSystem(referenceModel(protocol, { initiators, pcpus }));
     const n = naiveSearch(sys, lim(), true);

@@ -4,7 +4,10 @@
 
 import type { RwThread } from '../../sim/src/index';
 
-export interface OracleCounts { interleavings: number; traces: number }
+export interface OracleCounts {
+  interleavings: number;
+  traces: number;
+}
 
 export function bruteForce(threads: RwThread[]): OracleCounts {
   const traces = new Set<string>();
@@ -29,7 +32,10 @@ export function bruteForce(threads: RwThread[]): OracleCounts {
       if (op.op === 'lock') owner.delete(op.l);
       if (op.op === 'unlock') owner.set(op.l, t);
     });
-    if (!moved) { interleavings++; traces.add(canonical(threads, events)); }
+    if (!moved) {
+      interleavings++;
+      traces.add(canonical(threads, events));
+    }
   };
   walk();
   return { interleavings, traces: traces.size };
@@ -44,21 +50,36 @@ function canonical(threads: RwThread[], events: { t: number; i: number }[]): str
     readGroup.set(obj, []);
   };
   const access = (obj: string, id: string, write: boolean) => {
-    if (!perObj.has(obj)) { perObj.set(obj, []); readGroup.set(obj, []); }
+    if (!perObj.has(obj)) {
+      perObj.set(obj, []);
+      readGroup.set(obj, []);
+    }
     if (!write) readGroup.get(obj)!.push(id);
-    else { flush(obj); perObj.get(obj)!.push(id); }
+    else {
+      flush(obj);
+      perObj.get(obj)!.push(id);
+    }
   };
   for (const { t, i } of events) {
     const op = threads[t]!.ops[i]!;
     const id = `${t}.${i}`;
     // A whole-section step reads the lock (needs it free) and writes its variable.
-    if (op.op === 'cs') { access(`l:${op.l}`, id, false); access(`v:${op.x}`, id, true); continue; }
+    if (op.op === 'cs') {
+      access(`l:${op.l}`, id, false);
+      access(`v:${op.x}`, id, true);
+      continue;
+    }
     access(op.op === 'read' || op.op === 'write' ? `v:${op.x}` : `l:${op.l}`, id, op.op !== 'read');
   }
   for (const obj of perObj.keys()) flush(obj);
   // Events left out of the sequence (deadlock) are identified by the per-thread prefix lengths.
   const lengths = threads.map((_, t) => events.filter((e) => e.t === t).length).join(',');
-  return [...perObj.entries()].sort().map(([k, v]) => `${k}=${v.join(' ')}`).join(';') + `|${lengths}`;
+  return (
+    [...perObj.entries()]
+      .sort()
+      .map(([k, v]) => `${k}=${v.join(' ')}`)
+      .join(';') + `|${lengths}`
+  );
 }
 
 /** Deterministic PRNG (mulberry32) so failures are reproducible. */

@@ -15,7 +15,7 @@ export interface SpinResult {
 }
 
 /** Directory of the Promela peer models (test/peer), from out/test/sim or test/sim. */
-export const PEER_DIR = path.resolve(__dirname, __dirname.includes(`${path.sep}out${path.sep}`) ? '../../../test/peer' : '../peer');
+const PEER_DIR = path.resolve(__dirname, __dirname.includes(`${path.sep}out${path.sep}`) ? '../../../test/peer' : '../peer');
 
 export function spinAvailable(): boolean {
   const r = spawnSync('spin', ['-V'], { encoding: 'utf8' });

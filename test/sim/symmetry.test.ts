@@ -2,11 +2,20 @@
 // The DPOR state cache (and the counterexample BFS) match states up to that
 // renaming; verdicts, violations and end states (up to the renaming) must be
 // those of the naive search without it.
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
 import {
-  buildSystem, dporSearch, explore, naiveSearch, referenceModel, shortestViolation,
-  type InstrAt, type Model, type SearchLimits, type XenSystem,
+  buildSystem,
+  dporSearch,
+  explore,
+  type InstrAt,
+  type Model,
+  naiveSearch,
+  referenceModel,
+  type SearchLimits,
+  shortestViolation,
+  type XenSystem,
 } from '../../sim/src/index';
 import { rng } from './rwOracle';
 
@@ -42,7 +51,8 @@ test('canon: a state and its thread-swapped image have one representative; diffe
   const xy = sys.step(sys.step(s0, 0)![0]!.state, 0)![0]!.state;
   const yx = sys.step(sys.step(s0, 1)![0]!.state, 1)![0]!.state;
   assert.notEqual(sys.key(xy), sys.key(yx));
-  const p1 = new Int8Array(4), p2 = new Int8Array(4);
+  const p1 = new Int8Array(4),
+    p2 = new Int8Array(4);
   assert.equal(sys.canon!(xy, p1), sys.canon!(yx, p2));
   assert.deepEqual([...p1].slice(2), [2, 3]); // schedulers are never renamed
   assert.notDeepEqual([...p1], [...p2]);
@@ -64,7 +74,17 @@ test('reference models with identical initiators: same violations and end states
   crossCheck(referenceModel('old', { initiators: 2, pcpus: 2, rounds: 2 }), 'old 2x2 2 rounds');
 });
 
-const OPS: InstrAt['op'][] = ['lockVcpu', 'unlockVcpu', 'setMigrating', 'sleepNosyncLocked', 'sleepNosync', 'migrate', 'migrateStart', 'migrateFinish', 'wake'];
+const OPS: InstrAt['op'][] = [
+  'lockVcpu',
+  'unlockVcpu',
+  'setMigrating',
+  'sleepNosyncLocked',
+  'sleepNosync',
+  'migrate',
+  'migrateStart',
+  'migrateFinish',
+  'wake',
+];
 
 test('random initiator programs run by two (or three) identical threads: same as naive', () => {
   const rand = rng(0x5a5a);
@@ -73,7 +93,7 @@ test('random initiator programs run by two (or three) identical threads: same as
     const instrs: InstrAt[] = [];
     for (let k = 0; k < len; k++) {
       const op = OPS[Math.floor(rand() * OPS.length)]!;
-      instrs.push(rand() < 0.15 && k + 1 < len ? { op: 'ifMigrating', else: len } : { op } as InstrAt);
+      instrs.push(rand() < 0.15 && k + 1 < len ? { op: 'ifMigrating', else: len } : ({ op } as InstrAt));
     }
     const copies = i % 5 === 0 ? 3 : 2;
     const m: Model = {
@@ -98,7 +118,8 @@ test('old protocol 2x3: INV1 with a minimal trace of the same length with and wi
   assert.equal(on.trace.length, off.trace.length);
   assert.equal(on.trace.length, 10);
   const sys = buildSystem(m);
-  const a = shortestViolation(sys, 'INV1', lim(), true), b = shortestViolation(sys, 'INV1', lim(), false);
+  const a = shortestViolation(sys, 'INV1', lim(), true),
+    b = shortestViolation(sys, 'INV1', lim(), false);
   assert.equal(a.path!.length, b.path!.length);
   assert.ok(a.states <= b.states);
   // Both with and without: the new protocol verifies.

@@ -3,19 +3,30 @@
 // `acquireVsCodeApi` that records every posted message and the saved state.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { replayShell } from '../../client/webview/shell';
 
-export const CHROMIUM = process.env.XSR_CHROMIUM ?? '/usr/bin/chromium';
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+import type { Browser, Page } from 'playwright-core';
+
+import { replayShell } from '../../client/src/replay/shell';
+
+const CHROMIUM = process.env.XSR_CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const ORIGIN = 'https://xsr-webview.test';
 const BUNDLE = path.join(ROOT, 'dist', 'webview.js');
 
 /** Why the browser tests cannot run here, or undefined when they can. */
 export function skipReason(): string | undefined {
-  if (!existsSync(CHROMIUM)) return `${CHROMIUM} is absent: install Debian's chromium package (apt-get install chromium) to run the webview tests`;
+  if (!existsSync(CHROMIUM))
+    return `${CHROMIUM} is absent: install Debian's chromium package (apt-get install chromium) to run the webview tests`;
   if (!existsSync(BUNDLE)) return 'dist/webview.js is absent: run node scripts/bundle.mjs first';
   return undefined;
 }
@@ -39,7 +50,13 @@ export interface Loaded {
 /** Opens a page with the panel's HTML; `initialState` is what getState() returns (a restored panel). */
 export async function openReplay(browser: Browser, initialState?: unknown): Promise<Loaded> {
   const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
-  const html = replayShell({ cspSource: ORIGIN, nonce: 'dGVzdG5vbmNlMTIzNDU2', scriptUri: `${ORIGIN}/dist/webview.js`, styleUri: `${ORIGIN}/media/replay.css`, title: 'Race Replay' });
+  const html = replayShell({
+    cspSource: ORIGIN,
+    nonce: 'dGVzdG5vbmNlMTIzNDU2',
+    scriptUri: `${ORIGIN}/dist/webview.js`,
+    styleUri: `${ORIGIN}/media/replay.css`,
+    title: 'Race Replay',
+  });
   await page.route(`${ORIGIN}/**`, async (route) => {
     const url = new URL(route.request().url());
     if (url.pathname === '/' || url.pathname === '/index.html') return route.fulfill({ contentType: 'text/html', body: html });
@@ -56,11 +73,13 @@ export async function openReplay(browser: Browser, initialState?: unknown): Prom
     w.acquireVsCodeApi = () => ({
       postMessage: (m: unknown) => (w.__posted as unknown[]).push(JSON.parse(JSON.stringify(m))),
       getState: () => w.__state,
-      setState: (s: unknown) => { w.__state = JSON.parse(JSON.stringify(s)); },
+      setState: (s: unknown) => {
+        w.__state = JSON.parse(JSON.stringify(s));
+      },
     });
   }, initialState ?? null);
   await page.goto(`${ORIGIN}/index.html`);
-  await page.waitForFunction(() => ((window as unknown as { __posted: { type: string }[] }).__posted).some((m) => m.type === 'ready'));
+  await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'));
   return {
     page,
     posted: () => page.evaluate(() => (window as unknown as { __posted: { type: string; step?: number }[] }).__posted),

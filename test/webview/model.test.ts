@@ -1,12 +1,13 @@
 // Unit tests of the pure modules shared by the extension and the webview.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+
+import { escapeHtml, replayShell } from '../../client/src/replay/shell';
+import { stepForLine, stepIsInDocument } from '../../client/src/replay/stepLookup';
 import { explainResult } from '../../client/webview/explain';
-import { parseFromWebview, parsePersistedState, parseToWebview } from '../../client/webview/messages';
-import { escapeHtml, replayShell } from '../../client/webview/shell';
 import { stateRows } from '../../client/webview/stateDiff';
-import { stepForLine, stepIsInDocument } from '../../client/webview/stepLookup';
-import { laneOrder, parseTraceText, validateSimResult } from '../../client/webview/traceValidation';
+import { parseFromWebview, parsePersistedState, parseToWebview } from '../../server/src/contracts/webview/messages';
+import { laneOrder, parseTraceText, validateSimResult } from '../../server/src/contracts/webview/traceValidation';
 import { longTrace, verifiedResult, violationTrace } from './fixtures';
 
 describe('trace validation', () => {

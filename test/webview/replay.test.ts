@@ -2,7 +2,9 @@
 // the panel's CSP, with a stub VS Code API recording what the page posts.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+
 import type { Browser } from 'playwright-core';
+
 import { longTrace, verifiedResult, violationTrace } from './fixtures';
 import { launch, openReplay, skipReason } from './harness';
 
@@ -11,12 +13,18 @@ if (skip) console.log(`# webview browser tests skipped: ${skip}`);
 const origin = { title: 'vcpu_set_affinity in old_migrate.c', documentUri: 'file:///ws/old_migrate.c' };
 
 // Each test is skipped on its own (not the suite), so the runner counts them as skipped.
-const it = (name: string, fn: () => Promise<void>): void => { test(name, { skip }, fn); };
+const it = (name: string, fn: () => Promise<void>): void => {
+  test(name, { skip }, fn);
+};
 
 describe('race replay webview', () => {
   let browser: Browser;
-  before(async () => { if (!skip) browser = await launch(); });
-  after(async () => { await browser?.close(); });
+  before(async () => {
+    if (!skip) browser = await launch();
+  });
+  after(async () => {
+    await browser?.close();
+  });
 
   it('draws one lane per thread with each action in its thread’s lane', async () => {
     const r = await openReplay(browser);
@@ -24,12 +32,19 @@ describe('race replay webview', () => {
     await r.page.waitForSelector('.lanes .row[data-step="4"]');
     const headers = await r.page.$$eval('.lanes-header .lane-title', (els) => els.map((e) => e.textContent?.trim()));
     assert.deepEqual(headers, ['X', 'S']);
-    const rows = await r.page.$$eval('.lanes .row', (rows) => rows.map((row) => [...row.querySelectorAll('.cell.lane')].map((c) => c.querySelector('.action')?.textContent ?? '')));
+    const rows = await r.page.$$eval('.lanes .row', (rows) =>
+      rows.map((row) => [...row.querySelectorAll('.cell.lane')].map((c) => c.querySelector('.action')?.textContent ?? '')),
+    );
     assert.deepEqual(rows, [
-      ['lock sched(v)', ''], ['set_bit(_VPF_migrating)', ''], ['unlock sched(v)', ''], ['', 'context_saved: <wake> v'],
+      ['lock sched(v)', ''],
+      ['set_bit(_VPF_migrating)', ''],
+      ['unlock sched(v)', ''],
+      ['', 'context_saved: <wake> v'],
     ]);
-    assert.equal(await r.page.locator('.verdict').textContent(),
-      'Violation of INV3 after 4 steps. Broken invariant INV3: a vCPU that is migrating and not running must be on no runqueue. v is migrating and not running, yet it is queued on A.');
+    assert.equal(
+      await r.page.locator('.verdict').textContent(),
+      'Violation of INV3 after 4 steps. Broken invariant INV3: a vCPU that is migrating and not running must be on no runqueue. v is migrating and not running, yet it is queued on A.',
+    );
     assert.equal(await r.page.locator('vscode-badge.result-badge').textContent(), 'violation');
     assert.deepEqual(await r.cspViolations(), [], 'the page runs under its CSP without violations');
     await r.page.close();
@@ -52,8 +67,11 @@ describe('race replay webview', () => {
     await r.page.keyboard.press('Enter');
     const posted = (await r.posted()).filter((m) => m.type !== 'ready');
     assert.deepEqual(posted, [
-      { type: 'stepSelected', step: 1 }, { type: 'stepSelected', step: 3 }, { type: 'stepSelected', step: 2 },
-      { type: 'stepSelected', step: 0 }, { type: 'openSource', step: 0 },
+      { type: 'stepSelected', step: 1 },
+      { type: 'stepSelected', step: 3 },
+      { type: 'stepSelected', step: 2 },
+      { type: 'stepSelected', step: 0 },
+      { type: 'openSource', step: 0 },
     ]);
     assert.equal(await r.page.getAttribute('.lanes', 'aria-activedescendant'), 'step-row-0');
     await r.page.close();
@@ -65,7 +83,10 @@ describe('race replay webview', () => {
     await r.page.waitForSelector('.row.selected[data-index="0"]');
     await r.send({ type: 'select', step: 2 });
     await r.page.waitForSelector('.row.selected[data-index="2"]');
-    assert.deepEqual((await r.posted()).filter((m) => m.type !== 'ready'), []);
+    assert.deepEqual(
+      (await r.posted()).filter((m) => m.type !== 'ready'),
+      [],
+    );
     await r.page.close();
   });
 
@@ -75,17 +96,26 @@ describe('race replay webview', () => {
     await r.page.waitForSelector('.row.selected[data-index="0"]');
     await r.page.click('.row[data-index="3"]');
     await r.page.waitForSelector('.row.selected[data-index="3"]');
-    const changed = await r.page.$$eval('vscode-table-row.changed', (rows) => rows.map((row) => `${row.getAttribute('data-group')}.${row.getAttribute('data-key')}: ${row.querySelector('.value')?.textContent} (${row.querySelector('.was')?.textContent})`));
+    const changed = await r.page.$$eval('vscode-table-row.changed', (rows) =>
+      rows.map(
+        (row) =>
+          `${row.getAttribute('data-group')}.${row.getAttribute('data-key')}: ${row.querySelector('.value')?.textContent} (${row.querySelector('.was')?.textContent})`,
+      ),
+    );
     assert.deepEqual(changed, ['runq.A: v (was —)', 'running.A: idle (was v)']);
     assert.match((await r.page.locator('.pane-title').textContent()) ?? '', /State after step 4 · 2 changes/);
     const unchanged = await r.page.$$eval('vscode-table-row:not(.changed)', (rows) => rows.length);
     assert.ok(unchanged > 0);
     // The table's columns line up with its header after the rows were replaced.
-    await r.page.waitForFunction(() => {
-      const head = document.querySelectorAll('vscode-table-header-cell')[2]?.getBoundingClientRect();
-      const cell = document.querySelector('vscode-table-row')?.querySelectorAll('vscode-table-cell')[2]?.getBoundingClientRect();
-      return !!head && !!cell && Math.abs(head.left - cell.left) < 2;
-    }, null, { timeout: 2000 });
+    await r.page.waitForFunction(
+      () => {
+        const head = document.querySelectorAll('vscode-table-header-cell')[2]?.getBoundingClientRect();
+        const cell = document.querySelector('vscode-table-row')?.querySelectorAll('vscode-table-cell')[2]?.getBoundingClientRect();
+        return !!head && !!cell && Math.abs(head.left - cell.left) < 2;
+      },
+      null,
+      { timeout: 2000 },
+    );
     await r.page.close();
   });
 
@@ -95,7 +125,10 @@ describe('race replay webview', () => {
     await r.send({ type: 'load', trace: bad, origin: { title: 'broken.xsrtrace.json' }, step: 0 });
     await r.page.waitForSelector('.load-error[role="alert"]');
     assert.equal(await r.page.locator('.load-error h1').textContent(), 'Cannot show broken.xsrtrace.json');
-    assert.equal(await r.page.locator('.error-message').textContent(), 'Step 1 of "trace" has a malformed state: "running" must map pCPUs to a vCPU or null.');
+    assert.equal(
+      await r.page.locator('.error-message').textContent(),
+      'Step 1 of "trace" has a malformed state: "running" must map pCPUs to a vCPU or null.',
+    );
     assert.equal(await r.page.locator('.lanes').count(), 0);
     await r.send({ type: 'loadError', message: 'The file is not valid JSON: Unexpected end', origin: { title: 'x.xsrtrace.json' } });
     await r.page.waitForSelector('text=The file is not valid JSON: Unexpected end');
@@ -122,7 +155,10 @@ describe('race replay webview', () => {
     assert.equal(await r.page.locator('vscode-badge.result-badge').textContent(), 'verified');
     await r.send({ type: 'load', trace: longTrace(5), origin, step: 0 });
     await r.page.waitForSelector('.verdict-limit');
-    assert.match((await r.page.locator('.verdict-limit').textContent()) ?? '', /Limit reached\. State budget of 1000000 reached\. .*not a proof/);
+    assert.match(
+      (await r.page.locator('.verdict-limit').textContent()) ?? '',
+      /Limit reached\. State budget of 1000000 reached\. .*not a proof/,
+    );
     await r.page.close();
   });
 
@@ -134,7 +170,7 @@ describe('race replay webview', () => {
     await r.page.keyboard.press('ArrowRight');
     await r.page.keyboard.press('ArrowRight');
     await r.page.waitForSelector('.row.selected[data-index="2"]');
-    const saved = await r.saved() as { step: number; origin: unknown; trace: unknown };
+    const saved = (await r.saved()) as { step: number; origin: unknown; trace: unknown };
     assert.equal(saved.step, 2);
     assert.deepEqual(saved.origin, origin);
     await r.page.close();
@@ -151,7 +187,10 @@ describe('race replay webview', () => {
       const t0 = performance.now();
       window.postMessage({ type: 'load', trace: t, origin: { title: 'big' }, step: 0 }, '*');
       await new Promise<void>((resolve) => {
-        const check = (): void => { if (document.querySelector('.row.selected[data-index="0"]')) resolve(); else requestAnimationFrame(check); };
+        const check = (): void => {
+          if (document.querySelector('.row.selected[data-index="0"]')) resolve();
+          else requestAnimationFrame(check);
+        };
         check();
       });
       return performance.now() - t0;

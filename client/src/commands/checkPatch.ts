@@ -3,9 +3,13 @@
 // their own diagnostic collection and so to the Problems panel.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { CheckPatchRequest } from '../../../server/src/protocol/requests';
 
-export function registerCheckPatch(getClient: () => LanguageClient | undefined, diagnostics: vscode.DiagnosticCollection): vscode.Disposable {
+import { CheckPatchRequest } from '../../../server/src/contracts/lspRequests';
+
+export function registerCheckPatch(
+  getClient: () => LanguageClient | undefined,
+  diagnostics: vscode.DiagnosticCollection,
+): vscode.Disposable {
   return vscode.commands.registerCommand('xsr.checkPatch', async (fileArg?: unknown) => {
     const client = getClient();
     if (!client?.isRunning()) {
@@ -40,7 +44,8 @@ export function registerCheckPatch(getClient: () => LanguageClient | undefined, 
     }
     await vscode.commands.executeCommand('workbench.actions.view.problems');
     void vscode.window.showInformationMessage(
-      `Check Patch: ${count} finding${count === 1 ? '' : 's'} in ${result.files.length} changed file${result.files.length === 1 ? '' : 's'}.`);
+      `Check Patch: ${count} finding${count === 1 ? '' : 's'} in ${result.files.length} changed file${result.files.length === 1 ? '' : 's'}.`,
+    );
   });
 }
 

@@ -1,6 +1,7 @@
 // `xsr.fixAll`: apply the server's `source.fixAll.xsr` action to the active
 // document. Disabled in restricted mode (it rewrites code in bulk).
 import * as vscode from 'vscode';
+
 import { FIX_ALL_KIND } from '../languageClient';
 
 export function registerFixAll(): vscode.Disposable {
@@ -16,8 +17,9 @@ export function registerFixAll(): vscode.Disposable {
     }
     const doc = editor.document;
     const whole = new vscode.Range(0, 0, doc.lineCount, 0);
-    const actions = (await vscode.commands.executeCommand<vscode.CodeAction[]>(
-      'vscode.executeCodeActionProvider', doc.uri, whole, FIX_ALL_KIND.value)) ?? [];
+    const actions =
+      (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, whole, FIX_ALL_KIND.value)) ??
+      [];
     const fix = actions.find((a) => a.kind && FIX_ALL_KIND.contains(a.kind));
     if (!fix) {
       void vscode.window.showInformationMessage('No migration protocol issue to fix in this file.');

@@ -1,7 +1,9 @@
 // `xsr.openTrace`: open a saved `.xsrtrace.json` in the replay panel; a malformed
 // file is reported in the panel itself.
 import * as path from 'node:path';
+
 import * as vscode from 'vscode';
+
 import type { ReplayPanels } from '../replay/panel';
 import { pickTraceFile, readTrace } from '../replay/traceFile';
 

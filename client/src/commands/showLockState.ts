@@ -11,9 +11,12 @@ export function registerShowLockState(context: vscode.ExtensionContext): vscode.
     const current = config.get<Mode>('inlayHints.mode', 'changes');
     const inspected = config.inspect<Mode>('inlayHints.mode');
     // Write where the value comes from, so a workspace setting is not shadowed.
-    const target = inspected?.workspaceFolderValue !== undefined ? vscode.ConfigurationTarget.WorkspaceFolder
-      : inspected?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace
-        : vscode.ConfigurationTarget.Global;
+    const target =
+      inspected?.workspaceFolderValue !== undefined
+        ? vscode.ConfigurationTarget.WorkspaceFolder
+        : inspected?.workspaceValue !== undefined
+          ? vscode.ConfigurationTarget.Workspace
+          : vscode.ConfigurationTarget.Global;
     let next: Mode;
     if (current === 'off') {
       next = context.globalState.get<Mode>(LAST_MODE_KEY, 'changes');

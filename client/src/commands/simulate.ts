@@ -3,9 +3,11 @@
 // Called from the code lens with `[uri, functionName]`, or from the palette: then
 // the function at the cursor, or a pick among the functions the server offers.
 import * as path from 'node:path';
+
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { SimulateRequest } from '../../../server/src/protocol/requests';
+
+import { SimulateRequest } from '../../../server/src/contracts/lspRequests';
 import type { ReplayPanels } from '../replay/panel';
 
 interface Candidate {
@@ -37,7 +39,9 @@ async function resolveTarget(uriArg: unknown, fnArg: unknown): Promise<{ uri: vs
   }
   const candidates = await functionCandidates(editor.document);
   if (candidates.length === 0) {
-    void vscode.window.showInformationMessage('No function in this file starts or finishes a vCPU migration, so there is nothing to simulate.');
+    void vscode.window.showInformationMessage(
+      'No function in this file starts or finishes a vCPU migration, so there is nothing to simulate.',
+    );
     return undefined;
   }
   const selection = editor.selection;
@@ -68,8 +72,11 @@ async function functionCandidates(doc: vscode.TextDocument): Promise<Candidate[]
     .filter((l) => l.command?.command === 'xsr.simulate' && typeof l.command.arguments?.[1] === 'string')
     .map((l) => ({ name: l.command!.arguments![1] as string, line: l.range.start.line }))
     .sort((a, b) => a.line - b.line);
-  const symbols = (await vscode.commands.executeCommand<(vscode.DocumentSymbol | vscode.SymbolInformation)[]>(
-    'vscode.executeDocumentSymbolProvider', doc.uri)) ?? [];
+  const symbols =
+    (await vscode.commands.executeCommand<(vscode.DocumentSymbol | vscode.SymbolInformation)[]>(
+      'vscode.executeDocumentSymbolProvider',
+      doc.uri,
+    )) ?? [];
   const ranges = new Map<string, vscode.Range>();
   for (const s of symbols) {
     if (s.kind === vscode.SymbolKind.Function) ranges.set(s.name, 'range' in s ? s.range : s.location.range);

@@ -36,7 +36,8 @@ export class StepHighlighter implements vscode.Disposable {
     if (!editor || focus) {
       const doc = await vscode.workspace.openTextDocument(uri);
       editor = await vscode.window.showTextDocument(doc, {
-        viewColumn: editor?.viewColumn ?? (options.panelColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Beside : vscode.ViewColumn.One),
+        viewColumn:
+          editor?.viewColumn ?? (options.panelColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Beside : vscode.ViewColumn.One),
         preserveFocus: !focus,
         preview: false,
       });
@@ -61,16 +62,18 @@ export class StepHighlighter implements vscode.Disposable {
         continue;
       }
       const range = editor.document.lineAt(c.line).range;
-      editor.setDecorations(this.type, [{
-        range,
-        renderOptions: {
-          after: {
-            contentText: `  ◀ ${c.label}`,
-            color: new vscode.ThemeColor('editorCodeLens.foreground'),
-            fontStyle: 'italic',
+      editor.setDecorations(this.type, [
+        {
+          range,
+          renderOptions: {
+            after: {
+              contentText: `  ◀ ${c.label}`,
+              color: new vscode.ThemeColor('editorCodeLens.foreground'),
+              fontStyle: 'italic',
+            },
           },
         },
-      }]);
+      ]);
     }
   }
 

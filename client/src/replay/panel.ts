@@ -1,12 +1,13 @@
 // The race-replay panel: one reusable webview panel for simulation results, and
 // the serializer that restores it (with its trace and step) after a reload.
 import * as vscode from 'vscode';
-import type { SimResult } from '../../../sim/src/types';
-import { parsePersistedState, type TraceOrigin } from '../../webview/messages';
-import { StepHighlighter } from './decorations';
-import { ReplaySession, webviewOptions, type SessionContent } from './session';
 
-export const REPLAY_VIEW_TYPE = 'xsr.replay';
+import type { SimResult } from '../../../server/src/contracts/simResult';
+import { parsePersistedState, type TraceOrigin } from '../../../server/src/contracts/webview/messages';
+import { StepHighlighter } from './decorations';
+import { ReplaySession, type SessionContent, webviewOptions } from './session';
+
+const REPLAY_VIEW_TYPE = 'xsr.replay';
 
 export class ReplayPanels implements vscode.Disposable, vscode.WebviewPanelSerializer {
   readonly highlighter = new StepHighlighter();
@@ -37,7 +38,9 @@ export class ReplayPanels implements vscode.Disposable, vscode.WebviewPanelSeria
       return;
     }
     const panel = vscode.window.createWebviewPanel(
-      REPLAY_VIEW_TYPE, 'Race Replay', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false },
+      REPLAY_VIEW_TYPE,
+      'Race Replay',
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false },
       { ...webviewOptions(this.extensionUri), enableFindWidget: true },
     );
     this.adopt(panel, content);

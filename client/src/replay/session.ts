@@ -3,12 +3,20 @@
 // the selected step.
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
+
 import * as vscode from 'vscode';
-import type { SimResult } from '../../../sim/src/types';
-import { assertNever, parseFromWebview, type FromWebview, type ToWebview, type TraceOrigin } from '../../webview/messages';
-import { replayShell } from '../../webview/shell';
+
+import type { SimResult } from '../../../server/src/contracts/simResult';
+import {
+  assertNever,
+  type FromWebview,
+  parseFromWebview,
+  type ToWebview,
+  type TraceOrigin,
+} from '../../../server/src/contracts/webview/messages';
 import type { RevealMode, StepHighlighter } from './decorations';
-import { stepForLine, stepIsInDocument } from '../../webview/stepLookup';
+import { replayShell } from './shell';
+import { stepForLine, stepIsInDocument } from './stepLookup';
 import { saveTrace } from './traceFile';
 
 export type SessionContent =
@@ -148,7 +156,10 @@ export class ReplaySession implements vscode.Disposable {
       return;
     }
     try {
-      await this.highlighter.show(uri, s.line - 1, `step ${s.step} · ${s.thread}: ${s.action}`, { mode, panelColumn: this.panel.viewColumn });
+      await this.highlighter.show(uri, s.line - 1, `step ${s.step} · ${s.thread}: ${s.action}`, {
+        mode,
+        panelColumn: this.panel.viewColumn,
+      });
     } catch (e) {
       void vscode.window.showWarningMessage(`Cannot show the source of step ${s.step}: ${(e as Error).message}`);
     }

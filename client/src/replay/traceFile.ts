@@ -1,10 +1,11 @@
 // Saving a trace to a `.xsrtrace.json` file and reading one back. The checking
 // itself is in client/webview/traceValidation.ts (no vscode import).
 import * as vscode from 'vscode';
-import type { SimResult } from '../../../sim/src/types';
-import { parseTraceText, type Validation } from '../../webview/traceValidation';
 
-export const TRACE_SUFFIX = '.xsrtrace.json';
+import type { SimResult } from '../../../server/src/contracts/simResult';
+import { parseTraceText, type Validation } from '../../../server/src/contracts/webview/traceValidation';
+
+const TRACE_SUFFIX = '.xsrtrace.json';
 
 export async function saveTrace(trace: SimResult, suggestedName: string): Promise<vscode.Uri | undefined> {
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri;

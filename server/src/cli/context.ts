@@ -1,9 +1,9 @@
 // What every command receives: parsed options, output streams, and a way to
 // build the analyzer (with user lock helpers from --config).
 import * as fs from 'node:fs';
-import { Analyzer, LockHelper, parseHelperConfig } from '../core';
-import { PROTOCOL_RULES } from '../core/rules';
-import { Style, useColor } from './output';
+
+import { type CoreAnalyzer, createAnalyzer, type LockHelper, parseHelperConfig } from '../core/index';
+import { type Style, useColor } from './output';
 
 export class UsageError extends Error {}
 /** An input problem (unreadable file, bad config or patch): exit code 2 with a one-line message. */
@@ -25,10 +25,10 @@ export interface CommandContext {
   out: (s: string) => void;
   err: (s: string) => void;
   style: Style;
-  analyzer(): Promise<Analyzer>;
+  analyzer(): Promise<CoreAnalyzer>;
 }
 
-export function loadHelpers(configPath: string | undefined): LockHelper[] {
+function loadHelpers(configPath: string | undefined): LockHelper[] {
   if (!configPath) return [];
   let raw: string;
   try {
@@ -51,7 +51,7 @@ export function makeStyle(noColor: boolean): Style {
   return { color: useColor(noColor) };
 }
 
-export function analyzerFactory(configPath: string | undefined): () => Promise<Analyzer> {
-  let a: Promise<Analyzer> | undefined;
-  return () => (a ??= Analyzer.create({ helpers: loadHelpers(configPath), rules: PROTOCOL_RULES }));
+export function analyzerFactory(configPath: string | undefined): () => Promise<CoreAnalyzer> {
+  let a: Promise<CoreAnalyzer> | undefined;
+  return () => (a ??= createAnalyzer({ helpers: loadHelpers(configPath) }));
 }

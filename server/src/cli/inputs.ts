@@ -3,14 +3,13 @@
 // naming the file, and the other files are still analysed.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { decodeSource } from '../core/syntax/decode';
 
-export { decodeSource };
+import { decodeSource } from '../core/index';
 
-export const MAX_FILE_BYTES = 5 * 1024 * 1024;
+const MAX_FILE_BYTES = 5 * 1024 * 1024;
 const SKIP_DIRS = new Set(['.git', 'node_modules', '.hg', '.svn']);
 
-export interface InputFile {
+interface InputFile {
   path: string;
   text: string;
 }
@@ -82,7 +81,8 @@ export function readSource(file: string, maxBytes = MAX_FILE_BYTES): ReadResult 
     return { error: `${file}: cannot read (${errCode(e)})` };
   }
   if (!st.isFile()) return { error: `${file}: not a regular file` };
-  if (st.size > maxBytes) return { warning: `${file}: skipped, ${(st.size / 1048576).toFixed(1)} MB is over the ${(maxBytes / 1048576).toFixed(0)} MB limit` };
+  if (st.size > maxBytes)
+    return { warning: `${file}: skipped, ${(st.size / 1048576).toFixed(1)} MB is over the ${(maxBytes / 1048576).toFixed(0)} MB limit` };
   let buf: Buffer;
   try {
     buf = fs.readFileSync(file);
@@ -96,7 +96,6 @@ export function readSource(file: string, maxBytes = MAX_FILE_BYTES): ReadResult 
   else if (buf.length === 0) r.warning = `${file}: empty file, nothing to analyse`;
   return r;
 }
-
 
 function errCode(e: unknown): string {
   const err = e as NodeJS.ErrnoException;

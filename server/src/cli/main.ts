@@ -1,14 +1,15 @@
 // The `xsr` command line: argument parsing and dispatch only. Each command
 // lives in commands/; all analysis is the core's.
 import { parseArgs } from 'node:util';
-import { CommandContext, CommonOptions, InputError, UsageError, analyzerFactory, makeStyle } from './context';
-import { helpText } from './commands/help';
-import { packageVersion } from './version';
+
 import { runCheck } from './commands/check';
 import { runFix } from './commands/fix';
+import { helpText } from './commands/help';
 import { runLocks } from './commands/locks';
 import { runLsp } from './commands/lsp';
 import { runSimulate } from './commands/simulate';
+import { analyzerFactory, type CommandContext, type CommonOptions, InputError, makeStyle, UsageError } from './context';
+import { packageVersion } from './version';
 
 type Runner = (ctx: CommandContext) => Promise<number>;
 
@@ -39,13 +40,16 @@ const OPTIONS = {
   timeout: { type: 'string' },
   stdio: { type: 'boolean' },
   'node-ipc': { type: 'boolean' },
-  'clientProcessId': { type: 'string' },
+  clientProcessId: { type: 'string' },
 } as const;
 
 const FORMATS = ['text', 'json', 'sarif'];
 const FAIL_ON = ['error', 'warning', 'information', 'hint', 'none'];
 
-export async function main(argv: string[], io = { out: (s: string) => process.stdout.write(s + '\n'), err: (s: string) => process.stderr.write(s + '\n') }): Promise<number> {
+export async function main(
+  argv: string[],
+  io = { out: (s: string) => process.stdout.write(s + '\n'), err: (s: string) => process.stderr.write(s + '\n') },
+): Promise<number> {
   try {
     // `xsr check --patch -` reads stdin: keep a lone '-' as an option value.
     const parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
@@ -77,7 +81,11 @@ export async function main(argv: string[], io = { out: (s: string) => process.st
       ...(typeof v.config === 'string' ? { config: v.config } : {}),
     };
     const ctx: CommandContext = {
-      args, options, values: v, out: io.out, err: io.err,
+      args,
+      options,
+      values: v,
+      out: io.out,
+      err: io.err,
       style: makeStyle(!!v['no-color']),
       analyzer: analyzerFactory(options.config),
     };

@@ -1,15 +1,22 @@
 // The text form of a simulation: a step table with one column per thread and
 // the state changes of each step, then the verdict and the statistics.
-import type { Model, SimResult, StateView, TraceStep } from '../../../sim/src/index';
-import { Style, paint } from './output';
+import type { Model, SimResult, StateView, TraceStep } from '../core/index';
+import { paint, type Style } from './output';
 
 const COL = 34;
 
 export function renderSimulation(r: SimResult, model: Model, title: string, style: Style): string {
   const out: string[] = [];
   out.push(paint(style, 'bold', title));
-  out.push(`model: ${model.threads.length} initiator(s) ${model.threads.map((t) => t.name).join(', ')}; pCPUs ${model.pcpus.join(' ')}; context_saved: ${model.schedulers.contextSaved} protocol`);
-  const verdict = r.result === 'violation' ? paint(style, 'red', `VIOLATION of ${r.invariant}`) : r.result === 'verified' ? paint(style, 'green', 'VERIFIED') : paint(style, 'yellow', 'LIMIT');
+  out.push(
+    `model: ${model.threads.length} initiator(s) ${model.threads.map((t) => t.name).join(', ')}; pCPUs ${model.pcpus.join(' ')}; context_saved: ${model.schedulers.contextSaved} protocol`,
+  );
+  const verdict =
+    r.result === 'violation'
+      ? paint(style, 'red', `VIOLATION of ${r.invariant}`)
+      : r.result === 'verified'
+        ? paint(style, 'green', 'VERIFIED')
+        : paint(style, 'yellow', 'LIMIT');
   out.push(`result: ${verdict}: ${r.message}`);
   if (r.trace.length) {
     // One column per thread that acts in the trace (idle threads would only add blank columns).
@@ -26,7 +33,9 @@ export function renderSimulation(r: SimResult, model: Model, title: string, styl
     }
   }
   out.push('');
-  out.push(`stats: ${r.stats.states} states, ${r.stats.transitions} transitions${r.stats.executions !== undefined ? `, ${r.stats.executions} executions` : ''}, ${r.stats.ms} ms, reduction ${r.stats.reduction}`);
+  out.push(
+    `stats: ${r.stats.states} states, ${r.stats.transitions} transitions${r.stats.executions !== undefined ? `, ${r.stats.executions} executions` : ''}, ${r.stats.ms} ms, reduction ${r.stats.reduction}`,
+  );
   for (const n of r.notes ?? []) out.push(`note: ${n}`);
   return out.join('\n');
 }
@@ -41,13 +50,15 @@ function cell(text: string): string {
 }
 
 /** What differs from the previous step's state, in a few words. */
-export function changes(prev: StateView | undefined, cur: StateView): string {
+function changes(prev: StateView | undefined, cur: StateView): string {
   if (!prev) return describe(cur);
   const parts: string[] = [];
   for (const [v, p] of Object.entries(cur.processor)) if (prev.processor[v] !== p) parts.push(`${v}->processor=${p}`);
   for (const [c, v] of Object.entries(cur.running)) if (prev.running[c] !== v) parts.push(`curr(${c})=${v ?? '-'}`);
-  for (const [c, q] of Object.entries(cur.runq)) if (JSON.stringify(prev.runq[c]) !== JSON.stringify(q)) parts.push(`runq(${c})=[${q.join(',')}]`);
-  for (const [v, f] of Object.entries(cur.flags)) if (JSON.stringify(prev.flags[v]) !== JSON.stringify(f)) parts.push(`${v}.flags={${f.join(',')}}`);
+  for (const [c, q] of Object.entries(cur.runq))
+    if (JSON.stringify(prev.runq[c]) !== JSON.stringify(q)) parts.push(`runq(${c})=[${q.join(',')}]`);
+  for (const [v, f] of Object.entries(cur.flags))
+    if (JSON.stringify(prev.flags[v]) !== JSON.stringify(f)) parts.push(`${v}.flags={${f.join(',')}}`);
   const locks = new Set([...Object.keys(prev.locks), ...Object.keys(cur.locks)]);
   for (const l of locks) if (prev.locks[l] !== cur.locks[l]) parts.push(cur.locks[l] ? `${l}:${cur.locks[l]}` : `${l} free`);
   return parts.join(' ');

@@ -1,37 +1,21 @@
 // The analysis core's entry point: text in, functions with lock states and
 // diagnostics out. No LSP or editor types here (ARCHITECTURE.md, invariant 1).
-import { calleesOf } from './cfg/callees';
 import type { Parser, Point, Tree } from 'web-tree-sitter';
+
+import { type FileAnalysis, registerAnalysis, type SourceFile } from './analysis';
 import { buildCfg } from './cfg/build';
+import { calleesOf } from './cfg/callees';
 import type { Cfg } from './cfg/types';
 import type { CoreDiagnostic } from './diagnostics';
-import { FunctionLocks, analyzeFunctionLocks } from './locks/analyze';
-import { FunctionSummary, SummaryLookup, SummaryStore, summaryKey } from './locks/summary';
-import { HelperTable, LockHelper } from './locks/table';
-import { FunctionSyntax, findFunctions } from './syntax/functions';
+import { analyzeFunctionLocks, type FunctionLocks } from './locks/analyze';
+import { type FunctionSummary, summaryKey, type SummaryLookup, SummaryStore } from './locks/summary';
+import { ALL_RULES } from './rules/registry';
+import type { Rule } from './rules/types';
+import { findFunctions, type FunctionSyntax } from './syntax/functions';
 import { LineIndex } from './syntax/lineIndex';
-import { ParseLimits, createParser, parseText } from './syntax/parser';
 import { countParseErrors } from './syntax/parseErrors';
-
-export interface FileAnalysis {
-  path: string;
-  text: string;
-  lines: LineIndex;
-  functions: FunctionLocks[];
-  diagnostics: CoreDiagnostic[];
-  parseErrors: number;
-}
-
-/** A rule reads a file's lock analysis and reports findings (the protocol rules, XSR001–XSR006, XSR008). */
-export interface Rule {
-  readonly codes: readonly string[];
-  check(file: FileAnalysis, fn: FunctionLocks): CoreDiagnostic[];
-}
-
-export interface SourceFile {
-  path: string;
-  text: string;
-}
+import { createParser, type ParseLimits, parseText } from './syntax/parser';
+import { HelperTable, type LockHelper } from './xen/lockHelpers';
 
 /**
  * Lets an incremental caller (core/incremental) reuse per-function work across
@@ -40,7 +24,7 @@ export interface SourceFile {
  * the function is now. Without a memo the analyzer computes everything.
  */
 export interface FunctionMemo {
-  cfg(syntax: FunctionSyntax, file: { text: string; lines: LineIndex }, compute: () => Cfg): Cfg;
+  cfg(syntax: FunctionSyntax, file: { text: string; lineIndex: LineIndex }, compute: () => Cfg): Cfg;
   locks(syntax: FunctionSyntax, cfg: Cfg, summaries: SummaryLookup, compute: () => FunctionLocks): FunctionLocks;
   rules(file: FileAnalysis, fn: FunctionLocks, compute: () => CoreDiagnostic[]): CoreDiagnostic[];
 }
@@ -51,7 +35,7 @@ export interface FunctionMemo {
  * analysis builds it without a full parse when an edit stays inside one body.
  */
 export interface ParsedFile {
-  lines: LineIndex;
+  lineIndex: LineIndex;
   /** `callees` (the names called, as the analyzer collects them) may be given to save collecting them again. */
   functions: { syntax: FunctionSyntax; cfg: Cfg; callees?: ReadonlySet<string> }[];
   parseErrors: number;
@@ -69,13 +53,17 @@ export class Analyzer {
   private readonly rules: Rule[] = [];
   private lastOrder: { fns: { name: string; callees: ReadonlySet<string> }[]; order: number[] } | undefined;
 
-  private constructor(private readonly parser: Parser, helpers: readonly LockHelper[]) {
+  private constructor(
+    private readonly parser: Parser,
+    helpers: readonly LockHelper[],
+  ) {
     this.table = new HelperTable(helpers);
   }
 
+  /** An analyzer with the user's lock helpers; it runs every rule of the registry unless `rules` says which. */
   static async create(opts: { helpers?: readonly LockHelper[]; rules?: readonly Rule[] } = {}): Promise<Analyzer> {
     const a = new Analyzer(await createParser(), opts.helpers ?? []);
-    for (const r of opts.rules ?? []) a.addRule(r);
+    for (const r of opts.rules ?? ALL_RULES) a.addRule(r);
     return a;
   }
 
@@ -106,7 +94,7 @@ export class Analyzer {
 
   /** Analyses a file already split into functions (see ParsedFile): the same summaries and rules as `analyze`. */
   analyzeParsed(file: SourceFile, parsed: ParsedFile, opts: { summaries?: SummaryStore; memo?: FunctionMemo } = {}): FileAnalysis {
-    const prepared: Prepared = { file, lines: parsed.lines, functions: parsed.functions, parseErrors: parsed.parseErrors };
+    const prepared: Prepared = { file, lineIndex: parsed.lineIndex, functions: parsed.functions, parseErrors: parsed.parseErrors };
     const results = this.solveSummaries([prepared], opts.summaries ?? new SummaryStore(), opts.memo);
     return this.finish(prepared, results[0]!, opts.memo);
   }
@@ -116,7 +104,10 @@ export class Analyzer {
    * function of every file to a fixpoint, so a helper in one file is known to
    * its callers in another.
    */
-  analyzeMany(files: readonly SourceFile[], opts: { trees?: readonly Tree[] | undefined; summaries?: SummaryStore | undefined; memo?: FunctionMemo | undefined } = {}): FileAnalysis[] {
+  analyzeMany(
+    files: readonly SourceFile[],
+    opts: { trees?: readonly Tree[] | undefined; summaries?: SummaryStore | undefined; memo?: FunctionMemo | undefined } = {},
+  ): FileAnalysis[] {
     const prepared = files.map((f, i) => this.prepare(f, opts.trees?.[i], opts.memo));
     const store = opts.summaries ?? new SummaryStore();
     const results = this.solveSummaries(prepared, store, opts.memo);
@@ -128,16 +119,19 @@ export class Analyzer {
     const t = tree ?? this.parse(file.text);
     const functions = findFunctions(t, file.text).map((syntax) => {
       const build = (): Cfg => buildCfg(syntax.body!, file.text, lines);
-      const cfg = memo ? memo.cfg(syntax, { text: file.text, lines }, build) : build();
+      const cfg = memo ? memo.cfg(syntax, { text: file.text, lineIndex: lines }, build) : build();
       syntax.hasError = cfg.hasError;
       delete syntax.body;
       return { syntax, cfg };
     });
-    const parseErrors = countParseErrors(t, functions.map((f) => f.cfg.errorSites ?? 0));
+    const parseErrors = countParseErrors(
+      t,
+      functions.map((f) => f.cfg.errorSites ?? 0),
+    );
     // Everything past this point reads the CFGs: free the WASM tree now (a
     // folder of thousands of files must not hold every tree at once).
     if (!tree) t.delete();
-    return { file, lines, functions, parseErrors };
+    return { file, lineIndex: lines, functions, parseErrors };
   }
 
   /**
@@ -146,7 +140,8 @@ export class Analyzer {
    */
   private orderOf(fns: { name: string; callees: ReadonlySet<string> }[]): number[] {
     const last = this.lastOrder;
-    if (last && last.fns.length === fns.length && fns.every((f, i) => f.name === last.fns[i]!.name && f.callees === last.fns[i]!.callees)) return last.order;
+    if (last && last.fns.length === fns.length && fns.every((f, i) => f.name === last.fns[i]!.name && f.callees === last.fns[i]!.callees))
+      return last.order;
     const order = calleesFirst(fns);
     this.lastOrder = { fns, order };
     return order;
@@ -173,7 +168,8 @@ export class Analyzer {
         if (!stale(idx)) continue;
         any = true;
         const { fi, i, f, p } = all[idx]!;
-        const compute = (): FunctionLocks => analyzeFunctionLocks(f.syntax, f.cfg, { source: p.file.text, lines: p.lines, table: this.table, summaries: store });
+        const compute = (): FunctionLocks =>
+          analyzeFunctionLocks(f.syntax, f.cfg, { source: p.file.text, lineIndex: p.lineIndex, table: this.table, summaries: store });
         const res = memo ? memo.locks(f.syntax, f.cfg, store, compute) : compute();
         results[fi]![i] = res;
         analysedAt[idx] = clock++;
@@ -190,10 +186,16 @@ export class Analyzer {
   }
 
   private finish(p: Prepared, functions: FunctionLocks[], memo?: FunctionMemo): FileAnalysis {
-    const file: FileAnalysis = { path: p.file.path, text: p.file.text, lines: p.lines, functions, diagnostics: [], parseErrors: p.parseErrors };
+    const file: FileAnalysis = {
+      path: p.file.path,
+      text: p.file.text,
+      lineIndex: p.lineIndex,
+      functions,
+      diagnostics: [],
+      parseErrors: p.parseErrors,
+    };
     const diags: CoreDiagnostic[] = [];
     for (const fn of functions) {
-      diags.push(...fn.diagnostics);
       const check = (): CoreDiagnostic[] => {
         const out: CoreDiagnostic[] = [];
         for (const rule of this.rules) {
@@ -201,7 +203,15 @@ export class Analyzer {
             out.push(...rule.check(file, fn));
           } catch (e) {
             // A rule bug must not take the whole analysis down; it is reported instead.
-            out.push({ code: 'XSR000', severity: 'hint', start: fn.syntax.start, end: fn.syntax.start, function: fn.syntax.name, fixable: false, message: `internal error in rule ${rule.codes.join('/')}: ${(e as Error).message}` });
+            out.push({
+              code: 'XSR000',
+              severity: 'hint',
+              start: fn.syntax.start,
+              end: fn.syntax.start,
+              function: fn.syntax.name,
+              fixable: false,
+              message: `internal error in rule ${rule.meta.code}: ${(e as Error).message}`,
+            });
           }
         }
         return out;
@@ -209,7 +219,7 @@ export class Analyzer {
       if (this.rules.length > 0) diags.push(...(memo ? memo.rules(file, fn, check) : check()));
     }
     file.diagnostics = diags.sort((a, b) => a.start - b.start || a.code.localeCompare(b.code));
-    return file;
+    return registerAnalysis(file);
   }
 }
 
@@ -223,8 +233,6 @@ function keyOf(s: FunctionSummary): string {
   }
   return k;
 }
-
-
 
 /** Indices in an order where callees come before callers (DFS postorder; cycles broken arbitrarily). */
 function calleesFirst(fns: { name: string; callees: ReadonlySet<string> }[]): number[] {
@@ -254,5 +262,3 @@ function calleesFirst(fns: { name: string; callees: ReadonlySet<string> }[]): nu
   }
   return out;
 }
-
-export type { FunctionLocks, FunctionSummary };

@@ -1,7 +1,29 @@
 // Diagnostics as the core produces them: offsets into the document, codes from
-// the contract (XSR001–XSR008), optional fixes as text edits.
+// the contract (contracts.md: XSR001–XSR016), optional fixes as text edits.
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
+
+/** Every diagnostic code of the contract (rules/registry.ts lists the ones this build implements). */
+export type RuleCode =
+  | 'XSR001'
+  | 'XSR002'
+  | 'XSR003'
+  | 'XSR004'
+  | 'XSR005'
+  | 'XSR006'
+  | 'XSR007'
+  | 'XSR008'
+  | 'XSR009'
+  | 'XSR010'
+  | 'XSR011'
+  | 'XSR012'
+  | 'XSR013'
+  | 'XSR014'
+  | 'XSR015'
+  | 'XSR016';
+
+/** A rule's code, or XSR000: a rule failed on this function (a bug of ours, reported instead of thrown). */
+type DiagnosticCode = RuleCode | 'XSR000';
 
 export interface TextEdit {
   /** Offsets into the text the diagnostic was computed on. */
@@ -17,7 +39,7 @@ export interface Related {
 }
 
 export interface CoreDiagnostic {
-  code: string;
+  code: DiagnosticCode;
   severity: Severity;
   start: number;
   end: number;
@@ -33,25 +55,3 @@ export interface CoreDiagnostic {
   edits?: TextEdit[];
   fixTitle?: string;
 }
-
-export const RULE_NAMES: Readonly<Record<string, string>> = {
-  XSR001: 'old-migration-sequence',
-  XSR002: 'migrate-start-unlocked',
-  XSR003: 'migrate-finish-locked',
-  XSR004: 'start-without-finish',
-  XSR005: 'redundant-sleep-or-recheck',
-  XSR006: 'processor-write-unlocked',
-  XSR007: 'lock-imbalance',
-  XSR008: 'old-migrate-call',
-};
-
-export const RULE_SEVERITY: Readonly<Record<string, Severity>> = {
-  XSR001: 'error',
-  XSR002: 'error',
-  XSR003: 'error',
-  XSR004: 'warning',
-  XSR005: 'warning',
-  XSR006: 'error',
-  XSR007: 'error',
-  XSR008: 'information',
-};

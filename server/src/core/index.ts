@@ -1,24 +1,39 @@
-// Public surface of the analysis core (used by the LSP adapter, the CLI, tests and the bench).
-export { Analyzer } from './analyzer';
-export type { FileAnalysis, Rule, SourceFile } from './analyzer';
-export type { CoreDiagnostic, Related, Severity, TextEdit } from './diagnostics';
-export { RULE_NAMES, RULE_SEVERITY } from './diagnostics';
-export type { FunctionLocks, LineLocks, LockRef } from './locks/analyze';
-export { heldSets } from './locks/analyze';
-export type { FunctionSummary, LockEffect } from './locks/summary';
-export { SummaryStore } from './locks/summary';
-export { BUILTIN_HELPERS, HelperTable, parseHelperConfig } from './locks/table';
-export type { LockHelper, LockKind } from './locks/table';
-export type { PathState, HeldLock } from './locks/state';
-export type { Cfg, CfgNode, CfgEdge } from './cfg/types';
-export { solve } from './cfg/dataflow';
-export type { Domain } from './cfg/dataflow';
+// The analysis core's public API: the only module the LSP adapter, the CLI,
+// the simulation worker and the bench import (the layer check enforces it).
+// It speaks in queries over plain data: findings and fixes per file, the
+// locks held at a line, what a hover shows, where code lenses and hints go,
+// a model extracted for simulation. Analyses are handed out as read-only
+// views; the CFGs and path states behind them stay inside the core.
+export type { SourceFile } from './analysis';
+export {
+  type AnalysedFile,
+  checkPatch,
+  type CoreAnalyzer,
+  createAnalyzer,
+  createIncrementalAnalyzer,
+  extractModel,
+  fixAll,
+  hoverInfo,
+  type IncrementalAnalyzer,
+  lockHints,
+  migrationOpsIn,
+  simulationTargets,
+} from './api';
+export type { CoreDiagnostic, Severity, TextEdit } from './diagnostics';
+export type { FixAllResult } from './fix/index';
+export { applyEdits } from './fix/text';
+export type { DocumentEdit } from './incremental/treeCache';
+export type { LockRef } from './locks/analyze';
+export { ExtractError, type Extraction } from './model/extract';
+export { baseReader } from './patch/baseReader';
+export type { HeldSets } from './queries/lockView';
+export { REPO_URL, ruleDocHref, ruleDocUrl } from './rules/docs';
+export { ALL_RULES, ruleMetas } from './rules/registry';
+export type { Rule } from './rules/types';
+export { decodeSource } from './syntax/decode';
 export { LineIndex } from './syntax/lineIndex';
-export type { Position } from './syntax/lineIndex';
-export type { CallSite, Assignment, ExprFacts } from './syntax/expr';
-export { loadC, createParser } from './syntax/parser';
-export { PROTOCOL_RULES } from './rules';
-export { fixAll, applyEdits } from './fix';
-export { checkPatch } from './patch';
-export { extractModel, ExtractError } from './model/extract';
-export type { Extraction, ExtractOptions } from './model/extract';
+/** The bare tree-sitter C parser (what the bench compares the analysis with). */
+export { createParser as createTreeSitterParser } from './syntax/parser';
+export { type LockHelper, parseHelperConfig } from './xen/lockHelpers';
+// The simulator, for the CLI and the worker (the core is the layer above sim/).
+export { explore, type Model, referenceModel, type SimResult, type StateView, type TraceStep } from '../../../sim/src/index';

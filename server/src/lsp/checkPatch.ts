@@ -2,14 +2,21 @@
 // post-image files, through the patch module (core/patch; injectable for tests).
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Analyzer } from '../core/analyzer';
-import type { Rule } from '../core/analyzer';
-import { LineIndex } from '../core/syntax/lineIndex';
-import type { CheckPatchParams, CheckPatchResult } from '../protocol/requests';
+
+import type { CheckPatchParams, CheckPatchResult } from '../contracts/lspRequests';
+import { type CoreAnalyzer, createAnalyzer, LineIndex, type Rule } from '../core/index';
 import { toLspDiagnostic } from './diagnostics';
 import type { CheckPatchFn } from './seams';
 
-export async function checkPatch(params: CheckPatchParams, deps: { checkPatch?: CheckPatchFn | undefined; rules: readonly Rule[]; defaultBase?: string | undefined; analyzerFor?: (uri: string) => Promise<Analyzer> }): Promise<CheckPatchResult> {
+export async function checkPatch(
+  params: CheckPatchParams,
+  deps: {
+    checkPatch?: CheckPatchFn | undefined;
+    rules: readonly Rule[];
+    defaultBase?: string | undefined;
+    analyzerFor?: (uri: string) => Promise<CoreAnalyzer>;
+  },
+): Promise<CheckPatchResult> {
   if (!params || typeof params.patch !== 'string') return { files: [], error: 'xsr/checkPatch: expected { patch: string, baseUri }' };
   if (!deps.checkPatch) return { files: [], error: 'checking patches is not available in this build of the server' };
   const baseUri = typeof params.baseUri === 'string' && params.baseUri ? params.baseUri : deps.defaultBase;
@@ -22,12 +29,12 @@ export async function checkPatch(params: CheckPatchParams, deps: { checkPatch?: 
   }
   try {
     // The base folder's settings apply (its user lock helpers), as for open files.
-    const analyzer = deps.analyzerFor ? await deps.analyzerFor(baseUri) : await Analyzer.create({ rules: deps.rules });
+    const analyzer = deps.analyzerFor ? await deps.analyzerFor(baseUri) : await createAnalyzer({ rules: deps.rules });
     const res = await deps.checkPatch({ patch: params.patch, baseDir, analyzer });
     const files = res.files.map((f) => {
       const uri = pathToFileURL(path.resolve(baseDir, f.path)).toString();
       const lines = new LineIndex(f.text);
-      return { uri, diagnostics: f.diagnostics.map((d) => toLspDiagnostic({ lines }, uri, d)) };
+      return { uri, diagnostics: f.diagnostics.map((d) => toLspDiagnostic({ lineIndex: lines }, uri, d)) };
     });
     return res.error ? { files, error: res.error } : { files };
   } catch (e) {

@@ -2,24 +2,31 @@
 // (`source.fixAll.xsr`). Every edit names the document version it was computed
 // for (`documentChanges` with a VersionedTextDocumentIdentifier), so a client
 // never applies it to another version.
-import { CodeAction, CodeActionKind, CodeActionParams, Diagnostic, TextEdit as LspTextEdit, WorkspaceEdit } from 'vscode-languageserver';
-import type { FileAnalysis } from '../core/analyzer';
-import type { CoreDiagnostic, TextEdit } from '../core/diagnostics';
+import {
+  type CodeAction,
+  CodeActionKind,
+  type CodeActionParams,
+  type Diagnostic,
+  type TextEdit as LspTextEdit,
+  type WorkspaceEdit,
+} from 'vscode-languageserver';
+
+import type { AnalysedFile, CoreDiagnostic, TextEdit } from '../core/index';
 import { sameRange, toRange } from './convert';
 import { toLspDiagnostic } from './diagnostics';
 import type { FixAllFn } from './seams';
 
 export const FIX_ALL_KIND = 'source.fixAll.xsr';
 
-function versionedEdit(file: FileAnalysis, uri: string, version: number, edits: readonly TextEdit[]): WorkspaceEdit {
-  const lsp: LspTextEdit[] = edits.map((e) => ({ range: toRange(file.lines, e.start, e.end), newText: e.newText }));
+function versionedEdit(file: AnalysedFile, uri: string, version: number, edits: readonly TextEdit[]): WorkspaceEdit {
+  const lsp: LspTextEdit[] = edits.map((e) => ({ range: toRange(file.lineIndex, e.start, e.end), newText: e.newText }));
   return { documentChanges: [{ textDocument: { uri, version }, edits: lsp }] };
 }
 
-const overlaps = (a: TextEdit, b: TextEdit): boolean => a.start < b.end && b.start < a.end || (a.start === b.start && a.end === b.end);
+const overlaps = (a: TextEdit, b: TextEdit): boolean => (a.start < b.end && b.start < a.end) || (a.start === b.start && a.end === b.end);
 
 /** Without the fix module: every finding's own edits that do not overlap an earlier one. */
-function ownEditsFixAll(file: FileAnalysis): { edits: TextEdit[]; skipped: string[] } {
+function ownEditsFixAll(file: AnalysedFile): { edits: TextEdit[]; skipped: string[] } {
   const edits: TextEdit[] = [];
   const skipped: string[] = [];
   for (const d of file.diagnostics) {
@@ -35,7 +42,7 @@ function wanted(only: string[] | undefined, kind: string): boolean {
 }
 
 export interface CodeActionContextArgs {
-  file: FileAnalysis;
+  file: AnalysedFile;
   uri: string;
   version: number;
   fixAll?: FixAllFn | undefined;
@@ -58,7 +65,9 @@ export function codeActions(args: CodeActionContextArgs, params: CodeActionParam
   if (wanted(only, FIX_ALL_KIND) && (fixable || (only && only.length > 0))) {
     const res = (args.fixAll ?? ownEditsFixAll)(file);
     if (res.edits.length > 0) {
-      const title = res.skipped.length ? `Fix all migration protocol issues (${res.skipped.length} skipped)` : 'Fix all migration protocol issues';
+      const title = res.skipped.length
+        ? `Fix all migration protocol issues (${res.skipped.length} skipped)`
+        : 'Fix all migration protocol issues';
       out.push({ title, kind: FIX_ALL_KIND, edit: versionedEdit(file, uri, version, res.edits) });
     }
   }
@@ -67,11 +76,12 @@ export function codeActions(args: CodeActionContextArgs, params: CodeActionParam
 
 function rangesTouch(d: Diagnostic, params: CodeActionParams): boolean {
   const r = params.range;
-  const before = (a: { line: number; character: number }, b: { line: number; character: number }): boolean => a.line < b.line || (a.line === b.line && a.character < b.character);
+  const before = (a: { line: number; character: number }, b: { line: number; character: number }): boolean =>
+    a.line < b.line || (a.line === b.line && a.character < b.character);
   return !before(d.range.end, r.start) && !before(r.end, d.range.start);
 }
 
-function quickFix(file: FileAnalysis, uri: string, version: number, d: CoreDiagnostic, diagnostic: Diagnostic): CodeAction {
+function quickFix(file: AnalysedFile, uri: string, version: number, d: CoreDiagnostic, diagnostic: Diagnostic): CodeAction {
   return {
     title: d.fixTitle ?? `Fix ${d.code}`,
     kind: CodeActionKind.QuickFix,

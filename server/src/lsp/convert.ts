@@ -1,13 +1,7 @@
 // Conversions between the core's offsets and LSP types, in one place.
-import { DiagnosticSeverity, Range } from 'vscode-languageserver';
-import type { Severity } from '../core/diagnostics';
-import type { LineIndex } from '../core/syntax/lineIndex';
-import { ruleDocHref } from '../core/ruleDocs';
+import { DiagnosticSeverity, type Range } from 'vscode-languageserver';
 
-/** The rule page: the copy shipped with the server (works offline), else the project's site. */
-export function ruleHref(code: string): string | undefined {
-  return ruleDocHref(code);
-}
+import type { LineIndex, Severity } from '../core/index';
 
 export function toRange(lines: LineIndex, start: number, end: number): Range {
   return { start: lines.position(start), end: lines.position(Math.max(start, end)) };
@@ -27,5 +21,10 @@ export function toSeverity(s: Severity): DiagnosticSeverity {
 }
 
 export function sameRange(a: Range, b: Range): boolean {
-  return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
+  return (
+    a.start.line === b.start.line &&
+    a.start.character === b.start.character &&
+    a.end.line === b.end.line &&
+    a.end.character === b.end.character
+  );
 }

@@ -1,30 +1,33 @@
 // Core findings as LSP diagnostics: code, source `xsr`, a link to the rule page,
 // related locations (where the lock was taken or dropped) and tags.
-import { Diagnostic, DiagnosticTag } from 'vscode-languageserver';
-import type { FileAnalysis } from '../core/analyzer';
-import type { CoreDiagnostic } from '../core/diagnostics';
-import type { LineIndex } from '../core/syntax/lineIndex';
-import { ruleHref, toRange, toSeverity } from './convert';
+import { type Diagnostic, DiagnosticTag } from 'vscode-languageserver';
 
-export interface DiagnosticData {
+import { type AnalysedFile, type CoreDiagnostic, type LineIndex, ruleDocHref } from '../core/index';
+import { toRange, toSeverity } from './convert';
+
+interface DiagnosticData {
   fixable: boolean;
 }
 
-export function toLspDiagnostic(file: { lines: LineIndex }, uri: string, d: CoreDiagnostic): Diagnostic {
+export function toLspDiagnostic(file: { lineIndex: LineIndex }, uri: string, d: CoreDiagnostic): Diagnostic {
   const out: Diagnostic = {
-    range: toRange(file.lines, d.start, d.end),
+    range: toRange(file.lineIndex, d.start, d.end),
     severity: toSeverity(d.severity),
     code: d.code,
     source: 'xsr',
     message: d.conservative ? `${d.message} (the function has syntax errors: this finding rests on a recovered parse)` : d.message,
   };
-  const href = ruleHref(d.code);
+  // The rule page shipped with the server (works offline), else the project's site.
+  const href = ruleDocHref(d.code);
   if (href) out.codeDescription = { href };
   if (d.related?.length) {
-    out.relatedInformation = d.related.map((r) => ({ location: { uri, range: toRange(file.lines, r.start, r.end) }, message: r.message }));
+    out.relatedInformation = d.related.map((r) => ({
+      location: { uri, range: toRange(file.lineIndex, r.start, r.end) },
+      message: r.message,
+    }));
   }
   const tags = new Set<DiagnosticTag>();
-  if (d.code === 'XSR005' || d.tags?.includes('unnecessary')) tags.add(DiagnosticTag.Unnecessary);
+  if (d.tags?.includes('unnecessary')) tags.add(DiagnosticTag.Unnecessary);
   if (d.tags?.includes('deprecated')) tags.add(DiagnosticTag.Deprecated);
   if (tags.size) out.tags = [...tags];
   const data: DiagnosticData = { fixable: d.fixable };
@@ -32,6 +35,6 @@ export function toLspDiagnostic(file: { lines: LineIndex }, uri: string, d: Core
   return out;
 }
 
-export function toLspDiagnostics(file: FileAnalysis, uri: string): Diagnostic[] {
+export function toLspDiagnostics(file: AnalysedFile, uri: string): Diagnostic[] {
   return file.diagnostics.map((d) => toLspDiagnostic(file, uri, d));
 }

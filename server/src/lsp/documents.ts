@@ -6,14 +6,26 @@
 // published after a per-document debounce, only for the version still current.
 // An edit inside one function body is analysed by reparsing only that function;
 // once the document has been idle for a moment the whole-file tree is reparsed
-// to confirm it (DocumentAnalyzer.settle), and should it disagree the corrected
+// to confirm it (IncrementalAnalyzer.settle), and should it disagree the corrected
 // analysis replaces the published one.
-import { Connection, MessageType, ShowMessageNotification, TextDocumentContentChangeEvent, TextDocuments } from 'vscode-languageserver';
+import {
+  type Connection,
+  MessageType,
+  ShowMessageNotification,
+  TextDocumentContentChangeEvent,
+  TextDocuments,
+} from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { Analyzer } from '../core/analyzer';
-import type { FileAnalysis, Rule } from '../core/analyzer';
-import { DocumentAnalyzer } from '../core/incremental/documentAnalysis';
-import type { DocumentEdit } from '../core/incremental/treeCache';
+
+import {
+  type AnalysedFile,
+  type CoreAnalyzer,
+  createAnalyzer,
+  createIncrementalAnalyzer,
+  type DocumentEdit,
+  type IncrementalAnalyzer,
+  type Rule,
+} from '../core/index';
 import type { Settings, SettingsCache } from './settings';
 
 export interface DocumentState {
@@ -21,7 +33,7 @@ export interface DocumentState {
   version: number;
   settings: Settings;
   /** The analysis, or undefined when the document was skipped. */
-  file?: FileAnalysis;
+  file?: AnalysedFile;
   /** Why the document was not analysed. */
   skipped?: string;
   ms: number;
@@ -43,6 +55,12 @@ export interface DocumentManagerOptions {
   onError?(uri: string, version: number, error: unknown): void;
 }
 
+/** One analyzer per set of user lock helpers, and the incremental analysis of the open documents on top of it. */
+interface AnalyzerPair {
+  core: CoreAnalyzer;
+  incremental: IncrementalAnalyzer;
+}
+
 const MAX_ANALYZERS = 4;
 const DEFAULT_SETTLE_MS = 400;
 
@@ -58,9 +76,9 @@ function later(ms: number, fn: () => void): () => void {
 
 export class DocumentManager {
   readonly documents: TextDocuments<TextDocument>;
-  private readonly analyzers = new Map<string, Promise<DocumentAnalyzer>>();
+  private readonly analyzers = new Map<string, Promise<AnalyzerPair>>();
   /** Analyzers already created (edits reach them synchronously, before any later parse). */
-  private readonly ready = new Set<DocumentAnalyzer>();
+  private readonly ready = new Set<IncrementalAnalyzer>();
   private readonly results = new Map<string, DocumentState>();
   private readonly inflight = new Map<string, Promise<DocumentState | undefined>>();
   /** Pending publications (their cancel functions). */
@@ -71,7 +89,11 @@ export class DocumentManager {
   private readonly noticed = new Set<string>();
   private disposed = false;
 
-  constructor(private readonly connection: Connection, private readonly settings: SettingsCache, private readonly opts: DocumentManagerOptions) {
+  constructor(
+    private readonly connection: Connection,
+    private readonly settings: SettingsCache,
+    private readonly opts: DocumentManagerOptions,
+  ) {
     this.documents = new TextDocuments<TextDocument>({
       create: (uri, languageId, version, content) => TextDocument.create(uri, languageId, version, content),
       update: (doc, changes, version) => this.update(doc, changes, version),
@@ -148,10 +170,13 @@ export class DocumentManager {
     this.timers.get(uri)?.();
     this.settleTimers.get(uri)?.();
     this.settleTimers.delete(uri);
-    this.timers.set(uri, later(this.opts.debounceMs, () => {
-      this.timers.delete(uri);
-      void this.publishWhenReady(uri);
-    }));
+    this.timers.set(
+      uri,
+      later(this.opts.debounceMs, () => {
+        this.timers.delete(uri);
+        void this.publishWhenReady(uri);
+      }),
+    );
   }
 
   private async publishWhenReady(uri: string): Promise<void> {
@@ -164,16 +189,19 @@ export class DocumentManager {
     this.opts.onPublish?.(st);
     if (st.file) {
       this.settleTimers.get(uri)?.();
-      this.settleTimers.set(uri, later(this.opts.settleMs ?? DEFAULT_SETTLE_MS, () => {
-        this.settleTimers.delete(uri);
-        void this.settle(uri, st);
-      }));
+      this.settleTimers.set(
+        uri,
+        later(this.opts.settleMs ?? DEFAULT_SETTLE_MS, () => {
+          this.settleTimers.delete(uri);
+          void this.settle(uri, st);
+        }),
+      );
     }
   }
 
   /** Reparses the whole-file tree of an idle document and replaces its analysis should a local reparse have been wrong. */
   private async settle(uri: string, st: DocumentState): Promise<void> {
-    const analyzer = await this.analyzerFor(st.settings);
+    const analyzer = (await this.analyzerFor(st.settings)).incremental;
     const doc = this.documents.get(uri);
     if (this.disposed || !doc || doc.version !== st.version || this.results.get(uri) !== st) return;
     let r;
@@ -184,7 +212,9 @@ export class DocumentManager {
       return;
     }
     if (!r || r.consistent) return;
-    const next: DocumentState = r.file ? { ...st, file: r.file } : { uri, version: st.version, settings: st.settings, skipped: 'parsing took too long', ms: st.ms };
+    const next: DocumentState = r.file
+      ? { ...st, file: r.file }
+      : { uri, version: st.version, settings: st.settings, skipped: 'parsing took too long', ms: st.ms };
     this.results.set(uri, next);
     this.opts.onAnalysed?.(next);
     this.opts.onPublish?.(next);
@@ -193,7 +223,7 @@ export class DocumentManager {
 
   private async compute(uri: string, version: number): Promise<DocumentState | undefined> {
     const settings = await this.settings.get(uri);
-    const analyzer = await this.analyzerFor(settings);
+    const analyzer = (await this.analyzerFor(settings)).incremental;
     const doc = this.documents.get(uri);
     if (!doc || doc.version !== version) return undefined;
     const text = doc.getText();
@@ -204,7 +234,9 @@ export class DocumentManager {
     else {
       try {
         const file = analyzer.analyze(uri, version, text);
-        st = file ? { uri, version, settings, file, ms: performance.now() - t0 } : { uri, version, settings, skipped: 'parsing took too long', ms: performance.now() - t0 };
+        st = file
+          ? { uri, version, settings, file, ms: performance.now() - t0 }
+          : { uri, version, settings, skipped: 'parsing took too long', ms: performance.now() - t0 };
       } catch (e) {
         this.opts.onError?.(uri, version, e);
         st = { uri, version, settings, skipped: `internal error: ${(e as Error).message}`, ms: performance.now() - t0 };
@@ -230,11 +262,11 @@ export class DocumentManager {
   }
 
   /** The analyzer for a resource's settings (its user lock helpers), shared with the open documents. */
-  async analyzerForResource(uri: string): Promise<Analyzer> {
-    return (await this.analyzerFor(await this.settings.get(uri))).analyzer;
+  async analyzerForResource(uri: string): Promise<CoreAnalyzer> {
+    return (await this.analyzerFor(await this.settings.get(uri))).core;
   }
 
-  private analyzerFor(settings: Settings): Promise<DocumentAnalyzer> {
+  private analyzerFor(settings: Settings): Promise<AnalyzerPair> {
     const key = JSON.stringify(settings.extraHelpers);
     let p = this.analyzers.get(key);
     if (p) {
@@ -242,17 +274,17 @@ export class DocumentManager {
       this.analyzers.set(key, p);
       return p;
     }
-    p = Analyzer.create({ helpers: settings.extraHelpers, rules: this.opts.rules }).then((a) => {
-      const da = new DocumentAnalyzer(a);
-      this.ready.add(da);
-      return da;
+    p = createAnalyzer({ helpers: settings.extraHelpers, rules: this.opts.rules }).then((core) => {
+      const incremental = createIncrementalAnalyzer(core);
+      this.ready.add(incremental);
+      return { core, incremental };
     });
     this.analyzers.set(key, p);
     while (this.analyzers.size > MAX_ANALYZERS) {
       const oldest = this.analyzers.keys().next().value as string;
       void this.analyzers.get(oldest)!.then((a) => {
-        this.ready.delete(a);
-        a.dispose();
+        this.ready.delete(a.incremental);
+        a.incremental.dispose();
       });
       this.analyzers.delete(oldest);
     }

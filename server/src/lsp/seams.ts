@@ -1,25 +1,32 @@
 // The analysis entry points the server's features call, behind one seam so
 // tests can exercise the LSP wiring with their own implementations.
-import type { FileAnalysis, TextEdit } from '../core/index';
-import type { Analyzer } from '../core/analyzer';
-import type { CoreDiagnostic } from '../core/diagnostics';
-import { fixAll } from '../core/fix/index';
-import { extractModel } from '../core/model/extract';
-import { baseReader } from '../core/patch/baseReader';
-import { checkPatch } from '../core/patch/index';
-import type { Model } from '../../../sim/src/program';
+import {
+  type AnalysedFile,
+  baseReader,
+  checkPatch,
+  type CoreAnalyzer,
+  type CoreDiagnostic,
+  type Extraction,
+  extractModel,
+  fixAll,
+  type FixAllResult,
+} from '../core/index';
 
-export type FixAllFn = (file: FileAnalysis) => { edits: TextEdit[]; skipped: string[] };
+export type FixAllFn = (file: AnalysedFile) => FixAllResult;
 
-export interface PatchFileResult {
+interface PatchFileResult {
   /** Post-image path relative to the base folder (or absolute). */
   path: string;
   text: string;
   diagnostics: CoreDiagnostic[];
 }
-export type CheckPatchFn = (args: { patch: string; baseDir: string; analyzer: Analyzer }) => Promise<{ files: PatchFileResult[]; error?: string }> | { files: PatchFileResult[]; error?: string };
+export type CheckPatchFn = (args: {
+  patch: string;
+  baseDir: string;
+  analyzer: CoreAnalyzer;
+}) => Promise<{ files: PatchFileResult[]; error?: string }> | { files: PatchFileResult[]; error?: string };
 
-export type ExtractModelFn = (file: FileAnalysis, functions: string[], opts: { initiators?: number; pcpus?: number }) => { model: Model; notes: string[] };
+export type ExtractModelFn = (file: AnalysedFile, functions: string[], opts: { initiators?: number; pcpus?: number }) => Extraction;
 
 export interface Providers {
   fixAll?: FixAllFn;

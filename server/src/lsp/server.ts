@@ -1,22 +1,28 @@
 // The language server's entry: it only wires the capabilities (one file each)
 // to the connection. `xsr lsp --stdio` calls startServer; tests call
 // createServer on one end of in-memory streams.
-import {
-  CodeActionKind, Connection, DidChangeConfigurationNotification, InitializeParams, InitializeResult,
-  ProposedFeatures, TextDocumentSyncKind, createConnection,
-} from 'vscode-languageserver/node';
 import type { MessageReader, MessageWriter } from 'vscode-languageserver/node';
-import type { Rule } from '../core/analyzer';
-import { PROTOCOL_RULES } from '../core/rules/index';
-import { AnalysisStatusNotification, CheckPatchRequest, SimulateRequest } from '../protocol/requests';
+import {
+  CodeActionKind,
+  type Connection,
+  createConnection,
+  DidChangeConfigurationNotification,
+  type InitializeParams,
+  type InitializeResult,
+  ProposedFeatures,
+  TextDocumentSyncKind,
+} from 'vscode-languageserver/node';
+
+import { AnalysisStatusNotification, CheckPatchRequest, SimulateRequest } from '../contracts/lspRequests';
+import { ALL_RULES, type Rule } from '../core/index';
 import { checkPatch } from './checkPatch';
-import { FIX_ALL_KIND, codeActions } from './codeActions';
+import { codeActions, FIX_ALL_KIND } from './codeActions';
 import { codeLenses } from './codeLens';
 import { toLspDiagnostics } from './diagnostics';
-import { DocumentManager, DocumentState } from './documents';
+import { DocumentManager, type DocumentState } from './documents';
 import { provideHover } from './hover';
 import { provideInlayHints } from './inlayHints';
-import { Providers, defaultProviders } from './seams';
+import { defaultProviders, type Providers } from './seams';
 import { SettingsCache } from './settings';
 import { defaultWorkerPath, simulate } from './simulate';
 
@@ -25,7 +31,7 @@ export interface ServerOptions {
   debounceMs?: number;
   /** Idle time before a document's whole-file tree is reparsed to confirm local reparses, in ms (default 400). */
   settleMs?: number;
-  /** The protocol rules (default: PROTOCOL_RULES). */
+  /** The rules to run (default: every rule of the registry). */
   rules?: readonly Rule[];
   /** Optional modules (fix-all, patch checking, model extraction); defaults to what the build has. */
   providers?: Providers;
@@ -48,16 +54,18 @@ function status(st: DocumentState): { uri: string; version: number; state: 'done
 /** Registers every handler on `connection` (which the caller then `listen()`s — startServer does). */
 export function createServer(connection: Connection, options: ServerOptions = {}): XsrServer {
   const providers = options.providers ?? defaultProviders();
-  const rules = options.rules ?? PROTOCOL_RULES;
+  const rules = options.rules ?? ALL_RULES;
   const settings = new SettingsCache(connection);
   const documents = new DocumentManager(connection, settings, {
     debounceMs: options.debounceMs ?? DEFAULT_DEBOUNCE_MS,
     ...(options.settleMs !== undefined ? { settleMs: options.settleMs } : {}),
     rules,
     onAnalysed: (st) => void connection.sendNotification(AnalysisStatusNotification.type, status(st)),
-    onPublish: (st) => void connection.sendDiagnostics({ uri: st.uri, version: st.version, diagnostics: st.file ? toLspDiagnostics(st.file, st.uri) : [] }),
+    onPublish: (st) =>
+      void connection.sendDiagnostics({ uri: st.uri, version: st.version, diagnostics: st.file ? toLspDiagnostics(st.file, st.uri) : [] }),
     onCorrected: () => void connection.languages.inlayHint.refresh().catch(() => undefined),
-    onError: (uri, version, e) => connection.console.error(`xsr: analysis of ${uri} (version ${version}) failed: ${(e as Error).stack ?? String(e)}`),
+    onError: (uri, version, e) =>
+      connection.console.error(`xsr: analysis of ${uri} (version ${version}) failed: ${(e as Error).stack ?? String(e)}`),
   });
   let dynamicConfig = false;
   let workDoneSupported = false;
@@ -94,7 +102,7 @@ export function createServer(connection: Connection, options: ServerOptions = {}
   });
   connection.onHover(async (params) => {
     const st = await documents.analysisFor(params.textDocument.uri);
-    return st?.file ? provideHover(st.file, params) ?? null : null;
+    return st?.file ? (provideHover(st.file, params) ?? null) : null;
   });
   connection.onCodeAction(async (params) => {
     const st = await documents.analysisFor(params.textDocument.uri);
@@ -106,12 +114,20 @@ export function createServer(connection: Connection, options: ServerOptions = {}
   });
   connection.onRequest(SimulateRequest.type, async (params, token) => {
     // The client's token when it sent one; else a server-initiated progress when the client supports it.
-    const progress = params?.workDoneToken === undefined && workDoneSupported
-      ? await connection.window.createWorkDoneProgress()
-      : connection.languages.attachWorkDoneProgress({ workDoneToken: params?.workDoneToken });
-    return simulate({ documents, extractModel: providers.extractModel, workerPath: options.workerPath ?? defaultWorkerPath() }, params, token, progress);
+    const progress =
+      params?.workDoneToken === undefined && workDoneSupported
+        ? await connection.window.createWorkDoneProgress()
+        : connection.languages.attachWorkDoneProgress({ workDoneToken: params?.workDoneToken });
+    return simulate(
+      { documents, extractModel: providers.extractModel, workerPath: options.workerPath ?? defaultWorkerPath() },
+      params,
+      token,
+      progress,
+    );
   });
-  connection.onRequest(CheckPatchRequest.type, (params) => checkPatch(params, { checkPatch: providers.checkPatch, rules, defaultBase, analyzerFor: (uri) => documents.analyzerForResource(uri) }));
+  connection.onRequest(CheckPatchRequest.type, (params) =>
+    checkPatch(params, { checkPatch: providers.checkPatch, rules, defaultBase, analyzerFor: (uri) => documents.analyzerForResource(uri) }),
+  );
   connection.onShutdown(() => documents.dispose());
 
   documents.listen();
@@ -120,9 +136,10 @@ export function createServer(connection: Connection, options: ServerOptions = {}
 
 /** Starts the server on stdio (`xsr lsp --stdio`) or on the given streams; resolves once it listens. */
 export async function startServer(opts: { stdio: true } | { reader: MessageReader; writer: MessageWriter }): Promise<void> {
-  const connection = 'stdio' in opts
-    ? createConnection(ProposedFeatures.all, process.stdin, process.stdout)
-    : createConnection(ProposedFeatures.all, opts.reader, opts.writer);
+  const connection =
+    'stdio' in opts
+      ? createConnection(ProposedFeatures.all, process.stdin, process.stdout)
+      : createConnection(ProposedFeatures.all, opts.reader, opts.writer);
   createServer(connection);
   connection.listen();
 }

@@ -2,9 +2,9 @@
 // the client supports it (else taken from didChangeConfiguration), cached per
 // resource and cleared on every configuration change. A malformed value gives
 // one warning (window/showMessage) naming it and the default: never a crash.
-import { Connection, MessageType, ShowMessageNotification } from 'vscode-languageserver';
-import { parseHelperConfig } from '../core/locks/table';
-import type { LockHelper } from '../core/locks/table';
+import { type Connection, MessageType, ShowMessageNotification } from 'vscode-languageserver';
+
+import { type LockHelper, parseHelperConfig } from '../core/index';
 
 export type InlayHintsMode = 'off' | 'changes' | 'all';
 
@@ -15,10 +15,10 @@ export interface Settings {
   trace: 'off' | 'messages' | 'verbose';
 }
 
-export const DEFAULT_SETTINGS: Readonly<Settings> = { inlayHintsMode: 'changes', extraHelpers: [], maxFileSize: 2_000_000, trace: 'off' };
+const DEFAULT_SETTINGS: Readonly<Settings> = { inlayHintsMode: 'changes', extraHelpers: [], maxFileSize: 2_000_000, trace: 'off' };
 
 /** Validates the raw `xsr` section; `warn` is called once per problem. */
-export function validateSettings(raw: unknown, warn: (message: string) => void): Settings {
+function validateSettings(raw: unknown, warn: (message: string) => void): Settings {
   const s: Settings = { ...DEFAULT_SETTINGS, extraHelpers: [] };
   if (raw === undefined || raw === null) return s;
   if (typeof raw !== 'object') {

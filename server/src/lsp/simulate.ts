@@ -4,16 +4,18 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { CancellationToken, LSPErrorCodes, ResponseError, WorkDoneProgressReporter } from 'vscode-languageserver';
-import type { SimResult } from '../../../sim/src/types';
-import type { SimulateParams } from '../protocol/requests';
-import { SimJob, isWorkerMessage } from '../sim/protocol';
+
+import { type CancellationToken, LSPErrorCodes, ResponseError, type WorkDoneProgressReporter } from 'vscode-languageserver';
+
+import type { SimulateParams } from '../contracts/lspRequests';
+import type { SimResult } from '../core/index';
+import { isWorkerMessage, type SimJob } from '../simWorker/messages';
 import type { DocumentManager } from './documents';
 import type { ExtractModelFn } from './seams';
 
 /** dist/simWorker.js next to the bundle, else the compiled worker under out/. */
 export function defaultWorkerPath(): string {
-  const candidates = [path.join(__dirname, 'simWorker.js'), path.join(__dirname, '..', 'sim', 'worker.js')];
+  const candidates = [path.join(__dirname, 'simWorker.js'), path.join(__dirname, '..', 'simWorker', 'worker.js')];
   return candidates.find((c) => fs.existsSync(c)) ?? candidates[0]!;
 }
 
@@ -27,8 +29,18 @@ function invalid(message: string): ResponseError<void> {
   return new ResponseError(-32602, message);
 }
 
-export async function simulate(deps: SimulateDeps, params: SimulateParams, token: CancellationToken, progress: WorkDoneProgressReporter): Promise<SimResult | ResponseError<void>> {
-  if (!params || typeof params.textDocument?.uri !== 'string' || !Array.isArray(params.functions) || params.functions.some((f) => typeof f !== 'string')) {
+export async function simulate(
+  deps: SimulateDeps,
+  params: SimulateParams,
+  token: CancellationToken,
+  progress: WorkDoneProgressReporter,
+): Promise<SimResult | ResponseError<void>> {
+  if (
+    !params ||
+    typeof params.textDocument?.uri !== 'string' ||
+    !Array.isArray(params.functions) ||
+    params.functions.some((f) => typeof f !== 'string')
+  ) {
     return invalid('xsr/simulate: expected { textDocument: { uri }, functions: string[] }');
   }
   if (!deps.extractModel) return new ResponseError(-32603, 'xsr/simulate: model extraction is not available in this build of the server');
@@ -38,7 +50,10 @@ export async function simulate(deps: SimulateDeps, params: SimulateParams, token
   let extraction;
   try {
     const opts = params.options ?? {};
-    extraction = deps.extractModel(st.file, params.functions, { ...(opts.initiators !== undefined ? { initiators: opts.initiators } : {}), ...(opts.pcpus !== undefined ? { pcpus: opts.pcpus } : {}) });
+    extraction = deps.extractModel(st.file, params.functions, {
+      ...(opts.initiators !== undefined ? { initiators: opts.initiators } : {}),
+      ...(opts.pcpus !== undefined ? { pcpus: opts.pcpus } : {}),
+    });
   } catch (e) {
     return invalid(`xsr/simulate: ${(e as Error).message}`);
   }
@@ -51,7 +66,13 @@ export async function simulate(deps: SimulateDeps, params: SimulateParams, token
   return result;
 }
 
-function runWorker(workerPath: string, job: SimJob, token: CancellationToken, progress: WorkDoneProgressReporter, functions: string[]): Promise<SimResult | ResponseError<void>> {
+function runWorker(
+  workerPath: string,
+  job: SimJob,
+  token: CancellationToken,
+  progress: WorkDoneProgressReporter,
+  functions: string[],
+): Promise<SimResult | ResponseError<void>> {
   return new Promise((resolve) => {
     if (token.isCancellationRequested) return resolve(new ResponseError(LSPErrorCodes.RequestCancelled, 'xsr/simulate cancelled'));
     let worker: Worker;

@@ -19,12 +19,12 @@ export interface CorpusOptions {
   seed?: number;
 }
 
-export interface CorpusFile {
+interface CorpusFile {
   name: string;
   text: string;
 }
 
-export interface ExpectedFinding {
+interface ExpectedFinding {
   file: string;
   function: string;
   code: BugCode;
@@ -36,7 +36,7 @@ export interface Corpus {
   expected: ExpectedFinding[];
 }
 
-export const FILE_KINDS: readonly FileKind[] = [
+const FILE_KINDS: readonly FileKind[] = [
   { id: 'core', prefix: 'sched', privType: 'struct sched_core_private', privLock: 'sched_free_cpu_lock', privKind: 'spin', unitShare: 0.6, blurb: 'generic scheduler core' },
   { id: 'credit', prefix: 'csched', privType: 'struct csched_private', privLock: 'prv->lock', privKind: 'spin', unitShare: 0.25, blurb: 'credit-style proportional share scheduler' },
   { id: 'credit2', prefix: 'csched2', privType: 'struct csched2_private', privLock: 'prv->lock', privKind: 'rw', unitShare: 0.65, blurb: 'credit2-style scheduler with an rwlock on its private data' },

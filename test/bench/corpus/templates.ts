@@ -94,7 +94,7 @@ function work(c: Ctx, n = c.rng.int(1, 3)): void {
 // ---------------------------------------------------------------- clean
 
 /** for_each_* loop taking the entity's lock per iteration, continue/break after unlock. */
-export const loopLockEach: Template = (c) => {
+const loopLockEach: Template = (c) => {
   const { out, api, rng } = c;
   const style = pickStyle(rng);
   const declOneLine = rng.bool();
@@ -131,7 +131,7 @@ export const loopLockEach: Template = (c) => {
 };
 
 /** for_each_* loop with a single statement body and no lock. */
-export const loopSingle: Template = (c) => {
+const loopSingle: Template = (c) => {
   const { out, api, rng } = c;
   const counted = rng.bool();
   out.l('/* A lock-free snapshot: good enough for a heuristic. */');
@@ -158,7 +158,7 @@ export const loopSingle: Template = (c) => {
 };
 
 /** A `_locked` helper: the caller holds the entity's scheduler lock (or the private lock). */
-export const lockedHelper: Template = (c) => {
+const lockedHelper: Template = (c) => {
   const { out, api, rng, kind } = c;
   const onPrv = usesPrvParam(c) && rng.bool(0.4);
   const name = `${c.name}_locked`;
@@ -204,7 +204,7 @@ export const lockedHelper: Template = (c) => {
 };
 
 /** Take the entity's lock and call a `_locked` helper defined earlier (interprocedural). */
-export const callLocked: Template = (c) => {
+const callLocked: Template = (c) => {
   const { out, api, rng } = c;
   const h = pickHelper(c, c.locked, ['obj']);
   const style = pickStyle(rng);
@@ -225,7 +225,7 @@ export const callLocked: Template = (c) => {
 };
 
 /** Private lock around a `_locked` helper on the private structure, or list walk. */
-export const privLockWalk: Template = (c) => {
+const privLockWalk: Template = (c) => {
   const { out, rng, kind } = c;
   const write = kind.privKind === 'spin' || rng.bool(0.6);
   const style = kind.privKind === 'rw' && write && rng.bool(0.7) ? 'irqsave' : pickStyle(rng);
@@ -260,7 +260,7 @@ export const privLockWalk: Template = (c) => {
 };
 
 /** pcpu_schedule_trylock() (or spin_trylock on the private lock) with goto out. */
-export const trylockGoto: Template = (c) => {
+const trylockGoto: Template = (c) => {
   const { out, rng, kind } = c;
   const raw = rng.bool(0.35) && kind.privKind === 'spin';
   const test = rng.pick(['!lock', 'lock == NULL', 'unlikely(!lock)']);
@@ -302,7 +302,7 @@ export const trylockGoto: Template = (c) => {
 };
 
 /** Credit2-style rwlock on the private structure, read or write, irqsave or not. */
-export const rwOrSpinPrv: Template = (c) => {
+const rwOrSpinPrv: Template = (c) => {
   const { out, rng, kind, api } = c;
   const write = rng.bool();
   const style = kind.privKind === 'rw' && write && rng.bool(0.7) ? 'irqsave' : pickStyle(rng);
@@ -328,7 +328,7 @@ export const rwOrSpinPrv: Template = (c) => {
 };
 
 /** RCU read section around a scheduler-lock section (4.13+ core idiom). */
-export const rcuSection: Template = (c) => {
+const rcuSection: Template = (c) => {
   const { out, rng, api } = c;
   const style = pickStyle(rng);
   const early = rng.bool();
@@ -362,7 +362,7 @@ export const rcuSection: Template = (c) => {
 };
 
 /** sched_spin_lock_double() in a retry loop, broken out of holding both; processor write with both held. */
-export const doubleLockRetry: Template = (c) => {
+const doubleLockRetry: Template = (c) => {
   const { out, rng, api } = c;
   const lp = (cpu: string) => (api.era === 'vcpu' ? `per_cpu(schedule_data, ${cpu}).schedule_lock` : `get_sched_res(${cpu})->schedule_lock`);
   out.l('/*');
@@ -405,7 +405,7 @@ export const doubleLockRetry: Template = (c) => {
 };
 
 /** The 2018 protocol done right, with its variants. */
-export const newInitiator: Template = (c) => {
+const newInitiator: Template = (c) => {
   const { out, rng, api } = c;
   const style = pickStyle(rng);
   const variant = rng.pick(['plain', 'running', 'bool', 'ret'] as const);
@@ -481,7 +481,7 @@ export const newInitiator: Template = (c) => {
 };
 
 /** switch with fallthrough, a lock inside one case, non-returning calls in others. */
-export const switchFallthrough: Template = (c) => {
+const switchFallthrough: Template = (c) => {
   const { out, rng } = c;
   const style = rng.pick(['irq', 'plain'] as const);
   out.l('/* React to a pCPU state change. */');
@@ -530,7 +530,7 @@ export const switchFallthrough: Template = (c) => {
 };
 
 /** do { } while ( 0 ) with break inside a critical section, and BUG()/panic() under the lock. */
-export const doWhileBug: Template = (c) => {
+const doWhileBug: Template = (c) => {
   const { out, rng, api } = c;
   const style = pickStyle(rng);
   out.l('/* Sanity-check the runqueue position of the entity. */');
@@ -558,7 +558,7 @@ export const doWhileBug: Template = (c) => {
 };
 
 /** Helper acquire released with a raw spin_unlock_irq() on the kept pointer. */
-export const rawRelease: Template = (c) => {
+const rawRelease: Template = (c) => {
   const { out, api, rng } = c;
   out.l('/* The lock pointer may have moved meanwhile: release what we took. */');
   out.l(`static void ${c.name}(${api.param}, unsigned int cpu)`);
@@ -575,7 +575,7 @@ export const rawRelease: Template = (c) => {
 };
 
 /** Error paths that all unlock, with likely()/unlikely() and a goto to an unlock label. */
-export const errorPathsClean: Template = (c) => {
+const errorPathsClean: Template = (c) => {
   const { out, rng, api } = c;
   const style = pickStyle(rng);
   const useGoto = rng.bool();
@@ -614,7 +614,7 @@ export const errorPathsClean: Template = (c) => {
 };
 
 /** processor/res written holding only the old lock (restore_vcpu_affinity-like). */
-export const processorOldLock: Template = (c) => {
+const processorOldLock: Template = (c) => {
   const { out, api } = c;
   out.l('/* Re-home every entity of d; only the old pCPU\'s lock is needed. */');
   out.l(`void ${c.name}(struct domain *d)`);
@@ -635,7 +635,7 @@ export const processorOldLock: Template = (c) => {
 };
 
 /** A scheduler flagging its running vCPU (Credit1 tickle / Credit2 migrate): not the old sequence. */
-export const schedFlagsRunning: Template = (c) => {
+const schedFlagsRunning: Template = (c) => {
   const { out, rng, api } = c;
   const viaHelper = api.era === 'unit' && rng.bool();
   out.l('/* Ask the running entity to move: context_saved() finishes the job. */');
@@ -659,7 +659,7 @@ export const schedFlagsRunning: Template = (c) => {
 };
 
 /** Calls to lock-balanced functions defined earlier in the file, with no lock held. */
-export const callBalanced: Template = (c) => {
+const callBalanced: Template = (c) => {
   const { out, rng, api } = c;
   const calls: Helper[] = [];
   for (let i = 0; i < 3; i++) {
@@ -700,7 +700,7 @@ export const callBalanced: Template = (c) => {
 };
 
 /** cpupool walk: for_each_domain_in_cpupool with list_for_each_entry and irqsave pCPU locks. */
-export const poolWalk: Template = (c) => {
+const poolWalk: Template = (c) => {
   const { out, rng, api } = c;
   out.l('/* Visit every domain of the pool and every pCPU it may use. */');
   out.l(`static int ${c.name}(struct cpupool *c)`);
@@ -756,7 +756,7 @@ export const CLEAN: readonly Template[] = [
 export type BugCode = 'XSR001' | 'XSR002' | 'XSR003' | 'XSR006' | 'XSR007';
 
 /** XSR007: an error path returns with the lock still held. */
-export const bugImbalance: Template = (c) => {
+const bugImbalance: Template = (c) => {
   const { out, rng, api } = c;
   const style = pickStyle(rng);
   const inLoop = rng.bool(0.4);
@@ -802,7 +802,7 @@ export const bugImbalance: Template = (c) => {
 };
 
 /** XSR001: the pre-2018 initiator sequence. */
-export const bugOldSequence: Template = (c) => {
+const bugOldSequence: Template = (c) => {
   const { out, rng, api } = c;
   const style = rng.pick(['irq', 'irqsave'] as const);
   const recheck = rng.pick(['mask', 'test_bit', 'none'] as const);
@@ -843,7 +843,7 @@ export const bugOldSequence: Template = (c) => {
 };
 
 /** XSR002: the start after the unlock. */
-export const bugStartUnlocked: Template = (c) => {
+const bugStartUnlocked: Template = (c) => {
   const { out, rng, api } = c;
   const style = pickStyle(rng);
   out.l('/* Move the entity once the mask is set (review: start placement). */');
@@ -863,7 +863,7 @@ export const bugStartUnlocked: Template = (c) => {
 };
 
 /** XSR003: the finish with a pCPU scheduler lock still held. */
-export const bugFinishLocked: Template = (c) => {
+const bugFinishLocked: Template = (c) => {
   const { out, rng, api } = c;
   const style = pickStyle(rng);
   out.l('/* Move the entity off cpu (review: finish placement). */');
@@ -885,7 +885,7 @@ export const bugFinishLocked: Template = (c) => {
 };
 
 /** XSR006: processor/res written after the unlock. */
-export const bugProcessorUnlocked: Template = (c) => {
+const bugProcessorUnlocked: Template = (c) => {
   const { out, rng, api } = c;
   const style = pickStyle(rng);
   out.l('/* Record the new home pCPU (review: write placement). */');

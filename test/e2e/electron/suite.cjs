@@ -19,40 +19,55 @@ async function waitFor(what, fn, ms = 20000) {
 }
 
 const tests = [
-  ['the extension activates on a C file', async () => {
-    const folder = vscode.workspace.workspaceFolders[0].uri;
-    const doc = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder, 'old_migrate.c'));
-    await vscode.window.showTextDocument(doc);
-    const ext = vscode.extensions.getExtension(ID);
-    assert.ok(ext, 'extension installed');
-    await waitFor('activation', () => ext.isActive);
-  }],
-  ['its commands are registered', async () => {
-    const all = await vscode.commands.getCommands(true);
-    for (const c of ['xsr.simulate', 'xsr.fixAll', 'xsr.checkPatch', 'xsr.showLockState', 'xsr.openTrace']) assert.ok(all.includes(c), c);
-  }],
-  ['XSR001 is published for the old initiator', async () => {
-    const uri = vscode.window.activeTextEditor.document.uri;
-    const diags = await waitFor('diagnostics', () => {
-      const d = vscode.languages.getDiagnostics(uri).filter((x) => x.source === 'xsr');
-      return d.length > 0 ? d : undefined;
-    });
-    const codes = diags.map((d) => (typeof d.code === 'object' ? d.code.value : d.code));
-    assert.ok(codes.includes('XSR001'), codes.join(','));
-  }],
-  ['Show Lock State toggles the inlay hint mode', async () => {
-    const config = () => vscode.workspace.getConfiguration('xsr').get('inlayHints.mode');
-    const before = config();
-    await vscode.commands.executeCommand('xsr.showLockState');
-    assert.notEqual(config(), before);
-    await vscode.commands.executeCommand('xsr.showLockState');
-    assert.equal(config(), before);
-  }],
-  ['a malformed trace opens with a message, not a crash', async () => {
-    const bad = vscode.Uri.file(path.join(require('node:os').tmpdir(), `bad-${process.pid}.xsrtrace.json`));
-    await vscode.workspace.fs.writeFile(bad, Buffer.from('{ "version": 1 '));
-    await vscode.commands.executeCommand('xsr.openTrace', bad);
-  }],
+  [
+    'the extension activates on a C file',
+    async () => {
+      const folder = vscode.workspace.workspaceFolders[0].uri;
+      const doc = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder, 'old_migrate.c'));
+      await vscode.window.showTextDocument(doc);
+      const ext = vscode.extensions.getExtension(ID);
+      assert.ok(ext, 'extension installed');
+      await waitFor('activation', () => ext.isActive);
+    },
+  ],
+  [
+    'its commands are registered',
+    async () => {
+      const all = await vscode.commands.getCommands(true);
+      for (const c of ['xsr.simulate', 'xsr.fixAll', 'xsr.checkPatch', 'xsr.showLockState', 'xsr.openTrace']) assert.ok(all.includes(c), c);
+    },
+  ],
+  [
+    'XSR001 is published for the old initiator',
+    async () => {
+      const uri = vscode.window.activeTextEditor.document.uri;
+      const diags = await waitFor('diagnostics', () => {
+        const d = vscode.languages.getDiagnostics(uri).filter((x) => x.source === 'xsr');
+        return d.length > 0 ? d : undefined;
+      });
+      const codes = diags.map((d) => (typeof d.code === 'object' ? d.code.value : d.code));
+      assert.ok(codes.includes('XSR001'), codes.join(','));
+    },
+  ],
+  [
+    'Show Lock State toggles the inlay hint mode',
+    async () => {
+      const config = () => vscode.workspace.getConfiguration('xsr').get('inlayHints.mode');
+      const before = config();
+      await vscode.commands.executeCommand('xsr.showLockState');
+      assert.notEqual(config(), before);
+      await vscode.commands.executeCommand('xsr.showLockState');
+      assert.equal(config(), before);
+    },
+  ],
+  [
+    'a malformed trace opens with a message, not a crash',
+    async () => {
+      const bad = vscode.Uri.file(path.join(require('node:os').tmpdir(), `bad-${process.pid}.xsrtrace.json`));
+      await vscode.workspace.fs.writeFile(bad, Buffer.from('{ "version": 1 '));
+      await vscode.commands.executeCommand('xsr.openTrace', bad);
+    },
+  ],
 ];
 
 exports.run = async function run() {

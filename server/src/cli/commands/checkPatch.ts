@@ -1,13 +1,12 @@
 // `xsr check --patch FILE|-`: apply a unified diff or a git format-patch mail
 // (or an mbox series) to the --base tree and report the findings inside the
 // functions it changes, at post-image paths and lines.
-import { baseReader } from '../../core/patch/baseReader';
 import * as fs from 'node:fs';
-import { checkPatch } from '../../core/patch';
-import { CommandContext, InputError, UsageError } from '../context';
-import { decodeSource } from '../inputs';
-import { toSarif } from '../sarif';
-import { buildReport, exitCodeFor, printText } from './check';
+
+import { baseReader, checkPatch, decodeSource } from '../../core/index';
+import { type CommandContext, InputError, UsageError } from '../context';
+import { buildReport, exitCodeFor } from '../report/build';
+import { emitReport } from '../report/emit';
 
 function readPatch(name: string): string {
   let buf: Buffer;
@@ -15,7 +14,9 @@ function readPatch(name: string): string {
     buf = name === '-' ? fs.readFileSync(0) : fs.readFileSync(name);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(`${name === '-' ? 'stdin' : name}: cannot read patch (${code === 'ENOENT' ? 'no such file or directory' : code ?? (e as Error).message})`);
+    throw new InputError(
+      `${name === '-' ? 'stdin' : name}: cannot read patch (${code === 'ENOENT' ? 'no such file or directory' : (code ?? (e as Error).message)})`,
+    );
   }
   const decoded = decodeSource(buf);
   if (decoded.binary) throw new InputError(`${name === '-' ? 'stdin' : name}: not a patch: binary content`);
@@ -39,9 +40,10 @@ export async function runCheckPatch(ctx: CommandContext): Promise<number> {
   const analyzer = await ctx.analyzer();
   const result = checkPatch(text, baseReader(base), analyzer);
   if ('error' in result) throw new InputError(`${name === '-' ? 'stdin' : name}: ${result.error}`);
-  const report = buildReport(result.files.map((f) => ({ ...f.analysis, diagnostics: f.diagnostics })), performance.now() - t0);
-  if (ctx.options.format === 'json') ctx.out(JSON.stringify(report, null, 2));
-  else if (ctx.options.format === 'sarif') ctx.out(JSON.stringify(toSarif(report), null, 2));
-  else printText(ctx, report);
+  const report = buildReport(
+    result.files.map((f) => ({ ...f.analysis, diagnostics: f.diagnostics })),
+    performance.now() - t0,
+  );
+  emitReport(ctx, report);
   return exitCodeFor(report, ctx.options.failOn);
 }

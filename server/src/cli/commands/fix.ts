@@ -5,12 +5,13 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+
 import { createTwoFilesPatch } from 'diff';
-import type { FileAnalysis } from '../../core';
-import { applyEdits, fixAll } from '../../core/fix';
-import { CommandContext, InputError } from '../context';
+
+import { type AnalysedFile, applyEdits, fixAll } from '../../core/index';
+import { type CommandContext, InputError } from '../context';
 import { collectInputs } from '../inputs';
-import { SEVERITY_RANK } from '../output';
+import { SEVERITY_RANK } from '../report/build';
 
 interface FileOutcome {
   path: string;
@@ -37,8 +38,13 @@ export async function runFix(ctx: CommandContext): Promise<number> {
     const fixedText = o.text;
     if (o.outcome.edits > 0 && fixedText !== undefined) {
       const after = analyzer.analyze({ path: r.path, text: fixedText });
-      o.outcome.remaining = after.diagnostics.map((d) => ({ code: d.code, severity: d.severity, line: after.lines.lineOf(d.start) + 1 }));
-      if (dryRun && ctx.options.format === 'text') ctx.out(createTwoFilesPatch(`a/${r.path}`, `b/${r.path}`, r.text, fixedText).replace(/^=+\n/, '').trimEnd());
+      o.outcome.remaining = after.diagnostics.map((d) => ({
+        code: d.code,
+        severity: d.severity,
+        line: after.lineIndex.lineOf(d.start) + 1,
+      }));
+      if (dryRun && ctx.options.format === 'text')
+        ctx.out(createTwoFilesPatch(`a/${r.path}`, `b/${r.path}`, r.text, fixedText).replace(/^=+\n/, '').trimEnd());
     }
     for (const s of o.outcome.skipped) ctx.err(`${r.path}: ${s}`);
     if (o.outcome.error) {
@@ -52,7 +58,9 @@ export async function runFix(ctx: CommandContext): Promise<number> {
     const edited = outcomes.filter((o) => o.edits > 0);
     const fixedCount = outcomes.reduce((n, o) => n + o.fixed.length, 0);
     const remaining = outcomes.reduce((n, o) => n + o.remaining.length, 0);
-    ctx.err(`${dryRun ? 'would fix' : 'fixed'} ${fixedCount} finding${fixedCount === 1 ? '' : 's'} in ${edited.length} file${edited.length === 1 ? '' : 's'}; ${remaining} remain${remaining === 1 ? 's' : ''}`);
+    ctx.err(
+      `${dryRun ? 'would fix' : 'fixed'} ${fixedCount} finding${fixedCount === 1 ? '' : 's'} in ${edited.length} file${edited.length === 1 ? '' : 's'}; ${remaining} remain${remaining === 1 ? 's' : ''}`,
+    );
   }
   if (failed) return 2;
   if (ctx.options.failOn === 'none') return 0;
@@ -60,12 +68,16 @@ export async function runFix(ctx: CommandContext): Promise<number> {
   return outcomes.some((o) => o.remaining.some((d) => (SEVERITY_RANK[d.severity] ?? 0) >= min)) ? 1 : 0;
 }
 
-function fixOne(r: FileAnalysis, dryRun: boolean): { outcome: FileOutcome; text?: string } {
+function fixOne(r: AnalysedFile, dryRun: boolean): { outcome: FileOutcome; text?: string } {
   const { edits, skipped } = fixAll(r);
   const fixedCodes = r.diagnostics.filter((d) => d.edits?.length && d.edits.every((e) => edits.includes(e))).map((d) => d.code);
   const outcome: FileOutcome = {
-    path: r.path, edits: edits.length, fixed: fixedCodes, skipped,
-    remaining: r.diagnostics.map((d) => ({ code: d.code, severity: d.severity, line: r.lines.lineOf(d.start) + 1 })), written: false,
+    path: r.path,
+    edits: edits.length,
+    fixed: fixedCodes,
+    skipped,
+    remaining: r.diagnostics.map((d) => ({ code: d.code, severity: d.severity, line: r.lineIndex.lineOf(d.start) + 1 })),
+    written: false,
   };
   if (edits.length === 0) return { outcome };
   const text = applyEdits(r.text, edits);
@@ -78,7 +90,7 @@ function fixOne(r: FileAnalysis, dryRun: boolean): { outcome: FileOutcome; text?
 }
 
 /** Writes `text` over `file` if its content is still `original`; returns an error sentence or undefined. */
-export function writeAtomically(given: string, original: string, text: string): string | undefined {
+function writeAtomically(given: string, original: string, text: string): string | undefined {
   let buf: Buffer;
   let st: fs.Stats;
   let file: string;

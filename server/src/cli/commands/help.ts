@@ -1,5 +1,5 @@
 // `xsr help [command]`.
-export const USAGE: Record<string, string> = {
+const USAGE: Record<string, string> = {
   '': `xsr — Xen Scheduler Review: lock-state analysis and migration-protocol checks for Xen scheduler C
 
 Usage: xsr <command> [options]

@@ -1,27 +1,27 @@
 // `xsr locks PATH`: the lock state per line of every function (what the editor
 // shows as inlay hints). must = held on every path before the statement that
 // starts on the line; may = held on some path only.
-import type { FileAnalysis, LockRef } from '../../core';
-import { CommandContext, InputError } from '../context';
+import type { AnalysedFile, LockRef } from '../../core/index';
+import { type CommandContext, InputError } from '../context';
 import { collectInputs } from '../inputs';
 import { paint } from '../output';
 
-export interface LocksReport {
+interface LocksReport {
   version: 1;
   path: string;
   functions: { name: string; line: number; endLine: number; lines: { line: number; must: string[]; may: string[] }[] }[];
 }
 
-export function buildLocksReport(file: FileAnalysis): LocksReport {
+function buildLocksReport(file: AnalysedFile): LocksReport {
   const names = (refs: LockRef[]): string[] => refs.map((r) => r.name);
   return {
     version: 1,
     path: file.path,
     functions: file.functions.map((f) => ({
       name: f.syntax.name,
-      line: file.lines.lineOf(f.syntax.start) + 1,
-      endLine: file.lines.lineOf(f.syntax.end) + 1,
-      lines: f.lines.map((l) => ({ line: l.line + 1, must: names(l.must), may: names(l.may) })),
+      line: file.lineIndex.lineOf(f.syntax.start) + 1,
+      endLine: file.lineIndex.lineOf(f.syntax.end) + 1,
+      lines: f.lineLocks.map((l) => ({ line: l.line + 1, must: names(l.must), may: names(l.may) })),
     })),
   };
 }
@@ -36,7 +36,9 @@ export async function runLocks(ctx: CommandContext): Promise<number> {
   const results = analyzer.analyzeMany(inputs.files);
   const fv = ctx.values.function;
   const only = Array.isArray(fv) ? fv : typeof fv === 'string' ? [fv] : [];
-  const reports = results.map(buildLocksReport).map((r) => (only.length ? { ...r, functions: r.functions.filter((f) => only.includes(f.name)) } : r));
+  const reports = results
+    .map(buildLocksReport)
+    .map((r) => (only.length ? { ...r, functions: r.functions.filter((f) => only.includes(f.name)) } : r));
   if (ctx.options.format === 'json') {
     ctx.out(JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2));
     return 0;
@@ -45,12 +47,12 @@ export async function runLocks(ctx: CommandContext): Promise<number> {
   return 0;
 }
 
-function printLocks(ctx: CommandContext, file: FileAnalysis, report: LocksReport): void {
+function printLocks(ctx: CommandContext, file: AnalysedFile, report: LocksReport): void {
   for (const fn of report.functions) {
     ctx.out(paint(ctx.style, 'bold', `${fn.name}  ${file.path}:${fn.line}-${fn.endLine}`));
     const width = Math.max(12, ...fn.lines.map((l) => held(l).length));
     for (const l of fn.lines) {
-      const src = file.lines.lineText(l.line - 1).replace(/\t/g, '    ');
+      const src = file.lineIndex.lineText(l.line - 1).replace(/\t/g, '    ');
       const h = held(l);
       ctx.out(`${String(l.line).padStart(6)}  ${paint(ctx.style, h ? 'cyan' : 'gray', (h || '-').padEnd(width))}  | ${src}`);
     }

@@ -1,6 +1,6 @@
 // `xsr lsp --stdio`: the language server on stdin/stdout.
 import { startServer } from '../../lsp/server';
-import { CommandContext, UsageError } from '../context';
+import { type CommandContext, UsageError } from '../context';
 
 export async function runLsp(ctx: CommandContext): Promise<number> {
   if (!ctx.values.stdio && !ctx.values['node-ipc']) throw new UsageError('lsp: pass --stdio');

@@ -1,9 +1,8 @@
 // `xsr simulate PATH --function NAME…` / `xsr simulate --protocol old|new`:
 // extract the migration model (or take a reference model), explore every
 // interleaving, print the shortest trace to a broken invariant.
-import { explore, referenceModel, type Model, type SimResult } from '../../../../sim/src/index';
-import { ExtractError, extractModel } from '../../core/model/extract';
-import { CommandContext, InputError, UsageError } from '../context';
+import { explore, ExtractError, extractModel, type Model, referenceModel, type SimResult } from '../../core/index';
+import { type CommandContext, InputError, UsageError } from '../context';
 import { readSource } from '../inputs';
 import { renderSimulation } from '../simText';
 
@@ -11,7 +10,8 @@ function intOption(ctx: CommandContext, name: string, min: number, max: number):
   const raw = ctx.values[name];
   if (raw === undefined) return undefined;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got '${String(raw)}'`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got '${String(raw)}'`);
   return n;
 }
 

@@ -4,14 +4,25 @@
 // statement), goto/labels, switch fallthrough, do/while(0), constant conditions
 // and calls that never return.
 import type { Node } from 'web-tree-sitter';
-import { ExprFacts, exprFacts, matchClose } from '../syntax/expr';
-import { tokenize } from '../syntax/tokens';
-import { LineIndex } from '../syntax/lineIndex';
+
+import { type ExprFacts, exprFacts, matchClose } from '../syntax/expr';
 import { isNestedRealDefinition, unclosedEndOffset } from '../syntax/functions';
-import { Cfg, CfgEdge, CfgNode, CfgNodeKind } from './types';
+import { type LineIndex } from '../syntax/lineIndex';
+import { tokenize } from '../syntax/tokens';
+import { type Cfg, type CfgEdge, type CfgNode, type CfgNodeKind } from './types';
 
 /** Calls after which control never continues. */
-export const NORETURN_CALLS = new Set(['BUG', 'panic', 'ASSERT_UNREACHABLE', '__builtin_unreachable', 'unreachable', 'do_exit', 'machine_halt', 'machine_restart', 'dom0_shutdown']);
+const NORETURN_CALLS = new Set([
+  'BUG',
+  'panic',
+  'ASSERT_UNREACHABLE',
+  '__builtin_unreachable',
+  'unreachable',
+  'do_exit',
+  'machine_halt',
+  'machine_restart',
+  'dom0_shutdown',
+]);
 
 const EMPTY_FACTS: ExprFacts = { calls: [], assignments: [] };
 const SKIPPED = new Set(['comment', ';']);
@@ -37,7 +48,10 @@ class CfgBuilder {
     if (v) this.errorSites++;
   }
 
-  constructor(private readonly source: string, private readonly lines: LineIndex) {}
+  constructor(
+    private readonly source: string,
+    private readonly lines: LineIndex,
+  ) {}
 
   build(body: Node): Cfg {
     const entry = this.node('entry', body.startIndex, body.startIndex);
@@ -99,7 +113,7 @@ class CfgBuilder {
       case 'if_statement':
         return this.ifStatement(n, next, t);
       case 'while_statement':
-        return this.whileLoop(n, next, t);
+        return this.whileLoop(n, next);
       case 'for_statement':
         return this.forLoop(n, next, t);
       case 'do_statement':
@@ -109,7 +123,11 @@ class CfgBuilder {
       case 'return_statement': {
         const id = this.effectNode('return', n, this.nodes[1] ? 1 : next);
         const node = this.nodes[id]!;
-        node.returnText = this.source.slice(n.startIndex, n.endIndex).replace(/^return\b/, '').replace(/;\s*$/, '').trim();
+        node.returnText = this.source
+          .slice(n.startIndex, n.endIndex)
+          .replace(/^return\b/, '')
+          .replace(/;\s*$/, '')
+          .trim();
         node.succ = node.noreturn ? [] : [{ to: 1 }];
         return id;
       }
@@ -142,7 +160,7 @@ class CfgBuilder {
         // `for_each_affinity_balance_step( bs ) { … }` inside a body parses as a
         // nested function definition `TYPE (declarator) { … }`: a loop macro.
         const bodyNode = n.childForFieldName('body');
-        if (bodyNode) return this.macroLoopRange(n, n.startIndex, bodyNode.startIndex, bodyNode, next);
+        if (bodyNode) return this.macroLoopRange(n.startIndex, bodyNode.startIndex, bodyNode, next);
         return this.effectNode('stmt', n, next);
       }
       case 'preproc_call':
@@ -150,11 +168,12 @@ class CfgBuilder {
       case 'preproc_function_def':
       case 'preproc_include':
         return next;
-      default:
+      default: {
         if (n.type === 'ERROR' || n.hasError) this.hasError = true;
         const id = this.effectNode('stmt', n, next);
         if (n.type === 'ERROR') this.nodes[id]!.error = true;
         return id;
+      }
     }
   }
 
@@ -220,7 +239,10 @@ class CfgBuilder {
   /** Adds the true/false edges of a condition, dropping the one a constant condition never takes. */
   private branch(cond: number, whenTrue: number, whenFalse: number): void {
     const node = this.nodes[cond]!;
-    const text = this.source.slice(node.start, node.end).replace(/^\(|\)$/g, '').trim();
+    const text = this.source
+      .slice(node.start, node.end)
+      .replace(/^\(|\)$/g, '')
+      .trim();
     const constant = node.start === node.end ? true : constantTruth(text);
     const edges: CfgEdge[] = [];
     if (node.noreturn) {
@@ -247,13 +269,12 @@ class CfgBuilder {
     return cond;
   }
 
-  private whileLoop(n: Node, next: number, t: Targets): number {
+  private whileLoop(n: Node, next: number): number {
     const cond = this.condNode(n.childForFieldName('condition'), n);
     this.nodes[cond]!.line = this.lines.lineOf(n.startIndex);
     const body = n.childForFieldName('body');
     const bodyEntry = body ? this.stmt(body, cond, { brk: next, cont: cond }) : cond;
     this.branch(cond, bodyEntry, next);
-    void t;
     return cond;
   }
 
@@ -290,7 +311,10 @@ class CfgBuilder {
     const cond = this.node('cond', header.startIndex, header.endIndex, facts);
     this.nodes[cond]!.loopMacro = fn ? fn.text : 'loop';
     const bodyEntry = this.stmt(body, cond, { brk: next, cont: cond });
-    this.nodes[cond]!.succ = [{ to: bodyEntry, branch: true }, { to: next, branch: false }];
+    this.nodes[cond]!.succ = [
+      { to: bodyEntry, branch: true },
+      { to: next, branch: false },
+    ];
     return cond;
   }
 
@@ -303,17 +327,22 @@ class CfgBuilder {
     const bodyNode = this.nodes[body]!;
     if (bodyFacts.calls.some((c) => NORETURN_CALLS.has(c.name))) bodyNode.noreturn = true;
     else bodyNode.succ.push({ to: split.jump === 'break' ? next : cond });
-    this.nodes[cond]!.succ = [{ to: body, branch: true }, { to: next, branch: false }];
+    this.nodes[cond]!.succ = [
+      { to: body, branch: true },
+      { to: next, branch: false },
+    ];
     return cond;
   }
 
-  private macroLoopRange(n: Node, start: number, end: number, body: Node, next: number): number {
+  private macroLoopRange(start: number, end: number, body: Node, next: number): number {
     const cond = this.node('cond', start, end, exprFacts(this.source, start, end));
     this.nodes[cond]!.facts = { calls: this.nodes[cond]!.facts.calls.slice(0, -1), assignments: [] };
     this.nodes[cond]!.loopMacro = (/^\s*(\w+)/.exec(this.source.slice(start, end)) ?? ['', 'loop'])[1];
-    void n;
     const bodyEntry = this.stmt(body, cond, { brk: next, cont: cond });
-    this.nodes[cond]!.succ = [{ to: bodyEntry, branch: true }, { to: next, branch: false }];
+    this.nodes[cond]!.succ = [
+      { to: bodyEntry, branch: true },
+      { to: next, branch: false },
+    ];
     return cond;
   }
 
@@ -373,11 +402,17 @@ function isLabelOrCase(n: Node): boolean {
 /** The MISSING `;` tree-sitter puts after a loop macro's header: not a real error. */
 export function isMacroSemicolon(n: Node): boolean {
   const parent = n.parent;
-  return n.isMissing && n.type === ';' && parent !== null && parent.type === 'expression_statement' && parent.firstNamedChild?.type === 'call_expression';
+  return (
+    n.isMissing &&
+    n.type === ';' &&
+    parent !== null &&
+    parent.type === 'expression_statement' &&
+    parent.firstNamedChild?.type === 'call_expression'
+  );
 }
 
 /** `IDENT ( args )` at statement level with a MISSING `;`: a loop macro's header. */
-export function isMacroHeader(n: Node): boolean {
+function isMacroHeader(n: Node): boolean {
   if (n.type !== 'expression_statement' || !n.hasError) return false;
   const last = n.lastChild;
   const first = n.firstNamedChild;
@@ -393,7 +428,11 @@ function trailingMacroHeader(n: Node): Node | undefined {
         return isMacroHeader(cur) ? cur : undefined;
       case 'if_statement': {
         const alt = cur.childForFieldName('alternative');
-        cur = alt ? (alt.type === 'else_clause' ? alt.namedChildren.find((c) => c && c.type !== 'comment') ?? null : alt) : cur.childForFieldName('consequence');
+        cur = alt
+          ? alt.type === 'else_clause'
+            ? (alt.namedChildren.find((c) => c && c.type !== 'comment') ?? null)
+            : alt
+          : cur.childForFieldName('consequence');
         break;
       }
       case 'while_statement':
@@ -432,13 +471,19 @@ function splitMacroStatement(source: string, start: number, end: number): MacroS
   const after = tokens[close + 1];
   if (!after || after.kind !== 'ident') return undefined;
   return {
-    name: tokens[0]!.text, start, headerEnd: tokens[close]!.end, argsStart: tokens[1]!.end, argsEnd: tokens[close]!.start,
-    bodyStart: after.start, end, ...(after.text === 'break' || after.text === 'continue' ? { jump: after.text } : {}),
+    name: tokens[0]!.text,
+    start,
+    headerEnd: tokens[close]!.end,
+    argsStart: tokens[1]!.end,
+    argsEnd: tokens[close]!.start,
+    bodyStart: after.start,
+    end,
+    ...(after.text === 'break' || after.text === 'continue' ? { jump: after.text } : {}),
   };
 }
 
 /** true/false for conditions that are constant (`1`, `0`, `true`, `false`), else undefined. */
-export function constantTruth(text: string): boolean | undefined {
+function constantTruth(text: string): boolean | undefined {
   const t = text.replace(/\s+/g, '');
   if (t === '' || t === '1' || t === 'true' || t === '!0') return true;
   if (t === '0' || t === 'false' || t === '!1') return false;

@@ -4,11 +4,11 @@
 // the caller's lock held) just before it, and the old function renamed to the
 // static `vcpu_migrate_finish()` with an early return while the vCPU runs or
 // once the flag is clear.
-import type { FileAnalysis } from '../analyzer';
+import type { FileAnalysis } from '../analysis';
 import type { TextEdit } from '../diagnostics';
 import type { FunctionLocks } from '../locks/analyze';
-import { OLD_MIGRATE } from '../rules/protocol';
 import { tokenize } from '../syntax/tokens';
+import { OLD_MIGRATE } from '../xen/migration';
 import { Source } from './text';
 
 export function needsHelpers(file: FileAnalysis): FunctionLocks | undefined {
@@ -30,7 +30,8 @@ export function oldMigrateCallsLeft(text: string): number {
   return n;
 }
 
-const DECL_START = /^(const|static|volatile|unsigned|signed|struct|union|enum|bool|bool_t|int|long|short|char|s_time_t|spinlock_t|cpumask_t|cpumask_var_t|[a-z_0-9]+_t)$/;
+const DECL_START =
+  /^(const|static|volatile|unsigned|signed|struct|union|enum|bool|bool_t|int|long|short|char|s_time_t|spinlock_t|cpumask_t|cpumask_var_t|[a-z_0-9]+_t)$/;
 
 export function helperEdits(file: FileAnalysis, fn: FunctionLocks): TextEdit[] | undefined {
   const src = new Source(file.text);
@@ -42,10 +43,11 @@ export function helperEdits(file: FileAnalysis, fn: FunctionLocks): TextEdit[] |
   const edits: TextEdit[] = [];
   const defLine = src.lineStart(fn.syntax.start);
   edits.push({
-    start: defLine, end: defLine,
+    start: defLine,
+    end: defLine,
     newText: [
       '/*',
-      ' * Starting a migration: called with the vCPU\'s scheduler lock held.  It',
+      " * Starting a migration: called with the vCPU's scheduler lock held.  It",
       ' * marks the vCPU as migrating and puts it to sleep (off any runqueue) in',
       ' * the same critical section; after the unlock, vcpu_migrate_finish()',
       ' * moves it, or context_saved() does once it has been descheduled.',
@@ -71,7 +73,8 @@ export function helperEdits(file: FileAnalysis, fn: FunctionLocks): TextEdit[] |
   const ind = src.indentAt(first.start);
   const at = src.lineStart(first.start);
   edits.push({
-    start: at, end: at,
+    start: at,
+    end: at,
     newText: [
       `${ind}/*`,
       `${ind} * Nothing to do while ${v} still runs (context_saved() will call this`,
@@ -90,6 +93,10 @@ export function helperEdits(file: FileAnalysis, fn: FunctionLocks): TextEdit[] |
 function isDeclaration(stmt: string): boolean {
   const t = tokenize(stmt);
   if (t.length < 2 || t[0]!.kind !== 'ident') return false;
-  if (!DECL_START.test(t[0]!.text)) return t[1]!.kind === 'ident' || (t[1]!.text === '*' && t[2]?.kind === 'ident' && /^[A-Z_a-z]\w*$/.test(t[0]!.text) && /(_t|struct)$/.test(t[0]!.text));
+  if (!DECL_START.test(t[0]!.text))
+    return (
+      t[1]!.kind === 'ident' ||
+      (t[1]!.text === '*' && t[2]?.kind === 'ident' && /^[A-Z_a-z]\w*$/.test(t[0]!.text) && /(_t|struct)$/.test(t[0]!.text))
+    );
   return true;
 }

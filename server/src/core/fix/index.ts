@@ -2,10 +2,10 @@
 // edits, plus the file-level helper introduction (helpers.ts). Used by
 // `xsr fix` and by the language server's source.fixAll. Functions whose parse
 // has errors are left alone (their findings are only conservative).
-import type { FileAnalysis } from '../analyzer';
+import type { FileAnalysis } from '../analysis';
 import type { TextEdit } from '../diagnostics';
-import { applyEdits, overlaps } from './text';
 import { helperEdits, needsHelpers, oldMigrateCallsLeft } from './helpers';
+import { applyEdits, overlaps } from './text';
 
 export { applyEdits } from './text';
 
@@ -20,7 +20,7 @@ export function fixAll(file: FileAnalysis): FixAllResult {
   const skipped: string[] = [];
   const broken = new Set(file.functions.filter((f) => f.cfg.hasError || f.syntax.hasError).map((f) => f.syntax.name));
   const reported = new Set<string>();
-  const line = (o: number): number => file.lines.lineOf(o) + 1;
+  const line = (o: number): number => file.lineIndex.lineOf(o) + 1;
   for (const d of [...file.diagnostics].sort((a, b) => a.start - b.start)) {
     if (!d.edits?.length) continue;
     if (broken.has(d.function)) {
@@ -38,15 +38,11 @@ export function fixAll(file: FileAnalysis): FixAllResult {
   if (old && edits.length > 0) {
     const left = oldMigrateCallsLeft(applyEdits(file.text, edits));
     const helpers = left === 0 ? helperEdits(file, old) : undefined;
-    if (left > 0) skipped.push(`vcpu_migrate: not renamed to vcpu_migrate_finish, ${left} call${left === 1 ? '' : 's'} to it remain unfixed`);
-    else if (!helpers || helpers.some((e) => edits.some((x) => overlaps(e, x)))) skipped.push('vcpu_migrate: the vcpu_migrate_start/vcpu_migrate_finish helpers could not be introduced automatically');
+    if (left > 0)
+      skipped.push(`vcpu_migrate: not renamed to vcpu_migrate_finish, ${left} call${left === 1 ? '' : 's'} to it remain unfixed`);
+    else if (!helpers || helpers.some((e) => edits.some((x) => overlaps(e, x))))
+      skipped.push('vcpu_migrate: the vcpu_migrate_start/vcpu_migrate_finish helpers could not be introduced automatically');
     else edits.push(...helpers);
   }
   return { edits: edits.sort((a, b) => a.start - b.start || a.end - b.end), skipped };
-}
-
-/** The fixed text (fixAll applied). */
-export function fixText(file: FileAnalysis): { text: string; skipped: string[]; edits: number } {
-  const r = fixAll(file);
-  return { text: applyEdits(file.text, r.edits), skipped: r.skipped, edits: r.edits.length };
 }

@@ -4,15 +4,15 @@
 // apart, as Xen's 2018 fix did with `if ( ret == 0 )`), and the re-check, the
 // sleep and the migrate become one unconditional finish where the old block
 // stood. XSR008: a flag-tested `vcpu_migrate()` becomes an unconditional finish.
-import type { FileAnalysis } from '../analyzer';
+import type { FileAnalysis } from '../analysis';
 import type { CfgNode } from '../cfg/types';
 import type { TextEdit } from '../diagnostics';
 import type { FunctionLocks } from '../locks/analyze';
-import type { OldSequence } from '../rules/oldSequence';
-import { sequenceTarget } from '../rules/oldSequence';
-import { FlagWrite, Graph, OLD_MIGRATE, finishName, firstCall, flagWriteOf, isMigratingTest, startName } from '../rules/protocol';
+import { type OldSequence, sequenceTarget } from '../migration/oldSequence';
+import { type FlagWrite, Graph, isMigratingTest, opsAt } from '../migration/view';
 import { canonicalText } from '../syntax/tokens';
-import { Source, codeOutside, commentLines, ifStatementAt } from './text';
+import { finishName, type MigrationOpKind, startName } from '../xen/migration';
+import { codeOutside, commentLines, ifStatementAt, Source } from './text';
 
 export function fixOldSequence(file: FileAnalysis, fn: FunctionLocks, seq: OldSequence): TextEdit[] | undefined {
   const src = new Source(file.text);
@@ -22,21 +22,21 @@ export function fixOldSequence(file: FileAnalysis, fn: FunctionLocks, seq: OldSe
   const starts = startEdits(src, fn, seq, (w) => `${start}(${target ?? w.entity});`);
   if (!starts) return undefined;
   edits.push(...starts);
-  const finish = finishEdits(src, fn, seq, `${finishName(seq.era)}(${target ?? seq.entity});`);
+  const finish = finishEdits(src, seq, `${finishName(seq.era)}(${target ?? seq.entity});`);
   if (!finish) return undefined;
   edits.push(...finish);
   return edits;
 }
 
 /** The statement is exactly the flag write (nothing else to preserve). */
-function plainWrite(file: FileAnalysis, w: FlagWrite): boolean {
-  const stmt = canonicalText(file.text.slice(w.node.start, w.node.end));
-  const write = canonicalText(file.text.slice(w.start, w.end));
+function plainWrite(text: string, w: FlagWrite): boolean {
+  const stmt = canonicalText(text.slice(w.node.start, w.node.end));
+  const write = canonicalText(text.slice(w.start, w.end));
   return stmt === `${write};`;
 }
 
 function startEdits(src: Source, fn: FunctionLocks, seq: OldSequence, call: (w: FlagWrite) => string): TextEdit[] | undefined {
-  if (!seq.writes.every((w) => plainWrite({ text: src.text } as FileAnalysis, w))) return undefined;
+  if (!seq.writes.every((w) => plainWrite(src.text, w))) return undefined;
   if (seq.writes.length > 1) {
     const merged = mergedStart(src, fn, seq, call(seq.writes[0]!));
     if (merged) return merged;
@@ -62,14 +62,18 @@ function mergedStart(src: Source, fn: FunctionLocks, seq: OldSequence, call: str
     const block = straightLine(g, w.node);
     siblings.set(w.node.id, block);
     const here = new Set<string>();
-    for (const id of block) for (const a of g.node(id).facts.assignments) if (/^[A-Za-z_]\w*$/.test(a.lhs) && a.op === '=' && LITERAL.test(a.rhs)) here.add(`${a.lhs}=${a.rhs}`);
+    for (const id of block)
+      for (const a of g.node(id).facts.assignments)
+        if (/^[A-Za-z_]\w*$/.test(a.lhs) && a.op === '=' && LITERAL.test(a.rhs)) here.add(`${a.lhs}=${a.rhs}`);
     common = common ? new Set([...common].filter((x) => here.has(x))) : here;
   }
   const inBlocks = new Set([...siblings.values()].flatMap((s) => [...s]));
   for (const cand of common ?? []) {
     const [v, c] = cand.split('=') as [string, string];
     // Every other assignment of v is a different literal, so v == c exactly on the paths that wrote the flag.
-    const ok = fn.cfg.nodes.every((n) => inBlocks.has(n.id) || n.facts.assignments.every((a) => a.lhs !== v || (LITERAL.test(a.rhs) && a.rhs !== c)));
+    const ok = fn.cfg.nodes.every(
+      (n) => inBlocks.has(n.id) || n.facts.assignments.every((a) => a.lhs !== v || (LITERAL.test(a.rhs) && a.rhs !== c)),
+    );
     if (!ok) continue;
     const edits: TextEdit[] = [];
     const comments: string[] = [];
@@ -81,7 +85,11 @@ function mergedStart(src: Source, fn: FunctionLocks, seq: OldSequence, call: str
     }
     const ind = src.indentAt(unlock.start);
     const note = comments.length ? ' ' + comments.join(' ') : '';
-    edits.push({ start: src.lineStart(unlock.start), end: src.lineStart(unlock.start), newText: `${ind}if ( ${v} == ${c} )\n${ind}    ${call}${note}\n\n` });
+    edits.push({
+      start: src.lineStart(unlock.start),
+      end: src.lineStart(unlock.start),
+      newText: `${ind}if ( ${v} == ${c} )\n${ind}    ${call}${note}\n\n`,
+    });
     return edits;
   }
   return undefined;
@@ -107,10 +115,14 @@ function straightLine(g: Graph, node: CfgNode): Set<number> {
   return out;
 }
 
-function finishEdits(src: Source, fn: FunctionLocks, seq: OldSequence, finish: string): TextEdit[] | undefined {
+function finishEdits(src: Source, seq: OldSequence, finish: string): TextEdit[] | undefined {
   const m = seq.migrate;
-  const plain = (n: CfgNode, name: string): boolean => canonicalText(src.text.slice(n.start, n.end)) === canonicalText(src.text.slice(firstCall(n, name)!.start, firstCall(n, name)!.end)) + ';';
-  if (!plain(m, OLD_MIGRATE) || !seq.sleeps.every((s) => plain(s, 'vcpu_sleep_nosync'))) return undefined;
+  // The statement is exactly the call (nothing else to preserve).
+  const plain = (n: CfgNode, kind: MigrationOpKind): boolean => {
+    const op = opsAt(n, kind)[0];
+    return !!op && canonicalText(src.text.slice(n.start, n.end)) === canonicalText(src.text.slice(op.start, op.end)) + ';';
+  };
+  if (!plain(m, 'oldMigrate') || !seq.sleeps.every((s) => plain(s, 'sleep'))) return undefined;
   if (seq.recheck) {
     const st = ifStatementAt(src, seq.recheck.start, seq.recheck.end);
     if (!st) return undefined;
@@ -121,16 +133,18 @@ function finishEdits(src: Source, fn: FunctionLocks, seq: OldSequence, finish: s
     const comments = src.commentsIn(st.bodyStart, st.bodyEnd);
     const after = src.trailing(st.end);
     if (!after) return undefined;
-    const edits: TextEdit[] = [{
-      start: src.lineStart(st.ifStart), end: Math.min(src.text.length, src.lineEnd(st.end) + 1),
-      newText: commentLines([...comments, ...after], ind) + `${ind}${finish}\n`,
-    }];
+    const edits: TextEdit[] = [
+      {
+        start: src.lineStart(st.ifStart),
+        end: Math.min(src.text.length, src.lineEnd(st.end) + 1),
+        newText: commentLines([...comments, ...after], ind) + `${ind}${finish}\n`,
+      },
+    ];
     for (const s of outside) {
       const e = deleteStatement(src, s);
       if (!e) return undefined;
       edits.push(e);
     }
-    void fn;
     return edits;
   }
   const edits: TextEdit[] = [];
@@ -154,15 +168,17 @@ export function deleteStatement(src: Source, n: { start: number; end: number }):
 /** XSR008: `if ( …migrating… ) vcpu_migrate(x);` -> `vcpu_migrate_finish(x);`; an unguarded call is renamed. */
 export function fixStrayMigrate(file: FileAnalysis, fn: FunctionLocks, m: CfgNode): { edits: TextEdit[]; name: string } | undefined {
   const src = new Source(file.text);
-  const call = firstCall(m, OLD_MIGRATE)!;
-  const arg = call.args[0]?.text ?? '';
+  const call = opsAt(m, 'oldMigrate')[0]!;
+  const arg = call.entity;
   const unit = /^(.+)->vcpu_list$/.exec(arg);
   const unitEra = unit && /\bsched_unit\b/.test(file.text.slice(fn.syntax.start, fn.syntax.end));
   const name = unitEra ? 'sched_unit_migrate_finish' : 'vcpu_migrate_finish';
-  const callText = unitEra ? `${name}(${unit![1]})` : `${name}(${src.text.slice(call.args[0]?.start ?? call.end, call.args[0]?.end ?? call.end)})`;
+  const callText = unitEra ? `${name}(${unit![1]})` : `${name}(${argText(src.text, m, call.start)})`;
   if (canonicalText(src.text.slice(m.start, m.end)) !== canonicalText(src.text.slice(call.start, call.end)) + ';') return undefined;
   const g = new Graph(fn);
-  const guard = g.preds[m.id]!.map((id) => g.node(id)).find((p) => isMigratingTest(file, p) && p.succ.some((e) => e.to === m.id && e.branch === true));
+  const guard = g.preds[m.id]!.map((id) => g.node(id)).find(
+    (p) => isMigratingTest(file, p) && p.succ.some((e) => e.to === m.id && e.branch === true),
+  );
   if (!guard) {
     if (g.reaching(m.id).size > 0 && [...g.reaching(m.id)].some((id) => isMigratingTest(file, g.node(id)))) return undefined;
     return { edits: [{ start: call.start, end: call.end, newText: callText }], name };
@@ -175,8 +191,18 @@ export function fixStrayMigrate(file: FileAnalysis, fn: FunctionLocks, m: CfgNod
   const comments = [...src.commentsIn(st.bodyStart, st.bodyEnd), ...after];
   return {
     name,
-    edits: [{ start: src.lineStart(st.ifStart), end: Math.min(src.text.length, src.lineEnd(st.end) + 1), newText: commentLines(comments, ind) + `${ind}${callText};\n` }],
+    edits: [
+      {
+        start: src.lineStart(st.ifStart),
+        end: Math.min(src.text.length, src.lineEnd(st.end) + 1),
+        newText: commentLines(comments, ind) + `${ind}${callText};\n`,
+      },
+    ],
   };
 }
 
-export { flagWriteOf };
+/** The first argument's original text of the call starting at `start` in the node. */
+function argText(text: string, node: CfgNode, start: number): string {
+  const a = node.facts.calls.find((c) => c.start === start)?.args[0];
+  return a ? text.slice(a.start, a.end) : '';
+}

@@ -3,8 +3,8 @@
 // indentation. Every edit is an offset range into the analysed text; lines
 // the fix does not touch are never part of an edit.
 import type { TextEdit } from '../diagnostics';
-import { tokenize } from '../syntax/tokens';
 import { matchClose } from '../syntax/expr';
+import { tokenize } from '../syntax/tokens';
 
 export class Source {
   constructor(readonly text: string) {}
@@ -81,7 +81,15 @@ export class Source {
 
 /** Comments laid out as lines at `indent` (continuation lines shifted to match). */
 export function commentLines(comments: readonly string[], indent: string): string {
-  return comments.map((c) => c.split('\n').map((l, i) => (i === 0 ? indent + l : indent + l)).join('\n') + '\n').join('');
+  return comments
+    .map(
+      (c) =>
+        c
+          .split('\n')
+          .map((l, i) => (i === 0 ? indent + l : indent + l))
+          .join('\n') + '\n',
+    )
+    .join('');
 }
 
 export interface IfStatement {
@@ -166,5 +174,9 @@ export function applyEdits(text: string, edits: readonly TextEdit[]): string {
 /** Two edits overlap (touching insertions at one offset count as overlapping, to keep their order defined). */
 export function overlaps(a: TextEdit, b: TextEdit): boolean {
   if (a.start === a.end && b.start === b.end) return a.start === b.start;
-  return a.start < b.end && b.start < a.end || (a.start === a.end && a.start > b.start && a.start < b.end) || (b.start === b.end && b.start > a.start && b.start < a.end);
+  return (
+    (a.start < b.end && b.start < a.end) ||
+    (a.start === a.end && a.start > b.start && a.start < b.end) ||
+    (b.start === b.end && b.start > a.start && b.start < a.end)
+  );
 }

@@ -12,20 +12,30 @@
 // keep their CFGs (shifted), and the whole-file tree keeps the edit until
 // `settle` reparses it — when the editor is idle — and checks that it splits
 // the file into the same functions; if not (never seen), it analyses afresh.
-import { calleesOf } from '../cfg/callees';
 import type { Tree } from 'web-tree-sitter';
-import type { Analyzer, FileAnalysis, FunctionMemo } from '../analyzer';
-import { findFunctions } from '../syntax/functions';
-import { LineIndex } from '../syntax/lineIndex';
-import { countParseErrors } from '../syntax/parseErrors';
+
+import type { FileAnalysis } from '../analysis';
+import type { Analyzer, FunctionMemo } from '../analyzer';
+import { calleesOf } from '../cfg/callees';
 import type { Cfg } from '../cfg/types';
 import type { CoreDiagnostic } from '../diagnostics';
 import type { FunctionLocks } from '../locks/analyze';
 import type { FunctionSummary, SummaryLookup } from '../locks/summary';
 import type { FunctionSyntax } from '../syntax/functions';
-import { Delta, shiftCfgLazily, shiftDiagnostics, shiftLocksLazily } from './shift';
-import { LocalFunction, TopLevel, TopLevelFacts, functionContaining, locallySafe, parseFunctionAlone, topLevelFacts } from './localParse';
-import { DocumentEdit, TreeCache } from './treeCache';
+import { findFunctions } from '../syntax/functions';
+import { LineIndex } from '../syntax/lineIndex';
+import { countParseErrors } from '../syntax/parseErrors';
+import {
+  functionContaining,
+  type LocalFunction,
+  locallySafe,
+  parseFunctionAlone,
+  type TopLevel,
+  type TopLevelFacts,
+  topLevelFacts,
+} from './localParse';
+import { type Delta, shiftCfgLazily, shiftDiagnostics, shiftLocksLazily } from './shift';
+import { type DocumentEdit, TreeCache } from './treeCache';
 
 export interface DocumentAnalyzerOptions {
   /** Trees kept (LRU, default 32). */
@@ -80,7 +90,7 @@ interface ParsedFn {
 /** The last analysed version split into functions: what a local edit starts from. */
 interface Parsed {
   text: string;
-  lines: LineIndex;
+  lineIndex: LineIndex;
   fns: ParsedFn[];
   /** Top-level items holding syntax errors. */
   errorItems: number;
@@ -133,10 +143,17 @@ function summaryDep(s: FunctionSummary | undefined): string {
   return k;
 }
 
-
 function newEntry(cfg: Cfg, start: number, line: number, bodyNodes: number, run: number): Entry {
   const calleeSet = calleesOf(cfg);
-  return { cfg: { start, line, value: cfg }, bodyNodes, callees: [...calleeSet].sort(), calleeSet, locks: new Map(), rules: new Map(), lastRun: run };
+  return {
+    cfg: { start, line, value: cfg },
+    bodyNodes,
+    callees: [...calleeSet].sort(),
+    calleeSet,
+    locks: new Map(),
+    rules: new Map(),
+    lastRun: run,
+  };
 }
 
 function remember<T>(map: Map<string, Placed<T>>, key: string, placed: Placed<T>): void {
@@ -175,12 +192,12 @@ class RunMemo implements FunctionMemo {
 
   constructor(private readonly doc: DocCache) {}
 
-  cfg(syntax: FunctionSyntax, file: { text: string; lines: LineIndex }, compute: () => Cfg): Cfg {
+  cfg(syntax: FunctionSyntax, file: { text: string; lineIndex: LineIndex }, compute: () => Cfg): Cfg {
     // The body's node count guards against the same text parsed differently (error recovery in another context).
     const bodyNodes = syntax.body?.descendantCount ?? -1;
     const key = `${bodyNodes}\u0000${file.text.slice(syntax.start, syntax.end)}`;
     const start = syntax.start;
-    const line = file.lines.lineOf(start);
+    const line = file.lineIndex.lineOf(start);
     let entry = this.doc.entries.get(key);
     if (!entry) {
       entry = newEntry(compute(), start, line, bodyNodes, this.doc.run);
@@ -242,10 +259,11 @@ class RunMemo implements FunctionMemo {
    * a result with findings does not move across lines.
    */
   private placeLocks(p: Placed<FunctionLocks>, start: number, line: number, syntax: FunctionSyntax, cfg: Cfg): FunctionLocks | undefined {
-    const last = p.at && p.at.start === start && p.at.line === line ? p.at.value : p.start === start && p.line === line ? p.value : undefined;
+    const last =
+      p.at && p.at.start === start && p.at.line === line ? p.at.value : p.start === start && p.line === line ? p.value : undefined;
     if (last && last.syntax === syntax && last.cfg === cfg) return last;
     const d: Delta = { offset: start - p.start, line: line - p.line };
-    if (d.line !== 0 && p.value.diagnostics.length > 0) return undefined;
+    if (d.line !== 0 && p.value.imbalances.length > 0) return undefined;
     const value = shiftLocksLazily(p.value, d, syntax, cfg);
     p.at = { start, line, value };
     return value;
@@ -267,7 +285,15 @@ class RunMemo implements FunctionMemo {
     }
     const key = `${info.dep}\u0002${this.outline}`;
     const cached = info.entry.rules.get(key);
-    const reused = cached && reuse(cached, info.start, info.line, (v) => v.length === 0, (v, d) => shiftDiagnostics(v, d.offset));
+    const reused =
+      cached &&
+      reuse(
+        cached,
+        info.start,
+        info.line,
+        (v) => v.length === 0,
+        (v, d) => shiftDiagnostics(v, d.offset),
+      );
     if (reused) {
       remember(info.entry.rules, key, cached!);
       return reused;
@@ -285,16 +311,22 @@ export class DocumentAnalyzer {
   /** Figures of the last analysis (tests and the benchmark read them). */
   lastStats: AnalysisStats = { functions: 0, reused: 0, computed: 0, local: false, ms: 0 };
 
-  constructor(readonly analyzer: Analyzer, opts: DocumentAnalyzerOptions = {}) {
+  constructor(
+    readonly analyzer: Analyzer,
+    opts: DocumentAnalyzerOptions = {},
+  ) {
     const timeoutMs = opts.parseTimeoutMs ?? 5000;
     this.keepRuns = opts.keepRuns ?? 2;
-    this.trees = new TreeCache((text, old) => {
-      try {
-        return analyzer.parse(text, old, { timeoutMs });
-      } catch {
-        return null;
-      }
-    }, { maxTrees: opts.maxTrees ?? 32 });
+    this.trees = new TreeCache(
+      (text, old) => {
+        try {
+          return analyzer.parse(text, old, { timeoutMs });
+        } catch {
+          return null;
+        }
+      },
+      { maxTrees: opts.maxTrees ?? 32 },
+    );
   }
 
   /** Records edits (offsets in the text before each edit) so the next parse is incremental. */
@@ -346,14 +378,30 @@ export class DocumentAnalyzer {
     const tree = this.trees.get(uri, version, text);
     if (!tree) return undefined;
     const found = findFunctions(tree, text);
-    const same = found.length === p.fns.length && found.every((f, i) => {
-      const g = p.fns[i]!;
-      const s = g.syntax;
-      return f.name === s.name && f.start === s.start && f.end === s.end && f.bodyStart === s.bodyStart && f.bodyEnd === s.bodyEnd
-        && f.returnsPointer === s.returnsPointer && f.isStatic === s.isStatic && f.params.join(',') === s.params.join(',')
-        && f.body?.descendantCount === g.entry.bodyNodes;
-    });
-    if (same && countParseErrors(tree, p.fns.map((f) => f.cfg.errorSites ?? 0)) === p.parseErrors) {
+    const same =
+      found.length === p.fns.length &&
+      found.every((f, i) => {
+        const g = p.fns[i]!;
+        const s = g.syntax;
+        return (
+          f.name === s.name &&
+          f.start === s.start &&
+          f.end === s.end &&
+          f.bodyStart === s.bodyStart &&
+          f.bodyEnd === s.bodyEnd &&
+          f.returnsPointer === s.returnsPointer &&
+          f.isStatic === s.isStatic &&
+          f.params.join(',') === s.params.join(',') &&
+          f.body?.descendantCount === g.entry.bodyNodes
+        );
+      });
+    if (
+      same &&
+      countParseErrors(
+        tree,
+        p.fns.map((f) => f.cfg.errorSites ?? 0),
+      ) === p.parseErrors
+    ) {
       this.adoptTopLevel(p, topLevelFacts(tree), tree.rootNode.hasError);
       return { consistent: true };
     }
@@ -390,7 +438,16 @@ export class DocumentAnalyzer {
       }
       fns.push({ syntax: f.syntax, cfg: f.cfg, entry, top: undefined });
     }
-    const p: Parsed = { text, lines: result.lines, fns, errorItems: 0, ungatedErrors: 0, parseErrors: result.parseErrors, pending: [], unverified: false };
+    const p: Parsed = {
+      text,
+      lineIndex: result.lineIndex,
+      fns,
+      errorItems: 0,
+      ungatedErrors: 0,
+      parseErrors: result.parseErrors,
+      pending: [],
+      unverified: false,
+    };
     this.adoptTopLevel(p, topLevelFacts(tree), tree.rootNode.hasError);
     doc.parsed = p;
     return result;
@@ -407,12 +464,16 @@ export class DocumentAnalyzer {
   /** The analysis of a version built by local edits: the same summaries and rules as a full run. */
   private analyzeParsed(uri: string, doc: DocCache, p: Parsed, memo: RunMemo): FileAnalysis {
     const functions = p.fns.map((f) => {
-      const cfg = memo.place(f.syntax, f.entry, f.syntax.start, p.lines.lineOf(f.syntax.start));
+      const cfg = memo.place(f.syntax, f.entry, f.syntax.start, p.lineIndex.lineOf(f.syntax.start));
       f.cfg = cfg;
       return { syntax: f.syntax, cfg, callees: f.entry.calleeSet };
     });
     doc.parsed = p;
-    return this.analyzer.analyzeParsed({ path: uri, text: p.text }, { lines: p.lines, functions, parseErrors: p.parseErrors }, { memo });
+    return this.analyzer.analyzeParsed(
+      { path: uri, text: p.text },
+      { lineIndex: p.lineIndex, functions, parseErrors: p.parseErrors },
+      { memo },
+    );
   }
 
   /** The pending edits applied by local reparses, when every one qualifies and they lead to `text`. */
@@ -443,11 +504,24 @@ export class DocumentAnalyzer {
       for (let k = i + 1; k < fns.length; k++) {
         const f = fns[k]!;
         const s = f.syntax;
-        fns[k] = { ...f, syntax: { ...s, start: s.start + delta, end: s.end + delta, bodyStart: s.bodyStart + delta, bodyEnd: s.bodyEnd + delta } };
+        fns[k] = {
+          ...f,
+          syntax: { ...s, start: s.start + delta, end: s.end + delta, bodyStart: s.bodyStart + delta, bodyEnd: s.bodyEnd + delta },
+        };
       }
     }
     const errorItems = p.errorItems - (old.top.defHasError ? 1 : 0) + (local.top.defHasError ? 1 : 0);
-    const ungatedErrors = p.ungatedErrors - (old.cfg.errorSites ?? 0) - old.top.headerErrors + (local.cfg.errorSites ?? 0) + local.top.headerErrors;
-    return { text, lines, fns, errorItems, ungatedErrors, parseErrors: errorItems > 0 ? ungatedErrors : 0, pending: [], unverified: true };
+    const ungatedErrors =
+      p.ungatedErrors - (old.cfg.errorSites ?? 0) - old.top.headerErrors + (local.cfg.errorSites ?? 0) + local.top.headerErrors;
+    return {
+      text,
+      lineIndex: lines,
+      fns,
+      errorItems,
+      ungatedErrors,
+      parseErrors: errorItems > 0 ? ungatedErrors : 0,
+      pending: [],
+      unverified: true,
+    };
   }
 }

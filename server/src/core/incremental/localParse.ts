@@ -7,14 +7,15 @@
 // the document) and its CFG rebuilt; the full tree keeps the edit and is
 // reparsed later (DocumentAnalyzer.settle), which also checks the local result.
 import type { Node, Tree } from 'web-tree-sitter';
+
 import type { Analyzer } from '../analyzer';
 import { buildCfg, isMacroSemicolon } from '../cfg/build';
-import { headerErrorCount } from '../syntax/parseErrors';
 import type { Cfg } from '../cfg/types';
-import { FunctionSyntax, findFunctions } from '../syntax/functions';
+import { findFunctions, type FunctionSyntax } from '../syntax/functions';
 import type { LineIndex } from '../syntax/lineIndex';
-import type { DocumentEdit } from './treeCache';
+import { headerErrorCount } from '../syntax/parseErrors';
 import { tokenize } from '../syntax/tokens';
+import type { DocumentEdit } from './treeCache';
 
 /** What the parse-error count and the local reparse need to know about a function's place in the full tree. */
 export interface TopLevelFacts {
@@ -31,7 +32,6 @@ export interface TopLevel {
   /** Children of the translation unit holding errors (the root has errors iff this is not 0). */
   errorItems: number;
 }
-
 
 /** An ERROR node, or a MISSING node other than the `;` after a loop-macro header. */
 function hasRealError(n: Node): boolean {
@@ -113,7 +113,13 @@ const sameParams = (a: readonly string[], b: readonly string[]): boolean => a.le
  * header, its body between real braces at the expected offsets, and without
  * syntax errors other than the loop-macro shape.
  */
-export function parseFunctionAlone(analyzer: Analyzer, text: string, lines: LineIndex, old: FunctionSyntax, delta: number): LocalFunction | undefined {
+export function parseFunctionAlone(
+  analyzer: Analyzer,
+  text: string,
+  lines: LineIndex,
+  old: FunctionSyntax,
+  delta: number,
+): LocalFunction | undefined {
   const start = old.start;
   const end = old.end + delta;
   const point = (offset: number): { row: number; column: number } => {
@@ -135,12 +141,14 @@ export function parseFunctionAlone(analyzer: Analyzer, text: string, lines: Line
     const found = findFunctions(tree, text);
     const f = found[0];
     if (found.length !== 1 || !f || !f.body) return undefined;
-    if (f.name !== old.name || !sameParams(f.params, old.params) || f.returnsPointer !== old.returnsPointer || f.isStatic !== old.isStatic) return undefined;
+    if (f.name !== old.name || !sameParams(f.params, old.params) || f.returnsPointer !== old.returnsPointer || f.isStatic !== old.isStatic)
+      return undefined;
     if (f.start !== start || f.end !== end || f.bodyStart !== old.bodyStart || f.bodyEnd !== old.bodyEnd + delta) return undefined;
     const body = f.body;
     const open = body.firstChild;
     const close = body.lastChild;
-    if (!open || open.type !== '{' || open.isMissing || !close || close.type !== '}' || close.isMissing || close.endIndex !== end) return undefined;
+    if (!open || open.type !== '{' || open.isMissing || !close || close.type !== '}' || close.isMissing || close.endIndex !== end)
+      return undefined;
     const cfg = buildCfg(body, text, lines);
     // A syntax error (other than the loop-macro shape, whose recovery stays
     // inside its statement) may be recovered differently in the whole file:

@@ -4,10 +4,10 @@
 // mutated (an earlier FileAnalysis may still hold them): shifting copies.
 import type { Cfg, CfgNode } from '../cfg/types';
 import type { CoreDiagnostic } from '../diagnostics';
-import type { FunctionLocks, LineLocks, LockRef } from '../locks/analyze';
+import type { FunctionLocks, LineLocks, LockImbalance, LockRef } from '../locks/analyze';
 import type { PathState } from '../locks/state';
-import type { FunctionSyntax } from '../syntax/functions';
 import type { ExprFacts } from '../syntax/expr';
+import type { FunctionSyntax } from '../syntax/functions';
 
 export interface Delta {
   /** Added to every offset. */
@@ -16,18 +16,24 @@ export interface Delta {
   line: number;
 }
 
-export const isZero = (d: Delta): boolean => d.offset === 0 && d.line === 0;
+const isZero = (d: Delta): boolean => d.offset === 0 && d.line === 0;
 
 function shiftFacts(f: ExprFacts, d: number): ExprFacts {
   if (f.calls.length === 0 && f.assignments.length === 0) return f;
   return {
     ...f,
-    calls: f.calls.map((c) => ({ ...c, nameStart: c.nameStart + d, start: c.start + d, end: c.end + d, args: c.args.map((a) => ({ ...a, start: a.start + d, end: a.end + d })) })),
+    calls: f.calls.map((c) => ({
+      ...c,
+      nameStart: c.nameStart + d,
+      start: c.start + d,
+      end: c.end + d,
+      args: c.args.map((a) => ({ ...a, start: a.start + d, end: a.end + d })),
+    })),
     assignments: f.assignments.map((a) => ({ ...a, start: a.start + d, end: a.end + d })),
   };
 }
 
-export function shiftCfg(cfg: Cfg, delta: Delta): Cfg {
+function shiftCfg(cfg: Cfg, delta: Delta): Cfg {
   if (isZero(delta)) return cfg;
   const d = delta.offset;
   const nodes = cfg.nodes.map((n): CfgNode => ({
@@ -74,20 +80,24 @@ export function shiftDiagnostics(diags: CoreDiagnostic[], d: number): CoreDiagno
   });
 }
 
-/**
- * `fl` moved by `delta`, with the current syntax and (already shifted) CFG.
- * Findings' messages may quote line numbers, so callers reuse a result with
- * findings only when its lines did not move.
- */
-export function shiftLocks(fl: FunctionLocks, delta: Delta, syntax: FunctionSyntax, cfg: Cfg): FunctionLocks {
-  return {
-    ...fl,
-    syntax,
-    cfg,
-    before: shiftStates(fl.before, delta.offset),
-    lines: shiftLines(fl.lines, delta.line),
-    diagnostics: shiftDiagnostics(fl.diagnostics, delta.offset),
-  };
+function shiftImbalances(list: LockImbalance[], d: number): LockImbalance[] {
+  if (d === 0 || list.length === 0) return list;
+  return list.map((x): LockImbalance => {
+    switch (x.kind) {
+      case 'retake':
+        return { ...x, start: x.start + d, end: x.end + d, takenAt: x.takenAt + d };
+      case 'doubleRelease':
+        return { ...x, start: x.start + d, end: x.end + d };
+      case 'heldAtExit':
+        return {
+          ...x,
+          start: x.start + d,
+          end: x.end + d,
+          takenAt: x.takenAt + d,
+          freeExit: { start: x.freeExit.start + d, end: x.freeExit.end + d },
+        };
+    }
+  });
 }
 
 // Lazy shifting. One character typed near the top of a file moves every later
@@ -122,8 +132,8 @@ export function shiftLocksLazily(base: FunctionLocks, delta: Delta, syntax: Func
     ...rest,
     syntax,
     cfg,
-    lines: shiftLines(base.lines, delta.line),
-    diagnostics: shiftDiagnostics(base.diagnostics, delta.offset),
+    lineLocks: shiftLines(base.lineLocks, delta.line),
+    imbalances: shiftImbalances(base.imbalances, delta.offset),
     get before(): PathState[][] {
       return (before ??= shiftStates(base.before, delta.offset));
     },

@@ -30,7 +30,7 @@ interface Entry {
 }
 
 /** A tree-sitter Point (row, column in UTF-16 code units, rows split at '\n', as web-tree-sitter counts). */
-export function pointAt(text: string, offset: number, row?: number): Point {
+function pointAt(text: string, offset: number, row?: number): Point {
   const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
   if (row === undefined) {
     row = 0;
@@ -51,7 +51,10 @@ export class TreeCache {
   private readonly entries = new Map<string, Entry>();
   private readonly maxTrees: number;
 
-  constructor(private readonly parse: ParseFn, opts: TreeCacheOptions = {}) {
+  constructor(
+    private readonly parse: ParseFn,
+    opts: TreeCacheOptions = {},
+  ) {
     this.maxTrees = Math.max(1, opts.maxTrees ?? 32);
   }
 

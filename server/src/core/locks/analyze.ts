@@ -1,16 +1,15 @@
 // Lock-state analysis of one function: the dataflow, the held sets per line,
 // lock-imbalance findings (XSR007) and the function's summary.
-import { Domain, solve } from '../cfg/dataflow';
+import { type Domain, solve } from '../cfg/dataflow';
 import type { Cfg, CfgNode } from '../cfg/types';
-import type { CoreDiagnostic } from '../diagnostics';
 import type { FunctionSyntax } from '../syntax/functions';
 import type { LineIndex } from '../syntax/lineIndex';
+import { heldPredicate, type HelperTable, type LockKind } from '../xen/lockHelpers';
 import { atomsTestedTwice } from './condition';
 import { LockNamer } from './names';
-import { EMPTY_STATE, HeldLock, PathState, mergeStates, stateKey, withHeld } from './state';
+import { EMPTY_STATE, type HeldLock, mergeStates, type PathState, stateKey, withHeld } from './state';
 import type { FunctionSummary, LockEffect, SummaryLookup } from './summary';
-import type { HelperTable, LockKind } from './table';
-import { LockEvent, TransferContext, transferEdge, transferNode } from './transfer';
+import { type LockEvent, type TransferContext, transferEdge, transferNode } from './transfer';
 
 export interface LockRef {
   name: string;
@@ -35,34 +34,53 @@ export interface FunctionLocks {
   /** Path states before each CFG node. */
   before: PathState[][];
   /** Path states after each node (for the rules: what holds right after a call). */
-  lines: LineLocks[];
+  lineLocks: LineLocks[];
   /** The function takes or releases a lock itself (directly or through a summarised call). */
   touchesLocks: boolean;
   summary: FunctionSummary;
-  diagnostics: CoreDiagnostic[];
+  /** Lock imbalances found on the way (reported as XSR007 by rules/xsr007.ts). */
+  imbalances: LockImbalance[];
 }
+
+/**
+ * A lock imbalance, as data: `retake` (taken while held), `doubleRelease`
+ * (released when already released on this path), `heldAtExit` (held at this
+ * exit while another exit releases it).
+ */
+export type LockImbalance =
+  | { kind: 'retake'; lock: string; start: number; end: number; takenAt: number }
+  | { kind: 'doubleRelease'; lock: string; start: number; end: number }
+  | { kind: 'heldAtExit'; lock: string; start: number; end: number; takenAt: number; freeExit: { start: number; end: number } };
 
 export interface AnalyzeOptions {
   source: string;
-  lines: LineIndex;
+  lineIndex: LineIndex;
   table: HelperTable;
   summaries: SummaryLookup;
 }
 
 export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: AnalyzeOptions): FunctionLocks {
   const touches = touchesLocks(cfg, opts);
-  let entry = conventionalEntry(fn, cfg, opts);
+  let entry = conventionalEntry(fn, cfg);
   const summaryBase = { name: fn.name, params: fn.params };
   if (!touches && entry.held.length === 0) {
     // Nothing to track: every statement sees the empty set.
     const before = cfg.nodes.map(() => ONLY_EMPTY);
     return {
-      syntax: fn, cfg, before, lines: emptyLines(cfg), touchesLocks: false,
-      summary: { ...summaryBase, acquires: [], releases: [], mayReleases: [], condAcquires: [], requires: [] }, diagnostics: [],
+      syntax: fn,
+      cfg,
+      before,
+      lineLocks: emptyLines(cfg),
+      touchesLocks: false,
+      summary: { ...summaryBase, acquires: [], releases: [], mayReleases: [], condAcquires: [], requires: [] },
+      imbalances: [],
     };
   }
   const ctx: TransferContext = {
-    source: opts.source, table: opts.table, namer: new LockNamer(cfg), summaries: opts.summaries,
+    source: opts.source,
+    table: opts.table,
+    namer: new LockNamer(cfg),
+    summaries: opts.summaries,
     trackedAtoms: atomsTestedTwice(cfg, opts.source),
   };
   const domain: Domain<PathState> = {
@@ -83,34 +101,25 @@ export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: Analyze
     for (const [name, kind] of inferred) events.push({ e: { k: 'requires', lock: name, kind }, node: cfg.nodes[cfg.entry]! });
   }
   ctx.events = undefined;
-  const diagnostics: CoreDiagnostic[] = [];
-  const conservative = cfg.hasError ? { conservative: true } : {};
-  for (const { e, node } of events) {
-    if (e.k === 'retake') {
-      diagnostics.push({
-        code: 'XSR007', severity: 'error', start: e.start, end: e.end, function: fn.name, fixable: false, ...conservative,
-        message: `retakes ${e.lock}, which is already held here (taken at line ${opts.lines.lineOf(e.heldAt) + 1})`,
-        related: [{ start: e.heldAt, end: e.heldAt, message: `${e.lock} taken here` }],
-      });
-    } else if (e.k === 'doubleRelease') {
-      diagnostics.push({
-        code: 'XSR007', severity: 'error', start: e.start, end: e.end, function: fn.name, fixable: false, ...conservative,
-        message: `releases ${e.lock}, which is not held here: it was already released on this path`,
-      });
-    }
-    void node;
+  const imbalances: LockImbalance[] = [];
+  for (const { e } of events) {
+    if (e.k === 'retake') imbalances.push({ kind: 'retake', lock: e.lock, start: e.start, end: e.end, takenAt: e.heldAt });
+    else if (e.k === 'doubleRelease') imbalances.push({ kind: 'doubleRelease', lock: e.lock, start: e.start, end: e.end });
   }
   const requires = new Map<string, LockKind>();
   for (const h of entry.held) requires.set(h.name, h.kind);
-  const conventional = new Set(conventionalEntry(fn, cfg, opts).held.map((h) => h.name));
+  const conventional = new Set(conventionalEntry(fn, cfg).held.map((h) => h.name));
   for (const { e } of events) if (e.k === 'requires') requires.set(e.lock, e.kind);
-  const imbalance = exitImbalance(fn, exits, opts, !!cfg.hasError);
+  const imbalance = exitImbalance(fn, exits, opts);
   // A function that is itself a lock helper (sched_spin_lock_double) is a primitive: no imbalance there.
-  if (!opts.table.has(fn.name)) diagnostics.push(...imbalance.diagnostics);
+  if (!opts.table.has(fn.name)) imbalances.push(...imbalance.heldAtExit);
   const reachableExits = exits.filter((x) => x.states.length > 0);
-  const heldAtAllExits = (name: string): boolean => reachableExits.length > 0 && reachableExits.every((x) => x.states.every((s) => s.held.some((h) => h.name === name && !h.maybe)));
-  const callerInstanceReleasedSomewhere = (name: string): boolean => reachableExits.some((x) => x.states.some((s) => !s.held.some((h) => h.name === name && h.entry)));
-  const callerInstanceReleased = (name: string): boolean => reachableExits.every((x) => x.states.every((s) => !s.held.some((h) => h.name === name && h.entry)));
+  const heldAtAllExits = (name: string): boolean =>
+    reachableExits.length > 0 && reachableExits.every((x) => x.states.every((s) => s.held.some((h) => h.name === name && !h.maybe)));
+  const callerInstanceReleasedSomewhere = (name: string): boolean =>
+    reachableExits.some((x) => x.states.some((s) => !s.held.some((h) => h.name === name && h.entry)));
+  const callerInstanceReleased = (name: string): boolean =>
+    reachableExits.every((x) => x.states.every((s) => !s.held.some((h) => h.name === name && h.entry)));
   const effect = (name: string, kind: LockKind): LockEffect => ({ lock: name, kind });
   const summary: FunctionSummary = {
     ...summaryBase,
@@ -118,11 +127,13 @@ export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: Analyze
     // The caller's instance is gone at every exit (a lock held again there was taken anew: see acquires/condAcquires).
     releases: [...requires].filter(([n]) => callerInstanceReleased(n)).map(([n, k]) => effect(n, k)),
     // Gone at some exits only: afterwards the caller may or may not hold it.
-    mayReleases: [...requires].filter(([n]) => !callerInstanceReleased(n) && callerInstanceReleasedSomewhere(n)).map(([n, k]) => effect(n, k)),
+    mayReleases: [...requires]
+      .filter(([n]) => !callerInstanceReleased(n) && callerInstanceReleasedSomewhere(n))
+      .map(([n, k]) => effect(n, k)),
     condAcquires: imbalance.conditional.map((n) => effect(n, imbalance.kinds.get(n)!)),
     requires: [...requires].map(([n, k]) => (conventional.has(n) ? { ...effect(n, k), conventional: true } : effect(n, k))),
   };
-  return { syntax: fn, cfg, before, lines: linesOf(cfg, before, opts.lines), touchesLocks: touches, summary, diagnostics };
+  return { syntax: fn, cfg, before, lineLocks: linesOf(cfg, before, opts.lineIndex), touchesLocks: touches, summary, imbalances };
 }
 
 interface Exit {
@@ -134,7 +145,12 @@ interface Exit {
  * Replays each node once on its final states: the events (retakes, double
  * releases, requirements) and the states leaving the function at each exit.
  */
-function reportingPass(ctx: TransferContext, cfg: Cfg, domain: Domain<PathState>, entry: PathState): { before: PathState[][]; events: { e: LockEvent; node: CfgNode }[]; exits: Exit[] } {
+function reportingPass(
+  ctx: TransferContext,
+  cfg: Cfg,
+  domain: Domain<PathState>,
+  entry: PathState,
+): { before: PathState[][]; events: { e: LockEvent; node: CfgNode }[]; exits: Exit[] } {
   // Events are collected while solving: every state the solver sees is a real
   // path (or a merge that keeps only what all its paths agree on), so no
   // second pass over the function is needed for them.
@@ -170,23 +186,25 @@ function touchesLocks(cfg: Cfg, opts: AnalyzeOptions): boolean {
     for (const c of n.facts.calls) {
       if (opts.table.has(c.name)) return true;
       const s = opts.summaries.get(c.name);
-      if (s && (s.acquires.length || s.releases.length || s.mayReleases.length || s.condAcquires.length || s.requires.some((r) => !r.conventional))) return true;
-      if (c.name === 'spin_is_locked' || c.name === 'rw_is_locked' || c.name === 'rw_is_write_locked') return true;
+      if (
+        s &&
+        (s.acquires.length || s.releases.length || s.mayReleases.length || s.condAcquires.length || s.requires.some((r) => !r.conventional))
+      )
+        return true;
+      if (heldPredicate(c.name)) return true;
     }
   }
   return false;
 }
 
 /** `*_locked` functions start holding their vCPU's (or first argument's) scheduler lock, unless an ASSERT says which lock. */
-function conventionalEntry(fn: FunctionSyntax, cfg: Cfg, opts: AnalyzeOptions): PathState {
+function conventionalEntry(fn: FunctionSyntax, cfg: Cfg): PathState {
   if (!fn.name.endsWith('_locked') || fn.params.length === 0) return EMPTY_STATE;
-  const asserts = cfg.nodes.some((n) => n.facts.calls.some((c) => c.name === 'spin_is_locked' || c.name === 'rw_is_locked' || c.name === 'rw_is_write_locked'));
+  const asserts = cfg.nodes.some((n) => n.facts.calls.some((c) => heldPredicate(c.name)));
   if (asserts) return EMPTY_STATE;
   const held: HeldLock = { name: `sched(${fn.params[0]})`, kind: 'sched', at: fn.start, entry: true };
-  void opts;
   return { ...EMPTY_STATE, held: [held] };
 }
-
 
 const ONLY_EMPTY: PathState[] = [EMPTY_STATE];
 const NONE: LockRef[] = [];
@@ -204,7 +222,9 @@ function statementLines(cfg: Cfg, reachable: (id: number) => boolean): Map<numbe
 
 /** Lines of a function that takes no lock: nothing held anywhere (shared empty arrays). */
 function emptyLines(cfg: Cfg): LineLocks[] {
-  return [...statementLines(cfg, () => true)].sort((a, b) => a[0] - b[0]).map(([line, node]) => ({ line, node: node.id, must: NONE, may: NONE }));
+  return [...statementLines(cfg, () => true)]
+    .sort((a, b) => a[0] - b[0])
+    .map(([line, node]) => ({ line, node: node.id, must: NONE, may: NONE }));
 }
 
 function linesOf(cfg: Cfg, before: PathState[][], lines: LineIndex): LineLocks[] {
@@ -255,14 +275,17 @@ const isErrorReturn = (t: string): boolean => NULLISH.has(t) || /^ERR_PTR\(/.tes
  * unless the function returns a pointer or a boolean and the held exits return
  * non-NULL/true while the others return NULL/false (a trylock-like helper).
  */
-function exitImbalance(fn: FunctionSyntax, exits: { node: CfgNode; states: PathState[] }[], opts: AnalyzeOptions, conservative: boolean) {
+function exitImbalance(fn: FunctionSyntax, exits: { node: CfgNode; states: PathState[] }[], opts: AnalyzeOptions) {
   const kinds = new Map<string, LockKind>();
   const taken = new Set<string>();
-  for (const x of exits) for (const s of x.states) for (const h of s.held) if (!h.entry) {
-    taken.add(h.name);
-    kinds.set(h.name, h.kind);
-  }
-  const diagnostics: CoreDiagnostic[] = [];
+  for (const x of exits)
+    for (const s of x.states)
+      for (const h of s.held)
+        if (!h.entry) {
+          taken.add(h.name);
+          kinds.set(h.name, h.kind);
+        }
+  const heldAtExit: LockImbalance[] = [];
   const acquirers: string[] = [];
   const conditional: string[] = [];
   const header = opts.source.slice(fn.start, fn.bodyStart);
@@ -294,16 +317,15 @@ function exitImbalance(fn: FunctionSyntax, exits: { node: CfgNode; states: PathS
       const atEnd = x.node.kind !== 'return';
       const start = atEnd ? fn.bodyEnd - 1 : x.node.start;
       const end = atEnd ? fn.bodyEnd : x.node.end;
-      diagnostics.push({
-        code: 'XSR007', severity: 'error', start, end, function: fn.name, fixable: false,
-        ...(conservative ? { conservative: true } : {}),
-        message: `${fn.name}() returns holding ${name} (taken at line ${opts.lines.lineOf(h.at) + 1}) on this path, while the path through line ${opts.lines.lineOf(free.node.start) + 1} releases it`,
-        related: [
-          { start: h.at, end: h.at, message: `${name} taken here` },
-          { start: free.node.start, end: free.node.end, message: 'a path that returns without it' },
-        ],
+      heldAtExit.push({
+        kind: 'heldAtExit',
+        lock: name,
+        start,
+        end,
+        takenAt: h.at,
+        freeExit: { start: free.node.start, end: free.node.end },
       });
     }
   }
-  return { diagnostics, acquirers, conditional, kinds };
+  return { heldAtExit, acquirers, conditional, kinds };
 }

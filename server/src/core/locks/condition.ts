@@ -1,9 +1,9 @@
 // Three-valued evaluation of branch conditions against one path's state, so a
 // dataflow edge can be found infeasible (`if ( !lock )` after a successful
 // trylock) and so a taken edge can teach the path facts (`migrate` is true).
-import { Token, joinTokens, tokenize } from '../syntax/tokens';
-import { matchClose } from '../syntax/expr';
 import type { Cfg, CfgNode } from '../cfg/types';
+import { matchClose } from '../syntax/expr';
+import { joinTokens, type Token, tokenize } from '../syntax/tokens';
 
 /** Looks up an atom's truth value on the current path. */
 export type AtomValue = (atom: string) => boolean | undefined;
@@ -177,7 +177,8 @@ class CondParser {
     this.i++;
     const rhsStart = this.i;
     const b = this.unary();
-    const isNull = (x: Expr, from: number, to: number): boolean => x.k === 'const' || ['NULL', '0', 'false'].includes(joinTokens(this.t, from, to));
+    const isNull = (x: Expr, from: number, to: number): boolean =>
+      x.k === 'const' || ['NULL', '0', 'false'].includes(joinTokens(this.t, from, to));
     if (this.i < this.t.length && !['||', '&&', ')'].includes(this.peek() ?? '')) return this.opaqueFrom(start);
     if (isNull(b, rhsStart, this.i) && b.k === 'const' && !b.value) return { k: 'null', e: a, negated: op === '!=' };
     if (a.k === 'const' && !a.value) return { k: 'null', e: b, negated: op === '!=' };
@@ -215,7 +216,14 @@ class CondParser {
       const assign = inner.findIndex((x) => x.text === '=');
       if (assign > 0 && inner.slice(0, assign).every((x) => x.kind === 'ident')) return { k: 'atom', text: inner[assign - 1]!.text };
       // A cast `(bool)x` or `(void *)x`.
-      if (inner.length > 0 && inner.every((x) => x.kind === 'ident' || x.text === '*') && this.i < this.t.length && this.t[this.i]!.text !== ')' && !['&&', '||', '==', '!='].includes(this.t[this.i]!.text)) return this.primary();
+      if (
+        inner.length > 0 &&
+        inner.every((x) => x.kind === 'ident' || x.text === '*') &&
+        this.i < this.t.length &&
+        this.t[this.i]!.text !== ')' &&
+        !['&&', '||', '==', '!='].includes(this.t[this.i]!.text)
+      )
+        return this.primary();
       return new CondParser(inner).parseAll();
     }
     if (tok.kind === 'number') {
@@ -240,7 +248,16 @@ class CondParser {
     // A postfix chain: identifiers, calls, member access, indexing.
     while (this.i < this.t.length) {
       const x = this.t[this.i]!;
-      if (x.kind === 'ident' || x.kind === 'number' || x.kind === 'string' || x.kind === 'char' || x.text === '->' || x.text === '.' || x.text === '&' && this.i === start) this.i++;
+      if (
+        x.kind === 'ident' ||
+        x.kind === 'number' ||
+        x.kind === 'string' ||
+        x.kind === 'char' ||
+        x.text === '->' ||
+        x.text === '.' ||
+        (x.text === '&' && this.i === start)
+      )
+        this.i++;
       else if (x.text === '(' || x.text === '[') this.i = matchClose(this.t, this.i) + 1;
       else break;
       const nx = this.t[this.i];
@@ -252,7 +269,7 @@ class CondParser {
 }
 
 /** `( cond )` as written after `if`/`while`: the text inside the outer parentheses. */
-export function conditionText(raw: string): string {
+function conditionText(raw: string): string {
   const t = raw.trim();
   return t.startsWith('(') && t.endsWith(')') ? t.slice(1, -1) : t;
 }

@@ -7,7 +7,7 @@
 // rwlocks); `rcu(x)` for RCU.
 import type { Cfg } from '../cfg/types';
 import { canonicalText } from '../syntax/tokens';
-import type { LockKind } from './table';
+import type { LockKind } from '../xen/lockHelpers';
 
 const IDENT = /^[A-Za-z_]\w*$/;
 
@@ -67,7 +67,7 @@ export class LockNamer {
   }
 }
 
-export function stripParens(e: string): string {
+function stripParens(e: string): string {
   let s = e.trim();
   while (s.startsWith('(') && s.endsWith(')') && balanced(s.slice(1, -1))) s = s.slice(1, -1).trim();
   return s;

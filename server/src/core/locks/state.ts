@@ -1,7 +1,7 @@
 // One path's lock state (a disjunct of the dataflow): the locks held, what
 // lock-pointer variables point at, and branch facts used to keep correlated
 // branches (`if ( migrate ) start; … if ( migrate ) finish;`) path-sensitive.
-import type { LockKind } from './table';
+import type { LockKind } from '../xen/lockHelpers';
 
 export interface HeldLock {
   /** Canonical name (`sched(v)`, `prv->lock:r`, `rcu(sched_res_rculock)`). */
@@ -26,7 +26,7 @@ export interface VarBinding {
   status: 'held' | 'null' | 'ptr';
 }
 
-export interface Fact {
+interface Fact {
   /** Canonical text of a condition atom. */
   atom: string;
   value: boolean;
@@ -69,7 +69,10 @@ function computeKey(s: PathState): string {
 const byName = (a: { name: string }, b: { name: string }): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 export function withHeld(s: PathState, lock: HeldLock): PathState {
-  const held = s.held.filter((h) => h.name !== lock.name).concat(lock).sort(byName);
+  const held = s.held
+    .filter((h) => h.name !== lock.name)
+    .concat(lock)
+    .sort(byName);
   return { ...s, held, released: s.released.filter((r) => r !== lock.name) };
 }
 
@@ -93,7 +96,10 @@ export function binding(s: PathState, v: string): VarBinding | undefined {
 }
 
 export function withBinding(s: PathState, b: VarBinding): PathState {
-  const vars = s.vars.filter((x) => x.v !== b.v).concat(b).sort((x, y) => (x.v < y.v ? -1 : x.v > y.v ? 1 : 0));
+  const vars = s.vars
+    .filter((x) => x.v !== b.v)
+    .concat(b)
+    .sort((x, y) => (x.v < y.v ? -1 : x.v > y.v ? 1 : 0));
   return { ...s, vars };
 }
 
@@ -103,12 +109,11 @@ export function withoutBinding(s: PathState, v: string): PathState {
 }
 
 export function withFact(s: PathState, atom: string, value: boolean): PathState {
-  const facts = s.facts.filter((f) => f.atom !== atom).concat({ atom, value }).sort((a, b) => (a.atom < b.atom ? -1 : a.atom > b.atom ? 1 : 0));
+  const facts = s.facts
+    .filter((f) => f.atom !== atom)
+    .concat({ atom, value })
+    .sort((a, b) => (a.atom < b.atom ? -1 : a.atom > b.atom ? 1 : 0));
   return { ...s, facts };
-}
-
-export function fact(s: PathState, atom: string): boolean | undefined {
-  return s.facts.find((f) => f.atom === atom)?.value;
 }
 
 /** Drops facts whose atom mentions any of `idents` (after an assignment to them). */
@@ -151,9 +156,18 @@ export function mergeStates(states: readonly PathState[]): PathState {
     const keys = rest.map((l) => new Set(l.map(key)));
     return (head ?? []).filter((x) => keys.every((ks) => ks.has(key(x))));
   };
-  const vars = common(states.map((s) => s.vars), (b) => `${b.v}=${b.lock}/${b.status}`);
-  const facts = common(states.map((s) => s.facts), (f) => `${f.atom}=${f.value}`);
+  const vars = common(
+    states.map((s) => s.vars),
+    (b) => `${b.v}=${b.lock}/${b.status}`,
+  );
+  const facts = common(
+    states.map((s) => s.facts),
+    (f) => `${f.atom}=${f.value}`,
+  );
   // Released on every merged path only: a double release is reported when certain.
-  const released = common(states.map((s) => s.released), (r) => r);
+  const released = common(
+    states.map((s) => s.released),
+    (r) => r,
+  );
   return { held, vars, facts, released };
 }

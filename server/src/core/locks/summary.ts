@@ -1,6 +1,6 @@
 // Per-function lock summaries, in the callee's own names (parameters are
 // substituted by the caller's argument texts at each call).
-import type { LockKind } from './table';
+import type { LockKind } from '../xen/lockHelpers';
 
 export interface LockEffect {
   lock: string;
@@ -24,12 +24,12 @@ export interface FunctionSummary {
   requires: LockEffect[];
 }
 
-export function summaryHasEffect(s: FunctionSummary | undefined): boolean {
-  return !!s && (s.acquires.length > 0 || s.releases.length > 0 || s.mayReleases.length > 0 || s.condAcquires.length > 0);
-}
-
 export function summaryKey(s: FunctionSummary): string {
-  const k = (l: LockEffect[]): string => l.map((e) => `${e.kind}:${e.lock}`).sort().join(',');
+  const k = (l: LockEffect[]): string =>
+    l
+      .map((e) => `${e.kind}:${e.lock}`)
+      .sort()
+      .join(',');
   return `${k(s.acquires)}|${k(s.releases)}|${k(s.mayReleases)}|${k(s.condAcquires)}|${k(s.requires)}`;
 }
 

@@ -3,13 +3,22 @@
 import type { CfgEdge, CfgNode } from '../cfg/types';
 import type { CallSite } from '../syntax/expr';
 import { canonicalText } from '../syntax/tokens';
+import { heldPredicate, type HelperTable, type LockHelper, type LockKind } from '../xen/lockHelpers';
 import { conditionOf, evaluate, implied } from './condition';
-import { LockNamer, substitute } from './names';
+import { type LockNamer, substitute } from './names';
 import {
-  HeldLock, PathState, binding, findHeld, forgetFacts, withBinding, withFact, withHeld, withoutBinding, withoutHeld,
+  binding,
+  findHeld,
+  forgetFacts,
+  type HeldLock,
+  type PathState,
+  withBinding,
+  withFact,
+  withHeld,
+  withoutBinding,
+  withoutHeld,
 } from './state';
 import type { FunctionSummary, LockEffect, SummaryLookup } from './summary';
-import { HELD_PREDICATES, HelperTable, LockHelper, LockKind } from './table';
 
 export type LockEvent =
   | { k: 'retake'; lock: string; start: number; end: number; heldAt: number }
@@ -47,7 +56,12 @@ export function transferNode(ctx: TransferContext, node: CfgNode, s: PathState):
       let r = st;
       for (const a of node.facts.assignments) {
         // The variable was bound by the lock call on its right-hand side.
-        if (calls.some((c) => c.start >= a.start && c.end <= a.end && (ctx.table.has(c.name) || ctx.summaries.get(c.name)?.condAcquires.length))) continue;
+        if (
+          calls.some(
+            (c) => c.start >= a.start && c.end <= a.end && (ctx.table.has(c.name) || ctx.summaries.get(c.name)?.condAcquires.length),
+          )
+        )
+          continue;
         const root = /^[A-Za-z_]\w*/.exec(a.lhs)?.[0];
         if (root) r = forgetFacts(r, new Set([root]));
         if (!IDENT.test(a.lhs)) continue;
@@ -85,12 +99,14 @@ function assignedVar(node: CfgNode, ci: number): string | undefined {
  * variable is non-NULL (the variable to split on).
  */
 function conditionalVar(node: CfgNode, call: CallSite): string | undefined {
-  const a = node.facts.assignments.find((x) => x.rhsCall === undefined && IDENT.test(x.lhs) && x.end >= call.end && x.start < call.start && x.rhs.includes('?'));
+  const a = node.facts.assignments.find(
+    (x) => x.rhsCall === undefined && IDENT.test(x.lhs) && x.end >= call.end && x.start < call.start && x.rhs.includes('?'),
+  );
   return a?.lhs;
 }
 
 function arg(call: CallSite, i: number | undefined): string {
-  return i === undefined ? '' : call.args[i]?.text ?? '';
+  return i === undefined ? '' : (call.args[i]?.text ?? '');
 }
 
 /** The canonical name of the lock a helper call designates. */
@@ -102,7 +118,6 @@ function helperLockName(ctx: TransferContext, s: PathState, helper: LockHelper, 
 
 /** Name of the lock an address/pointer expression designates (variables resolved). */
 function pointerName(ctx: TransferContext, s: PathState, text: string, kind: LockKind, mode?: 'r' | 'w'): string {
-  const bare = text.replace(/^&/, '');
   const b = IDENT.test(text) ? binding(s, text) : undefined;
   if (b) return b.lock;
   if (IDENT.test(text)) {
@@ -111,7 +126,6 @@ function pointerName(ctx: TransferContext, s: PathState, text: string, kind: Loc
     if (traced) return traced;
     if (kind === 'sched') return `sched(${text})`;
   }
-  void bare;
   return ctx.namer.plain(text, kind, mode);
 }
 
@@ -134,7 +148,15 @@ function markBindings(s: PathState, lock: string, status: 'held' | 'ptr'): PathS
   return r;
 }
 
-function release(ctx: TransferContext, node: CfgNode, call: CallSite, s: PathState, name: string, kind: LockKind, fallbackSched?: string): PathState {
+function release(
+  ctx: TransferContext,
+  node: CfgNode,
+  call: CallSite,
+  s: PathState,
+  name: string,
+  kind: LockKind,
+  fallbackSched?: string,
+): PathState {
   let target = findHeld(s, name) ? name : undefined;
   if (!target && fallbackSched && findHeld(s, fallbackSched)) target = fallbackSched;
   if (!target && kind === 'sched') {
@@ -183,14 +205,24 @@ function applyHelper(ctx: TransferContext, node: CfgNode, ci: number, call: Call
       // Two pointers naming the same lock are taken once.
       const names = n1 === n2 ? [n1] : [n1, n2];
       let r = s;
-      for (const n of names) r = helper.op === 'acquireDouble' ? acquire(ctx, node, call, r, n, 'sched') : release(ctx, node, call, r, n, 'sched');
+      for (const n of names)
+        r = helper.op === 'acquireDouble' ? acquire(ctx, node, call, r, n, 'sched') : release(ctx, node, call, r, n, 'sched');
       return [r];
     }
   }
 }
 
 /** A trylock: one path where it was taken, one where it was not. */
-function split(ctx: TransferContext, node: CfgNode, ci: number, call: CallSite, s: PathState, name: string, kind: LockKind, condVar?: string): PathState[] {
+function split(
+  ctx: TransferContext,
+  node: CfgNode,
+  ci: number,
+  call: CallSite,
+  s: PathState,
+  name: string,
+  kind: LockKind,
+  condVar?: string,
+): PathState[] {
   const v = condVar ?? assignedVar(node, ci);
   let taken = markBindings(withHeld(s, { name, kind, at: call.start }), name, 'held');
   let failed = s;
@@ -222,7 +254,9 @@ function ownTrylockAtoms(ctx: TransferContext, node: CfgNode): string[] {
   const cache = (ctx.ownAtoms ??= new Map());
   let own = cache.get(node);
   if (!own) {
-    own = node.facts.calls.filter((c) => ctx.table.get(c.name)?.op === 'tryacquire' || ctx.summaries.get(c.name)?.condAcquires.length).map((c) => callAtom(ctx, c));
+    own = node.facts.calls
+      .filter((c) => ctx.table.get(c.name)?.op === 'tryacquire' || ctx.summaries.get(c.name)?.condAcquires.length)
+      .map((c) => callAtom(ctx, c));
     cache.set(node, own);
   }
   return own;
@@ -231,10 +265,10 @@ function ownTrylockAtoms(ctx: TransferContext, node: CfgNode): string[] {
 /** `ASSERT(spin_is_locked(x))` states that x is held here (by the caller when not taken). */
 function applyAssert(ctx: TransferContext, node: CfgNode, call: CallSite, s: PathState): PathState {
   const text = call.args[0]?.text ?? '';
-  const m = /^(spin_is_locked|rw_is_locked|rw_is_write_locked|rcu_read_lock_held)\((.*)\)$/.exec(text);
-  if (!m || call.name !== 'ASSERT') return s;
-  const pred = HELD_PREDICATES[m[1]!]!;
-  const name = pointerName(ctx, s, m[2]!, pred.lock === 'spin' ? 'spin' : pred.lock, pred.mode);
+  const m = /^([A-Za-z_]\w*)\((.*)\)$/.exec(text);
+  const pred = m ? heldPredicate(m[1]!) : undefined;
+  if (!m || !pred || call.name !== 'ASSERT') return s;
+  const name = pointerName(ctx, s, m[2]!, pred.lock, pred.mode);
   const kind: LockKind = name.startsWith('sched(') ? 'sched' : pred.lock;
   if (findHeld(s, name) && !findHeld(s, name)!.maybe) return s;
   if (kind === 'sched' && s.held.some((h) => h.kind === 'sched' && !h.maybe)) return s;
@@ -249,11 +283,20 @@ function substituteEffect(summary: FunctionSummary, call: CallSite, e: LockEffec
     if (p && a !== undefined) map.set(p, a);
   });
   // `*lock` in the callee with `&lock` passed: the caller's `lock`.
-  const name = substitute(e.lock, map).replace(/\*\(&([A-Za-z_]\w*)\)/g, '$1').replace(/\(\*&([A-Za-z_]\w*)\)/g, '$1');
+  const name = substitute(e.lock, map)
+    .replace(/\*\(&([A-Za-z_]\w*)\)/g, '$1')
+    .replace(/\(\*&([A-Za-z_]\w*)\)/g, '$1');
   return name;
 }
 
-function applySummary(ctx: TransferContext, node: CfgNode, ci: number, call: CallSite, summary: FunctionSummary, s: PathState): PathState[] {
+function applySummary(
+  ctx: TransferContext,
+  node: CfgNode,
+  ci: number,
+  call: CallSite,
+  summary: FunctionSummary,
+  s: PathState,
+): PathState[] {
   let r = s;
   // What the callee states it needs and this path does not hold, this function needs from its caller.
   for (const e of summary.requires) {
@@ -315,4 +358,3 @@ export function transferEdge(ctx: TransferContext, node: CfgNode, edge: CfgEdge,
   if (own.length) r = { ...r, facts: r.facts.filter((f) => !own.includes(f.atom)) };
   return r;
 }
-

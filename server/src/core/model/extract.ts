@@ -4,11 +4,22 @@
 // scheduler's context_saved variant read from the file. Calls the model does
 // not know are skipped and listed in the notes.
 import type { InstrAt, Model, SchedulerSources, ThreadProgram } from '../../../../sim/src/program';
-import type { FileAnalysis } from '../analyzer';
-import type { Cfg, CfgEdge, CfgNode } from '../cfg/types';
-import type { CallSite } from '../syntax/expr';
-import { atomsOf, atomsTestedTwice, conditionOf, evaluate, implied } from '../locks/condition';
+import type { FileAnalysis } from '../analysis';
 import { reversePostorder } from '../cfg/dataflow';
+import type { Cfg, CfgEdge, CfgNode } from '../cfg/types';
+import { atomsOf, atomsTestedTwice, conditionOf, evaluate, implied } from '../locks/condition';
+import type { CallSite, ExprFacts } from '../syntax/expr';
+import { HelperTable, vcpuLockOp } from '../xen/lockHelpers';
+import {
+  clearsRunning,
+  flagAssignments,
+  isContextSaved,
+  isMigratingAtom,
+  isRunningAtom,
+  migrationCall,
+  type MigrationOpKind,
+  opsOfKind,
+} from '../xen/migration';
 
 export interface ExtractOptions {
   /** Initiator threads (default: one per selected function, at least two). */
@@ -25,30 +36,43 @@ export interface Extraction {
 }
 
 const THREAD_NAMES = ['X', 'Y', 'Z', 'W', 'U', 'T'];
-const CONTEXT_SAVED = /^(unit_)?context_saved$/;
-
-type CallMap = Record<string, InstrAt['op']>;
-
-/** The calls the model knows, both API eras. */
-const KNOWN: CallMap = {
-  vcpu_schedule_lock: 'lockVcpu', vcpu_schedule_lock_irq: 'lockVcpu', vcpu_schedule_lock_irqsave: 'lockVcpu',
-  unit_schedule_lock: 'lockVcpu', unit_schedule_lock_irq: 'lockVcpu', unit_schedule_lock_irqsave: 'lockVcpu',
-  vcpu_schedule_unlock: 'unlockVcpu', vcpu_schedule_unlock_irq: 'unlockVcpu', vcpu_schedule_unlock_irqrestore: 'unlockVcpu',
-  unit_schedule_unlock: 'unlockVcpu', unit_schedule_unlock_irq: 'unlockVcpu', unit_schedule_unlock_irqrestore: 'unlockVcpu',
-  vcpu_sleep_nosync: 'sleepNosync', vcpu_sleep_nosync_locked: 'sleepNosyncLocked', sched_unit_sleep_nosync: 'sleepNosync',
-  vcpu_migrate: 'migrate', vcpu_migrate_start: 'migrateStart', sched_unit_migrate_start: 'migrateStart',
-  vcpu_migrate_finish: 'migrateFinish', sched_unit_migrate_finish: 'migrateFinish', vcpu_wake: 'wake', sched_unit_wake: 'wake',
+/** How each migration operation of the vocabulary (xen/migration.ts) acts in the model. */
+const OP_INSTR: Readonly<Record<MigrationOpKind, InstrAt['op']>> = {
+  setMigrating: 'setMigrating',
+  migrateStart: 'migrateStart',
+  migrateFinish: 'migrateFinish',
+  oldMigrate: 'migrate',
+  sleep: 'sleepNosync',
+  sleepLocked: 'sleepNosyncLocked',
+  wake: 'wake',
 };
 
+const BUILTIN_TABLE = new HelperTable();
+
 /** Calls that never touch the migration state (no note for them). */
-const IGNORED = new Set(['ASSERT', 'BUG_ON', 'likely', 'unlikely', 'printk', 'dprintk', 'gdprintk', 'unlikely', 'cpumask_copy', 'cpumask_and', 'cpumask_test_cpu', 'cpumask_empty', 'test_bit', 'clear_bit']);
+const IGNORED = new Set([
+  'ASSERT',
+  'BUG_ON',
+  'likely',
+  'unlikely',
+  'printk',
+  'dprintk',
+  'gdprintk',
+  'unlikely',
+  'cpumask_copy',
+  'cpumask_and',
+  'cpumask_test_cpu',
+  'cpumask_empty',
+  'test_bit',
+  'clear_bit',
+]);
 
 export function extractModel(file: FileAnalysis, functions: readonly string[], opts: ExtractOptions = {}): Extraction {
   const notes: string[] = [];
   const byName = new Map(file.functions.map((f) => [f.syntax.name, f]));
   const missing = functions.filter((f) => !byName.has(f));
   if (missing.length) throw new ExtractError(`no function named ${missing.join(', ')} in ${file.path}`);
-  const initiators = functions.filter((f) => !CONTEXT_SAVED.test(f));
+  const initiators = functions.filter((f) => !isContextSaved(f));
   if (initiators.length === 0) throw new ExtractError('select at least one initiator (a function other than context_saved)');
   const contextSaved = contextSavedVariant(file, notes);
   const programs = initiators.map((name) => threadProgram(file, name, notes));
@@ -61,7 +85,9 @@ export function extractModel(file: FileAnalysis, functions: readonly string[], o
   const pcpus = Array.from({ length: Math.max(2, Math.min(8, opts.pcpus ?? 3)) }, (_, i) => String.fromCharCode(65 + i));
   return {
     model: {
-      pcpus, vcpus: [{ name: 'v', processor: 'A', running: true }], threads,
+      pcpus,
+      vcpus: [{ name: 'v', processor: 'A', running: true }],
+      threads,
       schedulers: { contextSaved, rounds: opts.rounds ?? 1, ...schedulerSources(file, contextSaved) },
     },
     notes,
@@ -72,13 +98,15 @@ export class ExtractError extends Error {}
 
 /** `old` when the file's context_saved calls vcpu_migrate behind a flag test, `new` when it calls the finish. */
 function contextSavedVariant(file: FileAnalysis, notes: string[]): 'old' | 'new' {
-  const cs = file.functions.find((f) => CONTEXT_SAVED.test(f.syntax.name));
-  const calls = (cs ? cs.cfg.nodes : []).flatMap((n) => n.facts.calls.map((c) => c.name));
-  if (calls.some((c) => /migrate_finish$/.test(c))) return 'new';
-  if (calls.includes('vcpu_migrate')) return 'old';
+  const cs = file.functions.find((f) => isContextSaved(f.syntax.name));
+  const has = (kind: MigrationOpKind): boolean => !!cs && cs.cfg.nodes.some((n) => opsOfKind(n.facts, kind).length > 0);
+  if (has('migrateFinish')) return 'new';
+  if (has('oldMigrate')) return 'old';
   const defines = (n: string): boolean => file.functions.some((f) => f.syntax.name === n);
   const variant = defines('vcpu_migrate_finish') || defines('sched_unit_migrate_finish') ? 'new' : 'old';
-  notes.push(`context_saved: ${cs ? 'calls neither vcpu_migrate nor a finish' : 'not in this file'}; the scheduler threads use the ${variant} protocol`);
+  notes.push(
+    `context_saved: ${cs ? 'calls neither vcpu_migrate nor a finish' : 'not in this file'}; the scheduler threads use the ${variant} protocol`,
+  );
   return variant;
 }
 
@@ -92,17 +120,29 @@ const nodeText = (file: FileAnalysis, n: CfgNode): string => file.text.slice(n.s
  * file has no context_saved or it does not match the variant.
  */
 function schedulerSources(file: FileAnalysis, variant: 'old' | 'new'): { sources?: SchedulerSources } {
-  const cs = file.functions.find((f) => CONTEXT_SAVED.test(f.syntax.name));
+  const cs = file.functions.find((f) => isContextSaved(f.syntax.name));
   if (!cs) return {};
   const nodes = cs.cfg.nodes.filter((n) => n.end > n.start).sort((a, b) => a.start - b.start);
-  const at = (n: CfgNode | undefined) => n && { file: file.path, line: file.lines.lineOf(n.start) + 1, text: nodeText(file, n).replace(/;$/, '') };
-  const migrate = variant === 'old' ? (c: CallSite) => c.name === 'vcpu_migrate' : (c: CallSite) => /migrate_finish$/.test(c.name);
-  const call = nodes.find((n) => n.facts.calls.some(migrate));
+  const at = (n: CfgNode | undefined) =>
+    n && { file: file.path, line: file.lineIndex.lineOf(n.start) + 1, text: nodeText(file, n).replace(/;$/, '') };
+  const migrate: MigrationOpKind = variant === 'old' ? 'oldMigrate' : 'migrateFinish';
+  const call = nodes.find((n) => opsOfKind(n.facts, migrate).length > 0);
   const sources: SchedulerSources = {};
-  const clear = at(nodes.find((n) => /\bis_running\s*=\s*(?:0|false)\b/.test(file.text.slice(n.start, n.end))));
+  const clear = at(nodes.find((n) => clearsRunning(file.text.slice(n.start, n.end))));
   if (clear) sources.clearRunning = clear;
   // The flag test guarding the old call (the if's condition, before the call).
-  const test = variant === 'old' && call ? at(nodes.find((n) => n.start < call.start && /\b_?VPF_migrating\b/.test(file.text.slice(n.start, n.end)) && !n.facts.calls.some((c) => c.name === 'set_bit'))) : undefined;
+  const test =
+    variant === 'old' && call
+      ? at(
+          nodes.find(
+            (n) =>
+              n.start < call.start &&
+              n.kind === 'cond' &&
+              isMigratingAtom(file.text.slice(n.start, n.end)) &&
+              opsOfKind(n.facts, 'setMigrating').length === 0,
+          ),
+        )
+      : undefined;
   if (test) sources.testMigrating = test;
   if (call) sources.migrate = at(call)!;
   return Object.keys(sources).length ? { sources } : {};
@@ -126,10 +166,16 @@ function threadProgram(file: FileAnalysis, name: string, notes: string[]): { nam
   const startOf = new Map<string, number>();
   const fixups: { at: number; to: string; field: 'else' | 'target' | 'targets'; index?: number }[] = [];
   const unknown = new Set<string>();
-  const src = (offset: number) => ({ file: file.path, line: file.lines.lineOf(offset) + 1 });
+  const src = (offset: number) => ({ file: file.path, line: file.lineIndex.lineOf(offset) + 1 });
   const text = (n: CfgNode): string => nodeText(file, n);
   type Facts = ReadonlyMap<string, boolean>;
-  const keyOf = (id: number, facts: Facts): string => (id === cfg.exit ? 'exit' : `${id}|${[...facts].sort().map(([a, v]) => `${a}=${v ? 1 : 0}`).join(';')}`);
+  const keyOf = (id: number, facts: Facts): string =>
+    id === cfg.exit
+      ? 'exit'
+      : `${id}|${[...facts]
+          .sort()
+          .map(([a, v]) => `${a}=${v ? 1 : 0}`)
+          .join(';')}`;
   const queue: { id: number; facts: Facts; key: string }[] = [];
   const queued = new Set<string>();
   const enqueue = (id: number, facts: Facts): string => {
@@ -151,7 +197,7 @@ function threadProgram(file: FileAnalysis, name: string, notes: string[]): { nam
     const { id, facts: inFacts, key } = queue.shift()!;
     const node = cfg.nodes[id]!;
     startOf.set(key, instrs.length);
-    for (const c of node.facts.calls) emitCall(c, instrs, unknown, src, file);
+    emitOps(node.facts, instrs, unknown, src, file);
     const facts = forgetAssigned(node, inFacts);
     const edges = succ.get(id) ?? [];
     if (node.kind === 'cond' && edges.length === 2 && !node.loopMacro) {
@@ -178,7 +224,10 @@ function threadProgram(file: FileAnalysis, name: string, notes: string[]): { nam
       };
       const at = instrs.length;
       instrs.push({ op: 'choice', targets: [-1, -1], src: src(node.start), text: text(node) });
-      fixups.push({ at, to: enqueue(t.to, learn(true)), field: 'targets', index: 0 }, { at, to: enqueue(f.to, learn(false)), field: 'targets', index: 1 });
+      fixups.push(
+        { at, to: enqueue(t.to, learn(true)), field: 'targets', index: 0 },
+        { at, to: enqueue(f.to, learn(false)), field: 'targets', index: 1 },
+      );
       continue;
     }
     if (edges.length > 1) {
@@ -190,7 +239,7 @@ function threadProgram(file: FileAnalysis, name: string, notes: string[]): { nam
     jumpTo(enqueue(edges[0]?.to ?? cfg.exit, facts));
   }
   const end = instrs.length;
-  const at = (key: string): number => (key === 'exit' ? end : startOf.get(key) ?? end);
+  const at = (key: string): number => (key === 'exit' ? end : (startOf.get(key) ?? end));
   for (const f of fixups) {
     const ins = instrs[f.at]! as InstrAt & { else?: number; target?: number; targets?: number[] };
     if (f.field === 'targets') ins.targets![f.index!] = at(f.to);
@@ -199,7 +248,6 @@ function threadProgram(file: FileAnalysis, name: string, notes: string[]): { nam
   if (unknown.size) notes.push(`${name}: skipped calls the model does not know: ${[...unknown].sort().join(', ')}`);
   return { name, instrs: simplify(instrs) };
 }
-
 
 /** Facts about a variable are void once the node assigns it. */
 function forgetAssigned(node: CfgNode, facts: ReadonlyMap<string, boolean>): ReadonlyMap<string, boolean> {
@@ -210,19 +258,38 @@ function forgetAssigned(node: CfgNode, facts: ReadonlyMap<string, boolean>): Rea
   return out;
 }
 
+/**
+ * The model instructions of a statement, in evaluation order: each call the
+ * vocabulary knows (a migration operation, or a vCPU/unit scheduler-lock
+ * helper), then the `|=` flag writes; other calls are noted as skipped.
+ */
+function emitOps(
+  facts: ExprFacts,
+  out: InstrAt[],
+  unknown: Set<string>,
+  src: (o: number) => { file: string; line: number },
+  file: FileAnalysis,
+): void {
+  const text = (start: number, end: number): string => file.text.slice(start, end).replace(/\s+/g, ' ');
+  for (const c of facts.calls) {
+    const op = migrationCall(c);
+    if (op) {
+      out.push({ op: OP_INSTR[op.kind], src: src(c.start), text: text(c.start, c.end) } as InstrAt);
+      continue;
+    }
+    const lock = vcpuLockOp(BUILTIN_TABLE.get(c.name));
+    if (lock) {
+      out.push({ op: lock === 'acquire' ? 'lockVcpu' : 'unlockVcpu', src: src(c.start), text: text(c.start, c.end) });
+      continue;
+    }
+    if (c.depth === 0 && !IGNORED.has(c.name) && !isBitSetter(c)) unknown.add(c.name);
+  }
+  for (const w of flagAssignments(facts)) out.push({ op: 'setMigrating', src: src(w.start), text: text(w.start, w.end) });
+}
 
-function emitCall(c: CallSite, out: InstrAt[], unknown: Set<string>, src: (o: number) => { file: string; line: number }, file: FileAnalysis): void {
-  const t = file.text.slice(c.start, c.end).replace(/\s+/g, ' ');
-  if (c.name === 'set_bit' || c.name === '__set_bit' || c.name === 'sched_set_pause_flags' || c.name === 'sched_set_pause_flags_atomic') {
-    if (c.args.some((a) => /_VPF_migrating/.test(a.text))) out.push({ op: 'setMigrating', src: src(c.start), text: t });
-    return;
-  }
-  const op = KNOWN[c.name];
-  if (op) {
-    out.push({ op, src: src(c.start), text: t } as InstrAt);
-    return;
-  }
-  if (c.depth === 0 && !IGNORED.has(c.name)) unknown.add(c.name);
+/** A bit set on some other flag (`set_bit(_VPF_blocked, …)`): nothing the model tracks, and nothing worth a note. */
+function isBitSetter(c: CallSite): boolean {
+  return /^(__)?set_bit$|^sched_set_pause_flags(_atomic)?$/.test(c.name);
 }
 
 /** A migrating-flag test or an is_running test, and whether the condition negates it. */
@@ -231,8 +298,8 @@ function classify(cond: ReturnType<typeof conditionOf>): { op: 'ifMigrating' | '
   if (atoms.length !== 1) return undefined;
   const atom = atoms[0]!;
   const negated = cond.k === 'not' || (cond.k === 'null' && !cond.negated);
-  if (/VPF_migrating/.test(atom)) return { op: 'ifMigrating', negated };
-  if (/->is_running$/.test(atom)) return { op: 'ifRunning', negated };
+  if (isMigratingAtom(atom)) return { op: 'ifMigrating', negated };
+  if (isRunningAtom(atom)) return { op: 'ifRunning', negated };
   return undefined;
 }
 
@@ -258,7 +325,12 @@ function forwardEdges(cfg: Cfg): Map<number, CfgEdge[]> {
       edges.push({ to, ...(e.branch !== undefined ? { branch: e.branch } : {}) });
     }
     // Two edges to one place are one edge.
-    out.set(id, edges.filter((e, i) => edges.findIndex((x) => x.to === e.to) === i).map((e) => (edges.filter((x) => x.to === e.to).length > 1 ? { to: e.to } : e)));
+    out.set(
+      id,
+      edges
+        .filter((e, i) => edges.findIndex((x) => x.to === e.to) === i)
+        .map((e) => (edges.filter((x) => x.to === e.to).length > 1 ? { to: e.to } : e)),
+    );
   }
   return out;
 }

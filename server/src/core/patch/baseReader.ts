@@ -3,10 +3,12 @@
 // read: paths leaving the folder read as missing.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+
 import { decodeSource } from '../syntax/decode';
+import type { BaseReader } from './index';
 
 /** Reads a base file under `base`; paths that leave the tree read as missing. */
-export function baseReader(base: string): (p: string) => string | undefined {
+export function baseReader(base: string): BaseReader {
   const root = path.resolve(base);
   return (p) => {
     const full = path.resolve(root, p);
@@ -19,4 +21,3 @@ export function baseReader(base: string): (p: string) => string | undefined {
     }
   };
 }
-

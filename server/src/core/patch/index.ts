@@ -3,14 +3,15 @@
 // findings inside functions the patch changed. Pure: no file system here (the
 // CLI reads the base tree, the language server its open documents).
 import { applyPatch, structuredPatch } from 'diff';
-import type { Analyzer, FileAnalysis } from '../analyzer';
+
+import type { FileAnalysis } from '../analysis';
+import type { Analyzer } from '../analyzer';
 import type { CoreDiagnostic } from '../diagnostics';
 import { parsePatches } from './parse';
 
 export { parsePatches, splitMails } from './parse';
-export type { Patch, PatchFile } from './parse';
 
-export interface PatchedFile {
+interface PatchedFile {
   /** Post-image path (a/ b/ stripped). */
   path: string;
   /** Post-image text. */
@@ -30,7 +31,10 @@ const C_FILE = /\.[ch]$/;
  * Applies `patchText` to the base returned by `readBase` (undefined: the file
  * does not exist) and analyses the changed C files.
  */
-export function checkPatch(patchText: string, readBase: (path: string) => string | undefined, analyzer: Analyzer): CheckPatchResult {
+/** Reads a base file by its path in the patch; undefined when it does not exist. */
+export type BaseReader = (path: string) => string | undefined;
+
+export function checkPatch(patchText: string, readBase: BaseReader, analyzer: Analyzer): CheckPatchResult {
   const parsed = parsePatches(patchText);
   if ('error' in parsed) return parsed;
   const base = new Map<string, string | undefined>();
@@ -77,13 +81,19 @@ export function checkPatch(patchText: string, readBase: (path: string) => string
   const files = analyses.map((analysis, i) => {
     const path = post[i]!;
     const changed = changedLines(base.get(path) ?? '', analysis.text);
-    return { path, text: analysis.text, analysis, diagnostics: inChangedFunctions(analysis, changed), changedLines: [...changed].sort((a, b) => a - b) };
+    return {
+      path,
+      text: analysis.text,
+      analysis,
+      diagnostics: inChangedFunctions(analysis, changed),
+      changedLines: [...changed].sort((a, b) => a - b),
+    };
   });
   return { files };
 }
 
 /** Post-image lines (0-based) the patch series touched, found by diffing base and post-image. */
-export function changedLines(before: string, after: string): Set<number> {
+function changedLines(before: string, after: string): Set<number> {
   const out = new Set<number>();
   const d = structuredPatch('a', 'b', before, after, '', '', { context: 0 });
   for (const h of d.hunks) {
@@ -104,12 +114,14 @@ export function changedLines(before: string, after: string): Set<number> {
 }
 
 /** The diagnostics whose function's definition contains a changed line. */
-export function inChangedFunctions(file: FileAnalysis, changed: ReadonlySet<number>): CoreDiagnostic[] {
+function inChangedFunctions(file: FileAnalysis, changed: ReadonlySet<number>): CoreDiagnostic[] {
   const touched = file.functions.filter((f) => {
-    const first = file.lines.lineOf(f.syntax.start);
-    const last = file.lines.lineOf(f.syntax.end);
+    const first = file.lineIndex.lineOf(f.syntax.start);
+    const last = file.lineIndex.lineOf(f.syntax.end);
     for (const l of changed) if (l >= first && l <= last) return true;
     return false;
   });
-  return file.diagnostics.filter((d) => touched.some((f) => f.syntax.name === d.function && d.start >= f.syntax.start && d.start <= f.syntax.end));
+  return file.diagnostics.filter((d) =>
+    touched.some((f) => f.syntax.name === d.function && d.start >= f.syntax.start && d.start <= f.syntax.end),
+  );
 }

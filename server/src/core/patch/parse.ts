@@ -3,7 +3,7 @@
 // patches (in order) and parses each one's diff with the `diff` package.
 import { parsePatch, type StructuredPatch } from 'diff';
 
-export interface PatchFile {
+interface PatchFile {
   /** Path before and after, without the a/ b/ prefixes; undefined for /dev/null. */
   oldPath?: string;
   newPath?: string;
@@ -37,13 +37,18 @@ export function splitMails(text: string): string[] {
 function subjectOf(mail: string): string {
   const m = /^Subject:\s*(.*(?:\n[ \t].*)*)/m.exec(mail);
   if (!m) return 'diff';
-  return m[1]!.replace(/\n[ \t]+/g, ' ').replace(/^\[[^\]]*PATCH[^\]]*\]\s*/i, '').trim();
+  return m[1]!
+    .replace(/\n[ \t]+/g, ' ')
+    .replace(/^\[[^\]]*PATCH[^\]]*\]\s*/i, '')
+    .trim();
 }
 
 /** The diff part of one mail: from the first file header to the signature (`-- `). */
 function diffPart(mail: string): string {
   const lines = mail.split('\n');
-  let start = lines.findIndex((l, i) => /^diff --git /.test(l) || (/^--- /.test(l) && /^\+\+\+ /.test(lines[i + 1] ?? '')) || /^Index: /.test(l));
+  let start = lines.findIndex(
+    (l, i) => /^diff --git /.test(l) || (/^--- /.test(l) && /^\+\+\+ /.test(lines[i + 1] ?? '')) || /^Index: /.test(l),
+  );
   if (start < 0) return '';
   const sig = lines.findIndex((l, i) => i > start && l === '-- ');
   const end = sig < 0 ? lines.length : sig;
@@ -85,6 +90,7 @@ export function parsePatches(text: string): { patches: Patch[] } | { error: stri
     }
     if (files.length) patches.push({ subject: subjectOf(mail), files });
   }
-  if (patches.length === 0) return { error: 'not a patch: no unified diff found (expected "diff --git", or "---"/"+++" file headers and "@@" hunks)' };
+  if (patches.length === 0)
+    return { error: 'not a patch: no unified diff found (expected "diff --git", or "---"/"+++" file headers and "@@" hunks)' };
   return { patches };
 }

@@ -3,33 +3,49 @@
 // (`sched(v)`, `sched(v->processor)`, `sched(cpu)`), so a must-held lock whose
 // name mentions the started expression counts, and so does the only
 // must-held scheduler lock unless it is named after another vCPU or unit.
-import type { FileAnalysis, Rule } from '../analyzer';
+import type { FileAnalysis } from '../analysis';
 import type { CoreDiagnostic, Related } from '../diagnostics';
 import type { FunctionLocks } from '../locks/analyze';
-import {
-  Graph, START_CALLS, callsNamed, covers, diagnostic, functionText, mustSched,
-} from './protocol';
+import { covers, functionText, Graph, mustSched, opsAt } from '../migration/view';
+import { finding } from './report';
+import type { Rule, RuleMeta } from './types';
+
+const meta: RuleMeta = {
+  code: 'XSR002',
+  slug: 'migrate-start-unlocked',
+  severity: 'error',
+  summary: "A migrate start reached without the vCPU's (unit's) scheduler lock held.",
+};
 
 export const xsr002: Rule = {
-  codes: ['XSR002'],
+  meta,
   check(file: FileAnalysis, fn: FunctionLocks): CoreDiagnostic[] {
     const out: CoreDiagnostic[] = [];
     const g = new Graph(fn);
     const text = functionText(file, fn);
     for (const node of g.reachableNodes()) {
-      for (const call of callsNamed(node, START_CALLS)) {
-        const target = call.args[0]?.text ?? '';
+      for (const op of opsAt(node, 'migrateStart')) {
+        const target = op.entity;
         const held = mustSched(fn.before[node.id]!);
         if (covers(held, target, text)) continue;
         const related: Related[] = [];
         for (const s of fn.before[node.id]!) {
-          for (const h of s.held) if (h.kind === 'sched' && !related.some((r) => r.start === h.at)) related.push({ start: h.at, end: h.at, message: `${h.name} taken here${h.maybe ? ' (on some paths only)' : ''}` });
+          for (const h of s.held)
+            if (h.kind === 'sched' && !related.some((r) => r.start === h.at))
+              related.push({ start: h.at, end: h.at, message: `${h.name} taken here${h.maybe ? ' (on some paths only)' : ''}` });
         }
-        const why = held.length === 0 ? 'no scheduler lock is held on every path here' : `only ${held.map((h) => h.name).join(', ')} is held here, not the lock of ${target}`;
-        out.push(diagnostic(fn, {
-          code: 'XSR002', start: call.start, end: call.end, related,
-          message: `${call.name}(${target}) needs the scheduler lock of ${target}, but ${why}: the flag write and the runqueue removal would race with the scheduler.`,
-        }));
+        const why =
+          held.length === 0
+            ? 'no scheduler lock is held on every path here'
+            : `only ${held.map((h) => h.name).join(', ')} is held here, not the lock of ${target}`;
+        out.push(
+          finding(meta, fn, {
+            start: op.start,
+            end: op.end,
+            related,
+            message: `${op.name}(${target}) needs the scheduler lock of ${target}, but ${why}: the flag write and the runqueue removal would race with the scheduler.`,
+          }),
+        );
       }
     }
     return out;

@@ -3,16 +3,17 @@
 // (over the generic solver) carries the pending starts and branch facts, so
 // `if ( migrate ) start … unlock … if ( migrate ) finish` is one path, not two,
 // and constant assignments (`move = 1`) teach the path the flag's value.
-import type { FileAnalysis, Rule } from '../analyzer';
+import type { FileAnalysis } from '../analysis';
 import { solve } from '../cfg/dataflow';
 import type { CfgEdge, CfgNode } from '../cfg/types';
 import type { CoreDiagnostic } from '../diagnostics';
 import { fixMissingFinish } from '../fix/protocolFixes';
 import type { FunctionLocks } from '../locks/analyze';
 import { atomsOf, evaluate, implied, parseCondition } from '../locks/condition';
-import {
-  FINISH_CALLS, Graph, START_CALLS, callsNamed, diagnostic, lockEntity, mentions, rootOf, isMigratingTest, isSchedRelease, mustSched,
-} from './protocol';
+import { Graph, isMigratingTest, isSchedRelease, lockEntity, mentions, mustSched, opsAt, rootOf } from '../migration/view';
+import { finishName, isMigratingAtom } from '../xen/migration';
+import { finding } from './report';
+import type { Rule, RuleMeta } from './types';
 
 interface Pending {
   /** Offsets of the start calls whose finish is still owed on this path. */
@@ -23,25 +24,35 @@ interface Pending {
 const IDENT = /^[A-Za-z_]\w*$/;
 const CONSTANTS: Record<string, boolean> = { '0': false, '1': true, true: true, false: false, NULL: false };
 
+const meta: RuleMeta = {
+  code: 'XSR004',
+  slug: 'start-without-finish',
+  severity: 'warning',
+  summary: 'A path from a migrate start reaches the exit without a finish after the unlock.',
+  fix: 'Inserts the finish right after the unlock.',
+};
+
 export const xsr004: Rule = {
-  codes: ['XSR004'],
+  meta,
   check(file: FileAnalysis, fn: FunctionLocks): CoreDiagnostic[] {
     const g = new Graph(fn);
-    const startNodes = g.reachableNodes().filter((n) => callsNamed(n, START_CALLS).length > 0);
+    const startNodes = g.reachableNodes().filter((n) => opsAt(n, 'migrateStart').length > 0);
     if (startNodes.length === 0) return [];
     const missing = pendingAtExit(file, fn);
     const out: CoreDiagnostic[] = [];
     for (const node of startNodes) {
-      for (const call of callsNamed(node, START_CALLS)) {
-        if (!missing.has(call.start)) continue;
+      for (const op of opsAt(node, 'migrateStart')) {
+        if (!missing.has(op.start)) continue;
         const unlocks = unlocksAfter(g, fn, node);
-        const finish = call.name.replace(/_start$/, '_finish');
-        const target = call.args[0]?.text ?? '';
+        const finish = finishName(op.era);
+        const target = op.entity;
         const fix = fixMissingFinish(file, unlocks, `${finish}(${target});`);
-        const d = diagnostic(fn, {
-          code: 'XSR004', start: call.start, end: call.end, fixable: !!fix,
+        const d = finding(meta, fn, {
+          start: op.start,
+          end: op.end,
+          fixable: !!fix,
           related: unlocks.map((u) => ({ start: u.start, end: u.end, message: 'the unlock after the start' })),
-          message: `${call.name}(${target}) is not followed by ${finish}() after the unlock on every path: on a path that returns without it the vCPU stays flagged and asleep off every runqueue until something else finishes the move.`,
+          message: `${op.name}(${target}) is not followed by ${finish}() after the unlock on every path: on a path that returns without it the vCPU stays flagged and asleep off every runqueue until something else finishes the move.`,
         });
         if (fix) {
           d.edits = fix;
@@ -55,9 +66,12 @@ export const xsr004: Rule = {
 };
 
 /** The first scheduler-lock releases on the paths leaving `from`. */
-export function unlocksAfter(g: Graph, fn: FunctionLocks, from: CfgNode): CfgNode[] {
+function unlocksAfter(g: Graph, fn: FunctionLocks, from: CfgNode): CfgNode[] {
   const isRelease = (id: number): boolean => isSchedRelease(fn, g.node(id));
-  return [...g.reachable(from.id, isRelease)].filter(isRelease).map((id) => g.node(id)).sort((a, b) => a.start - b.start);
+  return [...g.reachable(from.id, isRelease)]
+    .filter(isRelease)
+    .map((id) => g.node(id))
+    .sort((a, b) => a.start - b.start);
 }
 
 function pendingAtExit(file: FileAnalysis, fn: FunctionLocks): Set<number> {
@@ -66,10 +80,13 @@ function pendingAtExit(file: FileAnalysis, fn: FunctionLocks): Set<number> {
   const startLocks = new Map<number, string[]>();
   for (const n of cfg.nodes) {
     const held = mustSched(fn.before[n.id] ?? []);
-    for (const c of callsNamed(n, START_CALLS)) {
-      const target = c.args[0]?.text ?? '';
+    for (const c of opsAt(n, 'migrateStart')) {
+      const target = c.entity;
       const named = held.filter((h) => mentions(lockEntity(h.name) ?? '', target) || mentions(lockEntity(h.name) ?? '', rootOf(target)));
-      startLocks.set(c.start, (named.length ? named : held).map((h) => h.name));
+      startLocks.set(
+        c.start,
+        (named.length ? named : held).map((h) => h.name),
+      );
     }
   }
   const condText = (n: CfgNode): string => file.text.slice(n.start, n.end).trim().replace(/^\(/, '').replace(/\)$/, '');
@@ -82,7 +99,11 @@ function pendingAtExit(file: FileAnalysis, fn: FunctionLocks): Set<number> {
   for (const n of cfg.nodes) for (const a of n.facts.assignments) if (IDENT.test(a.lhs) && a.rhs in CONSTANTS) constAssigned.add(a.lhs);
   const tracked = new Set([...counts].filter(([a, c]) => c >= 2 || (c >= 1 && constAssigned.has(a))).map(([a]) => a));
   const withFact = (s: Pending, atom: string, value: boolean): Pending => ({
-    ...s, facts: s.facts.filter((f) => f.atom !== atom).concat({ atom, value }).sort((x, y) => (x.atom < y.atom ? -1 : 1)),
+    ...s,
+    facts: s.facts
+      .filter((f) => f.atom !== atom)
+      .concat({ atom, value })
+      .sort((x, y) => (x.atom < y.atom ? -1 : 1)),
   });
   const domain = {
     key: (s: Pending): string => `${s.starts.join(',')}|${s.facts.map((f) => `${f.atom}=${f.value ? 1 : 0}`).join(';')}`,
@@ -93,8 +114,8 @@ function pendingAtExit(file: FileAnalysis, fn: FunctionLocks): Set<number> {
     },
     transfer: (node: CfgNode, s: Pending): Pending[] => {
       let r = s;
-      const starts = callsNamed(node, START_CALLS);
-      if (callsNamed(node, FINISH_CALLS).length) {
+      const starts = opsAt(node, 'migrateStart');
+      if (opsAt(node, 'migrateFinish').length) {
         // A finish after the unlock of the started vCPU's lock settles every pending start it no longer covers.
         const held = new Set(mustSched(fn.before[node.id] ?? []).map((h) => h.name));
         r = { ...r, starts: r.starts.filter((o) => (startLocks.get(o) ?? []).some((l) => held.has(l))) };
@@ -112,7 +133,8 @@ function pendingAtExit(file: FileAnalysis, fn: FunctionLocks): Set<number> {
       const cond = parseCondition(condText(node));
       // While a start is pending its flag is set: a re-check of it is XSR005's business, not a missing finish.
       const recheck = s.starts.length > 0 && isMigratingTest(file, node);
-      const value = (atom: string): boolean | undefined => (recheck && /VPF_migrating/.test(atom) ? true : s.facts.find((f) => f.atom === atom)?.value);
+      const value = (atom: string): boolean | undefined =>
+        recheck && isMigratingAtom(atom) ? true : s.facts.find((f) => f.atom === atom)?.value;
       const v = evaluate(cond, value);
       if (v !== undefined && v !== edge.branch) return undefined;
       let r = s;

@@ -1,9 +1,9 @@
 // Expression facts read from a statement's tokens: the calls it makes (in
 // evaluation order: arguments before the call that receives them) and the
 // assignments it performs. Used by the lock transfer functions and the rules.
-import { Token, joinTokens, tokenize } from './tokens';
+import { joinTokens, type Token, tokenize } from './tokens';
 
-export interface ArgText {
+interface ArgText {
   /** Canonical text (see canonicalText). */
   text: string;
   start: number;
@@ -21,7 +21,7 @@ export interface CallSite {
   depth: number;
 }
 
-export interface Assignment {
+interface Assignment {
   /** Canonical text of the assigned expression; for a declaration, the declared name. */
   lhs: string;
   /** Canonical text of the right-hand side. */
@@ -38,7 +38,22 @@ export interface ExprFacts {
   assignments: Assignment[];
 }
 
-const NOT_CALLS = new Set(['if', 'while', 'for', 'switch', 'return', 'sizeof', 'typeof', '__typeof__', 'alignof', '_Alignof', 'defined', 'do', 'else', 'case']);
+const NOT_CALLS = new Set([
+  'if',
+  'while',
+  'for',
+  'switch',
+  'return',
+  'sizeof',
+  'typeof',
+  '__typeof__',
+  'alignof',
+  '_Alignof',
+  'defined',
+  'do',
+  'else',
+  'case',
+]);
 const ASSIGN_OPS = new Set(['=', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', '<<=', '>>=']);
 
 /** Reads calls and assignments from the text at document offset `start`..`end`. */
@@ -59,7 +74,7 @@ export function exprFacts(source: string, start: number, end: number): ExprFacts
   return factsOfTokens(tokens);
 }
 
-export function factsOfTokens(tokens: Token[]): ExprFacts {
+function factsOfTokens(tokens: Token[]): ExprFacts {
   const calls: CallSite[] = [];
   scanCalls(tokens, 0, tokens.length, 0, calls);
   const assignments = scanAssignments(tokens, calls);
@@ -168,13 +183,30 @@ function lhsStart(tokens: Token[], op: number): number {
   for (let k = op - 1; k >= 0; k--) {
     const t = tokens[k]!;
     if (t.kind === 'punct') {
-      if (t.text === ')' || t.text === ']') { depth++; continue; }
+      if (t.text === ')' || t.text === ']') {
+        depth++;
+        continue;
+      }
       if (t.text === '(' || t.text === '[') {
         if (depth === 0) return k + 1;
         depth--;
         continue;
       }
-      if (depth === 0 && (t.text === ',' || t.text === ';' || t.text === '{' || t.text === '}' || ASSIGN_OPS.has(t.text) || t.text === '?' || t.text === ':' || t.text === '&&' || t.text === '||' || t.text === '==' || t.text === '!=')) return k + 1;
+      if (
+        depth === 0 &&
+        (t.text === ',' ||
+          t.text === ';' ||
+          t.text === '{' ||
+          t.text === '}' ||
+          ASSIGN_OPS.has(t.text) ||
+          t.text === '?' ||
+          t.text === ':' ||
+          t.text === '&&' ||
+          t.text === '||' ||
+          t.text === '==' ||
+          t.text === '!=')
+      )
+        return k + 1;
     }
   }
   return 0;
@@ -194,7 +226,27 @@ function rhsEnd(tokens: Token[], from: number): number {
   return tokens.length;
 }
 
-const TYPE_WORDS = new Set(['const', 'volatile', 'static', 'unsigned', 'signed', 'struct', 'union', 'enum', 'register', 'int', 'long', 'short', 'char', 'bool', 'bool_t', 'void', 'float', 'double', 'inline']);
+const TYPE_WORDS = new Set([
+  'const',
+  'volatile',
+  'static',
+  'unsigned',
+  'signed',
+  'struct',
+  'union',
+  'enum',
+  'register',
+  'int',
+  'long',
+  'short',
+  'char',
+  'bool',
+  'bool_t',
+  'void',
+  'float',
+  'double',
+  'inline',
+]);
 
 /**
  * For a declaration's left-hand side (`spinlock_t *lock`, `unsigned int cpu`),
@@ -205,15 +257,17 @@ function declaredName(lhs: Token[]): string | undefined {
   const last = lhs[lhs.length - 1]!;
   if (last.kind !== 'ident') return undefined;
   const before = lhs[lhs.length - 2]!;
-  if (before.kind === 'ident' || (before.kind === 'punct' && before.text === '*' && lhs.length >= 3 && (lhs[lhs.length - 3]!.kind === 'ident' || lhs[lhs.length - 3]!.text === '*'))) {
+  if (
+    before.kind === 'ident' ||
+    (before.kind === 'punct' &&
+      before.text === '*' &&
+      lhs.length >= 3 &&
+      (lhs[lhs.length - 3]!.kind === 'ident' || lhs[lhs.length - 3]!.text === '*'))
+  ) {
     // `a * b = c` cannot be an expression statement, so this is a declaration.
     if (lhs.some((t) => t.kind === 'punct' && (t.text === '->' || t.text === '.' || t.text === '['))) return undefined;
-    if (before.kind === 'ident' || lhs.slice(0, -1).every((t) => t.kind === 'ident' || t.text === '*' || TYPE_WORDS.has(t.text))) return last.text;
+    if (before.kind === 'ident' || lhs.slice(0, -1).every((t) => t.kind === 'ident' || t.text === '*' || TYPE_WORDS.has(t.text)))
+      return last.text;
   }
   return undefined;
-}
-
-/** Identifiers a piece of expression text mentions (for fact invalidation). */
-export function identifiersOf(text: string): string[] {
-  return tokenize(text).filter((t) => t.kind === 'ident').map((t) => t.text);
 }

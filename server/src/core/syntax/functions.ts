@@ -1,6 +1,7 @@
 // Finds the function definitions of a translation unit, including those that
 // tree-sitter recovered inside ERROR nodes or preprocessor conditionals.
 import type { Node, Tree } from 'web-tree-sitter';
+
 import { tokenize } from './tokens';
 
 export interface FunctionSyntax {
@@ -22,7 +23,15 @@ export interface FunctionSyntax {
 }
 
 /** Top-level nodes that hold definitions (preprocessor conditionals, extern "C" blocks). */
-export const DEFINITION_GROUPS: ReadonlySet<string> = new Set(['preproc_if', 'preproc_ifdef', 'preproc_else', 'preproc_elif', 'preproc_elifdef', 'linkage_specification', 'declaration_list']);
+export const DEFINITION_GROUPS: ReadonlySet<string> = new Set([
+  'preproc_if',
+  'preproc_ifdef',
+  'preproc_else',
+  'preproc_elif',
+  'preproc_elifdef',
+  'linkage_specification',
+  'declaration_list',
+]);
 /** …plus the root and ERROR nodes, in which tree-sitter may recover whole definitions. */
 const CONTAINERS = new Set([...DEFINITION_GROUPS, 'translation_unit', 'ERROR']);
 
@@ -67,7 +76,21 @@ export function isNestedRealDefinition(def: Node): boolean {
   return name?.type === 'identifier' && !STATEMENT_KEYWORDS.has(name.text) && !!type && !STATEMENT_KEYWORDS.has(type.text);
 }
 
-const STATEMENT_KEYWORDS: ReadonlySet<string> = new Set(['if', 'else', 'while', 'for', 'do', 'switch', 'case', 'default', 'return', 'goto', 'break', 'continue', 'sizeof']);
+const STATEMENT_KEYWORDS: ReadonlySet<string> = new Set([
+  'if',
+  'else',
+  'while',
+  'for',
+  'do',
+  'switch',
+  'case',
+  'default',
+  'return',
+  'goto',
+  'break',
+  'continue',
+  'sizeof',
+]);
 
 /** Where a function left unclosed ends: the last non-blank text before the first definition nested in it. */
 export function unclosedEndOffset(source: string, nested: Node): number {
@@ -101,8 +124,16 @@ function functionOf(def: Node, source: string): FunctionSyntax | undefined {
     const name = source.slice(type.startIndex, type.endIndex);
     if (!/^[A-Za-z_]\w*$/.test(name) || isLoopMacroName(name)) return undefined;
     return {
-      name, params: paramNames(source.slice(decl.startIndex, decl.endIndex)), start: def.startIndex, end: def.endIndex,
-      bodyStart: body.startIndex, bodyEnd: body.endIndex, returnsPointer: false, isStatic: false, hasError: false, body,
+      name,
+      params: paramNames(source.slice(decl.startIndex, decl.endIndex)),
+      start: def.startIndex,
+      end: def.endIndex,
+      bodyStart: body.startIndex,
+      bodyEnd: body.endIndex,
+      returnsPointer: false,
+      isStatic: false,
+      hasError: false,
+      body,
     };
   }
   let returnsPointer = false;
@@ -132,7 +163,7 @@ function functionOf(def: Node, source: string): FunctionSyntax | undefined {
 }
 
 /** `(struct vcpu *v, unsigned int cpu)` -> ['v', 'cpu']; `(void)` -> []. */
-export function paramNames(list: string): string[] {
+function paramNames(list: string): string[] {
   const inner = list.replace(/^\s*\(/, '').replace(/\)\s*$/, '');
   if (/^\s*(void)?\s*$/.test(inner)) return [];
   const names: string[] = [];

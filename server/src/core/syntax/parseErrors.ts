@@ -4,6 +4,7 @@
 // visits every statement anyway); here only the top level is walked, because a
 // tree-sitter query over the whole tree costs as much as a fifth of the parse.
 import type { Node, Tree } from 'web-tree-sitter';
+
 import { DEFINITION_GROUPS } from './functions';
 
 /** Parts of a function definition's head (declarator, attributes) holding errors. */

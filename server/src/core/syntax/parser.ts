@@ -2,7 +2,8 @@
 // the npm packages and copied beside the bundles: nothing is downloaded).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Language, Parser, Tree } from 'web-tree-sitter';
+
+import { Language, Parser, type Tree } from 'web-tree-sitter';
 
 let language: Promise<Language> | undefined;
 
@@ -19,7 +20,7 @@ function locate(file: string, pkgPath: string): string {
 }
 
 /** The C language, loaded once per process. */
-export function loadC(): Promise<Language> {
+function loadC(): Promise<Language> {
   language ??= (async () => {
     const runtime = locate('tree-sitter.wasm', 'web-tree-sitter/tree-sitter.wasm');
     await Parser.init({ locateFile: () => runtime } as never);
@@ -47,8 +48,11 @@ export interface ParseLimits {
  */
 export function parseText(parser: Parser, text: string, oldTree?: Tree | null, limits: ParseLimits = {}): Tree | null {
   const deadline = limits.timeoutMs !== undefined ? performance.now() + limits.timeoutMs : undefined;
-  const options = deadline === undefined ? undefined : {
-    progressCallback: () => (performance.now() > deadline) as unknown as void,
-  };
+  const options =
+    deadline === undefined
+      ? undefined
+      : {
+          progressCallback: () => (performance.now() > deadline) as unknown as void,
+        };
   return parser.parse(text, oldTree ?? null, options);
 }

@@ -4,7 +4,7 @@
 // this lexer, because crossing into WASM for every expression node costs more
 // than the parse itself (see ARCHITECTURE.md, "Performance").
 
-export type TokenKind = 'ident' | 'number' | 'string' | 'char' | 'punct';
+type TokenKind = 'ident' | 'number' | 'string' | 'char' | 'punct';
 
 export interface Token {
   kind: TokenKind;
@@ -15,7 +15,28 @@ export interface Token {
 }
 
 const PUNCT3_SET = new Map(['<<=', '>>=', '...'].map((p) => [p, p]));
-const PUNCT2_LIST = ['->', '++', '--', '<<', '>>', '<=', '>=', '==', '!=', '&&', '||', '+=', '-=', '*=', '/=', '%=', '&=', '^=', '|=', '##'];
+const PUNCT2_LIST = [
+  '->',
+  '++',
+  '--',
+  '<<',
+  '>>',
+  '<=',
+  '>=',
+  '==',
+  '!=',
+  '&&',
+  '||',
+  '+=',
+  '-=',
+  '*=',
+  '/=',
+  '%=',
+  '&=',
+  '^=',
+  '|=',
+  '##',
+];
 const PUNCT2_SET = new Map(PUNCT2_LIST.map((p) => [p, p]));
 
 function isIdentStart(c: number): boolean {
@@ -33,9 +54,19 @@ export function tokenize(text: string, base = 0): Token[] {
   let lineStart = true;
   while (i < n) {
     const c = text.charCodeAt(i);
-    if (c === 10) { i++; lineStart = true; continue; }
-    if (c === 32 || c === 9 || c === 13 || c === 12 || c === 11) { i++; continue; }
-    if (c === 92 /* \ */) { i++; continue; }
+    if (c === 10) {
+      i++;
+      lineStart = true;
+      continue;
+    }
+    if (c === 32 || c === 9 || c === 13 || c === 12 || c === 11) {
+      i++;
+      continue;
+    }
+    if (c === 92 /* \ */) {
+      i++;
+      continue;
+    }
     if (c === 47 /* / */ && text.charCodeAt(i + 1) === 42) {
       const e = text.indexOf('*/', i + 2);
       i = e < 0 ? n : e + 2;
@@ -51,8 +82,14 @@ export function tokenize(text: string, base = 0): Token[] {
       let j = i;
       while (j < n) {
         const e = text.indexOf('\n', j);
-        if (e < 0) { j = n; break; }
-        if (text.charCodeAt(e - 1) === 92) { j = e + 1; continue; }
+        if (e < 0) {
+          j = n;
+          break;
+        }
+        if (text.charCodeAt(e - 1) === 92) {
+          j = e + 1;
+          continue;
+        }
         j = e;
         break;
       }

@@ -2,7 +2,7 @@
 // as discriminated unions and imported by both sides. Each side validates what
 // arrives (`parseToWebview`, `parseFromWebview`) and handles it in an exhaustive
 // switch. The whole trace crosses once, in `load`; afterwards only step indices do.
-import type { SimResult } from '../../sim/src/types';
+import type { SimResult } from '../simResult';
 
 /** Where the trace came from: shown in the header, used to find source lines. */
 export interface TraceOrigin {

@@ -2,7 +2,7 @@
 // SimResult type of sim/src/types.ts) arriving from outside: a `.xsrtrace.json`
 // file, a message, the webview's saved state. No vscode and no DOM import, so the
 // extension, the webview and plain node tests all use this one module.
-import type { SimResult, StateView, TraceStep } from '../../sim/src/types';
+import type { SimResult } from '../simResult';
 
 export type Validation<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -88,5 +88,3 @@ export function laneOrder(result: SimResult): string[] {
   for (const s of result.trace) if (!lanes.includes(s.thread)) lanes.push(s.thread);
   return lanes;
 }
-
-export type { SimResult, StateView, TraceStep };

@@ -1,6 +1,5 @@
 // Messages between the language server and the simulation worker thread.
-import type { Model } from '../../../sim/src/program';
-import type { SimResult } from '../../../sim/src/types';
+import type { Model, SimResult } from '../core/index';
 
 export interface SimJob {
   model: Model;
@@ -9,9 +8,7 @@ export interface SimJob {
 }
 
 export type WorkerMessage =
-  | { type: 'progress'; states: number }
-  | { type: 'result'; result: SimResult }
-  | { type: 'error'; message: string };
+  { type: 'progress'; states: number } | { type: 'result'; result: SimResult } | { type: 'error'; message: string };
 
 /** Validates a message from the worker (data crossing a thread boundary is checked on arrival). */
 export function isWorkerMessage(m: unknown): m is WorkerMessage {

@@ -1,9 +1,11 @@
-// The lock helpers of both Xen API eras, as data. Users add their own helpers
+// The lock helpers of both Xen API eras, and the predicates that state a lock
+// is held, as data: part of the core's vocabulary of Xen operations (see
+// ./migration.ts for the migration operations). Users add their own helpers
 // through a JSON config (CLI `--config`, LSP setting `xsr.locks.extraHelpers`);
 // `parseHelperConfig` validates it and names the malformed entry.
 
 export type LockKind = 'sched' | 'spin' | 'rwlock' | 'rcu';
-export type HelperOp = 'acquire' | 'tryacquire' | 'release' | 'acquireDouble' | 'releaseDouble';
+type HelperOp = 'acquire' | 'tryacquire' | 'release' | 'acquireDouble' | 'releaseDouble';
 
 export interface LockHelper {
   /** Function or macro name, exact. */
@@ -51,7 +53,7 @@ function plain(kind: 'spin' | 'rwlock', base: string, mode?: 'r' | 'w'): LockHel
   ];
 }
 
-export const BUILTIN_HELPERS: readonly LockHelper[] = [
+const BUILTIN_HELPERS: readonly LockHelper[] = [
   ...schedHelpers('vcpu'),
   ...schedHelpers('pcpu'),
   ...schedHelpers('unit'),
@@ -72,13 +74,33 @@ export const BUILTIN_HELPERS: readonly LockHelper[] = [
   { name: 'rcu_read_unlock', op: 'release', lock: 'rcu', arg: 0 },
 ];
 
+/**
+ * A scheduler-lock helper keyed on a vCPU or unit (`vcpu_schedule_lock_irq(v)`,
+ * `unit_schedule_unlock(lock, unit)`): the lock of the pCPU the vCPU is on,
+ * which the migration model knows as "v's lock".
+ */
+export function vcpuLockOp(helper: LockHelper | undefined): 'acquire' | 'release' | undefined {
+  if (!helper || helper.lock !== 'sched' || !/^(vcpu|unit)_schedule_/.test(helper.name)) return undefined;
+  return helper.op === 'acquire' ? 'acquire' : helper.op === 'release' ? 'release' : undefined;
+}
+
+export interface HeldPredicate {
+  lock: LockKind;
+  mode?: 'r' | 'w';
+}
+
 /** Predicates that, inside ASSERT(), state that a lock is held. */
-export const HELD_PREDICATES: Readonly<Record<string, { lock: LockKind; mode?: 'r' | 'w' }>> = {
-  spin_is_locked: { lock: 'spin' },
-  rw_is_locked: { lock: 'rwlock', mode: 'r' },
-  rw_is_write_locked: { lock: 'rwlock', mode: 'w' },
-  rcu_read_lock_held: { lock: 'rcu' },
-};
+const HELD_PREDICATES: ReadonlyMap<string, HeldPredicate> = new Map<string, HeldPredicate>([
+  ['spin_is_locked', { lock: 'spin' }],
+  ['rw_is_locked', { lock: 'rwlock', mode: 'r' }],
+  ['rw_is_write_locked', { lock: 'rwlock', mode: 'w' }],
+  ['rcu_read_lock_held', { lock: 'rcu' }],
+]);
+
+/** What `name(lock)` inside an ASSERT states, if it is a held-lock predicate. */
+export function heldPredicate(name: string): HeldPredicate | undefined {
+  return HELD_PREDICATES.get(name);
+}
 
 export class HelperTable {
   private readonly byName = new Map<string, LockHelper>();
@@ -117,7 +139,11 @@ export interface ConfigResult {
 export function parseHelperConfig(value: unknown, source = 'config'): ConfigResult {
   const errors: string[] = [];
   const helpers: LockHelper[] = [];
-  const list = Array.isArray(value) ? value : value && typeof value === 'object' && Array.isArray((value as { helpers?: unknown }).helpers) ? (value as { helpers: unknown[] }).helpers : undefined;
+  const list = Array.isArray(value)
+    ? value
+    : value && typeof value === 'object' && Array.isArray((value as { helpers?: unknown }).helpers)
+      ? (value as { helpers: unknown[] }).helpers
+      : undefined;
   if (!list) {
     return { helpers, errors: [`${source}: expected an array of lock helpers or an object with a "helpers" array`] };
   }
@@ -135,7 +161,8 @@ export function parseHelperConfig(value: unknown, source = 'config'): ConfigResu
     if (typeof op !== 'string' || !OPS.includes(op as HelperOp)) problems.push(`"op" must be one of ${OPS.join(', ')}`);
     if (typeof e.lock !== 'string' || !KINDS.includes(e.lock as LockKind)) problems.push(`"lock" must be one of ${KINDS.join(', ')}`);
     for (const key of ['arg', 'ptrArg', 'arg2'] as const) {
-      if (e[key] !== undefined && (!Number.isInteger(e[key]) || (e[key] as number) < 0)) problems.push(`"${key}" must be a non-negative integer`);
+      if (e[key] !== undefined && (!Number.isInteger(e[key]) || (e[key] as number) < 0))
+        problems.push(`"${key}" must be a non-negative integer`);
     }
     if (e.mode !== undefined && e.mode !== 'r' && e.mode !== 'w') problems.push('"mode" must be "r" or "w"');
     if (problems.length) {

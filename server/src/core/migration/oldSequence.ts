@@ -2,13 +2,12 @@
 // under a scheduler lock (one or more sites), then, after the unlock, a
 // `vcpu_migrate()` (usually preceded by `vcpu_sleep_nosync()` and a
 // `pause_flags` re-check). Shared by the XSR001/XSR008 rules and the fixes.
-import type { FileAnalysis } from '../analyzer';
+import type { FileAnalysis } from '../analysis';
 import type { CfgNode } from '../cfg/types';
 import type { FunctionLocks } from '../locks/analyze';
 import type { HeldLock } from '../locks/state';
-import {
-  Era, FlagWrite, Graph, OLD_MIGRATE, SLEEP_CALL, acquireCall, firstCall, flagWriteOf, isMigratingTest, isSchedRelease, mustSched,
-} from './protocol';
+import type { Era } from '../xen/migration';
+import { acquireCall, type FlagWrite, flagWriteOf, Graph, isMigratingTest, isSchedRelease, mustSched, opsAt } from './view';
 
 export interface OldSequence {
   /** The flag writes, in source order (the first is the anchor). */
@@ -30,7 +29,7 @@ export interface OldSequence {
 export function oldSequences(file: FileAnalysis, fn: FunctionLocks): { sequences: OldSequence[]; strayMigrates: CfgNode[] } {
   const g = new Graph(fn);
   const nodes = g.reachableNodes();
-  const migrates = nodes.filter((n) => n.kind === 'stmt' && firstCall(n, OLD_MIGRATE));
+  const migrates = nodes.filter((n) => n.kind === 'stmt' && opsAt(n, 'oldMigrate').length > 0);
   if (migrates.length === 0) return { sequences: [], strayMigrates: [] };
   const writes: { w: FlagWrite; lock: HeldLock }[] = [];
   for (const n of nodes) {
@@ -56,8 +55,8 @@ export function oldSequences(file: FileAnalysis, fn: FunctionLocks): { sequences
     const fromWrites = new Set<number>();
     for (const x of mine) for (const id of g.reachable(x.w.node.id)) fromWrites.add(id);
     const between = (n: CfgNode): boolean => fromWrites.has(n.id) && reachingM.has(n.id);
-    const entity = firstCall(m, OLD_MIGRATE)!.args[0]?.text ?? 'v';
-    const sleeps = nodes.filter((n) => between(n) && n.kind === 'stmt' && firstCall(n, SLEEP_CALL)?.args[0]?.text === entity);
+    const entity = opsAt(m, 'oldMigrate')[0]!.entity || 'v';
+    const sleeps = nodes.filter((n) => between(n) && n.kind === 'stmt' && opsAt(n, 'sleep')[0]?.entity === entity);
     const recheck = nodes.filter((n) => between(n) && isMigratingTest(file, n)).sort((a, b) => b.start - a.start)[0];
     const unlocks = nodes.filter((n) => between(n) && isSchedRelease(fn, n) && n.start > mine[0]!.w.start && n.start < m.start);
     const lock = mine[0]!.lock;

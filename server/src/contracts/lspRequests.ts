@@ -1,9 +1,10 @@
 // Custom LSP requests and notifications, declared once and imported by both the
 // server and the VS Code client so the two cannot drift (vscode-eslint's way).
-import { RequestType, NotificationType } from 'vscode-languageserver-protocol';
-import type { SimResult } from '../../../sim/src/types';
+import { type Diagnostic, NotificationType, RequestType } from 'vscode-languageserver-protocol';
 
-export interface SimulateOptions {
+import type { SimResult } from './simResult';
+
+interface SimulateOptions {
   /** How many initiator threads run the selected functions (default: one per function). */
   initiators?: number;
   /** Number of physical CPUs in the model (default 3). */
@@ -48,11 +49,11 @@ export interface CheckPatchParams {
   baseUri: string;
 }
 
-export interface CheckPatchFileResult {
+interface CheckPatchFileResult {
   /** Post-image file URI. */
   uri: string;
   /** LSP diagnostics (0-based) for the post-image text, only inside changed functions. */
-  diagnostics: import('vscode-languageserver-protocol').Diagnostic[];
+  diagnostics: Diagnostic[];
 }
 
 export interface CheckPatchResult {

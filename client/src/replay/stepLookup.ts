@@ -1,5 +1,5 @@
 // Pure helpers that map between trace steps and source lines (no vscode import).
-import type { TraceStep } from '../../sim/src/types';
+import type { TraceStep } from '../../../server/src/contracts/simResult';
 
 /**
  * True when a step's file names the document at `documentPath`: the same path, a
@@ -13,7 +13,7 @@ export function stepIsInDocument(step: TraceStep, documentPath: string, originPa
 }
 
 /** A `file:` URI as a path; anything else unchanged. */
-export function toPath(fileOrUri: string): string {
+function toPath(fileOrUri: string): string {
   if (!/^file:\/\//i.test(fileOrUri)) return fileOrUri;
   try {
     return decodeURIComponent(new URL(fileOrUri).pathname);
@@ -26,7 +26,12 @@ export function toPath(fileOrUri: string): string {
  * The step to select when the cursor moves onto `line` (1-based): the first step
  * on that line at or after the current one, else the first on that line.
  */
-export function stepForLine(steps: readonly TraceStep[], current: number, line: number, inDocument: (s: TraceStep) => boolean): number | undefined {
+export function stepForLine(
+  steps: readonly TraceStep[],
+  current: number,
+  line: number,
+  inDocument: (s: TraceStep) => boolean,
+): number | undefined {
   let first: number | undefined;
   for (let i = 0; i < steps.length; i++) {
     const s = steps[i]!;

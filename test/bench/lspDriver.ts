@@ -4,14 +4,23 @@
 // an editor asks for: VIEWPORT_LINES around the edit). The hints of the whole
 // file are timed separately (inlayHintsMs).
 import { PassThrough } from 'node:stream';
-import {
-  DidChangeTextDocumentNotification, DidCloseTextDocumentNotification, DidOpenTextDocumentNotification, InitializeRequest, InlayHintRequest, PublishDiagnosticsNotification,
-  PublishDiagnosticsParams, StreamMessageReader, StreamMessageWriter, createProtocolConnection,
-} from 'vscode-languageserver-protocol/node';
+
 import { createConnection } from 'vscode-languageserver/node';
-import { Analyzer } from '../core/analyzer';
-import { PROTOCOL_RULES } from '../core/rules/index';
-import { createServer } from './server';
+import {
+  createProtocolConnection,
+  DidChangeTextDocumentNotification,
+  DidCloseTextDocumentNotification,
+  DidOpenTextDocumentNotification,
+  InitializeRequest,
+  InlayHintRequest,
+  PublishDiagnosticsNotification,
+  type PublishDiagnosticsParams,
+  StreamMessageReader,
+  StreamMessageWriter,
+} from 'vscode-languageserver-protocol/node';
+
+import { createAnalyzer } from '../../server/src/core/index';
+import { createServer } from '../../server/src/lsp/server';
 
 export interface LspBenchOptions {
   /** The file edited (about 5,000 lines of Xen-style C). */
@@ -66,7 +75,8 @@ export async function benchLsp(opts: LspBenchOptions): Promise<LspBenchResult> {
   client.onNotification('xsr/analysisStatus', () => undefined);
   client.listen();
   await client.sendRequest(InitializeRequest.type, { processId: null, rootUri: null, workspaceFolders: null, capabilities: {} });
-  const published = (uri: string, version: number): Promise<PublishDiagnosticsParams> => new Promise((resolve) => waiting.set(`${uri}#${version}`, resolve));
+  const published = (uri: string, version: number): Promise<PublishDiagnosticsParams> =>
+    new Promise((resolve) => waiting.set(`${uri}#${version}`, resolve));
 
   const uri = 'file:///bench/edited.c';
   let text = opts.text;
@@ -97,10 +107,16 @@ export async function benchLsp(opts: LspBenchOptions): Promise<LspBenchResult> {
     version++;
     const t0 = performance.now();
     const done = published(uri, version);
-    await client.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: [{ range: { start: { line, character }, end: { line, character } }, text: 'q' }] });
+    await client.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri, version },
+      contentChanges: [{ range: { start: { line, character }, end: { line, character } }, text: 'q' }],
+    });
     await done;
     const top = Math.max(0, line - VIEWPORT_LINES / 2);
-    await client.sendRequest(InlayHintRequest.type, { textDocument: { uri }, range: { start: { line: top, character: 0 }, end: { line: top + VIEWPORT_LINES, character: 0 } } });
+    await client.sendRequest(InlayHintRequest.type, {
+      textDocument: { uri },
+      range: { start: { line: top, character: 0 }, end: { line: top + VIEWPORT_LINES, character: 0 } },
+    });
     if (i >= warmup) times.push(performance.now() - t0);
   }
 
@@ -113,15 +129,20 @@ export async function benchLsp(opts: LspBenchOptions): Promise<LspBenchResult> {
     const fresh = `file:///bench/fresh-${i}.c`;
     const t0 = performance.now();
     const done = published(fresh, 1);
-    await client.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: fresh, languageId: 'c', version: 1, text } });
+    await client.sendNotification(DidOpenTextDocumentNotification.type, {
+      textDocument: { uri: fresh, languageId: 'c', version: 1, text },
+    });
     await done;
     const top = Math.max(0, Math.floor(lastLine / 2) - VIEWPORT_LINES / 2);
-    await client.sendRequest(InlayHintRequest.type, { textDocument: { uri: fresh }, range: { start: { line: top, character: 0 }, end: { line: top + VIEWPORT_LINES, character: 0 } } });
+    await client.sendRequest(InlayHintRequest.type, {
+      textDocument: { uri: fresh },
+      range: { start: { line: top, character: 0 }, end: { line: top + VIEWPORT_LINES, character: 0 } },
+    });
     full.push(performance.now() - t0);
     await client.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: fresh } });
   }
   // The core alone on the same text, for reference.
-  const analyzer = await Analyzer.create({ rules: PROTOCOL_RULES });
+  const analyzer = await createAnalyzer();
   const core: number[] = [];
   for (let i = 0; i < 7; i++) {
     const t0 = performance.now();
@@ -132,7 +153,9 @@ export async function benchLsp(opts: LspBenchOptions): Promise<LspBenchResult> {
   for (const [i, f] of (opts.corpus ?? []).entries()) {
     const cu = `file:///bench/corpus/${i}/${f.path.replace(/^.*\//, '')}`;
     const p = published(cu, 1);
-    await client.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: cu, languageId: 'c', version: 1, text: f.text } });
+    await client.sendNotification(DidOpenTextDocumentNotification.type, {
+      textDocument: { uri: cu, languageId: 'c', version: 1, text: f.text },
+    });
     await p;
   }
   (globalThis as { gc?: () => void }).gc?.();

@@ -2,8 +2,9 @@
 // language server's message loop and reports progress. The server terminates
 // the thread to cancel.
 import { parentPort, workerData } from 'node:worker_threads';
-import { explore } from '../../../sim/src/index';
-import type { SimJob, WorkerMessage } from './protocol';
+
+import { explore } from '../core/index';
+import type { SimJob, WorkerMessage } from './messages';
 
 function post(m: WorkerMessage): void {
   parentPort?.postMessage(m);

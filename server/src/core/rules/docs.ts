@@ -5,12 +5,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-export const REPO_URL = 'https://github.com/xen-scheduler-review/xen-scheduler-review';
-export const RULE_DOCS_URL = `${REPO_URL}/blob/main/docs/rules/`;
+import { isRuleCode } from './registry';
 
-export function isRuleCode(code: string): boolean {
-  return /^XSR00[1-8]$/.test(code);
-}
+export const REPO_URL = 'https://github.com/xen-scheduler-review/xen-scheduler-review';
+const RULE_DOCS_URL = `${REPO_URL}/blob/main/docs/rules/`;
 
 /** The rule page on the project's site. */
 export function ruleDocUrl(code: string): string | undefined {
@@ -24,12 +22,14 @@ export function ruleDocHref(code: string): string | undefined {
   if (!isRuleCode(code)) return undefined;
   if (localDir === undefined) {
     localDir = null;
-    for (const up of ['..', path.join('..', '..'), path.join('..', '..', '..'), path.join('..', '..', '..', '..')]) {
-      const dir = path.resolve(__dirname, up, 'docs', 'rules');
-      if (fs.existsSync(path.join(dir, 'XSR001.md'))) {
-        localDir = dir;
+    // The bundle is dist/xsr.js, the compiled module out/server/src/core/rules/docs.js: the first folder above with docs/rules.
+    for (let dir = path.dirname(__dirname); ; dir = path.dirname(dir)) {
+      const candidate = path.join(dir, 'docs', 'rules');
+      if (fs.existsSync(path.join(candidate, 'XSR001.md'))) {
+        localDir = candidate;
         break;
       }
+      if (path.dirname(dir) === dir) break;
     }
   }
   return localDir ? pathToFileURL(path.join(localDir, `${code}.md`)).href : ruleDocUrl(code);

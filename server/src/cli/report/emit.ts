@@ -1,0 +1,39 @@
+// Writes a check report in the chosen format (text, JSON, SARIF): the one
+// place `check` and `check --patch` print through.
+import type { CommandContext } from '../context';
+import { paint } from '../output';
+import { toSarif } from './sarif';
+import type { CheckReport } from './types';
+
+const SEVERITY_COLOR = { error: 'red', warning: 'yellow', information: 'blue', hint: 'gray' } as const;
+
+function printText(ctx: CommandContext, report: CheckReport): void {
+  for (const f of report.files) {
+    for (const d of f.diagnostics) {
+      const sev = paint(ctx.style, SEVERITY_COLOR[d.severity as keyof typeof SEVERITY_COLOR] ?? 'gray', d.severity);
+      const note = d.conservative ? ' (function has parse errors: conservative)' : '';
+      ctx.out(`${f.path}:${d.line}:${d.column}: ${sev} ${paint(ctx.style, 'bold', d.code)} ${d.message}${note}`);
+    }
+  }
+  if (!ctx.options.quiet) {
+    const s = report.summary;
+    const parseErrors = report.files.reduce((n, f) => n + f.parseErrors, 0);
+    ctx.err(
+      `${s.diagnostics} finding${s.diagnostics === 1 ? '' : 's'} in ${s.files} file${s.files === 1 ? '' : 's'} (${s.functions} functions, ${parseErrors} parse errors, ${s.ms} ms)`,
+    );
+  }
+}
+
+export function emitReport(ctx: CommandContext, report: CheckReport): void {
+  switch (ctx.options.format) {
+    case 'json':
+      ctx.out(JSON.stringify(report, null, 2));
+      return;
+    case 'sarif':
+      ctx.out(JSON.stringify(toSarif(report), null, 2));
+      return;
+    case 'text':
+      printText(ctx, report);
+      return;
+  }
+}

@@ -1,0 +1,22 @@
+// The `check --format json` contract (contracts.md): what `check` and
+// `check --patch` build, and what the SARIF and text writers read.
+
+export interface JsonDiagnostic {
+  code: string;
+  severity: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  function: string;
+  message: string;
+  fixable: boolean;
+  conservative?: boolean;
+  related?: { line: number; column: number; message: string }[];
+}
+
+export interface CheckReport {
+  version: 1;
+  files: { path: string; diagnostics: JsonDiagnostic[]; parseErrors: number }[];
+  summary: { files: number; functions: number; diagnostics: number; ms: number };
+}

@@ -1,0 +1,133 @@
+// What each Xen migration operation is, in every spelling of both API eras:
+// the one place the rules, the fixes, the editor queries (hover notes, code
+// lenses) and the model extraction learn it from. A `_VPF_migrating` write
+// looks the same to XSR001 as to the simulator's model, because both read
+// `migrationOps` below.
+import type { CallSite, ExprFacts } from '../syntax/expr';
+
+/** The API era of a migration call: vCPUs before 4.13, scheduling units since. */
+export type Era = 'vcpu' | 'unit';
+
+export type MigrationOpKind =
+  /** `_VPF_migrating` set on a vCPU: `set_bit`, `__set_bit`, `sched_set_pause_flags*`, `pause_flags |= VPF_migrating`. */
+  | 'setMigrating'
+  /** `vcpu_migrate_start` / `sched_unit_migrate_start` (the 2018 fix). */
+  | 'migrateStart'
+  /** `vcpu_migrate_finish` / `sched_unit_migrate_finish`. */
+  | 'migrateFinish'
+  /** The pre-2018 `vcpu_migrate()`. */
+  | 'oldMigrate'
+  /** `vcpu_sleep_nosync` / `sched_unit_sleep_nosync` (takes the scheduler lock itself). */
+  | 'sleep'
+  /** `vcpu_sleep_nosync_locked` (the caller holds the lock). */
+  | 'sleepLocked'
+  /** `vcpu_wake` / `sched_unit_wake`. */
+  | 'wake';
+
+export interface MigrationOp {
+  kind: MigrationOpKind;
+  /** The vCPU or unit expression the operation acts on (canonical text). */
+  entity: string;
+  era: Era;
+  /** The operation's text range (the call, or the `|=` assignment). */
+  start: number;
+  end: number;
+  /** The callee (or `|=` for the assignment spelling). */
+  name: string;
+}
+
+const CALLS: ReadonlyMap<string, { kind: MigrationOpKind; era: Era }> = new Map([
+  ['vcpu_migrate_start', { kind: 'migrateStart', era: 'vcpu' }],
+  ['sched_unit_migrate_start', { kind: 'migrateStart', era: 'unit' }],
+  ['vcpu_migrate_finish', { kind: 'migrateFinish', era: 'vcpu' }],
+  ['sched_unit_migrate_finish', { kind: 'migrateFinish', era: 'unit' }],
+  ['vcpu_migrate', { kind: 'oldMigrate', era: 'vcpu' }],
+  ['vcpu_sleep_nosync', { kind: 'sleep', era: 'vcpu' }],
+  ['sched_unit_sleep_nosync', { kind: 'sleep', era: 'unit' }],
+  ['vcpu_sleep_nosync_locked', { kind: 'sleepLocked', era: 'vcpu' }],
+  ['vcpu_wake', { kind: 'wake', era: 'vcpu' }],
+  ['sched_unit_wake', { kind: 'wake', era: 'unit' }],
+] as const);
+
+/** Bit setters whose first argument is the bit and second the word's address. */
+const BIT_SETTERS = new Set(['set_bit', '__set_bit']);
+/** Xen's pause-flag helpers: `(vcpu, bit)`. */
+const FLAG_SETTERS = new Set(['sched_set_pause_flags', 'sched_set_pause_flags_atomic']);
+
+const MIGRATING = /(^|[^\w])_?VPF_migrating([^\w]|$)/;
+
+export const OLD_MIGRATE = 'vcpu_migrate';
+
+export function startName(era: Era): string {
+  return era === 'unit' ? 'sched_unit_migrate_start' : 'vcpu_migrate_start';
+}
+
+export function finishName(era: Era): string {
+  return era === 'unit' ? 'sched_unit_migrate_finish' : 'vcpu_migrate_finish';
+}
+
+/** The migration operation a call performs, if any. */
+export function migrationCall(c: CallSite): MigrationOp | undefined {
+  const known = CALLS.get(c.name);
+  if (known) return { ...known, entity: c.args[0]?.text ?? '', start: c.start, end: c.end, name: c.name };
+  if (BIT_SETTERS.has(c.name) && c.args[0]?.text === '_VPF_migrating') {
+    const m = /^&\(?(.+?)\)?->pause_flags$/.exec(c.args[1]?.text ?? '');
+    if (m) return { kind: 'setMigrating', entity: m[1]!, era: 'vcpu', start: c.start, end: c.end, name: c.name };
+  }
+  if (FLAG_SETTERS.has(c.name) && c.args[1]?.text === '_VPF_migrating' && c.args[0]) {
+    return { kind: 'setMigrating', entity: c.args[0].text, era: 'vcpu', start: c.start, end: c.end, name: c.name };
+  }
+  return undefined;
+}
+
+/** Every migration operation of a statement's facts, in source order (calls, then `|=` writes). */
+export function migrationOps(facts: ExprFacts): MigrationOp[] {
+  const out: MigrationOp[] = [];
+  for (const c of facts.calls) {
+    const op = migrationCall(c);
+    if (op) out.push(op);
+  }
+  out.push(...flagAssignments(facts));
+  return out.sort((x, y) => x.start - y.start);
+}
+
+/** The `X->pause_flags |= VPF_migrating` spelling of a flag write (an assignment, evaluated after the statement's calls). */
+export function flagAssignments(facts: ExprFacts): MigrationOp[] {
+  const out: MigrationOp[] = [];
+  for (const a of facts.assignments) {
+    const m = /^(.+)->pause_flags$/.exec(a.lhs);
+    if (m && a.op === '|=' && MIGRATING.test(a.rhs))
+      out.push({ kind: 'setMigrating', entity: m[1]!, era: 'vcpu', start: a.start, end: a.end, name: '|=' });
+  }
+  return out;
+}
+
+/** The statement's operations of one kind. */
+export function opsOfKind(facts: ExprFacts, kind: MigrationOpKind): MigrationOp[] {
+  return migrationOps(facts).filter((o) => o.kind === kind);
+}
+
+/** A condition's canonical text tests the migrating flag (`v->pause_flags & VPF_migrating`, `test_bit(_VPF_migrating, …)`). */
+export function testsMigrating(conditionText: string): boolean {
+  return MIGRATING.test(conditionText) && /pause_flags/.test(conditionText);
+}
+
+/** A condition atom names the migrating flag. */
+export function isMigratingAtom(atom: string): boolean {
+  return MIGRATING.test(atom);
+}
+
+/** A condition atom is a vCPU's running state (`v->is_running`). */
+export function isRunningAtom(atom: string): boolean {
+  return /->is_running$/.test(atom);
+}
+
+/** The statement clears a vCPU's running state (`prev->is_running = 0`), as context_saved() does. */
+export function clearsRunning(statementText: string): boolean {
+  return /\bis_running\s*=\s*(?:0|false)\b/.test(statementText);
+}
+
+/** `context_saved` and the 4.13+ `unit_context_saved`: the scheduler's end of a context switch. */
+export function isContextSaved(functionName: string): boolean {
+  return /^(unit_)?context_saved$/.test(functionName);
+}
