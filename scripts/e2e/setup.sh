@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs code-server (VS Code in the browser, with a Node extension host) into a
 # git-ignored cache folder for the end-to-end tests, offline-friendly and idempotent.
-# The steps and their reasons are in shared/docs/editor-e2e.md: code-server's own
+# The steps and their reasons are in docs/testing.md: code-server's own
 # install scripts download binaries, so they are skipped and the native modules are
 # rebuilt from the npm registry's sources instead; ripgrep comes from Debian.
 #

@@ -62,6 +62,8 @@ export interface Found {
 export interface SearchLimits {
   maxStates: number;
   deadline: number;
+  /** The clock `deadline` is read on (default performance.now; tests inject their own). */
+  now?: () => number;
   signal?: { cancelled: boolean } | AbortSignal;
   onProgress?: (states: number) => void;
   /** Stop as soon as a violation of this invariant is found. */
@@ -95,9 +97,13 @@ function isCancelled(signal: SearchLimits['signal']): boolean {
 /** Shared budget check, cheap enough to call on every new state. */
 export class Budget {
   private tick = 0;
-  private lastProgress = performance.now();
+  private readonly now: () => number;
+  private lastProgress: number;
   limit: SearchResult['limit'];
-  constructor(private readonly lim: SearchLimits) {}
+  constructor(private readonly lim: SearchLimits) {
+    this.now = lim.now ?? (() => performance.now());
+    this.lastProgress = this.now();
+  }
 
   /** Returns false when the search must stop. */
   ok(states: number): boolean {
@@ -107,7 +113,7 @@ export class Budget {
       return false;
     }
     if ((++this.tick & 255) === 0) {
-      const now = performance.now();
+      const now = this.now();
       if (now > this.lim.deadline) {
         this.limit = 'time';
         return false;

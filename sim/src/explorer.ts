@@ -20,6 +20,8 @@ export interface ExploreOptions {
   timeoutMs?: number;
   signal?: { cancelled: boolean } | AbortSignal;
   onProgress?: (states: number) => void;
+  /** The clock the time budget and progress reports read (default performance.now; tests inject their own). */
+  clock?: () => number;
   /**
    * DPOR only: cache explored states (stateful DPOR; default true). Without it,
    * DPOR is stateless and runs exactly one execution per Mazurkiewicz trace.
@@ -37,12 +39,14 @@ const DEFAULT_MAX_STATES = 2_000_000;
 const DEFAULT_TIMEOUT_MS = 60_000;
 
 export function explore(model: Model, opts: ExploreOptions = {}): SimResult {
-  const t0 = performance.now();
+  const clock = opts.clock ?? (() => performance.now());
+  const t0 = clock();
   const sys = buildSystem(model);
   const reduction = opts.reduction ?? 'dpor';
   const lim: SearchLimits = {
     maxStates: opts.maxStates ?? DEFAULT_MAX_STATES,
     deadline: t0 + (opts.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+    now: clock,
     signal: opts.signal,
     onProgress: opts.onProgress,
     stopOn: (inv) => rank(inv) === 0, // nothing is worse than INV1: stop there
@@ -62,7 +66,7 @@ export function explore(model: Model, opts: ExploreOptions = {}): SimResult {
   const base = { version: 1 as const, threads: sys.threadNames.slice(), stats };
   const notes = sys.notes.slice();
   const done = (r: Omit<SimResult, 'version' | 'stats' | 'threads'>): SimResult => {
-    stats.ms = Math.round(performance.now() - t0);
+    stats.ms = Math.round(clock() - t0);
     const out: SimResult = { ...base, ...r };
     if (notes.length) out.notes = notes;
     return out;

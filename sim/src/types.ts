@@ -1,5 +1,5 @@
 // The public data shapes of the simulator. These are the `simulate --format json`
-// contract (shared/docs/contracts.md): plain JSON-safe objects, nothing else.
+// contract (docs/reference.md): plain JSON-safe objects, nothing else.
 
 /** Where an action comes from in the user's source (1-based line). */
 export interface SourceRef {

@@ -2,7 +2,7 @@
 // Node extension host) driven by headless Debian Chromium through playwright-core.
 // The extension is packaged as a VSIX and installed into a throw-away extensions
 // folder; a Xen-style fixture workspace is opened; every check waits on a DOM
-// condition (never on a sleep). See shared/docs/editor-e2e.md for the set-up facts.
+// condition (never on a sleep). See docs/testing.md for the set-up facts.
 // File dialogs are VS Code's simple file dialog (a quick input holding a path);
 // the Check Patch check reads workspace/add-patched.patch (a new patched.c with an
 // XSR002). The last checks run in a second, short session with workspace trust

@@ -1,5 +1,5 @@
 // Diagnostics as the core produces them: offsets into the document, codes from
-// the contract (contracts.md: XSR001–XSR016), optional fixes as text edits.
+// the contract (docs/reference.md; XSR001–XSR016 reserved), optional fixes as text edits.
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 

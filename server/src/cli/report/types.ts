@@ -1,4 +1,4 @@
-// The `check --format json` contract (contracts.md): what `check` and
+// The `check --format json` contract (docs/reference.md): what `check` and
 // `check --patch` build, and what the SARIF and text writers read.
 
 export interface JsonDiagnostic {

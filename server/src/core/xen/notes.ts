@@ -1,5 +1,5 @@
 // What the 2018 migration protocol requires at each operation, in the words a
-// hover shows (xen-scheduler-protocol.md, "The migration protocol"). Keyed by
+// hover shows (docs/background.md, "The 2018 migration race"). Keyed by
 // the operation kinds of ./migration.ts, so every spelling gets its note.
 import type { Era, MigrationOpKind } from './migration';
 
