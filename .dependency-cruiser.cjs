@@ -10,7 +10,7 @@
 // with neither DOM nor vscode types.
 const NODE = { dependencyTypes: ['core'] };
 // An npm package by name (resolved into node_modules, or left as the bare name when its exports map hides the file).
-const npm = (...names) => ({ path: `^(node_modules/)?(${names.join('|')})(/|$)`, dependencyTypesNot: ['core'] });
+const npm = (...names) => ({ path: `^(.*node_modules/)?(${names.join('|')})(/|$)`, dependencyTypesNot: ['core'] });
 
 module.exports = {
   allowedSeverity: 'error',
@@ -75,7 +75,7 @@ module.exports = {
         path: '^test/bench/|^test/sim/spinRunner\\.ts$|^server/src/core/index\\.ts$|^server/src/lsp/server\\.ts$|^sim/src/index\\.ts$',
       },
     },
-    { from: { path: '^test/' }, to: { path: '^node_modules/' } },
+    { from: { path: '^test/' }, to: { path: '(^|/)node_modules/' } },
     { from: { path: '^test/' }, to: NODE },
   ],
   forbidden: [
