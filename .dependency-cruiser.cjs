@@ -10,7 +10,7 @@
 // with neither DOM nor vscode types.
 const NODE = { dependencyTypes: ['core'] };
 // An npm package by name (resolved into node_modules, or left as the bare name when its exports map hides the file).
-const npm = (...names) => ({ path: `^(.*node_modules/)?(${names.join('|')})(/|$)`, dependencyTypesNot: ['core'] });
+const npm = (...names) => ({ path: `(^|/)node_modules/(${names.join('|')})/|^(${names.join('|')})$`, dependencyTypesNot: ['core'] });
 
 module.exports = {
   allowedSeverity: 'error',
