@@ -1,4 +1,6 @@
-// `xsr help [command]`.
+// `xsr help [command]`; `xsr help rules` lists the diagnostic codes from the rule registry.
+import { ruleMetas } from '../../core/index';
+
 const USAGE: Record<string, string> = {
   '': `xsr — Xen Scheduler Review: lock-state analysis and migration-protocol checks for Xen scheduler C
 
@@ -11,7 +13,7 @@ Commands:
   locks PATH                  print the lock state per line of every function
   simulate PATH --function F  explore every interleaving of the named functions' migration model
   lsp --stdio                 start the language server on stdin/stdout
-  help [command]              this help, or a command's
+  help [command]              this help, or a command's (help rules: the diagnostic codes)
 
 Common options:
   --format text|json|sarif    output format (sarif: check only)      [default: text]
@@ -48,6 +50,15 @@ interleaving with the scheduler; prints the shortest trace to a broken invariant
 Starts the language server on stdin/stdout.`,
 };
 
+/** One line per rule of the registry: code, severity, slug, what it reports (and what its fix does). */
+function rulesText(): string {
+  const rows = ruleMetas().map(
+    (m) => `  ${m.code}  ${m.severity.padEnd(11)} ${m.slug.padEnd(27)} ${m.summary}${m.fix ? ` Fix: ${m.fix}` : ''}`,
+  );
+  return ['Diagnostic codes (docs/rules/XSRnnn.md has a page for each):', '', ...rows].join('\n');
+}
+
 export function helpText(command?: string): string | undefined {
+  if (command === 'rules') return rulesText();
   return USAGE[command ?? ''];
 }
