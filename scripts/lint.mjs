@@ -11,10 +11,11 @@ const bin = (name) => path.join(root, 'node_modules', '.bin', name);
 const fix = process.argv.includes('--fix');
 const FORMATTED = '**/*.{ts,mjs,cjs,json}';
 
+// Fixing runs one tool after the other (eslint's import sorting, then Prettier's layout): side by side they would overwrite each other.
 const checks = fix
   ? [
-      { name: 'prettier', cmd: bin('prettier'), args: ['--write', '--cache', '--log-level', 'warn', FORMATTED] },
       { name: 'eslint', cmd: bin('eslint'), args: ['--fix', '--cache', '--cache-location', 'node_modules/.cache/eslint', '.'] },
+      { name: 'prettier', cmd: bin('prettier'), args: ['--write', '--cache', '--log-level', 'warn', FORMATTED] },
     ]
   : [
       { name: 'prettier', cmd: bin('prettier'), args: ['--check', '--cache', '--log-level', 'warn', FORMATTED] },
@@ -38,7 +39,9 @@ function run({ name, cmd, args }) {
   });
 }
 
-const results = await Promise.all(checks.map(run));
+const results = [];
+if (fix) for (const c of checks) results.push(await run(c));
+else results.push(...(await Promise.all(checks.map(run))));
 let failed = false;
 for (const r of results) {
   if (r.ok) continue;

@@ -25,6 +25,8 @@ interface AnalysedFunction {
   readonly syntax: Readonly<Pick<FunctionSyntax, 'name' | 'start' | 'end' | 'bodyStart' | 'bodyEnd' | 'params' | 'hasError'>>;
   /** The locks held before each statement line (the `locks` contract). */
   readonly lineLocks: readonly LineLocks[];
+  /** Why the function was not analysed, or only coarsely (its findings are then conservative). */
+  readonly degraded?: string;
   readonly summary: FunctionSummary;
 }
 

@@ -29,14 +29,20 @@ function toJsonDiagnostic(file: Pick<AnalysedFile, 'lineIndex'>, d: CoreDiagnost
 }
 
 /** What a report needs of each analysed file (a patch's post-images bring their own diagnostics). */
-export type ReportInput = Pick<AnalysedFile, 'path' | 'lineIndex' | 'diagnostics' | 'parseErrors'> & { functions: readonly unknown[] };
+export type ReportInput = Pick<AnalysedFile, 'path' | 'lineIndex' | 'diagnostics' | 'parseErrors' | 'functions'>;
 
 export function buildReport(results: readonly ReportInput[], ms: number): CheckReport {
-  const files = results.map((r) => ({
-    path: r.path,
-    diagnostics: r.diagnostics.map((d) => toJsonDiagnostic(r, d)),
-    parseErrors: r.parseErrors,
-  }));
+  const files = results.map((r) => {
+    const notes = r.functions
+      .filter((f) => f.degraded)
+      .map((f) => ({ line: r.lineIndex.lineOf(f.syntax.start) + 1, function: f.syntax.name, message: f.degraded! }));
+    return {
+      path: r.path,
+      diagnostics: r.diagnostics.map((d) => toJsonDiagnostic(r, d)),
+      parseErrors: r.parseErrors,
+      ...(notes.length ? { notes } : {}),
+    };
+  });
   return {
     version: 1,
     files,

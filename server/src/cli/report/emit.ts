@@ -16,6 +16,7 @@ function printText(ctx: CommandContext, report: CheckReport): void {
     }
   }
   if (!ctx.options.quiet) {
+    for (const f of report.files) for (const n of f.notes ?? []) ctx.err(`${f.path}:${n.line}: note: ${n.function}(): ${n.message}`);
     const s = report.summary;
     const parseErrors = report.files.reduce((n, f) => n + f.parseErrors, 0);
     ctx.err(

@@ -15,8 +15,15 @@ export interface JsonDiagnostic {
   related?: { line: number; column: number; message: string }[];
 }
 
+/** A function the analysis could not do in full (not a finding: what it did not check). */
+interface JsonNote {
+  line: number;
+  function: string;
+  message: string;
+}
+
 export interface CheckReport {
   version: 1;
-  files: { path: string; diagnostics: JsonDiagnostic[]; parseErrors: number }[];
+  files: { path: string; diagnostics: JsonDiagnostic[]; parseErrors: number; notes?: JsonNote[] }[];
   summary: { files: number; functions: number; diagnostics: number; ms: number };
 }

@@ -32,6 +32,13 @@ interface Targets {
   cont?: number;
 }
 
+/**
+ * Statements nested deeper than this are not built: the builder recurses once
+ * per level, and no real function nests anywhere near it (Xen's deepest are
+ * about a dozen). The function is then reported as not analysed.
+ */
+const MAX_NESTING = 200;
+
 export function buildCfg(body: Node, source: string, lines: LineIndex): Cfg {
   return new CfgBuilder(source, lines).build(body);
 }
@@ -42,6 +49,8 @@ class CfgBuilder {
   /** Loop-macro headers nested at the end of an if/else/loop, mapped to their body sibling. */
   private readonly macroBodies = new Map<number, Node>();
   private errorSites = 0;
+  private depth = 0;
+  private tooDeep = false;
   /** Where the first function nested after an unclosed `{` starts (see unclosedEnd). */
   private cutAt: number | undefined;
   private set hasError(v: boolean) {
@@ -63,7 +72,9 @@ class CfgBuilder {
       x.start = x.end = this.cutAt;
       x.line = this.lines.lineOf(this.cutAt);
     }
-    return { nodes: this.nodes, entry, exit, hasError: this.errorSites > 0, errorSites: this.errorSites };
+    const cfg: Cfg = { nodes: this.nodes, entry, exit, hasError: this.errorSites > 0, errorSites: this.errorSites };
+    if (this.tooDeep) cfg.degraded = `statements nested deeper than ${MAX_NESTING} levels`;
+    return cfg;
   }
 
   private node(kind: CfgNodeKind, start: number, end: number, facts = EMPTY_FACTS): number {
@@ -92,6 +103,22 @@ class CfgBuilder {
 
   /** Builds `n` so that it continues to `next`; returns the entry node id. */
   private stmt(n: Node, next: number, t: Targets): number {
+    if (this.depth >= MAX_NESTING) {
+      // Past the bound the rest is one opaque step; the function is marked degraded and not analysed.
+      this.tooDeep = true;
+      const id = this.node('nop', n.startIndex, n.endIndex);
+      this.nodes[id]!.succ.push({ to: next });
+      return id;
+    }
+    this.depth++;
+    try {
+      return this.stmtAt(n, next, t);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private stmtAt(n: Node, next: number, t: Targets): number {
     switch (n.type) {
       case 'compound_statement':
         return this.sequence(children(n), next, t);

@@ -11,6 +11,8 @@ export interface Domain<S> {
   transfer(node: CfgNode, s: S): S[];
   /** The state on an edge, or undefined when the edge is infeasible from `s`. */
   edge(node: CfgNode, edge: CfgEdge, s: S): S | undefined;
+  /** What transferring a state costs, for the work budget (default 1): large states count for more. */
+  weight?(s: S): number;
 }
 
 export interface DataflowResult<S> {
@@ -18,9 +20,19 @@ export interface DataflowResult<S> {
   before: S[][];
   /** Worklist steps taken (for tests and benchmarks). */
   steps: number;
+  /** The work budget ran out before a fixpoint: `before` is incomplete and must not be trusted. */
+  exhausted?: boolean;
 }
 
-export function solve<S>(cfg: Cfg, domain: Domain<S>, init: S, maxDisjuncts = 12): DataflowResult<S> {
+/**
+ * Work a solve may do before it gives up (state transfers weighted by the
+ * states' size, and the states they produce): deterministic, so the same text
+ * always gets the same answer. The costliest function of Xen's xen/common
+ * (do_domctl's big switch) needs about 45,000.
+ */
+const DEFAULT_WORK_BUDGET = 400_000;
+
+export function solve<S>(cfg: Cfg, domain: Domain<S>, init: S, maxDisjuncts = 12, workBudget = DEFAULT_WORK_BUDGET): DataflowResult<S> {
   const n = cfg.nodes.length;
   const before: S[][] = Array.from({ length: n }, () => []);
   // Keys seen per node, created on first use (most nodes see one state).
@@ -85,6 +97,7 @@ export function solve<S>(cfg: Cfg, domain: Domain<S>, init: S, maxDisjuncts = 12
   };
   add(cfg.entry, init);
   let steps = 0;
+  let work = 0;
   while (heap.length > 0) {
     const next = pop();
     visits[next]!++;
@@ -94,14 +107,17 @@ export function solve<S>(cfg: Cfg, domain: Domain<S>, init: S, maxDisjuncts = 12
     const from = done[next]!;
     done[next] = list.length;
     for (let i = from; i < list.length; i++) {
-      for (const o of domain.transfer(node, list[i]!)) {
+      const s = list[i]!;
+      const out = domain.transfer(node, s);
+      work += (domain.weight ? domain.weight(s) : 1) + out.length;
+      for (const o of out) {
         for (const e of node.succ) {
           const r = domain.edge(node, e, o);
           if (r !== undefined) add(e.to, r);
         }
       }
     }
-    if (steps > 200000) break; // A safety net: never hang on a pathological body.
+    if (work > workBudget) return { before, steps, exhausted: true };
   }
   return { before, steps };
 }

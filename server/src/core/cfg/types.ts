@@ -49,4 +49,6 @@ export interface Cfg {
   hasError: boolean;
   /** Statements holding syntax errors (loop-macro headers excepted). */
   errorSites?: number;
+  /** Why the function's control flow could not be built faithfully (it is then not analysed). */
+  degraded?: string;
 }

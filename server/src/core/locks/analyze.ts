@@ -5,9 +5,9 @@ import type { Cfg, CfgNode } from '../cfg/types';
 import type { FunctionSyntax } from '../syntax/functions';
 import type { LineIndex } from '../syntax/lineIndex';
 import { heldPredicate, type HelperTable, type LockKind } from '../xen/lockHelpers';
-import { atomsTestedTwice } from './condition';
+import { correlatedAtoms } from './condition';
 import { LockNamer } from './names';
-import { EMPTY_STATE, type HeldLock, mergeStates, type PathState, stateKey, withHeld } from './state';
+import { EMPTY_STATE, type HeldLock, MAX_FACTS, mergeStates, type PathState, stateKey, withHeld } from './state';
 import type { FunctionSummary, LockEffect, SummaryLookup } from './summary';
 import { type LockEvent, type TransferContext, transferEdge, transferNode } from './transfer';
 
@@ -40,7 +40,16 @@ export interface FunctionLocks {
   summary: FunctionSummary;
   /** Lock imbalances found on the way (reported as XSR007 by rules/xsr007.ts). */
   imbalances: LockImbalance[];
+  /** The analysis was cut short or coarsened (why, in a sentence): its results are may-answers or absent. */
+  degraded?: string;
 }
+
+/** Path states kept per node: path-sensitive, or all merged into one when the work budget ran out. */
+const PATH_SENSITIVE = 12;
+const MERGED = 1;
+/** Work budgets of the two passes (see cfg/dataflow.ts; Xen's costliest function needs about 45,000). */
+const PATH_SENSITIVE_BUDGET = 150_000;
+const MERGED_BUDGET = 400_000;
 
 /**
  * A lock imbalance, as data: `retake` (taken while held), `doubleRelease`
@@ -59,37 +68,50 @@ export interface AnalyzeOptions {
   summaries: SummaryLookup;
 }
 
+/** A result that says nothing: no lock anywhere (a function that takes none), or not analysed (`degraded` says why). */
+function nothingHeld(fn: FunctionSyntax, cfg: Cfg, degraded?: string): FunctionLocks {
+  const out: FunctionLocks = {
+    syntax: fn,
+    cfg,
+    before: cfg.nodes.map(() => ONLY_EMPTY),
+    lineLocks: emptyLines(cfg),
+    touchesLocks: false,
+    summary: { name: fn.name, params: fn.params, acquires: [], releases: [], mayReleases: [], condAcquires: [], requires: [] },
+    imbalances: [],
+  };
+  if (degraded) out.degraded = degraded;
+  return out;
+}
+
 export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: AnalyzeOptions): FunctionLocks {
+  if (cfg.degraded) return nothingHeld(fn, cfg, `not analysed: ${cfg.degraded}`);
   const touches = touchesLocks(cfg, opts);
   let entry = conventionalEntry(fn, cfg);
   const summaryBase = { name: fn.name, params: fn.params };
-  if (!touches && entry.held.length === 0) {
-    // Nothing to track: every statement sees the empty set.
-    const before = cfg.nodes.map(() => ONLY_EMPTY);
-    return {
-      syntax: fn,
-      cfg,
-      before,
-      lineLocks: emptyLines(cfg),
-      touchesLocks: false,
-      summary: { ...summaryBase, acquires: [], releases: [], mayReleases: [], condAcquires: [], requires: [] },
-      imbalances: [],
-    };
-  }
+  // Nothing to track: every statement sees the empty set.
+  if (!touches && entry.held.length === 0) return nothingHeld(fn, cfg);
   const ctx: TransferContext = {
     source: opts.source,
     table: opts.table,
     namer: new LockNamer(cfg),
     summaries: opts.summaries,
-    trackedAtoms: atomsTestedTwice(cfg, opts.source),
+    trackedAtoms: correlatedAtoms(cfg, opts.source),
   };
   const domain: Domain<PathState> = {
     key: stateKey,
     merge: mergeStates,
     transfer: (node: CfgNode, s: PathState) => transferNode(ctx, node, s),
     edge: (node: CfgNode, edge: { to: number; branch?: boolean }, s: PathState) => transferEdge(ctx, node, edge, s),
+    weight: (s: PathState) => 1 + s.held.length + s.facts.length,
   };
-  let { before, events, exits } = reportingPass(ctx, cfg, domain, entry);
+  // Path-sensitive first; a function with more paths than the work budget
+  // allows is solved again with every node's paths merged (a sound "may"
+  // answer: what is held on all paths stays must-held), and says so.
+  let disjuncts = PATH_SENSITIVE;
+  let pass = reportingPass(ctx, cfg, domain, entry, disjuncts);
+  if (pass.exhausted) pass = reportingPass(ctx, cfg, domain, entry, (disjuncts = MERGED));
+  if (pass.exhausted) return nothingHeld(fn, cfg, 'not analysed: more paths and states than the analysis budget allows');
+  let { before, events, exits } = pass;
   // A lock released here but never taken is the caller's: run again with it
   // held on entry, so we know on which paths it is released (a summary that
   // says "releases" must be true on every path). Rare: most functions skip it.
@@ -97,7 +119,9 @@ export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: Analyze
   for (const { e } of events) if (e.k === 'requires' && !entry.held.some((h) => h.name === e.lock)) inferred.set(e.lock, e.kind);
   if (inferred.size) {
     for (const [name, kind] of inferred) entry = withHeld(entry, { name, kind, at: fn.start, entry: true });
-    ({ before, events, exits } = reportingPass(ctx, cfg, domain, entry));
+    pass = reportingPass(ctx, cfg, domain, entry, disjuncts);
+    if (pass.exhausted) return nothingHeld(fn, cfg, 'not analysed: more paths and states than the analysis budget allows');
+    ({ before, events, exits } = pass);
     for (const [name, kind] of inferred) events.push({ e: { k: 'requires', lock: name, kind }, node: cfg.nodes[cfg.entry]! });
   }
   ctx.events = undefined;
@@ -113,6 +137,8 @@ export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: Analyze
   const imbalance = exitImbalance(fn, exits, opts);
   // A function that is itself a lock helper (sched_spin_lock_double) is a primitive: no imbalance there.
   if (!opts.table.has(fn.name)) imbalances.push(...imbalance.heldAtExit);
+  // Merged paths (or forgotten branch facts) cannot tell a leak from two paths that each do the right thing: no findings then.
+  if (disjuncts === MERGED || ctx.factsOverflow) imbalances.length = 0;
   const reachableExits = exits.filter((x) => x.states.length > 0);
   const heldAtAllExits = (name: string): boolean =>
     reachableExits.length > 0 && reachableExits.every((x) => x.states.every((s) => s.held.some((h) => h.name === name && !h.maybe)));
@@ -133,7 +159,21 @@ export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: Analyze
     condAcquires: imbalance.conditional.map((n) => effect(n, imbalance.kinds.get(n)!)),
     requires: [...requires].map(([n, k]) => (conventional.has(n) ? { ...effect(n, k), conventional: true } : effect(n, k))),
   };
-  return { syntax: fn, cfg, before, lineLocks: linesOf(cfg, before, opts.lineIndex), touchesLocks: touches, summary, imbalances };
+  const out: FunctionLocks = {
+    syntax: fn,
+    cfg,
+    before,
+    lineLocks: linesOf(cfg, before, opts.lineIndex),
+    touchesLocks: touches,
+    summary,
+    imbalances,
+  };
+  if (disjuncts === MERGED)
+    out.degraded =
+      'paths merged: the function has more paths than the analysis budget allows, so held locks are may-answers and no imbalance is reported';
+  else if (ctx.factsOverflow)
+    out.degraded = `more correlated branch tests than a path can remember (${MAX_FACTS}): some lock states are may-answers and no imbalance is reported`;
+  return out;
 }
 
 interface Exit {
@@ -150,7 +190,8 @@ function reportingPass(
   cfg: Cfg,
   domain: Domain<PathState>,
   entry: PathState,
-): { before: PathState[][]; events: { e: LockEvent; node: CfgNode }[]; exits: Exit[] } {
+  disjuncts: number,
+): { before: PathState[][]; events: { e: LockEvent; node: CfgNode }[]; exits: Exit[]; exhausted?: boolean } {
   // Events are collected while solving: every state the solver sees is a real
   // path (or a merge that keeps only what all its paths agree on), so no
   // second pass over the function is needed for them.
@@ -163,7 +204,11 @@ function reportingPass(
       events.push({ e, node });
     }
   };
-  const { before } = solve(cfg, domain, entry);
+  const { before, exhausted } = solve(cfg, domain, entry, disjuncts, disjuncts === MERGED ? MERGED_BUDGET : PATH_SENSITIVE_BUDGET);
+  if (exhausted) {
+    ctx.events = undefined;
+    return { before, events, exits: [], exhausted };
+  }
   const exits: Exit[] = [];
   for (const node of cfg.nodes) {
     if (before[node.id]!.length === 0 || node.kind === 'exit') continue;

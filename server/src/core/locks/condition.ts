@@ -110,6 +110,37 @@ export function implied(e: Expr, value: boolean, out: { atom: string; value: boo
   return out;
 }
 
+/**
+ * Short-circuit evaluation never reaches the (first) occurrence of `atom` in
+ * `e` given the path's facts: it sits right of an `||` whose left side is
+ * known true, or of an `&&` whose left side is known false. A trylock there is
+ * not called at all, so it must not split the path (`trylock(a) ||
+ * trylock(b) || …` is n + 1 paths, not 2^n).
+ */
+export function notReached(e: Expr, atom: string, value: AtomValue): boolean {
+  const walk = (x: Expr): 'absent' | 'reached' | 'skipped' => {
+    switch (x.k) {
+      case 'atom':
+        return x.text === atom ? 'reached' : 'absent';
+      case 'const':
+        return 'absent';
+      case 'not':
+      case 'null':
+        return walk(x.e);
+      case 'and':
+      case 'or': {
+        const left = walk(x.a);
+        if (left !== 'absent') return left;
+        const right = walk(x.b);
+        if (right !== 'reached') return right;
+        const lv = evaluate(x.a, value);
+        return (x.k === 'or' && lv === true) || (x.k === 'and' && lv === false) ? 'skipped' : 'reached';
+      }
+    }
+  };
+  return walk(e) === 'skipped';
+}
+
 /** Every atom in a condition. */
 export function atomsOf(e: Expr, out: string[] = []): string[] {
   switch (e.k) {
@@ -141,6 +172,11 @@ class CondParser {
     if (this.t.length === 0) return { k: 'const', value: true };
     const e = this.or();
     return this.i === this.t.length ? e : { k: 'atom', text: joinTokens(this.t, 0, this.t.length) };
+  }
+
+  /** The index after a closing bracket (the end, when half-typed code left it unclosed). */
+  private past(close: number): number {
+    return Math.min(close + 1, this.t.length);
   }
 
   private peek(): string | undefined {
@@ -190,7 +226,7 @@ class CondParser {
     while (this.i < this.t.length) {
       const p = this.peek();
       if (p === '&&' || p === '||' || p === ')') break;
-      if (p === '(' || p === '[') this.i = matchClose(this.t, this.i) + 1;
+      if (p === '(' || p === '[') this.i = this.past(matchClose(this.t, this.i));
       else this.i++;
     }
     return { k: 'atom', text: joinTokens(this.t, start, this.i) };
@@ -211,7 +247,7 @@ class CondParser {
     if (tok.text === '(') {
       const close = matchClose(this.t, this.i);
       const inner = this.t.slice(this.i + 1, close);
-      this.i = close + 1;
+      this.i = this.past(close);
       // `(lock = trylock(c))`: the value is the assigned variable.
       const assign = inner.findIndex((x) => x.text === '=');
       if (assign > 0 && inner.slice(0, assign).every((x) => x.kind === 'ident')) return { k: 'atom', text: inner[assign - 1]!.text };
@@ -242,7 +278,7 @@ class CondParser {
     if (tok.kind === 'ident' && this.t[this.i + 1]?.text === '(' && TRANSPARENT_CALLS.has(tok.text)) {
       const close = matchClose(this.t, this.i + 1);
       const inner = this.t.slice(this.i + 2, close);
-      this.i = close + 1;
+      this.i = this.past(close);
       return new CondParser(inner).parseAll();
     }
     // A postfix chain: identifiers, calls, member access, indexing.
@@ -258,7 +294,7 @@ class CondParser {
         (x.text === '&' && this.i === start)
       )
         this.i++;
-      else if (x.text === '(' || x.text === '[') this.i = matchClose(this.t, this.i) + 1;
+      else if (x.text === '(' || x.text === '[') this.i = this.past(matchClose(this.t, this.i));
       else break;
       const nx = this.t[this.i];
       if (nx && x.kind === 'ident' && nx.kind === 'ident') break;
@@ -298,4 +334,25 @@ export function atomsTestedTwice(cfg: Cfg, source: string): Set<string> {
     for (const a of new Set(atomsOf(conditionOf(n, source)))) count.set(a, (count.get(a) ?? 0) + 1);
   }
   return new Set([...count].filter(([, c]) => c >= 2).map(([a]) => a));
+}
+
+/** Constants whose truth a flag assignment (`held = true;`, `bool locked = 0;`) gives a variable. */
+export const CONSTANT_TRUTH: Readonly<Record<string, boolean>> = { '0': false, '1': true, true: true, false: false, NULL: false };
+
+/**
+ * Atoms whose value a path should remember: those tested twice, and flags that
+ * are tested once but set to a constant somewhere (`held = true;` beside a
+ * lock, `if ( held ) spin_unlock(…)` later: the test must see the lock's path).
+ */
+export function correlatedAtoms(cfg: Cfg, source: string): Set<string> {
+  const out = atomsTestedTwice(cfg, source);
+  const tested = new Set<string>();
+  for (const n of cfg.nodes) {
+    if (n.kind !== 'cond' || n.loopMacro || n.start === n.end) continue;
+    for (const a of atomsOf(conditionOf(n, source))) tested.add(a);
+  }
+  for (const n of cfg.nodes) {
+    for (const a of n.facts.assignments) if (a.op === '=' && Object.hasOwn(CONSTANT_TRUTH, a.rhs) && tested.has(a.lhs)) out.add(a.lhs);
+  }
+  return out;
 }

@@ -13,6 +13,13 @@ export interface HeldLock {
   entry?: boolean;
   /** Held on some of the merged paths only. */
   maybe?: boolean;
+  /**
+   * With `maybe`: held exactly on the merged paths where one of these branch
+   * facts holds (they are equivalent there). A later test of one of them
+   * decides the lock again: `if ( c ) spin_lock(&l); … if ( c ) spin_unlock(&l);`
+   * stays correlated after the paths were merged.
+   */
+  when?: readonly Fact[];
   /** Taken this many times (a retake is reported; each release undoes one). */
   depth?: number;
 }
@@ -56,7 +63,11 @@ export function stateKey(s: PathState): string {
 
 function computeKey(s: PathState): string {
   let k = '';
-  for (const h of s.held) k += `${h.name}@${h.at}${h.entry ? 'e' : ''}${h.maybe ? '?' : ''}${h.depth ? `*${h.depth}` : ''};`;
+  for (const h of s.held) {
+    k += `${h.name}@${h.at}${h.entry ? 'e' : ''}${h.maybe ? '?' : ''}${h.depth ? `*${h.depth}` : ''}`;
+    if (h.when) for (const f of h.when) k += `[${f.atom}=${f.value ? 1 : 0}]`;
+    k += ';';
+  }
   k += '|';
   for (const b of s.vars) k += `${b.v}=${b.lock}/${b.status};`;
   k += '|';
@@ -108,24 +119,101 @@ export function withoutBinding(s: PathState, v: string): PathState {
   return { ...s, vars: s.vars.filter((b) => b.v !== v) };
 }
 
+/**
+ * Branch facts one path remembers. Facts only refine (they prune infeasible
+ * edges), so forgetting one is sound; without a bound a function testing
+ * hundreds of correlated flags would copy hundreds of facts per statement.
+ */
+export const MAX_FACTS = 32;
+
 export function withFact(s: PathState, atom: string, value: boolean): PathState {
-  const facts = s.facts
-    .filter((f) => f.atom !== atom)
-    .concat({ atom, value })
-    .sort((a, b) => (a.atom < b.atom ? -1 : a.atom > b.atom ? 1 : 0));
-  return { ...s, facts };
+  // Sorted by atom: insert in place (binary search), replacing an old value.
+  const facts = s.facts;
+  let lo = 0;
+  let hi = facts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (facts[mid]!.atom < atom) lo = mid + 1;
+    else hi = mid;
+  }
+  const same = facts[lo]?.atom === atom;
+  if (same && facts[lo]!.value === value) return s;
+  if (!same && facts.length >= MAX_FACTS) return s;
+  const next = facts.slice();
+  next.splice(lo, same ? 1 : 0, { atom, value });
+  return { ...s, facts: next };
 }
 
-/** Drops facts whose atom mentions any of `idents` (after an assignment to them). */
+/** Drops facts (and lock guards) whose atom mentions any of `idents` (after an assignment to them). */
 export function forgetFacts(s: PathState, idents: ReadonlySet<string>): PathState {
-  if (s.facts.length === 0) return s;
-  const facts = s.facts.filter((f) => !mentions(f.atom, idents));
-  return facts.length === s.facts.length ? s : { ...s, facts };
+  let r = s;
+  if (s.facts.length) {
+    const facts = s.facts.filter((f) => !mentions(f.atom, idents));
+    if (facts.length !== s.facts.length) r = { ...r, facts };
+  }
+  if (s.held.some((h) => h.when?.some((f) => mentions(f.atom, idents)))) {
+    r = {
+      ...r,
+      held: r.held.map((h) => {
+        if (!h.when?.some((f) => mentions(f.atom, idents))) return h;
+        const when = h.when.filter((f) => !mentions(f.atom, idents));
+        const out: HeldLock = { ...h };
+        if (when.length) out.when = when;
+        else delete out.when;
+        return out;
+      }),
+    };
+  }
+  return r;
+}
+
+/**
+ * A branch fact was learned: locks guarded by it are decided. The guard's
+ * value taken: held for certain (the fact's own path); the other: not held.
+ */
+export function decideGuards(s: PathState, atom: string, value: boolean): PathState {
+  if (!s.held.some((h) => h.when?.some((f) => f.atom === atom))) return s;
+  const held: HeldLock[] = [];
+  for (const h of s.held) {
+    const g = h.when?.find((f) => f.atom === atom);
+    if (!g) held.push(h);
+    else if (g.value === value) {
+      const sure: HeldLock = { ...h };
+      delete sure.maybe;
+      delete sure.when;
+      held.push(sure);
+    }
+  }
+  return { ...s, held };
 }
 
 function mentions(atom: string, idents: ReadonlySet<string>): boolean {
   for (const id of idents) if (atom.includes(id) && new RegExp(`(^|[^\\w])${id}([^\\w]|$)`).test(atom)) return true;
   return false;
+}
+
+/**
+ * The branch facts that tell, in every merged state, whether `name` is held:
+ * true where it is held, false where it is not (or a guard it already had).
+ */
+function guardsOf(name: string, states: readonly PathState[], factMaps: readonly ReadonlyMap<string, boolean>[]): Fact[] {
+  let candidates: Fact[] | undefined;
+  for (let i = 0; i < states.length; i++) {
+    const s = states[i]!;
+    const h = s.held.find((x) => x.name === name);
+    // Does this state agree that `c` tells: held for sure where its facts say c, not held where they say !c, or its own guard c.
+    const agrees = (c: Fact): boolean =>
+      !h
+        ? factMaps[i]!.get(c.atom) === !c.value
+        : h.maybe
+          ? !!h.when?.some((f) => f.atom === c.atom && f.value === c.value)
+          : factMaps[i]!.get(c.atom) === c.value;
+    if (!candidates) {
+      candidates = !h ? s.facts.map((f) => ({ atom: f.atom, value: !f.value })) : h.maybe ? (h.when ?? []).slice() : s.facts.slice();
+    } else candidates = candidates.filter(agrees);
+    if (candidates.length === 0) return [];
+  }
+  return candidates ?? [];
 }
 
 /**
@@ -143,11 +231,17 @@ export function mergeStates(states: readonly PathState[]): PathState {
     }
   }
   const held: HeldLock[] = [];
+  let factMaps: Map<string, boolean>[] | undefined;
   for (const [name, h] of first) {
     const definite = (count.get(name) ?? 0) === states.length;
     const m: HeldLock = { name, kind: h.kind, at: h.at };
     if (h.entry) m.entry = true;
-    if (!definite) m.maybe = true;
+    if (!definite) {
+      m.maybe = true;
+      factMaps ??= states.map((s) => new Map(s.facts.map((f) => [f.atom, f.value])));
+      const when = guardsOf(name, states, factMaps);
+      if (when.length) m.when = when;
+    }
     held.push(m);
   }
   held.sort(byName);

@@ -4,13 +4,16 @@ import type { CfgEdge, CfgNode } from '../cfg/types';
 import type { CallSite } from '../syntax/expr';
 import { canonicalText } from '../syntax/tokens';
 import { heldPredicate, type HelperTable, type LockHelper, type LockKind } from '../xen/lockHelpers';
-import { conditionOf, evaluate, implied } from './condition';
+import { conditionOf, CONSTANT_TRUTH, evaluate, implied, notReached } from './condition';
 import { type LockNamer, substitute } from './names';
 import {
   binding,
+  decideGuards,
   findHeld,
   forgetFacts,
   type HeldLock,
+  MAX_FACTS,
+  mergeStates,
   type PathState,
   withBinding,
   withFact,
@@ -36,18 +39,32 @@ export interface TransferContext {
   ownAtoms?: Map<CfgNode, string[]>;
   /** Receives events while solving (see reportingPass). */
   events?: (e: LockEvent, node: CfgNode) => void;
+  /** Set when a path had to forget a branch fact (state.ts, MAX_FACTS): correlations were lost. */
+  factsOverflow?: boolean;
 }
 
 const IDENT = /^[A-Za-z_]\w*$/;
+
+/**
+ * Paths one statement may split into (trylocks each split a path in two):
+ * past this they are merged into one, which keeps what every path agrees on
+ * (a sound "may" answer) instead of growing without bound.
+ */
+const MAX_SPLIT = 64;
 
 export function transferNode(ctx: TransferContext, node: CfgNode, s: PathState): PathState[] {
   let states: PathState[] = [s];
   const calls = node.facts.calls;
   for (let ci = 0; ci < calls.length; ci++) {
     const call = calls[ci]!;
+    const skippable = node.kind === 'cond' && isTrylockLike(ctx, call);
     const next: PathState[] = [];
-    for (const st of states) for (const r of applyCall(ctx, node, ci, call, st)) next.push(r);
-    states = next;
+    for (const st of states) {
+      // A trylock right of a decided `||`/`&&` is never called on this path.
+      if (skippable && notReached(conditionOf(node, ctx.source), callAtom(ctx, call), atomValue(st))) next.push(st);
+      else for (const r of applyCall(ctx, node, ci, call, st)) next.push(r);
+    }
+    states = next.length > MAX_SPLIT ? [mergeStates(next)] : next;
   }
   // Plain assignments: pointer copies and scheduler-lock addresses; facts about
   // an assigned variable are forgotten.
@@ -65,6 +82,9 @@ export function transferNode(ctx: TransferContext, node: CfgNode, s: PathState):
         const root = /^[A-Za-z_]\w*/.exec(a.lhs)?.[0];
         if (root) r = forgetFacts(r, new Set([root]));
         if (!IDENT.test(a.lhs)) continue;
+        // `held = true;`: a flag a later test reads (the path remembers its value).
+        if (a.op === '=' && ctx.trackedAtoms.has(a.lhs) && Object.hasOwn(CONSTANT_TRUTH, a.rhs))
+          r = remember(ctx, r, a.lhs, CONSTANT_TRUTH[a.rhs]!);
         const target = ctx.namer.schedPointer(a.rhs);
         const copied = IDENT.test(a.rhs) ? binding(r, a.rhs) : undefined;
         if (target) r = withBinding(r, { v: a.lhs, lock: target, status: findHeld(r, target) ? 'held' : 'ptr' });
@@ -249,14 +269,34 @@ function callAtom(ctx: TransferContext, call: CallSite): string {
   return a;
 }
 
+/** The path learns a branch fact; a path that cannot hold one more marks the analysis as having lost correlations. */
+function remember(ctx: TransferContext, s: PathState, atom: string, value: boolean): PathState {
+  const r = withFact(s, atom, value);
+  if (r === s && s.facts.length >= MAX_FACTS && !s.facts.some((x) => x.atom === atom)) ctx.factsOverflow = true;
+  return r;
+}
+
+function isTrylockLike(ctx: TransferContext, call: CallSite): boolean {
+  return ctx.table.get(call.name)?.op === 'tryacquire' || !!ctx.summaries.get(call.name)?.condAcquires.length;
+}
+
+/** An atom's truth value on a path: a lock-pointer variable is true when it points at a lock, else the path's facts. */
+function atomValue(s: PathState): (atom: string) => boolean | undefined {
+  return (atom) => {
+    if (IDENT.test(atom)) {
+      const b = binding(s, atom);
+      if (b) return b.status !== 'null';
+    }
+    return s.facts.find((f) => f.atom === atom)?.value;
+  };
+}
+
 /** The trylock-like calls a condition makes itself, once per node for this analysis. */
 function ownTrylockAtoms(ctx: TransferContext, node: CfgNode): string[] {
   const cache = (ctx.ownAtoms ??= new Map());
   let own = cache.get(node);
   if (!own) {
-    own = node.facts.calls
-      .filter((c) => ctx.table.get(c.name)?.op === 'tryacquire' || ctx.summaries.get(c.name)?.condAcquires.length)
-      .map((c) => callAtom(ctx, c));
+    own = node.facts.calls.filter((c) => isTrylockLike(ctx, c)).map((c) => callAtom(ctx, c));
     cache.set(node, own);
   }
   return own;
@@ -338,13 +378,7 @@ export function transferEdge(ctx: TransferContext, node: CfgNode, edge: CfgEdge,
   if (edge.branch === undefined || node.kind !== 'cond' || node.start === node.end) return s;
   if (node.loopMacro) return s;
   const cond = conditionOf(node, ctx.source);
-  const value = (atom: string): boolean | undefined => {
-    if (IDENT.test(atom)) {
-      const b = binding(s, atom);
-      if (b) return b.status !== 'null';
-    }
-    return s.facts.find((f) => f.atom === atom)?.value;
-  };
+  const value = atomValue(s);
   // This condition's own trylock calls: the path knows whether each succeeded.
   const own = ownTrylockAtoms(ctx, node);
   const ran = (atom: string): boolean => own.includes(atom) && s.facts.some((f) => f.atom === atom);
@@ -352,7 +386,8 @@ export function transferEdge(ctx: TransferContext, node: CfgNode, edge: CfgEdge,
   if (v !== undefined && v !== edge.branch) return undefined;
   let r = s;
   for (const f of implied(cond, edge.branch)) {
-    if (ctx.trackedAtoms.has(f.atom) && !(IDENT.test(f.atom) && binding(r, f.atom))) r = withFact(r, f.atom, f.value);
+    if (ctx.trackedAtoms.has(f.atom) && !(IDENT.test(f.atom) && binding(r, f.atom))) r = remember(ctx, r, f.atom, f.value);
+    r = decideGuards(r, f.atom, f.value);
   }
   // Facts about the condition's own calls served their purpose.
   if (own.length) r = { ...r, facts: r.facts.filter((f) => !own.includes(f.atom)) };

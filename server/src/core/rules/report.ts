@@ -27,7 +27,7 @@ export function finding(meta: RuleMeta, fn: FunctionLocks, d: FindingInput): Cor
     function: fn.syntax.name,
     fixable: d.fixable ?? false,
   };
-  if (fn.cfg.hasError || fn.syntax.hasError) out.conservative = true;
+  if (fn.cfg.hasError || fn.syntax.hasError || fn.degraded) out.conservative = true;
   if (d.related?.length) out.related = d.related;
   if (d.tags?.length) out.tags = d.tags;
   return out;

@@ -134,6 +134,8 @@ export function tokenize(text: string, base = 0): Token[] {
 
 /** Source text of tokens [from, to) re-joined with single spaces where the source had any gap. */
 export function joinTokens(tokens: Token[], from: number, to: number, source?: string): string {
+  // Half-typed code has unbalanced brackets: a range past the end stops at the end.
+  to = Math.min(to, tokens.length);
   if (from >= to) return '';
   if (source !== undefined) return normalizeSpace(source.slice(tokens[from]!.start, tokens[to - 1]!.end));
   let s = tokens[from]!.text;
