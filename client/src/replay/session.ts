@@ -16,7 +16,7 @@ import {
 } from '../../../server/src/contracts/webview/messages';
 import type { RevealMode, StepHighlighter } from './decorations';
 import { replayShell } from './shell';
-import { stepForLine, stepIsInDocument } from './stepLookup';
+import { isInsideFolder, stepForLine, stepIsInDocument } from './stepLookup';
 import { saveTrace } from './traceFile';
 
 export type SessionContent =
@@ -135,22 +135,42 @@ export class ReplaySession implements vscode.Disposable {
     }
   }
 
-  /** The document a step's line belongs to. */
+  /**
+   * The document a step's line belongs to, if it is one we may open: a file
+   * inside a workspace folder. A trace is data from anywhere (a saved
+   * `.xsrtrace.json`): a step naming `/etc/passwd`, `../../x` or another
+   * scheme is refused, in restricted mode too.
+   */
   private stepUri(file: string | undefined, origin: TraceOrigin): vscode.Uri | undefined {
+    const uri = this.resolveStep(file, origin);
+    if (!uri) return undefined;
+    const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
+    if (uri.scheme === 'file' && folders.some((f) => isInsideFolder(uri.fsPath, f))) return uri;
+    throw new Error(`the trace names ${file ?? uri.toString()}, which is not a file inside the workspace folder: not opened`);
+  }
+
+  private resolveStep(file: string | undefined, origin: TraceOrigin): vscode.Uri | undefined {
     const doc = origin.documentUri ? vscode.Uri.parse(origin.documentUri) : undefined;
     if (!file) return doc;
     if (/^[a-z][\w+.-]*:\/\//i.test(file)) return vscode.Uri.parse(file); // the server reports document URIs
     if (doc && (doc.fsPath === file || path.basename(doc.fsPath) === path.basename(file))) return doc;
     if (path.isAbsolute(file)) return vscode.Uri.file(file);
     const folder = vscode.workspace.workspaceFolders?.[0];
-    return folder ? vscode.Uri.joinPath(folder.uri, file) : doc;
+    return folder ? vscode.Uri.file(path.resolve(folder.uri.fsPath, file)) : doc;
   }
 
   private async highlightCurrent(mode: RevealMode): Promise<void> {
     if (this.content.kind !== 'trace') return;
     const { trace, origin, step } = this.content;
     const s = trace.trace[step];
-    const uri = s?.line !== undefined ? this.stepUri(s.file, origin) : undefined;
+    let uri: vscode.Uri | undefined;
+    try {
+      uri = s?.line !== undefined ? this.stepUri(s.file, origin) : undefined;
+    } catch (e) {
+      this.highlighter.clear();
+      void vscode.window.showWarningMessage(`Step ${s?.step ?? step + 1}: ${(e as Error).message}.`);
+      return;
+    }
     if (!s || s.line === undefined || !uri) {
       this.highlighter.clear();
       return;

@@ -12,6 +12,22 @@ export function stepIsInDocument(step: TraceStep, documentPath: string, originPa
   return samePath(file, documentPath) || (!isAbsolute(file) && endsWithPath(documentPath, file));
 }
 
+/** `file` is `folder` or lies under it (after resolving `.` and `..`). */
+export function isInsideFolder(file: string, folder: string): boolean {
+  const f = resolveDots(norm(file));
+  const d = resolveDots(norm(folder));
+  return f === d || f.startsWith(`${d}/`);
+}
+
+function resolveDots(p: string): string {
+  const out: string[] = [];
+  for (const part of p.split('/')) {
+    if (part === '..') out.pop();
+    else if (part !== '.') out.push(part);
+  }
+  return out.join('/');
+}
+
 /** A `file:` URI as a path; anything else unchanged. */
 function toPath(fileOrUri: string): string {
   if (!/^file:\/\//i.test(fileOrUri)) return fileOrUri;

@@ -18,14 +18,18 @@ export interface Inputs {
   files: InputFile[];
   /** Skipped or degraded files (binary, too large, not UTF-8, empty). */
   warnings: string[];
+  /** Files not analysed (binary, too large, a symlink out of the folder): reported, and the command exits 2. */
+  skipped: { path: string; reason: string }[];
   /** Unreadable or missing paths: the command exits 2 after analysing the rest. */
   errors: string[];
 }
 
 export function collectInputs(paths: readonly string[], opts: { maxBytes?: number } = {}): Inputs {
-  const out: Inputs = { files: [], warnings: [], errors: [] };
+  const out: Inputs = { files: [], warnings: [], errors: [], skipped: [] };
   const maxBytes = opts.maxBytes ?? MAX_FILE_BYTES;
   const seen = new Set<string>();
+  // The folder a file was found under: a symlink inside it may not lead out of it.
+  let root = '';
   const visitDir = (dir: string): void => {
     let entries: fs.Dirent[];
     try {
@@ -40,7 +44,12 @@ export function collectInputs(paths: readonly string[], opts: { maxBytes?: numbe
       // Symlinked directories are not followed: no loops, no escaping the tree.
       if (ent.isDirectory()) {
         if (!SKIP_DIRS.has(ent.name)) visitDir(full);
-      } else if ((ent.isFile() || ent.isSymbolicLink()) && /\.[ch]$/.test(ent.name)) readOne(full);
+      } else if (ent.isFile() && /\.[ch]$/.test(ent.name)) readOne(full);
+      else if (ent.isSymbolicLink() && /\.[ch]$/.test(ent.name)) {
+        const target = realpathOrUndefined(full);
+        if (target && (target === root || target.startsWith(root + path.sep))) readOne(full);
+        else out.skipped.push({ path: full, reason: `a symbolic link out of ${root}` });
+      }
     }
   };
   const readOne = (file: string): void => {
@@ -48,6 +57,7 @@ export function collectInputs(paths: readonly string[], opts: { maxBytes?: numbe
     if (seen.has(key)) return;
     seen.add(key);
     const r = readSource(file, maxBytes);
+    if (r.skipped) out.skipped.push({ path: file, reason: r.skipped });
     if (r.warning) out.warnings.push(r.warning);
     if (r.error) out.errors.push(r.error);
     if (r.text !== undefined) out.files.push({ path: file, text: r.text });
@@ -60,8 +70,10 @@ export function collectInputs(paths: readonly string[], opts: { maxBytes?: numbe
       out.errors.push(`${p}: cannot read (${errCode(e)})`);
       continue;
     }
-    if (st.isDirectory()) visitDir(p);
-    else readOne(p);
+    if (st.isDirectory()) {
+      root = realpathOrUndefined(p) ?? path.resolve(p);
+      visitDir(p);
+    } else readOne(p);
   }
   return out;
 }
@@ -69,6 +81,8 @@ export function collectInputs(paths: readonly string[], opts: { maxBytes?: numbe
 export interface ReadResult {
   text?: string;
   warning?: string;
+  /** Why the file was not read (binary, too large). */
+  skipped?: string;
   error?: string;
 }
 
@@ -82,7 +96,7 @@ export function readSource(file: string, maxBytes = MAX_FILE_BYTES): ReadResult 
   }
   if (!st.isFile()) return { error: `${file}: not a regular file` };
   if (st.size > maxBytes)
-    return { warning: `${file}: skipped, ${(st.size / 1048576).toFixed(1)} MB is over the ${(maxBytes / 1048576).toFixed(0)} MB limit` };
+    return { skipped: `${(st.size / 1048576).toFixed(1)} MB is over the ${(maxBytes / 1048576).toFixed(0)} MB limit` };
   let buf: Buffer;
   try {
     buf = fs.readFileSync(file);
@@ -90,11 +104,19 @@ export function readSource(file: string, maxBytes = MAX_FILE_BYTES): ReadResult 
     return { error: `${file}: cannot read (${errCode(e)})` };
   }
   const decoded = decodeSource(buf);
-  if (decoded.binary) return { warning: `${file}: skipped, binary content (NUL bytes)` };
+  if (decoded.binary) return { skipped: 'binary content (NUL bytes)' };
   const r: ReadResult = { text: decoded.text };
   if (decoded.latin1) r.warning = `${file}: not valid UTF-8; read as Latin-1`;
   else if (buf.length === 0) r.warning = `${file}: empty file, nothing to analyse`;
   return r;
+}
+
+function realpathOrUndefined(p: string): string | undefined {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return undefined;
+  }
 }
 
 function errCode(e: unknown): string {

@@ -46,9 +46,19 @@ const OPTIONS = {
 const FORMATS = ['text', 'json', 'sarif'];
 const FAIL_ON = ['error', 'warning', 'information', 'hint', 'none'];
 
+/** Set once the reader of stdout went away (`xsr check … | head`): later output is dropped. */
+let stdoutClosed = false;
+
 export async function main(
   argv: string[],
-  io = { out: (s: string) => process.stdout.write(s + '\n'), err: (s: string) => process.stderr.write(s + '\n') },
+  io = {
+    out: (s: string): void => {
+      if (!stdoutClosed) process.stdout.write(s + '\n');
+    },
+    err: (s: string): void => {
+      process.stderr.write(s + '\n');
+    },
+  },
 ): Promise<number> {
   try {
     // `xsr check --patch -` reads stdin: keep a lone '-' as an option value.
@@ -105,11 +115,12 @@ export async function main(
 }
 
 if (require.main === module) {
-  // A reader that stops early (`xsr locks … | head`) closes the pipe: stop
-  // quietly, as Unix tools do, instead of dying on an unhandled EPIPE.
+  // A reader that stops early (`xsr check … | head`) closes the pipe: stop
+  // printing, quietly, but finish and exit with the command's own code, so
+  // `set -o pipefail` still sees findings as a failure.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(0);
-    throw e;
+    if (e.code !== 'EPIPE') throw e;
+    stdoutClosed = true;
   });
   main(process.argv.slice(2)).then(
     (code) => {

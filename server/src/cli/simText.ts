@@ -1,13 +1,13 @@
 // The text form of a simulation: a step table with one column per thread and
 // the state changes of each step, then the verdict and the statistics.
 import type { Model, SimResult, StateView, TraceStep } from '../core/index';
-import { paint, type Style } from './output';
+import { paint, type Style, terminalSafe } from './output';
 
 const COL = 34;
 
 export function renderSimulation(r: SimResult, model: Model, title: string, style: Style): string {
   const out: string[] = [];
-  out.push(paint(style, 'bold', title));
+  out.push(paint(style, 'bold', terminalSafe(title)));
   out.push(
     `model: ${model.threads.length} initiator(s) ${model.threads.map((t) => t.name).join(', ')}; pCPUs ${model.pcpus.join(' ')}; context_saved: ${model.schedulers.contextSaved} protocol`,
   );
@@ -17,7 +17,7 @@ export function renderSimulation(r: SimResult, model: Model, title: string, styl
       : r.result === 'verified'
         ? paint(style, 'green', 'VERIFIED')
         : paint(style, 'yellow', 'LIMIT');
-  out.push(`result: ${verdict}: ${r.message}`);
+  out.push(`result: ${verdict}: ${terminalSafe(r.message)}`);
   if (r.trace.length) {
     // One column per thread that acts in the trace (idle threads would only add blank columns).
     const acting = new Set(r.trace.map((s) => s.thread));
@@ -28,7 +28,7 @@ export function renderSimulation(r: SimResult, model: Model, title: string, styl
     let prev: StateView | undefined;
     for (const s of r.trace) {
       const cells = lanes.map((l) => cell(l === s.thread ? action(s) : ''));
-      out.push([String(s.step).padStart(4), ...cells, changes(prev, s.state)].join(' | '));
+      out.push([String(s.step).padStart(4), ...cells, terminalSafe(changes(prev, s.state))].join(' | '));
       prev = s.state;
     }
   }
@@ -36,7 +36,7 @@ export function renderSimulation(r: SimResult, model: Model, title: string, styl
   out.push(
     `stats: ${r.stats.states} states, ${r.stats.transitions} transitions${r.stats.executions !== undefined ? `, ${r.stats.executions} executions` : ''}, ${r.stats.ms} ms, reduction ${r.stats.reduction}`,
   );
-  for (const n of r.notes ?? []) out.push(`note: ${n}`);
+  for (const n of r.notes ?? []) out.push(`note: ${terminalSafe(n)}`);
   return out.join('\n');
 }
 
@@ -45,7 +45,8 @@ function action(s: TraceStep): string {
   return s.line !== undefined ? `L${s.line} ${s.action}` : s.action;
 }
 
-function cell(text: string): string {
+function cell(raw: string): string {
+  const text = terminalSafe(raw);
   return text.length > COL ? `${text.slice(0, COL - 1)}…` : text.padEnd(COL);
 }
 

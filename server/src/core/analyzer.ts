@@ -7,6 +7,7 @@ import { buildCfg } from './cfg/build';
 import { calleesOf } from './cfg/callees';
 import type { Cfg } from './cfg/types';
 import type { CoreDiagnostic } from './diagnostics';
+import { eolOf, withEol } from './fix/text';
 import { analyzeFunctionLocks, type FunctionLocks } from './locks/analyze';
 import { type FunctionSummary, summaryKey, type SummaryLookup, SummaryStore } from './locks/summary';
 import { ALL_RULES } from './rules/registry';
@@ -218,8 +219,26 @@ export class Analyzer {
       };
       if (this.rules.length > 0) diags.push(...(memo ? memo.rules(file, fn, check) : check()));
     }
+    matchLineEnds(file.text, diags);
     file.diagnostics = diags.sort((a, b) => a.start - b.start || a.code.localeCompare(b.code));
     return registerAnalysis(file);
+  }
+}
+
+/**
+ * Fixes insert `\n`: in a CRLF file they insert `\r\n` instead. A file with
+ * lone `\r` line ends gets no fix (line surgery there is not worth the risk).
+ */
+function matchLineEnds(text: string, diags: CoreDiagnostic[]): void {
+  const eol = eolOf(text);
+  if (eol === '\n') return;
+  for (const d of diags) {
+    if (!d.edits) continue;
+    if (eol === '\r') {
+      delete d.edits;
+      delete d.fixTitle;
+      d.fixable = false;
+    } else d.edits = withEol(d.edits, eol);
   }
 }
 

@@ -78,7 +78,12 @@ export function checkPatch(
   patch: string,
   readBase: BaseReader,
   analyzer: CoreAnalyzer,
-): { files: { path: string; text: string; analysis: AnalysedFile; diagnostics: CoreDiagnostic[] }[] } | { error: string } {
+):
+  | {
+      files: { path: string; text: string; analysis: AnalysedFile; diagnostics: CoreDiagnostic[] }[];
+      skipped?: { path: string; reason: string }[];
+    }
+  | { error: string } {
   if (!(analyzer instanceof Analyzer)) throw new Error('xsr core: checkPatch needs an analyzer from createAnalyzer');
   return checkPatchInternal(patch, readBase, analyzer);
 }

@@ -64,6 +64,12 @@ interface AnalyzerPair {
 const MAX_ANALYZERS = 4;
 const DEFAULT_SETTLE_MS = 400;
 
+/** A position with sane numbers: non-integers and negatives become 0, huge ones stay huge (offsetAt clamps them). */
+function clampPosition(p: { line: number; character: number } | undefined): { line: number; character: number } {
+  const n = (x: unknown): number => (typeof x === 'number' && Number.isFinite(x) && x > 0 ? Math.floor(x) : 0);
+  return { line: n(p?.line), character: n(p?.character) };
+}
+
 /** Runs `fn` after `ms` (on the next turn of the event loop when 0: a 0 ms timer waits about 1 ms); returns the cancel function. */
 function later(ms: number, fn: () => void): () => void {
   if (ms <= 0) {
@@ -95,7 +101,14 @@ export class DocumentManager {
     private readonly opts: DocumentManagerOptions,
   ) {
     this.documents = new TextDocuments<TextDocument>({
-      create: (uri, languageId, version, content) => TextDocument.create(uri, languageId, version, content),
+      create: (uri, languageId, version, content) => {
+        // Out-of-spec input never takes the server down: a document whose text is not a string opens empty.
+        if (typeof content !== 'string') {
+          this.connection.console.error(`xsr: didOpen of ${String(uri)} without a text string: opened as an empty document`);
+          content = '';
+        }
+        return TextDocument.create(String(uri), String(languageId), Number.isInteger(version) ? version : 0, content);
+      },
       update: (doc, changes, version) => this.update(doc, changes, version),
     });
   }
@@ -149,10 +162,18 @@ export class DocumentManager {
     const edits: DocumentEdit[] = [];
     const rows: { start: number; oldEnd: number }[] = [];
     let incremental = true;
-    for (const c of changes) {
+    for (const raw of changes) {
+      if (!raw || typeof (raw as { text?: unknown }).text !== 'string') {
+        this.connection.console.error(`xsr: a change to ${doc.uri} without a text string was ignored`);
+        continue;
+      }
+      let c = raw;
       if (TextDocumentContentChangeEvent.isIncremental(c)) {
-        const start = doc.offsetAt(c.range.start);
-        const oldEnd = Math.max(start, doc.offsetAt(c.range.end));
+        // Positions past the end (or past a line's end) mean the end, as LSP says: clamp them here, before the
+        // text-document library sees a line number it would allocate for.
+        const start = doc.offsetAt(clampPosition(c.range.start));
+        const oldEnd = Math.max(start, doc.offsetAt(clampPosition(c.range.end)));
+        c = { range: { start: doc.positionAt(start), end: doc.positionAt(oldEnd) }, text: c.text };
         rows.push({ start: doc.positionAt(start).line, oldEnd: doc.positionAt(oldEnd).line });
         edits.push({ start, oldEnd, newText: c.text });
       } else incremental = false;

@@ -141,5 +141,7 @@ export async function startServer(opts: { stdio: true } | { reader: MessageReade
       ? createConnection(ProposedFeatures.all, process.stdin, process.stdout)
       : createConnection(ProposedFeatures.all, opts.reader, opts.writer);
   createServer(connection);
+  // A bug of ours in an async path is logged, never the end of the server (Node ends the process on an unhandled rejection).
+  process.on('unhandledRejection', (e) => connection.console.error(`xsr: unexpected error: ${(e as Error)?.stack ?? String(e)}`));
   connection.listen();
 }

@@ -43,6 +43,8 @@ export async function simulate(
   ) {
     return invalid('xsr/simulate: expected { textDocument: { uri }, functions: string[] }');
   }
+  const bad = invalidOptions(params.options);
+  if (bad) return invalid(`xsr/simulate: ${bad}`);
   if (!deps.extractModel) return new ResponseError(-32603, 'xsr/simulate: model extraction is not available in this build of the server');
   const st = await deps.documents.analysisFor(params.textDocument.uri);
   if (!st) return invalid(`xsr/simulate: ${params.textDocument.uri} is not open`);
@@ -60,11 +62,63 @@ export async function simulate(
   const job: SimJob = { model: extraction.model };
   if (params.options?.maxStates !== undefined) job.maxStates = params.options.maxStates;
   if (params.options?.timeoutMs !== undefined) job.timeoutMs = params.options.timeoutMs;
-  const result = await runWorker(deps.workerPath, job, token, progress, params.functions);
+  const result = await running.run(token, () => runWorker(deps.workerPath, job, token, progress, params.functions));
   if (result instanceof ResponseError) return result;
   if (extraction.notes.length) result.notes = [...(result.notes ?? []), ...extraction.notes];
   return result;
 }
+
+/** The bounds of each option (the CLI's own), so an out-of-range value is an error, never silently changed. */
+const BOUNDS: Readonly<Record<string, [number, number]>> = {
+  initiators: [1, 6],
+  pcpus: [2, 8],
+  maxStates: [1, 1e9],
+  timeoutMs: [1, 24 * 3600 * 1000],
+};
+
+/** Why the options are not acceptable, or undefined. */
+function invalidOptions(options: unknown): string | undefined {
+  if (options === undefined || options === null) return undefined;
+  if (typeof options !== 'object' || Array.isArray(options)) return 'options must be an object';
+  for (const [key, value] of Object.entries(options)) {
+    const bounds = BOUNDS[key];
+    if (!bounds) return `unknown option "${key}" (known: ${Object.keys(BOUNDS).join(', ')})`;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < bounds[0] || value > bounds[1])
+      return `option "${key}" must be an integer from ${bounds[0]} to ${bounds[1]}, got ${JSON.stringify(value)}`;
+  }
+  return undefined;
+}
+
+/**
+ * One simulation at a time (each can use a core and gigabytes): later
+ * requests wait their turn, cancellable while they wait; past a short queue
+ * they are refused.
+ */
+class OneAtATime {
+  private busy: Promise<unknown> = Promise.resolve();
+  private waiting = 0;
+
+  constructor(private readonly maxWaiting: number) {}
+
+  async run<T>(token: CancellationToken, job: () => Promise<T>): Promise<T | ResponseError<void>> {
+    if (this.waiting >= this.maxWaiting)
+      return new ResponseError(-32803, `xsr/simulate: ${this.waiting} simulations are already waiting; try again when they are done`);
+    this.waiting++;
+    const prev = this.busy;
+    let release!: () => void;
+    this.busy = new Promise<void>((r) => (release = r));
+    try {
+      await prev;
+      this.waiting--;
+      if (token.isCancellationRequested) return new ResponseError(LSPErrorCodes.RequestCancelled, 'xsr/simulate cancelled');
+      return await job();
+    } finally {
+      release();
+    }
+  }
+}
+
+const running = new OneAtATime(4);
 
 function runWorker(
   workerPath: string,

@@ -8,16 +8,24 @@ import { type CommandContext, InputError, UsageError } from '../context';
 import { buildReport, exitCodeFor } from '../report/build';
 import { emitReport } from '../report/emit';
 
+/** A patch series bigger than this is refused (reviewers read patches, not tarballs). */
+const MAX_PATCH_BYTES = 64 * 1024 * 1024;
+
 function readPatch(name: string): string {
   let buf: Buffer;
+  const label = name === '-' ? 'stdin' : name;
   try {
+    if (name !== '-' && fs.statSync(name).size > MAX_PATCH_BYTES)
+      throw new InputError(`${label}: the patch is over ${MAX_PATCH_BYTES / 1048576} MB: not read`);
     buf = name === '-' ? fs.readFileSync(0) : fs.readFileSync(name);
   } catch (e) {
+    if (e instanceof InputError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     throw new InputError(
       `${name === '-' ? 'stdin' : name}: cannot read patch (${code === 'ENOENT' ? 'no such file or directory' : (code ?? (e as Error).message)})`,
     );
   }
+  if (buf.length > MAX_PATCH_BYTES) throw new InputError(`${label}: the patch is over ${MAX_PATCH_BYTES / 1048576} MB: not read`);
   const decoded = decodeSource(buf);
   if (decoded.binary) throw new InputError(`${name === '-' ? 'stdin' : name}: not a patch: binary content`);
   return decoded.text;
@@ -43,6 +51,7 @@ export async function runCheckPatch(ctx: CommandContext): Promise<number> {
   const report = buildReport(
     result.files.map((f) => ({ ...f.analysis, diagnostics: f.diagnostics })),
     performance.now() - t0,
+    result.skipped ?? [],
   );
   emitReport(ctx, report);
   return exitCodeFor(report, ctx.options.failOn);

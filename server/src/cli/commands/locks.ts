@@ -4,7 +4,7 @@
 import type { AnalysedFile, LockRef } from '../../core/index';
 import { type CommandContext, InputError } from '../context';
 import { collectInputs } from '../inputs';
-import { paint } from '../output';
+import { paint, terminalSafe } from '../output';
 
 interface LocksReport {
   version: 1;
@@ -29,9 +29,10 @@ function buildLocksReport(file: AnalysedFile): LocksReport {
 export async function runLocks(ctx: CommandContext): Promise<number> {
   if (ctx.args.length !== 1) throw new InputError(`locks: expected one PATH, got ${ctx.args.length}`);
   const inputs = collectInputs(ctx.args);
-  for (const w of inputs.warnings) ctx.err(`warning: ${w}`);
-  for (const e of inputs.errors) ctx.err(`error: ${e}`);
-  if (inputs.errors.length) return 2;
+  for (const w of inputs.warnings) ctx.err(`warning: ${terminalSafe(w)}`);
+  for (const e of inputs.errors) ctx.err(`error: ${terminalSafe(e)}`);
+  for (const s of inputs.skipped) ctx.err(`error: ${terminalSafe(s.path)}: not read, ${s.reason}`);
+  if (inputs.errors.length || inputs.skipped.length) return 2;
   const analyzer = await ctx.analyzer();
   const results = analyzer.analyzeMany(inputs.files);
   const fv = ctx.values.function;
@@ -49,12 +50,14 @@ export async function runLocks(ctx: CommandContext): Promise<number> {
 
 function printLocks(ctx: CommandContext, file: AnalysedFile, report: LocksReport): void {
   for (const fn of report.functions) {
-    ctx.out(paint(ctx.style, 'bold', `${fn.name}  ${file.path}:${fn.line}-${fn.endLine}`));
+    ctx.out(paint(ctx.style, 'bold', terminalSafe(`${fn.name}  ${file.path}:${fn.line}-${fn.endLine}`)));
     const width = Math.max(12, ...fn.lines.map((l) => held(l).length));
     for (const l of fn.lines) {
       const src = file.lineIndex.lineText(l.line - 1).replace(/\t/g, '    ');
       const h = held(l);
-      ctx.out(`${String(l.line).padStart(6)}  ${paint(ctx.style, h ? 'cyan' : 'gray', (h || '-').padEnd(width))}  | ${src}`);
+      ctx.out(
+        `${String(l.line).padStart(6)}  ${paint(ctx.style, h ? 'cyan' : 'gray', terminalSafe(h || '-').padEnd(width))}  | ${terminalSafe(src)}`,
+      );
     }
     ctx.out('');
   }

@@ -36,7 +36,7 @@ export async function runSimulate(ctx: CommandContext): Promise<number> {
     const file = ctx.args[0]!;
     const read = readSource(file);
     if (read.error) throw new InputError(read.error);
-    if (read.text === undefined) throw new InputError(read.warning ?? `${file}: cannot read`);
+    if (read.text === undefined) throw new InputError(`${file}: not read, ${read.skipped ?? 'cannot read'}`);
     const analysis = (await ctx.analyzer()).analyze({ path: file, text: read.text });
     try {
       ({ model, notes } = extractModel(analysis, functions, { ...(initiators ? { initiators } : {}), ...(pcpus ? { pcpus } : {}) }));

@@ -31,7 +31,11 @@ function toJsonDiagnostic(file: Pick<AnalysedFile, 'lineIndex'>, d: CoreDiagnost
 /** What a report needs of each analysed file (a patch's post-images bring their own diagnostics). */
 export type ReportInput = Pick<AnalysedFile, 'path' | 'lineIndex' | 'diagnostics' | 'parseErrors' | 'functions'>;
 
-export function buildReport(results: readonly ReportInput[], ms: number): CheckReport {
+export function buildReport(
+  results: readonly ReportInput[],
+  ms: number,
+  skipped: readonly { path: string; reason: string }[] = [],
+): CheckReport {
   const files = results.map((r) => {
     const notes = r.functions
       .filter((f) => f.degraded)
@@ -43,7 +47,7 @@ export function buildReport(results: readonly ReportInput[], ms: number): CheckR
       ...(notes.length ? { notes } : {}),
     };
   });
-  return {
+  const report: CheckReport = {
     version: 1,
     files,
     summary: {
@@ -53,12 +57,15 @@ export function buildReport(results: readonly ReportInput[], ms: number): CheckR
       ms: Math.round(ms),
     },
   };
+  if (skipped.length) report.skipped = skipped.slice();
+  return report;
 }
 
 export const SEVERITY_RANK: Readonly<Record<string, number>> = { hint: 0, information: 1, warning: 2, error: 3 };
 
-/** Exit code for a report under --fail-on. */
+/** Exit code for a report under --fail-on: 2 when an input was not analysed (nothing may pass unchecked). */
 export function exitCodeFor(report: CheckReport, failOn: string): number {
+  if (report.skipped?.length) return 2;
   if (failOn === 'none') return 0;
   const min = SEVERITY_RANK[failOn] ?? 3;
   return report.files.some((f) => f.diagnostics.some((d) => (SEVERITY_RANK[d.severity] ?? 0) >= min)) ? 1 : 0;

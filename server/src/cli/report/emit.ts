@@ -1,7 +1,7 @@
 // Writes a check report in the chosen format (text, JSON, SARIF): the one
 // place `check` and `check --patch` print through.
 import type { CommandContext } from '../context';
-import { paint } from '../output';
+import { paint, terminalSafe } from '../output';
 import { toSarif } from './sarif';
 import type { CheckReport } from './types';
 
@@ -12,11 +12,14 @@ function printText(ctx: CommandContext, report: CheckReport): void {
     for (const d of f.diagnostics) {
       const sev = paint(ctx.style, SEVERITY_COLOR[d.severity as keyof typeof SEVERITY_COLOR] ?? 'gray', d.severity);
       const note = d.conservative ? ' (function has parse errors: conservative)' : '';
-      ctx.out(`${f.path}:${d.line}:${d.column}: ${sev} ${paint(ctx.style, 'bold', d.code)} ${d.message}${note}`);
+      ctx.out(
+        `${terminalSafe(f.path)}:${d.line}:${d.column}: ${sev} ${paint(ctx.style, 'bold', d.code)} ${terminalSafe(d.message)}${note}`,
+      );
     }
   }
   if (!ctx.options.quiet) {
-    for (const f of report.files) for (const n of f.notes ?? []) ctx.err(`${f.path}:${n.line}: note: ${n.function}(): ${n.message}`);
+    for (const f of report.files)
+      for (const n of f.notes ?? []) ctx.err(`${terminalSafe(f.path)}:${n.line}: note: ${terminalSafe(n.function)}(): ${n.message}`);
     const s = report.summary;
     const parseErrors = report.files.reduce((n, f) => n + f.parseErrors, 0);
     ctx.err(
@@ -26,6 +29,8 @@ function printText(ctx: CommandContext, report: CheckReport): void {
 }
 
 export function emitReport(ctx: CommandContext, report: CheckReport): void {
+  // Whatever the format, a file that was not checked is said on stderr too.
+  for (const s of report.skipped ?? []) ctx.err(`warning: ${terminalSafe(s.path)}: skipped, ${s.reason}`);
   switch (ctx.options.format) {
     case 'json':
       ctx.out(JSON.stringify(report, null, 2));

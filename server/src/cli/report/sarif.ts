@@ -70,6 +70,17 @@ export function toSarif(report: CheckReport): SarifLog {
       {
         tool: { driver: { name: 'xsr', fullName: 'Xen Scheduler Review', version: packageVersion(), informationUri: REPO_URL, rules } },
         columnKind: 'utf16CodeUnits',
+        // Inputs not analysed: the run did not check everything it was given.
+        invocations: [
+          {
+            executionSuccessful: !report.skipped?.length,
+            toolExecutionNotifications: (report.skipped ?? []).map((s) => ({
+              level: 'warning',
+              message: { text: `skipped: ${s.reason}` },
+              locations: [{ physicalLocation: { artifactLocation: { uri: artifactUri(s.path) } } }],
+            })),
+          },
+        ],
         results,
       },
     ],

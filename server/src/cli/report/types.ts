@@ -26,4 +26,6 @@ export interface CheckReport {
   version: 1;
   files: { path: string; diagnostics: JsonDiagnostic[]; parseErrors: number; notes?: JsonNote[] }[];
   summary: { files: number; functions: number; diagnostics: number; ms: number };
+  /** Inputs that were not analysed, and why (the run then exits 2: they were not checked). */
+  skipped?: { path: string; reason: string }[];
 }

@@ -5,7 +5,7 @@
 import type { FileAnalysis } from '../analysis';
 import type { TextEdit } from '../diagnostics';
 import { helperEdits, needsHelpers, oldMigrateCallsLeft } from './helpers';
-import { applyEdits, overlaps } from './text';
+import { applyEdits, eolOf, overlaps, withEol } from './text';
 
 export { applyEdits } from './text';
 
@@ -34,6 +34,7 @@ export function fixAll(file: FileAnalysis): FixAllResult {
     }
     edits.push(...d.edits);
   }
+  if (eolOf(file.text) === '\r') return { edits: [], skipped: ['the file ends its lines with a lone CR: no fix is applied'] };
   const old = needsHelpers(file);
   if (old && edits.length > 0) {
     const left = oldMigrateCallsLeft(applyEdits(file.text, edits));
@@ -42,7 +43,7 @@ export function fixAll(file: FileAnalysis): FixAllResult {
       skipped.push(`vcpu_migrate: not renamed to vcpu_migrate_finish, ${left} call${left === 1 ? '' : 's'} to it remain unfixed`);
     else if (!helpers || helpers.some((e) => edits.some((x) => overlaps(e, x))))
       skipped.push('vcpu_migrate: the vcpu_migrate_start/vcpu_migrate_finish helpers could not be introduced automatically');
-    else edits.push(...helpers);
+    else edits.push(...withEol(helpers, eolOf(file.text)));
   }
   return { edits: edits.sort((a, b) => a.start - b.start || a.end - b.end), skipped };
 }

@@ -136,7 +136,7 @@ function finishEdits(src: Source, seq: OldSequence, finish: string): TextEdit[] 
     const edits: TextEdit[] = [
       {
         start: src.lineStart(st.ifStart),
-        end: Math.min(src.text.length, src.lineEnd(st.end) + 1),
+        end: src.nextLineStart(st.end),
         newText: commentLines([...comments, ...after], ind) + `${ind}${finish}\n`,
       },
     ];
@@ -194,7 +194,7 @@ export function fixStrayMigrate(file: FileAnalysis, fn: FunctionLocks, m: CfgNod
     edits: [
       {
         start: src.lineStart(st.ifStart),
-        end: Math.min(src.text.length, src.lineEnd(st.end) + 1),
+        end: src.nextLineStart(st.end),
         newText: commentLines(comments, ind) + `${ind}${callText};\n`,
       },
     ],

@@ -44,7 +44,7 @@ export function fixRedundant(file: FileAnalysis, fn: FunctionLocks, n: CfgNode, 
     if (!e) return undefined;
     // Do not leave two blank lines where one separated the statement from its neighbours.
     if (e.newText === '' && src.isBlankLine(e.end) && e.start > 0 && src.isBlankLine(src.lineStart(e.start - 1)))
-      e.end = Math.min(src.text.length, src.lineEnd(e.end) + 1);
+      e.end = src.nextLineStart(e.end);
     return [e];
   }
   const st = ifStatementAt(src, n.start, n.end);
@@ -71,7 +71,7 @@ export function fixRedundant(file: FileAnalysis, fn: FunctionLocks, n: CfgNode, 
   return [
     {
       start: src.lineStart(st.ifStart),
-      end: Math.min(src.text.length, src.lineEnd(st.end) + 1),
+      end: src.nextLineStart(st.end),
       newText: commentLines([...condComments, ...after], ind) + out + '\n',
     },
   ];

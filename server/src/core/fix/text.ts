@@ -13,10 +13,17 @@ export class Source {
     return this.text.lastIndexOf('\n', offset - 1) + 1;
   }
 
-  /** Offset of the newline ending the line of `offset` (or the text's end). */
+  /** Offset of the line terminator ending the line of `offset` (`\n`, or the `\r` of `\r\n`), or the text's end. */
   lineEnd(offset: number): number {
     const e = this.text.indexOf('\n', offset);
-    return e < 0 ? this.text.length : e;
+    if (e < 0) return this.text.length;
+    return e > offset && this.text[e - 1] === '\r' ? e - 1 : e;
+  }
+
+  /** Offset just past the line terminator of the line of `offset` (the next line's start). */
+  nextLineStart(offset: number): number {
+    const e = this.text.indexOf('\n', offset);
+    return e < 0 ? this.text.length : e + 1;
   }
 
   indentAt(offset: number): string {
@@ -52,8 +59,7 @@ export class Source {
     if (!this.startsLine(start)) return undefined;
     const comments = this.trailing(end);
     if (!comments) return undefined;
-    const e = this.lineEnd(end);
-    return { start: this.lineStart(start), end: Math.min(this.text.length, e + 1), comments };
+    return { start: this.lineStart(start), end: this.nextLineStart(end), comments };
   }
 
   isBlankLine(offset: number): boolean {
@@ -156,6 +162,20 @@ export function codeOutside(text: string, start: number, end: number, ranges: re
     if (!ranges.some((r) => t.start >= r.start && t.end <= r.end)) return true;
   }
   return false;
+}
+
+/** The file's line terminator: what inserted lines must end with. */
+export function eolOf(text: string): '\n' | '\r\n' | '\r' {
+  const n = text.indexOf('\n');
+  if (n > 0 && text[n - 1] === '\r') return '\r\n';
+  if (n < 0 && text.includes('\r')) return '\r';
+  return '\n';
+}
+
+/** Edits whose inserted line breaks match the file's (the fixes write `\n`). */
+export function withEol(edits: readonly TextEdit[], eol: string): TextEdit[] {
+  if (eol === '\n') return edits.slice();
+  return edits.map((e) => ({ ...e, newText: e.newText.replace(/\r?\n/g, eol) }));
 }
 
 /** Applies non-overlapping edits (any order). */

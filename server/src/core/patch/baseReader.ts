@@ -7,13 +7,26 @@ import * as path from 'node:path';
 import { decodeSource } from '../syntax/decode';
 import type { BaseReader } from './index';
 
-/** Reads a base file under `base`; paths that leave the tree read as missing. */
+/** Base files past this size are not read (the CLI's limit for any input). */
+const MAX_BASE_BYTES = 5 * 1024 * 1024;
+
+/**
+ * Reads a base file under `base`; paths that leave the tree, symbolic links
+ * that lead out of it, and files too large to analyse read as missing.
+ */
 export function baseReader(base: string): BaseReader {
-  const root = path.resolve(base);
+  let root: string;
+  try {
+    root = fs.realpathSync(base);
+  } catch {
+    root = path.resolve(base);
+  }
+  const inside = (p: string): boolean => p === root || p.startsWith(root + path.sep);
   return (p) => {
-    const full = path.resolve(root, p);
-    if (path.isAbsolute(p) || (full !== root && !full.startsWith(root + path.sep))) return undefined;
+    if (path.isAbsolute(p) || !inside(path.resolve(root, p))) return undefined;
     try {
+      const full = fs.realpathSync(path.resolve(root, p));
+      if (!inside(full) || fs.statSync(full).size > MAX_BASE_BYTES) return undefined;
       const d = decodeSource(fs.readFileSync(full));
       return d.binary ? undefined : d.text;
     } catch {

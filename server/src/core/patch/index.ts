@@ -23,7 +23,7 @@ interface PatchedFile {
   changedLines: number[];
 }
 
-export type CheckPatchResult = { files: PatchedFile[] } | { error: string };
+export type CheckPatchResult = { files: PatchedFile[]; skipped?: { path: string; reason: string }[] } | { error: string };
 
 const C_FILE = /\.[ch]$/;
 
@@ -63,7 +63,11 @@ export function checkPatch(patchText: string, readBase: BaseReader, analyzer: An
         const t = read(f.oldPath);
         if (t === undefined) return { error: `${f.oldPath}: patch ${where} does not apply: the file is not in the base` };
         source = t;
-        if (f.oldPath !== target) current.set(f.oldPath, undefined);
+        if (f.oldPath !== target) {
+          // A rename (or copy): what the patch changes is measured against the old file's text.
+          current.set(f.oldPath, undefined);
+          if (!base.has(target)) base.set(target, base.get(f.oldPath));
+        }
       } else if (!base.has(target)) {
         base.set(target, undefined);
       }
@@ -76,7 +80,9 @@ export function checkPatch(patchText: string, readBase: BaseReader, analyzer: An
       if (!order.includes(target)) order.push(target);
     }
   }
-  const post = order.filter((p) => C_FILE.test(p) && current.get(p) !== undefined);
+  // Post-images too large to analyse are left out (the CLI refuses such files too), with a note.
+  const tooLarge = order.filter((p) => C_FILE.test(p) && (current.get(p)?.length ?? 0) > MAX_POST_IMAGE_CHARS);
+  const post = order.filter((p) => C_FILE.test(p) && current.get(p) !== undefined && !tooLarge.includes(p));
   const analyses = analyzer.analyzeMany(post.map((p) => ({ path: p, text: current.get(p)! })));
   const files = analyses.map((analysis, i) => {
     const path = post[i]!;
@@ -89,12 +95,36 @@ export function checkPatch(patchText: string, readBase: BaseReader, analyzer: An
       changedLines: [...changed].sort((a, b) => a - b),
     };
   });
-  return { files };
+  return tooLarge.length
+    ? {
+        files,
+        skipped: tooLarge.map((p) => ({ path: p, reason: `the patched file is over ${MAX_POST_IMAGE_CHARS / 1048576} MB: not analysed` })),
+      }
+    : { files };
 }
 
-/** Post-image lines (0-based) the patch series touched, found by diffing base and post-image. */
+/** Post-images over this many characters are not analysed (the CLI's 5 MB input limit). */
+const MAX_POST_IMAGE_CHARS = 5 * 1024 * 1024;
+/** Past this many lines differing in the middle, they are all taken as changed instead of diffed line by line. */
+const MAX_DIFFED_LINES = 4000;
+
+/**
+ * Post-image lines (0-based) the patch series touched. The common first and
+ * last lines are skipped; a middle too long to diff quickly (a rewrite) is
+ * taken as changed whole, which only ever includes more functions.
+ */
 function changedLines(before: string, after: string): Set<number> {
   const out = new Set<number>();
+  const a = before.split('\n');
+  const b = after.split('\n');
+  let head = 0;
+  while (head < a.length && head < b.length && a[head] === b[head]) head++;
+  let tail = 0;
+  while (tail < a.length - head && tail < b.length - head && a[a.length - 1 - tail] === b[b.length - 1 - tail]) tail++;
+  if (Math.max(a.length, b.length) - head - tail > MAX_DIFFED_LINES) {
+    for (let l = Math.max(0, head - 1); l <= b.length - tail; l++) out.add(l);
+    return out;
+  }
   const d = structuredPatch('a', 'b', before, after, '', '', { context: 0 });
   for (const h of d.hunks) {
     let line = h.newStart - 1;

@@ -54,7 +54,42 @@ function diffPart(mail: string): string {
   const end = sig < 0 ? lines.length : sig;
   // A "diff --git" header is what parsePatch expects to open a file; keep it.
   if (start > 0 && /^diff --git /.test(lines[start - 1] ?? '')) start--;
-  return lines.slice(start, end).join('\n') + '\n';
+  return withGitHeaders(lines.slice(start, end)).join('\n') + '\n';
+}
+
+/**
+ * A git file block without hunks (a pure rename or copy, a mode change) has
+ * no `---`/`+++` lines, and the diff parser would drop it: give it the file
+ * headers its git lines imply, so the series applies as `git am` would.
+ */
+function withGitHeaders(lines: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const header = /^diff --git a\/(\S+) b\/(\S+)$/.exec(lines[i]!);
+    out.push(lines[i]!);
+    if (!header) continue;
+    let j = i + 1;
+    let from = header[1]!;
+    let to = header[2]!;
+    let hasFiles = false;
+    let binary = false;
+    for (; j < lines.length && !/^diff --git /.test(lines[j]!); j++) {
+      const l = lines[j]!;
+      if (/^--- /.test(l) || /^@@ /.test(l)) hasFiles = true;
+      if (/^(GIT binary patch|Binary files )/.test(l)) binary = true;
+      const m = /^(?:rename|copy) (from|to) (.+)$/.exec(l);
+      if (m) {
+        if (m[1] === 'from') from = m[2]!;
+        else to = m[2]!;
+      }
+    }
+    if (hasFiles || binary) continue;
+    // The git lines of this block, then the headers they imply.
+    for (i++; i < j; i++) out.push(lines[i]!);
+    i--;
+    if (!/^deleted file mode/m.test(out.slice(-8).join('\n'))) out.push(`--- a/${from}`, `+++ b/${to}`);
+  }
+  return out;
 }
 
 function stripPrefix(name: string | undefined): string | undefined {

@@ -1,5 +1,6 @@
 // Offset <-> (line, character) conversion over a document's text, in UTF-16
 // code units (what web-tree-sitter's indices and LSP positions both use).
+// Lines end at `\n`, `\r\n` or a lone `\r`, as LSP counts them.
 
 export interface Position {
   /** 0-based line. */
@@ -9,12 +10,22 @@ export interface Position {
 }
 
 export class LineIndex {
+  /** Offset where each line starts. */
   private readonly starts: number[];
+  /** Offset where each line's terminator starts (its text ends there). */
+  private readonly ends: number[];
 
   constructor(readonly text: string) {
     const starts = [0];
-    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    const ends: number[] = [];
+    const br = /\r\n?|\n/g;
+    for (let m = br.exec(text); m; m = br.exec(text)) {
+      ends.push(m.index);
+      starts.push(m.index + m[0].length);
+    }
+    ends.push(text.length);
     this.starts = starts;
+    this.ends = ends;
   }
 
   get lineCount(): number {
@@ -41,9 +52,7 @@ export class LineIndex {
 
   offset(pos: Position): number {
     const line = Math.max(0, Math.min(pos.line, this.starts.length - 1));
-    const start = this.starts[line]!;
-    const end = line + 1 < this.starts.length ? this.starts[line + 1]! - 1 : this.text.length;
-    return Math.min(start + Math.max(0, pos.character), end);
+    return Math.min(this.starts[line]! + Math.max(0, pos.character), this.ends[line]!);
   }
 
   lineStart(line: number): number {
@@ -52,8 +61,7 @@ export class LineIndex {
 
   /** Text of a 0-based line without its newline. */
   lineText(line: number): string {
-    const start = this.lineStart(line);
-    const end = line + 1 < this.starts.length ? this.starts[line + 1]! - 1 : this.text.length;
-    return this.text.slice(start, end).replace(/\r$/, '');
+    const l = Math.max(0, Math.min(line, this.starts.length - 1));
+    return this.text.slice(this.starts[l]!, this.ends[l]!);
   }
 }
