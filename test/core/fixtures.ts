@@ -4,6 +4,7 @@ import * as path from 'node:path';
 
 export const REPO = path.resolve(__dirname, '..', '..', '..');
 export const FIXTURES = path.join(REPO, 'test', 'fixtures');
+export const PATCHES = path.join(FIXTURES, 'patches');
 
 export interface HeldExpectation {
   /** 1-based line. */

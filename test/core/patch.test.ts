@@ -1,12 +1,13 @@
-// Patch review: checkPatch() on format-patch mails, an mbox series, a patch
-// that does not apply and garbage; and `xsr check --patch` end to end.
+// Patch review in process: checkPatch() on format-patch mails, an mbox series,
+// a patch that does not apply and garbage (`xsr check --patch` as a process:
+// patch.cli.test.ts).
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 
 import { checkPatch, parsePatches, splitMails } from '../../server/src/core/patch/index';
-import { PATCHES, xsr } from './cliHarness';
+import { PATCHES } from './fixtures';
 import { protocolAnalyzer } from './rulesHarness';
 
 const BASE = path.join(PATCHES, 'base');
@@ -78,25 +79,4 @@ test('a bare unified diff creating a new file is analysed whole', async () => {
     r.files.map((f) => [f.path, f.diagnostics.map((d) => d.code)]),
     [['xen/common/sched/new.c', ['XSR006']]],
   );
-});
-
-test('xsr check --patch: exit codes, post-image lines, stdin, one-line errors', () => {
-  const one = xsr(['check', '--patch', path.join(PATCHES, '0001-old-sequence.patch'), '--base', BASE]);
-  assert.equal(one.code, 1);
-  assert.match(one.out, /^xen\/common\/sched\/demo\.c:19:9: error XSR001 /m);
-  const series = xsr(['check', '--patch', '-', '--base', BASE, '--format', 'json'], { input: patch('series.mbox') });
-  assert.equal(series.code, 0, series.err);
-  const report = JSON.parse(series.out) as { files: { path: string; diagnostics: { code: string; line: number }[] }[] };
-  assert.deepEqual(
-    report.files.map((f) => [f.path, f.diagnostics.map((d) => `${d.line}:${d.code}`)]),
-    [['xen/common/sched/demo.c', ['46:XSR004']]],
-  );
-  for (const bad of ['does-not-apply.patch', 'not-a-patch.txt']) {
-    const r = xsr(['check', '--patch', path.join(PATCHES, bad), '--base', BASE]);
-    assert.equal(r.code, 2);
-    assert.equal(r.err.trim().split('\n').length, 1, r.err);
-    assert.match(r.err, new RegExp(`^xsr: .*${bad.replace('.', '\\.')}: (.*does not apply|not a patch)`));
-  }
-  const noBase = xsr(['check', '--patch', path.join(PATCHES, '0001-old-sequence.patch'), '--base', '/nonexistent']);
-  assert.equal(noBase.code, 2);
 });

@@ -8,7 +8,8 @@ import { test } from 'node:test';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 
-import { PATCHES, ROOT, xsr } from './cliHarness';
+import { ROOT, xsr } from './cliHarness';
+import { PATCHES } from './fixtures';
 import { FIXTURES } from './rulesHarness';
 
 function validator() {
