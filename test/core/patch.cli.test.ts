@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 
 import { xsr } from './cliHarness';
-import { PATCHES } from './fixtures';
+import { patchedMarks, PATCHES } from './fixtures';
 
 const BASE = path.join(PATCHES, 'base');
 const patch = (name: string): string => fs.readFileSync(path.join(PATCHES, name), 'utf8');
@@ -14,13 +14,14 @@ const patch = (name: string): string => fs.readFileSync(path.join(PATCHES, name)
 test('xsr check --patch: exit codes, post-image lines, stdin, one-line errors', () => {
   const one = xsr(['check', '--patch', path.join(PATCHES, '0001-old-sequence.patch'), '--base', BASE]);
   assert.equal(one.code, 1);
-  assert.match(one.out, /^xen\/common\/sched\/demo\.c:19:9: error XSR001 /m);
+  const flag = patchedMarks('0001-old-sequence.patch', 'xen/common/sched/demo.c')('old_flag').line;
+  assert.match(one.out, new RegExp(`^xen/common/sched/demo\\.c:${flag}:9: error XSR001 `, 'm'));
   const series = xsr(['check', '--patch', '-', '--base', BASE, '--format', 'json'], { input: patch('series.mbox') });
   assert.equal(series.code, 0, series.err);
   const report = JSON.parse(series.out) as { files: { path: string; diagnostics: { code: string; line: number }[] }[] };
   assert.deepEqual(
     report.files.map((f) => [f.path, f.diagnostics.map((d) => `${d.line}:${d.code}`)]),
-    [['xen/common/sched/demo.c', ['46:XSR004']]],
+    [['xen/common/sched/demo.c', [`${patchedMarks('series.mbox', 'xen/common/sched/demo.c')('kick_start').line}:XSR004`]]],
   );
   for (const bad of ['does-not-apply.patch', 'not-a-patch.txt']) {
     const r = xsr(['check', '--patch', path.join(PATCHES, bad), '--base', BASE]);

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 
 import { checkPatch, parsePatches, splitMails } from '../../server/src/core/patch/index';
-import { PATCHES } from './fixtures';
+import { patchedMarks, PATCHES } from './fixtures';
 import { protocolAnalyzer } from './rulesHarness';
 
 const BASE = path.join(PATCHES, 'base');
@@ -24,7 +24,8 @@ async function findings(name: string): Promise<string[] | string> {
 }
 
 test('a format-patch mail: the finding in the changed function, at post-image path and line; unchanged functions are not reported', async () => {
-  assert.deepEqual(await findings('0001-old-sequence.patch'), ['xen/common/sched/demo.c:19:XSR001:sched_demo_affinity']);
+  const flag = patchedMarks('0001-old-sequence.patch', 'xen/common/sched/demo.c')('old_flag').line;
+  assert.deepEqual(await findings('0001-old-sequence.patch'), [`xen/common/sched/demo.c:${flag}:XSR001:sched_demo_affinity`]);
   // The base has an XSR006 in sched_demo_home, which the patch does not touch.
   const base = (await protocolAnalyzer()).analyze({ path: 'demo.c', text: readBase('xen/common/sched/demo.c')! });
   assert.deepEqual(
@@ -45,7 +46,8 @@ test('an mbox series of two is applied in order', async () => {
     parsed.patches[0]!.files.map((f) => [f.oldPath, f.newPath]),
     [['xen/common/sched/demo.c', 'xen/common/sched/demo.c']],
   );
-  assert.deepEqual(await findings('series.mbox'), ['xen/common/sched/demo.c:46:XSR004:sched_demo_kick']);
+  const start = patchedMarks('series.mbox', 'xen/common/sched/demo.c')('kick_start').line;
+  assert.deepEqual(await findings('series.mbox'), [`xen/common/sched/demo.c:${start}:XSR004:sched_demo_kick`]);
 });
 
 test('a patch that does not apply and input that is not a patch give clear errors', async () => {

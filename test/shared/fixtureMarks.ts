@@ -7,6 +7,8 @@
 //
 // Shared by the core and language-server suites and the end-to-end run, which
 // imports the compiled out/test/shared/fixtureMarks.js.
+import { applyPatch, parsePatch } from 'diff';
+
 /** Where a marker is. */
 export interface MarkedLine {
   /** 1-based line: the CLI's, SARIF's and the messages' numbering. */
@@ -37,4 +39,25 @@ export function fixtureMarks(text: string, what = 'fixture'): (name: string) => 
     if (i === undefined) throw new Error(`${what}: no marker @${name} (a comment /* @${name} */ on the line)`);
     return { line: i + 1, line0: i };
   };
+}
+
+/**
+ * The markers of the post-image a patch (a format-patch mail, an mbox series
+ * of them, or a bare unified diff) makes of one base file: a marker written on
+ * a line the patch adds. The post-image is computed here with the `diff`
+ * package, independently of the core's patch module.
+ */
+export function patchMarks(patchText: string, file: string, base: string): (name: string) => MarkedLine {
+  let text = base;
+  // Mail by mail: an mbox starts each with git's "From <commit> <date>" line,
+  // and git's signature ("-- " and its version) ends one.
+  for (const mail of patchText.split(/^(?=From [0-9a-f]{40} )/m)) {
+    for (const patch of parsePatch(mail.split(/^-- $/m)[0]!)) {
+      if (patch.newFileName !== `b/${file}`) continue;
+      const next = applyPatch(text, patch);
+      if (next === false) throw new Error(`${file}: the patch does not apply to the base`);
+      text = next;
+    }
+  }
+  return fixtureMarks(text, `${file} after the patch`);
 }
