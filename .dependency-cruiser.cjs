@@ -59,10 +59,12 @@ module.exports = {
     { from: { path: '^client/webview/' }, to: npm('@vscode-elements') },
 
     // Tests: each suite sees the layer it tests (the core's tests its internals too).
-    { from: { path: '^test/core/' }, to: { path: '^test/core/|^server/src/core/|^sim/src/' } },
+    // test/shared reads fixture text for the suites that check analysis results
+    // against fixture files (fixture markers, patch post-images): no project code.
+    { from: { path: '^test/core/' }, to: { path: '^test/core/|^test/shared/|^server/src/core/|^sim/src/' } },
     {
       from: { path: '^test/lsp/' },
-      to: { path: '^test/lsp/|^server/src/lsp/server\\.ts$|^server/src/core/index\\.ts$|^server/src/contracts/' },
+      to: { path: '^test/lsp/|^test/shared/|^server/src/lsp/server\\.ts$|^server/src/core/index\\.ts$|^server/src/contracts/' },
     },
     { from: { path: '^test/sim/' }, to: { path: '^test/sim/|^sim/src/' } },
     {

@@ -1,5 +1,5 @@
 // Spawns the compiled CLI (out/server/src/cli/main.js) for the fix, patch
-// and SARIF tests: exit code, stdout, stderr.
+// and SARIF tests (*.cli.test.ts): exit code, stdout, stderr.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -7,7 +7,6 @@ import * as path from 'node:path';
 
 export const ROOT = path.resolve(__dirname, '../../..');
 const CLI = path.join(ROOT, 'out/server/src/cli/main.js');
-export const PATCHES = path.join(ROOT, 'test/fixtures/patches');
 
 export function xsr(args: string[], opts: { input?: string; cwd?: string } = {}): { code: number; out: string; err: string } {
   const r = spawnSync(process.execPath, [CLI, ...args], {

@@ -2,8 +2,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
+import { type MarkedLine, patchMarks } from '../shared/fixtureMarks';
+
 export const REPO = path.resolve(__dirname, '..', '..', '..');
 export const FIXTURES = path.join(REPO, 'test', 'fixtures');
+export const PATCHES = path.join(FIXTURES, 'patches');
 
 export interface HeldExpectation {
   /** 1-based line. */
@@ -44,4 +47,10 @@ export function findingExpectations(text: string): string[] {
 
 export function readFixture(...parts: string[]): string {
   return fs.readFileSync(path.join(FIXTURES, ...parts), 'utf8');
+}
+
+/** The marked lines (test/shared/fixtureMarks.ts) of a base file under test/fixtures/patches/base after the patch `patchName`. */
+export function patchedMarks(patchName: string, file: string): (name: string) => MarkedLine {
+  const read = (...parts: string[]): string => fs.readFileSync(path.join(PATCHES, ...parts), 'utf8');
+  return patchMarks(read(patchName), file, read('base', file));
 }

@@ -7,6 +7,7 @@ import { before, describe, it } from 'node:test';
 
 import type { FileAnalysis } from '../../server/src/core/analysis';
 import { Analyzer } from '../../server/src/core/analyzer';
+import { fixtureMarks } from '../shared/fixtureMarks';
 import { findingExpectations, FIXTURES, heldExpectations } from './fixtures';
 
 const DIR = path.join(FIXTURES, 'locks');
@@ -71,7 +72,14 @@ describe('lock-state fixtures', () => {
     const spans = r.functions.map(
       (f) => `${f.syntax.name}:${r.lineIndex.lineOf(f.syntax.start) + 1}-${r.lineIndex.lineOf(f.syntax.end) + 1}`,
     );
-    assert.deepEqual(spans, ['sched_unclosed_if:6-14', 'sched_after:16-22', 'sched_last:24-31', 'sched_pin_initial:34-49']);
+    const at = fixtureMarks(text, 'unclosed.c');
+    const span = (fn: string, mark: string): string => `${fn}:${at(mark).line}-${at(`${mark}_end`).line}`;
+    assert.deepEqual(spans, [
+      span('sched_unclosed_if', 'unclosed_if'),
+      span('sched_after', 'after'),
+      span('sched_last', 'last'),
+      span('sched_pin_initial', 'pin_initial'),
+    ]);
     assert.equal(r.parseErrors, 1);
     assert.deepEqual(
       r.functions.map((f) => f.syntax.hasError),
@@ -82,6 +90,6 @@ describe('lock-state fixtures', () => {
   it("the same user file alone does not know the other file's helpers", () => {
     const text = fs.readFileSync(path.join(DIR, 'multi_users.c'), 'utf8');
     const r = analyzer.analyze({ path: 'multi_users.c', text });
-    assert.deepEqual(heldAt(r, 6), { must: [], may: [] });
+    assert.deepEqual(heldAt(r, fixtureMarks(text, 'multi_users.c')('credit_up').line), { must: [], may: [] });
   });
 });

@@ -8,7 +8,14 @@ import type { FileAnalysis } from '../../server/src/core/analysis';
 import { Analyzer } from '../../server/src/core/analyzer';
 import { ExtractError, extractModel } from '../../server/src/core/model/extract';
 import { explore } from '../../sim/src/index';
+import { fixtureMarks } from '../shared/fixtureMarks';
 import { readFixture } from './fixtures';
+
+/** The 1-based lines the two fixtures mark with `@name` comments. */
+const oldMarks = fixtureMarks(readFixture('model', 'old_protocol.c'), 'old_protocol.c');
+const newMarks = fixtureMarks(readFixture('model', 'new_protocol.c'), 'new_protocol.c');
+const oldLine = (name: string): number => oldMarks(name).line;
+const newLine = (name: string): number => newMarks(name).line;
 
 /** The thread's actions without the (silent) jumps, as `op:line`. */
 function actions(instrs: { op: string; src?: { line: number } }[]): string[] {
@@ -28,12 +35,12 @@ describe('model extraction', () => {
   it('reads the pre-2018 initiator as lock, flag, unlock, re-check, sleep, migrate', () => {
     const { model, notes } = extractModel(oldFile, ['sched_move_vcpu'], { initiators: 1 });
     assert.deepEqual(actions(model.threads[0]!.instrs), [
-      'lockVcpu:7',
-      'setMigrating:9',
-      'unlockVcpu:10',
-      'ifMigrating:14',
-      'sleepNosync:16',
-      'migrate:17',
+      `lockVcpu:${oldLine('lock')}`,
+      `setMigrating:${oldLine('set_flag')}`,
+      `unlockVcpu:${oldLine('unlock')}`,
+      `ifMigrating:${oldLine('recheck')}`,
+      `sleepNosync:${oldLine('sleep')}`,
+      `migrate:${oldLine('migrate')}`,
     ]);
     assert.equal(model.schedulers.contextSaved, 'old');
     assert.deepEqual(model.pcpus, ['A', 'B', 'C']);
@@ -47,7 +54,7 @@ describe('model extraction', () => {
     assert.equal(r.invariant, 'INV1');
     assert.equal(r.trace.length, 10);
     const own = r.trace.filter((s) => s.thread.startsWith('X:')).map((s) => s.line);
-    assert.deepEqual(own, [7, 7, 9, 10]);
+    assert.deepEqual(own, [oldLine('lock'), oldLine('lock'), oldLine('set_flag'), oldLine('unlock')]);
     const last = r.trace[r.trace.length - 1]!;
     assert.deepEqual(last.state.runq.A, ['v']);
     assert.equal(last.state.processor.v, 'B');
@@ -55,11 +62,11 @@ describe('model extraction', () => {
     const sched = r.trace.filter((s) => s.thread === 'pCPU A').map((s) => `${s.line ?? '-'} ${s.action.split(':')[0]}`);
     assert.deepEqual(sched, [
       '- lock sched(A); schedule(A)',
-      '25 context_saved',
-      '27 context_saved',
-      '28 vcpu_migrate',
-      '28 vcpu_migrate',
-      '28 vcpu_migrate',
+      `${oldLine('clear_running')} context_saved`,
+      `${oldLine('test_migrating')} context_saved`,
+      `${oldLine('saved_migrate')} vcpu_migrate`,
+      `${oldLine('saved_migrate')} vcpu_migrate`,
+      `${oldLine('saved_migrate')} vcpu_migrate`,
     ]);
     assert.deepEqual(
       r.trace.filter((s) => s.thread === 'pCPU A' && s.line !== undefined).map((s) => s.file),
@@ -69,13 +76,17 @@ describe('model extraction', () => {
 
   it("links the scheduler steps to the lines of the file's context_saved, both variants", () => {
     assert.deepEqual(extractModel(oldFile, ['sched_move_vcpu']).model.schedulers.sources, {
-      clearRunning: { file: 'old_protocol.c', line: 25, text: 'prev->is_running = 0' },
-      testMigrating: { file: 'old_protocol.c', line: 27, text: '( unlikely(test_bit(_VPF_migrating, &prev->pause_flags)) )' },
-      migrate: { file: 'old_protocol.c', line: 28, text: 'vcpu_migrate(prev)' },
+      clearRunning: { file: 'old_protocol.c', line: oldLine('clear_running'), text: 'prev->is_running = 0' },
+      testMigrating: {
+        file: 'old_protocol.c',
+        line: oldLine('test_migrating'),
+        text: '( unlikely(test_bit(_VPF_migrating, &prev->pause_flags)) )',
+      },
+      migrate: { file: 'old_protocol.c', line: oldLine('saved_migrate'), text: 'vcpu_migrate(prev)' },
     });
     assert.deepEqual(extractModel(newFile, ['sched_move_vcpu']).model.schedulers.sources, {
-      clearRunning: { file: 'new_protocol.c', line: 32, text: 'prev->is_running = 0' },
-      migrate: { file: 'new_protocol.c', line: 33, text: 'vcpu_migrate_finish(prev)' },
+      clearRunning: { file: 'new_protocol.c', line: newLine('clear_running'), text: 'prev->is_running = 0' },
+      migrate: { file: 'new_protocol.c', line: newLine('saved_finish'), text: 'vcpu_migrate_finish(prev)' },
     });
     // A file without context_saved: the scheduler steps stay without a line.
     const alone = analyzer.analyze({
@@ -100,7 +111,7 @@ describe('model extraction', () => {
     const ops = actions(pin.instrs);
     assert.deepEqual(
       ops.filter((o) => o.startsWith('choice')),
-      ['choice:21'],
+      [`choice:${newLine('guard_start')}`],
     );
     assert.equal(ops.filter((o) => o.startsWith('migrateFinish')).length, 1);
     const r = explore(model, { timeoutMs: 60000 });

@@ -14,13 +14,16 @@
 //   --timeout  the wait per server-dependent check (default 20000 ms)
 //   --mock-server  replace the installed extension's dist/xsr.js with the canned
 //              stand-in test/e2e/mock-server.cjs: checks the client side only
-// Needs `npm run build` first (dist/client.js, dist/webview.js, dist/xsr.js).
+// Needs `npm run build` first (dist/client.js, dist/webview.js, dist/xsr.js, and
+// out/test/shared/fixtureMarks.js for the lines the fixture marks).
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+import { fixtureMarks } from '../../out/test/shared/fixtureMarks.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SHOTS = path.join(ROOT, 'screenshots');
@@ -41,6 +44,8 @@ const ONLY = args.includes('--only') ? (args[args.indexOf('--only') + 1] ?? '') 
 const WAIT = Number(args.includes('--timeout') ? args[args.indexOf('--timeout') + 1] : 20000);
 const MOCK = args.includes('--mock-server');
 const FIXTURE = 'old_migrate.c';
+/** The fixture's lines the checks go to, by its `/* @name *\/` markers (test/shared/fixtureMarks.ts). */
+const MARKS = fixtureMarks(readFileSync(path.join(ROOT, 'test', 'e2e', 'workspace', FIXTURE), 'utf8'), FIXTURE);
 
 const results = [];
 const cleanups = [];
@@ -627,7 +632,7 @@ async function main() {
   await check('hover shows the locks held', page, async () => {
     needsServer();
     await page.click('.monaco-editor .view-lines');
-    await gotoLine(page, 19);
+    await gotoLine(page, MARKS('affinity_copy').line);
     await page.keyboard.press('Control+K');
     await page.keyboard.press('Control+I');
     await waitServer(page, () =>
@@ -685,7 +690,7 @@ async function main() {
     if (!frame) throw new Error('no replay panel');
     await focusTab(page, FIXTURE);
     await page.click('.monaco-editor .view-lines');
-    const line = 26; // vcpu_schedule_unlock_irq(lock, v): step 3 of the violation
+    const line = MARKS('unlock').line; // vcpu_schedule_unlock_irq(lock, v): step 3 of the violation
     const expected = await frame.$$eval(
       '.lanes .row',
       (rows, line) => rows.find((r) => r.querySelector('.where')?.textContent === `L${line}`)?.getAttribute('data-step'),
@@ -722,7 +727,7 @@ async function main() {
     // Back to the C editor, on the flag write the finding covers.
     await focusTab(page, FIXTURE);
     await page.click('.monaco-editor .view-lines');
-    await gotoLine(page, 22);
+    await gotoLine(page, MARKS('set_flag').line);
     await page.keyboard.press('Control+.');
     await page.waitForSelector('.action-widget .monaco-list-row.action', { timeout: WAIT });
     const titles = await page.$$eval('.action-widget .monaco-list-row.action', (rows) => rows.map((r) => r.textContent ?? ''));

@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 
 import { CheckPatchRequest } from '../../server/src/contracts/lspRequests';
+import { patchMarks } from '../shared/fixtureMarks';
 import { startClient, type TestClient } from './harness';
 
 const PATCHES = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'patches');
@@ -28,9 +29,11 @@ describe('xsr/checkPatch', () => {
     assert.equal(r.error, undefined);
     assert.equal(r.files.length, 1);
     assert.equal(r.files[0]!.uri, pathToFileURL(path.join(PATCHES, 'base', 'xen', 'common', 'sched', 'demo.c')).toString());
+    const demo = 'xen/common/sched/demo.c';
+    const flag = patchMarks(patch, demo, fs.readFileSync(path.join(PATCHES, 'base', demo), 'utf8'))('old_flag');
     assert.deepEqual(
       r.files[0]!.diagnostics.map((d) => [d.code, d.range.start.line + 1, d.source]),
-      [['XSR001', 19, 'xsr']],
+      [['XSR001', flag.line, 'xsr']],
     );
   });
 

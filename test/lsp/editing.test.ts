@@ -6,9 +6,12 @@ import { CancellationTokenSource, InlayHintRequest, LSPErrorCodes, ResponseError
 
 import { SimulateRequest } from '../../server/src/contracts/lspRequests';
 import { createAnalyzer } from '../../server/src/core/index';
+import { fixtureMarks } from '../shared/fixtureMarks';
 import { fixture, startClient } from './harness';
 
 const fx = fixture('migrate.c');
+/** The 0-based line of a line the fixture marks with an `@name` comment. */
+const l0 = (name: string): number => fixtureMarks(fx.text, 'migrate.c')(name).line0;
 const fullRange = { start: { line: 0, character: 0 }, end: { line: 1000, character: 0 } };
 
 describe('language server: editing', () => {
@@ -16,8 +19,11 @@ describe('language server: editing', () => {
     const c = await startClient();
     await c.open(fx.uri, fx.text);
     await c.diagnosticsFor(fx.uri, 1);
-    // Delete the early return of demo_leak (line 36/37): XSR007 goes away.
-    await c.change(fx.uri, 2, [{ range: { start: { line: 35, character: 0 }, end: { line: 37, character: 0 } }, text: '' }]);
+    // Delete the early return of demo_leak (its `if` and `return` lines): XSR007 goes away.
+    const [ifLine, returnLine] = [l0('leak_test'), l0('leak_return')];
+    await c.change(fx.uri, 2, [
+      { range: { start: { line: ifLine, character: 0 }, end: { line: returnLine + 1, character: 0 } }, text: '' },
+    ]);
     const d2 = await c.diagnosticsFor(fx.uri, 2);
     assert.deepEqual(
       d2.map((d) => d.code),
@@ -26,7 +32,7 @@ describe('language server: editing', () => {
     // Type a few characters one by one inside demo_plain, then put the return back.
     let text = fx.text
       .split('\n')
-      .filter((_, i) => i !== 35 && i !== 36)
+      .filter((_, i) => i !== ifLine && i !== returnLine)
       .join('\n');
     const line = text.split('\n').findIndex((l) => l.includes('(*x)++;'));
     for (const [i, ch] of ['/', '/', ' ', 'x'].entries()) {
@@ -63,7 +69,7 @@ describe('language server: editing', () => {
     await c.change(fx.uri, 7, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '\n' }]);
     const diags = await c.diagnosticsFor(fx.uri, 7);
     const x1 = diags.find((d) => d.code === 'XSR001')!;
-    assert.equal(x1.range.start.line, 13);
+    assert.equal(x1.range.start.line, l0('force_flag') + 1, 'one line down, below the inserted one');
     const actions = (await c.client.sendRequest('textDocument/codeAction', {
       textDocument: { uri: fx.uri },
       range: x1.range,
@@ -79,7 +85,7 @@ describe('language server: editing', () => {
     const all = await c.client.sendRequest(InlayHintRequest.type, { textDocument: { uri: fx.uri }, range: fullRange });
     // Every statement line of the three functions that take a lock (demo_plain takes none).
     assert.equal(all?.length, 8 + 4 + 5);
-    assert.equal(all?.find((h) => h.position.line === 11)?.label, '🔒 sched(v)');
+    assert.equal(all?.find((h) => h.position.line === l0('force_test'))?.label, '🔒 sched(v)');
     c.settings.inlayHints = { mode: 'off' };
     await c.configChanged();
     const off = await c.client.sendRequest(InlayHintRequest.type, { textDocument: { uri: fx.uri }, range: fullRange });

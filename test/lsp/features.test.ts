@@ -16,10 +16,17 @@ import {
   type TextDocumentEdit,
 } from 'vscode-languageserver-protocol/node';
 
+import { fixtureMarks } from '../shared/fixtureMarks';
 import { fixture, positionOf, startClient, type TestClient } from './harness';
 
 const fx = fixture('migrate.c');
+/** The lines the fixture marks with `@name` comments. */
+const at = fixtureMarks(fx.text, 'migrate.c');
+/** The 0-based line of a marker. */
+const l0 = (name: string): number => at(name).line0;
 const lineEnd = (line: number): number => fx.text.split('\n')[line]!.replace(/\s+$/, '').length;
+/** A hint expected at the end of a marked line (its text, the marker comment included): [line, character, label]. */
+const endOf = (name: string, label: string): [number, number, string] => [l0(name), lineEnd(l0(name)), label];
 
 describe('language server: migrate.c', () => {
   let c: TestClient;
@@ -43,8 +50,8 @@ describe('language server: migrate.c', () => {
     assert.deepEqual(
       diags.map((d) => [d.code, d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character]),
       [
-        ['XSR001', 12, 8, 12, 48],
-        ['XSR007', 36, 8, 36, 23],
+        ['XSR001', l0('force_flag'), 8, l0('force_flag'), 48],
+        ['XSR007', l0('leak_return'), 8, l0('leak_return'), 23],
       ],
     );
     const [x1, x7] = diags;
@@ -57,11 +64,11 @@ describe('language server: migrate.c', () => {
     assert.deepEqual(
       x7!.relatedInformation?.map((r) => [r.location.uri, r.location.range.start.line, r.message]),
       [
-        [fx.uri, 33, 'sched(v) taken here'],
-        [fx.uri, 38, 'a path that returns without it'],
+        [fx.uri, l0('leak_lock'), 'sched(v) taken here'],
+        [fx.uri, l0('unlocked_return'), 'a path that returns without it'],
       ],
     );
-    assert.match(x7!.message, /^demo_leak\(\) returns holding sched\(v\) \(taken at line 34\)/);
+    assert.ok(x7!.message.startsWith(`demo_leak() returns holding sched(v) (taken at line ${at('leak_lock').line})`), x7!.message);
     assert.equal(x7!.tags, undefined);
   });
 
@@ -78,28 +85,29 @@ describe('language server: migrate.c', () => {
     assert.deepEqual(
       hints?.map((h) => [h.position.line, h.position.character, h.label]),
       [
-        [10, lineEnd(10), '🔒 sched(v)'],
-        [13, lineEnd(13), '🔓'],
-        [24, lineEnd(24), '🔒 sched(v)'],
-        [26, lineEnd(26), '🔒 sched(v)'],
-        [27, lineEnd(27), '🔓'],
-        [28, lineEnd(28), '🔓'],
-        [33, lineEnd(33), '🔒 sched(v)'],
-        [37, lineEnd(37), '🔓'],
+        endOf('force_lock', '🔒 sched(v)'),
+        endOf('force_unlock', '🔓'),
+        endOf('new_lock', '🔒 sched(v)'),
+        endOf('new_start', '🔒 sched(v)'),
+        endOf('new_unlock', '🔓'),
+        endOf('new_finish', '🔓'),
+        endOf('leak_lock', '🔒 sched(v)'),
+        endOf('leak_unlock', '🔓'),
       ],
     );
-    assert.equal(hints![0]!.tooltip, 'sched(v) taken at line 11');
+    assert.equal(hints![0]!.tooltip, `sched(v) taken at line ${at('force_lock').line}`);
     assert.equal(hints![0]!.paddingLeft, true);
   });
 
   it('answers hints only for the requested range', async () => {
     const hints = await c.client.sendRequest(InlayHintRequest.type, {
       textDocument: { uri: fx.uri },
-      range: { start: { line: 23, character: 0 }, end: { line: 30, character: 0 } },
+      // demo_new_initiator's lines: from its signature to demo_leak's.
+      range: { start: { line: l0('new_initiator'), character: 0 }, end: { line: l0('leak'), character: 0 } },
     });
     assert.deepEqual(
       hints?.map((h) => h.position.line),
-      [24, 26, 27, 28],
+      [l0('new_lock'), l0('new_start'), l0('new_unlock'), l0('new_finish')],
     );
   });
 
@@ -112,9 +120,9 @@ describe('language server: migrate.c', () => {
     assert.equal(
       md,
       [
-        '**Locks held before line 12** in `demo_force_reschedule()`',
+        `**Locks held before line ${at('force_test').line}** in \`demo_force_reschedule()\``,
         '',
-        '- must (every path): `sched(v)` (taken at line 11)',
+        `- must (every path): \`sched(v)\` (taken at line ${at('force_lock').line})`,
         '- may (some paths): —',
       ].join('\n'),
     );
@@ -124,16 +132,19 @@ describe('language server: migrate.c', () => {
     const pos = positionOf(fx.text, 'vcpu_migrate_start(v);', 3);
     const h = await c.client.sendRequest(HoverRequest.type, { textDocument: { uri: fx.uri }, position: pos });
     const md = (h!.contents as MarkupContent).value;
-    assert.match(md, /^\*\*Locks held before line 27\*\* in `demo_new_initiator\(\)`/);
+    assert.ok(md.startsWith(`**Locks held before line ${at('new_start').line}** in \`demo_new_initiator()\``), md);
     assert.match(
       md,
       /\*\*`vcpu_migrate_start\(\)`\*\*: Requires the vCPU's scheduler lock held; sets `_VPF_migrating` and takes v off its runqueue in one critical section/,
     );
-    assert.deepEqual(h!.range, { start: { line: 26, character: 4 }, end: { line: 26, character: 22 } });
+    assert.deepEqual(h!.range, { start: { line: l0('new_start'), character: 4 }, end: { line: l0('new_start'), character: 22 } });
   });
 
   it('shows no hover outside function bodies', async () => {
-    const h = await c.client.sendRequest(HoverRequest.type, { textDocument: { uri: fx.uri }, position: { line: 4, character: 2 } });
+    const h = await c.client.sendRequest(HoverRequest.type, {
+      textDocument: { uri: fx.uri },
+      position: { line: l0('outside'), character: 2 },
+    });
     assert.equal(h, null);
   });
 
@@ -142,8 +153,8 @@ describe('language server: migrate.c', () => {
     assert.deepEqual(
       lenses?.map((l) => [l.range.start.line, l.command?.title, l.command?.command, l.command?.arguments]),
       [
-        [6, 'Simulate interleavings', 'xsr.simulate', [fx.uri, 'demo_force_reschedule']],
-        [22, 'Simulate interleavings', 'xsr.simulate', [fx.uri, 'demo_new_initiator']],
+        [l0('force_reschedule'), 'Simulate interleavings', 'xsr.simulate', [fx.uri, 'demo_force_reschedule']],
+        [l0('new_initiator'), 'Simulate interleavings', 'xsr.simulate', [fx.uri, 'demo_new_initiator']],
       ],
     );
   });
@@ -164,7 +175,7 @@ describe('language server: migrate.c', () => {
     assert.deepEqual(change.textDocument, { uri: fx.uri, version: 1 });
     assert.ok(change.edits.length > 0);
     assert.ok(
-      change.edits.every((e) => e.range.start.line >= 6 && e.range.end.line <= 21),
+      change.edits.every((e) => e.range.start.line >= l0('force_reschedule') && e.range.end.line < l0('new_initiator')),
       'edits stay inside demo_force_reschedule',
     );
   });

@@ -16,14 +16,14 @@ int vcpu_set_affinity(struct vcpu *v, const cpumask_t *affinity)
 
     lock = vcpu_schedule_lock_irq(v);
 
-    cpumask_copy(v->cpu_hard_affinity, affinity);
+    cpumask_copy(v->cpu_hard_affinity, affinity); /* @affinity_copy */
     if ( !cpumask_test_cpu(v->processor, v->cpu_hard_affinity) )
     {
-        set_bit(_VPF_migrating, &v->pause_flags);
+        set_bit(_VPF_migrating, &v->pause_flags); /* @set_flag */
         moved = 1;
     }
 
-    vcpu_schedule_unlock_irq(lock, v);
+    vcpu_schedule_unlock_irq(lock, v); /* @unlock */
 
     domain_update_node_affinity(v->domain);
 

@@ -50,5 +50,10 @@ export async function runSimulate(ctx: CommandContext): Promise<number> {
   if (notes.length) result.notes = [...notes, ...(result.notes ?? [])];
   if (ctx.options.format === 'json') ctx.out(JSON.stringify(result, null, 2));
   else ctx.out(renderSimulation(result, model, title, ctx.style));
+  // A limit proves nothing: it must not pass as `verified` in a script.
+  if (result.result === 'limit') {
+    ctx.err(`xsr: simulate: ${result.message}: not verified (raise --max-states or --timeout)`);
+    return 2;
+  }
   return result.result === 'violation' ? 1 : 0;
 }

@@ -9,7 +9,8 @@ import { describe, it } from 'node:test';
 
 import Ajv2020 from 'ajv/dist/2020';
 
-import { REPO } from './fixtures';
+import { fixtureMarks } from '../shared/fixtureMarks';
+import { readFixture, REPO } from './fixtures';
 
 const CLI = path.join(REPO, 'out', 'server', 'src', 'cli', 'main.js');
 
@@ -32,6 +33,9 @@ function schema(name: string) {
 // Parsed CLI JSON, read loosely: the schemas check the shape.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
+
+/** The marked lines of a fixture under test/fixtures. */
+const marks = (...parts: string[]) => fixtureMarks(readFixture(...parts), parts.join('/'));
 
 function tmpdir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'xsr-cli-'));
@@ -59,11 +63,16 @@ describe('xsr check', () => {
     assert.equal(report.version, 1);
     const control = report.files.find((f: { path: string }) => f.path.endsWith('control.c'));
     const codes = control.diagnostics.map((d: { line: number; code: string; function: string }) => `${d.line}:${d.code}:${d.function}`);
-    assert.deepEqual(codes, ['48:XSR007:sched_set_weight', '59:XSR007:sched_double_release', '65:XSR007:sched_retake']);
+    const at = marks('locks', 'control.c');
+    assert.deepEqual(codes, [
+      `${at('weight_return').line}:XSR007:sched_set_weight`,
+      `${at('second_release').line}:XSR007:sched_double_release`,
+      `${at('second_lock').line}:XSR007:sched_retake`,
+    ]);
     const first = control.diagnostics[0];
     assert.deepEqual(
       [first.line, first.column, first.endLine, first.endColumn, first.severity, first.fixable],
-      [48, 9, 48, 24, 'error', false],
+      [at('weight_return').line, 9, at('weight_return').line, 24, 'error', false],
     );
     assert.equal(report.summary.files, report.files.length);
   });
@@ -95,10 +104,12 @@ describe('xsr locks', () => {
     const validate = schema('locks');
     assert.ok(validate(JSON.parse(r.out)), JSON.stringify(validate.errors));
     const fn = report.functions.find((f: { name: string }) => f.name === 'sched_move_unit');
-    assert.deepEqual([fn.line, fn.endLine], [2, 28]);
+    const at = marks('locks', 'pointers.c');
+    assert.deepEqual([fn.line, fn.endLine], [at('move_unit').line, at('move_unit_end').line]);
+    const reread = at('reread_cpu').line;
     assert.deepEqual(
-      fn.lines.find((l: { line: number }) => l.line === 16),
-      { line: 16, must: ['sched(new_cpu)', 'sched(unit->res->master_cpu)'], may: [] },
+      fn.lines.find((l: { line: number }) => l.line === reread),
+      { line: reread, must: ['sched(new_cpu)', 'sched(unit->res->master_cpu)'], may: [] },
     );
   });
 
@@ -106,13 +117,17 @@ describe('xsr locks', () => {
     const r = xsr(['locks', 'test/fixtures/locks/trylock.c', '--function', 'sched_try_steal', '--no-color']);
     assert.equal(r.code, 0, r.err);
     const rows = r.out.split('\n');
-    assert.match(rows[0]!, /^sched_try_steal {2}test\/fixtures\/locks\/trylock\.c:2-12$/);
+    const at = marks('locks', 'trylock.c');
+    assert.match(
+      rows[0]!,
+      new RegExp(`^sched_try_steal {2}test/fixtures/locks/trylock\\.c:${at('try_steal').line}-${at('try_steal_end').line}$`),
+    );
     assert.ok(
-      rows.some((l) => /^\s+9 {2}sched\(cpu\)\s+\| {5}prv->stolen\+\+;/.test(l)),
+      rows.some((l) => new RegExp(`^\\s+${at('stolen').line} {2}sched\\(cpu\\)\\s+\\| {5}prv->stolen\\+\\+;`).test(l)),
       r.out,
     );
     assert.ok(
-      rows.some((l) => /^\s+7 {2}sched\(cpu\)\?\s+\| {5}if \( !lock \)/.test(l)),
+      rows.some((l) => new RegExp(`^\\s+${at('trylock_test').line} {2}sched\\(cpu\\)\\?\\s+\\| {5}if \\( !lock \\)`).test(l)),
       r.out,
     );
   });
@@ -250,16 +265,21 @@ describe('xsr simulate', () => {
     const validate = schema('simulate');
     assert.ok(validate(JSON.parse(r.out)), JSON.stringify(validate.errors));
     const res = JSON.parse(r.out) as Json;
+    const at = marks('model', 'old_protocol.c');
     assert.deepEqual([res.version, res.result, res.invariant, res.trace.length], [1, 'violation', 'INV1', 10]);
     assert.equal(res.trace[0].step, 1);
     assert.ok(
-      res.trace.some((s: Json) => s.file === 'test/fixtures/model/old_protocol.c' && s.line === 9 && s.action === 'set _VPF_migrating'),
+      res.trace.some(
+        (s: Json) => s.file === 'test/fixtures/model/old_protocol.c' && s.line === at('set_flag').line && s.action === 'set _VPF_migrating',
+      ),
       r.out,
     );
     assert.ok(res.notes.includes('sched_move_vcpu: skipped calls the model does not know: domain_update_node_affinity'));
     // The scheduler's context_saved steps carry the file's lines too.
     assert.ok(
-      res.trace.some((s: Json) => s.thread === 'pCPU A' && s.line === 25 && s.action === 'context_saved: clear v->is_running'),
+      res.trace.some(
+        (s: Json) => s.thread === 'pCPU A' && s.line === at('clear_running').line && s.action === 'context_saved: clear v->is_running',
+      ),
       r.out,
     );
   });
@@ -277,8 +297,15 @@ describe('xsr simulate', () => {
       '--no-color',
     ]);
     assert.equal(r.code, 1, r.err);
-    assert.match(r.out, /^ +4 \| L9 set _VPF_migrating +\| +\| v\.flags=\{migrating,is_running\}$/m);
-    assert.match(r.out, /^ +\d+ \| +\| L25 context_saved: clear v->is_ru… \| v\.flags=\{migrating\}$/m);
+    const at = marks('model', 'old_protocol.c');
+    assert.match(
+      r.out,
+      new RegExp(`^ +4 \\| L${at('set_flag').line} set _VPF_migrating +\\| +\\| v\\.flags=\\{migrating,is_running\\}$`, 'm'),
+    );
+    assert.match(
+      r.out,
+      new RegExp(`^ +\\d+ \\| +\\| L${at('clear_running').line} context_saved: clear v->is_ru… \\| v\\.flags=\\{migrating\\}$`, 'm'),
+    );
   });
 
   it('verifies the fixed file: exit 0, text with the verdict and the stats', () => {

@@ -8,8 +8,9 @@ import { test } from 'node:test';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 
-import { PATCHES, ROOT, xsr } from './cliHarness';
-import { FIXTURES } from './rulesHarness';
+import { ROOT, xsr } from './cliHarness';
+import { patchedMarks, PATCHES } from './fixtures';
+import { expectations, FIXTURES } from './rulesHarness';
 
 function validator() {
   // The schema's language-tag pattern is not a valid `u`-flag regexp; SARIF's own validators use plain regexps too.
@@ -55,7 +56,10 @@ test('check --format sarif on the fixtures is valid SARIF 2.1.0 with rule metada
   const f = results.find(
     (x) => x.ruleId === 'XSR001' && x.locations[0]!.physicalLocation.artifactLocation.uri.endsWith('xsr001_force_reschedule.c'),
   )!;
-  assert.equal(f.locations[0]!.physicalLocation.region.startLine, 12);
+  // On the line of the file's first `/* expect XSR001 */` (in vcpu_force_reschedule()).
+  const text = fs.readFileSync(path.join(FIXTURES, 'xsr001_force_reschedule.c'), 'utf8');
+  const expected = expectations(text).findings.find((e) => e.endsWith(':XSR001'));
+  assert.equal(`${f.locations[0]!.physicalLocation.region.startLine}:XSR001`, expected);
   assert.equal(f.level, 'error');
 });
 
@@ -75,7 +79,7 @@ test('check --patch --format sarif is valid and uses post-image paths', () => {
     log.runs[0]!.results.map(
       (x) => `${x.locations[0]!.physicalLocation.artifactLocation.uri}:${x.locations[0]!.physicalLocation.region.startLine}:${x.ruleId}`,
     ),
-    ['xen/common/sched/demo.c:19:XSR001'],
+    [`xen/common/sched/demo.c:${patchedMarks('0001-old-sequence.patch', 'xen/common/sched/demo.c')('old_flag').line}:XSR001`],
   );
 });
 
