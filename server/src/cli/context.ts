@@ -2,7 +2,14 @@
 // build the analyzer (with user lock helpers from --config).
 import * as fs from 'node:fs';
 
-import { type CoreAnalyzer, createAnalyzer, type LockHelper, parseHelperConfig } from '../core/index';
+import {
+  type AttributeMacro,
+  type CoreAnalyzer,
+  createAnalyzer,
+  type LockHelper,
+  parseAttributeConfig,
+  parseHelperConfig,
+} from '../core/index';
 import { type Style, useColor } from './output';
 
 export class UsageError extends Error {}
@@ -28,8 +35,17 @@ export interface CommandContext {
   analyzer(): Promise<CoreAnalyzer>;
 }
 
-function loadHelpers(configPath: string | undefined): LockHelper[] {
-  if (!configPath) return [];
+interface UserConfig {
+  helpers: LockHelper[];
+  attributes: AttributeMacro[];
+}
+
+/**
+ * The --config file: `{ "helpers": [ … ], "attributes": [ "__my_attr", "__my_section(…)" ] }`
+ * (or the bare array of helpers). Any malformed entry is an input error naming it.
+ */
+function loadConfig(configPath: string | undefined): UserConfig {
+  if (!configPath) return { helpers: [], attributes: [] };
   let raw: string;
   try {
     raw = fs.readFileSync(configPath, 'utf8');
@@ -42,9 +58,17 @@ function loadHelpers(configPath: string | undefined): LockHelper[] {
   } catch (e) {
     throw new InputError(`${configPath}: not valid JSON (${(e as Error).message})`);
   }
-  const { helpers, errors } = parseHelperConfig(json, configPath);
-  if (errors.length) throw new InputError(errors.join('\n'));
-  return helpers;
+  const onlyAttributes = !!json && typeof json === 'object' && !Array.isArray(json) && !('helpers' in json);
+  const { helpers, errors } = onlyAttributes ? { helpers: [], errors: [] } : parseHelperConfig(json, configPath);
+  const rawAttributes =
+    json && typeof json === 'object' && !Array.isArray(json) ? (json as { attributes?: unknown }).attributes : undefined;
+  const attrs =
+    rawAttributes === undefined ? { attributes: [], errors: [] } : parseAttributeConfig(rawAttributes, `${configPath}: attributes`);
+  if (onlyAttributes && rawAttributes === undefined)
+    errors.push(`${configPath}: expected "helpers" (lock helpers) or "attributes" (macro names)`);
+  const all = [...errors, ...attrs.errors];
+  if (all.length) throw new InputError(all.join('\n'));
+  return { helpers, attributes: attrs.attributes };
 }
 
 export function makeStyle(noColor: boolean): Style {
@@ -53,5 +77,5 @@ export function makeStyle(noColor: boolean): Style {
 
 export function analyzerFactory(configPath: string | undefined): () => Promise<CoreAnalyzer> {
   let a: Promise<CoreAnalyzer> | undefined;
-  return () => (a ??= createAnalyzer({ helpers: loadHelpers(configPath) }));
+  return () => (a ??= createAnalyzer(loadConfig(configPath)));
 }

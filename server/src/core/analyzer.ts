@@ -12,10 +12,12 @@ import { analyzeFunctionLocks, type FunctionLocks } from './locks/analyze';
 import { type FunctionSummary, summaryKey, type SummaryLookup, SummaryStore } from './locks/summary';
 import { ALL_RULES } from './rules/registry';
 import type { Rule } from './rules/types';
+import { Blanker } from './syntax/blank';
 import { findFunctions, type FunctionSyntax } from './syntax/functions';
 import { LineIndex } from './syntax/lineIndex';
 import { countParseErrors } from './syntax/parseErrors';
 import { createParser, type ParseLimits, parseText } from './syntax/parser';
+import type { AttributeMacro } from './xen/attributes';
 import { HelperTable, type LockHelper } from './xen/lockHelpers';
 
 /**
@@ -49,21 +51,31 @@ interface Prepared extends ParsedFile {
 const MAX_PASSES = 6;
 const EMPTY_SUMMARY_KEY = summaryKey({ name: '', params: [], acquires: [], releases: [], mayReleases: [], condAcquires: [], requires: [] });
 
+/** What an analyzer is made with: the user's lock helpers and attribute macros, and the rules to run. */
+export interface AnalyzerOptions {
+  helpers?: readonly LockHelper[];
+  attributes?: readonly AttributeMacro[];
+  rules?: readonly Rule[];
+}
+
 export class Analyzer {
   readonly table: HelperTable;
+  private readonly blanker: Blanker;
   private readonly rules: Rule[] = [];
   private lastOrder: { fns: { name: string; callees: ReadonlySet<string> }[]; order: number[] } | undefined;
 
   private constructor(
     private readonly parser: Parser,
     helpers: readonly LockHelper[],
+    attributes: readonly AttributeMacro[],
   ) {
     this.table = new HelperTable(helpers);
+    this.blanker = new Blanker(attributes);
   }
 
-  /** An analyzer with the user's lock helpers; it runs every rule of the registry unless `rules` says which. */
-  static async create(opts: { helpers?: readonly LockHelper[]; rules?: readonly Rule[] } = {}): Promise<Analyzer> {
-    const a = new Analyzer(await createParser(), opts.helpers ?? []);
+  /** An analyzer with the user's lock helpers and attribute macros; it runs every rule of the registry unless `rules` says which. */
+  static async create(opts: AnalyzerOptions = {}): Promise<Analyzer> {
+    const a = new Analyzer(await createParser(), opts.helpers ?? [], opts.attributes ?? []);
     for (const r of opts.rules ?? ALL_RULES) a.addRule(r);
     return a;
   }
@@ -72,9 +84,19 @@ export class Analyzer {
     this.rules.push(rule);
   }
 
-  /** Parses (incrementally when `oldTree` was edited). The caller owns the tree. */
-  parse(text: string, oldTree?: Tree | null, limits?: ParseLimits): Tree {
-    const tree = parseText(this.parser, text, oldTree, limits);
+  /** The text tree-sitter reads for `text`: attribute macros blanked, same length (syntax/blank.ts). */
+  blank(text: string): string {
+    return this.blanker.blank(text);
+  }
+
+  /** Parses `text` (blanked here). The caller owns the tree. */
+  parse(text: string, limits?: ParseLimits): Tree {
+    return this.parseBlanked(this.blank(text), null, limits);
+  }
+
+  /** Parses text already blanked (incrementally when `oldTree` was edited to match it). The caller owns the tree. */
+  parseBlanked(blanked: string, oldTree?: Tree | null, limits?: ParseLimits): Tree {
+    const tree = parseText(this.parser, blanked, oldTree, limits);
     if (!tree) throw new Error('parse did not complete');
     return tree;
   }
@@ -90,7 +112,9 @@ export class Analyzer {
    * null when the parse did not complete.
    */
   parseRange(text: string, range: { startIndex: number; endIndex: number; startPosition: Point; endPosition: Point }): Tree | null {
-    return this.parser.parse(text, null, { includedRanges: [range] });
+    const { startIndex: from, endIndex: to } = range;
+    const blanked = text.slice(0, from) + this.blank(text.slice(from, to)) + text.slice(to);
+    return this.parser.parse(blanked, null, { includedRanges: [range] });
   }
 
   /** Analyses a file already split into functions (see ParsedFile): the same summaries and rules as `analyze`. */

@@ -2,7 +2,7 @@
 // views the API hands out, finds the analysis behind them and calls the
 // module that does the work.
 import { internalAnalysis, type SourceFile } from './analysis';
-import { Analyzer } from './analyzer';
+import { Analyzer, type AnalyzerOptions } from './analyzer';
 import type { CoreDiagnostic } from './diagnostics';
 import { fixAll as fixAllInternal, type FixAllResult } from './fix/index';
 import { DocumentAnalyzer, type DocumentAnalyzerOptions, type SettleResult } from './incremental/documentAnalysis';
@@ -14,10 +14,8 @@ import { type BaseReader, checkPatch as checkPatchInternal } from './patch/index
 import { type FunctionTarget, migrationOpsOf, simulationTargets as simulationTargetsInternal } from './queries/functions';
 import { type HoverInfo, hoverInfo as hoverInfoInternal } from './queries/hover';
 import { type HintMode, type LockHint, lockHints as lockHintsInternal } from './queries/lockView';
-import type { Rule } from './rules/types';
 import type { FunctionSyntax } from './syntax/functions';
 import type { LineIndex } from './syntax/lineIndex';
-import type { LockHelper } from './xen/lockHelpers';
 import type { MigrationOpKind } from './xen/migration';
 
 /** A function as the analysis saw it (read-only). */
@@ -46,8 +44,8 @@ export interface CoreAnalyzer {
   analyzeMany(files: readonly SourceFile[]): AnalysedFile[];
 }
 
-/** An analyzer with the user's lock helpers, running every rule of the registry unless `rules` says which. */
-export async function createAnalyzer(opts: { helpers?: readonly LockHelper[]; rules?: readonly Rule[] } = {}): Promise<CoreAnalyzer> {
+/** An analyzer with the user's lock helpers and attribute macros, running every rule of the registry unless `rules` says which. */
+export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<CoreAnalyzer> {
   return Analyzer.create(opts);
 }
 

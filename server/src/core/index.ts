@@ -34,6 +34,7 @@ export { decodeSource } from './syntax/decode';
 export { LineIndex } from './syntax/lineIndex';
 /** The bare tree-sitter C parser (what the bench compares the analysis with). */
 export { createParser as createTreeSitterParser } from './syntax/parser';
+export { type AttributeMacro, parseAttributeConfig } from './xen/attributes';
 export { type LockHelper, parseHelperConfig } from './xen/lockHelpers';
 // The simulator, for the CLI and the worker (the core is the layer above sim/).
 export { explore, type Model, referenceModel, type SimResult, type StateView, type TraceStep } from '../../../sim/src/index';

@@ -288,14 +288,14 @@ export class DocumentManager {
   }
 
   private analyzerFor(settings: Settings): Promise<AnalyzerPair> {
-    const key = JSON.stringify(settings.extraHelpers);
+    const key = JSON.stringify([settings.extraHelpers, settings.extraAttributes]);
     let p = this.analyzers.get(key);
     if (p) {
       this.analyzers.delete(key);
       this.analyzers.set(key, p);
       return p;
     }
-    p = createAnalyzer({ helpers: settings.extraHelpers, rules: this.opts.rules }).then((core) => {
+    p = createAnalyzer({ helpers: settings.extraHelpers, attributes: settings.extraAttributes, rules: this.opts.rules }).then((core) => {
       const incremental = createIncrementalAnalyzer(core);
       this.ready.add(incremental);
       return { core, incremental };

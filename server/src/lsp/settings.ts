@@ -4,22 +4,30 @@
 // one warning (window/showMessage) naming it and the default: never a crash.
 import { type Connection, MessageType, ShowMessageNotification } from 'vscode-languageserver';
 
-import { type LockHelper, parseHelperConfig } from '../core/index';
+import { type AttributeMacro, type LockHelper, parseAttributeConfig, parseHelperConfig } from '../core/index';
 
 export type InlayHintsMode = 'off' | 'changes' | 'all';
 
 export interface Settings {
   inlayHintsMode: InlayHintsMode;
   extraHelpers: LockHelper[];
+  /** Attribute macros blanked before parsing, beside the built-in ones (`xsr.syntax.extraAttributes`). */
+  extraAttributes: AttributeMacro[];
   maxFileSize: number;
   trace: 'off' | 'messages' | 'verbose';
 }
 
-const DEFAULT_SETTINGS: Readonly<Settings> = { inlayHintsMode: 'changes', extraHelpers: [], maxFileSize: 2_000_000, trace: 'off' };
+const DEFAULT_SETTINGS: Readonly<Settings> = {
+  inlayHintsMode: 'changes',
+  extraHelpers: [],
+  extraAttributes: [],
+  maxFileSize: 2_000_000,
+  trace: 'off',
+};
 
 /** Validates the raw `xsr` section; `warn` is called once per problem. */
 function validateSettings(raw: unknown, warn: (message: string) => void): Settings {
-  const s: Settings = { ...DEFAULT_SETTINGS, extraHelpers: [] };
+  const s: Settings = { ...DEFAULT_SETTINGS, extraHelpers: [], extraAttributes: [] };
   if (raw === undefined || raw === null) return s;
   if (typeof raw !== 'object') {
     warn(`xsr: settings must be an object; using the defaults`);
@@ -36,6 +44,12 @@ function validateSettings(raw: unknown, warn: (message: string) => void): Settin
     const res = parseHelperConfig(helpers, 'xsr.locks.extraHelpers');
     for (const e of res.errors) warn(`${e}; that entry is ignored (the built-in helpers apply)`);
     s.extraHelpers = res.helpers;
+  }
+  const attributes = (r.syntax as Record<string, unknown> | undefined)?.extraAttributes ?? r['syntax.extraAttributes'];
+  if (attributes !== undefined) {
+    const res = parseAttributeConfig(attributes, 'xsr.syntax.extraAttributes');
+    for (const e of res.errors) warn(`${e}; that entry is ignored (the built-in attribute macros apply)`);
+    s.extraAttributes = res.attributes;
   }
   const max = r.maxFileSize;
   if (max !== undefined) {

@@ -318,14 +318,14 @@ export class DocumentAnalyzer {
     const timeoutMs = opts.parseTimeoutMs ?? 5000;
     this.keepRuns = opts.keepRuns ?? 2;
     this.trees = new TreeCache(
-      (text, old) => {
+      (prepared, old) => {
         try {
-          return analyzer.parse(text, old, { timeoutMs });
+          return analyzer.parseBlanked(prepared, old, { timeoutMs });
         } catch {
           return null;
         }
       },
-      { maxTrees: opts.maxTrees ?? 32 },
+      { maxTrees: opts.maxTrees ?? 32, prepare: (text) => analyzer.blank(text) },
     );
   }
 

@@ -3,6 +3,11 @@
 // `tree.edit(...)` as they arrive and the document is reparsed with the old
 // tree only when a tree is asked for. Trees hold WASM memory that the garbage
 // collector never frees, so the cache is a bounded LRU that calls `delete()`.
+// The parser reads a prepared text (attribute macros blanked, same length):
+// an edit can change how the text around it is prepared (typing the last
+// letter of `cf_check` blanks the first seven), so before a reparse the
+// prepared text is compared with what the edited tree holds and the span that
+// differs is marked changed too.
 import type { Point, Tree } from 'web-tree-sitter';
 
 /** One replacement in a document, in offsets of the text just before it. */
@@ -15,15 +20,19 @@ export interface DocumentEdit {
 export interface TreeCacheOptions {
   /** Trees kept at once (default 32); the least recently used is deleted first. */
   maxTrees?: number;
+  /** The text the parser reads for a document's text (same length); the text itself by default. */
+  prepare?: (text: string) => string;
 }
 
-/** Parses with an optional old tree; returns null when the parse was abandoned (time limit). */
-export type ParseFn = (text: string, oldTree: Tree | null) => Tree | null;
+/** Parses a prepared text with an optional old tree; returns null when the parse was abandoned (time limit). */
+export type ParseFn = (prepared: string, oldTree: Tree | null) => Tree | null;
 
 interface Entry {
   version: number;
   /** Text the tree was parsed from (its edits applied to `tree`, not yet reparsed). */
   text: string;
+  /** The prepared text the tree was parsed from, with the edits' raw text applied: what the edited tree holds. */
+  shadow: string;
   tree: Tree;
   /** The tree has been edited since it was parsed: reparse before use. */
   dirty: boolean;
@@ -47,15 +56,36 @@ function pointAfter(start: Point, inserted: string): Point {
   return { row: start.row + rows, column: inserted.length - last - 1 };
 }
 
+/** Marks the span where `prepared` differs from what the edited tree holds (`shadow`, the same length) as changed. */
+function markPreparedChanges(tree: Tree, shadow: string, prepared: string): void {
+  if (shadow === prepared || shadow.length !== prepared.length) return;
+  let first = 0;
+  while (shadow.charCodeAt(first) === prepared.charCodeAt(first)) first++;
+  let last = prepared.length;
+  while (shadow.charCodeAt(last - 1) === prepared.charCodeAt(last - 1)) last--;
+  const startPosition = pointAt(prepared, first);
+  const endPosition = pointAt(prepared, last);
+  tree.edit({
+    startIndex: first,
+    oldEndIndex: last,
+    newEndIndex: last,
+    startPosition,
+    oldEndPosition: endPosition,
+    newEndPosition: endPosition,
+  });
+}
+
 export class TreeCache {
   private readonly entries = new Map<string, Entry>();
   private readonly maxTrees: number;
+  private readonly prepare: (text: string) => string;
 
   constructor(
     private readonly parse: ParseFn,
     opts: TreeCacheOptions = {},
   ) {
     this.maxTrees = Math.max(1, opts.maxTrees ?? 32);
+    this.prepare = opts.prepare ?? ((t) => t);
   }
 
   get size(): number {
@@ -72,6 +102,7 @@ export class TreeCache {
     const e = this.entries.get(uri);
     if (!e) return false;
     let text = e.text;
+    let shadow = e.shadow;
     for (let i = 0; i < edits.length; i++) {
       const d = edits[i]!;
       if (d.start < 0 || d.oldEnd < d.start || d.oldEnd > text.length) {
@@ -89,9 +120,11 @@ export class TreeCache {
         newEndPosition: pointAfter(startPosition, d.newText),
       });
       text = text.slice(0, d.start) + d.newText + text.slice(d.oldEnd);
+      shadow = shadow.slice(0, d.start) + d.newText + shadow.slice(d.oldEnd);
       e.dirty = true;
     }
     e.text = text;
+    e.shadow = shadow;
     return true;
   }
 
@@ -108,11 +141,13 @@ export class TreeCache {
     }
     // Reuse the old tree only when its recorded edits lead to exactly this text.
     const old = e && e.text === text ? e.tree : null;
-    const tree = this.parse(text, old);
+    const prepared = this.prepare(text);
+    if (old) markPreparedChanges(old, e!.shadow, prepared);
+    const tree = this.parse(prepared, old);
     if (e) e.tree.delete();
     this.entries.delete(uri);
     if (!tree) return undefined;
-    this.entries.set(uri, { version, text, tree, dirty: false });
+    this.entries.set(uri, { version, text, shadow: prepared, tree, dirty: false });
     this.evict();
     return tree;
   }
