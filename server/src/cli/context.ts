@@ -17,7 +17,7 @@ export class UsageError extends Error {}
 export class InputError extends Error {}
 
 export interface CommonOptions {
-  format: 'text' | 'json' | 'sarif';
+  format: 'text' | 'json' | 'sarif' | 'codequality';
   quiet: boolean;
   color: boolean;
   failOn: 'error' | 'warning' | 'information' | 'hint' | 'none';

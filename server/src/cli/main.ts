@@ -30,6 +30,7 @@ const OPTIONS = {
   version: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   patch: { type: 'string' },
+  baseline: { type: 'string' },
   base: { type: 'string' },
   'dry-run': { type: 'boolean' },
   function: { type: 'string', multiple: true },
@@ -43,7 +44,7 @@ const OPTIONS = {
   clientProcessId: { type: 'string' },
 } as const;
 
-const FORMATS = ['text', 'json', 'sarif'];
+const FORMATS = ['text', 'json', 'sarif', 'codequality'];
 const FAIL_ON = ['error', 'warning', 'information', 'hint', 'none'];
 
 /** Set once the reader of stdout went away (`xsr check … | head`): later output is dropped. */
@@ -80,7 +81,9 @@ export async function main(
     if (!run) throw new UsageError(`unknown command '${command}' (see xsr help)`);
     const format = (v.format as string | undefined) ?? 'text';
     if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got '${format}'`);
-    if (format === 'sarif' && command !== 'check') throw new UsageError('--format sarif is for check only');
+    if ((format === 'sarif' || format === 'codequality') && command !== 'check')
+      throw new UsageError(`--format ${format} is for check only`);
+    if (v.baseline !== undefined && command !== 'check') throw new UsageError('--baseline is for check only');
     const failOn = (v['fail-on'] as string | undefined) ?? 'error';
     if (!FAIL_ON.includes(failOn)) throw new UsageError(`--fail-on must be one of ${FAIL_ON.join(', ')}, got '${failOn}'`);
     const options: CommonOptions = {

@@ -2,6 +2,7 @@
 import { type CommandContext, InputError } from '../context';
 import { collectInputs } from '../inputs';
 import { terminalSafe } from '../output';
+import { withBaseline } from '../report/baseline';
 import { buildReport, exitCodeFor } from '../report/build';
 import { emitReport } from '../report/emit';
 import { runCheckPatch } from './checkPatch';
@@ -17,7 +18,7 @@ export async function runCheck(ctx: CommandContext): Promise<number> {
   for (const e of inputs.errors) ctx.err(`error: ${terminalSafe(e)}`);
   const analyzer = await ctx.analyzer();
   const results = analyzer.analyzeMany(inputs.files);
-  const report = buildReport(results, performance.now() - t0, inputs.skipped);
+  const report = withBaseline(ctx, buildReport(results, performance.now() - t0, inputs.skipped));
   emitReport(ctx, report);
   if (inputs.errors.length) return 2;
   return exitCodeFor(report, ctx.options.failOn);

@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 
 import { baseReader, checkPatch, decodeSource } from '../../core/index';
 import { type CommandContext, InputError, UsageError } from '../context';
+import { withBaseline } from '../report/baseline';
 import { buildReport, exitCodeFor } from '../report/build';
 import { emitReport } from '../report/emit';
 
@@ -48,10 +49,13 @@ export async function runCheckPatch(ctx: CommandContext): Promise<number> {
   const analyzer = await ctx.analyzer();
   const result = checkPatch(text, baseReader(base), analyzer);
   if ('error' in result) throw new InputError(`${name === '-' ? 'stdin' : name}: ${result.error}`);
-  const report = buildReport(
-    result.files.map((f) => ({ ...f.analysis, diagnostics: f.diagnostics })),
-    performance.now() - t0,
-    result.skipped ?? [],
+  const report = withBaseline(
+    ctx,
+    buildReport(
+      result.files.map((f) => ({ ...f.analysis, diagnostics: f.diagnostics })),
+      performance.now() - t0,
+      result.skipped ?? [],
+    ),
   );
   emitReport(ctx, report);
   return exitCodeFor(report, ctx.options.failOn);

@@ -16,21 +16,28 @@ Commands:
   help [command]              this help, or a command's (help rules: the diagnostic codes)
 
 Common options:
-  --format text|json|sarif    output format (sarif: check only)      [default: text]
+  --format text|json|sarif|codequality
+                              output format (sarif, codequality: check only) [default: text]
   --fail-on error|warning|information|hint|none                       [default: error]
-  --config FILE               JSON file with extra lock helpers ({"helpers": [...]})
+  --config FILE               JSON file with extra lock helpers and attribute macros
+                              ({"helpers": [...], "attributes": ["__my_attr", "__my_section(…)"]})
   --quiet                     no summary line
   --no-color                  no colour (also off when not a TTY or NO_COLOR is set)
   --version                   print the version
 
 Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 usage or input error.`,
-  check: `xsr check PATH… [--format text|json|sarif] [--fail-on LEVEL] [--config FILE]
-xsr check --patch FILE|- [--base DIR]
+  check: `xsr check PATH… [--format text|json|sarif|codequality] [--fail-on LEVEL] [--config FILE]
+          [--baseline REPORT]
+xsr check --patch FILE|- [--base DIR] [--baseline REPORT]
 
 Analyses C files, recursing into folders for *.c and *.h. Text output is
   file:line:col: severity CODE message
 Binary files and files over 5 MB are skipped with a warning. With --patch,
-reports only findings inside functions the patch changes, at post-image lines.`,
+reports only findings inside functions the patch changes, at post-image lines.
+--format codequality writes GitLab Code Quality JSON (merge-request widgets).
+--baseline REPORT (an earlier --format json or sarif output) reports only the
+findings not in it, matched by code, function and a fingerprint that ignores
+line numbers; the exit code counts only those.`,
   locks: `xsr locks PATH [--function NAME] [--format text|json]
 
 Prints, for every function, each statement line with the locks held before it:

@@ -1,7 +1,8 @@
-// Writes a check report in the chosen format (text, JSON, SARIF): the one
-// place `check` and `check --patch` print through.
+// Writes a check report in the chosen format (text, JSON, SARIF, GitLab Code
+// Quality): the one place `check` and `check --patch` print through.
 import type { CommandContext } from '../context';
 import { paint, terminalSafe } from '../output';
+import { toCodeQuality } from './codequality';
 import { toSarif } from './sarif';
 import type { CheckReport } from './types';
 
@@ -22,8 +23,9 @@ function printText(ctx: CommandContext, report: CheckReport): void {
       for (const n of f.notes ?? []) ctx.err(`${terminalSafe(f.path)}:${n.line}: note: ${terminalSafe(n.function)}(): ${n.message}`);
     const s = report.summary;
     const parseErrors = report.files.reduce((n, f) => n + f.parseErrors, 0);
+    const baseline = s.inBaseline !== undefined ? `, ${s.inBaseline} more in the baseline` : '';
     ctx.err(
-      `${s.diagnostics} finding${s.diagnostics === 1 ? '' : 's'} in ${s.files} file${s.files === 1 ? '' : 's'} (${s.functions} functions, ${parseErrors} parse errors, ${s.ms} ms)`,
+      `${s.diagnostics} ${s.inBaseline !== undefined ? 'new ' : ''}finding${s.diagnostics === 1 ? '' : 's'} in ${s.files} file${s.files === 1 ? '' : 's'} (${s.functions} functions, ${parseErrors} parse errors${baseline}, ${s.ms} ms)`,
     );
   }
 }
@@ -37,6 +39,9 @@ export function emitReport(ctx: CommandContext, report: CheckReport): void {
       return;
     case 'sarif':
       ctx.out(JSON.stringify(toSarif(report), null, 2));
+      return;
+    case 'codequality':
+      ctx.out(JSON.stringify(toCodeQuality(report), null, 2));
       return;
     case 'text':
       printText(ctx, report);

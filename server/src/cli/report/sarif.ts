@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 
 import { REPO_URL, ruleDocUrl, ruleMetas } from '../../core/index';
 import { packageVersion } from '../version';
+import { lineInsensitiveFingerprint } from './fingerprint';
 import type { CheckReport } from './types';
 
 type Level = 'error' | 'warning' | 'note' | 'none';
@@ -45,6 +46,8 @@ export function toSarif(report: CheckReport): SarifLog {
         ...(index >= 0 ? { ruleIndex: index } : {}),
         level: level(d.severity),
         message: { text: d.message },
+        // What --baseline and code-scanning services match a finding on when its lines move.
+        partialFingerprints: { 'xsrLineInsensitive/v1': lineInsensitiveFingerprint({ path: f.path, ...d }) },
         locations: [
           {
             physicalLocation: { artifactLocation: { uri }, region },

@@ -25,7 +25,14 @@ interface JsonNote {
 export interface CheckReport {
   version: 1;
   files: { path: string; diagnostics: JsonDiagnostic[]; parseErrors: number; notes?: JsonNote[] }[];
-  summary: { files: number; functions: number; diagnostics: number; ms: number };
+  summary: {
+    files: number;
+    functions: number;
+    diagnostics: number;
+    ms: number;
+    /** With --baseline: the findings left out because the baseline report has them. */
+    inBaseline?: number;
+  };
   /** Inputs that were not analysed, and why (the run then exits 2: they were not checked). */
   skipped?: { path: string; reason: string }[];
 }
