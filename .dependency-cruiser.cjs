@@ -1,7 +1,7 @@
 // Layer rules, checked on every build (scripts/lint.mjs), as an allow-list:
 // an import is an error unless a rule below allows it.
 //
-//   sim  <-  analysis core  <-  LSP adapter / CLI / simulation worker  <-  client
+//   sim  <-  analysis core  <-  LSP adapter / CLI / simulation and index workers  <-  client
 //
 // The LSP adapter, the CLI, the worker and the benches reach the core through
 // its public API (server/src/core/index.ts) only. Everything that crosses a
@@ -31,7 +31,9 @@ module.exports = {
     // The LSP adapter: the core's API, the contracts, the worker's messages.
     {
       from: { path: '^server/src/lsp/' },
-      to: { path: '^server/src/lsp/|^server/src/core/index\\.ts$|^server/src/contracts/|^server/src/simWorker/messages\\.ts$' },
+      to: {
+        path: '^server/src/lsp/|^server/src/core/index\\.ts$|^server/src/contracts/|^server/src/(simWorker|indexWorker)/messages\\.ts$',
+      },
     },
     {
       from: { path: '^server/src/lsp/' },
@@ -42,6 +44,10 @@ module.exports = {
     // The simulation worker: the core's API (which re-exports the explorer).
     { from: { path: '^server/src/simWorker/' }, to: { path: '^server/src/simWorker/|^server/src/core/index\\.ts$' } },
     { from: { path: '^server/src/simWorker/' }, to: NODE },
+
+    // The index worker: the core's API (it reads and analyses the workspace's files).
+    { from: { path: '^server/src/indexWorker/' }, to: { path: '^server/src/indexWorker/|^server/src/core/index\\.ts$' } },
+    { from: { path: '^server/src/indexWorker/' }, to: NODE },
 
     // The CLI: the core's API; `xsr lsp` starts the server through its entry only (the LSP adapter never imports the CLI).
     { from: { path: '^server/src/cli/' }, to: { path: '^server/src/cli/|^server/src/core/index\\.ts$|^server/src/lsp/server\\.ts$' } },

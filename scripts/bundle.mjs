@@ -1,5 +1,5 @@
 // One esbuild pipeline for every shipped bundle: the CLI (which also hosts the
-// language server), the simulation worker, the VS Code client and the webview.
+// language server), the simulation and index workers, the VS Code client and the webview.
 // The WASM runtime and the C grammar are copied next to the bundles and their
 // versions recorded in dist/GRAMMAR.md (provenance, as bash-language-server does).
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -19,6 +19,7 @@ const common = { bundle: true, sourcemap: !production, minify: production, logLe
 const nodeEntries = [
   { in: 'server/src/cli/main.ts', out: 'xsr' },
   { in: 'server/src/simWorker/worker.ts', out: 'simWorker' },
+  { in: 'server/src/indexWorker/worker.ts', out: 'indexWorker' },
 ];
 const builds = [
   esbuild.build({

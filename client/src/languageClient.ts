@@ -23,7 +23,8 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
     outputChannel: output,
     // `xsr.trace.server` is read by the client library itself (its id is `xsr`).
     synchronize: { configurationSection: 'xsr' },
-    initializationOptions: { trusted: vscode.workspace.isTrusted },
+    // `xsr.simulate` runs here (the replay panel): the server then does not register it as its own command.
+    initializationOptions: { trusted: vscode.workspace.isTrusted, clientCommands: ['xsr.simulate'] },
     middleware: untrustedMiddleware(),
   };
   return new LanguageClient(CLIENT_ID, 'Xen Scheduler Review', serverOptions, clientOptions);

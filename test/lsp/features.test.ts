@@ -148,13 +148,23 @@ describe('language server: migrate.c', () => {
     assert.equal(h, null);
   });
 
-  it('offers Simulate interleavings above migration functions', async () => {
+  it('offers Simulate interleavings above migration functions, with the arguments workspace/executeCommand takes', async () => {
     const lenses = await c.client.sendRequest(CodeLensRequest.type, { textDocument: { uri: fx.uri } });
     assert.deepEqual(
       lenses?.map((l) => [l.range.start.line, l.command?.title, l.command?.command, l.command?.arguments]),
       [
-        [l0('force_reschedule'), 'Simulate interleavings', 'xsr.simulate', [fx.uri, 'demo_force_reschedule']],
-        [l0('new_initiator'), 'Simulate interleavings', 'xsr.simulate', [fx.uri, 'demo_new_initiator']],
+        [
+          l0('force_reschedule'),
+          'Simulate interleavings',
+          'xsr.simulate',
+          [{ textDocument: { uri: fx.uri }, functions: ['demo_force_reschedule'] }],
+        ],
+        [
+          l0('new_initiator'),
+          'Simulate interleavings',
+          'xsr.simulate',
+          [{ textDocument: { uri: fx.uri }, functions: ['demo_new_initiator'] }],
+        ],
       ],
     );
   });

@@ -1,4 +1,4 @@
-// Runs the language server over real JSON-RPC: createServer on one end of a
+// Runs the language server over real JSON-RPC: connectServer on one end of a
 // pair of in-memory streams, a protocol connection as the client on the other
 // (as vscode-languageserver-node's own tests do). The client answers
 // workspace/configuration from `settings` and records what the server sends.
@@ -7,8 +7,8 @@ import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 
-import { createConnection } from 'vscode-languageserver/node';
 import {
+  type ClientCapabilities,
   ConfigurationRequest,
   createProtocolConnection,
   type Diagnostic,
@@ -29,11 +29,28 @@ import {
   StreamMessageReader,
   StreamMessageWriter,
   type TextDocumentContentChangeEvent,
-  WorkDoneProgressCreateRequest,
+  type WorkspaceFolder,
 } from 'vscode-languageserver-protocol/node';
 
-import { AnalysisStatusNotification, type AnalysisStatusParams } from '../../server/src/contracts/lspRequests';
-import { createServer, type ServerOptions } from '../../server/src/lsp/server';
+/** Requests a server may send the client: recorded, answered with null. */
+const SERVER_REQUESTS = [
+  'window/workDoneProgress/create',
+  'client/registerCapability',
+  'client/unregisterCapability',
+  'workspace/inlayHint/refresh',
+  'workspace/codeLens/refresh',
+];
+
+/** `$/progress`. */
+const ProgressNotificationMethod = '$/progress';
+
+import {
+  AnalysisStatusNotification,
+  type AnalysisStatusParams,
+  IndexStatusNotification,
+  type IndexStatusParams,
+} from '../../server/src/contracts/lspRequests';
+import { connectServer, type ServerOptions, type XsrServer } from '../../server/src/lsp/server';
 
 const FIXTURES = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'lsp');
 
@@ -61,11 +78,17 @@ class Inbox<T> {
 
 export interface TestClient {
   client: ProtocolConnection;
+  server: XsrServer;
   init: InitializeResult;
   settings: Record<string, unknown>;
   diagnostics: Inbox<PublishDiagnosticsParams>;
   messages: Inbox<ShowMessageParams>;
   statuses: Inbox<AnalysisStatusParams>;
+  indexStatuses: Inbox<IndexStatusParams>;
+  /** Requests the server sent the client (method and params), in order. */
+  requests: Inbox<{ method: string; params: unknown }>;
+  /** `$/progress` notifications. */
+  progress: Inbox<{ token: string | number; value: { kind: string; title?: string; message?: string; percentage?: number } }>;
   open(uri: string, text: string, version?: number): Promise<void>;
   change(uri: string, version: number, changes: TextDocumentContentChangeEvent[]): Promise<void>;
   close(uri: string): Promise<void>;
@@ -75,39 +98,77 @@ export interface TestClient {
   dispose(): Promise<void>;
 }
 
-export async function startClient(
-  opts: { settings?: Record<string, unknown>; server?: ServerOptions; pullConfiguration?: boolean } = {},
-): Promise<TestClient> {
+export interface ClientOptions {
+  settings?: Record<string, unknown>;
+  server?: ServerOptions;
+  pullConfiguration?: boolean;
+  /** Client capabilities beside the defaults (workspace/configuration, window/workDoneProgress). */
+  capabilities?: ClientCapabilities;
+  workspaceFolders?: WorkspaceFolder[] | null;
+  initializationOptions?: unknown;
+}
+
+/** A server and a connection to it, not initialized (the lifecycle tests send what they want). */
+export function connect(server: ServerOptions = {}): { client: ProtocolConnection; server: XsrServer; dispose(): void } {
   const up = new PassThrough();
   const down = new PassThrough();
-  const serverConn = createConnection(new StreamMessageReader(up), new StreamMessageWriter(down));
-  createServer(serverConn, { debounceMs: 0, ...opts.server });
-  serverConn.listen();
+  const s = connectServer(new StreamMessageReader(up), new StreamMessageWriter(down), { debounceMs: 0, ...server });
   const client = createProtocolConnection(new StreamMessageReader(down), new StreamMessageWriter(up));
+  return {
+    client,
+    server: s.server,
+    dispose: () => {
+      client.dispose();
+      s.server.dispose();
+      s.connection.dispose();
+    },
+  };
+}
+
+export async function startClient(opts: ClientOptions = {}): Promise<TestClient> {
+  const { client, server, dispose } = connect(opts.server);
   const t: Partial<TestClient> & { settings: Record<string, unknown> } = { settings: opts.settings ?? {} };
   const diagnostics = new Inbox<PublishDiagnosticsParams>();
   const messages = new Inbox<ShowMessageParams>();
   const statuses = new Inbox<AnalysisStatusParams>();
+  const indexStatuses = new Inbox<IndexStatusParams>();
+  const requests = new Inbox<{ method: string; params: unknown }>();
+  const progress: TestClient['progress'] = new Inbox();
   client.onNotification(PublishDiagnosticsNotification.type, (p) => diagnostics.push(p));
   client.onNotification(ShowMessageNotification.type, (p) => messages.push(p));
   client.onNotification(AnalysisStatusNotification.type, (p) => statuses.push(p));
+  client.onNotification(IndexStatusNotification.type, (p) => indexStatuses.push(p));
   client.onNotification(LogMessageNotification.type, () => undefined);
+  client.onNotification(ProgressNotificationMethod, (p: TestClient['progress']['items'][number]) => progress.push(p));
   client.onRequest(ConfigurationRequest.type, (p) => p.items.map((i) => (i.section === 'xsr' ? (t.settings.xsr ?? t.settings) : null)));
-  client.onRequest(WorkDoneProgressCreateRequest.type, () => null);
+  for (const method of SERVER_REQUESTS)
+    client.onRequest(method, (params: unknown) => {
+      requests.push({ method, params });
+      return null;
+    });
   client.listen();
   const init = await client.sendRequest(InitializeRequest.type, {
     processId: null,
     rootUri: null,
-    workspaceFolders: null,
-    capabilities: { workspace: { configuration: opts.pullConfiguration ?? true }, window: { workDoneProgress: true } },
+    workspaceFolders: opts.workspaceFolders ?? null,
+    capabilities: {
+      ...opts.capabilities,
+      workspace: { configuration: opts.pullConfiguration ?? true, ...opts.capabilities?.workspace },
+      window: { workDoneProgress: true, ...opts.capabilities?.window },
+    },
+    ...(opts.initializationOptions !== undefined ? { initializationOptions: opts.initializationOptions } : {}),
   });
   await client.sendNotification(InitializedNotification.type, {});
   return Object.assign(t, {
     client,
+    server,
     init,
     diagnostics,
     messages,
     statuses,
+    indexStatuses,
+    requests,
+    progress,
     open: (uri: string, text: string, version = 1) =>
       client.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'c', version, text } }),
     change: (uri: string, version: number, changes: TextDocumentContentChangeEvent[]) =>
@@ -118,8 +179,7 @@ export async function startClient(
     configChanged: () => client.sendNotification(DidChangeConfigurationNotification.type, { settings: null }),
     dispose: async () => {
       await client.sendRequest(ShutdownRequest.type);
-      client.dispose();
-      serverConn.dispose();
+      dispose();
     },
   }) as TestClient;
 }

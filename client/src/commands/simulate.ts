@@ -1,7 +1,9 @@
 // `xsr.simulate`: explore the interleavings of one or more functions with the
 // server's `xsr/simulate` request and show the result in the replay panel.
-// Called from the code lens with `[uri, functionName]`, or from the palette: then
-// the function at the cursor, or a pick among the functions the server offers.
+// Called from the code lens with `[{ textDocument: { uri }, functions }]` (what the
+// server's own `workspace/executeCommand` takes, for other editors), or
+// `[uri, functionName]`, or from the palette: then the function at the cursor,
+// or a pick among the functions the server offers.
 import * as path from 'node:path';
 
 import * as vscode from 'vscode';
@@ -28,7 +30,19 @@ export function registerSimulate(getClient: () => LanguageClient | undefined, pa
   });
 }
 
+/** The code lens's argument: `{ textDocument: { uri }, functions: [names] }`. */
+function lensTarget(arg: unknown): { uri: string; functions: string[] } | undefined {
+  const a = arg as { textDocument?: { uri?: unknown }; functions?: unknown } | undefined;
+  const uri = a?.textDocument?.uri;
+  const functions = a?.functions;
+  if (typeof uri !== 'string' || !Array.isArray(functions) || functions.length === 0) return undefined;
+  if (!functions.every((f): f is string => typeof f === 'string' && f !== '')) return undefined;
+  return { uri, functions };
+}
+
 async function resolveTarget(uriArg: unknown, fnArg: unknown): Promise<{ uri: vscode.Uri; functions: string[] } | undefined> {
+  const lens = lensTarget(uriArg);
+  if (lens) return { uri: vscode.Uri.parse(lens.uri), functions: lens.functions };
   if ((typeof uriArg === 'string' || uriArg instanceof vscode.Uri) && typeof fnArg === 'string' && fnArg !== '') {
     return { uri: typeof uriArg === 'string' ? vscode.Uri.parse(uriArg) : uriArg, functions: [fnArg] };
   }
@@ -69,8 +83,8 @@ async function resolveTarget(uriArg: unknown, fnArg: unknown): Promise<{ uri: vs
 async function functionCandidates(doc: vscode.TextDocument): Promise<Candidate[]> {
   const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri, 100)) ?? [];
   const names = lenses
-    .filter((l) => l.command?.command === 'xsr.simulate' && typeof l.command.arguments?.[1] === 'string')
-    .map((l) => ({ name: l.command!.arguments![1] as string, line: l.range.start.line }))
+    .filter((l) => l.command?.command === 'xsr.simulate')
+    .flatMap((l) => (lensTarget(l.command!.arguments?.[0])?.functions ?? []).map((name) => ({ name, line: l.range.start.line })))
     .sort((a, b) => a.line - b.line);
   const symbols =
     (await vscode.commands.executeCommand<(vscode.DocumentSymbol | vscode.SymbolInformation)[]>(

@@ -4,10 +4,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { decodeSource } from '../core/index';
+import { listSourceFiles, type ReadResult, readSource as readWithLimit } from '../core/index';
 
 const MAX_FILE_BYTES = 5 * 1024 * 1024;
-const SKIP_DIRS = new Set(['.git', 'node_modules', '.hg', '.svn']);
 
 interface InputFile {
   path: string;
@@ -28,30 +27,6 @@ export function collectInputs(paths: readonly string[], opts: { maxBytes?: numbe
   const out: Inputs = { files: [], warnings: [], errors: [], skipped: [] };
   const maxBytes = opts.maxBytes ?? MAX_FILE_BYTES;
   const seen = new Set<string>();
-  // The folder a file was found under: a symlink inside it may not lead out of it.
-  let root = '';
-  const visitDir = (dir: string): void => {
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
-    } catch (e) {
-      out.errors.push(`${dir}: cannot read directory (${errCode(e)})`);
-      return;
-    }
-    entries.sort((a, b) => (a.name < b.name ? -1 : 1));
-    for (const ent of entries) {
-      const full = path.join(dir, ent.name);
-      // Symlinked directories are not followed: no loops, no escaping the tree.
-      if (ent.isDirectory()) {
-        if (!SKIP_DIRS.has(ent.name)) visitDir(full);
-      } else if (ent.isFile() && /\.[ch]$/.test(ent.name)) readOne(full);
-      else if (ent.isSymbolicLink() && /\.[ch]$/.test(ent.name)) {
-        const target = realpathOrUndefined(full);
-        if (target && (target === root || target.startsWith(root + path.sep))) readOne(full);
-        else out.skipped.push({ path: full, reason: `a symbolic link out of ${root}` });
-      }
-    }
-  };
   const readOne = (file: string): void => {
     const key = path.resolve(file);
     if (seen.has(key)) return;
@@ -67,61 +42,24 @@ export function collectInputs(paths: readonly string[], opts: { maxBytes?: numbe
     try {
       st = fs.statSync(p);
     } catch (e) {
-      out.errors.push(`${p}: cannot read (${errCode(e)})`);
+      const code = (e as NodeJS.ErrnoException).code;
+      out.errors.push(
+        `${p}: cannot read (${code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : (code ?? (e as Error).message)})`,
+      );
       continue;
     }
     if (st.isDirectory()) {
-      root = realpathOrUndefined(p) ?? path.resolve(p);
-      visitDir(p);
+      // The same walk as the language server's workspace index (core/workspace/files.ts).
+      const listing = listSourceFiles(p);
+      out.errors.push(...listing.errors);
+      out.skipped.push(...listing.skipped);
+      listing.files.forEach(readOne);
     } else readOne(p);
   }
   return out;
 }
 
-export interface ReadResult {
-  text?: string;
-  warning?: string;
-  /** Why the file was not read (binary, too large). */
-  skipped?: string;
-  error?: string;
-}
-
 /** Reads one source file with the size, binary and encoding checks. */
 export function readSource(file: string, maxBytes = MAX_FILE_BYTES): ReadResult {
-  let st: fs.Stats;
-  try {
-    st = fs.statSync(file);
-  } catch (e) {
-    return { error: `${file}: cannot read (${errCode(e)})` };
-  }
-  if (!st.isFile()) return { error: `${file}: not a regular file` };
-  if (st.size > maxBytes)
-    return { skipped: `${(st.size / 1048576).toFixed(1)} MB is over the ${(maxBytes / 1048576).toFixed(0)} MB limit` };
-  let buf: Buffer;
-  try {
-    buf = fs.readFileSync(file);
-  } catch (e) {
-    return { error: `${file}: cannot read (${errCode(e)})` };
-  }
-  const decoded = decodeSource(buf);
-  if (decoded.binary) return { skipped: 'binary content (NUL bytes)' };
-  const r: ReadResult = { text: decoded.text };
-  if (decoded.latin1) r.warning = `${file}: not valid UTF-8; read as Latin-1`;
-  else if (buf.length === 0) r.warning = `${file}: empty file, nothing to analyse`;
-  return r;
-}
-
-function realpathOrUndefined(p: string): string | undefined {
-  try {
-    return fs.realpathSync(p);
-  } catch {
-    return undefined;
-  }
-}
-
-function errCode(e: unknown): string {
-  const err = e as NodeJS.ErrnoException;
-  if (err.code === 'ENOENT') return 'no such file or directory';
-  if (err.code === 'EACCES') return 'permission denied';
-  return err.code ?? err.message;
+  return readWithLimit(file, maxBytes);
 }

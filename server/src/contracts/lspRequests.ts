@@ -66,3 +66,23 @@ export namespace CheckPatchRequest {
   export const method = 'xsr/checkPatch';
   export const type = new RequestType<CheckPatchParams, CheckPatchResult, void>(method);
 }
+
+/**
+ * Sent by the server as its workspace index progresses: `indexing` while it
+ * reads the workspace folders' C files in the background, `ready` when every
+ * file is indexed (and after each later update), `cancelled` when the user
+ * cancelled it, `failed` with the reason.
+ */
+export interface IndexStatusParams {
+  state: 'indexing' | 'ready' | 'cancelled' | 'failed';
+  /** Files with a record in the index. */
+  indexed: number;
+  /** Files the current job covers (all the workspace's, up to `xsr.index.maxFiles`, for the first one). */
+  total: number;
+  message?: string;
+}
+
+export namespace IndexStatusNotification {
+  export const method = 'xsr/indexStatus';
+  export const type = new NotificationType<IndexStatusParams>(method);
+}

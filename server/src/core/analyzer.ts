@@ -101,9 +101,21 @@ export class Analyzer {
     return tree;
   }
 
-  /** Analyses one file on its own (its functions' summaries are shared within it). */
-  analyze(file: SourceFile, opts: { tree?: Tree; summaries?: SummaryStore; memo?: FunctionMemo } = {}): FileAnalysis {
-    return this.analyzeMany([file], { trees: opts.tree ? [opts.tree] : undefined, summaries: opts.summaries, memo: opts.memo })[0]!;
+  /**
+   * Analyses one file on its own (its functions' summaries are shared within
+   * it; `shared` answers for the functions it calls but does not define: the
+   * workspace's, core/workspace).
+   */
+  analyze(
+    file: SourceFile,
+    opts: { tree?: Tree; summaries?: SummaryStore; memo?: FunctionMemo; shared?: SummaryLookup } = {},
+  ): FileAnalysis {
+    return this.analyzeMany([file], {
+      trees: opts.tree ? [opts.tree] : undefined,
+      summaries: opts.summaries,
+      memo: opts.memo,
+      shared: opts.shared,
+    })[0]!;
   }
 
   /**
@@ -118,9 +130,13 @@ export class Analyzer {
   }
 
   /** Analyses a file already split into functions (see ParsedFile): the same summaries and rules as `analyze`. */
-  analyzeParsed(file: SourceFile, parsed: ParsedFile, opts: { summaries?: SummaryStore; memo?: FunctionMemo } = {}): FileAnalysis {
+  analyzeParsed(
+    file: SourceFile,
+    parsed: ParsedFile,
+    opts: { summaries?: SummaryStore; memo?: FunctionMemo; shared?: SummaryLookup } = {},
+  ): FileAnalysis {
     const prepared: Prepared = { file, lineIndex: parsed.lineIndex, functions: parsed.functions, parseErrors: parsed.parseErrors };
-    const results = this.solveSummaries([prepared], opts.summaries ?? new SummaryStore(), opts.memo);
+    const results = this.solveSummaries([prepared], opts.summaries ?? new SummaryStore(), opts.memo, opts.shared);
     return this.finish(prepared, results[0]!, opts.memo);
   }
 
@@ -131,11 +147,16 @@ export class Analyzer {
    */
   analyzeMany(
     files: readonly SourceFile[],
-    opts: { trees?: readonly Tree[] | undefined; summaries?: SummaryStore | undefined; memo?: FunctionMemo | undefined } = {},
+    opts: {
+      trees?: readonly Tree[] | undefined;
+      summaries?: SummaryStore | undefined;
+      memo?: FunctionMemo | undefined;
+      shared?: SummaryLookup | undefined;
+    } = {},
   ): FileAnalysis[] {
     const prepared = files.map((f, i) => this.prepare(f, opts.trees?.[i], opts.memo));
     const store = opts.summaries ?? new SummaryStore();
-    const results = this.solveSummaries(prepared, store, opts.memo);
+    const results = this.solveSummaries(prepared, store, opts.memo, opts.shared);
     return prepared.map((p, i) => this.finish(p, results[i]!, opts.memo));
   }
 
@@ -172,8 +193,12 @@ export class Analyzer {
     return order;
   }
 
-  private solveSummaries(prepared: Prepared[], store: SummaryStore, memo?: FunctionMemo): FunctionLocks[][] {
+  private solveSummaries(prepared: Prepared[], store: SummaryStore, memo?: FunctionMemo, shared?: SummaryLookup): FunctionLocks[][] {
     const all = prepared.flatMap((p, fi) => p.functions.map((f, i) => ({ fi, i, f, p, callees: f.callees ?? calleesOf(f.cfg) })));
+    // A function defined here is looked up here only (never in `shared`, which
+    // may hold an older version of it); any other callee in `shared`.
+    const defined = shared ? new Set(all.map((x) => x.f.syntax.name)) : undefined;
+    const lookup: SummaryLookup = shared ? { get: (name) => (defined!.has(name) ? store.get(name) : shared.get(name)) } : store;
     const order = this.orderOf(all.map((x) => ({ name: x.f.syntax.name, callees: x.callees })));
     const results: FunctionLocks[][] = prepared.map((p) => new Array<FunctionLocks>(p.functions.length));
     // A function needs (re)analysis when a callee's summary changed after it was
@@ -194,8 +219,8 @@ export class Analyzer {
         any = true;
         const { fi, i, f, p } = all[idx]!;
         const compute = (): FunctionLocks =>
-          analyzeFunctionLocks(f.syntax, f.cfg, { source: p.file.text, lineIndex: p.lineIndex, table: this.table, summaries: store });
-        const res = memo ? memo.locks(f.syntax, f.cfg, store, compute) : compute();
+          analyzeFunctionLocks(f.syntax, f.cfg, { source: p.file.text, lineIndex: p.lineIndex, table: this.table, summaries: lookup });
+        const res = memo ? memo.locks(f.syntax, f.cfg, lookup, compute) : compute();
         results[fi]![i] = res;
         analysedAt[idx] = clock++;
         const old = store.get(f.syntax.name);

@@ -8,7 +8,7 @@ import { fixAll as fixAllInternal, type FixAllResult } from './fix/index';
 import { DocumentAnalyzer, type DocumentAnalyzerOptions, type SettleResult } from './incremental/documentAnalysis';
 import type { DocumentEdit } from './incremental/treeCache';
 import type { LineLocks } from './locks/analyze';
-import type { FunctionSummary } from './locks/summary';
+import type { FunctionSummary, SummaryLookup } from './locks/summary';
 import { type Extraction, extractModel as extractInternal, type ExtractOptions } from './model/extract';
 import { type BaseReader, checkPatch as checkPatchInternal } from './patch/index';
 import { type FunctionTarget, migrationOpsOf, simulationTargets as simulationTargetsInternal } from './queries/functions';
@@ -16,7 +16,11 @@ import { type HoverInfo, hoverInfo as hoverInfoInternal } from './queries/hover'
 import { type HintMode, type LockHint, lockHints as lockHintsInternal } from './queries/lockView';
 import type { FunctionSyntax } from './syntax/functions';
 import type { LineIndex } from './syntax/lineIndex';
+import { type IndexedFile, indexFiles as indexFilesInternal, recordOf } from './workspace/records';
 import type { MigrationOpKind } from './xen/migration';
+
+/** Function summaries by name, for the functions a file calls but does not define (a WorkspaceIndex's `lookupFor`). */
+export type WorkspaceSummaries = SummaryLookup;
 
 /** A function as the analysis saw it (read-only). */
 interface AnalysedFunction {
@@ -53,9 +57,17 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<CoreAn
 export interface IncrementalAnalyzer {
   edit(uri: string, edits: readonly DocumentEdit[], rows?: readonly { start: number; oldEnd: number }[]): void;
   forgetTree(uri: string): void;
-  /** The analysis of `text` (the document at `version`); undefined when the parse hit its time limit. */
-  analyze(uri: string, version: number, text: string): AnalysedFile | undefined;
-  settle(uri: string, version: number, text: string): (Omit<SettleResult, 'file'> & { file?: AnalysedFile }) | undefined;
+  /**
+   * The analysis of `text` (the document at `version`), `shared` answering for
+   * the functions it calls but does not define; undefined when the parse hit its time limit.
+   */
+  analyze(uri: string, version: number, text: string, shared?: WorkspaceSummaries): AnalysedFile | undefined;
+  settle(
+    uri: string,
+    version: number,
+    text: string,
+    shared?: WorkspaceSummaries,
+  ): (Omit<SettleResult, 'file'> & { file?: AnalysedFile }) | undefined;
   close(uri: string): void;
   dispose(): void;
   readonly lastStats: { functions: number; reused: number; computed: number; local: boolean; ms: number };
@@ -64,6 +76,17 @@ export interface IncrementalAnalyzer {
 export function createIncrementalAnalyzer(analyzer: CoreAnalyzer, opts: DocumentAnalyzerOptions = {}): IncrementalAnalyzer {
   if (!(analyzer instanceof Analyzer)) throw new Error('xsr core: createIncrementalAnalyzer needs an analyzer from createAnalyzer');
   return new DocumentAnalyzer(analyzer, opts);
+}
+
+/** What the workspace index keeps of an analysed file (its functions' summaries and callees), under `path`. */
+export function indexRecord(file: AnalysedFile, path: string): IndexedFile {
+  return recordOf(internalAnalysis(file), path);
+}
+
+/** Analyses files together as `xsr check` does (`shared` answering for what none defines) and returns their index records. */
+export function indexFiles(analyzer: CoreAnalyzer, files: readonly SourceFile[], shared?: WorkspaceSummaries): IndexedFile[] {
+  if (!(analyzer instanceof Analyzer)) throw new Error('xsr core: indexFiles needs an analyzer from createAnalyzer');
+  return indexFilesInternal(analyzer, files, shared);
 }
 
 /** Every safe quick fix of a file, without overlaps (functions with parse errors are left alone). */

@@ -15,9 +15,12 @@ export {
   fixAll,
   hoverInfo,
   type IncrementalAnalyzer,
+  indexFiles,
+  indexRecord,
   lockHints,
   migrationOpsIn,
   simulationTargets,
+  type WorkspaceSummaries,
 } from './api';
 export type { CoreDiagnostic, Severity, TextEdit } from './diagnostics';
 export type { FixAllResult } from './fix/index';
@@ -27,14 +30,18 @@ export type { LockRef } from './locks/analyze';
 export { ExtractError, type Extraction } from './model/extract';
 export { baseReader } from './patch/baseReader';
 export type { HeldSets } from './queries/lockView';
+export { printable, renderSimulation } from './queries/simulationText';
 export { REPO_URL, ruleDocHref, ruleDocUrl } from './rules/docs';
 export { ALL_RULES, ruleMetas } from './rules/registry';
 export type { Rule } from './rules/types';
 export { decodeSource } from './syntax/decode';
 export { LineIndex } from './syntax/lineIndex';
+export { listSourceFiles, type ReadResult, readSource } from './workspace/files';
+export type { IndexedFile } from './workspace/records';
+export { WorkspaceIndex } from './workspace/workspaceIndex';
 /** The bare tree-sitter C parser (what the bench compares the analysis with). */
 export { createParser as createTreeSitterParser } from './syntax/parser';
 export { type AttributeMacro, parseAttributeConfig } from './xen/attributes';
 export { type LockHelper, parseHelperConfig } from './xen/lockHelpers';
 // The simulator, for the CLI and the worker (the core is the layer above sim/).
-export { explore, type Model, referenceModel, type SimResult, type StateView, type TraceStep } from '../../../sim/src/index';
+export { explore, type Model, referenceModel, type SimResult } from '../../../sim/src/index';

@@ -5,6 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import type { CheckPatchParams, CheckPatchResult } from '../contracts/lspRequests';
 import { type CoreAnalyzer, createAnalyzer, LineIndex, type Rule } from '../core/index';
+import { type PositionEncoding, Positions } from './convert';
 import { toLspDiagnostic } from './diagnostics';
 import type { CheckPatchFn } from './seams';
 
@@ -15,6 +16,7 @@ export async function checkPatch(
     rules: readonly Rule[];
     defaultBase?: string | undefined;
     analyzerFor?: (uri: string) => Promise<CoreAnalyzer>;
+    encoding: PositionEncoding;
   },
 ): Promise<CheckPatchResult> {
   if (!params || typeof params.patch !== 'string') return { files: [], error: 'xsr/checkPatch: expected { patch: string, baseUri }' };
@@ -33,8 +35,8 @@ export async function checkPatch(
     const res = await deps.checkPatch({ patch: params.patch, baseDir, analyzer });
     const files = res.files.map((f) => {
       const uri = pathToFileURL(path.resolve(baseDir, f.path)).toString();
-      const lines = new LineIndex(f.text);
-      return { uri, diagnostics: f.diagnostics.map((d) => toLspDiagnostic({ lineIndex: lines }, uri, d)) };
+      const at = new Positions(new LineIndex(f.text), deps.encoding);
+      return { uri, diagnostics: f.diagnostics.map((d) => toLspDiagnostic(at, uri, d)) };
     });
     return res.error ? { files, error: res.error } : { files };
   } catch (e) {

@@ -1,7 +1,10 @@
 // Quick fixes (a finding's own edits) and the file's fix-all
 // (`source.fixAll.xsr`). Every edit names the document version it was computed
 // for (`documentChanges` with a VersionedTextDocumentIdentifier), so a client
-// never applies it to another version.
+// never applies it to another version. A client sends the findings it wants
+// fixed back with their ranges; one that counts columns in another encoding
+// than was negotiated still gets its fix: a finding is found by its exact
+// range first, else by its code and lines.
 import {
   type CodeAction,
   CodeActionKind,
@@ -12,14 +15,14 @@ import {
 } from 'vscode-languageserver';
 
 import type { AnalysedFile, CoreDiagnostic, TextEdit } from '../core/index';
-import { sameRange, toRange } from './convert';
+import { type Positions, sameRange } from './convert';
 import { toLspDiagnostic } from './diagnostics';
 import type { FixAllFn } from './seams';
 
 export const FIX_ALL_KIND = 'source.fixAll.xsr';
 
-function versionedEdit(file: AnalysedFile, uri: string, version: number, edits: readonly TextEdit[]): WorkspaceEdit {
-  const lsp: LspTextEdit[] = edits.map((e) => ({ range: toRange(file.lineIndex, e.start, e.end), newText: e.newText }));
+function versionedEdit(at: Positions, uri: string, version: number, edits: readonly TextEdit[]): WorkspaceEdit {
+  const lsp: LspTextEdit[] = edits.map((e) => ({ range: at.range(e.start, e.end), newText: e.newText }));
   return { documentChanges: [{ textDocument: { uri, version }, edits: lsp }] };
 }
 
@@ -45,20 +48,27 @@ export interface CodeActionContextArgs {
   file: AnalysedFile;
   uri: string;
   version: number;
+  at: Positions;
   fixAll?: FixAllFn | undefined;
 }
 
+/** The diagnostic the client sent back for a finding: same code and range, else same code and lines (another column encoding). */
+function requestedFor(lsp: Diagnostic, sent: readonly Diagnostic[]): Diagnostic | undefined {
+  const sameLines = (x: Diagnostic): boolean => x.range.start.line === lsp.range.start.line && x.range.end.line === lsp.range.end.line;
+  return sent.find((x) => x.code === lsp.code && sameRange(x.range, lsp.range)) ?? sent.find((x) => x.code === lsp.code && sameLines(x));
+}
+
 export function codeActions(args: CodeActionContextArgs, params: CodeActionParams): CodeAction[] {
-  const { file, uri, version } = args;
+  const { file, uri, version, at } = args;
   const only = params.context.only;
   const out: CodeAction[] = [];
   if (wanted(only, CodeActionKind.QuickFix)) {
     for (const d of file.diagnostics) {
       if (!d.edits?.length) continue;
-      const lsp = toLspDiagnostic(file, uri, d);
-      const requested = params.context.diagnostics.find((x) => x.code === d.code && sameRange(x.range, lsp.range));
+      const lsp = toLspDiagnostic(at, uri, d);
+      const requested = requestedFor(lsp, Array.isArray(params.context?.diagnostics) ? params.context.diagnostics : []);
       if (!requested && !rangesTouch(lsp, params)) continue;
-      out.push(quickFix(file, uri, version, d, requested ?? lsp));
+      out.push(quickFix(at, uri, version, d, requested ?? lsp));
     }
   }
   const fixable = file.diagnostics.some((d) => d.fixable);
@@ -68,7 +78,7 @@ export function codeActions(args: CodeActionContextArgs, params: CodeActionParam
       const title = res.skipped.length
         ? `Fix all migration protocol issues (${res.skipped.length} skipped)`
         : 'Fix all migration protocol issues';
-      out.push({ title, kind: FIX_ALL_KIND, edit: versionedEdit(file, uri, version, res.edits) });
+      out.push({ title, kind: FIX_ALL_KIND, edit: versionedEdit(at, uri, version, res.edits) });
     }
   }
   return out;
@@ -81,12 +91,12 @@ function rangesTouch(d: Diagnostic, params: CodeActionParams): boolean {
   return !before(d.range.end, r.start) && !before(r.end, d.range.start);
 }
 
-function quickFix(file: AnalysedFile, uri: string, version: number, d: CoreDiagnostic, diagnostic: Diagnostic): CodeAction {
+function quickFix(at: Positions, uri: string, version: number, d: CoreDiagnostic, diagnostic: Diagnostic): CodeAction {
   return {
     title: d.fixTitle ?? `Fix ${d.code}`,
     kind: CodeActionKind.QuickFix,
     diagnostics: [diagnostic],
     isPreferred: true,
-    edit: versionedEdit(file, uri, version, d.edits ?? []),
+    edit: versionedEdit(at, uri, version, d.edits ?? []),
   };
 }

@@ -2,16 +2,16 @@
 // related locations (where the lock was taken or dropped) and tags.
 import { type Diagnostic, DiagnosticTag } from 'vscode-languageserver';
 
-import { type AnalysedFile, type CoreDiagnostic, type LineIndex, ruleDocHref } from '../core/index';
-import { toRange, toSeverity } from './convert';
+import { type AnalysedFile, type CoreDiagnostic, ruleDocHref } from '../core/index';
+import { type Positions, toSeverity } from './convert';
 
 interface DiagnosticData {
   fixable: boolean;
 }
 
-export function toLspDiagnostic(file: { lineIndex: LineIndex }, uri: string, d: CoreDiagnostic): Diagnostic {
+export function toLspDiagnostic(at: Positions, uri: string, d: CoreDiagnostic): Diagnostic {
   const out: Diagnostic = {
-    range: toRange(file.lineIndex, d.start, d.end),
+    range: at.range(d.start, d.end),
     severity: toSeverity(d.severity),
     code: d.code,
     source: 'xsr',
@@ -22,7 +22,7 @@ export function toLspDiagnostic(file: { lineIndex: LineIndex }, uri: string, d: 
   if (href) out.codeDescription = { href };
   if (d.related?.length) {
     out.relatedInformation = d.related.map((r) => ({
-      location: { uri, range: toRange(file.lineIndex, r.start, r.end) },
+      location: { uri, range: at.range(r.start, r.end) },
       message: r.message,
     }));
   }
@@ -35,6 +35,6 @@ export function toLspDiagnostic(file: { lineIndex: LineIndex }, uri: string, d: 
   return out;
 }
 
-export function toLspDiagnostics(file: AnalysedFile, uri: string): Diagnostic[] {
-  return file.diagnostics.map((d) => toLspDiagnostic(file, uri, d));
+export function toLspDiagnostics(file: AnalysedFile, uri: string, at: Positions): Diagnostic[] {
+  return file.diagnostics.map((d) => toLspDiagnostic(at, uri, d));
 }

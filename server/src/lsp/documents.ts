@@ -7,7 +7,10 @@
 // An edit inside one function body is analysed by reparsing only that function;
 // once the document has been idle for a moment the whole-file tree is reparsed
 // to confirm it (IncrementalAnalyzer.settle), and should it disagree the corrected
-// analysis replaces the published one.
+// analysis replaces the published one. Functions a document calls but does not
+// define are looked up in the workspace index (`shared`); when their summaries
+// change, `invalidate` analyses the documents that call them again.
+// Positions in changes are in the negotiated encoding (UTF-16 or UTF-8).
 import {
   type Connection,
   MessageType,
@@ -25,7 +28,9 @@ import {
   type DocumentEdit,
   type IncrementalAnalyzer,
   type Rule,
+  type WorkspaceSummaries,
 } from '../core/index';
+import { type PositionEncoding, utf16Column } from './convert';
 import type { Settings, SettingsCache } from './settings';
 
 export interface DocumentState {
@@ -53,6 +58,10 @@ export interface DocumentManagerOptions {
   onCorrected?(state: DocumentState): void;
   /** When an analysis failed (a bug: reported, never thrown at the client). */
   onError?(uri: string, version: number, error: unknown): void;
+  /** After a document closed. */
+  onClosed?(uri: string): void;
+  /** The summaries of functions a document calls but does not define (the workspace index's). */
+  shared?(uri: string): WorkspaceSummaries | undefined;
 }
 
 /** One analyzer per set of user lock helpers, and the incremental analysis of the open documents on top of it. */
@@ -63,6 +72,8 @@ interface AnalyzerPair {
 
 const MAX_ANALYZERS = 4;
 const DEFAULT_SETTLE_MS = 400;
+/** Re-analyses of one version because the workspace's summaries changed (recursion across files could otherwise go on). */
+const MAX_INVALIDATIONS = 3;
 
 /** A position with sane numbers: non-integers and negatives become 0, huge ones stay huge (offsetAt clamps them). */
 function clampPosition(p: { line: number; character: number } | undefined): { line: number; character: number } {
@@ -93,7 +104,13 @@ export class DocumentManager {
   private readonly settleTimers = new Map<string, () => void>();
   private readonly published = new Map<string, number>();
   private readonly noticed = new Set<string>();
+  /** Documents analysed again because the workspace changed, and how often for their current version. */
+  private readonly invalidated = new Map<string, { version: number; count: number }>();
+  /** Documents whose next publication replaces one the editor shows (ask it for hints again). */
+  private readonly refresh = new Set<string>();
   private disposed = false;
+  /** The negotiated position encoding of change ranges. */
+  encoding: PositionEncoding = 'utf-16';
 
   constructor(
     private readonly connection: Connection,
@@ -140,6 +157,30 @@ export class DocumentManager {
     return undefined;
   }
 
+  isOpen(uri: string): boolean {
+    return this.documents.get(uri) !== undefined;
+  }
+
+  /**
+   * Summaries these documents read changed (another file changed): analyse
+   * them again and publish, even at the same version (onCorrected tells the
+   * editor to ask for hints again).
+   */
+  invalidate(uris: Iterable<string>): void {
+    for (const uri of uris) {
+      const doc = this.documents.get(uri);
+      if (!doc || this.disposed) continue;
+      const seen = this.invalidated.get(uri);
+      const count = seen?.version === doc.version ? seen.count + 1 : 1;
+      if (count > MAX_INVALIDATIONS) continue;
+      this.invalidated.set(uri, { version: doc.version, count });
+      if (this.published.has(uri)) this.refresh.add(uri);
+      this.results.delete(uri);
+      this.published.delete(uri);
+      this.schedule(uri);
+    }
+  }
+
   /** Settings changed: every analysis is stale. */
   async refreshAll(): Promise<void> {
     this.results.clear();
@@ -171,8 +212,8 @@ export class DocumentManager {
       if (TextDocumentContentChangeEvent.isIncremental(c)) {
         // Positions past the end (or past a line's end) mean the end, as LSP says: clamp them here, before the
         // text-document library sees a line number it would allocate for.
-        const start = doc.offsetAt(clampPosition(c.range.start));
-        const oldEnd = Math.max(start, doc.offsetAt(clampPosition(c.range.end)));
+        const start = this.offsetAt(doc, c.range.start);
+        const oldEnd = Math.max(start, this.offsetAt(doc, c.range.end));
         c = { range: { start: doc.positionAt(start), end: doc.positionAt(oldEnd) }, text: c.text };
         rows.push({ start: doc.positionAt(start).line, oldEnd: doc.positionAt(oldEnd).line });
         edits.push({ start, oldEnd, newText: c.text });
@@ -185,6 +226,15 @@ export class DocumentManager {
       else a.forgetTree(doc.uri);
     }
     return doc;
+  }
+
+  /** The offset of a client position (in the negotiated encoding; clamped). */
+  private offsetAt(doc: TextDocument, raw: { line: number; character: number } | undefined): number {
+    const p = clampPosition(raw);
+    if (this.encoding === 'utf-16') return doc.offsetAt(p);
+    const line = Math.min(p.line, doc.lineCount - 1);
+    const text = doc.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } }).replace(/\r?\n$|\r$/, '');
+    return doc.offsetAt({ line, character: utf16Column(text, p.character) });
   }
 
   private schedule(uri: string): void {
@@ -208,6 +258,7 @@ export class DocumentManager {
     if (this.published.get(uri) === st.version) return;
     this.published.set(uri, st.version);
     this.opts.onPublish?.(st);
+    if (this.refresh.delete(uri)) this.opts.onCorrected?.(st);
     if (st.file) {
       this.settleTimers.get(uri)?.();
       this.settleTimers.set(
@@ -227,7 +278,7 @@ export class DocumentManager {
     if (this.disposed || !doc || doc.version !== st.version || this.results.get(uri) !== st) return;
     let r;
     try {
-      r = analyzer.settle(uri, st.version, doc.getText());
+      r = analyzer.settle(uri, st.version, doc.getText(), this.opts.shared?.(uri));
     } catch (e) {
       this.opts.onError?.(uri, st.version, e);
       return;
@@ -254,7 +305,7 @@ export class DocumentManager {
     if (skipped) st = { uri, version, settings, skipped, ms: 0 };
     else {
       try {
-        const file = analyzer.analyze(uri, version, text);
+        const file = analyzer.analyze(uri, version, text, this.opts.shared?.(uri));
         st = file
           ? { uri, version, settings, file, ms: performance.now() - t0 }
           : { uri, version, settings, skipped: 'parsing took too long', ms: performance.now() - t0 };
@@ -320,8 +371,11 @@ export class DocumentManager {
     this.results.delete(uri);
     this.published.delete(uri);
     this.noticed.delete(uri);
+    this.invalidated.delete(uri);
+    this.refresh.delete(uri);
     this.settings.forget(uri);
     for (const a of this.ready) a.close(uri);
     void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+    this.opts.onClosed?.(uri);
   }
 }

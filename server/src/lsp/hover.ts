@@ -5,7 +5,7 @@
 import { type Hover, type HoverParams, MarkupKind } from 'vscode-languageserver';
 
 import { type AnalysedFile, type HeldSets, hoverInfo } from '../core/index';
-import { toRange } from './convert';
+import type { Positions } from './convert';
 import { takenAt } from './lockLabels';
 
 /**
@@ -25,12 +25,12 @@ function list(s: HeldSets): string[] {
   return [`- must (every path): ${refs(s.must)}`, `- may (some paths): ${refs(s.may)}`];
 }
 
-export function provideHover(file: AnalysedFile, params: HoverParams): Hover | undefined {
-  const info = hoverInfo(file, file.lineIndex.offset(params.position));
+export function provideHover(file: AnalysedFile, params: HoverParams, at: Positions): Hover | undefined {
+  const info = hoverInfo(file, at.offset(params.position));
   if (!info) return undefined;
   const parts = [`**Locks held before line ${info.line + 1}** in ${codeSpan(`${info.function}()`)}`, '', ...list(info.before)];
   if (info.operation) parts.push('', `**${codeSpan(info.operation.name)}**: ${info.operation.note}`);
   const result: Hover = { contents: { kind: MarkupKind.Markdown, value: parts.join('\n') } };
-  if (info.operation) result.range = toRange(file.lineIndex, info.operation.start, info.operation.end);
+  if (info.operation) result.range = at.range(info.operation.start, info.operation.end);
   return result;
 }

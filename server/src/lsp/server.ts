@@ -1,30 +1,46 @@
 // The language server's entry: it only wires the capabilities (one file each)
 // to the connection. `xsr lsp --stdio` calls startServer; tests call
-// createServer on one end of in-memory streams.
-import type { MessageReader, MessageWriter } from 'vscode-languageserver/node';
+// connectServer on one end of in-memory streams. The lifecycle rules of LSP
+// 3.17 (nothing before initialize, nothing after shutdown) are enforced on the
+// incoming messages (lifecycle.ts); the position encoding is negotiated here
+// and every conversion uses it (convert.ts).
 import {
+  type CancellationToken,
+  CancellationTokenSource,
   CodeActionKind,
   type Connection,
   createConnection,
   DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
   type InitializeParams,
   type InitializeResult,
+  type MessageReader,
+  MessageType,
+  type MessageWriter,
   ProposedFeatures,
+  ShowMessageNotification,
+  StreamMessageReader,
+  StreamMessageWriter,
   TextDocumentSyncKind,
+  type WorkDoneProgressReporter,
 } from 'vscode-languageserver/node';
 
-import { AnalysisStatusNotification, CheckPatchRequest, SimulateRequest } from '../contracts/lspRequests';
-import { ALL_RULES, type Rule } from '../core/index';
+import { AnalysisStatusNotification, CheckPatchRequest, IndexStatusNotification, SimulateRequest } from '../contracts/lspRequests';
+import { ALL_RULES, type AnalysedFile, indexRecord, type Rule } from '../core/index';
 import { checkPatch } from './checkPatch';
 import { codeActions, FIX_ALL_KIND } from './codeActions';
 import { codeLenses } from './codeLens';
+import { advertisedCommands, executeCommand } from './commands';
+import { negotiateEncoding, type PositionEncoding, Positions } from './convert';
 import { toLspDiagnostics } from './diagnostics';
 import { DocumentManager, type DocumentState } from './documents';
 import { provideHover } from './hover';
 import { provideInlayHints } from './inlayHints';
+import { LifecycleGate } from './lifecycle';
 import { defaultProviders, type Providers } from './seams';
-import { SettingsCache } from './settings';
+import { type Settings, SettingsCache } from './settings';
 import { defaultWorkerPath, simulate } from './simulate';
+import { defaultIndexWorkerPath, WorkspaceIndexer } from './workspace';
 
 export interface ServerOptions {
   /** Delay between the last change and the diagnostics, in ms (default 150; 0 in tests and the bench). */
@@ -37,10 +53,15 @@ export interface ServerOptions {
   providers?: Providers;
   /** The simulation worker script (default: dist/simWorker.js or the compiled worker). */
   workerPath?: string;
+  /** The index worker script (default: dist/indexWorker.js or the compiled worker). */
+  indexWorkerPath?: string;
+  /** Files the index worker analyses together (default 200). */
+  indexBatchSize?: number;
 }
 
 export interface XsrServer {
   documents: DocumentManager;
+  indexer: WorkspaceIndexer;
   dispose(): void;
 }
 
@@ -51,97 +72,221 @@ function status(st: DocumentState): { uri: string; version: number; state: 'done
   return { uri: st.uri, version: st.version, state: 'done', findings: st.file.diagnostics.length };
 }
 
-/** Registers every handler on `connection` (which the caller then `listen()`s — startServer does). */
+/** A token cancelled when either is (a request's own, and the progress the server created for it). */
+function either(a: CancellationToken, b: CancellationToken | undefined): CancellationToken {
+  if (!b) return a;
+  const source = new CancellationTokenSource();
+  if (a.isCancellationRequested || b.isCancellationRequested) source.cancel();
+  a.onCancellationRequested(() => source.cancel());
+  b.onCancellationRequested(() => source.cancel());
+  return source.token;
+}
+
+/** What decides the index's contents: re-index when it changes. */
+const indexKey = (s: Settings): string => JSON.stringify([s.extraHelpers, s.extraAttributes, s.maxFileSize, s.indexMaxFiles]);
+
+/** Registers every handler on `connection` (which the caller then `listen()`s — connectServer does). */
 export function createServer(connection: Connection, options: ServerOptions = {}): XsrServer {
   const providers = options.providers ?? defaultProviders();
   const rules = options.rules ?? ALL_RULES;
   const settings = new SettingsCache(connection);
+  let encoding: PositionEncoding = 'utf-16';
+  let hintRefresh = false;
+  let workDoneSupported = false;
+  const at = (file: AnalysedFile): Positions => new Positions(file.lineIndex, encoding);
+  // window/showMessage, a notification: nothing waits for the user (showInformationMessage would be a request).
+  const info = (message: string): void =>
+    void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Info, message });
+  const refreshHints = (): void => {
+    // Only to a client that said it handles workspace/inlayHint/refresh.
+    if (hintRefresh) void connection.languages.inlayHint.refresh().catch(() => undefined);
+  };
+
+  // The index and the documents call each other back (only once both exist: after initialize).
+  const indexer: WorkspaceIndexer = new WorkspaceIndexer({
+    workerPath: options.indexWorkerPath ?? defaultIndexWorkerPath(),
+    ...(options.indexBatchSize !== undefined ? { batchSize: options.indexBatchSize } : {}),
+    onSummariesChanged: (names) => documents.invalidate([...indexer.index.dependents(names)].filter((u) => documents.isOpen(u))),
+    status: (p) => void connection.sendNotification(IndexStatusNotification.type, p),
+    progress: async () => (workDoneSupported ? connection.window.createWorkDoneProgress() : undefined),
+    inform: (message) => info(message),
+    isOpen: (uri) => documents.isOpen(uri),
+  });
   const documents = new DocumentManager(connection, settings, {
     debounceMs: options.debounceMs ?? DEFAULT_DEBOUNCE_MS,
     ...(options.settleMs !== undefined ? { settleMs: options.settleMs } : {}),
     rules,
     onAnalysed: (st) => void connection.sendNotification(AnalysisStatusNotification.type, status(st)),
-    onPublish: (st) =>
-      void connection.sendDiagnostics({ uri: st.uri, version: st.version, diagnostics: st.file ? toLspDiagnostics(st.file, st.uri) : [] }),
-    onCorrected: () => void connection.languages.inlayHint.refresh().catch(() => undefined),
+    onPublish: (st) => {
+      void connection.sendDiagnostics({
+        uri: st.uri,
+        version: st.version,
+        diagnostics: st.file ? toLspDiagnostics(st.file, st.uri, at(st.file)) : [],
+      });
+      // The open document's own summaries replace its file's in the index (other files see its current text).
+      if (st.file) indexer.setOpen(st.uri, indexRecord(st.file, st.uri));
+    },
+    onCorrected: () => refreshHints(),
     onError: (uri, version, e) =>
       connection.console.error(`xsr: analysis of ${uri} (version ${version}) failed: ${(e as Error).stack ?? String(e)}`),
+    onClosed: (uri) => indexer.setOpen(uri, undefined),
+    shared: (uri) => indexer.index.lookupFor(uri),
   });
   let dynamicConfig = false;
-  let workDoneSupported = false;
+  let watchFiles = false;
+  let folders: string[] = [];
+  let indexedWith: string | undefined;
   let defaultBase: string | undefined;
+  let commands: string[] = [];
+
+  const startIndex = async (): Promise<void> => {
+    if (folders.length === 0) return;
+    const s = await settings.get(folders[0]!);
+    indexedWith = indexKey(s);
+    indexer.start(folders, s);
+  };
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
-    settings.pullSupported = !!params.capabilities.workspace?.configuration;
-    dynamicConfig = !!params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration;
-    workDoneSupported = !!params.capabilities.window?.workDoneProgress;
-    defaultBase = params.workspaceFolders?.[0]?.uri ?? params.rootUri ?? undefined;
+    const caps = params.capabilities ?? {};
+    settings.pullSupported = !!caps.workspace?.configuration;
+    dynamicConfig = !!caps.workspace?.didChangeConfiguration?.dynamicRegistration;
+    watchFiles = !!caps.workspace?.didChangeWatchedFiles?.dynamicRegistration;
+    workDoneSupported = !!caps.window?.workDoneProgress;
+    hintRefresh = !!caps.workspace?.inlayHint?.refreshSupport;
+    encoding = negotiateEncoding(caps.general?.positionEncodings);
+    documents.encoding = encoding;
+    folders = (params.workspaceFolders ?? []).map((f) => f.uri).filter((u) => typeof u === 'string');
+    if (folders.length === 0 && typeof params.rootUri === 'string') folders = [params.rootUri];
+    defaultBase = folders[0];
+    commands = advertisedCommands(params.initializationOptions);
     return {
       capabilities: {
+        positionEncoding: encoding,
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
         inlayHintProvider: true,
         hoverProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
         codeLensProvider: { resolveProvider: false },
+        ...(commands.length ? { executeCommandProvider: { commands } } : {}),
       },
       serverInfo: { name: 'xsr', version: '0.1.0' },
     };
   });
   connection.onInitialized(() => {
     if (dynamicConfig) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'xsr' });
+    if (watchFiles)
+      void connection.client.register(DidChangeWatchedFilesNotification.type, {
+        watchers: [{ globPattern: '**/*.{c,h}' }],
+      });
+    void startIndex();
   });
   connection.onDidChangeConfiguration((change) => {
     settings.changed(change.settings);
     void documents.refreshAll();
-    void connection.languages.inlayHint.refresh().catch(() => undefined);
+    refreshHints();
+    // New lock helpers or attribute macros change every summary: index again.
+    if (folders.length)
+      void settings.get(folders[0]!).then((s) => {
+        if (indexKey(s) !== indexedWith) void startIndex();
+      });
   });
+  connection.onDidChangeWatchedFiles((p) => indexer.filesChanged(Array.isArray(p?.changes) ? p.changes : []));
 
   connection.languages.inlayHint.on(async (params) => {
     const st = await documents.analysisFor(params.textDocument.uri);
-    return st?.file ? provideInlayHints(st.file, st.settings.inlayHintsMode, params) : [];
+    return st?.file ? provideInlayHints(st.file, st.settings.inlayHintsMode, params, at(st.file)) : [];
   });
   connection.onHover(async (params) => {
     const st = await documents.analysisFor(params.textDocument.uri);
-    return st?.file ? (provideHover(st.file, params) ?? null) : null;
+    return st?.file ? (provideHover(st.file, params, at(st.file)) ?? null) : null;
   });
   connection.onCodeAction(async (params) => {
     const st = await documents.analysisFor(params.textDocument.uri);
-    return st?.file ? codeActions({ file: st.file, uri: st.uri, version: st.version, fixAll: providers.fixAll }, params) : [];
+    return st?.file
+      ? codeActions({ file: st.file, uri: st.uri, version: st.version, at: at(st.file), fixAll: providers.fixAll }, params)
+      : [];
   });
   connection.onCodeLens(async (params) => {
     const st = await documents.analysisFor(params.textDocument.uri);
-    return st?.file ? codeLenses(st.file, st.uri) : [];
+    return st?.file ? codeLenses(st.file, st.uri, at(st.file)) : [];
   });
+
+  const simulation = { documents, extractModel: providers.extractModel, workerPath: options.workerPath ?? defaultWorkerPath() };
+  /** The client's progress token when it sent one; else a server-initiated progress (whose cancel also cancels) when supported. */
+  const progressFor = async (
+    workDoneToken: string | number | undefined,
+    token: CancellationToken,
+  ): Promise<{ progress: WorkDoneProgressReporter; token: CancellationToken }> => {
+    if (workDoneToken === undefined && workDoneSupported) {
+      const created = await connection.window.createWorkDoneProgress();
+      return { progress: created, token: either(token, created.token) };
+    }
+    return { progress: connection.languages.attachWorkDoneProgress({ workDoneToken }), token };
+  };
   connection.onRequest(SimulateRequest.type, async (params, token) => {
-    // The client's token when it sent one; else a server-initiated progress when the client supports it.
-    const progress =
-      params?.workDoneToken === undefined && workDoneSupported
-        ? await connection.window.createWorkDoneProgress()
-        : connection.languages.attachWorkDoneProgress({ workDoneToken: params?.workDoneToken });
-    return simulate(
-      { documents, extractModel: providers.extractModel, workerPath: options.workerPath ?? defaultWorkerPath() },
+    const p = await progressFor(params?.workDoneToken, token);
+    return simulate(simulation, params, p.token, p.progress);
+  });
+  connection.onExecuteCommand(async (params, token) => {
+    const p = await progressFor(params?.workDoneToken, token);
+    return executeCommand(
+      {
+        ...simulation,
+        report: (summary, text) => {
+          info(summary);
+          connection.console.log(text);
+        },
+      },
       params,
-      token,
-      progress,
+      p.token,
+      p.progress,
     );
   });
   connection.onRequest(CheckPatchRequest.type, (params) =>
-    checkPatch(params, { checkPatch: providers.checkPatch, rules, defaultBase, analyzerFor: (uri) => documents.analyzerForResource(uri) }),
+    checkPatch(params, {
+      checkPatch: providers.checkPatch,
+      rules,
+      defaultBase,
+      analyzerFor: (uri) => documents.analyzerForResource(uri),
+      encoding,
+    }),
   );
-  connection.onShutdown(() => documents.dispose());
+  connection.onShutdown(() => {
+    indexer.dispose();
+    documents.dispose();
+  });
 
   documents.listen();
-  return { documents, dispose: () => documents.dispose() };
+  return {
+    documents,
+    indexer: indexer,
+    dispose: () => {
+      indexer.dispose();
+      documents.dispose();
+    },
+  };
 }
 
-/** Starts the server on stdio (`xsr lsp --stdio`) or on the given streams; resolves once it listens. */
-export async function startServer(opts: { stdio: true } | { reader: MessageReader; writer: MessageWriter }): Promise<void> {
-  const connection =
-    'stdio' in opts
-      ? createConnection(ProposedFeatures.all, process.stdin, process.stdout)
-      : createConnection(ProposedFeatures.all, opts.reader, opts.writer);
-  createServer(connection);
+/** A server on a reader and writer, with the lifecycle rules; listening when this returns. */
+export function connectServer(
+  reader: MessageReader,
+  writer: MessageWriter,
+  options: ServerOptions = {},
+): { server: XsrServer; connection: Connection; gate: LifecycleGate } {
+  const gate = new LifecycleGate(writer);
+  const connection = createConnection(ProposedFeatures.all, gate.wrap(reader), writer);
+  const server = createServer(connection, options);
+  connection.listen();
+  return { server, connection, gate };
+}
+
+/** Starts the server on stdio (`xsr lsp --stdio`); resolves once it listens. */
+export async function startServer(): Promise<void> {
+  const { connection, gate } = connectServer(new StreamMessageReader(process.stdin), new StreamMessageWriter(process.stdout));
   // A bug of ours in an async path is logged, never the end of the server (Node ends the process on an unhandled rejection).
   process.on('unhandledRejection', (e) => connection.console.error(`xsr: unexpected error: ${(e as Error)?.stack ?? String(e)}`));
-  connection.listen();
+  // The client went away: exit (0 after a shutdown request, as LSP says for `exit`).
+  const end = (): never => process.exit(gate.shutDown ? 0 : 1);
+  process.stdin.on('end', end);
+  process.stdin.on('close', end);
 }

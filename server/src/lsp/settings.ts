@@ -14,6 +14,8 @@ export interface Settings {
   /** Attribute macros blanked before parsing, beside the built-in ones (`xsr.syntax.extraAttributes`). */
   extraAttributes: AttributeMacro[];
   maxFileSize: number;
+  /** At most this many C files and headers of the workspace are indexed (0: no index). */
+  indexMaxFiles: number;
   trace: 'off' | 'messages' | 'verbose';
 }
 
@@ -22,6 +24,7 @@ const DEFAULT_SETTINGS: Readonly<Settings> = {
   extraHelpers: [],
   extraAttributes: [],
   maxFileSize: 2_000_000,
+  indexMaxFiles: 5000,
   trace: 'off',
 };
 
@@ -55,6 +58,14 @@ function validateSettings(raw: unknown, warn: (message: string) => void): Settin
   if (max !== undefined) {
     if (typeof max === 'number' && Number.isFinite(max) && max >= 0) s.maxFileSize = max;
     else warn(`xsr.maxFileSize: ${JSON.stringify(max)} is not a non-negative number of bytes; using ${DEFAULT_SETTINGS.maxFileSize}`);
+  }
+  const maxFiles = (r.index as Record<string, unknown> | undefined)?.maxFiles ?? r['index.maxFiles'];
+  if (maxFiles !== undefined) {
+    if (typeof maxFiles === 'number' && Number.isInteger(maxFiles) && maxFiles >= 0) s.indexMaxFiles = maxFiles;
+    else
+      warn(
+        `xsr.index.maxFiles: ${JSON.stringify(maxFiles)} is not a non-negative whole number of files; using ${DEFAULT_SETTINGS.indexMaxFiles}`,
+      );
   }
   const trace = (r.trace as Record<string, unknown> | undefined)?.server ?? r['trace.server'];
   if (trace !== undefined) {

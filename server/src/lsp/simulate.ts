@@ -8,7 +8,7 @@ import { Worker } from 'node:worker_threads';
 import { type CancellationToken, LSPErrorCodes, ResponseError, type WorkDoneProgressReporter } from 'vscode-languageserver';
 
 import type { SimulateParams } from '../contracts/lspRequests';
-import type { SimResult } from '../core/index';
+import type { Model, SimResult } from '../core/index';
 import { isWorkerMessage, type SimJob } from '../simWorker/messages';
 import type { DocumentManager } from './documents';
 import type { ExtractModelFn } from './seams';
@@ -29,12 +29,24 @@ function invalid(message: string): ResponseError<void> {
   return new ResponseError(-32602, message);
 }
 
+/** `xsr/simulate`: the result of exploring the named functions' model. */
 export async function simulate(
   deps: SimulateDeps,
   params: SimulateParams,
   token: CancellationToken,
   progress: WorkDoneProgressReporter,
 ): Promise<SimResult | ResponseError<void>> {
+  const r = await simulateModel(deps, params, token, progress);
+  return r instanceof ResponseError ? r : r.result;
+}
+
+/** The simulation and the model it explored (the `xsr.simulate` command also writes the text table, which names the model). */
+export async function simulateModel(
+  deps: SimulateDeps,
+  params: SimulateParams,
+  token: CancellationToken,
+  progress: WorkDoneProgressReporter,
+): Promise<{ result: SimResult; model: Model } | ResponseError<void>> {
   if (
     !params ||
     typeof params.textDocument?.uri !== 'string' ||
@@ -65,7 +77,7 @@ export async function simulate(
   const result = await running.run(token, () => runWorker(deps.workerPath, job, token, progress, params.functions));
   if (result instanceof ResponseError) return result;
   if (extraction.notes.length) result.notes = [...(result.notes ?? []), ...extraction.notes];
-  return result;
+  return { result, model: extraction.model };
 }
 
 /** The bounds of each option (the CLI's own), so an out-of-range value is an error, never silently changed. */

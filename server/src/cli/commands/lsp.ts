@@ -4,6 +4,6 @@ import { type CommandContext, UsageError } from '../context';
 
 export async function runLsp(ctx: CommandContext): Promise<number> {
   if (!ctx.values.stdio && !ctx.values['node-ipc']) throw new UsageError('lsp: pass --stdio');
-  await startServer({ stdio: true });
+  await startServer();
   return await new Promise<number>(() => undefined);
 }

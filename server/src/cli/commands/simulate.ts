@@ -1,10 +1,10 @@
 // `xsr simulate PATH --function NAME…` / `xsr simulate --protocol old|new`:
 // extract the migration model (or take a reference model), explore every
 // interleaving, print the shortest trace to a broken invariant.
-import { explore, ExtractError, extractModel, type Model, referenceModel, type SimResult } from '../../core/index';
+import { explore, ExtractError, extractModel, type Model, referenceModel, renderSimulation, type SimResult } from '../../core/index';
 import { type CommandContext, InputError, UsageError } from '../context';
 import { readSource } from '../inputs';
-import { renderSimulation } from '../simText';
+import { paint } from '../output';
 
 function intOption(ctx: CommandContext, name: string, min: number, max: number): number | undefined {
   const raw = ctx.values[name];
@@ -49,7 +49,7 @@ export async function runSimulate(ctx: CommandContext): Promise<number> {
   const result: SimResult = explore(model, { ...(maxStates ? { maxStates } : {}), timeoutMs: timeoutMs ?? 120000 });
   if (notes.length) result.notes = [...notes, ...(result.notes ?? [])];
   if (ctx.options.format === 'json') ctx.out(JSON.stringify(result, null, 2));
-  else ctx.out(renderSimulation(result, model, title, ctx.style));
+  else ctx.out(renderSimulation(result, model, title, (color, text) => paint(ctx.style, color, text)));
   // A limit proves nothing: it must not pass as `verified` in a script.
   if (result.result === 'limit') {
     ctx.err(`xsr: simulate: ${result.message}: not verified (raise --max-states or --timeout)`);

@@ -12,6 +12,11 @@
 // keep their CFGs (shifted), and the whole-file tree keeps the edit until
 // `settle` reparses it — when the editor is idle — and checks that it splits
 // the file into the same functions; if not (never seen), it analyses afresh.
+//
+// `shared` (the workspace index's summaries, core/workspace) answers for the
+// functions a document calls but does not define; callee summaries are part
+// of every cached result's key, so a callee changed in another file
+// recomputes exactly its callers here.
 import type { Tree } from 'web-tree-sitter';
 
 import type { FileAnalysis } from '../analysis';
@@ -343,10 +348,11 @@ export class DocumentAnalyzer {
   }
 
   /**
-   * Analyses `text` (the document at `version`). Returns undefined when the
-   * parse hit its time limit. Never throws on any text.
+   * Analyses `text` (the document at `version`), with `shared` for the
+   * callees it does not define. Returns undefined when the parse hit its time
+   * limit. Never throws on any text.
    */
-  analyze(uri: string, version: number, text: string): FileAnalysis | undefined {
+  analyze(uri: string, version: number, text: string, shared?: SummaryLookup): FileAnalysis | undefined {
     const t0 = performance.now();
     let doc = this.docs.get(uri);
     if (!doc) {
@@ -356,7 +362,7 @@ export class DocumentAnalyzer {
     doc.run++;
     const memo = new RunMemo(doc);
     const parsed = this.applyLocally(doc, text, memo);
-    const result = parsed ? this.analyzeParsed(uri, doc, parsed, memo) : this.analyzeFull(uri, doc, version, text, memo);
+    const result = parsed ? this.analyzeParsed(uri, doc, parsed, memo, shared) : this.analyzeFull(uri, doc, version, text, memo, shared);
     if (!result) return undefined;
     for (const [key, e] of doc.entries) if (e.lastRun < doc.run - this.keepRuns) doc.entries.delete(key);
     this.lastStats = { functions: result.functions.length, ...memo.stats, local: !!parsed, ms: performance.now() - t0 };
@@ -371,7 +377,7 @@ export class DocumentAnalyzer {
    * analysed version); otherwise whether the results stand and, when they do
    * not, the analysis of the full tree.
    */
-  settle(uri: string, version: number, text: string): SettleResult | undefined {
+  settle(uri: string, version: number, text: string, shared?: SummaryLookup): SettleResult | undefined {
     const doc = this.docs.get(uri);
     const p = doc?.parsed;
     if (!doc || !p || !p.unverified || p.pending.length > 0 || p.text !== text) return undefined;
@@ -407,7 +413,7 @@ export class DocumentAnalyzer {
     }
     doc.parsed = undefined;
     doc.run++;
-    const file = this.analyzeFull(uri, doc, version, text, new RunMemo(doc));
+    const file = this.analyzeFull(uri, doc, version, text, new RunMemo(doc), shared);
     return { consistent: false, ...(file ? { file } : {}) };
   }
 
@@ -422,13 +428,20 @@ export class DocumentAnalyzer {
     this.docs.clear();
   }
 
-  private analyzeFull(uri: string, doc: DocCache, version: number, text: string, memo: RunMemo): FileAnalysis | undefined {
+  private analyzeFull(
+    uri: string,
+    doc: DocCache,
+    version: number,
+    text: string,
+    memo: RunMemo,
+    shared: SummaryLookup | undefined,
+  ): FileAnalysis | undefined {
     const tree: Tree | undefined = this.trees.get(uri, version, text);
     if (!tree) {
       doc.parsed = undefined;
       return undefined;
     }
-    const result = this.analyzer.analyze({ path: uri, text }, { tree, memo });
+    const result = this.analyzer.analyze({ path: uri, text }, { tree, memo, shared });
     const fns: ParsedFn[] = [];
     for (const f of result.functions) {
       const entry = memo.entryOf(f.syntax);
@@ -462,7 +475,7 @@ export class DocumentAnalyzer {
   }
 
   /** The analysis of a version built by local edits: the same summaries and rules as a full run. */
-  private analyzeParsed(uri: string, doc: DocCache, p: Parsed, memo: RunMemo): FileAnalysis {
+  private analyzeParsed(uri: string, doc: DocCache, p: Parsed, memo: RunMemo, shared: SummaryLookup | undefined): FileAnalysis {
     const functions = p.fns.map((f) => {
       const cfg = memo.place(f.syntax, f.entry, f.syntax.start, p.lineIndex.lineOf(f.syntax.start));
       f.cfg = cfg;
@@ -472,7 +485,7 @@ export class DocumentAnalyzer {
     return this.analyzer.analyzeParsed(
       { path: uri, text: p.text },
       { lineIndex: p.lineIndex, functions, parseErrors: p.parseErrors },
-      { memo },
+      { memo, shared },
     );
   }
 

@@ -1,22 +1,40 @@
 // The text form of a simulation: a step table with one column per thread and
-// the state changes of each step, then the verdict and the statistics.
-import type { Model, SimResult, StateView, TraceStep } from '../core/index';
-import { paint, type Style, terminalSafe } from './output';
+// the state changes of each step, then the verdict and the statistics. The
+// CLI prints it (`xsr simulate`, coloured on a terminal) and the language
+// server returns it with `workspace/executeCommand` (`xsr.simulate`) for
+// editors without the replay panel. Pure: colour comes from the caller.
+import type { Model, SimResult, StateView, TraceStep } from '../../../../sim/src/index';
 
 const COL = 34;
 
-export function renderSimulation(r: SimResult, model: Model, title: string, style: Style): string {
+type SimTextColor = 'bold' | 'red' | 'green' | 'yellow';
+/** Colours a piece of the text (the CLI's ANSI colours on a terminal); plain by default. */
+export type Paint = (color: SimTextColor, text: string) => string;
+
+/**
+ * Text from the analysed files and file names, made safe to print: control
+ * characters (escape sequences, a newline in a file name) are shown as `\xNN`
+ * and never act. Tabs stay.
+ */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  return text.replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+const terminalSafe = printable;
+
+export function renderSimulation(r: SimResult, model: Model, title: string, paint: Paint = (_c, t) => t): string {
   const out: string[] = [];
-  out.push(paint(style, 'bold', terminalSafe(title)));
+  out.push(paint('bold', terminalSafe(title)));
   out.push(
     `model: ${model.threads.length} initiator(s) ${model.threads.map((t) => t.name).join(', ')}; pCPUs ${model.pcpus.join(' ')}; context_saved: ${model.schedulers.contextSaved} protocol`,
   );
   const verdict =
     r.result === 'violation'
-      ? paint(style, 'red', `VIOLATION of ${r.invariant}`)
+      ? paint('red', `VIOLATION of ${r.invariant}`)
       : r.result === 'verified'
-        ? paint(style, 'green', 'VERIFIED')
-        : paint(style, 'yellow', 'LIMIT');
+        ? paint('green', 'VERIFIED')
+        : paint('yellow', 'LIMIT');
   out.push(`result: ${verdict}: ${terminalSafe(r.message)}`);
   if (r.trace.length) {
     // One column per thread that acts in the trace (idle threads would only add blank columns).
