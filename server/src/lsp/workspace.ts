@@ -180,7 +180,7 @@ export class WorkspaceIndexer {
     this.running = running;
     const progress = job.initial ? await this.deps.progress().catch(() => undefined) : undefined;
     if (this.running !== running) {
-      progress?.done();
+      if (!this.disposed) progress?.done();
       return;
     }
     progress?.begin('Indexing C files', 0, `0/${job.files.length} files`, true);
@@ -196,7 +196,8 @@ export class WorkspaceIndexer {
         if (ended) return;
         ended = true;
         sub?.dispose();
-        progress?.done();
+        // After shutdown the connection may be gone: nothing more is sent.
+        if (!this.disposed) progress?.done();
         if (this.running === running) this.running = undefined;
         if (error) this.sendStatus('failed', error);
         resolve();
