@@ -4,13 +4,14 @@
 // an editor asks for: VIEWPORT_LINES around the edit). The hints of the whole
 // file are timed separately (inlayHintsMs).
 import { PassThrough } from 'node:stream';
+import { pathToFileURL } from 'node:url';
 
-import { createConnection } from 'vscode-languageserver/node';
 import {
   createProtocolConnection,
   DidChangeTextDocumentNotification,
   DidCloseTextDocumentNotification,
   DidOpenTextDocumentNotification,
+  InitializedNotification,
   InitializeRequest,
   InlayHintRequest,
   PublishDiagnosticsNotification,
@@ -20,7 +21,7 @@ import {
 } from 'vscode-languageserver-protocol/node';
 
 import { createAnalyzer } from '../../server/src/core/index';
-import { createServer } from '../../server/src/lsp/server';
+import { connectServer } from '../../server/src/lsp/server';
 
 export interface LspBenchOptions {
   /** The file edited (about 5,000 lines of Xen-style C). */
@@ -31,6 +32,8 @@ export interface LspBenchOptions {
   edits?: number;
   /** Untimed edits first, so the JIT has compiled the edit path (default 20). */
   warmup?: number;
+  /** A workspace folder the server indexes before the edits are timed (the figures then include the index's work). */
+  folder?: string;
 }
 
 export interface LspBenchResult {
@@ -66,15 +69,25 @@ function editPoints(text: string, count: number): number[] {
 export async function benchLsp(opts: LspBenchOptions): Promise<LspBenchResult> {
   const up = new PassThrough();
   const down = new PassThrough();
-  const server = createConnection(new StreamMessageReader(up), new StreamMessageWriter(down));
-  createServer(server, { debounceMs: 0 });
-  server.listen();
+  const server = connectServer(new StreamMessageReader(up), new StreamMessageWriter(down), { debounceMs: 0 });
   const client = createProtocolConnection(new StreamMessageReader(down), new StreamMessageWriter(up));
   const waiting = new Map<string, (p: PublishDiagnosticsParams) => void>();
   client.onNotification(PublishDiagnosticsNotification.type, (p) => waiting.get(`${p.uri}#${p.version}`)?.(p));
   client.onNotification('xsr/analysisStatus', () => undefined);
+  let indexReady: () => void = () => undefined;
+  const indexed = new Promise<void>((resolve) => (indexReady = resolve));
+  client.onNotification('xsr/indexStatus', (p: { state: string }) => {
+    if (p.state === 'ready') indexReady();
+  });
   client.listen();
-  await client.sendRequest(InitializeRequest.type, { processId: null, rootUri: null, workspaceFolders: null, capabilities: {} });
+  await client.sendRequest(InitializeRequest.type, {
+    processId: null,
+    rootUri: null,
+    workspaceFolders: opts.folder ? [{ uri: pathToFileURL(opts.folder).href, name: 'corpus' }] : null,
+    capabilities: {},
+  });
+  await client.sendNotification(InitializedNotification.type, {});
+  if (opts.folder) await indexed;
   const published = (uri: string, version: number): Promise<PublishDiagnosticsParams> =>
     new Promise((resolve) => waiting.set(`${uri}#${version}`, resolve));
 
@@ -161,7 +174,8 @@ export async function benchLsp(opts: LspBenchOptions): Promise<LspBenchResult> {
   (globalThis as { gc?: () => void }).gc?.();
   const serverRssMb = process.memoryUsage().rss / (1024 * 1024);
   client.dispose();
-  server.dispose();
+  server.server.dispose();
+  server.connection.dispose();
 
   const p95 = quantile(times, 0.95);
   const fullMs = quantile(full, 0.5);

@@ -14,6 +14,17 @@ export interface IndexJob {
   batchSize: number;
 }
 
+/** A job for the worker, numbered by the server. */
+export interface IndexRequest {
+  id: number;
+  job: IndexJob;
+}
+
+export function isIndexRequest(m: unknown): m is IndexRequest {
+  return !!m && typeof m === 'object' && typeof (m as IndexRequest).id === 'number' && typeof (m as IndexRequest).job === 'object';
+}
+
+/** What the worker posts about a job (each message also carries the job's `id`). */
 export type IndexMessage =
   | { type: 'progress'; done: number; total: number }
   | { type: 'records'; records: IndexedFile[] }
@@ -22,9 +33,10 @@ export type IndexMessage =
   | { type: 'error'; message: string };
 
 /** Validates a message from the worker (data crossing a thread boundary is checked on arrival). */
-export function isIndexMessage(m: unknown): m is IndexMessage {
+export function isIndexMessage(m: unknown): m is IndexMessage & { id: number } {
   if (!m || typeof m !== 'object') return false;
   const x = m as Record<string, unknown>;
+  if (typeof x.id !== 'number') return false;
   switch (x.type) {
     case 'progress':
       return typeof x.done === 'number' && typeof x.total === 'number';

@@ -3,21 +3,33 @@
 // records (function summaries and callees) batch by batch. Files of one batch
 // are analysed together as `xsr check` analyses a folder; a job larger than a
 // batch then analyses again the files that call what a later batch defined,
-// until nothing changes (a few passes at most). The server terminates the
-// thread to cancel.
-import { parentPort, workerData } from 'node:worker_threads';
+// until nothing changes (a few passes at most).
+//
+// One thread serves the server's whole life, one job at a time (its message
+// port keeps it alive between jobs). A thread per job was tried: under load,
+// Node 20 could deadlock a thread whose event loop ran dry while V8 still
+// compiled in the background (the thread waits for the compile job, the job
+// for a collection on the thread), and the job never ended. The server
+// terminates the thread only to cancel.
+import { parentPort } from 'node:worker_threads';
 
-import { createAnalyzer, type IndexedFile, indexFiles, readSource, WorkspaceIndex } from '../core/index';
-import type { IndexJob, IndexMessage } from './messages';
+import { type CoreAnalyzer, createAnalyzer, type IndexedFile, indexFiles, readSource, WorkspaceIndex } from '../core/index';
+import { type IndexJob, type IndexMessage, isIndexRequest } from './messages';
 
 const MAX_PASSES = 4;
 
-function post(m: IndexMessage): void {
-  parentPort?.postMessage(m);
+/** The analyzer of the last settings (lock helpers and attribute macros), kept between jobs. */
+let analyzer: { key: string; value: Promise<CoreAnalyzer> } | undefined;
+
+function analyzerFor(job: IndexJob): Promise<CoreAnalyzer> {
+  const key = JSON.stringify([job.helpers, job.attributes]);
+  if (analyzer?.key !== key) analyzer = { key, value: createAnalyzer({ helpers: job.helpers, attributes: job.attributes, rules: [] }) };
+  return analyzer.value;
 }
 
-async function run(job: IndexJob): Promise<void> {
-  const analyzer = await createAnalyzer({ helpers: job.helpers, attributes: job.attributes, rules: [] });
+async function run(id: number, job: IndexJob): Promise<void> {
+  const post = (m: IndexMessage): void => parentPort?.postMessage({ ...m, id });
+  const a = await analyzerFor(job);
   const index = new WorkspaceIndex();
   for (const r of job.shared) index.set('disk', r.path, r);
   const total = job.files.length;
@@ -36,7 +48,7 @@ async function run(job: IndexJob): Promise<void> {
         if (r.text !== undefined) sources.push({ path: f.key, text: r.text });
         else post({ type: 'skipped', key: f.key, reason: r.skipped ?? r.error ?? 'not read' });
       }
-      const records: IndexedFile[] = indexFiles(analyzer, sources, { get: (n) => index.summary(n) });
+      const records: IndexedFile[] = indexFiles(a, sources, { get: (n) => index.summary(n) });
       const now = clock++;
       for (const r of records) {
         for (const n of index.set('disk', r.path, r)) changedAt.set(n, now);
@@ -58,6 +70,11 @@ async function run(job: IndexJob): Promise<void> {
   post({ type: 'done' });
 }
 
-if (parentPort) {
-  run(workerData as IndexJob).catch((e: unknown) => post({ type: 'error', message: (e as Error)?.stack ?? String(e) }));
-}
+/** Jobs run one after another (the server sends the next one after `done`, but a queue costs nothing). */
+let queue: Promise<void> = Promise.resolve();
+parentPort?.on('message', (m: unknown) => {
+  if (!isIndexRequest(m)) return;
+  queue = queue.then(() =>
+    run(m.id, m.job).catch((e: unknown) => parentPort?.postMessage({ type: 'error', message: (e as Error)?.stack ?? String(e), id: m.id })),
+  );
+});

@@ -57,6 +57,8 @@ export interface ServerOptions {
   indexWorkerPath?: string;
   /** Files the index worker analyses together (default 200). */
   indexBatchSize?: number;
+  /** Idle time after an open document's diagnostics before its summaries replace its file's in the index, in ms (default 300). */
+  indexIdleMs?: number;
 }
 
 export interface XsrServer {
@@ -86,7 +88,7 @@ function either(a: CancellationToken, b: CancellationToken | undefined): Cancell
 const indexKey = (s: Settings): string => JSON.stringify([s.extraHelpers, s.extraAttributes, s.maxFileSize, s.indexMaxFiles]);
 
 /** Registers every handler on `connection` (which the caller then `listen()`s — connectServer does). */
-export function createServer(connection: Connection, options: ServerOptions = {}): XsrServer {
+function createServer(connection: Connection, options: ServerOptions = {}): XsrServer {
   const providers = options.providers ?? defaultProviders();
   const rules = options.rules ?? ALL_RULES;
   const settings = new SettingsCache(connection);
@@ -123,15 +125,31 @@ export function createServer(connection: Connection, options: ServerOptions = {}
         version: st.version,
         diagnostics: st.file ? toLspDiagnostics(st.file, st.uri, at(st.file)) : [],
       });
-      // The open document's own summaries replace its file's in the index (other files see its current text).
-      if (st.file) indexer.setOpen(st.uri, indexRecord(st.file, st.uri));
+      if (st.file) overlayLater(st.uri, st.version);
     },
     onCorrected: () => refreshHints(),
     onError: (uri, version, e) =>
       connection.console.error(`xsr: analysis of ${uri} (version ${version}) failed: ${(e as Error).stack ?? String(e)}`),
-    onClosed: (uri) => indexer.setOpen(uri, undefined),
+    onClosed: (uri) => {
+      overlayTimers.get(uri)?.();
+      overlayTimers.delete(uri);
+      indexer.setOpen(uri, undefined);
+    },
     shared: (uri) => indexer.index.lookupFor(uri),
   });
+  // Once a document is idle, its own summaries replace its file's in the index (other files then see its
+  // current text): not on every keystroke, which must stay cheap.
+  const overlayTimers = new Map<string, () => void>();
+  const overlayLater = (uri: string, version: number): void => {
+    overlayTimers.get(uri)?.();
+    const h = setTimeout(() => {
+      overlayTimers.delete(uri);
+      void documents.analysisFor(uri).then((st) => {
+        if (st?.file && st.version === version && documents.isOpen(uri)) indexer.setOpen(uri, indexRecord(st.file, uri));
+      });
+    }, options.indexIdleMs ?? 300);
+    overlayTimers.set(uri, () => clearTimeout(h));
+  };
   let dynamicConfig = false;
   let watchFiles = false;
   let folders: string[] = [];
@@ -251,10 +269,13 @@ export function createServer(connection: Connection, options: ServerOptions = {}
       encoding,
     }),
   );
-  connection.onShutdown(() => {
+  const dispose = (): void => {
+    for (const cancel of overlayTimers.values()) cancel();
+    overlayTimers.clear();
     indexer.dispose();
     documents.dispose();
-  });
+  };
+  connection.onShutdown(dispose);
 
   documents.listen();
   return {

@@ -15,7 +15,7 @@ import { FileChangeType, type FileEvent, type WorkDoneProgressServerReporter } f
 
 import type { IndexStatusParams } from '../contracts/lspRequests';
 import { type IndexedFile, listSourceFiles, WorkspaceIndex } from '../core/index';
-import { type IndexJob, isIndexMessage } from '../indexWorker/messages';
+import { type IndexJob, type IndexMessage, isIndexMessage } from '../indexWorker/messages';
 import type { Settings } from './settings';
 
 /** dist/indexWorker.js next to the bundle, else the compiled worker under out/. */
@@ -37,6 +37,8 @@ export interface WorkspaceIndexerDeps {
   isOpen(uri: string): boolean;
   /** Files analysed together in the worker (default 200). */
   batchSize?: number;
+  /** How long the index thread stays after its last job, in ms (default 1000): its memory goes with it. */
+  idleExitMs?: number;
 }
 
 interface Job {
@@ -52,7 +54,12 @@ const MAX_DEPTH = 4;
 export class WorkspaceIndexer {
   readonly index = new WorkspaceIndex();
   private readonly queue: Job[] = [];
-  private running: { worker: Worker; job: Job } | undefined;
+  private running: { job: Job; end(): void } | undefined;
+  private worker: Worker | undefined;
+  private idleExit: ReturnType<typeof setTimeout> | undefined;
+  private nextId = 1;
+  /** The running job's handler of the thread's messages, by job id. */
+  private readonly handlers = new Map<number, (m: IndexMessage) => void>();
   private settings: Settings | undefined;
   private folders: string[] = [];
   private total = 0;
@@ -123,12 +130,21 @@ export class WorkspaceIndexer {
     this.queue.length = 0;
     const r = this.running;
     this.running = undefined;
-    if (r) void r.worker.terminate();
+    if (!r) return;
+    // A job cannot be interrupted inside the thread: the thread goes (the next job starts another). Its end is
+    // not awaited: a thread that does not end must not hold the index up.
+    const w = this.worker;
+    this.worker = undefined;
+    if (w) void w.terminate();
+    r.end();
   }
 
   dispose(): void {
     this.disposed = true;
+    clearTimeout(this.idleExit);
     this.stop();
+    void this.worker?.terminate();
+    this.worker = undefined;
   }
 
   private summariesChanged(names: Set<string>, except: ReadonlySet<string>, depth: number): void {
@@ -155,6 +171,33 @@ export class WorkspaceIndexer {
     if (!this.running) void this.next();
   }
 
+  /**
+   * The index thread, started for a job and kept while jobs follow (see
+   * indexWorker/worker.ts); idle for idleExitMs, it is stopped and its memory
+   * (a parser's WASM heap, the analyses) goes with it. By then no compile job
+   * of V8 runs in it, so its end cannot hang (and nothing waits for it).
+   */
+  private thread(): Worker {
+    clearTimeout(this.idleExit);
+    this.idleExit = undefined;
+    if (this.worker) return this.worker;
+    const w = new Worker(this.deps.workerPath);
+    // It never keeps the process alive (the server lives as long as its connection).
+    w.unref();
+    w.on('message', (m: unknown) => {
+      if (isIndexMessage(m)) this.handlers.get(m.id)?.(m);
+    });
+    const lost = (why: string): void => {
+      if (this.worker !== w) return;
+      this.worker = undefined;
+      for (const h of [...this.handlers.values()]) h({ type: 'error', message: why });
+    };
+    w.on('error', (e) => lost(e.message));
+    w.on('exit', (code) => lost(`the thread exited (code ${code})`));
+    this.worker = w;
+    return w;
+  }
+
   private async next(): Promise<void> {
     const job = this.queue.shift();
     if (!job || this.disposed) return;
@@ -171,68 +214,81 @@ export class WorkspaceIndexer {
     };
     let worker: Worker;
     try {
-      worker = new Worker(this.deps.workerPath, { workerData: data });
+      worker = this.thread();
     } catch (e) {
       this.sendStatus('failed', `cannot start the index worker (${(e as Error).message})`);
       return;
     }
-    const running = { worker, job };
-    this.running = running;
-    const progress = job.initial ? await this.deps.progress().catch(() => undefined) : undefined;
-    if (this.running !== running) {
+    const id = this.nextId++;
+    let progress: WorkDoneProgressServerReporter | undefined;
+    let ended = false;
+    let finished!: () => void;
+    const done = new Promise<void>((resolve) => (finished = resolve));
+    let sub: { dispose(): void } | undefined;
+    const end = (error?: string): void => {
+      if (ended) return;
+      ended = true;
+      this.handlers.delete(id);
+      sub?.dispose();
+      // After shutdown the connection may be gone: nothing more is sent.
       if (!this.disposed) progress?.done();
-      return;
-    }
-    progress?.begin('Indexing C files', 0, `0/${job.files.length} files`, true);
-    const sub = progress?.token.onCancellationRequested(() => {
-      this.cancelled = true;
-      this.stop();
-      this.sendStatus('cancelled', 'indexing was cancelled; open files are analysed on their own');
-    });
-    this.sendStatus('indexing', undefined, job.files.length);
-    await new Promise<void>((resolve) => {
-      let ended = false;
-      const end = (error?: string): void => {
-        if (ended) return;
-        ended = true;
-        sub?.dispose();
-        // After shutdown the connection may be gone: nothing more is sent.
-        if (!this.disposed) progress?.done();
-        if (this.running === running) this.running = undefined;
-        if (error) this.sendStatus('failed', error);
-        resolve();
-      };
-      worker.on('message', (m: unknown) => {
-        if (!isIndexMessage(m) || this.running !== running) return;
-        switch (m.type) {
-          case 'progress':
-            progress?.report(Math.round((100 * m.done) / Math.max(1, m.total)), `${m.done}/${m.total} files`);
-            break;
-          case 'records': {
-            const names = new Set<string>();
-            for (const r of m.records) for (const n of this.index.set('disk', r.path, r)) names.add(n);
-            if (names.size) this.summariesChanged(names, keys, job.depth);
-            break;
-          }
-          case 'skipped':
-            this.index.set('disk', m.key, undefined);
-            break;
-          case 'done':
-            void worker.terminate();
-            end();
-            break;
-          case 'error':
-            void worker.terminate();
-            end(`the index worker failed: ${m.message}`);
-            break;
+      if (this.running === running) this.running = undefined;
+      if (error) this.sendStatus('failed', error);
+      finished();
+    };
+    const running = { job, end };
+    this.running = running;
+    this.handlers.set(id, (m) => {
+      if (this.running !== running) return;
+      switch (m.type) {
+        case 'progress':
+          progress?.report(Math.round((100 * m.done) / Math.max(1, m.total)), `${m.done}/${m.total} files`);
+          break;
+        case 'records': {
+          const names = new Set<string>();
+          for (const r of m.records) for (const n of this.index.set('disk', r.path, r)) names.add(n);
+          if (names.size) this.summariesChanged(names, keys, job.depth);
+          break;
         }
-      });
-      worker.on('error', (e) => end(`the index worker failed: ${e.message}`));
-      worker.on('exit', () => end());
+        case 'skipped':
+          this.index.set('disk', m.key, undefined);
+          break;
+        case 'done':
+          end();
+          break;
+        case 'error':
+          end(`the index worker failed: ${m.message}`);
+          break;
+      }
     });
-    if (this.disposed) return;
+    worker.postMessage({ id, job: data });
+    this.sendStatus('indexing', undefined, job.files.length);
+    if (job.initial) {
+      const created = await this.deps.progress().catch(() => undefined);
+      if (ended || this.running !== running) {
+        if (!this.disposed) created?.done();
+      } else {
+        progress = created;
+        progress?.begin('Indexing C files', 0, `0/${job.files.length} files`, true);
+        sub = progress?.token.onCancellationRequested(() => {
+          this.cancelled = true;
+          this.stop();
+          this.sendStatus('cancelled', 'indexing was cancelled; open files are analysed on their own');
+        });
+      }
+    }
+    await done;
+    // Restarted or stopped meanwhile: whoever runs now goes on with the queue.
+    if (this.running || this.disposed) return;
     if (this.queue.length > 0) return this.next();
     if (!this.cancelled) this.sendStatus('ready');
+    this.idleExit = setTimeout(() => {
+      this.idleExit = undefined;
+      const w = this.worker;
+      this.worker = undefined;
+      void w?.terminate();
+    }, this.deps.idleExitMs ?? 1000);
+    this.idleExit.unref();
   }
 
   private sendStatus(state: IndexStatusParams['state'], message?: string, total?: number): void {

@@ -7,7 +7,7 @@ import type { Analyzer } from '../analyzer';
 import { calleesOf } from '../cfg/callees';
 import type { FunctionSummary, SummaryLookup } from '../locks/summary';
 
-interface IndexedFunction {
+export interface IndexedFunction {
   name: string;
   summary: FunctionSummary;
   /** The names its body calls, sorted. */

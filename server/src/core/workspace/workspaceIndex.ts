@@ -10,13 +10,25 @@
 // be kept the same way: per file in IndexedFile, merged here beside
 // `definers`, their changes reported by `set`.
 import { type FunctionSummary, summaryKey, type SummaryLookup } from '../locks/summary';
-import type { IndexedFile } from './records';
+import type { IndexedFile, IndexedFunction } from './records';
 
 type Layer = 'disk' | 'open';
 
+/** A record and its functions by name (the first of a name wins, as in the file). */
+interface Entry {
+  record: IndexedFile;
+  byName: Map<string, IndexedFunction>;
+}
+
+function entryOf(record: IndexedFile): Entry {
+  const byName = new Map<string, IndexedFunction>();
+  for (const f of record.functions) if (!byName.has(f.name)) byName.set(f.name, f);
+  return { record, byName };
+}
+
 export class WorkspaceIndex {
-  private readonly disk = new Map<string, IndexedFile>();
-  private readonly open = new Map<string, IndexedFile>();
+  private readonly disk = new Map<string, Entry>();
+  private readonly open = new Map<string, Entry>();
   /** For each function name, the paths whose effective record defines it, sorted (the first one answers). */
   private readonly definers = new Map<string, string[]>();
   /** For each name, the paths whose effective record calls it. */
@@ -33,6 +45,10 @@ export class WorkspaceIndex {
 
   /** The record in use for `path`: the open document's, else the disk's. */
   record(path: string): IndexedFile | undefined {
+    return this.entry(path)?.record;
+  }
+
+  private entry(path: string): Entry | undefined {
     return this.open.get(path) ?? this.disk.get(path);
   }
 
@@ -47,7 +63,7 @@ export class WorkspaceIndex {
     if (!paths) return undefined;
     for (const p of paths) {
       if (p === except) continue;
-      const fn = this.record(p)?.functions.find((f) => f.name === name);
+      const fn = this.entry(p)?.byName.get(name);
       if (fn) return fn.summary;
     }
     return undefined;
@@ -70,7 +86,7 @@ export class WorkspaceIndex {
     // What every other file saw for these names before (by key: equal summaries are no change).
     for (const n of names) seen.set(n, keyOf(this.summary(n)));
     this.unlink(before);
-    if (record) map.set(path, { ...record, path });
+    if (record) map.set(path, entryOf({ ...record, path }));
     else map.delete(path);
     this.link(this.record(path));
     const changed = new Set<string>();
