@@ -56,7 +56,10 @@ export async function executeCommand(
   if (r instanceof ResponseError) return r;
   const title = `${path.basename(sim.textDocument.uri)}: ${sim.functions.join(', ')}`;
   const text = renderSimulation(r.result, r.model, title);
-  const verdict = r.result.result === 'violation' ? `violation of ${r.result.invariant ?? 'an invariant'}` : r.result.result;
-  deps.report(`xsr: ${sim.functions.join(' ∥ ')}: ${verdict} (${r.result.trace.length} steps): ${r.result.message}`, text);
+  const verdict =
+    r.result.result === 'violation'
+      ? `violation of ${r.result.invariant ?? 'an invariant'} (${r.result.trace.length} steps)`
+      : r.result.result;
+  deps.report(`xsr: ${sim.functions.join(' ∥ ')}: ${verdict}: ${r.result.message}`, text);
   return { ...r.result, text };
 }
