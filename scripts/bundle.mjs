@@ -2,7 +2,7 @@
 // language server), the simulation and index workers, the VS Code client and the webview.
 // The WASM runtime and the C grammar are copied next to the bundles and their
 // versions recorded in dist/GRAMMAR.md (provenance, as bash-language-server does).
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
@@ -62,6 +62,8 @@ if (existsSync(path.join(root, 'client/webview/main.ts'))) {
   );
 }
 await Promise.all(builds);
+// dist/xsr.js runs as a command of its own (its first line is a shebang), e.g. in CI scripts.
+chmodSync(path.join(dist, 'xsr.js'), 0o755);
 
 // The grammar and the runtime ship beside the bundles: nothing is downloaded.
 const grammarWasm = require.resolve('tree-sitter-c/tree-sitter-c.wasm');

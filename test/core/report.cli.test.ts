@@ -61,7 +61,7 @@ describe('check --format codequality', () => {
       assert.deepEqual(issue, {
         type: 'issue',
         check_name: d.code,
-        description: `${d.code} ${d.function}(): ${d.message}`,
+        description: d.message.startsWith(`${d.function}(`) ? `${d.code} ${d.message}` : `${d.code} ${d.function}(): ${d.message}`,
         categories: ['Bug Risk'],
         severity: 'major',
         fingerprint: issue.fingerprint,

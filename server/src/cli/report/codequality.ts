@@ -30,6 +30,11 @@ function gitlabPath(p: string): string {
   return p.replace(/\\/g, '/').replace(/^\.\//, '');
 }
 
+/** The finding's code and message, with its function when the message does not name it already. */
+function describe(d: { code: string; function: string; message: string }): string {
+  return d.message.includes(`${d.function}(`) ? `${d.code} ${d.message}` : `${d.code} ${d.function}(): ${d.message}`;
+}
+
 export function toCodeQuality(report: CheckReport): CodeQualityIssue[] {
   const seen = new Map<string, number>();
   return report.files.flatMap((f) =>
@@ -40,7 +45,7 @@ export function toCodeQuality(report: CheckReport): CodeQualityIssue[] {
       return {
         type: 'issue' as const,
         check_name: d.code,
-        description: `${d.code} ${d.function}(): ${d.message}`,
+        description: describe(d),
         categories: ['Bug Risk'],
         severity: severity(d.severity),
         fingerprint: createHash('md5').update(`${key}\u0000${n}`).digest('hex'),
