@@ -6,7 +6,10 @@
 // File dialogs are VS Code's simple file dialog (a quick input holding a path);
 // the Check Patch check reads workspace/add-patched.patch (a new patched.c with an
 // XSR002). The last checks run in a second, short session with workspace trust
-// on, answered "No" at the prompt: restricted mode.
+// on, answered "No" at the prompt: restricted mode. A failed check leaves, in
+// screenshots/, a screenshot and the workbench log: the browser console (the
+// extension host's lines included), code-server's output and the session's
+// log folder (window, extension host, and the extension's output channel).
 //
 // Usage: node test/e2e/run.mjs [--keep] [--only NAME] [--timeout MS]
 //   --keep     leave the temp folders (user data, workspace copy) for inspection
@@ -50,6 +53,8 @@ const MARKS = fixtureMarks(readFileSync(path.join(ROOT, 'test', 'e2e', 'workspac
 const results = [];
 const cleanups = [];
 let serverFailure;
+/** What a failed check's log is made of: the browser console, code-server's output, the session's log folder. */
+const workbenchLog = { console: [], codeServer: [], userData: undefined };
 
 function log(msg) {
   console.log(`# ${msg}`);
@@ -67,9 +72,42 @@ async function check(name, page, fn, { setup = false } = {}) {
     const reason = (e?.message ?? String(e)).split('\n')[0];
     results.push({ name, ok: false, ms: Date.now() - t0, reason });
     console.log(`✖ ${name} (${Date.now() - t0}ms)\n    ${reason}`);
-    if (page) await page.screenshot({ path: path.join(SHOTS, `e2e-failed-${name.replace(/\W+/g, '-')}.png`) }).catch(() => {});
+    const slug = `e2e-failed-${name.replace(/\W+/g, '-')}`;
+    if (page) await page.screenshot({ path: path.join(SHOTS, `${slug}.png`) }).catch(() => {});
+    saveWorkbenchLog(slug, name, e);
+    log(`failure saved: ${path.relative(ROOT, path.join(SHOTS, slug))}{.png,.log,-logs/}`);
     if (setup) throw new Error(`set-up check failed: ${name}`, { cause: e });
   }
+}
+
+/** Writes what the workbench logged up to a failure next to its screenshot. */
+function saveWorkbenchLog(slug, name, error) {
+  try {
+    const text = [
+      `check: ${name}`,
+      `error: ${error?.stack ?? String(error)}`,
+      '',
+      '== browser console (the extension host included) ==',
+      ...workbenchLog.console,
+      '',
+      '== code-server output ==',
+      workbenchLog.codeServer.join(''),
+    ].join('\n');
+    writeFileSync(path.join(SHOTS, `${slug}.log`), text);
+    const logs = workbenchLog.userData && path.join(workbenchLog.userData, 'logs');
+    if (logs && existsSync(logs)) cpSync(logs, path.join(SHOTS, `${slug}-logs`), { recursive: true });
+  } catch (e) {
+    log(`could not save the workbench log: ${e?.message ?? e}`);
+  }
+}
+
+/**
+ * Waits until the active editor shows a finding of the language server (an
+ * error squiggle): after a reload the server starts again, and until it has
+ * published, the editor has no code actions of ours to offer.
+ */
+function waitForFindings(page) {
+  return waitServer(page, () => document.querySelector('.monaco-editor .view-overlays .squiggly-error') !== null);
 }
 
 /** Fails at once when the language server is known not to have started. */
@@ -210,6 +248,11 @@ async function startCodeServer(entry, dirs, workspace, options) {
     });
   cleanups.unshift(stop);
   let out = '';
+  workbenchLog.userData = dirs.userData;
+  workbenchLog.codeServer.length = 0;
+  const keep = (d) => workbenchLog.codeServer.push(String(d));
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
   await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`code-server did not listen within 30 s:\n${out}`)), 30000);
     const onData = (d) => {
@@ -522,6 +565,7 @@ async function main() {
       .replace(/%c/g, '')
       .replace(/(\s*color: [^;]*?)+\s*$/, '');
     consoleLines.push(text);
+    workbenchLog.console.push(`[${m.type()}] ${text}`);
     const failed = /\[xsr\] language server failed to start: (.*)/.exec(text);
     if (failed) {
       serverFailure = failed[1];
@@ -728,6 +772,7 @@ async function main() {
     await focusTab(page, FIXTURE);
     await page.click('.monaco-editor .view-lines');
     await gotoLine(page, MARKS('set_flag').line);
+    await waitForFindings(page);
     await page.keyboard.press('Control+.');
     await page.waitForSelector('.action-widget .monaco-list-row.action', { timeout: WAIT });
     const titles = await page.$$eval('.action-widget .monaco-list-row.action', (rows) => rows.map((r) => r.textContent ?? ''));
@@ -840,14 +885,15 @@ async function main() {
   const { url: url2 } = await startCodeServer(entry, dirs2, workspace2, { trust: true });
   const page2 = await browser.newPage({ viewport: { width: 1500, height: 950 } });
   const lines2 = [];
-  page2.on('console', (m) =>
-    lines2.push(
-      m
-        .text()
-        .replace(/%c/g, '')
-        .replace(/(\s*color: [^;]*?)+\s*$/, ''),
-    ),
-  );
+  workbenchLog.console.length = 0;
+  page2.on('console', (m) => {
+    const text = m
+      .text()
+      .replace(/%c/g, '')
+      .replace(/(\s*color: [^;]*?)+\s*$/, '');
+    lines2.push(text);
+    workbenchLog.console.push(`[${m.type()}] ${text}`);
+  });
   /** Waits for an extension-host console line of the second session matching `re`. */
   const consoleLine = async (re, timeout) => {
     const deadline = Date.now() + timeout;

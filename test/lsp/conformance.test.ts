@@ -191,6 +191,22 @@ describe('LSP position encodings', () => {
     await u16.dispose();
   });
 
+  it("offers the quick fix anywhere on the finding's line, also before the client has the diagnostic", async () => {
+    const c = await startClient();
+    await c.open(fx.uri, fx.text);
+    const line = l0('force_flag');
+    const actions = await c.client.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri: fx.uri },
+      range: { start: { line, character: 0 }, end: { line, character: 0 } },
+      context: { diagnostics: [], only: ['quickfix'] },
+    });
+    assert.deepEqual(
+      actions?.map((a) => [a.title, (a as { diagnostics: Diagnostic[] }).diagnostics.map((d) => [d.code, d.range.start.line])]),
+      [['Rewrite to vcpu_migrate_start() / vcpu_migrate_finish()', [['XSR001', line]]]],
+    );
+    await c.dispose();
+  });
+
   it('finds the quick fix by code and line when the client sends the finding back with columns in another encoding', async () => {
     const c = await startClient();
     await c.open(WIDE_URI, wide);

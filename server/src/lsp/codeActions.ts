@@ -84,11 +84,15 @@ export function codeActions(args: CodeActionContextArgs, params: CodeActionParam
   return out;
 }
 
+/**
+ * The request's range is on one of the finding's lines: the fix is offered
+ * anywhere on the line (where editors show the light bulb), also when the
+ * client asks before it has the diagnostics to send back.
+ */
 function rangesTouch(d: Diagnostic, params: CodeActionParams): boolean {
   const r = params.range;
-  const before = (a: { line: number; character: number }, b: { line: number; character: number }): boolean =>
-    a.line < b.line || (a.line === b.line && a.character < b.character);
-  return !before(d.range.end, r.start) && !before(r.end, d.range.start);
+  if (!r?.start || !r.end) return false;
+  return r.start.line <= d.range.end.line && d.range.start.line <= r.end.line;
 }
 
 function quickFix(at: Positions, uri: string, version: number, d: CoreDiagnostic, diagnostic: Diagnostic): CodeAction {
