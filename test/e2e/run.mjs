@@ -80,6 +80,17 @@ async function check(name, page, fn, { setup = false } = {}) {
   }
 }
 
+/** A browser console message as text, kept for the workbench log too. */
+function consoleText(m) {
+  // The extension host's lines come styled: "%c[Extension Host] %c… color: blue color: ".
+  const text = m
+    .text()
+    .replace(/%c/g, '')
+    .replace(/(\s*color: [^;]*?)+\s*$/, '');
+  workbenchLog.console.push(`[${m.type()}] ${text}`);
+  return text;
+}
+
 /** Writes what the workbench logged up to a failure next to its screenshot. */
 function saveWorkbenchLog(slug, name, error) {
   try {
@@ -559,13 +570,8 @@ async function main() {
   cleanups.unshift(() => browser.close());
   page = await browser.newPage({ viewport: { width: 1500, height: 950 } });
   page.on('console', (m) => {
-    // The extension host's lines come styled: "%c[Extension Host] %c… color: blue color: ".
-    const text = m
-      .text()
-      .replace(/%c/g, '')
-      .replace(/(\s*color: [^;]*?)+\s*$/, '');
+    const text = consoleText(m);
     consoleLines.push(text);
-    workbenchLog.console.push(`[${m.type()}] ${text}`);
     const failed = /\[xsr\] language server failed to start: (.*)/.exec(text);
     if (failed) {
       serverFailure = failed[1];
@@ -886,14 +892,7 @@ async function main() {
   const page2 = await browser.newPage({ viewport: { width: 1500, height: 950 } });
   const lines2 = [];
   workbenchLog.console.length = 0;
-  page2.on('console', (m) => {
-    const text = m
-      .text()
-      .replace(/%c/g, '')
-      .replace(/(\s*color: [^;]*?)+\s*$/, '');
-    lines2.push(text);
-    workbenchLog.console.push(`[${m.type()}] ${text}`);
-  });
+  page2.on('console', (m) => lines2.push(consoleText(m)));
   /** Waits for an extension-host console line of the second session matching `re`. */
   const consoleLine = async (re, timeout) => {
     const deadline = Date.now() + timeout;

@@ -33,6 +33,13 @@ function copyFolder(): string {
 }
 
 const uriOf = (file: string): string => pathToFileURL(file).href;
+
+/** An index worker that never answers (written into `dir`). */
+function stuckWorker(dir: string): string {
+  const file = path.join(dir, 'stuck-worker.js');
+  fs.writeFileSync(file, 'setInterval(() => undefined, 1 << 30);\n');
+  return file;
+}
 type Row = [string, number, number, number, number, string];
 const rows = (ds: readonly Diagnostic[]): Row[] =>
   ds.map((d) => [String(d.code), d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character, d.message]);
@@ -191,10 +198,8 @@ describe('workspace index', () => {
 
   it('the first results of an opened file never wait for the index', async () => {
     const dir = copyFolder();
-    // An index worker that never answers: the index stays busy for the whole test.
-    const stuck = path.join(dir, 'stuck-worker.js');
-    fs.writeFileSync(stuck, 'setInterval(() => undefined, 1 << 30);\n');
-    const c = await openFolder(dir, { server: { indexWorkerPath: stuck } });
+    // The index stays busy for the whole test.
+    const c = await openFolder(dir, { server: { indexWorkerPath: stuckWorker(dir) } });
     await c.indexStatuses.next((s) => s.state === 'indexing');
     const users = uriOf(path.join(dir, 'users.c'));
     await c.open(users, fs.readFileSync(path.join(dir, 'users.c'), 'utf8'));
@@ -206,9 +211,7 @@ describe('workspace index', () => {
 
   it('indexing shows cancellable progress; cancelled, the open files are analysed on their own', async () => {
     const dir = copyFolder();
-    const stuck = path.join(dir, 'stuck-worker.js');
-    fs.writeFileSync(stuck, 'setInterval(() => undefined, 1 << 30);\n');
-    const c = await openFolder(dir, { server: { indexWorkerPath: stuck } });
+    const c = await openFolder(dir, { server: { indexWorkerPath: stuckWorker(dir) } });
     const created = await c.requests.next((r) => r.method === 'window/workDoneProgress/create');
     const token = (created.params as { token: string }).token;
     const begin = await c.progress.next((p) => p.token === token && p.value.kind === 'begin');
