@@ -104,6 +104,8 @@ function createServer(connection: Connection, options: ServerOptions = {}): XsrS
     if (hintRefresh) void connection.languages.inlayHint.refresh().catch(() => undefined);
   };
 
+  /** What was last published for each document (its version and diagnostics). */
+  const published = new Map<string, { version: number; sent: string }>();
   // The index and the documents call each other back (only once both exist: after initialize).
   const indexer: WorkspaceIndexer = new WorkspaceIndexer({
     workerPath: options.indexWorkerPath ?? defaultIndexWorkerPath(),
@@ -120,17 +122,22 @@ function createServer(connection: Connection, options: ServerOptions = {}): XsrS
     rules,
     onAnalysed: (st) => void connection.sendNotification(AnalysisStatusNotification.type, status(st)),
     onPublish: (st) => {
-      void connection.sendDiagnostics({
-        uri: st.uri,
-        version: st.version,
-        diagnostics: st.file ? toLspDiagnostics(st.file, st.uri, at(st.file)) : [],
-      });
+      const diagnostics = st.file ? toLspDiagnostics(st.file, st.uri, at(st.file)) : [];
+      // The same findings again for the same version (an analysis redone because the workspace changed
+      // elsewhere) are not sent: an editor takes every publication as a change of its markers.
+      const sent = JSON.stringify(diagnostics);
+      const last = published.get(st.uri);
+      if (last?.version !== st.version || last.sent !== sent) {
+        published.set(st.uri, { version: st.version, sent });
+        void connection.sendDiagnostics({ uri: st.uri, version: st.version, diagnostics });
+      }
       if (st.file) overlayLater(st.uri, st.version);
     },
     onCorrected: () => refreshHints(),
     onError: (uri, version, e) =>
       connection.console.error(`xsr: analysis of ${uri} (version ${version}) failed: ${(e as Error).stack ?? String(e)}`),
     onClosed: (uri) => {
+      published.delete(uri);
       overlayTimers.get(uri)?.();
       overlayTimers.delete(uri);
       indexer.setOpen(uri, undefined);

@@ -98,7 +98,8 @@ export class WorkspaceIndexer {
 
   /** workspace/didChangeWatchedFiles: index created and changed C files again, forget deleted ones. */
   filesChanged(events: readonly FileEvent[]): void {
-    if (!this.settings || this.cancelled) return;
+    // No index (turned off, cancelled, or not started): the open documents are analysed on their own.
+    if (!this.settings || this.settings.indexMaxFiles === 0 || this.cancelled) return;
     const changed: { path: string; key: string }[] = [];
     const names = new Set<string>();
     for (const e of events) {

@@ -94,10 +94,13 @@ export class WorkspaceIndex {
     return changed;
   }
 
-  /** The files that call any of `names` (their analyses read those summaries). */
+  /**
+   * The files that read the shared summary of any of `names`: those that call
+   * it and do not define it themselves (their own definition is the one they use).
+   */
   dependents(names: Iterable<string>): Set<string> {
     const out = new Set<string>();
-    for (const n of names) for (const p of this.callers.get(n) ?? []) out.add(p);
+    for (const n of names) for (const p of this.callers.get(n) ?? []) if (!this.entry(p)?.byName.has(n)) out.add(p);
     return out;
   }
 
