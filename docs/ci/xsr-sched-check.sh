@@ -26,8 +26,8 @@ OUT=${XSR_OUT:-.}
 FAIL_ON=${XSR_FAIL_ON:-error}
 CONFIG=()
 if [ -n "${XSR_CONFIG:-}" ]; then CONFIG=(--config "$(realpath "$XSR_CONFIG")"); fi
-# The scheduler: today's folder, and the file it was before Xen 4.13.
-PATHS=(xen/common/sched xen/common/schedule.c)
+# The scheduler: today's folder, and before Xen 4.13 schedule.c and the sched_*.c of each scheduler.
+PATHS=(xen/common/sched xen/common/schedule.c 'xen/common/sched_*')
 
 die() {
   echo "xsr-sched-check: $*" >&2
@@ -45,12 +45,11 @@ fi
 base=${base:-HEAD~1}
 git rev-parse --verify --quiet "$base^{commit}" >/dev/null || die "no such commit: $base (fetch more history: GIT_DEPTH=0)"
 
-# Only the scheduler paths that exist at each commit are checked.
+# The scheduler paths that exist at a commit (the folder, or the files of the older layout).
 present() {
-  local commit=$1 p
-  for p in "${PATHS[@]}"; do
-    if git cat-file -e "$commit:$p" 2>/dev/null; then echo "$p"; fi
-  done
+  local commit=$1
+  git cat-file -e "$commit:xen/common/sched" 2>/dev/null && echo xen/common/sched
+  git ls-tree --name-only "$commit" xen/common/ | grep -E '^xen/common/sched(ule|_[^/]*)\.[ch]$' || true
 }
 
 changed=$(git diff --name-only "$base" HEAD -- "${PATHS[@]}" | grep -E '\.[ch]$' || true)
