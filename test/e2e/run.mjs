@@ -121,6 +121,37 @@ function waitForFindings(page) {
   return waitServer(page, () => document.querySelector('.monaco-editor .view-overlays .squiggly-error') !== null);
 }
 
+/**
+ * After the cursor moved onto `line`, waits until an open race-replay panel
+ * has followed it (the step on that line selected, and its marker drawn in the
+ * editor, which the extension reveals first): on a loaded machine that round
+ * trip can land after the next key press and scroll the editor under it.
+ */
+async function replayFollows(page, frame, line) {
+  if (!frame) return;
+  const traced = await frame
+    .$$eval('.lanes .row .where', (cells, line) => cells.some((c) => c.textContent === `L${line}`), line)
+    .catch(() => false);
+  if (!traced) return;
+  const row = await frame.waitForSelector(`.lanes .row.selected:has(.where:text-is("L${line}"))`, { timeout: WAIT });
+  await stepMarker(page, await row.getAttribute('data-step'));
+}
+
+/** Waits for the quick-fix list after Ctrl+.; fails at once, saying so, when VS Code answers that there are none. */
+async function quickFixList(page) {
+  const shown = await page.waitForFunction(
+    () => {
+      if (document.querySelector('.action-widget .monaco-list-row.action')) return 'list';
+      const message = document.querySelector('.monaco-editor-overlaymessage')?.textContent ?? '';
+      return message.includes('No code actions available') ? message : false;
+    },
+    null,
+    { timeout: WAIT },
+  );
+  const what = await shown.jsonValue();
+  if (what !== 'list') throw new Error(`VS Code answered "${what.trim()}"`);
+}
+
 /** Fails at once when the language server is known not to have started. */
 function needsServer() {
   if (serverFailure) throw new Error(`the language server did not start (${serverFailure})`);
@@ -778,9 +809,10 @@ async function main() {
     await focusTab(page, FIXTURE);
     await page.click('.monaco-editor .view-lines');
     await gotoLine(page, MARKS('set_flag').line);
+    await replayFollows(page, frame, MARKS('set_flag').line);
     await waitForFindings(page);
     await page.keyboard.press('Control+.');
-    await page.waitForSelector('.action-widget .monaco-list-row.action', { timeout: WAIT });
+    await quickFixList(page);
     const titles = await page.$$eval('.action-widget .monaco-list-row.action', (rows) => rows.map((r) => r.textContent ?? ''));
     const index = titles.findIndex((t) => /XSR001|migrate_start|start\/finish|migration/i.test(t));
     if (index < 0) throw new Error(`no XSR001 fix among the quick fixes: ${titles.join(' | ')}`);
