@@ -5,7 +5,7 @@
 // and calls that never return.
 import type { Node } from 'web-tree-sitter';
 
-import { type ExprFacts, exprFacts, matchClose } from '../syntax/expr';
+import { declaredNames, type ExprFacts, exprFacts, matchClose } from '../syntax/expr';
 import { isNestedRealDefinition, unclosedEndOffset } from '../syntax/functions';
 import { type LineIndex } from '../syntax/lineIndex';
 import { tokenize } from '../syntax/tokens';
@@ -134,9 +134,13 @@ class CfgBuilder {
           this.hasError = true;
         }
         return this.effectNode('stmt', n, next);
-      case 'declaration':
+      case 'declaration': {
         if (n.hasError) this.hasError = true;
-        return this.effectNode('stmt', n, next);
+        const id = this.effectNode('stmt', n, next);
+        const names = declaredNames(this.source, n.startIndex, n.endIndex);
+        if (names.length) this.nodes[id]!.declares = names;
+        return id;
+      }
       case 'if_statement':
         return this.ifStatement(n, next, t);
       case 'while_statement':
@@ -323,6 +327,8 @@ class CfgBuilder {
     const body = n.childForFieldName('body');
     const bodyEntry = body ? this.stmt(body, updateEntry, { brk: next, cont: updateEntry }) : updateEntry;
     this.branch(cond, bodyEntry, next);
+    const counting = init && condition && update ? countingLoop(this.source, init, condition, update, body) : undefined;
+    if (counting) this.nodes[cond]!.exitsAt = counting;
     if (!init) return cond;
     const initId = this.effectNode('stmt', init, cond);
     this.nodes[initId]!.line = this.lines.lineOf(n.startIndex);
@@ -485,6 +491,21 @@ interface MacroSplit {
   bodyStart: number;
   end: number;
   jump?: 'break' | 'continue';
+}
+
+/** `for ( i = 0; i < 3; i++ )` whose body never assigns `i`: the counter and the bound it leaves at. */
+function countingLoop(source: string, init: Node, condition: Node, update: Node, body: Node | null): { counter: string; bound: string } | undefined {
+  const text = (x: Node): string => source.slice(x.startIndex, x.endIndex).replace(/\s+/g, '');
+  const c = /^([A-Za-z_]\w*)<(\d+)[uUlL]*$/.exec(text(condition));
+  if (!c) return undefined;
+  const [, counter, bound] = c as unknown as [string, string, string];
+  const i = new RegExp(`^${counter}=(\\d+)[uUlL]*;?$`).exec(text(init));
+  if (!i || Number(i[1]) > Number(bound)) return undefined;
+  if (!new RegExp(`^(${counter}\\+\\+|\\+\\+${counter}|${counter}\\+=1)$`).test(text(update))) return undefined;
+  // The body must leave the counter alone (an assignment or increment would break the count).
+  if (body && new RegExp(`\\b${counter}\\s*([-+*/%&|^]?=(?!=)|\\+\\+|--)|(\\+\\+|--)\\s*${counter}\\b`).test(source.slice(body.startIndex, body.endIndex)))
+    return undefined;
+  return { counter, bound };
 }
 
 /**

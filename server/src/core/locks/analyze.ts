@@ -59,6 +59,8 @@ const MERGED_BUDGET = 400_000;
 export type LockImbalance =
   | { kind: 'retake'; lock: string; start: number; end: number; takenAt: number }
   | { kind: 'doubleRelease'; lock: string; start: number; end: number }
+  /** Released where some paths hold it and some do not (taken at `takenAt` on the paths that do). */
+  | { kind: 'mayRelease'; lock: string; start: number; end: number; takenAt: number }
   | { kind: 'heldAtExit'; lock: string; start: number; end: number; takenAt: number; freeExit: { start: number; end: number } };
 
 export interface AnalyzeOptions {
@@ -66,6 +68,13 @@ export interface AnalyzeOptions {
   lineIndex: LineIndex;
   table: HelperTable;
   summaries: SummaryLookup;
+}
+
+/** Variables declared in the body (not parameters): locks named through them belong to this function. */
+function localsOf(fn: FunctionSyntax, cfg: Cfg): Set<string> {
+  const out = new Set<string>();
+  for (const n of cfg.nodes) for (const name of n.declares ?? []) if (!fn.params.includes(name)) out.add(name);
+  return out;
 }
 
 /** A result that says nothing: no lock anywhere (a function that takes none), or not analysed (`degraded` says why). */
@@ -96,6 +105,7 @@ export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: Analyze
     namer: new LockNamer(cfg),
     summaries: opts.summaries,
     trackedAtoms: correlatedAtoms(cfg, opts.source),
+    locals: localsOf(fn, cfg),
   };
   const domain: Domain<PathState> = {
     key: stateKey,
@@ -103,6 +113,7 @@ export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: Analyze
     transfer: (node: CfgNode, s: PathState) => transferNode(ctx, node, s),
     edge: (node: CfgNode, edge: { to: number; branch?: boolean }, s: PathState) => transferEdge(ctx, node, edge, s),
     weight: (s: PathState) => 1 + s.held.length + s.facts.length,
+    partition: (s: PathState) => s.held.map((h) => `${h.name}${h.maybe ? '?' : ''}`).join(','),
   };
   // Path-sensitive first; a function with more paths than the work budget
   // allows is solved again with every node's paths merged (a sound "may"
@@ -126,9 +137,14 @@ export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: Analyze
   }
   ctx.events = undefined;
   const imbalances: LockImbalance[] = [];
-  for (const { e } of events) {
+  for (const { e, node } of events) {
     if (e.k === 'retake') imbalances.push({ kind: 'retake', lock: e.lock, start: e.start, end: e.end, takenAt: e.heldAt });
     else if (e.k === 'doubleRelease') imbalances.push({ kind: 'doubleRelease', lock: e.lock, start: e.start, end: e.end });
+    else if (e.k === 'unheldRelease') {
+      // A local's lock released where one path holds it and another does not: the paths disagree.
+      const holder = before[node.id]!.flatMap((s) => s.held).find((h) => h.name === e.lock && !h.maybe && !h.entry);
+      if (holder) imbalances.push({ kind: 'mayRelease', lock: e.lock, start: e.start, end: e.end, takenAt: holder.at });
+    }
   }
   const requires = new Map<string, LockKind>();
   for (const h of entry.held) requires.set(h.name, h.kind);

@@ -187,8 +187,17 @@ export function decideGuards(s: PathState, atom: string, value: boolean): PathSt
   return { ...s, held };
 }
 
-function mentions(atom: string, idents: ReadonlySet<string>): boolean {
-  for (const id of idents) if (atom.includes(id) && new RegExp(`(^|[^\\w])${id}([^\\w]|$)`).test(atom)) return true;
+/**
+ * The atom reads one of the expressions (a variable, or a member path such as
+ * `old_q->tail`, as an access: `old_q->tail` is read by `old_q->tail==0` but
+ * not by `old_q!=q`, and `old_q` by both).
+ */
+function mentions(atom: string, exprs: ReadonlySet<string>): boolean {
+  for (const e of exprs) {
+    if (!atom.includes(e)) continue;
+    const esc = e.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    if (new RegExp(`(^|[^\\w.>])${esc}(?![\\w])`).test(atom)) return true;
+  }
   return false;
 }
 

@@ -4,7 +4,7 @@ import type { CfgEdge, CfgNode } from '../cfg/types';
 import type { CallSite } from '../syntax/expr';
 import { canonicalText } from '../syntax/tokens';
 import { heldPredicate, type HelperTable, type LockHelper, type LockKind } from '../xen/lockHelpers';
-import { conditionOf, CONSTANT_TRUTH, evaluate, implied, notReached } from './condition';
+import { conditionOf, CONSTANT_TRUTH, evaluate, implied, notReached, relatedFacts } from './condition';
 import { type LockNamer, substitute } from './names';
 import {
   binding,
@@ -26,7 +26,9 @@ import type { FunctionSummary, LockEffect, SummaryLookup } from './summary';
 export type LockEvent =
   | { k: 'retake'; lock: string; start: number; end: number; heldAt: number }
   | { k: 'doubleRelease'; lock: string; start: number; end: number }
-  | { k: 'requires'; lock: string; kind: LockKind };
+  | { k: 'requires'; lock: string; kind: LockKind }
+  /** A lock named through a local variable released where this path does not hold it. */
+  | { k: 'unheldRelease'; lock: string; start: number; end: number };
 
 export interface TransferContext {
   source: string;
@@ -41,6 +43,12 @@ export interface TransferContext {
   events?: (e: LockEvent, node: CfgNode) => void;
   /** Set when a path had to forget a branch fact (state.ts, MAX_FACTS): correlations were lost. */
   factsOverflow?: boolean;
+  /**
+   * The function's local variables (declared in its body, not parameters). A
+   * lock named through one is not the caller's: releasing it unheld says
+   * nothing about what the caller holds.
+   */
+  locals: ReadonlySet<string>;
 }
 
 const IDENT = /^[A-Za-z_]\w*$/;
@@ -79,12 +87,17 @@ export function transferNode(ctx: TransferContext, node: CfgNode, s: PathState):
           )
         )
           continue;
-        const root = /^[A-Za-z_]\w*/.exec(a.lhs)?.[0];
-        if (root) r = forgetFacts(r, new Set([root]));
+        // What was assigned is forgotten (a field write `old_q->tail = 0` leaves facts about `old_q` itself alone).
+        r = forgetFacts(r, new Set([a.lhs.replace(/^\*+/, '')]));
         if (!IDENT.test(a.lhs)) continue;
         // `held = true;`: a flag a later test reads (the path remembers its value).
         if (a.op === '=' && ctx.trackedAtoms.has(a.lhs) && Object.hasOwn(CONSTANT_TRUTH, a.rhs))
           r = remember(ctx, r, a.lhs, CONSTANT_TRUTH[a.rhs]!);
+        // `old_q = q;`: the two now compare equal (`if ( q != old_q )` later is false).
+        if (a.op === '=' && IDENT.test(a.rhs) && ctx.trackedAtoms.has(`${a.lhs}==${a.rhs}`)) {
+          for (const g of [{ atom: `${a.lhs}==${a.rhs}`, value: true }, ...relatedFacts(`${a.lhs}==${a.rhs}`, true)])
+            if (ctx.trackedAtoms.has(g.atom)) r = remember(ctx, r, g.atom, g.value);
+        }
         const target = ctx.namer.schedPointer(a.rhs);
         const copied = IDENT.test(a.rhs) ? binding(r, a.rhs) : undefined;
         if (target) r = withBinding(r, { v: a.lhs, lock: target, status: findHeld(r, target) ? 'held' : 'ptr' });
@@ -159,7 +172,27 @@ function acquire(ctx: TransferContext, node: CfgNode, call: CallSite, s: PathSta
     lock.depth = (held.depth ?? 1) + 1;
     if (held.entry) lock.entry = true;
   }
-  return markBindings(withHeld(s, lock), name, 'held');
+  let r = markBindings(withHeld(s, lock), name, 'held');
+  // A lock reached through `p->…` was taken, so `p` is not NULL on this path (`if ( d2 == NULL )` after a goto back).
+  const root = /^([A-Za-z_]\w*)->/.exec(name)?.[1];
+  if (root && ctx.trackedAtoms.has(root) && !binding(r, root)) r = remember(ctx, r, root, true);
+  return r;
+}
+
+/** The variable a lock is named through (`old_q->lock`, `rcu(d)`, `sched(v->processor)` → old_q, d, v). */
+export function rootName(lock: string): string | undefined {
+  return /^(?:[a-z]+\()?&?\(?([A-Za-z_]\w*)/.exec(lock)?.[1];
+}
+
+/** Two lock names differ only in their root variable, and this path knows the two variables are equal. */
+function sameLockOnPath(s: PathState, a: string, b: string): boolean {
+  const ra = rootName(a);
+  const rb = rootName(b);
+  if (!ra || !rb || ra === rb) return false;
+  if (a.replace(new RegExp(`\\b${ra}\\b`), rb) !== b) return false;
+  const eq = (atom: string): boolean => atom === `${ra}==${rb}` || atom === `${rb}==${ra}`;
+  const ne = (atom: string): boolean => atom === `${ra}!=${rb}` || atom === `${rb}!=${ra}`;
+  return s.facts.some((f) => (eq(f.atom) && f.value) || (ne(f.atom) && !f.value));
 }
 
 function markBindings(s: PathState, lock: string, status: 'held' | 'ptr'): PathState {
@@ -189,8 +222,11 @@ function release(
     const other = name.endsWith(':r') ? name.replace(/:r$/, ':w') : name.replace(/:w$/, ':r');
     if (findHeld(s, other)) target = other;
   }
+  // `q->lock` released while `old_q->lock` is held and this path knows q == old_q: the same lock.
+  target ??= s.held.find((h) => sameLockOnPath(s, h.name, name))?.name;
   if (target) return markBindings(withoutHeld(s, target), target, 'ptr');
   if (s.released.includes(name)) ctx.events?.({ k: 'doubleRelease', lock: name, start: call.start, end: call.end }, node);
+  else if (ctx.locals.has(rootName(name) ?? '')) ctx.events?.({ k: 'unheldRelease', lock: name, start: call.start, end: call.end }, node);
   else ctx.events?.({ k: 'requires', lock: name, kind }, node);
   return s;
 }
@@ -339,12 +375,8 @@ function applySummary(
 ): PathState[] {
   let r = s;
   // What the callee states it needs and this path does not hold, this function needs from its caller.
-  for (const e of summary.requires) {
-    if (e.conventional || summary.releases.some((x) => x.lock === e.lock)) continue;
-    const name = resolveVarName(r, substituteEffect(summary, call, e));
-    const held = findHeld(r, name) || (e.kind === 'sched' && r.held.some((h) => h.kind === 'sched' && !h.maybe));
-    if (!held && !r.released.includes(name)) ctx.events?.({ k: 'requires', lock: name, kind: e.kind }, node);
-  }
+  // A callee's requirements are not lifted into this function's entry state: whether they are met is
+  // a question about the call site (XSR010), not a fact about what this function's caller holds.
   for (const e of summary.releases) {
     const name = substituteEffect(summary, call, e);
     r = release(ctx, node, call, r, resolveVarName(r, name), e.kind);
@@ -385,9 +417,14 @@ export function transferEdge(ctx: TransferContext, node: CfgNode, edge: CfgEdge,
   const v = evaluate(cond, value, ran);
   if (v !== undefined && v !== edge.branch) return undefined;
   let r = s;
-  for (const f of implied(cond, edge.branch)) {
-    if (ctx.trackedAtoms.has(f.atom) && !(IDENT.test(f.atom) && binding(r, f.atom))) r = remember(ctx, r, f.atom, f.value);
-    r = decideGuards(r, f.atom, f.value);
+  const learned = implied(cond, edge.branch);
+  // A counting loop left by its condition left with the counter at its bound (`if ( try == 3 )` after it).
+  if (node.exitsAt && edge.branch === false) learned.push({ atom: `${node.exitsAt.counter}==${node.exitsAt.bound}`, value: true });
+  for (const f of learned) {
+    for (const g of [f, ...relatedFacts(f.atom, f.value)]) {
+      if (ctx.trackedAtoms.has(g.atom) && !(IDENT.test(g.atom) && binding(r, g.atom))) r = remember(ctx, r, g.atom, g.value);
+      r = decideGuards(r, g.atom, g.value);
+    }
   }
   // Facts about the condition's own calls served their purpose.
   if (own.length) r = { ...r, facts: r.facts.filter((f) => !own.includes(f.atom)) };

@@ -22,6 +22,13 @@ function word(file: FileAnalysis, fn: FunctionLocks, x: LockImbalance): CoreDiag
         message: `retakes ${x.lock}, which is already held here (taken at line ${lineNo(file, x.takenAt)})`,
         related: [{ start: x.takenAt, end: x.takenAt, message: `${x.lock} taken here` }],
       });
+    case 'mayRelease':
+      return finding(meta, fn, {
+        start: x.start,
+        end: x.end,
+        message: `releases ${x.lock}, which is held here on some paths only: it was taken at line ${lineNo(file, x.takenAt)} on one path, and another path reaches this release without it`,
+        related: [{ start: x.takenAt, end: x.takenAt, message: `${x.lock} taken here, on some paths` }],
+      });
     case 'doubleRelease':
       return finding(meta, fn, {
         start: x.start,
