@@ -15,7 +15,6 @@ import { type Cfg, type CfgEdge, type CfgNode, type CfgNodeKind } from './types'
 const NORETURN_CALLS = new Set([
   'BUG',
   'panic',
-  'ASSERT_UNREACHABLE',
   '__builtin_unreachable',
   'unreachable',
   'do_exit',
@@ -30,6 +29,14 @@ const SKIPPED = new Set(['comment', ';']);
 interface Targets {
   brk?: number;
   cont?: number;
+}
+
+/**
+ * `ASSERT_UNREACHABLE()` and `ASSERT(0)` stop a debug build only: a release
+ * build (NDEBUG) goes on past them, and whatever follows runs there.
+ */
+function stopsDebugBuildsOnly(c: { name: string; args: { text: string }[] }): boolean {
+  return c.name === 'ASSERT_UNREACHABLE' || (c.name === 'ASSERT' && /^(0|false)$/.test(c.args[0]?.text ?? ''));
 }
 
 /**
@@ -89,6 +96,7 @@ class CfgBuilder {
     const cfgNode = this.nodes[id]!;
     if (facts.calls.some((c) => NORETURN_CALLS.has(c.name))) cfgNode.noreturn = true;
     else cfgNode.succ.push({ to: next });
+    if (facts.calls.some(stopsDebugBuildsOnly)) cfgNode.debugStop = true;
     return id;
   }
 
@@ -494,7 +502,13 @@ interface MacroSplit {
 }
 
 /** `for ( i = 0; i < 3; i++ )` whose body never assigns `i`: the counter and the bound it leaves at. */
-function countingLoop(source: string, init: Node, condition: Node, update: Node, body: Node | null): { counter: string; bound: string } | undefined {
+function countingLoop(
+  source: string,
+  init: Node,
+  condition: Node,
+  update: Node,
+  body: Node | null,
+): { counter: string; bound: string } | undefined {
   const text = (x: Node): string => source.slice(x.startIndex, x.endIndex).replace(/\s+/g, '');
   const c = /^([A-Za-z_]\w*)<(\d+)[uUlL]*$/.exec(text(condition));
   if (!c) return undefined;
@@ -503,7 +517,12 @@ function countingLoop(source: string, init: Node, condition: Node, update: Node,
   if (!i || Number(i[1]) > Number(bound)) return undefined;
   if (!new RegExp(`^(${counter}\\+\\+|\\+\\+${counter}|${counter}\\+=1)$`).test(text(update))) return undefined;
   // The body must leave the counter alone (an assignment or increment would break the count).
-  if (body && new RegExp(`\\b${counter}\\s*([-+*/%&|^]?=(?!=)|\\+\\+|--)|(\\+\\+|--)\\s*${counter}\\b`).test(source.slice(body.startIndex, body.endIndex)))
+  if (
+    body &&
+    new RegExp(`\\b${counter}\\s*([-+*/%&|^]?=(?!=)|\\+\\+|--)|(\\+\\+|--)\\s*${counter}\\b`).test(
+      source.slice(body.startIndex, body.endIndex),
+    )
+  )
     return undefined;
   return { counter, bound };
 }

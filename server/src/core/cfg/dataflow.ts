@@ -136,7 +136,8 @@ function mergeDown<S>(domain: Domain<S>, states: S[], max: number): S[] {
       if (g) g.push(s);
       else groups.set(k, [s]);
     }
-    if (groups.size <= max && groups.size < states.length) return [...groups.values()].map((g) => (g.length === 1 ? g[0]! : domain.merge(g)));
+    if (groups.size <= max && groups.size < states.length)
+      return [...groups.values()].map((g) => (g.length === 1 ? g[0]! : domain.merge(g)));
   }
   return [domain.merge(states)];
 }

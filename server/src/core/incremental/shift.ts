@@ -97,6 +97,7 @@ function shiftImbalances(list: LockImbalance[], d: number): LockImbalance[] {
           end: x.end + d,
           takenAt: x.takenAt + d,
           freeExit: { start: x.freeExit.start + d, end: x.freeExit.end + d },
+          ...(x.releaseOnly !== undefined ? { releaseOnly: x.releaseOnly + d } : {}),
         };
     }
   });

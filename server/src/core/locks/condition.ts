@@ -386,8 +386,16 @@ export function atomsTestedTwice(cfg: Cfg, source: string): Set<string> {
   return new Set([...count].filter(([, c]) => c >= 2).map(([a]) => a));
 }
 
-/** Constants whose truth a flag assignment (`held = true;`, `bool locked = 0;`) gives a variable. */
-export const CONSTANT_TRUTH: Readonly<Record<string, boolean>> = { '0': false, '1': true, true: true, false: false, NULL: false };
+/**
+ * The truth of a constant expression a variable is set to or a function
+ * returns: `0`, `false`, `NULL` false; other integers, `true` and negative
+ * errno constants (`-EBUSY`) true; undefined for anything else.
+ */
+export function constantTruth(text: string): boolean | undefined {
+  if (text === '0' || text === 'false' || text === 'NULL') return false;
+  if (text === 'true' || /^-?[1-9]\d*[uUlL]*$/.test(text) || /^-E[A-Z0-9]+$/.test(text)) return true;
+  return undefined;
+}
 
 /**
  * Atoms whose value a path should remember: those tested twice, and flags that
@@ -402,7 +410,7 @@ export function correlatedAtoms(cfg: Cfg, source: string): Set<string> {
     for (const a of atomsOf(conditionOf(n, source))) tested.add(a);
   }
   for (const n of cfg.nodes) {
-    for (const a of n.facts.assignments) if (a.op === '=' && Object.hasOwn(CONSTANT_TRUTH, a.rhs) && tested.has(a.lhs)) out.add(a.lhs);
+    for (const a of n.facts.assignments) if (a.op === '=' && constantTruth(a.rhs) !== undefined && tested.has(a.lhs)) out.add(a.lhs);
   }
   // Comparisons of one operand pair tested twice in any spelling (`ld < rd`, later `ld != rd`) are one question.
   const pairs = new Map<string, string[]>();

@@ -31,6 +31,8 @@ export interface VarBinding {
   lock: string;
   /** held: points at a lock this path holds; null: a failed trylock; ptr: an unheld lock's address. */
   status: 'held' | 'null' | 'ptr';
+  /** The variable holds a status (0 when the lock was taken), not a pointer: its truth means failure. */
+  zeroIsHeld?: boolean;
 }
 
 interface Fact {
@@ -45,6 +47,8 @@ export interface PathState {
   facts: readonly Fact[];
   /** Locks released on this path and not taken again (for double-release checks). */
   released: readonly string[];
+  /** Only a release build runs this path: it went past the `ASSERT_UNREACHABLE()` at this offset. */
+  releaseOnly?: number;
 }
 
 export const EMPTY_STATE: PathState = { held: [], vars: [], facts: [], released: [] };
@@ -74,6 +78,7 @@ function computeKey(s: PathState): string {
   for (const f of s.facts) k += `${f.atom}=${f.value ? 1 : 0};`;
   k += '|';
   k += s.released.join(';');
+  if (s.releaseOnly !== undefined) k += `|R${s.releaseOnly}`;
   return k;
 }
 
@@ -267,10 +272,12 @@ export function mergeStates(states: readonly PathState[]): PathState {
     states.map((s) => s.facts),
     (f) => `${f.atom}=${f.value}`,
   );
+  // Release-build-only when every merged path is.
+  const releaseOnly = states.every((s) => s.releaseOnly !== undefined) ? states[0]!.releaseOnly : undefined;
   // Released on every merged path only: a double release is reported when certain.
   const released = common(
     states.map((s) => s.released),
     (r) => r,
   );
-  return { held, vars, facts, released };
+  return releaseOnly === undefined ? { held, vars, facts, released } : { held, vars, facts, released, releaseOnly };
 }

@@ -312,4 +312,3 @@ export function declaredNames(source: string, start: number, end: number): strin
   }
   return [...new Set(out)];
 }
-
