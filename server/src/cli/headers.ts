@@ -17,7 +17,7 @@ const isDir = (p: string): boolean => {
 };
 
 /** The include directories of this run. */
-export function includeDirs(ctx: CommandContext, firstInput: string | undefined): string[] {
+function includeDirs(ctx: CommandContext, firstInput: string | undefined): string[] {
   const given = ctx.values.include;
   const list = Array.isArray(given) ? given : typeof given === 'string' ? [given] : [];
   if (list.length) return list;

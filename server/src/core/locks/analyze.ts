@@ -346,10 +346,10 @@ export function heldSets(states: readonly PathState[], lines: LineIndex): { must
 
 type Outcome = 'zero' | 'nonzero' | 'error';
 
-/** What one exit state returns: a constant, an ERR_PTR, or a variable whose truth the path knows. */
+/** What one exit state returns: 0/NULL/false, an error (a negative errno constant, ERR_PTR), another value, or a variable whose truth the path knows. */
 function outcomeOf(x: Exit, s: PathState): Outcome | undefined {
   const t = x.node.returnText ?? '';
-  if (/^ERR_PTR\(/.test(t)) return 'error';
+  if (/^ERR_PTR\(/.test(t) || /^-(E[A-Z0-9]+|[1-9]\d*)$/.test(t)) return 'error';
   let truth = constantTruth(t);
   if (truth === undefined && /^!?[A-Za-z_]\w*$/.test(t)) {
     const v = t.replace(/^!/, '');
@@ -363,7 +363,9 @@ function outcomeOf(x: Exit, s: PathState): Outcome | undefined {
 /**
  * When every state returning with `name` held returns one outcome and every
  * state returning without it another, the return value tells the caller:
- * `status` (0 with the lock held) or `flag` (true / non-NULL with it held).
+ * `status` (0 with the lock held, errors without) or `flag` (true / non-NULL
+ * with it held, 0 or an error without). An error returned with the lock held
+ * is never a convention: that is the leak this rule is for.
  */
 function returnSays(exits: readonly Exit[], name: string): 'status' | 'flag' | undefined {
   const held = new Set<Outcome | undefined>();

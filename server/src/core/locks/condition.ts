@@ -151,7 +151,7 @@ export function comparison(atom: string): { a: string; op: Rel; b: string } | un
 }
 
 /** The operand pair a comparison is about, in a fixed order (`a < b` and `b >= a` are about one pair). */
-export function pairOf(atom: string): string | undefined {
+function pairOf(atom: string): string | undefined {
   const c = comparison(atom);
   if (!c) return undefined;
   return c.a < c.b ? `${c.a}|${c.b}` : `${c.b}|${c.a}`;

@@ -235,7 +235,7 @@ export function parseHelperConfig(value: unknown, source = 'config'): ConfigResu
     if (e.mode !== undefined && e.mode !== 'r' && e.mode !== 'w') problems.push('"mode" must be "r" or "w"');
     if (e.returns !== undefined && !RETURNS.includes(e.returns as ReturnConvention))
       problems.push(`"returns" must be one of ${RETURNS.join(', ')}`);
-    if (e.lockName !== undefined && (typeof e.lockName !== 'string' || !/^[\w{}&>.()*\[\] -]+$/.test(e.lockName)))
+    if (e.lockName !== undefined && (typeof e.lockName !== 'string' || !/^[\w{}&>.()*[\] :-]+$/.test(e.lockName)))
       problems.push('"lockName" must be an expression template such as "{ret}->rcu_lock" or "{0}->lock"');
     if (e.irq !== undefined && !IRQ_EFFECTS.includes(e.irq as IrqEffect)) problems.push(`"irq" must be one of ${IRQ_EFFECTS.join(', ')}`);
     if (problems.length) {
