@@ -12,7 +12,8 @@ import {
   type ReturnConvention,
   returnConvention,
 } from '../xen/lockHelpers';
-import { atomsOf, comparison, conditionOf, constantTruth, evaluate, implied, notReached, parseCondition, relatedFacts } from './condition';
+import { comparison, conditionOf, constantTruth, evaluate, implied, notReached, parseCondition, relatedFacts } from './condition';
+import { guardAgrees } from './guardedRelease';
 import { type LockNamer, substitute } from './names';
 import {
   binding,
@@ -499,79 +500,6 @@ function resolveVarName(s: PathState, name: string): string {
   return name;
 }
 
-/**
- * `if ( d && !is_system_domain(d) ) rcu_unlock_domain(d);`: a branch whose
- * only business is releasing a lock reached through `d`, guarded by a test of
- * `d` the path cannot decide, is read as the code means it: "if we hold it".
- * A path holding that lock takes the releasing branch, a path not holding it
- * the other. Only for undecided tests (whatever the path knows comes first)
- * and locals (a parameter's lock may be the caller's, held on entry).
- */
-function guardAgrees(ctx: TransferContext, node: CfgNode, edge: CfgEdge, s: PathState): boolean {
-  const g = guardedRelease(ctx, node);
-  if (!g) return true;
-  const holds = s.held.some((h) => !h.maybe && g.roots.has(rootName(h.name) ?? ''));
-  return edge.branch === g.branch ? holds : !holds;
-}
-
-const guards = new WeakMap<CfgNode, { branch: boolean; roots: Set<string> } | null>();
-
-/** The branch of an `if` that releases a lock named through a variable its condition tests, and those variables. */
-function guardedRelease(ctx: TransferContext, node: CfgNode): { branch: boolean; roots: Set<string> } | undefined {
-  let g = guards.get(node);
-  if (g === undefined) {
-    g = null;
-    const tested = new Set(
-      atomsOf(conditionOf(node, ctx.source))
-        .flatMap((a) => a.match(/[A-Za-z_]\w*/g) ?? [])
-        .filter((id) => ctx.locals.has(id)),
-    );
-    const released = node.succ.map((e) => (e.branch === undefined ? new Set<string>() : releasedOnBranch(ctx, e.to)));
-    const t = node.succ.findIndex((e) => e.branch === true);
-    const f = node.succ.findIndex((e) => e.branch === false);
-    if (t >= 0 && f >= 0) {
-      const onTrue = [...released[t]!].filter((r) => tested.has(r) && !released[f]!.has(r));
-      const onFalse = [...released[f]!].filter((r) => tested.has(r) && !released[t]!.has(r));
-      if (onTrue.length && !onFalse.length) g = { branch: true, roots: new Set(onTrue) };
-      else if (onFalse.length && !onTrue.length) g = { branch: false, roots: new Set(onFalse) };
-    }
-    guards.set(node, g);
-  }
-  return g ?? undefined;
-}
-
-/** Roots of the locks released along the straight line of statements starting at `id` (up to a few, until a branch or join). */
-function releasedOnBranch(ctx: TransferContext, id: number): Set<string> {
-  const out = new Set<string>();
-  const nodes = ctx.cfg.nodes;
-  for (let i = 0, n = nodes[id]; n && i < 4; i++) {
-    if (n.kind === 'cond' || n.kind === 'exit') break;
-    for (const c of n.facts.calls) for (const r of releaseRootsOf(ctx, c)) out.add(r);
-    if (n.succ.length !== 1) break;
-    n = nodes[n.succ[0]!.to];
-  }
-  return out;
-}
-
-/** The variables a call releases a lock through (`rcu_unlock_domain(d)`, `spin_unlock(&desc->lock)` → d, desc). */
-function releaseRootsOf(ctx: TransferContext, c: CallSite): string[] {
-  const h = ctx.table.get(c.name);
-  if (h?.op === 'release') {
-    const a = c.args[h.ptrArg ?? h.arg]?.text;
-    const root = a && rootName(a.replace(/^&/, ''));
-    return root ? [root] : [];
-  }
-  const sum = ctx.summaries.get(c.name);
-  if (!sum) return [];
-  const out: string[] = [];
-  for (const e of [...sum.releases, ...sum.mayReleases]) {
-    const i = sum.params.indexOf(rootName(e.lock) ?? '');
-    const root = i >= 0 ? rootName((c.args[i]?.text ?? '').replace(/^&/, '')) : undefined;
-    if (root) out.push(root);
-  }
-  return out;
-}
-
 /** Refines a path on a branch edge; undefined when the path cannot take it. */
 export function transferEdge(ctx: TransferContext, node: CfgNode, edge: CfgEdge, s: PathState): PathState | undefined {
   if (edge.branch === undefined || node.kind !== 'cond' || node.start === node.end) return s;
@@ -583,7 +511,7 @@ export function transferEdge(ctx: TransferContext, node: CfgNode, edge: CfgEdge,
   const ran = (atom: string): boolean => own.includes(atom) && s.facts.some((f) => f.atom === atom);
   const v = evaluate(cond, value, ran);
   if (v !== undefined && v !== edge.branch) return undefined;
-  if (v === undefined && !guardAgrees(ctx, node, edge, s)) return undefined;
+  if (v === undefined && !guardAgrees(ctx, node, edge.branch, s)) return undefined;
   let r = s;
   const learned = implied(cond, edge.branch);
   // A counting loop left by its condition left with the counter at its bound (`if ( try == 3 )` after it).
