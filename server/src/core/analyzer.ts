@@ -13,6 +13,7 @@ import { type FunctionSummary, summaryKey, type SummaryLookup, SummaryStore } fr
 import { ALL_RULES } from './rules/registry';
 import type { Rule } from './rules/types';
 import { findFunctions, type FunctionSyntax } from './syntax/functions';
+import { jumpMacrosOf } from './syntax/jumpMacros';
 import { LineIndex } from './syntax/lineIndex';
 import { countParseErrors } from './syntax/parseErrors';
 import { createParser, type ParseLimits, parseText } from './syntax/parser';
@@ -126,7 +127,7 @@ export class Analyzer {
     const lines = new LineIndex(file.text);
     const t = tree ?? this.parse(file.text);
     const functions = findFunctions(t, file.text).map((syntax) => {
-      const build = (): Cfg => buildCfg(syntax.body!, file.text, lines);
+      const build = (): Cfg => buildCfg(syntax.body!, file.text, lines, { jumpMacros: jumpMacrosOf(file.text).macros });
       const cfg = memo ? memo.cfg(syntax, { text: file.text, lineIndex: lines }, build) : build();
       syntax.hasError = cfg.hasError;
       delete syntax.body;

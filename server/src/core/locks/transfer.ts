@@ -207,6 +207,26 @@ function acquire(ctx: TransferContext, node: CfgNode, call: CallSite, s: PathSta
   return r;
 }
 
+/**
+ * A callee releases `pgp->us.obj->obj_spinlock` (its parameter's path) while
+ * this path holds `obj->obj_spinlock`, `obj` being a local the callee was
+ * handed a way to reach: the same field of a struct, one such lock held and
+ * not the name released, is read as that lock. Without it every call to a
+ * helper that unlocks what it is given through another pointer would leave
+ * the caller "holding" the lock forever.
+ */
+function sameFieldHeld(s: PathState, name: string, kind: LockKind): string | undefined {
+  const field = lockField(name);
+  if (!field || kind === 'sched' || kind === 'rcu') return undefined;
+  const same = s.held.filter((h) => h.kind === kind && lockField(h.name) === field);
+  return same.length === 1 ? same[0]!.name : undefined;
+}
+
+/** `a->b.lock:w` → `lock:w`: the member a lock is, with its mode; undefined for a lock that is no member. */
+function lockField(name: string): string | undefined {
+  return /(?:->|\.)([A-Za-z_]\w*(?::[rw])?)$/.exec(name)?.[1];
+}
+
 /** The variable a lock is named through (`old_q->lock`, `rcu(d)`, `sched(v->processor)` → old_q, d, v). */
 export function rootName(lock: string): string | undefined {
   return /^(?:[a-z]+\()?&?\(?([A-Za-z_]\w*)/.exec(lock)?.[1];
@@ -237,6 +257,7 @@ function release(
   name: string,
   kind: LockKind,
   fallbackSched?: string,
+  viaCallee = false,
 ): PathState {
   let target = findHeld(s, name) ? name : undefined;
   if (!target && fallbackSched && findHeld(s, fallbackSched)) target = fallbackSched;
@@ -252,6 +273,7 @@ function release(
   }
   // `q->lock` released while `old_q->lock` is held and this path knows q == old_q: the same lock.
   target ??= s.held.find((h) => sameLockOnPath(s, h.name, name))?.name;
+  if (!target && viaCallee) target = sameFieldHeld(s, name, kind);
   if (target) {
     ctx.released.add(target);
     return markBindings(withoutHeld(s, target), target, 'ptr');
@@ -353,7 +375,7 @@ function remember(ctx: TransferContext, s: PathState, atom: string, value: boole
 function bindsResult(ctx: TransferContext, call: CallSite): boolean {
   if (ctx.table.has(call.name)) return true;
   const s = ctx.summaries.get(call.name);
-  return !!s && (s.condAcquires.length > 0 || s.acquires.length > 0);
+  return !!s && (s.condAcquires.length > 0 || s.acquires.length > 0 || (s.condReleases?.length ?? 0) > 0);
 }
 
 function isTrylockLike(ctx: TransferContext, call: CallSite): boolean {
@@ -462,7 +484,7 @@ function applySummary(
   // a question about the call site (XSR010), not a fact about what this function's caller holds.
   const ret = assignedVar(node, ci) ?? callAtom(ctx, call);
   const nameOf = (e: LockEffect): string => ctx.namer.canonical(resolveVarName(r, substituteEffect(summary, call, e, ret)));
-  for (const e of summary.releases) r = release(ctx, node, call, r, nameOf(e), e.kind);
+  for (const e of summary.releases) r = release(ctx, node, call, r, nameOf(e), e.kind, undefined, true);
   for (const e of summary.mayReleases) {
     const h = findHeld(r, nameOf(e));
     if (h) r = withHeld(r, { ...h, maybe: true });
@@ -477,6 +499,7 @@ function applySummary(
     const name = nameOf(e);
     if (!findHeld(r, name)) r = withHeld(r, { name, kind: e.kind, at: call.start, maybe: true });
   }
+  if (summary.condReleases?.length) return keptOrReleased(ctx, node, ci, call, r, summary.condReleases.map(nameOf));
   if (summary.condAcquires.length === 0) return [r];
   return split(
     ctx,
@@ -488,6 +511,36 @@ function applySummary(
     undefined,
     summary.condConvention,
   );
+}
+
+/**
+ * A callee that lets the locks go when it returns NULL/false and keeps them
+ * otherwise: one path still holding them with a true result, one without them
+ * with a false result (the caller's `if ( !next ) return;` picks the path).
+ */
+function keptOrReleased(
+  ctx: TransferContext,
+  node: CfgNode,
+  ci: number,
+  call: CallSite,
+  s: PathState,
+  names: readonly string[],
+): PathState[] {
+  let released = s;
+  for (const n of names) if (findHeld(released, n)) released = markBindings(withoutHeld(released, n), n, 'ptr');
+  if (released === s) return [s];
+  let kept = s;
+  const v = assignedVar(node, ci);
+  if (v) {
+    kept = withBinding(kept, { v, lock: names[0]!, status: 'held' });
+    released = withBinding(released, { v, lock: names[0]!, status: 'null' });
+  } else {
+    const atom = callAtom(ctx, call);
+    kept = withFact(kept, atom, true);
+    released = withFact(released, atom, false);
+  }
+  for (const n of names) ctx.released.add(n);
+  return [kept, released];
 }
 
 /** `sched(lock)` where `lock` is a bound pointer variable names that variable's lock. */
