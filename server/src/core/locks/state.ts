@@ -22,6 +22,14 @@ export interface HeldLock {
   when?: readonly Fact[];
   /** Taken this many times (a retake is reported; each release undoes one). */
   depth?: number;
+  /**
+   * Handed on: the path stored its owner where it outlives the function
+   * (`act->trans_domain = td`, `act->src_domid = td->domain_id`) for another
+   * function to release. Held still, but returning with it is no leak.
+   */
+  handed?: boolean;
+  /** Only another name of a held lock on this path (`rp->lock` when `lp == rp`): never taken under this name. */
+  alias?: boolean;
 }
 
 export interface VarBinding {
@@ -68,7 +76,7 @@ export function stateKey(s: PathState): string {
 function computeKey(s: PathState): string {
   let k = '';
   for (const h of s.held) {
-    k += `${h.name}@${h.at}${h.entry ? 'e' : ''}${h.maybe ? '?' : ''}${h.depth ? `*${h.depth}` : ''}`;
+    k += `${h.name}@${h.at}${h.entry ? 'e' : ''}${h.maybe ? '?' : ''}${h.handed ? 'h' : ''}${h.depth ? `*${h.depth}` : ''}`;
     if (h.when) for (const f of h.when) k += `[${f.atom}=${f.value ? 1 : 0}]`;
     k += ';';
   }
@@ -250,6 +258,8 @@ export function mergeStates(states: readonly PathState[]): PathState {
     const definite = (count.get(name) ?? 0) === states.length;
     const m: HeldLock = { name, kind: h.kind, at: h.at };
     if (h.entry) m.entry = true;
+    // Handed on only when every merged path holding it handed it on.
+    if (states.every((s) => s.held.every((x) => x.name !== name || x.handed))) m.handed = true;
     if (!definite) {
       m.maybe = true;
       factMaps ??= states.map((s) => new Map(s.facts.map((f) => [f.atom, f.value])));

@@ -35,7 +35,8 @@ import { type FunctionSummary, type LockEffect, RETURNED, type SummaryLookup } f
 export type LockEvent =
   | { k: 'retake'; lock: string; start: number; end: number; heldAt: number }
   | { k: 'doubleRelease'; lock: string; start: number; end: number }
-  | { k: 'requires'; lock: string; kind: LockKind }
+  /** Released where this path does not hold it: the caller's, unless other paths took it here (start/end: the release). */
+  | { k: 'requires'; lock: string; kind: LockKind; start?: number; end?: number }
   /** A lock named through a local variable released where this path does not hold it. */
   | { k: 'unheldRelease'; lock: string; start: number; end: number };
 
@@ -97,6 +98,7 @@ export function transferNode(ctx: TransferContext, node: CfgNode, s: PathState):
         if (calls.some((c) => c.start >= a.start && c.end <= a.end && bindsResult(ctx, c))) continue;
         // What was assigned is forgotten (a field write `old_q->tail = 0` leaves facts about `old_q` itself alone).
         r = forgetFacts(r, new Set([a.lhs.replace(/^\*+/, '')]));
+        r = handOn(ctx, r, a.lhs, a.rhs);
         if (!IDENT.test(a.lhs)) continue;
         // `held = true;`: a flag a later test reads (the path remembers its value).
         const truth = a.op === '=' && ctx.trackedAtoms.has(a.lhs) ? constantTruth(a.rhs) : undefined;
@@ -227,6 +229,28 @@ function lockField(name: string): string | undefined {
   return /(?:->|\.)([A-Za-z_]\w*(?::[rw])?)$/.exec(name)?.[1];
 }
 
+/**
+ * `act->src_domid = td->domain_id;` with `rcu(td->rcu_lock)` held: the lock's
+ * owner (a local) is stored where it outlives this function, in another
+ * object, for the function that finishes the job to release. Writing the
+ * owner's own fields (`td->x = td->y`) or into a local hands nothing on.
+ */
+function handOn(ctx: TransferContext, s: PathState, lhs: string, rhs: string): PathState {
+  if (s.held.length === 0) return s;
+  const lhsRoot = rootName(lhs.replace(/^[*&(\s]+/, ''));
+  // Through a pointer (`act->x`, `*out`), not into a local struct (`op.x`) nor through a pointer to one (`op = &curop`).
+  const outlives = /->|^\*/.test(lhs) && !!lhsRoot && !/^&[A-Za-z_]\w*$/.test(ctx.namer.trace(lhsRoot));
+  if (!outlives) return s;
+  let r = s;
+  for (const h of s.held) {
+    const owner = rootName(h.name);
+    if (h.handed || h.entry || !owner || owner === lhsRoot || !ctx.locals.has(owner)) continue;
+    if (!new RegExp(`\\b${owner}\\b`).test(rhs)) continue;
+    r = { ...r, held: r.held.map((x) => (x === h ? { ...h, handed: true } : x)) };
+  }
+  return r;
+}
+
 /** The variable a lock is named through (`old_q->lock`, `rcu(d)`, `sched(v->processor)` → old_q, d, v). */
 export function rootName(lock: string): string | undefined {
   return /^(?:[a-z]+\()?&?\(?([A-Za-z_]\w*)/.exec(lock)?.[1];
@@ -276,11 +300,14 @@ function release(
   if (!target && viaCallee) target = sameFieldHeld(s, name, kind);
   if (target) {
     ctx.released.add(target);
-    return markBindings(withoutHeld(s, target), target, 'ptr');
+    let r = markBindings(withoutHeld(s, target), target, 'ptr');
+    // `spin_unlock(&rp->lock)` where this path knows lp == rp: `lp->lock` was that lock too.
+    for (const h of r.held) if (sameLockOnPath(s, h.name, target)) r = markBindings(withoutHeld(r, h.name), h.name, 'ptr');
+    return r;
   }
   if (s.released.includes(name)) ctx.events?.({ k: 'doubleRelease', lock: name, start: call.start, end: call.end }, node);
   else if (ctx.locals.has(rootName(name) ?? '')) ctx.events?.({ k: 'unheldRelease', lock: name, start: call.start, end: call.end }, node);
-  else ctx.events?.({ k: 'requires', lock: name, kind }, node);
+  else ctx.events?.({ k: 'requires', lock: name, kind, start: call.start, end: call.end }, node);
   return s;
 }
 
