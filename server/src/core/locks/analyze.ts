@@ -123,6 +123,7 @@ export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: Analyze
     locals: localsOf(fn, cfg),
     cfg,
     released: new Set(),
+    unconditional: dominatesExit(cfg),
   };
   const domain: Domain<PathState> = {
     key: stateKey,
@@ -324,6 +325,32 @@ function withoutHandedOn(exits: Exit[]): Exit[] {
     });
     return { ...x, states };
   });
+}
+
+/** Whether a node lies on every path from the entry to the exit (asked of few nodes: one search each, remembered). */
+function dominatesExit(cfg: Cfg): (node: CfgNode) => boolean {
+  const memo = new Map<number, boolean>();
+  return (node) => {
+    let r = memo.get(node.id);
+    if (r === undefined) {
+      const seen = new Uint8Array(cfg.nodes.length);
+      seen[node.id] = 1;
+      const stack = [cfg.entry];
+      seen[cfg.entry] = 1;
+      let reached = cfg.entry === cfg.exit;
+      while (stack.length && !reached) {
+        for (const e of cfg.nodes[stack.pop()!]!.succ) {
+          if (seen[e.to]) continue;
+          if (e.to === cfg.exit) reached = true;
+          seen[e.to] = 1;
+          stack.push(e.to);
+        }
+      }
+      r = node.id === cfg.entry || !reached;
+      memo.set(node.id, r);
+    }
+    return r;
+  };
 }
 
 function touchesLocks(cfg: Cfg, opts: AnalyzeOptions): boolean {

@@ -2,6 +2,7 @@
 // do to one path's state, and which branch edges a path can take.
 import type { Cfg, CfgEdge, CfgNode } from '../cfg/types';
 import type { CallSite } from '../syntax/expr';
+import { assertMacrosOf } from '../syntax/jumpMacros';
 import { canonicalText } from '../syntax/tokens';
 import {
   failureTestOf,
@@ -42,6 +43,8 @@ export type LockEvent =
 
 export interface TransferContext {
   source: string;
+  /** Every path from the entry to the exit passes this node (it dominates the exit). */
+  unconditional(node: CfgNode): boolean;
   table: HelperTable;
   namer: LockNamer;
   summaries: SummaryLookup;
@@ -126,6 +129,12 @@ function applyCall(ctx: TransferContext, node: CfgNode, ci: number, call: CallSi
   const helper = ctx.table.get(call.name);
   if (helper) return applyHelper(ctx, node, ci, call, helper, s);
   if (call.name === 'ASSERT' || call.name === 'BUG_ON') return assume(ctx, call, applyAssert(ctx, node, call, s));
+  const wrapper = assertMacrosOf(ctx.source).get(call.name);
+  if (wrapper) {
+    // `ASSERT_WRITELOCK(&l)` defined as `ASSERT(rw_is_write_locked(l))`: read as that ASSERT.
+    const a = call.args[wrapper.param];
+    if (a) return [applyAssert(ctx, node, { ...call, name: 'ASSERT', args: [{ ...a, text: `${wrapper.predicate}(${a.text})` }] }, s)];
+  }
   const summary = ctx.summaries.get(call.name);
   if (summary) return applySummary(ctx, node, ci, call, summary, s);
   return [s];
@@ -457,7 +466,9 @@ function applyAssert(ctx: TransferContext, node: CfgNode, call: CallSite, s: Pat
   const kind: LockKind = name.startsWith('sched(') ? 'sched' : pred.lock;
   if (findHeld(s, name) && !findHeld(s, name)!.maybe) return s;
   if (kind === 'sched' && s.held.some((h) => h.kind === 'sched' && !h.maybe)) return s;
-  ctx.events?.({ k: 'requires', lock: name, kind }, node);
+  // An ASSERT under a branch (`if ( have_lock ) ASSERT(…); else lock(…);`) states what that branch
+  // holds, not what every caller must: only one every path to the exit passes is a requirement.
+  if (ctx.unconditional(node)) ctx.events?.({ k: 'requires', lock: name, kind }, node);
   return withHeld(s, { name, kind, at: call.start, entry: true });
 }
 
