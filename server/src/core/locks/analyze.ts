@@ -7,7 +7,7 @@ import type { LineIndex } from '../syntax/lineIndex';
 import { heldPredicate, type HelperTable, type LockKind } from '../xen/lockHelpers';
 import { constantTruth, correlatedAtoms } from './condition';
 import { LockNamer } from './names';
-import { EMPTY_STATE, type HeldLock, MAX_FACTS, mergeStates, type PathState, stateKey, withHeld } from './state';
+import { EMPTY_STATE, type EntryReason, type HeldLock, MAX_FACTS, mergeStates, type PathState, stateKey, withHeld } from './state';
 import { type FunctionSummary, type LockEffect, RETURNED, type SummaryLookup } from './summary';
 import { type LockEvent, rootName, type TransferContext, transferEdge, transferNode } from './transfer';
 
@@ -17,6 +17,8 @@ export interface LockRef {
   line: number;
   /** Held because the caller holds it. */
   entry?: boolean;
+  /** Why it is assumed held on entry: the function's `_locked` name, an ASSERT (0-based line), or a release of it without a take (0-based line). */
+  because?: { how: 'name' | 'assert' | 'release'; line?: number };
 }
 
 export interface LineLocks {
@@ -146,20 +148,27 @@ export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: Analyze
   // held on entry, so we know on which paths it is released (a summary that
   // says "releases" must be true on every path). Rare: most functions skip it.
   const inferred = new Map<string, LockKind>();
+  const reasons = new Map<string, EntryReason>();
   // Released unheld where another path reaching the same release took it here: the paths disagree (a
   // may-held release), not a lock the caller holds; the function would otherwise "retake" its own entry lock.
   const mayHeldReleases: LockImbalance[] = [];
   for (const { e, node } of events) {
-    if (e.k !== 'requires' || e.start === undefined || e.end === undefined) continue;
+    if (e.k !== 'requires' || e.start === undefined || e.end === undefined || e.assert) continue;
     // Taken above the release (a lock taken again below it, round a loop, is the caller's lock coming back).
     const holder = before[node.id]!.flatMap((s) => s.held).find((h) => h.name === e.lock && !h.maybe && !h.entry && h.at < e.start!);
     if (holder) mayHeldReleases.push({ kind: 'mayRelease', lock: e.lock, start: e.start, end: e.end, takenAt: holder.at });
   }
   const disagreeing = new Set(mayHeldReleases.map((x) => x.lock));
   for (const { e } of events)
-    if (e.k === 'requires' && !entry.held.some((h) => h.name === e.lock) && !disagreeing.has(e.lock)) inferred.set(e.lock, e.kind);
+    if (e.k === 'requires' && !entry.held.some((h) => h.name === e.lock) && !disagreeing.has(e.lock)) {
+      inferred.set(e.lock, e.kind);
+      if (!reasons.has(e.lock) && e.start !== undefined) reasons.set(e.lock, { how: e.assert ? 'assert' : 'release', at: e.start });
+    }
   if (inferred.size) {
-    for (const [name, kind] of inferred) entry = withHeld(entry, { name, kind, at: fn.start, entry: true });
+    for (const [name, kind] of inferred) {
+      const because = reasons.get(name);
+      entry = withHeld(entry, { name, kind, at: fn.start, entry: true, ...(because ? { because } : {}) });
+    }
     pass = reportingPass(ctx, cfg, domain, entry, disjuncts);
     if (pass.exhausted) return nothingHeld(fn, cfg, 'not analysed: more paths and states than the analysis budget allows');
     ({ before, events, exits, intoJoins } = pass);
@@ -380,7 +389,7 @@ function conventionalEntry(fn: FunctionSyntax, cfg: Cfg): PathState {
   if (!fn.name.endsWith('_locked') || fn.params.length === 0) return EMPTY_STATE;
   const asserts = cfg.nodes.some((n) => n.facts.calls.some((c) => heldPredicate(c.name)));
   if (asserts) return EMPTY_STATE;
-  const held: HeldLock = { name: `sched(${fn.params[0]})`, kind: 'sched', at: fn.start, entry: true };
+  const held: HeldLock = { name: `sched(${fn.params[0]})`, kind: 'sched', at: fn.start, entry: true, because: { how: 'name' } };
   return { ...EMPTY_STATE, held: [held] };
 }
 
@@ -515,6 +524,8 @@ export function heldSets(states: readonly PathState[], lines: LineIndex): { must
     for (const h of withAliases(s)) {
       const r = refs.get(h.name);
       const ref: LockRef = { name: h.name, line: lines.lineOf(h.at), ...(h.entry ? { entry: true } : {}) };
+      if (h.entry && h.because)
+        ref.because = { how: h.because.how, ...(h.because.at !== undefined ? { line: lines.lineOf(h.because.at) } : {}) };
       if (!r) refs.set(h.name, { ref, definite: h.maybe ? 0 : 1 });
       else if (!h.maybe) r.definite++;
     }

@@ -11,6 +11,8 @@ export interface HeldLock {
   at: number;
   /** Held because the caller holds it (stated by `_locked`/ASSERT or inferred). */
   entry?: boolean;
+  /** Why it is assumed held on entry: the function's name, an ASSERT at `at`, or a release at `at` of a lock not taken here. */
+  because?: EntryReason;
   /** Held on some of the merged paths only. */
   maybe?: boolean;
   /**
@@ -30,6 +32,12 @@ export interface HeldLock {
   handed?: boolean;
   /** Only another name of a held lock on this path (`rp->lock` when `lp == rp`): never taken under this name. */
   alias?: boolean;
+}
+
+export interface EntryReason {
+  how: 'name' | 'assert' | 'release';
+  /** Offset of the ASSERT or release. */
+  at?: number;
 }
 
 export interface VarBinding {

@@ -37,7 +37,7 @@ export type LockEvent =
   | { k: 'retake'; lock: string; start: number; end: number; heldAt: number }
   | { k: 'doubleRelease'; lock: string; start: number; end: number }
   /** Released where this path does not hold it: the caller's, unless other paths took it here (start/end: the release). */
-  | { k: 'requires'; lock: string; kind: LockKind; start?: number; end?: number }
+  | { k: 'requires'; lock: string; kind: LockKind; start?: number; end?: number; assert?: boolean }
   /** A lock named through a local variable released where this path does not hold it. */
   | { k: 'unheldRelease'; lock: string; start: number; end: number };
 
@@ -468,8 +468,8 @@ function applyAssert(ctx: TransferContext, node: CfgNode, call: CallSite, s: Pat
   if (kind === 'sched' && s.held.some((h) => h.kind === 'sched' && !h.maybe)) return s;
   // An ASSERT under a branch (`if ( have_lock ) ASSERT(…); else lock(…);`) states what that branch
   // holds, not what every caller must: only one every path to the exit passes is a requirement.
-  if (ctx.unconditional(node)) ctx.events?.({ k: 'requires', lock: name, kind }, node);
-  return withHeld(s, { name, kind, at: call.start, entry: true });
+  if (ctx.unconditional(node)) ctx.events?.({ k: 'requires', lock: name, kind, start: call.start, end: call.end, assert: true }, node);
+  return withHeld(s, { name, kind, at: call.start, entry: true, because: { how: 'assert', at: call.start } });
 }
 
 /**
