@@ -1,10 +1,34 @@
 // `xsr.fixAll`: apply the server's `source.fixAll.xsr` action to the active
-// document. Disabled in restricted mode (it rewrites code in bulk).
+// document, after a preview: every edit carries a change annotation that
+// needs confirmation (VS Code's Refactor Preview shows them, grouped by the
+// finding and function each fixes), and the command says what it did.
+// Disabled in restricted mode (it rewrites code in bulk).
 import * as vscode from 'vscode';
 
 import { FIX_ALL_KIND } from '../languageClient';
 
-export function registerFixAll(): vscode.Disposable {
+/** What an edit fixes: the findings of the function it lies in (`XSR001 in vcpu_set_affinity()`). */
+async function labeller(doc: vscode.TextDocument): Promise<(range: vscode.Range) => string> {
+  const symbols =
+    (await vscode.commands.executeCommand<(vscode.DocumentSymbol | vscode.SymbolInformation)[]>(
+      'vscode.executeDocumentSymbolProvider',
+      doc.uri,
+    )) ?? [];
+  const functions = symbols
+    .filter((s) => s.kind === vscode.SymbolKind.Function)
+    .map((s) => ({ name: s.name, range: 'range' in s ? s.range : s.location.range }));
+  const findings = vscode.languages.getDiagnostics(doc.uri).filter((d) => d.source === 'xsr');
+  return (range) => {
+    const fn = functions.find((f) => f.range.contains(range));
+    if (!fn) return 'Helpers the fixes call (outside any function)';
+    const codes = [
+      ...new Set(findings.filter((d) => fn.range.contains(d.range)).map((d) => String(typeof d.code === 'object' ? d.code.value : d.code))),
+    ];
+    return `${codes.length ? codes.join(', ') : 'Fix'} in ${fn.name}()`;
+  };
+}
+
+export function registerFixAll(output: vscode.OutputChannel): vscode.Disposable {
   return vscode.commands.registerCommand('xsr.fixAll', async () => {
     if (!vscode.workspace.isTrusted) {
       void vscode.window.showWarningMessage('Fix All is not available in restricted mode: trust this workspace to apply fixes.');
@@ -21,14 +45,31 @@ export function registerFixAll(): vscode.Disposable {
       (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, whole, FIX_ALL_KIND.value)) ??
       [];
     const fix = actions.find((a) => a.kind && FIX_ALL_KIND.contains(a.kind));
-    if (!fix) {
+    if (!fix?.edit) {
       void vscode.window.showInformationMessage('No migration protocol issue to fix in this file.');
       return;
     }
-    if (fix.edit && !(await vscode.workspace.applyEdit(fix.edit))) {
-      void vscode.window.showErrorMessage('The fixes could not be applied (the file changed meanwhile?).');
+    // Every edit needs confirmation: VS Code shows the Refactor Preview, grouped by what each edit fixes.
+    const label = await labeller(doc);
+    const annotated = new vscode.WorkspaceEdit();
+    const groups = new Map<string, number>();
+    for (const [uri, edits] of fix.edit.entries()) {
+      for (const e of edits) {
+        const what = label(e.range);
+        groups.set(what, (groups.get(what) ?? 0) + 1);
+        annotated.replace(uri, e.range, e.newText, { label: what, description: fix.title, needsConfirmation: true });
+      }
+    }
+    const total = [...groups.values()].reduce((a, b) => a + b, 0);
+    if (!(await vscode.workspace.applyEdit(annotated))) {
+      void vscode.window.showInformationMessage('Fix All: nothing was changed (the preview was discarded, or the file changed meanwhile).');
       return;
     }
+    const skipped = /\((\d+) skipped\)/.exec(fix.title)?.[1];
+    const what = [...groups].map(([g, n]) => `${g}${n > 1 ? ` (${n} edits)` : ''}`).join('; ');
+    const message = `Fix All: applied ${total} edit${total === 1 ? '' : 's'} to ${vscode.workspace.asRelativePath(doc.uri)}: ${what}.${skipped ? ` ${skipped} fix${skipped === '1' ? ' was' : 'es were'} skipped (they overlap another).` : ''}`;
+    output.appendLine(message);
+    void vscode.window.showInformationMessage(message);
     if (fix.command) await vscode.commands.executeCommand(fix.command.command, ...(fix.command.arguments ?? []));
   });
 }

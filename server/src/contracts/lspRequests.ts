@@ -67,7 +67,7 @@ export interface CheckPatchParams {
 }
 
 /** A finding of the base that the patch removed. */
-export interface FixedFinding {
+interface FixedFinding {
   code: string;
   function: string;
   message: string;
