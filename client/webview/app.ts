@@ -12,13 +12,13 @@ import {
   type TraceOrigin,
   type ViewOptions,
 } from '../../server/src/contracts/webview/messages';
+import { actionText, threadLabel, threadParts } from '../../server/src/contracts/webview/stepText';
 import type { ReplayResult } from '../../server/src/contracts/webview/trace';
 import { laneOrder, validateSimResult } from '../../server/src/contracts/webview/traceValidation';
 import { clear, el } from './dom';
 import { explainResult, RESULT_LABEL, statsLine } from './explain';
 import { type Lane, SwimLanes } from './lanes';
 import { StatePane } from './statePane';
-import { actionText, threadLabel, threadParts } from './stepText';
 import { type Marks, marksOf, storyOf } from './story';
 import { verdictDetails } from './verdict';
 import type { WebviewApi } from './vscodeApi';

@@ -4,9 +4,9 @@
 // names the selected row with aria-activedescendant. Marked steps (the one
 // that breaks the invariant, both ends of a race) carry a visible label, not
 // only a colour.
+import { actionText } from '../../server/src/contracts/webview/stepText';
 import type { ReplayStep } from '../../server/src/contracts/webview/trace';
 import { clear, el } from './dom';
-import { actionText } from './stepText';
 
 export interface Lane {
   /** The thread name the steps carry. */

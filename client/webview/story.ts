@@ -2,9 +2,9 @@
 // ("X (vcpu_set_affinity) marks v for migration under sched(A). pCPU A
 // (context_saved) … moves v to B … Step 11 breaks INV1: …"), and the steps and
 // state entries that break the invariant, which the panel marks. Pure.
+import { threadLabel } from '../../server/src/contracts/webview/stepText';
 import type { ReplayResult, ReplayState, ReplayStep } from '../../server/src/contracts/webview/trace';
 import { rowId, stateRows } from './stateDiff';
-import { threadLabel } from './stepText';
 
 /** What one step (`at`, its index) did, in words: a lock taken or dropped, or a change of the state. */
 type Effect = ({ k: 'take' | 'drop'; lock: string } | { k: 'do'; text: string }) & { at: number };

@@ -10,9 +10,9 @@ import { stepForLine, stepIsInDocument } from '../../client/src/replay/stepLooku
 import { describeAnalysis, statusText } from '../../client/src/statusText';
 import { explainResult } from '../../client/webview/explain';
 import { stateRows, visibleRows } from '../../client/webview/stateDiff';
-import { actionText, threadLabel } from '../../client/webview/stepText';
 import { marksOf, storyOf } from '../../client/webview/story';
 import { parseFromWebview, parsePersistedState, parseToWebview } from '../../server/src/contracts/webview/messages';
+import { actionText, threadLabel } from '../../server/src/contracts/webview/stepText';
 import { laneOrder, parseTraceText, validateSimResult } from '../../server/src/contracts/webview/traceValidation';
 import {
   assertTrace,

@@ -28,6 +28,17 @@ async function labeller(doc: vscode.TextDocument): Promise<(range: vscode.Range)
   };
 }
 
+/** The text with every edit of the fix applied (what a full application gives). */
+function applyAll(text: string, doc: vscode.TextDocument, edit: vscode.WorkspaceEdit): string {
+  const edits = edit
+    .get(doc.uri)
+    .map((e) => ({ start: doc.offsetAt(e.range.start), end: doc.offsetAt(e.range.end), text: e.newText }))
+    .sort((a, b) => b.start - a.start);
+  let out = text;
+  for (const e of edits) out = out.slice(0, e.start) + e.text + out.slice(e.end);
+  return out;
+}
+
 export function registerFixAll(output: vscode.OutputChannel): vscode.Disposable {
   return vscode.commands.registerCommand('xsr.fixAll', async () => {
     if (!vscode.workspace.isTrusted) {
@@ -61,13 +72,20 @@ export function registerFixAll(output: vscode.OutputChannel): vscode.Disposable 
       }
     }
     const total = [...groups.values()].reduce((a, b) => a + b, 0);
-    if (!(await vscode.workspace.applyEdit(annotated))) {
-      void vscode.window.showInformationMessage('Fix All: nothing was changed (the preview was discarded, or the file changed meanwhile).');
+    const before = doc.getText();
+    const full = applyAll(before, doc, fix.edit); // offsets of the text before the edit
+    const applied = await vscode.workspace.applyEdit(annotated);
+    // The preview lets the user leave edits out: say what happened to the text, not what was offered.
+    const after = doc.getText();
+    if (!applied || after === before) {
+      void vscode.window.showInformationMessage('Fix All: nothing was changed (no edit was applied from the preview).');
       return;
     }
     const skipped = /\((\d+) skipped\)/.exec(fix.title)?.[1];
     const what = [...groups].map(([g, n]) => `${g}${n > 1 ? ` (${n} edits)` : ''}`).join('; ');
-    const message = `Fix All: applied ${total} edit${total === 1 ? '' : 's'} to ${vscode.workspace.asRelativePath(doc.uri)}: ${what}.${skipped ? ` ${skipped} fix${skipped === '1' ? ' was' : 'es were'} skipped (they overlap another).` : ''}`;
+    const all = after === full;
+    const file = vscode.workspace.asRelativePath(doc.uri);
+    const message = `Fix All: applied ${all ? `${total} edit${total === 1 ? '' : 's'}` : `some of ${total} edits (those checked in the preview)`} to ${file}: ${what}.${skipped ? ` ${skipped} fix${skipped === '1' ? ' was' : 'es were'} skipped (they overlap another).` : ''}`;
     output.appendLine(message);
     void vscode.window.showInformationMessage(message);
     if (fix.command) await vscode.commands.executeCommand(fix.command.command, ...(fix.command.arguments ?? []));

@@ -110,8 +110,7 @@ async function functionCandidates(doc: vscode.TextDocument): Promise<{ candidate
 /** An error from the server in words: what could not be simulated and why, without the request's name or code. */
 function reason(e: unknown): { cancelled: boolean; text: string } {
   if (e instanceof ResponseError) {
-    const text = e.message.replace(/^xsr\/simulate:\s*/, '');
-    return { cancelled: e.code === -32800, text: text.charAt(0).toUpperCase() + text.slice(1) };
+    return { cancelled: e.code === -32800, text: e.message.replace(/^xsr\/simulate:\s*/, '') };
   }
   return { cancelled: false, text: e instanceof Error ? e.message : String(e) };
 }
@@ -119,10 +118,16 @@ function reason(e: unknown): { cancelled: boolean; text: string } {
 async function runSimulation(client: LanguageClient, panels: ReplayPanels, uri: vscode.Uri, functions: string[]): Promise<void> {
   const title = `${functions.join(' ∥ ')} in ${path.basename(uri.fsPath)}`;
   const origin = { title, documentUri: uri.toString() };
-  // The text simulated, recorded so that the panel can tell when it changes.
-  const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-  const simulatedText = doc?.getText();
   panels.showBusy(title);
+  // The server simulates open documents (a re-run from a saved trace may name a closed one); the text
+  // simulated is recorded so that the panel can tell when it changes.
+  let simulatedText: string | undefined;
+  try {
+    simulatedText = (await vscode.workspace.openTextDocument(uri)).getText();
+  } catch (e) {
+    panels.showError(`Cannot simulate ${functions.join(', ')}: ${(e as Error).message}`, origin);
+    return;
+  }
   let result: ReplayResult;
   try {
     result = await vscode.window.withProgress(

@@ -15,6 +15,7 @@ import {
   type ToWebview,
   type TraceOrigin,
 } from '../../../server/src/contracts/webview/messages';
+import { actionText } from '../../../server/src/contracts/webview/stepText';
 import type { ReplayResult, TraceProvenance } from '../../../server/src/contracts/webview/trace';
 import type { RevealMode, StepHighlighter, StepMark } from './decorations';
 import { staleFiles } from './provenance';
@@ -282,7 +283,7 @@ export class ReplaySession implements vscode.Disposable {
       return;
     }
     try {
-      await this.highlighter.show(uri, s.line - 1, `step ${s.step} · ${s.thread}: ${s.action}`, {
+      await this.highlighter.show(uri, s.line - 1, `step ${s.step} · ${s.thread}: ${actionText(s)}`, {
         mode,
         panelColumn: this.panel.viewColumn,
       });

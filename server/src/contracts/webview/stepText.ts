@@ -1,8 +1,9 @@
-// How a step and a thread read in the panel. Pure, so it is unit-testable.
+// How a step and a thread read, in the panel and on the editor line the
+// replay highlights. Pure (no DOM, no vscode), so both sides share it.
 // The simulator names an unknown condition's branch by its number ("unknown
 // condition: branch 1 of 2"); with the condition's source text at hand the
 // step says which way it went instead (`v->affinity_broken` is false).
-import type { ReplayStep } from '../../server/src/contracts/webview/trace';
+import type { ReplayStep } from './trace';
 
 const BRANCH = /^unknown condition: branch (\d+) of (\d+)$/;
 
