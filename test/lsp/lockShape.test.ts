@@ -188,15 +188,26 @@ describe('analysis status', () => {
     assert.equal(ok.functions, 7);
   });
 
-  it('lists a function analysed on a recovered parse', async () => {
+  it('counts a function analysed on a recovered parse without calling it not analysed', async () => {
     const uri = fx.uri.replace('kinds.c', 'broken.c');
     await c.open(uri, 'static void demo_broken(struct vcpu *v)\n{\n    spin_lock(&v->lock;\n    spin_unlock(&v->lock);\n}\n');
     await c.diagnosticsFor(uri, 1);
     const st = await c.statuses.next((s) => s.uri === uri);
+    assert.equal(st.recovered, 1);
+    assert.equal(st.incomplete, undefined);
+  });
+
+  it('lists a function the analysis could not take (nesting too deep)', async () => {
+    const uri = fx.uri.replace('kinds.c', 'deep.c');
+    const depth = 210;
+    const body = `${'    if ( x ) {\n'.repeat(depth)}        spin_lock(&l);\n${'    }\n'.repeat(depth)}`;
+    await c.open(uri, `static void demo_deep(int x)\n{\n${body}}\n`);
+    await c.diagnosticsFor(uri, 1);
+    const st = await c.statuses.next((s) => s.uri === uri);
     assert.deepEqual(
       st.incomplete?.map((f) => [f.name, f.line]),
-      [['demo_broken', 0]],
+      [['demo_deep', 0]],
     );
-    assert.match(st.incomplete?.[0]?.reason ?? '', /syntax errors/);
+    assert.match(st.incomplete?.[0]?.reason ?? '', /^not analysed: /);
   });
 });

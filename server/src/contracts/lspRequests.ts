@@ -28,7 +28,7 @@ export namespace SimulateRequest {
   export const type = new RequestType<SimulateParams, SimResult, void>(method);
 }
 
-/** A function the analysis could not use in full: not analysed, analysed coarsely, or lost to a syntax error. */
+/** A function the analysis could not use: not analysed (too many paths, nesting too deep), or lost to a syntax error. */
 export interface IncompleteFunction {
   name: string;
   /** 0-based line of its definition (where it was last seen, for a function a syntax error swallowed). */
@@ -50,8 +50,10 @@ export interface AnalysisStatusParams {
   functions?: number;
   parseErrors?: number;
   ms?: number;
-  /** Functions not analysed in full, and why: the status item says so instead of a clean result. */
+  /** Functions not analysed, and why: the status item says so instead of a clean result. */
   incomplete?: IncompleteFunction[];
+  /** Functions analysed on a recovered parse (their text holds syntax errors; their findings are conservative). */
+  recovered?: number;
 }
 
 export namespace AnalysisStatusNotification {

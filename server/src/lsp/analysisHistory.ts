@@ -86,15 +86,15 @@ export class AnalysisHistory {
     out.functions = file.functions.length;
     out.parseErrors = file.parseErrors;
     out.ms = Math.round(st.ms * 10) / 10;
+    // Not analysed: cut short by the analysis, or lost to a syntax error. A function analysed on a
+    // recovered parse (Xen's macros often leave tree-sitter an error node) is analysed: only counted.
     const incomplete: IncompleteFunction[] = file.functions
-      .filter((f) => f.degraded || f.syntax.hasError)
-      .map((f) => ({
-        name: f.syntax.name,
-        line: file.lineIndex.lineOf(f.syntax.start),
-        reason: f.degraded ?? 'syntax errors: analysed on a recovered parse, findings are conservative',
-      }));
+      .filter((f) => f.degraded?.startsWith('not analysed'))
+      .map((f) => ({ name: f.syntax.name, line: file.lineIndex.lineOf(f.syntax.start), reason: f.degraded! }));
     incomplete.push(...(o?.lost ?? []));
     if (incomplete.length) out.incomplete = incomplete;
+    const recovered = file.functions.filter((f) => f.syntax.hasError && !f.degraded?.startsWith('not analysed')).length;
+    if (recovered) out.recovered = recovered;
     return out;
   }
 

@@ -23,7 +23,22 @@ interface LockShape {
 /** Each function's lock shape in an earlier analysis of the document, by name. */
 export type LockShapeBaseline = ReadonlyMap<string, LockShape>;
 
+/**
+ * Shapes by summary: a function the incremental analysis reused (moved or
+ * not) keeps its summary object, so only recomputed functions are walked
+ * again on an edit.
+ */
+const shapes = new WeakMap<FunctionLocks['summary'], LockShape>();
+
 function shapeOf(fn: FunctionLocks): LockShape {
+  const cached = shapes.get(fn.summary);
+  if (cached) return cached;
+  const shape = computeShape(fn);
+  shapes.set(fn.summary, shape);
+  return shape;
+}
+
+function computeShape(fn: FunctionLocks): LockShape {
   const s = fn.summary;
   const kept = new Set([...s.acquires, ...s.condAcquires].map((e) => e.lock));
   const taken = new Set<string>();
