@@ -16,16 +16,6 @@ import { fileURLToPath } from 'node:url';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const OUT = path.join(ROOT, 'test', 'webview', 'themes');
 const THEMES = { dark: 'Default Dark Modern', light: 'Default Light Modern', 'high-contrast': 'Default High Contrast' };
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-];
 
 const freePort = () =>
   new Promise((resolve) => {
@@ -51,12 +41,9 @@ const extensions = path.join(tmp, 'ext');
 const config = path.join(tmp, 'config.yaml');
 writeFileSync(config, 'auth: none\ncert: false\n');
 spawnSync(process.execPath, [entry, '--config', config, '--extensions-dir', extensions, '--install-extension', vsix]);
-const { chromium } = await import('playwright-core');
-const browser = await chromium.launch({
-  executablePath: process.env.XSR_CHROMIUM ?? '/usr/bin/chromium',
-  headless: true,
-  args: CHROMIUM_ARGS,
-});
+// Chromium as the webview tests start it (the compiled harness: run `npm run build` first).
+const { launch } = await import('../../out/test/webview/harness.js');
+const browser = await launch();
 mkdirSync(OUT, { recursive: true });
 try {
   for (const [name, theme] of Object.entries(THEMES)) {

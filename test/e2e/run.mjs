@@ -955,17 +955,22 @@ async function problems(page) {
   return problemRows(page);
 }
 
+/** Check Patch… from the palette (with the fixture's editor focused) on a patch file of the workspace. */
+async function checkPatchFile(page, workspace, name) {
+  await openQuick(page, FIXTURE);
+  await focusTab(page, FIXTURE);
+  await runCommand(page, 'Xen Scheduler Review: Check Patch');
+  const fileChoice = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Patch File…' }).first();
+  await fileChoice.waitFor({ timeout: WAIT });
+  await fileChoice.click();
+  await answerFileDialog(page, workspace, name);
+}
+
 async function reviewChecks(page, { workspace }) {
   await check('Check Patch shows its findings on the patched text beside the base, with a summary', page, async () => {
     needsServer();
     await closeAllEditors(page);
-    await openQuick(page, FIXTURE);
-    await focusTab(page, FIXTURE);
-    await runCommand(page, 'Xen Scheduler Review: Check Patch');
-    const fileChoice = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Patch File…' }).first();
-    await fileChoice.waitFor({ timeout: WAIT });
-    await fileChoice.click();
-    await answerFileDialog(page, workspace, 'add-patched.patch');
+    await checkPatchFile(page, workspace, 'add-patched.patch');
     const message = await toast(page, /^Check Patch: .*It introduces/);
     log(message);
     if (!message.includes('It introduces 1 (XSR002 in vcpu_move_now()), fixes 0; 0 stay.')) throw new Error(`message: ${message}`);
@@ -987,13 +992,7 @@ async function reviewChecks(page, { workspace }) {
 
   await check('Check Patch says which hunk does not apply and how to check it', page, async () => {
     needsServer();
-    await openQuick(page, FIXTURE);
-    await focusTab(page, FIXTURE);
-    await runCommand(page, 'Xen Scheduler Review: Check Patch');
-    const fileChoice = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Patch File…' }).first();
-    await fileChoice.waitFor({ timeout: WAIT });
-    await fileChoice.click();
-    await answerFileDialog(page, workspace, 'other-tree.patch');
+    await checkPatchFile(page, workspace, 'other-tree.patch');
     const message = await toast(page, /^Check Patch: .*does not apply/);
     log(`does not apply: ${message}`);
     if (!message.includes('hunk 1 of 1 (@@ -26,6 +26,7 @@)') || !message.includes('open the tree the patch was made against'))

@@ -97,6 +97,17 @@ export function longTrace(n: number): SimResult {
   };
 }
 
+/** A step and what it changes in the state (each state is the one before with the change applied). */
+type Change = Omit<TraceStep, 'step' | 'state'> & { change?: Partial<ReplayState> };
+
+function evolve(start: ReplayState & StateView, changes: Change[]): TraceStep[] {
+  let now = start;
+  return changes.map(({ change, ...step }, i) => {
+    now = { ...now, ...change };
+    return { step: i + 1, ...step, state: now };
+  });
+}
+
 /**
  * The old-protocol race as the simulator reports it today: the declared
  * threads include an idle second initiator and two idle pCPUs; X decides an
@@ -104,116 +115,47 @@ export function longTrace(n: number): SimResult {
  * pCPU A's context_saved sees the flag and moves v to B while v is queued on A.
  */
 export function schedulerRace(): SimResult {
-  const base = { processor: { v: 'A' }, running: { A: 'v', B: null, C: null }, runq: { A: [], B: [], C: [] } };
-  const steps: Omit<TraceStep, 'step'>[] = [
-    {
-      thread: 'X:vcpu_set_affinity',
-      action: 'vcpu_schedule_lock: read v->processor = A',
-      file: 'old_migrate.c',
-      line: 17,
-      text: 'vcpu_schedule_lock_irq(v)',
-      state: state({ ...base, flags: { v: ['is_running'] } }),
-    },
+  const X = 'X:vcpu_set_affinity';
+  const at = (line: number, text?: string): Pick<TraceStep, 'file' | 'line' | 'text'> => ({
+    file: 'old_migrate.c',
+    line,
+    ...(text ? { text } : {}),
+  });
+  const start = state({
+    processor: { v: 'A' },
+    running: { A: 'v', B: null, C: null },
+    runq: { A: [], B: [], C: [] },
+    flags: { v: ['is_running'] },
+  });
+  const trace = evolve(start, [
+    { thread: X, action: 'vcpu_schedule_lock: read v->processor = A', ...at(17, 'vcpu_schedule_lock_irq(v)') },
     {
       thread: 'pCPU A',
       action: 'lock sched(A); schedule(A): deschedule v, runnable: requeue on A; unlock sched(A)',
-      state: state({ ...base, running: { A: null, B: null, C: null }, runq: { A: ['v'], B: [], C: [] }, flags: { v: ['is_running'] } }),
+      change: { running: { A: null, B: null, C: null }, runq: { A: ['v'], B: [], C: [] } },
     },
-    {
-      thread: 'X:vcpu_set_affinity',
-      action: 'lock sched(A)',
-      file: 'old_migrate.c',
-      line: 17,
-      state: state({
-        ...base,
-        running: { A: null, B: null, C: null },
-        runq: { A: ['v'], B: [], C: [] },
-        flags: { v: ['is_running'] },
-        locks: { 'sched(A)': 'X:vcpu_set_affinity' },
-      }),
-    },
-    {
-      thread: 'X:vcpu_set_affinity',
-      action: 'unknown condition: branch 1 of 2',
-      file: 'old_migrate.c',
-      line: 20,
-      text: '( !cpumask_test_cpu(v->processor, v->cpu_hard_affinity) )',
-      state: state({
-        ...base,
-        running: { A: null, B: null, C: null },
-        runq: { A: ['v'], B: [], C: [] },
-        flags: { v: ['is_running'] },
-        locks: { 'sched(A)': 'X:vcpu_set_affinity' },
-      }),
-    },
-    {
-      thread: 'X:vcpu_set_affinity',
-      action: 'set _VPF_migrating',
-      file: 'old_migrate.c',
-      line: 22,
-      state: state({
-        ...base,
-        running: { A: null, B: null, C: null },
-        runq: { A: ['v'], B: [], C: [] },
-        flags: { v: ['migrating', 'is_running'] },
-        locks: { 'sched(A)': 'X:vcpu_set_affinity' },
-      }),
-    },
-    {
-      thread: 'X:vcpu_set_affinity',
-      action: 'unlock sched(A)',
-      file: 'old_migrate.c',
-      line: 26,
-      state: state({
-        ...base,
-        running: { A: null, B: null, C: null },
-        runq: { A: ['v'], B: [], C: [] },
-        flags: { v: ['migrating', 'is_running'] },
-      }),
-    },
-    {
-      thread: 'pCPU A',
-      action: 'context_saved: clear v->is_running',
-      file: 'old_migrate.c',
-      line: 44,
-      state: state({ ...base, running: { A: null, B: null, C: null }, runq: { A: ['v'], B: [], C: [] }, flags: { v: ['migrating'] } }),
-    },
-    {
-      thread: 'pCPU A',
-      action: 'context_saved: pause_flags & VPF_migrating set -> vcpu_migrate(v)',
-      file: 'old_migrate.c',
-      line: 49,
-      state: state({ ...base, running: { A: null, B: null, C: null }, runq: { A: ['v'], B: [], C: [] }, flags: { v: ['migrating'] } }),
-    },
-    {
-      thread: 'pCPU A',
-      action: 'vcpu_migrate: lock sched(A)',
-      file: 'old_migrate.c',
-      line: 50,
-      state: state({
-        ...base,
-        running: { A: null, B: null, C: null },
-        runq: { A: ['v'], B: [], C: [] },
-        flags: { v: ['migrating'] },
-        locks: { 'sched(A)': 'pCPU A' },
-      }),
-    },
+    { thread: X, action: 'lock sched(A)', ...at(17), change: { locks: { 'sched(A)': X } } },
+    { thread: X, action: 'unknown condition: branch 1 of 2', ...at(20, '( !cpumask_test_cpu(v->processor, v->cpu_hard_affinity) )') },
+    { thread: X, action: 'set _VPF_migrating', ...at(22), change: { flags: { v: ['migrating', 'is_running'] } } },
+    { thread: X, action: 'unlock sched(A)', ...at(26), change: { locks: {} } },
+    { thread: 'pCPU A', action: 'context_saved: clear v->is_running', ...at(44), change: { flags: { v: ['migrating'] } } },
+    { thread: 'pCPU A', action: 'context_saved: pause_flags & VPF_migrating set -> vcpu_migrate(v)', ...at(49) },
+    { thread: 'pCPU A', action: 'vcpu_migrate: lock sched(A)', ...at(50), change: { locks: { 'sched(A)': 'pCPU A' } } },
     {
       thread: 'pCPU A',
       action: 'vcpu_migrate: lock sched(B); vcpu_migrate: clear _VPF_migrating, processor A -> B; unlock sched(A), sched(B)',
-      file: 'old_migrate.c',
-      line: 50,
-      state: state({ processor: { v: 'B' }, running: { A: null, B: null, C: null }, runq: { A: ['v'], B: [], C: [] }, flags: { v: [] } }),
+      ...at(50),
+      change: { processor: { v: 'B' }, flags: { v: [] }, locks: {} },
     },
-  ];
+  ]);
   return {
     version: 1,
     result: 'violation',
     invariant: 'INV1',
     message: "v is on A's runqueue but v->processor is B",
-    trace: steps.map((s, i) => ({ step: i + 1, ...s })),
+    trace,
     stats: { states: 153, transitions: 201, ms: 9, reduction: 'dpor', executions: 5 },
-    threads: ['X:vcpu_set_affinity', 'Y:vcpu_set_affinity', 'pCPU A', 'pCPU B', 'pCPU C'],
+    threads: [X, 'Y:vcpu_set_affinity', 'pCPU A', 'pCPU B', 'pCPU C'],
   };
 }
 

@@ -5,18 +5,12 @@
 // Disabled in restricted mode (it rewrites code in bulk).
 import * as vscode from 'vscode';
 
+import { documentFunctions } from '../documentFunctions';
 import { FIX_ALL_KIND } from '../languageClient';
 
 /** What an edit fixes: the findings of the function it lies in (`XSR001 in vcpu_set_affinity()`). */
 async function labeller(doc: vscode.TextDocument): Promise<(range: vscode.Range) => string> {
-  const symbols =
-    (await vscode.commands.executeCommand<(vscode.DocumentSymbol | vscode.SymbolInformation)[]>(
-      'vscode.executeDocumentSymbolProvider',
-      doc.uri,
-    )) ?? [];
-  const functions = symbols
-    .filter((s) => s.kind === vscode.SymbolKind.Function)
-    .map((s) => ({ name: s.name, range: 'range' in s ? s.range : s.location.range }));
+  const functions = await documentFunctions(doc.uri);
   const findings = vscode.languages.getDiagnostics(doc.uri).filter((d) => d.source === 'xsr');
   return (range) => {
     const fn = functions.find((f) => f.range.contains(range));

@@ -12,14 +12,12 @@ import { type LanguageClient, ResponseError } from 'vscode-languageclient/node';
 
 import { SimulateRequest } from '../../../server/src/contracts/lspRequests';
 import type { ReplayResult } from '../../../server/src/contracts/webview/trace';
+import { type DocumentFunction, documentFunctions } from '../documentFunctions';
 import type { ReplayPanels } from '../replay/panel';
 import { makeProvenance } from '../replay/provenance';
 import { relativeToWorkspace } from '../replay/workspacePaths';
 
-interface Candidate {
-  name: string;
-  range: vscode.Range;
-}
+type Candidate = DocumentFunction;
 
 export function registerSimulate(getClient: () => LanguageClient | undefined, panels: ReplayPanels): vscode.Disposable {
   return vscode.commands.registerCommand('xsr.simulate', async (uriArg?: unknown, fnArg?: unknown) => {
@@ -90,14 +88,7 @@ async function functionCandidates(doc: vscode.TextDocument): Promise<{ candidate
     .filter((l) => l.command?.command === 'xsr.simulate' && typeof l.command.arguments?.[1] === 'string')
     .map((l) => ({ name: l.command!.arguments![1] as string, line: l.range.start.line }))
     .sort((a, b) => a.line - b.line);
-  const symbols =
-    (await vscode.commands.executeCommand<(vscode.DocumentSymbol | vscode.SymbolInformation)[]>(
-      'vscode.executeDocumentSymbolProvider',
-      doc.uri,
-    )) ?? [];
-  const functions = symbols
-    .filter((s) => s.kind === vscode.SymbolKind.Function)
-    .map((s) => ({ name: s.name, range: 'range' in s ? s.range : s.location.range }));
+  const functions = await documentFunctions(doc.uri);
   const ranges = new Map(functions.map((f) => [f.name, f.range]));
   const unique = [...new Map(names.map((n) => [n.name, n])).values()];
   const candidates = unique.map((n, i) => ({
