@@ -1,7 +1,8 @@
 // `xsr.fixAll`: apply the server's `source.fixAll.xsr` action to the active
 // document, after a preview: every edit carries a change annotation that
-// needs confirmation (VS Code's Refactor Preview shows them, grouped by the
-// finding and function each fixes), and the command says what it did.
+// needs confirmation, so VS Code's Refactor Preview shows them (labelled with
+// the finding and function each fixes) for the reviewer to tick and apply,
+// and the command says what it did.
 // Disabled in restricted mode (it rewrites code in bulk).
 import * as vscode from 'vscode';
 
@@ -72,7 +73,7 @@ export function registerFixAll(output: vscode.OutputChannel): vscode.Disposable 
     // The preview lets the user leave edits out: say what happened to the text, not what was offered.
     const after = doc.getText();
     if (!applied || after === before) {
-      void vscode.window.showInformationMessage('Fix All: nothing was changed (no edit was applied from the preview).');
+      void vscode.window.showInformationMessage('Fix All: nothing was changed (no edit was ticked and applied in the Refactor Preview).');
       return;
     }
     const skipped = /\((\d+) skipped\)/.exec(fix.title)?.[1];
