@@ -1,7 +1,8 @@
 // `xsr.fixAll`: apply the server's `source.fixAll.xsr` action to the active
 // document, after a preview: every edit carries a change annotation that
-// needs confirmation, so VS Code's Refactor Preview shows them (labelled with
-// the finding and function each fixes) for the reviewer to tick and apply,
+// needs confirmation, so VS Code's Refactor Preview shows them (its "Group
+// Changes By Type" groups them by the finding and function each fixes) for
+// the reviewer to tick and apply,
 // and the command says what it did.
 // Disabled in restricted mode (it rewrites code in bulk).
 import * as vscode from 'vscode';
