@@ -27,7 +27,8 @@ import { HelperTable, type LockHelper } from './xen/lockHelpers';
  */
 export interface FunctionMemo {
   cfg(syntax: FunctionSyntax, file: { text: string; lineIndex: LineIndex }, compute: () => Cfg): Cfg;
-  locks(syntax: FunctionSyntax, cfg: Cfg, summaries: SummaryLookup, compute: () => FunctionLocks): FunctionLocks;
+  /** `context`: anything else the result depends on, as a key (the interrupt state the function is entered with). */
+  locks(syntax: FunctionSyntax, cfg: Cfg, summaries: SummaryLookup, compute: () => FunctionLocks, context?: string): FunctionLocks;
   rules(file: FileAnalysis, fn: FunctionLocks, compute: () => CoreDiagnostic[]): CoreDiagnostic[];
 }
 
@@ -36,6 +37,58 @@ export interface FunctionMemo {
  * from the tree before it solves summaries and runs the rules. The incremental
  * analysis builds it without a full parse when an edit stays inside one body.
  */
+/**
+ * Interrupts on entry by the function's role: hypercall handlers (`do_*_op`,
+ * or a `do_*` taking a guest handle) run with interrupts on.
+ */
+interface EntryIrq {
+  on: boolean;
+  why: string;
+}
+
+function roleEntryIrq(fn: FunctionSyntax, text: string): EntryIrq | undefined {
+  if (/^do_\w+_op$/.test(fn.name) || (/^do_\w+$/.test(fn.name) && /XEN_GUEST_HANDLE/.test(text.slice(fn.start, fn.bodyStart))))
+    return { on: true, why: 'a hypercall handler' };
+  return undefined;
+}
+
+/**
+ * Updates `entryIrq` from the call sites: a function every caller in the set
+ * calls with interrupts off (on) is entered with them off (on); roles win.
+ * Returns whether anything changed.
+ */
+function learnEntryIrq(
+  all: readonly { fi: number; i: number; f: { syntax: FunctionSyntax } }[],
+  results: readonly FunctionLocks[][],
+  entryIrq: Map<string, EntryIrq>,
+  roles: ReadonlyMap<string, EntryIrq>,
+): boolean {
+  const names = new Set(all.map((x) => x.f.syntax.name));
+  const seen = new Map<string, { on: number; off: number; unknown: number }>();
+  for (const x of all) {
+    const r = results[x.fi]?.[x.i];
+    for (const c of r?.callIrq ?? []) {
+      if (!names.has(c.callee) || c.callee === x.f.syntax.name) continue;
+      const t = seen.get(c.callee) ?? { on: 0, off: 0, unknown: 0 };
+      t.on += c.on;
+      t.off += c.off;
+      t.unknown += c.unknown;
+      seen.set(c.callee, t);
+    }
+  }
+  let changed = false;
+  for (const [name, t] of seen) {
+    if (roles.has(name)) continue;
+    const v = t.unknown === 0 && (t.on === 0) !== (t.off === 0) ? t.off === 0 : undefined;
+    if (v !== entryIrq.get(name)?.on) {
+      if (v === undefined) entryIrq.delete(name);
+      else entryIrq.set(name, { on: v, why: `every call to it in the analysed code is made with interrupts ${v ? 'on' : 'off'}` });
+      changed = true;
+    }
+  }
+  return changed;
+}
+
 export interface ParsedFile {
   lineIndex: LineIndex;
   /** `callees` (the names called, as the analyzer collects them) may be given to save collecting them again. */
@@ -47,7 +100,8 @@ interface Prepared extends ParsedFile {
   file: SourceFile;
 }
 
-const MAX_PASSES = 6;
+// Summary passes, and rounds of learning the interrupt state functions are entered with.
+const MAX_PASSES = 12;
 const EMPTY_SUMMARY_KEY = summaryKey({ name: '', params: [], acquires: [], releases: [], mayReleases: [], condAcquires: [], requires: [] });
 
 export class Analyzer {
@@ -98,7 +152,7 @@ export class Analyzer {
   analyzeParsed(file: SourceFile, parsed: ParsedFile, opts: { summaries?: SummaryStore; memo?: FunctionMemo } = {}): FileAnalysis {
     const prepared: Prepared = { file, lineIndex: parsed.lineIndex, functions: parsed.functions, parseErrors: parsed.parseErrors };
     const results = this.solveSummaries([prepared], opts.summaries ?? new SummaryStore(), opts.memo);
-    return this.finish(prepared, results[0]!, opts.memo);
+    return this.folderFindings([this.finish(prepared, results[0]!, opts.memo)])[0]!;
   }
 
   /**
@@ -120,7 +174,36 @@ export class Analyzer {
     const context = (opts.context ?? []).map((f) => this.prepare(f));
     const store = opts.summaries ?? new SummaryStore();
     const results = this.solveSummaries([...prepared, ...context], store, opts.memo);
-    return prepared.map((p, i) => this.finish(p, results[i]!, opts.memo));
+    return this.folderFindings(prepared.map((p, i) => this.finish(p, results[i]!, opts.memo)));
+  }
+
+  /** The rules that compare sites across the files analysed together add their findings to each file. */
+  private folderFindings(files: FileAnalysis[]): FileAnalysis[] {
+    for (const rule of this.rules) {
+      if (!rule.checkFolder) continue;
+      let shares: { file: FileAnalysis; diagnostics: CoreDiagnostic[] }[];
+      try {
+        shares = rule.checkFolder(files);
+      } catch (e) {
+        const first = files[0];
+        if (first)
+          first.diagnostics.push({
+            code: 'XSR000',
+            severity: 'hint',
+            start: 0,
+            end: 0,
+            function: '',
+            fixable: false,
+            message: `internal error in rule ${rule.meta.code}: ${(e as Error).message}`,
+          });
+        continue;
+      }
+      for (const { file, diagnostics } of shares) {
+        matchLineEnds(file.text, diagnostics);
+        file.diagnostics = [...file.diagnostics, ...diagnostics].sort((a, b) => a.start - b.start || a.code.localeCompare(b.code));
+      }
+    }
+    return files;
   }
 
   private prepare(file: SourceFile, tree?: Tree, memo?: FunctionMemo): Prepared {
@@ -171,15 +254,35 @@ export class Analyzer {
       for (const c of all[idx]!.callees) if ((changedAt.get(c) ?? -1) > analysedAt[idx]!) return true;
       return false;
     };
+    // Interrupts on entry (issue 13): what every caller in the set calls the function with, or what its
+    // role says (a hypercall handler). Learned after the summaries, then the functions whose entry changed
+    // are analysed again (their summaries may change, and so their callers': the loop goes on).
+    const entryIrq = new Map<string, EntryIrq>();
+    for (const x of all) {
+      const role = roleEntryIrq(x.f.syntax, x.p.file.text);
+      if (role) entryIrq.set(x.f.syntax.name, role);
+    }
+    const roles = new Map(entryIrq);
+    const analysedWith = new Map<number, boolean | undefined>();
     for (let pass = 0; pass < MAX_PASSES; pass++) {
       let any = false;
       for (const idx of order) {
-        if (!stale(idx)) continue;
-        any = true;
         const { fi, i, f, p } = all[idx]!;
+        const entered = entryIrq.get(f.syntax.name);
+        const irq = entered?.on;
+        if (!stale(idx) && analysedWith.get(idx) === irq) continue;
+        any = true;
+        analysedWith.set(idx, irq);
         const compute = (): FunctionLocks =>
-          analyzeFunctionLocks(f.syntax, f.cfg, { source: p.file.text, lineIndex: p.lineIndex, table: this.table, summaries: store });
-        const res = memo ? memo.locks(f.syntax, f.cfg, store, compute) : compute();
+          analyzeFunctionLocks(f.syntax, f.cfg, {
+            source: p.file.text,
+            lineIndex: p.lineIndex,
+            table: this.table,
+            summaries: store,
+            entryIrq: irq,
+            entryIrqWhy: entered?.why,
+          });
+        const res = memo ? memo.locks(f.syntax, f.cfg, store, compute, irq === undefined ? '' : irq ? 'irq-on' : 'irq-off') : compute();
         results[fi]![i] = res;
         analysedAt[idx] = clock++;
         const old = store.get(f.syntax.name);
@@ -189,7 +292,10 @@ export class Analyzer {
           changedAt.set(f.syntax.name, clock++);
         }
       }
-      if (!any) break;
+      if (!any) {
+        // Summaries are stable: learn the entry states from the call sites; stop when they are stable too.
+        if (!learnEntryIrq(all, results, entryIrq, roles)) break;
+      }
     }
     return results;
   }
