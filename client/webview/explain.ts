@@ -7,6 +7,9 @@ const INVARIANT_TEXT: Record<InvariantId, string> = {
   INV3: 'a vCPU that is migrating and not running must be on no runqueue',
   INV4: 'no vCPU may be lost (neither running, queued, nor on its way to a pCPU)',
   INV5: 'there must be no deadlock and no lock held when a thread ends',
+  RACE: 'two threads must not access one location unordered by a lock when one of them writes it with a plain store',
+  ASSERT: 'an ASSERT or BUG_ON must hold',
+  DEADLOCK: 'threads must not wait for each other’s locks forever',
 };
 
 function ensureStop(s: string): string {
@@ -30,6 +33,8 @@ export function explainResult(r: SimResult): { headline: string; sentence: strin
         headline: 'Verified',
         sentence: ensureStop(r.message) || `Every interleaving keeps all invariants (${explored}).`,
       };
+    case 'nothing-to-check':
+      return { headline: 'Nothing to check', sentence: ensureStop(r.message) };
     case 'limit':
       return {
         headline: 'Limit reached',

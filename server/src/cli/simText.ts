@@ -9,7 +9,7 @@ export function renderSimulation(r: SimResult, model: Model, title: string, styl
   const out: string[] = [];
   out.push(paint(style, 'bold', terminalSafe(title)));
   out.push(
-    `model: ${model.threads.length} initiator(s) ${model.threads.map((t) => t.name).join(', ')}; pCPUs ${model.pcpus.join(' ')}; context_saved: ${model.schedulers.contextSaved} protocol`,
+    `model: ${model.threads.length} initiator(s) ${model.threads.map((t) => t.name).join(', ')}; pCPUs ${model.pcpus.join(' ')}; context_saved: ${model.schedulers?.contextSaved ?? "none"} protocol`,
   );
   const verdict =
     r.result === 'violation'
