@@ -342,7 +342,7 @@ const ACTIONS: Record<XenKind, Action> = {
   choice: (st, op) =>
     (op.targets ?? []).map((target, k): Result => {
       const branch = new Step(st.ctx, st.n, st.t);
-      return [branch.say(`unknown condition: branch ${k + 1} of ${op.targets!.length}`), target];
+      return [branch.say(op.labels?.[k] ?? `unknown condition: branch ${k + 1} of ${op.targets!.length}`), target];
     }),
   jump: (st, op) => [st, op.a],
   ifPrev: (st, op, _v, pc) => [st, st.n[st.L.prev(st.t)]! < 0 ? op.a : pc + 1],

@@ -35,7 +35,8 @@ type XenInstr =
   | { op: 'wake'; vcpu?: string }
   | { op: 'ifMigrating'; else: number; vcpu?: string }
   | { op: 'ifRunning'; else: number; vcpu?: string }
-  | { op: 'choice'; targets: number[] }
+  /** A condition the model cannot evaluate: every target is possible. `labels` say what each means (`migrate is false`). */
+  | { op: 'choice'; targets: number[]; labels?: string[] }
   | { op: 'jump'; target: number }
   | { op: 'nop' };
 
@@ -142,6 +143,8 @@ export interface MicroOp {
   fn?: string;
   /** The payload of a general micro-operation (reads, writes, locks, …). */
   g?: GOp;
+  /** A choice's label per target. */
+  labels?: string[];
 }
 
 /** Steps that are thread-local and deterministic are folded into the previous step. */
@@ -265,7 +268,11 @@ export function compileThread(
         fixups.push({ op: e.emit('ifRunning', v, -1, -1, { src }), field: 'a', instr: ins.else });
         break;
       case 'choice':
-        fixups.push({ op: e.emit('choice', -1, -1, -1, { src }), field: 'targets', instr: ins.targets });
+        fixups.push({
+          op: e.emit('choice', -1, -1, -1, { src, ...(ins.labels ? { labels: ins.labels } : {}) }),
+          field: 'targets',
+          instr: ins.targets,
+        });
         break;
       case 'jump':
         fixups.push({ op: e.emit('jump', -1, -1, -1, { src }), field: 'a', instr: ins.target });
