@@ -6,9 +6,9 @@ import type { Outcome } from './engine';
 import { type Footprint, unionFp } from './footprint';
 import { checkVcpu, worse } from './invariants';
 import { type MicroOp, PREV, SILENT } from './program';
+import { gBlockedFp, gSilent, gStep, gWaits } from './sharedActions';
 import type { SharedKind } from './sharedProgram';
 import { type Layout, lockName, lowestBit, rqInsertTail, rqRemove, type State } from './state';
-import { gBlockedFp, gSilent, gStep, gWaits } from './sharedActions';
 import { type Action, type Ctx, type Result, Step } from './step';
 
 const lockedBy = (L: Layout, s: State, c: number): number => s[L.lock(c)]!;
@@ -76,7 +76,6 @@ export function waitsFor(L: Layout, s: State, t: number, op: MicroOp, ctx: Ctx):
       return -1;
   }
 }
-
 
 function finish(st: Step, next: number, op: MicroOp): Outcome<State> {
   const { L } = st;

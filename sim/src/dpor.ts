@@ -300,7 +300,12 @@ class Dpor<S> {
     const lastEv = new Int32Array(node.lastEv);
     lastEv[p] = d;
     const hit = this.stateful ? this.cache.get(key) : undefined;
-    const sum = hit && (maskFrom(hit.sleep, perm) & ~sleep) === 0 && !this.onStack.has(key) ? (perm ? sumFrom(hit.sum, perm, this.T) : hit.sum) : undefined;
+    const sum =
+      hit && (maskFrom(hit.sleep, perm) & ~sleep) === 0 && !this.onStack.has(key)
+        ? perm
+          ? sumFrom(hit.sum, perm, this.T)
+          : hit.sum
+        : undefined;
     if (sum && this.raceFree(d + 1, sum)) {
       this.replaySummary(d + 1, seqBase, lastEv, sum);
       orInto(node.sum!, sum);

@@ -44,11 +44,12 @@ export function explore(model: Model, opts: ExploreOptions = {}): SimResult {
   const t0 = clock();
   const sys = buildSystem(model);
   const summary = modelSummary(model, sys);
-  if (!sys.xen && sharedBetweenThreads(sys.ctx).locations.length + sharedBetweenThreads(sys.ctx).locks.length === 0) {
+  const sharing = sharedBetweenThreads(sys.ctx);
+  if (!sys.xen && sharing.locations.length + sharing.locks.length === 0) {
     const out: SimResult = {
       version: 1,
       result: 'nothing-to-check',
-      message: nothingToCheck(sys.ctx, summary),
+      message: nothingToCheck(summary),
       trace: [],
       stats: { states: 0, transitions: 0, ms: Math.round(clock() - t0), reduction: opts.reduction ?? 'dpor', executions: 0 },
       threads: sys.threadNames.slice(),
@@ -104,6 +105,16 @@ export function explore(model: Model, opts: ExploreOptions = {}): SimResult {
   });
 }
 
+/** Why the simulator cannot take a model (too large, unknown names, too many initial states), or undefined. */
+export function checkModel(model: Model): string | undefined {
+  try {
+    buildSystem(model);
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
 /** What the model is made of, for the result: its threads, the locations it tracks, what the extraction left out. */
 function modelSummary(model: Model, sys: XenSystem): ModelSummary {
   const threads = sys.threadNames.map((name, t) => {
@@ -143,7 +154,12 @@ function counterexample(
     violation = bfs.violation;
   } else notes.push('the shortest-counterexample search ran out of budget: the trace is the first one found, not necessarily minimal');
   const init = initialVars(sys, path);
-  if (init && Object.keys(init).length) notes.push(`initial values: ${Object.entries(init).map(([k, v]) => `${k} = ${String(v)}`).join(', ')}`);
+  if (init && Object.keys(init).length)
+    notes.push(
+      `initial values: ${Object.entries(init)
+        .map(([k, v]) => `${k} = ${String(v)}`)
+        .join(', ')}`,
+    );
   const out: Omit<SimResult, 'version' | 'stats' | 'threads' | 'model'> = {
     result: 'violation',
     invariant: inv as InvariantId,

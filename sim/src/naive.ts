@@ -79,35 +79,35 @@ export function naiveSearch<S>(sys: TransitionSystem<S>, lim: SearchLimits, coll
   return res;
 
   function walk(): void {
-  while (stack.length > 0 && !stop) {
-    const f = stack[stack.length - 1]!;
-    if (f.i >= f.succ.length) {
-      paths.set(f.key, f.paths);
-      stack.pop();
-      path.pop();
-      if (stack.length > 0) stack[stack.length - 1]!.paths += f.paths;
-      continue;
+    while (stack.length > 0 && !stop) {
+      const f = stack[stack.length - 1]!;
+      if (f.i >= f.succ.length) {
+        paths.set(f.key, f.paths);
+        stack.pop();
+        path.pop();
+        if (stack.length > 0) stack[stack.length - 1]!.paths += f.paths;
+        continue;
+      }
+      const { out, thread, outcome } = f.succ[f.i++]!;
+      stats.transitions++;
+      path[stack.length - 1] = { thread, outcome };
+      path.length = stack.length;
+      if (out.violation && record(found, out.violation, fromRoot(root, path), lim)) {
+        stop = true;
+        break;
+      }
+      const key = sys.key(out.state);
+      const known = paths.get(key);
+      if (known !== undefined) {
+        if (known !== ON_STACK) f.paths += known;
+        continue;
+      }
+      if (!budget.ok(stats.states + 1)) {
+        stop = true;
+        break;
+      }
+      push(out.state, key);
     }
-    const { out, thread, outcome } = f.succ[f.i++]!;
-    stats.transitions++;
-    path[stack.length - 1] = { thread, outcome };
-    path.length = stack.length;
-    if (out.violation && record(found, out.violation, fromRoot(root, path), lim)) {
-      stop = true;
-      break;
-    }
-    const key = sys.key(out.state);
-    const known = paths.get(key);
-    if (known !== undefined) {
-      if (known !== ON_STACK) f.paths += known;
-      continue;
-    }
-    if (!budget.ok(stats.states + 1)) {
-      stop = true;
-      break;
-    }
-    push(out.state, key);
-  }
   }
 }
 
@@ -216,37 +216,37 @@ export function countNaiveEnumeration<S>(sys: TransitionSystem<S>, lim: SearchLi
   }
 
   function drain(): boolean {
-  while (stack.length > 0 && ok) {
-    const f = stack[stack.length - 1]!;
-    if (f.i >= f.succ.length) {
-      nodes[f.id] = f.n;
-      leaves[f.id] = f.e;
-      stack.pop();
-      if (stack.length > 0) {
-        const p = stack[stack.length - 1]!;
-        p.n = add(p.n, f.n);
-        p.e = add(p.e, f.e);
-      }
-      continue;
-    }
-    const s = f.succ[f.i++]!;
-    const key = keyOf(s);
-    const id = index.get(key);
-    if (id !== undefined) {
-      const n = nodes[id]!;
-      if (n === ON_STACK) {
-        cyclic = true;
-        f.n = Infinity;
-        f.e = Infinity;
+    while (stack.length > 0 && ok) {
+      const f = stack[stack.length - 1]!;
+      if (f.i >= f.succ.length) {
+        nodes[f.id] = f.n;
+        leaves[f.id] = f.e;
+        stack.pop();
+        if (stack.length > 0) {
+          const p = stack[stack.length - 1]!;
+          p.n = add(p.n, f.n);
+          p.e = add(p.e, f.e);
+        }
         continue;
       }
-      f.n = add(f.n, n);
-      f.e = add(f.e, leaves[id]!);
-      continue;
+      const s = f.succ[f.i++]!;
+      const key = keyOf(s);
+      const id = index.get(key);
+      if (id !== undefined) {
+        const n = nodes[id]!;
+        if (n === ON_STACK) {
+          cyclic = true;
+          f.n = Infinity;
+          f.e = Infinity;
+          continue;
+        }
+        f.n = add(f.n, n);
+        f.e = add(f.e, leaves[id]!);
+        continue;
+      }
+      ok = push(s, key);
     }
-    ok = push(s, key);
-  }
-  return ok;
+    return ok;
   }
   const res: NaiveCount = {
     treeStates: cyclic ? Infinity : treeStates,

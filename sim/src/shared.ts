@@ -132,7 +132,7 @@ export interface GOp {
 }
 
 /** Value normalisers and enumerations of the domains. */
-export function normaliser(d: Domain): (v: number) => number {
+function normaliser(d: Domain): (v: number) => number {
   switch (d.kind) {
     case 'bool':
       return (v) => (v ? 1 : 0);

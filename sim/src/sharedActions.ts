@@ -148,7 +148,12 @@ export function gStep(st: Step, op: MicroOp, pc: number): Result | Result[] | nu
         b.n[L.gLoc(g.loc)] = v;
         addAccess(b.fp, L.oLoc(g.loc), true, g.how);
         const value = valued(ctx, g.loc) ? ` = ${shown(ctx, g.loc, v)}` : '';
-        return [b.say(`${g.how === 'atomic' ? 'atomic write' : 'write'} ${locName(ctx, g.loc)}${value}${many ? ' (a value the model does not know)' : ''}`), pc + 1];
+        return [
+          b.say(
+            `${g.how === 'atomic' ? 'atomic write' : 'write'} ${locName(ctx, g.loc)}${value}${many ? ' (a value the model does not know)' : ''}`,
+          ),
+          pc + 1,
+        ];
       });
     }
     case 'gAtomic':

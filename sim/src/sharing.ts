@@ -40,11 +40,9 @@ export function sharedBetweenThreads(ctx: Ctx): Sharing {
 }
 
 /** Why a model without the scheduler has nothing to check, in one sentence. */
-export function nothingToCheck(ctx: Ctx, summary: ModelSummary): string {
-  const initiators = summary.threads.length;
-  if (initiators < 2) return `only one thread (${summary.threads.map((t) => t.name).join('')}): there is nothing to interleave it with`;
-  const touched = summary.locations.length ? `they touch ${summary.locations.join(', ')}` : 'no shared location was modelled';
-  const ix = ctx.shared;
-  const locks = ix && ix.spec.locks.length ? `; locks ${ix.spec.locks.map((l) => l.name).join(', ')}` : '';
-  return `the threads share no location that one of them writes and no lock (${touched}${locks}): every interleaving is the same`;
+export function nothingToCheck(summary: ModelSummary): string {
+  const threads = summary.threads.map((t) => t.name);
+  if (threads.length < 2) return `only one thread (${threads.join('')}): there is nothing to interleave it with`;
+  const what = summary.locations.length ? `they touch ${summary.locations.join(', ')}, ` : '';
+  return `${threads.join(' and ')} share no location that one of them writes and no lock (${what}see the notes for what each touches): every interleaving is the same`;
 }

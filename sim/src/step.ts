@@ -70,6 +70,5 @@ export class Step {
   }
 }
 
-
 export type Result = [Step, number];
 export type Action = (st: Step, op: MicroOp, v: number, pc: number) => Result | Result[] | null;

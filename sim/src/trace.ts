@@ -3,7 +3,7 @@
 import type { PathStep } from './engine';
 import { showValue } from './shared';
 import { gHolders } from './sharedActions';
-import { stateView, type State } from './state';
+import { type State, stateView } from './state';
 import type { Ctx } from './step';
 import type { StateView, TraceStep } from './types';
 import type { XenSystem } from './xenSystem';

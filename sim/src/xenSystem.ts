@@ -47,7 +47,8 @@ export function buildSystem(model: Model, opts: BuildOptions = {}): XenSystem {
   const vcpus = xen ? model.vcpus.map((v) => v.name) : [];
   if (xen && (pcpus.length === 0 || vcpus.length === 0)) throw new Error('the scheduler model needs at least one pCPU and one vCPU');
   const ix = model.shared ? new SharedIndex(model.shared) : undefined;
-  let layout: Layout | undefined;
+  // Expressions compile before the layout exists (it needs their register counts): they read it from here.
+  const layout: { L?: Layout } = {};
   const compilers: ExprCompiler[] = [];
   const vIndex = (name?: string): number => {
     if (name === undefined) return 0;
@@ -61,7 +62,7 @@ export function buildSystem(model: Model, opts: BuildOptions = {}): XenSystem {
     return i;
   };
   const threads = model.threads.map((p) => {
-    const shared = ix ? { ix, c: new ExprCompiler(ix, () => layout!) } : undefined;
+    const shared = ix ? { ix, c: new ExprCompiler(ix, () => layout.L!) } : undefined;
     if (shared) compilers.push(shared.c);
     return compileThread(p, vIndex, notes, shared);
   });
@@ -78,7 +79,7 @@ export function buildSystem(model: Model, opts: BuildOptions = {}): XenSystem {
     nReg: Math.max(0, ...compilers.map((c) => c.regs.size)),
   };
   const L = new Layout(vcpus.length, pcpus.length, threads.length, general);
-  layout = L;
+  layout.L = L;
   if (L.objects > MAX_OBJECTS) throw new Error(`model too large: ${L.objects} shared objects (max ${MAX_OBJECTS})`);
   if (pcpus.length > 15) throw new Error('at most 15 pCPUs');
   if (threads.length > 30) throw new Error('at most 30 threads');

@@ -16,7 +16,9 @@ export {
   hoverInfo,
   type IncrementalAnalyzer,
   lockHints,
+  memoryOpsIn,
   migrationOpsIn,
+  simulationPartners,
   simulationTargets,
 } from './api';
 export type { CoreDiagnostic, Severity, TextEdit } from './diagnostics';
@@ -24,9 +26,11 @@ export type { FixAllResult } from './fix/index';
 export { applyEdits } from './fix/text';
 export type { DocumentEdit } from './incremental/treeCache';
 export type { LockRef } from './locks/analyze';
-export { ExtractError, type Extraction } from './model/extract';
+export { ExtractError, type Extraction, type ExtractOptions } from './model/extract';
+export { parseSimulateAssignments } from './model/options';
 export { baseReader } from './patch/baseReader';
 export type { HeldSets } from './queries/lockView';
+export { simulationText } from './queries/simText';
 export { REPO_URL, ruleDocHref, ruleDocUrl } from './rules/docs';
 export { ALL_RULES, ruleMetas } from './rules/registry';
 export type { Rule } from './rules/types';
@@ -36,4 +40,4 @@ export { LineIndex } from './syntax/lineIndex';
 export { createParser as createTreeSitterParser } from './syntax/parser';
 export { type LockHelper, parseHelperConfig } from './xen/lockHelpers';
 // The simulator, for the CLI and the worker (the core is the layer above sim/).
-export { explore, type Model, referenceModel, type SimResult, type StateView, type TraceStep } from '../../../sim/src/index';
+export { checkModel, explore, type Model, referenceModel, type SimResult } from '../../../sim/src/index';

@@ -8,6 +8,7 @@ import {
   type CoreDiagnostic,
   type Extraction,
   extractModel,
+  type ExtractOptions,
   fixAll,
   type FixAllResult,
 } from '../core/index';
@@ -26,7 +27,7 @@ export type CheckPatchFn = (args: {
   analyzer: CoreAnalyzer;
 }) => Promise<{ files: PatchFileResult[]; error?: string }> | { files: PatchFileResult[]; error?: string };
 
-export type ExtractModelFn = (file: AnalysedFile, functions: string[], opts: { initiators?: number; pcpus?: number }) => Extraction;
+export type ExtractModelFn = (file: AnalysedFile, functions: string[], opts: ExtractOptions) => Extraction;
 
 export interface Providers {
   fixAll?: FixAllFn;

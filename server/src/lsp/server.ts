@@ -13,7 +13,7 @@ import {
   TextDocumentSyncKind,
 } from 'vscode-languageserver/node';
 
-import { AnalysisStatusNotification, CheckPatchRequest, SimulateRequest } from '../contracts/lspRequests';
+import { AnalysisStatusNotification, CheckPatchRequest, SimulateRequest, SimulationPartnersRequest } from '../contracts/lspRequests';
 import { ALL_RULES, type Rule } from '../core/index';
 import { checkPatch } from './checkPatch';
 import { codeActions, FIX_ALL_KIND } from './codeActions';
@@ -22,6 +22,7 @@ import { toLspDiagnostics } from './diagnostics';
 import { DocumentManager, type DocumentState } from './documents';
 import { provideHover } from './hover';
 import { provideInlayHints } from './inlayHints';
+import { partners } from './partners';
 import { defaultProviders, type Providers } from './seams';
 import { SettingsCache } from './settings';
 import { defaultWorkerPath, simulate } from './simulate';
@@ -125,6 +126,7 @@ export function createServer(connection: Connection, options: ServerOptions = {}
       progress,
     );
   });
+  connection.onRequest(SimulationPartnersRequest.type, (params) => partners(documents, params));
   connection.onRequest(CheckPatchRequest.type, (params) =>
     checkPatch(params, { checkPatch: providers.checkPatch, rules, defaultBase, analyzerFor: (uri) => documents.analyzerForResource(uri) }),
   );

@@ -27,7 +27,9 @@ export class ModelContext {
   /** Bit numbers given to bit names the file does not define (`_VPF_blocked`): only their identity matters. */
   private readonly syntheticBits = new Map<string, number>();
   /** Scan mode: the accesses of each thread instance to each location key. */
-  readonly accesses = new Map<string, { threads: Set<number>; written: boolean }>();
+  readonly accesses = new Map<string, { threads: Set<number>; written: boolean; writers: Set<number> }>();
+  /** The threads that take each lock. */
+  readonly lockUse = new Map<string, Set<number>>();
 
   constructor(
     readonly file: FileAnalysis,
@@ -55,9 +57,18 @@ export class ModelContext {
 
   record(thread: number, key: string, write: boolean): void {
     let a = this.accesses.get(key);
-    if (!a) this.accesses.set(key, (a = { threads: new Set(), written: false }));
+    if (!a) this.accesses.set(key, (a = { threads: new Set(), written: false, writers: new Set() }));
     a.threads.add(thread);
-    if (write) a.written = true;
+    if (write) {
+      a.written = true;
+      a.writers.add(thread);
+    }
+  }
+
+  recordLock(thread: number, name: string): void {
+    let s = this.lockUse.get(name);
+    if (!s) this.lockUse.set(name, (s = new Set()));
+    s.add(thread);
   }
 
   noteLocation(display: string, key: string): LocationInfo {
@@ -87,7 +98,8 @@ export function fileConstants(text: string): Map<string, number> {
     ['false', 0],
     ['NULL', 0],
   ]);
-  const re = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)[ \t]+\(?[ \t]*(-?(?:0[xX][0-9a-fA-F]+|\d+))[uUlL]*[ \t]*\)?[ \t]*(?:\/\*.*\*\/[ \t]*|\/\/.*)?$/gm;
+  const re =
+    /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)[ \t]+\(?[ \t]*(-?(?:0[xX][0-9a-fA-F]+|\d+))[uUlL]*[ \t]*\)?[ \t]*(?:\/\*.*\*\/[ \t]*|\/\/.*)?$/gm;
   for (const m of text.matchAll(re)) {
     const v = Number(m[2]!.startsWith('-') ? -Number(m[2]!.slice(1)) : Number(m[2]!));
     if (Number.isFinite(v)) out.set(m[1]!, v);

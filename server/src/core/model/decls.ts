@@ -128,7 +128,12 @@ function declarator(tokens: Token[], s: number, e: number, local: boolean, baseT
     // The last word is the name (unless the declarator starts with pointers: then it comes after them).
     if (tokens[k]?.text !== '*' && words.length >= 2) {
       const name = words.pop()!;
-      return { name, type: { base: words.join(' '), pointer: 0, array: tokens[k]?.text === '[' }, start: tokens[s]!.start, end: tokens[e - 1]!.end };
+      return {
+        name,
+        type: { base: words.join(' '), pointer: 0, array: tokens[k]?.text === '[' },
+        start: tokens[s]!.start,
+        end: tokens[e - 1]!.end,
+      };
     }
   }
   let pointer = 0;

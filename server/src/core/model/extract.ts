@@ -13,10 +13,10 @@ import type { FileAnalysis } from '../analysis';
 import { calleesOf } from '../cfg/callees';
 import type { CfgNode } from '../cfg/types';
 import type { FunctionLocks } from '../locks/analyze';
+import { clearsRunning, isContextSaved, isMigratingAtom, type MigrationOpKind, migrationOps, opsOfKind } from '../xen/migration';
 import { nodeText, parseText } from './cexpr';
 import { fileConstants, ModelContext } from './context';
 import { domainOf, keepValuesThatMatter, simplify } from './finish';
-import { clearsRunning, isContextSaved, isMigratingAtom, migrationOps, type MigrationOpKind, opsOfKind } from '../xen/migration';
 import { Locations, Scope } from './locations';
 import { declsOf, ThreadBuilder } from './walk';
 
@@ -75,9 +75,7 @@ export function extractModel(file: FileAnalysis, functions: readonly string[], o
   const scan = new ModelContext(file, locs, { ...base, written: new Set() });
   instances.forEach((inst, t) => new ThreadBuilder(scan, t).build(byName.get(inst.fn)!, requiredOf(byName.get(inst.fn)!)));
   const written = new Set([...scan.accesses].filter(([, a]) => a.written).map(([k]) => k));
-  let modelled = new Set(
-    [...scan.accesses].filter(([, a]) => opts.allLocations || (a.written && a.threads.size >= 2)).map(([k]) => k),
-  );
+  let modelled = new Set([...scan.accesses].filter(([, a]) => opts.allLocations || (a.written && a.threads.size >= 2)).map(([k]) => k));
   modelled = withinBudget(modelled, scan, instances.length, xen, notes);
 
   // Pass 2: the steps.
@@ -171,7 +169,9 @@ function withinBudget(modelled: Set<string>, scan: ModelContext, threads: number
   const rw = [...scan.locks.values()].filter((k) => k === 'rw').length;
   const room = MAX_OBJECTS - xenObjects - scan.locks.size - 2 * threads - rw * threads;
   if (modelled.size <= room) return modelled;
-  const ranked = [...modelled].sort((a, b) => scan.accesses.get(b)!.threads.size - scan.accesses.get(a)!.threads.size || a.localeCompare(b));
+  const ranked = [...modelled].sort(
+    (a, b) => scan.accesses.get(b)!.threads.size - scan.accesses.get(a)!.threads.size || a.localeCompare(b),
+  );
   const kept = new Set(ranked.slice(0, Math.max(0, room)));
   const dropped = ranked.slice(Math.max(0, room)).map((k) => displayOf(scan, k));
   notes.push(`not modelled (more shared locations than the simulator tracks): ${dropped.join(', ')}`);
@@ -223,7 +223,9 @@ function sharedSpec(
         .map((l) => l.name)
         .join(', ')})`,
     );
-  const locks: LockSpec[] = [...usedLocks].sort().map((name) => ({ name, ...(ctx.locks.get(name) === 'rw' ? { kind: 'rw' as const } : {}) }));
+  const locks: LockSpec[] = [...usedLocks]
+    .sort()
+    .map((name) => ({ name, ...(ctx.locks.get(name) === 'rw' ? { kind: 'rw' as const } : {}) }));
   return { locations, locks };
 }
 
@@ -251,7 +253,8 @@ function applyInit(
         if (loc) break;
       }
     }
-    if (!loc) throw new ExtractError(`--init ${name}: not a location of the model (it has ${locations.map((l) => l.name).join(', ') || 'none'})`);
+    if (!loc)
+      throw new ExtractError(`--init ${name}: not a location of the model (it has ${locations.map((l) => l.name).join(', ') || 'none'})`);
     const d = loc.domain;
     let v: number;
     if (typeof raw === 'string' && !/^-?\d+$/.test(raw)) {

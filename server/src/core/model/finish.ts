@@ -107,7 +107,7 @@ export function keepValuesThatMatter(threads: ThreadProgram[]): Set<string> {
       if (ins.op === 'lock' || ins.op === 'trylock' || ins.op === 'unlock') lockRegs(ins.lock, need);
     }
   }
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     const addAll = (set: Set<string>, items: Iterable<string>): void => {
       for (const x of items)
@@ -145,7 +145,11 @@ export function keepValuesThatMatter(threads: ThreadProgram[]): Set<string> {
   threads.forEach((th, t) => {
     const need = regs[t]!;
     th.instrs = th.instrs.map((ins) => {
-      if ((ins.op === 'read' || ins.op === 'atomic' || ins.op === 'lock' || ins.op === 'trylock') && ins.reg !== undefined && !need.has(ins.reg)) {
+      if (
+        (ins.op === 'read' || ins.op === 'atomic' || ins.op === 'lock' || ins.op === 'trylock') &&
+        ins.reg !== undefined &&
+        !need.has(ins.reg)
+      ) {
         const { reg: _r, ...rest } = ins;
         return rest as InstrAt;
       }

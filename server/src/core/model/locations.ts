@@ -34,9 +34,7 @@ export class Locations {
   private readonly displays = new Map<string, string>();
   private readonly used = new Map<string, string>();
 
-  constructor(
-    readonly opts: { distinct: boolean; types?: TypeOracle } = { distinct: false },
-  ) {}
+  constructor(readonly opts: { distinct: boolean; types?: TypeOracle } = { distinct: false }) {}
 
   /** The display name of a key: the first spelling met, made unique when two keys read the same. */
   name(key: string, spelling: string, fn: string): string {

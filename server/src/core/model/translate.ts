@@ -15,12 +15,12 @@ import { heldPredicate, type LockHelper, vcpuLockOp } from '../xen/lockHelpers';
 import { type MemoryOp, memoryOp, NO_SHARED_EFFECT } from '../xen/memoryOps';
 import { migrationCall, type MigrationOpKind } from '../xen/migration';
 import type { CNode } from './cexpr';
-import type { Code, Label } from './code';
+import type { Code } from './code';
 import type { ModelContext } from './context';
 import type { Place, Scope } from './locations';
 
 /** How each migration operation of the vocabulary acts in the Xen model. */
-export const OP_INSTR: Readonly<Record<MigrationOpKind, InstrAt['op']>> = {
+const OP_INSTR: Readonly<Record<MigrationOpKind, InstrAt['op']>> = {
   setMigrating: 'setMigrating',
   migrateStart: 'migrateStart',
   migrateFinish: 'migrateFinish',
@@ -69,8 +69,9 @@ export class Translator {
     return { file: this.ctx.file.path, line: this.ctx.file.lineIndex.lineOf(offset) + 1 };
   }
 
+  /** Where a step comes from: its line, and the source text as written (on one line). */
   private at(n: CNode): { src: SourceRef; text: string } {
-    return { src: this.src(n.start), text: this.text(n) };
+    return { src: this.src(n.start), text: this.ctx.file.text.slice(n.start, n.end).replace(/\s+/g, ' ').trim() };
   }
 
   emit(ins: InstrAt): void {
@@ -114,7 +115,7 @@ export class Translator {
   load(p: Place, at: CNode, how: 'plain' | 'atomic' | 'sync' = 'plain'): Expr | undefined {
     if (p.kind === 'local') return this.modelled.has(p.name) ? reg(this.regOf(p.name)) : undefined;
     if (!this.dry && this.ctx.scanning) this.ctx.record(this.thread, p.key, false);
-    if (!this.ctx.modelled(p.key) && !(this.dry && this.ctx.scanning)) return undefined;
+    if (!this.ctx.modelled(p.key)) return undefined;
     const r = this.newTemp();
     this.emit({ op: 'read', loc: p.display, reg: r, ...(how !== 'plain' ? { how } : {}), ...this.at(at) });
     return reg(r);
@@ -323,6 +324,7 @@ export class Translator {
     const p = this.place(inner);
     const name = p?.kind === 'loc' ? p.display : this.text(inner);
     if (!this.ctx.locks.has(name)) this.ctx.locks.set(name, kind);
+    if (!this.dry) this.ctx.recordLock(this.thread, name);
     return { lock: name };
   }
 
@@ -374,10 +376,12 @@ export class Translator {
     if (!entity) return undefined;
     const proc: CNode = vcpu ? { k: 'member', obj: entity, field: 'processor', arrow: true, start: entity.start, end: entity.end } : entity;
     const procPlace = vcpu ? this.place(proc) : undefined;
-    const family = procPlace?.kind === 'loc' && this.ctx.opts.written.has(procPlace.key) ? this.family(procPlace.display, procPlace.key) : undefined;
+    const family =
+      procPlace?.kind === 'loc' && this.ctx.opts.written.has(procPlace.key) ? this.family(procPlace.display, procPlace.key) : undefined;
     if (!family) {
       const name = `sched(${procPlace?.kind === 'loc' ? procPlace.display : this.text(entity)})`;
       if (!this.ctx.locks.has(name)) this.ctx.locks.set(name, 'spin');
+      if (!this.dry) this.ctx.recordLock(this.thread, name);
       const r = this.newTemp();
       if (h.op === 'acquire') this.emit({ op: 'lock', lock: { lock: name }, reg: r, ...at });
       else if (h.op === 'tryacquire') this.emit({ op: 'trylock', lock: { lock: name }, reg: r, ...at });
@@ -433,6 +437,7 @@ export class Translator {
     for (const name of names) {
       this.ctx.locks.set(name, 'spin');
       this.ctx.families.add(name);
+      if (!this.dry) this.ctx.recordLock(this.thread, name);
     }
     return names;
   }
@@ -468,7 +473,11 @@ export class Translator {
     if (m.kind === 'atomic' && m.pauseFlags)
       target = { k: 'member', obj: targetArg, field: 'pause_flags', arrow: true, start: targetArg.start, end: targetArg.end };
     else if (m.kind === 'once' && !m.byAddress) target = targetArg;
-    else target = targetArg.k === 'unary' && targetArg.op === '&' ? targetArg.a : { k: 'unary', op: '*', a: targetArg, start: targetArg.start, end: targetArg.end };
+    else
+      target =
+        targetArg.k === 'unary' && targetArg.op === '&'
+          ? targetArg.a
+          : { k: 'unary', op: '*', a: targetArg, start: targetArg.start, end: targetArg.end };
     const p = this.place(target);
     this.touchBase(target);
     if (m.kind === 'once') {
@@ -509,7 +518,7 @@ export class Translator {
       return m.op.startsWith('testAnd') && old && bit ? bin('!=', bin('&', old, bit), c(0)) : undefined;
     }
     if (!this.dry && this.ctx.scanning) this.ctx.record(this.thread, p.key, m.op !== 'read' && m.op !== 'testBit');
-    if (!this.ctx.modelled(p.key) && !(this.dry && this.ctx.scanning)) return undefined;
+    if (!this.ctx.modelled(p.key)) return undefined;
     const needsArg = m.arg !== undefined || m.constant !== undefined;
     if (needsArg && !arg) {
       // An operand the model does not know: the word still changes (any value), atomically.
@@ -548,6 +557,11 @@ export class Translator {
         const info = this.ctx.locations.get(h);
         if (info) heads.push({ kind: 'loc', key: info.key, display: h });
       }
+      // No insertion seen: the element's own list, whatever head it is on.
+      if (heads.length === 0) {
+        const key = `list:${elem.key}`;
+        heads.push({ kind: 'loc', key, display: this.ctx.locs.name(key, `list of ${elem.link}`, this.scope.fn) });
+      }
     }
     const add = (m.op === 'add' || m.op === 'move') && head?.kind === 'loc' ? head : undefined;
     if (add) {
@@ -570,12 +584,12 @@ export class Translator {
   }
 
   /** A list element (`&svc->runq_elem`): the object it belongs to and the link field, named by the object's spelling. */
-  private element(arg: CNode): { key: string; name: string } | undefined {
+  private element(arg: CNode): { key: string; name: string; link: string } | undefined {
     const inner = arg.k === 'unary' && arg.op === '&' ? arg.a : arg;
     if (inner.k !== 'member') return undefined;
     const obj = this.scope.objectOf(inner.obj);
     if (!obj) return undefined;
-    return { key: `${obj}.${inner.field}`, name: this.text(inner.obj) };
+    return { key: `${obj}.${inner.field}`, name: this.text(inner.obj), link: this.text(inner) };
   }
 }
 
@@ -602,5 +616,3 @@ function callSite(n: Extract<CNode, { k: 'call' }>, text: (n: CNode) => string):
     args: n.args.map((a) => ({ text: text(a), start: a.start, end: a.end })),
   };
 }
-
-export type { Label };

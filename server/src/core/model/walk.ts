@@ -6,11 +6,11 @@
 // evaluate becomes reads and a branch, each other part a choice. Calls into
 // functions of the file are inlined to a bounded depth.
 import type { InstrAt } from '../../../../sim/src/program';
-import type { FunctionLocks } from '../locks/analyze';
 import { reversePostorder } from '../cfg/dataflow';
 import type { Cfg, CfgEdge, CfgNode } from '../cfg/types';
-import { isMigratingAtom, isRunningAtom, testsMigrating } from '../xen/migration';
+import type { FunctionLocks } from '../locks/analyze';
 import { listLoopHead } from '../xen/memoryOps';
+import { isMigratingAtom, isRunningAtom, testsMigrating } from '../xen/migration';
 import { type CNode, nodeText, parseText } from './cexpr';
 import { Code, type Label } from './code';
 import type { ModelContext } from './context';
@@ -52,7 +52,9 @@ export class ThreadBuilder implements Inliner {
     const callee = this.ctx.file.functions.find((f) => f.syntax.name === call.name);
     if (!callee || callee.cfg.degraded || this.stack.includes(call.name)) return false;
     if (this.stack.length > this.ctx.opts.maxInline) {
-      this.note(`${this.stack[0]}: ${call.name} (line ${t.src(call.start).line}) not inlined: deeper than ${this.ctx.opts.maxInline} calls`);
+      this.note(
+        `${this.stack[0]}: ${call.name} (line ${t.src(call.start).line}) not inlined: deeper than ${this.ctx.opts.maxInline} calls`,
+      );
       return false;
     }
     const decls = declsOf(this.ctx, callee);
@@ -142,10 +144,9 @@ function modelledLocals(t: Translator, fn: FunctionLocks, decls: Map<string, Dec
     const decl = n.kind === 'stmt' ? parseDeclaration(text, n.start) : undefined;
     if (decl) {
       for (const d of decl) if (d.init) assigns.push({ x: d.name, rhs: d.init });
-    }
-    else collectAssigns(parseText(stripStatement(text, n.kind), n.start), assigns);
+    } else collectAssigns(parseText(stripStatement(text, n.kind), n.start), assigns);
   }
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     t.modelled = modelled;
     for (const a of assigns) {
@@ -171,7 +172,8 @@ function collectAssigns(n: CNode, out: { x: string; rhs: CNode }[]): void {
         visit(e.a);
         return;
       case 'unary':
-        if ((e.op === '++' || e.op === '--' || e.op === '&') && e.a.k === 'id') out.push({ x: e.a.name, rhs: e.op === '&' ? { k: 'opaque', text: '&', start: e.start, end: e.end } : e.a });
+        if ((e.op === '++' || e.op === '--' || e.op === '&') && e.a.k === 'id')
+          out.push({ x: e.a.name, rhs: e.op === '&' ? { k: 'opaque', text: '&', start: e.start, end: e.end } : e.a });
         visit(e.a);
         return;
       case 'binary':
@@ -189,7 +191,8 @@ function collectAssigns(n: CNode, out: { x: string; rhs: CNode }[]): void {
       case 'call':
         // `f(&x)` may write x.
         for (const a of e.args) {
-          if (a.k === 'unary' && a.op === '&' && a.a.k === 'id') out.push({ x: a.a.name, rhs: { k: 'opaque', text: '&', start: a.start, end: a.end } });
+          if (a.k === 'unary' && a.op === '&' && a.a.k === 'id')
+            out.push({ x: a.a.name, rhs: { k: 'opaque', text: '&', start: a.start, end: a.end } });
           visit(a);
         }
         return;
@@ -296,7 +299,13 @@ class CfgWalk {
     }
     if (node.kind === 'stmt' && node.end > node.start) {
       const decl = parseDeclaration(raw, node.start);
-      if (decl) for (const d of decl) t.store({ kind: 'local', name: d.name }, d.init ? t.value(d.init) : undefined, d.init ?? { k: 'opaque', text: d.name, start: d.start, end: d.end });
+      if (decl)
+        for (const d of decl)
+          t.store(
+            { kind: 'local', name: d.name },
+            d.init ? t.value(d.init) : undefined,
+            d.init ?? { k: 'opaque', text: d.name, start: d.start, end: d.end },
+          );
       else t.value(parseText(stripStatement(raw, 'stmt'), node.start));
       t.endStatement();
     } else if ((node.kind === 'return' || node.kind === 'switch') && node.end > node.start) {
@@ -310,7 +319,13 @@ class CfgWalk {
         whenFalse = edges.find((e) => e.branch === false)!;
       const body = stripStatement(raw, 'cond');
       const ast = parseText(body, node.start + Math.max(0, raw.indexOf(body)));
-      this.cond(ast, facts, (f) => this.labelOf(whenTrue.to, f), (f) => this.labelOf(whenFalse.to, f), text);
+      this.cond(
+        ast,
+        facts,
+        (f) => this.labelOf(whenTrue.to, f),
+        (f) => this.labelOf(whenFalse.to, f),
+        text,
+      );
       t.endStatement();
       return;
     }
@@ -416,7 +431,8 @@ class CfgWalk {
   private split(n: CNode, facts: Facts, kTrue: (f: Facts) => Label, kFalse: (f: Facts) => Label, text: string): void {
     if (n.k === 'unary' && n.op === '!') return this.split(n.a, facts, kFalse, kTrue, text);
     if (n.k === 'cast') return this.split(n.a, facts, kTrue, kFalse, text);
-    if (n.k === 'call' && (n.name === 'likely' || n.name === 'unlikely') && n.args[0]) return this.split(n.args[0], facts, kTrue, kFalse, text);
+    if (n.k === 'call' && (n.name === 'likely' || n.name === 'unlikely') && n.args[0])
+      return this.split(n.args[0], facts, kTrue, kFalse, text);
     if (n.k === 'binary' && (n.op === '&&' || n.op === '||')) {
       // The right operand is evaluated on one outcome of the left only; one place per set of facts learned on the way.
       const mids = new Map<string, { label: Label; facts: Facts }>();
@@ -452,8 +468,9 @@ class CfgWalk {
       this.code.jump(kTrue(facts));
       return;
     }
-    if (t.known(n)) {
-      const v = t.value(n)!;
+    const evaluated = t.known(n);
+    const v = evaluated ? t.value(n) : undefined;
+    if (v) {
       if (v.k === 'const') {
         this.code.jump(v.v ? kTrue(facts) : kFalse(facts));
         return;
@@ -463,7 +480,7 @@ class CfgWalk {
       return;
     }
     // Its loads happen; its value is unknown to the model.
-    t.value(n);
+    if (!evaluated) t.value(n);
     const decided = facts.get(atomText);
     if (decided !== undefined) {
       this.code.jump(decided ? kTrue(facts) : kFalse(facts));
@@ -507,7 +524,8 @@ function collectAtoms(n: CNode, add: (a: CNode) => void): void {
     collectAtoms(n.b, add);
     return;
   }
-  if (n.k === 'binary' && (n.op === '==' || n.op === '!=') && (isNull(n.b) || isNull(n.a))) return collectAtoms(isNull(n.b) ? n.a : n.b, add);
+  if (n.k === 'binary' && (n.op === '==' || n.op === '!=') && (isNull(n.b) || isNull(n.a)))
+    return collectAtoms(isNull(n.b) ? n.a : n.b, add);
   add(n);
 }
 

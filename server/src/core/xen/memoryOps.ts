@@ -8,7 +8,7 @@
 import type { CallSite } from '../syntax/expr';
 
 /** The simulator's atomic functions (sim/src/shared.ts AtomicFn). */
-export type AtomicOp =
+type AtomicOp =
   | 'setBit'
   | 'clearBit'
   | 'changeBit'
