@@ -63,8 +63,11 @@ interface Node<S> {
   perm: Int8Array | undefined;
 }
 
-/** Per-thread summary fields: r0 r1 w0 w1 l0 l1 (lock ops) a0 a1 (acquired) s0 s1 (sections) pw0 pw1 ra0 ra1 (races). */
-const SUM = 14;
+/**
+ * Per-thread summary fields: r0 r1 w0 w1 l0 l1 (lock ops) a0 a1 (acquired) s0 s1 (sections) pw0 pw1 ra0 ra1
+ * (data races) n0 n1 (objects some event accessed outside any lock operation: a failed trylock, an invariant check).
+ */
+const SUM = 16;
 
 /** Sleep set and summary of a fully explored state, in the threads of its canonical representative. */
 interface CacheEntry {
@@ -328,8 +331,9 @@ class Dpor<S> {
         r1: sum[b + 1]!,
         w0: sum[b + 2]!,
         w1: sum[b + 3]!,
-        l0: sum[b + 4]! | sum[b + 8]!,
-        l1: sum[b + 5]! | sum[b + 9]!,
+        // An object counts as touched only by lock operations when no event below touched it otherwise.
+        l0: (sum[b + 4]! | sum[b + 8]!) & ~sum[b + 14]!,
+        l1: (sum[b + 5]! | sum[b + 9]!) & ~sum[b + 15]!,
         acq: -1,
         sec: -1,
         pw0: 0,
@@ -555,6 +559,10 @@ function addToSum(sum: Int32Array, t: number, fp: Footprint): void {
   orAt(sum, b + 11, fp.pw1);
   orAt(sum, b + 12, fp.ra0);
   orAt(sum, b + 13, fp.ra1);
+  const sec0 = fp.sec >= 0 && fp.sec < 32 ? 1 << fp.sec : 0,
+    sec1 = fp.sec >= 32 ? 1 << (fp.sec - 32) : 0;
+  orAt(sum, b + 14, (fp.r0 | fp.w0) & ~(fp.l0 | sec0));
+  orAt(sum, b + 15, (fp.r1 | fp.w1) & ~(fp.l1 | sec1));
 }
 
 function orInto(a: Int32Array, b: Int32Array): void {

@@ -65,9 +65,16 @@ function acquireFp(ctx: Ctx, fp: Footprint, t: number, k: number, rw: number | u
   }
 }
 
-function take(st: Step, k: number, rw: number | undefined, mode: 'x' | 'r' | 'w'): void {
+function take(st: Step, k: number, rw: number | undefined, mode: 'x' | 'r' | 'w', trylock = false): void {
   const { L, n, t } = st;
   acquireFp(st.ctx, st.fp, t, k, rw, mode);
+  // A trylock that succeeds could have failed had the holder's release come later (and vice versa): its
+  // conflicts with other lock operations are races to reverse, not the order a blocking acquire imposes.
+  if (trylock) {
+    st.fp.l0 = 0;
+    st.fp.l1 = 0;
+    st.fp.sec = -1;
+  }
   if (rw !== undefined && mode === 'r') n[L.rmask(t)] = n[L.rmask(t)]! | (1 << rw);
   else n[L.gOwner(k)] = t;
 }
@@ -180,7 +187,7 @@ export function gStep(st: Step, op: MicroOp, pc: number): Result | Result[] | nu
       const { k, rw, mode } = lockOf(ctx, n, t, g);
       if (k < 0) return [st.say('trylock through a pointer the model does not know: fails'), pc + 1];
       if (available(ctx, n, k, rw, mode)) {
-        take(st, k, rw, mode);
+        take(st, k, rw, mode, true);
         if (g.reg >= 0) n[L.reg(t, g.reg)] = k + 1;
         return [st.say(`trylock ${lockNameOf(ctx, k)}: taken`), pc + 1];
       }

@@ -26,7 +26,7 @@ export function sharedBetweenThreads(ctx: Ctx): Sharing {
         a.threads.add(t);
         if (op.k === 'gWrite' || op.k === 'gList' || (op.k === 'gAtomic' && !READ_ONLY_ATOMICS.has(g.afn!))) a.written = true;
       }
-      if (op.k === 'gLock' || op.k === 'gTry') {
+      if (op.k === 'gLock' || op.k === 'gTry' || op.k === 'gUnlock') {
         // A lock named in the op, or (a family, a lock pointer) possibly any of them.
         const ks = g.lockName !== undefined ? [ix.lock(g.lockName)] : ix.spec.locks.map((_, k) => k);
         for (const k of ks) taken[k]!.add(t);
