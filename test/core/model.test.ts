@@ -104,16 +104,22 @@ describe('model extraction', () => {
     assert.equal(r.result, 'verified', r.message);
   });
 
-  it('one boolean guarding the start and the finish: one branch, not two, and verified', () => {
+  it('one boolean guarding the start and the finish: one choice where it is set, both tests evaluated, verified', () => {
     const { model } = extractModel(newFile, ['sched_pin_temporarily', 'sched_move_vcpu'], {});
     const pin = model.threads[0]!;
     assert.equal(pin.name, 'X:sched_pin_temporarily');
     const ops = actions(pin.instrs);
+    // The unknown (`pin && !cpumask_test_cpu(…)`) is one choice; `migrate` is a local the model follows, so both its tests are branches.
     assert.deepEqual(
-      ops.filter((o) => o.startsWith('choice')),
-      [`choice:${newLine('guard_start')}`],
+      ops.filter((o) => o.startsWith('choice') || o.startsWith('branch')),
+      [`choice:${newLine('pin_test')}`, `branch:${newLine('guard_start')}`, `branch:${newLine('guard_finish')}`],
     );
     assert.equal(ops.filter((o) => o.startsWith('migrateFinish')).length, 1);
+    const choice = pin.instrs.find((i) => i.op === 'choice')!;
+    assert.deepEqual((choice as { labels?: string[] }).labels, [
+      'pin && !cpumask_test_cpu(cpu, v->cpu_hard_affinity) is true',
+      'pin && !cpumask_test_cpu(cpu, v->cpu_hard_affinity) is false',
+    ]);
     const r = explore(model, { timeoutMs: 60000 });
     assert.equal(r.result, 'verified', `${r.message} ${JSON.stringify(r.trace.map((s) => s.action))}`);
   });

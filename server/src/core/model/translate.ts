@@ -69,9 +69,13 @@ export class Translator {
     return { file: this.ctx.file.path, line: this.ctx.file.lineIndex.lineOf(offset) + 1 };
   }
 
-  /** Where a step comes from: its line, and the source text as written (on one line). */
+  /** The statement being translated (its text is what each of its steps quotes). */
+  statement: { start: number; end: number } | undefined;
+
+  /** Where a step comes from: its line, and the source text of its statement as written (on one line). */
   private at(n: CNode): { src: SourceRef; text: string } {
-    return { src: this.src(n.start), text: this.ctx.file.text.slice(n.start, n.end).replace(/\s+/g, ' ').trim() };
+    const range = this.statement && this.statement.start <= n.start && n.end <= this.statement.end ? this.statement : n;
+    return { src: this.src(n.start), text: this.ctx.file.text.slice(range.start, range.end).replace(/\s+/g, ' ').replace(/;$/, '').trim() };
   }
 
   emit(ins: InstrAt): void {

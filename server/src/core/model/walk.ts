@@ -282,8 +282,14 @@ class CfgWalk {
     return l;
   }
 
+  /** Canonical text (fact keys). */
   private text(n: CNode): string {
     return nodeText(this.ctx.file.text, n);
+  }
+
+  /** The source as written, on one line (labels a reviewer reads). */
+  private written(n: CNode): string {
+    return this.ctx.file.text.slice(n.start, n.end).replace(/\s+/g, ' ').trim();
   }
 
   private node(node: CfgNode, inFacts: Facts): void {
@@ -293,6 +299,7 @@ class CfgWalk {
     const edges = this.succ.get(node.id) ?? [];
     const src = t.src(node.start);
     const text = raw.replace(/\s+/g, ' ').trim();
+    t.statement = { start: node.start, end: node.end };
     if (node.kind === 'cond' && node.loopMacro) {
       this.loopMacro(node, edges, inFacts);
       return;
@@ -420,7 +427,7 @@ class CfgWalk {
       }
       return m;
     };
-    const condText = this.text(n);
+    const condText = this.written(n);
     this.code.choice([kTrue(learn(true)), kFalse(learn(false))], {
       src: this.t.src(n.start),
       text,
@@ -495,7 +502,7 @@ class CfgWalk {
     this.code.choice([kTrue(learn(true)), kFalse(learn(false))], {
       src,
       text,
-      labels: [`${atomText} is true`, `${atomText} is false`],
+      labels: [`${this.written(n)} is true`, `${this.written(n)} is false`],
     });
   }
 
