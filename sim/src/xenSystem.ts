@@ -46,7 +46,8 @@ export function buildSystem(model: Model, opts: BuildOptions = {}): XenSystem {
   const pcpus = xen ? model.pcpus : [];
   const vcpus = xen ? model.vcpus.map((v) => v.name) : [];
   if (xen && (pcpus.length === 0 || vcpus.length === 0)) throw new Error('the scheduler model needs at least one pCPU and one vCPU');
-  const ix = model.shared ? new SharedIndex(model.shared) : undefined;
+  // Registers, branches and lets need the index even when the model shares no location.
+  const ix = new SharedIndex(model.shared ?? { locations: [], locks: [] });
   // Expressions compile before the layout exists (it needs their register counts): they read it from here.
   const layout: { L?: Layout } = {};
   const compilers: ExprCompiler[] = [];

@@ -84,7 +84,14 @@ describe('simulating any code path', () => {
     // Both threads check, then both act: the second finds busy set.
     const lines = r.trace.map((s) => `${s.thread[0]}${s.line}`);
     const at = (m: string) => line('check_then_act.c', m);
-    assert.deepEqual(lines.slice(0, 6), [`X${at('check_lock')}`, `X${at('check')}`, `X${at('check_unlock')}`, `Y${at('check_lock')}`, `Y${at('check')}`, `Y${at('check_unlock')}`]);
+    assert.deepEqual(lines.slice(0, 6), [
+      `X${at('check_lock')}`,
+      `X${at('check')}`,
+      `X${at('check_unlock')}`,
+      `Y${at('check_lock')}`,
+      `Y${at('check')}`,
+      `Y${at('check_unlock')}`,
+    ]);
     assert.deepEqual(r.trace[13]!.state.vars, { 'spc->busy': true });
     assert.equal(stateless.stats.executions, 8);
     const fixed = run('check_then_act.c', ['claim_pcpu_fixed']);
@@ -135,7 +142,10 @@ describe('simulating any code path', () => {
     const other = extractModel(files.get('check_then_act.c')!, ['claim_pcpu'], { init: { 'spc->busy': 1 } }).model;
     assert.equal(explore(other).result, 'verified'); // busy from the start: nobody acts
     assert.throws(() => extractModel(files.get('wrong_lock.c')!, ['runq_reserve'], { init: { 'rqd->nope': 1 } }), ExtractError);
-    assert.throws(() => extractModel(files.get('wrong_lock.c')!, ['runq_reserve'], { copies: { nope: 2 } }), /not one of the selected functions/);
+    assert.throws(
+      () => extractModel(files.get('wrong_lock.c')!, ['runq_reserve'], { copies: { nope: 2 } }),
+      /not one of the selected functions/,
+    );
     // Distinct objects: the two copies' `prv` are different objects, so the racy ++ on p->credit races with nothing.
     const apart = run('lost_update.c', ['burn_credit_locked', 'burn_credit_racy'], { distinct: true }).r;
     assert.equal(apart.result, 'nothing-to-check');

@@ -5,7 +5,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { buildSystem, dporSearch, explore, type InstrAt, type Model, naiveSearch, referenceModel, type SearchLimits } from '../../sim/src/index';
+import {
+  buildSystem,
+  dporSearch,
+  explore,
+  type InstrAt,
+  type Model,
+  naiveSearch,
+  referenceModel,
+  type SearchLimits,
+} from '../../sim/src/index';
 import {
   abba,
   checkThenAct,
@@ -45,7 +54,11 @@ describe('DPOR runs one execution per Mazurkiewicz trace', () => {
       const counted = countTracesBySleepSets(buildSystem(m));
       const d = stateless(m);
       assert.equal(counted, traces, `${protocol} ${initiators}x${pcpus}: traces`);
-      assert.equal(d.stats.executions / counted, 1, `${protocol} ${initiators}x${pcpus}: executions ${d.stats.executions} / traces ${counted}`);
+      assert.equal(
+        d.stats.executions / counted,
+        1,
+        `${protocol} ${initiators}x${pcpus}: executions ${d.stats.executions} / traces ${counted}`,
+      );
     }
   });
 
@@ -124,7 +137,10 @@ describe('data races', () => {
       ],
     );
     assert.deepEqual(r.trace[1]!.state.vars, { 'prv->credit': 2 });
-    assert.equal(r.message, 'data race on prv->credit: X and Y access it unordered by any lock, and one of them writes it with a plain store');
+    assert.equal(
+      r.message,
+      'data race on prv->credit: X and Y access it unordered by any lock, and one of them writes it with a plain store',
+    );
     assert.deepEqual(r.model, {
       threads: [
         { name: 'X', function: 'X' },
@@ -153,13 +169,37 @@ describe('data races', () => {
   it('atomic operations do not race with each other; a plain store races with them; a plain load of an atomic word is not reported', () => {
     const word = { locations: [{ name: 'svc->flags', domain: { kind: 'bits' as const, mask: 3 }, init: 0 }], locks: [] };
     const setBit = (bit: number): InstrAt => ({ op: 'atomic', loc: 'svc->flags', fn: 'setBit', arg: num(bit) });
-    const atomicOnly = explore(general([{ name: 'X', instrs: [setBit(0)] }, { name: 'Y', instrs: [setBit(1)] }], word));
+    const atomicOnly = explore(
+      general(
+        [
+          { name: 'X', instrs: [setBit(0)] },
+          { name: 'Y', instrs: [setBit(1)] },
+        ],
+        word,
+      ),
+    );
     assert.equal(atomicOnly.result, 'verified');
     const plainOr = [read('svc->flags', 'f'), write('svc->flags', { k: 'bin', op: '|', a: reg('f'), b: num(2) })];
-    const mixed = explore(general([{ name: 'X', instrs: [setBit(0)] }, { name: 'Y', instrs: plainOr }], word));
+    const mixed = explore(
+      general(
+        [
+          { name: 'X', instrs: [setBit(0)] },
+          { name: 'Y', instrs: plainOr },
+        ],
+        word,
+      ),
+    );
     assert.equal(mixed.invariant, 'RACE');
     assert.deepEqual(mixed.race, { first: 2, second: 3, location: 'svc->flags' });
-    const reader = explore(general([{ name: 'X', instrs: [setBit(0)] }, { name: 'Y', instrs: [read('svc->flags', 'f')] }], word));
+    const reader = explore(
+      general(
+        [
+          { name: 'X', instrs: [setBit(0)] },
+          { name: 'Y', instrs: [read('svc->flags', 'f')] },
+        ],
+        word,
+      ),
+    );
     assert.equal(reader.result, 'verified');
   });
 
@@ -223,10 +263,26 @@ describe('assertions, deadlocks, trylock', () => {
 
   it('a thread retaking a lock it holds deadlocks on itself; releasing one it does not hold fails an assertion', () => {
     const shared = { locations: [], locks: [{ name: 'l' }] };
-    const self = explore(general([{ name: 'X', instrs: [lock('l'), lock('l')] }, { name: 'Y', instrs: [lock('l'), unlock('l')] }], shared));
+    const self = explore(
+      general(
+        [
+          { name: 'X', instrs: [lock('l'), lock('l')] },
+          { name: 'Y', instrs: [lock('l'), unlock('l')] },
+        ],
+        shared,
+      ),
+    );
     assert.equal(self.invariant, 'DEADLOCK');
     assert.deepEqual(self.cycle?.[0], { thread: 'X', holds: ['l'], wants: 'l' });
-    const stray = explore(general([{ name: 'X', instrs: [unlock('l')] }, { name: 'Y', instrs: [lock('l'), unlock('l')] }], shared));
+    const stray = explore(
+      general(
+        [
+          { name: 'X', instrs: [unlock('l')] },
+          { name: 'Y', instrs: [lock('l'), unlock('l')] },
+        ],
+        shared,
+      ),
+    );
     assert.equal(stray.invariant, 'ASSERT');
     assert.equal(stray.message, 'X releases l, which it does not hold');
   });
@@ -269,7 +325,11 @@ describe('assertions, deadlocks, trylock', () => {
     ];
     const unlockV: InstrAt[] = [
       read('v->processor', 'u'),
-      { op: 'assert', cond: eq(reg('l'), { k: 'lockId', lock: byProc('u') }), text: 'ASSERT(lock == per_cpu(schedule_data, v->processor).schedule_lock)' },
+      {
+        op: 'assert',
+        cond: eq(reg('l'), { k: 'lockId', lock: byProc('u') }),
+        text: 'ASSERT(lock == per_cpu(schedule_data, v->processor).schedule_lock)',
+      },
       { op: 'unlock', lock: { reg: 'l' } },
     ];
     const waker: InstrAt[] = [...lockV(0), ...unlockV];
@@ -277,12 +337,28 @@ describe('assertions, deadlocks, trylock', () => {
       locations: [{ name: 'v->processor', domain: { kind: 'enum' as const, values: ['A', 'B'] }, init: 0 }],
       locks: fam.map((name) => ({ name })),
     };
-    const unlocked = explore(general([{ name: 'W', instrs: waker }, { name: 'M', instrs: [write('v->processor', num(1))] }], shared));
+    const unlocked = explore(
+      general(
+        [
+          { name: 'W', instrs: waker },
+          { name: 'M', instrs: [write('v->processor', num(1))] },
+        ],
+        shared,
+      ),
+    );
     assert.equal(unlocked.invariant, 'ASSERT');
     assert.equal(unlocked.trace.length, 6);
     assert.match(unlocked.notes!.join('\n'), /also violated: RACE/);
     const mover: InstrAt[] = [...lockV(0), write('v->processor', num(1)), { op: 'unlock', lock: { reg: 'l' } }];
-    const locked = explore(general([{ name: 'W', instrs: waker }, { name: 'M', instrs: mover }], shared));
+    const locked = explore(
+      general(
+        [
+          { name: 'W', instrs: waker },
+          { name: 'M', instrs: mover },
+        ],
+        shared,
+      ),
+    );
     assert.equal(locked.result, 'verified', `${locked.message} ${JSON.stringify(locked.trace.map((s) => s.action))}`);
   });
 });
@@ -298,9 +374,14 @@ describe('what a result says', () => {
     );
     const r = explore(m);
     assert.equal(r.result, 'nothing-to-check');
-    assert.equal(r.message, 'X and Y share no location that one of them writes and no lock (they touch a, b, see the notes for what each touches): every interleaving is the same');
+    assert.equal(
+      r.message,
+      'X and Y share no location that one of them writes and no lock (they touch a, b, see the notes for what each touches): every interleaving is the same',
+    );
     assert.deepEqual(r.trace, []);
-    const one = explore(general([{ name: 'X', instrs: increment('a') }], { locations: [{ name: 'a', domain: { kind: 'none' } }], locks: [] }));
+    const one = explore(
+      general([{ name: 'X', instrs: increment('a') }], { locations: [{ name: 'a', domain: { kind: 'none' } }], locks: [] }),
+    );
     assert.equal(one.result, 'nothing-to-check');
     assert.equal(one.message, 'only one thread (X): there is nothing to interleave it with');
   });

@@ -28,7 +28,8 @@ const COUNTER = { name: 'prv->credit', domain: { kind: 'int' as const, max: 3 } 
 
 /** Two threads incrementing prv->credit, each under prv->lock or not. */
 export function lostUpdate(lockedX: boolean, lockedY: boolean, init?: number): Model {
-  const inc = (locked: boolean): InstrAt[] => (locked ? [lock('prv->lock'), ...increment('prv->credit'), unlock('prv->lock')] : increment('prv->credit'));
+  const inc = (locked: boolean): InstrAt[] =>
+    locked ? [lock('prv->lock'), ...increment('prv->credit'), unlock('prv->lock')] : increment('prv->credit');
   return general(
     [
       { name: 'X', instrs: inc(lockedX) },
@@ -105,7 +106,8 @@ export function randomGeneral(rand: () => number): Model {
       if (dice < 0.3) instrs.push(read(x, 'r'));
       else if (dice < 0.55) instrs.push(write(x, plus(reg('r'), 1)));
       else if (dice < 0.7) instrs.push({ op: 'atomic', loc: x, fn: 'add', arg: num(1), reg: 'r' });
-      else if (dice < 0.8) instrs.push(read(x, 'r'), { op: 'assert', cond: { k: 'bin', op: '<', a: reg('r'), b: num(3) }, text: `ASSERT(${x} < 3)` });
+      else if (dice < 0.8)
+        instrs.push(read(x, 'r'), { op: 'assert', cond: { k: 'bin', op: '<', a: reg('r'), b: num(3) }, text: `ASSERT(${x} < 3)` });
       else if (dice < 0.9) {
         // trylock m; if taken: write, unlock.
         const at = instrs.length;
