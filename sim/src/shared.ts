@@ -127,6 +127,8 @@ export interface GOp {
   afn?: AtomicFn;
   lfn?: 'add' | 'del';
   elem: number;
+  /** The list element's name (for labels when the list keeps no value). */
+  elemName?: string;
   /** A canonical description (thread symmetry compares programs by it). */
   sig: string;
 }

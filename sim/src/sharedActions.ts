@@ -143,8 +143,9 @@ export function gStep(st: Step, op: MicroOp, pc: number): Result | Result[] | nu
       const v = n[L.gLoc(g.loc)]!;
       addAccess(st.fp, L.oLoc(g.loc), false, g.how);
       if (g.reg >= 0) n[L.reg(t, g.reg)] = v;
-      const what = g.how === 'sync' ? 're-read' : g.how === 'atomic' ? 'atomic read' : 'read';
-      return [st.say(`${what} ${locName(ctx, g.loc)}${valued(ctx, g.loc) ? ` = ${shown(ctx, g.loc, v)}` : ''}`), pc + 1];
+      const what = g.how === 'atomic' ? 'atomic read' : 'read';
+      const why = g.how === 'sync' ? ' (the lock helper finds its lock)' : '';
+      return [st.say(`${what} ${locName(ctx, g.loc)}${valued(ctx, g.loc) ? ` = ${shown(ctx, g.loc, v)}` : ''}${why}`), pc + 1];
     }
     case 'gWrite': {
       const norm = ix.norm[g.loc]!;
@@ -167,11 +168,11 @@ export function gStep(st: Step, op: MicroOp, pc: number): Result | Result[] | nu
       return [atomic(st, g), pc + 1];
     case 'gList': {
       const old = n[L.gLoc(g.loc)]!;
-      const bit = 1 << g.elem;
+      const bit = g.elem >= 0 ? 1 << g.elem : 0;
       n[L.gLoc(g.loc)] = g.lfn === 'add' ? old | bit : old & ~bit;
       addAccess(st.fp, L.oLoc(g.loc), true, 'plain');
       const d = ix.spec.locations[g.loc]!.domain;
-      const elem = d.kind === 'set' ? d.elements[g.elem] : String(g.elem);
+      const elem = d.kind === 'set' ? d.elements[g.elem] : (g.elemName ?? 'an element');
       const name = locName(ctx, g.loc);
       return [st.say(g.lfn === 'add' ? `list_add ${elem} to ${name}` : `list_del ${elem} from ${name}`), pc + 1];
     }

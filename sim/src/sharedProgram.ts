@@ -77,9 +77,11 @@ export function compileShared(ins: SharedInstr, c: ExprCompiler, ix: SharedIndex
     case 'list': {
       g.loc = ix.loc(ins.loc);
       const d = ix.spec.locations[g.loc]!.domain;
+      // A list whose membership no branch reads keeps no value: the step is only its (plain) write.
       const elem = d.kind === 'set' ? d.elements.indexOf(ins.elem) : -1;
-      if (elem < 0) throw new Error(`${ins.elem} is not an element of the list ${ins.loc}`);
+      if (d.kind === 'set' && elem < 0) throw new Error(`${ins.elem} is not an element of the list ${ins.loc}`);
       g.elem = elem;
+      g.elemName = ins.elem;
       g.lfn = ins.fn;
       g.sig = `list ${ins.fn} ${ins.loc} ${ins.elem}`;
       return { k: 'gList', g };

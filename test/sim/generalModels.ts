@@ -8,9 +8,9 @@ type Expr = Extract<InstrAt, { op: 'let' }>['value'];
 
 export const reg = (r: string): Expr => ({ k: 'reg', r });
 export const num = (v: number): Expr => ({ k: 'const', v });
-export const plus = (a: Expr, v: number): Expr => ({ k: 'bin', op: '+', a, b: num(v) });
+const plus = (a: Expr, v: number): Expr => ({ k: 'bin', op: '+', a, b: num(v) });
 export const eq = (a: Expr, b: Expr): Expr => ({ k: 'bin', op: '==', a, b });
-export const not = (a: Expr): Expr => ({ k: 'un', op: '!', a });
+const not = (a: Expr): Expr => ({ k: 'un', op: '!', a });
 
 export const lock = (l: string, mode?: 'r' | 'w'): InstrAt => ({ op: 'lock', lock: { lock: l }, ...(mode ? { mode } : {}) });
 export const unlock = (l: string, mode?: 'r' | 'w'): InstrAt => ({ op: 'unlock', lock: { lock: l }, ...(mode ? { mode } : {}) });

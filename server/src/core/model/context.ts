@@ -22,8 +22,8 @@ export class ModelContext {
   readonly locks = new Map<string, 'spin' | 'rw'>();
   /** The per-pCPU scheduler lock families met (the names of their members). */
   readonly families = new Set<string>();
-  /** List element (object key + field) -> the heads (display names) it is put on. */
-  readonly listHeads = new Map<string, Set<string>>();
+  /** List element (object key + field) -> the heads it is put on (key -> display name), anywhere in the file. */
+  readonly listHeads = new Map<string, Map<string, string>>();
   /** Bit numbers given to bit names the file does not define (`_VPF_blocked`): only their identity matters. */
   private readonly syntheticBits = new Map<string, number>();
   /** Scan mode: the accesses of each thread instance to each location key. */

@@ -18,7 +18,7 @@ import { nodeText, parseText } from './cexpr';
 import { fileConstants, ModelContext } from './context';
 import { domainOf, keepValuesThatMatter, simplify } from './finish';
 import { Locations, Scope } from './locations';
-import { declsOf, ThreadBuilder } from './walk';
+import { collectListHeads, declsOf, ThreadBuilder } from './walk';
 
 export interface ExtractOptions {
   /** Threads in all, the selected functions taking turns (default: one per function, two when there is one). */
@@ -73,6 +73,7 @@ export function extractModel(file: FileAnalysis, functions: readonly string[], o
 
   // Pass 1: who touches what.
   const scan = new ModelContext(file, locs, { ...base, written: new Set() });
+  collectListHeads(scan);
   instances.forEach((inst, t) => new ThreadBuilder(scan, t).build(byName.get(inst.fn)!, requiredOf(byName.get(inst.fn)!)));
   const written = new Set([...scan.accesses].filter(([, a]) => a.written).map(([k]) => k));
   let modelled = new Set([...scan.accesses].filter(([, a]) => opts.allLocations || (a.written && a.threads.size >= 2)).map(([k]) => k));
@@ -80,6 +81,7 @@ export function extractModel(file: FileAnalysis, functions: readonly string[], o
 
   // Pass 2: the steps.
   const ctx = new ModelContext(file, locs, { ...base, written, modelled });
+  collectListHeads(ctx);
   const threads: ThreadProgram[] = [];
   instances.forEach((inst, t) => {
     const fn = byName.get(inst.fn)!;

@@ -7,7 +7,7 @@ import type { FileAnalysis } from '../analysis';
 import type { FunctionLocks } from '../locks/analyze';
 import { fileConstants, ModelContext } from './context';
 import { Locations } from './locations';
-import { ThreadBuilder } from './walk';
+import { collectListHeads, ThreadBuilder } from './walk';
 
 export interface FunctionFootprint {
   name: string;
@@ -27,6 +27,7 @@ export function functionFootprints(file: FileAnalysis, only?: ReadonlySet<string
     maxInline: 1,
     pcpus: ['A', 'B'],
   });
+  collectListHeads(ctx);
   fns.forEach((fn, t) => build(ctx, fn, t));
   const displays = new Map<string, string>();
   for (const [display, info] of ctx.locations) if (!displays.has(info.key)) displays.set(info.key, display);

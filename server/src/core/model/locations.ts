@@ -81,8 +81,18 @@ export class Scope {
     return this.o.decls.get(name);
   }
 
-  /** The place an lvalue (or an rvalue read from memory) denotes; undefined for what is no place (a call's result, a constant). */
-  place(n: CNode): Place | undefined {
+  /**
+   * The place an lvalue (or an rvalue read from memory) denotes; undefined for
+   * what is no place (a call's result, a constant). `spelling` names a place
+   * the code only implies (`v->processor` inside vcpu_schedule_lock(v)).
+   */
+  place(n: CNode, spelling?: string): Place | undefined {
+    const p = this.placeOf(n);
+    if (spelling === undefined || p?.kind !== 'loc') return p;
+    return { kind: 'loc', key: p.key, display: this.locs.name(p.key, spelling, this.o.fn) };
+  }
+
+  private placeOf(n: CNode): Place | undefined {
     switch (n.k) {
       case 'id': {
         const bound = this.o.bindings?.get(n.name);
@@ -193,6 +203,16 @@ export class Scope {
   }
 
   private loc(key: string, n: CNode): Place {
-    return { kind: 'loc', key, display: this.locs.name(key, this.text(n), this.o.fn) };
+    return { kind: 'loc', key, display: this.synthetic.has(n) ? '' : this.locs.name(key, this.text(n), this.o.fn) };
+  }
+
+  /** Nodes the translation made up (their text is not the code's): named by the caller's spelling. */
+  private readonly synthetic = new WeakSet<CNode>();
+
+  /** A member access the code implies (`v->processor` of a lock helper's `v`), named `spelling`. */
+  implied(obj: CNode, field: string, spelling: string): Place | undefined {
+    const n: CNode = { k: 'member', obj, field, arrow: true, start: obj.start, end: obj.end };
+    this.synthetic.add(n);
+    return this.place(n, spelling);
   }
 }

@@ -378,8 +378,9 @@ export class Translator {
     const entity = n.args[h.arg];
     if (h.op === 'acquireDouble' || h.op === 'releaseDouble') return this.doubleLock(n, h);
     if (!entity) return undefined;
-    const proc: CNode = vcpu ? { k: 'member', obj: entity, field: 'processor', arrow: true, start: entity.start, end: entity.end } : entity;
-    const procPlace = vcpu ? this.place(proc) : undefined;
+    const proc: CNode = entity;
+    const procPlace = vcpu ? this.scope.implied(entity, 'processor', `${this.text(entity)}->processor`) : undefined;
+    if (procPlace?.kind === 'loc') this.ctx.noteLocation(procPlace.display, procPlace.key);
     const family =
       procPlace?.kind === 'loc' && this.ctx.opts.written.has(procPlace.key) ? this.family(procPlace.display, procPlace.key) : undefined;
     if (!family) {
@@ -473,17 +474,20 @@ export class Translator {
     if (m.kind === 'list') return this.list(n, m);
     const targetArg = n.args[m.target];
     if (!targetArg) return undefined;
-    let target: CNode;
-    if (m.kind === 'atomic' && m.pauseFlags)
-      target = { k: 'member', obj: targetArg, field: 'pause_flags', arrow: true, start: targetArg.start, end: targetArg.end };
-    else if (m.kind === 'once' && !m.byAddress) target = targetArg;
-    else
-      target =
-        targetArg.k === 'unary' && targetArg.op === '&'
-          ? targetArg.a
-          : { k: 'unary', op: '*', a: targetArg, start: targetArg.start, end: targetArg.end };
-    const p = this.place(target);
-    this.touchBase(target);
+    let p: Place | undefined;
+    if (m.kind === 'atomic' && m.pauseFlags) {
+      p = this.scope.implied(targetArg, 'pause_flags', `${this.text(targetArg)}->pause_flags`);
+      if (p?.kind === 'loc') this.ctx.noteLocation(p.display, p.key);
+    } else {
+      const target: CNode =
+        m.kind === 'once' && !m.byAddress
+          ? targetArg
+          : targetArg.k === 'unary' && targetArg.op === '&'
+            ? targetArg.a
+            : { k: 'unary', op: '*', a: targetArg, start: targetArg.start, end: targetArg.end };
+      p = this.place(target);
+      this.touchBase(target);
+    }
     if (m.kind === 'once') {
       if (!p) return undefined;
       if (!m.write) return this.load(p, n, 'atomic');
@@ -557,10 +561,7 @@ export class Translator {
     if (!elem) return undefined;
     const heads: Extract<Place, { kind: 'loc' }>[] = [];
     if (m.op === 'del' || m.op === 'move') {
-      for (const h of this.ctx.listHeads.get(elem.key) ?? []) {
-        const info = this.ctx.locations.get(h);
-        if (info) heads.push({ kind: 'loc', key: info.key, display: h });
-      }
+      for (const [key, display] of this.ctx.listHeads.get(elem.key) ?? []) heads.push({ kind: 'loc', key, display });
       // No insertion seen: the element's own list, whatever head it is on.
       if (heads.length === 0) {
         const key = `list:${elem.key}`;
@@ -569,9 +570,9 @@ export class Translator {
     }
     const add = (m.op === 'add' || m.op === 'move') && head?.kind === 'loc' ? head : undefined;
     if (add) {
-      let set = this.ctx.listHeads.get(elem.key);
-      if (!set) this.ctx.listHeads.set(elem.key, (set = new Set()));
-      set.add(add.display);
+      let heads = this.ctx.listHeads.get(elem.key);
+      if (!heads) this.ctx.listHeads.set(elem.key, (heads = new Map()));
+      heads.set(add.key, add.display);
     }
     for (const h of heads) this.listStep(h, 'del', elem.name, n);
     if (add) this.listStep(add, 'add', elem.name, n);
@@ -588,7 +589,7 @@ export class Translator {
   }
 
   /** A list element (`&svc->runq_elem`): the object it belongs to and the link field, named by the object's spelling. */
-  private element(arg: CNode): { key: string; name: string; link: string } | undefined {
+  element(arg: CNode): { key: string; name: string; link: string } | undefined {
     const inner = arg.k === 'unary' && arg.op === '&' ? arg.a : arg;
     if (inner.k !== 'member') return undefined;
     const obj = this.scope.objectOf(inner.obj);

@@ -65,8 +65,9 @@ export class ThreadBuilder implements Inliner {
       const d = decls.get(p);
       if (!arg || !d) return;
       if (d.type.pointer > 0 || d.type.array) {
+        // The caller's object when it names one; an accessor's result (`pcpu_of(cpu)`) says less than the parameter's type.
         const obj = t.scope.objectOf(arg);
-        if (obj) bindings.set(p, { object: obj });
+        if (obj && !obj.startsWith('call:')) bindings.set(p, { object: obj });
         t.value(arg);
       } else values.set(p, t.value(arg));
     });
@@ -588,6 +589,23 @@ function forgetAssigned(node: CfgNode, facts: Facts): Facts {
   return out;
 }
 
+/** Whether `to` is reachable from `from` along forward edges (those that go up in reverse postorder). */
+function reachesForward(cfg: Cfg, rank: Map<number, number>, from: number, to: number): boolean {
+  if (from === to) return true;
+  const seen = new Set<number>([from]);
+  const stack = [from];
+  while (stack.length) {
+    const id = stack.pop()!;
+    for (const e of cfg.nodes[id]!.succ) {
+      if ((rank.get(e.to) ?? -1) <= rank.get(id)! || seen.has(e.to)) continue;
+      if (e.to === to) return true;
+      seen.add(e.to);
+      stack.push(e.to);
+    }
+  }
+  return false;
+}
+
 /**
  * CFG edges with loops cut: a back edge goes to the loop's exit instead (each
  * loop body runs at most once in the model), so every thread is finite.
@@ -610,8 +628,9 @@ function forwardEdges(cfg: Cfg, cut: (line: number) => void): Map<number, CfgEdg
         reported.add(head.id);
         cut(head.line + 1);
       }
+      // Out of the loop: the head's false edge, unless that leads back into the loop (then the function's exit).
       const exit = head.succ.find((x) => x.branch === false);
-      const to = exit && (rank.get(exit.to) ?? 0) > rank.get(id)! ? exit.to : cfg.exit;
+      const to = exit && !reachesForward(cfg, rank, exit.to, id) ? exit.to : cfg.exit;
       edges.push({ to, ...(e.branch !== undefined ? { branch: e.branch } : {}) });
     }
     // Two edges to one place are one edge.
@@ -623,4 +642,43 @@ function forwardEdges(cfg: Cfg, cut: (line: number) => void): Map<number, CfgEdg
     );
   }
   return out;
+}
+
+/** Calls that put an element on a list head: (element argument, head argument). */
+const LIST_INSERTS: ReadonlyMap<string, [number, number]> = new Map([
+  ['list_add', [0, 1]],
+  ['list_add_tail', [0, 1]],
+  ['list_move', [0, 1]],
+  ['list_move_tail', [0, 1]],
+]);
+
+/**
+ * Which heads each list element is put on, anywhere in the file: a
+ * `list_del(&svc->runq_elem)` then removes it from those heads even when the
+ * insertion is in a function that is not simulated.
+ */
+export function collectListHeads(ctx: ModelContext): void {
+  const { file } = ctx;
+  for (const fn of file.functions) {
+    if (fn.cfg.degraded) continue;
+    const calls = fn.cfg.nodes.flatMap((n) => n.facts.calls.filter((c) => LIST_INSERTS.has(c.name)));
+    if (calls.length === 0) continue;
+    const decls = declsOf(ctx, fn);
+    const text = (n: CNode): string => nodeText(file.text, n);
+    const scope = new Scope(ctx.locs, { fn: fn.syntax.name, decls, isConstant: (x) => ctx.isConstant(x) }, text);
+    const t = new Translator(ctx, scope, new Code(), -1, '', new Set(), { inline: () => false }, text);
+    for (const c of calls) {
+      const [e, h] = LIST_INSERTS.get(c.name)!;
+      const entry = c.args[e],
+        head = c.args[h];
+      if (!entry || !head) continue;
+      const elem = t.element(parseText(entry.text, entry.start));
+      const headNode = parseText(head.text, head.start);
+      const p = scope.place(headNode.k === 'unary' && headNode.op === '&' ? headNode.a : headNode);
+      if (!elem || p?.kind !== 'loc') continue;
+      let heads = ctx.listHeads.get(elem.key);
+      if (!heads) ctx.listHeads.set(elem.key, (heads = new Map()));
+      heads.set(p.key, p.display);
+    }
+  }
 }
