@@ -89,7 +89,9 @@ async function benchSim(): Promise<Record<string, unknown>> {
   }
   out.simGeneralMs = Math.round(generalMs);
   out.simGeneralStates = generalStates;
-  notes.push(`simGeneralMs: ${GENERAL.file} (${GENERAL.functions.join(', ')}), analysis + extraction + exploration, best of 3 after a warm-up`);
+  notes.push(
+    `simGeneralMs: ${GENERAL.file} (${GENERAL.functions.join(', ')}), analysis + extraction + exploration, best of 3 after a warm-up`,
+  );
 
   if (spinAvailable()) {
     out.spinMs = runSpin('old.pml').ms;
@@ -103,7 +105,9 @@ async function benchSim(): Promise<Record<string, unknown>> {
     out.spinNewMs = total;
     out.spinNew2x3SearchMs = search;
     out.spinNew2x3WithCompileMs = total;
-    notes.push('new protocol 2 x 3: simNew2x3Ms (xsr, DPOR with state caching and symmetry) against pan on test/peer/new.pml: spinNew2x3SearchMs (pan alone), spinNew2x3WithCompileMs (spin -a, cc -O2 and pan), best of 3 each');
+    notes.push(
+      'new protocol 2 x 3: simNew2x3Ms (xsr, DPOR with state caching and symmetry) against pan on test/peer/new.pml: spinNew2x3SearchMs (pan alone), spinNew2x3WithCompileMs (spin -a, cc -O2 and pan), best of 3 each',
+    );
   } else {
     notes.push('spinMs, spinNewMs, spinNew2x3* omitted: spin is not on PATH');
   }

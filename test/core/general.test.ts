@@ -13,7 +13,7 @@ import { explore, type SimResult } from '../../sim/src/index';
 import { fixtureMarks } from '../shared/fixtureMarks';
 import { readFixture } from './fixtures';
 
-const FILES = ['lost_update.c', 'check_then_act.c', 'abba.c', 'wrong_lock.c'] as const;
+const FILES = ['lost_update.c', 'check_then_act.c', 'abba.c', 'wrong_lock.c', 'flags_word.c', 'move_domain.c', 'list_walk.c'] as const;
 type FileName = (typeof FILES)[number];
 
 describe('simulating any code path', () => {
@@ -128,6 +128,59 @@ describe('simulating any code path', () => {
     assert.equal(right.r.result, 'verified');
     assert.equal(right.stateless.stats.executions, 8);
     assert.deepEqual(right.r.model!.skipped, ['integer locations take values 0..3 and wrap around (rqd->nr_queued)']);
+  });
+
+  it("a flags word updated with plain |= under two different locks races (credit1's PARKED/YIELD shape); atomic bit operations verify", () => {
+    const { r, stateless } = run('flags_word.c', ['vcpu_yield_racy', 'acct_racy']);
+    assert.equal(r.invariant, 'RACE');
+    assert.deepEqual(r.race, { first: 4, second: 5, location: 'sv->flags' });
+    assert.deepEqual(
+      [r.trace[3]!.line, r.trace[3]!.action, r.trace[4]!.line, r.trace[4]!.action],
+      [line('flags_word.c', 'yield_racy'), 'write sv->flags = 2', line('flags_word.c', 'park_test'), 'read sv->flags = 2'],
+    );
+    assert.equal(stateless.stats.executions, 28);
+    const fixed = run('flags_word.c', ['vcpu_yield_atomic', 'acct_atomic', 'schedule_clear_yield']);
+    assert.equal(fixed.r.result, 'verified');
+    assert.equal(fixed.stateless.stats.executions, 48);
+    assert.deepEqual(fixed.r.model!.locations, ['sv->flags']);
+  });
+
+  it("v->processor rewritten while a waker holds the old pCPU's lock: the unlock helper's ASSERT fails (sched_move_domain's shape); under the lock it verifies", () => {
+    const { r, stateless } = run('move_domain.c', ['vcpu_wake', 'sched_move_domain']);
+    assert.equal(r.invariant, 'ASSERT');
+    assert.deepEqual(r.assertion, {
+      file: path('move_domain.c'),
+      line: line('move_domain.c', 'wake_unlock'),
+      text: 'vcpu_schedule_unlock_irqrestore: ASSERT(lock == per_cpu(schedule_data, v->processor).schedule_lock)',
+    });
+    assert.equal(r.trace.length, 9);
+    assert.deepEqual(
+      r.trace.slice(0, 3).map((s) => s.action),
+      ['read v->processor = A (the lock helper finds its lock)', 'lock sched(A)', 'read v->processor = A (the lock helper finds its lock)'],
+    );
+    assert.ok(r.trace.some((s) => s.line === line('move_domain.c', 'move_write') && s.action.startsWith('write v->processor = B')));
+    assert.deepEqual(r.notes, ['also violated: RACE', 'initial values: v->processor = A']);
+    assert.equal(stateless.stats.executions, 70);
+    const fixed = run('move_domain.c', ['vcpu_wake', 'sched_move_domain_locked']);
+    assert.equal(fixed.r.result, 'verified');
+    assert.equal(fixed.stateless.stats.executions, 42);
+  });
+
+  it('a dump walking a list without the lock of its writers races (csched_dump shape); under the lock it verifies', () => {
+    const { r } = run('list_walk.c', ['dump_racy', 'dom_deactivate']);
+    assert.equal(r.invariant, 'RACE');
+    assert.deepEqual(r.race, { first: 2, second: 3, location: 'prv->active_sdom' });
+    assert.deepEqual(
+      r.trace.map((s) => [s.line, s.action]),
+      [
+        [line('list_walk.c', 'deactivate') - 1, 'lock prv->lock'],
+        [line('list_walk.c', 'walk_racy'), 'read prv->active_sdom'],
+        [line('list_walk.c', 'deactivate'), 'list_del sdom from prv->active_sdom'],
+      ],
+    );
+    const fixed = run('list_walk.c', ['dump_locked', 'dom_deactivate', 'dom_activate']);
+    assert.equal(fixed.r.result, 'verified');
+    assert.equal(fixed.stateless.stats.executions, 24);
   });
 
   it('options: --copies, --init (by name or by another spelling), --distinct', () => {

@@ -242,9 +242,10 @@ class Parser {
         this.i = Math.min(close + 1, this.to);
         return { k: 'opaque', text: '({…})', start: tok.start, end };
       }
+      // A parenthesised expression is the expression (its text without the parentheses names it).
       const e = this.comma();
-      const close = this.expect(')');
-      return { ...e, start: tok.start, end: close.end } as CNode;
+      this.expect(')');
+      return e;
     }
     throw new ParseError(`unexpected ${tok.text}`);
   }

@@ -242,7 +242,6 @@ export function domainOf(loc: string, info: LocationInfo | undefined, threads: T
       const e = ins.op === 'branch' || ins.op === 'assert' ? ins.cond : ins.op === 'let' || ins.op === 'write' ? ins.value : undefined;
       if (!e || ![...regsOf(e, new Set())].some((r) => readInto.has(r))) continue;
       for (const k of constants(e, [])) seen.push(k);
-      if (usesBits(e)) bits = true;
     }
   }
   if (bits) {

@@ -31,7 +31,8 @@ const OP_INSTR: Readonly<Record<MigrationOpKind, InstrAt['op']>> = {
 };
 
 /** Calls with no effect on shared state that are too common to list in the notes. */
-const QUIET = /^(cpumask_|cpu_|node_|bitmap_|min|max|min_t|max_t|NOW|MILLISECS|MICROSECS|SECONDS|__builtin_)/;
+const QUIET =
+  /^(cpumask_|cpu_|node_|bitmap_|min|max|min_t|max_t|NOW|MILLISECS|MICROSECS|SECONDS|__builtin_|list_entry$|container_of$|list_first_entry|list_next_entry)/;
 
 const c = (v: number): Expr => ({ k: 'const', v });
 const reg = (r: string): Expr => ({ k: 'reg', r });
@@ -67,6 +68,11 @@ export class Translator {
 
   src(offset: number): SourceRef {
     return { file: this.ctx.file.path, line: this.ctx.file.lineIndex.lineOf(offset) + 1 };
+  }
+
+  /** The source as written, on one line. */
+  private written(n: CNode): string {
+    return this.ctx.file.text.slice(n.start, n.end).replace(/\s+/g, ' ').trim();
   }
 
   /** The statement being translated (its text is what each of its steps quotes). */
@@ -312,7 +318,9 @@ export class Translator {
     const v = this.value(arg);
     if (!v) {
       if (!this.dry && !this.ctx.scanning)
-        this.notes.push(`${this.text(n)} at line ${this.src(n.start).line}: not checked (it depends on values the model does not follow)`);
+        this.notes.push(
+          `${this.written(n)} at line ${this.src(n.start).line}: not checked (it depends on values the model does not follow)`,
+        );
       return;
     }
     this.emit({ op: 'assert', cond: bugOn ? { k: 'un', op: '!', a: v } : v, ...this.at(n) });
@@ -325,6 +333,8 @@ export class Translator {
     const inner = arg.k === 'unary' && arg.op === '&' ? arg.a : arg;
     if (inner.k === 'id' && this.scope.decl(inner.name) && this.modelled.has(inner.name) && inner === arg)
       return { reg: this.regOf(inner.name) };
+    const cpu = schedLockCpu(inner);
+    if (cpu) return this.cpuLock(cpu);
     const p = this.place(inner);
     const name = p?.kind === 'loc' ? p.display : this.text(inner);
     if (!this.ctx.locks.has(name)) this.ctx.locks.set(name, kind);
@@ -372,17 +382,40 @@ export class Translator {
    * that pCPU's lock, re-read and retry when v moved; the unlock helper
    * ASSERTs that the lock released is still v->processor's.
    */
+  /**
+   * The scheduler lock of a pCPU expression (`cpu`, `v->processor`): one of the
+   * per-pCPU family, picked by the value read, when some thread moves the
+   * vCPU; else the lock named by the expression (`sched(cpu)`).
+   */
+  private cpuLock(cpu: CNode): LockRef {
+    const p = this.place(cpu);
+    if (p?.kind === 'loc' && this.ctx.opts.written.has(p.key) && this.ctx.modelled(p.key)) {
+      const family = this.family(p.display, p.key);
+      const index = this.value(cpu);
+      if (index) return { family, index };
+    } else if (p?.kind === 'loc') this.value(cpu);
+    const name = `sched(${p?.kind === 'loc' ? p.display : this.text(cpu)})`;
+    if (!this.ctx.locks.has(name)) this.ctx.locks.set(name, 'spin');
+    if (!this.dry) this.ctx.recordLock(this.thread, name);
+    return { lock: name };
+  }
+
   private schedHelper(n: Extract<CNode, { k: 'call' }>, h: LockHelper): Expr | undefined {
     const at = this.at(n);
     const vcpu = /^(vcpu|unit)_/.test(h.name);
     const entity = n.args[h.arg];
     if (h.op === 'acquireDouble' || h.op === 'releaseDouble') return this.doubleLock(n, h);
     if (!entity) return undefined;
+    if (!vcpu) return this.pcpuHelper(n, h, entity);
     const proc: CNode = entity;
     const procPlace = vcpu ? this.scope.implied(entity, 'processor', `${this.text(entity)}->processor`) : undefined;
     if (procPlace?.kind === 'loc') this.ctx.noteLocation(procPlace.display, procPlace.key);
+    // The helper reads v->processor (the scan records it); the per-pCPU family only when some thread moves v.
+    if (procPlace?.kind === 'loc' && !this.dry && this.ctx.scanning) this.ctx.record(this.thread, procPlace.key, false);
     const family =
-      procPlace?.kind === 'loc' && this.ctx.opts.written.has(procPlace.key) ? this.family(procPlace.display, procPlace.key) : undefined;
+      procPlace?.kind === 'loc' && this.ctx.opts.written.has(procPlace.key) && this.ctx.modelled(procPlace.key)
+        ? this.family(procPlace.display, procPlace.key)
+        : undefined;
     if (!family) {
       const name = `sched(${procPlace?.kind === 'loc' ? procPlace.display : this.text(entity)})`;
       if (!this.ctx.locks.has(name)) this.ctx.locks.set(name, 'spin');
@@ -431,6 +464,30 @@ export class Translator {
     if (h.op === 'tryacquire') this.emit({ op: 'let', reg: r, value: c(0), ...at });
     else this.code.jump(start);
     this.code.place(done);
+    return reg(r);
+  }
+
+  /** pcpu_schedule_lock(cpu) & co.: the lock of the pCPU the argument names (read once, as C passes it). */
+  private pcpuHelper(n: Extract<CNode, { k: 'call' }>, h: LockHelper, cpu: CNode): Expr | undefined {
+    const at = this.at(n);
+    const r = this.newTemp();
+    if (h.op === 'release') {
+      const ptr = h.ptrArg !== undefined ? n.args[h.ptrArg] : undefined;
+      const lock = this.cpuLock(cpu);
+      if (ptr?.k === 'id' && this.modelled.has(ptr.name)) {
+        const held = reg(this.regOf(ptr.name));
+        this.emit({
+          op: 'assert',
+          cond: bin('==', held, { k: 'lockId', lock }),
+          src: at.src,
+          text: `${h.name}: ASSERT(lock == per_cpu(schedule_data, ${this.text(cpu)}).schedule_lock)`,
+        });
+        this.emit({ op: 'unlock', lock: { reg: this.regOf(ptr.name) }, ...at });
+      } else this.emit({ op: 'unlock', lock, ...at });
+      return undefined;
+    }
+    const lock = this.cpuLock(cpu);
+    this.emit({ op: h.op === 'tryacquire' ? 'trylock' : 'lock', lock, reg: r, ...at });
     return reg(r);
   }
 
@@ -596,6 +653,15 @@ export class Translator {
     if (!obj) return undefined;
     return { key: `${obj}.${inner.field}`, name: this.text(inner.obj), link: this.text(inner) };
   }
+}
+
+/** The pCPU of a scheduler-lock pointer expression (`per_cpu(schedule_data, X).schedule_lock`, `get_sched_res(X)->schedule_lock`). */
+function schedLockCpu(n: CNode): CNode | undefined {
+  if (n.k !== 'member' || n.field !== 'schedule_lock' || n.obj.k !== 'call') return undefined;
+  const call = n.obj;
+  if (call.name === 'per_cpu' && call.args[0]?.k === 'id' && call.args[0].name === 'schedule_data') return call.args[1];
+  if (call.name === 'get_sched_res') return call.args[0];
+  return undefined;
 }
 
 function isZero(e: Expr | undefined): boolean {

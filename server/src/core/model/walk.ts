@@ -402,7 +402,7 @@ class CfgWalk {
   private cond(n: CNode, facts: Facts, kTrue: (f: Facts) => Label, kFalse: (f: Facts) => Label, text: string): void {
     const atoms: CNode[] = [];
     collectAtoms(n, (a) => atoms.push(a));
-    if (atoms.length > 1 && !atoms.some((a) => this.evaluable(a))) return this.wholeChoice(n, facts, kTrue, kFalse, text);
+    if (!atoms.some((a) => this.evaluable(a))) return this.wholeChoice(n, facts, kTrue, kFalse, text);
     this.split(n, facts, kTrue, kFalse, text);
   }
 
@@ -589,6 +589,28 @@ function forgetAssigned(node: CfgNode, facts: Facts): Facts {
   return out;
 }
 
+/**
+ * Where a cut back edge u -> head goes: out of the loop, as if the head's
+ * condition were false (its false edge; when that is itself a back edge to an
+ * enclosing loop's head, out of that loop too). A do-while's back edge leaves
+ * by its own false edge. The function's exit when nothing fits (a goto loop).
+ */
+function loopExit(cfg: Cfg, rank: Map<number, number>, u: number, e: CfgEdge): number {
+  const r = (id: number): number => rank.get(id) ?? -1;
+  const ok = (t: number): boolean => !reachesForward(cfg, rank, t, u);
+  const own = e.branch === true ? cfg.nodes[u]!.succ.find((x) => x.branch === false) : undefined;
+  if (own && r(own.to) > r(u) && ok(own.to)) return own.to;
+  const seen = new Set<number>();
+  for (let h = e.to; !seen.has(h);) {
+    seen.add(h);
+    const f = cfg.nodes[h]!.succ.find((x) => x.branch === false)?.to;
+    if (f === undefined) break;
+    if (r(f) > r(h)) return ok(f) ? f : cfg.exit;
+    h = f; // the loop's exit is an enclosing loop's head: leave that one too
+  }
+  return cfg.exit;
+}
+
 /** Whether `to` is reachable from `from` along forward edges (those that go up in reverse postorder). */
 function reachesForward(cfg: Cfg, rank: Map<number, number>, from: number, to: number): boolean {
   if (from === to) return true;
@@ -628,9 +650,7 @@ function forwardEdges(cfg: Cfg, cut: (line: number) => void): Map<number, CfgEdg
         reported.add(head.id);
         cut(head.line + 1);
       }
-      // Out of the loop: the head's false edge, unless that leads back into the loop (then the function's exit).
-      const exit = head.succ.find((x) => x.branch === false);
-      const to = exit && !reachesForward(cfg, rank, exit.to, id) ? exit.to : cfg.exit;
+      const to = loopExit(cfg, rank, id, e);
       edges.push({ to, ...(e.branch !== undefined ? { branch: e.branch } : {}) });
     }
     // Two edges to one place are one edge.
