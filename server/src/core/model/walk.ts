@@ -77,6 +77,13 @@ export class ThreadBuilder implements Inliner {
     return true;
   }
 
+  private requiredLock(text: string, kind: 'spin' | 'rw', fn: string, decls: Map<string, Decl>, t: Translator): { lock: string } {
+    const name = requiredLockName(this.ctx, text, fn, decls);
+    if (!this.ctx.locks.has(name)) this.ctx.locks.set(name, kind);
+    this.ctx.recordLock(t.thread, name);
+    return { lock: name };
+  }
+
   private note(text: string): void {
     if (!this.notes.includes(text)) this.notes.push(text);
   }
@@ -100,7 +107,7 @@ export class ThreadBuilder implements Inliner {
     t.modelled = modelledLocals(t, fn, decls, paramValues);
     const at = { src: t.src(fn.syntax.start) };
     for (const [p, v] of paramValues) if (v && t.modelled.has(p)) t.emit({ op: 'let', reg: t.regOf(p), value: v, ...at });
-    const locks = required.map((r) => ({ ...r, ref: t.lockRef(parseText(r.lock), r.mode ? 'rw' : 'spin') }));
+    const locks = required.map((r) => ({ ...r, ref: this.requiredLock(r.lock, r.mode ? 'rw' : 'spin', name, decls, t) }));
     for (const l of locks) if (l.ref) t.emit({ op: 'lock', lock: l.ref, ...(l.mode ? { mode: l.mode } : {}), ...at });
     const end = locks.length ? this.code.newLabel() : exit;
     new CfgWalk(this.ctx, fn.cfg, t, this.code, end, (s) => this.note(`${name}: ${s}`)).run();
@@ -114,6 +121,17 @@ export class ThreadBuilder implements Inliner {
     for (const n of t.notes) this.note(n);
     this.stack.pop();
   }
+}
+
+/**
+ * A lock the function's callers hold, named as the lock summary names it
+ * (`prv->lock`, in the function's own terms): resolved like the code's own
+ * lock expressions, so that both name one lock.
+ */
+function requiredLockName(ctx: ModelContext, text: string, fn: string, decls: Map<string, Decl>): string {
+  const scope = new Scope(ctx.locs, { fn, decls, isConstant: (x) => ctx.isConstant(x) }, (n) => nodeText(text, n));
+  const p = scope.place(parseText(text));
+  return p?.kind === 'loc' ? p.display : text;
 }
 
 /** Parameters and locals of a function with their types. */

@@ -48,6 +48,17 @@ function isMigrationFunction(fn: FunctionLocks): boolean {
  * (a field, a global, per-CPU data or a list reached from it).
  */
 export function simulationTargets(file: FileAnalysis): FunctionTarget[] {
+  // An analysis never changes once made: the editor asks again on every scroll.
+  const known = targetsOf.get(file);
+  if (known) return known;
+  const targets = computeTargets(file);
+  targetsOf.set(file, targets);
+  return targets;
+}
+
+const targetsOf = new WeakMap<FileAnalysis, FunctionTarget[]>();
+
+function computeTargets(file: FileAnalysis): FunctionTarget[] {
   const locking = new Set(file.functions.filter((f) => f.touchesLocks).map((f) => f.syntax.name));
   const touching = new Set(
     functionFootprints(file, locking)
