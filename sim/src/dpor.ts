@@ -340,6 +340,8 @@ class Dpor<S> {
         pw1: 0,
         ra0: 0,
         ra1: 0,
+        hx: 0,
+        hs: 0,
       };
       this.scan(D, q, seqBase[q]! + 1, lastEv[q]!, fp, sum[b + 6]!, sum[b + 7]!, sum[b + 8]!, sum[b + 9]!, true);
     }
@@ -348,10 +350,14 @@ class Dpor<S> {
   /**
    * Whether replaying a cached summary at depth D is safe for race detection:
    * no event of the current prefix could form a data race with an access of
-   * another thread below the cached state. When one could, the state is
-   * explored again instead, so that the race shows up between real events.
+   * another thread below the cached state (no common lock held at both). When
+   * one could, the state is explored again instead, so that the race shows up
+   * between real events.
    */
   private raceFree(D: number, sum: Int32Array): boolean {
+    // Races are reported once: after the first, replaying summaries is as safe as for any other property.
+    if (this.found.has('RACE')) return true;
+    const ls = locksets.get(sum);
     for (let j = 0; j < D; j++) {
       const e = this.events[j]!.fp;
       if ((e.pw0 | e.pw1 | e.ra0 | e.ra1) === 0) continue;
@@ -359,7 +365,20 @@ class Dpor<S> {
       for (let q = 0; q < this.T; q++) {
         if (q === tid) continue;
         const b = q * SUM;
-        if ((e.pw0 & sum[b + 12]!) | (e.pw1 & sum[b + 13]!) | (e.ra0 & sum[b + 10]!) | (e.ra1 & sum[b + 11]!)) return false;
+        const c0 = (e.pw0 & sum[b + 12]!) | (e.ra0 & sum[b + 10]!),
+          c1 = (e.pw1 & sum[b + 13]!) | (e.ra1 & sum[b + 11]!);
+        if ((c0 | c1) === 0) continue;
+        // Each conflicting object: safe when a common lock orders every access of q to it with e (Eraser's rule).
+        for (let w = 0; w < 2; w++) {
+          let m = w === 0 ? c0 : c1;
+          while (m !== 0) {
+            const low = m & -m;
+            const o = w * 32 + 31 - Math.clz32(low);
+            const held = ls?.get(q * 64 + o);
+            if (!held || ((e.hx & held[1]) | ((e.hx | e.hs) & held[0])) === 0) return false;
+            m &= m - 1;
+          }
+        }
       }
     }
     return true;
@@ -563,10 +582,55 @@ function addToSum(sum: Int32Array, t: number, fp: Footprint): void {
     sec1 = fp.sec >= 32 ? 1 << (fp.sec - 32) : 0;
   orAt(sum, b + 14, (fp.r0 | fp.w0) & ~(fp.l0 | sec0));
   orAt(sum, b + 15, (fp.r1 | fp.w1) & ~(fp.l1 | sec1));
+  if ((fp.ra0 | fp.ra1) === 0) return;
+  const ls = lockset(sum);
+  for (let w = 0; w < 2; w++) {
+    let m = w === 0 ? fp.ra0 : fp.ra1;
+    while (m !== 0) {
+      const low = m & -m;
+      meet(ls, t * 64 + w * 32 + 31 - Math.clz32(low), fp.hx, fp.hx | fp.hs);
+      m &= m - 1;
+    }
+  }
+}
+
+/**
+ * Per summary: for each (thread, object) with data accesses below, the locks
+ * held at every one of them ([owned at all, held in any mode at all]), keyed
+ * thread * 64 + object. Kept beside the summary array (a summary without data
+ * accesses has none).
+ */
+const locksets = new WeakMap<Int32Array, Map<number, [number, number]>>();
+
+function lockset(sum: Int32Array): Map<number, [number, number]> {
+  let m = locksets.get(sum);
+  if (!m) locksets.set(sum, (m = new Map()));
+  return m;
+}
+
+function meet(m: Map<number, [number, number]>, key: number, ex: number, any: number): void {
+  const old = m.get(key);
+  if (old) {
+    old[0] &= ex;
+    old[1] &= any;
+  } else m.set(key, [ex, any]);
 }
 
 function orInto(a: Int32Array, b: Int32Array): void {
   for (let i = 0; i < a.length; i++) orAt(a, i, b[i]!);
+  const lb = locksets.get(b);
+  if (!lb) return;
+  const la = lockset(a);
+  for (const [k, [ex, any]] of lb) meet(la, k, ex, any);
+}
+
+/** A permuted copy of a summary's locksets (thread t becomes to(t)). */
+function permuteLocksets(from: Int32Array, into: Int32Array, to: (t: number) => number): void {
+  const l = locksets.get(from);
+  if (!l) return;
+  const out = new Map<number, [number, number]>();
+  for (const [k, [ex, any]] of l) out.set(to(Math.floor(k / 64)) * 64 + (k % 64), [ex, any]);
+  locksets.set(into, out);
 }
 
 function joinInto(a: Int32Array, b: Int32Array): void {
@@ -595,6 +659,7 @@ function sumTo(sum: Int32Array, perm: Int8Array, T: number): Int32Array {
       b = perm[t]! * SUM;
     for (let i = 0; i < SUM; i++) out[b + i] = sum[a + i]!;
   }
+  permuteLocksets(sum, out, (t) => perm[t]!);
   return out;
 }
 
@@ -605,5 +670,8 @@ function sumFrom(sum: Int32Array, perm: Int8Array, T: number): Int32Array {
       b = perm[t]! * SUM;
     for (let i = 0; i < SUM; i++) out[a + i] = sum[b + i]!;
   }
+  const inverse = new Int8Array(T);
+  for (let t = 0; t < T; t++) inverse[perm[t]!] = t;
+  permuteLocksets(sum, out, (t) => inverse[t]!);
   return out;
 }

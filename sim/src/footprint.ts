@@ -32,10 +32,18 @@ export interface Footprint {
   pw1: number;
   ra0: number;
   ra1: number;
+  /**
+   * For a data access: the general locks the acting thread holds while it
+   * accesses (hx: owned, hs: held for reading, as bit masks). Two accesses one
+   * of which holds a lock the other holds too, exclusively on one side, cannot
+   * race (used to keep state caching where races cannot come from it).
+   */
+  hx: number;
+  hs: number;
 }
 
 export function emptyFp(): Footprint {
-  return { r0: 0, r1: 0, w0: 0, w1: 0, l0: 0, l1: 0, acq: -1, sec: -1, pw0: 0, pw1: 0, ra0: 0, ra1: 0 };
+  return { r0: 0, r1: 0, w0: 0, w1: 0, l0: 0, l1: 0, acq: -1, sec: -1, pw0: 0, pw1: 0, ra0: 0, ra1: 0, hx: 0, hs: 0 };
 }
 
 /**
@@ -147,5 +155,7 @@ export function unionFp(a: Footprint, b: Footprint): Footprint {
     pw1: a.pw1 | b.pw1,
     ra0: a.ra0 | b.ra0,
     ra1: a.ra1 | b.ra1,
+    hx: a.hx & b.hx,
+    hs: a.hs & b.hs,
   };
 }

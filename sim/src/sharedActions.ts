@@ -123,6 +123,20 @@ export function gLockName(ctx: Ctx, k: number): string {
   return lockNameOf(ctx, k);
 }
 
+/** The general locks thread t holds now, owned and read-held (bit masks; locks past 31 are not counted). */
+function heldMasks(ctx: Ctx, s: State, t: number, fp: Footprint): void {
+  const ix = ctx.shared!;
+  let hx = 0,
+    hs = 0;
+  const n = Math.min(31, ix.spec.locks.length);
+  for (let k = 0; k < n; k++) {
+    if (s[ctx.L.gOwner(k)] === t) hx |= 1 << k;
+    else if (holds(ctx.L, ix, s, t, k)) hs |= 1 << k;
+  }
+  fp.hx = hx;
+  fp.hs = hs;
+}
+
 /** A silent op (local computation or branch) applied to n; returns the next pc. */
 export function gSilent(ctx: Ctx, n: State, t: number, op: MicroOp, pc: number): number {
   const g = op.g!;
@@ -138,6 +152,7 @@ export function gStep(st: Step, op: MicroOp, pc: number): Result | Result[] | nu
   const g = op.g!;
   const { ctx, L, n, t } = st;
   const ix = ctx.shared!;
+  if (g.loc >= 0) heldMasks(ctx, n, t, st.fp);
   switch (op.k) {
     case 'gRead': {
       const v = n[L.gLoc(g.loc)]!;
@@ -153,6 +168,7 @@ export function gStep(st: Step, op: MicroOp, pc: number): Result | Result[] | nu
       const many = values.length > 1;
       return values.map((v): Result => {
         const b = many ? new Step(ctx, n, t) : st;
+        if (many) heldMasks(ctx, n, t, b.fp);
         b.n[L.gLoc(g.loc)] = v;
         addAccess(b.fp, L.oLoc(g.loc), true, g.how);
         const value = valued(ctx, g.loc) ? ` = ${shown(ctx, g.loc, v)}` : '';

@@ -151,12 +151,12 @@ function reachesMigration(file: FileAnalysis, fn: FunctionLocks, depth: number, 
   return false;
 }
 
-/** The locks a function's callers must hold (plain spin and rw locks; scheduler locks come with the Xen model). */
+/** The locks a function's callers must hold (spin, rw and scheduler locks; with the Xen model, its own lock steps say it). */
 function requiredLocks(fn: FunctionLocks, xen: boolean): { lock: string; mode?: 'r' | 'w' }[] {
   const out: { lock: string; mode?: 'r' | 'w' }[] = [];
   for (const r of fn.summary.requires) {
     if (r.conventional) continue;
-    if (r.kind === 'spin') out.push({ lock: r.lock });
+    if (r.kind === 'spin' || r.kind === 'sched') out.push({ lock: r.lock });
     else if (r.kind === 'rwlock') {
       const m = /^(.*):([rw])$/.exec(r.lock);
       out.push(m ? { lock: m[1]!, mode: m[2] as 'r' | 'w' } : { lock: r.lock, mode: 'w' });

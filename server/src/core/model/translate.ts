@@ -51,6 +51,8 @@ export class Translator {
   readonly notes: string[] = [];
   /** Set while evaluating without emitting (deciding which locals are modelled). */
   private dry = 0;
+  /** Inlined calls: a parameter -> the caller's argument, as lock names spell it (`cpu` -> `sched_cpu`). */
+  aliases = new Map<string, string>();
 
   constructor(
     readonly ctx: ModelContext,
@@ -394,10 +396,15 @@ export class Translator {
       const index = this.value(cpu);
       if (index) return { family, index };
     } else if (p?.kind === 'loc') this.value(cpu);
-    const name = `sched(${p?.kind === 'loc' ? p.display : this.text(cpu)})`;
+    const name = `sched(${p?.kind === 'loc' ? p.display : p?.kind === 'local' ? this.localName(p.name) : this.text(cpu)})`;
     if (!this.ctx.locks.has(name)) this.ctx.locks.set(name, 'spin');
     if (!this.dry) this.ctx.recordLock(this.thread, name);
     return { lock: name };
+  }
+
+  /** What names a local in lock names: for an inlined call's parameter, the caller's argument. */
+  localName(local: string): string {
+    return this.aliases.get(local) ?? local;
   }
 
   private schedHelper(n: Extract<CNode, { k: 'call' }>, h: LockHelper): Expr | undefined {

@@ -39,6 +39,7 @@ export class ThreadBuilder implements Inliner {
   ) {}
 
   build(fn: FunctionLocks, required: { lock: string; mode?: 'r' | 'w' }[]): ThreadCode {
+    this.traced = singleAssignments(fn);
     const exit = this.code.newLabel();
     const name = fn.syntax.name;
     this.translate(fn, '', new Map(), new Map(), exit, required);
@@ -71,14 +72,23 @@ export class ThreadBuilder implements Inliner {
         t.value(arg);
       } else values.set(p, t.value(arg));
     });
+    // Lock names follow the caller's spelling of scalar arguments (`dec_nr_runnable(sched_cpu)`: its `cpu` is `sched_cpu`).
+    const aliases = new Map<string, string>();
+    callee.syntax.params.forEach((p, i) => {
+      const arg = call.args[i];
+      if (arg?.k === 'id' && t.scope.decl(arg.name)) aliases.set(p, t.localName(arg.name));
+    });
     const exit = this.code.newLabel();
-    this.translate(callee, `${call.name}#${++this.inlined}.`, bindings, values, exit, []);
+    this.translate(callee, `${call.name}#${++this.inlined}.`, bindings, values, exit, [], aliases);
     this.code.place(exit);
     return true;
   }
 
+  /** The function being translated at the top: its locals traced to their single values (see requiredLockName). */
+  private traced = new Map<string, string>();
+
   private requiredLock(text: string, kind: 'spin' | 'rw', fn: string, decls: Map<string, Decl>, t: Translator): { lock: string } {
-    const name = requiredLockName(this.ctx, text, fn, decls);
+    const name = requiredLockName(this.ctx, text, fn, decls, this.traced);
     if (!this.ctx.locks.has(name)) this.ctx.locks.set(name, kind);
     this.ctx.recordLock(t.thread, name);
     return { lock: name };
@@ -96,6 +106,7 @@ export class ThreadBuilder implements Inliner {
     paramValues: Map<string, ReturnType<Translator['value']>>,
     exit: Label,
     required: { lock: string; mode?: 'r' | 'w' }[],
+    aliases = new Map<string, string>(),
   ): void {
     const { file } = this.ctx;
     const name = fn.syntax.name;
@@ -104,6 +115,7 @@ export class ThreadBuilder implements Inliner {
     const text = (n: CNode): string => nodeText(file.text, n);
     const scope = new Scope(this.ctx.locs, { fn: name, decls, bindings, isConstant: (x) => this.ctx.isConstant(x) }, text);
     const t = new Translator(this.ctx, scope, this.code, this.thread, prefix, new Set(), this, text);
+    t.aliases = aliases;
     t.modelled = modelledLocals(t, fn, decls, paramValues);
     const at = { src: t.src(fn.syntax.start) };
     for (const [p, v] of paramValues) if (v && t.modelled.has(p)) t.emit({ op: 'let', reg: t.regOf(p), value: v, ...at });
@@ -128,10 +140,34 @@ export class ThreadBuilder implements Inliner {
  * (`prv->lock`, in the function's own terms): resolved like the code's own
  * lock expressions, so that both name one lock.
  */
-function requiredLockName(ctx: ModelContext, text: string, fn: string, decls: Map<string, Decl>): string {
-  const scope = new Scope(ctx.locs, { fn, decls, isConstant: (x) => ctx.isConstant(x) }, (n) => nodeText(text, n));
-  const p = scope.place(parseText(text));
-  return p?.kind === 'loc' ? p.display : text;
+function requiredLockName(ctx: ModelContext, text: string, fn: string, decls: Map<string, Decl>, traced: Map<string, string>): string {
+  // A scheduler lock `sched(E)`: of E->processor when E is a vCPU or unit pointer (as the helpers name it), else of the pCPU E.
+  // The lock analysis names a local by the one value it holds (`sched(sched_unit_master(unit))` for `cpu`): back to the local.
+  const sched = /^sched\((.*)\)$/.exec(text);
+  const local = sched ? [...traced].find(([, v]) => v === sched[1])?.[0] : undefined;
+  const expr = sched ? (local ?? sched[1]!) : text;
+  const scope = new Scope(ctx.locs, { fn, decls, isConstant: (x) => ctx.isConstant(x) }, (n) => nodeText(expr, n));
+  const node = parseText(expr);
+  if (!sched) {
+    const p = scope.place(node);
+    return p?.kind === 'loc' ? p.display : text;
+  }
+  const d = node.k === 'id' ? decls.get(node.name) : undefined;
+  const p = d && d.type.pointer > 0 ? scope.implied(node, 'processor', `${expr}->processor`) : scope.place(node);
+  return `sched(${p?.kind === 'loc' ? p.display : expr})`;
+}
+
+/** Locals with one distinct value assigned in the function (the lock analysis traces lock names through them). */
+function singleAssignments(fn: FunctionLocks): Map<string, string> {
+  const values = new Map<string, Set<string>>();
+  for (const n of fn.cfg.nodes)
+    for (const a of n.facts.assignments) {
+      if (a.op !== '=' || !/^[A-Za-z_]\w*$/.test(a.lhs)) continue;
+      let set = values.get(a.lhs);
+      if (!set) values.set(a.lhs, (set = new Set()));
+      set.add(a.rhs);
+    }
+  return new Map([...values].filter(([x, v]) => v.size === 1 && !fn.syntax.params.includes(x)).map(([x, v]) => [x, [...v][0]!]));
 }
 
 /** Parameters and locals of a function with their types. */
