@@ -123,16 +123,22 @@ export function gLockName(ctx: Ctx, k: number): string {
   return lockNameOf(ctx, k);
 }
 
-/** The general locks thread t holds now, owned and read-held (bit masks; locks past 31 are not counted). */
+/**
+ * The locks thread t holds now, owned and read-held (bit masks): the general
+ * locks, then the Xen model's pCPU scheduler locks (bits past 30 are not
+ * counted: fewer locks known only means less state caching).
+ */
 function heldMasks(ctx: Ctx, s: State, t: number, fp: Footprint): void {
   const ix = ctx.shared!;
+  const { L } = ctx;
   let hx = 0,
     hs = 0;
   const n = Math.min(31, ix.spec.locks.length);
   for (let k = 0; k < n; k++) {
-    if (s[ctx.L.gOwner(k)] === t) hx |= 1 << k;
-    else if (holds(ctx.L, ix, s, t, k)) hs |= 1 << k;
+    if (s[L.gOwner(k)] === t) hx |= 1 << k;
+    else if (holds(L, ix, s, t, k)) hs |= 1 << k;
   }
+  for (let c = 0; c < L.np && n + c < 31; c++) if (s[L.lock(c)] === t) hx |= 1 << (n + c);
   fp.hx = hx;
   fp.hs = hs;
 }

@@ -3,7 +3,7 @@
 // reads what the simulator needs to follow a value (operators, member
 // accesses, calls, casts, assignments) and turns anything it cannot read into
 // an `opaque` node instead of failing: bad input never stops an extraction.
-import { matchClose } from '../syntax/expr';
+import { matchClose, TYPE_WORDS } from '../syntax/expr';
 import { joinTokens, type Token, tokenize } from '../syntax/tokens';
 
 export type CNode =
@@ -44,21 +44,9 @@ const BINARY: Readonly<Record<string, number>> = {
   '%': 10,
 };
 const ASSIGN = new Set(['=', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', '<<=', '>>=']);
-const TYPE_WORDS = new Set([
-  'const',
-  'volatile',
-  'unsigned',
-  'signed',
-  'struct',
-  'union',
-  'enum',
-  'int',
-  'long',
-  'short',
-  'char',
-  'bool',
-  'bool_t',
-  'void',
+/** Words that start a cast's type: C's type words and Xen's fixed-width typedefs. */
+const CAST_WORDS: ReadonlySet<string> = new Set([
+  ...TYPE_WORDS,
   'uint8_t',
   'uint16_t',
   'uint32_t',
@@ -69,7 +57,6 @@ const TYPE_WORDS = new Set([
   'int64_t',
   's_time_t',
   'size_t',
-  'unsigned_long',
 ]);
 
 /** Parses an expression from tokens[from, to). */
@@ -210,7 +197,7 @@ class Parser {
   private isCast(): boolean {
     const first = this.peek(1);
     if (!first || first.kind !== 'ident') return false;
-    if (TYPE_WORDS.has(first.text)) return true;
+    if (CAST_WORDS.has(first.text)) return true;
     let k = 2;
     while (this.text(k) === '*') k++;
     if (this.text(k) !== ')') return false;

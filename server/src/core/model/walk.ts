@@ -9,6 +9,7 @@ import type { InstrAt } from '../../../../sim/src/program';
 import { reversePostorder } from '../cfg/dataflow';
 import type { Cfg, CfgEdge, CfgNode } from '../cfg/types';
 import type { FunctionLocks } from '../locks/analyze';
+import { stripParens } from '../locks/names';
 import { listLoopHead } from '../xen/memoryOps';
 import { isMigratingAtom, isRunningAtom, testsMigrating } from '../xen/migration';
 import { type CNode, nodeText, parseText } from './cexpr';
@@ -273,21 +274,6 @@ function stripStatement(text: string, kind: CfgNode['kind']): string {
   s = s.replace(/;\s*$/, '').trim();
   if (kind === 'cond' || kind === 'switch') s = stripParens(s);
   return s;
-}
-
-function stripParens(s: string): string {
-  let t = s.trim();
-  while (t.startsWith('(') && t.endsWith(')') && balanced(t.slice(1, -1))) t = t.slice(1, -1).trim();
-  return t;
-}
-
-function balanced(s: string): boolean {
-  let d = 0;
-  for (const ch of s) {
-    if (ch === '(') d++;
-    else if (ch === ')' && --d < 0) return false;
-  }
-  return d === 0;
 }
 
 /** The walk of one function's CFG (see the header). */

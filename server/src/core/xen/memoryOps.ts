@@ -5,29 +5,8 @@
 // Part of the vocabulary (with lockHelpers.ts and migration.ts): the model
 // extraction turns these into single atomic steps or list updates, and
 // `memoryOpsOf` (queries) lists them for the agreement test.
+import type { AtomicFn as AtomicOp } from '../../../../sim/src/shared';
 import type { CallSite } from '../syntax/expr';
-
-/** The simulator's atomic functions (sim/src/shared.ts AtomicFn). */
-type AtomicOp =
-  | 'setBit'
-  | 'clearBit'
-  | 'changeBit'
-  | 'testAndSetBit'
-  | 'testAndClearBit'
-  | 'testAndChangeBit'
-  | 'testBit'
-  | 'read'
-  | 'set'
-  | 'add'
-  | 'sub'
-  | 'or'
-  | 'andNot'
-  | 'addReturn'
-  | 'subReturn'
-  | 'incAndTest'
-  | 'decAndTest'
-  | 'xchg'
-  | 'cmpxchg';
 
 /**
  * A memory operation of a call. `target`: the argument holding the address
