@@ -27,7 +27,7 @@ export class ModelContext {
   /** Bit numbers given to bit names the file does not define (`_VPF_blocked`): only their identity matters. */
   private readonly syntheticBits = new Map<string, number>();
   /** Scan mode: the accesses of each thread instance to each location key. */
-  readonly accesses = new Map<string, { threads: Set<number>; written: boolean; writers: Set<number> }>();
+  readonly accesses = new Map<string, { threads: Set<number>; written: boolean; writers: Set<number>; byCode: Set<number> }>();
   /** The threads that take each lock. */
   readonly lockUse = new Map<string, Set<number>>();
 
@@ -55,10 +55,12 @@ export class ModelContext {
     return this.opts.modelled?.has(key) ?? false;
   }
 
-  record(thread: number, key: string, write: boolean): void {
+  /** `helper`: a lock helper's own read of v->processor (not the code's access, for what a function touches). */
+  record(thread: number, key: string, write: boolean, helper = false): void {
     let a = this.accesses.get(key);
-    if (!a) this.accesses.set(key, (a = { threads: new Set(), written: false, writers: new Set() }));
+    if (!a) this.accesses.set(key, (a = { threads: new Set(), written: false, writers: new Set(), byCode: new Set() }));
     a.threads.add(thread);
+    if (!helper) a.byCode.add(thread);
     if (write) {
       a.written = true;
       a.writers.add(thread);

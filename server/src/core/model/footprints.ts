@@ -33,7 +33,7 @@ export function functionFootprints(file: FileAnalysis, only?: ReadonlySet<string
   for (const [display, info] of ctx.locations) if (!displays.has(info.key)) displays.set(info.key, display);
   return fns.map((fn, t) => {
     const locations = new Map<string, boolean>();
-    for (const [key, a] of ctx.accesses) if (a.threads.has(t)) locations.set(displays.get(key) ?? key, a.writers.has(t));
+    for (const [key, a] of ctx.accesses) if (a.byCode.has(t)) locations.set(displays.get(key) ?? key, a.writers.has(t));
     const locks = new Set([...ctx.lockUse].filter(([, s]) => s.has(t)).map(([l]) => l));
     return { name: fn.syntax.name, start: fn.syntax.start, locations, locks };
   });

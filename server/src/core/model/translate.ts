@@ -418,7 +418,7 @@ export class Translator {
     const procPlace = vcpu ? this.scope.implied(entity, 'processor', `${this.text(entity)}->processor`) : undefined;
     if (procPlace?.kind === 'loc') this.ctx.noteLocation(procPlace.display, procPlace.key);
     // The helper reads v->processor (the scan records it); the per-pCPU family only when some thread moves v.
-    if (procPlace?.kind === 'loc' && !this.dry && this.ctx.scanning) this.ctx.record(this.thread, procPlace.key, false);
+    if (procPlace?.kind === 'loc' && !this.dry && this.ctx.scanning) this.ctx.record(this.thread, procPlace.key, false, true);
     const family =
       procPlace?.kind === 'loc' && this.ctx.opts.written.has(procPlace.key) && this.ctx.modelled(procPlace.key)
         ? this.family(procPlace.display, procPlace.key)
@@ -458,7 +458,7 @@ export class Translator {
     const r = this.newTemp();
     this.code.place(start);
     this.emit({ op: 'read', loc: loc.display, reg: p, how: 'sync', ...at });
-    if (this.ctx.scanning) this.ctx.record(this.thread, loc.key, false);
+    if (this.ctx.scanning) this.ctx.record(this.thread, loc.key, false, true);
     if (h.op === 'tryacquire') {
       this.emit({ op: 'trylock', lock: { family, index: reg(p) }, reg: r, ...at });
       this.code.branch({ op: 'branch', cond: reg(r), else: -1, ...at }, done);
