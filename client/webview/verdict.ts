@@ -42,17 +42,20 @@ export function verdictDetails(r: ReplayResult, actions: VerdictActions): Node[]
     case 'ASSERT': {
       const a = r.assertion;
       if (!a) return [];
-      const b = el('button', {
-        text: `Show ${a.file.split('/').pop() ?? a.file}:${a.line}`,
-        attrs: { type: 'button', 'data-action': 'assertion' },
-      });
-      b.addEventListener('click', () => actions.openAssertion());
+      // A model built by hand may not say where its ASSERT is: then there is nothing to show.
+      const b =
+        a.file !== undefined && a.line !== undefined
+          ? el('button', {
+              text: `Show ${a.file.split('/').pop() ?? a.file}:${a.line}`,
+              attrs: { type: 'button', 'data-action': 'assertion' },
+            })
+          : undefined;
+      b?.addEventListener('click', () => actions.openAssertion());
       return [
         el('p', { className: 'assertion' }, [
           el('span', { text: 'Failing: ' }),
           el('code', { text: a.text }),
-          el('span', { text: ' ' }),
-          b,
+          ...(b ? [el('span', { text: ' ' }), b] : []),
         ]),
       ];
     }

@@ -1154,7 +1154,7 @@ async function reviewChecks(page, { workspace }) {
     )
       throw new Error(`story: ${story.join(' / ')}`);
     const lanes = await f.$$eval('.lanes thead .lane-title', (els) => els.map((e) => e.innerText.replace(/\s+/g, ' ')));
-    if (lanes.join('|') !== 'X vcpu_set_affinity|pCPU A') throw new Error(`lanes: ${lanes.join('|')}`);
+    if (lanes.join('|') !== 'X vcpu_set_affinity|pCPU A schedule') throw new Error(`lanes: ${lanes.join('|')}`);
     await f.check('#show-idle');
     await f.waitForFunction(() => document.querySelectorAll('.lanes thead .lane-title').length === 5);
     await f.uncheck('#show-idle');

@@ -90,7 +90,7 @@ describe('document symbols', () => {
         ['demo_many', 'no lock taken or required', 12, l0('many')],
         ['demo_credit_lock', 'takes prv->lock', 12, l0('credit_lock')],
         ['demo_credit_unlock', 'releases prv->lock', 12, l0('credit_lock') + 5],
-        ['demo_credit_locked', 'requires sched(prv)', 12, l0('credit_lock') + 10],
+        ['demo_credit_locked', 'requires prv->lock', 12, l0('credit_lock') + 10],
         ['demo_burn', 'no lock taken or required', 12, l0('burn')],
         ['demo_tick', 'no lock taken or required', 12, l0('tick')],
       ],

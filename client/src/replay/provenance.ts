@@ -57,6 +57,6 @@ export function staleFiles(p: TraceProvenance, read: (path: string) => string | 
 export function withRelativePaths(trace: ReplayResult, relative: (file: string) => string | undefined): ReplayResult {
   const rel = (f: string): string => relative(f) ?? f;
   const out: ReplayResult = { ...trace, trace: trace.trace.map((s) => (s.file ? { ...s, file: rel(s.file) } : s)) };
-  if (trace.assertion) out.assertion = { ...trace.assertion, file: rel(trace.assertion.file) };
+  if (trace.assertion?.file !== undefined) out.assertion = { ...trace.assertion, file: rel(trace.assertion.file) };
   return out;
 }

@@ -235,6 +235,7 @@ export class ReplaySession implements vscode.Disposable {
   private async openAssertion(): Promise<void> {
     if (this.content.kind !== 'trace' || !this.content.trace.assertion) return;
     const a = this.content.trace.assertion;
+    if (a.file === undefined || a.line === undefined) return;
     try {
       const uri = this.stepUri(a.file, this.content.origin);
       if (uri)

@@ -5,14 +5,22 @@ import { type Diagnostic, NotificationType, RequestType } from 'vscode-languages
 import type { SimResult } from './simResult';
 
 interface SimulateOptions {
-  /** How many initiator threads run the selected functions (default: one per function). */
+  /** How many threads run the selected functions, taking turns (default: one per function, two when there is one). */
   initiators?: number;
-  /** Number of physical CPUs in the model (default 3). */
+  /** Number of physical CPUs in the model (default 3; 2 for the per-pCPU lock families of general models). */
   pcpus?: number;
   /** State budget; past it the result is `limit`. */
   maxStates?: number;
   /** Wall-clock budget in milliseconds; past it the result is `limit`. */
   timeoutMs?: number;
+  /** Threads per function (`--copies F=N`): function name -> 1..8. */
+  copies?: Record<string, number>;
+  /** Initial values (`--init 'prv->credit=2'`): location -> integer, or a value's name (`v->processor` -> "B"). */
+  init?: Record<string, number | string>;
+  /** Pointer parameters of one struct type are different objects (`--distinct`). */
+  distinct?: boolean;
+  /** How deep calls into the file's functions are inlined (default 2). */
+  inlineDepth?: number;
 }
 
 export interface SimulateParams {
@@ -34,6 +42,30 @@ export interface IncompleteFunction {
   /** 0-based line of its definition (where it was last seen, for a function a syntax error swallowed). */
   line: number;
   reason: string;
+}
+
+export interface SimulationPartnersParams {
+  textDocument: { uri: string };
+  /** The function to simulate. */
+  function: string;
+}
+
+export interface SimulationPartner {
+  name: string;
+  /** 0-based line of its definition. */
+  line: number;
+  /** What it shares with the function: locks first, then shared locations. */
+  shares: string[];
+}
+
+/**
+ * The functions worth simulating with one function: those that take one of
+ * its locks or touch one of its shared locations (one of the two writing),
+ * most shared first. The client offers them as partners (the default pick).
+ */
+export namespace SimulationPartnersRequest {
+  export const method = 'xsr/simulationPartners';
+  export const type = new RequestType<SimulationPartnersParams, { partners: SimulationPartner[] }, void>(method);
 }
 
 /** Sent by the server after each analysis: drives the client's status bar item and output channel. */

@@ -10,8 +10,9 @@ import type { DocumentEdit } from './incremental/treeCache';
 import type { LineLocks } from './locks/analyze';
 import type { FunctionSummary } from './locks/summary';
 import { type Extraction, extractModel as extractInternal, type ExtractOptions } from './model/extract';
+import { type Partner, partnersOf } from './model/footprints';
 import { type BaseReader, checkPatch as checkPatchInternal } from './patch/index';
-import { type FunctionTarget, migrationOpsOf, simulationTargets as simulationTargetsInternal } from './queries/functions';
+import { type FunctionTarget, memoryOpsOf, migrationOpsOf, simulationTargets as simulationTargetsInternal } from './queries/functions';
 import { type HoverInfo, hoverInfo as hoverInfoInternal } from './queries/hover';
 import {
   type LockShapeBaseline,
@@ -152,4 +153,21 @@ export function migrationOpsIn(file: AnalysedFile, functionName: string): { line
   const f = internalAnalysis(file);
   const fn = f.functions.find((x) => x.syntax.name === functionName);
   return fn ? migrationOpsOf(f, fn) : [];
+}
+
+/** The atomic, bit and list operations a function performs, as the vocabulary names them (0-based lines). */
+export function memoryOpsIn(file: AnalysedFile, functionName: string): { line: number; name: string; kind: 'atomic' | 'list' | 'once' }[] {
+  const f = internalAnalysis(file);
+  const fn = f.functions.find((x) => x.syntax.name === functionName);
+  return fn ? memoryOpsOf(f, fn) : [];
+}
+
+/**
+ * The functions worth simulating with `functionName`: those that take one of
+ * its locks or touch one of its shared locations (one of the two writing),
+ * most shared first, each with what it shares (0-based line of its definition).
+ */
+export function simulationPartners(file: AnalysedFile, functionName: string): { name: string; line: number; shares: string[] }[] {
+  const f = internalAnalysis(file);
+  return partnersOf(f, functionName).map((p: Partner) => ({ name: p.name, line: f.lineIndex.lineOf(p.start), shares: p.shares }));
 }

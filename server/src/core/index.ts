@@ -17,10 +17,12 @@ export {
   hoverInfo,
   type IncrementalAnalyzer,
   lockHints,
+  memoryOpsIn,
   migrationOpsIn,
   newLockHelpers,
   nextLockShapeBaseline,
   reviewPatch,
+  simulationPartners,
   simulationTargets,
 } from './api';
 export type { CoreDiagnostic, Severity, TextEdit } from './diagnostics';
@@ -29,11 +31,13 @@ export { applyEdits } from './fix/text';
 export { defaultIncludeDirs, includedHeaders } from './headers/includes';
 export type { DocumentEdit } from './incremental/treeCache';
 export type { LockRef } from './locks/analyze';
-export { ExtractError, type Extraction } from './model/extract';
+export { ExtractError, type Extraction, type ExtractOptions } from './model/extract';
+export { parseSimulateAssignments } from './model/options';
 export { baseReader } from './patch/baseReader';
 export type { LockShapeBaseline } from './queries/lockHelperChange';
 export { type HeldEntry, type LockClass, lockOrigin } from './queries/lockView';
 export type { FixedFinding } from './queries/patchReview';
+export { simulationText } from './queries/simText';
 export type { FunctionSymbol } from './queries/symbols';
 export { REPO_URL, ruleDocHref, ruleDocUrl } from './rules/docs';
 export { ALL_RULES, ruleMetas } from './rules/registry';
@@ -44,4 +48,4 @@ export { LineIndex } from './syntax/lineIndex';
 export { createParser as createTreeSitterParser } from './syntax/parser';
 export { type LockHelper, parseHelperConfig } from './xen/lockHelpers';
 // The simulator, for the CLI and the worker (the core is the layer above sim/).
-export { explore, type Model, referenceModel, type SimResult, type StateView, type TraceStep } from '../../../sim/src/index';
+export { checkModel, explore, type Model, referenceModel, type SimResult } from '../../../sim/src/index';

@@ -7,6 +7,7 @@ import {
   type CoreDiagnostic,
   type Extraction,
   extractModel,
+  type ExtractOptions,
   fixAll,
   type FixAllResult,
   type FixedFinding,
@@ -29,7 +30,7 @@ interface PatchFileResult {
 type PatchResult = { files: PatchFileResult[]; skipped?: { path: string; reason: string }[]; error?: string };
 export type CheckPatchFn = (args: { patch: string; baseDir: string; analyzer: CoreAnalyzer }) => Promise<PatchResult> | PatchResult;
 
-export type ExtractModelFn = (file: AnalysedFile, functions: string[], opts: { initiators?: number; pcpus?: number }) => Extraction;
+export type ExtractModelFn = (file: AnalysedFile, functions: string[], opts: ExtractOptions) => Extraction;
 
 export interface Providers {
   fixAll?: FixAllFn;

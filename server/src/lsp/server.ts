@@ -13,7 +13,7 @@ import {
   TextDocumentSyncKind,
 } from 'vscode-languageserver/node';
 
-import { AnalysisStatusNotification, CheckPatchRequest, SimulateRequest } from '../contracts/lspRequests';
+import { AnalysisStatusNotification, CheckPatchRequest, SimulateRequest, SimulationPartnersRequest } from '../contracts/lspRequests';
 import { ALL_RULES, type Rule } from '../core/index';
 import { AnalysisHistory } from './analysisHistory';
 import { checkPatch } from './checkPatch';
@@ -24,6 +24,7 @@ import { DocumentManager } from './documents';
 import { documentSymbols } from './documentSymbols';
 import { provideHover } from './hover';
 import { provideInlayHints } from './inlayHints';
+import { partners } from './partners';
 import { defaultProviders, type Providers } from './seams';
 import { SettingsCache } from './settings';
 import { defaultWorkerPath, simulate } from './simulate';
@@ -135,6 +136,7 @@ export function createServer(connection: Connection, options: ServerOptions = {}
       progress,
     );
   });
+  connection.onRequest(SimulationPartnersRequest.type, (params) => partners(documents, params));
   connection.onRequest(CheckPatchRequest.type, (params) =>
     checkPatch(params, { checkPatch: providers.checkPatch, rules, defaultBase, analyzerFor: (uri) => documents.analyzerForResource(uri) }),
   );

@@ -42,8 +42,9 @@ export function actionText(step: Pick<ReplayStep, 'action' | 'text'>): string {
 /** A thread's name split into its lane name and the function it runs (`X:vcpu_set_affinity`). */
 export function threadParts(thread: string, functions?: ReadonlyMap<string, string>): { name: string; fn?: string } {
   const fn = functions?.get(thread);
-  if (fn) return { name: thread, fn };
   const m = /^([^:\s]+):(\w+)$/.exec(thread);
+  // `X:vcpu_set_affinity` running vcpu_set_affinity: the lane is X (the model names threads either way).
+  if (fn) return m && m[2] === fn ? { name: m[1]!, fn } : { name: thread, fn };
   return m ? { name: m[1]!, fn: m[2]! } : { name: thread };
 }
 

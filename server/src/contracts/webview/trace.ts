@@ -8,7 +8,7 @@
 import type { InvariantId, SimResult, StateView, TraceStep } from '../simResult';
 
 /** A modelled variable's value at a step (`prv->credit`: 2). */
-type VarValue = number | string | boolean | null;
+type VarValue = number | string | boolean;
 
 export interface ReplayState extends StateView {
   /** Modelled variables (general code paths), by location name. */
@@ -31,8 +31,9 @@ interface RaceReport {
 
 /** An `ASSERT`/`BUG_ON` that fails. */
 interface AssertionReport {
-  file: string;
-  line: number;
+  /** Where the ASSERT is, when the model knows (a model built by hand may not). */
+  file?: string;
+  line?: number;
   text: string;
 }
 

@@ -24,7 +24,7 @@ function isRecordOf(x: unknown, check: (v: unknown) => boolean): boolean {
 
 const isPositiveInt = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 1;
 const isVarValue = (v: unknown): boolean =>
-  v === null || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
+  typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
 
 /** Returns the name of the first malformed field of a state, or undefined. */
 function stateProblem(s: unknown): string | undefined {
@@ -35,7 +35,7 @@ function stateProblem(s: unknown): string | undefined {
   if (!isRecordOf(s.runq, isStringArray)) return bad('runq', 'pCPUs to lists of vCPUs');
   if (!isRecordOf(s.flags, isStringArray)) return bad('flags', 'vCPUs to lists of flags');
   if (!isRecordOf(s.locks, (v) => typeof v === 'string')) return bad('locks', 'lock names to threads');
-  if (s.vars !== undefined && !isRecordOf(s.vars, isVarValue)) return bad('vars', 'locations to numbers, strings, booleans or null');
+  if (s.vars !== undefined && !isRecordOf(s.vars, isVarValue)) return bad('vars', 'locations to numbers, strings or booleans');
   return undefined;
 }
 
@@ -60,8 +60,16 @@ function additionsProblem(x: Record<string, unknown>): string | undefined {
     return '"race" must be { first: step, second: step, location }.';
   if (x.invariant === 'RACE' && race === undefined) return 'a RACE result must name its two steps in "race".';
   const a = x.assertion;
-  if (a !== undefined && !(isRecord(a) && typeof a.file === 'string' && isPositiveInt(a.line) && typeof a.text === 'string'))
-    return '"assertion" must be { file, line, text }.';
+  if (
+    a !== undefined &&
+    !(
+      isRecord(a) &&
+      (a.file === undefined || typeof a.file === 'string') &&
+      (a.line === undefined || isPositiveInt(a.line)) &&
+      typeof a.text === 'string'
+    )
+  )
+    return '"assertion" must be { file?, line?, text }.';
   const cycle = x.cycle;
   const cycleEntry = (e: unknown): boolean =>
     isRecord(e) && typeof e.thread === 'string' && (typeof e.holds === 'string' || isStringArray(e.holds)) && typeof e.wants === 'string';

@@ -377,7 +377,7 @@ export function conditionOf(node: CfgNode, source: string): Expr {
  * worth carrying along a path (the lock dataflow and the model extraction
  * both keep such correlated tests path-sensitive).
  */
-export function atomsTestedTwice(cfg: Cfg, source: string): Set<string> {
+function atomsTestedTwice(cfg: Cfg, source: string): Set<string> {
   const count = new Map<string, number>();
   for (const n of cfg.nodes) {
     if (n.kind !== 'cond' || n.loopMacro || n.start === n.end) continue;

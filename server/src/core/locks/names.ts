@@ -105,7 +105,8 @@ export class LockNamer {
   }
 }
 
-function stripParens(e: string): string {
+/** An expression without the parentheses around all of it. */
+export function stripParens(e: string): string {
   let s = e.trim();
   while (s.startsWith('(') && s.endsWith(')') && balanced(s.slice(1, -1))) s = s.slice(1, -1).trim();
   return s;

@@ -255,7 +255,7 @@ function rhsEnd(tokens: Token[], from: number): number {
   return tokens.length;
 }
 
-const TYPE_WORDS = new Set([
+export const TYPE_WORDS: ReadonlySet<string> = new Set([
   'const',
   'volatile',
   'static',
