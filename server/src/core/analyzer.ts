@@ -8,6 +8,7 @@ import { calleesOf } from './cfg/callees';
 import type { Cfg } from './cfg/types';
 import type { CoreDiagnostic } from './diagnostics';
 import { eolOf, withEol } from './fix/text';
+import { computeDiscipline, DEFAULT_GUARD_SETTINGS, type GuardSettings } from './guards/discipline';
 import { analyzeFunctionLocks, type FunctionLocks } from './locks/analyze';
 import { type FunctionSummary, summaryKey, type SummaryLookup, SummaryStore } from './locks/summary';
 import { ALL_RULES } from './rules/registry';
@@ -58,13 +59,18 @@ export class Analyzer {
   private constructor(
     private readonly parser: Parser,
     helpers: readonly LockHelper[],
+    readonly guards: GuardSettings,
   ) {
     this.table = new HelperTable(helpers);
   }
 
-  /** An analyzer with the user's lock helpers; it runs every rule of the registry unless `rules` says which. */
-  static async create(opts: { helpers?: readonly LockHelper[]; rules?: readonly Rule[] } = {}): Promise<Analyzer> {
-    const a = new Analyzer(await createParser(), opts.helpers ?? []);
+  /**
+   * An analyzer with the user's lock helpers; it runs every rule of the
+   * registry unless `rules` says which. `guards`: the guard inference's
+   * thresholds (share of accesses, sites).
+   */
+  static async create(opts: { helpers?: readonly LockHelper[]; rules?: readonly Rule[]; guards?: Partial<GuardSettings> } = {}): Promise<Analyzer> {
+    const a = new Analyzer(await createParser(), opts.helpers ?? [], { ...DEFAULT_GUARD_SETTINGS, ...opts.guards });
     for (const r of opts.rules ?? ALL_RULES) a.addRule(r);
     return a;
   }
@@ -98,7 +104,9 @@ export class Analyzer {
   analyzeParsed(file: SourceFile, parsed: ParsedFile, opts: { summaries?: SummaryStore; memo?: FunctionMemo } = {}): FileAnalysis {
     const prepared: Prepared = { file, lineIndex: parsed.lineIndex, functions: parsed.functions, parseErrors: parsed.parseErrors };
     const results = this.solveSummaries([prepared], opts.summaries ?? new SummaryStore(), opts.memo);
-    return this.finish(prepared, results[0]!, opts.memo);
+    const out = this.finish(prepared, results[0]!, opts.memo);
+    this.folderRules([out], []);
+    return out;
   }
 
   /**
@@ -120,7 +128,35 @@ export class Analyzer {
     const context = (opts.context ?? []).map((f) => this.prepare(f));
     const store = opts.summaries ?? new SummaryStore();
     const results = this.solveSummaries([...prepared, ...context], store, opts.memo);
-    return prepared.map((p, i) => this.finish(p, results[i]!, opts.memo));
+    const out = prepared.map((p, i) => this.finish(p, results[i]!, opts.memo));
+    // Context files take part in the lock discipline (their definitions, their call sites), never reported on.
+    const contextFiles = context.map((p, i) => this.unreported(p, results[prepared.length + i]!));
+    this.folderRules(out, contextFiles);
+    return out;
+  }
+
+  /** The analysis of a context file: its functions, no rules run. */
+  private unreported(p: Prepared, functions: FunctionLocks[]): FileAnalysis {
+    return { path: p.file.path, text: p.file.text, lineIndex: p.lineIndex, functions, diagnostics: [], parseErrors: p.parseErrors };
+  }
+
+  /**
+   * The lock discipline of the files analysed together (every file gets the
+   * same object), then the rules that read it over each file's functions.
+   */
+  private folderRules(files: FileAnalysis[], context: FileAnalysis[]): void {
+    const rules = this.rules.filter((r) => r.folder);
+    if (files.length === 0) return;
+    const discipline = computeDiscipline(files, context, this.table, this.guards);
+    for (const file of files) {
+      file.discipline = discipline;
+      if (rules.length === 0) continue;
+      const diags: CoreDiagnostic[] = [];
+      for (const fn of file.functions) diags.push(...runRules(rules, file, fn));
+      if (diags.length === 0) continue;
+      matchLineEnds(file.text, diags);
+      file.diagnostics = [...file.diagnostics, ...diags].sort((a, b) => a.start - b.start || a.code.localeCompare(b.code));
+    }
   }
 
   private prepare(file: SourceFile, tree?: Tree, memo?: FunctionMemo): Prepared {
@@ -204,33 +240,36 @@ export class Analyzer {
       parseErrors: p.parseErrors,
     };
     const diags: CoreDiagnostic[] = [];
+    const rules = this.rules.filter((r) => !r.folder);
     for (const fn of functions) {
-      const check = (): CoreDiagnostic[] => {
-        const out: CoreDiagnostic[] = [];
-        for (const rule of this.rules) {
-          try {
-            out.push(...rule.check(file, fn));
-          } catch (e) {
-            // A rule bug must not take the whole analysis down; it is reported instead.
-            out.push({
-              code: 'XSR000',
-              severity: 'hint',
-              start: fn.syntax.start,
-              end: fn.syntax.start,
-              function: fn.syntax.name,
-              fixable: false,
-              message: `internal error in rule ${rule.meta.code}: ${(e as Error).message}`,
-            });
-          }
-        }
-        return out;
-      };
-      if (this.rules.length > 0) diags.push(...(memo ? memo.rules(file, fn, check) : check()));
+      const check = (): CoreDiagnostic[] => runRules(rules, file, fn);
+      if (rules.length > 0) diags.push(...(memo ? memo.rules(file, fn, check) : check()));
     }
     matchLineEnds(file.text, diags);
     file.diagnostics = diags.sort((a, b) => a.start - b.start || a.code.localeCompare(b.code));
     return registerAnalysis(file);
   }
+}
+
+/** Runs rules over one function; a rule that throws is reported as XSR000 (a bug of ours), not thrown. */
+function runRules(rules: readonly Rule[], file: FileAnalysis, fn: FunctionLocks): CoreDiagnostic[] {
+  const out: CoreDiagnostic[] = [];
+  for (const rule of rules) {
+    try {
+      out.push(...rule.check(file, fn));
+    } catch (e) {
+      out.push({
+        code: 'XSR000',
+        severity: 'hint',
+        start: fn.syntax.start,
+        end: fn.syntax.start,
+        function: fn.syntax.name,
+        fixable: false,
+        message: `internal error in rule ${rule.meta.code}: ${(e as Error).message}`,
+      });
+    }
+  }
+  return out;
 }
 
 /**

@@ -10,7 +10,6 @@
 // timer.c:445-458, tasklet.c:92-95, keyhandler.h:15-28, stop_machine.c:117,
 // domain.c:2444-2470, rcupdate.c:307, smp.c:53-85, sched/private.h:373-532,
 // schedule.c (4.11) SCHED_OP call sites.
-import { tokenize } from '../syntax/tokens';
 
 type EntryKind =
   | 'hypercall'
@@ -266,42 +265,48 @@ export function registrationsIn(file: { path: string; text: string }): Registrat
     const fn = args[r.callbackArg] !== undefined ? calleeOfArg(args[r.callbackArg]!) : undefined;
     if (fn) out.push({ function: fn, via: r.name, path: file.path, offset: m.index });
   }
-  // `struct T name = { .f = fn, … };` (also `static const struct T name[] = { { .f = fn }, … }`).
-  const tables = /\bstruct\s+([A-Za-z_]\w*)\s+(?:__\w+\s+)*[A-Za-z_]\w*\s*(?:\[[^\]]*\]\s*)?=\s*\{/g;
-  for (const m of text.matchAll(tables)) {
-    const open = m.index + m[0].length - 1;
-    const close = matchingBrace(text, open);
-    const body = text.slice(open, close);
+  // `struct T name = { .f = fn, … };` (also `static const struct T name[] = { { .f = fn }, … }`): each `= {` looked back from.
+  for (let at = text.indexOf('{'); at >= 0; at = text.indexOf('{', at + 1)) {
+    let k = at - 1;
+    while (k >= 0 && /\s/.test(text[k]!)) k--;
+    if (text[k] !== '=') continue;
+    const head = /\bstruct\s+([A-Za-z_]\w*)\s+(?:__\w+\s+)*[A-Za-z_]\w*\s*(?:\[[^\]]*\]\s*)?$/.exec(text.slice(Math.max(0, k - 200), k));
+    if (!head) continue;
+    const close = matchingBrace(text, at);
+    const body = text.slice(at, close);
     for (const f of body.matchAll(/\.\s*([A-Za-z_]\w*)\s*=\s*&?\s*([A-Za-z_]\w*)\s*[,}\n]/g))
-      out.push({ function: f[2]!, via: `${m[1]!}.${f[1]!}`, path: file.path, offset: open + f.index });
+      out.push({ function: f[2]!, via: `${head[1]!}.${f[1]!}`, path: file.path, offset: at + f.index });
+    at = close - 1;
   }
   return out;
 }
 
-/** Argument texts of the call whose `(` is at `open` (top-level commas). */
+/** Argument texts of the call whose `(` is at `open` (top-level commas; comments and strings are not looked into). */
 function argumentsAt(text: string, open: number): string[] {
-  const end = Math.min(text.length, open + 2000);
-  const tokens = tokenize(text.slice(open, end), open);
   const args: string[] = [];
   let depth = 0;
-  let from = -1;
-  for (const t of tokens) {
-    if (t.kind === 'punct' && (t.text === '(' || t.text === '[' || t.text === '{')) {
-      depth++;
-      if (depth === 1) from = t.end;
+  let from = open + 1;
+  const end = Math.min(text.length, open + 4000);
+  for (let i = open; i < end; i++) {
+    const c = text[i];
+    if (c === '"' || c === "'") {
+      for (i++; i < end && text[i] !== c; i++) if (text[i] === '\\') i++;
       continue;
     }
-    if (t.kind === 'punct' && (t.text === ')' || t.text === ']' || t.text === '}')) {
-      depth--;
-      if (depth === 0) {
-        args.push(text.slice(from, t.start).trim());
+    if (c === '/' && text[i + 1] === '*') {
+      const e = text.indexOf('*/', i + 2);
+      i = e < 0 ? end : e + 1;
+      continue;
+    }
+    if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') {
+      if (--depth === 0) {
+        args.push(text.slice(from, i).trim());
         return args;
       }
-      continue;
-    }
-    if (depth === 1 && t.kind === 'punct' && t.text === ',') {
-      args.push(text.slice(from, t.start).trim());
-      from = t.end;
+    } else if (c === ',' && depth === 1) {
+      args.push(text.slice(from, i).trim());
+      from = i + 1;
     }
   }
   return args;
@@ -315,6 +320,17 @@ function matchingBrace(text: string, open: number): number {
     else if (c === '}' && --depth === 0) return i + 1;
   }
   return text.length;
+}
+
+/**
+ * Hooks that create or destroy a scheduler instance: nothing else can reach
+ * its private data while they run (the pool is not using it yet, or any
+ * more), so their accesses are initialisation and teardown.
+ */
+const SETUP_HOOKS: ReadonlySet<string> = new Set(['global_init', 'init', 'deinit']);
+
+export function isSetupHook(hook: string): boolean {
+  return SETUP_HOOKS.has(hook);
 }
 
 /** The hook name when `via` is a scheduler hook table field (`sched_ops.sleep`). */
@@ -373,7 +389,9 @@ export function entryFacts(
       const irqs = l.irqs ?? fact?.irqs ?? 'unknown';
       const where = `${l.sites} call site${l.sites === 1 ? '' : 's'} of ->${r.via.slice(r.via.indexOf('.') + 1)}()`;
       const kind = hook !== undefined ? 'scheduler-hook' : (OTHER_TABLES.get(r.via)?.kind ?? 'callback');
-      add({ function: r.function, kind, via: r.via, held: [...l.held], irqs, source: 'learned', evidence: `learned from ${where}`, ...at });
+      // What the table knows the core holds stays held (a call site the lock analysis reads less precisely cannot take it away).
+      const held = [...new Set([...l.held, ...(fact?.held === 'sched' ? [SCHED_LOCK] : [])])];
+      add({ function: r.function, kind, via: r.via, held, irqs, source: 'learned', evidence: `learned from ${where}`, ...at });
     } else if (fact) {
       add({
         function: r.function,
