@@ -1,7 +1,6 @@
 // What an analysis of one file is made of: the shape the analyzer produces,
 // the rules read and the public API (index.ts) hands out as a read-only view.
 import type { CoreDiagnostic } from './diagnostics';
-import type { LockDiscipline } from './guards/discipline';
 import type { FunctionLocks } from './locks/analyze';
 import type { LineIndex } from './syntax/lineIndex';
 
@@ -17,12 +16,6 @@ export interface FileAnalysis {
   functions: FunctionLocks[];
   diagnostics: CoreDiagnostic[];
   parseErrors: number;
-  /**
-   * The lock discipline of the files analysed together with this one (the
-   * folder rules read it; `xsr guards` and hovers report it). Shared by
-   * every file of one run.
-   */
-  discipline?: LockDiscipline;
 }
 
 /**

@@ -7,8 +7,8 @@ import { buildCfg } from './cfg/build';
 import { calleesOf } from './cfg/callees';
 import type { Cfg } from './cfg/types';
 import type { CoreDiagnostic } from './diagnostics';
+import { attachDiscipline, computeDiscipline, DEFAULT_GUARD_SETTINGS, type GuardSettings } from './guards/discipline';
 import { eolOf, withEol } from './fix/text';
-import { computeDiscipline, DEFAULT_GUARD_SETTINGS, type GuardSettings } from './guards/discipline';
 import { analyzeFunctionLocks, type FunctionLocks } from './locks/analyze';
 import { type FunctionSummary, summaryKey, type SummaryLookup, SummaryStore } from './locks/summary';
 import { ALL_RULES } from './rules/registry';
@@ -28,7 +28,8 @@ import { HelperTable, type LockHelper } from './xen/lockHelpers';
  */
 export interface FunctionMemo {
   cfg(syntax: FunctionSyntax, file: { text: string; lineIndex: LineIndex }, compute: () => Cfg): Cfg;
-  locks(syntax: FunctionSyntax, cfg: Cfg, summaries: SummaryLookup, compute: () => FunctionLocks): FunctionLocks;
+  /** `context`: anything else the result depends on, as a key (the interrupt state the function is entered with). */
+  locks(syntax: FunctionSyntax, cfg: Cfg, summaries: SummaryLookup, compute: () => FunctionLocks, context?: string): FunctionLocks;
   rules(file: FileAnalysis, fn: FunctionLocks, compute: () => CoreDiagnostic[]): CoreDiagnostic[];
 }
 
@@ -37,6 +38,58 @@ export interface FunctionMemo {
  * from the tree before it solves summaries and runs the rules. The incremental
  * analysis builds it without a full parse when an edit stays inside one body.
  */
+/**
+ * Interrupts on entry by the function's role: hypercall handlers (`do_*_op`,
+ * or a `do_*` taking a guest handle) run with interrupts on.
+ */
+interface EntryIrq {
+  on: boolean;
+  why: string;
+}
+
+function roleEntryIrq(fn: FunctionSyntax, text: string): EntryIrq | undefined {
+  if (/^do_\w+_op$/.test(fn.name) || (/^do_\w+$/.test(fn.name) && /XEN_GUEST_HANDLE/.test(text.slice(fn.start, fn.bodyStart))))
+    return { on: true, why: 'a hypercall handler' };
+  return undefined;
+}
+
+/**
+ * Updates `entryIrq` from the call sites: a function every caller in the set
+ * calls with interrupts off (on) is entered with them off (on); roles win.
+ * Returns whether anything changed.
+ */
+function learnEntryIrq(
+  all: readonly { fi: number; i: number; f: { syntax: FunctionSyntax } }[],
+  results: readonly FunctionLocks[][],
+  entryIrq: Map<string, EntryIrq>,
+  roles: ReadonlyMap<string, EntryIrq>,
+): boolean {
+  const names = new Set(all.map((x) => x.f.syntax.name));
+  const seen = new Map<string, { on: number; off: number; unknown: number }>();
+  for (const x of all) {
+    const r = results[x.fi]?.[x.i];
+    for (const c of r?.callIrq ?? []) {
+      if (!names.has(c.callee) || c.callee === x.f.syntax.name) continue;
+      const t = seen.get(c.callee) ?? { on: 0, off: 0, unknown: 0 };
+      t.on += c.on;
+      t.off += c.off;
+      t.unknown += c.unknown;
+      seen.set(c.callee, t);
+    }
+  }
+  let changed = false;
+  for (const [name, t] of seen) {
+    if (roles.has(name)) continue;
+    const v = t.unknown === 0 && (t.on === 0) !== (t.off === 0) ? t.off === 0 : undefined;
+    if (v !== entryIrq.get(name)?.on) {
+      if (v === undefined) entryIrq.delete(name);
+      else entryIrq.set(name, { on: v, why: `every call to it in the analysed code is made with interrupts ${v ? 'on' : 'off'}` });
+      changed = true;
+    }
+  }
+  return changed;
+}
+
 export interface ParsedFile {
   lineIndex: LineIndex;
   /** `callees` (the names called, as the analyzer collects them) may be given to save collecting them again. */
@@ -48,7 +101,8 @@ interface Prepared extends ParsedFile {
   file: SourceFile;
 }
 
-const MAX_PASSES = 6;
+// Summary passes, and rounds of learning the interrupt state functions are entered with.
+const MAX_PASSES = 12;
 const EMPTY_SUMMARY_KEY = summaryKey({ name: '', params: [], acquires: [], releases: [], mayReleases: [], condAcquires: [], requires: [] });
 
 export class Analyzer {
@@ -59,17 +113,16 @@ export class Analyzer {
   private constructor(
     private readonly parser: Parser,
     helpers: readonly LockHelper[],
-    readonly guards: GuardSettings,
+    /** The guard inference's thresholds (core/guards). */
+    readonly guards: GuardSettings = DEFAULT_GUARD_SETTINGS,
   ) {
     this.table = new HelperTable(helpers);
   }
 
-  /**
-   * An analyzer with the user's lock helpers; it runs every rule of the
-   * registry unless `rules` says which. `guards`: the guard inference's
-   * thresholds (share of accesses, sites).
-   */
-  static async create(opts: { helpers?: readonly LockHelper[]; rules?: readonly Rule[]; guards?: Partial<GuardSettings> } = {}): Promise<Analyzer> {
+  /** An analyzer with the user's lock helpers; it runs every rule of the registry unless `rules` says which. */
+  static async create(
+    opts: { helpers?: readonly LockHelper[]; rules?: readonly Rule[]; guards?: Partial<GuardSettings> } = {},
+  ): Promise<Analyzer> {
     const a = new Analyzer(await createParser(), opts.helpers ?? [], { ...DEFAULT_GUARD_SETTINGS, ...opts.guards });
     for (const r of opts.rules ?? ALL_RULES) a.addRule(r);
     return a;
@@ -104,9 +157,7 @@ export class Analyzer {
   analyzeParsed(file: SourceFile, parsed: ParsedFile, opts: { summaries?: SummaryStore; memo?: FunctionMemo } = {}): FileAnalysis {
     const prepared: Prepared = { file, lineIndex: parsed.lineIndex, functions: parsed.functions, parseErrors: parsed.parseErrors };
     const results = this.solveSummaries([prepared], opts.summaries ?? new SummaryStore(), opts.memo);
-    const out = this.finish(prepared, results[0]!, opts.memo);
-    this.folderRules([out], []);
-    return out;
+    return this.folderFindings([this.finish(prepared, results[0]!, opts.memo)])[0]!;
   }
 
   /**
@@ -128,35 +179,52 @@ export class Analyzer {
     const context = (opts.context ?? []).map((f) => this.prepare(f));
     const store = opts.summaries ?? new SummaryStore();
     const results = this.solveSummaries([...prepared, ...context], store, opts.memo);
-    const out = prepared.map((p, i) => this.finish(p, results[i]!, opts.memo));
-    // Context files take part in the lock discipline (their definitions, their call sites), never reported on.
-    const contextFiles = context.map((p, i) => this.unreported(p, results[prepared.length + i]!));
-    this.folderRules(out, contextFiles);
-    return out;
-  }
-
-  /** The analysis of a context file: its functions, no rules run. */
-  private unreported(p: Prepared, functions: FunctionLocks[]): FileAnalysis {
-    return { path: p.file.path, text: p.file.text, lineIndex: p.lineIndex, functions, diagnostics: [], parseErrors: p.parseErrors };
+    // Context files (the headers included) take part in the lock discipline, never reported on.
+    const contextFiles = context.map((p, i): FileAnalysis => {
+      const functions = results[prepared.length + i]!;
+      return { path: p.file.path, text: p.file.text, lineIndex: p.lineIndex, functions, diagnostics: [], parseErrors: p.parseErrors };
+    });
+    return this.folderFindings(
+      prepared.map((p, i) => this.finish(p, results[i]!, opts.memo)),
+      contextFiles,
+    );
   }
 
   /**
-   * The lock discipline of the files analysed together (every file gets the
-   * same object), then the rules that read it over each file's functions.
+   * The lock discipline of the files analysed together (core/guards: every
+   * file gets the same object), then the rules that compare sites across
+   * them add their findings to each file.
    */
-  private folderRules(files: FileAnalysis[], context: FileAnalysis[]): void {
-    const rules = this.rules.filter((r) => r.folder);
-    if (files.length === 0) return;
-    const discipline = computeDiscipline(files, context, this.table, this.guards);
-    for (const file of files) {
-      file.discipline = discipline;
-      if (rules.length === 0) continue;
-      const diags: CoreDiagnostic[] = [];
-      for (const fn of file.functions) diags.push(...runRules(rules, file, fn));
-      if (diags.length === 0) continue;
-      matchLineEnds(file.text, diags);
-      file.diagnostics = [...file.diagnostics, ...diags].sort((a, b) => a.start - b.start || a.code.localeCompare(b.code));
+  private folderFindings(files: FileAnalysis[], context: readonly FileAnalysis[] = []): FileAnalysis[] {
+    if (files.length) {
+      const discipline = computeDiscipline(files, context, this.table, this.guards);
+      for (const f of files) attachDiscipline(f, discipline);
     }
+    for (const rule of this.rules) {
+      if (!rule.checkFolder) continue;
+      let shares: { file: FileAnalysis; diagnostics: CoreDiagnostic[] }[];
+      try {
+        shares = rule.checkFolder(files);
+      } catch (e) {
+        const first = files[0];
+        if (first)
+          first.diagnostics.push({
+            code: 'XSR000',
+            severity: 'hint',
+            start: 0,
+            end: 0,
+            function: '',
+            fixable: false,
+            message: `internal error in rule ${rule.meta.code}: ${(e as Error).message}`,
+          });
+        continue;
+      }
+      for (const { file, diagnostics } of shares) {
+        matchLineEnds(file.text, diagnostics);
+        file.diagnostics = [...file.diagnostics, ...diagnostics].sort((a, b) => a.start - b.start || a.code.localeCompare(b.code));
+      }
+    }
+    return files;
   }
 
   private prepare(file: SourceFile, tree?: Tree, memo?: FunctionMemo): Prepared {
@@ -207,15 +275,35 @@ export class Analyzer {
       for (const c of all[idx]!.callees) if ((changedAt.get(c) ?? -1) > analysedAt[idx]!) return true;
       return false;
     };
+    // Interrupts on entry (issue 13): what every caller in the set calls the function with, or what its
+    // role says (a hypercall handler). Learned after the summaries, then the functions whose entry changed
+    // are analysed again (their summaries may change, and so their callers': the loop goes on).
+    const entryIrq = new Map<string, EntryIrq>();
+    for (const x of all) {
+      const role = roleEntryIrq(x.f.syntax, x.p.file.text);
+      if (role) entryIrq.set(x.f.syntax.name, role);
+    }
+    const roles = new Map(entryIrq);
+    const analysedWith = new Map<number, boolean | undefined>();
     for (let pass = 0; pass < MAX_PASSES; pass++) {
       let any = false;
       for (const idx of order) {
-        if (!stale(idx)) continue;
-        any = true;
         const { fi, i, f, p } = all[idx]!;
+        const entered = entryIrq.get(f.syntax.name);
+        const irq = entered?.on;
+        if (!stale(idx) && analysedWith.get(idx) === irq) continue;
+        any = true;
+        analysedWith.set(idx, irq);
         const compute = (): FunctionLocks =>
-          analyzeFunctionLocks(f.syntax, f.cfg, { source: p.file.text, lineIndex: p.lineIndex, table: this.table, summaries: store });
-        const res = memo ? memo.locks(f.syntax, f.cfg, store, compute) : compute();
+          analyzeFunctionLocks(f.syntax, f.cfg, {
+            source: p.file.text,
+            lineIndex: p.lineIndex,
+            table: this.table,
+            summaries: store,
+            entryIrq: irq,
+            entryIrqWhy: entered?.why,
+          });
+        const res = memo ? memo.locks(f.syntax, f.cfg, store, compute, irq === undefined ? '' : irq ? 'irq-on' : 'irq-off') : compute();
         results[fi]![i] = res;
         analysedAt[idx] = clock++;
         const old = store.get(f.syntax.name);
@@ -225,7 +313,10 @@ export class Analyzer {
           changedAt.set(f.syntax.name, clock++);
         }
       }
-      if (!any) break;
+      if (!any) {
+        // Summaries are stable: learn the entry states from the call sites; stop when they are stable too.
+        if (!learnEntryIrq(all, results, entryIrq, roles)) break;
+      }
     }
     return results;
   }
@@ -240,36 +331,33 @@ export class Analyzer {
       parseErrors: p.parseErrors,
     };
     const diags: CoreDiagnostic[] = [];
-    const rules = this.rules.filter((r) => !r.folder);
     for (const fn of functions) {
-      const check = (): CoreDiagnostic[] => runRules(rules, file, fn);
-      if (rules.length > 0) diags.push(...(memo ? memo.rules(file, fn, check) : check()));
+      const check = (): CoreDiagnostic[] => {
+        const out: CoreDiagnostic[] = [];
+        for (const rule of this.rules) {
+          try {
+            out.push(...rule.check(file, fn));
+          } catch (e) {
+            // A rule bug must not take the whole analysis down; it is reported instead.
+            out.push({
+              code: 'XSR000',
+              severity: 'hint',
+              start: fn.syntax.start,
+              end: fn.syntax.start,
+              function: fn.syntax.name,
+              fixable: false,
+              message: `internal error in rule ${rule.meta.code}: ${(e as Error).message}`,
+            });
+          }
+        }
+        return out;
+      };
+      if (this.rules.length > 0) diags.push(...(memo ? memo.rules(file, fn, check) : check()));
     }
     matchLineEnds(file.text, diags);
     file.diagnostics = diags.sort((a, b) => a.start - b.start || a.code.localeCompare(b.code));
     return registerAnalysis(file);
   }
-}
-
-/** Runs rules over one function; a rule that throws is reported as XSR000 (a bug of ours), not thrown. */
-function runRules(rules: readonly Rule[], file: FileAnalysis, fn: FunctionLocks): CoreDiagnostic[] {
-  const out: CoreDiagnostic[] = [];
-  for (const rule of rules) {
-    try {
-      out.push(...rule.check(file, fn));
-    } catch (e) {
-      out.push({
-        code: 'XSR000',
-        severity: 'hint',
-        start: fn.syntax.start,
-        end: fn.syntax.start,
-        function: fn.syntax.name,
-        fixable: false,
-        message: `internal error in rule ${rule.meta.code}: ${(e as Error).message}`,
-      });
-    }
-  }
-  return out;
 }
 
 /**

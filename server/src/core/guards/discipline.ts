@@ -16,6 +16,7 @@ import {
   type EntryFact,
   entryFacts,
   hypercallFacts,
+  isLifecycleHook,
   isSetupHook,
   type LearnedEntry,
   type Registration,
@@ -132,6 +133,20 @@ export interface LockDiscipline {
   sitesOf(location: string): Site[];
 }
 
+/**
+ * The discipline each analysed file was analysed with (every file of one run
+ * shares it): the folder rules, `xsr guards` and hovers read it.
+ */
+const attached = new WeakMap<FileAnalysis, LockDiscipline>();
+
+export function attachDiscipline(file: FileAnalysis, d: LockDiscipline): void {
+  attached.set(file, d);
+}
+
+export function disciplineOf(file: FileAnalysis): LockDiscipline | undefined {
+  return attached.get(file);
+}
+
 type Ctx = ReadonlySet<string> | 'top';
 const EMPTY: ReadonlySet<string> = new Set();
 const MAX_CTX_PASSES = 12;
@@ -205,7 +220,9 @@ export function computeDiscipline(
     if (!h) m.set(node, (h = aliases.size ? f.heldAt(node).map(alias) : f.heldAt(node)));
     return h;
   };
-  const exempt = setupFunctions(functions, entries, callers);
+  const exempt = setupFunctions(functions, entries, callers, (e) => e.every((x) => isSetupHook(schedulerHookOf(x.via) ?? '')));
+  // Lifecycle hooks and their own callees: only their list links and unlinks are shared accesses.
+  const lifecycle = setupFunctions(functions, entries, callers, (e) => e.every((x) => isLifecycleHook(schedulerHookOf(x.via) ?? '')), exempt);
 
   let ctx = contexts(functions, entries, callers, addressTaken, heldAt, exempt, settings);
   // Learn what each hook field is entered holding from its call sites, then recompute the contexts once.
@@ -234,7 +251,7 @@ export function computeDiscipline(
   const entryOf = (f: FunctionFacts): EntryFact[] => entries.get(f.name) ?? [];
 
   const lifetimes = lifetimesOf(functions, callers, resolver, (f) => entryOf(f).length > 0 || addressTaken.has(f.name));
-  const { guards, sites } = inferGuards(functions, heldSet, exempt, settings, lifetimes);
+  const { guards, sites } = inferGuards(functions, heldSet, exempt, settings, lifetimes, lifecycle);
   const guardOf = new Map(guards.map((g) => [g.location, g]));
   const localHeld = (f: FunctionFacts, node: number): Set<string> => new Set(heldAt(f, node));
   const needs = needsOf(functions, resolver, guardOf, sites, localHeld, alias);
@@ -338,23 +355,21 @@ function setupFunctions(
   functions: ReadonlyMap<string, FunctionFacts>,
   entries: ReadonlyMap<string, EntryFact[]>,
   callers: ReadonlyMap<string, { caller: FunctionFacts }[]>,
+  isSetup: (e: readonly EntryFact[]) => boolean,
+  also: ReadonlySet<string> = new Set(),
 ): Set<string> {
   const out = new Set<string>();
   for (const f of functions.values()) {
     const e = entries.get(f.name) ?? [];
-    const setupHook = e.length > 0 && e.every((x) => {
-      const hook = schedulerHookOf(x.via);
-      return hook !== undefined && isSetupHook(hook);
-    });
-    if (f.boot || setupHook) out.add(f.key);
+    if ((f.boot && also.size === 0) || (e.length > 0 && isSetup(e))) out.add(f.key);
   }
-  // Callees reached only from setup functions (and not entry points of their own).
+  // Callees reached only from those (or from `also`), not entry points of their own.
   for (let changed = true; changed; ) {
     changed = false;
     for (const f of functions.values()) {
-      if (out.has(f.key) || (entries.get(f.name)?.length ?? 0) > 0) continue;
+      if (out.has(f.key) || also.has(f.key) || (entries.get(f.name)?.length ?? 0) > 0) continue;
       const cs = callers.get(f.key);
-      if (cs?.length && cs.every((c) => out.has(c.caller.key))) {
+      if (cs?.length && cs.every((c) => out.has(c.caller.key) || also.has(c.caller.key))) {
         out.add(f.key);
         changed = true;
       }
@@ -466,9 +481,13 @@ function needsOf(
     const g = guardOf.get(location);
     if (!g) continue;
     for (const s of list) {
+      // A lone read needs no caller's lock (a stale value is the read's own business); changing the
+      // location, handing its address on or walking the list does.
+      if (s.kind === 'read' && !s.iterate) continue;
       if (localHeld(s.fn, s.node).has(g.lock)) continue;
       const m = of(s.fn);
-      if (!m.has(g.lock)) m.set(g.lock, `it ${s.kind === 'write' ? 'writes' : 'reads'} ${location} (guarded by it) at line ${s.line + 1}`);
+      const verb = s.kind === 'write' ? 'writes' : s.kind === 'ref' ? 'hands on the address of' : 'walks';
+      if (!m.has(g.lock)) m.set(g.lock, `it ${verb} ${lockLabel(location)} (guarded by it) at line ${s.line + 1}`);
     }
   }
   for (const f of functions.values()) {
@@ -607,6 +626,7 @@ function inferGuards(
   exempt: ReadonlySet<string>,
   settings: GuardSettings,
   lifetimes: ReadonlyMap<string, ObjectLifetimes>,
+  lifecycle: ReadonlySet<string>,
 ): { guards: Guard[]; sites: Map<string, Site[]> } {
   // List elements → the list they are on, when only one list takes them.
   const heads = new Map<string, Set<string>>();
@@ -620,7 +640,9 @@ function inferGuards(
     if (exempt.has(f.key)) continue;
     const seen = new Set<string>();
     const lt = lifetimes.get(f.key);
+    const creating = lifecycle.has(f.key);
     for (const a of f.accesses) {
+      if (creating && !(a.list && a.kind === 'write')) continue;
       if (a.base !== undefined && lt) {
         const fresh = lt.fresh.get(a.base);
         if (fresh && a.start >= fresh.from && a.start < fresh.until) continue;
@@ -659,6 +681,8 @@ function inferGuards(
     }
     if (!best) continue;
     const guarded = list.filter((s) => s.held.has(best.lock));
+    // A lock that is never held where the location changes does not guard it (reads that happen to sit under it do not make it).
+    if (!guarded.some((s) => s.kind !== 'read')) continue;
     const unguarded = list.filter((s) => !s.held.has(best.lock));
     for (const s of unguarded)
       if (s.kind === 'read' && guarded.some((g) => g.fn === s.fn && g.start > s.start)) s.rechecked = true;
@@ -821,7 +845,8 @@ function orderEdges(
   }
   const edges = new Map<string, OrderEdge>();
   const edge = (outer: string, inner: string, site: OrderSite): void => {
-    if (outer === inner || outer.startsWith('rcu(') || inner.startsWith('rcu(')) return;
+    // RCU read sections wait for nobody; a lock we could not name at type level compares with nothing.
+    if (outer === inner || outer.startsWith('rcu(') || inner.startsWith('rcu(') || unresolved(outer) || unresolved(inner)) return;
     const k = `${outer}\u0000${inner}`;
     const e = edges.get(k) ?? { outer, inner, sites: [] };
     if (!e.sites.some((s) => s.fn === site.fn && s.start === site.start)) e.sites.push(site);
@@ -846,6 +871,11 @@ function orderEdges(
     }
   }
   return edges;
+}
+
+/** A lock named only within its function (`lock1 (in sched_spin_lock_double)`). */
+function unresolved(lock: string): boolean {
+  return lock.includes(' (in ');
 }
 
 /**

@@ -232,14 +232,15 @@ class RunMemo implements FunctionMemo {
     return entry;
   }
 
-  locks(syntax: FunctionSyntax, cfg: Cfg, summaries: SummaryLookup, compute: () => FunctionLocks): FunctionLocks {
+  locks(syntax: FunctionSyntax, cfg: Cfg, summaries: SummaryLookup, compute: () => FunctionLocks, context = ''): FunctionLocks {
     const place = this.placeOf.get(syntax);
     if (!place || current(place.entry.cfg) !== cfg) {
       this.stats.computed++;
       return compute();
     }
     const { entry, start, line } = place;
-    const dep = entry.callees.map((c) => summaryDep(summaries.get(c))).join('\u0001');
+    // `context`: what else the result depends on (the interrupt state it is entered with).
+    const dep = `${context}\u0002${entry.callees.map((c) => summaryDep(summaries.get(c))).join('\u0001')}`;
     const cached = entry.locks.get(dep);
     let result = cached && this.placeLocks(cached, start, line, syntax, cfg);
     if (result) {

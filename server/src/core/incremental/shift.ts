@@ -5,6 +5,7 @@
 import type { Cfg, CfgNode } from '../cfg/types';
 import type { CoreDiagnostic } from '../diagnostics';
 import type { FunctionLocks, LineLocks, LockImbalance, LockRef } from '../locks/analyze';
+import type { IrqEvent } from '../locks/irq';
 import type { PathState } from '../locks/state';
 import type { ExprFacts } from '../syntax/expr';
 import type { FunctionSyntax } from '../syntax/functions';
@@ -49,16 +50,19 @@ function shiftCfg(cfg: Cfg, delta: Delta): Cfg {
 function shiftStates(before: PathState[][], d: number): PathState[][] {
   if (d === 0) return before;
   const seen = new Map<PathState, PathState>();
+  const moves = (s: PathState): boolean => s.held.length > 0 || !!s.irq || !!s.saved?.length;
   const one = (s: PathState): PathState => {
-    if (s.held.length === 0) return s;
+    if (!moves(s)) return s;
     let out = seen.get(s);
     if (!out) {
       out = { ...s, held: s.held.map((h) => ({ ...h, at: h.at + d })) };
+      if (s.irq) out.irq = { ...s.irq, at: s.irq.at + d };
+      if (s.saved) out.saved = s.saved.map((x) => (x.irq ? { ...x, irq: { ...x.irq, at: x.irq.at + d } } : x));
       seen.set(s, out);
     }
     return out;
   };
-  return before.map((states) => (states.some((s) => s.held.length > 0) ? states.map(one) : states));
+  return before.map((states) => (states.some(moves) ? states.map(one) : states));
 }
 
 function shiftRefs(refs: LockRef[], dl: number): LockRef[] {
@@ -113,6 +117,20 @@ function shiftImbalances(list: LockImbalance[], d: number): LockImbalance[] {
   });
 }
 
+function shiftIrqEvents(list: IrqEvent[], d: number): IrqEvent[] {
+  if (d === 0 || list.length === 0) return list;
+  return list.map((x): IrqEvent => {
+    switch (x.k) {
+      case 'irqAcquire':
+        return { ...x, start: x.start + d, end: x.end + d };
+      case 'irqReenable':
+        return { ...x, start: x.start + d, end: x.end + d, offAt: x.offAt + d };
+      case 'forbidden':
+        return { ...x, start: x.start + d, end: x.end + d, since: x.since + d };
+    }
+  });
+}
+
 // Lazy shifting. One character typed near the top of a file moves every later
 // function: copying their CFG nodes and states on every keystroke was most of
 // an incremental analysis. A moved CFG (or lock result) is instead a view of
@@ -147,6 +165,7 @@ export function shiftLocksLazily(base: FunctionLocks, delta: Delta, syntax: Func
     cfg,
     lineLocks: shiftLines(base.lineLocks, delta.line),
     imbalances: shiftImbalances(base.imbalances, delta.offset),
+    irqEvents: shiftIrqEvents(base.irqEvents, delta.offset),
     get before(): PathState[][] {
       return (before ??= shiftStates(base.before, delta.offset));
     },

@@ -4,8 +4,10 @@ import { type Domain, solve } from '../cfg/dataflow';
 import type { Cfg, CfgNode } from '../cfg/types';
 import type { FunctionSyntax } from '../syntax/functions';
 import type { LineIndex } from '../syntax/lineIndex';
+import { forbiddenCall, irqPrimitive } from '../xen/interrupts';
 import { heldPredicate, type HelperTable, type LockKind } from '../xen/lockHelpers';
 import { constantTruth, correlatedAtoms } from './condition';
+import { enteredWith, type IrqEvent } from './irq';
 import { LockNamer } from './names';
 import { EMPTY_STATE, type EntryReason, type HeldLock, MAX_FACTS, mergeStates, type PathState, stateKey, withHeld } from './state';
 import { type FunctionSummary, type LockEffect, RETURNED, type SummaryLookup } from './summary';
@@ -48,6 +50,14 @@ export interface FunctionLocks {
   summary: FunctionSummary;
   /** Lock imbalances found on the way (reported as XSR007 by rules/xsr007.ts). */
   imbalances: LockImbalance[];
+  /** What the interrupt analysis saw (locks/irq.ts): lock sites with interrupts on/off, mismatched variants, re-enables, forbidden calls. */
+  irqEvents: IrqEvent[];
+  /** Interrupts on (true) or off (false) when entered, as the analysis assumed (absent: unknown). */
+  entryIrq?: boolean;
+  /** Why it is entered so, in words (`every one of its 3 calls here is made with interrupts off`). */
+  entryIrqWhy?: string;
+  /** Per callee: how many paths call it with interrupts on, off, or in an unknown state (what its entry state is learned from). */
+  callIrq?: { callee: string; on: number; off: number; unknown: number }[];
   /** The analysis was cut short or coarsened (why, in a sentence): its results are may-answers or absent. */
   degraded?: string;
 }
@@ -85,6 +95,10 @@ export interface AnalyzeOptions {
   lineIndex: LineIndex;
   table: HelperTable;
   summaries: SummaryLookup;
+  /** Interrupts on (true) or off (false) when the function is entered; unknown when absent. */
+  entryIrq?: boolean | undefined;
+  /** Why, in words (findings quote it). */
+  entryIrqWhy?: string | undefined;
 }
 
 /** Variables declared in the body (not parameters): locks named through them belong to this function. */
@@ -104,6 +118,7 @@ function nothingHeld(fn: FunctionSyntax, cfg: Cfg, degraded?: string): FunctionL
     touchesLocks: false,
     summary: { name: fn.name, params: fn.params, acquires: [], releases: [], mayReleases: [], condAcquires: [], requires: [] },
     imbalances: [],
+    irqEvents: [],
   };
   if (degraded) out.degraded = degraded;
   return out;
@@ -112,10 +127,22 @@ function nothingHeld(fn: FunctionSyntax, cfg: Cfg, degraded?: string): FunctionL
 export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: AnalyzeOptions): FunctionLocks {
   if (cfg.degraded) return nothingHeld(fn, cfg, `not analysed: ${cfg.degraded}`);
   const touches = touchesLocks(cfg, opts);
-  let entry = conventionalEntry(fn, cfg);
+  let entry = conventionalEntry(fn, cfg, opts.source);
+  const irq = enteredWith(opts.entryIrq, fn.start);
+  if (irq) entry = { ...entry, irq };
   const summaryBase = { name: fn.name, params: fn.params };
-  // Nothing to track: every statement sees the empty set.
-  if (!touches && entry.held.length === 0) return nothingHeld(fn, cfg);
+  // Nothing to track: every statement sees the empty set (and, entered with interrupts off, nothing here cares).
+  if (!touches && entry.held.length === 0 && !(irq && touchesIrq(cfg))) {
+    const out = nothingHeld(fn, cfg);
+    // Nothing here changes the interrupt state: every call runs as the function was entered.
+    if (irq) {
+      out.entryIrq = irq.on;
+      if (opts.entryIrqWhy !== undefined) out.entryIrqWhy = opts.entryIrqWhy;
+      const callees = new Set(cfg.nodes.flatMap((n) => n.facts.calls.map((c) => c.name)));
+      out.callIrq = [...callees].map((callee) => ({ callee, on: irq.on ? 1 : 0, off: irq.on ? 0 : 1, unknown: 0 }));
+    }
+    return out;
+  }
   const ctx: TransferContext = {
     source: opts.source,
     table: opts.table,
@@ -187,7 +214,7 @@ export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: Analyze
   }
   const requires = new Map<string, LockKind>();
   for (const h of entry.held) requires.set(h.name, h.kind);
-  const conventional = new Set(conventionalEntry(fn, cfg).held.map((h) => h.name));
+  const conventional = new Set(conventionalEntry(fn, cfg, opts.source).held.map((h) => h.name));
   for (const { e } of events) if (e.k === 'requires' && !disagreeing.has(e.lock)) requires.set(e.lock, e.kind);
   const boolish = returnsFlag(fn, opts.source);
   // Held on entry, kept (or taken again) exactly when returning non-NULL: the caller's test says which.
@@ -223,6 +250,7 @@ export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: Analyze
     mayAcquires: imbalance.mayAcquire.map(handed),
     ...(condReleased.size ? { condReleases: [...condReleased].map((n) => effect(n, requires.get(n)!)) } : {}),
     requires: [...requires].map(([n, k]) => (conventional.has(n) ? { ...effect(n, k), conventional: true } : effect(n, k))),
+    ...irqExitOf(reachableExits),
   };
   const out: FunctionLocks = {
     syntax: fn,
@@ -232,7 +260,13 @@ export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: Analyze
     touchesLocks: touches,
     summary,
     imbalances,
+    // A lock primitive's own body (spinlock.c's `_spin_lock_irq`) is what the helper table describes: no sites there.
+    irqEvents: opts.table.has(fn.name) ? [] : events.flatMap(({ e }) => (isIrqEvent(e) ? [e] : [])),
   };
+  if (opts.entryIrq !== undefined) out.entryIrq = opts.entryIrq;
+  if (opts.entryIrqWhy !== undefined) out.entryIrqWhy = opts.entryIrqWhy;
+  const callIrq = callSiteIrq(cfg, before);
+  if (callIrq.length) out.callIrq = callIrq;
   if (disjuncts === MERGED)
     out.degraded =
       'paths merged: the function has more paths than the analysis budget allows, so held locks are may-answers and no imbalance is reported';
@@ -269,7 +303,7 @@ function reportingPass(
   const events: { e: LockEvent; node: CfgNode }[] = [];
   const seen = new Set<string>();
   ctx.events = (e, node) => {
-    const k = `${e.k}:${e.lock}:${'start' in e ? e.start : ''}`;
+    const k = `${e.k}:${e.lock}:${'start' in e ? e.start : ''}:${'safe' in e ? e.safe : ''}`;
     if (!seen.has(k)) {
       seen.add(k);
       events.push({ e, node });
@@ -362,10 +396,45 @@ function dominatesExit(cfg: Cfg): (node: CfgNode) => boolean {
   };
 }
 
+/** The interrupt state at each call of another function, counted per callee over the paths reaching it. */
+function callSiteIrq(cfg: Cfg, before: PathState[][]): { callee: string; on: number; off: number; unknown: number }[] {
+  const by = new Map<string, { callee: string; on: number; off: number; unknown: number }>();
+  for (const node of cfg.nodes) {
+    const states = before[node.id];
+    if (!states?.length || node.facts.calls.length === 0) continue;
+    for (const c of node.facts.calls) {
+      let t = by.get(c.name);
+      if (!t) by.set(c.name, (t = { callee: c.name, on: 0, off: 0, unknown: 0 }));
+      for (const s of states) {
+        if (!s.irq) t.unknown++;
+        else if (s.irq.on) t.on++;
+        else t.off++;
+      }
+    }
+  }
+  return [...by.values()];
+}
+
+/** Interrupts as every exit leaves them, when this function set them so (not as it was entered). */
+function irqExitOf(exits: readonly Exit[]): { irqExit?: boolean } {
+  const states = exits.flatMap((x) => x.states);
+  const first = states[0]?.irq;
+  if (!first || first.entry) return {};
+  return states.every((s) => s.irq && !s.irq.entry && s.irq.on === first.on) ? { irqExit: first.on } : {};
+}
+
+const IRQ_EVENTS = new Set(['irqAcquire', 'irqReenable', 'forbidden']);
+const isIrqEvent = (e: LockEvent): e is IrqEvent => IRQ_EVENTS.has(e.k);
+
+/** Calls that matter when interrupts are known off at entry: interrupt primitives and calls forbidden in atomic context. */
+function touchesIrq(cfg: Cfg): boolean {
+  return cfg.nodes.some((n) => n.facts.calls.some((c) => irqPrimitive(c.name) || forbiddenCall(c.name)));
+}
+
 function touchesLocks(cfg: Cfg, opts: AnalyzeOptions): boolean {
   for (const n of cfg.nodes) {
     for (const c of n.facts.calls) {
-      if (opts.table.has(c.name)) return true;
+      if (opts.table.has(c.name) || irqPrimitive(c.name)) return true;
       const s = opts.summaries.get(c.name);
       if (
         s &&
@@ -375,6 +444,7 @@ function touchesLocks(cfg: Cfg, opts: AnalyzeOptions): boolean {
           s.condAcquires.length ||
           s.mayAcquires?.length ||
           s.condReleases?.length ||
+          s.irqExit !== undefined ||
           s.requires.some((r) => !r.conventional))
       )
         return true;
@@ -384,11 +454,20 @@ function touchesLocks(cfg: Cfg, opts: AnalyzeOptions): boolean {
   return false;
 }
 
-/** `*_locked` functions start holding their vCPU's (or first argument's) scheduler lock, unless an ASSERT says which lock. */
-function conventionalEntry(fn: FunctionSyntax, cfg: Cfg): PathState {
+/**
+ * `*_locked` functions start holding their vCPU's (unit's, pCPU's) scheduler
+ * lock, unless an ASSERT says which lock. Only when the first parameter is a
+ * vCPU, a unit or a CPU number: `cpupool_assign_cpu_locked(c, cpu)` holds
+ * cpupool_lock, not a scheduler lock of `c`; which lock is then unknown here.
+ */
+function conventionalEntry(fn: FunctionSyntax, cfg: Cfg, source: string): PathState {
   if (!fn.name.endsWith('_locked') || fn.params.length === 0) return EMPTY_STATE;
   const asserts = cfg.nodes.some((n) => n.facts.calls.some((c) => heldPredicate(c.name)));
   if (asserts) return EMPTY_STATE;
+  const header = source.slice(fn.start, fn.bodyStart);
+  const open = header.indexOf('(');
+  const first = (open < 0 ? '' : header.slice(open + 1)).split(',')[0] ?? '';
+  if (!/\bstruct\s+(vcpu|sched_unit)\b|\b(unsigned(\s+int)?|int)\s+\w*cpu\w*\s*$/.test(first.trim())) return EMPTY_STATE;
   const held: HeldLock = { name: `sched(${fn.params[0]})`, kind: 'sched', at: fn.start, entry: true, because: { how: 'name' } };
   return { ...EMPTY_STATE, held: [held] };
 }
@@ -519,20 +598,26 @@ function withAliases(s: PathState): readonly HeldLock[] {
 
 /** must: held (definitely) on every path; may: held on some path but not all. */
 export function heldSets(states: readonly PathState[], lines: LineIndex): { must: LockRef[]; may: LockRef[] } {
-  const refs = new Map<string, { ref: LockRef; definite: number }>();
+  const refs = new Map<string, { ref: LockRef; definite: number; aliasOnly: boolean }>();
   for (const s of states) {
     for (const h of withAliases(s)) {
       const r = refs.get(h.name);
+      if (r && !h.alias) r.aliasOnly = false;
       const ref: LockRef = { name: h.name, line: lines.lineOf(h.at), ...(h.entry ? { entry: true } : {}) };
       if (h.entry && h.because)
         ref.because = { how: h.because.how, ...(h.because.at !== undefined ? { line: lines.lineOf(h.because.at) } : {}) };
-      if (!r) refs.set(h.name, { ref, definite: h.maybe ? 0 : 1 });
+      if (!r) refs.set(h.name, { ref, definite: h.maybe ? 0 : 1, aliasOnly: !!h.alias });
       else if (!h.maybe) r.definite++;
     }
   }
   const must: LockRef[] = [];
   const may: LockRef[] = [];
-  for (const { ref, definite } of refs.values()) (definite === states.length ? must : may).push(ref);
+  // Another name of a held lock is worth showing where it completes a must (`lock1, lock2` after the double
+  // lock); held under it on some paths only, it is the same lock already listed, not a second one.
+  for (const { ref, definite, aliasOnly } of refs.values()) {
+    if (definite === states.length) must.push(ref);
+    else if (!aliasOnly) may.push(ref);
+  }
   const byName = (a: LockRef, b: LockRef): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
   return { must: must.sort(byName), may: may.sort(byName) };
 }

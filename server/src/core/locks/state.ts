@@ -30,6 +30,8 @@ export interface HeldLock {
    * function to release. Held still, but returning with it is no leak.
    */
   handed?: boolean;
+  /** How it was taken as far as interrupts go (`spin_lock_irq`: irq), for a release with the other variant. */
+  irqVariant?: IrqVariant;
   /** Only another name of a held lock on this path (`rp->lock` when `lp == rp`): never taken under this name. */
   alias?: boolean;
 }
@@ -57,8 +59,33 @@ interface Fact {
   value: boolean;
 }
 
+/** How a lock was taken, as far as interrupts go. `pair`: the double-lock helper (irqsave on one of the two). */
+export type IrqVariant = 'plain' | 'irq' | 'irqsave' | 'pair';
+
+/**
+ * Interrupts on this path: enabled or disabled, with where that became so
+ * (`at`: an offset; the function's start when it was entered that way).
+ * Absent from a state: unknown.
+ */
+export interface IrqState {
+  on: boolean;
+  at: number;
+  /** Entered so: the caller set it (an `_irq` unlock then turns on what the caller turned off). */
+  entry?: boolean;
+}
+
+/** What an `_irqsave`/`local_irq_save` stored in a flags variable: the state to go back to (absent: unknown). */
+export interface SavedIrq {
+  v: string;
+  irq?: IrqState;
+}
+
 export interface PathState {
   held: readonly HeldLock[];
+  /** Interrupt state (issue 13); absent: unknown. */
+  irq?: IrqState;
+  /** Flags variables holding a saved interrupt state. */
+  saved?: readonly SavedIrq[];
   vars: readonly VarBinding[];
   facts: readonly Fact[];
   /** Locks released on this path and not taken again (for double-release checks). */
@@ -95,7 +122,32 @@ function computeKey(s: PathState): string {
   k += '|';
   k += s.released.join(';');
   if (s.releaseOnly !== undefined) k += `|R${s.releaseOnly}`;
+  if (s.irq) k += `|I${irqKey(s.irq)}`;
+  if (s.saved?.length) for (const x of s.saved) k += `|S${x.v}=${x.irq ? irqKey(x.irq) : '?'}`;
   return k;
+}
+
+const irqKey = (i: IrqState): string => `${i.on ? 1 : 0}@${i.at}${i.entry ? 'e' : ''}`;
+
+/** The merge of interrupt states: kept when every path agrees (where it changed may differ: the first is kept), else unknown. */
+function mergeIrq(states: readonly PathState[]): IrqState | undefined {
+  const first = states[0]?.irq;
+  if (!first) return undefined;
+  for (const s of states) if (!s.irq || s.irq.on !== first.on || !!s.irq.entry !== !!first.entry) return undefined;
+  return first;
+}
+
+function mergeSaved(states: readonly PathState[]): SavedIrq[] | undefined {
+  const first = states[0]?.saved;
+  if (!first?.length) return undefined;
+  const out: SavedIrq[] = [];
+  for (const x of first) {
+    const all = states.map((s) => s.saved?.find((y) => y.v === x.v));
+    if (all.some((y) => !y)) continue;
+    const agree = all.every((y) => (y!.irq?.on ?? null) === (x.irq?.on ?? null) && !!y!.irq?.entry === !!x.irq?.entry);
+    out.push(agree ? x : { v: x.v });
+  }
+  return out.length ? out : undefined;
 }
 
 const byName = (a: { name: string }, b: { name: string }): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
@@ -266,6 +318,7 @@ export function mergeStates(states: readonly PathState[]): PathState {
     const definite = (count.get(name) ?? 0) === states.length;
     const m: HeldLock = { name, kind: h.kind, at: h.at };
     if (h.entry) m.entry = true;
+    if (h.irqVariant) m.irqVariant = h.irqVariant;
     // Handed on only when every merged path holding it handed it on.
     if (states.every((s) => s.held.every((x) => x.name !== name || x.handed))) m.handed = true;
     if (!definite) {
@@ -297,5 +350,10 @@ export function mergeStates(states: readonly PathState[]): PathState {
     states.map((s) => s.released),
     (r) => r,
   );
-  return releaseOnly === undefined ? { held, vars, facts, released } : { held, vars, facts, released, releaseOnly };
+  const merged: PathState = releaseOnly === undefined ? { held, vars, facts, released } : { held, vars, facts, released, releaseOnly };
+  const irq = mergeIrq(states);
+  if (irq) merged.irq = irq;
+  const saved = mergeSaved(states);
+  if (saved) merged.saved = saved;
+  return merged;
 }

@@ -39,6 +39,8 @@ export interface FunctionSummary {
   condConvention?: 'status';
   /** Must be held on entry (`*_locked`, ASSERT(spin_is_locked(…)), or released before being taken). */
   requires: LockEffect[];
+  /** Every exit leaves interrupts on (true) or off (false), as this function set them (`spin_lock_irq` kept held). */
+  irqExit?: boolean;
 }
 
 export function summaryKey(s: FunctionSummary): string {
@@ -47,7 +49,7 @@ export function summaryKey(s: FunctionSummary): string {
       .map((e) => `${e.kind}:${e.lock}`)
       .sort()
       .join(',');
-  return `${k(s.acquires)}|${k(s.releases)}|${k(s.mayReleases)}|${k(s.condAcquires)}|${k(s.requires)}|${k(s.mayAcquires ?? [])}|${k(s.condReleases ?? [])}|${s.condConvention ?? ''}`;
+  return `${k(s.acquires)}|${k(s.releases)}|${k(s.mayReleases)}|${k(s.condAcquires)}|${k(s.requires)}|${k(s.mayAcquires ?? [])}|${k(s.condReleases ?? [])}|${s.condConvention ?? ''}|${s.irqExit ?? ''}`;
 }
 
 /** Looks summaries up by callee name (same file first, then the folder's). */

@@ -15,6 +15,7 @@ import {
 } from '../xen/lockHelpers';
 import { comparison, conditionOf, constantTruth, evaluate, implied, notReached, parseCondition, relatedFacts } from './condition';
 import { guardAgrees } from './guardedRelease';
+import { checkForbidden, irqAfterHelper, type IrqEvent, irqPrimitiveCall } from './irq';
 import { type LockNamer, substitute } from './names';
 import {
   binding,
@@ -39,7 +40,8 @@ export type LockEvent =
   /** Released where this path does not hold it: the caller's, unless other paths took it here (start/end: the release). */
   | { k: 'requires'; lock: string; kind: LockKind; start?: number; end?: number; assert?: boolean }
   /** A lock named through a local variable released where this path does not hold it. */
-  | { k: 'unheldRelease'; lock: string; start: number; end: number };
+  | { k: 'unheldRelease'; lock: string; start: number; end: number }
+  | IrqEvent;
 
 export interface TransferContext {
   source: string;
@@ -127,7 +129,13 @@ export function transferNode(ctx: TransferContext, node: CfgNode, s: PathState):
 
 function applyCall(ctx: TransferContext, node: CfgNode, ci: number, call: CallSite, s: PathState): PathState[] {
   const helper = ctx.table.get(call.name);
-  if (helper) return applyHelper(ctx, node, ci, call, helper, s);
+  if (helper) {
+    const lhs = node.facts.assignments.find((x) => x.rhsCall === ci)?.lhs;
+    return irqAfterHelper(ctx, node, call, helper, s, applyHelper(ctx, node, ci, call, helper, s), lhs);
+  }
+  const irq = irqPrimitiveCall(ctx, node, call, s);
+  if (irq) return [irq];
+  checkForbidden(ctx, node, call, s);
   if (call.name === 'ASSERT' || call.name === 'BUG_ON') return assume(ctx, call, applyAssert(ctx, node, call, s));
   const wrapper = assertMacrosOf(ctx.source).get(call.name);
   if (wrapper) {
@@ -537,6 +545,8 @@ function applySummary(
     const name = nameOf(e);
     if (!findHeld(r, name)) r = withHeld(r, { name, kind: e.kind, at: call.start, maybe: true });
   }
+  // `spin_lock_irq` in the callee and kept held: interrupts are off here after the call.
+  if (summary.irqExit !== undefined) r = { ...r, irq: { on: summary.irqExit, at: call.start } };
   if (summary.condReleases?.length) return keptOrReleased(ctx, node, ci, call, r, summary.condReleases.map(nameOf));
   if (summary.condAcquires.length === 0) return [r];
   return split(

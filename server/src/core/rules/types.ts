@@ -20,10 +20,10 @@ export interface RuleMeta {
 
 export interface Rule {
   readonly meta: RuleMeta;
-  /**
-   * Reads the lock discipline of every file analysed together (`file.discipline`):
-   * run once all of them are analysed, never memoised per function.
-   */
-  readonly folder?: boolean;
   check(file: FileAnalysis, fn: FunctionLocks): CoreDiagnostic[];
+  /**
+   * Findings that compare sites across the files analysed together (a folder,
+   * or the one file): each file's share, added to its diagnostics.
+   */
+  checkFolder?(files: readonly FileAnalysis[]): { file: FileAnalysis; diagnostics: CoreDiagnostic[] }[];
 }

@@ -22,6 +22,8 @@ export interface Access {
   elem?: boolean;
   /** Iteration of a list (`list_for_each*`). */
   iterate?: string;
+  /** An operand of a list operation (`list_add`, `list_del`, `list_empty`, …). */
+  list?: boolean;
   /** The local variable the path starts from, when the location is one of its object's own fields (`svc->flags`: svc). */
   base?: string;
 }
@@ -140,7 +142,7 @@ export class ExpressionScanner {
 
   private use(v: Val, kind: AccessKind, start: number, end: number, extra: Partial<Access> = {}): void {
     if (!v.loc || (this.printing > 0 && kind !== 'write')) return;
-    if (v.type && (v.type.fnptr || selfSynchronised(this.table.resolve(v.type).base))) return;
+    if (v.type && (v.type.fnptr || selfSynchronised(v.type.base) || selfSynchronised(this.table.resolve(v.type).base))) return;
     this.sink.access({ loc: v.loc, kind, start, end, ...(v.root ? { base: v.root } : {}), ...extra });
   }
 
@@ -371,17 +373,17 @@ export class ExpressionScanner {
       if (i === op.head) {
         if (v.loc) {
           head = v.loc;
-          this.use(v, kind, start, end, iterate ? { iterate } : {});
+          this.use(v, kind, start, end, iterate ? { iterate, list: true } : { list: true });
         }
       } else if (i === op.elem) {
-        if (v.loc) this.use(v, kind, start, end, { elem: true });
+        if (v.loc) this.use(v, kind, start, end, { elem: true, list: true });
       } else if (i === op.pos) {
         // The cursor: for `list_next_entry(pos, member)` the list pos is on is read.
         const member = op.member !== undefined ? args[op.member] : undefined;
         const struct = structOf(this.table, v.type, 1);
         if (struct && member && member.to - member.from === 1) {
           const elem = `${struct}.${tokens[member.from]!.text}`;
-          if (op.head === undefined) this.sink.access({ loc: elem, kind, start, end, elem: true });
+          if (op.head === undefined) this.sink.access({ loc: elem, kind, start, end, elem: true, list: true });
           else if (head) this.sink.elemOf(elem, head);
         }
       } else this.read(v, tokens, a.from, a.to);

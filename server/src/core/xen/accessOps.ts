@@ -157,6 +157,9 @@ export function isDiagnosticOutput(name: string): boolean {
 const SELF_SYNCHRONISED: ReadonlySet<string> = new Set([
   'spinlock_t',
   'rspinlock_t',
+  'struct spinlock',
+  'struct rspinlock',
+  'struct rwlock',
   'rwlock_t',
   'percpu_rwlock_t',
   'rcu_read_lock_t',

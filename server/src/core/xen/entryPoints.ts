@@ -333,6 +333,17 @@ export function isSetupHook(hook: string): boolean {
   return SETUP_HOOKS.has(hook);
 }
 
+/**
+ * Hooks that create or tear down one object of a running scheduler (a unit's,
+ * a domain's or a pCPU's private data: `alloc_udata`, `free_pdata`,
+ * `init_pdata`, `deinit_pdata`): what they touch of that object is nobody
+ * else's yet (or any more), but linking it into (or out of) a shared list is
+ * a shared access.
+ */
+export function isLifecycleHook(hook: string): boolean {
+  return /^(alloc|free|init|deinit)_/.test(hook);
+}
+
 /** The hook name when `via` is a scheduler hook table field (`sched_ops.sleep`). */
 export function schedulerHookOf(via: string): string | undefined {
   const dot = via.indexOf('.');

@@ -4,6 +4,8 @@
 // through a JSON config (CLI `--config`, LSP setting `xsr.locks.extraHelpers`);
 // `parseHelperConfig` validates it and names the malformed entry.
 
+import type { IrqEffect } from './interrupts';
+
 export type LockKind = 'sched' | 'spin' | 'rwlock' | 'rcu';
 type HelperOp = 'acquire' | 'tryacquire' | 'release' | 'acquireDouble' | 'releaseDouble';
 
@@ -16,9 +18,6 @@ type HelperOp = 'acquire' | 'tryacquire' | 'release' | 'acquireDouble' | 'releas
  * - `bool`: true when it took the lock.
  */
 export type ReturnConvention = 'lock' | 'object' | 'status' | 'bool';
-
-/** What a helper does to the interrupt state (issue 13's analysis reads it). */
-type IrqEffect = 'disable' | 'enable' | 'save' | 'restore';
 
 export interface LockHelper {
   /** Function or macro name, exact. */
@@ -48,17 +47,20 @@ export interface LockHelper {
    * `rcu_lock_domain_by_id`: `{ret}->rcu_lock`.
    */
   lockName?: string;
+  /** What it does to the interrupt state. */
   irq?: IrqEffect;
+  /** For `save`/`restore`: the argument naming the flags variable (absent on a save: the value returned is the flags). */
+  flagsArg?: number;
 }
 
 function schedHelpers(prefix: 'vcpu' | 'pcpu' | 'unit'): LockHelper[] {
   return [
     { name: `${prefix}_schedule_lock`, op: 'acquire', lock: 'sched', arg: 0, returnsLock: true },
     { name: `${prefix}_schedule_lock_irq`, op: 'acquire', lock: 'sched', arg: 0, returnsLock: true, irq: 'disable' },
-    { name: `${prefix}_schedule_lock_irqsave`, op: 'acquire', lock: 'sched', arg: 0, returnsLock: true, irq: 'save' },
+    { name: `${prefix}_schedule_lock_irqsave`, op: 'acquire', lock: 'sched', arg: 0, returnsLock: true, irq: 'save', flagsArg: 1 },
     { name: `${prefix}_schedule_unlock`, op: 'release', lock: 'sched', arg: 1, ptrArg: 0 },
     { name: `${prefix}_schedule_unlock_irq`, op: 'release', lock: 'sched', arg: 1, ptrArg: 0, irq: 'enable' },
-    { name: `${prefix}_schedule_unlock_irqrestore`, op: 'release', lock: 'sched', arg: 2, ptrArg: 0, irq: 'restore' },
+    { name: `${prefix}_schedule_unlock_irqrestore`, op: 'release', lock: 'sched', arg: 2, ptrArg: 0, irq: 'restore', flagsArg: 1 },
   ];
 }
 
@@ -66,15 +68,17 @@ function schedHelpers(prefix: 'vcpu' | 'pcpu' | 'unit'): LockHelper[] {
 function plain(kind: 'spin' | 'rwlock', base: string, mode?: 'r' | 'w', prefix = ''): LockHelper[] {
   const m = mode ? { mode } : {};
   const b = `${prefix}${base}`;
+  // `spin_lock_irqsave(l, flags)` stores into its second argument; `flags = _spin_lock_irqsave(l)` returns them.
+  const saveTo = prefix ? {} : { flagsArg: 1 };
   return [
     { name: `${b}_lock`, op: 'acquire', lock: kind, arg: 0, ...m },
     { name: `${b}_lock_irq`, op: 'acquire', lock: kind, arg: 0, ...m, irq: 'disable' },
-    { name: `${b}_lock_irqsave`, op: 'acquire', lock: kind, arg: 0, ...m, irq: 'save' },
+    { name: `${b}_lock_irqsave`, op: 'acquire', lock: kind, arg: 0, ...m, irq: 'save', ...saveTo },
     { name: `${b}_lock_bh`, op: 'acquire', lock: kind, arg: 0, ...m },
     { name: `${b}_trylock`, op: 'tryacquire', lock: kind, arg: 0, ...m, returns: 'bool' },
     { name: `${b}_unlock`, op: 'release', lock: kind, arg: 0, ...m },
     { name: `${b}_unlock_irq`, op: 'release', lock: kind, arg: 0, ...m, irq: 'enable' },
-    { name: `${b}_unlock_irqrestore`, op: 'release', lock: kind, arg: 0, ...m, irq: 'restore' },
+    { name: `${b}_unlock_irqrestore`, op: 'release', lock: kind, arg: 0, ...m, irq: 'restore', flagsArg: 1 },
     { name: `${b}_unlock_bh`, op: 'release', lock: kind, arg: 0, ...m },
   ];
 }
@@ -84,14 +88,14 @@ const BUILTIN_HELPERS: readonly LockHelper[] = [
   ...schedHelpers('pcpu'),
   ...schedHelpers('unit'),
   { name: 'pcpu_schedule_trylock', op: 'tryacquire', lock: 'sched', arg: 0, returnsLock: true },
-  { name: 'sched_spin_lock_double', op: 'acquireDouble', lock: 'sched', arg: 0, arg2: 1, irq: 'save' },
-  { name: 'sched_spin_unlock_double', op: 'releaseDouble', lock: 'sched', arg: 0, arg2: 1, irq: 'restore' },
+  { name: 'sched_spin_lock_double', op: 'acquireDouble', lock: 'sched', arg: 0, arg2: 1, irq: 'save', flagsArg: 2 },
+  { name: 'sched_spin_unlock_double', op: 'releaseDouble', lock: 'sched', arg: 0, arg2: 1, irq: 'restore', flagsArg: 2 },
   ...plain('spin', 'spin'),
   // The functions behind the macros (`*flags = _spin_lock_irqsave(lock)`), and the callback form.
   ...plain('spin', 'spin', undefined, '_'),
   { name: 'spin_lock_cb', op: 'acquire', lock: 'spin', arg: 0 },
   { name: '_spin_lock_cb', op: 'acquire', lock: 'spin', arg: 0 },
-  { name: 'spin_trylock_irqsave', op: 'tryacquire', lock: 'spin', arg: 0, returns: 'bool', irq: 'save' },
+  { name: 'spin_trylock_irqsave', op: 'tryacquire', lock: 'spin', arg: 0, returns: 'bool', irq: 'save', flagsArg: 1 },
   // Recursive spinlocks: 4.11–4.18 spelling, and today's rspin_*/nrspin_* (and the functions behind them).
   { name: 'spin_lock_recursive', op: 'acquire', lock: 'spin', arg: 0 },
   { name: 'spin_unlock_recursive', op: 'release', lock: 'spin', arg: 0 },
@@ -230,7 +234,7 @@ export function parseHelperConfig(value: unknown, source = 'config'): ConfigResu
     const op = e.op ?? e.kind;
     if (typeof op !== 'string' || !OPS.includes(op as HelperOp)) problems.push(`"op" must be one of ${OPS.join(', ')}`);
     if (typeof e.lock !== 'string' || !KINDS.includes(e.lock as LockKind)) problems.push(`"lock" must be one of ${KINDS.join(', ')}`);
-    for (const key of ['arg', 'ptrArg', 'arg2'] as const) {
+    for (const key of ['arg', 'ptrArg', 'arg2', 'flagsArg'] as const) {
       if (e[key] !== undefined && (!Number.isInteger(e[key]) || (e[key] as number) < 0))
         problems.push(`"${key}" must be a non-negative integer`);
     }
@@ -252,6 +256,7 @@ export function parseHelperConfig(value: unknown, source = 'config'): ConfigResu
     if (e.returns !== undefined) h.returns = e.returns as ReturnConvention;
     if (e.lockName !== undefined) h.lockName = e.lockName as string;
     if (e.irq !== undefined) h.irq = e.irq as IrqEffect;
+    if (e.flagsArg !== undefined) h.flagsArg = e.flagsArg as number;
     helpers.push(h);
   });
   return { helpers, errors };
