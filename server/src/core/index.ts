@@ -12,8 +12,11 @@ export {
   createAnalyzer,
   createIncrementalAnalyzer,
   extractModel,
+  fieldGuardAt,
   fixAll,
+  functionRequirementsAt,
   functionSymbols,
+  guardsReport,
   hoverInfo,
   type IncrementalAnalyzer,
   lockHints,
@@ -35,6 +38,7 @@ export type { LockShapeBaseline } from './queries/lockHelperChange';
 export { type HeldEntry, type LockClass, lockOrigin } from './queries/lockView';
 export type { FixedFinding } from './queries/patchReview';
 export type { FunctionSymbol } from './queries/symbols';
+export { type GuardsReport, guardsText } from './queries/guards';
 export { REPO_URL, ruleDocHref, ruleDocUrl } from './rules/docs';
 export { ALL_RULES, ruleMetas } from './rules/registry';
 export type { Rule } from './rules/types';

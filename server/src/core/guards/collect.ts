@@ -44,8 +44,6 @@ export interface Acquisition {
   line: number;
   /** A trylock or an RCU read lock: it never waits, so it makes no order edge. */
   noWait: boolean;
-  /** The acquiring helper's effect on interrupts (`spin_lock_irqsave`: save). */
-  irq?: 'disable' | 'enable' | 'save' | 'restore';
 }
 
 export interface FunctionFacts {
@@ -240,7 +238,6 @@ function acquisitionsOf(facts: FunctionFacts, helpers: HelperTable): void {
         for (const h of s.held) {
           if (h.entry || h.alias || h.at < n.start || h.at >= n.end || seen.has(h.name)) continue;
           seen.add(h.name);
-          const irq = helpers.get(n.facts.calls.find((c) => c.start === h.at)?.name ?? '')?.irq;
           facts.acquisitions.push({
             lock: facts.lockId(h.name),
             name: h.name,
@@ -248,7 +245,6 @@ function acquisitionsOf(facts: FunctionFacts, helpers: HelperTable): void {
             node: n.id,
             line: file.lineIndex.lineOf(h.at),
             noWait: isTry || h.kind === 'rcu',
-            ...(irq ? { irq } : {}),
           });
         }
       }

@@ -275,7 +275,7 @@ export function computeDiscipline(
     order: [...order.values()],
     cycles: findCycles(order),
     iterations,
-    locks: irqDiscipline(functions, entryOf, alias),
+    locks: irqDiscipline(functions, alias),
     entries,
     aliases,
     factsOf: (_file, fn) => byFunction.get(fn),
@@ -928,27 +928,23 @@ function iterationFindings(
 }
 
 /**
- * Each lock's interrupt discipline at its acquisitions, as far as this
- * analysis can tell: an `_irq`/`_irqsave` acquire disables them; a plain
- * acquire in an entry point entered with interrupts on (and no other lock
- * held) takes it with them enabled; anything else is unknown (the
- * interrupt-state analysis tells more).
+ * Each lock's interrupt discipline at its acquisitions: disabled or enabled
+ * where the interrupt-state analysis knows (locks/irq.ts records each
+ * acquisition it can decide), unknown elsewhere.
  */
-function irqDiscipline(
-  functions: ReadonlyMap<string, FunctionFacts>,
-  entryOf: (f: FunctionFacts) => EntryFact[],
-  alias: (l: string) => string,
-): LockIrq[] {
+function irqDiscipline(functions: ReadonlyMap<string, FunctionFacts>, alias: (l: string) => string): LockIrq[] {
   const by = new Map<string, LockIrq>();
   for (const f of functions.values()) {
-    const entries = entryOf(f).filter((e) => e.source !== 'unknown');
+    if (!f.reported) continue;
+    const known = new Map<number, boolean>();
+    for (const e of f.fn.irqEvents) if (e.k === 'irqAcquire') known.set(e.start, e.safe);
     for (const a of f.acquisitions) {
-      if (a.name.startsWith('rcu(')) continue;
+      if (a.name.startsWith('rcu(') || unresolved(a.lock)) continue;
       const lock = alias(a.lock);
       const r = by.get(lock) ?? { lock, disabled: 0, enabled: 0, unknown: 0 };
-      if (a.irq === 'disable' || a.irq === 'save') r.disabled++;
-      else if (entries.length && entries.every((e) => e.irqs === 'off')) r.disabled++;
-      else if (entries.length && entries.every((e) => e.irqs === 'on') && f.heldAt(a.node).length === 0) r.enabled++;
+      const safe = known.get(a.start);
+      if (safe === true) r.disabled++;
+      else if (safe === false) r.enabled++;
       else r.unknown++;
       by.set(lock, r);
     }

@@ -114,9 +114,15 @@ export class TypeTable {
         this.readStructsIn(tokens, st.from, st.to);
         continue;
       }
-      if (d.inlineDefinition) this.readStruct(d.inlineDefinition.tag, tokens, d.inlineDefinition.open, d.inlineDefinition.close);
+      let anonymousAs: string | undefined;
+      if (d.inlineDefinition) {
+        // `typedef struct { … } balance_state_t;`: the struct is known by its typedef's name.
+        const tag = d.inlineDefinition.tag;
+        anonymousAs = tag.endsWith(' ?') && d.typedef && d.declarators[0] ? `${tag.slice(0, -2)} ${d.declarators[0].name}` : undefined;
+        this.readStruct(anonymousAs ?? tag, tokens, d.inlineDefinition.open, d.inlineDefinition.close);
+      }
       for (const x of d.declarators) {
-        if (d.typedef) this.typedefs.set(x.name, x.type);
+        if (d.typedef) this.typedefs.set(x.name, anonymousAs ? { ...x.type, base: anonymousAs } : x.type);
         else if (x.prototype) this.returns.set(x.name, x.type);
         else this.globals.set(x.name, x.type);
       }
