@@ -5,17 +5,17 @@ import { internalAnalysis, type SourceFile } from './analysis';
 import { Analyzer } from './analyzer';
 import type { CoreDiagnostic } from './diagnostics';
 import { fixAll as fixAllInternal, type FixAllResult } from './fix/index';
+import type { GuardSettings } from './guards/discipline';
 import { DocumentAnalyzer, type DocumentAnalyzerOptions, type SettleResult } from './incremental/documentAnalysis';
 import type { DocumentEdit } from './incremental/treeCache';
 import type { LineLocks } from './locks/analyze';
-import type { GuardSettings } from './guards/discipline';
 import type { FunctionSummary } from './locks/summary';
 import { type Extraction, extractModel as extractInternal, type ExtractOptions } from './model/extract';
 import { type BaseReader, checkPatch as checkPatchInternal } from './patch/index';
 import { type FunctionTarget, migrationOpsOf, simulationTargets as simulationTargetsInternal } from './queries/functions';
 import {
-  type FieldGuardInfo,
   fieldGuardAt as fieldGuardAtInternal,
+  type FieldGuardInfo,
   type FunctionRequirementInfo,
   functionRequirementsAt as functionRequirementsAtInternal,
   type GuardsReport,

@@ -18,7 +18,7 @@ import { isDebugCheck, isSchedLockPointer } from '../xen/accessOps';
 import type { HelperTable } from '../xen/lockHelpers';
 import { typeLevelLock } from './lockIds';
 
-export interface SiteAccess extends Access {
+interface SiteAccess extends Access {
   node: number;
   /** 0-based line. */
   line: number;
@@ -34,7 +34,7 @@ export interface CallFact {
   line: number;
 }
 
-export interface Acquisition {
+interface Acquisition {
   /** Type-level name (before aliasing). */
   lock: string;
   /** The canonical name the lock analysis gave it. */
@@ -123,7 +123,9 @@ export function collectFunction(
   reported: boolean,
 ): FunctionFacts {
   const env = paramsOf(file, fn, table);
-  const nodes = fn.cfg.nodes.filter((n) => SCANNED.has(n.kind) && n.end > n.start && (fn.before[n.id]?.length ?? 0) > 0).sort((a, b) => a.start - b.start);
+  const nodes = fn.cfg.nodes
+    .filter((n) => SCANNED.has(n.kind) && n.end > n.start && (fn.before[n.id]?.length ?? 0) > 0)
+    .sort((a, b) => a.start - b.start);
   const text = file.text;
   // Declarations first (a use in a loop may precede its declaration in CFG order, never in the text).
   const declTokens = new Map<number, Token[]>();
@@ -134,7 +136,8 @@ export function collectFunction(
     const end = tokens.length && tokens[tokens.length - 1]!.text === ';' ? tokens.length - 1 : tokens.length;
     const d = parseDeclaration(tokens, 0, end, (x) => table.isTypeName(x));
     if (!d) continue;
-    for (const x of d.declarators) declare(env, x.name, d.isStatic ? { type: x.type, loc: `${x.name} (static in ${fn.syntax.name})` } : { type: x.type });
+    for (const x of d.declarators)
+      declare(env, x.name, d.isStatic ? { type: x.type, loc: `${x.name} (static in ${fn.syntax.name})` } : { type: x.type });
   }
   const facts: FunctionFacts = {
     key: fn.syntax.isStatic ? `${file.path}#${fn.syntax.name}` : fn.syntax.name,
@@ -198,11 +201,19 @@ export function collectFunction(
     const checks = n.facts.calls.filter((c) => isDebugCheck(c.name));
     for (const c of n.facts.calls) {
       if (checks.some((x) => x !== c && x.start <= c.start && c.end <= x.end)) continue;
-      facts.calls.push({ callee: c.name, start: c.start, end: c.end, node: n.id, line: file.lineIndex.lineOf(c.start), args: c.args.map((x) => x.text) });
+      facts.calls.push({
+        callee: c.name,
+        start: c.start,
+        end: c.end,
+        node: n.id,
+        line: file.lineIndex.lineOf(c.start),
+        args: c.args.map((x) => x.text),
+      });
     }
     if (n.kind === 'return' && n.returnText?.startsWith('&')) facts.returnedAddresses.push(n.returnText);
     rawSchedLockCalls(facts, n, helpers, namer);
-    if (n.kind === 'cond' && /schedule_lock/.test(text.slice(n.start, n.end)) && /[=!]=/.test(text.slice(n.start, n.end))) facts.revalidates = true;
+    if (n.kind === 'cond' && /schedule_lock/.test(text.slice(n.start, n.end)) && /[=!]=/.test(text.slice(n.start, n.end)))
+      facts.revalidates = true;
     for (const a of n.facts.assignments) {
       if (!a.lhs.includes('schedule_lock')) continue;
       const lhs = ExpressionScanner.locate(table, env, a.lhs);

@@ -25,8 +25,8 @@ import {
 } from '../xen/entryPoints';
 import type { HelperTable } from '../xen/lockHelpers';
 import { type CallFact, collectFunction, type FunctionFacts } from './collect';
-import { type ObjectLifetimes, objectLifetimes } from './objects';
 import { lockLabel, REPLACED_SCHED_LOCK, SCHED_LOCK } from './lockIds';
+import { type ObjectLifetimes, objectLifetimes } from './objects';
 import { type Cycle, findCycles, type OrderEdge, type OrderSite } from './order';
 
 export interface GuardSettings {
@@ -68,7 +68,7 @@ export interface Guard {
   unguarded: Site[];
 }
 
-export type RequirementWhy = 'assert' | 'name' | 'callers' | 'callee';
+type RequirementWhy = 'assert' | 'name' | 'callers' | 'callee';
 
 export interface Requirement {
   fn: FunctionFacts;
@@ -81,7 +81,7 @@ export interface Requirement {
   line?: number;
 }
 
-export interface UnmetRequirement {
+interface UnmetRequirement {
   caller: FunctionFacts;
   call: CallFact;
   callee: FunctionFacts;
@@ -92,7 +92,7 @@ export interface UnmetRequirement {
   holders: { fn: FunctionFacts; start: number; end: number }[];
 }
 
-export interface IterationFinding {
+interface IterationFinding {
   fn: FunctionFacts;
   start: number;
   end: number;
@@ -106,7 +106,7 @@ export interface IterationFinding {
   guard?: Guard;
 }
 
-export interface LockIrq {
+interface LockIrq {
   lock: string;
   disabled: number;
   enabled: number;
@@ -203,7 +203,13 @@ export function computeDiscipline(
     // A function that installs a pCPU's scheduler lock is entered holding the lock being replaced.
     for (const name of installing) {
       const list = m.get(name);
-      if (list) m.set(name, list.map((e) => (e.held.includes(SCHED_LOCK) ? { ...e, held: e.held.map((l) => (l === SCHED_LOCK ? REPLACED_SCHED_LOCK : l)) } : e)));
+      if (list)
+        m.set(
+          name,
+          list.map((e) =>
+            e.held.includes(SCHED_LOCK) ? { ...e, held: e.held.map((l) => (l === SCHED_LOCK ? REPLACED_SCHED_LOCK : l)) } : e,
+          ),
+        );
     }
     return m;
   };
@@ -222,11 +228,22 @@ export function computeDiscipline(
   };
   const exempt = setupFunctions(functions, entries, callers, (e) => e.every((x) => isSetupHook(schedulerHookOf(x.via) ?? '')));
   // Lifecycle hooks and their own callees: only their list links and unlinks are shared accesses.
-  const lifecycle = setupFunctions(functions, entries, callers, (e) => e.every((x) => isLifecycleHook(schedulerHookOf(x.via) ?? '')), exempt);
+  const lifecycle = setupFunctions(
+    functions,
+    entries,
+    callers,
+    (e) => e.every((x) => isLifecycleHook(schedulerHookOf(x.via) ?? '')),
+    exempt,
+  );
 
   let ctx = contexts(functions, entries, callers, addressTaken, heldAt, exempt, settings);
   // Learn what each hook field is entered holding from its call sites, then recompute the contexts once.
-  const learned = learnedEntries(functions, ctx, heldAt, (f) => (entries.get(f.name)?.length ?? 0) > 0 || (callers.get(f.key)?.length ?? 0) > 0);
+  const learned = learnedEntries(
+    functions,
+    ctx,
+    heldAt,
+    (f) => (entries.get(f.name)?.length ?? 0) > 0 || (callers.get(f.key)?.length ?? 0) > 0,
+  );
   if (learned.size) {
     entries = entriesByName((via) => learned.get(via));
     ctx = contexts(functions, entries, callers, addressTaken, heldAt, exempt, settings);
@@ -364,7 +381,7 @@ function setupFunctions(
     if ((f.boot && also.size === 0) || (e.length > 0 && isSetup(e))) out.add(f.key);
   }
   // Callees reached only from those (or from `also`), not entry points of their own.
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const f of functions.values()) {
       if (out.has(f.key) || also.has(f.key) || (entries.get(f.name)?.length ?? 0) > 0) continue;
@@ -684,8 +701,7 @@ function inferGuards(
     // A lock that is never held where the location changes does not guard it (reads that happen to sit under it do not make it).
     if (!guarded.some((s) => s.kind !== 'read')) continue;
     const unguarded = list.filter((s) => !s.held.has(best.lock));
-    for (const s of unguarded)
-      if (s.kind === 'read' && guarded.some((g) => g.fn === s.fn && g.start > s.start)) s.rechecked = true;
+    for (const s of unguarded) if (s.kind === 'read' && guarded.some((g) => g.fn === s.fn && g.start > s.start)) s.rechecked = true;
     guards.push({ location, lock: best.lock, held: best.n, total: list.length, guarded, unguarded });
   }
   guards.sort((a, b) => (a.location < b.location ? -1 : a.location > b.location ? 1 : 0));
@@ -732,7 +748,13 @@ function requirements(
     for (const r of entryLocks) {
       if (r.because!.how !== 'assert') continue;
       const lock = alias(f.lockId(r.name));
-      add({ fn: f, lock, why: 'assert', evidence: `it ASSERTs ${lock} held at line ${(r.because!.line ?? r.line) + 1}`, ...(r.because!.line !== undefined ? { line: r.because!.line } : {}) });
+      add({
+        fn: f,
+        lock,
+        why: 'assert',
+        evidence: `it ASSERTs ${lock} held at line ${(r.because!.line ?? r.line) + 1}`,
+        ...(r.because!.line !== undefined ? { line: r.because!.line } : {}),
+      });
     }
     // The callers' consensus (at least two callers), for a lock the function needs (it touches what the lock guards).
     const sites = (callers.get(f.key) ?? []).filter((s) => !exempt.has(s.caller.key));
@@ -784,11 +806,18 @@ function requirements(
         // Not an entry point: its callers must hold it (if it has any we can see).
         if (gEntries.length === 0 && (callers.get(g.key)?.length ?? 0) > 0 && r.lock !== '*') {
           const lineNo = c.line + 1;
-          const lifted = add({ fn: g, lock: r.lock, why: 'callee', evidence: `it calls ${callee.name}() at line ${lineNo}, which requires it (${r.evidence})` });
-          if (lifted) for (const s of callers.get(g.key) ?? []) if (!queued.has(s.caller.key)) {
-            queue.push(s.caller);
-            queued.add(s.caller.key);
-          }
+          const lifted = add({
+            fn: g,
+            lock: r.lock,
+            why: 'callee',
+            evidence: `it calls ${callee.name}() at line ${lineNo}, which requires it (${r.evidence})`,
+          });
+          if (lifted)
+            for (const s of callers.get(g.key) ?? [])
+              if (!queued.has(s.caller.key)) {
+                queue.push(s.caller);
+                queued.add(s.caller.key);
+              }
         }
       }
     }
@@ -867,7 +896,8 @@ function orderEdges(
       const s = callee.fn.summary;
       const released = new Set([...s.releases, ...s.mayReleases, ...(s.condReleases ?? [])].map((e) => alias(callee.lockId(e.lock))));
       const held = heldSet(f, c.node);
-      for (const [l] of inner) for (const h of held) if (!released.has(h)) edge(h, l, { fn: f, start: c.start, end: c.end, line: c.line, via: callee.name });
+      for (const [l] of inner)
+        for (const h of held) if (!released.has(h)) edge(h, l, { fn: f, start: c.start, end: c.end, line: c.line, via: callee.name });
     }
   }
   return edges;
@@ -921,7 +951,17 @@ function iterationFindings(
     if (!g) continue;
     for (const s of list) {
       if (!s.iterate || s.held.has(g.lock)) continue;
-      out.push({ fn: s.fn, start: s.start, end: s.end, line: s.line, macro: s.iterate, kind: 'guarded', locks: [g.lock], what: location, guard: g });
+      out.push({
+        fn: s.fn,
+        start: s.start,
+        end: s.end,
+        line: s.line,
+        macro: s.iterate,
+        kind: 'guarded',
+        locks: [g.lock],
+        what: location,
+        guard: g,
+      });
     }
   }
   return out;

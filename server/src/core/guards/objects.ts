@@ -63,7 +63,8 @@ export function objectLifetimes(
   }
   // A freed object was private under every name it went by.
   for (const n of nodes)
-    for (const a of n.facts.assignments) if (IDENT.test(a.lhs) && out.dying.has(a.lhs) && IDENT.test(bare(a.rhs))) out.dying.add(bare(a.rhs));
+    for (const a of n.facts.assignments)
+      if (IDENT.test(a.lhs) && out.dying.has(a.lhs) && IDENT.test(bare(a.rhs))) out.dying.add(bare(a.rhs));
   return out;
 }
 

@@ -39,15 +39,13 @@ function ref(fn: FunctionFacts, offset: number): SiteRef {
   return { path: fn.path, line: p.line + 1, column: p.character + 1, function: fn.name };
 }
 
-const byName = <T>(key: (t: T) => string) => (a: T, b: T): number => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
-
-/** The lock discipline of files analysed together (any of them: they share it). */
-export function disciplineOfFiles(files: readonly FileAnalysis[]): LockDiscipline | undefined {
-  return files[0] ? disciplineOf(files[0]) : undefined;
-}
+const byName =
+  <T>(key: (t: T) => string) =>
+  (a: T, b: T): number =>
+    key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
 
 export function guardsReport(files: readonly FileAnalysis[]): GuardsReport {
-  const d = disciplineOfFiles(files);
+  const d = files[0] ? disciplineOf(files[0]) : undefined;
   const empty: GuardsReport = { version: 1, guards: [], locks: [], requires: [], order: [], cycles: [], entries: [], aliases: [] };
   if (!d) return empty;
   const reported = new Set<Site>();
@@ -72,13 +70,28 @@ export function guardsReport(files: readonly FileAnalysis[]): GuardsReport {
     order: d.order
       .map((e) => {
         const s = e.sites[0]!;
-        return { outer: e.outer, inner: e.inner, sites: e.sites.length, example: { ...ref(s.fn, s.start), ...(s.via ? { via: s.via } : {}) } };
+        return {
+          outer: e.outer,
+          inner: e.inner,
+          sites: e.sites.length,
+          example: { ...ref(s.fn, s.start), ...(s.via ? { via: s.via } : {}) },
+        };
       })
       .sort(byName((e) => `${e.outer}\u0000${e.inner}`)),
-    cycles: d.cycles.map((c) => ({ edges: c.edges.map((e) => ({ outer: e.outer, inner: e.inner, site: ref(e.sites[0]!.fn, e.sites[0]!.start) })) })),
+    cycles: d.cycles.map((c) => ({
+      edges: c.edges.map((e) => ({ outer: e.outer, inner: e.inner, site: ref(e.sites[0]!.fn, e.sites[0]!.start) })),
+    })),
     entries: [...d.entries.values()]
       .flat()
-      .map((e) => ({ function: e.function, kind: e.kind, via: e.via, held: [...e.held], irqs: e.irqs, source: e.source, evidence: e.evidence }))
+      .map((e) => ({
+        function: e.function,
+        kind: e.kind,
+        via: e.via,
+        held: [...e.held],
+        irqs: e.irqs,
+        source: e.source,
+        evidence: e.evidence,
+      }))
       .sort(byName((e) => `${e.function}\u0000${e.via}`)),
     aliases: [...d.aliases].map(([lock, is]) => ({ lock, is })).sort(byName((a) => a.lock)),
   };
@@ -99,7 +112,10 @@ export function guardsText(r: GuardsReport): string {
   for (const q of r.requires) out.push(`  ${q.function}() requires ${q.lock === '*' ? 'a lock' : q.lock} [${q.why}]: ${q.evidence}`);
   out.push('', 'Lock order (outer -> inner: sites taking inner while holding outer)');
   if (!r.order.length) out.push('  (no nesting)');
-  for (const e of r.order) out.push(`  ${e.outer} -> ${e.inner}  (${e.sites} site${e.sites === 1 ? '' : 's'}, e.g. ${at(e.example)}${e.example.via ? ` via ${e.example.via}()` : ''})`);
+  for (const e of r.order)
+    out.push(
+      `  ${e.outer} -> ${e.inner}  (${e.sites} site${e.sites === 1 ? '' : 's'}, e.g. ${at(e.example)}${e.example.via ? ` via ${e.example.via}()` : ''})`,
+    );
   if (r.cycles.length) {
     out.push('', 'Cycles (XSR016)');
     for (const c of r.cycles) out.push(`  ${c.edges.map((e) => `${e.outer} -> ${e.inner} at ${at(e.site)}`).join('; ')}`);
@@ -114,7 +130,9 @@ export function guardsText(r: GuardsReport): string {
   out.push('', 'Entry points (what they are entered holding)');
   if (!r.entries.length) out.push('  (none found)');
   for (const e of r.entries)
-    out.push(`  ${e.function}  ${e.via} (${e.kind}): holds ${e.held.length ? e.held.join(', ') : 'nothing'}, IRQs ${e.irqs} [${e.source}: ${e.evidence}]`);
+    out.push(
+      `  ${e.function}  ${e.via} (${e.kind}): holds ${e.held.length ? e.held.join(', ') : 'nothing'}, IRQs ${e.irqs} [${e.source}: ${e.evidence}]`,
+    );
   return out.join('\n');
 }
 
@@ -157,7 +175,16 @@ export function fieldGuardAt(file: FileAnalysis, offset: number): FieldGuardInfo
     start: a.start,
     end: a.end,
     accesses: sites.length,
-    ...(g ? { guard: { lock: g.lock, held: g.held, total: g.total, heldHere: here ? here.held.has(g.lock) : at.f.heldAt(a.node).includes(g.lock) } } : {}),
+    ...(g
+      ? {
+          guard: {
+            lock: g.lock,
+            held: g.held,
+            total: g.total,
+            heldHere: here ? here.held.has(g.lock) : at.f.heldAt(a.node).includes(g.lock),
+          },
+        }
+      : {}),
   };
 }
 

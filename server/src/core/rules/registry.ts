@@ -18,7 +18,23 @@ import { xsr013 } from './xsr013';
 import { xsr015 } from './xsr015';
 import { xsr016 } from './xsr016';
 
-export const ALL_RULES: readonly Rule[] = [xsr001, xsr002, xsr003, xsr004, xsr005, xsr006, xsr007, xsr008, xsr009, xsr010, xsr011, xsr012, xsr013, xsr015, xsr016];
+export const ALL_RULES: readonly Rule[] = [
+  xsr001,
+  xsr002,
+  xsr003,
+  xsr004,
+  xsr005,
+  xsr006,
+  xsr007,
+  xsr008,
+  xsr009,
+  xsr010,
+  xsr011,
+  xsr012,
+  xsr013,
+  xsr015,
+  xsr016,
+];
 
 const BY_CODE: ReadonlyMap<string, RuleMeta> = new Map(ALL_RULES.map((r) => [r.meta.code, r.meta]));
 

@@ -49,7 +49,9 @@ function checkFolder(files: readonly FileAnalysis[]): { file: FileAnalysis; diag
           start: s.start,
           end: s.end,
           severity: s.kind === 'write' ? 'error' : 'warning',
-          related: g.guarded.slice(0, 3).map((x) => relatedAt(file, x.fn, x.start, x.end, `${g.lock} held here (${siteLabel(x.fn, x.start)})`)),
+          related: g.guarded
+            .slice(0, 3)
+            .map((x) => relatedAt(file, x.fn, x.start, x.end, `${g.lock} held here (${siteLabel(x.fn, x.start)})`)),
           message: `${locationLabel(g.location)} is ${what} here${text} without ${g.lock}, which is held at ${g.held} of its ${plural(others, 'other access', 'other accesses')} (e.g. ${siteLabel(example.fn, example.start)}): a CPU holding it can see or make a half-done update.`,
         }),
       );

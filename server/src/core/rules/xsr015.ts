@@ -12,7 +12,8 @@ const meta: RuleMeta = {
   code: 'XSR015',
   slug: 'unprotected-iteration',
   severity: 'error',
-  summary: "A protected list walked outside its lock, or a per-CPU schedule_lock pointer locked raw instead of through the helper that re-validates it.",
+  summary:
+    'A protected list walked outside its lock, or a per-CPU schedule_lock pointer locked raw instead of through the helper that re-validates it.',
 };
 
 const lockCall = (l: string): string =>
@@ -32,7 +33,8 @@ function checkFolder(files: readonly FileAnalysis[]): { file: FileAnalysis; diag
     } else if (it.kind === 'guarded') {
       const g = it.guard!;
       message = `${it.macro}() walks ${locationLabel(it.what)} without ${g.lock}, which is held at ${g.held} of its ${plural(g.total - 1, 'other access', 'other accesses')}: a concurrent list_del() can leave the walk on a freed or looping element.`;
-      for (const x of g.guarded.slice(0, 3)) related.push(relatedAt(file, x.fn, x.start, x.end, `${g.lock} held here (${siteLabel(x.fn, x.start)})`));
+      for (const x of g.guarded.slice(0, 3))
+        related.push(relatedAt(file, x.fn, x.start, x.end, `${g.lock} held here (${siteLabel(x.fn, x.start)})`));
     } else {
       message = `${it.macro}(${it.what}) takes the pCPU's scheduler lock through a pointer that switch_sched can re-route between the read and the acquire: use the pcpu_/unit_schedule_lock helpers, which re-check it.`;
     }

@@ -32,7 +32,9 @@ function checkFolder(files: readonly FileAnalysis[]): { file: FileAnalysis; diag
     const site = primary.sites.find((s) => s.fn.reported)!;
     const file = site.fn.file;
     const others = c.edges.filter((e) => e !== primary);
-    const otherText = others.map((e) => `${e.inner} is taken while ${e.outer} is held in ${siteLabel(e.sites[0]!.fn, e.sites[0]!.start)}${how(e.sites[0]!)}`).join(', and ');
+    const otherText = others
+      .map((e) => `${e.inner} is taken while ${e.outer} is held in ${siteLabel(e.sites[0]!.fn, e.sites[0]!.start)}${how(e.sites[0]!)}`)
+      .join(', and ');
     out.add(
       file,
       finding(meta, site.fn.fn, {

@@ -14,7 +14,7 @@ export interface CType {
   fnptr?: boolean;
 }
 
-export interface Declarator {
+interface Declarator {
   name: string;
   type: CType;
   /** `name(…)`: a function prototype (type is its return type). */
@@ -72,7 +72,12 @@ export function skipGroup(tokens: readonly Token[], open: number, to: number): n
  * undefined for something that does not start with a type (an expression
  * statement).
  */
-export function parseDeclaration(tokens: readonly Token[], from: number, to: number, isTypeName: (n: string) => boolean): Declaration | undefined {
+export function parseDeclaration(
+  tokens: readonly Token[],
+  from: number,
+  to: number,
+  isTypeName: (n: string) => boolean,
+): Declaration | undefined {
   let k = from;
   let typedef = false;
   let isStatic = false;
@@ -138,7 +143,10 @@ export function parseDeclaration(tokens: readonly Token[], from: number, to: num
   // Declarators, separated by top-level commas.
   while (k < to) {
     let ptr = 0;
-    while (k < to && (tokens[k]!.text === '*' || (tokens[k]!.kind === 'ident' && (QUALIFIERS.has(tokens[k]!.text) || isAttribute(tokens[k]!.text))))) {
+    while (
+      k < to &&
+      (tokens[k]!.text === '*' || (tokens[k]!.kind === 'ident' && (QUALIFIERS.has(tokens[k]!.text) || isAttribute(tokens[k]!.text))))
+    ) {
       if (tokens[k]!.text === '*') ptr++;
       k++;
     }
@@ -150,7 +158,8 @@ export function parseDeclaration(tokens: readonly Token[], from: number, to: num
       let j = k + 2;
       while (j < to && tokens[j]!.kind === 'ident' && QUALIFIERS.has(tokens[j]!.text)) j++;
       const name = tokens[j];
-      if (name?.kind !== 'ident') return declarators.length ? { declarators, typedef, isStatic, ...(inlineDefinition ? { inlineDefinition } : {}) } : undefined;
+      if (name?.kind !== 'ident')
+        return declarators.length ? { declarators, typedef, isStatic, ...(inlineDefinition ? { inlineDefinition } : {}) } : undefined;
       d = { name: name.text, type: { base, ptr: ptr + 1, fnptr: true } };
       k = skipGroup(tokens, k, to);
       if (tokens[k]?.text === '(') k = skipGroup(tokens, k, to);

@@ -8,7 +8,7 @@
 import { type Token, tokenize } from '../syntax/tokens';
 import { BUILTIN_VARIABLES, containerOf, isDebugCheck, isDiagnosticOutput, isLockless, listOp, selfSynchronised } from '../xen/accessOps';
 import { type CType, skipGroup } from './declarations';
-import { splitTopLevel, type TypeTable, typeOfTokens } from './typeTable';
+import { splitTopLevel, typeOfTokens, type TypeTable } from './typeTable';
 
 export type AccessKind = 'read' | 'write' | 'ref';
 
@@ -106,7 +106,10 @@ export class ExpressionScanner {
     let k = from;
     while (k < to) {
       const t = tokens[k]!;
-      if (t.kind === 'ident' || (t.kind === 'punct' && (t.text === '(' || t.text === '&' || t.text === '*' || t.text === '++' || t.text === '--'))) {
+      if (
+        t.kind === 'ident' ||
+        (t.kind === 'punct' && (t.text === '(' || t.text === '&' || t.text === '*' || t.text === '++' || t.text === '--'))
+      ) {
         // A `&`/`*` after an operand is binary: skip it.
         if ((t.text === '&' || t.text === '*') && k > from && isOperandEnd(tokens[k - 1]!)) {
           k++;
@@ -446,7 +449,16 @@ export class ExpressionScanner {
 }
 
 function isOperandEnd(t: Token): boolean {
-  return t.kind === 'ident' || t.kind === 'number' || t.kind === 'string' || t.kind === 'char' || t.text === ')' || t.text === ']' || t.text === '++' || t.text === '--';
+  return (
+    t.kind === 'ident' ||
+    t.kind === 'number' ||
+    t.kind === 'string' ||
+    t.kind === 'char' ||
+    t.text === ')' ||
+    t.text === ']' ||
+    t.text === '++' ||
+    t.text === '--'
+  );
 }
 
 /** After `(T)`, a binary operator means `(T)` was a parenthesised expression, not a cast. */

@@ -94,7 +94,15 @@ export class TypeTable {
         .replace(/\/\/.*$/, '')
         .trim();
       if (!body) continue;
-      const params = m[2] !== undefined ? m[3]!.split(',').map((p) => p.trim().replace(/^\.\.\.$/, '__VA_ARGS__').replace(/\.\.\.$/, '')) : undefined;
+      const params =
+        m[2] !== undefined
+          ? m[3]!.split(',').map((p) =>
+              p
+                .trim()
+                .replace(/^\.\.\.$/, '__VA_ARGS__')
+                .replace(/\.\.\.$/, ''),
+            )
+          : undefined;
       this.macros.set(m[1]!, params ? { params: params.filter((p) => p !== ''), body } : { body });
     }
   }
@@ -154,8 +162,22 @@ export class TypeTable {
       if (type) this.perCpu.set(lastName, type);
       return true;
     }
-    if (/^(DEFINE_SPINLOCK|DEFINE_RWLOCK|DEFINE_RCU_READ_LOCK|LIST_HEAD|PAGE_LIST_HEAD|DEFINE_PERCPU_RWLOCK_GLOBAL)$/.test(name) && lastName) {
-      const base = name === 'DEFINE_SPINLOCK' ? 'spinlock_t' : name === 'DEFINE_RWLOCK' ? 'rwlock_t' : name.includes('LIST') ? (name.startsWith('PAGE') ? 'struct page_list_head' : 'struct list_head') : name === 'DEFINE_RCU_READ_LOCK' ? 'rcu_read_lock_t' : 'percpu_rwlock_t';
+    if (
+      /^(DEFINE_SPINLOCK|DEFINE_RWLOCK|DEFINE_RCU_READ_LOCK|LIST_HEAD|PAGE_LIST_HEAD|DEFINE_PERCPU_RWLOCK_GLOBAL)$/.test(name) &&
+      lastName
+    ) {
+      const base =
+        name === 'DEFINE_SPINLOCK'
+          ? 'spinlock_t'
+          : name === 'DEFINE_RWLOCK'
+            ? 'rwlock_t'
+            : name.includes('LIST')
+              ? name.startsWith('PAGE')
+                ? 'struct page_list_head'
+                : 'struct list_head'
+              : name === 'DEFINE_RCU_READ_LOCK'
+                ? 'rcu_read_lock_t'
+                : 'percpu_rwlock_t';
       this.globals.set(lastName, { base, ptr: 0 });
       return true;
     }

@@ -5,7 +5,7 @@
 // whose operands need no lock, and the types that synchronise themselves
 // (locks, atomics, timers). The guard inference (core/guards) reads it.
 
-export type ListEffect = 'write' | 'read' | 'iterate';
+type ListEffect = 'write' | 'read' | 'iterate';
 
 export interface ListOp {
   effect: ListEffect;
@@ -193,7 +193,9 @@ export function isSchedLockPointer(location: string): boolean {
 }
 
 /** Well-known variables that are macros of arch headers we may not read: their types. */
-export const BUILTIN_VARIABLES: ReadonlyMap<string, { base: string; ptr: number }> = new Map([['current', { base: 'struct vcpu', ptr: 1 }]]);
+export const BUILTIN_VARIABLES: ReadonlyMap<string, { base: string; ptr: number }> = new Map([
+  ['current', { base: 'struct vcpu', ptr: 1 }],
+]);
 
 /**
  * Iteration macros over lists only a lock keeps stable, and the locks that
