@@ -50,6 +50,10 @@ function requirementsText(file: AnalysedFile, offset: number): { text: string; s
   return { text: [`${head}: what its callers must hold`, ...lines].join('\n'), start: r.start, end: r.end };
 }
 
+function functionHasRequirements(file: AnalysedFile, offset: number): boolean {
+  return (functionRequirementsAt(file, offset)?.requires.length ?? 0) > 0;
+}
+
 export function provideHover(file: AnalysedFile, params: HoverParams): Hover | undefined {
   const offset = file.lineIndex.offset(params.position);
   const info = hoverInfo(file, offset);
@@ -70,11 +74,13 @@ export function provideHover(file: AnalysedFile, params: HoverParams): Hover | u
   ];
   if (released.length) parts.push(`- released on this line: ${released.join(', ')}`);
   if (info.operation) parts.push('', `**${codeSpan(info.operation.name)}**: ${info.operation.note}`);
-  if (reqs && reqs.start <= offset && offset <= reqs.end) parts.push('', reqs.text);
+  // In a body, a call's requirements only when it has some (the definition's own name always says).
+  const callReqs = reqs && functionHasRequirements(file, offset) ? reqs : undefined;
+  if (callReqs) parts.push('', callReqs.text);
   else if (guard) parts.push('', guard.text);
   const result: Hover = { contents: { kind: MarkupKind.Markdown, value: parts.join('\n') } };
   if (info.operation) result.range = toRange(file.lineIndex, info.operation.start, info.operation.end);
-  else if (reqs) result.range = toRange(file.lineIndex, reqs.start, reqs.end);
+  else if (callReqs) result.range = toRange(file.lineIndex, callReqs.start, callReqs.end);
   else if (guard) result.range = toRange(file.lineIndex, guard.start, guard.end);
   return result;
 }

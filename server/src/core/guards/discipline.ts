@@ -79,6 +79,12 @@ export interface Requirement {
   evidence: string;
   /** For `assert`: the 0-based line. */
   line?: number;
+  /** Any of these locks meets it (a protected list walk: `rcu(domlist_read_lock)` or `domlist_update_lock`). */
+  alternatives?: readonly string[];
+  /** For `callee`: the original reason, down the chain (`inc_nr_runnable(): it ASSERTs it held at line 34`). */
+  root?: string;
+  /** The list walk that needs it (XSR015 reports these, XSR010 the others). */
+  iteration?: { fn: FunctionFacts; macro: string; start: number; end: number; list: string };
 }
 
 interface UnmetRequirement {
@@ -268,20 +274,34 @@ export function computeDiscipline(
   const entryOf = (f: FunctionFacts): EntryFact[] => entries.get(f.name) ?? [];
 
   const lifetimes = lifetimesOf(functions, callers, resolver, (f) => entryOf(f).length > 0 || addressTaken.has(f.name));
-  const { guards, sites } = inferGuards(functions, heldSet, exempt, settings, lifetimes, lifecycle);
+  const { guards, sites } = inferGuards(functions, heldSet, exempt, settings, lifetimes, lifecycle, (f) => ctxOf(f).size === 0);
   const guardOf = new Map(guards.map((g) => [g.location, g]));
   const localHeld = (f: FunctionFacts, node: number): Set<string> => new Set(heldAt(f, node));
   const needs = needsOf(functions, resolver, guardOf, sites, localHeld, alias);
-  const { requires, unmet } = requirements(functions, callers, resolver, heldSet, entryOf, exempt, addressTaken, settings, needs, alias);
+  const { requires, unmet, walks } = requirements(
+    functions,
+    callers,
+    resolver,
+    heldSet,
+    entryOf,
+    exempt,
+    addressTaken,
+    settings,
+    needs,
+    alias,
+  );
   // The lock being replaced (another scheduler's, or the free CPUs') orders nothing of this scheduler's locks:
   // nesting under it is no edge (credit.c:650-658, credit2.c:4031-4052).
+  // What callers hold reaches the order through the callers' own edges (what the callee takes, taken while they
+  // hold it); only an entry point's context (its callers are not ours) adds edges here.
   const orderHeld = (f: FunctionFacts, node: number): Set<string> => {
     const out = new Set(heldAt(f, node));
-    for (const l of ctxOf(f)) if (l !== REPLACED_SCHED_LOCK) out.add(l);
+    const known = entryOf(f).filter((e) => e.source !== 'unknown');
+    if (known.length) for (const l of ctxOf(f)) if (l !== REPLACED_SCHED_LOCK) out.add(l);
     return out;
   };
   const order = orderEdges(functions, resolver, orderHeld, alias);
-  const iterations = iterationFindings(functions, guardOf, sites, heldSet, exempt);
+  const iterations = [...walks, ...iterationFindings(functions, guardOf, sites, exempt)];
   return {
     settings,
     functions,
@@ -644,6 +664,7 @@ function inferGuards(
   settings: GuardSettings,
   lifetimes: ReadonlyMap<string, ObjectLifetimes>,
   lifecycle: ReadonlySet<string>,
+  unknownContext: (f: FunctionFacts) => boolean,
 ): { guards: Guard[]; sites: Map<string, Site[]> } {
   // List elements → the list they are on, when only one list takes them.
   const heads = new Map<string, Set<string>>();
@@ -658,6 +679,8 @@ function inferGuards(
     const seen = new Set<string>();
     const lt = lifetimes.get(f.key);
     const creating = lifecycle.has(f.key);
+    // A `_locked` function nobody here calls holds the lock its name promises, we cannot say which: its sites say nothing.
+    if (/_locked$/.test(f.name) && unknownContext(f)) continue;
     for (const a of f.accesses) {
       if (creating && !(a.list && a.kind === 'write')) continue;
       if (a.base !== undefined && lt) {
@@ -690,19 +713,26 @@ function inferGuards(
     if (!list.some((s) => s.kind !== 'read')) continue;
     const counts = new Map<string, number>();
     for (const s of list) for (const l of s.held) counts.set(l, (counts.get(l) ?? 0) + 1);
-    let best: { lock: string; n: number } | undefined;
+    // Reads a function repeats under the lock further on (the double-checked idiom) are part of the idiom: no vote against.
+    const rechecked = (lock: string): Site[] =>
+      list.filter(
+        (s) => s.kind === 'read' && !s.held.has(lock) && list.some((g) => g.fn === s.fn && g.start > s.start && g.held.has(lock)),
+      );
+    let best: { lock: string; n: number; total: number } | undefined;
     for (const [lock, n] of counts) {
       // An RCU read section keeps objects alive; it excludes no writer, so it guards no field.
-      if (lock.startsWith('rcu(') || n < settings.minSites || n / list.length < settings.ratio) continue;
-      if (!best || better(lock, n, best.lock, best.n)) best = { lock, n };
+      if (lock.startsWith('rcu(') || n < settings.minSites) continue;
+      const total = list.length - rechecked(lock).length;
+      if (n / total < settings.ratio) continue;
+      if (!best || better(lock, n, best.lock, best.n)) best = { lock, n, total };
     }
     if (!best) continue;
     const guarded = list.filter((s) => s.held.has(best.lock));
     // A lock that is never held where the location changes does not guard it (reads that happen to sit under it do not make it).
     if (!guarded.some((s) => s.kind !== 'read')) continue;
     const unguarded = list.filter((s) => !s.held.has(best.lock));
-    for (const s of unguarded) if (s.kind === 'read' && guarded.some((g) => g.fn === s.fn && g.start > s.start)) s.rechecked = true;
-    guards.push({ location, lock: best.lock, held: best.n, total: list.length, guarded, unguarded });
+    for (const s of rechecked(best.lock)) s.rechecked = true;
+    guards.push({ location, lock: best.lock, held: best.n, total: best.total, guarded, unguarded });
   }
   guards.sort((a, b) => (a.location < b.location ? -1 : a.location > b.location ? 1 : 0));
   return { guards, sites };
@@ -732,7 +762,7 @@ function requirements(
   settings: GuardSettings,
   needs: ReadonlyMap<string, ReadonlyMap<string, string>>,
   alias: (l: string) => string,
-): { requires: Requirement[]; unmet: UnmetRequirement[] } {
+): { requires: Requirement[]; unmet: UnmetRequirement[]; walks: IterationFinding[] } {
   const reqs = new Map<string, Requirement[]>();
   const add = (r: Requirement): boolean => {
     const list = reqs.get(r.fn.key) ?? [];
@@ -744,7 +774,8 @@ function requirements(
   for (const f of functions.values()) {
     const first = f.fn.lineLocks[0];
     const entryLocks = first ? [...first.must, ...first.may].filter((r) => r.entry && r.because) : [];
-    const named = entryLocks.some((r) => r.because!.how === 'name');
+    // Xen's convention: a `_locked` function's caller holds the lock it needs.
+    const named = /_locked$/.test(f.name);
     for (const r of entryLocks) {
       if (r.because!.how !== 'assert') continue;
       const lock = alias(f.lockId(r.name));
@@ -776,6 +807,39 @@ function requirements(
     }
     if (named && !reqs.get(f.key)?.length) add({ fn: f, lock: '*', why: 'name', evidence: 'its name ends in _locked' });
   }
+  // A protected list walked without its lock: the function's own finding in an entry point, else its callers' requirement.
+  const walks: IterationFinding[] = [];
+  for (const f of functions.values()) {
+    if (exempt.has(f.key)) continue;
+    for (const n of f.fn.cfg.nodes) {
+      if ((f.fn.before[n.id]?.length ?? 0) === 0 || n.end <= n.start) continue;
+      // A loop macro's header; with a one-statement body tree-sitter may leave it inside a plain statement.
+      const macro = n.loopMacro ?? /^\s*([A-Za-z_]\w*)\s*\(/.exec(f.file.text.slice(n.start, Math.min(n.end, n.start + 80)))?.[1];
+      const p = macro ? protectedIteration(macro) : undefined;
+      if (!macro || !p || meets(heldSet(f, n.id), p.locks)) continue;
+      const end = f.file.text.indexOf(')', n.start) + 1 || n.end;
+      const walk = {
+        fn: f,
+        start: n.start,
+        end: Math.min(end, n.end),
+        line: n.line,
+        macro,
+        kind: 'protected' as const,
+        locks: p.locks,
+        what: p.list,
+      };
+      if (entryOf(f).some((e) => e.source !== 'unknown')) walks.push(walk);
+      else if ((callers.get(f.key)?.length ?? 0) > 0)
+        add({
+          fn: f,
+          lock: p.locks[0]!,
+          alternatives: p.locks,
+          why: 'callee',
+          evidence: `it walks ${p.list} with ${macro}() at line ${n.line + 1}`,
+          iteration: { fn: f, macro, start: walk.start, end: walk.end, list: p.list },
+        });
+    }
+  }
   // Unmet requirements: reported in entry points, passed on by functions with callers of their own.
   const unmet: UnmetRequirement[] = [];
   const reported = new Set<string>();
@@ -793,7 +857,7 @@ function requirements(
       if (!callee || !rs) continue;
       const held = heldSet(g, c.node);
       for (const r of rs) {
-        const met = r.lock === '*' ? held.size > 0 : held.has(r.lock);
+        const met = r.lock === '*' ? held.size > 0 : meets(held, r.alternatives ?? [r.lock]);
         if (met) continue;
         if (known.length) {
           const k = `${g.key}@${c.start}|${r.lock}`;
@@ -810,7 +874,8 @@ function requirements(
             fn: g,
             lock: r.lock,
             why: 'callee',
-            evidence: `it calls ${callee.name}() at line ${lineNo}, which requires it (${r.evidence})`,
+            evidence: `it calls ${callee.name}() at line ${lineNo}${r.why === 'callee' ? `, which needs it too (${r.root ?? r.evidence})` : ` (${callee.name}(): ${r.evidence})`}`,
+            root: r.why === 'callee' ? (r.root ?? r.evidence) : `${callee.name}(): ${r.evidence}`,
           });
           if (lifted)
             for (const s of callers.get(g.key) ?? [])
@@ -823,7 +888,12 @@ function requirements(
     }
   }
   const requires = [...reqs.values()].flat();
-  return { requires, unmet };
+  return { requires, unmet, walks };
+}
+
+/** Any of the locks held; for an RCU read lock any RCU read section (Xen's rcu_read_lock() ignores its argument). */
+function meets(held: ReadonlySet<string>, locks: readonly string[]): boolean {
+  return locks.some((l) => held.has(l) || (l.startsWith('rcu(') && [...held].some((h) => h.startsWith('rcu('))));
 }
 
 function holdersOf(
@@ -918,20 +988,11 @@ function iterationFindings(
   functions: ReadonlyMap<string, FunctionFacts>,
   guardOf: ReadonlyMap<string, Guard>,
   sites: ReadonlyMap<string, Site[]>,
-  heldSet: (f: FunctionFacts, node: number) => Set<string>,
   exempt: ReadonlySet<string>,
 ): IterationFinding[] {
   const out: IterationFinding[] = [];
   for (const f of functions.values()) {
     if (exempt.has(f.key)) continue;
-    for (const n of f.fn.cfg.nodes) {
-      if (!n.loopMacro || (f.fn.before[n.id]?.length ?? 0) === 0) continue;
-      const p = protectedIteration(n.loopMacro);
-      if (!p) continue;
-      const held = heldSet(f, n.id);
-      if (p.locks.some((l) => held.has(l))) continue;
-      out.push({ fn: f, start: n.start, end: n.end, line: n.line, macro: n.loopMacro, kind: 'protected', locks: p.locks, what: p.list });
-    }
     for (const r of f.rawSchedLocks) {
       if (f.revalidates) continue;
       out.push({

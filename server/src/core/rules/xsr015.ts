@@ -40,6 +40,22 @@ function checkFolder(files: readonly FileAnalysis[]): { file: FileAnalysis; diag
     }
     out.add(file, finding(meta, it.fn.fn, { start: it.start, end: it.end, related, message }));
   }
+  // A walk in a helper whose callers reach it, from an entry point, without the lock.
+  for (const u of d.unmet) {
+    const it = u.requirement.iteration;
+    if (!it || !u.caller.reported) continue;
+    const file = u.caller.file;
+    const held = u.entry.held.length ? `holding only ${u.entry.held.join(', ')}` : 'holding nothing';
+    out.add(
+      file,
+      finding(meta, u.caller.fn, {
+        start: u.call.start,
+        end: u.call.end,
+        related: [relatedAt(file, it.fn, it.start, it.end, `${it.macro}() walks ${it.list} here (${siteLabel(it.fn, it.start)})`)],
+        message: `${u.callee.name}() leads to ${it.macro}() walking ${it.list} (${siteLabel(it.fn, it.start)}), but ${u.caller.name}() is an entry point (${u.entry.via}) entered ${held} and takes none of ${(u.requirement.alternatives ?? [u.requirement.lock]).map(lockCall).join(' or ')} before the call: an element can be unlinked and freed under the walk.`,
+      }),
+    );
+  }
   return out.shares();
 }
 

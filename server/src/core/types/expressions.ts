@@ -391,6 +391,12 @@ export class ExpressionScanner {
         }
       } else this.read(v, tokens, a.from, a.to);
     });
+    // `list_add(&svc->elem, head)`: elements through that field are on that list.
+    if (op.elem !== undefined && head) {
+      const e = args[op.elem];
+      const v = e ? ExpressionScanner.locate(this.table, this.env, textOf(tokens, e.from, e.to)) : {};
+      if (v.loc && v.addr) this.sink.elemOf(v.loc, head);
+    }
     if (op.type !== undefined) {
       const typeArg = args[op.type];
       const type = typeArg ? typeOfTokens(tokens as Token[], typeArg.from, typeArg.to) : undefined;
