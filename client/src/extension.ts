@@ -7,6 +7,7 @@ import { AnalysisStatusNotification } from '../../server/src/contracts/lspReques
 import { AnalysisLog } from './analysisLog';
 import { registerCheckPatch } from './commands/checkPatch';
 import { registerFixAll } from './commands/fixAll';
+import { registerLockMap } from './commands/lockMap';
 import { registerOpenTrace } from './commands/openTrace';
 import { registerShowLockState } from './commands/showLockState';
 import { registerSimulate } from './commands/simulate';
@@ -42,6 +43,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     registerFixAll(output),
     registerCheckPatch({ getClient: () => client, diagnostics: patchDiagnostics, documents: patchDocuments, output }),
     registerShowLockState(context),
+    registerLockMap(() => client),
     registerOpenTrace(panels),
     vscode.commands.registerCommand('xsr.showOutput', () => output.show(true)),
     // Trusting the workspace later lifts the restrictions: restart with the new state.

@@ -15,6 +15,8 @@ export interface CommonOptions {
   color: boolean;
   failOn: 'error' | 'warning' | 'information' | 'hint' | 'none';
   config?: string;
+  /** The guard inference's thresholds (--guard-ratio, --guard-min-sites). */
+  guards?: { ratio?: number; minSites?: number };
 }
 
 export interface CommandContext {
@@ -51,7 +53,7 @@ export function makeStyle(noColor: boolean): Style {
   return { color: useColor(noColor) };
 }
 
-export function analyzerFactory(configPath: string | undefined): () => Promise<CoreAnalyzer> {
+export function analyzerFactory(configPath: string | undefined, guards?: CommonOptions['guards']): () => Promise<CoreAnalyzer> {
   let a: Promise<CoreAnalyzer> | undefined;
-  return () => (a ??= createAnalyzer({ helpers: loadHelpers(configPath) }));
+  return () => (a ??= createAnalyzer({ helpers: loadHelpers(configPath), ...(guards ? { guards } : {}) }));
 }

@@ -138,3 +138,21 @@ export namespace CheckPatchRequest {
   export const method = 'xsr/checkPatch';
   export const type = new RequestType<CheckPatchParams, CheckPatchResult, void>(method);
 }
+
+interface LockMapParams {
+  textDocument: { uri: string };
+}
+
+/** The lock discipline learned from the document's analysis, as `xsr guards` prints it (what the editor opens as a document). */
+export interface LockMapResult {
+  text: string;
+  /** Locations with a guard, functions with a requirement, order edges: for the status message. */
+  guards: number;
+  requires: number;
+  order: number;
+}
+
+export namespace LockMapRequest {
+  export const method = 'xsr/lockMap';
+  export const type = new RequestType<LockMapParams, LockMapResult | null, void>(method);
+}

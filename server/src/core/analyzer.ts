@@ -8,6 +8,7 @@ import { calleesOf } from './cfg/callees';
 import type { Cfg } from './cfg/types';
 import type { CoreDiagnostic } from './diagnostics';
 import { eolOf, withEol } from './fix/text';
+import { attachDiscipline, computeDiscipline, DEFAULT_GUARD_SETTINGS, type GuardSettings } from './guards/discipline';
 import { analyzeFunctionLocks, type FunctionLocks } from './locks/analyze';
 import { type FunctionSummary, summaryKey, type SummaryLookup, SummaryStore } from './locks/summary';
 import { ALL_RULES } from './rules/registry';
@@ -112,13 +113,17 @@ export class Analyzer {
   private constructor(
     private readonly parser: Parser,
     helpers: readonly LockHelper[],
+    /** The guard inference's thresholds (core/guards). */
+    readonly guards: GuardSettings = DEFAULT_GUARD_SETTINGS,
   ) {
     this.table = new HelperTable(helpers);
   }
 
   /** An analyzer with the user's lock helpers; it runs every rule of the registry unless `rules` says which. */
-  static async create(opts: { helpers?: readonly LockHelper[]; rules?: readonly Rule[] } = {}): Promise<Analyzer> {
-    const a = new Analyzer(await createParser(), opts.helpers ?? []);
+  static async create(
+    opts: { helpers?: readonly LockHelper[]; rules?: readonly Rule[]; guards?: Partial<GuardSettings> } = {},
+  ): Promise<Analyzer> {
+    const a = new Analyzer(await createParser(), opts.helpers ?? [], { ...DEFAULT_GUARD_SETTINGS, ...opts.guards });
     for (const r of opts.rules ?? ALL_RULES) a.addRule(r);
     return a;
   }
@@ -174,11 +179,27 @@ export class Analyzer {
     const context = (opts.context ?? []).map((f) => this.prepare(f));
     const store = opts.summaries ?? new SummaryStore();
     const results = this.solveSummaries([...prepared, ...context], store, opts.memo);
-    return this.folderFindings(prepared.map((p, i) => this.finish(p, results[i]!, opts.memo)));
+    // Context files (the headers included) take part in the lock discipline, never reported on.
+    const contextFiles = context.map((p, i): FileAnalysis => {
+      const functions = results[prepared.length + i]!;
+      return { path: p.file.path, text: p.file.text, lineIndex: p.lineIndex, functions, diagnostics: [], parseErrors: p.parseErrors };
+    });
+    return this.folderFindings(
+      prepared.map((p, i) => this.finish(p, results[i]!, opts.memo)),
+      contextFiles,
+    );
   }
 
-  /** The rules that compare sites across the files analysed together add their findings to each file. */
-  private folderFindings(files: FileAnalysis[]): FileAnalysis[] {
+  /**
+   * The lock discipline of the files analysed together (core/guards: every
+   * file gets the same object), then the rules that compare sites across
+   * them add their findings to each file.
+   */
+  private folderFindings(files: FileAnalysis[], context: readonly FileAnalysis[] = []): FileAnalysis[] {
+    if (files.length) {
+      const discipline = computeDiscipline(files, context, this.table, this.guards);
+      for (const f of files) attachDiscipline(f, discipline);
+    }
     for (const rule of this.rules) {
       if (!rule.checkFolder) continue;
       let shares: { file: FileAnalysis; diagnostics: CoreDiagnostic[] }[];

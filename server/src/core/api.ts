@@ -5,6 +5,7 @@ import { internalAnalysis, type SourceFile } from './analysis';
 import { Analyzer } from './analyzer';
 import type { CoreDiagnostic } from './diagnostics';
 import { fixAll as fixAllInternal, type FixAllResult } from './fix/index';
+import type { GuardSettings } from './guards/discipline';
 import { DocumentAnalyzer, type DocumentAnalyzerOptions, type SettleResult } from './incremental/documentAnalysis';
 import type { DocumentEdit } from './incremental/treeCache';
 import type { LineLocks } from './locks/analyze';
@@ -13,6 +14,14 @@ import { type Extraction, extractModel as extractInternal, type ExtractOptions }
 import { type Partner, partnersOf } from './model/footprints';
 import { type BaseReader, checkPatch as checkPatchInternal } from './patch/index';
 import { type FunctionTarget, memoryOpsOf, migrationOpsOf, simulationTargets as simulationTargetsInternal } from './queries/functions';
+import {
+  fieldGuardAt as fieldGuardAtInternal,
+  type FieldGuardInfo,
+  type FunctionRequirementInfo,
+  functionRequirementsAt as functionRequirementsAtInternal,
+  type GuardsReport,
+  guardsReport as guardsReportInternal,
+} from './queries/guards';
 import { type HoverInfo, hoverInfo as hoverInfoInternal } from './queries/hover';
 import {
   type LockShapeBaseline,
@@ -55,8 +64,15 @@ export interface CoreAnalyzer {
   analyzeMany(files: readonly SourceFile[], opts?: { context?: readonly SourceFile[] }): AnalysedFile[];
 }
 
-/** An analyzer with the user's lock helpers, running every rule of the registry unless `rules` says which. */
-export async function createAnalyzer(opts: { helpers?: readonly LockHelper[]; rules?: readonly Rule[] } = {}): Promise<CoreAnalyzer> {
+/**
+ * An analyzer with the user's lock helpers, running every rule of the
+ * registry unless `rules` says which; `guards`: the guard inference's
+ * thresholds (the share of a location's accesses a lock must be held at,
+ * and at how many sites at least).
+ */
+export async function createAnalyzer(
+  opts: { helpers?: readonly LockHelper[]; rules?: readonly Rule[]; guards?: Partial<GuardSettings> } = {},
+): Promise<CoreAnalyzer> {
   return Analyzer.create(opts);
 }
 
@@ -146,6 +162,23 @@ export function nextLockShapeBaseline(previous: LockShapeBaseline | undefined, f
 /** The functions a "Simulate interleavings" code lens goes on. */
 export function simulationTargets(file: AnalysedFile): FunctionTarget[] {
   return simulationTargetsInternal(internalAnalysis(file));
+}
+
+// The lock discipline learned from files analysed together.
+
+/** The `guards --format json` report of files analysed together (pass any or all of them: they share one discipline). */
+export function guardsReport(files: readonly AnalysedFile[]): GuardsReport {
+  return guardsReportInternal(files.map((f) => internalAnalysis(f)));
+}
+
+/** The guard of the field, list head or global accessed at an offset, with the evidence (undefined: no access there). */
+export function fieldGuardAt(file: AnalysedFile, offset: number): FieldGuardInfo | undefined {
+  return fieldGuardAtInternal(internalAnalysis(file), offset);
+}
+
+/** What the function named at an offset (a call, or its own definition) requires of its callers, and why. */
+export function functionRequirementsAt(file: AnalysedFile, offset: number): FunctionRequirementInfo | undefined {
+  return functionRequirementsAtInternal(internalAnalysis(file), offset);
 }
 
 /** The migration operations a function performs, as the checker sees them (0-based lines). */

@@ -12,8 +12,11 @@ export {
   createAnalyzer,
   createIncrementalAnalyzer,
   extractModel,
+  fieldGuardAt,
   fixAll,
+  functionRequirementsAt,
   functionSymbols,
+  guardsReport,
   hoverInfo,
   type IncrementalAnalyzer,
   lockHints,
@@ -34,6 +37,7 @@ export type { LockRef } from './locks/analyze';
 export { ExtractError, type Extraction, type ExtractOptions } from './model/extract';
 export { parseSimulateAssignments } from './model/options';
 export { baseReader } from './patch/baseReader';
+export { guardsText } from './queries/guards';
 export type { LockShapeBaseline } from './queries/lockHelperChange';
 export { type HeldEntry, type LockClass, lockOrigin } from './queries/lockView';
 export type { FixedFinding } from './queries/patchReview';

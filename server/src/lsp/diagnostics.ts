@@ -1,5 +1,7 @@
 // Core findings as LSP diagnostics: code, source `xsr`, a link to the rule page,
 // related locations (where the lock was taken or dropped) and tags.
+import { pathToFileURL } from 'node:url';
+
 import { type Diagnostic, DiagnosticTag } from 'vscode-languageserver';
 
 import { type AnalysedFile, type CoreDiagnostic, type LineIndex, ruleDocHref } from '../core/index';
@@ -15,6 +17,11 @@ function named(d: CoreDiagnostic): string {
   return `${d.function}(): ${d.message}`;
 }
 
+/** A related location in another file of the run: its path as the editor knows it (a URI already, or a file path). */
+function uriOf(path: string): string {
+  return /^[a-z][\w+.-]*:/i.test(path) && !/^[a-z]:[\\/]/i.test(path) ? path : pathToFileURL(path).href;
+}
+
 export function toLspDiagnostic(file: { lineIndex: LineIndex }, uri: string, d: CoreDiagnostic): Diagnostic {
   const out: Diagnostic = {
     range: toRange(file.lineIndex, d.start, d.end),
@@ -28,7 +35,9 @@ export function toLspDiagnostic(file: { lineIndex: LineIndex }, uri: string, d: 
   if (href) out.codeDescription = { href };
   if (d.related?.length) {
     out.relatedInformation = d.related.map((r) => ({
-      location: { uri, range: toRange(file.lineIndex, r.start, r.end) },
+      location: r.elsewhere
+        ? { uri: uriOf(r.elsewhere.path), range: { start: r.elsewhere, end: r.elsewhere } }
+        : { uri, range: toRange(file.lineIndex, r.start, r.end) },
       message: r.message,
     }));
   }

@@ -4,7 +4,7 @@
 // there. The core decides all of it (hoverInfo); this file only writes Markdown.
 import { type Hover, type HoverParams, MarkupKind } from 'vscode-languageserver';
 
-import { type AnalysedFile, type HeldEntry, hoverInfo } from '../core/index';
+import { type AnalysedFile, fieldGuardAt, functionRequirementsAt, type HeldEntry, hoverInfo } from '../core/index';
 import { toRange } from './convert';
 import { takenAt } from './lockLabels';
 
@@ -29,9 +29,41 @@ function held(entries: readonly HeldEntry[]): string {
   return entries.length ? `🔒 ${entries.map(entry).join(', ')}` : '🔓 no lock held';
 }
 
+/** Over an access of a field, list head or global: the lock that guards it and the evidence (core/guards). */
+function fieldGuardText(file: AnalysedFile, offset: number): { text: string; start: number; end: number } | undefined {
+  const f = fieldGuardAt(file, offset);
+  if (!f) return undefined;
+  const name = codeSpan(f.location.replace(/^(struct|union) /, ''));
+  const text = f.guard
+    ? `**${name}** is guarded by ${codeSpan(f.guard.lock)}: held at ${f.guard.held} of its ${f.guard.total} accesses; ${f.guard.heldHere ? 'held here' : '**not held here**'}.`
+    : `**${name}**: no lock is held at a clear majority of its ${f.accesses} access${f.accesses === 1 ? '' : 'es'} (no guard learned).`;
+  return { text, start: f.start, end: f.end };
+}
+
+/** Over a function's name (a call, or its definition): what it requires of its callers, and why. */
+function requirementsText(file: AnalysedFile, offset: number): { text: string; start: number; end: number } | undefined {
+  const r = functionRequirementsAt(file, offset);
+  if (!r) return undefined;
+  const head = `**${codeSpan(`${r.function}()`)}**`;
+  if (r.requires.length === 0) return { text: `${head} requires no lock of its callers.`, start: r.start, end: r.end };
+  const lines = r.requires.map((q) => `- requires ${q.lock === '*' ? 'a lock' : codeSpan(q.lock)} (${q.why}): ${q.evidence}`);
+  return { text: [`${head}: what its callers must hold`, ...lines].join('\n'), start: r.start, end: r.end };
+}
+
+function functionHasRequirements(file: AnalysedFile, offset: number): boolean {
+  return (functionRequirementsAt(file, offset)?.requires.length ?? 0) > 0;
+}
+
 export function provideHover(file: AnalysedFile, params: HoverParams): Hover | undefined {
-  const info = hoverInfo(file, file.lineIndex.offset(params.position));
-  if (!info) return undefined;
+  const offset = file.lineIndex.offset(params.position);
+  const info = hoverInfo(file, offset);
+  const guard = fieldGuardText(file, offset);
+  const reqs = requirementsText(file, offset);
+  if (!info) {
+    // Outside a body: a function's own name in its definition.
+    if (!reqs) return undefined;
+    return { contents: { kind: MarkupKind.Markdown, value: reqs.text }, range: toRange(file.lineIndex, reqs.start, reqs.end) };
+  }
   const changed = info.released.length > 0 || info.entriesAfter.some((e) => e.changed);
   const released = info.released.filter((e) => e.kind !== 'irq').map((e) => codeSpan(e.name));
   const parts = [
@@ -42,7 +74,13 @@ export function provideHover(file: AnalysedFile, params: HoverParams): Hover | u
   ];
   if (released.length) parts.push(`- released on this line: ${released.join(', ')}`);
   if (info.operation) parts.push('', `**${codeSpan(info.operation.name)}**: ${info.operation.note}`);
+  // In a body, a call's requirements only when it has some (the definition's own name always says).
+  const callReqs = reqs && functionHasRequirements(file, offset) ? reqs : undefined;
+  if (callReqs) parts.push('', callReqs.text);
+  else if (guard) parts.push('', guard.text);
   const result: Hover = { contents: { kind: MarkupKind.Markdown, value: parts.join('\n') } };
   if (info.operation) result.range = toRange(file.lineIndex, info.operation.start, info.operation.end);
+  else if (callReqs) result.range = toRange(file.lineIndex, callReqs.start, callReqs.end);
+  else if (guard) result.range = toRange(file.lineIndex, guard.start, guard.end);
   return result;
 }

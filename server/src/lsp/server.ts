@@ -13,7 +13,13 @@ import {
   TextDocumentSyncKind,
 } from 'vscode-languageserver/node';
 
-import { AnalysisStatusNotification, CheckPatchRequest, SimulateRequest, SimulationPartnersRequest } from '../contracts/lspRequests';
+import {
+  AnalysisStatusNotification,
+  CheckPatchRequest,
+  LockMapRequest,
+  SimulateRequest,
+  SimulationPartnersRequest,
+} from '../contracts/lspRequests';
 import { ALL_RULES, type Rule } from '../core/index';
 import { AnalysisHistory } from './analysisHistory';
 import { checkPatch } from './checkPatch';
@@ -24,6 +30,7 @@ import { DocumentManager } from './documents';
 import { documentSymbols } from './documentSymbols';
 import { provideHover } from './hover';
 import { provideInlayHints } from './inlayHints';
+import { lockMap } from './lockMap';
 import { partners } from './partners';
 import { defaultProviders, type Providers } from './seams';
 import { SettingsCache } from './settings';
@@ -140,6 +147,10 @@ export function createServer(connection: Connection, options: ServerOptions = {}
   connection.onRequest(CheckPatchRequest.type, (params) =>
     checkPatch(params, { checkPatch: providers.checkPatch, rules, defaultBase, analyzerFor: (uri) => documents.analyzerForResource(uri) }),
   );
+  connection.onRequest(LockMapRequest.type, async (params) => {
+    const st = await documents.analysisFor(params.textDocument.uri);
+    return st?.file ? lockMap(st.file) : null;
+  });
   connection.onShutdown(() => documents.dispose());
 
   documents.listen();

@@ -11,6 +11,7 @@ Commands:
   check --patch FILE|-        analyse a unified diff / git format-patch mail against --base DIR
   fix PATH…                   apply every safe quick fix in place (--dry-run prints a diff)
   locks PATH                  print the lock state per line of every function
+  guards PATH…                print the lock discipline learned from the code (guards, requirements, order)
   simulate PATH --function F  explore every interleaving of the named functions over the state they share
   lsp --stdio                 start the language server on stdin/stdout
   help [command]              this help, or a command's (help rules: the diagnostic codes)
@@ -19,6 +20,8 @@ Common options:
   --format text|json|sarif    output format (sarif: check only)      [default: text]
   --fail-on error|warning|information|hint|none                       [default: error]
   --config FILE               JSON file with extra lock helpers ({"helpers": [...]})
+  --guard-ratio R             share of a location's accesses its guard must be held at  [default: 0.75]
+  --guard-min-sites N         accesses holding it, at least                             [default: 3]
   --quiet                     no summary line
   --no-color                  no colour (also off when not a TTY or NO_COLOR is set)
   --version                   print the version
@@ -35,6 +38,15 @@ reports only findings inside functions the patch changes, at post-image lines.`,
 
 Prints, for every function, each statement line with the locks held before it:
 held on every path, and (with a ?) on some paths only.`,
+  guards: `xsr guards PATH… [--format text|json] [--guard-ratio R] [--guard-min-sites N]
+
+Analyses the files (and the headers they include) together and prints the
+lock discipline learned from the code: each field, list head and global with
+the lock held at a clear majority of its accesses (its guard), the evidence
+(sites holding it / all sites) and the sites that do not hold it; each lock's
+interrupt discipline; what each function requires its callers to hold and
+why (its _locked name, an ASSERT, its callers, a callee); the order in which
+locks nest and its cycles; the entry points and what they are entered holding.`,
   fix: `xsr fix PATH… [--dry-run]
 
 Applies every safe quick fix in place (temp file + rename, mode kept).

@@ -28,7 +28,7 @@ export type Place =
   | { kind: 'local'; name: string };
 
 /** Macros that name per-CPU data: `per_cpu(name, cpu)`, `this_cpu(name)`, … */
-const PER_CPU = new Set(['per_cpu', 'this_cpu', 'per_cpu_ptr', 'this_cpu_ptr']);
+export const PER_CPU = new Set(['per_cpu', 'this_cpu', 'per_cpu_ptr', 'this_cpu_ptr']);
 
 export class Locations {
   private readonly displays = new Map<string, string>();

@@ -17,7 +17,7 @@ import { migrationCall, type MigrationOpKind } from '../xen/migration';
 import type { CNode } from './cexpr';
 import type { Code } from './code';
 import type { ModelContext } from './context';
-import type { Place, Scope } from './locations';
+import { PER_CPU, type Place, type Scope } from './locations';
 
 /** How each migration operation of the vocabulary acts in the Xen model. */
 const OP_INSTR: Readonly<Record<MigrationOpKind, InstrAt['op']>> = {
@@ -614,7 +614,7 @@ export class Translator {
   private list(n: Extract<CNode, { k: 'call' }>, m: Extract<MemoryOp, { kind: 'list' }>): Expr | undefined {
     const headArg = m.head !== undefined ? n.args[m.head] : undefined;
     const entryArg = m.entry !== undefined ? n.args[m.entry] : undefined;
-    const head = headArg ? this.place(headArg.k === 'unary' && headArg.op === '&' ? headArg.a : headArg) : undefined;
+    const head = headArg ? this.listHead(headArg) : undefined;
     const elem = entryArg ? this.element(entryArg) : undefined;
     if (m.op === 'empty' || m.op === 'first') {
       if (head?.kind !== 'loc') return undefined;
@@ -643,6 +643,20 @@ export class Translator {
     return undefined;
   }
 
+  /**
+   * A list head argument: `&obj->runq`, a `struct list_head *` variable, or a
+   * macro's or accessor's result (`RUNQ(cpu)`): the head that call returns,
+   * one location per spelling of its arguments.
+   */
+  private listHead(arg: CNode): Place | undefined {
+    if (arg.k === 'unary' && arg.op === '&') return this.place(arg.a);
+    if (arg.k === 'call' && !PER_CPU.has(arg.name)) {
+      const text = this.text(arg);
+      return { kind: 'loc', key: `call:${text}`, display: text };
+    }
+    return this.place(arg);
+  }
+
   private listStep(h: Extract<Place, { kind: 'loc' }>, fn: 'add' | 'del', elem: string, n: CNode): void {
     const info = this.ctx.noteLocation(h.display, h.key);
     info.kind = 'list';
@@ -655,6 +669,11 @@ export class Translator {
   /** A list element (`&svc->runq_elem`): the object it belongs to and the link field, named by the object's spelling. */
   element(arg: CNode): { key: string; name: string; link: string } | undefined {
     const inner = arg.k === 'unary' && arg.op === '&' ? arg.a : arg;
+    // A bare `struct list_head *` (a helper's parameter): the element is the object it points to.
+    if (inner.k === 'id' && arg === inner) {
+      const obj = this.scope.objectOf(inner);
+      return obj ? { key: obj, name: inner.name, link: inner.name } : undefined;
+    }
     if (inner.k !== 'member') return undefined;
     const obj = this.scope.objectOf(inner.obj);
     if (!obj) return undefined;
