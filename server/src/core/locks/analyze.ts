@@ -69,7 +69,7 @@ export interface AnalyzeOptions {
 }
 
 /** A result that says nothing: no lock anywhere (a function that takes none), or not analysed (`degraded` says why). */
-function nothingHeld(fn: FunctionSyntax, cfg: Cfg, degraded?: string): FunctionLocks {
+export function nothingHeld(fn: FunctionSyntax, cfg: Cfg, degraded?: string): FunctionLocks {
   const out: FunctionLocks = {
     syntax: fn,
     cfg,
@@ -90,6 +90,13 @@ export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: Analyze
   const summaryBase = { name: fn.name, params: fn.params };
   // Nothing to track: every statement sees the empty set.
   if (!touches && entry.held.length === 0) return nothingHeld(fn, cfg);
+  const crowded = crowdedStatement(cfg, opts);
+  if (crowded)
+    return nothingHeld(
+      fn,
+      cfg,
+      `not analysed: the statement at line ${crowded.line + 1} makes more than ${MAX_LOCK_CALLS_PER_STATEMENT} lock calls`,
+    );
   const ctx: TransferContext = {
     source: opts.source,
     table: opts.table,
@@ -227,19 +234,37 @@ function reportingPass(
 }
 
 function touchesLocks(cfg: Cfg, opts: AnalyzeOptions): boolean {
-  for (const n of cfg.nodes) {
-    for (const c of n.facts.calls) {
-      if (opts.table.has(c.name)) return true;
-      const s = opts.summaries.get(c.name);
-      if (
-        s &&
-        (s.acquires.length || s.releases.length || s.mayReleases.length || s.condAcquires.length || s.requires.some((r) => !r.conventional))
-      )
-        return true;
-      if (heldPredicate(c.name)) return true;
-    }
-  }
+  for (const n of cfg.nodes) for (const c of n.facts.calls) if (isLockCall(c.name, opts)) return true;
   return false;
+}
+
+function isLockCall(name: string, opts: AnalyzeOptions): boolean {
+  if (opts.table.has(name)) return true;
+  const s = opts.summaries.get(name);
+  if (
+    s &&
+    (s.acquires.length || s.releases.length || s.mayReleases.length || s.condAcquires.length || s.requires.some((r) => !r.conventional))
+  )
+    return true;
+  return !!heldPredicate(name);
+}
+
+/**
+ * Lock calls one statement may make. Each is applied to every path through the
+ * statement (and a trylock splits them), so the cost of one statement grows
+ * with its calls times its paths, which no work budget can interrupt; real
+ * statements make a few.
+ */
+const MAX_LOCK_CALLS_PER_STATEMENT = 64;
+
+/** The first statement making more lock calls than MAX_LOCK_CALLS_PER_STATEMENT. */
+function crowdedStatement(cfg: Cfg, opts: AnalyzeOptions): CfgNode | undefined {
+  for (const n of cfg.nodes) {
+    if (n.facts.calls.length <= MAX_LOCK_CALLS_PER_STATEMENT) continue;
+    let count = 0;
+    for (const c of n.facts.calls) if (isLockCall(c.name, opts) && ++count > MAX_LOCK_CALLS_PER_STATEMENT) return n;
+  }
+  return undefined;
 }
 
 /** `*_locked` functions start holding their vCPU's (or first argument's) scheduler lock, unless an ASSERT says which lock. */
@@ -293,13 +318,26 @@ function linesOf(cfg: Cfg, before: PathState[][], lines: LineIndex): LineLocks[]
   return out;
 }
 
+/**
+ * One LockRef per held lock object and text (states share their lock objects: the lines of a long function
+ * then share refs instead of each allocating its own).
+ */
+const lockRefs = new WeakMap<LineIndex, WeakMap<HeldLock, LockRef>>();
+function refOf(h: HeldLock, lines: LineIndex): LockRef {
+  let refs = lockRefs.get(lines);
+  if (!refs) lockRefs.set(lines, (refs = new WeakMap()));
+  let ref = refs.get(h);
+  if (!ref) refs.set(h, (ref = { name: h.name, line: lines.lineOf(h.at), ...(h.entry ? { entry: true } : {}) }));
+  return ref;
+}
+
 /** must: held (definitely) on every path; may: held on some path but not all. */
 export function heldSets(states: readonly PathState[], lines: LineIndex): { must: LockRef[]; may: LockRef[] } {
   const refs = new Map<string, { ref: LockRef; definite: number }>();
   for (const s of states) {
     for (const h of s.held) {
       const r = refs.get(h.name);
-      const ref: LockRef = { name: h.name, line: lines.lineOf(h.at), ...(h.entry ? { entry: true } : {}) };
+      const ref = refOf(h, lines);
       if (!r) refs.set(h.name, { ref, definite: h.maybe ? 0 : 1 });
       else if (!h.maybe) r.definite++;
     }
