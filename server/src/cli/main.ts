@@ -30,6 +30,8 @@ const OPTIONS = {
   version: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   patch: { type: 'string' },
+  include: { type: 'string', multiple: true },
+  'no-includes': { type: 'boolean' },
   base: { type: 'string' },
   'dry-run': { type: 'boolean' },
   function: { type: 'string', multiple: true },

@@ -103,15 +103,22 @@ export class Analyzer {
   /**
    * Analyses files together: summaries are computed bottom-up over every
    * function of every file to a fixpoint, so a helper in one file is known to
-   * its callers in another.
+   * its callers in another. `context` files (the headers they include) are
+   * analysed for their summaries only: no findings, no results.
    */
   analyzeMany(
     files: readonly SourceFile[],
-    opts: { trees?: readonly Tree[] | undefined; summaries?: SummaryStore | undefined; memo?: FunctionMemo | undefined } = {},
+    opts: {
+      trees?: readonly Tree[] | undefined;
+      summaries?: SummaryStore | undefined;
+      memo?: FunctionMemo | undefined;
+      context?: readonly SourceFile[] | undefined;
+    } = {},
   ): FileAnalysis[] {
     const prepared = files.map((f, i) => this.prepare(f, opts.trees?.[i], opts.memo));
+    const context = (opts.context ?? []).map((f) => this.prepare(f));
     const store = opts.summaries ?? new SummaryStore();
-    const results = this.solveSummaries(prepared, store, opts.memo);
+    const results = this.solveSummaries([...prepared, ...context], store, opts.memo);
     return prepared.map((p, i) => this.finish(p, results[i]!, opts.memo));
   }
 

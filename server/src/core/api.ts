@@ -43,7 +43,8 @@ export interface AnalysedFile {
 /** Analyses source files: each on its own, or together so that a helper in one file is known to its callers in another. */
 export interface CoreAnalyzer {
   analyze(file: SourceFile): AnalysedFile;
-  analyzeMany(files: readonly SourceFile[]): AnalysedFile[];
+  /** `context`: headers whose functions' summaries the files use (see includedHeaders); not reported on. */
+  analyzeMany(files: readonly SourceFile[], opts?: { context?: readonly SourceFile[] }): AnalysedFile[];
 }
 
 /** An analyzer with the user's lock helpers, running every rule of the registry unless `rules` says which. */

@@ -22,6 +22,7 @@ export {
 export type { CoreDiagnostic, Severity, TextEdit } from './diagnostics';
 export type { FixAllResult } from './fix/index';
 export { applyEdits } from './fix/text';
+export { defaultIncludeDirs, includedHeaders } from './headers/includes';
 export type { DocumentEdit } from './incremental/treeCache';
 export type { LockRef } from './locks/analyze';
 export { ExtractError, type Extraction } from './model/extract';

@@ -5,7 +5,7 @@
 // and calls that never return.
 import type { Node } from 'web-tree-sitter';
 
-import { type ExprFacts, exprFacts, matchClose } from '../syntax/expr';
+import { declaredNames, type ExprFacts, exprFacts, matchClose } from '../syntax/expr';
 import { isNestedRealDefinition, unclosedEndOffset } from '../syntax/functions';
 import { type LineIndex } from '../syntax/lineIndex';
 import { tokenize } from '../syntax/tokens';
@@ -15,7 +15,6 @@ import { type Cfg, type CfgEdge, type CfgNode, type CfgNodeKind } from './types'
 const NORETURN_CALLS = new Set([
   'BUG',
   'panic',
-  'ASSERT_UNREACHABLE',
   '__builtin_unreachable',
   'unreachable',
   'do_exit',
@@ -30,6 +29,14 @@ const SKIPPED = new Set(['comment', ';']);
 interface Targets {
   brk?: number;
   cont?: number;
+}
+
+/**
+ * `ASSERT_UNREACHABLE()` and `ASSERT(0)` stop a debug build only: a release
+ * build (NDEBUG) goes on past them, and whatever follows runs there.
+ */
+function stopsDebugBuildsOnly(c: { name: string; args: { text: string }[] }): boolean {
+  return c.name === 'ASSERT_UNREACHABLE' || (c.name === 'ASSERT' && /^(0|false)$/.test(c.args[0]?.text ?? ''));
 }
 
 /**
@@ -89,6 +96,7 @@ class CfgBuilder {
     const cfgNode = this.nodes[id]!;
     if (facts.calls.some((c) => NORETURN_CALLS.has(c.name))) cfgNode.noreturn = true;
     else cfgNode.succ.push({ to: next });
+    if (facts.calls.some(stopsDebugBuildsOnly)) cfgNode.debugStop = true;
     return id;
   }
 
@@ -134,9 +142,13 @@ class CfgBuilder {
           this.hasError = true;
         }
         return this.effectNode('stmt', n, next);
-      case 'declaration':
+      case 'declaration': {
         if (n.hasError) this.hasError = true;
-        return this.effectNode('stmt', n, next);
+        const id = this.effectNode('stmt', n, next);
+        const names = declaredNames(this.source, n.startIndex, n.endIndex);
+        if (names.length) this.nodes[id]!.declares = names;
+        return id;
+      }
       case 'if_statement':
         return this.ifStatement(n, next, t);
       case 'while_statement':
@@ -323,6 +335,8 @@ class CfgBuilder {
     const body = n.childForFieldName('body');
     const bodyEntry = body ? this.stmt(body, updateEntry, { brk: next, cont: updateEntry }) : updateEntry;
     this.branch(cond, bodyEntry, next);
+    const counting = init && condition && update ? countingLoop(this.source, init, condition, update, body) : undefined;
+    if (counting) this.nodes[cond]!.exitsAt = counting;
     if (!init) return cond;
     const initId = this.effectNode('stmt', init, cond);
     this.nodes[initId]!.line = this.lines.lineOf(n.startIndex);
@@ -485,6 +499,32 @@ interface MacroSplit {
   bodyStart: number;
   end: number;
   jump?: 'break' | 'continue';
+}
+
+/** `for ( i = 0; i < 3; i++ )` whose body never assigns `i`: the counter and the bound it leaves at. */
+function countingLoop(
+  source: string,
+  init: Node,
+  condition: Node,
+  update: Node,
+  body: Node | null,
+): { counter: string; bound: string } | undefined {
+  const text = (x: Node): string => source.slice(x.startIndex, x.endIndex).replace(/\s+/g, '');
+  const c = /^([A-Za-z_]\w*)<(\d+)[uUlL]*$/.exec(text(condition));
+  if (!c) return undefined;
+  const [, counter, bound] = c as unknown as [string, string, string];
+  const i = new RegExp(`^${counter}=(\\d+)[uUlL]*;?$`).exec(text(init));
+  if (!i || Number(i[1]) > Number(bound)) return undefined;
+  if (!new RegExp(`^(${counter}\\+\\+|\\+\\+${counter}|${counter}\\+=1)$`).test(text(update))) return undefined;
+  // The body must leave the counter alone (an assignment or increment would break the count).
+  if (
+    body &&
+    new RegExp(`\\b${counter}\\s*([-+*/%&|^]?=(?!=)|\\+\\+|--)|(\\+\\+|--)\\s*${counter}\\b`).test(
+      source.slice(body.startIndex, body.endIndex),
+    )
+  )
+    return undefined;
+  return { counter, bound };
 }
 
 /**

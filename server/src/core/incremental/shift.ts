@@ -88,6 +88,8 @@ function shiftImbalances(list: LockImbalance[], d: number): LockImbalance[] {
         return { ...x, start: x.start + d, end: x.end + d, takenAt: x.takenAt + d };
       case 'doubleRelease':
         return { ...x, start: x.start + d, end: x.end + d };
+      case 'mayRelease':
+        return { ...x, start: x.start + d, end: x.end + d, takenAt: x.takenAt + d };
       case 'heldAtExit':
         return {
           ...x,
@@ -95,6 +97,7 @@ function shiftImbalances(list: LockImbalance[], d: number): LockImbalance[] {
           end: x.end + d,
           takenAt: x.takenAt + d,
           freeExit: { start: x.freeExit.start + d, end: x.freeExit.end + d },
+          ...(x.releaseOnly !== undefined ? { releaseOnly: x.releaseOnly + d } : {}),
         };
     }
   });

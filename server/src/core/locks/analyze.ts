@@ -5,11 +5,11 @@ import type { Cfg, CfgNode } from '../cfg/types';
 import type { FunctionSyntax } from '../syntax/functions';
 import type { LineIndex } from '../syntax/lineIndex';
 import { heldPredicate, type HelperTable, type LockKind } from '../xen/lockHelpers';
-import { correlatedAtoms } from './condition';
+import { constantTruth, correlatedAtoms } from './condition';
 import { LockNamer } from './names';
 import { EMPTY_STATE, type HeldLock, MAX_FACTS, mergeStates, type PathState, stateKey, withHeld } from './state';
-import type { FunctionSummary, LockEffect, SummaryLookup } from './summary';
-import { type LockEvent, type TransferContext, transferEdge, transferNode } from './transfer';
+import { type FunctionSummary, type LockEffect, RETURNED, type SummaryLookup } from './summary';
+import { type LockEvent, rootName, type TransferContext, transferEdge, transferNode } from './transfer';
 
 export interface LockRef {
   name: string;
@@ -59,13 +59,31 @@ const MERGED_BUDGET = 400_000;
 export type LockImbalance =
   | { kind: 'retake'; lock: string; start: number; end: number; takenAt: number }
   | { kind: 'doubleRelease'; lock: string; start: number; end: number }
-  | { kind: 'heldAtExit'; lock: string; start: number; end: number; takenAt: number; freeExit: { start: number; end: number } };
+  /** Released where some paths hold it and some do not (taken at `takenAt` on the paths that do). */
+  | { kind: 'mayRelease'; lock: string; start: number; end: number; takenAt: number }
+  | {
+      kind: 'heldAtExit';
+      lock: string;
+      start: number;
+      end: number;
+      takenAt: number;
+      freeExit: { start: number; end: number };
+      /** Held there in release builds only: the path went past the ASSERT_UNREACHABLE() at this offset. */
+      releaseOnly?: number;
+    };
 
 export interface AnalyzeOptions {
   source: string;
   lineIndex: LineIndex;
   table: HelperTable;
   summaries: SummaryLookup;
+}
+
+/** Variables declared in the body (not parameters): locks named through them belong to this function. */
+function localsOf(fn: FunctionSyntax, cfg: Cfg): Set<string> {
+  const out = new Set<string>();
+  for (const n of cfg.nodes) for (const name of n.declares ?? []) if (!fn.params.includes(name)) out.add(name);
+  return out;
 }
 
 /** A result that says nothing: no lock anywhere (a function that takes none), or not analysed (`degraded` says why). */
@@ -103,6 +121,9 @@ export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: Analyze
     namer: new LockNamer(cfg),
     summaries: opts.summaries,
     trackedAtoms: correlatedAtoms(cfg, opts.source),
+    locals: localsOf(fn, cfg),
+    cfg,
+    released: new Set(),
   };
   const domain: Domain<PathState> = {
     key: stateKey,
@@ -110,6 +131,8 @@ export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: Analyze
     transfer: (node: CfgNode, s: PathState) => transferNode(ctx, node, s),
     edge: (node: CfgNode, edge: { to: number; branch?: boolean }, s: PathState) => transferEdge(ctx, node, edge, s),
     weight: (s: PathState) => 1 + s.held.length + s.facts.length,
+    partition: (s: PathState) =>
+      `${s.held.map((h) => `${h.name}${h.maybe ? '?' : ''}`).join(',')}${s.releaseOnly !== undefined ? '|R' : ''}`,
   };
   // Path-sensitive first; a function with more paths than the work budget
   // allows is solved again with every node's paths merged (a sound "may"
@@ -133,15 +156,20 @@ export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: Analyze
   }
   ctx.events = undefined;
   const imbalances: LockImbalance[] = [];
-  for (const { e } of events) {
+  for (const { e, node } of events) {
     if (e.k === 'retake') imbalances.push({ kind: 'retake', lock: e.lock, start: e.start, end: e.end, takenAt: e.heldAt });
     else if (e.k === 'doubleRelease') imbalances.push({ kind: 'doubleRelease', lock: e.lock, start: e.start, end: e.end });
+    else if (e.k === 'unheldRelease') {
+      // A local's lock released where one path holds it and another does not: the paths disagree.
+      const holder = before[node.id]!.flatMap((s) => s.held).find((h) => h.name === e.lock && !h.maybe && !h.entry);
+      if (holder) imbalances.push({ kind: 'mayRelease', lock: e.lock, start: e.start, end: e.end, takenAt: holder.at });
+    }
   }
   const requires = new Map<string, LockKind>();
   for (const h of entry.held) requires.set(h.name, h.kind);
   const conventional = new Set(conventionalEntry(fn, cfg).held.map((h) => h.name));
   for (const { e } of events) if (e.k === 'requires') requires.set(e.lock, e.kind);
-  const imbalance = exitImbalance(fn, exits, opts);
+  const imbalance = exitImbalance(fn, exits, opts, { released: ctx.released, locals: ctx.locals });
   // A function that is itself a lock helper (sched_spin_lock_double) is a primitive: no imbalance there.
   if (!opts.table.has(fn.name)) imbalances.push(...imbalance.heldAtExit);
   // Merged paths (or forgotten branch facts) cannot tell a leak from two paths that each do the right thing: no findings then.
@@ -154,16 +182,21 @@ export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: Analyze
   const callerInstanceReleased = (name: string): boolean =>
     reachableExits.every((x) => x.states.every((s) => !s.held.some((h) => h.name === name && h.entry)));
   const effect = (name: string, kind: LockKind): LockEffect => ({ lock: name, kind });
+  // A lock named through a local this function returns (`spin_lock(&act->lock); return act;`) is, for
+  // the caller, the lock of the returned object: `$ret->lock`, which the call site names after its own variable.
+  const handed = (name: string): LockEffect => effect(returnedName(name, reachableExits, ctx.locals), imbalance.kinds.get(name)!);
   const summary: FunctionSummary = {
     ...summaryBase,
-    acquires: imbalance.acquirers.filter(heldAtAllExits).map((n) => effect(n, imbalance.kinds.get(n)!)),
+    acquires: imbalance.acquirers.filter(heldAtAllExits).map(handed),
     // The caller's instance is gone at every exit (a lock held again there was taken anew: see acquires/condAcquires).
     releases: [...requires].filter(([n]) => callerInstanceReleased(n)).map(([n, k]) => effect(n, k)),
     // Gone at some exits only: afterwards the caller may or may not hold it.
     mayReleases: [...requires]
       .filter(([n]) => !callerInstanceReleased(n) && callerInstanceReleasedSomewhere(n))
       .map(([n, k]) => effect(n, k)),
-    condAcquires: imbalance.conditional.map((n) => effect(n, imbalance.kinds.get(n)!)),
+    condAcquires: imbalance.conditional.map(handed),
+    ...(imbalance.statusConvention ? { condConvention: 'status' as const } : {}),
+    mayAcquires: imbalance.mayAcquire.map(handed),
     requires: [...requires].map(([n, k]) => (conventional.has(n) ? { ...effect(n, k), conventional: true } : effect(n, k))),
   };
   const out: FunctionLocks = {
@@ -349,6 +382,65 @@ export function heldSets(states: readonly PathState[], lines: LineIndex): { must
   return { must: must.sort(byName), may: may.sort(byName) };
 }
 
+type Outcome = 'zero' | 'nonzero' | 'error';
+
+/** What one exit state returns: 0/NULL/false, an error (a negative errno constant, ERR_PTR), another value, or a variable whose truth the path knows. */
+function outcomeOf(x: Exit, s: PathState): Outcome | undefined {
+  const t = x.node.returnText ?? '';
+  if (/^ERR_PTR\(/.test(t) || /^-(E[A-Z0-9]+|[1-9]\d*)$/.test(t)) return 'error';
+  let truth = constantTruth(t);
+  if (truth === undefined && /^!?[A-Za-z_]\w*$/.test(t)) {
+    const v = t.replace(/^!/, '');
+    const b = s.vars.find((x) => x.v === v);
+    const known = b ? (b.zeroIsHeld ? b.status === 'null' : b.status !== 'null') : s.facts.find((f) => f.atom === v)?.value;
+    if (known !== undefined) truth = t.startsWith('!') ? !known : known;
+  }
+  return truth === undefined ? undefined : truth ? 'nonzero' : 'zero';
+}
+
+/**
+ * When every state returning with `name` held returns one outcome and every
+ * state returning without it another, the return value tells the caller:
+ * `status` (0 with the lock held, errors without) or `flag` (true / non-NULL
+ * with it held, 0 or an error without). An error returned with the lock held
+ * is never a convention: that is the leak this rule is for.
+ */
+function returnSays(exits: readonly Exit[], name: string): 'status' | 'flag' | undefined {
+  const held = new Set<Outcome | undefined>();
+  const free = new Set<Outcome | undefined>();
+  for (const x of exits) {
+    for (const s of x.states) {
+      const h = s.held.find((l) => l.name === name);
+      if (h?.maybe) return undefined;
+      (h && !h.entry ? held : free).add(outcomeOf(x, s));
+    }
+  }
+  if (held.size !== 1 || held.has(undefined) || free.size === 0 || free.has(undefined)) return undefined;
+  if (held.has('zero') && !free.has('zero')) return 'status';
+  if (held.has('nonzero') && !free.has('nonzero')) return 'flag';
+  return undefined;
+}
+
+/** `act->lock` when every exit holding it returns `act`, a local: `$ret->lock` (see the summary). */
+function returnedName(name: string, exits: readonly Exit[], locals: ReadonlySet<string>): string {
+  const root = rootName(name);
+  if (!root || !locals.has(root)) return name;
+  const holding = exits.filter((x) => x.states.some((s) => s.held.some((h) => h.name === name && !h.entry)));
+  if (holding.length === 0 || !holding.every((x) => x.node.returnText === root)) return name;
+  return name.replace(new RegExp(`\\b${root}\\b`), RETURNED);
+}
+
+/** One finding per lock and place (several exits at the closing brace are one place). */
+function dedupe(list: LockImbalance[]): LockImbalance[] {
+  const seen = new Set<string>();
+  return list.filter((x) => {
+    const k = `${x.lock}@${x.start}:${x.end}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
 const NULLISH = new Set(['NULL', '0', 'false']);
 /** An error return: NULL/false, ERR_PTR(…), or a negative errno constant. */
 const isErrorReturn = (t: string): boolean => NULLISH.has(t) || /^ERR_PTR\(/.test(t) || /^-E[A-Z0-9]+$/.test(t);
@@ -358,7 +450,12 @@ const isErrorReturn = (t: string): boolean => NULLISH.has(t) || /^ERR_PTR\(/.tes
  * unless the function returns a pointer or a boolean and the held exits return
  * non-NULL/true while the others return NULL/false (a trylock-like helper).
  */
-function exitImbalance(fn: FunctionSyntax, exits: { node: CfgNode; states: PathState[] }[], opts: AnalyzeOptions) {
+function exitImbalance(
+  fn: FunctionSyntax,
+  exits: { node: CfgNode; states: PathState[] }[],
+  opts: AnalyzeOptions,
+  seen: { released: ReadonlySet<string>; locals: ReadonlySet<string> },
+) {
   const kinds = new Map<string, LockKind>();
   const taken = new Set<string>();
   for (const x of exits)
@@ -371,6 +468,8 @@ function exitImbalance(fn: FunctionSyntax, exits: { node: CfgNode; states: PathS
   const heldAtExit: LockImbalance[] = [];
   const acquirers: string[] = [];
   const conditional: string[] = [];
+  const mayAcquire: string[] = [];
+  let statusConvention = false;
   const header = opts.source.slice(fn.start, fn.bodyStart);
   const boolish = fn.returnsPointer || /\bbool(_t)?\b/.test(header.split('(')[0] ?? '');
   for (const name of taken) {
@@ -379,6 +478,14 @@ function exitImbalance(fn: FunctionSyntax, exits: { node: CfgNode; states: PathS
     if (heldExits.length === 0) continue;
     if (freeExits.length === 0) {
       acquirers.push(name);
+      continue;
+    }
+    // What the returned value says, state by state: a lock-on-success helper returns one kind of
+    // value exactly when it holds the lock (0 with it held: a status; non-zero/non-NULL: a flag or the object).
+    const said = returnSays(exits, name);
+    if (said) {
+      conditional.push(name);
+      if (said === 'status') statusConvention = true;
       continue;
     }
     const text = (x: { node: CfgNode }): string => x.node.returnText ?? '';
@@ -394,12 +501,22 @@ function exitImbalance(fn: FunctionSyntax, exits: { node: CfgNode; states: PathS
       conditional.push(name);
       continue;
     }
+    // Never released here: not a leak on the paths that keep it, but a lock this function hands its
+    // caller when it takes it (a pair helper, a begin helper conditioned on a flag) — unless it is
+    // named through a local, which no caller can release.
+    if (!seen.released.has(name) && !seen.locals.has(rootName(name) ?? '')) {
+      mayAcquire.push(name);
+      continue;
+    }
     for (const x of heldExits) {
       const h = x.states.flatMap((s) => s.held).find((l) => l.name === name)!;
       const free = freeExits[0]!;
       const atEnd = x.node.kind !== 'return';
       const start = atEnd ? fn.bodyEnd - 1 : x.node.start;
       const end = atEnd ? fn.bodyEnd : x.node.end;
+      // Held only on paths a release build runs past an ASSERT_UNREACHABLE(): say which build leaks.
+      const holding = x.states.filter((s) => s.held.some((l) => l.name === name && !l.maybe));
+      const releaseOnly = holding.every((s) => s.releaseOnly !== undefined) ? holding[0]?.releaseOnly : undefined;
       heldAtExit.push({
         kind: 'heldAtExit',
         lock: name,
@@ -407,8 +524,9 @@ function exitImbalance(fn: FunctionSyntax, exits: { node: CfgNode; states: PathS
         end,
         takenAt: h.at,
         freeExit: { start: free.node.start, end: free.node.end },
+        ...(releaseOnly !== undefined ? { releaseOnly } : {}),
       });
     }
   }
-  return { heldAtExit, acquirers, conditional, kinds };
+  return { heldAtExit: dedupe(heldAtExit), acquirers, conditional, mayAcquire, kinds, statusConvention };
 }

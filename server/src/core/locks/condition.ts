@@ -178,6 +178,56 @@ export function notReached(e: Expr, atom: string, value: AtomValue): boolean {
   return walk(e) === 'skipped';
 }
 
+type Rel = '<' | '>' | '<=' | '>=' | '==' | '!=';
+
+/** `a < b` as a comparison of two plain operands (variables, member paths), else undefined. */
+export function comparison(atom: string): { a: string; op: Rel; b: string } | undefined {
+  const m = /^([A-Za-z_][\w>.-]*?)(<=|>=|==|!=|<|>)([A-Za-z_][\w>.-]*|\d+[uUlL]*)$/.exec(atom);
+  if (!m || m[1]!.endsWith('-')) return undefined;
+  return { a: m[1]!, op: m[2] as Rel, b: m[3]! };
+}
+
+/** The operand pair a comparison is about, in a fixed order (`a < b` and `b >= a` are about one pair). */
+function pairOf(atom: string): string | undefined {
+  const c = comparison(atom);
+  if (!c) return undefined;
+  return c.a < c.b ? `${c.a}|${c.b}` : `${c.b}|${c.a}`;
+}
+
+const FLIP: Readonly<Record<Rel, Rel>> = { '<': '>', '>': '<', '<=': '>=', '>=': '<=', '==': '==', '!=': '!=' };
+
+/**
+ * What one comparison's truth says about the others over the same two
+ * operands: `ld < rd` true gives `ld != rd`, `rd > ld`, not `ld == rd`, …; so
+ * the address-ordered double lock (`if ( ld < rd ) … else if ( ld != rd ) …`,
+ * then `if ( ld != rd ) unlock`) is followed path by path.
+ */
+export function relatedFacts(atom: string, value: boolean): { atom: string; value: boolean }[] {
+  const c = comparison(atom);
+  if (!c) return [];
+  // The relation that holds, as the set of orderings it allows: lt, eq, gt.
+  const allows: Record<Rel, [boolean, boolean, boolean]> = {
+    '<': [true, false, false],
+    '>': [false, false, true],
+    '<=': [true, true, false],
+    '>=': [false, true, true],
+    '==': [false, true, false],
+    '!=': [true, false, true],
+  };
+  const base = allows[c.op].map((x) => (value ? x : !x)) as [boolean, boolean, boolean];
+  const out: { atom: string; value: boolean }[] = [];
+  for (const op of Object.keys(allows) as Rel[]) {
+    const set = allows[op];
+    // Decided when every ordering still possible agrees on it.
+    const possible = [0, 1, 2].filter((i) => base[i]);
+    if (possible.length === 0) continue;
+    const first = set[possible[0]!]!;
+    if (!possible.every((i) => set[i] === first)) continue;
+    out.push({ atom: `${c.a}${op}${c.b}`, value: first }, { atom: `${c.b}${FLIP[op]}${c.a}`, value: first });
+  }
+  return out.filter((f) => f.atom !== atom);
+}
+
 /** Every atom in a condition. */
 export function atomsOf(e: Expr, out: string[] = []): string[] {
   switch (e.k) {
@@ -395,8 +445,16 @@ export function atomsTestedTwice(cfg: Cfg, source: string): Set<string> {
   return new Set([...count].filter(([, c]) => c >= 2).map(([a]) => a));
 }
 
-/** Constants whose truth a flag assignment (`held = true;`, `bool locked = 0;`) gives a variable. */
-export const CONSTANT_TRUTH: Readonly<Record<string, boolean>> = { '0': false, '1': true, true: true, false: false, NULL: false };
+/**
+ * The truth of a constant expression a variable is set to or a function
+ * returns: `0`, `false`, `NULL` false; other integers, `true` and negative
+ * errno constants (`-EBUSY`) true; undefined for anything else.
+ */
+export function constantTruth(text: string): boolean | undefined {
+  if (text === '0' || text === 'false' || text === 'NULL') return false;
+  if (text === 'true' || /^-?[1-9]\d*[uUlL]*$/.test(text) || /^-E[A-Z0-9]+$/.test(text)) return true;
+  return undefined;
+}
 
 /**
  * Atoms whose value a path should remember: those tested twice, and flags that
@@ -411,7 +469,20 @@ export function correlatedAtoms(cfg: Cfg, source: string): Set<string> {
     for (const a of atomsOf(conditionOf(n, source))) tested.add(a);
   }
   for (const n of cfg.nodes) {
-    for (const a of n.facts.assignments) if (a.op === '=' && Object.hasOwn(CONSTANT_TRUTH, a.rhs) && tested.has(a.lhs)) out.add(a.lhs);
+    for (const a of n.facts.assignments) if (a.op === '=' && constantTruth(a.rhs) !== undefined && tested.has(a.lhs)) out.add(a.lhs);
+  }
+  // Comparisons of one operand pair tested twice in any spelling (`ld < rd`, later `ld != rd`) are one question.
+  const pairs = new Map<string, string[]>();
+  for (const a of tested) {
+    const p = pairOf(a);
+    if (p) pairs.set(p, [...(pairs.get(p) ?? []), a]);
+  }
+  for (const [, atoms] of pairs) {
+    if (atoms.length < 2 && !atoms.some((a) => out.has(a))) continue;
+    for (const a of atoms) out.add(a);
+    // Every spelling of an equality of the pair, so an assignment `x = y` can say so (transfer.ts).
+    const c = comparison(atoms[0]!)!;
+    out.add(`${c.a}==${c.b}`).add(`${c.b}==${c.a}`);
   }
   return out;
 }

@@ -66,11 +66,37 @@ export class LockNamer {
     return undefined;
   }
 
+  /**
+   * `currd->caps_lock` where the function set `currd = current->domain` once:
+   * `current->domain->caps_lock`, the name another function reaching the same
+   * lock through its own local gives it too. Only plain member paths are
+   * substituted (no calls, no indexing), which name the same object wherever
+   * they are read.
+   */
+  private throughLocal(e: string): string {
+    const m = /^([A-Za-z_]\w*)(->.*)$/.exec(e);
+    if (!m) return e;
+    const traced = this.trace(m[1]!);
+    return traced !== m[1] && /^[A-Za-z_][\w]*(->[A-Za-z_]\w*)+$/.test(traced) ? `${traced}${m[2]!}` : e;
+  }
+
+  /**
+   * A canonical name (from a callee's summary, substituted with this
+   * function's arguments) with a local root traced as `plain` traces it:
+   * `grant_write_lock(gt)` with `gt = d->grant_table` names
+   * `d->grant_table->lock:w`, as `grant_write_unlock(d->grant_table)` does.
+   */
+  canonical(name: string): string {
+    const m = /^(rcu\()?([^():]+?)(\))?(:[rw])?$/.exec(name);
+    if (!m || !!m[1] !== !!m[3]) return name;
+    return `${m[1] ?? ''}${this.throughLocal(m[2]!)}${m[3] ?? ''}${m[4] ?? ''}`;
+  }
+
   /** A plain lock's name from the address expression given to spin_lock & co. */
   plain(arg: string, kind: LockKind, mode?: 'r' | 'w'): string {
     const sched = this.schedPointer(arg);
     if (sched) return sched;
-    const e = stripParens(arg.replace(/^&\s*/, ''));
+    const e = this.throughLocal(stripParens(arg.replace(/^&\s*/, '')));
     if (kind === 'rcu') return `rcu(${e})`;
     if (kind === 'rwlock') return `${e}:${mode ?? 'w'}`;
     return e;

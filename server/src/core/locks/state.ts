@@ -31,6 +31,8 @@ export interface VarBinding {
   lock: string;
   /** held: points at a lock this path holds; null: a failed trylock; ptr: an unheld lock's address. */
   status: 'held' | 'null' | 'ptr';
+  /** The variable holds a status (0 when the lock was taken), not a pointer: its truth means failure. */
+  zeroIsHeld?: boolean;
 }
 
 interface Fact {
@@ -45,6 +47,8 @@ export interface PathState {
   facts: readonly Fact[];
   /** Locks released on this path and not taken again (for double-release checks). */
   released: readonly string[];
+  /** Only a release build runs this path: it went past the `ASSERT_UNREACHABLE()` at this offset. */
+  releaseOnly?: number;
 }
 
 export const EMPTY_STATE: PathState = { held: [], vars: [], facts: [], released: [] };
@@ -82,6 +86,7 @@ function computeKey(s: PathState): string {
   parts.push('|');
   for (const f of s.facts) parts.push(`${f.atom}=${f.value ? 1 : 0};`);
   parts.push('|', s.released.join(';'));
+  if (s.releaseOnly !== undefined) parts.push(`|R${s.releaseOnly}`);
   return parts.join('');
 }
 
@@ -195,8 +200,17 @@ export function decideGuards(s: PathState, atom: string, value: boolean): PathSt
   return { ...s, held };
 }
 
-function mentions(atom: string, idents: ReadonlySet<string>): boolean {
-  for (const id of idents) if (atom.includes(id) && new RegExp(`(^|[^\\w])${id}([^\\w]|$)`).test(atom)) return true;
+/**
+ * The atom reads one of the expressions (a variable, or a member path such as
+ * `old_q->tail`, as an access: `old_q->tail` is read by `old_q->tail==0` but
+ * not by `old_q!=q`, and `old_q` by both).
+ */
+function mentions(atom: string, exprs: ReadonlySet<string>): boolean {
+  for (const e of exprs) {
+    if (!atom.includes(e)) continue;
+    const esc = e.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    if (new RegExp(`(^|[^\\w.>])${esc}(?![\\w])`).test(atom)) return true;
+  }
   return false;
 }
 
@@ -282,10 +296,12 @@ export function mergeStates(states: readonly PathState[]): PathState {
     states.map((s) => s.facts),
     (f) => `${f.atom}=${f.value}`,
   );
+  // Release-build-only when every merged path is.
+  const releaseOnly = states.every((s) => s.releaseOnly !== undefined) ? states[0]!.releaseOnly : undefined;
   // Released on every merged path only: a double release is reported when certain.
   const released = common(
     states.map((s) => s.released),
     (r) => r,
   );
-  return { held, vars, facts, released };
+  return releaseOnly === undefined ? { held, vars, facts, released } : { held, vars, facts, released, releaseOnly };
 }

@@ -2,6 +2,9 @@
 // substituted by the caller's argument texts at each call).
 import type { LockKind } from '../xen/lockHelpers';
 
+/** Stands for the returned object in a summary's lock names (`$ret->lock`); each call site names it after its own variable. */
+export const RETURNED = '$ret';
+
 export interface LockEffect {
   lock: string;
   kind: LockKind;
@@ -20,6 +23,14 @@ export interface FunctionSummary {
   mayReleases: LockEffect[];
   /** Held at exits returning non-NULL/true only (a trylock-like function). */
   condAcquires: LockEffect[];
+  /**
+   * Taken on some paths and never released by the function (a lock-pair
+   * helper such as iocaps_double_lock, a begin helper conditioned on a flag):
+   * the caller may hold it afterwards.
+   */
+  mayAcquires?: LockEffect[];
+  /** How the return value says the condAcquires were taken: non-zero / non-NULL (default), or `status`: 0. */
+  condConvention?: 'status';
   /** Must be held on entry (`*_locked`, ASSERT(spin_is_locked(…)), or released before being taken). */
   requires: LockEffect[];
 }
@@ -30,7 +41,7 @@ export function summaryKey(s: FunctionSummary): string {
       .map((e) => `${e.kind}:${e.lock}`)
       .sort()
       .join(',');
-  return `${k(s.acquires)}|${k(s.releases)}|${k(s.mayReleases)}|${k(s.condAcquires)}|${k(s.requires)}`;
+  return `${k(s.acquires)}|${k(s.releases)}|${k(s.mayReleases)}|${k(s.condAcquires)}|${k(s.requires)}|${k(s.mayAcquires ?? [])}|${s.condConvention ?? ''}`;
 }
 
 /** Looks summaries up by callee name (same file first, then the folder's). */

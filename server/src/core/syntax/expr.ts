@@ -275,3 +275,44 @@ function declaredName(lhs: Token[]): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * The names a declaration statement declares (`struct q *q, *old_q;` → q,
+ * old_q; `unsigned long flags = 0;` → flags): per top-level declarator, the
+ * last identifier before its initializer, array bounds or parameter list.
+ */
+export function declaredNames(source: string, start: number, end: number): string[] {
+  const tokens = tokenize(source.slice(start, end), start);
+  const out: string[] = [];
+  let depth = 0;
+  let last: string | undefined;
+  let done = false;
+  for (const t of tokens) {
+    if (t.kind === 'punct') {
+      if (t.text === '(' || t.text === '[' || t.text === '{') {
+        if (depth === 0 && last && !done) {
+          out.push(last);
+          done = true;
+        }
+        depth++;
+        continue;
+      }
+      if (t.text === ')' || t.text === ']' || t.text === '}') {
+        depth--;
+        continue;
+      }
+      if (depth > 0) continue;
+      if (t.text === '=' || t.text === ':') {
+        if (last && !done) out.push(last);
+        done = true;
+      } else if (t.text === ',' || t.text === ';') {
+        if (last && !done) out.push(last);
+        last = undefined;
+        done = false;
+      }
+      continue;
+    }
+    if (depth === 0 && !done && t.kind === 'ident') last = t.text;
+  }
+  return [...new Set(out)];
+}
