@@ -303,6 +303,7 @@ describe('control bytes', () => {
     fs.writeFileSync(path.join(dir, name), text);
     const r = xsr(['check', dir]);
     assert.equal(r.code, 1, r.err);
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point
     assert.doesNotMatch(r.out + r.err, /[\u0000-\u0008\u000b-\u001f\u007f]/);
     const lines = r.out.trimEnd().split('\n');
     assert.equal(lines.length, 1);
@@ -312,6 +313,7 @@ describe('control bytes', () => {
     assert.equal(json.files[0].path, path.join(dir, name));
     const locks = xsr(['locks', path.join(dir, name), '--no-color']);
     assert.equal(locks.code, 0);
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point
     assert.doesNotMatch(locks.out + locks.err, /[\u0000-\u0008\u000b-\u001f\u007f]/);
   });
 });
