@@ -56,7 +56,12 @@ function xsrAs(u: User, args: string[], cwd: string): { code: number | null; out
   const argv = setpriv
     ? [setpriv, `--reuid=${u.uid}`, `--regid=${u.gid}`, '--init-groups', process.execPath, CLI, ...args]
     : [tool('runuser')!, '-u', u.name, '--', process.execPath, CLI, ...args];
-  const r = spawnSync(argv[0]!, argv.slice(1), { cwd, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' }, timeout: 180_000 });
+  const r = spawnSync(argv[0]!, argv.slice(1), {
+    cwd,
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' },
+    timeout: 180_000,
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -165,12 +170,20 @@ describe('xsr fix as an unprivileged user', { skip }, () => {
   });
 });
 
-describe('xsr fix as root on another user’s file', { skip: process.platform === 'linux' && process.getuid?.() === 0 ? false : 'needs root (chown)' }, () => {
-  it('keeps owner 1234, group 2345 and mode 0640', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xsr-owner-'));
-    const p = file(dir, 'theirs.c', { uid: 1234, gid: 2345 }, 0o640);
-    const r = spawnSync(process.execPath, [CLI, 'fix', p], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 180_000 });
-    assert.equal(r.status, 0, r.stderr);
-    assert.deepEqual(facts(p), { text: FIXED, uid: 1234, gid: 2345, mode: 0o640 });
-  });
-});
+describe(
+  'xsr fix as root on another user’s file',
+  { skip: process.platform === 'linux' && process.getuid?.() === 0 ? false : 'needs root (chown)' },
+  () => {
+    it('keeps owner 1234, group 2345 and mode 0640', () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xsr-owner-'));
+      const p = file(dir, 'theirs.c', { uid: 1234, gid: 2345 }, 0o640);
+      const r = spawnSync(process.execPath, [CLI, 'fix', p], {
+        encoding: 'utf8',
+        env: { ...process.env, NO_COLOR: '1' },
+        timeout: 180_000,
+      });
+      assert.equal(r.status, 0, r.stderr);
+      assert.deepEqual(facts(p), { text: FIXED, uid: 1234, gid: 2345, mode: 0o640 });
+    });
+  },
+);
