@@ -195,7 +195,10 @@ class RunMemo implements FunctionMemo {
   cfg(syntax: FunctionSyntax, file: { text: string; lineIndex: LineIndex }, compute: () => Cfg): Cfg {
     // The body's node count guards against the same text parsed differently (error recovery in another context).
     const bodyNodes = syntax.body?.descendantCount ?? -1;
-    const key = `${bodyNodes}\u0000${file.text.slice(syntax.start, syntax.end)}`;
+    // The text the CFG is built from: past the function's end when its `{` was left unclosed (the body node goes
+    // on, and statements the parser put there are in the CFG). An edit there must not reuse the old CFG.
+    const end = Math.max(syntax.end, syntax.body?.endIndex ?? syntax.end);
+    const key = `${bodyNodes}\u0000${file.text.slice(syntax.start, end)}`;
     const start = syntax.start;
     const line = file.lineIndex.lineOf(start);
     let entry = this.doc.entries.get(key);
