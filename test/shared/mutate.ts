@@ -124,7 +124,7 @@ export function randomEdit(text: string, rng: Rng): TextEdit {
 }
 
 /** One random mutation of `text`: an edit, or now and then two lines swapped. */
-export function mutateOnce(text: string, rng: Rng): string {
+function mutateOnce(text: string, rng: Rng): string {
   if (rng.next() < 0.1) {
     const lines = text.split('\n');
     const i = rng.int(lines.length);
