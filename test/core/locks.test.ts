@@ -7,8 +7,9 @@ import { before, describe, it } from 'node:test';
 
 import type { FileAnalysis } from '../../server/src/core/analysis';
 import { Analyzer } from '../../server/src/core/analyzer';
+import { lockHints } from '../../server/src/core/queries/lockView';
 import { fixtureMarks } from '../shared/fixtureMarks';
-import { findingExpectations, FIXTURES, heldExpectations } from './fixtures';
+import { afterExpectations, findingExpectations, FIXTURES, heldExpectations } from './fixtures';
 
 const DIR = path.join(FIXTURES, 'locks');
 
@@ -20,8 +21,19 @@ function heldAt(file: FileAnalysis, line: number): { must: string[]; may: string
   return undefined;
 }
 
+function hintAt(file: FileAnalysis, line: number): { must: string[]; may: string[] } | undefined {
+  const h = lockHints(file, 'all', line - 1, line - 1).find((x) => x.line + 1 === line);
+  return h && { must: h.held.must.map((r) => r.name).sort(), may: h.held.may.map((r) => r.name).sort() };
+}
+
 function check(file: FileAnalysis): void {
   const failures: string[] = [];
+  for (const exp of afterExpectations(file.text)) {
+    const got = hintAt(file, exp.line);
+    const want = JSON.stringify({ must: exp.must, may: exp.may });
+    if (JSON.stringify(got) !== want)
+      failures.push(`${path.basename(file.path)}:${exp.line}: hint ${JSON.stringify(got)}, expected ${want}`);
+  }
   for (const exp of heldExpectations(file.text)) {
     const got = heldAt(file, exp.line);
     const want = JSON.stringify({ must: exp.must, may: exp.may });

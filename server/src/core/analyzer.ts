@@ -13,6 +13,7 @@ import { type FunctionSummary, summaryKey, type SummaryLookup, SummaryStore } fr
 import { ALL_RULES } from './rules/registry';
 import type { Rule } from './rules/types';
 import { findFunctions, type FunctionSyntax } from './syntax/functions';
+import { jumpMacrosOf } from './syntax/jumpMacros';
 import { LineIndex } from './syntax/lineIndex';
 import { countParseErrors } from './syntax/parseErrors';
 import { createParser, type ParseLimits, parseText } from './syntax/parser';
@@ -128,7 +129,7 @@ export class Analyzer {
     const functions = findFunctions(t, file.text).map((syntax) => {
       const build = (): Cfg => {
         try {
-          return buildCfg(syntax.body!, file.text, lines);
+          return buildCfg(syntax.body!, file.text, lines, { jumpMacros: jumpMacrosOf(file.text).macros });
         } catch (e) {
           return unbuiltCfg(syntax, lines, e);
         }

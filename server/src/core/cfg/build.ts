@@ -7,6 +7,7 @@ import type { Node } from 'web-tree-sitter';
 
 import { declaredNames, type ExprFacts, exprFacts, matchClose } from '../syntax/expr';
 import { isNestedRealDefinition, unclosedEndOffset } from '../syntax/functions';
+import { type JumpMacro, substituteParams } from '../syntax/jumpMacros';
 import { type LineIndex } from '../syntax/lineIndex';
 import { tokenize } from '../syntax/tokens';
 import { type Cfg, type CfgEdge, type CfgNode, type CfgNodeKind } from './types';
@@ -46,8 +47,13 @@ function stopsDebugBuildsOnly(c: { name: string; args: { text: string }[] }): bo
  */
 const MAX_NESTING = 200;
 
-export function buildCfg(body: Node, source: string, lines: LineIndex): Cfg {
-  return new CfgBuilder(source, lines).build(body);
+export interface CfgOptions {
+  /** The file's function-like macros that jump (syntax/jumpMacros.ts): a statement calling one is a goto or a return. */
+  jumpMacros?: ReadonlyMap<string, JumpMacro>;
+}
+
+export function buildCfg(body: Node, source: string, lines: LineIndex, opts: CfgOptions = {}): Cfg {
+  return new CfgBuilder(source, lines, opts.jumpMacros).build(body);
 }
 
 class CfgBuilder {
@@ -67,6 +73,7 @@ class CfgBuilder {
   constructor(
     private readonly source: string,
     private readonly lines: LineIndex,
+    private readonly jumpMacros?: ReadonlyMap<string, JumpMacro>,
   ) {}
 
   build(body: Node): Cfg {
@@ -141,7 +148,7 @@ class CfgBuilder {
           if (split) return this.macroLoopText(split, next);
           this.hasError = true;
         }
-        return this.effectNode('stmt', n, next);
+        return this.macroJump(n, next) ?? this.effectNode('stmt', n, next);
       case 'declaration': {
         if (n.hasError) this.hasError = true;
         const id = this.effectNode('stmt', n, next);
@@ -229,6 +236,37 @@ class CfgBuilder {
     const id = this.node('nop', at, at);
     this.nodes[id]!.error = true;
     this.nodes[id]!.noreturn = true;
+    return id;
+  }
+
+  /**
+   * `PIN_FAIL(out, rc, "…")` where PIN_FAIL's body ends in `goto` its first
+   * argument: the statement is a jump there (or a return), taken always or,
+   * when the macro tests something first, on one of two edges.
+   */
+  private macroJump(n: Node, next: number): number | undefined {
+    if (!this.jumpMacros?.size) return undefined;
+    const call = n.namedChild(0);
+    if (n.namedChildCount !== 1 || call?.type !== 'call_expression') return undefined;
+    const fn = call.childForFieldName('function');
+    const macro = fn?.type === 'identifier' ? this.jumpMacros.get(fn.text) : undefined;
+    const argList = call.childForFieldName('arguments');
+    if (!macro || !argList) return undefined;
+    const args = argList.namedChildren.filter((a) => a !== null && a.type !== 'comment').map((a) => a!.text);
+    let target: number;
+    if (macro.goto) {
+      const label = 'label' in macro.goto ? macro.goto.label : args[macro.goto.param];
+      if (!label || !/^[A-Za-z_]\w*$/.test(label)) return undefined;
+      target = this.label(label);
+    } else {
+      target = this.node('return', n.startIndex, n.endIndex);
+      const ret = this.nodes[target]!;
+      ret.returnText = substituteParams(macro.returns ?? '', macro.params, args);
+      ret.succ = [{ to: 1 }];
+    }
+    const id = this.effectNode('stmt', n, next);
+    const node = this.nodes[id]!;
+    if (!node.noreturn) node.succ = macro.conditional ? [{ to: next }, { to: target }] : [{ to: target }];
     return id;
   }
 

@@ -28,6 +28,12 @@ export interface DataflowResult<S> {
   steps: number;
   /** The work budget ran out before a fixpoint: `before` is incomplete and must not be trusted. */
   exhausted?: boolean;
+  /**
+   * States each node sent into a join (a node with several predecessors), by
+   * the sending node's id; undefined where it sends none. What a statement
+   * leaves behind on its own path, before the join mixes it with the others'.
+   */
+  intoJoins: (S[] | undefined)[];
 }
 
 /**
@@ -99,6 +105,9 @@ export function solve<S>(cfg: Cfg, domain: Domain<S>, init: S, maxDisjuncts = 12
     }
     push(id);
   };
+  const preds = new Uint32Array(n);
+  for (const node of cfg.nodes) for (const e of node.succ) preds[e.to]!++;
+  const intoJoins: (S[] | undefined)[] = new Array(n);
   add(cfg.entry, init);
   let steps = 0;
   let work = 0;
@@ -117,13 +126,15 @@ export function solve<S>(cfg: Cfg, domain: Domain<S>, init: S, maxDisjuncts = 12
       for (const o of out) {
         for (const e of node.succ) {
           const r = domain.edge(node, e, o);
-          if (r !== undefined) add(e.to, r);
+          if (r === undefined) continue;
+          if (preds[e.to]! > 1) (intoJoins[next] ??= []).push(r);
+          add(e.to, r);
         }
       }
     }
-    if (work > workBudget) return { before, steps, exhausted: true };
+    if (work > workBudget) return { before, steps, exhausted: true, intoJoins };
   }
-  return { before, steps };
+  return { before, steps, intoJoins };
 }
 
 /** At most `max` states: merged within partitions when that is enough, else all into one. */

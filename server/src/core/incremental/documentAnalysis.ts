@@ -23,6 +23,7 @@ import type { FunctionLocks } from '../locks/analyze';
 import type { FunctionSummary, SummaryLookup } from '../locks/summary';
 import type { FunctionSyntax } from '../syntax/functions';
 import { findFunctions } from '../syntax/functions';
+import { jumpMacrosOf } from '../syntax/jumpMacros';
 import { LineIndex } from '../syntax/lineIndex';
 import { countParseErrors } from '../syntax/parseErrors';
 import {
@@ -129,7 +130,8 @@ function summaryDep(s: FunctionSummary | undefined): string {
   if (!s) return '-';
   let k = summaryKeys.get(s);
   if (k === undefined) {
-    const text = JSON.stringify([s.params, s.acquires, s.releases, s.mayReleases, s.condAcquires, s.requires]);
+    // Every field: a change in any of them (a convention, a may-acquire) changes what callers compute.
+    const text = JSON.stringify(s);
     // Bounded: after a reset, cached results keyed by old ids are recomputed once.
     if (summaryIds.size > 50000) summaryIds.clear();
     k = summaryIds.get(text);
@@ -198,7 +200,7 @@ class RunMemo implements FunctionMemo {
     // The text the CFG is built from: past the function's end when its `{` was left unclosed (the body node goes
     // on, and statements the parser put there are in the CFG). An edit there must not reuse the old CFG.
     const end = Math.max(syntax.end, syntax.body?.endIndex ?? syntax.end);
-    const key = `${bodyNodes}\u0000${file.text.slice(syntax.start, end)}`;
+    const key = `${bodyNodes}\u0000${jumpMacrosOf(file.text).key}\u0000${file.text.slice(syntax.start, end)}`;
     const start = syntax.start;
     const line = file.lineIndex.lineOf(start);
     let entry = this.doc.entries.get(key);
@@ -224,7 +226,7 @@ class RunMemo implements FunctionMemo {
 
   /** The entry for a function built locally (an equal one from the cache when there is one). */
   entryFor(local: LocalFunction, text: string, line: number): Entry {
-    const key = `${local.bodyNodes}\u0000${text.slice(local.syntax.start, local.syntax.end)}`;
+    const key = `${local.bodyNodes}\u0000${jumpMacrosOf(text).key}\u0000${text.slice(local.syntax.start, local.syntax.end)}`;
     let entry = this.doc.entries.get(key);
     if (!entry) {
       entry = newEntry(local.cfg, local.syntax.start, line, local.bodyNodes, this.doc.run);

@@ -12,6 +12,7 @@ import type { Analyzer } from '../analyzer';
 import { buildCfg, isMacroSemicolon } from '../cfg/build';
 import type { Cfg } from '../cfg/types';
 import { findFunctions, type FunctionSyntax } from '../syntax/functions';
+import { jumpMacrosOf } from '../syntax/jumpMacros';
 import type { LineIndex } from '../syntax/lineIndex';
 import { headerErrorCount } from '../syntax/parseErrors';
 import { tokenize } from '../syntax/tokens';
@@ -157,7 +158,7 @@ export function parseFunctionAlone(
     const close = body.lastChild;
     if (!open || open.type !== '{' || open.isMissing || !close || close.type !== '}' || close.isMissing || close.endIndex !== end)
       return undefined;
-    const cfg = buildCfg(body, text, lines);
+    const cfg = buildCfg(body, text, lines, { jumpMacros: jumpMacrosOf(text).macros });
     // A syntax error (other than the loop-macro shape, whose recovery stays
     // inside its statement) may be recovered differently in the whole file:
     // an unclosed `(` there can swallow the functions after this one.

@@ -67,7 +67,11 @@ function shiftRefs(refs: LockRef[], dl: number): LockRef[] {
 
 function shiftLines(lines: LineLocks[], dl: number): LineLocks[] {
   if (dl === 0) return lines;
-  return lines.map((l) => ({ ...l, line: l.line + dl, must: shiftRefs(l.must, dl), may: shiftRefs(l.may, dl) }));
+  return lines.map((l) => {
+    const out: LineLocks = { ...l, line: l.line + dl, must: shiftRefs(l.must, dl), may: shiftRefs(l.may, dl) };
+    if (l.after) out.after = { must: shiftRefs(l.after.must, dl), may: shiftRefs(l.after.may, dl) };
+    return out;
+  });
 }
 
 export function shiftDiagnostics(diags: CoreDiagnostic[], d: number): CoreDiagnostic[] {

@@ -26,6 +26,12 @@ export interface LineLocks {
   node: number;
   must: LockRef[];
   may: LockRef[];
+  /**
+   * Locks held after the line's statements, on their own paths, when one of
+   * them flows into a join (the end of an if/else, a label, a loop head):
+   * there the states before the join's node mix every branch's.
+   */
+  after?: { must: LockRef[]; may: LockRef[] };
 }
 
 export interface FunctionLocks {
@@ -141,7 +147,7 @@ export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: Analyze
   let pass = reportingPass(ctx, cfg, domain, entry, disjuncts);
   if (pass.exhausted) pass = reportingPass(ctx, cfg, domain, entry, (disjuncts = MERGED));
   if (pass.exhausted) return nothingHeld(fn, cfg, 'not analysed: more paths and states than the analysis budget allows');
-  let { before, events, exits } = pass;
+  let { before, events, exits, intoJoins } = pass;
   // A lock released here but never taken is the caller's: run again with it
   // held on entry, so we know on which paths it is released (a summary that
   // says "releases" must be true on every path). Rare: most functions skip it.
@@ -151,7 +157,7 @@ export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: Analyze
     for (const [name, kind] of inferred) entry = withHeld(entry, { name, kind, at: fn.start, entry: true });
     pass = reportingPass(ctx, cfg, domain, entry, disjuncts);
     if (pass.exhausted) return nothingHeld(fn, cfg, 'not analysed: more paths and states than the analysis budget allows');
-    ({ before, events, exits } = pass);
+    ({ before, events, exits, intoJoins } = pass);
     for (const [name, kind] of inferred) events.push({ e: { k: 'requires', lock: name, kind }, node: cfg.nodes[cfg.entry]! });
   }
   ctx.events = undefined;
@@ -169,7 +175,11 @@ export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: Analyze
   for (const h of entry.held) requires.set(h.name, h.kind);
   const conventional = new Set(conventionalEntry(fn, cfg).held.map((h) => h.name));
   for (const { e } of events) if (e.k === 'requires') requires.set(e.lock, e.kind);
-  const imbalance = exitImbalance(fn, exits, opts, { released: ctx.released, locals: ctx.locals });
+  const boolish = returnsFlag(fn, opts.source);
+  // Held on entry, kept (or taken again) exactly when returning non-NULL: the caller's test says which.
+  const reachable = exits.filter((x) => x.states.length > 0);
+  const condReleased = new Set([...requires.keys()].filter((n) => releaseSays(reachable, n, boolish)));
+  const imbalance = exitImbalance(fn, exits, opts, { released: ctx.released, locals: ctx.locals, skip: condReleased });
   // A function that is itself a lock helper (sched_spin_lock_double) is a primitive: no imbalance there.
   if (!opts.table.has(fn.name)) imbalances.push(...imbalance.heldAtExit);
   // Merged paths (or forgotten branch facts) cannot tell a leak from two paths that each do the right thing: no findings then.
@@ -189,21 +199,22 @@ export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: Analyze
     ...summaryBase,
     acquires: imbalance.acquirers.filter(heldAtAllExits).map(handed),
     // The caller's instance is gone at every exit (a lock held again there was taken anew: see acquires/condAcquires).
-    releases: [...requires].filter(([n]) => callerInstanceReleased(n)).map(([n, k]) => effect(n, k)),
+    releases: [...requires].filter(([n]) => callerInstanceReleased(n) && !condReleased.has(n)).map(([n, k]) => effect(n, k)),
     // Gone at some exits only: afterwards the caller may or may not hold it.
     mayReleases: [...requires]
-      .filter(([n]) => !callerInstanceReleased(n) && callerInstanceReleasedSomewhere(n))
+      .filter(([n]) => !callerInstanceReleased(n) && callerInstanceReleasedSomewhere(n) && !condReleased.has(n))
       .map(([n, k]) => effect(n, k)),
     condAcquires: imbalance.conditional.map(handed),
     ...(imbalance.statusConvention ? { condConvention: 'status' as const } : {}),
     mayAcquires: imbalance.mayAcquire.map(handed),
+    ...(condReleased.size ? { condReleases: [...condReleased].map((n) => effect(n, requires.get(n)!)) } : {}),
     requires: [...requires].map(([n, k]) => (conventional.has(n) ? { ...effect(n, k), conventional: true } : effect(n, k))),
   };
   const out: FunctionLocks = {
     syntax: fn,
     cfg,
     before,
-    lineLocks: linesOf(cfg, before, opts.lineIndex),
+    lineLocks: linesOf(cfg, before, opts.lineIndex, intoJoins),
     touchesLocks: touches,
     summary,
     imbalances,
@@ -231,7 +242,13 @@ function reportingPass(
   domain: Domain<PathState>,
   entry: PathState,
   disjuncts: number,
-): { before: PathState[][]; events: { e: LockEvent; node: CfgNode }[]; exits: Exit[]; exhausted?: boolean } {
+): {
+  before: PathState[][];
+  intoJoins: (PathState[] | undefined)[];
+  events: { e: LockEvent; node: CfgNode }[];
+  exits: Exit[];
+  exhausted?: boolean;
+} {
   // Events are collected while solving: every state the solver sees is a real
   // path (or a merge that keeps only what all its paths agree on), so no
   // second pass over the function is needed for them.
@@ -244,10 +261,16 @@ function reportingPass(
       events.push({ e, node });
     }
   };
-  const { before, exhausted } = solve(cfg, domain, entry, disjuncts, disjuncts === MERGED ? MERGED_BUDGET : PATH_SENSITIVE_BUDGET);
+  const { before, exhausted, intoJoins } = solve(
+    cfg,
+    domain,
+    entry,
+    disjuncts,
+    disjuncts === MERGED ? MERGED_BUDGET : PATH_SENSITIVE_BUDGET,
+  );
   if (exhausted) {
     ctx.events = undefined;
-    return { before, events, exits: [], exhausted };
+    return { before, intoJoins, events, exits: [], exhausted };
   }
   const exits: Exit[] = [];
   for (const node of cfg.nodes) {
@@ -263,7 +286,7 @@ function reportingPass(
     }
   }
   ctx.events = undefined;
-  return { before, events, exits };
+  return { before, intoJoins, events, exits };
 }
 
 function touchesLocks(cfg: Cfg, opts: AnalyzeOptions): boolean {
@@ -276,7 +299,13 @@ function isLockCall(name: string, opts: AnalyzeOptions): boolean {
   const s = opts.summaries.get(name);
   if (
     s &&
-    (s.acquires.length || s.releases.length || s.mayReleases.length || s.condAcquires.length || s.requires.some((r) => !r.conventional))
+    (s.acquires.length ||
+      s.releases.length ||
+      s.mayReleases.length ||
+      s.condAcquires.length ||
+      s.mayAcquires?.length ||
+      s.condReleases?.length ||
+      s.requires.some((r) => !r.conventional))
   )
     return true;
   return !!heldPredicate(name);
@@ -330,8 +359,9 @@ function emptyLines(cfg: Cfg): LineLocks[] {
     .map(([line, node]) => ({ line, node: node.id, must: NONE, may: NONE }));
 }
 
-function linesOf(cfg: Cfg, before: PathState[][], lines: LineIndex): LineLocks[] {
+function linesOf(cfg: Cfg, before: PathState[][], lines: LineIndex, intoJoins: readonly (PathState[] | undefined)[]): LineLocks[] {
   const byLine = statementLines(cfg, (id) => before[id]!.length > 0);
+  const after = afterAtJoins(cfg, before, lines, intoJoins);
   const out: LineLocks[] = [];
   // Consecutive statements usually share one path whose held list is the very
   // same array (transfers that change no lock keep it): compute its sets once.
@@ -346,7 +376,10 @@ function linesOf(cfg: Cfg, before: PathState[][], lines: LineIndex): LineLocks[]
       lastHeld = states.length === 1 ? states[0]!.held : undefined;
       lastSets = sets;
     }
-    out.push({ line, node: node.id, must: sets.must, may: sets.may });
+    const a = after.get(line);
+    out.push(
+      a ? { line, node: node.id, must: sets.must, may: sets.may, after: a } : { line, node: node.id, must: sets.must, may: sets.may },
+    );
   }
   return out;
 }
@@ -364,11 +397,82 @@ function refOf(h: HeldLock, lines: LineIndex): LockRef {
   return ref;
 }
 
+/**
+ * For each line with a statement that flows into a join: the locks held after
+ * the line's statements, from the states they sent (into the join) and the
+ * states before their other successors (one predecessor: exactly theirs).
+ * Edges between statements of the same line stay inside it.
+ */
+function afterAtJoins(
+  cfg: Cfg,
+  before: PathState[][],
+  lines: LineIndex,
+  intoJoins: readonly (PathState[] | undefined)[],
+): Map<number, { must: LockRef[]; may: LockRef[] }> {
+  const out = new Map<number, { must: LockRef[]; may: LockRef[] }>();
+  const linesWithJoins = new Set<number>();
+  for (const node of cfg.nodes) if (intoJoins[node.id] && node.kind !== 'entry' && node.kind !== 'nop') linesWithJoins.add(node.line);
+  if (linesWithJoins.size === 0) return out;
+  const preds = new Uint32Array(cfg.nodes.length);
+  const byLine = new Map<number, CfgNode[]>();
+  for (const node of cfg.nodes) {
+    for (const e of node.succ) preds[e.to]!++;
+    const isStatement = node.kind !== 'entry' && node.kind !== 'exit' && node.kind !== 'nop';
+    if (isStatement && linesWithJoins.has(node.line) && before[node.id]!.length > 0) {
+      const list = byLine.get(node.line);
+      if (list) list.push(node);
+      else byLine.set(node.line, [node]);
+    }
+  }
+  for (const [line, onLine] of byLine) {
+    const ids = new Set(onLine.map((n) => n.id));
+    const states: PathState[] = [];
+    for (const n of onLine) {
+      // A return's state is the one it returns with (the exit joins every return).
+      if (n.kind === 'return') {
+        states.push(...before[n.id]!);
+        continue;
+      }
+      states.push(...(intoJoins[n.id] ?? []));
+      for (const e of n.succ) if (!ids.has(e.to) && preds[e.to] === 1) states.push(...before[e.to]!);
+    }
+    if (states.length) out.set(line, heldSets(states, lines));
+  }
+  return out;
+}
+
+/**
+ * The locks a path holds, with the names they also go by on it: after
+ * `if ( lock1 == lock2 ) spin_lock(lock1);` the path holds `lock2` too (one
+ * lock, two names), so the join after the three branches of the
+ * address-ordered double lock holds both names on every path.
+ */
+function withAliases(s: PathState): readonly HeldLock[] {
+  if (s.facts.length === 0 || s.held.length === 0) return s.held;
+  let out: HeldLock[] | undefined;
+  for (const f of s.facts) {
+    const m = /^([A-Za-z_]\w*)(==|!=)([A-Za-z_]\w*)$/.exec(f.atom);
+    if (!m || (m[2] === '==') !== f.value) continue;
+    for (const [from, to] of [
+      [m[1]!, m[3]!],
+      [m[3]!, m[1]!],
+    ] as const) {
+      for (const h of s.held) {
+        if (rootName(h.name) !== from) continue;
+        const name = h.name.replace(new RegExp(`\\b${from}\\b`), to);
+        if ((out ?? s.held).some((x) => x.name === name)) continue;
+        (out ??= [...s.held]).push({ ...h, name });
+      }
+    }
+  }
+  return out ?? s.held;
+}
+
 /** must: held (definitely) on every path; may: held on some path but not all. */
 export function heldSets(states: readonly PathState[], lines: LineIndex): { must: LockRef[]; may: LockRef[] } {
   const refs = new Map<string, { ref: LockRef; definite: number }>();
   for (const s of states) {
-    for (const h of s.held) {
+    for (const h of withAliases(s)) {
       const r = refs.get(h.name);
       const ref = refOf(h, lines);
       if (!r) refs.set(h.name, { ref, definite: h.maybe ? 0 : 1 });
@@ -421,6 +525,39 @@ function returnSays(exits: readonly Exit[], name: string): 'status' | 'flag' | u
   return undefined;
 }
 
+/** The function returns a pointer or a bool: its value can say yes or no. */
+function returnsFlag(fn: FunctionSyntax, source: string): boolean {
+  const header = source.slice(fn.start, fn.bodyStart);
+  return fn.returnsPointer || /\bbool(_t)?\b/.test(header.split('(')[0] ?? '');
+}
+
+/**
+ * A lock held on entry, released on the exits returning NULL/false and kept on
+ * those returning anything else (not an error): the value tells the caller
+ * whether it still holds the lock.
+ */
+function releaseSays(exits: readonly Exit[], name: string, boolish: boolean): boolean {
+  if (!boolish) return false;
+  let kept = 0;
+  let freed = 0;
+  for (const x of exits) {
+    for (const s of x.states) {
+      // Any instance: the caller's, or the same lock let go and taken again on the way.
+      const h = s.held.find((l) => l.name === name);
+      if (h?.maybe) return false;
+      const outcome = outcomeOf(x, s);
+      if (h) {
+        if (outcome === 'zero' || outcome === 'error' || !x.node.returnText) return false;
+        kept++;
+      } else {
+        if (outcome !== 'zero') return false;
+        freed++;
+      }
+    }
+  }
+  return kept > 0 && freed > 0;
+}
+
 /** `act->lock` when every exit holding it returns `act`, a local: `$ret->lock` (see the summary). */
 function returnedName(name: string, exits: readonly Exit[], locals: ReadonlySet<string>): string {
   const root = rootName(name);
@@ -454,14 +591,14 @@ function exitImbalance(
   fn: FunctionSyntax,
   exits: { node: CfgNode; states: PathState[] }[],
   opts: AnalyzeOptions,
-  seen: { released: ReadonlySet<string>; locals: ReadonlySet<string> },
+  seen: { released: ReadonlySet<string>; locals: ReadonlySet<string>; skip: ReadonlySet<string> },
 ) {
   const kinds = new Map<string, LockKind>();
   const taken = new Set<string>();
   for (const x of exits)
     for (const s of x.states)
       for (const h of s.held)
-        if (!h.entry) {
+        if (!h.entry && !seen.skip.has(h.name)) {
           taken.add(h.name);
           kinds.set(h.name, h.kind);
         }
@@ -470,8 +607,7 @@ function exitImbalance(
   const conditional: string[] = [];
   const mayAcquire: string[] = [];
   let statusConvention = false;
-  const header = opts.source.slice(fn.start, fn.bodyStart);
-  const boolish = fn.returnsPointer || /\bbool(_t)?\b/.test(header.split('(')[0] ?? '');
+  const boolish = returnsFlag(fn, opts.source);
   for (const name of taken) {
     const heldExits = exits.filter((x) => x.states.some((s) => s.held.some((h) => h.name === name && !h.maybe && !h.entry)));
     const freeExits = exits.filter((x) => x.states.some((s) => !s.held.some((h) => h.name === name)));

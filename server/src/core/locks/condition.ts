@@ -461,6 +461,8 @@ export function constantTruth(text: string): boolean | undefined {
  * are tested once but set to a constant somewhere (`held = true;` beside a
  * lock, `if ( held ) spin_unlock(…)` later: the test must see the lock's path).
  */
+const IDENT_RE = /^[A-Za-z_]\w*$/;
+
 export function correlatedAtoms(cfg: Cfg, source: string): Set<string> {
   const out = atomsTestedTwice(cfg, source);
   const tested = new Set<string>();
@@ -477,8 +479,13 @@ export function correlatedAtoms(cfg: Cfg, source: string): Set<string> {
     const p = pairOf(a);
     if (p) pairs.set(p, [...(pairs.get(p) ?? []), a]);
   }
-  for (const [, atoms] of pairs) {
-    if (atoms.length < 2 && !atoms.some((a) => out.has(a))) continue;
+  // A sentinel: `dom = DOMID_INVALID;` on one path, `if ( dom == DOMID_INVALID )` later.
+  const assignedPairs = new Set<string>();
+  for (const n of cfg.nodes)
+    for (const a of n.facts.assignments)
+      if (a.op === '=' && IDENT_RE.test(a.lhs) && IDENT_RE.test(a.rhs)) assignedPairs.add(pairOf(`${a.lhs}==${a.rhs}`)!);
+  for (const [pair, atoms] of pairs) {
+    if (atoms.length < 2 && !atoms.some((a) => out.has(a)) && !assignedPairs.has(pair)) continue;
     for (const a of atoms) out.add(a);
     // Every spelling of an equality of the pair, so an assignment `x = y` can say so (transfer.ts).
     const c = comparison(atoms[0]!)!;

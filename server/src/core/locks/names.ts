@@ -10,6 +10,9 @@ import { canonicalText } from '../syntax/tokens';
 import type { LockKind } from '../xen/lockHelpers';
 
 const IDENT = /^[A-Za-z_]\w*$/;
+/** `a->b->c` or `a->b.c`: plain member paths (no calls, no indexing) name the same object wherever they are read. */
+const MEMBER_PATH = /^[A-Za-z_]\w*((->|\.)[A-Za-z_]\w*)+$/;
+const MAX_TRACE_STEPS = 4;
 
 export class LockNamer {
   /** Variable -> every right-hand side assigned to it in the function. */
@@ -74,10 +77,19 @@ export class LockNamer {
    * they are read.
    */
   private throughLocal(e: string): string {
-    const m = /^([A-Za-z_]\w*)(->.*)$/.exec(e);
-    if (!m) return e;
-    const traced = this.trace(m[1]!);
-    return traced !== m[1] && /^[A-Za-z_][\w]*(->[A-Za-z_]\w*)+$/.test(traced) ? `${traced}${m[2]!}` : e;
+    // `pool = obj->pool` and `obj = pgp->us.obj`: traced one local at a time,
+    // a few steps at most (a cycle such as `p = p->next` stops at once).
+    let cur = e;
+    const seen = new Set<string>();
+    for (let step = 0; step < MAX_TRACE_STEPS; step++) {
+      const m = /^([A-Za-z_]\w*)(->.*)$/.exec(cur);
+      if (!m || seen.has(m[1]!)) break;
+      seen.add(m[1]!);
+      const traced = this.trace(m[1]!);
+      if (traced === m[1] || !MEMBER_PATH.test(traced)) break;
+      cur = `${traced}${m[2]!}`;
+    }
+    return cur;
   }
 
   /**

@@ -29,6 +29,12 @@ export interface FunctionSummary {
    * the caller may hold it afterwards.
    */
   mayAcquires?: LockEffect[];
+  /**
+   * Held on entry and released exactly on the exits returning 0/NULL/false;
+   * still held on the others (`sched_wait_rendezvous_in`: NULL when it let
+   * the locks go). The caller's test of the result says which.
+   */
+  condReleases?: LockEffect[];
   /** How the return value says the condAcquires were taken: non-zero / non-NULL (default), or `status`: 0. */
   condConvention?: 'status';
   /** Must be held on entry (`*_locked`, ASSERT(spin_is_locked(…)), or released before being taken). */
@@ -41,7 +47,7 @@ export function summaryKey(s: FunctionSummary): string {
       .map((e) => `${e.kind}:${e.lock}`)
       .sort()
       .join(',');
-  return `${k(s.acquires)}|${k(s.releases)}|${k(s.mayReleases)}|${k(s.condAcquires)}|${k(s.requires)}|${k(s.mayAcquires ?? [])}|${s.condConvention ?? ''}`;
+  return `${k(s.acquires)}|${k(s.releases)}|${k(s.mayReleases)}|${k(s.condAcquires)}|${k(s.requires)}|${k(s.mayAcquires ?? [])}|${k(s.condReleases ?? [])}|${s.condConvention ?? ''}`;
 }
 
 /** Looks summaries up by callee name (same file first, then the folder's). */

@@ -12,7 +12,8 @@ import {
   type ReturnConvention,
   returnConvention,
 } from '../xen/lockHelpers';
-import { atomsOf, comparison, conditionOf, constantTruth, evaluate, implied, notReached, parseCondition, relatedFacts } from './condition';
+import { comparison, conditionOf, constantTruth, evaluate, implied, notReached, parseCondition, relatedFacts } from './condition';
+import { guardAgrees } from './guardedRelease';
 import { type LockNamer, substitute } from './names';
 import {
   binding,
@@ -206,6 +207,26 @@ function acquire(ctx: TransferContext, node: CfgNode, call: CallSite, s: PathSta
   return r;
 }
 
+/**
+ * A callee releases `pgp->us.obj->obj_spinlock` (its parameter's path) while
+ * this path holds `obj->obj_spinlock`, `obj` being a local the callee was
+ * handed a way to reach: the same field of a struct, one such lock held and
+ * not the name released, is read as that lock. Without it every call to a
+ * helper that unlocks what it is given through another pointer would leave
+ * the caller "holding" the lock forever.
+ */
+function sameFieldHeld(s: PathState, name: string, kind: LockKind): string | undefined {
+  const field = lockField(name);
+  if (!field || kind === 'sched' || kind === 'rcu') return undefined;
+  const same = s.held.filter((h) => h.kind === kind && lockField(h.name) === field);
+  return same.length === 1 ? same[0]!.name : undefined;
+}
+
+/** `a->b.lock:w` → `lock:w`: the member a lock is, with its mode; undefined for a lock that is no member. */
+function lockField(name: string): string | undefined {
+  return /(?:->|\.)([A-Za-z_]\w*(?::[rw])?)$/.exec(name)?.[1];
+}
+
 /** The variable a lock is named through (`old_q->lock`, `rcu(d)`, `sched(v->processor)` → old_q, d, v). */
 export function rootName(lock: string): string | undefined {
   return /^(?:[a-z]+\()?&?\(?([A-Za-z_]\w*)/.exec(lock)?.[1];
@@ -236,6 +257,7 @@ function release(
   name: string,
   kind: LockKind,
   fallbackSched?: string,
+  viaCallee = false,
 ): PathState {
   let target = findHeld(s, name) ? name : undefined;
   if (!target && fallbackSched && findHeld(s, fallbackSched)) target = fallbackSched;
@@ -251,6 +273,7 @@ function release(
   }
   // `q->lock` released while `old_q->lock` is held and this path knows q == old_q: the same lock.
   target ??= s.held.find((h) => sameLockOnPath(s, h.name, name))?.name;
+  if (!target && viaCallee) target = sameFieldHeld(s, name, kind);
   if (target) {
     ctx.released.add(target);
     return markBindings(withoutHeld(s, target), target, 'ptr');
@@ -352,7 +375,7 @@ function remember(ctx: TransferContext, s: PathState, atom: string, value: boole
 function bindsResult(ctx: TransferContext, call: CallSite): boolean {
   if (ctx.table.has(call.name)) return true;
   const s = ctx.summaries.get(call.name);
-  return !!s && (s.condAcquires.length > 0 || s.acquires.length > 0);
+  return !!s && (s.condAcquires.length > 0 || s.acquires.length > 0 || (s.condReleases?.length ?? 0) > 0);
 }
 
 function isTrylockLike(ctx: TransferContext, call: CallSite): boolean {
@@ -461,7 +484,7 @@ function applySummary(
   // a question about the call site (XSR010), not a fact about what this function's caller holds.
   const ret = assignedVar(node, ci) ?? callAtom(ctx, call);
   const nameOf = (e: LockEffect): string => ctx.namer.canonical(resolveVarName(r, substituteEffect(summary, call, e, ret)));
-  for (const e of summary.releases) r = release(ctx, node, call, r, nameOf(e), e.kind);
+  for (const e of summary.releases) r = release(ctx, node, call, r, nameOf(e), e.kind, undefined, true);
   for (const e of summary.mayReleases) {
     const h = findHeld(r, nameOf(e));
     if (h) r = withHeld(r, { ...h, maybe: true });
@@ -476,6 +499,7 @@ function applySummary(
     const name = nameOf(e);
     if (!findHeld(r, name)) r = withHeld(r, { name, kind: e.kind, at: call.start, maybe: true });
   }
+  if (summary.condReleases?.length) return keptOrReleased(ctx, node, ci, call, r, summary.condReleases.map(nameOf));
   if (summary.condAcquires.length === 0) return [r];
   return split(
     ctx,
@@ -489,6 +513,36 @@ function applySummary(
   );
 }
 
+/**
+ * A callee that lets the locks go when it returns NULL/false and keeps them
+ * otherwise: one path still holding them with a true result, one without them
+ * with a false result (the caller's `if ( !next ) return;` picks the path).
+ */
+function keptOrReleased(
+  ctx: TransferContext,
+  node: CfgNode,
+  ci: number,
+  call: CallSite,
+  s: PathState,
+  names: readonly string[],
+): PathState[] {
+  let released = s;
+  for (const n of names) if (findHeld(released, n)) released = markBindings(withoutHeld(released, n), n, 'ptr');
+  if (released === s) return [s];
+  let kept = s;
+  const v = assignedVar(node, ci);
+  if (v) {
+    kept = withBinding(kept, { v, lock: names[0]!, status: 'held' });
+    released = withBinding(released, { v, lock: names[0]!, status: 'null' });
+  } else {
+    const atom = callAtom(ctx, call);
+    kept = withFact(kept, atom, true);
+    released = withFact(released, atom, false);
+  }
+  for (const n of names) ctx.released.add(n);
+  return [kept, released];
+}
+
 /** `sched(lock)` where `lock` is a bound pointer variable names that variable's lock. */
 function resolveVarName(s: PathState, name: string): string {
   const m = /^sched\(([A-Za-z_]\w*)\)$/.exec(name);
@@ -497,79 +551,6 @@ function resolveVarName(s: PathState, name: string): string {
     if (b) return b.lock;
   }
   return name;
-}
-
-/**
- * `if ( d && !is_system_domain(d) ) rcu_unlock_domain(d);`: a branch whose
- * only business is releasing a lock reached through `d`, guarded by a test of
- * `d` the path cannot decide, is read as the code means it: "if we hold it".
- * A path holding that lock takes the releasing branch, a path not holding it
- * the other. Only for undecided tests (whatever the path knows comes first)
- * and locals (a parameter's lock may be the caller's, held on entry).
- */
-function guardAgrees(ctx: TransferContext, node: CfgNode, edge: CfgEdge, s: PathState): boolean {
-  const g = guardedRelease(ctx, node);
-  if (!g) return true;
-  const holds = s.held.some((h) => !h.maybe && g.roots.has(rootName(h.name) ?? ''));
-  return edge.branch === g.branch ? holds : !holds;
-}
-
-const guards = new WeakMap<CfgNode, { branch: boolean; roots: Set<string> } | null>();
-
-/** The branch of an `if` that releases a lock named through a variable its condition tests, and those variables. */
-function guardedRelease(ctx: TransferContext, node: CfgNode): { branch: boolean; roots: Set<string> } | undefined {
-  let g = guards.get(node);
-  if (g === undefined) {
-    g = null;
-    const tested = new Set(
-      atomsOf(conditionOf(node, ctx.source))
-        .flatMap((a) => a.match(/[A-Za-z_]\w*/g) ?? [])
-        .filter((id) => ctx.locals.has(id)),
-    );
-    const released = node.succ.map((e) => (e.branch === undefined ? new Set<string>() : releasedOnBranch(ctx, e.to)));
-    const t = node.succ.findIndex((e) => e.branch === true);
-    const f = node.succ.findIndex((e) => e.branch === false);
-    if (t >= 0 && f >= 0) {
-      const onTrue = [...released[t]!].filter((r) => tested.has(r) && !released[f]!.has(r));
-      const onFalse = [...released[f]!].filter((r) => tested.has(r) && !released[t]!.has(r));
-      if (onTrue.length && !onFalse.length) g = { branch: true, roots: new Set(onTrue) };
-      else if (onFalse.length && !onTrue.length) g = { branch: false, roots: new Set(onFalse) };
-    }
-    guards.set(node, g);
-  }
-  return g ?? undefined;
-}
-
-/** Roots of the locks released along the straight line of statements starting at `id` (up to a few, until a branch or join). */
-function releasedOnBranch(ctx: TransferContext, id: number): Set<string> {
-  const out = new Set<string>();
-  const nodes = ctx.cfg.nodes;
-  for (let i = 0, n = nodes[id]; n && i < 4; i++) {
-    if (n.kind === 'cond' || n.kind === 'exit') break;
-    for (const c of n.facts.calls) for (const r of releaseRootsOf(ctx, c)) out.add(r);
-    if (n.succ.length !== 1) break;
-    n = nodes[n.succ[0]!.to];
-  }
-  return out;
-}
-
-/** The variables a call releases a lock through (`rcu_unlock_domain(d)`, `spin_unlock(&desc->lock)` → d, desc). */
-function releaseRootsOf(ctx: TransferContext, c: CallSite): string[] {
-  const h = ctx.table.get(c.name);
-  if (h?.op === 'release') {
-    const a = c.args[h.ptrArg ?? h.arg]?.text;
-    const root = a && rootName(a.replace(/^&/, ''));
-    return root ? [root] : [];
-  }
-  const sum = ctx.summaries.get(c.name);
-  if (!sum) return [];
-  const out: string[] = [];
-  for (const e of [...sum.releases, ...sum.mayReleases]) {
-    const i = sum.params.indexOf(rootName(e.lock) ?? '');
-    const root = i >= 0 ? rootName((c.args[i]?.text ?? '').replace(/^&/, '')) : undefined;
-    if (root) out.push(root);
-  }
-  return out;
 }
 
 /** Refines a path on a branch edge; undefined when the path cannot take it. */
@@ -583,7 +564,7 @@ export function transferEdge(ctx: TransferContext, node: CfgNode, edge: CfgEdge,
   const ran = (atom: string): boolean => own.includes(atom) && s.facts.some((f) => f.atom === atom);
   const v = evaluate(cond, value, ran);
   if (v !== undefined && v !== edge.branch) return undefined;
-  if (v === undefined && !guardAgrees(ctx, node, edge, s)) return undefined;
+  if (v === undefined && !guardAgrees(ctx, node, edge.branch, s)) return undefined;
   let r = s;
   const learned = implied(cond, edge.branch);
   // A counting loop left by its condition left with the counter at its bound (`if ( try == 3 )` after it).

@@ -114,7 +114,8 @@ function functionHints(file: FileAnalysis, fn: FunctionLocks, mode: HintMode): L
     // Functions that never touch a lock keep the empty set everywhere: nothing to say (but a start/finish call).
     if (!all && !migrate && !fn.touchesLocks) continue;
     preds ??= predecessorCounts(fn);
-    const after = heldAfter(file, fn, nodes, preds);
+    // The analysis knows the exact state after a line that flows into a join; elsewhere the next node's is exact.
+    const after = l.after ?? heldAfter(file, fn, nodes, preds);
     if (all || migrate || setsKey(after) !== setsKey(l)) out.push(hintAt(file, nodes, after));
   }
   return out;

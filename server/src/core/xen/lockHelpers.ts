@@ -18,7 +18,7 @@ type HelperOp = 'acquire' | 'tryacquire' | 'release' | 'acquireDouble' | 'releas
 export type ReturnConvention = 'lock' | 'object' | 'status' | 'bool';
 
 /** What a helper does to the interrupt state (issue 13's analysis reads it). */
-export type IrqEffect = 'disable' | 'enable' | 'save' | 'restore';
+type IrqEffect = 'disable' | 'enable' | 'save' | 'restore';
 
 export interface LockHelper {
   /** Function or macro name, exact. */
