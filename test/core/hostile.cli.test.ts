@@ -15,6 +15,7 @@ import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 
 import { fixtureMarks } from '../shared/fixtureMarks';
+import { ISSUE_17_SEEDS, issue17Mutant } from '../shared/mutate';
 import { BYSTANDER, HALF_TYPED_IF, nestedBlocks, nestedIfs, rewritePatch } from '../shared/worstCases';
 import { ROOT, tempDir } from './cliHarness';
 import { PATCHES, readFixture } from './fixtures';
@@ -60,8 +61,8 @@ function hostileFolder(): string {
   fs.writeFileSync(path.join(dir, 'b_ifs.c'), nestedIfs(1500));
   fs.writeFileSync(path.join(dir, 'c_blocks.c'), nestedBlocks(5000));
   fs.writeFileSync(path.join(dir, 'd_bystander.c'), BYSTANDER);
-  for (const m of fs.readdirSync(path.join(ROOT, 'test', 'fixtures', 'hostile')).filter((f) => f.endsWith('.c')))
-    fs.copyFileSync(path.join(ROOT, 'test', 'fixtures', 'hostile', m), path.join(dir, `e_${m}`));
+  const example = fs.readFileSync(path.join(ROOT, 'examples', 'sched_example.c'), 'utf8');
+  for (const seed of ISSUE_17_SEEDS) fs.writeFileSync(path.join(dir, `e_mutant-${seed}.c`), issue17Mutant(example, seed));
   return dir;
 }
 

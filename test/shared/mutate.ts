@@ -144,3 +144,78 @@ export function mutant(texts: readonly string[], seed: number): string {
   for (let k = 0; k < edits; k++) t = mutateOnce(t, rng);
   return t;
 }
+
+/**
+ * The quick driver that found issue 17's crashes: its own snippets and
+ * mutation steps, seeded the same way. The seeds in ISSUE_17_SEEDS made the
+ * condition parser throw on the build the issue was filed against (each one
+ * aborted a whole folder run with exit 3); the tests make them again from
+ * examples/sched_example.c instead of keeping copies of it.
+ */
+export function issue17Mutant(text: string, seed: number): string {
+  let s = seed >>> 0;
+  const r = (): number => {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    return s / 4294967296;
+  };
+  const snippets = ISSUE_17_SNIPPETS;
+  let t = text;
+  // The driver picked one of its input files first (it had one).
+  r();
+  const k = 1 + Math.floor(r() * 4);
+  for (let j = 0; j < k; j++) {
+    const at = Math.floor(r() * t.length);
+    const op = r();
+    if (op < 0.4) t = t.slice(0, at) + t.slice(Math.min(t.length, at + 1 + Math.floor(r() * 20)));
+    else if (op < 0.8) t = t.slice(0, at) + snippets[Math.floor(r() * snippets.length)]! + t.slice(at);
+    else {
+      const b = Math.floor(r() * t.length);
+      t = t.slice(0, at) + t.slice(b, b + Math.floor(r() * 200)) + t.slice(at);
+    }
+  }
+  return t;
+}
+
+export const ISSUE_17_SEEDS: readonly number[] = [10, 16, 37, 60, 119];
+
+const ISSUE_17_SNIPPETS = [
+  'if ( ',
+  '{',
+  '}',
+  '(',
+  ')',
+  ';',
+  'spin_lock(&l);',
+  'spin_unlock(&l);',
+  'else',
+  'goto out;',
+  'out:',
+  'for_each_vcpu ( d, v )',
+  'return;',
+  '#ifdef X\n',
+  '#endif\n',
+  '/*',
+  '*/',
+  '"',
+  "'",
+  '\\',
+  'lock = vcpu_schedule_lock_irq(v);',
+  'vcpu_schedule_unlock_irq(lock, v);',
+  'while ( ',
+  'do {',
+  '} while ( 0 );',
+  'switch ( x ) {',
+  'case 1:',
+  'break;',
+  '&&',
+  '||',
+  '!',
+  '->',
+  '?',
+  ':',
+  '\n',
+];

@@ -26,6 +26,8 @@ const cache = new Map<string, Expr>();
 const MAX_CHAIN = 1000;
 /** Brackets nested deeper than this inside a condition are opaque text (each level is parsed by a parser of its own). */
 const MAX_BRACKETS = 64;
+/** Condition texts longer than this are not kept in the shared cache. */
+const MAX_CACHED_TEXT = 2048;
 
 export function parseCondition(text: string): Expr {
   let e = cache.get(text);
@@ -34,8 +36,10 @@ export function parseCondition(text: string): Expr {
     let ops = 0;
     for (const t of tokens) if (t.text === '&&' || t.text === '||') ops++;
     e = ops > MAX_CHAIN ? { k: 'atom', text: joinTokens(tokens, 0, tokens.length) } : new CondParser(tokens).parseAll();
+    // Shared by every document the server ever saw: bounded in entries, and long texts (a pasted wall of
+    // `&&`) are not kept at all (each node caches its own parse anyway: conditionOf).
     if (cache.size > 5000) cache.clear();
-    cache.set(text, e);
+    if (text.length <= MAX_CACHED_TEXT) cache.set(text, e);
   }
   return e;
 }
