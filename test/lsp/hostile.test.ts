@@ -23,7 +23,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { SimulateRequest } from '../../server/src/contracts/lspRequests';
 import { createAnalyzer } from '../../server/src/core/index';
 import { fixtureMarks } from '../shared/fixtureMarks';
-import { BYSTANDER, conditionalLockPairs, heldFlagPairs } from '../shared/worstCases';
+import { BYSTANDER, conditionalLockPairs, heldFlagPairs, nestedIfs } from '../shared/worstCases';
 import { fixture, positionOf, startClient } from './harness';
 
 const fx = fixture('migrate.c');
@@ -188,6 +188,26 @@ describe('language server: hostile input', () => {
         '',
         `- must (every path): \`\` ${name} \`\` (taken at line 3)`,
         '- may (some paths): —',
+      ].join('\n'),
+    );
+    await c.dispose();
+  });
+
+  it('the hover of a function the analysis gave up on says so', async () => {
+    const c = await startClient();
+    const uri = fx.uri.replace('migrate.c', 'deep.c');
+    const text = nestedIfs(300);
+    await c.open(uri, text);
+    const h = await c.client.sendRequest(HoverRequest.type, { textDocument: { uri }, position: positionOf(text, 'prv->n++', 1) });
+    assert.equal(
+      (h!.contents as MarkupContent).value,
+      [
+        `**Locks held before line ${text.split('\n').findIndex((l) => l.includes('prv->n++')) + 1}** in \`sched_nested_ifs()\``,
+        '',
+        '- must (every path): —',
+        '- may (some paths): —',
+        '',
+        '_Note: not analysed: statements nested deeper than 200 levels._',
       ].join('\n'),
     );
     await c.dispose();

@@ -30,6 +30,8 @@ export function provideHover(file: AnalysedFile, params: HoverParams): Hover | u
   if (!info) return undefined;
   const parts = [`**Locks held before line ${info.line + 1}** in ${codeSpan(`${info.function}()`)}`, '', ...list(info.before)];
   if (info.operation) parts.push('', `**${codeSpan(info.operation.name)}**: ${info.operation.note}`);
+  // A function not analysed (or only coarsely) says so: an empty set there is no answer.
+  if (info.degraded) parts.push('', `_Note: ${info.degraded}._`);
   const result: Hover = { contents: { kind: MarkupKind.Markdown, value: parts.join('\n') } };
   if (info.operation) result.range = toRange(file.lineIndex, info.operation.start, info.operation.end);
   return result;

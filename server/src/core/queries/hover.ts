@@ -12,6 +12,8 @@ export interface HoverInfo {
   before: HeldSets;
   /** The migration operation under the cursor and its protocol note. */
   operation?: { name: string; start: number; end: number; note: string };
+  /** Why the function was not analysed, or only coarsely: the sets above then say less than they seem to. */
+  degraded?: string;
 }
 
 export function hoverInfo(file: FileAnalysis, offset: number): HoverInfo | undefined {
@@ -19,6 +21,7 @@ export function hoverInfo(file: FileAnalysis, offset: number): HoverInfo | undef
   if (!fn || offset < fn.syntax.bodyStart || offset > fn.syntax.bodyEnd) return undefined;
   const line = file.lineIndex.lineOf(offset);
   const info: HoverInfo = { function: fn.syntax.name, line, before: heldBefore(file, fn, line) };
+  if (fn.degraded) info.degraded = fn.degraded;
   for (const n of fn.cfg.nodes) {
     if (n.line > line || n.end < offset) continue;
     for (const op of migrationOps(n.facts)) {
