@@ -27,7 +27,7 @@ export type { DocumentEdit } from './incremental/treeCache';
 export type { LockRef } from './locks/analyze';
 export { ExtractError, type Extraction } from './model/extract';
 export { baseReader } from './patch/baseReader';
-export type { HeldSets } from './queries/lockView';
+export { type HeldSets, lockOrigin } from './queries/lockView';
 export { REPO_URL, ruleDocHref, ruleDocUrl } from './rules/docs';
 export { ALL_RULES, ruleMetas } from './rules/registry';
 export type { Rule } from './rules/types';

@@ -1,6 +1,6 @@
 // How held locks read in the editor: the inlay-hint label (`🔒 sched(v),
 // prv->lock?`, `🔓` when none), its tooltip, and "taken at line N".
-import type { HeldSets, LockRef } from '../core/index';
+import { type HeldSets, lockOrigin, type LockRef } from '../core/index';
 
 const isEmpty = (s: HeldSets): boolean => s.must.length === 0 && s.may.length === 0;
 
@@ -13,9 +13,9 @@ export function label(s: HeldSets): string {
   return `🔒 ${names.map((x) => x.n + x.q).join(', ')}`;
 }
 
-/** Where a lock was taken (1-based line), or that the caller holds it. */
+/** Where a lock was taken (1-based line), or why the caller is assumed to hold it. */
 export function takenAt(r: LockRef): string {
-  return r.entry ? 'held on entry (the caller holds it)' : `taken at line ${r.line + 1}`;
+  return lockOrigin(r);
 }
 
 export function tooltip(s: HeldSets): string {

@@ -62,7 +62,13 @@ function shiftStates(before: PathState[][], d: number): PathState[][] {
 }
 
 function shiftRefs(refs: LockRef[], dl: number): LockRef[] {
-  return refs.length === 0 ? refs : refs.map((r) => ({ ...r, line: r.line + dl }));
+  return refs.length === 0
+    ? refs
+    : refs.map((r) => {
+        const out: LockRef = { ...r, line: r.line + dl };
+        if (r.because?.line !== undefined) out.because = { ...r.because, line: r.because.line + dl };
+        return out;
+      });
 }
 
 function shiftLines(lines: LineLocks[], dl: number): LineLocks[] {

@@ -7,7 +7,7 @@ import type { LineIndex } from '../syntax/lineIndex';
 import { heldPredicate, type HelperTable, type LockKind } from '../xen/lockHelpers';
 import { constantTruth, correlatedAtoms } from './condition';
 import { LockNamer } from './names';
-import { EMPTY_STATE, type HeldLock, MAX_FACTS, mergeStates, type PathState, stateKey, withHeld } from './state';
+import { EMPTY_STATE, type EntryReason, type HeldLock, MAX_FACTS, mergeStates, type PathState, stateKey, withHeld } from './state';
 import { type FunctionSummary, type LockEffect, RETURNED, type SummaryLookup } from './summary';
 import { type LockEvent, rootName, type TransferContext, transferEdge, transferNode } from './transfer';
 
@@ -17,6 +17,8 @@ export interface LockRef {
   line: number;
   /** Held because the caller holds it. */
   entry?: boolean;
+  /** Why it is assumed held on entry: the function's `_locked` name, an ASSERT (0-based line), or a release of it without a take (0-based line). */
+  because?: { how: 'name' | 'assert' | 'release'; line?: number };
 }
 
 export interface LineLocks {
@@ -132,6 +134,7 @@ export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: Analyze
     locals: localsOf(fn, cfg),
     cfg,
     released: new Set(),
+    unconditional: dominatesExit(cfg),
   };
   const domain: Domain<PathState> = {
     key: stateKey,
@@ -140,7 +143,7 @@ export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: Analyze
     edge: (node: CfgNode, edge: { to: number; branch?: boolean }, s: PathState) => transferEdge(ctx, node, edge, s),
     weight: (s: PathState) => 1 + s.held.length + s.facts.length,
     partition: (s: PathState) =>
-      `${s.held.map((h) => `${h.name}${h.maybe ? '?' : ''}`).join(',')}${s.releaseOnly !== undefined ? '|R' : ''}`,
+      `${s.held.map((h) => `${h.name}${h.maybe ? '?' : ''}${h.handed ? 'h' : ''}`).join(',')}${s.releaseOnly !== undefined ? '|R' : ''}`,
   };
   // Path-sensitive first; a function with more paths than the work budget
   // allows is solved again with every node's paths merged (a sound "may"
@@ -154,16 +157,34 @@ export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: Analyze
   // held on entry, so we know on which paths it is released (a summary that
   // says "releases" must be true on every path). Rare: most functions skip it.
   const inferred = new Map<string, LockKind>();
-  for (const { e } of events) if (e.k === 'requires' && !entry.held.some((h) => h.name === e.lock)) inferred.set(e.lock, e.kind);
+  const reasons = new Map<string, EntryReason>();
+  // Released unheld where another path reaching the same release took it here: the paths disagree (a
+  // may-held release), not a lock the caller holds; the function would otherwise "retake" its own entry lock.
+  const mayHeldReleases: LockImbalance[] = [];
+  for (const { e, node } of events) {
+    if (e.k !== 'requires' || e.start === undefined || e.end === undefined || e.assert) continue;
+    // Taken above the release (a lock taken again below it, round a loop, is the caller's lock coming back).
+    const holder = before[node.id]!.flatMap((s) => s.held).find((h) => h.name === e.lock && !h.maybe && !h.entry && h.at < e.start!);
+    if (holder) mayHeldReleases.push({ kind: 'mayRelease', lock: e.lock, start: e.start, end: e.end, takenAt: holder.at });
+  }
+  const disagreeing = new Set(mayHeldReleases.map((x) => x.lock));
+  for (const { e } of events)
+    if (e.k === 'requires' && !entry.held.some((h) => h.name === e.lock) && !disagreeing.has(e.lock)) {
+      inferred.set(e.lock, e.kind);
+      if (!reasons.has(e.lock) && e.start !== undefined) reasons.set(e.lock, { how: e.assert ? 'assert' : 'release', at: e.start });
+    }
   if (inferred.size) {
-    for (const [name, kind] of inferred) entry = withHeld(entry, { name, kind, at: fn.start, entry: true });
+    for (const [name, kind] of inferred) {
+      const because = reasons.get(name);
+      entry = withHeld(entry, { name, kind, at: fn.start, entry: true, ...(because ? { because } : {}) });
+    }
     pass = reportingPass(ctx, cfg, domain, entry, disjuncts);
     if (pass.exhausted) return nothingHeld(fn, cfg, 'not analysed: more paths and states than the analysis budget allows');
     ({ before, events, exits, intoJoins } = pass);
     for (const [name, kind] of inferred) events.push({ e: { k: 'requires', lock: name, kind }, node: cfg.nodes[cfg.entry]! });
   }
   ctx.events = undefined;
-  const imbalances: LockImbalance[] = [];
+  const imbalances: LockImbalance[] = [...mayHeldReleases];
   for (const { e, node } of events) {
     if (e.k === 'retake') imbalances.push({ kind: 'retake', lock: e.lock, start: e.start, end: e.end, takenAt: e.heldAt });
     else if (e.k === 'doubleRelease') imbalances.push({ kind: 'doubleRelease', lock: e.lock, start: e.start, end: e.end });
@@ -176,7 +197,7 @@ export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: Analyze
   const requires = new Map<string, LockKind>();
   for (const h of entry.held) requires.set(h.name, h.kind);
   const conventional = new Set(conventionalEntry(fn, cfg).held.map((h) => h.name));
-  for (const { e } of events) if (e.k === 'requires') requires.set(e.lock, e.kind);
+  for (const { e } of events) if (e.k === 'requires' && !disagreeing.has(e.lock)) requires.set(e.lock, e.kind);
   const boolish = returnsFlag(fn, opts.source);
   // Held on entry, kept (or taken again) exactly when returning non-NULL: the caller's test says which.
   const reachable = exits.filter((x) => x.states.length > 0);
@@ -281,14 +302,73 @@ function reportingPass(
     const after = before[node.id]!.flatMap((s) => transferNode(ctx, node, s));
     for (const e of node.succ) {
       if (e.to !== cfg.exit) continue;
-      const states = after.map((s) => transferEdge(ctx, node, e, s)).filter((s): s is PathState => s !== undefined);
+      // A lock held under two names the path knows are one (`lp == rp`) is held under both at the exit.
+      const states = after
+        .map((s) => transferEdge(ctx, node, e, s))
+        .filter((s): s is PathState => s !== undefined)
+        .map((s) => {
+          const held = withAliases(s);
+          return held === s.held ? s : { ...s, held };
+        });
       const existing = exits.find((x) => x.node === node);
       if (existing) existing.states.push(...states);
       else exits.push({ node, states });
     }
   }
   ctx.events = undefined;
-  return { before, intoJoins, events, exits };
+  return { before, intoJoins, events, exits: withoutHandedOn(exits) };
+}
+
+/**
+ * Locks the function hands on (some path stored their owner for another
+ * function to release) are not held as far as its exits go: on the paths that
+ * stored it, and on the other paths leaving through the same return (a second
+ * pin of an entry handed on before, say: the function's normal way out). An
+ * early return holding it is still a leak.
+ */
+function withoutHandedOn(exits: Exit[]): Exit[] {
+  const handedAt = new Map<string, Set<Exit>>();
+  for (const x of exits)
+    for (const s of x.states)
+      for (const h of s.held) {
+        if (!h.handed) continue;
+        const set = handedAt.get(h.name) ?? new Set<Exit>();
+        handedAt.set(h.name, set.add(x));
+      }
+  if (handedAt.size === 0) return exits;
+  return exits.map((x) => {
+    const states = x.states.map((s) => {
+      const held = s.held.filter((h) => !(h.handed || handedAt.get(h.name)?.has(x)));
+      return held.length === s.held.length ? s : { ...s, held };
+    });
+    return { ...x, states };
+  });
+}
+
+/** Whether a node lies on every path from the entry to the exit (asked of few nodes: one search each, remembered). */
+function dominatesExit(cfg: Cfg): (node: CfgNode) => boolean {
+  const memo = new Map<number, boolean>();
+  return (node) => {
+    let r = memo.get(node.id);
+    if (r === undefined) {
+      const seen = new Uint8Array(cfg.nodes.length);
+      seen[node.id] = 1;
+      const stack = [cfg.entry];
+      seen[cfg.entry] = 1;
+      let reached = cfg.entry === cfg.exit;
+      while (stack.length && !reached) {
+        for (const e of cfg.nodes[stack.pop()!]!.succ) {
+          if (seen[e.to]) continue;
+          if (e.to === cfg.exit) reached = true;
+          seen[e.to] = 1;
+          stack.push(e.to);
+        }
+      }
+      r = node.id === cfg.entry || !reached;
+      memo.set(node.id, r);
+    }
+    return r;
+  };
 }
 
 function touchesLocks(cfg: Cfg, opts: AnalyzeOptions): boolean {
@@ -336,7 +416,7 @@ function conventionalEntry(fn: FunctionSyntax, cfg: Cfg): PathState {
   if (!fn.name.endsWith('_locked') || fn.params.length === 0) return EMPTY_STATE;
   const asserts = cfg.nodes.some((n) => n.facts.calls.some((c) => heldPredicate(c.name)));
   if (asserts) return EMPTY_STATE;
-  const held: HeldLock = { name: `sched(${fn.params[0]})`, kind: 'sched', at: fn.start, entry: true };
+  const held: HeldLock = { name: `sched(${fn.params[0]})`, kind: 'sched', at: fn.start, entry: true, because: { how: 'name' } };
   return { ...EMPTY_STATE, held: [held] };
 }
 
@@ -395,7 +475,12 @@ function refOf(h: HeldLock, lines: LineIndex): LockRef {
   let refs = lockRefs.get(lines);
   if (!refs) lockRefs.set(lines, (refs = new WeakMap()));
   let ref = refs.get(h);
-  if (!ref) refs.set(h, (ref = { name: h.name, line: lines.lineOf(h.at), ...(h.entry ? { entry: true } : {}) }));
+  if (!ref) {
+    ref = { name: h.name, line: lines.lineOf(h.at), ...(h.entry ? { entry: true } : {}) };
+    if (h.entry && h.because)
+      ref.because = { how: h.because.how, ...(h.because.at !== undefined ? { line: lines.lineOf(h.because.at) } : {}) };
+    refs.set(h, ref);
+  }
   return ref;
 }
 
@@ -459,11 +544,18 @@ function withAliases(s: PathState): readonly HeldLock[] {
       [m[1]!, m[3]!],
       [m[3]!, m[1]!],
     ] as const) {
+      // Two lock pointers equal on this path (`old_lock == new_lock`): the locks they point at are one.
+      const bf = s.vars.find((b) => b.v === from && b.lock);
+      const bt = s.vars.find((b) => b.v === to && b.lock);
+      if (bf && bt) {
+        const h = s.held.find((x) => x.name === bf.lock);
+        if (h && !(out ?? s.held).some((x) => x.name === bt.lock)) (out ??= [...s.held]).push({ ...h, name: bt.lock, alias: true });
+      }
       for (const h of s.held) {
         if (rootName(h.name) !== from) continue;
         const name = h.name.replace(new RegExp(`\\b${from}\\b`), to);
         if ((out ?? s.held).some((x) => x.name === name)) continue;
-        (out ??= [...s.held]).push({ ...h, name });
+        (out ??= [...s.held]).push({ ...h, name, alias: true });
       }
     }
   }
@@ -600,7 +692,7 @@ function exitImbalance(
   for (const x of exits)
     for (const s of x.states)
       for (const h of s.held)
-        if (!h.entry && !seen.skip.has(h.name)) {
+        if (!h.entry && !h.alias && !seen.skip.has(h.name)) {
           taken.add(h.name);
           kinds.set(h.name, h.kind);
         }

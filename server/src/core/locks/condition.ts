@@ -467,6 +467,20 @@ export function constantTruth(text: string): boolean | undefined {
  */
 const IDENT_RE = /^[A-Za-z_]\w*$/;
 
+/** Variables a lock call is given or reaches its lock through (`spin_lock(&lp->lock)`, `_spin_lock(lock1)`): lp, lock1. */
+function lockOwners(cfg: Cfg): Set<string> {
+  const out = new Set<string>();
+  for (const n of cfg.nodes)
+    for (const c of n.facts.calls) {
+      if (!/lock/i.test(c.name)) continue;
+      for (const a of c.args) {
+        const m = /^[&(\s]*([A-Za-z_]\w*)/.exec(a.text);
+        if (m) out.add(m[1]!);
+      }
+    }
+  return out;
+}
+
 export function correlatedAtoms(cfg: Cfg, source: string): Set<string> {
   const out = atomsTestedTwice(cfg, source);
   const tested = new Set<string>();
@@ -482,6 +496,13 @@ export function correlatedAtoms(cfg: Cfg, source: string): Set<string> {
   for (const a of tested) {
     const p = pairOf(a);
     if (p) pairs.set(p, [...(pairs.get(p) ?? []), a]);
+  }
+  // Two lock owners compared (`if ( lp != rp )` before unlocking one of them): whether they are one
+  // object decides whether one release freed both names.
+  const owners = lockOwners(cfg);
+  for (const a of tested) {
+    const c = comparison(a);
+    if (c && owners.has(c.a) && owners.has(c.b)) out.add(a);
   }
   // A sentinel: `dom = DOMID_INVALID;` on one path, `if ( dom == DOMID_INVALID )` later.
   const assignedPairs = new Set<string>();

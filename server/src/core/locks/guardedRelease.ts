@@ -6,8 +6,8 @@
 // it". A path holding the lock takes the releasing branch, a path not holding
 // it the other. Only for tests the path's own facts leave open, only for
 // locals (a parameter's lock may be the caller's, held on entry), and only when
-// the releasing branch rejoins the other: `if ( rc ) { unlock; return rc; }`
-// is an error path, not a test of whether the lock is held.
+// both branches come back together without leaving the function: `if ( rc ) {
+// unlock; return rc; }` is an error path, not a test of whether the lock is held.
 import type { Cfg, CfgNode } from '../cfg/types';
 import type { CallSite } from '../syntax/expr';
 import type { HelperTable } from '../xen/lockHelpers';
@@ -56,14 +56,17 @@ function guardOf(ctx: GuardContext, node: CfgNode): Guard | undefined {
     const t = node.succ.find((e) => e.branch === true);
     const f = node.succ.find((e) => e.branch === false);
     if (tested.size && t && f) {
-      const onT = releasedAlong(ctx, t.to);
-      const onF = releasedAlong(ctx, f.to);
-      const goesWith = (lock: string): boolean => [...tested].some((v) => companionsOf(ctx, lock).has(v));
-      const only = (a: Set<string>, b: Set<string>): string[] => [...a].filter((l) => !b.has(l) && goesWith(l));
-      const relT = only(onT, onF);
-      const relF = only(onF, onT);
-      if (relT.length && !relF.length) g = { branch: true, locks: new Set(relT) };
-      else if (relF.length && !relT.length) g = { branch: false, locks: new Set(relF) };
+      const onT = walkBranch(ctx, t.to);
+      const onF = walkBranch(ctx, f.to);
+      // Both branches must come back together (through breaks and gotos too) without leaving the function.
+      if (onT && onF && onT.end === onF.end) {
+        const goesWith = (lock: string): boolean => [...tested].some((v) => companionsOf(ctx, lock).has(v));
+        const only = (a: Set<string>, b: Set<string>): string[] => [...a].filter((l) => !b.has(l) && goesWith(l));
+        const relT = only(onT.released, onF.released);
+        const relF = only(onF.released, onT.released);
+        if (relT.length && !relF.length) g = { branch: true, locks: new Set(relT) };
+        else if (relF.length && !relT.length) g = { branch: false, locks: new Set(relF) };
+      }
     }
     guards.set(node, g);
   }
@@ -71,22 +74,34 @@ function guardOf(ctx: GuardContext, node: CfgNode): Guard | undefined {
 }
 
 /**
- * The locks released along the straight line of statements starting at `id`
- * (a few, up to a branch or a join); none when that line leaves the function
- * or jumps (a release on the way out is an error path, not a guarded release).
+ * The straight line of statements starting at `id`, followed through breaks
+ * and gotos up to the node where it joins other control flow: the locks it
+ * releases (net: a lock it takes and releases itself is a critical section of
+ * its own, not a release of what the path held) and where it ends. Undefined
+ * when the line branches, returns or stops first: a release on the way out is
+ * an error path, not a guarded release.
  */
-function releasedAlong(ctx: GuardContext, id: number): Set<string> {
-  const out = new Set<string>();
+function walkBranch(ctx: GuardContext, id: number): { end: number; released: Set<string> } | undefined {
   const nodes = ctx.cfg.nodes;
   const preds = predecessors(ctx.cfg);
-  for (let i = 0, n = nodes[id]; n && i < 4; i++) {
-    if (n.kind === 'cond' || n.kind === 'exit' || (i > 0 && preds[n.id]! > 1)) break;
-    if (n.kind === 'return' || n.kind === 'jump') return new Set();
-    for (const c of n.facts.calls) for (const l of lockNames(ctx, c, 'release')) out.add(l);
-    if (n.succ.length !== 1) break;
-    n = nodes[n.succ[0]!.to];
+  const released = new Set<string>();
+  const taken = new Set<string>();
+  const seen = new Set<number>();
+  for (let n = nodes[id]; n; n = nodes[n.succ[0]!.to]) {
+    if (preds[n.id]! > 1) return { end: n.id, released };
+    if (seen.has(n.id) || n.kind === 'cond' || n.kind === 'switch' || n.kind === 'return' || n.kind === 'exit' || n.noreturn)
+      return undefined;
+    seen.add(n.id);
+    for (const c of n.facts.calls) {
+      for (const l of lockNames(ctx, c, 'acquire')) taken.add(l);
+      for (const l of lockNames(ctx, c, 'release')) {
+        if (taken.has(l)) taken.delete(l);
+        else released.add(l);
+      }
+    }
+    if (n.succ.length !== 1) return undefined;
   }
-  return out;
+  return undefined;
 }
 
 const predCounts = new WeakMap<Cfg, Uint32Array>();

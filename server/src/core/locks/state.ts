@@ -11,6 +11,8 @@ export interface HeldLock {
   at: number;
   /** Held because the caller holds it (stated by `_locked`/ASSERT or inferred). */
   entry?: boolean;
+  /** Why it is assumed held on entry: the function's name, an ASSERT at `at`, or a release at `at` of a lock not taken here. */
+  because?: EntryReason;
   /** Held on some of the merged paths only. */
   maybe?: boolean;
   /**
@@ -22,6 +24,20 @@ export interface HeldLock {
   when?: readonly Fact[];
   /** Taken this many times (a retake is reported; each release undoes one). */
   depth?: number;
+  /**
+   * Handed on: the path stored its owner where it outlives the function
+   * (`act->trans_domain = td`, `act->src_domid = td->domain_id`) for another
+   * function to release. Held still, but returning with it is no leak.
+   */
+  handed?: boolean;
+  /** Only another name of a held lock on this path (`rp->lock` when `lp == rp`): never taken under this name. */
+  alias?: boolean;
+}
+
+export interface EntryReason {
+  how: 'name' | 'assert' | 'release';
+  /** Offset of the ASSERT or release. */
+  at?: number;
 }
 
 export interface VarBinding {
@@ -74,7 +90,7 @@ function computeKey(s: PathState): string {
     // Joined, not appended: `+=` builds a rope of one node per piece, which a long list keeps alive in every key.
     const parts: string[] = [];
     for (const h of s.held) {
-      let p = `${h.name}@${h.at}${h.entry ? 'e' : ''}${h.maybe ? '?' : ''}${h.depth ? `*${h.depth}` : ''}`;
+      let p = `${h.name}@${h.at}${h.entry ? 'e' : ''}${h.maybe ? '?' : ''}${h.handed ? 'h' : ''}${h.depth ? `*${h.depth}` : ''}`;
       if (h.when) for (const f of h.when) p += `[${f.atom}=${f.value ? 1 : 0}]`;
       parts.push(p);
     }
@@ -243,6 +259,16 @@ function guardsOf(
   return candidates ?? [];
 }
 
+/** The fields mergeStates builds a lock with (its `m` below). */
+const REBUILT: ReadonlySet<string> = new Set(['name', 'kind', 'at', 'entry', 'maybe', 'when', 'handed']);
+
+/** `h` is what mergeStates would build from it, were it on every merged path. */
+function rebuiltAsIs(h: HeldLock): boolean {
+  for (const k in h) if (!REBUILT.has(k)) return false;
+  // A definite lock's guards are dropped by the merge; a may-lock's kept (guardsOf: all agree on its own).
+  return !!h.maybe || h.when === undefined;
+}
+
 /**
  * Merges many disjuncts into one (when a node exceeds the disjunct bound): locks
  * held on every path stay definite, the rest become `maybe`.
@@ -257,8 +283,9 @@ export function mergeStates(states: readonly PathState[]): PathState {
       if (!first.has(h.name)) first.set(h.name, h);
     }
   }
-  // A lock object every path shares (no merged branch touched it) is what the merge would rebuild: keep
-  // that very object, so a merge of long states allocates only for the locks the branches changed.
+  // A lock object every path shares (no merged branch touched it), with only the fields the merge rebuilds,
+  // is what the merge would build: keep that very object, so a merge of long states allocates only for the
+  // locks the branches changed. (A field the merge does not rebuild, such as `because`, disables this.)
   const same = new Map<string, number>();
   for (const s of states) for (const h of s.held) if (h === first.get(h.name)) same.set(h.name, (same.get(h.name) ?? 0) + 1);
   const held: HeldLock[] = [];
@@ -266,16 +293,24 @@ export function mergeStates(states: readonly PathState[]): PathState {
   let heldMaps: Map<string, HeldLock>[] | undefined;
   let factMaps: Map<string, boolean>[] | undefined;
   for (const [name, h] of first) {
-    if (same.get(name) === states.length && !h.depth) {
+    if (same.get(name) === states.length && rebuiltAsIs(h)) {
       held.push(h);
       continue;
     }
     const definite = (count.get(name) ?? 0) === states.length;
     const m: HeldLock = { name, kind: h.kind, at: h.at };
     if (h.entry) m.entry = true;
+    heldMaps ??= states.map((s) => new Map(s.held.map((x) => [x.name, x])));
+    // Handed on only when every merged path holding it handed it on.
+    if (
+      heldMaps.every((byName) => {
+        const x = byName.get(name);
+        return !x || !!x.handed;
+      })
+    )
+      m.handed = true;
     if (!definite) {
       m.maybe = true;
-      heldMaps ??= states.map((s) => new Map(s.held.map((x) => [x.name, x])));
       factMaps ??= states.map((s) => new Map(s.facts.map((f) => [f.atom, f.value])));
       const when = guardsOf(name, states, heldMaps, factMaps);
       if (when.length) m.when = when;

@@ -2,6 +2,7 @@
 // do to one path's state, and which branch edges a path can take.
 import type { Cfg, CfgEdge, CfgNode } from '../cfg/types';
 import type { CallSite } from '../syntax/expr';
+import { assertMacrosOf } from '../syntax/jumpMacros';
 import { canonicalText } from '../syntax/tokens';
 import {
   failureTestOf,
@@ -35,12 +36,15 @@ import { type FunctionSummary, type LockEffect, RETURNED, type SummaryLookup } f
 export type LockEvent =
   | { k: 'retake'; lock: string; start: number; end: number; heldAt: number }
   | { k: 'doubleRelease'; lock: string; start: number; end: number }
-  | { k: 'requires'; lock: string; kind: LockKind }
+  /** Released where this path does not hold it: the caller's, unless other paths took it here (start/end: the release). */
+  | { k: 'requires'; lock: string; kind: LockKind; start?: number; end?: number; assert?: boolean }
   /** A lock named through a local variable released where this path does not hold it. */
   | { k: 'unheldRelease'; lock: string; start: number; end: number };
 
 export interface TransferContext {
   source: string;
+  /** Every path from the entry to the exit passes this node (it dominates the exit). */
+  unconditional(node: CfgNode): boolean;
   table: HelperTable;
   namer: LockNamer;
   summaries: SummaryLookup;
@@ -97,6 +101,7 @@ export function transferNode(ctx: TransferContext, node: CfgNode, s: PathState):
         if (calls.some((c) => c.start >= a.start && c.end <= a.end && bindsResult(ctx, c))) continue;
         // What was assigned is forgotten (a field write `old_q->tail = 0` leaves facts about `old_q` itself alone).
         r = forgetFacts(r, new Set([a.lhs.replace(/^\*+/, '')]));
+        r = handOn(ctx, r, a.lhs, a.rhs);
         if (!IDENT.test(a.lhs)) continue;
         // `held = true;`: a flag a later test reads (the path remembers its value).
         const truth = a.op === '=' && ctx.trackedAtoms.has(a.lhs) ? constantTruth(a.rhs) : undefined;
@@ -124,6 +129,12 @@ function applyCall(ctx: TransferContext, node: CfgNode, ci: number, call: CallSi
   const helper = ctx.table.get(call.name);
   if (helper) return applyHelper(ctx, node, ci, call, helper, s);
   if (call.name === 'ASSERT' || call.name === 'BUG_ON') return assume(ctx, call, applyAssert(ctx, node, call, s));
+  const wrapper = assertMacrosOf(ctx.source).get(call.name);
+  if (wrapper) {
+    // `ASSERT_WRITELOCK(&l)` defined as `ASSERT(rw_is_write_locked(l))`: read as that ASSERT.
+    const a = call.args[wrapper.param];
+    if (a) return [applyAssert(ctx, node, { ...call, name: 'ASSERT', args: [{ ...a, text: `${wrapper.predicate}(${a.text})` }] }, s)];
+  }
   const summary = ctx.summaries.get(call.name);
   if (summary) return applySummary(ctx, node, ci, call, summary, s);
   return [s];
@@ -227,6 +238,28 @@ function lockField(name: string): string | undefined {
   return /(?:->|\.)([A-Za-z_]\w*(?::[rw])?)$/.exec(name)?.[1];
 }
 
+/**
+ * `act->src_domid = td->domain_id;` with `rcu(td->rcu_lock)` held: the lock's
+ * owner (a local) is stored where it outlives this function, in another
+ * object, for the function that finishes the job to release. Writing the
+ * owner's own fields (`td->x = td->y`) or into a local hands nothing on.
+ */
+function handOn(ctx: TransferContext, s: PathState, lhs: string, rhs: string): PathState {
+  if (s.held.length === 0) return s;
+  const lhsRoot = rootName(lhs.replace(/^[*&(\s]+/, ''));
+  // Through a pointer (`act->x`, `*out`), not into a local struct (`op.x`) nor through a pointer to one (`op = &curop`).
+  const outlives = /->|^\*/.test(lhs) && !!lhsRoot && !/^&[A-Za-z_]\w*$/.test(ctx.namer.trace(lhsRoot));
+  if (!outlives) return s;
+  let r = s;
+  for (const h of s.held) {
+    const owner = rootName(h.name);
+    if (h.handed || h.entry || !owner || owner === lhsRoot || !ctx.locals.has(owner)) continue;
+    if (!new RegExp(`\\b${owner}\\b`).test(rhs)) continue;
+    r = { ...r, held: r.held.map((x) => (x === h ? { ...h, handed: true } : x)) };
+  }
+  return r;
+}
+
 /** The variable a lock is named through (`old_q->lock`, `rcu(d)`, `sched(v->processor)` → old_q, d, v). */
 export function rootName(lock: string): string | undefined {
   return /^(?:[a-z]+\()?&?\(?([A-Za-z_]\w*)/.exec(lock)?.[1];
@@ -276,11 +309,14 @@ function release(
   if (!target && viaCallee) target = sameFieldHeld(s, name, kind);
   if (target) {
     ctx.released.add(target);
-    return markBindings(withoutHeld(s, target), target, 'ptr');
+    let r = markBindings(withoutHeld(s, target), target, 'ptr');
+    // `spin_unlock(&rp->lock)` where this path knows lp == rp: `lp->lock` was that lock too.
+    for (const h of r.held) if (sameLockOnPath(s, h.name, target)) r = markBindings(withoutHeld(r, h.name), h.name, 'ptr');
+    return r;
   }
   if (s.released.includes(name)) ctx.events?.({ k: 'doubleRelease', lock: name, start: call.start, end: call.end }, node);
   else if (ctx.locals.has(rootName(name) ?? '')) ctx.events?.({ k: 'unheldRelease', lock: name, start: call.start, end: call.end }, node);
-  else ctx.events?.({ k: 'requires', lock: name, kind }, node);
+  else ctx.events?.({ k: 'requires', lock: name, kind, start: call.start, end: call.end }, node);
   return s;
 }
 
@@ -430,8 +466,10 @@ function applyAssert(ctx: TransferContext, node: CfgNode, call: CallSite, s: Pat
   const kind: LockKind = name.startsWith('sched(') ? 'sched' : pred.lock;
   if (findHeld(s, name) && !findHeld(s, name)!.maybe) return s;
   if (kind === 'sched' && s.held.some((h) => h.kind === 'sched' && !h.maybe)) return s;
-  ctx.events?.({ k: 'requires', lock: name, kind }, node);
-  return withHeld(s, { name, kind, at: call.start, entry: true });
+  // An ASSERT under a branch (`if ( have_lock ) ASSERT(…); else lock(…);`) states what that branch
+  // holds, not what every caller must: only one every path to the exit passes is a requirement.
+  if (ctx.unconditional(node)) ctx.events?.({ k: 'requires', lock: name, kind, start: call.start, end: call.end, assert: true }, node);
+  return withHeld(s, { name, kind, at: call.start, entry: true, because: { how: 'assert', at: call.start } });
 }
 
 /**

@@ -31,6 +31,22 @@ function setsKey(s: HeldSets): string {
   return `${s.must.map((r) => r.name).join(',')}|${s.may.map((r) => r.name).join(',')}`;
 }
 
+/** Where a lock came from, in words: "taken at line N", or why it is assumed held on entry (1-based lines). */
+export function lockOrigin(r: LockRef): string {
+  if (!r.entry) return `taken at line ${r.line + 1}`;
+  const line = r.because?.line !== undefined ? r.because.line + 1 : undefined;
+  switch (r.because?.how) {
+    case 'name':
+      return 'assumed held on entry: the function is named *_locked';
+    case 'assert':
+      return `assumed held on entry: the ASSERT at line ${line} says so`;
+    case 'release':
+      return `assumed held on entry: released at line ${line} without being taken here`;
+    default:
+      return 'held on entry (the caller holds it)';
+  }
+}
+
 /** The function whose definition contains the offset (header or body). */
 export function functionAt(file: FileAnalysis, offset: number): FunctionLocks | undefined {
   return file.functions.find((f) => f.syntax.start <= offset && offset <= f.syntax.end);

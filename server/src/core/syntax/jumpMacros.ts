@@ -7,6 +7,10 @@
 // Only simple bodies are read: one `goto` or one `return`, guarded by `if`s at
 // most. A body with loops, `break`/`continue` (they would leave the caller's
 // loop), token pasting or a definition is not a jump macro.
+//
+// Also read here: macros that are an ASSERT of one predicate of a parameter
+// (`#define ASSERT_WRITELOCK(l) ASSERT(rw_is_write_locked(l))`), which state
+// what the ASSERT would.
 
 export interface JumpMacro {
   name: string;
@@ -88,6 +92,33 @@ export function substituteParams(text: string, params: readonly string[], args: 
     const i = params.indexOf(p);
     return i >= 0 && args[i] !== undefined ? args[i] : p;
   });
+}
+
+/** `NAME(p)` standing for `ASSERT(pred(p))`: the predicate and which parameter it is given. */
+export interface AssertMacro {
+  predicate: string;
+  param: number;
+}
+
+const ASSERT_DEFINE =
+  /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)\(([^)]*)\)[ \t]*ASSERT\(\s*([A-Za-z_]\w*)\(\s*([A-Za-z_]\w*)\s*\)\s*\)[ \t]*$/gm;
+
+let lastAsserts: { text: string; value: ReadonlyMap<string, AssertMacro> } | undefined;
+
+/** The file's ASSERT wrapper macros, by name (remembered for the last text). */
+export function assertMacrosOf(text: string): ReadonlyMap<string, AssertMacro> {
+  if (lastAsserts?.text === text) return lastAsserts.value;
+  const out = new Map<string, AssertMacro>();
+  if (text.length <= MAX_SCAN && text.includes('ASSERT')) {
+    ASSERT_DEFINE.lastIndex = 0;
+    for (let m = ASSERT_DEFINE.exec(text); m; m = ASSERT_DEFINE.exec(text)) {
+      const params = m[2]!.split(',').map((p) => p.trim());
+      const param = params.indexOf(m[4]!);
+      if (param >= 0) out.set(m[1]!, { predicate: m[3]!, param });
+    }
+  }
+  lastAsserts = { text, value: out };
+  return out;
 }
 
 /** The jump macros of a text with a key naming them, for caches of CFGs (a changed macro changes every CFG using it). */
