@@ -8,22 +8,17 @@
 // long it takes, and the longest stretch it answers nothing else.
 import { spawnSync } from 'node:child_process';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { PassThrough } from 'node:stream';
 
-import { createConnection } from 'vscode-languageserver/node';
 import {
-  createProtocolConnection,
   DidOpenTextDocumentNotification,
   HoverRequest,
   InitializeRequest,
   PublishDiagnosticsNotification,
-  StreamMessageReader,
-  StreamMessageWriter,
 } from 'vscode-languageserver-protocol/node';
 
 import { createAnalyzer } from '../../server/src/core/index';
-import { createServer } from '../../server/src/lsp/server';
 import { BYSTANDER, worstCases } from '../shared/worstCases';
+import { inMemoryServer } from './lspDriver';
 import { round1 } from './measure';
 import type { Bench } from './types';
 
@@ -80,12 +75,7 @@ function measureCase(index: number): CaseFigures {
  * analysis runs on the message loop), read from the event loop's delay.
  */
 async function serverStall(): Promise<{ stallMs: number; openMs: number }> {
-  const up = new PassThrough();
-  const down = new PassThrough();
-  const server = createConnection(new StreamMessageReader(up), new StreamMessageWriter(down));
-  createServer(server, { debounceMs: 0 });
-  server.listen();
-  const client = createProtocolConnection(new StreamMessageReader(down), new StreamMessageWriter(up));
+  const { client, server } = inMemoryServer();
   const published = new Map<string, () => void>();
   client.onNotification(PublishDiagnosticsNotification.type, (p) => published.get(p.uri)?.());
   client.onNotification('xsr/analysisStatus', () => undefined);

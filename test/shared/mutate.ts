@@ -153,6 +153,7 @@ export function mutant(texts: readonly string[], seed: number): string {
  * examples/sched_example.c instead of keeping copies of it.
  */
 export function issue17Mutant(text: string, seed: number): string {
+  // The driver's xorshift, not Rng's: its `>> 17` is an arithmetic shift (Rng's `>>>` is not).
   let s = seed >>> 0;
   const r = (): number => {
     s ^= s << 13;
