@@ -69,7 +69,9 @@ module.exports = {
     { from: { path: '^test/sim/' }, to: { path: '^test/sim/|^sim/src/' } },
     {
       from: { path: '^test/webview/' },
-      to: { path: '^test/webview/|^client/webview/|^client/src/replay/(shell|stepLookup)\\.[jt]s$|^server/src/contracts/' },
+      to: {
+        path: '^test/webview/|^client/webview/|^client/src/(replay/(shell|stepLookup|provenance)|statusText|patchSummary)\\.[jt]s$|^server/src/contracts/',
+      },
     },
     {
       from: { path: '^test/bench/' },

@@ -2,8 +2,10 @@
 // sequences over real JSON-RPC, as an editor sends them (half-typed code,
 // deleted braces, pastes, control bytes, now and then a position past the end
 // of the document). At checkpoints and after the last edit, the diagnostics
-// the server published for that version equal a fresh analysis of the text,
-// and its other requests (hints, hovers, code actions, code lenses) answer.
+// the server published for that version equal a fresh analysis of the text
+// (besides the editor's own "now returns holding" findings, which compare
+// with the document as opened), and its other requests (hints, hovers, code
+// actions, code lenses) answer.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -34,11 +36,10 @@ const BASES = [
   fs.readFileSync(path.resolve(__dirname, '..', '..', '..', 'examples', 'sched_example.c'), 'utf8'),
 ];
 
-/** What the server adds to the message of a conservative finding (server/src/lsp/diagnostics.ts). */
-const CONSERVATIVE = ' (the function has syntax errors: this finding rests on a recovered parse)';
+const HELPER_CHANGE = /^\w+\(\) now returns holding .+ on every path: callers treat it as a lock helper/;
 
-const row = (d: Pick<Diagnostic, 'range' | 'code' | 'message'>): string =>
-  `${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character} ${String(d.code)} ${d.message}`;
+const row = (d: Pick<Diagnostic, 'range' | 'code'>): string =>
+  `${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character} ${String(d.code)}`;
 
 describe('fuzz: random edit sequences through the language server', () => {
   it(
@@ -77,13 +78,16 @@ describe('fuzz: random edit sequences through the language server', () => {
           // A NUL byte makes the document binary content to the server: not analysed, nothing published.
           const findings = text.includes('\u0000') ? [] : r.diagnostics;
           const expected = findings.map((d) =>
-            row({
-              range: { start: r.lineIndex.position(d.start), end: r.lineIndex.position(Math.max(d.start, d.end)) },
-              code: d.code,
-              message: d.conservative ? `${d.message}${CONSERVATIVE}` : d.message,
-            }),
+            row({ range: { start: r.lineIndex.position(d.start), end: r.lineIndex.position(Math.max(d.start, d.end)) }, code: d.code }),
           );
-          assert.deepEqual(published.map(row), expected, `sequence ${seq} (seed ${7000 + seq}), edit ${k}`);
+          const where = `sequence ${seq} (seed ${7000 + seq}), edit ${k}`;
+          // The editor's own findings: a function an edit turned into a lock helper (compared with the document as
+          // opened, so a fresh analysis never has them: core/queries/lockHelperChange.ts).
+          const own = (d: Diagnostic): boolean => d.code === 'XSR007' && HELPER_CHANGE.test(d.message);
+          const rest = published.filter((d) => !own(d));
+          assert.deepEqual(rest.map(row), expected, where);
+          // The server words a finding around the core's message (the function's name, a note): the message is in it.
+          rest.forEach((d, i) => assert.ok(d.message.includes(findings[i]!.message), `${where}: ${d.message}`));
           checkpoints++;
         }
         // The other requests answer on the final text.

@@ -28,13 +28,32 @@ export namespace SimulateRequest {
   export const type = new RequestType<SimulateParams, SimResult, void>(method);
 }
 
-/** Sent by the server after each analysis: drives the client's status bar item. */
+/** A function the analysis could not use: not analysed (too many paths, nesting too deep), or lost to a syntax error. */
+export interface IncompleteFunction {
+  name: string;
+  /** 0-based line of its definition (where it was last seen, for a function a syntax error swallowed). */
+  line: number;
+  reason: string;
+}
+
+/** Sent by the server after each analysis: drives the client's status bar item and output channel. */
 export interface AnalysisStatusParams {
   uri: string;
   version: number;
   state: 'analysing' | 'done' | 'skipped' | 'error';
   findings: number;
   message?: string;
+  /** Findings of severity error and warning (the others are information and hints). */
+  errors?: number;
+  warnings?: number;
+  /** The analysis' figures: functions found, syntax errors, time in ms. */
+  functions?: number;
+  parseErrors?: number;
+  ms?: number;
+  /** Functions not analysed, and why: the status item says so instead of a clean result. */
+  incomplete?: IncompleteFunction[];
+  /** Functions analysed on a recovered parse (their text holds syntax errors; their findings are conservative). */
+  recovered?: number;
 }
 
 export namespace AnalysisStatusNotification {
@@ -49,15 +68,36 @@ export interface CheckPatchParams {
   baseUri: string;
 }
 
-interface CheckPatchFileResult {
-  /** Post-image file URI. */
+/** A finding of the base that the patch removed. */
+interface FixedFinding {
+  code: string;
+  function: string;
+  message: string;
+  /** 0-based line in the base text. */
+  line: number;
+}
+
+export interface CheckPatchFileResult {
+  /** Post-image file URI (where the file is, or will be, on disk). */
   uri: string;
-  /** LSP diagnostics (0-based) for the post-image text, only inside changed functions. */
+  /**
+   * LSP diagnostics (0-based) for the post-image text, only inside changed
+   * functions; each one's `data.review` says whether the patch introduces it
+   * (`introduced`) or the base has it already (`stays`).
+   */
   diagnostics: Diagnostic[];
+  /** The post-image text the diagnostics' positions refer to (show them on it, not on the file on disk). */
+  text?: string;
+  /** `added` when the patch creates the file. */
+  status?: 'added' | 'modified';
+  /** Findings of the base's changed functions that the patch removed. */
+  fixed?: FixedFinding[];
 }
 
 export interface CheckPatchResult {
   files: CheckPatchFileResult[];
+  /** Files left out (too large to analyse), with why. */
+  skipped?: { path: string; reason: string }[];
   /** Set when the patch cannot be read or applied; the client shows it and publishes nothing. */
   error?: string;
 }

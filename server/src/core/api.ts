@@ -13,7 +13,14 @@ import { type Extraction, extractModel as extractInternal, type ExtractOptions }
 import { type BaseReader, checkPatch as checkPatchInternal } from './patch/index';
 import { type FunctionTarget, migrationOpsOf, simulationTargets as simulationTargetsInternal } from './queries/functions';
 import { type HoverInfo, hoverInfo as hoverInfoInternal } from './queries/hover';
+import {
+  type LockShapeBaseline,
+  newLockHelpers as newLockHelpersInternal,
+  nextLockShapeBaseline as nextLockShapeBaselineInternal,
+} from './queries/lockHelperChange';
 import { type HintMode, type LockHint, lockHints as lockHintsInternal } from './queries/lockView';
+import { type PatchReview, reviewPatch as reviewPatchInternal } from './queries/patchReview';
+import { type FunctionSymbol, functionSymbols as functionSymbolsInternal } from './queries/symbols';
 import type { Rule } from './rules/types';
 import type { FunctionSyntax } from './syntax/functions';
 import type { LineIndex } from './syntax/lineIndex';
@@ -89,6 +96,16 @@ export function checkPatch(
   return checkPatchInternal(patch, readBase, analyzer);
 }
 
+/**
+ * A patch's post-image findings in the functions it changes, each marked as
+ * introduced by the patch or already in the base, and the base's findings
+ * in those functions that the patch removed.
+ */
+export function reviewPatch(patch: string, readBase: BaseReader, analyzer: CoreAnalyzer): PatchReview {
+  if (!(analyzer instanceof Analyzer)) throw new Error('xsr core: reviewPatch needs an analyzer from createAnalyzer');
+  return reviewPatchInternal(patch, readBase, analyzer);
+}
+
 /** The migration model of the named functions, for the simulator. */
 export function extractModel(file: AnalysedFile, functions: readonly string[], opts: ExtractOptions = {}): Extraction {
   return extractInternal(internalAnalysis(file), functions, opts);
@@ -104,6 +121,25 @@ export function hoverInfo(file: AnalysedFile, offset: number): HoverInfo | undef
 /** Lock-state hints of lines `fromLine`..`toLine` (0-based, inclusive; the whole file by default). */
 export function lockHints(file: AnalysedFile, mode: HintMode, fromLine?: number, toLine?: number): LockHint[] {
   return lockHintsInternal(internalAnalysis(file), mode, fromLine, toLine);
+}
+
+/** Every function with the locks a call of it takes, releases and requires (document symbols). */
+export function functionSymbols(file: AnalysedFile): FunctionSymbol[] {
+  return functionSymbolsInternal(internalAnalysis(file));
+}
+
+/**
+ * XSR007 findings of the functions that return holding a lock on every path
+ * though they released it in `baseline` (an earlier analysis of the same
+ * document): the edit made them lock helpers.
+ */
+export function newLockHelpers(baseline: LockShapeBaseline, file: AnalysedFile): CoreDiagnostic[] {
+  return newLockHelpersInternal(baseline, internalAnalysis(file));
+}
+
+/** The baseline for the next comparison: the functions' lock shapes, flagged ones kept as they were. */
+export function nextLockShapeBaseline(previous: LockShapeBaseline | undefined, file: AnalysedFile): LockShapeBaseline {
+  return nextLockShapeBaselineInternal(previous, internalAnalysis(file));
 }
 
 /** The functions a "Simulate interleavings" code lens goes on. */

@@ -13,10 +13,14 @@ export {
   createIncrementalAnalyzer,
   extractModel,
   fixAll,
+  functionSymbols,
   hoverInfo,
   type IncrementalAnalyzer,
   lockHints,
   migrationOpsIn,
+  newLockHelpers,
+  nextLockShapeBaseline,
+  reviewPatch,
   simulationTargets,
 } from './api';
 export type { CoreDiagnostic, Severity, TextEdit } from './diagnostics';
@@ -27,7 +31,10 @@ export type { DocumentEdit } from './incremental/treeCache';
 export type { LockRef } from './locks/analyze';
 export { ExtractError, type Extraction } from './model/extract';
 export { baseReader } from './patch/baseReader';
-export { type HeldSets, lockOrigin } from './queries/lockView';
+export type { LockShapeBaseline } from './queries/lockHelperChange';
+export { type HeldEntry, type LockClass, lockOrigin } from './queries/lockView';
+export type { FixedFinding } from './queries/patchReview';
+export type { FunctionSymbol } from './queries/symbols';
 export { REPO_URL, ruleDocHref, ruleDocUrl } from './rules/docs';
 export { ALL_RULES, ruleMetas } from './rules/registry';
 export type { Rule } from './rules/types';

@@ -9,13 +9,19 @@ interface DiagnosticData {
   fixable: boolean;
 }
 
+/** The message, naming its function first when the rule's words do not (the Problems panel shows no function). */
+function named(d: CoreDiagnostic): string {
+  if (!d.function || new RegExp(`(^|[^\\w])${d.function.replace(/[$]/g, '\\$&')}\\(`).test(d.message)) return d.message;
+  return `${d.function}(): ${d.message}`;
+}
+
 export function toLspDiagnostic(file: { lineIndex: LineIndex }, uri: string, d: CoreDiagnostic): Diagnostic {
   const out: Diagnostic = {
     range: toRange(file.lineIndex, d.start, d.end),
     severity: toSeverity(d.severity),
     code: d.code,
     source: 'xsr',
-    message: d.conservative ? `${d.message} (the function has syntax errors: this finding rests on a recovered parse)` : d.message,
+    message: d.conservative ? `${named(d)} (the function has syntax errors: this finding rests on a recovered parse)` : named(d),
   };
   // The rule page shipped with the server (works offline), else the project's site.
   const href = ruleDocHref(d.code);

@@ -1,10 +1,10 @@
-// Hover in a function body: the locks held before that line (must / may, with
-// where each was taken) and, over a migration-protocol operation, what the
-// protocol requires there. The core decides all of it (hoverInfo); this file
-// only writes Markdown.
+// Hover in a function body: the locks held before the line and after it
+// (before → after; the inlay hints show the after side), with where each was
+// taken, and over a migration-protocol operation what the protocol requires
+// there. The core decides all of it (hoverInfo); this file only writes Markdown.
 import { type Hover, type HoverParams, MarkupKind } from 'vscode-languageserver';
 
-import { type AnalysedFile, type HeldSets, hoverInfo } from '../core/index';
+import { type AnalysedFile, type HeldEntry, hoverInfo } from '../core/index';
 import { toRange } from './convert';
 import { takenAt } from './lockLabels';
 
@@ -20,15 +20,27 @@ function codeSpan(text: string): string {
   return `${fence}${pad}${text.replace(/[\r\n]+/g, ' ')}${pad}${fence}`;
 }
 
-function list(s: HeldSets): string[] {
-  const refs = (rs: HeldSets['must']): string => (rs.length ? rs.map((r) => `${codeSpan(r.name)} (${takenAt(r)})`).join(', ') : '—');
-  return [`- must (every path): ${refs(s.must)}`, `- may (some paths): ${refs(s.may)}`];
+function entry(e: HeldEntry): string {
+  if (e.kind === 'irq') return `interrupts off (by ${codeSpan(e.via ?? '?')}'s \`_irq\` acquire)`;
+  return `${codeSpan(e.name)} (${e.changed ? 'taken on this line' : takenAt(e)}${e.may ? ', on some paths only' : ''})`;
+}
+
+function held(entries: readonly HeldEntry[]): string {
+  return entries.length ? `🔒 ${entries.map(entry).join(', ')}` : '🔓 no lock held';
 }
 
 export function provideHover(file: AnalysedFile, params: HoverParams): Hover | undefined {
   const info = hoverInfo(file, file.lineIndex.offset(params.position));
   if (!info) return undefined;
-  const parts = [`**Locks held before line ${info.line + 1}** in ${codeSpan(`${info.function}()`)}`, '', ...list(info.before)];
+  const changed = info.released.length > 0 || info.entriesAfter.some((e) => e.changed);
+  const released = info.released.filter((e) => e.kind !== 'irq').map((e) => codeSpan(e.name));
+  const parts = [
+    `**Locks at line ${info.line + 1}** in ${codeSpan(`${info.function}()`)}: before → after`,
+    '',
+    `- before: ${held(info.entriesBefore)}`,
+    changed ? `- after: ${held(info.entriesAfter)}` : '- after: unchanged',
+  ];
+  if (released.length) parts.push(`- released on this line: ${released.join(', ')}`);
   if (info.operation) parts.push('', `**${codeSpan(info.operation.name)}**: ${info.operation.note}`);
   // A function not analysed (or only coarsely) says so: an empty set there is no answer.
   if (info.degraded) parts.push('', `_Note: ${info.degraded}._`);

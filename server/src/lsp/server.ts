@@ -15,11 +15,13 @@ import {
 
 import { AnalysisStatusNotification, CheckPatchRequest, SimulateRequest } from '../contracts/lspRequests';
 import { ALL_RULES, type Rule } from '../core/index';
+import { AnalysisHistory } from './analysisHistory';
 import { checkPatch } from './checkPatch';
 import { codeActions, FIX_ALL_KIND } from './codeActions';
 import { codeLenses } from './codeLens';
 import { toLspDiagnostics } from './diagnostics';
-import { DocumentManager, type DocumentState } from './documents';
+import { DocumentManager } from './documents';
+import { documentSymbols } from './documentSymbols';
 import { provideHover } from './hover';
 import { provideInlayHints } from './inlayHints';
 import { defaultProviders, type Providers } from './seams';
@@ -46,23 +48,26 @@ export interface XsrServer {
 
 const DEFAULT_DEBOUNCE_MS = 150;
 
-function status(st: DocumentState): { uri: string; version: number; state: 'done' | 'skipped'; findings: number; message?: string } {
-  if (!st.file) return { uri: st.uri, version: st.version, state: 'skipped', findings: 0, message: st.skipped ?? 'not analysed' };
-  return { uri: st.uri, version: st.version, state: 'done', findings: st.file.diagnostics.length };
-}
-
 /** Registers every handler on `connection` (which the caller then `listen()`s — startServer does). */
 export function createServer(connection: Connection, options: ServerOptions = {}): XsrServer {
   const providers = options.providers ?? defaultProviders();
   const rules = options.rules ?? ALL_RULES;
   const settings = new SettingsCache(connection);
+  const history = new AnalysisHistory();
   const documents = new DocumentManager(connection, settings, {
     debounceMs: options.debounceMs ?? DEFAULT_DEBOUNCE_MS,
     ...(options.settleMs !== undefined ? { settleMs: options.settleMs } : {}),
     rules,
-    onAnalysed: (st) => void connection.sendNotification(AnalysisStatusNotification.type, status(st)),
+    onAnalysed: (st) => {
+      history.observe(st);
+      void connection.sendNotification(AnalysisStatusNotification.type, history.status(st));
+    },
     onPublish: (st) =>
-      void connection.sendDiagnostics({ uri: st.uri, version: st.version, diagnostics: st.file ? toLspDiagnostics(st.file, st.uri) : [] }),
+      void connection.sendDiagnostics({
+        uri: st.uri,
+        version: st.version,
+        diagnostics: history.diagnostics(st, (file) => toLspDiagnostics(file, st.uri)),
+      }),
     onCorrected: () => void connection.languages.inlayHint.refresh().catch(() => undefined),
     onError: (uri, version, e) =>
       connection.console.error(`xsr: analysis of ${uri} (version ${version}) failed: ${(e as Error).stack ?? String(e)}`),
@@ -83,6 +88,7 @@ export function createServer(connection: Connection, options: ServerOptions = {}
         hoverProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
         codeLensProvider: { resolveProvider: false },
+        documentSymbolProvider: true,
       },
       serverInfo: { name: 'xsr', version: '0.1.0' },
     };
@@ -98,7 +104,11 @@ export function createServer(connection: Connection, options: ServerOptions = {}
 
   connection.languages.inlayHint.on(async (params) => {
     const st = await documents.analysisFor(params.textDocument.uri);
-    return st?.file ? provideInlayHints(st.file, st.settings.inlayHintsMode, params) : [];
+    return st?.file ? provideInlayHints(st.file, st.settings, params) : [];
+  });
+  connection.onDocumentSymbol(async (params) => {
+    const st = await documents.analysisFor(params.textDocument.uri);
+    return st?.file ? documentSymbols(st.file) : [];
   });
   connection.onHover(async (params) => {
     const st = await documents.analysisFor(params.textDocument.uri);
@@ -131,6 +141,7 @@ export function createServer(connection: Connection, options: ServerOptions = {}
   connection.onShutdown(() => documents.dispose());
 
   documents.listen();
+  documents.documents.onDidClose((e) => history.forget(e.document.uri));
   return { documents, dispose: () => documents.dispose() };
 }
 

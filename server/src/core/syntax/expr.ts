@@ -60,11 +60,11 @@ const ASSIGN_OPS = new Set(['=', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=',
 const NO_FACTS: ExprFacts = Object.freeze({ calls: [], assignments: [] }) as ExprFacts;
 
 export function exprFacts(source: string, start: number, end: number): ExprFacts {
-  // Most statements without '(' or '=' (declarations, `x++;`, `return rc;`) have no facts: skip the lexer.
+  // Most statements without '(', '=', '++' or '--' (declarations, `return rc;`) have no facts: skip the lexer.
   let interesting = false;
   for (let i = start; i < end; i++) {
     const c = source.charCodeAt(i);
-    if (c === 40 /* ( */ || c === 61 /* = */) {
+    if (c === 40 /* ( */ || c === 61 /* = */ || ((c === 43 /* + */ || c === 45) /* - */ && source.charCodeAt(i + 1) === c)) {
       interesting = true;
       break;
     }
@@ -153,6 +153,11 @@ function scanAssignments(tokens: Token[], calls: CallSite[]): Assignment[] {
   const out: Assignment[] = [];
   for (let k = 0; k < tokens.length; k++) {
     const t = tokens[k]!;
+    if (t.kind === 'punct' && (t.text === '++' || t.text === '--')) {
+      const inc = increment(tokens, k);
+      if (inc) out.push(inc);
+      continue;
+    }
     if (t.kind !== 'punct' || !ASSIGN_OPS.has(t.text)) continue;
     const lhsFrom = lhsStart(tokens, k);
     const rhsTo = rhsEnd(tokens, k + 1);
@@ -180,6 +185,30 @@ function scanAssignments(tokens: Token[], calls: CallSite[]): Assignment[] {
     out.push(a);
   }
   return out;
+}
+
+/**
+ * `i++`, `--x->n`: an assignment of the operand (`i += 1`), so what a path
+ * knew about `i` is forgotten (a loop counter tested in the body).
+ */
+function increment(tokens: Token[], k: number): Assignment | undefined {
+  const t = tokens[k]!;
+  const op = t.text === '++' ? '+=' : '-=';
+  const prev = tokens[k - 1];
+  if (prev && (prev.kind === 'ident' || (prev.kind === 'punct' && (prev.text === ')' || prev.text === ']')))) {
+    const from = lhsStart(tokens, k);
+    if (from >= k) return undefined;
+    return { lhs: joinTokens(tokens, from, k), rhs: '1', op, start: tokens[from]!.start, end: t.end };
+  }
+  // Prefix: the operand is the member path that follows.
+  let to = k + 1;
+  while (to < tokens.length) {
+    const x = tokens[to]!;
+    if (x.kind === 'ident' || (x.kind === 'punct' && (x.text === '->' || x.text === '.'))) to++;
+    else break;
+  }
+  if (to === k + 1) return undefined;
+  return { lhs: joinTokens(tokens, k + 1, to), rhs: '1', op, start: t.start, end: tokens[to - 1]!.end };
 }
 
 function lhsStart(tokens: Token[], op: number): number {

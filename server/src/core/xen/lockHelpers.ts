@@ -121,6 +121,8 @@ const BUILTIN_HELPERS: readonly LockHelper[] = [
   { name: 'rcu_lock_domain_by_any_id', op: 'tryacquire', lock: 'rcu', arg: 0, returns: 'object', lockName: '{ret}->rcu_lock' },
   { name: 'rcu_lock_remote_domain_by_id', op: 'tryacquire', lock: 'rcu', arg: 1, returns: 'status', lockName: '{&1}->rcu_lock' },
   { name: 'rcu_lock_live_remote_domain_by_id', op: 'tryacquire', lock: 'rcu', arg: 1, returns: 'status', lockName: '{&1}->rcu_lock' },
+  // Xen 4.0-4.4: a domain the caller may target (itself or one it is privileged for), 0 when taken.
+  { name: 'rcu_lock_target_domain_by_id', op: 'tryacquire', lock: 'rcu', arg: 1, returns: 'status', lockName: '{&1}->rcu_lock' },
   { name: 'rcu_lock_domain', op: 'acquire', lock: 'rcu', arg: 0, returns: 'object', lockName: '{ret:0}->rcu_lock' },
   { name: 'rcu_lock_current_domain', op: 'acquire', lock: 'rcu', arg: 0, returns: 'object', lockName: '{ret}->rcu_lock' },
   { name: 'rcu_unlock_domain', op: 'release', lock: 'rcu', arg: 0, lockName: '{0}->rcu_lock' },
