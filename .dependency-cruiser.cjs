@@ -76,7 +76,7 @@ module.exports = {
     {
       from: { path: '^test/bench/' },
       to: {
-        path: '^test/bench/|^test/sim/spinRunner\\.ts$|^server/src/core/index\\.ts$|^server/src/lsp/server\\.ts$|^sim/src/index\\.ts$',
+        path: '^test/bench/|^test/sim/spinRunner\\.ts$|^test/shared/worstCases\\.ts$|^server/src/core/index\\.ts$|^server/src/lsp/server\\.ts$|^sim/src/index\\.ts$',
       },
     },
     { from: { path: '^test/' }, to: { path: '(^|/)node_modules/' } },

@@ -3,5 +3,6 @@
 import { lspBench } from './lspBench';
 import { simBench } from './simBench';
 import type { Bench } from './types';
+import { worstBench } from './worstBench';
 
-export const extraBenches: Bench[] = [lspBench, simBench];
+export const extraBenches: Bench[] = [lspBench, simBench, worstBench];

@@ -5,7 +5,7 @@
 // file are timed separately (inlayHintsMs).
 import { PassThrough } from 'node:stream';
 
-import { createConnection } from 'vscode-languageserver/node';
+import { type Connection, createConnection } from 'vscode-languageserver/node';
 import {
   createProtocolConnection,
   DidChangeTextDocumentNotification,
@@ -13,6 +13,7 @@ import {
   DidOpenTextDocumentNotification,
   InitializeRequest,
   InlayHintRequest,
+  type ProtocolConnection,
   PublishDiagnosticsNotification,
   type PublishDiagnosticsParams,
   StreamMessageReader,
@@ -63,13 +64,18 @@ function editPoints(text: string, count: number): number[] {
   return out.filter((_, i) => i % step === 0).slice(0, count);
 }
 
-export async function benchLsp(opts: LspBenchOptions): Promise<LspBenchResult> {
+/** The real server on one end of in-memory JSON-RPC streams (debounce 0), a client connection on the other (not yet listening). */
+export function inMemoryServer(): { client: ProtocolConnection; server: Connection } {
   const up = new PassThrough();
   const down = new PassThrough();
   const server = createConnection(new StreamMessageReader(up), new StreamMessageWriter(down));
   createServer(server, { debounceMs: 0 });
   server.listen();
-  const client = createProtocolConnection(new StreamMessageReader(down), new StreamMessageWriter(up));
+  return { client: createProtocolConnection(new StreamMessageReader(down), new StreamMessageWriter(up)), server };
+}
+
+export async function benchLsp(opts: LspBenchOptions): Promise<LspBenchResult> {
+  const { client, server } = inMemoryServer();
   const waiting = new Map<string, (p: PublishDiagnosticsParams) => void>();
   client.onNotification(PublishDiagnosticsNotification.type, (p) => waiting.get(`${p.uri}#${p.version}`)?.(p));
   client.onNotification('xsr/analysisStatus', () => undefined);

@@ -30,6 +30,8 @@ export function collectInputs(paths: readonly string[], opts: { maxBytes?: numbe
   const seen = new Set<string>();
   // The folder a file was found under: a symlink inside it may not lead out of it.
   let root = '';
+  // Symlinks met in the folder, read after its files: a link to one of them names a file already read.
+  let links: string[] = [];
   const visitDir = (dir: string): void => {
     let entries: fs.Dirent[];
     try {
@@ -44,16 +46,21 @@ export function collectInputs(paths: readonly string[], opts: { maxBytes?: numbe
       // Symlinked directories are not followed: no loops, no escaping the tree.
       if (ent.isDirectory()) {
         if (!SKIP_DIRS.has(ent.name)) visitDir(full);
-      } else if (ent.isFile() && /\.[ch]$/.test(ent.name)) readOne(full);
-      else if (ent.isSymbolicLink() && /\.[ch]$/.test(ent.name)) {
-        const target = realpathOrUndefined(full);
-        if (target && (target === root || target.startsWith(root + path.sep))) readOne(full);
-        else out.skipped.push({ path: full, reason: `a symbolic link out of ${root}` });
-      }
+      } else if (ent.isFile() && /\.[ch]$/.test(ent.name)) readOne(full, realpathOrUndefined(full));
+      else if (ent.isSymbolicLink() && /\.[ch]$/.test(ent.name)) links.push(full);
     }
   };
-  const readOne = (file: string): void => {
-    const key = path.resolve(file);
+  const readLinks = (): void => {
+    for (const link of links) {
+      const target = realpathOrUndefined(link);
+      if (target && (target === root || target.startsWith(root + path.sep))) readOne(link, target);
+      else out.skipped.push({ path: link, reason: `a symbolic link out of ${root}` });
+    }
+    links = [];
+  };
+  /** In a folder, a file is known by its real path (read once however many links name it); a file given by name, by that name. */
+  const readOne = (file: string, real?: string): void => {
+    const key = real ?? path.resolve(file);
     if (seen.has(key)) return;
     seen.add(key);
     const r = readSource(file, maxBytes);
@@ -73,6 +80,7 @@ export function collectInputs(paths: readonly string[], opts: { maxBytes?: numbe
     if (st.isDirectory()) {
       root = realpathOrUndefined(p) ?? path.resolve(p);
       visitDir(p);
+      readLinks();
     } else readOne(p);
   }
   return out;

@@ -5,11 +5,11 @@ import type { Parser, Point, Tree } from 'web-tree-sitter';
 import { type FileAnalysis, registerAnalysis, type SourceFile } from './analysis';
 import { buildCfg } from './cfg/build';
 import { calleesOf } from './cfg/callees';
-import type { Cfg } from './cfg/types';
+import type { Cfg, CfgNode } from './cfg/types';
 import type { CoreDiagnostic } from './diagnostics';
 import { eolOf, withEol } from './fix/text';
 import { attachDiscipline, computeDiscipline, DEFAULT_GUARD_SETTINGS, type GuardSettings } from './guards/discipline';
-import { analyzeFunctionLocks, type FunctionLocks } from './locks/analyze';
+import { analyzeFunctionLocks, type FunctionLocks, nothingHeld } from './locks/analyze';
 import { type FunctionSummary, summaryKey, type SummaryLookup, SummaryStore } from './locks/summary';
 import { ALL_RULES } from './rules/registry';
 import type { Rule } from './rules/types';
@@ -231,7 +231,13 @@ export class Analyzer {
     const lines = new LineIndex(file.text);
     const t = tree ?? this.parse(file.text);
     const functions = findFunctions(t, file.text).map((syntax) => {
-      const build = (): Cfg => buildCfg(syntax.body!, file.text, lines, { jumpMacros: jumpMacrosOf(file.text).macros });
+      const build = (): Cfg => {
+        try {
+          return buildCfg(syntax.body!, file.text, lines, { jumpMacros: jumpMacrosOf(file.text).macros });
+        } catch (e) {
+          return unbuiltCfg(syntax, lines, e);
+        }
+      };
       const cfg = memo ? memo.cfg(syntax, { text: file.text, lineIndex: lines }, build) : build();
       syntax.hasError = cfg.hasError;
       delete syntax.body;
@@ -294,15 +300,21 @@ export class Analyzer {
         if (!stale(idx) && analysedWith.get(idx) === irq) continue;
         any = true;
         analysedWith.set(idx, irq);
-        const compute = (): FunctionLocks =>
-          analyzeFunctionLocks(f.syntax, f.cfg, {
-            source: p.file.text,
-            lineIndex: p.lineIndex,
-            table: this.table,
-            summaries: store,
-            entryIrq: irq,
-            entryIrqWhy: entered?.why,
-          });
+        const compute = (): FunctionLocks => {
+          try {
+            return analyzeFunctionLocks(f.syntax, f.cfg, {
+              source: p.file.text,
+              lineIndex: p.lineIndex,
+              table: this.table,
+              summaries: store,
+              entryIrq: irq,
+              entryIrqWhy: entered?.why,
+            });
+          } catch (e) {
+            // A bug of ours on some shape of code costs that function, never the file or the run.
+            return nothingHeld(f.syntax, f.cfg, `not analysed: internal error in the lock analysis (${errorText(e)})`);
+          }
+        };
         const res = memo ? memo.locks(f.syntax, f.cfg, store, compute, irq === undefined ? '' : irq ? 'irq-on' : 'irq-off') : compute();
         results[fi]![i] = res;
         analysedAt[idx] = clock++;
@@ -358,6 +370,31 @@ export class Analyzer {
     file.diagnostics = diags.sort((a, b) => a.start - b.start || a.code.localeCompare(b.code));
     return registerAnalysis(file);
   }
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+}
+
+/** The CFG of a function whose body could not be built (a bug of ours): entry straight to exit, marked not analysed. */
+function unbuiltCfg(syntax: FunctionSyntax, lines: LineIndex, e: unknown): Cfg {
+  const at = syntax.bodyStart;
+  const node = (id: number, kind: 'entry' | 'exit'): CfgNode => ({
+    id,
+    kind,
+    start: at,
+    end: at,
+    line: lines.lineOf(at),
+    succ: id === 0 ? [{ to: 1 }] : [],
+    facts: { calls: [], assignments: [] },
+  });
+  return {
+    nodes: [node(0, 'entry'), node(1, 'exit')],
+    entry: 0,
+    exit: 1,
+    hasError: false,
+    degraded: `internal error while building its control flow (${errorText(e)})`,
+  };
 }
 
 /**

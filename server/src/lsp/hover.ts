@@ -78,6 +78,8 @@ export function provideHover(file: AnalysedFile, params: HoverParams): Hover | u
   const callReqs = reqs && functionHasRequirements(file, offset) ? reqs : undefined;
   if (callReqs) parts.push('', callReqs.text);
   else if (guard) parts.push('', guard.text);
+  // A function not analysed (or only coarsely) says so: an empty set there is no answer.
+  if (info.degraded) parts.push('', `_Note: ${info.degraded}._`);
   const result: Hover = { contents: { kind: MarkupKind.Markdown, value: parts.join('\n') } };
   if (info.operation) result.range = toRange(file.lineIndex, info.operation.start, info.operation.end);
   else if (callReqs) result.range = toRange(file.lineIndex, callReqs.start, callReqs.end);

@@ -125,6 +125,8 @@ const summaryKeys = new WeakMap<FunctionSummary, string>();
 /** Summary texts as short ids: dependency keys are built for every function on every run. */
 const summaryIds = new Map<string, string>();
 let nextSummaryId = 0;
+/** Characters of the texts in summaryIds: a function taking hundreds of locks has a long summary, and a server lives long. */
+let summaryIdChars = 0;
 
 function summaryDep(s: FunctionSummary | undefined): string {
   if (!s) return '-';
@@ -133,12 +135,16 @@ function summaryDep(s: FunctionSummary | undefined): string {
     // Every field: a change in any of them (a convention, a may-acquire) changes what callers compute.
     const text = JSON.stringify(s);
     // Bounded: after a reset, cached results keyed by old ids are recomputed once.
-    if (summaryIds.size > 50000) summaryIds.clear();
+    if (summaryIds.size > 50000 || summaryIdChars > 8_000_000) {
+      summaryIds.clear();
+      summaryIdChars = 0;
+    }
     k = summaryIds.get(text);
     if (k === undefined) {
       // Never reused after a reset: equal ids always mean equal summaries.
       k = (nextSummaryId++).toString(36);
       summaryIds.set(text, k);
+      summaryIdChars += text.length;
     }
     summaryKeys.set(s, k);
   }
@@ -197,7 +203,10 @@ class RunMemo implements FunctionMemo {
   cfg(syntax: FunctionSyntax, file: { text: string; lineIndex: LineIndex }, compute: () => Cfg): Cfg {
     // The body's node count guards against the same text parsed differently (error recovery in another context).
     const bodyNodes = syntax.body?.descendantCount ?? -1;
-    const key = `${bodyNodes}\u0000${jumpMacrosOf(file.text).key}\u0000${file.text.slice(syntax.start, syntax.end)}`;
+    // The text the CFG is built from: past the function's end when its `{` was left unclosed (the body node goes
+    // on, and statements the parser put there are in the CFG). An edit there must not reuse the old CFG.
+    const end = Math.max(syntax.end, syntax.body?.endIndex ?? syntax.end);
+    const key = `${bodyNodes}\u0000${jumpMacrosOf(file.text).key}\u0000${file.text.slice(syntax.start, end)}`;
     const start = syntax.start;
     const line = file.lineIndex.lineOf(start);
     let entry = this.doc.entries.get(key);

@@ -35,11 +35,19 @@ export interface TopLevel {
 }
 
 /** An ERROR node, or a MISSING node other than the `;` after a loop-macro header. */
-function hasRealError(n: Node): boolean {
-  if (!n.hasError) return false;
-  if (n.type === 'ERROR') return true;
-  if (n.isMissing) return !isMacroSemicolon(n);
-  for (const c of n.children) if (c && hasRealError(c)) return true;
+function hasRealError(root: Node): boolean {
+  // A stack of its own: error nodes may nest thousands deep.
+  const work: Node[] = [root];
+  while (work.length) {
+    const n = work.pop()!;
+    if (!n.hasError) continue;
+    if (n.type === 'ERROR') return true;
+    if (n.isMissing) {
+      if (!isMacroSemicolon(n)) return true;
+      continue;
+    }
+    for (const c of n.children) if (c) work.push(c);
+  }
   return false;
 }
 

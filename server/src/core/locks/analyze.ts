@@ -67,7 +67,9 @@ const PATH_SENSITIVE = 12;
 const MERGED = 1;
 /** Work budgets of the two passes (see cfg/dataflow.ts; Xen's costliest function needs about 45,000). */
 const PATH_SENSITIVE_BUDGET = 150_000;
-const MERGED_BUDGET = 400_000;
+// The merged pass's budget bounds the worst case's time and memory (about half a second and 100 MB for
+// 400 conditional lock pairs: npm run bench, worstFunctionMs); real functions need a tenth of it.
+const MERGED_BUDGET = 200_000;
 
 /**
  * A lock imbalance, as data: `retake` (taken while held), `doubleRelease`
@@ -109,7 +111,7 @@ function localsOf(fn: FunctionSyntax, cfg: Cfg): Set<string> {
 }
 
 /** A result that says nothing: no lock anywhere (a function that takes none), or not analysed (`degraded` says why). */
-function nothingHeld(fn: FunctionSyntax, cfg: Cfg, degraded?: string): FunctionLocks {
+export function nothingHeld(fn: FunctionSyntax, cfg: Cfg, degraded?: string): FunctionLocks {
   const out: FunctionLocks = {
     syntax: fn,
     cfg,
@@ -143,6 +145,13 @@ export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: Analyze
     }
     return out;
   }
+  const crowded = crowdedStatement(cfg, opts);
+  if (crowded)
+    return nothingHeld(
+      fn,
+      cfg,
+      `not analysed: the statement at line ${crowded.line + 1} makes more than ${MAX_LOCK_CALLS_PER_STATEMENT} lock calls`,
+    );
   const ctx: TransferContext = {
     source: opts.source,
     table: opts.table,
@@ -432,26 +441,44 @@ function touchesIrq(cfg: Cfg): boolean {
 }
 
 function touchesLocks(cfg: Cfg, opts: AnalyzeOptions): boolean {
-  for (const n of cfg.nodes) {
-    for (const c of n.facts.calls) {
-      if (opts.table.has(c.name) || irqPrimitive(c.name)) return true;
-      const s = opts.summaries.get(c.name);
-      if (
-        s &&
-        (s.acquires.length ||
-          s.releases.length ||
-          s.mayReleases.length ||
-          s.condAcquires.length ||
-          s.mayAcquires?.length ||
-          s.condReleases?.length ||
-          s.irqExit !== undefined ||
-          s.requires.some((r) => !r.conventional))
-      )
-        return true;
-      if (heldPredicate(c.name)) return true;
-    }
-  }
+  for (const n of cfg.nodes) for (const c of n.facts.calls) if (isLockCall(c.name, opts)) return true;
   return false;
+}
+
+function isLockCall(name: string, opts: AnalyzeOptions): boolean {
+  if (opts.table.has(name) || irqPrimitive(name)) return true;
+  const s = opts.summaries.get(name);
+  if (
+    s &&
+    (s.acquires.length ||
+      s.releases.length ||
+      s.mayReleases.length ||
+      s.condAcquires.length ||
+      s.mayAcquires?.length ||
+      s.condReleases?.length ||
+      s.irqExit !== undefined ||
+      s.requires.some((r) => !r.conventional))
+  )
+    return true;
+  return !!heldPredicate(name);
+}
+
+/**
+ * Lock calls one statement may make. Each is applied to every path through the
+ * statement (and a trylock splits them), so the cost of one statement grows
+ * with its calls times its paths, which no work budget can interrupt; real
+ * statements make a few.
+ */
+const MAX_LOCK_CALLS_PER_STATEMENT = 64;
+
+/** The first statement making more lock calls than MAX_LOCK_CALLS_PER_STATEMENT. */
+function crowdedStatement(cfg: Cfg, opts: AnalyzeOptions): CfgNode | undefined {
+  for (const n of cfg.nodes) {
+    if (n.facts.calls.length <= MAX_LOCK_CALLS_PER_STATEMENT) continue;
+    let count = 0;
+    for (const c of n.facts.calls) if (isLockCall(c.name, opts) && ++count > MAX_LOCK_CALLS_PER_STATEMENT) return n;
+  }
+  return undefined;
 }
 
 /**
@@ -516,6 +543,24 @@ function linesOf(cfg: Cfg, before: PathState[][], lines: LineIndex, intoJoins: r
     );
   }
   return out;
+}
+
+/**
+ * One LockRef per held lock object and text (states share their lock objects: the lines of a long function
+ * then share refs instead of each allocating its own).
+ */
+const lockRefs = new WeakMap<LineIndex, WeakMap<HeldLock, LockRef>>();
+function refOf(h: HeldLock, lines: LineIndex): LockRef {
+  let refs = lockRefs.get(lines);
+  if (!refs) lockRefs.set(lines, (refs = new WeakMap()));
+  let ref = refs.get(h);
+  if (!ref) {
+    ref = { name: h.name, line: lines.lineOf(h.at), ...(h.entry ? { entry: true } : {}) };
+    if (h.entry && h.because)
+      ref.because = { how: h.because.how, ...(h.because.at !== undefined ? { line: lines.lineOf(h.because.at) } : {}) };
+    refs.set(h, ref);
+  }
+  return ref;
 }
 
 /**
@@ -603,9 +648,7 @@ export function heldSets(states: readonly PathState[], lines: LineIndex): { must
     for (const h of withAliases(s)) {
       const r = refs.get(h.name);
       if (r && !h.alias) r.aliasOnly = false;
-      const ref: LockRef = { name: h.name, line: lines.lineOf(h.at), ...(h.entry ? { entry: true } : {}) };
-      if (h.entry && h.because)
-        ref.because = { how: h.because.how, ...(h.because.at !== undefined ? { line: lines.lineOf(h.because.at) } : {}) };
+      const ref = refOf(h, lines);
       if (!r) refs.set(h.name, { ref, definite: h.maybe ? 0 : 1, aliasOnly: !!h.alias });
       else if (!h.maybe) r.definite++;
     }

@@ -18,13 +18,28 @@ type Expr =
 
 const cache = new Map<string, Expr>();
 
+/**
+ * Past this many `&&`/`||` a condition is one opaque atom: every walk over a
+ * condition recurses once per operator of a chain, and no real condition
+ * comes near it.
+ */
+const MAX_CHAIN = 1000;
+/** Brackets nested deeper than this inside a condition are opaque text (each level is parsed by a parser of its own). */
+const MAX_BRACKETS = 64;
+/** Condition texts longer than this are not kept in the shared cache. */
+const MAX_CACHED_TEXT = 2048;
+
 export function parseCondition(text: string): Expr {
   let e = cache.get(text);
   if (!e) {
     const tokens = tokenize(text);
-    e = new CondParser(tokens).parseAll();
+    let ops = 0;
+    for (const t of tokens) if (t.text === '&&' || t.text === '||') ops++;
+    e = ops > MAX_CHAIN ? { k: 'atom', text: joinTokens(tokens, 0, tokens.length) } : new CondParser(tokens).parseAll();
+    // Shared by every document the server ever saw: bounded in entries, and long texts (a pasted wall of
+    // `&&`) are not kept at all (each node caches its own parse anyway: conditionOf).
     if (cache.size > 5000) cache.clear();
-    cache.set(text, e);
+    if (text.length <= MAX_CACHED_TEXT) cache.set(text, e);
   }
   return e;
 }
@@ -36,15 +51,41 @@ export function parseCondition(text: string): Expr {
  */
 export type Ran = (atom: string) => boolean;
 
-function ranIn(e: Expr, ran: Ran | undefined): boolean {
-  return !!ran && atomsOf(e).some(ran);
+/** Whether `e` holds an atom `ran` names; memoized per evaluation, so a long `&&`/`||` chain is walked once, not once per level. */
+function ranIn(e: Expr, ran: Ran | undefined, memo: Map<Expr, boolean> | undefined): boolean {
+  if (!ran || !memo) return false;
+  let r = memo.get(e);
+  if (r === undefined) {
+    switch (e.k) {
+      case 'atom':
+        r = ran(e.text);
+        break;
+      case 'not':
+      case 'null':
+        r = ranIn(e.e, ran, memo);
+        break;
+      case 'and':
+      case 'or':
+        r = ranIn(e.a, ran, memo) || ranIn(e.b, ran, memo);
+        break;
+      case 'const':
+        r = false;
+        break;
+    }
+    memo.set(e, r);
+  }
+  return r;
 }
 
 export function evaluate(e: Expr, value: AtomValue, ran?: Ran): boolean | undefined {
-  if ((e.k === 'or' || e.k === 'and') && ranIn(e.b, ran) && !ranIn(e.a, ran)) {
-    const a = evaluate(e.a, value, ran);
+  return evaluateIn(e, value, ran, ran ? new Map() : undefined);
+}
+
+function evaluateIn(e: Expr, value: AtomValue, ran: Ran | undefined, memo: Map<Expr, boolean> | undefined): boolean | undefined {
+  if ((e.k === 'or' || e.k === 'and') && ranIn(e.b, ran, memo) && !ranIn(e.a, ran, memo)) {
+    const a = evaluateIn(e.a, value, ran, memo);
     // The left operand let evaluation reach the call: it had the non-short-circuit value.
-    if (a === undefined || a === (e.k === 'and')) return evaluate(e.b, value, ran);
+    if (a === undefined || a === (e.k === 'and')) return evaluateIn(e.b, value, ran, memo);
     return undefined;
   }
   switch (e.k) {
@@ -53,25 +94,25 @@ export function evaluate(e: Expr, value: AtomValue, ran?: Ran): boolean | undefi
     case 'atom':
       return value(e.text);
     case 'not': {
-      const v = evaluate(e.e, value, ran);
+      const v = evaluateIn(e.e, value, ran, memo);
       return v === undefined ? undefined : !v;
     }
     case 'and': {
-      const a = evaluate(e.a, value, ran);
+      const a = evaluateIn(e.a, value, ran, memo);
       if (a === false) return false;
-      const b = evaluate(e.b, value, ran);
+      const b = evaluateIn(e.b, value, ran, memo);
       if (b === false) return false;
       return a === true && b === true ? true : undefined;
     }
     case 'or': {
-      const a = evaluate(e.a, value, ran);
+      const a = evaluateIn(e.a, value, ran, memo);
       if (a === true) return true;
-      const b = evaluate(e.b, value, ran);
+      const b = evaluateIn(e.b, value, ran, memo);
       if (b === true) return true;
       return a === false && b === false ? false : undefined;
     }
     case 'null': {
-      const v = evaluate(e.e, value, ran);
+      const v = evaluateIn(e.e, value, ran, memo);
       return v === undefined ? undefined : e.negated ? v : !v;
     }
   }
@@ -216,7 +257,11 @@ const TRANSPARENT_CALLS = new Set(['likely', 'unlikely', '!!']);
 
 class CondParser {
   private i = 0;
-  constructor(private readonly t: Token[]) {}
+  constructor(
+    private readonly t: Token[],
+    /** Brackets around the tokens (see MAX_BRACKETS). */
+    private readonly depth = 0,
+  ) {}
 
   parseAll(): Expr {
     if (this.t.length === 0) return { k: 'const', value: true };
@@ -283,15 +328,33 @@ class CondParser {
   }
 
   private unary(): Expr {
-    const p = this.peek();
-    if (p === '!') {
+    // `!!x` is x's truth: a run of `!` is at most one negation (and no recursion however long it is).
+    let negations = 0;
+    while (this.peek() === '!') {
       this.i++;
-      return { k: 'not', e: this.unary() };
+      negations++;
     }
-    return this.primary();
+    const e = this.primary();
+    return negations % 2 ? { k: 'not', e } : e;
+  }
+
+  /** The tokens inside brackets, parsed by a parser of their own (opaque text when nested too deep). */
+  private nested(inner: Token[]): Expr {
+    if (this.depth >= MAX_BRACKETS)
+      return inner.length ? { k: 'atom', text: joinTokens(inner, 0, inner.length) } : { k: 'const', value: true };
+    return new CondParser(inner, this.depth + 1).parseAll();
   }
 
   private primary(): Expr {
+    // Casts are skipped in a loop: a run of them does not recurse.
+    for (;;) {
+      const e = this.primaryOrCast();
+      if (e) return e;
+    }
+  }
+
+  /** One primary expression, or undefined after skipping a cast `(type)` (the operand follows). */
+  private primaryOrCast(): Expr | undefined {
     const tok = this.t[this.i];
     if (!tok) return { k: 'const', value: true };
     if (tok.text === '(') {
@@ -309,8 +372,8 @@ class CondParser {
         this.t[this.i]!.text !== ')' &&
         !['&&', '||', '==', '!='].includes(this.t[this.i]!.text)
       )
-        return this.primary();
-      return new CondParser(inner).parseAll();
+        return undefined;
+      return this.nested(inner);
     }
     if (tok.kind === 'number') {
       this.i++;
@@ -329,7 +392,7 @@ class CondParser {
       const close = matchClose(this.t, this.i + 1);
       const inner = this.t.slice(this.i + 2, close);
       this.i = this.past(close);
-      return new CondParser(inner).parseAll();
+      return this.nested(inner);
     }
     // A postfix chain: identifiers, calls, member access, indexing.
     while (this.i < this.t.length) {

@@ -48,6 +48,16 @@ export class LockNamer {
    * `X->schedule_lock`, each optionally behind `&`); else undefined.
    */
   schedPointer(expr: string): string | undefined {
+    // Asked for every assignment and lock argument on every path: answered once per text.
+    if (this.pointers.has(expr)) return this.pointers.get(expr);
+    const r = this.schedPointerOf(expr);
+    this.pointers.set(expr, r);
+    return r;
+  }
+
+  private readonly pointers = new Map<string, string | undefined>();
+
+  private schedPointerOf(expr: string): string | undefined {
     // Argument texts are canonical (no spaces except between two words).
     const e = stripParens(canonicalText(expr).replace(/^&/, ''));
     let m = /^per_cpu\(schedule_data,(.+)\)\.schedule_lock$/.exec(e);
@@ -105,20 +115,28 @@ export class LockNamer {
   }
 }
 
-/** An expression without the parentheses around all of it. */
+/** `e` without the parentheses around all of it, however many (in one pass: `((((x))))` may be long). */
 export function stripParens(e: string): string {
-  let s = e.trim();
-  while (s.startsWith('(') && s.endsWith(')') && balanced(s.slice(1, -1))) s = s.slice(1, -1).trim();
-  return s;
-}
-
-function balanced(s: string): boolean {
-  let d = 0;
-  for (const c of s) {
-    if (c === '(') d++;
-    else if (c === ')' && --d < 0) return false;
+  // Where each `(` closes (-1: never).
+  const close = new Int32Array(e.length).fill(-1);
+  const open: number[] = [];
+  for (let i = 0; i < e.length; i++) {
+    if (e[i] === '(') open.push(i);
+    else if (e[i] === ')' && open.length) close[open.pop()!] = i;
   }
-  return d === 0;
+  let lo = 0;
+  let hi = e.length;
+  const trim = (): void => {
+    while (lo < hi && /\s/.test(e[lo]!)) lo++;
+    while (hi > lo && /\s/.test(e[hi - 1]!)) hi--;
+  };
+  trim();
+  while (hi - lo >= 2 && e[lo] === '(' && close[lo] === hi - 1) {
+    lo++;
+    hi--;
+    trim();
+  }
+  return e.slice(lo, hi);
 }
 
 /** Replaces whole-word identifiers of `expr` by the mapped texts (parameter -> argument). */

@@ -108,23 +108,31 @@ export function stateKey(s: PathState): string {
   return k;
 }
 
+/** Key parts of held-lock lists: a state that changes only its facts or variables keeps its list, and its part. */
+const heldKeys = new WeakMap<readonly HeldLock[], string>();
+
 function computeKey(s: PathState): string {
-  let k = '';
-  for (const h of s.held) {
-    k += `${h.name}@${h.at}${h.entry ? 'e' : ''}${h.maybe ? '?' : ''}${h.handed ? 'h' : ''}${h.depth ? `*${h.depth}` : ''}`;
-    if (h.when) for (const f of h.when) k += `[${f.atom}=${f.value ? 1 : 0}]`;
-    k += ';';
+  let held = heldKeys.get(s.held);
+  if (held === undefined) {
+    // Joined, not appended: `+=` builds a rope of one node per piece, which a long list keeps alive in every key.
+    const parts: string[] = [];
+    for (const h of s.held) {
+      let p = `${h.name}@${h.at}${h.entry ? 'e' : ''}${h.maybe ? '?' : ''}${h.handed ? 'h' : ''}${h.depth ? `*${h.depth}` : ''}`;
+      if (h.when) for (const f of h.when) p += `[${f.atom}=${f.value ? 1 : 0}]`;
+      parts.push(p);
+    }
+    held = parts.length ? parts.join(';') + ';' : '';
+    heldKeys.set(s.held, held);
   }
-  k += '|';
-  for (const b of s.vars) k += `${b.v}=${b.lock}/${b.status};`;
-  k += '|';
-  for (const f of s.facts) k += `${f.atom}=${f.value ? 1 : 0};`;
-  k += '|';
-  k += s.released.join(';');
-  if (s.releaseOnly !== undefined) k += `|R${s.releaseOnly}`;
-  if (s.irq) k += `|I${irqKey(s.irq)}`;
-  if (s.saved?.length) for (const x of s.saved) k += `|S${x.v}=${x.irq ? irqKey(x.irq) : '?'}`;
-  return k;
+  const parts: string[] = [held, '|'];
+  for (const b of s.vars) parts.push(`${b.v}=${b.lock}/${b.status};`);
+  parts.push('|');
+  for (const f of s.facts) parts.push(`${f.atom}=${f.value ? 1 : 0};`);
+  parts.push('|', s.released.join(';'));
+  if (s.releaseOnly !== undefined) parts.push(`|R${s.releaseOnly}`);
+  if (s.irq) parts.push(`|I${irqKey(s.irq)}`);
+  if (s.saved?.length) for (const x of s.saved) parts.push(`|S${x.v}=${x.irq ? irqKey(x.irq) : '?'}`);
+  return parts.join('');
 }
 
 const irqKey = (i: IrqState): string => `${i.on ? 1 : 0}@${i.at}${i.entry ? 'e' : ''}`;
@@ -278,11 +286,16 @@ function mentions(atom: string, exprs: ReadonlySet<string>): boolean {
  * The branch facts that tell, in every merged state, whether `name` is held:
  * true where it is held, false where it is not (or a guard it already had).
  */
-function guardsOf(name: string, states: readonly PathState[], factMaps: readonly ReadonlyMap<string, boolean>[]): Fact[] {
+function guardsOf(
+  name: string,
+  states: readonly PathState[],
+  heldMaps: readonly ReadonlyMap<string, HeldLock>[],
+  factMaps: readonly ReadonlyMap<string, boolean>[],
+): Fact[] {
   let candidates: Fact[] | undefined;
   for (let i = 0; i < states.length; i++) {
     const s = states[i]!;
-    const h = s.held.find((x) => x.name === name);
+    const h = heldMaps[i]!.get(name);
     // Does this state agree that `c` tells: held for sure where its facts say c, not held where they say !c, or its own guard c.
     const agrees = (c: Fact): boolean =>
       !h
@@ -296,6 +309,16 @@ function guardsOf(name: string, states: readonly PathState[], factMaps: readonly
     if (candidates.length === 0) return [];
   }
   return candidates ?? [];
+}
+
+/** The fields mergeStates builds a lock with (its `m` below). */
+const REBUILT: ReadonlySet<string> = new Set(['name', 'kind', 'at', 'entry', 'because', 'irqVariant', 'maybe', 'when', 'handed']);
+
+/** `h` is what mergeStates would build from it, were it on every merged path. */
+function rebuiltAsIs(h: HeldLock): boolean {
+  for (const k in h) if (!REBUILT.has(k)) return false;
+  // A definite lock's guards are dropped by the merge; a may-lock's kept (guardsOf: all agree on its own).
+  return !!h.maybe || h.when === undefined;
 }
 
 /**
@@ -312,19 +335,39 @@ export function mergeStates(states: readonly PathState[]): PathState {
       if (!first.has(h.name)) first.set(h.name, h);
     }
   }
+  // A lock object every path shares (no merged branch touched it), with only the fields the merge rebuilds,
+  // is what the merge would build: keep that very object, so a merge of long states allocates only for the
+  // locks the branches changed. (A field the merge does not rebuild, such as `alias` or `depth`, disables this.)
+  const same = new Map<string, number>();
+  for (const s of states) for (const h of s.held) if (h === first.get(h.name)) same.set(h.name, (same.get(h.name) ?? 0) + 1);
   const held: HeldLock[] = [];
+  // Per merged state, its held locks and facts by name (built once: a merge of long states stays linear).
+  let heldMaps: Map<string, HeldLock>[] | undefined;
   let factMaps: Map<string, boolean>[] | undefined;
   for (const [name, h] of first) {
+    if (same.get(name) === states.length && rebuiltAsIs(h)) {
+      held.push(h);
+      continue;
+    }
     const definite = (count.get(name) ?? 0) === states.length;
     const m: HeldLock = { name, kind: h.kind, at: h.at };
     if (h.entry) m.entry = true;
+    // Why it is held on entry is the function's, the same on every path.
+    if (h.because) m.because = h.because;
     if (h.irqVariant) m.irqVariant = h.irqVariant;
+    heldMaps ??= states.map((s) => new Map(s.held.map((x) => [x.name, x])));
     // Handed on only when every merged path holding it handed it on.
-    if (states.every((s) => s.held.every((x) => x.name !== name || x.handed))) m.handed = true;
+    if (
+      heldMaps.every((byName) => {
+        const x = byName.get(name);
+        return !x || !!x.handed;
+      })
+    )
+      m.handed = true;
     if (!definite) {
       m.maybe = true;
       factMaps ??= states.map((s) => new Map(s.facts.map((f) => [f.atom, f.value])));
-      const when = guardsOf(name, states, factMaps);
+      const when = guardsOf(name, states, heldMaps, factMaps);
       if (when.length) m.when = when;
     }
     held.push(m);

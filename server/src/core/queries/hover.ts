@@ -17,6 +17,8 @@ export interface HoverInfo {
   released: HeldEntry[];
   /** The migration operation under the cursor and its protocol note. */
   operation?: { name: string; start: number; end: number; note: string };
+  /** Why the function was not analysed, or only coarsely: the sets above then say less than they seem to. */
+  degraded?: string;
 }
 
 export function hoverInfo(file: FileAnalysis, offset: number): HoverInfo | undefined {
@@ -31,6 +33,7 @@ export function hoverInfo(file: FileAnalysis, offset: number): HoverInfo | undef
     entriesAfter: v.after,
     released: v.released,
   };
+  if (fn.degraded) info.degraded = fn.degraded;
   for (const n of fn.cfg.nodes) {
     if (n.line > line || n.end < offset) continue;
     for (const op of migrationOps(n.facts)) {

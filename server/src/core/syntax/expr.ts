@@ -98,6 +98,9 @@ export function matchClose(tokens: Token[], open: number, to = tokens.length): n
   return to;
 }
 
+/** Calls nested in other calls' arguments deeper than this are not read (no real statement nests a dozen). */
+const MAX_CALL_NESTING = 64;
+
 function scanCalls(tokens: Token[], from: number, to: number, depth: number, out: CallSite[]): void {
   for (let k = from; k < to; k++) {
     const t = tokens[k]!;
@@ -107,7 +110,8 @@ function scanCalls(tokens: Token[], from: number, to: number, depth: number, out
       const prev = tokens[k - 1];
       const close = matchClose(tokens, k + 1, to);
       const args = splitArgs(tokens, k + 2, close);
-      scanCalls(tokens, k + 2, close, depth + 1, out);
+      // Calls nested deeper than this in arguments stay part of the argument text (the scan recurses per level).
+      if (depth < MAX_CALL_NESTING) scanCalls(tokens, k + 2, close, depth + 1, out);
       const member = prev !== undefined && (prev.text === '->' || prev.text === '.');
       out.push({
         name: member ? `${prev.text}${t.text}` : t.text,

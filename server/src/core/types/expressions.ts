@@ -71,9 +71,14 @@ function structOf(table: TypeTable, t: CType | undefined, ptr: number): string |
   return r.base;
 }
 
+/** Expression nesting read in full; deeper is unknown (generated code, never Xen's). */
+const MAX_NESTING = 200;
+
 export class ExpressionScanner {
   private expanding = new Set<string>();
   private depth = 0;
+  /** Brackets and prefix operators being read (unary's recursion). */
+  private nesting = 0;
   /** Inside diagnostic output's arguments: reads are not accesses. */
   private printing = 0;
 
@@ -151,6 +156,17 @@ export class ExpressionScanner {
 
   /** Prefix operators, then a postfix expression. */
   private unary(tokens: readonly Token[], k: number, to: number): { val: Val; end: number } {
+    // Past MAX_NESTING levels of brackets and prefix operators: an unknown value (the stack is not ours to spend).
+    if (this.nesting >= MAX_NESTING) return { val: {}, end: to };
+    this.nesting++;
+    try {
+      return this.unaryIn(tokens, k, to);
+    } finally {
+      this.nesting--;
+    }
+  }
+
+  private unaryIn(tokens: readonly Token[], k: number, to: number): { val: Val; end: number } {
     const t = tokens[k];
     if (!t || k >= to) return { val: {}, end: k };
     if (t.kind === 'punct') {
