@@ -75,12 +75,14 @@ module.exports = {
     { from: { path: '^test/sim/' }, to: { path: '^test/sim/|^sim/src/' } },
     {
       from: { path: '^test/webview/' },
-      to: { path: '^test/webview/|^client/webview/|^client/src/replay/(shell|stepLookup)\\.[jt]s$|^server/src/contracts/' },
+      to: {
+        path: '^test/webview/|^client/webview/|^client/src/(replay/(shell|stepLookup|provenance)|statusText|patchSummary)\\.[jt]s$|^server/src/contracts/',
+      },
     },
     {
       from: { path: '^test/bench/' },
       to: {
-        path: '^test/bench/|^test/sim/spinRunner\\.ts$|^server/src/core/index\\.ts$|^server/src/lsp/server\\.ts$|^sim/src/index\\.ts$',
+        path: '^test/bench/|^test/sim/spinRunner\\.ts$|^test/shared/worstCases\\.ts$|^server/src/core/index\\.ts$|^server/src/lsp/server\\.ts$|^sim/src/index\\.ts$',
       },
     },
     { from: { path: '^test/' }, to: { path: '(^|/)node_modules/' } },

@@ -3,8 +3,9 @@
 // Usage: node scripts/run-tests.mjs [--fast] [substring-filter]
 //   --fast  the in-memory suites only: leaves out the groups named by file
 //           (*.cli.test.ts spawn `xsr` processes, *.browser.test.ts drive
-//           Chromium, *.peer.test.ts run SPIN) and the *.test.mjs wrappers
-//           around external tools (the grammar tester, the editor run).
+//           Chromium, *.peer.test.ts run SPIN, *.fuzz.test.ts run thousands
+//           of generated cases) and the *.test.mjs wrappers around external
+//           tools (the grammar tester, the editor run).
 // Nothing is built here: a source newer than its last build is reported on
 // one line (`npm run build` first) and the tests run as they were compiled.
 import { spawnSync } from 'node:child_process';
@@ -22,8 +23,8 @@ if (unknown) {
   process.exit(2);
 }
 const filter = args.find((a) => !a.startsWith('--')) ?? '';
-/** The groups that leave the process: `--fast` leaves them out. */
-const OUT_OF_PROCESS = /\.(cli|browser|peer)\.test\.js$/;
+/** The groups that leave the process, or take minutes (fuzz): `--fast` leaves them out. */
+const OUT_OF_PROCESS = /\.(cli|browser|peer|fuzz)\.test\.js$/;
 const SKIP_DIRS = new Set(['node_modules', 'fixtures', 'workspace']);
 
 function walk(dir, suffix, found = []) {
@@ -86,7 +87,7 @@ if (orphans.length)
   );
 if (files.length === 0) {
   console.error(
-    `no test files under ${testRoot}${filter ? ` matching ${filter}` : ''}${fast ? ' (--fast leaves out *.cli, *.browser and *.peer tests)' : ''}`,
+    `no test files under ${testRoot}${filter ? ` matching ${filter}` : ''}${fast ? ' (--fast leaves out *.cli, *.browser, *.peer and *.fuzz tests)' : ''}`,
   );
   process.exit(1);
 }

@@ -4,12 +4,15 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 
 import { AnalysisStatusNotification } from '../../server/src/contracts/lspRequests';
+import { AnalysisLog } from './analysisLog';
 import { registerCheckPatch } from './commands/checkPatch';
 import { registerFixAll } from './commands/fixAll';
+import { registerLockMap } from './commands/lockMap';
 import { registerOpenTrace } from './commands/openTrace';
 import { registerShowLockState } from './commands/showLockState';
 import { registerSimulate } from './commands/simulate';
 import { createLanguageClient } from './languageClient';
+import { PatchDocuments } from './patchDocuments';
 import { ReplayPanels } from './replay/panel';
 import { TraceEditorProvider } from './replay/traceEditor';
 import { AnalysisStatusBar } from './statusBar';
@@ -21,6 +24,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const status = new AnalysisStatusBar();
   const panels = new ReplayPanels(context.extensionUri);
   const patchDiagnostics = vscode.languages.createDiagnosticCollection('xsr-patch');
+  const patchDocuments = new PatchDocuments();
   const version = (context.extension.packageJSON as { version?: string }).version ?? '?';
   const trust = vscode.workspace.isTrusted ? 'trusted' : 'restricted mode';
   output.appendLine(`Xen Scheduler Review ${version} activated (${trust}).`);
@@ -31,12 +35,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     status,
     panels,
     patchDiagnostics,
+    patchDocuments,
+    patchDocuments.register(),
     panels.register(),
-    new TraceEditorProvider(context.extensionUri, panels.highlighter).register(),
+    new TraceEditorProvider(context.extensionUri, panels.highlighter, panels.hooks).register(),
     registerSimulate(() => client, panels),
-    registerFixAll(),
-    registerCheckPatch(() => client, patchDiagnostics),
+    registerFixAll(output),
+    registerCheckPatch({ getClient: () => client, diagnostics: patchDiagnostics, documents: patchDocuments, output }),
     registerShowLockState(context),
+    registerLockMap(() => client),
     registerOpenTrace(panels),
     vscode.commands.registerCommand('xsr.showOutput', () => output.show(true)),
     // Trusting the workspace later lifts the restrictions: restart with the new state.
@@ -49,7 +56,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 async function start(context: vscode.ExtensionContext, output: vscode.OutputChannel, status: AnalysisStatusBar): Promise<void> {
   const c = createLanguageClient(context, output);
   client = c;
-  context.subscriptions.push(c.onNotification(AnalysisStatusNotification.type, (p) => status.update(p)));
+  const log = new AnalysisLog(output);
+  context.subscriptions.push(
+    c.onNotification(AnalysisStatusNotification.type, (p) => {
+      status.update(p);
+      log.record(p);
+    }),
+  );
   status.setServerState('starting');
   try {
     await c.start();

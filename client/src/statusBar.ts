@@ -1,8 +1,10 @@
 // The status bar item: the analysis state and finding count of the active C
-// document, fed by the server's `xsr/analysisStatus` notifications.
+// document (statusText.ts words it), fed by the server's `xsr/analysisStatus`
+// notifications.
 import * as vscode from 'vscode';
 
 import type { AnalysisStatusParams } from '../../server/src/contracts/lspRequests';
+import { statusText } from './statusText';
 
 export type ServerState = 'starting' | 'running' | 'failed' | 'stopped';
 
@@ -55,16 +57,17 @@ export class AnalysisStatusBar implements vscode.Disposable {
       this.item.text = '$(shield) XSR';
       this.item.tooltip = `Xen Scheduler Review: waiting for analysis${restricted}`;
     } else {
-      const n = `${s.findings} finding${s.findings === 1 ? '' : 's'}`;
       switch (s.state) {
         case 'analysing':
           this.item.text = '$(sync~spin) XSR';
           this.item.tooltip = 'Xen Scheduler Review: analysing…';
           break;
-        case 'done':
-          this.item.text = s.findings === 0 ? '$(check) XSR' : `$(warning) XSR ${s.findings}`;
-          this.item.tooltip = `Xen Scheduler Review: ${n}${restricted}`;
+        case 'done': {
+          const { text, tooltip } = statusText(s, restricted);
+          this.item.text = text;
+          this.item.tooltip = tooltip;
           break;
+        }
         case 'skipped':
           this.item.text = '$(circle-slash) XSR';
           this.item.tooltip = `Xen Scheduler Review: skipped${s.message ? ` — ${s.message}` : ''}`;

@@ -1,11 +1,20 @@
-// Swim lanes: one column per thread, one row per step, the step's action in the
-// lane of its thread. Only the rows in view (plus a margin) are in the DOM, so a
-// trace of thousands of steps scrolls and selects as fast as a short one.
-import type { TraceStep } from '../../server/src/contracts/simResult';
+// Swim lanes: a grid with one column per thread and one row per step, the
+// step's action in the lane of its thread. A native table, so the columns
+// size to their content and long actions wrap; the grid takes the focus and
+// names the selected row with aria-activedescendant. Marked steps (the one
+// that breaks the invariant, both ends of a race) carry a visible label, not
+// only a colour.
+import { actionText } from '../../server/src/contracts/webview/stepText';
+import type { ReplayStep } from '../../server/src/contracts/webview/trace';
 import { clear, el } from './dom';
 
-const ROW_HEIGHT = 24;
-const OVERSCAN = 12;
+export interface Lane {
+  /** The thread name the steps carry. */
+  thread: string;
+  /** The lane's title and the function its thread runs, when known. */
+  name: string;
+  fn?: string;
+}
 
 export interface LanesOptions {
   onSelect(index: number): void;
@@ -13,142 +22,95 @@ export interface LanesOptions {
 
 export class SwimLanes {
   readonly element: HTMLElement;
-  private readonly header: HTMLElement;
-  private readonly viewport: HTMLElement;
-  private readonly body: HTMLElement;
-  private steps: TraceStep[] = [];
-  private lanes: string[] = [];
+  private readonly table: HTMLTableElement;
+  private readonly head: HTMLTableSectionElement;
+  private readonly body: HTMLTableSectionElement;
+  private rows: HTMLTableRowElement[] = [];
   private selected = -1;
-  private rendered = new Map<number, HTMLElement>();
-  private frame = 0;
 
   constructor(private readonly options: LanesOptions) {
-    this.header = el('div', { className: 'lanes-header', attrs: { role: 'row', 'aria-rowindex': '1' } });
-    this.body = el('div', { className: 'lanes-body', attrs: { role: 'rowgroup' } });
-    this.viewport = el('div', { className: 'lanes-viewport' }, [this.header, this.body]);
-    this.element = el(
-      'div',
-      {
-        className: 'lanes',
-        attrs: { role: 'grid', tabindex: '0', 'aria-label': 'Interleaving: one lane per thread, one row per step' },
-      },
-      [this.viewport],
-    );
-    this.viewport.addEventListener('scroll', () => this.schedule());
+    this.head = el('thead');
+    this.body = el('tbody');
+    this.table = el('table', { className: 'lanes-table', attrs: { role: 'grid', tabindex: '0', 'aria-readonly': 'true' } }, [
+      this.head,
+      this.body,
+    ]);
+    this.element = el('div', { className: 'lanes' }, [this.table]);
     this.body.addEventListener('click', (e) => {
-      const row = (e.target as Element).closest<HTMLElement>('[data-index]');
+      const row = (e.target as Element).closest<HTMLElement>('tr[data-index]');
       if (row) this.options.onSelect(Number(row.dataset.index));
     });
-    new ResizeObserver(() => this.schedule()).observe(this.viewport);
   }
 
-  setTrace(steps: TraceStep[], lanes: string[]): void {
-    this.steps = steps;
-    this.lanes = lanes;
+  /** Shows `steps` in the given lanes (a step whose thread has no lane is shown in none). */
+  setTrace(steps: readonly ReplayStep[], lanes: readonly Lane[], marks: ReadonlyMap<number, string>, label: string): void {
     this.selected = -1;
-    this.element.style.setProperty('--lane-count', String(Math.max(lanes.length, 1)));
-    this.element.setAttribute('aria-rowcount', String(steps.length + 1));
-    this.element.setAttribute('aria-colcount', String(lanes.length + 1));
-    clear(this.header);
-    this.header.appendChild(el('div', { className: 'cell num', text: '#', attrs: { role: 'columnheader' } }));
+    this.table.setAttribute('aria-label', label);
+    this.table.removeAttribute('aria-activedescendant');
+    clear(this.head);
+    clear(this.body);
+    const header = el('tr', {}, [el('th', { className: 'num', text: 'Step', attrs: { scope: 'col' } })]);
     for (const lane of lanes) {
-      const badge = el('vscode-badge', { text: lane });
-      this.header.appendChild(
-        el('div', { className: 'cell lane-title', attrs: { role: 'columnheader', title: `thread ${lane}` } }, [badge]),
-      );
+      const title = el('span', { className: 'lane-name', text: lane.name });
+      const parts: Node[] = [title];
+      if (lane.fn) parts.push(el('span', { className: 'lane-fn', text: lane.fn }));
+      header.appendChild(el('th', { className: 'lane-title', attrs: { scope: 'col', 'data-thread': lane.thread } }, parts));
     }
-    for (const row of this.rendered.values()) row.remove();
-    this.rendered.clear();
-    this.body.style.height = `${steps.length * ROW_HEIGHT}px`;
-    this.viewport.scrollTop = 0;
-    this.render();
+    this.head.appendChild(header);
+    const names = new Map(lanes.map((l) => [l.thread, l.fn ? `${l.name} (${l.fn})` : l.name]));
+    this.rows = steps.map((s, i) => this.row(s, i, lanes, names, marks.get(i)));
+    const frag = document.createDocumentFragment();
+    for (const r of this.rows) frag.appendChild(r);
+    this.body.appendChild(frag);
   }
 
   select(index: number): void {
     if (index === this.selected) return;
-    this.rendered.get(this.selected)?.classList.remove('selected');
-    this.rendered.get(this.selected)?.setAttribute('aria-selected', 'false');
+    const old = this.rows[this.selected];
+    old?.classList.remove('selected');
+    old?.setAttribute('aria-selected', 'false');
     this.selected = index;
-    this.scrollIntoView(index);
-    this.render();
-    const row = this.rendered.get(index);
-    row?.classList.add('selected');
-    row?.setAttribute('aria-selected', 'true');
-    this.element.setAttribute('aria-activedescendant', `step-row-${index}`);
+    const row = this.rows[index];
+    if (!row) return;
+    row.classList.add('selected');
+    row.setAttribute('aria-selected', 'true');
+    this.table.setAttribute('aria-activedescendant', row.id);
+    row.scrollIntoView({ block: 'nearest' });
   }
 
-  /** Keeps row `index` in view below the sticky header (which sits inside the viewport). */
-  private scrollIntoView(index: number): void {
-    const head = this.header.offsetHeight;
-    const top = index * ROW_HEIGHT;
-    const vp = this.viewport;
-    if (top < vp.scrollTop) vp.scrollTop = top;
-    else if (head + top + ROW_HEIGHT > vp.scrollTop + vp.clientHeight) vp.scrollTop = head + top + ROW_HEIGHT - vp.clientHeight;
-  }
-
-  private schedule(): void {
-    if (this.frame) return;
-    this.frame = requestAnimationFrame(() => {
-      this.frame = 0;
-      this.render();
+  private row(
+    s: ReplayStep,
+    i: number,
+    lanes: readonly Lane[],
+    names: ReadonlyMap<string, string>,
+    mark: string | undefined,
+  ): HTMLTableRowElement {
+    const row = el('tr', {
+      className: mark ? 'row marked' : 'row',
+      attrs: { id: `step-row-${i}`, 'data-index': String(i), 'data-step': String(s.step), 'aria-selected': 'false' },
     });
-  }
-
-  /** Brings the DOM rows in line with the scroll position: adds the missing, drops the far. */
-  private render(): void {
-    const height = this.viewport.clientHeight || 600;
-    const first = Math.max(0, Math.floor(this.viewport.scrollTop / ROW_HEIGHT) - OVERSCAN);
-    const last = Math.min(this.steps.length - 1, Math.ceil((this.viewport.scrollTop + height) / ROW_HEIGHT) + OVERSCAN);
-    for (const [i, row] of this.rendered) {
-      if ((i < first || i > last) && i !== this.selected) {
-        row.remove();
-        this.rendered.delete(i);
-      }
-    }
-    for (let i = first; i <= last; i++) {
-      if (!this.rendered.has(i)) {
-        const row = this.row(i);
-        this.rendered.set(i, row);
-        this.body.appendChild(row);
-      }
-    }
-  }
-
-  private row(i: number): HTMLElement {
-    const s = this.steps[i]!;
-    const selected = i === this.selected;
-    const row = el('div', {
-      className: selected ? 'row selected' : 'row',
-      attrs: {
-        role: 'row',
-        id: `step-row-${i}`,
-        'data-index': String(i),
-        'data-step': String(s.step),
-        'aria-rowindex': String(i + 2),
-        'aria-selected': String(selected),
-      },
-    });
-    row.style.top = `${i * ROW_HEIGHT}px`;
-    row.appendChild(el('div', { className: 'cell num', text: String(s.step), attrs: { role: 'rowheader' } }));
-    for (const lane of this.lanes) {
-      if (lane !== s.thread) {
-        row.appendChild(el('div', { className: 'cell lane', attrs: { role: 'gridcell' } }));
+    row.appendChild(el('th', { className: 'num', text: String(s.step), attrs: { scope: 'row' } }));
+    const action = actionText(s);
+    for (const lane of lanes) {
+      if (lane.thread !== s.thread) {
+        row.appendChild(el('td', { className: 'lane' }));
         continue;
       }
-      const where = s.line !== undefined ? el('span', { className: 'where', text: `L${s.line}` }) : undefined;
-      const action = el('span', { className: 'action', text: s.action });
+      // The cell reads as a sentence ("Step 5, X (vcpu_set_affinity): set _VPF_migrating at line 22"):
+      // the step and thread are said but not shown (the row and column show them), `L22` is shown but not said.
+      const parts: Node[] = [el('span', { className: 'sr-only', text: `Step ${s.step}, ${names.get(s.thread) ?? s.thread}: ` })];
+      if (s.line !== undefined) parts.push(el('span', { className: 'where', text: `L${s.line}`, attrs: { 'aria-hidden': 'true' } }));
+      parts.push(el('span', { className: 'action', text: action }));
+      if (s.line !== undefined) parts.push(el('span', { className: 'sr-only', text: ` at line ${s.line}` }));
+      if (mark) parts.push(el('span', { className: 'mark', text: `⚠ ${mark}` }));
       row.appendChild(
         el(
-          'div',
+          'td',
           {
-            className: 'cell lane active',
-            attrs: {
-              role: 'gridcell',
-              title: s.line !== undefined ? `${s.action} (${s.file ?? ''}:${s.line})` : s.action,
-              'data-thread': lane,
-            },
+            className: 'lane active',
+            attrs: { 'data-thread': lane.thread, title: s.line !== undefined ? `${action} (${s.file ?? ''}:${s.line})` : action },
           },
-          where ? [where, action] : [action],
+          parts,
         ),
       );
     }

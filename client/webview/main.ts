@@ -1,15 +1,7 @@
-// Entry of the race-replay webview bundle (dist/webview.js). The components come
-// from @vscode-elements/elements; only the ones used are imported.
-import '@vscode-elements/elements/dist/vscode-badge/index.js';
-import '@vscode-elements/elements/dist/vscode-button/index.js';
-import '@vscode-elements/elements/dist/vscode-collapsible/index.js';
+// Entry of the race-replay webview bundle (dist/webview.js). The page is plain
+// HTML (native tables, buttons, checkboxes: accessible as they are); only the
+// progress ring comes from @vscode-elements/elements.
 import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
-import '@vscode-elements/elements/dist/vscode-table/index.js';
-import '@vscode-elements/elements/dist/vscode-table-body/index.js';
-import '@vscode-elements/elements/dist/vscode-table-cell/index.js';
-import '@vscode-elements/elements/dist/vscode-table-header/index.js';
-import '@vscode-elements/elements/dist/vscode-table-header-cell/index.js';
-import '@vscode-elements/elements/dist/vscode-table-row/index.js';
 
 import { ReplayApp } from './app';
 import { getVsCodeApi } from './vscodeApi';

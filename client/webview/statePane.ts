@@ -1,70 +1,115 @@
-// The scheduler state at the selected step, in a vscode-table, with the entries
-// that changed since the previous step highlighted and their old value shown.
-import type { StateView } from '../../server/src/contracts/simResult';
-import { el } from './dom';
-import { GROUP_TITLES, stateRows } from './stateDiff';
+// The state after the selected step: the scheduler state and the modelled
+// variables, what the step changed (highlighted with a border and its old
+// value, not only a colour), the entries that break the invariant, a filter
+// by name and a "changed only" switch (as vscode-tlaplus does). The table is
+// not a live region: a separate one announces only what the step changed.
+import type { ReplayState } from '../../server/src/contracts/webview/trace';
+import { clear, el } from './dom';
+import { GROUP_TITLES, rowId, type StateRow, stateRows, visibleRows } from './stateDiff';
+
+export interface StateView {
+  filter: string;
+  changedOnly: boolean;
+}
 
 export class StatePane {
   readonly element: HTMLElement;
   private readonly caption: HTMLElement;
-  private table: HTMLElement | undefined;
+  private readonly body: HTMLTableSectionElement;
+  private readonly empty: HTMLElement;
+  private readonly announcer: HTMLElement;
+  private readonly filterBox: HTMLInputElement;
+  private readonly changedBox: HTMLInputElement;
+  private last: { step: number; rows: StateRow[]; breaking: ReadonlySet<string> } | undefined;
 
-  constructor() {
-    this.caption = el('h2', { className: 'pane-title', text: 'State' });
-    this.element = el('section', { className: 'state-pane', attrs: { 'aria-live': 'polite' } }, [this.caption]);
-  }
-
-  /**
-   * A fresh table per step: vscode-table sizes its columns from the first body row
-   * when its slots change, so rebuilding only the body would leave it misaligned.
-   */
-  private newTable(): { table: HTMLElement; body: HTMLElement } {
-    const header = el('vscode-table-header', { attrs: { slot: 'header' } }, [
-      el('vscode-table-header-cell', { text: 'What' }),
-      el('vscode-table-header-cell', { text: 'Of' }),
-      el('vscode-table-header-cell', { text: 'Value' }),
+  constructor(
+    view: StateView,
+    private readonly onViewChange: (v: StateView) => void,
+  ) {
+    this.caption = el('h2', { className: 'pane-title', attrs: { id: 'state-caption' }, text: 'State' });
+    this.filterBox = el('input', {
+      className: 'filter',
+      attrs: { type: 'search', placeholder: 'Filter by name', 'aria-label': 'Filter the state by name', spellcheck: 'false' },
+    });
+    this.filterBox.value = view.filter;
+    this.changedBox = el('input', { attrs: { type: 'checkbox', id: 'changed-only' } });
+    this.changedBox.checked = view.changedOnly;
+    const controls = el('div', { className: 'state-controls' }, [
+      this.filterBox,
+      el('label', { className: 'toggle', attrs: { for: 'changed-only' } }, [this.changedBox, el('span', { text: 'Changed only' })]),
     ]);
-    const body = el('vscode-table-body', { attrs: { slot: 'body' } });
-    const table = el(
-      'vscode-table',
-      { className: 'state-table', attrs: { zebra: '', 'bordered-rows': '', 'aria-label': 'Scheduler state' } },
-      [header, body],
-    );
-    table.columns = ['30%', '25%', '45%'];
-    return { table, body };
+    const header = el('tr', {}, [
+      el('th', { text: 'What', attrs: { scope: 'col' } }),
+      el('th', { text: 'Of', attrs: { scope: 'col' } }),
+      el('th', { text: 'Value', attrs: { scope: 'col' } }),
+    ]);
+    this.body = el('tbody');
+    const table = el('table', { className: 'state-table', attrs: { 'aria-labelledby': 'state-caption' } }, [
+      el('thead', {}, [header]),
+      this.body,
+    ]);
+    this.empty = el('p', { className: 'state-empty', text: '' });
+    this.announcer = el('div', { className: 'sr-only', attrs: { role: 'status', 'aria-live': 'polite' } });
+    this.element = el('section', { className: 'state-pane', attrs: { 'aria-labelledby': 'state-caption' } }, [
+      this.caption,
+      controls,
+      table,
+      this.empty,
+      this.announcer,
+    ]);
+    const changed = (): void => {
+      this.onViewChange(this.view());
+      this.render();
+    };
+    this.filterBox.addEventListener('input', changed);
+    this.changedBox.addEventListener('change', changed);
   }
 
-  show(stepNumber: number, state: StateView, prev: StateView | undefined): void {
+  view(): StateView {
+    return { filter: this.filterBox.value, changedOnly: this.changedBox.checked };
+  }
+
+  /** Shows the state after a step; `breaking`: the row ids to mark as breaking the invariant; `announce`: what a step says aloud. */
+  show(step: number, state: ReplayState, prev: ReplayState | undefined, breaking: ReadonlySet<string>, announce: string): void {
     const rows = stateRows(state, prev);
-    const changed = rows.filter((r) => r.previous !== undefined).length;
+    this.last = { step, rows, breaking };
+    const changes = rows.filter((r) => r.previous !== undefined);
     this.caption.textContent = prev
-      ? `State after step ${stepNumber} · ${changed} change${changed === 1 ? '' : 's'}`
-      : `State after step ${stepNumber}`;
-    const { table, body } = this.newTable();
-    for (const r of rows) {
-      const value = el('span', { className: 'value', text: r.value });
-      const cells = [
-        el('vscode-table-cell', { text: GROUP_TITLES[r.group] }),
-        el('vscode-table-cell', { text: r.key }),
+      ? `State after step ${step} · ${changes.length} change${changes.length === 1 ? '' : 's'}`
+      : `State after step ${step}`;
+    this.render();
+    const said = changes.map((r) => `${GROUP_TITLES[r.group]} of ${r.key}: ${r.value}, was ${r.previous}`);
+    this.announcer.textContent = `${announce}. ${said.length ? `Changed: ${said.join('; ')}.` : 'No state changed.'}`;
+  }
+
+  private render(): void {
+    if (!this.last) return;
+    const { rows, breaking } = this.last;
+    const shown = visibleRows(rows, { ...this.view(), keep: breaking });
+    clear(this.body);
+    for (const r of shown) {
+      const changed = r.previous !== undefined;
+      const breaks = breaking.has(rowId(r));
+      const value: Node[] = [el('span', { className: 'value', text: r.value })];
+      if (changed) value.push(el('span', { className: 'was', text: `was ${r.previous}` }));
+      if (breaks) value.push(el('span', { className: 'mark', text: '⚠ breaks the invariant' }));
+      this.body.appendChild(
         el(
-          'vscode-table-cell',
-          {},
-          r.previous !== undefined ? [value, el('span', { className: 'was', text: `was ${r.previous}` })] : [value],
-        ),
-      ];
-      body.appendChild(
-        el(
-          'vscode-table-row',
+          'tr',
           {
-            className: r.previous !== undefined ? 'changed' : '',
-            attrs: { 'data-group': r.group, 'data-key': r.key, ...(r.previous !== undefined ? { 'data-changed': 'true' } : {}) },
+            className: [changed ? 'changed' : '', breaks ? 'breaking' : ''].filter(Boolean).join(' '),
+            attrs: {
+              'data-group': r.group,
+              'data-key': r.key,
+              ...(changed ? { 'data-changed': 'true' } : {}),
+              ...(breaks ? { 'data-breaking': 'true' } : {}),
+            },
           },
-          cells,
+          [el('th', { text: GROUP_TITLES[r.group], attrs: { scope: 'row' } }), el('td', { text: r.key }), el('td', {}, value)],
         ),
       );
     }
-    if (this.table) this.table.replaceWith(table);
-    else this.element.appendChild(table);
-    this.table = table;
+    const hidden = rows.length - shown.length;
+    this.empty.textContent = hidden ? `${hidden} entr${hidden === 1 ? 'y' : 'ies'} hidden by the filter.` : '';
   }
 }

@@ -2,71 +2,14 @@
 // footprint (for DPOR), a readable label (for traces) and invariant checks.
 // Xen semantics (Credit1, 4.11 era) are described at each action.
 
-import type { Outcome, Violation } from './engine';
-import { addLockOp, addRead, addSection, addWrite, emptyFp, type Footprint, unionFp } from './footprint';
+import type { Outcome } from './engine';
+import { type Footprint, unionFp } from './footprint';
 import { checkVcpu, worse } from './invariants';
-import { type CompiledThread, type MicroOp, PREV, SILENT } from './program';
-import { type Layout, lockName, lowestBit, type Names, rqInsertTail, rqRemove, type State } from './state';
-
-export interface Ctx {
-  L: Layout;
-  names: Names;
-  threads: CompiledThread[];
-}
-
-/** A step under construction. */
-class Step {
-  readonly n: State;
-  readonly fp: Footprint = emptyFp();
-  touched = 0; // vCPUs whose protected state this step wrote
-  released = 0; // pCPUs whose lock this step released
-  section = -1; // pCPU whose whole critical section this step runs
-  violation: Violation | undefined;
-  parts: string[] = [];
-  constructor(
-    readonly ctx: Ctx,
-    s: State,
-    readonly t: number,
-  ) {
-    this.n = new Int16Array(s);
-  } // not slice(): its species lookup is slow
-  get L(): Layout {
-    return this.ctx.L;
-  }
-  p(c: number): string {
-    return this.ctx.names.pcpus[c]!;
-  }
-  vn(v: number): string {
-    return this.ctx.names.vcpus[v]!;
-  }
-  say(text: string): this {
-    this.parts.push(text);
-    return this;
-  }
-  read(obj: number): void {
-    addRead(this.fp, obj);
-  }
-  write(obj: number, v?: number): void {
-    addWrite(this.fp, obj);
-    if (v !== undefined) this.touched |= 1 << v;
-  }
-  acquire(c: number): void {
-    addLockOp(this.fp, this.L.oLock(c), true);
-    this.n[this.L.lock(c)] = this.t;
-  }
-  /** Runs a whole critical section of c's lock as this step; false when the lock is taken. */
-  enter(c: number): boolean {
-    if (this.n[this.L.lock(c)]! >= 0) return false;
-    addSection(this.fp, this.L.oLock(c));
-    this.section = c;
-    return true;
-  }
-  release(c: number): void {
-    addLockOp(this.fp, this.L.oLock(c), false);
-    this.n[this.L.lock(c)] = -1;
-    this.released |= 1 << c;
-  }
-}
+import { type MicroOp, PREV, SILENT } from './program';
+import { gBlockedFp, gSilent, gStep, gWaits } from './sharedActions';
+import type { SharedKind } from './sharedProgram';
+import { type Layout, lockName, lowestBit, rqInsertTail, rqRemove, type State } from './state';
+import { type Action, type Ctx, type Result, Step } from './step';
 
 const lockedBy = (L: Layout, s: State, c: number): number => s[L.lock(c)]!;
 
@@ -82,12 +25,15 @@ export function stepThread(ctx: Ctx, s: State, t: number): Outcome<State>[] | nu
   const pc = s[L.pc(t)]!;
   if (pc >= ops.length) return null;
   const op = ops[pc]!;
-  // Blocked on a lock someone holds: the action would return null; skip building the step.
-  const need = waitsFor(L, s, t, op, ctx);
-  if (need >= 0 && s[L.lock(need)]! >= 0) return [];
-  const v = target(ctx, s, t, op);
-  const act = ACTIONS[op.k];
-  const steps = act(new Step(ctx, s, t), op, v, pc);
+  let steps: Result | Result[] | null;
+  if (op.g) steps = gStep(new Step(ctx, s, t), op, pc);
+  else {
+    // Blocked on a lock someone holds: the action would return null; skip building the step.
+    const need = waitsFor(L, s, t, op, ctx);
+    if (need >= 0 && s[L.lock(need)]! >= 0) return [];
+    const act = ACTIONS[op.k as XenKind];
+    steps = act(new Step(ctx, s, t), op, target(ctx, s, t, op), pc);
+  }
   if (steps === null) return [];
   const list: Result[] = steps[0] instanceof Step ? [steps as Result] : (steps as Result[]);
   return list.map(([st, next]) => finish(st, next, op));
@@ -98,6 +44,7 @@ export function blockedFp(ctx: Ctx, s: State, t: number): Footprint | undefined 
   const { L } = ctx;
   const op = ctx.threads[t]!.ops[s[L.pc(t)]!];
   if (!op) return undefined;
+  if (op.g) return gWaits(ctx, s, t, op) >= 0 ? gBlockedFp(ctx, s, t, op) : undefined;
   const c = waitsFor(L, s, t, op, ctx);
   if (c < 0) return undefined;
   const free = new Int16Array(s);
@@ -130,9 +77,6 @@ export function waitsFor(L: Layout, s: State, t: number, op: MicroOp, ctx: Ctx):
   }
 }
 
-type Result = [Step, number];
-type Action = (st: Step, op: MicroOp, v: number, pc: number) => Result | Result[] | null;
-
 function finish(st: Step, next: number, op: MicroOp): Outcome<State> {
   const { L } = st;
   const n = st.n;
@@ -154,11 +98,18 @@ function finish(st: Step, next: number, op: MicroOp): Outcome<State> {
   return out;
 }
 
-function advanceSilent(ctx: Ctx, s: State, t: number, pc: number): number {
+/**
+ * Runs the thread-local deterministic ops (jumps, local computations,
+ * branches on locals) that follow a step, as part of it. A program that loops
+ * through such ops forever (no step in the loop) ends there.
+ */
+export function advanceSilent(ctx: Ctx, s: State, t: number, pc: number): number {
   const ops = ctx.threads[t]!.ops;
-  for (let guard = 0; pc < ops.length && SILENT.has(ops[pc]!.k) && guard <= ops.length; guard++) {
+  for (let guard = 0; pc < ops.length && SILENT.has(ops[pc]!.k); guard++) {
+    if (guard > 4 * ops.length + 16) return ops.length;
     const op = ops[pc]!;
     if (op.k === 'jump') pc = op.a;
+    else if (op.g) pc = gSilent(ctx, s, t, op, pc);
     else pc = s[ctx.L.prev(t)]! < 0 ? op.a : pc + 1; // ifPrev
   }
   return pc;
@@ -314,7 +265,9 @@ function migBody(st: Step, op: MicroOp, v: number, pc: number): Result | null {
   return [st, pc + 1];
 }
 
-const ACTIONS: Record<MicroOp['k'], Action> = {
+type XenKind = Exclude<MicroOp['k'], SharedKind>;
+
+const ACTIONS: Record<XenKind, Action> = {
   readProc: (st, op, v, pc) => {
     st.read(st.L.oProc(v));
     const c = st.n[st.L.proc(v)]!;
@@ -388,7 +341,7 @@ const ACTIONS: Record<MicroOp['k'], Action> = {
   choice: (st, op) =>
     (op.targets ?? []).map((target, k): Result => {
       const branch = new Step(st.ctx, st.n, st.t);
-      return [branch.say(`unknown condition: branch ${k + 1} of ${op.targets!.length}`), target];
+      return [branch.say(op.labels?.[k] ?? `unknown condition: branch ${k + 1} of ${op.targets!.length}`), target];
     }),
   jump: (st, op) => [st, op.a],
   ifPrev: (st, op, _v, pc) => [st, st.n[st.L.prev(st.t)]! < 0 ? op.a : pc + 1],

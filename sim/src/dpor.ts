@@ -24,13 +24,16 @@ import {
   Budget,
   emptyStats,
   type Found,
+  fromRoot,
   type PathStep,
   record,
+  rootsOf,
   type SearchLimits,
   type SearchResult,
   type TransitionSystem,
+  type Violation,
 } from './engine';
-import { dependent, type Footprint, isLocal, plainRace, unionFp } from './footprint';
+import { dependent, type Footprint, isLocal, plainRace, raceObject, unionFp } from './footprint';
 
 interface Ev {
   tid: number;
@@ -60,8 +63,11 @@ interface Node<S> {
   perm: Int8Array | undefined;
 }
 
-/** Per-thread summary fields: r0 r1 w0 w1 l0 l1 (lock ops) a0 a1 (acquired) s0 s1 (sections). */
-const SUM = 10;
+/**
+ * Per-thread summary fields: r0 r1 w0 w1 l0 l1 (lock ops) a0 a1 (acquired) s0 s1 (sections) pw0 pw1 ra0 ra1
+ * (data races) n0 n1 (objects some event accessed outside any lock operation: a failed trylock, an invariant check).
+ */
+const SUM = 16;
 
 /** Sleep set and summary of a fully explored state, in the threads of its canonical representative. */
 interface CacheEntry {
@@ -103,6 +109,12 @@ class Dpor<S> {
   cacheHits = 0;
   private readonly sym: boolean;
   private readonly permBuf: Int8Array;
+  /** The initial state the current exploration started from. */
+  private root = 0;
+  /** A data race the last event made (set by scan, recorded by runThread once the path has the event). */
+  private pendingRace: { j: number; obj: number } | undefined;
+  /** Names a footprint object for race messages (the system's locationOf, when it has one). */
+  private readonly objName: (obj: number) => string;
 
   constructor(
     private readonly sys: TransitionSystem<S>,
@@ -117,15 +129,23 @@ class Dpor<S> {
     if (this.T > 30) throw new Error('DPOR supports at most 30 threads');
     this.budget = new Budget(lim);
     this.ends = collectEnds ? new Set() : undefined;
+    const named = (sys as { locationOf?: (obj: number) => string | undefined }).locationOf;
+    this.objName = (obj) => named?.(obj) ?? `object ${obj}`;
   }
 
   run(): SearchResult {
-    const s0 = this.sys.initial();
-    const [k0, perm0] = this.keyOf(s0);
-    this.seen.add(k0);
-    this.stats.states = 1;
-    this.nodes.push(this.makeNode(s0, k0, perm0, new Int32Array(this.T), new Int32Array(this.T).fill(-1), 0, []));
-    this.explore(0);
+    const roots = rootsOf(this.sys);
+    for (let i = 0; i < roots.length && !this.stop; i++) {
+      this.root = i;
+      const s0 = roots[i]!;
+      const [k0, perm0] = this.keyOf(s0);
+      if (!this.seen.has(k0)) {
+        this.seen.add(k0);
+        this.stats.states++;
+      }
+      this.nodes[0] = this.makeNode(s0, k0, perm0, new Int32Array(this.T), new Int32Array(this.T).fill(-1), 0, []);
+      this.explore(0);
+    }
     const res: SearchResult = { stats: this.stats, found: this.found };
     if (this.budget.limit) res.limit = this.budget.limit;
     if (this.ends) res.endStates = this.ends;
@@ -240,7 +260,11 @@ class Dpor<S> {
         this.stop = true;
         return;
       }
-      if (o.violation && record(this.found, o.violation, this.path.slice(0, d + 1), this.lim)) {
+      if (o.violation && record(this.found, o.violation, fromRoot(this.root, this.path.slice(0, d + 1)), this.lim)) {
+        this.stop = true;
+        return;
+      }
+      if (this.pendingRace && this.recordRace(d)) {
         this.stop = true;
         return;
       }
@@ -279,8 +303,13 @@ class Dpor<S> {
     const lastEv = new Int32Array(node.lastEv);
     lastEv[p] = d;
     const hit = this.stateful ? this.cache.get(key) : undefined;
-    if (hit && (maskFrom(hit.sleep, perm) & ~sleep) === 0 && !this.onStack.has(key)) {
-      const sum = perm ? sumFrom(hit.sum, perm, this.T) : hit.sum;
+    const sum =
+      hit && (maskFrom(hit.sleep, perm) & ~sleep) === 0 && !this.onStack.has(key)
+        ? perm
+          ? sumFrom(hit.sum, perm, this.T)
+          : hit.sum
+        : undefined;
+    if (sum && this.raceFree(d + 1, sum)) {
       this.replaySummary(d + 1, seqBase, lastEv, sum);
       orInto(node.sum!, sum);
       this.cacheHits++;
@@ -302,13 +331,72 @@ class Dpor<S> {
         r1: sum[b + 1]!,
         w0: sum[b + 2]!,
         w1: sum[b + 3]!,
-        l0: sum[b + 4]! | sum[b + 8]!,
-        l1: sum[b + 5]! | sum[b + 9]!,
+        // An object counts as touched only by lock operations when no event below touched it otherwise.
+        l0: (sum[b + 4]! | sum[b + 8]!) & ~sum[b + 14]!,
+        l1: (sum[b + 5]! | sum[b + 9]!) & ~sum[b + 15]!,
         acq: -1,
         sec: -1,
+        pw0: 0,
+        pw1: 0,
+        ra0: 0,
+        ra1: 0,
+        hx: 0,
+        hs: 0,
       };
       this.scan(D, q, seqBase[q]! + 1, lastEv[q]!, fp, sum[b + 6]!, sum[b + 7]!, sum[b + 8]!, sum[b + 9]!, true);
     }
+  }
+
+  /**
+   * Whether replaying a cached summary at depth D is safe for race detection:
+   * no event of the current prefix could form a data race with an access of
+   * another thread below the cached state (no common lock held at both). When
+   * one could, the state is explored again instead, so that the race shows up
+   * between real events.
+   */
+  private raceFree(D: number, sum: Int32Array): boolean {
+    // Races are reported once: after the first, replaying summaries is as safe as for any other property.
+    if (this.found.has('RACE')) return true;
+    const ls = locksets.get(sum);
+    for (let j = 0; j < D; j++) {
+      const e = this.events[j]!.fp;
+      if ((e.pw0 | e.pw1 | e.ra0 | e.ra1) === 0) continue;
+      const tid = this.events[j]!.tid;
+      for (let q = 0; q < this.T; q++) {
+        if (q === tid) continue;
+        const b = q * SUM;
+        const c0 = (e.pw0 & sum[b + 12]!) | (e.ra0 & sum[b + 10]!),
+          c1 = (e.pw1 & sum[b + 13]!) | (e.ra1 & sum[b + 11]!);
+        if ((c0 | c1) === 0) continue;
+        // Each conflicting object: safe when a common lock orders every access of q to it with e (Eraser's rule).
+        for (let w = 0; w < 2; w++) {
+          let m = w === 0 ? c0 : c1;
+          while (m !== 0) {
+            const low = m & -m;
+            const o = w * 32 + 31 - Math.clz32(low);
+            const held = ls?.get(q * 64 + o);
+            if (!held || ((e.hx & held[1]) | ((e.hx | e.hs) & held[0])) === 0) return false;
+            m &= m - 1;
+          }
+        }
+      }
+    }
+    return true;
+  }
+
+  /** Records the data race the event at depth d made; true when the search should stop. */
+  private recordRace(d: number): boolean {
+    const { j, obj } = this.pendingRace!;
+    this.pendingRace = undefined;
+    if (this.found.has('RACE')) return false;
+    const tj = this.sys.threadNames[this.events[j]!.tid]!,
+      td = this.sys.threadNames[this.events[d]!.tid]!;
+    const v: Violation = {
+      invariant: 'RACE',
+      message: `data race on ${this.objName(obj)}: ${tj} and ${td} access it unordered by any lock, and one of them writes it with a plain store`,
+      race: { obj, first: j, second: d },
+    };
+    return record(this.found, v, fromRoot(this.root, this.path.slice(0, d + 1)), this.lim);
   }
 
   /**
@@ -326,7 +414,7 @@ class Dpor<S> {
   private atEnd(node: Node<S>, d: number): void {
     this.stats.executions++;
     const v = this.sys.atEnd(node.state);
-    if (v && record(this.found, v, this.path.slice(0, d), this.lim)) this.stop = true;
+    if (v && record(this.found, v, fromRoot(this.root, this.path.slice(0, d)), this.lim)) this.stop = true;
     this.ends?.add(node.key); // the representative's key with symmetry
   }
 
@@ -391,7 +479,15 @@ class Dpor<S> {
     const ev: Ev = { tid: p, seq, fp, vc };
     // A summary or blocked-step footprint may conflict where the real event will
     // not, so its clock can claim orderings that do not exist: no directness filter.
-    for (const j of plain) if (!exact || this.isDirect(j, d, vc)) this.addBacktrack(j, d, ev, hypothetical);
+    for (const j of plain) {
+      if (exact && !this.isDirect(j, d, vc)) continue;
+      this.addBacktrack(j, d, ev, hypothetical);
+      // Two real accesses, not ordered by anything in between (no lock): a data race when one is a plain write.
+      if (exact && !this.pendingRace) {
+        const obj = raceObject(this.events[j]!.fp, fp);
+        if (obj >= 0) this.pendingRace = { j, obj };
+      }
+    }
     const prevVc = prev >= 0 ? this.events[prev]!.vc : undefined;
     for (const j of lockCands) {
       const e = this.events[j]!;
@@ -478,10 +574,63 @@ function addToSum(sum: Int32Array, t: number, fp: Footprint): void {
     if (fp.sec < 32) orAt(sum, b + 8, 1 << fp.sec);
     else orAt(sum, b + 9, 1 << (fp.sec - 32));
   }
+  orAt(sum, b + 10, fp.pw0);
+  orAt(sum, b + 11, fp.pw1);
+  orAt(sum, b + 12, fp.ra0);
+  orAt(sum, b + 13, fp.ra1);
+  const sec0 = fp.sec >= 0 && fp.sec < 32 ? 1 << fp.sec : 0,
+    sec1 = fp.sec >= 32 ? 1 << (fp.sec - 32) : 0;
+  orAt(sum, b + 14, (fp.r0 | fp.w0) & ~(fp.l0 | sec0));
+  orAt(sum, b + 15, (fp.r1 | fp.w1) & ~(fp.l1 | sec1));
+  if ((fp.ra0 | fp.ra1) === 0) return;
+  const ls = lockset(sum);
+  for (let w = 0; w < 2; w++) {
+    let m = w === 0 ? fp.ra0 : fp.ra1;
+    while (m !== 0) {
+      const low = m & -m;
+      meet(ls, t * 64 + w * 32 + 31 - Math.clz32(low), fp.hx, fp.hx | fp.hs);
+      m &= m - 1;
+    }
+  }
+}
+
+/**
+ * Per summary: for each (thread, object) with data accesses below, the locks
+ * held at every one of them ([owned at all, held in any mode at all]), keyed
+ * thread * 64 + object. Kept beside the summary array (a summary without data
+ * accesses has none).
+ */
+const locksets = new WeakMap<Int32Array, Map<number, [number, number]>>();
+
+function lockset(sum: Int32Array): Map<number, [number, number]> {
+  let m = locksets.get(sum);
+  if (!m) locksets.set(sum, (m = new Map()));
+  return m;
+}
+
+function meet(m: Map<number, [number, number]>, key: number, ex: number, any: number): void {
+  const old = m.get(key);
+  if (old) {
+    old[0] &= ex;
+    old[1] &= any;
+  } else m.set(key, [ex, any]);
 }
 
 function orInto(a: Int32Array, b: Int32Array): void {
   for (let i = 0; i < a.length; i++) orAt(a, i, b[i]!);
+  const lb = locksets.get(b);
+  if (!lb) return;
+  const la = lockset(a);
+  for (const [k, [ex, any]] of lb) meet(la, k, ex, any);
+}
+
+/** A permuted copy of a summary's locksets (thread t becomes to(t)). */
+function permuteLocksets(from: Int32Array, into: Int32Array, to: (t: number) => number): void {
+  const l = locksets.get(from);
+  if (!l) return;
+  const out = new Map<number, [number, number]>();
+  for (const [k, [ex, any]] of l) out.set(to(Math.floor(k / 64)) * 64 + (k % 64), [ex, any]);
+  locksets.set(into, out);
 }
 
 function joinInto(a: Int32Array, b: Int32Array): void {
@@ -510,6 +659,7 @@ function sumTo(sum: Int32Array, perm: Int8Array, T: number): Int32Array {
       b = perm[t]! * SUM;
     for (let i = 0; i < SUM; i++) out[b + i] = sum[a + i]!;
   }
+  permuteLocksets(sum, out, (t) => perm[t]!);
   return out;
 }
 
@@ -520,5 +670,8 @@ function sumFrom(sum: Int32Array, perm: Int8Array, T: number): Int32Array {
       b = perm[t]! * SUM;
     for (let i = 0; i < SUM; i++) out[a + i] = sum[b + i]!;
   }
+  const inverse = new Int8Array(T);
+  for (let t = 0; t < T; t++) inverse[perm[t]!] = t;
+  permuteLocksets(sum, out, (t) => inverse[t]!);
   return out;
 }

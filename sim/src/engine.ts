@@ -9,6 +9,15 @@ import type { SourceRef } from './types';
 export interface Violation {
   invariant: string;
   message: string;
+  /** ASSERT: the assertion that failed. */
+  assertion?: { file?: string; line?: number; text: string };
+  /** DEADLOCK: the threads blocked on each other's locks. */
+  cycle?: { thread: string; holds: string[]; wants: string }[];
+  /**
+   * RACE: the footprint object raced on, and which steps of the path are the
+   * two accesses (0-based indices; the second is the last step).
+   */
+  race?: { obj: number; first: number; second: number };
 }
 
 export interface Outcome<S> {
@@ -26,6 +35,12 @@ export interface Outcome<S> {
 export interface TransitionSystem<S> {
   readonly threadNames: string[];
   initial(): S;
+  /**
+   * Every initial state, when the model has several (initial values left
+   * open); searches start from each. A path from initial state i > 0 begins
+   * with the pseudo-step { thread: -1, outcome: i }.
+   */
+  initials?(): S[];
   /** Outcomes of thread t's next step: null when t has finished, [] when it is blocked. */
   step(s: S, t: number): Outcome<S>[] | null;
   key(s: S): string;
@@ -48,10 +63,20 @@ export interface TransitionSystem<S> {
   orbitSize?(s: S): number;
 }
 
-/** One step of a path: thread and which of its outcomes. */
+/** One step of a path: thread and which of its outcomes (thread -1: which initial state, see initials()). */
 export interface PathStep {
   thread: number;
   outcome: number;
+}
+
+/** The initial states of a system. */
+export function rootsOf<S>(sys: TransitionSystem<S>): S[] {
+  return sys.initials ? sys.initials() : [sys.initial()];
+}
+
+/** A path from root i: the pseudo-step naming the root first when it is not the first one. */
+export function fromRoot(root: number, path: PathStep[]): PathStep[] {
+  return root === 0 ? path : [{ thread: -1, outcome: root }, ...path];
 }
 
 export interface Found {

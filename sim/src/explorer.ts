@@ -4,12 +4,13 @@
 
 import { shortestViolation } from './bfs';
 import { dporSearch } from './dpor';
-import type { Found, SearchLimits, SearchResult } from './engine';
+import type { Found, PathStep, SearchLimits, SearchResult, Violation } from './engine';
 import { rank } from './invariants';
 import { countNaiveEnumeration, type NaiveCount, naiveSearch } from './naive';
 import type { Model } from './program';
-import { renderTrace } from './trace';
-import type { InvariantId, SimResult, SimStats } from './types';
+import { nothingToCheck, sharedBetweenThreads } from './sharing';
+import { initialVars, renderTrace } from './trace';
+import type { InvariantId, ModelSummary, SimResult, SimStats } from './types';
 import { buildSystem, type XenSystem } from './xenSystem';
 
 export interface ExploreOptions {
@@ -42,6 +43,21 @@ export function explore(model: Model, opts: ExploreOptions = {}): SimResult {
   const clock = opts.clock ?? (() => performance.now());
   const t0 = clock();
   const sys = buildSystem(model);
+  const summary = modelSummary(model, sys);
+  const sharing = sharedBetweenThreads(sys.ctx);
+  if (!sys.xen && sharing.locations.length + sharing.locks.length === 0) {
+    const out: SimResult = {
+      version: 1,
+      result: 'nothing-to-check',
+      message: nothingToCheck(summary),
+      trace: [],
+      stats: { states: 0, transitions: 0, ms: Math.round(clock() - t0), reduction: opts.reduction ?? 'dpor', executions: 0 },
+      threads: sys.threadNames.slice(),
+      model: summary,
+    };
+    if (sys.notes.length) out.notes = sys.notes.slice();
+    return out;
+  }
   const reduction = opts.reduction ?? 'dpor';
   const lim: SearchLimits = {
     maxStates: opts.maxStates ?? DEFAULT_MAX_STATES,
@@ -63,9 +79,9 @@ export function explore(model: Model, opts: ExploreOptions = {}): SimResult {
   };
   if (reduction === 'dpor') stats.sleepBlocked = res.stats.sleepBlocked;
   if (symmetry) stats.symmetry = true;
-  const base = { version: 1 as const, threads: sys.threadNames.slice(), stats };
+  const base = { version: 1 as const, threads: sys.threadNames.slice(), stats, model: summary };
   const notes = sys.notes.slice();
-  const done = (r: Omit<SimResult, 'version' | 'stats' | 'threads'>): SimResult => {
+  const done = (r: Omit<SimResult, 'version' | 'stats' | 'threads' | 'model'>): SimResult => {
     stats.ms = Math.round(clock() - t0);
     const out: SimResult = { ...base, ...r };
     if (notes.length) out.notes = notes;
@@ -81,11 +97,38 @@ export function explore(model: Model, opts: ExploreOptions = {}): SimResult {
       trace: [],
     });
   }
+  const general = 'no data race, failing assertion or deadlock';
+  const checked = !sys.xen ? general : model.shared?.locations.length ? `no invariant violated, ${general}` : 'no invariant violated';
   return done({
     result: 'verified',
-    message: `all interleavings explored: no invariant violated (${stats.states} states, ${stats.executions} executions)`,
+    message: `all interleavings explored: ${checked} (${stats.states} states, ${stats.executions} executions)`,
     trace: [],
   });
+}
+
+/** Why the simulator cannot take a model (too large, unknown names, too many initial states), or undefined. */
+export function checkModel(model: Model): string | undefined {
+  try {
+    buildSystem(model);
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+/** What the model is made of, for the result: its threads, the locations it tracks, what the extraction left out. */
+function modelSummary(model: Model, sys: XenSystem): ModelSummary {
+  const threads = sys.threadNames.map((name, t) => {
+    const p = model.threads[t];
+    return { name, function: p ? (p.function ?? p.name) : 'schedule' };
+  });
+  const locations: string[] = [];
+  if (sys.xen) {
+    for (const v of sys.ctx.names.vcpus) locations.push(`${v}->processor`, `${v}->pause_flags`, `${v}->is_running`);
+    for (const p of sys.ctx.names.pcpus) locations.push(`curr_on_cpu(${p})`, `runq(${p})`);
+  }
+  for (const l of model.shared?.locations ?? []) locations.push(l.name);
+  return { threads, locations, skipped: (model.skipped ?? []).slice() };
 }
 
 /** The most severe violation found, with a shortest trace to it when BFS can find one in budget. */
@@ -96,7 +139,7 @@ function counterexample(
   stats: SimStats,
   notes: string[],
   symmetry: boolean,
-): Omit<SimResult, 'version' | 'stats' | 'threads'> {
+): Omit<SimResult, 'version' | 'stats' | 'threads' | 'model'> {
   const all = [...res.found.values()].sort((a, b) => rank(a.violation.invariant) - rank(b.violation.invariant));
   const worst: Found = all[0]!;
   const inv = worst.violation.invariant;
@@ -106,12 +149,42 @@ function counterexample(
   const bfs = shortestViolation(sys, inv, { ...lim, stopOn: undefined, onProgress: undefined }, symmetry);
   stats.counterexampleStates = bfs.states;
   let path = worst.path,
-    message = worst.violation.message;
-  if (bfs.path) {
+    violation = worst.violation;
+  if (bfs.path && bfs.violation) {
     path = bfs.path;
-    message = bfs.message ?? message;
+    violation = bfs.violation;
   } else notes.push('the shortest-counterexample search ran out of budget: the trace is the first one found, not necessarily minimal');
-  return { result: 'violation', invariant: inv as InvariantId, message, trace: renderTrace(sys, path) };
+  const init = initialVars(sys, path);
+  if (init && Object.keys(init).length)
+    notes.push(
+      `initial values: ${Object.entries(init)
+        .map(([k, v]) => `${k} = ${String(v)}`)
+        .join(', ')}`,
+    );
+  const out: Omit<SimResult, 'version' | 'stats' | 'threads' | 'model'> = {
+    result: 'violation',
+    invariant: inv as InvariantId,
+    message: violation.message,
+    trace: renderTrace(sys, path),
+  };
+  return { ...out, ...details(sys, violation, path) };
+}
+
+/** The contract's details of a violation: the racing steps, the failing assertion, the lock cycle. */
+function details(sys: XenSystem, v: Violation, path: PathStep[]): Pick<SimResult, 'race' | 'assertion' | 'cycle'> {
+  const out: Pick<SimResult, 'race' | 'assertion' | 'cycle'> = {};
+  if (v.race) {
+    const steps = path.filter((p) => p.thread >= 0).length;
+    // DPOR's pair may leave the second access earlier than the last step only if the path was cut; clamp to the trace.
+    out.race = {
+      first: Math.min(v.race.first, steps - 1) + 1,
+      second: Math.min(v.race.second, steps - 1) + 1,
+      location: sys.locationOf(v.race.obj) ?? `object ${v.race.obj}`,
+    };
+  }
+  if (v.assertion) out.assertion = { ...v.assertion };
+  if (v.cycle) out.cycle = v.cycle.map((c) => ({ ...c, holds: c.holds.slice() }));
+  return out;
 }
 
 /**

@@ -1,5 +1,5 @@
 // Public API of the interleaving simulator. Pure library: JSON-safe data in and out.
-export { countNaive, explore } from './explorer';
+export { checkModel, countNaive, explore } from './explorer';
 export type { InstrAt, Model } from './program';
 export { referenceModel } from './referenceModels';
 export * from './types';

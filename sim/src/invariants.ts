@@ -5,8 +5,12 @@
 import type { Violation } from './engine';
 import { type Layout, lowestBit, type Names, type State } from './state';
 
-/** Severity order used to choose what to report when several are violated. */
-const PRIORITY = ['INV1', 'INV2', 'INV4', 'INV5', 'INV3'] as const;
+/**
+ * Severity order used to choose what to report when several are violated: the
+ * scheduler's invariants first, then a failing assertion (a crash), a
+ * deadlock, and a data race last (it is how the others usually start).
+ */
+const PRIORITY = ['INV1', 'INV2', 'INV4', 'ASSERT', 'INV5', 'DEADLOCK', 'INV3', 'RACE'] as const;
 
 export function rank(inv: string): number {
   const i = (PRIORITY as readonly string[]).indexOf(inv);

@@ -7,13 +7,16 @@ import {
   Budget,
   emptyStats,
   type Found,
+  fromRoot,
   type Outcome,
   type PathStep,
   record,
+  rootsOf,
   type SearchLimits,
   type SearchResult,
   type TransitionSystem,
 } from './engine';
+import { mayRace, raceAt } from './races';
 
 interface Frame<S> {
   key: string;
@@ -33,55 +36,79 @@ export function naiveSearch<S>(sys: TransitionSystem<S>, lim: SearchLimits, coll
   const stack: Frame<S>[] = [];
   const path: PathStep[] = [];
   let stop = false;
+  let root = 0;
 
   const push = (s: S, key: string): void => {
     paths.set(key, ON_STACK);
     stats.states++;
     const succ: Frame<S>['succ'] = [];
-    for (let t = 0; t < sys.threadNames.length; t++) {
-      const outs = sys.step(s, t);
-      outs?.forEach((out, outcome) => succ.push({ out, thread: t, outcome }));
-    }
+    const per = sys.threadNames.map((_, t) => sys.step(s, t));
+    per.forEach((outs, t) => outs?.forEach((out, outcome) => succ.push({ out, thread: t, outcome })));
     const frame: Frame<S> = { key, succ, i: 0, paths: 0 };
+    if (!found.has('RACE') && mayRace(per)) {
+      const race = raceAt(sys, per, path.length);
+      if (race && record(found, race.violation, fromRoot(root, [...path, ...race.steps]), lim)) stop = true;
+    }
     if (succ.length === 0) {
       frame.paths = 1;
       ends?.add(key);
       const v = sys.atEnd(s);
-      if (v && record(found, v, path, lim)) stop = true;
+      if (v && record(found, v, fromRoot(root, path), lim)) stop = true;
     }
     stack.push(frame);
   };
 
-  const s0 = sys.initial();
-  push(s0, sys.key(s0));
-  while (stack.length > 0 && !stop) {
-    const f = stack[stack.length - 1]!;
-    if (f.i >= f.succ.length) {
-      paths.set(f.key, f.paths);
-      stack.pop();
-      path.pop();
-      if (stack.length > 0) stack[stack.length - 1]!.paths += f.paths;
-      continue;
-    }
-    const { out, thread, outcome } = f.succ[f.i++]!;
-    stats.transitions++;
-    path[stack.length - 1] = { thread, outcome };
-    path.length = stack.length;
-    if (out.violation && record(found, out.violation, path, lim)) break;
-    const key = sys.key(out.state);
-    const known = paths.get(key);
+  const roots = rootsOf(sys);
+  let executions = 0;
+  for (root = 0; root < roots.length && !stop; root++) {
+    const s0 = roots[root]!;
+    const k0 = sys.key(s0);
+    const known = paths.get(k0);
     if (known !== undefined) {
-      if (known !== ON_STACK) f.paths += known;
+      if (known !== ON_STACK) executions += known;
       continue;
     }
-    if (!budget.ok(stats.states + 1)) break;
-    push(out.state, key);
+    push(s0, k0);
+    walk();
+    if (stack.length === 0) executions += paths.get(k0) ?? 0;
   }
-  stats.executions = stack.length === 0 ? (paths.get(sys.key(s0)) ?? 0) : 0;
+  stats.executions = stop || budget.limit ? 0 : executions;
   const res: SearchResult = { stats, found };
   if (budget.limit) res.limit = budget.limit;
   if (ends) res.endStates = ends;
   return res;
+
+  function walk(): void {
+    while (stack.length > 0 && !stop) {
+      const f = stack[stack.length - 1]!;
+      if (f.i >= f.succ.length) {
+        paths.set(f.key, f.paths);
+        stack.pop();
+        path.pop();
+        if (stack.length > 0) stack[stack.length - 1]!.paths += f.paths;
+        continue;
+      }
+      const { out, thread, outcome } = f.succ[f.i++]!;
+      stats.transitions++;
+      path[stack.length - 1] = { thread, outcome };
+      path.length = stack.length;
+      if (out.violation && record(found, out.violation, fromRoot(root, path), lim)) {
+        stop = true;
+        break;
+      }
+      const key = sys.key(out.state);
+      const known = paths.get(key);
+      if (known !== undefined) {
+        if (known !== ON_STACK) f.paths += known;
+        continue;
+      }
+      if (!budget.ok(stats.states + 1)) {
+        stop = true;
+        break;
+      }
+      push(out.state, key);
+    }
+  }
 }
 
 /** Exact count of what a stateless naive enumeration visits (see countNaiveEnumeration). */
@@ -171,41 +198,59 @@ export function countNaiveEnumeration<S>(sys: TransitionSystem<S>, lim: SearchLi
     stack.push({ id, succ, keys: [], i: 0, n: 1, e: succ.length === 0 ? 1 : 0 });
     return budget.ok(nodes.length);
   };
-  const s0 = sys.initial();
-  let ok = push(s0, keyOf(s0));
-  while (stack.length > 0 && ok) {
-    const f = stack[stack.length - 1]!;
-    if (f.i >= f.succ.length) {
-      nodes[f.id] = f.n;
-      leaves[f.id] = f.e;
-      stack.pop();
-      if (stack.length > 0) {
-        const p = stack[stack.length - 1]!;
-        p.n = add(p.n, f.n);
-        p.e = add(p.e, f.e);
-      }
-      continue;
+  const roots = rootsOf(sys);
+  let ok = true;
+  let treeStates: Big = 0,
+    executions: Big = 0;
+  for (let r = 0; r < roots.length && ok; r++) {
+    const s0 = roots[r]!;
+    const k0 = keyOf(s0);
+    const id = index.get(k0);
+    if (id === undefined) {
+      ok = push(s0, k0);
+      ok = drain() && ok;
     }
-    const s = f.succ[f.i++]!;
-    const key = keyOf(s);
-    const id = index.get(key);
-    if (id !== undefined) {
-      const n = nodes[id]!;
-      if (n === ON_STACK) {
-        cyclic = true;
-        f.n = Infinity;
-        f.e = Infinity;
+    const at = index.get(k0)!;
+    treeStates = add(treeStates, nodes[at]!);
+    executions = add(executions, leaves[at]!);
+  }
+
+  function drain(): boolean {
+    while (stack.length > 0 && ok) {
+      const f = stack[stack.length - 1]!;
+      if (f.i >= f.succ.length) {
+        nodes[f.id] = f.n;
+        leaves[f.id] = f.e;
+        stack.pop();
+        if (stack.length > 0) {
+          const p = stack[stack.length - 1]!;
+          p.n = add(p.n, f.n);
+          p.e = add(p.e, f.e);
+        }
         continue;
       }
-      f.n = add(f.n, n);
-      f.e = add(f.e, leaves[id]!);
-      continue;
+      const s = f.succ[f.i++]!;
+      const key = keyOf(s);
+      const id = index.get(key);
+      if (id !== undefined) {
+        const n = nodes[id]!;
+        if (n === ON_STACK) {
+          cyclic = true;
+          f.n = Infinity;
+          f.e = Infinity;
+          continue;
+        }
+        f.n = add(f.n, n);
+        f.e = add(f.e, leaves[id]!);
+        continue;
+      }
+      ok = push(s, key);
     }
-    ok = push(s, key);
+    return ok;
   }
   const res: NaiveCount = {
-    treeStates: cyclic ? Infinity : nodes[0]!,
-    executions: cyclic ? Infinity : leaves[0]!,
+    treeStates: cyclic ? Infinity : treeStates,
+    executions: cyclic ? Infinity : executions,
     graphStates,
     graphTransitions: transitions,
     cyclic,
@@ -254,7 +299,7 @@ export function enumerateNaive<S>(sys: TransitionSystem<S>, lim: SearchLimits): 
       if (v && record(found, v, path, lim)) stop = true;
     }
   };
-  visit(sys.initial());
+  for (const s0 of rootsOf(sys)) if (!stop) visit(s0);
   const res: SearchResult = { stats, found };
   if (budget.limit) res.limit = budget.limit;
   return res;

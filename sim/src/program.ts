@@ -18,10 +18,12 @@
 // - Bounded: every thread runs a finite program unless it jumps backwards; a
 //   loop made only of jumps ends the thread (with a note).
 
+import type { ExprCompiler, GOp, SharedIndex, SharedInstr, SharedSpec } from './shared';
+import { compileShared, isSharedInstr, type SharedKind } from './sharedProgram';
 import type { SourceRef } from './types';
 
 /** Instructions of an initiator thread. `vcpu` names the target (default: the model's first vCPU). */
-type Instr =
+type XenInstr =
   | { op: 'lockVcpu'; vcpu?: string }
   | { op: 'unlockVcpu'; vcpu?: string }
   | { op: 'setMigrating'; vcpu?: string }
@@ -33,14 +35,19 @@ type Instr =
   | { op: 'wake'; vcpu?: string }
   | { op: 'ifMigrating'; else: number; vcpu?: string }
   | { op: 'ifRunning'; else: number; vcpu?: string }
-  | { op: 'choice'; targets: number[] }
+  /** A condition the model cannot evaluate: every target is possible. `labels` say what each means (`migrate is false`). */
+  | { op: 'choice'; targets: number[]; labels?: string[] }
   | { op: 'jump'; target: number }
   | { op: 'nop' };
+
+type Instr = XenInstr | SharedInstr;
 
 export type InstrAt = Instr & { src?: SourceRef; text?: string };
 
 export interface ThreadProgram {
   name: string;
+  /** The C function the thread runs (for the result's `model`), when it comes from one. */
+  function?: string;
   instrs: InstrAt[];
 }
 
@@ -84,10 +91,16 @@ export interface SchedulerSources {
 }
 
 export interface Model {
+  /** pCPUs and vCPUs of the Xen scheduler model (empty when it is not in play). */
   pcpus: string[];
   vcpus: VcpuInit[];
   threads: ThreadProgram[];
-  schedulers: SchedulerSpec;
+  /** The Xen scheduler's own threads; absent when the scheduler model is not in play. */
+  schedulers?: SchedulerSpec;
+  /** General shared state: locations with small value domains, and locks. */
+  shared?: SharedSpec;
+  /** What the extraction left out and why (calls it does not know, loops cut, …). */
+  skipped?: string[];
 }
 
 /** Micro-operation kinds. `v` = vCPU index, or PREV for the scheduler's prev register. */
@@ -110,7 +123,8 @@ export type Kind =
   | 'desched'
   | 'ifPrev'
   | 'clearRun'
-  | 'pick';
+  | 'pick'
+  | SharedKind;
 
 export const PREV = -1;
 
@@ -127,10 +141,14 @@ export interface MicroOp {
   text?: string;
   /** The function the step belongs to, for labels (e.g. "vcpu_migrate"). */
   fn?: string;
+  /** The payload of a general micro-operation (reads, writes, locks, …). */
+  g?: GOp;
+  /** A choice's label per target. */
+  labels?: string[];
 }
 
 /** Steps that are thread-local and deterministic are folded into the previous step. */
-export const SILENT: ReadonlySet<Kind> = new Set(['jump', 'ifPrev']);
+export const SILENT: ReadonlySet<Kind> = new Set(['jump', 'ifPrev', 'gLet', 'gBranch']);
 
 export interface CompiledThread {
   name: string;
@@ -186,16 +204,35 @@ function patchExits(ops: MicroOp[], patch: number[], to: number): void {
   }
 }
 
+/** What a thread needs to compile general instructions: the model's names and its own expression compiler. */
+export interface SharedCompile {
+  ix: SharedIndex;
+  c: ExprCompiler;
+}
+
 /** Compiles an initiator program; jump targets are instruction indices (instrs.length = end). */
-export function compileThread(p: ThreadProgram, vcpuIndex: (name?: string) => number, notes: string[]): CompiledThread {
+export function compileThread(
+  p: ThreadProgram,
+  vcpuIndex: (name?: string) => number,
+  notes: string[],
+  shared?: SharedCompile,
+): CompiledThread {
   const e = new Emitter();
   const startOf: number[] = [];
   const fixups: { op: number; field: 'a' | 'b' | 'targets'; instr: number | number[] }[] = [];
   p.instrs.forEach((ins, i) => {
     startOf[i] = e.here;
     const src = ins.src;
-    const v = 'vcpu' in ins ? vcpuIndex(ins.vcpu) : vcpuIndex(undefined);
     const patchEnd: number[] = [];
+    if (isSharedInstr(ins)) {
+      if (!shared) throw new Error(`thread ${p.name}: instruction ${ins.op} needs the model's shared state`);
+      const m = compileShared(ins, shared.c, shared.ix);
+      const op = e.emit(m.k, -1, -1, -1, { src, g: m.g });
+      if (m.elseInstr !== undefined) fixups.push({ op, field: 'a', instr: m.elseInstr });
+      if (ins.text !== undefined) e.ops[op]!.text = ins.text;
+      return;
+    }
+    const v = 'vcpu' in ins ? vcpuIndex(ins.vcpu) : vcpuIndex(undefined);
     switch (ins.op) {
       case 'lockVcpu':
         emitLockV(e, v, src, 'vcpu_schedule_lock');
@@ -231,7 +268,11 @@ export function compileThread(p: ThreadProgram, vcpuIndex: (name?: string) => nu
         fixups.push({ op: e.emit('ifRunning', v, -1, -1, { src }), field: 'a', instr: ins.else });
         break;
       case 'choice':
-        fixups.push({ op: e.emit('choice', -1, -1, -1, { src }), field: 'targets', instr: ins.targets });
+        fixups.push({
+          op: e.emit('choice', -1, -1, -1, { src, ...(ins.labels ? { labels: ins.labels } : {}) }),
+          field: 'targets',
+          instr: ins.targets,
+        });
         break;
       case 'jump':
         fixups.push({ op: e.emit('jump', -1, -1, -1, { src }), field: 'a', instr: ins.target });

@@ -10,9 +10,27 @@ const VF = 5;
 /** Fields per thread before the per-vCPU lock registers: pc, prev, read processor, picked new pCPU. */
 const TF = 4;
 
+/** Sizes of the general part of a model: locations, locks (rwlocks among them), registers per thread. */
+export interface GeneralSizes {
+  nLoc: number;
+  nLock: number;
+  nRw: number;
+  nReg: number;
+}
+
+const NO_GENERAL: GeneralSizes = { nLoc: 0, nLock: 0, nRw: 0, nReg: 0 };
+
+/**
+ * Layout: per vCPU its fields, per pCPU its fields, then the general
+ * locations' values and lock owners, then per thread its registers: pc, the
+ * Xen registers, a lock register per vCPU, the general registers and the mask
+ * of rwlocks it holds for reading (thread-local, so symmetry permutes them
+ * with the thread).
+ */
 export class Layout {
   readonly vb: number;
   readonly pf: number;
+  readonly gb: number;
   readonly tb: number;
   readonly tf: number;
   readonly size: number;
@@ -20,12 +38,27 @@ export class Layout {
     readonly nv: number,
     readonly np: number,
     readonly nt: number,
+    readonly g: GeneralSizes = NO_GENERAL,
   ) {
     this.vb = VF * nv;
     this.pf = 3 + nv; // cur, lock owner, runqueue length, runqueue slots
-    this.tb = this.vb + np * this.pf;
-    this.tf = TF + nv;
+    this.gb = this.vb + np * this.pf;
+    this.tb = this.gb + g.nLoc + g.nLock;
+    this.tf = TF + nv + g.nReg + 1;
     this.size = this.tb + nt * this.tf;
+  }
+  // general locations and locks
+  gLoc(i: number): number {
+    return this.gb + i;
+  }
+  gOwner(k: number): number {
+    return this.gb + this.g.nLoc + k;
+  }
+  reg(t: number, r: number): number {
+    return this.tb + t * this.tf + TF + this.nv + r;
+  }
+  rmask(t: number): number {
+    return this.tb + t * this.tf + this.tf - 1;
   }
   // vCPU fields
   proc(i: number): number {
@@ -72,9 +105,19 @@ export class Layout {
   lk(t: number, i: number): number {
     return this.tb + t * this.tf + TF + i;
   }
-  // Footprint object numbers: 5 per vCPU, then 3 per pCPU (runqueue, curr, lock).
+  // Footprint object numbers: 5 per vCPU, then 3 per pCPU (runqueue, curr, lock),
+  // then one per general location, one per lock, one per (rwlock, thread) reader slot.
   get objects(): number {
-    return VF * this.nv + 3 * this.np;
+    return VF * this.nv + 3 * this.np + this.g.nLoc + this.g.nLock + this.g.nRw * this.nt;
+  }
+  oLoc(i: number): number {
+    return VF * this.nv + 3 * this.np + i;
+  }
+  oGLock(k: number): number {
+    return VF * this.nv + 3 * this.np + this.g.nLoc + k;
+  }
+  oReader(rank: number, t: number): number {
+    return VF * this.nv + 3 * this.np + this.g.nLoc + this.g.nLock + rank * this.nt + t;
   }
   oProc(i: number): number {
     return VF * i;

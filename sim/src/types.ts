@@ -17,8 +17,10 @@ export interface StateView {
   runq: Record<string, string[]>;
   /** vCPU -> set pause flags (e.g. "migrating") and other boolean flags ("is_running") */
   flags: Record<string, string[]>;
-  /** lock name (e.g. "sched(A)") -> owning thread */
+  /** lock name (e.g. "sched(A)", "prv->lock", "prv->rw:r" for readers) -> owning thread(s), comma-separated */
   locks: Record<string, string>;
+  /** General models: the value of each modelled location after the step ("prv->credit": 2, "svc->flags": "{PARKED}"). */
+  vars?: Record<string, number | string | boolean>;
 }
 
 export interface TraceStep {
@@ -32,7 +34,16 @@ export interface TraceStep {
   text?: string;
 }
 
-export type InvariantId = 'INV1' | 'INV2' | 'INV3' | 'INV4' | 'INV5';
+export type InvariantId = 'INV1' | 'INV2' | 'INV3' | 'INV4' | 'INV5' | 'RACE' | 'ASSERT' | 'DEADLOCK';
+
+/** What a result says was modelled (never `verified` without it saying what). */
+export interface ModelSummary {
+  threads: { name: string; function: string }[];
+  /** The shared locations the model tracks, by access path. */
+  locations: string[];
+  /** What the extraction left out, and why. */
+  skipped: string[];
+}
 
 export interface SimStats {
   states: number;
@@ -51,10 +62,18 @@ export interface SimStats {
 
 export interface SimResult {
   version: 1;
-  result: 'violation' | 'verified' | 'limit';
+  /** `nothing-to-check`: the threads share no location or lock the model tracks (message says why). */
+  result: 'violation' | 'verified' | 'limit' | 'nothing-to-check';
   invariant?: InvariantId;
   message: string;
   trace: TraceStep[];
+  /** RACE: the two accesses (trace step numbers) and the location. */
+  race?: { first: number; second: number; location: string };
+  /** ASSERT: the assertion that fails. */
+  assertion?: { file?: string; line?: number; text: string };
+  /** DEADLOCK: the threads blocked on each other's locks. */
+  cycle?: { thread: string; holds: string[]; wants: string }[];
+  model?: ModelSummary;
   stats: SimStats;
   /** Extraction notes: calls the model does not know and skipped, assumptions made. */
   notes?: string[];

@@ -1,17 +1,32 @@
 // Builds the transition system of a Model: compiled threads (initiators first,
-// then one scheduler thread per pCPU), the initial state, and the end checks.
+// then one scheduler thread per pCPU when the Xen scheduler model is in play),
+// the initial states (one per combination of the initial values the model
+// leaves open), and the end checks.
 
-import { blockedFp, type Ctx, stepThread, waitsFor } from './actions';
+import { advanceSilent, blockedFp, stepThread } from './actions';
+import { stuckViolation } from './deadlock';
 import type { TransitionSystem, Violation } from './engine';
 import { MAX_OBJECTS } from './footprint';
 import { checkLost } from './invariants';
-import { type CompiledThread, compileScheduler, compileThread, type Model, SILENT } from './program';
-import { Layout, lockName, rqInsertTail, type State, stateKey } from './state';
+import { compileScheduler, compileThread, type Model } from './program';
+import { domainValues, ExprCompiler, SharedIndex } from './shared';
+import { Layout, rqInsertTail, type State, stateKey } from './state';
+import type { Ctx } from './step';
+import { makeCanon, makeOrbitSize, symmetryClasses } from './symmetry';
 
 export interface XenSystem extends TransitionSystem<State> {
   readonly ctx: Ctx;
   readonly notes: string[];
+  /** Every initial state (the product of the open initial values); initial() is the first. */
+  initials(): State[];
+  /** The name of a footprint object that is a general location (for race reports), else undefined. */
+  locationOf(obj: number): string | undefined;
+  /** Whether the Xen scheduler model is in play. */
+  readonly xen: boolean;
 }
+
+/** Initial states past this many are refused (fix some values with `init`). */
+const MAX_INITIAL_STATES = 4096;
 
 function schedulerThreadName(pcpu: string): string {
   return `pCPU ${pcpu}`;
@@ -27,9 +42,15 @@ export interface BuildOptions {
 
 export function buildSystem(model: Model, opts: BuildOptions = {}): XenSystem {
   const notes: string[] = [];
-  const pcpus = model.pcpus;
-  const vcpus = model.vcpus.map((v) => v.name);
-  if (pcpus.length === 0 || vcpus.length === 0) throw new Error('model needs at least one pCPU and one vCPU');
+  const xen = model.schedulers !== undefined;
+  const pcpus = xen ? model.pcpus : [];
+  const vcpus = xen ? model.vcpus.map((v) => v.name) : [];
+  if (xen && (pcpus.length === 0 || vcpus.length === 0)) throw new Error('the scheduler model needs at least one pCPU and one vCPU');
+  // Registers, branches and lets need the index even when the model shares no location.
+  const ix = new SharedIndex(model.shared ?? { locations: [], locks: [] });
+  // Expressions compile before the layout exists (it needs their register counts): they read it from here.
+  const layout: { L?: Layout } = {};
+  const compilers: ExprCompiler[] = [];
   const vIndex = (name?: string): number => {
     if (name === undefined) return 0;
     const i = vcpus.indexOf(name);
@@ -41,17 +62,31 @@ export function buildSystem(model: Model, opts: BuildOptions = {}): XenSystem {
     if (i < 0) throw new Error(`unknown pCPU ${name}`);
     return i;
   };
-  const threads = model.threads.map((p) => compileThread(p, vIndex, notes));
-  const schedOn = model.schedulers.pcpus ?? pcpus;
-  for (const p of schedOn) threads.push(compileScheduler(pIndex(p), schedulerThreadName(p), model.schedulers));
+  const threads = model.threads.map((p) => {
+    const shared = ix ? { ix, c: new ExprCompiler(ix, () => layout.L!) } : undefined;
+    if (shared) compilers.push(shared.c);
+    return compileThread(p, vIndex, notes, shared);
+  });
+  if (model.schedulers) {
+    const schedOn = model.schedulers.pcpus ?? pcpus;
+    for (const p of schedOn) threads.push(compileScheduler(pIndex(p), schedulerThreadName(p), model.schedulers));
+  }
   const names = { pcpus, vcpus, threads: threads.map((t) => t.name) };
   if (new Set(names.threads).size !== names.threads.length) throw new Error('thread names must be unique');
-  const L = new Layout(vcpus.length, pcpus.length, threads.length);
+  const general = {
+    nLoc: ix?.spec.locations.length ?? 0,
+    nLock: ix?.spec.locks.length ?? 0,
+    nRw: ix?.rwRank.size ?? 0,
+    nReg: Math.max(0, ...compilers.map((c) => c.regs.size)),
+  };
+  const L = new Layout(vcpus.length, pcpus.length, threads.length, general);
+  layout.L = L;
   if (L.objects > MAX_OBJECTS) throw new Error(`model too large: ${L.objects} shared objects (max ${MAX_OBJECTS})`);
   if (pcpus.length > 15) throw new Error('at most 15 pCPUs');
-  const ctx: Ctx = { L, names, threads };
+  if (threads.length > 30) throw new Error('at most 30 threads');
+  const ctx: Ctx = ix ? { L, names, threads, shared: ix } : { L, names, threads };
 
-  const initial = (): State => {
+  const base = (): State => {
     const s = new Int16Array(L.size).fill(-1);
     model.vcpus.forEach((v, i) => {
       const c = pIndex(v.processor);
@@ -73,27 +108,25 @@ export function buildSystem(model: Model, opts: BuildOptions = {}): XenSystem {
     model.vcpus.forEach((v, i) => {
       s[L.on(i)] = v.running ? pIndex(v.processor) : -1;
     });
-    threads.forEach((th, t) => {
-      let pc = 0;
-      while (pc < th.ops.length && SILENT.has(th.ops[pc]!.k)) pc = th.ops[pc]!.k === 'jump' ? th.ops[pc]!.a : th.ops[pc]!.a;
-      s[L.pc(t)] = pc;
+    // General registers start at 0, no rwlock is read-held, every general lock is free (-1 above).
+    threads.forEach((_, t) => {
+      for (let r = 0; r < general.nReg; r++) s[L.reg(t, r)] = 0;
+      s[L.rmask(t)] = 0;
+    });
+    threads.forEach((_, t) => {
+      s[L.pc(t)] = 0;
+      s[L.pc(t)] = advanceSilent(ctx, s, t, 0);
     });
     return s;
   };
 
-  const atEnd = (s: State): Violation | null => {
-    const blocked: string[] = [];
-    threads.forEach((th, t) => {
-      const op = th.ops[s[L.pc(t)]!];
-      if (!op) return;
-      const c = waitsFor(L, s, t, op, ctx);
-      const holder = c >= 0 ? s[L.lock(c)]! : -1;
-      blocked.push(
-        c >= 0 ? `${th.name} waits for ${lockName(pcpus[c]!)}${holder >= 0 ? ` held by ${names.threads[holder]}` : ''}` : th.name,
-      );
-    });
-    if (blocked.length) return { invariant: 'INV5', message: `deadlock: ${blocked.join('; ')}` };
-    return checkLost(L, s, names) ?? null;
+  const initials = initialStates(model, L, base);
+
+  const atEnd = (s: State): Violation | null => stuckViolation(ctx, s) ?? checkLost(L, s, names) ?? null;
+
+  const locationOf = (obj: number): string | undefined => {
+    const i = obj - L.oLoc(0);
+    return ix && i >= 0 && i < general.nLoc ? ix.spec.locations[i]!.name : undefined;
   };
 
   const classes = opts.symmetry === false ? [] : symmetryClasses(threads.slice(0, model.threads.length));
@@ -104,8 +137,11 @@ export function buildSystem(model: Model, opts: BuildOptions = {}): XenSystem {
     ...(canon ? { canon, orbitSize } : {}),
     ctx,
     notes,
+    xen,
     threadNames: names.threads,
-    initial,
+    initial: () => initials[0]!,
+    initials: () => initials,
+    locationOf,
     step: (s, t) => stepThread(ctx, s, t),
     blockedFp: (s, t) => blockedFp(ctx, s, t),
     key: stateKey,
@@ -114,108 +150,32 @@ export function buildSystem(model: Model, opts: BuildOptions = {}): XenSystem {
 }
 
 /**
- * Groups of interchangeable initiator threads: identical compiled programs
- * (same micro-operations on the same vCPUs; source positions and texts do not
- * matter). Scheduler threads are tied to their pCPU and never interchangeable.
+ * The initial states: the base state with every combination of the values of
+ * the general locations whose initial value the model leaves open.
  */
-function symmetryClasses(threads: CompiledThread[]): number[][] {
-  const byProgram = new Map<string, number[]>();
-  threads.forEach((th, t) => {
-    const sig = JSON.stringify(th.ops.map((o) => [o.k, o.v, o.a, o.b, o.targets ?? null]));
-    const g = byProgram.get(sig);
-    if (g) g.push(t);
-    else byProgram.set(sig, [t]);
+function initialStates(model: Model, L: Layout, base: () => State): State[] {
+  const s0 = base();
+  const open: { at: number; values: number[] }[] = [];
+  (model.shared?.locations ?? []).forEach((loc, i) => {
+    const values = domainValues(loc.domain);
+    if (loc.init !== undefined) {
+      if (!values.includes(loc.init)) throw new Error(`initial value ${loc.init} of ${loc.name} is outside its domain`);
+      s0[L.gLoc(i)] = loc.init;
+    } else if (values.length === 1) s0[L.gLoc(i)] = values[0]!;
+    else open.push({ at: L.gLoc(i), values });
   });
-  return [...byProgram.values()].filter((g) => g.length > 1);
-}
-
-/**
- * canon(): sorts the local states (pc and registers, then the locks held) of
- * the threads of each class, moves them into the class's slots in that order
- * and renames lock owners. Every invariant and every step is blind to thread
- * identity beyond these fields, so s and its representative have isomorphic
- * futures (the thread renaming is perm).
- */
-function makeCanon(L: Layout, classes: number[][], T: number): (s: State, perm: Int8Array) => string {
-  const held = new Int32Array(T);
-  const tmp = new Int16Array(L.size);
-  const cmp = (s: State, a: number, b: number): number => {
-    const pa = L.pc(a),
-      pb = L.pc(b);
-    for (let k = 0; k < L.tf; k++) {
-      const d = s[pa + k]! - s[pb + k]!;
-      if (d !== 0) return d;
-    }
-    return held[a]! - held[b]!;
-  };
-  const order: number[] = [];
-  return (s, perm) => {
-    for (let t = 0; t < T; t++) {
-      perm[t] = t;
-      held[t] = 0;
-    }
-    for (let c = 0; c < L.np; c++) {
-      const o = s[L.lock(c)]!;
-      if (o >= 0) held[o] = held[o]! | (1 << c);
-    }
-    let moved = false;
-    for (const cls of classes) {
-      order.length = 0;
-      for (const t of cls) {
-        let j = order.length;
-        while (j > 0 && cmp(s, order[j - 1]!, t) > 0) j--;
-        order.splice(j, 0, t);
-      }
-      for (let j = 0; j < cls.length; j++) {
-        const t = order[j]!;
-        perm[t] = cls[j]!;
-        if (t !== cls[j]) moved = true;
-      }
-    }
-    if (!moved) return stateKey(s);
-    tmp.set(s);
-    for (const cls of classes) {
-      for (const t of cls) {
-        const dst = perm[t]!;
-        if (dst !== t) tmp.set(s.subarray(L.pc(t), L.pc(t) + L.tf), L.pc(dst));
-      }
-    }
-    for (let c = 0; c < L.np; c++) {
-      const o = s[L.lock(c)]!;
-      if (o >= 0) tmp[L.lock(c)] = perm[o]!;
-    }
-    return stateKey(tmp);
-  };
-}
-
-/**
- * Size of s's orbit under the renamings canon() quotients by: per class of k
- * threads, k! / Π m! where the m are the multiplicities of identical local
- * states (registers and locks held); those swaps leave s unchanged.
- */
-function makeOrbitSize(L: Layout, classes: number[][], T: number): (s: State) => number {
-  const held = new Int32Array(T);
-  const same = (s: State, a: number, b: number): boolean => {
-    const pa = L.pc(a),
-      pb = L.pc(b);
-    for (let k = 0; k < L.tf; k++) if (s[pa + k] !== s[pb + k]) return false;
-    return held[a] === held[b];
-  };
-  return (s) => {
-    held.fill(0);
-    for (let c = 0; c < L.np; c++) {
-      const o = s[L.lock(c)]!;
-      if (o >= 0) held[o] = held[o]! | (1 << c);
-    }
-    let size = 1;
-    for (const cls of classes) {
-      // k! / Π m!, built up one thread at a time: the j-th thread multiplies by j / (its copies so far).
-      for (let j = 0; j < cls.length; j++) {
-        let copies = 1;
-        for (let i = 0; i < j; i++) if (same(s, cls[i]!, cls[j]!)) copies++;
-        size = (size * (j + 1)) / copies;
-      }
-    }
-    return Math.round(size);
-  };
+  const count = open.reduce((n, o) => n * o.values.length, 1);
+  if (count > MAX_INITIAL_STATES)
+    throw new Error(`${count} combinations of initial values (more than ${MAX_INITIAL_STATES}): fix some with an initial value`);
+  let states = [s0];
+  for (const o of open) {
+    states = states.flatMap((s) =>
+      o.values.map((v) => {
+        const n = new Int16Array(s);
+        n[o.at] = v;
+        return n;
+      }),
+    );
+  }
+  return states;
 }

@@ -1,9 +1,11 @@
-// `npm run bench [-- --json]`: every figure an issue names, measured here.
+// `npm run bench [-- --json] [--xen XEN_GIT_DIR [--xen-tags] [--xen-only]]`: every
+// figure an issue names, measured here (with --xen: on real Xen, see xen/xenBench.ts).
 // With --json the last line is one JSON object with all figures.
 import * as path from 'node:path';
 
 import { benchCore, benchXen } from './coreBench';
 import { extraBenches } from './extra';
+import { benchXenGit } from './xen/xenBench';
 
 async function main(): Promise<void> {
   const json = process.argv.includes('--json');
@@ -13,6 +15,14 @@ async function main(): Promise<void> {
     else process.stderr.write(s + '\n');
   };
   const all: Record<string, unknown> = {};
+  const args = process.argv.slice(2);
+  const xen = args.includes('--xen') ? args[args.indexOf('--xen') + 1] : undefined;
+  if (args.includes('--xen') && !xen) throw new Error('--xen needs a Xen git directory (a clone or a bare mirror)');
+  if (xen) {
+    log(`xen: ${xen}`);
+    Object.assign(all, await benchXenGit(repo, xen, { allTags: args.includes('--xen-tags'), log }));
+  }
+  if (xen && args.includes('--xen-only')) return report(all, json);
   log('core: generating the corpus and measuring parse/analyse…');
   const core = await benchCore(repo);
   Object.assign(all, core.figures);
@@ -28,6 +38,10 @@ async function main(): Promise<void> {
       all[`${b.name}Error`] = (e as Error).message;
     }
   }
+  report(all, json);
+}
+
+function report(all: Record<string, unknown>, json: boolean): void {
   if (json) console.log(JSON.stringify(all));
   else for (const [k, v] of Object.entries(all)) console.log(`${k.padEnd(26)} ${String(v)}`);
 }

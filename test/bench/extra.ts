@@ -4,5 +4,6 @@ import { indexBench } from './indexBench';
 import { lspBench } from './lspBench';
 import { simBench } from './simBench';
 import type { Bench } from './types';
+import { worstBench } from './worstBench';
 
-export const extraBenches: Bench[] = [lspBench, indexBench, simBench];
+export const extraBenches: Bench[] = [lspBench, indexBench, simBench, worstBench];

@@ -14,6 +14,7 @@ import {
   InitializedNotification,
   InitializeRequest,
   InlayHintRequest,
+  type ProtocolConnection,
   PublishDiagnosticsNotification,
   type PublishDiagnosticsParams,
   StreamMessageReader,
@@ -66,11 +67,16 @@ function editPoints(text: string, count: number): number[] {
   return out.filter((_, i) => i % step === 0).slice(0, count);
 }
 
-export async function benchLsp(opts: LspBenchOptions): Promise<LspBenchResult> {
+/** The real server on one end of in-memory JSON-RPC streams (debounce 0), a client connection on the other (not yet listening). */
+export function inMemoryServer(): { client: ProtocolConnection; server: ReturnType<typeof connectServer> } {
   const up = new PassThrough();
   const down = new PassThrough();
   const server = connectServer(new StreamMessageReader(up), new StreamMessageWriter(down), { debounceMs: 0 });
-  const client = createProtocolConnection(new StreamMessageReader(down), new StreamMessageWriter(up));
+  return { client: createProtocolConnection(new StreamMessageReader(down), new StreamMessageWriter(up)), server };
+}
+
+export async function benchLsp(opts: LspBenchOptions): Promise<LspBenchResult> {
+  const { client, server } = inMemoryServer();
   const waiting = new Map<string, (p: PublishDiagnosticsParams) => void>();
   client.onNotification(PublishDiagnosticsNotification.type, (p) => waiting.get(`${p.uri}#${p.version}`)?.(p));
   client.onNotification('xsr/analysisStatus', () => undefined);

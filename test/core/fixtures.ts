@@ -17,9 +17,19 @@ export interface HeldExpectation {
 
 /** `/* held: A, B | may: C *\/` comments, by 1-based line. */
 export function heldExpectations(text: string): HeldExpectation[] {
+  return setExpectations(text, 'held');
+}
+
+/** `/* after: A, B | may: C *\/` comments (the locks held after the line's statements: its hint), by 1-based line. */
+export function afterExpectations(text: string): HeldExpectation[] {
+  return setExpectations(text, 'after');
+}
+
+function setExpectations(text: string, tag: 'held' | 'after'): HeldExpectation[] {
   const out: HeldExpectation[] = [];
+  const re = new RegExp(`\\/\\*\\s*${tag}:\\s*([^|*]*?)\\s*(?:\\|\\s*may:\\s*([^*]*?)\\s*)?\\*\\/`);
   text.split('\n').forEach((l, i) => {
-    const m = /\/\*\s*held:\s*([^|*]*?)\s*(?:\|\s*may:\s*([^*]*?)\s*)?\*\//.exec(l);
+    const m = re.exec(l);
     if (!m) return;
     const list = (s: string | undefined): string[] =>
       !s || s.trim() === '-'

@@ -7,8 +7,9 @@ import { before, describe, it } from 'node:test';
 
 import type { FileAnalysis } from '../../server/src/core/analysis';
 import { Analyzer } from '../../server/src/core/analyzer';
+import { lockHints, lockOrigin } from '../../server/src/core/queries/lockView';
 import { fixtureMarks } from '../shared/fixtureMarks';
-import { findingExpectations, FIXTURES, heldExpectations } from './fixtures';
+import { afterExpectations, findingExpectations, FIXTURES, heldExpectations } from './fixtures';
 
 const DIR = path.join(FIXTURES, 'locks');
 
@@ -20,8 +21,19 @@ function heldAt(file: FileAnalysis, line: number): { must: string[]; may: string
   return undefined;
 }
 
+function hintAt(file: FileAnalysis, line: number): { must: string[]; may: string[] } | undefined {
+  const h = lockHints(file, 'all', line - 1, line - 1).find((x) => x.line + 1 === line);
+  return h && { must: h.held.must.map((r) => r.name).sort(), may: h.held.may.map((r) => r.name).sort() };
+}
+
 function check(file: FileAnalysis): void {
   const failures: string[] = [];
+  for (const exp of afterExpectations(file.text)) {
+    const got = hintAt(file, exp.line);
+    const want = JSON.stringify({ must: exp.must, may: exp.may });
+    if (JSON.stringify(got) !== want)
+      failures.push(`${path.basename(file.path)}:${exp.line}: hint ${JSON.stringify(got)}, expected ${want}`);
+  }
   for (const exp of heldExpectations(file.text)) {
     const got = heldAt(file, exp.line);
     const want = JSON.stringify({ must: exp.must, may: exp.may });
@@ -91,5 +103,36 @@ describe('lock-state fixtures', () => {
     const text = fs.readFileSync(path.join(DIR, 'multi_users.c'), 'utf8');
     const r = analyzer.analyze({ path: 'multi_users.c', text });
     assert.deepEqual(heldAt(r, fixtureMarks(text, 'multi_users.c')('credit_up').line), { must: [], may: [] });
+  });
+
+  it('a lock held on entry says why it is assumed held: the name, an ASSERT, a release without a take', () => {
+    const text = [
+      'static void sched_tick_locked(struct vcpu *v)',
+      '{',
+      '    v->ticks++;',
+      '}',
+      'static void pool_count(struct pool *p)',
+      '{',
+      '    ASSERT(spin_is_locked(&p->lock));',
+      '    p->count++;',
+      '}',
+      'static void pool_leave(struct pool *p)',
+      '{',
+      '    p->count--;',
+      '    spin_unlock(&p->lock);',
+      '}',
+      '',
+    ].join('\n');
+    const r = analyzer.analyze({ path: 'entry.c', text });
+    const originAt = (line: number): string[] => {
+      for (const fn of r.functions) {
+        const l = fn.lineLocks.find((x) => x.line + 1 === line);
+        if (l) return [...l.must, ...l.may].map((ref) => `${ref.name}: ${lockOrigin(ref)}`);
+      }
+      return [];
+    };
+    assert.deepEqual(originAt(3), ['sched(v): assumed held on entry: the function is named *_locked']);
+    assert.deepEqual(originAt(8), ['p->lock: assumed held on entry: the ASSERT at line 7 says so']);
+    assert.deepEqual(originAt(12), ['p->lock: assumed held on entry: released at line 13 without being taken here']);
   });
 });

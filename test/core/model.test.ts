@@ -42,7 +42,7 @@ describe('model extraction', () => {
       `sleepNosync:${oldLine('sleep')}`,
       `migrate:${oldLine('migrate')}`,
     ]);
-    assert.equal(model.schedulers.contextSaved, 'old');
+    assert.equal(model.schedulers!.contextSaved, 'old');
     assert.deepEqual(model.pcpus, ['A', 'B', 'C']);
     assert.deepEqual(notes, ['sched_move_vcpu: skipped calls the model does not know: domain_update_node_affinity']);
   });
@@ -75,7 +75,7 @@ describe('model extraction', () => {
   });
 
   it("links the scheduler steps to the lines of the file's context_saved, both variants", () => {
-    assert.deepEqual(extractModel(oldFile, ['sched_move_vcpu']).model.schedulers.sources, {
+    assert.deepEqual(extractModel(oldFile, ['sched_move_vcpu']).model.schedulers!.sources, {
       clearRunning: { file: 'old_protocol.c', line: oldLine('clear_running'), text: 'prev->is_running = 0' },
       testMigrating: {
         file: 'old_protocol.c',
@@ -84,7 +84,7 @@ describe('model extraction', () => {
       },
       migrate: { file: 'old_protocol.c', line: oldLine('saved_migrate'), text: 'vcpu_migrate(prev)' },
     });
-    assert.deepEqual(extractModel(newFile, ['sched_move_vcpu']).model.schedulers.sources, {
+    assert.deepEqual(extractModel(newFile, ['sched_move_vcpu']).model.schedulers!.sources, {
       clearRunning: { file: 'new_protocol.c', line: newLine('clear_running'), text: 'prev->is_running = 0' },
       migrate: { file: 'new_protocol.c', line: newLine('saved_finish'), text: 'vcpu_migrate_finish(prev)' },
     });
@@ -93,27 +93,33 @@ describe('model extraction', () => {
       path: 'alone.c',
       text: readFixture('model', 'old_protocol.c').replace(/void context_saved[\s\S]*$/, ''),
     });
-    assert.equal(extractModel(alone, ['sched_move_vcpu']).model.schedulers.sources, undefined);
+    assert.equal(extractModel(alone, ['sched_move_vcpu']).model.schedulers!.sources, undefined);
   });
 
   it('verifies the fixed protocol with two initiators', () => {
     const { model } = extractModel(newFile, ['sched_move_vcpu'], {});
     assert.equal(model.threads.length, 2);
-    assert.equal(model.schedulers.contextSaved, 'new');
+    assert.equal(model.schedulers!.contextSaved, 'new');
     const r = explore(model, { timeoutMs: 60000 });
     assert.equal(r.result, 'verified', r.message);
   });
 
-  it('one boolean guarding the start and the finish: one branch, not two, and verified', () => {
+  it('one boolean guarding the start and the finish: one choice where it is set, both tests evaluated, verified', () => {
     const { model } = extractModel(newFile, ['sched_pin_temporarily', 'sched_move_vcpu'], {});
     const pin = model.threads[0]!;
     assert.equal(pin.name, 'X:sched_pin_temporarily');
     const ops = actions(pin.instrs);
+    // The unknown (`pin && !cpumask_test_cpu(…)`) is one choice; `migrate` is a local the model follows, so both its tests are branches.
     assert.deepEqual(
-      ops.filter((o) => o.startsWith('choice')),
-      [`choice:${newLine('guard_start')}`],
+      ops.filter((o) => o.startsWith('choice') || o.startsWith('branch')),
+      [`choice:${newLine('pin_test')}`, `branch:${newLine('guard_start')}`, `branch:${newLine('guard_finish')}`],
     );
     assert.equal(ops.filter((o) => o.startsWith('migrateFinish')).length, 1);
+    const choice = pin.instrs.find((i) => i.op === 'choice')!;
+    assert.deepEqual((choice as { labels?: string[] }).labels, [
+      'pin && !cpumask_test_cpu(cpu, v->cpu_hard_affinity) is true',
+      'pin && !cpumask_test_cpu(cpu, v->cpu_hard_affinity) is false',
+    ]);
     const r = explore(model, { timeoutMs: 60000 });
     assert.equal(r.result, 'verified', `${r.message} ${JSON.stringify(r.trace.map((s) => s.action))}`);
   });

@@ -53,7 +53,7 @@ test('an mbox series of two is applied in order', async () => {
 test('a patch that does not apply and input that is not a patch give clear errors', async () => {
   assert.match(
     (await findings('does-not-apply.patch')) as string,
-    /^xen\/common\/sched\/demo\.c: patch "xen\/sched: demo: go back to the old migration sequence" does not apply \(hunk at line 16\)$/,
+    /^xen\/common\/sched\/demo\.c: patch "xen\/sched: demo: go back to the old migration sequence" does not apply: hunk 1 of 1 \(@@ -16,12 \+16,16 @@\) does not match the base text at line 16; check it against the tree it was made for \(--base DIR\)$/,
   );
   assert.match((await findings('not-a-patch.txt')) as string, /^not a patch: no unified diff found/);
   const missing = checkPatch(patch('0001-old-sequence.patch'), () => undefined, await protocolAnalyzer());

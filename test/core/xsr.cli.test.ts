@@ -326,6 +326,60 @@ describe('xsr simulate', () => {
     assert.match(r.out, /\| set _VPF_migrating +\| +\| v\.flags=\{migrating,is_running\}/);
   });
 
+  it('any code path: the race, its two steps and the variables in the text; JSON with race and model, valid against the schema', () => {
+    const file = 'test/fixtures/model/general/lost_update.c';
+    const r = xsr(['simulate', file, '--function', 'burn_credit_locked', '--function', 'burn_credit_racy', '--no-color']);
+    assert.equal(r.code, 1, r.err);
+    const at = marks('model/general', 'lost_update.c');
+    assert.match(r.out, /^model: threads X:burn_credit_locked, Y:burn_credit_racy; locations prv->credit$/m);
+    assert.match(r.out, /^result: VIOLATION of RACE: data race on prv->credit: /m);
+    assert.match(
+      r.out,
+      new RegExp(
+        `^race on prv->credit: step 3 \\(X:burn_credit_locked, line ${at('locked_add').line}: write prv->credit\\) and step 4 \\(Y:burn_credit_racy, line ${at('racy_add').line}: read prv->credit\\)$`,
+        'm',
+      ),
+    );
+    assert.match(r.out, /^\* {2}4 \| +\| L\d+ read prv->credit +\| $/m);
+    const j = xsr(['simulate', file, '--function', 'burn_credit_locked', '--function', 'burn_credit_racy', '--format', 'json']);
+    const validate = schema('simulate');
+    assert.ok(validate(JSON.parse(j.out)), JSON.stringify(validate.errors));
+    const res = JSON.parse(j.out) as Json;
+    assert.deepEqual(res.race, { first: 3, second: 4, location: 'prv->credit' });
+    assert.deepEqual(res.model.locations, ['prv->credit']);
+    const busy = xsr(['simulate', 'test/fixtures/model/general/check_then_act.c', '--function', 'claim_pcpu', '--no-color']);
+    assert.equal(busy.code, 1);
+    assert.match(busy.out, /^assertion: ASSERT\(!spc->busy\) at test\/fixtures\/model\/general\/check_then_act\.c:\d+$/m);
+    assert.match(busy.out, /spc->busy=true/);
+  });
+
+  it('--copies, --init, --distinct; nothing to check is exit 2, never a pass', () => {
+    const file = 'test/fixtures/model/general/lost_update.c';
+    const ok = xsr([
+      'simulate',
+      file,
+      '--function',
+      'burn_credit_locked',
+      '--copies',
+      'burn_credit_locked=3',
+      '--init',
+      'prv->credit=1',
+      '--no-color',
+    ]);
+    assert.equal(ok.code, 0, ok.err);
+    assert.match(ok.out, /^model: threads X:burn_credit_locked, Y:burn_credit_locked, Z:burn_credit_locked; locations prv->credit$/m);
+    const none = xsr(['simulate', file, '--function', 'burn_credit_locked', '--function', 'burn_credit_racy', '--distinct', '--no-color']);
+    assert.equal(none.code, 2);
+    assert.match(none.out, /^result: NOTHING TO CHECK: /m);
+    assert.match(none.err, /^xsr: simulate: nothing to check: /);
+    const bad = xsr(['simulate', file, '--function', 'burn_credit_locked', '--copies', 'burn_credit_locked']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /--copies expects NAME=VALUE, got 'burn_credit_locked'/);
+    const badInit = xsr(['simulate', file, '--function', 'burn_credit_locked', '--init', 'nope=1']);
+    assert.equal(badInit.code, 2);
+    assert.match(badInit.err, /--init nope: not a location of the model/);
+  });
+
   it('bad input: unknown function, bad option values', () => {
     const a = xsr(['simulate', 'test/fixtures/model/old_protocol.c', '--function', 'nope']);
     assert.equal(a.code, 2);

@@ -11,10 +11,13 @@
 // extension host's lines included), code-server's output and the session's
 // log folder (window, extension host, and the extension's output channel).
 //
-// Usage: node test/e2e/run.mjs [--keep] [--only NAME] [--timeout MS]
+// Usage: node test/e2e/run.mjs [--keep] [--only NAME] [--timeout MS] [--docs-images]
 //   --keep     leave the temp folders (user data, workspace copy) for inspection
 //   --only     run only the checks whose name contains NAME (after the set-up checks)
 //   --timeout  the wait per server-dependent check (default 20000 ms)
+//   --docs-images  also write the screenshots the README shows (docs/images/replay-{dark,light,
+//              high-contrast}.png, inlay-hints.png)
+//   XSR_AXE=/path/to/axe.min.js  axe-core for the accessibility check when it is not in node_modules
 //   --mock-server  replace the installed extension's dist/xsr.js with the canned
 //              stand-in test/e2e/mock-server.cjs: checks the client side only
 // Needs `npm run build` first (dist/client.js, dist/webview.js, dist/xsr.js, and
@@ -663,10 +666,10 @@ async function main() {
     const f = await replayFrame(page, 20000);
     await f.waitForSelector('.verdict-violation');
     await f.waitForSelector('.lanes .row[data-step="4"]');
-    const lanes = await f.$$eval('.lanes-header .lane-title', (els) => els.map((e) => e.textContent?.trim()));
+    const lanes = await f.$$eval('.lanes thead .lane-title', (els) => els.map((e) => e.textContent?.trim()));
     if (lanes.join(',') !== 'X,S') throw new Error(`lanes ${lanes.join(',')}`);
     await f.click('.lanes .row[data-step="2"]');
-    await f.waitForSelector('vscode-table-row.changed[data-group="flags"]');
+    await f.waitForSelector('.state-table tr.changed[data-group="flags"]');
     // The step's source line opens beside the trace, highlighted.
     const line = await (await stepMarker(page, 2)).jsonValue();
     if (!line.includes('set_bit(_VPF_migrating')) throw new Error(`step 2 highlights "${line}"`);
@@ -734,6 +737,8 @@ async function main() {
     log(`replay: ${(await frame.textContent('.verdict'))?.trim()}`);
     await page.screenshot({ path: path.join(SHOTS, 'e2e-replay-panel.png') });
   });
+
+  await themeChecks(page, () => frame);
 
   await check('→ in the replay moves the highlighted editor line', page, async () => {
     needsServer();
@@ -846,7 +851,7 @@ async function main() {
     needsServer();
     if (!frame) throw new Error('no replay panel');
     panelVerdict = (await frame.textContent('.verdict'))?.trim();
-    await frame.click('vscode-button[data-action="save"]');
+    await frame.click('button[data-action="save"]');
     const target = path.join(workspace, SAVED);
     await answerFileDialog(page, workspace, SAVED);
     const message = await toast(page, /^Trace saved to /);
@@ -888,7 +893,7 @@ async function main() {
     await fileChoice.click();
     await answerFileDialog(page, workspace, PATCH);
     const message = await toast(page, /^Check Patch: /);
-    if (message !== 'Check Patch: 1 finding in 1 changed file.') throw new Error(`message: ${message}`);
+    if (!message.startsWith('Check Patch: 1 finding in 1 changed file.')) throw new Error(`message: ${message}`);
     // The command shows the Problems panel itself.
     await page.waitForFunction(
       () => [...document.querySelectorAll('.markers-panel .monaco-list-row')].some((r) => r.textContent?.includes('XSR002')),
@@ -901,6 +906,8 @@ async function main() {
     if (!found.some(([file]) => file === 'patched.c')) throw new Error(`XSR002 is not under patched.c: ${JSON.stringify(found)}`);
     await page.screenshot({ path: path.join(SHOTS, 'e2e-check-patch.png') });
   });
+
+  await reviewChecks(page, { workspace });
 
   const ext = consoleLines.filter((l) => l.includes('[Extension Host]') && l.includes('[xsr]'));
   for (const l of ext) log(l);
@@ -978,6 +985,383 @@ async function main() {
         .join(' | ')}`,
     );
     if (labels.some((l) => l.includes('Fix All'))) throw new Error('Fix All Migration Protocol Issues is offered in restricted mode');
+  });
+}
+
+// The reviewer's checks (issue 16): lean hints, before → after hovers, the Outline's lock
+// summaries, XSR007 on a function an edit makes a lock helper, the status item and the
+// output channel's figures, a simulation the model cannot run said in words, the replay's
+// story, lanes, filters and stale source, Check Patch on the patched text, Fix All's
+// preview, and the replay in the dark, light and high-contrast themes (screenshots, axe).
+const TICK = 'credit_tick.c';
+const TICK_MARKS = fixtureMarks(readFileSync(path.join(ROOT, 'test', 'e2e', 'workspace', TICK), 'utf8'), TICK);
+const AXE = process.env.XSR_AXE ?? path.join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
+const DOCS_IMAGES = args.includes('--docs-images');
+
+/** The inlay hints shown in the editor (spans whose text starts with a lock glyph). */
+function shownHints(page) {
+  return page.$$eval('.monaco-editor .view-line span', (spans) =>
+    spans
+      .filter((s) => s.children.length === 0 && /^[🔒🔓]/u.test((s.textContent ?? '').trim()))
+      .map((s) => (s.textContent ?? '').replace(/\u00a0/g, ' ').trim()),
+  );
+}
+
+/** The text of the status item of the extension (its codicon names as `$(name)`). */
+function statusItem(page) {
+  return page.$eval('.statusbar-item[id$="xsr.status"]', (item) => {
+    const icon = [...(item.querySelector('.codicon')?.classList ?? [])].find(
+      (c) => c.startsWith('codicon-') && c !== 'codicon-modifier-spin',
+    );
+    return `${icon ? `$(${icon.slice('codicon-'.length)}) ` : ''}${(item.textContent ?? '').replace(/\u00a0/g, ' ').trim()}`;
+  });
+}
+
+/** Runs a command from the palette by its full label. */
+async function runCommand(page, label) {
+  await quickInput(page, 'F1', label, '>');
+  const row = page.locator(`.quick-input-list .monaco-list-row[aria-label^="${label}"]`).first();
+  await row.waitFor({ timeout: WAIT });
+  await row.click();
+}
+
+/** The text of the Problems panel's markers, shown (Ctrl+Shift+M toggles it: pressed only when it is hidden). */
+async function problems(page) {
+  if (!(await page.locator('.markers-panel').isVisible())) await page.keyboard.press('Control+Shift+M');
+  await page.waitForSelector('.markers-panel', { state: 'visible' });
+  return problemRows(page);
+}
+
+/** Check Patch… from the palette (with the fixture's editor focused) on a patch file of the workspace. */
+async function checkPatchFile(page, workspace, name) {
+  await openQuick(page, FIXTURE);
+  await focusTab(page, FIXTURE);
+  await runCommand(page, 'Xen Scheduler Review: Check Patch');
+  const fileChoice = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Patch File…' }).first();
+  await fileChoice.waitFor({ timeout: WAIT });
+  await fileChoice.click();
+  await answerFileDialog(page, workspace, name);
+}
+
+async function reviewChecks(page, { workspace }) {
+  await check('Check Patch shows its findings on the patched text beside the base, with a summary', page, async () => {
+    needsServer();
+    await closeAllEditors(page);
+    await checkPatchFile(page, workspace, 'add-patched.patch');
+    const message = await toast(page, /^Check Patch: .*It introduces/);
+    log(message);
+    if (!message.includes('It introduces 1 (XSR002 in vcpu_move_now()), fixes 0; 0 stay.')) throw new Error(`message: ${message}`);
+    // A diff editor of the (empty) base and the patched text, the finding on the patched text; nothing written to disk.
+    await page.waitForSelector('.tabs-container .tab.active[aria-label*="patched.c (base ↔ patched)"]', { timeout: WAIT });
+    await page.waitForSelector('.monaco-diff-editor .editor.modified .squiggly-error', { timeout: WAIT });
+    if (existsSync(path.join(workspace, 'patched.c'))) throw new Error('patched.c was written to disk');
+    // A Problems row opens the patched text.
+    await closeAllEditors(page);
+    const rows = await problems(page);
+    log(`Problems: ${rows.map(([f, t]) => `${f}: ${/XSR\d{3}/.exec(t)?.[0]}`).join(', ')}`);
+    await page.locator('.markers-panel .monaco-list-row', { hasText: 'XSR002' }).first().dblclick();
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('.monaco-editor .view-lines')].some((e) => e.textContent?.includes('vcpu_move_now')),
+    );
+    await page.screenshot({ path: path.join(SHOTS, 'e2e-check-patch-diff.png') });
+    await page.keyboard.press('Control+J');
+  });
+
+  await check('Check Patch says which hunk does not apply and how to check it', page, async () => {
+    needsServer();
+    await checkPatchFile(page, workspace, 'other-tree.patch');
+    const message = await toast(page, /^Check Patch: .*does not apply/);
+    log(`does not apply: ${message}`);
+    if (!message.includes('hunk 1 of 1 (@@ -26,6 +26,7 @@)') || !message.includes('open the tree the patch was made against'))
+      throw new Error(message);
+  });
+
+  await check('hints name the lock a line takes first and dim RCU', page, async () => {
+    needsServer();
+    await closeAllEditors(page);
+    await openQuick(page, TICK);
+    await waitServer(page, () =>
+      [...document.querySelectorAll('.monaco-editor .view-line span')].some((s) =>
+        (s.textContent ?? '').replace(/\u00a0/g, ' ').includes('🔒 prv->lock, sched(unit) (+rcu)'),
+      ),
+    );
+    const hints = await shownHints(page);
+    log(`hints in ${TICK}: ${hints.join(' | ')}`);
+    const expected = [
+      '🔒 rcu(sched_res_rculock)',
+      '🔒 sched(unit) (+rcu)',
+      '🔒 prv->lock, sched(unit) (+rcu)',
+      '🔒 sched(unit) (+rcu)',
+      '🔒 (rcu)',
+      '🔓 no lock held',
+    ];
+    if (JSON.stringify(hints.slice(0, expected.length)) !== JSON.stringify(expected)) throw new Error(`hints: ${hints.join(' | ')}`);
+    await runCommand(page, 'Notifications: Clear All Notifications');
+    await page.screenshot({ path: path.join(SHOTS, 'e2e-hint-order.png') });
+    if (DOCS_IMAGES) await page.locator('.part.editor').screenshot({ path: path.join(ROOT, 'docs', 'images', 'inlay-hints.png') });
+  });
+
+  await check('hover on a lock line says before → after', page, async () => {
+    needsServer();
+    await focusTab(page, TICK);
+    await gotoLine(page, TICK_MARKS('unit_lock').line);
+    await page.keyboard.press('Control+K');
+    await page.keyboard.press('Control+I');
+    const text = await (
+      await waitServer(page, () =>
+        [...document.querySelectorAll('.monaco-hover .hover-contents')]
+          .map((h) => h.textContent ?? '')
+          .find((t) => t.includes('before → after')),
+      )
+    ).jsonValue();
+    for (const want of ['before: 🔒 rcu(sched_res_rculock)', 'after: 🔒 sched(unit) (taken on this line)'])
+      if (!text.includes(want)) throw new Error(`hover: ${text}`);
+    await page.keyboard.press('Escape');
+  });
+
+  await check('the Outline shows each function with its lock summary', page, async () => {
+    needsServer();
+    await focusTab(page, TICK);
+    await runCommand(page, 'Explorer: Focus on Outline View');
+    const row = await (
+      await waitServer(page, () =>
+        [...document.querySelectorAll('.outline-pane .monaco-list-row, .outline-tree .monaco-list-row, [id="outline"] .monaco-list-row')]
+          .map((r) => (r.textContent ?? '').replace(/\u00a0/g, ' '))
+          .find((t) => t.includes('demo_credit_lock') && t.includes('takes prv->lock')),
+      )
+    ).jsonValue();
+    log(`Outline: ${row}`);
+    await page.screenshot({ path: path.join(SHOTS, 'e2e-outline.png') });
+    await page.keyboard.press('Control+Shift+E');
+  });
+
+  await check('XSR007 names the function an edit makes a lock helper; the status item shows the error', page, async () => {
+    needsServer();
+    await focusTab(page, TICK);
+    await gotoLine(page, TICK_MARKS('burn_unlock').line);
+    await page.keyboard.press('Control+Shift+K'); // delete the unlock line
+    const finding = 'demo_burn() now returns holding prv->lock on every path: callers treat it as a lock helper';
+    await problems(page);
+    await waitServer(
+      page,
+      (f) => [...document.querySelectorAll('.markers-panel .monaco-list-row')].some((r) => r.textContent?.includes(f)),
+      finding,
+    );
+    await page.screenshot({ path: path.join(SHOTS, 'e2e-new-lock-helper.png') });
+    await focusTab(page, TICK);
+    await waitServer(page, () => !!document.querySelector('.statusbar-item[id$="xsr.status"] .codicon-error'));
+    log(`status with the unlock deleted: ${await statusItem(page)}`);
+    await page.keyboard.press('Control+Z');
+    await waitServer(
+      page,
+      (f) => ![...document.querySelectorAll('.markers-panel .monaco-list-row')].some((r) => r.textContent?.includes(f)),
+      finding,
+    );
+    await page.keyboard.press('Control+J');
+  });
+
+  await check('the status item says when a deleted brace hides a function', page, async () => {
+    needsServer();
+    await focusTab(page, TICK);
+    await gotoLine(page, TICK_MARKS('burn').line + 1); // demo_burn's opening brace
+    await page.keyboard.press('Control+Shift+K');
+    await waitServer(page, () => (document.querySelector('.statusbar-item[id$="xsr.status"]')?.textContent ?? '').includes('not analysed'));
+    const status = await statusItem(page);
+    log(`status with a brace deleted: ${status}`);
+    if (!/^\$\((warning|error)\) XSR \d+ · 1 function not analysed$/.test(status)) throw new Error(`status: ${status}`);
+    await page.keyboard.press('Control+Z');
+    await waitServer(
+      page,
+      () => !(document.querySelector('.statusbar-item[id$="xsr.status"]')?.textContent ?? '').includes('not analysed'),
+    );
+  });
+
+  await check('the output channel logs each file’s figures', page, async () => {
+    needsServer();
+    await runCommand(page, 'Xen Scheduler Review: Show Output');
+    const line = await (
+      await waitServer(page, () =>
+        [...document.querySelectorAll('.part.panel .view-line')]
+          .map((l) => (l.textContent ?? '').replace(/\u00a0/g, ' '))
+          .find((t) => /credit_tick\.c: 4 functions, 0 syntax errors, 0 findings/.test(t)),
+      )
+    ).jsonValue();
+    log(`output: ${line.trim()}`);
+    await page.keyboard.press('Control+J');
+  });
+
+  await check('Simulate on a function the model cannot run says why in words', page, async () => {
+    needsServer();
+    await closeAllEditors(page);
+    await openQuick(page, FIXTURE);
+    await page.click('.monaco-editor .view-lines');
+    const text = readFileSync(path.join(workspace, FIXTURE), 'utf8').split('\n');
+    await gotoLine(page, text.findIndex((l) => l.includes('prev->is_running = 0;')) + 1); // inside context_saved
+    await runCommand(page, 'Xen Scheduler Review: Simulate Interleavings');
+    const message = await toast(page, /^Cannot simulate context_saved/);
+    log(`palette in context_saved: ${message}`);
+    if (/xsr\/simulate|-3260|Request|RPC/i.test(message)) throw new Error(`an internal error reached the user: ${message}`);
+    const deadline = Date.now() + WAIT;
+    for (let found = false; !found;) {
+      for (const fr of page.frames()) {
+        const shown = await fr.$eval('.load-error .error-message', (e) => e.textContent).catch(() => null);
+        if (shown === message) found = true;
+      }
+      if (!found && Date.now() > deadline) throw new Error(`the panel does not say "${message}"`);
+      if (!found) await page.waitForEvent('framenavigated', { timeout: 1000 }).catch(() => {});
+    }
+  });
+
+  const SAVED = 'saved-by-e2e.xsrtrace.json';
+  let savedFrame;
+  await check('the replay tells the story, hides idle lanes and names the condition each step took', page, async () => {
+    needsServer();
+    const saved = JSON.parse(readFileSync(path.join(workspace, SAVED), 'utf8'));
+    const files = [...new Set(saved.trace.map((s) => s.file).filter(Boolean))];
+    if (files.join() !== FIXTURE || saved.provenance?.document !== FIXTURE)
+      throw new Error(`saved paths: ${files.join()} / ${saved.provenance?.document}`);
+    await closeAllEditors(page);
+    await openQuick(page, SAVED);
+    const f = (savedFrame = await replayFrameTitled(page, SAVED, WAIT));
+    const story = await f.$$eval('.story p', (ps) => ps.map((p) => p.textContent));
+    log(`story: ${story.join(' ')}`);
+    if (
+      !story.includes('X (vcpu_set_affinity) marks v for migration under sched(A).') ||
+      !/^Step \d+ breaks INV1: /.test(story.at(-1) ?? '')
+    )
+      throw new Error(`story: ${story.join(' / ')}`);
+    const lanes = await f.$$eval('.lanes thead .lane-title', (els) => els.map((e) => e.innerText.replace(/\s+/g, ' ')));
+    if (lanes.join('|') !== 'X vcpu_set_affinity|pCPU A schedule') throw new Error(`lanes: ${lanes.join('|')}`);
+    await f.check('#show-idle');
+    await f.waitForFunction(() => document.querySelectorAll('.lanes thead .lane-title').length === 5);
+    await f.uncheck('#show-idle');
+    const conditions = await f.$$eval('td.active .action', (els) =>
+      els.map((e) => e.textContent).filter((t) => / is (true|false)$/.test(t)),
+    );
+    if (!conditions.length || (await f.$$eval('td.active .action', (els) => els.some((e) => /branch \d+ of/.test(e.textContent)))))
+      throw new Error('a step still says "branch k of n"');
+    log(`conditions: ${conditions.join('; ')}`);
+    const marked = await f.$eval('tr.marked .mark', (e) => e.textContent);
+    if (marked !== '⚠ breaks INV1') throw new Error(`marked: ${marked}`);
+  });
+
+  await check('the replay filters its state by name and hides unchanged entries', page, async () => {
+    if (!savedFrame) throw new Error('no replay');
+    const f = savedFrame;
+    await f.click('tr[data-step="2"]');
+    await f.fill('.state-pane input[type="search"]', 'runq');
+    await f.waitForFunction(() =>
+      [...document.querySelectorAll('.state-table tbody tr')].every((r) => r.getAttribute('data-group') === 'runq'),
+    );
+    await f.fill('.state-pane input[type="search"]', '');
+    await f.check('#changed-only');
+    await f.waitForFunction(() => [...document.querySelectorAll('.state-table tbody tr')].every((r) => r.hasAttribute('data-changed')));
+    await f.uncheck('#changed-only');
+  });
+
+  await check('a trace whose source changed says so, and Run Again simulates the current source', page, async () => {
+    needsServer();
+    if (!savedFrame) throw new Error('no replay');
+    // The XSR001 quick fix changed old_migrate.c after the trace was made.
+    const banner = await savedFrame.waitForSelector('.stale:not([hidden])', { timeout: WAIT });
+    const text = await banner.textContent();
+    if (!text.includes(`(${FIXTURE})`)) throw new Error(`banner: ${text}`);
+    await savedFrame.click('.stale button[data-action="rerun"]');
+    const deadline = Date.now() + WAIT;
+    let fresh;
+    while (!fresh) {
+      for (const fr of page.frames()) {
+        const ok = await fr
+          .evaluate(
+            (title) =>
+              document.querySelector('.app .summary .title')?.textContent === title &&
+              !!document.querySelector('.verdict') &&
+              !!document.querySelector('.stale[hidden]'),
+            `vcpu_set_affinity in ${FIXTURE}`,
+          )
+          .catch(() => false);
+        if (ok) fresh = fr;
+      }
+      if (!fresh && Date.now() > deadline) throw new Error('no fresh replay after Run Again');
+      if (!fresh) await page.waitForEvent('framenavigated', { timeout: 1000 }).catch(() => {});
+    }
+    log(`after Run Again: ${(await fresh.textContent('.verdict p'))?.trim()}`);
+  });
+
+  await check('Fix All previews its edits and says what it did', page, async () => {
+    needsServer();
+    await closeAllEditors(page);
+    await openQuick(page, FIXTURE);
+    await focusTab(page, FIXTURE);
+    await runCommand(page, 'Xen Scheduler Review: Fix All Migration Protocol Issues');
+    await page.waitForSelector('.bulk-edit-panel[data-state="data"]', { timeout: WAIT });
+    const rows = await page.$$eval('.bulk-edit-panel .monaco-list-row', (els) => els.map((e) => (e.textContent ?? '').trim()));
+    log(`Refactor Preview: ${rows.join(' | ')}`);
+    if (!rows.some((r) => r.includes('vcpu_migrate_finish(prev)'))) throw new Error(`preview: ${rows.join(' | ')}`);
+    await page.screenshot({ path: path.join(SHOTS, 'e2e-fix-all-preview.png') });
+    // Edits that need confirmation start unticked: the reviewer ticks the file (all its edits), then applies.
+    await page.locator('.bulk-edit-panel .monaco-list-row', { hasText: FIXTURE }).first().locator('.edit-checkbox').click();
+    await page.waitForFunction(() => [...document.querySelectorAll('.bulk-edit-panel input.edit-checkbox')].every((c) => c.checked));
+    await page.locator('.bulk-edit-panel .buttons .monaco-button', { hasText: 'Apply' }).first().click();
+    const message = await toast(page, /^Fix All: applied /);
+    log(message);
+    if (message !== `Fix All: applied 1 edit to ${FIXTURE}: XSR008 in context_saved().`) throw new Error(message);
+    // The finding it fixed is gone: the status item is clean.
+    await waitServer(page, () => !!document.querySelector('.statusbar-item[id$="xsr.status"] .codicon-check'));
+  });
+}
+
+/**
+ * The replay panel the code lens opened, in the dark, light and high-contrast
+ * themes: a screenshot of each (docs/images with --docs-images) and axe-core
+ * in the real webview (skipped, with the reason, when axe-core is absent).
+ * Runs while the trace is current (before the quick fix changes the fixture).
+ */
+async function themeChecks(page, getFrame) {
+  await check('the replay in the dark, light and high-contrast themes: screenshots, axe-core', page, async () => {
+    needsServer();
+    const f = getFrame();
+    if (!f) throw new Error('no replay panel');
+    const last = await f.$$eval('.lanes tbody tr', (rows) => rows.at(-1)?.getAttribute('data-step'));
+    await f.click(`tr[data-step="${last}"]`);
+    await f.waitForSelector(`tr.selected[data-step="${last}"]`);
+    await stepMarker(page, last);
+    await focusTab(page, FIXTURE);
+    await runCommand(page, 'Notifications: Clear All Notifications');
+    const axe = existsSync(AXE) ? readFileSync(AXE, 'utf8') : undefined;
+    if (!axe) log(`axe-core checks skipped: ${path.relative(ROOT, AXE)} is absent (npm axe-core, or XSR_AXE=/path/to/axe.min.js)`);
+    for (const [name, theme, workbench, body] of [
+      ['light', 'Light Modern', 'vs', 'vscode-light'],
+      ['high-contrast', 'Dark High Contrast', 'hc-black', 'vscode-high-contrast'],
+      ['dark', 'Dark Modern', 'vs-dark', 'vscode-dark'],
+    ]) {
+      // As a user does: Preferences: Color Theme, then the theme's name (from the editor: keys typed in a webview stay there).
+      await focusTab(page, FIXTURE);
+      await runCommand(page, 'Preferences: Color Theme');
+      await page.locator('.quick-input-widget input:not([type="checkbox"])').first().fill(theme);
+      await page.waitForSelector(`.quick-input-list .monaco-list-row.focused[aria-label^="${theme}"]`, { timeout: WAIT });
+      await page.keyboard.press('Enter');
+      await page.waitForSelector(`.monaco-workbench.${workbench}`, { timeout: WAIT });
+      await f.waitForSelector(`body.${body}`, { timeout: WAIT });
+      const shot = path.join(SHOTS, `replay-${name}.png`);
+      await page.locator('.part.editor').screenshot({ path: shot });
+      if (DOCS_IMAGES) cpSync(shot, path.join(ROOT, 'docs', 'images', `replay-${name}.png`));
+      if (axe) {
+        await f.evaluate(axe);
+        const serious = await f.evaluate(async () => {
+          const r = await window.axe.run(document, {
+            runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice'] },
+          });
+          return r.violations
+            .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+            .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+        });
+        if (serious.length) throw new Error(`${name}: ${serious.join('; ')}`);
+      }
+    }
+    // Back to the first step, where the checks after this one start.
+    await f.click('tr[data-step="1"]');
+    await f.waitForSelector('tr.selected[data-step="1"]');
   });
 }
 

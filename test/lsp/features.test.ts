@@ -74,7 +74,9 @@ describe('language server: migrate.c', () => {
 
   it('sends xsr/analysisStatus after the analysis', async () => {
     const st = await c.statuses.next((s) => s.uri === fx.uri && s.version === 1);
-    assert.deepEqual(st, { uri: fx.uri, version: 1, state: 'done', findings: 2 });
+    const { ms, ...rest } = st;
+    assert.ok(typeof ms === 'number' && ms >= 0);
+    assert.deepEqual(rest, { uri: fx.uri, version: 1, state: 'done', findings: 2, errors: 2, warnings: 0, functions: 4, parseErrors: 0 });
   });
 
   it('puts a lock hint where the held set changes and on every start/finish call', async () => {
@@ -86,16 +88,32 @@ describe('language server: migrate.c', () => {
       hints?.map((h) => [h.position.line, h.position.character, h.label]),
       [
         endOf('force_lock', '🔒 sched(v)'),
-        endOf('force_unlock', '🔓'),
+        endOf('force_unlock', '🔓 no lock held'),
         endOf('new_lock', '🔒 sched(v)'),
         endOf('new_start', '🔒 sched(v)'),
-        endOf('new_unlock', '🔓'),
-        endOf('new_finish', '🔓'),
+        endOf('new_unlock', '🔓 no lock held'),
+        endOf('new_finish', '🔓 no lock held'),
         endOf('leak_lock', '🔒 sched(v)'),
-        endOf('leak_unlock', '🔓'),
+        endOf('leak_unlock', '🔓 no lock held'),
       ],
     );
-    assert.equal(hints![0]!.tooltip, `sched(v) taken at line ${at('force_lock').line}`);
+    // The tooltip says which side of the line the hint shows, and every entry in full (the interrupt state too).
+    assert.equal(
+      hints![0]!.tooltip,
+      [
+        `Held after line ${at('force_lock').line} (hover the line for before → after):`,
+        '• sched(v): taken on this line',
+        `• interrupts off: sched(v) was taken with an _irq acquire (line ${at('force_lock').line})`,
+      ].join('\n'),
+    );
+    assert.equal(
+      hints![1]!.tooltip,
+      [
+        `Held after line ${at('force_unlock').line} (hover the line for before → after):`,
+        'no lock held',
+        'Released on this line: sched(v)',
+      ].join('\n'),
+    );
     assert.equal(hints![0]!.paddingLeft, true);
   });
 
@@ -120,10 +138,40 @@ describe('language server: migrate.c', () => {
     assert.equal(
       md,
       [
-        `**Locks held before line ${at('force_test').line}** in \`demo_force_reschedule()\``,
+        `**Locks at line ${at('force_test').line}** in \`demo_force_reschedule()\`: before → after`,
         '',
-        `- must (every path): \`sched(v)\` (taken at line ${at('force_lock').line})`,
-        '- may (some paths): —',
+        `- before: 🔒 \`sched(v)\` (taken at line ${at('force_lock').line}), interrupts off (by \`sched(v)\`'s \`_irq\` acquire)`,
+        '- after: unchanged',
+      ].join('\n'),
+    );
+  });
+
+  it('hovers on a lock line with before → after, naming the lock the line takes', async () => {
+    const h = await c.client.sendRequest(HoverRequest.type, {
+      textDocument: { uri: fx.uri },
+      position: { line: l0('force_lock'), character: 6 },
+    });
+    assert.equal(
+      (h!.contents as MarkupContent).value,
+      [
+        `**Locks at line ${at('force_lock').line}** in \`demo_force_reschedule()\`: before → after`,
+        '',
+        '- before: 🔓 no lock held',
+        "- after: 🔒 `sched(v)` (taken on this line), interrupts off (by `sched(v)`'s `_irq` acquire)",
+      ].join('\n'),
+    );
+    const u = await c.client.sendRequest(HoverRequest.type, {
+      textDocument: { uri: fx.uri },
+      position: { line: l0('force_unlock'), character: 6 },
+    });
+    assert.equal(
+      (u!.contents as MarkupContent).value,
+      [
+        `**Locks at line ${at('force_unlock').line}** in \`demo_force_reschedule()\`: before → after`,
+        '',
+        `- before: 🔒 \`sched(v)\` (taken at line ${at('force_lock').line}), interrupts off (by \`sched(v)\`'s \`_irq\` acquire)`,
+        '- after: 🔓 no lock held',
+        '- released on this line: `sched(v)`',
       ].join('\n'),
     );
   });
@@ -132,7 +180,7 @@ describe('language server: migrate.c', () => {
     const pos = positionOf(fx.text, 'vcpu_migrate_start(v);', 3);
     const h = await c.client.sendRequest(HoverRequest.type, { textDocument: { uri: fx.uri }, position: pos });
     const md = (h!.contents as MarkupContent).value;
-    assert.ok(md.startsWith(`**Locks held before line ${at('new_start').line}** in \`demo_new_initiator()\``), md);
+    assert.ok(md.startsWith(`**Locks at line ${at('new_start').line}** in \`demo_new_initiator()\`: before → after`), md);
     assert.match(
       md,
       /\*\*`vcpu_migrate_start\(\)`\*\*: Requires the vCPU's scheduler lock held; sets `_VPF_migrating` and takes v off its runqueue in one critical section/,

@@ -230,6 +230,35 @@ describe('incremental analysis', () => {
     a.dispose();
   });
 
+  it('an edit past the end of a function left unclosed, in text its CFG still reads, recomputes it (found by the edit fuzzer)', async () => {
+    // A mutant of the example, shrunk: vcpu_migrate's `{` is never closed; it ends where oldfor_each_vcpu starts,
+    // but the statements the parser kept in its body after that are in its CFG (the XSR002 below is one).
+    const text = [
+      'static void vcpu_migrate(struct vcpu *v)',
+      '{',
+      '    unsiheld = true;gned int oldfor_each_vcpu ( d, v )',
+      '    {_cpu, new_cpu;',
+      '    {',
+      '    return poked;',
+      '        }',
+      '    }',
+      '        vcpu_migrate_start(v);',
+    ].join('\n');
+    const a = createIncrementalAnalyzer(await createAnalyzer());
+    const uri = 'file:///unclosed.c';
+    a.analyze(uri, 1, text);
+    const at = text.indexOf('    return poked;');
+    a.edit(uri, [{ start: at, oldEnd: at + 2, newText: '' }]);
+    const next = text.slice(0, at) + text.slice(at + 2);
+    const got = a.analyze(uri, 2, next)!;
+    assert.deepEqual(view(got), view(fresh.analyze({ path: uri, text: next })));
+    assert.deepEqual(
+      got.diagnostics.map((d) => [d.code, d.function, d.start]),
+      [['XSR002', 'vcpu_migrate', next.indexOf('vcpu_migrate_start(v)')]],
+    );
+    a.dispose();
+  });
+
   it('reuses unchanged functions and recomputes only the edited one', async () => {
     const a = createIncrementalAnalyzer(await createAnalyzer());
     const uri = 'file:///reuse.c';

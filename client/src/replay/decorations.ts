@@ -1,6 +1,8 @@
 // The editor side of the replay: a whole-line decoration that follows the
-// selected step (with an after-text naming it), kept on every visible editor of
-// that document and cleared elsewhere.
+// selected step (with an after-text naming it), and marks on the lines a
+// verdict names (both accesses of a race), kept on every visible editor of
+// those documents and cleared elsewhere. Each has a border as well as a
+// background, so high-contrast themes show it too.
 import * as vscode from 'vscode';
 
 /**
@@ -10,14 +12,32 @@ import * as vscode from 'vscode';
  */
 export type RevealMode = 'passive' | 'open' | 'focus';
 
+/** A line the verdict names, marked while the trace is shown. */
+export interface StepMark {
+  uri: vscode.Uri;
+  /** 0-based. */
+  line: number;
+  label: string;
+}
+
 export class StepHighlighter implements vscode.Disposable {
   private readonly type = vscode.window.createTextEditorDecorationType({
     isWholeLine: true,
     backgroundColor: new vscode.ThemeColor('xsr.replayStepBackground'),
     overviewRulerColor: new vscode.ThemeColor('xsr.replayStepBackground'),
     overviewRulerLane: vscode.OverviewRulerLane.Center,
+    border: '1px solid',
+    borderColor: new vscode.ThemeColor('contrastActiveBorder'),
+  });
+  private readonly markType = vscode.window.createTextEditorDecorationType({
+    isWholeLine: true,
+    border: '1px dashed',
+    borderColor: new vscode.ThemeColor('editorWarning.foreground'),
+    overviewRulerColor: new vscode.ThemeColor('editorWarning.foreground'),
+    overviewRulerLane: vscode.OverviewRulerLane.Right,
   });
   private current: { uri: vscode.Uri; line: number; label: string } | undefined;
+  private marks: StepMark[] = [];
   private readonly subscription = vscode.window.onDidChangeVisibleTextEditors(() => this.apply());
 
   /**
@@ -51,11 +71,27 @@ export class StepHighlighter implements vscode.Disposable {
 
   clear(): void {
     this.current = undefined;
+    this.marks = [];
+    this.apply();
+  }
+
+  setMarks(marks: StepMark[]): void {
+    this.marks = marks;
     this.apply();
   }
 
   private apply(): void {
     for (const editor of vscode.window.visibleTextEditors) {
+      const doc = editor.document;
+      editor.setDecorations(
+        this.markType,
+        this.marks
+          .filter((m) => m.uri.toString() === doc.uri.toString() && m.line < doc.lineCount)
+          .map((m) => ({
+            range: doc.lineAt(m.line).range,
+            renderOptions: { after: { contentText: `  ${m.label}`, color: new vscode.ThemeColor('editorWarning.foreground') } },
+          })),
+      );
       const c = this.current;
       if (!c || editor.document.uri.toString() !== c.uri.toString() || c.line >= editor.document.lineCount) {
         editor.setDecorations(this.type, []);
@@ -80,5 +116,6 @@ export class StepHighlighter implements vscode.Disposable {
   dispose(): void {
     this.subscription.dispose();
     this.type.dispose();
+    this.markType.dispose();
   }
 }

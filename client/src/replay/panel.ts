@@ -2,16 +2,24 @@
 // the serializer that restores it (with its trace and step) after a reload.
 import * as vscode from 'vscode';
 
-import type { SimResult } from '../../../server/src/contracts/simResult';
 import { parsePersistedState, type TraceOrigin } from '../../../server/src/contracts/webview/messages';
+import type { ReplayResult } from '../../../server/src/contracts/webview/trace';
 import { StepHighlighter } from './decorations';
-import { ReplaySession, type SessionContent, webviewOptions } from './session';
+import { ReplaySession, type SessionContent, type SessionHooks, webviewOptions } from './session';
+import { resolveInWorkspace } from './workspacePaths';
 
 const REPLAY_VIEW_TYPE = 'xsr.replay';
 
 export class ReplayPanels implements vscode.Disposable, vscode.WebviewPanelSerializer {
   readonly highlighter = new StepHighlighter();
   private session: ReplaySession | undefined;
+  /** A trace's "Run Again" (in the panel or a trace file's editor) simulates the same functions of the same document. */
+  readonly hooks: SessionHooks = {
+    rerun: (p) => {
+      const uri = resolveInWorkspace(p.document);
+      if (uri) void vscode.commands.executeCommand('xsr.simulate', uri, p.functions);
+    },
+  };
 
   constructor(private readonly extensionUri: vscode.Uri) {}
 
@@ -23,7 +31,7 @@ export class ReplayPanels implements vscode.Disposable, vscode.WebviewPanelSeria
     this.open({ kind: 'busy', title });
   }
 
-  showTrace(trace: SimResult, origin: TraceOrigin): void {
+  showTrace(trace: ReplayResult, origin: TraceOrigin): void {
     this.open({ kind: 'trace', trace, origin, step: 0 });
   }
 
@@ -47,7 +55,7 @@ export class ReplayPanels implements vscode.Disposable, vscode.WebviewPanelSeria
   }
 
   private adopt(panel: vscode.WebviewPanel, content: SessionContent): void {
-    const session = new ReplaySession(panel, this.extensionUri, this.highlighter, content);
+    const session = new ReplaySession(panel, this.extensionUri, this.highlighter, content, this.hooks);
     session.setContent(content);
     session.onDidDispose(() => {
       if (this.session === session) this.session = undefined;

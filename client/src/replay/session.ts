@@ -1,12 +1,13 @@
 // One race-replay webview (a panel, a restored panel, or the custom editor of a
-// `.xsrtrace.json` file): its HTML, its messages, and the editor line that follows
-// the selected step.
+// `.xsrtrace.json` file): its HTML, its messages, the editor line that follows
+// the selected step, the lines of a race's two accesses, and whether the
+// source changed since the trace was made (then the panel says so and offers
+// to run the simulation again).
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 
 import * as vscode from 'vscode';
 
-import type { SimResult } from '../../../server/src/contracts/simResult';
 import {
   assertNever,
   type FromWebview,
@@ -14,13 +15,17 @@ import {
   type ToWebview,
   type TraceOrigin,
 } from '../../../server/src/contracts/webview/messages';
-import type { RevealMode, StepHighlighter } from './decorations';
+import { actionText } from '../../../server/src/contracts/webview/stepText';
+import type { ReplayResult, TraceProvenance } from '../../../server/src/contracts/webview/trace';
+import type { RevealMode, StepHighlighter, StepMark } from './decorations';
+import { staleFiles } from './provenance';
 import { replayShell } from './shell';
 import { isInsideFolder, stepForLine, stepIsInDocument } from './stepLookup';
 import { saveTrace } from './traceFile';
+import { currentText, relativeToWorkspace, resolveInWorkspace } from './workspacePaths';
 
 export type SessionContent =
-  | { kind: 'trace'; trace: SimResult; origin: TraceOrigin; step: number }
+  | { kind: 'trace'; trace: ReplayResult; origin: TraceOrigin; step: number }
   | { kind: 'error'; message: string; origin: TraceOrigin }
   | { kind: 'busy'; title: string };
 
@@ -31,9 +36,17 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
   };
 }
 
+/** What a session asks of the rest of the extension. */
+export interface SessionHooks {
+  /** Run the simulation a trace was made by again (its source changed). */
+  rerun?(provenance: TraceProvenance): void;
+}
+
 export class ReplaySession implements vscode.Disposable {
   private content: SessionContent;
   private ready = false;
+  private stale: string[] = [];
+  private staleCheck: ReturnType<typeof setTimeout> | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly disposeEmitter = new vscode.EventEmitter<void>();
   readonly onDidDispose = this.disposeEmitter.event;
@@ -43,6 +56,7 @@ export class ReplaySession implements vscode.Disposable {
     private readonly extensionUri: vscode.Uri,
     private readonly highlighter: StepHighlighter,
     content: SessionContent,
+    private readonly hooks: SessionHooks = {},
   ) {
     this.content = content;
     panel.webview.options = webviewOptions(extensionUri);
@@ -54,16 +68,66 @@ export class ReplaySession implements vscode.Disposable {
         if (e.webviewPanel.active) void this.highlightCurrent('passive');
       }),
       vscode.window.onDidChangeTextEditorSelection((e) => this.onEditorSelection(e)),
+      // An edit to a file the trace was made from makes it stale (and an undo fresh again).
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (this.recordsFile(e.document.uri)) this.scheduleStaleCheck();
+      }),
+      vscode.workspace.onDidSaveTextDocument((d) => {
+        if (this.recordsFile(d.uri)) this.scheduleStaleCheck();
+      }),
     );
+    void this.checkStale();
   }
 
   /** Replaces what the panel shows (posting the whole trace once). */
   setContent(content: SessionContent): void {
     this.content = content;
     if (content.kind === 'trace') this.panel.title = `Race Replay: ${content.origin.title}`;
+    this.stale = [];
     if (this.ready) this.postContent();
     if (content.kind === 'trace') void this.highlightCurrent('passive');
     else this.highlighter.clear();
+    void this.checkStale();
+  }
+
+  private provenance(): TraceProvenance | undefined {
+    return this.content.kind === 'trace' ? this.content.trace.provenance : undefined;
+  }
+
+  private recordsFile(uri: vscode.Uri): boolean {
+    const rel = relativeToWorkspace(uri.toString());
+    return !!rel && !!this.provenance()?.files.some((f) => f.path === rel);
+  }
+
+  private scheduleStaleCheck(): void {
+    // Typing sends a change per key: compare the texts once the burst is over.
+    if (this.staleCheck) clearTimeout(this.staleCheck);
+    this.staleCheck = setTimeout(() => {
+      this.staleCheck = undefined;
+      void this.checkStale();
+    }, 250);
+  }
+
+  /** Compares the files the trace was made from with their text now; tells the webview when that changes. */
+  private async checkStale(): Promise<void> {
+    const p = this.provenance();
+    if (!p) return;
+    const texts = new Map<string, string | undefined>();
+    for (const f of p.files) {
+      const uri = resolveInWorkspace(f.path);
+      texts.set(f.path, uri ? await currentText(uri) : undefined);
+    }
+    if (this.provenance() !== p) return; // replaced meanwhile
+    const stale = staleFiles(p, (path) => texts.get(path));
+    if (stale.join('\n') === this.stale.join('\n')) return;
+    this.stale = stale;
+    if (this.ready) this.postStale();
+  }
+
+  private postStale(): void {
+    const p = this.provenance();
+    if (!p) return;
+    this.post({ type: 'stale', files: this.stale, canRerun: !!this.hooks.rerun && !!resolveInWorkspace(p.document) });
   }
 
   private html(): string {
@@ -86,6 +150,7 @@ export class ReplaySession implements vscode.Disposable {
     switch (c.kind) {
       case 'trace':
         this.post({ type: 'load', trace: c.trace, origin: c.origin, step: c.step });
+        if (this.stale.length) this.postStale();
         break;
       case 'error':
         this.post({ type: 'loadError', message: c.message, origin: c.origin });
@@ -121,12 +186,20 @@ export class ReplaySession implements vscode.Disposable {
       case 'saveTrace':
         if (this.content.kind === 'trace') void this.save(this.content.trace, this.content.origin);
         break;
+      case 'rerun': {
+        const p = this.provenance();
+        if (p && this.hooks.rerun) this.hooks.rerun(p);
+        break;
+      }
+      case 'openAssertion':
+        void this.openAssertion();
+        break;
       default:
         assertNever(msg);
     }
   }
 
-  private async save(trace: SimResult, origin: TraceOrigin): Promise<void> {
+  private async save(trace: ReplayResult, origin: TraceOrigin): Promise<void> {
     try {
       const uri = await saveTrace(trace, origin.title.split(' ')[0] ?? 'trace');
       if (uri) void vscode.window.showInformationMessage(`Trace saved to ${vscode.workspace.asRelativePath(uri)}.`);
@@ -159,9 +232,44 @@ export class ReplaySession implements vscode.Disposable {
     return folder ? vscode.Uri.file(path.resolve(folder.uri.fsPath, file)) : doc;
   }
 
+  private async openAssertion(): Promise<void> {
+    if (this.content.kind !== 'trace' || !this.content.trace.assertion) return;
+    const a = this.content.trace.assertion;
+    if (a.file === undefined || a.line === undefined) return;
+    try {
+      const uri = this.stepUri(a.file, this.content.origin);
+      if (uri)
+        await this.highlighter.show(uri, a.line - 1, `assertion fails: ${a.text}`, { mode: 'focus', panelColumn: this.panel.viewColumn });
+    } catch (e) {
+      void vscode.window.showWarningMessage(`Cannot show the assertion: ${(e as Error).message}.`);
+    }
+  }
+
+  /** The editor lines to mark besides the selected step's: both accesses of a race. */
+  private marks(trace: ReplayResult, origin: TraceOrigin): StepMark[] {
+    const race = trace.race;
+    if (trace.invariant !== 'RACE' || !race) return [];
+    const out: StepMark[] = [];
+    for (const [n, which] of [
+      [race.first, 'first'],
+      [race.second, 'second'],
+    ] as const) {
+      const s = trace.trace.find((x) => x.step === n);
+      if (!s?.line) continue;
+      try {
+        const uri = this.stepUri(s.file, origin);
+        if (uri) out.push({ uri, line: s.line - 1, label: `⚡ race on ${race.location}: ${which} access (step ${n}, ${s.thread})` });
+      } catch {
+        // A step outside the workspace is not marked (highlightCurrent says why when it is selected).
+      }
+    }
+    return out;
+  }
+
   private async highlightCurrent(mode: RevealMode): Promise<void> {
     if (this.content.kind !== 'trace') return;
     const { trace, origin, step } = this.content;
+    this.highlighter.setMarks(this.marks(trace, origin));
     const s = trace.trace[step];
     let uri: vscode.Uri | undefined;
     try {
@@ -176,7 +284,7 @@ export class ReplaySession implements vscode.Disposable {
       return;
     }
     try {
-      await this.highlighter.show(uri, s.line - 1, `step ${s.step} · ${s.thread}: ${s.action}`, {
+      await this.highlighter.show(uri, s.line - 1, `step ${s.step} · ${s.thread}: ${actionText(s)}`, {
         mode,
         panelColumn: this.panel.viewColumn,
       });
@@ -202,6 +310,7 @@ export class ReplaySession implements vscode.Disposable {
   }
 
   dispose(): void {
+    if (this.staleCheck) clearTimeout(this.staleCheck);
     this.highlighter.clear();
     for (const d of this.disposables.splice(0)) d.dispose();
     this.disposeEmitter.fire();

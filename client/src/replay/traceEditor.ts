@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 
 import { parseTraceText } from '../../../server/src/contracts/webview/traceValidation';
 import type { StepHighlighter } from './decorations';
-import { ReplaySession, type SessionContent } from './session';
+import { ReplaySession, type SessionContent, type SessionHooks } from './session';
 
 const TRACE_EDITOR_VIEW_TYPE = 'xsr.traceEditor';
 
@@ -14,6 +14,7 @@ export class TraceEditorProvider implements vscode.CustomTextEditorProvider {
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly highlighter: StepHighlighter,
+    private readonly hooks: SessionHooks,
   ) {}
 
   register(): vscode.Disposable {
@@ -29,7 +30,7 @@ export class TraceEditorProvider implements vscode.CustomTextEditorProvider {
       const parsed = parseTraceText(document.getText());
       return parsed.ok ? { kind: 'trace', trace: parsed.value, origin, step: 0 } : { kind: 'error', message: parsed.error, origin };
     };
-    const session = new ReplaySession(panel, this.extensionUri, this.highlighter, content());
+    const session = new ReplaySession(panel, this.extensionUri, this.highlighter, content(), this.hooks);
     const watch = vscode.workspace.onDidChangeTextDocument((e) => {
       if (e.document.uri.toString() === document.uri.toString() && e.contentChanges.length > 0) session.setContent(content());
     });

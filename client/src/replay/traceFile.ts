@@ -1,13 +1,16 @@
 // Saving a trace to a `.xsrtrace.json` file and reading one back. The checking
-// itself is in client/webview/traceValidation.ts (no vscode import).
+// itself is in server/src/contracts/webview/traceValidation.ts (no vscode
+// import). A saved trace names its files relative to the workspace folder.
 import * as vscode from 'vscode';
 
-import type { SimResult } from '../../../server/src/contracts/simResult';
+import type { ReplayResult } from '../../../server/src/contracts/webview/trace';
 import { parseTraceText, type Validation } from '../../../server/src/contracts/webview/traceValidation';
+import { withRelativePaths } from './provenance';
+import { relativeToWorkspace } from './workspacePaths';
 
 const TRACE_SUFFIX = '.xsrtrace.json';
 
-export async function saveTrace(trace: SimResult, suggestedName: string): Promise<vscode.Uri | undefined> {
+export async function saveTrace(trace: ReplayResult, suggestedName: string): Promise<vscode.Uri | undefined> {
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
   const name = `${suggestedName.replace(/[^\w.-]+/g, '_')}${TRACE_SUFFIX}`;
   const target = await vscode.window.showSaveDialog({
@@ -16,11 +19,12 @@ export async function saveTrace(trace: SimResult, suggestedName: string): Promis
     saveLabel: 'Save Trace',
   });
   if (!target) return undefined;
-  await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(`${JSON.stringify(trace, null, 2)}\n`));
+  const saved = withRelativePaths(trace, relativeToWorkspace);
+  await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(`${JSON.stringify(saved, null, 2)}\n`));
   return target;
 }
 
-export async function readTrace(uri: vscode.Uri): Promise<Validation<SimResult>> {
+export async function readTrace(uri: vscode.Uri): Promise<Validation<ReplayResult>> {
   let text: string;
   try {
     text = new TextDecoder('utf-8').decode(await vscode.workspace.fs.readFile(uri));

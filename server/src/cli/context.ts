@@ -22,6 +22,8 @@ export interface CommonOptions {
   color: boolean;
   failOn: 'error' | 'warning' | 'information' | 'hint' | 'none';
   config?: string;
+  /** The guard inference's thresholds (--guard-ratio, --guard-min-sites). */
+  guards?: { ratio?: number; minSites?: number };
 }
 
 export interface CommandContext {
@@ -75,7 +77,7 @@ export function makeStyle(noColor: boolean): Style {
   return { color: useColor(noColor) };
 }
 
-export function analyzerFactory(configPath: string | undefined): () => Promise<CoreAnalyzer> {
+export function analyzerFactory(configPath: string | undefined, guards?: CommonOptions['guards']): () => Promise<CoreAnalyzer> {
   let a: Promise<CoreAnalyzer> | undefined;
-  return () => (a ??= createAnalyzer(loadConfig(configPath)));
+  return () => (a ??= createAnalyzer({ ...loadConfig(configPath), ...(guards ? { guards } : {}) }));
 }

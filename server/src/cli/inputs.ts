@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { listSourceFiles, type ReadResult, readSource as readWithLimit } from '../core/index';
+import { listSourceFiles, type ReadResult, readSource as readWithLimit, realpathOrUndefined } from '../core/index';
 
 const MAX_FILE_BYTES = 5 * 1024 * 1024;
 
@@ -27,8 +27,9 @@ export function collectInputs(paths: readonly string[], opts: { maxBytes?: numbe
   const out: Inputs = { files: [], warnings: [], errors: [], skipped: [] };
   const maxBytes = opts.maxBytes ?? MAX_FILE_BYTES;
   const seen = new Set<string>();
-  const readOne = (file: string): void => {
-    const key = path.resolve(file);
+  /** In a folder, a file is known by its real path (read once however many links name it); a file given by name, by that name. */
+  const readOne = (file: string, real?: string): void => {
+    const key = real ?? path.resolve(file);
     if (seen.has(key)) return;
     seen.add(key);
     const r = readSource(file, maxBytes);
@@ -53,7 +54,7 @@ export function collectInputs(paths: readonly string[], opts: { maxBytes?: numbe
       const listing = listSourceFiles(p);
       out.errors.push(...listing.errors);
       out.skipped.push(...listing.skipped);
-      listing.files.forEach(readOne);
+      for (const f of listing.files) readOne(f, realpathOrUndefined(f));
     } else readOne(p);
   }
   return out;

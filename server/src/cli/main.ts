@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 
 import { runCheck } from './commands/check';
 import { runFix } from './commands/fix';
+import { runGuards } from './commands/guards';
 import { helpText } from './commands/help';
 import { runLocks } from './commands/locks';
 import { runLsp } from './commands/lsp';
@@ -16,6 +17,7 @@ type Runner = (ctx: CommandContext) => Promise<number>;
 const COMMANDS: Record<string, Runner> = {
   check: runCheck,
   locks: runLocks,
+  guards: runGuards,
   fix: runFix,
   simulate: runSimulate,
   lsp: runLsp,
@@ -31,12 +33,20 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
   patch: { type: 'string' },
   baseline: { type: 'string' },
+  include: { type: 'string', multiple: true },
+  'no-includes': { type: 'boolean' },
+  'guard-ratio': { type: 'string' },
+  'guard-min-sites': { type: 'string' },
   base: { type: 'string' },
   'dry-run': { type: 'boolean' },
   function: { type: 'string', multiple: true },
   protocol: { type: 'string' },
   initiators: { type: 'string' },
   pcpus: { type: 'string' },
+  copies: { type: 'string', multiple: true },
+  init: { type: 'string', multiple: true },
+  distinct: { type: 'boolean' },
+  'inline-depth': { type: 'string' },
   'max-states': { type: 'string' },
   timeout: { type: 'string' },
   stdio: { type: 'boolean' },
@@ -46,6 +56,22 @@ const OPTIONS = {
 
 const FORMATS = ['text', 'json', 'sarif', 'codequality'];
 const FAIL_ON = ['error', 'warning', 'information', 'hint', 'none'];
+
+/** `--guard-ratio R` (0 < R <= 1) and `--guard-min-sites N`: the guard inference's thresholds. */
+function guardOptions(v: Record<string, unknown>): { guards?: { ratio?: number; minSites?: number } } {
+  const guards: { ratio?: number; minSites?: number } = {};
+  if (typeof v['guard-ratio'] === 'string') {
+    const r = Number(v['guard-ratio']);
+    if (!(r > 0 && r <= 1)) throw new UsageError(`--guard-ratio must be a number in (0, 1], got '${v['guard-ratio']}'`);
+    guards.ratio = r;
+  }
+  if (typeof v['guard-min-sites'] === 'string') {
+    const n = Number(v['guard-min-sites']);
+    if (!Number.isInteger(n) || n < 1) throw new UsageError(`--guard-min-sites must be a positive integer, got '${v['guard-min-sites']}'`);
+    guards.minSites = n;
+  }
+  return Object.keys(guards).length ? { guards } : {};
+}
 
 /** Set once the reader of stdout went away (`xsr check … | head`): later output is dropped. */
 let stdoutClosed = false;
@@ -92,6 +118,7 @@ export async function main(
       color: !v['no-color'],
       failOn: failOn as CommonOptions['failOn'],
       ...(typeof v.config === 'string' ? { config: v.config } : {}),
+      ...guardOptions(v),
     };
     const ctx: CommandContext = {
       args,
@@ -100,7 +127,7 @@ export async function main(
       out: io.out,
       err: io.err,
       style: makeStyle(!!v['no-color']),
-      analyzer: analyzerFactory(options.config),
+      analyzer: analyzerFactory(options.config, options.guards),
     };
     return await run(ctx);
   } catch (e) {

@@ -5,15 +5,17 @@ import type { Parser, Point, Tree } from 'web-tree-sitter';
 import { type FileAnalysis, registerAnalysis, type SourceFile } from './analysis';
 import { buildCfg } from './cfg/build';
 import { calleesOf } from './cfg/callees';
-import type { Cfg } from './cfg/types';
+import type { Cfg, CfgNode } from './cfg/types';
 import type { CoreDiagnostic } from './diagnostics';
 import { eolOf, withEol } from './fix/text';
-import { analyzeFunctionLocks, type FunctionLocks } from './locks/analyze';
+import { attachDiscipline, computeDiscipline, DEFAULT_GUARD_SETTINGS, type GuardSettings } from './guards/discipline';
+import { analyzeFunctionLocks, type FunctionLocks, nothingHeld } from './locks/analyze';
 import { type FunctionSummary, summaryKey, type SummaryLookup, SummaryStore } from './locks/summary';
 import { ALL_RULES } from './rules/registry';
 import type { Rule } from './rules/types';
 import { Blanker } from './syntax/blank';
 import { findFunctions, type FunctionSyntax } from './syntax/functions';
+import { jumpMacrosOf } from './syntax/jumpMacros';
 import { LineIndex } from './syntax/lineIndex';
 import { countParseErrors } from './syntax/parseErrors';
 import { createParser, type ParseLimits, parseText } from './syntax/parser';
@@ -28,7 +30,8 @@ import { HelperTable, type LockHelper } from './xen/lockHelpers';
  */
 export interface FunctionMemo {
   cfg(syntax: FunctionSyntax, file: { text: string; lineIndex: LineIndex }, compute: () => Cfg): Cfg;
-  locks(syntax: FunctionSyntax, cfg: Cfg, summaries: SummaryLookup, compute: () => FunctionLocks): FunctionLocks;
+  /** `context`: anything else the result depends on, as a key (the interrupt state the function is entered with). */
+  locks(syntax: FunctionSyntax, cfg: Cfg, summaries: SummaryLookup, compute: () => FunctionLocks, context?: string): FunctionLocks;
   rules(file: FileAnalysis, fn: FunctionLocks, compute: () => CoreDiagnostic[]): CoreDiagnostic[];
 }
 
@@ -37,6 +40,58 @@ export interface FunctionMemo {
  * from the tree before it solves summaries and runs the rules. The incremental
  * analysis builds it without a full parse when an edit stays inside one body.
  */
+/**
+ * Interrupts on entry by the function's role: hypercall handlers (`do_*_op`,
+ * or a `do_*` taking a guest handle) run with interrupts on.
+ */
+interface EntryIrq {
+  on: boolean;
+  why: string;
+}
+
+function roleEntryIrq(fn: FunctionSyntax, text: string): EntryIrq | undefined {
+  if (/^do_\w+_op$/.test(fn.name) || (/^do_\w+$/.test(fn.name) && /XEN_GUEST_HANDLE/.test(text.slice(fn.start, fn.bodyStart))))
+    return { on: true, why: 'a hypercall handler' };
+  return undefined;
+}
+
+/**
+ * Updates `entryIrq` from the call sites: a function every caller in the set
+ * calls with interrupts off (on) is entered with them off (on); roles win.
+ * Returns whether anything changed.
+ */
+function learnEntryIrq(
+  all: readonly { fi: number; i: number; f: { syntax: FunctionSyntax } }[],
+  results: readonly FunctionLocks[][],
+  entryIrq: Map<string, EntryIrq>,
+  roles: ReadonlyMap<string, EntryIrq>,
+): boolean {
+  const names = new Set(all.map((x) => x.f.syntax.name));
+  const seen = new Map<string, { on: number; off: number; unknown: number }>();
+  for (const x of all) {
+    const r = results[x.fi]?.[x.i];
+    for (const c of r?.callIrq ?? []) {
+      if (!names.has(c.callee) || c.callee === x.f.syntax.name) continue;
+      const t = seen.get(c.callee) ?? { on: 0, off: 0, unknown: 0 };
+      t.on += c.on;
+      t.off += c.off;
+      t.unknown += c.unknown;
+      seen.set(c.callee, t);
+    }
+  }
+  let changed = false;
+  for (const [name, t] of seen) {
+    if (roles.has(name)) continue;
+    const v = t.unknown === 0 && (t.on === 0) !== (t.off === 0) ? t.off === 0 : undefined;
+    if (v !== entryIrq.get(name)?.on) {
+      if (v === undefined) entryIrq.delete(name);
+      else entryIrq.set(name, { on: v, why: `every call to it in the analysed code is made with interrupts ${v ? 'on' : 'off'}` });
+      changed = true;
+    }
+  }
+  return changed;
+}
+
 export interface ParsedFile {
   lineIndex: LineIndex;
   /** `callees` (the names called, as the analyzer collects them) may be given to save collecting them again. */
@@ -48,7 +103,8 @@ interface Prepared extends ParsedFile {
   file: SourceFile;
 }
 
-const MAX_PASSES = 6;
+// Summary passes, and rounds of learning the interrupt state functions are entered with.
+const MAX_PASSES = 12;
 const EMPTY_SUMMARY_KEY = summaryKey({ name: '', params: [], acquires: [], releases: [], mayReleases: [], condAcquires: [], requires: [] });
 
 /** What an analyzer is made with: the user's lock helpers and attribute macros, and the rules to run. */
@@ -56,6 +112,8 @@ export interface AnalyzerOptions {
   helpers?: readonly LockHelper[];
   attributes?: readonly AttributeMacro[];
   rules?: readonly Rule[];
+  /** The guard inference's thresholds (core/guards). */
+  guards?: Partial<GuardSettings>;
 }
 
 export class Analyzer {
@@ -68,6 +126,8 @@ export class Analyzer {
     private readonly parser: Parser,
     helpers: readonly LockHelper[],
     attributes: readonly AttributeMacro[],
+    /** The guard inference's thresholds (core/guards). */
+    readonly guards: GuardSettings = DEFAULT_GUARD_SETTINGS,
   ) {
     this.table = new HelperTable(helpers);
     this.blanker = new Blanker(attributes);
@@ -75,7 +135,7 @@ export class Analyzer {
 
   /** An analyzer with the user's lock helpers and attribute macros; it runs every rule of the registry unless `rules` says which. */
   static async create(opts: AnalyzerOptions = {}): Promise<Analyzer> {
-    const a = new Analyzer(await createParser(), opts.helpers ?? [], opts.attributes ?? []);
+    const a = new Analyzer(await createParser(), opts.helpers ?? [], opts.attributes ?? [], { ...DEFAULT_GUARD_SETTINGS, ...opts.guards });
     for (const r of opts.rules ?? ALL_RULES) a.addRule(r);
     return a;
   }
@@ -137,13 +197,14 @@ export class Analyzer {
   ): FileAnalysis {
     const prepared: Prepared = { file, lineIndex: parsed.lineIndex, functions: parsed.functions, parseErrors: parsed.parseErrors };
     const results = this.solveSummaries([prepared], opts.summaries ?? new SummaryStore(), opts.memo, opts.shared);
-    return this.finish(prepared, results[0]!, opts.memo);
+    return this.folderFindings([this.finish(prepared, results[0]!, opts.memo)])[0]!;
   }
 
   /**
    * Analyses files together: summaries are computed bottom-up over every
    * function of every file to a fixpoint, so a helper in one file is known to
-   * its callers in another.
+   * its callers in another. `context` files (the headers they include) are
+   * analysed for their summaries only: no findings, no results.
    */
   analyzeMany(
     files: readonly SourceFile[],
@@ -152,19 +213,72 @@ export class Analyzer {
       summaries?: SummaryStore | undefined;
       memo?: FunctionMemo | undefined;
       shared?: SummaryLookup | undefined;
+      context?: readonly SourceFile[] | undefined;
     } = {},
   ): FileAnalysis[] {
     const prepared = files.map((f, i) => this.prepare(f, opts.trees?.[i], opts.memo));
+    const context = (opts.context ?? []).map((f) => this.prepare(f));
     const store = opts.summaries ?? new SummaryStore();
-    const results = this.solveSummaries(prepared, store, opts.memo, opts.shared);
-    return prepared.map((p, i) => this.finish(p, results[i]!, opts.memo));
+    const results = this.solveSummaries([...prepared, ...context], store, opts.memo, opts.shared);
+    // Context files (the headers included) take part in the lock discipline, never reported on.
+    const contextFiles = context.map((p, i): FileAnalysis => {
+      const functions = results[prepared.length + i]!;
+      return { path: p.file.path, text: p.file.text, lineIndex: p.lineIndex, functions, diagnostics: [], parseErrors: p.parseErrors };
+    });
+    return this.folderFindings(
+      prepared.map((p, i) => this.finish(p, results[i]!, opts.memo)),
+      contextFiles,
+    );
+  }
+
+  /**
+   * The lock discipline of the files analysed together (core/guards: every
+   * file gets the same object), then the rules that compare sites across
+   * them add their findings to each file.
+   */
+  private folderFindings(files: FileAnalysis[], context: readonly FileAnalysis[] = []): FileAnalysis[] {
+    if (files.length) {
+      const discipline = computeDiscipline(files, context, this.table, this.guards);
+      for (const f of files) attachDiscipline(f, discipline);
+    }
+    for (const rule of this.rules) {
+      if (!rule.checkFolder) continue;
+      let shares: { file: FileAnalysis; diagnostics: CoreDiagnostic[] }[];
+      try {
+        shares = rule.checkFolder(files);
+      } catch (e) {
+        const first = files[0];
+        if (first)
+          first.diagnostics.push({
+            code: 'XSR000',
+            severity: 'hint',
+            start: 0,
+            end: 0,
+            function: '',
+            fixable: false,
+            message: `internal error in rule ${rule.meta.code}: ${(e as Error).message}`,
+          });
+        continue;
+      }
+      for (const { file, diagnostics } of shares) {
+        matchLineEnds(file.text, diagnostics);
+        file.diagnostics = [...file.diagnostics, ...diagnostics].sort((a, b) => a.start - b.start || a.code.localeCompare(b.code));
+      }
+    }
+    return files;
   }
 
   private prepare(file: SourceFile, tree?: Tree, memo?: FunctionMemo): Prepared {
     const lines = new LineIndex(file.text);
     const t = tree ?? this.parse(file.text);
     const functions = findFunctions(t, file.text).map((syntax) => {
-      const build = (): Cfg => buildCfg(syntax.body!, file.text, lines);
+      const build = (): Cfg => {
+        try {
+          return buildCfg(syntax.body!, file.text, lines, { jumpMacros: jumpMacrosOf(file.text).macros });
+        } catch (e) {
+          return unbuiltCfg(syntax, lines, e);
+        }
+      };
       const cfg = memo ? memo.cfg(syntax, { text: file.text, lineIndex: lines }, build) : build();
       syntax.hasError = cfg.hasError;
       delete syntax.body;
@@ -212,15 +326,41 @@ export class Analyzer {
       for (const c of all[idx]!.callees) if ((changedAt.get(c) ?? -1) > analysedAt[idx]!) return true;
       return false;
     };
+    // Interrupts on entry (issue 13): what every caller in the set calls the function with, or what its
+    // role says (a hypercall handler). Learned after the summaries, then the functions whose entry changed
+    // are analysed again (their summaries may change, and so their callers': the loop goes on).
+    const entryIrq = new Map<string, EntryIrq>();
+    for (const x of all) {
+      const role = roleEntryIrq(x.f.syntax, x.p.file.text);
+      if (role) entryIrq.set(x.f.syntax.name, role);
+    }
+    const roles = new Map(entryIrq);
+    const analysedWith = new Map<number, boolean | undefined>();
     for (let pass = 0; pass < MAX_PASSES; pass++) {
       let any = false;
       for (const idx of order) {
-        if (!stale(idx)) continue;
-        any = true;
         const { fi, i, f, p } = all[idx]!;
-        const compute = (): FunctionLocks =>
-          analyzeFunctionLocks(f.syntax, f.cfg, { source: p.file.text, lineIndex: p.lineIndex, table: this.table, summaries: lookup });
-        const res = memo ? memo.locks(f.syntax, f.cfg, lookup, compute) : compute();
+        const entered = entryIrq.get(f.syntax.name);
+        const irq = entered?.on;
+        if (!stale(idx) && analysedWith.get(idx) === irq) continue;
+        any = true;
+        analysedWith.set(idx, irq);
+        const compute = (): FunctionLocks => {
+          try {
+            return analyzeFunctionLocks(f.syntax, f.cfg, {
+              source: p.file.text,
+              lineIndex: p.lineIndex,
+              table: this.table,
+              summaries: lookup,
+              entryIrq: irq,
+              entryIrqWhy: entered?.why,
+            });
+          } catch (e) {
+            // A bug of ours on some shape of code costs that function, never the file or the run.
+            return nothingHeld(f.syntax, f.cfg, `not analysed: internal error in the lock analysis (${errorText(e)})`);
+          }
+        };
+        const res = memo ? memo.locks(f.syntax, f.cfg, lookup, compute, irq === undefined ? '' : irq ? 'irq-on' : 'irq-off') : compute();
         results[fi]![i] = res;
         analysedAt[idx] = clock++;
         const old = store.get(f.syntax.name);
@@ -230,7 +370,10 @@ export class Analyzer {
           changedAt.set(f.syntax.name, clock++);
         }
       }
-      if (!any) break;
+      if (!any) {
+        // Summaries are stable: learn the entry states from the call sites; stop when they are stable too.
+        if (!learnEntryIrq(all, results, entryIrq, roles)) break;
+      }
     }
     return results;
   }
@@ -272,6 +415,31 @@ export class Analyzer {
     file.diagnostics = diags.sort((a, b) => a.start - b.start || a.code.localeCompare(b.code));
     return registerAnalysis(file);
   }
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+}
+
+/** The CFG of a function whose body could not be built (a bug of ours): entry straight to exit, marked not analysed. */
+function unbuiltCfg(syntax: FunctionSyntax, lines: LineIndex, e: unknown): Cfg {
+  const at = syntax.bodyStart;
+  const node = (id: number, kind: 'entry' | 'exit'): CfgNode => ({
+    id,
+    kind,
+    start: at,
+    end: at,
+    line: lines.lineOf(at),
+    succ: id === 0 ? [{ to: 1 }] : [],
+    facts: { calls: [], assignments: [] },
+  });
+  return {
+    nodes: [node(0, 'entry'), node(1, 'exit')],
+    entry: 0,
+    exit: 1,
+    hasError: false,
+    degraded: `internal error while building its control flow (${errorText(e)})`,
+  };
 }
 
 /**

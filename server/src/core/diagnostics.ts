@@ -36,6 +36,11 @@ export interface Related {
   start: number;
   end: number;
   message: string;
+  /**
+   * A location in another file of the run (the lock-discipline rules' evidence):
+   * `start`/`end` are then unused; `line`/`character` are 0-based.
+   */
+  elsewhere?: { path: string; line: number; character: number };
 }
 
 export interface CoreDiagnostic {

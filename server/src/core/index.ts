@@ -12,31 +12,47 @@ export {
   createAnalyzer,
   createIncrementalAnalyzer,
   extractModel,
+  fieldGuardAt,
   fixAll,
+  functionRequirementsAt,
+  functionSymbols,
+  guardsReport,
   hoverInfo,
   type IncrementalAnalyzer,
   indexFiles,
   indexRecord,
   lockHints,
+  memoryOpsIn,
   migrationOpsIn,
+  newLockHelpers,
+  nextLockShapeBaseline,
+  reviewPatch,
+  simulationPartners,
   simulationTargets,
   type WorkspaceSummaries,
 } from './api';
 export type { CoreDiagnostic, Severity, TextEdit } from './diagnostics';
 export type { FixAllResult } from './fix/index';
 export { applyEdits } from './fix/text';
+export { defaultIncludeDirs, includedHeaders } from './headers/includes';
 export type { DocumentEdit } from './incremental/treeCache';
 export type { LockRef } from './locks/analyze';
-export { ExtractError, type Extraction } from './model/extract';
+export { ExtractError, type Extraction, type ExtractOptions } from './model/extract';
+export { parseSimulateAssignments } from './model/options';
 export { baseReader } from './patch/baseReader';
-export type { HeldSets } from './queries/lockView';
-export { printable, renderSimulation } from './queries/simulationText';
+export { guardsText } from './queries/guards';
+export type { LockShapeBaseline } from './queries/lockHelperChange';
+export { type HeldEntry, type LockClass, lockOrigin } from './queries/lockView';
+export type { FixedFinding } from './queries/patchReview';
+export { printable } from './queries/printable';
+export { simulationText } from './queries/simText';
+export type { FunctionSymbol } from './queries/symbols';
 export { REPO_URL, ruleDocHref, ruleDocUrl } from './rules/docs';
 export { ALL_RULES, ruleMetas } from './rules/registry';
 export type { Rule } from './rules/types';
 export { decodeSource } from './syntax/decode';
 export { LineIndex } from './syntax/lineIndex';
-export { listSourceFiles, type ReadResult, readSource } from './workspace/files';
+export { listSourceFiles, type ReadResult, readSource, realpathOrUndefined } from './workspace/files';
 export type { IndexedFile } from './workspace/records';
 export { WorkspaceIndex } from './workspace/workspaceIndex';
 /** The bare tree-sitter C parser (what the bench compares the analysis with). */
@@ -44,4 +60,4 @@ export { createParser as createTreeSitterParser } from './syntax/parser';
 export { type AttributeMacro, parseAttributeConfig } from './xen/attributes';
 export { type LockHelper, parseHelperConfig } from './xen/lockHelpers';
 // The simulator, for the CLI and the worker (the core is the layer above sim/).
-export { explore, type Model, referenceModel, type SimResult } from '../../../sim/src/index';
+export { checkModel, explore, type Model, referenceModel, type SimResult } from '../../../sim/src/index';

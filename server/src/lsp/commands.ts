@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { type CancellationToken, ResponseError, type WorkDoneProgressReporter } from 'vscode-languageserver';
 
 import type { SimulateParams } from '../contracts/lspRequests';
-import { renderSimulation, type SimResult } from '../core/index';
+import { printable, type SimResult, simulationText } from '../core/index';
 import { type SimulateDeps, simulateModel } from './simulate';
 
 export const SIMULATE_COMMAND = 'xsr.simulate';
@@ -55,7 +55,7 @@ export async function executeCommand(
   const r = await simulateModel(deps, sim, token, progress);
   if (r instanceof ResponseError) return r;
   const title = `${path.basename(sim.textDocument.uri)}: ${sim.functions.join(', ')}`;
-  const text = renderSimulation(r.result, r.model, title);
+  const text = simulationText(r.result, { title, safe: printable });
   const verdict =
     r.result.result === 'violation'
       ? `violation of ${r.result.invariant ?? 'an invariant'} (${r.result.trace.length} steps)`

@@ -1,5 +1,7 @@
 // Core findings as LSP diagnostics: code, source `xsr`, a link to the rule page,
 // related locations (where the lock was taken or dropped) and tags.
+import { pathToFileURL } from 'node:url';
+
 import { type Diagnostic, DiagnosticTag } from 'vscode-languageserver';
 
 import { type AnalysedFile, type CoreDiagnostic, ruleDocHref } from '../core/index';
@@ -9,20 +11,33 @@ interface DiagnosticData {
   fixable: boolean;
 }
 
+/** The message, naming its function first when the rule's words do not (the Problems panel shows no function). */
+function named(d: CoreDiagnostic): string {
+  if (!d.function || new RegExp(`(^|[^\\w])${d.function.replace(/[$]/g, '\\$&')}\\(`).test(d.message)) return d.message;
+  return `${d.function}(): ${d.message}`;
+}
+
+/** A related location in another file of the run: its path as the editor knows it (a URI already, or a file path). */
+function uriOf(path: string): string {
+  return /^[a-z][\w+.-]*:/i.test(path) && !/^[a-z]:[\\/]/i.test(path) ? path : pathToFileURL(path).href;
+}
+
 export function toLspDiagnostic(at: Positions, uri: string, d: CoreDiagnostic): Diagnostic {
   const out: Diagnostic = {
     range: at.range(d.start, d.end),
     severity: toSeverity(d.severity),
     code: d.code,
     source: 'xsr',
-    message: d.conservative ? `${d.message} (the function has syntax errors: this finding rests on a recovered parse)` : d.message,
+    message: d.conservative ? `${named(d)} (the function has syntax errors: this finding rests on a recovered parse)` : named(d),
   };
   // The rule page shipped with the server (works offline), else the project's site.
   const href = ruleDocHref(d.code);
   if (href) out.codeDescription = { href };
   if (d.related?.length) {
     out.relatedInformation = d.related.map((r) => ({
-      location: { uri, range: at.range(r.start, r.end) },
+      location: r.elsewhere
+        ? { uri: uriOf(r.elsewhere.path), range: { start: r.elsewhere, end: r.elsewhere } }
+        : { uri, range: at.range(r.start, r.end) },
       message: r.message,
     }));
   }

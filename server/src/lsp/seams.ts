@@ -3,13 +3,15 @@
 import {
   type AnalysedFile,
   baseReader,
-  checkPatch,
   type CoreAnalyzer,
   type CoreDiagnostic,
   type Extraction,
   extractModel,
+  type ExtractOptions,
   fixAll,
   type FixAllResult,
+  type FixedFinding,
+  reviewPatch,
 } from '../core/index';
 
 export type FixAllFn = (file: AnalysedFile) => FixAllResult;
@@ -18,15 +20,17 @@ interface PatchFileResult {
   /** Post-image path relative to the base folder (or absolute). */
   path: string;
   text: string;
-  diagnostics: CoreDiagnostic[];
+  /** The text before the patch; undefined for a file the patch creates (absent: not known). */
+  baseText?: string | undefined;
+  /** Findings in the changed functions; `review` says whether the patch introduces them or they were there before. */
+  diagnostics: (CoreDiagnostic & { review?: 'introduced' | 'stays' })[];
+  /** Findings of the base the patch removed. */
+  fixed?: FixedFinding[];
 }
-export type CheckPatchFn = (args: {
-  patch: string;
-  baseDir: string;
-  analyzer: CoreAnalyzer;
-}) => Promise<{ files: PatchFileResult[]; error?: string }> | { files: PatchFileResult[]; error?: string };
+type PatchResult = { files: PatchFileResult[]; skipped?: { path: string; reason: string }[]; error?: string };
+export type CheckPatchFn = (args: { patch: string; baseDir: string; analyzer: CoreAnalyzer }) => Promise<PatchResult> | PatchResult;
 
-export type ExtractModelFn = (file: AnalysedFile, functions: string[], opts: { initiators?: number; pcpus?: number }) => Extraction;
+export type ExtractModelFn = (file: AnalysedFile, functions: string[], opts: ExtractOptions) => Extraction;
 
 export interface Providers {
   fixAll?: FixAllFn;
@@ -38,9 +42,9 @@ export function defaultProviders(): Providers {
   return {
     fixAll: (file) => fixAll(file),
     checkPatch: ({ patch, baseDir, analyzer }) => {
-      const r = checkPatch(patch, baseReader(baseDir), analyzer);
+      const r = reviewPatch(patch, baseReader(baseDir), analyzer);
       if ('error' in r) return { files: [], error: r.error };
-      return { files: r.files.map((f) => ({ path: f.path, text: f.text, diagnostics: f.diagnostics })) };
+      return r.skipped ? { files: r.files, skipped: r.skipped } : { files: r.files };
     },
     extractModel: (file, functions, opts) => extractModel(file, functions, opts),
   };

@@ -25,18 +25,28 @@ import {
   type WorkDoneProgressReporter,
 } from 'vscode-languageserver/node';
 
-import { AnalysisStatusNotification, CheckPatchRequest, IndexStatusNotification, SimulateRequest } from '../contracts/lspRequests';
+import {
+  AnalysisStatusNotification,
+  CheckPatchRequest,
+  IndexStatusNotification,
+  LockMapRequest,
+  SimulateRequest,
+  SimulationPartnersRequest,
+} from '../contracts/lspRequests';
 import { ALL_RULES, type AnalysedFile, indexRecord, type Rule } from '../core/index';
+import { AnalysisHistory } from './analysisHistory';
 import { checkPatch } from './checkPatch';
 import { codeActions, FIX_ALL_KIND } from './codeActions';
 import { codeLenses } from './codeLens';
 import { advertisedCommands, executeCommand } from './commands';
 import { negotiateEncoding, type PositionEncoding, Positions } from './convert';
-import { toLspDiagnostics } from './diagnostics';
-import { DocumentManager, type DocumentState } from './documents';
+import { DocumentManager } from './documents';
+import { documentSymbols } from './documentSymbols';
 import { provideHover } from './hover';
 import { provideInlayHints } from './inlayHints';
 import { LifecycleGate } from './lifecycle';
+import { lockMap } from './lockMap';
+import { partners } from './partners';
 import { defaultProviders, type Providers } from './seams';
 import { type Settings, SettingsCache } from './settings';
 import { defaultWorkerPath, simulate } from './simulate';
@@ -69,11 +79,6 @@ export interface XsrServer {
 
 const DEFAULT_DEBOUNCE_MS = 150;
 
-function status(st: DocumentState): { uri: string; version: number; state: 'done' | 'skipped'; findings: number; message?: string } {
-  if (!st.file) return { uri: st.uri, version: st.version, state: 'skipped', findings: 0, message: st.skipped ?? 'not analysed' };
-  return { uri: st.uri, version: st.version, state: 'done', findings: st.file.diagnostics.length };
-}
-
 /** A token cancelled when either is (a request's own, and the progress the server created for it). */
 function either(a: CancellationToken, b: CancellationToken | undefined): CancellationToken {
   if (!b) return a;
@@ -92,6 +97,7 @@ function createServer(connection: Connection, options: ServerOptions = {}): XsrS
   const providers = options.providers ?? defaultProviders();
   const rules = options.rules ?? ALL_RULES;
   const settings = new SettingsCache(connection);
+  const history = new AnalysisHistory();
   let encoding: PositionEncoding = 'utf-16';
   let hintRefresh = false;
   let workDoneSupported = false;
@@ -120,9 +126,12 @@ function createServer(connection: Connection, options: ServerOptions = {}): XsrS
     debounceMs: options.debounceMs ?? DEFAULT_DEBOUNCE_MS,
     ...(options.settleMs !== undefined ? { settleMs: options.settleMs } : {}),
     rules,
-    onAnalysed: (st) => void connection.sendNotification(AnalysisStatusNotification.type, status(st)),
+    onAnalysed: (st) => {
+      history.observe(st);
+      void connection.sendNotification(AnalysisStatusNotification.type, history.status(st));
+    },
     onPublish: (st) => {
-      const diagnostics = st.file ? toLspDiagnostics(st.file, st.uri, at(st.file)) : [];
+      const diagnostics = history.diagnostics(st, at);
       // The same findings again for the same version (an analysis redone because the workspace changed
       // elsewhere) are not sent: an editor takes every publication as a change of its markers.
       const sent = JSON.stringify(diagnostics);
@@ -193,6 +202,7 @@ function createServer(connection: Connection, options: ServerOptions = {}): XsrS
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
         codeLensProvider: { resolveProvider: false },
         ...(commands.length ? { executeCommandProvider: { commands } } : {}),
+        documentSymbolProvider: true,
       },
       serverInfo: { name: 'xsr', version: '0.1.0' },
     };
@@ -219,7 +229,11 @@ function createServer(connection: Connection, options: ServerOptions = {}): XsrS
 
   connection.languages.inlayHint.on(async (params) => {
     const st = await documents.analysisFor(params.textDocument.uri);
-    return st?.file ? provideInlayHints(st.file, st.settings.inlayHintsMode, params, at(st.file)) : [];
+    return st?.file ? provideInlayHints(st.file, st.settings, params, at(st.file)) : [];
+  });
+  connection.onDocumentSymbol(async (params) => {
+    const st = await documents.analysisFor(params.textDocument.uri);
+    return st?.file ? documentSymbols(st.file, at(st.file)) : [];
   });
   connection.onHover(async (params) => {
     const st = await documents.analysisFor(params.textDocument.uri);
@@ -267,6 +281,7 @@ function createServer(connection: Connection, options: ServerOptions = {}): XsrS
       p.progress,
     );
   });
+  connection.onRequest(SimulationPartnersRequest.type, (params) => partners(documents, params));
   connection.onRequest(CheckPatchRequest.type, (params) =>
     checkPatch(params, {
       checkPatch: providers.checkPatch,
@@ -276,6 +291,10 @@ function createServer(connection: Connection, options: ServerOptions = {}): XsrS
       encoding,
     }),
   );
+  connection.onRequest(LockMapRequest.type, async (params) => {
+    const st = await documents.analysisFor(params.textDocument.uri);
+    return st?.file ? lockMap(st.file) : null;
+  });
   const dispose = (): void => {
     for (const cancel of overlayTimers.values()) cancel();
     overlayTimers.clear();
@@ -285,6 +304,7 @@ function createServer(connection: Connection, options: ServerOptions = {}): XsrS
   connection.onShutdown(dispose);
 
   documents.listen();
+  documents.documents.onDidClose((e) => history.forget(e.document.uri));
   return {
     documents,
     indexer: indexer,

@@ -4,12 +4,16 @@
 // one warning (window/showMessage) naming it and the default: never a crash.
 import { type Connection, MessageType, ShowMessageNotification } from 'vscode-languageserver';
 
-import { type AttributeMacro, type LockHelper, parseAttributeConfig, parseHelperConfig } from '../core/index';
+import { type AttributeMacro, type LockClass, type LockHelper, parseAttributeConfig, parseHelperConfig } from '../core/index';
 
 export type InlayHintsMode = 'off' | 'changes' | 'all';
+/** How the hints show each kind of held entry: in full, dimmed (by kind only, after the rest) or not at all. */
+type KindDisplay = 'show' | 'dim' | 'hide';
+export type InlayHintKinds = Record<LockClass, KindDisplay>;
 
 export interface Settings {
   inlayHintsMode: InlayHintsMode;
+  inlayHintKinds: InlayHintKinds;
   extraHelpers: LockHelper[];
   /** Attribute macros blanked before parsing, beside the built-in ones (`xsr.syntax.extraAttributes`). */
   extraAttributes: AttributeMacro[];
@@ -19,8 +23,10 @@ export interface Settings {
   trace: 'off' | 'messages' | 'verbose';
 }
 
+const DEFAULT_KINDS: Readonly<InlayHintKinds> = { sched: 'show', private: 'show', rcu: 'dim', irq: 'hide' };
 const DEFAULT_SETTINGS: Readonly<Settings> = {
   inlayHintsMode: 'changes',
+  inlayHintKinds: DEFAULT_KINDS,
   extraHelpers: [],
   extraAttributes: [],
   maxFileSize: 2_000_000,
@@ -28,9 +34,25 @@ const DEFAULT_SETTINGS: Readonly<Settings> = {
   trace: 'off',
 };
 
+/** `xsr.inlayHints.kinds`: each known kind to show, dim or hide; the defaults for the rest. */
+function validateKinds(raw: unknown, warn: (message: string) => void): InlayHintKinds {
+  const out = { ...DEFAULT_KINDS };
+  if (raw === undefined || raw === null) return out;
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    warn(`xsr.inlayHints.kinds: must be an object such as { "rcu": "hide" }; using the defaults`);
+    return out;
+  }
+  for (const [k, v] of Object.entries(raw)) {
+    if (!(k in out)) warn(`xsr.inlayHints.kinds: unknown kind "${k}" (known: ${Object.keys(out).join(', ')}); ignored`);
+    else if (v === 'show' || v === 'dim' || v === 'hide') out[k as LockClass] = v;
+    else warn(`xsr.inlayHints.kinds.${k}: ${JSON.stringify(v)} is not one of show, dim, hide; using "${out[k as LockClass]}"`);
+  }
+  return out;
+}
+
 /** Validates the raw `xsr` section; `warn` is called once per problem. */
 function validateSettings(raw: unknown, warn: (message: string) => void): Settings {
-  const s: Settings = { ...DEFAULT_SETTINGS, extraHelpers: [], extraAttributes: [] };
+  const s: Settings = { ...DEFAULT_SETTINGS, inlayHintKinds: { ...DEFAULT_KINDS }, extraHelpers: [], extraAttributes: [] };
   if (raw === undefined || raw === null) return s;
   if (typeof raw !== 'object') {
     warn(`xsr: settings must be an object; using the defaults`);
@@ -42,6 +64,7 @@ function validateSettings(raw: unknown, warn: (message: string) => void): Settin
     if (inlay === 'off' || inlay === 'changes' || inlay === 'all') s.inlayHintsMode = inlay;
     else warn(`xsr.inlayHints.mode: ${JSON.stringify(inlay)} is not one of off, changes, all; using "changes"`);
   }
+  s.inlayHintKinds = validateKinds((r.inlayHints as Record<string, unknown> | undefined)?.kinds ?? r['inlayHints.kinds'], warn);
   const helpers = (r.locks as Record<string, unknown> | undefined)?.extraHelpers ?? r['locks.extraHelpers'];
   if (helpers !== undefined) {
     const res = parseHelperConfig(helpers, 'xsr.locks.extraHelpers');

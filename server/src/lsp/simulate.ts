@@ -8,7 +8,7 @@ import { Worker } from 'node:worker_threads';
 import { type CancellationToken, LSPErrorCodes, ResponseError, type WorkDoneProgressReporter } from 'vscode-languageserver';
 
 import type { SimulateParams } from '../contracts/lspRequests';
-import type { Model, SimResult } from '../core/index';
+import { checkModel, type Model, type SimResult } from '../core/index';
 import { isWorkerMessage, type SimJob } from '../simWorker/messages';
 import type { DocumentManager } from './documents';
 import type { ExtractModelFn } from './seams';
@@ -67,10 +67,17 @@ export async function simulateModel(
     extraction = deps.extractModel(st.file, params.functions, {
       ...(opts.initiators !== undefined ? { initiators: opts.initiators } : {}),
       ...(opts.pcpus !== undefined ? { pcpus: opts.pcpus } : {}),
+      ...(opts.copies !== undefined ? { copies: opts.copies } : {}),
+      ...(opts.init !== undefined ? { init: opts.init } : {}),
+      ...(opts.distinct ? { distinct: true } : {}),
+      ...(opts.inlineDepth !== undefined ? { maxInline: opts.inlineDepth } : {}),
     });
   } catch (e) {
     return invalid(`xsr/simulate: ${(e as Error).message}`);
   }
+  // A model the simulator cannot take is the request's problem, said plainly (never an internal error).
+  const unfit = checkModel(extraction.model);
+  if (unfit) return invalid(`xsr/simulate: ${unfit}`);
   const job: SimJob = { model: extraction.model };
   if (params.options?.maxStates !== undefined) job.maxStates = params.options.maxStates;
   if (params.options?.timeoutMs !== undefined) job.timeoutMs = params.options.timeoutMs;
@@ -80,22 +87,39 @@ export async function simulateModel(
   return { result, model: extraction.model };
 }
 
-/** The bounds of each option (the CLI's own), so an out-of-range value is an error, never silently changed. */
+/** The bounds of each numeric option (the CLI's own), so an out-of-range value is an error, never silently changed. */
 const BOUNDS: Readonly<Record<string, [number, number]>> = {
-  initiators: [1, 6],
+  initiators: [1, 8],
   pcpus: [2, 8],
   maxStates: [1, 1e9],
   timeoutMs: [1, 24 * 3600 * 1000],
+  inlineDepth: [0, 8],
 };
+const OTHER = ['copies', 'init', 'distinct'];
+
+const isInt = (v: unknown, lo: number, hi: number): boolean => typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi;
 
 /** Why the options are not acceptable, or undefined. */
 function invalidOptions(options: unknown): string | undefined {
   if (options === undefined || options === null) return undefined;
   if (typeof options !== 'object' || Array.isArray(options)) return 'options must be an object';
   for (const [key, value] of Object.entries(options)) {
+    if (key === 'distinct') {
+      if (typeof value !== 'boolean') return `option "distinct" must be true or false, got ${JSON.stringify(value)}`;
+      continue;
+    }
+    if (key === 'copies' || key === 'init') {
+      if (!value || typeof value !== 'object' || Array.isArray(value)) return `option "${key}" must be an object`;
+      for (const [name, v] of Object.entries(value)) {
+        const ok = key === 'copies' ? isInt(v, 1, 8) : isInt(v, -32768, 32767) || (typeof v === 'string' && /^[A-Za-z_]\w*$/.test(v));
+        if (!ok)
+          return `option "${key}": ${JSON.stringify(name)} must be ${key === 'copies' ? 'a count from 1 to 8' : 'an integer or a name'}, got ${JSON.stringify(v)}`;
+      }
+      continue;
+    }
     const bounds = BOUNDS[key];
-    if (!bounds) return `unknown option "${key}" (known: ${Object.keys(BOUNDS).join(', ')})`;
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < bounds[0] || value > bounds[1])
+    if (!bounds) return `unknown option "${key}" (known: ${[...Object.keys(BOUNDS), ...OTHER].join(', ')})`;
+    if (!isInt(value, bounds[0], bounds[1]))
       return `option "${key}" must be an integer from ${bounds[0]} to ${bounds[1]}, got ${JSON.stringify(value)}`;
   }
   return undefined;

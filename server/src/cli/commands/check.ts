@@ -1,5 +1,6 @@
 // `xsr check PATH…`: analyse files or folders and print findings.
 import { type CommandContext, InputError } from '../context';
+import { contextHeaders } from '../headers';
 import { collectInputs } from '../inputs';
 import { terminalSafe } from '../output';
 import { withBaseline } from '../report/baseline';
@@ -17,7 +18,7 @@ export async function runCheck(ctx: CommandContext): Promise<number> {
   for (const w of inputs.warnings) ctx.err(`warning: ${terminalSafe(w)}`);
   for (const e of inputs.errors) ctx.err(`error: ${terminalSafe(e)}`);
   const analyzer = await ctx.analyzer();
-  const results = analyzer.analyzeMany(inputs.files);
+  const results = analyzer.analyzeMany(inputs.files, { context: contextHeaders(ctx, inputs.files) });
   const report = withBaseline(ctx, buildReport(results, performance.now() - t0, inputs.skipped));
   emitReport(ctx, report);
   if (inputs.errors.length) return 2;

@@ -10,6 +10,7 @@ import { createTwoFilesPatch } from 'diff';
 import { type AnalysedFile, applyEdits, fixAll } from '../../core/index';
 import { writeAtomically } from '../atomicWrite';
 import { type CommandContext, InputError } from '../context';
+import { contextHeaders } from '../headers';
 import { collectInputs } from '../inputs';
 import { terminalSafe } from '../output';
 import { SEVERITY_RANK } from '../report/build';
@@ -32,7 +33,7 @@ export async function runFix(ctx: CommandContext): Promise<number> {
   for (const e of inputs.errors) ctx.err(`error: ${terminalSafe(e)}`);
   for (const s of inputs.skipped) ctx.err(`warning: ${terminalSafe(s.path)}: skipped, ${s.reason}`);
   const analyzer = await ctx.analyzer();
-  const results = analyzer.analyzeMany(inputs.files);
+  const results = analyzer.analyzeMany(inputs.files, { context: contextHeaders(ctx, inputs.files) });
   const outcomes: FileOutcome[] = [];
   let failed = inputs.errors.length > 0 || inputs.skipped.length > 0;
   for (const r of results) {

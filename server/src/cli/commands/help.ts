@@ -11,7 +11,8 @@ Commands:
   check --patch FILE|-        analyse a unified diff / git format-patch mail against --base DIR
   fix PATH…                   apply every safe quick fix in place (--dry-run prints a diff)
   locks PATH                  print the lock state per line of every function
-  simulate PATH --function F  explore every interleaving of the named functions' migration model
+  guards PATH…                print the lock discipline learned from the code (guards, requirements, order)
+  simulate PATH --function F  explore every interleaving of the named functions over the state they share
   lsp --stdio                 start the language server on stdin/stdout
   help [command]              this help, or a command's (help rules: the diagnostic codes)
 
@@ -21,6 +22,8 @@ Common options:
   --fail-on error|warning|information|hint|none                       [default: error]
   --config FILE               JSON file with extra lock helpers and attribute macros
                               ({"helpers": [...], "attributes": ["__my_attr", "__my_section(…)"]})
+  --guard-ratio R             share of a location's accesses its guard must be held at  [default: 0.75]
+  --guard-min-sites N         accesses holding it, at least                             [default: 3]
   --quiet                     no summary line
   --no-color                  no colour (also off when not a TTY or NO_COLOR is set)
   --version                   print the version
@@ -42,16 +45,34 @@ line numbers; the exit code counts only those.`,
 
 Prints, for every function, each statement line with the locks held before it:
 held on every path, and (with a ?) on some paths only.`,
+  guards: `xsr guards PATH… [--format text|json] [--guard-ratio R] [--guard-min-sites N]
+
+Analyses the files (and the headers they include) together and prints the
+lock discipline learned from the code: each field, list head and global with
+the lock held at a clear majority of its accesses (its guard), the evidence
+(sites holding it / all sites) and the sites that do not hold it; each lock's
+interrupt discipline; what each function requires its callers to hold and
+why (its _locked name, an ASSERT, its callers, a callee); the order in which
+locks nest and its cycles; the entry points and what they are entered holding.`,
   fix: `xsr fix PATH… [--dry-run]
 
 Applies every safe quick fix in place (temp file + rename, mode kept).
 --dry-run prints a unified diff instead of writing.`,
-  simulate: `xsr simulate PATH --function NAME [--function NAME2 …] [--initiators N] [--pcpus N]
+  simulate: `xsr simulate PATH --function NAME [--function NAME2 …] [--copies NAME=N] [--init 'LOC=VALUE']
+             [--distinct] [--inline-depth N] [--initiators N] [--pcpus N]
              [--max-states N] [--timeout MS] [--format text|json]
-xsr simulate --protocol old|new
+xsr simulate --protocol old|new [--initiators N] [--pcpus N]
 
-Extracts the migration model of the named functions and explores every
-interleaving with the scheduler; prints the shortest trace to a broken invariant.`,
+Runs the named functions as threads (one each, two copies when there is one;
+--copies changes it) over the shared locations and locks they touch (fields
+reached from their parameters, globals, per-CPU data, list heads; pointer
+parameters of one struct type are one object unless --distinct), with the Xen
+scheduler's migration model when they migrate. Explores every interleaving and
+prints the shortest trace to a data race, a failing ASSERT/BUG_ON, a deadlock
+or a broken migration invariant (INV1-INV5). --init fixes a location's initial
+value (else every value of its small domain is tried). What was modelled and
+what was skipped is printed with the result; "nothing to check" (exit 2) when
+the threads share nothing the model tracks.`,
   lsp: `xsr lsp --stdio
 
 Starts the language server on stdin/stdout.`,

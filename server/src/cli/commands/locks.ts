@@ -3,6 +3,7 @@
 // starts on the line; may = held on some path only.
 import type { AnalysedFile, LockRef } from '../../core/index';
 import { type CommandContext, InputError } from '../context';
+import { contextHeaders } from '../headers';
 import { collectInputs } from '../inputs';
 import { paint, terminalSafe } from '../output';
 
@@ -34,7 +35,7 @@ export async function runLocks(ctx: CommandContext): Promise<number> {
   for (const s of inputs.skipped) ctx.err(`error: ${terminalSafe(s.path)}: not read, ${s.reason}`);
   if (inputs.errors.length || inputs.skipped.length) return 2;
   const analyzer = await ctx.analyzer();
-  const results = analyzer.analyzeMany(inputs.files);
+  const results = analyzer.analyzeMany(inputs.files, { context: contextHeaders(ctx, inputs.files) });
   const fv = ctx.values.function;
   const only = Array.isArray(fv) ? fv : typeof fv === 'string' ? [fv] : [];
   const reports = results

@@ -21,6 +21,8 @@ function toJsonDiagnostic(file: Pick<AnalysedFile, 'lineIndex'>, d: CoreDiagnost
   if (d.conservative) out.conservative = true;
   if (d.related?.length) {
     out.related = d.related.map((r) => {
+      // Evidence in another file of the run names that file.
+      if (r.elsewhere) return { line: r.elsewhere.line + 1, column: r.elsewhere.character + 1, message: r.message, path: r.elsewhere.path };
       const p = file.lineIndex.position(r.start);
       return { line: p.line + 1, column: p.character + 1, message: r.message };
     });

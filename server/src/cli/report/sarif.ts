@@ -59,7 +59,10 @@ export function toSarif(report: CheckReport): SarifLog {
         result.relatedLocations = d.related.map((r, i) => ({
           id: i + 1,
           message: { text: r.message },
-          physicalLocation: { artifactLocation: { uri }, region: { startLine: r.line, startColumn: r.column } },
+          physicalLocation: {
+            artifactLocation: { uri: r.path ? artifactUri(r.path) : uri },
+            region: { startLine: r.line, startColumn: r.column },
+          },
         }));
       }
       if (d.conservative) result.properties = { conservative: true };

@@ -12,7 +12,8 @@ export interface JsonDiagnostic {
   message: string;
   fixable: boolean;
   conservative?: boolean;
-  related?: { line: number; column: number; message: string }[];
+  /** `path`: the related location is in another file of the run (XSR009/010/016's evidence). */
+  related?: { line: number; column: number; message: string; path?: string }[];
 }
 
 /** A function the analysis could not do in full (not a finding: what it did not check). */

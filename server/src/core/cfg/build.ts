@@ -5,8 +5,9 @@
 // and calls that never return.
 import type { Node } from 'web-tree-sitter';
 
-import { type ExprFacts, exprFacts, matchClose } from '../syntax/expr';
+import { declaredNames, type ExprFacts, exprFacts, matchClose } from '../syntax/expr';
 import { isNestedRealDefinition, unclosedEndOffset } from '../syntax/functions';
+import { type JumpMacro, substituteParams } from '../syntax/jumpMacros';
 import { type LineIndex } from '../syntax/lineIndex';
 import { tokenize } from '../syntax/tokens';
 import { type Cfg, type CfgEdge, type CfgNode, type CfgNodeKind } from './types';
@@ -15,7 +16,6 @@ import { type Cfg, type CfgEdge, type CfgNode, type CfgNodeKind } from './types'
 const NORETURN_CALLS = new Set([
   'BUG',
   'panic',
-  'ASSERT_UNREACHABLE',
   '__builtin_unreachable',
   'unreachable',
   'do_exit',
@@ -33,14 +33,27 @@ interface Targets {
 }
 
 /**
+ * `ASSERT_UNREACHABLE()` and `ASSERT(0)` stop a debug build only: a release
+ * build (NDEBUG) goes on past them, and whatever follows runs there.
+ */
+function stopsDebugBuildsOnly(c: { name: string; args: { text: string }[] }): boolean {
+  return c.name === 'ASSERT_UNREACHABLE' || (c.name === 'ASSERT' && /^(0|false)$/.test(c.args[0]?.text ?? ''));
+}
+
+/**
  * Statements nested deeper than this are not built: the builder recurses once
  * per level, and no real function nests anywhere near it (Xen's deepest are
  * about a dozen). The function is then reported as not analysed.
  */
 const MAX_NESTING = 200;
 
-export function buildCfg(body: Node, source: string, lines: LineIndex): Cfg {
-  return new CfgBuilder(source, lines).build(body);
+export interface CfgOptions {
+  /** The file's function-like macros that jump (syntax/jumpMacros.ts): a statement calling one is a goto or a return. */
+  jumpMacros?: ReadonlyMap<string, JumpMacro>;
+}
+
+export function buildCfg(body: Node, source: string, lines: LineIndex, opts: CfgOptions = {}): Cfg {
+  return new CfgBuilder(source, lines, opts.jumpMacros).build(body);
 }
 
 class CfgBuilder {
@@ -60,6 +73,7 @@ class CfgBuilder {
   constructor(
     private readonly source: string,
     private readonly lines: LineIndex,
+    private readonly jumpMacros?: ReadonlyMap<string, JumpMacro>,
   ) {}
 
   build(body: Node): Cfg {
@@ -89,6 +103,7 @@ class CfgBuilder {
     const cfgNode = this.nodes[id]!;
     if (facts.calls.some((c) => NORETURN_CALLS.has(c.name))) cfgNode.noreturn = true;
     else cfgNode.succ.push({ to: next });
+    if (facts.calls.some(stopsDebugBuildsOnly)) cfgNode.debugStop = true;
     return id;
   }
 
@@ -133,10 +148,14 @@ class CfgBuilder {
           if (split) return this.macroLoopText(split, next);
           this.hasError = true;
         }
-        return this.effectNode('stmt', n, next);
-      case 'declaration':
+        return this.macroJump(n, next) ?? this.effectNode('stmt', n, next);
+      case 'declaration': {
         if (n.hasError) this.hasError = true;
-        return this.effectNode('stmt', n, next);
+        const id = this.effectNode('stmt', n, next);
+        const names = declaredNames(this.source, n.startIndex, n.endIndex);
+        if (names.length) this.nodes[id]!.declares = names;
+        return id;
+      }
       case 'if_statement':
         return this.ifStatement(n, next, t);
       case 'while_statement':
@@ -217,6 +236,37 @@ class CfgBuilder {
     const id = this.node('nop', at, at);
     this.nodes[id]!.error = true;
     this.nodes[id]!.noreturn = true;
+    return id;
+  }
+
+  /**
+   * `PIN_FAIL(out, rc, "…")` where PIN_FAIL's body ends in `goto` its first
+   * argument: the statement is a jump there (or a return), taken always or,
+   * when the macro tests something first, on one of two edges.
+   */
+  private macroJump(n: Node, next: number): number | undefined {
+    if (!this.jumpMacros?.size) return undefined;
+    const call = n.namedChild(0);
+    if (n.namedChildCount !== 1 || call?.type !== 'call_expression') return undefined;
+    const fn = call.childForFieldName('function');
+    const macro = fn?.type === 'identifier' ? this.jumpMacros.get(fn.text) : undefined;
+    const argList = call.childForFieldName('arguments');
+    if (!macro || !argList) return undefined;
+    const args = argList.namedChildren.filter((a) => a !== null && a.type !== 'comment').map((a) => a!.text);
+    let target: number;
+    if (macro.goto) {
+      const label = 'label' in macro.goto ? macro.goto.label : args[macro.goto.param];
+      if (!label || !/^[A-Za-z_]\w*$/.test(label)) return undefined;
+      target = this.label(label);
+    } else {
+      target = this.node('return', n.startIndex, n.endIndex);
+      const ret = this.nodes[target]!;
+      ret.returnText = substituteParams(macro.returns ?? '', macro.params, args);
+      ret.succ = [{ to: 1 }];
+    }
+    const id = this.effectNode('stmt', n, next);
+    const node = this.nodes[id]!;
+    if (!node.noreturn) node.succ = macro.conditional ? [{ to: next }, { to: target }] : [{ to: target }];
     return id;
   }
 
@@ -323,6 +373,8 @@ class CfgBuilder {
     const body = n.childForFieldName('body');
     const bodyEntry = body ? this.stmt(body, updateEntry, { brk: next, cont: updateEntry }) : updateEntry;
     this.branch(cond, bodyEntry, next);
+    const counting = init && condition && update ? countingLoop(this.source, init, condition, update, body) : undefined;
+    if (counting) this.nodes[cond]!.exitsAt = counting;
     if (!init) return cond;
     const initId = this.effectNode('stmt', init, cond);
     this.nodes[initId]!.line = this.lines.lineOf(n.startIndex);
@@ -485,6 +537,32 @@ interface MacroSplit {
   bodyStart: number;
   end: number;
   jump?: 'break' | 'continue';
+}
+
+/** `for ( i = 0; i < 3; i++ )` whose body never assigns `i`: the counter and the bound it leaves at. */
+function countingLoop(
+  source: string,
+  init: Node,
+  condition: Node,
+  update: Node,
+  body: Node | null,
+): { counter: string; bound: string } | undefined {
+  const text = (x: Node): string => source.slice(x.startIndex, x.endIndex).replace(/\s+/g, '');
+  const c = /^([A-Za-z_]\w*)<(\d+)[uUlL]*$/.exec(text(condition));
+  if (!c) return undefined;
+  const [, counter, bound] = c as unknown as [string, string, string];
+  const i = new RegExp(`^${counter}=(\\d+)[uUlL]*;?$`).exec(text(init));
+  if (!i || Number(i[1]) > Number(bound)) return undefined;
+  if (!new RegExp(`^(${counter}\\+\\+|\\+\\+${counter}|${counter}\\+=1)$`).test(text(update))) return undefined;
+  // The body must leave the counter alone (an assignment or increment would break the count).
+  if (
+    body &&
+    new RegExp(`\\b${counter}\\s*([-+*/%&|^]?=(?!=)|\\+\\+|--)|(\\+\\+|--)\\s*${counter}\\b`).test(
+      source.slice(body.startIndex, body.endIndex),
+    )
+  )
+    return undefined;
+  return { counter, bound };
 }
 
 /**

@@ -13,6 +13,12 @@ export interface Domain<S> {
   edge(node: CfgNode, edge: CfgEdge, s: S): S | undefined;
   /** What transferring a state costs, for the work budget (default 1): large states count for more. */
   weight?(s: S): number;
+  /**
+   * Past the bound, states with the same partition key are merged with each
+   * other first (trace partitioning): paths holding different locks stay
+   * apart, so a merge does not lose which branch facts go with which locks.
+   */
+  partition?(s: S): string;
 }
 
 export interface DataflowResult<S> {
@@ -22,6 +28,12 @@ export interface DataflowResult<S> {
   steps: number;
   /** The work budget ran out before a fixpoint: `before` is incomplete and must not be trusted. */
   exhausted?: boolean;
+  /**
+   * States each node sent into a join (a node with several predecessors), by
+   * the sending node's id; undefined where it sends none. What a statement
+   * leaves behind on its own path, before the join mixes it with the others'.
+   */
+  intoJoins: (S[] | undefined)[];
 }
 
 /**
@@ -87,14 +99,15 @@ export function solve<S>(cfg: Cfg, domain: Domain<S>, init: S, maxDisjuncts = 12
     // Bound the disjuncts: past the limit (or when a loop keeps producing new
     // states) collapse them into one merged state.
     if (before[id]!.length > maxDisjuncts || visits[id]! > 64) {
-      const merged = domain.merge(before[id]!);
-      const mk = domain.key(merged);
-      before[id] = [merged];
-      seen.add(mk);
+      before[id] = mergeDown(domain, before[id]!, visits[id]! > 64 ? 1 : maxDisjuncts);
+      for (const m of before[id]!) seen.add(domain.key(m));
       done[id] = 0;
     }
     push(id);
   };
+  const preds = new Uint32Array(n);
+  for (const node of cfg.nodes) for (const e of node.succ) preds[e.to]!++;
+  const intoJoins: (S[] | undefined)[] = new Array(n);
   add(cfg.entry, init);
   let steps = 0;
   let work = 0;
@@ -113,13 +126,31 @@ export function solve<S>(cfg: Cfg, domain: Domain<S>, init: S, maxDisjuncts = 12
       for (const o of out) {
         for (const e of node.succ) {
           const r = domain.edge(node, e, o);
-          if (r !== undefined) add(e.to, r);
+          if (r === undefined) continue;
+          if (preds[e.to]! > 1) (intoJoins[next] ??= []).push(r);
+          add(e.to, r);
         }
       }
     }
-    if (work > workBudget) return { before, steps, exhausted: true };
+    if (work > workBudget) return { before, steps, exhausted: true, intoJoins };
   }
-  return { before, steps };
+  return { before, steps, intoJoins };
+}
+
+/** At most `max` states: merged within partitions when that is enough, else all into one. */
+function mergeDown<S>(domain: Domain<S>, states: S[], max: number): S[] {
+  if (max > 1 && domain.partition) {
+    const groups = new Map<string, S[]>();
+    for (const s of states) {
+      const k = domain.partition(s);
+      const g = groups.get(k);
+      if (g) g.push(s);
+      else groups.set(k, [s]);
+    }
+    if (groups.size <= max && groups.size < states.length)
+      return [...groups.values()].map((g) => (g.length === 1 ? g[0]! : domain.merge(g)));
+  }
+  return [domain.merge(states)];
 }
 
 export function reversePostorder(cfg: Cfg): number[] {

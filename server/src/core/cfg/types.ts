@@ -37,6 +37,16 @@ export interface CfgNode {
   loopMacro?: string;
   /** The statement calls a function that does not return (BUG(), panic(), …). */
   noreturn?: boolean;
+  /** The statement stops debug builds only (`ASSERT_UNREACHABLE()`, `ASSERT(0)`): release builds go on. */
+  debugStop?: boolean;
+  /**
+   * For the condition of a counting loop `for ( i = A; i < K; i++ )` (A and K
+   * integers, A ≤ K, `i` changed only by the update): the loop leaves with
+   * `i == K` when the condition fails (a `break` leaves earlier, with `i < K`).
+   */
+  exitsAt?: { counter: string; bound: string };
+  /** For a declaration: the names it declares (the function's locals). */
+  declares?: string[];
   /** The node comes from a region tree-sitter could not parse. */
   error?: boolean;
 }

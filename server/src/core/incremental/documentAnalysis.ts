@@ -28,6 +28,7 @@ import type { FunctionLocks } from '../locks/analyze';
 import type { FunctionSummary, SummaryLookup } from '../locks/summary';
 import type { FunctionSyntax } from '../syntax/functions';
 import { findFunctions } from '../syntax/functions';
+import { jumpMacrosOf } from '../syntax/jumpMacros';
 import { LineIndex } from '../syntax/lineIndex';
 import { countParseErrors } from '../syntax/parseErrors';
 import {
@@ -129,19 +130,26 @@ const summaryKeys = new WeakMap<FunctionSummary, string>();
 /** Summary texts as short ids: dependency keys are built for every function on every run. */
 const summaryIds = new Map<string, string>();
 let nextSummaryId = 0;
+/** Characters of the texts in summaryIds: a function taking hundreds of locks has a long summary, and a server lives long. */
+let summaryIdChars = 0;
 
 function summaryDep(s: FunctionSummary | undefined): string {
   if (!s) return '-';
   let k = summaryKeys.get(s);
   if (k === undefined) {
-    const text = JSON.stringify([s.params, s.acquires, s.releases, s.mayReleases, s.condAcquires, s.requires]);
+    // Every field: a change in any of them (a convention, a may-acquire) changes what callers compute.
+    const text = JSON.stringify(s);
     // Bounded: after a reset, cached results keyed by old ids are recomputed once.
-    if (summaryIds.size > 50000) summaryIds.clear();
+    if (summaryIds.size > 50000 || summaryIdChars > 8_000_000) {
+      summaryIds.clear();
+      summaryIdChars = 0;
+    }
     k = summaryIds.get(text);
     if (k === undefined) {
       // Never reused after a reset: equal ids always mean equal summaries.
       k = (nextSummaryId++).toString(36);
       summaryIds.set(text, k);
+      summaryIdChars += text.length;
     }
     summaryKeys.set(s, k);
   }
@@ -200,7 +208,10 @@ class RunMemo implements FunctionMemo {
   cfg(syntax: FunctionSyntax, file: { text: string; lineIndex: LineIndex }, compute: () => Cfg): Cfg {
     // The body's node count guards against the same text parsed differently (error recovery in another context).
     const bodyNodes = syntax.body?.descendantCount ?? -1;
-    const key = `${bodyNodes}\u0000${file.text.slice(syntax.start, syntax.end)}`;
+    // The text the CFG is built from: past the function's end when its `{` was left unclosed (the body node goes
+    // on, and statements the parser put there are in the CFG). An edit there must not reuse the old CFG.
+    const end = Math.max(syntax.end, syntax.body?.endIndex ?? syntax.end);
+    const key = `${bodyNodes}\u0000${jumpMacrosOf(file.text).key}\u0000${file.text.slice(syntax.start, end)}`;
     const start = syntax.start;
     const line = file.lineIndex.lineOf(start);
     let entry = this.doc.entries.get(key);
@@ -226,7 +237,7 @@ class RunMemo implements FunctionMemo {
 
   /** The entry for a function built locally (an equal one from the cache when there is one). */
   entryFor(local: LocalFunction, text: string, line: number): Entry {
-    const key = `${local.bodyNodes}\u0000${text.slice(local.syntax.start, local.syntax.end)}`;
+    const key = `${local.bodyNodes}\u0000${jumpMacrosOf(text).key}\u0000${text.slice(local.syntax.start, local.syntax.end)}`;
     let entry = this.doc.entries.get(key);
     if (!entry) {
       entry = newEntry(local.cfg, local.syntax.start, line, local.bodyNodes, this.doc.run);
@@ -235,14 +246,15 @@ class RunMemo implements FunctionMemo {
     return entry;
   }
 
-  locks(syntax: FunctionSyntax, cfg: Cfg, summaries: SummaryLookup, compute: () => FunctionLocks): FunctionLocks {
+  locks(syntax: FunctionSyntax, cfg: Cfg, summaries: SummaryLookup, compute: () => FunctionLocks, context = ''): FunctionLocks {
     const place = this.placeOf.get(syntax);
     if (!place || current(place.entry.cfg) !== cfg) {
       this.stats.computed++;
       return compute();
     }
     const { entry, start, line } = place;
-    const dep = entry.callees.map((c) => summaryDep(summaries.get(c))).join('\u0001');
+    // `context`: what else the result depends on (the interrupt state it is entered with).
+    const dep = `${context}\u0002${entry.callees.map((c) => summaryDep(summaries.get(c))).join('\u0001')}`;
     const cached = entry.locks.get(dep);
     let result = cached && this.placeLocks(cached, start, line, syntax, cfg);
     if (result) {

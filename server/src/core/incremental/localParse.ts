@@ -12,6 +12,7 @@ import type { Analyzer } from '../analyzer';
 import { buildCfg, isMacroSemicolon } from '../cfg/build';
 import type { Cfg } from '../cfg/types';
 import { findFunctions, type FunctionSyntax } from '../syntax/functions';
+import { jumpMacrosOf } from '../syntax/jumpMacros';
 import type { LineIndex } from '../syntax/lineIndex';
 import { headerErrorCount } from '../syntax/parseErrors';
 import { tokenize } from '../syntax/tokens';
@@ -34,11 +35,19 @@ export interface TopLevel {
 }
 
 /** An ERROR node, or a MISSING node other than the `;` after a loop-macro header. */
-function hasRealError(n: Node): boolean {
-  if (!n.hasError) return false;
-  if (n.type === 'ERROR') return true;
-  if (n.isMissing) return !isMacroSemicolon(n);
-  for (const c of n.children) if (c && hasRealError(c)) return true;
+function hasRealError(root: Node): boolean {
+  // A stack of its own: error nodes may nest thousands deep.
+  const work: Node[] = [root];
+  while (work.length) {
+    const n = work.pop()!;
+    if (!n.hasError) continue;
+    if (n.type === 'ERROR') return true;
+    if (n.isMissing) {
+      if (!isMacroSemicolon(n)) return true;
+      continue;
+    }
+    for (const c of n.children) if (c) work.push(c);
+  }
   return false;
 }
 
@@ -149,7 +158,7 @@ export function parseFunctionAlone(
     const close = body.lastChild;
     if (!open || open.type !== '{' || open.isMissing || !close || close.type !== '}' || close.isMissing || close.endIndex !== end)
       return undefined;
-    const cfg = buildCfg(body, text, lines);
+    const cfg = buildCfg(body, text, lines, { jumpMacros: jumpMacrosOf(text).macros });
     // A syntax error (other than the loop-macro shape, whose recovery stays
     // inside its statement) may be recovered differently in the whole file:
     // an unclosed `(` there can swallow the functions after this one.

@@ -5,6 +5,7 @@
 import type { Cfg, CfgNode } from '../cfg/types';
 import type { CoreDiagnostic } from '../diagnostics';
 import type { FunctionLocks, LineLocks, LockImbalance, LockRef } from '../locks/analyze';
+import type { IrqEvent } from '../locks/irq';
 import type { PathState } from '../locks/state';
 import type { ExprFacts } from '../syntax/expr';
 import type { FunctionSyntax } from '../syntax/functions';
@@ -49,25 +50,38 @@ function shiftCfg(cfg: Cfg, delta: Delta): Cfg {
 function shiftStates(before: PathState[][], d: number): PathState[][] {
   if (d === 0) return before;
   const seen = new Map<PathState, PathState>();
+  const moves = (s: PathState): boolean => s.held.length > 0 || !!s.irq || !!s.saved?.length;
   const one = (s: PathState): PathState => {
-    if (s.held.length === 0) return s;
+    if (!moves(s)) return s;
     let out = seen.get(s);
     if (!out) {
       out = { ...s, held: s.held.map((h) => ({ ...h, at: h.at + d })) };
+      if (s.irq) out.irq = { ...s.irq, at: s.irq.at + d };
+      if (s.saved) out.saved = s.saved.map((x) => (x.irq ? { ...x, irq: { ...x.irq, at: x.irq.at + d } } : x));
       seen.set(s, out);
     }
     return out;
   };
-  return before.map((states) => (states.some((s) => s.held.length > 0) ? states.map(one) : states));
+  return before.map((states) => (states.some(moves) ? states.map(one) : states));
 }
 
 function shiftRefs(refs: LockRef[], dl: number): LockRef[] {
-  return refs.length === 0 ? refs : refs.map((r) => ({ ...r, line: r.line + dl }));
+  return refs.length === 0
+    ? refs
+    : refs.map((r) => {
+        const out: LockRef = { ...r, line: r.line + dl };
+        if (r.because?.line !== undefined) out.because = { ...r.because, line: r.because.line + dl };
+        return out;
+      });
 }
 
 function shiftLines(lines: LineLocks[], dl: number): LineLocks[] {
   if (dl === 0) return lines;
-  return lines.map((l) => ({ ...l, line: l.line + dl, must: shiftRefs(l.must, dl), may: shiftRefs(l.may, dl) }));
+  return lines.map((l) => {
+    const out: LineLocks = { ...l, line: l.line + dl, must: shiftRefs(l.must, dl), may: shiftRefs(l.may, dl) };
+    if (l.after) out.after = { must: shiftRefs(l.after.must, dl), may: shiftRefs(l.after.may, dl) };
+    return out;
+  });
 }
 
 export function shiftDiagnostics(diags: CoreDiagnostic[], d: number): CoreDiagnostic[] {
@@ -88,6 +102,8 @@ function shiftImbalances(list: LockImbalance[], d: number): LockImbalance[] {
         return { ...x, start: x.start + d, end: x.end + d, takenAt: x.takenAt + d };
       case 'doubleRelease':
         return { ...x, start: x.start + d, end: x.end + d };
+      case 'mayRelease':
+        return { ...x, start: x.start + d, end: x.end + d, takenAt: x.takenAt + d };
       case 'heldAtExit':
         return {
           ...x,
@@ -95,7 +111,22 @@ function shiftImbalances(list: LockImbalance[], d: number): LockImbalance[] {
           end: x.end + d,
           takenAt: x.takenAt + d,
           freeExit: { start: x.freeExit.start + d, end: x.freeExit.end + d },
+          ...(x.releaseOnly !== undefined ? { releaseOnly: x.releaseOnly + d } : {}),
         };
+    }
+  });
+}
+
+function shiftIrqEvents(list: IrqEvent[], d: number): IrqEvent[] {
+  if (d === 0 || list.length === 0) return list;
+  return list.map((x): IrqEvent => {
+    switch (x.k) {
+      case 'irqAcquire':
+        return { ...x, start: x.start + d, end: x.end + d };
+      case 'irqReenable':
+        return { ...x, start: x.start + d, end: x.end + d, offAt: x.offAt + d };
+      case 'forbidden':
+        return { ...x, start: x.start + d, end: x.end + d, since: x.since + d };
     }
   });
 }
@@ -134,6 +165,7 @@ export function shiftLocksLazily(base: FunctionLocks, delta: Delta, syntax: Func
     cfg,
     lineLocks: shiftLines(base.lineLocks, delta.line),
     imbalances: shiftImbalances(base.imbalances, delta.offset),
+    irqEvents: shiftIrqEvents(base.irqEvents, delta.offset),
     get before(): PathState[][] {
       return (before ??= shiftStates(base.before, delta.offset));
     },

@@ -4,12 +4,14 @@ import { type Domain, solve } from '../cfg/dataflow';
 import type { Cfg, CfgNode } from '../cfg/types';
 import type { FunctionSyntax } from '../syntax/functions';
 import type { LineIndex } from '../syntax/lineIndex';
+import { forbiddenCall, irqPrimitive } from '../xen/interrupts';
 import { heldPredicate, type HelperTable, type LockKind } from '../xen/lockHelpers';
-import { correlatedAtoms } from './condition';
+import { constantTruth, correlatedAtoms } from './condition';
+import { enteredWith, type IrqEvent } from './irq';
 import { LockNamer } from './names';
-import { EMPTY_STATE, type HeldLock, MAX_FACTS, mergeStates, type PathState, stateKey, withHeld } from './state';
-import type { FunctionSummary, LockEffect, SummaryLookup } from './summary';
-import { type LockEvent, type TransferContext, transferEdge, transferNode } from './transfer';
+import { EMPTY_STATE, type EntryReason, type HeldLock, MAX_FACTS, mergeStates, type PathState, stateKey, withHeld } from './state';
+import { type FunctionSummary, type LockEffect, RETURNED, type SummaryLookup } from './summary';
+import { type LockEvent, rootName, type TransferContext, transferEdge, transferNode } from './transfer';
 
 export interface LockRef {
   name: string;
@@ -17,6 +19,8 @@ export interface LockRef {
   line: number;
   /** Held because the caller holds it. */
   entry?: boolean;
+  /** Why it is assumed held on entry: the function's `_locked` name, an ASSERT (0-based line), or a release of it without a take (0-based line). */
+  because?: { how: 'name' | 'assert' | 'release'; line?: number };
 }
 
 export interface LineLocks {
@@ -26,6 +30,12 @@ export interface LineLocks {
   node: number;
   must: LockRef[];
   may: LockRef[];
+  /**
+   * Locks held after the line's statements, on their own paths, when one of
+   * them flows into a join (the end of an if/else, a label, a loop head):
+   * there the states before the join's node mix every branch's.
+   */
+  after?: { must: LockRef[]; may: LockRef[] };
 }
 
 export interface FunctionLocks {
@@ -40,6 +50,14 @@ export interface FunctionLocks {
   summary: FunctionSummary;
   /** Lock imbalances found on the way (reported as XSR007 by rules/xsr007.ts). */
   imbalances: LockImbalance[];
+  /** What the interrupt analysis saw (locks/irq.ts): lock sites with interrupts on/off, mismatched variants, re-enables, forbidden calls. */
+  irqEvents: IrqEvent[];
+  /** Interrupts on (true) or off (false) when entered, as the analysis assumed (absent: unknown). */
+  entryIrq?: boolean;
+  /** Why it is entered so, in words (`every one of its 3 calls here is made with interrupts off`). */
+  entryIrqWhy?: string;
+  /** Per callee: how many paths call it with interrupts on, off, or in an unknown state (what its entry state is learned from). */
+  callIrq?: { callee: string; on: number; off: number; unknown: number }[];
   /** The analysis was cut short or coarsened (why, in a sentence): its results are may-answers or absent. */
   degraded?: string;
 }
@@ -49,7 +67,9 @@ const PATH_SENSITIVE = 12;
 const MERGED = 1;
 /** Work budgets of the two passes (see cfg/dataflow.ts; Xen's costliest function needs about 45,000). */
 const PATH_SENSITIVE_BUDGET = 150_000;
-const MERGED_BUDGET = 400_000;
+// The merged pass's budget bounds the worst case's time and memory (about half a second and 100 MB for
+// 400 conditional lock pairs: npm run bench, worstFunctionMs); real functions need a tenth of it.
+const MERGED_BUDGET = 200_000;
 
 /**
  * A lock imbalance, as data: `retake` (taken while held), `doubleRelease`
@@ -59,17 +79,39 @@ const MERGED_BUDGET = 400_000;
 export type LockImbalance =
   | { kind: 'retake'; lock: string; start: number; end: number; takenAt: number }
   | { kind: 'doubleRelease'; lock: string; start: number; end: number }
-  | { kind: 'heldAtExit'; lock: string; start: number; end: number; takenAt: number; freeExit: { start: number; end: number } };
+  /** Released where some paths hold it and some do not (taken at `takenAt` on the paths that do). */
+  | { kind: 'mayRelease'; lock: string; start: number; end: number; takenAt: number }
+  | {
+      kind: 'heldAtExit';
+      lock: string;
+      start: number;
+      end: number;
+      takenAt: number;
+      freeExit: { start: number; end: number };
+      /** Held there in release builds only: the path went past the ASSERT_UNREACHABLE() at this offset. */
+      releaseOnly?: number;
+    };
 
 export interface AnalyzeOptions {
   source: string;
   lineIndex: LineIndex;
   table: HelperTable;
   summaries: SummaryLookup;
+  /** Interrupts on (true) or off (false) when the function is entered; unknown when absent. */
+  entryIrq?: boolean | undefined;
+  /** Why, in words (findings quote it). */
+  entryIrqWhy?: string | undefined;
+}
+
+/** Variables declared in the body (not parameters): locks named through them belong to this function. */
+function localsOf(fn: FunctionSyntax, cfg: Cfg): Set<string> {
+  const out = new Set<string>();
+  for (const n of cfg.nodes) for (const name of n.declares ?? []) if (!fn.params.includes(name)) out.add(name);
+  return out;
 }
 
 /** A result that says nothing: no lock anywhere (a function that takes none), or not analysed (`degraded` says why). */
-function nothingHeld(fn: FunctionSyntax, cfg: Cfg, degraded?: string): FunctionLocks {
+export function nothingHeld(fn: FunctionSyntax, cfg: Cfg, degraded?: string): FunctionLocks {
   const out: FunctionLocks = {
     syntax: fn,
     cfg,
@@ -78,6 +120,7 @@ function nothingHeld(fn: FunctionSyntax, cfg: Cfg, degraded?: string): FunctionL
     touchesLocks: false,
     summary: { name: fn.name, params: fn.params, acquires: [], releases: [], mayReleases: [], condAcquires: [], requires: [] },
     imbalances: [],
+    irqEvents: [],
   };
   if (degraded) out.degraded = degraded;
   return out;
@@ -86,16 +129,39 @@ function nothingHeld(fn: FunctionSyntax, cfg: Cfg, degraded?: string): FunctionL
 export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: AnalyzeOptions): FunctionLocks {
   if (cfg.degraded) return nothingHeld(fn, cfg, `not analysed: ${cfg.degraded}`);
   const touches = touchesLocks(cfg, opts);
-  let entry = conventionalEntry(fn, cfg);
+  let entry = conventionalEntry(fn, cfg, opts.source);
+  const irq = enteredWith(opts.entryIrq, fn.start);
+  if (irq) entry = { ...entry, irq };
   const summaryBase = { name: fn.name, params: fn.params };
-  // Nothing to track: every statement sees the empty set.
-  if (!touches && entry.held.length === 0) return nothingHeld(fn, cfg);
+  // Nothing to track: every statement sees the empty set (and, entered with interrupts off, nothing here cares).
+  if (!touches && entry.held.length === 0 && !(irq && touchesIrq(cfg))) {
+    const out = nothingHeld(fn, cfg);
+    // Nothing here changes the interrupt state: every call runs as the function was entered.
+    if (irq) {
+      out.entryIrq = irq.on;
+      if (opts.entryIrqWhy !== undefined) out.entryIrqWhy = opts.entryIrqWhy;
+      const callees = new Set(cfg.nodes.flatMap((n) => n.facts.calls.map((c) => c.name)));
+      out.callIrq = [...callees].map((callee) => ({ callee, on: irq.on ? 1 : 0, off: irq.on ? 0 : 1, unknown: 0 }));
+    }
+    return out;
+  }
+  const crowded = crowdedStatement(cfg, opts);
+  if (crowded)
+    return nothingHeld(
+      fn,
+      cfg,
+      `not analysed: the statement at line ${crowded.line + 1} makes more than ${MAX_LOCK_CALLS_PER_STATEMENT} lock calls`,
+    );
   const ctx: TransferContext = {
     source: opts.source,
     table: opts.table,
     namer: new LockNamer(cfg),
     summaries: opts.summaries,
     trackedAtoms: correlatedAtoms(cfg, opts.source),
+    locals: localsOf(fn, cfg),
+    cfg,
+    released: new Set(),
+    unconditional: dominatesExit(cfg),
   };
   const domain: Domain<PathState> = {
     key: stateKey,
@@ -103,6 +169,8 @@ export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: Analyze
     transfer: (node: CfgNode, s: PathState) => transferNode(ctx, node, s),
     edge: (node: CfgNode, edge: { to: number; branch?: boolean }, s: PathState) => transferEdge(ctx, node, edge, s),
     weight: (s: PathState) => 1 + s.held.length + s.facts.length,
+    partition: (s: PathState) =>
+      `${s.held.map((h) => `${h.name}${h.maybe ? '?' : ''}${h.handed ? 'h' : ''}`).join(',')}${s.releaseOnly !== undefined ? '|R' : ''}`,
   };
   // Path-sensitive first; a function with more paths than the work budget
   // allows is solved again with every node's paths merged (a sound "may"
@@ -111,30 +179,57 @@ export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: Analyze
   let pass = reportingPass(ctx, cfg, domain, entry, disjuncts);
   if (pass.exhausted) pass = reportingPass(ctx, cfg, domain, entry, (disjuncts = MERGED));
   if (pass.exhausted) return nothingHeld(fn, cfg, 'not analysed: more paths and states than the analysis budget allows');
-  let { before, events, exits } = pass;
+  let { before, events, exits, intoJoins } = pass;
   // A lock released here but never taken is the caller's: run again with it
   // held on entry, so we know on which paths it is released (a summary that
   // says "releases" must be true on every path). Rare: most functions skip it.
   const inferred = new Map<string, LockKind>();
-  for (const { e } of events) if (e.k === 'requires' && !entry.held.some((h) => h.name === e.lock)) inferred.set(e.lock, e.kind);
+  const reasons = new Map<string, EntryReason>();
+  // Released unheld where another path reaching the same release took it here: the paths disagree (a
+  // may-held release), not a lock the caller holds; the function would otherwise "retake" its own entry lock.
+  const mayHeldReleases: LockImbalance[] = [];
+  for (const { e, node } of events) {
+    if (e.k !== 'requires' || e.start === undefined || e.end === undefined || e.assert) continue;
+    // Taken above the release (a lock taken again below it, round a loop, is the caller's lock coming back).
+    const holder = before[node.id]!.flatMap((s) => s.held).find((h) => h.name === e.lock && !h.maybe && !h.entry && h.at < e.start!);
+    if (holder) mayHeldReleases.push({ kind: 'mayRelease', lock: e.lock, start: e.start, end: e.end, takenAt: holder.at });
+  }
+  const disagreeing = new Set(mayHeldReleases.map((x) => x.lock));
+  for (const { e } of events)
+    if (e.k === 'requires' && !entry.held.some((h) => h.name === e.lock) && !disagreeing.has(e.lock)) {
+      inferred.set(e.lock, e.kind);
+      if (!reasons.has(e.lock) && e.start !== undefined) reasons.set(e.lock, { how: e.assert ? 'assert' : 'release', at: e.start });
+    }
   if (inferred.size) {
-    for (const [name, kind] of inferred) entry = withHeld(entry, { name, kind, at: fn.start, entry: true });
+    for (const [name, kind] of inferred) {
+      const because = reasons.get(name);
+      entry = withHeld(entry, { name, kind, at: fn.start, entry: true, ...(because ? { because } : {}) });
+    }
     pass = reportingPass(ctx, cfg, domain, entry, disjuncts);
     if (pass.exhausted) return nothingHeld(fn, cfg, 'not analysed: more paths and states than the analysis budget allows');
-    ({ before, events, exits } = pass);
+    ({ before, events, exits, intoJoins } = pass);
     for (const [name, kind] of inferred) events.push({ e: { k: 'requires', lock: name, kind }, node: cfg.nodes[cfg.entry]! });
   }
   ctx.events = undefined;
-  const imbalances: LockImbalance[] = [];
-  for (const { e } of events) {
+  const imbalances: LockImbalance[] = [...mayHeldReleases];
+  for (const { e, node } of events) {
     if (e.k === 'retake') imbalances.push({ kind: 'retake', lock: e.lock, start: e.start, end: e.end, takenAt: e.heldAt });
     else if (e.k === 'doubleRelease') imbalances.push({ kind: 'doubleRelease', lock: e.lock, start: e.start, end: e.end });
+    else if (e.k === 'unheldRelease') {
+      // A local's lock released where one path holds it and another does not: the paths disagree.
+      const holder = before[node.id]!.flatMap((s) => s.held).find((h) => h.name === e.lock && !h.maybe && !h.entry);
+      if (holder) imbalances.push({ kind: 'mayRelease', lock: e.lock, start: e.start, end: e.end, takenAt: holder.at });
+    }
   }
   const requires = new Map<string, LockKind>();
   for (const h of entry.held) requires.set(h.name, h.kind);
-  const conventional = new Set(conventionalEntry(fn, cfg).held.map((h) => h.name));
-  for (const { e } of events) if (e.k === 'requires') requires.set(e.lock, e.kind);
-  const imbalance = exitImbalance(fn, exits, opts);
+  const conventional = new Set(conventionalEntry(fn, cfg, opts.source).held.map((h) => h.name));
+  for (const { e } of events) if (e.k === 'requires' && !disagreeing.has(e.lock)) requires.set(e.lock, e.kind);
+  const boolish = returnsFlag(fn, opts.source);
+  // Held on entry, kept (or taken again) exactly when returning non-NULL: the caller's test says which.
+  const reachable = exits.filter((x) => x.states.length > 0);
+  const condReleased = new Set([...requires.keys()].filter((n) => releaseSays(reachable, n, boolish)));
+  const imbalance = exitImbalance(fn, exits, opts, { released: ctx.released, locals: ctx.locals, skip: condReleased });
   // A function that is itself a lock helper (sched_spin_lock_double) is a primitive: no imbalance there.
   if (!opts.table.has(fn.name)) imbalances.push(...imbalance.heldAtExit);
   // Merged paths (or forgotten branch facts) cannot tell a leak from two paths that each do the right thing: no findings then.
@@ -147,27 +242,40 @@ export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: Analyze
   const callerInstanceReleased = (name: string): boolean =>
     reachableExits.every((x) => x.states.every((s) => !s.held.some((h) => h.name === name && h.entry)));
   const effect = (name: string, kind: LockKind): LockEffect => ({ lock: name, kind });
+  // A lock named through a local this function returns (`spin_lock(&act->lock); return act;`) is, for
+  // the caller, the lock of the returned object: `$ret->lock`, which the call site names after its own variable.
+  const handed = (name: string): LockEffect => effect(returnedName(name, reachableExits, ctx.locals), imbalance.kinds.get(name)!);
   const summary: FunctionSummary = {
     ...summaryBase,
-    acquires: imbalance.acquirers.filter(heldAtAllExits).map((n) => effect(n, imbalance.kinds.get(n)!)),
+    acquires: imbalance.acquirers.filter(heldAtAllExits).map(handed),
     // The caller's instance is gone at every exit (a lock held again there was taken anew: see acquires/condAcquires).
-    releases: [...requires].filter(([n]) => callerInstanceReleased(n)).map(([n, k]) => effect(n, k)),
+    releases: [...requires].filter(([n]) => callerInstanceReleased(n) && !condReleased.has(n)).map(([n, k]) => effect(n, k)),
     // Gone at some exits only: afterwards the caller may or may not hold it.
     mayReleases: [...requires]
-      .filter(([n]) => !callerInstanceReleased(n) && callerInstanceReleasedSomewhere(n))
+      .filter(([n]) => !callerInstanceReleased(n) && callerInstanceReleasedSomewhere(n) && !condReleased.has(n))
       .map(([n, k]) => effect(n, k)),
-    condAcquires: imbalance.conditional.map((n) => effect(n, imbalance.kinds.get(n)!)),
+    condAcquires: imbalance.conditional.map(handed),
+    ...(imbalance.statusConvention ? { condConvention: 'status' as const } : {}),
+    mayAcquires: imbalance.mayAcquire.map(handed),
+    ...(condReleased.size ? { condReleases: [...condReleased].map((n) => effect(n, requires.get(n)!)) } : {}),
     requires: [...requires].map(([n, k]) => (conventional.has(n) ? { ...effect(n, k), conventional: true } : effect(n, k))),
+    ...irqExitOf(reachableExits),
   };
   const out: FunctionLocks = {
     syntax: fn,
     cfg,
     before,
-    lineLocks: linesOf(cfg, before, opts.lineIndex),
+    lineLocks: linesOf(cfg, before, opts.lineIndex, intoJoins),
     touchesLocks: touches,
     summary,
     imbalances,
+    // A lock primitive's own body (spinlock.c's `_spin_lock_irq`) is what the helper table describes: no sites there.
+    irqEvents: opts.table.has(fn.name) ? [] : events.flatMap(({ e }) => (isIrqEvent(e) ? [e] : [])),
   };
+  if (opts.entryIrq !== undefined) out.entryIrq = opts.entryIrq;
+  if (opts.entryIrqWhy !== undefined) out.entryIrqWhy = opts.entryIrqWhy;
+  const callIrq = callSiteIrq(cfg, before);
+  if (callIrq.length) out.callIrq = callIrq;
   if (disjuncts === MERGED)
     out.degraded =
       'paths merged: the function has more paths than the analysis budget allows, so held locks are may-answers and no imbalance is reported';
@@ -191,23 +299,35 @@ function reportingPass(
   domain: Domain<PathState>,
   entry: PathState,
   disjuncts: number,
-): { before: PathState[][]; events: { e: LockEvent; node: CfgNode }[]; exits: Exit[]; exhausted?: boolean } {
+): {
+  before: PathState[][];
+  intoJoins: (PathState[] | undefined)[];
+  events: { e: LockEvent; node: CfgNode }[];
+  exits: Exit[];
+  exhausted?: boolean;
+} {
   // Events are collected while solving: every state the solver sees is a real
   // path (or a merge that keeps only what all its paths agree on), so no
   // second pass over the function is needed for them.
   const events: { e: LockEvent; node: CfgNode }[] = [];
   const seen = new Set<string>();
   ctx.events = (e, node) => {
-    const k = `${e.k}:${e.lock}:${'start' in e ? e.start : ''}`;
+    const k = `${e.k}:${e.lock}:${'start' in e ? e.start : ''}:${'safe' in e ? e.safe : ''}`;
     if (!seen.has(k)) {
       seen.add(k);
       events.push({ e, node });
     }
   };
-  const { before, exhausted } = solve(cfg, domain, entry, disjuncts, disjuncts === MERGED ? MERGED_BUDGET : PATH_SENSITIVE_BUDGET);
+  const { before, exhausted, intoJoins } = solve(
+    cfg,
+    domain,
+    entry,
+    disjuncts,
+    disjuncts === MERGED ? MERGED_BUDGET : PATH_SENSITIVE_BUDGET,
+  );
   if (exhausted) {
     ctx.events = undefined;
-    return { before, events, exits: [], exhausted };
+    return { before, intoJoins, events, exits: [], exhausted };
   }
   const exits: Exit[] = [];
   for (const node of cfg.nodes) {
@@ -216,38 +336,166 @@ function reportingPass(
     const after = before[node.id]!.flatMap((s) => transferNode(ctx, node, s));
     for (const e of node.succ) {
       if (e.to !== cfg.exit) continue;
-      const states = after.map((s) => transferEdge(ctx, node, e, s)).filter((s): s is PathState => s !== undefined);
+      // A lock held under two names the path knows are one (`lp == rp`) is held under both at the exit.
+      const states = after
+        .map((s) => transferEdge(ctx, node, e, s))
+        .filter((s): s is PathState => s !== undefined)
+        .map((s) => {
+          const held = withAliases(s);
+          return held === s.held ? s : { ...s, held };
+        });
       const existing = exits.find((x) => x.node === node);
       if (existing) existing.states.push(...states);
       else exits.push({ node, states });
     }
   }
   ctx.events = undefined;
-  return { before, events, exits };
+  return { before, intoJoins, events, exits: withoutHandedOn(exits) };
+}
+
+/**
+ * Locks the function hands on (some path stored their owner for another
+ * function to release) are not held as far as its exits go: on the paths that
+ * stored it, and on the other paths leaving through the same return (a second
+ * pin of an entry handed on before, say: the function's normal way out). An
+ * early return holding it is still a leak.
+ */
+function withoutHandedOn(exits: Exit[]): Exit[] {
+  const handedAt = new Map<string, Set<Exit>>();
+  for (const x of exits)
+    for (const s of x.states)
+      for (const h of s.held) {
+        if (!h.handed) continue;
+        const set = handedAt.get(h.name) ?? new Set<Exit>();
+        handedAt.set(h.name, set.add(x));
+      }
+  if (handedAt.size === 0) return exits;
+  return exits.map((x) => {
+    const states = x.states.map((s) => {
+      const held = s.held.filter((h) => !(h.handed || handedAt.get(h.name)?.has(x)));
+      return held.length === s.held.length ? s : { ...s, held };
+    });
+    return { ...x, states };
+  });
+}
+
+/** Whether a node lies on every path from the entry to the exit (asked of few nodes: one search each, remembered). */
+function dominatesExit(cfg: Cfg): (node: CfgNode) => boolean {
+  const memo = new Map<number, boolean>();
+  return (node) => {
+    let r = memo.get(node.id);
+    if (r === undefined) {
+      const seen = new Uint8Array(cfg.nodes.length);
+      seen[node.id] = 1;
+      const stack = [cfg.entry];
+      seen[cfg.entry] = 1;
+      let reached = cfg.entry === cfg.exit;
+      while (stack.length && !reached) {
+        for (const e of cfg.nodes[stack.pop()!]!.succ) {
+          if (seen[e.to]) continue;
+          if (e.to === cfg.exit) reached = true;
+          seen[e.to] = 1;
+          stack.push(e.to);
+        }
+      }
+      r = node.id === cfg.entry || !reached;
+      memo.set(node.id, r);
+    }
+    return r;
+  };
+}
+
+/** The interrupt state at each call of another function, counted per callee over the paths reaching it. */
+function callSiteIrq(cfg: Cfg, before: PathState[][]): { callee: string; on: number; off: number; unknown: number }[] {
+  const by = new Map<string, { callee: string; on: number; off: number; unknown: number }>();
+  for (const node of cfg.nodes) {
+    const states = before[node.id];
+    if (!states?.length || node.facts.calls.length === 0) continue;
+    for (const c of node.facts.calls) {
+      let t = by.get(c.name);
+      if (!t) by.set(c.name, (t = { callee: c.name, on: 0, off: 0, unknown: 0 }));
+      for (const s of states) {
+        if (!s.irq) t.unknown++;
+        else if (s.irq.on) t.on++;
+        else t.off++;
+      }
+    }
+  }
+  return [...by.values()];
+}
+
+/** Interrupts as every exit leaves them, when this function set them so (not as it was entered). */
+function irqExitOf(exits: readonly Exit[]): { irqExit?: boolean } {
+  const states = exits.flatMap((x) => x.states);
+  const first = states[0]?.irq;
+  if (!first || first.entry) return {};
+  return states.every((s) => s.irq && !s.irq.entry && s.irq.on === first.on) ? { irqExit: first.on } : {};
+}
+
+const IRQ_EVENTS = new Set(['irqAcquire', 'irqReenable', 'forbidden']);
+const isIrqEvent = (e: LockEvent): e is IrqEvent => IRQ_EVENTS.has(e.k);
+
+/** Calls that matter when interrupts are known off at entry: interrupt primitives and calls forbidden in atomic context. */
+function touchesIrq(cfg: Cfg): boolean {
+  return cfg.nodes.some((n) => n.facts.calls.some((c) => irqPrimitive(c.name) || forbiddenCall(c.name)));
 }
 
 function touchesLocks(cfg: Cfg, opts: AnalyzeOptions): boolean {
-  for (const n of cfg.nodes) {
-    for (const c of n.facts.calls) {
-      if (opts.table.has(c.name)) return true;
-      const s = opts.summaries.get(c.name);
-      if (
-        s &&
-        (s.acquires.length || s.releases.length || s.mayReleases.length || s.condAcquires.length || s.requires.some((r) => !r.conventional))
-      )
-        return true;
-      if (heldPredicate(c.name)) return true;
-    }
-  }
+  for (const n of cfg.nodes) for (const c of n.facts.calls) if (isLockCall(c.name, opts)) return true;
   return false;
 }
 
-/** `*_locked` functions start holding their vCPU's (or first argument's) scheduler lock, unless an ASSERT says which lock. */
-function conventionalEntry(fn: FunctionSyntax, cfg: Cfg): PathState {
+function isLockCall(name: string, opts: AnalyzeOptions): boolean {
+  if (opts.table.has(name) || irqPrimitive(name)) return true;
+  const s = opts.summaries.get(name);
+  if (
+    s &&
+    (s.acquires.length ||
+      s.releases.length ||
+      s.mayReleases.length ||
+      s.condAcquires.length ||
+      s.mayAcquires?.length ||
+      s.condReleases?.length ||
+      s.irqExit !== undefined ||
+      s.requires.some((r) => !r.conventional))
+  )
+    return true;
+  return !!heldPredicate(name);
+}
+
+/**
+ * Lock calls one statement may make. Each is applied to every path through the
+ * statement (and a trylock splits them), so the cost of one statement grows
+ * with its calls times its paths, which no work budget can interrupt; real
+ * statements make a few.
+ */
+const MAX_LOCK_CALLS_PER_STATEMENT = 64;
+
+/** The first statement making more lock calls than MAX_LOCK_CALLS_PER_STATEMENT. */
+function crowdedStatement(cfg: Cfg, opts: AnalyzeOptions): CfgNode | undefined {
+  for (const n of cfg.nodes) {
+    if (n.facts.calls.length <= MAX_LOCK_CALLS_PER_STATEMENT) continue;
+    let count = 0;
+    for (const c of n.facts.calls) if (isLockCall(c.name, opts) && ++count > MAX_LOCK_CALLS_PER_STATEMENT) return n;
+  }
+  return undefined;
+}
+
+/**
+ * `*_locked` functions start holding their vCPU's (unit's, pCPU's) scheduler
+ * lock, unless an ASSERT says which lock. Only when the first parameter is a
+ * vCPU, a unit or a CPU number: `cpupool_assign_cpu_locked(c, cpu)` holds
+ * cpupool_lock, not a scheduler lock of `c`; which lock is then unknown here.
+ */
+function conventionalEntry(fn: FunctionSyntax, cfg: Cfg, source: string): PathState {
   if (!fn.name.endsWith('_locked') || fn.params.length === 0) return EMPTY_STATE;
   const asserts = cfg.nodes.some((n) => n.facts.calls.some((c) => heldPredicate(c.name)));
   if (asserts) return EMPTY_STATE;
-  const held: HeldLock = { name: `sched(${fn.params[0]})`, kind: 'sched', at: fn.start, entry: true };
+  const header = source.slice(fn.start, fn.bodyStart);
+  const open = header.indexOf('(');
+  const first = (open < 0 ? '' : header.slice(open + 1)).split(',')[0] ?? '';
+  if (!/\bstruct\s+(vcpu|sched_unit)\b|\b(unsigned(\s+int)?|int)\s+\w*cpu\w*\s*$/.test(first.trim())) return EMPTY_STATE;
+  const held: HeldLock = { name: `sched(${fn.params[0]})`, kind: 'sched', at: fn.start, entry: true, because: { how: 'name' } };
   return { ...EMPTY_STATE, held: [held] };
 }
 
@@ -272,8 +520,9 @@ function emptyLines(cfg: Cfg): LineLocks[] {
     .map(([line, node]) => ({ line, node: node.id, must: NONE, may: NONE }));
 }
 
-function linesOf(cfg: Cfg, before: PathState[][], lines: LineIndex): LineLocks[] {
+function linesOf(cfg: Cfg, before: PathState[][], lines: LineIndex, intoJoins: readonly (PathState[] | undefined)[]): LineLocks[] {
   const byLine = statementLines(cfg, (id) => before[id]!.length > 0);
+  const after = afterAtJoins(cfg, before, lines, intoJoins);
   const out: LineLocks[] = [];
   // Consecutive statements usually share one path whose held list is the very
   // same array (transfers that change no lock keep it): compute its sets once.
@@ -288,27 +537,224 @@ function linesOf(cfg: Cfg, before: PathState[][], lines: LineIndex): LineLocks[]
       lastHeld = states.length === 1 ? states[0]!.held : undefined;
       lastSets = sets;
     }
-    out.push({ line, node: node.id, must: sets.must, may: sets.may });
+    const a = after.get(line);
+    out.push(
+      a ? { line, node: node.id, must: sets.must, may: sets.may, after: a } : { line, node: node.id, must: sets.must, may: sets.may },
+    );
   }
   return out;
 }
 
+/**
+ * One LockRef per held lock object and text (states share their lock objects: the lines of a long function
+ * then share refs instead of each allocating its own).
+ */
+const lockRefs = new WeakMap<LineIndex, WeakMap<HeldLock, LockRef>>();
+function refOf(h: HeldLock, lines: LineIndex): LockRef {
+  let refs = lockRefs.get(lines);
+  if (!refs) lockRefs.set(lines, (refs = new WeakMap()));
+  let ref = refs.get(h);
+  if (!ref) {
+    ref = { name: h.name, line: lines.lineOf(h.at), ...(h.entry ? { entry: true } : {}) };
+    if (h.entry && h.because)
+      ref.because = { how: h.because.how, ...(h.because.at !== undefined ? { line: lines.lineOf(h.because.at) } : {}) };
+    refs.set(h, ref);
+  }
+  return ref;
+}
+
+/**
+ * For each line with a statement that flows into a join: the locks held after
+ * the line's statements, from the states they sent (into the join) and the
+ * states before their other successors (one predecessor: exactly theirs).
+ * Edges between statements of the same line stay inside it.
+ */
+function afterAtJoins(
+  cfg: Cfg,
+  before: PathState[][],
+  lines: LineIndex,
+  intoJoins: readonly (PathState[] | undefined)[],
+): Map<number, { must: LockRef[]; may: LockRef[] }> {
+  const out = new Map<number, { must: LockRef[]; may: LockRef[] }>();
+  const linesWithJoins = new Set<number>();
+  for (const node of cfg.nodes) if (intoJoins[node.id] && node.kind !== 'entry' && node.kind !== 'nop') linesWithJoins.add(node.line);
+  if (linesWithJoins.size === 0) return out;
+  const preds = new Uint32Array(cfg.nodes.length);
+  const byLine = new Map<number, CfgNode[]>();
+  for (const node of cfg.nodes) {
+    for (const e of node.succ) preds[e.to]!++;
+    const isStatement = node.kind !== 'entry' && node.kind !== 'exit' && node.kind !== 'nop';
+    if (isStatement && linesWithJoins.has(node.line) && before[node.id]!.length > 0) {
+      const list = byLine.get(node.line);
+      if (list) list.push(node);
+      else byLine.set(node.line, [node]);
+    }
+  }
+  for (const [line, onLine] of byLine) {
+    const ids = new Set(onLine.map((n) => n.id));
+    const states: PathState[] = [];
+    for (const n of onLine) {
+      // A return's state is the one it returns with (the exit joins every return).
+      if (n.kind === 'return') {
+        states.push(...before[n.id]!);
+        continue;
+      }
+      states.push(...(intoJoins[n.id] ?? []));
+      for (const e of n.succ) if (!ids.has(e.to) && preds[e.to] === 1) states.push(...before[e.to]!);
+    }
+    if (states.length) out.set(line, heldSets(states, lines));
+  }
+  return out;
+}
+
+/**
+ * The locks a path holds, with the names they also go by on it: after
+ * `if ( lock1 == lock2 ) spin_lock(lock1);` the path holds `lock2` too (one
+ * lock, two names), so the join after the three branches of the
+ * address-ordered double lock holds both names on every path.
+ */
+function withAliases(s: PathState): readonly HeldLock[] {
+  if (s.facts.length === 0 || s.held.length === 0) return s.held;
+  let out: HeldLock[] | undefined;
+  for (const f of s.facts) {
+    const m = /^([A-Za-z_]\w*)(==|!=)([A-Za-z_]\w*)$/.exec(f.atom);
+    if (!m || (m[2] === '==') !== f.value) continue;
+    for (const [from, to] of [
+      [m[1]!, m[3]!],
+      [m[3]!, m[1]!],
+    ] as const) {
+      // Two lock pointers equal on this path (`old_lock == new_lock`): the locks they point at are one.
+      const bf = s.vars.find((b) => b.v === from && b.lock);
+      const bt = s.vars.find((b) => b.v === to && b.lock);
+      if (bf && bt) {
+        const h = s.held.find((x) => x.name === bf.lock);
+        if (h && !(out ?? s.held).some((x) => x.name === bt.lock)) (out ??= [...s.held]).push({ ...h, name: bt.lock, alias: true });
+      }
+      for (const h of s.held) {
+        if (rootName(h.name) !== from) continue;
+        const name = h.name.replace(new RegExp(`\\b${from}\\b`), to);
+        if ((out ?? s.held).some((x) => x.name === name)) continue;
+        (out ??= [...s.held]).push({ ...h, name, alias: true });
+      }
+    }
+  }
+  return out ?? s.held;
+}
+
 /** must: held (definitely) on every path; may: held on some path but not all. */
 export function heldSets(states: readonly PathState[], lines: LineIndex): { must: LockRef[]; may: LockRef[] } {
-  const refs = new Map<string, { ref: LockRef; definite: number }>();
+  const refs = new Map<string, { ref: LockRef; definite: number; aliasOnly: boolean }>();
   for (const s of states) {
-    for (const h of s.held) {
+    for (const h of withAliases(s)) {
       const r = refs.get(h.name);
-      const ref: LockRef = { name: h.name, line: lines.lineOf(h.at), ...(h.entry ? { entry: true } : {}) };
-      if (!r) refs.set(h.name, { ref, definite: h.maybe ? 0 : 1 });
+      if (r && !h.alias) r.aliasOnly = false;
+      const ref = refOf(h, lines);
+      if (!r) refs.set(h.name, { ref, definite: h.maybe ? 0 : 1, aliasOnly: !!h.alias });
       else if (!h.maybe) r.definite++;
     }
   }
   const must: LockRef[] = [];
   const may: LockRef[] = [];
-  for (const { ref, definite } of refs.values()) (definite === states.length ? must : may).push(ref);
+  // Another name of a held lock is worth showing where it completes a must (`lock1, lock2` after the double
+  // lock); held under it on some paths only, it is the same lock already listed, not a second one.
+  for (const { ref, definite, aliasOnly } of refs.values()) {
+    if (definite === states.length) must.push(ref);
+    else if (!aliasOnly) may.push(ref);
+  }
   const byName = (a: LockRef, b: LockRef): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
   return { must: must.sort(byName), may: may.sort(byName) };
+}
+
+type Outcome = 'zero' | 'nonzero' | 'error';
+
+/** What one exit state returns: 0/NULL/false, an error (a negative errno constant, ERR_PTR), another value, or a variable whose truth the path knows. */
+function outcomeOf(x: Exit, s: PathState): Outcome | undefined {
+  const t = x.node.returnText ?? '';
+  if (/^ERR_PTR\(/.test(t) || /^-(E[A-Z0-9]+|[1-9]\d*)$/.test(t)) return 'error';
+  let truth = constantTruth(t);
+  if (truth === undefined && /^!?[A-Za-z_]\w*$/.test(t)) {
+    const v = t.replace(/^!/, '');
+    const b = s.vars.find((x) => x.v === v);
+    const known = b ? (b.zeroIsHeld ? b.status === 'null' : b.status !== 'null') : s.facts.find((f) => f.atom === v)?.value;
+    if (known !== undefined) truth = t.startsWith('!') ? !known : known;
+  }
+  return truth === undefined ? undefined : truth ? 'nonzero' : 'zero';
+}
+
+/**
+ * When every state returning with `name` held returns one outcome and every
+ * state returning without it another, the return value tells the caller:
+ * `status` (0 with the lock held, errors without) or `flag` (true / non-NULL
+ * with it held, 0 or an error without). An error returned with the lock held
+ * is never a convention: that is the leak this rule is for.
+ */
+function returnSays(exits: readonly Exit[], name: string): 'status' | 'flag' | undefined {
+  const held = new Set<Outcome | undefined>();
+  const free = new Set<Outcome | undefined>();
+  for (const x of exits) {
+    for (const s of x.states) {
+      const h = s.held.find((l) => l.name === name);
+      if (h?.maybe) return undefined;
+      (h && !h.entry ? held : free).add(outcomeOf(x, s));
+    }
+  }
+  if (held.size !== 1 || held.has(undefined) || free.size === 0 || free.has(undefined)) return undefined;
+  if (held.has('zero') && !free.has('zero')) return 'status';
+  if (held.has('nonzero') && !free.has('nonzero')) return 'flag';
+  return undefined;
+}
+
+/** The function returns a pointer or a bool: its value can say yes or no. */
+function returnsFlag(fn: FunctionSyntax, source: string): boolean {
+  const header = source.slice(fn.start, fn.bodyStart);
+  return fn.returnsPointer || /\bbool(_t)?\b/.test(header.split('(')[0] ?? '');
+}
+
+/**
+ * A lock held on entry, released on the exits returning NULL/false and kept on
+ * those returning anything else (not an error): the value tells the caller
+ * whether it still holds the lock.
+ */
+function releaseSays(exits: readonly Exit[], name: string, boolish: boolean): boolean {
+  if (!boolish) return false;
+  let kept = 0;
+  let freed = 0;
+  for (const x of exits) {
+    for (const s of x.states) {
+      // Any instance: the caller's, or the same lock let go and taken again on the way.
+      const h = s.held.find((l) => l.name === name);
+      if (h?.maybe) return false;
+      const outcome = outcomeOf(x, s);
+      if (h) {
+        if (outcome === 'zero' || outcome === 'error' || !x.node.returnText) return false;
+        kept++;
+      } else {
+        if (outcome !== 'zero') return false;
+        freed++;
+      }
+    }
+  }
+  return kept > 0 && freed > 0;
+}
+
+/** `act->lock` when every exit holding it returns `act`, a local: `$ret->lock` (see the summary). */
+function returnedName(name: string, exits: readonly Exit[], locals: ReadonlySet<string>): string {
+  const root = rootName(name);
+  if (!root || !locals.has(root)) return name;
+  const holding = exits.filter((x) => x.states.some((s) => s.held.some((h) => h.name === name && !h.entry)));
+  if (holding.length === 0 || !holding.every((x) => x.node.returnText === root)) return name;
+  return name.replace(new RegExp(`\\b${root}\\b`), RETURNED);
+}
+
+/** One finding per lock and place (several exits at the closing brace are one place). */
+function dedupe(list: LockImbalance[]): LockImbalance[] {
+  const seen = new Set<string>();
+  return list.filter((x) => {
+    const k = `${x.lock}@${x.start}:${x.end}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
 }
 
 const NULLISH = new Set(['NULL', '0', 'false']);
@@ -320,27 +766,41 @@ const isErrorReturn = (t: string): boolean => NULLISH.has(t) || /^ERR_PTR\(/.tes
  * unless the function returns a pointer or a boolean and the held exits return
  * non-NULL/true while the others return NULL/false (a trylock-like helper).
  */
-function exitImbalance(fn: FunctionSyntax, exits: { node: CfgNode; states: PathState[] }[], opts: AnalyzeOptions) {
+function exitImbalance(
+  fn: FunctionSyntax,
+  exits: { node: CfgNode; states: PathState[] }[],
+  opts: AnalyzeOptions,
+  seen: { released: ReadonlySet<string>; locals: ReadonlySet<string>; skip: ReadonlySet<string> },
+) {
   const kinds = new Map<string, LockKind>();
   const taken = new Set<string>();
   for (const x of exits)
     for (const s of x.states)
       for (const h of s.held)
-        if (!h.entry) {
+        if (!h.entry && !h.alias && !seen.skip.has(h.name)) {
           taken.add(h.name);
           kinds.set(h.name, h.kind);
         }
   const heldAtExit: LockImbalance[] = [];
   const acquirers: string[] = [];
   const conditional: string[] = [];
-  const header = opts.source.slice(fn.start, fn.bodyStart);
-  const boolish = fn.returnsPointer || /\bbool(_t)?\b/.test(header.split('(')[0] ?? '');
+  const mayAcquire: string[] = [];
+  let statusConvention = false;
+  const boolish = returnsFlag(fn, opts.source);
   for (const name of taken) {
     const heldExits = exits.filter((x) => x.states.some((s) => s.held.some((h) => h.name === name && !h.maybe && !h.entry)));
     const freeExits = exits.filter((x) => x.states.some((s) => !s.held.some((h) => h.name === name)));
     if (heldExits.length === 0) continue;
     if (freeExits.length === 0) {
       acquirers.push(name);
+      continue;
+    }
+    // What the returned value says, state by state: a lock-on-success helper returns one kind of
+    // value exactly when it holds the lock (0 with it held: a status; non-zero/non-NULL: a flag or the object).
+    const said = returnSays(exits, name);
+    if (said) {
+      conditional.push(name);
+      if (said === 'status') statusConvention = true;
       continue;
     }
     const text = (x: { node: CfgNode }): string => x.node.returnText ?? '';
@@ -356,12 +816,22 @@ function exitImbalance(fn: FunctionSyntax, exits: { node: CfgNode; states: PathS
       conditional.push(name);
       continue;
     }
+    // Never released here: not a leak on the paths that keep it, but a lock this function hands its
+    // caller when it takes it (a pair helper, a begin helper conditioned on a flag) — unless it is
+    // named through a local, which no caller can release.
+    if (!seen.released.has(name) && !seen.locals.has(rootName(name) ?? '')) {
+      mayAcquire.push(name);
+      continue;
+    }
     for (const x of heldExits) {
       const h = x.states.flatMap((s) => s.held).find((l) => l.name === name)!;
       const free = freeExits[0]!;
       const atEnd = x.node.kind !== 'return';
       const start = atEnd ? fn.bodyEnd - 1 : x.node.start;
       const end = atEnd ? fn.bodyEnd : x.node.end;
+      // Held only on paths a release build runs past an ASSERT_UNREACHABLE(): say which build leaks.
+      const holding = x.states.filter((s) => s.held.some((l) => l.name === name && !l.maybe));
+      const releaseOnly = holding.every((s) => s.releaseOnly !== undefined) ? holding[0]?.releaseOnly : undefined;
       heldAtExit.push({
         kind: 'heldAtExit',
         lock: name,
@@ -369,8 +839,9 @@ function exitImbalance(fn: FunctionSyntax, exits: { node: CfgNode; states: PathS
         end,
         takenAt: h.at,
         freeExit: { start: free.node.start, end: free.node.end },
+        ...(releaseOnly !== undefined ? { releaseOnly } : {}),
       });
     }
   }
-  return { heldAtExit, acquirers, conditional, kinds };
+  return { heldAtExit: dedupe(heldAtExit), acquirers, conditional, mayAcquire, kinds, statusConvention };
 }

@@ -18,13 +18,28 @@ type Expr =
 
 const cache = new Map<string, Expr>();
 
+/**
+ * Past this many `&&`/`||` a condition is one opaque atom: every walk over a
+ * condition recurses once per operator of a chain, and no real condition
+ * comes near it.
+ */
+const MAX_CHAIN = 1000;
+/** Brackets nested deeper than this inside a condition are opaque text (each level is parsed by a parser of its own). */
+const MAX_BRACKETS = 64;
+/** Condition texts longer than this are not kept in the shared cache. */
+const MAX_CACHED_TEXT = 2048;
+
 export function parseCondition(text: string): Expr {
   let e = cache.get(text);
   if (!e) {
     const tokens = tokenize(text);
-    e = new CondParser(tokens).parseAll();
+    let ops = 0;
+    for (const t of tokens) if (t.text === '&&' || t.text === '||') ops++;
+    e = ops > MAX_CHAIN ? { k: 'atom', text: joinTokens(tokens, 0, tokens.length) } : new CondParser(tokens).parseAll();
+    // Shared by every document the server ever saw: bounded in entries, and long texts (a pasted wall of
+    // `&&`) are not kept at all (each node caches its own parse anyway: conditionOf).
     if (cache.size > 5000) cache.clear();
-    cache.set(text, e);
+    if (text.length <= MAX_CACHED_TEXT) cache.set(text, e);
   }
   return e;
 }
@@ -36,15 +51,41 @@ export function parseCondition(text: string): Expr {
  */
 export type Ran = (atom: string) => boolean;
 
-function ranIn(e: Expr, ran: Ran | undefined): boolean {
-  return !!ran && atomsOf(e).some(ran);
+/** Whether `e` holds an atom `ran` names; memoized per evaluation, so a long `&&`/`||` chain is walked once, not once per level. */
+function ranIn(e: Expr, ran: Ran | undefined, memo: Map<Expr, boolean> | undefined): boolean {
+  if (!ran || !memo) return false;
+  let r = memo.get(e);
+  if (r === undefined) {
+    switch (e.k) {
+      case 'atom':
+        r = ran(e.text);
+        break;
+      case 'not':
+      case 'null':
+        r = ranIn(e.e, ran, memo);
+        break;
+      case 'and':
+      case 'or':
+        r = ranIn(e.a, ran, memo) || ranIn(e.b, ran, memo);
+        break;
+      case 'const':
+        r = false;
+        break;
+    }
+    memo.set(e, r);
+  }
+  return r;
 }
 
 export function evaluate(e: Expr, value: AtomValue, ran?: Ran): boolean | undefined {
-  if ((e.k === 'or' || e.k === 'and') && ranIn(e.b, ran) && !ranIn(e.a, ran)) {
-    const a = evaluate(e.a, value, ran);
+  return evaluateIn(e, value, ran, ran ? new Map() : undefined);
+}
+
+function evaluateIn(e: Expr, value: AtomValue, ran: Ran | undefined, memo: Map<Expr, boolean> | undefined): boolean | undefined {
+  if ((e.k === 'or' || e.k === 'and') && ranIn(e.b, ran, memo) && !ranIn(e.a, ran, memo)) {
+    const a = evaluateIn(e.a, value, ran, memo);
     // The left operand let evaluation reach the call: it had the non-short-circuit value.
-    if (a === undefined || a === (e.k === 'and')) return evaluate(e.b, value, ran);
+    if (a === undefined || a === (e.k === 'and')) return evaluateIn(e.b, value, ran, memo);
     return undefined;
   }
   switch (e.k) {
@@ -53,25 +94,25 @@ export function evaluate(e: Expr, value: AtomValue, ran?: Ran): boolean | undefi
     case 'atom':
       return value(e.text);
     case 'not': {
-      const v = evaluate(e.e, value, ran);
+      const v = evaluateIn(e.e, value, ran, memo);
       return v === undefined ? undefined : !v;
     }
     case 'and': {
-      const a = evaluate(e.a, value, ran);
+      const a = evaluateIn(e.a, value, ran, memo);
       if (a === false) return false;
-      const b = evaluate(e.b, value, ran);
+      const b = evaluateIn(e.b, value, ran, memo);
       if (b === false) return false;
       return a === true && b === true ? true : undefined;
     }
     case 'or': {
-      const a = evaluate(e.a, value, ran);
+      const a = evaluateIn(e.a, value, ran, memo);
       if (a === true) return true;
-      const b = evaluate(e.b, value, ran);
+      const b = evaluateIn(e.b, value, ran, memo);
       if (b === true) return true;
       return a === false && b === false ? false : undefined;
     }
     case 'null': {
-      const v = evaluate(e.e, value, ran);
+      const v = evaluateIn(e.e, value, ran, memo);
       return v === undefined ? undefined : e.negated ? v : !v;
     }
   }
@@ -141,6 +182,56 @@ export function notReached(e: Expr, atom: string, value: AtomValue): boolean {
   return walk(e) === 'skipped';
 }
 
+type Rel = '<' | '>' | '<=' | '>=' | '==' | '!=';
+
+/** `a < b` as a comparison of two plain operands (variables, member paths), else undefined. */
+export function comparison(atom: string): { a: string; op: Rel; b: string } | undefined {
+  const m = /^([A-Za-z_][\w>.-]*?)(<=|>=|==|!=|<|>)([A-Za-z_][\w>.-]*|\d+[uUlL]*)$/.exec(atom);
+  if (!m || m[1]!.endsWith('-')) return undefined;
+  return { a: m[1]!, op: m[2] as Rel, b: m[3]! };
+}
+
+/** The operand pair a comparison is about, in a fixed order (`a < b` and `b >= a` are about one pair). */
+function pairOf(atom: string): string | undefined {
+  const c = comparison(atom);
+  if (!c) return undefined;
+  return c.a < c.b ? `${c.a}|${c.b}` : `${c.b}|${c.a}`;
+}
+
+const FLIP: Readonly<Record<Rel, Rel>> = { '<': '>', '>': '<', '<=': '>=', '>=': '<=', '==': '==', '!=': '!=' };
+
+/**
+ * What one comparison's truth says about the others over the same two
+ * operands: `ld < rd` true gives `ld != rd`, `rd > ld`, not `ld == rd`, …; so
+ * the address-ordered double lock (`if ( ld < rd ) … else if ( ld != rd ) …`,
+ * then `if ( ld != rd ) unlock`) is followed path by path.
+ */
+export function relatedFacts(atom: string, value: boolean): { atom: string; value: boolean }[] {
+  const c = comparison(atom);
+  if (!c) return [];
+  // The relation that holds, as the set of orderings it allows: lt, eq, gt.
+  const allows: Record<Rel, [boolean, boolean, boolean]> = {
+    '<': [true, false, false],
+    '>': [false, false, true],
+    '<=': [true, true, false],
+    '>=': [false, true, true],
+    '==': [false, true, false],
+    '!=': [true, false, true],
+  };
+  const base = allows[c.op].map((x) => (value ? x : !x)) as [boolean, boolean, boolean];
+  const out: { atom: string; value: boolean }[] = [];
+  for (const op of Object.keys(allows) as Rel[]) {
+    const set = allows[op];
+    // Decided when every ordering still possible agrees on it.
+    const possible = [0, 1, 2].filter((i) => base[i]);
+    if (possible.length === 0) continue;
+    const first = set[possible[0]!]!;
+    if (!possible.every((i) => set[i] === first)) continue;
+    out.push({ atom: `${c.a}${op}${c.b}`, value: first }, { atom: `${c.b}${FLIP[op]}${c.a}`, value: first });
+  }
+  return out.filter((f) => f.atom !== atom);
+}
+
 /** Every atom in a condition. */
 export function atomsOf(e: Expr, out: string[] = []): string[] {
   switch (e.k) {
@@ -166,7 +257,11 @@ const TRANSPARENT_CALLS = new Set(['likely', 'unlikely', '!!']);
 
 class CondParser {
   private i = 0;
-  constructor(private readonly t: Token[]) {}
+  constructor(
+    private readonly t: Token[],
+    /** Brackets around the tokens (see MAX_BRACKETS). */
+    private readonly depth = 0,
+  ) {}
 
   parseAll(): Expr {
     if (this.t.length === 0) return { k: 'const', value: true };
@@ -233,15 +328,33 @@ class CondParser {
   }
 
   private unary(): Expr {
-    const p = this.peek();
-    if (p === '!') {
+    // `!!x` is x's truth: a run of `!` is at most one negation (and no recursion however long it is).
+    let negations = 0;
+    while (this.peek() === '!') {
       this.i++;
-      return { k: 'not', e: this.unary() };
+      negations++;
     }
-    return this.primary();
+    const e = this.primary();
+    return negations % 2 ? { k: 'not', e } : e;
+  }
+
+  /** The tokens inside brackets, parsed by a parser of their own (opaque text when nested too deep). */
+  private nested(inner: Token[]): Expr {
+    if (this.depth >= MAX_BRACKETS)
+      return inner.length ? { k: 'atom', text: joinTokens(inner, 0, inner.length) } : { k: 'const', value: true };
+    return new CondParser(inner, this.depth + 1).parseAll();
   }
 
   private primary(): Expr {
+    // Casts are skipped in a loop: a run of them does not recurse.
+    for (;;) {
+      const e = this.primaryOrCast();
+      if (e) return e;
+    }
+  }
+
+  /** One primary expression, or undefined after skipping a cast `(type)` (the operand follows). */
+  private primaryOrCast(): Expr | undefined {
     const tok = this.t[this.i];
     if (!tok) return { k: 'const', value: true };
     if (tok.text === '(') {
@@ -259,8 +372,8 @@ class CondParser {
         this.t[this.i]!.text !== ')' &&
         !['&&', '||', '==', '!='].includes(this.t[this.i]!.text)
       )
-        return this.primary();
-      return new CondParser(inner).parseAll();
+        return undefined;
+      return this.nested(inner);
     }
     if (tok.kind === 'number') {
       this.i++;
@@ -279,7 +392,7 @@ class CondParser {
       const close = matchClose(this.t, this.i + 1);
       const inner = this.t.slice(this.i + 2, close);
       this.i = this.past(close);
-      return new CondParser(inner).parseAll();
+      return this.nested(inner);
     }
     // A postfix chain: identifiers, calls, member access, indexing.
     while (this.i < this.t.length) {
@@ -327,7 +440,7 @@ export function conditionOf(node: CfgNode, source: string): Expr {
  * worth carrying along a path (the lock dataflow and the model extraction
  * both keep such correlated tests path-sensitive).
  */
-export function atomsTestedTwice(cfg: Cfg, source: string): Set<string> {
+function atomsTestedTwice(cfg: Cfg, source: string): Set<string> {
   const count = new Map<string, number>();
   for (const n of cfg.nodes) {
     if (n.kind !== 'cond' || n.loopMacro || n.start === n.end) continue;
@@ -336,14 +449,38 @@ export function atomsTestedTwice(cfg: Cfg, source: string): Set<string> {
   return new Set([...count].filter(([, c]) => c >= 2).map(([a]) => a));
 }
 
-/** Constants whose truth a flag assignment (`held = true;`, `bool locked = 0;`) gives a variable. */
-export const CONSTANT_TRUTH: Readonly<Record<string, boolean>> = { '0': false, '1': true, true: true, false: false, NULL: false };
+/**
+ * The truth of a constant expression a variable is set to or a function
+ * returns: `0`, `false`, `NULL` false; other integers, `true` and negative
+ * errno constants (`-EBUSY`) true; undefined for anything else.
+ */
+export function constantTruth(text: string): boolean | undefined {
+  if (text === '0' || text === 'false' || text === 'NULL') return false;
+  if (text === 'true' || /^-?[1-9]\d*[uUlL]*$/.test(text) || /^-E[A-Z0-9]+$/.test(text)) return true;
+  return undefined;
+}
 
 /**
  * Atoms whose value a path should remember: those tested twice, and flags that
  * are tested once but set to a constant somewhere (`held = true;` beside a
  * lock, `if ( held ) spin_unlock(…)` later: the test must see the lock's path).
  */
+const IDENT_RE = /^[A-Za-z_]\w*$/;
+
+/** Variables a lock call is given or reaches its lock through (`spin_lock(&lp->lock)`, `_spin_lock(lock1)`): lp, lock1. */
+function lockOwners(cfg: Cfg): Set<string> {
+  const out = new Set<string>();
+  for (const n of cfg.nodes)
+    for (const c of n.facts.calls) {
+      if (!/lock/i.test(c.name)) continue;
+      for (const a of c.args) {
+        const m = /^[&(\s]*([A-Za-z_]\w*)/.exec(a.text);
+        if (m) out.add(m[1]!);
+      }
+    }
+  return out;
+}
+
 export function correlatedAtoms(cfg: Cfg, source: string): Set<string> {
   const out = atomsTestedTwice(cfg, source);
   const tested = new Set<string>();
@@ -352,7 +489,32 @@ export function correlatedAtoms(cfg: Cfg, source: string): Set<string> {
     for (const a of atomsOf(conditionOf(n, source))) tested.add(a);
   }
   for (const n of cfg.nodes) {
-    for (const a of n.facts.assignments) if (a.op === '=' && Object.hasOwn(CONSTANT_TRUTH, a.rhs) && tested.has(a.lhs)) out.add(a.lhs);
+    for (const a of n.facts.assignments) if (a.op === '=' && constantTruth(a.rhs) !== undefined && tested.has(a.lhs)) out.add(a.lhs);
+  }
+  // Comparisons of one operand pair tested twice in any spelling (`ld < rd`, later `ld != rd`) are one question.
+  const pairs = new Map<string, string[]>();
+  for (const a of tested) {
+    const p = pairOf(a);
+    if (p) pairs.set(p, [...(pairs.get(p) ?? []), a]);
+  }
+  // Two lock owners compared (`if ( lp != rp )` before unlocking one of them): whether they are one
+  // object decides whether one release freed both names.
+  const owners = lockOwners(cfg);
+  for (const a of tested) {
+    const c = comparison(a);
+    if (c && owners.has(c.a) && owners.has(c.b)) out.add(a);
+  }
+  // A sentinel: `dom = DOMID_INVALID;` on one path, `if ( dom == DOMID_INVALID )` later.
+  const assignedPairs = new Set<string>();
+  for (const n of cfg.nodes)
+    for (const a of n.facts.assignments)
+      if (a.op === '=' && IDENT_RE.test(a.lhs) && IDENT_RE.test(a.rhs)) assignedPairs.add(pairOf(`${a.lhs}==${a.rhs}`)!);
+  for (const [pair, atoms] of pairs) {
+    if (atoms.length < 2 && !atoms.some((a) => out.has(a)) && !assignedPairs.has(pair)) continue;
+    for (const a of atoms) out.add(a);
+    // Every spelling of an equality of the pair, so an assignment `x = y` can say so (transfer.ts).
+    const c = comparison(atoms[0]!)!;
+    out.add(`${c.a}==${c.b}`).add(`${c.b}==${c.a}`);
   }
   return out;
 }

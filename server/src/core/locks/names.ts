@@ -10,6 +10,9 @@ import { canonicalText } from '../syntax/tokens';
 import type { LockKind } from '../xen/lockHelpers';
 
 const IDENT = /^[A-Za-z_]\w*$/;
+/** `a->b->c` or `a->b.c`: plain member paths (no calls, no indexing) name the same object wherever they are read. */
+const MEMBER_PATH = /^[A-Za-z_]\w*((->|\.)[A-Za-z_]\w*)+$/;
+const MAX_TRACE_STEPS = 4;
 
 export class LockNamer {
   /** Variable -> every right-hand side assigned to it in the function. */
@@ -45,6 +48,16 @@ export class LockNamer {
    * `X->schedule_lock`, each optionally behind `&`); else undefined.
    */
   schedPointer(expr: string): string | undefined {
+    // Asked for every assignment and lock argument on every path: answered once per text.
+    if (this.pointers.has(expr)) return this.pointers.get(expr);
+    const r = this.schedPointerOf(expr);
+    this.pointers.set(expr, r);
+    return r;
+  }
+
+  private readonly pointers = new Map<string, string | undefined>();
+
+  private schedPointerOf(expr: string): string | undefined {
     // Argument texts are canonical (no spaces except between two words).
     const e = stripParens(canonicalText(expr).replace(/^&/, ''));
     let m = /^per_cpu\(schedule_data,(.+)\)\.schedule_lock$/.exec(e);
@@ -56,30 +69,74 @@ export class LockNamer {
     return undefined;
   }
 
+  /**
+   * `currd->caps_lock` where the function set `currd = current->domain` once:
+   * `current->domain->caps_lock`, the name another function reaching the same
+   * lock through its own local gives it too. Only plain member paths are
+   * substituted (no calls, no indexing), which name the same object wherever
+   * they are read.
+   */
+  private throughLocal(e: string): string {
+    // `pool = obj->pool` and `obj = pgp->us.obj`: traced one local at a time,
+    // a few steps at most (a cycle such as `p = p->next` stops at once).
+    let cur = e;
+    const seen = new Set<string>();
+    for (let step = 0; step < MAX_TRACE_STEPS; step++) {
+      const m = /^([A-Za-z_]\w*)(->.*)$/.exec(cur);
+      if (!m || seen.has(m[1]!)) break;
+      seen.add(m[1]!);
+      const traced = this.trace(m[1]!);
+      if (traced === m[1] || !MEMBER_PATH.test(traced)) break;
+      cur = `${traced}${m[2]!}`;
+    }
+    return cur;
+  }
+
+  /**
+   * A canonical name (from a callee's summary, substituted with this
+   * function's arguments) with a local root traced as `plain` traces it:
+   * `grant_write_lock(gt)` with `gt = d->grant_table` names
+   * `d->grant_table->lock:w`, as `grant_write_unlock(d->grant_table)` does.
+   */
+  canonical(name: string): string {
+    const m = /^(rcu\()?([^():]+?)(\))?(:[rw])?$/.exec(name);
+    if (!m || !!m[1] !== !!m[3]) return name;
+    return `${m[1] ?? ''}${this.throughLocal(m[2]!)}${m[3] ?? ''}${m[4] ?? ''}`;
+  }
+
   /** A plain lock's name from the address expression given to spin_lock & co. */
   plain(arg: string, kind: LockKind, mode?: 'r' | 'w'): string {
     const sched = this.schedPointer(arg);
     if (sched) return sched;
-    const e = stripParens(arg.replace(/^&\s*/, ''));
+    const e = this.throughLocal(stripParens(arg.replace(/^&\s*/, '')));
     if (kind === 'rcu') return `rcu(${e})`;
     if (kind === 'rwlock') return `${e}:${mode ?? 'w'}`;
     return e;
   }
 }
 
-function stripParens(e: string): string {
-  let s = e.trim();
-  while (s.startsWith('(') && s.endsWith(')') && balanced(s.slice(1, -1))) s = s.slice(1, -1).trim();
-  return s;
-}
-
-function balanced(s: string): boolean {
-  let d = 0;
-  for (const c of s) {
-    if (c === '(') d++;
-    else if (c === ')' && --d < 0) return false;
+/** `e` without the parentheses around all of it, however many (in one pass: `((((x))))` may be long). */
+export function stripParens(e: string): string {
+  // Where each `(` closes (-1: never).
+  const close = new Int32Array(e.length).fill(-1);
+  const open: number[] = [];
+  for (let i = 0; i < e.length; i++) {
+    if (e[i] === '(') open.push(i);
+    else if (e[i] === ')' && open.length) close[open.pop()!] = i;
   }
-  return d === 0;
+  let lo = 0;
+  let hi = e.length;
+  const trim = (): void => {
+    while (lo < hi && /\s/.test(e[lo]!)) lo++;
+    while (hi > lo && /\s/.test(e[hi - 1]!)) hi--;
+  };
+  trim();
+  while (hi - lo >= 2 && e[lo] === '(' && close[lo] === hi - 1) {
+    lo++;
+    hi--;
+    trim();
+  }
+  return e.slice(lo, hi);
 }
 
 /** Replaces whole-word identifiers of `expr` by the mapped texts (parameter -> argument). */

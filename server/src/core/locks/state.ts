@@ -11,6 +11,8 @@ export interface HeldLock {
   at: number;
   /** Held because the caller holds it (stated by `_locked`/ASSERT or inferred). */
   entry?: boolean;
+  /** Why it is assumed held on entry: the function's name, an ASSERT at `at`, or a release at `at` of a lock not taken here. */
+  because?: EntryReason;
   /** Held on some of the merged paths only. */
   maybe?: boolean;
   /**
@@ -22,6 +24,22 @@ export interface HeldLock {
   when?: readonly Fact[];
   /** Taken this many times (a retake is reported; each release undoes one). */
   depth?: number;
+  /**
+   * Handed on: the path stored its owner where it outlives the function
+   * (`act->trans_domain = td`, `act->src_domid = td->domain_id`) for another
+   * function to release. Held still, but returning with it is no leak.
+   */
+  handed?: boolean;
+  /** How it was taken as far as interrupts go (`spin_lock_irq`: irq), for a release with the other variant. */
+  irqVariant?: IrqVariant;
+  /** Only another name of a held lock on this path (`rp->lock` when `lp == rp`): never taken under this name. */
+  alias?: boolean;
+}
+
+export interface EntryReason {
+  how: 'name' | 'assert' | 'release';
+  /** Offset of the ASSERT or release. */
+  at?: number;
 }
 
 export interface VarBinding {
@@ -31,6 +49,8 @@ export interface VarBinding {
   lock: string;
   /** held: points at a lock this path holds; null: a failed trylock; ptr: an unheld lock's address. */
   status: 'held' | 'null' | 'ptr';
+  /** The variable holds a status (0 when the lock was taken), not a pointer: its truth means failure. */
+  zeroIsHeld?: boolean;
 }
 
 interface Fact {
@@ -39,12 +59,39 @@ interface Fact {
   value: boolean;
 }
 
+/** How a lock was taken, as far as interrupts go. `pair`: the double-lock helper (irqsave on one of the two). */
+export type IrqVariant = 'plain' | 'irq' | 'irqsave' | 'pair';
+
+/**
+ * Interrupts on this path: enabled or disabled, with where that became so
+ * (`at`: an offset; the function's start when it was entered that way).
+ * Absent from a state: unknown.
+ */
+export interface IrqState {
+  on: boolean;
+  at: number;
+  /** Entered so: the caller set it (an `_irq` unlock then turns on what the caller turned off). */
+  entry?: boolean;
+}
+
+/** What an `_irqsave`/`local_irq_save` stored in a flags variable: the state to go back to (absent: unknown). */
+export interface SavedIrq {
+  v: string;
+  irq?: IrqState;
+}
+
 export interface PathState {
   held: readonly HeldLock[];
+  /** Interrupt state (issue 13); absent: unknown. */
+  irq?: IrqState;
+  /** Flags variables holding a saved interrupt state. */
+  saved?: readonly SavedIrq[];
   vars: readonly VarBinding[];
   facts: readonly Fact[];
   /** Locks released on this path and not taken again (for double-release checks). */
   released: readonly string[];
+  /** Only a release build runs this path: it went past the `ASSERT_UNREACHABLE()` at this offset. */
+  releaseOnly?: number;
 }
 
 export const EMPTY_STATE: PathState = { held: [], vars: [], facts: [], released: [] };
@@ -61,20 +108,54 @@ export function stateKey(s: PathState): string {
   return k;
 }
 
+/** Key parts of held-lock lists: a state that changes only its facts or variables keeps its list, and its part. */
+const heldKeys = new WeakMap<readonly HeldLock[], string>();
+
 function computeKey(s: PathState): string {
-  let k = '';
-  for (const h of s.held) {
-    k += `${h.name}@${h.at}${h.entry ? 'e' : ''}${h.maybe ? '?' : ''}${h.depth ? `*${h.depth}` : ''}`;
-    if (h.when) for (const f of h.when) k += `[${f.atom}=${f.value ? 1 : 0}]`;
-    k += ';';
+  let held = heldKeys.get(s.held);
+  if (held === undefined) {
+    // Joined, not appended: `+=` builds a rope of one node per piece, which a long list keeps alive in every key.
+    const parts: string[] = [];
+    for (const h of s.held) {
+      let p = `${h.name}@${h.at}${h.entry ? 'e' : ''}${h.maybe ? '?' : ''}${h.handed ? 'h' : ''}${h.depth ? `*${h.depth}` : ''}`;
+      if (h.when) for (const f of h.when) p += `[${f.atom}=${f.value ? 1 : 0}]`;
+      parts.push(p);
+    }
+    held = parts.length ? parts.join(';') + ';' : '';
+    heldKeys.set(s.held, held);
   }
-  k += '|';
-  for (const b of s.vars) k += `${b.v}=${b.lock}/${b.status};`;
-  k += '|';
-  for (const f of s.facts) k += `${f.atom}=${f.value ? 1 : 0};`;
-  k += '|';
-  k += s.released.join(';');
-  return k;
+  const parts: string[] = [held, '|'];
+  for (const b of s.vars) parts.push(`${b.v}=${b.lock}/${b.status};`);
+  parts.push('|');
+  for (const f of s.facts) parts.push(`${f.atom}=${f.value ? 1 : 0};`);
+  parts.push('|', s.released.join(';'));
+  if (s.releaseOnly !== undefined) parts.push(`|R${s.releaseOnly}`);
+  if (s.irq) parts.push(`|I${irqKey(s.irq)}`);
+  if (s.saved?.length) for (const x of s.saved) parts.push(`|S${x.v}=${x.irq ? irqKey(x.irq) : '?'}`);
+  return parts.join('');
+}
+
+const irqKey = (i: IrqState): string => `${i.on ? 1 : 0}@${i.at}${i.entry ? 'e' : ''}`;
+
+/** The merge of interrupt states: kept when every path agrees (where it changed may differ: the first is kept), else unknown. */
+function mergeIrq(states: readonly PathState[]): IrqState | undefined {
+  const first = states[0]?.irq;
+  if (!first) return undefined;
+  for (const s of states) if (!s.irq || s.irq.on !== first.on || !!s.irq.entry !== !!first.entry) return undefined;
+  return first;
+}
+
+function mergeSaved(states: readonly PathState[]): SavedIrq[] | undefined {
+  const first = states[0]?.saved;
+  if (!first?.length) return undefined;
+  const out: SavedIrq[] = [];
+  for (const x of first) {
+    const all = states.map((s) => s.saved?.find((y) => y.v === x.v));
+    if (all.some((y) => !y)) continue;
+    const agree = all.every((y) => (y!.irq?.on ?? null) === (x.irq?.on ?? null) && !!y!.irq?.entry === !!x.irq?.entry);
+    out.push(agree ? x : { v: x.v });
+  }
+  return out.length ? out : undefined;
 }
 
 const byName = (a: { name: string }, b: { name: string }): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
@@ -187,8 +268,17 @@ export function decideGuards(s: PathState, atom: string, value: boolean): PathSt
   return { ...s, held };
 }
 
-function mentions(atom: string, idents: ReadonlySet<string>): boolean {
-  for (const id of idents) if (atom.includes(id) && new RegExp(`(^|[^\\w])${id}([^\\w]|$)`).test(atom)) return true;
+/**
+ * The atom reads one of the expressions (a variable, or a member path such as
+ * `old_q->tail`, as an access: `old_q->tail` is read by `old_q->tail==0` but
+ * not by `old_q!=q`, and `old_q` by both).
+ */
+function mentions(atom: string, exprs: ReadonlySet<string>): boolean {
+  for (const e of exprs) {
+    if (!atom.includes(e)) continue;
+    const esc = e.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    if (new RegExp(`(^|[^\\w.>])${esc}(?![\\w])`).test(atom)) return true;
+  }
   return false;
 }
 
@@ -196,11 +286,16 @@ function mentions(atom: string, idents: ReadonlySet<string>): boolean {
  * The branch facts that tell, in every merged state, whether `name` is held:
  * true where it is held, false where it is not (or a guard it already had).
  */
-function guardsOf(name: string, states: readonly PathState[], factMaps: readonly ReadonlyMap<string, boolean>[]): Fact[] {
+function guardsOf(
+  name: string,
+  states: readonly PathState[],
+  heldMaps: readonly ReadonlyMap<string, HeldLock>[],
+  factMaps: readonly ReadonlyMap<string, boolean>[],
+): Fact[] {
   let candidates: Fact[] | undefined;
   for (let i = 0; i < states.length; i++) {
     const s = states[i]!;
-    const h = s.held.find((x) => x.name === name);
+    const h = heldMaps[i]!.get(name);
     // Does this state agree that `c` tells: held for sure where its facts say c, not held where they say !c, or its own guard c.
     const agrees = (c: Fact): boolean =>
       !h
@@ -214,6 +309,16 @@ function guardsOf(name: string, states: readonly PathState[], factMaps: readonly
     if (candidates.length === 0) return [];
   }
   return candidates ?? [];
+}
+
+/** The fields mergeStates builds a lock with (its `m` below). */
+const REBUILT: ReadonlySet<string> = new Set(['name', 'kind', 'at', 'entry', 'because', 'irqVariant', 'maybe', 'when', 'handed']);
+
+/** `h` is what mergeStates would build from it, were it on every merged path. */
+function rebuiltAsIs(h: HeldLock): boolean {
+  for (const k in h) if (!REBUILT.has(k)) return false;
+  // A definite lock's guards are dropped by the merge; a may-lock's kept (guardsOf: all agree on its own).
+  return !!h.maybe || h.when === undefined;
 }
 
 /**
@@ -230,16 +335,39 @@ export function mergeStates(states: readonly PathState[]): PathState {
       if (!first.has(h.name)) first.set(h.name, h);
     }
   }
+  // A lock object every path shares (no merged branch touched it), with only the fields the merge rebuilds,
+  // is what the merge would build: keep that very object, so a merge of long states allocates only for the
+  // locks the branches changed. (A field the merge does not rebuild, such as `alias` or `depth`, disables this.)
+  const same = new Map<string, number>();
+  for (const s of states) for (const h of s.held) if (h === first.get(h.name)) same.set(h.name, (same.get(h.name) ?? 0) + 1);
   const held: HeldLock[] = [];
+  // Per merged state, its held locks and facts by name (built once: a merge of long states stays linear).
+  let heldMaps: Map<string, HeldLock>[] | undefined;
   let factMaps: Map<string, boolean>[] | undefined;
   for (const [name, h] of first) {
+    if (same.get(name) === states.length && rebuiltAsIs(h)) {
+      held.push(h);
+      continue;
+    }
     const definite = (count.get(name) ?? 0) === states.length;
     const m: HeldLock = { name, kind: h.kind, at: h.at };
     if (h.entry) m.entry = true;
+    // Why it is held on entry is the function's, the same on every path.
+    if (h.because) m.because = h.because;
+    if (h.irqVariant) m.irqVariant = h.irqVariant;
+    heldMaps ??= states.map((s) => new Map(s.held.map((x) => [x.name, x])));
+    // Handed on only when every merged path holding it handed it on.
+    if (
+      heldMaps.every((byName) => {
+        const x = byName.get(name);
+        return !x || !!x.handed;
+      })
+    )
+      m.handed = true;
     if (!definite) {
       m.maybe = true;
       factMaps ??= states.map((s) => new Map(s.facts.map((f) => [f.atom, f.value])));
-      const when = guardsOf(name, states, factMaps);
+      const when = guardsOf(name, states, heldMaps, factMaps);
       if (when.length) m.when = when;
     }
     held.push(m);
@@ -258,10 +386,17 @@ export function mergeStates(states: readonly PathState[]): PathState {
     states.map((s) => s.facts),
     (f) => `${f.atom}=${f.value}`,
   );
+  // Release-build-only when every merged path is.
+  const releaseOnly = states.every((s) => s.releaseOnly !== undefined) ? states[0]!.releaseOnly : undefined;
   // Released on every merged path only: a double release is reported when certain.
   const released = common(
     states.map((s) => s.released),
     (r) => r,
   );
-  return { held, vars, facts, released };
+  const merged: PathState = releaseOnly === undefined ? { held, vars, facts, released } : { held, vars, facts, released, releaseOnly };
+  const irq = mergeIrq(states);
+  if (irq) merged.irq = irq;
+  const saved = mergeSaved(states);
+  if (saved) merged.saved = saved;
+  return merged;
 }

@@ -2,6 +2,9 @@
 // substituted by the caller's argument texts at each call).
 import type { LockKind } from '../xen/lockHelpers';
 
+/** Stands for the returned object in a summary's lock names (`$ret->lock`); each call site names it after its own variable. */
+export const RETURNED = '$ret';
+
 export interface LockEffect {
   lock: string;
   kind: LockKind;
@@ -20,8 +23,24 @@ export interface FunctionSummary {
   mayReleases: LockEffect[];
   /** Held at exits returning non-NULL/true only (a trylock-like function). */
   condAcquires: LockEffect[];
+  /**
+   * Taken on some paths and never released by the function (a lock-pair
+   * helper such as iocaps_double_lock, a begin helper conditioned on a flag):
+   * the caller may hold it afterwards.
+   */
+  mayAcquires?: LockEffect[];
+  /**
+   * Held on entry and released exactly on the exits returning 0/NULL/false;
+   * still held on the others (`sched_wait_rendezvous_in`: NULL when it let
+   * the locks go). The caller's test of the result says which.
+   */
+  condReleases?: LockEffect[];
+  /** How the return value says the condAcquires were taken: non-zero / non-NULL (default), or `status`: 0. */
+  condConvention?: 'status';
   /** Must be held on entry (`*_locked`, ASSERT(spin_is_locked(…)), or released before being taken). */
   requires: LockEffect[];
+  /** Every exit leaves interrupts on (true) or off (false), as this function set them (`spin_lock_irq` kept held). */
+  irqExit?: boolean;
 }
 
 export function summaryKey(s: FunctionSummary): string {
@@ -30,7 +49,7 @@ export function summaryKey(s: FunctionSummary): string {
       .map((e) => `${e.kind}:${e.lock}`)
       .sort()
       .join(',');
-  return `${k(s.acquires)}|${k(s.releases)}|${k(s.mayReleases)}|${k(s.condAcquires)}|${k(s.requires)}`;
+  return `${k(s.acquires)}|${k(s.releases)}|${k(s.mayReleases)}|${k(s.condAcquires)}|${k(s.requires)}|${k(s.mayAcquires ?? [])}|${k(s.condReleases ?? [])}|${s.condConvention ?? ''}|${s.irqExit ?? ''}`;
 }
 
 /** Looks summaries up by callee name (same file first, then the folder's). */

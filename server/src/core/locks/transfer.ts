@@ -1,10 +1,21 @@
 // The lock-state transfer function: what one CFG node's calls and assignments
 // do to one path's state, and which branch edges a path can take.
-import type { CfgEdge, CfgNode } from '../cfg/types';
+import type { Cfg, CfgEdge, CfgNode } from '../cfg/types';
 import type { CallSite } from '../syntax/expr';
+import { assertMacrosOf } from '../syntax/jumpMacros';
 import { canonicalText } from '../syntax/tokens';
-import { heldPredicate, type HelperTable, type LockHelper, type LockKind } from '../xen/lockHelpers';
-import { conditionOf, CONSTANT_TRUTH, evaluate, implied, notReached } from './condition';
+import {
+  failureTestOf,
+  heldPredicate,
+  type HelperTable,
+  type LockHelper,
+  type LockKind,
+  type ReturnConvention,
+  returnConvention,
+} from '../xen/lockHelpers';
+import { comparison, conditionOf, constantTruth, evaluate, implied, notReached, parseCondition, relatedFacts } from './condition';
+import { guardAgrees } from './guardedRelease';
+import { checkForbidden, irqAfterHelper, type IrqEvent, irqPrimitiveCall } from './irq';
 import { type LockNamer, substitute } from './names';
 import {
   binding,
@@ -21,15 +32,21 @@ import {
   withoutBinding,
   withoutHeld,
 } from './state';
-import type { FunctionSummary, LockEffect, SummaryLookup } from './summary';
+import { type FunctionSummary, type LockEffect, RETURNED, type SummaryLookup } from './summary';
 
 export type LockEvent =
   | { k: 'retake'; lock: string; start: number; end: number; heldAt: number }
   | { k: 'doubleRelease'; lock: string; start: number; end: number }
-  | { k: 'requires'; lock: string; kind: LockKind };
+  /** Released where this path does not hold it: the caller's, unless other paths took it here (start/end: the release). */
+  | { k: 'requires'; lock: string; kind: LockKind; start?: number; end?: number; assert?: boolean }
+  /** A lock named through a local variable released where this path does not hold it. */
+  | { k: 'unheldRelease'; lock: string; start: number; end: number }
+  | IrqEvent;
 
 export interface TransferContext {
   source: string;
+  /** Every path from the entry to the exit passes this node (it dominates the exit). */
+  unconditional(node: CfgNode): boolean;
   table: HelperTable;
   namer: LockNamer;
   summaries: SummaryLookup;
@@ -39,8 +56,17 @@ export interface TransferContext {
   ownAtoms?: Map<CfgNode, string[]>;
   /** Receives events while solving (see reportingPass). */
   events?: (e: LockEvent, node: CfgNode) => void;
+  /** Locks some path of this function releases (a lock never released here is handed to the caller when held at an exit). */
+  released: Set<string>;
+  cfg: Cfg;
   /** Set when a path had to forget a branch fact (state.ts, MAX_FACTS): correlations were lost. */
   factsOverflow?: boolean;
+  /**
+   * The function's local variables (declared in its body, not parameters). A
+   * lock named through one is not the caller's: releasing it unheld says
+   * nothing about what the caller holds.
+   */
+  locals: ReadonlySet<string>;
 }
 
 const IDENT = /^[A-Za-z_]\w*$/;
@@ -53,7 +79,8 @@ const IDENT = /^[A-Za-z_]\w*$/;
 const MAX_SPLIT = 64;
 
 export function transferNode(ctx: TransferContext, node: CfgNode, s: PathState): PathState[] {
-  let states: PathState[] = [s];
+  // Past `ASSERT_UNREACHABLE()` only a release build runs on: the path says so from here.
+  let states: PathState[] = [node.debugStop && s.releaseOnly === undefined ? { ...s, releaseOnly: node.start } : s];
   const calls = node.facts.calls;
   for (let ci = 0; ci < calls.length; ci++) {
     const call = calls[ci]!;
@@ -73,18 +100,19 @@ export function transferNode(ctx: TransferContext, node: CfgNode, s: PathState):
       let r = st;
       for (const a of node.facts.assignments) {
         // The variable was bound by the lock call on its right-hand side.
-        if (
-          calls.some(
-            (c) => c.start >= a.start && c.end <= a.end && (ctx.table.has(c.name) || ctx.summaries.get(c.name)?.condAcquires.length),
-          )
-        )
-          continue;
-        const root = /^[A-Za-z_]\w*/.exec(a.lhs)?.[0];
-        if (root) r = forgetFacts(r, new Set([root]));
+        if (calls.some((c) => c.start >= a.start && c.end <= a.end && bindsResult(ctx, c))) continue;
+        // What was assigned is forgotten (a field write `old_q->tail = 0` leaves facts about `old_q` itself alone).
+        r = forgetFacts(r, new Set([a.lhs.replace(/^\*+/, '')]));
+        r = handOn(ctx, r, a.lhs, a.rhs);
         if (!IDENT.test(a.lhs)) continue;
         // `held = true;`: a flag a later test reads (the path remembers its value).
-        if (a.op === '=' && ctx.trackedAtoms.has(a.lhs) && Object.hasOwn(CONSTANT_TRUTH, a.rhs))
-          r = remember(ctx, r, a.lhs, CONSTANT_TRUTH[a.rhs]!);
+        const truth = a.op === '=' && ctx.trackedAtoms.has(a.lhs) ? constantTruth(a.rhs) : undefined;
+        if (truth !== undefined) r = remember(ctx, r, a.lhs, truth);
+        // `old_q = q;`: the two now compare equal (`if ( q != old_q )` later is false).
+        if (a.op === '=' && IDENT.test(a.rhs) && ctx.trackedAtoms.has(`${a.lhs}==${a.rhs}`)) {
+          for (const g of [{ atom: `${a.lhs}==${a.rhs}`, value: true }, ...relatedFacts(`${a.lhs}==${a.rhs}`, true)])
+            if (ctx.trackedAtoms.has(g.atom)) r = remember(ctx, r, g.atom, g.value);
+        }
         const target = ctx.namer.schedPointer(a.rhs);
         const copied = IDENT.test(a.rhs) ? binding(r, a.rhs) : undefined;
         if (target) r = withBinding(r, { v: a.lhs, lock: target, status: findHeld(r, target) ? 'held' : 'ptr' });
@@ -101,8 +129,20 @@ export function transferNode(ctx: TransferContext, node: CfgNode, s: PathState):
 
 function applyCall(ctx: TransferContext, node: CfgNode, ci: number, call: CallSite, s: PathState): PathState[] {
   const helper = ctx.table.get(call.name);
-  if (helper) return applyHelper(ctx, node, ci, call, helper, s);
-  if (call.name === 'ASSERT' || call.name === 'BUG_ON') return [applyAssert(ctx, node, call, s)];
+  if (helper) {
+    const lhs = node.facts.assignments.find((x) => x.rhsCall === ci)?.lhs;
+    return irqAfterHelper(ctx, node, call, helper, s, applyHelper(ctx, node, ci, call, helper, s), lhs);
+  }
+  const irq = irqPrimitiveCall(ctx, node, call, s);
+  if (irq) return [irq];
+  checkForbidden(ctx, node, call, s);
+  if (call.name === 'ASSERT' || call.name === 'BUG_ON') return assume(ctx, call, applyAssert(ctx, node, call, s));
+  const wrapper = assertMacrosOf(ctx.source).get(call.name);
+  if (wrapper) {
+    // `ASSERT_WRITELOCK(&l)` defined as `ASSERT(rw_is_write_locked(l))`: read as that ASSERT.
+    const a = call.args[wrapper.param];
+    if (a) return [applyAssert(ctx, node, { ...call, name: 'ASSERT', args: [{ ...a, text: `${wrapper.predicate}(${a.text})` }] }, s)];
+  }
   const summary = ctx.summaries.get(call.name);
   if (summary) return applySummary(ctx, node, ci, call, summary, s);
   return [s];
@@ -130,7 +170,27 @@ function arg(call: CallSite, i: number | undefined): string {
 }
 
 /** The canonical name of the lock a helper call designates. */
-function helperLockName(ctx: TransferContext, s: PathState, helper: LockHelper, call: CallSite, which: number): string {
+function helperLockName(
+  ctx: TransferContext,
+  s: PathState,
+  helper: LockHelper,
+  call: CallSite,
+  which: number,
+  node?: CfgNode,
+  ci?: number,
+): string {
+  if (helper.lockName) {
+    // A template: `{ret}->rcu_lock` names the lock after the variable the result goes to.
+    const assigned = node && ci !== undefined ? assignedVar(node, ci) : undefined;
+    const expr = helper.lockName.replace(/\{(&?)(ret|\d+)(?::(\d+))?\}/g, (_m, amp: string, what: string, fallback?: string) => {
+      const t =
+        what !== 'ret'
+          ? arg(call, Number(what))
+          : (assigned ?? (fallback !== undefined ? arg(call, Number(fallback)) : callAtom(ctx, call)));
+      return amp ? t.replace(/^&/, '') : t;
+    });
+    return ctx.namer.plain(expr, helper.lock, helper.mode);
+  }
   const text = arg(call, which);
   if (helper.lock === 'sched' && (helper.op === 'acquire' || helper.op === 'tryacquire')) return ctx.namer.sched(text);
   return pointerName(ctx, s, text, helper.lock, helper.mode);
@@ -159,7 +219,69 @@ function acquire(ctx: TransferContext, node: CfgNode, call: CallSite, s: PathSta
     lock.depth = (held.depth ?? 1) + 1;
     if (held.entry) lock.entry = true;
   }
-  return markBindings(withHeld(s, lock), name, 'held');
+  let r = markBindings(withHeld(s, lock), name, 'held');
+  // A lock reached through `p->…` was taken, so `p` is not NULL on this path (`if ( d2 == NULL )` after a goto back).
+  const root = /->/.test(name) ? rootName(name) : undefined;
+  if (root && ctx.trackedAtoms.has(root) && !binding(r, root)) r = remember(ctx, r, root, true);
+  return r;
+}
+
+/**
+ * A callee releases `pgp->us.obj->obj_spinlock` (its parameter's path) while
+ * this path holds `obj->obj_spinlock`, `obj` being a local the callee was
+ * handed a way to reach: the same field of a struct, one such lock held and
+ * not the name released, is read as that lock. Without it every call to a
+ * helper that unlocks what it is given through another pointer would leave
+ * the caller "holding" the lock forever.
+ */
+function sameFieldHeld(s: PathState, name: string, kind: LockKind): string | undefined {
+  const field = lockField(name);
+  if (!field || kind === 'sched' || kind === 'rcu') return undefined;
+  const same = s.held.filter((h) => h.kind === kind && lockField(h.name) === field);
+  return same.length === 1 ? same[0]!.name : undefined;
+}
+
+/** `a->b.lock:w` → `lock:w`: the member a lock is, with its mode; undefined for a lock that is no member. */
+function lockField(name: string): string | undefined {
+  return /(?:->|\.)([A-Za-z_]\w*(?::[rw])?)$/.exec(name)?.[1];
+}
+
+/**
+ * `act->src_domid = td->domain_id;` with `rcu(td->rcu_lock)` held: the lock's
+ * owner (a local) is stored where it outlives this function, in another
+ * object, for the function that finishes the job to release. Writing the
+ * owner's own fields (`td->x = td->y`) or into a local hands nothing on.
+ */
+function handOn(ctx: TransferContext, s: PathState, lhs: string, rhs: string): PathState {
+  if (s.held.length === 0) return s;
+  const lhsRoot = rootName(lhs.replace(/^[*&(\s]+/, ''));
+  // Through a pointer (`act->x`, `*out`), not into a local struct (`op.x`) nor through a pointer to one (`op = &curop`).
+  const outlives = /->|^\*/.test(lhs) && !!lhsRoot && !/^&[A-Za-z_]\w*$/.test(ctx.namer.trace(lhsRoot));
+  if (!outlives) return s;
+  let r = s;
+  for (const h of s.held) {
+    const owner = rootName(h.name);
+    if (h.handed || h.entry || !owner || owner === lhsRoot || !ctx.locals.has(owner)) continue;
+    if (!new RegExp(`\\b${owner}\\b`).test(rhs)) continue;
+    r = { ...r, held: r.held.map((x) => (x === h ? { ...h, handed: true } : x)) };
+  }
+  return r;
+}
+
+/** The variable a lock is named through (`old_q->lock`, `rcu(d)`, `sched(v->processor)` → old_q, d, v). */
+export function rootName(lock: string): string | undefined {
+  return /^(?:[a-z]+\()?&?\(?([A-Za-z_]\w*)/.exec(lock)?.[1];
+}
+
+/** Two lock names differ only in their root variable, and this path knows the two variables are equal. */
+function sameLockOnPath(s: PathState, a: string, b: string): boolean {
+  const ra = rootName(a);
+  const rb = rootName(b);
+  if (!ra || !rb || ra === rb) return false;
+  if (a.replace(new RegExp(`\\b${ra}\\b`), rb) !== b) return false;
+  const eq = (atom: string): boolean => atom === `${ra}==${rb}` || atom === `${rb}==${ra}`;
+  const ne = (atom: string): boolean => atom === `${ra}!=${rb}` || atom === `${rb}!=${ra}`;
+  return s.facts.some((f) => (eq(f.atom) && f.value) || (ne(f.atom) && !f.value));
 }
 
 function markBindings(s: PathState, lock: string, status: 'held' | 'ptr'): PathState {
@@ -176,6 +298,7 @@ function release(
   name: string,
   kind: LockKind,
   fallbackSched?: string,
+  viaCallee = false,
 ): PathState {
   let target = findHeld(s, name) ? name : undefined;
   if (!target && fallbackSched && findHeld(s, fallbackSched)) target = fallbackSched;
@@ -189,25 +312,35 @@ function release(
     const other = name.endsWith(':r') ? name.replace(/:r$/, ':w') : name.replace(/:w$/, ':r');
     if (findHeld(s, other)) target = other;
   }
-  if (target) return markBindings(withoutHeld(s, target), target, 'ptr');
+  // `q->lock` released while `old_q->lock` is held and this path knows q == old_q: the same lock.
+  target ??= s.held.find((h) => sameLockOnPath(s, h.name, name))?.name;
+  if (!target && viaCallee) target = sameFieldHeld(s, name, kind);
+  if (target) {
+    ctx.released.add(target);
+    let r = markBindings(withoutHeld(s, target), target, 'ptr');
+    // `spin_unlock(&rp->lock)` where this path knows lp == rp: `lp->lock` was that lock too.
+    for (const h of r.held) if (sameLockOnPath(s, h.name, target)) r = markBindings(withoutHeld(r, h.name), h.name, 'ptr');
+    return r;
+  }
   if (s.released.includes(name)) ctx.events?.({ k: 'doubleRelease', lock: name, start: call.start, end: call.end }, node);
-  else ctx.events?.({ k: 'requires', lock: name, kind }, node);
+  else if (ctx.locals.has(rootName(name) ?? '')) ctx.events?.({ k: 'unheldRelease', lock: name, start: call.start, end: call.end }, node);
+  else ctx.events?.({ k: 'requires', lock: name, kind, start: call.start, end: call.end }, node);
   return s;
 }
 
 function applyHelper(ctx: TransferContext, node: CfgNode, ci: number, call: CallSite, helper: LockHelper, s: PathState): PathState[] {
   switch (helper.op) {
     case 'acquire': {
-      const name = helperLockName(ctx, s, helper, call, helper.arg);
-      if (conditionalVar(node, call)) return split(ctx, node, ci, call, s, name, helper.lock, conditionalVar(node, call));
+      const name = helperLockName(ctx, s, helper, call, helper.arg, node, ci);
+      if (conditionalVar(node, call)) return split(ctx, node, ci, call, s, [{ name, kind: helper.lock }], conditionalVar(node, call));
       let r = acquire(ctx, node, call, s, name, helper.lock);
       const v = assignedVar(node, ci);
       if (v) r = withBinding(r, { v, lock: name, status: 'held' });
       return [r];
     }
     case 'tryacquire': {
-      const name = helperLockName(ctx, s, helper, call, helper.arg);
-      return split(ctx, node, ci, call, s, name, helper.lock);
+      const name = helperLockName(ctx, s, helper, call, helper.arg, node, ci);
+      return split(ctx, node, ci, call, s, [{ name, kind: helper.lock }], undefined, returnConvention(helper));
     }
     case 'release': {
       const ptr = helper.ptrArg !== undefined ? arg(call, helper.ptrArg) : undefined;
@@ -216,7 +349,8 @@ function applyHelper(ctx: TransferContext, node: CfgNode, ci: number, call: Call
         const name = ptr !== undefined && IDENT.test(ptr) && binding(s, ptr) ? binding(s, ptr)!.lock : entity;
         return [release(ctx, node, call, s, name, 'sched', entity)];
       }
-      return [release(ctx, node, call, s, pointerName(ctx, s, arg(call, helper.arg), helper.lock, helper.mode), helper.lock)];
+      const named = helper.lockName ? helperLockName(ctx, s, helper, call, helper.arg, node, ci) : undefined;
+      return [release(ctx, node, call, s, named ?? pointerName(ctx, s, arg(call, helper.arg), helper.lock, helper.mode), helper.lock)];
     }
     case 'acquireDouble':
     case 'releaseDouble': {
@@ -239,20 +373,25 @@ function split(
   ci: number,
   call: CallSite,
   s: PathState,
-  name: string,
-  kind: LockKind,
+  locks: readonly { name: string; kind: LockKind }[],
   condVar?: string,
+  convention?: ReturnConvention,
 ): PathState[] {
   const v = condVar ?? assignedVar(node, ci);
-  let taken = markBindings(withHeld(s, { name, kind, at: call.start }), name, 'held');
+  // A status result is 0 (false) when the lock was taken; every other convention is true then.
+  const status = convention === 'status';
+  // One outcome for all the locks of the call: taken together, or none of them.
+  let taken = s;
+  for (const l of locks) taken = markBindings(withHeld(taken, { name: l.name, kind: l.kind, at: call.start }), l.name, 'held');
   let failed = s;
+  const first = locks[0]?.name ?? '';
   if (v) {
-    taken = withBinding(taken, { v, lock: name, status: 'held' });
-    failed = withBinding(failed, { v, lock: name, status: 'null' });
+    taken = withBinding(taken, { v, lock: first, status: 'held', ...(status ? { zeroIsHeld: true } : {}) });
+    failed = withBinding(failed, { v, lock: first, status: 'null', ...(status ? { zeroIsHeld: true } : {}) });
   } else {
     const atom = callAtom(ctx, call);
-    taken = withFact(taken, atom, true);
-    failed = withFact(failed, atom, false);
+    taken = withFact(taken, atom, !status);
+    failed = withFact(failed, atom, status);
   }
   return [taken, failed];
 }
@@ -276,16 +415,39 @@ function remember(ctx: TransferContext, s: PathState, atom: string, value: boole
   return r;
 }
 
+/** A call whose result the lock transfer binds to the variable it is assigned to (a helper, or a function taking a lock). */
+function bindsResult(ctx: TransferContext, call: CallSite): boolean {
+  if (ctx.table.has(call.name)) return true;
+  const s = ctx.summaries.get(call.name);
+  return !!s && (s.condAcquires.length > 0 || s.acquires.length > 0 || (s.condReleases?.length ?? 0) > 0);
+}
+
 function isTrylockLike(ctx: TransferContext, call: CallSite): boolean {
   return ctx.table.get(call.name)?.op === 'tryacquire' || !!ctx.summaries.get(call.name)?.condAcquires.length;
 }
 
-/** An atom's truth value on a path: a lock-pointer variable is true when it points at a lock, else the path's facts. */
+/**
+ * An atom's truth value on a path: a lock-pointer variable is true when it
+ * points at a lock, an error-pointer test (`IS_ERR_OR_NULL(act)`) true when
+ * the call that set the variable did not take its lock; else the path's facts.
+ */
 function atomValue(s: PathState): (atom: string) => boolean | undefined {
   return (atom) => {
     if (IDENT.test(atom)) {
       const b = binding(s, atom);
-      if (b) return b.status !== 'null';
+      if (b) return b.zeroIsHeld ? b.status === 'null' : b.status !== 'null';
+    }
+    // `rc < 0`, `rc != 0`, `rc == 0` on a status from a lock helper.
+    const c = comparison(atom);
+    if (c && c.b === '0') {
+      const b = binding(s, c.a);
+      if (b?.zeroIsHeld && (c.op === '<' || c.op === '!=')) return b.status === 'null';
+      if (b?.zeroIsHeld && (c.op === '==' || c.op === '>=')) return b.status !== 'null';
+    }
+    const failed = failureTestOf(atom);
+    if (failed) {
+      const b = binding(s, failed);
+      if (b) return b.status === 'null';
     }
     return s.facts.find((f) => f.atom === atom)?.value;
   };
@@ -312,12 +474,38 @@ function applyAssert(ctx: TransferContext, node: CfgNode, call: CallSite, s: Pat
   const kind: LockKind = name.startsWith('sched(') ? 'sched' : pred.lock;
   if (findHeld(s, name) && !findHeld(s, name)!.maybe) return s;
   if (kind === 'sched' && s.held.some((h) => h.kind === 'sched' && !h.maybe)) return s;
-  ctx.events?.({ k: 'requires', lock: name, kind }, node);
-  return withHeld(s, { name, kind, at: call.start, entry: true });
+  // An ASSERT under a branch (`if ( have_lock ) ASSERT(…); else lock(…);`) states what that branch
+  // holds, not what every caller must: only one every path to the exit passes is a requirement.
+  if (ctx.unconditional(node)) ctx.events?.({ k: 'requires', lock: name, kind, start: call.start, end: call.end, assert: true }, node);
+  return withHeld(s, { name, kind, at: call.start, entry: true, because: { how: 'assert', at: call.start } });
 }
 
-function substituteEffect(summary: FunctionSummary, call: CallSite, e: LockEffect): string {
+/**
+ * `ASSERT(dom0 != NULL)` / `BUG_ON(!p)`: the code past it may rely on the
+ * condition (a debug build stops otherwise), so a path on which the path's
+ * own facts make it false goes no further, and the others learn it.
+ */
+function assume(ctx: TransferContext, call: CallSite, s: PathState): PathState[] {
+  const text = call.args[0]?.text;
+  if (!text || call.args.length !== 1) return [s];
+  const cond = parseCondition(text);
+  const holds = call.name === 'ASSERT';
+  const v = evaluate(cond, atomValue(s));
+  if (v !== undefined && v !== holds) return [];
+  let r = s;
+  for (const f of implied(cond, holds)) {
+    for (const g of [f, ...relatedFacts(f.atom, f.value)]) {
+      if (ctx.trackedAtoms.has(g.atom) && !(IDENT.test(g.atom) && binding(r, g.atom))) r = remember(ctx, r, g.atom, g.value);
+      r = decideGuards(r, g.atom, g.value);
+    }
+  }
+  return [r];
+}
+
+function substituteEffect(summary: FunctionSummary, call: CallSite, e: LockEffect, returned?: string): string {
   const map = new Map<string, string>();
+  // The returned object: the variable the call is assigned to (`act_b = acquire(…)` gives `act_b->lock`), else the call itself.
+  if (e.lock.includes(RETURNED)) return e.lock.split(RETURNED).join(returned ?? '(ret)');
   summary.params.forEach((p, i) => {
     const a = call.args[i]?.text;
     if (p && a !== undefined) map.set(p, a);
@@ -338,29 +526,69 @@ function applySummary(
   s: PathState,
 ): PathState[] {
   let r = s;
-  // What the callee states it needs and this path does not hold, this function needs from its caller.
-  for (const e of summary.requires) {
-    if (e.conventional || summary.releases.some((x) => x.lock === e.lock)) continue;
-    const name = resolveVarName(r, substituteEffect(summary, call, e));
-    const held = findHeld(r, name) || (e.kind === 'sched' && r.held.some((h) => h.kind === 'sched' && !h.maybe));
-    if (!held && !r.released.includes(name)) ctx.events?.({ k: 'requires', lock: name, kind: e.kind }, node);
-  }
-  for (const e of summary.releases) {
-    const name = substituteEffect(summary, call, e);
-    r = release(ctx, node, call, r, resolveVarName(r, name), e.kind);
-  }
+  // A callee's requirements are not lifted into this function's entry state: whether they are met is
+  // a question about the call site (XSR010), not a fact about what this function's caller holds.
+  const ret = assignedVar(node, ci) ?? callAtom(ctx, call);
+  const nameOf = (e: LockEffect): string => ctx.namer.canonical(resolveVarName(r, substituteEffect(summary, call, e, ret)));
+  for (const e of summary.releases) r = release(ctx, node, call, r, nameOf(e), e.kind, undefined, true);
   for (const e of summary.mayReleases) {
-    const name = resolveVarName(r, substituteEffect(summary, call, e));
-    const h = findHeld(r, name);
+    const h = findHeld(r, nameOf(e));
     if (h) r = withHeld(r, { ...h, maybe: true });
   }
-  for (const e of summary.acquires) r = acquire(ctx, node, call, r, resolveVarName(r, substituteEffect(summary, call, e)), e.kind);
-  let out = [r];
-  for (const e of summary.condAcquires) {
-    const name = resolveVarName(r, substituteEffect(summary, call, e));
-    out = out.flatMap((st) => split(ctx, node, ci, call, st, name, e.kind));
+  for (const e of summary.acquires) {
+    const name = nameOf(e);
+    r = acquire(ctx, node, call, r, name, e.kind);
+    // `act_b = acquire(…)`: `act_b` points at a locked object now (a later `if ( act_b != NULL )` is true).
+    if (rootName(name) === ret && IDENT.test(ret)) r = withBinding(r, { v: ret, lock: name, status: 'held' });
   }
-  return out;
+  for (const e of summary.mayAcquires ?? []) {
+    const name = nameOf(e);
+    if (!findHeld(r, name)) r = withHeld(r, { name, kind: e.kind, at: call.start, maybe: true });
+  }
+  // `spin_lock_irq` in the callee and kept held: interrupts are off here after the call.
+  if (summary.irqExit !== undefined) r = { ...r, irq: { on: summary.irqExit, at: call.start } };
+  if (summary.condReleases?.length) return keptOrReleased(ctx, node, ci, call, r, summary.condReleases.map(nameOf));
+  if (summary.condAcquires.length === 0) return [r];
+  return split(
+    ctx,
+    node,
+    ci,
+    call,
+    r,
+    summary.condAcquires.map((e) => ({ name: nameOf(e), kind: e.kind })),
+    undefined,
+    summary.condConvention,
+  );
+}
+
+/**
+ * A callee that lets the locks go when it returns NULL/false and keeps them
+ * otherwise: one path still holding them with a true result, one without them
+ * with a false result (the caller's `if ( !next ) return;` picks the path).
+ */
+function keptOrReleased(
+  ctx: TransferContext,
+  node: CfgNode,
+  ci: number,
+  call: CallSite,
+  s: PathState,
+  names: readonly string[],
+): PathState[] {
+  let released = s;
+  for (const n of names) if (findHeld(released, n)) released = markBindings(withoutHeld(released, n), n, 'ptr');
+  if (released === s) return [s];
+  let kept = s;
+  const v = assignedVar(node, ci);
+  if (v) {
+    kept = withBinding(kept, { v, lock: names[0]!, status: 'held' });
+    released = withBinding(released, { v, lock: names[0]!, status: 'null' });
+  } else {
+    const atom = callAtom(ctx, call);
+    kept = withFact(kept, atom, true);
+    released = withFact(released, atom, false);
+  }
+  for (const n of names) ctx.released.add(n);
+  return [kept, released];
 }
 
 /** `sched(lock)` where `lock` is a bound pointer variable names that variable's lock. */
@@ -384,10 +612,16 @@ export function transferEdge(ctx: TransferContext, node: CfgNode, edge: CfgEdge,
   const ran = (atom: string): boolean => own.includes(atom) && s.facts.some((f) => f.atom === atom);
   const v = evaluate(cond, value, ran);
   if (v !== undefined && v !== edge.branch) return undefined;
+  if (v === undefined && !guardAgrees(ctx, node, edge.branch, s)) return undefined;
   let r = s;
-  for (const f of implied(cond, edge.branch)) {
-    if (ctx.trackedAtoms.has(f.atom) && !(IDENT.test(f.atom) && binding(r, f.atom))) r = remember(ctx, r, f.atom, f.value);
-    r = decideGuards(r, f.atom, f.value);
+  const learned = implied(cond, edge.branch);
+  // A counting loop left by its condition left with the counter at its bound (`if ( try == 3 )` after it).
+  if (node.exitsAt && edge.branch === false) learned.push({ atom: `${node.exitsAt.counter}==${node.exitsAt.bound}`, value: true });
+  for (const f of learned) {
+    for (const g of [f, ...relatedFacts(f.atom, f.value)]) {
+      if (ctx.trackedAtoms.has(g.atom) && !(IDENT.test(g.atom) && binding(r, g.atom))) r = remember(ctx, r, g.atom, g.value);
+      r = decideGuards(r, g.atom, g.value);
+    }
   }
   // Facts about the condition's own calls served their purpose.
   if (own.length) r = { ...r, facts: r.facts.filter((f) => !own.includes(f.atom)) };

@@ -1,33 +1,42 @@
-// Model extraction: from the functions a user selects, each thread's migration
-// actions along its paths (lock/unlock helpers, flag writes, re-check branches,
-// sleep, migrate, start, finish), laid out as a sim/ thread program, plus the
-// scheduler's context_saved variant read from the file. Calls the model does
-// not know are skipped and listed in the notes.
-import type { InstrAt, Model, SchedulerSources, ThreadProgram } from '../../../../sim/src/program';
+// Model extraction: the selected functions of a file as threads over the
+// shared state they touch, for sim/. Two passes over the same translation
+// (walk.ts, translate.ts): the first records which locations each thread
+// instance reads and writes; the locations two instances touch, one of them
+// writing, are the model's (unless every location is asked for); the second
+// pass emits the steps on them. When a selected function (or a function it
+// calls) starts, finishes or performs a migration, the Xen scheduler model is
+// in play too: its vCPU, pCPUs and scheduler threads, with context_saved's
+// variant read from the file. Everything left out is said in `skipped`.
+import type { Model, SchedulerSources, ThreadProgram } from '../../../../sim/src/program';
+import type { LocationSpec, LockSpec } from '../../../../sim/src/shared';
 import type { FileAnalysis } from '../analysis';
-import { reversePostorder } from '../cfg/dataflow';
-import type { Cfg, CfgEdge, CfgNode } from '../cfg/types';
-import { atomsOf, atomsTestedTwice, conditionOf, evaluate, implied } from '../locks/condition';
-import type { CallSite, ExprFacts } from '../syntax/expr';
-import { HelperTable, vcpuLockOp } from '../xen/lockHelpers';
-import {
-  clearsRunning,
-  flagAssignments,
-  isContextSaved,
-  isMigratingAtom,
-  isRunningAtom,
-  migrationCall,
-  type MigrationOpKind,
-  opsOfKind,
-} from '../xen/migration';
+import { calleesOf } from '../cfg/callees';
+import type { CfgNode } from '../cfg/types';
+import type { FunctionLocks } from '../locks/analyze';
+import { clearsRunning, isContextSaved, isMigratingAtom, type MigrationOpKind, migrationOps, opsOfKind } from '../xen/migration';
+import { nodeText, parseText } from './cexpr';
+import { fileConstants, ModelContext } from './context';
+import { domainOf, keepValuesThatMatter, simplify } from './finish';
+import { Locations, Scope } from './locations';
+import { collectListHeads, declsOf, ThreadBuilder } from './walk';
 
 export interface ExtractOptions {
-  /** Initiator threads (default: one per selected function, at least two). */
+  /** Threads in all, the selected functions taking turns (default: one per function, two when there is one). */
   initiators?: number;
-  /** Number of pCPUs (default 3). */
+  /** Copies of a function's thread (`--copies F=N`); overrides `initiators` for the functions named. */
+  copies?: Readonly<Record<string, number>>;
+  /** Number of pCPUs (Xen model default 3; the per-pCPU lock families of general models default 2). */
   pcpus?: number;
   /** Scheduler rounds per pCPU (default 1). */
   rounds?: number;
+  /** Initial values of locations (`--init 'prv->credit=2'`), by name as the model names them or as the code spells them. */
+  init?: Readonly<Record<string, number | string>>;
+  /** Pointer parameters of the same struct type are different objects (default: the same). */
+  distinct?: boolean;
+  /** Calls into the file's functions are inlined this deep (default 2). */
+  maxInline?: number;
+  /** Model every location the threads touch, shared or not (the vocabulary test's view). */
+  allLocations?: boolean;
 }
 
 export interface Extraction {
@@ -35,66 +44,275 @@ export interface Extraction {
   notes: string[];
 }
 
-const THREAD_NAMES = ['X', 'Y', 'Z', 'W', 'U', 'T'];
-/** How each migration operation of the vocabulary (xen/migration.ts) acts in the model. */
-const OP_INSTR: Readonly<Record<MigrationOpKind, InstrAt['op']>> = {
-  setMigrating: 'setMigrating',
-  migrateStart: 'migrateStart',
-  migrateFinish: 'migrateFinish',
-  oldMigrate: 'migrate',
-  sleep: 'sleepNosync',
-  sleepLocked: 'sleepNosyncLocked',
-  wake: 'wake',
-};
+export class ExtractError extends Error {}
 
-const BUILTIN_TABLE = new HelperTable();
-
-/** Calls that never touch the migration state (no note for them). */
-const IGNORED = new Set([
-  'ASSERT',
-  'BUG_ON',
-  'likely',
-  'unlikely',
-  'printk',
-  'dprintk',
-  'gdprintk',
-  'unlikely',
-  'cpumask_copy',
-  'cpumask_and',
-  'cpumask_test_cpu',
-  'cpumask_empty',
-  'test_bit',
-  'clear_bit',
-]);
+const LETTERS = ['X', 'Y', 'Z', 'W', 'U', 'T', 'S', 'R'];
+/** Footprint objects the simulator has (sim/src/footprint.ts), and what the Xen model uses of them (1 vCPU, 3 pCPUs by default). */
+const MAX_OBJECTS = 64;
+const INT_MAX = 3;
+const MAX_INITIAL_STATES = 4096;
 
 export function extractModel(file: FileAnalysis, functions: readonly string[], opts: ExtractOptions = {}): Extraction {
-  const notes: string[] = [];
   const byName = new Map(file.functions.map((f) => [f.syntax.name, f]));
   const missing = functions.filter((f) => !byName.has(f));
   if (missing.length) throw new ExtractError(`no function named ${missing.join(', ')} in ${file.path}`);
-  const initiators = functions.filter((f) => !isContextSaved(f));
-  if (initiators.length === 0) throw new ExtractError('select at least one initiator (a function other than context_saved)');
-  const contextSaved = contextSavedVariant(file, notes);
-  const programs = initiators.map((name) => threadProgram(file, name, notes));
-  const count = Math.max(1, Math.min(THREAD_NAMES.length, opts.initiators ?? Math.max(2, programs.length)));
+  const maxInline = opts.maxInline ?? 2;
+  const xen = functions.some((f) => reachesMigration(file, byName.get(f)!, maxInline));
+  const selected = xen ? functions.filter((f) => !isContextSaved(f)) : [...functions];
+  if (selected.length === 0) throw new ExtractError('select at least one initiator (a function other than context_saved)');
+  for (const name of Object.keys(opts.copies ?? {}))
+    if (!selected.includes(name)) throw new ExtractError(`--copies names ${name}, which is not one of the selected functions`);
+  const instances = threadInstances(selected, opts);
+  const notes: string[] = [];
+  const xenPcpus = Array.from({ length: Math.max(2, Math.min(8, opts.pcpus ?? 3)) }, (_, i) => String.fromCharCode(65 + i));
+  const familyPcpus = Array.from({ length: Math.max(2, Math.min(8, opts.pcpus ?? 2)) }, (_, i) => String.fromCharCode(65 + i));
+  const locs = new Locations({ distinct: opts.distinct ?? false });
+  const constants = fileConstants(file.text);
+  const base = { xen, constants, maxInline, pcpus: familyPcpus };
+  const requiredOf = (fn: FunctionLocks) => requiredLocks(fn, xen);
+
+  // Pass 1: who touches what.
+  const scan = new ModelContext(file, locs, { ...base, written: new Set() });
+  collectListHeads(scan);
+  instances.forEach((inst, t) => new ThreadBuilder(scan, t).build(byName.get(inst.fn)!, requiredOf(byName.get(inst.fn)!)));
+  const written = new Set([...scan.accesses].filter(([, a]) => a.written).map(([k]) => k));
+  let modelled = new Set([...scan.accesses].filter(([, a]) => opts.allLocations || (a.written && a.threads.size >= 2)).map(([k]) => k));
+  modelled = withinBudget(modelled, scan, instances.length, xen, notes);
+
+  // Pass 2: the steps.
+  const ctx = new ModelContext(file, locs, { ...base, written, modelled });
+  collectListHeads(ctx);
   const threads: ThreadProgram[] = [];
-  for (let i = 0; i < count; i++) {
-    const p = programs[i % programs.length]!;
-    threads.push({ name: `${THREAD_NAMES[i]}:${p.name}`, instrs: p.instrs.map((x) => ({ ...x })) });
+  instances.forEach((inst, t) => {
+    const fn = byName.get(inst.fn)!;
+    const built = new ThreadBuilder(ctx, t).build(fn, requiredOf(fn));
+    for (const n of built.notes) if (!notes.includes(n)) notes.push(n);
+    threads.push({ name: inst.name, function: inst.fn, instrs: simplify(built.instrs) });
+  });
+  for (const r of new Set(instances.map((i) => i.fn)))
+    for (const l of requiredOf(byName.get(r)!)) notes.push(`${r} runs holding ${l.lock}${l.mode ? `:${l.mode}` : ''}, as its callers must`);
+
+  const valued = keepValuesThatMatter(threads);
+  const shared = sharedSpec(ctx, threads, valued, familyPcpus, notes);
+  applyInit(shared.locations, opts.init ?? {}, locs, file, selected, byName, notes);
+  boundInitialStates(shared.locations, notes);
+  if (!xen && shared.locations.length === 0 && shared.locks.length === 0) notes.push(...touches(scan, instances, locs));
+
+  const model: Model = { pcpus: xen ? xenPcpus : [], vcpus: xen ? [{ name: 'v', processor: 'A', running: true }] : [], threads };
+  if (xen) {
+    const contextSaved = contextSavedVariant(file, notes);
+    model.schedulers = { contextSaved, rounds: opts.rounds ?? 1, ...schedulerSources(file, contextSaved) };
   }
-  const pcpus = Array.from({ length: Math.max(2, Math.min(8, opts.pcpus ?? 3)) }, (_, i) => String.fromCharCode(65 + i));
-  return {
-    model: {
-      pcpus,
-      vcpus: [{ name: 'v', processor: 'A', running: true }],
-      threads,
-      schedulers: { contextSaved, rounds: opts.rounds ?? 1, ...schedulerSources(file, contextSaved) },
-    },
-    notes,
-  };
+  if (shared.locations.length || shared.locks.length) model.shared = shared;
+  if (notes.length) model.skipped = notes.slice();
+  return { model, notes };
 }
 
-export class ExtractError extends Error {}
+interface Instance {
+  name: string;
+  fn: string;
+}
+
+/** The thread instances: copies per function, named X:f, Y:g, … */
+function threadInstances(selected: string[], opts: ExtractOptions): Instance[] {
+  const counts = new Map<string, number>();
+  if (opts.initiators !== undefined) {
+    const n = Math.max(1, opts.initiators);
+    for (let i = 0; i < n; i++) counts.set(selected[i % selected.length]!, (counts.get(selected[i % selected.length]!) ?? 0) + 1);
+  } else for (const f of selected) counts.set(f, selected.length === 1 ? 2 : 1);
+  for (const [f, n] of Object.entries(opts.copies ?? {})) {
+    if (!Number.isInteger(n) || n < 1) throw new ExtractError(`--copies ${f}=${n}: a count from 1 up`);
+    counts.set(f, n);
+  }
+  const total = [...counts.values()].reduce((a, b) => a + b, 0);
+  if (total > LETTERS.length) throw new ExtractError(`${total} threads: at most ${LETTERS.length}`);
+  const out: Instance[] = [];
+  if (opts.initiators !== undefined && !opts.copies) {
+    for (let i = 0; i < total; i++) {
+      const fn = selected[i % selected.length]!;
+      out.push({ name: `${LETTERS[i]}:${fn}`, fn });
+    }
+    return out;
+  }
+  for (const f of selected) for (let k = 0; k < (counts.get(f) ?? 0); k++) out.push({ name: `${LETTERS[out.length]}:${f}`, fn: f });
+  return out;
+}
+
+/** A selected function (or one it calls, as deep as inlining goes) performs a migration operation. */
+function reachesMigration(file: FileAnalysis, fn: FunctionLocks, depth: number, seen = new Set<string>()): boolean {
+  if (seen.has(fn.syntax.name)) return false;
+  seen.add(fn.syntax.name);
+  if (fn.cfg.nodes.some((n) => migrationOps(n.facts).length > 0)) return true;
+  if (depth <= 0) return false;
+  for (const callee of calleesOf(fn.cfg)) {
+    const f = file.functions.find((x) => x.syntax.name === callee);
+    if (f && reachesMigration(file, f, depth - 1, seen)) return true;
+  }
+  return false;
+}
+
+/** The locks a function's callers must hold (spin, rw and scheduler locks; with the Xen model, its own lock steps say it). */
+function requiredLocks(fn: FunctionLocks, xen: boolean): { lock: string; mode?: 'r' | 'w' }[] {
+  const out: { lock: string; mode?: 'r' | 'w' }[] = [];
+  for (const r of fn.summary.requires) {
+    if (r.conventional) continue;
+    if (r.kind === 'spin' || r.kind === 'sched') out.push({ lock: r.lock });
+    else if (r.kind === 'rwlock') {
+      const m = /^(.*):([rw])$/.exec(r.lock);
+      out.push(m ? { lock: m[1]!, mode: m[2] as 'r' | 'w' } : { lock: r.lock, mode: 'w' });
+    }
+  }
+  return xen ? [] : out;
+}
+
+/** Keeps the locations that fit the simulator's footprint budget, most shared first; says which were left out. */
+function withinBudget(modelled: Set<string>, scan: ModelContext, threads: number, xen: boolean, notes: string[]): Set<string> {
+  const xenObjects = xen ? 5 + 3 * 3 : 0;
+  const rw = [...scan.locks.values()].filter((k) => k === 'rw').length;
+  const room = MAX_OBJECTS - xenObjects - scan.locks.size - 2 * threads - rw * threads;
+  if (modelled.size <= room) return modelled;
+  const ranked = [...modelled].sort(
+    (a, b) => scan.accesses.get(b)!.threads.size - scan.accesses.get(a)!.threads.size || a.localeCompare(b),
+  );
+  const kept = new Set(ranked.slice(0, Math.max(0, room)));
+  const dropped = ranked.slice(Math.max(0, room)).map((k) => displayOf(scan, k));
+  notes.push(`not modelled (more shared locations than the simulator tracks): ${dropped.join(', ')}`);
+  return kept;
+}
+
+function displayOf(ctx: ModelContext, key: string): string {
+  for (const [display, info] of ctx.locations) if (info.key === key) return display;
+  return key;
+}
+
+/** The shared spec: every location and lock the programs use, with the domains of those whose values matter. */
+function sharedSpec(
+  ctx: ModelContext,
+  threads: ThreadProgram[],
+  valued: Set<string>,
+  pcpus: string[],
+  notes: string[],
+): { locations: LocationSpec[]; locks: LockSpec[] } {
+  const usedLocs = new Set<string>();
+  const usedLocks = new Set<string>();
+  const addLock = (l: unknown): void => {
+    const ref = l as { lock?: string; family?: string[] };
+    if (ref.lock) usedLocks.add(ref.lock);
+    for (const m of ref.family ?? []) usedLocks.add(m);
+  };
+  const visitExpr = (e: unknown): void => {
+    if (!e || typeof e !== 'object') return;
+    const x = e as Record<string, unknown>;
+    if ((x.k === 'held' || x.k === 'lockId') && x.lock) addLock(x.lock);
+    for (const v of Object.values(x)) if (v && typeof v === 'object') visitExpr(v);
+  };
+  for (const th of threads)
+    for (const ins of th.instrs) {
+      if ('loc' in ins) usedLocs.add(ins.loc);
+      if ('lock' in ins) addLock(ins.lock);
+      visitExpr(ins);
+    }
+  // The per-pCPU families come whole (an index may pick any member).
+  for (const name of [...usedLocks]) if (ctx.families.has(name)) for (const f of ctx.families) usedLocks.add(f);
+  const locations: LocationSpec[] = [...usedLocs].sort().map((name) => ({
+    name,
+    domain: valued.has(name) ? domainOf(name, ctx.locations.get(name), threads, pcpus, INT_MAX) : { kind: 'none' },
+  }));
+  if (locations.some((l) => l.domain.kind === 'int'))
+    notes.push(
+      `integer locations take values 0..${Math.max(...locations.map((l) => (l.domain.kind === 'int' ? l.domain.max : 0)))} and wrap around (${locations
+        .filter((l) => l.domain.kind === 'int')
+        .map((l) => l.name)
+        .join(', ')})`,
+    );
+  const locks: LockSpec[] = [...usedLocks]
+    .sort()
+    .map((name) => ({ name, ...(ctx.locks.get(name) === 'rw' ? { kind: 'rw' as const } : {}) }));
+  return { locations, locks };
+}
+
+/** `--init`: a value per location, by the model's name or by a spelling in one of the selected functions. */
+function applyInit(
+  locations: LocationSpec[],
+  init: Readonly<Record<string, number | string>>,
+  locs: Locations,
+  file: FileAnalysis,
+  selected: string[],
+  byName: Map<string, FunctionLocks>,
+  notes: string[],
+): void {
+  for (const [name, raw] of Object.entries(init)) {
+    let loc = locations.find((l) => l.name === name);
+    if (!loc) {
+      // Another spelling of a modelled location (`p->credit` for `prv->credit`).
+      for (const f of selected) {
+        const fn = byName.get(f)!;
+        const ctx = new ModelContext(file, locs, { xen: false, written: new Set(), constants: new Map(), maxInline: 0, pcpus: [] });
+        const scope = new Scope(locs, { fn: f, decls: declsOf(ctx, fn), isConstant: () => false }, (n) => nodeText(name, n));
+        const p = scope.place(parseText(name));
+        const display = p?.kind === 'loc' ? p.display : undefined;
+        loc = display ? locations.find((l) => l.name === display) : undefined;
+        if (loc) break;
+      }
+    }
+    if (!loc)
+      throw new ExtractError(`--init ${name}: not a location of the model (it has ${locations.map((l) => l.name).join(', ') || 'none'})`);
+    const d = loc.domain;
+    let v: number;
+    if (typeof raw === 'string' && !/^-?\d+$/.test(raw)) {
+      const i = d.kind === 'enum' ? d.values.indexOf(raw) : -1;
+      if (i < 0) throw new ExtractError(`--init ${name}=${raw}: not a value of ${name}`);
+      v = i;
+    } else v = Number(raw);
+    if (d.kind === 'none') {
+      notes.push(`--init ${name}: its value does not matter to any branch or assertion (tracked for races only)`);
+      continue;
+    }
+    if (d.kind === 'int' && v > d.max) d.max = Math.min(15, v);
+    if (d.kind === 'bool') v = v ? 1 : 0;
+    if (v < 0 || (d.kind === 'int' && v > d.max) || (d.kind === 'enum' && v >= d.values.length))
+      throw new ExtractError(`--init ${name}=${raw}: outside the values the model gives ${name}`);
+    loc.init = v;
+  }
+}
+
+/** Too many combinations of open initial values: the largest domains start at 0 (said in the notes). */
+function boundInitialStates(locations: LocationSpec[], notes: string[]): void {
+  const size = (l: LocationSpec): number =>
+    l.domain.kind === 'bool'
+      ? 2
+      : l.domain.kind === 'int'
+        ? l.domain.max + 1
+        : l.domain.kind === 'enum'
+          ? l.domain.values.length
+          : l.domain.kind === 'bits'
+            ? 2 ** bitCount(l.domain.mask)
+            : l.domain.kind === 'set'
+              ? 2 ** l.domain.elements.length
+              : 1;
+  const open = () => locations.filter((l) => l.init === undefined);
+  let product = open().reduce((n, l) => n * size(l), 1);
+  while (product > MAX_INITIAL_STATES) {
+    const big = open().sort((a, b) => size(b) - size(a))[0]!;
+    product /= size(big);
+    big.init = 0;
+    notes.push(`${big.name} starts at 0 (too many combinations of initial values; give it one with --init)`);
+  }
+}
+
+function bitCount(m: number): number {
+  let n = 0;
+  for (; m; m &= m - 1) n++;
+  return n;
+}
+
+/** Why nothing is shared: what each thread touches. */
+function touches(scan: ModelContext, instances: Instance[], _locs: Locations): string[] {
+  return instances.map((inst, t) => {
+    const mine = [...scan.accesses].filter(([, a]) => a.threads.has(t)).map(([k]) => displayOf(scan, k));
+    return `${inst.name} touches ${mine.length ? mine.join(', ') : 'no shared location'}`;
+  });
+}
 
 /** `old` when the file's context_saved calls vcpu_migrate behind a flag test, `new` when it calls the finish. */
 function contextSavedVariant(file: FileAnalysis, notes: string[]): 'old' | 'new' {
@@ -111,7 +329,7 @@ function contextSavedVariant(file: FileAnalysis, notes: string[]): 'old' | 'new'
 }
 
 /** A CFG node's source text on one line, as trace steps quote it. */
-const nodeText = (file: FileAnalysis, n: CfgNode): string => file.text.slice(n.start, n.end).replace(/\s+/g, ' ').trim();
+const nodeSource = (file: FileAnalysis, n: CfgNode): string => file.text.slice(n.start, n.end).replace(/\s+/g, ' ').trim();
 
 /**
  * Where the file's context_saved does what the model's scheduler threads do
@@ -124,7 +342,7 @@ function schedulerSources(file: FileAnalysis, variant: 'old' | 'new'): { sources
   if (!cs) return {};
   const nodes = cs.cfg.nodes.filter((n) => n.end > n.start).sort((a, b) => a.start - b.start);
   const at = (n: CfgNode | undefined) =>
-    n && { file: file.path, line: file.lineIndex.lineOf(n.start) + 1, text: nodeText(file, n).replace(/;$/, '') };
+    n && { file: file.path, line: file.lineIndex.lineOf(n.start) + 1, text: nodeSource(file, n).replace(/;$/, '') };
   const migrate: MigrationOpKind = variant === 'old' ? 'oldMigrate' : 'migrateFinish';
   const call = nodes.find((n) => opsOfKind(n.facts, migrate).length > 0);
   const sources: SchedulerSources = {};
@@ -146,236 +364,4 @@ function schedulerSources(file: FileAnalysis, variant: 'old' | 'new'): { sources
   if (test) sources.testMigrating = test;
   if (call) sources.migrate = at(call)!;
   return Object.keys(sources).length ? { sources } : {};
-}
-
-/**
- * One initiator function as a thread program over the model's vCPU `v`.
- *
- * The CFG (loops cut) is walked as a product with the truth values of
- * conditions tested more than once, so `if ( migrate ) start; … if ( migrate )
- * finish;` becomes two paths, not four: a thread never starts without
- * finishing because two tests of one boolean were taken as independent.
- */
-function threadProgram(file: FileAnalysis, name: string, notes: string[]): { name: string; instrs: InstrAt[] } {
-  const fn = file.functions.find((f) => f.syntax.name === name)!;
-  const cfg = fn.cfg;
-  const succ = forwardEdges(cfg);
-  const rank = new Map(reversePostorder(cfg).map((id, i) => [id, i]));
-  const tracked = atomsTestedTwice(cfg, file.text);
-  const instrs: InstrAt[] = [];
-  const startOf = new Map<string, number>();
-  const fixups: { at: number; to: string; field: 'else' | 'target' | 'targets'; index?: number }[] = [];
-  const unknown = new Set<string>();
-  const src = (offset: number) => ({ file: file.path, line: file.lineIndex.lineOf(offset) + 1 });
-  const text = (n: CfgNode): string => nodeText(file, n);
-  type Facts = ReadonlyMap<string, boolean>;
-  const keyOf = (id: number, facts: Facts): string =>
-    id === cfg.exit
-      ? 'exit'
-      : `${id}|${[...facts]
-          .sort()
-          .map(([a, v]) => `${a}=${v ? 1 : 0}`)
-          .join(';')}`;
-  const queue: { id: number; facts: Facts; key: string }[] = [];
-  const queued = new Set<string>();
-  const enqueue = (id: number, facts: Facts): string => {
-    const key = keyOf(id, facts);
-    if (id !== cfg.exit && !queued.has(key)) {
-      queued.add(key);
-      queue.push({ id, facts, key });
-    }
-    return key;
-  };
-  const jumpTo = (key: string): void => {
-    fixups.push({ at: instrs.length, to: key, field: 'target' });
-    instrs.push({ op: 'jump', target: -1 });
-  };
-  enqueue(cfg.entry, new Map());
-  while (queue.length) {
-    // Program order: the lowest reverse-postorder rank first (all edges go forward).
-    queue.sort((a, b) => rank.get(a.id)! - rank.get(b.id)!);
-    const { id, facts: inFacts, key } = queue.shift()!;
-    const node = cfg.nodes[id]!;
-    startOf.set(key, instrs.length);
-    emitOps(node.facts, instrs, unknown, src, file);
-    const facts = forgetAssigned(node, inFacts);
-    const edges = succ.get(id) ?? [];
-    if (node.kind === 'cond' && edges.length === 2 && !node.loopMacro) {
-      const t = edges.find((e) => e.branch)!;
-      const f = edges.find((e) => e.branch === false)!;
-      const cond = conditionOf(node, file.text);
-      const test = classify(cond);
-      if (test) {
-        const [whenSet, whenClear] = test.negated ? [f.to, t.to] : [t.to, f.to];
-        fixups.push({ at: instrs.length, to: enqueue(whenClear, facts), field: 'else' });
-        instrs.push({ op: test.op, else: -1, src: src(node.start), text: text(node) });
-        jumpTo(enqueue(whenSet, facts));
-        continue;
-      }
-      const known = evaluate(cond, (atom) => facts.get(atom));
-      if (known !== undefined) {
-        jumpTo(enqueue(known ? t.to : f.to, facts));
-        continue;
-      }
-      const learn = (value: boolean): Facts => {
-        const m = new Map(facts);
-        for (const x of implied(cond, value)) if (tracked.has(x.atom)) m.set(x.atom, x.value);
-        return m;
-      };
-      const at = instrs.length;
-      instrs.push({ op: 'choice', targets: [-1, -1], src: src(node.start), text: text(node) });
-      fixups.push(
-        { at, to: enqueue(t.to, learn(true)), field: 'targets', index: 0 },
-        { at, to: enqueue(f.to, learn(false)), field: 'targets', index: 1 },
-      );
-      continue;
-    }
-    if (edges.length > 1) {
-      const at = instrs.length;
-      instrs.push({ op: 'choice', targets: edges.map(() => -1), src: src(node.start), text: text(node) });
-      edges.forEach((e, index) => fixups.push({ at, to: enqueue(e.to, facts), field: 'targets', index }));
-      continue;
-    }
-    jumpTo(enqueue(edges[0]?.to ?? cfg.exit, facts));
-  }
-  const end = instrs.length;
-  const at = (key: string): number => (key === 'exit' ? end : (startOf.get(key) ?? end));
-  for (const f of fixups) {
-    const ins = instrs[f.at]! as InstrAt & { else?: number; target?: number; targets?: number[] };
-    if (f.field === 'targets') ins.targets![f.index!] = at(f.to);
-    else ins[f.field] = at(f.to);
-  }
-  if (unknown.size) notes.push(`${name}: skipped calls the model does not know: ${[...unknown].sort().join(', ')}`);
-  return { name, instrs: simplify(instrs) };
-}
-
-/** Facts about a variable are void once the node assigns it. */
-function forgetAssigned(node: CfgNode, facts: ReadonlyMap<string, boolean>): ReadonlyMap<string, boolean> {
-  if (facts.size === 0 || node.facts.assignments.length === 0) return facts;
-  const roots = node.facts.assignments.map((a) => /^[A-Za-z_]\w*/.exec(a.lhs)?.[0]).filter((r): r is string => !!r);
-  const out = new Map(facts);
-  for (const atom of facts.keys()) if (roots.some((r) => new RegExp(`(^|[^\\w])${r}([^\\w]|$)`).test(atom))) out.delete(atom);
-  return out;
-}
-
-/**
- * The model instructions of a statement, in evaluation order: each call the
- * vocabulary knows (a migration operation, or a vCPU/unit scheduler-lock
- * helper), then the `|=` flag writes; other calls are noted as skipped.
- */
-function emitOps(
-  facts: ExprFacts,
-  out: InstrAt[],
-  unknown: Set<string>,
-  src: (o: number) => { file: string; line: number },
-  file: FileAnalysis,
-): void {
-  const text = (start: number, end: number): string => file.text.slice(start, end).replace(/\s+/g, ' ');
-  for (const c of facts.calls) {
-    const op = migrationCall(c);
-    if (op) {
-      out.push({ op: OP_INSTR[op.kind], src: src(c.start), text: text(c.start, c.end) } as InstrAt);
-      continue;
-    }
-    const lock = vcpuLockOp(BUILTIN_TABLE.get(c.name));
-    if (lock) {
-      out.push({ op: lock === 'acquire' ? 'lockVcpu' : 'unlockVcpu', src: src(c.start), text: text(c.start, c.end) });
-      continue;
-    }
-    if (c.depth === 0 && !IGNORED.has(c.name) && !isBitSetter(c)) unknown.add(c.name);
-  }
-  for (const w of flagAssignments(facts)) out.push({ op: 'setMigrating', src: src(w.start), text: text(w.start, w.end) });
-}
-
-/** A bit set on some other flag (`set_bit(_VPF_blocked, …)`): nothing the model tracks, and nothing worth a note. */
-function isBitSetter(c: CallSite): boolean {
-  return /^(__)?set_bit$|^sched_set_pause_flags(_atomic)?$/.test(c.name);
-}
-
-/** A migrating-flag test or an is_running test, and whether the condition negates it. */
-function classify(cond: ReturnType<typeof conditionOf>): { op: 'ifMigrating' | 'ifRunning'; negated: boolean } | undefined {
-  const atoms = atomsOf(cond);
-  if (atoms.length !== 1) return undefined;
-  const atom = atoms[0]!;
-  const negated = cond.k === 'not' || (cond.k === 'null' && !cond.negated);
-  if (isMigratingAtom(atom)) return { op: 'ifMigrating', negated };
-  if (isRunningAtom(atom)) return { op: 'ifRunning', negated };
-  return undefined;
-}
-
-/**
- * CFG edges with loops cut: a back edge goes to the loop's exit instead (each
- * loop body runs at most once in the model), so every thread is finite.
- */
-function forwardEdges(cfg: Cfg): Map<number, CfgEdge[]> {
-  const order = reversePostorder(cfg);
-  const rank = new Map(order.map((id, i) => [id, i]));
-  const out = new Map<number, CfgEdge[]>();
-  for (const id of order) {
-    const node = cfg.nodes[id]!;
-    const edges: CfgEdge[] = [];
-    for (const e of node.succ) {
-      if ((rank.get(e.to) ?? 0) > rank.get(id)!) {
-        edges.push(e);
-        continue;
-      }
-      const head = cfg.nodes[e.to]!;
-      const exit = head.succ.find((x) => x.branch === false);
-      const to = exit && (rank.get(exit.to) ?? 0) > rank.get(id)! ? exit.to : cfg.exit;
-      edges.push({ to, ...(e.branch !== undefined ? { branch: e.branch } : {}) });
-    }
-    // Two edges to one place are one edge.
-    out.set(
-      id,
-      edges
-        .filter((e, i) => edges.findIndex((x) => x.to === e.to) === i)
-        .map((e) => (edges.filter((x) => x.to === e.to).length > 1 ? { to: e.to } : e)),
-    );
-  }
-  return out;
-}
-
-/**
- * Collapses branches that make no difference to the model: a choice (an
- * unknown condition) whose targets lead to the same remaining sequence of
- * migration actions becomes a jump. Programs are acyclic here (back edges were
- * cut), so one backward pass with hash-consed signatures decides it.
- */
-function simplify(instrs: InstrAt[]): InstrAt[] {
-  const out = instrs.map((i) => ({ ...i })) as InstrAt[];
-  const ids = new Map<string, number>();
-  const intern = (s: string): number => {
-    let id = ids.get(s);
-    if (id === undefined) ids.set(s, (id = ids.size));
-    return id;
-  };
-  const sig: number[] = new Array(out.length + 1);
-  sig[out.length] = intern('end');
-  const at = (t: number): number => sig[Math.min(Math.max(t, 0), out.length)]!;
-  for (let i = out.length - 1; i >= 0; i--) {
-    const ins = out[i]!;
-    switch (ins.op) {
-      case 'jump':
-        sig[i] = ins.target > i ? at(ins.target) : intern(`loop${i}`);
-        break;
-      case 'choice': {
-        const sigs = ins.targets.map((t) => (t > i ? at(t) : intern(`loop${i}`)));
-        if (sigs.every((x) => x === sigs[0])) {
-          out[i] = { op: 'jump', target: ins.targets[0]!, ...(ins.src ? { src: ins.src } : {}) };
-          sig[i] = sigs[0]!;
-        } else sig[i] = intern(`choice(${sigs.join(',')})`);
-        break;
-      }
-      case 'ifMigrating':
-      case 'ifRunning':
-        sig[i] = intern(`${ins.op}(${at(i + 1)},${at(ins.else)})`);
-        break;
-      case 'nop':
-        sig[i] = at(i + 1);
-        break;
-      default:
-        sig[i] = intern(`${ins.op};${at(i + 1)}`);
-    }
-  }
-  return out;
 }

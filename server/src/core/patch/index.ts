@@ -2,7 +2,7 @@
 // a callback, analyses the post-image C files together, and keeps only the
 // findings inside functions the patch changed. Pure: no file system here (the
 // CLI reads the base tree, the language server its open documents).
-import { applyPatch, structuredPatch } from 'diff';
+import { applyPatch, type StructuredPatch, structuredPatch } from 'diff';
 
 import type { FileAnalysis } from '../analysis';
 import type { Analyzer } from '../analyzer';
@@ -16,6 +16,8 @@ interface PatchedFile {
   path: string;
   /** Post-image text. */
   text: string;
+  /** The text before the patch series; undefined for a file it creates. */
+  baseText: string | undefined;
   analysis: FileAnalysis;
   /** The analysis' diagnostics inside changed functions. */
   diagnostics: CoreDiagnostic[];
@@ -72,10 +74,7 @@ export function checkPatch(patchText: string, readBase: BaseReader, analyzer: An
         base.set(target, undefined);
       }
       const result = applyPatch(source, f.patch);
-      if (result === false) {
-        const hunk = f.patch.hunks[0];
-        return { error: `${target}: patch ${where} does not apply${hunk ? ` (hunk at line ${hunk.oldStart})` : ''}` };
-      }
+      if (result === false) return { error: `${target}: patch ${where} does not apply: ${whyNotApplied(source, f.patch)}` };
       current.set(target, result);
       if (!order.includes(target)) order.push(target);
     }
@@ -90,6 +89,7 @@ export function checkPatch(patchText: string, readBase: BaseReader, analyzer: An
     return {
       path,
       text: analysis.text,
+      baseText: base.get(path),
       analysis,
       diagnostics: inChangedFunctions(analysis, changed),
       changedLines: [...changed].sort((a, b) => a - b),
@@ -101,6 +101,21 @@ export function checkPatch(patchText: string, readBase: BaseReader, analyzer: An
         skipped: tooLarge.map((p) => ({ path: p, reason: `the patched file is over ${MAX_POST_IMAGE_CHARS / 1048576} MB: not analysed` })),
       }
     : { files };
+}
+
+/**
+ * Which hunk stops a file's patch from applying: the first that does not
+ * apply on its own (else the first, when each applies alone but not all in
+ * turn), with the base line it expects, and what to do about it.
+ */
+function whyNotApplied(source: string, patch: StructuredPatch): string {
+  const hunks = patch.hunks;
+  if (hunks.length === 0) return 'it has no hunk';
+  const failing = hunks.findIndex((h) => applyPatch(source, { ...patch, hunks: [h] }) === false);
+  const k = failing < 0 ? 0 : failing;
+  const h = hunks[k]!;
+  const header = `@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`;
+  return `hunk ${k + 1} of ${hunks.length} (${header}) does not match the base text at line ${h.oldStart}; check it against the tree it was made for (--base DIR)`;
 }
 
 /** Post-images over this many characters are not analysed (the CLI's 5 MB input limit). */

@@ -1,22 +1,60 @@
 // What an editor shows about held locks, read from the analysis's per-line
-// states: the sets held before a line (hover), the sets held after the
-// statements of a line (inlay hints), and where hints go. Plain data out: the
-// LSP adapter only turns it into labels, tooltips and LSP positions.
+// states: the sets held before and after a line (hover), the sets held after
+// the statements of a line (inlay hints), where hints go, and in which order
+// a line's locks read: the lock the line took first, then scheduler locks,
+// private locks, RCU and the interrupt state. Plain data out: the LSP adapter
+// only turns it into labels, tooltips and LSP positions.
 import type { FileAnalysis } from '../analysis';
 import type { CfgNode } from '../cfg/types';
-import { type FunctionLocks, heldSets, type LockRef } from '../locks/analyze';
+import { type FunctionLocks, heldSets, type LineLocks, type LockRef } from '../locks/analyze';
 import type { PathState } from '../locks/state';
+import { disablesInterrupts } from '../xen/interrupts';
+import type { LockKind } from '../xen/lockHelpers';
 import { migrationOps } from '../xen/migration';
 
-export interface HeldSets {
+interface HeldSets {
   /** Held on every path. */
   must: LockRef[];
   /** Held on some paths only. */
   may: LockRef[];
 }
 
+/**
+ * What kind of thing a held entry is, for ordering and for the editor's
+ * per-kind display setting: a scheduler lock, a private (spin or rw) lock,
+ * an RCU read section, or the interrupt state a lock's `_irq` acquire set.
+ */
+export type LockClass = 'sched' | 'private' | 'rcu' | 'irq';
+
+/** One entry of what is held at a point, in the order the editor shows them. */
+export interface HeldEntry {
+  /** The canonical lock name, or `irqs off` for the interrupt state. */
+  name: string;
+  kind: LockClass;
+  /** Held on some paths only. */
+  may: boolean;
+  /** Not held before the line: the line took it (the hint exists because of it). */
+  changed: boolean;
+  /** 0-based line where it was taken (the function's first line when the caller holds it). */
+  line: number;
+  /** Held because the caller holds it. */
+  entry?: boolean;
+  /** Why the caller is assumed to hold it (see LockRef). */
+  because?: LockRef['because'];
+  /** For the interrupt state: the lock whose `_irq`/`_irqsave` acquire turned interrupts off. */
+  via?: string;
+}
+
+/** What a line does to the held locks: the entries before and after it, and what it released. */
+export interface LineLockView {
+  before: HeldEntry[];
+  after: HeldEntry[];
+  /** Held before the line and not after it. */
+  released: HeldEntry[];
+}
+
 /** A lock-state hint: the locks held after the statements of `line`, at the end of the line. */
-export interface LockHint {
+export interface LockHint extends LineLockView {
   /** 0-based line and UTF-16 column (the end of the line's code). */
   line: number;
   character: number;
@@ -26,9 +64,27 @@ export interface LockHint {
 export type HintMode = 'changes' | 'all';
 
 const EMPTY: HeldSets = { must: [], may: [] };
+const CLASS_ORDER: readonly LockClass[] = ['sched', 'private', 'rcu', 'irq'];
+const IRQS_OFF = 'irqs off';
 
 function setsKey(s: HeldSets): string {
   return `${s.must.map((r) => r.name).join(',')}|${s.may.map((r) => r.name).join(',')}`;
+}
+
+/** Where a lock came from, in words: "taken at line N", or why it is assumed held on entry (1-based lines). */
+export function lockOrigin(r: Pick<LockRef, 'line' | 'entry' | 'because'>): string {
+  if (!r.entry) return `taken at line ${r.line + 1}`;
+  const line = r.because?.line !== undefined ? r.because.line + 1 : undefined;
+  switch (r.because?.how) {
+    case 'name':
+      return 'assumed held on entry: the function is named *_locked';
+    case 'assert':
+      return `assumed held on entry: the ASSERT at line ${line} says so`;
+    case 'release':
+      return `assumed held on entry: released at line ${line} without being taken here`;
+    default:
+      return 'held on entry (the caller holds it)';
+  }
 }
 
 /** The function whose definition contains the offset (header or body). */
@@ -37,7 +93,7 @@ export function functionAt(file: FileAnalysis, offset: number): FunctionLocks | 
 }
 
 /** Locks held before `line` executes: at the first statement on or after it (or at the exit). */
-export function heldBefore(file: FileAnalysis, fn: FunctionLocks, line: number): HeldSets {
+function heldBefore(file: FileAnalysis, fn: FunctionLocks, line: number): HeldSets {
   const l = fn.lineLocks.find((x) => x.line >= line);
   if (l) return { must: l.must, may: l.may };
   const exit = fn.before[fn.cfg.exit];
@@ -66,12 +122,12 @@ function predecessorCounts(fn: FunctionLocks): Uint32Array {
 }
 
 /**
- * Locks held after the statements starting on a line: the states on the edges
+ * Path states after the statements starting on a line: the states on the edges
  * leaving the line. An edge into a node with one predecessor carries exactly
  * that node's before-state; into a join it is approximated by the join's state,
  * except after a `return`, whose state is the one it returns with.
  */
-function heldAfter(file: FileAnalysis, fn: FunctionLocks, nodes: readonly CfgNode[], preds: Uint32Array): HeldSets {
+function statesAfter(fn: FunctionLocks, nodes: readonly CfgNode[], preds: Uint32Array): PathState[] {
   const states: PathState[] = [];
   const onLine = new Set(nodes.map((n) => n.id));
   for (const n of nodes) {
@@ -83,6 +139,123 @@ function heldAfter(file: FileAnalysis, fn: FunctionLocks, nodes: readonly CfgNod
     }
   }
   if (states.length === 0) for (const n of nodes) states.push(...(fn.before[n.id] ?? []));
+  return states;
+}
+
+/** Per function, what the entries need besides the sets: each lock's kind and the calls on each line. */
+interface FunctionFacts {
+  kinds: Map<string, LockKind>;
+  callsOnLine: Map<number, string[]>;
+}
+
+const factsCache = new WeakMap<FunctionLocks['lineLocks'], FunctionFacts>();
+
+function functionFacts(file: FileAnalysis, fn: FunctionLocks): FunctionFacts {
+  let f = factsCache.get(fn.lineLocks);
+  if (f) return f;
+  const kinds = new Map<string, LockKind>();
+  const seen = new Set<readonly unknown[]>();
+  for (const states of fn.before)
+    for (const s of states) {
+      if (seen.has(s.held)) continue;
+      seen.add(s.held);
+      for (const h of s.held) if (!kinds.has(h.name)) kinds.set(h.name, h.kind);
+    }
+  const callsOnLine = new Map<number, string[]>();
+  for (const n of fn.cfg.nodes)
+    for (const c of n.facts.calls) {
+      const line = file.lineIndex.lineOf(c.nameStart);
+      const list = callsOnLine.get(line);
+      if (list) list.push(c.name);
+      else callsOnLine.set(line, [c.name]);
+    }
+  f = { kinds, callsOnLine };
+  factsCache.set(fn.lineLocks, f);
+  return f;
+}
+
+/** A lock's class from what the analysis knows of its kind, else from its canonical name. */
+function classOf(name: string, kind: LockKind | undefined): LockClass {
+  if (kind === 'sched' || (!kind && name.startsWith('sched('))) return 'sched';
+  if (kind === 'rcu' || (!kind && name.startsWith('rcu('))) return 'rcu';
+  return 'private';
+}
+
+const compareEntries = (a: HeldEntry, b: HeldEntry): number =>
+  Number(b.changed) - Number(a.changed) ||
+  (a.changed && b.changed ? b.line - a.line : 0) ||
+  CLASS_ORDER.indexOf(a.kind) - CLASS_ORDER.indexOf(b.kind) ||
+  (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+
+/**
+ * The entries of a held set, ordered for reading: those not in `previous`
+ * (taken by the line, the latest first), then scheduler locks, private locks,
+ * RCU and the interrupt state. Interrupts are off while a lock taken with an
+ * `_irq`/`_irqsave` acquire is held.
+ */
+function entriesOf(facts: FunctionFacts, sets: HeldSets, previous?: HeldEntry[]): HeldEntry[] {
+  const had = previous ? new Set(previous.map((e) => e.name)) : undefined;
+  const out: HeldEntry[] = [];
+  const add = (r: LockRef, may: boolean): void => {
+    const e: HeldEntry = {
+      name: r.name,
+      kind: classOf(r.name, facts.kinds.get(r.name)),
+      may,
+      changed: !!had && !had.has(r.name),
+      line: r.line,
+    };
+    if (r.entry) e.entry = true;
+    if (r.because) e.because = r.because;
+    out.push(e);
+  };
+  for (const r of sets.must) add(r, false);
+  for (const r of sets.may) add(r, true);
+  const irqLock = (refs: readonly LockRef[]): LockRef | undefined =>
+    refs.find((r) => !r.entry && (facts.callsOnLine.get(r.line) ?? []).some(disablesInterrupts));
+  const via = irqLock(sets.must) ?? irqLock(sets.may);
+  if (via) {
+    out.push({
+      name: IRQS_OFF,
+      kind: 'irq',
+      may: !sets.must.includes(via),
+      changed: !!had && !had.has(IRQS_OFF),
+      line: via.line,
+      via: via.name,
+    });
+  }
+  return out.sort(compareEntries);
+}
+
+/** Start and finish calls always get a hint: the protocol is about what is held around them. */
+const callsMigrate = (nodes: readonly CfgNode[]): boolean =>
+  nodes.some((n) => migrationOps(n.facts).some((o) => o.kind === 'migrateStart' || o.kind === 'migrateFinish'));
+
+function view(facts: FunctionFacts, before: HeldSets, after: HeldSets): LineLockView {
+  const b = entriesOf(facts, before);
+  const a = entriesOf(facts, after, b);
+  const kept = new Set(a.map((e) => e.name));
+  return { before: b, after: a, released: b.filter((e) => !kept.has(e.name)) };
+}
+
+/** What line `line` (0-based) of `fn` does to the held locks: before → after. */
+export function lineLockView(file: FileAnalysis, fn: FunctionLocks, line: number): LineLockView {
+  const before = heldBefore(file, fn, line);
+  const nodes = nodesByLine(fn).get(line);
+  const l = fn.lineLocks.find((x) => x.line === line);
+  const after = nodes ? afterLine(file, fn, l, nodes, predecessorCounts(fn)) : before;
+  return view(functionFacts(file, fn), before, after);
+}
+
+/** The locks held after a line: exact from the analysis where the line flows into a join, else from the states after it. */
+function afterLine(
+  file: FileAnalysis,
+  fn: FunctionLocks,
+  l: LineLocks | undefined,
+  nodes: readonly CfgNode[],
+  preds: Uint32Array,
+): HeldSets {
+  if (l?.after) return l.after;
+  const states = statesAfter(fn, nodes, preds);
   return states.length ? heldSets(states, file.lineIndex) : EMPTY;
 }
 
@@ -91,15 +264,11 @@ function usesLocks(fn: FunctionLocks): boolean {
   return fn.touchesLocks || fn.lineLocks.some((l) => l.must.length > 0 || l.may.length > 0);
 }
 
-/** Start and finish calls always get a hint: the protocol is about what is held around them. */
-const callsMigrate = (nodes: readonly CfgNode[]): boolean =>
-  nodes.some((n) => migrationOps(n.facts).some((o) => o.kind === 'migrateStart' || o.kind === 'migrateFinish'));
-
-function hintAt(file: FileAnalysis, nodes: readonly CfgNode[], held: HeldSets): LockHint {
+function hintAt(file: FileAnalysis, nodes: readonly CfgNode[]): { line: number; character: number } {
   // After the statement: at the end of the line where the line's last statement ends.
   const end = Math.max(...nodes.map((n) => n.end));
   const line = file.lineIndex.lineOf(end);
-  return { line, character: file.lineIndex.lineText(line).replace(/\s+$/, '').length, held };
+  return { line, character: file.lineIndex.lineText(line).replace(/\s+$/, '').length };
 }
 
 function functionHints(file: FileAnalysis, fn: FunctionLocks, mode: HintMode): LockHint[] {
@@ -114,8 +283,10 @@ function functionHints(file: FileAnalysis, fn: FunctionLocks, mode: HintMode): L
     // Functions that never touch a lock keep the empty set everywhere: nothing to say (but a start/finish call).
     if (!all && !migrate && !fn.touchesLocks) continue;
     preds ??= predecessorCounts(fn);
-    const after = heldAfter(file, fn, nodes, preds);
-    if (all || migrate || setsKey(after) !== setsKey(l)) out.push(hintAt(file, nodes, after));
+    const after = afterLine(file, fn, l, nodes, preds);
+    if (all || migrate || setsKey(after) !== setsKey(l)) {
+      out.push({ ...hintAt(file, nodes), held: after, ...view(functionFacts(file, fn), l, after) });
+    }
   }
   return out;
 }

@@ -21,4 +21,9 @@ export interface RuleMeta {
 export interface Rule {
   readonly meta: RuleMeta;
   check(file: FileAnalysis, fn: FunctionLocks): CoreDiagnostic[];
+  /**
+   * Findings that compare sites across the files analysed together (a folder,
+   * or the one file): each file's share, added to its diagnostics.
+   */
+  checkFolder?(files: readonly FileAnalysis[]): { file: FileAnalysis; diagnostics: CoreDiagnostic[] }[];
 }

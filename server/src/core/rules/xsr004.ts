@@ -9,7 +9,7 @@ import type { CfgEdge, CfgNode } from '../cfg/types';
 import type { CoreDiagnostic } from '../diagnostics';
 import { fixMissingFinish } from '../fix/protocolFixes';
 import type { FunctionLocks } from '../locks/analyze';
-import { atomsOf, evaluate, implied, parseCondition } from '../locks/condition';
+import { atomsOf, constantTruth, evaluate, implied, parseCondition } from '../locks/condition';
 import { Graph, isMigratingTest, isSchedRelease, lockEntity, mentions, mustSched, opsAt, rootOf } from '../migration/view';
 import { finishName, isMigratingAtom } from '../xen/migration';
 import { finding } from './report';
@@ -22,7 +22,6 @@ interface Pending {
 }
 
 const IDENT = /^[A-Za-z_]\w*$/;
-const CONSTANTS: Record<string, boolean> = { '0': false, '1': true, true: true, false: false, NULL: false };
 
 const meta: RuleMeta = {
   code: 'XSR004',
@@ -96,7 +95,8 @@ function pendingAtExit(file: FileAnalysis, fn: FunctionLocks): Set<number> {
     for (const a of new Set(atomsOf(parseCondition(condText(n))))) counts.set(a, (counts.get(a) ?? 0) + 1);
   }
   const constAssigned = new Set<string>();
-  for (const n of cfg.nodes) for (const a of n.facts.assignments) if (IDENT.test(a.lhs) && a.rhs in CONSTANTS) constAssigned.add(a.lhs);
+  for (const n of cfg.nodes)
+    for (const a of n.facts.assignments) if (IDENT.test(a.lhs) && constantTruth(a.rhs) !== undefined) constAssigned.add(a.lhs);
   const tracked = new Set([...counts].filter(([a, c]) => c >= 2 || (c >= 1 && constAssigned.has(a))).map(([a]) => a));
   const withFact = (s: Pending, atom: string, value: boolean): Pending => ({
     ...s,
@@ -124,7 +124,8 @@ function pendingAtExit(file: FileAnalysis, fn: FunctionLocks): Set<number> {
       for (const a of node.facts.assignments) {
         const root = /^[A-Za-z_]\w*/.exec(a.lhs)?.[0];
         if (root) r = { ...r, facts: r.facts.filter((f) => !new RegExp(`(^|[^\\w])${root}([^\\w]|$)`).test(f.atom)) };
-        if (IDENT.test(a.lhs) && tracked.has(a.lhs) && a.op === '=' && a.rhs in CONSTANTS) r = withFact(r, a.lhs, CONSTANTS[a.rhs]!);
+        if (IDENT.test(a.lhs) && tracked.has(a.lhs) && a.op === '=' && constantTruth(a.rhs) !== undefined)
+          r = withFact(r, a.lhs, constantTruth(a.rhs)!);
       }
       return [r];
     },

@@ -60,11 +60,11 @@ const ASSIGN_OPS = new Set(['=', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=',
 const NO_FACTS: ExprFacts = Object.freeze({ calls: [], assignments: [] }) as ExprFacts;
 
 export function exprFacts(source: string, start: number, end: number): ExprFacts {
-  // Most statements without '(' or '=' (declarations, `x++;`, `return rc;`) have no facts: skip the lexer.
+  // Most statements without '(', '=', '++' or '--' (declarations, `return rc;`) have no facts: skip the lexer.
   let interesting = false;
   for (let i = start; i < end; i++) {
     const c = source.charCodeAt(i);
-    if (c === 40 /* ( */ || c === 61 /* = */) {
+    if (c === 40 /* ( */ || c === 61 /* = */ || ((c === 43 /* + */ || c === 45) /* - */ && source.charCodeAt(i + 1) === c)) {
       interesting = true;
       break;
     }
@@ -98,6 +98,9 @@ export function matchClose(tokens: Token[], open: number, to = tokens.length): n
   return to;
 }
 
+/** Calls nested in other calls' arguments deeper than this are not read (no real statement nests a dozen). */
+const MAX_CALL_NESTING = 64;
+
 function scanCalls(tokens: Token[], from: number, to: number, depth: number, out: CallSite[]): void {
   for (let k = from; k < to; k++) {
     const t = tokens[k]!;
@@ -107,7 +110,8 @@ function scanCalls(tokens: Token[], from: number, to: number, depth: number, out
       const prev = tokens[k - 1];
       const close = matchClose(tokens, k + 1, to);
       const args = splitArgs(tokens, k + 2, close);
-      scanCalls(tokens, k + 2, close, depth + 1, out);
+      // Calls nested deeper than this in arguments stay part of the argument text (the scan recurses per level).
+      if (depth < MAX_CALL_NESTING) scanCalls(tokens, k + 2, close, depth + 1, out);
       const member = prev !== undefined && (prev.text === '->' || prev.text === '.');
       out.push({
         name: member ? `${prev.text}${t.text}` : t.text,
@@ -149,6 +153,11 @@ function scanAssignments(tokens: Token[], calls: CallSite[]): Assignment[] {
   const out: Assignment[] = [];
   for (let k = 0; k < tokens.length; k++) {
     const t = tokens[k]!;
+    if (t.kind === 'punct' && (t.text === '++' || t.text === '--')) {
+      const inc = increment(tokens, k);
+      if (inc) out.push(inc);
+      continue;
+    }
     if (t.kind !== 'punct' || !ASSIGN_OPS.has(t.text)) continue;
     const lhsFrom = lhsStart(tokens, k);
     const rhsTo = rhsEnd(tokens, k + 1);
@@ -176,6 +185,30 @@ function scanAssignments(tokens: Token[], calls: CallSite[]): Assignment[] {
     out.push(a);
   }
   return out;
+}
+
+/**
+ * `i++`, `--x->n`: an assignment of the operand (`i += 1`), so what a path
+ * knew about `i` is forgotten (a loop counter tested in the body).
+ */
+function increment(tokens: Token[], k: number): Assignment | undefined {
+  const t = tokens[k]!;
+  const op = t.text === '++' ? '+=' : '-=';
+  const prev = tokens[k - 1];
+  if (prev && (prev.kind === 'ident' || (prev.kind === 'punct' && (prev.text === ')' || prev.text === ']')))) {
+    const from = lhsStart(tokens, k);
+    if (from >= k) return undefined;
+    return { lhs: joinTokens(tokens, from, k), rhs: '1', op, start: tokens[from]!.start, end: t.end };
+  }
+  // Prefix: the operand is the member path that follows.
+  let to = k + 1;
+  while (to < tokens.length) {
+    const x = tokens[to]!;
+    if (x.kind === 'ident' || (x.kind === 'punct' && (x.text === '->' || x.text === '.'))) to++;
+    else break;
+  }
+  if (to === k + 1) return undefined;
+  return { lhs: joinTokens(tokens, k + 1, to), rhs: '1', op, start: t.start, end: tokens[to - 1]!.end };
 }
 
 function lhsStart(tokens: Token[], op: number): number {
@@ -226,7 +259,7 @@ function rhsEnd(tokens: Token[], from: number): number {
   return tokens.length;
 }
 
-const TYPE_WORDS = new Set([
+export const TYPE_WORDS: ReadonlySet<string> = new Set([
   'const',
   'volatile',
   'static',
@@ -270,4 +303,45 @@ function declaredName(lhs: Token[]): string | undefined {
       return last.text;
   }
   return undefined;
+}
+
+/**
+ * The names a declaration statement declares (`struct q *q, *old_q;` → q,
+ * old_q; `unsigned long flags = 0;` → flags): per top-level declarator, the
+ * last identifier before its initializer, array bounds or parameter list.
+ */
+export function declaredNames(source: string, start: number, end: number): string[] {
+  const tokens = tokenize(source.slice(start, end), start);
+  const out: string[] = [];
+  let depth = 0;
+  let last: string | undefined;
+  let done = false;
+  for (const t of tokens) {
+    if (t.kind === 'punct') {
+      if (t.text === '(' || t.text === '[' || t.text === '{') {
+        if (depth === 0 && last && !done) {
+          out.push(last);
+          done = true;
+        }
+        depth++;
+        continue;
+      }
+      if (t.text === ')' || t.text === ']' || t.text === '}') {
+        depth--;
+        continue;
+      }
+      if (depth > 0) continue;
+      if (t.text === '=' || t.text === ':') {
+        if (last && !done) out.push(last);
+        done = true;
+      } else if (t.text === ',' || t.text === ';') {
+        if (last && !done) out.push(last);
+        last = undefined;
+        done = false;
+      }
+      continue;
+    }
+    if (depth === 0 && !done && t.kind === 'ident') last = t.text;
+  }
+  return [...new Set(out)];
 }

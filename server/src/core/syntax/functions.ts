@@ -37,25 +37,31 @@ const CONTAINERS = new Set([...DEFINITION_GROUPS, 'translation_unit', 'ERROR']);
 
 export function findFunctions(tree: Tree, source: string): FunctionSyntax[] {
   const out: FunctionSyntax[] = [];
-  const define = (def: Node): void => {
-    const f = functionOf(def, source);
-    if (!f) return;
-    out.push(f);
-    // An unclosed `{` makes tree-sitter nest the functions after it inside this
-    // one. They are functions of their own; this one ends where the first starts.
-    const nested = f.body?.hasError ? unclosedNesting(f.body) : [];
-    if (nested.length === 0) return;
-    f.end = f.bodyEnd = unclosedEndOffset(source, nested[0]!);
-    for (const n of nested) define(n);
-  };
-  const visit = (node: Node): void => {
-    for (const child of node.namedChildren) {
-      if (!child) continue;
-      if (child.type === 'function_definition') define(child);
-      else if (CONTAINERS.has(child.type)) visit(child);
+  // Depth first in document order with a stack of its own: `#ifdef`s or unclosed
+  // `{`s nested thousands deep must not overflow the call stack.
+  const work: { node: Node; define: boolean }[] = [{ node: tree.rootNode, define: false }];
+  while (work.length) {
+    const { node, define } = work.pop()!;
+    if (define) {
+      const f = functionOf(node, source);
+      if (!f) continue;
+      out.push(f);
+      // An unclosed `{` makes tree-sitter nest the functions after it inside this
+      // one. They are functions of their own; this one ends where the first starts.
+      const nested = f.body?.hasError ? unclosedNesting(f.body) : [];
+      if (nested.length === 0) continue;
+      f.end = f.bodyEnd = unclosedEndOffset(source, nested[0]!);
+      for (let i = nested.length - 1; i >= 0; i--) work.push({ node: nested[i]!, define: true });
+      continue;
     }
-  };
-  visit(tree.rootNode);
+    const kids = node.namedChildren;
+    for (let i = kids.length - 1; i >= 0; i--) {
+      const child = kids[i];
+      if (!child) continue;
+      if (child.type === 'function_definition') work.push({ node: child, define: true });
+      else if (CONTAINERS.has(child.type)) work.push({ node: child, define: false });
+    }
+  }
   return out;
 }
 
@@ -102,14 +108,22 @@ export function unclosedEndOffset(source: string, nested: Node): number {
 /** The real definitions nested in `body` (in document order), looking only into nodes that hold errors. */
 function unclosedNesting(body: Node): Node[] {
   const out: Node[] = [];
-  const visit = (node: Node): void => {
-    for (const c of node.namedChildren) {
-      if (!c) continue;
-      if (c.type === 'function_definition' && isNestedRealDefinition(c)) out.push(c);
-      else if (c.hasError) visit(c);
+  // Document order, with a stack of its own (error nodes may nest thousands deep).
+  const work: { node: Node; found: boolean }[] = [{ node: body, found: false }];
+  while (work.length) {
+    const { node, found } = work.pop()!;
+    if (found) {
+      out.push(node);
+      continue;
     }
-  };
-  visit(body);
+    const kids = node.namedChildren;
+    for (let i = kids.length - 1; i >= 0; i--) {
+      const c = kids[i];
+      if (!c) continue;
+      if (c.type === 'function_definition' && isNestedRealDefinition(c)) work.push({ node: c, found: true });
+      else if (c.hasError) work.push({ node: c, found: false });
+    }
+  }
   return out;
 }
 

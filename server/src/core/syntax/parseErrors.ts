@@ -18,16 +18,17 @@ export function headerErrorCount(def: Node): number {
 export function countParseErrors(tree: Tree, bodyErrorSites: readonly number[]): number {
   let count = bodyErrorSites.reduce((a, b) => a + b, 0);
   if (!tree.rootNode.hasError) return 0;
-  const visit = (node: Node): void => {
-    for (const c of node.namedChildren) {
+  // A stack of its own: `#ifdef`s may nest thousands deep.
+  const work: Node[] = [tree.rootNode];
+  while (work.length) {
+    for (const c of work.pop()!.namedChildren) {
       if (!c || !c.hasError) continue;
       if (c.type === 'ERROR' || c.isMissing) count++;
-      else if (DEFINITION_GROUPS.has(c.type)) visit(c);
+      else if (DEFINITION_GROUPS.has(c.type)) work.push(c);
       // Errors in the head only: the body's are counted already.
       else if (c.type === 'function_definition') count += headerErrorCount(c);
       else count++;
     }
-  };
-  visit(tree.rootNode);
+  }
   return count;
 }

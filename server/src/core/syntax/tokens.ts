@@ -138,6 +138,15 @@ export function joinTokens(tokens: Token[], from: number, to: number, source?: s
   to = Math.min(to, tokens.length);
   if (from >= to) return '';
   if (source !== undefined) return normalizeSpace(source.slice(tokens[from]!.start, tokens[to - 1]!.end));
+  if (to - from > 32) {
+    // A long range is joined, not appended: `+=` leaves a rope of one node per token, kept alive with the text.
+    const parts: string[] = [tokens[from]!.text];
+    for (let k = from + 1; k < to; k++) {
+      if (tokens[k]!.start > tokens[k - 1]!.end && needsSpace(tokens[k - 1]!, tokens[k]!)) parts.push(' ');
+      parts.push(tokens[k]!.text);
+    }
+    return parts.join('');
+  }
   let s = tokens[from]!.text;
   for (let k = from + 1; k < to; k++) {
     const gap = tokens[k]!.start > tokens[k - 1]!.end;

@@ -24,6 +24,8 @@ export interface SourceListing {
 export function listSourceFiles(dir: string): SourceListing {
   const out: SourceListing = { files: [], skipped: [], errors: [] };
   const root = realpathOrUndefined(dir) ?? path.resolve(dir);
+  // Symlinked files, listed after every regular file: a link to one of them names a file already listed.
+  const links: string[] = [];
   const visit = (d: string): void => {
     let entries: fs.Dirent[];
     try {
@@ -38,14 +40,15 @@ export function listSourceFiles(dir: string): SourceListing {
       if (ent.isDirectory()) {
         if (!SKIP_DIRS.has(ent.name)) visit(full);
       } else if (ent.isFile() && SOURCE.test(ent.name)) out.files.push(full);
-      else if (ent.isSymbolicLink() && SOURCE.test(ent.name)) {
-        const target = realpathOrUndefined(full);
-        if (target && (target === root || target.startsWith(root + path.sep))) out.files.push(full);
-        else out.skipped.push({ path: full, reason: `a symbolic link out of ${root}` });
-      }
+      else if (ent.isSymbolicLink() && SOURCE.test(ent.name)) links.push(full);
     }
   };
   visit(dir);
+  for (const full of links) {
+    const target = realpathOrUndefined(full);
+    if (target && (target === root || target.startsWith(root + path.sep))) out.files.push(full);
+    else out.skipped.push({ path: full, reason: `a symbolic link out of ${root}` });
+  }
   return out;
 }
 
@@ -82,7 +85,7 @@ export function readSource(file: string, maxBytes: number): ReadResult {
   return r;
 }
 
-function realpathOrUndefined(p: string): string | undefined {
+export function realpathOrUndefined(p: string): string | undefined {
   try {
     return fs.realpathSync(p);
   } catch {

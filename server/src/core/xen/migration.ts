@@ -92,7 +92,7 @@ export function migrationOps(facts: ExprFacts): MigrationOp[] {
 }
 
 /** The `X->pause_flags |= VPF_migrating` spelling of a flag write (an assignment, evaluated after the statement's calls). */
-export function flagAssignments(facts: ExprFacts): MigrationOp[] {
+function flagAssignments(facts: ExprFacts): MigrationOp[] {
   const out: MigrationOp[] = [];
   for (const a of facts.assignments) {
     const m = /^(.+)->pause_flags$/.exec(a.lhs);

@@ -1,0 +1,264 @@
+// What one analysed function contributes to the folder's lock discipline:
+// its accesses of fields, globals and per-CPU variables (with the locks
+// must-held there, at type level), its calls, the locks it takes (with what
+// it holds at that moment), calls through function-pointer fields, list
+// element ↔ head pairs, and the objects it allocates or frees (their own
+// fields are private to it until published, or after it is done with them).
+import type { FileAnalysis } from '../analysis';
+import type { CfgNode } from '../cfg/types';
+import { type FunctionLocks, heldSets } from '../locks/analyze';
+import { LockNamer } from '../locks/names';
+import type { PathState } from '../locks/state';
+import type { Token } from '../syntax/tokens';
+import { tokenize } from '../syntax/tokens';
+import { parseDeclaration, skipGroup } from '../types/declarations';
+import { type Access, type AccessSink, ExpressionScanner, type Variable } from '../types/expressions';
+import { splitTopLevel, type TypeTable } from '../types/typeTable';
+import { isDebugCheck, isSchedLockPointer } from '../xen/accessOps';
+import type { HelperTable } from '../xen/lockHelpers';
+import { typeLevelLock } from './lockIds';
+
+interface SiteAccess extends Access {
+  node: number;
+  /** 0-based line. */
+  line: number;
+}
+
+export interface CallFact {
+  callee: string;
+  /** Argument texts (canonical). */
+  args: string[];
+  start: number;
+  end: number;
+  node: number;
+  line: number;
+}
+
+interface Acquisition {
+  /** Type-level name (before aliasing). */
+  lock: string;
+  /** The canonical name the lock analysis gave it. */
+  name: string;
+  start: number;
+  node: number;
+  line: number;
+  /** A trylock or an RCU read lock: it never waits, so it makes no order edge. */
+  noWait: boolean;
+}
+
+export interface FunctionFacts {
+  /** `path#name` for a static function, else its name (how calls resolve). */
+  key: string;
+  name: string;
+  path: string;
+  file: FileAnalysis;
+  fn: FunctionLocks;
+  isStatic: boolean;
+  /** Declared `__init`: runs at boot, on one CPU. */
+  boot: boolean;
+  /** Reported on (false for a header given as context). */
+  reported: boolean;
+  accesses: SiteAccess[];
+  calls: CallFact[];
+  memberCalls: { field: string; start: number; end: number; node: number }[];
+  acquisitions: Acquisition[];
+  elemOf: [string, string][];
+  /** Identifiers used as values that may be functions (address taken). */
+  valueRefs: Set<string>;
+  /** Lock locations this function installs as a pCPU's scheduler lock (`sr->schedule_lock = &rqd->lock`). */
+  schedAliases: string[];
+  /** `return &x->lock;` texts: a switch_sched hook returns the lock it installs. */
+  returnedAddresses: string[];
+  /** Raw `spin_lock*` of a per-CPU scheduler lock pointer (`spin_lock_irq(sd->schedule_lock)`). */
+  rawSchedLocks: { call: string; arg: string; start: number; end: number; node: number }[];
+  /** The function compares a lock pointer with the scheduler lock pointer again (`lock == sr->schedule_lock`): it re-validates. */
+  revalidates: boolean;
+  /** Type-level must-held locks before each node (cached per path-state array). */
+  heldAt(node: number): readonly string[];
+  /** Type-level name of a canonical lock name of this function. */
+  lockId(name: string): string;
+  env: ReadonlyMap<string, Variable>;
+}
+
+/** Parameters of a function definition from its header text. */
+function paramsOf(file: FileAnalysis, fn: FunctionLocks, table: TypeTable): Map<string, Variable> {
+  const env = new Map<string, Variable>();
+  const header = tokenize(file.text.slice(fn.syntax.start, fn.syntax.bodyStart), fn.syntax.start);
+  // The parameter list: the first `(` after the function's name.
+  let open = -1;
+  for (let k = 0; k + 1 < header.length; k++) {
+    if (header[k]!.text === fn.syntax.name && header[k + 1]!.text === '(') {
+      open = k + 1;
+      break;
+    }
+  }
+  if (open < 0) return env;
+  const close = skipGroup(header, open, header.length) - 1;
+  for (const p of splitTopLevel(header, open + 1, close)) {
+    const d = parseDeclaration(header, p.from, p.to, (n) => table.isTypeName(n));
+    const x = d?.declarators[0];
+    if (x) env.set(x.name, { type: x.type });
+  }
+  return env;
+}
+
+function declare(env: Map<string, Variable>, name: string, v: Variable): void {
+  const old = env.get(name);
+  if (!old) {
+    env.set(name, v);
+    return;
+  }
+  // Two declarations of one name (inner blocks): keep the type only when they agree.
+  if (old.type && v.type && old.type.base === v.type.base && old.type.ptr === v.type.ptr) return;
+  env.set(name, old.loc || v.loc ? { loc: old.loc ?? v.loc } : {});
+}
+
+const SCANNED: ReadonlySet<CfgNode['kind']> = new Set(['stmt', 'cond', 'return', 'switch']);
+
+export function collectFunction(
+  file: FileAnalysis,
+  fn: FunctionLocks,
+  table: TypeTable,
+  helpers: HelperTable,
+  reported: boolean,
+): FunctionFacts {
+  const env = paramsOf(file, fn, table);
+  const nodes = fn.cfg.nodes
+    .filter((n) => SCANNED.has(n.kind) && n.end > n.start && (fn.before[n.id]?.length ?? 0) > 0)
+    .sort((a, b) => a.start - b.start);
+  const text = file.text;
+  // Declarations first (a use in a loop may precede its declaration in CFG order, never in the text).
+  const declTokens = new Map<number, Token[]>();
+  for (const n of nodes) {
+    if (!n.declares) continue;
+    const tokens = tokenize(text.slice(n.start, n.end), n.start);
+    declTokens.set(n.id, tokens);
+    const end = tokens.length && tokens[tokens.length - 1]!.text === ';' ? tokens.length - 1 : tokens.length;
+    const d = parseDeclaration(tokens, 0, end, (x) => table.isTypeName(x));
+    if (!d) continue;
+    for (const x of d.declarators)
+      declare(env, x.name, d.isStatic ? { type: x.type, loc: `${x.name} (static in ${fn.syntax.name})` } : { type: x.type });
+  }
+  const facts: FunctionFacts = {
+    key: fn.syntax.isStatic ? `${file.path}#${fn.syntax.name}` : fn.syntax.name,
+    name: fn.syntax.name,
+    path: file.path,
+    file,
+    fn,
+    isStatic: fn.syntax.isStatic,
+    boot: /\b__init\b/.test(text.slice(fn.syntax.start, fn.syntax.bodyStart)),
+    reported,
+    accesses: [],
+    calls: [],
+    memberCalls: [],
+    acquisitions: [],
+    elemOf: [],
+    valueRefs: new Set(),
+    schedAliases: [],
+    returnedAddresses: [],
+    rawSchedLocks: [],
+    revalidates: false,
+    env,
+    heldAt: () => [],
+    lockId: () => '',
+  };
+  const lockIds = new Map<string, string>();
+  facts.lockId = (name: string): string => {
+    let id = lockIds.get(name);
+    if (id === undefined) lockIds.set(name, (id = typeLevelLock(name, table, env, fn.syntax.name)));
+    return id;
+  };
+  const heldCache = new Map<readonly PathState[], readonly string[]>();
+  facts.heldAt = (node: number): readonly string[] => {
+    const states = fn.before[node] ?? [];
+    let held = heldCache.get(states);
+    if (!held) {
+      // A lock assumed from a `_locked` name alone is a guess (which lock?): the requirements say what is known.
+      const must = heldSets(states, file.lineIndex).must.filter((r) => !(r.entry && r.because?.how === 'name'));
+      held = [...new Set(must.map((r) => facts.lockId(r.name)))];
+      heldCache.set(states, held);
+    }
+    return held;
+  };
+  let current: CfgNode = nodes[0]!;
+  const sink: AccessSink = {
+    access: (a) => facts.accesses.push({ ...a, node: current.id, line: file.lineIndex.lineOf(a.start) }),
+    elemOf: (elem, head) => facts.elemOf.push([elem, head]),
+    memberCall: (field, start, end) => facts.memberCalls.push({ field, start, end, node: current.id }),
+    valueRef: (name) => facts.valueRefs.add(name),
+  };
+  const scanner = new ExpressionScanner(table, env, sink);
+  const namer = new LockNamer(fn.cfg);
+  for (const n of nodes) {
+    current = n;
+    const decl = declTokens.get(n.id);
+    if (decl) {
+      // Only the initialisers of a declaration are evaluated.
+      const end = decl.length && decl[decl.length - 1]!.text === ';' ? decl.length - 1 : decl.length;
+      const d = parseDeclaration(decl, 0, end, (x) => table.isTypeName(x));
+      if (d) for (const x of d.declarators) if (x.init) scanner.scan(decl, x.init.from, x.init.to);
+    } else scanner.scanText(text, n.start, n.end);
+    const checks = n.facts.calls.filter((c) => isDebugCheck(c.name));
+    for (const c of n.facts.calls) {
+      if (checks.some((x) => x !== c && x.start <= c.start && c.end <= x.end)) continue;
+      facts.calls.push({
+        callee: c.name,
+        start: c.start,
+        end: c.end,
+        node: n.id,
+        line: file.lineIndex.lineOf(c.start),
+        args: c.args.map((x) => x.text),
+      });
+    }
+    if (n.kind === 'return' && n.returnText?.startsWith('&')) facts.returnedAddresses.push(n.returnText);
+    rawSchedLockCalls(facts, n, helpers, namer);
+    if (n.kind === 'cond' && /schedule_lock/.test(text.slice(n.start, n.end)) && /[=!]=/.test(text.slice(n.start, n.end)))
+      facts.revalidates = true;
+    for (const a of n.facts.assignments) {
+      if (!a.lhs.includes('schedule_lock')) continue;
+      const lhs = ExpressionScanner.locate(table, env, a.lhs);
+      const rhs = ExpressionScanner.locate(table, env, a.rhs);
+      if (lhs.loc && isSchedLockPointer(lhs.loc) && rhs.addr && rhs.loc) facts.schedAliases.push(rhs.loc);
+    }
+  }
+  acquisitionsOf(facts, helpers);
+  return facts;
+}
+
+/** `spin_lock_irq(sd->schedule_lock)`: a plain spinlock primitive given a scheduler lock pointer (not `&sr->_lock`). */
+function rawSchedLockCalls(facts: FunctionFacts, n: CfgNode, helpers: HelperTable, namer: LockNamer): void {
+  for (const c of n.facts.calls) {
+    const h = helpers.get(c.name);
+    if (!h || h.lock !== 'spin' || (h.op !== 'acquire' && h.op !== 'tryacquire')) continue;
+    const arg = c.args[h.arg]?.text ?? '';
+    if (arg.startsWith('&')) continue;
+    if (namer.schedPointer(namer.trace(arg)) || namer.schedPointer(arg))
+      facts.rawSchedLocks.push({ call: c.name, arg, start: c.start, end: c.end, node: n.id });
+  }
+}
+
+/** The locks each node takes (held after it, taken inside its range), with whether it was a trylock. */
+function acquisitionsOf(facts: FunctionFacts, helpers: HelperTable): void {
+  const { fn, file } = facts;
+  for (const n of fn.cfg.nodes) {
+    if (n.facts.calls.length === 0 || (fn.before[n.id]?.length ?? 0) === 0) continue;
+    const seen = new Set<string>();
+    const isTry = n.facts.calls.some((c) => helpers.get(c.name)?.op === 'tryacquire');
+    for (const e of n.succ) {
+      for (const s of fn.before[e.to] ?? []) {
+        for (const h of s.held) {
+          if (h.entry || h.alias || h.at < n.start || h.at >= n.end || seen.has(h.name)) continue;
+          seen.add(h.name);
+          facts.acquisitions.push({
+            lock: facts.lockId(h.name),
+            name: h.name,
+            start: h.at,
+            node: n.id,
+            line: file.lineIndex.lineOf(h.at),
+            noWait: isTry || h.kind === 'rcu',
+          });
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,1054 @@
+// The lock discipline of a set of analysed files, learned from the code:
+// which lock guards each field, list head and global (the lock must-held at
+// a clear majority of its accesses), what each function requires its callers
+// to hold (its `_locked` name, an ASSERT, the consensus of its callers, or a
+// callee's requirement it passes on), what each entry point is entered
+// holding, and the order in which locks nest. Computed from a list of
+// analysed files (a `check DIR` run, the editor's workspace), so any caller
+// that has analyses can ask for it; the rules XSR009/010/015/016 and
+// `xsr guards` read it.
+import type { FileAnalysis } from '../analysis';
+import type { FunctionLocks } from '../locks/analyze';
+import type { AccessKind } from '../types/expressions';
+import { TypeTable } from '../types/typeTable';
+import { protectedIteration } from '../xen/accessOps';
+import {
+  type EntryFact,
+  entryFacts,
+  hypercallFacts,
+  isLifecycleHook,
+  isSetupHook,
+  type LearnedEntry,
+  type Registration,
+  registrationsIn,
+  schedulerHookOf,
+} from '../xen/entryPoints';
+import type { HelperTable } from '../xen/lockHelpers';
+import { type CallFact, collectFunction, type FunctionFacts } from './collect';
+import { lockLabel, REPLACED_SCHED_LOCK, SCHED_LOCK } from './lockIds';
+import { type ObjectLifetimes, objectLifetimes } from './objects';
+import { type Cycle, findCycles, type OrderEdge, type OrderSite } from './order';
+
+export interface GuardSettings {
+  /** Share of a location's accesses that must hold a lock for it to be the guard (0.75). */
+  ratio: number;
+  /** Accesses holding it, at least (3). */
+  minSites: number;
+}
+
+export const DEFAULT_GUARD_SETTINGS: GuardSettings = { ratio: 0.75, minSites: 3 };
+
+export interface Site {
+  fn: FunctionFacts;
+  start: number;
+  end: number;
+  /** 0-based line. */
+  line: number;
+  kind: AccessKind;
+  node: number;
+  /** Type-level locks held (must-held here, or by every caller). */
+  held: ReadonlySet<string>;
+  /** A list iteration macro. */
+  iterate?: string;
+  /**
+   * An unguarded read the function repeats under the guard further on (the
+   * double-checked idiom: a cheap early test, the decision taken again under
+   * the lock). Not reported.
+   */
+  rechecked?: boolean;
+}
+
+export interface Guard {
+  location: string;
+  lock: string;
+  /** Sites holding the lock / all voting sites. */
+  held: number;
+  total: number;
+  guarded: Site[];
+  unguarded: Site[];
+}
+
+type RequirementWhy = 'assert' | 'name' | 'callers' | 'callee';
+
+export interface Requirement {
+  fn: FunctionFacts;
+  /** A type-level lock; `*` for a `_locked` name that says no more than "some lock". */
+  lock: string;
+  why: RequirementWhy;
+  /** One sentence of evidence (the ASSERT's line, the name, "5 of its 6 callers hold it", the callee and line). */
+  evidence: string;
+  /** For `assert`: the 0-based line. */
+  line?: number;
+  /** Any of these locks meets it (a protected list walk: `rcu(domlist_read_lock)` or `domlist_update_lock`). */
+  alternatives?: readonly string[];
+  /** For `callee`: the original reason, down the chain (`inc_nr_runnable(): it ASSERTs it held at line 34`). */
+  root?: string;
+  /** The list walk that needs it (XSR015 reports these, XSR010 the others). */
+  iteration?: { fn: FunctionFacts; macro: string; start: number; end: number; list: string };
+}
+
+interface UnmetRequirement {
+  caller: FunctionFacts;
+  call: CallFact;
+  callee: FunctionFacts;
+  requirement: Requirement;
+  /** Why the caller cannot pass it on: an entry point (with what it is entered holding). */
+  entry: EntryFact;
+  /** Sites of the other callers that hold the lock (for `callers` requirements). */
+  holders: { fn: FunctionFacts; start: number; end: number }[];
+}
+
+interface IterationFinding {
+  fn: FunctionFacts;
+  start: number;
+  end: number;
+  line: number;
+  /** `for_each_domain`, or the list iteration macro of a guarded list. */
+  macro: string;
+  kind: 'protected' | 'guarded' | 'raw-sched-lock';
+  /** The locks any of which would do (type level). */
+  locks: readonly string[];
+  what: string;
+  guard?: Guard;
+}
+
+interface LockIrq {
+  lock: string;
+  disabled: number;
+  enabled: number;
+  unknown: number;
+}
+
+export interface LockDiscipline {
+  settings: GuardSettings;
+  functions: ReadonlyMap<string, FunctionFacts>;
+  guards: Guard[];
+  guardOf: ReadonlyMap<string, Guard>;
+  requires: Requirement[];
+  unmet: UnmetRequirement[];
+  order: OrderEdge[];
+  cycles: Cycle[];
+  iterations: IterationFinding[];
+  locks: LockIrq[];
+  entries: ReadonlyMap<string, EntryFact[]>;
+  /** Lock → the name it is known by (a scheduler's runqueue lock installed as the pCPU lock is `sched(cpu)`). */
+  aliases: ReadonlyMap<string, string>;
+  /** The facts of a function of an analysed file. */
+  factsOf(file: FileAnalysis, fn: FunctionLocks): FunctionFacts | undefined;
+  /** The sites (voting or not) of a location, with the location's guard. */
+  sitesOf(location: string): Site[];
+}
+
+/**
+ * The discipline each analysed file was analysed with (every file of one run
+ * shares it): the folder rules, `xsr guards` and hovers read it.
+ */
+const attached = new WeakMap<FileAnalysis, LockDiscipline>();
+
+export function attachDiscipline(file: FileAnalysis, d: LockDiscipline): void {
+  attached.set(file, d);
+}
+
+export function disciplineOf(file: FileAnalysis): LockDiscipline | undefined {
+  return attached.get(file);
+}
+
+type Ctx = ReadonlySet<string> | 'top';
+const EMPTY: ReadonlySet<string> = new Set();
+const MAX_CTX_PASSES = 12;
+
+/** Files analysed (reported on) and context files (headers: their definitions and call sites only). */
+export function computeDiscipline(
+  files: readonly FileAnalysis[],
+  context: readonly FileAnalysis[],
+  helpers: HelperTable,
+  settings: GuardSettings = DEFAULT_GUARD_SETTINGS,
+): LockDiscipline {
+  // Types: headers (given as context, or among the inputs) are shared; each .c file has its own scope over them.
+  const shared = new TypeTable();
+  const all = [...files.map((f) => ({ f, reported: true })), ...context.map((f) => ({ f, reported: false }))];
+  const isHeader = (f: FileAnalysis): boolean => /\.h$/i.test(f.path);
+  for (const { f } of all) if (isHeader(f)) shared.addFile(f.text, bodiesOf(f));
+  const functions = new Map<string, FunctionFacts>();
+  const byFunction = new WeakMap<FunctionLocks, FunctionFacts>();
+  const registrations: Registration[] = [];
+  for (const { f, reported } of all) {
+    let table = shared;
+    if (!isHeader(f)) {
+      table = new TypeTable(shared);
+      table.addFile(f.text, bodiesOf(f));
+    }
+    registrations.push(...registrationsIn(f));
+    for (const fn of f.functions) {
+      const facts = collectFunction(f, fn, table, helpers, reported);
+      byFunction.set(fn, facts);
+      // A definition seen twice (a header read twice, an #ifdef alternative): the first stays.
+      if (!functions.has(facts.key)) functions.set(facts.key, facts);
+    }
+  }
+  const resolver = new CallResolver(functions);
+  const callers = new Map<string, { caller: FunctionFacts; call: CallFact }[]>();
+  for (const f of functions.values())
+    for (const c of f.calls) {
+      const callee = resolver.resolve(c.callee, f.path);
+      if (!callee || callee === f) continue;
+      const list = callers.get(callee.key);
+      if (list) list.push({ caller: f, call: c });
+      else callers.set(callee.key, [{ caller: f, call: c }]);
+    }
+  const addressTaken = new Set<string>();
+  for (const f of functions.values()) for (const v of f.valueRefs) addressTaken.add(v);
+
+  // Entry facts: learned from calls through function-pointer fields when the core's call sites are here.
+  const defined = (name: string): boolean => resolver.byName(name).length > 0;
+  let installing = new Set<string>();
+  const hypercalls = hypercallFacts(new Set([...functions.values()].map((f) => f.name)));
+  const entriesByName = (learned?: LearnedEntry): Map<string, EntryFact[]> => {
+    const m = entryFacts(registrations, defined, learned);
+    for (const h of hypercalls) m.set(h.function, [...(m.get(h.function) ?? []), h]);
+    // A function that installs a pCPU's scheduler lock is entered holding the lock being replaced.
+    for (const name of installing) {
+      const list = m.get(name);
+      if (list)
+        m.set(
+          name,
+          list.map((e) =>
+            e.held.includes(SCHED_LOCK) ? { ...e, held: e.held.map((l) => (l === SCHED_LOCK ? REPLACED_SCHED_LOCK : l)) } : e,
+          ),
+        );
+    }
+    return m;
+  };
+  let entries = entriesByName();
+  installing = new Set([...functions.values()].filter((f) => f.schedAliases.length > 0 || isLockSwitch(f, entries)).map((f) => f.name));
+  entries = entriesByName();
+  const aliases = schedAliases(functions, entries);
+  const alias = (l: string): string => aliases.get(l) ?? l;
+  const heldCache = new Map<FunctionFacts, Map<number, readonly string[]>>();
+  const heldAt = (f: FunctionFacts, node: number): readonly string[] => {
+    let m = heldCache.get(f);
+    if (!m) heldCache.set(f, (m = new Map()));
+    let h = m.get(node);
+    if (!h) m.set(node, (h = aliases.size ? f.heldAt(node).map(alias) : f.heldAt(node)));
+    return h;
+  };
+  const exempt = setupFunctions(functions, entries, callers, (e) => e.every((x) => isSetupHook(schedulerHookOf(x.via) ?? '')));
+  // Lifecycle hooks and their own callees: only their list links and unlinks are shared accesses.
+  const lifecycle = setupFunctions(
+    functions,
+    entries,
+    callers,
+    (e) => e.every((x) => isLifecycleHook(schedulerHookOf(x.via) ?? '')),
+    exempt,
+  );
+
+  let ctx = contexts(functions, entries, callers, addressTaken, heldAt, exempt, settings);
+  // Learn what each hook field is entered holding from its call sites, then recompute the contexts once.
+  const learned = learnedEntries(
+    functions,
+    ctx,
+    heldAt,
+    (f) => (entries.get(f.name)?.length ?? 0) > 0 || (callers.get(f.key)?.length ?? 0) > 0,
+  );
+  if (learned.size) {
+    entries = entriesByName((via) => learned.get(via));
+    ctx = contexts(functions, entries, callers, addressTaken, heldAt, exempt, settings);
+  }
+  const ctxOf = (f: FunctionFacts): ReadonlySet<string> => {
+    const c = ctx.get(f.key);
+    return c && c !== 'top' ? c : EMPTY;
+  };
+  // For what a lock guards, the lock being replaced is the pCPU's scheduler lock (it is, until the switch).
+  const setCache = new Map<FunctionFacts, Map<number, Set<string>>>();
+  const heldSet = (f: FunctionFacts, node: number): Set<string> => {
+    let m = setCache.get(f);
+    if (!m) setCache.set(f, (m = new Map()));
+    let out = m.get(node);
+    if (!out) {
+      out = new Set(heldAt(f, node));
+      for (const l of ctxOf(f)) out.add(l === REPLACED_SCHED_LOCK ? SCHED_LOCK : l);
+      m.set(node, out);
+    }
+    return out;
+  };
+  const entryOf = (f: FunctionFacts): EntryFact[] => entries.get(f.name) ?? [];
+
+  const lifetimes = lifetimesOf(functions, callers, resolver, (f) => entryOf(f).length > 0 || addressTaken.has(f.name));
+  const { guards, sites } = inferGuards(functions, heldSet, exempt, settings, lifetimes, lifecycle, (f) => ctxOf(f).size === 0);
+  const guardOf = new Map(guards.map((g) => [g.location, g]));
+  const localHeld = (f: FunctionFacts, node: number): Set<string> => new Set(heldAt(f, node));
+  const needs = needsOf(functions, resolver, guardOf, sites, localHeld, alias);
+  const { requires, unmet, walks } = requirements(
+    functions,
+    callers,
+    resolver,
+    heldSet,
+    entryOf,
+    exempt,
+    addressTaken,
+    settings,
+    needs,
+    alias,
+  );
+  // The lock being replaced (another scheduler's, or the free CPUs') orders nothing of this scheduler's locks:
+  // nesting under it is no edge (credit.c:650-658, credit2.c:4031-4052).
+  // What callers hold reaches the order through the callers' own edges (what the callee takes, taken while they
+  // hold it); only an entry point's context (its callers are not ours) adds edges here.
+  const orderHeld = (f: FunctionFacts, node: number): Set<string> => {
+    const out = new Set(heldAt(f, node));
+    const known = entryOf(f).filter((e) => e.source !== 'unknown');
+    if (known.length) for (const l of ctxOf(f)) if (l !== REPLACED_SCHED_LOCK) out.add(l);
+    return out;
+  };
+  const order = orderEdges(functions, resolver, orderHeld, alias);
+  const iterations = [...walks, ...iterationFindings(functions, guardOf, sites, exempt)];
+  return {
+    settings,
+    functions,
+    guards,
+    guardOf,
+    requires,
+    unmet,
+    order: [...order.values()],
+    cycles: findCycles(order),
+    iterations,
+    locks: irqDiscipline(functions, alias),
+    entries,
+    aliases,
+    factsOf: (_file, fn) => byFunction.get(fn),
+    sitesOf: (location) => sites.get(location) ?? [],
+  };
+}
+
+function bodiesOf(f: FileAnalysis): { start: number; end: number }[] {
+  return f.functions.map((fn) => ({ start: fn.syntax.bodyStart, end: fn.syntax.bodyEnd }));
+}
+
+/** How a call names its callee: a static function of the same file first, then a global one, then a header's static inline. */
+class CallResolver {
+  private readonly names = new Map<string, FunctionFacts[]>();
+
+  constructor(functions: ReadonlyMap<string, FunctionFacts>) {
+    for (const f of functions.values()) {
+      const list = this.names.get(f.name);
+      if (list) list.push(f);
+      else this.names.set(f.name, [f]);
+    }
+  }
+
+  byName(name: string): readonly FunctionFacts[] {
+    return this.names.get(name) ?? [];
+  }
+
+  private readonly cache = new Map<string, FunctionFacts | null>();
+
+  resolve(name: string, fromPath: string): FunctionFacts | undefined {
+    const k = `${fromPath}\u0000${name}`;
+    let r = this.cache.get(k);
+    if (r === undefined) this.cache.set(k, (r = this.lookup(name, fromPath) ?? null));
+    return r ?? undefined;
+  }
+
+  private lookup(name: string, fromPath: string): FunctionFacts | undefined {
+    const list = this.names.get(name);
+    if (!list) return undefined;
+    const own = list.find((f) => f.path === fromPath);
+    if (own) return own;
+    const global = list.filter((f) => !f.isStatic);
+    if (global.length === 1) return global[0];
+    const inHeaders = list.filter((f) => /\.h$/i.test(f.path));
+    return inHeaders.length === 1 ? inHeaders[0] : undefined;
+  }
+}
+
+/**
+ * Locks installed as a pCPU's scheduler lock (`sr->schedule_lock = &rqd->lock`,
+ * or returned by a switch_sched hook): they are that lock, `sched(cpu)`.
+ */
+function isLockSwitch(f: FunctionFacts, entries: ReadonlyMap<string, EntryFact[]>): boolean {
+  return (entries.get(f.name) ?? []).some((e) => schedulerHookOf(e.via) === 'switch_sched');
+}
+
+function schedAliases(functions: ReadonlyMap<string, FunctionFacts>, entries: ReadonlyMap<string, EntryFact[]>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const f of functions.values()) {
+    for (const loc of f.schedAliases) out.set(lockLabel(loc), SCHED_LOCK);
+    if (!isLockSwitch(f, entries)) continue;
+    for (const r of f.returnedAddresses) {
+      const id = f.lockId(r.replace(/^&/, ''));
+      if (!id.includes(' (in ')) out.set(id, SCHED_LOCK);
+    }
+  }
+  out.delete(SCHED_LOCK);
+  return out;
+}
+
+/**
+ * Functions whose accesses are initialisation or teardown: boot code
+ * (`__init`), the hooks that create or destroy a scheduler instance, and
+ * functions called only from those.
+ */
+function setupFunctions(
+  functions: ReadonlyMap<string, FunctionFacts>,
+  entries: ReadonlyMap<string, EntryFact[]>,
+  callers: ReadonlyMap<string, { caller: FunctionFacts }[]>,
+  isSetup: (e: readonly EntryFact[]) => boolean,
+  also: ReadonlySet<string> = new Set(),
+): Set<string> {
+  const out = new Set<string>();
+  for (const f of functions.values()) {
+    const e = entries.get(f.name) ?? [];
+    if ((f.boot && also.size === 0) || (e.length > 0 && isSetup(e))) out.add(f.key);
+  }
+  // Callees reached only from those (or from `also`), not entry points of their own.
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const f of functions.values()) {
+      if (out.has(f.key) || also.has(f.key) || (entries.get(f.name)?.length ?? 0) > 0) continue;
+      const cs = callers.get(f.key);
+      if (cs?.length && cs.every((c) => out.has(c.caller.key) || also.has(c.caller.key))) {
+        out.add(f.key);
+        changed = true;
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * What each function is entered holding (type level): an entry point what
+ * its context gives (and every internal caller too), a function whose
+ * address escapes nothing, any other the consensus of its call sites
+ * (held at every site, or at a clear majority of at least two with at most
+ * one dissenter); a greatest fixpoint over the call graph.
+ */
+function contexts(
+  functions: ReadonlyMap<string, FunctionFacts>,
+  entries: ReadonlyMap<string, EntryFact[]>,
+  callers: ReadonlyMap<string, { caller: FunctionFacts; call: CallFact }[]>,
+  addressTaken: ReadonlySet<string>,
+  heldAt: (f: FunctionFacts, node: number) => readonly string[],
+  exempt: ReadonlySet<string>,
+  settings: GuardSettings,
+): Map<string, Ctx> {
+  const ctx = new Map<string, Ctx>();
+  const entryBase = new Map<string, ReadonlySet<string>>();
+  for (const f of functions.values()) {
+    const e = entries.get(f.name) ?? [];
+    if (e.length) {
+      let base: Set<string> | undefined;
+      for (const x of e) {
+        const held = x.source === 'unknown' ? [] : x.held;
+        base = base ? new Set([...base].filter((l) => held.includes(l))) : new Set(held);
+      }
+      entryBase.set(f.key, base ?? EMPTY);
+      ctx.set(f.key, base ?? EMPTY);
+    } else if (addressTaken.has(f.name) || !callers.get(f.key)?.length) ctx.set(f.key, EMPTY);
+    else ctx.set(f.key, 'top');
+  }
+  // Worklist: a function is looked at again when one of its callers' contexts changed.
+  const callees = new Map<string, Set<FunctionFacts>>();
+  for (const [key, sites] of callers)
+    for (const s of sites) {
+      const set = callees.get(s.caller.key) ?? new Set<FunctionFacts>();
+      set.add(functions.get(key)!);
+      callees.set(s.caller.key, set);
+    }
+  let work = new Set(functions.values());
+  for (let pass = 0; pass < MAX_CTX_PASSES * 4 && work.size; pass++) {
+    const next = new Set<FunctionFacts>();
+    for (const f of work) {
+      const sites = callers.get(f.key) ?? [];
+      const base = entryBase.get(f.key);
+      if (!sites.length || (!base && addressTaken.has(f.name))) continue;
+      const voting = sites.filter((s) => !exempt.has(s.caller.key));
+      const use = voting.length ? voting : sites;
+      let top = 0;
+      const counts = new Map<string, number>();
+      for (const s of use) {
+        const c = ctx.get(s.caller.key)!;
+        if (c === 'top') {
+          top++;
+          continue;
+        }
+        const local = heldAt(s.caller, s.call.node);
+        for (const l of local) counts.set(l, (counts.get(l) ?? 0) + 1);
+        for (const l of c) if (!local.includes(l)) counts.set(l, (counts.get(l) ?? 0) + 1);
+      }
+      let computed: Ctx;
+      if (top === use.length) computed = 'top';
+      else {
+        const out = new Set<string>();
+        for (const [l, n] of counts) {
+          const holders = n + top;
+          if (holders === use.length || consensus(holders, use.length, settings)) out.add(l);
+        }
+        computed = base ? new Set([...base].filter((l) => out.has(l))) : out;
+      }
+      if (!sameCtx(ctx.get(f.key)!, computed)) {
+        ctx.set(f.key, computed);
+        for (const g of callees.get(f.key) ?? []) next.add(g);
+      }
+    }
+    work = next;
+  }
+  return ctx;
+}
+
+/**
+ * The locks each function needs from its callers: a lock guarding a location
+ * it accesses without taking the lock itself, or one a callee it calls
+ * without holding it needs or ASSERTs (with a sentence of evidence each).
+ */
+function needsOf(
+  functions: ReadonlyMap<string, FunctionFacts>,
+  resolver: CallResolver,
+  guardOf: ReadonlyMap<string, Guard>,
+  sites: ReadonlyMap<string, Site[]>,
+  localHeld: (f: FunctionFacts, node: number) => Set<string>,
+  alias: (l: string) => string,
+): Map<string, Map<string, string>> {
+  const out = new Map<string, Map<string, string>>();
+  const of = (f: FunctionFacts): Map<string, string> => {
+    let m = out.get(f.key);
+    if (!m) out.set(f.key, (m = new Map()));
+    return m;
+  };
+  for (const [location, list] of sites) {
+    const g = guardOf.get(location);
+    if (!g) continue;
+    for (const s of list) {
+      // A lone read needs no caller's lock (a stale value is the read's own business); changing the
+      // location, handing its address on or walking the list does.
+      if (s.kind === 'read' && !s.iterate) continue;
+      if (localHeld(s.fn, s.node).has(g.lock)) continue;
+      const m = of(s.fn);
+      const verb = s.kind === 'write' ? 'writes' : s.kind === 'ref' ? 'hands on the address of' : 'walks';
+      if (!m.has(g.lock)) m.set(g.lock, `it ${verb} ${lockLabel(location)} (guarded by it) at line ${s.line + 1}`);
+    }
+  }
+  for (const f of functions.values()) {
+    const first = f.fn.lineLocks[0];
+    for (const r of first ? first.must : []) {
+      if (!r.entry || r.because?.how !== 'assert') continue;
+      const m = of(f);
+      const lock = alias(f.lockId(r.name));
+      if (!m.has(lock)) m.set(lock, `it ASSERTs it held at line ${(r.because.line ?? r.line) + 1}`);
+    }
+  }
+  for (let changed = true, pass = 0; changed && pass < MAX_CTX_PASSES; pass++) {
+    changed = false;
+    for (const f of functions.values()) {
+      for (const c of f.calls) {
+        const callee = resolver.resolve(c.callee, f.path);
+        const cm = callee && callee !== f ? out.get(callee.key) : undefined;
+        if (!cm) continue;
+        for (const lock of cm.keys()) {
+          if (out.get(f.key)?.has(lock) || localHeld(f, c.node).has(lock)) continue;
+          of(f).set(lock, `it calls ${callee!.name}() at line ${c.line + 1}, which needs it`);
+          changed = true;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** A clear majority of call sites: at least two hold it and at most one does not, or the ratio is met. */
+function consensus(holders: number, total: number, settings: GuardSettings): boolean {
+  return holders >= 2 && (total - holders <= 1 || holders / total >= settings.ratio);
+}
+
+function sameCtx(a: Ctx, b: Ctx): boolean {
+  if (a === 'top' || b === 'top') return a === b;
+  return a.size === b.size && [...a].every((x) => b.has(x));
+}
+
+/** `sched_ops.sleep` → what every `->sleep(…)` call site holds (its function's must-held locks and context). */
+function learnedEntries(
+  functions: ReadonlyMap<string, FunctionFacts>,
+  ctx: ReadonlyMap<string, Ctx>,
+  heldAt: (f: FunctionFacts, node: number) => readonly string[],
+  contextKnown: (f: FunctionFacts) => boolean,
+): Map<string, { held: string[]; sites: number }> {
+  const by = new Map<string, Set<string>[]>();
+  for (const f of functions.values()) {
+    const c = ctx.get(f.key);
+    const extra = c && c !== 'top' ? [...c] : [];
+    for (const m of f.memberCalls) {
+      const held = heldAt(f, m.node);
+      // A call site in a function whose callers we do not see (a header's wrapper without the core) says nothing.
+      if (!contextKnown(f) && held.length === 0) continue;
+      const list = by.get(m.field) ?? [];
+      list.push(new Set([...held, ...extra]));
+      by.set(m.field, list);
+    }
+  }
+  const out = new Map<string, { held: string[]; sites: number }>();
+  for (const [field, sets] of by) {
+    const held = [...sets[0]!].filter((l) => sets.every((s) => s.has(l)));
+    out.set(field, { held, sites: sets.length });
+  }
+  return out;
+}
+
+/**
+ * Private objects of every function, with allocators and private parameters
+ * found across calls: a function returning an object it allocated is an
+ * allocator for its callers, and a parameter every caller passes a private
+ * object in is private on entry (a few rounds to a fixpoint).
+ */
+function lifetimesOf(
+  functions: ReadonlyMap<string, FunctionFacts>,
+  callers: ReadonlyMap<string, { caller: FunctionFacts; call: CallFact }[]>,
+  resolver: CallResolver,
+  external: (f: FunctionFacts) => boolean,
+): Map<string, ObjectLifetimes> {
+  const out = new Map<string, ObjectLifetimes>();
+  const allocating = new Set<string>();
+  const freshParams = new Map<string, Set<string>>();
+  let dirty: Iterable<FunctionFacts> = functions.values();
+  for (let round = 0; round < 4; round++) {
+    for (const f of dirty) {
+      const resolve = (name: string): FunctionFacts | undefined => resolver.resolve(name, f.path);
+      out.set(
+        f.key,
+        objectLifetimes(
+          f.fn,
+          (name) => allocating.has(resolve(name)?.key ?? ''),
+          (name) => resolve(name) !== undefined,
+          freshParams.get(f.key),
+        ),
+      );
+    }
+    // Only what changed is looked at again: callers of new allocators, functions with new private parameters.
+    const next = new Set<FunctionFacts>();
+    for (const f of functions.values()) {
+      if (out.get(f.key)!.returnsFresh && !allocating.has(f.key)) {
+        allocating.add(f.key);
+        for (const s of callers.get(f.key) ?? []) next.add(s.caller);
+      }
+      const sites = callers.get(f.key) ?? [];
+      if (!sites.length || external(f)) continue;
+      const fresh = new Set<string>();
+      f.fn.syntax.params.forEach((p, i) => {
+        if (!p) return;
+        const all = sites.every((s) => {
+          const v = (s.call.args[i] ?? '').replace(/^\([^()]*\)\s*/, '');
+          const r = out.get(s.caller.key)!.fresh.get(v);
+          return r !== undefined && r.from <= s.call.start && s.call.start < r.until;
+        });
+        if (all) fresh.add(p);
+      });
+      if (fresh.size !== (freshParams.get(f.key)?.size ?? 0)) {
+        freshParams.set(f.key, fresh);
+        next.add(f);
+      }
+    }
+    if (next.size === 0) break;
+    dirty = next;
+  }
+  return out;
+}
+
+/**
+ * Guards: for each location with a write (or a reference) outside
+ * initialisation and teardown, the lock held at a clear majority of its
+ * accesses. Accesses of a freshly allocated object's own fields before it is
+ * published, of an object being freed, and in setup functions do not vote.
+ */
+function inferGuards(
+  functions: ReadonlyMap<string, FunctionFacts>,
+  heldSet: (f: FunctionFacts, node: number) => Set<string>,
+  exempt: ReadonlySet<string>,
+  settings: GuardSettings,
+  lifetimes: ReadonlyMap<string, ObjectLifetimes>,
+  lifecycle: ReadonlySet<string>,
+  unknownContext: (f: FunctionFacts) => boolean,
+): { guards: Guard[]; sites: Map<string, Site[]> } {
+  // List elements → the list they are on, when only one list takes them.
+  const heads = new Map<string, Set<string>>();
+  for (const f of functions.values())
+    for (const [elem, head] of f.elemOf) {
+      const s = heads.get(elem) ?? new Set<string>();
+      heads.set(elem, s.add(head));
+    }
+  const sites = new Map<string, Site[]>();
+  for (const f of functions.values()) {
+    if (exempt.has(f.key)) continue;
+    const seen = new Set<string>();
+    const lt = lifetimes.get(f.key);
+    const creating = lifecycle.has(f.key);
+    // A `_locked` function nobody here calls holds the lock its name promises, we cannot say which: its sites say nothing.
+    if (/_locked$/.test(f.name) && unknownContext(f)) continue;
+    for (const a of f.accesses) {
+      if (creating && !(a.list && a.kind === 'write')) continue;
+      if (a.base !== undefined && lt) {
+        const fresh = lt.fresh.get(a.base);
+        if (fresh && a.start >= fresh.from && a.start < fresh.until) continue;
+        // An object being freed: its own fields are the function's, but unlinking it from a list is not.
+        if (lt.dying.has(a.base) && !(a.elem && a.kind === 'write')) continue;
+      }
+      const h = a.elem ? heads.get(a.loc) : undefined;
+      const loc = h && h.size === 1 ? [...h][0]! : a.loc;
+      const key = `${loc}|${a.line}|${a.kind}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const list = sites.get(loc) ?? [];
+      list.push({
+        fn: f,
+        start: a.start,
+        end: a.end,
+        line: a.line,
+        kind: a.kind,
+        node: a.node,
+        held: heldSet(f, a.node),
+        ...(a.iterate ? { iterate: a.iterate } : {}),
+      });
+      sites.set(loc, list);
+    }
+  }
+  const guards: Guard[] = [];
+  for (const [location, list] of sites) {
+    if (!list.some((s) => s.kind !== 'read')) continue;
+    const counts = new Map<string, number>();
+    for (const s of list) for (const l of s.held) counts.set(l, (counts.get(l) ?? 0) + 1);
+    // Reads a function repeats under the lock further on (the double-checked idiom) are part of the idiom: no vote against.
+    const rechecked = (lock: string): Site[] =>
+      list.filter(
+        (s) => s.kind === 'read' && !s.held.has(lock) && list.some((g) => g.fn === s.fn && g.start > s.start && g.held.has(lock)),
+      );
+    let best: { lock: string; n: number; total: number } | undefined;
+    for (const [lock, n] of counts) {
+      // An RCU read section keeps objects alive; it excludes no writer, so it guards no field.
+      if (lock.startsWith('rcu(') || n < settings.minSites) continue;
+      const total = list.length - rechecked(lock).length;
+      if (n / total < settings.ratio) continue;
+      if (!best || better(lock, n, best.lock, best.n)) best = { lock, n, total };
+    }
+    if (!best) continue;
+    const guarded = list.filter((s) => s.held.has(best.lock));
+    // A lock that is never held where the location changes does not guard it (reads that happen to sit under it do not make it).
+    if (!guarded.some((s) => s.kind !== 'read')) continue;
+    const unguarded = list.filter((s) => !s.held.has(best.lock));
+    for (const s of rechecked(best.lock)) s.rechecked = true;
+    guards.push({ location, lock: best.lock, held: best.n, total: best.total, guarded, unguarded });
+  }
+  guards.sort((a, b) => (a.location < b.location ? -1 : a.location > b.location ? 1 : 0));
+  return { guards, sites };
+}
+
+/** More sites first; then a lock over an RCU read section (which excludes no writer); then by name. */
+function better(lock: string, n: number, other: string, m: number): boolean {
+  if (n !== m) return n > m;
+  const rcu = (l: string): number => (l.startsWith('rcu(') ? 1 : 0);
+  if (rcu(lock) !== rcu(other)) return rcu(lock) < rcu(other);
+  return lock < other;
+}
+
+/**
+ * Requirements (named, asserted, by the callers' consensus, passed on from a
+ * callee) and the call sites that do not meet them in a function that cannot
+ * pass them on (an entry point: its callers are not ours).
+ */
+function requirements(
+  functions: ReadonlyMap<string, FunctionFacts>,
+  callers: ReadonlyMap<string, { caller: FunctionFacts; call: CallFact }[]>,
+  resolver: CallResolver,
+  heldSet: (f: FunctionFacts, node: number) => Set<string>,
+  entryOf: (f: FunctionFacts) => EntryFact[],
+  exempt: ReadonlySet<string>,
+  addressTaken: ReadonlySet<string>,
+  settings: GuardSettings,
+  needs: ReadonlyMap<string, ReadonlyMap<string, string>>,
+  alias: (l: string) => string,
+): { requires: Requirement[]; unmet: UnmetRequirement[]; walks: IterationFinding[] } {
+  const reqs = new Map<string, Requirement[]>();
+  const add = (r: Requirement): boolean => {
+    const list = reqs.get(r.fn.key) ?? [];
+    if (list.some((x) => x.lock === r.lock)) return false;
+    list.push(r);
+    reqs.set(r.fn.key, list);
+    return true;
+  };
+  for (const f of functions.values()) {
+    const first = f.fn.lineLocks[0];
+    const entryLocks = first ? [...first.must, ...first.may].filter((r) => r.entry && r.because) : [];
+    // Xen's convention: a `_locked` function's caller holds the lock it needs.
+    const named = /_locked$/.test(f.name);
+    for (const r of entryLocks) {
+      if (r.because!.how !== 'assert') continue;
+      const lock = alias(f.lockId(r.name));
+      add({
+        fn: f,
+        lock,
+        why: 'assert',
+        evidence: `it ASSERTs ${lock} held at line ${(r.because!.line ?? r.line) + 1}`,
+        ...(r.because!.line !== undefined ? { line: r.because!.line } : {}),
+      });
+    }
+    // The callers' consensus (at least two callers), for a lock the function needs (it touches what the lock guards).
+    const sites = (callers.get(f.key) ?? []).filter((s) => !exempt.has(s.caller.key));
+    const need = needs.get(f.key);
+    if (sites.length >= 2 && !addressTaken.has(f.name) && entryOf(f).length === 0) {
+      const helds = sites.map((s) => heldSet(s.caller, s.call.node));
+      const counts = new Map<string, number>();
+      for (const h of helds) for (const l of h) counts.set(l, (counts.get(l) ?? 0) + 1);
+      const agreed = [...counts].filter(([, n]) => consensus(n, sites.length, settings));
+      const needed = agreed.filter(([l]) => need?.has(l));
+      // A `_locked` name says some lock is needed: the one the callers agree on (not an RCU section) when nothing else tells.
+      const chosen = needed.length || !named ? needed : agreed.filter(([l]) => !l.startsWith('rcu('));
+      for (const [lock, n] of chosen) {
+        const held = n === sites.length ? `all ${n} of its callers hold it` : `${n} of its ${sites.length} callers hold it`;
+        const why = need?.get(lock);
+        const evidence = named ? `its name ends in _locked and ${held}` : `${held} and ${why ?? 'it needs it'}`;
+        add({ fn: f, lock, why: named ? 'name' : 'callers', evidence });
+      }
+    }
+    if (named && !reqs.get(f.key)?.length) add({ fn: f, lock: '*', why: 'name', evidence: 'its name ends in _locked' });
+  }
+  // A protected list walked without its lock: the function's own finding in an entry point, else its callers' requirement.
+  const walks: IterationFinding[] = [];
+  for (const f of functions.values()) {
+    if (exempt.has(f.key)) continue;
+    for (const n of f.fn.cfg.nodes) {
+      if ((f.fn.before[n.id]?.length ?? 0) === 0 || n.end <= n.start) continue;
+      // A loop macro's header; with a one-statement body tree-sitter may leave it inside a plain statement.
+      const macro = n.loopMacro ?? /^\s*([A-Za-z_]\w*)\s*\(/.exec(f.file.text.slice(n.start, Math.min(n.end, n.start + 80)))?.[1];
+      const p = macro ? protectedIteration(macro) : undefined;
+      if (!macro || !p || meets(heldSet(f, n.id), p.locks)) continue;
+      const end = f.file.text.indexOf(')', n.start) + 1 || n.end;
+      const walk = {
+        fn: f,
+        start: n.start,
+        end: Math.min(end, n.end),
+        line: n.line,
+        macro,
+        kind: 'protected' as const,
+        locks: p.locks,
+        what: p.list,
+      };
+      if (entryOf(f).some((e) => e.source !== 'unknown')) walks.push(walk);
+      else if ((callers.get(f.key)?.length ?? 0) > 0)
+        add({
+          fn: f,
+          lock: p.locks[0]!,
+          alternatives: p.locks,
+          why: 'callee',
+          evidence: `it walks ${p.list} with ${macro}() at line ${n.line + 1}`,
+          iteration: { fn: f, macro, start: walk.start, end: walk.end, list: p.list },
+        });
+    }
+  }
+  // Unmet requirements: reported in entry points, passed on by functions with callers of their own.
+  const unmet: UnmetRequirement[] = [];
+  const reported = new Set<string>();
+  const queue = [...functions.values()];
+  const queued = new Set(queue.map((f) => f.key));
+  while (queue.length) {
+    const g = queue.shift()!;
+    queued.delete(g.key);
+    if (exempt.has(g.key)) continue;
+    const gEntries = entryOf(g);
+    const known = gEntries.filter((e) => e.source !== 'unknown');
+    for (const c of g.calls) {
+      const callee = resolver.resolve(c.callee, g.path);
+      const rs = callee ? reqs.get(callee.key) : undefined;
+      if (!callee || !rs) continue;
+      const held = heldSet(g, c.node);
+      for (const r of rs) {
+        const met = r.lock === '*' ? held.size > 0 : meets(held, r.alternatives ?? [r.lock]);
+        if (met) continue;
+        if (known.length) {
+          const k = `${g.key}@${c.start}|${r.lock}`;
+          if (reported.has(k)) continue;
+          reported.add(k);
+          const holders = r.why === 'callers' || r.why === 'name' ? holdersOf(callers.get(callee.key) ?? [], r.lock, heldSet, g) : [];
+          unmet.push({ caller: g, call: c, callee, requirement: r, entry: known[0]!, holders });
+          continue;
+        }
+        // Not an entry point: its callers must hold it (if it has any we can see).
+        if (gEntries.length === 0 && (callers.get(g.key)?.length ?? 0) > 0 && r.lock !== '*') {
+          const lineNo = c.line + 1;
+          const lifted = add({
+            fn: g,
+            lock: r.lock,
+            why: 'callee',
+            evidence: `it calls ${callee.name}() at line ${lineNo}${r.why === 'callee' ? `, which needs it too (${r.root ?? r.evidence})` : ` (${callee.name}(): ${r.evidence})`}`,
+            root: r.why === 'callee' ? (r.root ?? r.evidence) : `${callee.name}(): ${r.evidence}`,
+          });
+          if (lifted)
+            for (const s of callers.get(g.key) ?? [])
+              if (!queued.has(s.caller.key)) {
+                queue.push(s.caller);
+                queued.add(s.caller.key);
+              }
+        }
+      }
+    }
+  }
+  const requires = [...reqs.values()].flat();
+  return { requires, unmet, walks };
+}
+
+/** Any of the locks held; for an RCU read lock any RCU read section (Xen's rcu_read_lock() ignores its argument). */
+function meets(held: ReadonlySet<string>, locks: readonly string[]): boolean {
+  return locks.some((l) => held.has(l) || (l.startsWith('rcu(') && [...held].some((h) => h.startsWith('rcu('))));
+}
+
+function holdersOf(
+  sites: readonly { caller: FunctionFacts; call: CallFact }[],
+  lock: string,
+  heldSet: (f: FunctionFacts, node: number) => Set<string>,
+  except: FunctionFacts,
+): { fn: FunctionFacts; start: number; end: number }[] {
+  return sites
+    .filter((s) => s.caller !== except && heldSet(s.caller, s.call.node).has(lock))
+    .map((s) => ({ fn: s.caller, start: s.call.start, end: s.call.end }));
+}
+
+/**
+ * Lock-order edges: lock B taken (not with a trylock) while A is held,
+ * directly or inside a callee (anything the callee or its callees take).
+ * RCU read sections order nothing; two locks of one type-level class (two
+ * pCPUs' scheduler locks, taken address-ordered by sched_spin_lock_double)
+ * make no edge.
+ */
+function orderEdges(
+  functions: ReadonlyMap<string, FunctionFacts>,
+  resolver: CallResolver,
+  heldSet: (f: FunctionFacts, node: number) => Set<string>,
+  alias: (l: string) => string,
+): Map<string, OrderEdge> {
+  // What each function takes, itself or through its callees (a witness site each).
+  const takes = new Map<string, Map<string, { fn: FunctionFacts; line: number }>>();
+  for (const f of functions.values()) {
+    const m = new Map<string, { fn: FunctionFacts; line: number }>();
+    for (const a of f.acquisitions) if (!a.noWait && !m.has(alias(a.lock))) m.set(alias(a.lock), { fn: f, line: a.line });
+    takes.set(f.key, m);
+  }
+  for (let changed = true, pass = 0; changed && pass < 12; pass++) {
+    changed = false;
+    for (const f of functions.values()) {
+      const m = takes.get(f.key)!;
+      for (const c of f.calls) {
+        const callee = resolver.resolve(c.callee, f.path);
+        if (!callee || callee === f) continue;
+        for (const [l, w] of takes.get(callee.key)!) {
+          if (m.has(l)) continue;
+          m.set(l, w);
+          changed = true;
+        }
+      }
+    }
+  }
+  const edges = new Map<string, OrderEdge>();
+  const edge = (outer: string, inner: string, site: OrderSite): void => {
+    // RCU read sections wait for nobody; a lock we could not name at type level compares with nothing.
+    if (outer === inner || outer.startsWith('rcu(') || inner.startsWith('rcu(') || unresolved(outer) || unresolved(inner)) return;
+    const k = `${outer}\u0000${inner}`;
+    const e = edges.get(k) ?? { outer, inner, sites: [] };
+    if (!e.sites.some((s) => s.fn === site.fn && s.start === site.start)) e.sites.push(site);
+    edges.set(k, e);
+  };
+  for (const f of functions.values()) {
+    for (const a of f.acquisitions) {
+      if (a.noWait) continue;
+      const inner = alias(a.lock);
+      for (const h of heldSet(f, a.node)) edge(h, inner, { fn: f, start: a.start, end: a.start, line: a.line });
+    }
+    for (const c of f.calls) {
+      const callee = resolver.resolve(c.callee, f.path);
+      if (!callee || callee === f) continue;
+      const inner = takes.get(callee.key)!;
+      if (inner.size === 0) continue;
+      // A lock the callee lets go of first is not nested with what it takes.
+      const s = callee.fn.summary;
+      const released = new Set([...s.releases, ...s.mayReleases, ...(s.condReleases ?? [])].map((e) => alias(callee.lockId(e.lock))));
+      const held = heldSet(f, c.node);
+      for (const [l] of inner)
+        for (const h of held) if (!released.has(h)) edge(h, l, { fn: f, start: c.start, end: c.end, line: c.line, via: callee.name });
+    }
+  }
+  return edges;
+}
+
+/** A lock named only within its function (`lock1 (in sched_spin_lock_double)`). */
+function unresolved(lock: string): boolean {
+  return lock.includes(' (in ');
+}
+
+/**
+ * XSR015's findings: `for_each_domain`/`for_each_cpupool` without the lock
+ * that keeps their list stable, iteration of a guarded list without its
+ * guard, and a raw lock of a per-CPU scheduler lock pointer in a function
+ * that does not re-validate it.
+ */
+function iterationFindings(
+  functions: ReadonlyMap<string, FunctionFacts>,
+  guardOf: ReadonlyMap<string, Guard>,
+  sites: ReadonlyMap<string, Site[]>,
+  exempt: ReadonlySet<string>,
+): IterationFinding[] {
+  const out: IterationFinding[] = [];
+  for (const f of functions.values()) {
+    if (exempt.has(f.key)) continue;
+    for (const r of f.rawSchedLocks) {
+      if (f.revalidates) continue;
+      out.push({
+        fn: f,
+        start: r.start,
+        end: r.end,
+        line: f.file.lineIndex.lineOf(r.start),
+        macro: r.call,
+        kind: 'raw-sched-lock',
+        locks: [SCHED_LOCK],
+        what: r.arg,
+      });
+    }
+  }
+  for (const [location, list] of sites) {
+    const g = guardOf.get(location);
+    if (!g) continue;
+    for (const s of list) {
+      if (!s.iterate || s.held.has(g.lock)) continue;
+      out.push({
+        fn: s.fn,
+        start: s.start,
+        end: s.end,
+        line: s.line,
+        macro: s.iterate,
+        kind: 'guarded',
+        locks: [g.lock],
+        what: location,
+        guard: g,
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * Each lock's interrupt discipline at its acquisitions: disabled or enabled
+ * where the interrupt-state analysis knows (locks/irq.ts records each
+ * acquisition it can decide), unknown elsewhere.
+ */
+function irqDiscipline(functions: ReadonlyMap<string, FunctionFacts>, alias: (l: string) => string): LockIrq[] {
+  const by = new Map<string, LockIrq>();
+  for (const f of functions.values()) {
+    if (!f.reported) continue;
+    const known = new Map<number, boolean>();
+    for (const e of f.fn.irqEvents) if (e.k === 'irqAcquire') known.set(e.start, e.safe);
+    for (const a of f.acquisitions) {
+      if (a.name.startsWith('rcu(') || unresolved(a.lock)) continue;
+      const lock = alias(a.lock);
+      const r = by.get(lock) ?? { lock, disabled: 0, enabled: 0, unknown: 0 };
+      const safe = known.get(a.start);
+      if (safe === true) r.disabled++;
+      else if (safe === false) r.enabled++;
+      else r.unknown++;
+      by.set(lock, r);
+    }
+  }
+  return [...by.values()].sort((a, b) => (a.lock < b.lock ? -1 : 1));
+}

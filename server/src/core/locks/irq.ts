@@ -1,0 +1,189 @@
+// The interrupt state along a path (issue 13), next to the held locks: what
+// `_irq`/`_irqsave` lock variants and `local_irq_*` do to it, where a lock is
+// taken with interrupts on or off (Xen's check_lock() rule, checked across a
+// folder by XSR011), interrupts turned back on that the caller had turned off (XSR012),
+// and calls that must not run with interrupts off or a lock held (XSR013).
+import type { CfgNode } from '../cfg/types';
+import type { CallSite } from '../syntax/expr';
+import { forbiddenCall, type IrqEffect, irqPrimitive } from '../xen/interrupts';
+import type { LockHelper, LockKind } from '../xen/lockHelpers';
+import type { HeldLock, IrqState, IrqVariant, PathState, SavedIrq } from './state';
+
+export type IrqEvent =
+  /** A lock taken with interrupts disabled (`safe`) or enabled: one site of check_lock()'s rule. */
+  | { k: 'irqAcquire'; lock: string; kind: LockKind; safe: boolean; start: number; end: number; via: string }
+  /** Interrupts turned on (an `_irq` unlock, local_irq_enable) or an `_irq` lock taken, where they are off since `offAt`. */
+  | { k: 'irqReenable'; lock: string; start: number; end: number; via: string; offAt: number; entry: boolean }
+  /** A call that must not run here (interrupts off since `since`, or `lock` held). */
+  | {
+      k: 'forbidden';
+      lock: string;
+      start: number;
+      end: number;
+      via: string;
+      why: 'irqOff' | 'spinlock' | 'schedLock';
+      since: number;
+      reason: string;
+    };
+
+export interface IrqContext {
+  events?: ((e: IrqEvent, node: CfgNode) => void) | undefined;
+}
+
+const variantOf = (h: LockHelper): IrqVariant =>
+  h.op === 'acquireDouble' || h.op === 'releaseDouble'
+    ? 'pair'
+    : h.irq === 'disable' || h.irq === 'enable'
+      ? 'irq'
+      : h.irq
+        ? 'irqsave'
+        : 'plain';
+
+/** The flags variable an irqsave/irqrestore names (`&flags`, `*flags`, `flags` → `flags`). */
+function flagsVar(call: CallSite, flagsArg: number | undefined, assigned: string | undefined): string | undefined {
+  const text = flagsArg !== undefined ? call.args[flagsArg]?.text : assigned;
+  const m = text ? /^[&*(\s]*([A-Za-z_]\w*)\)?$/.exec(text.trim()) : undefined;
+  return m?.[1];
+}
+
+/** The state after an interrupt effect: `save` stores the current state in the flags variable first; `restore` goes back to it. */
+function applyEffect(s: PathState, effect: IrqEffect, at: number, flags: string | undefined): PathState {
+  switch (effect) {
+    case 'disable':
+      return { ...s, irq: { on: false, at } };
+    case 'enable':
+      return { ...s, irq: { on: true, at } };
+    case 'save': {
+      const r: PathState = { ...s, irq: { on: false, at } };
+      if (flags) {
+        const entry: SavedIrq = s.irq ? { v: flags, irq: s.irq } : { v: flags };
+        r.saved = [...(s.saved ?? []).filter((x) => x.v !== flags), entry];
+      }
+      return r;
+    }
+    case 'restore': {
+      const saved = flags ? s.saved?.find((x) => x.v === flags) : undefined;
+      const r: PathState = { ...s };
+      if (saved?.irq) r.irq = saved.irq;
+      else delete r.irq;
+      return r;
+    }
+  }
+}
+
+/**
+ * A lock helper's effect on interrupts, applied to each state it produced
+ * from `s` (for a trylock only where it took the lock), with the events the
+ * rules read. `assigned`: the variable the call's value is stored in.
+ */
+export function irqAfterHelper(
+  ctx: IrqContext,
+  node: CfgNode,
+  call: CallSite,
+  helper: LockHelper,
+  s: PathState,
+  out: readonly PathState[],
+  assigned: string | undefined,
+): PathState[] {
+  if (helper.lock === 'rcu') return [...out];
+  const variant = variantOf(helper);
+  const flags = flagsVar(call, helper.flagsArg, assigned);
+  const acquiring = helper.op === 'acquire' || helper.op === 'tryacquire' || helper.op === 'acquireDouble';
+  return out.map((r) => {
+    const taken = r.held.filter((h) => {
+      const before = s.held.find((x) => x.name === h.name);
+      return !before || (h.depth ?? 1) > (before.depth ?? 1);
+    });
+    const released = s.held.filter((h) => !r.held.some((x) => x.name === h.name && (x.depth ?? 1) >= (h.depth ?? 1)));
+    if (acquiring && taken.length === 0) return r;
+    // An `_irq` acquire where interrupts are off already (a retake is XSR007's, not this).
+    const fresh = taken.filter((h) => !s.held.some((x) => x.name === h.name));
+    if (acquiring && helper.irq === 'disable' && s.irq && !s.irq.on && fresh.length)
+      ctx.events?.(
+        { k: 'irqReenable', lock: fresh[0]!.name, start: call.start, end: call.end, via: call.name, offAt: s.irq.at, entry: !!s.irq.entry },
+        node,
+      );
+    let next = r;
+    if (acquiring) {
+      // check_lock(): an `_irq`/`_irqsave` acquire is irq-safe; a plain one is what the state says; a trylock with interrupts off is no vote.
+      const safe = variant !== 'plain' ? true : s.irq ? !s.irq.on : undefined;
+      const vote = safe !== undefined && !(helper.op === 'tryacquire' && safe && variant === 'plain');
+      for (const h of taken) {
+        if (vote)
+          ctx.events?.(
+            { k: 'irqAcquire', lock: h.name, kind: h.kind, safe: safe!, start: call.start, end: call.end, via: call.name },
+            node,
+          );
+      }
+      next = { ...next, held: next.held.map((h) => (taken.includes(h) ? withVariant(h, variant) : h)) };
+    } else if (helper.op === 'release') {
+      // The caller's own `_irq` lock released with `_irq` (a helper that drops and retakes it) ends the
+      // caller's region as the caller would: only a lock of this function's turning interrupts on is wrong.
+      if (helper.irq === 'enable' && s.irq && !s.irq.on && s.irq.entry && !released.some((h) => h.entry))
+        ctx.events?.(
+          {
+            k: 'irqReenable',
+            lock: released[0]?.name ?? '',
+            start: call.start,
+            end: call.end,
+            via: call.name,
+            offAt: s.irq.at,
+            entry: true,
+          },
+          node,
+        );
+    }
+    return helper.irq ? applyEffect(next, helper.irq, call.start, flags) : next;
+  });
+}
+
+function withVariant(h: HeldLock, v: IrqVariant): HeldLock {
+  return h.irqVariant === v ? h : { ...h, irqVariant: v };
+}
+
+/** `local_irq_disable()` & co.: their effect on the state (undefined for other calls). */
+export function irqPrimitiveCall(ctx: IrqContext, node: CfgNode, call: CallSite, s: PathState): PathState | undefined {
+  const p = irqPrimitive(call.name);
+  if (!p) return undefined;
+  if (p.effect === 'enable' && s.irq && !s.irq.on && s.irq.entry)
+    ctx.events?.({ k: 'irqReenable', lock: '', start: call.start, end: call.end, via: call.name, offAt: s.irq.at, entry: true }, node);
+  return applyEffect(s, p.effect, call.start, flagsVar(call, p.flagsArg, undefined));
+}
+
+/** A call that must not run in this state: reported, the state goes on unchanged. */
+export function checkForbidden(ctx: IrqContext, node: CfgNode, call: CallSite, s: PathState): void {
+  const f = forbiddenCall(call.name);
+  if (!f || !ctx.events) return;
+  if (f.when.includes('irqOff') && s.irq && !s.irq.on) {
+    ctx.events(
+      { k: 'forbidden', lock: '', start: call.start, end: call.end, via: call.name, why: 'irqOff', since: s.irq.at, reason: f.reason },
+      node,
+    );
+    return;
+  }
+  const spin = (h: HeldLock): boolean => !h.maybe && (h.kind === 'spin' || h.kind === 'rwlock' || h.kind === 'sched');
+  const held = f.when.includes('spinlock')
+    ? s.held.find(spin)
+    : f.when.includes('schedLock')
+      ? s.held.find((h) => !h.maybe && h.kind === 'sched')
+      : undefined;
+  if (held)
+    ctx.events(
+      {
+        k: 'forbidden',
+        lock: held.name,
+        start: call.start,
+        end: call.end,
+        via: call.name,
+        why: f.when.includes('spinlock') ? 'spinlock' : 'schedLock',
+        since: held.at,
+        reason: f.reason,
+      },
+      node,
+    );
+}
+
+/** The state a function starts in when it is entered with interrupts `on` or off (unknown when undefined). */
+export function enteredWith(on: boolean | undefined, at: number): IrqState | undefined {
+  return on === undefined ? undefined : { on, at, entry: true };
+}

@@ -1,0 +1,98 @@
+// XSR007 for a function an edit turned into a lock helper. A function that
+// takes a lock and returns holding it on every path is an acquirer helper:
+// the analysis gives no finding there (it is the caller's to release), and
+// its callers get the findings, at their own lines. When the function used to
+// release that lock and an edit (a deleted unlock) made it return holding it,
+// the cause is in the function, so the finding belongs to it. Whether it
+// "used to" is a comparison with an earlier analysis of the same text (the
+// editor's: the document as it was opened), so a file analysed afresh never
+// gets this finding, and acquirer helpers written as such never do.
+import type { FileAnalysis } from '../analysis';
+import type { CoreDiagnostic } from '../diagnostics';
+import type { FunctionLocks } from '../locks/analyze';
+import { ruleMetas } from '../rules/registry';
+import { finding } from '../rules/report';
+import { nameRange } from './symbols';
+
+/** What a function did with the locks it takes: kept them all (acquires) or released them somewhere (balanced). */
+interface LockShape {
+  acquires: readonly string[];
+  balanced: readonly string[];
+}
+
+/** Each function's lock shape in an earlier analysis of the document, by name. */
+export type LockShapeBaseline = ReadonlyMap<string, LockShape>;
+
+/**
+ * Shapes by summary: a function the incremental analysis reused (moved or
+ * not) keeps its summary object, so only recomputed functions are walked
+ * again on an edit.
+ */
+const shapes = new WeakMap<FunctionLocks['summary'], LockShape>();
+
+function shapeOf(fn: FunctionLocks): LockShape {
+  const cached = shapes.get(fn.summary);
+  if (cached) return cached;
+  const shape = computeShape(fn);
+  shapes.set(fn.summary, shape);
+  return shape;
+}
+
+function computeShape(fn: FunctionLocks): LockShape {
+  const s = fn.summary;
+  const kept = new Set([...s.acquires, ...s.condAcquires].map((e) => e.lock));
+  const taken = new Set<string>();
+  for (const l of fn.lineLocks) for (const r of [...l.must, ...l.may]) if (!r.entry) taken.add(r.name);
+  return { acquires: [...kept], balanced: [...taken].filter((n) => !kept.has(n)) };
+}
+
+/** The locks each function of `file` took and now keeps at every exit, though it released them in `baseline`. */
+function changes(baseline: LockShapeBaseline, fn: FunctionLocks): string[] {
+  const was = baseline.get(fn.syntax.name);
+  if (!was || fn.degraded) return [];
+  return fn.summary.acquires.map((e) => e.lock).filter((l) => was.balanced.includes(l) && !was.acquires.includes(l));
+}
+
+/** The XSR007 findings of the functions that now return holding a lock they used to release. */
+export function newLockHelpers(baseline: LockShapeBaseline, file: FileAnalysis): CoreDiagnostic[] {
+  const out: CoreDiagnostic[] = [];
+  const meta = ruleMetas().find((m) => m.code === 'XSR007');
+  if (!meta) return out;
+  for (const fn of file.functions) {
+    for (const lock of changes(baseline, fn)) {
+      const name = nameRange(file, fn);
+      const taken = fn.lineLocks.flatMap((l) => [...l.must, ...l.may]).find((r) => r.name === lock && !r.entry);
+      const related = [{ start: fn.syntax.bodyEnd - 1, end: fn.syntax.bodyEnd, message: `returns holding ${lock}` }];
+      if (taken) {
+        const at = file.lineIndex.lineStart(taken.line) + (/^\s*/.exec(file.lineIndex.lineText(taken.line))?.[0].length ?? 0);
+        related.unshift({ start: at, end: at, message: `${lock} taken here` });
+      }
+      out.push(
+        finding(meta, fn, {
+          start: name.start,
+          end: name.end,
+          message: `${fn.syntax.name}() now returns holding ${lock} on every path: callers treat it as a lock helper`,
+          related,
+        }),
+      );
+    }
+  }
+  return out;
+}
+
+/**
+ * The baseline to compare the next analysis with: each function's shape as
+ * the document was opened (or as the function first appeared), followed along
+ * ordinary edits; a function flagged by `newLockHelpers` keeps its old shape,
+ * so the finding stays until the lock is released again.
+ */
+export function nextLockShapeBaseline(previous: LockShapeBaseline | undefined, file: FileAnalysis): LockShapeBaseline {
+  const next = new Map<string, LockShape>();
+  for (const fn of file.functions) {
+    const was = previous?.get(fn.syntax.name);
+    next.set(fn.syntax.name, was && changes(previous!, fn).length > 0 ? was : shapeOf(fn));
+  }
+  // A function that vanished (a deleted brace swallowed it) keeps its shape for when it comes back.
+  for (const [name, shape] of previous ?? []) if (!next.has(name)) next.set(name, shape);
+  return next;
+}

@@ -1,0 +1,63 @@
+// XSR009 unguarded-access: a field, list head or global accessed without the
+// lock that guards it at its other sites. The guard is learned from the code
+// (core/guards: the lock must-held at a clear majority of the location's
+// accesses outside initialisation and teardown). A write is an error; a read
+// (or an address handed to a call) a warning, reported where the function is
+// lock-aware there (it takes the guard elsewhere, or holds another lock at
+// that point): a lone racy peek in lock-free code is a design choice, a read
+// just outside the critical section of its own function is the classic bug.
+// A read the function repeats under the guard (the double-checked idiom) and
+// list iterations (XSR015's) are not reported here.
+import type { FileAnalysis } from '../analysis';
+import type { Guard, LockDiscipline, Site } from '../guards/discipline';
+import { FolderFindings, locationLabel, noFunctionFindings, plural, quote, relatedAt, runDiscipline, siteLabel } from './guardWords';
+import { finding } from './report';
+import type { Rule, RuleMeta } from './types';
+
+const meta: RuleMeta = {
+  code: 'XSR009',
+  slug: 'unguarded-access',
+  severity: 'error',
+  summary: 'A field, list head or global accessed without the lock that guards it at its other sites (learned from the code).',
+};
+
+/** The function takes the guard somewhere, or holds another lock here: it knows about locking at this point. */
+function lockAware(d: LockDiscipline, g: Guard, s: Site): boolean {
+  const alias = (l: string): string => d.aliases.get(l) ?? l;
+  if (s.fn.acquisitions.some((a) => alias(a.lock) === g.lock)) return true;
+  return [...s.held].some((l) => l !== g.lock && !l.startsWith('rcu('));
+}
+
+export function reportedUnguarded(d: LockDiscipline, g: Guard): Site[] {
+  return g.unguarded.filter((s) => s.fn.reported && !s.iterate && !s.rechecked && (s.kind === 'write' || lockAware(d, g, s)));
+}
+
+function checkFolder(files: readonly FileAnalysis[]): { file: FileAnalysis; diagnostics: ReturnType<typeof finding>[] }[] {
+  const d = runDiscipline(files);
+  if (!d) return [];
+  const out = new FolderFindings();
+  for (const g of d.guards) {
+    for (const s of reportedUnguarded(d, g)) {
+      const file = s.fn.file;
+      const what = s.kind === 'write' ? 'written' : s.kind === 'ref' ? 'handed to a call (its address)' : 'read';
+      const others = g.total - 1;
+      const example = g.guarded[0]!;
+      const text = quote(file.text.slice(s.start, s.end));
+      out.add(
+        file,
+        finding(meta, s.fn.fn, {
+          start: s.start,
+          end: s.end,
+          severity: s.kind === 'write' ? 'error' : 'warning',
+          related: g.guarded
+            .slice(0, 3)
+            .map((x) => relatedAt(file, x.fn, x.start, x.end, `${g.lock} held here (${siteLabel(x.fn, x.start)})`)),
+          message: `${locationLabel(g.location)} is ${what} here${text} without ${g.lock}, which is held at ${g.held} of its ${plural(others, 'other access', 'other accesses')} (e.g. ${siteLabel(example.fn, example.start)}): a CPU holding it can see or make a half-done update.`,
+        }),
+      );
+    }
+  }
+  return out.shares();
+}
+
+export const xsr009: Rule = { meta, check: noFunctionFindings, checkFolder };

@@ -1,0 +1,517 @@
+// Access paths resolved to struct fields: walks a statement's tokens, finds
+// every member path (`prv->runq`, `svc->flags`, `per_cpu(x, cpu).f`,
+// `RUNQ(cpu)` through its macro), resolves it with the declarations of the
+// function's parameters and locals and the file's type table, and reports
+// each access of a field, global or per-CPU variable as a read, a write or a
+// reference (its address handed to a call). Unknown types stay unknown: a
+// path whose base type cannot be resolved reports nothing.
+import { type Token, tokenize } from '../syntax/tokens';
+import { BUILTIN_VARIABLES, containerOf, isDebugCheck, isDiagnosticOutput, isLockless, listOp, selfSynchronised } from '../xen/accessOps';
+import { type CType, skipGroup } from './declarations';
+import { splitTopLevel, typeOfTokens, type TypeTable } from './typeTable';
+
+export type AccessKind = 'read' | 'write' | 'ref';
+
+export interface Access {
+  /** `struct csched_private.runq`, a global's name, `per_cpu(name)`. */
+  loc: string;
+  kind: AccessKind;
+  start: number;
+  end: number;
+  /** A list operation's element (`list_del(&svc->runq_elem)`): the list it is on is what is accessed. */
+  elem?: boolean;
+  /** Iteration of a list (`list_for_each*`). */
+  iterate?: string;
+  /** An operand of a list operation (`list_add`, `list_del`, `list_empty`, …). */
+  list?: boolean;
+  /** The local variable the path starts from, when the location is one of its object's own fields (`svc->flags`: svc). */
+  base?: string;
+}
+
+export interface AccessSink {
+  access(a: Access): void;
+  /** `list_add(&svc->runq_elem, &prv->runq)`: elements through `elem` are on the list `head`. */
+  elemOf(elem: string, head: string): void;
+  /** A call through a function-pointer field (`s->ops->sleep(…)`): `sched_ops.sleep`. */
+  memberCall(field: string, start: number, end: number): void;
+  /** An identifier used as a value that is no variable we know (a function whose address is taken, an enum constant). */
+  valueRef?(name: string): void;
+}
+
+export interface Variable {
+  /** Undefined: declared with several types (or a type we cannot read). */
+  type?: CType;
+  /** A function-static variable is shared: a location of its own. */
+  loc?: string;
+}
+
+interface Val {
+  type?: CType | undefined;
+  /** The location this lvalue designates (a field, a global). */
+  loc?: string | undefined;
+  /** The value is the address of `loc`. */
+  addr?: boolean;
+  /** The value is this local variable. */
+  local?: string;
+  /** `loc` is a field of the object the local `root` points to. */
+  root?: string;
+}
+
+const QUIET: AccessSink = { access: () => undefined, elemOf: () => undefined, memberCall: () => undefined };
+
+const ASSIGN = new Set(['=', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', '<<=', '>>=']);
+const NOT_VALUES = new Set(['sizeof', 'typeof', '__typeof__', 'alignof', '_Alignof', 'offsetof', 'defined']);
+const MAX_EXPANSION_DEPTH = 5;
+
+/** `struct T` of a type that is a struct (after typedefs), with `ptr` levels of pointer. */
+function structOf(table: TypeTable, t: CType | undefined, ptr: number): string | undefined {
+  if (!t) return undefined;
+  const r = table.resolve(t);
+  if (r.ptr !== ptr || !(r.base.startsWith('struct ') || r.base.startsWith('union ')) || r.base.endsWith(' ?')) return undefined;
+  return r.base;
+}
+
+/** Expression nesting read in full; deeper is unknown (generated code, never Xen's). */
+const MAX_NESTING = 200;
+
+export class ExpressionScanner {
+  private expanding = new Set<string>();
+  private depth = 0;
+  /** Brackets and prefix operators being read (unary's recursion). */
+  private nesting = 0;
+  /** Inside diagnostic output's arguments: reads are not accesses. */
+  private printing = 0;
+
+  constructor(
+    private readonly table: TypeTable,
+    private readonly env: ReadonlyMap<string, Variable>,
+    private readonly sink: AccessSink,
+  ) {}
+
+  /**
+   * The location an expression designates (`&prv->lock` → `struct
+   * csched_private.lock`, addr), scanning nothing into the sink: for lock
+   * expressions and assignment targets.
+   */
+  static locate(table: TypeTable, env: ReadonlyMap<string, Variable>, text: string): { loc?: string; addr?: boolean; type?: CType } {
+    const s = new ExpressionScanner(table, env, QUIET);
+    const tokens = tokenize(text);
+    const v = s.value(tokens, 0, tokens.length);
+    return { ...(v.loc ? { loc: v.loc } : {}), ...(v.addr ? { addr: true } : {}), ...(v.type ? { type: v.type } : {}) };
+  }
+
+  /** Scans a statement's text (document offsets `start`..`end`). */
+  scanText(source: string, start: number, end: number): void {
+    const tokens = tokenize(source.slice(start, end), start);
+    this.scan(tokens, 0, tokens.length);
+  }
+
+  /** Scans tokens [from, to): every operand, with the use its context gives it. */
+  scan(tokens: readonly Token[], from: number, to: number): void {
+    let k = from;
+    while (k < to) {
+      const t = tokens[k]!;
+      if (
+        t.kind === 'ident' ||
+        (t.kind === 'punct' && (t.text === '(' || t.text === '&' || t.text === '*' || t.text === '++' || t.text === '--'))
+      ) {
+        // A `&`/`*` after an operand is binary: skip it.
+        if ((t.text === '&' || t.text === '*') && k > from && isOperandEnd(tokens[k - 1]!)) {
+          k++;
+          continue;
+        }
+        const r = this.operand(tokens, k, to);
+        if (r.end <= k) {
+          k++;
+          continue;
+        }
+        k = r.end;
+        continue;
+      }
+      k++;
+    }
+  }
+
+  /** One operand at k (prefix operators, primary, postfix), its use decided by what surrounds it. */
+  private operand(tokens: readonly Token[], k: number, to: number): { end: number } {
+    const r = this.unary(tokens, k, to);
+    const next = tokens[r.end];
+    if (r.val.loc && !r.val.addr) {
+      const start = tokens[k]!.start;
+      const end = tokens[r.end - 1]!.end;
+      if (next && next.kind === 'punct' && ASSIGN.has(next.text)) this.use(r.val, 'write', start, end);
+      else if (next && next.kind === 'punct' && (next.text === '++' || next.text === '--')) {
+        this.use(r.val, 'write', start, end);
+        return { end: r.end + 1 };
+      } else this.use(r.val, 'read', start, end);
+    }
+    return { end: r.end };
+  }
+
+  private use(v: Val, kind: AccessKind, start: number, end: number, extra: Partial<Access> = {}): void {
+    if (!v.loc || (this.printing > 0 && kind !== 'write')) return;
+    if (v.type && (v.type.fnptr || selfSynchronised(v.type.base) || selfSynchronised(this.table.resolve(v.type).base))) return;
+    this.sink.access({ loc: v.loc, kind, start, end, ...(v.root ? { base: v.root } : {}), ...extra });
+  }
+
+  /** Prefix operators, then a postfix expression. */
+  private unary(tokens: readonly Token[], k: number, to: number): { val: Val; end: number } {
+    // Past MAX_NESTING levels of brackets and prefix operators: an unknown value (the stack is not ours to spend).
+    if (this.nesting >= MAX_NESTING) return { val: {}, end: to };
+    this.nesting++;
+    try {
+      return this.unaryIn(tokens, k, to);
+    } finally {
+      this.nesting--;
+    }
+  }
+
+  private unaryIn(tokens: readonly Token[], k: number, to: number): { val: Val; end: number } {
+    const t = tokens[k];
+    if (!t || k >= to) return { val: {}, end: k };
+    if (t.kind === 'punct') {
+      if (t.text === '&') {
+        const r = this.unary(tokens, k + 1, to);
+        const type = r.val.type ? { ...r.val.type, ptr: r.val.type.ptr + 1 } : undefined;
+        return { val: { type, loc: r.val.loc, addr: true, ...(r.val.root ? { root: r.val.root } : {}) }, end: r.end };
+      }
+      if (t.text === '*') {
+        const r = this.unary(tokens, k + 1, to);
+        this.read(r.val, tokens, k + 1, r.end);
+        const type = r.val.type && r.val.type.ptr > 0 ? { ...r.val.type, ptr: r.val.type.ptr - 1 } : undefined;
+        return { val: { type }, end: r.end };
+      }
+      if (t.text === '++' || t.text === '--') {
+        const r = this.unary(tokens, k + 1, to);
+        if (!r.val.addr) this.use(r.val, 'write', tokens[k]!.start, tokens[Math.max(k, r.end - 1)]!.end);
+        return { val: {}, end: r.end };
+      }
+      if (t.text === '!' || t.text === '-' || t.text === '~' || t.text === '+') {
+        const r = this.unary(tokens, k + 1, to);
+        this.read(r.val, tokens, k + 1, r.end);
+        return { val: {}, end: r.end };
+      }
+      if (t.text === '(') {
+        const close = skipGroup(tokens, k, to) - 1;
+        const cast = close > k + 1 ? castType(this.table, tokens, k + 1, close) : undefined;
+        const after = tokens[close + 1];
+        if (cast && after && close + 1 < to && !isBinaryAfterCast(after)) {
+          const r = this.unary(tokens, close + 1, to);
+          this.read(r.val, tokens, close + 1, r.end);
+          return { val: { type: cast }, end: r.end };
+        }
+        const inner = this.value(tokens, k + 1, close);
+        return this.postfix(tokens, close + 1, to, inner);
+      }
+      return { val: {}, end: k };
+    }
+    if (t.kind !== 'ident') return { val: {}, end: k + 1 };
+    return this.primary(tokens, k, to);
+  }
+
+  /** An identifier primary (variable, global, macro or call) and its postfix operators. */
+  private primary(tokens: readonly Token[], k: number, to: number): { val: Val; end: number } {
+    const name = tokens[k]!.text;
+    const next = tokens[k + 1];
+    if (next?.text === '(' && k + 1 < to) {
+      const close = skipGroup(tokens, k + 1, to) - 1;
+      const val = this.call(tokens, k, close, name);
+      return this.postfix(tokens, close + 1, to, val);
+    }
+    return this.postfix(tokens, k + 1, to, this.variable(tokens, k, name));
+  }
+
+  private variable(tokens: readonly Token[], k: number, name: string): Val {
+    const local = this.env.get(name);
+    if (local) return local.loc ? { type: local.type, loc: local.loc } : { type: local.type, local: name };
+    const g = this.table.global(name);
+    if (g) return { type: g, loc: name };
+    const macro = this.table.macro(name);
+    if (macro && !macro.params) return this.expand(tokens[k]!, name, macro.body, new Map());
+    const b = BUILTIN_VARIABLES.get(name);
+    if (b) return { type: b };
+    this.sink.valueRef?.(name);
+    return {};
+  }
+
+  /** `->f`, `.f`, `[i]`, `(args)` after a primary. */
+  private postfix(tokens: readonly Token[], k: number, to: number, val: Val): { val: Val; end: number } {
+    let cur = val;
+    while (k < to) {
+      const t = tokens[k]!;
+      if (t.kind !== 'punct') break;
+      if ((t.text === '->' || t.text === '.') && tokens[k + 1]?.kind === 'ident') {
+        const arrow = t.text === '->';
+        const field = tokens[k + 1]!.text;
+        const struct = cur.addr && arrow ? structOf(this.table, cur.type, 1) : structOf(this.table, cur.type, arrow ? 1 : 0);
+        // `p->f` loads p (a field or global holding the pointer): a read of it. `&x->f` is no load of x.
+        if (arrow && !cur.addr && cur.loc) this.use(cur, 'read', t.start, t.end);
+        const ftype = struct ? this.table.field(struct, field) : undefined;
+        const isCall = tokens[k + 2]?.text === '(';
+        if (isCall) {
+          // A call through a function-pointer field: no access, a call site of that field.
+          const close = skipGroup(tokens, k + 2, to) - 1;
+          if (struct) this.sink.memberCall(`${struct.replace(/^(struct|union) /, '')}.${field}`, t.start, tokens[close]!.end);
+          this.args(tokens, k + 3, close, undefined);
+          cur = {};
+          k = close + 1;
+          continue;
+        }
+        // The object's own field (`svc->f`, `svc->stats.f`): remembered for the fresh/dying-object exemption.
+        const root = arrow ? cur.local : cur.root;
+        cur = struct && ftype ? { type: ftype, loc: `${struct}.${field}`, ...(root ? { root } : {}) } : {};
+        k += 2;
+        continue;
+      }
+      if (t.text === '[') {
+        const close = skipGroup(tokens, k, to) - 1;
+        this.scan(tokens, k + 1, close);
+        cur = {
+          type: cur.type && cur.type.ptr > 0 ? { ...cur.type, ptr: cur.type.ptr - 1 } : undefined,
+          loc: cur.addr ? undefined : cur.loc,
+          ...(cur.root ? { root: cur.root } : {}),
+        };
+        k = close + 1;
+        continue;
+      }
+      if (t.text === '(') {
+        // A call through a function pointer held in a variable or returned by a call.
+        const close = skipGroup(tokens, k, to) - 1;
+        this.args(tokens, k + 1, close, undefined);
+        cur = {};
+        k = close + 1;
+        continue;
+      }
+      break;
+    }
+    return { val: cur, end: k };
+  }
+
+  /** A use of `v` as a value (not through the statement's assignment): a read. */
+  private read(v: Val, tokens: readonly Token[], from: number, to: number): void {
+    if (v.loc && !v.addr) this.use(v, 'read', tokens[from]!.start, tokens[Math.max(from, to - 1)]!.end);
+  }
+
+  /** The value of a whole expression [from, to): a single operand's value, else the scan of its parts. */
+  private value(tokens: readonly Token[], from: number, to: number): Val {
+    if (from >= to) return {};
+    const r = this.unary(tokens, from, to);
+    if (r.end === to) return r.val;
+    // Not a single operand (a comparison, a ternary, …): the first operand's use, then the rest.
+    this.read(r.val, tokens, from, r.end);
+    this.scan(tokens, r.end, to);
+    return {};
+  }
+
+  /** Arguments of a call to an unknown (or known, non-vocabulary) function: `&x->f` hands x->f over (a reference). */
+  private args(tokens: readonly Token[], from: number, to: number, _callee: string | undefined): void {
+    for (const a of splitTopLevel(tokens as Token[], from, to)) {
+      const r = this.unary(tokens, a.from, a.to);
+      if (r.end !== a.to) {
+        this.read(r.val, tokens, a.from, r.end);
+        this.scan(tokens, r.end, a.to);
+        continue;
+      }
+      if (r.val.addr) this.use(r.val, 'ref', tokens[a.from]!.start, tokens[a.to - 1]!.end);
+      else this.read(r.val, tokens, a.from, a.to);
+    }
+  }
+
+  private call(tokens: readonly Token[], k: number, close: number, name: string): Val {
+    const open = k + 1;
+    const start = tokens[k]!.start;
+    const end = tokens[close]!.end;
+    if (NOT_VALUES.has(name) || isDebugCheck(name)) return {};
+    if (isDiagnosticOutput(name)) {
+      this.printing++;
+      try {
+        this.args(tokens, open + 1, close, name);
+      } finally {
+        this.printing--;
+      }
+      return {};
+    }
+    const argRanges = (): { from: number; to: number }[] => splitTopLevel(tokens as Token[], open + 1, close);
+    if (isLockless(name)) {
+      // Operands accessed atomically: only what computes their addresses is read.
+      for (const a of argRanges()) {
+        const r = this.unary(tokens, a.from, a.to);
+        if (r.end !== a.to) this.scan(tokens, r.end, a.to);
+      }
+      return {};
+    }
+    if (name === 'per_cpu' || name === 'this_cpu') {
+      const args = argRanges();
+      const v = args[0] && args[0].to - args[0].from === 1 ? tokens[args[0].from]!.text : undefined;
+      if (args[1]) this.scan(tokens, args[1].from, args[1].to);
+      if (!v) return {};
+      return { type: this.table.perCpuVar(v), loc: `per_cpu(${v})` };
+    }
+    const list = listOp(name);
+    if (list) return this.listCall(tokens, name, list, argRanges(), start, end);
+    const container = containerOf(name);
+    if (container) {
+      const args = argRanges();
+      const ptr = args[container.ptr];
+      const typeArg = args[container.type];
+      const type = typeArg ? typeOfTokens(tokens as Token[], typeArg.from, typeArg.to) : undefined;
+      const member = args[container.member];
+      if (ptr) this.listEntryPtr(tokens, ptr, type, member, start, end);
+      return type ? { type: { ...type, ptr: type.ptr + 1 } } : {};
+    }
+    const macro = this.table.macro(name);
+    if (macro?.params) {
+      const args = argRanges().map((a) => textOf(tokens, a.from, a.to));
+      const map = new Map<string, string>();
+      macro.params.forEach((p, i) => {
+        if (p === '__VA_ARGS__') map.set(p, args.slice(i).join(', '));
+        else map.set(p, args[i] ?? '');
+      });
+      return this.expand({ start, end } as Token, name, macro.body, map);
+    }
+    this.args(tokens, open + 1, close, name);
+    const ret = this.table.returnType(name);
+    return ret ? { type: ret } : {};
+  }
+
+  /** A list operation: its head and element arguments are accesses of the list. */
+  private listCall(
+    tokens: readonly Token[],
+    name: string,
+    op: NonNullable<ReturnType<typeof listOp>>,
+    args: { from: number; to: number }[],
+    start: number,
+    end: number,
+  ): Val {
+    const kind: AccessKind = op.effect === 'write' ? 'write' : 'read';
+    const iterate = op.effect === 'iterate' ? name : undefined;
+    let head: string | undefined;
+    args.forEach((a, i) => {
+      if (i === op.type || i === op.member) return;
+      const v = this.value(tokens, a.from, a.to);
+      if (i === op.head) {
+        if (v.loc) {
+          head = v.loc;
+          this.use(v, kind, start, end, iterate ? { iterate, list: true } : { list: true });
+        }
+      } else if (i === op.elem) {
+        if (v.loc) this.use(v, kind, start, end, { elem: true, list: true });
+      } else if (i === op.pos) {
+        // The cursor: for `list_next_entry(pos, member)` the list pos is on is read.
+        const member = op.member !== undefined ? args[op.member] : undefined;
+        const struct = structOf(this.table, v.type, 1);
+        if (struct && member && member.to - member.from === 1) {
+          const elem = `${struct}.${tokens[member.from]!.text}`;
+          if (op.head === undefined) this.sink.access({ loc: elem, kind, start, end, elem: true, list: true });
+          else if (head) this.sink.elemOf(elem, head);
+        }
+      } else this.read(v, tokens, a.from, a.to);
+    });
+    // `list_add(&svc->elem, head)`: elements through that field are on that list.
+    if (op.elem !== undefined && head) {
+      const e = args[op.elem];
+      const v = e ? ExpressionScanner.locate(this.table, this.env, textOf(tokens, e.from, e.to)) : {};
+      if (v.loc && v.addr) this.sink.elemOf(v.loc, head);
+    }
+    if (op.type !== undefined) {
+      const typeArg = args[op.type];
+      const type = typeArg ? typeOfTokens(tokens as Token[], typeArg.from, typeArg.to) : undefined;
+      const member = op.member !== undefined ? args[op.member] : undefined;
+      const struct = type ? structOf(this.table, type, 0) : undefined;
+      if (struct && head && member && member.to - member.from === 1) this.sink.elemOf(`${struct}.${tokens[member.from]!.text}`, head);
+      return type ? { type: { ...type, ptr: type.ptr + 1 } } : {};
+    }
+    return {};
+  }
+
+  /** `list_entry(prv->sdom.next, struct rt_dom, sdom_elem)`: a read of the list whose `next`/`prev` it follows. */
+  private listEntryPtr(
+    tokens: readonly Token[],
+    ptr: { from: number; to: number },
+    type: CType | undefined,
+    member: { from: number; to: number } | undefined,
+    start: number,
+    end: number,
+  ): void {
+    const last = tokens[ptr.to - 1]!;
+    const sep = tokens[ptr.to - 2];
+    if ((last.text === 'next' || last.text === 'prev') && sep && (sep.text === '->' || sep.text === '.') && ptr.to - 2 > ptr.from) {
+      const head = this.value(tokens, ptr.from, ptr.to - 2);
+      const headLoc = head.loc && !head.addr ? head.loc : undefined;
+      if (headLoc) {
+        this.sink.access({ loc: headLoc, kind: 'read', start, end });
+        const struct = type ? structOf(this.table, type, 0) : undefined;
+        if (struct && member && member.to - member.from === 1) this.sink.elemOf(`${struct}.${tokens[member.from]!.text}`, headLoc);
+      }
+      return;
+    }
+    const v = this.value(tokens, ptr.from, ptr.to);
+    this.read(v, tokens, ptr.from, ptr.to);
+  }
+
+  /** A macro's body with its arguments substituted, evaluated as an expression at the call's range. */
+  private expand(at: Pick<Token, 'start' | 'end'>, name: string, body: string, args: ReadonlyMap<string, string>): Val {
+    if (this.expanding.has(name) || this.depth >= MAX_EXPANSION_DEPTH) return {};
+    const text = substitute(body, args);
+    const tokens = tokenize(text).map((t) => ({ ...t, start: at.start, end: at.end }));
+    // A statement-like body (`do { … } while ( 0 )`, `({ … })`) is scanned, not evaluated.
+    this.expanding.add(name);
+    this.depth++;
+    try {
+      if (tokens.some((t) => t.text === ';' || t.text === '{' || t.text === 'do' || t.text === '#' || t.text === '##')) {
+        this.scan(tokens, 0, tokens.length);
+        return {};
+      }
+      return this.value(tokens, 0, tokens.length);
+    } finally {
+      this.depth--;
+      this.expanding.delete(name);
+    }
+  }
+}
+
+function isOperandEnd(t: Token): boolean {
+  return (
+    t.kind === 'ident' ||
+    t.kind === 'number' ||
+    t.kind === 'string' ||
+    t.kind === 'char' ||
+    t.text === ')' ||
+    t.text === ']' ||
+    t.text === '++' ||
+    t.text === '--'
+  );
+}
+
+/** After `(T)`, a binary operator means `(T)` was a parenthesised expression, not a cast. */
+function isBinaryAfterCast(t: Token): boolean {
+  return t.kind === 'punct' && /^(\)|\]|,|;|\?|:|==|!=|<|>|<=|>=|\||\|\||&&|\^|\/|%|=|->|\.)$/.test(t.text);
+}
+
+/** `(struct T *)`, `(unsigned long)`, `(a653sched_priv_t *)`: a cast's type; undefined for a parenthesised expression. */
+function castType(table: TypeTable, tokens: readonly Token[], from: number, to: number): CType | undefined {
+  if (tokens[from]!.kind !== 'ident') return undefined;
+  const t = typeOfTokens(tokens as Token[], from, to);
+  if (!t) return undefined;
+  if (t.base.includes(' ') || /^(unsigned|signed|long|short|int|char|bool|void)$/.test(t.base)) return t;
+  // `(x)` is a cast only when x names a type.
+  return table.isTypeName(t.base) ? t : undefined;
+}
+
+function textOf(tokens: readonly Token[], from: number, to: number): string {
+  let s = '';
+  for (let k = from; k < to; k++) s += (k > from ? ' ' : '') + tokens[k]!.text;
+  return s;
+}
+
+/** Replaces the macro's parameters in its body (whole words; `#x` stringification and `##` pasting joined crudely). */
+function substitute(body: string, args: ReadonlyMap<string, string>): string {
+  if (args.size === 0) return body;
+  return body
+    .replace(/[A-Za-z_]\w*/g, (id) => {
+      const r = args.get(id);
+      return r === undefined ? id : `(${r})`;
+    })
+    .replace(/\s*##\s*\(([^()]*)\)/g, '$1')
+    .replace(/,\s*##\s*/g, ', ');
+}

@@ -1,0 +1,272 @@
+// What the analysed files and headers declare at file scope: struct and
+// union definitions (field → type), typedefs, global and per-CPU variables,
+// function return types and function-like macros (the scheduler's accessor
+// and cast macros: `CSCHED_PRIV(ops)`, `RUNQ(cpu)`). A file's table sits on
+// the shared table of the headers, as its declarations sit on theirs in C.
+import { tokenize } from '../syntax/tokens';
+import { type CType, parseDeclaration, skipGroup, splitStatements } from './declarations';
+
+export interface Macro {
+  /** Parameter names; undefined for an object-like macro. `...` is `__VA_ARGS__`. */
+  params?: string[];
+  body: string;
+}
+
+/** One scope of file-level declarations (a header set, or one file over it). */
+export class TypeTable {
+  private readonly structs = new Map<string, Map<string, CType>>();
+  private readonly typedefs = new Map<string, CType>();
+  private readonly globals = new Map<string, CType>();
+  private readonly perCpu = new Map<string, CType>();
+  private readonly returns = new Map<string, CType>();
+  private readonly macros = new Map<string, Macro>();
+
+  constructor(private readonly parent?: TypeTable) {}
+
+  field(struct: string, name: string): CType | undefined {
+    return this.structs.get(struct)?.get(name) ?? this.parent?.field(struct, name);
+  }
+
+  hasStruct(struct: string): boolean {
+    return this.structs.has(struct) || !!this.parent?.hasStruct(struct);
+  }
+
+  typedef(name: string): CType | undefined {
+    return this.typedefs.get(name) ?? this.parent?.typedef(name);
+  }
+
+  global(name: string): CType | undefined {
+    return this.globals.get(name) ?? this.parent?.global(name);
+  }
+
+  perCpuVar(name: string): CType | undefined {
+    return this.perCpu.get(name) ?? this.parent?.perCpuVar(name);
+  }
+
+  returnType(fn: string): CType | undefined {
+    return this.returns.get(fn) ?? this.parent?.returnType(fn);
+  }
+
+  macro(name: string): Macro | undefined {
+    return this.macros.get(name) ?? this.parent?.macro(name);
+  }
+
+  isTypeName(name: string): boolean {
+    return this.typedefs.has(name) || !!this.parent?.isTypeName(name) || /_t$/.test(name);
+  }
+
+  /** A typedef resolved to the struct it names (`a653sched_priv_t` → `struct a653sched_priv_s`), pointer depths added. */
+  resolve(t: CType): CType {
+    let cur = t;
+    for (let i = 0; i < 4 && !cur.base.includes(' '); i++) {
+      const d = this.typedef(cur.base);
+      if (!d) break;
+      cur = { base: d.base, ptr: d.ptr + cur.ptr, ...(d.fnptr || cur.fnptr ? { fnptr: true } : {}) };
+    }
+    return cur;
+  }
+
+  setReturn(fn: string, t: CType): void {
+    this.returns.set(fn, t);
+  }
+
+  /**
+   * Reads a file's file-scope declarations: `text` with the function bodies
+   * (`bodies`: offset ranges) left out, and its `#define`s.
+   */
+  addFile(text: string, bodies: readonly { start: number; end: number }[]): void {
+    this.readMacros(text);
+    let from = 0;
+    const sorted = [...bodies].sort((a, b) => a.start - b.start);
+    for (const b of [...sorted, { start: text.length, end: text.length }]) {
+      if (b.start > from) this.readScope(text, from, b.start);
+      from = Math.max(from, b.end);
+    }
+  }
+
+  private readMacros(text: string): void {
+    if (!text.includes('#')) return;
+    const re = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)(\(([^)]*)\))?((?:[^\n\\]|\\.|\\\n)*)/gm;
+    for (const m of text.matchAll(re)) {
+      const body = m[4]!
+        .replace(/\\\n/g, ' ')
+        .replace(/\/\*[\s\S]*?\*\//g, ' ')
+        .replace(/\/\/.*$/, '')
+        .trim();
+      if (!body) continue;
+      const params =
+        m[2] !== undefined
+          ? m[3]!.split(',').map((p) =>
+              p
+                .trim()
+                .replace(/^\.\.\.$/, '__VA_ARGS__')
+                .replace(/\.\.\.$/, ''),
+            )
+          : undefined;
+      this.macros.set(m[1]!, params ? { params: params.filter((p) => p !== ''), body } : { body });
+    }
+  }
+
+  /** File-scope text between function bodies (prototypes, structs, variables, the header before a body). */
+  private readScope(text: string, start: number, end: number): void {
+    const tokens = tokenize(text.slice(start, end), start);
+    for (const st of splitStatements(tokens, 0, tokens.length)) {
+      const first = tokens[st.from]!;
+      // `static DEFINE_SPINLOCK(x);`, `DEFINE_PER_CPU(struct sched_resource *, sched_res);`, `static LIST_HEAD(l);`.
+      const k = first.text === 'static' ? st.from + 1 : st.from;
+      const head = tokens[k];
+      if (head?.kind === 'ident' && tokens[k + 1]?.text === '(' && this.declaratorMacro(tokens, k, st.to)) continue;
+      // A function definition's header (the body was cut out): its return type.
+      const d = parseDeclaration(tokens, st.from, st.to, (n) => this.isTypeName(n));
+      if (!d) {
+        this.readStructsIn(tokens, st.from, st.to);
+        continue;
+      }
+      let anonymousAs: string | undefined;
+      if (d.inlineDefinition) {
+        // `typedef struct { … } balance_state_t;`: the struct is known by its typedef's name.
+        const tag = d.inlineDefinition.tag;
+        anonymousAs = tag.endsWith(' ?') && d.typedef && d.declarators[0] ? `${tag.slice(0, -2)} ${d.declarators[0].name}` : undefined;
+        this.readStruct(anonymousAs ?? tag, tokens, d.inlineDefinition.open, d.inlineDefinition.close);
+      }
+      for (const x of d.declarators) {
+        if (d.typedef) this.typedefs.set(x.name, anonymousAs ? { ...x.type, base: anonymousAs } : x.type);
+        else if (x.prototype) this.returns.set(x.name, x.type);
+        else this.globals.set(x.name, x.type);
+      }
+    }
+  }
+
+  /** `struct T { … }` nested anywhere in a statement that is not a declaration we read. */
+  private readStructsIn(tokens: ReturnType<typeof tokenize>, from: number, to: number): void {
+    for (let k = from; k + 2 < to; k++) {
+      const t = tokens[k]!;
+      if ((t.text === 'struct' || t.text === 'union') && tokens[k + 1]!.kind === 'ident' && tokens[k + 2]!.text === '{') {
+        const close = skipGroup(tokens, k + 2, to) - 1;
+        this.readStruct(`${t.text} ${tokens[k + 1]!.text}`, tokens, k + 2, close);
+        k = close;
+      }
+    }
+  }
+
+  private declaratorMacro(tokens: ReturnType<typeof tokenize>, k: number, to: number): boolean {
+    const name = tokens[k]!.text;
+    const close = skipGroup(tokens, k + 1, to) - 1;
+    const args = splitTopLevel(tokens, k + 2, close);
+    const last = args[args.length - 1];
+    const lastName = last && last.to - last.from === 1 ? tokens[last.from]!.text : undefined;
+    if (/^(DEFINE|DECLARE)_PER_CPU(_\w+)?$/.test(name) && args.length === 2 && lastName) {
+      const d = parseDeclaration(tokens, args[0]!.from, args[0]!.to, (n) => this.isTypeName(n));
+      // The type alone parses as a type name with no declarator: read it by hand.
+      const type = typeOfTokens(tokens, args[0]!.from, args[0]!.to) ?? d?.declarators[0]?.type;
+      if (type) this.perCpu.set(lastName, type);
+      return true;
+    }
+    if (
+      /^(DEFINE_SPINLOCK|DEFINE_RWLOCK|DEFINE_RCU_READ_LOCK|LIST_HEAD|PAGE_LIST_HEAD|DEFINE_PERCPU_RWLOCK_GLOBAL)$/.test(name) &&
+      lastName
+    ) {
+      const base =
+        name === 'DEFINE_SPINLOCK'
+          ? 'spinlock_t'
+          : name === 'DEFINE_RWLOCK'
+            ? 'rwlock_t'
+            : name.includes('LIST')
+              ? name.startsWith('PAGE')
+                ? 'struct page_list_head'
+                : 'struct list_head'
+              : name === 'DEFINE_RCU_READ_LOCK'
+                ? 'rcu_read_lock_t'
+                : 'percpu_rwlock_t';
+      this.globals.set(lastName, { base, ptr: 0 });
+      return true;
+    }
+    return false;
+  }
+
+  private readStruct(tag: string, tokens: ReturnType<typeof tokenize>, open: number, close: number): void {
+    const fields = new Map<string, CType>();
+    for (const st of splitStatements(tokens, open + 1, close)) {
+      const d = parseDeclaration(tokens, st.from, st.to, (n) => this.isTypeName(n));
+      if (!d) continue;
+      let inner: string | undefined;
+      if (d.inlineDefinition) {
+        // An anonymous nested struct is named after its field (`struct csched_unit.stats`).
+        const anonymous = d.inlineDefinition.tag.endsWith(' ?');
+        const name = d.declarators[0]?.name;
+        inner = anonymous ? (name ? `${tag}.${name}` : undefined) : d.inlineDefinition.tag;
+        if (inner) this.readStruct(inner, tokens, d.inlineDefinition.open, d.inlineDefinition.close);
+        // An anonymous member struct/union without a name: its fields are the outer struct's.
+        if (anonymous && !name) {
+          const sub = `${tag}.?${st.from}`;
+          this.readStruct(sub, tokens, d.inlineDefinition.open, d.inlineDefinition.close);
+          for (const [f, t] of this.structs.get(sub) ?? []) fields.set(f, t);
+          this.structs.delete(sub);
+        }
+      }
+      for (const x of d.declarators) fields.set(x.name, inner ? { ...x.type, base: inner } : x.type);
+    }
+    const known = this.structs.get(tag);
+    // Two definitions of one tag (an #ifdef alternative): their fields together.
+    if (known) for (const [f, t] of fields) known.set(f, t);
+    else this.structs.set(tag, fields);
+  }
+}
+
+/** Top-level comma-separated ranges of tokens [from, to). */
+export function splitTopLevel(tokens: ReturnType<typeof tokenize>, from: number, to: number): { from: number; to: number }[] {
+  const out: { from: number; to: number }[] = [];
+  let s = from;
+  for (let k = from; k < to; k++) {
+    const t = tokens[k]!;
+    if (t.kind === 'punct' && (t.text === '(' || t.text === '[' || t.text === '{')) {
+      k = skipGroup(tokens, k, to) - 1;
+      continue;
+    }
+    if (t.kind === 'punct' && t.text === ',') {
+      out.push({ from: s, to: k });
+      s = k + 1;
+    }
+  }
+  if (to > s) out.push({ from: s, to });
+  return out;
+}
+
+/** A type name alone (`struct sched_resource *`, `unsigned int`, `cpumask_t`): a cast's or a macro argument's. */
+export function typeOfTokens(tokens: ReturnType<typeof tokenize>, from: number, to: number): CType | undefined {
+  let k = from;
+  let base: string | undefined;
+  let builtin = '';
+  while (k < to) {
+    const t = tokens[k]!;
+    if (t.kind !== 'ident') break;
+    if (t.text === 'const' || t.text === 'volatile') {
+      k++;
+      continue;
+    }
+    if ((t.text === 'struct' || t.text === 'union') && tokens[k + 1]?.kind === 'ident' && k + 1 < to) {
+      base = `${t.text} ${tokens[k + 1]!.text}`;
+      k += 2;
+      continue;
+    }
+    if (/^(unsigned|signed|long|short|int|char|bool|void)$/.test(t.text)) {
+      builtin += builtin ? ` ${t.text}` : t.text;
+      k++;
+      continue;
+    }
+    if (base === undefined && !builtin) {
+      base = t.text;
+      k++;
+      continue;
+    }
+    return undefined;
+  }
+  base ??= builtin || undefined;
+  if (!base) return undefined;
+  let ptr = 0;
+  while (k < to && (tokens[k]!.text === '*' || tokens[k]!.text === 'const')) {
+    if (tokens[k]!.text === '*') ptr++;
+    k++;
+  }
+  return k === to ? { base, ptr } : undefined;
+}

@@ -1,0 +1,108 @@
+// What the server remembers of a document's earlier analyses, for what only a
+// comparison can tell: a function an edit turned into a lock helper (XSR007 on
+// that function: the core's newLockHelpers, against the lock shapes the
+// functions had when the document was opened) and a function a syntax error
+// swallowed (a deleted brace: it is no longer found at all). It also builds
+// the status notification (figures, findings by severity, incomplete
+// functions). One entry per open document, dropped when it closes.
+import type { Diagnostic } from 'vscode-languageserver';
+
+import type { AnalysisStatusParams, IncompleteFunction } from '../contracts/lspRequests';
+import { type AnalysedFile, type CoreDiagnostic, type LockShapeBaseline, newLockHelpers, nextLockShapeBaseline } from '../core/index';
+import type { Positions } from './convert';
+import { toLspDiagnostic, toLspDiagnostics } from './diagnostics';
+import type { DocumentState } from './documents';
+
+interface Observed {
+  version: number;
+  file: AnalysedFile;
+  /** XSR007 findings of functions that became lock helpers since `baseline`. */
+  helpers: CoreDiagnostic[];
+  /** Functions seen in earlier analyses, missing now while the file has syntax errors. */
+  lost: IncompleteFunction[];
+  /** The baseline for the next version. */
+  next: LockShapeBaseline;
+}
+
+interface DocumentHistory {
+  /** The baseline this version is compared with (undefined: the first analysis of the document). */
+  baseline?: LockShapeBaseline;
+  /** Every function seen since the document was opened, with its last line. */
+  known: Map<string, number>;
+  current?: Observed;
+}
+
+export class AnalysisHistory {
+  private readonly docs = new Map<string, DocumentHistory>();
+
+  /** Records an analysis (a new version, or a corrected analysis of the same version). */
+  observe(st: DocumentState): void {
+    if (!st.file) return;
+    let h = this.docs.get(st.uri);
+    if (!h) this.docs.set(st.uri, (h = { known: new Map() }));
+    if (h.current && h.current.version !== st.version) h.baseline = h.current.next;
+    const file = st.file;
+    const present = new Set(file.functions.map((f) => f.syntax.name));
+    const lost: IncompleteFunction[] = [];
+    for (const [name, line] of h.known) {
+      if (present.has(name)) continue;
+      if (file.parseErrors > 0) lost.push({ name, line, reason: 'no longer found: a syntax error around it hides it from the analysis' });
+      else h.known.delete(name); // removed on purpose: the file parses cleanly
+    }
+    for (const f of file.functions) h.known.set(f.syntax.name, file.lineIndex.lineOf(f.syntax.start));
+    h.current = {
+      version: st.version,
+      file,
+      helpers: h.baseline ? newLockHelpers(h.baseline, file) : [],
+      lost,
+      next: nextLockShapeBaseline(h.baseline, file),
+    };
+  }
+
+  private observed(st: DocumentState): Observed | undefined {
+    const c = this.docs.get(st.uri)?.current;
+    return c && c.version === st.version && c.file === st.file ? c : undefined;
+  }
+
+  /** The core's findings and the comparison's, as LSP diagnostics. */
+  diagnostics(st: DocumentState, at: (file: AnalysedFile) => Positions): Diagnostic[] {
+    if (!st.file) return [];
+    const positions = at(st.file);
+    return [
+      ...toLspDiagnostics(st.file, st.uri, positions),
+      ...(this.observed(st)?.helpers ?? []).map((d) => toLspDiagnostic(positions, st.uri, d)),
+    ];
+  }
+
+  /** The status notification of an analysis. */
+  status(st: DocumentState): AnalysisStatusParams {
+    const out: AnalysisStatusParams = { uri: st.uri, version: st.version, state: st.file ? 'done' : 'skipped', findings: 0 };
+    if (!st.file) {
+      out.message = st.skipped ?? 'not analysed';
+      return out;
+    }
+    const file = st.file;
+    const o = this.observed(st);
+    const all = [...file.diagnostics, ...(o?.helpers ?? [])];
+    out.findings = all.length;
+    out.errors = all.filter((d) => d.severity === 'error').length;
+    out.warnings = all.filter((d) => d.severity === 'warning').length;
+    out.functions = file.functions.length;
+    out.parseErrors = file.parseErrors;
+    out.ms = Math.round(st.ms * 10) / 10;
+    // Not analysed: cut short by the analysis, or lost to a syntax error. A function analysed on a
+    // recovered parse (Xen's macros often leave tree-sitter an error node) is analysed: only counted.
+    const incomplete: IncompleteFunction[] = file.functions
+      .filter((f) => f.degraded?.startsWith('not analysed'))
+      .map((f) => ({ name: f.syntax.name, line: file.lineIndex.lineOf(f.syntax.start), reason: f.degraded! }));
+    incomplete.push(...(o?.lost ?? []));
+    if (incomplete.length) out.incomplete = incomplete;
+    const recovered = file.functions.filter((f) => f.syntax.hasError && !f.degraded?.startsWith('not analysed')).length;
+    if (recovered) out.recovered = recovered;
+    return out;
+  }
+
+  forget(uri: string): void {
+    this.docs.delete(uri);
+  }
+}

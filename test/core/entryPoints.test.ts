@@ -1,0 +1,115 @@
+// The entry-point vocabulary (core/xen/entryPoints.ts): registrations found in
+// Xen-style text, scheduler hooks from the built-in table or learned call
+// sites, hypercall handlers by name.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import { entryFacts, hypercallFacts, hypercallOf, registrationsIn, schedulerHookOf } from '../../server/src/core/xen/entryPoints';
+
+const SOURCE = `
+static void cf_check tick(void *data) { }
+static void cf_check acct(void *data) { }
+static long cf_check helper(void *data) { return 0; }
+static void cf_check dump(unsigned char key) { }
+static int cf_check take_down(void *data) { return 0; }
+static void unit_sleep(const struct scheduler *ops, struct sched_unit *unit) { }
+static void unit_insert(const struct scheduler *ops, struct sched_unit *unit) { }
+
+static int prv_init(struct scheduler *ops)
+{
+    init_timer(&prv->master_ticker, acct, prv, cpu);
+    init_timer( &spc->ticker, (void *)tick, (void *)(unsigned long)cpu, cpu );
+    return continue_hypercall_on_cpu(cpu, helper, c);
+}
+
+static int __init setup(void)
+{
+    register_keyhandler('q', dump, "dump", 1);
+    return stop_machine_run(&take_down, NULL, 0);
+}
+
+static const struct sched_ops sched_demo_def = {
+    .name           = "demo",
+    .sleep          = unit_sleep,
+    .insert_unit    = unit_insert,
+    .unknown_hook   = acct,
+};
+`;
+
+const defined = new Set(['tick', 'acct', 'helper', 'dump', 'take_down', 'unit_sleep', 'unit_insert', 'prv_init', 'setup']);
+
+test('registrations: registrar calls (plain, cast, address-of) and ops-table fields, with offsets', () => {
+  const regs = registrationsIn({ path: 'demo.c', text: SOURCE });
+  const got = regs.map((r) => `${r.function}<-${r.via}`).sort();
+  assert.deepEqual(got, [
+    'acct<-init_timer',
+    'acct<-sched_ops.unknown_hook',
+    'dump<-register_keyhandler',
+    'helper<-continue_hypercall_on_cpu',
+    'take_down<-stop_machine_run',
+    'tick<-init_timer',
+    'unit_insert<-sched_ops.insert_unit',
+    'unit_sleep<-sched_ops.sleep',
+  ]);
+  const sleep = regs.find((r) => r.function === 'unit_sleep')!;
+  assert.equal(SOURCE.slice(sleep.offset).startsWith('.sleep'), true);
+});
+
+test('entry facts: the built-in hook table without learned call sites, registrars with their context', () => {
+  const facts = entryFacts(registrationsIn({ path: 'demo.c', text: SOURCE }), (f) => defined.has(f));
+  const sleep = facts.get('unit_sleep')!;
+  assert.equal(sleep.length, 1);
+  assert.deepEqual(
+    { kind: sleep[0]!.kind, held: sleep[0]!.held, irqs: sleep[0]!.irqs, source: sleep[0]!.source },
+    {
+      kind: 'scheduler-hook',
+      held: ['sched(cpu)'],
+      irqs: 'off',
+      source: 'table',
+    },
+  );
+  assert.deepEqual(facts.get('unit_insert')![0]!.held, []);
+  assert.equal(facts.get('take_down')![0]!.irqs, 'off');
+  assert.equal(facts.get('tick')![0]!.kind, 'timer');
+  // acct is a timer and an unknown hook: both facts, the hook's context unknown.
+  assert.deepEqual(
+    facts
+      .get('acct')!
+      .map((f) => `${f.kind}/${f.source}`)
+      .sort(),
+    ['scheduler-hook/unknown', 'timer/table'],
+  );
+});
+
+test('entry facts: learned call sites win over the table', () => {
+  const facts = entryFacts(
+    registrationsIn({ path: 'demo.c', text: SOURCE }),
+    (f) => defined.has(f),
+    (via) => (via === 'sched_ops.insert_unit' ? { held: ['cpupool_lock'], sites: 2 } : undefined),
+  );
+  const insert = facts.get('unit_insert')![0]!;
+  assert.deepEqual(insert.held, ['cpupool_lock']);
+  assert.equal(insert.source, 'learned');
+  assert.match(insert.evidence, /2 call sites of ->insert_unit\(\)/);
+});
+
+test('registrations of functions the analysed set does not define are dropped', () => {
+  const facts = entryFacts(registrationsIn({ path: 'demo.c', text: SOURCE }), (f) => f === 'tick');
+  assert.deepEqual([...facts.keys()], ['tick']);
+});
+
+test('hypercall handlers by name, scheduler hook fields by table type', () => {
+  assert.equal(hypercallOf('do_sched_op'), 'sched_op');
+  assert.equal(hypercallOf('compat_sched_op'), 'sched_op');
+  assert.equal(hypercallOf('do_domctl'), 'domctl');
+  assert.equal(hypercallOf('do_frobnicate_op'), 'frobnicate_op');
+  assert.equal(hypercallOf('do_schedule'), undefined);
+  assert.equal(hypercallOf('compat_frobnicate_op'), undefined);
+  assert.deepEqual(
+    hypercallFacts(['do_sysctl', 'csched_tick']).map((f) => `${f.function}:${f.kind}:${f.irqs}`),
+    ['do_sysctl:hypercall:on'],
+  );
+  assert.equal(schedulerHookOf('sched_ops.wake'), 'wake');
+  assert.equal(schedulerHookOf('scheduler.pick_cpu'), 'pick_cpu');
+  assert.equal(schedulerHookOf('notifier_block.notifier_call'), undefined);
+});
