@@ -44,6 +44,9 @@ export interface Inliner {
   inline(t: Translator, call: Extract<CNode, { k: 'call' }>): boolean;
 }
 
+/** Expression nesting the model translates; deeper is an unknown value. */
+const MAX_NESTING = 200;
+
 export class Translator {
   private temp = 0;
   /** Notes gathered on the way (unknown calls by name, assertions not checked). */
@@ -156,8 +159,22 @@ export class Translator {
 
   // Expressions.
 
+  /** Expressions being translated (value's recursion). */
+  private nesting = 0;
+
   /** Emits the expression's steps; its value when the model knows it. */
   value(n: CNode): Expr | undefined {
+    // Past MAX_NESTING levels an expression is unknown to the model (generated code, never Xen's): the stack is not ours to spend.
+    if (this.nesting >= MAX_NESTING) return undefined;
+    this.nesting++;
+    try {
+      return this.valueIn(n);
+    } finally {
+      this.nesting--;
+    }
+  }
+
+  private valueIn(n: CNode): Expr | undefined {
     switch (n.k) {
       case 'num':
         return Number.isFinite(n.v) ? c(n.v) : undefined;
