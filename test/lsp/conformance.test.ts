@@ -178,7 +178,7 @@ describe('LSP position encodings', () => {
     assert.notEqual(fixed16, wide);
     // A hover at UTF-8 column 11 is over `set_bit` (UTF-16 column 8).
     const hover = await u8.client.sendRequest(HoverRequest.type, hoverAt(WIDE_URI, l0('force_flag'), 11));
-    assert.match((hover?.contents as MarkupContent).value, new RegExp(`^\\*\\*Locks held before line ${l0('force_flag') + 1}\\*\\*`));
+    assert.match((hover?.contents as MarkupContent).value, new RegExp(`^\\*\\*Locks at line ${l0('force_flag') + 1}\\*\\*`));
     assert.deepEqual(hover?.range?.start, { line: l0('force_flag'), character: 11 });
     // A change at UTF-8 column 11 inserts before `set_bit`, not inside it.
     await u8.change(WIDE_URI, 2, [

@@ -28,8 +28,8 @@ describe('simulating shared state from the editor', () => {
     assert.deepEqual(
       lenses?.map((l) => [l.range.start.line, l.command?.command, l.command?.arguments]),
       [
-        [l0('locked'), 'xsr.simulate', [fx.uri, 'burn_credit_locked']],
-        [l0('busy'), 'xsr.simulate', [fx.uri, 'mark_busy']],
+        [l0('locked'), 'xsr.simulate', [{ textDocument: { uri: fx.uri }, functions: ['burn_credit_locked'] }]],
+        [l0('busy'), 'xsr.simulate', [{ textDocument: { uri: fx.uri }, functions: ['mark_busy'] }]],
       ],
     );
   });

@@ -54,7 +54,9 @@ async function folderCheck(dir: string): Promise<Map<string, Row[]>> {
       a.diagnostics.map((d) => {
         const s = a.lineIndex.position(d.start);
         const e = a.lineIndex.position(d.end);
-        return [d.code, s.line, s.character, e.line, e.character, d.message];
+        // The editor's messages name their function first when the rule's words do not.
+        const message = d.message.includes(`${d.function}(`) ? d.message : `${d.function}(): ${d.message}`;
+        return [d.code, s.line, s.character, e.line, e.character, message];
       }),
     );
   }
