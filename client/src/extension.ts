@@ -11,6 +11,7 @@ import { registerLockMap } from './commands/lockMap';
 import { registerOpenTrace } from './commands/openTrace';
 import { registerShowLockState } from './commands/showLockState';
 import { registerSimulate } from './commands/simulate';
+import { registerSimulateWith } from './commands/simulateWith';
 import { createLanguageClient } from './languageClient';
 import { PatchDocuments } from './patchDocuments';
 import { ReplayPanels } from './replay/panel';
@@ -40,6 +41,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     panels.register(),
     new TraceEditorProvider(context.extensionUri, panels.highlighter, panels.hooks).register(),
     registerSimulate(() => client, panels),
+    registerSimulateWith(context, () => client, panels),
     registerFixAll(output),
     registerCheckPatch({ getClient: () => client, diagnostics: patchDiagnostics, documents: patchDocuments, output }),
     registerShowLockState(context),

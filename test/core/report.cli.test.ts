@@ -111,7 +111,7 @@ describe('check --baseline', () => {
       const line = lineOf(NEW_LEAK, 'return -EBUSY');
       assert.equal(
         r.out.trim(),
-        `sched.c:${line}:9: error XSR007 sched_new_leak() returns holding sched(v) (taken at line ${line - 3}) on this path, while the path through line ${line + 2} releases it`,
+        `sched.c:${line}:9: error XSR007 sched_new_leak() returns holding sched(v) (taken at line ${line - 3}) on this path, while the path through line ${line + 2} returns without it`,
       );
       assert.match(r.err, /^1 new finding in 1 file \(11 functions, 0 parse errors, 4 more in the baseline, \d+ ms\)$/m);
     });

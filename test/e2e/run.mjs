@@ -1135,6 +1135,53 @@ async function reviewChecks(page, { workspace }) {
     await page.keyboard.press('Control+Shift+E');
   });
 
+  await check('Simulate With Partners… offers the functions sharing its locks, runs the choice and remembers it', page, async () => {
+    needsServer();
+    await focusTab(page, TICK);
+    await gotoLine(page, TICK_MARKS('burn').line0 + 3); // inside demo_burn
+    const pickRows = () =>
+      waitServer(page, () => {
+        const rows = [...document.querySelectorAll('.quick-input-widget .quick-input-list .monaco-list-row')];
+        if (rows.length < 3) return null;
+        return rows.map((r) => [r.querySelector('.label-name')?.textContent ?? '', r.getAttribute('aria-checked')]);
+      }).then((h) => h.jsonValue());
+    await runCommand(page, 'Xen Scheduler Review: Simulate With Partners');
+    const offered = await pickRows();
+    log(`partners of demo_burn: ${offered.map(([n, c]) => `${n}${c === 'true' ? ' ✓' : ''}`).join(', ')}`);
+    const expected = [
+      ['demo_adjust', 'true'],
+      ['demo_tick', 'true'],
+      ['demo_credit_lock', 'true'],
+    ];
+    if (JSON.stringify(offered) !== JSON.stringify(expected)) throw new Error(`offered: ${JSON.stringify(offered)}`);
+    for (const name of ['demo_adjust', 'demo_credit_lock']) {
+      const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: name }).first();
+      // In a multi-select pick a click on an item toggles its check box.
+      await row.locator('.label-name').first().click();
+      await page.waitForFunction(
+        (name) =>
+          [...document.querySelectorAll('.quick-input-widget .quick-input-list .monaco-list-row')].some(
+            (r) => r.querySelector('.label-name')?.textContent === name && r.getAttribute('aria-checked') === 'false',
+          ),
+        name,
+        { timeout: WAIT },
+      );
+    }
+    await page.keyboard.press('Enter');
+    const f = await replayFrameTitled(page, `demo_burn ∥ demo_tick in ${TICK}`, WAIT);
+    await f.waitForSelector('.verdict', { timeout: WAIT });
+    log(`demo_burn ∥ demo_tick: ${(await f.textContent('.verdict'))?.trim()}`);
+    // Again: the last choice is ticked.
+    await focusTab(page, TICK);
+    await gotoLine(page, TICK_MARKS('burn').line0 + 3);
+    await runCommand(page, 'Xen Scheduler Review: Simulate With Partners');
+    const again = await pickRows();
+    const ticked = again.filter(([, c]) => c === 'true').map(([n]) => n);
+    if (ticked.join() !== 'demo_tick') throw new Error(`remembered: ${JSON.stringify(again)}`);
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('.quick-input-widget', { state: 'hidden' });
+  });
+
   await check('XSR007 names the function an edit makes a lock helper; the status item shows the error', page, async () => {
     needsServer();
     await focusTab(page, TICK);

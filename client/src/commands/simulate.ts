@@ -120,7 +120,7 @@ function reason(e: unknown): { cancelled: boolean; text: string } {
   return { cancelled: false, text: e instanceof Error ? e.message : String(e) };
 }
 
-async function runSimulation(client: LanguageClient, panels: ReplayPanels, uri: vscode.Uri, functions: string[]): Promise<void> {
+export async function runSimulation(client: LanguageClient, panels: ReplayPanels, uri: vscode.Uri, functions: string[]): Promise<void> {
   const title = `${functions.join(' ∥ ')} in ${path.basename(uri.fsPath)}`;
   const origin = { title, documentUri: uri.toString() };
   panels.showBusy(title);
