@@ -22,6 +22,10 @@ Common options:
   --fail-on error|warning|information|hint|none                       [default: error]
   --config FILE               JSON file with extra lock helpers and attribute macros
                               ({"helpers": [...], "attributes": ["__my_attr", "__my_section(…)"]})
+  --include DIR               where <x.h> headers are found (repeatable); the headers a file includes are
+                              analysed with it, for their static inline lock wrappers
+                              [default: the nearest xen/include and xen/common/sched of the file's tree]
+  --no-includes               analyse the files alone, without the headers they include
   --guard-ratio R             share of a location's accesses its guard must be held at  [default: 0.75]
   --guard-min-sites N         accesses holding it, at least                             [default: 3]
   --quiet                     no summary line
