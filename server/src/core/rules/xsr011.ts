@@ -39,8 +39,11 @@ interface Site {
 
 /**
  * Sites that take one lock: every scheduler lock is one class; a member path
- * is one lock within its file; a global is one lock. A lock named by a
- * parameter or a local (`_spin_lock(lock)`) is unknown: no identity.
+ * is one lock within its file; a global is one lock, but a `static` one is
+ * one per file, and one declared `static` inside a function is that
+ * function's own (trace.c's and symbols.c's `static DEFINE_SPINLOCK(lock)`
+ * are two locks). A lock named by a parameter or a local (`_spin_lock(lock)`)
+ * is unknown: no identity.
  */
 function identity(file: FileAnalysis, fn: FunctionLocks, lock: string): string | undefined {
   if (lock.startsWith('sched(')) return 'the scheduler locks';
@@ -48,7 +51,27 @@ function identity(file: FileAnalysis, fn: FunctionLocks, lock: string): string |
   if (/->|\./.test(name)) return `${file.path}\u0000${name}`;
   const root = /^[A-Za-z_]\w*/.exec(name)?.[0];
   if (!root || fn.syntax.params.includes(root) || fn.cfg.nodes.some((n) => n.declares?.includes(root))) return undefined;
-  return name;
+  const declared = staticLocksIn(file);
+  const inBody = declared.get(root)?.some((at) => at >= fn.syntax.bodyStart && at < fn.syntax.bodyEnd);
+  if (inBody) return `${file.path}\u0000${fn.syntax.name}\u0000${name}`;
+  return declared.has(root) ? `${file.path}\u0000${name}` : name;
+}
+
+const STATIC_LOCK =
+  /\bstatic\s+(?:DEFINE_(?:SPIN|RW|PERCPU_RW)LOCK\s*\(\s*([A-Za-z_]\w*)\s*\)|(?:const\s+)?(?:spinlock_t|rwlock_t|percpu_rwlock_t)\s+([A-Za-z_]\w*)\b)/g;
+const staticLocks = new WeakMap<FileAnalysis, Map<string, number[]>>();
+
+/** The locks a file declares `static` (`static DEFINE_SPINLOCK(x)`, `static spinlock_t x`), with where. */
+function staticLocksIn(file: FileAnalysis): Map<string, number[]> {
+  let m = staticLocks.get(file);
+  if (m) return m;
+  m = new Map();
+  for (const x of file.text.matchAll(STATIC_LOCK)) {
+    const name = x[1] ?? x[2]!;
+    m.set(name, [...(m.get(name) ?? []), x.index]);
+  }
+  staticLocks.set(file, m);
+  return m;
 }
 
 const where = (s: Site): string => `${s.file.path.split(/[\\/]/).pop()}:${lineNo(s.file, s.start)} (${s.fn.syntax.name}, ${s.via})`;
