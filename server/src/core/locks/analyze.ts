@@ -23,6 +23,26 @@ export interface LockRef {
   because?: { how: 'name' | 'assert' | 'release'; line?: number };
 }
 
+/**
+ * The interrupt state at a point, for the editor: on or off on every path
+ * (`may`: off on some paths only, the others on or unknown), with the 0-based
+ * line where it became so (the function's first line when it was entered so).
+ * Absent: unknown.
+ */
+export interface IrqRef {
+  on: boolean;
+  line: number;
+  entry?: true;
+  may?: true;
+}
+
+/** Held locks at a point: on every path, on some; and the interrupt state. */
+export interface HeldSets {
+  must: LockRef[];
+  may: LockRef[];
+  irq?: IrqRef;
+}
+
 export interface LineLocks {
   /** 0-based line of the statement. */
   line: number;
@@ -35,7 +55,8 @@ export interface LineLocks {
    * them flows into a join (the end of an if/else, a label, a loop head):
    * there the states before the join's node mix every branch's.
    */
-  after?: { must: LockRef[]; may: LockRef[] };
+  after?: HeldSets;
+  irq?: IrqRef;
 }
 
 export interface FunctionLocks {
@@ -500,20 +521,23 @@ function linesOf(cfg: Cfg, before: PathState[][], lines: LineIndex, intoJoins: r
   // Consecutive statements usually share one path whose held list is the very
   // same array (transfers that change no lock keep it): compute its sets once.
   let lastHeld: readonly HeldLock[] | undefined;
-  let lastSets: { must: LockRef[]; may: LockRef[] } | undefined;
+  let lastIrq: PathState['irq'];
+  let lastSets: HeldSets | undefined;
   for (const [line, node] of [...byLine].sort((a, b) => a[0] - b[0])) {
     const states = before[node.id]!;
-    let sets: { must: LockRef[]; may: LockRef[] };
-    if (states.length === 1 && states[0]!.held === lastHeld && lastSets) sets = lastSets;
+    let sets: HeldSets;
+    if (states.length === 1 && states[0]!.held === lastHeld && states[0]!.irq === lastIrq && lastSets) sets = lastSets;
     else {
       sets = heldSets(states, lines);
       lastHeld = states.length === 1 ? states[0]!.held : undefined;
+      lastIrq = states.length === 1 ? states[0]!.irq : undefined;
       lastSets = sets;
     }
     const a = after.get(line);
-    out.push(
-      a ? { line, node: node.id, must: sets.must, may: sets.may, after: a } : { line, node: node.id, must: sets.must, may: sets.may },
-    );
+    const l: LineLocks = { line, node: node.id, must: sets.must, may: sets.may };
+    if (sets.irq) l.irq = sets.irq;
+    if (a) l.after = a;
+    out.push(l);
   }
   return out;
 }
@@ -529,8 +553,8 @@ function afterAtJoins(
   before: PathState[][],
   lines: LineIndex,
   intoJoins: readonly (PathState[] | undefined)[],
-): Map<number, { must: LockRef[]; may: LockRef[] }> {
-  const out = new Map<number, { must: LockRef[]; may: LockRef[] }>();
+): Map<number, HeldSets> {
+  const out = new Map<number, HeldSets>();
   const linesWithJoins = new Set<number>();
   for (const node of cfg.nodes) if (intoJoins[node.id] && node.kind !== 'entry' && node.kind !== 'nop') linesWithJoins.add(node.line);
   if (linesWithJoins.size === 0) return out;
@@ -597,7 +621,7 @@ function withAliases(s: PathState): readonly HeldLock[] {
 }
 
 /** must: held (definitely) on every path; may: held on some path but not all. */
-export function heldSets(states: readonly PathState[], lines: LineIndex): { must: LockRef[]; may: LockRef[] } {
+export function heldSets(states: readonly PathState[], lines: LineIndex): HeldSets {
   const refs = new Map<string, { ref: LockRef; definite: number; aliasOnly: boolean }>();
   for (const s of states) {
     for (const h of withAliases(s)) {
@@ -619,7 +643,31 @@ export function heldSets(states: readonly PathState[], lines: LineIndex): { must
     else if (!aliasOnly) may.push(ref);
   }
   const byName = (a: LockRef, b: LockRef): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-  return { must: must.sort(byName), may: may.sort(byName) };
+  const out: HeldSets = { must: must.sort(byName), may: may.sort(byName) };
+  const irq = irqRefOf(states, lines);
+  if (irq) out.irq = irq;
+  return out;
+}
+
+/** The interrupt state over paths: the same on all (known), off on some, or unknown (undefined). */
+function irqRefOf(states: readonly PathState[], lines: LineIndex): IrqRef | undefined {
+  const first = states[0]?.irq;
+  if (!first) {
+    const off = states.find((s) => s.irq && !s.irq.on)?.irq;
+    return off && { on: false, line: lines.lineOf(off.at), may: true };
+  }
+  const ref = (i: NonNullable<PathState['irq']>): IrqRef => ({
+    on: i.on,
+    line: lines.lineOf(i.at),
+    ...(i.entry ? { entry: true as const } : {}),
+  });
+  if (states.every((s) => s.irq && s.irq.on === first.on)) {
+    // Paths that changed it at different lines: the latest change (the one the reader just passed).
+    const latest = states.reduce((a, s) => (s.irq!.at > a.at ? s.irq! : a), first);
+    return ref(latest);
+  }
+  const off = states.find((s) => s.irq && !s.irq.on)?.irq;
+  return off && { ...ref(off), may: true };
 }
 
 type Outcome = 'zero' | 'nonzero' | 'error';
