@@ -49,6 +49,8 @@ export interface FunctionMemo {
 interface EntryIrq {
   on: boolean;
   why: string;
+  /** Entered so by Xen with no lock held (a registrar's callback, not a scheduler hook). */
+  bare?: boolean;
 }
 
 function roleEntryIrq(fn: FunctionSyntax, text: string, facts: readonly EntryFact[] | undefined): EntryIrq | undefined {
@@ -314,8 +316,10 @@ export class Analyzer {
             summaries: store,
             entryIrq: irq,
             entryIrqWhy: entered?.why,
+            entryIrqBare: entered?.bare,
           });
-        const res = memo ? memo.locks(f.syntax, f.cfg, store, compute, irq === undefined ? '' : irq ? 'irq-on' : 'irq-off') : compute();
+        const key = irq === undefined ? '' : irq ? 'irq-on' : entered?.bare ? 'irq-off-bare' : 'irq-off';
+        const res = memo ? memo.locks(f.syntax, f.cfg, store, compute, key) : compute();
         results[fi]![i] = res;
         analysedAt[idx] = clock++;
         const old = store.get(f.syntax.name);

@@ -77,6 +77,8 @@ export interface FunctionLocks {
   entryIrq?: boolean;
   /** Why it is entered so, in words (`every one of its 3 calls here is made with interrupts off`). */
   entryIrqWhy?: string;
+  /** Entered so by Xen itself with no lock held (a stop_machine_run or IPI callback), not under a caller's lock. */
+  entryIrqBare?: boolean;
   /** Per callee: how many paths call it with interrupts on, off, or in an unknown state (what its entry state is learned from). */
   callIrq?: { callee: string; on: number; off: number; unknown: number }[];
   /** The analysis was cut short or coarsened (why, in a sentence): its results are may-answers or absent. */
@@ -120,6 +122,7 @@ export interface AnalyzeOptions {
   entryIrq?: boolean | undefined;
   /** Why, in words (findings quote it). */
   entryIrqWhy?: string | undefined;
+  entryIrqBare?: boolean | undefined;
 }
 
 /** Variables declared in the body (not parameters): locks named through them belong to this function. */
@@ -159,6 +162,8 @@ export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: Analyze
     if (irq) {
       out.entryIrq = irq.on;
       if (opts.entryIrqWhy !== undefined) out.entryIrqWhy = opts.entryIrqWhy;
+      if (opts.entryIrqBare) out.entryIrqBare = true;
+      if (opts.entryIrqBare) out.entryIrqBare = true;
       const callees = new Set(cfg.nodes.flatMap((n) => n.facts.calls.map((c) => c.name)));
       out.callIrq = [...callees].map((callee) => ({ callee, on: irq.on ? 1 : 0, off: irq.on ? 0 : 1, unknown: 0 }));
     }
@@ -286,6 +291,7 @@ export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: Analyze
   };
   if (opts.entryIrq !== undefined) out.entryIrq = opts.entryIrq;
   if (opts.entryIrqWhy !== undefined) out.entryIrqWhy = opts.entryIrqWhy;
+  if (opts.entryIrqBare) out.entryIrqBare = true;
   const callIrq = callSiteIrq(cfg, before);
   if (callIrq.length) out.callIrq = callIrq;
   if (disjuncts === MERGED)

@@ -495,7 +495,7 @@ const KIND_WORDS: Record<EntryKind, string> = {
  * unlocked too, `adjust_affinity`, say `unknown` there). Facts that disagree
  * (a function registered both ways) say nothing.
  */
-export function entryIrqOf(facts: readonly EntryFact[]): { on: boolean; why: string } | undefined {
+export function entryIrqOf(facts: readonly EntryFact[]): { on: boolean; why: string; bare: boolean } | undefined {
   const known = facts.filter(
     (f) =>
       f.irqs !== 'unknown' &&
@@ -507,5 +507,5 @@ export function entryIrqOf(facts: readonly EntryFact[]): { on: boolean; why: str
   const what =
     first.kind === 'scheduler-hook' ? `the ${first.via.slice(first.via.indexOf('.') + 1)} scheduler hook` : KIND_WORDS[first.kind];
   const via = ['timer', 'tasklet', 'softirq', 'keyhandler', 'irq-keyhandler', 'ipi'].includes(first.kind) ? ` (${first.via})` : '';
-  return { on: first.irqs === 'on', why: `${what}${via}: ${first.evidence}` };
+  return { on: first.irqs === 'on', why: `${what}${via}: ${first.evidence}`, bare: known.every((f) => f.held.length === 0) };
 }
