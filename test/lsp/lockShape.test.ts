@@ -7,6 +7,8 @@ import { after, before, describe, it } from 'node:test';
 
 import { type DocumentSymbol, DocumentSymbolRequest, InlayHintRequest } from 'vscode-languageserver-protocol/node';
 
+import { LockMapRequest } from '../../server/src/contracts/lspRequests';
+
 import { fixtureMarks } from '../shared/fixtureMarks';
 import { fixture, startClient, type TestClient } from './harness';
 
@@ -74,6 +76,23 @@ describe('lock hints: order and kinds', () => {
     await c.open(fx.uri, fx.text);
     const [hint] = await labels(c, fx.uri, l0('many_last'), l0('many_last'));
     assert.deepEqual(hint, [l0('many_last'), '🔒 other_private_stru…e->replenish_lock, …+2, prv->lock']);
+    await c.dispose();
+  });
+});
+
+describe('lock map', () => {
+  it("lists each lock's interrupt discipline: sites with interrupts off, on, unknown", async () => {
+    const c = await startClient();
+    await c.open(fx.uri, fx.text);
+    const r = await c.client.sendRequest(LockMapRequest.type, { textDocument: { uri: fx.uri } });
+    const lines = r!.text.split('\n');
+    const from = lines.indexOf("Locks and interrupts (how each lock is taken: Xen's check_lock() wants one way only)");
+    assert.ok(from >= 0, r!.text);
+    // prv->lock under the unit's _irq lock (off), and in functions whose callers are not known (unknown).
+    assert.deepEqual(lines.slice(from + 1, from + 3), [
+      '  demo_private.lock  irqs off at 1 site, unknown at 4 sites',
+      '  sched(cpu)  irqs off at 1 site',
+    ]);
     await c.dispose();
   });
 });

@@ -12,6 +12,7 @@
 import type { FileAnalysis } from '../analysis';
 import type { CoreDiagnostic } from '../diagnostics';
 import type { FunctionLocks } from '../locks/analyze';
+import { staticLockScope } from '../syntax/staticLocks';
 import { finding, lineNo } from './report';
 import type { Rule, RuleMeta } from './types';
 
@@ -51,27 +52,9 @@ function identity(file: FileAnalysis, fn: FunctionLocks, lock: string): string |
   if (/->|\./.test(name)) return `${file.path}\u0000${name}`;
   const root = /^[A-Za-z_]\w*/.exec(name)?.[0];
   if (!root || fn.syntax.params.includes(root) || fn.cfg.nodes.some((n) => n.declares?.includes(root))) return undefined;
-  const declared = staticLocksIn(file);
-  const inBody = declared.get(root)?.some((at) => at >= fn.syntax.bodyStart && at < fn.syntax.bodyEnd);
-  if (inBody) return `${file.path}\u0000${fn.syntax.name}\u0000${name}`;
-  return declared.has(root) ? `${file.path}\u0000${name}` : name;
-}
-
-const STATIC_LOCK =
-  /\bstatic\s+(?:DEFINE_(?:SPIN|RW|PERCPU_RW)LOCK\s*\(\s*([A-Za-z_]\w*)\s*\)|(?:const\s+)?(?:spinlock_t|rwlock_t|percpu_rwlock_t)\s+([A-Za-z_]\w*)\b)/g;
-const staticLocks = new WeakMap<FileAnalysis, Map<string, number[]>>();
-
-/** The locks a file declares `static` (`static DEFINE_SPINLOCK(x)`, `static spinlock_t x`), with where. */
-function staticLocksIn(file: FileAnalysis): Map<string, number[]> {
-  let m = staticLocks.get(file);
-  if (m) return m;
-  m = new Map();
-  for (const x of file.text.matchAll(STATIC_LOCK)) {
-    const name = x[1] ?? x[2]!;
-    m.set(name, [...(m.get(name) ?? []), x.index]);
-  }
-  staticLocks.set(file, m);
-  return m;
+  const scope = staticLockScope(file, file.text, root, fn.syntax);
+  if (scope === 'function') return `${file.path}\u0000${fn.syntax.name}\u0000${name}`;
+  return scope === 'file' ? `${file.path}\u0000${name}` : name;
 }
 
 const where = (s: Site): string => `${s.file.path.split(/[\\/]/).pop()}:${lineNo(s.file, s.start)} (${s.fn.syntax.name}, ${s.via})`;
