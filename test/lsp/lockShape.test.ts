@@ -8,7 +8,6 @@ import { after, before, describe, it } from 'node:test';
 import { type DocumentSymbol, DocumentSymbolRequest, InlayHintRequest } from 'vscode-languageserver-protocol/node';
 
 import { LockMapRequest } from '../../server/src/contracts/lspRequests';
-
 import { fixtureMarks } from '../shared/fixtureMarks';
 import { fixture, startClient, type TestClient } from './harness';
 

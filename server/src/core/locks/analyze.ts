@@ -29,7 +29,7 @@ export interface LockRef {
  * line where it became so (the function's first line when it was entered so).
  * Absent: unknown.
  */
-export interface IrqRef {
+interface IrqRef {
   on: boolean;
   line: number;
   entry?: true;
