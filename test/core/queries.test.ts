@@ -157,8 +157,8 @@ test('hint entries: interrupts on entry at the first hint, local_irq_save/restor
     [3, 'd->lock* irqs off@entry'],
     [5, ''],
     [11, 'irqs off*<local_irq_save'],
-    // Restored to what it was: unknown here (demo_quiet's callers are not known), so nothing is shown.
-    [13, ''],
+    // Restored to what was saved: unknown here (demo_quiet's callers are not known), said as a restore.
+    [13, 'irqs restored*<local_irq_restore'],
   ]);
   const entry = lockHints(file, 'changes')[0]!.after.find((e) => e.kind === 'irq')!;
   assert.equal(entry.why, 'a stop_machine_run() callback: every CPU disables interrupts before the function runs (stop_machine.c:117)');

@@ -46,7 +46,7 @@ function render(shown: readonly string[], dimmed: readonly string[]): string {
 export function label(all: readonly HeldEntry[], kinds: InlayHintKinds): string {
   // The interrupt state reads after the locks (`🔒 sched(v) · irq off`), where the core left it in (a change, or the entry state).
   const irq = all.find((e) => e.kind === 'irq');
-  const suffix = irq && kinds.irq !== 'hide' ? ` · ${irq.name === 'irqs on' ? 'irq on' : 'irq off'}${irq.may ? '?' : ''}` : '';
+  const suffix = irq && kinds.irq !== 'hide' ? ` · ${irq.name.replace(/^irqs /, 'irq ')}${irq.may ? '?' : ''}` : '';
   return `${lockLabel(
     all.filter((e) => e.kind !== 'irq'),
     kinds,
@@ -82,6 +82,7 @@ export function takenAt(r: Pick<LockRef, 'line' | 'entry' | 'because'>): string 
 /** One entry of the tooltip. */
 /** Where the interrupt state came from, in words (1-based line). */
 export function irqOrigin(e: HeldEntry): string {
+  if (e.name === 'irqs restored') return `interrupts restored to what was saved (line ${e.line + 1}${e.via ? `, ${e.via}` : ''})`;
   const state = `interrupts ${e.name === 'irqs on' ? 'on' : 'off'}${e.may ? ' on some paths' : ''}`;
   if (e.entry) return `${state} on entry${e.why ? `: ${e.why}` : ''}`;
   return `${state} since line ${e.line + 1}${e.via ? ` (${e.via})` : ''}`;

@@ -20,7 +20,7 @@ export type LockClass = 'sched' | 'private' | 'rcu' | 'irq';
 
 /** One entry of what is held at a point, in the order the editor shows them. */
 export interface HeldEntry {
-  /** The canonical lock name, or `irqs off`/`irqs on` for the interrupt state. */
+  /** The canonical lock name, or `irqs off`/`irqs on`/`irqs restored` for the interrupt state. */
   name: string;
   kind: LockClass;
   /** Held on some paths only. */
@@ -61,6 +61,8 @@ const EMPTY: HeldSets = { must: [], may: [] };
 const CLASS_ORDER: readonly LockClass[] = ['sched', 'private', 'rcu', 'irq'];
 const IRQS_OFF = 'irqs off';
 const IRQS_ON = 'irqs on';
+/** Restored to what an `_irqsave`/`local_irq_save` saved, which the analysis does not know. */
+const IRQS_RESTORED = 'irqs restored';
 /** A call that changes the interrupt state (a lock helper's `_irq`/`_irqsave`/`_irqrestore` variant, `local_irq_*`). */
 const IRQ_CALL = /(^|_)irq(save|restore)?$|^local_irq_(disable|enable|save|restore)$/;
 
@@ -237,9 +239,12 @@ function entriesOf(facts: FunctionFacts, sets: HeldSets, previous?: HeldEntry[])
 const callsMigrate = (nodes: readonly CfgNode[]): boolean =>
   nodes.some((n) => migrationOps(n.facts).some((o) => o.kind === 'migrateStart' || o.kind === 'migrateFinish'));
 
-function view(facts: FunctionFacts, before: HeldSets, after: HeldSets): LineLockView {
+function view(facts: FunctionFacts, before: HeldSets, after: HeldSets, line: number): LineLockView {
   const b = entriesOf(facts, before);
   const a = entriesOf(facts, after, b);
+  // A restore to a state the analysis does not know (the flags an _irqsave saved on entry): say so on its line.
+  const restore = !after.irq && before.irq ? (facts.callsOnLine.get(line) ?? []).find((c) => IRQ_CALL.test(c)) : undefined;
+  if (restore) a.push({ name: IRQS_RESTORED, kind: 'irq', may: false, changed: true, line, via: restore });
   const kept = new Set(a.map((e) => e.name));
   return { before: b, after: a, released: b.filter((e) => !kept.has(e.name)) };
 }
@@ -250,7 +255,7 @@ export function lineLockView(file: FileAnalysis, fn: FunctionLocks, line: number
   const nodes = nodesByLine(fn).get(line);
   const l = fn.lineLocks.find((x) => x.line === line);
   const after = nodes ? afterLine(file, fn, l, nodes, predecessorCounts(fn)) : before;
-  return view(functionFacts(file, fn), before, after);
+  return view(functionFacts(file, fn), before, after, line);
 }
 
 /** The locks held after a line: exact from the analysis where the line flows into a join, else from the states after it. */
@@ -297,7 +302,7 @@ function functionHints(file: FileAnalysis, fn: FunctionLocks, mode: HintMode): L
     preds ??= predecessorCounts(fn);
     const after = afterLine(file, fn, l, nodes, preds);
     if (all || migrate || setsKey(after) !== setsKey(l)) {
-      const v = view(functionFacts(file, fn), l, after);
+      const v = view(functionFacts(file, fn), l, after, l.line);
       // The interrupt state is shown where the line changes it, and on the function's first hint when it
       // is entered so: in between it would repeat itself on every line.
       const first = out.length === 0;
