@@ -1,49 +1,76 @@
-// How the interrupt state reads on a lock hint, in its tooltip and in the
-// hover (lsp/lockLabels.ts, lsp/hover.ts): after the locks, only where the
-// core left it in (a change, or the state a function is entered with).
+// How the interrupt state reads on lock hints, their tooltips and the hover,
+// over JSON-RPC on test/fixtures/lsp/irq.c: after the locks, only on the line
+// that changes it (`· irq off`, `· irq on`, `· irq restored`) and on a
+// function's first hint when it is entered with a known state.
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 
-import type { HeldEntry } from '../../server/src/core/index';
-import { irqOrigin, label, tooltip } from '../../server/src/lsp/lockLabels';
+import { HoverRequest, InlayHintRequest, type MarkupContent } from 'vscode-languageserver-protocol/node';
 
-const KINDS = { sched: 'show', private: 'show', rcu: 'dim', irq: 'show' } as const;
-const lock = (name: string): HeldEntry => ({ name, kind: 'private', may: false, changed: false, line: 3 });
-const irq = (name: string, extra: Partial<HeldEntry> = {}): HeldEntry => ({
-  name,
-  kind: 'irq',
-  may: false,
-  changed: true,
-  line: 9,
-  ...extra,
-});
+import { fixtureMarks } from '../shared/fixtureMarks';
+import { fixture, startClient, type TestClient } from './harness';
 
-test('irq labels: off, on, off on some paths, restored; hidden when the kind is hidden', () => {
-  assert.equal(label([lock('prv->lock'), irq('irqs off', { via: 'spin_lock_irqsave' })], KINDS), '🔒 prv->lock · irq off');
-  assert.equal(label([irq('irqs on')], KINDS), '🔓 no lock held · irq on');
-  assert.equal(label([lock('prv->lock'), irq('irqs off', { may: true })], KINDS), '🔒 prv->lock · irq off?');
-  assert.equal(label([irq('irqs restored', { via: 'spin_unlock_irqrestore' })], KINDS), '🔓 no lock held · irq restored');
-  assert.equal(label([lock('prv->lock'), irq('irqs off')], { ...KINDS, irq: 'hide' }), '🔒 prv->lock');
-});
+const fx = fixture('irq.c');
+const at = fixtureMarks(fx.text, 'irq.c');
+const l0 = (name: string): number => at(name).line0;
 
-test('irq origins: since a line and by which call, on entry and why, restored', () => {
-  assert.equal(irqOrigin(irq('irqs off', { via: 'spin_lock_irqsave' })), 'interrupts off since line 10 (spin_lock_irqsave)');
-  assert.equal(
-    irqOrigin(irq('irqs off', { entry: true, line: 0, why: 'the wake scheduler hook: vcpu_wake() under the unit lock' })),
-    'interrupts off on entry: the wake scheduler hook: vcpu_wake() under the unit lock',
-  );
-  assert.equal(irqOrigin(irq('irqs off', { may: true })), 'interrupts off on some paths since line 10');
-  assert.equal(
-    irqOrigin(irq('irqs restored', { via: 'local_irq_restore' })),
-    'interrupts restored to what was saved (line 10, local_irq_restore)',
-  );
-  assert.equal(
-    tooltip({ line: 9, after: [irq('irqs on', { via: 'spin_unlock_irq' })], released: [lock('prv->lock')] }),
-    [
-      'Held after line 10 (hover the line for before → after):',
-      'no lock held',
-      '• interrupts on since line 10 (spin_unlock_irq)',
-      'Released on this line: prv->lock',
-    ].join('\n'),
-  );
+describe('the interrupt state in the editor', () => {
+  let c: TestClient;
+  before(async () => {
+    c = await startClient();
+    await c.open(fx.uri, fx.text);
+  });
+  after(async () => c.dispose());
+
+  it('hints: irq off/on/restored where a line changes it, the entry state on the first hint', async () => {
+    const hints = await c.client.sendRequest(InlayHintRequest.type, {
+      textDocument: { uri: fx.uri },
+      range: { start: { line: 0, character: 0 }, end: { line: 60, character: 0 } },
+    });
+    assert.deepEqual(
+      hints?.map((h) => [h.position.line, h.label]),
+      [
+        [l0('rv_lock'), '🔒 d->lock · irq off'],
+        [l0('rv_unlock'), '🔓 no lock held'],
+        [l0('save_lock'), '🔒 d->lock · irq off'],
+        [l0('save_unlock'), '🔓 no lock held · irq restored'],
+        [l0('irq_lock'), '🔒 d->lock · irq off'],
+        [l0('irq_unlock'), '🔓 no lock held · irq on'],
+      ],
+    );
+    assert.equal(
+      hints![0]!.tooltip,
+      [
+        `Held after line ${at('rv_lock').line} (hover the line for before → after):`,
+        '• d->lock: taken on this line',
+        '• interrupts off on entry: a stop_machine_run() callback: every CPU disables interrupts before the function runs (stop_machine.c:117)',
+      ].join('\n'),
+    );
+    assert.equal(
+      hints![3]!.tooltip,
+      [
+        `Held after line ${at('save_unlock').line} (hover the line for before → after):`,
+        'no lock held',
+        `• interrupts restored to what was saved (line ${at('save_unlock').line}, spin_unlock_irqrestore)`,
+        'Released on this line: d->lock',
+      ].join('\n'),
+    );
+  });
+
+  it('hover: the interrupt state before and after the line, with where it changed', async () => {
+    const h = await c.client.sendRequest(HoverRequest.type, {
+      textDocument: { uri: fx.uri },
+      position: { line: l0('save_unlock'), character: 6 },
+    });
+    assert.equal(
+      (h!.contents as MarkupContent).value,
+      [
+        `**Locks at line ${at('save_unlock').line}** in \`demo_save()\`: before → after`,
+        '',
+        `- before: 🔒 \`d->lock\` (taken at line ${at('save_lock').line}), interrupts off since line ${at('save_lock').line} (\`spin_lock_irqsave\`)`,
+        `- after: 🔓 no lock held, interrupts restored to what was saved (line ${at('save_unlock').line}, \`spin_unlock_irqrestore\`)`,
+        '- released on this line: `d->lock`',
+      ].join('\n'),
+    );
+  });
 });
