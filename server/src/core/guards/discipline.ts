@@ -1054,7 +1054,7 @@ function irqDiscipline(functions: ReadonlyMap<string, FunctionFacts>, alias: (l:
   for (const f of functions.values()) {
     if (!f.reported) continue;
     const known = new Map<number, boolean>();
-    for (const e of f.fn.irqEvents) if (e.k === 'irqAcquire') known.set(e.start, e.safe);
+    for (const e of f.fn.irqEvents) if (e.k === 'irqAcquire' && e.safe !== undefined) known.set(e.start, e.safe);
     for (const a of f.acquisitions) {
       if (a.name.startsWith('rcu(') || unresolved(a.lock)) continue;
       const lock = alias(a.lock);

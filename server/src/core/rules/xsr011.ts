@@ -32,7 +32,7 @@ interface Site {
   file: FileAnalysis;
   fn: FunctionLocks;
   lock: string;
-  safe: boolean;
+  safe: boolean | undefined;
   start: number;
   end: number;
   via: string;
@@ -72,12 +72,22 @@ function checkFolder(files: readonly FileAnalysis[]): { file: FileAnalysis; diag
         byLock.set(key, list);
       }
   const out = new Map<FileAnalysis, CoreDiagnostic[]>();
-  for (const sites of byLock.values()) {
+  for (const all of byLock.values()) {
+    // A site known one way on some path is that way; a plain site never known is a hint of the lock's intent.
+    const sites = all.filter((s) => s.safe !== undefined);
+    const known = new Set(sites.map((s) => `${s.file.path}:${s.start}`));
+    const plainUnknown = new Set(
+      all.filter((s) => s.safe === undefined && !known.has(`${s.file.path}:${s.start}`)).map((s) => `${s.file.path}:${s.start}`),
+    );
     const safe = sites.filter((s) => s.safe);
     const unsafe = sites.filter((s) => !s.safe);
     if (!safe.length || !unsafe.length) continue;
-    // The rarer side is the odd one out (ties: the sites with interrupts enabled).
-    const [odd, usual] = safe.length < unsafe.length ? [safe, unsafe] : [unsafe, safe];
+    // The rarer side is the odd one out. A tie is broken by the plain sites whose state is not known: the
+    // author took the lock without disabling interrupts there, so it is meant not to be irq-safe and the
+    // irq-safe sites are the odd ones (the AMD IOMMU's lone irqsave of pcidevs_lock, fixed in 4.7); without
+    // such sites, the sites with interrupts enabled are reported.
+    const safeOdd = safe.length < unsafe.length || (safe.length === unsafe.length && plainUnknown.size > 0);
+    const [odd, usual] = safeOdd ? [safe, unsafe] : [unsafe, safe];
     const other = usual[0]!;
     for (const s of odd) {
       const how = s.safe ? 'disabled' : 'enabled';
