@@ -4,7 +4,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { entryFacts, hypercallFacts, hypercallOf, registrationsIn, schedulerHookOf } from '../../server/src/core/xen/entryPoints';
+import {
+  entryFacts,
+  entryIrqOf,
+  hypercallFacts,
+  hypercallOf,
+  registrationsIn,
+  schedulerHookOf,
+} from '../../server/src/core/xen/entryPoints';
 
 const SOURCE = `
 static void cf_check tick(void *data) { }
@@ -112,4 +119,28 @@ test('hypercall handlers by name, scheduler hook fields by table type', () => {
   assert.equal(schedulerHookOf('sched_ops.wake'), 'wake');
   assert.equal(schedulerHookOf('scheduler.pick_cpu'), 'pick_cpu');
   assert.equal(schedulerHookOf('notifier_block.notifier_call'), undefined);
+});
+
+test('interrupts on entry: timers on, stop_machine_run and irqsave-lock hooks off, unlocked hooks and disagreeing facts unknown', () => {
+  const facts = entryFacts(registrationsIn({ path: 'demo.c', text: SOURCE }), (f) => defined.has(f));
+  const irq = (fn: string): string => {
+    const e = entryIrqOf(facts.get(fn) ?? []);
+    return e ? `${e.on ? 'on' : 'off'}: ${e.why}` : 'unknown';
+  };
+  assert.equal(
+    irq('tick'),
+    'on: a timer callback (init_timer): execute_timer() drops the timer lock with spin_unlock_irq() before calling (timer.c:454-456)',
+  );
+  assert.equal(
+    irq('take_down'),
+    'off: a stop_machine_run() callback: every CPU disables interrupts before the function runs (stop_machine.c:117)',
+  );
+  assert.equal(irq('unit_sleep'), 'off: the sleep scheduler hook: vcpu_sleep_nosync_locked() under the unit lock (core.c:932-941)');
+  // insert_unit runs with no scheduler lock: the table's IRQs-on guess is not used for the entry state.
+  assert.equal(irq('unit_insert'), 'unknown');
+  // A timer stored in an unknown hook field too: the timer's context (the unknown hook says nothing).
+  assert.match(irq('acct'), /^on: a timer callback/);
+  assert.equal(irq('helper'), 'on: a continue_hypercall_on_cpu() callback: a per-vCPU tasklet on the target CPU (domain.c:2444-2470)');
+  const both = [...(facts.get('tick') ?? []), ...(facts.get('take_down') ?? [])].map((f) => ({ ...f, function: 'x' }));
+  assert.equal(entryIrqOf(both), undefined);
 });

@@ -26,7 +26,7 @@ const IRQ = [
   '',
 ].join('\n');
 
-test('hint entries: the lock a line takes first, the interrupt state an _irq acquire sets, what a line releases', async () => {
+test('hint entries: the lock a line takes first, the interrupt state where a line changes it, what a line releases', async () => {
   const file = (await createAnalyzer()).analyze({ path: 'irq.c', text: IRQ });
   const hints = lockHints(file, 'changes').map((h) => [
     h.line,
@@ -34,10 +34,11 @@ test('hint entries: the lock a line takes first, the interrupt state an _irq acq
     h.released.map((e) => e.name).join(' '),
   ]);
   assert.deepEqual(hints, [
-    [2, 'sched(v)*:sched irqs off*:irq<sched(v)', ''],
-    [3, 'd->lock*:private sched(v):sched irqs off:irq<sched(v)', ''],
-    [5, 'sched(v):sched irqs off:irq<sched(v)', 'd->lock'],
-    [6, '', 'sched(v) irqs off'],
+    [2, 'sched(v)*:sched irqs off*:irq<vcpu_schedule_lock_irq', ''],
+    // Unchanged, the interrupt state is not repeated on the hint.
+    [3, 'd->lock*:private sched(v):sched', ''],
+    [5, 'sched(v):sched', 'd->lock'],
+    [6, 'irqs on*:irq<vcpu_schedule_unlock_irq', 'sched(v) irqs off'],
   ]);
   // The hover's before → after of the lock line.
   const h = hoverInfo(file, file.lineIndex.lineStart(3) + 6)!;
@@ -123,5 +124,47 @@ test('patch review: a finding that only moved stays; one the patch adds is intro
   assert.deepEqual(
     back.fixed.map((x) => [x.code, x.function, x.line]),
     [['XSR007', 'demo_b', post.split('\n').findIndex((l, i) => i > 12 && l.includes('return -EINVAL'))]],
+  );
+});
+
+test('hint entries: interrupts on entry at the first hint, local_irq_save/restore in a function that takes no lock', async () => {
+  const text = [
+    'static int demo_rendezvous(void *data)',
+    '{',
+    '    struct demo *d = data;',
+    '    spin_lock(&d->lock);',
+    '    d->n++;',
+    '    spin_unlock(&d->lock);',
+    '    return 0;',
+    '}',
+    'static void demo_quiet(struct demo *d)',
+    '{',
+    '    unsigned long flags;',
+    '    local_irq_save(flags);',
+    '    d->n++;',
+    '    local_irq_restore(flags);',
+    '}',
+    'int demo_all(struct demo *d) { return stop_machine_run(demo_rendezvous, d, NR_CPUS); }',
+    '',
+  ].join('\n');
+  const file = (await createAnalyzer()).analyze({ path: 'e.c', text });
+  const hints = lockHints(file, 'changes').map((h) => [
+    h.line,
+    h.after.map((e) => `${e.name}${e.changed ? '*' : ''}${e.entry ? '@entry' : ''}${e.via ? `<${e.via}` : ''}`).join(' '),
+  ]);
+  assert.deepEqual(hints, [
+    // Entered with interrupts off (a stop_machine_run callback): said once, on the first hint.
+    [3, 'd->lock* irqs off@entry'],
+    [5, ''],
+    [11, 'irqs off*<local_irq_save'],
+    // Restored to what was saved: unknown here (demo_quiet's callers are not known), said as a restore.
+    [13, 'irqs restored*<local_irq_restore'],
+  ]);
+  const entry = lockHints(file, 'changes')[0]!.after.find((e) => e.kind === 'irq')!;
+  assert.equal(entry.why, 'a stop_machine_run() callback: every CPU disables interrupts before the function runs (stop_machine.c:117)');
+  const h = hoverInfo(file, file.lineIndex.lineStart(4) + 6)!;
+  assert.deepEqual(
+    h.entriesBefore.map((e) => `${e.name}${e.entry ? '@entry' : ''}:${e.line}`),
+    ['d->lock:3', 'irqs off@entry:0'],
   );
 });

@@ -108,3 +108,27 @@ test('path sensitivity: one boolean guarding a start and its finish is one path 
     ['b:17:XSR004'],
   );
 });
+
+test('XSR011 across files: a file-static lock is one per file, a global one is shared', async () => {
+  const a = await protocolAnalyzer();
+  const irqsafe = (decl: string): string =>
+    `${decl}\nstatic void tick(void)\n{\n    unsigned long flags;\n    spin_lock_irqsave(&map_lock, flags);\n    n++;\n    spin_unlock_irqrestore(&map_lock, flags);\n}\n`;
+  const plain = (decl: string): string =>
+    `${decl}\nlong do_map_op(void)\n{\n    spin_lock(&map_lock);\n    n++;\n    spin_unlock(&map_lock);\n    return 0;\n}\n`;
+  const codes = (files: { path: string; text: string }[]): string[] =>
+    a.analyzeMany(files).flatMap((r) => r.diagnostics.filter((d) => d.code === 'XSR011').map((d) => `${r.path}:${d.function}`));
+  assert.deepEqual(
+    codes([
+      { path: 'a.c', text: irqsafe('static DEFINE_SPINLOCK(map_lock);') },
+      { path: 'b.c', text: plain('static DEFINE_SPINLOCK(map_lock);') },
+    ]),
+    [],
+  );
+  assert.deepEqual(
+    codes([
+      { path: 'a.c', text: irqsafe('DEFINE_SPINLOCK(map_lock);') },
+      { path: 'b.c', text: plain('extern spinlock_t map_lock;') },
+    ]),
+    ['b.c:do_map_op'],
+  );
+});

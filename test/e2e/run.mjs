@@ -1076,7 +1076,7 @@ async function reviewChecks(page, { workspace }) {
       throw new Error(message);
   });
 
-  await check('hints name the lock a line takes first and dim RCU', page, async () => {
+  await check('hints name the lock a line takes first, dim RCU and show the interrupt state where it changes', page, async () => {
     needsServer();
     await closeAllEditors(page);
     await openQuick(page, TICK);
@@ -1089,10 +1089,10 @@ async function reviewChecks(page, { workspace }) {
     log(`hints in ${TICK}: ${hints.join(' | ')}`);
     const expected = [
       '🔒 rcu(sched_res_rculock)',
-      '🔒 sched(unit) (+rcu)',
+      '🔒 sched(unit) (+rcu) · irq off',
       '🔒 prv->lock, sched(unit) (+rcu)',
       '🔒 sched(unit) (+rcu)',
-      '🔒 (rcu)',
+      '🔒 (rcu) · irq on',
       '🔓 no lock held',
     ];
     if (JSON.stringify(hints.slice(0, expected.length)) !== JSON.stringify(expected)) throw new Error(`hints: ${hints.join(' | ')}`);

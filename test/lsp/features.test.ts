@@ -87,11 +87,11 @@ describe('language server: migrate.c', () => {
     assert.deepEqual(
       hints?.map((h) => [h.position.line, h.position.character, h.label]),
       [
-        endOf('force_lock', '🔒 sched(v)'),
-        endOf('force_unlock', '🔓 no lock held'),
-        endOf('new_lock', '🔒 sched(v)'),
+        endOf('force_lock', '🔒 sched(v) · irq off'),
+        endOf('force_unlock', '🔓 no lock held · irq on'),
+        endOf('new_lock', '🔒 sched(v) · irq off'),
         endOf('new_start', '🔒 sched(v)'),
-        endOf('new_unlock', '🔓 no lock held'),
+        endOf('new_unlock', '🔓 no lock held · irq on'),
         endOf('new_finish', '🔓 no lock held'),
         endOf('leak_lock', '🔒 sched(v)'),
         endOf('leak_unlock', '🔓 no lock held'),
@@ -103,7 +103,7 @@ describe('language server: migrate.c', () => {
       [
         `Held after line ${at('force_lock').line} (hover the line for before → after):`,
         '• sched(v): taken on this line',
-        `• interrupts off: sched(v) was taken with an _irq acquire (line ${at('force_lock').line})`,
+        `• interrupts off since line ${at('force_lock').line} (vcpu_schedule_lock_irq)`,
       ].join('\n'),
     );
     assert.equal(
@@ -111,6 +111,7 @@ describe('language server: migrate.c', () => {
       [
         `Held after line ${at('force_unlock').line} (hover the line for before → after):`,
         'no lock held',
+        `• interrupts on since line ${at('force_unlock').line} (vcpu_schedule_unlock_irq)`,
         'Released on this line: sched(v)',
       ].join('\n'),
     );
@@ -140,7 +141,7 @@ describe('language server: migrate.c', () => {
       [
         `**Locks at line ${at('force_test').line}** in \`demo_force_reschedule()\`: before → after`,
         '',
-        `- before: 🔒 \`sched(v)\` (taken at line ${at('force_lock').line}), interrupts off (by \`sched(v)\`'s \`_irq\` acquire)`,
+        `- before: 🔒 \`sched(v)\` (taken at line ${at('force_lock').line}), interrupts off since line ${at('force_lock').line} (\`vcpu_schedule_lock_irq\`)`,
         '- after: unchanged',
       ].join('\n'),
     );
@@ -157,7 +158,7 @@ describe('language server: migrate.c', () => {
         `**Locks at line ${at('force_lock').line}** in \`demo_force_reschedule()\`: before → after`,
         '',
         '- before: 🔓 no lock held',
-        "- after: 🔒 `sched(v)` (taken on this line), interrupts off (by `sched(v)`'s `_irq` acquire)",
+        `- after: 🔒 \`sched(v)\` (taken on this line), interrupts off since line ${at('force_lock').line} (\`vcpu_schedule_lock_irq\`)`,
       ].join('\n'),
     );
     const u = await c.client.sendRequest(HoverRequest.type, {
@@ -169,8 +170,8 @@ describe('language server: migrate.c', () => {
       [
         `**Locks at line ${at('force_unlock').line}** in \`demo_force_reschedule()\`: before → after`,
         '',
-        `- before: 🔒 \`sched(v)\` (taken at line ${at('force_lock').line}), interrupts off (by \`sched(v)\`'s \`_irq\` acquire)`,
-        '- after: 🔓 no lock held',
+        `- before: 🔒 \`sched(v)\` (taken at line ${at('force_lock').line}), interrupts off since line ${at('force_lock').line} (\`vcpu_schedule_lock_irq\`)`,
+        `- after: 🔓 no lock held, interrupts on since line ${at('force_unlock').line} (\`vcpu_schedule_unlock_irq\`)`,
         '- released on this line: `sched(v)`',
       ].join('\n'),
     );

@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 
 import { type DocumentSymbol, DocumentSymbolRequest, InlayHintRequest } from 'vscode-languageserver-protocol/node';
 
+import { LockMapRequest } from '../../server/src/contracts/lspRequests';
 import { fixtureMarks } from '../shared/fixtureMarks';
 import { fixture, startClient, type TestClient } from './harness';
 
@@ -23,15 +24,15 @@ async function labels(c: TestClient, uri: string, from = 0, to = 1000): Promise<
 }
 
 describe('lock hints: order and kinds', () => {
-  it('names the lock a line took first, dims RCU and hides the interrupt state by default', async () => {
+  it('names the lock a line took first, dims RCU and shows the interrupt state where it changes', async () => {
     const c = await startClient();
     await c.open(fx.uri, fx.text);
     assert.deepEqual(await labels(c, fx.uri, l0('adjust'), l0('rcu_unlock')), [
       [l0('rcu_lock'), '🔒 rcu(sched_res_rculock)'],
-      [l0('unit_lock'), '🔒 sched(unit) (+rcu)'],
+      [l0('unit_lock'), '🔒 sched(unit) (+rcu) · irq off'],
       [l0('prv_lock'), '🔒 prv->lock, sched(unit) (+rcu)'],
       [l0('prv_unlock'), '🔒 sched(unit) (+rcu)'],
-      [l0('unit_unlock'), '🔒 (rcu)'],
+      [l0('unit_unlock'), '🔒 (rcu) · irq on'],
       [l0('rcu_unlock'), '🔓 no lock held'],
     ]);
     await c.dispose();
@@ -42,25 +43,25 @@ describe('lock hints: order and kinds', () => {
     await c.open(fx.uri, fx.text);
     assert.deepEqual(await labels(c, fx.uri, l0('adjust'), l0('rcu_unlock')), [
       [l0('rcu_lock'), '🔒 rcu(sched_res_rculock)'],
-      [l0('unit_lock'), '🔒 sched(unit), rcu(sched_res_rculock) (+irqs off)'],
-      [l0('prv_lock'), '🔒 prv->lock, sched(unit), rcu(sched_res_rculock) (+irqs off)'],
-      [l0('prv_unlock'), '🔒 sched(unit), rcu(sched_res_rculock) (+irqs off)'],
-      [l0('unit_unlock'), '🔒 rcu(sched_res_rculock)'],
+      [l0('unit_lock'), '🔒 sched(unit), rcu(sched_res_rculock) · irq off'],
+      [l0('prv_lock'), '🔒 prv->lock, sched(unit), rcu(sched_res_rculock)'],
+      [l0('prv_unlock'), '🔒 sched(unit), rcu(sched_res_rculock)'],
+      [l0('unit_unlock'), '🔒 rcu(sched_res_rculock) · irq on'],
       [l0('rcu_unlock'), '🔓 no lock held'],
     ]);
     // Hidden: the lines that change only RCU get no hint, and RCU is named nowhere.
     c.settings.inlayHints = { kinds: { rcu: 'hide' } };
     await c.configChanged();
     assert.deepEqual(await labels(c, fx.uri, l0('adjust'), l0('rcu_unlock')), [
-      [l0('unit_lock'), '🔒 sched(unit)'],
+      [l0('unit_lock'), '🔒 sched(unit) · irq off'],
       [l0('prv_lock'), '🔒 prv->lock, sched(unit)'],
       [l0('prv_unlock'), '🔒 sched(unit)'],
-      [l0('unit_unlock'), '🔓 no lock shown'],
+      [l0('unit_unlock'), '🔓 no lock shown · irq on'],
     ]);
     // A malformed value is named once and the defaults apply.
     c.settings.inlayHints = { kinds: { rcu: 'faint', bogus: 'hide' } };
     await c.configChanged();
-    assert.deepEqual((await labels(c, fx.uri, l0('unit_lock'), l0('unit_lock')))[0], [l0('unit_lock'), '🔒 sched(unit) (+rcu)']);
+    assert.deepEqual((await labels(c, fx.uri, l0('unit_lock'), l0('unit_lock')))[0], [l0('unit_lock'), '🔒 sched(unit) (+rcu) · irq off']);
     const warnings = c.messages.items.map((m) => m.message).filter((m) => m.startsWith('xsr.inlayHints.kinds'));
     assert.deepEqual(warnings, [
       'xsr.inlayHints.kinds.rcu: "faint" is not one of show, dim, hide; using "dim"',
@@ -74,6 +75,23 @@ describe('lock hints: order and kinds', () => {
     await c.open(fx.uri, fx.text);
     const [hint] = await labels(c, fx.uri, l0('many_last'), l0('many_last'));
     assert.deepEqual(hint, [l0('many_last'), '🔒 other_private_stru…e->replenish_lock, …+2, prv->lock']);
+    await c.dispose();
+  });
+});
+
+describe('lock map', () => {
+  it("lists each lock's interrupt discipline: sites with interrupts off, on, unknown", async () => {
+    const c = await startClient();
+    await c.open(fx.uri, fx.text);
+    const r = await c.client.sendRequest(LockMapRequest.type, { textDocument: { uri: fx.uri } });
+    const lines = r!.text.split('\n');
+    const from = lines.indexOf("Locks and interrupts (how each lock is taken: Xen's check_lock() wants one way only)");
+    assert.ok(from >= 0, r!.text);
+    // prv->lock under the unit's _irq lock (off), and in functions whose callers are not known (unknown).
+    assert.deepEqual(lines.slice(from + 1, from + 3), [
+      '  demo_private.lock  irqs off at 1 site, unknown at 4 sites',
+      '  sched(cpu)  irqs off at 1 site',
+    ]);
     await c.dispose();
   });
 });

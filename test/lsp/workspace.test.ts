@@ -130,7 +130,7 @@ describe('workspace index', () => {
       });
       return (hints ?? []).map((h) => String(h.label));
     };
-    assert.deepEqual(await hint(), ['🔒 sched(cpu)']);
+    assert.deepEqual(await hint(), ['🔒 sched(cpu) · irq off']);
 
     // The helper no longer returns holding the lock: its callers' analyses change.
     const helpers = path.join(dir, 'pcpu_helpers.c');

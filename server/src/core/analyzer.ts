@@ -20,6 +20,7 @@ import { LineIndex } from './syntax/lineIndex';
 import { countParseErrors } from './syntax/parseErrors';
 import { createParser, type ParseLimits, parseText } from './syntax/parser';
 import type { AttributeMacro } from './xen/attributes';
+import { type EntryFact, entryFacts, entryIrqOf, registrationsIn } from './xen/entryPoints';
 import { HelperTable, type LockHelper } from './xen/lockHelpers';
 
 /**
@@ -42,17 +43,22 @@ export interface FunctionMemo {
  */
 /**
  * Interrupts on entry by the function's role: hypercall handlers (`do_*_op`,
- * or a `do_*` taking a guest handle) run with interrupts on.
+ * or a `do_*` taking a guest handle) run with interrupts on; registered
+ * softirq, timer and tasklet functions with them on, stop_machine_run
+ * callbacks and the scheduler hooks the core calls under an irqsave lock
+ * with them off (xen/entryPoints.ts, the registrations in the analysed files).
  */
 interface EntryIrq {
   on: boolean;
   why: string;
+  /** Entered so by Xen with no lock held (a registrar's callback, not a scheduler hook). */
+  bare?: boolean;
 }
 
-function roleEntryIrq(fn: FunctionSyntax, text: string): EntryIrq | undefined {
+function roleEntryIrq(fn: FunctionSyntax, text: string, facts: readonly EntryFact[] | undefined): EntryIrq | undefined {
   if (/^do_\w+_op$/.test(fn.name) || (/^do_\w+$/.test(fn.name) && /XEN_GUEST_HANDLE/.test(text.slice(fn.start, fn.bodyStart))))
     return { on: true, why: 'a hypercall handler' };
-  return undefined;
+  return facts ? entryIrqOf(facts) : undefined;
 }
 
 /**
@@ -330,10 +336,18 @@ export class Analyzer {
     // role says (a hypercall handler). Learned after the summaries, then the functions whose entry changed
     // are analysed again (their summaries may change, and so their callers': the loop goes on).
     const entryIrq = new Map<string, EntryIrq>();
+    const names = new Set(all.map((x) => x.f.syntax.name));
+    const registered = entryFacts(
+      prepared.flatMap((p) => registrationsIn(p.file)),
+      (n) => names.has(n),
+    );
     for (const x of all) {
-      const role = roleEntryIrq(x.f.syntax, x.p.file.text);
+      const role = roleEntryIrq(x.f.syntax, x.p.file.text, registered.get(x.f.syntax.name));
       if (role) entryIrq.set(x.f.syntax.name, role);
     }
+    // The role wins over what the callers in the set say: it is how Xen itself enters the function (every
+    // softirq, timer expiry, rendezvous or hook call), while the callers seen are only those in the analysed
+    // files; a direct call that disagrees is that caller's business (its own state is checked at its sites).
     const roles = new Map(entryIrq);
     const analysedWith = new Map<number, boolean | undefined>();
     for (let pass = 0; pass < MAX_PASSES; pass++) {
@@ -354,13 +368,15 @@ export class Analyzer {
               summaries: lookup,
               entryIrq: irq,
               entryIrqWhy: entered?.why,
+              entryIrqBare: entered?.bare,
             });
           } catch (e) {
             // A bug of ours on some shape of code costs that function, never the file or the run.
             return nothingHeld(f.syntax, f.cfg, `not analysed: internal error in the lock analysis (${errorText(e)})`);
           }
         };
-        const res = memo ? memo.locks(f.syntax, f.cfg, lookup, compute, irq === undefined ? '' : irq ? 'irq-on' : 'irq-off') : compute();
+        const key = irq === undefined ? '' : irq ? 'irq-on' : entered?.bare ? 'irq-off-bare' : 'irq-off';
+        const res = memo ? memo.locks(f.syntax, f.cfg, lookup, compute, key) : compute();
         results[fi]![i] = res;
         analysedAt[idx] = clock++;
         const old = store.get(f.syntax.name);

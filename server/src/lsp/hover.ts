@@ -6,7 +6,7 @@ import { type Hover, type HoverParams, MarkupKind } from 'vscode-languageserver'
 
 import { type AnalysedFile, fieldGuardAt, functionRequirementsAt, type HeldEntry, hoverInfo } from '../core/index';
 import type { Positions } from './convert';
-import { takenAt } from './lockLabels';
+import { irqOrigin, takenAt } from './lockLabels';
 
 /**
  * Text from the file as a Markdown code span: fenced with more backticks than
@@ -21,12 +21,14 @@ function codeSpan(text: string): string {
 }
 
 function entry(e: HeldEntry): string {
-  if (e.kind === 'irq') return `interrupts off (by ${codeSpan(e.via ?? '?')}'s \`_irq\` acquire)`;
+  if (e.kind === 'irq') return e.entry || !e.via ? irqOrigin(e) : irqOrigin({ ...e, via: codeSpan(e.via) });
   return `${codeSpan(e.name)} (${e.changed ? 'taken on this line' : takenAt(e)}${e.may ? ', on some paths only' : ''})`;
 }
 
 function held(entries: readonly HeldEntry[]): string {
-  return entries.length ? `🔒 ${entries.map(entry).join(', ')}` : '🔓 no lock held';
+  const irq = entries.filter((e) => e.kind === 'irq').map(entry);
+  const locks = entries.filter((e) => e.kind !== 'irq');
+  return locks.length ? `🔒 ${[...locks.map(entry), ...irq].join(', ')}` : ['🔓 no lock held', ...irq].join(', ');
 }
 
 /** Over an access of a field, list head or global: the lock that guards it and the evidence (core/guards). */

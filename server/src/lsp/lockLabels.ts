@@ -43,7 +43,17 @@ function render(shown: readonly string[], dimmed: readonly string[]): string {
  * then the dimmed kinds; shortened in the middle past MAX_LABEL characters,
  * never dropping a lock the line took.
  */
-export function label(entries: readonly HeldEntry[], kinds: InlayHintKinds): string {
+export function label(all: readonly HeldEntry[], kinds: InlayHintKinds): string {
+  // The interrupt state reads after the locks (`🔒 sched(v) · irq off`), where the core left it in (a change, or the entry state).
+  const irq = all.find((e) => e.kind === 'irq');
+  const suffix = irq && kinds.irq !== 'hide' ? ` · ${irq.name.replace(/^irqs /, 'irq ')}${irq.may ? '?' : ''}` : '';
+  return `${lockLabel(
+    all.filter((e) => e.kind !== 'irq'),
+    kinds,
+  )}${suffix}`;
+}
+
+function lockLabel(entries: readonly HeldEntry[], kinds: InlayHintKinds): string {
   if (entries.length === 0) return NO_LOCK;
   // A lock the line took is named in full even when its kind is dimmed; the interrupt state stays dimmed
   // (it changes with the `_irq` lock that is named already).
@@ -70,15 +80,23 @@ export function takenAt(r: Pick<LockRef, 'line' | 'entry' | 'because'>): string 
 }
 
 /** One entry of the tooltip. */
+/** Where the interrupt state came from, in words (1-based line). */
+export function irqOrigin(e: HeldEntry): string {
+  if (e.name === 'irqs restored') return `interrupts restored to what was saved (line ${e.line + 1}${e.via ? `, ${e.via}` : ''})`;
+  const state = `interrupts ${e.name === 'irqs on' ? 'on' : 'off'}${e.may ? ' on some paths' : ''}`;
+  if (e.entry) return `${state} on entry${e.why ? `: ${e.why}` : ''}`;
+  return `${state} since line ${e.line + 1}${e.via ? ` (${e.via})` : ''}`;
+}
+
 function describeEntry(e: HeldEntry): string {
-  if (e.kind === 'irq') return `interrupts off: ${e.via ?? 'a lock'} was taken with an _irq acquire (line ${e.line + 1})`;
+  if (e.kind === 'irq') return irqOrigin(e);
   return `${e.name}: ${e.changed ? 'taken on this line' : takenAt(e)}${e.may ? ', on some paths only' : ''}`;
 }
 
 /** The hint's tooltip: the convention (after the line), every entry in full, and what the line released. */
 export function tooltip(hint: { line: number; after: readonly HeldEntry[]; released: readonly HeldEntry[] }): string {
   const lines = [`Held after line ${hint.line + 1} (hover the line for before → after):`];
-  if (hint.after.length === 0) lines.push('no lock held');
+  if (!hint.after.some((e) => e.kind !== 'irq')) lines.push('no lock held');
   for (const e of hint.after) lines.push(`• ${describeEntry(e)}`);
   const released = hint.released.filter((e) => e.kind !== 'irq').map((e) => e.name);
   if (released.length) lines.push(`Released on this line: ${released.join(', ')}`);

@@ -23,7 +23,7 @@ export interface Settings {
   trace: 'off' | 'messages' | 'verbose';
 }
 
-const DEFAULT_KINDS: Readonly<InlayHintKinds> = { sched: 'show', private: 'show', rcu: 'dim', irq: 'hide' };
+const DEFAULT_KINDS: Readonly<InlayHintKinds> = { sched: 'show', private: 'show', rcu: 'dim', irq: 'show' };
 const DEFAULT_SETTINGS: Readonly<Settings> = {
   inlayHintsMode: 'changes',
   inlayHintKinds: DEFAULT_KINDS,

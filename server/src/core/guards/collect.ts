@@ -9,6 +9,7 @@ import type { CfgNode } from '../cfg/types';
 import { type FunctionLocks, heldSets } from '../locks/analyze';
 import { LockNamer } from '../locks/names';
 import type { PathState } from '../locks/state';
+import { staticLockScope } from '../syntax/staticLocks';
 import type { Token } from '../syntax/tokens';
 import { tokenize } from '../syntax/tokens';
 import { parseDeclaration, skipGroup } from '../types/declarations';
@@ -121,6 +122,8 @@ export function collectFunction(
   table: TypeTable,
   helpers: HelperTable,
   reported: boolean,
+  /** File-static lock names declared static in more than one analysed file: those are named with their file. */
+  sharedStatics: ReadonlySet<string> = new Set(),
 ): FunctionFacts {
   const env = paramsOf(file, fn, table);
   const nodes = fn.cfg.nodes
@@ -165,7 +168,7 @@ export function collectFunction(
   const lockIds = new Map<string, string>();
   facts.lockId = (name: string): string => {
     let id = lockIds.get(name);
-    if (id === undefined) lockIds.set(name, (id = typeLevelLock(name, table, env, fn.syntax.name)));
+    if (id === undefined) lockIds.set(name, (id = staticScoped(typeLevelLock(name, table, env, fn.syntax.name), file, fn, sharedStatics)));
     return id;
   };
   const heldCache = new Map<readonly PathState[], readonly string[]>();
@@ -223,6 +226,21 @@ export function collectFunction(
   }
   acquisitionsOf(facts, helpers);
   return facts;
+}
+
+/**
+ * A lock declared `static` in a function body is that function's; one
+ * declared `static` at file scope is that file's, named so when another
+ * analysed file has a static lock of the same name (two files'
+ * `static DEFINE_SPINLOCK(lock)` are two locks).
+ */
+function staticScoped(id: string, file: FileAnalysis, fn: FunctionLocks, shared: ReadonlySet<string>): string {
+  const m = /^(rcu\()?([A-Za-z_]\w*)(\))?$/.exec(id);
+  if (!m) return id;
+  const scope = staticLockScope(file, file.text, m[2]!, fn.syntax);
+  if (!scope || (scope === 'file' && !shared.has(m[2]!))) return id;
+  const where = scope === 'function' ? `static in ${fn.syntax.name}` : `static in ${file.path.split(/[\\/]/).pop()!}`;
+  return `${m[1] ?? ''}${m[2]!} (${where})${m[3] ?? ''}`;
 }
 
 /** `spin_lock_irq(sd->schedule_lock)`: a plain spinlock primitive given a scheduler lock pointer (not `&sr->_lock`). */

@@ -9,6 +9,7 @@
 // `xsr guards` read it.
 import type { FileAnalysis } from '../analysis';
 import type { FunctionLocks } from '../locks/analyze';
+import { staticLocksIn } from '../syntax/staticLocks';
 import type { AccessKind } from '../types/expressions';
 import { TypeTable } from '../types/typeTable';
 import { protectedIteration } from '../xen/accessOps';
@@ -117,6 +118,9 @@ interface LockIrq {
   disabled: number;
   enabled: number;
   unknown: number;
+  /** The first site (in file and text order) that takes it with interrupts disabled, and with them enabled. */
+  firstDisabled?: { fn: FunctionFacts; start: number };
+  firstEnabled?: { fn: FunctionFacts; start: number };
 }
 
 export interface LockDiscipline {
@@ -172,6 +176,7 @@ export function computeDiscipline(
   const functions = new Map<string, FunctionFacts>();
   const byFunction = new WeakMap<FunctionLocks, FunctionFacts>();
   const registrations: Registration[] = [];
+  const sharedStatics = staticsInSeveralFiles(all.map((x) => x.f));
   for (const { f, reported } of all) {
     let table = shared;
     if (!isHeader(f)) {
@@ -180,7 +185,7 @@ export function computeDiscipline(
     }
     registrations.push(...registrationsIn(f));
     for (const fn of f.functions) {
-      const facts = collectFunction(f, fn, table, helpers, reported);
+      const facts = collectFunction(f, fn, table, helpers, reported, sharedStatics);
       byFunction.set(fn, facts);
       // A definition seen twice (a header read twice, an #ifdef alternative): the first stays.
       if (!functions.has(facts.key)) functions.set(facts.key, facts);
@@ -1033,20 +1038,35 @@ function iterationFindings(
  * where the interrupt-state analysis knows (locks/irq.ts records each
  * acquisition it can decide), unknown elsewhere.
  */
+/** Lock names declared `static` at file scope in more than one of the files. */
+function staticsInSeveralFiles(files: readonly FileAnalysis[]): Set<string> {
+  const seen = new Map<string, number>();
+  for (const f of files) {
+    const bodies = f.functions.map((x) => x.syntax);
+    for (const [name, at] of staticLocksIn(f, f.text))
+      if (at.some((x) => !bodies.some((b) => x >= b.bodyStart && x < b.bodyEnd))) seen.set(name, (seen.get(name) ?? 0) + 1);
+  }
+  return new Set([...seen].filter(([, n]) => n > 1).map(([name]) => name));
+}
+
 function irqDiscipline(functions: ReadonlyMap<string, FunctionFacts>, alias: (l: string) => string): LockIrq[] {
   const by = new Map<string, LockIrq>();
   for (const f of functions.values()) {
     if (!f.reported) continue;
     const known = new Map<number, boolean>();
-    for (const e of f.fn.irqEvents) if (e.k === 'irqAcquire') known.set(e.start, e.safe);
+    for (const e of f.fn.irqEvents) if (e.k === 'irqAcquire' && e.safe !== undefined) known.set(e.start, e.safe);
     for (const a of f.acquisitions) {
       if (a.name.startsWith('rcu(') || unresolved(a.lock)) continue;
       const lock = alias(a.lock);
       const r = by.get(lock) ?? { lock, disabled: 0, enabled: 0, unknown: 0 };
       const safe = known.get(a.start);
-      if (safe === true) r.disabled++;
-      else if (safe === false) r.enabled++;
-      else r.unknown++;
+      if (safe === true) {
+        r.disabled++;
+        r.firstDisabled ??= { fn: f, start: a.start };
+      } else if (safe === false) {
+        r.enabled++;
+        r.firstEnabled ??= { fn: f, start: a.start };
+      } else r.unknown++;
       by.set(lock, r);
     }
   }

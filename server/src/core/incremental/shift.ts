@@ -79,7 +79,11 @@ function shiftLines(lines: LineLocks[], dl: number): LineLocks[] {
   if (dl === 0) return lines;
   return lines.map((l) => {
     const out: LineLocks = { ...l, line: l.line + dl, must: shiftRefs(l.must, dl), may: shiftRefs(l.may, dl) };
-    if (l.after) out.after = { must: shiftRefs(l.after.must, dl), may: shiftRefs(l.after.may, dl) };
+    if (l.irq) out.irq = { ...l.irq, line: l.irq.line + dl };
+    if (l.after) {
+      out.after = { must: shiftRefs(l.after.must, dl), may: shiftRefs(l.after.may, dl) };
+      if (l.after.irq) out.after.irq = { ...l.after.irq, line: l.after.irq.line + dl };
+    }
     return out;
   });
 }

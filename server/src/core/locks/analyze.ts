@@ -23,6 +23,26 @@ export interface LockRef {
   because?: { how: 'name' | 'assert' | 'release'; line?: number };
 }
 
+/**
+ * The interrupt state at a point, for the editor: on or off on every path
+ * (`may`: off on some paths only, the others on or unknown), with the 0-based
+ * line where it became so (the function's first line when it was entered so).
+ * Absent: unknown.
+ */
+interface IrqRef {
+  on: boolean;
+  line: number;
+  entry?: true;
+  may?: true;
+}
+
+/** Held locks at a point: on every path, on some; and the interrupt state. */
+export interface HeldSets {
+  must: LockRef[];
+  may: LockRef[];
+  irq?: IrqRef;
+}
+
 export interface LineLocks {
   /** 0-based line of the statement. */
   line: number;
@@ -35,7 +55,8 @@ export interface LineLocks {
    * them flows into a join (the end of an if/else, a label, a loop head):
    * there the states before the join's node mix every branch's.
    */
-  after?: { must: LockRef[]; may: LockRef[] };
+  after?: HeldSets;
+  irq?: IrqRef;
 }
 
 export interface FunctionLocks {
@@ -56,6 +77,8 @@ export interface FunctionLocks {
   entryIrq?: boolean;
   /** Why it is entered so, in words (`every one of its 3 calls here is made with interrupts off`). */
   entryIrqWhy?: string;
+  /** Entered so by Xen itself with no lock held (a stop_machine_run or IPI callback), not under a caller's lock. */
+  entryIrqBare?: boolean;
   /** Per callee: how many paths call it with interrupts on, off, or in an unknown state (what its entry state is learned from). */
   callIrq?: { callee: string; on: number; off: number; unknown: number }[];
   /** The analysis was cut short or coarsened (why, in a sentence): its results are may-answers or absent. */
@@ -101,6 +124,7 @@ export interface AnalyzeOptions {
   entryIrq?: boolean | undefined;
   /** Why, in words (findings quote it). */
   entryIrqWhy?: string | undefined;
+  entryIrqBare?: boolean | undefined;
 }
 
 /** Variables declared in the body (not parameters): locks named through them belong to this function. */
@@ -140,6 +164,8 @@ export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: Analyze
     if (irq) {
       out.entryIrq = irq.on;
       if (opts.entryIrqWhy !== undefined) out.entryIrqWhy = opts.entryIrqWhy;
+      if (opts.entryIrqBare) out.entryIrqBare = true;
+      if (opts.entryIrqBare) out.entryIrqBare = true;
       const callees = new Set(cfg.nodes.flatMap((n) => n.facts.calls.map((c) => c.name)));
       out.callIrq = [...callees].map((callee) => ({ callee, on: irq.on ? 1 : 0, off: irq.on ? 0 : 1, unknown: 0 }));
     }
@@ -274,6 +300,7 @@ export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: Analyze
   };
   if (opts.entryIrq !== undefined) out.entryIrq = opts.entryIrq;
   if (opts.entryIrqWhy !== undefined) out.entryIrqWhy = opts.entryIrqWhy;
+  if (opts.entryIrqBare) out.entryIrqBare = true;
   const callIrq = callSiteIrq(cfg, before);
   if (callIrq.length) out.callIrq = callIrq;
   if (disjuncts === MERGED)
@@ -527,20 +554,23 @@ function linesOf(cfg: Cfg, before: PathState[][], lines: LineIndex, intoJoins: r
   // Consecutive statements usually share one path whose held list is the very
   // same array (transfers that change no lock keep it): compute its sets once.
   let lastHeld: readonly HeldLock[] | undefined;
-  let lastSets: { must: LockRef[]; may: LockRef[] } | undefined;
+  let lastIrq: PathState['irq'];
+  let lastSets: HeldSets | undefined;
   for (const [line, node] of [...byLine].sort((a, b) => a[0] - b[0])) {
     const states = before[node.id]!;
-    let sets: { must: LockRef[]; may: LockRef[] };
-    if (states.length === 1 && states[0]!.held === lastHeld && lastSets) sets = lastSets;
+    let sets: HeldSets;
+    if (states.length === 1 && states[0]!.held === lastHeld && states[0]!.irq === lastIrq && lastSets) sets = lastSets;
     else {
       sets = heldSets(states, lines);
       lastHeld = states.length === 1 ? states[0]!.held : undefined;
+      lastIrq = states.length === 1 ? states[0]!.irq : undefined;
       lastSets = sets;
     }
     const a = after.get(line);
-    out.push(
-      a ? { line, node: node.id, must: sets.must, may: sets.may, after: a } : { line, node: node.id, must: sets.must, may: sets.may },
-    );
+    const l: LineLocks = { line, node: node.id, must: sets.must, may: sets.may };
+    if (sets.irq) l.irq = sets.irq;
+    if (a) l.after = a;
+    out.push(l);
   }
   return out;
 }
@@ -574,8 +604,8 @@ function afterAtJoins(
   before: PathState[][],
   lines: LineIndex,
   intoJoins: readonly (PathState[] | undefined)[],
-): Map<number, { must: LockRef[]; may: LockRef[] }> {
-  const out = new Map<number, { must: LockRef[]; may: LockRef[] }>();
+): Map<number, HeldSets> {
+  const out = new Map<number, HeldSets>();
   const linesWithJoins = new Set<number>();
   for (const node of cfg.nodes) if (intoJoins[node.id] && node.kind !== 'entry' && node.kind !== 'nop') linesWithJoins.add(node.line);
   if (linesWithJoins.size === 0) return out;
@@ -642,7 +672,7 @@ function withAliases(s: PathState): readonly HeldLock[] {
 }
 
 /** must: held (definitely) on every path; may: held on some path but not all. */
-export function heldSets(states: readonly PathState[], lines: LineIndex): { must: LockRef[]; may: LockRef[] } {
+export function heldSets(states: readonly PathState[], lines: LineIndex): HeldSets {
   const refs = new Map<string, { ref: LockRef; definite: number; aliasOnly: boolean }>();
   for (const s of states) {
     for (const h of withAliases(s)) {
@@ -662,7 +692,31 @@ export function heldSets(states: readonly PathState[], lines: LineIndex): { must
     else if (!aliasOnly) may.push(ref);
   }
   const byName = (a: LockRef, b: LockRef): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-  return { must: must.sort(byName), may: may.sort(byName) };
+  const out: HeldSets = { must: must.sort(byName), may: may.sort(byName) };
+  const irq = irqRefOf(states, lines);
+  if (irq) out.irq = irq;
+  return out;
+}
+
+/** The interrupt state over paths: the same on all (known), off on some, or unknown (undefined). */
+function irqRefOf(states: readonly PathState[], lines: LineIndex): IrqRef | undefined {
+  const first = states[0]?.irq;
+  if (!first) {
+    const off = states.find((s) => s.irq && !s.irq.on)?.irq;
+    return off && { on: false, line: lines.lineOf(off.at), may: true };
+  }
+  const ref = (i: NonNullable<PathState['irq']>): IrqRef => ({
+    on: i.on,
+    line: lines.lineOf(i.at),
+    ...(i.entry ? { entry: true as const } : {}),
+  });
+  if (states.every((s) => s.irq && s.irq.on === first.on)) {
+    // Paths that changed it at different lines: the latest change (the one the reader just passed).
+    const latest = states.reduce((a, s) => (s.irq!.at > a.at ? s.irq! : a), first);
+    return ref(latest);
+  }
+  const off = states.find((s) => s.irq && !s.irq.on)?.irq;
+  return off && { ...ref(off), may: true };
 }
 
 type Outcome = 'zero' | 'nonzero' | 'error';

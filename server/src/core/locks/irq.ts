@@ -10,8 +10,11 @@ import type { LockHelper, LockKind } from '../xen/lockHelpers';
 import type { HeldLock, IrqState, IrqVariant, PathState, SavedIrq } from './state';
 
 export type IrqEvent =
-  /** A lock taken with interrupts disabled (`safe`) or enabled: one site of check_lock()'s rule. */
-  | { k: 'irqAcquire'; lock: string; kind: LockKind; safe: boolean; start: number; end: number; via: string }
+  /**
+   * A lock taken with interrupts disabled (`safe`) or enabled: one site of check_lock()'s rule; `safe`
+   * undefined: a plain acquire where the state is not known (no vote; XSR011 breaks a tie with them).
+   */
+  | { k: 'irqAcquire'; lock: string; kind: LockKind; safe: boolean | undefined; start: number; end: number; via: string }
   /** Interrupts turned on (an `_irq` unlock, local_irq_enable) or an `_irq` lock taken, where they are off since `offAt`. */
   | { k: 'irqReenable'; lock: string; start: number; end: number; via: string; offAt: number; entry: boolean }
   /** A call that must not run here (interrupts off since `since`, or `lock` held). */
@@ -107,13 +110,10 @@ export function irqAfterHelper(
     if (acquiring) {
       // check_lock(): an `_irq`/`_irqsave` acquire is irq-safe; a plain one is what the state says; a trylock with interrupts off is no vote.
       const safe = variant !== 'plain' ? true : s.irq ? !s.irq.on : undefined;
-      const vote = safe !== undefined && !(helper.op === 'tryacquire' && safe && variant === 'plain');
+      const vote = !(helper.op === 'tryacquire' && variant === 'plain' && safe !== false);
       for (const h of taken) {
         if (vote)
-          ctx.events?.(
-            { k: 'irqAcquire', lock: h.name, kind: h.kind, safe: safe!, start: call.start, end: call.end, via: call.name },
-            node,
-          );
+          ctx.events?.({ k: 'irqAcquire', lock: h.name, kind: h.kind, safe, start: call.start, end: call.end, via: call.name }, node);
       }
       next = { ...next, held: next.held.map((h) => (taken.includes(h) ? withVariant(h, variant) : h)) };
     } else if (helper.op === 'release') {

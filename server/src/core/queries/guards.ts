@@ -25,7 +25,15 @@ export interface GuardsReport {
     evidence: { held: number; total: number };
     unguarded: (SiteRef & { access: 'read' | 'write' | 'ref'; reported: boolean })[];
   }[];
-  locks: { lock: string; irq: { disabled: number; enabled: number; unknown: number } }[];
+  /**
+   * Each lock's interrupt discipline: acquisitions with interrupts disabled,
+   * enabled, unknown; a site of each side (both: Xen's check_lock() mix, XSR011).
+   */
+  locks: {
+    lock: string;
+    irq: { disabled: number; enabled: number; unknown: number };
+    sites?: { disabled?: SiteRef; enabled?: SiteRef };
+  }[];
   requires: { function: string; path: string; lock: string; why: 'assert' | 'name' | 'callers' | 'callee'; evidence: string }[];
   order: { outer: string; inner: string; sites: number; example: SiteRef & { via?: string } }[];
   cycles: { edges: { outer: string; inner: string; site: SiteRef }[] }[];
@@ -63,7 +71,15 @@ export function guardsReport(files: readonly FileAnalysis[]): GuardsReport {
       evidence: { held: g.held, total: g.total },
       unguarded: g.unguarded.map(site),
     })),
-    locks: d.locks.map((l) => ({ lock: l.lock, irq: { disabled: l.disabled, enabled: l.enabled, unknown: l.unknown } })),
+    locks: d.locks.map((l) => {
+      const out: GuardsReport['locks'][number] = { lock: l.lock, irq: { disabled: l.disabled, enabled: l.enabled, unknown: l.unknown } };
+      if (l.firstDisabled || l.firstEnabled)
+        out.sites = {
+          ...(l.firstDisabled ? { disabled: ref(l.firstDisabled.fn, l.firstDisabled.start) } : {}),
+          ...(l.firstEnabled ? { enabled: ref(l.firstEnabled.fn, l.firstEnabled.start) } : {}),
+        };
+      return out;
+    }),
     requires: d.requires
       .map((r) => ({ function: r.fn.name, path: r.fn.path, lock: r.lock, why: r.why, evidence: r.evidence }))
       .sort(byName((r) => `${r.function}\u0000${r.lock}`)),
@@ -124,9 +140,9 @@ export function guardsText(r: GuardsReport): string {
     out.push('', 'Locks known by another name');
     for (const a of r.aliases) out.push(`  ${a.lock} is ${a.is} (installed as a pCPU's scheduler lock)`);
   }
-  out.push('', 'Locks and interrupts (acquisitions with interrupts disabled / enabled / unknown)');
+  out.push('', "Locks and interrupts (how each lock is taken: Xen's check_lock() wants one way only)");
   if (!r.locks.length) out.push('  (no lock taken)');
-  for (const l of r.locks) out.push(`  ${l.lock}  disabled ${l.irq.disabled}, enabled ${l.irq.enabled}, unknown ${l.irq.unknown}`);
+  for (const l of r.locks) out.push(...lockIrqText(l, at));
   out.push('', 'Entry points (what they are entered holding)');
   if (!r.entries.length) out.push('  (none found)');
   for (const e of r.entries)
@@ -134,6 +150,21 @@ export function guardsText(r: GuardsReport): string {
       `  ${e.function}  ${e.via} (${e.kind}): holds ${e.held.length ? e.held.join(', ') : 'nothing'}, IRQs ${e.irqs} [${e.source}: ${e.evidence}]`,
     );
   return out.join('\n');
+}
+
+/** `prv->lock  irqs off at 3 sites, on at 1, unknown at 2  [mixed: both ways]`, with a site of each side when it is mixed. */
+function lockIrqText(l: GuardsReport['locks'][number], at: (s: SiteRef) => string): string[] {
+  const n = (k: number): string => `${k} site${k === 1 ? '' : 's'}`;
+  const parts = [
+    ...(l.irq.disabled ? [`irqs off at ${n(l.irq.disabled)}`] : []),
+    ...(l.irq.enabled ? [`irqs on at ${n(l.irq.enabled)}`] : []),
+    ...(l.irq.unknown ? [`unknown at ${n(l.irq.unknown)}`] : []),
+  ];
+  const mixed = l.irq.disabled > 0 && l.irq.enabled > 0;
+  const out = [`  ${l.lock}  ${parts.join(', ')}${mixed ? '  [mixed: both ways]' : ''}`];
+  if (mixed && l.sites?.disabled && l.sites.enabled)
+    out.push(`      irqs off: ${at(l.sites.disabled)}`, `      irqs on:  ${at(l.sites.enabled)}`);
+  return out;
 }
 
 /** What a hover over an access of a field, list head or global says: its guard and the evidence. */

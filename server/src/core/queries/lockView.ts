@@ -6,43 +6,37 @@
 // only turns it into labels, tooltips and LSP positions.
 import type { FileAnalysis } from '../analysis';
 import type { CfgNode } from '../cfg/types';
-import { type FunctionLocks, heldSets, type LineLocks, type LockRef } from '../locks/analyze';
+import { type FunctionLocks, type HeldSets, heldSets, type LineLocks, type LockRef } from '../locks/analyze';
 import type { PathState } from '../locks/state';
-import { disablesInterrupts } from '../xen/interrupts';
 import type { LockKind } from '../xen/lockHelpers';
 import { migrationOps } from '../xen/migration';
-
-interface HeldSets {
-  /** Held on every path. */
-  must: LockRef[];
-  /** Held on some paths only. */
-  may: LockRef[];
-}
 
 /**
  * What kind of thing a held entry is, for ordering and for the editor's
  * per-kind display setting: a scheduler lock, a private (spin or rw) lock,
- * an RCU read section, or the interrupt state a lock's `_irq` acquire set.
+ * an RCU read section, or the interrupt state (off or on, where known).
  */
 export type LockClass = 'sched' | 'private' | 'rcu' | 'irq';
 
 /** One entry of what is held at a point, in the order the editor shows them. */
 export interface HeldEntry {
-  /** The canonical lock name, or `irqs off` for the interrupt state. */
+  /** The canonical lock name, or `irqs off`/`irqs on`/`irqs restored` for the interrupt state. */
   name: string;
   kind: LockClass;
   /** Held on some paths only. */
   may: boolean;
   /** Not held before the line: the line took it (the hint exists because of it). */
   changed: boolean;
-  /** 0-based line where it was taken (the function's first line when the caller holds it). */
+  /** 0-based line where it was taken (the function's first line when the caller holds it); for the interrupt state, where it became so. */
   line: number;
-  /** Held because the caller holds it. */
+  /** Held because the caller holds it (for the interrupt state: the function is entered so). */
   entry?: boolean;
   /** Why the caller is assumed to hold it (see LockRef). */
   because?: LockRef['because'];
-  /** For the interrupt state: the lock whose `_irq`/`_irqsave` acquire turned interrupts off. */
+  /** For the interrupt state: the call that set it (`spin_lock_irqsave`, `local_irq_enable`), when one did. */
   via?: string;
+  /** For the interrupt state on entry: why the function is entered so (a stop_machine_run() callback, its callers). */
+  why?: string;
 }
 
 /** What a line does to the held locks: the entries before and after it, and what it released. */
@@ -66,9 +60,15 @@ export type HintMode = 'changes' | 'all';
 const EMPTY: HeldSets = { must: [], may: [] };
 const CLASS_ORDER: readonly LockClass[] = ['sched', 'private', 'rcu', 'irq'];
 const IRQS_OFF = 'irqs off';
+const IRQS_ON = 'irqs on';
+/** Restored to what an `_irqsave`/`local_irq_save` saved, which the analysis does not know. */
+const IRQS_RESTORED = 'irqs restored';
+/** A call that changes the interrupt state (a lock helper's `_irq`/`_irqsave`/`_irqrestore` variant, `local_irq_*`). */
+const IRQ_CALL = /(^|_)irq(save|restore)?$|^local_irq_(disable|enable|save|restore)$/;
 
 function setsKey(s: HeldSets): string {
-  return `${s.must.map((r) => r.name).join(',')}|${s.may.map((r) => r.name).join(',')}`;
+  const irq = s.irq ? `${s.irq.on ? 'on' : 'off'}@${s.irq.line}${s.irq.may ? '?' : ''}` : '';
+  return `${s.must.map((r) => r.name).join(',')}|${s.may.map((r) => r.name).join(',')}|${irq}`;
 }
 
 /** Where a lock came from, in words: "taken at line N", or why it is assumed held on entry (1-based lines). */
@@ -95,7 +95,7 @@ export function functionAt(file: FileAnalysis, offset: number): FunctionLocks | 
 /** Locks held before `line` executes: at the first statement on or after it (or at the exit). */
 function heldBefore(file: FileAnalysis, fn: FunctionLocks, line: number): HeldSets {
   const l = fn.lineLocks.find((x) => x.line >= line);
-  if (l) return { must: l.must, may: l.may };
+  if (l) return l.irq ? { must: l.must, may: l.may, irq: l.irq } : { must: l.must, may: l.may };
   const exit = fn.before[fn.cfg.exit];
   return exit && exit.length ? heldSets(exit, file.lineIndex) : EMPTY;
 }
@@ -142,10 +142,11 @@ function statesAfter(fn: FunctionLocks, nodes: readonly CfgNode[], preds: Uint32
   return states;
 }
 
-/** Per function, what the entries need besides the sets: each lock's kind and the calls on each line. */
+/** Per function, what the entries need besides the sets: each lock's kind, the calls on each line, the entry state's reason. */
 interface FunctionFacts {
   kinds: Map<string, LockKind>;
   callsOnLine: Map<number, string[]>;
+  entryWhy?: string;
 }
 
 const factsCache = new WeakMap<FunctionLocks['lineLocks'], FunctionFacts>();
@@ -170,6 +171,7 @@ function functionFacts(file: FileAnalysis, fn: FunctionLocks): FunctionFacts {
       else callsOnLine.set(line, [c.name]);
     }
   f = { kinds, callsOnLine };
+  if (fn.entryIrqWhy !== undefined) f.entryWhy = fn.entryIrqWhy;
   factsCache.set(fn.lineLocks, f);
   return f;
 }
@@ -190,8 +192,8 @@ const compareEntries = (a: HeldEntry, b: HeldEntry): number =>
 /**
  * The entries of a held set, ordered for reading: those not in `previous`
  * (taken by the line, the latest first), then scheduler locks, private locks,
- * RCU and the interrupt state. Interrupts are off while a lock taken with an
- * `_irq`/`_irqsave` acquire is held.
+ * RCU and the interrupt state (`irqs off`/`irqs on` where the analysis knows
+ * it; `changed` where the line changed it).
  */
 function entriesOf(facts: FunctionFacts, sets: HeldSets, previous?: HeldEntry[]): HeldEntry[] {
   const had = previous ? new Set(previous.map((e) => e.name)) : undefined;
@@ -210,18 +212,25 @@ function entriesOf(facts: FunctionFacts, sets: HeldSets, previous?: HeldEntry[])
   };
   for (const r of sets.must) add(r, false);
   for (const r of sets.may) add(r, true);
-  const irqLock = (refs: readonly LockRef[]): LockRef | undefined =>
-    refs.find((r) => !r.entry && (facts.callsOnLine.get(r.line) ?? []).some(disablesInterrupts));
-  const via = irqLock(sets.must) ?? irqLock(sets.may);
-  if (via) {
-    out.push({
-      name: IRQS_OFF,
+  const irq = sets.irq;
+  if (irq) {
+    const name = irq.on ? IRQS_ON : IRQS_OFF;
+    const before = previous?.find((e) => e.kind === 'irq');
+    const e: HeldEntry = {
+      name,
       kind: 'irq',
-      may: !sets.must.includes(via),
-      changed: !!had && !had.has(IRQS_OFF),
-      line: via.line,
-      via: via.name,
-    });
+      may: !!irq.may,
+      changed: !!previous && (before?.name !== name || before.line !== irq.line || before.may !== !!irq.may),
+      line: irq.line,
+    };
+    if (irq.entry) {
+      e.entry = true;
+      if (facts.entryWhy !== undefined) e.why = facts.entryWhy;
+    } else {
+      const via = (facts.callsOnLine.get(irq.line) ?? []).find((c) => IRQ_CALL.test(c));
+      if (via) e.via = via;
+    }
+    out.push(e);
   }
   return out.sort(compareEntries);
 }
@@ -230,9 +239,12 @@ function entriesOf(facts: FunctionFacts, sets: HeldSets, previous?: HeldEntry[])
 const callsMigrate = (nodes: readonly CfgNode[]): boolean =>
   nodes.some((n) => migrationOps(n.facts).some((o) => o.kind === 'migrateStart' || o.kind === 'migrateFinish'));
 
-function view(facts: FunctionFacts, before: HeldSets, after: HeldSets): LineLockView {
+function view(facts: FunctionFacts, before: HeldSets, after: HeldSets, line: number): LineLockView {
   const b = entriesOf(facts, before);
   const a = entriesOf(facts, after, b);
+  // A restore to a state the analysis does not know (the flags an _irqsave saved on entry): say so on its line.
+  const restore = !after.irq && before.irq ? (facts.callsOnLine.get(line) ?? []).find((c) => IRQ_CALL.test(c)) : undefined;
+  if (restore) a.push({ name: IRQS_RESTORED, kind: 'irq', may: false, changed: true, line, via: restore });
   const kept = new Set(a.map((e) => e.name));
   return { before: b, after: a, released: b.filter((e) => !kept.has(e.name)) };
 }
@@ -243,7 +255,7 @@ export function lineLockView(file: FileAnalysis, fn: FunctionLocks, line: number
   const nodes = nodesByLine(fn).get(line);
   const l = fn.lineLocks.find((x) => x.line === line);
   const after = nodes ? afterLine(file, fn, l, nodes, predecessorCounts(fn)) : before;
-  return view(functionFacts(file, fn), before, after);
+  return view(functionFacts(file, fn), before, after, line);
 }
 
 /** The locks held after a line: exact from the analysis where the line flows into a join, else from the states after it. */
@@ -257,6 +269,11 @@ function afterLine(
   if (l?.after) return l.after;
   const states = statesAfter(fn, nodes, preds);
   return states.length ? heldSets(states, file.lineIndex) : EMPTY;
+}
+
+/** Interrupts change somewhere in the function (`local_irq_disable()` in a function that takes no lock). */
+function changesIrq(fn: FunctionLocks): boolean {
+  return fn.lineLocks.some((l) => l.irq && !l.irq.entry);
 }
 
 /** The function takes or releases a lock, or runs with one held. */
@@ -281,11 +298,16 @@ function functionHints(file: FileAnalysis, fn: FunctionLocks, mode: HintMode): L
     if (!nodes) continue;
     const migrate = callsMigrate(nodes);
     // Functions that never touch a lock keep the empty set everywhere: nothing to say (but a start/finish call).
-    if (!all && !migrate && !fn.touchesLocks) continue;
+    if (!all && !migrate && !fn.touchesLocks && !changesIrq(fn)) continue;
     preds ??= predecessorCounts(fn);
     const after = afterLine(file, fn, l, nodes, preds);
     if (all || migrate || setsKey(after) !== setsKey(l)) {
-      out.push({ ...hintAt(file, nodes), held: after, ...view(functionFacts(file, fn), l, after) });
+      const v = view(functionFacts(file, fn), l, after, l.line);
+      // The interrupt state is shown where the line changes it, and on the function's first hint when it
+      // is entered so: in between it would repeat itself on every line.
+      const first = out.length === 0;
+      v.after = v.after.filter((e) => e.kind !== 'irq' || e.changed || (first && e.entry));
+      out.push({ ...hintAt(file, nodes), held: after, ...v });
     }
   }
   return out;

@@ -12,6 +12,7 @@
 import type { FileAnalysis } from '../analysis';
 import type { CoreDiagnostic } from '../diagnostics';
 import type { FunctionLocks } from '../locks/analyze';
+import { staticLockScope } from '../syntax/staticLocks';
 import { finding, lineNo } from './report';
 import type { Rule, RuleMeta } from './types';
 
@@ -31,7 +32,7 @@ interface Site {
   file: FileAnalysis;
   fn: FunctionLocks;
   lock: string;
-  safe: boolean;
+  safe: boolean | undefined;
   start: number;
   end: number;
   via: string;
@@ -39,8 +40,11 @@ interface Site {
 
 /**
  * Sites that take one lock: every scheduler lock is one class; a member path
- * is one lock within its file; a global is one lock. A lock named by a
- * parameter or a local (`_spin_lock(lock)`) is unknown: no identity.
+ * is one lock within its file; a global is one lock, but a `static` one is
+ * one per file, and one declared `static` inside a function is that
+ * function's own (trace.c's and symbols.c's `static DEFINE_SPINLOCK(lock)`
+ * are two locks). A lock named by a parameter or a local (`_spin_lock(lock)`)
+ * is unknown: no identity.
  */
 function identity(file: FileAnalysis, fn: FunctionLocks, lock: string): string | undefined {
   if (lock.startsWith('sched(')) return 'the scheduler locks';
@@ -48,7 +52,9 @@ function identity(file: FileAnalysis, fn: FunctionLocks, lock: string): string |
   if (/->|\./.test(name)) return `${file.path}\u0000${name}`;
   const root = /^[A-Za-z_]\w*/.exec(name)?.[0];
   if (!root || fn.syntax.params.includes(root) || fn.cfg.nodes.some((n) => n.declares?.includes(root))) return undefined;
-  return name;
+  const scope = staticLockScope(file, file.text, root, fn.syntax);
+  if (scope === 'function') return `${file.path}\u0000${fn.syntax.name}\u0000${name}`;
+  return scope === 'file' ? `${file.path}\u0000${name}` : name;
 }
 
 const where = (s: Site): string => `${s.file.path.split(/[\\/]/).pop()}:${lineNo(s.file, s.start)} (${s.fn.syntax.name}, ${s.via})`;
@@ -66,12 +72,22 @@ function checkFolder(files: readonly FileAnalysis[]): { file: FileAnalysis; diag
         byLock.set(key, list);
       }
   const out = new Map<FileAnalysis, CoreDiagnostic[]>();
-  for (const sites of byLock.values()) {
+  for (const all of byLock.values()) {
+    // A site known one way on some path is that way; a plain site never known is a hint of the lock's intent.
+    const sites = all.filter((s) => s.safe !== undefined);
+    const known = new Set(sites.map((s) => `${s.file.path}:${s.start}`));
+    const plainUnknown = new Set(
+      all.filter((s) => s.safe === undefined && !known.has(`${s.file.path}:${s.start}`)).map((s) => `${s.file.path}:${s.start}`),
+    );
     const safe = sites.filter((s) => s.safe);
     const unsafe = sites.filter((s) => !s.safe);
     if (!safe.length || !unsafe.length) continue;
-    // The rarer side is the odd one out (ties: the sites with interrupts enabled).
-    const [odd, usual] = safe.length < unsafe.length ? [safe, unsafe] : [unsafe, safe];
+    // The rarer side is the odd one out. A tie is broken by the plain sites whose state is not known: the
+    // author took the lock without disabling interrupts there, so it is meant not to be irq-safe and the
+    // irq-safe sites are the odd ones (the AMD IOMMU's lone irqsave of pcidevs_lock, fixed in 4.7); without
+    // such sites, the sites with interrupts enabled are reported.
+    const safeOdd = safe.length < unsafe.length || (safe.length === unsafe.length && plainUnknown.size > 0);
+    const [odd, usual] = safeOdd ? [safe, unsafe] : [unsafe, safe];
     const other = usual[0]!;
     for (const s of odd) {
       const how = s.safe ? 'disabled' : 'enabled';

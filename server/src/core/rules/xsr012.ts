@@ -22,6 +22,7 @@ function check(file: FileAnalysis, fn: FunctionLocks): CoreDiagnostic[] {
   for (const e of fn.irqEvents) {
     if (e.k !== 'irqReenable') continue;
     const acquire = /_lock_irq$|_trylock_irq$/.test(e.via);
+    if (!acquire && e.lock === '' && e.entry && handsBack(fn)) continue;
     const context = e.entry
       ? `${fn.syntax.name}() is entered with interrupts disabled (${entryIrqWords(fn)})`
       : `interrupts are already disabled here (since line ${lineNo(file, e.offAt)})`;
@@ -38,6 +39,18 @@ function check(file: FileAnalysis, fn: FunctionLocks): CoreDiagnostic[] {
     );
   }
   return out;
+}
+
+/**
+ * A function Xen enters with interrupts off and no lock held (a rendezvous
+ * callback) that turns them on for a while and off again on every path
+ * before it returns (4.1-4.13 rcu_barrier_action: ASSERT off, enable, wait
+ * for softirqs, disable) hands back what it got, and no lock of a caller's
+ * is held meanwhile: nothing is turned on behind anyone's back.
+ */
+function handsBack(fn: FunctionLocks): boolean {
+  const exit = fn.before[fn.cfg.exit] ?? [];
+  return !!fn.entryIrqBare && exit.length > 0 && exit.every((s) => s.irq && !s.irq.on && s.held.length === 0);
 }
 
 export const xsr012: Rule = { meta, check };

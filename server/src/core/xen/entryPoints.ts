@@ -217,7 +217,15 @@ const SCHEDULER_HOOKS: ReadonlyMap<string, HookFact> = new Map([
   ['migrate', SCHED_OFF('sched_unit_move_locked() under both locks (core.c:1072)')],
   ['adjust', NONE_ON('sched_adjust(): the scheduler locks itself (core.c:2112-2116)')],
   ['adjust_global', NONE_ON('sched_adjust_global() (core.c:2141)')],
-  ['adjust_affinity', SCHED_OFF('sched_set_affinity() under the unit lock (core.c:1347-1358)')],
+  // Also called unlocked, with IRQs on, while a vCPU is set up (core.c:600-638; schedule.c:283-285 in 4.11): no entry IRQ state.
+  [
+    'adjust_affinity',
+    {
+      held: 'sched',
+      irqs: 'unknown',
+      evidence: 'sched_set_affinity() under the unit lock, or unlocked at vCPU setup (core.c:1347-1358, 600-638)',
+    },
+  ],
   ['dump_settings', NONE_ON('schedule_dump() (core.c:3460)')],
   ['dump_cpu_state', NONE_ON('schedule_dump() after the unlock (core.c:3484-3486)')],
   ['move_timers', NONE_ON('sched_migrate_timers() (core.c:1341)')],
@@ -460,4 +468,44 @@ export function hypercallFacts(functions: Iterable<string>): EntryFact[] {
       });
   }
   return out;
+}
+
+const KIND_WORDS: Record<EntryKind, string> = {
+  hypercall: 'a hypercall handler',
+  softirq: 'a softirq handler',
+  timer: 'a timer callback',
+  tasklet: 'a tasklet',
+  keyhandler: 'a keyhandler',
+  'irq-keyhandler': 'an IRQ keyhandler',
+  'stop-machine': 'a stop_machine_run() callback',
+  'continue-hypercall': 'a continue_hypercall_on_cpu() callback',
+  'rcu-callback': 'an RCU callback',
+  ipi: 'a cross-CPU call (IPI) callback',
+  'cpu-notifier': 'a CPU notifier',
+  'scheduler-hook': 'a scheduler hook',
+  callback: 'a callback',
+};
+
+/**
+ * The interrupt state an entry point is entered with, from its entry facts,
+ * with the reason in words: the registrars' contexts (softirq, timer and
+ * tasklet functions with IRQs on, stop_machine_run and IPI callbacks with
+ * them off) and the scheduler hooks the core calls under an irqsave (or
+ * `_irq`) scheduler lock, from the built-in table only (hooks it calls
+ * unlocked too, `adjust_affinity`, say `unknown` there). Facts that disagree
+ * (a function registered both ways) say nothing.
+ */
+export function entryIrqOf(facts: readonly EntryFact[]): { on: boolean; why: string; bare: boolean } | undefined {
+  const known = facts.filter(
+    (f) =>
+      f.irqs !== 'unknown' &&
+      f.source !== 'unknown' &&
+      (f.kind === 'scheduler-hook' ? f.irqs === 'off' && f.held.length > 0 : f.kind !== 'callback' && f.kind !== 'cpu-notifier'),
+  );
+  const first = known[0];
+  if (!first || known.some((f) => f.irqs !== first.irqs)) return undefined;
+  const what =
+    first.kind === 'scheduler-hook' ? `the ${first.via.slice(first.via.indexOf('.') + 1)} scheduler hook` : KIND_WORDS[first.kind];
+  const via = ['timer', 'tasklet', 'softirq', 'keyhandler', 'irq-keyhandler', 'ipi'].includes(first.kind) ? ` (${first.via})` : '';
+  return { on: first.irqs === 'on', why: `${what}${via}: ${first.evidence}`, bare: known.every((f) => f.held.length === 0) };
 }

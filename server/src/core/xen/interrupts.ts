@@ -3,13 +3,6 @@
 // (locks/irq.ts) and the rules XSR011-XSR013 read; the lock helpers' own
 // effects (`_irq`, `_irqsave`, …) are in lockHelpers.ts (`irq`, `flagsArg`).
 
-const IRQ_OFF_ACQUIRE = /(^|_)(lock|trylock)_irq(save)?$/;
-
-/** A call of this name takes a lock with interrupts disabled. */
-export function disablesInterrupts(callName: string): boolean {
-  return IRQ_OFF_ACQUIRE.test(callName);
-}
-
 export type IrqEffect = 'disable' | 'enable' | 'save' | 'restore';
 
 /** Interrupt primitives that are not lock operations. `flagsArg`: the argument naming the flags variable. */
