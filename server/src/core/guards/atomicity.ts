@@ -1,0 +1,441 @@
+// Atomicity across an unlock (XSR014), on the lock discipline: values read
+// from a location its lock guards (or pointers looked up in a list it
+// guards) while the lock is held, then used to decide or to write after the
+// lock was released on that path; a value re-locked and written back without
+// a re-check (a lost update); a time stamp sampled before a lock and compared
+// inside it with state the lock guards; a scheduler lock released through a
+// freshly re-read pointer instead of the one that was locked; and words
+// updated with non-atomic bit operations where other sites use atomic ones
+// with no lock in common.
+import type { CfgNode } from '../cfg/types';
+import { LockNamer } from '../locks/names';
+import { tokenize } from '../syntax/tokens';
+import { isDebugCheck, isDiagnosticOutput } from '../xen/accessOps';
+import type { BitUpdate, FunctionFacts } from './collect';
+import type { LockDiscipline } from './discipline';
+
+interface Range {
+  start: number;
+  end: number;
+}
+
+/** A value used after its lock was released (`stale`), written back after a re-lock without a re-check (`relocked`), or a time stamp from before the lock (`now`). */
+export interface StaleUse {
+  kind: 'stale' | 'relocked' | 'now';
+  fn: FunctionFacts;
+  /** The local holding the value. */
+  v: string;
+  /** Type-level lock. */
+  lock: string;
+  /** Where the value was read (or NOW() sampled). */
+  read: Range;
+  /** The guarded location read (for `now`: the one compared with). */
+  loc: string;
+  /** The value is a pointer looked up in a list the lock guards. */
+  lookup?: boolean;
+  /** stale/relocked: where the lock was released; now: where it was taken. */
+  unlock: Range;
+  /** relocked: where it was taken again. */
+  relock?: Range;
+  use: Range;
+  /** What the use does: decides a branch, stores the value, writes through the pointer, compares. */
+  how: 'decides' | 'stores' | 'writes-through' | 'writes-back' | 'compares';
+}
+
+/** A scheduler lock released through a pointer read again at the release (`spin_unlock(get_sched_res(cpu)->schedule_lock)`). */
+export interface RereadRelease {
+  fn: FunctionFacts;
+  call: string;
+  arg: string;
+  release: Range;
+  /** The lock (canonical) the analysis says this releases. */
+  lock: string;
+  /** The acquire: a helper that returned the lock pointer, or a raw acquire through the same pointer. */
+  acquire: Range & { call: string; returnsLock: boolean };
+  /** For a raw acquire: where the pointer may have been re-routed in between (an install, or a call that installs). */
+  rerouted?: Range & { what: string };
+}
+
+/** A non-atomic bit update of a word that other sites update atomically, with no lock common to all of them. */
+export interface MixedBitUpdate {
+  fn: FunctionFacts;
+  site: BitUpdate;
+  atomic: { fn: FunctionFacts; site: BitUpdate }[];
+}
+
+interface Fact {
+  kind: 'value' | 'now';
+  v: string;
+  lock: string;
+  loc: string;
+  lookup?: boolean;
+  read: Range;
+  status: 'held' | 'released' | 'relocked';
+  unlock?: Range;
+  relock?: Range;
+  /** now: type-level locks that may be held where it was sampled. */
+  before?: ReadonlySet<string>;
+}
+
+const IDENT = /^[A-Za-z_]\w*$/;
+/** Facts kept per node: past this the analysis of the function stops adding (it stays sound for what it reports). */
+const MAX_FACTS = 96;
+/** Worklist steps per function. */
+const MAX_STEPS = 20_000;
+
+const factKey = (f: Fact): string => `${f.kind}|${f.v}|${f.lock}|${f.read.start}|${f.status}|${f.unlock?.start ?? ''}|${f.relock?.start ?? ''}`;
+
+/** Identifiers a node's text uses as values, outside diagnostic output and debug checks: name → offsets. */
+function valueIdents(text: string, n: CfgNode): Map<string, Range[]> {
+  const skip = n.facts.calls.filter((c) => isDiagnosticOutput(c.name) || isDebugCheck(c.name));
+  const tokens = tokenize(text.slice(n.start, n.end), n.start);
+  const out = new Map<string, Range[]>();
+  tokens.forEach((t, i) => {
+    if (t.kind !== 'ident') return;
+    const prev = tokens[i - 1]?.text;
+    const next = tokens[i + 1]?.text;
+    if (prev === '->' || prev === '.' || next === '(') return;
+    if (skip.some((c) => c.start <= t.start && t.end <= c.end)) return;
+    const list = out.get(t.text) ?? [];
+    list.push({ start: t.start, end: t.end });
+    out.set(t.text, list);
+  });
+  return out;
+}
+
+function identsIn(text: string, r: Range): Set<string> {
+  return new Set(
+    tokenize(text.slice(r.start, r.end), r.start)
+      .filter((t, i, all) => t.kind === 'ident' && all[i - 1]?.text !== '->' && all[i - 1]?.text !== '.' && all[i + 1]?.text !== '(')
+      .map((t) => t.text),
+  );
+}
+
+/** Per function: the stale uses of XSR014 (a), (c). */
+export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
+  const { fn, file } = f;
+  if (!fn.touchesLocks || fn.degraded) return [];
+  const text = file.text;
+  const alias = (l: string): string => d.aliases.get(l) ?? l;
+  const nodes = fn.cfg.nodes;
+  const must = nodes.map((n) => new Set(f.heldAt(n.id).map(alias)));
+  const may = nodes.map((n) => {
+    const s = new Set<string>();
+    for (const st of fn.before[n.id] ?? []) for (const h of st.held) if (!h.alias) s.add(alias(f.lockId(h.name)));
+    return s;
+  });
+  const locals = new Set<string>(fn.syntax.params);
+  for (const n of nodes) for (const x of n.declares ?? []) locals.add(x);
+  const accessesAt = new Map<number, FunctionFacts['accesses']>();
+  for (const a of f.accesses) {
+    const l = accessesAt.get(a.node) ?? [];
+    l.push(a);
+    accessesAt.set(a.node, l);
+  }
+  const guardLock = (loc: string): string | undefined => {
+    const g = d.guardOf.get(loc);
+    return g ? alias(g.lock) : undefined;
+  };
+  const found = new Map<string, StaleUse>();
+  const report = (u: StaleUse): void => {
+    const k = `${u.kind}|${u.v}|${u.use.start}`;
+    if (!found.has(k)) found.set(k, u);
+  };
+  const range = (n: CfgNode): Range => ({ start: n.start, end: n.end });
+
+  const transfer = (n: CfgNode, inFacts: readonly Fact[]): Fact[] => {
+    let facts = [...inFacts];
+    const idents = n.end > n.start ? valueIdents(text, n) : new Map<string, Range[]>();
+    const acc = accessesAt.get(n.id) ?? [];
+    const decides = n.kind === 'cond' || n.kind === 'switch';
+    // Uses first (`x = x + 1` uses the old x).
+    const keep: Fact[] = [];
+    for (const fact of facts) {
+      const at = idents.get(fact.v);
+      if (!at) {
+        keep.push(fact);
+        continue;
+      }
+      if (fact.kind === 'now') {
+        if (decides || n.facts.assignments.some((a) => identsIn(text, rhsRange(text, a)).has(fact.v))) {
+          const cmp = acc.find((a) => a.kind === 'read' && compared(guardLock(a.loc), must[n.id]!, fact.before!));
+          if (cmp) {
+            const lock = guardLock(cmp.loc)!;
+            const taken = takenAt(f, n.id, lock, alias);
+            if (taken)
+              report({ kind: 'now', fn: f, v: fact.v, lock, read: fact.read, loc: cmp.loc, unlock: taken, use: range(n), how: 'compares' });
+          }
+        }
+        keep.push(fact);
+        continue;
+      }
+      if (fact.status === 'released' && !may[n.id]!.has(fact.lock)) {
+        const how = useOf(text, n, fact.v, locals, decides);
+        if (how)
+          report({
+            kind: 'stale',
+            fn: f,
+            v: fact.v,
+            lock: fact.lock,
+            read: fact.read,
+            loc: fact.loc,
+            ...(fact.lookup ? { lookup: true } : {}),
+            unlock: fact.unlock!,
+            use: how.at,
+            how: how.how,
+          });
+        keep.push(fact);
+        continue;
+      }
+      if (fact.status === 'relocked' && must[n.id]!.has(fact.lock)) {
+        // A test of the value under the lock again re-validates it.
+        if (decides) continue;
+        const back = n.facts.assignments.find(
+          (a) =>
+            identsIn(text, rhsRange(text, a)).has(fact.v) &&
+            acc.some((x) => x.kind === 'write' && x.loc === fact.loc && x.start >= a.start && x.end <= a.end),
+        );
+        if (back)
+          report({
+            kind: 'relocked',
+            fn: f,
+            v: fact.v,
+            lock: fact.lock,
+            read: fact.read,
+            loc: fact.loc,
+            unlock: fact.unlock!,
+            relock: fact.relock!,
+            use: { start: back.start, end: back.end },
+            how: 'writes-back',
+          });
+      }
+      keep.push(fact);
+    }
+    facts = keep;
+    // Kills and new values.
+    for (const a of n.facts.assignments) {
+      if (!IDENT.test(a.lhs) || !locals.has(a.lhs)) continue;
+      if (a.op !== '=') continue;
+      const copies = IDENT.test(a.rhs) ? facts.filter((x) => x.v === a.rhs) : [];
+      facts = facts.filter((x) => x.v !== a.lhs);
+      if (/^NOW\(\)$/.test(a.rhs)) {
+        facts.push({ kind: 'now', v: a.lhs, lock: '', loc: '', read: { start: a.start, end: a.end }, status: 'held', before: may[n.id]! });
+        continue;
+      }
+      for (const c of copies) facts.push({ ...c, v: a.lhs });
+      if (copies.length) continue;
+      const r = rhsRange(text, a);
+      for (const x of acc) {
+        if (x.start < r.start || x.end > r.end) continue;
+        if (!(x.kind === 'read' || (x.kind === 'ref' && (x.list || x.iterate)))) continue;
+        const lock = guardLock(x.loc);
+        if (!lock || !must[n.id]!.has(lock)) continue;
+        // A list head handed to a list operation or an entry lookup (`list_first_entry(&p->waiters, …)`): the value is an element.
+        const lookup = x.kind === 'ref' || !!x.list || /^[A-Za-z_]\w*\s*\(/.test(text.slice(x.start, x.end));
+        facts.push({ kind: 'value', v: a.lhs, lock, loc: x.loc, ...(lookup ? { lookup } : {}), read: { start: x.start, end: x.end }, status: 'held' });
+      }
+    }
+    // A list walk under the lock: its cursor is a pointer looked up under it.
+    if (n.loopMacro) {
+      const call = n.facts.calls.find((c) => c.name === n.loopMacro);
+      const cursor = call?.args[0]?.text;
+      const walk = acc.find((x) => x.iterate);
+      const lock = walk ? guardLock(walk.loc) : undefined;
+      if (cursor && IDENT.test(cursor) && locals.has(cursor) && walk && lock && must[n.id]!.has(lock)) {
+        facts = facts.filter((x) => x.v !== cursor);
+        facts.push({ kind: 'value', v: cursor, lock, loc: walk.loc, lookup: true, read: { start: walk.start, end: walk.end }, status: 'held' });
+      }
+    }
+    // Handed by address to a call: it may be written there.
+    for (const c of n.facts.calls)
+      for (const arg of c.args) {
+        const m = /^&([A-Za-z_]\w*)$/.exec(arg.text);
+        if (m) facts = facts.filter((x) => x.v !== m[1]);
+      }
+    return facts;
+  };
+
+  const edge = (from: CfgNode, to: number, fact: Fact): Fact => {
+    if (fact.kind === 'now') {
+      return fact;
+    }
+    if (fact.status !== 'released' && !may[to]!.has(fact.lock)) return { ...fact, status: 'released', unlock: range(from) };
+    if (fact.status === 'released' && must[to]!.has(fact.lock)) return { ...fact, status: 'relocked', relock: range(from) };
+    return fact;
+  };
+
+  // Forward may-analysis: facts are unioned at joins.
+  const inSets: Map<string, Fact>[] = nodes.map(() => new Map());
+  const work: number[] = [fn.cfg.entry];
+  const queued = new Set<number>(work);
+  const visited = new Set<number>();
+  let steps = 0;
+  while (work.length && steps++ < MAX_STEPS) {
+    const id = work.shift()!;
+    queued.delete(id);
+    const n = nodes[id]!;
+    if (!(fn.before[id]?.length ?? 0) && id !== fn.cfg.entry) continue;
+    const out = transfer(n, [...inSets[id]!.values()]);
+    visited.add(id);
+    for (const e of n.succ) {
+      if (!(fn.before[e.to]?.length ?? 0)) continue;
+      const target = inSets[e.to]!;
+      let changed = false;
+      for (const fact of out) {
+        if (target.size >= MAX_FACTS) break;
+        const g = edge(n, e.to, fact);
+        const k = factKey(g);
+        if (!target.has(k)) {
+          target.set(k, g);
+          changed = true;
+        }
+      }
+      if ((changed || !visited.has(e.to)) && !queued.has(e.to)) {
+        queued.add(e.to);
+        work.push(e.to);
+      }
+    }
+  }
+  return [...found.values()].sort((a, b) => a.use.start - b.use.start);
+}
+
+/** The right-hand side's range of an assignment (`x = e`: e). */
+function rhsRange(text: string, a: { start: number; end: number; op: string }): Range {
+  const s = text.slice(a.start, a.end);
+  const i = s.indexOf(a.op);
+  return { start: i >= 0 ? a.start + i + a.op.length : a.start, end: a.end };
+}
+
+/** A location guarded by a lock held here that was not held where the time stamp was sampled. */
+function compared(lock: string | undefined, held: ReadonlySet<string>, before: ReadonlySet<string>): boolean {
+  return lock !== undefined && held.has(lock) && !before.has(lock);
+}
+
+/** Where the lock (type level) held before `node` was taken on this function's paths. */
+function takenAt(f: FunctionFacts, node: number, lock: string, alias: (l: string) => string): Range | undefined {
+  for (const st of f.fn.before[node] ?? [])
+    for (const h of st.held)
+      if (!h.entry && !h.alias && alias(f.lockId(h.name)) === lock) {
+        const n = f.fn.cfg.nodes.find((x) => x.start <= h.at && h.at < x.end);
+        return n ? { start: n.start, end: n.end } : { start: h.at, end: h.at };
+      }
+  return undefined;
+}
+
+/** How a statement uses a value: a condition decides on it; an assignment stores it in shared memory or writes through it. */
+function useOf(
+  text: string,
+  n: CfgNode,
+  v: string,
+  locals: ReadonlySet<string>,
+  decides: boolean,
+): { how: StaleUse['how']; at: Range } | undefined {
+  if (decides) return { how: 'decides', at: { start: n.start, end: n.end } };
+  for (const a of n.facts.assignments) {
+    const root = /^\**\(?([A-Za-z_]\w*)/.exec(a.lhs)?.[1];
+    const shared = !(IDENT.test(a.lhs) && locals.has(a.lhs));
+    if (!shared) continue;
+    const at = { start: a.start, end: a.end };
+    if (root === v && a.lhs !== v) return { how: 'writes-through', at };
+    if (identsIn(text, rhsRange(text, a)).has(v)) return { how: 'stores', at };
+  }
+  return undefined;
+}
+
+/** XSR014 (b): raw releases of a per-CPU scheduler lock through its pointer, read again at the release. */
+export function rereadReleases(d: LockDiscipline, f: FunctionFacts): RereadRelease[] {
+  const { fn } = f;
+  if (!fn.touchesLocks || fn.degraded) return [];
+  const namer = new LockNamer(fn.cfg);
+  const out: RereadRelease[] = [];
+  for (const n of fn.cfg.nodes) {
+    for (const c of n.facts.calls) {
+      const h = d.helpers.get(c.name);
+      if (!h || h.lock !== 'spin' || h.op !== 'release') continue;
+      const arg = c.args[h.arg]?.text ?? '';
+      // Only a pointer load at the release itself (a local holding the locked value is the right one).
+      if (arg.startsWith('&') || !/(->|\.)schedule_lock$/.test(arg) || !namer.schedPointer(arg)) continue;
+      const released = releasedBy(f, n);
+      const lock = released[0];
+      if (!lock) continue;
+      const acq = callAt(f, lock.at);
+      if (!acq) continue;
+      const helper = d.helpers.get(acq.call);
+      const returnsLock = !!helper?.returnsLock;
+      if (returnsLock) {
+        out.push({ fn: f, call: c.name, arg, release: { start: c.start, end: c.end }, lock: lock.name, acquire: { ...acq, returnsLock } });
+        continue;
+      }
+      if (helper?.lock !== 'spin' || acq.arg !== arg) continue;
+      const rerouted = reroutedBetween(d, f, acq.start, c.start);
+      if (rerouted)
+        out.push({ fn: f, call: c.name, arg, release: { start: c.start, end: c.end }, lock: lock.name, acquire: { ...acq, returnsLock }, rerouted });
+    }
+  }
+  return out;
+}
+
+/** Locks held before the node and held after it on none of its successors. */
+function releasedBy(f: FunctionFacts, n: CfgNode): { name: string; at: number }[] {
+  const before = f.fn.before[n.id] ?? [];
+  const out: { name: string; at: number }[] = [];
+  for (const st of before)
+    for (const h of st.held) {
+      if (h.entry || h.alias || out.some((x) => x.name === h.name)) continue;
+      const still = n.succ.some((e) => (f.fn.before[e.to] ?? []).some((s) => s.held.some((x) => x.name === h.name && x.at === h.at)));
+      if (!still) out.push({ name: h.name, at: h.at });
+    }
+  return out;
+}
+
+function callAt(f: FunctionFacts, at: number): (Range & { call: string; arg: string }) | undefined {
+  for (const n of f.fn.cfg.nodes) {
+    if (at < n.start || at >= n.end) continue;
+    const c = n.facts.calls.find((x) => x.start === at);
+    if (c) return { start: c.start, end: c.end, call: c.name, arg: c.args[0]?.text ?? '' };
+  }
+  return undefined;
+}
+
+/** Between two offsets: a store of a scheduler lock pointer, or a call of an analysed function that makes one. */
+function reroutedBetween(d: LockDiscipline, f: FunctionFacts, from: number, to: number): (Range & { what: string }) | undefined {
+  for (const n of f.fn.cfg.nodes) {
+    if (n.start <= from || n.start >= to) continue;
+    for (const a of n.facts.assignments)
+      if (/(->|\.)schedule_lock$/.test(a.lhs)) return { start: a.start, end: a.end, what: `${a.lhs} is set` };
+    for (const c of n.facts.calls) {
+      const callee = [...d.functions.values()].find((g) => g.name === c.name && (!g.isStatic || g.path === f.path));
+      if (callee && callee.schedAliases.length) return { start: c.start, end: c.end, what: `${c.name}() installs another lock` };
+    }
+  }
+  return undefined;
+}
+
+/** XSR014 (d) over the run: non-atomic bit updates of words others update atomically, without a common lock. */
+export function mixedBitUpdates(d: LockDiscipline): MixedBitUpdate[] {
+  const byLoc = new Map<string, { fn: FunctionFacts; site: BitUpdate }[]>();
+  for (const f of d.functions.values()) {
+    if (f.boot) continue;
+    for (const b of f.bitUpdates) {
+      const l = byLoc.get(b.loc) ?? [];
+      l.push({ fn: f, site: b });
+      byLoc.set(b.loc, l);
+    }
+  }
+  const out: MixedBitUpdate[] = [];
+  for (const [loc, list] of byLoc) {
+    const atomic = list.filter((x) => x.site.atomic);
+    if (!atomic.length) continue;
+    const shared = d.sitesOf(loc);
+    for (const x of list) {
+      if (x.site.atomic || !x.fn.reported) continue;
+      // Initialisation, teardown and setup code (a private object) does not vote, and does not race either.
+      if (!shared.some((s) => s.fn === x.fn && s.start >= x.site.start && s.end <= x.site.end)) continue;
+      const held = d.heldAt(x.fn, x.site.node);
+      const common = [...held].some((l) => !l.startsWith('rcu(') && atomic.every((a) => d.heldAt(a.fn, a.site.node).has(l)));
+      if (common) continue;
+      out.push({ fn: x.fn, site: x.site, atomic });
+    }
+  }
+  return out;
+}
