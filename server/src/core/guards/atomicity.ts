@@ -10,7 +10,7 @@
 import type { CfgNode } from '../cfg/types';
 import { LockNamer } from '../locks/names';
 import { tokenize } from '../syntax/tokens';
-import { isDebugCheck, isDiagnosticOutput } from '../xen/accessOps';
+import { containerOf, isDebugCheck, isDiagnosticOutput, listOp } from '../xen/accessOps';
 import type { BitUpdate, FunctionFacts } from './collect';
 import type { LockDiscipline } from './discipline';
 
@@ -170,7 +170,7 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
         continue;
       }
       if (fact.status === 'released' && !may[n.id]!.has(fact.lock)) {
-        const how = useOf(text, n, fact.v, locals, decides);
+        const how = useOf(text, n, fact, locals, decides, acc, guardLock);
         if (how)
           report({
             kind: 'stale',
@@ -228,10 +228,11 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
       for (const x of acc) {
         if (x.start < r.start || x.end > r.end) continue;
         if (!(x.kind === 'read' || (x.kind === 'ref' && (x.list || x.iterate)))) continue;
+        const what = valueOf(text, n, r, x);
+        if (!what) continue;
         const lock = guardLock(x.loc);
         if (!lock || !must[n.id]!.has(lock)) continue;
-        // A list head handed to a list operation or an entry lookup (`list_first_entry(&p->waiters, …)`): the value is an element.
-        const lookup = x.kind === 'ref' || !!x.list || /^[A-Za-z_]\w*\s*\(/.test(text.slice(x.start, x.end));
+        const lookup = what === 'lookup' || x.kind === 'ref';
         facts.push({ kind: 'value', v: a.lhs, lock, loc: x.loc, ...(lookup ? { lookup } : {}), read: { start: x.start, end: x.end }, status: 'held' });
       }
     }
@@ -255,11 +256,31 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
     return facts;
   };
 
-  const edge = (from: CfgNode, to: number, fact: Fact): Fact => {
+  // Writes of guarded locations, with the object they are on (the local the path starts from).
+  const writes = f.accesses.filter((x) => x.kind === 'write' && guardLock(x.loc) !== undefined);
+  const objectOf = new Map<number, string | undefined>(f.accesses.map((x) => [x.start, x.base]));
+  /**
+   * The critical section changed the state it read (the same location, or
+   * another field of the same object: a pin count, an owner, a marker): the
+   * value is part of a hand-over the section made, not a snapshot.
+   */
+  const claimed = (fact: Fact, until: number): boolean =>
+    writes.some(
+      (w) =>
+        w.start > fact.read.start &&
+        w.start < until &&
+        guardLock(w.loc) === fact.lock &&
+        must[w.node]!.has(fact.lock) &&
+        (w.loc === fact.loc || (w.base !== undefined && w.base === objectOf.get(fact.read.start))),
+    );
+  const edge = (from: CfgNode, to: number, fact: Fact): Fact | undefined => {
     if (fact.kind === 'now') {
       return fact;
     }
-    if (fact.status !== 'released' && !may[to]!.has(fact.lock)) return { ...fact, status: 'released', unlock: range(from) };
+    if (fact.status !== 'released' && !may[to]!.has(fact.lock)) {
+      if (fact.status === 'held' && claimed(fact, from.end)) return undefined;
+      return { ...fact, status: 'released', unlock: range(from) };
+    }
     if (fact.status === 'released' && must[to]!.has(fact.lock)) return { ...fact, status: 'relocked', relock: range(from) };
     return fact;
   };
@@ -284,6 +305,7 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
       for (const fact of out) {
         if (target.size >= MAX_FACTS) break;
         const g = edge(n, e.to, fact);
+        if (!g) continue;
         const k = factKey(g);
         if (!target.has(k)) {
           target.set(k, g);
@@ -297,6 +319,42 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
     }
   }
   return [...found.values()].sort((a, b) => a.use.start - b.use.start);
+}
+
+/**
+ * The access is what the right-hand side's value comes from: not an index
+ * (`a[p->i]`), not an argument of a call whose result is the value
+ * (`f(p->x)`), except an entry lookup in a list (`list_first_entry(&p->q, …)`).
+ */
+function valueOf(text: string, n: CfgNode, rhs: Range, x: Range): 'value' | 'lookup' | undefined {
+  let depth = 0;
+  let paren = 0;
+  for (const t of tokenize(text.slice(rhs.start, x.start), rhs.start)) {
+    if (t.text === '[') depth++;
+    else if (t.text === ']') depth--;
+    else if (t.text === '(') paren++;
+    else if (t.text === ')') paren--;
+  }
+  if (depth > 0) return undefined;
+  // `c ? a : b`: what c reads chooses the value, it is not the value.
+  const after = tokenize(text.slice(x.end, rhs.end), x.end);
+  let p = paren;
+  for (const t of after) {
+    if (t.text === '(') p++;
+    else if (t.text === ')') p--;
+    else if (t.text === '?' && p <= 0) return undefined;
+  }
+  let out: 'value' | 'lookup' = 'value';
+  for (const c of n.facts.calls) {
+    if (c.start < rhs.start || c.end > rhs.end) continue;
+    // The access of `list_first_entry(&p->q, …)` is the whole call.
+    if (c.start === x.start && listOp(c.name)?.type !== undefined) out = 'lookup';
+    const inArgs = c.args.some((a) => a.start <= x.start && x.end <= a.end);
+    if (!inArgs) continue;
+    if (listOp(c.name)?.type === undefined && !containerOf(c.name)) return undefined;
+    out = 'lookup';
+  }
+  return out;
 }
 
 /** The right-hand side's range of an assignment (`x = e`: e). */
@@ -322,22 +380,36 @@ function takenAt(f: FunctionFacts, node: number, lock: string, alias: (l: string
   return undefined;
 }
 
-/** How a statement uses a value: a condition decides on it; an assignment stores it in shared memory or writes through it. */
+/**
+ * How a statement uses a value: a condition decides on it (not on what a call
+ * it is handed to returns); an assignment stores it in a location the same
+ * lock guards, or writes through a pointer looked up under it.
+ */
 function useOf(
   text: string,
   n: CfgNode,
-  v: string,
+  fact: Fact,
   locals: ReadonlySet<string>,
   decides: boolean,
+  acc: FunctionFacts['accesses'],
+  guardLock: (loc: string) => string | undefined,
 ): { how: StaleUse['how']; at: Range } | undefined {
-  if (decides) return { how: 'decides', at: { start: n.start, end: n.end } };
+  const v = fact.v;
+  const inCallArgs = (r: Range): boolean =>
+    n.facts.calls.some((c) => !isDiagnosticOutput(c.name) && c.args.some((a) => a.start <= r.start && r.end <= a.end));
+  if (decides) {
+    const at = valueIdents(text, n).get(v) ?? [];
+    if (at.some((r) => !inCallArgs(r))) return { how: 'decides', at: { start: n.start, end: n.end } };
+    return undefined;
+  }
   for (const a of n.facts.assignments) {
     const root = /^\**\(?([A-Za-z_]\w*)/.exec(a.lhs)?.[1];
-    const shared = !(IDENT.test(a.lhs) && locals.has(a.lhs));
-    if (!shared) continue;
+    // A local, or a member of a local struct (`topology.nr_vnodes`): the function's own memory.
+    if (root !== undefined && locals.has(root) && !/->|^\*|\[/.test(a.lhs)) continue;
     const at = { start: a.start, end: a.end };
-    if (root === v && a.lhs !== v) return { how: 'writes-through', at };
-    if (identsIn(text, rhsRange(text, a)).has(v)) return { how: 'stores', at };
+    if (fact.lookup && root === v && a.lhs !== v) return { how: 'writes-through', at };
+    const guarded = acc.some((x) => x.kind === 'write' && x.start >= a.start && x.end <= a.end && guardLock(x.loc) === fact.lock);
+    if (guarded && identsIn(text, rhsRange(text, a)).has(v)) return { how: 'stores', at };
   }
   return undefined;
 }
