@@ -70,6 +70,8 @@ interface Fact {
   loc: string;
   lookup?: boolean;
   read: Range;
+  /** Where the critical section the value was read in began (the lock's acquire). */
+  section?: number;
   status: 'held' | 'released' | 'relocked';
   unlock?: Range;
   relock?: Range;
@@ -158,7 +160,9 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
       }
       if (fact.kind === 'now') {
         if (decides || n.facts.assignments.some((a) => identsIn(text, rhsRange(text, a)).has(fact.v))) {
-          const cmp = acc.find((a) => a.kind === 'read' && compared(guardLock(a.loc), must[n.id]!, fact.before!));
+          const cmp = acc.find(
+            (a) => a.kind === 'read' && compared(guardLock(a.loc), must[n.id]!, fact.before!) && difference(text, n, fact.v, a) && !ordered(f, fact.v, a.loc),
+          );
           if (cmp) {
             const lock = guardLock(cmp.loc)!;
             const taken = takenAt(f, n.id, lock, alias);
@@ -233,7 +237,17 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
         const lock = guardLock(x.loc);
         if (!lock || !must[n.id]!.has(lock)) continue;
         const lookup = what === 'lookup' || x.kind === 'ref';
-        facts.push({ kind: 'value', v: a.lhs, lock, loc: x.loc, ...(lookup ? { lookup } : {}), read: { start: x.start, end: x.end }, status: 'held' });
+        const section = takenAt(f, n.id, lock, alias)?.start;
+        facts.push({
+          kind: 'value',
+          v: a.lhs,
+          lock,
+          loc: x.loc,
+          ...(lookup ? { lookup } : {}),
+          ...(section !== undefined ? { section } : {}),
+          read: { start: x.start, end: x.end },
+          status: 'held',
+        });
       }
     }
     // A list walk under the lock: its cursor is a pointer looked up under it.
@@ -267,7 +281,7 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
   const claimed = (fact: Fact, until: number): boolean =>
     writes.some(
       (w) =>
-        w.start > fact.read.start &&
+        w.start >= (fact.section ?? fact.read.start) &&
         w.start < until &&
         guardLock(w.loc) === fact.lock &&
         must[w.node]!.has(fact.lock) &&
@@ -362,6 +376,27 @@ function rhsRange(text: string, a: { start: number; end: number; op: string }): 
   const s = text.slice(a.start, a.end);
   const i = s.indexOf(a.op);
   return { start: i >= 0 ? a.start + i + a.op.length : a.start, end: a.end };
+}
+
+/** `now - X` or `X - now` in the node: a difference that assumes X is not later than now. */
+function difference(text: string, n: CfgNode, v: string, x: Range): boolean {
+  const body = text.slice(n.start, n.end).replace(/\s+/g, '');
+  const xs = text.slice(x.start, x.end).replace(/\s+/g, '');
+  return body.includes(`${v}-${xs}`) || body.includes(`${xs}-${v}`);
+}
+
+/** The function tests the order of the two (`now < X`, `X > now`): it handles a time stamp from before the lock. */
+function ordered(f: FunctionFacts, v: string, loc: string): boolean {
+  const text = f.file.text;
+  return f.fn.cfg.nodes.some((n) => {
+    if (n.kind !== 'cond') return false;
+    const body = text.slice(n.start, n.end).replace(/\s+/g, '');
+    return f.accesses.some((a) => {
+      if (a.node !== n.id || a.loc !== loc) return false;
+      const xs = text.slice(a.start, a.end).replace(/\s+/g, '');
+      return body.includes(`${v}<${xs}`) || body.includes(`${xs}>${v}`) || body.includes(`${v}<=${xs}`) || body.includes(`${xs}>=${v}`);
+    });
+  });
 }
 
 /** A location guarded by a lock held here that was not held where the time stamp was sampled. */
@@ -489,13 +524,15 @@ export function mixedBitUpdates(d: LockDiscipline): MixedBitUpdate[] {
   for (const f of d.functions.values()) {
     if (f.boot) continue;
     for (const b of f.bitUpdates) {
-      const l = byLoc.get(b.loc) ?? [];
+      const key = `${b.scope ?? ''}\u0000${b.loc}`;
+      const l = byLoc.get(key) ?? [];
       l.push({ fn: f, site: b });
-      byLoc.set(b.loc, l);
+      byLoc.set(key, l);
     }
   }
   const out: MixedBitUpdate[] = [];
-  for (const [loc, list] of byLoc) {
+  for (const list of byLoc.values()) {
+    const loc = list[0]!.site.loc;
     const atomic = list.filter((x) => x.site.atomic);
     if (!atomic.length) continue;
     const shared = d.sitesOf(loc);

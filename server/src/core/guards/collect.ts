@@ -61,6 +61,8 @@ export interface BitUpdate {
   start: number;
   end: number;
   node: number;
+  /** The file, when the word's struct is private to it (two .c files may each define a `struct csched_unit`). */
+  scope?: string;
 }
 
 export interface FunctionFacts {
@@ -268,13 +270,20 @@ function bitUpdatesOf(facts: FunctionFacts, n: CfgNode, table: TypeTable): void 
     const target = c.args[m.target];
     if (!target) continue;
     const at = ExpressionScanner.locate(table, facts.env, target.text);
-    if (at.loc && at.addr) facts.bitUpdates.push({ loc: at.loc, op: c.name, atomic: m.atomic, start: c.start, end: c.end, node: n.id });
+    if (at.loc && at.addr)
+      facts.bitUpdates.push({ loc: at.loc, op: c.name, atomic: m.atomic, start: c.start, end: c.end, node: n.id, ...scopeOf(facts, table, at.loc) });
   }
   for (const a of n.facts.assignments) {
     if (a.op !== '|=' && a.op !== '&=' && a.op !== '^=') continue;
     const at = ExpressionScanner.locate(table, facts.env, a.lhs);
-    if (at.loc && !at.addr) facts.bitUpdates.push({ loc: at.loc, op: a.op, atomic: false, start: a.start, end: a.end, node: n.id });
+    if (at.loc && !at.addr)
+      facts.bitUpdates.push({ loc: at.loc, op: a.op, atomic: false, start: a.start, end: a.end, node: n.id, ...scopeOf(facts, table, at.loc) });
   }
+}
+
+function scopeOf(facts: FunctionFacts, table: TypeTable, loc: string): { scope?: string } {
+  const struct = /^((?:struct|union) \w+)\./.exec(loc)?.[1];
+  return struct && table.ownsStruct(struct) ? { scope: facts.path } : {};
 }
 
 /** The locks each node takes (held after it, taken inside its range), with whether it was a trylock. */
