@@ -10,7 +10,7 @@
 import type { CfgNode } from '../cfg/types';
 import { LockNamer } from '../locks/names';
 import { tokenize } from '../syntax/tokens';
-import { containerOf, isDebugCheck, isDiagnosticOutput, listOp } from '../xen/accessOps';
+import { containerOf, isDebugCheck, isDiagnosticOutput, listOp, protectedIteration } from '../xen/accessOps';
 import type { BitUpdate, FunctionFacts } from './collect';
 import type { LockDiscipline } from './discipline';
 
@@ -39,7 +39,7 @@ export interface StaleUse {
   relock?: Range;
   use: Range;
   /** What the use does: decides a branch, stores the value, writes through the pointer, compares. */
-  how: 'decides' | 'stores' | 'writes-through' | 'writes-back' | 'compares';
+  how: 'decides' | 'stores' | 'writes-through' | 'dereferences' | 'writes-back' | 'compares';
 }
 
 /** A scheduler lock released through a pointer read again at the release (`spin_unlock(get_sched_res(cpu)->schedule_lock)`). */
@@ -85,7 +85,8 @@ const MAX_FACTS = 96;
 /** Worklist steps per function. */
 const MAX_STEPS = 20_000;
 
-const factKey = (f: Fact): string => `${f.kind}|${f.v}|${f.lock}|${f.read.start}|${f.status}|${f.unlock?.start ?? ''}|${f.relock?.start ?? ''}`;
+const factKey = (f: Fact): string =>
+  `${f.kind}|${f.v}|${f.lock}|${f.read.start}|${f.status}|${f.unlock?.start ?? ''}|${f.relock?.start ?? ''}`;
 
 /** Identifiers a node's text uses as values, outside diagnostic output and debug checks: name → offsets. */
 function valueIdents(text: string, n: CfgNode): Map<string, Range[]> {
@@ -140,8 +141,10 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
   };
   const found = new Map<string, StaleUse>();
   const report = (u: StaleUse): void => {
-    const k = `${u.kind}|${u.v}|${u.use.start}`;
-    if (!found.has(k)) found.set(k, u);
+    // One finding per value read and release: its first use.
+    const k = `${u.kind}|${u.v}|${u.read.start}|${u.unlock.start}`;
+    const old = found.get(k);
+    if (!old || u.use.start < old.use.start) found.set(k, u);
   };
   const range = (n: CfgNode): Range => ({ start: n.start, end: n.end });
 
@@ -161,7 +164,8 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
       if (fact.kind === 'now') {
         if (decides || n.facts.assignments.some((a) => identsIn(text, rhsRange(text, a)).has(fact.v))) {
           const cmp = acc.find(
-            (a) => a.kind === 'read' && compared(guardLock(a.loc), must[n.id]!, fact.before!) && difference(text, n, fact.v, a) && !ordered(f, fact.v, a.loc),
+            (a) =>
+              a.kind === 'read' && compared(guardLock(a.loc), must[n.id]!, fact.before!) && comparedWithNow(text, n, fact.v, a, decides),
           );
           if (cmp) {
             const lock = guardLock(cmp.loc)!;
@@ -215,7 +219,21 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
       }
       keep.push(fact);
     }
-    facts = keep;
+    // A value the section committed (stored where L guards, or handed to a callee that writes what L guards) is its decision, not a snapshot.
+    facts = keep.filter((fact) => {
+      if (fact.kind !== 'value' || fact.status !== 'held' || !idents.has(fact.v)) return true;
+      const stored = n.facts.assignments.some(
+        (a) =>
+          identsIn(text, rhsRange(text, a)).has(fact.v) &&
+          acc.some((x) => x.kind === 'write' && x.start >= a.start && x.end <= a.end && guardLock(x.loc) === fact.lock),
+      );
+      const handed = n.facts.calls.some((c) => {
+        if (!c.args.some((a) => a.text === fact.v)) return false;
+        const callee = calleeOf(d, f, c.name);
+        return !!callee && callee.accesses.some((x) => x.kind === 'write' && guardLock(x.loc) === fact.lock);
+      });
+      return !stored && !handed;
+    });
     // Kills and new values.
     for (const a of n.facts.assignments) {
       if (!IDENT.test(a.lhs) || !locals.has(a.lhs)) continue;
@@ -238,6 +256,7 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
         if (!lock || !must[n.id]!.has(lock)) continue;
         const lookup = what === 'lookup' || x.kind === 'ref';
         const section = takenAt(f, n.id, lock, alias)?.start;
+        if (advisory(d, f, section)) continue;
         facts.push({
           kind: 'value',
           v: a.lhs,
@@ -250,6 +269,35 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
         });
       }
     }
+    // `c = find_by_id(…)` under L, where the callee reads what L guards and leaves L to its caller: a lookup under L.
+    for (const a of n.facts.assignments) {
+      if (a.op !== '=' || !IDENT.test(a.lhs) || !locals.has(a.lhs) || a.rhsCall === undefined) continue;
+      const call = n.facts.calls[a.rhsCall];
+      const callee = call ? calleeOf(d, f, call.name) : undefined;
+      if (!call || !callee || callee === f || !returnsPointer(callee)) continue;
+      const x = callee.accesses.find((y) => {
+        const l = guardLock(y.loc);
+        return l !== undefined && must[n.id]!.has(l) && !callee.acquisitions.some((q) => alias(q.lock) === l);
+      });
+      // Or a walk of a list the callee requires its callers to protect (`for_each_cpupool` under cpupool_lock).
+      const walk = x ? undefined : protectedWalk(callee, (l) => must[n.id]!.has(alias(l)));
+      if (!x && !walk) continue;
+      const lock = x ? guardLock(x.loc)! : alias(walk!.lock);
+      const loc = x ? x.loc : walk!.list;
+      const section = takenAt(f, n.id, lock, alias)?.start;
+      if (advisory(d, f, section)) continue;
+      facts = facts.filter((y) => y.v !== a.lhs);
+      facts.push({
+        kind: 'value',
+        v: a.lhs,
+        lock,
+        loc,
+        lookup: true,
+        ...(section !== undefined ? { section } : {}),
+        read: { start: call.start, end: call.end },
+        status: 'held',
+      });
+    }
     // A list walk under the lock: its cursor is a pointer looked up under it.
     if (n.loopMacro) {
       const call = n.facts.calls.find((c) => c.name === n.loopMacro);
@@ -258,7 +306,15 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
       const lock = walk ? guardLock(walk.loc) : undefined;
       if (cursor && IDENT.test(cursor) && locals.has(cursor) && walk && lock && must[n.id]!.has(lock)) {
         facts = facts.filter((x) => x.v !== cursor);
-        facts.push({ kind: 'value', v: cursor, lock, loc: walk.loc, lookup: true, read: { start: walk.start, end: walk.end }, status: 'held' });
+        facts.push({
+          kind: 'value',
+          v: cursor,
+          lock,
+          loc: walk.loc,
+          lookup: true,
+          read: { start: walk.start, end: walk.end },
+          status: 'held',
+        });
       }
     }
     // Handed by address to a call: it may be written there.
@@ -278,7 +334,16 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
    * another field of the same object: a pin count, an owner, a marker): the
    * value is part of a hand-over the section made, not a snapshot.
    */
+  const calleeWrites = (fact: Fact, until: number): boolean =>
+    f.fn.cfg.nodes.some(
+      (n) =>
+        n.start >= (fact.section ?? fact.read.start) &&
+        n.start < until &&
+        must[n.id]!.has(fact.lock) &&
+        n.facts.calls.some((c) => calleeOf(d, f, c.name)?.accesses.some((x) => x.kind === 'write' && x.loc === fact.loc)),
+    );
   const claimed = (fact: Fact, until: number): boolean =>
+    calleeWrites(fact, until) ||
     writes.some(
       (w) =>
         w.start >= (fact.section ?? fact.read.start) &&
@@ -332,7 +397,11 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
       }
     }
   }
-  return [...found.values()].sort((a, b) => a.use.start - b.use.start);
+  // A copy of the value used with it in one statement is one finding.
+  const byUse = new Map<string, StaleUse>();
+  for (const u of [...found.values()].sort((a, b) => a.use.start - b.use.start || a.read.start - b.read.start))
+    if (!byUse.has(`${u.kind}|${u.use.start}`)) byUse.set(`${u.kind}|${u.use.start}`, u);
+  return [...byUse.values()];
 }
 
 /**
@@ -371,6 +440,59 @@ function valueOf(text: string, n: CfgNode, rhs: Range, x: Range): 'value' | 'loo
   return out;
 }
 
+const byName = new WeakMap<LockDiscipline, Map<string, FunctionFacts[]>>();
+
+/** The analysed function a call names (a static one of the caller's file first). */
+function calleeOf(d: LockDiscipline, f: FunctionFacts, name: string): FunctionFacts | undefined {
+  let m = byName.get(d);
+  if (!m) {
+    m = new Map();
+    for (const g of d.functions.values()) m.set(g.name, [...(m.get(g.name) ?? []), g]);
+    byName.set(d, m);
+  }
+  const all = m.get(name) ?? [];
+  return all.find((g) => g.isStatic && g.path === f.path) ?? all.find((g) => !g.isStatic);
+}
+
+/** A walk of a protected list (`for_each_cpupool`) in the function, under a lock it leaves to its callers. */
+function protectedWalk(f: FunctionFacts, held: (lock: string) => boolean): { lock: string; list: string } | undefined {
+  for (const n of f.fn.cfg.nodes) {
+    const p = n.loopMacro ? protectedIteration(n.loopMacro) : undefined;
+    const lock = p?.locks.find((l) => held(l) && !f.acquisitions.some((q) => q.lock === l));
+    if (p && lock) return { lock, list: p.list };
+  }
+  return undefined;
+}
+
+/** `v->f` in the node, outside diagnostic output and debug checks. */
+function dereferences(text: string, n: CfgNode, v: string): boolean {
+  const skip = n.facts.calls.filter((c) => isDiagnosticOutput(c.name) || isDebugCheck(c.name));
+  const tokens = tokenize(text.slice(n.start, n.end), n.start);
+  return tokens.some(
+    (t, i) =>
+      t.kind === 'ident' &&
+      t.text === v &&
+      tokens[i + 1]?.text === '->' &&
+      tokens[i - 1]?.text !== '->' &&
+      tokens[i - 1]?.text !== '.' &&
+      !skip.some((c) => c.start <= t.start && t.end <= c.end),
+  );
+}
+
+/** `static struct cpupool *cpupool_find_by_id(…)`: the function returns a pointer. */
+function returnsPointer(f: FunctionFacts): boolean {
+  const header = f.file.text.slice(f.fn.syntax.start, f.fn.syntax.bodyStart);
+  const at = header.search(new RegExp(`\\b${f.name}\\s*\\(`));
+  return at > 0 && /\*\s*$/.test(header.slice(0, at));
+}
+
+/** A section entered through a trylock: the code goes on without the value when the lock is busy, so what it reads there is advice. */
+function advisory(d: LockDiscipline, f: FunctionFacts, section: number | undefined): boolean {
+  if (section === undefined) return false;
+  const c = callAt(f, section);
+  return !!c && d.helpers.get(c.call)?.op === 'tryacquire';
+}
+
 /** The right-hand side's range of an assignment (`x = e`: e). */
 function rhsRange(text: string, a: { start: number; end: number; op: string }): Range {
   const s = text.slice(a.start, a.end);
@@ -378,25 +500,19 @@ function rhsRange(text: string, a: { start: number; end: number; op: string }): 
   return { start: i >= 0 ? a.start + i + a.op.length : a.start, end: a.end };
 }
 
-/** `now - X` or `X - now` in the node: a difference that assumes X is not later than now. */
-function difference(text: string, n: CfgNode, v: string, x: Range): boolean {
+/**
+ * The node compares the time stamp with X (`now >= X`, `X < now`) or takes
+ * their difference (`now - X`), and does not test first that X is not later
+ * (`now < X || now - X > …`: it handles a stamp from before the lock).
+ */
+function comparedWithNow(text: string, n: CfgNode, v: string, x: Range, decides: boolean): boolean {
   const body = text.slice(n.start, n.end).replace(/\s+/g, '');
   const xs = text.slice(x.start, x.end).replace(/\s+/g, '');
-  return body.includes(`${v}-${xs}`) || body.includes(`${xs}-${v}`);
-}
-
-/** The function tests the order of the two (`now < X`, `X > now`): it handles a time stamp from before the lock. */
-function ordered(f: FunctionFacts, v: string, loc: string): boolean {
-  const text = f.file.text;
-  return f.fn.cfg.nodes.some((n) => {
-    if (n.kind !== 'cond') return false;
-    const body = text.slice(n.start, n.end).replace(/\s+/g, '');
-    return f.accesses.some((a) => {
-      if (a.node !== n.id || a.loc !== loc) return false;
-      const xs = text.slice(a.start, a.end).replace(/\s+/g, '');
-      return body.includes(`${v}<${xs}`) || body.includes(`${xs}>${v}`) || body.includes(`${v}<=${xs}`) || body.includes(`${xs}>=${v}`);
-    });
-  });
+  const esc = (t: string): string => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const difference = body.includes(`${v}-${xs}`) || body.includes(`${xs}-${v}`);
+  const order = new RegExp(`(^|[^\\w>])(${esc(v)}(<|<=|>|>=)${esc(xs)}|${esc(xs)}(<|<=|>|>=)${esc(v)})([^\\w]|$)`).test(body);
+  if (difference && order && decides) return false;
+  return difference || (decides && order);
 }
 
 /** A location guarded by a lock held here that was not held where the time stamp was sampled. */
@@ -432,6 +548,16 @@ function useOf(
   const v = fact.v;
   const inCallArgs = (r: Range): boolean =>
     n.facts.calls.some((c) => !isDiagnosticOutput(c.name) && c.args.some((a) => a.start <= r.start && r.end <= a.end));
+  if (fact.lookup) {
+    // A looked-up element is used by dereferencing it; testing it for NULL or an error only says the lookup failed.
+    for (const a of n.facts.assignments) {
+      const root = /^\**\(?([A-Za-z_]\w*)/.exec(a.lhs)?.[1];
+      if (root === v && a.lhs !== v && /^\(?\w+\)?(->|\[)/.test(a.lhs))
+        return { how: 'writes-through', at: { start: a.start, end: a.end } };
+    }
+    if (dereferences(text, n, v)) return { how: decides ? 'decides' : 'dereferences', at: { start: n.start, end: n.end } };
+    return undefined;
+  }
   if (decides) {
     const at = valueIdents(text, n).get(v) ?? [];
     if (at.some((r) => !inCallArgs(r))) return { how: 'decides', at: { start: n.start, end: n.end } };
@@ -476,7 +602,15 @@ export function rereadReleases(d: LockDiscipline, f: FunctionFacts): RereadRelea
       if (helper?.lock !== 'spin' || acq.arg !== arg) continue;
       const rerouted = reroutedBetween(d, f, acq.start, c.start);
       if (rerouted)
-        out.push({ fn: f, call: c.name, arg, release: { start: c.start, end: c.end }, lock: lock.name, acquire: { ...acq, returnsLock }, rerouted });
+        out.push({
+          fn: f,
+          call: c.name,
+          arg,
+          release: { start: c.start, end: c.end },
+          lock: lock.name,
+          acquire: { ...acq, returnsLock },
+          rerouted,
+        });
     }
   }
   return out;

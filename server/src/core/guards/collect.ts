@@ -260,7 +260,14 @@ function rawSchedLockCalls(facts: FunctionFacts, n: CfgNode, helpers: HelperTabl
   }
 }
 
-const BIT_UPDATES: ReadonlySet<string> = new Set(['setBit', 'clearBit', 'changeBit', 'testAndSetBit', 'testAndClearBit', 'testAndChangeBit']);
+const BIT_UPDATES: ReadonlySet<string> = new Set([
+  'setBit',
+  'clearBit',
+  'changeBit',
+  'testAndSetBit',
+  'testAndClearBit',
+  'testAndChangeBit',
+]);
 
 /** Bit operations on a word (not the pause-flag helpers: their word is found inside them) and `|=`/`&=`/`^=` on a field or global. */
 function bitUpdatesOf(facts: FunctionFacts, n: CfgNode, table: TypeTable): void {
@@ -271,13 +278,29 @@ function bitUpdatesOf(facts: FunctionFacts, n: CfgNode, table: TypeTable): void 
     if (!target) continue;
     const at = ExpressionScanner.locate(table, facts.env, target.text);
     if (at.loc && at.addr)
-      facts.bitUpdates.push({ loc: at.loc, op: c.name, atomic: m.atomic, start: c.start, end: c.end, node: n.id, ...scopeOf(facts, table, at.loc) });
+      facts.bitUpdates.push({
+        loc: at.loc,
+        op: c.name,
+        atomic: m.atomic,
+        start: c.start,
+        end: c.end,
+        node: n.id,
+        ...scopeOf(facts, table, at.loc),
+      });
   }
   for (const a of n.facts.assignments) {
     if (a.op !== '|=' && a.op !== '&=' && a.op !== '^=') continue;
     const at = ExpressionScanner.locate(table, facts.env, a.lhs);
     if (at.loc && !at.addr)
-      facts.bitUpdates.push({ loc: at.loc, op: a.op, atomic: false, start: a.start, end: a.end, node: n.id, ...scopeOf(facts, table, at.loc) });
+      facts.bitUpdates.push({
+        loc: at.loc,
+        op: a.op,
+        atomic: false,
+        start: a.start,
+        end: a.end,
+        node: n.id,
+        ...scopeOf(facts, table, at.loc),
+      });
   }
 }
 

@@ -25,6 +25,7 @@ const USE: Record<StaleUse['how'], string> = {
   decides: 'decides a branch on it',
   stores: 'stores it in shared memory',
   'writes-through': 'writes through it',
+  dereferences: 'dereferences it',
   'writes-back': 'writes it back',
   compares: 'compares it with',
 };
@@ -49,7 +50,9 @@ function checkFolder(files: readonly FileAnalysis[]): { file: FileAnalysis; diag
     if (!f.reported) continue;
     const file = f.file;
     for (const u of staleUses(d, f)) {
-      const related = [relatedAt(file, f, u.read.start, u.read.end, u.kind === 'now' ? `${u.v} sampled here` : `${u.v} read here under ${u.lock}`)];
+      const related = [
+        relatedAt(file, f, u.read.start, u.read.end, u.kind === 'now' ? `${u.v} sampled here` : `${u.v} read here under ${u.lock}`),
+      ];
       related.push(relatedAt(file, f, u.unlock.start, u.unlock.end, u.kind === 'now' ? `${u.lock} taken here` : `${u.lock} released here`));
       if (u.relock) related.push(relatedAt(file, f, u.relock.start, u.relock.end, `${u.lock} taken again here`));
       out.add(file, finding(meta, f.fn, { start: u.use.start, end: u.use.end, related, message: staleMessage(file, u) }));
