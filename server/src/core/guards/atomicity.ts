@@ -72,6 +72,8 @@ interface Fact {
   read: Range;
   /** Where the critical section the value was read in began (the lock's acquire). */
   section?: number;
+  /** Every location the read went through (`unit->res->master_cpu`: the unit's res, the resource's master_cpu). */
+  through?: readonly string[];
   status: 'held' | 'released' | 'relocked';
   unlock?: Range;
   relock?: Range;
@@ -178,7 +180,7 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
         continue;
       }
       if (fact.status === 'released' && !may[n.id]!.has(fact.lock)) {
-        const how = useOf(text, n, fact, locals, decides, acc, guardLock);
+        const how = useOf(f, text, n, fact, locals, decides, acc, guardLock);
         if (how)
           report({
             kind: 'stale',
@@ -255,7 +257,7 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
         const lock = guardLock(x.loc);
         if (!lock || !must[n.id]!.has(lock)) continue;
         const lookup = what === 'lookup' || x.kind === 'ref';
-        const section = takenAt(f, n.id, lock, alias)?.start;
+        const section = acquiredAt(f, n.id, lock, alias);
         if (advisory(d, f, section)) continue;
         facts.push({
           kind: 'value',
@@ -264,6 +266,7 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
           loc: x.loc,
           ...(lookup ? { lookup } : {}),
           ...(section !== undefined ? { section } : {}),
+          through: acc.filter((y) => y.start >= x.start && y.end <= x.end).map((y) => y.loc),
           read: { start: x.start, end: x.end },
           status: 'held',
         });
@@ -284,7 +287,7 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
       if (!x && !walk) continue;
       const lock = x ? guardLock(x.loc)! : alias(walk!.lock);
       const loc = x ? x.loc : walk!.list;
-      const section = takenAt(f, n.id, lock, alias)?.start;
+      const section = acquiredAt(f, n.id, lock, alias);
       if (advisory(d, f, section)) continue;
       facts = facts.filter((y) => y.v !== a.lhs);
       facts.push({
@@ -340,7 +343,10 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
         n.start >= (fact.section ?? fact.read.start) &&
         n.start < until &&
         must[n.id]!.has(fact.lock) &&
-        n.facts.calls.some((c) => calleeOf(d, f, c.name)?.accesses.some((x) => x.kind === 'write' && x.loc === fact.loc)),
+        n.facts.calls.some((c) => {
+          const callee = calleeOf(d, f, c.name);
+          return !!callee && (fact.through ?? [fact.loc]).some((l) => writesOf(d, callee).has(l));
+        }),
     );
   const claimed = (fact: Fact, until: number): boolean =>
     calleeWrites(fact, until) ||
@@ -350,7 +356,7 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
         w.start < until &&
         guardLock(w.loc) === fact.lock &&
         must[w.node]!.has(fact.lock) &&
-        (w.loc === fact.loc || (w.base !== undefined && w.base === objectOf.get(fact.read.start))),
+        ((fact.through ?? [fact.loc]).includes(w.loc) || (w.base !== undefined && w.base === objectOf.get(fact.read.start))),
     );
   const edge = (from: CfgNode, to: number, fact: Fact): Fact | undefined => {
     if (fact.kind === 'now') {
@@ -454,6 +460,24 @@ function calleeOf(d: LockDiscipline, f: FunctionFacts, name: string): FunctionFa
   return all.find((g) => g.isStatic && g.path === f.path) ?? all.find((g) => !g.isStatic);
 }
 
+const writeSets = new WeakMap<FunctionFacts, ReadonlySet<string>>();
+const WRITE_DEPTH = 4;
+
+/** Locations a function writes, itself or through the analysed functions it calls (a few calls deep). */
+function writesOf(d: LockDiscipline, f: FunctionFacts, depth = 0, seen = new Set<FunctionFacts>()): ReadonlySet<string> {
+  const known = writeSets.get(f);
+  if (known) return known;
+  const out = new Set(f.accesses.filter((x) => x.kind === 'write').map((x) => x.loc));
+  seen.add(f);
+  if (depth < WRITE_DEPTH)
+    for (const c of f.calls) {
+      const g = calleeOf(d, f, c.callee);
+      if (g && !seen.has(g)) for (const l of writesOf(d, g, depth + 1, seen)) out.add(l);
+    }
+  if (depth === 0) writeSets.set(f, out);
+  return out;
+}
+
 /** A walk of a protected list (`for_each_cpupool`) in the function, under a lock it leaves to its callers. */
 function protectedWalk(f: FunctionFacts, held: (lock: string) => boolean): { lock: string; list: string } | undefined {
   for (const n of f.fn.cfg.nodes) {
@@ -520,6 +544,15 @@ function compared(lock: string | undefined, held: ReadonlySet<string>, before: R
   return lock !== undefined && held.has(lock) && !before.has(lock);
 }
 
+/** The offset of the acquire of the lock (type level) held before `node` on this function's paths. */
+function acquiredAt(f: FunctionFacts, node: number, lock: string, alias: (l: string) => string): number | undefined {
+  // The innermost section: a scheduler lock taken here while the caller holds another one is the one the value was read under.
+  let at: number | undefined;
+  for (const st of f.fn.before[node] ?? [])
+    for (const h of st.held) if (!h.alias && alias(f.lockId(h.name)) === lock && (at === undefined || h.at > at)) at = h.at;
+  return at;
+}
+
 /** Where the lock (type level) held before `node` was taken on this function's paths. */
 function takenAt(f: FunctionFacts, node: number, lock: string, alias: (l: string) => string): Range | undefined {
   for (const st of f.fn.before[node] ?? [])
@@ -537,6 +570,7 @@ function takenAt(f: FunctionFacts, node: number, lock: string, alias: (l: string
  * lock guards, or writes through a pointer looked up under it.
  */
 function useOf(
+  f: FunctionFacts,
   text: string,
   n: CfgNode,
   fact: Fact,
@@ -549,6 +583,9 @@ function useOf(
   const inCallArgs = (r: Range): boolean =>
     n.facts.calls.some((c) => !isDiagnosticOutput(c.name) && c.args.some((a) => a.start <= r.start && r.end <= a.end));
   if (fact.lookup) {
+    // The lookup returned it locked by its own lock (`obj_new()` → obj->obj_spinlock): the object is pinned.
+    const states = f.fn.before[n.id] ?? [];
+    if (states.length && states.every((st) => st.held.some((h) => h.name.startsWith(`${v}->`)))) return undefined;
     // A looked-up element is used by dereferencing it; testing it for NULL or an error only says the lookup failed.
     for (const a of n.facts.assignments) {
       const root = /^\**\(?([A-Za-z_]\w*)/.exec(a.lhs)?.[1];
