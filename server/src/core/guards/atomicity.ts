@@ -223,7 +223,8 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
     }
     // A value the section committed (stored where L guards, or handed to a callee that writes what L guards) is its decision, not a snapshot.
     facts = keep.filter((fact) => {
-      if (fact.kind !== 'value' || fact.status !== 'held' || !idents.has(fact.v)) return true;
+      // (An element handed on under the lock is still an element the lock keeps alive.)
+      if (fact.kind !== 'value' || fact.lookup || fact.status !== 'held' || !idents.has(fact.v)) return true;
       const stored = n.facts.assignments.some(
         (a) =>
           identsIn(text, rhsRange(text, a)).has(fact.v) &&
@@ -232,7 +233,7 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
       const handed = n.facts.calls.some((c) => {
         if (!c.args.some((a) => a.text === fact.v)) return false;
         const callee = calleeOf(d, f, c.name);
-        return !!callee && callee.accesses.some((x) => x.kind === 'write' && guardLock(x.loc) === fact.lock);
+        return !!callee && [...writesOf(d, callee)].some((l) => guardLock(l) === fact.lock);
       });
       return !stored && !handed;
     });
@@ -348,6 +349,21 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
           return !!callee && (fact.through ?? [fact.loc]).some((l) => writesOf(d, callee).has(l));
         }),
     );
+  /** The section took the element off the structure it found it in (a call given it that writes that structure): it is the section's now. */
+  const unlinked = (fact: Fact, until: number): boolean =>
+    f.fn.cfg.nodes.some(
+      (n) =>
+        n.start >= fact.read.start &&
+        n.start < until &&
+        must[n.id]!.has(fact.lock) &&
+        n.facts.calls.some((c) => {
+          if (!c.args.some((a) => new RegExp(`^&?\\(?${fact.v}\\b`).test(a.text))) return false;
+          const list = listOp(c.name);
+          if (list?.effect === 'write' && list.head === undefined) return true;
+          const callee = calleeOf(d, f, c.name);
+          return !!callee && writesOf(d, callee).has(fact.loc);
+        }),
+    );
   const claimed = (fact: Fact, until: number): boolean =>
     calleeWrites(fact, until) ||
     writes.some(
@@ -363,7 +379,7 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
       return fact;
     }
     if (fact.status !== 'released' && !may[to]!.has(fact.lock)) {
-      if (fact.status === 'held' && claimed(fact, from.end)) return undefined;
+      if (fact.status === 'held' && (fact.lookup ? unlinked(fact, from.end) : claimed(fact, from.end))) return undefined;
       return { ...fact, status: 'released', unlock: range(from) };
     }
     if (fact.status === 'released' && must[to]!.has(fact.lock)) return { ...fact, status: 'relocked', relock: range(from) };
@@ -405,7 +421,8 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
   }
   // A copy of the value used with it in one statement is one finding.
   const byUse = new Map<string, StaleUse>();
-  for (const u of [...found.values()].sort((a, b) => a.use.start - b.use.start || a.read.start - b.read.start))
+  // The nearest read before the use names it best.
+  for (const u of [...found.values()].sort((a, b) => a.use.start - b.use.start || nearest(a, b)))
     if (!byUse.has(`${u.kind}|${u.use.start}`)) byUse.set(`${u.kind}|${u.use.start}`, u);
   return [...byUse.values()];
 }
@@ -457,7 +474,8 @@ function calleeOf(d: LockDiscipline, f: FunctionFacts, name: string): FunctionFa
     byName.set(d, m);
   }
   const all = m.get(name) ?? [];
-  return all.find((g) => g.isStatic && g.path === f.path) ?? all.find((g) => !g.isStatic);
+  // Then a global one, then a header's static inline (seen by every file that includes it).
+  return all.find((g) => g.isStatic && g.path === f.path) ?? all.find((g) => !g.isStatic) ?? all.find((g) => /\.h$/i.test(g.path));
 }
 
 const writeSets = new WeakMap<FunctionFacts, ReadonlySet<string>>();
@@ -515,6 +533,13 @@ function advisory(d: LockDiscipline, f: FunctionFacts, section: number | undefin
   if (section === undefined) return false;
   const c = callAt(f, section);
   return !!c && d.helpers.get(c.call)?.op === 'tryacquire';
+}
+
+/** Of two reads for one use: the last one before the use first. */
+function nearest(a: StaleUse, b: StaleUse): number {
+  const before = (u: StaleUse): boolean => u.read.start < u.use.start;
+  if (before(a) !== before(b)) return before(a) ? -1 : 1;
+  return b.read.start - a.read.start;
 }
 
 /** The right-hand side's range of an assignment (`x = e`: e). */
