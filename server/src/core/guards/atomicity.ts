@@ -119,7 +119,8 @@ function identsIn(text: string, r: Range): Set<string> {
 /** Per function: the stale uses of XSR014 (a), (c). */
 export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
   const { fn, file } = f;
-  if (!fn.touchesLocks || fn.degraded) return [];
+  // `__init` code runs at boot, before anything can race with it.
+  if (!fn.touchesLocks || fn.degraded || f.boot) return [];
   const text = file.text;
   const alias = (l: string): string => d.aliases.get(l) ?? l;
   const nodes = fn.cfg.nodes;
