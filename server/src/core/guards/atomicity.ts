@@ -280,10 +280,12 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
       const call = n.facts.calls[a.rhsCall];
       const callee = call ? calleeOf(d, f, call.name) : undefined;
       if (!call || !callee || callee === f || !returnsPointer(callee)) continue;
-      const x = callee.accesses.find((y) => {
+      const leftToCaller = (y: FunctionFacts['accesses'][number]): boolean => {
         const l = guardLock(y.loc);
         return l !== undefined && must[n.id]!.has(l) && !callee.acquisitions.some((q) => alias(q.lock) === l);
-      });
+      };
+      // The list it walks names the lookup best; any location the lock guards will do.
+      const x = callee.accesses.find((y) => (y.iterate || y.list) && leftToCaller(y)) ?? callee.accesses.find(leftToCaller);
       // Or a walk of a list the callee requires its callers to protect (`for_each_cpupool` under cpupool_lock).
       const walk = x ? undefined : protectedWalk(callee, (l) => must[n.id]!.has(alias(l)));
       if (!x && !walk) continue;
