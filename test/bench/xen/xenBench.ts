@@ -77,6 +77,7 @@ function recall(repo: string, trees: XenTrees, opts: XenBenchOptions): Record<st
   let found = 0;
   let cleared = 0;
   const left: string[] = [];
+  // Per rule: cases, reported before the fix.
   const perRule = new Map<string, { cases: number; found: number }>();
   for (const c of cases) {
     const inFunction = (f: CheckFinding): boolean => f.code === c.kind && f.function === c.function;

@@ -17,6 +17,7 @@ import { type Access, type AccessSink, ExpressionScanner, type Variable } from '
 import { splitTopLevel, type TypeTable } from '../types/typeTable';
 import { isDebugCheck, isSchedLockPointer } from '../xen/accessOps';
 import type { HelperTable } from '../xen/lockHelpers';
+import { memoryOp } from '../xen/memoryOps';
 import { typeLevelLock } from './lockIds';
 
 interface SiteAccess extends Access {
@@ -47,6 +48,24 @@ interface Acquisition {
   noWait: boolean;
 }
 
+/**
+ * A bit update of a word: an atomic bit operation (`set_bit(n, &v->pause_flags)`),
+ * its non-atomic `__` twin, or a compound assignment (`v->flags |= m`), which
+ * is a plain read and a plain write.
+ */
+export interface BitUpdate {
+  /** The word's type-level location (`struct vcpu.pause_flags`). */
+  loc: string;
+  /** `set_bit`, `__clear_bit`, `|=`. */
+  op: string;
+  atomic: boolean;
+  start: number;
+  end: number;
+  node: number;
+  /** The file, when the word's struct is private to it (two .c files may each define a `struct csched_unit`). */
+  scope?: string;
+}
+
 export interface FunctionFacts {
   /** `path#name` for a static function, else its name (how calls resolve). */
   key: string;
@@ -72,6 +91,8 @@ export interface FunctionFacts {
   returnedAddresses: string[];
   /** Raw `spin_lock*` of a per-CPU scheduler lock pointer (`spin_lock_irq(sd->schedule_lock)`). */
   rawSchedLocks: { call: string; arg: string; start: number; end: number; node: number }[];
+  /** Bit updates of words (atomic or not), for XSR014's mixed-atomicity check. */
+  bitUpdates: BitUpdate[];
   /** The function compares a lock pointer with the scheduler lock pointer again (`lock == sr->schedule_lock`): it re-validates. */
   revalidates: boolean;
   /** Type-level must-held locks before each node (cached per path-state array). */
@@ -160,6 +181,7 @@ export function collectFunction(
     schedAliases: [],
     returnedAddresses: [],
     rawSchedLocks: [],
+    bitUpdates: [],
     revalidates: false,
     env,
     heldAt: () => [],
@@ -215,6 +237,7 @@ export function collectFunction(
     }
     if (n.kind === 'return' && n.returnText?.startsWith('&')) facts.returnedAddresses.push(n.returnText);
     rawSchedLockCalls(facts, n, helpers, namer);
+    bitUpdatesOf(facts, n, table);
     if (n.kind === 'cond' && /schedule_lock/.test(text.slice(n.start, n.end)) && /[=!]=/.test(text.slice(n.start, n.end)))
       facts.revalidates = true;
     for (const a of n.facts.assignments) {
@@ -253,6 +276,55 @@ function rawSchedLockCalls(facts: FunctionFacts, n: CfgNode, helpers: HelperTabl
     if (namer.schedPointer(namer.trace(arg)) || namer.schedPointer(arg))
       facts.rawSchedLocks.push({ call: c.name, arg, start: c.start, end: c.end, node: n.id });
   }
+}
+
+const BIT_UPDATES: ReadonlySet<string> = new Set([
+  'setBit',
+  'clearBit',
+  'changeBit',
+  'testAndSetBit',
+  'testAndClearBit',
+  'testAndChangeBit',
+]);
+
+/** Bit operations on a word (not the pause-flag helpers: their word is found inside them) and `|=`/`&=`/`^=` on a field or global. */
+function bitUpdatesOf(facts: FunctionFacts, n: CfgNode, table: TypeTable): void {
+  for (const c of n.facts.calls) {
+    const m = memoryOp(c.name);
+    if (!m || m.kind !== 'atomic' || m.pauseFlags || !BIT_UPDATES.has(m.op)) continue;
+    const target = c.args[m.target];
+    if (!target) continue;
+    const at = ExpressionScanner.locate(table, facts.env, target.text);
+    if (at.loc && at.addr)
+      facts.bitUpdates.push({
+        loc: at.loc,
+        op: c.name,
+        atomic: m.atomic,
+        start: c.start,
+        end: c.end,
+        node: n.id,
+        ...scopeOf(facts, table, at.loc),
+      });
+  }
+  for (const a of n.facts.assignments) {
+    if (a.op !== '|=' && a.op !== '&=' && a.op !== '^=') continue;
+    const at = ExpressionScanner.locate(table, facts.env, a.lhs);
+    if (at.loc && !at.addr)
+      facts.bitUpdates.push({
+        loc: at.loc,
+        op: a.op,
+        atomic: false,
+        start: a.start,
+        end: a.end,
+        node: n.id,
+        ...scopeOf(facts, table, at.loc),
+      });
+  }
+}
+
+function scopeOf(facts: FunctionFacts, table: TypeTable, loc: string): { scope?: string } {
+  const struct = /^((?:struct|union) \w+)\./.exec(loc)?.[1];
+  return struct && table.ownsStruct(struct) ? { scope: facts.path } : {};
 }
 
 /** The locks each node takes (held after it, taken inside its range), with whether it was a trylock. */

@@ -141,6 +141,10 @@ export interface LockDiscipline {
   factsOf(file: FileAnalysis, fn: FunctionLocks): FunctionFacts | undefined;
   /** The sites (voting or not) of a location, with the location's guard. */
   sitesOf(location: string): Site[];
+  /** Type-level locks held before a node of a function: must-held there, or held by every caller (aliased). */
+  heldAt(fn: FunctionFacts, node: number): ReadonlySet<string>;
+  /** The lock helpers the run was analysed with. */
+  helpers: HelperTable;
 }
 
 /**
@@ -322,6 +326,8 @@ export function computeDiscipline(
     aliases,
     factsOf: (_file, fn) => byFunction.get(fn),
     sitesOf: (location) => sites.get(location) ?? [],
+    heldAt: heldSet,
+    helpers,
   };
 }
 

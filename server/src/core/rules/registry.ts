@@ -15,6 +15,7 @@ import { xsr010 } from './xsr010';
 import { xsr011 } from './xsr011';
 import { xsr012 } from './xsr012';
 import { xsr013 } from './xsr013';
+import { xsr014 } from './xsr014';
 import { xsr015 } from './xsr015';
 import { xsr016 } from './xsr016';
 
@@ -32,6 +33,7 @@ export const ALL_RULES: readonly Rule[] = [
   xsr011,
   xsr012,
   xsr013,
+  xsr014,
   xsr015,
   xsr016,
 ];

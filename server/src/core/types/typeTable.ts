@@ -27,6 +27,11 @@ export class TypeTable {
     return this.structs.get(struct)?.get(name) ?? this.parent?.field(struct, name);
   }
 
+  /** The struct is defined in this file's own scope (a .c file's private type, not a header's). */
+  ownsStruct(struct: string): boolean {
+    return this.parent !== undefined && this.structs.has(struct);
+  }
+
   hasStruct(struct: string): boolean {
     return this.structs.has(struct) || !!this.parent?.hasStruct(struct);
   }
