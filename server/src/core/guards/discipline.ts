@@ -56,6 +56,8 @@ export interface Site {
    * the lock). Not reported.
    */
   rechecked?: boolean;
+  /** The running CPU's own instance of a per-CPU variable (`this_cpu(x)`). */
+  ownCpu?: boolean;
 }
 
 export interface Guard {
@@ -635,6 +637,8 @@ function lifetimesOf(
         if (!p) return;
         const all = sites.every((s) => {
           const v = (s.call.args[i] ?? '').replace(/^\([^()]*\)\s*/, '');
+          // `&state` of a struct the caller holds by value: the caller's own copy.
+          if (ownObject(s.caller, v)) return true;
           const r = out.get(s.caller.key)!.fresh.get(v);
           return r !== undefined && r.from <= s.call.start && s.call.start < r.until;
         });
@@ -649,6 +653,13 @@ function lifetimesOf(
     dirty = next;
   }
   return out;
+}
+
+/** `&x` where x is a struct the function holds by value (a non-static local or parameter). */
+function ownObject(f: FunctionFacts, arg: string): boolean {
+  const m = /^&\s*([A-Za-z_]\w*)$/.exec(arg);
+  const v = m ? f.env.get(m[1]!) : undefined;
+  return v !== undefined && v.loc === undefined && v.type !== undefined && v.type.ptr === 0 && /^(struct|union) /.test(v.type.base);
 }
 
 /**
@@ -704,6 +715,7 @@ function inferGuards(
         node: a.node,
         held: heldSet(f, a.node),
         ...(a.iterate ? { iterate: a.iterate } : {}),
+        ...(a.ownCpu ? { ownCpu: true } : {}),
       });
       sites.set(loc, list);
     }
@@ -711,6 +723,8 @@ function inferGuards(
   const guards: Guard[] = [];
   for (const [location, list] of sites) {
     if (!list.some((s) => s.kind !== 'read')) continue;
+    // A per-CPU variable only ever touched as the running CPU's own (`this_cpu(x)`) is shared with no other CPU.
+    if (list.every((s) => s.ownCpu)) continue;
     const counts = new Map<string, number>();
     for (const s of list) for (const l of s.held) counts.set(l, (counts.get(l) ?? 0) + 1);
     // Reads a function repeats under the lock further on (the double-checked idiom) are part of the idiom: no vote against.

@@ -26,6 +26,8 @@ export interface Access {
   list?: boolean;
   /** The local variable the path starts from, when the location is one of its object's own fields (`svc->flags`: svc). */
   base?: string;
+  /** The running CPU's own instance of a per-CPU variable (`this_cpu(x)`). */
+  ownCpu?: boolean;
 }
 
 export interface AccessSink {
@@ -55,6 +57,10 @@ interface Val {
   local?: string;
   /** `loc` is a field of the object the local `root` points to. */
   root?: string;
+  /** Part of a struct the function holds by value (a local or a parameter): its own copy, no shared location. */
+  stack?: boolean;
+  /** The running CPU's own instance of a per-CPU variable. */
+  ownCpu?: boolean;
 }
 
 const QUIET: AccessSink = { access: () => undefined, elemOf: () => undefined, memberCall: () => undefined };
@@ -146,7 +152,15 @@ export class ExpressionScanner {
   private use(v: Val, kind: AccessKind, start: number, end: number, extra: Partial<Access> = {}): void {
     if (!v.loc || (this.printing > 0 && kind !== 'write')) return;
     if (v.type && (v.type.fnptr || selfSynchronised(v.type.base) || selfSynchronised(this.table.resolve(v.type).base))) return;
-    this.sink.access({ loc: v.loc, kind, start, end, ...(v.root ? { base: v.root } : {}), ...extra });
+    this.sink.access({
+      loc: v.loc,
+      kind,
+      start,
+      end,
+      ...(v.root ? { base: v.root } : {}),
+      ...(v.ownCpu ? { ownCpu: true } : {}),
+      ...extra,
+    });
   }
 
   /** Prefix operators, then a postfix expression. */
@@ -241,6 +255,12 @@ export class ExpressionScanner {
           k = close + 1;
           continue;
         }
+        // `slice.migrated` of a struct held by value in a local or parameter: the function's own copy, nobody else's.
+        if (!arrow && struct && ftype && (cur.stack || (cur.local !== undefined && !cur.addr))) {
+          cur = { type: ftype, stack: true };
+          k += 2;
+          continue;
+        }
         // The object's own field (`svc->f`, `svc->stats.f`): remembered for the fresh/dying-object exemption.
         const root = arrow ? cur.local : cur.root;
         cur = struct && ftype ? { type: ftype, loc: `${struct}.${field}`, ...(root ? { root } : {}) } : {};
@@ -329,7 +349,7 @@ export class ExpressionScanner {
       const v = args[0] && args[0].to - args[0].from === 1 ? tokens[args[0].from]!.text : undefined;
       if (args[1]) this.scan(tokens, args[1].from, args[1].to);
       if (!v) return {};
-      return { type: this.table.perCpuVar(v), loc: `per_cpu(${v})` };
+      return { type: this.table.perCpuVar(v), loc: `per_cpu(${v})`, ...(name === 'this_cpu' ? { ownCpu: true } : {}) };
     }
     const list = listOp(name);
     if (list) return this.listCall(tokens, name, list, argRanges(), start, end);

@@ -180,6 +180,15 @@ export function isAllocator(name: string): boolean {
   return /^_?xv?[mz]alloc(_array|_flex_struct|_bytes)?$/.test(name) || name === 'xmemdup' || name === 'alloc_domheap_page';
 }
 
+/**
+ * Calls that use the memory their pointers designate and keep no pointer
+ * (the C library's copies and compares, cpumask and bitmap operations):
+ * handing them a private object does not publish it.
+ */
+export function keepsNoPointer(name: string): boolean {
+  return /^(memcpy|memmove|memset|memcmp|strlcpy|strcmp|strncmp|cpumask_\w+|bitmap_\w+|nodes_\w+)$/.test(name);
+}
+
 /** Calls that free their argument: after them the object is unreachable (before them it is being torn down). */
 export function isDeallocator(name: string): boolean {
   return /^_?xv?free$/.test(name) || name === 'XFREE' || name === 'XVFREE';
