@@ -235,12 +235,14 @@ export function computeDiscipline(
     return h;
   };
   const exempt = setupFunctions(functions, entries, callers, (e) => e.every((x) => isSetupHook(schedulerHookOf(x.via) ?? '')));
-  // Lifecycle hooks and their own callees: only their list links and unlinks are shared accesses.
+  // Lifecycle hooks and their own callees: only their list links and unlinks are shared accesses. CPU
+  // notifiers too: they prepare a CPU's data before it comes online and tear it down after it went away
+  // (cpu.h:25-64), and what they do while it is online goes through functions other paths call as well.
   const lifecycle = setupFunctions(
     functions,
     entries,
     callers,
-    (e) => e.every((x) => isLifecycleHook(schedulerHookOf(x.via) ?? '')),
+    (e) => e.every((x) => isLifecycleHook(schedulerHookOf(x.via) ?? '') || x.kind === 'cpu-notifier'),
     exempt,
   );
 
