@@ -77,6 +77,7 @@ function recall(repo: string, trees: XenTrees, opts: XenBenchOptions): Record<st
   let found = 0;
   let cleared = 0;
   const left: string[] = [];
+  const perRule = new Map<string, { cases: number; found: number; cleared: number }>();
   for (const c of cases) {
     const inFunction = (f: CheckFinding): boolean => f.code === c.kind && f.function === c.function;
     const pre = runCheck(repo, trees.export(c.pre, [...c.files, ...CONTEXT]), c.files);
@@ -90,6 +91,8 @@ function recall(repo: string, trees: XenTrees, opts: XenBenchOptions): Record<st
     const gone = !fix.findings.some(inFunction);
     if (hit) found++;
     if (hit && gone) cleared++;
+    const r = perRule.get(c.kind) ?? { cases: 0, found: 0, cleared: 0 };
+    perRule.set(c.kind, { cases: r.cases + 1, found: r.found + (hit ? 1 : 0), cleared: r.cleared + (hit && gone ? 1 : 0) });
     opts.log(
       `bug ${c.id} (${c.kind} in ${c.function}): ${hit ? 'reported before the fix' : 'MISSED'}${hit ? (gone ? ', gone after it' : ', STILL reported after it') : ''}`,
     );
@@ -99,7 +102,14 @@ function recall(repo: string, trees: XenTrees, opts: XenBenchOptions): Record<st
     `bugs: ${found}/${cases.length} reported before their fix (${cleared} gone after it); ${left.length} findings on the fix trees:`,
   );
   for (const l of left) opts.log(`  ${l}`);
+  const byRule: Record<string, number> = {};
+  for (const [code, r] of [...perRule].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    opts.log(`bugs ${code}: ${r.found}/${r.cases} reported before their fix (${r.cleared} gone after it)`);
+    byRule[`bugRecall${code}`] = Math.round((r.found / r.cases) * 100) / 100;
+    byRule[`bugCases${code}`] = r.cases;
+  }
   return {
+    ...byRule,
     bugCases: cases.length,
     bugCasesAll: corpus.cases.length,
     bugRecall: cases.length ? Math.round((found / cases.length) * 100) / 100 : 0,

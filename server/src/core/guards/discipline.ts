@@ -139,6 +139,13 @@ export interface LockDiscipline {
   factsOf(file: FileAnalysis, fn: FunctionLocks): FunctionFacts | undefined;
   /** The sites (voting or not) of a location, with the location's guard. */
   sitesOf(location: string): Site[];
+  /**
+   * What the function is entered holding can be said: it is an entry point,
+   * or its callers are among the analysed files. False for a global function
+   * nobody here calls (its callers are elsewhere) or one stored as a callback
+   * nobody here calls.
+   */
+  contextKnown(f: FunctionFacts): boolean;
 }
 
 /**
@@ -246,7 +253,9 @@ export function computeDiscipline(
     exempt,
   );
 
-  let ctx = contexts(functions, entries, callers, addressTaken, heldAt, exempt, settings);
+  // Initialisation and teardown paths do not say what a function is entered holding (nothing else runs there).
+  const quiet = new Set([...exempt, ...lifecycle]);
+  let ctx = contexts(functions, entries, callers, addressTaken, heldAt, quiet, settings);
   // Learn what each hook field is entered holding from its call sites, then recompute the contexts once.
   const learned = learnedEntries(
     functions,
@@ -256,7 +265,7 @@ export function computeDiscipline(
   );
   if (learned.size) {
     entries = entriesByName((via) => learned.get(via));
-    ctx = contexts(functions, entries, callers, addressTaken, heldAt, exempt, settings);
+    ctx = contexts(functions, entries, callers, addressTaken, heldAt, quiet, settings);
   }
   const ctxOf = (f: FunctionFacts): ReadonlySet<string> => {
     const c = ctx.get(f.key);
@@ -321,6 +330,8 @@ export function computeDiscipline(
     aliases,
     factsOf: (_file, fn) => byFunction.get(fn),
     sitesOf: (location) => sites.get(location) ?? [],
+    contextKnown: (f) =>
+      entryOf(f).some((e) => e.source !== 'unknown') || (!addressTaken.has(f.name) && (callers.get(f.key)?.length ?? 0) > 0),
   };
 }
 

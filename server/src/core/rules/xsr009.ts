@@ -6,6 +6,8 @@
 // lock-aware there (it takes the guard elsewhere, or holds another lock at
 // that point): a lone racy peek in lock-free code is a design choice, a read
 // just outside the critical section of its own function is the classic bug.
+// A write in a function whose callers are all outside the analysed files is
+// reported on the same condition (what they hold cannot be said).
 // A read the function repeats under the guard (the double-checked idiom), a
 // read under another lock every write also holds, and list iterations
 // (XSR015's) are not reported here.
@@ -42,7 +44,12 @@ function readUnderWritersLock(g: Guard, s: Site): boolean {
 
 export function reportedUnguarded(d: LockDiscipline, g: Guard): Site[] {
   return g.unguarded.filter(
-    (s) => s.fn.reported && !s.iterate && !s.rechecked && (s.kind === 'write' || (lockAware(d, g, s) && !readUnderWritersLock(g, s))),
+    (s) =>
+      s.fn.reported &&
+      !s.iterate &&
+      !s.rechecked &&
+      // A write where the callers (elsewhere) may hold the guard is said only when the function itself knows about it.
+      (s.kind === 'write' ? d.contextKnown(s.fn) || lockAware(d, g, s) : lockAware(d, g, s) && !readUnderWritersLock(g, s)),
   );
 }
 

@@ -514,7 +514,8 @@ function substitute(body: string, args: ReadonlyMap<string, string>): string {
   return body
     .replace(/[A-Za-z_]\w*/g, (id) => {
       const r = args.get(id);
-      return r === undefined ? id : `(${r})`;
+      // A lone identifier goes in bare: `(opsptr)->fn` with fn = migrate is the member `->migrate`, not a value.
+      return r === undefined ? id : /^\s*[A-Za-z_]\w*\s*$/.test(r) ? r.trim() : `(${r})`;
     })
     .replace(/\s*##\s*\(([^()]*)\)/g, '$1')
     .replace(/,\s*##\s*/g, ', ');
