@@ -82,6 +82,13 @@ export class ExpressionScanner {
   private depth = 0;
   /** Inside diagnostic output's arguments: reads are not accesses. */
   private printing = 0;
+  /**
+   * Inside what selects a pCPU's scheduler lock (`per_cpu(schedule_data,
+   * v->processor).schedule_lock`): the reads choose which lock to take, and
+   * taking it is what validates them (the helpers re-check, a raw acquire is
+   * XSR015's), so they are not uses of the value.
+   */
+  private selecting = 0;
 
   constructor(
     private readonly table: TypeTable,
@@ -150,7 +157,7 @@ export class ExpressionScanner {
   }
 
   private use(v: Val, kind: AccessKind, start: number, end: number, extra: Partial<Access> = {}): void {
-    if (!v.loc || (this.printing > 0 && kind !== 'write')) return;
+    if (!v.loc || ((this.printing > 0 || this.selecting > 0) && kind !== 'write')) return;
     if (v.type && (v.type.fnptr || selfSynchronised(v.type.base) || selfSynchronised(this.table.resolve(v.type).base))) return;
     this.sink.access({
       loc: v.loc,
@@ -213,7 +220,15 @@ export class ExpressionScanner {
     const next = tokens[k + 1];
     if (next?.text === '(' && k + 1 < to) {
       const close = skipGroup(tokens, k + 1, to) - 1;
-      const val = this.call(tokens, k, close, name);
+      const member = tokens[close + 1]?.text;
+      const selects = (member === '.' || member === '->') && tokens[close + 2]?.text === 'schedule_lock';
+      if (selects) this.selecting++;
+      let val: Val;
+      try {
+        val = this.call(tokens, k, close, name);
+      } finally {
+        if (selects) this.selecting--;
+      }
       return this.postfix(tokens, close + 1, to, val);
     }
     return this.postfix(tokens, k + 1, to, this.variable(tokens, k, name));
