@@ -1039,6 +1039,9 @@ function iterationFindings(
     if (!g) continue;
     for (const s of list) {
       if (!s.iterate || s.held.has(g.lock)) continue;
+      // An RCU walk (`list_for_each_entry_rcu`) inside an RCU read section is the list's reader protocol:
+      // writers unlink with list_del_rcu and free after a grace period.
+      if (/_rcu$/.test(s.iterate) && [...s.held].some((l) => l.startsWith('rcu('))) continue;
       out.push({
         fn: s.fn,
         start: s.start,
