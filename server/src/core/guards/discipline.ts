@@ -592,8 +592,9 @@ function learnedEntries(
     const extra = c && c !== 'top' ? [...c] : [];
     for (const m of f.memberCalls) {
       const held = heldAt(f, m.node);
-      // A call site in a function whose callers we do not see (a header's wrapper without the core) says nothing.
-      if (!contextKnown(f) && held.length === 0) continue;
+      // A call site in a header's wrapper whose callers we do not see (a header without the core) says nothing; one
+      // in a source file whose callers are elsewhere (sched_init_vcpu, called from vcpu_create) says what it holds.
+      if (!contextKnown(f) && held.length === 0 && /\.h$/i.test(f.path)) continue;
       const list = by.get(m.field) ?? [];
       list.push(new Set([...held, ...extra]));
       by.set(m.field, list);
