@@ -85,6 +85,12 @@ export interface Requirement {
   alternatives?: readonly string[];
   /** For `callee`: the original reason, down the chain (`inc_nr_runnable(): it ASSERTs it held at line 34`). */
   root?: string;
+  /**
+   * For `callee`: the chain starts at what the code states (an ASSERT, a
+   * `_locked` name, a protected list walk), not at what was learned (callers'
+   * habits, a guarded access). Only such chains are reported at entry points.
+   */
+  stated?: boolean;
   /** The list walk that needs it (XSR015 reports these, XSR010 the others). */
   iteration?: { fn: FunctionFacts; macro: string; start: number; end: number; list: string };
 }
@@ -904,6 +910,7 @@ function requirements(
             why: 'callee',
             evidence: `it calls ${callee.name}() at line ${lineNo}${r.why === 'callee' ? `, which needs it too (${r.root ?? r.evidence})` : ` (${callee.name}(): ${r.evidence})`}`,
             root: r.why === 'callee' ? (r.root ?? r.evidence) : `${callee.name}(): ${r.evidence}`,
+            stated: r.why === 'assert' || r.why === 'name' || r.iteration !== undefined || (r.why === 'callee' && r.stated === true),
           });
           if (lifted)
             for (const s of callers.get(g.key) ?? [])
