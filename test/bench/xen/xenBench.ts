@@ -79,7 +79,9 @@ function recall(repo: string, trees: XenTrees, opts: XenBenchOptions): Record<st
   const left: string[] = [];
   const perRule = new Map<string, { cases: number; found: number; cleared: number }>();
   for (const c of cases) {
-    const inFunction = (f: CheckFinding): boolean => f.code === c.kind && f.function === c.function;
+    // Reported in the function, or at an entry point that names it as where the walk or the need is (`X() leads to…`, `X() requires…`).
+    const inFunction = (f: CheckFinding): boolean =>
+      f.code === c.kind && (f.function === c.function || f.message.startsWith(`${c.function}() `));
     const pre = runCheck(repo, trees.export(c.pre, [...c.files, ...CONTEXT]), c.files);
     const fixDir = trees.export(c.fix, [...c.files, ...CONTEXT]);
     const fix = runCheck(
