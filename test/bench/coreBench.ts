@@ -33,6 +33,8 @@ export interface CoreFigures {
   analyzeMs: number;
   ratioAnalyzeToParse: number;
   folderCheckColdMs: number;
+  /** A cold `xsr guards` process over the corpus folder (the lock map: guards, requirements, order), median of 5. */
+  guardsFolderMs: number;
   rssMb: number;
   corpusRecallXsr007?: number;
   corpusPrecisionXsr007?: number;
@@ -68,6 +70,13 @@ export async function benchCore(repo: string): Promise<{ figures: CoreFigures; c
     cold.push(performance.now() - t0);
     if (r.status !== 0) throw new Error(`xsr check failed (${r.status}): ${r.stderr}`);
   }
+  const guards: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const t0 = performance.now();
+    const r = spawnSync(process.execPath, [cli, 'guards', corpusDir, '--format', 'json'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    guards.push(performance.now() - t0);
+    if (r.status !== 0) throw new Error(`xsr guards failed (${r.status}): ${r.stderr}`);
+  }
   parser.delete();
   return {
     corpusDir,
@@ -79,6 +88,7 @@ export async function benchCore(repo: string): Promise<{ figures: CoreFigures; c
       analyzeMs: round1(analyzeMs),
       ratioAnalyzeToParse: Math.round((analyzeMs / parseMs) * 100) / 100,
       folderCheckColdMs: round1(median(cold)),
+      guardsFolderMs: round1(median(guards)),
       rssMb: round1(process.memoryUsage().rss / 1048576),
       corpusRecallXsr007: expected.size ? round1(tp / expected.size) : 1,
       corpusPrecisionXsr007: found.size ? round1(tp / found.size) : 1,

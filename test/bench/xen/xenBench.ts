@@ -77,10 +77,11 @@ function recall(repo: string, trees: XenTrees, opts: XenBenchOptions): Record<st
   let found = 0;
   let cleared = 0;
   const left: string[] = [];
-  // Per rule: cases, reported before the fix.
-  const perRule = new Map<string, { cases: number; found: number }>();
+  const perRule = new Map<string, { cases: number; found: number; cleared: number }>();
   for (const c of cases) {
-    const inFunction = (f: CheckFinding): boolean => f.code === c.kind && f.function === c.function;
+    // Reported in the function, or at an entry point that names it as where the walk or the need is (`X() leads to…`, `X() requires…`).
+    const inFunction = (f: CheckFinding): boolean =>
+      f.code === c.kind && (f.function === c.function || f.message.startsWith(`${c.function}() `));
     const pre = runCheck(repo, trees.export(c.pre, [...c.files, ...CONTEXT]), c.files);
     const fixDir = trees.export(c.fix, [...c.files, ...CONTEXT]);
     const fix = runCheck(
@@ -92,10 +93,8 @@ function recall(repo: string, trees: XenTrees, opts: XenBenchOptions): Record<st
     const gone = !fix.findings.some(inFunction);
     if (hit) found++;
     if (hit && gone) cleared++;
-    const r = perRule.get(c.kind) ?? { cases: 0, found: 0 };
-    r.cases++;
-    if (hit) r.found++;
-    perRule.set(c.kind, r);
+    const r = perRule.get(c.kind) ?? { cases: 0, found: 0, cleared: 0 };
+    perRule.set(c.kind, { cases: r.cases + 1, found: r.found + (hit ? 1 : 0), cleared: r.cleared + (hit && gone ? 1 : 0) });
     opts.log(
       `bug ${c.id} (${c.kind} in ${c.function}): ${hit ? 'reported before the fix' : 'MISSED'}${hit ? (gone ? ', gone after it' : ', STILL reported after it') : ''}`,
     );
@@ -106,9 +105,10 @@ function recall(repo: string, trees: XenTrees, opts: XenBenchOptions): Record<st
   );
   for (const l of left) opts.log(`  ${l}`);
   const byRule: Record<string, number> = {};
-  for (const [code, r] of [...perRule].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
-    opts.log(`recall ${code}: ${r.found}/${r.cases}`);
+  for (const [code, r] of [...perRule].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    opts.log(`bugs ${code}: ${r.found}/${r.cases} reported before their fix (${r.cleared} gone after it)`);
     byRule[`bugRecall${code}`] = Math.round((r.found / r.cases) * 100) / 100;
+    byRule[`bugCases${code}`] = r.cases;
   }
   return {
     ...byRule,

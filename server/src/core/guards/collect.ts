@@ -135,6 +135,11 @@ function declare(env: Map<string, Variable>, name: string, v: Variable): void {
   env.set(name, old.loc || v.loc ? { loc: old.loc ?? v.loc } : {});
 }
 
+/** Where a definition's specifiers begin: tree-sitter may leave `void __init` out of the definition it finds. */
+function declarationStart(text: string, start: number): number {
+  return Math.max(text.lastIndexOf(';', start - 1), text.lastIndexOf('}', start - 1), text.lastIndexOf('*/', start - 1) + 1) + 1;
+}
+
 const SCANNED: ReadonlySet<CfgNode['kind']> = new Set(['stmt', 'cond', 'return', 'switch']);
 
 export function collectFunction(
@@ -170,7 +175,7 @@ export function collectFunction(
     file,
     fn,
     isStatic: fn.syntax.isStatic,
-    boot: /\b__init\b/.test(text.slice(fn.syntax.start, fn.syntax.bodyStart)),
+    boot: /\b__init\b/.test(text.slice(declarationStart(text, fn.syntax.start), fn.syntax.bodyStart)),
     reported,
     accesses: [],
     calls: [],

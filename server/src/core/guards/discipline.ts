@@ -57,6 +57,8 @@ export interface Site {
    * the lock). Not reported.
    */
   rechecked?: boolean;
+  /** The running CPU's own instance of a per-CPU variable (`this_cpu(x)`). */
+  ownCpu?: boolean;
 }
 
 export interface Guard {
@@ -84,6 +86,12 @@ export interface Requirement {
   alternatives?: readonly string[];
   /** For `callee`: the original reason, down the chain (`inc_nr_runnable(): it ASSERTs it held at line 34`). */
   root?: string;
+  /**
+   * For `callee`: the chain starts at what the code states (an ASSERT, a
+   * `_locked` name, a protected list walk), not at what was learned (callers'
+   * habits, a guarded access). Only such chains are reported at entry points.
+   */
+  stated?: boolean;
   /** The list walk that needs it (XSR015 reports these, XSR010 the others). */
   iteration?: { fn: FunctionFacts; macro: string; start: number; end: number; list: string };
 }
@@ -145,6 +153,13 @@ export interface LockDiscipline {
   heldAt(fn: FunctionFacts, node: number): ReadonlySet<string>;
   /** The lock helpers the run was analysed with. */
   helpers: HelperTable;
+  /**
+   * What the function is entered holding can be said: it is an entry point,
+   * or its callers are among the analysed files. False for a global function
+   * nobody here calls (its callers are elsewhere) or one stored as a callback
+   * nobody here calls.
+   */
+  contextKnown(f: FunctionFacts): boolean;
 }
 
 /**
@@ -242,16 +257,20 @@ export function computeDiscipline(
     return h;
   };
   const exempt = setupFunctions(functions, entries, callers, (e) => e.every((x) => isSetupHook(schedulerHookOf(x.via) ?? '')));
-  // Lifecycle hooks and their own callees: only their list links and unlinks are shared accesses.
+  // Lifecycle hooks and their own callees: only their list links and unlinks are shared accesses. CPU
+  // notifiers too: they prepare a CPU's data before it comes online and tear it down after it went away
+  // (cpu.h:25-64), and what they do while it is online goes through functions other paths call as well.
   const lifecycle = setupFunctions(
     functions,
     entries,
     callers,
-    (e) => e.every((x) => isLifecycleHook(schedulerHookOf(x.via) ?? '')),
+    (e) => e.every((x) => isLifecycleHook(schedulerHookOf(x.via) ?? '') || x.kind === 'cpu-notifier'),
     exempt,
   );
 
-  let ctx = contexts(functions, entries, callers, addressTaken, heldAt, exempt, settings);
+  // Initialisation and teardown paths do not say what a function is entered holding (nothing else runs there).
+  const quiet = new Set([...exempt, ...lifecycle]);
+  let ctx = contexts(functions, entries, callers, addressTaken, heldAt, quiet, settings);
   // Learn what each hook field is entered holding from its call sites, then recompute the contexts once.
   const learned = learnedEntries(
     functions,
@@ -261,7 +280,7 @@ export function computeDiscipline(
   );
   if (learned.size) {
     entries = entriesByName((via) => learned.get(via));
-    ctx = contexts(functions, entries, callers, addressTaken, heldAt, exempt, settings);
+    ctx = contexts(functions, entries, callers, addressTaken, heldAt, quiet, settings);
   }
   const ctxOf = (f: FunctionFacts): ReadonlySet<string> => {
     const c = ctx.get(f.key);
@@ -328,6 +347,8 @@ export function computeDiscipline(
     sitesOf: (location) => sites.get(location) ?? [],
     heldAt: heldSet,
     helpers,
+    contextKnown: (f) =>
+      entryOf(f).some((e) => e.source !== 'unknown') || (!addressTaken.has(f.name) && (callers.get(f.key)?.length ?? 0) > 0),
   };
 }
 
@@ -588,8 +609,9 @@ function learnedEntries(
     const extra = c && c !== 'top' ? [...c] : [];
     for (const m of f.memberCalls) {
       const held = heldAt(f, m.node);
-      // A call site in a function whose callers we do not see (a header's wrapper without the core) says nothing.
-      if (!contextKnown(f) && held.length === 0) continue;
+      // A call site in a header's wrapper whose callers we do not see (a header without the core) says nothing; one
+      // in a source file whose callers are elsewhere (sched_init_vcpu, called from vcpu_create) says what it holds.
+      if (!contextKnown(f) && held.length === 0 && /\.h$/i.test(f.path)) continue;
       const list = by.get(m.field) ?? [];
       list.push(new Set([...held, ...extra]));
       by.set(m.field, list);
@@ -646,6 +668,8 @@ function lifetimesOf(
         if (!p) return;
         const all = sites.every((s) => {
           const v = (s.call.args[i] ?? '').replace(/^\([^()]*\)\s*/, '');
+          // `&state` of a struct the caller holds by value: the caller's own copy.
+          if (ownObject(s.caller, v)) return true;
           const r = out.get(s.caller.key)!.fresh.get(v);
           return r !== undefined && r.from <= s.call.start && s.call.start < r.until;
         });
@@ -660,6 +684,13 @@ function lifetimesOf(
     dirty = next;
   }
   return out;
+}
+
+/** `&x` where x is a struct the function holds by value (a non-static local or parameter). */
+function ownObject(f: FunctionFacts, arg: string): boolean {
+  const m = /^&\s*([A-Za-z_]\w*)$/.exec(arg);
+  const v = m ? f.env.get(m[1]!) : undefined;
+  return v !== undefined && v.loc === undefined && v.type !== undefined && v.type.ptr === 0 && /^(struct|union) /.test(v.type.base);
 }
 
 /**
@@ -715,6 +746,7 @@ function inferGuards(
         node: a.node,
         held: heldSet(f, a.node),
         ...(a.iterate ? { iterate: a.iterate } : {}),
+        ...(a.ownCpu ? { ownCpu: true } : {}),
       });
       sites.set(loc, list);
     }
@@ -722,6 +754,8 @@ function inferGuards(
   const guards: Guard[] = [];
   for (const [location, list] of sites) {
     if (!list.some((s) => s.kind !== 'read')) continue;
+    // A per-CPU variable only ever touched as the running CPU's own (`this_cpu(x)`) is shared with no other CPU.
+    if (list.every((s) => s.ownCpu)) continue;
     const counts = new Map<string, number>();
     for (const s of list) for (const l of s.held) counts.set(l, (counts.get(l) ?? 0) + 1);
     // Reads a function repeats under the lock further on (the double-checked idiom) are part of the idiom: no vote against.
@@ -887,6 +921,7 @@ function requirements(
             why: 'callee',
             evidence: `it calls ${callee.name}() at line ${lineNo}${r.why === 'callee' ? `, which needs it too (${r.root ?? r.evidence})` : ` (${callee.name}(): ${r.evidence})`}`,
             root: r.why === 'callee' ? (r.root ?? r.evidence) : `${callee.name}(): ${r.evidence}`,
+            stated: r.why === 'assert' || r.why === 'name' || r.iteration !== undefined || (r.why === 'callee' && r.stated === true),
           });
           if (lifted)
             for (const s of callers.get(g.key) ?? [])
@@ -1023,6 +1058,9 @@ function iterationFindings(
     if (!g) continue;
     for (const s of list) {
       if (!s.iterate || s.held.has(g.lock)) continue;
+      // An RCU walk (`list_for_each_entry_rcu`) inside an RCU read section is the list's reader protocol:
+      // writers unlink with list_del_rcu and free after a grace period.
+      if (/_rcu$/.test(s.iterate) && [...s.held].some((l) => l.startsWith('rcu('))) continue;
       out.push({
         fn: s.fn,
         start: s.start,

@@ -5,7 +5,7 @@
 // object's own fields are initialisation or teardown, not shared accesses.
 import type { CfgNode } from '../cfg/types';
 import type { FunctionLocks } from '../locks/analyze';
-import { isAllocator, isDeallocator, isDebugCheck, isLockless, listOp } from '../xen/accessOps';
+import { isAllocator, isDeallocator, isDebugCheck, isLockless, keepsNoPointer, listOp } from '../xen/accessOps';
 
 export interface ObjectLifetimes {
   /** Local → the offsets between which its object is private (allocated here, not yet published). */
@@ -79,7 +79,7 @@ function handleCall(
     out.dying.add(args[0]);
     return;
   }
-  if (isDebugCheck(c.name) || isLockless(c.name)) return;
+  if (isDebugCheck(c.name) || isLockless(c.name) || keepsNoPointer(c.name)) return;
   const list = listOp(c.name);
   if (list) {
     // Linking an object's element into a list publishes the object.

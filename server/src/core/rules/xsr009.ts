@@ -6,8 +6,11 @@
 // lock-aware there (it takes the guard elsewhere, or holds another lock at
 // that point): a lone racy peek in lock-free code is a design choice, a read
 // just outside the critical section of its own function is the classic bug.
-// A read the function repeats under the guard (the double-checked idiom) and
-// list iterations (XSR015's) are not reported here.
+// A write in a function whose callers are all outside the analysed files is
+// reported on the same condition (what they hold cannot be said).
+// A read the function repeats under the guard (the double-checked idiom), a
+// read under another lock every write also holds, and list iterations
+// (XSR015's) are not reported here.
 import type { FileAnalysis } from '../analysis';
 import type { Guard, LockDiscipline, Site } from '../guards/discipline';
 import { FolderFindings, locationLabel, noFunctionFindings, plural, quote, relatedAt, runDiscipline, siteLabel } from './guardWords';
@@ -28,8 +31,26 @@ function lockAware(d: LockDiscipline, g: Guard, s: Site): boolean {
   return [...s.held].some((l) => l !== g.lock && !l.startsWith('rcu('));
 }
 
+/**
+ * A read under another lock that every write of the location holds as well:
+ * a location written under both locks can be read under either (no writer
+ * can run while the reader holds one of them).
+ */
+function readUnderWritersLock(g: Guard, s: Site): boolean {
+  if (s.kind !== 'read') return false;
+  const writes = [...g.guarded, ...g.unguarded].filter((x) => x.kind !== 'read');
+  return [...s.held].some((l) => l !== g.lock && !l.startsWith('rcu(') && writes.every((w) => w.held.has(l)));
+}
+
 export function reportedUnguarded(d: LockDiscipline, g: Guard): Site[] {
-  return g.unguarded.filter((s) => s.fn.reported && !s.iterate && !s.rechecked && (s.kind === 'write' || lockAware(d, g, s)));
+  return g.unguarded.filter(
+    (s) =>
+      s.fn.reported &&
+      !s.iterate &&
+      !s.rechecked &&
+      // A write where the callers (elsewhere) may hold the guard is said only when the function itself knows about it.
+      (s.kind === 'write' ? d.contextKnown(s.fn) || lockAware(d, g, s) : lockAware(d, g, s) && !readUnderWritersLock(g, s)),
+  );
 }
 
 function checkFolder(files: readonly FileAnalysis[]): { file: FileAnalysis; diagnostics: ReturnType<typeof finding>[] }[] {

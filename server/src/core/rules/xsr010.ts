@@ -22,8 +22,11 @@ function checkFolder(files: readonly FileAnalysis[]): { file: FileAnalysis; diag
   if (!d) return [];
   const out = new FolderFindings();
   for (const u of d.unmet) {
-    // A protected list walk's lock is XSR015's.
+    // A protected list walk's lock is XSR015's. A requirement inherited through a chain of callees is reported
+    // only when the chain starts at what the code states (an ASSERT, a _locked name): one learned from callers'
+    // habits or a guarded access, several calls away, is too weak to accuse an entry point (xsr guards lists it).
     if (!u.caller.reported || u.requirement.iteration) continue;
+    if (u.requirement.why === 'callee' && !u.requirement.stated) continue;
     const file = u.caller.file;
     const r = u.requirement;
     const held = u.entry.held.length ? `holding only ${u.entry.held.join(', ')}` : 'holding nothing';

@@ -26,6 +26,8 @@ export interface Access {
   list?: boolean;
   /** The local variable the path starts from, when the location is one of its object's own fields (`svc->flags`: svc). */
   base?: string;
+  /** The running CPU's own instance of a per-CPU variable (`this_cpu(x)`). */
+  ownCpu?: boolean;
 }
 
 export interface AccessSink {
@@ -55,6 +57,10 @@ interface Val {
   local?: string;
   /** `loc` is a field of the object the local `root` points to. */
   root?: string;
+  /** Part of a struct the function holds by value (a local or a parameter): its own copy, no shared location. */
+  stack?: boolean;
+  /** The running CPU's own instance of a per-CPU variable. */
+  ownCpu?: boolean;
 }
 
 const QUIET: AccessSink = { access: () => undefined, elemOf: () => undefined, memberCall: () => undefined };
@@ -81,6 +87,13 @@ export class ExpressionScanner {
   private nesting = 0;
   /** Inside diagnostic output's arguments: reads are not accesses. */
   private printing = 0;
+  /**
+   * Inside what selects a pCPU's scheduler lock (`per_cpu(schedule_data,
+   * v->processor).schedule_lock`): the reads choose which lock to take, and
+   * taking it is what validates them (the helpers re-check, a raw acquire is
+   * XSR015's), so they are not uses of the value.
+   */
+  private selecting = 0;
 
   constructor(
     private readonly table: TypeTable,
@@ -149,9 +162,17 @@ export class ExpressionScanner {
   }
 
   private use(v: Val, kind: AccessKind, start: number, end: number, extra: Partial<Access> = {}): void {
-    if (!v.loc || (this.printing > 0 && kind !== 'write')) return;
+    if (!v.loc || ((this.printing > 0 || this.selecting > 0) && kind !== 'write')) return;
     if (v.type && (v.type.fnptr || selfSynchronised(v.type.base) || selfSynchronised(this.table.resolve(v.type).base))) return;
-    this.sink.access({ loc: v.loc, kind, start, end, ...(v.root ? { base: v.root } : {}), ...extra });
+    this.sink.access({
+      loc: v.loc,
+      kind,
+      start,
+      end,
+      ...(v.root ? { base: v.root } : {}),
+      ...(v.ownCpu ? { ownCpu: true } : {}),
+      ...extra,
+    });
   }
 
   /** Prefix operators, then a postfix expression. */
@@ -215,7 +236,15 @@ export class ExpressionScanner {
     const next = tokens[k + 1];
     if (next?.text === '(' && k + 1 < to) {
       const close = skipGroup(tokens, k + 1, to) - 1;
-      const val = this.call(tokens, k, close, name);
+      const member = tokens[close + 1]?.text;
+      const selects = (member === '.' || member === '->') && tokens[close + 2]?.text === 'schedule_lock';
+      if (selects) this.selecting++;
+      let val: Val;
+      try {
+        val = this.call(tokens, k, close, name);
+      } finally {
+        if (selects) this.selecting--;
+      }
       return this.postfix(tokens, close + 1, to, val);
     }
     return this.postfix(tokens, k + 1, to, this.variable(tokens, k, name));
@@ -255,6 +284,12 @@ export class ExpressionScanner {
           this.args(tokens, k + 3, close, undefined);
           cur = {};
           k = close + 1;
+          continue;
+        }
+        // `slice.migrated` of a struct held by value in a local or parameter: the function's own copy, nobody else's.
+        if (!arrow && struct && ftype && (cur.stack || (cur.local !== undefined && !cur.addr))) {
+          cur = { type: ftype, stack: true };
+          k += 2;
           continue;
         }
         // The object's own field (`svc->f`, `svc->stats.f`): remembered for the fresh/dying-object exemption.
@@ -345,7 +380,7 @@ export class ExpressionScanner {
       const v = args[0] && args[0].to - args[0].from === 1 ? tokens[args[0].from]!.text : undefined;
       if (args[1]) this.scan(tokens, args[1].from, args[1].to);
       if (!v) return {};
-      return { type: this.table.perCpuVar(v), loc: `per_cpu(${v})` };
+      return { type: this.table.perCpuVar(v), loc: `per_cpu(${v})`, ...(name === 'this_cpu' ? { ownCpu: true } : {}) };
     }
     const list = listOp(name);
     if (list) return this.listCall(tokens, name, list, argRanges(), start, end);
@@ -510,7 +545,8 @@ function substitute(body: string, args: ReadonlyMap<string, string>): string {
   return body
     .replace(/[A-Za-z_]\w*/g, (id) => {
       const r = args.get(id);
-      return r === undefined ? id : `(${r})`;
+      // A lone identifier goes in bare: `(opsptr)->fn` with fn = migrate is the member `->migrate`, not a value.
+      return r === undefined ? id : /^\s*[A-Za-z_]\w*\s*$/.test(r) ? r.trim() : `(${r})`;
     })
     .replace(/\s*##\s*\(([^()]*)\)/g, '$1')
     .replace(/,\s*##\s*/g, ', ');

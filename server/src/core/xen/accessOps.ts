@@ -175,9 +175,30 @@ export function selfSynchronised(base: string): boolean {
   return SELF_SYNCHRONISED.has(base);
 }
 
-/** Objects freshly allocated: nobody else can reach them until they are published. */
+/**
+ * Objects freshly allocated: nobody else can reach them until they are
+ * published. The arch hooks that allocate a domain or a vCPU structure
+ * (`alloc_domain_struct`, `alloc_vcpu_struct`: zeroed xenheap pages) are
+ * allocators too: `domain_create`/`vcpu_create` initialise what they return
+ * before linking it into the domain list or `d->vcpu[]`.
+ */
 export function isAllocator(name: string): boolean {
-  return /^_?xv?[mz]alloc(_array|_flex_struct|_bytes)?$/.test(name) || name === 'xmemdup' || name === 'alloc_domheap_page';
+  return (
+    /^_?xv?[mz]alloc(_array|_flex_struct|_bytes)?$/.test(name) ||
+    name === 'xmemdup' ||
+    name === 'alloc_domheap_page' ||
+    name === 'alloc_domain_struct' ||
+    name === 'alloc_vcpu_struct'
+  );
+}
+
+/**
+ * Calls that use the memory their pointers designate and keep no pointer
+ * (the C library's copies and compares, cpumask and bitmap operations):
+ * handing them a private object does not publish it.
+ */
+export function keepsNoPointer(name: string): boolean {
+  return /^(memcpy|memmove|memset|memcmp|strlcpy|strcmp|strncmp|cpumask_\w+|bitmap_\w+|nodes_\w+)$/.test(name);
 }
 
 /** Calls that free their argument: after them the object is unreachable (before them it is being torn down). */

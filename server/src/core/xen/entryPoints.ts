@@ -346,10 +346,13 @@ export function isSetupHook(hook: string): boolean {
  * a domain's or a pCPU's private data: `alloc_udata`, `free_pdata`,
  * `init_pdata`, `deinit_pdata`): what they touch of that object is nobody
  * else's yet (or any more), but linking it into (or out of) a shared list is
- * a shared access.
+ * a shared access. `switch_sched` is one of them: it initialises the new
+ * scheduler's data of a pCPU that no CPU can reach through this scheduler
+ * until the scheduler lock it installs at its end publishes them (the core
+ * calls it holding the pCPU's old lock, core.c:3166-3207).
  */
 export function isLifecycleHook(hook: string): boolean {
-  return /^(alloc|free|init|deinit)_/.test(hook);
+  return /^(alloc|free|init|deinit)_/.test(hook) || hook === 'switch_sched';
 }
 
 /** The hook name when `via` is a scheduler hook table field (`sched_ops.sleep`). */
