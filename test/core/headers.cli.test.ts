@@ -62,4 +62,26 @@ describe('headers analysed with the files that include them', () => {
       ['demo_user.c'],
     );
   });
+
+  it('bad headers never stop the run: a binary header, a missing include directory, headers that include each other', () => {
+    const dir = tempDir();
+    const inc = path.join(dir, 'include', 'xen');
+    fs.mkdirSync(inc, { recursive: true });
+    const copy = path.join(dir, 'demo_user.c');
+    fs.writeFileSync(
+      copy,
+      TEXT.replace('#include <xen/demo_domain.h>', '#include <xen/binary.h>\n#include <xen/a.h>\n#include <xen/demo_domain.h>'),
+    );
+    fs.writeFileSync(path.join(inc, 'binary.h'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1, 0]));
+    fs.writeFileSync(path.join(inc, 'a.h'), '#include <xen/b.h>\n');
+    fs.writeFileSync(path.join(inc, 'b.h'), '#include <xen/a.h>\n');
+    fs.copyFileSync(path.join(TREE, 'include', 'xen', 'demo_domain.h'), path.join(inc, 'demo_domain.h'));
+    // The binary header is skipped, the cycle read once each, the wrapper header still used
+    // (the finding two lines further down: two more #include lines).
+    const moved = LEAK.map((x) => (typeof x === 'string' ? x.replace(/line (\d+)/g, (_m, n: string) => `line ${Number(n) + 2}`) : x));
+    moved[2] = leak.line + 2;
+    assert.deepEqual(findings([copy, '--include', path.join(dir, 'include')]), [moved]);
+    // A directory that does not exist finds nothing there: the file alone.
+    assert.deepEqual(findings([copy, '--include', path.join(dir, 'no-such-dir')]), []);
+  });
 });
