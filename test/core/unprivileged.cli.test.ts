@@ -15,7 +15,19 @@ import { after, before, describe, it } from 'node:test';
 import { ROOT } from './cliHarness';
 import { readFixture } from './fixtures';
 
-const CLI = path.join(ROOT, 'out', 'server', 'src', 'cli', 'main.js');
+/**
+ * The bundled CLI (dist/xsr.js with its WASM and workers), copied to a folder
+ * anyone may read: the checkout itself may sit in one the throwaway user
+ * cannot enter (`mktemp -d` makes them 0700).
+ */
+function readableCli(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xsr-cli-'));
+  fs.chmodSync(dir, 0o755);
+  for (const name of fs.readdirSync(path.join(ROOT, 'dist')))
+    if (/\.(js|wasm)$/.test(name)) fs.copyFileSync(path.join(ROOT, 'dist', name), path.join(dir, name));
+  return path.join(dir, 'xsr.js');
+}
+let CLI = '';
 const FIXABLE = readFixture('protocol', 'xsr001_pin_override.c');
 const FIXED = readFixture('protocol', 'xsr001_pin_override.fixed.c');
 
@@ -88,6 +100,7 @@ const facts = (p: string): { text: string; uid: number; gid: number; mode: numbe
 
 describe('xsr fix as an unprivileged user', { skip }, () => {
   before(() => {
+    CLI = readableCli();
     const name = `xsrt${process.pid % 100000}`;
     run(tool('userdel')!, [name]);
     const made = run(tool('useradd')!, ['--system', '--no-create-home', '--shell', '/usr/sbin/nologin', '--user-group', name]);
@@ -177,7 +190,7 @@ describe(
     it('keeps owner 1234, group 2345 and mode 0640', () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xsr-owner-'));
       const p = file(dir, 'theirs.c', { uid: 1234, gid: 2345 }, 0o640);
-      const r = spawnSync(process.execPath, [CLI, 'fix', p], {
+      const r = spawnSync(process.execPath, [path.join(ROOT, 'out', 'server', 'src', 'cli', 'main.js'), 'fix', p], {
         encoding: 'utf8',
         env: { ...process.env, NO_COLOR: '1' },
         timeout: 180_000,
