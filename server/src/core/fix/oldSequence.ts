@@ -9,7 +9,7 @@ import type { CfgNode } from '../cfg/types';
 import type { TextEdit } from '../diagnostics';
 import type { FunctionLocks } from '../locks/analyze';
 import { type OldSequence, sequenceTarget } from '../migration/oldSequence';
-import { type FlagWrite, Graph, isMigratingTest, opsAt } from '../migration/view';
+import { type FlagWrite, type Graph, graphOf, isMigratingTest, opsAt } from '../migration/view';
 import { canonicalText } from '../syntax/tokens';
 import { finishName, type MigrationOpKind, startName } from '../xen/migration';
 import { codeOutside, commentLines, ifStatementAt, Source } from './text';
@@ -55,7 +55,7 @@ function mergedStart(src: Source, fn: FunctionLocks, seq: OldSequence, call: str
   if (seq.unlocks.length !== 1) return undefined;
   const unlock = seq.unlocks[0]!;
   if (!src.startsLine(unlock.start)) return undefined;
-  const g = new Graph(fn);
+  const g = graphOf(fn);
   let common: Set<string> | undefined;
   const siblings = new Map<number, Set<number>>();
   for (const w of seq.writes) {
@@ -175,7 +175,7 @@ export function fixStrayMigrate(file: FileAnalysis, fn: FunctionLocks, m: CfgNod
   const name = unitEra ? 'sched_unit_migrate_finish' : 'vcpu_migrate_finish';
   const callText = unitEra ? `${name}(${unit![1]})` : `${name}(${argText(src.text, m, call.start)})`;
   if (canonicalText(src.text.slice(m.start, m.end)) !== canonicalText(src.text.slice(call.start, call.end)) + ';') return undefined;
-  const g = new Graph(fn);
+  const g = graphOf(fn);
   const guard = g.preds[m.id]!.map((id) => g.node(id)).find(
     (p) => isMigratingTest(file, p) && p.succ.some((e) => e.to === m.id && e.branch === true),
   );

@@ -10,6 +10,7 @@
 import type { CfgNode } from '../cfg/types';
 import { LockNamer } from '../locks/names';
 import { tokenize } from '../syntax/tokens';
+import type { Assignment } from '../syntax/expr';
 import { containerOf, isDebugCheck, isDiagnosticOutput, listOp, protectedIteration } from '../xen/accessOps';
 import type { BitUpdate, FunctionFacts } from './collect';
 import type { LockDiscipline } from './discipline';
@@ -82,6 +83,7 @@ interface Fact {
 }
 
 const IDENT = /^[A-Za-z_]\w*$/;
+const NO_IDENTS: ReadonlyMap<string, Range[]> = new Map();
 /** Facts kept per node: past this the analysis of the function stops adding (it stays sound for what it reports). */
 const MAX_FACTS = 96;
 /** Worklist steps per function. */
@@ -90,8 +92,20 @@ const MAX_STEPS = 20_000;
 const factKey = (f: Fact): string =>
   `${f.kind}|${f.v}|${f.lock}|${f.read.start}|${f.status}|${f.unlock?.start ?? ''}|${f.relock?.start ?? ''}`;
 
+/**
+ * valueIdents per node (the stale-use dataflow visits a node once per change
+ * of its facts, and asks again when it reports): nodes are immutable, their
+ * text is the file's, which a node's analysis never outlives.
+ */
+const identsOfNode = new WeakMap<CfgNode, ReadonlyMap<string, Range[]>>();
+function valueIdents(text: string, n: CfgNode): ReadonlyMap<string, Range[]> {
+  let m = identsOfNode.get(n);
+  if (!m) identsOfNode.set(n, (m = computeValueIdents(text, n)));
+  return m;
+}
+
 /** Identifiers a node's text uses as values, outside diagnostic output and debug checks: name → offsets. */
-function valueIdents(text: string, n: CfgNode): Map<string, Range[]> {
+function computeValueIdents(text: string, n: CfgNode): Map<string, Range[]> {
   const skip = n.facts.calls.filter((c) => isDiagnosticOutput(c.name) || isDebugCheck(c.name));
   const tokens = tokenize(text.slice(n.start, n.end), n.start);
   const out = new Map<string, Range[]>();
@@ -106,6 +120,14 @@ function valueIdents(text: string, n: CfgNode): Map<string, Range[]> {
     out.set(t.text, list);
   });
   return out;
+}
+
+/** The identifiers used as values on an assignment's right-hand side (asked repeatedly per assignment: remembered). */
+const rhsIdentsOf = new WeakMap<Assignment, ReadonlySet<string>>();
+function rhsIdents(text: string, a: Assignment): ReadonlySet<string> {
+  let set = rhsIdentsOf.get(a);
+  if (!set) rhsIdentsOf.set(a, (set = identsIn(text, rhsRange(text, a))));
+  return set;
 }
 
 function identsIn(text: string, r: Range): Set<string> {
@@ -153,7 +175,7 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
 
   const transfer = (n: CfgNode, inFacts: readonly Fact[]): Fact[] => {
     let facts = [...inFacts];
-    const idents = n.end > n.start ? valueIdents(text, n) : new Map<string, Range[]>();
+    const idents = n.end > n.start ? valueIdents(text, n) : NO_IDENTS;
     const acc = accessesAt.get(n.id) ?? [];
     const decides = n.kind === 'cond' || n.kind === 'switch';
     // Uses first (`x = x + 1` uses the old x).
@@ -165,7 +187,7 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
         continue;
       }
       if (fact.kind === 'now') {
-        if (decides || n.facts.assignments.some((a) => identsIn(text, rhsRange(text, a)).has(fact.v))) {
+        if (decides || n.facts.assignments.some((a) => rhsIdents(text, a).has(fact.v))) {
           const cmp = acc.find(
             (a) =>
               a.kind === 'read' && compared(guardLock(a.loc), must[n.id]!, fact.before!) && comparedWithNow(text, n, fact.v, a, decides),
@@ -203,7 +225,7 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
         if (decides) continue;
         const back = n.facts.assignments.find(
           (a) =>
-            identsIn(text, rhsRange(text, a)).has(fact.v) &&
+            rhsIdents(text, a).has(fact.v) &&
             acc.some((x) => x.kind === 'write' && x.loc === fact.loc && x.start >= a.start && x.end <= a.end),
         );
         if (back)
@@ -228,7 +250,7 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
       if (fact.kind !== 'value' || fact.lookup || fact.status !== 'held' || !idents.has(fact.v)) return true;
       const stored = n.facts.assignments.some(
         (a) =>
-          identsIn(text, rhsRange(text, a)).has(fact.v) &&
+          rhsIdents(text, a).has(fact.v) &&
           acc.some((x) => x.kind === 'write' && x.start >= a.start && x.end <= a.end && guardLock(x.loc) === fact.lock),
       );
       const handed = n.facts.calls.some((c) => {
@@ -635,7 +657,7 @@ function useOf(
     const at = { start: a.start, end: a.end };
     if (fact.lookup && root === v && a.lhs !== v) return { how: 'writes-through', at };
     const guarded = acc.some((x) => x.kind === 'write' && x.start >= a.start && x.end <= a.end && guardLock(x.loc) === fact.lock);
-    if (guarded && identsIn(text, rhsRange(text, a)).has(v)) return { how: 'stores', at };
+    if (guarded && rhsIdents(text, a).has(v)) return { how: 'stores', at };
   }
   return undefined;
 }

@@ -212,14 +212,17 @@ export function computeDiscipline(
   }
   const resolver = new CallResolver(functions);
   const callers = new Map<string, { caller: FunctionFacts; call: CallFact }[]>();
-  for (const f of functions.values())
-    for (const c of f.calls) {
-      const callee = resolver.resolve(c.callee, f.path);
+  for (const f of functions.values()) {
+    const callees = resolver.calleesOf(f);
+    for (let i = 0; i < f.calls.length; i++) {
+      const c = f.calls[i]!;
+      const callee = callees[i];
       if (!callee || callee === f) continue;
       const list = callers.get(callee.key);
       if (list) list.push({ caller: f, call: c });
       else callers.set(callee.key, [{ caller: f, call: c }]);
     }
+  }
   const addressTaken = new Set<string>();
   for (const f of functions.values()) for (const v of f.valueRefs) addressTaken.add(v);
 
@@ -372,13 +375,24 @@ class CallResolver {
     return this.names.get(name) ?? [];
   }
 
-  private readonly cache = new Map<string, FunctionFacts | null>();
+  /** By file, then name: no key string is built per call (this is asked for every call of every function, often). */
+  private readonly cache = new Map<string, Map<string, FunctionFacts | null>>();
 
   resolve(name: string, fromPath: string): FunctionFacts | undefined {
-    const k = `${fromPath}\u0000${name}`;
-    let r = this.cache.get(k);
-    if (r === undefined) this.cache.set(k, (r = this.lookup(name, fromPath) ?? null));
+    let byName = this.cache.get(fromPath);
+    if (!byName) this.cache.set(fromPath, (byName = new Map()));
+    let r = byName.get(name);
+    if (r === undefined) byName.set(name, (r = this.lookup(name, fromPath) ?? null));
     return r ?? undefined;
+  }
+
+  private readonly callees = new Map<FunctionFacts, readonly (FunctionFacts | undefined)[]>();
+
+  /** What each of `f`'s calls resolves to, in the order of `f.calls` (the fixpoints walk them many times). */
+  calleesOf(f: FunctionFacts): readonly (FunctionFacts | undefined)[] {
+    let out = this.callees.get(f);
+    if (!out) this.callees.set(f, (out = f.calls.map((c) => this.resolve(c.callee, f.path))));
+    return out;
   }
 
   private lookup(name: string, fromPath: string): FunctionFacts | undefined {
@@ -571,8 +585,10 @@ function needsOf(
   for (let changed = true, pass = 0; changed && pass < MAX_CTX_PASSES; pass++) {
     changed = false;
     for (const f of functions.values()) {
-      for (const c of f.calls) {
-        const callee = resolver.resolve(c.callee, f.path);
+      const callees = resolver.calleesOf(f);
+      for (let i = 0; i < f.calls.length; i++) {
+        const c = f.calls[i]!;
+        const callee = callees[i];
         const cm = callee && callee !== f ? out.get(callee.key) : undefined;
         if (!cm) continue;
         for (const lock of cm.keys()) {
@@ -896,8 +912,10 @@ function requirements(
     if (exempt.has(g.key)) continue;
     const gEntries = entryOf(g);
     const known = gEntries.filter((e) => e.source !== 'unknown');
-    for (const c of g.calls) {
-      const callee = resolver.resolve(c.callee, g.path);
+    const gCallees = resolver.calleesOf(g);
+    for (let i = 0; i < g.calls.length; i++) {
+      const c = g.calls[i]!;
+      const callee = gCallees[i];
       const rs = callee ? reqs.get(callee.key) : undefined;
       if (!callee || !rs) continue;
       const held = heldSet(g, c.node);
@@ -977,8 +995,7 @@ function orderEdges(
     changed = false;
     for (const f of functions.values()) {
       const m = takes.get(f.key)!;
-      for (const c of f.calls) {
-        const callee = resolver.resolve(c.callee, f.path);
+      for (const callee of resolver.calleesOf(f)) {
         if (!callee || callee === f) continue;
         for (const [l, w] of takes.get(callee.key)!) {
           if (m.has(l)) continue;
@@ -1003,8 +1020,10 @@ function orderEdges(
       const inner = alias(a.lock);
       for (const h of heldSet(f, a.node)) edge(h, inner, { fn: f, start: a.start, end: a.start, line: a.line });
     }
-    for (const c of f.calls) {
-      const callee = resolver.resolve(c.callee, f.path);
+    const callees = resolver.calleesOf(f);
+    for (let i = 0; i < f.calls.length; i++) {
+      const c = f.calls[i]!;
+      const callee = callees[i];
       if (!callee || callee === f) continue;
       const inner = takes.get(callee.key)!;
       if (inner.size === 0) continue;

@@ -92,15 +92,21 @@ export function irqAfterHelper(
   const variant = variantOf(helper);
   const flags = flagsVar(call, helper.flagsArg, assigned);
   const acquiring = helper.op === 'acquire' || helper.op === 'tryacquire' || helper.op === 'acquireDouble';
+  // By name, once per call: a function holding hundreds of locks must not compare every pair per call.
+  const heldBefore = byName(s.held);
   return out.map((r) => {
     const taken = r.held.filter((h) => {
-      const before = s.held.find((x) => x.name === h.name);
+      const before = heldBefore.get(h.name);
       return !before || (h.depth ?? 1) > (before.depth ?? 1);
     });
-    const released = s.held.filter((h) => !r.held.some((x) => x.name === h.name && (x.depth ?? 1) >= (h.depth ?? 1)));
+    const heldAfter = r.held === s.held ? heldBefore : byName(r.held);
+    const released = s.held.filter((h) => {
+      const x = heldAfter.get(h.name);
+      return !(x && (x.depth ?? 1) >= (h.depth ?? 1));
+    });
     if (acquiring && taken.length === 0) return r;
     // An `_irq` acquire where interrupts are off already (a retake is XSR007's, not this).
-    const fresh = taken.filter((h) => !s.held.some((x) => x.name === h.name));
+    const fresh = taken.filter((h) => !heldBefore.has(h.name));
     if (acquiring && helper.irq === 'disable' && s.irq && !s.irq.on && fresh.length)
       ctx.events?.(
         { k: 'irqReenable', lock: fresh[0]!.name, start: call.start, end: call.end, via: call.name, offAt: s.irq.at, entry: !!s.irq.entry },
@@ -135,6 +141,16 @@ export function irqAfterHelper(
     }
     return helper.irq ? applyEffect(next, helper.irq, call.start, flags) : next;
   });
+}
+
+/** The deepest entry of each lock name (a lock held twice, as a nested rwlock read, is one name). */
+function byName(held: readonly HeldLock[]): Map<string, HeldLock> {
+  const m = new Map<string, HeldLock>();
+  for (const h of held) {
+    const x = m.get(h.name);
+    if (!x || (h.depth ?? 1) > (x.depth ?? 1)) m.set(h.name, h);
+  }
+  return m;
 }
 
 function withVariant(h: HeldLock, v: IrqVariant): HeldLock {

@@ -7,7 +7,7 @@ import type { CfgNode } from '../cfg/types';
 import type { FunctionLocks } from '../locks/analyze';
 import type { HeldLock } from '../locks/state';
 import type { Era } from '../xen/migration';
-import { acquireCall, type FlagWrite, flagWriteOf, Graph, isMigratingTest, isSchedRelease, mustSched, opsAt } from './view';
+import { acquireCall, type FlagWrite, flagWriteOf, graphOf, migrationKindsIn, isMigratingTest, isSchedRelease, mustSched, opsAt } from './view';
 
 export interface OldSequence {
   /** The flag writes, in source order (the first is the anchor). */
@@ -27,7 +27,8 @@ export interface OldSequence {
 
 /** Every old sequence of a function, and the vcpu_migrate() calls that belong to none. */
 export function oldSequences(file: FileAnalysis, fn: FunctionLocks): { sequences: OldSequence[]; strayMigrates: CfgNode[] } {
-  const g = new Graph(fn);
+  if (!migrationKindsIn(fn).has('oldMigrate')) return { sequences: [], strayMigrates: [] };
+  const g = graphOf(fn);
   const nodes = g.reachableNodes();
   const migrates = nodes.filter((n) => n.kind === 'stmt' && opsAt(n, 'oldMigrate').length > 0);
   if (migrates.length === 0) return { sequences: [], strayMigrates: [] };

@@ -8,10 +8,10 @@ import type { FunctionLocks } from '../locks/analyze';
 import type { HeldLock, PathState } from '../locks/state';
 import type { CallSite } from '../syntax/expr';
 import { canonicalText } from '../syntax/tokens';
-import { type MigrationOp, type MigrationOpKind, opsOfKind, testsMigrating } from '../xen/migration';
+import { type MigrationOp, type MigrationOpKind, migrationOps, opsOfKind, testsMigrating } from '../xen/migration';
 
 /** The node's migration operations of one kind. */
-export function opsAt(node: CfgNode, kind: MigrationOpKind): MigrationOp[] {
+export function opsAt(node: CfgNode, kind: MigrationOpKind): readonly MigrationOp[] {
   return opsOfKind(node.facts, kind);
 }
 
@@ -87,8 +87,29 @@ function declaredAsVcpu(fnText: string, name: string): boolean {
   );
 }
 
+/** The migration operations' kinds anywhere in a function (the rules skip the many functions with none). */
+const kindsCache = new WeakMap<FunctionLocks, ReadonlySet<MigrationOpKind>>();
+export function migrationKindsIn(fn: FunctionLocks): ReadonlySet<MigrationOpKind> {
+  let kinds = kindsCache.get(fn);
+  if (!kinds) {
+    const found = new Set<MigrationOpKind>();
+    for (const n of fn.cfg.nodes) for (const op of migrationOps(n.facts)) found.add(op.kind);
+    kindsCache.set(fn, (kinds = found));
+  }
+  return kinds;
+}
+
+/** One graph per analysed function, shared by the rules and fixes that read it (it is immutable). */
+const graphs = new WeakMap<FunctionLocks, Graph>();
+export function graphOf(fn: FunctionLocks): Graph {
+  let g = graphs.get(fn);
+  if (!g) graphs.set(fn, (g = new Graph(fn)));
+  return g;
+}
+
 export class Graph {
   readonly preds: number[][];
+  private reachableList: CfgNode[] | undefined;
 
   constructor(readonly fn: FunctionLocks) {
     this.preds = fn.cfg.nodes.map(() => []);
@@ -126,8 +147,8 @@ export class Graph {
     return seen;
   }
 
-  reachableNodes(): CfgNode[] {
-    return this.fn.cfg.nodes.filter((n) => (this.fn.before[n.id]?.length ?? 0) > 0);
+  reachableNodes(): readonly CfgNode[] {
+    return (this.reachableList ??= this.fn.cfg.nodes.filter((n) => (this.fn.before[n.id]?.length ?? 0) > 0));
   }
 }
 

@@ -6,7 +6,7 @@
 import type { FileAnalysis } from '../analysis';
 import type { CoreDiagnostic, Related } from '../diagnostics';
 import type { FunctionLocks } from '../locks/analyze';
-import { covers, functionText, Graph, mustSched, opsAt } from '../migration/view';
+import { covers, functionText, graphOf, migrationKindsIn, mustSched, opsAt } from '../migration/view';
 import { finding } from './report';
 import type { Rule, RuleMeta } from './types';
 
@@ -20,8 +20,9 @@ const meta: RuleMeta = {
 export const xsr002: Rule = {
   meta,
   check(file: FileAnalysis, fn: FunctionLocks): CoreDiagnostic[] {
+    if (!migrationKindsIn(fn).has('migrateStart')) return [];
     const out: CoreDiagnostic[] = [];
-    const g = new Graph(fn);
+    const g = graphOf(fn);
     const text = functionText(file, fn);
     for (const node of g.reachableNodes()) {
       for (const op of opsAt(node, 'migrateStart')) {

@@ -3,7 +3,7 @@
 import type { FileAnalysis } from '../analysis';
 import type { CoreDiagnostic } from '../diagnostics';
 import type { FunctionLocks } from '../locks/analyze';
-import { Graph, maySched, opsAt } from '../migration/view';
+import { graphOf, migrationKindsIn, maySched, opsAt } from '../migration/view';
 import { finding } from './report';
 import type { Rule, RuleMeta } from './types';
 
@@ -17,8 +17,9 @@ const meta: RuleMeta = {
 export const xsr003: Rule = {
   meta,
   check(_file: FileAnalysis, fn: FunctionLocks): CoreDiagnostic[] {
+    if (!migrationKindsIn(fn).has('migrateFinish')) return [];
     const out: CoreDiagnostic[] = [];
-    for (const node of new Graph(fn).reachableNodes()) {
+    for (const node of graphOf(fn).reachableNodes()) {
       for (const op of opsAt(node, 'migrateFinish')) {
         const held = maySched(fn.before[node.id]!);
         if (held.length === 0) continue;

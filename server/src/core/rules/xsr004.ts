@@ -10,7 +10,7 @@ import type { CoreDiagnostic } from '../diagnostics';
 import { fixMissingFinish } from '../fix/protocolFixes';
 import type { FunctionLocks } from '../locks/analyze';
 import { atomsOf, constantTruth, evaluate, implied, parseCondition } from '../locks/condition';
-import { Graph, isMigratingTest, isSchedRelease, lockEntity, mentions, mustSched, opsAt, rootOf } from '../migration/view';
+import { type Graph, graphOf, isMigratingTest, isSchedRelease, migrationKindsIn, lockEntity, mentions, mustSched, opsAt, rootOf } from '../migration/view';
 import { finishName, isMigratingAtom } from '../xen/migration';
 import { finding } from './report';
 import type { Rule, RuleMeta } from './types';
@@ -34,7 +34,8 @@ const meta: RuleMeta = {
 export const xsr004: Rule = {
   meta,
   check(file: FileAnalysis, fn: FunctionLocks): CoreDiagnostic[] {
-    const g = new Graph(fn);
+    if (!migrationKindsIn(fn).has('migrateStart')) return [];
+    const g = graphOf(fn);
     const startNodes = g.reachableNodes().filter((n) => opsAt(n, 'migrateStart').length > 0);
     if (startNodes.length === 0) return [];
     const missing = pendingAtExit(file, fn);

@@ -5,7 +5,7 @@ import type { FileAnalysis } from '../analysis';
 import type { CoreDiagnostic } from '../diagnostics';
 import { fixRedundant } from '../fix/protocolFixes';
 import type { FunctionLocks } from '../locks/analyze';
-import { Graph, isMigratingTest, opsAt } from '../migration/view';
+import { graphOf, migrationKindsIn, isMigratingTest, opsAt } from '../migration/view';
 import { finding } from './report';
 import type { Rule, RuleMeta } from './types';
 
@@ -20,7 +20,9 @@ const meta: RuleMeta = {
 export const xsr005: Rule = {
   meta,
   check(file: FileAnalysis, fn: FunctionLocks): CoreDiagnostic[] {
-    const g = new Graph(fn);
+    const kinds = migrationKindsIn(fn);
+    if (!kinds.has('migrateStart') && !kinds.has('migrateFinish')) return [];
+    const g = graphOf(fn);
     const nodes = g.reachableNodes();
     const starts = nodes.filter((n) => opsAt(n, 'migrateStart').length);
     const finishes = nodes.filter((n) => opsAt(n, 'migrateFinish').length);

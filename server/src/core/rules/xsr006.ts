@@ -12,7 +12,7 @@ import { solve } from '../cfg/dataflow';
 import type { CfgNode } from '../cfg/types';
 import type { CoreDiagnostic, Related } from '../diagnostics';
 import type { FunctionLocks } from '../locks/analyze';
-import { Graph, mustSched, rootOf } from '../migration/view';
+import { type Graph, graphOf, mustSched, rootOf } from '../migration/view';
 import { finding } from './report';
 import type { Rule, RuleMeta } from './types';
 
@@ -31,7 +31,8 @@ const meta: RuleMeta = {
 export const xsr006: Rule = {
   meta,
   check(file: FileAnalysis, fn: FunctionLocks): CoreDiagnostic[] {
-    const g = new Graph(fn);
+    if (!fn.cfg.nodes.some((n) => n.facts.assignments.some((a) => a.op === '=' && TARGET.test(a.lhs)))) return [];
+    const g = graphOf(fn);
     const writes: { node: CfgNode; lhs: string; start: number; end: number }[] = [];
     for (const node of g.reachableNodes()) {
       for (const a of node.facts.assignments) {

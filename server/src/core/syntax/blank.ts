@@ -34,7 +34,10 @@ const NOT_MACROS = new Set([
  * an expression there. The keyword and the stars are blanked, leaving the
  * type's name as a plain identifier argument.
  */
-const TYPE_ARG = /([A-Za-z_]\w*)?(\s*[(,]\s*)(struct|union|enum)(\s+[A-Za-z_]\w*)((?:\s*\*)*)(?=\s*[,)])/g;
+// It starts at the bracket or comma (a search V8 does fast); the callee before
+// it is read backwards (calleeBefore), not by the pattern: a leading optional
+// identifier made the engine try a match at every offset of the file.
+const TYPE_ARG = /([(,]\s*)(struct|union|enum)(\s+[A-Za-z_]\w*)((?:\s*\*)*)(?=\s*[,)])/g;
 /** GNU `alignof(*ptr)` (of an expression): `sizeof (*ptr)` parses, and the analysis does not read it. */
 const ALIGNOF_EXPR = /\b(?:__alignof__|alignof)(?=\s*\(\s*\*)/g;
 /** A named variadic macro parameter (`#define d2printk(x...)`): the name goes, `...` stays. */
@@ -62,8 +65,8 @@ export class Blanker {
   /** The text the parser reads: same length, same line ends. */
   blank(text: string): string {
     let out = this.words ? blankSpans(text, this.attributeSpans(text)) : text;
-    out = out.replace(TYPE_ARG, (whole, callee: string | undefined, open: string, keyword: string, name: string, stars: string) =>
-      isMacroArgument(callee, open) ? `${callee ?? ''}${open}${spaces(keyword)}${name}${spaces(stars)}` : whole,
+    out = out.replace(TYPE_ARG, (whole, open: string, keyword: string, name: string, stars: string, at: number, all: string) =>
+      isMacroArgument(calleeBefore(all, at), open) ? `${open}${spaces(keyword)}${name}${spaces(stars)}` : whole,
     );
     out = out.replace(ALIGNOF_EXPR, (k) => (k === 'alignof' ? 'sizeof ' : 'sizeof     '));
     return out.replace(NAMED_VARIADIC, (_w, head: string, name: string) => `${head}${spaces(name)}`);
@@ -82,6 +85,17 @@ export class Blanker {
     }
     return spans;
   }
+}
+
+/** The identifier right before offset `at` (blanks between allowed), if any. */
+function calleeBefore(text: string, at: number): string | undefined {
+  let end = at;
+  while (end > 0 && /\s/.test(text[end - 1]!)) end--;
+  let start = end;
+  while (start > 0 && /\w/.test(text[start - 1]!)) start--;
+  // An identifier does not start with a digit (`9abc` reads as `abc`, as the pattern did).
+  while (start < end && /\d/.test(text[start]!)) start++;
+  return start < end ? text.slice(start, end) : undefined;
 }
 
 /** `text` with the (ordered, disjoint) spans replaced by spaces, line ends kept. */

@@ -21,7 +21,7 @@ export interface CallSite {
   depth: number;
 }
 
-interface Assignment {
+export interface Assignment {
   /** Canonical text of the assigned expression; for a declaration, the declared name. */
   lhs: string;
   /** Canonical text of the right-hand side. */

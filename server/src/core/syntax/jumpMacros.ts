@@ -103,11 +103,45 @@ export interface AssertMacro {
 const ASSERT_DEFINE =
   /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)\(([^)]*)\)[ \t]*ASSERT\(\s*([A-Za-z_]\w*)\(\s*([A-Za-z_]\w*)\s*\)\s*\)[ \t]*$/gm;
 
-let lastAsserts: { text: string; value: ReadonlyMap<string, AssertMacro> } | undefined;
+/**
+ * Per-text memo of the last few texts: the lock analysis asks once per
+ * function, in callees-first order, which goes back and forth between the
+ * files of a folder (one remembered text made that a rescan of a whole file
+ * per function).
+ */
+class TextMemo<T> {
+  private readonly entries = new Map<string, T>();
+  private chars = 0;
+  /** At most `size` texts and `maxChars` characters of them are kept alive by the memo. */
+  constructor(
+    private readonly size: number,
+    private readonly maxChars = 8 * 1024 * 1024,
+  ) {}
 
-/** The file's ASSERT wrapper macros, by name (remembered for the last text). */
+  get(text: string, compute: () => T): T {
+    let v = this.entries.get(text);
+    if (v === undefined) {
+      v = compute();
+      while (this.entries.size && (this.entries.size >= this.size || this.chars + text.length > this.maxChars)) {
+        const oldest = this.entries.keys().next().value!;
+        this.chars -= oldest.length;
+        this.entries.delete(oldest);
+      }
+      this.entries.set(text, v);
+      this.chars += text.length;
+    }
+    return v;
+  }
+}
+
+const assertMemo = new TextMemo<ReadonlyMap<string, AssertMacro>>(64);
+
+/** The file's ASSERT wrapper macros, by name (remembered for the last texts). */
 export function assertMacrosOf(text: string): ReadonlyMap<string, AssertMacro> {
-  if (lastAsserts?.text === text) return lastAsserts.value;
+  return assertMemo.get(text, () => findAssertMacros(text));
+}
+
+function findAssertMacros(text: string): ReadonlyMap<string, AssertMacro> {
   const out = new Map<string, AssertMacro>();
   if (text.length <= MAX_SCAN && text.includes('ASSERT')) {
     ASSERT_DEFINE.lastIndex = 0;
@@ -117,7 +151,6 @@ export function assertMacrosOf(text: string): ReadonlyMap<string, AssertMacro> {
       if (param >= 0) out.set(m[1]!, { predicate: m[3]!, param });
     }
   }
-  lastAsserts = { text, value: out };
   return out;
 }
 
@@ -127,13 +160,12 @@ export interface FileJumpMacros {
   key: string;
 }
 
-let last: { text: string; value: FileJumpMacros } | undefined;
+const jumpMemo = new TextMemo<FileJumpMacros>(64);
 
-/** findJumpMacros for the whole file, remembered for the last text (one analysis run asks once per function). */
+/** findJumpMacros for the whole file, remembered for the last texts (one analysis run asks once per function). */
 export function jumpMacrosOf(text: string): FileJumpMacros {
-  if (last?.text === text) return last.value;
-  const macros = findJumpMacros(text);
-  const key = [...macros.values()].map((m) => JSON.stringify(m)).join('\u0001');
-  last = { text, value: { macros, key } };
-  return last.value;
+  return jumpMemo.get(text, () => {
+    const macros = findJumpMacros(text);
+    return { macros, key: [...macros.values()].map((m) => JSON.stringify(m)).join('\u0001') };
+  });
 }

@@ -80,8 +80,19 @@ export function migrationCall(c: CallSite): MigrationOp | undefined {
   return undefined;
 }
 
+/** Per statement's facts (immutable; the rules ask each statement several times, for each kind). */
+const opsCache = new WeakMap<ExprFacts, readonly MigrationOp[]>();
+const NO_OPS: readonly MigrationOp[] = [];
+
 /** Every migration operation of a statement's facts, in source order (calls, then `|=` writes). */
-export function migrationOps(facts: ExprFacts): MigrationOp[] {
+export function migrationOps(facts: ExprFacts): readonly MigrationOp[] {
+  let ops = opsCache.get(facts);
+  if (!ops) opsCache.set(facts, (ops = computeOps(facts)));
+  return ops;
+}
+
+function computeOps(facts: ExprFacts): readonly MigrationOp[] {
+  if (facts.calls.length === 0 && facts.assignments.length === 0) return NO_OPS;
   const out: MigrationOp[] = [];
   for (const c of facts.calls) {
     const op = migrationCall(c);
@@ -103,8 +114,9 @@ function flagAssignments(facts: ExprFacts): MigrationOp[] {
 }
 
 /** The statement's operations of one kind. */
-export function opsOfKind(facts: ExprFacts, kind: MigrationOpKind): MigrationOp[] {
-  return migrationOps(facts).filter((o) => o.kind === kind);
+export function opsOfKind(facts: ExprFacts, kind: MigrationOpKind): readonly MigrationOp[] {
+  const ops = migrationOps(facts);
+  return ops.length === 0 ? NO_OPS : ops.filter((o) => o.kind === kind);
 }
 
 /** A condition's canonical text tests the migrating flag (`v->pause_flags & VPF_migrating`, `test_bit(_VPF_migrating, …)`). */
