@@ -4,7 +4,7 @@
 // the fix does not touch are never part of an edit.
 import type { TextEdit } from '../diagnostics';
 import { matchClose } from '../syntax/expr';
-import { tokenize } from '../syntax/tokens';
+import { type Token, tokenize } from '../syntax/tokens';
 
 export class Source {
   constructor(readonly text: string) {}
@@ -120,8 +120,24 @@ export function ifStatementAt(src: Source, condStart: number, condEnd: number): 
   const m = /^([ \t]*)if\s*$/.exec(head);
   if (!m) return undefined;
   const ifStart = src.lineStart(condStart) + m[1]!.length;
-  const tokens = tokenize(text.slice(condEnd, Math.min(text.length, condEnd + 200000)), condEnd);
-  if (tokens.length === 0) return undefined;
+  // The statement is read from a window after the condition that grows until
+  // it holds the whole statement and the token after it (a body is short; the
+  // rest of a large file is not tokenized for it, as the rules ask for many ifs).
+  for (let window = 4096; ; window *= 8) {
+    const limit = Math.min(text.length, condEnd + Math.min(window, MAX_IF_CHARS));
+    const r = ifStatementIn(tokenize(text.slice(condEnd, limit), condEnd), ifStart, limit === text.length);
+    if (r !== 'more') return r;
+    if (window >= MAX_IF_CHARS) return undefined;
+  }
+}
+
+/** How far after its condition an `if` statement is looked for. */
+const MAX_IF_CHARS = 200000;
+
+/** The statement from the tokens after the condition; `more` when they end before it does (and `complete` is false). */
+function ifStatementIn(tokens: readonly Token[], ifStart: number, complete: boolean): IfStatement | 'more' | undefined {
+  const more = complete ? undefined : 'more';
+  if (tokens.length === 0) return more;
   let end: number;
   let bodyStart: number;
   let bodyEnd: number;
@@ -129,7 +145,7 @@ export function ifStatementAt(src: Source, condStart: number, condEnd: number): 
   let next: number;
   if (tokens[0]!.text === '{') {
     const close = matchClose(tokens, 0);
-    if (close >= tokens.length) return undefined;
+    if (close >= tokens.length) return more;
     braces = true;
     bodyStart = tokens[0]!.end;
     bodyEnd = tokens[close]!.start;
@@ -146,12 +162,14 @@ export function ifStatementAt(src: Source, condStart: number, condEnd: number): 
       else if (t === ')' || t === ']') depth--;
       else if (t === ';' && depth === 0) break;
     }
-    if (i >= tokens.length) return undefined;
+    if (i >= tokens.length) return more;
     bodyStart = tokens[0]!.start;
     bodyEnd = tokens[i]!.end;
     end = bodyEnd;
     next = i + 1;
   }
+  // The token after the statement must be whole (a window may cut `else` to `el`).
+  if (next + 1 >= tokens.length && !complete) return 'more';
   if (tokens[next]?.text === 'else') return undefined;
   return { ifStart, end, bodyStart, bodyEnd, braces };
 }

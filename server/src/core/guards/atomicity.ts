@@ -9,8 +9,8 @@
 // with no lock in common.
 import type { CfgNode } from '../cfg/types';
 import { LockNamer } from '../locks/names';
-import { tokenize } from '../syntax/tokens';
 import type { Assignment } from '../syntax/expr';
+import { tokenize } from '../syntax/tokens';
 import { containerOf, isDebugCheck, isDiagnosticOutput, listOp, protectedIteration } from '../xen/accessOps';
 import type { BitUpdate, FunctionFacts } from './collect';
 import type { LockDiscipline } from './discipline';
@@ -146,12 +146,19 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
   const text = file.text;
   const alias = (l: string): string => d.aliases.get(l) ?? l;
   const nodes = fn.cfg.nodes;
-  const must = nodes.map((n) => new Set(f.heldAt(n.id).map(alias)));
-  const may = nodes.map((n) => {
-    const s = new Set<string>();
-    for (const st of fn.before[n.id] ?? []) for (const h of st.held) if (!h.alias) s.add(alias(f.lockId(h.name)));
-    return s;
-  });
+  // Held sets per node, computed when first asked (most nodes of most functions never are).
+  const mustSets: (ReadonlySet<string> | undefined)[] = [];
+  const maySets: (ReadonlySet<string> | undefined)[] = [];
+  const mustAt = (id: number): ReadonlySet<string> => (mustSets[id] ??= new Set(f.heldAt(id).map(alias)));
+  const mayAt = (id: number): ReadonlySet<string> => {
+    let set = maySets[id];
+    if (!set) {
+      const s = new Set<string>();
+      for (const st of fn.before[id] ?? []) for (const h of st.held) if (!h.alias) s.add(alias(f.lockId(h.name)));
+      maySets[id] = set = s;
+    }
+    return set;
+  };
   const locals = new Set<string>(fn.syntax.params);
   for (const n of nodes) for (const x of n.declares ?? []) locals.add(x);
   const accessesAt = new Map<number, FunctionFacts['accesses']>();
@@ -175,7 +182,8 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
 
   const transfer = (n: CfgNode, inFacts: readonly Fact[]): Fact[] => {
     let facts = [...inFacts];
-    const idents = n.end > n.start ? valueIdents(text, n) : NO_IDENTS;
+    // The identifiers matter only to facts coming in (most nodes of most functions see none).
+    const idents = inFacts.length && n.end > n.start ? valueIdents(text, n) : NO_IDENTS;
     const acc = accessesAt.get(n.id) ?? [];
     const decides = n.kind === 'cond' || n.kind === 'switch';
     // Uses first (`x = x + 1` uses the old x).
@@ -190,7 +198,7 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
         if (decides || n.facts.assignments.some((a) => rhsIdents(text, a).has(fact.v))) {
           const cmp = acc.find(
             (a) =>
-              a.kind === 'read' && compared(guardLock(a.loc), must[n.id]!, fact.before!) && comparedWithNow(text, n, fact.v, a, decides),
+              a.kind === 'read' && compared(guardLock(a.loc), mustAt(n.id), fact.before!) && comparedWithNow(text, n, fact.v, a, decides),
           );
           if (cmp) {
             const lock = guardLock(cmp.loc)!;
@@ -202,7 +210,7 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
         keep.push(fact);
         continue;
       }
-      if (fact.status === 'released' && !may[n.id]!.has(fact.lock)) {
+      if (fact.status === 'released' && !mayAt(n.id).has(fact.lock)) {
         const how = useOf(f, text, n, fact, locals, decides, acc, guardLock);
         if (how)
           report({
@@ -220,7 +228,7 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
         keep.push(fact);
         continue;
       }
-      if (fact.status === 'relocked' && must[n.id]!.has(fact.lock)) {
+      if (fact.status === 'relocked' && mustAt(n.id).has(fact.lock)) {
         // A test of the value under the lock again re-validates it.
         if (decides) continue;
         const back = n.facts.assignments.find(
@@ -267,7 +275,7 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
       const copies = IDENT.test(a.rhs) ? facts.filter((x) => x.v === a.rhs) : [];
       facts = facts.filter((x) => x.v !== a.lhs);
       if (/^NOW\(\)$/.test(a.rhs)) {
-        facts.push({ kind: 'now', v: a.lhs, lock: '', loc: '', read: { start: a.start, end: a.end }, status: 'held', before: may[n.id]! });
+        facts.push({ kind: 'now', v: a.lhs, lock: '', loc: '', read: { start: a.start, end: a.end }, status: 'held', before: mayAt(n.id) });
         continue;
       }
       for (const c of copies) facts.push({ ...c, v: a.lhs });
@@ -279,7 +287,7 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
         const what = valueOf(text, n, r, x);
         if (!what) continue;
         const lock = guardLock(x.loc);
-        if (!lock || !must[n.id]!.has(lock)) continue;
+        if (!lock || !mustAt(n.id).has(lock)) continue;
         const lookup = what === 'lookup' || x.kind === 'ref';
         const section = acquiredAt(f, n.id, lock, alias);
         if (advisory(d, f, section)) continue;
@@ -304,12 +312,12 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
       if (!call || !callee || callee === f || !returnsPointer(callee)) continue;
       const leftToCaller = (y: FunctionFacts['accesses'][number]): boolean => {
         const l = guardLock(y.loc);
-        return l !== undefined && must[n.id]!.has(l) && !callee.acquisitions.some((q) => alias(q.lock) === l);
+        return l !== undefined && mustAt(n.id).has(l) && !callee.acquisitions.some((q) => alias(q.lock) === l);
       };
       // The list it walks names the lookup best; any location the lock guards will do.
       const x = callee.accesses.find((y) => (y.iterate || y.list) && leftToCaller(y)) ?? callee.accesses.find(leftToCaller);
       // Or a walk of a list the callee requires its callers to protect (`for_each_cpupool` under cpupool_lock).
-      const walk = x ? undefined : protectedWalk(callee, (l) => must[n.id]!.has(alias(l)));
+      const walk = x ? undefined : protectedWalk(callee, (l) => mustAt(n.id).has(alias(l)));
       if (!x && !walk) continue;
       const lock = x ? guardLock(x.loc)! : alias(walk!.lock);
       const loc = x ? x.loc : walk!.list;
@@ -333,7 +341,7 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
       const cursor = call?.args[0]?.text;
       const walk = acc.find((x) => x.iterate);
       const lock = walk ? guardLock(walk.loc) : undefined;
-      if (cursor && IDENT.test(cursor) && locals.has(cursor) && walk && lock && must[n.id]!.has(lock)) {
+      if (cursor && IDENT.test(cursor) && locals.has(cursor) && walk && lock && mustAt(n.id).has(lock)) {
         facts = facts.filter((x) => x.v !== cursor);
         facts.push({
           kind: 'value',
@@ -368,7 +376,7 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
       (n) =>
         n.start >= (fact.section ?? fact.read.start) &&
         n.start < until &&
-        must[n.id]!.has(fact.lock) &&
+        mustAt(n.id).has(fact.lock) &&
         n.facts.calls.some((c) => {
           const callee = calleeOf(d, f, c.name);
           return !!callee && (fact.through ?? [fact.loc]).some((l) => writesOf(d, callee).has(l));
@@ -380,7 +388,7 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
       (n) =>
         n.start >= fact.read.start &&
         n.start < until &&
-        must[n.id]!.has(fact.lock) &&
+        mustAt(n.id).has(fact.lock) &&
         n.facts.calls.some((c) => {
           if (!c.args.some((a) => new RegExp(`^&?\\(?${fact.v}\\b`).test(a.text))) return false;
           const list = listOp(c.name);
@@ -396,18 +404,18 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
         w.start >= (fact.section ?? fact.read.start) &&
         w.start < until &&
         guardLock(w.loc) === fact.lock &&
-        must[w.node]!.has(fact.lock) &&
+        mustAt(w.node).has(fact.lock) &&
         ((fact.through ?? [fact.loc]).includes(w.loc) || (w.base !== undefined && w.base === objectOf.get(fact.read.start))),
     );
   const edge = (from: CfgNode, to: number, fact: Fact): Fact | undefined => {
     if (fact.kind === 'now') {
       return fact;
     }
-    if (fact.status !== 'released' && !may[to]!.has(fact.lock)) {
+    if (fact.status !== 'released' && !mayAt(to).has(fact.lock)) {
       if (fact.status === 'held' && (fact.lookup ? unlinked(fact, from.end) : claimed(fact, from.end))) return undefined;
       return { ...fact, status: 'released', unlock: range(from) };
     }
-    if (fact.status === 'released' && must[to]!.has(fact.lock)) return { ...fact, status: 'relocked', relock: range(from) };
+    if (fact.status === 'released' && mustAt(to).has(fact.lock)) return { ...fact, status: 'relocked', relock: range(from) };
     return fact;
   };
 

@@ -673,6 +673,11 @@ function withAliases(s: PathState): readonly HeldLock[] {
 
 /** must: held (definitely) on every path; may: held on some path but not all. */
 export function heldSets(states: readonly PathState[], lines: LineIndex): HeldSets {
+  // Most statements hold nothing on any path: no map, no sort, the shared empty lists.
+  if (states.every((s) => s.held.length === 0)) {
+    const irq = irqRefOf(states, lines);
+    return irq ? { must: NONE, may: NONE, irq } : { must: NONE, may: NONE };
+  }
   const refs = new Map<string, { ref: LockRef; definite: number; aliasOnly: boolean }>();
   for (const s of states) {
     for (const h of withAliases(s)) {

@@ -7,7 +7,17 @@ import type { CfgNode } from '../cfg/types';
 import type { FunctionLocks } from '../locks/analyze';
 import type { HeldLock } from '../locks/state';
 import type { Era } from '../xen/migration';
-import { acquireCall, type FlagWrite, flagWriteOf, graphOf, migrationKindsIn, isMigratingTest, isSchedRelease, mustSched, opsAt } from './view';
+import {
+  acquireCall,
+  type FlagWrite,
+  flagWriteOf,
+  graphOf,
+  isMigratingTest,
+  isSchedRelease,
+  migrationKindsIn,
+  mustSched,
+  opsAt,
+} from './view';
 
 export interface OldSequence {
   /** The flag writes, in source order (the first is the anchor). */

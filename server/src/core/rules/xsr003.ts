@@ -3,7 +3,7 @@
 import type { FileAnalysis } from '../analysis';
 import type { CoreDiagnostic } from '../diagnostics';
 import type { FunctionLocks } from '../locks/analyze';
-import { graphOf, migrationKindsIn, maySched, opsAt } from '../migration/view';
+import { graphOf, maySched, migrationKindsIn, opsAt } from '../migration/view';
 import { finding } from './report';
 import type { Rule, RuleMeta } from './types';
 

@@ -10,7 +10,18 @@ import type { CoreDiagnostic } from '../diagnostics';
 import { fixMissingFinish } from '../fix/protocolFixes';
 import type { FunctionLocks } from '../locks/analyze';
 import { atomsOf, constantTruth, evaluate, implied, parseCondition } from '../locks/condition';
-import { type Graph, graphOf, isMigratingTest, isSchedRelease, migrationKindsIn, lockEntity, mentions, mustSched, opsAt, rootOf } from '../migration/view';
+import {
+  type Graph,
+  graphOf,
+  isMigratingTest,
+  isSchedRelease,
+  lockEntity,
+  mentions,
+  migrationKindsIn,
+  mustSched,
+  opsAt,
+  rootOf,
+} from '../migration/view';
 import { finishName, isMigratingAtom } from '../xen/migration';
 import { finding } from './report';
 import type { Rule, RuleMeta } from './types';

@@ -5,7 +5,7 @@ import type { FileAnalysis } from '../analysis';
 import type { CoreDiagnostic } from '../diagnostics';
 import { fixRedundant } from '../fix/protocolFixes';
 import type { FunctionLocks } from '../locks/analyze';
-import { graphOf, migrationKindsIn, isMigratingTest, opsAt } from '../migration/view';
+import { graphOf, isMigratingTest, migrationKindsIn, opsAt } from '../migration/view';
 import { finding } from './report';
 import type { Rule, RuleMeta } from './types';
 

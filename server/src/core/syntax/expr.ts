@@ -82,7 +82,7 @@ function factsOfTokens(tokens: Token[]): ExprFacts {
 }
 
 /** Index of the token closing the bracket opened at `open`, or tokens.length. */
-export function matchClose(tokens: Token[], open: number, to = tokens.length): number {
+export function matchClose(tokens: readonly Token[], open: number, to = tokens.length): number {
   const o = tokens[open]!.text;
   const c = o === '(' ? ')' : o === '[' ? ']' : '}';
   let depth = 0;
