@@ -145,11 +145,28 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
   if (!fn.touchesLocks || fn.degraded || f.boot) return [];
   const text = file.text;
   const alias = (l: string): string => d.aliases.get(l) ?? l;
-  const nodes = fn.cfg.nodes;
+  const guardLock = (loc: string): string | undefined => {
+    const g = d.guardOf.get(loc);
+    return g ? alias(g.lock) : undefined;
+  };
   // Held sets per node, computed when first asked (most nodes of most functions never are).
   const mustSets: (ReadonlySet<string> | undefined)[] = [];
   const maySets: (ReadonlySet<string> | undefined)[] = [];
   const mustAt = (id: number): ReadonlySet<string> => (mustSets[id] ??= new Set(f.heldAt(id).map(alias)));
+  // A value fact is born only from a guarded location read with its lock held, a lookup call made under a lock,
+  // or a NOW() sample: a function with none of them has nothing to report (and its CFG is not read at all).
+  const sampled = f.calls.some((c) => c.callee === 'NOW');
+  const guardedRead = f.accesses.some((a) => {
+    const l = guardLock(a.loc);
+    return l !== undefined && mustAt(a.node).has(l);
+  });
+  const lookupCall = f.calls.some((c) => {
+    if (mustAt(c.node).size === 0) return false;
+    const callee = calleeOf(d, f, c.callee);
+    return !!callee && callee !== f && returnsPointer(callee);
+  });
+  if (!sampled && !guardedRead && !lookupCall) return [];
+  const nodes = fn.cfg.nodes;
   const mayAt = (id: number): ReadonlySet<string> => {
     let set = maySets[id];
     if (!set) {
@@ -167,10 +184,6 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
     l.push(a);
     accessesAt.set(a.node, l);
   }
-  const guardLock = (loc: string): string | undefined => {
-    const g = d.guardOf.get(loc);
-    return g ? alias(g.lock) : undefined;
-  };
   const found = new Map<string, StaleUse>();
   const report = (u: StaleUse): void => {
     // One finding per value read and release: its first use.

@@ -8,6 +8,7 @@ import type { FileAnalysis } from '../analysis';
 import type { CfgNode } from '../cfg/types';
 import { type FunctionLocks, heldSets } from '../locks/analyze';
 import { LockNamer } from '../locks/names';
+import { type Move, originOf } from '../locks/origin';
 import type { PathState } from '../locks/state';
 import { staticLockScope } from '../syntax/staticLocks';
 import type { Token } from '../syntax/tokens';
@@ -142,7 +143,7 @@ function declarationStart(text: string, start: number): number {
 
 const SCANNED: ReadonlySet<CfgNode['kind']> = new Set(['stmt', 'cond', 'return', 'switch']);
 
-export function collectFunction(
+function collectFunction(
   file: FileAnalysis,
   fn: FunctionLocks,
   table: TypeTable,
@@ -254,6 +255,68 @@ export function collectFunction(
   }
   acquisitionsOf(facts, helpers);
   return facts;
+}
+
+/** What a function's facts were derived from, besides its (unchanged) text and lock result. */
+interface Remembered {
+  facts: FunctionFacts;
+  /** The move of the result they were collected on, from the result as computed. */
+  at: Move;
+  types: string;
+  statics: string;
+  reported: boolean;
+  path: string;
+  helpers: HelperTable;
+}
+
+/** Facts per lock result as computed (a moved view of it reuses them, moved: guards/collect's costliest work on an edit). */
+const remembered = new WeakMap<FunctionLocks, Remembered>();
+
+/**
+ * collectFunction, remembered per lock result: an edit elsewhere in the file
+ * moves this function without changing its text or its lock states (the
+ * result is then a moved view of the same one), so its facts are the same,
+ * moved. The file's type table and static locks must be unchanged too
+ * (`statics`: the file's static lock names, and those several files share).
+ */
+export function collectFunctionRemembered(
+  file: FileAnalysis,
+  fn: FunctionLocks,
+  table: TypeTable,
+  helpers: HelperTable,
+  reported: boolean,
+  sharedStatics: ReadonlySet<string>,
+  statics: string,
+): FunctionFacts {
+  const { base, delta } = originOf(fn);
+  const types = table.signature();
+  const r = remembered.get(base);
+  if (r && r.types === types && r.statics === statics && r.reported === reported && r.path === file.path && r.helpers === helpers)
+    return moved(r.facts, { offset: delta.offset - r.at.offset, line: delta.line - r.at.line }, file, fn);
+  const facts = collectFunction(file, fn, table, helpers, reported, sharedStatics);
+  remembered.set(base, { facts, at: delta, types, statics, reported, path: file.path, helpers });
+  return facts;
+}
+
+/** Facts collected on one placement of a function, at another (same text, same lock states, moved by `d`). */
+function moved(facts: FunctionFacts, d: Move, file: FileAnalysis, fn: FunctionLocks): FunctionFacts {
+  const text = file.text;
+  const boot = /\b__init\b/.test(text.slice(declarationStart(text, fn.syntax.start), fn.syntax.bodyStart));
+  if (d.offset === 0 && d.line === 0 && facts.file === file && facts.fn === fn && facts.boot === boot) return facts;
+  const o = d.offset;
+  const span = <T extends { start: number; end: number }>(x: T): T => ({ ...x, start: x.start + o, end: x.end + o });
+  return {
+    ...facts,
+    file,
+    fn,
+    boot,
+    accesses: facts.accesses.map((a) => ({ ...span(a), line: a.line + d.line })),
+    calls: facts.calls.map((c) => ({ ...span(c), line: c.line + d.line })),
+    memberCalls: facts.memberCalls.map(span),
+    acquisitions: facts.acquisitions.map((a) => ({ ...a, start: a.start + o, line: a.line + d.line })),
+    rawSchedLocks: facts.rawSchedLocks.map(span),
+    bitUpdates: facts.bitUpdates.map(span),
+  };
 }
 
 /**

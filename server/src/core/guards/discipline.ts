@@ -25,7 +25,7 @@ import {
   schedulerHookOf,
 } from '../xen/entryPoints';
 import type { HelperTable } from '../xen/lockHelpers';
-import { type CallFact, collectFunction, type FunctionFacts } from './collect';
+import { type CallFact, collectFunctionRemembered, type FunctionFacts } from './collect';
 import { lockLabel, REPLACED_SCHED_LOCK, SCHED_LOCK } from './lockIds';
 import { type ObjectLifetimes, objectLifetimes } from './objects';
 import { type Cycle, findCycles, type OrderEdge, type OrderSite } from './order';
@@ -203,8 +203,10 @@ export function computeDiscipline(
       table.addFile(f.text, bodiesOf(f));
     }
     registrations.push(...registrationsIn(f));
+    // The file's static lock names (and those other files share) decide its lock names: part of what facts are remembered by.
+    const statics = `${[...staticLocksIn(f, f.text).keys()].join(',')}|${[...sharedStatics].join(',')}`;
     for (const fn of f.functions) {
-      const facts = collectFunction(f, fn, table, helpers, reported, sharedStatics);
+      const facts = collectFunctionRemembered(f, fn, table, helpers, reported, sharedStatics, statics);
       byFunction.set(fn, facts);
       // A definition seen twice (a header read twice, an #ifdef alternative): the first stays.
       if (!functions.has(facts.key)) functions.set(facts.key, facts);

@@ -5,6 +5,7 @@
 // object's own fields are initialisation or teardown, not shared accesses.
 import type { CfgNode } from '../cfg/types';
 import type { FunctionLocks } from '../locks/analyze';
+import { originOf } from '../locks/origin';
 import { isAllocator, isDeallocator, isDebugCheck, isLockless, keepsNoPointer, listOp } from '../xen/accessOps';
 
 export interface ObjectLifetimes {
@@ -27,7 +28,7 @@ const bare = (t: string): string => t.replace(/^\([^()]*\)\s*/, '');
  * are judged on their own, with its parameter private when every caller's
  * is). `freshParams`: parameters private on entry.
  */
-export function objectLifetimes(
+function lifetimesIn(
   fn: FunctionLocks,
   allocates: (name: string) => boolean,
   analysed: (name: string) => boolean,
@@ -66,6 +67,25 @@ export function objectLifetimes(
     for (const a of n.facts.assignments)
       if (IDENT.test(a.lhs) && out.dying.has(a.lhs) && IDENT.test(bare(a.rhs))) out.dying.add(bare(a.rhs));
   return out;
+}
+
+/**
+ * objectLifetimes of `fn`, read from the result it is a moved view of (an
+ * edit above it moved it: its statements are the same, at other offsets), so
+ * a moved function's CFG is never copied for it.
+ */
+export function objectLifetimes(
+  fn: FunctionLocks,
+  allocates: (name: string) => boolean,
+  analysed: (name: string) => boolean,
+  freshParams: ReadonlySet<string> = new Set(),
+): ObjectLifetimes {
+  const { base, delta } = originOf(fn);
+  const out = lifetimesIn(base, allocates, analysed, freshParams);
+  if (delta.offset === 0) return out;
+  // (An object private to the end stays so: Infinity moved is Infinity.)
+  const fresh = new Map([...out.fresh].map(([v, r]) => [v, { from: r.from + delta.offset, until: r.until + delta.offset }]));
+  return { ...out, fresh };
 }
 
 function handleCall(

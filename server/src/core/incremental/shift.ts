@@ -6,6 +6,7 @@ import type { Cfg, CfgNode } from '../cfg/types';
 import type { CoreDiagnostic } from '../diagnostics';
 import type { FunctionLocks, LineLocks, LockImbalance, LockRef } from '../locks/analyze';
 import type { IrqEvent } from '../locks/irq';
+import { recordOrigin } from '../locks/origin';
 import type { PathState } from '../locks/state';
 import type { ExprFacts } from '../syntax/expr';
 import type { FunctionSyntax } from '../syntax/functions';
@@ -163,7 +164,7 @@ export function shiftCfgLazily(base: Cfg, delta: Delta): Cfg {
 export function shiftLocksLazily(base: FunctionLocks, delta: Delta, syntax: FunctionSyntax, cfg: Cfg): FunctionLocks {
   let before: PathState[][] | undefined;
   const { before: _unshifted, ...rest } = base;
-  return {
+  const out: FunctionLocks = {
     ...rest,
     syntax,
     cfg,
@@ -174,4 +175,7 @@ export function shiftLocksLazily(base: FunctionLocks, delta: Delta, syntax: Func
       return (before ??= shiftStates(base.before, delta.offset));
     },
   };
+  recordOrigin(out, base, delta);
+  return out;
 }
+

@@ -118,7 +118,11 @@ class TextMemo<T> {
     private readonly maxChars = 8 * 1024 * 1024,
   ) {}
 
+  private last: { text: string; value: T } | undefined;
+
   get(text: string, compute: () => T): T {
+    // The same string as last time (one analysis asks once per function): no hashing, no lookup.
+    if (this.last?.text === text) return this.last.value;
     let v = this.entries.get(text);
     if (v === undefined) {
       v = compute();
@@ -130,6 +134,7 @@ class TextMemo<T> {
       this.entries.set(text, v);
       this.chars += text.length;
     }
+    this.last = { text, value: v };
     return v;
   }
 }

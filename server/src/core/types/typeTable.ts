@@ -21,7 +21,28 @@ export class TypeTable {
   private readonly returns = new Map<string, CType>();
   private readonly macros = new Map<string, Macro>();
 
+  /** The table's content as text (computed when first asked, forgotten when the table changes). */
+  private sig: string | undefined;
+
   constructor(private readonly parent?: TypeTable) {}
+
+  /**
+   * Everything the table knows, as one string: two tables with the same
+   * signature answer every question alike (what a cache of derived facts
+   * keys on: an edit inside a function body leaves it unchanged).
+   */
+  signature(): string {
+    this.sig ??= JSON.stringify([
+      [...this.structs].map(([k, m]) => [k, [...m]]),
+      [...this.typedefs],
+      [...this.globals],
+      [...this.perCpu],
+      [...this.returns],
+      [...this.macros],
+      this.parent?.signature() ?? null,
+    ]);
+    return this.sig;
+  }
 
   field(struct: string, name: string): CType | undefined {
     return this.structs.get(struct)?.get(name) ?? this.parent?.field(struct, name);
@@ -72,6 +93,7 @@ export class TypeTable {
   }
 
   setReturn(fn: string, t: CType): void {
+    this.sig = undefined;
     this.returns.set(fn, t);
   }
 
@@ -80,6 +102,7 @@ export class TypeTable {
    * (`bodies`: offset ranges) left out, and its `#define`s.
    */
   addFile(text: string, bodies: readonly { start: number; end: number }[]): void {
+    this.sig = undefined;
     this.readMacros(text);
     let from = 0;
     const sorted = [...bodies].sort((a, b) => a.start - b.start);
