@@ -16,7 +16,7 @@ import { tokenize } from '../syntax/tokens';
 import { parseDeclaration, skipGroup } from '../types/declarations';
 import { type Access, type AccessSink, ExpressionScanner, type Variable } from '../types/expressions';
 import { splitTopLevel, type TypeTable } from '../types/typeTable';
-import { isDebugCheck, isSchedLockPointer } from '../xen/accessOps';
+import { isDebugCheck, isSchedLockPointer, protectedIteration } from '../xen/accessOps';
 import type { HelperTable } from '../xen/lockHelpers';
 import { memoryOp } from '../xen/memoryOps';
 import { typeLevelLock } from './lockIds';
@@ -96,6 +96,8 @@ export interface FunctionFacts {
   bitUpdates: BitUpdate[];
   /** The function compares a lock pointer with the scheduler lock pointer again (`lock == sr->schedule_lock`): it re-validates. */
   revalidates: boolean;
+  /** Walks of a protected list (`for_each_domain`, …: xen/accessOps.ts), with the locks any of which protects it. */
+  iterations: { node: number; macro: string; start: number; end: number; line: number; locks: readonly string[]; list: string }[];
   /** Type-level must-held locks before each node (cached per path-state array). */
   heldAt(node: number): readonly string[];
   /** Type-level name of a canonical lock name of this function. */
@@ -189,6 +191,7 @@ function collectFunction(
     rawSchedLocks: [],
     bitUpdates: [],
     revalidates: false,
+    iterations: protectedWalks(file, fn),
     env,
     heldAt: () => [],
     lockId: () => '',
@@ -316,6 +319,7 @@ function moved(facts: FunctionFacts, d: Move, file: FileAnalysis, fn: FunctionLo
     acquisitions: facts.acquisitions.map((a) => ({ ...a, start: a.start + o, line: a.line + d.line })),
     rawSchedLocks: facts.rawSchedLocks.map(span),
     bitUpdates: facts.bitUpdates.map(span),
+    iterations: facts.iterations.map((w) => ({ ...span(w), line: w.line + d.line })),
   };
 }
 
@@ -332,6 +336,21 @@ function staticScoped(id: string, file: FileAnalysis, fn: FunctionLocks, shared:
   if (!scope || (scope === 'file' && !shared.has(m[2]!))) return id;
   const where = scope === 'function' ? `static in ${fn.syntax.name}` : `static in ${file.path.split(/[\\/]/).pop()!}`;
   return `${m[1] ?? ''}${m[2]!} (${where})${m[3] ?? ''}`;
+}
+
+/** The reachable statements that walk a protected list. */
+function protectedWalks(file: FileAnalysis, fn: FunctionLocks): FunctionFacts['iterations'] {
+  const out: FunctionFacts['iterations'] = [];
+  for (const n of fn.cfg.nodes) {
+    if ((fn.before[n.id]?.length ?? 0) === 0 || n.end <= n.start) continue;
+    // A loop macro's header; with a one-statement body tree-sitter may leave it inside a plain statement.
+    const macro = n.loopMacro ?? /^\s*([A-Za-z_]\w*)\s*\(/.exec(file.text.slice(n.start, Math.min(n.end, n.start + 80)))?.[1];
+    const p = macro ? protectedIteration(macro) : undefined;
+    if (!macro || !p) continue;
+    const close = file.text.indexOf(')', n.start) + 1 || n.end;
+    out.push({ node: n.id, macro, start: n.start, end: Math.min(close, n.end), line: n.line, locks: p.locks, list: p.list });
+  }
+  return out;
 }
 
 /** `spin_lock_irq(sd->schedule_lock)`: a plain spinlock primitive given a scheduler lock pointer (not `&sr->_lock`). */

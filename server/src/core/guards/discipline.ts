@@ -12,7 +12,6 @@ import type { FunctionLocks } from '../locks/analyze';
 import { staticLocksIn } from '../syntax/staticLocks';
 import type { AccessKind } from '../types/expressions';
 import { TypeTable } from '../types/typeTable';
-import { protectedIteration } from '../xen/accessOps';
 import {
   type EntryFact,
   entryFacts,
@@ -874,18 +873,15 @@ function requirements(
   const walks: IterationFinding[] = [];
   for (const f of functions.values()) {
     if (exempt.has(f.key)) continue;
-    for (const n of f.fn.cfg.nodes) {
-      if ((f.fn.before[n.id]?.length ?? 0) === 0 || n.end <= n.start) continue;
-      // A loop macro's header; with a one-statement body tree-sitter may leave it inside a plain statement.
-      const macro = n.loopMacro ?? /^\s*([A-Za-z_]\w*)\s*\(/.exec(f.file.text.slice(n.start, Math.min(n.end, n.start + 80)))?.[1];
-      const p = macro ? protectedIteration(macro) : undefined;
-      if (!macro || !p || meets(heldSet(f, n.id), p.locks)) continue;
-      const end = f.file.text.indexOf(')', n.start) + 1 || n.end;
+    for (const w of f.iterations) {
+      if (meets(heldSet(f, w.node), w.locks)) continue;
+      const { macro } = w;
+      const p = { locks: w.locks, list: w.list };
       const walk = {
         fn: f,
-        start: n.start,
-        end: Math.min(end, n.end),
-        line: n.line,
+        start: w.start,
+        end: w.end,
+        line: w.line,
         macro,
         kind: 'protected' as const,
         locks: p.locks,
@@ -898,7 +894,7 @@ function requirements(
           lock: p.locks[0]!,
           alternatives: p.locks,
           why: 'callee',
-          evidence: `it walks ${p.list} with ${macro}() at line ${n.line + 1}`,
+          evidence: `it walks ${p.list} with ${macro}() at line ${w.line + 1}`,
           iteration: { fn: f, macro, start: walk.start, end: walk.end, list: p.list },
         });
     }

@@ -81,11 +81,30 @@ export function objectLifetimes(
   freshParams: ReadonlySet<string> = new Set(),
 ): ObjectLifetimes {
   const { base, delta } = originOf(fn);
-  const out = lifetimesIn(base, allocates, analysed, freshParams);
+  // What the answer depends on besides the statements: which callees allocate, which are analysed, which parameters are private.
+  const callees = calleeNames(base);
+  const key = `${callees.map((c) => (isAllocator(c) || allocates(c) ? 'A' : '') + (analysed(c) ? 'S' : '')).join(',')}|${[...freshParams].join(',')}`;
+  const known = lastLifetimes.get(base);
+  const out = known?.key === key ? known.out : lifetimesIn(base, allocates, analysed, freshParams);
+  if (known?.out !== out) lastLifetimes.set(base, { key, out });
   if (delta.offset === 0) return out;
   // (An object private to the end stays so: Infinity moved is Infinity.)
   const fresh = new Map([...out.fresh].map(([v, r]) => [v, { from: r.from + delta.offset, until: r.until + delta.offset }]));
   return { ...out, fresh };
+}
+
+/** The last answer per lock result as computed, with what it depended on (an edit re-asks every function). */
+const lastLifetimes = new WeakMap<FunctionLocks, { key: string; out: ObjectLifetimes }>();
+const calleesOf = new WeakMap<FunctionLocks, string[]>();
+
+function calleeNames(fn: FunctionLocks): string[] {
+  let names = calleesOf.get(fn);
+  if (!names) {
+    const set = new Set<string>();
+    for (const n of fn.cfg.nodes) for (const c of n.facts.calls) set.add(c.name);
+    calleesOf.set(fn, (names = [...set]));
+  }
+  return names;
 }
 
 function handleCall(

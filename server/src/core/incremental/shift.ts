@@ -178,4 +178,3 @@ export function shiftLocksLazily(base: FunctionLocks, delta: Delta, syntax: Func
   recordOrigin(out, base, delta);
   return out;
 }
-

@@ -11,6 +11,7 @@
 // Also read here: macros that are an ASSERT of one predicate of a parameter
 // (`#define ASSERT_WRITELOCK(l) ASSERT(rw_is_write_locked(l))`), which state
 // what the ASSERT would.
+import { TextMemo } from './textMemo';
 
 export interface JumpMacro {
   name: string;
@@ -102,42 +103,6 @@ export interface AssertMacro {
 
 const ASSERT_DEFINE =
   /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)\(([^)]*)\)[ \t]*ASSERT\(\s*([A-Za-z_]\w*)\(\s*([A-Za-z_]\w*)\s*\)\s*\)[ \t]*$/gm;
-
-/**
- * Per-text memo of the last few texts: the lock analysis asks once per
- * function, in callees-first order, which goes back and forth between the
- * files of a folder (one remembered text made that a rescan of a whole file
- * per function).
- */
-class TextMemo<T> {
-  private readonly entries = new Map<string, T>();
-  private chars = 0;
-  /** At most `size` texts and `maxChars` characters of them are kept alive by the memo. */
-  constructor(
-    private readonly size: number,
-    private readonly maxChars = 8 * 1024 * 1024,
-  ) {}
-
-  private last: { text: string; value: T } | undefined;
-
-  get(text: string, compute: () => T): T {
-    // The same string as last time (one analysis asks once per function): no hashing, no lookup.
-    if (this.last?.text === text) return this.last.value;
-    let v = this.entries.get(text);
-    if (v === undefined) {
-      v = compute();
-      while (this.entries.size && (this.entries.size >= this.size || this.chars + text.length > this.maxChars)) {
-        const oldest = this.entries.keys().next().value!;
-        this.chars -= oldest.length;
-        this.entries.delete(oldest);
-      }
-      this.entries.set(text, v);
-      this.chars += text.length;
-    }
-    this.last = { text, value: v };
-    return v;
-  }
-}
 
 const assertMemo = new TextMemo<ReadonlyMap<string, AssertMacro>>(64);
 

@@ -11,6 +11,8 @@
 // domain.c:2444-2470, rcupdate.c:307, smp.c:53-85, sched/private.h:373-532,
 // schedule.c (4.11) SCHED_OP call sites.
 
+import { TextMemo } from '../syntax/textMemo';
+
 type EntryKind =
   | 'hypercall'
   | 'softirq'
@@ -262,6 +264,16 @@ function calleeOfArg(text: string): string | undefined {
  * at file scope. Cheap: a text search for the registrar names first.
  */
 export function registrationsIn(file: { path: string; text: string }): Registration[] {
+  // Asked for each file by the lock analysis and again by the lock discipline: read once per text.
+  const known = registrationMemo.get(file.text, () => new Map<string, Registration[]>());
+  let regs = known.get(file.path);
+  if (!regs) known.set(file.path, (regs = findRegistrations(file)));
+  return regs;
+}
+
+const registrationMemo = new TextMemo<Map<string, Registration[]>>(64);
+
+function findRegistrations(file: { path: string; text: string }): Registration[] {
   const out: Registration[] = [];
   const text = file.text;
   const names =
