@@ -13,6 +13,7 @@ import { tokenize } from '../syntax/tokens';
 import { containerOf, isDebugCheck, isDiagnosticOutput, listOp, protectedIteration } from '../xen/accessOps';
 import type { BitUpdate, FunctionFacts } from './collect';
 import type { LockDiscipline } from './discipline';
+import { comparedWithNow, handedTimeStamp, samplesTime } from './timeStamps';
 
 interface Range {
   start: number;
@@ -38,6 +39,8 @@ export interface StaleUse {
   /** relocked: where it was taken again. */
   relock?: Range;
   use: Range;
+  /** now: the stamp is handed to this call, which compares it (through the functions after it). */
+  via?: string[];
   /** What the use does: decides a branch, stores the value, writes through the pointer, compares. */
   how: 'decides' | 'stores' | 'writes-through' | 'dereferences' | 'writes-back' | 'compares';
 }
@@ -142,6 +145,7 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
     const g = d.guardOf.get(loc);
     return g ? alias(g.lock) : undefined;
   };
+  const resolve = (caller: FunctionFacts, name: string): FunctionFacts | undefined => calleeOf(d, caller, name);
   const found = new Map<string, StaleUse>();
   const report = (u: StaleUse): void => {
     // One finding per value read and release: its first use.
@@ -165,18 +169,33 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
         continue;
       }
       if (fact.kind === 'now') {
-        if (decides || n.facts.assignments.some((a) => identsIn(text, rhsRange(text, a)).has(fact.v))) {
-          const cmp = acc.find(
-            (a) =>
-              a.kind === 'read' && compared(guardLock(a.loc), must[n.id]!, fact.before!) && comparedWithNow(text, n, fact.v, a, decides),
-          );
-          if (cmp) {
-            const lock = guardLock(cmp.loc)!;
-            const taken = takenAt(f, n.id, lock, alias);
-            if (taken)
-              report({ kind: 'now', fn: f, v: fact.v, lock, read: fact.read, loc: cmp.loc, unlock: taken, use: range(n), how: 'compares' });
-          }
-        }
+        const here =
+          decides || n.facts.assignments.some((a) => identsIn(text, rhsRange(text, a)).has(fact.v))
+            ? acc.find(
+                (a) =>
+                  a.kind === 'read' &&
+                  compared(guardLock(a.loc), must[n.id]!, fact.before!) &&
+                  comparedWithNow(text, n, fact.v, a, decides),
+              )
+            : undefined;
+        // Or handed to a callee that compares it (a few calls deep).
+        const cmp = here
+          ? { loc: here.loc, lock: guardLock(here.loc)! }
+          : handedTimeStamp(f, n, fact.v, guardLock, resolve, (l) => compared(l, must[n.id]!, fact.before!));
+        const taken = cmp ? takenAt(f, n.id, cmp.lock, alias) : undefined;
+        if (cmp && taken)
+          report({
+            kind: 'now',
+            fn: f,
+            v: fact.v,
+            lock: cmp.lock,
+            read: fact.read,
+            loc: cmp.loc,
+            unlock: taken,
+            use: range(n),
+            how: 'compares',
+            ...('chain' in cmp ? { via: [cmp.call, ...cmp.chain.slice(1)] } : {}),
+          });
         keep.push(fact);
         continue;
       }
@@ -244,7 +263,7 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
       if (a.op !== '=') continue;
       const copies = IDENT.test(a.rhs) ? facts.filter((x) => x.v === a.rhs) : [];
       facts = facts.filter((x) => x.v !== a.lhs);
-      if (/^NOW\(\)$/.test(a.rhs)) {
+      if (samplesTime(f, a.rhs, resolve)) {
         facts.push({ kind: 'now', v: a.lhs, lock: '', loc: '', read: { start: a.start, end: a.end }, status: 'held', before: may[n.id]! });
         continue;
       }
@@ -550,21 +569,6 @@ function rhsRange(text: string, a: { start: number; end: number; op: string }): 
   const s = text.slice(a.start, a.end);
   const i = s.indexOf(a.op);
   return { start: i >= 0 ? a.start + i + a.op.length : a.start, end: a.end };
-}
-
-/**
- * The node compares the time stamp with X (`now >= X`, `X < now`) or takes
- * their difference (`now - X`), and does not test first that X is not later
- * (`now < X || now - X > …`: it handles a stamp from before the lock).
- */
-function comparedWithNow(text: string, n: CfgNode, v: string, x: Range, decides: boolean): boolean {
-  const body = text.slice(n.start, n.end).replace(/\s+/g, '');
-  const xs = text.slice(x.start, x.end).replace(/\s+/g, '');
-  const esc = (t: string): string => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const difference = body.includes(`${v}-${xs}`) || body.includes(`${xs}-${v}`);
-  const order = new RegExp(`(^|[^\\w>])(${esc(v)}(<|<=|>|>=)${esc(xs)}|${esc(xs)}(<|<=|>|>=)${esc(v)})([^\\w]|$)`).test(body);
-  if (difference && order && decides) return false;
-  return difference || (decides && order);
 }
 
 /** A location guarded by a lock held here that was not held where the time stamp was sampled. */

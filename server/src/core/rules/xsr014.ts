@@ -33,6 +33,8 @@ const USE: Record<StaleUse['how'], string> = {
 function staleMessage(file: FileAnalysis, u: StaleUse): string {
   const line = (o: number): number => lineNo(file, o);
   const where = locationLabel(u.loc);
+  if (u.kind === 'now' && u.via)
+    return `${u.v} was sampled by NOW() at line ${line(u.read.start)}, before ${u.lock} was taken at line ${line(u.unlock.start)}, and is handed here to ${u.via[0]}(), which compares it${u.via.length > 1 ? ` (in ${u.via[u.via.length - 1]}())` : ''} with ${where}, which ${u.lock} guards: a CPU that held the lock in between can have stored a later time, so the difference can be negative.`;
   if (u.kind === 'now')
     return `${u.v} was sampled by NOW() at line ${line(u.read.start)}, before ${u.lock} was taken at line ${line(u.unlock.start)}, and is compared here with ${where}, which ${u.lock} guards: a CPU that held the lock in between can have stored a later time, so the difference can be negative.`;
   if (u.kind === 'relocked')

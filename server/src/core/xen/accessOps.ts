@@ -233,3 +233,8 @@ const PROTECTED_ITERATIONS: ReadonlyMap<string, { locks: readonly string[]; list
 export function protectedIteration(macro: string): { locks: readonly string[]; list: string } | undefined {
   return PROTECTED_ITERATIONS.get(macro);
 }
+
+/** A read of the system time: `NOW()` (a macro for `get_s_time()`). Two samples taken on different CPUs are ordered only by what the samplers synchronised on. */
+export function isTimeSample(name: string): boolean {
+  return name === 'NOW' || name === 'get_s_time';
+}
