@@ -76,3 +76,23 @@ test('a stamp handed to a callee that compares it names the sample, the lock, th
     [at('saved_sample').line, at('saved_lock').line],
   );
 });
+
+test('a unit read again at the release names the acquire, the lock-free change for idle vCPUs and the caller handing one', async () => {
+  const name = 'xsr014_reread_unit.c';
+  const text = fs.readFileSync(path.join(FIXTURES, name), 'utf8');
+  const at = fixtureMarks(text, name);
+  const r = (await protocolAnalyzer()).analyze({ path: name, text });
+  const d = r.diagnostics.filter((x) => x.code === 'XSR014');
+  assert.deepEqual(
+    d.map((x) => r.lineIndex.lineOf(x.start) + 1),
+    [at('released').line],
+  );
+  assert.equal(
+    d[0]!.message,
+    `unit_schedule_unlock_irq() names what it releases by v->sched_unit read again, but the lock was taken by unit_schedule_lock_irq(v->sched_unit) at line ${at('locked').line}, and vcpu.sched_unit changes without the scheduler lock for an idle vCPU (demo_context_switched (${name}:${at('lent').line})), and this function is handed one (demo_idle_time (${name}:${at('handed').line})): the release can name another object than the one locked (keep the one locked in a local).`,
+  );
+  assert.deepEqual(
+    (d[0]!.related ?? []).map((x) => r.lineIndex.lineOf(x.start) + 1),
+    [at('locked').line, at('lent').line, at('handed').line],
+  );
+});
