@@ -82,7 +82,7 @@ const summaries = new WeakMap<FunctionFacts, Map<number, TimeComparison | null>>
  * assigned anew (`now = NOW()`) or handed on by address is not the caller's
  * stamp any more.
  */
-export function comparesTimeParam(
+function comparesTimeParam(
   g: FunctionFacts,
   index: number,
   guardLock: GuardLock,
