@@ -82,13 +82,7 @@ const summaries = new WeakMap<FunctionFacts, Map<number, TimeComparison | null>>
  * assigned anew (`now = NOW()`) or handed on by address is not the caller's
  * stamp any more.
  */
-function comparesTimeParam(
-  g: FunctionFacts,
-  index: number,
-  guardLock: GuardLock,
-  resolve: Resolve,
-  depth = 0,
-): TimeComparison | undefined {
+function comparesTimeParam(g: FunctionFacts, index: number, guardLock: GuardLock, resolve: Resolve, depth = 0): TimeComparison | undefined {
   let memo = summaries.get(g);
   if (!memo) summaries.set(g, (memo = new Map()));
   const known = memo.get(index);
