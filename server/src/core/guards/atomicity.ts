@@ -13,6 +13,7 @@ import { tokenize } from '../syntax/tokens';
 import { containerOf, isDebugCheck, isDiagnosticOutput, listOp, protectedIteration } from '../xen/accessOps';
 import type { BitUpdate, FunctionFacts } from './collect';
 import type { LockDiscipline } from './discipline';
+import { identsUsed } from './nodeTokens';
 import { comparedWithNow, handedTimeStamp, samplesTime } from './timeStamps';
 
 interface Range {
@@ -530,17 +531,7 @@ function protectedWalk(f: FunctionFacts, held: (lock: string) => boolean): { loc
 
 /** `v->f` in the node, outside diagnostic output and debug checks. */
 function dereferences(text: string, n: CfgNode, v: string): boolean {
-  const skip = n.facts.calls.filter((c) => isDiagnosticOutput(c.name) || isDebugCheck(c.name));
-  const tokens = tokenize(text.slice(n.start, n.end), n.start);
-  return tokens.some(
-    (t, i) =>
-      t.kind === 'ident' &&
-      t.text === v &&
-      tokens[i + 1]?.text === '->' &&
-      tokens[i - 1]?.text !== '->' &&
-      tokens[i - 1]?.text !== '.' &&
-      !skip.some((c) => c.start <= t.start && t.end <= c.end),
-  );
+  return identsUsed(text, n).some((x) => x.text === v && x.next === '->' && x.prev !== '->' && x.prev !== '.');
 }
 
 /** `static struct cpupool *cpupool_find_by_id(…)`: the function returns a pointer. */

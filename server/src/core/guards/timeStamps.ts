@@ -5,9 +5,9 @@
 // rqd->load_last_update`). The caller decides whether the lock was held
 // where the stamp was taken; this module only says what the callees do.
 import type { CfgNode } from '../cfg/types';
-import { tokenize } from '../syntax/tokens';
 import { isDebugCheck, isDiagnosticOutput, isTimeSample } from '../xen/accessOps';
 import type { FunctionFacts } from './collect';
+import { usesValue } from './nodeTokens';
 
 type Resolve = (caller: FunctionFacts, name: string) => FunctionFacts | undefined;
 type GuardLock = (loc: string) => string | undefined;
@@ -57,21 +57,6 @@ export function samplesTime(f: FunctionFacts, rhs: string, resolve: Resolve): bo
   if (isTimeSample(name)) return true;
   const g = resolve(f, name);
   return !!g && g !== f && returnsTimeSample(g, resolve, 1);
-}
-
-/** `v` used as a value in the node (not a member name, not a callee, not inside output or debug checks). */
-function usesValue(text: string, n: CfgNode, v: string): boolean {
-  const skip = n.facts.calls.filter((c) => isDiagnosticOutput(c.name) || isDebugCheck(c.name));
-  const tokens = tokenize(text.slice(n.start, n.end), n.start);
-  return tokens.some(
-    (t, i) =>
-      t.kind === 'ident' &&
-      t.text === v &&
-      tokens[i - 1]?.text !== '->' &&
-      tokens[i - 1]?.text !== '.' &&
-      tokens[i + 1]?.text !== '(' &&
-      !skip.some((c) => c.start <= t.start && t.end <= c.end),
-  );
 }
 
 const summaries = new WeakMap<FunctionFacts, Map<number, TimeComparison | null>>();
