@@ -14,6 +14,8 @@ import { tokenize } from '../syntax/tokens';
 import { containerOf, isDebugCheck, isDiagnosticOutput, listOp, protectedIteration } from '../xen/accessOps';
 import type { BitUpdate, FunctionFacts } from './collect';
 import type { LockDiscipline } from './discipline';
+import { identsUsed } from './nodeTokens';
+import { comparedWithNow, handedTimeStamp, samplesTime } from './timeStamps';
 
 interface Range {
   start: number;
@@ -39,6 +41,8 @@ export interface StaleUse {
   /** relocked: where it was taken again. */
   relock?: Range;
   use: Range;
+  /** now: the stamp is handed to this call, which compares it (through the functions after it). */
+  via?: string[];
   /** What the use does: decides a branch, stores the value, writes through the pointer, compares. */
   how: 'decides' | 'stores' | 'writes-through' | 'dereferences' | 'writes-back' | 'compares';
 }
@@ -149,13 +153,14 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
     const g = d.guardOf.get(loc);
     return g ? alias(g.lock) : undefined;
   };
+  const resolve = (caller: FunctionFacts, name: string): FunctionFacts | undefined => calleeOf(d, caller, name);
   // Held sets per node, computed when first asked (most nodes of most functions never are).
   const mustSets: (ReadonlySet<string> | undefined)[] = [];
   const maySets: (ReadonlySet<string> | undefined)[] = [];
   const mustAt = (id: number): ReadonlySet<string> => (mustSets[id] ??= new Set(f.heldAt(id).map(alias)));
   // A value fact is born only from a guarded location read with its lock held, a lookup call made under a lock,
   // or a NOW() sample: a function with none of them has nothing to report (and its CFG is not read at all).
-  const sampled = f.calls.some((c) => c.callee === 'NOW');
+  const sampled = f.calls.some((c) => samplesTime(f, `${c.callee}()`, resolve));
   const guardedRead = f.accesses.some((a) => {
     const l = guardLock(a.loc);
     return l !== undefined && mustAt(a.node).has(l);
@@ -208,18 +213,33 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
         continue;
       }
       if (fact.kind === 'now') {
-        if (decides || n.facts.assignments.some((a) => rhsIdents(text, a).has(fact.v))) {
-          const cmp = acc.find(
-            (a) =>
-              a.kind === 'read' && compared(guardLock(a.loc), mustAt(n.id), fact.before!) && comparedWithNow(text, n, fact.v, a, decides),
-          );
-          if (cmp) {
-            const lock = guardLock(cmp.loc)!;
-            const taken = takenAt(f, n.id, lock, alias);
-            if (taken)
-              report({ kind: 'now', fn: f, v: fact.v, lock, read: fact.read, loc: cmp.loc, unlock: taken, use: range(n), how: 'compares' });
-          }
-        }
+        const here =
+          decides || n.facts.assignments.some((a) => rhsIdents(text, a).has(fact.v))
+            ? acc.find(
+                (a) =>
+                  a.kind === 'read' &&
+                  compared(guardLock(a.loc), mustAt(n.id), fact.before!) &&
+                  comparedWithNow(text, n, fact.v, a, decides),
+              )
+            : undefined;
+        // Or handed to a callee that compares it (a few calls deep).
+        const cmp = here
+          ? { loc: here.loc, lock: guardLock(here.loc)! }
+          : handedTimeStamp(f, n, fact.v, guardLock, resolve, (l) => compared(l, mustAt(n.id), fact.before!));
+        const taken = cmp ? takenAt(f, n.id, cmp.lock, alias) : undefined;
+        if (cmp && taken)
+          report({
+            kind: 'now',
+            fn: f,
+            v: fact.v,
+            lock: cmp.lock,
+            read: fact.read,
+            loc: cmp.loc,
+            unlock: taken,
+            use: range(n),
+            how: 'compares',
+            ...('chain' in cmp ? { via: [cmp.call, ...cmp.chain.slice(1)] } : {}),
+          });
         keep.push(fact);
         continue;
       }
@@ -287,7 +307,7 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
       if (a.op !== '=') continue;
       const copies = IDENT.test(a.rhs) ? facts.filter((x) => x.v === a.rhs) : [];
       facts = facts.filter((x) => x.v !== a.lhs);
-      if (/^NOW\(\)$/.test(a.rhs)) {
+      if (samplesTime(f, a.rhs, resolve)) {
         facts.push({ kind: 'now', v: a.lhs, lock: '', loc: '', read: { start: a.start, end: a.end }, status: 'held', before: mayAt(n.id) });
         continue;
       }
@@ -554,17 +574,7 @@ function protectedWalk(f: FunctionFacts, held: (lock: string) => boolean): { loc
 
 /** `v->f` in the node, outside diagnostic output and debug checks. */
 function dereferences(text: string, n: CfgNode, v: string): boolean {
-  const skip = n.facts.calls.filter((c) => isDiagnosticOutput(c.name) || isDebugCheck(c.name));
-  const tokens = tokenize(text.slice(n.start, n.end), n.start);
-  return tokens.some(
-    (t, i) =>
-      t.kind === 'ident' &&
-      t.text === v &&
-      tokens[i + 1]?.text === '->' &&
-      tokens[i - 1]?.text !== '->' &&
-      tokens[i - 1]?.text !== '.' &&
-      !skip.some((c) => c.start <= t.start && t.end <= c.end),
-  );
+  return identsUsed(text, n).some((x) => x.text === v && x.next === '->' && x.prev !== '->' && x.prev !== '.');
 }
 
 /** `static struct cpupool *cpupool_find_by_id(…)`: the function returns a pointer. */
@@ -593,21 +603,6 @@ function rhsRange(text: string, a: { start: number; end: number; op: string }): 
   const s = text.slice(a.start, a.end);
   const i = s.indexOf(a.op);
   return { start: i >= 0 ? a.start + i + a.op.length : a.start, end: a.end };
-}
-
-/**
- * The node compares the time stamp with X (`now >= X`, `X < now`) or takes
- * their difference (`now - X`), and does not test first that X is not later
- * (`now < X || now - X > …`: it handles a stamp from before the lock).
- */
-function comparedWithNow(text: string, n: CfgNode, v: string, x: Range, decides: boolean): boolean {
-  const body = text.slice(n.start, n.end).replace(/\s+/g, '');
-  const xs = text.slice(x.start, x.end).replace(/\s+/g, '');
-  const esc = (t: string): string => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const difference = body.includes(`${v}-${xs}`) || body.includes(`${xs}-${v}`);
-  const order = new RegExp(`(^|[^\\w>])(${esc(v)}(<|<=|>|>=)${esc(xs)}|${esc(xs)}(<|<=|>|>=)${esc(v)})([^\\w]|$)`).test(body);
-  if (difference && order && decides) return false;
-  return difference || (decides && order);
 }
 
 /** A location guarded by a lock held here that was not held where the time stamp was sampled. */

@@ -9,6 +9,7 @@
 // guards/atomicity.ts, on the folder's lock discipline.
 import type { FileAnalysis } from '../analysis';
 import { mixedBitUpdates, rereadReleases, type StaleUse, staleUses } from '../guards/atomicity';
+import { rereadTargets } from '../guards/rereadTarget';
 import { FolderFindings, locationLabel, noFunctionFindings, relatedAt, runDiscipline, siteLabel } from './guardWords';
 import { finding, lineNo } from './report';
 import type { Rule, RuleMeta } from './types';
@@ -33,6 +34,8 @@ const USE: Record<StaleUse['how'], string> = {
 function staleMessage(file: FileAnalysis, u: StaleUse): string {
   const line = (o: number): number => lineNo(file, o);
   const where = locationLabel(u.loc);
+  if (u.kind === 'now' && u.via)
+    return `${u.v} was sampled by NOW() at line ${line(u.read.start)}, before ${u.lock} was taken at line ${line(u.unlock.start)}, and is handed here to ${u.via[0]}(), which compares it${u.via.length > 1 ? ` (in ${u.via[u.via.length - 1]}())` : ''} with ${where}, which ${u.lock} guards: a CPU that held the lock in between can have stored a later time, so the difference can be negative.`;
   if (u.kind === 'now')
     return `${u.v} was sampled by NOW() at line ${line(u.read.start)}, before ${u.lock} was taken at line ${line(u.unlock.start)}, and is compared here with ${where}, which ${u.lock} guards: a CPU that held the lock in between can have stored a later time, so the difference can be negative.`;
   if (u.kind === 'relocked')
@@ -65,6 +68,24 @@ function checkFolder(files: readonly FileAnalysis[]): { file: FileAnalysis; diag
       const related = [relatedAt(file, f, r.acquire.start, r.acquire.end, `${r.lock} taken here`)];
       if (r.rerouted) related.push(relatedAt(file, f, r.rerouted.start, r.rerouted.end, r.rerouted.what));
       out.add(file, finding(meta, f.fn, { start: r.release.start, end: r.release.end, related, message }));
+    }
+    for (const r of rereadTargets(d, f)) {
+      const sites = r.changes.slice(0, 3);
+      const why = `changes without the scheduler lock for ${r.kind.what} (${sites.map((x) => siteLabel(x.fn, x.start)).join(', ')}), and this function is handed one (${siteLabel(r.kind.caller, r.kind.start)})`;
+      const related = [
+        relatedAt(file, f, r.acquire.start, r.acquire.end, `locked for ${r.arg} here`),
+        ...sites.map((x) => relatedAt(file, x.fn, x.start, x.end, `${locationLabel(r.loc)} changed here without the scheduler lock`)),
+        relatedAt(file, r.kind.caller, r.kind.start, r.kind.end, `handed ${r.kind.what} here`),
+      ];
+      out.add(
+        file,
+        finding(meta, f.fn, {
+          start: r.release.start,
+          end: r.release.end,
+          related,
+          message: `${r.call}() names what it releases by ${r.arg} read again, but the lock was taken by ${r.acquire.call}(${r.arg}) at line ${lineNo(file, r.acquire.start)}, and ${locationLabel(r.loc)} ${why}: the release can name another object than the one locked (keep the one locked in a local).`,
+        }),
+      );
     }
   }
   for (const m of mixedBitUpdates(d)) {

@@ -233,3 +233,29 @@ const PROTECTED_ITERATIONS: ReadonlyMap<string, { locks: readonly string[]; list
 export function protectedIteration(macro: string): { locks: readonly string[]; list: string } | undefined {
   return PROTECTED_ITERATIONS.get(macro);
 }
+
+/** A read of the system time: `NOW()` (a macro for `get_s_time()`). Two samples taken on different CPUs are ordered only by what the samplers synchronised on. */
+export function isTimeSample(name: string): boolean {
+  return name === 'NOW' || name === 'get_s_time';
+}
+
+/**
+ * Kinds of objects the scheduler treats apart, as a predicate and the
+ * expressions that name members of the kind: an idle vCPU
+ * (`is_idle_vcpu(v)`, `idle_vcpu[cpu]`) is lent to other scheduling units
+ * under core scheduling, so its `sched_unit` changes where a guest vCPU's
+ * does not.
+ */
+const OBJECT_KINDS: readonly { test: string; member: RegExp; what: string }[] = [
+  { test: 'is_idle_vcpu', member: /^idle_vcpu\s*\[/, what: 'an idle vCPU' },
+];
+
+/** The kind a predicate call tests (`is_idle_vcpu`). */
+export function objectKindTest(name: string): { test: string; what: string } | undefined {
+  return OBJECT_KINDS.find((k) => k.test === name);
+}
+
+/** The kind an expression names a member of (`idle_vcpu[cpu]`: an idle vCPU). */
+export function objectKindOf(expr: string): { test: string; what: string } | undefined {
+  return OBJECT_KINDS.find((k) => k.member.test(expr.trim()));
+}

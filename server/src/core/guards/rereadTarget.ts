@@ -1,0 +1,178 @@
+// XSR014 (b) for the object a scheduler lock helper is keyed on: the lock is
+// taken for a field read (`unit_schedule_lock_irq(v->sched_unit)`) and
+// released with the same field read again (`unit_schedule_unlock_irq(lock,
+// v->sched_unit)`), while the analysed code changes that field without the
+// scheduler lock. The release then names another unit than the one locked
+// (its ASSERT fires, or it unlocks through another resource). Reported only
+// with evidence: the code changes the field without the lock for objects of
+// a kind (`if ( is_idle_vcpu(vprev) ) vprev->sched_unit = …`), and an
+// analysed caller hands the function an object of that kind
+// (`vcpu_runstate_get(idle_vcpu[cpu], …)`). Other changes without the lock
+// (setting up or tearing down an object, which the analysis cannot tell from
+// a move) prove nothing: a guest vCPU's unit does not move under its lock.
+import type { CfgNode } from '../cfg/types';
+import { objectKindOf, objectKindTest } from '../xen/accessOps';
+import type { FunctionFacts } from './collect';
+import type { LockDiscipline } from './discipline';
+import { SCHED_LOCK } from './lockIds';
+
+interface Range {
+  start: number;
+  end: number;
+}
+
+export interface RereadTarget {
+  fn: FunctionFacts;
+  /** The release and the expression it names the object by. */
+  call: string;
+  arg: string;
+  release: Range;
+  acquire: Range & { call: string };
+  /** The field read again (type level). */
+  loc: string;
+  /** The changes of the field without the scheduler lock made for objects of the kind. */
+  changes: { fn: FunctionFacts; start: number; end: number }[];
+  /** The kind of object the change is made for, and the call that hands this function one. */
+  kind: { what: string; caller: FunctionFacts; start: number; end: number };
+}
+
+const ROOT = /^\(?\s*([A-Za-z_]\w*)\s*->/;
+
+/** Per function: scheduler releases naming their object by a field read again that can change under the lock. */
+export function rereadTargets(d: LockDiscipline, f: FunctionFacts): RereadTarget[] {
+  const { fn } = f;
+  if (!fn.touchesLocks || fn.degraded || f.boot) return [];
+  const out: RereadTarget[] = [];
+  for (const n of fn.cfg.nodes)
+    for (const c of n.facts.calls) {
+      const h = d.helpers.get(c.name);
+      if (!h || h.lock !== 'sched' || h.op !== 'release' || h.ptrArg === undefined) continue;
+      const arg = c.args[h.arg];
+      const root = arg ? ROOT.exec(arg.text)?.[1] : undefined;
+      if (!arg || !root) continue;
+      const acquire = acquireFor(d, f, arg.text, c.start);
+      if (!acquire || assignedBetween(f, root, acquire.start, c.start)) continue;
+      // The field the argument ends in (`v->sched_unit`: vcpu.sched_unit).
+      const field = f.accesses.find((x) => x.node === n.id && x.kind === 'read' && x.start === arg.start && x.end === arg.end);
+      if (!field) continue;
+      // A change made only for objects of a kind, and an object of that kind handed to this function.
+      const changes = unlockedChanges(d, field.loc);
+      for (const what of new Set(changes.map((x) => x.kind))) {
+        const handed = what ? handedKind(d, f, root, what) : undefined;
+        if (!what || !handed) continue;
+        out.push({
+          fn: f,
+          call: c.name,
+          arg: arg.text,
+          release: { start: c.start, end: c.end },
+          acquire,
+          loc: field.loc,
+          changes: changes.filter((x) => x.kind === what),
+          kind: { what, ...handed },
+        });
+        break;
+      }
+    }
+  return out;
+}
+
+/** The scheduler acquire before `before` keyed on the same expression. */
+function acquireFor(d: LockDiscipline, f: FunctionFacts, arg: string, before: number): (Range & { call: string }) | undefined {
+  for (const n of f.fn.cfg.nodes)
+    for (const c of n.facts.calls) {
+      if (c.start >= before) continue;
+      const h = d.helpers.get(c.name);
+      if (h?.lock === 'sched' && (h.op === 'acquire' || h.op === 'tryacquire') && c.args[h.arg]?.text === arg)
+        return { start: c.start, end: c.end, call: c.name };
+    }
+  return undefined;
+}
+
+function assignedBetween(f: FunctionFacts, v: string, from: number, to: number): boolean {
+  return f.fn.cfg.nodes.some((n) => n.start > from && n.start < to && n.facts.assignments.some((a) => a.lhs === v));
+}
+
+const changesOf = new WeakMap<LockDiscipline, Map<string, { fn: FunctionFacts; start: number; end: number; kind?: string }[]>>();
+
+/**
+ * Writes of the location in analysed code that may run concurrently (not
+ * boot code, not the setup of an object nobody sees yet) with no scheduler
+ * lock held; each with the kind of object it writes when it names one
+ * (`idle_vcpu[cpu]->f`) or runs only for one (under `if ( is_idle_vcpu(x) )`).
+ */
+function unlockedChanges(d: LockDiscipline, loc: string): { fn: FunctionFacts; start: number; end: number; kind?: string }[] {
+  let memo = changesOf.get(d);
+  if (!memo) changesOf.set(d, (memo = new Map()));
+  const known = memo.get(loc);
+  if (known) return known;
+  const shared = d.sitesOf(loc);
+  const out: { fn: FunctionFacts; start: number; end: number; kind?: string }[] = [];
+  for (const g of d.functions.values()) {
+    if (g.boot) continue;
+    for (const w of g.accesses) {
+      if (w.kind !== 'write' || w.loc !== loc) continue;
+      if (!shared.some((s) => s.fn === g && s.start === w.start)) continue;
+      if (d.heldAt(g, w.node).has(SCHED_LOCK)) continue;
+      const target = g.file.text.slice(w.start, w.end);
+      const root = ROOT.exec(target)?.[1];
+      const kind = objectKindOf(target)?.what ?? (root ? kindTestedFor(g, w.node, root) : undefined);
+      out.push({ fn: g, start: w.start, end: w.end, ...(kind ? { kind } : {}) });
+    }
+  }
+  memo.set(loc, out);
+  return out;
+}
+
+/** The node runs only when a condition testing the object's kind (`is_idle_vcpu(x)`) holds: its true edge dominates the node. */
+function kindTestedFor(g: FunctionFacts, node: number, x: string): string | undefined {
+  const nodes = g.fn.cfg.nodes;
+  for (const cond of nodes) {
+    if (cond.kind !== 'cond') continue;
+    const test = cond.facts.calls.find((c) => objectKindTest(c.name) && c.args[0]?.text === x);
+    const kind = test ? objectKindTest(test.name) : undefined;
+    if (!kind) continue;
+    const yes = cond.succ.find((e) => e.branch === true);
+    if (yes && !reachableWithout(nodes, g.fn.cfg.entry, node, cond.id, yes.to)) return kind.what;
+  }
+  return undefined;
+}
+
+/** Whether `target` is reachable from `entry` without taking the edge `from` → `to`. */
+function reachableWithout(nodes: readonly CfgNode[], entry: number, target: number, from: number, to: number): boolean {
+  const seen = new Set<number>([entry]);
+  const work = [entry];
+  while (work.length) {
+    const id = work.pop()!;
+    if (id === target) return true;
+    for (const e of nodes[id]!.succ) {
+      if ((id === from && e.to === to) || seen.has(e.to)) continue;
+      seen.add(e.to);
+      work.push(e.to);
+    }
+  }
+  return false;
+}
+
+/** An analysed caller hands the function, as parameter `param`, an object of the kind (`idle_vcpu[cpu]`, or a local assigned from it). */
+function handedKind(
+  d: LockDiscipline,
+  f: FunctionFacts,
+  param: string,
+  what: string,
+): { caller: FunctionFacts; start: number; end: number } | undefined {
+  const index = f.fn.syntax.params.indexOf(param);
+  if (index < 0) return undefined;
+  for (const g of d.functions.values()) {
+    if (g.boot) continue;
+    for (const c of g.calls) {
+      if (c.callee !== f.name || (f.isStatic && g.path !== f.path)) continue;
+      const a = c.args[index];
+      if (!a) continue;
+      const named =
+        objectKindOf(a)?.what === what ||
+        g.fn.cfg.nodes.some((n) => n.facts.assignments.some((x) => x.lhs === a && objectKindOf(x.rhs)?.what === what));
+      if (named) return { caller: g, start: c.start, end: c.end };
+    }
+  }
+  return undefined;
+}
