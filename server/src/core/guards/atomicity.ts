@@ -682,6 +682,12 @@ function useOf(
 export function rereadReleases(d: LockDiscipline, f: FunctionFacts): RereadRelease[] {
   const { fn } = f;
   if (!fn.touchesLocks || fn.degraded) return [];
+  // Only a release given a scheduler lock pointer loaded there can be one: most functions have none (and then their CFG is not read).
+  const candidate = f.calls.some((c) => {
+    const h = d.helpers.get(c.callee);
+    return !!h && h.lock === 'spin' && h.op === 'release' && /(->|\.)schedule_lock$/.test(c.args[h.arg] ?? '');
+  });
+  if (!candidate) return [];
   const namer = new LockNamer(fn.cfg);
   const out: RereadRelease[] = [];
   for (const n of fn.cfg.nodes) {

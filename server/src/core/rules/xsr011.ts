@@ -12,6 +12,7 @@
 import type { FileAnalysis } from '../analysis';
 import type { CoreDiagnostic } from '../diagnostics';
 import type { FunctionLocks } from '../locks/analyze';
+import { originOf } from '../locks/origin';
 import { staticLockScope } from '../syntax/staticLocks';
 import { finding, lineNo } from './report';
 import type { Rule, RuleMeta } from './types';
@@ -51,7 +52,7 @@ function identity(file: FileAnalysis, fn: FunctionLocks, lock: string): string |
   const name = lock.replace(/:[rw]$/, '').replace(/^&/, '');
   if (/->|\./.test(name)) return `${file.path}\u0000${name}`;
   const root = /^[A-Za-z_]\w*/.exec(name)?.[0];
-  if (!root || fn.syntax.params.includes(root) || fn.cfg.nodes.some((n) => n.declares?.includes(root))) return undefined;
+  if (!root || fn.syntax.params.includes(root) || originOf(fn).base.cfg.nodes.some((n) => n.declares?.includes(root))) return undefined;
   const scope = staticLockScope(file, file.text, root, fn.syntax);
   if (scope === 'function') return `${file.path}\u0000${fn.syntax.name}\u0000${name}`;
   return scope === 'file' ? `${file.path}\u0000${name}` : name;
