@@ -188,6 +188,9 @@ export function binding(s: PathState, v: string): VarBinding | undefined {
 }
 
 export function withBinding(s: PathState, b: VarBinding): PathState {
+  // The same binding again (a pointer assigned in a loop): the same state, so no new key to compute.
+  const old = s.vars.find((x) => x.v === b.v);
+  if (old && old.lock === b.lock && old.status === b.status && old.zeroIsHeld === b.zeroIsHeld) return s;
   const vars = s.vars
     .filter((x) => x.v !== b.v)
     .concat(b)

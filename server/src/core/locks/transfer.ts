@@ -102,7 +102,7 @@ export function transferNode(ctx: TransferContext, node: CfgNode, s: PathState):
         // The variable was bound by the lock call on its right-hand side.
         if (calls.some((c) => c.start >= a.start && c.end <= a.end && bindsResult(ctx, c))) continue;
         // What was assigned is forgotten (a field write `old_q->tail = 0` leaves facts about `old_q` itself alone).
-        r = forgetFacts(r, new Set([a.lhs.replace(/^\*+/, '')]));
+        if (r.facts.length || r.held.some((h) => h.when)) r = forgetFacts(r, new Set([a.lhs.replace(/^\*+/, '')]));
         r = handOn(ctx, r, a.lhs, a.rhs);
         if (!IDENT.test(a.lhs)) continue;
         // `held = true;`: a flag a later test reads (the path remembers its value).
