@@ -265,7 +265,8 @@ interface Remembered {
   facts: FunctionFacts;
   /** The move of the result they were collected on, from the result as computed. */
   at: Move;
-  types: string;
+  /** The type table they were resolved with (compared by signature, and only when one is reused). */
+  table: TypeTable;
   statics: string;
   reported: boolean;
   path: string;
@@ -292,12 +293,18 @@ export function collectFunctionRemembered(
   statics: string,
 ): FunctionFacts {
   const { base, delta } = originOf(fn);
-  const types = table.signature();
   const r = remembered.get(base);
-  if (r && r.types === types && r.statics === statics && r.reported === reported && r.path === file.path && r.helpers === helpers)
+  if (
+    r &&
+    r.statics === statics &&
+    r.reported === reported &&
+    r.path === file.path &&
+    r.helpers === helpers &&
+    (r.table === table || r.table.signature() === table.signature())
+  )
     return moved(r.facts, { offset: delta.offset - r.at.offset, line: delta.line - r.at.line }, file, fn);
   const facts = collectFunction(file, fn, table, helpers, reported, sharedStatics);
-  remembered.set(base, { facts, at: delta, types, statics, reported, path: file.path, helpers });
+  remembered.set(base, { facts, at: delta, table, statics, reported, path: file.path, helpers });
   return facts;
 }
 

@@ -32,15 +32,15 @@ export class TypeTable {
    * keys on: an edit inside a function body leaves it unchanged).
    */
   signature(): string {
-    this.sig ??= JSON.stringify([
+    // The parent's part is appended, not serialised into ours (headers are large, and shared by every file's table).
+    this.sig ??= `${JSON.stringify([
       [...this.structs].map(([k, m]) => [k, [...m]]),
       [...this.typedefs],
       [...this.globals],
       [...this.perCpu],
       [...this.returns],
       [...this.macros],
-      this.parent?.signature() ?? null,
-    ]);
+    ])}\u0000${this.parent?.signature() ?? ''}`;
     return this.sig;
   }
 
