@@ -306,8 +306,17 @@ export class Analyzer {
    */
   private orderOf(fns: { name: string; callees: ReadonlySet<string> }[]): number[] {
     const last = this.lastOrder;
-    if (last && last.fns.length === fns.length && fns.every((f, i) => f.name === last.fns[i]!.name && f.callees === last.fns[i]!.callees))
+    // (The edited function's callees are a new set: equal contents do as well as the same set.)
+    const same = (a: ReadonlySet<string>, b: ReadonlySet<string>): boolean =>
+      a === b || (a.size === b.size && [...a].every((x) => b.has(x)));
+    if (
+      last &&
+      last.fns.length === fns.length &&
+      fns.every((f, i) => f.name === last.fns[i]!.name && same(f.callees, last.fns[i]!.callees))
+    ) {
+      this.lastOrder = { fns, order: last.order };
       return last.order;
+    }
     const order = calleesFirst(fns);
     this.lastOrder = { fns, order };
     return order;

@@ -163,10 +163,10 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
   const sampled = f.calls.some((c) => samplesTime(f, `${c.callee}()`, resolve));
   const guardedRead = f.accesses.some((a) => {
     const l = guardLock(a.loc);
-    return l !== undefined && mustAt(a.node).has(l);
+    return l !== undefined && f.heldAt(a.node).some((h) => alias(h) === l);
   });
   const lookupCall = f.calls.some((c) => {
-    if (mustAt(c.node).size === 0) return false;
+    if (f.heldAt(c.node).length === 0) return false;
     const callee = calleeOf(d, f, c.callee);
     return !!callee && callee !== f && returnsPointer(callee);
   });

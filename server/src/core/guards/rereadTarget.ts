@@ -42,6 +42,12 @@ const ROOT = /^\(?\s*([A-Za-z_]\w*)\s*->/;
 export function rereadTargets(d: LockDiscipline, f: FunctionFacts): RereadTarget[] {
   const { fn } = f;
   if (!fn.touchesLocks || fn.degraded || f.boot) return [];
+  // Only a scheduler release naming its object through a field can be one: most functions have none (their CFG is then not read).
+  const candidate = f.calls.some((c) => {
+    const h = d.helpers.get(c.callee);
+    return !!h && h.lock === 'sched' && h.op === 'release' && h.ptrArg !== undefined && ROOT.test(c.args[h.arg] ?? '');
+  });
+  if (!candidate) return [];
   const out: RereadTarget[] = [];
   for (const n of fn.cfg.nodes)
     for (const c of n.facts.calls) {
