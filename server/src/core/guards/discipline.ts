@@ -9,6 +9,7 @@
 // `xsr guards` read it.
 import type { FileAnalysis } from '../analysis';
 import type { FunctionLocks } from '../locks/analyze';
+import { firstLineLocks } from '../locks/origin';
 import { staticLocksIn } from '../syntax/staticLocks';
 import type { AccessKind } from '../types/expressions';
 import { TypeTable } from '../types/typeTable';
@@ -575,7 +576,7 @@ function needsOf(
     }
   }
   for (const f of functions.values()) {
-    const first = f.fn.lineLocks[0];
+    const first = firstLineLocks(f.fn);
     for (const r of first ? first.must : []) {
       if (!r.entry || r.because?.how !== 'assert') continue;
       const m = of(f);
@@ -834,7 +835,7 @@ function requirements(
     return true;
   };
   for (const f of functions.values()) {
-    const first = f.fn.lineLocks[0];
+    const first = firstLineLocks(f.fn);
     const entryLocks = first ? [...first.must, ...first.may].filter((r) => r.entry && r.because) : [];
     // Xen's convention: a `_locked` function's caller holds the lock it needs.
     const named = /_locked$/.test(f.name);

@@ -163,12 +163,16 @@ export function shiftCfgLazily(base: Cfg, delta: Delta): Cfg {
  */
 export function shiftLocksLazily(base: FunctionLocks, delta: Delta, syntax: FunctionSyntax, cfg: Cfg): FunctionLocks {
   let before: PathState[][] | undefined;
-  const { before: _unshifted, ...rest } = base;
+  let lineLocks: LineLocks[] | undefined;
+  const { before: _unshifted, lineLocks: _unshiftedLines, ...rest } = base;
   const out: FunctionLocks = {
     ...rest,
     syntax,
     cfg,
-    lineLocks: shiftLines(base.lineLocks, delta.line),
+    // Per line, as the hints of the lines on screen ask (a long file's moved functions are mostly off screen).
+    get lineLocks(): LineLocks[] {
+      return (lineLocks ??= shiftLines(base.lineLocks, delta.line));
+    },
     imbalances: shiftImbalances(base.imbalances, delta.offset),
     irqEvents: shiftIrqEvents(base.irqEvents, delta.offset),
     get before(): PathState[][] {

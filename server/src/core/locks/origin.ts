@@ -4,7 +4,7 @@
 // is derived from a result and does not depend on where the function sits
 // (the lock discipline's facts, guards/collect.ts) is remembered for the
 // result as computed and moved along with it, instead of recomputed.
-import type { FunctionLocks } from './analyze';
+import type { FunctionLocks, LineLocks, LockRef } from './analyze';
 
 export interface Move {
   /** Added to every offset. */
@@ -24,4 +24,21 @@ export function recordOrigin(view: FunctionLocks, base: FunctionLocks, delta: Mo
 /** The result `fn` is a moved view of (itself when it was computed where it is), with the move. */
 export function originOf(fn: FunctionLocks): { base: FunctionLocks; delta: Move } {
   return origins.get(fn) ?? { base: fn, delta: NO_MOVE };
+}
+
+/**
+ * The function's first line's lock sets (what it is entered holding), read
+ * from the result as computed and moved: asking a moved view for its
+ * `lineLocks` would move every line of it.
+ */
+export function firstLineLocks(fn: FunctionLocks): Pick<LineLocks, 'line' | 'must' | 'may'> | undefined {
+  const { base, delta } = originOf(fn);
+  const first = base.lineLocks[0];
+  if (!first || delta.line === 0) return first;
+  const move = (r: LockRef): LockRef => {
+    const out: LockRef = { ...r, line: r.line + delta.line };
+    if (r.because?.line !== undefined) out.because = { ...r.because, line: r.because.line + delta.line };
+    return out;
+  };
+  return { line: first.line + delta.line, must: first.must.map(move), may: first.may.map(move) };
 }
