@@ -27,7 +27,7 @@ import {
 import type { HelperTable } from '../xen/lockHelpers';
 import { type CallFact, collectFunction, type FunctionFacts } from './collect';
 import { lockLabel, REPLACED_SCHED_LOCK, SCHED_LOCK } from './lockIds';
-import { type ObjectLifetimes, objectLifetimes } from './objects';
+import { linkedParams, type ObjectLifetimes, objectLifetimes, readOnlyMacro } from './objects';
 import { type Cycle, findCycles, type OrderEdge, type OrderSite } from './order';
 
 export interface GuardSettings {
@@ -640,6 +640,19 @@ function lifetimesOf(
   const out = new Map<string, ObjectLifetimes>();
   const allocating = new Set<string>();
   const freshParams = new Map<string, Set<string>>();
+  const linked = new Map<string, Set<string>>();
+  const links = (f: FunctionFacts): Set<string> => {
+    let l = linked.get(f.key);
+    if (!l) linked.set(f.key, (l = linkedParams(f.fn)));
+    return l;
+  };
+  const macros = new Map<string, boolean>();
+  const macroReads = (f: FunctionFacts, name: string): boolean => {
+    const k = `${f.path}\u0000${name}`;
+    let r = macros.get(k);
+    if (r === undefined) macros.set(k, (r = readOnlyMacro(f.file.text, name)));
+    return r;
+  };
   let dirty: Iterable<FunctionFacts> = functions.values();
   for (let round = 0; round < 4; round++) {
     for (const f of dirty) {
@@ -649,8 +662,13 @@ function lifetimesOf(
         objectLifetimes(
           f.fn,
           (name) => allocating.has(resolve(name)?.key ?? ''),
-          (name) => resolve(name) !== undefined,
+          (name) => resolve(name) !== undefined || macroReads(f, name),
           freshParams.get(f.key),
+          (name, i) => {
+            const callee = resolve(name);
+            const p = callee?.fn.syntax.params[i];
+            return p !== undefined && links(callee!).has(p);
+          },
         ),
       );
     }
@@ -683,6 +701,8 @@ function lifetimesOf(
     if (next.size === 0) break;
     dirty = next;
   }
+  const dbg = process.env.XSR_DBG;
+  if (dbg) for (const f of functions.values()) if (dbg.split(',').includes(f.name)) console.error('LT', f.name, f.path, JSON.stringify([...out.get(f.key)!.fresh]), [...out.get(f.key)!.dying], 'freshParams', [...(freshParams.get(f.key) ?? [])], 'callers', (callers.get(f.key) ?? []).map((c) => c.caller.name));
   return out;
 }
 

@@ -16,6 +16,32 @@ export interface ObjectLifetimes {
   returnsFresh: boolean;
 }
 
+/**
+ * Parameters the function links somewhere shared: `rcu_assign_pointer(*pd, d)`,
+ * a list link of one of its elements, a store made under a lock. A caller
+ * handing it a private object publishes the object there.
+ */
+export function linkedParams(fn: FunctionLocks): Set<string> {
+  const params = new Set(fn.syntax.params.filter((p): p is string => !!p));
+  const out = new Set<string>();
+  for (const n of fn.cfg.nodes) {
+    for (const a of n.facts.assignments) {
+      const rhs = bare(a.rhs);
+      if (params.has(rhs) && !IDENT.test(a.lhs) && (fn.before[n.id] ?? []).some((p) => p.held.length > 0)) out.add(rhs);
+    }
+    for (const c of n.facts.calls) {
+      const args = c.args.map((a) => bare(a.text));
+      if (c.name === 'rcu_assign_pointer' && args[1] && params.has(args[1])) out.add(args[1]);
+      const list = listOp(c.name);
+      if (list?.elem !== undefined && list.head !== undefined && list.effect === 'write') {
+        const m = /^&\s*([A-Za-z_]\w*)->/.exec(args[list.elem] ?? '');
+        if (m && params.has(m[1]!)) out.add(m[1]!);
+      }
+    }
+  }
+  return out;
+}
+
 const IDENT = /^[A-Za-z_]\w*$/;
 /** `(struct foo *)p` → `p`. */
 const bare = (t: string): string => t.replace(/^\([^()]*\)\s*/, '');
@@ -32,6 +58,7 @@ export function objectLifetimes(
   allocates: (name: string) => boolean,
   analysed: (name: string) => boolean,
   freshParams: ReadonlySet<string> = new Set(),
+  links: (name: string, arg: number) => boolean = () => false,
 ): ObjectLifetimes {
   const locals = new Set<string>();
   for (const n of fn.cfg.nodes) for (const d of n.declares ?? []) locals.add(d);
@@ -42,6 +69,18 @@ export function objectLifetimes(
     const f = out.fresh.get(v);
     if (f && f.until === Infinity && at >= f.from) f.until = at;
   };
+  const privateAt = (v: string, at: number): boolean => {
+    const f = out.fresh.get(v);
+    return f !== undefined && f.from <= at && at < f.until;
+  };
+  // The objects the function returns: one it allocated and returns is being constructed (see `constructed`).
+  const returned = new Set(nodes.filter((n) => n.kind === 'return' && n.returnText && IDENT.test(n.returnText)).map((n) => n.returnText!));
+  const constructed = (v: string): boolean => returned.has(v) && out.fresh.has(v) && !freshParams.has(v);
+  const lockHeld = (n: CfgNode): boolean => (fn.before[n.id] ?? []).some((p) => p.held.length > 0);
+  // Constructed objects handed to code we cannot see or named by a global: not an allocator's result for the callers.
+  const exposed = new Set<string>();
+  // `holder->field = obj` with the holder private: obj is reachable only through it (private while it is).
+  const heldBy: { obj: string; holder: string }[] = [];
   for (const n of nodes) {
     for (const a of n.facts.assignments) {
       const call = a.rhsCall !== undefined ? n.facts.calls[a.rhsCall] : undefined;
@@ -50,15 +89,45 @@ export function objectLifetimes(
         out.fresh.set(a.lhs, { from: a.start, until: Infinity });
         continue;
       }
+      const holder = /^([A-Za-z_]\w*)\s*(?:->|\.)/.exec(a.lhs)?.[1];
+      if (IDENT.test(rhs) && holder !== undefined && holder !== rhs && privateAt(holder, a.start) && privateAt(rhs, a.start)) {
+        heldBy.push({ obj: rhs, holder });
+        continue;
+      }
+      // A constructor's object stored in a plain global outside any lock (a name for it, `hardware_domain = d`) is not
+      // yet handed to concurrent code: that takes a lock or a barrier (a list link, rcu_assign_pointer).
+      if (IDENT.test(rhs) && IDENT.test(a.lhs) && !locals.has(a.lhs) && constructed(rhs) && !lockHeld(n)) {
+        exposed.add(rhs);
+        continue;
+      }
       // Stored anywhere but in a local: published.
       if (IDENT.test(rhs) && !(IDENT.test(a.lhs) && locals.has(a.lhs))) publish(rhs, a.start);
       // `svc = priv`: one object under two names.
       if (IDENT.test(a.lhs) && IDENT.test(rhs) && out.dying.has(rhs)) out.dying.add(a.lhs);
     }
-    for (const c of n.facts.calls) handleCall(out, c, analysed, publish);
+    for (const c of n.facts.calls) {
+      handleCall(out, c, analysed, publish, constructed, exposed);
+      // An analysed callee that links its parameter somewhere shared publishes what it is handed.
+      c.args.forEach((arg, i) => {
+        const v = bare(arg.text);
+        if (IDENT.test(v) && links(c.name, i)) publish(v, c.start);
+      });
+    }
     if (n.kind === 'return' && n.returnText && IDENT.test(n.returnText)) {
       const f = out.fresh.get(n.returnText);
-      if (f && f.until === Infinity && !freshParams.has(n.returnText)) out.returnsFresh = true;
+      if (f && f.until === Infinity && !freshParams.has(n.returnText) && !exposed.has(n.returnText)) out.returnsFresh = true;
+    }
+  }
+  // An object stored in a private holder is published with it.
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const { obj, holder } of heldBy) {
+      const o = out.fresh.get(obj)!;
+      const h = out.fresh.get(holder)!;
+      if (h.until < o.until) {
+        o.until = h.until;
+        changed = true;
+      }
     }
   }
   // A freed object was private under every name it went by.
@@ -68,11 +137,30 @@ export function objectLifetimes(
   return out;
 }
 
+/**
+ * A function-like macro of the file (`#define nr_frames(gt) ((gt)->nr)`) that
+ * only reads fields through its arguments and assigns nothing: handing it a
+ * pointer keeps no pointer.
+ */
+export function readOnlyMacro(text: string, name: string): boolean {
+  const m = new RegExp(`^[ \\t]*#[ \\t]*define[ \\t]+${name}\\(([^)]*)\\)((?:[^\\n]*\\\\\\n)*[^\\n]*)`, 'm').exec(text);
+  if (!m) return false;
+  const body = m[2]!.replace(/\\\n/g, ' ');
+  if (/(^|[^=!<>])=(?!=)|\+\+|--/.test(body.replace(/->/g, '.'))) return false;
+  const params = m[1]!.split(',').map((p) => p.trim()).filter((p) => IDENT.test(p));
+  return params.every((p) => {
+    const uses = [...body.matchAll(new RegExp(`\\b${p}\\b(\\)?)(\\s*->)?`, 'g'))];
+    return uses.every((u) => u[2] !== undefined);
+  });
+}
+
 function handleCall(
   out: ObjectLifetimes,
   c: CfgNode['facts']['calls'][number],
   analysed: (name: string) => boolean,
   publish: (v: string, at: number) => void,
+  constructed: (v: string) => boolean,
+  exposed: Set<string>,
 ): void {
   const args = c.args.map((a) => bare(a.text));
   if (isDeallocator(c.name) && args[0] && IDENT.test(args[0])) {
@@ -93,6 +181,11 @@ function handleCall(
     publish(args[1], c.start);
     return;
   }
-  // Handed to code we cannot see: it may keep the pointer.
-  if (!analysed(c.name)) for (const a of args) if (IDENT.test(a)) publish(a, c.start);
+  // Handed to code we cannot see: it may keep the pointer. Not an object being constructed (returned by the
+  // function that allocated it): the code it is handed to during construction (arch and XSM hooks that fill in
+  // its parts) is part of the construction; the constructor publishes it by linking it somewhere shared.
+  if (analysed(c.name)) return;
+  for (const a of args)
+    if (IDENT.test(a) && constructed(a)) exposed.add(a);
+    else if (IDENT.test(a)) publish(a, c.start);
 }
