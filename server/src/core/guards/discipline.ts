@@ -302,6 +302,25 @@ export function computeDiscipline(
   const entryOf = (f: FunctionFacts): EntryFact[] => entries.get(f.name) ?? [];
 
   const lifetimes = lifetimesOf(functions, callers, resolver, (f) => entryOf(f).length > 0 || addressTaken.has(f.name));
+  // A call handing the callee only objects private to the caller (initialising a fresh one) says nothing about what
+  // the callee needs held for the shared ones its other callers hand it: such sites do not vote (argo_soft_reset
+  // re-initialises a published object under the lock, argo_init a fresh one).
+  const privateCall = (s: { caller: FunctionFacts; call: CallFact }): boolean => {
+    const lt = lifetimes.get(s.caller.key);
+    const args = s.call.args.map((a) => a.replace(/^\([^()]*\)\s*/, '')).filter((a) => /^[A-Za-z_]\w*$/.test(a));
+    return (
+      lt !== undefined &&
+      args.length > 0 &&
+      args.every((a) => {
+        const r = lt.fresh.get(a);
+        return r !== undefined && r.from <= s.call.start && s.call.start < r.until;
+      })
+    );
+  };
+  if ([...callers.values()].some((list) => list.some(privateCall))) {
+    ctx = contexts(functions, entries, callers, addressTaken, heldAt, quiet, settings, privateCall);
+    setCache.clear();
+  }
   const { guards, sites } = inferGuards(functions, heldSet, exempt, settings, lifetimes, lifecycle, (f) => ctxOf(f).size === 0);
   const guardOf = new Map(guards.map((g) => [g.location, g]));
   const localHeld = (f: FunctionFacts, node: number): Set<string> => new Set(heldAt(f, node));
@@ -462,6 +481,7 @@ function contexts(
   heldAt: (f: FunctionFacts, node: number) => readonly string[],
   exempt: ReadonlySet<string>,
   settings: GuardSettings,
+  quietSite: (s: { caller: FunctionFacts; call: CallFact }) => boolean = () => false,
 ): Map<string, Ctx> {
   const ctx = new Map<string, Ctx>();
   const entryBase = new Map<string, ReadonlySet<string>>();
@@ -493,7 +513,7 @@ function contexts(
       const sites = callers.get(f.key) ?? [];
       const base = entryBase.get(f.key);
       if (!sites.length || (!base && addressTaken.has(f.name))) continue;
-      const voting = sites.filter((s) => !exempt.has(s.caller.key));
+      const voting = sites.filter((s) => !exempt.has(s.caller.key) && !quietSite(s));
       const use = voting.length ? voting : sites;
       let top = 0;
       const counts = new Map<string, number>();
