@@ -721,8 +721,6 @@ function lifetimesOf(
     if (next.size === 0) break;
     dirty = next;
   }
-  const dbg = process.env.XSR_DBG;
-  if (dbg) for (const f of functions.values()) if (dbg.split(',').includes(f.name)) console.error('LT', f.name, f.path, JSON.stringify([...out.get(f.key)!.fresh]), [...out.get(f.key)!.dying], 'freshParams', [...(freshParams.get(f.key) ?? [])], 'callers', (callers.get(f.key) ?? []).map((c) => c.caller.name));
   return out;
 }
 

@@ -119,7 +119,7 @@ export function objectLifetimes(
     }
   }
   // An object stored in a private holder is published with it.
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const { obj, holder } of heldBy) {
       const o = out.fresh.get(obj)!;
@@ -147,7 +147,10 @@ export function readOnlyMacro(text: string, name: string): boolean {
   if (!m) return false;
   const body = m[2]!.replace(/\\\n/g, ' ');
   if (/(^|[^=!<>])=(?!=)|\+\+|--/.test(body.replace(/->/g, '.'))) return false;
-  const params = m[1]!.split(',').map((p) => p.trim()).filter((p) => IDENT.test(p));
+  const params = m[1]!
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => IDENT.test(p));
   return params.every((p) => {
     const uses = [...body.matchAll(new RegExp(`\\b${p}\\b(\\)?)(\\s*->)?`, 'g'))];
     return uses.every((u) => u[2] !== undefined);
