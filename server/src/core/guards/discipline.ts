@@ -12,7 +12,7 @@ import type { FunctionLocks } from '../locks/analyze';
 import { staticLocksIn } from '../syntax/staticLocks';
 import type { AccessKind } from '../types/expressions';
 import { TypeTable } from '../types/typeTable';
-import { protectedIteration } from '../xen/accessOps';
+import { dyingAssertion, protectedIteration } from '../xen/accessOps';
 import {
   type EntryFact,
   entryFacts,
@@ -260,6 +260,12 @@ export function computeDiscipline(
   // Lifecycle hooks and their own callees: only their list links and unlinks are shared accesses. CPU
   // notifiers too: they prepare a CPU's data before it comes online and tear it down after it went away
   // (cpu.h:25-64), and what they do while it is online goes through functions other paths call as well.
+  // A dying domain's teardown (the function states it unconditionally) is a lifecycle path too.
+  const teardown = new Set(
+    [...functions.values()]
+      .filter((f) => dyingAssertion(f.file.text.slice(f.fn.syntax.bodyStart, f.fn.syntax.bodyEnd)) >= 0)
+      .map((f) => f.key),
+  );
   const lifecycle = setupFunctions(
     functions,
     entries,
@@ -267,6 +273,7 @@ export function computeDiscipline(
     (e) => e.every((x) => isLifecycleHook(schedulerHookOf(x.via) ?? '') || x.kind === 'cpu-notifier'),
     exempt,
   );
+  for (const k of teardown) if (!exempt.has(k)) lifecycle.add(k);
 
   // Initialisation and teardown paths do not say what a function is entered holding (nothing else runs there).
   const quiet = new Set([...exempt, ...lifecycle]);
