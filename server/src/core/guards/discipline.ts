@@ -27,7 +27,7 @@ import {
 import type { HelperTable } from '../xen/lockHelpers';
 import { type CallFact, collectFunction, type FunctionFacts } from './collect';
 import { lockLabel, REPLACED_SCHED_LOCK, SCHED_LOCK } from './lockIds';
-import { linkedParams, type ObjectLifetimes, objectLifetimes, readOnlyMacro } from './objects';
+import { linkedParams, lookupInto, type ObjectLifetimes, objectLifetimes, readOnlyMacro } from './objects';
 import { type Cycle, findCycles, type OrderEdge, type OrderSite } from './order';
 
 export interface GuardSettings {
@@ -328,7 +328,22 @@ export function computeDiscipline(
     ctx = contexts(functions, entries, callers, addressTaken, heldAt, quiet, settings, privateCall);
     setCache.clear();
   }
-  const { guards, sites } = inferGuards(functions, heldSet, exempt, settings, lifetimes, lifecycle, (f) => ctxOf(f).size === 0);
+  // `lookup(d, …)->field` where lookup returns a part of d: d's own field (private while d is).
+  const lookups = new Map<string, boolean>();
+  const asLookup = (f: FunctionFacts | undefined): { params: readonly string[]; returns: string[] } | undefined =>
+    f && {
+      params: f.fn.syntax.params,
+      returns: f.fn.cfg.nodes.filter((n) => n.kind === 'return' && n.returnText).map((n) => n.returnText!),
+    };
+  const isLookup = (f: FunctionFacts, name: string): boolean => {
+    const callee = resolver.resolve(name, f.path);
+    if (!callee) return false;
+    let r = lookups.get(callee.key);
+    if (r === undefined)
+      lookups.set(callee.key, (r = lookupInto(asLookup(callee)!, callee.file.text, (n) => asLookup(resolver.resolve(n, callee.path)))));
+    return r;
+  };
+  const { guards, sites } = inferGuards(functions, heldSet, exempt, settings, lifetimes, lifecycle, (f) => ctxOf(f).size === 0, isLookup);
   const guardOf = new Map(guards.map((g) => [g.location, g]));
   const localHeld = (f: FunctionFacts, node: number): Set<string> => new Set(heldAt(f, node));
   const needs = needsOf(functions, resolver, guardOf, sites, localHeld, alias);
@@ -752,6 +767,7 @@ function inferGuards(
   lifetimes: ReadonlyMap<string, ObjectLifetimes>,
   lifecycle: ReadonlySet<string>,
   unknownContext: (f: FunctionFacts) => boolean,
+  isLookup: (f: FunctionFacts, name: string) => boolean,
 ): { guards: Guard[]; sites: Map<string, Site[]> } {
   // List elements → the list they are on, when only one list takes them.
   const heads = new Map<string, Set<string>>();
@@ -770,11 +786,12 @@ function inferGuards(
     if (/_locked$/.test(f.name) && unknownContext(f)) continue;
     for (const a of f.accesses) {
       if (creating && !(a.list && a.kind === 'write')) continue;
-      if (a.base !== undefined && lt) {
-        const fresh = lt.fresh.get(a.base);
+      const base = a.base ?? (a.via && isLookup(f, a.via.fn) ? a.via.base : undefined);
+      if (base !== undefined && lt) {
+        const fresh = lt.fresh.get(base);
         if (fresh && a.start >= fresh.from && a.start < fresh.until) continue;
         // An object being freed: its own fields are the function's, but unlinking it from a list is not.
-        if (lt.dying.has(a.base) && !(a.elem && a.kind === 'write')) continue;
+        if (lt.dying.has(base) && !(a.elem && a.kind === 'write')) continue;
       }
       const h = a.elem ? heads.get(a.loc) : undefined;
       const loc = h && h.size === 1 ? [...h][0]! : a.loc;

@@ -192,3 +192,47 @@ function handleCall(
     if (IDENT.test(a) && constructed(a)) exposed.add(a);
     else if (IDENT.test(a)) publish(a, c.start);
 }
+
+type Lookup = { params: readonly string[]; returns: readonly string[] };
+
+/** `q->…`, `(q)->…`, `q[…]` with `q` the name: a part of what q points to. */
+const partOf = (e: string, q: string): boolean => new RegExp(`^[&(\\s]*${q}\\s*\\)?\\s*(->|\\[)`).test(e);
+
+/**
+ * A lookup into its first argument: every return of the function (an inline
+ * helper such as `evtchn_from_port(d, p)`) is a part of the object its first
+ * parameter points to, directly or through another such lookup or a macro of
+ * `text` that only dereferences it (`bucket_from_port(d, p) + …`). What
+ * it returns for a private object is private too.
+ */
+export function lookupInto(fn: Lookup, text: string, callee: (name: string) => Lookup | undefined, depth = 0): boolean {
+  const p = fn.params[0];
+  if (!p || !IDENT.test(p) || fn.returns.length === 0 || depth > 3) return false;
+  return fn.returns.every((r) => {
+    const e = r.trim();
+    if (partOf(e, p)) return true;
+    const m = /^[&(\s]*([A-Za-z_]\w*)\s*\(\s*([A-Za-z_]\w*)\s*[,)]/.exec(e);
+    if (!m || m[2] !== p) return false;
+    const c = callee(m[1]!);
+    return c ? lookupInto(c, text, callee, depth + 1) : macroInto(text, m[1]!, depth + 1);
+  });
+}
+
+/** A function-like macro of `text` whose first parameter is only dereferenced, or handed first to another such macro. */
+function macroInto(text: string, name: string, depth: number): boolean {
+  if (depth > 3) return false;
+  const m = new RegExp(`^[ \\t]*#[ \\t]*define[ \\t]+${name}\\(([^)]*)\\)((?:[^\\n]*\\\\\\n)*[^\\n]*)`, 'm').exec(text);
+  const q = m?.[1]!.split(',')[0]?.trim();
+  if (!m || !q || !IDENT.test(q)) return false;
+  const body = m[2]!.replace(/\\\n/g, ' ');
+  const uses = [...body.matchAll(new RegExp(`\\b${q}\\b`, 'g'))];
+  return (
+    uses.length > 0 &&
+    uses.every((u) => {
+      const rest = body.slice(u.index);
+      if (/^\w+\s*\)?\s*(->|\[)/.test(rest)) return true;
+      const call = /([A-Za-z_]\w*)\s*\(\s*\(?\s*$/.exec(body.slice(0, u.index));
+      return call !== null && call[1] !== name && macroInto(text, call[1]!, depth + 1);
+    })
+  );
+}

@@ -147,7 +147,10 @@ export function dyingAssertion(body: string): number {
     const before = body.slice(0, m.index);
     // At the top level of the body (not in a block) and not the statement of an unbraced if/else/loop.
     const depth = (before.match(/\{/g) ?? []).length - (before.match(/\}/g) ?? []).length;
-    const prev = before.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/[^\n]*/g, '').trimEnd();
+    const prev = before
+      .replace(/\/\*[\s\S]*?\*\//g, '')
+      .replace(/\/\/[^\n]*/g, '')
+      .trimEnd();
     if (depth === 1 && /[;{}]$/.test(prev)) return m.index;
   }
   return -1;
