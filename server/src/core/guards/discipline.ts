@@ -227,8 +227,20 @@ export function computeDiscipline(
   const defined = (name: string): boolean => resolver.byName(name).length > 0;
   let installing = new Set<string>();
   const hypercalls = hypercallFacts(new Set([...functions.values()].map((f) => f.name)));
+  const bracketed = bracketedMembers(registrations, resolver);
   const entriesByName = (learned?: LearnedEntry): Map<string, EntryFact[]> => {
     const m = entryFacts(registrations, defined, learned);
+    // Members of an ops table called between the member that takes a lock and the one that releases it hold it.
+    for (const [name, list] of m)
+      m.set(
+        name,
+        list.map((e) => {
+          const extra = bracketed.get(`${e.path ?? ''}\u0000${e.offset ?? -1}`);
+          if (!extra) return e;
+          const held = [...new Set([...(e.source === 'unknown' ? [] : e.held), ...extra.locks])];
+          return { ...e, held, source: e.source === 'unknown' ? ('learned' as const) : e.source, evidence: extra.why };
+        }),
+      );
     for (const h of hypercalls) m.set(h.function, [...(m.get(h.function) ?? []), h]);
     // A function that installs a pCPU's scheduler lock is entered holding the lock being replaced.
     for (const name of installing) {
@@ -432,6 +444,47 @@ class CallResolver {
     const inHeaders = list.filter((f) => /\.h$/i.test(f.path));
     return inHeaders.length === 1 ? inHeaders[0] : undefined;
   }
+}
+
+/**
+ * Paired callbacks: in one ops-table initialiser, a member that returns
+ * holding a lock it took (`.enter`, on its success paths) and another that
+ * releases it without taking it (`.exit`) bracket the table's other
+ * members: the framework calls them in between, so they are entered
+ * holding it (hypfs: cpupool_dir_enter takes cpupool_lock, cpupool_dir_exit
+ * drops it, cpupool_dir_findentry runs in between). Keyed by the
+ * registration's path and offset.
+ */
+function bracketedMembers(registrations: readonly Registration[], resolver: CallResolver): Map<string, { locks: string[]; why: string }> {
+  const tables = new Map<string, Registration[]>();
+  for (const r of registrations) {
+    if (r.table === undefined) continue;
+    const k = `${r.path}\u0000${r.table}`;
+    tables.set(k, [...(tables.get(k) ?? []), r]);
+  }
+  const out = new Map<string, { locks: string[]; why: string }>();
+  for (const members of tables.values()) {
+    const fns = members.map((r) => ({ r, f: resolver.resolve(r.function, r.path) }));
+    const taken = new Map<string, string>();
+    const dropped = new Map<string, string>();
+    for (const { r, f } of fns) {
+      if (!f) continue;
+      const s = f.fn.summary;
+      for (const e of [...s.acquires, ...s.condAcquires, ...(s.mayAcquires ?? [])]) taken.set(f.lockId(e.lock), r.function);
+      for (const e of s.releases) if (!e.conventional) dropped.set(f.lockId(e.lock), r.function);
+    }
+    const locks = [...taken.keys()].filter((l) => dropped.has(l) && dropped.get(l) !== taken.get(l));
+    if (!locks.length) continue;
+    for (const { r } of fns) {
+      const own = locks.filter((l) => taken.get(l) !== r.function && dropped.get(l) !== r.function);
+      if (own.length)
+        out.set(`${r.path}\u0000${r.offset}`, {
+          locks: own,
+          why: `called between ${taken.get(own[0]!)}() (which returns holding ${own[0]}) and ${dropped.get(own[0]!)}() (which releases it) of the same ops table`,
+        });
+    }
+  }
+  return out;
 }
 
 /**
