@@ -137,20 +137,23 @@ export function objectLifetimes(
   return out;
 }
 
+/** A function-like macro's parameters and body (continuation lines joined) in a file's text. */
+function macroDefinition(text: string, name: string): { params: string[]; body: string } | undefined {
+  const m = new RegExp(`^[ \\t]*#[ \\t]*define[ \\t]+${name}\\(([^)]*)\\)((?:[^\\n]*\\\\\\n)*[^\\n]*)`, 'm').exec(text);
+  return m ? { params: m[1]!.split(',').map((p) => p.trim()), body: m[2]!.replace(/\\\n/g, ' ') } : undefined;
+}
+
 /**
  * A function-like macro of the file (`#define nr_frames(gt) ((gt)->nr)`) that
  * only reads fields through its arguments and assigns nothing: handing it a
  * pointer keeps no pointer.
  */
 export function readOnlyMacro(text: string, name: string): boolean {
-  const m = new RegExp(`^[ \\t]*#[ \\t]*define[ \\t]+${name}\\(([^)]*)\\)((?:[^\\n]*\\\\\\n)*[^\\n]*)`, 'm').exec(text);
+  const m = macroDefinition(text, name);
   if (!m) return false;
-  const body = m[2]!.replace(/\\\n/g, ' ');
+  const body = m.body;
   if (/(^|[^=!<>])=(?!=)|\+\+|--/.test(body.replace(/->/g, '.'))) return false;
-  const params = m[1]!
-    .split(',')
-    .map((p) => p.trim())
-    .filter((p) => IDENT.test(p));
+  const params = m.params.filter((p) => IDENT.test(p));
   return params.every((p) => {
     const uses = [...body.matchAll(new RegExp(`\\b${p}\\b(\\)?)(\\s*->)?`, 'g'))];
     return uses.every((u) => u[2] !== undefined);
@@ -221,10 +224,10 @@ export function lookupInto(fn: Lookup, text: string, callee: (name: string) => L
 /** A function-like macro of `text` whose first parameter is only dereferenced, or handed first to another such macro. */
 function macroInto(text: string, name: string, depth: number): boolean {
   if (depth > 3) return false;
-  const m = new RegExp(`^[ \\t]*#[ \\t]*define[ \\t]+${name}\\(([^)]*)\\)((?:[^\\n]*\\\\\\n)*[^\\n]*)`, 'm').exec(text);
-  const q = m?.[1]!.split(',')[0]?.trim();
+  const m = macroDefinition(text, name);
+  const q = m?.params[0];
   if (!m || !q || !IDENT.test(q)) return false;
-  const body = m[2]!.replace(/\\\n/g, ' ');
+  const body = m.body;
   const uses = [...body.matchAll(new RegExp(`\\b${q}\\b`, 'g'))];
   return (
     uses.length > 0 &&
