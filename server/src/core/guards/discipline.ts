@@ -9,10 +9,11 @@
 // `xsr guards` read it.
 import type { FileAnalysis } from '../analysis';
 import type { FunctionLocks } from '../locks/analyze';
-import { firstLineLocks } from '../locks/origin';
+import { firstLineLocks, originOf } from '../locks/origin';
 import { staticLocksIn } from '../syntax/staticLocks';
 import type { AccessKind } from '../types/expressions';
 import { TypeTable } from '../types/typeTable';
+import { dyingAssertion } from '../xen/accessOps';
 import {
   type EntryFact,
   entryFacts,
@@ -27,7 +28,7 @@ import {
 import type { HelperTable } from '../xen/lockHelpers';
 import { type CallFact, collectFunctionRemembered, type FunctionFacts } from './collect';
 import { lockLabel, REPLACED_SCHED_LOCK, SCHED_LOCK } from './lockIds';
-import { type ObjectLifetimes, objectLifetimes } from './objects';
+import { linkedParams, lookupInto, type ObjectLifetimes, objectLifetimes, readOnlyMacro } from './objects';
 import { type Cycle, findCycles, type OrderEdge, type OrderSite } from './order';
 
 export interface GuardSettings {
@@ -232,8 +233,20 @@ export function computeDiscipline(
   const defined = (name: string): boolean => resolver.byName(name).length > 0;
   let installing = new Set<string>();
   const hypercalls = hypercallFacts(new Set([...functions.values()].map((f) => f.name)));
+  const bracketed = bracketedMembers(registrations, resolver);
   const entriesByName = (learned?: LearnedEntry): Map<string, EntryFact[]> => {
     const m = entryFacts(registrations, defined, learned);
+    // Members of an ops table called between the member that takes a lock and the one that releases it hold it.
+    for (const [name, list] of m)
+      m.set(
+        name,
+        list.map((e) => {
+          const extra = bracketed.get(`${e.path ?? ''}\u0000${e.offset ?? -1}`);
+          if (!extra) return e;
+          const held = [...new Set([...(e.source === 'unknown' ? [] : e.held), ...extra.locks])];
+          return { ...e, held, source: e.source === 'unknown' ? ('learned' as const) : e.source, evidence: extra.why };
+        }),
+      );
     for (const h of hypercalls) m.set(h.function, [...(m.get(h.function) ?? []), h]);
     // A function that installs a pCPU's scheduler lock is entered holding the lock being replaced.
     for (const name of installing) {
@@ -265,6 +278,12 @@ export function computeDiscipline(
   // Lifecycle hooks and their own callees: only their list links and unlinks are shared accesses. CPU
   // notifiers too: they prepare a CPU's data before it comes online and tear it down after it went away
   // (cpu.h:25-64), and what they do while it is online goes through functions other paths call as well.
+  // A dying domain's teardown (the function states it unconditionally) is a lifecycle path too.
+  const teardown = new Set(
+    [...functions.values()]
+      .filter((f) => dyingAssertion(f.file.text.slice(f.fn.syntax.bodyStart, f.fn.syntax.bodyEnd)) >= 0)
+      .map((f) => f.key),
+  );
   const lifecycle = setupFunctions(
     functions,
     entries,
@@ -272,6 +291,7 @@ export function computeDiscipline(
     (e) => e.every((x) => isLifecycleHook(schedulerHookOf(x.via) ?? '') || x.kind === 'cpu-notifier'),
     exempt,
   );
+  for (const k of teardown) if (!exempt.has(k)) lifecycle.add(k);
 
   // Initialisation and teardown paths do not say what a function is entered holding (nothing else runs there).
   const quiet = new Set([...exempt, ...lifecycle]);
@@ -307,7 +327,41 @@ export function computeDiscipline(
   const entryOf = (f: FunctionFacts): EntryFact[] => entries.get(f.name) ?? [];
 
   const lifetimes = lifetimesOf(functions, callers, resolver, (f) => entryOf(f).length > 0 || addressTaken.has(f.name));
-  const { guards, sites } = inferGuards(functions, heldSet, exempt, settings, lifetimes, lifecycle, (f) => ctxOf(f).size === 0);
+  // A call handing the callee only objects private to the caller (initialising a fresh one) says nothing about what
+  // the callee needs held for the shared ones its other callers hand it: such sites do not vote (argo_soft_reset
+  // re-initialises a published object under the lock, argo_init a fresh one).
+  const privateCall = (s: { caller: FunctionFacts; call: CallFact }): boolean => {
+    const lt = lifetimes.get(s.caller.key);
+    const args = s.call.args.map((a) => a.replace(/^\([^()]*\)\s*/, '')).filter((a) => /^[A-Za-z_]\w*$/.test(a));
+    return (
+      lt !== undefined &&
+      args.length > 0 &&
+      args.every((a) => {
+        const r = lt.fresh.get(a);
+        return r !== undefined && r.from <= s.call.start && s.call.start < r.until;
+      })
+    );
+  };
+  if ([...callers.values()].some((list) => list.some(privateCall))) {
+    ctx = contexts(functions, entries, callers, addressTaken, heldAt, quiet, settings, privateCall);
+    setCache.clear();
+  }
+  // `lookup(d, …)->field` where lookup returns a part of d: d's own field (private while d is).
+  const lookups = new Map<string, boolean>();
+  const asLookup = (f: FunctionFacts | undefined): { params: readonly string[]; returns: string[] } | undefined =>
+    f && {
+      params: f.fn.syntax.params,
+      returns: originOf(f.fn).base.cfg.nodes.filter((n) => n.kind === 'return' && n.returnText).map((n) => n.returnText!),
+    };
+  const isLookup = (f: FunctionFacts, name: string): boolean => {
+    const callee = resolver.resolve(name, f.path);
+    if (!callee) return false;
+    let r = lookups.get(callee.key);
+    if (r === undefined)
+      lookups.set(callee.key, (r = lookupInto(asLookup(callee)!, callee.file.text, (n) => asLookup(resolver.resolve(n, callee.path)))));
+    return r;
+  };
+  const { guards, sites } = inferGuards(functions, heldSet, exempt, settings, lifetimes, lifecycle, (f) => ctxOf(f).size === 0, isLookup);
   const guardOf = new Map(guards.map((g) => [g.location, g]));
   const localHeld = (f: FunctionFacts, node: number): Set<string> => new Set(heldAt(f, node));
   const needs = needsOf(functions, resolver, guardOf, sites, localHeld, alias);
@@ -410,6 +464,47 @@ class CallResolver {
 }
 
 /**
+ * Paired callbacks: in one ops-table initialiser, a member that returns
+ * holding a lock it took (`.enter`, on its success paths) and another that
+ * releases it without taking it (`.exit`) bracket the table's other
+ * members: the framework calls them in between, so they are entered
+ * holding it (hypfs: cpupool_dir_enter takes cpupool_lock, cpupool_dir_exit
+ * drops it, cpupool_dir_findentry runs in between). Keyed by the
+ * registration's path and offset.
+ */
+function bracketedMembers(registrations: readonly Registration[], resolver: CallResolver): Map<string, { locks: string[]; why: string }> {
+  const tables = new Map<string, Registration[]>();
+  for (const r of registrations) {
+    if (r.table === undefined) continue;
+    const k = `${r.path}\u0000${r.table}`;
+    tables.set(k, [...(tables.get(k) ?? []), r]);
+  }
+  const out = new Map<string, { locks: string[]; why: string }>();
+  for (const members of tables.values()) {
+    const fns = members.map((r) => ({ r, f: resolver.resolve(r.function, r.path) }));
+    const taken = new Map<string, string>();
+    const dropped = new Map<string, string>();
+    for (const { r, f } of fns) {
+      if (!f) continue;
+      const s = f.fn.summary;
+      for (const e of [...s.acquires, ...s.condAcquires, ...(s.mayAcquires ?? [])]) taken.set(f.lockId(e.lock), r.function);
+      for (const e of s.releases) if (!e.conventional) dropped.set(f.lockId(e.lock), r.function);
+    }
+    const locks = [...taken.keys()].filter((l) => dropped.has(l) && dropped.get(l) !== taken.get(l));
+    if (!locks.length) continue;
+    for (const { r } of fns) {
+      const own = locks.filter((l) => taken.get(l) !== r.function && dropped.get(l) !== r.function);
+      if (own.length)
+        out.set(`${r.path}\u0000${r.offset}`, {
+          locks: own,
+          why: `called between ${taken.get(own[0]!)}() (which returns holding ${own[0]}) and ${dropped.get(own[0]!)}() (which releases it) of the same ops table`,
+        });
+    }
+  }
+  return out;
+}
+
+/**
  * Locks installed as a pCPU's scheduler lock (`sr->schedule_lock = &rqd->lock`,
  * or returned by a switch_sched hook): they are that lock, `sched(cpu)`.
  */
@@ -478,6 +573,7 @@ function contexts(
   heldAt: (f: FunctionFacts, node: number) => readonly string[],
   exempt: ReadonlySet<string>,
   settings: GuardSettings,
+  quietSite: (s: { caller: FunctionFacts; call: CallFact }) => boolean = () => false,
 ): Map<string, Ctx> {
   const ctx = new Map<string, Ctx>();
   const entryBase = new Map<string, ReadonlySet<string>>();
@@ -509,7 +605,7 @@ function contexts(
       const sites = callers.get(f.key) ?? [];
       const base = entryBase.get(f.key);
       if (!sites.length || (!base && addressTaken.has(f.name))) continue;
-      const voting = sites.filter((s) => !exempt.has(s.caller.key));
+      const voting = sites.filter((s) => !exempt.has(s.caller.key) && !quietSite(s));
       const use = voting.length ? voting : sites;
       let top = 0;
       const counts = new Map<string, number>();
@@ -658,6 +754,19 @@ function lifetimesOf(
   const out = new Map<string, ObjectLifetimes>();
   const allocating = new Set<string>();
   const freshParams = new Map<string, Set<string>>();
+  const linked = new Map<string, Set<string>>();
+  const links = (f: FunctionFacts): Set<string> => {
+    let l = linked.get(f.key);
+    if (!l) linked.set(f.key, (l = linkedParams(f.fn)));
+    return l;
+  };
+  const macros = new Map<string, boolean>();
+  const macroReads = (f: FunctionFacts, name: string): boolean => {
+    const k = `${f.path}\u0000${name}`;
+    let r = macros.get(k);
+    if (r === undefined) macros.set(k, (r = readOnlyMacro(f.file.text, name)));
+    return r;
+  };
   let dirty: Iterable<FunctionFacts> = functions.values();
   for (let round = 0; round < 4; round++) {
     for (const f of dirty) {
@@ -667,8 +776,13 @@ function lifetimesOf(
         objectLifetimes(
           f.fn,
           (name) => allocating.has(resolve(name)?.key ?? ''),
-          (name) => resolve(name) !== undefined,
+          (name) => resolve(name) !== undefined || macroReads(f, name),
           freshParams.get(f.key),
+          (name, i) => {
+            const callee = resolve(name);
+            const p = callee?.fn.syntax.params[i];
+            return p !== undefined && links(callee!).has(p);
+          },
         ),
       );
     }
@@ -725,6 +839,7 @@ function inferGuards(
   lifetimes: ReadonlyMap<string, ObjectLifetimes>,
   lifecycle: ReadonlySet<string>,
   unknownContext: (f: FunctionFacts) => boolean,
+  isLookup: (f: FunctionFacts, name: string) => boolean,
 ): { guards: Guard[]; sites: Map<string, Site[]> } {
   // List elements → the list they are on, when only one list takes them.
   const heads = new Map<string, Set<string>>();
@@ -743,11 +858,12 @@ function inferGuards(
     if (/_locked$/.test(f.name) && unknownContext(f)) continue;
     for (const a of f.accesses) {
       if (creating && !(a.list && a.kind === 'write')) continue;
-      if (a.base !== undefined && lt) {
-        const fresh = lt.fresh.get(a.base);
+      const base = a.base ?? (a.via && isLookup(f, a.via.fn) ? a.via.base : undefined);
+      if (base !== undefined && lt) {
+        const fresh = lt.fresh.get(base);
         if (fresh && a.start >= fresh.from && a.start < fresh.until) continue;
         // An object being freed: its own fields are the function's, but unlinking it from a list is not.
-        if (lt.dying.has(a.base) && !(a.elem && a.kind === 'write')) continue;
+        if (lt.dying.has(base) && !(a.elem && a.kind === 'write')) continue;
       }
       const h = a.elem ? heads.get(a.loc) : undefined;
       const loc = h && h.size === 1 ? [...h][0]! : a.loc;

@@ -17,6 +17,32 @@ export interface ObjectLifetimes {
   returnsFresh: boolean;
 }
 
+/**
+ * Parameters the function links somewhere shared: `rcu_assign_pointer(*pd, d)`,
+ * a list link of one of its elements, a store made under a lock. A caller
+ * handing it a private object publishes the object there.
+ */
+export function linkedParams(fn: FunctionLocks): Set<string> {
+  const params = new Set(fn.syntax.params.filter((p): p is string => !!p));
+  const out = new Set<string>();
+  for (const n of fn.cfg.nodes) {
+    for (const a of n.facts.assignments) {
+      const rhs = bare(a.rhs);
+      if (params.has(rhs) && !IDENT.test(a.lhs) && (fn.before[n.id] ?? []).some((p) => p.held.length > 0)) out.add(rhs);
+    }
+    for (const c of n.facts.calls) {
+      const args = c.args.map((a) => bare(a.text));
+      if (c.name === 'rcu_assign_pointer' && args[1] && params.has(args[1])) out.add(args[1]);
+      const list = listOp(c.name);
+      if (list?.elem !== undefined && list.head !== undefined && list.effect === 'write') {
+        const m = /^&\s*([A-Za-z_]\w*)->/.exec(args[list.elem] ?? '');
+        if (m && params.has(m[1]!)) out.add(m[1]!);
+      }
+    }
+  }
+  return out;
+}
+
 const IDENT = /^[A-Za-z_]\w*$/;
 /** `(struct foo *)p` → `p`. */
 const bare = (t: string): string => t.replace(/^\([^()]*\)\s*/, '');
@@ -28,11 +54,56 @@ const bare = (t: string): string => t.replace(/^\([^()]*\)\s*/, '');
  * are judged on their own, with its parameter private when every caller's
  * is). `freshParams`: parameters private on entry.
  */
-function lifetimesIn(
+/**
+ * objectLifetimes of `fn`, read from the result it is a moved view of (an
+ * edit above it moved it: its statements are the same, at other offsets), so
+ * a moved function's CFG is never copied for it; remembered per result with
+ * what else the answer depends on (an edit re-asks every function).
+ */
+export function objectLifetimes(
   fn: FunctionLocks,
   allocates: (name: string) => boolean,
   analysed: (name: string) => boolean,
   freshParams: ReadonlySet<string> = new Set(),
+  links: (name: string, arg: number) => boolean = () => false,
+): ObjectLifetimes {
+  const { base, delta } = originOf(fn);
+  // Which callees allocate, are analysed, link which argument; which parameters are private.
+  const flags = [...calleeArgs(base)].map(([c, n]) => {
+    let k = (isAllocator(c) || allocates(c) ? 'A' : '') + (analysed(c) ? 'S' : '');
+    for (let i = 0; i < n; i++) if (links(c, i)) k += i;
+    return k;
+  });
+  const key = `${flags.join(',')}|${[...freshParams].join(',')}`;
+  const known = lastLifetimes.get(base);
+  const out = known?.key === key ? known.out : lifetimesIn(base, allocates, analysed, freshParams, links);
+  if (known?.out !== out) lastLifetimes.set(base, { key, out });
+  if (delta.offset === 0) return out;
+  // (An object private to the end stays so: Infinity moved is Infinity.)
+  const fresh = new Map([...out.fresh].map(([v, r]) => [v, { from: r.from + delta.offset, until: r.until + delta.offset }]));
+  return { ...out, fresh };
+}
+
+const lastLifetimes = new WeakMap<FunctionLocks, { key: string; out: ObjectLifetimes }>();
+const calleeArgsOf = new WeakMap<FunctionLocks, Map<string, number>>();
+
+/** Each callee of the function with the most arguments one of its calls passes. */
+function calleeArgs(fn: FunctionLocks): Map<string, number> {
+  let m = calleeArgsOf.get(fn);
+  if (!m) {
+    m = new Map();
+    for (const n of fn.cfg.nodes) for (const c of n.facts.calls) m.set(c.name, Math.max(m.get(c.name) ?? 0, c.args.length));
+    calleeArgsOf.set(fn, m);
+  }
+  return m;
+}
+
+function lifetimesIn(
+  fn: FunctionLocks,
+  allocates: (name: string) => boolean,
+  analysed: (name: string) => boolean,
+  freshParams: ReadonlySet<string>,
+  links: (name: string, arg: number) => boolean,
 ): ObjectLifetimes {
   const locals = new Set<string>();
   for (const n of fn.cfg.nodes) for (const d of n.declares ?? []) locals.add(d);
@@ -43,6 +114,18 @@ function lifetimesIn(
     const f = out.fresh.get(v);
     if (f && f.until === Infinity && at >= f.from) f.until = at;
   };
+  const privateAt = (v: string, at: number): boolean => {
+    const f = out.fresh.get(v);
+    return f !== undefined && f.from <= at && at < f.until;
+  };
+  // The objects the function returns: one it allocated and returns is being constructed (see `constructed`).
+  const returned = new Set(nodes.filter((n) => n.kind === 'return' && n.returnText && IDENT.test(n.returnText)).map((n) => n.returnText!));
+  const constructed = (v: string): boolean => returned.has(v) && out.fresh.has(v) && !freshParams.has(v);
+  const lockHeld = (n: CfgNode): boolean => (fn.before[n.id] ?? []).some((p) => p.held.length > 0);
+  // Constructed objects handed to code we cannot see or named by a global: not an allocator's result for the callers.
+  const exposed = new Set<string>();
+  // `holder->field = obj` with the holder private: obj is reachable only through it (private while it is).
+  const heldBy: { obj: string; holder: string }[] = [];
   for (const n of nodes) {
     for (const a of n.facts.assignments) {
       const call = a.rhsCall !== undefined ? n.facts.calls[a.rhsCall] : undefined;
@@ -51,15 +134,45 @@ function lifetimesIn(
         out.fresh.set(a.lhs, { from: a.start, until: Infinity });
         continue;
       }
+      const holder = /^([A-Za-z_]\w*)\s*(?:->|\.)/.exec(a.lhs)?.[1];
+      if (IDENT.test(rhs) && holder !== undefined && holder !== rhs && privateAt(holder, a.start) && privateAt(rhs, a.start)) {
+        heldBy.push({ obj: rhs, holder });
+        continue;
+      }
+      // A constructor's object stored in a plain global outside any lock (a name for it, `hardware_domain = d`) is not
+      // yet handed to concurrent code: that takes a lock or a barrier (a list link, rcu_assign_pointer).
+      if (IDENT.test(rhs) && IDENT.test(a.lhs) && !locals.has(a.lhs) && constructed(rhs) && !lockHeld(n)) {
+        exposed.add(rhs);
+        continue;
+      }
       // Stored anywhere but in a local: published.
       if (IDENT.test(rhs) && !(IDENT.test(a.lhs) && locals.has(a.lhs))) publish(rhs, a.start);
       // `svc = priv`: one object under two names.
       if (IDENT.test(a.lhs) && IDENT.test(rhs) && out.dying.has(rhs)) out.dying.add(a.lhs);
     }
-    for (const c of n.facts.calls) handleCall(out, c, analysed, publish);
+    for (const c of n.facts.calls) {
+      handleCall(out, c, analysed, publish, constructed, exposed);
+      // An analysed callee that links its parameter somewhere shared publishes what it is handed.
+      c.args.forEach((arg, i) => {
+        const v = bare(arg.text);
+        if (IDENT.test(v) && links(c.name, i)) publish(v, c.start);
+      });
+    }
     if (n.kind === 'return' && n.returnText && IDENT.test(n.returnText)) {
       const f = out.fresh.get(n.returnText);
-      if (f && f.until === Infinity && !freshParams.has(n.returnText)) out.returnsFresh = true;
+      if (f && f.until === Infinity && !freshParams.has(n.returnText) && !exposed.has(n.returnText)) out.returnsFresh = true;
+    }
+  }
+  // An object stored in a private holder is published with it.
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const { obj, holder } of heldBy) {
+      const o = out.fresh.get(obj)!;
+      const h = out.fresh.get(holder)!;
+      if (h.until < o.until) {
+        o.until = h.until;
+        changed = true;
+      }
     }
   }
   // A freed object was private under every name it went by.
@@ -69,42 +182,27 @@ function lifetimesIn(
   return out;
 }
 
-/**
- * objectLifetimes of `fn`, read from the result it is a moved view of (an
- * edit above it moved it: its statements are the same, at other offsets), so
- * a moved function's CFG is never copied for it.
- */
-export function objectLifetimes(
-  fn: FunctionLocks,
-  allocates: (name: string) => boolean,
-  analysed: (name: string) => boolean,
-  freshParams: ReadonlySet<string> = new Set(),
-): ObjectLifetimes {
-  const { base, delta } = originOf(fn);
-  // What the answer depends on besides the statements: which callees allocate, which are analysed, which parameters are private.
-  const callees = calleeNames(base);
-  const key = `${callees.map((c) => (isAllocator(c) || allocates(c) ? 'A' : '') + (analysed(c) ? 'S' : '')).join(',')}|${[...freshParams].join(',')}`;
-  const known = lastLifetimes.get(base);
-  const out = known?.key === key ? known.out : lifetimesIn(base, allocates, analysed, freshParams);
-  if (known?.out !== out) lastLifetimes.set(base, { key, out });
-  if (delta.offset === 0) return out;
-  // (An object private to the end stays so: Infinity moved is Infinity.)
-  const fresh = new Map([...out.fresh].map(([v, r]) => [v, { from: r.from + delta.offset, until: r.until + delta.offset }]));
-  return { ...out, fresh };
+/** A function-like macro's parameters and body (continuation lines joined) in a file's text. */
+function macroDefinition(text: string, name: string): { params: string[]; body: string } | undefined {
+  const m = new RegExp(`^[ \\t]*#[ \\t]*define[ \\t]+${name}\\(([^)]*)\\)((?:[^\\n]*\\\\\\n)*[^\\n]*)`, 'm').exec(text);
+  return m ? { params: m[1]!.split(',').map((p) => p.trim()), body: m[2]!.replace(/\\\n/g, ' ') } : undefined;
 }
 
-/** The last answer per lock result as computed, with what it depended on (an edit re-asks every function). */
-const lastLifetimes = new WeakMap<FunctionLocks, { key: string; out: ObjectLifetimes }>();
-const calleesOf = new WeakMap<FunctionLocks, string[]>();
-
-function calleeNames(fn: FunctionLocks): string[] {
-  let names = calleesOf.get(fn);
-  if (!names) {
-    const set = new Set<string>();
-    for (const n of fn.cfg.nodes) for (const c of n.facts.calls) set.add(c.name);
-    calleesOf.set(fn, (names = [...set]));
-  }
-  return names;
+/**
+ * A function-like macro of the file (`#define nr_frames(gt) ((gt)->nr)`) that
+ * only reads fields through its arguments and assigns nothing: handing it a
+ * pointer keeps no pointer.
+ */
+export function readOnlyMacro(text: string, name: string): boolean {
+  const m = macroDefinition(text, name);
+  if (!m) return false;
+  const body = m.body;
+  if (/(^|[^=!<>])=(?!=)|\+\+|--/.test(body.replace(/->/g, '.'))) return false;
+  const params = m.params.filter((p) => IDENT.test(p));
+  return params.every((p) => {
+    const uses = [...body.matchAll(new RegExp(`\\b${p}\\b(\\)?)(\\s*->)?`, 'g'))];
+    return uses.every((u) => u[2] !== undefined);
+  });
 }
 
 function handleCall(
@@ -112,6 +210,8 @@ function handleCall(
   c: CfgNode['facts']['calls'][number],
   analysed: (name: string) => boolean,
   publish: (v: string, at: number) => void,
+  constructed: (v: string) => boolean,
+  exposed: Set<string>,
 ): void {
   const args = c.args.map((a) => bare(a.text));
   if (isDeallocator(c.name) && args[0] && IDENT.test(args[0])) {
@@ -132,6 +232,55 @@ function handleCall(
     publish(args[1], c.start);
     return;
   }
-  // Handed to code we cannot see: it may keep the pointer.
-  if (!analysed(c.name)) for (const a of args) if (IDENT.test(a)) publish(a, c.start);
+  // Handed to code we cannot see: it may keep the pointer. Not an object being constructed (returned by the
+  // function that allocated it): the code it is handed to during construction (arch and XSM hooks that fill in
+  // its parts) is part of the construction; the constructor publishes it by linking it somewhere shared.
+  if (analysed(c.name)) return;
+  for (const a of args)
+    if (IDENT.test(a) && constructed(a)) exposed.add(a);
+    else if (IDENT.test(a)) publish(a, c.start);
+}
+
+type Lookup = { params: readonly string[]; returns: readonly string[] };
+
+/** `q->…`, `(q)->…`, `q[…]` with `q` the name: a part of what q points to. */
+const partOf = (e: string, q: string): boolean => new RegExp(`^[&(\\s]*${q}\\s*\\)?\\s*(->|\\[)`).test(e);
+
+/**
+ * A lookup into its first argument: every return of the function (an inline
+ * helper such as `evtchn_from_port(d, p)`) is a part of the object its first
+ * parameter points to, directly or through another such lookup or a macro of
+ * `text` that only dereferences it (`bucket_from_port(d, p) + …`). What
+ * it returns for a private object is private too.
+ */
+export function lookupInto(fn: Lookup, text: string, callee: (name: string) => Lookup | undefined, depth = 0): boolean {
+  const p = fn.params[0];
+  if (!p || !IDENT.test(p) || fn.returns.length === 0 || depth > 3) return false;
+  return fn.returns.every((r) => {
+    const e = r.trim();
+    if (partOf(e, p)) return true;
+    const m = /^[&(\s]*([A-Za-z_]\w*)\s*\(\s*([A-Za-z_]\w*)\s*[,)]/.exec(e);
+    if (!m || m[2] !== p) return false;
+    const c = callee(m[1]!);
+    return c ? lookupInto(c, text, callee, depth + 1) : macroInto(text, m[1]!, depth + 1);
+  });
+}
+
+/** A function-like macro of `text` whose first parameter is only dereferenced, or handed first to another such macro. */
+function macroInto(text: string, name: string, depth: number): boolean {
+  if (depth > 3) return false;
+  const m = macroDefinition(text, name);
+  const q = m?.params[0];
+  if (!m || !q || !IDENT.test(q)) return false;
+  const body = m.body;
+  const uses = [...body.matchAll(new RegExp(`\\b${q}\\b`, 'g'))];
+  return (
+    uses.length > 0 &&
+    uses.every((u) => {
+      const rest = body.slice(u.index);
+      if (/^\w+\s*\)?\s*(->|\[)/.test(rest)) return true;
+      const call = /([A-Za-z_]\w*)\s*\(\s*\(?\s*$/.exec(body.slice(0, u.index));
+      return call !== null && call[1] !== name && macroInto(text, call[1]!, depth + 1);
+    })
+  );
 }

@@ -28,6 +28,12 @@ export interface Access {
   base?: string;
   /** The running CPU's own instance of a per-CPU variable (`this_cpu(x)`). */
   ownCpu?: boolean;
+  /**
+   * A field of what a call returns, the call handed a local pointer first
+   * (`evtchn_from_port(d, 0)->state`: via evtchn_from_port, d). Whether that
+   * is part of d's object is the callee's business (guards/ decide it).
+   */
+  via?: { fn: string; base: string };
 }
 
 export interface AccessSink {
@@ -61,6 +67,8 @@ interface Val {
   stack?: boolean;
   /** The running CPU's own instance of a per-CPU variable. */
   ownCpu?: boolean;
+  /** Returned by a call handed this local pointer first. */
+  via?: { fn: string; base: string };
 }
 
 const QUIET: AccessSink = { access: () => undefined, elemOf: () => undefined, memberCall: () => undefined };
@@ -171,6 +179,7 @@ export class ExpressionScanner {
       end,
       ...(v.root ? { base: v.root } : {}),
       ...(v.ownCpu ? { ownCpu: true } : {}),
+      ...(v.via && !v.root ? { via: v.via } : {}),
       ...extra,
     });
   }
@@ -294,7 +303,8 @@ export class ExpressionScanner {
         }
         // The object's own field (`svc->f`, `svc->stats.f`): remembered for the fresh/dying-object exemption.
         const root = arrow ? cur.local : cur.root;
-        cur = struct && ftype ? { type: ftype, loc: `${struct}.${field}`, ...(root ? { root } : {}) } : {};
+        const via = arrow ? (cur.loc === undefined && cur.local === undefined && !cur.addr ? cur.via : undefined) : cur.via;
+        cur = struct && ftype ? { type: ftype, loc: `${struct}.${field}`, ...(root ? { root } : {}), ...(via ? { via } : {}) } : {};
         k += 2;
         continue;
       }
@@ -406,7 +416,13 @@ export class ExpressionScanner {
     }
     this.args(tokens, open + 1, close, name);
     const ret = this.table.returnType(name);
-    return ret ? { type: ret } : {};
+    if (!ret) return {};
+    // `lookup(d, …)`: remembered with the local pointer it was handed first (see Access.via).
+    const first = argRanges()[0];
+    const arg = first && first.to - first.from === 1 ? tokens[first.from]!.text : undefined;
+    const local = arg !== undefined ? this.env.get(arg) : undefined;
+    if (ret.ptr > 0 && local && !local.loc && local.type && local.type.ptr > 0) return { type: ret, via: { fn: name, base: arg! } };
+    return { type: ret };
   }
 
   /** A list operation: its head and element arguments are accesses of the list. */

@@ -134,6 +134,29 @@ export function isLockless(name: string): boolean {
 }
 
 /**
+ * A function that states, unconditionally, that the domain it works on is
+ * dying (`BUG_ON(!d->is_dying)`, `ASSERT(d->is_dying)`: domain_kill has set
+ * it, the domain's vCPUs are paused for good and nothing new can start on
+ * it) is that domain's teardown: what it does to the domain's own state is
+ * teardown, not a shared access (grant, event channel and argo release
+ * paths). Returns the offset of the statement in the body, or -1.
+ */
+export function dyingAssertion(body: string): number {
+  const re = /\b(?:BUG_ON\s*\(\s*!\s*\(?\s*[A-Za-z_]\w*\s*->\s*is_dying\s*\)?\s*\)|ASSERT\s*\(\s*[A-Za-z_]\w*\s*->\s*is_dying\s*\))\s*;/g;
+  for (let m = re.exec(body); m; m = re.exec(body)) {
+    const before = body.slice(0, m.index);
+    // At the top level of the body (not in a block) and not the statement of an unbraced if/else/loop.
+    const depth = (before.match(/\{/g) ?? []).length - (before.match(/\}/g) ?? []).length;
+    const prev = before
+      .replace(/\/\*[\s\S]*?\*\//g, '')
+      .replace(/\/\/[^\n]*/g, '')
+      .trimEnd();
+    if (depth === 1 && /[;{}]$/.test(prev)) return m.index;
+  }
+  return -1;
+}
+
+/**
  * Consistency checks: `ASSERT` (debug builds) and `BUG_ON`/`WARN_ON` (a
  * crash or a warning when the state is already wrong). What they read is a
  * sanity check of state the code relies on, not a use of it: neither an

@@ -245,6 +245,8 @@ export interface Registration {
   via: string;
   path: string;
   offset: number;
+  /** For an ops-table initialiser: the offset of the table's `{` (the members of one table share it). */
+  table?: number;
 }
 
 const IDENT = /^[A-Za-z_]\w*$/;
@@ -295,7 +297,7 @@ function findRegistrations(file: { path: string; text: string }): Registration[]
     const close = matchingBrace(text, at);
     const body = text.slice(at, close);
     for (const f of body.matchAll(/\.\s*([A-Za-z_]\w*)\s*=\s*&?\s*([A-Za-z_]\w*)\s*[,}\n]/g))
-      out.push({ function: f[2]!, via: `${head[1]!}.${f[1]!}`, path: file.path, offset: at + f.index });
+      out.push({ function: f[2]!, via: `${head[1]!}.${f[1]!}`, path: file.path, offset: at + f.index, table: at });
     at = close - 1;
   }
   return out;
