@@ -351,7 +351,9 @@ export function computeDiscipline(
   const asLookup = (f: FunctionFacts | undefined): { params: readonly string[]; returns: string[] } | undefined =>
     f && {
       params: f.fn.syntax.params,
-      returns: originOf(f.fn).base.cfg.nodes.filter((n) => n.kind === 'return' && n.returnText).map((n) => n.returnText!),
+      returns: originOf(f.fn)
+        .base.cfg.nodes.filter((n) => n.kind === 'return' && n.returnText)
+        .map((n) => n.returnText!),
     };
   const isLookup = (f: FunctionFacts, name: string): boolean => {
     const callee = resolver.resolve(name, f.path);
