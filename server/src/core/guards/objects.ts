@@ -6,6 +6,7 @@
 import type { CfgNode } from '../cfg/types';
 import type { FunctionLocks } from '../locks/analyze';
 import { originOf } from '../locks/origin';
+import { TextMemo } from '../syntax/textMemo';
 import { isAllocator, isDeallocator, isDebugCheck, isLockless, keepsNoPointer, listOp } from '../xen/accessOps';
 
 export interface ObjectLifetimes {
@@ -182,10 +183,21 @@ function lifetimesIn(
   return out;
 }
 
-/** A function-like macro's parameters and body (continuation lines joined) in a file's text. */
+/** A function-like macro's parameters and body (continuation lines joined) in a file's text (its first definition). */
 function macroDefinition(text: string, name: string): { params: string[]; body: string } | undefined {
-  const m = new RegExp(`^[ \\t]*#[ \\t]*define[ \\t]+${name}\\(([^)]*)\\)((?:[^\\n]*\\\\\\n)*[^\\n]*)`, 'm').exec(text);
-  return m ? { params: m[1]!.split(',').map((p) => p.trim()), body: m[2]!.replace(/\\\n/g, ' ') } : undefined;
+  return definitionsMemo.get(text, () => functionMacros(text)).get(name);
+}
+
+/** Every function-like macro a text defines, read once per text (the lifetimes ask for each callee of each function). */
+const definitionsMemo = new TextMemo<Map<string, { params: string[]; body: string }>>(64);
+const DEFINE = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)\(([^)]*)\)((?:[^\n]*\\\n)*[^\n]*)/gm;
+
+function functionMacros(text: string): Map<string, { params: string[]; body: string }> {
+  const out = new Map<string, { params: string[]; body: string }>();
+  if (!text.includes('define')) return out;
+  for (const m of text.matchAll(DEFINE))
+    if (!out.has(m[1]!)) out.set(m[1]!, { params: m[2]!.split(',').map((p) => p.trim()), body: m[3]!.replace(/\\\n/g, ' ') });
+  return out;
 }
 
 /**
