@@ -756,17 +756,14 @@ function lifetimesOf(
   const out = new Map<string, ObjectLifetimes>();
   const allocating = new Set<string>();
   const freshParams = new Map<string, Set<string>>();
-  const linked = new Map<string, Set<string>>();
-  const links = (f: FunctionFacts): Set<string> => {
-    let l = linked.get(f.key);
-    if (!l) linked.set(f.key, (l = linkedParams(f.fn)));
-    return l;
-  };
-  const macros = new Map<string, boolean>();
+  const links = (f: FunctionFacts): ReadonlySet<string> => linkedParams(f.fn);
+  // Per file, then name (asked for every callee of every function: no key string built per question).
+  const macros = new Map<string, Map<string, boolean>>();
   const macroReads = (f: FunctionFacts, name: string): boolean => {
-    const k = `${f.path}\u0000${name}`;
-    let r = macros.get(k);
-    if (r === undefined) macros.set(k, (r = readOnlyMacro(f.file.text, name)));
+    let byName = macros.get(f.path);
+    if (!byName) macros.set(f.path, (byName = new Map()));
+    let r = byName.get(name);
+    if (r === undefined) byName.set(name, (r = readOnlyMacro(f.file.text, name)));
     return r;
   };
   let dirty: Iterable<FunctionFacts> = functions.values();

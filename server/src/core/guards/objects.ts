@@ -23,7 +23,17 @@ export interface ObjectLifetimes {
  * a list link of one of its elements, a store made under a lock. A caller
  * handing it a private object publishes the object there.
  */
-export function linkedParams(fn: FunctionLocks): Set<string> {
+export function linkedParams(fn: FunctionLocks): ReadonlySet<string> {
+  // Read from the result as computed (names only: where the function sits does not matter), once per result.
+  const { base } = originOf(fn);
+  let out = linkedOf.get(base);
+  if (!out) linkedOf.set(base, (out = paramsLinkedIn(base)));
+  return out;
+}
+
+const linkedOf = new WeakMap<FunctionLocks, ReadonlySet<string>>();
+
+function paramsLinkedIn(fn: FunctionLocks): Set<string> {
   const params = new Set(fn.syntax.params.filter((p): p is string => !!p));
   const out = new Set<string>();
   for (const n of fn.cfg.nodes) {
