@@ -6,6 +6,7 @@
 import type { CfgNode } from '../cfg/types';
 import type { FunctionLocks } from '../locks/analyze';
 import { originOf } from '../locks/origin';
+import { functionDefines } from '../syntax/defines';
 import { TextMemo } from '../syntax/textMemo';
 import { isAllocator, isDeallocator, isDebugCheck, isLockless, keepsNoPointer, listOp } from '../xen/accessOps';
 
@@ -198,15 +199,13 @@ function macroDefinition(text: string, name: string): { params: string[]; body: 
   return definitionsMemo.get(text, () => functionMacros(text)).get(name);
 }
 
-/** Every function-like macro a text defines, read once per text (the lifetimes ask for each callee of each function). */
+/** Every function-like macro a text defines, by name (the first definition), once per text (the lifetimes ask for each callee of each function). */
 const definitionsMemo = new TextMemo<Map<string, { params: string[]; body: string }>>(64);
-const DEFINE = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)\(([^)]*)\)((?:[^\n]*\\\n)*[^\n]*)/gm;
 
 function functionMacros(text: string): Map<string, { params: string[]; body: string }> {
   const out = new Map<string, { params: string[]; body: string }>();
-  if (!text.includes('define')) return out;
-  for (const m of text.matchAll(DEFINE))
-    if (!out.has(m[1]!)) out.set(m[1]!, { params: m[2]!.split(',').map((p) => p.trim()), body: m[3]!.replace(/\\\n/g, ' ') });
+  for (const d of functionDefines(text))
+    if (!out.has(d.name)) out.set(d.name, { params: d.params.split(',').map((p) => p.trim()), body: d.body.replace(/\\\r?\n/g, ' ') });
   return out;
 }
 

@@ -4,19 +4,15 @@
 // mutated (an earlier FileAnalysis may still hold them): shifting copies.
 import type { Cfg, CfgNode } from '../cfg/types';
 import type { CoreDiagnostic } from '../diagnostics';
-import type { FunctionLocks, LineLocks, LockImbalance, LockRef } from '../locks/analyze';
+import type { FunctionLocks, LineLocks, LockImbalance } from '../locks/analyze';
 import type { IrqEvent } from '../locks/irq';
-import { recordOrigin } from '../locks/origin';
+import { type Move, moveRefs, recordOrigin } from '../locks/origin';
 import type { PathState } from '../locks/state';
 import type { ExprFacts } from '../syntax/expr';
 import type { FunctionSyntax } from '../syntax/functions';
 
-export interface Delta {
-  /** Added to every offset. */
-  offset: number;
-  /** Added to every 0-based line. */
-  line: number;
-}
+/** How far a result moved: added to every offset and to every 0-based line. */
+export type Delta = Move;
 
 const isZero = (d: Delta): boolean => d.offset === 0 && d.line === 0;
 
@@ -66,23 +62,13 @@ function shiftStates(before: PathState[][], d: number): PathState[][] {
   return before.map((states) => (states.some(moves) ? states.map(one) : states));
 }
 
-function shiftRefs(refs: LockRef[], dl: number): LockRef[] {
-  return refs.length === 0
-    ? refs
-    : refs.map((r) => {
-        const out: LockRef = { ...r, line: r.line + dl };
-        if (r.because?.line !== undefined) out.because = { ...r.because, line: r.because.line + dl };
-        return out;
-      });
-}
-
 function shiftLines(lines: LineLocks[], dl: number): LineLocks[] {
   if (dl === 0) return lines;
   return lines.map((l) => {
-    const out: LineLocks = { ...l, line: l.line + dl, must: shiftRefs(l.must, dl), may: shiftRefs(l.may, dl) };
+    const out: LineLocks = { ...l, line: l.line + dl, must: moveRefs(l.must, dl), may: moveRefs(l.may, dl) };
     if (l.irq) out.irq = { ...l.irq, line: l.irq.line + dl };
     if (l.after) {
-      out.after = { must: shiftRefs(l.after.must, dl), may: shiftRefs(l.after.may, dl) };
+      out.after = { must: moveRefs(l.after.must, dl), may: moveRefs(l.after.may, dl) };
       if (l.after.irq) out.after.irq = { ...l.after.irq, line: l.after.irq.line + dl };
     }
     return out;

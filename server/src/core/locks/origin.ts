@@ -35,10 +35,16 @@ export function firstLineLocks(fn: FunctionLocks): Pick<LineLocks, 'line' | 'mus
   const { base, delta } = originOf(fn);
   const first = base.lineLocks[0];
   if (!first || delta.line === 0) return first;
-  const move = (r: LockRef): LockRef => {
-    const out: LockRef = { ...r, line: r.line + delta.line };
-    if (r.because?.line !== undefined) out.because = { ...r.because, line: r.because.line + delta.line };
-    return out;
-  };
-  return { line: first.line + delta.line, must: first.must.map(move), may: first.may.map(move) };
+  return { line: first.line + delta.line, must: moveRefs(first.must, delta.line), may: moveRefs(first.may, delta.line) };
+}
+
+/** Lock references `dl` lines further down (the same array when there are none). */
+export function moveRefs(refs: LockRef[], dl: number): LockRef[] {
+  return refs.length === 0
+    ? refs
+    : refs.map((r) => {
+        const out: LockRef = { ...r, line: r.line + dl };
+        if (r.because?.line !== undefined) out.because = { ...r.because, line: r.because.line + dl };
+        return out;
+      });
 }

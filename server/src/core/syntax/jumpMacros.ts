@@ -11,6 +11,7 @@
 // Also read here: macros that are an ASSERT of one predicate of a parameter
 // (`#define ASSERT_WRITELOCK(l) ASSERT(rw_is_write_locked(l))`), which state
 // what the ASSERT would.
+import { functionDefines } from './defines';
 import { TextMemo } from './textMemo';
 
 export interface JumpMacro {
@@ -24,7 +25,6 @@ export interface JumpMacro {
   conditional: boolean;
 }
 
-const DEFINE = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)\(([^)]*)\)((?:[^\n]*\\\r?\n)*[^\n]*)/gm;
 // `, ## args` is GNU C for "drop the comma when args is empty", not token pasting.
 const NOT_SIMPLE = /\b(for|switch|break|continue|static|typedef|struct)\b|(?<!,\s*)##|\bwhile\b(?!\s*\(\s*0\s*\))/;
 /** Files larger than this are not scanned (a generated table is no place for jump macros). */
@@ -33,12 +33,10 @@ const MAX_SCAN = 4 * 1024 * 1024;
 /** The jump macros `#define`d in `text`, by name (a later definition wins). */
 function findJumpMacros(text: string): Map<string, JumpMacro> {
   const out = new Map<string, JumpMacro>();
-  if (text.length > MAX_SCAN || !text.includes('define')) return out;
-  DEFINE.lastIndex = 0;
-  for (let m = DEFINE.exec(text); m; m = DEFINE.exec(text)) {
-    const macro = readMacro(m[1]!, m[2]!, m[3]!);
+  for (const d of functionDefines(text)) {
+    const macro = readMacro(d.name, d.params, d.body);
     if (macro) out.set(macro.name, macro);
-    else out.delete(m[1]!);
+    else out.delete(d.name);
   }
   return out;
 }
