@@ -688,7 +688,7 @@ export function rereadReleases(d: LockDiscipline, f: FunctionFacts): RereadRelea
     return !!h && h.lock === 'spin' && h.op === 'release' && /(->|\.)schedule_lock$/.test(c.args[h.arg] ?? '');
   });
   if (!candidate) return [];
-  const namer = new LockNamer(fn.cfg);
+  const namer = LockNamer.of(fn.cfg);
   const out: RereadRelease[] = [];
   for (const n of fn.cfg.nodes) {
     for (const c of n.facts.calls) {

@@ -222,7 +222,7 @@ function collectFunction(
     valueRef: (name) => facts.valueRefs.add(name),
   };
   const scanner = new ExpressionScanner(table, env, sink);
-  const namer = new LockNamer(fn.cfg);
+  const namer = LockNamer.of(fn.cfg);
   for (const n of nodes) {
     current = n;
     const decl = declTokens.get(n.id);

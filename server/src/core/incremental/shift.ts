@@ -150,7 +150,11 @@ export function shiftCfgLazily(base: Cfg, delta: Delta): Cfg {
 export function shiftLocksLazily(base: FunctionLocks, delta: Delta, syntax: FunctionSyntax, cfg: Cfg): FunctionLocks {
   let before: PathState[][] | undefined;
   let lineLocks: LineLocks[] | undefined;
-  const { before: _unshifted, lineLocks: _unshiftedLines, ...rest } = base;
+  // Not destructured: reading `lineLocks` (a getter on a computed result) would compute every line. The entry
+  // line stays with the base (firstLineLocks moves it from there).
+  const rest = {} as Omit<FunctionLocks, 'before' | 'lineLocks'>;
+  for (const k of Object.keys(base) as (keyof FunctionLocks)[])
+    if (k !== 'before' && k !== 'lineLocks' && k !== 'entryLine') (rest as Record<string, unknown>)[k] = base[k];
   const out: FunctionLocks = {
     ...rest,
     syntax,

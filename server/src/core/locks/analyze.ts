@@ -66,6 +66,12 @@ export interface FunctionLocks {
   before: PathState[][];
   /** Path states after each node (for the rules: what holds right after a call). */
   lineLocks: LineLocks[];
+  /**
+   * The first statement line's sets (what the function is entered holding), as
+   * `lineLocks[0]` has them: the lock discipline reads only this of every
+   * function, and `lineLocks` is computed when first read (the editor's hints).
+   */
+  entryLine?: Pick<LineLocks, 'line' | 'must' | 'may'>;
   /** The function takes or releases a lock itself (directly or through a summarised call). */
   touchesLocks: boolean;
   summary: FunctionSummary;
@@ -181,7 +187,7 @@ export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: Analyze
   const ctx: TransferContext = {
     source: opts.source,
     table: opts.table,
-    namer: new LockNamer(cfg),
+    namer: LockNamer.of(cfg),
     summaries: opts.summaries,
     trackedAtoms: correlatedAtoms(cfg, opts.source),
     locals: localsOf(fn, cfg),
@@ -291,13 +297,23 @@ export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: Analyze
     syntax: fn,
     cfg,
     before,
-    lineLocks: linesOf(cfg, before, opts.lineIndex, intoJoins),
+    lineLocks: [],
     touchesLocks: touches,
     summary,
     imbalances,
     // A lock primitive's own body (spinlock.c's `_spin_lock_irq`) is what the helper table describes: no sites there.
     irqEvents: opts.table.has(fn.name) ? [] : events.flatMap(({ e }) => (isIrqEvent(e) ? [e] : [])),
   };
+  // Per line only when asked (hints, `xsr locks`): a folder check reads the first line alone.
+  let lines: LineLocks[] | undefined;
+  const lineIndex = opts.lineIndex;
+  Object.defineProperty(out, 'lineLocks', {
+    get: () => (lines ??= linesOf(cfg, before, lineIndex, intoJoins)),
+    enumerable: true,
+    configurable: true,
+  });
+  const entryLine = firstStatementLocks(cfg, before, lineIndex);
+  if (entryLine) out.entryLine = entryLine;
   if (opts.entryIrq !== undefined) out.entryIrq = opts.entryIrq;
   if (opts.entryIrqWhy !== undefined) out.entryIrqWhy = opts.entryIrqWhy;
   if (opts.entryIrqBare) out.entryIrqBare = true;
@@ -538,6 +554,15 @@ function statementLines(cfg: Cfg, reachable: (id: number) => boolean): Map<numbe
     if (!cur || node.start < cur.start) byLine.set(node.line, node);
   }
   return byLine;
+}
+
+/** The sets of the first line with a reachable statement: linesOf's first element, without the others. */
+function firstStatementLocks(cfg: Cfg, before: PathState[][], lines: LineIndex): Pick<LineLocks, 'line' | 'must' | 'may'> | undefined {
+  let first: CfgNode | undefined;
+  for (const [, node] of statementLines(cfg, (id) => before[id]!.length > 0)) if (!first || node.line < first.line) first = node;
+  if (!first) return undefined;
+  const sets = heldSets(before[first.id]!, lines);
+  return { line: first.line, must: sets.must, may: sets.may };
 }
 
 /** Lines of a function that takes no lock: nothing held anywhere (shared empty arrays). */

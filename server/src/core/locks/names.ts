@@ -14,11 +14,21 @@ const IDENT = /^[A-Za-z_]\w*$/;
 const MEMBER_PATH = /^[A-Za-z_]\w*((->|\.)[A-Za-z_]\w*)+$/;
 const MAX_TRACE_STEPS = 4;
 
+/** One namer per CFG: the lock analysis, the discipline and the stale-use check all name a function's locks. */
+const namers = new WeakMap<Cfg, LockNamer>();
+
 export class LockNamer {
   /** Variable -> every right-hand side assigned to it in the function. */
   private readonly assigned = new Map<string, Set<string>>();
 
-  constructor(cfg: Cfg) {
+  /** The namer of `cfg` (its answers depend on the CFG's assignments alone, and are remembered). */
+  static of(cfg: Cfg): LockNamer {
+    let n = namers.get(cfg);
+    if (!n) namers.set(cfg, (n = new LockNamer(cfg)));
+    return n;
+  }
+
+  private constructor(cfg: Cfg) {
     for (const node of cfg.nodes) {
       for (const a of node.facts.assignments) {
         if (a.op !== '=' || !IDENT.test(a.lhs)) continue;

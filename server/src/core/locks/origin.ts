@@ -33,7 +33,7 @@ export function originOf(fn: FunctionLocks): { base: FunctionLocks; delta: Move 
  */
 export function firstLineLocks(fn: FunctionLocks): Pick<LineLocks, 'line' | 'must' | 'may'> | undefined {
   const { base, delta } = originOf(fn);
-  const first = base.lineLocks[0];
+  const first = base.entryLine ?? base.lineLocks[0];
   if (!first || delta.line === 0) return first;
   return { line: first.line + delta.line, must: moveRefs(first.must, delta.line), may: moveRefs(first.may, delta.line) };
 }
