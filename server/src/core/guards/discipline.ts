@@ -1189,8 +1189,13 @@ function iterationFindings(
   for (const [location, list] of sites) {
     const g = guardOf.get(location);
     if (!g) continue;
+    // A walk under another lock every change of the list holds as well (Xen's pdev_list: writers hold
+    // pcidevs_lock and d->pci_lock, readers either) is as stable as one under the guard (XSR009's rule for reads).
+    const writes = list.filter((x) => x.kind !== 'read' && !x.iterate);
+    const underWritersLock = (s: Site): boolean =>
+      writes.length > 0 && [...s.held].some((l) => l !== g.lock && !l.startsWith('rcu(') && writes.every((w) => w.held.has(l)));
     for (const s of list) {
-      if (!s.iterate || s.held.has(g.lock)) continue;
+      if (!s.iterate || s.held.has(g.lock) || underWritersLock(s)) continue;
       // An RCU walk (`list_for_each_entry_rcu`) inside an RCU read section is the list's reader protocol:
       // writers unlink with list_del_rcu and free after a grace period.
       if (/_rcu$/.test(s.iterate) && [...s.held].some((l) => l.startsWith('rcu('))) continue;

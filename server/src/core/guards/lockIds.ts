@@ -22,7 +22,7 @@ export function typeLevelLock(name: string, table: TypeTable, env: ReadonlyMap<s
   const base = name.replace(/:[rw]$/, '');
   const rcu = /^rcu\((.*)\)$/.exec(base);
   const expr = rcu ? rcu[1]! : base;
-  const v = ExpressionScanner.locate(table, env, expr);
+  const v = ExpressionScanner.locate(table, env, expr, { undefinedStructs: true });
   const resolved = v.loc && !v.addr ? lockLabel(v.loc) : undefined;
   if (rcu) return `rcu(${resolved ?? expr})`;
   if (resolved) return resolved;

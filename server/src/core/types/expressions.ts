@@ -90,6 +90,15 @@ const MAX_NESTING = 200;
 
 export class ExpressionScanner {
   private expanding = new Set<string>();
+  /**
+   * A member of a struct whose definition is not in scope (an arch header's
+   * `struct arch_iommu`) still names a location, `struct arch_iommu.f`: what
+   * identifies it is the struct's name and the field's, not the layout. Its
+   * type stays unknown, so nothing past it resolves. For lock names only
+   * (guards/lockIds.ts): a lock the caller and the callee reach through the
+   * same path compares equal.
+   */
+  private undefinedStructs = false;
   private depth = 0;
   /** Brackets and prefix operators being read (unary's recursion). */
   private nesting = 0;
@@ -114,8 +123,14 @@ export class ExpressionScanner {
    * csched_private.lock`, addr), scanning nothing into the sink: for lock
    * expressions and assignment targets.
    */
-  static locate(table: TypeTable, env: ReadonlyMap<string, Variable>, text: string): { loc?: string; addr?: boolean; type?: CType } {
+  static locate(
+    table: TypeTable,
+    env: ReadonlyMap<string, Variable>,
+    text: string,
+    opts: { undefinedStructs?: boolean } = {},
+  ): { loc?: string; addr?: boolean; type?: CType } {
     const s = new ExpressionScanner(table, env, QUIET);
+    if (opts.undefinedStructs) s.undefinedStructs = true;
     const tokens = tokenize(text);
     const v = s.value(tokens, 0, tokens.length);
     return { ...(v.loc ? { loc: v.loc } : {}), ...(v.addr ? { addr: true } : {}), ...(v.type ? { type: v.type } : {}) };
@@ -304,7 +319,12 @@ export class ExpressionScanner {
         // The object's own field (`svc->f`, `svc->stats.f`): remembered for the fresh/dying-object exemption.
         const root = arrow ? cur.local : cur.root;
         const via = arrow ? (cur.loc === undefined && cur.local === undefined && !cur.addr ? cur.via : undefined) : cur.via;
-        cur = struct && ftype ? { type: ftype, loc: `${struct}.${field}`, ...(root ? { root } : {}), ...(via ? { via } : {}) } : {};
+        cur =
+          struct && ftype
+            ? { type: ftype, loc: `${struct}.${field}`, ...(root ? { root } : {}), ...(via ? { via } : {}) }
+            : struct && this.undefinedStructs && !this.table.hasStruct(struct)
+              ? { loc: `${struct}.${field}` }
+              : {};
         k += 2;
         continue;
       }
