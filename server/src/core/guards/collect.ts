@@ -10,7 +10,7 @@ import { type FunctionLocks, heldSets } from '../locks/analyze';
 import { LockNamer } from '../locks/names';
 import { type Move, originOf } from '../locks/origin';
 import type { PathState } from '../locks/state';
-import { staticLockScope } from '../syntax/staticLocks';
+import { staticLockScope, staticNamesIn } from '../syntax/staticLocks';
 import type { Token } from '../syntax/tokens';
 import { tokenize } from '../syntax/tokens';
 import { parseDeclaration, skipGroup } from '../types/declarations';
@@ -216,8 +216,10 @@ function collectFunction(
   };
   let current: CfgNode = nodes[0]!;
   const sink: AccessSink = {
-    access: (a) => facts.accesses.push({ ...a, node: current.id, line: file.lineIndex.lineOf(a.start) }),
-    elemOf: (elem, head) => facts.elemOf.push([elem, head]),
+    // A static global of this file (or this function) is its own location: another file's static of the same name is another.
+    access: (a) =>
+      facts.accesses.push({ ...a, loc: staticScoped(a.loc, file, fn, sharedStatics), node: current.id, line: file.lineIndex.lineOf(a.start) }),
+    elemOf: (elem, head) => facts.elemOf.push([elem, staticScoped(head, file, fn, sharedStatics)]),
     memberCall: (field, start, end) => facts.memberCalls.push({ field, start, end, node: current.id }),
     valueRef: (name) => facts.valueRefs.add(name),
   };
@@ -339,7 +341,7 @@ function moved(facts: FunctionFacts, d: Move, file: FileAnalysis, fn: FunctionLo
 function staticScoped(id: string, file: FileAnalysis, fn: FunctionLocks, shared: ReadonlySet<string>): string {
   const m = /^(rcu\()?([A-Za-z_]\w*)(\))?$/.exec(id);
   if (!m) return id;
-  const scope = staticLockScope(file, file.text, m[2]!, fn.syntax);
+  const scope = staticLockScope(file, file.text, m[2]!, fn.syntax, staticNamesIn);
   if (!scope || (scope === 'file' && !shared.has(m[2]!))) return id;
   const where = scope === 'function' ? `static in ${fn.syntax.name}` : `static in ${file.path.split(/[\\/]/).pop()!}`;
   return `${m[1] ?? ''}${m[2]!} (${where})${m[3] ?? ''}`;

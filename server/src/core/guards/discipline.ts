@@ -10,7 +10,7 @@
 import type { FileAnalysis } from '../analysis';
 import type { FunctionLocks } from '../locks/analyze';
 import { firstLineLocks, originOf } from '../locks/origin';
-import { staticLocksIn } from '../syntax/staticLocks';
+import { staticNamesIn } from '../syntax/staticLocks';
 import type { AccessKind } from '../types/expressions';
 import { TypeTable } from '../types/typeTable';
 import { dyingAssertion } from '../xen/accessOps';
@@ -205,7 +205,7 @@ export function computeDiscipline(
     }
     registrations.push(...registrationsIn(f));
     // The file's static lock names (and those other files share) decide its lock names: part of what facts are remembered by.
-    const statics = `${[...staticLocksIn(f, f.text).keys()].join(',')}|${[...sharedStatics].join(',')}`;
+    const statics = `${[...staticNamesIn(f, f.text).keys()].join(',')}|${[...sharedStatics].join(',')}`;
     for (const fn of f.functions) {
       const facts = collectFunctionRemembered(f, fn, table, helpers, reported, sharedStatics, statics);
       byFunction.set(fn, facts);
@@ -1225,7 +1225,7 @@ function staticsInSeveralFiles(files: readonly FileAnalysis[]): Set<string> {
   const seen = new Map<string, number>();
   for (const f of files) {
     const bodies = f.functions.map((x) => x.syntax);
-    for (const [name, at] of staticLocksIn(f, f.text))
+    for (const [name, at] of staticNamesIn(f, f.text))
       if (at.some((x) => !bodies.some((b) => x >= b.bodyStart && x < b.bodyEnd))) seen.set(name, (seen.get(name) ?? 0) + 1);
   }
   return new Set([...seen].filter(([, n]) => n > 1).map(([name]) => name));

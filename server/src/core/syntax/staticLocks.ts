@@ -2,23 +2,48 @@
 // `static spinlock_t x;` (and the rwlock forms). A file-scope one is a
 // different lock in each file; one inside a function body is that function's
 // own, whatever other functions call theirs (trace.c's and symbols.c's
-// `static DEFINE_SPINLOCK(lock)`).
+// `static DEFINE_SPINLOCK(lock)`). The same holds for any static variable
+// (`static LIST_HEAD(arm_smmu_devices);` in smmu.c and in smmu-v3.c are two
+// lists): staticNamesIn lists those too, for the locations they name.
 
 const STATIC_LOCK =
   /\bstatic\s+(?:DEFINE_(?:SPIN|RW|PERCPU_RW)LOCK\s*\(\s*([A-Za-z_]\w*)\s*\)|(?:const\s+)?(?:spinlock_t|rwlock_t|percpu_rwlock_t)\s+([A-Za-z_]\w*)\b)/g;
 
+/**
+ * Other static variables: `static LIST_HEAD(x);`, `static DEFINE_*(x…);`, and
+ * `static [qualifiers] type [*]x` followed by `;`, `=`, `,` or `[` (not `(`:
+ * a function). Only the first declarator of a list is taken.
+ */
+const STATIC_VARIABLE =
+  /\bstatic\s+(?:(?:LIST_HEAD|DEFINE_[A-Z_]+)\s*\(\s*([A-Za-z_]\w*)|(?:(?:const|volatile|unsigned|signed|struct|union|enum|__read_mostly|__initdata|__ro_after_init)\s+)*[A-Za-z_]\w*[\s*]+\**\s*([A-Za-z_]\w*)\s*(?=[;=,[]))/g;
+
 const cache = new WeakMap<object, Map<string, number[]>>();
+const namesCache = new WeakMap<object, Map<string, number[]>>();
+
+function declared(re: RegExp, text: string): Map<string, number[]> {
+  const m = new Map<string, number[]>();
+  for (const x of text.matchAll(re)) {
+    const name = x[1] ?? x[2]!;
+    m.set(name, [...(m.get(name) ?? []), x.index]);
+  }
+  return m;
+}
 
 /** Each static lock's name with the offsets of its declarations, per text (cached per `owner`). */
 export function staticLocksIn(owner: object, text: string): ReadonlyMap<string, readonly number[]> {
   let m = cache.get(owner);
-  if (m) return m;
-  m = new Map();
-  for (const x of text.matchAll(STATIC_LOCK)) {
-    const name = x[1] ?? x[2]!;
-    m.set(name, [...(m.get(name) ?? []), x.index]);
+  if (!m) cache.set(owner, (m = declared(STATIC_LOCK, text)));
+  return m;
+}
+
+/** Every static variable's name (locks included) with the offsets of its declarations, per text (cached per `owner`). */
+export function staticNamesIn(owner: object, text: string): ReadonlyMap<string, readonly number[]> {
+  let m = namesCache.get(owner);
+  if (!m) {
+    m = declared(STATIC_VARIABLE, text);
+    for (const [name, at] of staticLocksIn(owner, text)) m.set(name, [...new Set([...(m.get(name) ?? []), ...at])]);
+    namesCache.set(owner, m);
   }
-  cache.set(owner, m);
   return m;
 }
 
@@ -28,8 +53,9 @@ export function staticLockScope(
   text: string,
   name: string,
   body: { bodyStart: number; bodyEnd: number },
+  names: (owner: object, text: string) => ReadonlyMap<string, readonly number[]> = staticLocksIn,
 ): 'function' | 'file' | undefined {
-  const at = staticLocksIn(owner, text).get(name);
+  const at = names(owner, text).get(name);
   if (!at) return undefined;
   return at.some((x) => x >= body.bodyStart && x < body.bodyEnd) ? 'function' : 'file';
 }
