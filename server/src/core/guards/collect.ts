@@ -218,7 +218,12 @@ function collectFunction(
   const sink: AccessSink = {
     // A static global of this file (or this function) is its own location: another file's static of the same name is another.
     access: (a) =>
-      facts.accesses.push({ ...a, loc: staticScoped(a.loc, file, fn, sharedStatics), node: current.id, line: file.lineIndex.lineOf(a.start) }),
+      facts.accesses.push({
+        ...a,
+        loc: staticScoped(a.loc, file, fn, sharedStatics),
+        node: current.id,
+        line: file.lineIndex.lineOf(a.start),
+      }),
     elemOf: (elem, head) => facts.elemOf.push([elem, staticScoped(head, file, fn, sharedStatics)]),
     memberCall: (field, start, end) => facts.memberCalls.push({ field, start, end, node: current.id }),
     valueRef: (name) => facts.valueRefs.add(name),
