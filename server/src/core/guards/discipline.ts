@@ -29,7 +29,7 @@ import type { HelperTable } from '../xen/lockHelpers';
 import { type CallFact, collectFunctionRemembered, type FunctionFacts } from './collect';
 import { type Ordering, orderingOf } from './handshake';
 import { lockLabel, REPLACED_SCHED_LOCK, SCHED_LOCK } from './lockIds';
-import { linkedParams, lookupInto, type ObjectLifetimes, objectLifetimes, readOnlyMacro } from './objects';
+import { linkedParams, lookupInto, type ObjectLifetimes, objectLifetimes, privateAt, readOnlyMacro } from './objects';
 import { type Cycle, findCycles, type OrderEdge, type OrderSite } from './order';
 
 export interface GuardSettings {
@@ -786,6 +786,7 @@ function lifetimesOf(
             const p = callee?.fn.syntax.params[i];
             return p !== undefined && links(callee!).has(p);
           },
+          f.file.text,
         ),
       );
     }
@@ -863,8 +864,7 @@ function inferGuards(
       if (creating && !(a.list && a.kind === 'write')) continue;
       const base = a.base ?? (a.via && isLookup(f, a.via.fn) ? a.via.base : undefined);
       if (base !== undefined && lt) {
-        const fresh = lt.fresh.get(base);
-        if (fresh && a.start >= fresh.from && a.start < fresh.until) continue;
+        if (privateAt(lt, base, a.start)) continue;
         // An object being freed: its own fields are the function's, but unlinking it from a list is not.
         if (lt.dying.has(base) && !(a.elem && a.kind === 'write')) continue;
       }
