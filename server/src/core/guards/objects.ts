@@ -141,10 +141,12 @@ function lifetimesIn(
   for (const p of freshParams) out.fresh.set(p, { from: fn.syntax.start, until: Infinity });
   const nodes = fn.cfg.nodes.filter((n) => n.end > n.start).sort((a, b) => a.start - b.start);
   const chain = new Chains(out, locals);
-  const publish = (v: string, at: number): void => {
+  const publish = (v: string, at: number, depth = 0): void => {
     const f = out.fresh.get(v);
     if (f && f.until === Infinity && at >= f.from) f.until = at;
     chain.end(v, at);
+    const whole = derivedFrom.get(v);
+    if (whole !== undefined && depth < 8) publish(whole, at, depth + 1);
   };
   const privateAt = (v: string, at: number): boolean => {
     const f = out.fresh.get(v);
@@ -154,6 +156,20 @@ function lifetimesIn(
   const returned = new Set(nodes.filter((n) => n.kind === 'return' && n.returnText && IDENT.test(n.returnText)).map((n) => n.returnText!));
   const constructed = (v: string): boolean => returned.has(v) && out.fresh.has(v) && !freshParams.has(v);
   const lockHeld = (n: CfgNode): boolean => (fn.before[n.id] ?? []).some((p) => p.held.length > 0);
+  // The body of an allocator of the vocabulary (`_xmalloc`, `_xrealloc`): by its contract, the memory it returns is
+  // nobody else's, from where the local it returns gets its value (a block taken off the pool's free list, the
+  // caller's own block re-padded) on.
+  const results = new Set<string>();
+  if (isAllocator(fn.syntax.name))
+    for (const v of returned) {
+      const first = locals.has(v) ? nodes.flatMap((n) => n.facts.assignments).find((a) => a.lhs === v && a.op === '=') : undefined;
+      if (first) {
+        out.fresh.set(v, { from: first.start, until: Infinity });
+        results.add(v);
+      }
+    }
+  // `q = p + pad`: pointer arithmetic stays inside p's object (private with it; publishing it publishes p).
+  const derivedFrom = new Map<string, string>();
   // Constructed objects handed to code we cannot see or named by a global: not an allocator's result for the callers.
   const exposed = new Set<string>();
   // `holder->field = obj` with the holder private: obj is reachable only through it (private while it is).
@@ -168,7 +184,16 @@ function lifetimesIn(
       if (chain.assign(a, privateAt, heldBy)) continue;
       chain.reassigned(a.lhs, a.start);
       if (a.op === '=' && IDENT.test(a.lhs) && call && (isAllocator(call.name) || allocates(call.name))) {
+        // (An allocator's own result stays what it was: private since its first value.)
+        const open = results.has(a.lhs) && out.fresh.get(a.lhs)?.until === Infinity;
+        if (!open) out.fresh.set(a.lhs, { from: a.start, until: Infinity });
+        continue;
+      }
+      const offset = /^([A-Za-z_]\w*)\s*[-+]\s*[^=]+$/.exec(rhs)?.[1];
+      if (a.op === '=' && locals.has(a.lhs) && offset !== undefined && offset !== a.lhs && out.fresh.has(offset) && privateAt(offset, a.start)) {
         out.fresh.set(a.lhs, { from: a.start, until: Infinity });
+        heldBy.push({ obj: a.lhs, holder: offset });
+        derivedFrom.set(a.lhs, offset);
         continue;
       }
       const holder = /^([A-Za-z_]\w*)\s*(?:->|\.)/.exec(a.lhs)?.[1];
