@@ -189,7 +189,7 @@ function lifetimesIn(
         if (!open) out.fresh.set(a.lhs, { from: a.start, until: Infinity });
         continue;
       }
-      const offset = /^([A-Za-z_]\w*)\s*[-+]\s*[^=]+$/.exec(rhs)?.[1];
+      const offset = /^([A-Za-z_]\w*)\s*(?:\+(?!\+)|-(?![->]))\s*[^=]+$/.exec(rhs)?.[1];
       if (a.op === '=' && locals.has(a.lhs) && offset !== undefined && offset !== a.lhs && out.fresh.has(offset) && privateAt(offset, a.start)) {
         out.fresh.set(a.lhs, { from: a.start, until: Infinity });
         heldBy.push({ obj: a.lhs, holder: offset });
