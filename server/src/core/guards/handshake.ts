@@ -88,7 +88,7 @@ export function orderingOf(
   for (const x of kinds.keys()) {
     const set = new Set<FunctionFacts>();
     calledAfter.set(x, set);
-    for (let changed = true; changed; ) {
+    for (let changed = true; changed;) {
       changed = false;
       for (const f of functions.values()) {
         if (set.has(f) || external(f)) continue;
@@ -116,7 +116,11 @@ function predecessors(nodes: readonly CfgNode[]): number[][] {
 }
 
 /** Nodes reachable from `from` (the nodes themselves included). */
-function reachable(nodes: readonly CfgNode[], from: readonly number[], keep: (n: CfgNode, branch?: boolean) => boolean = () => true): Set<number> {
+function reachable(
+  nodes: readonly CfgNode[],
+  from: readonly number[],
+  keep: (n: CfgNode, branch?: boolean) => boolean = () => true,
+): Set<number> {
   const seen = new Set<number>(from);
   const work = [...from];
   while (work.length) {
@@ -158,7 +162,13 @@ function releasesIn(f: FunctionFacts): Map<string, { kind: Kind; nodes: number[]
 
 /** A statement that is a write barrier call and nothing else. */
 function isBarrierStatement(n: CfgNode | undefined): boolean {
-  return n !== undefined && n.kind === 'stmt' && n.facts.calls.length === 1 && isWriteBarrier(n.facts.calls[0]!.name) && n.facts.assignments.length === 0;
+  return (
+    n !== undefined &&
+    n.kind === 'stmt' &&
+    n.facts.calls.length === 1 &&
+    isWriteBarrier(n.facts.calls[0]!.name) &&
+    n.facts.assignments.length === 0
+  );
 }
 
 /** `&x` → x. */

@@ -190,7 +190,14 @@ function lifetimesIn(
         continue;
       }
       const offset = /^([A-Za-z_]\w*)\s*(?:\+(?!\+)|-(?![->]))\s*[^=]+$/.exec(rhs)?.[1];
-      if (a.op === '=' && locals.has(a.lhs) && offset !== undefined && offset !== a.lhs && out.fresh.has(offset) && privateAt(offset, a.start)) {
+      if (
+        a.op === '=' &&
+        locals.has(a.lhs) &&
+        offset !== undefined &&
+        offset !== a.lhs &&
+        out.fresh.has(offset) &&
+        privateAt(offset, a.start)
+      ) {
         out.fresh.set(a.lhs, { from: a.start, until: Infinity });
         heldBy.push({ obj: a.lhs, holder: offset });
         derivedFrom.set(a.lhs, offset);
