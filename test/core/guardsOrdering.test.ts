@@ -41,3 +41,61 @@ test('a rendezvous mask: the own slot written before the bit is cleared is quiet
   const ticks = await unguarded(name, 'per_cpu(demo_ticks)');
   assert.deepEqual(ticks.sites, [`${mark('late').line}:write:reported`]);
 });
+
+// `smp_store_release(&flag, 1)` publishes too; a reader's `flag && …` test gates the branch it guards, not the
+// condition itself, and a test whose "set" branch joins the other gates nothing.
+const STORE_RELEASE = [
+  'static DEFINE_SPINLOCK(cfg_lock);',
+  'DEFINE_PER_CPU(spinlock_t, use_lock);',
+  'static unsigned int cfg_limit;',
+  'static bool cfg_ready;',
+  'static void cfg_setup(unsigned int limit)',
+  '{',
+  '    if ( cfg_limit )',
+  '        return;',
+  '    cfg_limit = limit;',
+  '    smp_store_release(&cfg_ready, 1);',
+  '}',
+  'void cfg_set(unsigned int limit)',
+  '{',
+  '    spin_lock(&cfg_lock);',
+  '    cfg_setup(limit);',
+  '    spin_unlock(&cfg_lock);',
+  '}',
+  'unsigned int cfg_get(void)',
+  '{',
+  '    unsigned int n;',
+  '    spin_lock(&cfg_lock);',
+  '    n = cfg_limit;',
+  '    n += cfg_limit / 2;',
+  '    n += cfg_limit / 4;',
+  '    n += cfg_limit / 8;',
+  '    spin_unlock(&cfg_lock);',
+  '    return n;',
+  '}',
+  'unsigned int cfg_use(unsigned int n)',
+  '{',
+  '    unsigned int m = 0;',
+  '    spin_lock(&this_cpu(use_lock));',
+  '    if ( cfg_ready && n > 0 )',
+  '        m = cfg_limit; /* @gated */',
+  '    if ( cfg_ready )',
+  '        n++;',
+  '    m += cfg_limit; /* @joined */',
+  '    spin_unlock(&this_cpu(use_lock));',
+  '    return m + n;',
+  '}',
+  '',
+].join('\n');
+
+test('a store-release publishes; a flag test gates only the branch it guards', async () => {
+  const mark = fixtureMarks(STORE_RELEASE, 'store release');
+  const r = guardsReport((await createAnalyzer()).analyzeMany([{ path: 'cfg.c', text: STORE_RELEASE }]));
+  const g = r.guards.find((x) => x.location === 'cfg_limit');
+  assert.ok(g, r.guards.map((x) => x.location).join(', '));
+  assert.equal(g.guard, 'cfg_lock');
+  assert.deepEqual(
+    g.unguarded.map((s) => `${s.line}:${s.access}:${s.reported ? 'reported' : 'quiet'}`).sort(),
+    [`${mark('gated').line}:read:quiet`, `${mark('joined').line}:read:reported`].sort(),
+  );
+});
