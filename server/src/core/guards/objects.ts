@@ -141,6 +141,8 @@ function lifetimesIn(
   for (const p of freshParams) out.fresh.set(p, { from: fn.syntax.start, until: Infinity });
   const nodes = fn.cfg.nodes.filter((n) => n.end > n.start).sort((a, b) => a.start - b.start);
   const chain = new Chains(out, locals);
+  // `q = p + pad`: pointer arithmetic stays inside p's object (private with it; publishing it publishes p).
+  const derivedFrom = new Map<string, string>();
   const publish = (v: string, at: number, depth = 0): void => {
     const f = out.fresh.get(v);
     if (f && f.until === Infinity && at >= f.from) f.until = at;
@@ -148,10 +150,12 @@ function lifetimesIn(
     const whole = derivedFrom.get(v);
     if (whole !== undefined && depth < 8) publish(whole, at, depth + 1);
   };
-  const privateAt = (v: string, at: number): boolean => {
+  // Private as an object of its own (what a holder can hold), or also as one on a private chain being walked.
+  const freshAt = (v: string, at: number): boolean => {
     const f = out.fresh.get(v);
-    return (f !== undefined && f.from <= at && at < f.until) || chain.walking(v, at);
+    return f !== undefined && f.from <= at && at < f.until;
   };
+  const privateAt = (v: string, at: number): boolean => freshAt(v, at) || chain.walking(v, at);
   // The objects the function returns: one it allocated and returns is being constructed (see `constructed`).
   const returned = new Set(nodes.filter((n) => n.kind === 'return' && n.returnText && IDENT.test(n.returnText)).map((n) => n.returnText!));
   const constructed = (v: string): boolean => returned.has(v) && out.fresh.has(v) && !freshParams.has(v);
@@ -168,8 +172,6 @@ function lifetimesIn(
         results.add(v);
       }
     }
-  // `q = p + pad`: pointer arithmetic stays inside p's object (private with it; publishing it publishes p).
-  const derivedFrom = new Map<string, string>();
   // Constructed objects handed to code we cannot see or named by a global: not an allocator's result for the callers.
   const exposed = new Set<string>();
   // `holder->field = obj` with the holder private: obj is reachable only through it (private while it is).
@@ -181,7 +183,7 @@ function lifetimesIn(
       const call = a.rhsCall !== undefined ? n.facts.calls[a.rhsCall] : undefined;
       const rhs = bare(a.rhs);
       // A chain of private objects built or walked through locals: neither a publication nor a new object.
-      if (chain.assign(a, privateAt, heldBy)) continue;
+      if (chain.assign(a, privateAt, freshAt, heldBy)) continue;
       chain.reassigned(a.lhs, a.start);
       if (a.op === '=' && IDENT.test(a.lhs) && call && (isAllocator(call.name) || allocates(call.name))) {
         // (An allocator's own result stays what it was: private since its first value.)
@@ -190,21 +192,14 @@ function lifetimesIn(
         continue;
       }
       const offset = /^([A-Za-z_]\w*)\s*(?:\+(?!\+)|-(?![->]))\s*[^=]+$/.exec(rhs)?.[1];
-      if (
-        a.op === '=' &&
-        locals.has(a.lhs) &&
-        offset !== undefined &&
-        offset !== a.lhs &&
-        out.fresh.has(offset) &&
-        privateAt(offset, a.start)
-      ) {
+      if (a.op === '=' && locals.has(a.lhs) && offset !== undefined && offset !== a.lhs && freshAt(offset, a.start)) {
         out.fresh.set(a.lhs, { from: a.start, until: Infinity });
         heldBy.push({ obj: a.lhs, holder: offset });
         derivedFrom.set(a.lhs, offset);
         continue;
       }
       const holder = /^([A-Za-z_]\w*)\s*(?:->|\.)/.exec(a.lhs)?.[1];
-      if (IDENT.test(rhs) && holder !== undefined && holder !== rhs && privateAt(holder, a.start) && privateAt(rhs, a.start)) {
+      if (IDENT.test(rhs) && holder !== undefined && holder !== rhs && freshAt(holder, a.start) && freshAt(rhs, a.start)) {
         heldBy.push({ obj: rhs, holder });
         continue;
       }
@@ -237,9 +232,9 @@ function lifetimesIn(
   for (let changed = true; changed;) {
     changed = false;
     for (const { obj, holder } of heldBy) {
-      const o = out.fresh.get(obj)!;
-      const h = out.fresh.get(holder)!;
-      if (h.until < o.until) {
+      const o = out.fresh.get(obj);
+      const h = out.fresh.get(holder);
+      if (o && h && h.until < o.until) {
         o.until = h.until;
         changed = true;
       }
@@ -290,6 +285,7 @@ class Chains {
   assign(
     a: { lhs: string; rhs: string; op: string; start: number },
     privateAt: (v: string, at: number) => boolean,
+    freshAt: (v: string, at: number) => boolean,
     heldBy: { obj: string; holder: string }[],
   ): boolean {
     if (a.op !== '=') return false;
@@ -310,7 +306,7 @@ class Chains {
     }
     // `*pp = obj` with obj private
     const cursor = /^\*\s*([A-Za-z_]\w*)$/.exec(a.lhs)?.[1];
-    if (cursor !== undefined && this.cursors.has(cursor) && IDENT.test(rhs) && privateAt(rhs, a.start)) {
+    if (cursor !== undefined && this.cursors.has(cursor) && IDENT.test(rhs) && freshAt(rhs, a.start)) {
       heldBy.push({ obj: rhs, holder: this.cursors.get(cursor)! });
       this.held.push({ obj: rhs, from: a.start });
       return true;
