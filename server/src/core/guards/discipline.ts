@@ -27,8 +27,9 @@ import {
 } from '../xen/entryPoints';
 import type { HelperTable } from '../xen/lockHelpers';
 import { type CallFact, collectFunctionRemembered, type FunctionFacts } from './collect';
+import { type Ordering, orderingOf } from './handshake';
 import { lockLabel, REPLACED_SCHED_LOCK, SCHED_LOCK } from './lockIds';
-import { linkedParams, lookupInto, type ObjectLifetimes, objectLifetimes, readOnlyMacro } from './objects';
+import { linkedParams, lookupInto, type ObjectLifetimes, objectLifetimes, privateAt, readOnlyMacro } from './objects';
 import { type Cycle, findCycles, type OrderEdge, type OrderSite } from './order';
 
 export interface GuardSettings {
@@ -154,6 +155,8 @@ export interface LockDiscipline {
   heldAt(fn: FunctionFacts, node: number): ReadonlySet<string>;
   /** The lock helpers the run was analysed with. */
   helpers: HelperTable;
+  /** Accesses ordered without a lock: set-up before a publication flag or a rendezvous mask is released, uses after. */
+  ordering: Ordering;
   /**
    * What the function is entered holding can be said: it is an entry point,
    * or its callers are among the analysed files. False for a global function
@@ -408,6 +411,7 @@ export function computeDiscipline(
     sitesOf: (location) => sites.get(location) ?? [],
     heldAt: heldSet,
     helpers,
+    ordering: orderingOf(functions, callers, (f) => entryOf(f).length > 0 || addressTaken.has(f.name)),
     contextKnown: (f) =>
       entryOf(f).some((e) => e.source !== 'unknown') || (!addressTaken.has(f.name) && (callers.get(f.key)?.length ?? 0) > 0),
   };
@@ -782,6 +786,7 @@ function lifetimesOf(
             const p = callee?.fn.syntax.params[i];
             return p !== undefined && links(callee!).has(p);
           },
+          f.file.text,
         ),
       );
     }
@@ -859,8 +864,7 @@ function inferGuards(
       if (creating && !(a.list && a.kind === 'write')) continue;
       const base = a.base ?? (a.via && isLookup(f, a.via.fn) ? a.via.base : undefined);
       if (base !== undefined && lt) {
-        const fresh = lt.fresh.get(base);
-        if (fresh && a.start >= fresh.from && a.start < fresh.until) continue;
+        if (privateAt(lt, base, a.start)) continue;
         // An object being freed: its own fields are the function's, but unlinking it from a list is not.
         if (lt.dying.has(base) && !(a.elem && a.kind === 'write')) continue;
       }

@@ -17,6 +17,19 @@ export interface ObjectLifetimes {
   dying: Set<string>;
   /** The function returns an object it allocated and did not publish (an allocator of its own). */
   returnsFresh: boolean;
+  /**
+   * A local walking a chain of private objects (`u = head; … u = u->next;`,
+   * head a chain built here through a cursor): the offsets between which what
+   * it points to is one of them.
+   */
+  walks: { v: string; from: number; until: number }[];
+}
+
+/** What the local `v` points to is private to the function at offset `at` (a fresh object, or one on a private chain). */
+export function privateAt(lt: ObjectLifetimes, v: string, at: number): boolean {
+  const f = lt.fresh.get(v);
+  if (f && f.from <= at && at < f.until) return true;
+  return lt.walks.some((w) => w.v === v && w.from <= at && at < w.until);
 }
 
 /**
@@ -78,8 +91,11 @@ export function objectLifetimes(
   analysed: (name: string) => boolean,
   freshParams: ReadonlySet<string> = new Set(),
   links: (name: string, arg: number) => boolean = () => false,
+  source?: string,
 ): ObjectLifetimes {
   const { base, delta } = originOf(fn);
+  // The base result's offsets, in the text the function sits in now.
+  const text = source === undefined ? undefined : (s: number, e: number): string => source.slice(s + delta.offset, e + delta.offset);
   // Which callees allocate, are analysed, link which argument; which parameters are private.
   const flags = [...calleeArgs(base)].map(([c, n]) => {
     let k = (isAllocator(c) || allocates(c) ? 'A' : '') + (analysed(c) ? 'S' : '');
@@ -88,12 +104,13 @@ export function objectLifetimes(
   });
   const key = `${flags.join(',')}|${[...freshParams].join(',')}`;
   const known = lastLifetimes.get(base);
-  const out = known?.key === key ? known.out : lifetimesIn(base, allocates, analysed, freshParams, links);
+  const out = known?.key === key ? known.out : lifetimesIn(base, allocates, analysed, freshParams, links, text);
   if (known?.out !== out) lastLifetimes.set(base, { key, out });
   if (delta.offset === 0) return out;
   // (An object private to the end stays so: Infinity moved is Infinity.)
   const fresh = new Map([...out.fresh].map(([v, r]) => [v, { from: r.from + delta.offset, until: r.until + delta.offset }]));
-  return { ...out, fresh };
+  const walks = out.walks.map((w) => ({ v: w.v, from: w.from + delta.offset, until: w.until + delta.offset }));
+  return { ...out, fresh, walks };
 }
 
 const lastLifetimes = new WeakMap<FunctionLocks, { key: string; out: ObjectLifetimes }>();
@@ -116,38 +133,73 @@ function lifetimesIn(
   analysed: (name: string) => boolean,
   freshParams: ReadonlySet<string>,
   links: (name: string, arg: number) => boolean,
+  text: ((start: number, end: number) => string) | undefined,
 ): ObjectLifetimes {
   const locals = new Set<string>();
   for (const n of fn.cfg.nodes) for (const d of n.declares ?? []) locals.add(d);
-  const out: ObjectLifetimes = { fresh: new Map(), dying: new Set(), returnsFresh: false };
+  const out: ObjectLifetimes = { fresh: new Map(), dying: new Set(), returnsFresh: false, walks: [] };
   for (const p of freshParams) out.fresh.set(p, { from: fn.syntax.start, until: Infinity });
   const nodes = fn.cfg.nodes.filter((n) => n.end > n.start).sort((a, b) => a.start - b.start);
-  const publish = (v: string, at: number): void => {
+  const chain = new Chains(out, locals);
+  // `q = p + pad`: pointer arithmetic stays inside p's object (private with it; publishing it publishes p).
+  const derivedFrom = new Map<string, string>();
+  const publish = (v: string, at: number, depth = 0): void => {
     const f = out.fresh.get(v);
     if (f && f.until === Infinity && at >= f.from) f.until = at;
+    chain.end(v, at);
+    const whole = derivedFrom.get(v);
+    if (whole !== undefined && depth < 8) publish(whole, at, depth + 1);
   };
-  const privateAt = (v: string, at: number): boolean => {
+  // Private as an object of its own (what a holder can hold), or also as one on a private chain being walked.
+  const freshAt = (v: string, at: number): boolean => {
     const f = out.fresh.get(v);
     return f !== undefined && f.from <= at && at < f.until;
   };
+  const privateAt = (v: string, at: number): boolean => freshAt(v, at) || chain.walking(v, at);
   // The objects the function returns: one it allocated and returns is being constructed (see `constructed`).
   const returned = new Set(nodes.filter((n) => n.kind === 'return' && n.returnText && IDENT.test(n.returnText)).map((n) => n.returnText!));
   const constructed = (v: string): boolean => returned.has(v) && out.fresh.has(v) && !freshParams.has(v);
   const lockHeld = (n: CfgNode): boolean => (fn.before[n.id] ?? []).some((p) => p.held.length > 0);
+  // The body of an allocator of the vocabulary (`_xmalloc`, `_xrealloc`): by its contract, the memory it returns is
+  // nobody else's, from where the local it returns gets its value (a block taken off the pool's free list, the
+  // caller's own block re-padded) on.
+  const results = new Set<string>();
+  if (isAllocator(fn.syntax.name))
+    for (const v of returned) {
+      const first = locals.has(v) ? nodes.flatMap((n) => n.facts.assignments).find((a) => a.lhs === v && a.op === '=') : undefined;
+      if (first) {
+        out.fresh.set(v, { from: first.start, until: Infinity });
+        results.add(v);
+      }
+    }
   // Constructed objects handed to code we cannot see or named by a global: not an allocator's result for the callers.
   const exposed = new Set<string>();
   // `holder->field = obj` with the holder private: obj is reachable only through it (private while it is).
   const heldBy: { obj: string; holder: string }[] = [];
   for (const n of nodes) {
+    // A loop macro naming a walking local as an argument moves it to the loop's elements.
+    if (n.loopMacro && text) chain.reassignedIn(text(n.start, n.end), n.start);
     for (const a of n.facts.assignments) {
       const call = a.rhsCall !== undefined ? n.facts.calls[a.rhsCall] : undefined;
       const rhs = bare(a.rhs);
+      // A chain of private objects built or walked through locals: neither a publication nor a new object.
+      if (chain.assign(a, privateAt, freshAt, heldBy)) continue;
+      chain.reassigned(a.lhs, a.start);
       if (a.op === '=' && IDENT.test(a.lhs) && call && (isAllocator(call.name) || allocates(call.name))) {
+        // (An allocator's own result stays what it was: private since its first value.)
+        const open = results.has(a.lhs) && out.fresh.get(a.lhs)?.until === Infinity;
+        if (!open) out.fresh.set(a.lhs, { from: a.start, until: Infinity });
+        continue;
+      }
+      const offset = /^([A-Za-z_]\w*)\s*(?:\+(?!\+)|-(?![->]))\s*[^=]+$/.exec(rhs)?.[1];
+      if (a.op === '=' && locals.has(a.lhs) && offset !== undefined && offset !== a.lhs && freshAt(offset, a.start)) {
         out.fresh.set(a.lhs, { from: a.start, until: Infinity });
+        heldBy.push({ obj: a.lhs, holder: offset });
+        derivedFrom.set(a.lhs, offset);
         continue;
       }
       const holder = /^([A-Za-z_]\w*)\s*(?:->|\.)/.exec(a.lhs)?.[1];
-      if (IDENT.test(rhs) && holder !== undefined && holder !== rhs && privateAt(holder, a.start) && privateAt(rhs, a.start)) {
+      if (IDENT.test(rhs) && holder !== undefined && holder !== rhs && freshAt(holder, a.start) && freshAt(rhs, a.start)) {
         heldBy.push({ obj: rhs, holder });
         continue;
       }
@@ -176,22 +228,149 @@ function lifetimesIn(
     }
   }
   // An object stored in a private holder is published with it.
+  chain.finish();
   for (let changed = true; changed;) {
     changed = false;
     for (const { obj, holder } of heldBy) {
-      const o = out.fresh.get(obj)!;
-      const h = out.fresh.get(holder)!;
-      if (h.until < o.until) {
+      const o = out.fresh.get(obj);
+      const h = out.fresh.get(holder);
+      if (o && h && h.until < o.until) {
         o.until = h.until;
         changed = true;
       }
     }
   }
+  // A walk of a chain ends where its head is published.
+  for (const w of out.walks) w.until = Math.min(w.until, chain.headUntil(w));
   // A freed object was private under every name it went by.
   for (const n of nodes)
     for (const a of n.facts.assignments)
       if (IDENT.test(a.lhs) && out.dying.has(a.lhs) && IDENT.test(bare(a.rhs))) out.dying.add(bare(a.rhs));
   return out;
+}
+
+/**
+ * A chain of private objects a function builds and walks through locals:
+ * `pp = &head;` makes pp a cursor onto the local head (the chain, private
+ * until the head is stored elsewhere), `*pp = obj;` puts a private object on
+ * it (held by the head, not published), `pp = &obj->next;` names the link
+ * field. Then `u = head;` and `u = u->next;` (through a link field) walk it:
+ * what u points to is one of the chain's objects until u is stored somewhere
+ * shared, assigned anything else, or the head is published. A walk through
+ * any other field, or of a head already published, is no walk.
+ */
+class Chains {
+  /** Cursor local → the head local it points into. */
+  private readonly cursors = new Map<string, string>();
+  /** Link fields (`next_in_list`). */
+  private readonly fields = new Set<string>();
+  /** Open walks: local → its walk record (and the head it walks). */
+  private readonly open = new Map<string, { w: { v: string; from: number; until: number }; head: string }>();
+  private readonly heads = new Map<{ v: string; from: number; until: number }, string>();
+  /** Objects put on a chain, with where the local naming them is next assigned (they are private until then). */
+  private readonly held: { obj: string; from: number }[] = [];
+  private readonly reassignments: { v: string; at: number }[] = [];
+
+  constructor(
+    private readonly out: ObjectLifetimes,
+    private readonly locals: ReadonlySet<string>,
+  ) {}
+
+  walking(v: string, at: number): boolean {
+    const o = this.open.get(v);
+    return o !== undefined && o.w.from <= at && at < o.w.until;
+  }
+
+  /** Handles a chain assignment; true when it was one (nothing else to do with it). */
+  assign(
+    a: { lhs: string; rhs: string; op: string; start: number },
+    privateAt: (v: string, at: number) => boolean,
+    freshAt: (v: string, at: number) => boolean,
+    heldBy: { obj: string; holder: string }[],
+  ): boolean {
+    if (a.op !== '=') return false;
+    const rhs = bare(a.rhs);
+    const local = (v: string): boolean => IDENT.test(v) && this.locals.has(v);
+    // `pp = &head`
+    const head = /^&\s*([A-Za-z_]\w*)$/.exec(rhs)?.[1];
+    if (local(a.lhs) && head !== undefined && local(head)) {
+      this.cursors.set(a.lhs, head);
+      if (!this.out.fresh.has(head)) this.out.fresh.set(head, { from: a.start, until: Infinity });
+      return true;
+    }
+    // `pp = &obj->next` with obj private
+    const link = /^&\s*([A-Za-z_]\w*)\s*->\s*([A-Za-z_]\w*)$/.exec(rhs);
+    if (link && this.cursors.has(a.lhs) && privateAt(link[1]!, a.start)) {
+      this.fields.add(link[2]!);
+      return true;
+    }
+    // `*pp = obj` with obj private
+    const cursor = /^\*\s*([A-Za-z_]\w*)$/.exec(a.lhs)?.[1];
+    if (cursor !== undefined && this.cursors.has(cursor) && IDENT.test(rhs) && freshAt(rhs, a.start)) {
+      heldBy.push({ obj: rhs, holder: this.cursors.get(cursor)! });
+      this.held.push({ obj: rhs, from: a.start });
+      return true;
+    }
+    if (!local(a.lhs)) return false;
+    // `u = head` of a private chain
+    if ([...this.cursors.values()].includes(rhs) && privateAt(rhs, a.start)) {
+      this.startWalk(a.lhs, rhs, a.start);
+      return true;
+    }
+    // `u = w->next` with w walking
+    const step = /^([A-Za-z_]\w*)\s*->\s*([A-Za-z_]\w*)$/.exec(rhs);
+    if (step && this.fields.has(step[2]!) && this.walking(step[1]!, a.start)) {
+      if (step[1] !== a.lhs) this.startWalk(a.lhs, this.open.get(step[1]!)!.head, a.start);
+      return true;
+    }
+    return false;
+  }
+
+  private startWalk(v: string, head: string, at: number): void {
+    this.end(v, at);
+    const w = { v, from: at, until: Infinity };
+    this.out.walks.push(w);
+    this.heads.set(w, head);
+    this.open.set(v, { w, head });
+  }
+
+  /** v is stored somewhere shared (or assigned anything else) at `at`: its walk ends. */
+  end(v: string, at: number): void {
+    const o = this.open.get(v);
+    if (o && o.w.until === Infinity && at >= o.w.from) o.w.until = at;
+  }
+
+  reassigned(v: string, at: number): void {
+    if (!IDENT.test(v)) return;
+    this.end(v, at);
+    this.reassignments.push({ v, at });
+  }
+
+  /** A loop macro's text: every local it names as an argument is reassigned by it. */
+  reassignedIn(text: string, at: number): void {
+    const open = text.indexOf('(');
+    if (open < 0) return;
+    for (const arg of text.slice(open + 1, text.lastIndexOf(')')).split(',')) {
+      const v = arg.trim();
+      if (this.locals.has(v)) this.reassigned(v, at);
+    }
+  }
+
+  /** An object put on a chain stays private under its own name only until that name is assigned again. */
+  finish(): void {
+    for (const h of this.held) {
+      const f = this.out.fresh.get(h.obj);
+      if (!f) continue;
+      const next = this.reassignments.filter((r) => r.v === h.obj && r.at > h.from).reduce((m, r) => Math.min(m, r.at), Infinity);
+      f.until = Math.min(f.until, next);
+    }
+  }
+
+  /** Where the head a walk walks is published. */
+  headUntil(w: { v: string; from: number; until: number }): number {
+    const head = this.heads.get(w);
+    return head === undefined ? Infinity : (this.out.fresh.get(head)?.until ?? Infinity);
+  }
 }
 
 /** A function-like macro's parameters and body (continuation lines joined) in a file's text (its first definition). */

@@ -42,12 +42,35 @@ function readUnderWritersLock(g: Guard, s: Site): boolean {
   return [...s.held].some((l) => l !== g.lock && !l.startsWith('rcu(') && writes.every((w) => w.held.has(l)));
 }
 
+/**
+ * Ordered by a publication or a handshake (guards/handshake.ts): a write made
+ * before the function releases a flag or mask, when every other access of
+ * the location is set-up before a release of it too, runs after an acquire
+ * of it, or is (as this one) the running CPU's own per-CPU slot; a read made
+ * after an acquire, when every write of the location is set-up before a
+ * release of the same object.
+ */
+function ordered(d: LockDiscipline, g: Guard, s: Site): boolean {
+  const o = d.ordering;
+  const all = [...g.guarded, ...g.unguarded].filter((x) => x !== s);
+  if (s.kind === 'read') {
+    const writes = all.filter((x) => x.kind !== 'read');
+    return writes.length > 0 && [...o.after(s.fn, s.node)].some((x) => writes.every((w) => o.before(w.fn, w.node).has(x)));
+  }
+  const own = (x: Site): boolean => o.ownSlot(x.fn, x.start, x.end, x.node);
+  const mine = own(s);
+  return [...o.before(s.fn, s.node)].some((x) =>
+    all.every((y) => o.before(y.fn, y.node).has(x) || o.after(y.fn, y.node).has(x) || (mine && own(y))),
+  );
+}
+
 export function reportedUnguarded(d: LockDiscipline, g: Guard): Site[] {
   return g.unguarded.filter(
     (s) =>
       s.fn.reported &&
       !s.iterate &&
       !s.rechecked &&
+      !ordered(d, g, s) &&
       // A write where the callers (elsewhere) may hold the guard is said only when the function itself knows about it.
       (s.kind === 'write' ? d.contextKnown(s.fn) || lockAware(d, g, s) : lockAware(d, g, s) && !readUnderWritersLock(g, s)),
   );

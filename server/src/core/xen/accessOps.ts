@@ -203,11 +203,13 @@ export function selfSynchronised(base: string): boolean {
  * published. The arch hooks that allocate a domain or a vCPU structure
  * (`alloc_domain_struct`, `alloc_vcpu_struct`: zeroed xenheap pages) are
  * allocators too: `domain_create`/`vcpu_create` initialise what they return
- * before linking it into the domain list or `d->vcpu[]`.
+ * before linking it into the domain list or `d->vcpu[]`. A reallocation
+ * (`xrealloc`, `_xrealloc`) hands the caller a block nobody else has, like
+ * the allocation it replaces.
  */
 export function isAllocator(name: string): boolean {
   return (
-    /^_?xv?[mz]alloc(_array|_flex_struct|_bytes)?$/.test(name) ||
+    /^_?xv?(?:[mz]|re)alloc(_array|_flex_struct|_bytes)?$/.test(name) ||
     name === 'xmemdup' ||
     name === 'alloc_domheap_page' ||
     name === 'alloc_domain_struct' ||
