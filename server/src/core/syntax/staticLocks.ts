@@ -30,7 +30,7 @@ function declared(re: RegExp, text: string): Map<string, number[]> {
 }
 
 /** Each static lock's name with the offsets of its declarations, per text (cached per `owner`). */
-export function staticLocksIn(owner: object, text: string): ReadonlyMap<string, readonly number[]> {
+function staticLocksIn(owner: object, text: string): ReadonlyMap<string, readonly number[]> {
   let m = cache.get(owner);
   if (!m) cache.set(owner, (m = declared(STATIC_LOCK, text)));
   return m;
