@@ -15,7 +15,7 @@ import { containerOf, isDebugCheck, isDiagnosticOutput, listOp, protectedIterati
 import type { BitUpdate, FunctionFacts } from './collect';
 import type { LockDiscipline } from './discipline';
 import { identsUsed } from './nodeTokens';
-import { comparedWithNow, handedTimeStamp, samplesTime } from './timeStamps';
+import { callSamplesTime, comparedWithNow, handedTimeStamp, samplesTime } from './timeStamps';
 
 interface Range {
   start: number;
@@ -160,7 +160,7 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
   const mustAt = (id: number): ReadonlySet<string> => (mustSets[id] ??= new Set(f.heldAt(id).map(alias)));
   // A value fact is born only from a guarded location read with its lock held, a lookup call made under a lock,
   // or a NOW() sample: a function with none of them has nothing to report (and its CFG is not read at all).
-  const sampled = f.calls.some((c) => samplesTime(f, `${c.callee}()`, resolve));
+  const sampled = f.calls.some((c) => callSamplesTime(f, c.callee, resolve));
   const guardedRead = f.accesses.some((a) => {
     const l = guardLock(a.loc);
     return l !== undefined && f.heldAt(a.node).some((h) => alias(h) === l);
