@@ -8,7 +8,9 @@
 // updated with non-atomic bit operations where other sites use atomic ones
 // with no lock in common.
 import type { CfgNode } from '../cfg/types';
+import type { FunctionLocks } from '../locks/analyze';
 import { LockNamer } from '../locks/names';
+import { originOf } from '../locks/origin';
 import type { Assignment } from '../syntax/expr';
 import { tokenize } from '../syntax/tokens';
 import { containerOf, isDebugCheck, isDiagnosticOutput, listOp, protectedIteration } from '../xen/accessOps';
@@ -172,17 +174,19 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
   });
   if (!sampled && !guardedRead && !lookupCall) return [];
   const nodes = fn.cfg.nodes;
+  // The states as computed (a moved view copies its states when first read): what is read of them here is
+  // where paths go and which locks they hold by name, the same wherever the function sits.
+  const states = originOf(fn).base.before;
   const mayAt = (id: number): ReadonlySet<string> => {
     let set = maySets[id];
     if (!set) {
       const s = new Set<string>();
-      for (const st of fn.before[id] ?? []) for (const h of st.held) if (!h.alias) s.add(alias(f.lockId(h.name)));
+      for (const st of states[id] ?? []) for (const h of st.held) if (!h.alias) s.add(alias(f.lockId(h.name)));
       maySets[id] = set = s;
     }
     return set;
   };
-  const locals = new Set<string>(fn.syntax.params);
-  for (const n of nodes) for (const x of n.declares ?? []) locals.add(x);
+  const locals = localsOf(fn);
   const accessesAt = new Map<number, FunctionFacts['accesses']>();
   for (const a of f.accesses) {
     const l = accessesAt.get(a.node) ?? [];
@@ -462,11 +466,11 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
     const id = work.shift()!;
     queued.delete(id);
     const n = nodes[id]!;
-    if (!(fn.before[id]?.length ?? 0) && id !== fn.cfg.entry) continue;
+    if (!(states[id]?.length ?? 0) && id !== fn.cfg.entry) continue;
     const out = transfer(n, [...inSets[id]!.values()]);
     visited.add(id);
     for (const e of n.succ) {
-      if (!(fn.before[e.to]?.length ?? 0)) continue;
+      if (!(states[e.to]?.length ?? 0)) continue;
       const target = inSets[e.to]!;
       let changed = false;
       for (const fact of out) {
@@ -596,6 +600,19 @@ function nearest(a: StaleUse, b: StaleUse): number {
   const before = (u: StaleUse): boolean => u.read.start < u.use.start;
   if (before(a) !== before(b)) return before(a) ? -1 : 1;
   return b.read.start - a.read.start;
+}
+
+/** The function's parameters and the locals it declares (names: read once per result as computed). */
+const localsOfResult = new WeakMap<FunctionLocks, ReadonlySet<string>>();
+function localsOf(fn: FunctionLocks): ReadonlySet<string> {
+  const { base } = originOf(fn);
+  let out = localsOfResult.get(base);
+  if (!out) {
+    const set = new Set<string>(base.syntax.params);
+    for (const n of base.cfg.nodes) for (const x of n.declares ?? []) set.add(x);
+    localsOfResult.set(base, (out = set));
+  }
+  return out;
 }
 
 /** The right-hand side's range of an assignment (`x = e`: e). */

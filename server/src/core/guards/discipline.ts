@@ -198,11 +198,7 @@ export function computeDiscipline(
   const registrations: Registration[] = [];
   const sharedStatics = staticsInSeveralFiles(all.map((x) => x.f));
   for (const { f, reported } of all) {
-    let table = shared;
-    if (!isHeader(f)) {
-      table = new TypeTable(shared);
-      table.addFile(f.text, bodiesOf(f));
-    }
+    const table = isHeader(f) ? shared : all.length === 1 ? soleFileTable(f) : newFileTable(shared, f);
     registrations.push(...registrationsIn(f));
     // The file's static lock names (and those other files share) decide its lock names: part of what facts are remembered by.
     const statics = `${[...staticLocksIn(f, f.text).keys()].join(',')}|${[...sharedStatics].join(',')}`;
@@ -411,6 +407,34 @@ export function computeDiscipline(
     contextKnown: (f) =>
       entryOf(f).some((e) => e.source !== 'unknown') || (!addressTaken.has(f.name) && (callers.get(f.key)?.length ?? 0) > 0),
   };
+}
+
+function newFileTable(shared: TypeTable, f: FileAnalysis): TypeTable {
+  const table = new TypeTable(shared);
+  table.addFile(f.text, bodiesOf(f));
+  return table;
+}
+
+/** Tables of a file analysed alone (an editor's document), for the last few inputs. */
+const soleTables = new Map<string, TypeTable>();
+const MAX_SOLE_TABLES = 8;
+
+/**
+ * The table of a .c file analysed alone (no headers): a remembered one when
+ * what the file declares at file scope is the same (TypeTable.fileKey: an
+ * edit inside a body that adds no `#define`), so the facts remembered with
+ * it are reused without comparing signatures.
+ */
+function soleFileTable(f: FileAnalysis): TypeTable {
+  const key = TypeTable.fileKey(f.text, bodiesOf(f));
+  let table = soleTables.get(key);
+  if (table) soleTables.delete(key);
+  else {
+    table = newFileTable(new TypeTable(), f);
+    if (soleTables.size >= MAX_SOLE_TABLES) soleTables.delete(soleTables.keys().next().value!);
+  }
+  soleTables.set(key, table);
+  return table;
 }
 
 function bodiesOf(f: FileAnalysis): { start: number; end: number }[] {
