@@ -127,8 +127,7 @@ export class Analyzer {
   private readonly blanker: Blanker;
   private readonly rules: Rule[] = [];
   private lastOrder:
-    | { fns: { name: string; callees: ReadonlySet<string> }[]; order: number[]; callers?: ReadonlyMap<string, number[]> }
-    | undefined;
+    { fns: { name: string; callees: ReadonlySet<string> }[]; order: number[]; callers?: ReadonlyMap<string, number[]> } | undefined;
 
   private constructor(
     private readonly parser: Parser,
@@ -308,7 +307,10 @@ export class Analyzer {
    * With it, the callers of each name (indices into `fns`), built when first
    * asked for the same input.
    */
-  private orderOf(fns: { name: string; callees: ReadonlySet<string> }[]): { order: number[]; callersOf: (name: string) => readonly number[] } {
+  private orderOf(fns: { name: string; callees: ReadonlySet<string> }[]): {
+    order: number[];
+    callersOf: (name: string) => readonly number[];
+  } {
     const last = this.lastOrder;
     // (The edited function's callees are a new set: equal contents do as well as the same set.)
     const same = (a: ReadonlySet<string>, b: ReadonlySet<string>): boolean =>

@@ -42,7 +42,9 @@ function returnCallsOf(g: FunctionFacts): (string | undefined)[] {
   if (!out)
     returnCalls.set(
       base,
-      (out = base.cfg.nodes.filter((n) => n.kind === 'return').map((n) => (n.returnText === undefined ? undefined : calledName(n.returnText)))),
+      (out = base.cfg.nodes
+        .filter((n) => n.kind === 'return')
+        .map((n) => (n.returnText === undefined ? undefined : calledName(n.returnText)))),
     );
   return out;
 }
