@@ -132,6 +132,35 @@ describe('the edit path on the lock-discipline fixtures', () => {
     for (const code of ['XSR009', 'XSR010', 'XSR011', 'XSR012', 'XSR013', 'XSR014', 'XSR015', 'XSR016']) assert.ok(codes.has(code), code);
   });
 
+  it("an edit inside a callee changes its callers' findings, and the edit path follows (XSR014 across calls)", () => {
+    const name = 'xsr014_now_callee.c';
+    const uri = `file:///discipline/callee-${name}`;
+    let text = fs.readFileSync(path.join(PROTOCOL, name), 'utf8');
+    let version = 1;
+    inc.analyze(uri, version, text);
+    const stale = (f: AnalysedFile): string[] => f.diagnostics.filter((d) => d.code === 'XSR014').map((d) => d.function);
+    const edit = (from: string, to: string): AnalysedFile => {
+      const at = text.indexOf(from);
+      assert.ok(at >= 0, from);
+      inc.edit(uri, [{ start: at, oldEnd: at + from.length, newText: to }]);
+      text = text.slice(0, at) + to + text.slice(at + from.length);
+      const got = inc.analyze(uri, ++version, text)!;
+      assert.equal(inc.lastStats.local, true, 'typed inside a body');
+      assert.deepEqual(view(got), view(fresh.analyze({ path: uri, text })), `${from} → ${to}`);
+      return got;
+    };
+    const opened = stale(fresh.analyze({ path: uri, text }));
+    assert.deepEqual(opened, ['item_saved', 'rq_sync', 'rq_idle_for']);
+    // item_burn (two calls below item_saved) no longer compares the stamp; rq_clock (the first `return NOW();`,
+    // and then the first `return 0;`) no longer returns a sample.
+    assert.deepEqual(stale(edit('s_time_t delta = now - it->start_time;', 's_time_t delta = 0;')), ['rq_sync', 'rq_idle_for']);
+    assert.deepEqual(stale(edit('return NOW();', 'return 0;')), ['rq_sync']);
+    // And back.
+    assert.deepEqual(stale(edit('s_time_t delta = 0;', 's_time_t delta = now - it->start_time;')), ['item_saved', 'rq_sync']);
+    assert.deepEqual(stale(edit('return 0;', 'return NOW();')), opened);
+    inc.close(uri);
+  });
+
   for (const name of FIXTURES) {
     it(`${name}: after every edit of a sequence, the findings and hints equal a fresh analysis`, () => {
       const uri = `file:///discipline/${name}`;

@@ -14,7 +14,7 @@ import { originOf } from '../locks/origin';
 import type { Assignment } from '../syntax/expr';
 import { tokenize } from '../syntax/tokens';
 import { containerOf, isDebugCheck, isDiagnosticOutput, listOp, protectedIteration } from '../xen/accessOps';
-import type { BitUpdate, FunctionFacts } from './collect';
+import { type BitUpdate, collectedFacts, type FunctionFacts } from './collect';
 import type { LockDiscipline } from './discipline';
 import { identsUsed } from './nodeTokens';
 import { callSamplesTime, comparedWithNow, handedTimeStamp, samplesTime } from './timeStamps';
@@ -173,6 +173,8 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
     return !!callee && callee !== f && returnsPointer(callee);
   });
   if (!sampled && !guardedRead && !lookupCall) return [];
+  const memo = staleMemo(d, f);
+  if (memo.hit) return memo.hit;
   const nodes = fn.cfg.nodes;
   // The states as computed (a moved view copies its states when first read): what is read of them here is
   // where paths go and which locks they hold by name, the same wherever the function sits.
@@ -494,7 +496,122 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
   // The nearest read before the use names it best.
   for (const u of [...found.values()].sort((a, b) => a.use.start - b.use.start || nearest(a, b)))
     if (!byUse.has(`${u.kind}|${u.use.start}`)) byUse.set(`${u.kind}|${u.use.start}`, u);
-  return [...byUse.values()];
+  const out = [...byUse.values()];
+  memo.store(out);
+  return out;
+}
+
+// The stale uses of an edited file's unchanged functions, remembered. An edit
+// changes one function; the others keep their facts (moved), and their stale
+// uses are the same, moved, as long as everything the analysis reads beyond
+// the function is the same: the discipline's guards, aliases and lock
+// helpers, and the functions it calls, a few calls deep (what they write,
+// return, compare; which function each name resolves to). Those are keyed by
+// small ids: a function's facts as collected (collect.ts, collectedFacts),
+// and its call closure to the depth the analysis follows calls. Kept only
+// for a discipline over one file (the editor's document): a folder's run
+// analyses each function once.
+
+/** How deep the analysis follows calls from the function: writesOf (4 below a callee), time stamps (4 below a callee). */
+const CLOSURE_DEPTH = 6;
+const objectIds = new WeakMap<object, number>();
+let nextObjectId = 0;
+const idOfObject = (o: object): number => {
+  let id = objectIds.get(o);
+  if (id === undefined) objectIds.set(o, (id = nextObjectId++));
+  return id;
+};
+/** Key texts as ids (ids are never reused: after a reset an old key only misses). */
+const internIds = new Map<string, number>();
+let nextInternId = 0;
+function intern(s: string): number {
+  let id = internIds.get(s);
+  if (id === undefined) {
+    if (internIds.size > 200_000) internIds.clear();
+    internIds.set(s, (id = nextInternId++));
+  }
+  return id;
+}
+
+interface DisciplineKeys {
+  /** Every function is in one file. */
+  sole: boolean;
+  /** Guards (location → lock), aliases and helpers, as one id. */
+  global: number;
+  /** Per function, the id of its call closure by depth. */
+  closures: Map<FunctionFacts, number[]>;
+}
+const disciplineKeys = new WeakMap<LockDiscipline, DisciplineKeys>();
+
+function keysOf(d: LockDiscipline): DisciplineKeys {
+  let k = disciplineKeys.get(d);
+  if (!k) {
+    const paths = new Set([...d.functions.values()].map((f) => f.path));
+    const guards = [...d.guardOf].map(([loc, g]) => `${loc}=${g.lock}`).join(';');
+    const aliases = [...d.aliases].map(([a, b]) => `${a}=${b}`).join(';');
+    k = { sole: paths.size <= 1, global: intern(`${idOfObject(d.helpers)}|${aliases}|${guards}`), closures: new Map() };
+    disciplineKeys.set(d, k);
+  }
+  return k;
+}
+
+/** The names a function calls (every call of its CFG, debug checks too), read once per lock result as computed. */
+const calledNamesOf = new WeakMap<FunctionLocks, string[]>();
+function calledNames(fn: FunctionLocks): string[] {
+  const { base } = originOf(fn);
+  let out = calledNamesOf.get(base);
+  if (!out) {
+    const names = new Set<string>();
+    for (const n of base.cfg.nodes) for (const c of n.facts.calls) names.add(c.name);
+    calledNamesOf.set(base, (out = [...names].sort()));
+  }
+  return out;
+}
+
+/** The function's facts and whether it is boot code, and (below `depth`) what each name it calls resolves to, likewise. */
+function closureId(d: LockDiscipline, keys: DisciplineKeys, g: FunctionFacts, depth: number): number {
+  let ids = keys.closures.get(g);
+  if (!ids) keys.closures.set(g, (ids = []));
+  const known = ids[depth];
+  if (known !== undefined) return known;
+  let s = `${idOfObject(collectedFacts(g))}${g.boot ? 'b' : ''}`;
+  if (depth > 0)
+    for (const name of calledNames(g.fn)) {
+      const h = calleeOf(d, g, name);
+      s += `,${h ? closureId(d, keys, h, depth - 1) : '-'}`;
+    }
+  const id = intern(s);
+  ids[depth] = id;
+  return id;
+}
+
+const staleMemos = new WeakMap<FunctionFacts, { key: string; start: number; uses: StaleUse[] }>();
+
+/** The remembered stale uses of `f` (moved to where it is), or where to store them once computed. */
+function staleMemo(d: LockDiscipline, f: FunctionFacts): { hit?: StaleUse[]; store: (uses: StaleUse[]) => void } {
+  const keys = keysOf(d);
+  if (!keys.sole) return { store: () => undefined };
+  const origin = collectedFacts(f);
+  const key = `${keys.global}|${closureId(d, keys, f, CLOSURE_DEPTH)}`;
+  const start = f.fn.syntax.start;
+  const store = (uses: StaleUse[]): void => {
+    staleMemos.set(origin, { key, start, uses });
+  };
+  const m = staleMemos.get(origin);
+  if (!m || m.key !== key) return { store };
+  const o = start - m.start;
+  const at = (r: Range): Range => ({ start: r.start + o, end: r.end + o });
+  return {
+    hit: m.uses.map((u) => ({
+      ...u,
+      fn: f,
+      read: at(u.read),
+      unlock: at(u.unlock),
+      use: at(u.use),
+      ...(u.relock ? { relock: at(u.relock) } : {}),
+    })),
+    store,
+  };
 }
 
 /**

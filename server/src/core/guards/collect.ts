@@ -308,6 +308,18 @@ export function collectFunctionRemembered(
   return facts;
 }
 
+/** A moved copy of facts → the facts as collected. */
+const collectedOf = new WeakMap<FunctionFacts, FunctionFacts>();
+
+/**
+ * The facts `f` is a moved copy of (itself when it was collected where it
+ * is): the same object for every placement of one lock result collected with
+ * one type table (what a cache of things derived from the facts keys on).
+ */
+export function collectedFacts(f: FunctionFacts): FunctionFacts {
+  return collectedOf.get(f) ?? f;
+}
+
 /** Facts collected on one placement of a function, at another (same text, same lock states, moved by `d`). */
 function moved(facts: FunctionFacts, d: Move, file: FileAnalysis, fn: FunctionLocks): FunctionFacts {
   const text = file.text;
@@ -315,7 +327,7 @@ function moved(facts: FunctionFacts, d: Move, file: FileAnalysis, fn: FunctionLo
   if (d.offset === 0 && d.line === 0 && facts.file === file && facts.fn === fn && facts.boot === boot) return facts;
   const o = d.offset;
   const span = <T extends { start: number; end: number }>(x: T): T => ({ ...x, start: x.start + o, end: x.end + o });
-  return {
+  const out: FunctionFacts = {
     ...facts,
     file,
     fn,
@@ -328,6 +340,8 @@ function moved(facts: FunctionFacts, d: Move, file: FileAnalysis, fn: FunctionLo
     bitUpdates: facts.bitUpdates.map(span),
     iterations: facts.iterations.map((w) => ({ ...span(w), line: w.line + d.line })),
   };
+  collectedOf.set(out, facts);
+  return out;
 }
 
 /**
