@@ -156,6 +156,8 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
     return g ? alias(g.lock) : undefined;
   };
   const resolve = (caller: FunctionFacts, name: string): FunctionFacts | undefined => calleeOf(d, caller, name);
+  const memo = staleMemo(d, f);
+  if (memo.hit) return memo.hit;
   // Held sets per node, computed when first asked (most nodes of most functions never are).
   const mustSets: (ReadonlySet<string> | undefined)[] = [];
   const maySets: (ReadonlySet<string> | undefined)[] = [];
@@ -172,9 +174,10 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
     const callee = calleeOf(d, f, c.callee);
     return !!callee && callee !== f && returnsPointer(callee);
   });
-  if (!sampled && !guardedRead && !lookupCall) return [];
-  const memo = staleMemo(d, f);
-  if (memo.hit) return memo.hit;
+  if (!sampled && !guardedRead && !lookupCall) {
+    memo.store([]);
+    return [];
+  }
   const nodes = fn.cfg.nodes;
   // The states as computed (a moved view copies its states when first read): what is read of them here is
   // where paths go and which locks they hold by name, the same wherever the function sits.
