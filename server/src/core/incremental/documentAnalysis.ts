@@ -547,7 +547,7 @@ export class DocumentAnalyzer {
     if (!old || !old.top?.isolated) return undefined;
     const text = p.text.slice(0, e.start) + e.newText + p.text.slice(e.oldEnd);
     const delta = e.newText.length - (e.oldEnd - e.start);
-    const lines = new LineIndex(text);
+    const lines = LineIndex.edited(p.lineIndex, text, e.start, e.oldEnd, e.newText.length);
     const local = parseFunctionAlone(this.analyzer, text, lines, old.syntax, delta);
     if (!local) return undefined;
     const entry = memo.entryFor(local, text, lines.lineOf(local.syntax.start));
