@@ -577,13 +577,13 @@ function closureId(d: LockDiscipline, keys: DisciplineKeys, g: FunctionFacts, de
   if (!ids) keys.closures.set(g, (ids = []));
   const known = ids[depth];
   if (known !== undefined) return known;
-  let s = `${idOfObject(collectedFacts(g))}${g.boot ? 'b' : ''}`;
+  const parts: (number | string)[] = [idOfObject(collectedFacts(g)), g.boot ? 'b' : ''];
   if (depth > 0)
     for (const name of calledNames(g.fn)) {
       const h = calleeOf(d, g, name);
-      s += `,${h ? closureId(d, keys, h, depth - 1) : '-'}`;
+      parts.push(h ? closureId(d, keys, h, depth - 1) : '-');
     }
-  const id = intern(s);
+  const id = intern(parts.join(','));
   ids[depth] = id;
   return id;
 }

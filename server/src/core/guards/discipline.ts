@@ -275,11 +275,7 @@ export function computeDiscipline(
   // notifiers too: they prepare a CPU's data before it comes online and tear it down after it went away
   // (cpu.h:25-64), and what they do while it is online goes through functions other paths call as well.
   // A dying domain's teardown (the function states it unconditionally) is a lifecycle path too.
-  const teardown = new Set(
-    [...functions.values()]
-      .filter((f) => dyingAssertion(f.file.text.slice(f.fn.syntax.bodyStart, f.fn.syntax.bodyEnd)) >= 0)
-      .map((f) => f.key),
-  );
+  const teardown = new Set([...functions.values()].filter(statesDying).map((f) => f.key));
   const lifecycle = setupFunctions(
     functions,
     entries,
@@ -407,6 +403,15 @@ export function computeDiscipline(
     contextKnown: (f) =>
       entryOf(f).some((e) => e.source !== 'unknown') || (!addressTaken.has(f.name) && (callers.get(f.key)?.length ?? 0) > 0),
   };
+}
+
+/** Whether the function's body asserts its domain is dying, read once per lock result as computed (its body's text). */
+const dyingOf = new WeakMap<FunctionLocks, boolean>();
+function statesDying(f: FunctionFacts): boolean {
+  const { base } = originOf(f.fn);
+  let r = dyingOf.get(base);
+  if (r === undefined) dyingOf.set(base, (r = dyingAssertion(f.file.text.slice(f.fn.syntax.bodyStart, f.fn.syntax.bodyEnd)) >= 0));
+  return r;
 }
 
 function newFileTable(shared: TypeTable, f: FileAnalysis): TypeTable {
