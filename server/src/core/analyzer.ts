@@ -71,8 +71,9 @@ function learnEntryIrq(
   results: readonly FunctionLocks[][],
   entryIrq: Map<string, EntryIrq>,
   roles: ReadonlyMap<string, EntryIrq>,
+  /** The names of `all`. */
+  names: ReadonlySet<string>,
 ): boolean {
-  const names = new Set(all.map((x) => x.f.syntax.name));
   const seen = new Map<string, { on: number; off: number; unknown: number }>();
   for (const x of all) {
     const r = results[x.fi]?.[x.i];
@@ -340,8 +341,8 @@ export class Analyzer {
     const all = prepared.flatMap((p, fi) => p.functions.map((f, i) => ({ fi, i, f, p, callees: f.callees ?? calleesOf(f.cfg) })));
     // A function defined here is looked up here only (never in `shared`, which
     // may hold an older version of it); any other callee in `shared`.
-    const defined = shared ? new Set(all.map((x) => x.f.syntax.name)) : undefined;
-    const lookup: SummaryLookup = shared ? { get: (name) => (defined!.has(name) ? store.get(name) : shared.get(name)) } : store;
+    const names = new Set(all.map((x) => x.f.syntax.name));
+    const lookup: SummaryLookup = shared ? { get: (name) => (names.has(name) ? store.get(name) : shared.get(name)) } : store;
     const { order, callersOf } = this.orderOf(all.map((x) => ({ name: x.f.syntax.name, callees: x.callees })));
     const results: FunctionLocks[][] = prepared.map((p) => new Array<FunctionLocks>(p.functions.length));
     // A function needs (re)analysis when it was never analysed, or a callee's summary changed after it was
@@ -352,7 +353,6 @@ export class Analyzer {
     // role says (a hypercall handler). Learned after the summaries, then the functions whose entry changed
     // are analysed again (their summaries may change, and so their callers': the loop goes on).
     const entryIrq = new Map<string, EntryIrq>();
-    const names = new Set(all.map((x) => x.f.syntax.name));
     const registered = entryFacts(
       prepared.flatMap((p) => registrationsIn(p.file)),
       (n) => names.has(n),
@@ -406,7 +406,7 @@ export class Analyzer {
       }
       if (!any) {
         // Summaries are stable: learn the entry states from the call sites; stop when they are stable too.
-        if (!learnEntryIrq(all, results, entryIrq, roles)) break;
+        if (!learnEntryIrq(all, results, entryIrq, roles, names)) break;
       }
     }
     return results;
