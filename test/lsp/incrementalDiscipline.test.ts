@@ -9,17 +9,11 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { isDeepStrictEqual } from 'node:util';
 
-import {
-  type AnalysedFile,
-  type CoreAnalyzer,
-  createAnalyzer,
-  createIncrementalAnalyzer,
-  type IncrementalAnalyzer,
-  lockHints,
-} from '../../server/src/core/index';
+import { type AnalysedFile, lockHints } from '../../server/src/core/index';
+import { analyzerPair, findingsView } from './analyzerPair';
 
 const PROTOCOL = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'protocol');
 const FIXTURES = fs
@@ -29,16 +23,7 @@ const FIXTURES = fs
 
 function view(f: AnalysedFile): unknown {
   return {
-    diagnostics: f.diagnostics.map((d) => ({
-      code: d.code,
-      start: d.start,
-      end: d.end,
-      function: d.function,
-      message: d.message,
-      severity: d.severity,
-      related: d.related,
-      edits: d.edits,
-    })),
+    diagnostics: findingsView(f),
     hints: lockHints(f, 'all'),
     parseErrors: f.parseErrors,
   };
@@ -116,17 +101,12 @@ function nextEdit(text: string, file: AnalysedFile, pick: (n: number) => number)
 }
 
 describe('the edit path on the lock-discipline fixtures', () => {
-  let fresh: CoreAnalyzer;
-  let inc: IncrementalAnalyzer;
-  before(async () => {
-    fresh = await createAnalyzer();
-    inc = createIncrementalAnalyzer(await createAnalyzer());
-  });
+  const analyzers = analyzerPair();
 
   it('the fixtures give the findings of every rule checked here (so the comparison below exercises them)', () => {
     const codes = new Set<string>(
       FIXTURES.flatMap((n) =>
-        fresh.analyze({ path: n, text: fs.readFileSync(path.join(PROTOCOL, n), 'utf8') }).diagnostics.map((d) => d.code),
+        analyzers.fresh.analyze({ path: n, text: fs.readFileSync(path.join(PROTOCOL, n), 'utf8') }).diagnostics.map((d) => d.code),
       ),
     );
     for (const code of ['XSR009', 'XSR010', 'XSR011', 'XSR012', 'XSR013', 'XSR014', 'XSR015', 'XSR016']) assert.ok(codes.has(code), code);
@@ -137,19 +117,19 @@ describe('the edit path on the lock-discipline fixtures', () => {
     const uri = `file:///discipline/callee-${name}`;
     let text = fs.readFileSync(path.join(PROTOCOL, name), 'utf8');
     let version = 1;
-    inc.analyze(uri, version, text);
+    analyzers.inc.analyze(uri, version, text);
     const stale = (f: AnalysedFile): string[] => f.diagnostics.filter((d) => d.code === 'XSR014').map((d) => d.function);
     const edit = (from: string, to: string): AnalysedFile => {
       const at = text.indexOf(from);
       assert.ok(at >= 0, from);
-      inc.edit(uri, [{ start: at, oldEnd: at + from.length, newText: to }]);
+      analyzers.inc.edit(uri, [{ start: at, oldEnd: at + from.length, newText: to }]);
       text = text.slice(0, at) + to + text.slice(at + from.length);
-      const got = inc.analyze(uri, ++version, text)!;
-      assert.equal(inc.lastStats.local, true, 'typed inside a body');
-      assert.deepEqual(view(got), view(fresh.analyze({ path: uri, text })), `${from} → ${to}`);
+      const got = analyzers.inc.analyze(uri, ++version, text)!;
+      assert.equal(analyzers.inc.lastStats.local, true, 'typed inside a body');
+      assert.deepEqual(view(got), view(analyzers.fresh.analyze({ path: uri, text })), `${from} → ${to}`);
       return got;
     };
-    const opened = stale(fresh.analyze({ path: uri, text }));
+    const opened = stale(analyzers.fresh.analyze({ path: uri, text }));
     assert.deepEqual(opened, ['item_saved', 'rq_sync', 'rq_idle_for']);
     // item_burn (two calls below item_saved) no longer compares the stamp; rq_clock (the first `return NOW();`,
     // and then the first `return 0;`) no longer returns a sample.
@@ -158,7 +138,7 @@ describe('the edit path on the lock-discipline fixtures', () => {
     // And back.
     assert.deepEqual(stale(edit('s_time_t delta = 0;', 's_time_t delta = now - it->start_time;')), ['item_saved', 'rq_sync']);
     assert.deepEqual(stale(edit('return 0;', 'return NOW();')), opened);
-    inc.close(uri);
+    analyzers.inc.close(uri);
   });
 
   for (const name of FIXTURES) {
@@ -166,27 +146,27 @@ describe('the edit path on the lock-discipline fixtures', () => {
       const uri = `file:///discipline/${name}`;
       let text = fs.readFileSync(path.join(PROTOCOL, name), 'utf8');
       let version = 1;
-      let current = inc.analyze(uri, version, text)!;
-      assert.deepEqual(view(current), view(fresh.analyze({ path: uri, text })), 'as opened');
+      let current = analyzers.inc.analyze(uri, version, text)!;
+      assert.deepEqual(view(current), view(analyzers.fresh.analyze({ path: uri, text })), 'as opened');
       const pick = rng(0x5eed + name.length * 7919 + name.charCodeAt(7));
       let changed = 0;
       let local = 0;
       let resplit = 0;
       for (let k = 0; k < 24; k++) {
-        const e = nextEdit(text, fresh.analyze({ path: uri, text }), pick);
+        const e = nextEdit(text, analyzers.fresh.analyze({ path: uri, text }), pick);
         text = text.slice(0, e.start) + e.newText + text.slice(e.oldEnd);
-        inc.edit(uri, [{ start: e.start, oldEnd: e.oldEnd, newText: e.newText }]);
-        let got = inc.analyze(uri, ++version, text);
+        analyzers.inc.edit(uri, [{ start: e.start, oldEnd: e.oldEnd, newText: e.newText }]);
+        let got = analyzers.inc.analyze(uri, ++version, text);
         assert.ok(got, 'parse finished');
-        const want = fresh.analyze({ path: uri, text });
-        if (inc.lastStats.local) {
+        const want = analyzers.fresh.analyze({ path: uri, text });
+        if (analyzers.inc.lastStats.local) {
           local++;
           // Typing into a body reparses that function alone. Where the parser's error recovery in the whole
           // file splits the text into other functions (a letter typed into `return` of a function with an
           // error), the whole-file reparse the editor runs when idle (settle) says so and gives the full
           // analysis; anywhere else the local result itself must be the fresh one.
           if (!isDeepStrictEqual(view(got), view(want))) {
-            const settled = inc.settle(uri, version, text);
+            const settled = analyzers.inc.settle(uri, version, text);
             assert.equal(settled?.consistent, false, `edit ${k + 1} (${e.what}): differs though the whole-file reparse agrees`);
             got = settled.file;
             resplit++;
@@ -200,7 +180,7 @@ describe('the edit path on the lock-discipline fixtures', () => {
       // The sequence must change findings or hints (else it compares nothing), mostly through the local reparse.
       assert.ok(changed >= 3, `${changed} edits changed the findings or hints`);
       assert.ok(local - resplit >= 8, `${local} local reparses, ${resplit} of them split otherwise by the whole file`);
-      inc.close(uri);
+      analyzers.inc.close(uri);
     });
   }
 });
