@@ -654,18 +654,34 @@ function valueOf(text: string, n: CfgNode, rhs: Range, x: Range): 'value' | 'loo
 }
 
 const byName = new WeakMap<LockDiscipline, Map<string, FunctionFacts[]>>();
+/** What calleeOf answered, per discipline, caller's file and name (asked for every call of every function, often). */
+const resolved = new WeakMap<LockDiscipline, Map<string, Map<string, FunctionFacts | null>>>();
 
 /** The analysed function a call names (a static one of the caller's file first). */
 function calleeOf(d: LockDiscipline, f: FunctionFacts, name: string): FunctionFacts | undefined {
+  let byPath = resolved.get(d);
+  if (!byPath) resolved.set(d, (byPath = new Map()));
+  let answers = byPath.get(f.path);
+  if (!answers) byPath.set(f.path, (answers = new Map()));
+  let r = answers.get(name);
+  if (r === undefined) answers.set(name, (r = lookupCallee(d, f.path, name) ?? null));
+  return r ?? undefined;
+}
+
+function lookupCallee(d: LockDiscipline, path: string, name: string): FunctionFacts | undefined {
   let m = byName.get(d);
   if (!m) {
     m = new Map();
-    for (const g of d.functions.values()) m.set(g.name, [...(m.get(g.name) ?? []), g]);
+    for (const g of d.functions.values()) {
+      const list = m.get(g.name);
+      if (list) list.push(g);
+      else m.set(g.name, [g]);
+    }
     byName.set(d, m);
   }
   const all = m.get(name) ?? [];
   // Then a global one, then a header's static inline (seen by every file that includes it).
-  return all.find((g) => g.isStatic && g.path === f.path) ?? all.find((g) => !g.isStatic) ?? all.find((g) => /\.h$/i.test(g.path));
+  return all.find((g) => g.isStatic && g.path === path) ?? all.find((g) => !g.isStatic) ?? all.find((g) => /\.h$/i.test(g.path));
 }
 
 const writeSets = new WeakMap<FunctionFacts, ReadonlySet<string>>();
