@@ -28,7 +28,7 @@ import {
 import type { HelperTable } from '../xen/lockHelpers';
 import { type CallFact, collectFunctionRemembered, type FunctionFacts } from './collect';
 import { lockLabel, REPLACED_SCHED_LOCK, SCHED_LOCK } from './lockIds';
-import { linkedParams, lookupInto, type ObjectLifetimes, objectLifetimes, readOnlyMacro } from './objects';
+import { calleeFlags, linkedParams, lookupInto, type ObjectLifetimes, objectLifetimes, readOnlyMacro } from './objects';
 import { type Cycle, findCycles, type OrderEdge, type OrderSite } from './order';
 
 export interface GuardSettings {
@@ -797,22 +797,26 @@ function lifetimesOf(
   };
   let dirty: Iterable<FunctionFacts> = functions.values();
   for (let round = 0; round < 4; round++) {
+    // A callee's flags, per file, name and argument count: the same for every caller in the file this round.
+    const flagMemo = new Map<string, Map<string, string[]>>();
     for (const f of dirty) {
       const resolve = (name: string): FunctionFacts | undefined => resolver.resolve(name, f.path);
-      out.set(
-        f.key,
-        objectLifetimes(
-          f.fn,
-          (name) => allocating.has(resolve(name)?.key ?? ''),
-          (name) => resolve(name) !== undefined || macroReads(f, name),
-          freshParams.get(f.key),
-          (name, i) => {
-            const callee = resolve(name);
-            const p = callee?.fn.syntax.params[i];
-            return p !== undefined && links(callee!).has(p);
-          },
-        ),
-      );
+      const allocates = (name: string): boolean => allocating.has(resolve(name)?.key ?? '');
+      const analysed = (name: string): boolean => resolve(name) !== undefined || macroReads(f, name);
+      const linksArg = (name: string, i: number): boolean => {
+        const callee = resolve(name);
+        const p = callee?.fn.syntax.params[i];
+        return p !== undefined && links(callee!).has(p);
+      };
+      let byName = flagMemo.get(f.path);
+      if (!byName) flagMemo.set(f.path, (byName = new Map()));
+      const memo = byName;
+      const flagsOf = (name: string, args: number): string => {
+        let byArgs = memo.get(name);
+        if (!byArgs) memo.set(name, (byArgs = []));
+        return (byArgs[args] ??= calleeFlags(name, args, allocates, analysed, linksArg));
+      };
+      out.set(f.key, objectLifetimes(f.fn, allocates, analysed, freshParams.get(f.key), linksArg, flagsOf));
     }
     // Only what changed is looked at again: callers of new allocators, functions with new private parameters.
     const next = new Set<FunctionFacts>();
