@@ -89,7 +89,7 @@ export function objectLifetimes(
   const known = lastLifetimes.get(base);
   const out = known?.key === key ? known.out : lifetimesIn(base, allocates, analysed, freshParams, links);
   if (known?.out !== out) lastLifetimes.set(base, { key, out });
-  if (delta.offset === 0) return out;
+  if (delta.offset === 0 || out.fresh.size === 0) return out;
   // (An object private to the end stays so: Infinity moved is Infinity.)
   const fresh = new Map([...out.fresh].map(([v, r]) => [v, { from: r.from + delta.offset, until: r.until + delta.offset }]));
   return { ...out, fresh };
