@@ -524,13 +524,13 @@ const idOfObject = (o: object): number => {
   if (id === undefined) objectIds.set(o, (id = nextObjectId++));
   return id;
 };
-/** Key texts as ids (ids are never reused: after a reset an old key only misses). */
+/** Key texts as ids, at most 50,000 kept (ids are never reused: after a reset an old key only misses). */
 const internIds = new Map<string, number>();
 let nextInternId = 0;
 function intern(s: string): number {
   let id = internIds.get(s);
   if (id === undefined) {
-    if (internIds.size > 200_000) internIds.clear();
+    if (internIds.size > 50_000) internIds.clear();
     internIds.set(s, (id = nextInternId++));
   }
   return id;
