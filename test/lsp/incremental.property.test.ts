@@ -5,17 +5,12 @@
 // local reparse (only the edited function is parsed): those are checked the
 // same way, and settling (the whole-file reparse) must confirm them.
 import assert from 'node:assert/strict';
-import { before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 
 import fc from 'fast-check';
 
-import {
-  type AnalysedFile,
-  type CoreAnalyzer,
-  createAnalyzer,
-  createIncrementalAnalyzer,
-  type IncrementalAnalyzer,
-} from '../../server/src/core/index';
+import { type AnalysedFile, createAnalyzer, createIncrementalAnalyzer } from '../../server/src/core/index';
+import { analyzerPair, findingsView } from './analyzerPair';
 import { fixture } from './harness';
 
 const base = fixture('migrate.c').text + fixture('xen_style.c').text;
@@ -133,27 +128,14 @@ function apply(text: string, e: Edit): { text: string; start: number; oldEnd: nu
 
 function view(f: AnalysedFile): unknown {
   return {
-    diagnostics: f.diagnostics.map((d) => ({
-      code: d.code,
-      start: d.start,
-      end: d.end,
-      message: d.message,
-      severity: d.severity,
-      related: d.related,
-      edits: d.edits,
-    })),
+    diagnostics: findingsView(f),
     functions: f.functions.map((fn) => ({ name: fn.syntax.name, start: fn.syntax.start, lines: fn.lineLocks, summary: fn.summary })),
     parseErrors: f.parseErrors,
   };
 }
 
 describe('incremental analysis', () => {
-  let fresh: CoreAnalyzer;
-  let inc: IncrementalAnalyzer;
-  before(async () => {
-    fresh = await createAnalyzer();
-    inc = createIncrementalAnalyzer(await createAnalyzer());
-  });
+  const analyzers = analyzerPair();
 
   it('equals a fresh analysis after every edit of random sequences', () => {
     let doc = 0;
@@ -162,18 +144,18 @@ describe('incremental analysis', () => {
         const uri = `file:///prop/${doc++}.c`;
         let text = base;
         let version = 1;
-        inc.analyze(uri, version, text);
+        analyzers.inc.analyze(uri, version, text);
         for (const e of edits) {
           const r = apply(text, e);
           text = r.text;
-          inc.edit(uri, [{ start: r.start, oldEnd: r.oldEnd, newText: r.newText }]);
-          const got = inc.analyze(uri, ++version, text);
+          analyzers.inc.edit(uri, [{ start: r.start, oldEnd: r.oldEnd, newText: r.newText }]);
+          const got = analyzers.inc.analyze(uri, ++version, text);
           assert.ok(got, 'parse finished');
-          assert.deepEqual(view(got), view(fresh.analyze({ path: uri, text })));
+          assert.deepEqual(view(got), view(analyzers.fresh.analyze({ path: uri, text })));
         }
-        const settled = inc.settle(uri, version, text);
+        const settled = analyzers.inc.settle(uri, version, text);
         assert.ok(!settled || settled.consistent, 'the whole-file reparse confirms the local reparses');
-        inc.close(uri);
+        analyzers.inc.close(uri);
       }),
       { numRuns: 60, seed: 20240611 },
     );
@@ -188,24 +170,24 @@ describe('incremental analysis', () => {
         const uri = `file:///local/${doc++}.c`;
         let text = base;
         let version = 1;
-        inc.analyze(uri, version, text);
+        analyzers.inc.analyze(uri, version, text);
         for (const [k, e] of seq.entries()) {
-          const r = applyInBody(text, fresh.analyze({ path: uri, text }), e);
+          const r = applyInBody(text, analyzers.fresh.analyze({ path: uri, text }), e);
           text = r.text;
-          inc.edit(uri, [{ start: r.start, oldEnd: r.oldEnd, newText: r.newText }]);
-          const got = inc.analyze(uri, ++version, text);
+          analyzers.inc.edit(uri, [{ start: r.start, oldEnd: r.oldEnd, newText: r.newText }]);
+          const got = analyzers.inc.analyze(uri, ++version, text);
           assert.ok(got, 'parse finished');
           edits++;
-          if (inc.lastStats.local) local++;
-          assert.deepEqual(view(got), view(fresh.analyze({ path: uri, text })));
+          if (analyzers.inc.lastStats.local) local++;
+          assert.deepEqual(view(got), view(analyzers.fresh.analyze({ path: uri, text })));
           if (k === settleAt) {
-            const settled = inc.settle(uri, version, text);
+            const settled = analyzers.inc.settle(uri, version, text);
             assert.ok(!settled || settled.consistent, 'the whole-file reparse confirms the local reparses');
           }
         }
-        const settled = inc.settle(uri, version, text);
+        const settled = analyzers.inc.settle(uri, version, text);
         assert.ok(!settled || settled.consistent, 'the whole-file reparse confirms the local reparses');
-        inc.close(uri);
+        analyzers.inc.close(uri);
       }),
       { numRuns: 80, seed: 20240612 },
     );
@@ -225,7 +207,7 @@ describe('incremental analysis', () => {
       text = text.slice(0, at) + ins + text.slice(at);
       const got = a.analyze(uri, ++version, text)!;
       assert.equal(a.lastStats.local, ins === 'x', `local for ${JSON.stringify(ins)}`);
-      assert.deepEqual(view(got), view(fresh.analyze({ path: uri, text })));
+      assert.deepEqual(view(got), view(analyzers.fresh.analyze({ path: uri, text })));
     }
     a.dispose();
   });
@@ -251,7 +233,7 @@ describe('incremental analysis', () => {
     a.edit(uri, [{ start: at, oldEnd: at + 2, newText: '' }]);
     const next = text.slice(0, at) + text.slice(at + 2);
     const got = a.analyze(uri, 2, next)!;
-    assert.deepEqual(view(got), view(fresh.analyze({ path: uri, text: next })));
+    assert.deepEqual(view(got), view(analyzers.fresh.analyze({ path: uri, text: next })));
     assert.deepEqual(
       got.diagnostics.map((d) => [d.code, d.function, d.start]),
       [['XSR002', 'vcpu_migrate', next.indexOf('vcpu_migrate_start(v)')]],

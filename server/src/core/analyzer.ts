@@ -71,8 +71,9 @@ function learnEntryIrq(
   results: readonly FunctionLocks[][],
   entryIrq: Map<string, EntryIrq>,
   roles: ReadonlyMap<string, EntryIrq>,
+  /** The names of `all`. */
+  names: ReadonlySet<string>,
 ): boolean {
-  const names = new Set(all.map((x) => x.f.syntax.name));
   const seen = new Map<string, { on: number; off: number; unknown: number }>();
   for (const x of all) {
     const r = results[x.fi]?.[x.i];
@@ -126,7 +127,8 @@ export class Analyzer {
   readonly table: HelperTable;
   private readonly blanker: Blanker;
   private readonly rules: Rule[] = [];
-  private lastOrder: { fns: { name: string; callees: ReadonlySet<string> }[]; order: number[] } | undefined;
+  private lastOrder:
+    { fns: { name: string; callees: ReadonlySet<string> }[]; order: number[]; callers?: ReadonlyMap<string, number[]> } | undefined;
 
   private constructor(
     private readonly parser: Parser,
@@ -303,49 +305,54 @@ export class Analyzer {
   /**
    * calleesFirst, remembered for the last input: an incremental caller passes
    * the same callee sets (by identity) for functions it did not re-parse.
+   * With it, the callers of each name (indices into `fns`), built when first
+   * asked for the same input.
    */
-  private orderOf(fns: { name: string; callees: ReadonlySet<string> }[]): number[] {
+  private orderOf(fns: { name: string; callees: ReadonlySet<string> }[]): {
+    order: number[];
+    callersOf: (name: string) => readonly number[];
+  } {
     const last = this.lastOrder;
     // (The edited function's callees are a new set: equal contents do as well as the same set.)
     const same = (a: ReadonlySet<string>, b: ReadonlySet<string>): boolean =>
       a === b || (a.size === b.size && [...a].every((x) => b.has(x)));
-    if (
-      last &&
-      last.fns.length === fns.length &&
-      fns.every((f, i) => f.name === last.fns[i]!.name && same(f.callees, last.fns[i]!.callees))
-    ) {
-      this.lastOrder = { fns, order: last.order };
-      return last.order;
-    }
-    const order = calleesFirst(fns);
-    this.lastOrder = { fns, order };
-    return order;
+    const reuse =
+      last && last.fns.length === fns.length && fns.every((f, i) => f.name === last.fns[i]!.name && same(f.callees, last.fns[i]!.callees));
+    const entry: NonNullable<Analyzer['lastOrder']> = reuse ? { ...last, fns } : { fns, order: calleesFirst(fns) };
+    this.lastOrder = entry;
+    const callersOf = (name: string): readonly number[] => {
+      if (!entry.callers) {
+        const m = new Map<string, number[]>();
+        fns.forEach((f, i) => {
+          for (const c of f.callees) {
+            const list = m.get(c);
+            if (list) list.push(i);
+            else m.set(c, [i]);
+          }
+        });
+        entry.callers = m;
+      }
+      return entry.callers.get(name) ?? [];
+    };
+    return { order: entry.order, callersOf };
   }
 
   private solveSummaries(prepared: Prepared[], store: SummaryStore, memo?: FunctionMemo, shared?: SummaryLookup): FunctionLocks[][] {
     const all = prepared.flatMap((p, fi) => p.functions.map((f, i) => ({ fi, i, f, p, callees: f.callees ?? calleesOf(f.cfg) })));
     // A function defined here is looked up here only (never in `shared`, which
     // may hold an older version of it); any other callee in `shared`.
-    const defined = shared ? new Set(all.map((x) => x.f.syntax.name)) : undefined;
-    const lookup: SummaryLookup = shared ? { get: (name) => (defined!.has(name) ? store.get(name) : shared.get(name)) } : store;
-    const order = this.orderOf(all.map((x) => ({ name: x.f.syntax.name, callees: x.callees })));
+    const names = new Set(all.map((x) => x.f.syntax.name));
+    const lookup: SummaryLookup = shared ? { get: (name) => (names.has(name) ? store.get(name) : shared.get(name)) } : store;
+    const { order, callersOf } = this.orderOf(all.map((x) => ({ name: x.f.syntax.name, callees: x.callees })));
     const results: FunctionLocks[][] = prepared.map((p) => new Array<FunctionLocks>(p.functions.length));
-    // A function needs (re)analysis when a callee's summary changed after it was
-    // last analysed. In callees-first order that happens only around recursion,
-    // so most functions are analysed once.
-    const analysedAt = new Int32Array(all.length).fill(-1);
-    const changedAt = new Map<string, number>();
-    let clock = 0;
-    const stale = (idx: number): boolean => {
-      if (analysedAt[idx]! < 0) return true;
-      for (const c of all[idx]!.callees) if ((changedAt.get(c) ?? -1) > analysedAt[idx]!) return true;
-      return false;
-    };
+    // A function needs (re)analysis when it was never analysed, or a callee's summary changed after it was
+    // last analysed (its callers are marked when a summary changes). In callees-first order that happens only
+    // around recursion, so most functions are analysed once.
+    const stale = new Uint8Array(all.length).fill(1);
     // Interrupts on entry (issue 13): what every caller in the set calls the function with, or what its
     // role says (a hypercall handler). Learned after the summaries, then the functions whose entry changed
     // are analysed again (their summaries may change, and so their callers': the loop goes on).
     const entryIrq = new Map<string, EntryIrq>();
-    const names = new Set(all.map((x) => x.f.syntax.name));
     const registered = entryFacts(
       prepared.flatMap((p) => registrationsIn(p.file)),
       (n) => names.has(n),
@@ -358,16 +365,19 @@ export class Analyzer {
     // softirq, timer expiry, rendezvous or hook call), while the callers seen are only those in the analysed
     // files; a direct call that disagrees is that caller's business (its own state is checked at its sites).
     const roles = new Map(entryIrq);
-    const analysedWith = new Map<number, boolean | undefined>();
+    // The interrupt state each function was last analysed with: 0 unknown, 1 on, 2 off.
+    const analysedWith = new Uint8Array(all.length);
     for (let pass = 0; pass < MAX_PASSES; pass++) {
       let any = false;
       for (const idx of order) {
         const { fi, i, f, p } = all[idx]!;
         const entered = entryIrq.get(f.syntax.name);
         const irq = entered?.on;
-        if (!stale(idx) && analysedWith.get(idx) === irq) continue;
+        const irqCode = irq === undefined ? 0 : irq ? 1 : 2;
+        if (!stale[idx] && analysedWith[idx] === irqCode) continue;
         any = true;
-        analysedWith.set(idx, irq);
+        analysedWith[idx] = irqCode;
+        stale[idx] = 0;
         const compute = (): FunctionLocks => {
           try {
             return analyzeFunctionLocks(f.syntax, f.cfg, {
@@ -387,17 +397,16 @@ export class Analyzer {
         const key = irq === undefined ? '' : irq ? 'irq-on' : entered?.bare ? 'irq-off-bare' : 'irq-off';
         const res = memo ? memo.locks(f.syntax, f.cfg, lookup, compute, key) : compute();
         results[fi]![i] = res;
-        analysedAt[idx] = clock++;
         const old = store.get(f.syntax.name);
         // No summary and an empty one mean the same to callers: not a change.
         if (old !== res.summary && (old ? keyOf(old) !== keyOf(res.summary) : keyOf(res.summary) !== EMPTY_SUMMARY_KEY)) {
           store.set(res.summary);
-          changedAt.set(f.syntax.name, clock++);
+          for (const c of callersOf(f.syntax.name)) stale[c] = 1;
         }
       }
       if (!any) {
         // Summaries are stable: learn the entry states from the call sites; stop when they are stable too.
-        if (!learnEntryIrq(all, results, entryIrq, roles)) break;
+        if (!learnEntryIrq(all, results, entryIrq, roles, names)) break;
       }
     }
     return results;

@@ -8,14 +8,16 @@
 // updated with non-atomic bit operations where other sites use atomic ones
 // with no lock in common.
 import type { CfgNode } from '../cfg/types';
+import type { FunctionLocks } from '../locks/analyze';
 import { LockNamer } from '../locks/names';
+import { originOf } from '../locks/origin';
 import type { Assignment } from '../syntax/expr';
 import { tokenize } from '../syntax/tokens';
 import { containerOf, isDebugCheck, isDiagnosticOutput, listOp, protectedIteration } from '../xen/accessOps';
-import type { BitUpdate, FunctionFacts } from './collect';
+import { type BitUpdate, collectedFacts, type FunctionFacts } from './collect';
 import type { LockDiscipline } from './discipline';
 import { identsUsed } from './nodeTokens';
-import { comparedWithNow, handedTimeStamp, samplesTime } from './timeStamps';
+import { callSamplesTime, comparedWithNow, handedTimeStamp, samplesTime } from './timeStamps';
 
 interface Range {
   start: number;
@@ -154,13 +156,15 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
     return g ? alias(g.lock) : undefined;
   };
   const resolve = (caller: FunctionFacts, name: string): FunctionFacts | undefined => calleeOf(d, caller, name);
+  const memo = staleMemo(d, f);
+  if (memo.hit) return memo.hit;
   // Held sets per node, computed when first asked (most nodes of most functions never are).
   const mustSets: (ReadonlySet<string> | undefined)[] = [];
   const maySets: (ReadonlySet<string> | undefined)[] = [];
   const mustAt = (id: number): ReadonlySet<string> => (mustSets[id] ??= new Set(f.heldAt(id).map(alias)));
   // A value fact is born only from a guarded location read with its lock held, a lookup call made under a lock,
   // or a NOW() sample: a function with none of them has nothing to report (and its CFG is not read at all).
-  const sampled = f.calls.some((c) => samplesTime(f, `${c.callee}()`, resolve));
+  const sampled = f.calls.some((c) => callSamplesTime(f, c.callee, resolve));
   const guardedRead = f.accesses.some((a) => {
     const l = guardLock(a.loc);
     return l !== undefined && f.heldAt(a.node).some((h) => alias(h) === l);
@@ -170,19 +174,24 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
     const callee = calleeOf(d, f, c.callee);
     return !!callee && callee !== f && returnsPointer(callee);
   });
-  if (!sampled && !guardedRead && !lookupCall) return [];
+  if (!sampled && !guardedRead && !lookupCall) {
+    memo.store([]);
+    return [];
+  }
   const nodes = fn.cfg.nodes;
+  // The states as computed (a moved view copies its states when first read): what is read of them here is
+  // where paths go and which locks they hold by name, the same wherever the function sits.
+  const states = originOf(fn).base.before;
   const mayAt = (id: number): ReadonlySet<string> => {
     let set = maySets[id];
     if (!set) {
       const s = new Set<string>();
-      for (const st of fn.before[id] ?? []) for (const h of st.held) if (!h.alias) s.add(alias(f.lockId(h.name)));
+      for (const st of states[id] ?? []) for (const h of st.held) if (!h.alias) s.add(alias(f.lockId(h.name)));
       maySets[id] = set = s;
     }
     return set;
   };
-  const locals = new Set<string>(fn.syntax.params);
-  for (const n of nodes) for (const x of n.declares ?? []) locals.add(x);
+  const locals = localsOf(fn);
   const accessesAt = new Map<number, FunctionFacts['accesses']>();
   for (const a of f.accesses) {
     const l = accessesAt.get(a.node) ?? [];
@@ -462,11 +471,11 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
     const id = work.shift()!;
     queued.delete(id);
     const n = nodes[id]!;
-    if (!(fn.before[id]?.length ?? 0) && id !== fn.cfg.entry) continue;
+    if (!(states[id]?.length ?? 0) && id !== fn.cfg.entry) continue;
     const out = transfer(n, [...inSets[id]!.values()]);
     visited.add(id);
     for (const e of n.succ) {
-      if (!(fn.before[e.to]?.length ?? 0)) continue;
+      if (!(states[e.to]?.length ?? 0)) continue;
       const target = inSets[e.to]!;
       let changed = false;
       for (const fact of out) {
@@ -490,7 +499,122 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
   // The nearest read before the use names it best.
   for (const u of [...found.values()].sort((a, b) => a.use.start - b.use.start || nearest(a, b)))
     if (!byUse.has(`${u.kind}|${u.use.start}`)) byUse.set(`${u.kind}|${u.use.start}`, u);
-  return [...byUse.values()];
+  const out = [...byUse.values()];
+  memo.store(out);
+  return out;
+}
+
+// The stale uses of an edited file's unchanged functions, remembered. An edit
+// changes one function; the others keep their facts (moved), and their stale
+// uses are the same, moved, as long as everything the analysis reads beyond
+// the function is the same: the discipline's guards, aliases and lock
+// helpers, and the functions it calls, a few calls deep (what they write,
+// return, compare; which function each name resolves to). Those are keyed by
+// small ids: a function's facts as collected (collect.ts, collectedFacts),
+// and its call closure to the depth the analysis follows calls. Kept only
+// for a discipline over one file (the editor's document): a folder's run
+// analyses each function once.
+
+/** How deep the analysis follows calls from the function: writesOf (4 below a callee), time stamps (4 below a callee). */
+const CLOSURE_DEPTH = 6;
+const objectIds = new WeakMap<object, number>();
+let nextObjectId = 0;
+const idOfObject = (o: object): number => {
+  let id = objectIds.get(o);
+  if (id === undefined) objectIds.set(o, (id = nextObjectId++));
+  return id;
+};
+/** Key texts as ids, at most 50,000 kept (ids are never reused: after a reset an old key only misses). */
+const internIds = new Map<string, number>();
+let nextInternId = 0;
+function intern(s: string): number {
+  let id = internIds.get(s);
+  if (id === undefined) {
+    if (internIds.size > 50_000) internIds.clear();
+    internIds.set(s, (id = nextInternId++));
+  }
+  return id;
+}
+
+interface DisciplineKeys {
+  /** Every function is in one file. */
+  sole: boolean;
+  /** Guards (location → lock), aliases and helpers, as one id. */
+  global: number;
+  /** Per function, the id of its call closure by depth. */
+  closures: Map<FunctionFacts, number[]>;
+}
+const disciplineKeys = new WeakMap<LockDiscipline, DisciplineKeys>();
+
+function keysOf(d: LockDiscipline): DisciplineKeys {
+  let k = disciplineKeys.get(d);
+  if (!k) {
+    const paths = new Set([...d.functions.values()].map((f) => f.path));
+    const guards = [...d.guardOf].map(([loc, g]) => `${loc}=${g.lock}`).join(';');
+    const aliases = [...d.aliases].map(([a, b]) => `${a}=${b}`).join(';');
+    k = { sole: paths.size <= 1, global: intern(`${idOfObject(d.helpers)}|${aliases}|${guards}`), closures: new Map() };
+    disciplineKeys.set(d, k);
+  }
+  return k;
+}
+
+/** The names a function calls (every call of its CFG, debug checks too), read once per lock result as computed. */
+const calledNamesOf = new WeakMap<FunctionLocks, string[]>();
+function calledNames(fn: FunctionLocks): string[] {
+  const { base } = originOf(fn);
+  let out = calledNamesOf.get(base);
+  if (!out) {
+    const names = new Set<string>();
+    for (const n of base.cfg.nodes) for (const c of n.facts.calls) names.add(c.name);
+    calledNamesOf.set(base, (out = [...names].sort()));
+  }
+  return out;
+}
+
+/** The function's facts and whether it is boot code, and (below `depth`) what each name it calls resolves to, likewise. */
+function closureId(d: LockDiscipline, keys: DisciplineKeys, g: FunctionFacts, depth: number): number {
+  let ids = keys.closures.get(g);
+  if (!ids) keys.closures.set(g, (ids = []));
+  const known = ids[depth];
+  if (known !== undefined) return known;
+  const parts: (number | string)[] = [idOfObject(collectedFacts(g)), g.boot ? 'b' : ''];
+  if (depth > 0)
+    for (const name of calledNames(g.fn)) {
+      const h = calleeOf(d, g, name);
+      parts.push(h ? closureId(d, keys, h, depth - 1) : '-');
+    }
+  const id = intern(parts.join(','));
+  ids[depth] = id;
+  return id;
+}
+
+const staleMemos = new WeakMap<FunctionFacts, { key: string; start: number; uses: StaleUse[] }>();
+
+/** The remembered stale uses of `f` (moved to where it is), or where to store them once computed. */
+function staleMemo(d: LockDiscipline, f: FunctionFacts): { hit?: StaleUse[]; store: (uses: StaleUse[]) => void } {
+  const keys = keysOf(d);
+  if (!keys.sole) return { store: () => undefined };
+  const origin = collectedFacts(f);
+  const key = `${keys.global}|${closureId(d, keys, f, CLOSURE_DEPTH)}`;
+  const start = f.fn.syntax.start;
+  const store = (uses: StaleUse[]): void => {
+    staleMemos.set(origin, { key, start, uses });
+  };
+  const m = staleMemos.get(origin);
+  if (!m || m.key !== key) return { store };
+  const o = start - m.start;
+  const at = (r: Range): Range => ({ start: r.start + o, end: r.end + o });
+  return {
+    hit: m.uses.map((u) => ({
+      ...u,
+      fn: f,
+      read: at(u.read),
+      unlock: at(u.unlock),
+      use: at(u.use),
+      ...(u.relock ? { relock: at(u.relock) } : {}),
+    })),
+    store,
+  };
 }
 
 /**
@@ -530,18 +654,34 @@ function valueOf(text: string, n: CfgNode, rhs: Range, x: Range): 'value' | 'loo
 }
 
 const byName = new WeakMap<LockDiscipline, Map<string, FunctionFacts[]>>();
+/** What calleeOf answered, per discipline, caller's file and name (asked for every call of every function, often). */
+const resolved = new WeakMap<LockDiscipline, Map<string, Map<string, FunctionFacts | null>>>();
 
 /** The analysed function a call names (a static one of the caller's file first). */
 function calleeOf(d: LockDiscipline, f: FunctionFacts, name: string): FunctionFacts | undefined {
+  let byPath = resolved.get(d);
+  if (!byPath) resolved.set(d, (byPath = new Map()));
+  let answers = byPath.get(f.path);
+  if (!answers) byPath.set(f.path, (answers = new Map()));
+  let r = answers.get(name);
+  if (r === undefined) answers.set(name, (r = lookupCallee(d, f.path, name) ?? null));
+  return r ?? undefined;
+}
+
+function lookupCallee(d: LockDiscipline, path: string, name: string): FunctionFacts | undefined {
   let m = byName.get(d);
   if (!m) {
     m = new Map();
-    for (const g of d.functions.values()) m.set(g.name, [...(m.get(g.name) ?? []), g]);
+    for (const g of d.functions.values()) {
+      const list = m.get(g.name);
+      if (list) list.push(g);
+      else m.set(g.name, [g]);
+    }
     byName.set(d, m);
   }
   const all = m.get(name) ?? [];
   // Then a global one, then a header's static inline (seen by every file that includes it).
-  return all.find((g) => g.isStatic && g.path === f.path) ?? all.find((g) => !g.isStatic) ?? all.find((g) => /\.h$/i.test(g.path));
+  return all.find((g) => g.isStatic && g.path === path) ?? all.find((g) => !g.isStatic) ?? all.find((g) => /\.h$/i.test(g.path));
 }
 
 const writeSets = new WeakMap<FunctionFacts, ReadonlySet<string>>();
@@ -596,6 +736,19 @@ function nearest(a: StaleUse, b: StaleUse): number {
   const before = (u: StaleUse): boolean => u.read.start < u.use.start;
   if (before(a) !== before(b)) return before(a) ? -1 : 1;
   return b.read.start - a.read.start;
+}
+
+/** The function's parameters and the locals it declares (names: read once per result as computed). */
+const localsOfResult = new WeakMap<FunctionLocks, ReadonlySet<string>>();
+function localsOf(fn: FunctionLocks): ReadonlySet<string> {
+  const { base } = originOf(fn);
+  let out = localsOfResult.get(base);
+  if (!out) {
+    const set = new Set<string>(base.syntax.params);
+    for (const n of base.cfg.nodes) for (const x of n.declares ?? []) set.add(x);
+    localsOfResult.set(base, (out = set));
+  }
+  return out;
 }
 
 /** The right-hand side's range of an assignment (`x = e`: e). */

@@ -315,26 +315,44 @@ export function collectFunctionRemembered(
   return facts;
 }
 
+/** A moved copy of facts → the facts as collected. */
+const collectedOf = new WeakMap<FunctionFacts, FunctionFacts>();
+
+/**
+ * The facts `f` is a moved copy of (itself when it was collected where it
+ * is): the same object for every placement of one lock result collected with
+ * one type table (what a cache of things derived from the facts keys on).
+ */
+export function collectedFacts(f: FunctionFacts): FunctionFacts {
+  return collectedOf.get(f) ?? f;
+}
+
 /** Facts collected on one placement of a function, at another (same text, same lock states, moved by `d`). */
 function moved(facts: FunctionFacts, d: Move, file: FileAnalysis, fn: FunctionLocks): FunctionFacts {
   const text = file.text;
   const boot = /\b__init\b/.test(text.slice(declarationStart(text, fn.syntax.start), fn.syntax.bodyStart));
   if (d.offset === 0 && d.line === 0 && facts.file === file && facts.fn === fn && facts.boot === boot) return facts;
   const o = d.offset;
-  const span = <T extends { start: number; end: number }>(x: T): T => ({ ...x, start: x.start + o, end: x.end + o });
-  return {
-    ...facts,
-    file,
-    fn,
-    boot,
-    accesses: facts.accesses.map((a) => ({ ...span(a), line: a.line + d.line })),
-    calls: facts.calls.map((c) => ({ ...span(c), line: c.line + d.line })),
-    memberCalls: facts.memberCalls.map(span),
-    acquisitions: facts.acquisitions.map((a) => ({ ...a, start: a.start + o, line: a.line + d.line })),
-    rawSchedLocks: facts.rawSchedLocks.map(span),
-    bitUpdates: facts.bitUpdates.map(span),
-    iterations: facts.iterations.map((w) => ({ ...span(w), line: w.line + d.line })),
-  };
+  const dl = d.line;
+  // Where the function was collected (an edit below it, or in it elsewhere): the same sites.
+  const out: FunctionFacts =
+    o === 0 && dl === 0
+      ? { ...facts, file, fn, boot }
+      : {
+          ...facts,
+          file,
+          fn,
+          boot,
+          accesses: facts.accesses.map((a) => ({ ...a, start: a.start + o, end: a.end + o, line: a.line + dl })),
+          calls: facts.calls.map((c) => ({ ...c, start: c.start + o, end: c.end + o, line: c.line + dl })),
+          memberCalls: facts.memberCalls.map((m) => ({ ...m, start: m.start + o, end: m.end + o })),
+          acquisitions: facts.acquisitions.map((a) => ({ ...a, start: a.start + o, line: a.line + dl })),
+          rawSchedLocks: facts.rawSchedLocks.map((r) => ({ ...r, start: r.start + o, end: r.end + o })),
+          bitUpdates: facts.bitUpdates.map((b) => ({ ...b, start: b.start + o, end: b.end + o })),
+          iterations: facts.iterations.map((w) => ({ ...w, start: w.start + o, end: w.end + o, line: w.line + dl })),
+        };
+  collectedOf.set(out, facts);
+  return out;
 }
 
 /**

@@ -29,7 +29,7 @@ import type { HelperTable } from '../xen/lockHelpers';
 import { type CallFact, collectFunctionRemembered, type FunctionFacts } from './collect';
 import { type Ordering, orderingOf } from './handshake';
 import { lockLabel, REPLACED_SCHED_LOCK, SCHED_LOCK } from './lockIds';
-import { linkedParams, lookupInto, type ObjectLifetimes, objectLifetimes, privateAt, readOnlyMacro } from './objects';
+import { calleeFlags, linkedParams, lookupInto, type ObjectLifetimes, objectLifetimes, privateAt, readOnlyMacro } from './objects';
 import { type Cycle, findCycles, type OrderEdge, type OrderSite } from './order';
 
 export interface GuardSettings {
@@ -201,11 +201,7 @@ export function computeDiscipline(
   const registrations: Registration[] = [];
   const sharedStatics = staticsInSeveralFiles(all.map((x) => x.f));
   for (const { f, reported } of all) {
-    let table = shared;
-    if (!isHeader(f)) {
-      table = new TypeTable(shared);
-      table.addFile(f.text, bodiesOf(f));
-    }
+    const table = isHeader(f) ? shared : all.length === 1 ? soleFileTable(f) : newFileTable(shared, f);
     registrations.push(...registrationsIn(f));
     // The file's static lock names (and those other files share) decide its lock names: part of what facts are remembered by.
     const statics = `${[...staticNamesIn(f, f.text).keys()].join(',')}|${[...sharedStatics].join(',')}`;
@@ -282,11 +278,7 @@ export function computeDiscipline(
   // notifiers too: they prepare a CPU's data before it comes online and tear it down after it went away
   // (cpu.h:25-64), and what they do while it is online goes through functions other paths call as well.
   // A dying domain's teardown (the function states it unconditionally) is a lifecycle path too.
-  const teardown = new Set(
-    [...functions.values()]
-      .filter((f) => dyingAssertion(f.file.text.slice(f.fn.syntax.bodyStart, f.fn.syntax.bodyEnd)) >= 0)
-      .map((f) => f.key),
-  );
+  const teardown = new Set([...functions.values()].filter(statesDying).map((f) => f.key));
   const lifecycle = setupFunctions(
     functions,
     entries,
@@ -415,6 +407,43 @@ export function computeDiscipline(
     contextKnown: (f) =>
       entryOf(f).some((e) => e.source !== 'unknown') || (!addressTaken.has(f.name) && (callers.get(f.key)?.length ?? 0) > 0),
   };
+}
+
+/** Whether the function's body asserts its domain is dying, read once per lock result as computed (its body's text). */
+const dyingOf = new WeakMap<FunctionLocks, boolean>();
+function statesDying(f: FunctionFacts): boolean {
+  const { base } = originOf(f.fn);
+  let r = dyingOf.get(base);
+  if (r === undefined) dyingOf.set(base, (r = dyingAssertion(f.file.text.slice(f.fn.syntax.bodyStart, f.fn.syntax.bodyEnd)) >= 0));
+  return r;
+}
+
+function newFileTable(shared: TypeTable, f: FileAnalysis): TypeTable {
+  const table = new TypeTable(shared);
+  table.addFile(f.text, bodiesOf(f));
+  return table;
+}
+
+/** Tables of a file analysed alone (an editor's document), for the last few inputs. */
+const soleTables = new Map<string, TypeTable>();
+const MAX_SOLE_TABLES = 8;
+
+/**
+ * The table of a .c file analysed alone (no headers): a remembered one when
+ * what the file declares at file scope is the same (TypeTable.fileKey: an
+ * edit inside a body that adds no `#define`), so the facts remembered with
+ * it are reused without comparing signatures.
+ */
+function soleFileTable(f: FileAnalysis): TypeTable {
+  const key = TypeTable.fileKey(f.text, bodiesOf(f));
+  let table = soleTables.get(key);
+  if (table) soleTables.delete(key);
+  else {
+    table = newFileTable(new TypeTable(), f);
+    if (soleTables.size >= MAX_SOLE_TABLES) soleTables.delete(soleTables.keys().next().value!);
+  }
+  soleTables.set(key, table);
+  return table;
 }
 
 function bodiesOf(f: FileAnalysis): { start: number; end: number }[] {
@@ -772,23 +801,26 @@ function lifetimesOf(
   };
   let dirty: Iterable<FunctionFacts> = functions.values();
   for (let round = 0; round < 4; round++) {
+    // A callee's flags, per file, name and argument count: the same for every caller in the file this round.
+    const flagMemo = new Map<string, Map<string, string[]>>();
     for (const f of dirty) {
       const resolve = (name: string): FunctionFacts | undefined => resolver.resolve(name, f.path);
-      out.set(
-        f.key,
-        objectLifetimes(
-          f.fn,
-          (name) => allocating.has(resolve(name)?.key ?? ''),
-          (name) => resolve(name) !== undefined || macroReads(f, name),
-          freshParams.get(f.key),
-          (name, i) => {
-            const callee = resolve(name);
-            const p = callee?.fn.syntax.params[i];
-            return p !== undefined && links(callee!).has(p);
-          },
-          f.file.text,
-        ),
-      );
+      const allocates = (name: string): boolean => allocating.has(resolve(name)?.key ?? '');
+      const analysed = (name: string): boolean => resolve(name) !== undefined || macroReads(f, name);
+      const linksArg = (name: string, i: number): boolean => {
+        const callee = resolve(name);
+        const p = callee?.fn.syntax.params[i];
+        return p !== undefined && links(callee!).has(p);
+      };
+      let byName = flagMemo.get(f.path);
+      if (!byName) flagMemo.set(f.path, (byName = new Map()));
+      const memo = byName;
+      const flagsOf = (name: string, args: number): string => {
+        let byArgs = memo.get(name);
+        if (!byArgs) memo.set(name, (byArgs = []));
+        return (byArgs[args] ??= calleeFlags(name, args, allocates, analysed, linksArg));
+      };
+      out.set(f.key, objectLifetimes(f.fn, allocates, analysed, freshParams.get(f.key), linksArg, f.file.text, flagsOf));
     }
     // Only what changed is looked at again: callers of new allocators, functions with new private parameters.
     const next = new Set<FunctionFacts>();

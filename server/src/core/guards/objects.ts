@@ -92,25 +92,37 @@ export function objectLifetimes(
   freshParams: ReadonlySet<string> = new Set(),
   links: (name: string, arg: number) => boolean = () => false,
   source?: string,
+  /** calleeFlags with these closures, when the caller remembers them (every function of a file asks about the same callees). */
+  flagsOf: (name: string, args: number) => string = (name, args) => calleeFlags(name, args, allocates, analysed, links),
 ): ObjectLifetimes {
   const { base, delta } = originOf(fn);
   // The base result's offsets, in the text the function sits in now.
   const text = source === undefined ? undefined : (s: number, e: number): string => source.slice(s + delta.offset, e + delta.offset);
   // Which callees allocate, are analysed, link which argument; which parameters are private.
-  const flags = [...calleeArgs(base)].map(([c, n]) => {
-    let k = (isAllocator(c) || allocates(c) ? 'A' : '') + (analysed(c) ? 'S' : '');
-    for (let i = 0; i < n; i++) if (links(c, i)) k += i;
-    return k;
-  });
+  const flags: string[] = [];
+  for (const [c, n] of calleeArgs(base)) flags.push(flagsOf(c, n));
   const key = `${flags.join(',')}|${[...freshParams].join(',')}`;
   const known = lastLifetimes.get(base);
   const out = known?.key === key ? known.out : lifetimesIn(base, allocates, analysed, freshParams, links, text);
   if (known?.out !== out) lastLifetimes.set(base, { key, out });
-  if (delta.offset === 0) return out;
+  if (delta.offset === 0 || (out.fresh.size === 0 && out.walks.length === 0)) return out;
   // (An object private to the end stays so: Infinity moved is Infinity.)
   const fresh = new Map([...out.fresh].map(([v, r]) => [v, { from: r.from + delta.offset, until: r.until + delta.offset }]));
   const walks = out.walks.map((w) => ({ v: w.v, from: w.from + delta.offset, until: w.until + delta.offset }));
   return { ...out, fresh, walks };
+}
+
+/** What objectLifetimes' answer depends on about a callee called with up to `args` arguments: it allocates, is analysed, links which argument. */
+export function calleeFlags(
+  name: string,
+  args: number,
+  allocates: (name: string) => boolean,
+  analysed: (name: string) => boolean,
+  links: (name: string, arg: number) => boolean,
+): string {
+  let k = (isAllocator(name) || allocates(name) ? 'A' : '') + (analysed(name) ? 'S' : '');
+  for (let i = 0; i < args; i++) if (links(name, i)) k += i;
+  return k;
 }
 
 const lastLifetimes = new WeakMap<FunctionLocks, { key: string; out: ObjectLifetimes }>();

@@ -5,6 +5,8 @@
 // rqd->load_last_update`). The caller decides whether the lock was held
 // where the stamp was taken; this module only says what the callees do.
 import type { CfgNode } from '../cfg/types';
+import type { FunctionLocks } from '../locks/analyze';
+import { originOf } from '../locks/origin';
 import { isDebugCheck, isDiagnosticOutput, isTimeSample } from '../xen/accessOps';
 import type { FunctionFacts } from './collect';
 import { usesValue } from './nodeTokens';
@@ -30,17 +32,32 @@ function calledName(text: string): string | undefined {
 }
 
 const returnsTime = new WeakMap<FunctionFacts, boolean>();
+/** The function called by each return (undefined: a return that is not a call without arguments), per lock result as computed (names only: where it sits does not matter). */
+const returnCalls = new WeakMap<FunctionLocks, (string | undefined)[]>();
+
+function returnCallsOf(g: FunctionFacts): (string | undefined)[] {
+  // Read from the result as computed: a moved view's nodes are copied when first read (incremental/shift.ts).
+  const { base } = originOf(g.fn);
+  let out = returnCalls.get(base);
+  if (!out)
+    returnCalls.set(
+      base,
+      (out = base.cfg.nodes
+        .filter((n) => n.kind === 'return')
+        .map((n) => (n.returnText === undefined ? undefined : calledName(n.returnText)))),
+    );
+  return out;
+}
 
 /** Every return of the function hands back a time sample (`return NOW();`, or a call of such a function). */
 function returnsTimeSample(g: FunctionFacts, resolve: Resolve, depth: number): boolean {
   const known = returnsTime.get(g);
   if (known !== undefined) return known;
   returnsTime.set(g, false);
-  const returns = g.fn.cfg.nodes.filter((n) => n.kind === 'return');
+  const returns = returnCallsOf(g);
   const yes =
     returns.length > 0 &&
-    returns.every((n) => {
-      const name = n.returnText === undefined ? undefined : calledName(n.returnText);
+    returns.every((name) => {
       if (!name) return false;
       if (isTimeSample(name)) return true;
       const h = depth < DEPTH ? resolve(g, name) : undefined;
@@ -53,7 +70,17 @@ function returnsTimeSample(g: FunctionFacts, resolve: Resolve, depth: number): b
 /** The right-hand side of `x = …` is a time sample: `NOW()`, or a call of an analysed function that returns one. */
 export function samplesTime(f: FunctionFacts, rhs: string, resolve: Resolve): boolean {
   const name = calledName(rhs);
-  if (!name) return false;
+  return !!name && callsTimeSample(f, name, resolve);
+}
+
+const IDENT = /^[A-Za-z_]\w*$/;
+
+/** A call of `name` (`name()`) is a time sample: what samplesTime says of that text, without building it. */
+export function callSamplesTime(f: FunctionFacts, name: string, resolve: Resolve): boolean {
+  return IDENT.test(name) ? callsTimeSample(f, name, resolve) : samplesTime(f, `${name}()`, resolve);
+}
+
+function callsTimeSample(f: FunctionFacts, name: string, resolve: Resolve): boolean {
   if (isTimeSample(name)) return true;
   const g = resolve(f, name);
   return !!g && g !== f && returnsTimeSample(g, resolve, 1);

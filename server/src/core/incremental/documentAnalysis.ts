@@ -81,6 +81,15 @@ interface Entry {
   locks: Map<string, Placed<FunctionLocks>>;
   rules: Map<string, Placed<CoreDiagnostic[]>>;
   lastRun: number;
+  /**
+   * The dependency key last built for the lock result, with the callee
+   * summaries (by identity) and context it was built from: most runs hand
+   * every function the same summary objects, and a key string reused is
+   * neither rebuilt nor hashed again by the maps it is looked up in.
+   */
+  lastDep?: { context: string; summaries: (FunctionSummary | undefined)[]; dep: string };
+  /** The rules' key last built (the lock key and the file's outline), for the same reason. */
+  lastRulesKey?: { dep: string; outline: string; key: string };
 }
 
 /** A function of the last analysed version, with its cache entry. */
@@ -175,6 +184,23 @@ function remember<T>(map: Map<string, Placed<T>>, key: string, placed: Placed<T>
   if (map.size > MAX_VARIANTS) map.delete(map.keys().next().value as string);
 }
 
+/** remember, for a key that is usually the most recent one already (the same function unchanged since the last run). */
+function rememberLast<T>(map: Map<string, Placed<T>>, key: string, placed: Placed<T>): void {
+  let last: string | undefined;
+  for (const k of map.keys()) last = k;
+  if (last !== key) remember(map, key, placed);
+}
+
+/** The key of what a function's lock result depends on: its context and its callees' summaries (see Entry.lastDep). */
+function depKey(entry: Entry, summaries: SummaryLookup, context: string): string {
+  const now = entry.callees.map((c) => summaries.get(c));
+  const last = entry.lastDep;
+  if (last && last.context === context && last.summaries.every((s, i) => s === now[i])) return last.dep;
+  const dep = `${context}\u0002${now.map(summaryDep).join('\u0001')}`;
+  entry.lastDep = { context, summaries: now, dep };
+  return dep;
+}
+
 /** The value as placed most recently. */
 const current = <T>(p: Placed<T>): T => p.at?.value ?? p.value;
 
@@ -254,12 +280,12 @@ class RunMemo implements FunctionMemo {
     }
     const { entry, start, line } = place;
     // `context`: what else the result depends on (the interrupt state it is entered with).
-    const dep = `${context}\u0002${entry.callees.map((c) => summaryDep(summaries.get(c))).join('\u0001')}`;
+    const dep = depKey(entry, summaries, context);
     const cached = entry.locks.get(dep);
     let result = cached && this.placeLocks(cached, start, line, syntax, cfg);
     if (result) {
       this.stats.reused++;
-      remember(entry.locks, dep, cached!);
+      rememberLast(entry.locks, dep, cached!);
     } else {
       result = compute();
       this.stats.computed++;
@@ -300,7 +326,9 @@ class RunMemo implements FunctionMemo {
       }
       this.outline = String(id);
     }
-    const key = `${info.dep}\u0002${this.outline}`;
+    const lastKey = info.entry.lastRulesKey;
+    const key = lastKey && lastKey.dep === info.dep && lastKey.outline === this.outline ? lastKey.key : `${info.dep}\u0002${this.outline}`;
+    info.entry.lastRulesKey = { dep: info.dep, outline: this.outline, key };
     const cached = info.entry.rules.get(key);
     const reused =
       cached &&
@@ -312,7 +340,7 @@ class RunMemo implements FunctionMemo {
         (v, d) => shiftDiagnostics(v, d.offset),
       );
     if (reused) {
-      remember(info.entry.rules, key, cached!);
+      rememberLast(info.entry.rules, key, cached!);
       return reused;
     }
     const result = compute();
@@ -519,7 +547,7 @@ export class DocumentAnalyzer {
     if (!old || !old.top?.isolated) return undefined;
     const text = p.text.slice(0, e.start) + e.newText + p.text.slice(e.oldEnd);
     const delta = e.newText.length - (e.oldEnd - e.start);
-    const lines = new LineIndex(text);
+    const lines = LineIndex.edited(p.lineIndex, text, e.start, e.oldEnd, e.newText.length);
     const local = parseFunctionAlone(this.analyzer, text, lines, old.syntax, delta);
     if (!local) return undefined;
     const entry = memo.entryFor(local, text, lines.lineOf(local.syntax.start));

@@ -47,12 +47,19 @@ function shiftCfg(cfg: Cfg, delta: Delta): Cfg {
 function shiftStates(before: PathState[][], d: number): PathState[][] {
   if (d === 0) return before;
   const seen = new Map<PathState, PathState>();
-  const moves = (s: PathState): boolean => s.held.length > 0 || !!s.irq || !!s.saved?.length;
+  const moves = (s: PathState): boolean => s.held.length > 0 || !!s.irq || !!s.saved?.length || s.releaseOnly !== undefined;
   const one = (s: PathState): PathState => {
     if (!moves(s)) return s;
     let out = seen.get(s);
     if (!out) {
-      out = { ...s, held: s.held.map((h) => ({ ...h, at: h.at + d })) };
+      // (An entry lock's reason names the ASSERT or release by its offset: it moves with the rest.)
+      out = {
+        ...s,
+        held: s.held.map((h) =>
+          h.because?.at === undefined ? { ...h, at: h.at + d } : { ...h, at: h.at + d, because: { ...h.because, at: h.because.at + d } },
+        ),
+      };
+      if (s.releaseOnly !== undefined) out.releaseOnly = s.releaseOnly + d;
       if (s.irq) out.irq = { ...s.irq, at: s.irq.at + d };
       if (s.saved) out.saved = s.saved.map((x) => (x.irq ? { ...x, irq: { ...x.irq, at: x.irq.at + d } } : x));
       seen.set(s, out);

@@ -49,7 +49,8 @@ function computeShape(fn: FunctionLocks): LockShape {
 /** The locks each function of `file` took and now keeps at every exit, though it released them in `baseline`. */
 function changes(baseline: LockShapeBaseline, fn: FunctionLocks): string[] {
   const was = baseline.get(fn.syntax.name);
-  if (!was || fn.degraded) return [];
+  // The same shape as this summary's (the function was reused since): what it acquires, it acquired then.
+  if (!was || fn.degraded || shapes.get(fn.summary) === was) return [];
   return fn.summary.acquires.map((e) => e.lock).filter((l) => was.balanced.includes(l) && !was.acquires.includes(l));
 }
 

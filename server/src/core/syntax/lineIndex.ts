@@ -15,7 +15,16 @@ export class LineIndex {
   /** Offset where each line's terminator starts (its text ends there). */
   private readonly ends: number[];
 
-  constructor(readonly text: string) {
+  constructor(
+    readonly text: string,
+    /** The line starts and ends, when known (see `edited`). */
+    lines?: { starts: number[]; ends: number[] },
+  ) {
+    if (lines) {
+      this.starts = lines.starts;
+      this.ends = lines.ends;
+      return;
+    }
     const starts = [0];
     const ends: number[] = [];
     const br = /\r\n?|\n/g;
@@ -26,6 +35,42 @@ export class LineIndex {
     ends.push(text.length);
     this.starts = starts;
     this.ends = ends;
+  }
+
+  /**
+   * The index of `text`, which is `prev`'s text with `[start, oldEnd)`
+   * replaced by `newLength` characters: only the lines around the edit are
+   * read again (a keystroke in a long file), the others moved. The same
+   * index as `new LineIndex(text)`.
+   */
+  static edited(prev: LineIndex, text: string, start: number, oldEnd: number, newLength: number): LineIndex {
+    const delta = newLength - (oldEnd - start);
+    const S = prev.starts;
+    const E = prev.ends;
+    // From a line before the one edited (a `\r` just before the edit may pair with a `\n` it inserts)…
+    const k = Math.max(0, prev.lineOf(Math.max(0, start - 1)) - 1);
+    // …to the first line whose break is wholly after the edit.
+    let j = prev.lineOf(oldEnd) + 1;
+    while (j < S.length && S[j]! < oldEnd + 2) j++;
+    const until = j < S.length ? S[j]! + delta : Infinity;
+    const starts = S.slice(0, k + 1);
+    const ends = E.slice(0, k);
+    const br = /\r\n?|\n/g;
+    br.lastIndex = S[k]!;
+    for (let m = br.exec(text); m; m = br.exec(text)) {
+      const next = m.index + m[0].length;
+      if (next > until) return new LineIndex(text);
+      ends.push(m.index);
+      starts.push(next);
+      if (next === until) break;
+    }
+    if (until === Infinity) ends.push(text.length);
+    else {
+      if (starts[starts.length - 1] !== until) return new LineIndex(text);
+      for (let i = j + 1; i < S.length; i++) starts.push(S[i]! + delta);
+      for (let i = j; i < E.length; i++) ends.push(E[i]! + delta);
+    }
+    return new LineIndex(text, { starts, ends });
   }
 
   get lineCount(): number {

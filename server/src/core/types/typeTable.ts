@@ -12,6 +12,21 @@ export interface Macro {
   body: string;
 }
 
+/** A `#define` line (with its continuations): name, parameter list, body. */
+const DEFINE = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)(\(([^)]*)\))?((?:[^\n\\]|\\.|\\\n)*)/gm;
+
+/** The ranges of `text` outside the function bodies, in order. */
+function scopeRanges(text: string, bodies: readonly { start: number; end: number }[]): [number, number][] {
+  const out: [number, number][] = [];
+  let from = 0;
+  const sorted = [...bodies].sort((a, b) => a.start - b.start);
+  for (const b of [...sorted, { start: text.length, end: text.length }]) {
+    if (b.start > from) out.push([from, b.start]);
+    from = Math.max(from, b.end);
+  }
+  return out;
+}
+
 /** One scope of file-level declarations (a header set, or one file over it). */
 export class TypeTable {
   private readonly structs = new Map<string, Map<string, CType>>();
@@ -104,18 +119,23 @@ export class TypeTable {
   addFile(text: string, bodies: readonly { start: number; end: number }[]): void {
     this.sig = undefined;
     this.readMacros(text);
-    let from = 0;
-    const sorted = [...bodies].sort((a, b) => a.start - b.start);
-    for (const b of [...sorted, { start: text.length, end: text.length }]) {
-      if (b.start > from) this.readScope(text, from, b.start);
-      from = Math.max(from, b.end);
-    }
+    for (const [from, to] of scopeRanges(text, bodies)) this.readScope(text, from, to);
+  }
+
+  /**
+   * Everything `addFile(text, bodies)` reads, as one string: the file-scope
+   * text between the bodies and every `#define` (the same key, the same
+   * table; an edit inside a body that adds no `#define` keeps it).
+   */
+  static fileKey(text: string, bodies: readonly { start: number; end: number }[]): string {
+    const parts = scopeRanges(text, bodies).map(([from, to]) => text.slice(from, to));
+    if (text.includes('#')) for (const m of text.matchAll(DEFINE)) parts.push(m[0]);
+    return parts.join('\u0000');
   }
 
   private readMacros(text: string): void {
     if (!text.includes('#')) return;
-    const re = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)(\(([^)]*)\))?((?:[^\n\\]|\\.|\\\n)*)/gm;
-    for (const m of text.matchAll(re)) {
+    for (const m of text.matchAll(DEFINE)) {
       const body = m[4]!
         .replace(/\\\n/g, ' ')
         .replace(/\/\*[\s\S]*?\*\//g, ' ')

@@ -1,0 +1,186 @@
+// The editor's edit path against a fresh analysis, on the fixtures of the
+// rules that compare sites across functions (the lock discipline: XSR009,
+// XSR010, XSR015, XSR016; the interrupt rules XSR011–XSR013; XSR014 on top
+// of the discipline). What the edit path remembers between versions (lock
+// results by callee summaries, discipline facts and object lifetimes per
+// result, the type table of what a file declares, whole-text scans) must
+// give exactly what a fresh analysis of each version gives: every finding
+// (code, range, message, related locations) and every lock hint.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { isDeepStrictEqual } from 'node:util';
+
+import { type AnalysedFile, lockHints } from '../../server/src/core/index';
+import { analyzerPair, findingsView } from './analyzerPair';
+
+const PROTOCOL = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'protocol');
+const FIXTURES = fs
+  .readdirSync(PROTOCOL)
+  .filter((n) => /^xsr01[0-6]_.*\.c$|^xsr009_.*\.c$/.test(n) && !n.endsWith('.fixed.c'))
+  .sort();
+
+function view(f: AnalysedFile): unknown {
+  return {
+    diagnostics: findingsView(f),
+    hints: lockHints(f, 'all'),
+    parseErrors: f.parseErrors,
+  };
+}
+
+/** A small deterministic generator (xorshift32): the same edits on every run. */
+function rng(seed: number): (n: number) => number {
+  let x = seed >>> 0 || 1;
+  return (n) => {
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    return x % n;
+  };
+}
+
+interface Edit {
+  start: number;
+  oldEnd: number;
+  newText: string;
+  what: string;
+}
+
+/** Lines inside function bodies (offsets of their starts), from a fresh analysis of `text`. */
+function bodyLines(text: string, file: AnalysedFile): number[] {
+  const out: number[] = [];
+  for (const fn of file.functions) {
+    for (let at = text.indexOf('\n', fn.syntax.bodyStart) + 1; at > 0 && at < fn.syntax.bodyEnd - 1; at = text.indexOf('\n', at) + 1)
+      out.push(at);
+  }
+  return out;
+}
+
+const SNIPPETS = [
+  '    spin_lock(&prv->lock);\n',
+  '    spin_unlock(&prv->lock);\n',
+  '    ASSERT(spin_is_locked(&prv->lock));\n',
+  '    local_irq_enable();\n',
+  '    rcu_read_lock(&domlist_read_lock);\n',
+  '    return;\n',
+  '    now = NOW();\n',
+];
+
+/**
+ * One edit of the kinds an editor sends while someone types and deletes in
+ * a body: a letter typed into the first word of a statement (the bench's
+ * edit: a lock call, a declaration, a return), a statement line deleted, a
+ * lock operation or check typed on a line of its own; and now and then a
+ * line outside the bodies (a declaration or a macro: the file's type table).
+ */
+function nextEdit(text: string, file: AnalysedFile, pick: (n: number) => number): Edit {
+  const kind = pick(10);
+  if (kind === 9) {
+    const at = text.indexOf('\n') + 1;
+    const decl = pick(2) === 0 ? '#define XSR_TEST_FLAG(v) ((v)->pause_flags)\n' : 'static unsigned int xsr_test_count;\n';
+    return { start: at, oldEnd: at, newText: decl, what: `file scope: ${decl.trim()}` };
+  }
+  const lines = bodyLines(text, file);
+  if (lines.length === 0) return { start: 0, oldEnd: 0, newText: '\n', what: 'newline' };
+  const line = lines[pick(lines.length)]!;
+  const end = text.indexOf('\n', line) + 1 || text.length;
+  if (kind < 5) {
+    const m = /^ +([A-Za-z_])\w/.exec(text.slice(line, end));
+    if (m) {
+      const at = line + m[0].length - 1;
+      return { start: at, oldEnd: at, newText: 'q', what: `q typed into ${JSON.stringify(text.slice(line, end).trim())}` };
+    }
+  }
+  if (kind < 7 && /[;{}]\s*$/.test(text.slice(line, end)) && !/[{}]/.test(text.slice(line, end)))
+    return { start: line, oldEnd: end, newText: '', what: `deleted ${JSON.stringify(text.slice(line, end).trim())}` };
+  const snippet = SNIPPETS[pick(SNIPPETS.length)]!;
+  return { start: line, oldEnd: line, newText: snippet, what: `typed ${JSON.stringify(snippet.trim())}` };
+}
+
+describe('the edit path on the lock-discipline fixtures', () => {
+  const analyzers = analyzerPair();
+
+  it('the fixtures give the findings of every rule checked here (so the comparison below exercises them)', () => {
+    const codes = new Set<string>(
+      FIXTURES.flatMap((n) =>
+        analyzers.fresh.analyze({ path: n, text: fs.readFileSync(path.join(PROTOCOL, n), 'utf8') }).diagnostics.map((d) => d.code),
+      ),
+    );
+    for (const code of ['XSR009', 'XSR010', 'XSR011', 'XSR012', 'XSR013', 'XSR014', 'XSR015', 'XSR016']) assert.ok(codes.has(code), code);
+  });
+
+  it("an edit inside a callee changes its callers' findings, and the edit path follows (XSR014 across calls)", () => {
+    const name = 'xsr014_now_callee.c';
+    const uri = `file:///discipline/callee-${name}`;
+    let text = fs.readFileSync(path.join(PROTOCOL, name), 'utf8');
+    let version = 1;
+    analyzers.inc.analyze(uri, version, text);
+    const stale = (f: AnalysedFile): string[] => f.diagnostics.filter((d) => d.code === 'XSR014').map((d) => d.function);
+    const edit = (from: string, to: string): AnalysedFile => {
+      const at = text.indexOf(from);
+      assert.ok(at >= 0, from);
+      analyzers.inc.edit(uri, [{ start: at, oldEnd: at + from.length, newText: to }]);
+      text = text.slice(0, at) + to + text.slice(at + from.length);
+      const got = analyzers.inc.analyze(uri, ++version, text)!;
+      assert.equal(analyzers.inc.lastStats.local, true, 'typed inside a body');
+      assert.deepEqual(view(got), view(analyzers.fresh.analyze({ path: uri, text })), `${from} → ${to}`);
+      return got;
+    };
+    const opened = stale(analyzers.fresh.analyze({ path: uri, text }));
+    assert.deepEqual(opened, ['item_saved', 'rq_sync', 'rq_idle_for']);
+    // item_burn (two calls below item_saved) no longer compares the stamp; rq_clock (the first `return NOW();`,
+    // and then the first `return 0;`) no longer returns a sample.
+    assert.deepEqual(stale(edit('s_time_t delta = now - it->start_time;', 's_time_t delta = 0;')), ['rq_sync', 'rq_idle_for']);
+    assert.deepEqual(stale(edit('return NOW();', 'return 0;')), ['rq_sync']);
+    // And back.
+    assert.deepEqual(stale(edit('s_time_t delta = 0;', 's_time_t delta = now - it->start_time;')), ['item_saved', 'rq_sync']);
+    assert.deepEqual(stale(edit('return 0;', 'return NOW();')), opened);
+    analyzers.inc.close(uri);
+  });
+
+  for (const name of FIXTURES) {
+    it(`${name}: after every edit of a sequence, the findings and hints equal a fresh analysis`, () => {
+      const uri = `file:///discipline/${name}`;
+      let text = fs.readFileSync(path.join(PROTOCOL, name), 'utf8');
+      let version = 1;
+      let current = analyzers.inc.analyze(uri, version, text)!;
+      assert.deepEqual(view(current), view(analyzers.fresh.analyze({ path: uri, text })), 'as opened');
+      const pick = rng(0x5eed + name.length * 7919 + name.charCodeAt(7));
+      let changed = 0;
+      let local = 0;
+      let resplit = 0;
+      for (let k = 0; k < 24; k++) {
+        const e = nextEdit(text, analyzers.fresh.analyze({ path: uri, text }), pick);
+        text = text.slice(0, e.start) + e.newText + text.slice(e.oldEnd);
+        analyzers.inc.edit(uri, [{ start: e.start, oldEnd: e.oldEnd, newText: e.newText }]);
+        let got = analyzers.inc.analyze(uri, ++version, text);
+        assert.ok(got, 'parse finished');
+        const want = analyzers.fresh.analyze({ path: uri, text });
+        if (analyzers.inc.lastStats.local) {
+          local++;
+          // Typing into a body reparses that function alone. Where the parser's error recovery in the whole
+          // file splits the text into other functions (a letter typed into `return` of a function with an
+          // error), the whole-file reparse the editor runs when idle (settle) says so and gives the full
+          // analysis; anywhere else the local result itself must be the fresh one.
+          if (!isDeepStrictEqual(view(got), view(want))) {
+            const settled = analyzers.inc.settle(uri, version, text);
+            assert.equal(settled?.consistent, false, `edit ${k + 1} (${e.what}): differs though the whole-file reparse agrees`);
+            got = settled.file;
+            resplit++;
+          }
+        }
+        assert.ok(got);
+        assert.deepEqual(view(got), view(want), `edit ${k + 1}: ${e.what}`);
+        if (!isDeepStrictEqual(view(want), view(current))) changed++;
+        current = got;
+      }
+      // The sequence must change findings or hints (else it compares nothing), mostly through the local reparse.
+      assert.ok(changed >= 3, `${changed} edits changed the findings or hints`);
+      assert.ok(local - resplit >= 8, `${local} local reparses, ${resplit} of them split otherwise by the whole file`);
+      analyzers.inc.close(uri);
+    });
+  }
+});
