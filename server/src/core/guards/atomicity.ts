@@ -63,11 +63,19 @@ export interface RereadRelease {
   rerouted?: Range & { what: string };
 }
 
-/** A non-atomic bit update of a word that other sites update atomically, with no lock common to all of them. */
+/**
+ * A non-atomic bit update of a word that other sites update atomically, with
+ * no lock common to all of them; or (`plain`) a non-atomic update of a word
+ * that another site updates non-atomically too, under locks that exclude
+ * neither (`|=` under one lock, `&=` under another: Credit1's flags before
+ * be65075094).
+ */
 export interface MixedBitUpdate {
   fn: FunctionFacts;
   site: BitUpdate;
   atomic: { fn: FunctionFacts; site: BitUpdate }[];
+  /** The other plain updates sharing no lock with this one (when no site is atomic). */
+  plain?: { fn: FunctionFacts; site: BitUpdate }[];
 }
 
 interface Fact {
@@ -930,7 +938,10 @@ export function mixedBitUpdates(d: LockDiscipline): MixedBitUpdate[] {
   for (const list of byLoc.values()) {
     const loc = list[0]!.site.loc;
     const atomic = list.filter((x) => x.site.atomic);
-    if (!atomic.length) continue;
+    if (!atomic.length) {
+      out.push(...plainUnderDisjointLocks(d, list));
+      continue;
+    }
     const shared = d.sitesOf(loc);
     for (const x of list) {
       if (x.site.atomic || !x.fn.reported) continue;
@@ -941,6 +952,40 @@ export function mixedBitUpdates(d: LockDiscipline): MixedBitUpdate[] {
       if (common) continue;
       out.push({ fn: x.fn, site: x.site, atomic });
     }
+  }
+  return out;
+}
+
+/**
+ * Plain read-modify-writes of one word, each under a lock, two of them under
+ * locks that exclude neither: each can lose the other's bit. Only sites that
+ * are shared accesses (not set-up or teardown) and hold some lock (lock-free
+ * code is a design of its own) take part, and only where each side's lock
+ * covers two sites at least.
+ */
+function plainUnderDisjointLocks(d: LockDiscipline, list: readonly { fn: FunctionFacts; site: BitUpdate }[]): MixedBitUpdate[] {
+  const shared = d.sitesOf(list[0]!.site.loc);
+  const locks = (x: { fn: FunctionFacts; site: BitUpdate }): string[] =>
+    [...d.heldAt(x.fn, x.site.node)].filter((l) => !l.startsWith('rcu('));
+  const sites = list.filter(
+    (x) =>
+      !x.site.atomic &&
+      x.fn.reported &&
+      shared.some((s) => s.fn === x.fn && s.start >= x.site.start && s.end <= x.site.end) &&
+      locks(x).length > 0,
+  );
+  // Two disciplines on one word, each followed at two sites at least: a lone update under another lock is the
+  // location's odd access (XSR009's), and often set-up code (an insert hook initialising the word).
+  const sharing = (x: { fn: FunctionFacts; site: BitUpdate }): number => {
+    const mine = locks(x);
+    return sites.filter((y) => locks(y).some((l) => mine.includes(l))).length;
+  };
+  const out: MixedBitUpdate[] = [];
+  for (const x of sites) {
+    if (sharing(x) < 2) continue;
+    const mine = locks(x);
+    const apart = sites.filter((y) => y !== x && !locks(y).some((l) => mine.includes(l)) && sharing(y) >= 2);
+    if (apart.length) out.push({ fn: x.fn, site: x.site, atomic: [], plain: apart });
   }
   return out;
 }

@@ -90,6 +90,24 @@ function checkFolder(files: readonly FileAnalysis[]): { file: FileAnalysis; diag
   }
   for (const m of mixedBitUpdates(d)) {
     const file = m.fn.file;
+    if (m.plain) {
+      const o = m.plain[0]!;
+      const op = (b: { op: string }): string => (b.op === '|=' || b.op === '&=' || b.op === '^=' ? b.op : `${b.op}()`);
+      const held = [...d.heldAt(m.fn, m.site.node)].filter((l) => !l.startsWith('rcu(')).join(', ');
+      const theirs = [...d.heldAt(o.fn, o.site.node)].filter((l) => !l.startsWith('rcu(')).join(', ');
+      out.add(
+        file,
+        finding(meta, m.fn.fn, {
+          start: m.site.start,
+          end: m.site.end,
+          related: m.plain
+            .slice(0, 3)
+            .map((x) => relatedAt(file, x.fn, x.site.start, x.site.end, `${op(x.site)} here (${siteLabel(x.fn, x.site.start)})`)),
+          message: `${op(m.site)} on ${locationLabel(m.site.loc)} is a plain read-modify-write under ${held}, but ${op(o.site)} in ${siteLabel(o.fn, o.site.start)} updates the same word under ${theirs}, and neither lock excludes the other update: a bit set or cleared there between the read and the write here is lost (use atomic bit operations, or one lock).`,
+        }),
+      );
+      continue;
+    }
     const a = m.atomic[0]!;
     const others = m.atomic.length === 1 ? 'another site updates' : `${m.atomic.length} other sites update`;
     out.add(
