@@ -74,8 +74,10 @@ export interface MixedBitUpdate {
   fn: FunctionFacts;
   site: BitUpdate;
   atomic: { fn: FunctionFacts; site: BitUpdate }[];
-  /** The other plain updates sharing no lock with this one (when no site is atomic). */
-  plain?: { fn: FunctionFacts; site: BitUpdate }[];
+  /** The other plain updates sharing no lock with this one (when no site is atomic), each with the locks it holds. */
+  plain?: { fn: FunctionFacts; site: BitUpdate; locks: readonly string[] }[];
+  /** With `plain`: the locks this update holds. */
+  locks?: readonly string[];
 }
 
 interface Fact {
@@ -965,27 +967,18 @@ export function mixedBitUpdates(d: LockDiscipline): MixedBitUpdate[] {
  */
 function plainUnderDisjointLocks(d: LockDiscipline, list: readonly { fn: FunctionFacts; site: BitUpdate }[]): MixedBitUpdate[] {
   const shared = d.sitesOf(list[0]!.site.loc);
-  const locks = (x: { fn: FunctionFacts; site: BitUpdate }): string[] =>
-    [...d.heldAt(x.fn, x.site.node)].filter((l) => !l.startsWith('rcu('));
-  const sites = list.filter(
-    (x) =>
-      !x.site.atomic &&
-      x.fn.reported &&
-      shared.some((s) => s.fn === x.fn && s.start >= x.site.start && s.end <= x.site.end) &&
-      locks(x).length > 0,
-  );
+  const sites = list
+    .filter((x) => !x.site.atomic && x.fn.reported && shared.some((s) => s.fn === x.fn && s.start >= x.site.start && s.end <= x.site.end))
+    .map((x) => ({ ...x, locks: [...d.heldAt(x.fn, x.site.node)].filter((l) => !l.startsWith('rcu(')) }))
+    .filter((x) => x.locks.length > 0);
+  const overlap = (x: { locks: readonly string[] }, y: { locks: readonly string[] }): boolean => y.locks.some((l) => x.locks.includes(l));
   // Two disciplines on one word, each followed at two sites at least: a lone update under another lock is the
   // location's odd access (XSR009's), and often set-up code (an insert hook initialising the word).
-  const sharing = (x: { fn: FunctionFacts; site: BitUpdate }): number => {
-    const mine = locks(x);
-    return sites.filter((y) => locks(y).some((l) => mine.includes(l))).length;
-  };
+  const established = sites.filter((x) => sites.filter((y) => overlap(x, y)).length >= 2);
   const out: MixedBitUpdate[] = [];
-  for (const x of sites) {
-    if (sharing(x) < 2) continue;
-    const mine = locks(x);
-    const apart = sites.filter((y) => y !== x && !locks(y).some((l) => mine.includes(l)) && sharing(y) >= 2);
-    if (apart.length) out.push({ fn: x.fn, site: x.site, atomic: [], plain: apart });
+  for (const x of established) {
+    const apart = established.filter((y) => !overlap(x, y));
+    if (apart.length) out.push({ fn: x.fn, site: x.site, atomic: [], plain: apart, locks: x.locks });
   }
   return out;
 }

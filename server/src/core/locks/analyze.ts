@@ -293,25 +293,22 @@ export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: Analyze
     requires: [...requires].map(([n, k]) => (conventional.has(n) ? { ...effect(n, k), conventional: true } : effect(n, k))),
     ...irqExitOf(reachableExits),
   };
+  let lines: LineLocks[] | undefined;
+  const lineIndex = opts.lineIndex;
   const out: FunctionLocks = {
     syntax: fn,
     cfg,
     before,
-    lineLocks: [],
+    // Per line only when asked (hints, `xsr locks`): a folder check reads the first line alone (entryLine).
+    get lineLocks(): LineLocks[] {
+      return (lines ??= linesOf(cfg, before, lineIndex, intoJoins));
+    },
     touchesLocks: touches,
     summary,
     imbalances,
     // A lock primitive's own body (spinlock.c's `_spin_lock_irq`) is what the helper table describes: no sites there.
     irqEvents: opts.table.has(fn.name) ? [] : events.flatMap(({ e }) => (isIrqEvent(e) ? [e] : [])),
   };
-  // Per line only when asked (hints, `xsr locks`): a folder check reads the first line alone.
-  let lines: LineLocks[] | undefined;
-  const lineIndex = opts.lineIndex;
-  Object.defineProperty(out, 'lineLocks', {
-    get: () => (lines ??= linesOf(cfg, before, lineIndex, intoJoins)),
-    enumerable: true,
-    configurable: true,
-  });
   const entryLine = firstStatementLocks(cfg, before, lineIndex);
   if (entryLine) out.entryLine = entryLine;
   if (opts.entryIrq !== undefined) out.entryIrq = opts.entryIrq;

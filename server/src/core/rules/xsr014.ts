@@ -45,6 +45,9 @@ function staleMessage(file: FileAnalysis, u: StaleUse): string {
   return `${u.v} was read from ${where} at line ${line(u.read.start)} under ${u.lock}, released at line ${line(u.unlock.start)}; this ${USE[u.how]} without ${u.lock}: another CPU can have changed it in between (re-read it under the lock, or keep the lock).`;
 }
 
+/** How an update reads in a message: the operator, or the bit operation called. */
+const op = (b: { op: string }): string => (b.op === '|=' || b.op === '&=' || b.op === '^=' ? b.op : `${b.op}()`);
+
 function checkFolder(files: readonly FileAnalysis[]): { file: FileAnalysis; diagnostics: ReturnType<typeof finding>[] }[] {
   const d = runDiscipline(files);
   if (!d) return [];
@@ -92,9 +95,6 @@ function checkFolder(files: readonly FileAnalysis[]): { file: FileAnalysis; diag
     const file = m.fn.file;
     if (m.plain) {
       const o = m.plain[0]!;
-      const op = (b: { op: string }): string => (b.op === '|=' || b.op === '&=' || b.op === '^=' ? b.op : `${b.op}()`);
-      const held = [...d.heldAt(m.fn, m.site.node)].filter((l) => !l.startsWith('rcu(')).join(', ');
-      const theirs = [...d.heldAt(o.fn, o.site.node)].filter((l) => !l.startsWith('rcu(')).join(', ');
       out.add(
         file,
         finding(meta, m.fn.fn, {
@@ -103,7 +103,7 @@ function checkFolder(files: readonly FileAnalysis[]): { file: FileAnalysis; diag
           related: m.plain
             .slice(0, 3)
             .map((x) => relatedAt(file, x.fn, x.site.start, x.site.end, `${op(x.site)} here (${siteLabel(x.fn, x.site.start)})`)),
-          message: `${op(m.site)} on ${locationLabel(m.site.loc)} is a plain read-modify-write under ${held}, but ${op(o.site)} in ${siteLabel(o.fn, o.site.start)} updates the same word under ${theirs}, and neither lock excludes the other update: a bit set or cleared there between the read and the write here is lost (use atomic bit operations, or one lock).`,
+          message: `${op(m.site)} on ${locationLabel(m.site.loc)} is a plain read-modify-write under ${(m.locks ?? []).join(', ')}, but ${op(o.site)} in ${siteLabel(o.fn, o.site.start)} updates the same word under ${o.locks.join(', ')}, and neither lock excludes the other update: a bit set or cleared there between the read and the write here is lost (use atomic bit operations, or one lock).`,
         }),
       );
       continue;
@@ -118,7 +118,7 @@ function checkFolder(files: readonly FileAnalysis[]): { file: FileAnalysis; diag
         related: m.atomic
           .slice(0, 3)
           .map((x) => relatedAt(file, x.fn, x.site.start, x.site.end, `${x.site.op}() here (${siteLabel(x.fn, x.site.start)})`)),
-        message: `${m.site.op === '|=' || m.site.op === '&=' || m.site.op === '^=' ? `${m.site.op} on` : `${m.site.op}() on`} ${locationLabel(m.site.loc)} is a plain read-modify-write, but ${others} it with atomic bit operations and no lock held at all of them (e.g. ${a.site.op}() in ${siteLabel(a.fn, a.site.start)}): a bit set or cleared there between the read and the write here is lost.`,
+        message: `${op(m.site)} on ${locationLabel(m.site.loc)} is a plain read-modify-write, but ${others} it with atomic bit operations and no lock held at all of them (e.g. ${a.site.op}() in ${siteLabel(a.fn, a.site.start)}): a bit set or cleared there between the read and the write here is lost.`,
       }),
     );
   }

@@ -11,11 +11,11 @@ const STATIC_LOCK =
 
 /**
  * Other static variables: `static LIST_HEAD(x);`, `static DEFINE_*(x…);`, and
- * `static [qualifiers] type [*]x` followed by `;`, `=`, `,` or `[` (not `(`:
- * a function). Only the first declarator of a list is taken.
+ * `static [qualifiers] type [attributes] [*]x` followed by `;`, `=`, `,` or `[`
+ * (not `(`: a function). Only the first declarator of a list is taken.
  */
 const STATIC_VARIABLE =
-  /\bstatic\s+(?:(?:LIST_HEAD|DEFINE_[A-Z_]+)\s*\(\s*([A-Za-z_]\w*)|(?:(?:const|volatile|unsigned|signed|struct|union|enum|__read_mostly|__initdata|__ro_after_init)\s+)*[A-Za-z_]\w*[\s*]+\**\s*([A-Za-z_]\w*)\s*(?=[;=,[]))/g;
+  /\bstatic\s+(?:(?:LIST_HEAD|DEFINE_[A-Z_]+)\s*\(\s*([A-Za-z_]\w*)|(?:(?:const|volatile|unsigned|signed|struct|union|enum)\s+)*[A-Za-z_]\w*(?:\s+(?:__read_mostly|__initdata|__ro_after_init|__used))*[\s*]+([A-Za-z_]\w*)\s*(?=[;=,[]))/g;
 
 const cache = new WeakMap<object, Map<string, number[]>>();
 const namesCache = new WeakMap<object, Map<string, number[]>>();
