@@ -34,6 +34,15 @@ export interface DataflowResult<S> {
    * leaves behind on its own path, before the join mixes it with the others'.
    */
   intoJoins: (S[] | undefined)[];
+  /**
+   * States each node sent straight to the exit, by the index of the edge in
+   * its `succ` (the exit edges' only): exactly its final states transferred
+   * and taken along those edges. Undefined for a node that sent none, and for
+   * the nodes in `merged`.
+   */
+  intoExit: (S[][] | undefined)[];
+  /** Nodes whose states a merge replaced after some were sent on (what they sent is not their final states' transfer). */
+  merged?: ReadonlySet<number>;
 }
 
 /**
@@ -46,17 +55,22 @@ const DEFAULT_WORK_BUDGET = 400_000;
 
 export function solve<S>(cfg: Cfg, domain: Domain<S>, init: S, maxDisjuncts = 12, workBudget = DEFAULT_WORK_BUDGET): DataflowResult<S> {
   const n = cfg.nodes.length;
-  const before: S[][] = Array.from({ length: n }, () => []);
-  // Keys seen per node, created on first use (most nodes see one state).
+  const before: S[][] = new Array<S[]>(n);
+  for (let i = 0; i < n; i++) before[i] = [];
+  // Keys of the states each node has seen, created when a second state arrives.
   const keys: (Set<string> | undefined)[] = new Array(n);
-  const visits = new Uint32Array(n);
+  // Per node: visits, rank in reverse postorder, queued flag, states already
+  // propagated, predecessors. Plain arrays of small integers: a typed array past
+  // 64 bytes gets a backing store outside the heap, which costs more than the
+  // solve of a typical function.
+  const visits = zeros(n);
+  const rank = zeros(n);
   const order = reversePostorder(cfg);
-  const rank = new Int32Array(n);
-  order.forEach((id, i) => (rank[id] = i));
+  for (let i = 0; i < order.length; i++) rank[order[i]!] = i;
   // A priority worklist in reverse postorder keeps loops converging quickly
   // (a binary heap of ranks; `queued` avoids duplicates).
   const heap: number[] = [];
-  const queued = new Uint8Array(n);
+  const queued = zeros(n);
   const push = (id: number): void => {
     if (queued[id]) return;
     queued[id] = 1;
@@ -64,7 +78,9 @@ export function solve<S>(cfg: Cfg, domain: Domain<S>, init: S, maxDisjuncts = 12
     for (let i = heap.length - 1; i > 0;) {
       const up = (i - 1) >> 1;
       if (rank[heap[up]!]! <= rank[heap[i]!]!) break;
-      [heap[up], heap[i]] = [heap[i]!, heap[up]!];
+      const t = heap[up]!;
+      heap[up] = heap[i]!;
+      heap[i] = t;
       i = up;
     }
   };
@@ -80,7 +96,9 @@ export function solve<S>(cfg: Cfg, domain: Domain<S>, init: S, maxDisjuncts = 12
         if (l < heap.length && rank[heap[l]!]! < rank[heap[m]!]!) m = l;
         if (r < heap.length && rank[heap[r]!]! < rank[heap[m]!]!) m = r;
         if (m === i) break;
-        [heap[m], heap[i]] = [heap[i]!, heap[m]!];
+        const t = heap[m]!;
+        heap[m] = heap[i]!;
+        heap[i] = t;
         i = m;
       }
     }
@@ -89,25 +107,40 @@ export function solve<S>(cfg: Cfg, domain: Domain<S>, init: S, maxDisjuncts = 12
   };
   // States of each node already propagated: a revisit transfers only the new
   // ones (each state crosses a node once, unless a merge replaced the list).
-  const done = new Int32Array(n);
+  const done = zeros(n);
+  let merged: Set<number> | undefined;
   const add = (id: number, s: S): void => {
+    const list = before[id]!;
+    let seen = keys[id];
+    if (!seen) {
+      // Most nodes only ever see one state: its key is computed when a second
+      // one arrives (the same object again needs none), not for every node.
+      if (list.length === 0) {
+        list.push(s);
+        push(id);
+        return;
+      }
+      if (list[0] === s) return;
+      seen = keys[id] = new Set([domain.key(list[0]!)]);
+    }
     const k = domain.key(s);
-    const seen = (keys[id] ??= new Set());
     if (seen.has(k)) return;
     seen.add(k);
-    before[id]!.push(s);
+    list.push(s);
     // Bound the disjuncts: past the limit (or when a loop keeps producing new
     // states) collapse them into one merged state.
-    if (before[id]!.length > maxDisjuncts || visits[id]! > 64) {
-      before[id] = mergeDown(domain, before[id]!, visits[id]! > 64 ? 1 : maxDisjuncts);
+    if (list.length > maxDisjuncts || visits[id]! > 64) {
+      before[id] = mergeDown(domain, list, visits[id]! > 64 ? 1 : maxDisjuncts);
       for (const m of before[id]!) seen.add(domain.key(m));
       done[id] = 0;
+      (merged ??= new Set()).add(id);
     }
     push(id);
   };
-  const preds = new Uint32Array(n);
+  const preds = zeros(n);
   for (const node of cfg.nodes) for (const e of node.succ) preds[e.to]!++;
   const intoJoins: (S[] | undefined)[] = new Array(n);
+  const intoExit: (S[][] | undefined)[] = new Array(n);
   add(cfg.entry, init);
   let steps = 0;
   let work = 0;
@@ -116,6 +149,7 @@ export function solve<S>(cfg: Cfg, domain: Domain<S>, init: S, maxDisjuncts = 12
     visits[next]!++;
     steps++;
     const node = cfg.nodes[next]!;
+    const succ = node.succ;
     const list = before[next]!;
     const from = done[next]!;
     done[next] = list.length;
@@ -124,17 +158,28 @@ export function solve<S>(cfg: Cfg, domain: Domain<S>, init: S, maxDisjuncts = 12
       const out = domain.transfer(node, s);
       work += (domain.weight ? domain.weight(s) : 1) + out.length;
       for (const o of out) {
-        for (const e of node.succ) {
+        for (let j = 0; j < succ.length; j++) {
+          const e = succ[j]!;
           const r = domain.edge(node, e, o);
           if (r === undefined) continue;
           if (preds[e.to]! > 1) (intoJoins[next] ??= []).push(r);
+          if (e.to === cfg.exit) ((intoExit[next] ??= [])[j] ??= []).push(r);
           add(e.to, r);
         }
       }
     }
-    if (work > workBudget) return { before, steps, exhausted: true, intoJoins };
+    if (work > workBudget) return { before, steps, exhausted: true, intoJoins, intoExit: [] };
   }
-  return { before, steps, intoJoins };
+  if (!merged) return { before, steps, intoJoins, intoExit };
+  for (const id of merged) intoExit[id] = undefined;
+  return { before, steps, intoJoins, intoExit, merged };
+}
+
+/** An array of `n` zeros (small integers, kept unboxed by the engine). */
+function zeros(n: number): number[] {
+  const a = new Array<number>(n);
+  for (let i = 0; i < n; i++) a[i] = 0;
+  return a;
 }
 
 /** At most `max` states: merged within partitions when that is enough, else all into one. */

@@ -136,7 +136,7 @@ export interface AnalyzeOptions {
 /** Variables declared in the body (not parameters): locks named through them belong to this function. */
 function localsOf(fn: FunctionSyntax, cfg: Cfg): Set<string> {
   const out = new Set<string>();
-  for (const n of cfg.nodes) for (const name of n.declares ?? []) if (!fn.params.includes(name)) out.add(name);
+  for (const n of cfg.nodes) if (n.declares) for (const name of n.declares) if (!fn.params.includes(name)) out.add(name);
   return out;
 }
 
@@ -159,10 +159,10 @@ export function nothingHeld(fn: FunctionSyntax, cfg: Cfg, degraded?: string): Fu
 export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: AnalyzeOptions): FunctionLocks {
   if (cfg.degraded) return nothingHeld(fn, cfg, `not analysed: ${cfg.degraded}`);
   const touches = touchesLocks(cfg, opts);
-  let entry = conventionalEntry(fn, cfg, opts.source);
+  const conventionalState = conventionalEntry(fn, cfg, opts.source);
+  let entry = conventionalState;
   const irq = enteredWith(opts.entryIrq, fn.start);
   if (irq) entry = { ...entry, irq };
-  const summaryBase = { name: fn.name, params: fn.params };
   // Nothing to track: every statement sees the empty set (and, entered with interrupts off, nothing here cares).
   if (!touches && entry.held.length === 0 && !(irq && touchesIrq(cfg))) {
     const out = nothingHeld(fn, cfg);
@@ -255,13 +255,13 @@ export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: Analyze
   }
   const requires = new Map<string, LockKind>();
   for (const h of entry.held) requires.set(h.name, h.kind);
-  const conventional = new Set(conventionalEntry(fn, cfg, opts.source).held.map((h) => h.name));
+  const conventional = new Set(conventionalState.held.map((h) => h.name));
   for (const { e } of events) if (e.k === 'requires' && !disagreeing.has(e.lock)) requires.set(e.lock, e.kind);
   const boolish = returnsFlag(fn, opts.source);
   // Held on entry, kept (or taken again) exactly when returning non-NULL: the caller's test says which.
   const reachable = exits.filter((x) => x.states.length > 0);
   const condReleased = new Set([...requires.keys()].filter((n) => releaseSays(reachable, n, boolish)));
-  const imbalance = exitImbalance(fn, exits, opts, { released: ctx.released, locals: ctx.locals, skip: condReleased });
+  const imbalance = exitImbalance(fn, exits, boolish, { released: ctx.released, locals: ctx.locals, skip: condReleased });
   // A function that is itself a lock helper (sched_spin_lock_double) is a primitive: no imbalance there.
   if (!opts.table.has(fn.name)) imbalances.push(...imbalance.heldAtExit);
   // Merged paths (or forgotten branch facts) cannot tell a leak from two paths that each do the right thing: no findings then.
@@ -277,22 +277,33 @@ export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: Analyze
   // A lock named through a local this function returns (`spin_lock(&act->lock); return act;`) is, for
   // the caller, the lock of the returned object: `$ret->lock`, which the call site names after its own variable.
   const handed = (name: string): LockEffect => effect(returnedName(name, reachableExits, ctx.locals), imbalance.kinds.get(name)!);
-  const summary: FunctionSummary = {
-    ...summaryBase,
-    acquires: imbalance.acquirers.filter(heldAtAllExits).map(handed),
+  // What became of each lock required on entry (one walk over the map; most functions require none).
+  const releases: LockEffect[] = [];
+  const mayReleases: LockEffect[] = [];
+  const required: LockEffect[] = [];
+  for (const [n, k] of requires) {
     // The caller's instance is gone at every exit (a lock held again there was taken anew: see acquires/condAcquires).
-    releases: [...requires].filter(([n]) => callerInstanceReleased(n) && !condReleased.has(n)).map(([n, k]) => effect(n, k)),
+    if (!condReleased.has(n) && callerInstanceReleased(n)) releases.push(effect(n, k));
     // Gone at some exits only: afterwards the caller may or may not hold it.
-    mayReleases: [...requires]
-      .filter(([n]) => !callerInstanceReleased(n) && callerInstanceReleasedSomewhere(n) && !condReleased.has(n))
-      .map(([n, k]) => effect(n, k)),
+    else if (!condReleased.has(n) && callerInstanceReleasedSomewhere(n)) mayReleases.push(effect(n, k));
+    required.push(conventional.has(n) ? { lock: n, kind: k, conventional: true } : effect(n, k));
+  }
+  // Built field by field, in the order the fields always had, without spreads (a spread amid a literal
+  // makes the engine build the object slowly, and this runs for every function).
+  const summary = {
+    name: fn.name,
+    params: fn.params,
+    acquires: imbalance.acquirers.filter(heldAtAllExits).map(handed),
+    releases,
+    mayReleases,
     condAcquires: imbalance.conditional.map(handed),
-    ...(imbalance.statusConvention ? { condConvention: 'status' as const } : {}),
-    mayAcquires: imbalance.mayAcquire.map(handed),
-    ...(condReleased.size ? { condReleases: [...condReleased].map((n) => effect(n, requires.get(n)!)) } : {}),
-    requires: [...requires].map(([n, k]) => (conventional.has(n) ? { ...effect(n, k), conventional: true } : effect(n, k))),
-    ...irqExitOf(reachableExits),
-  };
+  } as FunctionSummary;
+  if (imbalance.statusConvention) summary.condConvention = 'status';
+  summary.mayAcquires = imbalance.mayAcquire.map(handed);
+  if (condReleased.size) summary.condReleases = [...condReleased].map((n) => effect(n, requires.get(n)!));
+  summary.requires = required;
+  const irqExit = irqExitOf(reachableExits);
+  if (irqExit !== undefined) summary.irqExit = irqExit;
   let lines: LineLocks[] | undefined;
   const lineIndex = opts.lineIndex;
   const out: FunctionLocks = {
@@ -307,7 +318,7 @@ export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: Analyze
     summary,
     imbalances,
     // A lock primitive's own body (spinlock.c's `_spin_lock_irq`) is what the helper table describes: no sites there.
-    irqEvents: opts.table.has(fn.name) ? [] : events.flatMap(({ e }) => (isIrqEvent(e) ? [e] : [])),
+    irqEvents: opts.table.has(fn.name) ? [] : irqEventsOf(events),
   };
   const entryLine = firstStatementLocks(cfg, before, lineIndex);
   if (entryLine) out.entryLine = entryLine;
@@ -358,7 +369,7 @@ function reportingPass(
       events.push({ e, node });
     }
   };
-  const { before, exhausted, intoJoins } = solve(
+  const { before, exhausted, intoJoins, intoExit, merged } = solve(
     cfg,
     domain,
     entry,
@@ -373,17 +384,21 @@ function reportingPass(
   for (const node of cfg.nodes) {
     if (before[node.id]!.length === 0 || node.kind === 'exit') continue;
     if (!node.succ.some((e) => e.to === cfg.exit)) continue;
-    const after = before[node.id]!.flatMap((s) => transferNode(ctx, node, s));
-    for (const e of node.succ) {
+    // What the solve sent to the exit (its final states, transferred); a node whose states a merge
+    // replaced is transferred again.
+    const sent = merged?.has(node.id) ? undefined : intoExit[node.id];
+    const after = merged?.has(node.id) ? before[node.id]!.flatMap((s) => transferNode(ctx, node, s)) : undefined;
+    for (let j = 0; j < node.succ.length; j++) {
+      const e = node.succ[j]!;
       if (e.to !== cfg.exit) continue;
+      const taken = after
+        ? after.map((s) => transferEdge(ctx, node, e, s)).filter((s): s is PathState => s !== undefined)
+        : (sent?.[j] ?? []);
       // A lock held under two names the path knows are one (`lp == rp`) is held under both at the exit.
-      const states = after
-        .map((s) => transferEdge(ctx, node, e, s))
-        .filter((s): s is PathState => s !== undefined)
-        .map((s) => {
-          const held = withAliases(s);
-          return held === s.held ? s : { ...s, held };
-        });
+      const states = taken.map((s) => {
+        const held = withAliases(s);
+        return held === s.held ? s : { ...s, held };
+      });
       const existing = exits.find((x) => x.node === node);
       if (existing) existing.states.push(...states);
       else exits.push({ node, states });
@@ -465,15 +480,29 @@ function callSiteIrq(cfg: Cfg, before: PathState[][]): { callee: string; on: num
 }
 
 /** Interrupts as every exit leaves them, when this function set them so (not as it was entered). */
-function irqExitOf(exits: readonly Exit[]): { irqExit?: boolean } {
-  const states = exits.flatMap((x) => x.states);
-  const first = states[0]?.irq;
-  if (!first || first.entry) return {};
-  return states.every((s) => s.irq && !s.irq.entry && s.irq.on === first.on) ? { irqExit: first.on } : {};
+function irqExitOf(exits: readonly Exit[]): boolean | undefined {
+  let first: PathState['irq'];
+  let any = false;
+  for (const x of exits)
+    for (const s of x.states) {
+      if (!any) {
+        any = true;
+        first = s.irq;
+        if (!first || first.entry) return undefined;
+      }
+      if (!s.irq || s.irq.entry || s.irq.on !== first!.on) return undefined;
+    }
+  return first?.on;
 }
 
 const IRQ_EVENTS = new Set(['irqAcquire', 'irqReenable', 'forbidden']);
 const isIrqEvent = (e: LockEvent): e is IrqEvent => IRQ_EVENTS.has(e.k);
+
+function irqEventsOf(events: readonly { e: LockEvent }[]): IrqEvent[] {
+  const out: IrqEvent[] = [];
+  for (const { e } of events) if (isIrqEvent(e)) out.push(e);
+  return out;
+}
 
 /** Calls that matter when interrupts are known off at entry: interrupt primitives and calls forbidden in atomic context. */
 function touchesIrq(cfg: Cfg): boolean {
@@ -555,8 +584,12 @@ function statementLines(cfg: Cfg, reachable: (id: number) => boolean): Map<numbe
 
 /** The sets of the first line with a reachable statement: linesOf's first element, without the others. */
 function firstStatementLocks(cfg: Cfg, before: PathState[][], lines: LineIndex): Pick<LineLocks, 'line' | 'must' | 'may'> | undefined {
+  // statementLines' node of the lowest line (the first statement starting there), without a map of every line.
   let first: CfgNode | undefined;
-  for (const [, node] of statementLines(cfg, (id) => before[id]!.length > 0)) if (!first || node.line < first.line) first = node;
+  for (const node of cfg.nodes) {
+    if (node.kind === 'entry' || node.kind === 'exit' || node.kind === 'nop' || before[node.id]!.length === 0) continue;
+    if (!first || node.line < first.line || (node.line === first.line && node.start < first.start)) first = node;
+  }
   if (!first) return undefined;
   const sets = heldSets(before[first.id]!, lines);
   return { line: first.line, must: sets.must, may: sets.may };
@@ -850,7 +883,7 @@ const isErrorReturn = (t: string): boolean => NULLISH.has(t) || /^ERR_PTR\(/.tes
 function exitImbalance(
   fn: FunctionSyntax,
   exits: { node: CfgNode; states: PathState[] }[],
-  opts: AnalyzeOptions,
+  boolish: boolean,
   seen: { released: ReadonlySet<string>; locals: ReadonlySet<string>; skip: ReadonlySet<string> },
 ) {
   const kinds = new Map<string, LockKind>();
@@ -867,7 +900,6 @@ function exitImbalance(
   const conditional: string[] = [];
   const mayAcquire: string[] = [];
   let statusConvention = false;
-  const boolish = returnsFlag(fn, opts.source);
   for (const name of taken) {
     const heldExits = exits.filter((x) => x.states.some((s) => s.held.some((h) => h.name === name && !h.maybe && !h.entry)));
     const freeExits = exits.filter((x) => x.states.some((s) => !s.held.some((h) => h.name === name)));

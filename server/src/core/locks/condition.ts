@@ -436,20 +436,6 @@ export function conditionOf(node: CfgNode, source: string): Expr {
 }
 
 /**
- * Atoms tested by two or more conditions of a function: the only branch facts
- * worth carrying along a path (the lock dataflow and the model extraction
- * both keep such correlated tests path-sensitive).
- */
-function atomsTestedTwice(cfg: Cfg, source: string): Set<string> {
-  const count = new Map<string, number>();
-  for (const n of cfg.nodes) {
-    if (n.kind !== 'cond' || n.loopMacro || n.start === n.end) continue;
-    for (const a of new Set(atomsOf(conditionOf(n, source)))) count.set(a, (count.get(a) ?? 0) + 1);
-  }
-  return new Set([...count].filter(([, c]) => c >= 2).map(([a]) => a));
-}
-
-/**
  * The truth of a constant expression a variable is set to or a function
  * returns: `0`, `false`, `NULL` false; other integers, `true` and negative
  * errno constants (`-EBUSY`) true; undefined for anything else.
@@ -482,28 +468,34 @@ function lockOwners(cfg: Cfg): Set<string> {
 }
 
 export function correlatedAtoms(cfg: Cfg, source: string): Set<string> {
-  const out = atomsTestedTwice(cfg, source);
-  const tested = new Set<string>();
+  // Atoms tested by two or more conditions of the function: the only branch facts worth carrying along a
+  // path (the lock dataflow and the model extraction both keep such correlated tests path-sensitive).
+  // Counted per condition (an atom a condition tests twice counts once); the keys are every atom tested.
+  const count = new Map<string, number>();
   for (const n of cfg.nodes) {
     if (n.kind !== 'cond' || n.loopMacro || n.start === n.end) continue;
-    for (const a of atomsOf(conditionOf(n, source))) tested.add(a);
+    const atoms = atomsOf(conditionOf(n, source));
+    for (const a of atoms.length > 1 ? new Set(atoms) : atoms) count.set(a, (count.get(a) ?? 0) + 1);
   }
+  const out = new Set<string>();
+  // No condition: nothing below can add an atom (each needs one tested).
+  if (count.size === 0) return out;
+  for (const [a, c] of count) if (c >= 2) out.add(a);
   for (const n of cfg.nodes) {
-    for (const a of n.facts.assignments) if (a.op === '=' && constantTruth(a.rhs) !== undefined && tested.has(a.lhs)) out.add(a.lhs);
+    for (const a of n.facts.assignments) if (a.op === '=' && constantTruth(a.rhs) !== undefined && count.has(a.lhs)) out.add(a.lhs);
   }
   // Comparisons of one operand pair tested twice in any spelling (`ld < rd`, later `ld != rd`) are one question.
   const pairs = new Map<string, string[]>();
-  for (const a of tested) {
+  // Two lock owners compared (`if ( lp != rp )` before unlocking one of them): whether they are one
+  // object decides whether one release freed both names. (The owners are read only when a comparison is tested.)
+  let owners: Set<string> | undefined;
+  for (const a of count.keys()) {
     const p = pairOf(a);
     if (p) pairs.set(p, [...(pairs.get(p) ?? []), a]);
-  }
-  // Two lock owners compared (`if ( lp != rp )` before unlocking one of them): whether they are one
-  // object decides whether one release freed both names.
-  const owners = lockOwners(cfg);
-  for (const a of tested) {
     const c = comparison(a);
-    if (c && owners.has(c.a) && owners.has(c.b)) out.add(a);
+    if (c && (owners ??= lockOwners(cfg)).has(c.a) && owners.has(c.b)) out.add(a);
   }
+  if (pairs.size === 0) return out;
   // A sentinel: `dom = DOMID_INVALID;` on one path, `if ( dom == DOMID_INVALID )` later.
   const assignedPairs = new Set<string>();
   for (const n of cfg.nodes)

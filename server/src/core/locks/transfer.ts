@@ -4,6 +4,7 @@ import type { Cfg, CfgEdge, CfgNode } from '../cfg/types';
 import type { CallSite } from '../syntax/expr';
 import { assertMacrosOf } from '../syntax/jumpMacros';
 import { canonicalText } from '../syntax/tokens';
+import { forbiddenCall, irqPrimitive } from '../xen/interrupts';
 import {
   failureTestOf,
   heldPredicate,
@@ -54,6 +55,8 @@ export interface TransferContext {
   trackedAtoms: ReadonlySet<string>;
   /** Per-node trylock atoms of this analysis (summaries can change between analyses). */
   ownAtoms?: Map<CfgNode, string[]>;
+  /** Per node id: what its calls are, resolved on its first transfer in this analysis (see NodePlan). */
+  plans?: (NodePlan | undefined)[];
   /** Receives events while solving (see reportingPass). */
   events?: (e: LockEvent, node: CfgNode) => void;
   /** Locks some path of this function releases (a lock never released here is handed to the caller when held at an exit). */
@@ -78,13 +81,81 @@ const IDENT = /^[A-Za-z_]\w*$/;
  */
 const MAX_SPLIT = 64;
 
+/**
+ * What a node's calls are, resolved once per node and analysis instead of
+ * looked up by name for every path crossing it (the helper table, interrupt
+ * primitives, forbidden calls, ASSERT wrappers, summaries): most calls do
+ * nothing to a lock state, and a node whose calls all do nothing and which
+ * assigns nothing passes every path on as it is.
+ */
+interface NodePlan {
+  /** Per call (same index as `node.facts.calls`): the call cannot change a path's state nor report anything. */
+  inert: boolean[];
+  /** Per call: a trylock-like call in a condition (it may not run on a path, by short-circuit evaluation). */
+  skippable: boolean[];
+  /** Per assignment: its variable is bound by a lock call on its right-hand side (the call's transfer did it). */
+  boundByCall: boolean[];
+  /** The node leaves every path as it is. */
+  passes: boolean;
+}
+
+/** The plan of a node that neither calls nor assigns. */
+const PASSES: NodePlan = { inert: [], skippable: [], boundByCall: [], passes: true };
+
+function planOf(ctx: TransferContext, node: CfgNode): NodePlan {
+  const calls = node.facts.calls;
+  const assignments = node.facts.assignments;
+  if (calls.length === 0 && assignments.length === 0 && !node.debugStop) return PASSES;
+  const plans = (ctx.plans ??= new Array<NodePlan | undefined>(ctx.cfg.nodes.length));
+  let plan = plans[node.id];
+  if (plan) return plan;
+  const inert: boolean[] = [];
+  const skippable: boolean[] = [];
+  let allInert = true;
+  for (const c of calls) {
+    const x = inertCall(ctx, c);
+    inert.push(x);
+    allInert &&= x;
+    skippable.push(node.kind === 'cond' && !x && isTrylockLike(ctx, c));
+  }
+  const boundByCall: boolean[] = [];
+  for (const a of assignments) {
+    let bound = false;
+    for (const c of calls) if (c.start >= a.start && c.end <= a.end && bindsResult(ctx, c)) bound = true;
+    boundByCall.push(bound);
+  }
+  plan = { inert, skippable, boundByCall, passes: !node.debugStop && assignments.length === 0 && allInert };
+  plans[node.id] = plan;
+  return plan;
+}
+
+/** applyCall returns the path unchanged and reports nothing, whatever the path: no lock, interrupt or ASSERT meaning, no summarised effect. */
+function inertCall(ctx: TransferContext, call: CallSite): boolean {
+  if (ctx.table.get(call.name) || irqPrimitive(call.name) || forbiddenCall(call.name)) return false;
+  if (call.name === 'ASSERT' || call.name === 'BUG_ON' || assertMacrosOf(ctx.source).has(call.name)) return false;
+  const s = ctx.summaries.get(call.name);
+  return (
+    !s ||
+    (s.releases.length === 0 &&
+      s.mayReleases.length === 0 &&
+      s.acquires.length === 0 &&
+      !s.mayAcquires?.length &&
+      s.irqExit === undefined &&
+      !s.condReleases?.length &&
+      s.condAcquires.length === 0)
+  );
+}
+
 export function transferNode(ctx: TransferContext, node: CfgNode, s: PathState): PathState[] {
+  const plan = planOf(ctx, node);
+  if (plan.passes) return [s];
   // Past `ASSERT_UNREACHABLE()` only a release build runs on: the path says so from here.
   let states: PathState[] = [node.debugStop && s.releaseOnly === undefined ? { ...s, releaseOnly: node.start } : s];
   const calls = node.facts.calls;
   for (let ci = 0; ci < calls.length; ci++) {
+    if (plan.inert[ci]) continue;
     const call = calls[ci]!;
-    const skippable = node.kind === 'cond' && isTrylockLike(ctx, call);
+    const skippable = plan.skippable[ci];
     const next: PathState[] = [];
     for (const st of states) {
       // A trylock right of a decided `||`/`&&` is never called on this path.
@@ -98,9 +169,10 @@ export function transferNode(ctx: TransferContext, node: CfgNode, s: PathState):
   if (node.facts.assignments.length) {
     states = states.map((st) => {
       let r = st;
-      for (const a of node.facts.assignments) {
+      for (let ai = 0; ai < node.facts.assignments.length; ai++) {
+        const a = node.facts.assignments[ai]!;
         // The variable was bound by the lock call on its right-hand side.
-        if (calls.some((c) => c.start >= a.start && c.end <= a.end && bindsResult(ctx, c))) continue;
+        if (plan.boundByCall[ai]) continue;
         // What was assigned is forgotten (a field write `old_q->tail = 0` leaves facts about `old_q` itself alone).
         if (r.facts.length || r.held.some((h) => h.when)) r = forgetFacts(r, new Set([a.lhs.replace(/^\*+/, '')]));
         r = handOn(ctx, r, a.lhs, a.rhs);
