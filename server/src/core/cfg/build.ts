@@ -5,11 +5,11 @@
 // and calls that never return.
 import type { Node } from 'web-tree-sitter';
 
-import { declaredNames, type ExprFacts, exprFacts, matchClose } from '../syntax/expr';
+import { declarationFacts, type ExprFacts, exprFacts, matchClose } from '../syntax/expr';
 import { isNestedRealDefinition, unclosedEndOffset } from '../syntax/functions';
 import { type JumpMacro, substituteParams } from '../syntax/jumpMacros';
 import { type LineIndex } from '../syntax/lineIndex';
-import { tokenize } from '../syntax/tokens';
+import { tokenizeRange } from '../syntax/tokens';
 import { type Cfg, type CfgEdge, type CfgNode, type CfgNodeKind } from './types';
 
 /** Calls after which control never continues. */
@@ -98,8 +98,13 @@ class CfgBuilder {
   }
 
   private effectNode(kind: CfgNodeKind, n: Node, next: number): number {
-    const facts = exprFacts(this.source, n.startIndex, n.endIndex);
-    const id = this.node(kind, n.startIndex, n.endIndex, facts);
+    const start = n.startIndex;
+    const end = n.endIndex; // (a call into WASM: read once)
+    return this.effectRange(kind, start, end, exprFacts(this.source, start, end), next);
+  }
+
+  private effectRange(kind: CfgNodeKind, start: number, end: number, facts: ExprFacts, next: number): number {
+    const id = this.node(kind, start, end, facts);
     const cfgNode = this.nodes[id]!;
     if (facts.calls.some((c) => NORETURN_CALLS.has(c.name))) cfgNode.noreturn = true;
     else cfgNode.succ.push({ to: next });
@@ -134,25 +139,31 @@ class CfgBuilder {
   }
 
   private stmtAt(n: Node, next: number, t: Targets): number {
-    switch (n.type) {
+    // Every property of a tree-sitter node but its start is a call into WASM: the type is read once per statement.
+    const type = n.type;
+    switch (type) {
       case 'compound_statement':
         return this.sequence(children(n), next, t);
-      case 'expression_statement':
-        if (isMacroHeader(n)) {
+      case 'expression_statement': {
+        const hasError = n.hasError;
+        if (hasError && endsInMissing(n)) {
           const bodyNode = this.macroBodies.get(n.id);
           if (bodyNode) return this.macroLoop(n, bodyNode, next, t);
         }
-        if (n.hasError) {
+        if (hasError) {
           // `for_each_vcpu ( d, v ) x++;` parses as one broken expression.
           const split = splitMacroStatement(this.source, n.startIndex, n.endIndex);
           if (split) return this.macroLoopText(split, next);
           this.hasError = true;
         }
         return this.macroJump(n, next) ?? this.effectNode('stmt', n, next);
+      }
       case 'declaration': {
         if (n.hasError) this.hasError = true;
-        const id = this.effectNode('stmt', n, next);
-        const names = declaredNames(this.source, n.startIndex, n.endIndex);
+        const start = n.startIndex;
+        const end = n.endIndex;
+        const { facts, names } = declarationFacts(this.source, start, end);
+        const id = this.effectRange('stmt', start, end, facts, next);
         if (names.length) this.nodes[id]!.declares = names;
         return id;
       }
@@ -215,9 +226,9 @@ class CfgBuilder {
       case 'preproc_include':
         return next;
       default: {
-        if (n.type === 'ERROR' || n.hasError) this.hasError = true;
+        if (type === 'ERROR' || n.hasError) this.hasError = true;
         const id = this.effectNode('stmt', n, next);
-        if (n.type === 'ERROR') this.nodes[id]!.error = true;
+        if (type === 'ERROR') this.nodes[id]!.error = true;
         return id;
       }
     }
@@ -316,11 +327,8 @@ class CfgBuilder {
   /** Adds the true/false edges of a condition, dropping the one a constant condition never takes. */
   private branch(cond: number, whenTrue: number, whenFalse: number): void {
     const node = this.nodes[cond]!;
-    const text = this.source
-      .slice(node.start, node.end)
-      .replace(/^\(|\)$/g, '')
-      .trim();
-    const constant = node.start === node.end ? true : constantTruth(text);
+    const constant =
+      node.start === node.end ? true : mayBeConstant(this.source, node.start, node.end) ? constantCondition(this.source, node) : undefined;
     const edges: CfgEdge[] = [];
     if (node.noreturn) {
       node.succ = [];
@@ -492,7 +500,11 @@ export function isMacroSemicolon(n: Node): boolean {
 
 /** `IDENT ( args )` at statement level with a MISSING `;`: a loop macro's header. */
 function isMacroHeader(n: Node): boolean {
-  if (n.type !== 'expression_statement' || !n.hasError) return false;
+  return n.type === 'expression_statement' && n.hasError && endsInMissing(n);
+}
+
+/** isMacroHeader for a node already known to be an expression statement with an error. */
+function endsInMissing(n: Node): boolean {
   const last = n.lastChild;
   const first = n.firstNamedChild;
   return !!last && last.isMissing && !!first && first.type === 'call_expression';
@@ -570,7 +582,7 @@ function countingLoop(
  * continues that way, so it is a loop macro whose body is `rest`.
  */
 function splitMacroStatement(source: string, start: number, end: number): MacroSplit | undefined {
-  const tokens = tokenize(source.slice(start, end), start);
+  const tokens = tokenizeRange(source, start, end);
   if (tokens.length < 4 || tokens[0]!.kind !== 'ident' || tokens[1]!.text !== '(') return undefined;
   const close = matchClose(tokens, 1);
   const after = tokens[close + 1];
@@ -585,6 +597,31 @@ function splitMacroStatement(source: string, start: number, end: number): MacroS
     end,
     ...(after.text === 'break' || after.text === 'continue' ? { jump: after.text } : {}),
   };
+}
+
+/** constantTruth of a condition node's text, its outer parentheses dropped. */
+function constantCondition(source: string, node: { start: number; end: number }): boolean | undefined {
+  return constantTruth(
+    source
+      .slice(node.start, node.end)
+      .replace(/^\(|\)$/g, '')
+      .trim(),
+  );
+}
+
+/**
+ * Whether source[start, end) is short enough to be a constant condition: the
+ * longest, `(false)`, has 7 characters besides spaces, so a text with more
+ * (printable ASCII, never a space to `\s`) is not one. Most conditions are
+ * longer: their text is then not copied and rewritten just to find that out.
+ */
+function mayBeConstant(source: string, start: number, end: number): boolean {
+  let solid = 0;
+  for (let i = start; i < end; i++) {
+    const c = source.charCodeAt(i);
+    if (c > 32 && c < 127 && ++solid > 7) return false;
+  }
+  return true;
 }
 
 /** true/false for conditions that are constant (`1`, `0`, `true`, `false`), else undefined. */
