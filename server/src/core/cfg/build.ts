@@ -5,11 +5,11 @@
 // and calls that never return.
 import type { Node } from 'web-tree-sitter';
 
-import { declaredNames, type ExprFacts, exprFacts, matchClose } from '../syntax/expr';
+import { declarationFacts, type ExprFacts, exprFacts, matchClose } from '../syntax/expr';
 import { isNestedRealDefinition, unclosedEndOffset } from '../syntax/functions';
 import { type JumpMacro, substituteParams } from '../syntax/jumpMacros';
 import { type LineIndex } from '../syntax/lineIndex';
-import { tokenize } from '../syntax/tokens';
+import { tokenizeRange } from '../syntax/tokens';
 import { type Cfg, type CfgEdge, type CfgNode, type CfgNodeKind } from './types';
 
 /** Calls after which control never continues. */
@@ -98,8 +98,13 @@ class CfgBuilder {
   }
 
   private effectNode(kind: CfgNodeKind, n: Node, next: number): number {
-    const facts = exprFacts(this.source, n.startIndex, n.endIndex);
-    const id = this.node(kind, n.startIndex, n.endIndex, facts);
+    const start = n.startIndex;
+    const end = n.endIndex; // (a call into WASM: read once)
+    return this.effectRange(kind, start, end, exprFacts(this.source, start, end), next);
+  }
+
+  private effectRange(kind: CfgNodeKind, start: number, end: number, facts: ExprFacts, next: number): number {
+    const id = this.node(kind, start, end, facts);
     const cfgNode = this.nodes[id]!;
     if (facts.calls.some((c) => NORETURN_CALLS.has(c.name))) cfgNode.noreturn = true;
     else cfgNode.succ.push({ to: next });
@@ -116,8 +121,11 @@ class CfgBuilder {
     return id;
   }
 
-  /** Builds `n` so that it continues to `next`; returns the entry node id. */
-  private stmt(n: Node, next: number, t: Targets): number {
+  /**
+   * Builds `n` so that it continues to `next`; returns the entry node id.
+   * `type` and `hasError`: the node's, when the caller has read them already.
+   */
+  private stmt(n: Node, next: number, t: Targets, type?: string, hasError?: boolean): number {
     if (this.depth >= MAX_NESTING) {
       // Past the bound the rest is one opaque step; the function is marked degraded and not analysed.
       this.tooDeep = true;
@@ -127,32 +135,38 @@ class CfgBuilder {
     }
     this.depth++;
     try {
-      return this.stmtAt(n, next, t);
+      return this.stmtAt(n, next, t, type ?? n.type, hasError);
     } finally {
       this.depth--;
     }
   }
 
-  private stmtAt(n: Node, next: number, t: Targets): number {
-    switch (n.type) {
+  // Every property of a tree-sitter node but its start is a call into WASM: a
+  // statement's type and error flag are read once, by whoever needs them first.
+  private stmtAt(n: Node, next: number, t: Targets, type: string, knownError: boolean | undefined): number {
+    switch (type) {
       case 'compound_statement':
         return this.sequence(children(n), next, t);
-      case 'expression_statement':
-        if (isMacroHeader(n)) {
+      case 'expression_statement': {
+        const hasError = knownError ?? n.hasError;
+        if (hasError && endsInMissing(n)) {
           const bodyNode = this.macroBodies.get(n.id);
           if (bodyNode) return this.macroLoop(n, bodyNode, next, t);
         }
-        if (n.hasError) {
+        if (hasError) {
           // `for_each_vcpu ( d, v ) x++;` parses as one broken expression.
           const split = splitMacroStatement(this.source, n.startIndex, n.endIndex);
           if (split) return this.macroLoopText(split, next);
           this.hasError = true;
         }
         return this.macroJump(n, next) ?? this.effectNode('stmt', n, next);
+      }
       case 'declaration': {
-        if (n.hasError) this.hasError = true;
-        const id = this.effectNode('stmt', n, next);
-        const names = declaredNames(this.source, n.startIndex, n.endIndex);
+        if (knownError ?? n.hasError) this.hasError = true;
+        const start = n.startIndex;
+        const end = n.endIndex;
+        const { facts, names } = declarationFacts(this.source, start, end);
+        const id = this.effectRange('stmt', start, end, facts, next);
         if (names.length) this.nodes[id]!.declares = names;
         return id;
       }
@@ -188,7 +202,7 @@ class CfgBuilder {
       case 'labeled_statement': {
         const label = n.childForFieldName('label');
         const id = this.label(label ? label.text : '');
-        const inner = children(n).filter((c) => c.type !== 'statement_identifier');
+        const inner = children(n, (_, type) => type !== 'statement_identifier');
         this.nodes[id]!.start = n.startIndex;
         this.nodes[id]!.end = n.startIndex;
         this.nodes[id]!.line = this.lines.lineOf(n.startIndex);
@@ -215,9 +229,9 @@ class CfgBuilder {
       case 'preproc_include':
         return next;
       default: {
-        if (n.type === 'ERROR' || n.hasError) this.hasError = true;
+        if (type === 'ERROR' || (knownError ?? n.hasError)) this.hasError = true;
         const id = this.effectNode('stmt', n, next);
-        if (n.type === 'ERROR') this.nodes[id]!.error = true;
+        if (type === 'ERROR') this.nodes[id]!.error = true;
         return id;
       }
     }
@@ -281,23 +295,29 @@ class CfgBuilder {
    * `;` followed by a statement is a loop whose body is that statement. The same
    * holds when the call is the last statement nested in an if/else/loop.
    */
-  private sequence(list: Node[], next: number, t: Targets): number {
-    const items: Node[] = [];
-    for (let i = 0; i < list.length; i++) {
-      const n = list[i]!;
-      const following = list[i + 1];
+  private sequence(list: Statements, next: number, t: Targets): number {
+    const { nodes, types } = list;
+    // The statements built (indices into `list`), each with its error flag when it was read here.
+    const items: number[] = [];
+    const errors: (boolean | undefined)[] = [];
+    for (let i = 0; i < nodes.length; i++) {
+      const n = nodes[i]!;
+      const following = nodes[i + 1];
       // Only a statement with a syntax error can end in a loop-macro header.
-      const header = following && n.hasError ? trailingMacroHeader(n) : undefined;
-      if (header && following && !isLabelOrCase(following)) {
+      const hasError = following ? n.hasError : undefined;
+      const header = following && hasError ? trailingMacroHeader(n) : undefined;
+      items.push(i);
+      errors.push(hasError);
+      if (header && following && types[i + 1] !== 'case_statement') {
         this.macroBodies.set(header.id, following);
-        items.push(n);
         i++;
-        continue;
       }
-      items.push(n);
     }
     let cur = next;
-    for (let i = items.length - 1; i >= 0; i--) cur = this.stmt(items[i]!, cur, t);
+    for (let k = items.length - 1; k >= 0; k--) {
+      const i = items[k]!;
+      cur = this.stmt(nodes[i]!, cur, t, types[i], errors[k]);
+    }
     return cur;
   }
 
@@ -316,11 +336,8 @@ class CfgBuilder {
   /** Adds the true/false edges of a condition, dropping the one a constant condition never takes. */
   private branch(cond: number, whenTrue: number, whenFalse: number): void {
     const node = this.nodes[cond]!;
-    const text = this.source
-      .slice(node.start, node.end)
-      .replace(/^\(|\)$/g, '')
-      .trim();
-    const constant = node.start === node.end ? true : constantTruth(text);
+    const constant =
+      node.start === node.end ? true : mayBeConstant(this.source, node.start, node.end) ? constantCondition(this.source, node) : undefined;
     const edges: CfgEdge[] = [];
     if (node.noreturn) {
       node.succ = [];
@@ -339,8 +356,8 @@ class CfgBuilder {
     const thenEntry = cons ? this.stmt(cons, next, t) : next;
     let elseEntry = next;
     if (alt) {
-      const inner = alt.type === 'else_clause' ? children(alt)[0] : alt;
-      if (inner) elseEntry = this.stmt(inner, next, t);
+      const inner = alt.type === 'else_clause' ? children(alt) : { nodes: [alt], types: [undefined] };
+      if (inner.nodes[0]) elseEntry = this.stmt(inner.nodes[0], next, t, inner.types[0]);
     }
     this.branch(cond, thenEntry, elseEntry);
     return cond;
@@ -431,20 +448,20 @@ class CfgBuilder {
     node.kind = 'switch';
     node.line = this.lines.lineOf(n.startIndex);
     const body = n.childForFieldName('body');
-    const cases = body ? children(body) : [];
+    const cases = body ? children(body) : { nodes: [], types: [] };
     const entries: number[] = [];
     let hasDefault = false;
     let cur = next;
     // Built backwards so each case falls through into the next one.
-    for (let i = cases.length - 1; i >= 0; i--) {
-      const c = cases[i]!;
-      if (c.type !== 'case_statement') {
-        cur = this.stmt(c, cur, { brk: next, cont: _t.cont });
+    for (let i = cases.nodes.length - 1; i >= 0; i--) {
+      const c = cases.nodes[i]!;
+      if (cases.types[i] !== 'case_statement') {
+        cur = this.stmt(c, cur, { brk: next, cont: _t.cont }, cases.types[i]);
         continue;
       }
       const value = c.childForFieldName('value');
       if (!value) hasDefault = true;
-      const stmts = children(c).filter((s) => !value || s.id !== value.id);
+      const stmts = children(c, (s) => !value || s.id !== value.id);
       const entry = this.node('nop', c.startIndex, c.startIndex);
       this.nodes[entry]!.succ.push({ to: this.sequence(stmts, cur, { brk: next, cont: _t.cont }) });
       entries.unshift(entry);
@@ -459,7 +476,7 @@ class CfgBuilder {
   private preprocessor(n: Node, next: number, t: Targets): number {
     const alt = n.childForFieldName('alternative');
     const skip = new Set([n.childForFieldName('name')?.id, n.childForFieldName('condition')?.id, alt?.id]);
-    const body = children(n).filter((c) => !skip.has(c.id) && c.type !== 'identifier');
+    const body = children(n, (c, type) => !skip.has(c.id) && type !== 'identifier');
     const choice = this.node('nop', n.startIndex, n.startIndex);
     const bodyEntry = this.sequence(body, next, t);
     const altEntry = alt ? this.stmt(alt, next, t) : next;
@@ -468,14 +485,24 @@ class CfgBuilder {
   }
 }
 
-function children(n: Node): Node[] {
-  const out: Node[] = [];
-  for (const c of n.namedChildren) if (c && !SKIPPED.has(c.type)) out.push(c);
-  return out;
+/** Statements and their types, read once (a node's type is a call into WASM). */
+interface Statements {
+  nodes: Node[];
+  types: (string | undefined)[];
 }
 
-function isLabelOrCase(n: Node): boolean {
-  return n.type === 'case_statement';
+/** The named children of `n` but comments and `;`, those `keep` accepts. */
+function children(n: Node, keep?: (c: Node, type: string) => boolean): Statements {
+  const nodes: Node[] = [];
+  const types: string[] = [];
+  for (const c of n.namedChildren) {
+    if (!c) continue;
+    const type = c.type;
+    if (SKIPPED.has(type) || (keep && !keep(c, type))) continue;
+    nodes.push(c);
+    types.push(type);
+  }
+  return { nodes, types };
 }
 
 /** The MISSING `;` tree-sitter puts after a loop macro's header: not a real error. */
@@ -492,7 +519,11 @@ export function isMacroSemicolon(n: Node): boolean {
 
 /** `IDENT ( args )` at statement level with a MISSING `;`: a loop macro's header. */
 function isMacroHeader(n: Node): boolean {
-  if (n.type !== 'expression_statement' || !n.hasError) return false;
+  return n.type === 'expression_statement' && n.hasError && endsInMissing(n);
+}
+
+/** isMacroHeader for a node already known to be an expression statement with an error. */
+function endsInMissing(n: Node): boolean {
   const last = n.lastChild;
   const first = n.firstNamedChild;
   return !!last && last.isMissing && !!first && first.type === 'call_expression';
@@ -570,7 +601,7 @@ function countingLoop(
  * continues that way, so it is a loop macro whose body is `rest`.
  */
 function splitMacroStatement(source: string, start: number, end: number): MacroSplit | undefined {
-  const tokens = tokenize(source.slice(start, end), start);
+  const tokens = tokenizeRange(source, start, end);
   if (tokens.length < 4 || tokens[0]!.kind !== 'ident' || tokens[1]!.text !== '(') return undefined;
   const close = matchClose(tokens, 1);
   const after = tokens[close + 1];
@@ -585,6 +616,31 @@ function splitMacroStatement(source: string, start: number, end: number): MacroS
     end,
     ...(after.text === 'break' || after.text === 'continue' ? { jump: after.text } : {}),
   };
+}
+
+/** constantTruth of a condition node's text, its outer parentheses dropped. */
+function constantCondition(source: string, node: { start: number; end: number }): boolean | undefined {
+  return constantTruth(
+    source
+      .slice(node.start, node.end)
+      .replace(/^\(|\)$/g, '')
+      .trim(),
+  );
+}
+
+/**
+ * Whether source[start, end) is short enough to be a constant condition: the
+ * longest, `(false)`, has 7 characters besides spaces, so a text with more
+ * (printable ASCII, never a space to `\s`) is not one. Most conditions are
+ * longer: their text is then not copied and rewritten just to find that out.
+ */
+function mayBeConstant(source: string, start: number, end: number): boolean {
+  let solid = 0;
+  for (let i = start; i < end; i++) {
+    const c = source.charCodeAt(i);
+    if (c > 32 && c < 127 && ++solid > 7) return false;
+  }
+  return true;
 }
 
 /** true/false for conditions that are constant (`1`, `0`, `true`, `false`), else undefined. */

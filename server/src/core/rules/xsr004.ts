@@ -101,10 +101,23 @@ function pendingAtExit(file: FileAnalysis, fn: FunctionLocks): Set<number> {
     }
   }
   const condText = (n: CfgNode): string => file.text.slice(n.start, n.end).trim().replace(/^\(/, '').replace(/\)$/, '');
+  // Per condition node, read once (the solve visits its edges once per state).
+  const conds = new Map<number, ReturnType<typeof parseCondition>>();
+  const condOf = (n: CfgNode): ReturnType<typeof parseCondition> => {
+    let c = conds.get(n.id);
+    if (!c) conds.set(n.id, (c = parseCondition(condText(n))));
+    return c;
+  };
+  const migratingTests = new Map<number, boolean>();
+  const testsMigrating = (n: CfgNode): boolean => {
+    let t = migratingTests.get(n.id);
+    if (t === undefined) migratingTests.set(n.id, (t = isMigratingTest(file, n)));
+    return t;
+  };
   const counts = new Map<string, number>();
   for (const n of cfg.nodes) {
     if (n.kind !== 'cond' || n.loopMacro || n.start === n.end) continue;
-    for (const a of new Set(atomsOf(parseCondition(condText(n))))) counts.set(a, (counts.get(a) ?? 0) + 1);
+    for (const a of new Set(atomsOf(condOf(n)))) counts.set(a, (counts.get(a) ?? 0) + 1);
   }
   const constAssigned = new Set<string>();
   for (const n of cfg.nodes)
@@ -134,7 +147,8 @@ function pendingAtExit(file: FileAnalysis, fn: FunctionLocks): Set<number> {
       }
       if (starts.length) r = { ...r, starts: [...new Set([...r.starts, ...starts.map((c) => c.start)])].sort((a, b) => a - b) };
       for (const a of node.facts.assignments) {
-        const root = /^[A-Za-z_]\w*/.exec(a.lhs)?.[0];
+        const root = r.facts.length ? /^[A-Za-z_]\w*/.exec(a.lhs)?.[0] : undefined;
+        // (No facts, nothing to forget: most paths carry none.)
         if (root) r = { ...r, facts: r.facts.filter((f) => !new RegExp(`(^|[^\\w])${root}([^\\w]|$)`).test(f.atom)) };
         if (IDENT.test(a.lhs) && tracked.has(a.lhs) && a.op === '=' && constantTruth(a.rhs) !== undefined)
           r = withFact(r, a.lhs, constantTruth(a.rhs)!);
@@ -143,9 +157,9 @@ function pendingAtExit(file: FileAnalysis, fn: FunctionLocks): Set<number> {
     },
     edge: (node: CfgNode, edge: CfgEdge, s: Pending): Pending | undefined => {
       if (edge.branch === undefined || node.kind !== 'cond' || node.loopMacro || node.start === node.end) return s;
-      const cond = parseCondition(condText(node));
+      const cond = condOf(node);
       // While a start is pending its flag is set: a re-check of it is XSR005's business, not a missing finish.
-      const recheck = s.starts.length > 0 && isMigratingTest(file, node);
+      const recheck = s.starts.length > 0 && testsMigrating(node);
       const value = (atom: string): boolean | undefined =>
         recheck && isMigratingAtom(atom) ? true : s.facts.find((f) => f.atom === atom)?.value;
       const v = evaluate(cond, value);

@@ -1,7 +1,7 @@
 // Expression facts read from a statement's tokens: the calls it makes (in
 // evaluation order: arguments before the call that receives them) and the
 // assignments it performs. Used by the lock transfer functions and the rules.
-import { joinTokens, type Token, tokenize } from './tokens';
+import { joinTokens, type Token, tokenizeRange } from './tokens';
 
 interface ArgText {
   /** Canonical text (see canonicalText). */
@@ -61,17 +61,23 @@ const NO_FACTS: ExprFacts = Object.freeze({ calls: [], assignments: [] }) as Exp
 
 export function exprFacts(source: string, start: number, end: number): ExprFacts {
   // Most statements without '(', '=', '++' or '--' (declarations, `return rc;`) have no facts: skip the lexer.
-  let interesting = false;
+  if (!mayHaveFacts(source, start, end)) return NO_FACTS;
+  const tokens = tokenizeRange(source, start, end);
+  return factsOfTokens(tokens);
+}
+
+function mayHaveFacts(source: string, start: number, end: number): boolean {
   for (let i = start; i < end; i++) {
     const c = source.charCodeAt(i);
-    if (c === 40 /* ( */ || c === 61 /* = */ || ((c === 43 /* + */ || c === 45) /* - */ && source.charCodeAt(i + 1) === c)) {
-      interesting = true;
-      break;
-    }
+    if (c === 40 /* ( */ || c === 61 /* = */ || ((c === 43 /* + */ || c === 45) /* - */ && source.charCodeAt(i + 1) === c)) return true;
   }
-  if (!interesting) return NO_FACTS;
-  const tokens = tokenize(source.slice(start, end), start);
-  return factsOfTokens(tokens);
+  return false;
+}
+
+/** A declaration statement's facts (exprFacts) and the names it declares (declaredNames), from one lexing of its text. */
+export function declarationFacts(source: string, start: number, end: number): { facts: ExprFacts; names: string[] } {
+  const tokens = tokenizeRange(source, start, end);
+  return { facts: mayHaveFacts(source, start, end) ? factsOfTokens(tokens) : NO_FACTS, names: namesOfTokens(tokens) };
 }
 
 function factsOfTokens(tokens: Token[]): ExprFacts {
@@ -162,8 +168,7 @@ function scanAssignments(tokens: Token[], calls: CallSite[]): Assignment[] {
     const lhsFrom = lhsStart(tokens, k);
     const rhsTo = rhsEnd(tokens, k + 1);
     if (lhsFrom >= k || rhsTo <= k + 1) continue;
-    const lhsTokens = tokens.slice(lhsFrom, k);
-    const lhs = declaredName(lhsTokens) ?? joinTokens(tokens, lhsFrom, k);
+    const lhs = declaredName(tokens, lhsFrom, k) ?? joinTokens(tokens, lhsFrom, k);
     // The right-hand side of `a = b = x` is `x`: skip to the last assignment operator.
     let rhsFrom = k + 1;
     for (let j = k + 1; j < rhsTo; j++) {
@@ -175,16 +180,28 @@ function scanAssignments(tokens: Token[], calls: CallSite[]): Assignment[] {
     const rhsStart = tokens[rhsFrom]?.start ?? t.end;
     const rhsEndOff = tokens[rhsTo - 1]!.end;
     const a: Assignment = { lhs, rhs, op: t.text, start: tokens[lhsFrom]!.start, end: rhsEndOff };
-    const ci = calls.findIndex((c) => c.start === rhsStart && c.end === rhsEndOff);
+    const ci = callSpanning(calls, rhsStart, rhsEndOff);
     if (ci >= 0) a.rhsCall = ci;
-    else {
+    else if (tokens[rhsFrom]?.text === '(') {
       // `(spinlock_t *)helper(x)` or `likely(x)` wrappers are rare here; accept a cast prefix.
-      const cj = calls.findIndex((c) => c.end === rhsEndOff && c.start > rhsStart && tokens[rhsFrom]!.text === '(');
+      const cj = callEndingAfter(calls, rhsStart, rhsEndOff);
       if (cj >= 0) a.rhsCall = cj;
     }
     out.push(a);
   }
   return out;
+}
+
+/** The first call spanning exactly [start, end), or -1 (a loop: this runs for every assignment). */
+function callSpanning(calls: readonly CallSite[], start: number, end: number): number {
+  for (let i = 0; i < calls.length; i++) if (calls[i]!.start === start && calls[i]!.end === end) return i;
+  return -1;
+}
+
+/** The first call ending at `end` and starting after `start`, or -1. */
+function callEndingAfter(calls: readonly CallSite[], start: number, end: number): number {
+  for (let i = 0; i < calls.length; i++) if (calls[i]!.end === end && calls[i]!.start > start) return i;
+  return -1;
 }
 
 /**
@@ -285,22 +302,26 @@ export const TYPE_WORDS: ReadonlySet<string> = new Set([
  * For a declaration's left-hand side (`spinlock_t *lock`, `unsigned int cpu`),
  * the declared name; undefined for an ordinary lvalue (`v->processor`, `*p`, `x`).
  */
-function declaredName(lhs: Token[]): string | undefined {
-  if (lhs.length < 2) return undefined;
-  const last = lhs[lhs.length - 1]!;
+function declaredName(tokens: readonly Token[], from: number, to: number): string | undefined {
+  if (to - from < 2) return undefined;
+  const last = tokens[to - 1]!;
   if (last.kind !== 'ident') return undefined;
-  const before = lhs[lhs.length - 2]!;
+  const before = tokens[to - 2]!;
   if (
     before.kind === 'ident' ||
-    (before.kind === 'punct' &&
-      before.text === '*' &&
-      lhs.length >= 3 &&
-      (lhs[lhs.length - 3]!.kind === 'ident' || lhs[lhs.length - 3]!.text === '*'))
+    (before.kind === 'punct' && before.text === '*' && to - from >= 3 && (tokens[to - 3]!.kind === 'ident' || tokens[to - 3]!.text === '*'))
   ) {
     // `a * b = c` cannot be an expression statement, so this is a declaration.
-    if (lhs.some((t) => t.kind === 'punct' && (t.text === '->' || t.text === '.' || t.text === '['))) return undefined;
-    if (before.kind === 'ident' || lhs.slice(0, -1).every((t) => t.kind === 'ident' || t.text === '*' || TYPE_WORDS.has(t.text)))
-      return last.text;
+    for (let k = from; k < to; k++) {
+      const t = tokens[k]!;
+      if (t.kind === 'punct' && (t.text === '->' || t.text === '.' || t.text === '[')) return undefined;
+    }
+    if (before.kind === 'ident') return last.text;
+    for (let k = from; k < to - 1; k++) {
+      const t = tokens[k]!;
+      if (!(t.kind === 'ident' || t.text === '*' || TYPE_WORDS.has(t.text))) return undefined;
+    }
+    return last.text;
   }
   return undefined;
 }
@@ -310,8 +331,7 @@ function declaredName(lhs: Token[]): string | undefined {
  * old_q; `unsigned long flags = 0;` → flags): per top-level declarator, the
  * last identifier before its initializer, array bounds or parameter list.
  */
-export function declaredNames(source: string, start: number, end: number): string[] {
-  const tokens = tokenize(source.slice(start, end), start);
+function namesOfTokens(tokens: readonly Token[]): string[] {
   const out: string[] = [];
   let depth = 0;
   let last: string | undefined;

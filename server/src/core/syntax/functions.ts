@@ -133,8 +133,8 @@ function functionOf(def: Node, source: string): FunctionSyntax | undefined {
   if (!body || !decl) return undefined;
   // `static void cf_check\nschedule(void) { … }`: tree-sitter may split off the
   // attribute-laden head and read `schedule(void)` as TYPE (declarator).
-  const type = def.childForFieldName('type');
-  if (decl.type === 'parenthesized_declarator' && type && type.type === 'type_identifier') {
+  const type = decl.type === 'parenthesized_declarator' ? def.childForFieldName('type') : null;
+  if (type && type.type === 'type_identifier') {
     const name = source.slice(type.startIndex, type.endIndex);
     if (!/^[A-Za-z_]\w*$/.test(name) || isLoopMacroName(name)) return undefined;
     return {
@@ -182,23 +182,30 @@ function paramNames(list: string): string[] {
   if (/^\s*(void)?\s*$/.test(inner)) return [];
   const names: string[] = [];
   let depth = 0;
-  let piece = '';
-  for (const ch of inner) {
-    if (ch === '(' || ch === '[') depth++;
-    if (ch === ')' || ch === ']') depth--;
-    if (ch === ',' && depth === 0) {
-      names.push(lastIdent(piece));
-      piece = '';
-    } else piece += ch;
+  let from = 0;
+  for (let i = 0; i < inner.length; i++) {
+    const c = inner.charCodeAt(i);
+    if (c === 40 /* ( */ || c === 91 /* [ */) depth++;
+    else if (c === 41 /* ) */ || c === 93 /* ] */) depth--;
+    else if (c === 44 /* , */ && depth === 0) {
+      names.push(lastIdent(inner.slice(from, i)));
+      from = i + 1;
+    }
   }
-  names.push(lastIdent(piece));
+  names.push(lastIdent(inner.slice(from)));
   return names;
 }
 
+/** The last identifier of a parameter declaration, if it has a type before it. */
 function lastIdent(piece: string): string {
-  const idents = tokenize(piece.replace(/\[.*\]/, '')).filter((t) => t.kind === 'ident');
-  if (idents.length < 2) return '';
-  return idents[idents.length - 1]!.text;
+  let count = 0;
+  let last = '';
+  for (const t of tokenize(piece.includes('[') ? piece.replace(/\[.*\]/, '') : piece)) {
+    if (t.kind !== 'ident') continue;
+    count++;
+    last = t.text;
+  }
+  return count < 2 ? '' : last;
 }
 
 /** Loop macros read as `TYPE (x) { … }` must not become functions. */

@@ -14,7 +14,6 @@ export interface Token {
   end: number;
 }
 
-const PUNCT3_SET = new Map(['<<=', '>>=', '...'].map((p) => [p, p]));
 const PUNCT2_LIST = [
   '->',
   '++',
@@ -37,7 +36,13 @@ const PUNCT2_LIST = [
   '|=',
   '##',
 ];
-const PUNCT2_SET = new Map(PUNCT2_LIST.map((p) => [p, p]));
+/**
+ * Two-character punctuators by their two char codes (`first * 0x10000 +
+ * second`): matched without slicing the text, and their strings are reused
+ * (the lexer runs on every statement; short-lived slices were a good part of
+ * its garbage).
+ */
+const PUNCT2 = new Map(PUNCT2_LIST.map((p) => [p.charCodeAt(0) * 0x10000 + p.charCodeAt(1), p]));
 
 function isIdentStart(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
@@ -48,11 +53,24 @@ function isIdentPart(c: number): boolean {
 
 /** Tokenizes `text`, which starts at document offset `base`. Comments and preprocessor lines are skipped. */
 export function tokenize(text: string, base = 0): Token[] {
+  return lex(text, 0, text.length, base);
+}
+
+/**
+ * The tokens of `source` between offsets `start` and `end`, with document
+ * offsets: the same as `tokenize(source.slice(start, end), start)` without
+ * copying the text first.
+ */
+export function tokenizeRange(source: string, start: number, end: number): Token[] {
+  return lex(source, start, Math.min(end, source.length), 0);
+}
+
+/** Lexes text[from, to) as if it were the whole text; token offsets are `shift` + the index in `text`. */
+function lex(text: string, from: number, to: number, shift: number): Token[] {
   const out: Token[] = [];
-  const n = text.length;
-  let i = 0;
+  let i = from;
   let lineStart = true;
-  while (i < n) {
+  while (i < to) {
     const c = text.charCodeAt(i);
     if (c === 10) {
       i++;
@@ -67,23 +85,24 @@ export function tokenize(text: string, base = 0): Token[] {
       i++;
       continue;
     }
-    if (c === 47 /* / */ && text.charCodeAt(i + 1) === 42) {
+    const c1 = i + 1 < to ? text.charCodeAt(i + 1) : -1;
+    if (c === 47 /* / */ && c1 === 42) {
       const e = text.indexOf('*/', i + 2);
-      i = e < 0 ? n : e + 2;
+      i = e < 0 || e + 2 > to ? to : e + 2;
       continue;
     }
-    if (c === 47 && text.charCodeAt(i + 1) === 47) {
+    if (c === 47 && c1 === 47) {
       const e = text.indexOf('\n', i + 2);
-      i = e < 0 ? n : e;
+      i = e < 0 || e >= to ? to : e;
       continue;
     }
     if (c === 35 /* # */ && lineStart) {
       // A preprocessor line inside a statement: skip it (with continuations).
       let j = i;
-      while (j < n) {
+      while (j < to) {
         const e = text.indexOf('\n', j);
-        if (e < 0) {
-          j = n;
+        if (e < 0 || e >= to) {
+          j = to;
           break;
         }
         if (text.charCodeAt(e - 1) === 92) {
@@ -99,37 +118,42 @@ export function tokenize(text: string, base = 0): Token[] {
     lineStart = false;
     if (isIdentStart(c)) {
       let j = i + 1;
-      while (j < n && isIdentPart(text.charCodeAt(j))) j++;
-      out.push({ kind: 'ident', text: text.slice(i, j), start: base + i, end: base + j });
+      while (j < to && isIdentPart(text.charCodeAt(j))) j++;
+      out.push({ kind: 'ident', text: text.slice(i, j), start: shift + i, end: shift + j });
       i = j;
       continue;
     }
     if (c >= 48 && c <= 57) {
       let j = i + 1;
-      while (j < n && (isIdentPart(text.charCodeAt(j)) || text.charCodeAt(j) === 46)) j++;
-      out.push({ kind: 'number', text: text.slice(i, j), start: base + i, end: base + j });
+      while (j < to && (isIdentPart(text.charCodeAt(j)) || text.charCodeAt(j) === 46)) j++;
+      out.push({ kind: 'number', text: text.slice(i, j), start: shift + i, end: shift + j });
       i = j;
       continue;
     }
     if (c === 34 || c === 39) {
       let j = i + 1;
-      while (j < n && text.charCodeAt(j) !== c && text.charCodeAt(j) !== 10) {
+      while (j < to && text.charCodeAt(j) !== c && text.charCodeAt(j) !== 10) {
         if (text.charCodeAt(j) === 92) j++;
         j++;
       }
-      j = Math.min(n, j + 1);
-      out.push({ kind: c === 34 ? 'string' : 'char', text: text.slice(i, j), start: base + i, end: base + j });
+      j = Math.min(to, j + 1);
+      out.push({ kind: c === 34 ? 'string' : 'char', text: text.slice(i, j), start: shift + i, end: shift + j });
       i = j;
       continue;
     }
-    // Punctuators come from a fixed set: reuse their strings (no slices, less GC).
-    const p3 = PUNCT3_SET.get(text.slice(i, i + 3));
-    const p2 = p3 === undefined ? PUNCT2_SET.get(text.slice(i, i + 2)) : undefined;
-    const p = p3 ?? p2 ?? text[i]!;
-    out.push({ kind: 'punct', text: p, start: base + i, end: base + i + p.length });
+    const p = punctAt(text, i, to, c, c1);
+    out.push({ kind: 'punct', text: p, start: shift + i, end: shift + i + p.length });
     i += p.length;
   }
   return out;
+}
+
+/** The punctuator at `i` (`c`, `c1`: its first two char codes, -1 past the end): the longest of `<<=`, `>>=`, `...`, PUNCT2, one character. */
+function punctAt(text: string, i: number, to: number, c: number, c1: number): string {
+  if (c1 === c && (c === 60 /* < */ || c === 62) /* > */ && i + 2 < to && text.charCodeAt(i + 2) === 61 /* = */)
+    return c === 60 ? '<<=' : '>>=';
+  if (c === 46 /* . */ && c1 === 46 && i + 2 < to && text.charCodeAt(i + 2) === 46) return '...';
+  return (c1 >= 0 ? PUNCT2.get(c * 0x10000 + c1) : undefined) ?? text[i]!;
 }
 
 /** Source text of tokens [from, to) re-joined with single spaces where the source had any gap. */

@@ -5,7 +5,7 @@
 // each access of a field, global or per-CPU variable as a read, a write or a
 // reference (its address handed to a call). Unknown types stay unknown: a
 // path whose base type cannot be resolved reports nothing.
-import { type Token, tokenize } from '../syntax/tokens';
+import { type Token, tokenize, tokenizeRange } from '../syntax/tokens';
 import { BUILTIN_VARIABLES, containerOf, isDebugCheck, isDiagnosticOutput, isLockless, listOp, selfSynchronised } from '../xen/accessOps';
 import { type CType, skipGroup } from './declarations';
 import { splitTopLevel, typeOfTokens, type TypeTable } from './typeTable';
@@ -138,7 +138,7 @@ export class ExpressionScanner {
 
   /** Scans a statement's text (document offsets `start`..`end`). */
   scanText(source: string, start: number, end: number): void {
-    const tokens = tokenize(source.slice(start, end), start);
+    const tokens = tokenizeRange(source, start, end);
     this.scan(tokens, 0, tokens.length);
   }
 

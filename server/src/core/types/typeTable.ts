@@ -3,7 +3,7 @@
 // function return types and function-like macros (the scheduler's accessor
 // and cast macros: `CSCHED_PRIV(ops)`, `RUNQ(cpu)`). A file's table sits on
 // the shared table of the headers, as its declarations sit on theirs in C.
-import { tokenize } from '../syntax/tokens';
+import { type Token, tokenizeRange } from '../syntax/tokens';
 import { type CType, parseDeclaration, skipGroup, splitStatements } from './declarations';
 
 export interface Macro {
@@ -157,7 +157,7 @@ export class TypeTable {
 
   /** File-scope text between function bodies (prototypes, structs, variables, the header before a body). */
   private readScope(text: string, start: number, end: number): void {
-    const tokens = tokenize(text.slice(start, end), start);
+    const tokens = tokenizeRange(text, start, end);
     for (const st of splitStatements(tokens, 0, tokens.length)) {
       const first = tokens[st.from]!;
       // `static DEFINE_SPINLOCK(x);`, `DEFINE_PER_CPU(struct sched_resource *, sched_res);`, `static LIST_HEAD(l);`.
@@ -186,7 +186,7 @@ export class TypeTable {
   }
 
   /** `struct T { … }` nested anywhere in a statement that is not a declaration we read. */
-  private readStructsIn(tokens: ReturnType<typeof tokenize>, from: number, to: number): void {
+  private readStructsIn(tokens: readonly Token[], from: number, to: number): void {
     for (let k = from; k + 2 < to; k++) {
       const t = tokens[k]!;
       if ((t.text === 'struct' || t.text === 'union') && tokens[k + 1]!.kind === 'ident' && tokens[k + 2]!.text === '{') {
@@ -197,7 +197,7 @@ export class TypeTable {
     }
   }
 
-  private declaratorMacro(tokens: ReturnType<typeof tokenize>, k: number, to: number): boolean {
+  private declaratorMacro(tokens: readonly Token[], k: number, to: number): boolean {
     const name = tokens[k]!.text;
     const close = skipGroup(tokens, k + 1, to) - 1;
     const args = splitTopLevel(tokens, k + 2, close);
@@ -232,7 +232,7 @@ export class TypeTable {
     return false;
   }
 
-  private readStruct(tag: string, tokens: ReturnType<typeof tokenize>, open: number, close: number): void {
+  private readStruct(tag: string, tokens: readonly Token[], open: number, close: number): void {
     const fields = new Map<string, CType>();
     for (const st of splitStatements(tokens, open + 1, close)) {
       const d = parseDeclaration(tokens, st.from, st.to, (n) => this.isTypeName(n));
@@ -262,7 +262,7 @@ export class TypeTable {
 }
 
 /** Top-level comma-separated ranges of tokens [from, to). */
-export function splitTopLevel(tokens: ReturnType<typeof tokenize>, from: number, to: number): { from: number; to: number }[] {
+export function splitTopLevel(tokens: readonly Token[], from: number, to: number): { from: number; to: number }[] {
   const out: { from: number; to: number }[] = [];
   let s = from;
   for (let k = from; k < to; k++) {
@@ -281,7 +281,7 @@ export function splitTopLevel(tokens: ReturnType<typeof tokenize>, from: number,
 }
 
 /** A type name alone (`struct sched_resource *`, `unsigned int`, `cpumask_t`): a cast's or a macro argument's. */
-export function typeOfTokens(tokens: ReturnType<typeof tokenize>, from: number, to: number): CType | undefined {
+export function typeOfTokens(tokens: readonly Token[], from: number, to: number): CType | undefined {
   let k = from;
   let base: string | undefined;
   let builtin = '';

@@ -86,9 +86,18 @@ const NO_OPS: readonly MigrationOp[] = [];
 
 /** Every migration operation of a statement's facts, in source order (calls, then `|=` writes). */
 export function migrationOps(facts: ExprFacts): readonly MigrationOp[] {
+  // Most statements perform none: answered without an entry in the cache (every statement of every function is asked).
+  if (!mayMigrate(facts)) return NO_OPS;
   let ops = opsCache.get(facts);
   if (!ops) opsCache.set(facts, (ops = computeOps(facts)));
   return ops;
+}
+
+/** Whether the statement calls an operation's function or performs a `|=`: what computeOps needs to find anything. */
+function mayMigrate(facts: ExprFacts): boolean {
+  for (const c of facts.calls) if (CALLS.has(c.name) || BIT_SETTERS.has(c.name) || FLAG_SETTERS.has(c.name)) return true;
+  for (const a of facts.assignments) if (a.op === '|=') return true;
+  return false;
 }
 
 function computeOps(facts: ExprFacts): readonly MigrationOp[] {
@@ -106,9 +115,9 @@ function computeOps(facts: ExprFacts): readonly MigrationOp[] {
 function flagAssignments(facts: ExprFacts): MigrationOp[] {
   const out: MigrationOp[] = [];
   for (const a of facts.assignments) {
+    if (a.op !== '|=') continue;
     const m = /^(.+)->pause_flags$/.exec(a.lhs);
-    if (m && a.op === '|=' && MIGRATING.test(a.rhs))
-      out.push({ kind: 'setMigrating', entity: m[1]!, era: 'vcpu', start: a.start, end: a.end, name: '|=' });
+    if (m && MIGRATING.test(a.rhs)) out.push({ kind: 'setMigrating', entity: m[1]!, era: 'vcpu', start: a.start, end: a.end, name: '|=' });
   }
   return out;
 }
