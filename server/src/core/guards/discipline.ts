@@ -1258,6 +1258,8 @@ function iterationFindings(
  */
 /** Lock names declared `static` at file scope in more than one of the files. */
 function staticsInSeveralFiles(files: readonly FileAnalysis[]): Set<string> {
+  // One file (an editor's document): nothing is in several (and its statics are not scanned on every edit).
+  if (files.length < 2) return new Set();
   const seen = new Map<string, number>();
   for (const f of files) {
     const bodies = f.functions.map((x) => x.syntax);
