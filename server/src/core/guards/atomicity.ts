@@ -166,28 +166,25 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
     return g ? alias(g.lock) : undefined;
   };
   const resolve = (caller: FunctionFacts, name: string): FunctionFacts | undefined => calleeOf(d, caller, name);
+  // A value fact is born only from a guarded location read with its lock held, a lookup call made under a lock,
+  // or a NOW() sample: a function with none of them has nothing to report (and its CFG is not read at all).
+  // Asked before the memo: cheaper than the memo's key (the call closure), and most functions stop here.
+  const guardedRead = readsGuarded(d, f, guardLock, alias);
+  const lookupCall =
+    !guardedRead &&
+    f.calls.some((c) => {
+      if (f.heldAt(c.node).length === 0) return false;
+      const callee = calleeOf(d, f, c.callee);
+      return !!callee && callee !== f && returnsPointer(callee);
+    });
+  const sampled = !guardedRead && !lookupCall && f.calls.some((c) => callSamplesTime(f, c.callee, resolve));
+  if (!sampled && !guardedRead && !lookupCall) return [];
   const memo = staleMemo(d, f);
   if (memo.hit) return memo.hit;
   // Held sets per node, computed when first asked (most nodes of most functions never are).
   const mustSets: (ReadonlySet<string> | undefined)[] = [];
   const maySets: (ReadonlySet<string> | undefined)[] = [];
   const mustAt = (id: number): ReadonlySet<string> => (mustSets[id] ??= new Set(f.heldAt(id).map(alias)));
-  // A value fact is born only from a guarded location read with its lock held, a lookup call made under a lock,
-  // or a NOW() sample: a function with none of them has nothing to report (and its CFG is not read at all).
-  const sampled = f.calls.some((c) => callSamplesTime(f, c.callee, resolve));
-  const guardedRead = f.accesses.some((a) => {
-    const l = guardLock(a.loc);
-    return l !== undefined && f.heldAt(a.node).some((h) => alias(h) === l);
-  });
-  const lookupCall = f.calls.some((c) => {
-    if (f.heldAt(c.node).length === 0) return false;
-    const callee = calleeOf(d, f, c.callee);
-    return !!callee && callee !== f && returnsPointer(callee);
-  });
-  if (!sampled && !guardedRead && !lookupCall) {
-    memo.store([]);
-    return [];
-  }
   const nodes = fn.cfg.nodes;
   // The states as computed (a moved view copies its states when first read): what is read of them here is
   // where paths go and which locks they hold by name, the same wherever the function sits.
@@ -596,6 +593,27 @@ function closureId(d: LockDiscipline, keys: DisciplineKeys, g: FunctionFacts, de
   const id = intern(parts.join(','));
   ids[depth] = id;
   return id;
+}
+
+/** readsGuarded's answers per facts as collected, with the discipline's guards and aliases (keysOf's `global`) they hold for. */
+const guardedReads = new WeakMap<FunctionFacts, { global: number; reads: boolean }>();
+
+/**
+ * The function reads a guarded location with its lock held. Asked of every
+ * function on every edit: remembered per facts as collected (a moved copy
+ * has the same accesses and held locks) and the discipline's guards.
+ */
+function readsGuarded(d: LockDiscipline, f: FunctionFacts, guardLock: (loc: string) => string | undefined, alias: (l: string) => string): boolean {
+  const { global } = keysOf(d);
+  const origin = collectedFacts(f);
+  const known = guardedReads.get(origin);
+  if (known?.global === global) return known.reads;
+  const reads = f.accesses.some((a) => {
+    const l = guardLock(a.loc);
+    return l !== undefined && f.heldAt(a.node).some((h) => alias(h) === l);
+  });
+  guardedReads.set(origin, { global, reads });
+  return reads;
 }
 
 const staleMemos = new WeakMap<FunctionFacts, { key: string; start: number; uses: StaleUse[] }>();
