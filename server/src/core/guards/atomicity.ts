@@ -603,7 +603,12 @@ const guardedReads = new WeakMap<FunctionFacts, { global: number; reads: boolean
  * function on every edit: remembered per facts as collected (a moved copy
  * has the same accesses and held locks) and the discipline's guards.
  */
-function readsGuarded(d: LockDiscipline, f: FunctionFacts, guardLock: (loc: string) => string | undefined, alias: (l: string) => string): boolean {
+function readsGuarded(
+  d: LockDiscipline,
+  f: FunctionFacts,
+  guardLock: (loc: string) => string | undefined,
+  alias: (l: string) => string,
+): boolean {
   const { global } = keysOf(d);
   const origin = collectedFacts(f);
   const known = guardedReads.get(origin);
