@@ -168,26 +168,28 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
   const resolve = (caller: FunctionFacts, name: string): FunctionFacts | undefined => calleeOf(d, caller, name);
   const memo = staleMemo(d, f);
   if (memo.hit) return memo.hit;
-  // Held sets per node, computed when first asked (most nodes of most functions never are).
-  const mustSets: (ReadonlySet<string> | undefined)[] = [];
-  const maySets: (ReadonlySet<string> | undefined)[] = [];
-  const mustAt = (id: number): ReadonlySet<string> => (mustSets[id] ??= new Set(f.heldAt(id).map(alias)));
   // A value fact is born only from a guarded location read with its lock held, a lookup call made under a lock,
   // or a NOW() sample: a function with none of them has nothing to report (and its CFG is not read at all).
-  const sampled = f.calls.some((c) => callSamplesTime(f, c.callee, resolve));
   const guardedRead = f.accesses.some((a) => {
     const l = guardLock(a.loc);
     return l !== undefined && f.heldAt(a.node).some((h) => alias(h) === l);
   });
-  const lookupCall = f.calls.some((c) => {
-    if (f.heldAt(c.node).length === 0) return false;
-    const callee = calleeOf(d, f, c.callee);
-    return !!callee && callee !== f && returnsPointer(callee);
-  });
+  const lookupCall =
+    !guardedRead &&
+    f.calls.some((c) => {
+      if (f.heldAt(c.node).length === 0) return false;
+      const callee = calleeOf(d, f, c.callee);
+      return !!callee && callee !== f && returnsPointer(callee);
+    });
+  const sampled = !guardedRead && !lookupCall && f.calls.some((c) => callSamplesTime(f, c.callee, resolve));
   if (!sampled && !guardedRead && !lookupCall) {
     memo.store([]);
     return [];
   }
+  // Held sets per node, computed when first asked (most nodes of most functions never are).
+  const mustSets: (ReadonlySet<string> | undefined)[] = [];
+  const maySets: (ReadonlySet<string> | undefined)[] = [];
+  const mustAt = (id: number): ReadonlySet<string> => (mustSets[id] ??= new Set(f.heldAt(id).map(alias)));
   const nodes = fn.cfg.nodes;
   // The states as computed (a moved view copies its states when first read): what is read of them here is
   // where paths go and which locks they hold by name, the same wherever the function sits.
@@ -519,11 +521,15 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
 // uses are the same, moved, as long as everything the analysis reads beyond
 // the function is the same: the discipline's guards, aliases and lock
 // helpers, and the functions it calls, a few calls deep (what they write,
-// return, compare; which function each name resolves to). Those are keyed by
-// small ids: a function's facts as collected (collect.ts, collectedFacts),
-// and its call closure to the depth the analysis follows calls. Kept only
-// for a discipline over one file (the editor's document): a folder's run
-// analyses each function once.
+// return, compare; which function each name resolves to). So each run over
+// one file (the editor's document) is compared with the file's previous run:
+// the functions whose facts as collected (collect.ts, collectedFacts) are new
+// or whose boot mark changed are changed, and so is every function that
+// reaches one in at most CLOSURE_DEPTH calls; with the same functions by
+// name, the others keep what the previous run found for them. The work per
+// edit is a walk up from the edited function, not a key per function. Kept
+// only for a discipline over one file: a folder's run analyses each function
+// once.
 
 /** How deep the analysis follows calls from the function: writesOf (4 below a callee), time stamps (4 below a callee). */
 const CLOSURE_DEPTH = 6;
@@ -534,35 +540,72 @@ const idOfObject = (o: object): number => {
   if (id === undefined) objectIds.set(o, (id = nextObjectId++));
   return id;
 };
-/** Key texts as ids, at most 50,000 kept (ids are never reused: after a reset an old key only misses). */
-const internIds = new Map<string, number>();
-let nextInternId = 0;
-function intern(s: string): number {
-  let id = internIds.get(s);
-  if (id === undefined) {
-    if (internIds.size > 50_000) internIds.clear();
-    internIds.set(s, (id = nextInternId++));
-  }
-  return id;
-}
 
 interface DisciplineKeys {
-  /** Every function is in one file. */
-  sole: boolean;
-  /** Guards (location → lock), aliases and helpers, as one id. */
-  global: number;
-  /** Per function, the id of its call closure by depth. */
-  closures: Map<FunctionFacts, number[]>;
+  /** This run over one file: its number; undefined for a run over several files (nothing remembered). */
+  run?: number;
+  /** The file's previous run (whose results may be reused). */
+  previous?: number;
+  /** Facts as collected whose answers may have changed since the previous run (all, when undefined). */
+  changed?: ReadonlySet<FunctionFacts>;
 }
 const disciplineKeys = new WeakMap<LockDiscipline, DisciplineKeys>();
+
+/** A file's last run over it alone: what the next run compares with. */
+interface SoleRun {
+  run: number;
+  /** Guards (location → lock), aliases and helpers: what every function's answer reads beyond its call closure. */
+  global: string;
+  /** The functions by key and static-ness, in order: equal, every name resolves to the same function. */
+  names: string;
+  /** Facts as collected → the boot mark they had. */
+  boot: Map<FunctionFacts, boolean>;
+  /** Name → the facts as collected of the functions calling it (kept up to date from run to run, not rebuilt). */
+  callers: Map<string, FunctionFacts[]>;
+}
+/** Per analyzer (its lock helpers) and file path, the last few (open documents). */
+const soleRuns = new Map<string, SoleRun>();
+const MAX_SOLE_RUNS = 16;
+let nextRun = 0;
 
 function keysOf(d: LockDiscipline): DisciplineKeys {
   let k = disciplineKeys.get(d);
   if (!k) {
     const paths = new Set([...d.functions.values()].map((f) => f.path));
-    const guards = [...d.guardOf].map(([loc, g]) => `${loc}=${g.lock}`).join(';');
-    const aliases = [...d.aliases].map(([a, b]) => `${a}=${b}`).join(';');
-    k = { sole: paths.size <= 1, global: intern(`${idOfObject(d.helpers)}|${aliases}|${guards}`), closures: new Map() };
+    k = {};
+    const path = [...paths][0];
+    if (paths.size === 1 && path !== undefined) {
+      const guards = [...d.guardOf].map(([loc, g]) => `${loc}=${g.lock}`).join(';');
+      const aliases = [...d.aliases].map(([a, b]) => `${a}=${b}`).join(';');
+      const global = `${aliases}|${guards}`;
+      const run = ++nextRun;
+      const names = [...d.functions.values()].map((f) => (f.isStatic ? `${f.key}!` : f.key)).join(',');
+      const boot = new Map<FunctionFacts, boolean>();
+      for (const f of d.functions.values()) boot.set(collectedFacts(f), f.boot);
+      // A fresh analysis of the same path by another analyzer (a test's reference) is another chain of runs.
+      const sole = `${idOfObject(d.helpers)}|${path}`;
+      const last = soleRuns.get(sole);
+      let callers: Map<string, FunctionFacts[]>;
+      if (last && last.names === names) {
+        // The last run's index, updated for the functions that are not the same facts any more (the edited one).
+        callers = last.callers;
+        for (const c of last.boot.keys()) if (!boot.has(c)) unindexCalls(callers, c);
+        for (const c of boot.keys()) if (!last.boot.has(c)) indexCalls(callers, c);
+        if (last.global === global) {
+          const changed: FunctionFacts[] = [];
+          for (const [c, b] of boot) if (last.boot.get(c) !== b) changed.push(c);
+          k.previous = last.run;
+          k.changed = changedClosure(callers, changed);
+        }
+      } else {
+        callers = new Map();
+        for (const c of boot.keys()) indexCalls(callers, c);
+      }
+      k.run = run;
+      soleRuns.delete(sole);
+      if (soleRuns.size >= MAX_SOLE_RUNS) soleRuns.delete(soleRuns.keys().next().value!);
+      soleRuns.set(sole, { run, global, names, boot, callers });
+    }
     disciplineKeys.set(d, k);
   }
   return k;
@@ -576,43 +619,71 @@ function calledNames(fn: FunctionLocks): string[] {
   if (!out) {
     const names = new Set<string>();
     for (const n of base.cfg.nodes) for (const c of n.facts.calls) names.add(c.name);
-    calledNamesOf.set(base, (out = [...names].sort()));
+    calledNamesOf.set(base, (out = [...names]));
   }
   return out;
 }
 
-/** The function's facts and whether it is boot code, and (below `depth`) what each name it calls resolves to, likewise. */
-function closureId(d: LockDiscipline, keys: DisciplineKeys, g: FunctionFacts, depth: number): number {
-  let ids = keys.closures.get(g);
-  if (!ids) keys.closures.set(g, (ids = []));
-  const known = ids[depth];
-  if (known !== undefined) return known;
-  const parts: (number | string)[] = [idOfObject(collectedFacts(g)), g.boot ? 'b' : ''];
-  if (depth > 0)
-    for (const name of calledNames(g.fn)) {
-      const h = calleeOf(d, g, name);
-      parts.push(h ? closureId(d, keys, h, depth - 1) : '-');
-    }
-  const id = intern(parts.join(','));
-  ids[depth] = id;
-  return id;
+function indexCalls(callers: Map<string, FunctionFacts[]>, c: FunctionFacts): void {
+  for (const name of calledNames(c.fn)) {
+    const list = callers.get(name);
+    if (list) list.push(c);
+    else callers.set(name, [c]);
+  }
 }
 
-const staleMemos = new WeakMap<FunctionFacts, { key: string; start: number; uses: StaleUse[] }>();
+function unindexCalls(callers: Map<string, FunctionFacts[]>, c: FunctionFacts): void {
+  for (const name of calledNames(c.fn)) {
+    const list = callers.get(name);
+    const i = list ? list.indexOf(c) : -1;
+    if (i >= 0) list!.splice(i, 1);
+  }
+}
+
+/**
+ * The changed functions and every function that reaches one in at most
+ * CLOSURE_DEPTH calls (what the analysis of a function reads of its
+ * callees), as facts as collected. Calls are followed by name: a call of a
+ * name counts as a call of every function of that name (a superset of what
+ * it resolves to, which is safe here).
+ */
+function changedClosure(callers: ReadonlyMap<string, readonly FunctionFacts[]>, changed: readonly FunctionFacts[]): Set<FunctionFacts> {
+  const out = new Set(changed);
+  let level = changed;
+  for (let depth = 0; depth < CLOSURE_DEPTH && level.length; depth++) {
+    const next: FunctionFacts[] = [];
+    for (const h of level)
+      for (const g of callers.get(h.name) ?? []) {
+        if (out.has(g)) continue;
+        out.add(g);
+        next.push(g);
+      }
+    level = next;
+  }
+  return out;
+}
+
+/** Per facts as collected: the uses found, where the function started then, and the last run they held for. */
+const staleMemos = new WeakMap<FunctionFacts, { run: number; start: number; uses: StaleUse[] }>();
 
 /** The remembered stale uses of `f` (moved to where it is), or where to store them once computed. */
 function staleMemo(d: LockDiscipline, f: FunctionFacts): { hit?: StaleUse[]; store: (uses: StaleUse[]) => void } {
   const keys = keysOf(d);
-  if (!keys.sole) return { store: () => undefined };
+  const { run } = keys;
+  if (run === undefined) return { store: () => undefined };
   const origin = collectedFacts(f);
-  const key = `${keys.global}|${closureId(d, keys, f, CLOSURE_DEPTH)}`;
   const start = f.fn.syntax.start;
   const store = (uses: StaleUse[]): void => {
-    staleMemos.set(origin, { key, start, uses });
+    staleMemos.set(origin, { run, start, uses });
   };
   const m = staleMemos.get(origin);
-  if (!m || m.key !== key) return { store };
+  // Found or confirmed in this run, or in the previous one and nothing it reads changed since.
+  const valid = m !== undefined && (m.run === run || (m.run === keys.previous && keys.changed !== undefined && !keys.changed.has(origin)));
+  if (!valid) return { store };
+  // Still valid in this run (the next one compares with this one).
+  m.run = run;
   const o = start - m.start;
+  if (o === 0) return { hit: m.uses.map((u) => ({ ...u, fn: f })), store };
   const at = (r: Range): Range => ({ start: r.start + o, end: r.end + o });
   return {
     hit: m.uses.map((u) => ({

@@ -378,10 +378,17 @@ export function computeDiscipline(
   // nesting under it is no edge (credit.c:650-658, credit2.c:4031-4052).
   // What callers hold reaches the order through the callers' own edges (what the callee takes, taken while they
   // hold it); only an entry point's context (its callers are not ours) adds edges here.
+  // Per function and node, as heldSet (a function's acquisitions and calls often share nodes).
+  const orderCache = new Map<FunctionFacts, Map<number, Set<string>>>();
   const orderHeld = (f: FunctionFacts, node: number): Set<string> => {
-    const out = new Set(heldAt(f, node));
-    const known = entryOf(f).filter((e) => e.source !== 'unknown');
-    if (known.length) for (const l of ctxOf(f)) if (l !== REPLACED_SCHED_LOCK) out.add(l);
+    let m = orderCache.get(f);
+    if (!m) orderCache.set(f, (m = new Map()));
+    let out = m.get(node);
+    if (!out) {
+      out = new Set(heldAt(f, node));
+      if (entryOf(f).some((e) => e.source !== 'unknown')) for (const l of ctxOf(f)) if (l !== REPLACED_SCHED_LOCK) out.add(l);
+      m.set(node, out);
+    }
     return out;
   };
   const order = orderEdges(functions, resolver, orderHeld, alias);
@@ -835,7 +842,10 @@ function lifetimesOf(
       f.fn.syntax.params.forEach((p, i) => {
         if (!p) return;
         const all = sites.every((s) => {
-          const v = (s.call.args[i] ?? '').replace(/^\([^()]*\)\s*/, '');
+          const raw = s.call.args[i] ?? '';
+          // Neither a fresh object of the caller's nor `&own`: the common answer, without the cast stripped.
+          if (out.get(s.caller.key)!.fresh.size === 0 && !raw.includes('&')) return false;
+          const v = raw.replace(/^\([^()]*\)\s*/, '');
           // `&state` of a struct the caller holds by value: the caller's own copy.
           if (ownObject(s.caller, v)) return true;
           const r = out.get(s.caller.key)!.fresh.get(v);
@@ -1056,8 +1066,9 @@ function requirements(
   const reported = new Set<string>();
   const queue = [...functions.values()];
   const queued = new Set(queue.map((f) => f.key));
-  while (queue.length) {
-    const g = queue.shift()!;
+  // A read index rather than shift(): the queue is every function, and shift() moves them all.
+  for (let head = 0; head < queue.length; head++) {
+    const g = queue[head]!;
     queued.delete(g.key);
     if (exempt.has(g.key)) continue;
     const gEntries = entryOf(g);
@@ -1258,6 +1269,8 @@ function iterationFindings(
  */
 /** Lock names declared `static` at file scope in more than one of the files. */
 function staticsInSeveralFiles(files: readonly FileAnalysis[]): Set<string> {
+  // One file (an editor's document): nothing is in several (and its statics are not scanned on every edit).
+  if (files.length < 2) return new Set();
   const seen = new Map<string, number>();
   for (const f of files) {
     const bodies = f.functions.map((x) => x.syntax);

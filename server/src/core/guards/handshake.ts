@@ -18,7 +18,7 @@
 // ordered, and each stays an unguarded access.
 import type { CfgNode } from '../cfg/types';
 import { atomicBitClear, emptinessTest, isMarkedLoad, isOwnCpuId, isStoreRelease, isWriteBarrier } from '../xen/ordering';
-import type { CallFact, FunctionFacts } from './collect';
+import { type CallFact, collectedFacts, type FunctionFacts } from './collect';
 
 type Kind = 'flag' | 'mask';
 
@@ -44,7 +44,7 @@ export function orderingOf(
   const releases = new Map<FunctionFacts, Map<string, number[]>>();
   const kinds = new Map<string, Kind>();
   for (const f of functions.values()) {
-    const found = releasesIn(f);
+    const found = releasesOf(f);
     if (found.size === 0) continue;
     releases.set(f, new Map([...found].map(([x, r]) => [x, r.nodes])));
     for (const [x, r] of found) kinds.set(x, r.kind);
@@ -129,6 +129,22 @@ function reachable(
     for (const e of n.succ) if (!seen.has(e.to) && keep(n, e.branch)) work.push((seen.add(e.to), e.to));
   }
   return seen;
+}
+
+type Releases = ReadonlyMap<string, { kind: Kind; nodes: number[] }>;
+/** releasesIn per facts as collected (collect.ts, collectedFacts). */
+const releasesMemo = new WeakMap<FunctionFacts, Releases>();
+
+/**
+ * releasesIn, once per facts as collected: the answer is node ids and object
+ * names, the same wherever an edit moved the function, and reading a moved
+ * function's nodes would copy them (incremental/shift.ts) on every edit.
+ */
+function releasesOf(f: FunctionFacts): Releases {
+  const origin = collectedFacts(f);
+  let r = releasesMemo.get(origin);
+  if (!r) releasesMemo.set(origin, (r = releasesIn(origin)));
+  return r;
 }
 
 /** The function's releases: a flag set right after a write barrier, its own bit of a mask cleared atomically. */

@@ -149,6 +149,26 @@ export function shiftCfgLazily(base: Cfg, delta: Delta): Cfg {
   };
 }
 
+/** unmovedPart per result as computed: every edit above a function views it anew, with the same part. */
+const unmoved = new WeakMap<FunctionLocks, Omit<FunctionLocks, 'before' | 'lineLocks'>>();
+
+/**
+ * The fields of a result a view shares with it. Not destructured: reading
+ * `lineLocks` (a getter on a computed result) would compute every line. The
+ * entry line stays with the base (firstLineLocks moves it from there).
+ */
+function unmovedPart(base: FunctionLocks): Omit<FunctionLocks, 'before' | 'lineLocks'> {
+  let rest = unmoved.get(base);
+  if (!rest) {
+    const r: Record<string, unknown> = {};
+    for (const k of Object.keys(base) as (keyof FunctionLocks)[])
+      if (k !== 'before' && k !== 'lineLocks' && k !== 'entryLine') r[k] = base[k];
+    rest = r as Omit<FunctionLocks, 'before' | 'lineLocks'>;
+    unmoved.set(base, rest);
+  }
+  return rest;
+}
+
 /**
  * Like shiftLocks, with the states (`before`) copied when first read; with a
  * zero delta it re-homes a result to another syntax/CFG object without
@@ -157,11 +177,7 @@ export function shiftCfgLazily(base: Cfg, delta: Delta): Cfg {
 export function shiftLocksLazily(base: FunctionLocks, delta: Delta, syntax: FunctionSyntax, cfg: Cfg): FunctionLocks {
   let before: PathState[][] | undefined;
   let lineLocks: LineLocks[] | undefined;
-  // Not destructured: reading `lineLocks` (a getter on a computed result) would compute every line. The entry
-  // line stays with the base (firstLineLocks moves it from there).
-  const rest = {} as Omit<FunctionLocks, 'before' | 'lineLocks'>;
-  for (const k of Object.keys(base) as (keyof FunctionLocks)[])
-    if (k !== 'before' && k !== 'lineLocks' && k !== 'entryLine') (rest as Record<string, unknown>)[k] = base[k];
+  const rest = unmovedPart(base);
   const out: FunctionLocks = {
     ...rest,
     syntax,
