@@ -6,6 +6,11 @@ import type { Cfg, CfgEdge, CfgNode } from './types';
 
 export interface Domain<S> {
   key(s: S): string;
+  /**
+   * Optional: whether two states have the same key, answered without making
+   * keys (true only when `key(a) === key(b)`). Most joins see one state twice.
+   */
+  same?(a: S, b: S): boolean;
   merge(states: readonly S[]): S;
   /** States after the node executes, from one state before it. */
   transfer(node: CfgNode, s: S): S[];
@@ -116,12 +121,13 @@ export function solve<S>(cfg: Cfg, domain: Domain<S>, init: S, maxDisjuncts = 12
       // Most nodes only ever see one state: its key is computed when a second
       // one arrives (the same object again needs none), not for every node.
       if (list.length === 0) {
-        list.push(s);
+        // A list made to measure: a push into an empty array reserves room for 17.
+        before[id] = [s];
         push(id);
         return;
       }
-      if (list[0] === s) return;
-      seen = keys[id] = new Set([domain.key(list[0]!)]);
+      if (list[0] === s || (list.length === 1 && domain.same?.(list[0]!, s))) return;
+      seen = keys[id] = new Set<string>().add(domain.key(list[0]!));
     }
     const k = domain.key(s);
     if (seen.has(k)) return;
@@ -162,8 +168,17 @@ export function solve<S>(cfg: Cfg, domain: Domain<S>, init: S, maxDisjuncts = 12
           const e = succ[j]!;
           const r = domain.edge(node, e, o);
           if (r === undefined) continue;
-          if (preds[e.to]! > 1) (intoJoins[next] ??= []).push(r);
-          if (e.to === cfg.exit) ((intoExit[next] ??= [])[j] ??= []).push(r);
+          if (preds[e.to]! > 1) {
+            const joined = intoJoins[next];
+            if (joined) joined.push(r);
+            else intoJoins[next] = [r];
+          }
+          if (e.to === cfg.exit) {
+            const sent = (intoExit[next] ??= new Array<S[]>(succ.length));
+            const onEdge = sent[j];
+            if (onEdge) onEdge.push(r);
+            else sent[j] = [r];
+          }
           add(e.to, r);
         }
       }

@@ -9,7 +9,7 @@ import { heldPredicate, type HelperTable, type LockKind } from '../xen/lockHelpe
 import { constantTruth, correlatedAtoms } from './condition';
 import { enteredWith, type IrqEvent } from './irq';
 import { LockNamer } from './names';
-import { EMPTY_STATE, type EntryReason, type HeldLock, MAX_FACTS, mergeStates, type PathState, stateKey, withHeld } from './state';
+import { EMPTY_STATE, type EntryReason, type HeldLock, MAX_FACTS, mergeStates, type PathState, sameKey, stateKey, withHeld } from './state';
 import { type FunctionSummary, type LockEffect, RETURNED, type SummaryLookup } from './summary';
 import { type LockEvent, rootName, type TransferContext, transferEdge, transferNode } from './transfer';
 
@@ -197,6 +197,7 @@ export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: Analyze
   };
   const domain: Domain<PathState> = {
     key: stateKey,
+    same: sameKey,
     merge: mergeStates,
     transfer: (node: CfgNode, s: PathState) => transferNode(ctx, node, s),
     edge: (node: CfgNode, edge: { to: number; branch?: boolean }, s: PathState) => transferEdge(ctx, node, edge, s),
@@ -304,22 +305,14 @@ export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: Analyze
   summary.requires = required;
   const irqExit = irqExitOf(reachableExits);
   if (irqExit !== undefined) summary.irqExit = irqExit;
-  let lines: LineLocks[] | undefined;
   const lineIndex = opts.lineIndex;
-  const out: FunctionLocks = {
-    syntax: fn,
-    cfg,
-    before,
-    // Per line only when asked (hints, `xsr locks`): a folder check reads the first line alone (entryLine).
-    get lineLocks(): LineLocks[] {
-      return (lines ??= linesOf(cfg, before, lineIndex, intoJoins));
-    },
+  const out = lockResult(fn, cfg, before, lineIndex, intoJoins, {
     touchesLocks: touches,
     summary,
     imbalances,
     // A lock primitive's own body (spinlock.c's `_spin_lock_irq`) is what the helper table describes: no sites there.
     irqEvents: opts.table.has(fn.name) ? [] : irqEventsOf(events),
-  };
+  });
   const entryLine = firstStatementLocks(cfg, before, lineIndex);
   if (entryLine) out.entryLine = entryLine;
   if (opts.entryIrq !== undefined) out.entryIrq = opts.entryIrq;
@@ -333,6 +326,36 @@ export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: Analyze
   else if (ctx.factsOverflow)
     out.degraded = `more correlated branch tests than a path can remember (${MAX_FACTS}): some lock states are may-answers and no imbalance is reported`;
   return out;
+}
+
+/**
+ * The result object, its per-line sets computed when first read. Made here, not
+ * in analyzeFunctionLocks: the getter keeps alive what its scope holds, and
+ * that scope should hold what the lines need only (not the transfer context,
+ * the events and the exits of the whole analysis).
+ */
+function lockResult(
+  fn: FunctionSyntax,
+  cfg: Cfg,
+  before: PathState[][],
+  lineIndex: LineIndex,
+  intoJoins: readonly (PathState[] | undefined)[],
+  rest: Pick<FunctionLocks, 'touchesLocks' | 'summary' | 'imbalances' | 'irqEvents'>,
+): FunctionLocks {
+  let lines: LineLocks[] | undefined;
+  return {
+    syntax: fn,
+    cfg,
+    before,
+    // Per line only when asked (hints, `xsr locks`): a folder check reads the first line alone (entryLine).
+    get lineLocks(): LineLocks[] {
+      return (lines ??= linesOf(cfg, before, lineIndex, intoJoins));
+    },
+    touchesLocks: rest.touchesLocks,
+    summary: rest.summary,
+    imbalances: rest.imbalances,
+    irqEvents: rest.irqEvents,
+  };
 }
 
 interface Exit {

@@ -127,6 +127,8 @@ export class LockNamer {
 
 /** `e` without the parentheses around all of it, however many (in one pass: `((((x))))` may be long). */
 export function stripParens(e: string): string {
+  // Most texts have neither brackets nor spaces around them: nothing to strip, nothing to allocate.
+  if (e.length > 0 && e[0] !== '(' && !/\s/.test(e[0]!) && !/\s/.test(e[e.length - 1]!)) return e;
   // Where each `(` closes (-1: never).
   const close = new Int32Array(e.length).fill(-1);
   const open: number[] = [];

@@ -109,20 +109,23 @@ function planOf(ctx: TransferContext, node: CfgNode): NodePlan {
   const plans = (ctx.plans ??= new Array<NodePlan | undefined>(ctx.cfg.nodes.length));
   let plan = plans[node.id];
   if (plan) return plan;
-  const inert: boolean[] = [];
-  const skippable: boolean[] = [];
+  // Arrays made to measure (a push into an empty array reserves room for 17).
+  const inert = new Array<boolean>(calls.length);
+  const skippable = new Array<boolean>(calls.length);
   let allInert = true;
-  for (const c of calls) {
+  for (let ci = 0; ci < calls.length; ci++) {
+    const c = calls[ci]!;
     const x = inertCall(ctx, c);
-    inert.push(x);
+    inert[ci] = x;
     allInert &&= x;
-    skippable.push(node.kind === 'cond' && !x && isTrylockLike(ctx, c));
+    skippable[ci] = node.kind === 'cond' && !x && isTrylockLike(ctx, c);
   }
-  const boundByCall: boolean[] = [];
-  for (const a of assignments) {
+  const boundByCall = new Array<boolean>(assignments.length);
+  for (let ai = 0; ai < assignments.length; ai++) {
+    const a = assignments[ai]!;
     let bound = false;
     for (const c of calls) if (c.start >= a.start && c.end <= a.end && bindsResult(ctx, c)) bound = true;
-    boundByCall.push(bound);
+    boundByCall[ai] = bound;
   }
   plan = { inert, skippable, boundByCall, passes: !node.debugStop && assignments.length === 0 && allInert };
   plans[node.id] = plan;
