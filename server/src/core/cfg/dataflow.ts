@@ -6,9 +6,19 @@ import type { Cfg, CfgEdge, CfgNode } from './types';
 
 export interface Domain<S> {
   key(s: S): string;
+  /**
+   * Optional: whether two states have the same key, answered without making
+   * keys (true only when `key(a) === key(b)`). Most joins see one state twice.
+   */
+  same?(a: S, b: S): boolean;
   merge(states: readonly S[]): S;
   /** States after the node executes, from one state before it. */
   transfer(node: CfgNode, s: S): S[];
+  /**
+   * Optional: the node leaves every state as it is (`transfer` would return
+   * `[s]` and report nothing), so the solve does not ask.
+   */
+  passes?(node: CfgNode): boolean;
   /** The state on an edge, or undefined when the edge is infeasible from `s`. */
   edge(node: CfgNode, edge: CfgEdge, s: S): S | undefined;
   /** What transferring a state costs, for the work budget (default 1): large states count for more. */
@@ -64,9 +74,7 @@ export function solve<S>(cfg: Cfg, domain: Domain<S>, init: S, maxDisjuncts = 12
   // 64 bytes gets a backing store outside the heap, which costs more than the
   // solve of a typical function.
   const visits = zeros(n);
-  const rank = zeros(n);
-  const order = reversePostorder(cfg);
-  for (let i = 0; i < order.length; i++) rank[order[i]!] = i;
+  const { rank, preds } = shapeOf(cfg);
   // A priority worklist in reverse postorder keeps loops converging quickly
   // (a binary heap of ranks; `queued` avoids duplicates).
   const heap: number[] = [];
@@ -116,12 +124,13 @@ export function solve<S>(cfg: Cfg, domain: Domain<S>, init: S, maxDisjuncts = 12
       // Most nodes only ever see one state: its key is computed when a second
       // one arrives (the same object again needs none), not for every node.
       if (list.length === 0) {
-        list.push(s);
+        // A list made to measure: a push into an empty array reserves room for 17.
+        before[id] = [s];
         push(id);
         return;
       }
-      if (list[0] === s) return;
-      seen = keys[id] = new Set([domain.key(list[0]!)]);
+      if (list[0] === s || (list.length === 1 && domain.same?.(list[0]!, s))) return;
+      seen = keys[id] = new Set<string>().add(domain.key(list[0]!));
     }
     const k = domain.key(s);
     if (seen.has(k)) return;
@@ -137,42 +146,81 @@ export function solve<S>(cfg: Cfg, domain: Domain<S>, init: S, maxDisjuncts = 12
     }
     push(id);
   };
-  const preds = zeros(n);
-  for (const node of cfg.nodes) for (const e of node.succ) preds[e.to]!++;
   const intoJoins: (S[] | undefined)[] = new Array(n);
   const intoExit: (S[][] | undefined)[] = new Array(n);
   add(cfg.entry, init);
   let steps = 0;
   let work = 0;
+  // One state leaving node `from` along each of its edges.
+  const send = (from: number, node: CfgNode, o: S): void => {
+    const succ = node.succ;
+    for (let j = 0; j < succ.length; j++) {
+      const e = succ[j]!;
+      const r = domain.edge(node, e, o);
+      if (r === undefined) continue;
+      if (preds[e.to]! > 1) {
+        const joined = intoJoins[from];
+        if (joined) joined.push(r);
+        else intoJoins[from] = [r];
+      }
+      if (e.to === cfg.exit) {
+        const sent = (intoExit[from] ??= new Array<S[]>(succ.length));
+        const onEdge = sent[j];
+        if (onEdge) onEdge.push(r);
+        else sent[j] = [r];
+      }
+      add(e.to, r);
+    }
+  };
   while (heap.length > 0) {
     const next = pop();
     visits[next]!++;
     steps++;
     const node = cfg.nodes[next]!;
-    const succ = node.succ;
+    const passes = domain.passes?.(node) ?? false;
     const list = before[next]!;
     const from = done[next]!;
     done[next] = list.length;
     for (let i = from; i < list.length; i++) {
       const s = list[i]!;
+      if (passes) {
+        // What transfer would do, without the call and its one-state list.
+        work += (domain.weight ? domain.weight(s) : 1) + 1;
+        send(next, node, s);
+        continue;
+      }
       const out = domain.transfer(node, s);
       work += (domain.weight ? domain.weight(s) : 1) + out.length;
-      for (const o of out) {
-        for (let j = 0; j < succ.length; j++) {
-          const e = succ[j]!;
-          const r = domain.edge(node, e, o);
-          if (r === undefined) continue;
-          if (preds[e.to]! > 1) (intoJoins[next] ??= []).push(r);
-          if (e.to === cfg.exit) ((intoExit[next] ??= [])[j] ??= []).push(r);
-          add(e.to, r);
-        }
-      }
+      for (const o of out) send(next, node, o);
     }
     if (work > workBudget) return { before, steps, exhausted: true, intoJoins, intoExit: [] };
   }
   if (!merged) return { before, steps, intoJoins, intoExit };
   for (const id of merged) intoExit[id] = undefined;
   return { before, steps, intoJoins, intoExit, merged };
+}
+
+/**
+ * What the solve needs of a CFG's shape: each node's rank in reverse
+ * postorder and its number of predecessors. CFGs do not change once built,
+ * and one is solved several times (passes of the lock analysis, the rules'
+ * own dataflows, analyses again as callees' summaries change): made once.
+ */
+const shapes = new WeakMap<Cfg, { rank: readonly number[]; preds: readonly number[] }>();
+
+function shapeOf(cfg: Cfg): { rank: readonly number[]; preds: readonly number[] } {
+  let shape = shapes.get(cfg);
+  if (!shape) {
+    const n = cfg.nodes.length;
+    const rank = zeros(n);
+    const order = reversePostorder(cfg);
+    for (let i = 0; i < order.length; i++) rank[order[i]!] = i;
+    const preds = zeros(n);
+    for (const node of cfg.nodes) for (const e of node.succ) preds[e.to]!++;
+    shape = { rank, preds };
+    shapes.set(cfg, shape);
+  }
+  return shape;
 }
 
 /** An array of `n` zeros (small integers, kept unboxed by the engine). */
@@ -201,20 +249,26 @@ function mergeDown<S>(domain: Domain<S>, states: S[], max: number): S[] {
 export function reversePostorder(cfg: Cfg): number[] {
   const seen = new Uint8Array(cfg.nodes.length);
   const post: number[] = [];
-  const stack: { id: number; i: number }[] = [{ id: cfg.entry, i: 0 }];
+  // The depth-first stack: node ids, their successor lists, and the next successor to visit.
+  const ids = [cfg.entry];
+  const succs = [cfg.nodes[cfg.entry]!.succ];
+  const at = [0];
   seen[cfg.entry] = 1;
-  while (stack.length) {
-    const top = stack[stack.length - 1]!;
-    const succ = cfg.nodes[top.id]!.succ;
-    if (top.i < succ.length) {
-      const to = succ[top.i++]!.to;
+  while (ids.length) {
+    const top = ids.length - 1;
+    const succ = succs[top]!;
+    if (at[top]! < succ.length) {
+      const to = succ[at[top]!++]!.to;
       if (!seen[to]) {
         seen[to] = 1;
-        stack.push({ id: to, i: 0 });
+        ids.push(to);
+        succs.push(cfg.nodes[to]!.succ);
+        at.push(0);
       }
     } else {
-      post.push(top.id);
-      stack.pop();
+      post.push(ids.pop()!);
+      succs.pop();
+      at.pop();
     }
   }
   return post.reverse();

@@ -9,9 +9,9 @@ import { heldPredicate, type HelperTable, type LockKind } from '../xen/lockHelpe
 import { constantTruth, correlatedAtoms } from './condition';
 import { enteredWith, type IrqEvent } from './irq';
 import { LockNamer } from './names';
-import { EMPTY_STATE, type EntryReason, type HeldLock, MAX_FACTS, mergeStates, type PathState, stateKey, withHeld } from './state';
+import { EMPTY_STATE, type EntryReason, type HeldLock, MAX_FACTS, mergeStates, type PathState, sameKey, stateKey, withHeld } from './state';
 import { type FunctionSummary, type LockEffect, RETURNED, type SummaryLookup } from './summary';
-import { type LockEvent, rootName, type TransferContext, transferEdge, transferNode } from './transfer';
+import { type LockEvent, passesUnchanged, rootName, type TransferContext, transferEdge, transferNode } from './transfer';
 
 export interface LockRef {
   name: string;
@@ -197,8 +197,10 @@ export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: Analyze
   };
   const domain: Domain<PathState> = {
     key: stateKey,
+    same: sameKey,
     merge: mergeStates,
     transfer: (node: CfgNode, s: PathState) => transferNode(ctx, node, s),
+    passes: (node: CfgNode) => passesUnchanged(ctx, node),
     edge: (node: CfgNode, edge: { to: number; branch?: boolean }, s: PathState) => transferEdge(ctx, node, edge, s),
     weight: (s: PathState) => 1 + s.held.length + s.facts.length,
     partition: (s: PathState) =>
@@ -226,7 +228,7 @@ export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: Analyze
     const holder = before[node.id]!.flatMap((s) => s.held).find((h) => h.name === e.lock && !h.maybe && !h.entry && h.at < e.start!);
     if (holder) mayHeldReleases.push({ kind: 'mayRelease', lock: e.lock, start: e.start, end: e.end, takenAt: holder.at });
   }
-  const disagreeing = new Set(mayHeldReleases.map((x) => x.lock));
+  const disagreeing: ReadonlySet<string> = mayHeldReleases.length ? new Set(mayHeldReleases.map((x) => x.lock)) : NO_NAMES;
   for (const { e } of events)
     if (e.k === 'requires' && !entry.held.some((h) => h.name === e.lock) && !disagreeing.has(e.lock)) {
       inferred.set(e.lock, e.kind);
@@ -255,18 +257,20 @@ export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: Analyze
   }
   const requires = new Map<string, LockKind>();
   for (const h of entry.held) requires.set(h.name, h.kind);
-  const conventional = new Set(conventionalState.held.map((h) => h.name));
+  const conventional: ReadonlySet<string> = conventionalState.held.length ? new Set(conventionalState.held.map((h) => h.name)) : NO_NAMES;
   for (const { e } of events) if (e.k === 'requires' && !disagreeing.has(e.lock)) requires.set(e.lock, e.kind);
   const boolish = returnsFlag(fn, opts.source);
   // Held on entry, kept (or taken again) exactly when returning non-NULL: the caller's test says which.
   const reachable = exits.filter((x) => x.states.length > 0);
-  const condReleased = new Set([...requires.keys()].filter((n) => releaseSays(reachable, n, boolish)));
+  const condReleased: ReadonlySet<string> = requires.size
+    ? new Set([...requires.keys()].filter((n) => releaseSays(reachable, n, boolish)))
+    : NO_NAMES;
   const imbalance = exitImbalance(fn, exits, boolish, { released: ctx.released, locals: ctx.locals, skip: condReleased });
   // A function that is itself a lock helper (sched_spin_lock_double) is a primitive: no imbalance there.
   if (!opts.table.has(fn.name)) imbalances.push(...imbalance.heldAtExit);
   // Merged paths (or forgotten branch facts) cannot tell a leak from two paths that each do the right thing: no findings then.
   if (disjuncts === MERGED || ctx.factsOverflow) imbalances.length = 0;
-  const reachableExits = exits.filter((x) => x.states.length > 0);
+  const reachableExits = reachable;
   const heldAtAllExits = (name: string): boolean =>
     reachableExits.length > 0 && reachableExits.every((x) => x.states.every((s) => s.held.some((h) => h.name === name && !h.maybe)));
   const callerInstanceReleasedSomewhere = (name: string): boolean =>
@@ -304,22 +308,14 @@ export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: Analyze
   summary.requires = required;
   const irqExit = irqExitOf(reachableExits);
   if (irqExit !== undefined) summary.irqExit = irqExit;
-  let lines: LineLocks[] | undefined;
   const lineIndex = opts.lineIndex;
-  const out: FunctionLocks = {
-    syntax: fn,
-    cfg,
-    before,
-    // Per line only when asked (hints, `xsr locks`): a folder check reads the first line alone (entryLine).
-    get lineLocks(): LineLocks[] {
-      return (lines ??= linesOf(cfg, before, lineIndex, intoJoins));
-    },
+  const out = lockResult(fn, cfg, before, lineIndex, intoJoins, {
     touchesLocks: touches,
     summary,
     imbalances,
     // A lock primitive's own body (spinlock.c's `_spin_lock_irq`) is what the helper table describes: no sites there.
     irqEvents: opts.table.has(fn.name) ? [] : irqEventsOf(events),
-  };
+  });
   const entryLine = firstStatementLocks(cfg, before, lineIndex);
   if (entryLine) out.entryLine = entryLine;
   if (opts.entryIrq !== undefined) out.entryIrq = opts.entryIrq;
@@ -333,6 +329,36 @@ export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: Analyze
   else if (ctx.factsOverflow)
     out.degraded = `more correlated branch tests than a path can remember (${MAX_FACTS}): some lock states are may-answers and no imbalance is reported`;
   return out;
+}
+
+/**
+ * The result object, its per-line sets computed when first read. Made here, not
+ * in analyzeFunctionLocks: the getter keeps alive what its scope holds, and
+ * that scope should hold what the lines need only (not the transfer context,
+ * the events and the exits of the whole analysis).
+ */
+function lockResult(
+  fn: FunctionSyntax,
+  cfg: Cfg,
+  before: PathState[][],
+  lineIndex: LineIndex,
+  intoJoins: readonly (PathState[] | undefined)[],
+  rest: Pick<FunctionLocks, 'touchesLocks' | 'summary' | 'imbalances' | 'irqEvents'>,
+): FunctionLocks {
+  let lines: LineLocks[] | undefined;
+  return {
+    syntax: fn,
+    cfg,
+    before,
+    // Per line only when asked (hints, `xsr locks`): a folder check reads the first line alone (entryLine).
+    get lineLocks(): LineLocks[] {
+      return (lines ??= linesOf(cfg, before, lineIndex, intoJoins));
+    },
+    touchesLocks: rest.touchesLocks,
+    summary: rest.summary,
+    imbalances: rest.imbalances,
+    irqEvents: rest.irqEvents,
+  };
 }
 
 interface Exit {
@@ -361,13 +387,15 @@ function reportingPass(
   // path (or a merge that keeps only what all its paths agree on), so no
   // second pass over the function is needed for them.
   const events: { e: LockEvent; node: CfgNode }[] = [];
-  const seen = new Set<string>();
+  // One event per kind, lock, place (and vote, for an acquire): the events seen, by place.
+  const seen = new Map<number | undefined, LockEvent[]>();
   ctx.events = (e, node) => {
-    const k = `${e.k}:${e.lock}:${'start' in e ? e.start : ''}:${'safe' in e ? e.safe : ''}`;
-    if (!seen.has(k)) {
-      seen.add(k);
-      events.push({ e, node });
-    }
+    const at = 'start' in e ? e.start : undefined;
+    const here = seen.get(at);
+    if (here?.some((x) => sameEvent(x, e))) return;
+    if (here) here.push(e);
+    else seen.set(at, [e]);
+    events.push({ e, node });
   };
   const { before, exhausted, intoJoins, intoExit, merged } = solve(
     cfg,
@@ -408,6 +436,12 @@ function reportingPass(
   return { before, intoJoins, events, exits: withoutHandedOn(exits) };
 }
 
+/** The same event as far as reporting goes: kind, lock, place (the caller compared places) and vote. */
+function sameEvent(a: LockEvent, b: LockEvent): boolean {
+  if (a.k !== b.k || a.lock !== b.lock || 'start' in a !== 'start' in b) return false;
+  return 'safe' in a ? 'safe' in b && a.safe === b.safe : !('safe' in b);
+}
+
 /**
  * Locks the function hands on (some path stored their owner for another
  * function to release) are not held as far as its exits go: on the paths that
@@ -416,18 +450,19 @@ function reportingPass(
  * early return holding it is still a leak.
  */
 function withoutHandedOn(exits: Exit[]): Exit[] {
-  const handedAt = new Map<string, Set<Exit>>();
+  let handedAt: Map<string, Set<Exit>> | undefined;
   for (const x of exits)
     for (const s of x.states)
       for (const h of s.held) {
         if (!h.handed) continue;
+        handedAt ??= new Map();
         const set = handedAt.get(h.name) ?? new Set<Exit>();
         handedAt.set(h.name, set.add(x));
       }
-  if (handedAt.size === 0) return exits;
+  if (!handedAt) return exits;
   return exits.map((x) => {
     const states = x.states.map((s) => {
-      const held = s.held.filter((h) => !(h.handed || handedAt.get(h.name)?.has(x)));
+      const held = s.held.filter((h) => !(h.handed || handedAt!.get(h.name)?.has(x)));
       return held.length === s.held.length ? s : { ...s, held };
     });
     return { ...x, states };
@@ -569,6 +604,8 @@ function conventionalEntry(fn: FunctionSyntax, cfg: Cfg, source: string): PathSt
 }
 
 const ONLY_EMPTY: PathState[] = [EMPTY_STATE];
+/** A set with nothing in it, shared where a function has nothing to put in one (most have not). */
+const NO_NAMES: ReadonlySet<string> = new Set();
 const NONE: LockRef[] = [];
 
 function statementLines(cfg: Cfg, reachable: (id: number) => boolean): Map<number, CfgNode> {

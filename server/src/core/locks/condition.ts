@@ -78,7 +78,15 @@ function ranIn(e: Expr, ran: Ran | undefined, memo: Map<Expr, boolean> | undefin
 }
 
 export function evaluate(e: Expr, value: AtomValue, ran?: Ran): boolean | undefined {
-  return evaluateIn(e, value, ran, ran ? new Map() : undefined);
+  // The memo serves `&&`/`||` chains only (ranIn is asked about their operands): none for a plain test.
+  return evaluateIn(e, value, ran, ran && hasChain(e) ? new Map() : undefined);
+}
+
+/** The condition has an `&&` or `||` (they sit at its top, under any `!` and NULL tests). */
+function hasChain(e: Expr): boolean {
+  let x = e;
+  while (x.k === 'not' || x.k === 'null') x = x.e;
+  return x.k === 'and' || x.k === 'or';
 }
 
 function evaluateIn(e: Expr, value: AtomValue, ran: Ran | undefined, memo: Map<Expr, boolean> | undefined): boolean | undefined {
@@ -206,7 +214,22 @@ const FLIP: Readonly<Record<Rel, Rel>> = { '<': '>', '>': '<', '<=': '>=', '>=':
  * the address-ordered double lock (`if ( ld < rd ) … else if ( ld != rd ) …`,
  * then `if ( ld != rd ) unlock`) is followed path by path.
  */
-export function relatedFacts(atom: string, value: boolean): { atom: string; value: boolean }[] {
+export function relatedFacts(atom: string, value: boolean): readonly { atom: string; value: boolean }[] {
+  // Asked for every fact a path learns on every edge: answered once per atom and value (shared, read-only).
+  const memo = value ? relatedIfTrue : relatedIfFalse;
+  let r = memo.get(atom);
+  if (!r) {
+    r = relatedFactsOf(atom, value);
+    if (memo.size > 5000) memo.clear();
+    memo.set(atom, r);
+  }
+  return r;
+}
+
+const relatedIfTrue = new Map<string, readonly { atom: string; value: boolean }[]>();
+const relatedIfFalse = new Map<string, readonly { atom: string; value: boolean }[]>();
+
+function relatedFactsOf(atom: string, value: boolean): { atom: string; value: boolean }[] {
   const c = comparison(atom);
   if (!c) return [];
   // The relation that holds, as the set of orderings it allows: lt, eq, gt.

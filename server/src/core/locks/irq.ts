@@ -93,27 +93,24 @@ export function irqAfterHelper(
   const flags = flagsVar(call, helper.flagsArg, assigned);
   const acquiring = helper.op === 'acquire' || helper.op === 'tryacquire' || helper.op === 'acquireDouble';
   // By name, once per call: a function holding hundreds of locks must not compare every pair per call.
-  const heldBefore = byName(s.held);
+  const heldBefore = new HeldByName(s.held);
   return out.map((r) => {
     const taken = r.held.filter((h) => {
       const before = heldBefore.get(h.name);
       return !before || (h.depth ?? 1) > (before.depth ?? 1);
     });
-    const heldAfter = r.held === s.held ? heldBefore : byName(r.held);
-    const released = s.held.filter((h) => {
-      const x = heldAfter.get(h.name);
-      return !(x && (x.depth ?? 1) >= (h.depth ?? 1));
-    });
     if (acquiring && taken.length === 0) return r;
-    // An `_irq` acquire where interrupts are off already (a retake is XSR007's, not this).
-    const fresh = taken.filter((h) => !heldBefore.has(h.name));
-    if (acquiring && helper.irq === 'disable' && s.irq && !s.irq.on && fresh.length)
-      ctx.events?.(
-        { k: 'irqReenable', lock: fresh[0]!.name, start: call.start, end: call.end, via: call.name, offAt: s.irq.at, entry: !!s.irq.entry },
-        node,
-      );
     let next = r;
     if (acquiring) {
+      // An `_irq` acquire where interrupts are off already (a retake is XSR007's, not this).
+      if (helper.irq === 'disable' && s.irq && !s.irq.on) {
+        const fresh = taken.find((h) => !heldBefore.get(h.name));
+        if (fresh)
+          ctx.events?.(
+            { k: 'irqReenable', lock: fresh.name, start: call.start, end: call.end, via: call.name, offAt: s.irq.at, entry: !!s.irq.entry },
+            node,
+          );
+      }
       // check_lock(): an `_irq`/`_irqsave` acquire is irq-safe; a plain one is what the state says; a trylock with interrupts off is no vote.
       const safe = variant !== 'plain' ? true : s.irq ? !s.irq.on : undefined;
       const vote = !(helper.op === 'tryacquire' && variant === 'plain' && safe !== false);
@@ -121,26 +118,54 @@ export function irqAfterHelper(
         if (vote)
           ctx.events?.({ k: 'irqAcquire', lock: h.name, kind: h.kind, safe, start: call.start, end: call.end, via: call.name }, node);
       }
-      next = { ...next, held: next.held.map((h) => (taken.includes(h) ? withVariant(h, variant) : h)) };
+      // The locks taken carry how they were taken (a new state only when one of them did not yet).
+      if (taken.some((h) => h.irqVariant !== variant))
+        next = { ...next, held: next.held.map((h) => (taken.includes(h) ? withVariant(h, variant) : h)) };
     } else if (helper.op === 'release') {
       // The caller's own `_irq` lock released with `_irq` (a helper that drops and retakes it) ends the
       // caller's region as the caller would: only a lock of this function's turning interrupts on is wrong.
-      if (helper.irq === 'enable' && s.irq && !s.irq.on && s.irq.entry && !released.some((h) => h.entry))
-        ctx.events?.(
-          {
-            k: 'irqReenable',
-            lock: released[0]?.name ?? '',
-            start: call.start,
-            end: call.end,
-            via: call.name,
-            offAt: s.irq.at,
-            entry: true,
-          },
-          node,
-        );
+      if (helper.irq === 'enable' && s.irq && !s.irq.on && s.irq.entry) {
+        const heldAfter = r.held === s.held ? heldBefore : new HeldByName(r.held);
+        const released = s.held.filter((h) => {
+          const x = heldAfter.get(h.name);
+          return !(x && (x.depth ?? 1) >= (h.depth ?? 1));
+        });
+        if (!released.some((h) => h.entry))
+          ctx.events?.(
+            {
+              k: 'irqReenable',
+              lock: released[0]?.name ?? '',
+              start: call.start,
+              end: call.end,
+              via: call.name,
+              offAt: s.irq.at,
+              entry: true,
+            },
+            node,
+          );
+      }
     }
     return helper.irq ? applyEffect(next, helper.irq, call.start, flags) : next;
   });
+}
+
+/**
+ * The deepest entry of each lock name of a held list (a lock held twice, as a
+ * nested rwlock read, is one name): a map past a few locks, a scan below
+ * (most paths hold one or two, and a map per call and path costs more).
+ */
+class HeldByName {
+  private readonly map: Map<string, HeldLock> | undefined;
+  constructor(private readonly held: readonly HeldLock[]) {
+    if (held.length > 8) this.map = byName(held);
+  }
+
+  get(name: string): HeldLock | undefined {
+    if (this.map) return this.map.get(name);
+    let x: HeldLock | undefined;
+    for (const h of this.held) if (h.name === name && (!x || (h.depth ?? 1) > (x.depth ?? 1))) x = h;
+    return x;
+  }
 }
 
 /** The deepest entry of each lock name (a lock held twice, as a nested rwlock read, is one name). */

@@ -49,8 +49,16 @@ export class LockNamer {
   }
 
   sched(entity: string): string {
-    return `sched(${stripParens(entity)})`;
+    // Named for every path through every scheduler-lock call: once per text (one string, not a new one each time).
+    let name = this.schedNames.get(entity);
+    if (name === undefined) {
+      name = `sched(${stripParens(entity)})`;
+      this.schedNames.set(entity, name);
+    }
+    return name;
   }
+
+  private readonly schedNames = new Map<string, string>();
 
   /**
    * When `expr` is the address of a pCPU's scheduler lock, its canonical name
@@ -90,11 +98,11 @@ export class LockNamer {
     // `pool = obj->pool` and `obj = pgp->us.obj`: traced one local at a time,
     // a few steps at most (a cycle such as `p = p->next` stops at once).
     let cur = e;
-    const seen = new Set<string>();
+    let seen: Set<string> | undefined;
     for (let step = 0; step < MAX_TRACE_STEPS; step++) {
       const m = /^([A-Za-z_]\w*)(->.*)$/.exec(cur);
-      if (!m || seen.has(m[1]!)) break;
-      seen.add(m[1]!);
+      if (!m || seen?.has(m[1]!)) break;
+      (seen ??= new Set()).add(m[1]!);
       const traced = this.trace(m[1]!);
       if (traced === m[1] || !MEMBER_PATH.test(traced)) break;
       cur = `${traced}${m[2]!}`;
@@ -127,6 +135,8 @@ export class LockNamer {
 
 /** `e` without the parentheses around all of it, however many (in one pass: `((((x))))` may be long). */
 export function stripParens(e: string): string {
+  // Most texts have neither brackets nor spaces around them: nothing to strip, nothing to allocate.
+  if (e.length > 0 && e[0] !== '(' && !/\s/.test(e[0]!) && !/\s/.test(e[e.length - 1]!)) return e;
   // Where each `(` closes (-1: never).
   const close = new Int32Array(e.length).fill(-1);
   const open: number[] = [];

@@ -135,6 +135,72 @@ function computeKey(s: PathState): string {
   return parts.join('');
 }
 
+/**
+ * `stateKey(a) === stateKey(b)`, without making the keys: the same fields
+ * compared one by one (parts shared by both, as states passed on share their
+ * lists, compare at once).
+ */
+export function sameKey(a: PathState, b: PathState): boolean {
+  if (a === b) return true;
+  if (a.releaseOnly !== b.releaseOnly || !sameIrq(a.irq, b.irq)) return false;
+  if (a.held !== b.held) {
+    if (a.held.length !== b.held.length) return false;
+    for (let i = 0; i < a.held.length; i++) if (!sameHeldKey(a.held[i]!, b.held[i]!)) return false;
+  }
+  if (a.vars !== b.vars) {
+    if (a.vars.length !== b.vars.length) return false;
+    for (let i = 0; i < a.vars.length; i++) {
+      const x = a.vars[i]!;
+      const y = b.vars[i]!;
+      if (x !== y && (x.v !== y.v || x.lock !== y.lock || x.status !== y.status)) return false;
+    }
+  }
+  if (!sameFacts(a.facts, b.facts)) return false;
+  if (a.released !== b.released) {
+    if (a.released.length !== b.released.length) return false;
+    for (let i = 0; i < a.released.length; i++) if (a.released[i] !== b.released[i]) return false;
+  }
+  const sa = a.saved?.length ? a.saved : undefined;
+  const sb = b.saved?.length ? b.saved : undefined;
+  if (sa !== sb) {
+    if (!sa || !sb || sa.length !== sb.length) return false;
+    for (let i = 0; i < sa.length; i++) {
+      const x = sa[i]!;
+      const y = sb[i]!;
+      if (x !== y && (x.v !== y.v || (x.irq ? !y.irq || !sameIrq(x.irq, y.irq) : !!y.irq))) return false;
+    }
+  }
+  return true;
+}
+
+/** The parts of a held lock its key has. */
+function sameHeldKey(x: HeldLock, y: HeldLock): boolean {
+  if (x === y) return true;
+  return (
+    x.name === y.name &&
+    x.at === y.at &&
+    !!x.entry === !!y.entry &&
+    !!x.maybe === !!y.maybe &&
+    !!x.handed === !!y.handed &&
+    (x.depth || 0) === (y.depth || 0) &&
+    sameFacts(x.when ?? NO_FACTS, y.when ?? NO_FACTS)
+  );
+}
+
+const NO_FACTS: readonly Fact[] = [];
+
+function sameFacts(a: readonly Fact[], b: readonly Fact[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && (a[i]!.atom !== b[i]!.atom || a[i]!.value !== b[i]!.value)) return false;
+  return true;
+}
+
+function sameIrq(a: IrqState | undefined, b: IrqState | undefined): boolean {
+  if (a === b) return true;
+  return !!a && !!b && a.on === b.on && a.at === b.at && !!a.entry === !!b.entry;
+}
+
 const irqKey = (i: IrqState): string => `${i.on ? 1 : 0}@${i.at}${i.entry ? 'e' : ''}`;
 
 /** The merge of interrupt states: kept when every path agrees (where it changed may differ: the first is kept), else unknown. */
@@ -161,11 +227,30 @@ function mergeSaved(states: readonly PathState[]): SavedIrq[] | undefined {
 const byName = (a: { name: string }, b: { name: string }): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 export function withHeld(s: PathState, lock: HeldLock): PathState {
-  const held = s.held
-    .filter((h) => h.name !== lock.name)
-    .concat(lock)
-    .sort(byName);
-  return { ...s, held, released: s.released.filter((r) => r !== lock.name) };
+  // Held lists are sorted by name: the lock goes in before the first greater name, in one pass
+  // (what a stable sort of the list plus it gives), and the list is sorted only were it not.
+  const held: HeldLock[] = [];
+  let placed = false;
+  let sorted = true;
+  let prev: HeldLock | undefined;
+  for (const h of s.held) {
+    if (h.name === lock.name) continue;
+    if (prev && prev.name > h.name) sorted = false;
+    prev = h;
+    if (!placed && lock.name < h.name) {
+      held.push(lock);
+      placed = true;
+    }
+    held.push(h);
+  }
+  if (!placed) held.push(lock);
+  if (!sorted) {
+    held.splice(held.indexOf(lock), 1);
+    held.push(lock);
+    held.sort(byName);
+  }
+  const released = s.released.includes(lock.name) ? s.released.filter((r) => r !== lock.name) : s.released;
+  return { ...s, held, released };
 }
 
 export function withoutHeld(s: PathState, name: string): PathState {

@@ -1,7 +1,7 @@
 // The lock-state transfer function: what one CFG node's calls and assignments
 // do to one path's state, and which branch edges a path can take.
 import type { Cfg, CfgEdge, CfgNode } from '../cfg/types';
-import type { CallSite } from '../syntax/expr';
+import type { Assignment, CallSite } from '../syntax/expr';
 import { assertMacrosOf } from '../syntax/jumpMacros';
 import { canonicalText } from '../syntax/tokens';
 import { forbiddenCall, irqPrimitive } from '../xen/interrupts';
@@ -93,14 +93,53 @@ interface NodePlan {
   inert: boolean[];
   /** Per call: a trylock-like call in a condition (it may not run on a path, by short-circuit evaluation). */
   skippable: boolean[];
-  /** Per assignment: its variable is bound by a lock call on its right-hand side (the call's transfer did it). */
-  boundByCall: boolean[];
+  /** Per assignment: what it does to a path; undefined when a lock call on its right-hand side bound its variable (that call's transfer did it). */
+  assigns: (AssignPlan | undefined)[];
   /** The node leaves every path as it is. */
   passes: boolean;
 }
 
+/** What an assignment does to a path, as far as it depends on the assignment alone (see transferNode). */
+interface AssignPlan {
+  a: Assignment;
+  /** The assigned name, whose facts are forgotten (`*p = …` assigns `p`). */
+  forget: ReadonlySet<string>;
+  /** The value is stored through this local pointer where it outlives the function (see handOn). */
+  storedThrough?: string;
+  /** The left-hand side is a plain variable (the rest below applies only then). */
+  ident: boolean;
+  /** `held = true;` of a flag a later test reads: the value the path remembers. */
+  flag?: boolean;
+  /** `old_q = q;` of a pair tested elsewhere: the facts it teaches (they compare equal), in order. */
+  equal?: readonly { atom: string; value: boolean }[];
+  /** The scheduler lock the value is the address of. */
+  target?: string;
+  /** The right-hand side is a plain variable (a binding to copy). */
+  rhsIdent: boolean;
+}
+
+function assignPlan(ctx: TransferContext, a: Assignment): AssignPlan {
+  const lhsRoot = rootName(a.lhs.replace(/^[*&(\s]+/, ''));
+  // Through a pointer (`act->x`, `*out`), not into a local struct (`op.x`) nor through a pointer to one (`op = &curop`).
+  const outlives = /->|^\*/.test(a.lhs) && !!lhsRoot && !/^&[A-Za-z_]\w*$/.test(ctx.namer.trace(lhsRoot));
+  const ident = IDENT.test(a.lhs);
+  const rhsIdent = IDENT.test(a.rhs);
+  const plan: AssignPlan = { a, forget: new Set([a.lhs.replace(/^\*+/, '')]), ident, rhsIdent };
+  if (outlives) plan.storedThrough = lhsRoot;
+  if (!ident) return plan;
+  const truth = a.op === '=' && ctx.trackedAtoms.has(a.lhs) ? constantTruth(a.rhs) : undefined;
+  if (truth !== undefined) plan.flag = truth;
+  if (a.op === '=' && rhsIdent && ctx.trackedAtoms.has(`${a.lhs}==${a.rhs}`)) {
+    const atom = `${a.lhs}==${a.rhs}`;
+    plan.equal = [{ atom, value: true }, ...relatedFacts(atom, true)].filter((g) => ctx.trackedAtoms.has(g.atom));
+  }
+  const target = ctx.namer.schedPointer(a.rhs);
+  if (target) plan.target = target;
+  return plan;
+}
+
 /** The plan of a node that neither calls nor assigns. */
-const PASSES: NodePlan = { inert: [], skippable: [], boundByCall: [], passes: true };
+const PASSES: NodePlan = { inert: [], skippable: [], assigns: [], passes: true };
 
 function planOf(ctx: TransferContext, node: CfgNode): NodePlan {
   const calls = node.facts.calls;
@@ -109,22 +148,25 @@ function planOf(ctx: TransferContext, node: CfgNode): NodePlan {
   const plans = (ctx.plans ??= new Array<NodePlan | undefined>(ctx.cfg.nodes.length));
   let plan = plans[node.id];
   if (plan) return plan;
-  const inert: boolean[] = [];
-  const skippable: boolean[] = [];
+  // Arrays made to measure (a push into an empty array reserves room for 17).
+  const inert = new Array<boolean>(calls.length);
+  const skippable = new Array<boolean>(calls.length);
   let allInert = true;
-  for (const c of calls) {
+  for (let ci = 0; ci < calls.length; ci++) {
+    const c = calls[ci]!;
     const x = inertCall(ctx, c);
-    inert.push(x);
+    inert[ci] = x;
     allInert &&= x;
-    skippable.push(node.kind === 'cond' && !x && isTrylockLike(ctx, c));
+    skippable[ci] = node.kind === 'cond' && !x && isTrylockLike(ctx, c);
   }
-  const boundByCall: boolean[] = [];
-  for (const a of assignments) {
+  const assigns = new Array<AssignPlan | undefined>(assignments.length);
+  for (let ai = 0; ai < assignments.length; ai++) {
+    const a = assignments[ai]!;
     let bound = false;
     for (const c of calls) if (c.start >= a.start && c.end <= a.end && bindsResult(ctx, c)) bound = true;
-    boundByCall.push(bound);
+    assigns[ai] = bound ? undefined : assignPlan(ctx, a);
   }
-  plan = { inert, skippable, boundByCall, passes: !node.debugStop && assignments.length === 0 && allInert };
+  plan = { inert, skippable, assigns, passes: !node.debugStop && assignments.length === 0 && allInert };
   plans[node.id] = plan;
   return plan;
 }
@@ -144,6 +186,11 @@ function inertCall(ctx: TransferContext, call: CallSite): boolean {
       !s.condReleases?.length &&
       s.condAcquires.length === 0)
   );
+}
+
+/** The node passes every path on as it is (transferNode would return it alone, reporting nothing). */
+export function passesUnchanged(ctx: TransferContext, node: CfgNode): boolean {
+  return planOf(ctx, node).passes;
 }
 
 export function transferNode(ctx: TransferContext, node: CfgNode, s: PathState): PathState[] {
@@ -169,24 +216,20 @@ export function transferNode(ctx: TransferContext, node: CfgNode, s: PathState):
   if (node.facts.assignments.length) {
     states = states.map((st) => {
       let r = st;
-      for (let ai = 0; ai < node.facts.assignments.length; ai++) {
-        const a = node.facts.assignments[ai]!;
-        // The variable was bound by the lock call on its right-hand side.
-        if (plan.boundByCall[ai]) continue;
+      for (const p of plan.assigns) {
+        // (Undefined: the variable was bound by the lock call on its right-hand side.)
+        if (!p) continue;
+        const a = p.a;
         // What was assigned is forgotten (a field write `old_q->tail = 0` leaves facts about `old_q` itself alone).
-        if (r.facts.length || r.held.some((h) => h.when)) r = forgetFacts(r, new Set([a.lhs.replace(/^\*+/, '')]));
-        r = handOn(ctx, r, a.lhs, a.rhs);
-        if (!IDENT.test(a.lhs)) continue;
+        if (r.facts.length || r.held.some((h) => h.when)) r = forgetFacts(r, p.forget);
+        if (p.storedThrough !== undefined) r = handOn(ctx, r, p.storedThrough, a.rhs);
+        if (!p.ident) continue;
         // `held = true;`: a flag a later test reads (the path remembers its value).
-        const truth = a.op === '=' && ctx.trackedAtoms.has(a.lhs) ? constantTruth(a.rhs) : undefined;
-        if (truth !== undefined) r = remember(ctx, r, a.lhs, truth);
+        if (p.flag !== undefined) r = remember(ctx, r, a.lhs, p.flag);
         // `old_q = q;`: the two now compare equal (`if ( q != old_q )` later is false).
-        if (a.op === '=' && IDENT.test(a.rhs) && ctx.trackedAtoms.has(`${a.lhs}==${a.rhs}`)) {
-          for (const g of [{ atom: `${a.lhs}==${a.rhs}`, value: true }, ...relatedFacts(`${a.lhs}==${a.rhs}`, true)])
-            if (ctx.trackedAtoms.has(g.atom)) r = remember(ctx, r, g.atom, g.value);
-        }
-        const target = ctx.namer.schedPointer(a.rhs);
-        const copied = IDENT.test(a.rhs) ? binding(r, a.rhs) : undefined;
+        if (p.equal) for (const g of p.equal) r = remember(ctx, r, g.atom, g.value);
+        const target = p.target;
+        const copied = p.rhsIdent ? binding(r, a.rhs) : undefined;
         if (target) r = withBinding(r, { v: a.lhs, lock: target, status: findHeld(r, target) ? 'held' : 'ptr' });
         // `lock = NULL`: a later `if ( lock != NULL )` is known false on this path.
         else if (a.rhs === 'NULL') r = withBinding(r, { v: a.lhs, lock: '', status: 'null' });
@@ -324,12 +367,8 @@ function lockField(name: string): string | undefined {
  * object, for the function that finishes the job to release. Writing the
  * owner's own fields (`td->x = td->y`) or into a local hands nothing on.
  */
-function handOn(ctx: TransferContext, s: PathState, lhs: string, rhs: string): PathState {
+function handOn(ctx: TransferContext, s: PathState, lhsRoot: string, rhs: string): PathState {
   if (s.held.length === 0) return s;
-  const lhsRoot = rootName(lhs.replace(/^[*&(\s]+/, ''));
-  // Through a pointer (`act->x`, `*out`), not into a local struct (`op.x`) nor through a pointer to one (`op = &curop`).
-  const outlives = /->|^\*/.test(lhs) && !!lhsRoot && !/^&[A-Za-z_]\w*$/.test(ctx.namer.trace(lhsRoot));
-  if (!outlives) return s;
   let r = s;
   for (const h of s.held) {
     const owner = rootName(h.name);
@@ -347,6 +386,8 @@ export function rootName(lock: string): string | undefined {
 
 /** Two lock names differ only in their root variable, and this path knows the two variables are equal. */
 function sameLockOnPath(s: PathState, a: string, b: string): boolean {
+  // Known only from a fact the path holds (most hold none).
+  if (s.facts.length === 0) return false;
   const ra = rootName(a);
   const rb = rootName(b);
   if (!ra || !rb || ra === rb) return false;
@@ -673,27 +714,50 @@ function resolveVarName(s: PathState, name: string): string {
   return name;
 }
 
+const learnedOnEdges = new WeakMap<CfgNode, { true?: readonly Fact[]; false?: readonly Fact[] }>();
+
+/**
+ * What a path learns taking a branch of a condition node, in order: each
+ * implied fact followed by the comparisons it decides. A property of the node
+ * and branch alone: made once, not for every path crossing the edge.
+ */
+function edgeFacts(node: CfgNode, cond: ReturnType<typeof conditionOf>, branch: boolean): readonly Fact[] {
+  let byBranch = learnedOnEdges.get(node);
+  if (!byBranch) learnedOnEdges.set(node, (byBranch = {}));
+  const key = branch ? 'true' : 'false';
+  let facts = byBranch[key];
+  if (!facts) {
+    const learned = implied(cond, branch);
+    // A counting loop left by its condition left with the counter at its bound (`if ( try == 3 )` after it).
+    if (node.exitsAt && branch === false) learned.push({ atom: `${node.exitsAt.counter}==${node.exitsAt.bound}`, value: true });
+    const out: Fact[] = [];
+    for (const f of learned) out.push(f, ...relatedFacts(f.atom, f.value));
+    byBranch[key] = facts = out;
+  }
+  return facts;
+}
+
+interface Fact {
+  atom: string;
+  value: boolean;
+}
+
 /** Refines a path on a branch edge; undefined when the path cannot take it. */
 export function transferEdge(ctx: TransferContext, node: CfgNode, edge: CfgEdge, s: PathState): PathState | undefined {
   if (edge.branch === undefined || node.kind !== 'cond' || node.start === node.end) return s;
   if (node.loopMacro) return s;
   const cond = conditionOf(node, ctx.source);
   const value = atomValue(s);
-  // This condition's own trylock calls: the path knows whether each succeeded.
+  // This condition's own trylock calls: the path knows whether each succeeded (none: nothing ran).
   const own = ownTrylockAtoms(ctx, node);
-  const ran = (atom: string): boolean => own.includes(atom) && s.facts.some((f) => f.atom === atom);
+  const ran = own.length ? (atom: string): boolean => own.includes(atom) && s.facts.some((f) => f.atom === atom) : undefined;
   const v = evaluate(cond, value, ran);
   if (v !== undefined && v !== edge.branch) return undefined;
   if (v === undefined && !guardAgrees(ctx, node, edge.branch, s)) return undefined;
   let r = s;
-  const learned = implied(cond, edge.branch);
-  // A counting loop left by its condition left with the counter at its bound (`if ( try == 3 )` after it).
-  if (node.exitsAt && edge.branch === false) learned.push({ atom: `${node.exitsAt.counter}==${node.exitsAt.bound}`, value: true });
-  for (const f of learned) {
-    for (const g of [f, ...relatedFacts(f.atom, f.value)]) {
-      if (ctx.trackedAtoms.has(g.atom) && !(IDENT.test(g.atom) && binding(r, g.atom))) r = remember(ctx, r, g.atom, g.value);
-      r = decideGuards(r, g.atom, g.value);
-    }
+  for (const g of edgeFacts(node, cond, edge.branch)) {
+    if (ctx.trackedAtoms.has(g.atom) && !(IDENT.test(g.atom) && binding(r, g.atom))) r = remember(ctx, r, g.atom, g.value);
+    r = decideGuards(r, g.atom, g.value);
   }
   // Facts about the condition's own calls served their purpose.
   if (own.length) r = { ...r, facts: r.facts.filter((f) => !own.includes(f.atom)) };
