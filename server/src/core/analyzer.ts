@@ -279,7 +279,8 @@ export class Analyzer {
   private prepare(file: SourceFile, tree?: Tree, memo?: FunctionMemo): Prepared {
     const lines = new LineIndex(file.text);
     const t = tree ?? this.parse(file.text);
-    const functions = findFunctions(t, file.text).map((syntax) => {
+    const root = t.rootNode;
+    const functions = findFunctions(t, file.text, root).map((syntax) => {
       const build = (): Cfg => {
         try {
           return buildCfg(syntax.body!, file.text, lines, { jumpMacros: jumpMacrosOf(file.text).macros });
@@ -295,6 +296,7 @@ export class Analyzer {
     const parseErrors = countParseErrors(
       t,
       functions.map((f) => f.cfg.errorSites ?? 0),
+      root,
     );
     // Everything past this point reads the CFGs: free the WASM tree now (a
     // folder of thousands of files must not hold every tree at once).

@@ -91,24 +91,31 @@ class CfgBuilder {
     return cfg;
   }
 
-  private node(kind: CfgNodeKind, start: number, end: number, facts = EMPTY_FACTS): number {
+  /** A new node; `succ`: its edges when known now (an array built with its element, not grown by a push). */
+  private node(kind: CfgNodeKind, start: number, end: number, facts = EMPTY_FACTS, succ: CfgEdge[] = []): number {
     const id = this.nodes.length;
-    this.nodes.push({ id, kind, start, end, line: this.lines.lineOf(start), succ: [], facts });
+    this.nodes.push({ id, kind, start, end, line: this.lines.lineOf(start), succ, facts });
     return id;
   }
 
-  private effectNode(kind: CfgNodeKind, n: Node, next: number): number {
+  private effectNode(kind: CfgNodeKind, n: Node, next: number | undefined): number {
     const start = n.startIndex;
     const end = n.endIndex; // (a call into WASM: read once)
     return this.effectRange(kind, start, end, exprFacts(this.source, start, end), next);
   }
 
-  private effectRange(kind: CfgNodeKind, start: number, end: number, facts: ExprFacts, next: number): number {
-    const id = this.node(kind, start, end, facts);
+  /** An effect node continuing to `next` (none when undefined, or when a call never returns). */
+  private effectRange(kind: CfgNodeKind, start: number, end: number, facts: ExprFacts, next: number | undefined): number {
+    let noreturn = false;
+    let debugStop = false;
+    for (const c of facts.calls) {
+      if (NORETURN_CALLS.has(c.name)) noreturn = true;
+      if (stopsDebugBuildsOnly(c)) debugStop = true;
+    }
+    const id = this.node(kind, start, end, facts, noreturn || next === undefined ? [] : [{ to: next }]);
     const cfgNode = this.nodes[id]!;
-    if (facts.calls.some((c) => NORETURN_CALLS.has(c.name))) cfgNode.noreturn = true;
-    else cfgNode.succ.push({ to: next });
-    if (facts.calls.some(stopsDebugBuildsOnly)) cfgNode.debugStop = true;
+    if (noreturn) cfgNode.noreturn = true;
+    if (debugStop) cfgNode.debugStop = true;
     return id;
   }
 
@@ -285,9 +292,7 @@ class CfgBuilder {
   }
 
   private jump(n: Node, to: number): number {
-    const id = this.node('jump', n.startIndex, n.endIndex);
-    this.nodes[id]!.succ.push({ to });
-    return id;
+    return this.node('jump', n.startIndex, n.endIndex, EMPTY_FACTS, [{ to }]);
   }
 
   /**
@@ -327,10 +332,7 @@ class CfgBuilder {
   }
 
   private effectNodeNoSucc(kind: CfgNodeKind, n: Node): number {
-    const id = this.effectNode(kind, n, -1);
-    this.nodes[id]!.succ = [];
-    this.nodes[id]!.line = this.lines.lineOf(n.startIndex);
-    return id;
+    return this.effectNode(kind, n, undefined);
   }
 
   /** Adds the true/false edges of a condition, dropping the one a constant condition never takes. */

@@ -35,11 +35,15 @@ export const DEFINITION_GROUPS: ReadonlySet<string> = new Set([
 /** …plus the root and ERROR nodes, in which tree-sitter may recover whole definitions. */
 const CONTAINERS = new Set([...DEFINITION_GROUPS, 'translation_unit', 'ERROR']);
 
-export function findFunctions(tree: Tree, source: string): FunctionSyntax[] {
+/**
+ * `root`: the tree's root node, when the caller walks it too (each `tree.rootNode`
+ * is a new object, and a node's children are fetched from WASM once per object).
+ */
+export function findFunctions(tree: Tree, source: string, root: Node = tree.rootNode): FunctionSyntax[] {
   const out: FunctionSyntax[] = [];
   // Depth first in document order with a stack of its own: `#ifdef`s or unclosed
   // `{`s nested thousands deep must not overflow the call stack.
-  const work: { node: Node; define: boolean }[] = [{ node: tree.rootNode, define: false }];
+  const work: { node: Node; define: boolean }[] = [{ node: root, define: false }];
   while (work.length) {
     const { node, define } = work.pop()!;
     if (define) {

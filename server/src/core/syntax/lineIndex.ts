@@ -27,10 +27,20 @@ export class LineIndex {
     }
     const starts = [0];
     const ends: number[] = [];
-    const br = /\r\n?|\n/g;
-    for (let m = br.exec(text); m; m = br.exec(text)) {
-      ends.push(m.index);
-      starts.push(m.index + m[0].length);
+    // Searched, not matched with a regex: a match object per line was a good part of an analysis's garbage.
+    if (!text.includes('\r')) {
+      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
+        ends.push(i);
+        starts.push(i + 1);
+      }
+    } else {
+      for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (c !== 10 && c !== 13) continue;
+        ends.push(i);
+        if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
+        starts.push(i + 1);
+      }
     }
     ends.push(text.length);
     this.starts = starts;

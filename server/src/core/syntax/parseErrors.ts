@@ -15,11 +15,12 @@ export function headerErrorCount(def: Node): number {
   return n;
 }
 
-export function countParseErrors(tree: Tree, bodyErrorSites: readonly number[]): number {
+/** `root`: the tree's root node, when the caller has it (see findFunctions). */
+export function countParseErrors(tree: Tree, bodyErrorSites: readonly number[], root: Node = tree.rootNode): number {
   let count = bodyErrorSites.reduce((a, b) => a + b, 0);
-  if (!tree.rootNode.hasError) return 0;
+  if (!root.hasError) return 0;
   // A stack of its own: `#ifdef`s may nest thousands deep.
-  const work: Node[] = [tree.rootNode];
+  const work: Node[] = [root];
   while (work.length) {
     for (const c of work.pop()!.namedChildren) {
       if (!c || !c.hasError) continue;
