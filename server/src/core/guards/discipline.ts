@@ -197,7 +197,7 @@ export function computeDiscipline(
   const isHeader = (f: FileAnalysis): boolean => /\.h$/i.test(f.path);
   for (const { f } of all) if (isHeader(f)) shared.addFile(f.text, bodiesOf(f));
   const functions = new Map<string, FunctionFacts>();
-  const byFunction = new WeakMap<FunctionLocks, FunctionFacts>();
+  const byFunction = new Map<FunctionLocks, FunctionFacts>();
   const registrations: Registration[] = [];
   const sharedStatics = staticsInSeveralFiles(all.map((x) => x.f));
   for (const { f, reported } of all) {
@@ -206,7 +206,7 @@ export function computeDiscipline(
     // The file's static lock names (and those other files share) decide its lock names: part of what facts are remembered by.
     const statics = `${[...staticNamesIn(f, f.text).keys()].join(',')}|${[...sharedStatics].join(',')}`;
     for (const fn of f.functions) {
-      const facts = collectFunctionRemembered(f, fn, table, helpers, reported, sharedStatics, statics);
+      const facts = collectFunctionRemembered(f, fn, table, helpers, reported, sharedStatics, statics, all.length === 1);
       byFunction.set(fn, facts);
       // A definition seen twice (a header read twice, an #ifdef alternative): the first stays.
       if (!functions.has(facts.key)) functions.set(facts.key, facts);
@@ -410,7 +410,7 @@ export function computeDiscipline(
     sitesOf: (location) => sites.get(location) ?? [],
     heldAt: heldSet,
     helpers,
-    ordering: orderingOf(functions, callers, (f) => entryOf(f).length > 0 || addressTaken.has(f.name)),
+    ordering: orderingOf(functions, callers, (f) => entryOf(f).length > 0 || addressTaken.has(f.name), all.length === 1),
     contextKnown: (f) =>
       entryOf(f).some((e) => e.source !== 'unknown') || (!addressTaken.has(f.name) && (callers.get(f.key)?.length ?? 0) > 0),
   };
