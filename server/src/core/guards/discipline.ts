@@ -796,7 +796,6 @@ function lifetimesOf(
   const out = new Map<string, ObjectLifetimes>();
   const allocating = new Set<string>();
   const freshParams = new Map<string, Set<string>>();
-  const links = (f: FunctionFacts): ReadonlySet<string> => linkedParams(f.fn);
   // Per file, then name (asked for every callee of every function: no key string built per question).
   const macros = new Map<string, Map<string, boolean>>();
   const macroReads = (f: FunctionFacts, name: string): boolean => {
@@ -808,26 +807,13 @@ function lifetimesOf(
   };
   let dirty: Iterable<FunctionFacts> = functions.values();
   for (let round = 0; round < 4; round++) {
-    // A callee's flags, per file, name and argument count: the same for every caller in the file this round.
-    const flagMemo = new Map<string, Map<string, string[]>>();
+    // What objectLifetimes asks about callees, per file (the answers are the same for every caller in the file this
+    // round): a callee's flags are remembered per name and argument count.
+    const perFile = new Map<string, CalleeQuestions>();
     for (const f of dirty) {
-      const resolve = (name: string): FunctionFacts | undefined => resolver.resolve(name, f.path);
-      const allocates = (name: string): boolean => allocating.has(resolve(name)?.key ?? '');
-      const analysed = (name: string): boolean => resolve(name) !== undefined || macroReads(f, name);
-      const linksArg = (name: string, i: number): boolean => {
-        const callee = resolve(name);
-        const p = callee?.fn.syntax.params[i];
-        return p !== undefined && links(callee!).has(p);
-      };
-      let byName = flagMemo.get(f.path);
-      if (!byName) flagMemo.set(f.path, (byName = new Map()));
-      const memo = byName;
-      const flagsOf = (name: string, args: number): string => {
-        let byArgs = memo.get(name);
-        if (!byArgs) memo.set(name, (byArgs = []));
-        return (byArgs[args] ??= calleeFlags(name, args, allocates, analysed, linksArg));
-      };
-      out.set(f.key, objectLifetimes(f.fn, allocates, analysed, freshParams.get(f.key), linksArg, f.file.text, flagsOf));
+      let q = perFile.get(f.path);
+      if (!q) perFile.set(f.path, (q = calleeQuestions(f, resolver, allocating, macroReads)));
+      out.set(f.key, objectLifetimes(f.fn, q.allocates, q.analysed, freshParams.get(f.key), q.linksArg, f.file.text, q.flagsOf));
     }
     // Only what changed is looked at again: callers of new allocators, functions with new private parameters.
     const next = new Set<FunctionFacts>();
@@ -862,6 +848,37 @@ function lifetimesOf(
     dirty = next;
   }
   return out;
+}
+
+interface CalleeQuestions {
+  allocates: (name: string) => boolean;
+  analysed: (name: string) => boolean;
+  linksArg: (name: string, i: number) => boolean;
+  flagsOf: (name: string, args: number) => string;
+}
+
+/** What objectLifetimes asks about the callees of the functions of `f`'s file (one set of closures per file and round). */
+function calleeQuestions(
+  f: FunctionFacts,
+  resolver: CallResolver,
+  allocating: ReadonlySet<string>,
+  macroReads: (f: FunctionFacts, name: string) => boolean,
+): CalleeQuestions {
+  const resolve = (name: string): FunctionFacts | undefined => resolver.resolve(name, f.path);
+  const allocates = (name: string): boolean => allocating.has(resolve(name)?.key ?? '');
+  const analysed = (name: string): boolean => resolve(name) !== undefined || macroReads(f, name);
+  const linksArg = (name: string, i: number): boolean => {
+    const callee = resolve(name);
+    const p = callee?.fn.syntax.params[i];
+    return p !== undefined && linkedParams(callee!.fn).has(p);
+  };
+  const memo = new Map<string, string[]>();
+  const flagsOf = (name: string, args: number): string => {
+    let byArgs = memo.get(name);
+    if (!byArgs) memo.set(name, (byArgs = []));
+    return (byArgs[args] ??= calleeFlags(name, args, allocates, analysed, linksArg));
+  };
+  return { allocates, analysed, linksArg, flagsOf };
 }
 
 /** `&x` where x is a struct the function holds by value (a non-static local or parameter). */
@@ -1167,6 +1184,7 @@ function orderEdges(
     }
   }
   const edges = new Map<string, OrderEdge>();
+  const releasedBy = new Map<FunctionFacts, ReadonlySet<string>>();
   const edge = (outer: string, inner: string, site: OrderSite): void => {
     // RCU read sections wait for nobody; a lock we could not name at type level compares with nothing.
     if (outer === inner || outer.startsWith('rcu(') || inner.startsWith('rcu(') || unresolved(outer) || unresolved(inner)) return;
@@ -1188,9 +1206,13 @@ function orderEdges(
       if (!callee || callee === f) continue;
       const inner = takes.get(callee.key)!;
       if (inner.size === 0) continue;
-      // A lock the callee lets go of first is not nested with what it takes.
-      const s = callee.fn.summary;
-      const released = new Set([...s.releases, ...s.mayReleases, ...(s.condReleases ?? [])].map((e) => alias(callee.lockId(e.lock))));
+      // A lock the callee lets go of first is not nested with what it takes (once per callee, not per call).
+      let released = releasedBy.get(callee);
+      if (!released) {
+        const s = callee.fn.summary;
+        released = new Set([...s.releases, ...s.mayReleases, ...(s.condReleases ?? [])].map((e) => alias(callee.lockId(e.lock))));
+        releasedBy.set(callee, released);
+      }
       const held = heldSet(f, c.node);
       for (const [l] of inner)
         for (const h of held) if (!released.has(h)) edge(h, l, { fn: f, start: c.start, end: c.end, line: c.line, via: callee.name });
