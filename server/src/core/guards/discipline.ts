@@ -360,7 +360,15 @@ export function computeDiscipline(
   };
   const { guards, sites } = inferGuards(functions, heldSet, exempt, settings, lifetimes, lifecycle, (f) => ctxOf(f).size === 0, isLookup);
   const guardOf = new Map(guards.map((g) => [g.location, g]));
-  const localHeld = (f: FunctionFacts, node: number): Set<string> => new Set(heldAt(f, node));
+  // Per function and node (the needs' fixpoint asks at every call of every pass).
+  const localCache = new Map<FunctionFacts, Map<number, Set<string>>>();
+  const localHeld = (f: FunctionFacts, node: number): Set<string> => {
+    let m = localCache.get(f);
+    if (!m) localCache.set(f, (m = new Map()));
+    let out = m.get(node);
+    if (!out) m.set(node, (out = new Set(heldAt(f, node))));
+    return out;
+  };
   const needs = needsOf(functions, resolver, guardOf, sites, localHeld, alias);
   const { requires, unmet, walks } = requirements(
     functions,
