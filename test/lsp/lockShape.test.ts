@@ -162,6 +162,29 @@ describe('XSR007 on a function an edit makes a lock helper', () => {
     await c.dispose();
   });
 
+  it('moves the finding with its function when lines are added above it (where the lock is taken, too)', async () => {
+    const c = await startClient();
+    await c.open(fx.uri, fx.text);
+    await c.diagnosticsFor(fx.uri, 1);
+    await c.change(fx.uri, 2, [deleteUnlock]);
+    assert.ok((await c.diagnosticsFor(fx.uri, 2)).some((x) => x.message === finding));
+    // Two lines above every function: demo_burn's result is reused, moved two lines down.
+    await c.change(fx.uri, 3, [
+      { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '/* one */\n/* two */\n' },
+    ]);
+    const own = (await c.diagnosticsFor(fx.uri, 3)).find((x) => x.message === finding);
+    assert.ok(own);
+    assert.deepEqual(own.range, { start: { line: l0('burn') + 2, character: 12 }, end: { line: l0('burn') + 2, character: 21 } });
+    assert.deepEqual(
+      own.relatedInformation?.map((r) => [r.location.range.start.line, r.location.range.start.character, r.message]),
+      [
+        [l0('burn_lock') + 2, 4, 'prv->lock taken here'],
+        [l0('burn_unlock') + 2, 0, 'returns holding prv->lock'],
+      ],
+    );
+    await c.dispose();
+  });
+
   it('never fires on a file opened as it is (an acquirer helper written as such)', async () => {
     const c = await startClient();
     const lines = fx.text.split('\n');

@@ -13,8 +13,19 @@ interface DiagnosticData {
 
 /** The message, naming its function first when the rule's words do not (the Problems panel shows no function). */
 function named(d: CoreDiagnostic): string {
-  if (!d.function || new RegExp(`(^|[^\\w])${d.function.replace(/[$]/g, '\\$&')}\\(`).test(d.message)) return d.message;
+  if (!d.function || callOf(d.function).test(d.message)) return d.message;
   return `${d.function}(): ${d.message}`;
+}
+
+/** `name(` as a word, per function name: every publication words every finding again. */
+const callPatterns = new Map<string, RegExp>();
+function callOf(name: string): RegExp {
+  let re = callPatterns.get(name);
+  if (!re) {
+    if (callPatterns.size >= 4096) callPatterns.clear();
+    callPatterns.set(name, (re = new RegExp(`(^|[^\\w])${name.replace(/[$]/g, '\\$&')}\\(`)));
+  }
+  return re;
 }
 
 /** A related location in another file of the run: its path as the editor knows it (a URI already, or a file path). */

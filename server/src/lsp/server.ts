@@ -10,6 +10,7 @@ import {
   CodeActionKind,
   type Connection,
   createConnection,
+  type Diagnostic,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   type InitializeParams,
@@ -111,7 +112,7 @@ function createServer(connection: Connection, options: ServerOptions = {}): XsrS
   };
 
   /** What was last published for each document (its version and diagnostics). */
-  const published = new Map<string, { version: number; sent: string }>();
+  const published = new Map<string, { version: number; diagnostics: readonly Diagnostic[] }>();
   // The index and the documents call each other back (only once both exist: after initialize).
   const indexer: WorkspaceIndexer = new WorkspaceIndexer({
     workerPath: options.indexWorkerPath ?? defaultIndexWorkerPath(),
@@ -134,10 +135,10 @@ function createServer(connection: Connection, options: ServerOptions = {}): XsrS
       const diagnostics = history.diagnostics(st, at);
       // The same findings again for the same version (an analysis redone because the workspace changed
       // elsewhere) are not sent: an editor takes every publication as a change of its markers.
-      const sent = JSON.stringify(diagnostics);
+      // (Compared as JSON only then: a new version is always sent, and most publications are of one.)
       const last = published.get(st.uri);
-      if (last?.version !== st.version || last.sent !== sent) {
-        published.set(st.uri, { version: st.version, sent });
+      if (last?.version !== st.version || JSON.stringify(last.diagnostics) !== JSON.stringify(diagnostics)) {
+        published.set(st.uri, { version: st.version, diagnostics });
         void connection.sendDiagnostics({ uri: st.uri, version: st.version, diagnostics });
       }
       if (st.file) overlayLater(st.uri, st.version);

@@ -159,6 +159,8 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
   const { fn, file } = f;
   // `__init` code runs at boot, before anything can race with it.
   if (!fn.touchesLocks || fn.degraded || f.boot) return [];
+  const memo = staleMemo(d, f);
+  if (memo.hit) return memo.hit;
   const text = file.text;
   const alias = (l: string): string => d.aliases.get(l) ?? l;
   const guardLock = (loc: string): string | undefined => {
@@ -166,8 +168,6 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
     return g ? alias(g.lock) : undefined;
   };
   const resolve = (caller: FunctionFacts, name: string): FunctionFacts | undefined => calleeOf(d, caller, name);
-  const memo = staleMemo(d, f);
-  if (memo.hit) return memo.hit;
   // A value fact is born only from a guarded location read with its lock held, a lookup call made under a lock,
   // or a NOW() sample: a function with none of them has nothing to report (and its CFG is not read at all).
   const guardedRead = f.accesses.some((a) => {

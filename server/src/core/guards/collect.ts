@@ -103,6 +103,8 @@ export interface FunctionFacts {
   /** Type-level name of a canonical lock name of this function. */
   lockId(name: string): string;
   env: ReadonlyMap<string, Variable>;
+  /** The facts this is a moved copy of (see collectedFacts); a field, not a WeakMap: every edit moves most functions. */
+  collected?: FunctionFacts;
 }
 
 /** Parameters of a function definition from its header text. */
@@ -298,6 +300,8 @@ export function collectFunctionRemembered(
   reported: boolean,
   sharedStatics: ReadonlySet<string>,
   statics: string,
+  /** Remember what is collected now (a lone file, which an editor analyses again after each edit; a folder's run never asks twice). */
+  remember = true,
 ): FunctionFacts {
   const { base, delta } = originOf(fn);
   const r = remembered.get(base);
@@ -311,12 +315,9 @@ export function collectFunctionRemembered(
   )
     return moved(r.facts, { offset: delta.offset - r.at.offset, line: delta.line - r.at.line }, file, fn);
   const facts = collectFunction(file, fn, table, helpers, reported, sharedStatics);
-  remembered.set(base, { facts, at: delta, table, statics, reported, path: file.path, helpers });
+  if (remember) remembered.set(base, { facts, at: delta, table, statics, reported, path: file.path, helpers });
   return facts;
 }
-
-/** A moved copy of facts → the facts as collected. */
-const collectedOf = new WeakMap<FunctionFacts, FunctionFacts>();
 
 /**
  * The facts `f` is a moved copy of (itself when it was collected where it
@@ -324,7 +325,7 @@ const collectedOf = new WeakMap<FunctionFacts, FunctionFacts>();
  * one type table (what a cache of things derived from the facts keys on).
  */
 export function collectedFacts(f: FunctionFacts): FunctionFacts {
-  return collectedOf.get(f) ?? f;
+  return f.collected ?? f;
 }
 
 /** Facts collected on one placement of a function, at another (same text, same lock states, moved by `d`). */
@@ -337,12 +338,13 @@ function moved(facts: FunctionFacts, d: Move, file: FileAnalysis, fn: FunctionLo
   // Where the function was collected (an edit below it, or in it elsewhere): the same sites.
   const out: FunctionFacts =
     o === 0 && dl === 0
-      ? { ...facts, file, fn, boot }
+      ? { ...facts, file, fn, boot, collected: facts }
       : {
           ...facts,
           file,
           fn,
           boot,
+          collected: facts,
           accesses: facts.accesses.map((a) => ({ ...a, start: a.start + o, end: a.end + o, line: a.line + dl })),
           calls: facts.calls.map((c) => ({ ...c, start: c.start + o, end: c.end + o, line: c.line + dl })),
           memberCalls: facts.memberCalls.map((m) => ({ ...m, start: m.start + o, end: m.end + o })),
@@ -351,7 +353,6 @@ function moved(facts: FunctionFacts, d: Move, file: FileAnalysis, fn: FunctionLo
           bitUpdates: facts.bitUpdates.map((b) => ({ ...b, start: b.start + o, end: b.end + o })),
           iterations: facts.iterations.map((w) => ({ ...w, start: w.start + o, end: w.end + o, line: w.line + dl })),
         };
-  collectedOf.set(out, facts);
   return out;
 }
 

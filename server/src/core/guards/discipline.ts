@@ -197,7 +197,7 @@ export function computeDiscipline(
   const isHeader = (f: FileAnalysis): boolean => /\.h$/i.test(f.path);
   for (const { f } of all) if (isHeader(f)) shared.addFile(f.text, bodiesOf(f));
   const functions = new Map<string, FunctionFacts>();
-  const byFunction = new WeakMap<FunctionLocks, FunctionFacts>();
+  const byFunction = new Map<FunctionLocks, FunctionFacts>();
   const registrations: Registration[] = [];
   const sharedStatics = staticsInSeveralFiles(all.map((x) => x.f));
   for (const { f, reported } of all) {
@@ -206,7 +206,7 @@ export function computeDiscipline(
     // The file's static lock names (and those other files share) decide its lock names: part of what facts are remembered by.
     const statics = `${[...staticNamesIn(f, f.text).keys()].join(',')}|${[...sharedStatics].join(',')}`;
     for (const fn of f.functions) {
-      const facts = collectFunctionRemembered(f, fn, table, helpers, reported, sharedStatics, statics);
+      const facts = collectFunctionRemembered(f, fn, table, helpers, reported, sharedStatics, statics, all.length === 1);
       byFunction.set(fn, facts);
       // A definition seen twice (a header read twice, an #ifdef alternative): the first stays.
       if (!functions.has(facts.key)) functions.set(facts.key, facts);
@@ -360,7 +360,15 @@ export function computeDiscipline(
   };
   const { guards, sites } = inferGuards(functions, heldSet, exempt, settings, lifetimes, lifecycle, (f) => ctxOf(f).size === 0, isLookup);
   const guardOf = new Map(guards.map((g) => [g.location, g]));
-  const localHeld = (f: FunctionFacts, node: number): Set<string> => new Set(heldAt(f, node));
+  // Per function and node (the needs' fixpoint asks at every call of every pass).
+  const localCache = new Map<FunctionFacts, Map<number, Set<string>>>();
+  const localHeld = (f: FunctionFacts, node: number): Set<string> => {
+    let m = localCache.get(f);
+    if (!m) localCache.set(f, (m = new Map()));
+    let out = m.get(node);
+    if (!out) m.set(node, (out = new Set(heldAt(f, node))));
+    return out;
+  };
   const needs = needsOf(functions, resolver, guardOf, sites, localHeld, alias);
   const { requires, unmet, walks } = requirements(
     functions,
@@ -410,7 +418,7 @@ export function computeDiscipline(
     sitesOf: (location) => sites.get(location) ?? [],
     heldAt: heldSet,
     helpers,
-    ordering: orderingOf(functions, callers, (f) => entryOf(f).length > 0 || addressTaken.has(f.name)),
+    ordering: orderingOf(functions, callers, (f) => entryOf(f).length > 0 || addressTaken.has(f.name), all.length === 1),
     contextKnown: (f) =>
       entryOf(f).some((e) => e.source !== 'unknown') || (!addressTaken.has(f.name) && (callers.get(f.key)?.length ?? 0) > 0),
   };
@@ -796,7 +804,6 @@ function lifetimesOf(
   const out = new Map<string, ObjectLifetimes>();
   const allocating = new Set<string>();
   const freshParams = new Map<string, Set<string>>();
-  const links = (f: FunctionFacts): ReadonlySet<string> => linkedParams(f.fn);
   // Per file, then name (asked for every callee of every function: no key string built per question).
   const macros = new Map<string, Map<string, boolean>>();
   const macroReads = (f: FunctionFacts, name: string): boolean => {
@@ -808,26 +815,13 @@ function lifetimesOf(
   };
   let dirty: Iterable<FunctionFacts> = functions.values();
   for (let round = 0; round < 4; round++) {
-    // A callee's flags, per file, name and argument count: the same for every caller in the file this round.
-    const flagMemo = new Map<string, Map<string, string[]>>();
+    // What objectLifetimes asks about callees, per file (the answers are the same for every caller in the file this
+    // round): a callee's flags are remembered per name and argument count.
+    const perFile = new Map<string, CalleeQuestions>();
     for (const f of dirty) {
-      const resolve = (name: string): FunctionFacts | undefined => resolver.resolve(name, f.path);
-      const allocates = (name: string): boolean => allocating.has(resolve(name)?.key ?? '');
-      const analysed = (name: string): boolean => resolve(name) !== undefined || macroReads(f, name);
-      const linksArg = (name: string, i: number): boolean => {
-        const callee = resolve(name);
-        const p = callee?.fn.syntax.params[i];
-        return p !== undefined && links(callee!).has(p);
-      };
-      let byName = flagMemo.get(f.path);
-      if (!byName) flagMemo.set(f.path, (byName = new Map()));
-      const memo = byName;
-      const flagsOf = (name: string, args: number): string => {
-        let byArgs = memo.get(name);
-        if (!byArgs) memo.set(name, (byArgs = []));
-        return (byArgs[args] ??= calleeFlags(name, args, allocates, analysed, linksArg));
-      };
-      out.set(f.key, objectLifetimes(f.fn, allocates, analysed, freshParams.get(f.key), linksArg, f.file.text, flagsOf));
+      let q = perFile.get(f.path);
+      if (!q) perFile.set(f.path, (q = calleeQuestions(f, resolver, allocating, macroReads)));
+      out.set(f.key, objectLifetimes(f.fn, q.allocates, q.analysed, freshParams.get(f.key), q.linksArg, f.file.text, q.flagsOf));
     }
     // Only what changed is looked at again: callers of new allocators, functions with new private parameters.
     const next = new Set<FunctionFacts>();
@@ -862,6 +856,37 @@ function lifetimesOf(
     dirty = next;
   }
   return out;
+}
+
+interface CalleeQuestions {
+  allocates: (name: string) => boolean;
+  analysed: (name: string) => boolean;
+  linksArg: (name: string, i: number) => boolean;
+  flagsOf: (name: string, args: number) => string;
+}
+
+/** What objectLifetimes asks about the callees of the functions of `f`'s file (one set of closures per file and round). */
+function calleeQuestions(
+  f: FunctionFacts,
+  resolver: CallResolver,
+  allocating: ReadonlySet<string>,
+  macroReads: (f: FunctionFacts, name: string) => boolean,
+): CalleeQuestions {
+  const resolve = (name: string): FunctionFacts | undefined => resolver.resolve(name, f.path);
+  const allocates = (name: string): boolean => allocating.has(resolve(name)?.key ?? '');
+  const analysed = (name: string): boolean => resolve(name) !== undefined || macroReads(f, name);
+  const linksArg = (name: string, i: number): boolean => {
+    const callee = resolve(name);
+    const p = callee?.fn.syntax.params[i];
+    return p !== undefined && linkedParams(callee!.fn).has(p);
+  };
+  const memo = new Map<string, string[]>();
+  const flagsOf = (name: string, args: number): string => {
+    let byArgs = memo.get(name);
+    if (!byArgs) memo.set(name, (byArgs = []));
+    return (byArgs[args] ??= calleeFlags(name, args, allocates, analysed, linksArg));
+  };
+  return { allocates, analysed, linksArg, flagsOf };
 }
 
 /** `&x` where x is a struct the function holds by value (a non-static local or parameter). */
@@ -1167,6 +1192,7 @@ function orderEdges(
     }
   }
   const edges = new Map<string, OrderEdge>();
+  const releasedBy = new Map<FunctionFacts, ReadonlySet<string>>();
   const edge = (outer: string, inner: string, site: OrderSite): void => {
     // RCU read sections wait for nobody; a lock we could not name at type level compares with nothing.
     if (outer === inner || outer.startsWith('rcu(') || inner.startsWith('rcu(') || unresolved(outer) || unresolved(inner)) return;
@@ -1188,9 +1214,13 @@ function orderEdges(
       if (!callee || callee === f) continue;
       const inner = takes.get(callee.key)!;
       if (inner.size === 0) continue;
-      // A lock the callee lets go of first is not nested with what it takes.
-      const s = callee.fn.summary;
-      const released = new Set([...s.releases, ...s.mayReleases, ...(s.condReleases ?? [])].map((e) => alias(callee.lockId(e.lock))));
+      // A lock the callee lets go of first is not nested with what it takes (once per callee, not per call).
+      let released = releasedBy.get(callee);
+      if (!released) {
+        const s = callee.fn.summary;
+        released = new Set([...s.releases, ...s.mayReleases, ...(s.condReleases ?? [])].map((e) => alias(callee.lockId(e.lock))));
+        releasedBy.set(callee, released);
+      }
       const held = heldSet(f, c.node);
       for (const [l] of inner)
         for (const h of held) if (!released.has(h)) edge(h, l, { fn: f, start: c.start, end: c.end, line: c.line, via: callee.name });

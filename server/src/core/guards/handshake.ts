@@ -39,12 +39,14 @@ export function orderingOf(
   functions: ReadonlyMap<string, FunctionFacts>,
   callers: ReadonlyMap<string, readonly { caller: FunctionFacts; call: CallFact }[]>,
   external: (f: FunctionFacts) => boolean,
+  /** Remember each function's releases for the next run (a lone file, which an editor analyses again after each edit). */
+  remember = true,
 ): Ordering {
   // Releases: function → object → the release nodes.
   const releases = new Map<FunctionFacts, Map<string, number[]>>();
   const kinds = new Map<string, Kind>();
   for (const f of functions.values()) {
-    const found = releasesOf(f);
+    const found = remember ? releasesOf(f) : releasesIn(f);
     if (found.size === 0) continue;
     releases.set(f, new Map([...found].map(([x, r]) => [x, r.nodes])));
     for (const [x, r] of found) kinds.set(x, r.kind);

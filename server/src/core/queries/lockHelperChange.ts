@@ -10,6 +10,7 @@
 import type { FileAnalysis } from '../analysis';
 import type { CoreDiagnostic } from '../diagnostics';
 import type { FunctionLocks } from '../locks/analyze';
+import { originOf } from '../locks/origin';
 import { ruleMetas } from '../rules/registry';
 import { finding } from '../rules/report';
 import { nameRange } from './symbols';
@@ -62,10 +63,13 @@ export function newLockHelpers(baseline: LockShapeBaseline, file: FileAnalysis):
   for (const fn of file.functions) {
     for (const lock of changes(baseline, fn)) {
       const name = nameRange(file, fn);
-      const taken = fn.lineLocks.flatMap((l) => [...l.must, ...l.may]).find((r) => r.name === lock && !r.entry);
+      // Read from the result as computed, moved by lines: a moved view's lineLocks would copy every line of it on every edit.
+      const { base, delta } = originOf(fn);
+      const taken = base.lineLocks.flatMap((l) => [...l.must, ...l.may]).find((r) => r.name === lock && !r.entry);
       const related = [{ start: fn.syntax.bodyEnd - 1, end: fn.syntax.bodyEnd, message: `returns holding ${lock}` }];
       if (taken) {
-        const at = file.lineIndex.lineStart(taken.line) + (/^\s*/.exec(file.lineIndex.lineText(taken.line))?.[0].length ?? 0);
+        const line = taken.line + delta.line;
+        const at = file.lineIndex.lineStart(line) + (/^\s*/.exec(file.lineIndex.lineText(line))?.[0].length ?? 0);
         related.unshift({ start: at, end: at, message: `${lock} taken here` });
       }
       out.push(
