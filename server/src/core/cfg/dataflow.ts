@@ -131,6 +131,9 @@ export function solve<S>(cfg: Cfg, domain: Domain<S>, init: S, maxDisjuncts = 12
       }
       if (list[0] === s || (list.length === 1 && domain.same?.(list[0]!, s))) return;
       seen = keys[id] = new Set<string>().add(domain.key(list[0]!));
+    } else if (domain.same && list.length <= maxDisjuncts) {
+      // A state the node holds now comes again (paths meeting at a join or loop head): no key needed.
+      for (const x of list) if (x === s || domain.same(x, s)) return;
     }
     const k = domain.key(s);
     if (seen.has(k)) return;
