@@ -69,11 +69,11 @@ export function solve<S>(cfg: Cfg, domain: Domain<S>, init: S, maxDisjuncts = 12
   for (let i = 0; i < n; i++) before[i] = [];
   // Keys of the states each node has seen, created when a second state arrives.
   const keys: (Set<string> | undefined)[] = new Array(n);
-  // Per node: visits, rank in reverse postorder, queued flag, states already
-  // propagated, predecessors. Plain arrays of small integers: a typed array past
-  // 64 bytes gets a backing store outside the heap, which costs more than the
-  // solve of a typical function.
+  // Per node: visits, queued flag, states already propagated (below). Plain
+  // arrays of small integers: a typed array past 64 bytes gets a backing store
+  // outside the heap, which costs more than the solve of a typical function.
   const visits = zeros(n);
+  // Rank in reverse postorder and number of predecessors: the CFG's, made once.
   const { rank, preds } = shapeOf(cfg);
   // A priority worklist in reverse postorder keeps loops converging quickly
   // (a binary heap of ranks; `queued` avoids duplicates).
@@ -131,6 +131,9 @@ export function solve<S>(cfg: Cfg, domain: Domain<S>, init: S, maxDisjuncts = 12
       }
       if (list[0] === s || (list.length === 1 && domain.same?.(list[0]!, s))) return;
       seen = keys[id] = new Set<string>().add(domain.key(list[0]!));
+    } else if (domain.same && list.length <= maxDisjuncts) {
+      // A state the node holds now comes again (paths meeting at a join or loop head): no key needed.
+      for (const x of list) if (x === s || domain.same(x, s)) return;
     }
     const k = domain.key(s);
     if (seen.has(k)) return;

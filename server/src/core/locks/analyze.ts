@@ -270,17 +270,16 @@ export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: Analyze
   if (!opts.table.has(fn.name)) imbalances.push(...imbalance.heldAtExit);
   // Merged paths (or forgotten branch facts) cannot tell a leak from two paths that each do the right thing: no findings then.
   if (disjuncts === MERGED || ctx.factsOverflow) imbalances.length = 0;
-  const reachableExits = reachable;
   const heldAtAllExits = (name: string): boolean =>
-    reachableExits.length > 0 && reachableExits.every((x) => x.states.every((s) => s.held.some((h) => h.name === name && !h.maybe)));
+    reachable.length > 0 && reachable.every((x) => x.states.every((s) => s.held.some((h) => h.name === name && !h.maybe)));
   const callerInstanceReleasedSomewhere = (name: string): boolean =>
-    reachableExits.some((x) => x.states.some((s) => !s.held.some((h) => h.name === name && h.entry)));
+    reachable.some((x) => x.states.some((s) => !s.held.some((h) => h.name === name && h.entry)));
   const callerInstanceReleased = (name: string): boolean =>
-    reachableExits.every((x) => x.states.every((s) => !s.held.some((h) => h.name === name && h.entry)));
+    reachable.every((x) => x.states.every((s) => !s.held.some((h) => h.name === name && h.entry)));
   const effect = (name: string, kind: LockKind): LockEffect => ({ lock: name, kind });
   // A lock named through a local this function returns (`spin_lock(&act->lock); return act;`) is, for
   // the caller, the lock of the returned object: `$ret->lock`, which the call site names after its own variable.
-  const handed = (name: string): LockEffect => effect(returnedName(name, reachableExits, ctx.locals), imbalance.kinds.get(name)!);
+  const handed = (name: string): LockEffect => effect(returnedName(name, reachable, ctx.locals), imbalance.kinds.get(name)!);
   // What became of each lock required on entry (one walk over the map; most functions require none).
   const releases: LockEffect[] = [];
   const mayReleases: LockEffect[] = [];
@@ -306,7 +305,7 @@ export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: Analyze
   summary.mayAcquires = imbalance.mayAcquire.map(handed);
   if (condReleased.size) summary.condReleases = [...condReleased].map((n) => effect(n, requires.get(n)!));
   summary.requires = required;
-  const irqExit = irqExitOf(reachableExits);
+  const irqExit = irqExitOf(reachable);
   if (irqExit !== undefined) summary.irqExit = irqExit;
   const lineIndex = opts.lineIndex;
   const out = lockResult(fn, cfg, before, lineIndex, intoJoins, {

@@ -202,7 +202,10 @@ export function comparison(atom: string): { a: string; op: Rel; b: string } | un
 /** The operand pair a comparison is about, in a fixed order (`a < b` and `b >= a` are about one pair). */
 function pairOf(atom: string): string | undefined {
   const c = comparison(atom);
-  if (!c) return undefined;
+  return c && pairKey(c);
+}
+
+function pairKey(c: { a: string; b: string }): string {
   return c.a < c.b ? `${c.a}|${c.b}` : `${c.b}|${c.a}`;
 }
 
@@ -505,7 +508,7 @@ export function correlatedAtoms(cfg: Cfg, source: string): Set<string> {
   if (count.size === 0) return out;
   for (const [a, c] of count) if (c >= 2) out.add(a);
   for (const n of cfg.nodes) {
-    for (const a of n.facts.assignments) if (a.op === '=' && constantTruth(a.rhs) !== undefined && count.has(a.lhs)) out.add(a.lhs);
+    for (const a of n.facts.assignments) if (a.op === '=' && count.has(a.lhs) && constantTruth(a.rhs) !== undefined) out.add(a.lhs);
   }
   // Comparisons of one operand pair tested twice in any spelling (`ld < rd`, later `ld != rd`) are one question.
   const pairs = new Map<string, string[]>();
@@ -513,10 +516,11 @@ export function correlatedAtoms(cfg: Cfg, source: string): Set<string> {
   // object decides whether one release freed both names. (The owners are read only when a comparison is tested.)
   let owners: Set<string> | undefined;
   for (const a of count.keys()) {
-    const p = pairOf(a);
-    if (p) pairs.set(p, [...(pairs.get(p) ?? []), a]);
     const c = comparison(a);
-    if (c && (owners ??= lockOwners(cfg)).has(c.a) && owners.has(c.b)) out.add(a);
+    if (!c) continue;
+    const p = pairKey(c);
+    pairs.set(p, [...(pairs.get(p) ?? []), a]);
+    if ((owners ??= lockOwners(cfg)).has(c.a) && owners.has(c.b)) out.add(a);
   }
   if (pairs.size === 0) return out;
   // A sentinel: `dom = DOMID_INVALID;` on one path, `if ( dom == DOMID_INVALID )` later.

@@ -226,29 +226,42 @@ function mergeSaved(states: readonly PathState[]): SavedIrq[] | undefined {
 
 const byName = (a: { name: string }, b: { name: string }): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
-export function withHeld(s: PathState, lock: HeldLock): PathState {
-  // Held lists are sorted by name: the lock goes in before the first greater name, in one pass
-  // (what a stable sort of the list plus it gives), and the list is sorted only were it not.
-  const held: HeldLock[] = [];
+/**
+ * `list` without the items of `item`'s key, plus `item`, sorted by key: what
+ * `list.filter(…).concat(item).sort(…)` (a stable sort) gives, in one pass
+ * that puts `item` before the first greater key of a list already sorted (the
+ * lists of a state are kept so); a list that is not is sorted as before.
+ */
+function withSorted<T>(list: readonly T[], item: T, key: (t: T) => string): T[] {
+  const k = key(item);
+  const out: T[] = [];
   let placed = false;
   let sorted = true;
-  let prev: HeldLock | undefined;
-  for (const h of s.held) {
-    if (h.name === lock.name) continue;
-    if (prev && prev.name > h.name) sorted = false;
-    prev = h;
-    if (!placed && lock.name < h.name) {
-      held.push(lock);
+  let prev: string | undefined;
+  for (const x of list) {
+    const kx = key(x);
+    if (kx === k) continue;
+    if (prev !== undefined && prev > kx) sorted = false;
+    prev = kx;
+    if (!placed && k < kx) {
+      out.push(item);
       placed = true;
     }
-    held.push(h);
+    out.push(x);
   }
-  if (!placed) held.push(lock);
-  if (!sorted) {
-    held.splice(held.indexOf(lock), 1);
-    held.push(lock);
-    held.sort(byName);
-  }
+  if (!placed) out.push(item);
+  if (sorted) return out;
+  out.splice(out.indexOf(item), 1);
+  out.push(item);
+  return out.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}
+
+const nameOf = (h: HeldLock): string => h.name;
+const varOf = (b: VarBinding): string => b.v;
+const itself = (r: string): string => r;
+
+export function withHeld(s: PathState, lock: HeldLock): PathState {
+  const held = withSorted(s.held, lock, nameOf);
   const released = s.released.includes(lock.name) ? s.released.filter((r) => r !== lock.name) : s.released;
   return { ...s, held, released };
 }
@@ -260,7 +273,7 @@ export function withoutHeld(s: PathState, name: string): PathState {
     if (rest.depth === 1) delete rest.depth;
     return { ...s, held: s.held.map((x) => (x === h ? rest : x)) };
   }
-  const released = s.released.includes(name) ? s.released : [...s.released, name].sort();
+  const released = s.released.includes(name) ? s.released : withSorted(s.released, name, itself);
   return { ...s, held: s.held.filter((h) => h.name !== name), released };
 }
 
@@ -276,11 +289,7 @@ export function withBinding(s: PathState, b: VarBinding): PathState {
   // The same binding again (a pointer assigned in a loop): the same state, so no new key to compute.
   const old = s.vars.find((x) => x.v === b.v);
   if (old && old.lock === b.lock && old.status === b.status && old.zeroIsHeld === b.zeroIsHeld) return s;
-  const vars = s.vars
-    .filter((x) => x.v !== b.v)
-    .concat(b)
-    .sort((x, y) => (x.v < y.v ? -1 : x.v > y.v ? 1 : 0));
-  return { ...s, vars };
+  return { ...s, vars: withSorted(s.vars, b, varOf) };
 }
 
 export function withoutBinding(s: PathState, v: string): PathState {

@@ -55,6 +55,8 @@ export interface TransferContext {
   trackedAtoms: ReadonlySet<string>;
   /** Per-node trylock atoms of this analysis (summaries can change between analyses). */
   ownAtoms?: Map<CfgNode, string[]>;
+  /** Per callee name: whether a call to it does nothing to a path (see inertCall). */
+  inertNames?: Map<string, boolean>;
   /** Per node id: what its calls are, resolved on its first transfer in this analysis (see NodePlan). */
   plans?: (NodePlan | undefined)[];
   /** Receives events while solving (see reportingPass). */
@@ -173,9 +175,17 @@ function planOf(ctx: TransferContext, node: CfgNode): NodePlan {
 
 /** applyCall returns the path unchanged and reports nothing, whatever the path: no lock, interrupt or ASSERT meaning, no summarised effect. */
 function inertCall(ctx: TransferContext, call: CallSite): boolean {
-  if (ctx.table.get(call.name) || irqPrimitive(call.name) || forbiddenCall(call.name)) return false;
-  if (call.name === 'ASSERT' || call.name === 'BUG_ON' || assertMacrosOf(ctx.source).has(call.name)) return false;
-  const s = ctx.summaries.get(call.name);
+  // A property of the name (in this analysis): asked once per name, not per call site.
+  const names = (ctx.inertNames ??= new Map());
+  let inert = names.get(call.name);
+  if (inert === undefined) names.set(call.name, (inert = inertName(ctx, call.name)));
+  return inert;
+}
+
+function inertName(ctx: TransferContext, name: string): boolean {
+  if (ctx.table.get(name) || irqPrimitive(name) || forbiddenCall(name)) return false;
+  if (name === 'ASSERT' || name === 'BUG_ON' || assertMacrosOf(ctx.source).has(name)) return false;
+  const s = ctx.summaries.get(name);
   return (
     !s ||
     (s.releases.length === 0 &&
