@@ -131,7 +131,11 @@ function pendingAtExit(file: FileAnalysis, fn: FunctionLocks): Set<number> {
       .sort((x, y) => (x.atom < y.atom ? -1 : 1)),
   });
   const domain = {
-    key: (s: Pending): string => `${s.starts.join(',')}|${s.facts.map((f) => `${f.atom}=${f.value ? 1 : 0}`).join(';')}`,
+    key: (s: Pending): string =>
+      // (Most states, before any start, are empty: no string to build.)
+      s.starts.length === 0 && s.facts.length === 0
+        ? '|'
+        : `${s.starts.join(',')}|${s.facts.map((f) => `${f.atom}=${f.value ? 1 : 0}`).join(';')}`,
     merge: (states: readonly Pending[]): Pending => {
       const starts = [...new Set(states.flatMap((s) => s.starts))].sort((a, b) => a - b);
       const facts = states[0]!.facts.filter((f) => states.every((s) => s.facts.some((x) => x.atom === f.atom && x.value === f.value)));
