@@ -13,24 +13,17 @@ export interface Move {
   line: number;
 }
 
-/**
- * A view's origin is kept on the view itself, under a symbol (which
- * Object.keys does not list: the fields shift.ts copies from a result to its
- * views are its keys): an edit makes a view of every function after it, and
- * a WeakMap entry each was a cost of its own on every keystroke.
- */
-const ORIGIN = Symbol('origin');
-type Viewed = FunctionLocks & { [ORIGIN]?: { base: FunctionLocks; delta: Move } };
+const origins = new WeakMap<FunctionLocks, { base: FunctionLocks; delta: Move }>();
 const NO_MOVE: Move = { offset: 0, line: 0 };
 
 /** Records that `view` is `base` moved by `delta` (views never chain: `base` is a result as computed). */
 export function recordOrigin(view: FunctionLocks, base: FunctionLocks, delta: Move): void {
-  (view as Viewed)[ORIGIN] = { base, delta };
+  origins.set(view, { base, delta });
 }
 
 /** The result `fn` is a moved view of (itself when it was computed where it is), with the move. */
 export function originOf(fn: FunctionLocks): { base: FunctionLocks; delta: Move } {
-  return (fn as Viewed)[ORIGIN] ?? { base: fn, delta: NO_MOVE };
+  return origins.get(fn) ?? { base: fn, delta: NO_MOVE };
 }
 
 /**
