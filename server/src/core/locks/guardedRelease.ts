@@ -23,9 +23,16 @@ export interface GuardContext {
   namer: LockNamer;
   summaries: SummaryLookup;
   locals: ReadonlySet<string>;
+  /**
+   * This analysis's answers, per cond node and per lock. Kept on the context, not on the CFG: they read the
+   * callees' summaries, and the editor re-analyses an unchanged function (same CFG) when a callee's summary
+   * changes; an answer kept on the CFG would be the old callee's.
+   */
+  guardCache?: Map<CfgNode, Guard | null>;
+  companionCache?: Map<string, Set<string>>;
 }
 
-interface Guard {
+export interface Guard {
   /** The branch that releases. */
   branch: boolean;
   /** The locks it releases. */
@@ -41,10 +48,8 @@ export function guardAgrees(ctx: GuardContext, node: CfgNode, branch: boolean | 
   return branch === g.branch ? holds : !holds;
 }
 
-const guards = new WeakMap<CfgNode, Guard | null>();
-const companions = new WeakMap<Cfg, Map<string, Set<string>>>();
-
 function guardOf(ctx: GuardContext, node: CfgNode): Guard | undefined {
+  const guards = (ctx.guardCache ??= new Map());
   let g = guards.get(node);
   if (g === undefined) {
     g = null;
@@ -122,9 +127,9 @@ function predecessors(cfg: Cfg): Uint32Array {
  * dom = op->domain;`), which a later test of the local stands for.
  */
 function companionsOf(ctx: GuardContext, lock: string): Set<string> {
-  let all = companions.get(ctx.cfg);
+  let all = ctx.companionCache;
   if (!all) {
-    all = new Map();
+    all = new Map<string, Set<string>>();
     const nodes = ctx.cfg.nodes;
     for (const n of nodes) {
       for (const c of n.facts.calls) {
@@ -139,7 +144,7 @@ function companionsOf(ctx: GuardContext, lock: string): Set<string> {
         }
       }
     }
-    companions.set(ctx.cfg, all);
+    ctx.companionCache = all;
   }
   const out = new Set(all.get(lock) ?? []);
   for (const id of lock.match(/[A-Za-z_]\w*/g) ?? []) if (ctx.locals.has(id)) out.add(id);

@@ -15,7 +15,7 @@ import {
   returnConvention,
 } from '../xen/lockHelpers';
 import { comparison, conditionOf, constantTruth, evaluate, implied, notReached, parseCondition, relatedFacts } from './condition';
-import { guardAgrees } from './guardedRelease';
+import { type Guard, guardAgrees } from './guardedRelease';
 import { checkForbidden, irqAfterHelper, type IrqEvent, irqPrimitiveCall } from './irq';
 import { type LockNamer, substitute } from './names';
 import {
@@ -53,6 +53,9 @@ export interface TransferContext {
   summaries: SummaryLookup;
   /** Atoms tested by two or more conditions: the only ones worth remembering as facts. */
   trackedAtoms: ReadonlySet<string>;
+  /** Guarded releases of this analysis (guardedRelease.ts; they read summaries, which can change between analyses). */
+  guardCache?: Map<CfgNode, Guard | null>;
+  companionCache?: Map<string, Set<string>>;
   /** Per-node trylock atoms of this analysis (summaries can change between analyses). */
   ownAtoms?: Map<CfgNode, string[]>;
   /** Per callee name: whether a call to it does nothing to a path (see inertCall). */
