@@ -43,7 +43,8 @@ describe('caches that depend on callee summaries', () => {
     const uri = 'file:///summaries/item.c';
     let text = TEXT;
     let version = 1;
-    const codes = (t: string): string[] => analyzers.fresh.analyze({ path: uri, text: t }).diagnostics.map((d) => `${d.code} ${d.function}`);
+    const codes = (t: string): string[] =>
+      analyzers.fresh.analyze({ path: uri, text: t }).diagnostics.map((d) => `${d.code} ${d.function}`);
     const edit = (from: string, to: string): void => {
       const at = text.indexOf(from);
       assert.ok(at >= 0, from);
