@@ -13,7 +13,7 @@ import { describe, it } from 'node:test';
 import { isDeepStrictEqual } from 'node:util';
 
 import { type AnalysedFile, lockHints } from '../../server/src/core/index';
-import { analyzerPair, findingsView } from './analyzerPair';
+import { analyzerPair, editedDocument, findingsView } from './analyzerPair';
 
 const PROTOCOL = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'protocol');
 const FIXTURES = fs
@@ -115,21 +115,14 @@ describe('the edit path on the lock-discipline fixtures', () => {
   it("an edit inside a callee changes its callers' findings, and the edit path follows (XSR014 across calls)", () => {
     const name = 'xsr014_now_callee.c';
     const uri = `file:///discipline/callee-${name}`;
-    let text = fs.readFileSync(path.join(PROTOCOL, name), 'utf8');
-    let version = 1;
-    analyzers.inc.analyze(uri, version, text);
+    const doc = editedDocument(analyzers, uri, fs.readFileSync(path.join(PROTOCOL, name), 'utf8'), view);
     const stale = (f: AnalysedFile): string[] => f.diagnostics.filter((d) => d.code === 'XSR014').map((d) => d.function);
     const edit = (from: string, to: string): AnalysedFile => {
-      const at = text.indexOf(from);
-      assert.ok(at >= 0, from);
-      analyzers.inc.edit(uri, [{ start: at, oldEnd: at + from.length, newText: to }]);
-      text = text.slice(0, at) + to + text.slice(at + from.length);
-      const got = analyzers.inc.analyze(uri, ++version, text)!;
+      const got = doc.replace(from, to);
       assert.equal(analyzers.inc.lastStats.local, true, 'typed inside a body');
-      assert.deepEqual(view(got), view(analyzers.fresh.analyze({ path: uri, text })), `${from} → ${to}`);
       return got;
     };
-    const opened = stale(analyzers.fresh.analyze({ path: uri, text }));
+    const opened = stale(analyzers.fresh.analyze({ path: uri, text: doc.text }));
     assert.deepEqual(opened, ['item_saved', 'rq_sync', 'rq_idle_for']);
     // item_burn (two calls below item_saved) no longer compares the stamp; rq_clock (the first `return NOW();`,
     // and then the first `return 0;`) no longer returns a sample.

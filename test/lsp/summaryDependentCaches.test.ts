@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { type AnalysedFile, lockHints } from '../../server/src/core/index';
-import { analyzerPair, findingsView } from './analyzerPair';
+import { analyzerPair, editedDocument, findingsView } from './analyzerPair';
 
 const view = (f: AnalysedFile): unknown => ({ findings: findingsView(f), hints: lockHints(f, 'all') });
 
@@ -41,26 +41,15 @@ describe('caches that depend on callee summaries', () => {
 
   it('a test of the lock holder that becomes a guarded release when its callee starts to release (and back)', () => {
     const uri = 'file:///summaries/item.c';
-    let text = TEXT;
-    let version = 1;
-    const codes = (t: string): string[] =>
-      analyzers.fresh.analyze({ path: uri, text: t }).diagnostics.map((d) => `${d.code} ${d.function}`);
-    const edit = (from: string, to: string): void => {
-      const at = text.indexOf(from);
-      assert.ok(at >= 0, from);
-      analyzers.inc.edit(uri, [{ start: at, oldEnd: at + from.length, newText: to }]);
-      text = text.slice(0, at) + to + text.slice(at + from.length);
-      const got = analyzers.inc.analyze(uri, ++version, text)!;
-      assert.deepEqual(view(got), view(analyzers.fresh.analyze({ path: uri, text })), `${from} → ${to}`);
-    };
-    analyzers.inc.analyze(uri, version, text);
+    const doc = editedDocument(analyzers, uri, TEXT, view);
+    const codes = (): string[] => analyzers.fresh.analyze({ path: uri, text: doc.text }).diagnostics.map((d) => `${d.code} ${d.function}`);
     // list_done releases nothing: the lock taken is handed to the caller, on the path that took it.
-    assert.deepEqual(codes(text), []);
-    edit('    list_work();\n}\n', '    rcu_read_unlock(&domlist_read_lock);\n}\n');
+    assert.deepEqual(codes(), []);
+    doc.replace('    list_work();\n}\n', '    rcu_read_unlock(&domlist_read_lock);\n}\n');
     // Now `if ( dom != DOMID_INVALID ) list_done();` releases the lock exactly when it is held.
-    assert.deepEqual(codes(text), []);
-    edit('    rcu_read_unlock(&domlist_read_lock);\n}\n', '    list_work();\n}\n');
-    assert.deepEqual(codes(text), []);
+    assert.deepEqual(codes(), []);
+    doc.replace('    rcu_read_unlock(&domlist_read_lock);\n}\n', '    list_work();\n}\n');
+    assert.deepEqual(codes(), []);
     analyzers.inc.close(uri);
   });
 });
