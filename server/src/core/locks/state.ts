@@ -53,7 +53,7 @@ export interface VarBinding {
   zeroIsHeld?: boolean;
 }
 
-interface Fact {
+export interface Fact {
   /** Canonical text of a condition atom. */
   atom: string;
   value: boolean;

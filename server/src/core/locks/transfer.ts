@@ -21,6 +21,7 @@ import { type LockNamer, substitute } from './names';
 import {
   binding,
   decideGuards,
+  type Fact,
   findHeld,
   forgetFacts,
   type HeldLock,
@@ -748,11 +749,6 @@ function edgeFacts(node: CfgNode, cond: ReturnType<typeof conditionOf>, branch: 
     byBranch[key] = facts = out;
   }
   return facts;
-}
-
-interface Fact {
-  atom: string;
-  value: boolean;
 }
 
 /** Refines a path on a branch edge; undefined when the path cannot take it. */
