@@ -63,11 +63,23 @@ export interface DataflowResult<S> {
  */
 const DEFAULT_WORK_BUDGET = 400_000;
 
+/**
+ * States a node has seen that are looked through one by one (domain.same) for
+ * a state arriving again; past this many, by key in a set.
+ */
+const SEEN_BY_COMPARISON = 24;
+
+/** The states before a node no path reaches (shared: a solve of a long function has many such nodes). */
+const NO_STATES: never[] = [];
+
 export function solve<S>(cfg: Cfg, domain: Domain<S>, init: S, maxDisjuncts = 12, workBudget = DEFAULT_WORK_BUDGET): DataflowResult<S> {
   const n = cfg.nodes.length;
+  // Every node starts with the one shared empty list (add gives a node a list of its own, never pushes to it).
   const before: S[][] = new Array<S[]>(n);
-  for (let i = 0; i < n; i++) before[i] = [];
-  // Keys of the states each node has seen, created when a second state arrives.
+  for (let i = 0; i < n; i++) before[i] = NO_STATES;
+  // The states each node has seen (`before`'s list until a merge replaces it), and their keys once there
+  // are many (see add).
+  const seenStates: (S[] | undefined)[] = new Array(n);
   const keys: (Set<string> | undefined)[] = new Array(n);
   // Per node: visits, queued flag, states already propagated (below). Plain
   // arrays of small integers: a typed array past 64 bytes gets a backing store
@@ -119,31 +131,42 @@ export function solve<S>(cfg: Cfg, domain: Domain<S>, init: S, maxDisjuncts = 12
   let merged: Set<number> | undefined;
   const add = (id: number, s: S): void => {
     const list = before[id]!;
-    let seen = keys[id];
-    if (!seen) {
-      // Most nodes only ever see one state: its key is computed when a second
-      // one arrives (the same object again needs none), not for every node.
-      if (list.length === 0) {
-        // A list made to measure: a push into an empty array reserves room for 17.
-        before[id] = [s];
-        push(id);
-        return;
-      }
-      if (list[0] === s || (list.length === 1 && domain.same?.(list[0]!, s))) return;
-      seen = keys[id] = new Set<string>().add(domain.key(list[0]!));
-    } else if (domain.same && list.length <= maxDisjuncts) {
-      // A state the node holds now comes again (paths meeting at a join or loop head): no key needed.
-      for (const x of list) if (x === s || domain.same(x, s)) return;
+    if (list.length === 0) {
+      // A list made to measure: a push into an empty array reserves room for 17.
+      before[id] = [s];
+      push(id);
+      return;
     }
-    const k = domain.key(s);
-    if (seen.has(k)) return;
-    seen.add(k);
+    // Has the node seen a state with this key? Most nodes see a few states: compared field by field
+    // (domain.same), no key string made; a node that has seen many (a loop head merging round after
+    // round) looks keys up in a set, made when it first gets there.
+    const seen = seenStates[id] ?? list;
+    let seenKeys = keys[id];
+    if (!seenKeys && (!domain.same || seen.length > SEEN_BY_COMPARISON)) {
+      seenKeys = keys[id] = new Set<string>();
+      for (const x of seen) seenKeys.add(domain.key(x));
+    }
+    if (seenKeys) {
+      // A state the node holds now comes again (paths meeting at a join or loop head): no key needed.
+      if (domain.same && list.length <= maxDisjuncts) for (const x of list) if (x === s || domain.same(x, s)) return;
+      const k = domain.key(s);
+      if (seenKeys.has(k)) return;
+      seenKeys.add(k);
+    } else {
+      for (const x of seen) if (x === s || domain.same!(x, s)) return;
+      if (seen !== list) seen.push(s);
+    }
     list.push(s);
     // Bound the disjuncts: past the limit (or when a loop keeps producing new
     // states) collapse them into one merged state.
     if (list.length > maxDisjuncts || visits[id]! > 64) {
-      before[id] = mergeDown(domain, list, visits[id]! > 64 ? 1 : maxDisjuncts);
-      for (const m of before[id]!) seen.add(domain.key(m));
+      const down = (before[id] = mergeDown(domain, list, visits[id]! > 64 ? 1 : maxDisjuncts));
+      // The list merged away stays what the node has seen (its states and the merged ones).
+      if (seenKeys) for (const m of down) seenKeys.add(domain.key(m));
+      else {
+        const all = seenStates[id] ?? (seenStates[id] = list);
+        for (const m of down) if (!all.some((x) => x === m || domain.same!(x, m))) all.push(m);
+      }
       done[id] = 0;
       (merged ??= new Set()).add(id);
     }

@@ -10,6 +10,7 @@
 // unlock; return rc; }` is an error path, not a test of whether the lock is held.
 import type { Cfg, CfgNode } from '../cfg/types';
 import type { CallSite } from '../syntax/expr';
+import { isIdentPart, isIdentStart } from '../syntax/tokens';
 import type { HelperTable } from '../xen/lockHelpers';
 import { atomsOf, conditionOf } from './condition';
 import type { LockNamer } from './names';
@@ -39,6 +40,25 @@ export interface Guard {
   locks: Set<string>;
 }
 
+/**
+ * Adds to `out` the identifiers of `text` (each run of `[A-Za-z_]` and then
+ * `\w`, as a global regex finds them) that are in `locals`, read by character
+ * code: asked for every condition of every analysed function, so no regex and
+ * no array of matches.
+ */
+function localsIn(text: string, locals: ReadonlySet<string>, out: Set<string>): void {
+  for (let i = 0; i < text.length;) {
+    if (!isIdentStart(text.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    const start = i;
+    for (i++; i < text.length && isIdentPart(text.charCodeAt(i)); i++);
+    const id = text.slice(start, i);
+    if (locals.has(id)) out.add(id);
+  }
+}
+
 /** Whether a path may take this edge of a cond node the guard heuristic covers (true when it does not cover it). */
 export function guardAgrees(ctx: GuardContext, node: CfgNode, branch: boolean | undefined, s: PathState): boolean {
   if (branch === undefined) return true;
@@ -53,11 +73,8 @@ function guardOf(ctx: GuardContext, node: CfgNode): Guard | undefined {
   let g = guards.get(node);
   if (g === undefined) {
     g = null;
-    const tested = new Set(
-      atomsOf(conditionOf(node, ctx.source))
-        .flatMap((a) => a.match(/[A-Za-z_]\w*/g) ?? [])
-        .filter((id) => ctx.locals.has(id)),
-    );
+    const tested = new Set<string>();
+    if (ctx.locals.size) for (const a of atomsOf(conditionOf(node, ctx.source))) localsIn(a, ctx.locals, tested);
     const t = node.succ.find((e) => e.branch === true);
     const f = node.succ.find((e) => e.branch === false);
     if (tested.size && t && f) {

@@ -33,6 +33,14 @@ export interface IrqContext {
   events?: ((e: IrqEvent, node: CfgNode) => void) | undefined;
 }
 
+/**
+ * How a helper's lock is taken as far as interrupts go, as irqAfterHelper
+ * marks it (undefined for RCU, which it leaves alone). The transfer builds the
+ * locks it takes with it, so that no second copy of the lock and its path is
+ * made here for each acquire.
+ */
+export const takenVariant = (h: LockHelper): IrqVariant | undefined => (h.lock === 'rcu' ? undefined : variantOf(h));
+
 const variantOf = (h: LockHelper): IrqVariant =>
   h.op === 'acquireDouble' || h.op === 'releaseDouble'
     ? 'pair'

@@ -16,7 +16,7 @@ import {
 } from '../xen/lockHelpers';
 import { comparison, conditionOf, constantTruth, evaluate, implied, notReached, parseCondition, relatedFacts } from './condition';
 import { type Guard, guardAgrees } from './guardedRelease';
-import { checkForbidden, irqAfterHelper, type IrqEvent, irqPrimitiveCall } from './irq';
+import { checkForbidden, irqAfterHelper, type IrqEvent, irqPrimitiveCall, takenVariant } from './irq';
 import { type LockNamer, substitute } from './names';
 import {
   binding,
@@ -25,6 +25,7 @@ import {
   findHeld,
   forgetFacts,
   type HeldLock,
+  type IrqVariant,
   MAX_FACTS,
   mergeStates,
   type PathState,
@@ -154,6 +155,8 @@ function planOf(ctx: TransferContext, node: CfgNode): NodePlan {
   const plans = (ctx.plans ??= new Array<NodePlan | undefined>(ctx.cfg.nodes.length));
   let plan = plans[node.id];
   if (plan) return plan;
+  // Calls that all do nothing, no assignment (the common statement): the shared plan, no arrays.
+  if (assignments.length === 0 && !node.debugStop && calls.every((c) => inertCall(ctx, c))) return (plans[node.id] = PASSES);
   // Arrays made to measure (a push into an empty array reserves room for 17).
   const inert = new Array<boolean>(calls.length);
   const skippable = new Array<boolean>(calls.length);
@@ -338,7 +341,15 @@ function pointerName(ctx: TransferContext, s: PathState, text: string, kind: Loc
   return ctx.namer.plain(text, kind, mode);
 }
 
-function acquire(ctx: TransferContext, node: CfgNode, call: CallSite, s: PathState, name: string, kind: LockKind): PathState {
+function acquire(
+  ctx: TransferContext,
+  node: CfgNode,
+  call: CallSite,
+  s: PathState,
+  name: string,
+  kind: LockKind,
+  variant?: IrqVariant,
+): PathState {
   const held = findHeld(s, name);
   const lock: HeldLock = { name, kind, at: call.start };
   if (held && !held.maybe) {
@@ -348,6 +359,7 @@ function acquire(ctx: TransferContext, node: CfgNode, call: CallSite, s: PathSta
     lock.depth = (held.depth ?? 1) + 1;
     if (held.entry) lock.entry = true;
   }
+  if (variant) lock.irqVariant = variant;
   let r = markBindings(withHeld(s, lock), name, 'held');
   // A lock reached through `p->…` was taken, so `p` is not NULL on this path (`if ( d2 == NULL )` after a goto back).
   const root = /->/.test(name) ? rootName(name) : undefined;
@@ -459,15 +471,26 @@ function applyHelper(ctx: TransferContext, node: CfgNode, ci: number, call: Call
   switch (helper.op) {
     case 'acquire': {
       const name = helperLockName(ctx, s, helper, call, helper.arg, node, ci);
-      if (conditionalVar(node, call)) return split(ctx, node, ci, call, s, [{ name, kind: helper.lock }], conditionalVar(node, call));
-      let r = acquire(ctx, node, call, s, name, helper.lock);
+      const variant = takenVariant(helper);
+      if (conditionalVar(node, call))
+        return split(ctx, node, ci, call, s, [{ name, kind: helper.lock, variant }], conditionalVar(node, call));
+      let r = acquire(ctx, node, call, s, name, helper.lock, variant);
       const v = assignedVar(node, ci);
       if (v) r = withBinding(r, { v, lock: name, status: 'held' });
       return [r];
     }
     case 'tryacquire': {
       const name = helperLockName(ctx, s, helper, call, helper.arg, node, ci);
-      return split(ctx, node, ci, call, s, [{ name, kind: helper.lock }], undefined, returnConvention(helper));
+      return split(
+        ctx,
+        node,
+        ci,
+        call,
+        s,
+        [{ name, kind: helper.lock, variant: takenVariant(helper) }],
+        undefined,
+        returnConvention(helper),
+      );
     }
     case 'release': {
       const ptr = helper.ptrArg !== undefined ? arg(call, helper.ptrArg) : undefined;
@@ -487,7 +510,10 @@ function applyHelper(ctx: TransferContext, node: CfgNode, ci: number, call: Call
       const names = n1 === n2 ? [n1] : [n1, n2];
       let r = s;
       for (const n of names)
-        r = helper.op === 'acquireDouble' ? acquire(ctx, node, call, r, n, 'sched') : release(ctx, node, call, r, n, 'sched');
+        r =
+          helper.op === 'acquireDouble'
+            ? acquire(ctx, node, call, r, n, 'sched', takenVariant(helper))
+            : release(ctx, node, call, r, n, 'sched');
       return [r];
     }
   }
@@ -500,7 +526,7 @@ function split(
   ci: number,
   call: CallSite,
   s: PathState,
-  locks: readonly { name: string; kind: LockKind }[],
+  locks: readonly { name: string; kind: LockKind; variant?: IrqVariant | undefined }[],
   condVar?: string,
   convention?: ReturnConvention,
 ): PathState[] {
@@ -509,7 +535,11 @@ function split(
   const status = convention === 'status';
   // One outcome for all the locks of the call: taken together, or none of them.
   let taken = s;
-  for (const l of locks) taken = markBindings(withHeld(taken, { name: l.name, kind: l.kind, at: call.start }), l.name, 'held');
+  for (const l of locks) {
+    const lock: HeldLock = { name: l.name, kind: l.kind, at: call.start };
+    if (l.variant) lock.irqVariant = l.variant;
+    taken = markBindings(withHeld(taken, lock), l.name, 'held');
+  }
   let failed = s;
   const first = locks[0]?.name ?? '';
   if (v) {

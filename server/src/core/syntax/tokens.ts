@@ -44,10 +44,12 @@ const PUNCT2_LIST = [
  */
 const PUNCT2 = new Map(PUNCT2_LIST.map((p) => [p.charCodeAt(0) * 0x10000 + p.charCodeAt(1), p]));
 
-function isIdentStart(c: number): boolean {
+/** `[A-Za-z_]` by character code. */
+export function isIdentStart(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
 }
-function isIdentPart(c: number): boolean {
+/** `\w` by character code. */
+export function isIdentPart(c: number): boolean {
   return isIdentStart(c) || (c >= 48 && c <= 57);
 }
 
