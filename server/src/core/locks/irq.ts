@@ -74,10 +74,8 @@ function applyEffect(s: PathState, effect: IrqEffect, at: number, flags: string 
     }
     case 'restore': {
       const saved = flags ? s.saved?.find((x) => x.v === flags) : undefined;
-      const r: PathState = { ...s };
-      if (saved?.irq) r.irq = saved.irq;
-      else delete r.irq;
-      return r;
+      // (Unknown: undefined, the field kept; a deleted field would change the state's shape, see EMPTY_STATE.)
+      return { ...s, irq: saved?.irq };
     }
   }
 }
@@ -93,26 +91,31 @@ export function irqAfterHelper(
   call: CallSite,
   helper: LockHelper,
   s: PathState,
-  out: readonly PathState[],
+  out: PathState[],
   assigned: string | undefined,
 ): PathState[] {
-  if (helper.lock === 'rcu') return [...out];
+  // (`out` is the transfer's own list, made for this call: it is updated in place.)
+  if (helper.lock === 'rcu') return out;
   const variant = variantOf(helper);
   const flags = flagsVar(call, helper.flagsArg, assigned);
   const acquiring = helper.op === 'acquire' || helper.op === 'tryacquire' || helper.op === 'acquireDouble';
   // By name, once per call: a function holding hundreds of locks must not compare every pair per call.
-  const heldBefore = new HeldByName(s.held);
-  return out.map((r) => {
-    const taken = r.held.filter((h) => {
-      const before = heldBefore.get(h.name);
-      return !before || (h.depth ?? 1) > (before.depth ?? 1);
-    });
-    if (acquiring && taken.length === 0) return r;
+  let beforeByName: HeldByName | undefined;
+  const heldBefore = (): HeldByName => (beforeByName ??= new HeldByName(s.held));
+  for (let i = 0; i < out.length; i++) out[i] = afterOne(out[i]!);
+  return out;
+
+  function afterOne(r: PathState): PathState {
     let next = r;
     if (acquiring) {
+      const taken = r.held.filter((h) => {
+        const before = heldBefore().get(h.name);
+        return !before || (h.depth ?? 1) > (before.depth ?? 1);
+      });
+      if (taken.length === 0) return r;
       // An `_irq` acquire where interrupts are off already (a retake is XSR007's, not this).
       if (helper.irq === 'disable' && s.irq && !s.irq.on) {
-        const fresh = taken.find((h) => !heldBefore.get(h.name));
+        const fresh = taken.find((h) => !heldBefore().get(h.name));
         if (fresh)
           ctx.events?.(
             { k: 'irqReenable', lock: fresh.name, start: call.start, end: call.end, via: call.name, offAt: s.irq.at, entry: !!s.irq.entry },
@@ -133,7 +136,7 @@ export function irqAfterHelper(
       // The caller's own `_irq` lock released with `_irq` (a helper that drops and retakes it) ends the
       // caller's region as the caller would: only a lock of this function's turning interrupts on is wrong.
       if (helper.irq === 'enable' && s.irq && !s.irq.on && s.irq.entry) {
-        const heldAfter = r.held === s.held ? heldBefore : new HeldByName(r.held);
+        const heldAfter = r.held === s.held ? heldBefore() : new HeldByName(r.held);
         const released = s.held.filter((h) => {
           const x = heldAfter.get(h.name);
           return !(x && (x.depth ?? 1) >= (h.depth ?? 1));
@@ -154,7 +157,7 @@ export function irqAfterHelper(
       }
     }
     return helper.irq ? applyEffect(next, helper.irq, call.start, flags) : next;
-  });
+  }
 }
 
 /**

@@ -94,7 +94,22 @@ export interface PathState {
   releaseOnly?: number;
 }
 
-export const EMPTY_STATE: PathState = { held: [], vars: [], facts: [], released: [] };
+/**
+ * Every path state has all the fields, in this order (an absent one is
+ * undefined), and is made from this one or by mergeStates, then by spreads:
+ * so all states share one object shape, and reading a state's fields is
+ * monomorphic. States with fields added or deleted in different orders took
+ * hundreds of shapes, and every read of one went through a slow lookup.
+ */
+export const EMPTY_STATE: PathState = {
+  held: [],
+  vars: [],
+  facts: [],
+  released: [],
+  irq: undefined,
+  saved: undefined,
+  releaseOnly: undefined,
+};
 
 /** Keys of state objects (states are immutable and often passed on unchanged). */
 const keys = new WeakMap<PathState, string>();
@@ -490,10 +505,6 @@ export function mergeStates(states: readonly PathState[]): PathState {
     states.map((s) => s.released),
     (r) => r,
   );
-  const merged: PathState = releaseOnly === undefined ? { held, vars, facts, released } : { held, vars, facts, released, releaseOnly };
-  const irq = mergeIrq(states);
-  if (irq) merged.irq = irq;
-  const saved = mergeSaved(states);
-  if (saved) merged.saved = saved;
-  return merged;
+  // All the fields, in EMPTY_STATE's order (one shape for every state).
+  return { held, vars, facts, released, irq: mergeIrq(states), saved: mergeSaved(states), releaseOnly };
 }
