@@ -142,16 +142,13 @@ function localsOf(fn: FunctionSyntax, cfg: Cfg): Set<string> {
 
 /** A result that says nothing: no lock anywhere (a function that takes none), or not analysed (`degraded` says why). */
 export function nothingHeld(fn: FunctionSyntax, cfg: Cfg, degraded?: string): FunctionLocks {
-  const out: FunctionLocks = {
-    syntax: fn,
-    cfg,
-    before: cfg.nodes.map(() => ONLY_EMPTY),
-    lineLocks: emptyLines(cfg),
+  const before = cfg.nodes.map(() => ONLY_EMPTY);
+  const out = lockResult(fn, cfg, before, undefined, undefined, {
     touchesLocks: false,
     summary: { name: fn.name, params: fn.params, acquires: [], releases: [], mayReleases: [], condAcquires: [], requires: [] },
     imbalances: [],
     irqEvents: [],
-  };
+  });
   if (degraded) out.degraded = degraded;
   return out;
 }
@@ -330,34 +327,54 @@ export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: Analyze
   return out;
 }
 
+/** What a result's per-line sets are computed from, when first read (lineLocksOfResult). */
+interface LinesFrom {
+  cfg: Cfg;
+  before: PathState[][];
+  /** Absent for a function that takes no lock (nothing held on any line). */
+  lineIndex: LineIndex | undefined;
+  intoJoins: readonly (PathState[] | undefined)[] | undefined;
+  lines?: LineLocks[];
+}
+
 /**
- * The result object, its per-line sets computed when first read. Made here, not
- * in analyzeFunctionLocks: the getter keeps alive what its scope holds, and
- * that scope should hold what the lines need only (not the transfer context,
- * the events and the exits of the whole analysis).
+ * Per result: what its lines are computed from. Not a getter closure in the
+ * result's literal: an object literal with an accessor is made as a slow
+ * dictionary object, one per function, and every rule and the discipline read
+ * those objects; defined with this one shared getter they all share one shape.
+ * (Kept apart from the analysis's scope: it holds only what the lines need, not
+ * the transfer context, the events and the exits of the whole analysis.)
+ */
+const linesFrom = new WeakMap<FunctionLocks, LinesFrom>();
+
+function lineLocksOfResult(this: FunctionLocks): LineLocks[] {
+  const from = linesFrom.get(this)!;
+  return (from.lines ??= from.lineIndex ? linesOf(from.cfg, from.before, from.lineIndex, from.intoJoins ?? []) : emptyLines(from.cfg));
+}
+
+const LINE_LOCKS: PropertyDescriptor = { get: lineLocksOfResult, enumerable: true, configurable: true };
+
+/**
+ * The result object, its per-line sets computed when first read (hints, `xsr
+ * locks`: a folder check reads the first line alone, entryLine), its fields
+ * in their usual order.
  */
 function lockResult(
   fn: FunctionSyntax,
   cfg: Cfg,
   before: PathState[][],
-  lineIndex: LineIndex,
-  intoJoins: readonly (PathState[] | undefined)[],
+  lineIndex: LineIndex | undefined,
+  intoJoins: readonly (PathState[] | undefined)[] | undefined,
   rest: Pick<FunctionLocks, 'touchesLocks' | 'summary' | 'imbalances' | 'irqEvents'>,
 ): FunctionLocks {
-  let lines: LineLocks[] | undefined;
-  return {
-    syntax: fn,
-    cfg,
-    before,
-    // Per line only when asked (hints, `xsr locks`): a folder check reads the first line alone (entryLine).
-    get lineLocks(): LineLocks[] {
-      return (lines ??= linesOf(cfg, before, lineIndex, intoJoins));
-    },
-    touchesLocks: rest.touchesLocks,
-    summary: rest.summary,
-    imbalances: rest.imbalances,
-    irqEvents: rest.irqEvents,
-  };
+  const out = { syntax: fn, cfg, before } as FunctionLocks;
+  Object.defineProperty(out, 'lineLocks', LINE_LOCKS);
+  linesFrom.set(out, { cfg, before, lineIndex, intoJoins });
+  out.touchesLocks = rest.touchesLocks;
+  out.summary = rest.summary;
+  out.imbalances = rest.imbalances;
+  out.irqEvents = rest.irqEvents;
+  return out;
 }
 
 interface Exit {
@@ -856,8 +873,10 @@ function returnSays(exits: readonly Exit[], name: string): 'status' | 'flag' | u
 
 /** The function returns a pointer or a bool: its value can say yes or no. */
 function returnsFlag(fn: FunctionSyntax, source: string): boolean {
-  const header = source.slice(fn.start, fn.bodyStart);
-  return fn.returnsPointer || /\bbool(_t)?\b/.test(header.split('(')[0] ?? '');
+  if (fn.returnsPointer) return true;
+  // The return type: the header before its first parenthesis.
+  const open = source.indexOf('(', fn.start);
+  return /\bbool(_t)?\b/.test(source.slice(fn.start, open < 0 || open > fn.bodyStart ? fn.bodyStart : open));
 }
 
 /**
