@@ -9,7 +9,19 @@ import { heldPredicate, type HelperTable, type LockKind } from '../xen/lockHelpe
 import { constantTruth, correlatedAtoms } from './condition';
 import { enteredWith, type IrqEvent } from './irq';
 import { LockNamer } from './names';
-import { EMPTY_STATE, type EntryReason, type HeldLock, MAX_FACTS, mergeStates, type PathState, sameKey, stateKey, withHeld } from './state';
+import {
+  EMPTY_STATE,
+  type EntryReason,
+  type HeldLock,
+  MAX_FACTS,
+  mergeStates,
+  type PathState,
+  sameKey,
+  stateKey,
+  withHeld,
+  withHeldList,
+  withIrqState,
+} from './state';
 import { type FunctionSummary, type LockEffect, RETURNED, type SummaryLookup } from './summary';
 import { type LockEvent, passesUnchanged, rootName, type TransferContext, transferEdge, transferNode } from './transfer';
 
@@ -159,7 +171,7 @@ export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: Analyze
   const conventionalState = conventionalEntry(fn, cfg, opts.source);
   let entry = conventionalState;
   const irq = enteredWith(opts.entryIrq, fn.start);
-  if (irq) entry = { ...entry, irq };
+  if (irq) entry = withIrqState(entry, irq);
   // Nothing to track: every statement sees the empty set (and, entered with interrupts off, nothing here cares).
   if (!touches && entry.held.length === 0 && !(irq && touchesIrq(cfg))) {
     const out = nothingHeld(fn, cfg);
@@ -441,7 +453,7 @@ function reportingPass(
       // A lock held under two names the path knows are one (`lp == rp`) is held under both at the exit.
       const states = taken.map((s) => {
         const held = withAliases(s);
-        return held === s.held ? s : { ...s, held };
+        return held === s.held ? s : withHeldList(s, held);
       });
       const existing = exits.find((x) => x.node === node);
       if (existing) existing.states.push(...states);
@@ -479,7 +491,7 @@ function withoutHandedOn(exits: Exit[]): Exit[] {
   return exits.map((x) => {
     const states = x.states.map((s) => {
       const held = s.held.filter((h) => !(h.handed || handedAt!.get(h.name)?.has(x)));
-      return held.length === s.held.length ? s : { ...s, held };
+      return held.length === s.held.length ? s : withHeldList(s, held);
     });
     return { ...x, states };
   });
@@ -616,7 +628,7 @@ function conventionalEntry(fn: FunctionSyntax, cfg: Cfg, source: string): PathSt
   const first = (open < 0 ? '' : header.slice(open + 1)).split(',')[0] ?? '';
   if (!/\bstruct\s+(vcpu|sched_unit)\b|\b(unsigned(\s+int)?|int)\s+\w*cpu\w*\s*$/.test(first.trim())) return EMPTY_STATE;
   const held: HeldLock = { name: `sched(${fn.params[0]})`, kind: 'sched', at: fn.start, entry: true, because: { how: 'name' } };
-  return { ...EMPTY_STATE, held: [held] };
+  return withHeldList(EMPTY_STATE, [held]);
 }
 
 const ONLY_EMPTY: PathState[] = [EMPTY_STATE];

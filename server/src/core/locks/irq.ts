@@ -7,7 +7,7 @@ import type { CfgNode } from '../cfg/types';
 import type { CallSite } from '../syntax/expr';
 import { forbiddenCall, type IrqEffect, irqPrimitive } from '../xen/interrupts';
 import type { LockHelper, LockKind } from '../xen/lockHelpers';
-import type { HeldLock, IrqState, IrqVariant, PathState, SavedIrq } from './state';
+import { type HeldLock, type IrqState, type IrqVariant, type PathState, type SavedIrq, withHeldList, withIrqState } from './state';
 
 export type IrqEvent =
   /**
@@ -61,21 +61,18 @@ function flagsVar(call: CallSite, flagsArg: number | undefined, assigned: string
 function applyEffect(s: PathState, effect: IrqEffect, at: number, flags: string | undefined): PathState {
   switch (effect) {
     case 'disable':
-      return { ...s, irq: { on: false, at } };
+      return withIrqState(s, { on: false, at });
     case 'enable':
-      return { ...s, irq: { on: true, at } };
+      return withIrqState(s, { on: true, at });
     case 'save': {
-      const r: PathState = { ...s, irq: { on: false, at } };
-      if (flags) {
-        const entry: SavedIrq = s.irq ? { v: flags, irq: s.irq } : { v: flags };
-        r.saved = [...(s.saved ?? []).filter((x) => x.v !== flags), entry];
-      }
-      return r;
+      if (!flags) return withIrqState(s, { on: false, at });
+      const entry: SavedIrq = s.irq ? { v: flags, irq: s.irq } : { v: flags };
+      return withIrqState(s, { on: false, at }, [...(s.saved ?? []).filter((x) => x.v !== flags), entry]);
     }
     case 'restore': {
       const saved = flags ? s.saved?.find((x) => x.v === flags) : undefined;
-      // (Unknown: undefined, the field kept; a deleted field would change the state's shape, see EMPTY_STATE.)
-      return { ...s, irq: saved?.irq };
+      // (Unknown: undefined.)
+      return withIrqState(s, saved?.irq);
     }
   }
 }
@@ -131,7 +128,10 @@ export function irqAfterHelper(
       }
       // The locks taken carry how they were taken (a new state only when one of them did not yet).
       if (taken.some((h) => h.irqVariant !== variant))
-        next = { ...next, held: next.held.map((h) => (taken.includes(h) ? withVariant(h, variant) : h)) };
+        next = withHeldList(
+          next,
+          next.held.map((h) => (taken.includes(h) ? withVariant(h, variant) : h)),
+        );
     } else if (helper.op === 'release') {
       // The caller's own `_irq` lock released with `_irq` (a helper that drops and retakes it) ends the
       // caller's region as the caller would: only a lock of this function's turning interrupts on is wrong.

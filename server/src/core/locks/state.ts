@@ -271,6 +271,40 @@ function withSorted<T>(list: readonly T[], item: T, key: (t: T) => string): T[] 
   return out.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
 
+/**
+ * Every state but EMPTY_STATE and mergeStates' is made here, by this one
+ * object literal with every field in EMPTY_STATE's order: all states then
+ * share one shape (hidden class) and the analysis's reads of their fields
+ * stay monomorphic. Spreads (`{ ...s, held }`) made a new shape per site and
+ * per shape of their source, a dozen or more, and every read of a field went
+ * through a slow lookup. The wrappers below name the field they replace.
+ */
+function made(
+  held: readonly HeldLock[],
+  vars: readonly VarBinding[],
+  facts: readonly Fact[],
+  released: readonly string[],
+  irq: IrqState | undefined,
+  saved: readonly SavedIrq[] | undefined,
+  releaseOnly: number | undefined,
+): PathState {
+  return { held, vars, facts, released, irq, saved, releaseOnly };
+}
+
+/** `s` holding `held` (and having released `released`). */
+export const withHeldList = (s: PathState, held: readonly HeldLock[], released = s.released): PathState =>
+  made(held, s.vars, s.facts, released, s.irq, s.saved, s.releaseOnly);
+const withVarList = (s: PathState, vars: readonly VarBinding[]): PathState =>
+  made(s.held, vars, s.facts, s.released, s.irq, s.saved, s.releaseOnly);
+/** `s` knowing the branch facts `facts`. */
+export const withFactList = (s: PathState, facts: readonly Fact[]): PathState =>
+  made(s.held, s.vars, facts, s.released, s.irq, s.saved, s.releaseOnly);
+/** `s` with interrupts as `irq` says (undefined: unknown), and the saved states `saved`. */
+export const withIrqState = (s: PathState, irq: IrqState | undefined, saved = s.saved): PathState =>
+  made(s.held, s.vars, s.facts, s.released, irq, saved, s.releaseOnly);
+/** `s` past the `ASSERT_UNREACHABLE()` at `at`. */
+export const withReleaseOnly = (s: PathState, at: number): PathState => made(s.held, s.vars, s.facts, s.released, s.irq, s.saved, at);
+
 const nameOf = (h: HeldLock): string => h.name;
 const varOf = (b: VarBinding): string => b.v;
 const itself = (r: string): string => r;
@@ -278,7 +312,7 @@ const itself = (r: string): string => r;
 export function withHeld(s: PathState, lock: HeldLock): PathState {
   const held = withSorted(s.held, lock, nameOf);
   const released = s.released.includes(lock.name) ? s.released.filter((r) => r !== lock.name) : s.released;
-  return { ...s, held, released };
+  return withHeldList(s, held, released);
 }
 
 export function withoutHeld(s: PathState, name: string): PathState {
@@ -286,10 +320,17 @@ export function withoutHeld(s: PathState, name: string): PathState {
   if (h && h.depth && h.depth > 1) {
     const rest: HeldLock = { ...h, depth: h.depth - 1 };
     if (rest.depth === 1) delete rest.depth;
-    return { ...s, held: s.held.map((x) => (x === h ? rest : x)) };
+    return withHeldList(
+      s,
+      s.held.map((x) => (x === h ? rest : x)),
+    );
   }
   const released = s.released.includes(name) ? s.released : withSorted(s.released, name, itself);
-  return { ...s, held: s.held.filter((h) => h.name !== name), released };
+  return withHeldList(
+    s,
+    s.held.filter((h) => h.name !== name),
+    released,
+  );
 }
 
 export function findHeld(s: PathState, name: string): HeldLock | undefined {
@@ -304,12 +345,15 @@ export function withBinding(s: PathState, b: VarBinding): PathState {
   // The same binding again (a pointer assigned in a loop): the same state, so no new key to compute.
   const old = s.vars.find((x) => x.v === b.v);
   if (old && old.lock === b.lock && old.status === b.status && old.zeroIsHeld === b.zeroIsHeld) return s;
-  return { ...s, vars: withSorted(s.vars, b, varOf) };
+  return withVarList(s, withSorted(s.vars, b, varOf));
 }
 
 export function withoutBinding(s: PathState, v: string): PathState {
   if (!s.vars.some((b) => b.v === v)) return s;
-  return { ...s, vars: s.vars.filter((b) => b.v !== v) };
+  return withVarList(
+    s,
+    s.vars.filter((b) => b.v !== v),
+  );
 }
 
 /**
@@ -334,7 +378,7 @@ export function withFact(s: PathState, atom: string, value: boolean): PathState 
   if (!same && facts.length >= MAX_FACTS) return s;
   const next = facts.slice();
   next.splice(lo, same ? 1 : 0, { atom, value });
-  return { ...s, facts: next };
+  return withFactList(s, next);
 }
 
 /** Drops facts (and lock guards) whose atom mentions any of `idents` (after an assignment to them). */
@@ -342,12 +386,12 @@ export function forgetFacts(s: PathState, idents: ReadonlySet<string>): PathStat
   let r = s;
   if (s.facts.length) {
     const facts = s.facts.filter((f) => !mentions(f.atom, idents));
-    if (facts.length !== s.facts.length) r = { ...r, facts };
+    if (facts.length !== s.facts.length) r = withFactList(r, facts);
   }
   if (s.held.some((h) => h.when?.some((f) => mentions(f.atom, idents)))) {
-    r = {
-      ...r,
-      held: r.held.map((h) => {
+    r = withHeldList(
+      r,
+      r.held.map((h) => {
         if (!h.when?.some((f) => mentions(f.atom, idents))) return h;
         const when = h.when.filter((f) => !mentions(f.atom, idents));
         const out: HeldLock = { ...h };
@@ -355,7 +399,7 @@ export function forgetFacts(s: PathState, idents: ReadonlySet<string>): PathStat
         else delete out.when;
         return out;
       }),
-    };
+    );
   }
   return r;
 }
@@ -377,7 +421,7 @@ export function decideGuards(s: PathState, atom: string, value: boolean): PathSt
       held.push(sure);
     }
   }
-  return { ...s, held };
+  return withHeldList(s, held);
 }
 
 /**

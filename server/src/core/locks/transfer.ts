@@ -31,9 +31,13 @@ import {
   type PathState,
   withBinding,
   withFact,
+  withFactList,
   withHeld,
+  withHeldList,
+  withIrqState,
   withoutBinding,
   withoutHeld,
+  withReleaseOnly,
 } from './state';
 import { type FunctionSummary, type LockEffect, RETURNED, type SummaryLookup } from './summary';
 
@@ -214,7 +218,7 @@ export function transferNode(ctx: TransferContext, node: CfgNode, s: PathState):
   const plan = planOf(ctx, node);
   if (plan.passes) return [s];
   // Past `ASSERT_UNREACHABLE()` only a release build runs on: the path says so from here.
-  let states: PathState[] = [node.debugStop && s.releaseOnly === undefined ? { ...s, releaseOnly: node.start } : s];
+  let states: PathState[] = [node.debugStop && s.releaseOnly === undefined ? withReleaseOnly(s, node.start) : s];
   const calls = node.facts.calls;
   for (let ci = 0; ci < calls.length; ci++) {
     if (plan.inert[ci]) continue;
@@ -400,7 +404,10 @@ function handOn(ctx: TransferContext, s: PathState, lhsRoot: string, rhs: string
     const owner = rootName(h.name);
     if (h.handed || h.entry || !owner || owner === lhsRoot || !ctx.locals.has(owner)) continue;
     if (!new RegExp(`\\b${owner}\\b`).test(rhs)) continue;
-    r = { ...r, held: r.held.map((x) => (x === h ? { ...h, handed: true } : x)) };
+    r = withHeldList(
+      r,
+      r.held.map((x) => (x === h ? { ...h, handed: true } : x)),
+    );
   }
   return r;
 }
@@ -703,7 +710,7 @@ function applySummary(
     if (!findHeld(r, name)) r = withHeld(r, { name, kind: e.kind, at: call.start, maybe: true });
   }
   // `spin_lock_irq` in the callee and kept held: interrupts are off here after the call.
-  if (summary.irqExit !== undefined) r = { ...r, irq: { on: summary.irqExit, at: call.start } };
+  if (summary.irqExit !== undefined) r = withIrqState(r, { on: summary.irqExit, at: call.start });
   if (summary.condReleases?.length) return keptOrReleased(ctx, node, ci, call, r, summary.condReleases.map(nameOf));
   if (summary.condAcquires.length === 0) return [r];
   return split(
@@ -799,6 +806,10 @@ export function transferEdge(ctx: TransferContext, node: CfgNode, edge: CfgEdge,
     r = decideGuards(r, g.atom, g.value);
   }
   // Facts about the condition's own calls served their purpose.
-  if (own.length) r = { ...r, facts: r.facts.filter((f) => !own.includes(f.atom)) };
+  if (own.length)
+    r = withFactList(
+      r,
+      r.facts.filter((f) => !own.includes(f.atom)),
+    );
   return r;
 }
