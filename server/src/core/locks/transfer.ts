@@ -63,7 +63,10 @@ export interface TransferContext {
   guardCache?: Map<CfgNode, Guard | null>;
   companionCache?: Map<string, Set<string>>;
   /** Per-node trylock atoms of this analysis (summaries can change between analyses). */
-  ownAtoms?: Map<CfgNode, string[]>;
+  /** Per cond node id: what its branch edges read, made on the first path crossing one in this analysis (see EdgePlan). */
+  edgePlans?: (EdgePlan | undefined)[];
+  /** The text's ASSERT wrapper macros (assertWrappers). */
+  assertMacros?: ReturnType<typeof assertMacrosOf>;
   /** Per callee name: whether a call to it does nothing to a path (see inertCall). */
   inertNames?: Map<string, boolean>;
   /** Per node id: what its calls are, resolved on its first transfer in this analysis (see NodePlan). */
@@ -195,7 +198,7 @@ function inertCall(ctx: TransferContext, call: CallSite): boolean {
 
 function inertName(ctx: TransferContext, name: string): boolean {
   if (ctx.table.get(name) || irqPrimitive(name) || forbiddenCall(name)) return false;
-  if (name === 'ASSERT' || name === 'BUG_ON' || assertMacrosOf(ctx.source).has(name)) return false;
+  if (name === 'ASSERT' || name === 'BUG_ON' || assertWrappers(ctx).has(name)) return false;
   const s = ctx.summaries.get(name);
   return (
     !s ||
@@ -207,6 +210,11 @@ function inertName(ctx: TransferContext, name: string): boolean {
       !s.condReleases?.length &&
       s.condAcquires.length === 0)
   );
+}
+
+/** The text's ASSERT wrapper macros, looked up once per analysis (not per call and path). */
+function assertWrappers(ctx: TransferContext): ReturnType<typeof assertMacrosOf> {
+  return (ctx.assertMacros ??= assertMacrosOf(ctx.source));
 }
 
 /** The node passes every path on as it is (transferNode would return it alone, reporting nothing). */
@@ -273,7 +281,7 @@ function applyCall(ctx: TransferContext, node: CfgNode, ci: number, call: CallSi
   if (irq) return [irq];
   checkForbidden(ctx, node, call, s);
   if (call.name === 'ASSERT' || call.name === 'BUG_ON') return assume(ctx, call, applyAssert(ctx, node, call, s));
-  const wrapper = assertMacrosOf(ctx.source).get(call.name);
+  const wrapper = assertWrappers(ctx).get(call.name);
   if (wrapper) {
     // `ASSERT_WRITELOCK(&l)` defined as `ASSERT(rw_is_write_locked(l))`: read as that ASSERT.
     const a = call.args[wrapper.param];
@@ -617,15 +625,52 @@ function atomValue(s: PathState): (atom: string) => boolean | undefined {
   };
 }
 
-/** The trylock-like calls a condition makes itself, once per node for this analysis. */
-function ownTrylockAtoms(ctx: TransferContext, node: CfgNode): string[] {
-  const cache = (ctx.ownAtoms ??= new Map());
-  let own = cache.get(node);
-  if (!own) {
-    own = node.facts.calls.filter((c) => isTrylockLike(ctx, c)).map((c) => callAtom(ctx, c));
-    cache.set(node, own);
+/**
+ * What the branch edges of a cond node read, once per node and analysis
+ * instead of looked up (in maps keyed by node) for every path crossing an
+ * edge: the condition, its own trylock-like calls (they read summaries, so per
+ * analysis), and per branch the facts a path learns there.
+ */
+interface EdgePlan {
+  cond: ReturnType<typeof conditionOf>;
+  /** The trylock-like calls the condition makes itself. */
+  own: string[];
+  onFalse?: readonly LearnedFact[];
+  onTrue?: readonly LearnedFact[];
+}
+
+/** A fact a branch teaches, with what about its atom does not depend on the path. */
+interface LearnedFact extends Fact {
+  /** Tested elsewhere too: worth remembering (trackedAtoms). */
+  tracked: boolean;
+  /** A plain variable: a lock-pointer binding of it, when the path has one, says the same already. */
+  ident: boolean;
+}
+
+function edgePlanOf(ctx: TransferContext, node: CfgNode): EdgePlan {
+  const plans = (ctx.edgePlans ??= new Array<EdgePlan | undefined>(ctx.cfg.nodes.length));
+  let plan = plans[node.id];
+  if (!plan) {
+    const own = node.facts.calls.filter((c) => isTrylockLike(ctx, c)).map((c) => callAtom(ctx, c));
+    plans[node.id] = plan = { cond: conditionOf(node, ctx.source), own };
   }
-  return own;
+  return plan;
+}
+
+function learnedOn(ctx: TransferContext, node: CfgNode, plan: EdgePlan, branch: boolean): readonly LearnedFact[] {
+  let learned = branch ? plan.onTrue : plan.onFalse;
+  if (!learned) {
+    // (A literal, not a spread of the fact: a spread amid a literal is made slowly.)
+    learned = edgeFacts(node, plan.cond, branch).map((f) => ({
+      atom: f.atom,
+      value: f.value,
+      tracked: ctx.trackedAtoms.has(f.atom),
+      ident: IDENT.test(f.atom),
+    }));
+    if (branch) plan.onTrue = learned;
+    else plan.onFalse = learned;
+  }
+  return learned;
 }
 
 /** `ASSERT(spin_is_locked(x))` states that x is held here (by the caller when not taken). */
@@ -792,17 +837,17 @@ function edgeFacts(node: CfgNode, cond: ReturnType<typeof conditionOf>, branch: 
 export function transferEdge(ctx: TransferContext, node: CfgNode, edge: CfgEdge, s: PathState): PathState | undefined {
   if (edge.branch === undefined || node.kind !== 'cond' || node.start === node.end) return s;
   if (node.loopMacro) return s;
-  const cond = conditionOf(node, ctx.source);
+  const plan = edgePlanOf(ctx, node);
   const value = atomValue(s);
   // This condition's own trylock calls: the path knows whether each succeeded (none: nothing ran).
-  const own = ownTrylockAtoms(ctx, node);
+  const own = plan.own;
   const ran = own.length ? (atom: string): boolean => own.includes(atom) && s.facts.some((f) => f.atom === atom) : undefined;
-  const v = evaluate(cond, value, ran);
+  const v = evaluate(plan.cond, value, ran);
   if (v !== undefined && v !== edge.branch) return undefined;
   if (v === undefined && !guardAgrees(ctx, node, edge.branch, s)) return undefined;
   let r = s;
-  for (const g of edgeFacts(node, cond, edge.branch)) {
-    if (ctx.trackedAtoms.has(g.atom) && !(IDENT.test(g.atom) && binding(r, g.atom))) r = remember(ctx, r, g.atom, g.value);
+  for (const g of learnedOn(ctx, node, plan, edge.branch)) {
+    if (g.tracked && !(g.ident && binding(r, g.atom))) r = remember(ctx, r, g.atom, g.value);
     r = decideGuards(r, g.atom, g.value);
   }
   // Facts about the condition's own calls served their purpose.
