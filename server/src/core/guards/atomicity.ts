@@ -177,9 +177,9 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
   const lookupCall =
     !guardedRead &&
     f.calls.some((c) => {
-      if (f.heldAt(c.node).length === 0) return false;
+      // (The callee first: most calls return no pointer, and their held sets are never needed.)
       const callee = calleeOf(d, f, c.callee);
-      return !!callee && callee !== f && returnsPointer(callee);
+      return !!callee && callee !== f && returnsPointer(callee) && f.heldAt(c.node).length > 0;
     });
   const sampled = !guardedRead && !lookupCall && f.calls.some((c) => callSamplesTime(f, c.callee, resolve));
   if (!sampled && !guardedRead && !lookupCall) {
@@ -799,7 +799,15 @@ function dereferences(text: string, n: CfgNode, v: string): boolean {
 }
 
 /** `static struct cpupool *cpupool_find_by_id(…)`: the function returns a pointer. */
+/** Per function: every lookup call of every caller asks (the answer reads the header's text). */
+const returnsPointerOf = new WeakMap<FunctionFacts, boolean>();
 function returnsPointer(f: FunctionFacts): boolean {
+  let r = returnsPointerOf.get(f);
+  if (r === undefined) returnsPointerOf.set(f, (r = headerReturnsPointer(f)));
+  return r;
+}
+
+function headerReturnsPointer(f: FunctionFacts): boolean {
   const header = f.file.text.slice(f.fn.syntax.start, f.fn.syntax.bodyStart);
   const at = header.search(new RegExp(`\\b${f.name}\\s*\\(`));
   return at > 0 && /\*\s*$/.test(header.slice(0, at));
