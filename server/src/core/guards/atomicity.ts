@@ -809,8 +809,23 @@ function returnsPointer(f: FunctionFacts): boolean {
 
 function headerReturnsPointer(f: FunctionFacts): boolean {
   const header = f.file.text.slice(f.fn.syntax.start, f.fn.syntax.bodyStart);
-  const at = header.search(new RegExp(`\\b${f.name}\\s*\\(`));
+  const at = nameBeforeParen(header, f.name);
   return at > 0 && /\*\s*$/.test(header.slice(0, at));
+}
+
+const PAREN_AFTER = /\s*\(/y;
+
+/** Where `\bname\s*(` first occurs in text (-1: nowhere), found without building a regular expression per name. */
+function nameBeforeParen(text: string, name: string): number {
+  // (No name: what the expression built from it would find; indexOf would find the empty name everywhere.)
+  if (!name) return text.search(/\b\s*\(/);
+  for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1)) {
+    // (A name starts with a word character: \b before it is a non-word character or the start.)
+    if (at > 0 && /\w/.test(text[at - 1]!)) continue;
+    PAREN_AFTER.lastIndex = at + name.length;
+    if (PAREN_AFTER.test(text)) return at;
+  }
+  return -1;
 }
 
 /** A section entered through a trylock: the code goes on without the value when the lock is busy, so what it reads there is advice. */

@@ -478,41 +478,13 @@ function scopeOf(facts: FunctionFacts, table: TypeTable, loc: string): { scope?:
   return struct && table.ownsStruct(struct) ? { scope: facts.path } : {};
 }
 
-/** Sorted offsets at which the locks held on the function's paths were taken (not held on entry, not other names). */
-function takenOffsets(fn: FunctionLocks): number[] {
-  const lists = new Set<readonly HeldLock[]>();
-  const out = new Set<number>();
-  for (const states of fn.before)
-    for (const s of states) {
-      // States share their held lists: each is read once.
-      if (s.held.length === 0 || lists.has(s.held)) continue;
-      lists.add(s.held);
-      for (const h of s.held) if (!h.entry && !h.alias) out.add(h.at);
-    }
-  return [...out].sort((a, b) => a - b);
-}
-
-/** Some offset of the sorted list in [start, end). */
-function anyWithin(sorted: readonly number[], start: number, end: number): boolean {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid]! < start) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < sorted.length && sorted[lo]! < end;
-}
-
 /** The locks each node takes (held after it, taken inside its range), with whether it was a trylock. */
 function acquisitionsOf(facts: FunctionFacts, helpers: HelperTable): void {
   const { fn, file } = facts;
   // Neither taking nor releasing a lock, the function holds only what it was entered holding.
   if (!fn.touchesLocks) return;
-  // Where the locks the paths hold were taken: a statement with none of these offsets inside takes nothing.
-  const taken = takenOffsets(fn);
   for (const n of fn.cfg.nodes) {
-    if (n.facts.calls.length === 0 || (fn.before[n.id]?.length ?? 0) === 0 || !anyWithin(taken, n.start, n.end)) continue;
+    if (n.facts.calls.length === 0 || (fn.before[n.id]?.length ?? 0) === 0) continue;
     const seen = new Set<string>();
     const isTry = n.facts.calls.some((c) => helpers.get(c.name)?.op === 'tryacquire');
     // Paths often share one held list (a transfer that changes no lock keeps it): each list is read once per node.
