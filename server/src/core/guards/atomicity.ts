@@ -177,9 +177,9 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
   const lookupCall =
     !guardedRead &&
     f.calls.some((c) => {
-      if (f.heldAt(c.node).length === 0) return false;
+      // (The callee first: most calls return no pointer, and their held sets are never needed.)
       const callee = calleeOf(d, f, c.callee);
-      return !!callee && callee !== f && returnsPointer(callee);
+      return !!callee && callee !== f && returnsPointer(callee) && f.heldAt(c.node).length > 0;
     });
   const sampled = !guardedRead && !lookupCall && f.calls.some((c) => callSamplesTime(f, c.callee, resolve));
   if (!sampled && !guardedRead && !lookupCall) {
@@ -799,10 +799,33 @@ function dereferences(text: string, n: CfgNode, v: string): boolean {
 }
 
 /** `static struct cpupool *cpupool_find_by_id(…)`: the function returns a pointer. */
+/** Per function: every lookup call of every caller asks (the answer reads the header's text). */
+const returnsPointerOf = new WeakMap<FunctionFacts, boolean>();
 function returnsPointer(f: FunctionFacts): boolean {
+  let r = returnsPointerOf.get(f);
+  if (r === undefined) returnsPointerOf.set(f, (r = headerReturnsPointer(f)));
+  return r;
+}
+
+function headerReturnsPointer(f: FunctionFacts): boolean {
   const header = f.file.text.slice(f.fn.syntax.start, f.fn.syntax.bodyStart);
-  const at = header.search(new RegExp(`\\b${f.name}\\s*\\(`));
+  const at = nameBeforeParen(header, f.name);
   return at > 0 && /\*\s*$/.test(header.slice(0, at));
+}
+
+const PAREN_AFTER = /\s*\(/y;
+
+/** Where `\bname\s*(` first occurs in text (-1: nowhere), found without building a regular expression per name. */
+function nameBeforeParen(text: string, name: string): number {
+  // (No name: what the expression built from it would find; indexOf would find the empty name everywhere.)
+  if (!name) return text.search(/\b\s*\(/);
+  for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1)) {
+    // (A name starts with a word character: \b before it is a non-word character or the start.)
+    if (at > 0 && /\w/.test(text[at - 1]!)) continue;
+    PAREN_AFTER.lastIndex = at + name.length;
+    if (PAREN_AFTER.test(text)) return at;
+  }
+  return -1;
 }
 
 /** A section entered through a trylock: the code goes on without the value when the lock is busy, so what it reads there is advice. */

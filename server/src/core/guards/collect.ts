@@ -9,11 +9,11 @@ import type { CfgNode } from '../cfg/types';
 import { type FunctionLocks, heldSets } from '../locks/analyze';
 import { LockNamer } from '../locks/names';
 import { type Move, originOf } from '../locks/origin';
-import type { PathState } from '../locks/state';
+import type { HeldLock, PathState } from '../locks/state';
 import { staticLockScope, staticNamesIn } from '../syntax/staticLocks';
 import type { Token } from '../syntax/tokens';
 import { tokenize } from '../syntax/tokens';
-import { parseDeclaration, skipGroup } from '../types/declarations';
+import { type Declaration, parseDeclaration, skipGroup } from '../types/declarations';
 import { type Access, type AccessSink, ExpressionScanner, type Variable } from '../types/expressions';
 import { splitTopLevel, type TypeTable } from '../types/typeTable';
 import { isDebugCheck, isSchedLockPointer, protectedIteration } from '../xen/accessOps';
@@ -145,6 +145,8 @@ function declarationStart(text: string, start: number): number {
   return Math.max(text.lastIndexOf(';', start - 1), text.lastIndexOf('}', start - 1), text.lastIndexOf('*/', start - 1) + 1) + 1;
 }
 
+const NO_STATES: readonly PathState[] = [];
+
 const SCANNED: ReadonlySet<CfgNode['kind']> = new Set(['stmt', 'cond', 'return', 'switch']);
 
 function collectFunction(
@@ -162,13 +164,14 @@ function collectFunction(
     .sort((a, b) => a.start - b.start);
   const text = file.text;
   // Declarations first (a use in a loop may precede its declaration in CFG order, never in the text).
-  const declTokens = new Map<number, Token[]>();
+  // Each declaration's tokens and parse, read again for its initialisers below.
+  const declarations = new Map<number, { tokens: Token[]; d: Declaration | undefined }>();
   for (const n of nodes) {
     if (!n.declares) continue;
     const tokens = tokenize(text.slice(n.start, n.end), n.start);
-    declTokens.set(n.id, tokens);
     const end = tokens.length && tokens[tokens.length - 1]!.text === ';' ? tokens.length - 1 : tokens.length;
     const d = parseDeclaration(tokens, 0, end, (x) => table.isTypeName(x));
+    declarations.set(n.id, { tokens, d });
     if (!d) continue;
     for (const x of d.declarators)
       declare(env, x.name, d.isStatic ? { type: x.type, loc: `${x.name} (static in ${fn.syntax.name})` } : { type: x.type });
@@ -204,14 +207,28 @@ function collectFunction(
     if (id === undefined) lockIds.set(name, (id = staticScoped(typeLevelLock(name, table, env, fn.syntax.name), file, fn, sharedStatics)));
     return id;
   };
+  // Must-held sets are asked for per access, call and acquisition (and by XSR014 per access again): remembered per
+  // states array, and per held-lock list for a node with one path and no branch facts (what is held there is that
+  // list as it is: consecutive statements share one list), so most nodes reuse a neighbour's answer.
   const heldCache = new Map<readonly PathState[], readonly string[]>();
+  const byHeldList = new Map<readonly HeldLock[], readonly string[]>();
+  const mustOf = (states: readonly PathState[]): readonly string[] => {
+    // A path holding nothing: nothing is held on every path (heldSets' answer too, without building its lists).
+    if (states.length === 0 || states.some((s) => s.held.length === 0)) return [];
+    // A lock assumed from a `_locked` name alone is a guess (which lock?): the requirements say what is known.
+    const must = heldSets(states, file.lineIndex).must.filter((r) => !(r.entry && r.because?.how === 'name'));
+    return [...new Set(must.map((r) => facts.lockId(r.name)))];
+  };
   facts.heldAt = (node: number): readonly string[] => {
-    const states = fn.before[node] ?? [];
+    const states = fn.before[node] ?? NO_STATES;
     let held = heldCache.get(states);
     if (!held) {
-      // A lock assumed from a `_locked` name alone is a guess (which lock?): the requirements say what is known.
-      const must = heldSets(states, file.lineIndex).must.filter((r) => !(r.entry && r.because?.how === 'name'));
-      held = [...new Set(must.map((r) => facts.lockId(r.name)))];
+      const one = states.length === 1 && states[0]!.facts.length === 0 ? states[0]!.held : undefined;
+      held = one && byHeldList.get(one);
+      if (!held) {
+        held = mustOf(states);
+        if (one) byHeldList.set(one, held);
+      }
       heldCache.set(states, held);
     }
     return held;
@@ -234,16 +251,16 @@ function collectFunction(
   const namer = LockNamer.of(fn.cfg);
   for (const n of nodes) {
     current = n;
-    const decl = declTokens.get(n.id);
+    const decl = declarations.get(n.id);
     if (decl) {
       // Only the initialisers of a declaration are evaluated.
-      const end = decl.length && decl[decl.length - 1]!.text === ';' ? decl.length - 1 : decl.length;
-      const d = parseDeclaration(decl, 0, end, (x) => table.isTypeName(x));
-      if (d) for (const x of d.declarators) if (x.init) scanner.scan(decl, x.init.from, x.init.to);
+      const { tokens, d } = decl;
+      if (d) for (const x of d.declarators) if (x.init) scanner.scan(tokens, x.init.from, x.init.to);
     } else scanner.scanText(text, n.start, n.end);
-    const checks = n.facts.calls.filter((c) => isDebugCheck(c.name));
+    // (Most statements make no debug check: no list of them is built then.)
+    const checks = n.facts.calls.some((c) => isDebugCheck(c.name)) ? n.facts.calls.filter((c) => isDebugCheck(c.name)) : undefined;
     for (const c of n.facts.calls) {
-      if (checks.some((x) => x !== c && x.start <= c.start && c.end <= x.end)) continue;
+      if (checks?.some((x) => x !== c && x.start <= c.start && c.end <= x.end)) continue;
       facts.calls.push({
         callee: c.name,
         start: c.start,
@@ -256,8 +273,7 @@ function collectFunction(
     if (n.kind === 'return' && n.returnText?.startsWith('&')) facts.returnedAddresses.push(n.returnText);
     rawSchedLockCalls(facts, n, helpers, namer);
     bitUpdatesOf(facts, n, table);
-    if (n.kind === 'cond' && /schedule_lock/.test(text.slice(n.start, n.end)) && /[=!]=/.test(text.slice(n.start, n.end)))
-      facts.revalidates = true;
+    if (n.kind === 'cond' && mentions(text, n, 'schedule_lock') && /[=!]=/.test(text.slice(n.start, n.end))) facts.revalidates = true;
     for (const a of n.facts.assignments) {
       if (!a.lhs.includes('schedule_lock')) continue;
       const lhs = ExpressionScanner.locate(table, env, a.lhs);
@@ -377,13 +393,28 @@ function protectedWalks(file: FileAnalysis, fn: FunctionLocks): FunctionFacts['i
   for (const n of fn.cfg.nodes) {
     if ((fn.before[n.id]?.length ?? 0) === 0 || n.end <= n.start) continue;
     // A loop macro's header; with a one-statement body tree-sitter may leave it inside a plain statement.
-    const macro = n.loopMacro ?? /^\s*([A-Za-z_]\w*)\s*\(/.exec(file.text.slice(n.start, Math.min(n.end, n.start + 80)))?.[1];
+    const macro = n.loopMacro ?? leadingCall(file.text, n.start, Math.min(n.end, n.start + 80));
     const p = macro ? protectedIteration(macro) : undefined;
     if (!macro || !p) continue;
     const close = file.text.indexOf(')', n.start) + 1 || n.end;
     out.push({ node: n.id, macro, start: n.start, end: Math.min(close, n.end), line: n.line, locks: p.locks, list: p.list });
   }
   return out;
+}
+
+/** The node's text contains `word` (found in place: no slice per condition). */
+function mentions(text: string, n: CfgNode, word: string): boolean {
+  const at = text.indexOf(word, n.start);
+  return at >= 0 && at + word.length <= n.end;
+}
+
+/** `name (` at the start of text[start, limit) (after blanks): read in place, no slice per statement. */
+const LEADING_CALL = /\s*([A-Za-z_]\w*)\s*\(/y;
+function leadingCall(text: string, start: number, limit: number): string | undefined {
+  LEADING_CALL.lastIndex = start;
+  const m = LEADING_CALL.exec(text);
+  // Past the limit, the slice it stands for would have cut the match off.
+  return m && LEADING_CALL.lastIndex <= limit ? m[1] : undefined;
 }
 
 /** `spin_lock_irq(sd->schedule_lock)`: a plain spinlock primitive given a scheduler lock pointer (not `&sr->_lock`). */
@@ -450,12 +481,18 @@ function scopeOf(facts: FunctionFacts, table: TypeTable, loc: string): { scope?:
 /** The locks each node takes (held after it, taken inside its range), with whether it was a trylock. */
 function acquisitionsOf(facts: FunctionFacts, helpers: HelperTable): void {
   const { fn, file } = facts;
+  // Neither taking nor releasing a lock, the function holds only what it was entered holding.
+  if (!fn.touchesLocks) return;
   for (const n of fn.cfg.nodes) {
     if (n.facts.calls.length === 0 || (fn.before[n.id]?.length ?? 0) === 0) continue;
     const seen = new Set<string>();
     const isTry = n.facts.calls.some((c) => helpers.get(c.name)?.op === 'tryacquire');
+    // Paths often share one held list (a transfer that changes no lock keeps it): each list is read once per node.
+    let last: readonly HeldLock[] | undefined;
     for (const e of n.succ) {
       for (const s of fn.before[e.to] ?? []) {
+        if (s.held === last) continue;
+        last = s.held;
         for (const h of s.held) {
           if (h.entry || h.alias || h.at < n.start || h.at >= n.end || seen.has(h.name)) continue;
           seen.add(h.name);

@@ -926,7 +926,7 @@ function inferGuards(
     const lt = lifetimes.get(f.key);
     const creating = lifecycle.has(f.key);
     // A `_locked` function nobody here calls holds the lock its name promises, we cannot say which: its sites say nothing.
-    if (/_locked$/.test(f.name) && unknownContext(f)) continue;
+    if (f.name.endsWith('_locked') && unknownContext(f)) continue;
     for (const a of f.accesses) {
       if (creating && !(a.list && a.kind === 'write')) continue;
       const base = a.base ?? (a.via && isLookup(f, a.via.fn) ? a.via.base : undefined);
@@ -1024,7 +1024,7 @@ function requirements(
     const first = firstLineLocks(f.fn);
     const entryLocks = first ? [...first.must, ...first.may].filter((r) => r.entry && r.because) : [];
     // Xen's convention: a `_locked` function's caller holds the lock it needs.
-    const named = /_locked$/.test(f.name);
+    const named = f.name.endsWith('_locked');
     for (const r of entryLocks) {
       if (r.because!.how !== 'assert') continue;
       const lock = alias(f.lockId(r.name));
@@ -1170,11 +1170,11 @@ function orderEdges(
   heldSet: (f: FunctionFacts, node: number) => Set<string>,
   alias: (l: string) => string,
 ): Map<string, OrderEdge> {
-  // What each function takes, itself or through its callees (a witness site each).
-  const takes = new Map<string, Map<string, { fn: FunctionFacts; line: number }>>();
+  // What each function takes, itself or through its callees (the locks, in the order first found).
+  const takes = new Map<string, Set<string>>();
   for (const f of functions.values()) {
-    const m = new Map<string, { fn: FunctionFacts; line: number }>();
-    for (const a of f.acquisitions) if (!a.noWait && !m.has(alias(a.lock))) m.set(alias(a.lock), { fn: f, line: a.line });
+    const m = new Set<string>();
+    for (const a of f.acquisitions) if (!a.noWait) m.add(alias(a.lock));
     takes.set(f.key, m);
   }
   for (let changed = true, pass = 0; changed && pass < 12; pass++) {
@@ -1183,9 +1183,9 @@ function orderEdges(
       const m = takes.get(f.key)!;
       for (const callee of resolver.calleesOf(f)) {
         if (!callee || callee === f) continue;
-        for (const [l, w] of takes.get(callee.key)!) {
+        for (const l of takes.get(callee.key)!) {
           if (m.has(l)) continue;
-          m.set(l, w);
+          m.add(l);
           changed = true;
         }
       }
@@ -1222,7 +1222,7 @@ function orderEdges(
         releasedBy.set(callee, released);
       }
       const held = heldSet(f, c.node);
-      for (const [l] of inner)
+      for (const l of inner)
         for (const h of held) if (!released.has(h)) edge(h, l, { fn: f, start: c.start, end: c.end, line: c.line, via: callee.name });
     }
   }

@@ -167,8 +167,8 @@ function releasesIn(f: FunctionFacts): Map<string, { kind: Kind; nodes: number[]
       if (p.length > 0 && p.every((i) => isBarrierStatement(nodes[i]))) add(a.lhs, 'flag', n.id);
     }
     for (const c of n.facts.calls) {
-      const target = addressOf(c.args[0]?.text);
-      if (isStoreRelease(c.name) && target && global(target)) add(target, 'flag', n.id);
+      const target = isStoreRelease(c.name) ? addressOf(c.args[0]?.text) : undefined;
+      if (target && global(target)) add(target, 'flag', n.id);
       const clear = atomicBitClear(c.name);
       const mask = clear && addressOf(c.args[clear.mask]?.text);
       const bit = clear && c.args[clear.bit]?.text;

@@ -96,6 +96,9 @@ export function objectLifetimes(
   flagsOf: (name: string, args: number) => string = (name, args) => calleeFlags(name, args, allocates, analysed, links),
 ): ObjectLifetimes {
   const { base, delta } = originOf(fn);
+  // Most functions allocate, free and chain nothing and are handed nothing private: nothing is private in them,
+  // known without their callees' flags or a walk of their statements.
+  if (freshParams.size === 0 && nothingPrivate(base, allocates)) return NOTHING_PRIVATE;
   // The base result's offsets, in the text the function sits in now.
   const text = source === undefined ? undefined : (s: number, e: number): string => source.slice(s + delta.offset, e + delta.offset);
   // Which callees allocate, are analysed, link which argument; which parameters are private.
@@ -110,6 +113,43 @@ export function objectLifetimes(
   const fresh = new Map([...out.fresh].map(([v, r]) => [v, { from: r.from + delta.offset, until: r.until + delta.offset }]));
   const walks = out.walks.map((w) => ({ v: w.v, from: w.from + delta.offset, until: w.until + delta.offset }));
   return { ...out, fresh, walks };
+}
+
+/** No object is private to a function: shared (nobody changes an answer once given). */
+const NOTHING_PRIVATE: ObjectLifetimes = { fresh: new Map(), dying: new Set(), returnsFresh: false, walks: [] };
+
+/**
+ * What could make an object private in a function with no private parameter
+ * (lifetimesIn's only sources): the function is an allocator itself, a local
+ * is assigned a call's result (an allocator's, if the callee is one), points
+ * into a local (`pp = &head`: a chain), or something is freed.
+ */
+interface PrivateSources {
+  always: boolean;
+  assignedCalls: readonly string[];
+}
+
+const sourcesOf = new WeakMap<FunctionLocks, PrivateSources>();
+
+function nothingPrivate(fn: FunctionLocks, allocates: (name: string) => boolean): boolean {
+  let s = sourcesOf.get(fn);
+  if (!s) sourcesOf.set(fn, (s = privateSources(fn)));
+  return !s.always && !s.assignedCalls.some((c) => isAllocator(c) || allocates(c));
+}
+
+function privateSources(fn: FunctionLocks): PrivateSources {
+  let always = isAllocator(fn.syntax.name);
+  const assignedCalls: string[] = [];
+  for (const n of fn.cfg.nodes) {
+    for (const a of n.facts.assignments) {
+      if (a.op !== '=') continue;
+      const call = a.rhsCall !== undefined ? n.facts.calls[a.rhsCall] : undefined;
+      if (call && IDENT.test(a.lhs)) assignedCalls.push(call.name);
+      if (a.rhs.includes('&') && /^&\s*[A-Za-z_]\w*$/.test(bare(a.rhs))) always = true;
+    }
+    for (const c of n.facts.calls) if (isDeallocator(c.name)) always = true;
+  }
+  return { always, assignedCalls };
 }
 
 /** What objectLifetimes' answer depends on about a callee called with up to `args` arguments: it allocates, is analysed, links which argument. */
