@@ -10,7 +10,7 @@ import { type FunctionLocks, heldSets } from '../locks/analyze';
 import { LockNamer } from '../locks/names';
 import { type Move, originOf } from '../locks/origin';
 import type { HeldLock, PathState } from '../locks/state';
-import type { Assignment } from '../syntax/expr';
+import type { Assignment, CallSite } from '../syntax/expr';
 import { staticLockScope, staticNamesIn } from '../syntax/staticLocks';
 import type { Token } from '../syntax/tokens';
 import { tokenize } from '../syntax/tokens';
@@ -433,8 +433,7 @@ function walkNodes(
   const releaseSites: number[] = [];
   for (const n of fn.cfg.nodes) {
     privateSources.add(n);
-    if (n.facts.assignments.some(storesConstant) || n.facts.calls.some((c) => isStoreRelease(c.name) || atomicBitClear(c.name)))
-      releaseSites.push(n.id);
+    if (n.facts.assignments.some(storesConstant) || n.facts.calls.some(releasesSomething)) releaseSites.push(n.id);
     if ((fn.before[n.id]?.length ?? 0) === 0) continue;
     if (n.end > n.start) {
       if (SCANNED.has(n.kind)) scanned.push(n);
@@ -445,6 +444,11 @@ function walkNodes(
     if (fn.touchesLocks && n.facts.calls.length > 0) takenIn(fn, n, helpers, taken);
   }
   return { scanned, iterations, taken, releaseSites, privateSources };
+}
+
+/** A store-release or an atomic bit clear (handshake.ts says which object it releases, if any). */
+function releasesSomething(c: CallSite): boolean {
+  return isStoreRelease(c.name) || atomicBitClear(c.name) !== undefined;
 }
 
 /** `x = 1;`, `ready = true;` and the like (what a publication flag's release stores; handshake.ts says exactly). */
@@ -462,10 +466,9 @@ function protectedWalk(file: FileAnalysis, n: CfgNode): FunctionFacts['iteration
   return { node: n.id, macro, start: n.start, end: Math.min(close, n.end), line: n.line, locks: p.locks, list: p.list };
 }
 
-/** The node's text contains `word` (found in place: no slice per condition). */
+/** The node's text contains `word` (a search of the node's text only: indexOf from its start would go on to the file's end). */
 function mentions(text: string, n: CfgNode, word: string): boolean {
-  const at = text.indexOf(word, n.start);
-  return at >= 0 && at + word.length <= n.end;
+  return text.slice(n.start, n.end).includes(word);
 }
 
 /** `name (` at the start of text[start, limit) (after blanks): read in place, no slice per statement. */
