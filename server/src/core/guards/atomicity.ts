@@ -473,8 +473,8 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
     return fact;
   };
 
-  // Forward may-analysis: facts are unioned at joins.
-  const inSets: Map<string, Fact>[] = nodes.map(() => new Map());
+  // Forward may-analysis: facts are unioned at joins. (A node's set is made when a fact first reaches it: most never get one.)
+  const inSets: (Map<string, Fact> | undefined)[] = [];
   const work: number[] = [fn.cfg.entry];
   const queued = new Set<number>(work);
   const visited = new Set<number>();
@@ -484,17 +484,18 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
     queued.delete(id);
     const n = nodes[id]!;
     if (!(states[id]?.length ?? 0) && id !== fn.cfg.entry) continue;
-    const out = transfer(n, [...inSets[id]!.values()]);
+    const out = transfer(n, [...(inSets[id]?.values() ?? [])]);
     visited.add(id);
     for (const e of n.succ) {
       if (!(states[e.to]?.length ?? 0)) continue;
-      const target = inSets[e.to]!;
+      let target = inSets[e.to];
       let changed = false;
       for (const fact of out) {
-        if (target.size >= MAX_FACTS) break;
+        if (target && target.size >= MAX_FACTS) break;
         const g = edge(n, e.to, fact);
         if (!g) continue;
         const k = factKey(g);
+        target ??= inSets[e.to] = new Map();
         if (!target.has(k)) {
           target.set(k, g);
           changed = true;

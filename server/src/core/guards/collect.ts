@@ -10,6 +10,7 @@ import { type FunctionLocks, heldSets } from '../locks/analyze';
 import { LockNamer } from '../locks/names';
 import { type Move, originOf } from '../locks/origin';
 import type { HeldLock, PathState } from '../locks/state';
+import type { Assignment, CallSite } from '../syntax/expr';
 import { staticLockScope, staticNamesIn } from '../syntax/staticLocks';
 import type { Token } from '../syntax/tokens';
 import { tokenize } from '../syntax/tokens';
@@ -19,7 +20,9 @@ import { splitTopLevel, type TypeTable } from '../types/typeTable';
 import { isDebugCheck, isSchedLockPointer, protectedIteration } from '../xen/accessOps';
 import type { HelperTable } from '../xen/lockHelpers';
 import { memoryOp } from '../xen/memoryOps';
+import { atomicBitClear, isStoreRelease } from '../xen/ordering';
 import { typeLevelLock } from './lockIds';
+import { PrivateSources } from './objects';
 
 interface SiteAccess extends Access {
   node: number;
@@ -96,6 +99,14 @@ export interface FunctionFacts {
   bitUpdates: BitUpdate[];
   /** The function compares a lock pointer with the scheduler lock pointer again (`lock == sr->schedule_lock`): it re-validates. */
   revalidates: boolean;
+  /**
+   * The nodes (reachable or not, in CFG order) that may release a
+   * synchronisation object (guards/handshake.ts reads only these): a store of
+   * a non-zero constant, a store-release, an atomic bit clear.
+   */
+  releaseSites: number[];
+  /** What could make an object private to the function (guards/objects.ts), read on the same walk. */
+  privateSources: PrivateSources;
   /** Walks of a protected list (`for_each_domain`, …: xen/accessOps.ts), with the locks any of which protects it. */
   iterations: { node: number; macro: string; start: number; end: number; line: number; locks: readonly string[]; list: string }[];
   /** Type-level must-held locks before each node (cached per path-state array). */
@@ -159,9 +170,8 @@ function collectFunction(
   sharedStatics: ReadonlySet<string> = new Set(),
 ): FunctionFacts {
   const env = paramsOf(file, fn, table);
-  const nodes = fn.cfg.nodes
-    .filter((n) => SCANNED.has(n.kind) && n.end > n.start && (fn.before[n.id]?.length ?? 0) > 0)
-    .sort((a, b) => a.start - b.start);
+  const walked = walkNodes(file, fn, helpers);
+  const nodes = walked.scanned.sort((a, b) => a.start - b.start);
   const text = file.text;
   // Declarations first (a use in a loop may precede its declaration in CFG order, never in the text).
   // Each declaration's tokens and parse, read again for its initialisers below.
@@ -196,7 +206,9 @@ function collectFunction(
     rawSchedLocks: [],
     bitUpdates: [],
     revalidates: false,
-    iterations: protectedWalks(file, fn),
+    releaseSites: walked.releaseSites,
+    privateSources: walked.privateSources,
+    iterations: walked.iterations,
     env,
     heldAt: () => [],
     lockId: () => '',
@@ -281,7 +293,16 @@ function collectFunction(
       if (lhs.loc && isSchedLockPointer(lhs.loc) && rhs.addr && rhs.loc) facts.schedAliases.push(rhs.loc);
     }
   }
-  acquisitionsOf(facts, helpers);
+  // (Named once the declarations are all read: the locks' type-level names depend on them.)
+  for (const a of walked.taken)
+    facts.acquisitions.push({
+      lock: facts.lockId(a.name),
+      name: a.name,
+      start: a.start,
+      node: a.node,
+      line: file.lineIndex.lineOf(a.start),
+      noWait: a.noWait,
+    });
   return facts;
 }
 
@@ -387,25 +408,67 @@ function staticScoped(id: string, file: FileAnalysis, fn: FunctionLocks, shared:
   return `${m[1] ?? ''}${m[2]!} (${where})${m[3] ?? ''}`;
 }
 
-/** The reachable statements that walk a protected list. */
-function protectedWalks(file: FileAnalysis, fn: FunctionLocks): FunctionFacts['iterations'] {
-  const out: FunctionFacts['iterations'] = [];
+/**
+ * One walk over the function's nodes (each walk over every node of every
+ * function costs, whatever it does there): the reachable statements to scan,
+ * those that walk a protected list, the locks each node takes, the nodes that
+ * may release a synchronisation object, and what could make an object private
+ * to the function.
+ */
+function walkNodes(
+  file: FileAnalysis,
+  fn: FunctionLocks,
+  helpers: HelperTable,
+): {
+  scanned: CfgNode[];
+  iterations: FunctionFacts['iterations'];
+  taken: Omit<Acquisition, 'lock' | 'line'>[];
+  releaseSites: number[];
+  privateSources: PrivateSources;
+} {
+  const privateSources = new PrivateSources(fn.syntax.name);
+  const scanned: CfgNode[] = [];
+  const iterations: FunctionFacts['iterations'] = [];
+  const taken: Omit<Acquisition, 'lock' | 'line'>[] = [];
+  const releaseSites: number[] = [];
   for (const n of fn.cfg.nodes) {
-    if ((fn.before[n.id]?.length ?? 0) === 0 || n.end <= n.start) continue;
-    // A loop macro's header; with a one-statement body tree-sitter may leave it inside a plain statement.
-    const macro = n.loopMacro ?? leadingCall(file.text, n.start, Math.min(n.end, n.start + 80));
-    const p = macro ? protectedIteration(macro) : undefined;
-    if (!macro || !p) continue;
-    const close = file.text.indexOf(')', n.start) + 1 || n.end;
-    out.push({ node: n.id, macro, start: n.start, end: Math.min(close, n.end), line: n.line, locks: p.locks, list: p.list });
+    privateSources.add(n);
+    if (n.facts.assignments.some(storesConstant) || n.facts.calls.some(releasesSomething)) releaseSites.push(n.id);
+    if ((fn.before[n.id]?.length ?? 0) === 0) continue;
+    if (n.end > n.start) {
+      if (SCANNED.has(n.kind)) scanned.push(n);
+      const w = protectedWalk(file, n);
+      if (w) iterations.push(w);
+    }
+    // Neither taking nor releasing a lock, the function holds only what it was entered holding.
+    if (fn.touchesLocks && n.facts.calls.length > 0) takenIn(fn, n, helpers, taken);
   }
-  return out;
+  return { scanned, iterations, taken, releaseSites, privateSources };
 }
 
-/** The node's text contains `word` (found in place: no slice per condition). */
+/** A store-release or an atomic bit clear (handshake.ts says which object it releases, if any). */
+function releasesSomething(c: CallSite): boolean {
+  return isStoreRelease(c.name) || atomicBitClear(c.name) !== undefined;
+}
+
+/** `x = 1;`, `ready = true;` and the like (what a publication flag's release stores; handshake.ts says exactly). */
+function storesConstant(a: Assignment): boolean {
+  return a.op === '=' && /^\s*(?:[1-9]|true\s*$)/.test(a.rhs);
+}
+
+/** A reachable statement that walks a protected list. */
+function protectedWalk(file: FileAnalysis, n: CfgNode): FunctionFacts['iterations'][number] | undefined {
+  // A loop macro's header; with a one-statement body tree-sitter may leave it inside a plain statement.
+  const macro = n.loopMacro ?? leadingCall(file.text, n.start, Math.min(n.end, n.start + 80));
+  const p = macro ? protectedIteration(macro) : undefined;
+  if (!macro || !p) return undefined;
+  const close = file.text.indexOf(')', n.start) + 1 || n.end;
+  return { node: n.id, macro, start: n.start, end: Math.min(close, n.end), line: n.line, locks: p.locks, list: p.list };
+}
+
+/** The node's text contains `word` (a search of the node's text only: indexOf from its start would go on to the file's end). */
 function mentions(text: string, n: CfgNode, word: string): boolean {
-  const at = text.indexOf(word, n.start);
-  return at >= 0 && at + word.length <= n.end;
+  return text.slice(n.start, n.end).includes(word);
 }
 
 /** `name (` at the start of text[start, limit) (after blanks): read in place, no slice per statement. */
@@ -478,33 +541,22 @@ function scopeOf(facts: FunctionFacts, table: TypeTable, loc: string): { scope?:
   return struct && table.ownsStruct(struct) ? { scope: facts.path } : {};
 }
 
-/** The locks each node takes (held after it, taken inside its range), with whether it was a trylock. */
-function acquisitionsOf(facts: FunctionFacts, helpers: HelperTable): void {
-  const { fn, file } = facts;
-  // Neither taking nor releasing a lock, the function holds only what it was entered holding.
-  if (!fn.touchesLocks) return;
-  for (const n of fn.cfg.nodes) {
-    if (n.facts.calls.length === 0 || (fn.before[n.id]?.length ?? 0) === 0) continue;
-    const seen = new Set<string>();
-    const isTry = n.facts.calls.some((c) => helpers.get(c.name)?.op === 'tryacquire');
-    // Paths often share one held list (a transfer that changes no lock keeps it): each list is read once per node.
-    let last: readonly HeldLock[] | undefined;
-    for (const e of n.succ) {
-      for (const s of fn.before[e.to] ?? []) {
-        if (s.held === last) continue;
-        last = s.held;
-        for (const h of s.held) {
-          if (h.entry || h.alias || h.at < n.start || h.at >= n.end || seen.has(h.name)) continue;
-          seen.add(h.name);
-          facts.acquisitions.push({
-            lock: facts.lockId(h.name),
-            name: h.name,
-            start: h.at,
-            node: n.id,
-            line: file.lineIndex.lineOf(h.at),
-            noWait: isTry || h.kind === 'rcu',
-          });
-        }
+/** The locks the node takes (held after it, taken inside its range), with whether it was a trylock; type-level names later. */
+function takenIn(fn: FunctionLocks, n: CfgNode, helpers: HelperTable, out: Omit<Acquisition, 'lock' | 'line'>[]): void {
+  // (Most statements with calls take nothing: the set and the trylock test are made for the first lock taken.)
+  let seen: Set<string> | undefined;
+  let isTry: boolean | undefined;
+  // Paths often share one held list (a transfer that changes no lock keeps it): each list is read once per node.
+  let last: readonly HeldLock[] | undefined;
+  for (const e of n.succ) {
+    for (const s of fn.before[e.to] ?? []) {
+      if (s.held === last) continue;
+      last = s.held;
+      for (const h of s.held) {
+        if (h.entry || h.alias || h.at < n.start || h.at >= n.end || seen?.has(h.name)) continue;
+        (seen ??= new Set()).add(h.name);
+        isTry ??= n.facts.calls.some((c) => helpers.get(c.name)?.op === 'tryacquire');
+        out.push({ name: h.name, start: h.at, node: n.id, noWait: isTry || h.kind === 'rcu' });
       }
     }
   }

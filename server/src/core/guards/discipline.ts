@@ -821,7 +821,10 @@ function lifetimesOf(
     for (const f of dirty) {
       let q = perFile.get(f.path);
       if (!q) perFile.set(f.path, (q = calleeQuestions(f, resolver, allocating, macroReads)));
-      out.set(f.key, objectLifetimes(f.fn, q.allocates, q.analysed, freshParams.get(f.key), q.linksArg, f.file.text, q.flagsOf));
+      out.set(
+        f.key,
+        objectLifetimes(f.fn, q.allocates, q.analysed, freshParams.get(f.key), q.linksArg, f.file.text, q.flagsOf, f.privateSources),
+      );
     }
     // Only what changed is looked at again: callers of new allocators, functions with new private parameters.
     const next = new Set<FunctionFacts>();

@@ -158,7 +158,9 @@ function releasesIn(f: FunctionFacts): Map<string, { kind: Kind; nodes: number[]
   };
   const nodes = f.fn.cfg.nodes;
   const global = (x: string): boolean => IDENT.test(x) && !f.env.has(x);
-  for (const n of nodes) {
+  // (Only the nodes collect.ts saw store a constant, store-release or clear a bit: the others add nothing.)
+  for (const id of f.releaseSites) {
+    const n = nodes[id]!;
     for (const a of n.facts.assignments) {
       if (a.op !== '=' || !global(a.lhs) || !/^(?:[1-9]\d*[uUlL]*|true)$/.test(a.rhs.trim())) continue;
       let preds = predecessorsOf.get(f);

@@ -94,11 +94,13 @@ export function objectLifetimes(
   source?: string,
   /** calleeFlags with these closures, when the caller remembers them (every function of a file asks about the same callees). */
   flagsOf: (name: string, args: number) => string = (name, args) => calleeFlags(name, args, allocates, analysed, links),
+  /** The function's PrivateSources, when the caller has them. */
+  sources?: PrivateSources,
 ): ObjectLifetimes {
   const { base, delta } = originOf(fn);
   // Most functions allocate, free and chain nothing and are handed nothing private: nothing is private in them,
   // known without their callees' flags or a walk of their statements.
-  if (freshParams.size === 0 && nothingPrivate(base, allocates)) return NOTHING_PRIVATE;
+  if (freshParams.size === 0 && (sources ?? sourcesOfResult(base)).none(allocates)) return NOTHING_PRIVATE;
   // The base result's offsets, in the text the function sits in now.
   const text = source === undefined ? undefined : (s: number, e: number): string => source.slice(s + delta.offset, e + delta.offset);
   // Which callees allocate, are analysed, link which argument; which parameters are private.
@@ -122,34 +124,45 @@ const NOTHING_PRIVATE: ObjectLifetimes = { fresh: new Map(), dying: new Set(), r
  * What could make an object private in a function with no private parameter
  * (lifetimesIn's only sources): the function is an allocator itself, a local
  * is assigned a call's result (an allocator's, if the callee is one), points
- * into a local (`pp = &head`: a chain), or something is freed.
+ * into a local (`pp = &head`: a chain), or something is freed. Read node by
+ * node, by whoever walks all of a function's nodes anyway (guards/collect).
  */
-interface PrivateSources {
-  always: boolean;
-  assignedCalls: readonly string[];
-}
+export class PrivateSources {
+  private always: boolean;
+  private readonly assignedCalls: string[] = [];
 
-const sourcesOf = new WeakMap<FunctionLocks, PrivateSources>();
+  constructor(fnName: string) {
+    this.always = isAllocator(fnName);
+  }
 
-function nothingPrivate(fn: FunctionLocks, allocates: (name: string) => boolean): boolean {
-  let s = sourcesOf.get(fn);
-  if (!s) sourcesOf.set(fn, (s = privateSources(fn)));
-  return !s.always && !s.assignedCalls.some((c) => isAllocator(c) || allocates(c));
-}
-
-function privateSources(fn: FunctionLocks): PrivateSources {
-  let always = isAllocator(fn.syntax.name);
-  const assignedCalls: string[] = [];
-  for (const n of fn.cfg.nodes) {
+  /** Every node of the function (reachable or not) is added. */
+  add(n: CfgNode): void {
     for (const a of n.facts.assignments) {
       if (a.op !== '=') continue;
       const call = a.rhsCall !== undefined ? n.facts.calls[a.rhsCall] : undefined;
-      if (call && IDENT.test(a.lhs)) assignedCalls.push(call.name);
-      if (a.rhs.includes('&') && /^&\s*[A-Za-z_]\w*$/.test(bare(a.rhs))) always = true;
+      if (call && IDENT.test(a.lhs)) this.assignedCalls.push(call.name);
+      if (a.rhs.includes('&') && /^&\s*[A-Za-z_]\w*$/.test(bare(a.rhs))) this.always = true;
     }
-    for (const c of n.facts.calls) if (isDeallocator(c.name)) always = true;
+    for (const c of n.facts.calls) if (isDeallocator(c.name)) this.always = true;
   }
-  return { always, assignedCalls };
+
+  /** Nothing can be private (no parameter is: the caller says). */
+  none(allocates: (name: string) => boolean): boolean {
+    return !this.always && !this.assignedCalls.some((c) => isAllocator(c) || allocates(c));
+  }
+}
+
+/** Per result as computed, when the caller has not read them already. */
+const sourcesOf = new WeakMap<FunctionLocks, PrivateSources>();
+
+function sourcesOfResult(fn: FunctionLocks): PrivateSources {
+  let s = sourcesOf.get(fn);
+  if (!s) {
+    s = new PrivateSources(fn.syntax.name);
+    for (const n of fn.cfg.nodes) s.add(n);
+    sourcesOf.set(fn, s);
+  }
+  return s;
 }
 
 /** What objectLifetimes' answer depends on about a callee called with up to `args` arguments: it allocates, is analysed, links which argument. */

@@ -56,11 +56,11 @@ export function rereadTargets(d: LockDiscipline, f: FunctionFacts): RereadTarget
       const arg = c.args[h.arg];
       const root = arg ? ROOT.exec(arg.text)?.[1] : undefined;
       if (!arg || !root) continue;
-      const acquire = acquireFor(d, f, arg.text, c.start);
-      if (!acquire || assignedBetween(f, root, acquire.start, c.start)) continue;
-      // The field the argument ends in (`v->sched_unit`: vcpu.sched_unit).
+      // The field the argument ends in (`v->sched_unit`: vcpu.sched_unit); none resolved, nothing to say (asked first: it is the cheapest test).
       const field = f.accesses.find((x) => x.node === n.id && x.kind === 'read' && x.start === arg.start && x.end === arg.end);
       if (!field) continue;
+      const acquire = acquireFor(d, f, arg.text, c.start);
+      if (!acquire || assignedBetween(f, root, acquire.start, c.start)) continue;
       // A change made only for objects of a kind, and an object of that kind handed to this function.
       const changes = unlockedChanges(d, field.loc);
       for (const what of new Set(changes.map((x) => x.kind))) {

@@ -52,10 +52,22 @@ function identity(file: FileAnalysis, fn: FunctionLocks, lock: string): string |
   const name = lock.replace(/:[rw]$/, '').replace(/^&/, '');
   if (/->|\./.test(name)) return `${file.path}\u0000${name}`;
   const root = /^[A-Za-z_]\w*/.exec(name)?.[0];
-  if (!root || fn.syntax.params.includes(root) || originOf(fn).base.cfg.nodes.some((n) => n.declares?.includes(root))) return undefined;
+  if (!root || fn.syntax.params.includes(root) || declaredNames(originOf(fn).base).has(root)) return undefined;
   const scope = staticLockScope(file, file.text, root, fn.syntax);
   if (scope === 'function') return `${file.path}\u0000${fn.syntax.name}\u0000${name}`;
   return scope === 'file' ? `${file.path}\u0000${name}` : name;
+}
+
+/** The names a function's statements declare, per result as computed (each of its lock sites asks). */
+const declared = new WeakMap<FunctionLocks, ReadonlySet<string>>();
+function declaredNames(fn: FunctionLocks): ReadonlySet<string> {
+  let names = declared.get(fn);
+  if (!names) {
+    const out = new Set<string>();
+    for (const n of fn.cfg.nodes) for (const d of n.declares ?? []) out.add(d);
+    declared.set(fn, (names = out));
+  }
+  return names;
 }
 
 const where = (s: Site): string => `${s.file.path.split(/[\\/]/).pop()}:${lineNo(s.file, s.start)} (${s.fn.syntax.name}, ${s.via})`;
