@@ -20,6 +20,7 @@ import { checkForbidden, irqAfterHelper, type IrqEvent, irqPrimitiveCall, takenV
 import { type LockNamer, substitute } from './names';
 import {
   binding,
+  bound,
   decideGuards,
   type Fact,
   findHeld,
@@ -262,7 +263,7 @@ export function transferNode(ctx: TransferContext, node: CfgNode, s: PathState):
         if (target) r = withBinding(r, { v: a.lhs, lock: target, status: findHeld(r, target) ? 'held' : 'ptr' });
         // `lock = NULL`: a later `if ( lock != NULL )` is known false on this path.
         else if (a.rhs === 'NULL') r = withBinding(r, { v: a.lhs, lock: '', status: 'null' });
-        else if (copied) r = withBinding(r, { ...copied, v: a.lhs });
+        else if (copied) r = withBinding(r, bound(a.lhs, copied.lock, copied.status, copied.zeroIsHeld));
         else r = withoutBinding(r, a.lhs);
       }
       return r;
@@ -440,7 +441,8 @@ function sameLockOnPath(s: PathState, a: string, b: string): boolean {
 
 function markBindings(s: PathState, lock: string, status: 'held' | 'ptr'): PathState {
   let r = s;
-  for (const b of s.vars) if (b.lock === lock && b.status !== 'null' && b.status !== status) r = withBinding(r, { ...b, status });
+  for (const b of s.vars)
+    if (b.lock === lock && b.status !== 'null' && b.status !== status) r = withBinding(r, bound(b.v, b.lock, status, b.zeroIsHeld));
   return r;
 }
 
@@ -558,8 +560,8 @@ function split(
   let failed = s;
   const first = locks[0]?.name ?? '';
   if (v) {
-    taken = withBinding(taken, { v, lock: first, status: 'held', ...(status ? { zeroIsHeld: true } : {}) });
-    failed = withBinding(failed, { v, lock: first, status: 'null', ...(status ? { zeroIsHeld: true } : {}) });
+    taken = withBinding(taken, bound(v, first, 'held', status));
+    failed = withBinding(failed, bound(v, first, 'null', status));
   } else {
     const atom = callAtom(ctx, call);
     taken = withFact(taken, atom, !status);
