@@ -9,7 +9,26 @@ import { describe, it } from 'node:test';
 
 import fc from 'fast-check';
 
-import { type HeldLock, type PathState, sameKey, stateKey, withHeld, withoutHeld } from '../../server/src/core/locks/state';
+import {
+  bound,
+  decideGuards,
+  EMPTY_STATE,
+  forgetFacts,
+  type HeldLock,
+  mergeStates,
+  type PathState,
+  sameKey,
+  stateKey,
+  withBinding,
+  withFact,
+  withFactList,
+  withHeld,
+  withHeldList,
+  withIrqState,
+  withoutBinding,
+  withoutHeld,
+  withReleaseOnly,
+} from '../../server/src/core/locks/state';
 
 const name = fc.constantFrom('sched(v)', 'prv->lock', 'rcu(domlist_read_lock)', 'd->lock:r', 'a;b', 'x@1');
 const fact = fc.record({ atom: fc.constantFrom('rc', 'p==NULL', 'flag', 'x<3'), value: fc.boolean() });
@@ -114,5 +133,28 @@ describe('path-state keys', () => {
       }),
       { numRuns: 3000, seed: 12 },
     );
+  });
+
+  it('every state made from a state has all the fields, in the order of the empty state (one object shape)', () => {
+    const fields = Object.keys(EMPTY_STATE);
+    assert.deepEqual(fields, ['held', 'vars', 'facts', 'released', 'irq', 'saved', 'releaseOnly']);
+    const lock: HeldLock = { name: 'prv->lock', kind: 'spin', at: 4, maybe: true, when: [{ atom: 'rc', value: true }] };
+    const s = withHeld(EMPTY_STATE, lock);
+    const made: PathState[] = [
+      s,
+      withoutHeld(s, 'prv->lock'),
+      withBinding(s, bound('lock', 'sched(v)', 'held')),
+      withoutBinding(withBinding(s, bound('lock', 'sched(v)', 'held')), 'lock'),
+      withFact(s, 'rc', true),
+      withFactList(s, []),
+      forgetFacts(withFact(s, 'rc', true), new Set(['rc'])),
+      decideGuards(s, 'rc', true),
+      withHeldList(s, []),
+      withIrqState(s, { on: false, at: 2 }, [{ v: 'flags' }]),
+      withIrqState(withIrqState(s, { on: false, at: 2 }), undefined),
+      withReleaseOnly(s, 9),
+      mergeStates([s, withFact(EMPTY_STATE, 'rc', false)]),
+    ];
+    for (const m of made) assert.deepEqual(Object.keys(m), fields, stateKey(m));
   });
 });

@@ -94,7 +94,24 @@ class CfgBuilder {
   /** A new node; `succ`: its edges when known now (an array built with its element, not grown by a push). */
   private node(kind: CfgNodeKind, start: number, end: number, facts = EMPTY_FACTS, succ: CfgEdge[] = []): number {
     const id = this.nodes.length;
-    this.nodes.push({ id, kind, start, end, line: this.lines.lineOf(start), succ, facts });
+    // Every field, the optional ones undefined until set: all nodes then share one shape, and the
+    // analyses' reads of them stay monomorphic (a field added to some nodes only gave six shapes).
+    this.nodes.push({
+      id,
+      kind,
+      start,
+      end,
+      line: this.lines.lineOf(start),
+      succ,
+      facts,
+      returnText: undefined,
+      loopMacro: undefined,
+      noreturn: undefined,
+      debugStop: undefined,
+      exitsAt: undefined,
+      declares: undefined,
+      error: undefined,
+    });
     return id;
   }
 

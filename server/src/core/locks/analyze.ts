@@ -203,6 +203,16 @@ export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: Analyze
     cfg,
     released: new Set(),
     unconditional: dominatesExit(cfg),
+    // The fields filled in later, present from the start: every context has one shape, and the
+    // transfer's many reads of it stay monomorphic.
+    guardCache: undefined,
+    companionCache: undefined,
+    edgePlans: undefined,
+    assertMacros: undefined,
+    inertNames: undefined,
+    plans: undefined,
+    events: undefined,
+    factsOverflow: undefined,
   };
   const domain: Domain<PathState> = {
     key: stateKey,
@@ -499,8 +509,10 @@ function withoutHandedOn(exits: Exit[]): Exit[] {
 
 /** Whether a node lies on every path from the entry to the exit (asked of few nodes: one search each, remembered). */
 function dominatesExit(cfg: Cfg): (node: CfgNode) => boolean {
-  const memo = new Map<number, boolean>();
+  // (Made when first asked: most functions never ask.)
+  let memo: Map<number, boolean> | undefined;
   return (node) => {
+    memo ??= new Map();
     let r = memo.get(node.id);
     if (r === undefined) {
       const seen = new Uint8Array(cfg.nodes.length);

@@ -18,8 +18,8 @@ const MAX_TRACE_STEPS = 4;
 const namers = new WeakMap<Cfg, LockNamer>();
 
 export class LockNamer {
-  /** Variable -> every right-hand side assigned to it in the function. */
-  private readonly assigned = new Map<string, Set<string>>();
+  /** Variable -> the right-hand side assigned to it in the function, null when it is assigned several distinct ones. */
+  private readonly assigned = new Map<string, string | null>();
 
   /** The namer of `cfg` (its answers depend on the CFG's assignments alone, and are remembered). */
   static of(cfg: Cfg): LockNamer {
@@ -32,9 +32,9 @@ export class LockNamer {
     for (const node of cfg.nodes) {
       for (const a of node.facts.assignments) {
         if (a.op !== '=' || !IDENT.test(a.lhs)) continue;
-        let set = this.assigned.get(a.lhs);
-        if (!set) this.assigned.set(a.lhs, (set = new Set()));
-        set.add(a.rhs);
+        const value = this.assigned.get(a.lhs);
+        if (value === undefined) this.assigned.set(a.lhs, a.rhs);
+        else if (value !== null && value !== a.rhs) this.assigned.set(a.lhs, null);
       }
     }
   }
@@ -42,10 +42,7 @@ export class LockNamer {
   /** A local with one distinct assigned value is traced to that value. */
   trace(expr: string): string {
     if (!IDENT.test(expr)) return expr;
-    const values = this.assigned.get(expr);
-    if (!values || values.size !== 1) return expr;
-    const [value] = values;
-    return value!;
+    return this.assigned.get(expr) ?? expr;
   }
 
   sched(entity: string): string {

@@ -341,6 +341,11 @@ export function binding(s: PathState, v: string): VarBinding | undefined {
   return s.vars.find((b) => b.v === v);
 }
 
+/** A binding, made by one literal per shape (spreads of bindings made a shape per site). */
+export function bound(v: string, lock: string, status: VarBinding['status'], zeroIsHeld?: boolean): VarBinding {
+  return zeroIsHeld ? { v, lock, status, zeroIsHeld: true } : { v, lock, status };
+}
+
 export function withBinding(s: PathState, b: VarBinding): PathState {
   // The same binding again (a pointer assigned in a loop): the same state, so no new key to compute.
   const old = s.vars.find((x) => x.v === b.v);

@@ -20,6 +20,7 @@ import { checkForbidden, irqAfterHelper, type IrqEvent, irqPrimitiveCall, takenV
 import { type LockNamer, substitute } from './names';
 import {
   binding,
+  bound,
   decideGuards,
   type Fact,
   findHeld,
@@ -62,7 +63,6 @@ export interface TransferContext {
   /** Guarded releases of this analysis (guardedRelease.ts; they read summaries, which can change between analyses). */
   guardCache?: Map<CfgNode, Guard | null>;
   companionCache?: Map<string, Set<string>>;
-  /** Per-node trylock atoms of this analysis (summaries can change between analyses). */
   /** Per cond node id: what its branch edges read, made on the first path crossing one in this analysis (see EdgePlan). */
   edgePlans?: (EdgePlan | undefined)[];
   /** The text's ASSERT wrapper macros (assertWrappers). */
@@ -164,25 +164,29 @@ function planOf(ctx: TransferContext, node: CfgNode): NodePlan {
   if (plan) return plan;
   // Calls that all do nothing, no assignment (the common statement): the shared plan, no arrays.
   if (assignments.length === 0 && !node.debugStop && calls.every((c) => inertCall(ctx, c))) return (plans[node.id] = PASSES);
-  // Arrays made to measure (a push into an empty array reserves room for 17).
+  // Arrays made to measure (a push into an empty array reserves room for 17); the shared empty
+  // ones where there is nothing to say (no skippable call, no assignment: most statements).
   const inert = new Array<boolean>(calls.length);
-  const skippable = new Array<boolean>(calls.length);
+  let skippable: boolean[] | undefined;
   let allInert = true;
   for (let ci = 0; ci < calls.length; ci++) {
     const c = calls[ci]!;
     const x = inertCall(ctx, c);
     inert[ci] = x;
     allInert &&= x;
-    skippable[ci] = node.kind === 'cond' && !x && isTrylockLike(ctx, c);
+    if (node.kind === 'cond' && !x && isTrylockLike(ctx, c)) (skippable ??= new Array<boolean>(calls.length).fill(false))[ci] = true;
   }
-  const assigns = new Array<AssignPlan | undefined>(assignments.length);
-  for (let ai = 0; ai < assignments.length; ai++) {
-    const a = assignments[ai]!;
-    let bound = false;
-    for (const c of calls) if (c.start >= a.start && c.end <= a.end && bindsResult(ctx, c)) bound = true;
-    assigns[ai] = bound ? undefined : assignPlan(ctx, a);
+  let assigns: (AssignPlan | undefined)[] = PASSES.assigns;
+  if (assignments.length) {
+    assigns = new Array<AssignPlan | undefined>(assignments.length);
+    for (let ai = 0; ai < assignments.length; ai++) {
+      const a = assignments[ai]!;
+      let boundByCall = false;
+      for (const c of calls) if (c.start >= a.start && c.end <= a.end && bindsResult(ctx, c)) boundByCall = true;
+      assigns[ai] = boundByCall ? undefined : assignPlan(ctx, a);
+    }
   }
-  plan = { inert, skippable, assigns, passes: !node.debugStop && assignments.length === 0 && allInert };
+  plan = { inert, skippable: skippable ?? PASSES.skippable, assigns, passes: !node.debugStop && assignments.length === 0 && allInert };
   plans[node.id] = plan;
   return plan;
 }
@@ -231,7 +235,7 @@ export function transferNode(ctx: TransferContext, node: CfgNode, s: PathState):
   for (let ci = 0; ci < calls.length; ci++) {
     if (plan.inert[ci]) continue;
     const call = calls[ci]!;
-    const skippable = plan.skippable[ci];
+    const skippable = plan.skippable.length !== 0 && plan.skippable[ci];
     const next: PathState[] = [];
     for (const st of states) {
       // A trylock right of a decided `||`/`&&` is never called on this path.
@@ -262,7 +266,7 @@ export function transferNode(ctx: TransferContext, node: CfgNode, s: PathState):
         if (target) r = withBinding(r, { v: a.lhs, lock: target, status: findHeld(r, target) ? 'held' : 'ptr' });
         // `lock = NULL`: a later `if ( lock != NULL )` is known false on this path.
         else if (a.rhs === 'NULL') r = withBinding(r, { v: a.lhs, lock: '', status: 'null' });
-        else if (copied) r = withBinding(r, { ...copied, v: a.lhs });
+        else if (copied) r = withBinding(r, bound(a.lhs, copied.lock, copied.status, copied.zeroIsHeld));
         else r = withoutBinding(r, a.lhs);
       }
       return r;
@@ -440,7 +444,8 @@ function sameLockOnPath(s: PathState, a: string, b: string): boolean {
 
 function markBindings(s: PathState, lock: string, status: 'held' | 'ptr'): PathState {
   let r = s;
-  for (const b of s.vars) if (b.lock === lock && b.status !== 'null' && b.status !== status) r = withBinding(r, { ...b, status });
+  for (const b of s.vars)
+    if (b.lock === lock && b.status !== 'null' && b.status !== status) r = withBinding(r, bound(b.v, b.lock, status, b.zeroIsHeld));
   return r;
 }
 
@@ -558,8 +563,8 @@ function split(
   let failed = s;
   const first = locks[0]?.name ?? '';
   if (v) {
-    taken = withBinding(taken, { v, lock: first, status: 'held', ...(status ? { zeroIsHeld: true } : {}) });
-    failed = withBinding(failed, { v, lock: first, status: 'null', ...(status ? { zeroIsHeld: true } : {}) });
+    taken = withBinding(taken, bound(v, first, 'held', status));
+    failed = withBinding(failed, bound(v, first, 'null', status));
   } else {
     const atom = callAtom(ctx, call);
     taken = withFact(taken, atom, !status);
