@@ -10,7 +10,7 @@ import { type FunctionLocks, heldSets } from '../locks/analyze';
 import { LockNamer } from '../locks/names';
 import { type Move, originOf } from '../locks/origin';
 import type { PathState } from '../locks/state';
-import { staticLockScope, staticNamesIn } from '../syntax/staticLocks';
+import { sameTextAs, staticLockScope, staticNamesIn } from '../syntax/staticLocks';
 import type { Token } from '../syntax/tokens';
 import { tokenize } from '../syntax/tokens';
 import { parseDeclaration, skipGroup } from '../types/declarations';
@@ -303,6 +303,8 @@ function rememberedFile(file: FileAnalysis): FileAnalysis {
   let f = rememberedFiles.get(file);
   if (!f) {
     f = { path: file.path, text: file.text, lineIndex: file.lineIndex, functions: [], diagnostics: [], parseErrors: file.parseErrors };
+    // (The file's static names were just read by the discipline: not scanned again for the stand-in.)
+    sameTextAs(f, file, file.text);
     rememberedFiles.set(file, f);
   }
   return f;
