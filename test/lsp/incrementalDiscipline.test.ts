@@ -5,14 +5,15 @@
 // results by callee summaries, discipline facts and object lifetimes per
 // result, the type table of what a file declares, whole-text scans) must
 // give exactly what a fresh analysis of each version gives: every finding
-// (code, range, message, related locations) and every lock hint.
+// (code, range, message, related locations), every lock hint and the
+// discipline's report (`xsr guards`).
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { isDeepStrictEqual } from 'node:util';
 
-import { type AnalysedFile, lockHints } from '../../server/src/core/index';
+import { type AnalysedFile, guardsReport, lockHints } from '../../server/src/core/index';
 import { analyzerPair, editedDocument, findingsView } from './analyzerPair';
 
 const PROTOCOL = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'protocol');
@@ -25,6 +26,8 @@ function view(f: AnalysedFile): unknown {
   return {
     diagnostics: findingsView(f),
     hints: lockHints(f, 'all'),
+    // The discipline itself (what `xsr guards` prints: guards with their sites, requirements, lock order).
+    guards: guardsReport([f]),
     parseErrors: f.parseErrors,
   };
 }

@@ -316,8 +316,12 @@ export class Analyzer {
   } {
     const last = this.lastOrder;
     // (The edited function's callees are a new set: equal contents do as well as the same set.)
-    const same = (a: ReadonlySet<string>, b: ReadonlySet<string>): boolean =>
-      a === b || (a.size === b.size && [...a].every((x) => b.has(x)));
+    const same = (a: ReadonlySet<string>, b: ReadonlySet<string>): boolean => {
+      if (a === b) return true;
+      if (a.size !== b.size) return false;
+      for (const x of a) if (!b.has(x)) return false;
+      return true;
+    };
     const reuse =
       last && last.fns.length === fns.length && fns.every((f, i) => f.name === last.fns[i]!.name && same(f.callees, last.fns[i]!.callees));
     const entry: NonNullable<Analyzer['lastOrder']> = reuse ? { ...last, fns } : { fns, order: calleesFirst(fns) };

@@ -33,6 +33,13 @@ function uriOf(path: string): string {
   return /^[a-z][\w+.-]*:/i.test(path) && !/^[a-z]:[\\/]/i.test(path) ? path : pathToFileURL(path).href;
 }
 
+/** ruleDocHref per code, worked out once (a path search and a file URL: every publication asks again for every finding). */
+const docHrefs = new Map<string, string | undefined>();
+function docHref(code: string): string | undefined {
+  if (!docHrefs.has(code)) docHrefs.set(code, ruleDocHref(code));
+  return docHrefs.get(code);
+}
+
 export function toLspDiagnostic(at: Positions, uri: string, d: CoreDiagnostic): Diagnostic {
   const out: Diagnostic = {
     range: at.range(d.start, d.end),
@@ -42,7 +49,7 @@ export function toLspDiagnostic(at: Positions, uri: string, d: CoreDiagnostic): 
     message: d.conservative ? `${named(d)} (the function has syntax errors: this finding rests on a recovered parse)` : named(d),
   };
   // The rule page shipped with the server (works offline), else the project's site.
-  const href = ruleDocHref(d.code);
+  const href = docHref(d.code);
   if (href) out.codeDescription = { href };
   if (d.related?.length) {
     out.relatedInformation = d.related.map((r) => ({

@@ -11,7 +11,7 @@ import { LockNamer } from '../locks/names';
 import { type Move, originOf } from '../locks/origin';
 import type { HeldLock, PathState } from '../locks/state';
 import type { Assignment, CallSite } from '../syntax/expr';
-import { staticLockScope, staticNamesIn } from '../syntax/staticLocks';
+import { sameTextAs, staticLockScope, staticNamesIn } from '../syntax/staticLocks';
 import type { Token } from '../syntax/tokens';
 import { tokenize } from '../syntax/tokens';
 import { type Declaration, parseDeclaration, skipGroup } from '../types/declarations';
@@ -317,10 +317,35 @@ interface Remembered {
   reported: boolean;
   path: string;
   helpers: HelperTable;
+  /**
+   * The sites as last moved, with the move from `facts`: a function an edit
+   * above it moved stays at that move while the edits go on below it, and its
+   * sites need not be copied again on every one of them.
+   */
+  last?: { move: Move; sites: MovedSites };
 }
 
 /** Facts per lock result as computed (a moved view of it reuses them, moved: guards/collect's costliest work on an edit). */
 const remembered = new WeakMap<FunctionLocks, Remembered>();
+
+/**
+ * The file remembered facts are collected against: its path, text and lines,
+ * not the analysis. Facts outlive their run, and the analysis would keep
+ * every version of a document that an edit collected a function in alive,
+ * with the discipline attached to it (megabytes per version). One per
+ * analysis, so caches keyed by the file (its static names) are per file.
+ */
+const rememberedFiles = new WeakMap<FileAnalysis, FileAnalysis>();
+function rememberedFile(file: FileAnalysis): FileAnalysis {
+  let f = rememberedFiles.get(file);
+  if (!f) {
+    f = { path: file.path, text: file.text, lineIndex: file.lineIndex, functions: [], diagnostics: [], parseErrors: file.parseErrors };
+    // (The file's static names were just read by the discipline: not scanned again for the stand-in.)
+    sameTextAs(f, file, file.text);
+    rememberedFiles.set(file, f);
+  }
+  return f;
+}
 
 /**
  * collectFunction, remembered per lock result: an edit elsewhere in the file
@@ -349,11 +374,17 @@ export function collectFunctionRemembered(
     r.path === file.path &&
     r.helpers === helpers &&
     (r.table === table || r.table.signature() === table.signature())
-  )
-    return moved(r.facts, { offset: delta.offset - r.at.offset, line: delta.line - r.at.line }, file, fn);
-  const facts = collectFunction(file, fn, table, helpers, reported, sharedStatics);
-  if (remember) remembered.set(base, { facts, at: delta, table, statics, reported, path: file.path, helpers });
-  return facts;
+  ) {
+    const move = { offset: delta.offset - r.at.offset, line: delta.line - r.at.line };
+    const last = r.last && r.last.move.offset === move.offset && r.last.move.line === move.line ? r.last.sites : undefined;
+    const sites = last ?? movedSites(r.facts, move);
+    if (sites !== r.facts) r.last = { move, sites };
+    return moved(r.facts, sites, file, fn);
+  }
+  if (!remember) return collectFunction(file, fn, table, helpers, reported, sharedStatics);
+  const facts = collectFunction(rememberedFile(file), fn, table, helpers, reported, sharedStatics);
+  remembered.set(base, { facts, at: delta, table, statics, reported, path: file.path, helpers });
+  return moved(facts, facts, file, fn);
 }
 
 /**
@@ -365,32 +396,47 @@ export function collectedFacts(f: FunctionFacts): FunctionFacts {
   return f.collected ?? f;
 }
 
-/** Facts collected on one placement of a function, at another (same text, same lock states, moved by `d`). */
-function moved(facts: FunctionFacts, d: Move, file: FileAnalysis, fn: FunctionLocks): FunctionFacts {
-  const text = file.text;
-  const boot = /\b__init\b/.test(text.slice(declarationStart(text, fn.syntax.start), fn.syntax.bodyStart));
-  if (d.offset === 0 && d.line === 0 && facts.file === file && facts.fn === fn && facts.boot === boot) return facts;
+/** The parts of facts that hold offsets and lines. */
+type MovedSites = Pick<
+  FunctionFacts,
+  'accesses' | 'calls' | 'memberCalls' | 'acquisitions' | 'rawSchedLocks' | 'bitUpdates' | 'iterations'
+>;
+
+/** The sites of `facts` moved by `d` (`facts` itself when `d` moves nothing). */
+function movedSites(facts: FunctionFacts, d: Move): MovedSites {
   const o = d.offset;
   const dl = d.line;
-  // Where the function was collected (an edit below it, or in it elsewhere): the same sites.
-  const out: FunctionFacts =
-    o === 0 && dl === 0
-      ? { ...facts, file, fn, boot, collected: facts }
-      : {
-          ...facts,
-          file,
-          fn,
-          boot,
-          collected: facts,
-          accesses: facts.accesses.map((a) => ({ ...a, start: a.start + o, end: a.end + o, line: a.line + dl })),
-          calls: facts.calls.map((c) => ({ ...c, start: c.start + o, end: c.end + o, line: c.line + dl })),
-          memberCalls: facts.memberCalls.map((m) => ({ ...m, start: m.start + o, end: m.end + o })),
-          acquisitions: facts.acquisitions.map((a) => ({ ...a, start: a.start + o, line: a.line + dl })),
-          rawSchedLocks: facts.rawSchedLocks.map((r) => ({ ...r, start: r.start + o, end: r.end + o })),
-          bitUpdates: facts.bitUpdates.map((b) => ({ ...b, start: b.start + o, end: b.end + o })),
-          iterations: facts.iterations.map((w) => ({ ...w, start: w.start + o, end: w.end + o, line: w.line + dl })),
-        };
-  return out;
+  if (o === 0 && dl === 0) return facts;
+  return {
+    accesses: facts.accesses.map((a) => ({ ...a, start: a.start + o, end: a.end + o, line: a.line + dl })),
+    calls: facts.calls.map((c) => ({ ...c, start: c.start + o, end: c.end + o, line: c.line + dl })),
+    memberCalls: facts.memberCalls.map((m) => ({ ...m, start: m.start + o, end: m.end + o })),
+    acquisitions: facts.acquisitions.map((a) => ({ ...a, start: a.start + o, line: a.line + dl })),
+    rawSchedLocks: facts.rawSchedLocks.map((r) => ({ ...r, start: r.start + o, end: r.end + o })),
+    bitUpdates: facts.bitUpdates.map((b) => ({ ...b, start: b.start + o, end: b.end + o })),
+    iterations: facts.iterations.map((w) => ({ ...w, start: w.start + o, end: w.end + o, line: w.line + dl })),
+  };
+}
+
+/** Facts collected on one placement of a function, with `sites` moved to where it is now, in `file`. */
+function moved(facts: FunctionFacts, sites: MovedSites, file: FileAnalysis, fn: FunctionLocks): FunctionFacts {
+  const text = file.text;
+  const boot = /\b__init\b/.test(text.slice(declarationStart(text, fn.syntax.start), fn.syntax.bodyStart));
+  if (sites === facts && facts.file === file && facts.fn === fn && facts.boot === boot) return facts;
+  return {
+    ...facts,
+    file,
+    fn,
+    boot,
+    collected: facts,
+    accesses: sites.accesses,
+    calls: sites.calls,
+    memberCalls: sites.memberCalls,
+    acquisitions: sites.acquisitions,
+    rawSchedLocks: sites.rawSchedLocks,
+    bitUpdates: sites.bitUpdates,
+    iterations: sites.iterations,
+  };
 }
 
 /**

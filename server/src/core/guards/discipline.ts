@@ -401,6 +401,11 @@ export function computeDiscipline(
   };
   const order = orderEdges(functions, resolver, orderHeld, alias);
   const iterations = [...walks, ...iterationFindings(functions, guardOf, sites, exempt)];
+  // The discipline lives as long as its files' analysis (in the editor, until the next keystroke's), and what it
+  // answers later reads only heldCache and setCache: the other passes' memos are not kept with it.
+  localCache.clear();
+  orderCache.clear();
+  lookups.clear();
   return {
     settings,
     functions,

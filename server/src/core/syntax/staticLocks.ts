@@ -17,8 +17,8 @@ const STATIC_LOCK =
 const STATIC_VARIABLE =
   /\bstatic\s+(?:(?:LIST_HEAD|DEFINE_[A-Z_]+)\s*\(\s*([A-Za-z_]\w*)|(?:(?:const|volatile|unsigned|signed|struct|union|enum)\s+)*[A-Za-z_]\w*(?:\s+(?:__read_mostly|__initdata|__ro_after_init|__used))*[\s*]+([A-Za-z_]\w*)\s*(?=[;=,[]))/g;
 
-const cache = new WeakMap<object, Map<string, number[]>>();
-const namesCache = new WeakMap<object, Map<string, number[]>>();
+const cache = new WeakMap<object, ReadonlyMap<string, readonly number[]>>();
+const namesCache = new WeakMap<object, ReadonlyMap<string, readonly number[]>>();
 
 function declared(re: RegExp, text: string): Map<string, number[]> {
   const m = new Map<string, number[]>();
@@ -38,13 +38,18 @@ function staticLocksIn(owner: object, text: string): ReadonlyMap<string, readonl
 
 /** Every static variable's name (locks included) with the offsets of its declarations, per text (cached per `owner`). */
 export function staticNamesIn(owner: object, text: string): ReadonlyMap<string, readonly number[]> {
-  let m = namesCache.get(owner);
-  if (!m) {
-    m = declared(STATIC_VARIABLE, text);
-    for (const [name, at] of staticLocksIn(owner, text)) m.set(name, [...new Set([...(m.get(name) ?? []), ...at])]);
-    namesCache.set(owner, m);
-  }
+  const known = namesCache.get(owner);
+  if (known) return known;
+  const m = declared(STATIC_VARIABLE, text);
+  for (const [name, at] of staticLocksIn(owner, text)) m.set(name, [...new Set([...(m.get(name) ?? []), ...at])]);
+  namesCache.set(owner, m);
   return m;
+}
+
+/** Lets `alias`, an object standing for `owner` with the same text, answer from `owner`'s scans (done or to come). */
+export function sameTextAs(alias: object, owner: object, text: string): void {
+  cache.set(alias, staticLocksIn(owner, text));
+  namesCache.set(alias, staticNamesIn(owner, text));
 }
 
 /** How a static lock `name` declared in `text` is scoped at a function body [bodyStart, bodyEnd): its own, the file's, or not static. */
