@@ -212,6 +212,7 @@ function collectFunction(
     env,
     heldAt: () => [],
     lockId: () => '',
+    collected: undefined,
   };
   const lockIds = new Map<string, string>();
   facts.lockId = (name: string): string => {
@@ -248,10 +249,19 @@ function collectFunction(
   let current: CfgNode = nodes[0]!;
   const sink: AccessSink = {
     // A static global of this file (or this function) is its own location: another file's static of the same name is another.
+    // (Every field written out, in one order: no spread, so every site access has one hidden class.)
     access: (a) =>
       facts.accesses.push({
-        ...a,
         loc: staticScoped(a.loc, file, fn, sharedStatics),
+        kind: a.kind,
+        start: a.start,
+        end: a.end,
+        elem: a.elem,
+        iterate: a.iterate,
+        list: a.list,
+        base: a.base,
+        ownCpu: a.ownCpu,
+        via: a.via,
         node: current.id,
         line: file.lineIndex.lineOf(a.start),
       }),
@@ -408,7 +418,21 @@ function movedSites(facts: FunctionFacts, d: Move): MovedSites {
   const dl = d.line;
   if (o === 0 && dl === 0) return facts;
   return {
-    accesses: facts.accesses.map((a) => ({ ...a, start: a.start + o, end: a.end + o, line: a.line + dl })),
+    // (Site accesses written out as collectFunction's sink writes them: one hidden class, moved or not.)
+    accesses: facts.accesses.map((a) => ({
+      loc: a.loc,
+      kind: a.kind,
+      start: a.start + o,
+      end: a.end + o,
+      elem: a.elem,
+      iterate: a.iterate,
+      list: a.list,
+      base: a.base,
+      ownCpu: a.ownCpu,
+      via: a.via,
+      node: a.node,
+      line: a.line + dl,
+    })),
     calls: facts.calls.map((c) => ({ ...c, start: c.start + o, end: c.end + o, line: c.line + dl })),
     memberCalls: facts.memberCalls.map((m) => ({ ...m, start: m.start + o, end: m.end + o })),
     acquisitions: facts.acquisitions.map((a) => ({ ...a, start: a.start + o, line: a.line + dl })),
@@ -423,19 +447,34 @@ function moved(facts: FunctionFacts, sites: MovedSites, file: FileAnalysis, fn: 
   const text = file.text;
   const boot = /\b__init\b/.test(text.slice(declarationStart(text, fn.syntax.start), fn.syntax.bodyStart));
   if (sites === facts && facts.file === file && facts.fn === fn && facts.boot === boot) return facts;
+  // (Every field written out in collectFunction's order, not spread: moved facts keep the collected ones' hidden class.)
   return {
-    ...facts,
+    key: facts.key,
+    name: facts.name,
+    path: facts.path,
     file,
     fn,
+    isStatic: facts.isStatic,
     boot,
-    collected: facts,
+    reported: facts.reported,
     accesses: sites.accesses,
     calls: sites.calls,
     memberCalls: sites.memberCalls,
     acquisitions: sites.acquisitions,
+    elemOf: facts.elemOf,
+    valueRefs: facts.valueRefs,
+    schedAliases: facts.schedAliases,
+    returnedAddresses: facts.returnedAddresses,
     rawSchedLocks: sites.rawSchedLocks,
     bitUpdates: sites.bitUpdates,
+    revalidates: facts.revalidates,
+    releaseSites: facts.releaseSites,
+    privateSources: facts.privateSources,
     iterations: sites.iterations,
+    env: facts.env,
+    heldAt: facts.heldAt,
+    lockId: facts.lockId,
+    collected: facts,
   };
 }
 
@@ -563,7 +602,7 @@ function bitUpdatesOf(facts: FunctionFacts, n: CfgNode, table: TypeTable): void 
         start: c.start,
         end: c.end,
         node: n.id,
-        ...scopeOf(facts, table, at.loc),
+        scope: scopeOf(facts, table, at.loc),
       });
   }
   for (const a of n.facts.assignments) {
@@ -577,14 +616,15 @@ function bitUpdatesOf(facts: FunctionFacts, n: CfgNode, table: TypeTable): void 
         start: a.start,
         end: a.end,
         node: n.id,
-        ...scopeOf(facts, table, at.loc),
+        scope: scopeOf(facts, table, at.loc),
       });
   }
 }
 
-function scopeOf(facts: FunctionFacts, table: TypeTable, loc: string): { scope?: string } {
+/** The file a bit update's word is private to (its struct is defined in it), else undefined. */
+function scopeOf(facts: FunctionFacts, table: TypeTable, loc: string): string | undefined {
   const struct = /^((?:struct|union) \w+)\./.exec(loc)?.[1];
-  return struct && table.ownsStruct(struct) ? { scope: facts.path } : {};
+  return struct && table.ownsStruct(struct) ? facts.path : undefined;
 }
 
 /** The locks the node takes (held after it, taken inside its range), with whether it was a trylock; type-level names later. */

@@ -53,22 +53,59 @@ export interface Variable {
   loc?: string;
 }
 
-interface Val {
-  type?: CType | undefined;
-  /** The location this lvalue designates (a field, a global). */
-  loc?: string | undefined;
-  /** The value is the address of `loc`. */
-  addr?: boolean;
-  /** The value is this local variable. */
-  local?: string;
-  /** `loc` is a field of the object the local `root` points to. */
-  root?: string;
-  /** Part of a struct the function holds by value (a local or a parameter): its own copy, no shared location. */
-  stack?: boolean;
-  /** The running CPU's own instance of a per-CPU variable. */
-  ownCpu?: boolean;
-  /** Returned by a call handed this local pointer first. */
-  via?: { fn: string; base: string };
+/**
+ * An operand's value. One class with every field, so that the scanner's
+ * reads of values stay monomorphic (object literals with optional fields
+ * made a hidden class per combination of them: see ARCHITECTURE.md, "one
+ * shape"). Never changed once made: the unknown value is one shared object.
+ */
+class Val {
+  constructor(
+    readonly type: CType | undefined,
+    /** The location this lvalue designates (a field, a global). */
+    readonly loc: string | undefined,
+    /** The value is the address of `loc`. */
+    readonly addr: boolean,
+    /** The value is this local variable. */
+    readonly local: string | undefined,
+    /** `loc` is a field of the object the local `root` points to. */
+    readonly root: string | undefined,
+    /** Part of a struct the function holds by value (a local or a parameter): its own copy, no shared location. */
+    readonly stack: boolean,
+    /** The running CPU's own instance of a per-CPU variable. */
+    readonly ownCpu: boolean,
+    /** Returned by a call handed this local pointer first. */
+    readonly via: { fn: string; base: string } | undefined,
+  ) {}
+}
+
+/** A value nothing is known of. */
+const UNKNOWN = new Val(undefined, undefined, false, undefined, undefined, false, false, undefined);
+
+/** A value of a known type (or none) that designates no location. */
+function typed(type: CType | undefined): Val {
+  return type ? new Val(type, undefined, false, undefined, undefined, false, false, undefined) : UNKNOWN;
+}
+
+/** The location `loc` (a field, a global), of type `type`. */
+function located(type: CType | undefined, loc: string, root?: string, via?: { fn: string; base: string }): Val {
+  return new Val(type, loc, false, undefined, root, false, false, via);
+}
+
+/** An Access with every field (absent ones undefined): one hidden class for all of them. */
+function accessOf(
+  loc: string,
+  kind: AccessKind,
+  start: number,
+  end: number,
+  elem: true | undefined,
+  iterate: string | undefined,
+  list: true | undefined,
+  base: string | undefined,
+  ownCpu: true | undefined,
+  via: { fn: string; base: string } | undefined,
+): Access {
+  return { loc, kind, start, end, elem, iterate, list, base, ownCpu, via };
 }
 
 const QUIET: AccessSink = { access: () => undefined, elemOf: () => undefined, memberCall: () => undefined };
@@ -111,6 +148,12 @@ export class ExpressionScanner {
    * XSR015's), so they are not uses of the value.
    */
   private selecting = 0;
+  /**
+   * Where the operand read last ends (the token after it): set by unary and
+   * postfix beside the value they return, read by their caller at once (no
+   * `{ val, end }` pair made per operand).
+   */
+  private end = 0;
 
   constructor(
     private readonly table: TypeTable,
@@ -133,7 +176,8 @@ export class ExpressionScanner {
     if (opts.undefinedStructs) s.undefinedStructs = true;
     const tokens = tokenize(text);
     const v = s.value(tokens, 0, tokens.length);
-    return { ...(v.loc ? { loc: v.loc } : {}), ...(v.addr ? { addr: true } : {}), ...(v.type ? { type: v.type } : {}) };
+    // (Every field present, absent ones undefined: one shape for every answer.)
+    return { loc: v.loc || undefined, addr: v.addr || undefined, type: v.type };
   }
 
   /** Scans a statement's text (document offsets `start`..`end`). */
@@ -156,53 +200,61 @@ export class ExpressionScanner {
           k++;
           continue;
         }
-        const r = this.operand(tokens, k, to);
-        if (r.end <= k) {
+        const end = this.operand(tokens, k, to);
+        if (end <= k) {
           k++;
           continue;
         }
-        k = r.end;
+        k = end;
         continue;
       }
       k++;
     }
   }
 
-  /** One operand at k (prefix operators, primary, postfix), its use decided by what surrounds it. */
-  private operand(tokens: readonly Token[], k: number, to: number): { end: number } {
-    const r = this.unary(tokens, k, to);
-    const next = tokens[r.end];
-    if (r.val.loc && !r.val.addr) {
+  /** One operand at k (prefix operators, primary, postfix), its use decided by what surrounds it; where it ends. */
+  private operand(tokens: readonly Token[], k: number, to: number): number {
+    const val = this.unary(tokens, k, to);
+    const rEnd = this.end;
+    const next = tokens[rEnd];
+    if (val.loc && !val.addr) {
       const start = tokens[k]!.start;
-      const end = tokens[r.end - 1]!.end;
-      if (next && next.kind === 'punct' && ASSIGN.has(next.text)) this.use(r.val, 'write', start, end);
+      const end = tokens[rEnd - 1]!.end;
+      if (next && next.kind === 'punct' && ASSIGN.has(next.text)) this.use(val, 'write', start, end);
       else if (next && next.kind === 'punct' && (next.text === '++' || next.text === '--')) {
-        this.use(r.val, 'write', start, end);
-        return { end: r.end + 1 };
-      } else this.use(r.val, 'read', start, end);
+        this.use(val, 'write', start, end);
+        return rEnd + 1;
+      } else this.use(val, 'read', start, end);
     }
-    return { end: r.end };
+    return rEnd;
   }
 
-  private use(v: Val, kind: AccessKind, start: number, end: number, extra: Partial<Access> = {}): void {
+  private use(v: Val, kind: AccessKind, start: number, end: number, elem?: true, iterate?: string, list?: true): void {
     if (!v.loc || ((this.printing > 0 || this.selecting > 0) && kind !== 'write')) return;
     if (v.type && (v.type.fnptr || selfSynchronised(v.type.base) || selfSynchronised(this.table.resolve(v.type).base))) return;
-    this.sink.access({
-      loc: v.loc,
-      kind,
-      start,
-      end,
-      ...(v.root ? { base: v.root } : {}),
-      ...(v.ownCpu ? { ownCpu: true } : {}),
-      ...(v.via && !v.root ? { via: v.via } : {}),
-      ...extra,
-    });
+    this.sink.access(
+      accessOf(
+        v.loc,
+        kind,
+        start,
+        end,
+        elem,
+        iterate,
+        list,
+        v.root || undefined,
+        v.ownCpu || undefined,
+        v.via && !v.root ? v.via : undefined,
+      ),
+    );
   }
 
-  /** Prefix operators, then a postfix expression. */
-  private unary(tokens: readonly Token[], k: number, to: number): { val: Val; end: number } {
+  /** Prefix operators, then a postfix expression; where it ends in `this.end`. */
+  private unary(tokens: readonly Token[], k: number, to: number): Val {
     // Past MAX_NESTING levels of brackets and prefix operators: an unknown value (the stack is not ours to spend).
-    if (this.nesting >= MAX_NESTING) return { val: {}, end: to };
+    if (this.nesting >= MAX_NESTING) {
+      this.end = to;
+      return UNKNOWN;
+    }
     this.nesting++;
     try {
       return this.unaryIn(tokens, k, to);
@@ -211,51 +263,65 @@ export class ExpressionScanner {
     }
   }
 
-  private unaryIn(tokens: readonly Token[], k: number, to: number): { val: Val; end: number } {
+  private unaryIn(tokens: readonly Token[], k: number, to: number): Val {
     const t = tokens[k];
-    if (!t || k >= to) return { val: {}, end: k };
+    if (!t || k >= to) {
+      this.end = k;
+      return UNKNOWN;
+    }
     if (t.kind === 'punct') {
       if (t.text === '&') {
-        const r = this.unary(tokens, k + 1, to);
-        const type = r.val.type ? { ...r.val.type, ptr: r.val.type.ptr + 1 } : undefined;
-        return { val: { type, loc: r.val.loc, addr: true, ...(r.val.root ? { root: r.val.root } : {}) }, end: r.end };
+        const v = this.unary(tokens, k + 1, to);
+        const type = v.type ? { ...v.type, ptr: v.type.ptr + 1 } : undefined;
+        return new Val(type, v.loc, true, undefined, v.root || undefined, false, false, undefined);
       }
       if (t.text === '*') {
-        const r = this.unary(tokens, k + 1, to);
-        this.read(r.val, tokens, k + 1, r.end);
-        const type = r.val.type && r.val.type.ptr > 0 ? { ...r.val.type, ptr: r.val.type.ptr - 1 } : undefined;
-        return { val: { type }, end: r.end };
+        const v = this.unary(tokens, k + 1, to);
+        const end = this.end;
+        this.read(v, tokens, k + 1, end);
+        this.end = end;
+        return typed(v.type && v.type.ptr > 0 ? { ...v.type, ptr: v.type.ptr - 1 } : undefined);
       }
       if (t.text === '++' || t.text === '--') {
-        const r = this.unary(tokens, k + 1, to);
-        if (!r.val.addr) this.use(r.val, 'write', tokens[k]!.start, tokens[Math.max(k, r.end - 1)]!.end);
-        return { val: {}, end: r.end };
+        const v = this.unary(tokens, k + 1, to);
+        const end = this.end;
+        if (!v.addr) this.use(v, 'write', tokens[k]!.start, tokens[Math.max(k, end - 1)]!.end);
+        this.end = end;
+        return UNKNOWN;
       }
       if (t.text === '!' || t.text === '-' || t.text === '~' || t.text === '+') {
-        const r = this.unary(tokens, k + 1, to);
-        this.read(r.val, tokens, k + 1, r.end);
-        return { val: {}, end: r.end };
+        const v = this.unary(tokens, k + 1, to);
+        const end = this.end;
+        this.read(v, tokens, k + 1, end);
+        this.end = end;
+        return UNKNOWN;
       }
       if (t.text === '(') {
         const close = skipGroup(tokens, k, to) - 1;
         const cast = close > k + 1 ? castType(this.table, tokens, k + 1, close) : undefined;
         const after = tokens[close + 1];
         if (cast && after && close + 1 < to && !isBinaryAfterCast(after)) {
-          const r = this.unary(tokens, close + 1, to);
-          this.read(r.val, tokens, close + 1, r.end);
-          return { val: { type: cast }, end: r.end };
+          const v = this.unary(tokens, close + 1, to);
+          const end = this.end;
+          this.read(v, tokens, close + 1, end);
+          this.end = end;
+          return typed(cast);
         }
         const inner = this.value(tokens, k + 1, close);
         return this.postfix(tokens, close + 1, to, inner);
       }
-      return { val: {}, end: k };
+      this.end = k;
+      return UNKNOWN;
     }
-    if (t.kind !== 'ident') return { val: {}, end: k + 1 };
+    if (t.kind !== 'ident') {
+      this.end = k + 1;
+      return UNKNOWN;
+    }
     return this.primary(tokens, k, to);
   }
 
   /** An identifier primary (variable, global, macro or call) and its postfix operators. */
-  private primary(tokens: readonly Token[], k: number, to: number): { val: Val; end: number } {
+  private primary(tokens: readonly Token[], k: number, to: number): Val {
     const name = tokens[k]!.text;
     const next = tokens[k + 1];
     if (next?.text === '(' && k + 1 < to) {
@@ -276,19 +342,20 @@ export class ExpressionScanner {
 
   private variable(tokens: readonly Token[], k: number, name: string): Val {
     const local = this.env.get(name);
-    if (local) return local.loc ? { type: local.type, loc: local.loc } : { type: local.type, local: name };
+    if (local)
+      return local.loc ? located(local.type, local.loc) : new Val(local.type, undefined, false, name, undefined, false, false, undefined);
     const g = this.table.global(name);
-    if (g) return { type: g, loc: name };
+    if (g) return located(g, name);
     const macro = this.table.macro(name);
     if (macro && !macro.params) return this.expand(tokens[k]!, name, macro.body, new Map());
     const b = BUILTIN_VARIABLES.get(name);
-    if (b) return { type: b };
+    if (b) return typed(b);
     this.sink.valueRef?.(name);
-    return {};
+    return UNKNOWN;
   }
 
-  /** `->f`, `.f`, `[i]`, `(args)` after a primary. */
-  private postfix(tokens: readonly Token[], k: number, to: number, val: Val): { val: Val; end: number } {
+  /** `->f`, `.f`, `[i]`, `(args)` after a primary; where they end in `this.end`. */
+  private postfix(tokens: readonly Token[], k: number, to: number, val: Val): Val {
     let cur = val;
     while (k < to) {
       const t = tokens[k]!;
@@ -306,13 +373,13 @@ export class ExpressionScanner {
           const close = skipGroup(tokens, k + 2, to) - 1;
           if (struct) this.sink.memberCall(`${struct.replace(/^(struct|union) /, '')}.${field}`, t.start, tokens[close]!.end);
           this.args(tokens, k + 3, close, undefined);
-          cur = {};
+          cur = UNKNOWN;
           k = close + 1;
           continue;
         }
         // `slice.migrated` of a struct held by value in a local or parameter: the function's own copy, nobody else's.
         if (!arrow && struct && ftype && (cur.stack || (cur.local !== undefined && !cur.addr))) {
-          cur = { type: ftype, stack: true };
+          cur = new Val(ftype, undefined, false, undefined, undefined, true, false, undefined);
           k += 2;
           continue;
         }
@@ -321,21 +388,18 @@ export class ExpressionScanner {
         const via = arrow ? (cur.loc === undefined && cur.local === undefined && !cur.addr ? cur.via : undefined) : cur.via;
         cur =
           struct && ftype
-            ? { type: ftype, loc: `${struct}.${field}`, ...(root ? { root } : {}), ...(via ? { via } : {}) }
+            ? located(ftype, `${struct}.${field}`, root || undefined, via || undefined)
             : struct && this.undefinedStructs && !this.table.hasStruct(struct)
-              ? { loc: `${struct}.${field}` }
-              : {};
+              ? located(undefined, `${struct}.${field}`)
+              : UNKNOWN;
         k += 2;
         continue;
       }
       if (t.text === '[') {
         const close = skipGroup(tokens, k, to) - 1;
         this.scan(tokens, k + 1, close);
-        cur = {
-          type: cur.type && cur.type.ptr > 0 ? { ...cur.type, ptr: cur.type.ptr - 1 } : undefined,
-          loc: cur.addr ? undefined : cur.loc,
-          ...(cur.root ? { root: cur.root } : {}),
-        };
+        const type = cur.type && cur.type.ptr > 0 ? { ...cur.type, ptr: cur.type.ptr - 1 } : undefined;
+        cur = new Val(type, cur.addr ? undefined : cur.loc, false, undefined, cur.root || undefined, false, false, undefined);
         k = close + 1;
         continue;
       }
@@ -343,13 +407,14 @@ export class ExpressionScanner {
         // A call through a function pointer held in a variable or returned by a call.
         const close = skipGroup(tokens, k, to) - 1;
         this.args(tokens, k + 1, close, undefined);
-        cur = {};
+        cur = UNKNOWN;
         k = close + 1;
         continue;
       }
       break;
     }
-    return { val: cur, end: k };
+    this.end = k;
+    return cur;
   }
 
   /** A use of `v` as a value (not through the statement's assignment): a read. */
@@ -359,26 +424,28 @@ export class ExpressionScanner {
 
   /** The value of a whole expression [from, to): a single operand's value, else the scan of its parts. */
   private value(tokens: readonly Token[], from: number, to: number): Val {
-    if (from >= to) return {};
-    const r = this.unary(tokens, from, to);
-    if (r.end === to) return r.val;
+    if (from >= to) return UNKNOWN;
+    const v = this.unary(tokens, from, to);
+    const end = this.end;
+    if (end === to) return v;
     // Not a single operand (a comparison, a ternary, …): the first operand's use, then the rest.
-    this.read(r.val, tokens, from, r.end);
-    this.scan(tokens, r.end, to);
-    return {};
+    this.read(v, tokens, from, end);
+    this.scan(tokens, end, to);
+    return UNKNOWN;
   }
 
   /** Arguments of a call to an unknown (or known, non-vocabulary) function: `&x->f` hands x->f over (a reference). */
   private args(tokens: readonly Token[], from: number, to: number, _callee: string | undefined): void {
     for (const a of splitTopLevel(tokens as Token[], from, to)) {
-      const r = this.unary(tokens, a.from, a.to);
-      if (r.end !== a.to) {
-        this.read(r.val, tokens, a.from, r.end);
-        this.scan(tokens, r.end, a.to);
+      const v = this.unary(tokens, a.from, a.to);
+      const end = this.end;
+      if (end !== a.to) {
+        this.read(v, tokens, a.from, end);
+        this.scan(tokens, end, a.to);
         continue;
       }
-      if (r.val.addr) this.use(r.val, 'ref', tokens[a.from]!.start, tokens[a.to - 1]!.end);
-      else this.read(r.val, tokens, a.from, a.to);
+      if (v.addr) this.use(v, 'ref', tokens[a.from]!.start, tokens[a.to - 1]!.end);
+      else this.read(v, tokens, a.from, a.to);
     }
   }
 
@@ -386,7 +453,7 @@ export class ExpressionScanner {
     const open = k + 1;
     const start = tokens[k]!.start;
     const end = tokens[close]!.end;
-    if (NOT_VALUES.has(name) || isDebugCheck(name)) return {};
+    if (NOT_VALUES.has(name) || isDebugCheck(name)) return UNKNOWN;
     if (isDiagnosticOutput(name)) {
       this.printing++;
       try {
@@ -394,23 +461,23 @@ export class ExpressionScanner {
       } finally {
         this.printing--;
       }
-      return {};
+      return UNKNOWN;
     }
     const argRanges = (): { from: number; to: number }[] => splitTopLevel(tokens as Token[], open + 1, close);
     if (isLockless(name)) {
       // Operands accessed atomically: only what computes their addresses is read.
       for (const a of argRanges()) {
-        const r = this.unary(tokens, a.from, a.to);
-        if (r.end !== a.to) this.scan(tokens, r.end, a.to);
+        this.unary(tokens, a.from, a.to);
+        if (this.end !== a.to) this.scan(tokens, this.end, a.to);
       }
-      return {};
+      return UNKNOWN;
     }
     if (name === 'per_cpu' || name === 'this_cpu') {
       const args = argRanges();
       const v = args[0] && args[0].to - args[0].from === 1 ? tokens[args[0].from]!.text : undefined;
       if (args[1]) this.scan(tokens, args[1].from, args[1].to);
-      if (!v) return {};
-      return { type: this.table.perCpuVar(v), loc: `per_cpu(${v})`, ...(name === 'this_cpu' ? { ownCpu: true } : {}) };
+      if (!v) return UNKNOWN;
+      return new Val(this.table.perCpuVar(v), `per_cpu(${v})`, false, undefined, undefined, false, name === 'this_cpu', undefined);
     }
     const list = listOp(name);
     if (list) return this.listCall(tokens, name, list, argRanges(), start, end);
@@ -422,7 +489,7 @@ export class ExpressionScanner {
       const type = typeArg ? typeOfTokens(tokens as Token[], typeArg.from, typeArg.to) : undefined;
       const member = args[container.member];
       if (ptr) this.listEntryPtr(tokens, ptr, type, member, start, end);
-      return type ? { type: { ...type, ptr: type.ptr + 1 } } : {};
+      return typed(type ? { ...type, ptr: type.ptr + 1 } : undefined);
     }
     const macro = this.table.macro(name);
     if (macro?.params) {
@@ -436,13 +503,14 @@ export class ExpressionScanner {
     }
     this.args(tokens, open + 1, close, name);
     const ret = this.table.returnType(name);
-    if (!ret) return {};
+    if (!ret) return UNKNOWN;
     // `lookup(d, …)`: remembered with the local pointer it was handed first (see Access.via).
     const first = argRanges()[0];
     const arg = first && first.to - first.from === 1 ? tokens[first.from]!.text : undefined;
     const local = arg !== undefined ? this.env.get(arg) : undefined;
-    if (ret.ptr > 0 && local && !local.loc && local.type && local.type.ptr > 0) return { type: ret, via: { fn: name, base: arg! } };
-    return { type: ret };
+    if (ret.ptr > 0 && local && !local.loc && local.type && local.type.ptr > 0)
+      return new Val(ret, undefined, false, undefined, undefined, false, false, { fn: name, base: arg! });
+    return typed(ret);
   }
 
   /** A list operation: its head and element arguments are accesses of the list. */
@@ -463,17 +531,18 @@ export class ExpressionScanner {
       if (i === op.head) {
         if (v.loc) {
           head = v.loc;
-          this.use(v, kind, start, end, iterate ? { iterate, list: true } : { list: true });
+          this.use(v, kind, start, end, undefined, iterate, true);
         }
       } else if (i === op.elem) {
-        if (v.loc) this.use(v, kind, start, end, { elem: true, list: true });
+        if (v.loc) this.use(v, kind, start, end, true, undefined, true);
       } else if (i === op.pos) {
         // The cursor: for `list_next_entry(pos, member)` the list pos is on is read.
         const member = op.member !== undefined ? args[op.member] : undefined;
         const struct = structOf(this.table, v.type, 1);
         if (struct && member && member.to - member.from === 1) {
           const elem = `${struct}.${tokens[member.from]!.text}`;
-          if (op.head === undefined) this.sink.access({ loc: elem, kind, start, end, elem: true, list: true });
+          if (op.head === undefined)
+            this.sink.access(accessOf(elem, kind, start, end, true, undefined, true, undefined, undefined, undefined));
           else if (head) this.sink.elemOf(elem, head);
         }
       } else this.read(v, tokens, a.from, a.to);
@@ -481,8 +550,8 @@ export class ExpressionScanner {
     // `list_add(&svc->elem, head)`: elements through that field are on that list.
     if (op.elem !== undefined && head) {
       const e = args[op.elem];
-      const v = e ? ExpressionScanner.locate(this.table, this.env, textOf(tokens, e.from, e.to)) : {};
-      if (v.loc && v.addr) this.sink.elemOf(v.loc, head);
+      const v = e ? ExpressionScanner.locate(this.table, this.env, textOf(tokens, e.from, e.to)) : undefined;
+      if (v?.loc && v.addr) this.sink.elemOf(v.loc, head);
     }
     if (op.type !== undefined) {
       const typeArg = args[op.type];
@@ -490,9 +559,9 @@ export class ExpressionScanner {
       const member = op.member !== undefined ? args[op.member] : undefined;
       const struct = type ? structOf(this.table, type, 0) : undefined;
       if (struct && head && member && member.to - member.from === 1) this.sink.elemOf(`${struct}.${tokens[member.from]!.text}`, head);
-      return type ? { type: { ...type, ptr: type.ptr + 1 } } : {};
+      return typed(type ? { ...type, ptr: type.ptr + 1 } : undefined);
     }
-    return {};
+    return UNKNOWN;
   }
 
   /** `list_entry(prv->sdom.next, struct rt_dom, sdom_elem)`: a read of the list whose `next`/`prev` it follows. */
@@ -510,7 +579,7 @@ export class ExpressionScanner {
       const head = this.value(tokens, ptr.from, ptr.to - 2);
       const headLoc = head.loc && !head.addr ? head.loc : undefined;
       if (headLoc) {
-        this.sink.access({ loc: headLoc, kind: 'read', start, end });
+        this.sink.access(accessOf(headLoc, 'read', start, end, undefined, undefined, undefined, undefined, undefined, undefined));
         const struct = type ? structOf(this.table, type, 0) : undefined;
         if (struct && member && member.to - member.from === 1) this.sink.elemOf(`${struct}.${tokens[member.from]!.text}`, headLoc);
       }
@@ -522,7 +591,7 @@ export class ExpressionScanner {
 
   /** A macro's body with its arguments substituted, evaluated as an expression at the call's range. */
   private expand(at: Pick<Token, 'start' | 'end'>, name: string, body: string, args: ReadonlyMap<string, string>): Val {
-    if (this.expanding.has(name) || this.depth >= MAX_EXPANSION_DEPTH) return {};
+    if (this.expanding.has(name) || this.depth >= MAX_EXPANSION_DEPTH) return UNKNOWN;
     const text = substitute(body, args);
     const tokens = tokenize(text).map((t) => ({ ...t, start: at.start, end: at.end }));
     // A statement-like body (`do { … } while ( 0 )`, `({ … })`) is scanned, not evaluated.
@@ -531,7 +600,7 @@ export class ExpressionScanner {
     try {
       if (tokens.some((t) => t.text === ';' || t.text === '{' || t.text === 'do' || t.text === '#' || t.text === '##')) {
         this.scan(tokens, 0, tokens.length);
-        return {};
+        return UNKNOWN;
       }
       return this.value(tokens, 0, tokens.length);
     } finally {
