@@ -13,7 +13,7 @@ import type { HeldLock, PathState } from '../locks/state';
 import type { Assignment, CallSite } from '../syntax/expr';
 import { sameTextAs, staticLockScope, staticNamesIn } from '../syntax/staticLocks';
 import type { Token } from '../syntax/tokens';
-import { tokenize } from '../syntax/tokens';
+import { tokenizeRange } from '../syntax/tokens';
 import { type Declaration, parseDeclaration, skipGroup } from '../types/declarations';
 import { type Access, type AccessSink, ExpressionScanner, type Variable } from '../types/expressions';
 import { splitTopLevel, type TypeTable } from '../types/typeTable';
@@ -121,7 +121,7 @@ export interface FunctionFacts {
 /** Parameters of a function definition from its header text. */
 function paramsOf(file: FileAnalysis, fn: FunctionLocks, table: TypeTable): Map<string, Variable> {
   const env = new Map<string, Variable>();
-  const header = tokenize(file.text.slice(fn.syntax.start, fn.syntax.bodyStart), fn.syntax.start);
+  const header = tokenizeRange(file.text, fn.syntax.start, fn.syntax.bodyStart);
   // The parameter list: the first `(` after the function's name.
   let open = -1;
   for (let k = 0; k + 1 < header.length; k++) {
@@ -178,7 +178,7 @@ function collectFunction(
   const declarations = new Map<number, { tokens: Token[]; d: Declaration | undefined }>();
   for (const n of nodes) {
     if (!n.declares) continue;
-    const tokens = tokenize(text.slice(n.start, n.end), n.start);
+    const tokens = tokenizeRange(text, n.start, n.end);
     const end = tokens.length && tokens[tokens.length - 1]!.text === ';' ? tokens.length - 1 : tokens.length;
     const d = parseDeclaration(tokens, 0, end, (x) => table.isTypeName(x));
     declarations.set(n.id, { tokens, d });
@@ -247,25 +247,33 @@ function collectFunction(
     return held;
   };
   let current: CfgNode = nodes[0]!;
+  // A function accesses a few locations many times: each one's static scope (a regex and a scan of the file's
+  // static names) is worked out once per function.
+  const scopedLocs = new Map<string, string>();
+  const scoped = (loc: string): string => {
+    let s = scopedLocs.get(loc);
+    if (s === undefined) scopedLocs.set(loc, (s = staticScoped(loc, file, fn, sharedStatics)));
+    return s;
+  };
   const sink: AccessSink = {
     // A static global of this file (or this function) is its own location: another file's static of the same name is another.
     // (Every field written out, in one order: no spread, so every site access has one hidden class.)
-    access: (a) =>
+    access: (loc, kind, start, end, elem, iterate, list, base, ownCpu, via) =>
       facts.accesses.push({
-        loc: staticScoped(a.loc, file, fn, sharedStatics),
-        kind: a.kind,
-        start: a.start,
-        end: a.end,
-        elem: a.elem,
-        iterate: a.iterate,
-        list: a.list,
-        base: a.base,
-        ownCpu: a.ownCpu,
-        via: a.via,
+        loc: scoped(loc),
+        kind,
+        start,
+        end,
+        elem,
+        iterate,
+        list,
+        base,
+        ownCpu,
+        via,
         node: current.id,
-        line: file.lineIndex.lineOf(a.start),
+        line: file.lineIndex.lineOf(start),
       }),
-    elemOf: (elem, head) => facts.elemOf.push([elem, staticScoped(head, file, fn, sharedStatics)]),
+    elemOf: (elem, head) => facts.elemOf.push([elem, scoped(head)]),
     memberCall: (field, start, end) => facts.memberCalls.push({ field, start, end, node: current.id }),
     valueRef: (name) => facts.valueRefs.add(name),
   };

@@ -37,7 +37,23 @@ export interface Access {
 }
 
 export interface AccessSink {
-  access(a: Access): void;
+  /**
+   * An access, its fields as arguments (what Access has, in its order;
+   * absent ones undefined): the sink makes the one object it keeps, and no
+   * Access is made per access only to be copied.
+   */
+  access(
+    loc: string,
+    kind: AccessKind,
+    start: number,
+    end: number,
+    elem: true | undefined,
+    iterate: string | undefined,
+    list: true | undefined,
+    base: string | undefined,
+    ownCpu: true | undefined,
+    via: { fn: string; base: string } | undefined,
+  ): void;
   /** `list_add(&svc->runq_elem, &prv->runq)`: elements through `elem` are on the list `head`. */
   elemOf(elem: string, head: string): void;
   /** A call through a function-pointer field (`s->ops->sleep(…)`): `sched_ops.sleep`. */
@@ -90,22 +106,6 @@ function typed(type: CType | undefined): Val {
 /** The location `loc` (a field, a global), of type `type`. */
 function located(type: CType | undefined, loc: string, root?: string, via?: { fn: string; base: string }): Val {
   return new Val(type, loc, false, undefined, root, false, false, via);
-}
-
-/** An Access with every field (absent ones undefined): one hidden class for all of them. */
-function accessOf(
-  loc: string,
-  kind: AccessKind,
-  start: number,
-  end: number,
-  elem: true | undefined,
-  iterate: string | undefined,
-  list: true | undefined,
-  base: string | undefined,
-  ownCpu: true | undefined,
-  via: { fn: string; base: string } | undefined,
-): Access {
-  return { loc, kind, start, end, elem, iterate, list, base, ownCpu, via };
 }
 
 const QUIET: AccessSink = { access: () => undefined, elemOf: () => undefined, memberCall: () => undefined };
@@ -233,18 +233,16 @@ export class ExpressionScanner {
     if (!v.loc || ((this.printing > 0 || this.selecting > 0) && kind !== 'write')) return;
     if (v.type && (v.type.fnptr || selfSynchronised(v.type.base) || selfSynchronised(this.table.resolve(v.type).base))) return;
     this.sink.access(
-      accessOf(
-        v.loc,
-        kind,
-        start,
-        end,
-        elem,
-        iterate,
-        list,
-        v.root || undefined,
-        v.ownCpu || undefined,
-        v.via && !v.root ? v.via : undefined,
-      ),
+      v.loc,
+      kind,
+      start,
+      end,
+      elem,
+      iterate,
+      list,
+      v.root || undefined,
+      v.ownCpu || undefined,
+      v.via && !v.root ? v.via : undefined,
     );
   }
 
@@ -541,8 +539,7 @@ export class ExpressionScanner {
         const struct = structOf(this.table, v.type, 1);
         if (struct && member && member.to - member.from === 1) {
           const elem = `${struct}.${tokens[member.from]!.text}`;
-          if (op.head === undefined)
-            this.sink.access(accessOf(elem, kind, start, end, true, undefined, true, undefined, undefined, undefined));
+          if (op.head === undefined) this.sink.access(elem, kind, start, end, true, undefined, true, undefined, undefined, undefined);
           else if (head) this.sink.elemOf(elem, head);
         }
       } else this.read(v, tokens, a.from, a.to);
@@ -579,7 +576,7 @@ export class ExpressionScanner {
       const head = this.value(tokens, ptr.from, ptr.to - 2);
       const headLoc = head.loc && !head.addr ? head.loc : undefined;
       if (headLoc) {
-        this.sink.access(accessOf(headLoc, 'read', start, end, undefined, undefined, undefined, undefined, undefined, undefined));
+        this.sink.access(headLoc, 'read', start, end, undefined, undefined, undefined, undefined, undefined, undefined);
         const struct = type ? structOf(this.table, type, 0) : undefined;
         if (struct && member && member.to - member.from === 1) this.sink.elemOf(`${struct}.${tokens[member.from]!.text}`, headLoc);
       }
