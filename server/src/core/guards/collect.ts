@@ -30,6 +30,28 @@ interface SiteAccess extends Access {
   line: number;
 }
 
+/**
+ * A site access with every field, in one order (absent ones undefined): made
+ * here only, collected or moved, so that all of them share one hidden class
+ * (the discipline's rules read them in their hottest loops).
+ */
+function siteAccess(
+  loc: string,
+  kind: Access['kind'],
+  start: number,
+  end: number,
+  elem: boolean | undefined,
+  iterate: string | undefined,
+  list: boolean | undefined,
+  base: string | undefined,
+  ownCpu: boolean | undefined,
+  via: Access['via'],
+  node: number,
+  line: number,
+): SiteAccess {
+  return { loc, kind, start, end, elem, iterate, list, base, ownCpu, via, node, line };
+}
+
 export interface CallFact {
   callee: string;
   /** Argument texts (canonical). */
@@ -257,22 +279,10 @@ function collectFunction(
   };
   const sink: AccessSink = {
     // A static global of this file (or this function) is its own location: another file's static of the same name is another.
-    // (Every field written out, in one order: no spread, so every site access has one hidden class.)
     access: (loc, kind, start, end, elem, iterate, list, base, ownCpu, via) =>
-      facts.accesses.push({
-        loc: scoped(loc),
-        kind,
-        start,
-        end,
-        elem,
-        iterate,
-        list,
-        base,
-        ownCpu,
-        via,
-        node: current.id,
-        line: file.lineIndex.lineOf(start),
-      }),
+      facts.accesses.push(
+        siteAccess(scoped(loc), kind, start, end, elem, iterate, list, base, ownCpu, via, current.id, file.lineIndex.lineOf(start)),
+      ),
     elemOf: (elem, head) => facts.elemOf.push([elem, scoped(head)]),
     memberCall: (field, start, end) => facts.memberCalls.push({ field, start, end, node: current.id }),
     valueRef: (name) => facts.valueRefs.add(name),
@@ -426,21 +436,9 @@ function movedSites(facts: FunctionFacts, d: Move): MovedSites {
   const dl = d.line;
   if (o === 0 && dl === 0) return facts;
   return {
-    // (Site accesses written out as collectFunction's sink writes them: one hidden class, moved or not.)
-    accesses: facts.accesses.map((a) => ({
-      loc: a.loc,
-      kind: a.kind,
-      start: a.start + o,
-      end: a.end + o,
-      elem: a.elem,
-      iterate: a.iterate,
-      list: a.list,
-      base: a.base,
-      ownCpu: a.ownCpu,
-      via: a.via,
-      node: a.node,
-      line: a.line + dl,
-    })),
+    accesses: facts.accesses.map((a) =>
+      siteAccess(a.loc, a.kind, a.start + o, a.end + o, a.elem, a.iterate, a.list, a.base, a.ownCpu, a.via, a.node, a.line + dl),
+    ),
     calls: facts.calls.map((c) => ({ ...c, start: c.start + o, end: c.end + o, line: c.line + dl })),
     memberCalls: facts.memberCalls.map((m) => ({ ...m, start: m.start + o, end: m.end + o })),
     acquisitions: facts.acquisitions.map((a) => ({ ...a, start: a.start + o, line: a.line + dl })),
