@@ -29,8 +29,8 @@ export interface Assignment {
   op: string;
   start: number;
   end: number;
-  /** The outermost call that is the whole right-hand side, if any (index into calls). */
-  rhsCall?: number;
+  /** The outermost call that is the whole right-hand side, if any (index into calls); present (undefined) when none. */
+  rhsCall: number | undefined;
 }
 
 export interface ExprFacts {
@@ -56,9 +56,24 @@ const NOT_CALLS = new Set([
 ]);
 const ASSIGN_OPS = new Set(['=', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', '<<=', '>>=']);
 
-/** Reads calls and assignments from the text at document offset `start`..`end`. */
-const NO_FACTS: ExprFacts = Object.freeze({ calls: [], assignments: [] }) as ExprFacts;
+// One shape for every facts object, call, argument and assignment the CFG builder makes (each comes
+// from one literal with every field present): the lock transfer, the guards and the rules read them
+// on every path. The shared empty facts are not frozen, since a frozen object has a map of its own
+// (its readers see it through the readonly types instead).
+// The shared empty lists hold objects' elements kind too (a `[]` literal starts as small integers
+// and moves on at its first push): an empty list and a filled one then share one array map.
+function emptyList<T extends object>(): T[] {
+  const list = [{}] as T[];
+  list.pop();
+  return list;
+}
+const NO_CALLS: CallSite[] = emptyList();
+const NO_ASSIGNMENTS: Assignment[] = emptyList();
+const NO_ARGS: ArgText[] = emptyList();
+/** The facts of a statement without calls or assignments (shared: never added to). */
+export const NO_FACTS: ExprFacts = { calls: NO_CALLS, assignments: NO_ASSIGNMENTS };
 
+/** Reads calls and assignments from the text at document offset `start`..`end`. */
 export function exprFacts(source: string, start: number, end: number): ExprFacts {
   // Most statements without '(', '=', '++' or '--' (declarations, `return rc;`) have no facts: skip the lexer.
   if (!mayHaveFacts(source, start, end)) return NO_FACTS;
@@ -84,7 +99,9 @@ function factsOfTokens(tokens: Token[]): ExprFacts {
   const calls: CallSite[] = [];
   scanCalls(tokens, 0, tokens.length, 0, calls);
   const assignments = scanAssignments(tokens, calls);
-  return { calls, assignments };
+  // A statement with a `(` or `=` but neither (a cast, a comparison) shares the empty facts.
+  if (calls.length === 0) return assignments.length === 0 ? NO_FACTS : { calls: NO_CALLS, assignments };
+  return { calls, assignments: assignments.length === 0 ? NO_ASSIGNMENTS : assignments };
 }
 
 /** Index of the token closing the bracket opened at `open`, or tokens.length. */
@@ -147,7 +164,7 @@ function splitArgs(tokens: Token[], from: number, to: number): ArgText[] {
       s = k + 1;
     }
   }
-  return args;
+  return args.length === 0 ? NO_ARGS : args;
 }
 
 /**
@@ -179,15 +196,10 @@ function scanAssignments(tokens: Token[], calls: CallSite[]): Assignment[] {
     const rhs = joinTokens(tokens, rhsFrom, rhsTo);
     const rhsStart = tokens[rhsFrom]?.start ?? t.end;
     const rhsEndOff = tokens[rhsTo - 1]!.end;
-    const a: Assignment = { lhs, rhs, op: t.text, start: tokens[lhsFrom]!.start, end: rhsEndOff };
-    const ci = callSpanning(calls, rhsStart, rhsEndOff);
-    if (ci >= 0) a.rhsCall = ci;
-    else if (tokens[rhsFrom]?.text === '(') {
-      // `(spinlock_t *)helper(x)` or `likely(x)` wrappers are rare here; accept a cast prefix.
-      const cj = callEndingAfter(calls, rhsStart, rhsEndOff);
-      if (cj >= 0) a.rhsCall = cj;
-    }
-    out.push(a);
+    let ci = callSpanning(calls, rhsStart, rhsEndOff);
+    // `(spinlock_t *)helper(x)` or `likely(x)` wrappers are rare here; accept a cast prefix.
+    if (ci < 0 && tokens[rhsFrom]?.text === '(') ci = callEndingAfter(calls, rhsStart, rhsEndOff);
+    out.push({ lhs, rhs, op: t.text, start: tokens[lhsFrom]!.start, end: rhsEndOff, rhsCall: ci >= 0 ? ci : undefined });
   }
   return out;
 }
@@ -215,7 +227,7 @@ function increment(tokens: Token[], k: number): Assignment | undefined {
   if (prev && (prev.kind === 'ident' || (prev.kind === 'punct' && (prev.text === ')' || prev.text === ']')))) {
     const from = lhsStart(tokens, k);
     if (from >= k) return undefined;
-    return { lhs: joinTokens(tokens, from, k), rhs: '1', op, start: tokens[from]!.start, end: t.end };
+    return { lhs: joinTokens(tokens, from, k), rhs: '1', op, start: tokens[from]!.start, end: t.end, rhsCall: undefined };
   }
   // Prefix: the operand is the member path that follows.
   let to = k + 1;
@@ -225,7 +237,7 @@ function increment(tokens: Token[], k: number): Assignment | undefined {
     else break;
   }
   if (to === k + 1) return undefined;
-  return { lhs: joinTokens(tokens, k + 1, to), rhs: '1', op, start: t.start, end: tokens[to - 1]!.end };
+  return { lhs: joinTokens(tokens, k + 1, to), rhs: '1', op, start: t.start, end: tokens[to - 1]!.end, rhsCall: undefined };
 }
 
 function lhsStart(tokens: Token[], op: number): number {
