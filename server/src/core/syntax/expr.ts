@@ -78,7 +78,7 @@ export function exprFacts(source: string, start: number, end: number): ExprFacts
   // Most statements without '(', '=', '++' or '--' (declarations, `return rc;`) have no facts: skip the lexer.
   if (!mayHaveFacts(source, start, end)) return NO_FACTS;
   const tokens = tokenizeRange(source, start, end);
-  return factsOfTokens(tokens);
+  return factsOfTokens(source, tokens);
 }
 
 function mayHaveFacts(source: string, start: number, end: number): boolean {
@@ -92,12 +92,13 @@ function mayHaveFacts(source: string, start: number, end: number): boolean {
 /** A declaration statement's facts (exprFacts) and the names it declares (declaredNames), from one lexing of its text. */
 export function declarationFacts(source: string, start: number, end: number): { facts: ExprFacts; names: string[] } {
   const tokens = tokenizeRange(source, start, end);
-  return { facts: mayHaveFacts(source, start, end) ? factsOfTokens(tokens) : NO_FACTS, names: namesOfTokens(tokens) };
+  return { facts: mayHaveFacts(source, start, end) ? factsOfTokens(source, tokens) : NO_FACTS, names: namesOfTokens(tokens) };
 }
 
-function factsOfTokens(tokens: Token[]): ExprFacts {
+/** `tokens`: lexed from `source` by tokenizeRange (their offsets index it). */
+function factsOfTokens(source: string, tokens: Token[]): ExprFacts {
   const calls: CallSite[] = [];
-  scanCalls(tokens, 0, tokens.length, 0, calls);
+  scanCalls(source, tokens, 0, tokens.length, 0, calls);
   const assignments = scanAssignments(tokens, calls);
   // A statement with a `(` or `=` but neither (a cast, a comparison) shares the empty facts.
   if (calls.length === 0) return assignments.length === 0 ? NO_FACTS : { calls: NO_CALLS, assignments };
@@ -124,7 +125,7 @@ export function matchClose(tokens: readonly Token[], open: number, to = tokens.l
 /** Calls nested in other calls' arguments deeper than this are not read (no real statement nests a dozen). */
 const MAX_CALL_NESTING = 64;
 
-function scanCalls(tokens: Token[], from: number, to: number, depth: number, out: CallSite[]): void {
+function scanCalls(source: string, tokens: Token[], from: number, to: number, depth: number, out: CallSite[]): void {
   for (let k = from; k < to; k++) {
     const t = tokens[k]!;
     const next = tokens[k + 1];
@@ -132,9 +133,9 @@ function scanCalls(tokens: Token[], from: number, to: number, depth: number, out
       // `(*fn)(x)` and `ops->hook(x)` are calls we cannot name; `a.b(x)` likewise.
       const prev = tokens[k - 1];
       const close = matchClose(tokens, k + 1, to);
-      const args = splitArgs(tokens, k + 2, close);
+      const args = splitArgs(source, tokens, k + 2, close);
       // Calls nested deeper than this in arguments stay part of the argument text (the scan recurses per level).
-      if (depth < MAX_CALL_NESTING) scanCalls(tokens, k + 2, close, depth + 1, out);
+      if (depth < MAX_CALL_NESTING) scanCalls(source, tokens, k + 2, close, depth + 1, out);
       const member = prev !== undefined && (prev.text === '->' || prev.text === '.');
       out.push({
         name: member ? `${prev.text}${t.text}` : t.text,
@@ -149,7 +150,7 @@ function scanCalls(tokens: Token[], from: number, to: number, depth: number, out
   }
 }
 
-function splitArgs(tokens: Token[], from: number, to: number): ArgText[] {
+function splitArgs(source: string, tokens: Token[], from: number, to: number): ArgText[] {
   const args: ArgText[] = [];
   let depth = 0;
   let s = from;
@@ -160,11 +161,22 @@ function splitArgs(tokens: Token[], from: number, to: number): ArgText[] {
       else if (t.text === ')' || t.text === ']' || t.text === '}') depth--;
     }
     if (k === to || (depth === 0 && t !== undefined && t.text === ',' && t.kind === 'punct')) {
-      if (k > s) args.push({ text: joinTokens(tokens, s, k), start: tokens[s]!.start, end: tokens[k - 1]!.end });
+      if (k > s) args.push({ text: argText(source, tokens, s, k), start: tokens[s]!.start, end: tokens[k - 1]!.end });
       s = k + 1;
     }
   }
   return args.length === 0 ? NO_ARGS : args;
+}
+
+/**
+ * The canonical text of tokens [from, to) (joinTokens): for tokens written without a gap between
+ * them (`&prv->lock`, `v->processor`: most arguments) that is the source between them, one slice
+ * where joining made a string per token.
+ */
+function argText(source: string, tokens: readonly Token[], from: number, to: number): string {
+  if (to - from === 1) return tokens[from]!.text;
+  for (let k = from + 1; k < to; k++) if (tokens[k]!.start !== tokens[k - 1]!.end) return joinTokens(tokens as Token[], from, to);
+  return source.slice(tokens[from]!.start, tokens[to - 1]!.end);
 }
 
 /**
