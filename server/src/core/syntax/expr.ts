@@ -99,7 +99,7 @@ export function declarationFacts(source: string, start: number, end: number): { 
 function factsOfTokens(source: string, tokens: Token[]): ExprFacts {
   const calls: CallSite[] = [];
   scanCalls(source, tokens, 0, tokens.length, 0, calls);
-  const assignments = scanAssignments(tokens, calls);
+  const assignments = scanAssignments(source, tokens, calls);
   // A statement with a `(` or `=` but neither (a cast, a comparison) shares the empty facts.
   if (calls.length === 0) return assignments.length === 0 ? NO_FACTS : { calls: NO_CALLS, assignments };
   return { calls, assignments: assignments.length === 0 ? NO_ASSIGNMENTS : assignments };
@@ -161,7 +161,7 @@ function splitArgs(source: string, tokens: Token[], from: number, to: number): A
       else if (t.text === ')' || t.text === ']' || t.text === '}') depth--;
     }
     if (k === to || (depth === 0 && t !== undefined && t.text === ',' && t.kind === 'punct')) {
-      if (k > s) args.push({ text: argText(source, tokens, s, k), start: tokens[s]!.start, end: tokens[k - 1]!.end });
+      if (k > s) args.push({ text: spanText(source, tokens, s, k), start: tokens[s]!.start, end: tokens[k - 1]!.end });
       s = k + 1;
     }
   }
@@ -169,11 +169,13 @@ function splitArgs(source: string, tokens: Token[], from: number, to: number): A
 }
 
 /**
- * The canonical text of tokens [from, to) (joinTokens): for tokens written without a gap between
+ * The canonical text of tokens [from, to) (joinTokens), for arguments and both sides of assignments: for tokens written without a gap between
  * them (`&prv->lock`, `v->processor`: most arguments) that is the source between them, one slice
  * where joining made a string per token.
  */
-function argText(source: string, tokens: readonly Token[], from: number, to: number): string {
+function spanText(source: string, tokens: readonly Token[], from: number, to: number): string {
+  // An empty or clipped range (half-typed code) is joinTokens's to handle.
+  if (from >= to || to > tokens.length) return joinTokens(tokens as Token[], from, to);
   if (to - from === 1) return tokens[from]!.text;
   for (let k = from + 1; k < to; k++) if (tokens[k]!.start !== tokens[k - 1]!.end) return joinTokens(tokens as Token[], from, to);
   return source.slice(tokens[from]!.start, tokens[to - 1]!.end);
@@ -184,12 +186,12 @@ function argText(source: string, tokens: readonly Token[], from: number, to: num
  * nested in parentheses (`if ( (lock = trylock(c)) == NULL )`). Chains
  * (`a = b = x`) give one assignment per target.
  */
-function scanAssignments(tokens: Token[], calls: CallSite[]): Assignment[] {
+function scanAssignments(source: string, tokens: Token[], calls: CallSite[]): Assignment[] {
   const out: Assignment[] = [];
   for (let k = 0; k < tokens.length; k++) {
     const t = tokens[k]!;
     if (t.kind === 'punct' && (t.text === '++' || t.text === '--')) {
-      const inc = increment(tokens, k);
+      const inc = increment(source, tokens, k);
       if (inc) out.push(inc);
       continue;
     }
@@ -197,7 +199,7 @@ function scanAssignments(tokens: Token[], calls: CallSite[]): Assignment[] {
     const lhsFrom = lhsStart(tokens, k);
     const rhsTo = rhsEnd(tokens, k + 1);
     if (lhsFrom >= k || rhsTo <= k + 1) continue;
-    const lhs = declaredName(tokens, lhsFrom, k) ?? joinTokens(tokens, lhsFrom, k);
+    const lhs = declaredName(tokens, lhsFrom, k) ?? spanText(source, tokens, lhsFrom, k);
     // The right-hand side of `a = b = x` is `x`: skip to the last assignment operator.
     let rhsFrom = k + 1;
     for (let j = k + 1; j < rhsTo; j++) {
@@ -205,7 +207,7 @@ function scanAssignments(tokens: Token[], calls: CallSite[]): Assignment[] {
       if (tj.kind === 'punct' && (tj.text === '(' || tj.text === '[')) j = matchClose(tokens, j, rhsTo);
       else if (tj.kind === 'punct' && ASSIGN_OPS.has(tj.text)) rhsFrom = j + 1;
     }
-    const rhs = joinTokens(tokens, rhsFrom, rhsTo);
+    const rhs = spanText(source, tokens, rhsFrom, rhsTo);
     const rhsStart = tokens[rhsFrom]?.start ?? t.end;
     const rhsEndOff = tokens[rhsTo - 1]!.end;
     let ci = callSpanning(calls, rhsStart, rhsEndOff);
@@ -232,14 +234,14 @@ function callEndingAfter(calls: readonly CallSite[], start: number, end: number)
  * `i++`, `--x->n`: an assignment of the operand (`i += 1`), so what a path
  * knew about `i` is forgotten (a loop counter tested in the body).
  */
-function increment(tokens: Token[], k: number): Assignment | undefined {
+function increment(source: string, tokens: Token[], k: number): Assignment | undefined {
   const t = tokens[k]!;
   const op = t.text === '++' ? '+=' : '-=';
   const prev = tokens[k - 1];
   if (prev && (prev.kind === 'ident' || (prev.kind === 'punct' && (prev.text === ')' || prev.text === ']')))) {
     const from = lhsStart(tokens, k);
     if (from >= k) return undefined;
-    return { lhs: joinTokens(tokens, from, k), rhs: '1', op, start: tokens[from]!.start, end: t.end, rhsCall: undefined };
+    return { lhs: spanText(source, tokens, from, k), rhs: '1', op, start: tokens[from]!.start, end: t.end, rhsCall: undefined };
   }
   // Prefix: the operand is the member path that follows.
   let to = k + 1;
@@ -249,7 +251,7 @@ function increment(tokens: Token[], k: number): Assignment | undefined {
     else break;
   }
   if (to === k + 1) return undefined;
-  return { lhs: joinTokens(tokens, k + 1, to), rhs: '1', op, start: t.start, end: tokens[to - 1]!.end, rhsCall: undefined };
+  return { lhs: spanText(source, tokens, k + 1, to), rhs: '1', op, start: t.start, end: tokens[to - 1]!.end, rhsCall: undefined };
 }
 
 function lhsStart(tokens: Token[], op: number): number {
