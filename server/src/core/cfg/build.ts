@@ -5,7 +5,7 @@
 // and calls that never return.
 import type { Node } from 'web-tree-sitter';
 
-import { declarationFacts, type ExprFacts, exprFacts, matchClose } from '../syntax/expr';
+import { declarationFacts, type ExprFacts, exprFacts, matchClose, NO_FACTS } from '../syntax/expr';
 import { isNestedRealDefinition, unclosedEndOffset } from '../syntax/functions';
 import { type JumpMacro, substituteParams } from '../syntax/jumpMacros';
 import { type LineIndex } from '../syntax/lineIndex';
@@ -24,7 +24,6 @@ const NORETURN_CALLS = new Set([
   'dom0_shutdown',
 ]);
 
-const EMPTY_FACTS: ExprFacts = { calls: [], assignments: [] };
 const SKIPPED = new Set(['comment', ';']);
 
 interface Targets {
@@ -92,7 +91,7 @@ class CfgBuilder {
   }
 
   /** A new node; `succ`: its edges when known now (an array built with its element, not grown by a push). */
-  private node(kind: CfgNodeKind, start: number, end: number, facts = EMPTY_FACTS, succ: CfgEdge[] = []): number {
+  private node(kind: CfgNodeKind, start: number, end: number, facts = NO_FACTS, succ: CfgEdge[] = []): number {
     const id = this.nodes.length;
     // Every field, the optional ones undefined until set: all nodes then share one shape, and the
     // analyses' reads of them stay monomorphic (a field added to some nodes only gave six shapes).
@@ -309,7 +308,7 @@ class CfgBuilder {
   }
 
   private jump(n: Node, to: number): number {
-    return this.node('jump', n.startIndex, n.endIndex, EMPTY_FACTS, [{ to }]);
+    return this.node('jump', n.startIndex, n.endIndex, NO_FACTS, [{ to }]);
   }
 
   /**
@@ -422,7 +421,7 @@ class CfgBuilder {
     const call = header.namedChildren[0]!;
     const args = call.childForFieldName('arguments');
     const fn = call.childForFieldName('function');
-    const facts = args ? exprFacts(this.source, args.startIndex + 1, Math.max(args.startIndex + 1, args.endIndex - 1)) : EMPTY_FACTS;
+    const facts = args ? exprFacts(this.source, args.startIndex + 1, Math.max(args.startIndex + 1, args.endIndex - 1)) : NO_FACTS;
     const cond = this.node('cond', header.startIndex, header.endIndex, facts);
     this.nodes[cond]!.loopMacro = fn ? fn.text : 'loop';
     const bodyEntry = this.stmt(body, cond, { brk: next, cont: cond });
@@ -438,7 +437,7 @@ class CfgBuilder {
     const cond = this.node('cond', split.start, split.headerEnd, exprFacts(this.source, split.argsStart, split.argsEnd));
     this.nodes[cond]!.loopMacro = split.name;
     const bodyFacts = exprFacts(this.source, split.bodyStart, split.end);
-    const body = this.node(split.jump ? 'jump' : 'stmt', split.bodyStart, split.end, split.jump ? EMPTY_FACTS : bodyFacts);
+    const body = this.node(split.jump ? 'jump' : 'stmt', split.bodyStart, split.end, split.jump ? NO_FACTS : bodyFacts);
     const bodyNode = this.nodes[body]!;
     if (bodyFacts.calls.some((c) => NORETURN_CALLS.has(c.name))) bodyNode.noreturn = true;
     else bodyNode.succ.push({ to: split.jump === 'break' ? next : cond });

@@ -108,12 +108,19 @@ export function graphOf(fn: FunctionLocks): Graph {
 }
 
 export class Graph {
-  readonly preds: number[][];
-  private reachableList: CfgNode[] | undefined;
+  private predList: number[][] | undefined = undefined;
+  private reachableList: CfgNode[] | undefined = undefined;
 
-  constructor(readonly fn: FunctionLocks) {
-    this.preds = fn.cfg.nodes.map(() => []);
-    for (const n of fn.cfg.nodes) for (const e of n.succ) this.preds[e.to]!.push(n.id);
+  constructor(readonly fn: FunctionLocks) {}
+
+  /** Each node's predecessors, made when first asked: most rules only walk forwards (a list per node per function was most of a graph's cost). */
+  get preds(): readonly (readonly number[])[] {
+    if (!this.predList) {
+      const preds: number[][] = this.fn.cfg.nodes.map(() => []);
+      for (const n of this.fn.cfg.nodes) for (const e of n.succ) preds[e.to]!.push(n.id);
+      this.predList = preds;
+    }
+    return this.predList;
   }
 
   node(id: number): CfgNode {

@@ -22,6 +22,7 @@ import {
   opsAt,
   rootOf,
 } from '../migration/view';
+import { isIdentPart } from '../syntax/tokens';
 import { finishName, isMigratingAtom } from '../xen/migration';
 import { finding } from './report';
 import type { Rule, RuleMeta } from './types';
@@ -30,6 +31,20 @@ interface Pending {
   /** Offsets of the start calls whose finish is still owed on this path. */
   starts: readonly number[];
   facts: readonly { atom: string; value: boolean }[];
+}
+
+/** Every path state from this one literal (no spreads): one shape for all of them, read on every edge of the solve. */
+function pending(starts: readonly number[], facts: Pending['facts']): Pending {
+  return { starts, facts };
+}
+
+/** `word` occurs in `text` between non-word characters (what `(^|\W)word(\W|$)` tests, without a pattern per test). */
+function mentionsWord(text: string, word: string): boolean {
+  for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + 1)) {
+    const end = at + word.length;
+    if ((at === 0 || !isIdentPart(text.charCodeAt(at - 1))) && (end === text.length || !isIdentPart(text.charCodeAt(end)))) return true;
+  }
+  return false;
 }
 
 const IDENT = /^[A-Za-z_]\w*$/;
@@ -123,13 +138,14 @@ function pendingAtExit(file: FileAnalysis, fn: FunctionLocks): Set<number> {
   for (const n of cfg.nodes)
     for (const a of n.facts.assignments) if (IDENT.test(a.lhs) && constantTruth(a.rhs) !== undefined) constAssigned.add(a.lhs);
   const tracked = new Set([...counts].filter(([a, c]) => c >= 2 || (c >= 1 && constAssigned.has(a))).map(([a]) => a));
-  const withFact = (s: Pending, atom: string, value: boolean): Pending => ({
-    ...s,
-    facts: s.facts
-      .filter((f) => f.atom !== atom)
-      .concat({ atom, value })
-      .sort((x, y) => (x.atom < y.atom ? -1 : 1)),
-  });
+  const withFact = (s: Pending, atom: string, value: boolean): Pending =>
+    pending(
+      s.starts,
+      s.facts
+        .filter((f) => f.atom !== atom)
+        .concat({ atom, value })
+        .sort((x, y) => (x.atom < y.atom ? -1 : 1)),
+    );
   const domain = {
     key: (s: Pending): string =>
       // (Most states, before any start, are empty: no string to build.)
@@ -139,7 +155,7 @@ function pendingAtExit(file: FileAnalysis, fn: FunctionLocks): Set<number> {
     merge: (states: readonly Pending[]): Pending => {
       const starts = [...new Set(states.flatMap((s) => s.starts))].sort((a, b) => a - b);
       const facts = states[0]!.facts.filter((f) => states.every((s) => s.facts.some((x) => x.atom === f.atom && x.value === f.value)));
-      return { starts, facts };
+      return pending(starts, facts);
     },
     transfer: (node: CfgNode, s: Pending): Pending[] => {
       let r = s;
@@ -147,13 +163,24 @@ function pendingAtExit(file: FileAnalysis, fn: FunctionLocks): Set<number> {
       if (opsAt(node, 'migrateFinish').length) {
         // A finish after the unlock of the started vCPU's lock settles every pending start it no longer covers.
         const held = new Set(mustSched(fn.before[node.id] ?? []).map((h) => h.name));
-        r = { ...r, starts: r.starts.filter((o) => (startLocks.get(o) ?? []).some((l) => held.has(l))) };
+        r = pending(
+          r.starts.filter((o) => (startLocks.get(o) ?? []).some((l) => held.has(l))),
+          r.facts,
+        );
       }
-      if (starts.length) r = { ...r, starts: [...new Set([...r.starts, ...starts.map((c) => c.start)])].sort((a, b) => a - b) };
+      if (starts.length)
+        r = pending(
+          [...new Set([...r.starts, ...starts.map((c) => c.start)])].sort((a, b) => a - b),
+          r.facts,
+        );
       for (const a of node.facts.assignments) {
         const root = r.facts.length ? /^[A-Za-z_]\w*/.exec(a.lhs)?.[0] : undefined;
         // (No facts, nothing to forget: most paths carry none.)
-        if (root) r = { ...r, facts: r.facts.filter((f) => !new RegExp(`(^|[^\\w])${root}([^\\w]|$)`).test(f.atom)) };
+        if (root)
+          r = pending(
+            r.starts,
+            r.facts.filter((f) => !mentionsWord(f.atom, root)),
+          );
         if (IDENT.test(a.lhs) && tracked.has(a.lhs) && a.op === '=' && constantTruth(a.rhs) !== undefined)
           r = withFact(r, a.lhs, constantTruth(a.rhs)!);
       }
@@ -173,6 +200,6 @@ function pendingAtExit(file: FileAnalysis, fn: FunctionLocks): Set<number> {
       return r;
     },
   };
-  const { before } = solve(cfg, domain, { starts: [], facts: [] }, 32);
+  const { before } = solve(cfg, domain, pending([], []), 32);
   return new Set((before[cfg.exit] ?? []).flatMap((s) => s.starts));
 }

@@ -29,8 +29,8 @@ export interface Assignment {
   op: string;
   start: number;
   end: number;
-  /** The outermost call that is the whole right-hand side, if any (index into calls). */
-  rhsCall?: number;
+  /** The outermost call that is the whole right-hand side, if any (index into calls); present (undefined) when none. */
+  rhsCall: number | undefined;
 }
 
 export interface ExprFacts {
@@ -56,14 +56,29 @@ const NOT_CALLS = new Set([
 ]);
 const ASSIGN_OPS = new Set(['=', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', '<<=', '>>=']);
 
-/** Reads calls and assignments from the text at document offset `start`..`end`. */
-const NO_FACTS: ExprFacts = Object.freeze({ calls: [], assignments: [] }) as ExprFacts;
+// One shape for every facts object, call, argument and assignment the CFG builder makes (each comes
+// from one literal with every field present): the lock transfer, the guards and the rules read them
+// on every path. The shared empty facts are not frozen, since a frozen object has a map of its own
+// (its readers see it through the readonly types instead).
+// The shared empty lists hold objects' elements kind too (a `[]` literal starts as small integers
+// and moves on at its first push): an empty list and a filled one then share one array map.
+function emptyList<T extends object>(): T[] {
+  const list = [{}] as T[];
+  list.pop();
+  return list;
+}
+const NO_CALLS: CallSite[] = emptyList();
+const NO_ASSIGNMENTS: Assignment[] = emptyList();
+const NO_ARGS: ArgText[] = emptyList();
+/** The facts of a statement without calls or assignments (shared: never added to). */
+export const NO_FACTS: ExprFacts = { calls: NO_CALLS, assignments: NO_ASSIGNMENTS };
 
+/** Reads calls and assignments from the text at document offset `start`..`end`. */
 export function exprFacts(source: string, start: number, end: number): ExprFacts {
   // Most statements without '(', '=', '++' or '--' (declarations, `return rc;`) have no facts: skip the lexer.
   if (!mayHaveFacts(source, start, end)) return NO_FACTS;
   const tokens = tokenizeRange(source, start, end);
-  return factsOfTokens(tokens);
+  return factsOfTokens(source, tokens);
 }
 
 function mayHaveFacts(source: string, start: number, end: number): boolean {
@@ -77,14 +92,17 @@ function mayHaveFacts(source: string, start: number, end: number): boolean {
 /** A declaration statement's facts (exprFacts) and the names it declares (declaredNames), from one lexing of its text. */
 export function declarationFacts(source: string, start: number, end: number): { facts: ExprFacts; names: string[] } {
   const tokens = tokenizeRange(source, start, end);
-  return { facts: mayHaveFacts(source, start, end) ? factsOfTokens(tokens) : NO_FACTS, names: namesOfTokens(tokens) };
+  return { facts: mayHaveFacts(source, start, end) ? factsOfTokens(source, tokens) : NO_FACTS, names: namesOfTokens(tokens) };
 }
 
-function factsOfTokens(tokens: Token[]): ExprFacts {
+/** `tokens`: lexed from `source` by tokenizeRange (their offsets index it). */
+function factsOfTokens(source: string, tokens: Token[]): ExprFacts {
   const calls: CallSite[] = [];
-  scanCalls(tokens, 0, tokens.length, 0, calls);
-  const assignments = scanAssignments(tokens, calls);
-  return { calls, assignments };
+  scanCalls(source, tokens, 0, tokens.length, 0, calls);
+  const assignments = scanAssignments(source, tokens, calls);
+  // A statement with a `(` or `=` but neither (a cast, a comparison) shares the empty facts.
+  if (calls.length === 0) return assignments.length === 0 ? NO_FACTS : { calls: NO_CALLS, assignments };
+  return { calls, assignments: assignments.length === 0 ? NO_ASSIGNMENTS : assignments };
 }
 
 /** Index of the token closing the bracket opened at `open`, or tokens.length. */
@@ -107,7 +125,7 @@ export function matchClose(tokens: readonly Token[], open: number, to = tokens.l
 /** Calls nested in other calls' arguments deeper than this are not read (no real statement nests a dozen). */
 const MAX_CALL_NESTING = 64;
 
-function scanCalls(tokens: Token[], from: number, to: number, depth: number, out: CallSite[]): void {
+function scanCalls(source: string, tokens: Token[], from: number, to: number, depth: number, out: CallSite[]): void {
   for (let k = from; k < to; k++) {
     const t = tokens[k]!;
     const next = tokens[k + 1];
@@ -115,9 +133,9 @@ function scanCalls(tokens: Token[], from: number, to: number, depth: number, out
       // `(*fn)(x)` and `ops->hook(x)` are calls we cannot name; `a.b(x)` likewise.
       const prev = tokens[k - 1];
       const close = matchClose(tokens, k + 1, to);
-      const args = splitArgs(tokens, k + 2, close);
+      const args = splitArgs(source, tokens, k + 2, close);
       // Calls nested deeper than this in arguments stay part of the argument text (the scan recurses per level).
-      if (depth < MAX_CALL_NESTING) scanCalls(tokens, k + 2, close, depth + 1, out);
+      if (depth < MAX_CALL_NESTING) scanCalls(source, tokens, k + 2, close, depth + 1, out);
       const member = prev !== undefined && (prev.text === '->' || prev.text === '.');
       out.push({
         name: member ? `${prev.text}${t.text}` : t.text,
@@ -132,7 +150,7 @@ function scanCalls(tokens: Token[], from: number, to: number, depth: number, out
   }
 }
 
-function splitArgs(tokens: Token[], from: number, to: number): ArgText[] {
+function splitArgs(source: string, tokens: Token[], from: number, to: number): ArgText[] {
   const args: ArgText[] = [];
   let depth = 0;
   let s = from;
@@ -143,11 +161,24 @@ function splitArgs(tokens: Token[], from: number, to: number): ArgText[] {
       else if (t.text === ')' || t.text === ']' || t.text === '}') depth--;
     }
     if (k === to || (depth === 0 && t !== undefined && t.text === ',' && t.kind === 'punct')) {
-      if (k > s) args.push({ text: joinTokens(tokens, s, k), start: tokens[s]!.start, end: tokens[k - 1]!.end });
+      if (k > s) args.push({ text: spanText(source, tokens, s, k), start: tokens[s]!.start, end: tokens[k - 1]!.end });
       s = k + 1;
     }
   }
-  return args;
+  return args.length === 0 ? NO_ARGS : args;
+}
+
+/**
+ * The canonical text of tokens [from, to) (joinTokens), for arguments and both sides of assignments: for tokens written without a gap between
+ * them (`&prv->lock`, `v->processor`: most arguments) that is the source between them, one slice
+ * where joining made a string per token.
+ */
+function spanText(source: string, tokens: readonly Token[], from: number, to: number): string {
+  // An empty or clipped range (half-typed code) is joinTokens's to handle.
+  if (from >= to || to > tokens.length) return joinTokens(tokens as Token[], from, to);
+  if (to - from === 1) return tokens[from]!.text;
+  for (let k = from + 1; k < to; k++) if (tokens[k]!.start !== tokens[k - 1]!.end) return joinTokens(tokens as Token[], from, to);
+  return source.slice(tokens[from]!.start, tokens[to - 1]!.end);
 }
 
 /**
@@ -155,12 +186,12 @@ function splitArgs(tokens: Token[], from: number, to: number): ArgText[] {
  * nested in parentheses (`if ( (lock = trylock(c)) == NULL )`). Chains
  * (`a = b = x`) give one assignment per target.
  */
-function scanAssignments(tokens: Token[], calls: CallSite[]): Assignment[] {
+function scanAssignments(source: string, tokens: Token[], calls: CallSite[]): Assignment[] {
   const out: Assignment[] = [];
   for (let k = 0; k < tokens.length; k++) {
     const t = tokens[k]!;
     if (t.kind === 'punct' && (t.text === '++' || t.text === '--')) {
-      const inc = increment(tokens, k);
+      const inc = increment(source, tokens, k);
       if (inc) out.push(inc);
       continue;
     }
@@ -168,7 +199,7 @@ function scanAssignments(tokens: Token[], calls: CallSite[]): Assignment[] {
     const lhsFrom = lhsStart(tokens, k);
     const rhsTo = rhsEnd(tokens, k + 1);
     if (lhsFrom >= k || rhsTo <= k + 1) continue;
-    const lhs = declaredName(tokens, lhsFrom, k) ?? joinTokens(tokens, lhsFrom, k);
+    const lhs = declaredName(tokens, lhsFrom, k) ?? spanText(source, tokens, lhsFrom, k);
     // The right-hand side of `a = b = x` is `x`: skip to the last assignment operator.
     let rhsFrom = k + 1;
     for (let j = k + 1; j < rhsTo; j++) {
@@ -176,18 +207,13 @@ function scanAssignments(tokens: Token[], calls: CallSite[]): Assignment[] {
       if (tj.kind === 'punct' && (tj.text === '(' || tj.text === '[')) j = matchClose(tokens, j, rhsTo);
       else if (tj.kind === 'punct' && ASSIGN_OPS.has(tj.text)) rhsFrom = j + 1;
     }
-    const rhs = joinTokens(tokens, rhsFrom, rhsTo);
+    const rhs = spanText(source, tokens, rhsFrom, rhsTo);
     const rhsStart = tokens[rhsFrom]?.start ?? t.end;
     const rhsEndOff = tokens[rhsTo - 1]!.end;
-    const a: Assignment = { lhs, rhs, op: t.text, start: tokens[lhsFrom]!.start, end: rhsEndOff };
-    const ci = callSpanning(calls, rhsStart, rhsEndOff);
-    if (ci >= 0) a.rhsCall = ci;
-    else if (tokens[rhsFrom]?.text === '(') {
-      // `(spinlock_t *)helper(x)` or `likely(x)` wrappers are rare here; accept a cast prefix.
-      const cj = callEndingAfter(calls, rhsStart, rhsEndOff);
-      if (cj >= 0) a.rhsCall = cj;
-    }
-    out.push(a);
+    let ci = callSpanning(calls, rhsStart, rhsEndOff);
+    // `(spinlock_t *)helper(x)` or `likely(x)` wrappers are rare here; accept a cast prefix.
+    if (ci < 0 && tokens[rhsFrom]?.text === '(') ci = callEndingAfter(calls, rhsStart, rhsEndOff);
+    out.push({ lhs, rhs, op: t.text, start: tokens[lhsFrom]!.start, end: rhsEndOff, rhsCall: ci >= 0 ? ci : undefined });
   }
   return out;
 }
@@ -208,14 +234,14 @@ function callEndingAfter(calls: readonly CallSite[], start: number, end: number)
  * `i++`, `--x->n`: an assignment of the operand (`i += 1`), so what a path
  * knew about `i` is forgotten (a loop counter tested in the body).
  */
-function increment(tokens: Token[], k: number): Assignment | undefined {
+function increment(source: string, tokens: Token[], k: number): Assignment | undefined {
   const t = tokens[k]!;
   const op = t.text === '++' ? '+=' : '-=';
   const prev = tokens[k - 1];
   if (prev && (prev.kind === 'ident' || (prev.kind === 'punct' && (prev.text === ')' || prev.text === ']')))) {
     const from = lhsStart(tokens, k);
     if (from >= k) return undefined;
-    return { lhs: joinTokens(tokens, from, k), rhs: '1', op, start: tokens[from]!.start, end: t.end };
+    return { lhs: spanText(source, tokens, from, k), rhs: '1', op, start: tokens[from]!.start, end: t.end, rhsCall: undefined };
   }
   // Prefix: the operand is the member path that follows.
   let to = k + 1;
@@ -225,7 +251,7 @@ function increment(tokens: Token[], k: number): Assignment | undefined {
     else break;
   }
   if (to === k + 1) return undefined;
-  return { lhs: joinTokens(tokens, k + 1, to), rhs: '1', op, start: t.start, end: tokens[to - 1]!.end };
+  return { lhs: spanText(source, tokens, k + 1, to), rhs: '1', op, start: t.start, end: tokens[to - 1]!.end, rhsCall: undefined };
 }
 
 function lhsStart(tokens: Token[], op: number): number {

@@ -27,8 +27,6 @@ export interface JumpMacro {
 
 // `, ## args` is GNU C for "drop the comma when args is empty", not token pasting.
 const NOT_SIMPLE = /\b(for|switch|break|continue|static|typedef|struct)\b|(?<!,\s*)##|\bwhile\b(?!\s*\(\s*0\s*\))/;
-/** Files larger than this are not scanned (a generated table is no place for jump macros). */
-const MAX_SCAN = 4 * 1024 * 1024;
 
 /** The jump macros `#define`d in `text`, by name (a later definition wins). */
 function findJumpMacros(text: string): Map<string, JumpMacro> {
@@ -99,8 +97,8 @@ export interface AssertMacro {
   param: number;
 }
 
-const ASSERT_DEFINE =
-  /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)\(([^)]*)\)[ \t]*ASSERT\(\s*([A-Za-z_]\w*)\(\s*([A-Za-z_]\w*)\s*\)\s*\)[ \t]*$/gm;
+/** The body of a function-like define that is `ASSERT(pred(param))` and nothing else. */
+const ASSERT_BODY = /^[ \t]*ASSERT\(\s*([A-Za-z_]\w*)\(\s*([A-Za-z_]\w*)\s*\)\s*\)[ \t]*\r?$/;
 
 const assertMemo = new TextMemo<ReadonlyMap<string, AssertMacro>>(64);
 
@@ -109,15 +107,20 @@ export function assertMacrosOf(text: string): ReadonlyMap<string, AssertMacro> {
   return assertMemo.get(text, () => findAssertMacros(text));
 }
 
+// Read from the file's function-like defines (syntax/defines.ts), which the jump macros read too: an
+// edited text is then scanned for defines once, where a pattern of its own over the whole text ran
+// again on every edit (each edit is a new text, so the memo cannot help the editor).
 function findAssertMacros(text: string): ReadonlyMap<string, AssertMacro> {
   const out = new Map<string, AssertMacro>();
-  if (text.length <= MAX_SCAN && text.includes('ASSERT')) {
-    ASSERT_DEFINE.lastIndex = 0;
-    for (let m = ASSERT_DEFINE.exec(text); m; m = ASSERT_DEFINE.exec(text)) {
-      const params = m[2]!.split(',').map((p) => p.trim());
-      const param = params.indexOf(m[4]!);
-      if (param >= 0) out.set(m[1]!, { predicate: m[3]!, param });
-    }
+  if (!text.includes('ASSERT')) return out;
+  for (const d of functionDefines(text)) {
+    const m = ASSERT_BODY.exec(d.body);
+    if (!m) continue;
+    const param = d.params
+      .split(',')
+      .map((p) => p.trim())
+      .indexOf(m[2]!);
+    if (param >= 0) out.set(d.name, { predicate: m[1]!, param });
   }
   return out;
 }
