@@ -180,7 +180,6 @@ export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: Analyze
       out.entryIrq = irq.on;
       if (opts.entryIrqWhy !== undefined) out.entryIrqWhy = opts.entryIrqWhy;
       if (opts.entryIrqBare) out.entryIrqBare = true;
-      if (opts.entryIrqBare) out.entryIrqBare = true;
       const callees = new Set(cfg.nodes.flatMap((n) => n.facts.calls.map((c) => c.name)));
       out.callIrq = [...callees].map((callee) => ({ callee, on: irq.on ? 1 : 0, off: irq.on ? 0 : 1, unknown: 0 }));
     }
