@@ -137,6 +137,35 @@ describe('the edit path on the lock-discipline fixtures', () => {
     analyzers.inc.close(uri);
   });
 
+  it('what the discipline remembers of an unchanged function follows the edits that change it (callees, releases)', () => {
+    const name = 'xsr014_reread_unit.c';
+    const uri = `file:///discipline/remembered-${name}`;
+    const doc = editedDocument(analyzers, uri, fs.readFileSync(path.join(PROTOCOL, name), 'utf8'), view);
+    const stale = (f: AnalysedFile): string[] => f.diagnostics.filter((d) => d.code === 'XSR014').map((d) => d.function);
+    assert.deepEqual(stale(analyzers.fresh.analyze({ path: uri, text: doc.text })), ['demo_runstate_get']);
+    // The release named by the unit locked, then by the field read again (the edited function's calls are asked again,
+    // the others' answers are kept).
+    // A function whose calls had no such release gets one (and loses it again).
+    const kept =
+      'lock = unit_schedule_lock_irq(unit);\n    memcpy(runstate, &v->runstate, sizeof(*runstate));\n    unit_schedule_unlock_irq(lock, unit);';
+    const reread = kept.replace('(unit)', '(v->sched_unit)').replace(', unit)', ', v->sched_unit)');
+    assert.deepEqual(stale(doc.replace(kept, reread)), ['demo_runstate_get', 'demo_runstate_get_kept']);
+    assert.deepEqual(stale(doc.replace(reread, kept)), ['demo_runstate_get']);
+    const release = 'unit_schedule_unlock_irq(lock, v->sched_unit); /* expect XSR014 */';
+    assert.deepEqual(stale(doc.replace(release, release.replace('v->sched_unit', 'unit'))), []);
+    assert.deepEqual(stale(doc.replace(release.replace('v->sched_unit', 'unit'), release)), ['demo_runstate_get']);
+    // The function renamed: its caller's call resolves to nothing (every function's remembered callees are resolved again)…
+    assert.deepEqual(stale(doc.replace('static void demo_runstate_get(', 'static void demo_runstate_got(')), []);
+    // …the caller edited while its callee has another name (it resolves its calls to nothing), an edit elsewhere, and the
+    // name back: the caller, not edited since, finds its callee again.
+    const returned = 'return state.time[RUNSTATE_running];';
+    assert.deepEqual(stale(doc.replace(returned, returned.replace(';', ' + 0;'))), []);
+    assert.deepEqual(stale(doc.replace('demo_set_prio(v, prio);', 'demo_set_prio(v, prio + 1);')), []);
+    assert.deepEqual(stale(doc.replace('static void demo_runstate_got(', 'static void demo_runstate_get(')), ['demo_runstate_get']);
+    assert.deepEqual(stale(doc.replace('demo_set_prio(v, prio + 1);', 'demo_set_prio(v, prio);')), ['demo_runstate_get']);
+    analyzers.inc.close(uri);
+  });
+
   for (const name of FIXTURES) {
     it(`${name}: after every edit of a sequence, the findings and hints equal a fresh analysis`, () => {
       const uri = `file:///discipline/${name}`;

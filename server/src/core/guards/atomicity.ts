@@ -14,6 +14,7 @@ import { originOf } from '../locks/origin';
 import type { Assignment } from '../syntax/expr';
 import { tokenize } from '../syntax/tokens';
 import { containerOf, isDebugCheck, isDiagnosticOutput, listOp, protectedIteration } from '../xen/accessOps';
+import { CallsAnswer } from './callsMemo';
 import { type BitUpdate, collectedFacts, type FunctionFacts } from './collect';
 import type { LockDiscipline } from './discipline';
 import { identsUsed } from './nodeTokens';
@@ -936,16 +937,20 @@ function useOf(
   return undefined;
 }
 
+/** A raw release given a scheduler lock pointer loaded at the call among the function's calls (asked once per facts as collected). */
+const releasesLoadedPointer = new CallsAnswer((f, helpers) =>
+  f.calls.some((c) => {
+    const h = helpers.get(c.callee);
+    return !!h && h.lock === 'spin' && h.op === 'release' && /(->|\.)schedule_lock$/.test(c.args[h.arg] ?? '');
+  }),
+);
+
 /** XSR014 (b): raw releases of a per-CPU scheduler lock through its pointer, read again at the release. */
 export function rereadReleases(d: LockDiscipline, f: FunctionFacts): RereadRelease[] {
   const { fn } = f;
   if (!fn.touchesLocks || fn.degraded) return [];
   // Only a release given a scheduler lock pointer loaded there can be one: most functions have none (and then their CFG is not read).
-  const candidate = f.calls.some((c) => {
-    const h = d.helpers.get(c.callee);
-    return !!h && h.lock === 'spin' && h.op === 'release' && /(->|\.)schedule_lock$/.test(c.args[h.arg] ?? '');
-  });
-  if (!candidate) return [];
+  if (!releasesLoadedPointer.of(f, d.helpers)) return [];
   const namer = LockNamer.of(fn.cfg);
   const out: RereadRelease[] = [];
   for (const n of fn.cfg.nodes) {

@@ -26,7 +26,7 @@ import {
   schedulerHookOf,
 } from '../xen/entryPoints';
 import type { HelperTable } from '../xen/lockHelpers';
-import { type CallFact, collectFunctionRemembered, type FunctionFacts } from './collect';
+import { type CallFact, collectedFacts, collectFunctionRemembered, type FunctionFacts } from './collect';
 import { type Ordering, orderingOf } from './handshake';
 import { lockLabel, REPLACED_SCHED_LOCK, SCHED_LOCK } from './lockIds';
 import { calleeFlags, linkedParams, lookupInto, type ObjectLifetimes, objectLifetimes, privateAt, readOnlyMacro } from './objects';
@@ -212,7 +212,7 @@ export function computeDiscipline(
       if (!functions.has(facts.key)) functions.set(facts.key, facts);
     }
   }
-  const resolver = new CallResolver(functions);
+  const resolver = new CallResolver(functions, all.length === 1);
   const callers = new Map<string, { caller: FunctionFacts; call: CallFact }[]>();
   for (const f of functions.values()) {
     const callees = resolver.calleesOf(f);
@@ -470,16 +470,38 @@ function bodiesOf(f: FileAnalysis): { start: number; end: number }[] {
   return f.functions.map((fn) => ({ start: fn.syntax.bodyStart, end: fn.syntax.bodyEnd }));
 }
 
+/** Per facts as collected: the keys its calls resolved to, and the functions (CallResolver's signature) they resolved among. */
+const calleeKeys = new WeakMap<FunctionFacts, { signature: object | undefined; path: string; keys: readonly (string | undefined)[] }>();
+let lastSignature: { text: string } | undefined;
+
 /** How a call names its callee: a static function of the same file first, then a global one, then a header's static inline. */
 class CallResolver {
   private readonly names = new Map<string, FunctionFacts[]>();
 
-  constructor(functions: ReadonlyMap<string, FunctionFacts>) {
+  /**
+   * What decides every resolution (each function's path, name and
+   * static-ness, in order), for a run that remembers: one object per
+   * distinct signature in a row, so the memo compares it by identity.
+   */
+  private readonly signature: { text: string } | undefined;
+
+  constructor(
+    private readonly functions: ReadonlyMap<string, FunctionFacts>,
+    /** Remember each function's callees for the next run (a lone file, analysed again on every edit). */
+    remember = false,
+  ) {
+    const sig: string[] | undefined = remember ? [] : undefined;
     for (const f of functions.values()) {
       const list = this.names.get(f.name);
       if (list) list.push(f);
       else this.names.set(f.name, [f]);
+      sig?.push(`${f.path}\u0000${f.name}\u0000${f.isStatic ? 's' : 'g'}`);
     }
+    if (sig) {
+      const text = sig.join('\u0001');
+      if (lastSignature?.text !== text) lastSignature = { text };
+    }
+    this.signature = sig && lastSignature;
   }
 
   byName(name: string): readonly FunctionFacts[] {
@@ -502,7 +524,27 @@ class CallResolver {
   /** What each of `f`'s calls resolves to, in the order of `f.calls` (the fixpoints walk them many times). */
   calleesOf(f: FunctionFacts): readonly (FunctionFacts | undefined)[] {
     let out = this.callees.get(f);
-    if (!out) this.callees.set(f, (out = f.calls.map((c) => this.resolve(c.callee, f.path))));
+    if (!out) this.callees.set(f, (out = this.signature === undefined ? this.resolveCalls(f) : this.rememberedCallees(f)));
+    return out;
+  }
+
+  private resolveCalls(f: FunctionFacts): (FunctionFacts | undefined)[] {
+    return f.calls.map((c) => this.resolve(c.callee, f.path));
+  }
+
+  /**
+   * A function's callees by key, remembered per facts as collected while the
+   * functions are the same by path, name and static-ness (then every name
+   * resolves to the function of the same key): on an edit, only the edited
+   * function's calls are resolved again, the others' are looked up by key.
+   */
+  private rememberedCallees(f: FunctionFacts): (FunctionFacts | undefined)[] {
+    const origin = collectedFacts(f);
+    const known = calleeKeys.get(origin);
+    if (known && known.signature === this.signature && known.path === f.path)
+      return known.keys.map((k) => (k === undefined ? undefined : this.functions.get(k)));
+    const out = this.resolveCalls(f);
+    calleeKeys.set(origin, { signature: this.signature, path: f.path, keys: out.map((c) => c?.key) });
     return out;
   }
 
@@ -1318,17 +1360,36 @@ function staticsInSeveralFiles(files: readonly FileAnalysis[]): Set<string> {
   return new Set([...seen].filter(([, n]) => n > 1).map(([name]) => name));
 }
 
+/**
+ * Whether interrupts are disabled at each of a function's acquisitions (in
+ * `acquisitions` order; undefined where the interrupt-state analysis cannot
+ * tell), per facts as collected: a moved copy's acquisitions and its lock
+ * view's interrupt events moved together, so a function an edit only moved
+ * is not matched against its events again.
+ */
+const irqSafety = new WeakMap<FunctionFacts, readonly (boolean | undefined)[]>();
+function irqSafetyOf(f: FunctionFacts): readonly (boolean | undefined)[] {
+  const origin = collectedFacts(f);
+  let out = irqSafety.get(origin);
+  if (!out) {
+    const known = new Map<number, boolean>();
+    for (const e of origin.fn.irqEvents) if (e.k === 'irqAcquire' && e.safe !== undefined) known.set(e.start, e.safe);
+    irqSafety.set(origin, (out = origin.acquisitions.map((a) => known.get(a.start))));
+  }
+  return out;
+}
+
 function irqDiscipline(functions: ReadonlyMap<string, FunctionFacts>, alias: (l: string) => string): LockIrq[] {
   const by = new Map<string, LockIrq>();
   for (const f of functions.values()) {
     if (!f.reported) continue;
-    const known = new Map<number, boolean>();
-    for (const e of f.fn.irqEvents) if (e.k === 'irqAcquire' && e.safe !== undefined) known.set(e.start, e.safe);
-    for (const a of f.acquisitions) {
+    const safety = irqSafetyOf(f);
+    for (let i = 0; i < f.acquisitions.length; i++) {
+      const a = f.acquisitions[i]!;
       if (a.name.startsWith('rcu(') || unresolved(a.lock)) continue;
       const lock = alias(a.lock);
       const r = by.get(lock) ?? { lock, disabled: 0, enabled: 0, unknown: 0 };
-      const safe = known.get(a.start);
+      const safe = safety[i];
       if (safe === true) {
         r.disabled++;
         r.firstDisabled ??= { fn: f, start: a.start };

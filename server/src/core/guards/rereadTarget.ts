@@ -12,6 +12,7 @@
 // a move) prove nothing: a guest vCPU's unit does not move under its lock.
 import type { CfgNode } from '../cfg/types';
 import { objectKindOf, objectKindTest } from '../xen/accessOps';
+import { CallsAnswer } from './callsMemo';
 import type { FunctionFacts } from './collect';
 import type { LockDiscipline } from './discipline';
 import { SCHED_LOCK } from './lockIds';
@@ -38,16 +39,20 @@ export interface RereadTarget {
 
 const ROOT = /^\(?\s*([A-Za-z_]\w*)\s*->/;
 
+/** A scheduler release naming its object through a field among the function's calls (asked once per facts as collected). */
+const namesByField = new CallsAnswer((f, helpers) =>
+  f.calls.some((c) => {
+    const h = helpers.get(c.callee);
+    return !!h && h.lock === 'sched' && h.op === 'release' && h.ptrArg !== undefined && ROOT.test(c.args[h.arg] ?? '');
+  }),
+);
+
 /** Per function: scheduler releases naming their object by a field read again that can change under the lock. */
 export function rereadTargets(d: LockDiscipline, f: FunctionFacts): RereadTarget[] {
   const { fn } = f;
   if (!fn.touchesLocks || fn.degraded || f.boot) return [];
   // Only a scheduler release naming its object through a field can be one: most functions have none (their CFG is then not read).
-  const candidate = f.calls.some((c) => {
-    const h = d.helpers.get(c.callee);
-    return !!h && h.lock === 'sched' && h.op === 'release' && h.ptrArg !== undefined && ROOT.test(c.args[h.arg] ?? '');
-  });
-  if (!candidate) return [];
+  if (!namesByField.of(f, d.helpers)) return [];
   const out: RereadTarget[] = [];
   for (const n of fn.cfg.nodes)
     for (const c of n.facts.calls) {
