@@ -950,7 +950,7 @@ export function rereadReleases(d: LockDiscipline, f: FunctionFacts): RereadRelea
   const { fn } = f;
   if (!fn.touchesLocks || fn.degraded) return [];
   // Only a release given a scheduler lock pointer loaded there can be one: most functions have none (and then their CFG is not read).
-  if (!releasesLoadedPointer.of(f, d.helpers)) return [];
+  if (!releasesLoadedPointer.of(f, d.helpers, d.sole)) return [];
   const namer = LockNamer.of(fn.cfg);
   const out: RereadRelease[] = [];
   for (const n of fn.cfg.nodes) {

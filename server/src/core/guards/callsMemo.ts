@@ -13,7 +13,9 @@ export class CallsAnswer {
 
   constructor(private readonly ask: (f: FunctionFacts, helpers: HelperTable) => boolean) {}
 
-  of(f: FunctionFacts, helpers: HelperTable): boolean {
+  /** `remember`: the discipline's run is over one file (LockDiscipline.sole); a folder's run asks once per function. */
+  of(f: FunctionFacts, helpers: HelperTable, remember: boolean): boolean {
+    if (!remember) return this.ask(f, helpers);
     const origin = collectedFacts(f);
     const known = this.answers.get(origin);
     if (known && known.helpers === helpers) return known.yes;

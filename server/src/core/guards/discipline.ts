@@ -164,6 +164,12 @@ export interface LockDiscipline {
    * nobody here calls.
    */
   contextKnown(f: FunctionFacts): boolean;
+  /**
+   * A run over one file (the editor's document, analysed again on every
+   * edit): answers derived from a function's facts alone are remembered for
+   * its next run. A folder's run asks once and remembers nothing.
+   */
+  sole: boolean;
 }
 
 /**
@@ -416,7 +422,7 @@ export function computeDiscipline(
     order: [...order.values()],
     cycles: findCycles(order),
     iterations,
-    locks: irqDiscipline(functions, alias),
+    locks: irqDiscipline(functions, alias, all.length === 1),
     entries,
     aliases,
     factsOf: (_file, fn) => byFunction.get(fn),
@@ -426,6 +432,7 @@ export function computeDiscipline(
     ordering: orderingOf(functions, callers, (f) => entryOf(f).length > 0 || addressTaken.has(f.name), all.length === 1),
     contextKnown: (f) =>
       entryOf(f).some((e) => e.source !== 'unknown') || (!addressTaken.has(f.name) && (callers.get(f.key)?.length ?? 0) > 0),
+    sole: all.length === 1,
   };
 }
 
@@ -1368,22 +1375,23 @@ function staticsInSeveralFiles(files: readonly FileAnalysis[]): Set<string> {
  * is not matched against its events again.
  */
 const irqSafety = new WeakMap<FunctionFacts, readonly (boolean | undefined)[]>();
-function irqSafetyOf(f: FunctionFacts): readonly (boolean | undefined)[] {
+function irqSafetyOf(f: FunctionFacts, remember: boolean): readonly (boolean | undefined)[] {
   const origin = collectedFacts(f);
-  let out = irqSafety.get(origin);
+  let out = remember ? irqSafety.get(origin) : undefined;
   if (!out) {
     const known = new Map<number, boolean>();
     for (const e of origin.fn.irqEvents) if (e.k === 'irqAcquire' && e.safe !== undefined) known.set(e.start, e.safe);
-    irqSafety.set(origin, (out = origin.acquisitions.map((a) => known.get(a.start))));
+    out = origin.acquisitions.map((a) => known.get(a.start));
+    if (remember) irqSafety.set(origin, out);
   }
   return out;
 }
 
-function irqDiscipline(functions: ReadonlyMap<string, FunctionFacts>, alias: (l: string) => string): LockIrq[] {
+function irqDiscipline(functions: ReadonlyMap<string, FunctionFacts>, alias: (l: string) => string, remember: boolean): LockIrq[] {
   const by = new Map<string, LockIrq>();
   for (const f of functions.values()) {
     if (!f.reported) continue;
-    const safety = irqSafetyOf(f);
+    const safety = irqSafetyOf(f, remember);
     for (let i = 0; i < f.acquisitions.length; i++) {
       const a = f.acquisitions[i]!;
       if (a.name.startsWith('rcu(') || unresolved(a.lock)) continue;

@@ -52,7 +52,7 @@ export function rereadTargets(d: LockDiscipline, f: FunctionFacts): RereadTarget
   const { fn } = f;
   if (!fn.touchesLocks || fn.degraded || f.boot) return [];
   // Only a scheduler release naming its object through a field can be one: most functions have none (their CFG is then not read).
-  if (!namesByField.of(f, d.helpers)) return [];
+  if (!namesByField.of(f, d.helpers, d.sole)) return [];
   const out: RereadTarget[] = [];
   for (const n of fn.cfg.nodes)
     for (const c of n.facts.calls) {
