@@ -400,5 +400,6 @@ function namesOfTokens(tokens: readonly Token[]): string[] {
     }
     if (depth === 0 && !done && t.kind === 'ident') last = t.text;
   }
-  return [...new Set(out)];
+  // (Most declare one name: no set made to find it has no repeats.)
+  return out.length < 2 ? out : [...new Set(out)];
 }
