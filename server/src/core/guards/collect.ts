@@ -13,7 +13,7 @@ import type { HeldLock, PathState } from '../locks/state';
 import type { Assignment, CallSite } from '../syntax/expr';
 import { sameTextAs, staticLockScope, staticNamesIn } from '../syntax/staticLocks';
 import type { Token } from '../syntax/tokens';
-import { isIdentPart, isIdentStart, tokenizeRange } from '../syntax/tokens';
+import { isIdentPart, isIdentStart, tokenizeRange, TokenPool } from '../syntax/tokens';
 import { type Declaration, parseDeclaration, skipGroup } from '../types/declarations';
 import { type Access, type AccessSink, ExpressionScanner, type Variable } from '../types/expressions';
 import { splitTopLevel, type TypeTable } from '../types/typeTable';
@@ -143,23 +143,34 @@ export interface FunctionFacts {
 /** Parameters of a function definition from its header text. */
 function paramsOf(file: FileAnalysis, fn: FunctionLocks, table: TypeTable): Map<string, Variable> {
   const env = new Map<string, Variable>();
-  const header = tokenizeRange(file.text, fn.syntax.start, fn.syntax.bodyStart);
+  const header = headerTokens.borrow(file.text, fn.syntax.start, fn.syntax.bodyStart);
+  try {
+    readParams(header, fn.syntax.name, table, env);
+  } finally {
+    headerTokens.giveBack();
+  }
+  return env;
+}
+
+/** paramsOf's tokens: the parameters keep their names and types, never a token. */
+const headerTokens = new TokenPool();
+
+function readParams(header: readonly Token[], name: string, table: TypeTable, env: Map<string, Variable>): void {
   // The parameter list: the first `(` after the function's name.
   let open = -1;
   for (let k = 0; k + 1 < header.length; k++) {
-    if (header[k]!.text === fn.syntax.name && header[k + 1]!.text === '(') {
+    if (header[k]!.text === name && header[k + 1]!.text === '(') {
       open = k + 1;
       break;
     }
   }
-  if (open < 0) return env;
+  if (open < 0) return;
   const close = skipGroup(header, open, header.length) - 1;
   for (const p of splitTopLevel(header, open + 1, close)) {
     const d = parseDeclaration(header, p.from, p.to, (n) => table.isTypeName(n));
     const x = d?.declarators[0];
     if (x) env.set(x.name, { type: x.type });
   }
-  return env;
 }
 
 function declare(env: Map<string, Variable>, name: string, v: Variable): void {
