@@ -57,9 +57,10 @@ export function buildCfg(body: Node, source: string, lines: LineIndex, opts: Cfg
 
 class CfgBuilder {
   private readonly nodes: CfgNode[] = [];
-  private readonly labels = new Map<string, number>();
+  // (Both maps made when first needed: most functions have no label and no loop-macro header.)
+  private labels: Map<string, number> | undefined;
   /** Loop-macro headers nested at the end of an if/else/loop, mapped to their body sibling. */
-  private readonly macroBodies = new Map<number, Node>();
+  private macroBodies: Map<number, Node> | undefined;
   private errorSites = 0;
   private depth = 0;
   private tooDeep = false;
@@ -142,6 +143,7 @@ class CfgBuilder {
   }
 
   private label(name: string): number {
+    this.labels ??= new Map();
     let id = this.labels.get(name);
     if (id === undefined) {
       id = this.node('nop', 0, 0);
@@ -183,7 +185,7 @@ class CfgBuilder {
       case 'expression_statement': {
         const hasError = knownError ?? n.hasError;
         if (hasError && endsInMissing(n)) {
-          const bodyNode = this.macroBodies.get(n.id);
+          const bodyNode = this.macroBodies?.get(n.id);
           if (bodyNode) return this.macroLoop(n, bodyNode, next, t);
         }
         if (hasError) {
@@ -340,7 +342,7 @@ class CfgBuilder {
       items.push(i);
       errors.push(hasError);
       if (header && following && types[i + 1] !== 'case_statement') {
-        this.macroBodies.set(header.id, following);
+        (this.macroBodies ??= new Map()).set(header.id, following);
         i++;
       }
     }

@@ -2,7 +2,7 @@
 // tree-sitter recovered inside ERROR nodes or preprocessor conditionals.
 import type { Node, Tree } from 'web-tree-sitter';
 
-import { tokenize } from './tokens';
+import { TokenPool } from './tokens';
 
 export interface FunctionSyntax {
   name: string;
@@ -207,13 +207,22 @@ function paramNames(list: string): string[] {
 function lastIdent(piece: string): string {
   let count = 0;
   let last = '';
-  for (const t of tokenize(piece.includes('[') ? piece.replace(/\[.*\]/, '') : piece)) {
-    if (t.kind !== 'ident') continue;
-    count++;
-    last = t.text;
+  const text = piece.includes('[') ? piece.replace(/\[.*\]/, '') : piece;
+  const tokens = paramTokens.borrow(text, 0, text.length);
+  try {
+    for (const t of tokens) {
+      if (t.kind !== 'ident') continue;
+      count++;
+      last = t.text;
+    }
+  } finally {
+    paramTokens.giveBack();
   }
   return count < 2 ? '' : last;
 }
+
+/** lastIdent's tokens: it keeps a name, never a token. */
+const paramTokens = new TokenPool();
 
 /** Loop macros read as `TYPE (x) { … }` must not become functions. */
 function isLoopMacroName(name: string): boolean {
