@@ -57,14 +57,21 @@ export function buildCfg(body: Node, source: string, lines: LineIndex, opts: Cfg
 
 class CfgBuilder {
   private readonly nodes: CfgNode[] = [];
-  private readonly labels = new Map<string, number>();
+  // (Both maps made when first needed: most functions have no label and no loop-macro header.)
+  private labels: Map<string, number> | undefined;
   /** Loop-macro headers nested at the end of an if/else/loop, mapped to their body sibling. */
-  private readonly macroBodies = new Map<number, Node>();
+  private macroBodies: Map<number, Node> | undefined;
   private errorSites = 0;
   private depth = 0;
   private tooDeep = false;
   /** Where the first function nested after an unclosed `{` starts (see unclosedEnd). */
   private cutAt: number | undefined;
+  /**
+   * The statement being built lies in a subtree without syntax errors (a
+   * node's error flag counts its descendants'): its statements' flags are
+   * known false without asking WASM, one call per statement otherwise.
+   */
+  private clean = false;
   private set hasError(v: boolean) {
     if (v) this.errorSites++;
   }
@@ -78,7 +85,7 @@ class CfgBuilder {
   build(body: Node): Cfg {
     const entry = this.node('entry', body.startIndex, body.startIndex);
     const exit = this.node('exit', body.endIndex, body.endIndex);
-    this.nodes[entry]!.succ.push({ to: this.stmt(body, exit, {}) });
+    this.nodes[entry]!.succ.push({ to: this.stmt(body, exit, {}, undefined, body.hasError) });
     if (this.cutAt !== undefined) {
       // The function ends where the unclosed text does (see unclosedEnd).
       const x = this.nodes[exit]!;
@@ -136,6 +143,7 @@ class CfgBuilder {
   }
 
   private label(name: string): number {
+    this.labels ??= new Map();
     let id = this.labels.get(name);
     if (id === undefined) {
       id = this.node('nop', 0, 0);
@@ -157,23 +165,27 @@ class CfgBuilder {
       return id;
     }
     this.depth++;
+    const wasClean = this.clean;
+    if (hasError === false) this.clean = true;
     try {
       return this.stmtAt(n, next, t, type ?? n.type, hasError);
     } finally {
       this.depth--;
+      this.clean = wasClean;
     }
   }
 
   // Every property of a tree-sitter node but its start is a call into WASM: a
   // statement's type and error flag are read once, by whoever needs them first.
   private stmtAt(n: Node, next: number, t: Targets, type: string, knownError: boolean | undefined): number {
+    if (this.clean) knownError = false;
     switch (type) {
       case 'compound_statement':
         return this.sequence(children(n), next, t);
       case 'expression_statement': {
         const hasError = knownError ?? n.hasError;
         if (hasError && endsInMissing(n)) {
-          const bodyNode = this.macroBodies.get(n.id);
+          const bodyNode = this.macroBodies?.get(n.id);
           if (bodyNode) return this.macroLoop(n, bodyNode, next, t);
         }
         if (hasError) {
@@ -325,12 +337,12 @@ class CfgBuilder {
       const n = nodes[i]!;
       const following = nodes[i + 1];
       // Only a statement with a syntax error can end in a loop-macro header.
-      const hasError = following ? n.hasError : undefined;
+      const hasError = following ? (this.clean ? false : n.hasError) : undefined;
       const header = following && hasError ? trailingMacroHeader(n) : undefined;
       items.push(i);
       errors.push(hasError);
       if (header && following && types[i + 1] !== 'case_statement') {
-        this.macroBodies.set(header.id, following);
+        (this.macroBodies ??= new Map()).set(header.id, following);
         i++;
       }
     }

@@ -13,7 +13,7 @@ import type { HeldLock, PathState } from '../locks/state';
 import type { Assignment, CallSite } from '../syntax/expr';
 import { sameTextAs, staticLockScope, staticNamesIn } from '../syntax/staticLocks';
 import type { Token } from '../syntax/tokens';
-import { tokenizeRange } from '../syntax/tokens';
+import { isIdentPart, isIdentStart, tokenizeRange, TokenPool } from '../syntax/tokens';
 import { type Declaration, parseDeclaration, skipGroup } from '../types/declarations';
 import { type Access, type AccessSink, ExpressionScanner, type Variable } from '../types/expressions';
 import { splitTopLevel, type TypeTable } from '../types/typeTable';
@@ -143,23 +143,34 @@ export interface FunctionFacts {
 /** Parameters of a function definition from its header text. */
 function paramsOf(file: FileAnalysis, fn: FunctionLocks, table: TypeTable): Map<string, Variable> {
   const env = new Map<string, Variable>();
-  const header = tokenizeRange(file.text, fn.syntax.start, fn.syntax.bodyStart);
+  const header = headerTokens.borrow(file.text, fn.syntax.start, fn.syntax.bodyStart);
+  try {
+    readParams(header, fn.syntax.name, table, env);
+  } finally {
+    headerTokens.giveBack();
+  }
+  return env;
+}
+
+/** paramsOf's tokens: the parameters keep their names and types, never a token. */
+const headerTokens = new TokenPool();
+
+function readParams(header: readonly Token[], name: string, table: TypeTable, env: Map<string, Variable>): void {
   // The parameter list: the first `(` after the function's name.
   let open = -1;
   for (let k = 0; k + 1 < header.length; k++) {
-    if (header[k]!.text === fn.syntax.name && header[k + 1]!.text === '(') {
+    if (header[k]!.text === name && header[k + 1]!.text === '(') {
       open = k + 1;
       break;
     }
   }
-  if (open < 0) return env;
+  if (open < 0) return;
   const close = skipGroup(header, open, header.length) - 1;
   for (const p of splitTopLevel(header, open + 1, close)) {
     const d = parseDeclaration(header, p.from, p.to, (n) => table.isTypeName(n));
     const x = d?.declarators[0];
     if (x) env.set(x.name, { type: x.type });
   }
-  return env;
 }
 
 function declare(env: Map<string, Variable>, name: string, v: Variable): void {
@@ -562,13 +573,39 @@ function mentions(text: string, n: CfgNode, word: string): boolean {
   return text.slice(n.start, n.end).includes(word);
 }
 
-/** `name (` at the start of text[start, limit) (after blanks): read in place, no slice per statement. */
-const LEADING_CALL = /\s*([A-Za-z_]\w*)\s*\(/y;
+/**
+ * `name (` at the start of text[start, limit) (after blanks): what
+ * `/\s*([A-Za-z_]\w*)\s*\(/y` matches there, read by character code (a
+ * match array per reachable statement was most of this walk's garbage).
+ */
 function leadingCall(text: string, start: number, limit: number): string | undefined {
-  LEADING_CALL.lastIndex = start;
-  const m = LEADING_CALL.exec(text);
+  let i = start;
+  while (i < text.length && isRegexSpace(text.charCodeAt(i))) i++;
+  if (i >= text.length || !isIdentStart(text.charCodeAt(i))) return undefined;
+  const nameStart = i;
+  while (i < text.length && isIdentPart(text.charCodeAt(i))) i++;
+  const nameEnd = i;
+  while (i < text.length && isRegexSpace(text.charCodeAt(i))) i++;
   // Past the limit, the slice it stands for would have cut the match off.
-  return m && LEADING_CALL.lastIndex <= limit ? m[1] : undefined;
+  if (text.charCodeAt(i) !== 40 /* ( */ || i + 1 > limit) return undefined;
+  return text.slice(nameStart, nameEnd);
+}
+
+/** What a regex's `\s` matches (ECMAScript WhiteSpace and LineTerminator), by character code. */
+function isRegexSpace(c: number): boolean {
+  if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
+  if (c < 160) return false;
+  return (
+    c === 160 ||
+    c === 5760 ||
+    (c >= 8192 && c <= 8202) ||
+    c === 8232 ||
+    c === 8233 ||
+    c === 8239 ||
+    c === 8287 ||
+    c === 12288 ||
+    c === 65279
+  );
 }
 
 /** `spin_lock_irq(sd->schedule_lock)`: a plain spinlock primitive given a scheduler lock pointer (not `&sr->_lock`). */

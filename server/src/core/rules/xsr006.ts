@@ -13,6 +13,7 @@ import type { CfgNode } from '../cfg/types';
 import type { CoreDiagnostic, Related } from '../diagnostics';
 import type { FunctionLocks } from '../locks/analyze';
 import { type Graph, graphOf, mustSched, rootOf } from '../migration/view';
+import type { Assignment } from '../syntax/expr';
 import { finding } from './report';
 import type { Rule, RuleMeta } from './types';
 
@@ -20,6 +21,14 @@ const TARGET = /^(.+)->(processor|res)$/;
 const PAUSE = new Set(['domain_pause', 'domain_pause_nosync', 'domain_pause_by_systemcontroller', 'vcpu_pause', 'vcpu_pause_nosync']);
 const UNPAUSE = new Set(['domain_unpause', 'domain_unpause_by_systemcontroller', 'vcpu_unpause']);
 const DOMAIN_LOOPS = /^for_each_(vcpu|sched_unit)$/;
+
+/** A node assigns `X->processor` or `X->res` (asked of every node of every function: no closure made per node). */
+function writesTarget(n: CfgNode): boolean {
+  return n.facts.assignments.some(isTargetWrite);
+}
+function isTargetWrite(a: Assignment): boolean {
+  return a.op === '=' && TARGET.test(a.lhs);
+}
 
 const meta: RuleMeta = {
   code: 'XSR006',
@@ -31,7 +40,7 @@ const meta: RuleMeta = {
 export const xsr006: Rule = {
   meta,
   check(file: FileAnalysis, fn: FunctionLocks): CoreDiagnostic[] {
-    if (!fn.cfg.nodes.some((n) => n.facts.assignments.some((a) => a.op === '=' && TARGET.test(a.lhs)))) return [];
+    if (!fn.cfg.nodes.some(writesTarget)) return [];
     const g = graphOf(fn);
     const writes: { node: CfgNode; lhs: string; start: number; end: number }[] = [];
     for (const node of g.reachableNodes()) {

@@ -1,7 +1,7 @@
 // Expression facts read from a statement's tokens: the calls it makes (in
 // evaluation order: arguments before the call that receives them) and the
 // assignments it performs. Used by the lock transfer functions and the rules.
-import { joinTokens, type Token, tokenizeRange } from './tokens';
+import { joinTokens, type Token, TokenPool } from './tokens';
 
 interface ArgText {
   /** Canonical text (see canonicalText). */
@@ -77,9 +77,16 @@ export const NO_FACTS: ExprFacts = { calls: NO_CALLS, assignments: NO_ASSIGNMENT
 export function exprFacts(source: string, start: number, end: number): ExprFacts {
   // Most statements without '(', '=', '++' or '--' (declarations, `return rc;`) have no facts: skip the lexer.
   if (!mayHaveFacts(source, start, end)) return NO_FACTS;
-  const tokens = tokenizeRange(source, start, end);
-  return factsOfTokens(source, tokens);
+  const tokens = pool.borrow(source, start, end);
+  try {
+    return factsOfTokens(source, tokens);
+  } finally {
+    pool.giveBack();
+  }
 }
+
+/** The facts readers' tokens: the facts keep their texts and offsets, never a token. */
+const pool = new TokenPool();
 
 function mayHaveFacts(source: string, start: number, end: number): boolean {
   for (let i = start; i < end; i++) {
@@ -91,8 +98,12 @@ function mayHaveFacts(source: string, start: number, end: number): boolean {
 
 /** A declaration statement's facts (exprFacts) and the names it declares (declaredNames), from one lexing of its text. */
 export function declarationFacts(source: string, start: number, end: number): { facts: ExprFacts; names: string[] } {
-  const tokens = tokenizeRange(source, start, end);
-  return { facts: mayHaveFacts(source, start, end) ? factsOfTokens(source, tokens) : NO_FACTS, names: namesOfTokens(tokens) };
+  const tokens = pool.borrow(source, start, end);
+  try {
+    return { facts: mayHaveFacts(source, start, end) ? factsOfTokens(source, tokens) : NO_FACTS, names: namesOfTokens(tokens) };
+  } finally {
+    pool.giveBack();
+  }
 }
 
 /** `tokens`: lexed from `source` by tokenizeRange (their offsets index it). */
@@ -389,5 +400,6 @@ function namesOfTokens(tokens: readonly Token[]): string[] {
     }
     if (depth === 0 && !done && t.kind === 'ident') last = t.text;
   }
-  return [...new Set(out)];
+  // (Most declare one name: no set made to find it has no repeats.)
+  return out.length < 2 ? out : [...new Set(out)];
 }

@@ -2,7 +2,7 @@
 // tree-sitter recovered inside ERROR nodes or preprocessor conditionals.
 import type { Node, Tree } from 'web-tree-sitter';
 
-import { tokenize } from './tokens';
+import { TokenPool } from './tokens';
 
 export interface FunctionSyntax {
   name: string;
@@ -62,8 +62,9 @@ export function findFunctions(tree: Tree, source: string, root: Node = tree.root
     for (let i = kids.length - 1; i >= 0; i--) {
       const child = kids[i];
       if (!child) continue;
-      if (child.type === 'function_definition') work.push({ node: child, define: true });
-      else if (CONTAINERS.has(child.type)) work.push({ node: child, define: false });
+      const type = child.type; // (a call into WASM: read once)
+      if (type === 'function_definition') work.push({ node: child, define: true });
+      else if (CONTAINERS.has(type)) work.push({ node: child, define: false });
     }
   }
   return out;
@@ -137,7 +138,8 @@ function functionOf(def: Node, source: string): FunctionSyntax | undefined {
   if (!body || !decl) return undefined;
   // `static void cf_check\nschedule(void) { … }`: tree-sitter may split off the
   // attribute-laden head and read `schedule(void)` as TYPE (declarator).
-  const type = decl.type === 'parenthesized_declarator' ? def.childForFieldName('type') : null;
+  let declType: string | undefined = decl.type;
+  const type = declType === 'parenthesized_declarator' ? def.childForFieldName('type') : null;
   if (type && type.type === 'type_identifier') {
     const name = source.slice(type.startIndex, type.endIndex);
     if (!/^[A-Za-z_]\w*$/.test(name) || isLoopMacroName(name)) return undefined;
@@ -155,9 +157,10 @@ function functionOf(def: Node, source: string): FunctionSyntax | undefined {
     };
   }
   let returnsPointer = false;
-  while (decl && decl.type !== 'function_declarator') {
-    if (decl.type === 'pointer_declarator') returnsPointer = true;
+  while (decl && declType !== 'function_declarator') {
+    if (declType === 'pointer_declarator') returnsPointer = true;
     decl = decl.childForFieldName('declarator');
+    declType = decl?.type;
   }
   if (!decl) return undefined;
   const nameNode = decl.childForFieldName('declarator');
@@ -204,13 +207,22 @@ function paramNames(list: string): string[] {
 function lastIdent(piece: string): string {
   let count = 0;
   let last = '';
-  for (const t of tokenize(piece.includes('[') ? piece.replace(/\[.*\]/, '') : piece)) {
-    if (t.kind !== 'ident') continue;
-    count++;
-    last = t.text;
+  const text = piece.includes('[') ? piece.replace(/\[.*\]/, '') : piece;
+  const tokens = paramTokens.borrow(text, 0, text.length);
+  try {
+    for (const t of tokens) {
+      if (t.kind !== 'ident') continue;
+      count++;
+      last = t.text;
+    }
+  } finally {
+    paramTokens.giveBack();
   }
   return count < 2 ? '' : last;
 }
+
+/** lastIdent's tokens: it keeps a name, never a token. */
+const paramTokens = new TokenPool();
 
 /** Loop macros read as `TYPE (x) { … }` must not become functions. */
 function isLoopMacroName(name: string): boolean {

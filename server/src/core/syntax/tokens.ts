@@ -55,7 +55,7 @@ export function isIdentPart(c: number): boolean {
 
 /** Tokenizes `text`, which starts at document offset `base`. Comments and preprocessor lines are skipped. */
 export function tokenize(text: string, base = 0): Token[] {
-  return lex(text, 0, text.length, base);
+  return lex(text, 0, text.length, base, undefined);
 }
 
 /**
@@ -64,11 +64,56 @@ export function tokenize(text: string, base = 0): Token[] {
  * copying the text first.
  */
 export function tokenizeRange(source: string, start: number, end: number): Token[] {
-  return lex(source, start, Math.min(end, source.length), 0);
+  return lex(source, start, Math.min(end, source.length), 0, undefined);
 }
 
-/** Lexes text[from, to) as if it were the whole text; token offsets are `shift` + the index in `text`. */
-function lex(text: string, from: number, to: number, shift: number): Token[] {
+/**
+ * Token objects lent to one reader at a time, for readers whose tokens never
+ * outlive the call (the CFG builder's facts, the discipline's statement
+ * scan): every statement is lexed, and its tokens were a good part of the
+ * analysis's garbage. A reader borrows, reads, returns; a second borrower
+ * while one holds the pool (never the case today) gets tokens of its own.
+ */
+export class TokenPool {
+  private readonly tokens: Token[] = [];
+  private lent = false;
+
+  /** tokenizeRange's tokens, in objects the next borrower overwrites: call `giveBack` when done, keep none. */
+  borrow(source: string, start: number, end: number): Token[] {
+    if (this.lent) return tokenizeRange(source, start, end);
+    this.lent = true;
+    return lex(source, start, Math.min(end, source.length), 0, this.tokens);
+  }
+
+  giveBack(): void {
+    this.lent = false;
+  }
+}
+
+const MAX_POOLED = 4096;
+
+/** The token at `out`'s end: the pool's object there, overwritten, or a new one (one literal: one shape for all). */
+function emit(out: Token[], pool: Token[] | undefined, kind: TokenKind, text: string, start: number, end: number): void {
+  const t = pool?.[out.length];
+  if (t === undefined) {
+    const made: Token = { kind, text, start, end };
+    // (A pool stops growing at a size no real statement reaches: a generated initializer's tokens are not kept for good.)
+    if (pool && pool.length < MAX_POOLED) pool.push(made);
+    out.push(made);
+    return;
+  }
+  t.kind = kind;
+  t.text = text;
+  t.start = start;
+  t.end = end;
+  out.push(t);
+}
+
+/**
+ * Lexes text[from, to) as if it were the whole text; token offsets are `shift` + the index in `text`.
+ * `pool`: token objects to reuse (TokenPool), in order.
+ */
+function lex(text: string, from: number, to: number, shift: number, pool: Token[] | undefined): Token[] {
   const out: Token[] = [];
   let i = from;
   let lineStart = true;
@@ -121,14 +166,14 @@ function lex(text: string, from: number, to: number, shift: number): Token[] {
     if (isIdentStart(c)) {
       let j = i + 1;
       while (j < to && isIdentPart(text.charCodeAt(j))) j++;
-      out.push({ kind: 'ident', text: text.slice(i, j), start: shift + i, end: shift + j });
+      emit(out, pool, 'ident', text.slice(i, j), shift + i, shift + j);
       i = j;
       continue;
     }
     if (c >= 48 && c <= 57) {
       let j = i + 1;
       while (j < to && (isIdentPart(text.charCodeAt(j)) || text.charCodeAt(j) === 46)) j++;
-      out.push({ kind: 'number', text: text.slice(i, j), start: shift + i, end: shift + j });
+      emit(out, pool, 'number', text.slice(i, j), shift + i, shift + j);
       i = j;
       continue;
     }
@@ -139,12 +184,12 @@ function lex(text: string, from: number, to: number, shift: number): Token[] {
         j++;
       }
       j = Math.min(to, j + 1);
-      out.push({ kind: c === 34 ? 'string' : 'char', text: text.slice(i, j), start: shift + i, end: shift + j });
+      emit(out, pool, c === 34 ? 'string' : 'char', text.slice(i, j), shift + i, shift + j);
       i = j;
       continue;
     }
     const p = punctAt(text, i, to, c, c1);
-    out.push({ kind: 'punct', text: p, start: shift + i, end: shift + i + p.length });
+    emit(out, pool, 'punct', p, shift + i, shift + i + p.length);
     i += p.length;
   }
   return out;

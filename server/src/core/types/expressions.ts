@@ -5,7 +5,7 @@
 // each access of a field, global or per-CPU variable as a read, a write or a
 // reference (its address handed to a call). Unknown types stay unknown: a
 // path whose base type cannot be resolved reports nothing.
-import { type Token, tokenize, tokenizeRange } from '../syntax/tokens';
+import { type Token, tokenize, TokenPool } from '../syntax/tokens';
 import { BUILTIN_VARIABLES, containerOf, isDebugCheck, isDiagnosticOutput, isLockless, listOp, selfSynchronised } from '../xen/accessOps';
 import { type CType, skipGroup } from './declarations';
 import { splitTopLevel, typeOfTokens, type TypeTable } from './typeTable';
@@ -108,6 +108,9 @@ function located(type: CType | undefined, loc: string, root?: string, via?: { fn
   return new Val(type, loc, false, undefined, root, false, false, via);
 }
 
+/** scanText's tokens: what the scan reports holds texts and offsets, never a token. */
+const statementTokens = new TokenPool();
+
 const QUIET: AccessSink = { access: () => undefined, elemOf: () => undefined, memberCall: () => undefined };
 
 const ASSIGN = new Set(['=', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', '<<=', '>>=']);
@@ -182,8 +185,12 @@ export class ExpressionScanner {
 
   /** Scans a statement's text (document offsets `start`..`end`). */
   scanText(source: string, start: number, end: number): void {
-    const tokens = tokenizeRange(source, start, end);
-    this.scan(tokens, 0, tokens.length);
+    const tokens = statementTokens.borrow(source, start, end);
+    try {
+      this.scan(tokens, 0, tokens.length);
+    } finally {
+      statementTokens.giveBack();
+    }
   }
 
   /** Scans tokens [from, to): every operand, with the use its context gives it. */

@@ -69,7 +69,8 @@ export function finishName(era: Era): string {
 /** The migration operation a call performs, if any. */
 export function migrationCall(c: CallSite): MigrationOp | undefined {
   const known = CALLS.get(c.name);
-  if (known) return { ...known, entity: c.args[0]?.text ?? '', start: c.start, end: c.end, name: c.name };
+  // (A literal, not a spread of `known`: every operation then has one shape, made without copying through a spread.)
+  if (known) return { kind: known.kind, era: known.era, entity: c.args[0]?.text ?? '', start: c.start, end: c.end, name: c.name };
   if (BIT_SETTERS.has(c.name) && c.args[0]?.text === '_VPF_migrating') {
     const m = /^&\(?(.+?)\)?->pause_flags$/.exec(c.args[1]?.text ?? '');
     if (m) return { kind: 'setMigrating', entity: m[1]!, era: 'vcpu', start: c.start, end: c.end, name: c.name };
@@ -93,9 +94,12 @@ export function migrationOps(facts: ExprFacts): readonly MigrationOp[] {
   return ops;
 }
 
+/** The callees of every operation's spelling (one lookup per call: every call of every statement is asked). */
+const CALLEES: ReadonlySet<string> = new Set([...CALLS.keys(), ...BIT_SETTERS, ...FLAG_SETTERS]);
+
 /** Whether the statement calls an operation's function or performs a `|=`: what computeOps needs to find anything. */
 function mayMigrate(facts: ExprFacts): boolean {
-  for (const c of facts.calls) if (CALLS.has(c.name) || BIT_SETTERS.has(c.name) || FLAG_SETTERS.has(c.name)) return true;
+  for (const c of facts.calls) if (CALLEES.has(c.name)) return true;
   for (const a of facts.assignments) if (a.op === '|=') return true;
   return false;
 }
