@@ -136,17 +136,35 @@ function shiftIrqEvents(list: IrqEvent[], d: number): IrqEvent[] {
 // when first read. Callers shift from the value as computed (not from an
 // earlier view), so views never chain up.
 
-/** `base` moved by `delta`; its nodes are copied when first read. */
+/** What a moved CFG reads its nodes from. */
+interface MovedCfg {
+  base: Cfg;
+  delta: Delta;
+  nodes: CfgNode[] | undefined;
+}
+
+const MOVED_CFG = Symbol('movedCfg');
+
+function movedNodes(this: Cfg & { [MOVED_CFG]: MovedCfg }): CfgNode[] {
+  const m = this[MOVED_CFG];
+  return (m.nodes ??= shiftCfg(m.base, m.delta).nodes);
+}
+
+const NODES: PropertyDescriptor = { get: movedNodes, enumerable: true, configurable: true };
+
+/**
+ * `base` moved by `delta`; its nodes are copied when first read. One shared
+ * getter (as shiftLocksLazily's): a getter in an object literal made each
+ * moved CFG a dictionary object, and every analysis reads CFGs.
+ */
 export function shiftCfgLazily(base: Cfg, delta: Delta): Cfg {
   if (isZero(delta)) return base;
-  let nodes: CfgNode[] | undefined;
-  const { nodes: _unshifted, ...rest } = base;
-  return {
-    ...rest,
-    get nodes(): CfgNode[] {
-      return (nodes ??= shiftCfg(base, delta).nodes);
-    },
-  };
+  const out = {} as Cfg & { [MOVED_CFG]: MovedCfg };
+  // The fields in the CFG's order, the nodes last.
+  for (const k in base) if (k !== 'nodes') (out as unknown as Record<string, unknown>)[k] = base[k as keyof Cfg];
+  Object.defineProperty(out, 'nodes', NODES);
+  Object.defineProperty(out, MOVED_CFG, { value: { base, delta, nodes: undefined } satisfies MovedCfg });
+  return out;
 }
 
 /** unmovedPart per result as computed: every edit above a function views it anew, with the same part. */
