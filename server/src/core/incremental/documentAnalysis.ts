@@ -332,8 +332,12 @@ class RunMemo implements FunctionMemo {
       this.outline = String(id);
     }
     const lastKey = info.entry.lastRulesKey;
-    const key = lastKey && lastKey.dep === info.dep && lastKey.outline === this.outline ? lastKey.key : `${info.dep}\u0002${this.outline}`;
-    info.entry.lastRulesKey = { dep: info.dep, outline: this.outline, key };
+    let key: string;
+    if (lastKey && lastKey.dep === info.dep && lastKey.outline === this.outline) key = lastKey.key;
+    else {
+      key = `${info.dep}\u0002${this.outline}`;
+      info.entry.lastRulesKey = { dep: info.dep, outline: this.outline, key };
+    }
     const cached = info.entry.rules.get(key);
     const reused =
       cached &&
