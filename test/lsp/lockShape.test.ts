@@ -185,6 +185,30 @@ describe('XSR007 on a function an edit makes a lock helper', () => {
     await c.dispose();
   });
 
+  it('keeps the finding at the name through edits above that move it by characters only, again and again', async () => {
+    const c = await startClient();
+    await c.open(fx.uri, fx.text);
+    await c.diagnosticsFor(fx.uri, 1);
+    await c.change(fx.uri, 2, [deleteUnlock]);
+    assert.ok((await c.diagnosticsFor(fx.uri, 2)).some((x) => x.message === finding));
+    // Characters on the first line: every function moves by offsets, not lines (its finding is made again from what
+    // was found where its result was computed).
+    for (let version = 3; version <= 5; version++) {
+      await c.change(fx.uri, version, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '/* x */' }]);
+      const own = (await c.diagnosticsFor(fx.uri, version)).find((x) => x.message === finding);
+      assert.ok(own);
+      assert.deepEqual(own.range, { start: { line: l0('burn'), character: 12 }, end: { line: l0('burn'), character: 21 } });
+      assert.deepEqual(
+        own.relatedInformation?.map((r) => [r.location.range.start.line, r.location.range.start.character, r.message]),
+        [
+          [l0('burn_lock'), 4, 'prv->lock taken here'],
+          [l0('burn_unlock'), 0, 'returns holding prv->lock'],
+        ],
+      );
+    }
+    await c.dispose();
+  });
+
   it('never fires on a file opened as it is (an acquirer helper written as such)', async () => {
     const c = await startClient();
     const lines = fx.text.split('\n');

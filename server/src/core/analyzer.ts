@@ -193,8 +193,13 @@ export class Analyzer {
    */
   parseRange(text: string, range: { startIndex: number; endIndex: number; startPosition: Point; endPosition: Point }): Tree | null {
     const { startIndex: from, endIndex: to } = range;
-    const blanked = text.slice(0, from) + this.blank(text.slice(from, to)) + text.slice(to);
-    return this.parser.parse(blanked, null, { includedRanges: [range] });
+    const piece = this.blank(text.slice(from, to));
+    // The text with the range blanked, read piece by piece: the parser asks for the text from an offset on, and
+    // one string joined from the three parts is copied whole (a keystroke's reparse of one function of a long
+    // file copied the file); chunks that stop at the range's end read the same characters.
+    const read = (index: number): string =>
+      index < from ? text.slice(index, from) : index < to ? piece.slice(index - from) : text.slice(index);
+    return this.parser.parse(read, null, { includedRanges: [range] });
   }
 
   /** Analyses a file already split into functions (see ParsedFile): the same summaries and rules as `analyze`. */

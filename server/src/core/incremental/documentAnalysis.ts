@@ -193,9 +193,14 @@ function rememberLast<T>(map: Map<string, Placed<T>>, key: string, placed: Place
 
 /** The key of what a function's lock result depends on: its context and its callees' summaries (see Entry.lastDep). */
 function depKey(entry: Entry, summaries: SummaryLookup, context: string): string {
-  const now = entry.callees.map((c) => summaries.get(c));
   const last = entry.lastDep;
-  if (last && last.context === context && last.summaries.every((s, i) => s === now[i])) return last.dep;
+  // Compared before anything is built: every function is looked up on every edit, and almost all are unchanged.
+  if (last && last.context === context) {
+    let same = true;
+    for (let i = 0; i < entry.callees.length && same; i++) same = summaries.get(entry.callees[i]!) === last.summaries[i];
+    if (same) return last.dep;
+  }
+  const now = entry.callees.map((c) => summaries.get(c));
   const dep = `${context}\u0002${now.map(summaryDep).join('\u0001')}`;
   entry.lastDep = { context, summaries: now, dep };
   return dep;
@@ -327,8 +332,12 @@ class RunMemo implements FunctionMemo {
       this.outline = String(id);
     }
     const lastKey = info.entry.lastRulesKey;
-    const key = lastKey && lastKey.dep === info.dep && lastKey.outline === this.outline ? lastKey.key : `${info.dep}\u0002${this.outline}`;
-    info.entry.lastRulesKey = { dep: info.dep, outline: this.outline, key };
+    let key: string;
+    if (lastKey && lastKey.dep === info.dep && lastKey.outline === this.outline) key = lastKey.key;
+    else {
+      key = `${info.dep}\u0002${this.outline}`;
+      info.entry.lastRulesKey = { dep: info.dep, outline: this.outline, key };
+    }
     const cached = info.entry.rules.get(key);
     const reused =
       cached &&

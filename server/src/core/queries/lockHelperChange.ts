@@ -55,6 +55,34 @@ function changes(baseline: LockShapeBaseline, fn: FunctionLocks): string[] {
   return fn.summary.acquires.map((e) => e.lock).filter((l) => was.balanced.includes(l) && !was.acquires.includes(l));
 }
 
+/**
+ * Where a result as computed names its function (offsets from the
+ * function's start: its text, so its header, is the same wherever it moved)
+ * and first takes `lock` (a line of the base: a moved view adds its move). A flagged
+ * function stays flagged until the lock is released again, and its finding is
+ * made again on every keystroke anywhere in the file: the name's search and
+ * the walk over every line's locks were most of that.
+ */
+const places = new WeakMap<FunctionLocks, Map<string, { name: { start: number; end: number }; takenLine: number | undefined }>>();
+
+function placesIn(
+  base: FunctionLocks,
+  lock: string,
+  file: FileAnalysis,
+  fn: FunctionLocks,
+): { name: { start: number; end: number }; takenLine: number | undefined } {
+  let byLock = places.get(base);
+  if (!byLock) places.set(base, (byLock = new Map()));
+  let p = byLock.get(lock);
+  if (!p) {
+    const taken = base.lineLocks.flatMap((l) => [...l.must, ...l.may]).find((r) => r.name === lock && !r.entry);
+    const name = nameRange(file, fn);
+    p = { name: { start: name.start - fn.syntax.start, end: name.end - fn.syntax.start }, takenLine: taken?.line };
+    byLock.set(lock, p);
+  }
+  return p;
+}
+
 /** The XSR007 findings of the functions that now return holding a lock they used to release. */
 export function newLockHelpers(baseline: LockShapeBaseline, file: FileAnalysis): CoreDiagnostic[] {
   const out: CoreDiagnostic[] = [];
@@ -62,13 +90,13 @@ export function newLockHelpers(baseline: LockShapeBaseline, file: FileAnalysis):
   if (!meta) return out;
   for (const fn of file.functions) {
     for (const lock of changes(baseline, fn)) {
-      const name = nameRange(file, fn);
-      // Read from the result as computed, moved by lines: a moved view's lineLocks would copy every line of it on every edit.
+      // Read from the result as computed, moved: a moved view's lineLocks would copy every line of it on every edit.
       const { base, delta } = originOf(fn);
-      const taken = base.lineLocks.flatMap((l) => [...l.must, ...l.may]).find((r) => r.name === lock && !r.entry);
+      const { name: rel, takenLine } = placesIn(base, lock, file, fn);
+      const name = { start: fn.syntax.start + rel.start, end: fn.syntax.start + rel.end };
       const related = [{ start: fn.syntax.bodyEnd - 1, end: fn.syntax.bodyEnd, message: `returns holding ${lock}` }];
-      if (taken) {
-        const line = taken.line + delta.line;
+      if (takenLine !== undefined) {
+        const line = takenLine + delta.line;
         const at = file.lineIndex.lineStart(line) + (/^\s*/.exec(file.lineIndex.lineText(line))?.[0].length ?? 0);
         related.unshift({ start: at, end: at, message: `${lock} taken here` });
       }

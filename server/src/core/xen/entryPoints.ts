@@ -290,8 +290,8 @@ function findRegistrations(file: { path: string; text: string }): Registration[]
   // `struct T name = { .f = fn, … };` (also `static const struct T name[] = { { .f = fn }, … }`): each `= {` looked back from.
   for (let at = text.indexOf('{'); at >= 0; at = text.indexOf('{', at + 1)) {
     let k = at - 1;
-    while (k >= 0 && /\s/.test(text[k]!)) k--;
-    if (text[k] !== '=') continue;
+    while (k >= 0 && isSpace(text.charCodeAt(k))) k--;
+    if (text.charCodeAt(k) !== 0x3d /* = */) continue;
     const head = /\bstruct\s+([A-Za-z_]\w*)\s+(?:__\w+\s+)*[A-Za-z_]\w*\s*(?:\[[^\]]*\]\s*)?$/.exec(text.slice(Math.max(0, k - 200), k));
     if (!head) continue;
     const close = matchingBrace(text, at);
@@ -301,6 +301,16 @@ function findRegistrations(file: { path: string; text: string }): Registration[]
     at = close - 1;
   }
   return out;
+}
+
+/**
+ * `/\s/` for one UTF-16 unit, without making a one-character string: the
+ * scan above looks back from every `{` of the file on every analysis (an
+ * editor's keystroke included), and the regex on `text[k]` was most of it.
+ */
+function isSpace(c: number): boolean {
+  if (c < 0x80) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+  return /\s/.test(String.fromCharCode(c));
 }
 
 /** Argument texts of the call whose `(` is at `open` (top-level commas; comments and strings are not looked into). */
