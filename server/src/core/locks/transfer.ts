@@ -15,7 +15,7 @@ import {
   returnConvention,
 } from '../xen/lockHelpers';
 import { comparison, conditionOf, constantTruth, evaluate, implied, notReached, parseCondition, relatedFacts } from './condition';
-import { type Guard, guardAgrees } from './guardedRelease';
+import { type Guard, guardAllows, guardOf } from './guardedRelease';
 import { checkForbidden, irqAfterHelper, type IrqEvent, irqPrimitiveCall, takenVariant } from './irq';
 import { type LockNamer, substitute } from './names';
 import {
@@ -119,15 +119,15 @@ interface AssignPlan {
   /** The assigned name, whose facts are forgotten (`*p = …` assigns `p`). */
   forget: ReadonlySet<string>;
   /** The value is stored through this local pointer where it outlives the function (see handOn). */
-  storedThrough?: string;
+  storedThrough: string | undefined;
   /** The left-hand side is a plain variable (the rest below applies only then). */
   ident: boolean;
   /** `held = true;` of a flag a later test reads: the value the path remembers. */
-  flag?: boolean;
+  flag: boolean | undefined;
   /** `old_q = q;` of a pair tested elsewhere: the facts it teaches (they compare equal), in order. */
-  equal?: readonly { atom: string; value: boolean }[];
+  equal: readonly { atom: string; value: boolean }[] | undefined;
   /** The scheduler lock the value is the address of. */
-  target?: string;
+  target: string | undefined;
   /** The right-hand side is a plain variable (a binding to copy). */
   rhsIdent: boolean;
 }
@@ -138,8 +138,18 @@ function assignPlan(ctx: TransferContext, a: Assignment): AssignPlan {
   const outlives = /->|^\*/.test(a.lhs) && !!lhsRoot && !/^&[A-Za-z_]\w*$/.test(ctx.namer.trace(lhsRoot));
   const ident = IDENT.test(a.lhs);
   const rhsIdent = IDENT.test(a.rhs);
-  const plan: AssignPlan = { a, forget: new Set([a.lhs.replace(/^\*+/, '')]), ident, rhsIdent };
-  if (outlives) plan.storedThrough = lhsRoot;
+  // Every field present (undefined when it does not apply), in one literal: the transfer reads these
+  // plans for every path crossing the node, and plans of several shapes made those reads slow lookups.
+  const plan: AssignPlan = {
+    a,
+    forget: new Set([a.lhs.replace(/^\*+/, '')]),
+    storedThrough: outlives ? lhsRoot : undefined,
+    ident,
+    flag: undefined,
+    equal: undefined,
+    target: undefined,
+    rhsIdent,
+  };
   if (!ident) return plan;
   const truth = a.op === '=' && ctx.trackedAtoms.has(a.lhs) ? constantTruth(a.rhs) : undefined;
   if (truth !== undefined) plan.flag = truth;
@@ -640,8 +650,10 @@ interface EdgePlan {
   cond: ReturnType<typeof conditionOf>;
   /** The trylock-like calls the condition makes itself. */
   own: string[];
-  onFalse?: readonly LearnedFact[];
-  onTrue?: readonly LearnedFact[];
+  onFalse: readonly LearnedFact[] | undefined;
+  onTrue: readonly LearnedFact[] | undefined;
+  /** The node's guarded release (guardedRelease.ts), once asked: null when the heuristic does not cover it. */
+  guard: Guard | null | undefined;
 }
 
 /** A fact a branch teaches, with what about its atom does not depend on the path. */
@@ -657,7 +669,9 @@ function edgePlanOf(ctx: TransferContext, node: CfgNode): EdgePlan {
   let plan = plans[node.id];
   if (!plan) {
     const own = node.facts.calls.filter((c) => isTrylockLike(ctx, c)).map((c) => callAtom(ctx, c));
-    plans[node.id] = plan = { cond: conditionOf(node, ctx.source), own };
+    // Both branches' facts present from the start (undefined until a path takes the branch): one shape
+    // for every plan, so the reads of them on every edge stay monomorphic.
+    plans[node.id] = plan = { cond: conditionOf(node, ctx.source), own, onFalse: undefined, onTrue: undefined, guard: undefined };
   }
   return plan;
 }
@@ -849,7 +863,12 @@ export function transferEdge(ctx: TransferContext, node: CfgNode, edge: CfgEdge,
   const ran = own.length ? (atom: string): boolean => own.includes(atom) && s.facts.some((f) => f.atom === atom) : undefined;
   const v = evaluate(plan.cond, value, ran);
   if (v !== undefined && v !== edge.branch) return undefined;
-  if (v === undefined && !guardAgrees(ctx, node, edge.branch, s)) return undefined;
+  if (v === undefined) {
+    // The node's guarded release, looked up once per analysis (null: none), not in a map per path and edge.
+    let g = plan.guard;
+    if (g === undefined) g = plan.guard = guardOf(ctx, node) ?? null;
+    if (g && !guardAllows(g, edge.branch, s)) return undefined;
+  }
   let r = s;
   for (const g of learnedOn(ctx, node, plan, edge.branch)) {
     if (g.tracked && !(g.ident && binding(r, g.atom))) r = remember(ctx, r, g.atom, g.value);
