@@ -240,12 +240,22 @@ export function transferNode(ctx: TransferContext, node: CfgNode, s: PathState):
   const plan = planOf(ctx, node);
   if (plan.passes) return [s];
   // Past `ASSERT_UNREACHABLE()` only a release build runs on: the path says so from here.
-  let states: PathState[] = [node.debugStop && s.releaseOnly === undefined ? withReleaseOnly(s, node.start) : s];
+  const first = node.debugStop && s.releaseOnly === undefined ? withReleaseOnly(s, node.start) : s;
+  // Undefined while the path is still the one state `first` (most statements make one lock call, which
+  // then returns the list this node returns: no list for the one state, none to copy its result into).
+  let states: PathState[] | undefined;
   const calls = node.facts.calls;
   for (let ci = 0; ci < calls.length; ci++) {
     if (plan.inert[ci]) continue;
     const call = calls[ci]!;
     const skippable = plan.skippable.length !== 0 && plan.skippable[ci];
+    if (states === undefined) {
+      // A trylock right of a decided `||`/`&&` is never called on this path.
+      if (skippable && notReached(conditionOf(node, ctx.source), callAtom(ctx, call), atomValue(first))) continue;
+      const out = applyCall(ctx, node, ci, call, first);
+      states = out.length > MAX_SPLIT ? [mergeStates(out)] : out;
+      continue;
+    }
     const next: PathState[] = [];
     for (const st of states) {
       // A trylock right of a decided `||`/`&&` is never called on this path.
@@ -254,6 +264,7 @@ export function transferNode(ctx: TransferContext, node: CfgNode, s: PathState):
     }
     states = next.length > MAX_SPLIT ? [mergeStates(next)] : next;
   }
+  states ??= [first];
   // Plain assignments: pointer copies and scheduler-lock addresses; facts about
   // an assigned variable are forgotten.
   if (node.facts.assignments.length) {
@@ -829,27 +840,21 @@ function resolveVarName(s: PathState, name: string): string {
   return name;
 }
 
-const learnedOnEdges = new WeakMap<CfgNode, { true?: readonly Fact[]; false?: readonly Fact[] }>();
-
 /**
  * What a path learns taking a branch of a condition node, in order: each
  * implied fact followed by the comparisons it decides. A property of the node
- * and branch alone: made once, not for every path crossing the edge.
+ * and branch alone, made once per analysis with the node's edge plan (see
+ * learnedOn). Not kept on the CFG for later analyses: a folder's run analyses
+ * almost every function once, and facts kept per branch of every condition
+ * were memory each run carried to its end.
  */
 function edgeFacts(node: CfgNode, cond: ReturnType<typeof conditionOf>, branch: boolean): readonly Fact[] {
-  let byBranch = learnedOnEdges.get(node);
-  if (!byBranch) learnedOnEdges.set(node, (byBranch = {}));
-  const key = branch ? 'true' : 'false';
-  let facts = byBranch[key];
-  if (!facts) {
-    const learned = implied(cond, branch);
-    // A counting loop left by its condition left with the counter at its bound (`if ( try == 3 )` after it).
-    if (node.exitsAt && branch === false) learned.push({ atom: `${node.exitsAt.counter}==${node.exitsAt.bound}`, value: true });
-    const out: Fact[] = [];
-    for (const f of learned) out.push(f, ...relatedFacts(f.atom, f.value));
-    byBranch[key] = facts = out;
-  }
-  return facts;
+  const learned = implied(cond, branch);
+  // A counting loop left by its condition left with the counter at its bound (`if ( try == 3 )` after it).
+  if (node.exitsAt && branch === false) learned.push({ atom: `${node.exitsAt.counter}==${node.exitsAt.bound}`, value: true });
+  const out: Fact[] = [];
+  for (const f of learned) out.push(f, ...relatedFacts(f.atom, f.value));
+  return out;
 }
 
 /** Refines a path on a branch edge; undefined when the path cannot take it. */
@@ -870,9 +875,13 @@ export function transferEdge(ctx: TransferContext, node: CfgNode, edge: CfgEdge,
     if (g && !guardAllows(g, edge.branch, s)) return undefined;
   }
   let r = s;
+  // Locks held under a branch fact (`when`) are what a learned fact decides; a path holding none (most)
+  // has nothing to decide, and remembering facts gives it none.
+  let guarded = false;
+  for (const h of s.held) if (h.when) guarded = true;
   for (const g of learnedOn(ctx, node, plan, edge.branch)) {
     if (g.tracked && !(g.ident && binding(r, g.atom))) r = remember(ctx, r, g.atom, g.value);
-    r = decideGuards(r, g.atom, g.value);
+    if (guarded) r = decideGuards(r, g.atom, g.value);
   }
   // Facts about the condition's own calls served their purpose.
   if (own.length)
