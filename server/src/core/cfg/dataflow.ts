@@ -72,6 +72,10 @@ const SEEN_BY_COMPARISON = 24;
 /** The states before a node no path reaches (shared: a solve of a long function has many such nodes). */
 const NO_STATES: never[] = [];
 
+/** A node's flags in the solve: in the worklist; holding a list shared with another node. */
+const QUEUED = 1;
+const SHARED = 2;
+
 export function solve<S>(cfg: Cfg, domain: Domain<S>, init: S, maxDisjuncts = 12, workBudget = DEFAULT_WORK_BUDGET): DataflowResult<S> {
   const n = cfg.nodes.length;
   // Every node starts with the one shared empty list (add gives a node a list of its own, never pushes to it).
@@ -88,12 +92,13 @@ export function solve<S>(cfg: Cfg, domain: Domain<S>, init: S, maxDisjuncts = 12
   // Rank in reverse postorder and number of predecessors: the CFG's, made once.
   const { rank, preds } = shapeOf(cfg);
   // A priority worklist in reverse postorder keeps loops converging quickly
-  // (a binary heap of ranks; `queued` avoids duplicates).
+  // (a binary heap of ranks; the QUEUED flag avoids duplicates).
   const heap: number[] = [];
-  const queued = zeros(n);
+  // Per node: QUEUED, SHARED (see add), in one array of small integers.
+  const flags = zeros(n);
   const push = (id: number): void => {
-    if (queued[id]) return;
-    queued[id] = 1;
+    if (flags[id]! & QUEUED) return;
+    flags[id]! |= QUEUED;
     heap.push(id);
     for (let i = heap.length - 1; i > 0;) {
       const up = (i - 1) >> 1;
@@ -122,7 +127,7 @@ export function solve<S>(cfg: Cfg, domain: Domain<S>, init: S, maxDisjuncts = 12
         i = m;
       }
     }
-    queued[top] = 0;
+    flags[top]! &= ~QUEUED;
     return top;
   };
   // States of each node already propagated: a revisit transfers only the new
@@ -131,9 +136,8 @@ export function solve<S>(cfg: Cfg, domain: Domain<S>, init: S, maxDisjuncts = 12
   // A node reached by exactly the one state its predecessor holds alone (a
   // statement that changed nothing: most of a function) shares that
   // predecessor's one-state list rather than a list of its own; the lists are
-  // kept with the result, and these were most of them. A shared list (1 here,
+  // kept with the result, and these were most of them. A shared list (SHARED
   // on every node holding it) is copied before a state is added to it.
-  const shared = zeros(n);
   let merged: Set<number> | undefined;
   const add = (id: number, s: S, from: number): void => {
     let list = before[id]!;
@@ -141,7 +145,8 @@ export function solve<S>(cfg: Cfg, domain: Domain<S>, init: S, maxDisjuncts = 12
       const theirs = from < 0 ? NO_STATES : before[from]!;
       if (theirs.length === 1 && theirs[0] === s) {
         before[id] = theirs;
-        shared[id] = shared[from] = 1;
+        flags[id]! |= SHARED;
+        flags[from]! |= SHARED;
       }
       // A list made to measure: a push into an empty array reserves room for 17.
       else before[id] = [s];
@@ -167,9 +172,9 @@ export function solve<S>(cfg: Cfg, domain: Domain<S>, init: S, maxDisjuncts = 12
       for (const x of seen) if (x === s || domain.same!(x, s)) return;
       if (seen !== list) seen.push(s);
     }
-    if (shared[id]) {
+    if (flags[id]! & SHARED) {
       list = before[id] = list.slice();
-      shared[id] = 0;
+      flags[id]! &= ~SHARED;
     }
     list.push(s);
     // Bound the disjuncts: past the limit (or when a loop keeps producing new
@@ -221,10 +226,13 @@ export function solve<S>(cfg: Cfg, domain: Domain<S>, init: S, maxDisjuncts = 12
     const passes = domain.passes?.(node) ?? false;
     // A node that is its own successor adds to the list being walked here, and the walk must see what
     // it adds (as it always has): a list it shares is made its own first.
-    if (shared[next] && node.succ.some((e) => e.to === next)) {
-      before[next] = before[next]!.slice();
-      shared[next] = 0;
-    }
+    if (flags[next]! & SHARED)
+      for (const e of node.succ)
+        if (e.to === next) {
+          before[next] = before[next]!.slice();
+          flags[next]! &= ~SHARED;
+          break;
+        }
     const list = before[next]!;
     const from = done[next]!;
     done[next] = list.length;

@@ -167,7 +167,7 @@ export function nothingHeld(fn: FunctionSyntax, cfg: Cfg, degraded?: string): Fu
 
 export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: AnalyzeOptions): FunctionLocks {
   if (cfg.degraded) return nothingHeld(fn, cfg, `not analysed: ${cfg.degraded}`);
-  const touches = touchesLocks(cfg, opts);
+  const { touches, crowded } = lockCalls(cfg, opts);
   const conventionalState = conventionalEntry(fn, cfg, opts.source);
   let entry = conventionalState;
   const irq = enteredWith(opts.entryIrq, fn.start);
@@ -185,7 +185,6 @@ export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: Analyze
     }
     return out;
   }
-  const crowded = crowdedStatement(cfg, opts);
   if (crowded)
     return nothingHeld(
       fn,
@@ -617,9 +616,40 @@ function touchesIrq(cfg: Cfg): boolean {
   return cfg.nodes.some((n) => n.facts.calls.some((c) => irqPrimitive(c.name) || forbiddenCall(c.name)));
 }
 
-function touchesLocks(cfg: Cfg, opts: AnalyzeOptions): boolean {
-  for (const n of cfg.nodes) for (const c of n.facts.calls) if (isLockCall(c.name, opts)) return true;
-  return false;
+/**
+ * Lock calls one statement may make. Each is applied to every path through the
+ * statement (and a trylock splits them), so the cost of one statement grows
+ * with its calls times its paths, which no work budget can interrupt; real
+ * statements make a few.
+ */
+const MAX_LOCK_CALLS_PER_STATEMENT = 64;
+
+/**
+ * Whether the function makes a lock call (`touches`), and its first statement
+ * making more than MAX_LOCK_CALLS_PER_STATEMENT of them (`crowded`): one walk
+ * over the nodes for both (a walk over a function's nodes, wherever they lie
+ * in memory, costs more than the lookups it makes).
+ */
+function lockCalls(cfg: Cfg, opts: AnalyzeOptions): { touches: boolean; crowded: CfgNode | undefined } {
+  let touches = false;
+  for (const n of cfg.nodes) {
+    const calls = n.facts.calls;
+    if (calls.length > MAX_LOCK_CALLS_PER_STATEMENT) {
+      let count = 0;
+      for (const c of calls) {
+        if (!isLockCall(c.name, opts)) continue;
+        touches = true;
+        if (++count > MAX_LOCK_CALLS_PER_STATEMENT) return { touches, crowded: n };
+      }
+    } else if (!touches) {
+      for (const c of calls)
+        if (isLockCall(c.name, opts)) {
+          touches = true;
+          break;
+        }
+    }
+  }
+  return { touches, crowded: undefined };
 }
 
 function isLockCall(name: string, opts: AnalyzeOptions): boolean {
@@ -638,24 +668,6 @@ function isLockCall(name: string, opts: AnalyzeOptions): boolean {
   )
     return true;
   return !!heldPredicate(name);
-}
-
-/**
- * Lock calls one statement may make. Each is applied to every path through the
- * statement (and a trylock splits them), so the cost of one statement grows
- * with its calls times its paths, which no work budget can interrupt; real
- * statements make a few.
- */
-const MAX_LOCK_CALLS_PER_STATEMENT = 64;
-
-/** The first statement making more lock calls than MAX_LOCK_CALLS_PER_STATEMENT. */
-function crowdedStatement(cfg: Cfg, opts: AnalyzeOptions): CfgNode | undefined {
-  for (const n of cfg.nodes) {
-    if (n.facts.calls.length <= MAX_LOCK_CALLS_PER_STATEMENT) continue;
-    let count = 0;
-    for (const c of n.facts.calls) if (isLockCall(c.name, opts) && ++count > MAX_LOCK_CALLS_PER_STATEMENT) return n;
-  }
-  return undefined;
 }
 
 /**
