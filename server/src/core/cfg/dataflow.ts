@@ -293,30 +293,10 @@ function zeros(n: number): number[] {
 function ranksInReversePostorder(cfg: Cfg): number[] {
   const n = cfg.nodes.length;
   const rank = zeros(n);
-  // Entered by the search (rank stays 0 until the node is finished).
-  const seen = zeros(n);
   let finished = 0;
-  const ids = [cfg.entry];
-  const succs = [cfg.nodes[cfg.entry]!.succ];
-  const at = [0];
-  seen[cfg.entry] = 1;
-  while (ids.length) {
-    const top = ids.length - 1;
-    const succ = succs[top]!;
-    if (at[top]! < succ.length) {
-      const to = succ[at[top]!++]!.to;
-      if (!seen[to]) {
-        seen[to] = 1;
-        ids.push(to);
-        succs.push(cfg.nodes[to]!.succ);
-        at.push(0);
-      }
-    } else {
-      rank[ids.pop()!] = n - finished++;
-      succs.pop();
-      at.pop();
-    }
-  }
+  depthFirst(cfg, (id) => {
+    rank[id] = n - finished++;
+  });
   return rank;
 }
 
@@ -337,8 +317,14 @@ function mergeDown<S>(domain: Domain<S>, states: S[], max: number): S[] {
 }
 
 export function reversePostorder(cfg: Cfg): number[] {
-  const seen = new Uint8Array(cfg.nodes.length);
   const post: number[] = [];
+  depthFirst(cfg, (id) => post.push(id));
+  return post.reverse();
+}
+
+/** A depth-first search from the entry (no recursion: a long function is deep), calling `finished` on each node in postorder. */
+function depthFirst(cfg: Cfg, finished: (id: number) => void): void {
+  const seen = zeros(cfg.nodes.length);
   // The depth-first stack: node ids, their successor lists, and the next successor to visit.
   const ids = [cfg.entry];
   const succs = [cfg.nodes[cfg.entry]!.succ];
@@ -356,10 +342,9 @@ export function reversePostorder(cfg: Cfg): number[] {
         at.push(0);
       }
     } else {
-      post.push(ids.pop()!);
+      finished(ids.pop()!);
       succs.pop();
       at.pop();
     }
   }
-  return post.reverse();
 }
