@@ -72,15 +72,19 @@ const SEEN_BY_COMPARISON = 24;
 /** The states before a node no path reaches (shared: a solve of a long function has many such nodes). */
 const NO_STATES: never[] = [];
 
+/** A node's flags in the solve: in the worklist; holding a list shared with another node. */
+const QUEUED = 1;
+const SHARED = 2;
+
 export function solve<S>(cfg: Cfg, domain: Domain<S>, init: S, maxDisjuncts = 12, workBudget = DEFAULT_WORK_BUDGET): DataflowResult<S> {
   const n = cfg.nodes.length;
   // Every node starts with the one shared empty list (add gives a node a list of its own, never pushes to it).
   const before: S[][] = new Array<S[]>(n);
   for (let i = 0; i < n; i++) before[i] = NO_STATES;
   // The states each node has seen (`before`'s list until a merge replaces it), and their keys once there
-  // are many (see add).
-  const seenStates: (S[] | undefined)[] = new Array(n);
-  const keys: (Set<string> | undefined)[] = new Array(n);
+  // are many (see add). Both are rare (a merge, a node past SEEN_BY_COMPARISON states): made when first needed.
+  let seenStates: (S[] | undefined)[] | undefined;
+  let keys: (Set<string> | undefined)[] | undefined;
   // Per node: visits, queued flag, states already propagated (below). Plain
   // arrays of small integers: a typed array past 64 bytes gets a backing store
   // outside the heap, which costs more than the solve of a typical function.
@@ -88,12 +92,13 @@ export function solve<S>(cfg: Cfg, domain: Domain<S>, init: S, maxDisjuncts = 12
   // Rank in reverse postorder and number of predecessors: the CFG's, made once.
   const { rank, preds } = shapeOf(cfg);
   // A priority worklist in reverse postorder keeps loops converging quickly
-  // (a binary heap of ranks; `queued` avoids duplicates).
+  // (a binary heap of ranks; the QUEUED flag avoids duplicates).
   const heap: number[] = [];
-  const queued = zeros(n);
+  // Per node: QUEUED, SHARED (see add), in one array of small integers.
+  const flags = zeros(n);
   const push = (id: number): void => {
-    if (queued[id]) return;
-    queued[id] = 1;
+    if (flags[id]! & QUEUED) return;
+    flags[id]! |= QUEUED;
     heap.push(id);
     for (let i = heap.length - 1; i > 0;) {
       const up = (i - 1) >> 1;
@@ -122,28 +127,39 @@ export function solve<S>(cfg: Cfg, domain: Domain<S>, init: S, maxDisjuncts = 12
         i = m;
       }
     }
-    queued[top] = 0;
+    flags[top]! &= ~QUEUED;
     return top;
   };
   // States of each node already propagated: a revisit transfers only the new
   // ones (each state crosses a node once, unless a merge replaced the list).
   const done = zeros(n);
+  // A node reached by exactly the one state its predecessor holds alone (a
+  // statement that changed nothing: most of a function) shares that
+  // predecessor's one-state list rather than a list of its own; the lists are
+  // kept with the result, and these were most of them. A shared list (SHARED
+  // on every node holding it) is copied before a state is added to it.
   let merged: Set<number> | undefined;
-  const add = (id: number, s: S): void => {
-    const list = before[id]!;
+  const add = (id: number, s: S, from: number): void => {
+    let list = before[id]!;
     if (list.length === 0) {
+      const theirs = from < 0 ? NO_STATES : before[from]!;
+      if (theirs.length === 1 && theirs[0] === s) {
+        before[id] = theirs;
+        flags[id]! |= SHARED;
+        flags[from]! |= SHARED;
+      }
       // A list made to measure: a push into an empty array reserves room for 17.
-      before[id] = [s];
+      else before[id] = [s];
       push(id);
       return;
     }
     // Has the node seen a state with this key? Most nodes see a few states: compared field by field
     // (domain.same), no key string made; a node that has seen many (a loop head merging round after
     // round) looks keys up in a set, made when it first gets there.
-    const seen = seenStates[id] ?? list;
-    let seenKeys = keys[id];
+    const seen = seenStates?.[id] ?? list;
+    let seenKeys = keys?.[id];
     if (!seenKeys && (!domain.same || seen.length > SEEN_BY_COMPARISON)) {
-      seenKeys = keys[id] = new Set<string>();
+      seenKeys = (keys ??= new Array<Set<string> | undefined>(n))[id] = new Set<string>();
       for (const x of seen) seenKeys.add(domain.key(x));
     }
     if (seenKeys) {
@@ -156,6 +172,10 @@ export function solve<S>(cfg: Cfg, domain: Domain<S>, init: S, maxDisjuncts = 12
       for (const x of seen) if (x === s || domain.same!(x, s)) return;
       if (seen !== list) seen.push(s);
     }
+    if (flags[id]! & SHARED) {
+      list = before[id] = list.slice();
+      flags[id]! &= ~SHARED;
+    }
     list.push(s);
     // Bound the disjuncts: past the limit (or when a loop keeps producing new
     // states) collapse them into one merged state.
@@ -164,7 +184,7 @@ export function solve<S>(cfg: Cfg, domain: Domain<S>, init: S, maxDisjuncts = 12
       // The list merged away stays what the node has seen (its states and the merged ones).
       if (seenKeys) for (const m of down) seenKeys.add(domain.key(m));
       else {
-        const all = seenStates[id] ?? (seenStates[id] = list);
+        const all = (seenStates ??= new Array<S[] | undefined>(n))[id] ?? (seenStates[id] = list);
         for (const m of down) if (!all.some((x) => x === m || domain.same!(x, m))) all.push(m);
       }
       done[id] = 0;
@@ -174,7 +194,7 @@ export function solve<S>(cfg: Cfg, domain: Domain<S>, init: S, maxDisjuncts = 12
   };
   const intoJoins: (S[] | undefined)[] = new Array(n);
   const intoExit: (S[][] | undefined)[] = new Array(n);
-  add(cfg.entry, init);
+  add(cfg.entry, init, -1);
   let steps = 0;
   let work = 0;
   // One state leaving node `from` along each of its edges.
@@ -195,7 +215,7 @@ export function solve<S>(cfg: Cfg, domain: Domain<S>, init: S, maxDisjuncts = 12
         if (onEdge) onEdge.push(r);
         else sent[j] = [r];
       }
-      add(e.to, r);
+      add(e.to, r, from);
     }
   };
   while (heap.length > 0) {
@@ -204,6 +224,15 @@ export function solve<S>(cfg: Cfg, domain: Domain<S>, init: S, maxDisjuncts = 12
     steps++;
     const node = cfg.nodes[next]!;
     const passes = domain.passes?.(node) ?? false;
+    // A node that is its own successor adds to the list being walked here, and the walk must see what
+    // it adds (as it always has): a list it shares is made its own first.
+    if (flags[next]! & SHARED)
+      for (const e of node.succ)
+        if (e.to === next) {
+          before[next] = before[next]!.slice();
+          flags[next]! &= ~SHARED;
+          break;
+        }
     const list = before[next]!;
     const from = done[next]!;
     done[next] = list.length;
@@ -238,9 +267,7 @@ function shapeOf(cfg: Cfg): { rank: readonly number[]; preds: readonly number[] 
   let shape = shapes.get(cfg);
   if (!shape) {
     const n = cfg.nodes.length;
-    const rank = zeros(n);
-    const order = reversePostorder(cfg);
-    for (let i = 0; i < order.length; i++) rank[order[i]!] = i;
+    const rank = ranksInReversePostorder(cfg);
     const preds = zeros(n);
     for (const node of cfg.nodes) for (const e of node.succ) preds[e.to]!++;
     shape = { rank, preds };
@@ -254,6 +281,23 @@ function zeros(n: number): number[] {
   const a = new Array<number>(n);
   for (let i = 0; i < n; i++) a[i] = 0;
   return a;
+}
+
+/**
+ * Each reachable node's rank in reverse postorder, as the worklist compares
+ * them: `n - p` for the node finished `p`-th by the depth-first search
+ * (reversePostorder's ranks plus a constant, so the same order), without the
+ * order list, its reversal and a typed array per CFG (every function's CFG is
+ * ranked once). Unreachable nodes, never queued, rank 0.
+ */
+function ranksInReversePostorder(cfg: Cfg): number[] {
+  const n = cfg.nodes.length;
+  const rank = zeros(n);
+  let finished = 0;
+  depthFirst(cfg, (id) => {
+    rank[id] = n - finished++;
+  });
+  return rank;
 }
 
 /** At most `max` states: merged within partitions when that is enough, else all into one. */
@@ -273,8 +317,14 @@ function mergeDown<S>(domain: Domain<S>, states: S[], max: number): S[] {
 }
 
 export function reversePostorder(cfg: Cfg): number[] {
-  const seen = new Uint8Array(cfg.nodes.length);
   const post: number[] = [];
+  depthFirst(cfg, (id) => post.push(id));
+  return post.reverse();
+}
+
+/** A depth-first search from the entry (no recursion: a long function is deep), calling `finished` on each node in postorder. */
+function depthFirst(cfg: Cfg, finished: (id: number) => void): void {
+  const seen = zeros(cfg.nodes.length);
   // The depth-first stack: node ids, their successor lists, and the next successor to visit.
   const ids = [cfg.entry];
   const succs = [cfg.nodes[cfg.entry]!.succ];
@@ -292,10 +342,9 @@ export function reversePostorder(cfg: Cfg): number[] {
         at.push(0);
       }
     } else {
-      post.push(ids.pop()!);
+      finished(ids.pop()!);
       succs.pop();
       at.pop();
     }
   }
-  return post.reverse();
 }

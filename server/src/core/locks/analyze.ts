@@ -1,7 +1,7 @@
 // Lock-state analysis of one function: the dataflow, the held sets per line,
 // lock-imbalance findings (XSR007) and the function's summary.
 import { type Domain, solve } from '../cfg/dataflow';
-import type { Cfg, CfgNode } from '../cfg/types';
+import type { Cfg, CfgEdge, CfgNode } from '../cfg/types';
 import type { FunctionSyntax } from '../syntax/functions';
 import type { LineIndex } from '../syntax/lineIndex';
 import { forbiddenCall, irqPrimitive } from '../xen/interrupts';
@@ -167,7 +167,7 @@ export function nothingHeld(fn: FunctionSyntax, cfg: Cfg, degraded?: string): Fu
 
 export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: AnalyzeOptions): FunctionLocks {
   if (cfg.degraded) return nothingHeld(fn, cfg, `not analysed: ${cfg.degraded}`);
-  const touches = touchesLocks(cfg, opts);
+  const { touches, crowded } = lockCalls(cfg, opts);
   const conventionalState = conventionalEntry(fn, cfg, opts.source);
   let entry = conventionalState;
   const irq = enteredWith(opts.entryIrq, fn.start);
@@ -185,7 +185,6 @@ export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: Analyze
     }
     return out;
   }
-  const crowded = crowdedStatement(cfg, opts);
   if (crowded)
     return nothingHeld(
       fn,
@@ -213,17 +212,7 @@ export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: Analyze
     events: undefined,
     factsOverflow: undefined,
   };
-  const domain: Domain<PathState> = {
-    key: stateKey,
-    same: sameKey,
-    merge: mergeStates,
-    transfer: (node: CfgNode, s: PathState) => transferNode(ctx, node, s),
-    passes: (node: CfgNode) => passesUnchanged(ctx, node),
-    edge: (node: CfgNode, edge: { to: number; branch?: boolean }, s: PathState) => transferEdge(ctx, node, edge, s),
-    weight: (s: PathState) => 1 + s.held.length + s.facts.length,
-    partition: (s: PathState) =>
-      `${s.held.map((h) => `${h.name}${h.maybe ? '?' : ''}${h.handed ? 'h' : ''}`).join(',')}${s.releaseOnly !== undefined ? '|R' : ''}`,
-  };
+  const domain = new LockDomain(ctx);
   // Path-sensitive first; a function with more paths than the work budget
   // allows is solved again with every node's paths merged (a sound "may"
   // answer: what is held on all paths stays must-held), and says so.
@@ -235,8 +224,9 @@ export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: Analyze
   // A lock released here but never taken is the caller's: run again with it
   // held on entry, so we know on which paths it is released (a summary that
   // says "releases" must be true on every path). Rare: most functions skip it.
-  const inferred = new Map<string, LockKind>();
-  const reasons = new Map<string, EntryReason>();
+  // (Made for the few functions that release a lock they did not take.)
+  let inferred: Map<string, LockKind> | undefined;
+  let reasons: Map<string, EntryReason> | undefined;
   // Released unheld where another path reaching the same release took it here: the paths disagree (a
   // may-held release), not a lock the caller holds; the function would otherwise "retake" its own entry lock.
   const mayHeldReleases: LockImbalance[] = [];
@@ -249,12 +239,13 @@ export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: Analyze
   const disagreeing: ReadonlySet<string> = mayHeldReleases.length ? new Set(mayHeldReleases.map((x) => x.lock)) : NO_NAMES;
   for (const { e } of events)
     if (e.k === 'requires' && !entry.held.some((h) => h.name === e.lock) && !disagreeing.has(e.lock)) {
-      inferred.set(e.lock, e.kind);
+      (inferred ??= new Map()).set(e.lock, e.kind);
+      reasons ??= new Map();
       if (!reasons.has(e.lock) && e.start !== undefined) reasons.set(e.lock, { how: e.assert ? 'assert' : 'release', at: e.start });
     }
-  if (inferred.size) {
+  if (inferred) {
     for (const [name, kind] of inferred) {
-      const because = reasons.get(name);
+      const because = reasons!.get(name);
       entry = withHeld(entry, { name, kind, at: fn.start, entry: true, ...(because ? { because } : {}) });
     }
     pass = reportingPass(ctx, cfg, domain, entry, disjuncts);
@@ -346,6 +337,39 @@ export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: Analyze
   else if (ctx.factsOverflow)
     out.degraded = `more correlated branch tests than a path can remember (${MAX_FACTS}): some lock states are may-answers and no imbalance is reported`;
   return out;
+}
+
+/**
+ * The lock state as the solve sees it: one object whose methods the solve
+ * calls, rather than a literal of closures over the context made per analysis
+ * (eight objects per function, and calls through properties of many closures).
+ */
+class LockDomain implements Domain<PathState> {
+  constructor(private readonly ctx: TransferContext) {}
+  key(s: PathState): string {
+    return stateKey(s);
+  }
+  same(a: PathState, b: PathState): boolean {
+    return sameKey(a, b);
+  }
+  merge(states: readonly PathState[]): PathState {
+    return mergeStates(states);
+  }
+  transfer(node: CfgNode, s: PathState): PathState[] {
+    return transferNode(this.ctx, node, s);
+  }
+  passes(node: CfgNode): boolean {
+    return passesUnchanged(this.ctx, node);
+  }
+  edge(node: CfgNode, edge: CfgEdge, s: PathState): PathState | undefined {
+    return transferEdge(this.ctx, node, edge, s);
+  }
+  weight(s: PathState): number {
+    return 1 + s.held.length + s.facts.length;
+  }
+  partition(s: PathState): string {
+    return `${s.held.map((h) => `${h.name}${h.maybe ? '?' : ''}${h.handed ? 'h' : ''}`).join(',')}${s.releaseOnly !== undefined ? '|R' : ''}`;
+  }
 }
 
 /** What a result's per-line sets are computed from, when first read (lineLocksOfResult). */
@@ -540,13 +564,22 @@ function callSiteIrq(cfg: Cfg, before: PathState[][]): { callee: string; on: num
   for (const node of cfg.nodes) {
     const states = before[node.id];
     if (!states?.length || node.facts.calls.length === 0) continue;
+    // The node's paths counted once, added to each of its calls.
+    let on = 0;
+    let off = 0;
+    let unknown = 0;
+    for (const s of states) {
+      if (!s.irq) unknown++;
+      else if (s.irq.on) on++;
+      else off++;
+    }
     for (const c of node.facts.calls) {
-      let t = by.get(c.name);
-      if (!t) by.set(c.name, (t = { callee: c.name, on: 0, off: 0, unknown: 0 }));
-      for (const s of states) {
-        if (!s.irq) t.unknown++;
-        else if (s.irq.on) t.on++;
-        else t.off++;
+      const t = by.get(c.name);
+      if (!t) by.set(c.name, { callee: c.name, on, off, unknown });
+      else {
+        t.on += on;
+        t.off += off;
+        t.unknown += unknown;
       }
     }
   }
@@ -583,9 +616,40 @@ function touchesIrq(cfg: Cfg): boolean {
   return cfg.nodes.some((n) => n.facts.calls.some((c) => irqPrimitive(c.name) || forbiddenCall(c.name)));
 }
 
-function touchesLocks(cfg: Cfg, opts: AnalyzeOptions): boolean {
-  for (const n of cfg.nodes) for (const c of n.facts.calls) if (isLockCall(c.name, opts)) return true;
-  return false;
+/**
+ * Lock calls one statement may make. Each is applied to every path through the
+ * statement (and a trylock splits them), so the cost of one statement grows
+ * with its calls times its paths, which no work budget can interrupt; real
+ * statements make a few.
+ */
+const MAX_LOCK_CALLS_PER_STATEMENT = 64;
+
+/**
+ * Whether the function makes a lock call (`touches`), and its first statement
+ * making more than MAX_LOCK_CALLS_PER_STATEMENT of them (`crowded`): one walk
+ * over the nodes for both (a walk over a function's nodes, wherever they lie
+ * in memory, costs more than the lookups it makes).
+ */
+function lockCalls(cfg: Cfg, opts: AnalyzeOptions): { touches: boolean; crowded: CfgNode | undefined } {
+  let touches = false;
+  for (const n of cfg.nodes) {
+    const calls = n.facts.calls;
+    if (calls.length > MAX_LOCK_CALLS_PER_STATEMENT) {
+      let count = 0;
+      for (const c of calls) {
+        if (!isLockCall(c.name, opts)) continue;
+        touches = true;
+        if (++count > MAX_LOCK_CALLS_PER_STATEMENT) return { touches, crowded: n };
+      }
+    } else if (!touches) {
+      for (const c of calls)
+        if (isLockCall(c.name, opts)) {
+          touches = true;
+          break;
+        }
+    }
+  }
+  return { touches, crowded: undefined };
 }
 
 function isLockCall(name: string, opts: AnalyzeOptions): boolean {
@@ -604,24 +668,6 @@ function isLockCall(name: string, opts: AnalyzeOptions): boolean {
   )
     return true;
   return !!heldPredicate(name);
-}
-
-/**
- * Lock calls one statement may make. Each is applied to every path through the
- * statement (and a trylock splits them), so the cost of one statement grows
- * with its calls times its paths, which no work budget can interrupt; real
- * statements make a few.
- */
-const MAX_LOCK_CALLS_PER_STATEMENT = 64;
-
-/** The first statement making more lock calls than MAX_LOCK_CALLS_PER_STATEMENT. */
-function crowdedStatement(cfg: Cfg, opts: AnalyzeOptions): CfgNode | undefined {
-  for (const n of cfg.nodes) {
-    if (n.facts.calls.length <= MAX_LOCK_CALLS_PER_STATEMENT) continue;
-    let count = 0;
-    for (const c of n.facts.calls) if (isLockCall(c.name, opts) && ++count > MAX_LOCK_CALLS_PER_STATEMENT) return n;
-  }
-  return undefined;
 }
 
 /**

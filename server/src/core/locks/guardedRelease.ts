@@ -59,16 +59,14 @@ function localsIn(text: string, locals: ReadonlySet<string>, out: Set<string>): 
   }
 }
 
-/** Whether a path may take this edge of a cond node the guard heuristic covers (true when it does not cover it). */
-export function guardAgrees(ctx: GuardContext, node: CfgNode, branch: boolean | undefined, s: PathState): boolean {
-  if (branch === undefined) return true;
-  const g = guardOf(ctx, node);
-  if (!g) return true;
+/** Whether a path may take this branch of a cond node whose guarded release is `g` (guardOf). */
+export function guardAllows(g: Guard, branch: boolean, s: PathState): boolean {
   const holds = s.held.some((h) => !h.maybe && g.locks.has(h.name));
   return branch === g.branch ? holds : !holds;
 }
 
-function guardOf(ctx: GuardContext, node: CfgNode): Guard | undefined {
+/** The guarded release of a cond node, when the heuristic covers its test (else undefined). */
+export function guardOf(ctx: GuardContext, node: CfgNode): Guard | undefined {
   const guards = (ctx.guardCache ??= new Map());
   let g = guards.get(node);
   if (g === undefined) {

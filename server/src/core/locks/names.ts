@@ -18,8 +18,12 @@ const MAX_TRACE_STEPS = 4;
 const namers = new WeakMap<Cfg, LockNamer>();
 
 export class LockNamer {
-  /** Variable -> the right-hand side assigned to it in the function, null when it is assigned several distinct ones. */
-  private readonly assigned = new Map<string, string | null>();
+  /**
+   * Variable -> the right-hand side assigned to it in the function, null when it is assigned several
+   * distinct ones. Made on the first trace (fewer than half the namers of a folder ever trace), as are the
+   * maps below on their first use: a namer lives as long as its CFG, to the end of a run.
+   */
+  private assigned: Map<string, string | null> | undefined;
 
   /** The namer of `cfg` (its answers depend on the CFG's assignments alone, and are remembered). */
   static of(cfg: Cfg): LockNamer {
@@ -28,34 +32,40 @@ export class LockNamer {
     return n;
   }
 
-  private constructor(cfg: Cfg) {
-    for (const node of cfg.nodes) {
+  private constructor(private readonly cfg: Cfg) {}
+
+  private assignedOf(): Map<string, string | null> {
+    if (this.assigned) return this.assigned;
+    const assigned = new Map<string, string | null>();
+    for (const node of this.cfg.nodes) {
       for (const a of node.facts.assignments) {
         if (a.op !== '=' || !IDENT.test(a.lhs)) continue;
-        const value = this.assigned.get(a.lhs);
-        if (value === undefined) this.assigned.set(a.lhs, a.rhs);
-        else if (value !== null && value !== a.rhs) this.assigned.set(a.lhs, null);
+        const value = assigned.get(a.lhs);
+        if (value === undefined) assigned.set(a.lhs, a.rhs);
+        else if (value !== null && value !== a.rhs) assigned.set(a.lhs, null);
       }
     }
+    return (this.assigned = assigned);
   }
 
   /** A local with one distinct assigned value is traced to that value. */
   trace(expr: string): string {
     if (!IDENT.test(expr)) return expr;
-    return this.assigned.get(expr) ?? expr;
+    return this.assignedOf().get(expr) ?? expr;
   }
 
   sched(entity: string): string {
     // Named for every path through every scheduler-lock call: once per text (one string, not a new one each time).
-    let name = this.schedNames.get(entity);
+    const names = (this.schedNames ??= new Map());
+    let name = names.get(entity);
     if (name === undefined) {
       name = `sched(${stripParens(entity)})`;
-      this.schedNames.set(entity, name);
+      names.set(entity, name);
     }
     return name;
   }
 
-  private readonly schedNames = new Map<string, string>();
+  private schedNames: Map<string, string> | undefined;
 
   /**
    * When `expr` is the address of a pCPU's scheduler lock, its canonical name
@@ -64,13 +74,14 @@ export class LockNamer {
    */
   schedPointer(expr: string): string | undefined {
     // Asked for every assignment and lock argument on every path: answered once per text.
-    if (this.pointers.has(expr)) return this.pointers.get(expr);
+    const pointers = (this.pointers ??= new Map());
+    if (pointers.has(expr)) return pointers.get(expr);
     const r = this.schedPointerOf(expr);
-    this.pointers.set(expr, r);
+    pointers.set(expr, r);
     return r;
   }
 
-  private readonly pointers = new Map<string, string | undefined>();
+  private pointers: Map<string, string | undefined> | undefined;
 
   private schedPointerOf(expr: string): string | undefined {
     // Argument texts are canonical (no spaces except between two words).

@@ -15,7 +15,7 @@ import {
   returnConvention,
 } from '../xen/lockHelpers';
 import { comparison, conditionOf, constantTruth, evaluate, implied, notReached, parseCondition, relatedFacts } from './condition';
-import { type Guard, guardAgrees } from './guardedRelease';
+import { type Guard, guardAllows, guardOf } from './guardedRelease';
 import { checkForbidden, irqAfterHelper, type IrqEvent, irqPrimitiveCall, takenVariant } from './irq';
 import { type LockNamer, substitute } from './names';
 import {
@@ -119,15 +119,15 @@ interface AssignPlan {
   /** The assigned name, whose facts are forgotten (`*p = …` assigns `p`). */
   forget: ReadonlySet<string>;
   /** The value is stored through this local pointer where it outlives the function (see handOn). */
-  storedThrough?: string;
+  storedThrough: string | undefined;
   /** The left-hand side is a plain variable (the rest below applies only then). */
   ident: boolean;
   /** `held = true;` of a flag a later test reads: the value the path remembers. */
-  flag?: boolean;
+  flag: boolean | undefined;
   /** `old_q = q;` of a pair tested elsewhere: the facts it teaches (they compare equal), in order. */
-  equal?: readonly { atom: string; value: boolean }[];
+  equal: readonly { atom: string; value: boolean }[] | undefined;
   /** The scheduler lock the value is the address of. */
-  target?: string;
+  target: string | undefined;
   /** The right-hand side is a plain variable (a binding to copy). */
   rhsIdent: boolean;
 }
@@ -138,8 +138,18 @@ function assignPlan(ctx: TransferContext, a: Assignment): AssignPlan {
   const outlives = /->|^\*/.test(a.lhs) && !!lhsRoot && !/^&[A-Za-z_]\w*$/.test(ctx.namer.trace(lhsRoot));
   const ident = IDENT.test(a.lhs);
   const rhsIdent = IDENT.test(a.rhs);
-  const plan: AssignPlan = { a, forget: new Set([a.lhs.replace(/^\*+/, '')]), ident, rhsIdent };
-  if (outlives) plan.storedThrough = lhsRoot;
+  // Every field present (undefined when it does not apply), in one literal: the transfer reads these
+  // plans for every path crossing the node, and plans of several shapes made those reads slow lookups.
+  const plan: AssignPlan = {
+    a,
+    forget: new Set([a.lhs.replace(/^\*+/, '')]),
+    storedThrough: outlives ? lhsRoot : undefined,
+    ident,
+    flag: undefined,
+    equal: undefined,
+    target: undefined,
+    rhsIdent,
+  };
   if (!ident) return plan;
   const truth = a.op === '=' && ctx.trackedAtoms.has(a.lhs) ? constantTruth(a.rhs) : undefined;
   if (truth !== undefined) plan.flag = truth;
@@ -230,12 +240,22 @@ export function transferNode(ctx: TransferContext, node: CfgNode, s: PathState):
   const plan = planOf(ctx, node);
   if (plan.passes) return [s];
   // Past `ASSERT_UNREACHABLE()` only a release build runs on: the path says so from here.
-  let states: PathState[] = [node.debugStop && s.releaseOnly === undefined ? withReleaseOnly(s, node.start) : s];
+  const first = node.debugStop && s.releaseOnly === undefined ? withReleaseOnly(s, node.start) : s;
+  // Undefined while the path is still the one state `first` (most statements make one lock call, which
+  // then returns the list this node returns: no list for the one state, none to copy its result into).
+  let states: PathState[] | undefined;
   const calls = node.facts.calls;
   for (let ci = 0; ci < calls.length; ci++) {
     if (plan.inert[ci]) continue;
     const call = calls[ci]!;
     const skippable = plan.skippable.length !== 0 && plan.skippable[ci];
+    if (states === undefined) {
+      // A trylock right of a decided `||`/`&&` is never called on this path.
+      if (skippable && notReached(conditionOf(node, ctx.source), callAtom(ctx, call), atomValue(first))) continue;
+      const out = applyCall(ctx, node, ci, call, first);
+      states = out.length > MAX_SPLIT ? [mergeStates(out)] : out;
+      continue;
+    }
     const next: PathState[] = [];
     for (const st of states) {
       // A trylock right of a decided `||`/`&&` is never called on this path.
@@ -244,6 +264,7 @@ export function transferNode(ctx: TransferContext, node: CfgNode, s: PathState):
     }
     states = next.length > MAX_SPLIT ? [mergeStates(next)] : next;
   }
+  states ??= [first];
   // Plain assignments: pointer copies and scheduler-lock addresses; facts about
   // an assigned variable are forgotten.
   if (node.facts.assignments.length) {
@@ -640,8 +661,10 @@ interface EdgePlan {
   cond: ReturnType<typeof conditionOf>;
   /** The trylock-like calls the condition makes itself. */
   own: string[];
-  onFalse?: readonly LearnedFact[];
-  onTrue?: readonly LearnedFact[];
+  onFalse: readonly LearnedFact[] | undefined;
+  onTrue: readonly LearnedFact[] | undefined;
+  /** The node's guarded release (guardedRelease.ts), once asked: null when the heuristic does not cover it. */
+  guard: Guard | null | undefined;
 }
 
 /** A fact a branch teaches, with what about its atom does not depend on the path. */
@@ -657,7 +680,9 @@ function edgePlanOf(ctx: TransferContext, node: CfgNode): EdgePlan {
   let plan = plans[node.id];
   if (!plan) {
     const own = node.facts.calls.filter((c) => isTrylockLike(ctx, c)).map((c) => callAtom(ctx, c));
-    plans[node.id] = plan = { cond: conditionOf(node, ctx.source), own };
+    // Both branches' facts present from the start (undefined until a path takes the branch): one shape
+    // for every plan, so the reads of them on every edge stay monomorphic.
+    plans[node.id] = plan = { cond: conditionOf(node, ctx.source), own, onFalse: undefined, onTrue: undefined, guard: undefined };
   }
   return plan;
 }
@@ -815,27 +840,21 @@ function resolveVarName(s: PathState, name: string): string {
   return name;
 }
 
-const learnedOnEdges = new WeakMap<CfgNode, { true?: readonly Fact[]; false?: readonly Fact[] }>();
-
 /**
  * What a path learns taking a branch of a condition node, in order: each
  * implied fact followed by the comparisons it decides. A property of the node
- * and branch alone: made once, not for every path crossing the edge.
+ * and branch alone, made once per analysis with the node's edge plan (see
+ * learnedOn). Not kept on the CFG for later analyses: a folder's run analyses
+ * almost every function once, and facts kept per branch of every condition
+ * were memory each run carried to its end.
  */
 function edgeFacts(node: CfgNode, cond: ReturnType<typeof conditionOf>, branch: boolean): readonly Fact[] {
-  let byBranch = learnedOnEdges.get(node);
-  if (!byBranch) learnedOnEdges.set(node, (byBranch = {}));
-  const key = branch ? 'true' : 'false';
-  let facts = byBranch[key];
-  if (!facts) {
-    const learned = implied(cond, branch);
-    // A counting loop left by its condition left with the counter at its bound (`if ( try == 3 )` after it).
-    if (node.exitsAt && branch === false) learned.push({ atom: `${node.exitsAt.counter}==${node.exitsAt.bound}`, value: true });
-    const out: Fact[] = [];
-    for (const f of learned) out.push(f, ...relatedFacts(f.atom, f.value));
-    byBranch[key] = facts = out;
-  }
-  return facts;
+  const learned = implied(cond, branch);
+  // A counting loop left by its condition left with the counter at its bound (`if ( try == 3 )` after it).
+  if (node.exitsAt && branch === false) learned.push({ atom: `${node.exitsAt.counter}==${node.exitsAt.bound}`, value: true });
+  const out: Fact[] = [];
+  for (const f of learned) out.push(f, ...relatedFacts(f.atom, f.value));
+  return out;
 }
 
 /** Refines a path on a branch edge; undefined when the path cannot take it. */
@@ -849,11 +868,20 @@ export function transferEdge(ctx: TransferContext, node: CfgNode, edge: CfgEdge,
   const ran = own.length ? (atom: string): boolean => own.includes(atom) && s.facts.some((f) => f.atom === atom) : undefined;
   const v = evaluate(plan.cond, value, ran);
   if (v !== undefined && v !== edge.branch) return undefined;
-  if (v === undefined && !guardAgrees(ctx, node, edge.branch, s)) return undefined;
+  if (v === undefined) {
+    // The node's guarded release, looked up once per analysis (null: none), not in a map per path and edge.
+    let g = plan.guard;
+    if (g === undefined) g = plan.guard = guardOf(ctx, node) ?? null;
+    if (g && !guardAllows(g, edge.branch, s)) return undefined;
+  }
   let r = s;
+  // Locks held under a branch fact (`when`) are what a learned fact decides; a path holding none (most)
+  // has nothing to decide, and remembering facts gives it none.
+  let guarded = false;
+  for (const h of s.held) if (h.when) guarded = true;
   for (const g of learnedOn(ctx, node, plan, edge.branch)) {
     if (g.tracked && !(g.ident && binding(r, g.atom))) r = remember(ctx, r, g.atom, g.value);
-    r = decideGuards(r, g.atom, g.value);
+    if (guarded) r = decideGuards(r, g.atom, g.value);
   }
   // Facts about the condition's own calls served their purpose.
   if (own.length)
