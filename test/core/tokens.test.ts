@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 
 import fc from 'fast-check';
 
-import { tokenize, tokenizeRange } from '../../server/src/core/syntax/tokens';
+import { tokenize, tokenizeRange, TokenPool } from '../../server/src/core/syntax/tokens';
 
 const piece = fc.constantFrom(
   'a',
@@ -98,5 +98,42 @@ describe('tokenizeRange', () => {
       tokenizeRange('a # b', 2, 5).map((t) => t.text),
       [],
     );
+  });
+});
+
+// Tokens lent from a pool (the readers that keep none): the same tokens as a
+// fresh lexing, for a statement longer than the pool keeps (a generated
+// initializer), for a second borrower while the pool is lent, and for the
+// next borrower after a long statement.
+describe('TokenPool', () => {
+  const plain = (ts: readonly { kind: string; text: string; start: number; end: number }[]): unknown[] =>
+    ts.map((t) => ({ kind: t.kind, text: t.text, start: t.start, end: t.end }));
+
+  it('lends what tokenizeRange makes, past its cap and after it', () => {
+    const pool = new TokenPool();
+    const huge = `x = f(${Array.from({ length: 3000 }, (_, i) => `a${i}`).join(', ')});`;
+    const long = pool.borrow(huge, 0, huge.length);
+    assert.equal(long.length, 6005); // x = f ( 3,000 arguments, 2,999 commas ) ;
+    assert.deepEqual(plain(long), plain(tokenizeRange(huge, 0, huge.length)));
+    pool.giveBack();
+    const short = 'spin_lock(&prv->lock);';
+    assert.deepEqual(plain(pool.borrow(short, 10, short.length)), plain(tokenizeRange(short, 10, short.length)));
+    pool.giveBack();
+  });
+
+  it('gives a second borrower tokens of its own while the pool is lent', () => {
+    const pool = new TokenPool();
+    const first = pool.borrow('a + b', 0, 5);
+    const second = pool.borrow('c - d', 0, 5);
+    assert.deepEqual(
+      second.map((t) => t.text),
+      ['c', '-', 'd'],
+    );
+    assert.deepEqual(
+      first.map((t) => t.text),
+      ['a', '+', 'b'],
+    );
+    assert.ok(second.every((t) => !first.includes(t)));
+    pool.giveBack();
   });
 });
