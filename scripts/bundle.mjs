@@ -2,8 +2,9 @@
 // language server), the simulation and index workers, the VS Code client and the webview.
 // The WASM runtime and the C grammar are copied next to the bundles and their
 // versions recorded in dist/GRAMMAR.md (provenance, as bash-language-server does).
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire, isBuiltin } from 'node:module';
 import path from 'node:path';
 
 import * as esbuild from 'esbuild';
@@ -16,8 +17,30 @@ mkdirSync(dist, { recursive: true });
 const production = process.argv.includes('--production');
 const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', absWorkingDir: root };
 
+/**
+ * `import("fs/promises")` and `import("module")` in web-tree-sitter, as
+ * `require`: a script loaded with a V8 code cache (the launcher) has no
+ * dynamic-import callback on Node 20. Only imports of Node built-ins are
+ * rewritten; the check after the build fails on any other `import(`.
+ */
+const builtinImportsAsRequire = {
+  name: 'builtin-imports-as-require',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]web-tree-sitter[\\/].*\.js$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      const contents = text.replace(/\bimport\((["'])((?:node:)?[\w/]+)\1\)/g, (all, _q, name) =>
+        isBuiltin(name) ? `Promise.resolve(__xsrRequire(${JSON.stringify(name)}))` : all,
+      );
+      return { contents, loader: 'js' };
+    });
+  },
+};
+
+// dist/xsr.js is a small launcher that runs the CLI bundle (dist/xsr-main.js) with the V8 code cache made
+// below (server/src/cli/launcher.ts says why).
 const nodeEntries = [
-  { in: 'server/src/cli/main.ts', out: 'xsr' },
+  { in: 'server/src/cli/launcher.ts', out: 'xsr' },
+  { in: 'server/src/cli/main.ts', out: 'xsr-main' },
   { in: 'server/src/simWorker/worker.ts', out: 'simWorker' },
   { in: 'server/src/indexWorker/worker.ts', out: 'indexWorker' },
 ];
@@ -29,9 +52,13 @@ const builds = [
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    // web-tree-sitter's ESM build reads import.meta.url, which a CommonJS bundle lacks.
-    banner: { js: "#!/usr/bin/env node\nconst __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+    // web-tree-sitter's ESM build reads import.meta.url, which a CommonJS bundle lacks. `__xsrRequire` is the
+    // module's own require, which web-tree-sitter's code (with a `require` variable of its own) cannot shadow.
+    banner: {
+      js: "#!/usr/bin/env node\nconst __importMetaUrl = require('node:url').pathToFileURL(__filename).href;\nconst __xsrRequire = require;",
+    },
     define: { 'import.meta.url': '__importMetaUrl' },
+    plugins: [builtinImportsAsRequire],
   }),
 ];
 if (existsSync(path.join(root, 'client/src/extension.ts'))) {
@@ -77,3 +104,22 @@ writeFileSync(
   `# Grammar provenance\n\n- tree-sitter-c.wasm: npm tree-sitter-c@${version(grammarWasm)} (ABI 15, prebuilt WASM from the package)\n` +
     `- tree-sitter.wasm: npm web-tree-sitter@${version(runtimeWasm)}\n`,
 );
+
+// The launcher runs the CLI bundle with a V8 code cache: the bundle must not use `import()` (see
+// builtinImportsAsRequire), and the cache is made here, by running the CLI once on the bundled example
+// and the test fixtures so that the functions a check runs are compiled into it.
+const cliBundle = readFileSync(path.join(dist, 'xsr-main.js'), 'utf8');
+const dynamicImport = /\bimport\(\s*["'`]/.exec(cliBundle);
+if (dynamicImport) {
+  const line = cliBundle.slice(0, dynamicImport.index).split('\n').length;
+  throw new Error(`dist/xsr-main.js:${line} uses import(), which a script loaded with a code cache cannot run on Node 20`);
+}
+const cacheFile = path.join(dist, 'xsr-main.js.cache');
+rmSync(cacheFile, { force: true });
+const made = spawnSync(
+  process.execPath,
+  [path.join(dist, 'xsr.js'), 'check', path.join(root, 'examples'), path.join(root, 'test/fixtures'), '--quiet', '--fail-on', 'none'],
+  { env: { ...process.env, XSR_WRITE_CODE_CACHE: cacheFile }, encoding: 'utf8', maxBuffer: 64 << 20 },
+);
+if (made.status !== 0 || !existsSync(cacheFile))
+  throw new Error(`making the code cache failed (xsr check exited ${made.status}): ${made.stderr.trim().split('\n').slice(-3).join(' ')}`);

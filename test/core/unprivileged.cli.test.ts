@@ -24,7 +24,7 @@ function readableCli(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xsr-cli-'));
   fs.chmodSync(dir, 0o755);
   for (const name of fs.readdirSync(path.join(ROOT, 'dist')))
-    if (/\.(js|wasm)$/.test(name)) fs.copyFileSync(path.join(ROOT, 'dist', name), path.join(dir, name));
+    if (/\.(js|wasm|cache)$/.test(name)) fs.copyFileSync(path.join(ROOT, 'dist', name), path.join(dir, name));
   return path.join(dir, 'xsr.js');
 }
 let CLI = '';
