@@ -87,6 +87,66 @@ describe('attribute macros: the blanked text', () => {
   });
 });
 
+describe('loop macros: the header the parser reads', () => {
+  it('turns a loop macro heading a block or a statement into for(;;), the rest of its header blanked', () => {
+    /** `head` as the parser reads it: `for(;;)`, then blanks, line ends kept. */
+    const asFor = (head: string): string => `for(;;)${head.slice(7).replace(/[^\n]/g, ' ')}`;
+    const cases: [before: string, head: string, after: string][] = [
+      ['{\n    ', 'for_each_vcpu ( d, v )', '\n    {'],
+      ['x;\n    ', 'list_for_each_entry(svc, &prv->runq, elem)', ' n++;'],
+      // After a condition, a label, else and do; nested brackets and a line break inside the argument list.
+      ['if ( a ) ', 'for_each_cpu(i, mask(c))', ' f(i);'],
+      ['out: ', 'for_each_domain ( d )', ' {'],
+      ['} else ', 'for_each_domain(d)', ' {'],
+      ['do ', 'for_each_domain(d)', ' f(d); while ( 0 );'],
+      [';\n', 'for_each_cpu ( cpu,\n               mask )', ' {'],
+    ];
+    for (const [before, head, after] of cases) assert.equal(b.blank(before + head + after), before + asFor(head) + after);
+    assert.equal(asFor('for_each_cpu ( cpu,\n  m )'), 'for(;;)            \n     ');
+  });
+
+  it('leaves every other for_each text as it is', () => {
+    for (const text of [
+      '#define for_each_vcpu(d, v) for ( (v) = (d)->vcpu[0]; (v); (v) = (v)->next )',
+      'n = for_each_count(d);',
+      '{ for_each_vcpu(d, v); }',
+      '{ for_each_vcpu(d, v) /* all */ { } }',
+      '{ for_each_vcpu(d, v) ++n; }',
+      'static void for_each_thing(struct domain *d)\n{',
+      '{ for_each_vcpu(d, v { }',
+      '{ sched_for_each; }',
+    ])
+      assert.equal(b.blank(text), text, text);
+  });
+});
+
+describe('loop macros: the edit path', () => {
+  it('an edit that makes a header stop and start being rewritten gives what a fresh analysis gives', async () => {
+    const analyzer = await Analyzer.create();
+    const text = readFixture('locks', 'loops.c');
+    const inc = createIncrementalAnalyzer(analyzer);
+    /** What the editor shows of an analysis: findings, parse errors, every line's held locks. */
+    const seen = (f: {
+      parseErrors: number;
+      diagnostics: readonly { code: string; start: number; end: number }[];
+      functions: readonly { lineLocks: unknown }[];
+    }): string =>
+      JSON.stringify([f.parseErrors, f.diagnostics.map((d) => [d.code, d.start, d.end]), f.functions.map((fn) => fn.lineLocks)]);
+    inc.analyze('file:///loops.c', 1, text);
+    // `for_each_domain` becomes `for_eXach_domain` (no longer rewritten: read through the parser's repair), then back.
+    const at = text.indexOf('for_each_domain ( d )') + 'for_e'.length;
+    const renamed = `${text.slice(0, at)}X${text.slice(at)}`;
+    assert.equal(analyzer.blank(renamed).includes('for_eXach_domain'), true);
+    inc.edit('file:///loops.c', [{ start: at, oldEnd: at, newText: 'X' }]);
+    assert.equal(seen(inc.analyze('file:///loops.c', 2, renamed)!), seen(analyzer.analyze({ path: 'file:///loops.c', text: renamed })));
+    inc.edit('file:///loops.c', [{ start: at, oldEnd: at + 1, newText: '' }]);
+    const back = inc.analyze('file:///loops.c', 3, text)!;
+    assert.equal(seen(back), seen(analyzer.analyze({ path: 'file:///loops.c', text })));
+    assert.equal(back.parseErrors, 0);
+    inc.dispose();
+  });
+});
+
 describe('attribute macros: parsing a Xen-style file', () => {
   const text = readFixture('locks', 'attributes.c');
   let analyzer: Analyzer;

@@ -9,7 +9,7 @@ import { declarationFacts, type ExprFacts, exprFacts, matchClose, NO_FACTS } fro
 import { isNestedRealDefinition, unclosedEndOffset } from '../syntax/functions';
 import { type JumpMacro, substituteParams } from '../syntax/jumpMacros';
 import { type LineIndex } from '../syntax/lineIndex';
-import { tokenizeRange } from '../syntax/tokens';
+import { isIdentPart, tokenizeRange } from '../syntax/tokens';
 import { type Cfg, type CfgEdge, type CfgNode, type CfgNodeKind } from './types';
 
 /** Calls after which control never continues. */
@@ -210,7 +210,7 @@ class CfgBuilder {
       case 'while_statement':
         return this.whileLoop(n, next);
       case 'for_statement':
-        return this.forLoop(n, next, t);
+        return isForKeyword(this.source, n.startIndex) ? this.forLoop(n, next, t) : this.macroFor(n, next);
       case 'do_statement':
         return this.doLoop(n, next, t);
       case 'switch_statement':
@@ -444,6 +444,27 @@ class CfgBuilder {
     return cond;
   }
 
+  /**
+   * A loop macro the parser read as `for(;;)` (syntax/blank.ts rewrites a
+   * header it could read no other way): the header, read from the source, is
+   * the loop condition, as in macroLoop.
+   */
+  private macroFor(n: Node, next: number): number {
+    const body = n.childForFieldName('body');
+    const tokens = tokenizeRange(this.source, n.startIndex, body ? body.startIndex : n.endIndex);
+    const close = tokens.length > 2 && tokens[0]!.kind === 'ident' && tokens[1]!.text === '(' ? matchClose(tokens, 1) : tokens.length;
+    // (Never seen: the blanker rewrote a balanced header. Read as the `for(;;)` the parser saw.)
+    if (close >= tokens.length) return this.forLoop(n, next, {});
+    const cond = this.node('cond', tokens[0]!.start, tokens[close]!.end, exprFacts(this.source, tokens[1]!.end, tokens[close]!.start));
+    this.nodes[cond]!.loopMacro = tokens[0]!.text;
+    const bodyEntry = body ? this.stmt(body, cond, { brk: next, cont: cond }) : cond;
+    this.nodes[cond]!.succ = [
+      { to: bodyEntry, branch: true },
+      { to: next, branch: false },
+    ];
+    return cond;
+  }
+
   /** A loop macro whose body is the rest of the same statement's text. */
   private macroLoopText(split: MacroSplit, next: number): number {
     const cond = this.node('cond', split.start, split.headerEnd, exprFacts(this.source, split.argsStart, split.argsEnd));
@@ -533,6 +554,11 @@ function children(n: Node, keep?: (c: Node, type: string) => boolean): Statement
     types.push(type);
   }
   return { nodes, types };
+}
+
+/** Whether the statement at `at` starts with the keyword `for` (not a loop macro the parser read as one). */
+function isForKeyword(source: string, at: number): boolean {
+  return source.startsWith('for', at) && !isIdentPart(source.charCodeAt(at + 3));
 }
 
 /** The MISSING `;` tree-sitter puts after a loop macro's header: not a real error. */

@@ -14,6 +14,7 @@ import {
   type ReturnConvention,
   returnConvention,
 } from '../xen/lockHelpers';
+import { isNeverNull } from '../xen/pointers';
 import { comparison, conditionOf, constantTruth, evaluate, implied, notReached, parseCondition, relatedFacts } from './condition';
 import { type Guard, guardAllows, guardOf } from './guardedRelease';
 import { checkForbidden, irqAfterHelper, type IrqEvent, irqPrimitiveCall, takenVariant } from './irq';
@@ -641,6 +642,13 @@ function atomValue(s: PathState): (atom: string) => boolean | undefined {
       const b = binding(s, c.a);
       if (b?.zeroIsHeld && (c.op === '<' || c.op === '!=')) return b.status === 'null';
       if (b?.zeroIsHeld && (c.op === '==' || c.op === '>=')) return b.status !== 'null';
+    }
+    // A pointer a lock call returned NULL is not equal to one that never is NULL (xen/pointers.ts): after
+    // `hdl = lock_dom_exc_handler()`, `if ( current->domain != hdl ) goto out;` leaves only the locked path.
+    if (c && (c.op === '==' || c.op === '!=')) {
+      const other = isNeverNull(c.b) ? c.a : isNeverNull(c.a) ? c.b : undefined;
+      const b = other !== undefined && IDENT.test(other) ? binding(s, other) : undefined;
+      if (b && !b.zeroIsHeld && b.status === 'null') return c.op === '!=';
     }
     const failed = failureTestOf(atom);
     if (failed) {

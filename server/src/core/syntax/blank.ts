@@ -6,6 +6,7 @@
 // few tokens (the incremental tree cache diffs the blanked texts to tell the
 // parser what changed, so nothing here needs to know about edits).
 import { type AttributeMacro, BUILTIN_ATTRIBUTES } from '../xen/attributes';
+import { isIdentPart, isIdentStart } from './tokens';
 
 /** How far a function-like attribute's argument list may reach (a larger one is left alone). */
 const MAX_ARGS_CHARS = 400;
@@ -69,7 +70,8 @@ export class Blanker {
       isMacroArgument(calleeBefore(all, at), open) ? `${open}${spaces(keyword)}${name}${spaces(stars)}` : whole,
     );
     out = out.replace(ALIGNOF_EXPR, (k) => (k === 'alignof' ? 'sizeof ' : 'sizeof     '));
-    return out.replace(NAMED_VARIADIC, (_w, head: string, name: string) => `${head}${spaces(name)}`);
+    out = out.replace(NAMED_VARIADIC, (_w, head: string, name: string) => `${head}${spaces(name)}`);
+    return loopHeadsAsFor(out);
   }
 
   /** Where the attribute macros are: the word, and for a function-like one its argument list too. */
@@ -129,4 +131,80 @@ function argsEnd(text: string, from: number): number {
     else if (c === ';' || c === '{' || c === '}') return -1;
   }
   return -1;
+}
+
+/**
+ * Loop macros (`for_each_vcpu ( d, v ) { … }`, `list_for_each_entry(…) x;`)
+ * as `for(;;)`, the rest of the header blanked: the grammar does not know a
+ * call followed by a statement, and its error recovery there (a MISSING `;`,
+ * a broken expression, a nested function definition) was about a sixth of the
+ * parse of Xen-style code. The CFG builder reads such a `for` from the source
+ * (which still says `for_each_vcpu ( d, v )`) as the loop macro it is
+ * (cfg/build.ts, `macroFor`). Only a header the parser could read no other
+ * way is rewritten: a name containing `for_each` at the start of a statement
+ * (after `;`, `{`, `}`, `)`, `:`, `else` or `do`), a balanced argument list,
+ * then a block or a statement that starts with a word. Anything else keeps
+ * its text, and the CFG builder's repair of the broken parse.
+ */
+function loopHeadsAsFor(text: string): string {
+  let parts: string[] | undefined;
+  let last = 0;
+  for (let at = text.indexOf('for_each'); at >= 0; at = text.indexOf('for_each', at + 8)) {
+    let start = at;
+    while (start > 0 && isIdentPart(text.charCodeAt(start - 1))) start--;
+    let end = at + 8;
+    while (end < text.length && isIdentPart(text.charCodeAt(end))) end++;
+    if (start < last || !startsStatement(text, start)) continue;
+    const close = headerClose(text, end);
+    if (close < 0 || !bodyFollows(text, close + 1)) continue;
+    // `for(;;)` over the first seven characters of the name (it has at least eight), the rest blanked.
+    (parts ??= []).push(text.slice(last, start), 'for(;;)', spaces(text.slice(start + 7, close + 1)));
+    last = close + 1;
+    at = close;
+  }
+  if (!parts) return text;
+  parts.push(text.slice(last));
+  return parts.join('');
+}
+
+const isBlank = (c: number): boolean => c === 32 || c === 9 || c === 10 || c === 13;
+
+/** Whether a statement can start at `start`: what comes before it ends a statement, a condition or a label. */
+function startsStatement(text: string, start: number): boolean {
+  let i = start;
+  while (i > 0 && isBlank(text.charCodeAt(i - 1))) i--;
+  if (i === 0) return false;
+  const c = text[i - 1]!;
+  if (c === ';' || c === '{' || c === '}' || c === ')' || c === ':') return true;
+  let w = i;
+  while (w > 0 && isIdentPart(text.charCodeAt(w - 1))) w--;
+  const word = text.slice(w, i);
+  return word === 'else' || word === 'do';
+}
+
+/** The offset of the `)` closing the argument list that follows `from` (after blanks), or -1. */
+function headerClose(text: string, from: number): number {
+  let i = from;
+  while (i < text.length && isBlank(text.charCodeAt(i))) i++;
+  if (text[i] !== '(') return -1;
+  let depth = 0;
+  const limit = Math.min(text.length, i + MAX_ARGS_CHARS);
+  for (; i < limit; i++) {
+    const c = text[i];
+    if (c === '"' || c === "'") {
+      for (i++; i < limit && text[i] !== c && text[i] !== '\n'; i++) if (text[i] === '\\') i++;
+    } else if (c === '(') depth++;
+    else if (c === ')' && --depth === 0) return i;
+    // A comment, a statement or a block boundary inside: not a header this rewrite reads.
+    else if (c === ';' || c === '{' || c === '}' || c === '/' || c === '#') return -1;
+  }
+  return -1;
+}
+
+/** Whether a loop body follows at `from` (after blanks): a block, or a statement starting with a word. */
+function bodyFollows(text: string, from: number): boolean {
+  let i = from;
+  while (i < text.length && isBlank(text.charCodeAt(i))) i++;
+  const c = text.charCodeAt(i);
+  return c === 123 /* { */ || isIdentStart(c);
 }
