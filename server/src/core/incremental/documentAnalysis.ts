@@ -20,7 +20,7 @@
 import type { Tree } from 'web-tree-sitter';
 
 import type { FileAnalysis } from '../analysis';
-import type { Analyzer, FunctionMemo } from '../analyzer';
+import { type Analyzer, type FunctionMemo, SolveMemo } from '../analyzer';
 import { calleesOf } from '../cfg/callees';
 import type { Cfg } from '../cfg/types';
 import type { CoreDiagnostic } from '../diagnostics';
@@ -124,6 +124,8 @@ interface DocCache {
   /** Short ids for file outlines (the list of function names), so rule cache keys stay small. */
   outlines: Map<string, number>;
   parsed?: Parsed;
+  /** What the summary solve keeps from the document's last run (the call graph's order, the call sites counted). */
+  solve: SolveMemo;
 }
 
 /** The result of settling a document (see DocumentAnalyzer.settle). */
@@ -233,8 +235,11 @@ class RunMemo implements FunctionMemo {
   private readonly placeOf = new Map<FunctionSyntax, { entry: Entry; start: number; line: number }>();
   private readonly resultOf = new Map<FunctionLocks, { entry: Entry; dep: string; start: number; line: number }>();
   private outline: string | undefined;
+  readonly solve: SolveMemo;
 
-  constructor(private readonly doc: DocCache) {}
+  constructor(private readonly doc: DocCache) {
+    this.solve = doc.solve;
+  }
 
   cfg(syntax: FunctionSyntax, file: { text: string; lineIndex: LineIndex }, compute: () => Cfg): Cfg {
     // The body's node count guards against the same text parsed differently (error recovery in another context).
@@ -405,7 +410,7 @@ export class DocumentAnalyzer {
     const t0 = performance.now();
     let doc = this.docs.get(uri);
     if (!doc) {
-      doc = { run: 0, entries: new Map(), outlines: new Map() };
+      doc = { run: 0, entries: new Map(), outlines: new Map(), solve: new SolveMemo() };
       this.docs.set(uri, doc);
     }
     doc.run++;
