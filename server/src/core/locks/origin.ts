@@ -13,17 +13,28 @@ export interface Move {
   line: number;
 }
 
-const origins = new WeakMap<FunctionLocks, { base: FunctionLocks; delta: Move }>();
-const NO_MOVE: Move = { offset: 0, line: 0 };
-
-/** Records that `view` is `base` moved by `delta` (views never chain: `base` is a result as computed). */
-export function recordOrigin(view: FunctionLocks, base: FunctionLocks, delta: Move): void {
-  origins.set(view, { base, delta });
+/** What a moved view is a view of: the result as computed (never a view: views do not chain) and the move. */
+export interface Origin {
+  readonly base: FunctionLocks;
+  readonly delta: Move;
 }
 
+/**
+ * Where a moved view (incremental/shift.ts) keeps its Origin: a property
+ * of the view itself, not enumerable (a view has the same fields as a
+ * result), defined with the view's lazy fields' state. A WeakMap entry per
+ * view cost an insertion per moved function per keystroke, and a lookup per
+ * reader (the discipline asks for every function, several times). A result
+ * as computed has no such property: nothing is added to the objects a
+ * folder's run makes (a field on every result made that run slower).
+ */
+export const ORIGIN = Symbol('origin');
+
+const NO_MOVE: Move = { offset: 0, line: 0 };
+
 /** The result `fn` is a moved view of (itself when it was computed where it is), with the move. */
-export function originOf(fn: FunctionLocks): { base: FunctionLocks; delta: Move } {
-  return origins.get(fn) ?? { base: fn, delta: NO_MOVE };
+export function originOf(fn: FunctionLocks): Origin {
+  return (fn as FunctionLocks & { readonly [ORIGIN]?: Origin })[ORIGIN] ?? { base: fn, delta: NO_MOVE };
 }
 
 /**
