@@ -333,9 +333,11 @@ export function computeDiscipline(
   // re-initialises a published object under the lock, argo_init a fresh one).
   const privateCall = (s: { caller: FunctionFacts; call: CallFact }): boolean => {
     const lt = lifetimes.get(s.caller.key);
+    // Most callers have no private object: no call of theirs hands one (asked of every call site on every edit,
+    // so their arguments are not read).
+    if (lt === undefined || lt.fresh.size === 0) return false;
     const args = s.call.args.map((a) => a.replace(/^\([^()]*\)\s*/, '')).filter((a) => /^[A-Za-z_]\w*$/.test(a));
     return (
-      lt !== undefined &&
       args.length > 0 &&
       args.every((a) => {
         const r = lt.fresh.get(a);
