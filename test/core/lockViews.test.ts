@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 
 import { Analyzer } from '../../server/src/core/analyzer';
 import { shiftCfgLazily, shiftLocksLazily } from '../../server/src/core/incremental/shift';
-import { firstLineLocks, originOf } from '../../server/src/core/locks/origin';
+import { assertedOnEntry, originOf } from '../../server/src/core/locks/origin';
 
 const TEXT = `void item_lock(struct item *it)
 {
@@ -19,6 +19,12 @@ void item_use(struct item *it)
     item_lock(it);
     it->count++;
     spin_unlock(&it->lock);
+}
+
+static void item_held(struct item *it)
+{
+    ASSERT(spin_is_locked(&it->lock));
+    it->count++;
 }
 `;
 
@@ -46,10 +52,7 @@ describe('moved views of lock results', () => {
     const hidden = Object.getOwnPropertySymbols(view);
     assert.equal(hidden.length, 1);
     assert.equal(Object.getOwnPropertyDescriptor(view, hidden[0]!)!.enumerable, false);
-    // item_use's first line (line 7, entered holding nothing), two lines further down in the view; and every line,
-    // held on entry to it, with the line the lock was taken on (item_lock's call, line 7).
-    assert.deepEqual(firstLineLocks(base), { line: 7, must: [], may: [] });
-    assert.deepEqual(firstLineLocks(view), { line: 9, must: [], may: [] });
+    // Every line of item_use (line 7 on), with what it is entered holding: the lock item_lock's call (line 7) took.
     const lines = (f: typeof base): unknown => f.lineLocks.map((l) => [l.line, l.must.map((r) => `${r.name}@${r.line}`)]);
     assert.deepEqual(lines(base), [
       [7, []],
@@ -62,5 +65,24 @@ describe('moved views of lock results', () => {
       [11, ['it->lock@9']],
     ]);
     assert.equal(view.before.length, base.before.length);
+  });
+
+  it('what a function ASSERTs held on entry is read from its result as computed, moved', async () => {
+    const analyzer = await Analyzer.create();
+    const fns = analyzer.analyze({ path: 'views.c', text: TEXT }).functions;
+    const held = fns[2]!;
+    assert.equal(held.syntax.name, 'item_held');
+    const asserted = (f: typeof held, may: boolean): unknown =>
+      assertedOnEntry(f, may).map((r) => [r.name, r.line, r.because?.how, r.because?.line]);
+    // Entered holding it->lock (from its first line, 12), because line 14 ASSERTs it.
+    assert.deepEqual(asserted(held, false), [['it->lock', 12, 'assert', 14]]);
+    assert.deepEqual(asserted(held, true), [['it->lock', 12, 'assert', 14]]);
+    const s = held.syntax;
+    const delta = { offset: 4, line: 3 };
+    const syntax = { ...s, start: s.start + 4, end: s.end + 4, bodyStart: s.bodyStart + 4, bodyEnd: s.bodyEnd + 4 };
+    const view = shiftLocksLazily(held, delta, syntax, shiftCfgLazily(held.cfg, delta));
+    assert.deepEqual(asserted(view, true), [['it->lock', 15, 'assert', 17]]);
+    // A function that asserts nothing: nothing, moved or not.
+    assert.deepEqual(assertedOnEntry(fns[1]!, true), []);
   });
 });

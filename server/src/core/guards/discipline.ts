@@ -9,7 +9,7 @@
 // `xsr guards` read it.
 import type { FileAnalysis } from '../analysis';
 import type { FunctionLocks } from '../locks/analyze';
-import { firstLineLocks, originOf } from '../locks/origin';
+import { assertedOnEntry, originOf } from '../locks/origin';
 import { staticNamesIn } from '../syntax/staticLocks';
 import type { AccessKind } from '../types/expressions';
 import { TypeTable } from '../types/typeTable';
@@ -778,12 +778,10 @@ function needsOf(
     }
   }
   for (const f of functions.values()) {
-    const first = firstLineLocks(f.fn);
-    for (const r of first ? first.must : []) {
-      if (!r.entry || r.because?.how !== 'assert') continue;
+    for (const r of assertedOnEntry(f.fn, false)) {
       const m = of(f);
       const lock = alias(f.lockId(r.name));
-      if (!m.has(lock)) m.set(lock, `it ASSERTs it held at line ${(r.because.line ?? r.line) + 1}`);
+      if (!m.has(lock)) m.set(lock, `it ASSERTs it held at line ${(r.because!.line ?? r.line) + 1}`);
     }
   }
   for (let changed = true, pass = 0; changed && pass < MAX_CTX_PASSES; pass++) {
@@ -1080,12 +1078,9 @@ function requirements(
     return true;
   };
   for (const f of functions.values()) {
-    const first = firstLineLocks(f.fn);
-    const entryLocks = first ? [...first.must, ...first.may].filter((r) => r.entry && r.because) : [];
     // Xen's convention: a `_locked` function's caller holds the lock it needs.
     const named = f.name.endsWith('_locked');
-    for (const r of entryLocks) {
-      if (r.because!.how !== 'assert') continue;
+    for (const r of assertedOnEntry(f.fn, true)) {
       const lock = alias(f.lockId(r.name));
       add({
         fn: f,

@@ -173,7 +173,7 @@ const unmoved = new WeakMap<FunctionLocks, Omit<FunctionLocks, 'before' | 'lineL
 /**
  * The fields of a result a view shares with it. Not destructured: reading
  * `lineLocks` (a getter on a computed result) would compute every line. The
- * entry line stays with the base (firstLineLocks moves it from there).
+ * entry line stays with the base (assertedOnEntry moves what it reads of it).
  */
 function unmovedPart(base: FunctionLocks): Omit<FunctionLocks, 'before' | 'lineLocks'> {
   let rest = unmoved.get(base);

@@ -4,7 +4,7 @@
 // is derived from a result and does not depend on where the function sits
 // (the lock discipline's facts, guards/collect.ts) is remembered for the
 // result as computed and moved along with it, instead of recomputed.
-import type { FunctionLocks, LineLocks, LockRef } from './analyze';
+import type { FunctionLocks, LockRef } from './analyze';
 
 export interface Move {
   /** Added to every offset. */
@@ -37,16 +37,23 @@ export function originOf(fn: FunctionLocks): Origin {
   return (fn as FunctionLocks & { readonly [ORIGIN]?: Origin })[ORIGIN] ?? { base: fn, delta: NO_MOVE };
 }
 
+const NONE: LockRef[] = [];
+
 /**
- * The function's first line's lock sets (what it is entered holding), read
- * from the result as computed and moved: asking a moved view for its
- * `lineLocks` would move every line of it.
+ * The locks the function's first line says it is entered holding because
+ * it ASSERTs them (its must-held ones, then with `may` its may-held ones),
+ * read from the result as computed and moved: asking a moved view for its
+ * `lineLocks` would move every line of it. The lock discipline asks this of
+ * every function on every edit, and most functions assert none: nothing is
+ * copied for them.
  */
-export function firstLineLocks(fn: FunctionLocks): Pick<LineLocks, 'line' | 'must' | 'may'> | undefined {
+export function assertedOnEntry(fn: FunctionLocks, may: boolean): LockRef[] {
   const { base, delta } = originOf(fn);
   const first = base.entryLine ?? base.lineLocks[0];
-  if (!first || delta.line === 0) return first;
-  return { line: first.line + delta.line, must: moveRefs(first.must, delta.line), may: moveRefs(first.may, delta.line) };
+  if (!first) return NONE;
+  const asserted = (r: LockRef): boolean => r.entry === true && r.because?.how === 'assert';
+  const out = may ? [...first.must.filter(asserted), ...first.may.filter(asserted)] : first.must.filter(asserted);
+  return delta.line === 0 ? out : moveRefs(out, delta.line);
 }
 
 /** Lock references `dl` lines further down (the same array when there are none). */
