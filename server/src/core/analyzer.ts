@@ -10,6 +10,7 @@ import type { CoreDiagnostic } from './diagnostics';
 import { eolOf, withEol } from './fix/text';
 import { attachDiscipline, computeDiscipline, DEFAULT_GUARD_SETTINGS, type GuardSettings } from './guards/discipline';
 import { analyzeFunctionLocks, type FunctionLocks, nothingHeld } from './locks/analyze';
+import { CallIrqCounts } from './locks/callIrqCounts';
 import { type FunctionSummary, summaryKey, type SummaryLookup, SummaryStore } from './locks/summary';
 import { ALL_RULES } from './rules/registry';
 import type { Rule } from './rules/types';
@@ -34,6 +35,8 @@ export interface FunctionMemo {
   /** `context`: anything else the result depends on, as a key (the interrupt state the function is entered with). */
   locks(syntax: FunctionSyntax, cfg: Cfg, summaries: SummaryLookup, compute: () => FunctionLocks, context?: string): FunctionLocks;
   rules(file: FileAnalysis, fn: FunctionLocks, compute: () => CoreDiagnostic[]): CoreDiagnostic[];
+  /** What the summary solve keeps from the document's previous run (see SolveMemo). */
+  readonly solve?: SolveMemo;
 }
 
 /**
@@ -56,7 +59,11 @@ interface EntryIrq {
 }
 
 function roleEntryIrq(fn: FunctionSyntax, text: string, facts: readonly EntryFact[] | undefined): EntryIrq | undefined {
-  if (/^do_\w+_op$/.test(fn.name) || (/^do_\w+$/.test(fn.name) && /XEN_GUEST_HANDLE/.test(text.slice(fn.start, fn.bodyStart))))
+  // (Every function is asked on every keystroke: the prefix both tests need is looked at first.)
+  if (
+    fn.name.startsWith('do_') &&
+    (/^do_\w+_op$/.test(fn.name) || (/^do_\w+$/.test(fn.name) && /XEN_GUEST_HANDLE/.test(text.slice(fn.start, fn.bodyStart))))
+  )
     return { on: true, why: 'a hypercall handler' };
   return facts ? entryIrqOf(facts) : undefined;
 }
@@ -64,30 +71,23 @@ function roleEntryIrq(fn: FunctionSyntax, text: string, facts: readonly EntryFac
 /**
  * Updates `entryIrq` from the call sites: a function every caller in the set
  * calls with interrupts off (on) is entered with them off (on); roles win.
- * Returns whether anything changed.
+ * Returns whether anything changed. `counts` holds the call sites counted
+ * for the set (see CallIrqCounts): only the functions whose result changed
+ * since they were counted are counted again.
  */
 function learnEntryIrq(
-  all: readonly { fi: number; i: number; f: { syntax: FunctionSyntax } }[],
+  all: readonly { fi: number; i: number }[],
   results: readonly FunctionLocks[][],
   entryIrq: Map<string, EntryIrq>,
   roles: ReadonlyMap<string, EntryIrq>,
-  /** The names of `all`. */
-  names: ReadonlySet<string>,
+  counts: CallIrqCounts,
 ): boolean {
-  const seen = new Map<string, { on: number; off: number; unknown: number }>();
-  for (const x of all) {
-    const r = results[x.fi]?.[x.i];
-    for (const c of r?.callIrq ?? []) {
-      if (!names.has(c.callee) || c.callee === x.f.syntax.name) continue;
-      const t = seen.get(c.callee) ?? { on: 0, off: 0, unknown: 0 };
-      t.on += c.on;
-      t.off += c.off;
-      t.unknown += c.unknown;
-      seen.set(c.callee, t);
-    }
+  for (let idx = 0; idx < all.length; idx++) {
+    const x = all[idx]!;
+    counts.update(idx, results[x.fi]?.[x.i]?.callIrq);
   }
   let changed = false;
-  for (const [name, t] of seen) {
+  for (const [name, t] of counts.byCallee) {
     if (roles.has(name)) continue;
     const v = t.unknown === 0 && (t.on === 0) !== (t.off === 0) ? t.off === 0 : undefined;
     if (v !== entryIrq.get(name)?.on) {
@@ -97,6 +97,24 @@ function learnEntryIrq(
     }
   }
   return changed;
+}
+
+/** The solve's order (calleesFirst) as last computed, and the callers of each function of the set, built when first asked for. */
+interface LastOrder {
+  fns: { name: string; callees: ReadonlySet<string> }[];
+  order: number[];
+  callers?: ReadonlyMap<string, number[]>;
+}
+
+/**
+ * What the summary solve of one document keeps from its previous run: the
+ * incremental analysis hands one in per document (FunctionMemo.solve), so
+ * that a keystroke, which changes one function, neither orders the call
+ * graph again nor counts every call site again. A folder's run has none.
+ */
+export class SolveMemo {
+  order: LastOrder | undefined;
+  readonly callIrq = new CallIrqCounts();
 }
 
 export interface ParsedFile {
@@ -127,8 +145,8 @@ export class Analyzer {
   readonly table: HelperTable;
   private readonly blanker: Blanker;
   private readonly rules: Rule[] = [];
-  private lastOrder:
-    { fns: { name: string; callees: ReadonlySet<string> }[]; order: number[]; callers?: ReadonlyMap<string, number[]> } | undefined;
+  /** The order of the last solve without a memo of its own (a folder's run: see SolveMemo). */
+  private lastOrder: LastOrder | undefined;
 
   private constructor(
     private readonly parser: Parser,
@@ -310,32 +328,48 @@ export class Analyzer {
   }
 
   /**
-   * calleesFirst, remembered for the last input: an incremental caller passes
-   * the same callee sets (by identity) for functions it did not re-parse.
-   * With it, the callers of each name (indices into `fns`), built when first
-   * asked for the same input.
+   * calleesFirst, remembered for the last input (the document's, when the
+   * solve has a memo): an incremental caller passes the same callee sets (by
+   * identity) for functions it did not re-parse. With it, the callers of each
+   * function of the set (indices into `fns`), built when first asked for the
+   * same input.
    */
-  private orderOf(fns: { name: string; callees: ReadonlySet<string> }[]): {
+  private orderOf(
+    fns: { name: string; callees: ReadonlySet<string> }[],
+    names: ReadonlySet<string>,
+    memo: SolveMemo | undefined,
+  ): {
     order: number[];
     callersOf: (name: string) => readonly number[];
   } {
-    const last = this.lastOrder;
-    // (The edited function's callees are a new set: equal contents do as well as the same set.)
+    const last = memo ? memo.order : this.lastOrder;
+    // calleesFirst follows only the callees defined in the set, in the order the set lists them: callee sets
+    // listing the same defined names in the same order give the same order, and the same callers of every
+    // function of the set. (A keystroke renaming a call to a function defined elsewhere changes only the rest.)
     const same = (a: ReadonlySet<string>, b: ReadonlySet<string>): boolean => {
       if (a === b) return true;
-      if (a.size !== b.size) return false;
-      for (const x of a) if (!b.has(x)) return false;
-      return true;
+      const ia = a.values();
+      const ib = b.values();
+      for (;;) {
+        let x = ia.next();
+        while (!x.done && !names.has(x.value)) x = ia.next();
+        let y = ib.next();
+        while (!y.done && !names.has(y.value)) y = ib.next();
+        if (x.done || y.done) return !!x.done && !!y.done;
+        if (x.value !== y.value) return false;
+      }
     };
     const reuse =
       last && last.fns.length === fns.length && fns.every((f, i) => f.name === last.fns[i]!.name && same(f.callees, last.fns[i]!.callees));
-    const entry: NonNullable<Analyzer['lastOrder']> = reuse ? { ...last, fns } : { fns, order: calleesFirst(fns) };
-    this.lastOrder = entry;
+    const entry: LastOrder = reuse ? { ...last, fns } : { fns, order: calleesFirst(fns) };
+    if (memo) memo.order = entry;
+    else this.lastOrder = entry;
     const callersOf = (name: string): readonly number[] => {
       if (!entry.callers) {
         const m = new Map<string, number[]>();
         fns.forEach((f, i) => {
           for (const c of f.callees) {
+            if (!names.has(c)) continue;
             const list = m.get(c);
             if (list) list.push(i);
             else m.set(c, [i]);
@@ -352,9 +386,17 @@ export class Analyzer {
     const all = prepared.flatMap((p, fi) => p.functions.map((f, i) => ({ fi, i, f, p, callees: f.callees ?? calleesOf(f.cfg) })));
     // A function defined here is looked up here only (never in `shared`, which
     // may hold an older version of it); any other callee in `shared`.
-    const names = new Set(all.map((x) => x.f.syntax.name));
+    const fnNames = all.map((x) => x.f.syntax.name);
+    const names = new Set(fnNames);
     const lookup: SummaryLookup = shared ? { get: (name) => (names.has(name) ? store.get(name) : shared.get(name)) } : store;
-    const { order, callersOf } = this.orderOf(all.map((x) => ({ name: x.f.syntax.name, callees: x.callees })));
+    const { order, callersOf } = this.orderOf(
+      all.map((x) => ({ name: x.f.syntax.name, callees: x.callees })),
+      names,
+      memo?.solve,
+    );
+    // Call sites counted for learning entry states: the document's counts from its last run, else counted afresh.
+    const counts = memo?.solve?.callIrq ?? new CallIrqCounts();
+    counts.begin(fnNames, names);
     const results: FunctionLocks[][] = prepared.map((p) => new Array<FunctionLocks>(p.functions.length));
     // A function needs (re)analysis when it was never analysed, or a callee's summary changed after it was
     // last analysed (its callers are marked when a summary changes). In callees-first order that happens only
@@ -417,7 +459,7 @@ export class Analyzer {
       }
       if (!any) {
         // Summaries are stable: learn the entry states from the call sites; stop when they are stable too.
-        if (!learnEntryIrq(all, results, entryIrq, roles, names)) break;
+        if (!learnEntryIrq(all, results, entryIrq, roles, counts)) break;
       }
     }
     return results;

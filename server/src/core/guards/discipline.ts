@@ -9,7 +9,7 @@
 // `xsr guards` read it.
 import type { FileAnalysis } from '../analysis';
 import type { FunctionLocks } from '../locks/analyze';
-import { firstLineLocks, originOf } from '../locks/origin';
+import { assertedOnEntry, originOf } from '../locks/origin';
 import { staticNamesIn } from '../syntax/staticLocks';
 import type { AccessKind } from '../types/expressions';
 import { TypeTable } from '../types/typeTable';
@@ -333,9 +333,11 @@ export function computeDiscipline(
   // re-initialises a published object under the lock, argo_init a fresh one).
   const privateCall = (s: { caller: FunctionFacts; call: CallFact }): boolean => {
     const lt = lifetimes.get(s.caller.key);
+    // Most callers have no private object: no call of theirs hands one (asked of every call site on every edit,
+    // so their arguments are not read).
+    if (lt === undefined || lt.fresh.size === 0) return false;
     const args = s.call.args.map((a) => a.replace(/^\([^()]*\)\s*/, '')).filter((a) => /^[A-Za-z_]\w*$/.test(a));
     return (
-      lt !== undefined &&
       args.length > 0 &&
       args.every((a) => {
         const r = lt.fresh.get(a);
@@ -776,12 +778,10 @@ function needsOf(
     }
   }
   for (const f of functions.values()) {
-    const first = firstLineLocks(f.fn);
-    for (const r of first ? first.must : []) {
-      if (!r.entry || r.because?.how !== 'assert') continue;
+    for (const r of assertedOnEntry(f.fn, false)) {
       const m = of(f);
       const lock = alias(f.lockId(r.name));
-      if (!m.has(lock)) m.set(lock, `it ASSERTs it held at line ${(r.because.line ?? r.line) + 1}`);
+      if (!m.has(lock)) m.set(lock, `it ASSERTs it held at line ${(r.because!.line ?? r.line) + 1}`);
     }
   }
   for (let changed = true, pass = 0; changed && pass < MAX_CTX_PASSES; pass++) {
@@ -1078,12 +1078,9 @@ function requirements(
     return true;
   };
   for (const f of functions.values()) {
-    const first = firstLineLocks(f.fn);
-    const entryLocks = first ? [...first.must, ...first.may].filter((r) => r.entry && r.because) : [];
     // Xen's convention: a `_locked` function's caller holds the lock it needs.
     const named = f.name.endsWith('_locked');
-    for (const r of entryLocks) {
-      if (r.because!.how !== 'assert') continue;
+    for (const r of assertedOnEntry(f.fn, true)) {
       const lock = alias(f.lockId(r.name));
       add({
         fn: f,

@@ -20,7 +20,7 @@
 import type { Tree } from 'web-tree-sitter';
 
 import type { FileAnalysis } from '../analysis';
-import type { Analyzer, FunctionMemo } from '../analyzer';
+import { type Analyzer, type FunctionMemo, SolveMemo } from '../analyzer';
 import { calleesOf } from '../cfg/callees';
 import type { Cfg } from '../cfg/types';
 import type { CoreDiagnostic } from '../diagnostics';
@@ -78,8 +78,8 @@ interface Entry {
   bodyNodes: number;
   callees: string[];
   calleeSet: ReadonlySet<string>;
-  locks: Map<string, Placed<FunctionLocks>>;
-  rules: Map<string, Placed<CoreDiagnostic[]>>;
+  locks: Variants<FunctionLocks>;
+  rules: Variants<CoreDiagnostic[]>;
   lastRun: number;
   /**
    * The dependency key last built for the lock result, with the callee
@@ -124,6 +124,8 @@ interface DocCache {
   /** Short ids for file outlines (the list of function names), so rule cache keys stay small. */
   outlines: Map<string, number>;
   parsed?: Parsed;
+  /** What the summary solve keeps from the document's last run (the call graph's order, the call sites counted). */
+  solve: SolveMemo;
 }
 
 /** The result of settling a document (see DocumentAnalyzer.settle). */
@@ -172,23 +174,39 @@ function newEntry(cfg: Cfg, start: number, line: number, bodyNodes: number, run:
     bodyNodes,
     callees: [...calleeSet].sort(),
     calleeSet,
-    locks: new Map(),
-    rules: new Map(),
+    locks: new Variants(),
+    rules: new Variants(),
     lastRun: run,
   };
 }
 
-function remember<T>(map: Map<string, Placed<T>>, key: string, placed: Placed<T>): void {
-  map.delete(key);
-  map.set(key, placed);
-  if (map.size > MAX_VARIANTS) map.delete(map.keys().next().value as string);
-}
+/**
+ * A function's cached values by key, the most recently used last (the
+ * oldest dropped past MAX_VARIANTS). It knows its most recent key: nearly
+ * every lookup on a keystroke is of that key (the function unchanged since
+ * the last run), and finding a Map's last key means iterating it, twice per
+ * function per keystroke.
+ */
+class Variants<T> {
+  private readonly map = new Map<string, Placed<T>>();
+  private last: string | undefined;
 
-/** remember, for a key that is usually the most recent one already (the same function unchanged since the last run). */
-function rememberLast<T>(map: Map<string, Placed<T>>, key: string, placed: Placed<T>): void {
-  let last: string | undefined;
-  for (const k of map.keys()) last = k;
-  if (last !== key) remember(map, key, placed);
+  get(key: string): Placed<T> | undefined {
+    return this.map.get(key);
+  }
+
+  /** Keeps `placed` for `key`, as the most recent. */
+  remember(key: string, placed: Placed<T>): void {
+    this.map.delete(key);
+    this.map.set(key, placed);
+    this.last = key;
+    if (this.map.size > MAX_VARIANTS) this.map.delete(this.map.keys().next().value as string);
+  }
+
+  /** remember, for a key that is usually the most recent one already. */
+  touch(key: string, placed: Placed<T>): void {
+    if (this.last !== key) this.remember(key, placed);
+  }
 }
 
 /** The key of what a function's lock result depends on: its context and its callees' summaries (see Entry.lastDep). */
@@ -233,8 +251,11 @@ class RunMemo implements FunctionMemo {
   private readonly placeOf = new Map<FunctionSyntax, { entry: Entry; start: number; line: number }>();
   private readonly resultOf = new Map<FunctionLocks, { entry: Entry; dep: string; start: number; line: number }>();
   private outline: string | undefined;
+  readonly solve: SolveMemo;
 
-  constructor(private readonly doc: DocCache) {}
+  constructor(private readonly doc: DocCache) {
+    this.solve = doc.solve;
+  }
 
   cfg(syntax: FunctionSyntax, file: { text: string; lineIndex: LineIndex }, compute: () => Cfg): Cfg {
     // The body's node count guards against the same text parsed differently (error recovery in another context).
@@ -290,11 +311,11 @@ class RunMemo implements FunctionMemo {
     let result = cached && this.placeLocks(cached, start, line, syntax, cfg);
     if (result) {
       this.stats.reused++;
-      rememberLast(entry.locks, dep, cached!);
+      entry.locks.touch(dep, cached!);
     } else {
       result = compute();
       this.stats.computed++;
-      remember(entry.locks, dep, { start, line, value: result });
+      entry.locks.remember(dep, { start, line, value: result });
     }
     this.resultOf.set(result, { entry, dep, start, line });
     return result;
@@ -349,11 +370,11 @@ class RunMemo implements FunctionMemo {
         (v, d) => shiftDiagnostics(v, d.offset),
       );
     if (reused) {
-      rememberLast(info.entry.rules, key, cached!);
+      info.entry.rules.touch(key, cached!);
       return reused;
     }
     const result = compute();
-    remember(info.entry.rules, key, { start: info.start, line: info.line, value: result });
+    info.entry.rules.remember(key, { start: info.start, line: info.line, value: result });
     return result;
   }
 }
@@ -405,7 +426,7 @@ export class DocumentAnalyzer {
     const t0 = performance.now();
     let doc = this.docs.get(uri);
     if (!doc) {
-      doc = { run: 0, entries: new Map(), outlines: new Map() };
+      doc = { run: 0, entries: new Map(), outlines: new Map(), solve: new SolveMemo() };
       this.docs.set(uri, doc);
     }
     doc.run++;

@@ -6,7 +6,7 @@ import type { Cfg, CfgNode } from '../cfg/types';
 import type { CoreDiagnostic } from '../diagnostics';
 import type { FunctionLocks, LineLocks, LockImbalance } from '../locks/analyze';
 import type { IrqEvent } from '../locks/irq';
-import { type Move, moveRefs, recordOrigin } from '../locks/origin';
+import { type Move, moveRefs, ORIGIN, type Origin } from '../locks/origin';
 import type { PathState } from '../locks/state';
 import type { ExprFacts } from '../syntax/expr';
 import type { FunctionSyntax } from '../syntax/functions';
@@ -173,7 +173,7 @@ const unmoved = new WeakMap<FunctionLocks, Omit<FunctionLocks, 'before' | 'lineL
 /**
  * The fields of a result a view shares with it. Not destructured: reading
  * `lineLocks` (a getter on a computed result) would compute every line. The
- * entry line stays with the base (firstLineLocks moves it from there).
+ * entry line stays with the base (assertedOnEntry moves what it reads of it).
  */
 function unmovedPart(base: FunctionLocks): Omit<FunctionLocks, 'before' | 'lineLocks'> {
   let rest = unmoved.get(base);
@@ -187,26 +187,23 @@ function unmovedPart(base: FunctionLocks): Omit<FunctionLocks, 'before' | 'lineL
   return rest;
 }
 
-/** What a moved view reads its lazy fields from (see shiftLocksLazily). */
-interface MovedFrom {
-  base: FunctionLocks;
-  delta: Delta;
+/** What a moved view reads its lazy fields from (see shiftLocksLazily); also its Origin (locks/origin.ts). */
+interface MovedFrom extends Origin {
   lineLocks: LineLocks[] | undefined;
   before: PathState[][] | undefined;
 }
 
 /** Not enumerable: a view has the same enumerable fields, in the same order, as a result. */
-const MOVED = Symbol('moved');
-type View = FunctionLocks & { [MOVED]: MovedFrom };
+type View = FunctionLocks & { [ORIGIN]: MovedFrom };
 
 function movedLineLocks(this: View): LineLocks[] {
-  const m = this[MOVED];
+  const m = this[ORIGIN];
   // Per line, as the hints of the lines on screen ask (a long file's moved functions are mostly off screen).
   return (m.lineLocks ??= shiftLines(m.base.lineLocks, m.delta.line));
 }
 
 function movedBefore(this: View): PathState[][] {
-  const m = this[MOVED];
+  const m = this[ORIGIN];
   return (m.before ??= shiftStates(m.base.before, m.delta.offset));
 }
 
@@ -236,7 +233,7 @@ export function shiftLocksLazily(base: FunctionLocks, delta: Delta, syntax: Func
   out.irqEvents = shiftIrqEvents(base.irqEvents, delta.offset);
   Object.defineProperty(out, 'lineLocks', LINE_LOCKS);
   Object.defineProperty(out, 'before', BEFORE);
-  Object.defineProperty(out, MOVED, { value: { base, delta, lineLocks: undefined, before: undefined } satisfies MovedFrom });
-  recordOrigin(out, base, delta);
+  // Where it came from, read by originOf (and the lazy fields' state): one property, defined once.
+  Object.defineProperty(out, ORIGIN, { value: { base, delta, lineLocks: undefined, before: undefined } satisfies MovedFrom });
   return out;
 }

@@ -4,7 +4,7 @@
 // is derived from a result and does not depend on where the function sits
 // (the lock discipline's facts, guards/collect.ts) is remembered for the
 // result as computed and moved along with it, instead of recomputed.
-import type { FunctionLocks, LineLocks, LockRef } from './analyze';
+import type { FunctionLocks, LockRef } from './analyze';
 
 export interface Move {
   /** Added to every offset. */
@@ -13,29 +13,47 @@ export interface Move {
   line: number;
 }
 
-const origins = new WeakMap<FunctionLocks, { base: FunctionLocks; delta: Move }>();
-const NO_MOVE: Move = { offset: 0, line: 0 };
-
-/** Records that `view` is `base` moved by `delta` (views never chain: `base` is a result as computed). */
-export function recordOrigin(view: FunctionLocks, base: FunctionLocks, delta: Move): void {
-  origins.set(view, { base, delta });
-}
-
-/** The result `fn` is a moved view of (itself when it was computed where it is), with the move. */
-export function originOf(fn: FunctionLocks): { base: FunctionLocks; delta: Move } {
-  return origins.get(fn) ?? { base: fn, delta: NO_MOVE };
+/** What a moved view is a view of: the result as computed (never a view: views do not chain) and the move. */
+export interface Origin {
+  readonly base: FunctionLocks;
+  readonly delta: Move;
 }
 
 /**
- * The function's first line's lock sets (what it is entered holding), read
- * from the result as computed and moved: asking a moved view for its
- * `lineLocks` would move every line of it.
+ * Where a moved view (incremental/shift.ts) keeps its Origin: a property
+ * of the view itself, not enumerable (a view has the same fields as a
+ * result), defined with the view's lazy fields' state. A WeakMap entry per
+ * view cost an insertion per moved function per keystroke, and a lookup per
+ * reader (the discipline asks for every function, several times). A result
+ * as computed has no such property: nothing is added to the objects a
+ * folder's run makes (a field on every result made that run slower).
  */
-export function firstLineLocks(fn: FunctionLocks): Pick<LineLocks, 'line' | 'must' | 'may'> | undefined {
+export const ORIGIN = Symbol('origin');
+
+const NO_MOVE: Move = { offset: 0, line: 0 };
+
+/** The result `fn` is a moved view of (itself when it was computed where it is), with the move. */
+export function originOf(fn: FunctionLocks): Origin {
+  return (fn as FunctionLocks & { readonly [ORIGIN]?: Origin })[ORIGIN] ?? { base: fn, delta: NO_MOVE };
+}
+
+const NONE: LockRef[] = [];
+
+/**
+ * The locks the function's first line says it is entered holding because
+ * it ASSERTs them (its must-held ones, then with `may` its may-held ones),
+ * read from the result as computed and moved: asking a moved view for its
+ * `lineLocks` would move every line of it. The lock discipline asks this of
+ * every function on every edit, and most functions assert none: nothing is
+ * copied for them.
+ */
+export function assertedOnEntry(fn: FunctionLocks, may: boolean): LockRef[] {
   const { base, delta } = originOf(fn);
   const first = base.entryLine ?? base.lineLocks[0];
-  if (!first || delta.line === 0) return first;
-  return { line: first.line + delta.line, must: moveRefs(first.must, delta.line), may: moveRefs(first.may, delta.line) };
+  if (!first) return NONE;
+  const asserted = (r: LockRef): boolean => r.entry === true && r.because?.how === 'assert';
+  const out = may ? [...first.must.filter(asserted), ...first.may.filter(asserted)] : first.must.filter(asserted);
+  return delta.line === 0 ? out : moveRefs(out, delta.line);
 }
 
 /** Lock references `dl` lines further down (the same array when there are none). */
