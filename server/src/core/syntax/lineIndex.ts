@@ -2,6 +2,8 @@
 // code units (what web-tree-sitter's indices and LSP positions both use).
 // Lines end at `\n`, `\r\n` or a lone `\r`, as LSP counts them.
 
+import { noteEdit } from './textEdits';
+
 export interface Position {
   /** 0-based line. */
   line: number;
@@ -47,9 +49,11 @@ export class LineIndex {
    * The index of `text`, which is `prev`'s text with `[start, oldEnd)`
    * replaced by `newLength` characters: only the lines around the edit are
    * read again (a keystroke in a long file), the others moved. The same
-   * index as `new LineIndex(text)`.
+   * index as `new LineIndex(text)`. The edit is noted (syntax/textEdits.ts).
    */
   static edited(prev: LineIndex, text: string, start: number, oldEnd: number, newLength: number): LineIndex {
+    // The values other modules derive from whole texts are made from the previous text's around this edit.
+    noteEdit({ before: prev.text, after: text, start, oldEnd, newLength });
     const delta = newLength - (oldEnd - start);
     const S = prev.starts;
     const E = prev.ends;
