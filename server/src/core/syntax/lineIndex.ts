@@ -41,8 +41,8 @@ export class LineIndex {
       }
     } else breaksIn(text, 0, text.length, starts, ends);
     ends.push(text.length);
-    this.starts = Int32Array.from(starts);
-    this.ends = Int32Array.from(ends);
+    this.starts = new Int32Array(starts);
+    this.ends = new Int32Array(ends);
   }
 
   /**
