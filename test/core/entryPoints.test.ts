@@ -4,6 +4,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
+import fc from 'fast-check';
+
+import { LineIndex } from '../../server/src/core/syntax/lineIndex';
 import {
   entryFacts,
   entryIrqOf,
@@ -143,4 +146,88 @@ test('interrupts on entry: timers on, stop_machine_run and irqsave-lock hooks of
   assert.equal(irq('helper'), 'on: a continue_hypercall_on_cpu() callback: a per-vCPU tasklet on the target CPU (domain.c:2444-2470)');
   const both = [...(facts.get('tick') ?? []), ...(facts.get('take_down') ?? [])].map((f) => ({ ...f, function: 'x' }));
   assert.equal(entryIrqOf(both), undefined);
+});
+
+// A keystroke that changes one word's letters: the registrations of the edited text are the last text's, moved
+// (LineIndex.edited notes the edit), or read again when the word is, or is near, something a registration reads.
+test('registrations of a text edited by a keystroke equal those read from the whole text', () => {
+  const piece = fc.constantFrom(
+    'init_timer(&t, tick, NULL, 0);\n',
+    'init_timer (&t,\n  tock, NULL, 0);\n',
+    'open_softirq(SOFTIRQ, handler);\n',
+    'call_rcu(&h->rcu, free_it);\n',
+    'static struct scheduler sched_demo = {\n    .name = "demo",\n    .wake = demo_wake,\n};\n',
+    'static const struct ops tbl[] = { { .f = fn_a }, { .f = fn_b } };\n',
+    'x = { 1 };\n',
+    'void f(void)\n{\n    foo(a);\n    bar = baz;\n}\n',
+    'struc demo_ops ops = { .f = fn_c };\n',
+    'init_time (&t, tock, NULL, 0);\n',
+    'init_time',
+    'init_timer',
+    'struc',
+    'struct',
+    ' ',
+    '(',
+    ')',
+    '{',
+    '}',
+    '=',
+    '/* c */',
+    'word',
+  );
+  const text = fc.array(piece, { maxLength: 14 }).map((p) => p.join(''));
+  const letters = fc.constantFrom('', 'q', 'r', 'e', 't', 'x_', 'er');
+  let round = 0;
+  fc.assert(
+    fc.property(text, fc.nat(), fc.nat(3), letters, (before, a, b, inserted) => {
+      const path = `edit${round++}.c`;
+      const start = a % (before.length + 1);
+      const oldEnd = Math.min(before.length, start + b);
+      const after = before.slice(0, start) + inserted + before.slice(oldEnd);
+      registrationsIn({ path, text: before });
+      LineIndex.edited(new LineIndex(before), after, start, oldEnd, inserted.length);
+      const edited = registrationsIn({ path, text: after });
+      // Another path: read from the whole text.
+      const whole = registrationsIn({ path: `whole-${path}`, text: after }).map((r) => ({ ...r, path }));
+      assert.deepEqual(edited, whole, JSON.stringify({ before, after }));
+    }),
+    { numRuns: 3000 },
+  );
+});
+
+test('registrations after a keystroke that makes or changes one, and after one that moves them', () => {
+  const cases: { before: string; at: number; inserted: string; expect: [string, string, number][] }[] = [
+    // A struct initialiser from `struc` typed into `struct`.
+    { before: 'struc demo_ops ops = { .f = fn_c };\n', at: 5, inserted: 't', expect: [['fn_c', 'demo_ops.f', 24]] },
+    // A registrar call from its name typed.
+    { before: 'void g(void)\n{\n    init_time (&t, tock, NULL, 0);\n}\n', at: 28, inserted: 'r', expect: [['tock', 'init_timer', 19]] },
+    // The callback renamed.
+    { before: 'void g(void)\n{\n    init_timer(&t, tock, NULL, 0);\n}\n', at: 35, inserted: 'q', expect: [['tqock', 'init_timer', 19]] },
+    // A word above both: moved.
+    {
+      before: 'void g(void)\n{\n    foo(a);\n    init_timer(&t, tock, NULL, 0);\n}\nstatic struct ops o = { .f = fn_d };\n',
+      at: 20,
+      inserted: 'qq',
+      expect: [
+        ['tock', 'init_timer', 33],
+        ['fn_d', 'ops.f', 90],
+      ],
+    },
+  ];
+  for (const [i, c] of cases.entries()) {
+    const path = `case${i}.c`;
+    const after = c.before.slice(0, c.at) + c.inserted + c.before.slice(c.at);
+    registrationsIn({ path, text: c.before });
+    LineIndex.edited(new LineIndex(c.before), after, c.at, c.at, c.inserted.length);
+    const got = registrationsIn({ path, text: after });
+    assert.deepEqual(
+      got.map((r) => [r.function, r.via, r.offset]),
+      c.expect,
+      after,
+    );
+    assert.deepEqual(
+      got,
+      registrationsIn({ path: `whole-${path}`, text: after }).map((r) => ({ ...r, path })),
+    );
+  }
 });

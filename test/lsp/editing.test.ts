@@ -156,6 +156,29 @@ describe('language server: editing', () => {
     await c.dispose();
   });
 
+  it('skips a document while an edit has put a NUL byte in it, and counts the UTF-8 bytes of a short text of wide characters', async () => {
+    const c = await startClient({ settings: { maxFileSize: 100 } });
+    const small = 'static int a;\n';
+    const uri = fx.uri.replace('migrate.c', 'small.c');
+    await c.open(uri, small);
+    assert.equal((await c.statuses.next((s) => s.uri === uri && s.version === 1)).state, 'done');
+    const at = (character: number) => ({ line: 0, character });
+    await c.change(uri, 2, [{ range: { start: at(11), end: at(11) }, text: 'b\u0000' }]);
+    const nul = await c.statuses.next((s) => s.uri === uri && s.version === 2);
+    assert.equal(nul.state, 'skipped');
+    assert.match(nul.message ?? '', /binary content \(NUL bytes\)/);
+    await c.change(uri, 3, [{ range: { start: at(12), end: at(13) }, text: '' }]);
+    assert.equal((await c.statuses.next((s) => s.uri === uri && s.version === 3)).state, 'done');
+    await c.change(uri, 4, [{ text: 'x\u0000' }]);
+    assert.equal((await c.statuses.next((s) => s.uri === uri && s.version === 4)).state, 'skipped');
+    // 54 characters, 102 bytes in UTF-8: over 100, though 54 characters are not.
+    await c.change(uri, 5, [{ text: `/* ${'é'.repeat(48)} */` }]);
+    const wide = await c.statuses.next((s) => s.uri === uri && s.version === 5);
+    assert.equal(wide.state, 'skipped');
+    assert.match(wide.message ?? '', /small\.c is 102 bytes, over xsr\.maxFileSize \(100\)/);
+    await c.dispose();
+  });
+
   it('simulates the functions off the message loop', async () => {
     const c = await startClient();
     await c.open(fx.uri, fx.text);

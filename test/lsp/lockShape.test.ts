@@ -209,6 +209,28 @@ describe('XSR007 on a function an edit makes a lock helper', () => {
     await c.dispose();
   });
 
+  it('compares with the shape the function had last: one that stopped taking the lock, then keeps it, is written as a helper', async () => {
+    const c = await startClient();
+    await c.open(fx.uri, fx.text);
+    await c.diagnosticsFor(fx.uri, 1);
+    const lockLine = l0('burn_lock');
+    const lockText = fx.text.split('\n')[lockLine] + '\n';
+    const line = (n: number) => ({ line: n, character: 0 });
+    // Neither the lock nor the unlock: its shape changes (no lock at all), without a finding.
+    await c.change(fx.uri, 2, [deleteUnlock, { range: { start: line(lockLine), end: line(lockLine + 1) }, text: '' }]);
+    const none = (await c.diagnosticsFor(fx.uri, 2)).filter((x) => x.message.startsWith('demo_burn() now returns holding'));
+    assert.deepEqual(none, []);
+    // The lock back, not the unlock: it now takes a lock it never released since.
+    await c.change(fx.uri, 3, [{ range: { start: line(lockLine), end: line(lockLine) }, text: lockText }]);
+    const d = await c.diagnosticsFor(fx.uri, 3);
+    assert.ok(d.length > 0, 'the callers have their findings');
+    assert.deepEqual(
+      d.filter((x) => x.message.startsWith('demo_burn() now returns holding')),
+      [],
+    );
+    await c.dispose();
+  });
+
   it('never fires on a file opened as it is (an acquirer helper written as such)', async () => {
     const c = await startClient();
     const lines = fx.text.split('\n');
@@ -250,6 +272,41 @@ describe('analysis status', () => {
     const ok = await c.statuses.next((s) => s.uri === fx.uri && s.version === 3);
     assert.equal(ok.incomplete, undefined);
     assert.equal(ok.parseErrors, 0);
+    assert.equal(ok.functions, 7);
+  });
+
+  it('gives a hidden function the line it had last, after edits that moved it, and keeps it while other edits go on', async () => {
+    const uri = fx.uri.replace('kinds.c', 'moved.c');
+    const status = async (version: number) => {
+      await c.diagnosticsFor(uri, version);
+      return c.statuses.next((s) => s.uri === uri && s.version === version);
+    };
+    const at = (line: number, character = 0) => ({ line, character });
+    await c.open(uri, fx.text);
+    await status(1);
+    // Two lines above every function (the same functions: only their lines change), then demo_burn's brace deleted.
+    await c.change(uri, 2, [{ range: { start: at(0), end: at(0) }, text: '\n\n' }]);
+    assert.equal((await status(2)).incomplete, undefined);
+    const brace = l0('burn') + 3;
+    await c.change(uri, 3, [{ range: { start: at(brace), end: at(brace, 1) }, text: '' }]);
+    const hidden = {
+      name: 'demo_burn',
+      line: l0('burn') + 2,
+      reason: 'no longer found: a syntax error around it hides it from the analysis',
+    };
+    assert.deepEqual(
+      (await status(3)).incomplete?.find((f) => f.name === 'demo_burn'),
+      hidden,
+    );
+    // A keystroke elsewhere (the same functions found as in the last analysis): still hidden, at the same line.
+    await c.change(uri, 4, [{ range: { start: at(0), end: at(0) }, text: ' ' }]);
+    assert.deepEqual(
+      (await status(4)).incomplete?.find((f) => f.name === 'demo_burn'),
+      hidden,
+    );
+    await c.change(uri, 5, [{ range: { start: at(brace), end: at(brace) }, text: '{' }]);
+    const ok = await status(5);
+    assert.equal(ok.incomplete, undefined);
     assert.equal(ok.functions, 7);
   });
 

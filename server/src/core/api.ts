@@ -6,7 +6,7 @@ import { Analyzer, type AnalyzerOptions } from './analyzer';
 import type { CoreDiagnostic } from './diagnostics';
 import { fixAll as fixAllInternal, type FixAllResult } from './fix/index';
 import { DocumentAnalyzer, type DocumentAnalyzerOptions, type SettleResult } from './incremental/documentAnalysis';
-import type { DocumentEdit } from './incremental/treeCache';
+import type { DocumentEdit, EditRows } from './incremental/treeCache';
 import type { LineLocks } from './locks/analyze';
 import type { FunctionSummary, SummaryLookup } from './locks/summary';
 import { type Extraction, extractModel as extractInternal, type ExtractOptions } from './model/extract';
@@ -77,7 +77,8 @@ export async function createAnalyzer(opts: AnalyzerOptions = {}): Promise<CoreAn
 
 /** The editor's incremental analysis of open documents (tree reuse, per-function memo, local reparses). */
 export interface IncrementalAnalyzer {
-  edit(uri: string, edits: readonly DocumentEdit[], rows?: readonly { start: number; oldEnd: number }[]): void;
+  /** `rows`: where each edit starts and ends as the editor's positions, so that the tree's points need not be counted in the text. */
+  edit(uri: string, edits: readonly DocumentEdit[], rows?: readonly EditRows[]): void;
   forgetTree(uri: string): void;
   /**
    * The analysis of `text` (the document at `version`), `shared` answering for

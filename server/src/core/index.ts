@@ -35,7 +35,7 @@ export type { CoreDiagnostic, Severity, TextEdit } from './diagnostics';
 export type { FixAllResult } from './fix/index';
 export { applyEdits } from './fix/text';
 export { defaultIncludeDirs, includedHeaders } from './headers/includes';
-export type { DocumentEdit } from './incremental/treeCache';
+export type { DocumentEdit, EditRows } from './incremental/treeCache';
 export type { LockRef } from './locks/analyze';
 export { ExtractError, type Extraction, type ExtractOptions } from './model/extract';
 export { parseSimulateAssignments } from './model/options';

@@ -27,9 +27,20 @@ interface Observed {
 interface DocumentHistory {
   /** The baseline this version is compared with (undefined: the first analysis of the document). */
   baseline?: LockShapeBaseline;
-  /** Every function seen since the document was opened, with its last line. */
+  /**
+   * Every function seen since the document was opened, in the order first
+   * seen, with its last line (for a function of `current.file`, the line
+   * there: it is written here when the function goes missing).
+   */
   known: Map<string, number>;
+  /** The functions of `known` missing from `current.file`. */
+  missing: string[];
   current?: Observed;
+}
+
+/** The same function names in the same order. */
+function sameNames(a: AnalysedFile, b: AnalysedFile): boolean {
+  return a.functions.length === b.functions.length && a.functions.every((f, i) => f.syntax.name === b.functions[i]!.syntax.name);
 }
 
 export class AnalysisHistory {
@@ -39,17 +50,26 @@ export class AnalysisHistory {
   observe(st: DocumentState): void {
     if (!st.file) return;
     let h = this.docs.get(st.uri);
-    if (!h) this.docs.set(st.uri, (h = { known: new Map() }));
+    if (!h) this.docs.set(st.uri, (h = { known: new Map(), missing: [] }));
     if (h.current && h.current.version !== st.version) h.baseline = h.current.next;
     const file = st.file;
-    const present = new Set(file.functions.map((f) => f.syntax.name));
+    const last = h.current?.file;
+    // A keystroke inside a body keeps the functions' names: only those already missing are looked at.
+    if (!last || !sameNames(last, file)) {
+      const present = new Set(file.functions.map((f) => f.syntax.name));
+      // The last line of a function that goes missing now (the lines of the functions present are read from the file).
+      if (last)
+        for (const f of last.functions) if (!present.has(f.syntax.name)) h.known.set(f.syntax.name, last.lineIndex.lineOf(f.syntax.start));
+      for (const f of file.functions) if (!h.known.has(f.syntax.name)) h.known.set(f.syntax.name, 0);
+      h.missing = [...h.known.keys()].filter((name) => !present.has(name));
+    }
     const lost: IncompleteFunction[] = [];
-    for (const [name, line] of h.known) {
-      if (present.has(name)) continue;
-      if (file.parseErrors > 0) lost.push({ name, line, reason: 'no longer found: a syntax error around it hides it from the analysis' });
+    for (const name of h.missing) {
+      if (file.parseErrors > 0)
+        lost.push({ name, line: h.known.get(name)!, reason: 'no longer found: a syntax error around it hides it from the analysis' });
       else h.known.delete(name); // removed on purpose: the file parses cleanly
     }
-    for (const f of file.functions) h.known.set(f.syntax.name, file.lineIndex.lineOf(f.syntax.start));
+    if (file.parseErrors === 0) h.missing = [];
     h.current = {
       version: st.version,
       file,

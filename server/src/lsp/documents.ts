@@ -26,6 +26,7 @@ import {
   createAnalyzer,
   createIncrementalAnalyzer,
   type DocumentEdit,
+  type EditRows,
   type IncrementalAnalyzer,
   type Rule,
   type WorkspaceSummaries,
@@ -81,6 +82,16 @@ function clampPosition(p: { line: number; character: number } | undefined): { li
   return { line: n(p?.line), character: n(p?.character) };
 }
 
+/**
+ * The tree's column of a position (UTF-16 units after the last `\n`): the
+ * editor's character, unless the line follows a lone `\r` (a line break to
+ * LSP, not to tree-sitter); undefined then, and the tree cache counts it.
+ */
+function treeColumn(doc: TextDocument, p: { line: number; character: number }): number | undefined {
+  if (p.line === 0) return p.character;
+  return doc.getText().charCodeAt(doc.offsetAt({ line: p.line, character: 0 }) - 1) === 10 ? p.character : undefined;
+}
+
 /** Runs `fn` after `ms` (on the next turn of the event loop when 0: a 0 ms timer waits about 1 ms); returns the cancel function. */
 function later(ms: number, fn: () => void): () => void {
   if (ms <= 0) {
@@ -104,6 +115,12 @@ export class DocumentManager {
   private readonly settleTimers = new Map<string, () => void>();
   private readonly published = new Map<string, number>();
   private readonly noticed = new Set<string>();
+  /**
+   * The version of each document whose text is known to hold no NUL byte:
+   * an incremental change that inserts none keeps it so, and searching a
+   * long text on every keystroke read the whole of it.
+   */
+  private readonly nulFree = new Map<string, number>();
   /** Documents analysed again because the workspace changed, and how often for their current version. */
   private readonly invalidated = new Map<string, { version: number; count: number }>();
   /** Documents whose next publication replaces one the editor shows (ask it for hints again). */
@@ -200,8 +217,9 @@ export class DocumentManager {
   }
 
   private update(doc: TextDocument, changes: TextDocumentContentChangeEvent[], version: number): TextDocument {
+    const previous = doc.version;
     const edits: DocumentEdit[] = [];
-    const rows: { start: number; oldEnd: number }[] = [];
+    const rows: EditRows[] = [];
     let incremental = true;
     for (const raw of changes) {
       if (!raw || typeof (raw as { text?: unknown }).text !== 'string') {
@@ -214,13 +232,18 @@ export class DocumentManager {
         // text-document library sees a line number it would allocate for.
         const start = this.offsetAt(doc, c.range.start);
         const oldEnd = Math.max(start, this.offsetAt(doc, c.range.end));
-        c = { range: { start: doc.positionAt(start), end: doc.positionAt(oldEnd) }, text: c.text };
-        rows.push({ start: doc.positionAt(start).line, oldEnd: doc.positionAt(oldEnd).line });
+        const from = doc.positionAt(start);
+        const to = doc.positionAt(oldEnd);
+        c = { range: { start: from, end: to }, text: c.text };
+        rows.push({ start: from.line, oldEnd: to.line, startColumn: treeColumn(doc, from), oldEndColumn: treeColumn(doc, to) });
         edits.push({ start, oldEnd, newText: c.text });
       } else incremental = false;
       // TextDocument.update applies the change in place: the next change's offsets are in the new text.
       doc = TextDocument.update(doc, [c], version);
     }
+    if (incremental && this.nulFree.get(doc.uri) === previous && edits.every((e) => !e.newText.includes('\u0000')))
+      this.nulFree.set(doc.uri, version);
+    else this.nulFree.delete(doc.uri);
     for (const a of this.ready) {
       if (incremental) a.edit(doc.uri, edits, rows);
       else a.forgetTree(doc.uri);
@@ -301,7 +324,7 @@ export class DocumentManager {
     const text = doc.getText();
     const t0 = performance.now();
     let st: DocumentState;
-    const skipped = this.skipReason(uri, text, settings);
+    const skipped = this.skipReason(uri, version, text, settings);
     if (skipped) st = { uri, version, settings, skipped, ms: 0 };
     else {
       try {
@@ -319,9 +342,13 @@ export class DocumentManager {
     return st;
   }
 
-  private skipReason(uri: string, text: string, settings: Settings): string | undefined {
-    if (text.includes('\u0000')) return 'binary content (NUL bytes): not analysed';
-    const bytes = Buffer.byteLength(text, 'utf8');
+  private skipReason(uri: string, version: number, text: string, settings: Settings): string | undefined {
+    if (this.nulFree.get(uri) !== version) {
+      if (text.includes('\u0000')) return 'binary content (NUL bytes): not analysed';
+      this.nulFree.set(uri, version);
+    }
+    // A UTF-16 unit is at most 3 UTF-8 bytes: a text that short is not counted (counting reads all of it).
+    const bytes = text.length * 3 <= settings.maxFileSize ? 0 : Buffer.byteLength(text, 'utf8');
     if (bytes > settings.maxFileSize) {
       const message = `${uri.replace(/^.*\//, '')} is ${bytes} bytes, over xsr.maxFileSize (${settings.maxFileSize}): not analysed`;
       if (!this.noticed.has(uri)) {
@@ -371,6 +398,7 @@ export class DocumentManager {
     this.results.delete(uri);
     this.published.delete(uri);
     this.noticed.delete(uri);
+    this.nulFree.delete(uri);
     this.invalidated.delete(uri);
     this.refresh.delete(uri);
     this.settings.forget(uri);

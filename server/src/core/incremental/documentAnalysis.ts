@@ -36,12 +36,13 @@ import {
   type LocalFunction,
   locallySafe,
   parseFunctionAlone,
+  textAfter,
   type TopLevel,
   type TopLevelFacts,
   topLevelFacts,
 } from './localParse';
 import { type Delta, shiftCfgLazily, shiftDiagnostics, shiftLocksLazily } from './shift';
-import { type DocumentEdit, TreeCache } from './treeCache';
+import { type DocumentEdit, type EditRows, TreeCache } from './treeCache';
 
 export interface DocumentAnalyzerOptions {
   /** Trees kept (LRU, default 32). */
@@ -405,7 +406,7 @@ export class DocumentAnalyzer {
   }
 
   /** Records edits (offsets in the text before each edit) so the next parse is incremental. */
-  edit(uri: string, edits: readonly DocumentEdit[], rows?: readonly { start: number; oldEnd: number }[]): void {
+  edit(uri: string, edits: readonly DocumentEdit[], rows?: readonly EditRows[]): void {
     this.trees.edit(uri, edits, rows);
     this.docs.get(uri)?.parsed?.pending.push(...edits);
   }
@@ -563,19 +564,21 @@ export class DocumentAnalyzer {
   private applyLocally(doc: DocCache, text: string, memo: RunMemo): Parsed | undefined {
     let p = doc.parsed;
     if (!p) return undefined;
-    for (const e of p.pending) {
-      p = this.applyOne(p, e, memo);
+    const pending = p.pending;
+    for (let k = 0; k < pending.length; k++) {
+      // The last edit's text is the document's, when it is: no copy of it made.
+      p = this.applyOne(p, pending[k]!, memo, k === pending.length - 1 ? text : undefined);
       if (!p) return undefined;
     }
     return p.text === text ? p : undefined;
   }
 
-  private applyOne(p: Parsed, e: DocumentEdit, memo: RunMemo): Parsed | undefined {
+  private applyOne(p: Parsed, e: DocumentEdit, memo: RunMemo, target?: string): Parsed | undefined {
     if (e.start < 0 || e.oldEnd < e.start || e.oldEnd > p.text.length || !locallySafe(p.text, e)) return undefined;
     const i = functionContaining(p.fns, e);
     const old = p.fns[i];
     if (!old || !old.top?.isolated) return undefined;
-    const text = p.text.slice(0, e.start) + e.newText + p.text.slice(e.oldEnd);
+    const text = textAfter(p.text, e, target);
     const delta = e.newText.length - (e.oldEnd - e.start);
     const lines = LineIndex.edited(p.lineIndex, text, e.start, e.oldEnd, e.newText.length);
     const local = parseFunctionAlone(this.analyzer, text, lines, old.syntax, delta);

@@ -90,6 +90,25 @@ export function locallySafe(text: string, e: DocumentEdit): boolean {
   return !UNSAFE_PAIRS.test(before + removed + after) && !UNSAFE_PAIRS.test(before + e.newText + after);
 }
 
+/**
+ * `text` with the edit applied: `target` itself when it is that text (the
+ * document's own string, which the editor hands over). A text made here is a
+ * second copy of the document that the line index and the parse flatten, a
+ * whole-file allocation on every keystroke; comparing the parts allocates
+ * nothing.
+ */
+export function textAfter(text: string, e: DocumentEdit, target?: string): string {
+  if (
+    target !== undefined &&
+    target.length === text.length - (e.oldEnd - e.start) + e.newText.length &&
+    target.startsWith(e.newText, e.start) &&
+    target.startsWith(text.slice(0, e.start)) &&
+    target.endsWith(text.slice(e.oldEnd))
+  )
+    return target;
+  return text.slice(0, e.start) + e.newText + text.slice(e.oldEnd);
+}
+
 /** Index of the function whose body strictly contains the edited range, or -1. */
 export function functionContaining(fns: readonly { syntax: FunctionSyntax }[], e: DocumentEdit): number {
   let lo = 0;

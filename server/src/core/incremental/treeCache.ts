@@ -8,6 +8,13 @@
 // letter of `cf_check` blanks the first seven), so before a reparse the
 // prepared text is compared with what the edited tree holds and the span that
 // differs is marked changed too.
+//
+// A keystroke costs the cache the tree's `edit` and a note of the change,
+// not a copy of the text: the edited text and its prepared twin are made
+// when a tree is next asked for (the local reparse of an edit inside one body
+// asks for none), all pending changes at once. Making them on every edit
+// flattened two copies of the whole text per keystroke (240 KB in a
+// 5,000-line file), which is most of what an edit allocated outside the analysis.
 import type { Point, Tree } from 'web-tree-sitter';
 
 /** One replacement in a document, in offsets of the text just before it. */
@@ -16,6 +23,21 @@ export interface DocumentEdit {
   oldEnd: number;
   newText: string;
 }
+
+/**
+ * Where an edit starts and ends in the text before it: the rows (LSP lines)
+ * and, when known, the columns (UTF-16 units, as the editor's positions), so
+ * that no line of the text is read to make the tree's points.
+ */
+export interface EditRows {
+  start: number;
+  oldEnd: number;
+  startColumn?: number;
+  oldEndColumn?: number;
+}
+
+/** Changes noted but not yet applied to an entry's texts: past this many they are applied (a document edited for long without a tree asked for). */
+const MAX_PENDING = 64;
 
 export interface TreeCacheOptions {
   /** Trees kept at once (default 32); the least recently used is deleted first. */
@@ -29,10 +51,14 @@ export type ParseFn = (prepared: string, oldTree: Tree | null) => Tree | null;
 
 interface Entry {
   version: number;
-  /** Text the tree was parsed from (its edits applied to `tree`, not yet reparsed). */
+  /** Text the tree was parsed from, with the edits applied to `tree` before `pending` (not yet reparsed). */
   text: string;
-  /** The prepared text the tree was parsed from, with the edits' raw text applied: what the edited tree holds. */
+  /** The prepared text the tree was parsed from, with the same edits' raw text applied: what the edited tree holds. */
   shadow: string;
+  /** Edits applied to `tree` but not yet to `text` and `shadow`, in order. */
+  pending: DocumentEdit[];
+  /** The length of `text` with `pending` applied. */
+  length: number;
   tree: Tree;
   /** The tree has been edited since it was parsed: reparse before use. */
   dirty: boolean;
@@ -46,6 +72,33 @@ function pointAt(text: string, offset: number, row?: number): Point {
     for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) row++;
   }
   return { row, column: offset - lineStart };
+}
+
+/** `text` with `edits` applied in order (offsets of each in the text just before it): one concatenation, not one copy per edit. */
+function applyEdits(text: string, edits: readonly DocumentEdit[]): string {
+  // The text as pieces (slices of the original share its characters), spliced at each edit, joined once.
+  let pieces = [text];
+  for (const d of edits) {
+    const next: string[] = [];
+    let pos = 0;
+    let inserted = false;
+    for (const p of pieces) {
+      const end = pos + p.length;
+      if (end <= d.start) next.push(p);
+      else {
+        if (pos < d.start) next.push(p.slice(0, d.start - pos));
+        if (!inserted && pos <= d.oldEnd) {
+          next.push(d.newText);
+          inserted = true;
+        }
+        if (end > d.oldEnd) next.push(pos >= d.oldEnd ? p : p.slice(d.oldEnd - pos));
+      }
+      pos = end;
+    }
+    if (!inserted) next.push(d.newText);
+    pieces = next;
+  }
+  return pieces.join('');
 }
 
 function pointAfter(start: Point, inserted: string): Point {
@@ -98,19 +151,26 @@ export class TreeCache {
    * Returns false when the cached text does not match (the tree is dropped and
    * the next `get` parses from scratch).
    */
-  edit(uri: string, edits: readonly DocumentEdit[], rows?: readonly { start: number; oldEnd: number }[]): boolean {
+  edit(uri: string, edits: readonly DocumentEdit[], rows?: readonly EditRows[]): boolean {
     const e = this.entries.get(uri);
     if (!e) return false;
-    let text = e.text;
-    let shadow = e.shadow;
     for (let i = 0; i < edits.length; i++) {
       const d = edits[i]!;
-      if (d.start < 0 || d.oldEnd < d.start || d.oldEnd > text.length) {
+      if (d.start < 0 || d.oldEnd < d.start || d.oldEnd > e.length) {
         this.delete(uri);
         return false;
       }
-      const startPosition = pointAt(text, d.start, rows?.[i]?.start);
-      const oldEndPosition = pointAt(text, d.oldEnd, rows?.[i]?.oldEnd);
+      const r = rows?.[i];
+      let startPosition: Point;
+      let oldEndPosition: Point;
+      if (r?.startColumn !== undefined && r.oldEndColumn !== undefined) {
+        startPosition = { row: r.start, column: r.startColumn };
+        oldEndPosition = { row: r.oldEnd, column: r.oldEndColumn };
+      } else {
+        const text = this.applyPending(e);
+        startPosition = pointAt(text, d.start, r?.start);
+        oldEndPosition = pointAt(text, d.oldEnd, r?.oldEnd);
+      }
       e.tree.edit({
         startIndex: d.start,
         oldEndIndex: d.oldEnd,
@@ -119,13 +179,21 @@ export class TreeCache {
         oldEndPosition,
         newEndPosition: pointAfter(startPosition, d.newText),
       });
-      text = text.slice(0, d.start) + d.newText + text.slice(d.oldEnd);
-      shadow = shadow.slice(0, d.start) + d.newText + shadow.slice(d.oldEnd);
+      e.pending.push(d);
+      e.length += d.newText.length - (d.oldEnd - d.start);
       e.dirty = true;
     }
-    e.text = text;
-    e.shadow = shadow;
+    if (e.pending.length > MAX_PENDING) this.applyPending(e);
     return true;
+  }
+
+  /** Applies an entry's pending edits to its texts; returns its text. */
+  private applyPending(e: Entry): string {
+    if (e.pending.length === 0) return e.text;
+    e.text = applyEdits(e.text, e.pending);
+    e.shadow = applyEdits(e.shadow, e.pending);
+    e.pending = [];
+    return e.text;
   }
 
   /**
@@ -135,6 +203,7 @@ export class TreeCache {
    */
   get(uri: string, version: number, text: string): Tree | undefined {
     const e = this.entries.get(uri);
+    if (e) this.applyPending(e);
     if (e && e.version === version && e.text === text && !e.dirty) {
       this.touch(uri, e);
       return e.tree;
@@ -147,7 +216,7 @@ export class TreeCache {
     if (e) e.tree.delete();
     this.entries.delete(uri);
     if (!tree) return undefined;
-    this.entries.set(uri, { version, text, shadow: prepared, tree, dirty: false });
+    this.entries.set(uri, { version, text, shadow: prepared, pending: [], length: text.length, tree, dirty: false });
     this.evict();
     return tree;
   }

@@ -31,13 +31,25 @@ export type LockShapeBaseline = ReadonlyMap<string, LockShape>;
  */
 const shapes = new WeakMap<FunctionLocks['summary'], LockShape>();
 
-function shapeOf(fn: FunctionLocks): LockShape {
+/**
+ * The function's shape; `known` (its shape in the baseline) itself when the
+ * shape is the same, so that an edit that changes no function's shape leaves
+ * every entry of the baseline as it was (see nextLockShapeBaseline).
+ */
+function shapeOf(fn: FunctionLocks, known: LockShape | undefined): LockShape {
   const cached = shapes.get(fn.summary);
   if (cached) return cached;
-  const shape = computeShape(fn);
+  const computed = computeShape(fn);
+  const shape = known && sameShape(known, computed) ? known : computed;
   shapes.set(fn.summary, shape);
   return shape;
 }
+
+const sameList = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+const sameShape = (a: LockShape, b: LockShape): boolean => sameList(a.acquires, b.acquires) && sameList(a.balanced, b.balanced);
+
+/** No lock changed (shared: most functions on most edits). */
+const NONE: readonly string[] = [];
 
 function computeShape(fn: FunctionLocks): LockShape {
   const s = fn.summary;
@@ -48,12 +60,21 @@ function computeShape(fn: FunctionLocks): LockShape {
 }
 
 /** The locks each function of `file` took and now keeps at every exit, though it released them in `baseline`. */
-function changes(baseline: LockShapeBaseline, fn: FunctionLocks): string[] {
+function changes(baseline: LockShapeBaseline, fn: FunctionLocks): readonly string[] {
   const was = baseline.get(fn.syntax.name);
-  // The same shape as this summary's (the function was reused since): what it acquires, it acquired then.
-  if (!was || fn.degraded || shapes.get(fn.summary) === was) return [];
-  return fn.summary.acquires.map((e) => e.lock).filter((l) => was.balanced.includes(l) && !was.acquires.includes(l));
+  // The same shape as this summary's (the function was reused since, or its shape is the same): what it acquires, it
+  // acquired then.
+  if (!was || fn.degraded || shapes.get(fn.summary) === was) return NONE;
+  // A flagged function stays flagged while the edits go on elsewhere: its locks are read once per summary and shape.
+  const known = changed.get(fn.summary);
+  if (known?.was === was) return known.locks;
+  const locks = fn.summary.acquires.map((e) => e.lock).filter((l) => was.balanced.includes(l) && !was.acquires.includes(l));
+  changed.set(fn.summary, { was, locks });
+  return locks;
 }
+
+/** What `changes` found for a summary, against which shape. */
+const changed = new WeakMap<FunctionLocks['summary'], { was: LockShape; locks: readonly string[] }>();
 
 /**
  * Where a result as computed names its function (offsets from the
@@ -86,10 +107,12 @@ function placesIn(
 /** The XSR007 findings of the functions that now return holding a lock they used to release. */
 export function newLockHelpers(baseline: LockShapeBaseline, file: FileAnalysis): CoreDiagnostic[] {
   const out: CoreDiagnostic[] = [];
-  const meta = ruleMetas().find((m) => m.code === 'XSR007');
-  if (!meta) return out;
   for (const fn of file.functions) {
-    for (const lock of changes(baseline, fn)) {
+    const changed = changes(baseline, fn);
+    if (changed.length === 0) continue;
+    const meta = ruleMetas().find((m) => m.code === 'XSR007');
+    if (!meta) return out;
+    for (const lock of changed) {
       // Read from the result as computed, moved: a moved view's lineLocks would copy every line of it on every edit.
       const { base, delta } = originOf(fn);
       const { name: rel, takenLine } = placesIn(base, lock, file, fn);
@@ -120,12 +143,18 @@ export function newLockHelpers(baseline: LockShapeBaseline, file: FileAnalysis):
  * so the finding stays until the lock is released again.
  */
 export function nextLockShapeBaseline(previous: LockShapeBaseline | undefined, file: FileAnalysis): LockShapeBaseline {
+  // On most keystrokes every function keeps its entry (its shape, or the old shape it is flagged against): the
+  // previous baseline is the next one, and no map of every function is made again.
+  if (previous && file.functions.every((fn) => entryOf(previous, fn) === previous.get(fn.syntax.name))) return previous;
   const next = new Map<string, LockShape>();
-  for (const fn of file.functions) {
-    const was = previous?.get(fn.syntax.name);
-    next.set(fn.syntax.name, was && changes(previous!, fn).length > 0 ? was : shapeOf(fn));
-  }
+  for (const fn of file.functions) next.set(fn.syntax.name, entryOf(previous, fn));
   // A function that vanished (a deleted brace swallowed it) keeps its shape for when it comes back.
   for (const [name, shape] of previous ?? []) if (!next.has(name)) next.set(name, shape);
   return next;
+}
+
+/** A function's entry in the next baseline: its old shape while it is flagged, else its shape now. */
+function entryOf(previous: LockShapeBaseline | undefined, fn: FunctionLocks): LockShape {
+  const was = previous?.get(fn.syntax.name);
+  return was && changes(previous!, fn).length > 0 ? was : shapeOf(fn, was);
 }

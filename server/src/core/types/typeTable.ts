@@ -3,6 +3,7 @@
 // function return types and function-like macros (the scheduler's accessor
 // and cast macros: `CSCHED_PRIV(ops)`, `RUNQ(cpu)`). A file's table sits on
 // the shared table of the headers, as its declarations sit on theirs in C.
+import { editBetween, type TextEdit } from '../syntax/textEdits';
 import { type Token, tokenizeRange } from '../syntax/tokens';
 import { type CType, parseDeclaration, skipGroup, splitStatements } from './declarations';
 
@@ -25,6 +26,59 @@ function scopeRanges(text: string, bodies: readonly { start: number; end: number
     from = Math.max(from, b.end);
   }
   return out;
+}
+
+function computeFileKey(text: string, bodies: readonly { start: number; end: number }[]): string {
+  const parts = scopeRanges(text, bodies).map(([from, to]) => text.slice(from, to));
+  if (text.includes('#')) for (const m of text.matchAll(DEFINE)) parts.push(m[0]);
+  return parts.join('\u0000');
+}
+
+const BACKSLASH = 0x5c;
+
+/** The last file key made, for the next text when it is this one edited (TypeTable.fileKey). */
+let lastKey: { text: string; bodies: readonly { start: number; end: number }[]; key: string } | undefined;
+
+/**
+ * The edit leaves fileKey as it was: the text between the bodies and every
+ * `#define` are the same. It is strictly inside one body (its braces kept),
+ * and every body after it is the same body moved by the edit's length, so
+ * the text outside the bodies is the same, only moved. A `#define` starts at
+ * a line's `#` and goes on to the next line only after a backslash ending
+ * its line: when the edit removes and inserts no line end, `#` or backslash,
+ * and its line (between line ends) holds no `#` and does not follow a line
+ * ending in a backslash, no `#define` reaches the edited line, before or
+ * after the edit, and the others are untouched.
+ */
+function keepsFileScope(
+  edit: TextEdit,
+  before: readonly { start: number; end: number }[],
+  after: readonly { start: number; end: number }[],
+): boolean {
+  const delta = edit.newLength - (edit.oldEnd - edit.start);
+  if (before.length !== after.length) return false;
+  let inside = false;
+  for (let i = 0; i < before.length; i++) {
+    const b = before[i]!;
+    const a = after[i]!;
+    if (b.end <= edit.start) {
+      if (a.start !== b.start || a.end !== b.end) return false;
+    } else if (b.start >= edit.oldEnd) {
+      if (a.start !== b.start + delta || a.end !== b.end + delta) return false;
+    } else if (b.start < edit.start && edit.oldEnd < b.end) {
+      if (a.start !== b.start || a.end !== b.end + delta) return false;
+      inside = true;
+    } else return false;
+  }
+  if (!inside) return false;
+  const text = edit.after;
+  const newEnd = edit.start + edit.newLength;
+  const touched = /[\n#\\]/;
+  if (touched.test(edit.before.slice(edit.start, edit.oldEnd)) || touched.test(text.slice(edit.start, newEnd))) return false;
+  const lineStart = text.lastIndexOf('\n', edit.start - 1) + 1;
+  const next = text.indexOf('\n', newEnd);
+  if (text.slice(lineStart, next < 0 ? text.length : next).includes('#')) return false;
+  return lineStart < 2 || text.charCodeAt(lineStart - 2) !== BACKSLASH;
 }
 
 /** One scope of file-level declarations (a header set, or one file over it). */
@@ -128,9 +182,13 @@ export class TypeTable {
    * table; an edit inside a body that adds no `#define` keeps it).
    */
   static fileKey(text: string, bodies: readonly { start: number; end: number }[]): string {
-    const parts = scopeRanges(text, bodies).map(([from, to]) => text.slice(from, to));
-    if (text.includes('#')) for (const m of text.matchAll(DEFINE)) parts.push(m[0]);
-    return parts.join('\u0000');
+    // A keystroke inside a body leaves the key as it was: the last key is given again, not made (the key is a third
+    // of the file, joined and then hashed as the tables' map key on every keystroke).
+    const last = lastKey;
+    const edit = last && editBetween(last.text, text);
+    const key = last && edit && keepsFileScope(edit, last.bodies, bodies) ? last.key : computeFileKey(text, bodies);
+    lastKey = { text, bodies, key };
+    return key;
   }
 
   private readMacros(text: string): void {

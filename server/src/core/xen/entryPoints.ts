@@ -11,6 +11,7 @@
 // domain.c:2444-2470, rcupdate.c:307, smp.c:53-85, sched/private.h:373-532,
 // schedule.c (4.11) SCHED_OP call sites.
 
+import { editBetween, type TextEdit } from '../syntax/textEdits';
 import { TextMemo } from '../syntax/textMemo';
 
 type EntryKind =
@@ -269,13 +270,79 @@ export function registrationsIn(file: { path: string; text: string }): Registrat
   // Asked for each file by the lock analysis and again by the lock discipline: read once per text.
   const known = registrationMemo.get(file.text, () => new Map<string, Registration[]>());
   let regs = known.get(file.path);
-  if (!regs) known.set(file.path, (regs = findRegistrations(file)));
+  if (!regs) {
+    const last = lastScan;
+    const edit = last && last.path === file.path ? editBetween(last.text, file.text) : undefined;
+    const moved = last && edit && movedBy(last, edit);
+    if (moved) lastScan = { ...moved, path: file.path, text: file.text };
+    else {
+      const spans: [number, number][] = [];
+      lastScan = { path: file.path, text: file.text, regs: findRegistrations(file, spans), spans };
+    }
+    known.set(file.path, (regs = lastScan.regs));
+  }
   return regs;
 }
 
 const registrationMemo = new TextMemo<Map<string, Registration[]>>(64);
 
-function findRegistrations(file: { path: string; text: string }): Registration[] {
+/**
+ * The last text scanned: its registrations and the stretches of text each of
+ * them, or each `= {` that could have been one, was read from (for the next
+ * text, when it is this one edited).
+ */
+interface Scan {
+  path: string;
+  text: string;
+  regs: Registration[];
+  spans: [number, number][];
+}
+
+let lastScan: Scan | undefined;
+
+const WORD = /^\w*$/;
+const isWordChar = (c: number): boolean => (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f;
+
+/** The run of word characters around `[from, to)`. */
+function wordAround(text: string, from: number, to: number): { start: number; end: number } {
+  let start = from;
+  while (start > 0 && isWordChar(text.charCodeAt(start - 1))) start--;
+  let end = to;
+  while (end < text.length && isWordChar(text.charCodeAt(end))) end++;
+  return { start, end };
+}
+
+/**
+ * The registrations of `edit.after` from those of `edit.before`, moved,
+ * when the edit changes one word's letters only (a keystroke renaming a
+ * call or a variable): the word is a word before and after it and neither
+ * time a registrar's name, and no registration, or `= {` that could have
+ * been one, read text there. A registrar call is a whole word before `(`, so
+ * no call appears or goes; the text between the words (brackets, `=`,
+ * spaces) is the same, so the `{` looked back from are the same, with the same
+ * characters before them; everything that was read elsewhere is the same
+ * text, moved. Undefined otherwise (the text is read whole).
+ */
+function movedBy(last: Scan, edit: TextEdit): { regs: Registration[]; spans: [number, number][] } | undefined {
+  const newEnd = edit.start + edit.newLength;
+  if (!WORD.test(edit.before.slice(edit.start, edit.oldEnd)) || !WORD.test(edit.after.slice(edit.start, newEnd))) return undefined;
+  const was = wordAround(edit.before, edit.start, edit.oldEnd);
+  const now = wordAround(edit.after, edit.start, newEnd);
+  if (was.start === was.end || now.start === now.end) return undefined;
+  if (REGISTRAR_BY_NAME.has(edit.before.slice(was.start, was.end)) || REGISTRAR_BY_NAME.has(edit.after.slice(now.start, now.end)))
+    return undefined;
+  // The characters either side of the word too (a `\b`, a look-back).
+  for (const [from, to] of last.spans) if (from <= was.end && was.start - 1 <= to) return undefined;
+  const delta = edit.newLength - (edit.oldEnd - edit.start);
+  const at = (x: number): number => (x >= edit.oldEnd ? x + delta : x);
+  const regs = last.regs.map((r) =>
+    r.offset < edit.oldEnd ? r : { ...r, offset: r.offset + delta, ...(r.table !== undefined ? { table: at(r.table) } : {}) },
+  );
+  return { regs, spans: last.spans.map(([from, to]) => [at(from), at(to)]) };
+}
+
+/** The file's registrations; `spans` gets the stretches of text each was read from, and each `= {` that was not one. */
+function findRegistrations(file: { path: string; text: string }, spans: [number, number][]): Registration[] {
   const out: Registration[] = [];
   const text = file.text;
   const names =
@@ -283,7 +350,8 @@ function findRegistrations(file: { path: string; text: string }): Registration[]
   for (const m of text.matchAll(names)) {
     const r = REGISTRAR_BY_NAME.get(m[1]!)!;
     const open = m.index + m[0].length - 1;
-    const args = argumentsAt(text, open);
+    const { args, end } = argumentsAt(text, open);
+    spans.push([m.index, end]);
     const fn = args[r.callbackArg] !== undefined ? calleeOfArg(args[r.callbackArg]!) : undefined;
     if (fn) out.push({ function: fn, via: r.name, path: file.path, offset: m.index });
   }
@@ -293,8 +361,12 @@ function findRegistrations(file: { path: string; text: string }): Registration[]
     while (k >= 0 && isSpace(text.charCodeAt(k))) k--;
     if (text.charCodeAt(k) !== 0x3d /* = */) continue;
     const head = /\bstruct\s+([A-Za-z_]\w*)\s+(?:__\w+\s+)*[A-Za-z_]\w*\s*(?:\[[^\]]*\]\s*)?$/.exec(text.slice(Math.max(0, k - 200), k));
-    if (!head) continue;
+    if (!head) {
+      spans.push([Math.max(0, k - 200), at]);
+      continue;
+    }
     const close = matchingBrace(text, at);
+    spans.push([Math.max(0, k - 200), close]);
     const body = text.slice(at, close);
     for (const f of body.matchAll(/\.\s*([A-Za-z_]\w*)\s*=\s*&?\s*([A-Za-z_]\w*)\s*[,}\n]/g))
       out.push({ function: f[2]!, via: `${head[1]!}.${f[1]!}`, path: file.path, offset: at + f.index, table: at });
@@ -313,8 +385,12 @@ function isSpace(c: number): boolean {
   return /\s/.test(String.fromCharCode(c));
 }
 
-/** Argument texts of the call whose `(` is at `open` (top-level commas; comments and strings are not looked into). */
-function argumentsAt(text: string, open: number): string[] {
+/**
+ * Argument texts of the call whose `(` is at `open` (top-level commas;
+ * comments and strings are not looked into), and where the reading stopped
+ * (the text from `open` to there is all that was read).
+ */
+function argumentsAt(text: string, open: number): { args: string[]; end: number } {
   const args: string[] = [];
   let depth = 0;
   let from = open + 1;
@@ -334,14 +410,15 @@ function argumentsAt(text: string, open: number): string[] {
     else if (c === ')' || c === ']' || c === '}') {
       if (--depth === 0) {
         args.push(text.slice(from, i).trim());
-        return args;
+        return { args, end: i };
       }
     } else if (c === ',' && depth === 1) {
       args.push(text.slice(from, i).trim());
       from = i + 1;
     }
   }
-  return args;
+  // Read to the end of the text, or 4,000 characters on (then the text's length was read too).
+  return { args, end: end === text.length ? Infinity : end };
 }
 
 function matchingBrace(text: string, open: number): number {
