@@ -113,22 +113,26 @@ function blankSpans(text: string, spans: readonly { from: number; to: number }[]
   return parts.join('');
 }
 
-/** The offset just past the balanced `( … )` that follows `from` (after blanks), or -1. */
-function argsEnd(text: string, from: number): number {
+/**
+ * The offset just past the balanced `( … )` that follows `from` (after
+ * blanks), or -1 when there is none within MAX_ARGS_CHARS or one of `stops`
+ * comes first outside a string (a statement or block boundary: not an
+ * argument list).
+ */
+function argsEnd(text: string, from: number, stops = ';{}'): number {
   let i = from;
   while (i < text.length && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r')) i++;
   if (text[i] !== '(') return -1;
   let depth = 0;
   const limit = Math.min(text.length, i + MAX_ARGS_CHARS);
   for (; i < limit; i++) {
-    const c = text[i];
+    const c = text[i]!;
     if (c === '"' || c === "'") {
       // A string argument (`__section(".init.text")`): its contents are not brackets.
       for (i++; i < limit && text[i] !== c && text[i] !== '\n'; i++) if (text[i] === '\\') i++;
     } else if (c === '(') depth++;
     else if (c === ')' && --depth === 0) return i + 1;
-    // A statement or block boundary: this is not an attribute's argument list.
-    else if (c === ';' || c === '{' || c === '}') return -1;
+    else if (stops.includes(c)) return -1;
   }
   return -1;
 }
@@ -155,7 +159,8 @@ function loopHeadsAsFor(text: string): string {
     let end = at + 8;
     while (end < text.length && isIdentPart(text.charCodeAt(end))) end++;
     if (start < last || !startsStatement(text, start)) continue;
-    const close = headerClose(text, end);
+    // (A comment or a preprocessor line inside the header: not one this rewrite reads.)
+    const close = argsEnd(text, end, ';{}/#') - 1;
     if (close < 0 || !bodyFollows(text, close + 1)) continue;
     // `for(;;)` over the first seven characters of the name (it has at least eight), the rest blanked.
     (parts ??= []).push(text.slice(last, start), 'for(;;)', spaces(text.slice(start + 7, close + 1)));
@@ -180,25 +185,6 @@ function startsStatement(text: string, start: number): boolean {
   while (w > 0 && isIdentPart(text.charCodeAt(w - 1))) w--;
   const word = text.slice(w, i);
   return word === 'else' || word === 'do';
-}
-
-/** The offset of the `)` closing the argument list that follows `from` (after blanks), or -1. */
-function headerClose(text: string, from: number): number {
-  let i = from;
-  while (i < text.length && isBlank(text.charCodeAt(i))) i++;
-  if (text[i] !== '(') return -1;
-  let depth = 0;
-  const limit = Math.min(text.length, i + MAX_ARGS_CHARS);
-  for (; i < limit; i++) {
-    const c = text[i];
-    if (c === '"' || c === "'") {
-      for (i++; i < limit && text[i] !== c && text[i] !== '\n'; i++) if (text[i] === '\\') i++;
-    } else if (c === '(') depth++;
-    else if (c === ')' && --depth === 0) return i;
-    // A comment, a statement or a block boundary inside: not a header this rewrite reads.
-    else if (c === ';' || c === '{' || c === '}' || c === '/' || c === '#') return -1;
-  }
-  return -1;
 }
 
 /** Whether a loop body follows at `from` (after blanks): a block, or a statement starting with a word. */
