@@ -99,6 +99,9 @@ describe('loop macros: the header the parser reads', () => {
       ['out: ', 'for_each_domain ( d )', ' {'],
       ['} else ', 'for_each_domain(d)', ' {'],
       ['do ', 'for_each_domain(d)', ' f(d); while ( 0 );'],
+      // After a block comment (or two), as Xen often writes one above a loop.
+      ['x = 1;\n    /* Wake on new CPU. */\n    ', 'for_each_sched_unit_vcpu ( unit, v )', '\n        vcpu_wake(v);'],
+      ['{\n    /*\n     * Two.\n     */ /* comments */ ', 'for_each_vcpu ( d, v )', ' {'],
       [';\n', 'for_each_cpu ( cpu,\n               mask )', ' {'],
     ];
     for (const [before, head, after] of cases) assert.equal(b.blank(before + head + after), before + asFor(head) + after);
@@ -111,6 +114,8 @@ describe('loop macros: the header the parser reads', () => {
       'n = for_each_count(d);',
       '{ for_each_vcpu(d, v); }',
       '{ for_each_vcpu(d, v) /* all */ { } }',
+      'int x = /* n */ for_each_count(d) + 1;',
+      'x */ for_each_vcpu(d, v) { }',
       '{ for_each_vcpu(d, v) ++n; }',
       'static void for_each_thing(struct domain *d)\n{',
       '{ for_each_vcpu(d, v { }',

@@ -177,7 +177,14 @@ const isBlank = (c: number): boolean => c === 32 || c === 9 || c === 10 || c ===
 /** Whether a statement can start at `start`: what comes before it ends a statement, a condition or a label. */
 function startsStatement(text: string, start: number): boolean {
   let i = start;
-  while (i > 0 && isBlank(text.charCodeAt(i - 1))) i--;
+  // Blanks, and block comments (`/* Wake on new CPU. */` above the loop), come between.
+  for (let comments = 0; ; comments++) {
+    while (i > 0 && isBlank(text.charCodeAt(i - 1))) i--;
+    if (comments === 8 || i < 4 || text[i - 1] !== '/' || text[i - 2] !== '*') break;
+    const open = text.lastIndexOf('/*', i - 3);
+    if (open < 0) return false;
+    i = open;
+  }
   if (i === 0) return false;
   const c = text[i - 1]!;
   if (c === ';' || c === '{' || c === '}' || c === ')' || c === ':') return true;
