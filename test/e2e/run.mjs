@@ -155,6 +155,31 @@ async function quickFixList(page) {
   if (what !== 'list') throw new Error(`VS Code answered "${what.trim()}"`);
 }
 
+/**
+ * Ctrl+. on the current line until the quick-fix list shows. Once, in a
+ * loaded CI run just after a window reload, VS Code answered "No code actions
+ * available" on the finding's line, although the server offers the fix for
+ * any range on that line (test/lsp/features.test.ts) and the same run had
+ * shown the finding; the cause was not found (the replay panel, which follows
+ * the cursor, is the suspect). That answer is logged and the question asked
+ * again, until the list shows or WAIT is spent.
+ */
+async function askQuickFix(page) {
+  const deadline = Date.now() + WAIT;
+  for (let asked = 1; ; asked++) {
+    await page.keyboard.press('Control+.');
+    try {
+      await quickFixList(page);
+      return;
+    } catch (e) {
+      if (Date.now() > deadline || !/No code actions available/.test(String(e))) throw e;
+      log(`quick fix, ask ${asked}: ${String(e.message ?? e)}; asking again`);
+      await page.keyboard.press('Escape');
+      await page.waitForFunction(() => !document.querySelector('.monaco-editor-overlaymessage'), null, { timeout: WAIT });
+    }
+  }
+}
+
 /** Fails at once when the language server is known not to have started. */
 function needsServer() {
   if (serverFailure) throw new Error(`the language server did not start (${serverFailure})`);
@@ -816,8 +841,7 @@ async function main() {
     await gotoLine(page, MARKS('set_flag').line);
     await replayFollows(page, frame, MARKS('set_flag').line);
     await waitForFindings(page);
-    await page.keyboard.press('Control+.');
-    await quickFixList(page);
+    await askQuickFix(page);
     const titles = await page.$$eval('.action-widget .monaco-list-row.action', (rows) => rows.map((r) => r.textContent ?? ''));
     const index = titles.findIndex((t) => /XSR001|migrate_start|start\/finish|migration/i.test(t));
     if (index < 0) throw new Error(`no XSR001 fix among the quick fixes: ${titles.join(' | ')}`);

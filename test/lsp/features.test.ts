@@ -239,6 +239,20 @@ describe('language server: migrate.c', () => {
     );
   });
 
+  it('offers the XSR001 quick fix for a cursor anywhere on its line, with no diagnostic sent back (Ctrl+. at column 0)', async () => {
+    const diags = await c.diagnosticsFor(fx.uri, 1);
+    const line = diags[0]!.range.start.line;
+    const actions = await c.client.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri: fx.uri },
+      range: { start: { line, character: 0 }, end: { line, character: 0 } },
+      context: { diagnostics: [], only: ['quickfix'] },
+    });
+    assert.deepEqual(
+      actions?.map((a) => (a as { title: string }).title),
+      ['Rewrite to vcpu_migrate_start() / vcpu_migrate_finish()'],
+    );
+  });
+
   it('offers source.fixAll.xsr on request', async () => {
     const actions = await c.client.sendRequest(CodeActionRequest.type, {
       textDocument: { uri: fx.uri },
