@@ -121,7 +121,7 @@ function blankSpans(text: string, spans: readonly { from: number; to: number }[]
  */
 function argsEnd(text: string, from: number, stops = ';{}'): number {
   let i = from;
-  while (i < text.length && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r')) i++;
+  while (i < text.length && isBlank(text.charCodeAt(i))) i++;
   if (text[i] !== '(') return -1;
   let depth = 0;
   const limit = Math.min(text.length, i + MAX_ARGS_CHARS);

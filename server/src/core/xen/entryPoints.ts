@@ -13,6 +13,7 @@
 
 import { editBetween, type TextEdit } from '../syntax/textEdits';
 import { TextMemo } from '../syntax/textMemo';
+import { isIdentPart } from '../syntax/tokens';
 
 type EntryKind =
   | 'hypercall'
@@ -301,14 +302,13 @@ interface Scan {
 let lastScan: Scan | undefined;
 
 const WORD = /^\w*$/;
-const isWordChar = (c: number): boolean => (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f;
 
 /** The run of word characters around `[from, to)`. */
 function wordAround(text: string, from: number, to: number): { start: number; end: number } {
   let start = from;
-  while (start > 0 && isWordChar(text.charCodeAt(start - 1))) start--;
+  while (start > 0 && isIdentPart(text.charCodeAt(start - 1))) start--;
   let end = to;
-  while (end < text.length && isWordChar(text.charCodeAt(end))) end++;
+  while (end < text.length && isIdentPart(text.charCodeAt(end))) end++;
   return { start, end };
 }
 
