@@ -45,6 +45,13 @@ function check(
 
 describe('the code cache of the installed xsr', () => {
   let expected = '';
+  /** A check in `dir` that says it found the cache `state`, and reports what the compiled CLI reports. */
+  const checkSays = (dir: string, state: string, opts?: Parameters<typeof check>[1]): ReturnType<typeof check> => {
+    const r = check(dir, opts);
+    assert.equal(r.cache, state);
+    assert.equal(r.out, expected);
+    return r;
+  };
   before(() => {
     // What the compiled CLI (no bundle, no cache) reports: every variant below must say the same.
     const r = spawnSync(
@@ -62,10 +69,7 @@ describe('the code cache of the installed xsr', () => {
 
   it('the build made a cache for the bundle, and xsr uses it', () => {
     assert.ok(fs.existsSync(path.join(DIST, 'xsr-main.js.cache')), 'npm run build makes dist/xsr-main.js.cache');
-    const r = check(DIST);
-    assert.equal(r.cache, 'accepted');
-    assert.equal(r.code, 0);
-    assert.equal(r.out, expected);
+    assert.equal(checkSays(DIST, 'accepted').code, 0);
   });
 
   it('a cache made from another bundle is not used', () => {
@@ -77,9 +81,7 @@ describe('the code cache of the installed xsr', () => {
     assert.ok(at > 0);
     fs.writeFileSync(bundle, `${text.slice(0, at)}'use strict'${text.slice(at + 12)}`);
     assert.equal(fs.statSync(bundle).size, Buffer.byteLength(text));
-    const r = check(dir);
-    assert.equal(r.cache, 'stale');
-    assert.equal(r.out, expected);
+    checkSays(dir, 'stale');
   });
 
   it('a damaged or truncated cache is not used', () => {
@@ -89,13 +91,9 @@ describe('the code cache of the installed xsr', () => {
     const mid = bytes.length >> 1;
     bytes[mid] = bytes[mid]! ^ 0xff;
     fs.writeFileSync(cache, bytes);
-    let r = check(dir);
-    assert.equal(r.cache, 'stale');
-    assert.equal(r.out, expected);
+    checkSays(dir, 'stale');
     fs.writeFileSync(cache, bytes.subarray(0, 20));
-    r = check(dir);
-    assert.equal(r.cache, 'stale');
-    assert.equal(r.out, expected);
+    checkSays(dir, 'stale');
   });
 
   it('a cache made by V8 with other flags is rejected by V8, and xsr compiles the bundle itself', () => {
@@ -104,28 +102,21 @@ describe('the code cache of the installed xsr', () => {
     const made = check(dir, { nodeArgs: ['--no-opt'], env: { XSR_WRITE_CODE_CACHE: cache } });
     assert.equal(made.code, 0);
     assert.equal(made.out, expected);
-    const r = check(dir);
-    assert.equal(r.cache, 'rejected');
-    assert.equal(r.out, expected);
+    checkSays(dir, 'rejected');
   });
 
   it('without a cache xsr runs as before, and XSR_WRITE_CODE_CACHE makes one that the next run uses', () => {
     const dir = copyOfDist();
     const cache = path.join(dir, 'xsr-main.js.cache');
     fs.rmSync(cache);
-    let r = check(dir);
-    assert.equal(r.cache, 'absent');
-    assert.equal(r.out, expected);
+    checkSays(dir, 'absent');
     assert.equal(fs.existsSync(cache), false, 'a plain run writes nothing');
-    r = check(dir, { env: { XSR_WRITE_CODE_CACHE: cache } });
-    assert.equal(r.out, expected);
+    assert.equal(check(dir, { env: { XSR_WRITE_CODE_CACHE: cache } }).out, expected);
     assert.deepEqual(
       fs.readdirSync(dir).filter((n) => n.includes('.cache')),
       ['xsr-main.js.cache'],
       'written by a rename: no temporary file is left',
     );
-    r = check(dir);
-    assert.equal(r.cache, 'accepted');
-    assert.equal(r.out, expected);
+    checkSays(dir, 'accepted');
   });
 });
