@@ -152,6 +152,50 @@ describe('loop macros: the edit path', () => {
   });
 });
 
+describe('loop macros: half-typed headers', () => {
+  it('every prefix of a function with loop macros, and the header typed letter by letter, is analysed without an exception', async () => {
+    const analyzer = await Analyzer.create();
+    const body = [
+      'static void demo(struct domain *d, struct sched_priv *prv)',
+      '{',
+      '    struct vcpu *v;',
+      '',
+      '    spin_lock(&prv->lock);',
+      '    /* Every vCPU. */',
+      '    for_each_vcpu ( d, v )',
+      '        prv->count++;',
+      '    for_each_vcpu ( d, v ) {',
+      '        v->weight = prv->weight;',
+      '    }',
+      '    spin_unlock(&prv->lock);',
+      '}',
+      '',
+    ].join('\n');
+    const texts: string[] = [];
+    for (let n = 0; n <= body.length; n++) texts.push(body.slice(0, n));
+    // The second header typed at its place, one character at a time, the rest of the file kept.
+    const at = body.lastIndexOf('for_each_vcpu');
+    const header = 'for_each_vcpu ( d, v ) {';
+    for (let n = 0; n <= header.length; n++) texts.push(body.slice(0, at) + header.slice(0, n) + body.slice(at + header.length));
+    for (const text of texts) {
+      assert.equal(analyzer.blank(text).length, text.length);
+      const r = analyzer.analyze({ path: 'half.c', text });
+      assert.ok(!r.diagnostics.some((d) => d.code === 'XSR000'), `no internal error at ${text.length}: ${JSON.stringify(text.slice(-30))}`);
+    }
+    // Whole, it holds the lock in both loop bodies.
+    const whole = analyzer.analyze({ path: 'half.c', text: body }).functions[0]!;
+    const line = (s: string): number => body.split('\n').findIndex((l) => l.includes(s));
+    for (const s of ['prv->count++', 'v->weight = prv->weight']) {
+      const held = whole.lineLocks.find((l) => l.line === line(s));
+      assert.deepEqual(
+        held?.must.map((h) => h.name),
+        ['prv->lock'],
+        s,
+      );
+    }
+  });
+});
+
 describe('attribute macros: parsing a Xen-style file', () => {
   const text = readFixture('locks', 'attributes.c');
   let analyzer: Analyzer;
