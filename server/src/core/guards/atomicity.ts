@@ -16,7 +16,7 @@ import { tokenize } from '../syntax/tokens';
 import { containerOf, isDebugCheck, isDiagnosticOutput, listOp, protectedIteration } from '../xen/accessOps';
 import { CallsAnswer } from './callsMemo';
 import { type BitUpdate, collectedFacts, type FunctionFacts } from './collect';
-import type { LockDiscipline } from './discipline';
+import { isHeaderPath, type LockDiscipline } from './discipline';
 import { identsUsed } from './nodeTokens';
 import { callSamplesTime, comparedWithNow, handedTimeStamp, samplesTime } from './timeStamps';
 
@@ -168,7 +168,8 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
     const g = d.guardOf.get(loc);
     return g ? alias(g.lock) : undefined;
   };
-  const resolve = (caller: FunctionFacts, name: string): FunctionFacts | undefined => calleeOf(d, caller, name);
+  const index = callees(d);
+  const resolve = (caller: FunctionFacts, name: string): FunctionFacts | undefined => index.of(caller.path, name);
   // A value fact is born only from a guarded location read with its lock held, a lookup call made under a lock,
   // or a NOW() sample: a function with none of them has nothing to report (and its CFG is not read at all).
   const guardedRead = f.accesses.some((a) => {
@@ -179,7 +180,7 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
     !guardedRead &&
     f.calls.some((c) => {
       // (The callee first: most calls return no pointer, and their held sets are never needed.)
-      const callee = calleeOf(d, f, c.callee);
+      const callee = index.of(f.path, c.callee);
       return !!callee && callee !== f && returnsPointer(callee) && f.heldAt(c.node).length > 0;
     });
   const sampled = !guardedRead && !lookupCall && f.calls.some((c) => callSamplesTime(f, c.callee, resolve));
@@ -221,14 +222,13 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
   const range = (n: CfgNode): Range => ({ start: n.start, end: n.end });
 
   const transfer = (n: CfgNode, inFacts: readonly Fact[]): Fact[] => {
-    let facts = [...inFacts];
     // The identifiers matter only to facts coming in (most nodes of most functions see none).
     const idents = inFacts.length && n.end > n.start ? valueIdents(text, n) : NO_IDENTS;
     const acc = accessesAt.get(n.id) ?? [];
     const decides = n.kind === 'cond' || n.kind === 'switch';
     // Uses first (`x = x + 1` uses the old x).
     const keep: Fact[] = [];
-    for (const fact of facts) {
+    for (const fact of inFacts) {
       const at = idents.get(fact.v);
       if (!at) {
         keep.push(fact);
@@ -308,7 +308,7 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
       keep.push(fact);
     }
     // A value the section committed (stored where L guards, or handed to a callee that writes what L guards) is its decision, not a snapshot.
-    facts = keep.filter((fact) => {
+    let facts = keep.filter((fact) => {
       // (An element handed on under the lock is still an element the lock keeps alive.)
       if (fact.kind !== 'value' || fact.lookup || fact.status !== 'held' || !idents.has(fact.v)) return true;
       const stored = n.facts.assignments.some(
@@ -409,12 +409,15 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
         });
       }
     }
-    // Handed by address to a call: it may be written there.
-    for (const c of n.facts.calls)
-      for (const arg of c.args) {
-        const m = /^&([A-Za-z_]\w*)$/.exec(arg.text);
-        if (m) facts = facts.filter((x) => x.v !== m[1]);
-      }
+    // Handed by address to a call: it may be written there. (Only facts can be killed: with none, no argument is read;
+    // an argument not starting with `&` is not read further.)
+    if (facts.length)
+      for (const c of n.facts.calls)
+        for (const arg of c.args) {
+          if (!arg.text.startsWith('&')) continue;
+          const m = /^&([A-Za-z_]\w*)$/.exec(arg.text);
+          if (m) facts = facts.filter((x) => x.v !== m[1]);
+        }
     return facts;
   };
 
@@ -668,11 +671,14 @@ function changedClosure(callers: ReadonlyMap<string, readonly FunctionFacts[]>, 
 /** Per facts as collected: the uses found, where the function started then, and the last run they held for. */
 const staleMemos = new WeakMap<FunctionFacts, { run: number; start: number; uses: StaleUse[] }>();
 
+/** A folder's run remembers nothing (one object for every function). */
+const NO_MEMO: { hit?: StaleUse[]; store: (uses: StaleUse[]) => void } = { store: () => undefined };
+
 /** The remembered stale uses of `f` (moved to where it is), or where to store them once computed. */
 function staleMemo(d: LockDiscipline, f: FunctionFacts): { hit?: StaleUse[]; store: (uses: StaleUse[]) => void } {
   const keys = keysOf(d);
   const { run } = keys;
-  if (run === undefined) return { store: () => undefined };
+  if (run === undefined) return NO_MEMO;
   const origin = collectedFacts(f);
   const start = f.fn.syntax.start;
   const store = (uses: StaleUse[]): void => {
@@ -736,35 +742,52 @@ function valueOf(text: string, n: CfgNode, rhs: Range, x: Range): 'value' | 'loo
   return out;
 }
 
-const byName = new WeakMap<LockDiscipline, Map<string, FunctionFacts[]>>();
-/** What calleeOf answered, per discipline, caller's file and name (asked for every call of every function, often). */
-const resolved = new WeakMap<LockDiscipline, Map<string, Map<string, FunctionFacts | null>>>();
+/** Which analysed function a call names (a static one of the caller's file first), per discipline. */
+class Callees {
+  private readonly byName = new Map<string, FunctionFacts[]>();
+  /** What a name of several functions answered, per caller's file and name. */
+  private readonly answers = new Map<string, Map<string, FunctionFacts | null>>();
+
+  constructor(d: LockDiscipline) {
+    for (const g of d.functions.values()) {
+      const list = this.byName.get(g.name);
+      if (list) list.push(g);
+      else this.byName.set(g.name, [g]);
+    }
+  }
+
+  of(path: string, name: string): FunctionFacts | undefined {
+    // Asked for every call of every function: most names are no analysed function or one only, answered from
+    // the names alone (what lookup() says of a list of one), with no question remembered.
+    const all = this.byName.get(name);
+    if (all === undefined) return undefined;
+    if (all.length === 1) {
+      const g = all[0]!;
+      return (g.isStatic && g.path === path) || !g.isStatic || isHeaderPath(g.path) ? g : undefined;
+    }
+    let answers = this.answers.get(path);
+    if (!answers) this.answers.set(path, (answers = new Map()));
+    let r = answers.get(name);
+    if (r === undefined) answers.set(name, (r = Callees.lookup(all, path) ?? null));
+    return r ?? undefined;
+  }
+
+  private static lookup(all: readonly FunctionFacts[], path: string): FunctionFacts | undefined {
+    // Then a global one, then a header's static inline (seen by every file that includes it).
+    return all.find((g) => g.isStatic && g.path === path) ?? all.find((g) => !g.isStatic) ?? all.find((g) => isHeaderPath(g.path));
+  }
+}
+
+const calleesOf = new WeakMap<LockDiscipline, Callees>();
+function callees(d: LockDiscipline): Callees {
+  let c = calleesOf.get(d);
+  if (!c) calleesOf.set(d, (c = new Callees(d)));
+  return c;
+}
 
 /** The analysed function a call names (a static one of the caller's file first). */
 function calleeOf(d: LockDiscipline, f: FunctionFacts, name: string): FunctionFacts | undefined {
-  let byPath = resolved.get(d);
-  if (!byPath) resolved.set(d, (byPath = new Map()));
-  let answers = byPath.get(f.path);
-  if (!answers) byPath.set(f.path, (answers = new Map()));
-  let r = answers.get(name);
-  if (r === undefined) answers.set(name, (r = lookupCallee(d, f.path, name) ?? null));
-  return r ?? undefined;
-}
-
-function lookupCallee(d: LockDiscipline, path: string, name: string): FunctionFacts | undefined {
-  let m = byName.get(d);
-  if (!m) {
-    m = new Map();
-    for (const g of d.functions.values()) {
-      const list = m.get(g.name);
-      if (list) list.push(g);
-      else m.set(g.name, [g]);
-    }
-    byName.set(d, m);
-  }
-  const all = m.get(name) ?? [];
-  // Then a global one, then a header's static inline (seen by every file that includes it).
-  return all.find((g) => g.isStatic && g.path === path) ?? all.find((g) => !g.isStatic) ?? all.find((g) => /\.h$/i.test(g.path));
+  return callees(d).of(f.path, name);
 }
 
 const writeSets = new WeakMap<FunctionFacts, ReadonlySet<string>>();

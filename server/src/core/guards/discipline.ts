@@ -200,7 +200,7 @@ export function computeDiscipline(
   // Types: headers (given as context, or among the inputs) are shared; each .c file has its own scope over them.
   const shared = new TypeTable();
   const all = [...files.map((f) => ({ f, reported: true })), ...context.map((f) => ({ f, reported: false }))];
-  const isHeader = (f: FileAnalysis): boolean => /\.h$/i.test(f.path);
+  const isHeader = (f: FileAnalysis): boolean => isHeaderPath(f.path);
   for (const { f } of all) if (isHeader(f)) shared.addFile(f.text, bodiesOf(f));
   const functions = new Map<string, FunctionFacts>();
   const byFunction = new Map<FunctionLocks, FunctionFacts>();
@@ -521,6 +521,14 @@ class CallResolver {
   private readonly cache = new Map<string, Map<string, FunctionFacts | null>>();
 
   resolve(name: string, fromPath: string): FunctionFacts | undefined {
+    // Most calls name no analysed function (a helper, a macro) and most names are defined once: those are
+    // answered from the names alone, one lookup, with what lookup() says of a list of one.
+    const list = this.names.get(name);
+    if (list === undefined) return undefined;
+    if (list.length === 1) {
+      const only = list[0]!;
+      return only.path === fromPath || !only.isStatic || isHeaderPath(only.path) ? only : undefined;
+    }
     let byName = this.cache.get(fromPath);
     if (!byName) this.cache.set(fromPath, (byName = new Map()));
     let r = byName.get(name);
@@ -564,9 +572,14 @@ class CallResolver {
     if (own) return own;
     const global = list.filter((f) => !f.isStatic);
     if (global.length === 1) return global[0];
-    const inHeaders = list.filter((f) => /\.h$/i.test(f.path));
+    const inHeaders = list.filter((f) => isHeaderPath(f.path));
     return inHeaders.length === 1 ? inHeaders[0] : undefined;
   }
+}
+
+/** A header's path (its static inline functions are seen by every file that includes it). */
+export function isHeaderPath(path: string): boolean {
+  return /\.h$/i.test(path);
 }
 
 /**
@@ -829,7 +842,7 @@ function learnedEntries(
       const held = heldAt(f, m.node);
       // A call site in a header's wrapper whose callers we do not see (a header without the core) says nothing; one
       // in a source file whose callers are elsewhere (sched_init_vcpu, called from vcpu_create) says what it holds.
-      if (!contextKnown(f) && held.length === 0 && /\.h$/i.test(f.path)) continue;
+      if (!contextKnown(f) && held.length === 0 && isHeaderPath(f.path)) continue;
       const list = by.get(m.field) ?? [];
       list.push(new Set([...held, ...extra]));
       by.set(m.field, list);
@@ -1224,27 +1237,7 @@ function orderEdges(
   heldSet: (f: FunctionFacts, node: number) => Set<string>,
   alias: (l: string) => string,
 ): Map<string, OrderEdge> {
-  // What each function takes, itself or through its callees (the locks, in the order first found).
-  const takes = new Map<string, Set<string>>();
-  for (const f of functions.values()) {
-    const m = new Set<string>();
-    for (const a of f.acquisitions) if (!a.noWait) m.add(alias(a.lock));
-    takes.set(f.key, m);
-  }
-  for (let changed = true, pass = 0; changed && pass < 12; pass++) {
-    changed = false;
-    for (const f of functions.values()) {
-      const m = takes.get(f.key)!;
-      for (const callee of resolver.calleesOf(f)) {
-        if (!callee || callee === f) continue;
-        for (const l of takes.get(callee.key)!) {
-          if (m.has(l)) continue;
-          m.add(l);
-          changed = true;
-        }
-      }
-    }
-  }
+  const takes = lockClosure(functions, resolver, alias);
   const edges = new Map<string, OrderEdge>();
   const releasedBy = new Map<FunctionFacts, ReadonlySet<string>>();
   const edge = (outer: string, inner: string, site: OrderSite): void => {
@@ -1281,6 +1274,63 @@ function orderEdges(
     }
   }
   return edges;
+}
+
+/**
+ * What each function takes, itself or through its callees (the locks, in
+ * the order first found): passes over every function, each adding its
+ * callees' locks, until none adds one (at most 12). A function is looked at
+ * in a pass only for the callees whose locks grew since it was last looked
+ * at: it added all of the others' then, so they would add nothing (the sets,
+ * their order and the passes are those of looking at every callee).
+ */
+function lockClosure(
+  functions: ReadonlyMap<string, FunctionFacts>,
+  resolver: CallResolver,
+  alias: (l: string) => string,
+): Map<string, Set<string>> {
+  const takes = new Map<string, Set<string>>();
+  const fns: FunctionFacts[] = [];
+  const index = new Map<FunctionFacts, number>();
+  for (const f of functions.values()) {
+    const m = new Set<string>();
+    for (const a of f.acquisitions) if (!a.noWait) m.add(alias(a.lock));
+    takes.set(f.key, m);
+    index.set(f, fns.length);
+    fns.push(f);
+  }
+  const sets = fns.map((f) => takes.get(f.key)!);
+  // Each function's callees (by index, each once, in the order first called), and when each set last grew and
+  // each function was last looked at (a count of growths: -1, never).
+  const calleesOf = fns.map((f) => {
+    const out: number[] = [];
+    for (const callee of resolver.calleesOf(f)) {
+      const j = callee && callee !== f ? index.get(callee) : undefined;
+      if (j !== undefined && !out.includes(j)) out.push(j);
+    }
+    return out;
+  });
+  const grew = fns.map((_, i): number => (sets[i]!.size > 0 ? 0 : -1));
+  const seen = fns.map(() => -1);
+  let growths = 0;
+  for (let changed = true, pass = 0; changed && pass < 12; pass++) {
+    changed = false;
+    for (let i = 0; i < fns.length; i++) {
+      const m = sets[i]!;
+      const since = seen[i]!;
+      for (const j of calleesOf[i]!) {
+        if (grew[j]! <= since) continue;
+        for (const l of sets[j]!) {
+          if (m.has(l)) continue;
+          m.add(l);
+          changed = true;
+          grew[i] = ++growths;
+        }
+      }
+      seen[i] = growths;
+    }
+  }
+  return takes;
 }
 
 /** A lock named only within its function (`lock1 (in sched_spin_lock_double)`). */
