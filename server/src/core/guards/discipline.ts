@@ -271,13 +271,24 @@ export function computeDiscipline(
   entries = entriesByName();
   const aliases = schedAliases(functions, entries);
   const alias = (l: string): string => aliases.get(l) ?? l;
-  const heldCache = new Map<FunctionFacts, Map<number, readonly string[]>>();
+  // A function's must-held lists are shared by its nodes (collect.ts remembers one per list of path states,
+  // and consecutive statements share one): what is derived from a list alone is remembered per list, not per
+  // node, and without aliases the list is the answer.
+  const aliasedLists = new Map<readonly string[], readonly string[]>();
   const heldAt = (f: FunctionFacts, node: number): readonly string[] => {
-    let m = heldCache.get(f);
-    if (!m) heldCache.set(f, (m = new Map()));
-    let h = m.get(node);
-    if (!h) m.set(node, (h = aliases.size ? f.heldAt(node).map(alias) : f.heldAt(node)));
-    return h;
+    const h = f.heldAt(node);
+    if (aliases.size === 0) return h;
+    let out = aliasedLists.get(h);
+    if (!out) aliasedLists.set(h, (out = h.map(alias)));
+    return out;
+  };
+  const listSets = new Map<readonly string[], ReadonlySet<string>>();
+  /** The locks held before a node of the function (must-held there, aliased) as a set: one per list. */
+  const localHeld = (f: FunctionFacts, node: number): ReadonlySet<string> => {
+    const h = heldAt(f, node);
+    let out = listSets.get(h);
+    if (!out) listSets.set(h, (out = new Set(h)));
+    return out;
   };
   const exempt = setupFunctions(functions, entries, callers, (e) => e.every((x) => isSetupHook(schedulerHookOf(x.via) ?? '')));
   // Lifecycle hooks and their own callees: only their list links and unlinks are shared accesses. CPU
@@ -313,14 +324,17 @@ export function computeDiscipline(
     return c && c !== 'top' ? c : EMPTY;
   };
   // For what a lock guards, the lock being replaced is the pCPU's scheduler lock (it is, until the switch).
+  // (A function entered holding nothing holds what its own code takes: the set of its list.)
   const setCache = new Map<FunctionFacts, Map<number, Set<string>>>();
-  const heldSet = (f: FunctionFacts, node: number): Set<string> => {
+  const heldSet = (f: FunctionFacts, node: number): ReadonlySet<string> => {
+    const c = ctxOf(f);
+    if (c.size === 0) return localHeld(f, node);
     let m = setCache.get(f);
     if (!m) setCache.set(f, (m = new Map()));
     let out = m.get(node);
     if (!out) {
       out = new Set(heldAt(f, node));
-      for (const l of ctxOf(f)) out.add(l === REPLACED_SCHED_LOCK ? SCHED_LOCK : l);
+      for (const l of c) out.add(l === REPLACED_SCHED_LOCK ? SCHED_LOCK : l);
       m.set(node, out);
     }
     return out;
@@ -368,15 +382,6 @@ export function computeDiscipline(
   };
   const { guards, sites } = inferGuards(functions, heldSet, exempt, settings, lifetimes, lifecycle, (f) => ctxOf(f).size === 0, isLookup);
   const guardOf = new Map(guards.map((g) => [g.location, g]));
-  // Per function and node (the needs' fixpoint asks at every call of every pass).
-  const localCache = new Map<FunctionFacts, Map<number, Set<string>>>();
-  const localHeld = (f: FunctionFacts, node: number): Set<string> => {
-    let m = localCache.get(f);
-    if (!m) localCache.set(f, (m = new Map()));
-    let out = m.get(node);
-    if (!out) m.set(node, (out = new Set(heldAt(f, node))));
-    return out;
-  };
   const needs = needsOf(functions, resolver, guardOf, sites, localHeld, alias);
   const { requires, unmet, walks } = requirements(
     functions,
@@ -394,25 +399,12 @@ export function computeDiscipline(
   // nesting under it is no edge (credit.c:650-658, credit2.c:4031-4052).
   // What callers hold reaches the order through the callers' own edges (what the callee takes, taken while they
   // hold it); only an entry point's context (its callers are not ours) adds edges here.
-  // Per function and node, as heldSet (a function's acquisitions and calls often share nodes).
-  const orderCache = new Map<FunctionFacts, Map<number, Set<string>>>();
-  const orderHeld = (f: FunctionFacts, node: number): Set<string> => {
-    let m = orderCache.get(f);
-    if (!m) orderCache.set(f, (m = new Map()));
-    let out = m.get(node);
-    if (!out) {
-      out = new Set(heldAt(f, node));
-      if (entryOf(f).some((e) => e.source !== 'unknown')) for (const l of ctxOf(f)) if (l !== REPLACED_SCHED_LOCK) out.add(l);
-      m.set(node, out);
-    }
-    return out;
-  };
-  const order = orderEdges(functions, resolver, orderHeld, alias);
+  const orderContext = (f: FunctionFacts): readonly string[] =>
+    entryOf(f).some((e) => e.source !== 'unknown') ? [...ctxOf(f)].filter((l) => l !== REPLACED_SCHED_LOCK) : [];
+  const order = orderEdges(functions, resolver, localHeld, orderContext, alias);
   const iterations = [...walks, ...iterationFindings(functions, guardOf, sites, exempt)];
   // The discipline lives as long as its files' analysis (in the editor, until the next keystroke's), and what it
-  // answers later reads only heldCache and setCache: the other passes' memos are not kept with it.
-  localCache.clear();
-  orderCache.clear();
+  // answers later reads only the held lists and sets: the other passes' memos are not kept with it.
   lookups.clear();
   return {
     settings,
@@ -768,7 +760,7 @@ function needsOf(
   resolver: CallResolver,
   guardOf: ReadonlyMap<string, Guard>,
   sites: ReadonlyMap<string, Site[]>,
-  localHeld: (f: FunctionFacts, node: number) => Set<string>,
+  localHeld: (f: FunctionFacts, node: number) => ReadonlySet<string>,
   alias: (l: string) => string,
 ): Map<string, Map<string, string>> {
   const out = new Map<string, Map<string, string>>();
@@ -974,7 +966,7 @@ function ownObject(f: FunctionFacts, arg: string): boolean {
  */
 function inferGuards(
   functions: ReadonlyMap<string, FunctionFacts>,
-  heldSet: (f: FunctionFacts, node: number) => Set<string>,
+  heldSet: (f: FunctionFacts, node: number) => ReadonlySet<string>,
   exempt: ReadonlySet<string>,
   settings: GuardSettings,
   lifetimes: ReadonlyMap<string, ObjectLifetimes>,
@@ -1074,7 +1066,7 @@ function requirements(
   functions: ReadonlyMap<string, FunctionFacts>,
   callers: ReadonlyMap<string, { caller: FunctionFacts; call: CallFact }[]>,
   resolver: CallResolver,
-  heldSet: (f: FunctionFacts, node: number) => Set<string>,
+  heldSet: (f: FunctionFacts, node: number) => ReadonlySet<string>,
   entryOf: (f: FunctionFacts) => EntryFact[],
   exempt: ReadonlySet<string>,
   addressTaken: ReadonlySet<string>,
@@ -1216,7 +1208,7 @@ function meets(held: ReadonlySet<string>, locks: readonly string[]): boolean {
 function holdersOf(
   sites: readonly { caller: FunctionFacts; call: CallFact }[],
   lock: string,
-  heldSet: (f: FunctionFacts, node: number) => Set<string>,
+  heldSet: (f: FunctionFacts, node: number) => ReadonlySet<string>,
   except: FunctionFacts,
 ): { fn: FunctionFacts; start: number; end: number }[] {
   return sites
@@ -1234,7 +1226,9 @@ function holdersOf(
 function orderEdges(
   functions: ReadonlyMap<string, FunctionFacts>,
   resolver: CallResolver,
-  heldSet: (f: FunctionFacts, node: number) => Set<string>,
+  localHeld: (f: FunctionFacts, node: number) => ReadonlySet<string>,
+  /** Locks an entry point is entered holding that order its own (none for most functions). */
+  orderContext: (f: FunctionFacts) => readonly string[],
   alias: (l: string) => string,
 ): Map<string, OrderEdge> {
   const takes = lockClosure(functions, resolver, alias);
@@ -1249,10 +1243,20 @@ function orderEdges(
     edges.set(k, e);
   };
   for (const f of functions.values()) {
+    // What is held before a node, with the entry's context (per node: a function's acquisitions and calls often
+    // share nodes); without one, the locks held there (one set per list, shared).
+    const context = orderContext(f);
+    const withContext = context.length ? new Map<number, ReadonlySet<string>>() : undefined;
+    const heldSet = (node: number): ReadonlySet<string> => {
+      if (!withContext) return localHeld(f, node);
+      let out = withContext.get(node);
+      if (!out) withContext.set(node, (out = new Set([...localHeld(f, node), ...context])));
+      return out;
+    };
     for (const a of f.acquisitions) {
       if (a.noWait) continue;
       const inner = alias(a.lock);
-      for (const h of heldSet(f, a.node)) edge(h, inner, { fn: f, start: a.start, end: a.start, line: a.line });
+      for (const h of heldSet(a.node)) edge(h, inner, { fn: f, start: a.start, end: a.start, line: a.line });
     }
     const callees = resolver.calleesOf(f);
     for (let i = 0; i < f.calls.length; i++) {
@@ -1268,7 +1272,7 @@ function orderEdges(
         released = new Set([...s.releases, ...s.mayReleases, ...(s.condReleases ?? [])].map((e) => alias(callee.lockId(e.lock))));
         releasedBy.set(callee, released);
       }
-      const held = heldSet(f, c.node);
+      const held = heldSet(c.node);
       for (const l of inner)
         for (const h of held) if (!released.has(h)) edge(h, l, { fn: f, start: c.start, end: c.end, line: c.line, via: callee.name });
     }
