@@ -30,7 +30,7 @@ import { type CallFact, collectedFacts, collectFunctionRemembered, type Function
 import { type Ordering, orderingOf } from './handshake';
 import { lockLabel, REPLACED_SCHED_LOCK, SCHED_LOCK } from './lockIds';
 import { calleeFlags, linkedParams, lookupInto, type ObjectLifetimes, objectLifetimes, privateAt, readOnlyMacro } from './objects';
-import { type Cycle, findCycles, type OrderEdge, type OrderSite } from './order';
+import { type Cycle, findCycles, type OrderEdge } from './order';
 
 export interface GuardSettings {
   /** Share of a location's accesses that must hold a lock for it to be the guard (0.75). */
@@ -295,7 +295,8 @@ export function computeDiscipline(
   // notifiers too: they prepare a CPU's data before it comes online and tear it down after it went away
   // (cpu.h:25-64), and what they do while it is online goes through functions other paths call as well.
   // A dying domain's teardown (the function states it unconditionally) is a lifecycle path too.
-  const teardown = new Set([...functions.values()].filter(statesDying).map((f) => f.key));
+  const dyingMentions = new Map<FileAnalysis, number[]>();
+  const teardown = new Set([...functions.values()].filter((f) => statesDying(f, dyingMentions)).map((f) => f.key));
   const lifecycle = setupFunctions(
     functions,
     entries,
@@ -413,7 +414,7 @@ export function computeDiscipline(
     guardOf,
     requires,
     unmet,
-    order: [...order.values()],
+    order,
     cycles: findCycles(order),
     iterations,
     locks: irqDiscipline(functions, alias, all.length === 1),
@@ -432,11 +433,27 @@ export function computeDiscipline(
 
 /** Whether the function's body asserts its domain is dying, read once per lock result as computed (its body's text). */
 const dyingOf = new WeakMap<FunctionLocks, boolean>();
-function statesDying(f: FunctionFacts): boolean {
+function statesDying(f: FunctionFacts, mentions: Map<FileAnalysis, number[]>): boolean {
   const { base } = originOf(f.fn);
   let r = dyingOf.get(base);
-  if (r === undefined) dyingOf.set(base, (r = dyingAssertion(f.file.text.slice(f.fn.syntax.bodyStart, f.fn.syntax.bodyEnd)) >= 0));
+  if (r === undefined) {
+    const { bodyStart, bodyEnd } = f.fn.syntax;
+    // The assertion names `is_dying`: a body that does not (most) is neither sliced nor scanned. Where the file
+    // names it is found once per file (searching from each body on would read the rest of the file each time).
+    let at = mentions.get(f.file);
+    if (!at) mentions.set(f.file, (at = offsetsOf(f.file.text, DYING)));
+    const named = at.some((o) => o >= bodyStart && o + DYING.length <= bodyEnd);
+    dyingOf.set(base, (r = named && dyingAssertion(f.file.text.slice(bodyStart, bodyEnd)) >= 0));
+  }
   return r;
+}
+
+const DYING = 'is_dying';
+
+function offsetsOf(text: string, word: string): number[] {
+  const out: number[] = [];
+  for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + word.length)) out.push(at);
+  return out;
 }
 
 function newFileTable(shared: TypeTable, f: FileAnalysis): TypeTable {
@@ -828,6 +845,8 @@ function learnedEntries(
 ): Map<string, { held: string[]; sites: number }> {
   const by = new Map<string, Set<string>[]>();
   for (const f of functions.values()) {
+    // (Most functions call through no function-pointer field.)
+    if (f.memberCalls.length === 0) continue;
     const c = ctx.get(f.key);
     const extra = c && c !== 'top' ? [...c] : [];
     for (const m of f.memberCalls) {
@@ -882,7 +901,16 @@ function lifetimesOf(
       if (!q) perFile.set(f.path, (q = calleeQuestions(f, resolver, allocating, macroReads)));
       out.set(
         f.key,
-        objectLifetimes(f.fn, q.allocates, q.analysed, freshParams.get(f.key), q.linksArg, f.file.text, q.flagsOf, f.privateSources),
+        objectLifetimes(
+          f.fn,
+          q.allocates,
+          q.analysed,
+          freshParams.get(f.key) ?? NO_FRESH_PARAMS,
+          q.linksArg,
+          f.file.text,
+          q.flagsOf,
+          f.privateSources,
+        ),
       );
     }
     // Only what changed is looked at again: callers of new allocators, functions with new private parameters.
@@ -919,6 +947,9 @@ function lifetimesOf(
   }
   return out;
 }
+
+/** No parameter private on entry (most functions: one set for all, not one per function and round). */
+const NO_FRESH_PARAMS: ReadonlySet<string> = new Set();
 
 interface CalleeQuestions {
   allocates: (name: string) => boolean;
@@ -983,7 +1014,8 @@ function inferGuards(
     }
   const sites = new Map<string, Site[]>();
   for (const f of functions.values()) {
-    if (exempt.has(f.key)) continue;
+    // (A function that accesses nothing adds no site.)
+    if (f.accesses.length === 0 || exempt.has(f.key)) continue;
     const seen = new Set<string>();
     const lt = lifetimes.get(f.key);
     const creating = lifecycle.has(f.key);
@@ -1155,8 +1187,9 @@ function requirements(
     const g = queue[head]!;
     queued.delete(g.key);
     if (exempt.has(g.key)) continue;
-    const gEntries = entryOf(g);
-    const known = gEntries.filter((e) => e.source !== 'unknown');
+    // What g is entered as, read at its first unmet requirement (most functions meet all of their callees').
+    let gEntries: EntryFact[] | undefined;
+    let known: EntryFact[] = [];
     const gCallees = resolver.calleesOf(g);
     for (let i = 0; i < g.calls.length; i++) {
       const c = g.calls[i]!;
@@ -1167,6 +1200,7 @@ function requirements(
       for (const r of rs) {
         const met = r.lock === '*' ? held.size > 0 : meets(held, r.alternatives ?? [r.lock]);
         if (met) continue;
+        if (!gEntries) known = (gEntries = entryOf(g)).filter((e) => e.source !== 'unknown');
         if (known.length) {
           const k = `${g.key}@${c.start}|${r.lock}`;
           if (reported.has(k)) continue;
@@ -1230,17 +1264,25 @@ function orderEdges(
   /** Locks an entry point is entered holding that order its own (none for most functions). */
   orderContext: (f: FunctionFacts) => readonly string[],
   alias: (l: string) => string,
-): Map<string, OrderEdge> {
+): OrderEdge[] {
   const takes = lockClosure(functions, resolver, alias);
-  const edges = new Map<string, OrderEdge>();
+  // The edges in the order first found, by outer then inner lock (no key string is made per nesting seen); a
+  // site is made when it is new.
+  const edges: OrderEdge[] = [];
+  const byOuter = new Map<string, Map<string, OrderEdge>>();
   const releasedBy = new Map<FunctionFacts, ReadonlySet<string>>();
-  const edge = (outer: string, inner: string, site: OrderSite): void => {
+  const edge = (outer: string, inner: string, fn: FunctionFacts, start: number, end: number, line: number, via?: string): void => {
     // RCU read sections wait for nobody; a lock we could not name at type level compares with nothing.
     if (outer === inner || outer.startsWith('rcu(') || inner.startsWith('rcu(') || unresolved(outer) || unresolved(inner)) return;
-    const k = `${outer}\u0000${inner}`;
-    const e = edges.get(k) ?? { outer, inner, sites: [] };
-    if (!e.sites.some((s) => s.fn === site.fn && s.start === site.start)) e.sites.push(site);
-    edges.set(k, e);
+    let inners = byOuter.get(outer);
+    if (!inners) byOuter.set(outer, (inners = new Map()));
+    let e = inners.get(inner);
+    if (!e) {
+      inners.set(inner, (e = { outer, inner, sites: [] }));
+      edges.push(e);
+    }
+    if (!e.sites.some((s) => s.fn === fn && s.start === start))
+      e.sites.push(via === undefined ? { fn, start, end, line } : { fn, start, end, line, via });
   };
   for (const f of functions.values()) {
     // What is held before a node, with the entry's context (per node: a function's acquisitions and calls often
@@ -1256,7 +1298,7 @@ function orderEdges(
     for (const a of f.acquisitions) {
       if (a.noWait) continue;
       const inner = alias(a.lock);
-      for (const h of heldSet(a.node)) edge(h, inner, { fn: f, start: a.start, end: a.start, line: a.line });
+      for (const h of heldSet(a.node)) edge(h, inner, f, a.start, a.start, a.line);
     }
     const callees = resolver.calleesOf(f);
     for (let i = 0; i < f.calls.length; i++) {
@@ -1273,8 +1315,7 @@ function orderEdges(
         releasedBy.set(callee, released);
       }
       const held = heldSet(c.node);
-      for (const l of inner)
-        for (const h of held) if (!released.has(h)) edge(h, l, { fn: f, start: c.start, end: c.end, line: c.line, via: callee.name });
+      for (const l of inner) for (const h of held) if (!released.has(h)) edge(h, l, f, c.start, c.end, c.line, callee.name);
     }
   }
   return edges;
@@ -1426,9 +1467,12 @@ function staticsInSeveralFiles(files: readonly FileAnalysis[]): Set<string> {
  * is not matched against its events again.
  */
 const irqSafety = new WeakMap<FunctionFacts, readonly (boolean | undefined)[]>();
+const NO_ACQUISITIONS: readonly (boolean | undefined)[] = [];
 function irqSafetyOf(f: FunctionFacts, remember: boolean): readonly (boolean | undefined)[] {
   const origin = collectedFacts(f);
   let out = remember ? irqSafety.get(origin) : undefined;
+  // (A function that takes no lock has nothing to match.)
+  if (!out && origin.acquisitions.length === 0) out = NO_ACQUISITIONS;
   if (!out) {
     const known = new Map<number, boolean>();
     for (const e of origin.fn.irqEvents) if (e.k === 'irqAcquire' && e.safe !== undefined) known.set(e.start, e.safe);

@@ -149,8 +149,13 @@ function releasesOf(f: FunctionFacts): Releases {
   return r;
 }
 
+/** No release (most functions: one empty answer for all). */
+const NO_RELEASES: Releases = new Map();
+
 /** The function's releases: a flag set right after a write barrier, its own bit of a mask cleared atomically. */
-function releasesIn(f: FunctionFacts): Map<string, { kind: Kind; nodes: number[] }> {
+function releasesIn(f: FunctionFacts): Releases {
+  // (Only the nodes collect.ts saw store a constant, store-release or clear a bit: the others add nothing.)
+  if (f.releaseSites.length === 0) return NO_RELEASES;
   const out = new Map<string, { kind: Kind; nodes: number[] }>();
   const add = (x: string, kind: Kind, node: number): void => {
     const r = out.get(x) ?? { kind, nodes: [] };
@@ -158,7 +163,6 @@ function releasesIn(f: FunctionFacts): Map<string, { kind: Kind; nodes: number[]
   };
   const nodes = f.fn.cfg.nodes;
   const global = (x: string): boolean => IDENT.test(x) && !f.env.has(x);
-  // (Only the nodes collect.ts saw store a constant, store-release or clear a bit: the others add nothing.)
   for (const id of f.releaseSites) {
     const n = nodes[id]!;
     for (const a of n.facts.assignments) {

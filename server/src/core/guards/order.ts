@@ -26,9 +26,9 @@ export interface Cycle {
 const MAX_LENGTH = 4;
 const MAX_CYCLES = 50;
 
-export function findCycles(edges: ReadonlyMap<string, OrderEdge>): Cycle[] {
+export function findCycles(edges: readonly OrderEdge[]): Cycle[] {
   const adj = new Map<string, OrderEdge[]>();
-  for (const e of edges.values()) {
+  for (const e of edges) {
     const list = adj.get(e.outer) ?? [];
     list.push(e);
     adj.set(e.outer, list);
