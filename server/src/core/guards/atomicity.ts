@@ -101,6 +101,7 @@ interface Fact {
 
 const IDENT = /^[A-Za-z_]\w*$/;
 const NO_IDENTS: ReadonlyMap<string, Range[]> = new Map();
+const NO_FACTS: readonly Fact[] = [];
 /** Facts kept per node: past this the analysis of the function stops adding (it stays sound for what it reports). */
 const MAX_FACTS = 96;
 /** Worklist steps per function. */
@@ -155,6 +156,29 @@ function identsIn(text: string, r: Range): Set<string> {
   );
 }
 
+/**
+ * A value fact is born only from a guarded location read with its lock held,
+ * a lookup call made under a lock, or a NOW() sample: a function with none
+ * of them has nothing to report (and its CFG is not read at all). Asked of
+ * every function, and most answer no: plain loops, no closure made per
+ * function.
+ */
+function factCanBeBorn(d: LockDiscipline, f: FunctionFacts, index: Callees): boolean {
+  for (const a of f.accesses) {
+    const g = d.guardOf.get(a.loc);
+    if (g === undefined) continue;
+    const lock = d.aliases.get(g.lock) ?? g.lock;
+    for (const h of f.heldAt(a.node)) if ((d.aliases.get(h) ?? h) === lock) return true;
+  }
+  for (const c of f.calls) {
+    // (The callee first: most calls return no pointer, and their held sets are never needed.)
+    const callee = index.of(f.path, c.callee);
+    if (callee !== undefined && callee !== f && returnsPointer(callee) && f.heldAt(c.node).length > 0) return true;
+  }
+  for (const c of f.calls) if (callSamplesTime(f, c.callee, index.resolve)) return true;
+  return false;
+}
+
 /** Per function: the stale uses of XSR014 (a), (c). */
 export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
   const { fn, file } = f;
@@ -162,32 +186,18 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
   if (!fn.touchesLocks || fn.degraded || f.boot) return [];
   const memo = staleMemo(d, f);
   if (memo.hit) return memo.hit;
+  const index = callees(d);
+  if (!factCanBeBorn(d, f, index)) {
+    memo.store([]);
+    return [];
+  }
   const text = file.text;
   const alias = (l: string): string => d.aliases.get(l) ?? l;
   const guardLock = (loc: string): string | undefined => {
     const g = d.guardOf.get(loc);
     return g ? alias(g.lock) : undefined;
   };
-  const index = callees(d);
-  const resolve = (caller: FunctionFacts, name: string): FunctionFacts | undefined => index.of(caller.path, name);
-  // A value fact is born only from a guarded location read with its lock held, a lookup call made under a lock,
-  // or a NOW() sample: a function with none of them has nothing to report (and its CFG is not read at all).
-  const guardedRead = f.accesses.some((a) => {
-    const l = guardLock(a.loc);
-    return l !== undefined && f.heldAt(a.node).some((h) => alias(h) === l);
-  });
-  const lookupCall =
-    !guardedRead &&
-    f.calls.some((c) => {
-      // (The callee first: most calls return no pointer, and their held sets are never needed.)
-      const callee = index.of(f.path, c.callee);
-      return !!callee && callee !== f && returnsPointer(callee) && f.heldAt(c.node).length > 0;
-    });
-  const sampled = !guardedRead && !lookupCall && f.calls.some((c) => callSamplesTime(f, c.callee, resolve));
-  if (!sampled && !guardedRead && !lookupCall) {
-    memo.store([]);
-    return [];
-  }
+  const { resolve } = index;
   // Held sets per node, computed when first asked (most nodes of most functions never are).
   const mustSets: (ReadonlySet<string> | undefined)[] = [];
   const maySets: (ReadonlySet<string> | undefined)[] = [];
@@ -478,7 +488,10 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
   };
 
   // Forward may-analysis: facts are unioned at joins. (A node's set is made when a fact first reaches it: most never get one.)
-  const inSets: (Map<string, Fact> | undefined)[] = [];
+  // Each node's facts in the order first seen, and their keys (made when a fact first reaches the node: most
+  // never get one). The transfer reads a node's list as it is (nothing is added to it while it does), not a copy.
+  const inLists: (Fact[] | undefined)[] = [];
+  const inKeys: (Set<string> | undefined)[] = [];
   const work: number[] = [fn.cfg.entry];
   const queued = new Set<number>(work);
   const visited = new Set<number>();
@@ -488,20 +501,23 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
     queued.delete(id);
     const n = nodes[id]!;
     if (!(states[id]?.length ?? 0) && id !== fn.cfg.entry) continue;
-    const out = transfer(n, [...(inSets[id]?.values() ?? [])]);
+    const out = transfer(n, inLists[id] ?? NO_FACTS);
     visited.add(id);
     for (const e of n.succ) {
       if (!(states[e.to]?.length ?? 0)) continue;
-      let target = inSets[e.to];
+      let target = inLists[e.to];
+      let keys = inKeys[e.to];
       let changed = false;
       for (const fact of out) {
-        if (target && target.size >= MAX_FACTS) break;
+        if (target && target.length >= MAX_FACTS) break;
         const g = edge(n, e.to, fact);
         if (!g) continue;
         const k = factKey(g);
-        target ??= inSets[e.to] = new Map();
-        if (!target.has(k)) {
-          target.set(k, g);
+        target ??= inLists[e.to] = [];
+        keys ??= inKeys[e.to] = new Set();
+        if (!keys.has(k)) {
+          keys.add(k);
+          target.push(g);
           changed = true;
         }
       }
@@ -755,6 +771,9 @@ class Callees {
       else this.byName.set(g.name, [g]);
     }
   }
+
+  /** `of` as the time stamps' callers ask it (one function for the run, not one per function analysed). */
+  readonly resolve = (caller: FunctionFacts, name: string): FunctionFacts | undefined => this.of(caller.path, name);
 
   of(path: string, name: string): FunctionFacts | undefined {
     // Asked for every call of every function: most names are no analysed function or one only, answered from

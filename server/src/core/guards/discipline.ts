@@ -187,6 +187,7 @@ export function disciplineOf(file: FileAnalysis): LockDiscipline | undefined {
 }
 
 type Ctx = ReadonlySet<string> | 'top';
+const NO_LOCKS: readonly string[] = [];
 const EMPTY: ReadonlySet<string> = new Set();
 const MAX_CTX_PASSES = 12;
 
@@ -401,7 +402,7 @@ export function computeDiscipline(
   // What callers hold reaches the order through the callers' own edges (what the callee takes, taken while they
   // hold it); only an entry point's context (its callers are not ours) adds edges here.
   const orderContext = (f: FunctionFacts): readonly string[] =>
-    entryOf(f).some((e) => e.source !== 'unknown') ? [...ctxOf(f)].filter((l) => l !== REPLACED_SCHED_LOCK) : [];
+    entryOf(f).some((e) => e.source !== 'unknown') ? [...ctxOf(f)].filter((l) => l !== REPLACED_SCHED_LOCK) : NO_LOCKS;
   const order = orderEdges(functions, resolver, localHeld, orderContext, alias);
   const iterations = [...walks, ...iterationFindings(functions, guardOf, sites, exempt)];
   // The discipline lives as long as its files' analysis (in the editor, until the next keystroke's), and what it
@@ -1289,12 +1290,8 @@ function orderEdges(
     // share nodes); without one, the locks held there (one set per list, shared).
     const context = orderContext(f);
     const withContext = context.length ? new Map<number, ReadonlySet<string>>() : undefined;
-    const heldSet = (node: number): ReadonlySet<string> => {
-      if (!withContext) return localHeld(f, node);
-      let out = withContext.get(node);
-      if (!out) withContext.set(node, (out = new Set([...localHeld(f, node), ...context])));
-      return out;
-    };
+    const heldSet = (node: number): ReadonlySet<string> =>
+      withContext ? heldWithContext(localHeld(f, node), node, context, withContext) : localHeld(f, node);
     for (const a of f.acquisitions) {
       if (a.noWait) continue;
       const inner = alias(a.lock);
@@ -1376,6 +1373,18 @@ function lockClosure(
     }
   }
   return takes;
+}
+
+/** The locks held before a node and the entry's context, per node (a function's acquisitions and calls often share nodes). */
+function heldWithContext(
+  held: ReadonlySet<string>,
+  node: number,
+  context: readonly string[],
+  memo: Map<number, ReadonlySet<string>>,
+): ReadonlySet<string> {
+  let out = memo.get(node);
+  if (!out) memo.set(node, (out = new Set([...held, ...context])));
+  return out;
 }
 
 /** A lock named only within its function (`lock1 (in sched_spin_lock_double)`). */
