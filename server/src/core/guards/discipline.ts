@@ -1461,11 +1461,44 @@ function staticsInSeveralFiles(files: readonly FileAnalysis[]): Set<string> {
   if (files.length < 2) return new Set();
   const seen = new Map<string, number>();
   for (const f of files) {
-    const bodies = f.functions.map((x) => x.syntax);
-    for (const [name, at] of staticNamesIn(f, f.text))
-      if (at.some((x) => !bodies.some((b) => x >= b.bodyStart && x < b.bodyEnd))) seen.set(name, (seen.get(name) ?? 0) + 1);
+    const bodies = new BodyRanges(f.functions.map((x) => x.syntax));
+    for (const [name, at] of staticNamesIn(f, f.text)) if (at.some((x) => !bodies.contain(x))) seen.set(name, (seen.get(name) ?? 0) + 1);
   }
   return new Set([...seen].filter(([, n]) => n > 1).map(([name]) => name));
+}
+
+/**
+ * Whether an offset is inside one of a file's function bodies, by a binary
+ * search (every static name of every file asks, and a file has hundreds of
+ * bodies): the bodies sorted by start, each with the furthest end of the
+ * bodies starting at or before it (so bodies that overlap answer as a scan
+ * of them all would).
+ */
+class BodyRanges {
+  private readonly starts: number[];
+  private readonly ends: number[];
+
+  constructor(bodies: readonly { bodyStart: number; bodyEnd: number }[]) {
+    const sorted = [...bodies].sort((a, b) => a.bodyStart - b.bodyStart);
+    this.starts = sorted.map((b) => b.bodyStart);
+    let furthest = -Infinity;
+    this.ends = sorted.map((b) => (furthest = Math.max(furthest, b.bodyEnd)));
+  }
+
+  contain(x: number): boolean {
+    // The last body starting at or before x.
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    let last = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.starts[mid]! <= x) {
+        last = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return last >= 0 && this.ends[last]! > x;
+  }
 }
 
 /**
