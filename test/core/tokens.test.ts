@@ -137,3 +137,23 @@ describe('TokenPool', () => {
     pool.giveBack();
   });
 });
+
+// Short identifiers are interned by a hash of their characters: names that
+// share a slot (there are more names here than slots) or a length, and names
+// too long to intern, still read as their own characters, however often each
+// comes back.
+describe('identifier interning', () => {
+  it('reads every name as its characters, in a text with more names than the table has slots', () => {
+    const names: string[] = [];
+    for (let i = 0; i < 12000; i++) {
+      const n = i.toString(36);
+      names.push(`_${n}`, `v${n}x`, `${'abcdefgh'[i % 8]!}${n}`.padEnd(12, 'q'), `long_name_${n}_past_twelve`);
+    }
+    // Twice over, in an order that revisits names after their slots were taken by others.
+    const source = [...names, ...names.slice().reverse()].join(' + ');
+    for (const t of tokenizeRange(source, 0, source.length)) if (t.kind === 'ident') assert.equal(t.text, source.slice(t.start, t.end));
+    const pool = new TokenPool();
+    for (const t of pool.borrow(source, 0, source.length)) if (t.kind === 'ident') assert.equal(t.text, source.slice(t.start, t.end));
+    pool.giveBack();
+  });
+});

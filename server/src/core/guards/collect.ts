@@ -206,19 +206,54 @@ function collectFunction(
   const walked = walkNodes(file, fn, helpers);
   const nodes = walked.scanned.sort((a, b) => a.start - b.start);
   const text = file.text;
+  const isTypeName = (x: string): boolean => table.isTypeName(x);
   // Declarations first (a use in a loop may precede its declaration in CFG order, never in the text).
-  // Each declaration's tokens and parse, read again for its initialisers below.
-  const declarations = new Map<number, { tokens: Token[]; d: Declaration | undefined }>();
-  for (const n of nodes) {
-    if (!n.declares) continue;
-    const tokens = tokenizeRange(text, n.start, n.end);
-    const end = tokens.length && tokens[tokens.length - 1]!.text === ';' ? tokens.length - 1 : tokens.length;
-    const d = parseDeclaration(tokens, 0, end, (x) => table.isTypeName(x));
-    declarations.set(n.id, { tokens, d });
-    if (!d) continue;
-    for (const x of d.declarators)
-      declare(env, x.name, d.isStatic ? { type: x.type, loc: `${x.name} (static in ${fn.syntax.name})` } : { type: x.type });
+  // Each declaration's tokens and parse (by the node's index in `nodes`), read again for its initialisers below.
+  // The tokens of the declarations ending in `;` are lent, one after another in one array: no read of them looks
+  // past that `;` (the next declaration's tokens are never seen). One without it (broken code) lexes its own.
+  const declarations: ({ tokens: Token[]; d: Declaration | undefined } | undefined)[] = new Array(nodes.length);
+  const lent = declarationTokens.borrow(text, 0, 0);
+  try {
+    for (let i = 0; i < nodes.length; i++) {
+      const n = nodes[i]!;
+      if (!n.declares) continue;
+      const from = declarationTokens.append(lent, text, n.start, n.end);
+      let tokens = lent;
+      let end = lent.length - 1;
+      if (end < from || lent[end]!.text !== ';') {
+        lent.length = from;
+        tokens = tokenizeRange(text, n.start, n.end);
+        end = tokens.length;
+      }
+      const d = parseDeclaration(tokens, tokens === lent ? from : 0, end, isTypeName);
+      declarations[i] = { tokens, d };
+      if (!d) continue;
+      for (const x of d.declarators)
+        declare(env, x.name, d.isStatic ? { type: x.type, loc: `${x.name} (static in ${fn.syntax.name})` } : { type: x.type });
+    }
+    return collectNodes(file, fn, table, helpers, reported, sharedStatics, env, walked, nodes, declarations);
+  } finally {
+    declarationTokens.giveBack();
   }
+}
+
+/** collectFunction's declaration tokens: the facts keep the declarations' names and types, never a token. */
+const declarationTokens = new TokenPool();
+
+/** collectFunction once the declarations are read (with their tokens lent). */
+function collectNodes(
+  file: FileAnalysis,
+  fn: FunctionLocks,
+  table: TypeTable,
+  helpers: HelperTable,
+  reported: boolean,
+  sharedStatics: ReadonlySet<string>,
+  env: Map<string, Variable>,
+  walked: ReturnType<typeof walkNodes>,
+  nodes: readonly CfgNode[],
+  declarations: readonly ({ tokens: Token[]; d: Declaration | undefined } | undefined)[],
+): FunctionFacts {
+  const text = file.text;
   const facts: FunctionFacts = {
     key: fn.syntax.isStatic ? `${file.path}#${fn.syntax.name}` : fn.syntax.name,
     name: fn.syntax.name,
@@ -300,9 +335,10 @@ function collectFunction(
   };
   const scanner = new ExpressionScanner(table, env, sink);
   const namer = LockNamer.of(fn.cfg);
-  for (const n of nodes) {
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i]!;
     current = n;
-    const decl = declarations.get(n.id);
+    const decl = declarations[i];
     if (decl) {
       // Only the initialisers of a declaration are evaluated.
       const { tokens, d } = decl;

@@ -55,7 +55,7 @@ export function isIdentPart(c: number): boolean {
 
 /** Tokenizes `text`, which starts at document offset `base`. Comments and preprocessor lines are skipped. */
 export function tokenize(text: string, base = 0): Token[] {
-  return lex(text, 0, text.length, base, undefined);
+  return lex(text, 0, text.length, base, undefined, []);
 }
 
 /**
@@ -64,7 +64,7 @@ export function tokenize(text: string, base = 0): Token[] {
  * copying the text first.
  */
 export function tokenizeRange(source: string, start: number, end: number): Token[] {
-  return lex(source, start, Math.min(end, source.length), 0, undefined);
+  return lex(source, start, Math.min(end, source.length), 0, undefined, []);
 }
 
 /**
@@ -77,16 +77,31 @@ export function tokenizeRange(source: string, start: number, end: number): Token
 export class TokenPool {
   private readonly tokens: Token[] = [];
   private lent = false;
+  private lentArray: Token[] | undefined;
 
   /** tokenizeRange's tokens, in objects the next borrower overwrites: call `giveBack` when done, keep none. */
   borrow(source: string, start: number, end: number): Token[] {
     if (this.lent) return tokenizeRange(source, start, end);
     this.lent = true;
-    return lex(source, start, Math.min(end, source.length), 0, this.tokens);
+    this.lentArray = lex(source, start, Math.min(end, source.length), 0, this.tokens, []);
+    return this.lentArray;
+  }
+
+  /**
+   * Lexes source[start, end) after the tokens `lent` already holds (what
+   * `borrow` gave): one array for several ranges, for a reader that reads
+   * them all before it gives them back. Returns where the new tokens begin.
+   */
+  append(lent: Token[], source: string, start: number, end: number): number {
+    const from = lent.length;
+    // (A second borrower's array has no pooled objects behind it.)
+    lex(source, start, Math.min(end, source.length), 0, this.lent && this.lentArray === lent ? this.tokens : undefined, lent);
+    return from;
   }
 
   giveBack(): void {
     this.lent = false;
+    this.lentArray = undefined;
   }
 }
 
@@ -110,11 +125,39 @@ function emit(out: Token[], pool: Token[] | undefined, kind: TokenKind, text: st
 }
 
 /**
- * Lexes text[from, to) as if it were the whole text; token offsets are `shift` + the index in `text`.
- * `pool`: token objects to reuse (TokenPool), in order.
+ * Short identifiers lexed before, by a hash of their characters: the lexer
+ * runs on every statement (twice: the CFG builder's facts, the discipline's
+ * scan) and the same few hundred names come back in every one, so a name is
+ * one string made once, not a new one per token (garbage when the tokens are
+ * lent, and a copy of its own in every fact that keeps it). Only names up to
+ * MAX_INTERNED characters: V8 copies a substring that short, where a longer
+ * one is a slice of its text, and a slice kept here would keep a document's
+ * text alive after it is closed.
  */
-function lex(text: string, from: number, to: number, shift: number, pool: Token[] | undefined): Token[] {
-  const out: Token[] = [];
+const interned: (string | undefined)[] = new Array<string | undefined>(4096).fill(undefined);
+const MAX_INTERNED = 12;
+
+/** text[i, j), an identifier whose characters hash to `h`: the interned string when it is one. */
+function identifier(text: string, i: number, j: number, h: number): string {
+  const n = j - i;
+  if (n > MAX_INTERNED) return text.slice(i, j);
+  const slot = (h ^ (h >>> 12)) & (interned.length - 1);
+  const s = interned[slot];
+  if (s !== undefined && s.length === n) {
+    let k = 0;
+    while (k < n && s.charCodeAt(k) === text.charCodeAt(i + k)) k++;
+    if (k === n) return s;
+  }
+  const made = text.slice(i, j);
+  interned[slot] = made;
+  return made;
+}
+
+/**
+ * Lexes text[from, to) as if it were the whole text; token offsets are `shift` + the index in `text`.
+ * `pool`: token objects to reuse (TokenPool), in order. The tokens are pushed onto `out` (returned).
+ */
+function lex(text: string, from: number, to: number, shift: number, pool: Token[] | undefined, out: Token[]): Token[] {
   let i = from;
   let lineStart = true;
   while (i < to) {
@@ -165,8 +208,9 @@ function lex(text: string, from: number, to: number, shift: number, pool: Token[
     lineStart = false;
     if (isIdentStart(c)) {
       let j = i + 1;
-      while (j < to && isIdentPart(text.charCodeAt(j))) j++;
-      emit(out, pool, 'ident', text.slice(i, j), shift + i, shift + j);
+      let h = c;
+      for (let d: number; j < to && isIdentPart((d = text.charCodeAt(j))); j++) h = (Math.imul(h, 31) + d) | 0;
+      emit(out, pool, 'ident', identifier(text, i, j, h), shift + i, shift + j);
       i = j;
       continue;
     }

@@ -441,16 +441,17 @@ export class ExpressionScanner {
 
   /** Arguments of a call to an unknown (or known, non-vocabulary) function: `&x->f` hands x->f over (a reference). */
   private args(tokens: readonly Token[], from: number, to: number, _callee: string | undefined): void {
-    for (const a of splitTopLevel(tokens as Token[], from, to)) {
-      const v = this.unary(tokens, a.from, a.to);
+    // splitTopLevel's ranges, read one at a time (no list of them is made for every call).
+    for (let s = from; s < to;) {
+      const e = argumentEnd(tokens, s, to);
+      const v = this.unary(tokens, s, e);
       const end = this.end;
-      if (end !== a.to) {
-        this.read(v, tokens, a.from, end);
-        this.scan(tokens, end, a.to);
-        continue;
-      }
-      if (v.addr) this.use(v, 'ref', tokens[a.from]!.start, tokens[a.to - 1]!.end);
-      else this.read(v, tokens, a.from, a.to);
+      if (end !== e) {
+        this.read(v, tokens, s, end);
+        this.scan(tokens, end, e);
+      } else if (v.addr) this.use(v, 'ref', tokens[s]!.start, tokens[e - 1]!.end);
+      else this.read(v, tokens, s, e);
+      s = e + 1;
     }
   }
 
@@ -510,8 +511,7 @@ export class ExpressionScanner {
     const ret = this.table.returnType(name);
     if (!ret) return UNKNOWN;
     // `lookup(d, …)`: remembered with the local pointer it was handed first (see Access.via).
-    const first = argRanges()[0];
-    const arg = first && first.to - first.from === 1 ? tokens[first.from]!.text : undefined;
+    const arg = open + 1 < close && argumentEnd(tokens, open + 1, close) === open + 2 ? tokens[open + 1]!.text : undefined;
     const local = arg !== undefined ? this.env.get(arg) : undefined;
     if (ret.ptr > 0 && local && !local.loc && local.type && local.type.ptr > 0)
       return new Val(ret, undefined, false, undefined, undefined, false, false, { fn: name, base: arg! });
@@ -612,6 +612,17 @@ export class ExpressionScanner {
       this.expanding.delete(name);
     }
   }
+}
+
+/** Where the argument starting at `from` ends: the next top-level `,` of [from, to), else `to` (splitTopLevel's ranges, one at a time). */
+function argumentEnd(tokens: readonly Token[], from: number, to: number): number {
+  for (let k = from; k < to; k++) {
+    const t = tokens[k]!;
+    if (t.kind !== 'punct') continue;
+    if (t.text === '(' || t.text === '[' || t.text === '{') k = skipGroup(tokens, k, to) - 1;
+    else if (t.text === ',') return k;
+  }
+  return to;
 }
 
 function isOperandEnd(t: Token): boolean {
