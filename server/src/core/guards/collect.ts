@@ -166,8 +166,9 @@ function readParams(header: readonly Token[], name: string, table: TypeTable, en
   }
   if (open < 0) return;
   const close = skipGroup(header, open, header.length) - 1;
+  const isTypeName = (n: string): boolean => table.isTypeName(n);
   for (const p of splitTopLevel(header, open + 1, close)) {
-    const d = parseDeclaration(header, p.from, p.to, (n) => table.isTypeName(n));
+    const d = parseDeclaration(header, p.from, p.to, isTypeName);
     const x = d?.declarators[0];
     if (x) env.set(x.name, { type: x.type });
   }
@@ -354,7 +355,7 @@ function collectNodes(
         end: c.end,
         node: n.id,
         line: file.lineIndex.lineOf(c.start),
-        args: c.args.map((x) => x.text),
+        args: argTexts(c),
       });
     }
     if (n.kind === 'return' && n.returnText?.startsWith('&')) facts.returnedAddresses.push(n.returnText);
@@ -379,6 +380,13 @@ function collectNodes(
       noWait: a.noWait,
     });
   return facts;
+}
+
+/** A call's argument texts, in an array of their number (a loop, not `map`: made for every call of every function). */
+function argTexts(c: CallSite): string[] {
+  const out = new Array<string>(c.args.length);
+  for (let i = 0; i < out.length; i++) out[i] = c.args[i]!.text;
+  return out;
 }
 
 /** What a function's facts were derived from, besides its (unchanged) text and lock result. */

@@ -37,12 +37,14 @@ const PUNCT2_LIST = [
   '##',
 ];
 /**
- * Two-character punctuators by their two char codes (`first * 0x10000 +
- * second`): matched without slicing the text, and their strings are reused
- * (the lexer runs on every statement; short-lived slices were a good part of
- * its garbage).
+ * Two-character punctuators by their two char codes (ASCII both: `first *
+ * 128 + second`): matched without slicing the text, and their strings are
+ * reused (the lexer runs on every statement; short-lived slices were a good
+ * part of its garbage). An array indexed by the pair, not a Map: one is looked
+ * up for every punctuator lexed.
  */
-const PUNCT2 = new Map(PUNCT2_LIST.map((p) => [p.charCodeAt(0) * 0x10000 + p.charCodeAt(1), p]));
+const PUNCT2: (string | undefined)[] = new Array<string | undefined>(128 * 128).fill(undefined);
+for (const p of PUNCT2_LIST) PUNCT2[p.charCodeAt(0) * 128 + p.charCodeAt(1)] = p;
 
 /** `[A-Za-z_]` by character code. */
 export function isIdentStart(c: number): boolean {
@@ -125,29 +127,26 @@ function emit(out: Token[], pool: Token[] | undefined, kind: TokenKind, text: st
 }
 
 /**
- * Short identifiers lexed before, by a hash of their characters: the lexer
- * runs on every statement (twice: the CFG builder's facts, the discipline's
- * scan) and the same few hundred names come back in every one, so a name is
- * one string made once, not a new one per token (garbage when the tokens are
- * lent, and a copy of its own in every fact that keeps it). Only names up to
- * MAX_INTERNED characters: V8 copies a substring that short, where a longer
- * one is a slice of its text, and a slice kept here would keep a document's
- * text alive after it is closed.
+ * Short identifiers lexed before: the lexer runs on every statement (twice:
+ * the CFG builder's facts, the discipline's scan), the same few hundred names
+ * come back in every one, and each is then looked up in maps and sets (the
+ * lock helpers, the locals, the type table). One string per name, made once,
+ * spares a copy per token and the hash V8 computes again for every new
+ * string it is asked to look up. Only names up to MAX_INTERNED characters:
+ * V8 copies a substring that short, where a longer one is a slice of its text,
+ * and a slice kept here would keep a document's text alive after it is closed.
  */
 const interned: (string | undefined)[] = new Array<string | undefined>(4096).fill(undefined);
 const MAX_INTERNED = 12;
 
-/** text[i, j), an identifier whose characters hash to `h`: the interned string when it is one. */
-function identifier(text: string, i: number, j: number, h: number): string {
+/** text[i, j), an identifier: the interned string when it is one (checked character by character). */
+function identifier(text: string, i: number, j: number): string {
   const n = j - i;
   if (n > MAX_INTERNED) return text.slice(i, j);
-  const slot = (h ^ (h >>> 12)) & (interned.length - 1);
+  // The slot: from the length and three of the characters (hashing every one cost more than it saved).
+  const slot = (text.charCodeAt(i) * 961 + text.charCodeAt((i + j) >> 1) * 31 + text.charCodeAt(j - 1) + n * 2897) & (interned.length - 1);
   const s = interned[slot];
-  if (s !== undefined && s.length === n) {
-    let k = 0;
-    while (k < n && s.charCodeAt(k) === text.charCodeAt(i + k)) k++;
-    if (k === n) return s;
-  }
+  if (s !== undefined && s.length === n && text.startsWith(s, i)) return s;
   const made = text.slice(i, j);
   interned[slot] = made;
   return made;
@@ -208,9 +207,8 @@ function lex(text: string, from: number, to: number, shift: number, pool: Token[
     lineStart = false;
     if (isIdentStart(c)) {
       let j = i + 1;
-      let h = c;
-      for (let d: number; j < to && isIdentPart((d = text.charCodeAt(j))); j++) h = (Math.imul(h, 31) + d) | 0;
-      emit(out, pool, 'ident', identifier(text, i, j, h), shift + i, shift + j);
+      while (j < to && isIdentPart(text.charCodeAt(j))) j++;
+      emit(out, pool, 'ident', identifier(text, i, j), shift + i, shift + j);
       i = j;
       continue;
     }
@@ -244,7 +242,7 @@ function punctAt(text: string, i: number, to: number, c: number, c1: number): st
   if (c1 === c && (c === 60 /* < */ || c === 62) /* > */ && i + 2 < to && text.charCodeAt(i + 2) === 61 /* = */)
     return c === 60 ? '<<=' : '>>=';
   if (c === 46 /* . */ && c1 === 46 && i + 2 < to && text.charCodeAt(i + 2) === 46) return '...';
-  return (c1 >= 0 ? PUNCT2.get(c * 0x10000 + c1) : undefined) ?? text[i]!;
+  return (c < 128 && c1 >= 0 && c1 < 128 ? PUNCT2[c * 128 + c1] : undefined) ?? text[i]!;
 }
 
 /** Source text of tokens [from, to) re-joined with single spaces where the source had any gap. */

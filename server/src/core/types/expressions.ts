@@ -129,7 +129,8 @@ function structOf(table: TypeTable, t: CType | undefined, ptr: number): string |
 const MAX_NESTING = 200;
 
 export class ExpressionScanner {
-  private expanding = new Set<string>();
+  /** The macros being expanded (made at the first expansion: most scanners, one per function or per `locate`, expand none). */
+  private expanding: Set<string> | undefined = undefined;
   /**
    * A member of a struct whose definition is not in scope (an arch header's
    * `struct arch_iommu`) still names a location, `struct arch_iommu.f`: what
@@ -469,27 +470,30 @@ export class ExpressionScanner {
       }
       return UNKNOWN;
     }
-    const argRanges = (): { from: number; to: number }[] => splitTopLevel(tokens as Token[], open + 1, close);
+    // (The argument ranges are split where they are read, by the few calls that read them as a list: a closure
+    // splitting them here made a context for every call scanned.)
     if (isLockless(name)) {
       // Operands accessed atomically: only what computes their addresses is read.
-      for (const a of argRanges()) {
-        this.unary(tokens, a.from, a.to);
-        if (this.end !== a.to) this.scan(tokens, this.end, a.to);
+      for (let s = open + 1; s < close;) {
+        const e = argumentEnd(tokens, s, close);
+        this.unary(tokens, s, e);
+        if (this.end !== e) this.scan(tokens, this.end, e);
+        s = e + 1;
       }
       return UNKNOWN;
     }
     if (name === 'per_cpu' || name === 'this_cpu') {
-      const args = argRanges();
+      const args = splitTopLevel(tokens, open + 1, close);
       const v = args[0] && args[0].to - args[0].from === 1 ? tokens[args[0].from]!.text : undefined;
       if (args[1]) this.scan(tokens, args[1].from, args[1].to);
       if (!v) return UNKNOWN;
       return new Val(this.table.perCpuVar(v), `per_cpu(${v})`, false, undefined, undefined, false, name === 'this_cpu', undefined);
     }
     const list = listOp(name);
-    if (list) return this.listCall(tokens, name, list, argRanges(), start, end);
+    if (list) return this.listCall(tokens, name, list, splitTopLevel(tokens, open + 1, close), start, end);
     const container = containerOf(name);
     if (container) {
-      const args = argRanges();
+      const args = splitTopLevel(tokens, open + 1, close);
       const ptr = args[container.ptr];
       const typeArg = args[container.type];
       const type = typeArg ? typeOfTokens(tokens as Token[], typeArg.from, typeArg.to) : undefined;
@@ -499,7 +503,7 @@ export class ExpressionScanner {
     }
     const macro = this.table.macro(name);
     if (macro?.params) {
-      const args = argRanges().map((a) => textOf(tokens, a.from, a.to));
+      const args = splitTopLevel(tokens, open + 1, close).map((a) => textOf(tokens, a.from, a.to));
       const map = new Map<string, string>();
       macro.params.forEach((p, i) => {
         if (p === '__VA_ARGS__') map.set(p, args.slice(i).join(', '));
@@ -595,11 +599,11 @@ export class ExpressionScanner {
 
   /** A macro's body with its arguments substituted, evaluated as an expression at the call's range. */
   private expand(at: Pick<Token, 'start' | 'end'>, name: string, body: string, args: ReadonlyMap<string, string>): Val {
-    if (this.expanding.has(name) || this.depth >= MAX_EXPANSION_DEPTH) return UNKNOWN;
+    if (this.expanding?.has(name) || this.depth >= MAX_EXPANSION_DEPTH) return UNKNOWN;
     const text = substitute(body, args);
     const tokens = tokenize(text).map((t) => ({ ...t, start: at.start, end: at.end }));
     // A statement-like body (`do { … } while ( 0 )`, `({ … })`) is scanned, not evaluated.
-    this.expanding.add(name);
+    (this.expanding ??= new Set()).add(name);
     this.depth++;
     try {
       if (tokens.some((t) => t.text === ';' || t.text === '{' || t.text === 'do' || t.text === '#' || t.text === '##')) {
@@ -609,7 +613,7 @@ export class ExpressionScanner {
       return this.value(tokens, 0, tokens.length);
     } finally {
       this.depth--;
-      this.expanding.delete(name);
+      this.expanding!.delete(name);
     }
   }
 }
