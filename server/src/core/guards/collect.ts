@@ -205,7 +205,7 @@ function collectFunction(
 ): FunctionFacts {
   const env = paramsOf(file, fn, table);
   const walked = walkNodes(file, fn, helpers);
-  const nodes = walked.scanned.sort((a, b) => a.start - b.start);
+  const nodes = byStart(walked.scanned);
   const text = file.text;
   const isTypeName = (x: string): boolean => table.isTypeName(x);
   // Declarations first (a use in a loop may precede its declaration in CFG order, never in the text).
@@ -236,6 +236,27 @@ function collectFunction(
   } finally {
     declarationTokens.giveBack();
   }
+}
+
+/**
+ * The scanned nodes in text order. Most functions have a few dozen at most:
+ * those are sorted in place by insertion (Array.prototype.sort set up a
+ * sort state and a copy of the list for every function); a longer list,
+ * which the CFG may give in any order (a sequence's statements come out
+ * last first), by sort. Both are stable.
+ */
+export function byStart<T extends { start: number }>(nodes: T[]): T[] {
+  if (nodes.length > 32) return nodes.sort((a, b) => a.start - b.start);
+  for (let i = 1; i < nodes.length; i++) {
+    const n = nodes[i]!;
+    let j = i - 1;
+    while (j >= 0 && nodes[j]!.start > n.start) {
+      nodes[j + 1] = nodes[j]!;
+      j--;
+    }
+    nodes[j + 1] = n;
+  }
+  return nodes;
 }
 
 /** collectFunction's declaration tokens: the facts keep the declarations' names and types, never a token. */
