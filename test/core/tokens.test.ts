@@ -121,6 +121,29 @@ describe('TokenPool', () => {
     pool.giveBack();
   });
 
+  it('appends the tokens of further ranges to what it lent, as tokenizeRange lexes each', () => {
+    const pool = new TokenPool();
+    const source = 'int a = 1; /* c */ struct s *p = q->r;\n#define X 1\nlong b[2] = { 0 };';
+    const ranges: [number, number][] = [
+      [0, 10],
+      [19, 39],
+      [53, source.length],
+    ];
+    const lent = pool.borrow(source, 0, 0);
+    const starts = ranges.map(([s, e]) => pool.append(lent, source, s, e));
+    assert.deepEqual(starts, [0, 5, 14]);
+    assert.deepEqual(plain(lent), plain(ranges.flatMap(([s, e]) => tokenizeRange(source, s, e))));
+    pool.giveBack();
+    // The pool's objects are lent again, and a second borrower's array (tokens of its own) takes no pooled object.
+    const again = pool.borrow(source, 0, 10);
+    assert.equal(again[0], lent[0]);
+    const other = pool.borrow('', 0, 0);
+    pool.append(other, source, 0, 10);
+    assert.deepEqual(plain(other), plain(again));
+    assert.ok(other.every((t) => !again.includes(t)));
+    pool.giveBack();
+  });
+
   it('gives a second borrower tokens of its own while the pool is lent', () => {
     const pool = new TokenPool();
     const first = pool.borrow('a + b', 0, 5);
@@ -134,6 +157,25 @@ describe('TokenPool', () => {
       ['a', '+', 'b'],
     );
     assert.ok(second.every((t) => !first.includes(t)));
+    pool.giveBack();
+  });
+});
+
+// Short identifiers are interned: names that share a slot (there are more
+// names here than slots) or a length, and names too long to intern, still
+// read as their own characters, however often each comes back.
+describe('identifier interning', () => {
+  it('reads every name as its characters, in a text with more names than the table has slots', () => {
+    const names: string[] = [];
+    for (let i = 0; i < 12000; i++) {
+      const n = i.toString(36);
+      names.push(`_${n}`, `v${n}x`, `${'abcdefgh'[i % 8]!}${n}`.padEnd(12, 'q'), `long_name_${n}_past_twelve`);
+    }
+    // Twice over, in an order that revisits names after their slots were taken by others.
+    const source = [...names, ...names.slice().reverse()].join(' + ');
+    for (const t of tokenizeRange(source, 0, source.length)) if (t.kind === 'ident') assert.equal(t.text, source.slice(t.start, t.end));
+    const pool = new TokenPool();
+    for (const t of pool.borrow(source, 0, source.length)) if (t.kind === 'ident') assert.equal(t.text, source.slice(t.start, t.end));
     pool.giveBack();
   });
 });

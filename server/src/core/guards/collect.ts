@@ -166,8 +166,9 @@ function readParams(header: readonly Token[], name: string, table: TypeTable, en
   }
   if (open < 0) return;
   const close = skipGroup(header, open, header.length) - 1;
+  const isTypeName = (n: string): boolean => table.isTypeName(n);
   for (const p of splitTopLevel(header, open + 1, close)) {
-    const d = parseDeclaration(header, p.from, p.to, (n) => table.isTypeName(n));
+    const d = parseDeclaration(header, p.from, p.to, isTypeName);
     const x = d?.declarators[0];
     if (x) env.set(x.name, { type: x.type });
   }
@@ -204,145 +205,212 @@ function collectFunction(
 ): FunctionFacts {
   const env = paramsOf(file, fn, table);
   const walked = walkNodes(file, fn, helpers);
-  const nodes = walked.scanned.sort((a, b) => a.start - b.start);
+  const nodes = byStart(walked.scanned);
   const text = file.text;
-  // Declarations first (a use in a loop may precede its declaration in CFG order, never in the text).
-  // Each declaration's tokens and parse, read again for its initialisers below.
-  const declarations = new Map<number, { tokens: Token[]; d: Declaration | undefined }>();
-  for (const n of nodes) {
+  const lent = declarationTokens.borrow(text, 0, 0);
+  try {
+    const declarations = readDeclarations(text, nodes, lent, table, env, fn.syntax.name);
+    const facts: FunctionFacts = {
+      key: fn.syntax.isStatic ? `${file.path}#${fn.syntax.name}` : fn.syntax.name,
+      name: fn.syntax.name,
+      path: file.path,
+      file,
+      fn,
+      isStatic: fn.syntax.isStatic,
+      boot: /\b__init\b/.test(text.slice(declarationStart(text, fn.syntax.start), fn.syntax.bodyStart)),
+      reported,
+      accesses: [],
+      calls: [],
+      memberCalls: [],
+      acquisitions: [],
+      elemOf: [],
+      valueRefs: new Set(),
+      schedAliases: [],
+      returnedAddresses: [],
+      rawSchedLocks: [],
+      bitUpdates: [],
+      revalidates: false,
+      releaseSites: walked.releaseSites,
+      privateSources: walked.privateSources,
+      iterations: walked.iterations,
+      env,
+      heldAt: () => [],
+      lockId: () => '',
+      collected: undefined,
+    };
+    const lockIds = new Map<string, string>();
+    facts.lockId = (name: string): string => {
+      let id = lockIds.get(name);
+      if (id === undefined)
+        lockIds.set(name, (id = staticScoped(typeLevelLock(name, table, env, fn.syntax.name), file, fn, sharedStatics)));
+      return id;
+    };
+    // Must-held sets are asked for per access, call and acquisition (and by XSR014 per access again): remembered per
+    // states array, and per held-lock list for a node with one path and no branch facts (what is held there is that
+    // list as it is: consecutive statements share one list), so most nodes reuse a neighbour's answer.
+    const heldCache = new Map<readonly PathState[], readonly string[]>();
+    const byHeldList = new Map<readonly HeldLock[], readonly string[]>();
+    const mustOf = (states: readonly PathState[]): readonly string[] => {
+      // A path holding nothing: nothing is held on every path (heldSets' answer too, without building its lists).
+      if (states.length === 0 || states.some((s) => s.held.length === 0)) return [];
+      // A lock assumed from a `_locked` name alone is a guess (which lock?): the requirements say what is known.
+      const must = heldSets(states, file.lineIndex).must.filter((r) => !(r.entry && r.because?.how === 'name'));
+      return [...new Set(must.map((r) => facts.lockId(r.name)))];
+    };
+    facts.heldAt = (node: number): readonly string[] => {
+      const states = fn.before[node] ?? NO_STATES;
+      let held = heldCache.get(states);
+      if (!held) {
+        const one = states.length === 1 && states[0]!.facts.length === 0 ? states[0]!.held : undefined;
+        held = one && byHeldList.get(one);
+        if (!held) {
+          held = mustOf(states);
+          if (one) byHeldList.set(one, held);
+        }
+        heldCache.set(states, held);
+      }
+      return held;
+    };
+    let current: CfgNode = nodes[0]!;
+    // A function accesses a few locations many times: each one's static scope (a regex and a scan of the file's
+    // static names) is worked out once per function.
+    const scopedLocs = new Map<string, string>();
+    const scoped = (loc: string): string => {
+      let s = scopedLocs.get(loc);
+      if (s === undefined) scopedLocs.set(loc, (s = staticScoped(loc, file, fn, sharedStatics)));
+      return s;
+    };
+    const sink: AccessSink = {
+      // A static global of this file (or this function) is its own location: another file's static of the same name is another.
+      access: (loc, kind, start, end, elem, iterate, list, base, ownCpu, via) =>
+        facts.accesses.push(
+          siteAccess(scoped(loc), kind, start, end, elem, iterate, list, base, ownCpu, via, current.id, file.lineIndex.lineOf(start)),
+        ),
+      elemOf: (elem, head) => facts.elemOf.push([elem, scoped(head)]),
+      memberCall: (field, start, end) => facts.memberCalls.push({ field, start, end, node: current.id }),
+      valueRef: (name) => facts.valueRefs.add(name),
+    };
+    const scanner = new ExpressionScanner(table, env, sink);
+    const namer = LockNamer.of(fn.cfg);
+    for (let i = 0; i < nodes.length; i++) {
+      const n = nodes[i]!;
+      current = n;
+      const decl = declarations[i];
+      if (decl) {
+        // Only the initialisers of a declaration are evaluated.
+        const { tokens, d } = decl;
+        if (d) for (const x of d.declarators) if (x.init) scanner.scan(tokens, x.init.from, x.init.to);
+      } else scanner.scanText(text, n.start, n.end);
+      // (Most statements make no debug check: no list of them is built then.)
+      const checks = n.facts.calls.some((c) => isDebugCheck(c.name)) ? n.facts.calls.filter((c) => isDebugCheck(c.name)) : undefined;
+      for (const c of n.facts.calls) {
+        if (checks?.some((x) => x !== c && x.start <= c.start && c.end <= x.end)) continue;
+        facts.calls.push({
+          callee: c.name,
+          start: c.start,
+          end: c.end,
+          node: n.id,
+          line: file.lineIndex.lineOf(c.start),
+          args: argTexts(c),
+        });
+      }
+      if (n.kind === 'return' && n.returnText?.startsWith('&')) facts.returnedAddresses.push(n.returnText);
+      rawSchedLockCalls(facts, n, helpers, namer);
+      bitUpdatesOf(facts, n, table);
+      if (n.kind === 'cond' && mentions(text, n, 'schedule_lock') && /[=!]=/.test(text.slice(n.start, n.end))) facts.revalidates = true;
+      for (const a of n.facts.assignments) {
+        if (!a.lhs.includes('schedule_lock')) continue;
+        const lhs = ExpressionScanner.locate(table, env, a.lhs);
+        const rhs = ExpressionScanner.locate(table, env, a.rhs);
+        if (lhs.loc && isSchedLockPointer(lhs.loc) && rhs.addr && rhs.loc) facts.schedAliases.push(rhs.loc);
+      }
+    }
+    // (Named once the declarations are all read: the locks' type-level names depend on them.)
+    for (const a of walked.taken)
+      facts.acquisitions.push({
+        lock: facts.lockId(a.name),
+        name: a.name,
+        start: a.start,
+        node: a.node,
+        line: file.lineIndex.lineOf(a.start),
+        noWait: a.noWait,
+      });
+    return facts;
+  } finally {
+    declarationTokens.giveBack();
+  }
+}
+
+/**
+ * The scanned nodes in text order. Most functions have a few dozen at most:
+ * those are sorted in place by insertion (Array.prototype.sort set up a
+ * sort state and a copy of the list for every function); a longer list,
+ * which the CFG may give in any order (a sequence's statements come out
+ * last first), by sort. Both are stable.
+ */
+export function byStart<T extends { start: number }>(nodes: T[]): T[] {
+  if (nodes.length > 32) return nodes.sort((a, b) => a.start - b.start);
+  for (let i = 1; i < nodes.length; i++) {
+    const n = nodes[i]!;
+    let j = i - 1;
+    while (j >= 0 && nodes[j]!.start > n.start) {
+      nodes[j + 1] = nodes[j]!;
+      j--;
+    }
+    nodes[j + 1] = n;
+  }
+  return nodes;
+}
+
+/** collectFunction's declaration tokens: the facts keep the declarations' names and types, never a token. */
+const declarationTokens = new TokenPool();
+
+/** A declaration's tokens (lent, or its own) and its parse. */
+type DeclarationRead = { tokens: Token[]; d: Declaration | undefined } | undefined;
+
+/**
+ * The declarations among `nodes` (by index), declared in `env` first: a use
+ * in a loop may precede its declaration in CFG order, never in the text.
+ * Their tokens are kept to read their initialisers again. The tokens of
+ * those ending in `;` are lent, one after another in `lent`: no read of them
+ * looks past that `;` (the next declaration's tokens are never seen). One
+ * without it (broken code) lexes its own.
+ */
+function readDeclarations(
+  text: string,
+  nodes: readonly CfgNode[],
+  lent: Token[],
+  table: TypeTable,
+  env: Map<string, Variable>,
+  fnName: string,
+): DeclarationRead[] {
+  const isTypeName = (x: string): boolean => table.isTypeName(x);
+  const declarations: DeclarationRead[] = new Array(nodes.length);
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i]!;
     if (!n.declares) continue;
-    const tokens = tokenizeRange(text, n.start, n.end);
-    const end = tokens.length && tokens[tokens.length - 1]!.text === ';' ? tokens.length - 1 : tokens.length;
-    const d = parseDeclaration(tokens, 0, end, (x) => table.isTypeName(x));
-    declarations.set(n.id, { tokens, d });
+    const from = declarationTokens.append(lent, text, n.start, n.end);
+    let tokens = lent;
+    let end = lent.length - 1;
+    if (end < from || lent[end]!.text !== ';') {
+      lent.length = from;
+      tokens = tokenizeRange(text, n.start, n.end);
+      end = tokens.length;
+    }
+    const d = parseDeclaration(tokens, tokens === lent ? from : 0, end, isTypeName);
+    declarations[i] = { tokens, d };
     if (!d) continue;
     for (const x of d.declarators)
-      declare(env, x.name, d.isStatic ? { type: x.type, loc: `${x.name} (static in ${fn.syntax.name})` } : { type: x.type });
+      declare(env, x.name, d.isStatic ? { type: x.type, loc: `${x.name} (static in ${fnName})` } : { type: x.type });
   }
-  const facts: FunctionFacts = {
-    key: fn.syntax.isStatic ? `${file.path}#${fn.syntax.name}` : fn.syntax.name,
-    name: fn.syntax.name,
-    path: file.path,
-    file,
-    fn,
-    isStatic: fn.syntax.isStatic,
-    boot: /\b__init\b/.test(text.slice(declarationStart(text, fn.syntax.start), fn.syntax.bodyStart)),
-    reported,
-    accesses: [],
-    calls: [],
-    memberCalls: [],
-    acquisitions: [],
-    elemOf: [],
-    valueRefs: new Set(),
-    schedAliases: [],
-    returnedAddresses: [],
-    rawSchedLocks: [],
-    bitUpdates: [],
-    revalidates: false,
-    releaseSites: walked.releaseSites,
-    privateSources: walked.privateSources,
-    iterations: walked.iterations,
-    env,
-    heldAt: () => [],
-    lockId: () => '',
-    collected: undefined,
-  };
-  const lockIds = new Map<string, string>();
-  facts.lockId = (name: string): string => {
-    let id = lockIds.get(name);
-    if (id === undefined) lockIds.set(name, (id = staticScoped(typeLevelLock(name, table, env, fn.syntax.name), file, fn, sharedStatics)));
-    return id;
-  };
-  // Must-held sets are asked for per access, call and acquisition (and by XSR014 per access again): remembered per
-  // states array, and per held-lock list for a node with one path and no branch facts (what is held there is that
-  // list as it is: consecutive statements share one list), so most nodes reuse a neighbour's answer.
-  const heldCache = new Map<readonly PathState[], readonly string[]>();
-  const byHeldList = new Map<readonly HeldLock[], readonly string[]>();
-  const mustOf = (states: readonly PathState[]): readonly string[] => {
-    // A path holding nothing: nothing is held on every path (heldSets' answer too, without building its lists).
-    if (states.length === 0 || states.some((s) => s.held.length === 0)) return [];
-    // A lock assumed from a `_locked` name alone is a guess (which lock?): the requirements say what is known.
-    const must = heldSets(states, file.lineIndex).must.filter((r) => !(r.entry && r.because?.how === 'name'));
-    return [...new Set(must.map((r) => facts.lockId(r.name)))];
-  };
-  facts.heldAt = (node: number): readonly string[] => {
-    const states = fn.before[node] ?? NO_STATES;
-    let held = heldCache.get(states);
-    if (!held) {
-      const one = states.length === 1 && states[0]!.facts.length === 0 ? states[0]!.held : undefined;
-      held = one && byHeldList.get(one);
-      if (!held) {
-        held = mustOf(states);
-        if (one) byHeldList.set(one, held);
-      }
-      heldCache.set(states, held);
-    }
-    return held;
-  };
-  let current: CfgNode = nodes[0]!;
-  // A function accesses a few locations many times: each one's static scope (a regex and a scan of the file's
-  // static names) is worked out once per function.
-  const scopedLocs = new Map<string, string>();
-  const scoped = (loc: string): string => {
-    let s = scopedLocs.get(loc);
-    if (s === undefined) scopedLocs.set(loc, (s = staticScoped(loc, file, fn, sharedStatics)));
-    return s;
-  };
-  const sink: AccessSink = {
-    // A static global of this file (or this function) is its own location: another file's static of the same name is another.
-    access: (loc, kind, start, end, elem, iterate, list, base, ownCpu, via) =>
-      facts.accesses.push(
-        siteAccess(scoped(loc), kind, start, end, elem, iterate, list, base, ownCpu, via, current.id, file.lineIndex.lineOf(start)),
-      ),
-    elemOf: (elem, head) => facts.elemOf.push([elem, scoped(head)]),
-    memberCall: (field, start, end) => facts.memberCalls.push({ field, start, end, node: current.id }),
-    valueRef: (name) => facts.valueRefs.add(name),
-  };
-  const scanner = new ExpressionScanner(table, env, sink);
-  const namer = LockNamer.of(fn.cfg);
-  for (const n of nodes) {
-    current = n;
-    const decl = declarations.get(n.id);
-    if (decl) {
-      // Only the initialisers of a declaration are evaluated.
-      const { tokens, d } = decl;
-      if (d) for (const x of d.declarators) if (x.init) scanner.scan(tokens, x.init.from, x.init.to);
-    } else scanner.scanText(text, n.start, n.end);
-    // (Most statements make no debug check: no list of them is built then.)
-    const checks = n.facts.calls.some((c) => isDebugCheck(c.name)) ? n.facts.calls.filter((c) => isDebugCheck(c.name)) : undefined;
-    for (const c of n.facts.calls) {
-      if (checks?.some((x) => x !== c && x.start <= c.start && c.end <= x.end)) continue;
-      facts.calls.push({
-        callee: c.name,
-        start: c.start,
-        end: c.end,
-        node: n.id,
-        line: file.lineIndex.lineOf(c.start),
-        args: c.args.map((x) => x.text),
-      });
-    }
-    if (n.kind === 'return' && n.returnText?.startsWith('&')) facts.returnedAddresses.push(n.returnText);
-    rawSchedLockCalls(facts, n, helpers, namer);
-    bitUpdatesOf(facts, n, table);
-    if (n.kind === 'cond' && mentions(text, n, 'schedule_lock') && /[=!]=/.test(text.slice(n.start, n.end))) facts.revalidates = true;
-    for (const a of n.facts.assignments) {
-      if (!a.lhs.includes('schedule_lock')) continue;
-      const lhs = ExpressionScanner.locate(table, env, a.lhs);
-      const rhs = ExpressionScanner.locate(table, env, a.rhs);
-      if (lhs.loc && isSchedLockPointer(lhs.loc) && rhs.addr && rhs.loc) facts.schedAliases.push(rhs.loc);
-    }
-  }
-  // (Named once the declarations are all read: the locks' type-level names depend on them.)
-  for (const a of walked.taken)
-    facts.acquisitions.push({
-      lock: facts.lockId(a.name),
-      name: a.name,
-      start: a.start,
-      node: a.node,
-      line: file.lineIndex.lineOf(a.start),
-      noWait: a.noWait,
-    });
-  return facts;
+  return declarations;
+}
+
+/** A call's argument texts, in an array of their number (a loop, not `map`: made for every call of every function). */
+function argTexts(c: CallSite): string[] {
+  const out = new Array<string>(c.args.length);
+  for (let i = 0; i < out.length; i++) out[i] = c.args[i]!.text;
+  return out;
 }
 
 /** What a function's facts were derived from, besides its (unchanged) text and lock result. */

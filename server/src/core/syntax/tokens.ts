@@ -37,12 +37,14 @@ const PUNCT2_LIST = [
   '##',
 ];
 /**
- * Two-character punctuators by their two char codes (`first * 0x10000 +
- * second`): matched without slicing the text, and their strings are reused
- * (the lexer runs on every statement; short-lived slices were a good part of
- * its garbage).
+ * Two-character punctuators by their two char codes (ASCII both: `first *
+ * 128 + second`): matched without slicing the text, and their strings are
+ * reused (the lexer runs on every statement; short-lived slices were a good
+ * part of its garbage). An array indexed by the pair, not a Map: one is looked
+ * up for every punctuator lexed.
  */
-const PUNCT2 = new Map(PUNCT2_LIST.map((p) => [p.charCodeAt(0) * 0x10000 + p.charCodeAt(1), p]));
+const PUNCT2: (string | undefined)[] = new Array<string | undefined>(128 * 128).fill(undefined);
+for (const p of PUNCT2_LIST) PUNCT2[p.charCodeAt(0) * 128 + p.charCodeAt(1)] = p;
 
 /** `[A-Za-z_]` by character code. */
 export function isIdentStart(c: number): boolean {
@@ -55,7 +57,7 @@ export function isIdentPart(c: number): boolean {
 
 /** Tokenizes `text`, which starts at document offset `base`. Comments and preprocessor lines are skipped. */
 export function tokenize(text: string, base = 0): Token[] {
-  return lex(text, 0, text.length, base, undefined);
+  return lex(text, 0, text.length, base, undefined, []);
 }
 
 /**
@@ -64,7 +66,7 @@ export function tokenize(text: string, base = 0): Token[] {
  * copying the text first.
  */
 export function tokenizeRange(source: string, start: number, end: number): Token[] {
-  return lex(source, start, Math.min(end, source.length), 0, undefined);
+  return lex(source, start, Math.min(end, source.length), 0, undefined, []);
 }
 
 /**
@@ -77,16 +79,31 @@ export function tokenizeRange(source: string, start: number, end: number): Token
 export class TokenPool {
   private readonly tokens: Token[] = [];
   private lent = false;
+  private lentArray: Token[] | undefined;
 
   /** tokenizeRange's tokens, in objects the next borrower overwrites: call `giveBack` when done, keep none. */
   borrow(source: string, start: number, end: number): Token[] {
     if (this.lent) return tokenizeRange(source, start, end);
     this.lent = true;
-    return lex(source, start, Math.min(end, source.length), 0, this.tokens);
+    this.lentArray = lex(source, start, Math.min(end, source.length), 0, this.tokens, []);
+    return this.lentArray;
+  }
+
+  /**
+   * Lexes source[start, end) after the tokens `lent` already holds (what
+   * `borrow` gave): one array for several ranges, for a reader that reads
+   * them all before it gives them back. Returns where the new tokens begin.
+   */
+  append(lent: Token[], source: string, start: number, end: number): number {
+    const from = lent.length;
+    // (A second borrower's array has no pooled objects behind it.)
+    lex(source, start, Math.min(end, source.length), 0, this.lent && this.lentArray === lent ? this.tokens : undefined, lent);
+    return from;
   }
 
   giveBack(): void {
     this.lent = false;
+    this.lentArray = undefined;
   }
 }
 
@@ -110,11 +127,36 @@ function emit(out: Token[], pool: Token[] | undefined, kind: TokenKind, text: st
 }
 
 /**
- * Lexes text[from, to) as if it were the whole text; token offsets are `shift` + the index in `text`.
- * `pool`: token objects to reuse (TokenPool), in order.
+ * Short identifiers lexed before: the lexer runs on every statement (twice:
+ * the CFG builder's facts, the discipline's scan), the same few hundred names
+ * come back in every one, and each is then looked up in maps and sets (the
+ * lock helpers, the locals, the type table). One string per name, made once,
+ * spares a copy per token and the hash V8 computes again for every new
+ * string it is asked to look up. Only names up to MAX_INTERNED characters:
+ * V8 copies a substring that short, where a longer one is a slice of its text,
+ * and a slice kept here would keep a document's text alive after it is closed.
  */
-function lex(text: string, from: number, to: number, shift: number, pool: Token[] | undefined): Token[] {
-  const out: Token[] = [];
+const interned: (string | undefined)[] = new Array<string | undefined>(4096).fill(undefined);
+const MAX_INTERNED = 12;
+
+/** text[i, j), an identifier: the interned string when it is one (checked character by character). */
+function identifier(text: string, i: number, j: number): string {
+  const n = j - i;
+  if (n > MAX_INTERNED) return text.slice(i, j);
+  // The slot: from the length and three of the characters (hashing every one cost more than it saved).
+  const slot = (text.charCodeAt(i) * 961 + text.charCodeAt((i + j) >> 1) * 31 + text.charCodeAt(j - 1) + n * 2897) & (interned.length - 1);
+  const s = interned[slot];
+  if (s !== undefined && s.length === n && text.startsWith(s, i)) return s;
+  const made = text.slice(i, j);
+  interned[slot] = made;
+  return made;
+}
+
+/**
+ * Lexes text[from, to) as if it were the whole text; token offsets are `shift` + the index in `text`.
+ * `pool`: token objects to reuse (TokenPool), in order. The tokens are pushed onto `out` (returned).
+ */
+function lex(text: string, from: number, to: number, shift: number, pool: Token[] | undefined, out: Token[]): Token[] {
   let i = from;
   let lineStart = true;
   while (i < to) {
@@ -166,7 +208,7 @@ function lex(text: string, from: number, to: number, shift: number, pool: Token[
     if (isIdentStart(c)) {
       let j = i + 1;
       while (j < to && isIdentPart(text.charCodeAt(j))) j++;
-      emit(out, pool, 'ident', text.slice(i, j), shift + i, shift + j);
+      emit(out, pool, 'ident', identifier(text, i, j), shift + i, shift + j);
       i = j;
       continue;
     }
@@ -200,7 +242,7 @@ function punctAt(text: string, i: number, to: number, c: number, c1: number): st
   if (c1 === c && (c === 60 /* < */ || c === 62) /* > */ && i + 2 < to && text.charCodeAt(i + 2) === 61 /* = */)
     return c === 60 ? '<<=' : '>>=';
   if (c === 46 /* . */ && c1 === 46 && i + 2 < to && text.charCodeAt(i + 2) === 46) return '...';
-  return (c1 >= 0 ? PUNCT2.get(c * 0x10000 + c1) : undefined) ?? text[i]!;
+  return (c < 128 && c1 >= 0 && c1 < 128 ? PUNCT2[c * 128 + c1] : undefined) ?? text[i]!;
 }
 
 /** Source text of tokens [from, to) re-joined with single spaces where the source had any gap. */

@@ -51,7 +51,8 @@ const QUALIFIERS = new Set([
 /** Words that are (parts of) builtin type names. */
 const BUILTIN = new Set(['unsigned', 'signed', 'long', 'short', 'int', 'char', 'bool', 'void', 'float', 'double', '_Bool']);
 
-const isAttribute = (t: string): boolean => /^__\w+$/.test(t) && t !== '__typeof__';
+/** `/^__\w+$/` but `__typeof__`, on an identifier token's text (read by character: it is asked of most words of every declaration). */
+const isAttribute = (t: string): boolean => t.length > 2 && t.charCodeAt(0) === 95 && t.charCodeAt(1) === 95 && t !== '__typeof__';
 
 /** Index of the token after the bracket group opened at `open` (or `to`). */
 export function skipGroup(tokens: readonly Token[], open: number, to: number): number {
@@ -158,8 +159,7 @@ export function parseDeclaration(
       let j = k + 2;
       while (j < to && tokens[j]!.kind === 'ident' && QUALIFIERS.has(tokens[j]!.text)) j++;
       const name = tokens[j];
-      if (name?.kind !== 'ident')
-        return declarators.length ? { declarators, typedef, isStatic, ...(inlineDefinition ? { inlineDefinition } : {}) } : undefined;
+      if (name?.kind !== 'ident') return declarators.length ? declaration(declarators, typedef, isStatic, inlineDefinition) : undefined;
       d = { name: name.text, type: { base, ptr: ptr + 1, fnptr: true } };
       k = skipGroup(tokens, k, to);
       if (tokens[k]?.text === '(') k = skipGroup(tokens, k, to);
@@ -200,7 +200,17 @@ export function parseDeclaration(
     break;
   }
   if (declarators.length === 0 && !inlineDefinition) return undefined;
-  return { declarators, typedef, isStatic, ...(inlineDefinition ? { inlineDefinition } : {}) };
+  return declaration(declarators, typedef, isStatic, inlineDefinition);
+}
+
+/** A Declaration with `inlineDefinition` only when there is one (no object spread into a new one per declaration). */
+function declaration(
+  declarators: Declarator[],
+  typedef: boolean,
+  isStatic: boolean,
+  inlineDefinition: Declaration['inlineDefinition'],
+): Declaration {
+  return inlineDefinition ? { declarators, typedef, isStatic, inlineDefinition } : { declarators, typedef, isStatic };
 }
 
 /** Splits tokens [from, to) at top-level `;` (brace groups kept whole). */

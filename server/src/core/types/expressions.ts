@@ -129,7 +129,8 @@ function structOf(table: TypeTable, t: CType | undefined, ptr: number): string |
 const MAX_NESTING = 200;
 
 export class ExpressionScanner {
-  private expanding = new Set<string>();
+  /** The macros being expanded (made at the first expansion: most scanners, one per function or per `locate`, expand none). */
+  private expanding: Set<string> | undefined = undefined;
   /**
    * A member of a struct whose definition is not in scope (an arch header's
    * `struct arch_iommu`) still names a location, `struct arch_iommu.f`: what
@@ -441,16 +442,17 @@ export class ExpressionScanner {
 
   /** Arguments of a call to an unknown (or known, non-vocabulary) function: `&x->f` hands x->f over (a reference). */
   private args(tokens: readonly Token[], from: number, to: number, _callee: string | undefined): void {
-    for (const a of splitTopLevel(tokens as Token[], from, to)) {
-      const v = this.unary(tokens, a.from, a.to);
+    // splitTopLevel's ranges, read one at a time (no list of them is made for every call).
+    for (let s = from; s < to;) {
+      const e = argumentEnd(tokens, s, to);
+      const v = this.unary(tokens, s, e);
       const end = this.end;
-      if (end !== a.to) {
-        this.read(v, tokens, a.from, end);
-        this.scan(tokens, end, a.to);
-        continue;
-      }
-      if (v.addr) this.use(v, 'ref', tokens[a.from]!.start, tokens[a.to - 1]!.end);
-      else this.read(v, tokens, a.from, a.to);
+      if (end !== e) {
+        this.read(v, tokens, s, end);
+        this.scan(tokens, end, e);
+      } else if (v.addr) this.use(v, 'ref', tokens[s]!.start, tokens[e - 1]!.end);
+      else this.read(v, tokens, s, e);
+      s = e + 1;
     }
   }
 
@@ -468,27 +470,30 @@ export class ExpressionScanner {
       }
       return UNKNOWN;
     }
-    const argRanges = (): { from: number; to: number }[] => splitTopLevel(tokens as Token[], open + 1, close);
+    // (The argument ranges are split where they are read, by the few calls that read them as a list: a closure
+    // splitting them here made a context for every call scanned.)
     if (isLockless(name)) {
       // Operands accessed atomically: only what computes their addresses is read.
-      for (const a of argRanges()) {
-        this.unary(tokens, a.from, a.to);
-        if (this.end !== a.to) this.scan(tokens, this.end, a.to);
+      for (let s = open + 1; s < close;) {
+        const e = argumentEnd(tokens, s, close);
+        this.unary(tokens, s, e);
+        if (this.end !== e) this.scan(tokens, this.end, e);
+        s = e + 1;
       }
       return UNKNOWN;
     }
     if (name === 'per_cpu' || name === 'this_cpu') {
-      const args = argRanges();
+      const args = splitTopLevel(tokens, open + 1, close);
       const v = args[0] && args[0].to - args[0].from === 1 ? tokens[args[0].from]!.text : undefined;
       if (args[1]) this.scan(tokens, args[1].from, args[1].to);
       if (!v) return UNKNOWN;
       return new Val(this.table.perCpuVar(v), `per_cpu(${v})`, false, undefined, undefined, false, name === 'this_cpu', undefined);
     }
     const list = listOp(name);
-    if (list) return this.listCall(tokens, name, list, argRanges(), start, end);
+    if (list) return this.listCall(tokens, name, list, splitTopLevel(tokens, open + 1, close), start, end);
     const container = containerOf(name);
     if (container) {
-      const args = argRanges();
+      const args = splitTopLevel(tokens, open + 1, close);
       const ptr = args[container.ptr];
       const typeArg = args[container.type];
       const type = typeArg ? typeOfTokens(tokens as Token[], typeArg.from, typeArg.to) : undefined;
@@ -498,7 +503,7 @@ export class ExpressionScanner {
     }
     const macro = this.table.macro(name);
     if (macro?.params) {
-      const args = argRanges().map((a) => textOf(tokens, a.from, a.to));
+      const args = splitTopLevel(tokens, open + 1, close).map((a) => textOf(tokens, a.from, a.to));
       const map = new Map<string, string>();
       macro.params.forEach((p, i) => {
         if (p === '__VA_ARGS__') map.set(p, args.slice(i).join(', '));
@@ -510,8 +515,7 @@ export class ExpressionScanner {
     const ret = this.table.returnType(name);
     if (!ret) return UNKNOWN;
     // `lookup(d, …)`: remembered with the local pointer it was handed first (see Access.via).
-    const first = argRanges()[0];
-    const arg = first && first.to - first.from === 1 ? tokens[first.from]!.text : undefined;
+    const arg = open + 1 < close && argumentEnd(tokens, open + 1, close) === open + 2 ? tokens[open + 1]!.text : undefined;
     const local = arg !== undefined ? this.env.get(arg) : undefined;
     if (ret.ptr > 0 && local && !local.loc && local.type && local.type.ptr > 0)
       return new Val(ret, undefined, false, undefined, undefined, false, false, { fn: name, base: arg! });
@@ -595,11 +599,11 @@ export class ExpressionScanner {
 
   /** A macro's body with its arguments substituted, evaluated as an expression at the call's range. */
   private expand(at: Pick<Token, 'start' | 'end'>, name: string, body: string, args: ReadonlyMap<string, string>): Val {
-    if (this.expanding.has(name) || this.depth >= MAX_EXPANSION_DEPTH) return UNKNOWN;
+    if (this.expanding?.has(name) || this.depth >= MAX_EXPANSION_DEPTH) return UNKNOWN;
     const text = substitute(body, args);
     const tokens = tokenize(text).map((t) => ({ ...t, start: at.start, end: at.end }));
     // A statement-like body (`do { … } while ( 0 )`, `({ … })`) is scanned, not evaluated.
-    this.expanding.add(name);
+    (this.expanding ??= new Set()).add(name);
     this.depth++;
     try {
       if (tokens.some((t) => t.text === ';' || t.text === '{' || t.text === 'do' || t.text === '#' || t.text === '##')) {
@@ -609,9 +613,20 @@ export class ExpressionScanner {
       return this.value(tokens, 0, tokens.length);
     } finally {
       this.depth--;
-      this.expanding.delete(name);
+      this.expanding!.delete(name);
     }
   }
+}
+
+/** Where the argument starting at `from` ends: the next top-level `,` of [from, to), else `to` (splitTopLevel's ranges, one at a time). */
+function argumentEnd(tokens: readonly Token[], from: number, to: number): number {
+  for (let k = from; k < to; k++) {
+    const t = tokens[k]!;
+    if (t.kind !== 'punct') continue;
+    if (t.text === '(' || t.text === '[' || t.text === '{') k = skipGroup(tokens, k, to) - 1;
+    else if (t.text === ',') return k;
+  }
+  return to;
 }
 
 function isOperandEnd(t: Token): boolean {

@@ -4,7 +4,7 @@
 // and cast macros: `CSCHED_PRIV(ops)`, `RUNQ(cpu)`). A file's table sits on
 // the shared table of the headers, as its declarations sit on theirs in C.
 import { editBetween, type TextEdit } from '../syntax/textEdits';
-import { type Token, tokenizeRange } from '../syntax/tokens';
+import { type Token, TokenPool } from '../syntax/tokens';
 import { type CType, parseDeclaration, skipGroup, splitStatements } from './declarations';
 
 export interface Macro {
@@ -81,6 +81,9 @@ function keepsFileScope(
   return lineStart < 2 || text.charCodeAt(lineStart - 2) !== BACKSLASH;
 }
 
+/** readScope's tokens: the table keeps names and types, never a token. */
+const scopeTokens = new TokenPool();
+
 /** One scope of file-level declarations (a header set, or one file over it). */
 export class TypeTable {
   private readonly structs = new Map<string, Map<string, CType>>();
@@ -147,7 +150,7 @@ export class TypeTable {
   }
 
   isTypeName(name: string): boolean {
-    return this.typedefs.has(name) || !!this.parent?.isTypeName(name) || /_t$/.test(name);
+    return this.typedefs.has(name) || !!this.parent?.isTypeName(name) || name.endsWith('_t');
   }
 
   /** A typedef resolved to the struct it names (`a653sched_priv_t` → `struct a653sched_priv_s`), pointer depths added. */
@@ -156,7 +159,8 @@ export class TypeTable {
     for (let i = 0; i < 4 && !cur.base.includes(' '); i++) {
       const d = this.typedef(cur.base);
       if (!d) break;
-      cur = { base: d.base, ptr: d.ptr + cur.ptr, ...(d.fnptr || cur.fnptr ? { fnptr: true } : {}) };
+      // (`fnptr` only when set, as a spread of it made it: without the spread's two objects per step.)
+      cur = d.fnptr || cur.fnptr ? { base: d.base, ptr: d.ptr + cur.ptr, fnptr: true } : { base: d.base, ptr: d.ptr + cur.ptr };
     }
     return cur;
   }
@@ -215,7 +219,16 @@ export class TypeTable {
 
   /** File-scope text between function bodies (prototypes, structs, variables, the header before a body). */
   private readScope(text: string, start: number, end: number): void {
-    const tokens = tokenizeRange(text, start, end);
+    const tokens = scopeTokens.borrow(text, start, end);
+    try {
+      this.readStatements(tokens);
+    } finally {
+      scopeTokens.giveBack();
+    }
+  }
+
+  private readStatements(tokens: readonly Token[]): void {
+    const isTypeName = (n: string): boolean => this.isTypeName(n);
     for (const st of splitStatements(tokens, 0, tokens.length)) {
       const first = tokens[st.from]!;
       // `static DEFINE_SPINLOCK(x);`, `DEFINE_PER_CPU(struct sched_resource *, sched_res);`, `static LIST_HEAD(l);`.
@@ -223,7 +236,7 @@ export class TypeTable {
       const head = tokens[k];
       if (head?.kind === 'ident' && tokens[k + 1]?.text === '(' && this.declaratorMacro(tokens, k, st.to)) continue;
       // A function definition's header (the body was cut out): its return type.
-      const d = parseDeclaration(tokens, st.from, st.to, (n) => this.isTypeName(n));
+      const d = parseDeclaration(tokens, st.from, st.to, isTypeName);
       if (!d) {
         this.readStructsIn(tokens, st.from, st.to);
         continue;
