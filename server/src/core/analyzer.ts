@@ -11,7 +11,7 @@ import { eolOf, withEol } from './fix/text';
 import { attachDiscipline, computeDiscipline, DEFAULT_GUARD_SETTINGS, type GuardSettings } from './guards/discipline';
 import { analyzeFunctionLocks, type FunctionLocks, nothingHeld } from './locks/analyze';
 import { CallIrqCounts } from './locks/callIrqCounts';
-import { type FunctionSummary, summaryKey, type SummaryLookup, SummaryStore } from './locks/summary';
+import { isEmptySummary, sameSummaryKey, type SummaryLookup, SummaryStore } from './locks/summary';
 import { ALL_RULES } from './rules/registry';
 import type { Rule } from './rules/types';
 import { Blanker } from './syntax/blank';
@@ -130,7 +130,6 @@ interface Prepared extends ParsedFile {
 
 // Summary passes, and rounds of learning the interrupt state functions are entered with.
 const MAX_PASSES = 12;
-const EMPTY_SUMMARY_KEY = summaryKey({ name: '', params: [], acquires: [], releases: [], mayReleases: [], condAcquires: [], requires: [] });
 
 /** What an analyzer is made with: the user's lock helpers and attribute macros, and the rules to run. */
 export interface AnalyzerOptions {
@@ -451,8 +450,9 @@ export class Analyzer {
         const res = memo ? memo.locks(f.syntax, f.cfg, lookup, compute, key) : compute();
         results[fi]![i] = res;
         const old = store.get(f.syntax.name);
-        // No summary and an empty one mean the same to callers: not a change.
-        if (old !== res.summary && (old ? keyOf(old) !== keyOf(res.summary) : keyOf(res.summary) !== EMPTY_SUMMARY_KEY)) {
+        // No summary and an empty one mean the same to callers: not a change. (Compared as their keys
+        // would be, without making them: summary.ts.)
+        if (old !== res.summary && (old ? !sameSummaryKey(old, res.summary) : !isEmptySummary(res.summary))) {
           store.set(res.summary);
           for (const c of callersOf(f.syntax.name)) stale[c] = 1;
         }
@@ -544,17 +544,6 @@ function matchLineEnds(text: string, diags: CoreDiagnostic[]): void {
       d.fixable = false;
     } else d.edits = withEol(d.edits, eol);
   }
-}
-
-/** summaryKey, once per summary object (summaries are never mutated; the solver compares them on every pass). */
-const summaryKeys = new WeakMap<FunctionSummary, string>();
-function keyOf(s: FunctionSummary): string {
-  let k = summaryKeys.get(s);
-  if (k === undefined) {
-    k = summaryKey(s);
-    summaryKeys.set(s, k);
-  }
-  return k;
 }
 
 /** Indices in an order where callees come before callers (DFS postorder; cycles broken arbitrarily). */

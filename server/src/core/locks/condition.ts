@@ -192,8 +192,31 @@ export function notReached(e: Expr, atom: string, value: AtomValue): boolean {
 
 type Rel = '<' | '>' | '<=' | '>=' | '==' | '!=';
 
-/** `a < b` as a comparison of two plain operands (variables, member paths), else undefined. */
-export function comparison(atom: string): { a: string; op: Rel; b: string } | undefined {
+interface Comparison {
+  readonly a: string;
+  readonly op: Rel;
+  readonly b: string;
+}
+
+/**
+ * `a < b` as a comparison of two plain operands (variables, member paths),
+ * else undefined. Asked of an atom on every path that evaluates it (and for
+ * every condition's atoms): answered once per atom text (shared, read-only),
+ * not by a match and a new object each time.
+ */
+export function comparison(atom: string): Comparison | undefined {
+  let c = comparisons.get(atom);
+  if (c === undefined) {
+    c = comparisonOf(atom) ?? null;
+    if (comparisons.size > 5000) comparisons.clear();
+    comparisons.set(atom, c);
+  }
+  return c ?? undefined;
+}
+
+const comparisons = new Map<string, Comparison | null>();
+
+function comparisonOf(atom: string): Comparison | undefined {
   const m = /^([A-Za-z_][\w>.-]*?)(<=|>=|==|!=|<|>)([A-Za-z_][\w>.-]*|\d+[uUlL]*)$/.exec(atom);
   if (!m || m[1]!.endsWith('-')) return undefined;
   return { a: m[1]!, op: m[2] as Rel, b: m[3]! };

@@ -77,6 +77,8 @@ export interface TransferContext {
   /** Locks some path of this function releases (a lock never released here is handed to the caller when held at an exit). */
   released: Set<string>;
   cfg: Cfg;
+  /** Each node's number of predecessors (the solve's, cfg/dataflow.ts: cfgShape). */
+  preds: readonly number[];
   /** Set when a path had to forget a branch fact (state.ts, MAX_FACTS): correlations were lost. */
   factsOverflow?: boolean;
   /**
@@ -698,13 +700,17 @@ function edgePlanOf(ctx: TransferContext, node: CfgNode): EdgePlan {
 function learnedOn(ctx: TransferContext, node: CfgNode, plan: EdgePlan, branch: boolean): readonly LearnedFact[] {
   let learned = branch ? plan.onTrue : plan.onFalse;
   if (!learned) {
-    // (A literal, not a spread of the fact: a spread amid a literal is made slowly.)
-    learned = edgeFacts(node, plan.cond, branch).map((f) => ({
-      atom: f.atom,
-      value: f.value,
-      tracked: ctx.trackedAtoms.has(f.atom),
-      ident: IDENT.test(f.atom),
-    }));
+    // Each implied fact followed by the comparisons it decides, made as learned facts at once (no list of
+    // plain facts to copy from). (A literal, not a spread of the fact: a spread amid a literal is made slowly.)
+    const out: LearnedFact[] = [];
+    const learn = (f: Fact): void => {
+      out.push({ atom: f.atom, value: f.value, tracked: ctx.trackedAtoms.has(f.atom), ident: IDENT.test(f.atom) });
+    };
+    for (const f of edgeFacts(node, plan.cond, branch)) {
+      learn(f);
+      for (const g of relatedFacts(f.atom, f.value)) learn(g);
+    }
+    learned = out;
     if (branch) plan.onTrue = learned;
     else plan.onFalse = learned;
   }
@@ -849,20 +855,18 @@ function resolveVarName(s: PathState, name: string): string {
 }
 
 /**
- * What a path learns taking a branch of a condition node, in order: each
- * implied fact followed by the comparisons it decides. A property of the node
- * and branch alone, made once per analysis with the node's edge plan (see
- * learnedOn). Not kept on the CFG for later analyses: a folder's run analyses
- * almost every function once, and facts kept per branch of every condition
- * were memory each run carried to its end.
+ * The facts a path learns taking a branch of a condition node (learnedOn adds
+ * the comparisons each decides). A property of the node and branch alone,
+ * made once per analysis with the node's edge plan (see learnedOn). Not kept
+ * on the CFG for later analyses: a folder's run analyses almost every
+ * function once, and facts kept per branch of every condition were memory
+ * each run carried to its end.
  */
 function edgeFacts(node: CfgNode, cond: ReturnType<typeof conditionOf>, branch: boolean): readonly Fact[] {
   const learned = implied(cond, branch);
   // A counting loop left by its condition left with the counter at its bound (`if ( try == 3 )` after it).
   if (node.exitsAt && branch === false) learned.push({ atom: `${node.exitsAt.counter}==${node.exitsAt.bound}`, value: true });
-  const out: Fact[] = [];
-  for (const f of learned) out.push(f, ...relatedFacts(f.atom, f.value));
-  return out;
+  return learned;
 }
 
 /** Refines a path on a branch edge; undefined when the path cannot take it. */
@@ -891,8 +895,8 @@ export function transferEdge(ctx: TransferContext, node: CfgNode, edge: CfgEdge,
     if (g.tracked && !(g.ident && binding(r, g.atom))) r = remember(ctx, r, g.atom, g.value);
     if (guarded) r = decideGuards(r, g.atom, g.value);
   }
-  // Facts about the condition's own calls served their purpose.
-  if (own.length)
+  // Facts about the condition's own calls served their purpose (a path that learned none keeps its list).
+  if (own.length && r.facts.some((f) => own.includes(f.atom)))
     r = withFactList(
       r,
       r.facts.filter((f) => !own.includes(f.atom)),
