@@ -40,7 +40,8 @@ export interface DataflowResult<S> {
   exhausted?: boolean;
   /**
    * States each node sent into a join (a node with several predecessors), by
-   * the sending node's id; undefined where it sends none. What a statement
+   * the sending node's id; undefined where it sends none (an empty list when
+   * no node sends any: read only, shared). What a statement
    * leaves behind on its own path, before the join mixes it with the others'.
    */
   intoJoins: (S[] | undefined)[];
@@ -199,7 +200,9 @@ export function solve<S>(
     }
     push(id);
   };
-  const intoJoins: (S[] | undefined)[] = new Array(n);
+  // Made with the first state sent into a join: a function without joins (straight-line code) keeps the
+  // shared empty list with its result, not a list of holes as long as the function.
+  let intoJoins: (S[] | undefined)[] | undefined;
   const intoExit: (S[][] | undefined)[] = new Array(n);
   add(cfg.entry, init, -1);
   let steps = 0;
@@ -212,7 +215,7 @@ export function solve<S>(
       const r = domain.edge(node, e, o);
       if (r === undefined) continue;
       if (preds[e.to]! > 1) {
-        const joined = intoJoins[from];
+        const joined = (intoJoins ??= new Array<S[] | undefined>(n))[from];
         if (joined) joined.push(r);
         else intoJoins[from] = [r];
       }
@@ -255,11 +258,15 @@ export function solve<S>(
       work += (domain.weight ? domain.weight(s) : 1) + out.length;
       for (const o of out) send(next, node, o);
     }
-    if (work > workBudget) return { before, steps, exhausted: true, intoJoins, intoExit: [] };
+    if (work > workBudget) return { before, steps, exhausted: true, intoJoins: intoJoins ?? NO_STATES, intoExit: [] };
   }
-  if (!merged) return { before, steps, intoJoins, intoExit };
+  // The lists of several states were grown by push (room for 17 or more): kept with the result to the end
+  // of a run, they are copied to measure. (Only one-state lists are ever shared between nodes.)
+  for (let id = 0; id < n; id++) if (before[id]!.length > 1) before[id] = before[id]!.slice();
+  if (intoJoins) for (let id = 0; id < n; id++) if (intoJoins[id] && intoJoins[id]!.length > 1) intoJoins[id] = intoJoins[id]!.slice();
+  if (!merged) return { before, steps, intoJoins: intoJoins ?? NO_STATES, intoExit };
   for (const id of merged) intoExit[id] = undefined;
-  return { before, steps, intoJoins, intoExit, merged };
+  return { before, steps, intoJoins: intoJoins ?? NO_STATES, intoExit, merged };
 }
 
 /** What the solve needs of a CFG's shape: each node's rank in reverse postorder and its number of predecessors. */

@@ -306,13 +306,14 @@ export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: Analyze
   const releases: LockEffect[] = [];
   const mayReleases: LockEffect[] = [];
   const required: LockEffect[] = [];
-  for (const [n, k] of requires) {
+  // (forEach: no [name, kind] pair made per entry.)
+  requires.forEach((k, n) => {
     // The caller's instance is gone at every exit (a lock held again there was taken anew: see acquires/condAcquires).
     if (!condReleased.has(n) && callerInstanceReleased(n)) releases.push(effect(n, k));
     // Gone at some exits only: afterwards the caller may or may not hold it.
     else if (!condReleased.has(n) && callerInstanceReleasedSomewhere(n)) mayReleases.push(effect(n, k));
     required.push(conventional.has(n) ? { lock: n, kind: k, conventional: true } : effect(n, k));
-  }
+  });
   // Built field by field, in the order the fields always had, without spreads (a spread amid a literal
   // makes the engine build the object slowly, and this runs for every function).
   // Empty lists (most of them) are the one shared empty list: the summary is kept to the end of the run.
@@ -599,7 +600,11 @@ function callSiteIrq(cfg: Cfg, before: PathState[][]): { callee: string; on: num
       }
     }
   }
-  return [...by.values()];
+  // Kept with the result to the end of the run: a list made to measure (a spread grows one as it goes).
+  const out = new Array<{ callee: string; on: number; off: number; unknown: number }>(by.size);
+  let i = 0;
+  by.forEach((t) => (out[i++] = t));
+  return out;
 }
 
 /** Interrupts as every exit leaves them, when this function set them so (not as it was entered). */
@@ -712,8 +717,12 @@ const ONLY_EMPTY: PathState[] = [EMPTY_STATE];
  * of a result are read only.
  */
 const NOTHING: never[] = [];
-/** `list`, or the shared empty list when it is empty. */
-const kept = <T>(list: T[]): T[] => (list.length ? list : NOTHING);
+/**
+ * What a result keeps of a list it made: a copy made to measure (a list grown
+ * by push has room for 17 or more, which the collector copies with it), or the
+ * shared empty list.
+ */
+const kept = <T>(list: T[]): T[] => (list.length ? list.slice() : NOTHING);
 /** A set with nothing in it, shared where a function has nothing to put in one (most have not). */
 const NO_NAMES: ReadonlySet<string> = new Set();
 const NONE: LockRef[] = [];

@@ -524,7 +524,15 @@ export function correlatedAtoms(cfg: Cfg, source: string): Set<string> {
   for (const n of cfg.nodes) {
     if (n.kind !== 'cond' || n.loopMacro || n.start === n.end) continue;
     const atoms = atomsOf(conditionOf(n, source));
-    for (const a of atoms.length > 1 ? new Set(atoms) : atoms) count.set(a, (count.get(a) ?? 0) + 1);
+    if (atoms.length > 8) {
+      for (const a of new Set(atoms)) count.set(a, (count.get(a) ?? 0) + 1);
+      continue;
+    }
+    // A few atoms (most conditions test one or two): each counted at its first occurrence, no set made.
+    for (let i = 0; i < atoms.length; i++) {
+      const a = atoms[i]!;
+      if (atoms.indexOf(a) === i) count.set(a, (count.get(a) ?? 0) + 1);
+    }
   }
   const out = new Set<string>();
   // No condition: nothing below can add an atom (each needs one tested).
@@ -542,7 +550,9 @@ export function correlatedAtoms(cfg: Cfg, source: string): Set<string> {
     const c = comparison(a);
     if (!c) continue;
     const p = pairKey(c);
-    pairs.set(p, [...(pairs.get(p) ?? []), a]);
+    const same = pairs.get(p);
+    if (same) same.push(a);
+    else pairs.set(p, [a]);
     if ((owners ??= lockOwners(cfg)).has(c.a) && owners.has(c.b)) out.add(a);
   }
   if (pairs.size === 0) return out;

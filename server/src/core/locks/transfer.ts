@@ -270,9 +270,10 @@ export function transferNode(ctx: TransferContext, node: CfgNode, s: PathState):
   states ??= [first];
   // Plain assignments: pointer copies and scheduler-lock addresses; facts about
   // an assigned variable are forgotten.
+  // (Each list here is the transfer's own, made for this node: updated in place.)
   if (node.facts.assignments.length) {
-    states = states.map((st) => {
-      let r = st;
+    for (let si = 0; si < states.length; si++) {
+      let r = states[si]!;
       for (const p of plan.assigns) {
         // (Undefined: the variable was bound by the lock call on its right-hand side.)
         if (!p) continue;
@@ -293,18 +294,15 @@ export function transferNode(ctx: TransferContext, node: CfgNode, s: PathState):
         else if (copied) r = withBinding(r, bound(a.lhs, copied.lock, copied.status, copied.zeroIsHeld));
         else r = withoutBinding(r, a.lhs);
       }
-      return r;
-    });
+      states[si] = r;
+    }
   }
   return states;
 }
 
 function applyCall(ctx: TransferContext, node: CfgNode, ci: number, call: CallSite, s: PathState): PathState[] {
   const helper = ctx.table.get(call.name);
-  if (helper) {
-    const lhs = node.facts.assignments.find((x) => x.rhsCall === ci)?.lhs;
-    return irqAfterHelper(ctx, node, call, helper, s, applyHelper(ctx, node, ci, call, helper, s), lhs);
-  }
+  if (helper) return irqAfterHelper(ctx, node, call, ci, helper, s, applyHelper(ctx, node, ci, call, helper, s));
   const irq = irqPrimitiveCall(ctx, node, call, s);
   if (irq) return [irq];
   checkForbidden(ctx, node, call, s);
@@ -685,14 +683,24 @@ interface LearnedFact extends Fact {
   ident: boolean;
 }
 
+const NO_ATOMS: string[] = [];
+
 function edgePlanOf(ctx: TransferContext, node: CfgNode): EdgePlan {
   const plans = (ctx.edgePlans ??= new Array<EdgePlan | undefined>(ctx.cfg.nodes.length));
   let plan = plans[node.id];
   if (!plan) {
-    const own = node.facts.calls.filter((c) => isTrylockLike(ctx, c)).map((c) => callAtom(ctx, c));
+    // (None, as most conditions call none: the shared empty list.)
+    let own: string[] | undefined;
+    for (const c of node.facts.calls) if (isTrylockLike(ctx, c)) (own ??= []).push(callAtom(ctx, c));
     // Both branches' facts present from the start (undefined until a path takes the branch): one shape
     // for every plan, so the reads of them on every edge stay monomorphic.
-    plans[node.id] = plan = { cond: conditionOf(node, ctx.source), own, onFalse: undefined, onTrue: undefined, guard: undefined };
+    plans[node.id] = plan = {
+      cond: conditionOf(node, ctx.source),
+      own: own ?? NO_ATOMS,
+      onFalse: undefined,
+      onTrue: undefined,
+      guard: undefined,
+    };
   }
   return plan;
 }
