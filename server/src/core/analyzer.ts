@@ -345,21 +345,10 @@ export class Analyzer {
     // calleesFirst follows only the callees defined in the set, in the order the set lists them: callee sets
     // listing the same defined names in the same order give the same order, and the same callers of every
     // function of the set. (A keystroke renaming a call to a function defined elsewhere changes only the rest.)
-    const same = (a: ReadonlySet<string>, b: ReadonlySet<string>): boolean => {
-      if (a === b) return true;
-      const ia = a.values();
-      const ib = b.values();
-      for (;;) {
-        let x = ia.next();
-        while (!x.done && !names.has(x.value)) x = ia.next();
-        let y = ib.next();
-        while (!y.done && !names.has(y.value)) y = ib.next();
-        if (x.done || y.done) return !!x.done && !!y.done;
-        if (x.value !== y.value) return false;
-      }
-    };
     const reuse =
-      last && last.fns.length === fns.length && fns.every((f, i) => f.name === last.fns[i]!.name && same(f.callees, last.fns[i]!.callees));
+      last &&
+      last.fns.length === fns.length &&
+      fns.every((f, i) => f.name === last.fns[i]!.name && sameDefinedCallees(f.callees, last.fns[i]!.callees, names));
     const entry: LastOrder = reuse ? { ...last, fns } : { fns, order: calleesFirst(fns) };
     if (memo) memo.order = entry;
     else this.lastOrder = entry;
@@ -543,6 +532,33 @@ function matchLineEnds(text: string, diags: CoreDiagnostic[]): void {
       delete d.fixTitle;
       d.fixable = false;
     } else d.edits = withEol(d.edits, eol);
+  }
+}
+
+/** Whether two callee sets list the same names defined in the set (`defined`), in the same order. */
+export function sameDefinedCallees(a: ReadonlySet<string>, b: ReadonlySet<string>, defined: ReadonlySet<string>): boolean {
+  if (a === b) return true;
+  // The same names in the same order (a function unchanged since the last solve): the same defined ones
+  // too, without asking which are defined (a lookup per callee).
+  if (a.size === b.size) {
+    const ib = b.values();
+    let equal = true;
+    for (const x of a)
+      if (x !== ib.next().value) {
+        equal = false;
+        break;
+      }
+    if (equal) return true;
+  }
+  const ia = a.values();
+  const ib = b.values();
+  for (;;) {
+    let x = ia.next();
+    while (!x.done && !defined.has(x.value)) x = ia.next();
+    let y = ib.next();
+    while (!y.done && !defined.has(y.value)) y = ib.next();
+    if (x.done || y.done) return !!x.done && !!y.done;
+    if (x.value !== y.value) return false;
   }
 }
 

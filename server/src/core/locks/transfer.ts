@@ -119,8 +119,8 @@ interface NodePlan {
 /** What an assignment does to a path, as far as it depends on the assignment alone (see transferNode). */
 interface AssignPlan {
   a: Assignment;
-  /** The assigned name, whose facts are forgotten (`*p = …` assigns `p`). */
-  forget: ReadonlySet<string>;
+  /** The assigned name, whose facts are forgotten (`*p = …` assigns `p`): made when a path first has facts to forget. */
+  forget: ReadonlySet<string> | undefined;
   /** The value is stored through this local pointer where it outlives the function (see handOn). */
   storedThrough: string | undefined;
   /** The left-hand side is a plain variable (the rest below applies only then). */
@@ -136,16 +136,17 @@ interface AssignPlan {
 }
 
 function assignPlan(ctx: TransferContext, a: Assignment): AssignPlan {
-  const lhsRoot = rootName(a.lhs.replace(/^[*&(\s]+/, ''));
   // Through a pointer (`act->x`, `*out`), not into a local struct (`op.x`) nor through a pointer to one (`op = &curop`).
-  const outlives = /->|^\*/.test(a.lhs) && !!lhsRoot && !/^&[A-Za-z_]\w*$/.test(ctx.namer.trace(lhsRoot));
+  // (The pointer's root and what it was assigned are looked up only for such a store: most assignments are none.)
+  const lhsRoot = /->|^\*/.test(a.lhs) ? rootName(a.lhs.replace(/^[*&(\s]+/, '')) : undefined;
+  const outlives = !!lhsRoot && !/^&[A-Za-z_]\w*$/.test(ctx.namer.trace(lhsRoot));
   const ident = IDENT.test(a.lhs);
   const rhsIdent = IDENT.test(a.rhs);
   // Every field present (undefined when it does not apply), in one literal: the transfer reads these
   // plans for every path crossing the node, and plans of several shapes made those reads slow lookups.
   const plan: AssignPlan = {
     a,
-    forget: new Set([a.lhs.replace(/^\*+/, '')]),
+    forget: undefined,
     storedThrough: outlives ? lhsRoot : undefined,
     ident,
     flag: undefined,
@@ -279,7 +280,7 @@ export function transferNode(ctx: TransferContext, node: CfgNode, s: PathState):
         if (!p) continue;
         const a = p.a;
         // What was assigned is forgotten (a field write `old_q->tail = 0` leaves facts about `old_q` itself alone).
-        if (r.facts.length || r.held.some((h) => h.when)) r = forgetFacts(r, p.forget);
+        if (r.facts.length || r.held.some((h) => h.when)) r = forgetFacts(r, (p.forget ??= new Set([a.lhs.replace(/^\*+/, '')])));
         if (p.storedThrough !== undefined) r = handOn(ctx, r, p.storedThrough, a.rhs);
         if (!p.ident) continue;
         // `held = true;`: a flag a later test reads (the path remembers its value).
