@@ -11,7 +11,7 @@ import { eolOf, withEol } from './fix/text';
 import { attachDiscipline, computeDiscipline, DEFAULT_GUARD_SETTINGS, type GuardSettings } from './guards/discipline';
 import { analyzeFunctionLocks, type FunctionLocks, nothingHeld } from './locks/analyze';
 import { CallIrqCounts } from './locks/callIrqCounts';
-import { type FunctionSummary, summaryKey, type SummaryLookup, SummaryStore } from './locks/summary';
+import { isEmptySummary, sameSummaryKey, type SummaryLookup, SummaryStore } from './locks/summary';
 import { ALL_RULES } from './rules/registry';
 import type { Rule } from './rules/types';
 import { Blanker } from './syntax/blank';
@@ -130,7 +130,6 @@ interface Prepared extends ParsedFile {
 
 // Summary passes, and rounds of learning the interrupt state functions are entered with.
 const MAX_PASSES = 12;
-const EMPTY_SUMMARY_KEY = summaryKey({ name: '', params: [], acquires: [], releases: [], mayReleases: [], condAcquires: [], requires: [] });
 
 /** What an analyzer is made with: the user's lock helpers and attribute macros, and the rules to run. */
 export interface AnalyzerOptions {
@@ -346,21 +345,10 @@ export class Analyzer {
     // calleesFirst follows only the callees defined in the set, in the order the set lists them: callee sets
     // listing the same defined names in the same order give the same order, and the same callers of every
     // function of the set. (A keystroke renaming a call to a function defined elsewhere changes only the rest.)
-    const same = (a: ReadonlySet<string>, b: ReadonlySet<string>): boolean => {
-      if (a === b) return true;
-      const ia = a.values();
-      const ib = b.values();
-      for (;;) {
-        let x = ia.next();
-        while (!x.done && !names.has(x.value)) x = ia.next();
-        let y = ib.next();
-        while (!y.done && !names.has(y.value)) y = ib.next();
-        if (x.done || y.done) return !!x.done && !!y.done;
-        if (x.value !== y.value) return false;
-      }
-    };
     const reuse =
-      last && last.fns.length === fns.length && fns.every((f, i) => f.name === last.fns[i]!.name && same(f.callees, last.fns[i]!.callees));
+      last &&
+      last.fns.length === fns.length &&
+      fns.every((f, i) => f.name === last.fns[i]!.name && sameDefinedCallees(f.callees, last.fns[i]!.callees, names));
     const entry: LastOrder = reuse ? { ...last, fns } : { fns, order: calleesFirst(fns) };
     if (memo) memo.order = entry;
     else this.lastOrder = entry;
@@ -451,8 +439,9 @@ export class Analyzer {
         const res = memo ? memo.locks(f.syntax, f.cfg, lookup, compute, key) : compute();
         results[fi]![i] = res;
         const old = store.get(f.syntax.name);
-        // No summary and an empty one mean the same to callers: not a change.
-        if (old !== res.summary && (old ? keyOf(old) !== keyOf(res.summary) : keyOf(res.summary) !== EMPTY_SUMMARY_KEY)) {
+        // No summary and an empty one mean the same to callers: not a change. (Compared as their keys
+        // would be, without making them: summary.ts.)
+        if (old !== res.summary && (old ? !sameSummaryKey(old, res.summary) : !isEmptySummary(res.summary))) {
           store.set(res.summary);
           for (const c of callersOf(f.syntax.name)) stale[c] = 1;
         }
@@ -546,15 +535,31 @@ function matchLineEnds(text: string, diags: CoreDiagnostic[]): void {
   }
 }
 
-/** summaryKey, once per summary object (summaries are never mutated; the solver compares them on every pass). */
-const summaryKeys = new WeakMap<FunctionSummary, string>();
-function keyOf(s: FunctionSummary): string {
-  let k = summaryKeys.get(s);
-  if (k === undefined) {
-    k = summaryKey(s);
-    summaryKeys.set(s, k);
+/** Whether two callee sets list the same names defined in the set (`defined`), in the same order. */
+export function sameDefinedCallees(a: ReadonlySet<string>, b: ReadonlySet<string>, defined: ReadonlySet<string>): boolean {
+  if (a === b) return true;
+  // The same names in the same order (a function unchanged since the last solve): the same defined ones
+  // too, without asking which are defined (a lookup per callee).
+  if (a.size === b.size) {
+    const ib = b.values();
+    let equal = true;
+    for (const x of a)
+      if (x !== ib.next().value) {
+        equal = false;
+        break;
+      }
+    if (equal) return true;
   }
-  return k;
+  const ia = a.values();
+  const ib = b.values();
+  for (;;) {
+    let x = ia.next();
+    while (!x.done && !defined.has(x.value)) x = ia.next();
+    let y = ib.next();
+    while (!y.done && !defined.has(y.value)) y = ib.next();
+    if (x.done || y.done) return !!x.done && !!y.done;
+    if (x.value !== y.value) return false;
+  }
 }
 
 /** Indices in an order where callees come before callers (DFS postorder; cycles broken arbitrarily). */

@@ -40,7 +40,8 @@ export interface DataflowResult<S> {
   exhausted?: boolean;
   /**
    * States each node sent into a join (a node with several predecessors), by
-   * the sending node's id; undefined where it sends none. What a statement
+   * the sending node's id; undefined where it sends none (an empty list when
+   * no node sends any: read only, shared). What a statement
    * leaves behind on its own path, before the join mixes it with the others'.
    */
   intoJoins: (S[] | undefined)[];
@@ -76,7 +77,14 @@ const NO_STATES: never[] = [];
 const QUEUED = 1;
 const SHARED = 2;
 
-export function solve<S>(cfg: Cfg, domain: Domain<S>, init: S, maxDisjuncts = 12, workBudget = DEFAULT_WORK_BUDGET): DataflowResult<S> {
+export function solve<S>(
+  cfg: Cfg,
+  domain: Domain<S>,
+  init: S,
+  maxDisjuncts = 12,
+  workBudget = DEFAULT_WORK_BUDGET,
+  shape: CfgShape = cfgShape(cfg),
+): DataflowResult<S> {
   const n = cfg.nodes.length;
   // Every node starts with the one shared empty list (add gives a node a list of its own, never pushes to it).
   const before: S[][] = new Array<S[]>(n);
@@ -89,8 +97,8 @@ export function solve<S>(cfg: Cfg, domain: Domain<S>, init: S, maxDisjuncts = 12
   // arrays of small integers: a typed array past 64 bytes gets a backing store
   // outside the heap, which costs more than the solve of a typical function.
   const visits = zeros(n);
-  // Rank in reverse postorder and number of predecessors: the CFG's, made once.
-  const { rank, preds } = shapeOf(cfg);
+  // Rank in reverse postorder and number of predecessors (the caller's, when it solves the CFG more than once).
+  const { rank, preds } = shape;
   // A priority worklist in reverse postorder keeps loops converging quickly
   // (a binary heap of ranks; the QUEUED flag avoids duplicates).
   const heap: number[] = [];
@@ -192,7 +200,9 @@ export function solve<S>(cfg: Cfg, domain: Domain<S>, init: S, maxDisjuncts = 12
     }
     push(id);
   };
-  const intoJoins: (S[] | undefined)[] = new Array(n);
+  // Made with the first state sent into a join: a function without joins (straight-line code) keeps the
+  // shared empty list with its result, not a list of holes as long as the function.
+  let intoJoins: (S[] | undefined)[] | undefined;
   const intoExit: (S[][] | undefined)[] = new Array(n);
   add(cfg.entry, init, -1);
   let steps = 0;
@@ -205,7 +215,7 @@ export function solve<S>(cfg: Cfg, domain: Domain<S>, init: S, maxDisjuncts = 12
       const r = domain.edge(node, e, o);
       if (r === undefined) continue;
       if (preds[e.to]! > 1) {
-        const joined = intoJoins[from];
+        const joined = (intoJoins ??= new Array<S[] | undefined>(n))[from];
         if (joined) joined.push(r);
         else intoJoins[from] = [r];
       }
@@ -248,32 +258,36 @@ export function solve<S>(cfg: Cfg, domain: Domain<S>, init: S, maxDisjuncts = 12
       work += (domain.weight ? domain.weight(s) : 1) + out.length;
       for (const o of out) send(next, node, o);
     }
-    if (work > workBudget) return { before, steps, exhausted: true, intoJoins, intoExit: [] };
+    if (work > workBudget) return { before, steps, exhausted: true, intoJoins: intoJoins ?? NO_STATES, intoExit: [] };
   }
-  if (!merged) return { before, steps, intoJoins, intoExit };
+  // The lists of several states were grown by push (room for 17 or more): kept with the result to the end
+  // of a run, they are copied to measure. (Only one-state lists are ever shared between nodes.)
+  for (let id = 0; id < n; id++) if (before[id]!.length > 1) before[id] = before[id]!.slice();
+  if (intoJoins) for (let id = 0; id < n; id++) if (intoJoins[id] && intoJoins[id]!.length > 1) intoJoins[id] = intoJoins[id]!.slice();
+  if (!merged) return { before, steps, intoJoins: intoJoins ?? NO_STATES, intoExit };
   for (const id of merged) intoExit[id] = undefined;
-  return { before, steps, intoJoins, intoExit, merged };
+  return { before, steps, intoJoins: intoJoins ?? NO_STATES, intoExit, merged };
+}
+
+/** What the solve needs of a CFG's shape: each node's rank in reverse postorder and its number of predecessors. */
+export interface CfgShape {
+  rank: readonly number[];
+  preds: readonly number[];
 }
 
 /**
- * What the solve needs of a CFG's shape: each node's rank in reverse
- * postorder and its number of predecessors. CFGs do not change once built,
- * and one is solved several times (passes of the lock analysis, the rules'
- * own dataflows, analyses again as callees' summaries change): made once.
+ * The CFG's shape, made per solve (or once by a caller that solves one CFG
+ * several times, as the lock analysis does): not remembered per CFG. Most
+ * CFGs are solved once per run, and a shape kept with every CFG (two arrays,
+ * an object and a weak-map entry each) survived to the end of a run, where
+ * the garbage collector copied it, for the few solved again.
  */
-const shapes = new WeakMap<Cfg, { rank: readonly number[]; preds: readonly number[] }>();
-
-function shapeOf(cfg: Cfg): { rank: readonly number[]; preds: readonly number[] } {
-  let shape = shapes.get(cfg);
-  if (!shape) {
-    const n = cfg.nodes.length;
-    const rank = ranksInReversePostorder(cfg);
-    const preds = zeros(n);
-    for (const node of cfg.nodes) for (const e of node.succ) preds[e.to]!++;
-    shape = { rank, preds };
-    shapes.set(cfg, shape);
-  }
-  return shape;
+export function cfgShape(cfg: Cfg): CfgShape {
+  const n = cfg.nodes.length;
+  const rank = ranksInReversePostorder(cfg);
+  const preds = zeros(n);
+  for (const node of cfg.nodes) for (const e of node.succ) preds[e.to]!++;
+  return { rank, preds };
 }
 
 /** An array of `n` zeros (small integers, kept unboxed by the engine). */
@@ -286,17 +300,14 @@ function zeros(n: number): number[] {
 /**
  * Each reachable node's rank in reverse postorder, as the worklist compares
  * them: `n - p` for the node finished `p`-th by the depth-first search
- * (reversePostorder's ranks plus a constant, so the same order), without the
- * order list, its reversal and a typed array per CFG (every function's CFG is
- * ranked once). Unreachable nodes, never queued, rank 0.
+ * (reversePostorder's ranks plus a constant, so the same order), made in
+ * place of the finishing order (no order list, no reversal). Unreachable
+ * nodes, never queued, rank 0.
  */
 function ranksInReversePostorder(cfg: Cfg): number[] {
   const n = cfg.nodes.length;
-  const rank = zeros(n);
-  let finished = 0;
-  depthFirst(cfg, (id) => {
-    rank[id] = n - finished++;
-  });
+  const rank = finishingOrder(cfg);
+  for (let id = 0; id < n; id++) if (rank[id]! > 0) rank[id] = n + 1 - rank[id]!;
   return rank;
 }
 
@@ -317,34 +328,47 @@ function mergeDown<S>(domain: Domain<S>, states: S[], max: number): S[] {
 }
 
 export function reversePostorder(cfg: Cfg): number[] {
-  const post: number[] = [];
-  depthFirst(cfg, (id) => post.push(id));
-  return post.reverse();
+  const finished = finishingOrder(cfg);
+  let count = 0;
+  for (const f of finished) if (f > 0) count++;
+  // The node finished last first.
+  const out = zeros(count);
+  for (let id = 0; id < finished.length; id++) if (finished[id]! > 0) out[count - finished[id]!] = id;
+  return out;
 }
 
-/** A depth-first search from the entry (no recursion: a long function is deep), calling `finished` on each node in postorder. */
-function depthFirst(cfg: Cfg, finished: (id: number) => void): void {
-  const seen = zeros(cfg.nodes.length);
-  // The depth-first stack: node ids, their successor lists, and the next successor to visit.
-  const ids = [cfg.entry];
-  const succs = [cfg.nodes[cfg.entry]!.succ];
-  const at = [0];
-  seen[cfg.entry] = 1;
-  while (ids.length) {
-    const top = ids.length - 1;
-    const succ = succs[top]!;
+/**
+ * A depth-first search from the entry: per node, `p + 1` for the node it
+ * finished `p`-th (postorder), 0 for a node it never reached. No recursion (a
+ * long function is deep), no callback, and its stack in two arrays made to
+ * measure (each node is pushed at most once): every CFG is searched once per
+ * analysis.
+ */
+function finishingOrder(cfg: Cfg): number[] {
+  const n = cfg.nodes.length;
+  // -1 while on the stack (seen, not finished).
+  const order = zeros(n);
+  // The stack: node ids and the next successor of each to visit.
+  const ids = zeros(n);
+  const at = zeros(n);
+  let top = 0;
+  ids[0] = cfg.entry;
+  order[cfg.entry] = -1;
+  let finished = 0;
+  while (top >= 0) {
+    const id = ids[top]!;
+    const succ = cfg.nodes[id]!.succ;
     if (at[top]! < succ.length) {
       const to = succ[at[top]!++]!.to;
-      if (!seen[to]) {
-        seen[to] = 1;
-        ids.push(to);
-        succs.push(cfg.nodes[to]!.succ);
-        at.push(0);
+      if (order[to] === 0) {
+        order[to] = -1;
+        ids[++top] = to;
+        at[top] = 0;
       }
     } else {
-      finished(ids.pop()!);
-      succs.pop();
-      at.pop();
+      order[id] = ++finished;
+      top--;
     }
   }
+  return order;
 }

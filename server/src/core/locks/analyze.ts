@@ -1,6 +1,6 @@
 // Lock-state analysis of one function: the dataflow, the held sets per line,
 // lock-imbalance findings (XSR007) and the function's summary.
-import { type Domain, solve } from '../cfg/dataflow';
+import { type CfgShape, cfgShape, type Domain, solve } from '../cfg/dataflow';
 import type { Cfg, CfgEdge, CfgNode } from '../cfg/types';
 import type { FunctionSyntax } from '../syntax/functions';
 import type { LineIndex } from '../syntax/lineIndex';
@@ -146,10 +146,11 @@ export interface AnalyzeOptions {
 }
 
 /** Variables declared in the body (not parameters): locks named through them belong to this function. */
-function localsOf(fn: FunctionSyntax, cfg: Cfg): Set<string> {
-  const out = new Set<string>();
-  for (const n of cfg.nodes) if (n.declares) for (const name of n.declares) if (!fn.params.includes(name)) out.add(name);
-  return out;
+function localsOf(fn: FunctionSyntax, cfg: Cfg): ReadonlySet<string> {
+  let out: Set<string> | undefined;
+  for (const n of cfg.nodes) if (n.declares) for (const name of n.declares) if (!fn.params.includes(name)) (out ??= new Set()).add(name);
+  // (None: the shared empty set.)
+  return out ?? NO_NAMES;
 }
 
 /** A result that says nothing: no lock anywhere (a function that takes none), or not analysed (`degraded` says why). */
@@ -157,9 +158,17 @@ export function nothingHeld(fn: FunctionSyntax, cfg: Cfg, degraded?: string): Fu
   const before = cfg.nodes.map(() => ONLY_EMPTY);
   const out = lockResult(fn, cfg, before, undefined, undefined, {
     touchesLocks: false,
-    summary: { name: fn.name, params: fn.params, acquires: [], releases: [], mayReleases: [], condAcquires: [], requires: [] },
-    imbalances: [],
-    irqEvents: [],
+    summary: {
+      name: fn.name,
+      params: fn.params,
+      acquires: NOTHING,
+      releases: NOTHING,
+      mayReleases: NOTHING,
+      condAcquires: NOTHING,
+      requires: NOTHING,
+    },
+    imbalances: NOTHING,
+    irqEvents: NOTHING,
   });
   if (degraded) out.degraded = degraded;
   return out;
@@ -191,6 +200,8 @@ export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: Analyze
       cfg,
       `not analysed: the statement at line ${crowded.line + 1} makes more than ${MAX_LOCK_CALLS_PER_STATEMENT} lock calls`,
     );
+  // The CFG's shape, for each pass's solve (one to three) and the guarded releases' walks.
+  const shape = cfgShape(cfg);
   const ctx: TransferContext = {
     source: opts.source,
     table: opts.table,
@@ -199,6 +210,7 @@ export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: Analyze
     trackedAtoms: correlatedAtoms(cfg, opts.source),
     locals: localsOf(fn, cfg),
     cfg,
+    preds: shape.preds,
     released: new Set(),
     unconditional: dominatesExit(cfg),
     // The fields filled in later, present from the start: every context has one shape, and the
@@ -217,8 +229,8 @@ export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: Analyze
   // allows is solved again with every node's paths merged (a sound "may"
   // answer: what is held on all paths stays must-held), and says so.
   let disjuncts = PATH_SENSITIVE;
-  let pass = reportingPass(ctx, cfg, domain, entry, disjuncts);
-  if (pass.exhausted) pass = reportingPass(ctx, cfg, domain, entry, (disjuncts = MERGED));
+  let pass = reportingPass(ctx, cfg, shape, domain, entry, disjuncts);
+  if (pass.exhausted) pass = reportingPass(ctx, cfg, shape, domain, entry, (disjuncts = MERGED));
   if (pass.exhausted) return nothingHeld(fn, cfg, 'not analysed: more paths and states than the analysis budget allows');
   let { before, events, exits, intoJoins } = pass;
   // A lock released here but never taken is the caller's: run again with it
@@ -248,13 +260,14 @@ export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: Analyze
       const because = reasons!.get(name);
       entry = withHeld(entry, { name, kind, at: fn.start, entry: true, ...(because ? { because } : {}) });
     }
-    pass = reportingPass(ctx, cfg, domain, entry, disjuncts);
+    pass = reportingPass(ctx, cfg, shape, domain, entry, disjuncts);
     if (pass.exhausted) return nothingHeld(fn, cfg, 'not analysed: more paths and states than the analysis budget allows');
     ({ before, events, exits, intoJoins } = pass);
     for (const [name, kind] of inferred) events.push({ e: { k: 'requires', lock: name, kind }, node: cfg.nodes[cfg.entry]! });
   }
   ctx.events = undefined;
-  const imbalances: LockImbalance[] = [...mayHeldReleases];
+  // (The list of may-held releases, read for the last time above, goes on as the findings' list.)
+  const imbalances: LockImbalance[] = mayHeldReleases;
   for (const { e, node } of events) {
     if (e.k === 'retake') imbalances.push({ kind: 'retake', lock: e.lock, start: e.start, end: e.end, takenAt: e.heldAt });
     else if (e.k === 'doubleRelease') imbalances.push({ kind: 'doubleRelease', lock: e.lock, start: e.start, end: e.end });
@@ -293,36 +306,38 @@ export function analyzeFunctionLocks(fn: FunctionSyntax, cfg: Cfg, opts: Analyze
   const releases: LockEffect[] = [];
   const mayReleases: LockEffect[] = [];
   const required: LockEffect[] = [];
-  for (const [n, k] of requires) {
+  // (forEach: no [name, kind] pair made per entry.)
+  requires.forEach((k, n) => {
     // The caller's instance is gone at every exit (a lock held again there was taken anew: see acquires/condAcquires).
     if (!condReleased.has(n) && callerInstanceReleased(n)) releases.push(effect(n, k));
     // Gone at some exits only: afterwards the caller may or may not hold it.
     else if (!condReleased.has(n) && callerInstanceReleasedSomewhere(n)) mayReleases.push(effect(n, k));
     required.push(conventional.has(n) ? { lock: n, kind: k, conventional: true } : effect(n, k));
-  }
+  });
   // Built field by field, in the order the fields always had, without spreads (a spread amid a literal
   // makes the engine build the object slowly, and this runs for every function).
+  // Empty lists (most of them) are the one shared empty list: the summary is kept to the end of the run.
   const summary = {
     name: fn.name,
     params: fn.params,
-    acquires: imbalance.acquirers.filter(heldAtAllExits).map(handed),
-    releases,
-    mayReleases,
-    condAcquires: imbalance.conditional.map(handed),
+    acquires: kept(imbalance.acquirers.filter(heldAtAllExits).map(handed)),
+    releases: kept(releases),
+    mayReleases: kept(mayReleases),
+    condAcquires: kept(imbalance.conditional.map(handed)),
   } as FunctionSummary;
   if (imbalance.statusConvention) summary.condConvention = 'status';
-  summary.mayAcquires = imbalance.mayAcquire.map(handed);
+  summary.mayAcquires = kept(imbalance.mayAcquire.map(handed));
   if (condReleased.size) summary.condReleases = [...condReleased].map((n) => effect(n, requires.get(n)!));
-  summary.requires = required;
+  summary.requires = kept(required);
   const irqExit = irqExitOf(reachable);
   if (irqExit !== undefined) summary.irqExit = irqExit;
   const lineIndex = opts.lineIndex;
   const out = lockResult(fn, cfg, before, lineIndex, intoJoins, {
     touchesLocks: touches,
     summary,
-    imbalances,
+    imbalances: kept(imbalances),
     // A lock primitive's own body (spinlock.c's `_spin_lock_irq`) is what the helper table describes: no sites there.
-    irqEvents: opts.table.has(fn.name) ? [] : irqEventsOf(events),
+    irqEvents: opts.table.has(fn.name) ? NOTHING : kept(irqEventsOf(events)),
   });
   const entryLine = firstStatementLocks(cfg, before, lineIndex);
   if (entryLine) out.entryLine = entryLine;
@@ -434,6 +449,7 @@ interface Exit {
 function reportingPass(
   ctx: TransferContext,
   cfg: Cfg,
+  shape: CfgShape,
   domain: Domain<PathState>,
   entry: PathState,
   disjuncts: number,
@@ -448,11 +464,11 @@ function reportingPass(
   // path (or a merge that keeps only what all its paths agree on), so no
   // second pass over the function is needed for them.
   const events: { e: LockEvent; node: CfgNode }[] = [];
-  // One event per kind, lock, place (and vote, for an acquire): the events seen, by place.
-  const seen = new Map<number | undefined, LockEvent[]>();
+  // One event per kind, lock, place (and vote, for an acquire): the events seen, by place (made with the first).
+  let seen: Map<number | undefined, LockEvent[]> | undefined;
   ctx.events = (e, node) => {
     const at = 'start' in e ? e.start : undefined;
-    const here = seen.get(at);
+    const here = (seen ??= new Map<number | undefined, LockEvent[]>()).get(at);
     if (here?.some((x) => sameEvent(x, e))) return;
     if (here) here.push(e);
     else seen.set(at, [e]);
@@ -464,6 +480,7 @@ function reportingPass(
     entry,
     disjuncts,
     disjuncts === MERGED ? MERGED_BUDGET : PATH_SENSITIVE_BUDGET,
+    shape,
   );
   if (exhausted) {
     ctx.events = undefined;
@@ -583,7 +600,11 @@ function callSiteIrq(cfg: Cfg, before: PathState[][]): { callee: string; on: num
       }
     }
   }
-  return [...by.values()];
+  // Kept with the result to the end of the run: a list made to measure (a spread grows one as it goes).
+  const out = new Array<{ callee: string; on: number; off: number; unknown: number }>(by.size);
+  let i = 0;
+  by.forEach((t) => (out[i++] = t));
+  return out;
 }
 
 /** Interrupts as every exit leaves them, when this function set them so (not as it was entered). */
@@ -689,6 +710,19 @@ function conventionalEntry(fn: FunctionSyntax, cfg: Cfg, source: string): PathSt
 }
 
 const ONLY_EMPTY: PathState[] = [EMPTY_STATE];
+/**
+ * The one empty list every result and summary with nothing in a list holds
+ * (results are kept to the end of a run: one empty array each, five or more
+ * per function, were memory the collector copied). Never added to: the lists
+ * of a result are read only.
+ */
+const NOTHING: never[] = [];
+/**
+ * What a result keeps of a list it made: a copy made to measure (a list grown
+ * by push has room for 17 or more, which the collector copies with it), or the
+ * shared empty list.
+ */
+const kept = <T>(list: T[]): T[] => (list.length ? list.slice() : NOTHING);
 /** A set with nothing in it, shared where a function has nothing to put in one (most have not). */
 const NO_NAMES: ReadonlySet<string> = new Set();
 const NONE: LockRef[] = [];
@@ -999,6 +1033,26 @@ const NULLISH = new Set(['NULL', '0', 'false']);
 /** An error return: NULL/false, ERR_PTR(…), or a negative errno constant. */
 const isErrorReturn = (t: string): boolean => NULLISH.has(t) || /^ERR_PTR\(/.test(t) || /^-E[A-Z0-9]+$/.test(t);
 
+/** What exitImbalance tells of a function's exits. */
+interface ExitImbalance {
+  heldAtExit: LockImbalance[];
+  acquirers: string[];
+  conditional: string[];
+  mayAcquire: string[];
+  kinds: ReadonlyMap<string, LockKind>;
+  statusConvention: boolean;
+}
+
+/** Exits holding no lock taken here: nothing to tell (shared, read only). */
+const NO_IMBALANCE: ExitImbalance = {
+  heldAtExit: [],
+  acquirers: [],
+  conditional: [],
+  mayAcquire: [],
+  kinds: new Map(),
+  statusConvention: false,
+};
+
 /**
  * A lock taken here and held at some exits but not others is an imbalance,
  * unless the function returns a pointer or a boolean and the held exits return
@@ -1009,22 +1063,20 @@ function exitImbalance(
   exits: { node: CfgNode; states: PathState[] }[],
   boolish: boolean,
   seen: { released: ReadonlySet<string>; locals: ReadonlySet<string>; skip: ReadonlySet<string> },
-) {
-  const kinds = new Map<string, LockKind>();
-  const taken = new Set<string>();
+): ExitImbalance {
+  // The locks taken here and held at some exit (in the order first seen), with their kinds.
+  let kinds: Map<string, LockKind> | undefined;
   for (const x of exits)
     for (const s of x.states)
-      for (const h of s.held)
-        if (!h.entry && !h.alias && !seen.skip.has(h.name)) {
-          taken.add(h.name);
-          kinds.set(h.name, h.kind);
-        }
+      for (const h of s.held) if (!h.entry && !h.alias && !seen.skip.has(h.name)) (kinds ??= new Map()).set(h.name, h.kind);
+  // None (most functions let go of what they take): nothing below has anything to say.
+  if (!kinds) return NO_IMBALANCE;
   const heldAtExit: LockImbalance[] = [];
   const acquirers: string[] = [];
   const conditional: string[] = [];
   const mayAcquire: string[] = [];
   let statusConvention = false;
-  for (const name of taken) {
+  for (const name of kinds.keys()) {
     const heldExits = exits.filter((x) => x.states.some((s) => s.held.some((h) => h.name === name && !h.maybe && !h.entry)));
     const freeExits = exits.filter((x) => x.states.some((s) => !s.held.some((h) => h.name === name)));
     if (heldExits.length === 0) continue;

@@ -192,8 +192,31 @@ export function notReached(e: Expr, atom: string, value: AtomValue): boolean {
 
 type Rel = '<' | '>' | '<=' | '>=' | '==' | '!=';
 
-/** `a < b` as a comparison of two plain operands (variables, member paths), else undefined. */
-export function comparison(atom: string): { a: string; op: Rel; b: string } | undefined {
+interface Comparison {
+  readonly a: string;
+  readonly op: Rel;
+  readonly b: string;
+}
+
+/**
+ * `a < b` as a comparison of two plain operands (variables, member paths),
+ * else undefined. Asked of an atom on every path that evaluates it (and for
+ * every condition's atoms): answered once per atom text (shared, read-only),
+ * not by a match and a new object each time.
+ */
+export function comparison(atom: string): Comparison | undefined {
+  let c = comparisons.get(atom);
+  if (c === undefined) {
+    c = comparisonOf(atom) ?? null;
+    if (comparisons.size > 5000) comparisons.clear();
+    comparisons.set(atom, c);
+  }
+  return c ?? undefined;
+}
+
+const comparisons = new Map<string, Comparison | null>();
+
+function comparisonOf(atom: string): Comparison | undefined {
   const m = /^([A-Za-z_][\w>.-]*?)(<=|>=|==|!=|<|>)([A-Za-z_][\w>.-]*|\d+[uUlL]*)$/.exec(atom);
   if (!m || m[1]!.endsWith('-')) return undefined;
   return { a: m[1]!, op: m[2] as Rel, b: m[3]! };
@@ -501,7 +524,15 @@ export function correlatedAtoms(cfg: Cfg, source: string): Set<string> {
   for (const n of cfg.nodes) {
     if (n.kind !== 'cond' || n.loopMacro || n.start === n.end) continue;
     const atoms = atomsOf(conditionOf(n, source));
-    for (const a of atoms.length > 1 ? new Set(atoms) : atoms) count.set(a, (count.get(a) ?? 0) + 1);
+    if (atoms.length > 8) {
+      for (const a of new Set(atoms)) count.set(a, (count.get(a) ?? 0) + 1);
+      continue;
+    }
+    // A few atoms (most conditions test one or two): each counted at its first occurrence, no set made.
+    for (let i = 0; i < atoms.length; i++) {
+      const a = atoms[i]!;
+      if (atoms.indexOf(a) === i) count.set(a, (count.get(a) ?? 0) + 1);
+    }
   }
   const out = new Set<string>();
   // No condition: nothing below can add an atom (each needs one tested).
@@ -519,7 +550,9 @@ export function correlatedAtoms(cfg: Cfg, source: string): Set<string> {
     const c = comparison(a);
     if (!c) continue;
     const p = pairKey(c);
-    pairs.set(p, [...(pairs.get(p) ?? []), a]);
+    const same = pairs.get(p);
+    if (same) same.push(a);
+    else pairs.set(p, [a]);
     if ((owners ??= lockOwners(cfg)).has(c.a) && owners.has(c.b)) out.add(a);
   }
   if (pairs.size === 0) return out;

@@ -24,6 +24,8 @@ export interface GuardContext {
   namer: LockNamer;
   summaries: SummaryLookup;
   locals: ReadonlySet<string>;
+  /** Each node's number of predecessors (the solve's: cfg/dataflow.ts, cfgShape). */
+  preds: readonly number[];
   /**
    * This analysis's answers, per cond node and per lock. Kept on the context, not on the CFG: they read the
    * callees' summaries, and the editor re-analyses an unchanged function (same CFG) when a callee's summary
@@ -59,6 +61,8 @@ function localsIn(text: string, locals: ReadonlySet<string>, out: Set<string>): 
   }
 }
 
+const NONE_TESTED: ReadonlySet<string> = new Set();
+
 /** Whether a path may take this branch of a cond node whose guarded release is `g` (guardOf). */
 export function guardAllows(g: Guard, branch: boolean, s: PathState): boolean {
   const holds = s.held.some((h) => !h.maybe && g.locks.has(h.name));
@@ -71,8 +75,9 @@ export function guardOf(ctx: GuardContext, node: CfgNode): Guard | undefined {
   let g = guards.get(node);
   if (g === undefined) {
     g = null;
-    const tested = new Set<string>();
-    if (ctx.locals.size) for (const a of atomsOf(conditionOf(node, ctx.source))) localsIn(a, ctx.locals, tested);
+    // The locals the test reads (none without locals: no set made).
+    const tested = ctx.locals.size ? new Set<string>() : NONE_TESTED;
+    if (ctx.locals.size) for (const a of atomsOf(conditionOf(node, ctx.source))) localsIn(a, ctx.locals, tested as Set<string>);
     const t = node.succ.find((e) => e.branch === true);
     const f = node.succ.find((e) => e.branch === false);
     if (tested.size && t && f) {
@@ -103,7 +108,7 @@ export function guardOf(ctx: GuardContext, node: CfgNode): Guard | undefined {
  */
 function walkBranch(ctx: GuardContext, id: number): { end: number; released: Set<string> } | undefined {
   const nodes = ctx.cfg.nodes;
-  const preds = predecessors(ctx.cfg);
+  const preds = ctx.preds;
   const released = new Set<string>();
   const taken = new Set<string>();
   const seen = new Set<number>();
@@ -122,18 +127,6 @@ function walkBranch(ctx: GuardContext, id: number): { end: number; released: Set
     if (n.succ.length !== 1) return undefined;
   }
   return undefined;
-}
-
-const predCounts = new WeakMap<Cfg, Uint32Array>();
-
-function predecessors(cfg: Cfg): Uint32Array {
-  let p = predCounts.get(cfg);
-  if (!p) {
-    p = new Uint32Array(cfg.nodes.length);
-    for (const n of cfg.nodes) for (const e of n.succ) p[e.to] = p[e.to]! + 1;
-    predCounts.set(cfg, p);
-  }
-  return p;
 }
 
 /**

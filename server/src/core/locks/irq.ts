@@ -80,21 +80,30 @@ function applyEffect(s: PathState, effect: IrqEffect, at: number, flags: string 
 /**
  * A lock helper's effect on interrupts, applied to each state it produced
  * from `s` (for a trylock only where it took the lock), with the events the
- * rules read. `assigned`: the variable the call's value is stored in.
+ * rules read. `ci`: the call's index in the node (its value may be stored in a
+ * variable: `flags = _spin_lock_irqsave(l)`).
  */
 export function irqAfterHelper(
   ctx: IrqContext,
   node: CfgNode,
   call: CallSite,
+  ci: number,
   helper: LockHelper,
   s: PathState,
   out: PathState[],
-  assigned: string | undefined,
 ): PathState[] {
   // (`out` is the transfer's own list, made for this call: it is updated in place.)
   if (helper.lock === 'rcu') return out;
   const variant = variantOf(helper);
-  const flags = flagsVar(call, helper.flagsArg, assigned);
+  // The flags variable, which only a save or a restore reads (most helpers neither: no lookup, no match).
+  const flags =
+    helper.irq === 'save' || helper.irq === 'restore'
+      ? flagsVar(
+          call,
+          helper.flagsArg,
+          helper.flagsArg === undefined ? node.facts.assignments.find((x) => x.rhsCall === ci)?.lhs : undefined,
+        )
+      : undefined;
   const acquiring = helper.op === 'acquire' || helper.op === 'tryacquire' || helper.op === 'acquireDouble';
   // By name, once per call: a function holding hundreds of locks must not compare every pair per call.
   let beforeByName: HeldByName | undefined;

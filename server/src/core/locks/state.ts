@@ -389,10 +389,12 @@ export function withFact(s: PathState, atom: string, value: boolean): PathState 
 /** Drops facts (and lock guards) whose atom mentions any of `idents` (after an assignment to them). */
 export function forgetFacts(s: PathState, idents: ReadonlySet<string>): PathState {
   let r = s;
-  if (s.facts.length) {
-    const facts = s.facts.filter((f) => !mentions(f.atom, idents));
-    if (facts.length !== s.facts.length) r = withFactList(r, facts);
-  }
+  // (Most assignments touch no fact the path knows: looked for first, no list copied.)
+  if (s.facts.some((f) => mentions(f.atom, idents)))
+    r = withFactList(
+      r,
+      s.facts.filter((f) => !mentions(f.atom, idents)),
+    );
   if (s.held.some((h) => h.when?.some((f) => mentions(f.atom, idents)))) {
     r = withHeldList(
       r,

@@ -52,6 +52,58 @@ export function summaryKey(s: FunctionSummary): string {
   return `${k(s.acquires)}|${k(s.releases)}|${k(s.mayReleases)}|${k(s.condAcquires)}|${k(s.requires)}|${k(s.mayAcquires ?? [])}|${k(s.condReleases ?? [])}|${s.condConvention ?? ''}|${s.irqExit ?? ''}`;
 }
 
+/**
+ * `summaryKey(a) === summaryKey(b)`, mostly without the keys: the solve asks
+ * it of every function analysed again (its summary against the last one), and
+ * the keys, one string per summary, were kept to the end of a run only to be
+ * found equal. Lists equal item by item make equal keys; lists that differ
+ * (or only in order, which the key's sort hides) are compared by key.
+ */
+export function sameSummaryKey(a: FunctionSummary, b: FunctionSummary): boolean {
+  if (
+    sameEffects(a.acquires, b.acquires) &&
+    sameEffects(a.releases, b.releases) &&
+    sameEffects(a.mayReleases, b.mayReleases) &&
+    sameEffects(a.condAcquires, b.condAcquires) &&
+    sameEffects(a.requires, b.requires) &&
+    sameEffects(a.mayAcquires ?? NO_EFFECTS, b.mayAcquires ?? NO_EFFECTS) &&
+    sameEffects(a.condReleases ?? NO_EFFECTS, b.condReleases ?? NO_EFFECTS) &&
+    a.condConvention === b.condConvention &&
+    a.irqExit === b.irqExit
+  )
+    return true;
+  return summaryKey(a) === summaryKey(b);
+}
+
+const NO_EFFECTS: readonly LockEffect[] = [];
+
+/** The same effects in the same order (their parts of the key are then the same). */
+function sameEffects(a: readonly LockEffect[], b: readonly LockEffect[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i]!.kind !== b[i]!.kind || a[i]!.lock !== b[i]!.lock) return false;
+  return true;
+}
+
+/**
+ * The summary's key is that of a summary with nothing in it (no summary and
+ * such a one mean the same to callers), without making the key: every list
+ * empty (an effect adds `kind:lock` to its part), no convention, no exit state.
+ */
+export function isEmptySummary(s: FunctionSummary): boolean {
+  return (
+    s.acquires.length === 0 &&
+    s.releases.length === 0 &&
+    s.mayReleases.length === 0 &&
+    s.condAcquires.length === 0 &&
+    s.requires.length === 0 &&
+    !s.mayAcquires?.length &&
+    !s.condReleases?.length &&
+    !s.condConvention &&
+    s.irqExit === undefined
+  );
+}
+
 /** Looks summaries up by callee name (same file first, then the folder's). */
 export interface SummaryLookup {
   get(name: string): FunctionSummary | undefined;

@@ -77,6 +77,8 @@ export interface TransferContext {
   /** Locks some path of this function releases (a lock never released here is handed to the caller when held at an exit). */
   released: Set<string>;
   cfg: Cfg;
+  /** Each node's number of predecessors (the solve's, cfg/dataflow.ts: cfgShape). */
+  preds: readonly number[];
   /** Set when a path had to forget a branch fact (state.ts, MAX_FACTS): correlations were lost. */
   factsOverflow?: boolean;
   /**
@@ -117,8 +119,8 @@ interface NodePlan {
 /** What an assignment does to a path, as far as it depends on the assignment alone (see transferNode). */
 interface AssignPlan {
   a: Assignment;
-  /** The assigned name, whose facts are forgotten (`*p = …` assigns `p`). */
-  forget: ReadonlySet<string>;
+  /** The assigned name, whose facts are forgotten (`*p = …` assigns `p`): made when a path first has facts to forget. */
+  forget: ReadonlySet<string> | undefined;
   /** The value is stored through this local pointer where it outlives the function (see handOn). */
   storedThrough: string | undefined;
   /** The left-hand side is a plain variable (the rest below applies only then). */
@@ -134,16 +136,17 @@ interface AssignPlan {
 }
 
 function assignPlan(ctx: TransferContext, a: Assignment): AssignPlan {
-  const lhsRoot = rootName(a.lhs.replace(/^[*&(\s]+/, ''));
   // Through a pointer (`act->x`, `*out`), not into a local struct (`op.x`) nor through a pointer to one (`op = &curop`).
-  const outlives = /->|^\*/.test(a.lhs) && !!lhsRoot && !/^&[A-Za-z_]\w*$/.test(ctx.namer.trace(lhsRoot));
+  // (The pointer's root and what it was assigned are looked up only for such a store: most assignments are none.)
+  const lhsRoot = /->|^\*/.test(a.lhs) ? rootName(a.lhs.replace(/^[*&(\s]+/, '')) : undefined;
+  const outlives = !!lhsRoot && !/^&[A-Za-z_]\w*$/.test(ctx.namer.trace(lhsRoot));
   const ident = IDENT.test(a.lhs);
   const rhsIdent = IDENT.test(a.rhs);
   // Every field present (undefined when it does not apply), in one literal: the transfer reads these
   // plans for every path crossing the node, and plans of several shapes made those reads slow lookups.
   const plan: AssignPlan = {
     a,
-    forget: new Set([a.lhs.replace(/^\*+/, '')]),
+    forget: undefined,
     storedThrough: outlives ? lhsRoot : undefined,
     ident,
     flag: undefined,
@@ -268,15 +271,16 @@ export function transferNode(ctx: TransferContext, node: CfgNode, s: PathState):
   states ??= [first];
   // Plain assignments: pointer copies and scheduler-lock addresses; facts about
   // an assigned variable are forgotten.
+  // (Each list here is the transfer's own, made for this node: updated in place.)
   if (node.facts.assignments.length) {
-    states = states.map((st) => {
-      let r = st;
+    for (let si = 0; si < states.length; si++) {
+      let r = states[si]!;
       for (const p of plan.assigns) {
         // (Undefined: the variable was bound by the lock call on its right-hand side.)
         if (!p) continue;
         const a = p.a;
         // What was assigned is forgotten (a field write `old_q->tail = 0` leaves facts about `old_q` itself alone).
-        if (r.facts.length || r.held.some((h) => h.when)) r = forgetFacts(r, p.forget);
+        if (r.facts.length || r.held.some((h) => h.when)) r = forgetFacts(r, (p.forget ??= new Set([a.lhs.replace(/^\*+/, '')])));
         if (p.storedThrough !== undefined) r = handOn(ctx, r, p.storedThrough, a.rhs);
         if (!p.ident) continue;
         // `held = true;`: a flag a later test reads (the path remembers its value).
@@ -291,18 +295,15 @@ export function transferNode(ctx: TransferContext, node: CfgNode, s: PathState):
         else if (copied) r = withBinding(r, bound(a.lhs, copied.lock, copied.status, copied.zeroIsHeld));
         else r = withoutBinding(r, a.lhs);
       }
-      return r;
-    });
+      states[si] = r;
+    }
   }
   return states;
 }
 
 function applyCall(ctx: TransferContext, node: CfgNode, ci: number, call: CallSite, s: PathState): PathState[] {
   const helper = ctx.table.get(call.name);
-  if (helper) {
-    const lhs = node.facts.assignments.find((x) => x.rhsCall === ci)?.lhs;
-    return irqAfterHelper(ctx, node, call, helper, s, applyHelper(ctx, node, ci, call, helper, s), lhs);
-  }
+  if (helper) return irqAfterHelper(ctx, node, call, ci, helper, s, applyHelper(ctx, node, ci, call, helper, s));
   const irq = irqPrimitiveCall(ctx, node, call, s);
   if (irq) return [irq];
   checkForbidden(ctx, node, call, s);
@@ -683,14 +684,24 @@ interface LearnedFact extends Fact {
   ident: boolean;
 }
 
+const NO_ATOMS: string[] = [];
+
 function edgePlanOf(ctx: TransferContext, node: CfgNode): EdgePlan {
   const plans = (ctx.edgePlans ??= new Array<EdgePlan | undefined>(ctx.cfg.nodes.length));
   let plan = plans[node.id];
   if (!plan) {
-    const own = node.facts.calls.filter((c) => isTrylockLike(ctx, c)).map((c) => callAtom(ctx, c));
+    // (None, as most conditions call none: the shared empty list.)
+    let own: string[] | undefined;
+    for (const c of node.facts.calls) if (isTrylockLike(ctx, c)) (own ??= []).push(callAtom(ctx, c));
     // Both branches' facts present from the start (undefined until a path takes the branch): one shape
     // for every plan, so the reads of them on every edge stay monomorphic.
-    plans[node.id] = plan = { cond: conditionOf(node, ctx.source), own, onFalse: undefined, onTrue: undefined, guard: undefined };
+    plans[node.id] = plan = {
+      cond: conditionOf(node, ctx.source),
+      own: own ?? NO_ATOMS,
+      onFalse: undefined,
+      onTrue: undefined,
+      guard: undefined,
+    };
   }
   return plan;
 }
@@ -698,13 +709,17 @@ function edgePlanOf(ctx: TransferContext, node: CfgNode): EdgePlan {
 function learnedOn(ctx: TransferContext, node: CfgNode, plan: EdgePlan, branch: boolean): readonly LearnedFact[] {
   let learned = branch ? plan.onTrue : plan.onFalse;
   if (!learned) {
-    // (A literal, not a spread of the fact: a spread amid a literal is made slowly.)
-    learned = edgeFacts(node, plan.cond, branch).map((f) => ({
-      atom: f.atom,
-      value: f.value,
-      tracked: ctx.trackedAtoms.has(f.atom),
-      ident: IDENT.test(f.atom),
-    }));
+    // Each implied fact followed by the comparisons it decides, made as learned facts at once (no list of
+    // plain facts to copy from). (A literal, not a spread of the fact: a spread amid a literal is made slowly.)
+    const out: LearnedFact[] = [];
+    const learn = (f: Fact): void => {
+      out.push({ atom: f.atom, value: f.value, tracked: ctx.trackedAtoms.has(f.atom), ident: IDENT.test(f.atom) });
+    };
+    for (const f of edgeFacts(node, plan.cond, branch)) {
+      learn(f);
+      for (const g of relatedFacts(f.atom, f.value)) learn(g);
+    }
+    learned = out;
     if (branch) plan.onTrue = learned;
     else plan.onFalse = learned;
   }
@@ -849,20 +864,18 @@ function resolveVarName(s: PathState, name: string): string {
 }
 
 /**
- * What a path learns taking a branch of a condition node, in order: each
- * implied fact followed by the comparisons it decides. A property of the node
- * and branch alone, made once per analysis with the node's edge plan (see
- * learnedOn). Not kept on the CFG for later analyses: a folder's run analyses
- * almost every function once, and facts kept per branch of every condition
- * were memory each run carried to its end.
+ * The facts a path learns taking a branch of a condition node (learnedOn adds
+ * the comparisons each decides). A property of the node and branch alone,
+ * made once per analysis with the node's edge plan (see learnedOn). Not kept
+ * on the CFG for later analyses: a folder's run analyses almost every
+ * function once, and facts kept per branch of every condition were memory
+ * each run carried to its end.
  */
 function edgeFacts(node: CfgNode, cond: ReturnType<typeof conditionOf>, branch: boolean): readonly Fact[] {
   const learned = implied(cond, branch);
   // A counting loop left by its condition left with the counter at its bound (`if ( try == 3 )` after it).
   if (node.exitsAt && branch === false) learned.push({ atom: `${node.exitsAt.counter}==${node.exitsAt.bound}`, value: true });
-  const out: Fact[] = [];
-  for (const f of learned) out.push(f, ...relatedFacts(f.atom, f.value));
-  return out;
+  return learned;
 }
 
 /** Refines a path on a branch edge; undefined when the path cannot take it. */
@@ -891,8 +904,8 @@ export function transferEdge(ctx: TransferContext, node: CfgNode, edge: CfgEdge,
     if (g.tracked && !(g.ident && binding(r, g.atom))) r = remember(ctx, r, g.atom, g.value);
     if (guarded) r = decideGuards(r, g.atom, g.value);
   }
-  // Facts about the condition's own calls served their purpose.
-  if (own.length)
+  // Facts about the condition's own calls served their purpose (a path that learned none keeps its list).
+  if (own.length && r.facts.some((f) => own.includes(f.atom)))
     r = withFactList(
       r,
       r.facts.filter((f) => !own.includes(f.atom)),

@@ -147,6 +147,8 @@ export function vcpuLockOp(helper: LockHelper | undefined): 'acquire' | 'release
  * object (or NULL / ERR_PTR when it took nothing) failed. The tested variable.
  */
 export function failureTestOf(atom: string): string | undefined {
+  // (Asked of every atom a path evaluates: most are no such test, told by their first characters.)
+  if (!atom.startsWith('IS_ERR')) return undefined;
   return /^(?:IS_ERR_OR_NULL|IS_ERR)\(([A-Za-z_]\w*)\)$/.exec(atom)?.[1];
 }
 
