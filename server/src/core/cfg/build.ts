@@ -356,24 +356,26 @@ class CfgBuilder {
    */
   private sequence(list: Statements, next: number, t: Targets): number {
     const { nodes, types } = list;
-    // The statements built (indices into `list`), each with its error flag when it was read here.
-    const items: number[] = [];
-    const errors: (boolean | undefined)[] = [];
+    // The statements built (indices into `list`), each with its error flag when it was read here
+    // (at most one per statement: made to that size).
+    const items = new Array<number>(nodes.length);
+    const errors = new Array<boolean | undefined>(nodes.length);
+    let built = 0;
     for (let i = 0; i < nodes.length; i++) {
       const n = nodes[i]!;
       const following = nodes[i + 1];
       // Only a statement with a syntax error can end in a loop-macro header.
       const hasError = following ? (this.clean ? false : n.hasError) : undefined;
       const header = following && hasError ? trailingMacroHeader(n) : undefined;
-      items.push(i);
-      errors.push(hasError);
+      items[built] = i;
+      errors[built++] = hasError;
       if (header && following && types[i + 1] !== 'case_statement') {
         (this.macroBodies ??= new Map()).set(header.id, following);
         i++;
       }
     }
     let cur = next;
-    for (let k = items.length - 1; k >= 0; k--) {
+    for (let k = built - 1; k >= 0; k--) {
       const i = items[k]!;
       cur = this.stmt(nodes[i]!, cur, t, types[i], errors[k]);
     }
@@ -572,15 +574,19 @@ interface Statements {
 
 /** The named children of `n` but comments and `;`, those `keep` accepts. */
 function children(n: Node, keep?: (c: Node, type: string) => boolean): Statements {
-  const nodes: Node[] = [];
-  const types: string[] = [];
-  for (const c of n.namedChildren) {
+  const all = n.namedChildren;
+  // Made to the children's number and cut to those kept (lists grown by a push were copied as they grew).
+  const nodes = new Array<Node>(all.length);
+  const types = new Array<string>(all.length);
+  let kept = 0;
+  for (const c of all) {
     if (!c) continue;
     const type = c.type;
     if (SKIPPED.has(type) || (keep && !keep(c, type))) continue;
-    nodes.push(c);
-    types.push(type);
+    nodes[kept] = c;
+    types[kept++] = type;
   }
+  nodes.length = types.length = kept;
   return { nodes, types };
 }
 
