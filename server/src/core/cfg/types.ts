@@ -65,9 +65,11 @@ export interface Cfg {
   /**
    * The names the body calls, in node order (calleesOf), and the kinds of
    * migration operations it performs (migration/view.ts's migrationKindsIn),
-   * read off the nodes by the builder as it made them: a walk over every
-   * node's facts later, when they have long left the cache, cost a folder's
-   * run 4 ms. Absent on a CFG made elsewhere (then read from the nodes).
+   * read off the nodes by the builder as it made them: the call-graph order
+   * and every migration rule asked them of each function, each a walk over
+   * every node's facts long after they had left the cache (a few ms of a
+   * folder's run on a busy machine). Absent on a CFG made elsewhere (then
+   * read from the nodes).
    */
   callees?: ReadonlySet<string>;
   migrationKinds?: ReadonlySet<MigrationOpKind>;
