@@ -42,3 +42,23 @@ describe('LineIndex.edited', () => {
     ]);
   });
 });
+
+describe('LineIndex of a whole text', () => {
+  it('has the lines `split` finds, for texts with `\\n` only (counted, then written) and with `\\r`', () => {
+    fc.assert(
+      fc.property(text, (t) => {
+        const got = lines(new LineIndex(t));
+        const want: { start: number; text: string }[] = [];
+        let start = 0;
+        for (const line of t.split(/\r\n|\n|\r/)) {
+          want.push({ start, text: line });
+          start += line.length + (t.startsWith('\r\n', start + line.length) ? 2 : 1);
+        }
+        assert.deepEqual(got, want);
+        const ix = new LineIndex(t);
+        for (let o = 0; o <= t.length; o++) assert.equal(ix.lineOf(o), want.filter((l) => l.start <= o).length - 1, `offset ${o}`);
+      }),
+      { numRuns: 2000, seed: 20261126 },
+    );
+  });
+});

@@ -6,10 +6,12 @@
 import type { Node } from 'web-tree-sitter';
 
 import { declarationFacts, type ExprFacts, exprFacts, matchClose, NO_FACTS } from '../syntax/expr';
-import { isNestedRealDefinition, unclosedEndOffset } from '../syntax/functions';
+import { isNestedRealDefinition, knownBody, unclosedEndOffset } from '../syntax/functions';
 import { type JumpMacro, substituteParams } from '../syntax/jumpMacros';
 import { type LineIndex } from '../syntax/lineIndex';
 import { isIdentPart, tokenizeRange } from '../syntax/tokens';
+import { migrationKindsOf } from '../xen/migration';
+import { calleesOfNodes } from './callees';
 import { type Cfg, type CfgEdge, type CfgNode, type CfgNodeKind } from './types';
 
 /** Calls after which control never continues. */
@@ -25,6 +27,14 @@ const NORETURN_CALLS = new Set([
 ]);
 
 const SKIPPED = new Set(['comment', ';']);
+
+/**
+ * The successors of a node that has none (the exit, a call that never returns): shared, never
+ * added to. Made holding an object, as every edge list does (a `[]` literal starts as small
+ * integers): empty and filled lists then share one array map.
+ */
+const NO_EDGES: CfgEdge[] = [{ to: 0 }];
+NO_EDGES.pop();
 
 interface Targets {
   brk?: number;
@@ -83,22 +93,39 @@ class CfgBuilder {
   ) {}
 
   build(body: Node): Cfg {
+    // (What findFunctions read of the body already is not asked of WASM again.)
+    const known = knownBody(body);
+    const end = known ? known.end : body.endIndex;
     const entry = this.node('entry', body.startIndex, body.startIndex);
-    const exit = this.node('exit', body.endIndex, body.endIndex);
-    this.nodes[entry]!.succ.push({ to: this.stmt(body, exit, {}, undefined, body.hasError) });
+    const exit = this.node('exit', end, end);
+    this.nodes[entry]!.succ = [{ to: this.stmt(body, exit, {}, undefined, known ? known.hasError : body.hasError) }];
     if (this.cutAt !== undefined) {
       // The function ends where the unclosed text does (see unclosedEnd).
       const x = this.nodes[exit]!;
       x.start = x.end = this.cutAt;
       x.line = this.lines.lineOf(this.cutAt);
     }
-    const cfg: Cfg = { nodes: this.nodes, entry, exit, hasError: this.errorSites > 0, errorSites: this.errorSites };
+    const nodes = this.nodes;
+    const cfg: Cfg = {
+      nodes,
+      entry,
+      exit,
+      hasError: this.errorSites > 0,
+      errorSites: this.errorSites,
+      // Read off the nodes while they are in the cache (see Cfg.callees).
+      callees: calleesOfNodes(nodes),
+      migrationKinds: migrationKindsOf(nodes),
+    };
     if (this.tooDeep) cfg.degraded = `statements nested deeper than ${MAX_NESTING} levels`;
     return cfg;
   }
 
-  /** A new node; `succ`: its edges when known now (an array built with its element, not grown by a push). */
-  private node(kind: CfgNodeKind, start: number, end: number, facts = NO_FACTS, succ: CfgEdge[] = []): number {
+  /**
+   * A new node; `succ`: its edges when known now. Edge lists are made to measure, never grown by a
+   * push (a push into an empty array reserves room for 17, and the CFG is kept until the run ends,
+   * copied whole by each scavenge that finds it); a node without edges shares NO_EDGES.
+   */
+  private node(kind: CfgNodeKind, start: number, end: number, facts = NO_FACTS, succ: CfgEdge[] = NO_EDGES): number {
     const id = this.nodes.length;
     // Every field, the optional ones undefined until set: all nodes then share one shape, and the
     // analyses' reads of them stay monomorphic (a field added to some nodes only gave six shapes).
@@ -135,7 +162,7 @@ class CfgBuilder {
       if (NORETURN_CALLS.has(c.name)) noreturn = true;
       if (stopsDebugBuildsOnly(c)) debugStop = true;
     }
-    const id = this.node(kind, start, end, facts, noreturn || next === undefined ? [] : [{ to: next }]);
+    const id = this.node(kind, start, end, facts, noreturn || next === undefined ? NO_EDGES : [{ to: next }]);
     const cfgNode = this.nodes[id]!;
     if (noreturn) cfgNode.noreturn = true;
     if (debugStop) cfgNode.debugStop = true;
@@ -160,9 +187,7 @@ class CfgBuilder {
     if (this.depth >= MAX_NESTING) {
       // Past the bound the rest is one opaque step; the function is marked degraded and not analysed.
       this.tooDeep = true;
-      const id = this.node('nop', n.startIndex, n.endIndex);
-      this.nodes[id]!.succ.push({ to: next });
-      return id;
+      return this.node('nop', n.startIndex, n.endIndex, NO_FACTS, [{ to: next }]);
     }
     this.depth++;
     const wasClean = this.clean;
@@ -218,12 +243,13 @@ class CfgBuilder {
       case 'return_statement': {
         const id = this.effectNode('return', n, this.nodes[1] ? 1 : next);
         const node = this.nodes[id]!;
+        // (The node's range is the statement's: its end is not asked of WASM again.)
         node.returnText = this.source
-          .slice(n.startIndex, n.endIndex)
+          .slice(node.start, node.end)
           .replace(/^return\b/, '')
           .replace(/;\s*$/, '')
           .trim();
-        node.succ = node.noreturn ? [] : [{ to: 1 }];
+        node.succ = node.noreturn ? NO_EDGES : [{ to: 1 }];
         return id;
       }
       case 'break_statement':
@@ -330,24 +356,26 @@ class CfgBuilder {
    */
   private sequence(list: Statements, next: number, t: Targets): number {
     const { nodes, types } = list;
-    // The statements built (indices into `list`), each with its error flag when it was read here.
-    const items: number[] = [];
-    const errors: (boolean | undefined)[] = [];
+    // The statements built (indices into `list`), each with its error flag when it was read here
+    // (at most one per statement: made to that size).
+    const items = new Array<number>(nodes.length);
+    const errors = new Array<boolean | undefined>(nodes.length);
+    let built = 0;
     for (let i = 0; i < nodes.length; i++) {
       const n = nodes[i]!;
       const following = nodes[i + 1];
       // Only a statement with a syntax error can end in a loop-macro header.
       const hasError = following ? (this.clean ? false : n.hasError) : undefined;
       const header = following && hasError ? trailingMacroHeader(n) : undefined;
-      items.push(i);
-      errors.push(hasError);
+      items[built] = i;
+      errors[built++] = hasError;
       if (header && following && types[i + 1] !== 'case_statement') {
         (this.macroBodies ??= new Map()).set(header.id, following);
         i++;
       }
     }
     let cur = next;
-    for (let k = items.length - 1; k >= 0; k--) {
+    for (let k = built - 1; k >= 0; k--) {
       const i = items[k]!;
       cur = this.stmt(nodes[i]!, cur, t, types[i], errors[k]);
     }
@@ -368,14 +396,13 @@ class CfgBuilder {
     const node = this.nodes[cond]!;
     const constant =
       node.start === node.end ? true : mayBeConstant(this.source, node.start, node.end) ? constantCondition(this.source, node) : undefined;
-    const edges: CfgEdge[] = [];
     if (node.noreturn) {
-      node.succ = [];
+      node.succ = NO_EDGES;
       return;
     }
-    if (constant !== false) edges.push({ to: whenTrue, branch: true });
-    if (constant !== true) edges.push({ to: whenFalse, branch: false });
-    node.succ = edges;
+    const onTrue = { to: whenTrue, branch: true };
+    const onFalse = { to: whenFalse, branch: false };
+    node.succ = constant === undefined ? [onTrue, onFalse] : constant ? [onTrue] : [onFalse];
   }
 
   private ifStatement(n: Node, next: number, t: Targets): number {
@@ -420,10 +447,13 @@ class CfgBuilder {
     const body = n.childForFieldName('body');
     const bodyEntry = body ? this.stmt(body, updateEntry, { brk: next, cont: updateEntry }) : updateEntry;
     this.branch(cond, bodyEntry, next);
-    const counting = init && condition && update ? countingLoop(this.source, init, condition, update, body) : undefined;
-    if (counting) this.nodes[cond]!.exitsAt = counting;
     if (!init) return cond;
-    const initId = this.effectNode('stmt', init, cond);
+    // The three parts' ranges are read of WASM once: the condition's and the update's are their nodes'.
+    const initRange = { start: init.startIndex, end: init.endIndex };
+    const counting =
+      condition && update ? countingLoop(this.source, initRange, this.nodes[cond]!, this.nodes[updateEntry]!, body) : undefined;
+    if (counting) this.nodes[cond]!.exitsAt = counting;
+    const initId = this.effectRange('stmt', initRange.start, initRange.end, exprFacts(this.source, initRange.start, initRange.end), cond);
     this.nodes[initId]!.line = this.lines.lineOf(n.startIndex);
     return initId;
   }
@@ -473,7 +503,7 @@ class CfgBuilder {
     const body = this.node(split.jump ? 'jump' : 'stmt', split.bodyStart, split.end, split.jump ? NO_FACTS : bodyFacts);
     const bodyNode = this.nodes[body]!;
     if (bodyFacts.calls.some((c) => NORETURN_CALLS.has(c.name))) bodyNode.noreturn = true;
-    else bodyNode.succ.push({ to: split.jump === 'break' ? next : cond });
+    else bodyNode.succ = [{ to: split.jump === 'break' ? next : cond }];
     this.nodes[cond]!.succ = [
       { to: body, branch: true },
       { to: next, branch: false },
@@ -514,12 +544,12 @@ class CfgBuilder {
       if (!value) hasDefault = true;
       const stmts = children(c, (s) => !value || s.id !== value.id);
       const entry = this.node('nop', c.startIndex, c.startIndex);
-      this.nodes[entry]!.succ.push({ to: this.sequence(stmts, cur, { brk: next, cont: _t.cont }) });
+      this.nodes[entry]!.succ = [{ to: this.sequence(stmts, cur, { brk: next, cont: _t.cont }) }];
       entries.unshift(entry);
       cur = entry;
     }
+    if (!hasDefault) entries.push(next);
     node.succ = entries.map((to) => ({ to }));
-    if (!hasDefault) node.succ.push({ to: next });
     return cond;
   }
 
@@ -544,15 +574,19 @@ interface Statements {
 
 /** The named children of `n` but comments and `;`, those `keep` accepts. */
 function children(n: Node, keep?: (c: Node, type: string) => boolean): Statements {
-  const nodes: Node[] = [];
-  const types: string[] = [];
-  for (const c of n.namedChildren) {
+  const all = n.namedChildren;
+  // Made to the children's number and cut to those kept (lists grown by a push were copied as they grew).
+  const nodes = new Array<Node>(all.length);
+  const types = new Array<string>(all.length);
+  let kept = 0;
+  for (const c of all) {
     if (!c) continue;
     const type = c.type;
     if (SKIPPED.has(type) || (keep && !keep(c, type))) continue;
-    nodes.push(c);
-    types.push(type);
+    nodes[kept] = c;
+    types[kept++] = type;
   }
+  nodes.length = types.length = kept;
   return { nodes, types };
 }
 
@@ -626,15 +660,21 @@ interface MacroSplit {
   jump?: 'break' | 'continue';
 }
 
+/** A text range of the source. */
+interface Range {
+  start: number;
+  end: number;
+}
+
 /** `for ( i = 0; i < 3; i++ )` whose body never assigns `i`: the counter and the bound it leaves at. */
 function countingLoop(
   source: string,
-  init: Node,
-  condition: Node,
-  update: Node,
+  init: Range,
+  condition: Range,
+  update: Range,
   body: Node | null,
 ): { counter: string; bound: string } | undefined {
-  const text = (x: Node): string => source.slice(x.startIndex, x.endIndex).replace(/\s+/g, '');
+  const text = (x: Range): string => source.slice(x.start, x.end).replace(/\s+/g, '');
   const c = /^([A-Za-z_]\w*)<(\d+)[uUlL]*$/.exec(text(condition));
   if (!c) return undefined;
   const [, counter, bound] = c as unknown as [string, string, string];
@@ -674,14 +714,29 @@ function splitMacroStatement(source: string, start: number, end: number): MacroS
   };
 }
 
-/** constantTruth of a condition node's text, its outer parentheses dropped. */
+/**
+ * Whether a condition node's text, its outer parentheses dropped, is a
+ * constant (`1`, `0`, `true`, `false`, `!0`, `!1`, or nothing): true/false,
+ * else undefined. Read character by character, blanks skipped (what `\s`
+ * matches), without copying the text and rewriting it with patterns: a
+ * function's short conditions (`( !v )`, `( rc )`) all come here.
+ */
 function constantCondition(source: string, node: { start: number; end: number }): boolean | undefined {
-  return constantTruth(
-    source
-      .slice(node.start, node.end)
-      .replace(/^\(|\)$/g, '')
-      .trim(),
-  );
+  let from = node.start;
+  let to = node.end;
+  if (source.charCodeAt(from) === 40 /* ( */) from++;
+  if (to > from && source.charCodeAt(to - 1) === 41 /* ) */) to--;
+  let t = '';
+  for (let i = from; i < to; i++) {
+    const c = source.charCodeAt(i);
+    if (c === 32 || (c >= 9 && c <= 13) || (c > 127 && /\s/.test(source[i]!))) continue;
+    // (No constant has more than five characters.)
+    if (t.length === 5) return undefined;
+    t += source[i]!;
+  }
+  if (t === '' || t === '1' || t === 'true' || t === '!0') return true;
+  if (t === '0' || t === 'false' || t === '!1') return false;
+  return undefined;
 }
 
 /**
@@ -697,12 +752,4 @@ function mayBeConstant(source: string, start: number, end: number): boolean {
     if (c > 32 && c < 127 && ++solid > 7) return false;
   }
   return true;
-}
-
-/** true/false for conditions that are constant (`1`, `0`, `true`, `false`), else undefined. */
-function constantTruth(text: string): boolean | undefined {
-  const t = text.replace(/\s+/g, '');
-  if (t === '' || t === '1' || t === 'true' || t === '!0') return true;
-  if (t === '0' || t === 'false' || t === '!1') return false;
-  return undefined;
 }

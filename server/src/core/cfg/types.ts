@@ -1,5 +1,6 @@
 // The control-flow graph of one function body, at statement granularity.
 import type { ExprFacts } from '../syntax/expr';
+import type { MigrationOpKind } from '../xen/migration';
 
 export type CfgNodeKind =
   | 'entry'
@@ -61,4 +62,15 @@ export interface Cfg {
   errorSites?: number;
   /** Why the function's control flow could not be built faithfully (it is then not analysed). */
   degraded?: string;
+  /**
+   * The names the body calls, in node order (calleesOf), and the kinds of
+   * migration operations it performs (migration/view.ts's migrationKindsIn),
+   * read off the nodes by the builder as it made them: the call-graph order
+   * and every migration rule asked them of each function, each a walk over
+   * every node's facts long after they had left the cache (a few ms of a
+   * folder's run on a busy machine). Absent on a CFG made elsewhere (then
+   * read from the nodes).
+   */
+  callees?: ReadonlySet<string>;
+  migrationKinds?: ReadonlySet<MigrationOpKind>;
 }

@@ -35,13 +35,23 @@ export interface OldSequence {
   era: Era;
 }
 
+/** What a function's old sequences are. */
+interface OldSequences {
+  sequences: readonly OldSequence[];
+  /** The vcpu_migrate() calls that belong to none. */
+  strayMigrates: readonly CfgNode[];
+}
+
+/** The answer for the many functions without a vcpu_migrate() (shared: XSR001 and XSR008 ask of every function). */
+const NONE: OldSequences = { sequences: [], strayMigrates: [] };
+
 /** Every old sequence of a function, and the vcpu_migrate() calls that belong to none. */
-export function oldSequences(file: FileAnalysis, fn: FunctionLocks): { sequences: OldSequence[]; strayMigrates: CfgNode[] } {
-  if (!migrationKindsIn(fn).has('oldMigrate')) return { sequences: [], strayMigrates: [] };
+export function oldSequences(file: FileAnalysis, fn: FunctionLocks): OldSequences {
+  if (!migrationKindsIn(fn).has('oldMigrate')) return NONE;
   const g = graphOf(fn);
   const nodes = g.reachableNodes();
   const migrates = nodes.filter((n) => n.kind === 'stmt' && opsAt(n, 'oldMigrate').length > 0);
-  if (migrates.length === 0) return { sequences: [], strayMigrates: [] };
+  if (migrates.length === 0) return NONE;
   const writes: { w: FlagWrite; lock: HeldLock }[] = [];
   for (const n of nodes) {
     const w = flagWriteOf(n);

@@ -8,7 +8,7 @@ import type { FunctionLocks } from '../locks/analyze';
 import type { HeldLock, PathState } from '../locks/state';
 import type { CallSite } from '../syntax/expr';
 import { canonicalText } from '../syntax/tokens';
-import { type MigrationOp, type MigrationOpKind, migrationOps, opsOfKind, testsMigrating } from '../xen/migration';
+import { migrationKindsOf, type MigrationOp, type MigrationOpKind, opsOfKind, testsMigrating } from '../xen/migration';
 
 /** The node's migration operations of one kind. */
 export function opsAt(node: CfgNode, kind: MigrationOpKind): readonly MigrationOp[] {
@@ -88,15 +88,9 @@ function declaredAsVcpu(fnText: string, name: string): boolean {
 }
 
 /** The migration operations' kinds anywhere in a function (the rules skip the many functions with none). */
-const kindsCache = new WeakMap<FunctionLocks, ReadonlySet<MigrationOpKind>>();
 export function migrationKindsIn(fn: FunctionLocks): ReadonlySet<MigrationOpKind> {
-  let kinds = kindsCache.get(fn);
-  if (!kinds) {
-    const found = new Set<MigrationOpKind>();
-    for (const n of fn.cfg.nodes) for (const op of migrationOps(n.facts)) found.add(op.kind);
-    kindsCache.set(fn, (kinds = found));
-  }
-  return kinds;
+  // The builder's, read as it made the nodes (cfg/types.ts); a CFG made elsewhere is small.
+  return fn.cfg.migrationKinds ?? migrationKindsOf(fn.cfg.nodes);
 }
 
 /** One graph per analysed function, shared by the rules and fixes that read it (it is immutable). */

@@ -38,6 +38,39 @@ function pending(starts: readonly number[], facts: Pending['facts']): Pending {
   return { starts, facts };
 }
 
+/** What a condition node's edges need (see pendingAtExit's edgePlanOf). */
+interface EdgePlan {
+  cond: ReturnType<typeof parseCondition>;
+  /** No path knows any of the condition's atoms: it evaluates to `value` on every one. */
+  fixed: boolean;
+  value: boolean | undefined;
+  /** The facts each branch teaches about tracked atoms. */
+  whenTrue: readonly { atom: string; value: boolean }[];
+  whenFalse: readonly { atom: string; value: boolean }[];
+}
+
+/**
+ * Whether two states have the same key (pendingAtExit's domain.key) without
+ * making it: the same starts and the same facts. Keys join the facts'
+ * `atom=value` with `;`, so two different fact lists share a key only when an
+ * atom holds a `;` (a string literal in a condition): those are compared by key.
+ */
+function sameState(a: Pending, b: Pending, key: (s: Pending) => string): boolean {
+  if (a.starts.length !== b.starts.length || a.facts.length !== b.facts.length) return sameByKey(a, b, key);
+  for (let i = 0; i < a.starts.length; i++) if (a.starts[i] !== b.starts[i]) return false;
+  for (let i = 0; i < a.facts.length; i++) {
+    const x = a.facts[i]!;
+    const y = b.facts[i]!;
+    if (x.atom !== y.atom || x.value !== y.value) return sameByKey(a, b, key);
+  }
+  return true;
+}
+
+function sameByKey(a: Pending, b: Pending, key: (s: Pending) => string): boolean {
+  const semicolon = (s: Pending): boolean => s.facts.some((f) => f.atom.includes(';'));
+  return (semicolon(a) || semicolon(b)) && key(a) === key(b);
+}
+
 /** `word` occurs in `text` between non-word characters (what `(^|\W)word(\W|$)` tests, without a pattern per test). */
 function mentionsWord(text: string, word: string): boolean {
   for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + 1)) {
@@ -105,8 +138,10 @@ function pendingAtExit(file: FileAnalysis, fn: FunctionLocks): Set<number> {
   // The scheduler locks protecting each start: the finish counts once none of them is held.
   const startLocks = new Map<number, string[]>();
   for (const n of cfg.nodes) {
+    const ops = opsAt(n, 'migrateStart');
+    if (ops.length === 0) continue;
     const held = mustSched(fn.before[n.id] ?? []);
-    for (const c of opsAt(n, 'migrateStart')) {
+    for (const c of ops) {
       const target = c.entity;
       const named = held.filter((h) => mentions(lockEntity(h.name) ?? '', target) || mentions(lockEntity(h.name) ?? '', rootOf(target)));
       startLocks.set(
@@ -138,6 +173,27 @@ function pendingAtExit(file: FileAnalysis, fn: FunctionLocks): Set<number> {
   for (const n of cfg.nodes)
     for (const a of n.facts.assignments) if (IDENT.test(a.lhs) && constantTruth(a.rhs) !== undefined) constAssigned.add(a.lhs);
   const tracked = new Set([...counts].filter(([a, c]) => c >= 2 || (c >= 1 && constAssigned.has(a))).map(([a]) => a));
+  // Per condition node, what its edges need, made once (the solve takes each edge once per state): a
+  // condition none of whose atoms a path can know (none tracked, none the migrating flag) evaluates the
+  // same on every path; the facts each branch teaches, those of tracked atoms only.
+  const edgePlans = new Map<number, EdgePlan>();
+  const edgePlanOf = (n: CfgNode): EdgePlan => {
+    let plan = edgePlans.get(n.id);
+    if (!plan) {
+      const cond = condOf(n);
+      const atoms = atomsOf(cond);
+      const fixed = !atoms.some((a) => tracked.has(a) || isMigratingAtom(a));
+      plan = {
+        cond,
+        fixed,
+        value: fixed ? evaluate(cond, () => undefined) : undefined,
+        whenTrue: implied(cond, true).filter((f) => tracked.has(f.atom)),
+        whenFalse: implied(cond, false).filter((f) => tracked.has(f.atom)),
+      };
+      edgePlans.set(n.id, plan);
+    }
+    return plan;
+  };
   const withFact = (s: Pending, atom: string, value: boolean): Pending =>
     pending(
       s.starts,
@@ -146,12 +202,18 @@ function pendingAtExit(file: FileAnalysis, fn: FunctionLocks): Set<number> {
         .concat({ atom, value })
         .sort((x, y) => (x.atom < y.atom ? -1 : 1)),
     );
+  const key = (s: Pending): string =>
+    // (Most states, before any start, are empty: no string to build.)
+    s.starts.length === 0 && s.facts.length === 0
+      ? '|'
+      : `${s.starts.join(',')}|${s.facts.map((f) => `${f.atom}=${f.value ? 1 : 0}`).join(';')}`;
   const domain = {
-    key: (s: Pending): string =>
-      // (Most states, before any start, are empty: no string to build.)
-      s.starts.length === 0 && s.facts.length === 0
-        ? '|'
-        : `${s.starts.join(',')}|${s.facts.map((f) => `${f.atom}=${f.value ? 1 : 0}`).join(';')}`,
+    key,
+    // Field by field, no key strings (the solve compares each state arriving at a node with those it has).
+    same: (a: Pending, b: Pending): boolean => sameState(a, b, key),
+    // A statement with neither a start, a finish nor an assignment leaves every state as it is.
+    passes: (node: CfgNode): boolean =>
+      node.facts.assignments.length === 0 && opsAt(node, 'migrateStart').length === 0 && opsAt(node, 'migrateFinish').length === 0,
     merge: (states: readonly Pending[]): Pending => {
       const starts = [...new Set(states.flatMap((s) => s.starts))].sort((a, b) => a - b);
       const facts = states[0]!.facts.filter((f) => states.every((s) => s.facts.some((x) => x.atom === f.atom && x.value === f.value)));
@@ -188,15 +250,20 @@ function pendingAtExit(file: FileAnalysis, fn: FunctionLocks): Set<number> {
     },
     edge: (node: CfgNode, edge: CfgEdge, s: Pending): Pending | undefined => {
       if (edge.branch === undefined || node.kind !== 'cond' || node.loopMacro || node.start === node.end) return s;
-      const cond = condOf(node);
-      // While a start is pending its flag is set: a re-check of it is XSR005's business, not a missing finish.
-      const recheck = s.starts.length > 0 && testsMigrating(node);
-      const value = (atom: string): boolean | undefined =>
-        recheck && isMigratingAtom(atom) ? true : s.facts.find((f) => f.atom === atom)?.value;
-      const v = evaluate(cond, value);
+      const plan = edgePlanOf(node);
+      let v: boolean | undefined;
+      if (plan.fixed) v = plan.value;
+      else {
+        const cond = plan.cond;
+        // While a start is pending its flag is set: a re-check of it is XSR005's business, not a missing finish.
+        const recheck = s.starts.length > 0 && testsMigrating(node);
+        const value = (atom: string): boolean | undefined =>
+          recheck && isMigratingAtom(atom) ? true : s.facts.find((f) => f.atom === atom)?.value;
+        v = evaluate(cond, value);
+      }
       if (v !== undefined && v !== edge.branch) return undefined;
       let r = s;
-      for (const f of implied(cond, edge.branch)) if (tracked.has(f.atom)) r = withFact(r, f.atom, f.value);
+      for (const f of edge.branch ? plan.whenTrue : plan.whenFalse) r = withFact(r, f.atom, f.value);
       return r;
     },
   };

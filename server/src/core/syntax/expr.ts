@@ -73,6 +73,45 @@ const NO_ARGS: ArgText[] = emptyList();
 /** The facts of a statement without calls or assignments (shared: never added to). */
 export const NO_FACTS: ExprFacts = { calls: NO_CALLS, assignments: NO_ASSIGNMENTS };
 
+/**
+ * A list one reader fills at a time, copied out to its exact length. The
+ * facts are kept until the run ends, and a list grown by push keeps room for
+ * 17 (copied whole by each scavenge that finds it); filling a list of our own
+ * and copying it would make one such list of garbage per statement instead.
+ */
+class Scratch<T extends object> {
+  private readonly items: T[] = [];
+  length = 0;
+
+  /** `blank`: what a slot holds once copied out, so that nothing read stays reachable from here. */
+  constructor(private readonly blank: T) {}
+
+  /** Starts a list (one left half-filled by a reader that threw is dropped). */
+  reset(): void {
+    this.length = 0;
+  }
+
+  push(x: T): void {
+    this.items[this.length++] = x;
+  }
+
+  /** The items, exactly as many (`empty` when none); the scratch is empty again. */
+  take(empty: T[]): T[] {
+    const n = this.length;
+    if (n === 0) return empty;
+    const out = this.items.slice(0, n);
+    for (let i = 0; i < n; i++) this.items[i] = this.blank;
+    this.length = 0;
+    return out;
+  }
+}
+
+// One per kind of list (the readers below are never re-entered while one is filling: scanCalls
+// recurses into arguments, all into the same calls, and splits each call's arguments before it does).
+const callScratch = new Scratch<CallSite>({ name: '', nameStart: 0, start: 0, end: 0, args: NO_ARGS, depth: 0 });
+const argScratch = new Scratch<ArgText>({ text: '', start: 0, end: 0 });
+const assignmentScratch = new Scratch<Assignment>({ lhs: '', rhs: '', op: '', start: 0, end: 0, rhsCall: undefined });
+
 /** Reads calls and assignments from the text at document offset `start`..`end`. */
 export function exprFacts(source: string, start: number, end: number): ExprFacts {
   // Most statements without '(', '=', '++' or '--' (declarations, `return rc;`) have no facts: skip the lexer.
@@ -108,12 +147,13 @@ export function declarationFacts(source: string, start: number, end: number): { 
 
 /** `tokens`: lexed from `source` by tokenizeRange (their offsets index it). */
 function factsOfTokens(source: string, tokens: Token[]): ExprFacts {
-  const calls: CallSite[] = [];
-  scanCalls(source, tokens, 0, tokens.length, 0, calls);
+  callScratch.reset();
+  scanCalls(source, tokens, 0, tokens.length, 0, callScratch);
+  const calls = callScratch.take(NO_CALLS);
   const assignments = scanAssignments(source, tokens, calls);
   // A statement with a `(` or `=` but neither (a cast, a comparison) shares the empty facts.
-  if (calls.length === 0) return assignments.length === 0 ? NO_FACTS : { calls: NO_CALLS, assignments };
-  return { calls, assignments: assignments.length === 0 ? NO_ASSIGNMENTS : assignments };
+  if (calls === NO_CALLS && assignments === NO_ASSIGNMENTS) return NO_FACTS;
+  return { calls, assignments };
 }
 
 /** Index of the token closing the bracket opened at `open`, or tokens.length. */
@@ -136,7 +176,7 @@ export function matchClose(tokens: readonly Token[], open: number, to = tokens.l
 /** Calls nested in other calls' arguments deeper than this are not read (no real statement nests a dozen). */
 const MAX_CALL_NESTING = 64;
 
-function scanCalls(source: string, tokens: Token[], from: number, to: number, depth: number, out: CallSite[]): void {
+function scanCalls(source: string, tokens: Token[], from: number, to: number, depth: number, out: Scratch<CallSite>): void {
   for (let k = from; k < to; k++) {
     const t = tokens[k]!;
     const next = tokens[k + 1];
@@ -162,7 +202,8 @@ function scanCalls(source: string, tokens: Token[], from: number, to: number, de
 }
 
 function splitArgs(source: string, tokens: Token[], from: number, to: number): ArgText[] {
-  const args: ArgText[] = [];
+  const args = argScratch;
+  args.reset();
   let depth = 0;
   let s = from;
   for (let k = from; k <= to; k++) {
@@ -176,7 +217,7 @@ function splitArgs(source: string, tokens: Token[], from: number, to: number): A
       s = k + 1;
     }
   }
-  return args.length === 0 ? NO_ARGS : args;
+  return args.take(NO_ARGS);
 }
 
 /**
@@ -198,7 +239,8 @@ function spanText(source: string, tokens: readonly Token[], from: number, to: nu
  * (`a = b = x`) give one assignment per target.
  */
 function scanAssignments(source: string, tokens: Token[], calls: CallSite[]): Assignment[] {
-  const out: Assignment[] = [];
+  const out = assignmentScratch;
+  out.reset();
   for (let k = 0; k < tokens.length; k++) {
     const t = tokens[k]!;
     if (t.kind === 'punct' && (t.text === '++' || t.text === '--')) {
@@ -226,7 +268,7 @@ function scanAssignments(source: string, tokens: Token[], calls: CallSite[]): As
     if (ci < 0 && tokens[rhsFrom]?.text === '(') ci = callEndingAfter(calls, rhsStart, rhsEndOff);
     out.push({ lhs, rhs, op: t.text, start: tokens[lhsFrom]!.start, end: rhsEndOff, rhsCall: ci >= 0 ? ci : undefined });
   }
-  return out;
+  return out.take(NO_ASSIGNMENTS);
 }
 
 /** The first call spanning exactly [start, end), or -1 (a loop: this runs for every assignment). */
@@ -400,6 +442,7 @@ function namesOfTokens(tokens: readonly Token[]): string[] {
     }
     if (depth === 0 && !done && t.kind === 'ident') last = t.text;
   }
-  // (Most declare one name: no set made to find it has no repeats.)
-  return out.length < 2 ? out : [...new Set(out)];
+  // (Most declare one name: no set made to find it has no repeats. Kept on the node: a list to measure.)
+  if (out.length < 2) return out.length === 0 ? out : [out[0]!];
+  return [...new Set(out)];
 }

@@ -50,9 +50,11 @@ export function findFunctions(tree: Tree, source: string, root: Node = tree.root
       const f = functionOf(node, source);
       if (!f) continue;
       out.push(f);
+      const hasError = f.body ? f.body.hasError : false;
+      if (f.body) bodies.set(f.body, { end: f.bodyEnd, hasError });
       // An unclosed `{` makes tree-sitter nest the functions after it inside this
       // one. They are functions of their own; this one ends where the first starts.
-      const nested = f.body?.hasError ? unclosedNesting(f.body) : [];
+      const nested = hasError && f.body ? unclosedNesting(f.body) : [];
       if (nested.length === 0) continue;
       f.end = f.bodyEnd = unclosedEndOffset(source, nested[0]!);
       for (let i = nested.length - 1; i >= 0; i--) work.push({ node: nested[i]!, define: true });
@@ -68,6 +70,19 @@ export function findFunctions(tree: Tree, source: string, root: Node = tree.root
     }
   }
   return out;
+}
+
+/**
+ * What findFunctions read of each body (its end and its error flag: each a
+ * call into WASM, about a microsecond), for the CFG builder, which asks the
+ * same body for both (cfg/build.ts). By node object: a body found otherwise
+ * (or in another tree) is not here, and is asked.
+ */
+const bodies = new WeakMap<Node, { end: number; hasError: boolean }>();
+
+/** The end and error flag findFunctions read of `body`, if it found it. */
+export function knownBody(body: Node): { end: number; hasError: boolean } | undefined {
+  return bodies.get(body);
 }
 
 /**

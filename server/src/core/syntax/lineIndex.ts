@@ -31,15 +31,26 @@ export class LineIndex {
       this.ends = lines.ends;
       return;
     }
-    const starts = [0];
-    const ends: number[] = [];
     // Searched, not matched with a regex: a match object per line was a good part of an analysis's garbage.
     if (!text.includes('\r')) {
+      // Counted first, then written into arrays of that size (lists grown line by line were garbage).
+      let lines = 1;
+      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines++;
+      const starts = new Int32Array(lines);
+      const ends = new Int32Array(lines);
+      let l = 0;
       for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
-        ends.push(i);
-        starts.push(i + 1);
+        ends[l] = i;
+        starts[++l] = i + 1;
       }
-    } else breaksIn(text, 0, text.length, starts, ends);
+      ends[l] = text.length;
+      this.starts = starts;
+      this.ends = ends;
+      return;
+    }
+    const starts = [0];
+    const ends: number[] = [];
+    breaksIn(text, 0, text.length, starts, ends);
     ends.push(text.length);
     this.starts = new Int32Array(starts);
     this.ends = new Int32Array(ends);

@@ -94,6 +94,16 @@ export function migrationOps(facts: ExprFacts): readonly MigrationOp[] {
   return ops;
 }
 
+/** Never added to: the kinds of the many bodies that perform no migration operation. */
+const NO_KINDS: ReadonlySet<MigrationOpKind> = new Set();
+
+/** The kinds of the migration operations the statements perform (one walk over their facts). */
+export function migrationKindsOf(statements: readonly { facts: ExprFacts }[]): ReadonlySet<MigrationOpKind> {
+  let found: Set<MigrationOpKind> | undefined;
+  for (const n of statements) for (const op of migrationOps(n.facts)) (found ??= new Set()).add(op.kind);
+  return found ?? NO_KINDS;
+}
+
 /** The callees of every operation's spelling (one lookup per call: every call of every statement is asked). */
 const CALLEES: ReadonlySet<string> = new Set([...CALLS.keys(), ...BIT_SETTERS, ...FLAG_SETTERS]);
 
