@@ -16,7 +16,7 @@ import { tokenize } from '../syntax/tokens';
 import { containerOf, isDebugCheck, isDiagnosticOutput, listOp, protectedIteration } from '../xen/accessOps';
 import { CallsAnswer } from './callsMemo';
 import { type BitUpdate, collectedFacts, type FunctionFacts } from './collect';
-import { isHeaderPath, type LockDiscipline } from './discipline';
+import { functionsByName, isHeaderPath, type LockDiscipline, soleDefinitionSeen } from './discipline';
 import { identsUsed } from './nodeTokens';
 import { callSamplesTime, comparedWithNow, handedTimeStamp, samplesTime } from './timeStamps';
 
@@ -760,16 +760,12 @@ function valueOf(text: string, n: CfgNode, rhs: Range, x: Range): 'value' | 'loo
 
 /** Which analysed function a call names (a static one of the caller's file first), per discipline. */
 class Callees {
-  private readonly byName = new Map<string, FunctionFacts[]>();
+  private readonly byName: ReadonlyMap<string, FunctionFacts[]>;
   /** What a name of several functions answered, per caller's file and name. */
   private readonly answers = new Map<string, Map<string, FunctionFacts | null>>();
 
   constructor(d: LockDiscipline) {
-    for (const g of d.functions.values()) {
-      const list = this.byName.get(g.name);
-      if (list) list.push(g);
-      else this.byName.set(g.name, [g]);
-    }
+    this.byName = functionsByName(d.functions.values());
   }
 
   /** `of` as the time stamps' callers ask it (one function for the run, not one per function analysed). */
@@ -780,10 +776,7 @@ class Callees {
     // the names alone (what lookup() says of a list of one), with no question remembered.
     const all = this.byName.get(name);
     if (all === undefined) return undefined;
-    if (all.length === 1) {
-      const g = all[0]!;
-      return (g.isStatic && g.path === path) || !g.isStatic || isHeaderPath(g.path) ? g : undefined;
-    }
+    if (all.length === 1) return soleDefinitionSeen(all[0]!, path);
     let answers = this.answers.get(path);
     if (!answers) this.answers.set(path, (answers = new Map()));
     let r = answers.get(name);

@@ -495,7 +495,7 @@ let lastSignature: { text: string } | undefined;
 
 /** How a call names its callee: a static function of the same file first, then a global one, then a header's static inline. */
 class CallResolver {
-  private readonly names = new Map<string, FunctionFacts[]>();
+  private readonly names: ReadonlyMap<string, FunctionFacts[]>;
 
   /**
    * What decides every resolution (each function's path, name and
@@ -509,13 +509,9 @@ class CallResolver {
     /** Remember each function's callees for the next run (a lone file, analysed again on every edit). */
     remember = false,
   ) {
+    this.names = functionsByName(functions.values());
     const sig: string[] | undefined = remember ? [] : undefined;
-    for (const f of functions.values()) {
-      const list = this.names.get(f.name);
-      if (list) list.push(f);
-      else this.names.set(f.name, [f]);
-      sig?.push(`${f.path}\u0000${f.name}\u0000${f.isStatic ? 's' : 'g'}`);
-    }
+    if (sig) for (const f of functions.values()) sig.push(`${f.path}\u0000${f.name}\u0000${f.isStatic ? 's' : 'g'}`);
     if (sig) {
       const text = sig.join('\u0001');
       if (lastSignature?.text !== text) lastSignature = { text };
@@ -535,10 +531,7 @@ class CallResolver {
     // answered from the names alone, one lookup, with what lookup() says of a list of one.
     const list = this.names.get(name);
     if (list === undefined) return undefined;
-    if (list.length === 1) {
-      const only = list[0]!;
-      return only.path === fromPath || !only.isStatic || isHeaderPath(only.path) ? only : undefined;
-    }
+    if (list.length === 1) return soleDefinitionSeen(list[0]!, fromPath);
     let byName = this.cache.get(fromPath);
     if (!byName) this.cache.set(fromPath, (byName = new Map()));
     let r = byName.get(name);
@@ -585,6 +578,25 @@ class CallResolver {
     const inHeaders = list.filter((f) => isHeaderPath(f.path));
     return inHeaders.length === 1 ? inHeaders[0] : undefined;
   }
+}
+
+/** The analysed functions by name (most names have one). */
+export function functionsByName(functions: Iterable<FunctionFacts>): Map<string, FunctionFacts[]> {
+  const out = new Map<string, FunctionFacts[]>();
+  for (const f of functions) {
+    const list = out.get(f.name);
+    if (list) list.push(f);
+    else out.set(f.name, [f]);
+  }
+  return out;
+}
+
+/**
+ * The only analysed function of its name, when a call from `fromPath` sees
+ * it: its own file's, a global one, or a header's static inline.
+ */
+export function soleDefinitionSeen(only: FunctionFacts, fromPath: string): FunctionFacts | undefined {
+  return only.path === fromPath || !only.isStatic || isHeaderPath(only.path) ? only : undefined;
 }
 
 /** A header's path (its static inline functions are seen by every file that includes it). */
