@@ -57,7 +57,9 @@ export function isIdentPart(c: number): boolean {
 
 /** Tokenizes `text`, which starts at document offset `base`. Comments and preprocessor lines are skipped. */
 export function tokenize(text: string, base = 0): Token[] {
-  return lex(text, 0, text.length, base, undefined, []);
+  const out: Token[] = [];
+  lex(text, 0, text.length, base, out, 0);
+  return out;
 }
 
 /**
@@ -66,7 +68,9 @@ export function tokenize(text: string, base = 0): Token[] {
  * copying the text first.
  */
 export function tokenizeRange(source: string, start: number, end: number): Token[] {
-  return lex(source, start, Math.min(end, source.length), 0, undefined, []);
+  const out: Token[] = [];
+  lex(source, start, Math.min(end, source.length), 0, out, 0);
+  return out;
 }
 
 /**
@@ -77,6 +81,7 @@ export function tokenizeRange(source: string, start: number, end: number): Token
  * while one holds the pool (never the case today) gets tokens of its own.
  */
 export class TokenPool {
+  /** The pooled token objects, written over by each lexing (at most MAX_POOLED kept between borrowers). */
   private readonly tokens: Token[] = [];
   private lent = false;
   private lentArray: Token[] | undefined;
@@ -85,7 +90,11 @@ export class TokenPool {
   borrow(source: string, start: number, end: number): Token[] {
     if (this.lent) return tokenizeRange(source, start, end);
     this.lent = true;
-    this.lentArray = lex(source, start, Math.min(end, source.length), 0, this.tokens, []);
+    // Lexed into the pool's own list, then lent as a copy of exactly that many: a list filled by push
+    // from empty reserves room for 17 and grows by copies (one such list per statement lexed).
+    const n = lex(source, start, Math.min(end, source.length), 0, this.tokens, 0);
+    this.lentArray = this.tokens.slice(0, n);
+    this.trim();
     return this.lentArray;
   }
 
@@ -96,8 +105,15 @@ export class TokenPool {
    */
   append(lent: Token[], source: string, start: number, end: number): number {
     const from = lent.length;
-    // (A second borrower's array has no pooled objects behind it.)
-    lex(source, start, Math.min(end, source.length), 0, this.lent && this.lentArray === lent ? this.tokens : undefined, lent);
+    if (!this.lent || this.lentArray !== lent || from > this.tokens.length) {
+      // (A second borrower's array has no pooled objects behind it; past MAX_POOLED neither has the pool.)
+      lex(source, start, Math.min(end, source.length), 0, lent, from);
+      return from;
+    }
+    // The pool's objects from `from` on are not lent yet: lexed into, then lent too.
+    const n = lex(source, start, Math.min(end, source.length), 0, this.tokens, from);
+    for (let k = from; k < n; k++) lent.push(this.tokens[k]!);
+    this.trim();
     return from;
   }
 
@@ -105,25 +121,30 @@ export class TokenPool {
     this.lent = false;
     this.lentArray = undefined;
   }
+
+  /** A pool stops growing at a size no real statement reaches: a generated initializer's tokens are not kept for good. */
+  private trim(): void {
+    if (this.tokens.length > MAX_POOLED) this.tokens.length = MAX_POOLED;
+  }
 }
 
 const MAX_POOLED = 4096;
 
-/** The token at `out`'s end: the pool's object there, overwritten, or a new one (one literal: one shape for all). */
-function emit(out: Token[], pool: Token[] | undefined, kind: TokenKind, text: string, start: number, end: number): void {
-  const t = pool?.[out.length];
+/**
+ * Writes a token at `out[n]`: over the object already there (a pool's), or a
+ * new one (one literal: one shape for all). Returns n + 1.
+ */
+function emit(out: Token[], n: number, kind: TokenKind, text: string, start: number, end: number): number {
+  const t = out[n];
   if (t === undefined) {
-    const made: Token = { kind, text, start, end };
-    // (A pool stops growing at a size no real statement reaches: a generated initializer's tokens are not kept for good.)
-    if (pool && pool.length < MAX_POOLED) pool.push(made);
-    out.push(made);
-    return;
+    out[n] = { kind, text, start, end };
+    return n + 1;
   }
   t.kind = kind;
   t.text = text;
   t.start = start;
   t.end = end;
-  out.push(t);
+  return n + 1;
 }
 
 /**
@@ -152,22 +173,39 @@ function identifier(text: string, i: number, j: number): string {
   return made;
 }
 
+/** Character classes of ASCII by code (`lex` reads one per character: one load, not a chain of ranges). */
+const SPACE = 1; // ' ', \t, \r, \f, \v (a newline is read on its own)
+const IDENT_START = 2; // [A-Za-z_]
+const DIGIT = 4; // [0-9]
+const CLASS = new Uint8Array(128);
+for (const c of [32, 9, 13, 12, 11]) CLASS[c] = SPACE;
+for (let c = 0; c < 128; c++) {
+  if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95) CLASS[c] = IDENT_START;
+  if (c >= 48 && c <= 57) CLASS[c] = DIGIT;
+}
+
+/** `\w` by character code, from the table (the loops that read a word's letters). */
+function isWordChar(c: number): boolean {
+  return c < 128 && (CLASS[c]! & (IDENT_START | DIGIT)) !== 0;
+}
+
 /**
  * Lexes text[from, to) as if it were the whole text; token offsets are `shift` + the index in `text`.
- * `pool`: token objects to reuse (TokenPool), in order. The tokens are pushed onto `out` (returned).
+ * The tokens are written from `out[n]` on (over the objects there: a TokenPool's); returns the index past the last.
  */
-function lex(text: string, from: number, to: number, shift: number, pool: Token[] | undefined, out: Token[]): Token[] {
+function lex(text: string, from: number, to: number, shift: number, out: Token[], n: number): number {
   let i = from;
   let lineStart = true;
   while (i < to) {
     const c = text.charCodeAt(i);
+    const cls = c < 128 ? CLASS[c]! : 0;
+    if (cls === SPACE) {
+      i++;
+      continue;
+    }
     if (c === 10) {
       i++;
       lineStart = true;
-      continue;
-    }
-    if (c === 32 || c === 9 || c === 13 || c === 12 || c === 11) {
-      i++;
       continue;
     }
     if (c === 92 /* \ */) {
@@ -205,17 +243,17 @@ function lex(text: string, from: number, to: number, shift: number, pool: Token[
       continue;
     }
     lineStart = false;
-    if (isIdentStart(c)) {
+    if (cls === IDENT_START) {
       let j = i + 1;
-      while (j < to && isIdentPart(text.charCodeAt(j))) j++;
-      emit(out, pool, 'ident', identifier(text, i, j), shift + i, shift + j);
+      while (j < to && isWordChar(text.charCodeAt(j))) j++;
+      n = emit(out, n, 'ident', identifier(text, i, j), shift + i, shift + j);
       i = j;
       continue;
     }
-    if (c >= 48 && c <= 57) {
+    if (cls === DIGIT) {
       let j = i + 1;
-      while (j < to && (isIdentPart(text.charCodeAt(j)) || text.charCodeAt(j) === 46)) j++;
-      emit(out, pool, 'number', text.slice(i, j), shift + i, shift + j);
+      while (j < to && (isWordChar(text.charCodeAt(j)) || text.charCodeAt(j) === 46)) j++;
+      n = emit(out, n, 'number', text.slice(i, j), shift + i, shift + j);
       i = j;
       continue;
     }
@@ -226,15 +264,15 @@ function lex(text: string, from: number, to: number, shift: number, pool: Token[
         j++;
       }
       j = Math.min(to, j + 1);
-      emit(out, pool, c === 34 ? 'string' : 'char', text.slice(i, j), shift + i, shift + j);
+      n = emit(out, n, c === 34 ? 'string' : 'char', text.slice(i, j), shift + i, shift + j);
       i = j;
       continue;
     }
     const p = punctAt(text, i, to, c, c1);
-    emit(out, pool, 'punct', p, shift + i, shift + i + p.length);
+    n = emit(out, n, 'punct', p, shift + i, shift + i + p.length);
     i += p.length;
   }
-  return out;
+  return n;
 }
 
 /** The punctuator at `i` (`c`, `c1`: its first two char codes, -1 past the end): the longest of `<<=`, `>>=`, `...`, PUNCT2, one character. */
