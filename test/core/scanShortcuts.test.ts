@@ -6,9 +6,10 @@ import { describe, it } from 'node:test';
 
 import fc from 'fast-check';
 
+import { storesConstant } from '../../server/src/core/guards/collect';
 import { tokenize } from '../../server/src/core/syntax/tokens';
 import { parseDeclaration } from '../../server/src/core/types/declarations';
-import { isDiagnosticOutput } from '../../server/src/core/xen/accessOps';
+import { isAllocator, isDeallocator, isDiagnosticOutput } from '../../server/src/core/xen/accessOps';
 
 const word = fc
   .array(fc.constantFrom('_', 'a', 'T', 'R', 'A', 'C', 'E', 'p', 'r', 'i', 'n', 't', 'k', '0', '9', '-', ' ', '\n'), { maxLength: 14 })
@@ -60,5 +61,83 @@ describe('parseDeclaration', () => {
     // `__` alone is no attribute: it is the type name, and `x` its declarator.
     assert.deepEqual(read('__ x'), [['x', '__', 0]]);
     assert.deepEqual(read('__typeof__(a) b'), [['b', '?', 0]]);
+  });
+});
+
+// Sets of names and a first-character test in place of patterns: the same answers.
+describe('isAllocator and isDeallocator', () => {
+  /** The patterns the sets replaced. */
+  const ALLOC = /^_?xv?(?:[mz]|re)alloc(_array|_flex_struct|_bytes)?$/;
+  const FREE = /^_?xv?free$/;
+  const part = fc.constantFrom(
+    '',
+    '_',
+    '__',
+    'x',
+    'xv',
+    'v',
+    'm',
+    'z',
+    're',
+    'c',
+    'alloc',
+    'free',
+    '_array',
+    '_flex_struct',
+    '_bytes',
+    '\n',
+    'X',
+    'FREE',
+    'XV',
+  );
+  const name = fc.oneof(
+    fc.array(part, { maxLength: 6 }).map((p) => p.join('')),
+    fc.constantFrom('xmemdup', 'alloc_domheap_page', 'alloc_domain_struct', 'alloc_vcpu_struct', 'XFREE', 'XVFREE', 'xzalloc_array\n'),
+  );
+  it('answers as the patterns (and the names beside them)', () => {
+    const arch = new Set(['xmemdup', 'alloc_domheap_page', 'alloc_domain_struct', 'alloc_vcpu_struct']);
+    fc.assert(
+      fc.property(name, (n) => {
+        assert.equal(isAllocator(n), ALLOC.test(n) || arch.has(n), JSON.stringify(n));
+        assert.equal(isDeallocator(n), FREE.test(n) || n === 'XFREE' || n === 'XVFREE', JSON.stringify(n));
+      }),
+      { numRuns: 5000, seed: 20261126 },
+    );
+    assert.ok(isAllocator('_xvrealloc_flex_struct') && isAllocator('xzalloc') && !isAllocator('xcalloc'));
+    assert.ok(isDeallocator('_xvfree') && !isDeallocator('vfree'));
+  });
+});
+
+describe('storesConstant', () => {
+  const PATTERN = /^\s*(?:[1-9]|true\s*$)/;
+  const piece = fc.constantFrom(
+    '',
+    ' ',
+    '\t',
+    '\n',
+    '\u00a0',
+    '\u2028',
+    '\ufeff',
+    '0',
+    '1',
+    '9',
+    't',
+    'true',
+    'false',
+    'x',
+    '(',
+    '-',
+    '!',
+    'é',
+  );
+  it('answers as its pattern on `=`, whatever the right-hand side starts with', () => {
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 4 }), fc.constantFrom('=', '|=', '+='), (p, op) => {
+        const rhs = p.join('');
+        const a = { lhs: 'x', rhs, op, start: 0, end: 1, rhsCall: undefined };
+        assert.equal(storesConstant(a), op === '=' && PATTERN.test(rhs), JSON.stringify(rhs));
+      }),
+      { numRuns: 5000, seed: 20261126 },
+    );
   });
 });

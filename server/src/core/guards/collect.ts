@@ -622,8 +622,17 @@ function releasesSomething(c: CallSite): boolean {
 }
 
 /** `x = 1;`, `ready = true;` and the like (what a publication flag's release stores; handshake.ts says exactly). */
-function storesConstant(a: Assignment): boolean {
-  return a.op === '=' && /^\s*(?:[1-9]|true\s*$)/.test(a.rhs);
+export function storesConstant(a: Assignment): boolean {
+  return a.op === '=' && mayStartConstant(a.rhs.charCodeAt(0)) && /^\s*(?:[1-9]|true\s*$)/.test(a.rhs);
+}
+
+/**
+ * Whether a text starting with code `c` may match storesConstant's pattern: not
+ * when it starts with an ASCII character that is neither a blank, `1`–`9` nor
+ * `t` (most right-hand sides: asked of every assignment of every function).
+ */
+function mayStartConstant(c: number): boolean {
+  return !(c < 128) || (c >= 49 && c <= 57) || c === 116 /* t */ || c === 32 || (c >= 9 && c <= 13);
 }
 
 /** A reachable statement that walks a protected list. */

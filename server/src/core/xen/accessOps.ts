@@ -223,14 +223,25 @@ export function selfSynchronised(base: string): boolean {
  * the allocation it replaces.
  */
 export function isAllocator(name: string): boolean {
-  return (
-    /^_?xv?(?:[mz]|re)alloc(_array|_flex_struct|_bytes)?$/.test(name) ||
-    name === 'xmemdup' ||
-    name === 'alloc_domheap_page' ||
-    name === 'alloc_domain_struct' ||
-    name === 'alloc_vcpu_struct'
-  );
+  return ALLOCATORS.has(name);
 }
+
+/**
+ * Xen's allocators by name: `[_]x[v]{m,z,re}alloc[_array|_flex_struct|_bytes]`
+ * and the arch hooks. A set of every spelling, not a pattern: the discipline
+ * asks of every call a function's result is assigned from.
+ */
+const ALLOCATORS: ReadonlySet<string> = new Set([
+  ...['', '_'].flatMap((u) =>
+    ['x', 'xv'].flatMap((x) =>
+      ['m', 'z', 're'].flatMap((k) => ['', '_array', '_flex_struct', '_bytes'].map((suffix) => `${u}${x}${k}alloc${suffix}`)),
+    ),
+  ),
+  'xmemdup',
+  'alloc_domheap_page',
+  'alloc_domain_struct',
+  'alloc_vcpu_struct',
+]);
 
 /**
  * Calls that use the memory their pointers designate and keep no pointer
@@ -243,8 +254,11 @@ export function keepsNoPointer(name: string): boolean {
 
 /** Calls that free their argument: after them the object is unreachable (before them it is being torn down). */
 export function isDeallocator(name: string): boolean {
-  return /^_?xv?free$/.test(name) || name === 'XFREE' || name === 'XVFREE';
+  return DEALLOCATORS.has(name);
 }
+
+/** `[_]x[v]free` and the macros that free and clear the pointer: a set, asked of every call of every function. */
+const DEALLOCATORS: ReadonlySet<string> = new Set(['xfree', 'xvfree', '_xfree', '_xvfree', 'XFREE', 'XVFREE']);
 
 /** Fields that hold the per-CPU scheduler lock pointer (re-routed by switch_sched): type-level locations. */
 const SCHED_LOCK_POINTERS: ReadonlySet<string> = new Set(['struct sched_resource.schedule_lock', 'struct schedule_data.schedule_lock']);
