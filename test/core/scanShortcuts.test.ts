@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { storesConstant } from '../../server/src/core/guards/collect';
 import { tokenize } from '../../server/src/core/syntax/tokens';
 import { parseDeclaration } from '../../server/src/core/types/declarations';
+import { defines } from '../../server/src/core/types/typeTable';
 import { isAllocator, isDeallocator, isDiagnosticOutput } from '../../server/src/core/xen/accessOps';
 
 const word = fc
@@ -138,6 +139,46 @@ describe('storesConstant', () => {
         assert.equal(storesConstant(a), op === '=' && PATTERN.test(rhs), JSON.stringify(rhs));
       }),
       { numRuns: 5000, seed: 20261126 },
+    );
+  });
+});
+
+describe('defines', () => {
+  /** The multiline pattern whose matches `defines` finds from each `#`. */
+  const DEFINE = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)(\(([^)]*)\))?((?:[^\n\\]|\\.|\\\n)*)/gm;
+  const piece = fc.constantFrom(
+    '#',
+    'define',
+    ' ',
+    '\t',
+    '\n',
+    '\r',
+    '\r\n',
+    '\u2028',
+    '\u2029',
+    '\\',
+    'A',
+    'x',
+    '(',
+    ')',
+    'a,b',
+    '/* c */',
+    ';',
+    '##',
+    '# define',
+  );
+  it('finds what the global multiline pattern matches, at the same offsets', () => {
+    const shown = (ms: Iterable<RegExpMatchArray>): unknown[] => [...ms].map((m) => [m.index, ...m]);
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 24 }), (p) => {
+        const text = p.join('');
+        assert.deepEqual(shown(defines(text)), shown(text.matchAll(DEFINE)), JSON.stringify(text));
+      }),
+      { numRuns: 20000, seed: 20261126 },
+    );
+    assert.deepEqual(
+      defines('#define A 1\n  # define B(x) x \\\n  + 1\nint y; #define C\n').map((m) => m[1]),
+      ['A', 'B'],
     );
   });
 });

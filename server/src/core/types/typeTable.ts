@@ -13,8 +13,41 @@ export interface Macro {
   body: string;
 }
 
-/** A `#define` line (with its continuations): name, parameter list, body. */
-const DEFINE = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)(\(([^)]*)\))?((?:[^\n\\]|\\.|\\\n)*)/gm;
+/**
+ * A `#define` line (with its continuations): name, parameter list, body.
+ * Matched at a line's start, found by `defines`.
+ */
+const DEFINE = /[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)(\(([^)]*)\))?((?:[^\n\\]|\\.|\\\n)*)/y;
+
+/**
+ * The matches of DEFINE at line starts, in order and not overlapping: what
+ * `text.matchAll(/^…/gm)` gives. Only the line starts before a `#` (blanks
+ * between) are tried, found by searching for the `#`: the multiline pattern
+ * was tried at every line of the file. A line starts after any line
+ * terminator, as the pattern's `^` reads it; a line inside a match (a
+ * continuation, a lone `\r`) is not tried: the search for `#` resumes past
+ * the match, as the global search did.
+ */
+export function defines(text: string): RegExpExecArray[] {
+  const out: RegExpExecArray[] = [];
+  let last = 0;
+  for (let hash = text.indexOf('#'); hash >= 0; hash = text.indexOf('#', Math.max(hash + 1, last))) {
+    let line = hash;
+    while (line > 0 && (text.charCodeAt(line - 1) === 32 || text.charCodeAt(line - 1) === 9)) line--;
+    if (line > 0 && !isLineTerminator(text.charCodeAt(line - 1))) continue;
+    DEFINE.lastIndex = line;
+    const m = DEFINE.exec(text);
+    if (!m) continue;
+    out.push(m);
+    last = line + m[0].length;
+  }
+  return out;
+}
+
+/** What ends a line to a multiline pattern's `^`: `\n`, `\r`, U+2028, U+2029. */
+function isLineTerminator(c: number): boolean {
+  return c === 10 || c === 13 || c === 0x2028 || c === 0x2029;
+}
 
 /** The ranges of `text` outside the function bodies, in order. */
 function scopeRanges(text: string, bodies: readonly { start: number; end: number }[]): [number, number][] {
@@ -30,7 +63,7 @@ function scopeRanges(text: string, bodies: readonly { start: number; end: number
 
 function computeFileKey(text: string, bodies: readonly { start: number; end: number }[]): string {
   const parts = scopeRanges(text, bodies).map(([from, to]) => text.slice(from, to));
-  if (text.includes('#')) for (const m of text.matchAll(DEFINE)) parts.push(m[0]);
+  for (const m of defines(text)) parts.push(m[0]);
   return parts.join('\u0000');
 }
 
@@ -196,8 +229,7 @@ export class TypeTable {
   }
 
   private readMacros(text: string): void {
-    if (!text.includes('#')) return;
-    for (const m of text.matchAll(DEFINE)) {
+    for (const m of defines(text)) {
       const body = m[4]!
         .replace(/\\\n/g, ' ')
         .replace(/\/\*[\s\S]*?\*\//g, ' ')
