@@ -421,11 +421,11 @@ export class Analyzer {
     // The function being analysed, read by the one `compute` below: the memo calls it at once or not at all,
     // and one closure per solve costs less than one per function and pass (the editor's solve, on every
     // keystroke, asks the memo for every function of the document).
-    let idx = 0;
+    let current = 0;
     let entered: EntryIrq | undefined;
     const compute = (): FunctionLocks => {
-      const f = fns[idx]!;
-      const p = prepared[fileOf[idx]!]!;
+      const f = fns[current]!;
+      const p = prepared[fileOf[current]!]!;
       try {
         return analyzeFunctionLocks(f.syntax, f.cfg, {
           source: p.file.text,
@@ -452,7 +452,7 @@ export class Analyzer {
         any = true;
         analysedWith[i] = irqCode;
         stale[i] = 0;
-        idx = i;
+        current = i;
         entered = e;
         const key = irq === undefined ? '' : irq ? 'irq-on' : e?.bare ? 'irq-off-bare' : 'irq-off';
         const f = fns[i]!;
