@@ -11,6 +11,7 @@ import { sameDefinedCallees } from '../../server/src/core/analyzer';
 import { type Domain, reversePostorder, solve } from '../../server/src/core/cfg/dataflow';
 import type { Cfg, CfgNode, CfgNodeKind } from '../../server/src/core/cfg/types';
 import { comparison } from '../../server/src/core/locks/condition';
+import { LockNamer } from '../../server/src/core/locks/names';
 import { type FunctionSummary, isEmptySummary, type LockEffect, sameSummaryKey, summaryKey } from '../../server/src/core/locks/summary';
 
 const spin = (lock: string): LockEffect => ({ lock, kind: 'spin' });
@@ -157,4 +158,36 @@ describe('what the solve keeps of its lists', () => {
     assert.deepEqual(r.intoJoins[3], ['s013']);
     assert.equal(r.intoJoins[4], undefined);
   });
+});
+
+describe('scheduler-lock addresses, told from the text', () => {
+  // `cpu = v->processor;` in the function: a pCPU's lock reached through `cpu` is traced to the vCPU's.
+  const cfg = cfgOf(
+    [
+      ['entry', [1]],
+      ['stmt', [2]],
+      ['exit', []],
+    ],
+    2,
+  );
+  cfg.nodes[1]!.facts.assignments.push({ lhs: 'cpu', rhs: 'v->processor', op: '=', start: 1, end: 2, rhsCall: undefined });
+  const namer = LockNamer.of(cfg);
+  const cases: [string, string | undefined][] = [
+    ['&per_cpu(schedule_data, cpu).schedule_lock', 'sched(v->processor)'],
+    // A comment and spaces between the tokens: canonicalText drops them, and the text still says schedule_lock.
+    ['per_cpu(schedule_data,/* here */ other) . schedule_lock', 'sched(other)'],
+    ['(get_sched_res(cpu)->schedule_lock)', 'sched(v->processor)'],
+    ['&unit->res->schedule_lock', 'sched(unit->res)'],
+    // A comment inside the word parts it in two (`schedule_ lock`): no such member.
+    ['x->schedule_/**/lock', undefined],
+    ['x->schedule_locks', undefined],
+    ['&prv->lock', undefined],
+    ['cpu', undefined],
+  ];
+  for (const [expr, name] of cases)
+    it(`${expr}: ${name ?? 'none'}`, () => {
+      assert.equal(namer.schedPointer(expr), name);
+      // Asked again (remembered per text): the same answer.
+      assert.equal(namer.schedPointer(expr), name);
+    });
 });

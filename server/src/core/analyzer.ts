@@ -76,16 +76,13 @@ function roleEntryIrq(fn: FunctionSyntax, text: string, facts: readonly EntryFac
  * since they were counted are counted again.
  */
 function learnEntryIrq(
-  all: readonly { fi: number; i: number }[],
+  set: FunctionSet,
   results: readonly FunctionLocks[][],
   entryIrq: Map<string, EntryIrq>,
   roles: ReadonlyMap<string, EntryIrq>,
   counts: CallIrqCounts,
 ): boolean {
-  for (let idx = 0; idx < all.length; idx++) {
-    const x = all[idx]!;
-    counts.update(idx, results[x.fi]?.[x.i]?.callIrq);
-  }
+  for (let idx = 0; idx < set.fns.length; idx++) counts.update(idx, results[set.fileOf[idx]!]?.[set.indexIn[idx]!]?.callIrq);
   let changed = false;
   for (const [name, t] of counts.byCallee) {
     if (roles.has(name)) continue;
@@ -101,9 +98,24 @@ function learnEntryIrq(
 
 /** The solve's order (calleesFirst) as last computed, and the callers of each function of the set, built when first asked for. */
 interface LastOrder {
-  fns: { name: string; callees: ReadonlySet<string> }[];
+  names: readonly string[];
+  callees: readonly ReadonlySet<string>[];
   order: number[];
   callers?: ReadonlyMap<string, number[]>;
+}
+
+/**
+ * The functions of a solve, as parallel lists by index (one list per field,
+ * not an object per function: the editor's solve makes them on every
+ * keystroke): each one's file (index into the prepared files), index in its
+ * file, parse, name and the names it calls.
+ */
+interface FunctionSet {
+  fileOf: number[];
+  indexIn: number[];
+  fns: ParsedFile['functions'];
+  names: string[];
+  callees: ReadonlySet<string>[];
 }
 
 /**
@@ -334,7 +346,8 @@ export class Analyzer {
    * same input.
    */
   private orderOf(
-    fns: { name: string; callees: ReadonlySet<string> }[],
+    fnNames: readonly string[],
+    callees: readonly ReadonlySet<string>[],
     names: ReadonlySet<string>,
     memo: SolveMemo | undefined,
   ): {
@@ -345,18 +358,19 @@ export class Analyzer {
     // calleesFirst follows only the callees defined in the set, in the order the set lists them: callee sets
     // listing the same defined names in the same order give the same order, and the same callers of every
     // function of the set. (A keystroke renaming a call to a function defined elsewhere changes only the rest.)
-    const reuse =
-      last &&
-      last.fns.length === fns.length &&
-      fns.every((f, i) => f.name === last.fns[i]!.name && sameDefinedCallees(f.callees, last.fns[i]!.callees, names));
-    const entry: LastOrder = reuse ? { ...last, fns } : { fns, order: calleesFirst(fns) };
+    let reuse = !!last && last.names.length === fnNames.length;
+    for (let i = 0; reuse && i < fnNames.length; i++)
+      reuse = fnNames[i] === last!.names[i] && sameDefinedCallees(callees[i]!, last!.callees[i]!, names);
+    const entry: LastOrder = reuse
+      ? { ...last!, names: fnNames, callees }
+      : { names: fnNames, callees, order: calleesFirst(fnNames, callees) };
     if (memo) memo.order = entry;
     else this.lastOrder = entry;
     const callersOf = (name: string): readonly number[] => {
       if (!entry.callers) {
         const m = new Map<string, number[]>();
-        fns.forEach((f, i) => {
-          for (const c of f.callees) {
+        callees.forEach((called, i) => {
+          for (const c of called) {
             if (!names.has(c)) continue;
             const list = m.get(c);
             if (list) list.push(i);
@@ -371,17 +385,13 @@ export class Analyzer {
   }
 
   private solveSummaries(prepared: Prepared[], store: SummaryStore, memo?: FunctionMemo, shared?: SummaryLookup): FunctionLocks[][] {
-    const all = prepared.flatMap((p, fi) => p.functions.map((f, i) => ({ fi, i, f, p, callees: f.callees ?? calleesOf(f.cfg) })));
+    const set = functionSet(prepared);
+    const { fileOf, indexIn, fns, names: fnNames } = set;
     // A function defined here is looked up here only (never in `shared`, which
     // may hold an older version of it); any other callee in `shared`.
-    const fnNames = all.map((x) => x.f.syntax.name);
     const names = new Set(fnNames);
     const lookup: SummaryLookup = shared ? { get: (name) => (names.has(name) ? store.get(name) : shared.get(name)) } : store;
-    const { order, callersOf } = this.orderOf(
-      all.map((x) => ({ name: x.f.syntax.name, callees: x.callees })),
-      names,
-      memo?.solve,
-    );
+    const { order, callersOf } = this.orderOf(fnNames, set.callees, names, memo?.solve);
     // Call sites counted for learning entry states: the document's counts from its last run, else counted afresh.
     const counts = memo?.solve?.callIrq ?? new CallIrqCounts();
     counts.begin(fnNames, names);
@@ -389,7 +399,7 @@ export class Analyzer {
     // A function needs (re)analysis when it was never analysed, or a callee's summary changed after it was
     // last analysed (its callers are marked when a summary changes). In callees-first order that happens only
     // around recursion, so most functions are analysed once.
-    const stale = new Uint8Array(all.length).fill(1);
+    const stale = new Uint8Array(fns.length).fill(1);
     // Interrupts on entry (issue 13): what every caller in the set calls the function with, or what its
     // role says (a hypercall handler). Learned after the summaries, then the functions whose entry changed
     // are analysed again (their summaries may change, and so their callers': the loop goes on).
@@ -398,57 +408,67 @@ export class Analyzer {
       prepared.flatMap((p) => registrationsIn(p.file)),
       (n) => names.has(n),
     );
-    for (const x of all) {
-      const role = roleEntryIrq(x.f.syntax, x.p.file.text, registered.get(x.f.syntax.name));
-      if (role) entryIrq.set(x.f.syntax.name, role);
+    for (let idx = 0; idx < fns.length; idx++) {
+      const role = roleEntryIrq(fns[idx]!.syntax, prepared[fileOf[idx]!]!.file.text, registered.get(fnNames[idx]!));
+      if (role) entryIrq.set(fnNames[idx]!, role);
     }
     // The role wins over what the callers in the set say: it is how Xen itself enters the function (every
     // softirq, timer expiry, rendezvous or hook call), while the callers seen are only those in the analysed
     // files; a direct call that disagrees is that caller's business (its own state is checked at its sites).
     const roles = new Map(entryIrq);
     // The interrupt state each function was last analysed with: 0 unknown, 1 on, 2 off.
-    const analysedWith = new Uint8Array(all.length);
+    const analysedWith = new Uint8Array(fns.length);
+    // The function being analysed, read by the one `compute` below: the memo calls it at once or not at all,
+    // and one closure per solve costs less than one per function and pass (the editor's solve, on every
+    // keystroke, asks the memo for every function of the document).
+    let current = 0;
+    let entered: EntryIrq | undefined;
+    const compute = (): FunctionLocks => {
+      const f = fns[current]!;
+      const p = prepared[fileOf[current]!]!;
+      try {
+        return analyzeFunctionLocks(f.syntax, f.cfg, {
+          source: p.file.text,
+          lineIndex: p.lineIndex,
+          table: this.table,
+          summaries: lookup,
+          entryIrq: entered?.on,
+          entryIrqWhy: entered?.why,
+          entryIrqBare: entered?.bare,
+        });
+      } catch (e) {
+        // A bug of ours on some shape of code costs that function, never the file or the run.
+        return nothingHeld(f.syntax, f.cfg, `not analysed: internal error in the lock analysis (${errorText(e)})`);
+      }
+    };
     for (let pass = 0; pass < MAX_PASSES; pass++) {
       let any = false;
-      for (const idx of order) {
-        const { fi, i, f, p } = all[idx]!;
-        const entered = entryIrq.get(f.syntax.name);
-        const irq = entered?.on;
+      for (const i of order) {
+        const name = fnNames[i]!;
+        const e = entryIrq.get(name);
+        const irq = e?.on;
         const irqCode = irq === undefined ? 0 : irq ? 1 : 2;
-        if (!stale[idx] && analysedWith[idx] === irqCode) continue;
+        if (!stale[i] && analysedWith[i] === irqCode) continue;
         any = true;
-        analysedWith[idx] = irqCode;
-        stale[idx] = 0;
-        const compute = (): FunctionLocks => {
-          try {
-            return analyzeFunctionLocks(f.syntax, f.cfg, {
-              source: p.file.text,
-              lineIndex: p.lineIndex,
-              table: this.table,
-              summaries: lookup,
-              entryIrq: irq,
-              entryIrqWhy: entered?.why,
-              entryIrqBare: entered?.bare,
-            });
-          } catch (e) {
-            // A bug of ours on some shape of code costs that function, never the file or the run.
-            return nothingHeld(f.syntax, f.cfg, `not analysed: internal error in the lock analysis (${errorText(e)})`);
-          }
-        };
-        const key = irq === undefined ? '' : irq ? 'irq-on' : entered?.bare ? 'irq-off-bare' : 'irq-off';
+        analysedWith[i] = irqCode;
+        stale[i] = 0;
+        current = i;
+        entered = e;
+        const key = irq === undefined ? '' : irq ? 'irq-on' : e?.bare ? 'irq-off-bare' : 'irq-off';
+        const f = fns[i]!;
         const res = memo ? memo.locks(f.syntax, f.cfg, lookup, compute, key) : compute();
-        results[fi]![i] = res;
-        const old = store.get(f.syntax.name);
+        results[fileOf[i]!]![indexIn[i]!] = res;
+        const old = store.get(name);
         // No summary and an empty one mean the same to callers: not a change. (Compared as their keys
         // would be, without making them: summary.ts.)
         if (old !== res.summary && (old ? !sameSummaryKey(old, res.summary) : !isEmptySummary(res.summary))) {
           store.set(res.summary);
-          for (const c of callersOf(f.syntax.name)) stale[c] = 1;
+          for (const c of callersOf(name)) stale[c] = 1;
         }
       }
       if (!any) {
         // Summaries are stable: learn the entry states from the call sites; stop when they are stable too.
-        if (!learnEntryIrq(all, results, entryIrq, roles, counts)) break;
+        if (!learnEntryIrq(set, results, entryIrq, roles, counts)) break;
       }
     }
     return results;
@@ -464,33 +484,64 @@ export class Analyzer {
       parseErrors: p.parseErrors,
     };
     const diags: CoreDiagnostic[] = [];
-    for (const fn of functions) {
-      const check = (): CoreDiagnostic[] => {
-        const out: CoreDiagnostic[] = [];
-        for (const rule of this.rules) {
-          try {
-            out.push(...rule.check(file, fn));
-          } catch (e) {
-            // A rule bug must not take the whole analysis down; it is reported instead.
-            out.push({
-              code: 'XSR000',
-              severity: 'hint',
-              start: fn.syntax.start,
-              end: fn.syntax.start,
-              function: fn.syntax.name,
-              fixable: false,
-              message: `internal error in rule ${rule.meta.code}: ${(e as Error).message}`,
-            });
-          }
+    // The function being checked, read by the one `check` below (the memo runs it at once or not at all):
+    // one closure per file rather than one per function (the editor's run asks the memo for every function).
+    let fn: FunctionLocks;
+    const check = (): CoreDiagnostic[] => {
+      const out: CoreDiagnostic[] = [];
+      for (const rule of this.rules) {
+        try {
+          out.push(...rule.check(file, fn));
+        } catch (e) {
+          // A rule bug must not take the whole analysis down; it is reported instead.
+          out.push({
+            code: 'XSR000',
+            severity: 'hint',
+            start: fn.syntax.start,
+            end: fn.syntax.start,
+            function: fn.syntax.name,
+            fixable: false,
+            message: `internal error in rule ${rule.meta.code}: ${(e as Error).message}`,
+          });
         }
-        return out;
-      };
-      if (this.rules.length > 0) diags.push(...(memo ? memo.rules(file, fn, check) : check()));
-    }
+      }
+      return out;
+    };
+    if (this.rules.length > 0)
+      for (fn of functions) {
+        const found = memo ? memo.rules(file, fn, check) : check();
+        for (const d of found) diags.push(d);
+      }
     matchLineEnds(file.text, diags);
     file.diagnostics = diags.sort((a, b) => a.start - b.start || a.code.localeCompare(b.code));
     return registerAnalysis(file);
   }
+}
+
+/** The functions of the prepared files, in order, as parallel lists (see FunctionSet), each made to measure. */
+function functionSet(prepared: readonly Prepared[]): FunctionSet {
+  let n = 0;
+  for (const p of prepared) n += p.functions.length;
+  const set: FunctionSet = {
+    fileOf: new Array<number>(n),
+    indexIn: new Array<number>(n),
+    fns: new Array<ParsedFile['functions'][number]>(n),
+    names: new Array<string>(n),
+    callees: new Array<ReadonlySet<string>>(n),
+  };
+  let idx = 0;
+  for (let fi = 0; fi < prepared.length; fi++) {
+    const functions = prepared[fi]!.functions;
+    for (let i = 0; i < functions.length; i++, idx++) {
+      const f = functions[i]!;
+      set.fileOf[idx] = fi;
+      set.indexIn[idx] = i;
+      set.fns[idx] = f;
+      set.names[idx] = f.syntax.name;
+      set.callees[idx] = f.callees ?? calleesOf(f.cfg);
+    }
+  }
+  return set;
 }
 
 function errorText(e: unknown): string {
@@ -563,14 +614,14 @@ export function sameDefinedCallees(a: ReadonlySet<string>, b: ReadonlySet<string
 }
 
 /** Indices in an order where callees come before callers (DFS postorder; cycles broken arbitrarily). */
-function calleesFirst(fns: { name: string; callees: ReadonlySet<string> }[]): number[] {
+function calleesFirst(names: readonly string[], callees: readonly ReadonlySet<string>[]): number[] {
   const byName = new Map<string, number[]>();
-  fns.forEach((f, i) => byName.set(f.name, [...(byName.get(f.name) ?? []), i]));
-  const state = new Uint8Array(fns.length);
+  names.forEach((name, i) => byName.set(name, [...(byName.get(name) ?? []), i]));
+  const state = new Uint8Array(names.length);
   const out: number[] = [];
-  for (let root = 0; root < fns.length; root++) {
+  for (let root = 0; root < names.length; root++) {
     if (state[root]) continue;
-    const stack: { i: number; it: Iterator<string> }[] = [{ i: root, it: fns[root]!.callees.values() }];
+    const stack: { i: number; it: Iterator<string> }[] = [{ i: root, it: callees[root]!.values() }];
     state[root] = 1;
     while (stack.length) {
       const top = stack[stack.length - 1]!;
@@ -584,7 +635,7 @@ function calleesFirst(fns: { name: string; callees: ReadonlySet<string> }[]): nu
       for (const j of byName.get(next.value) ?? []) {
         if (state[j]) continue;
         state[j] = 1;
-        stack.push({ i: j, it: fns[j]!.callees.values() });
+        stack.push({ i: j, it: callees[j]!.values() });
       }
     }
   }

@@ -84,6 +84,10 @@ export class LockNamer {
   private pointers: Map<string, string | undefined> | undefined;
 
   private schedPointerOf(expr: string): string | undefined {
+    // Every form below ends in `schedule_lock`, which canonicalText never makes from text without it (it
+    // only drops comments and spaces between tokens, and keeps a space between two words): most
+    // expressions asked (every assignment's right-hand side, every lock argument) are answered here.
+    if (!expr.includes('schedule_lock')) return undefined;
     // Argument texts are canonical (no spaces except between two words).
     const e = stripParens(canonicalText(expr).replace(/^&/, ''));
     let m = /^per_cpu\(schedule_data,(.+)\)\.schedule_lock$/.exec(e);

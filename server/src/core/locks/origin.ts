@@ -48,12 +48,29 @@ const NONE: LockRef[] = [];
  * copied for them.
  */
 export function assertedOnEntry(fn: FunctionLocks, may: boolean): LockRef[] {
-  const { base, delta } = originOf(fn);
+  // (Read here without originOf's object, and counted before any list is made: asked of every function,
+  // twice per edit, this allocated a few objects each time to find, mostly, nothing.)
+  const origin = (fn as FunctionLocks & { readonly [ORIGIN]?: Origin })[ORIGIN];
+  const base = origin ? origin.base : fn;
   const first = base.entryLine ?? base.lineLocks[0];
   if (!first) return NONE;
-  const asserted = (r: LockRef): boolean => r.entry === true && r.because?.how === 'assert';
-  const out = may ? [...first.must.filter(asserted), ...first.may.filter(asserted)] : first.must.filter(asserted);
-  return delta.line === 0 ? out : moveRefs(out, delta.line);
+  const must = first.must;
+  const mayRefs = may ? first.may : NONE;
+  let count = 0;
+  for (const r of must) if (asserted(r)) count++;
+  for (const r of mayRefs) if (asserted(r)) count++;
+  if (count === 0) return NONE;
+  // Its must-held ones, then its may-held ones.
+  const out = new Array<LockRef>(count);
+  let i = 0;
+  for (const r of must) if (asserted(r)) out[i++] = r;
+  for (const r of mayRefs) if (asserted(r)) out[i++] = r;
+  return !origin || origin.delta.line === 0 ? out : moveRefs(out, origin.delta.line);
+}
+
+/** Held on entry because the function ASSERTs it. */
+function asserted(r: LockRef): boolean {
+  return r.entry === true && r.because?.how === 'assert';
 }
 
 /** Lock references `dl` lines further down (the same array when there are none). */

@@ -728,10 +728,15 @@ function learnedOn(ctx: TransferContext, node: CfgNode, plan: EdgePlan, branch: 
 
 /** `ASSERT(spin_is_locked(x))` states that x is held here (by the caller when not taken). */
 function applyAssert(ctx: TransferContext, node: CfgNode, call: CallSite, s: PathState): PathState {
+  if (call.name !== 'ASSERT') return s;
   const text = call.args[0]?.text ?? '';
+  // The predicate's name is what comes before the first `(`: asked first (most ASSERTs state something
+  // else), so the pattern runs only on the ones that may name a lock.
+  const open = text.indexOf('(');
+  if (open <= 0 || !heldPredicate(text.slice(0, open))) return s;
   const m = /^([A-Za-z_]\w*)\((.*)\)$/.exec(text);
   const pred = m ? heldPredicate(m[1]!) : undefined;
-  if (!m || !pred || call.name !== 'ASSERT') return s;
+  if (!m || !pred) return s;
   const name = pointerName(ctx, s, m[2]!, pred.lock, pred.mode);
   const kind: LockKind = name.startsWith('sched(') ? 'sched' : pred.lock;
   if (findHeld(s, name) && !findHeld(s, name)!.maybe) return s;

@@ -13,6 +13,7 @@ import type { FunctionLocks } from '../locks/analyze';
 import { originOf } from '../locks/origin';
 import { ruleMetas } from '../rules/registry';
 import { finding } from '../rules/report';
+import type { RuleMeta } from '../rules/types';
 import { nameRange } from './symbols';
 
 /** What a function did with the locks it takes: kept them all (acquires) or released them somewhere (balanced). */
@@ -55,7 +56,11 @@ function computeShape(fn: FunctionLocks): LockShape {
   const s = fn.summary;
   const kept = new Set([...s.acquires, ...s.condAcquires].map((e) => e.lock));
   const taken = new Set<string>();
-  for (const l of fn.lineLocks) for (const r of [...l.must, ...l.may]) if (!r.entry) taken.add(r.name);
+  // (Both lists walked in turn: no list joined from them per line.)
+  for (const l of fn.lineLocks) {
+    for (const r of l.must) if (!r.entry) taken.add(r.name);
+    for (const r of l.may) if (!r.entry) taken.add(r.name);
+  }
   return { acquires: [...kept], balanced: [...taken].filter((n) => !kept.has(n)) };
 }
 
@@ -77,57 +82,82 @@ function changes(baseline: LockShapeBaseline, fn: FunctionLocks): readonly strin
 const changed = new WeakMap<FunctionLocks['summary'], { was: LockShape; locks: readonly string[] }>();
 
 /**
- * Where a result as computed names its function (offsets from the
- * function's start: its text, so its header, is the same wherever it moved)
- * and first takes `lock` (a line of the base: a moved view adds its move). A flagged
- * function stays flagged until the lock is released again, and its finding is
- * made again on every keystroke anywhere in the file: the name's search and
- * the walk over every line's locks were most of that.
+ * What a flagged function's finding says of one lock that does not depend on
+ * where the function sits, for a result as computed: where it names its
+ * function (offsets from the function's start: its text, so its header, is
+ * the same wherever it moved), the line of the base where it first takes the
+ * lock (a moved view adds its move) and that line's indentation, and the
+ * finding's words. A flagged function stays flagged until the lock is
+ * released again, and its finding is made again on every keystroke anywhere
+ * in the file: the name's search, the walk over every line's locks, the
+ * line's text and the messages were most of that.
  */
-const places = new WeakMap<FunctionLocks, Map<string, { name: { start: number; end: number }; takenLine: number | undefined }>>();
+interface Place {
+  name: { start: number; end: number };
+  takenLine: number | undefined;
+  /** The taken line's indentation, when the line begins inside the function's text (else read each time). */
+  indent: number | undefined;
+  message: string;
+  returnsHolding: string;
+  takenHere: string;
+}
 
-function placesIn(
-  base: FunctionLocks,
-  lock: string,
-  file: FileAnalysis,
-  fn: FunctionLocks,
-): { name: { start: number; end: number }; takenLine: number | undefined } {
+const places = new WeakMap<FunctionLocks, Map<string, Place>>();
+
+function placeIn(base: FunctionLocks, lock: string, file: FileAnalysis, fn: FunctionLocks, lineDelta: number): Place {
   let byLock = places.get(base);
   if (!byLock) places.set(base, (byLock = new Map()));
   let p = byLock.get(lock);
   if (!p) {
     const taken = base.lineLocks.flatMap((l) => [...l.must, ...l.may]).find((r) => r.name === lock && !r.entry);
     const name = nameRange(file, fn);
-    p = { name: { start: name.start - fn.syntax.start, end: name.end - fn.syntax.start }, takenLine: taken?.line };
+    // A line that begins inside the function is the function's own text (the base's): its indentation is the
+    // same wherever the function moves. (Its first line may begin with another's text.)
+    const line = taken && taken.line + lineDelta;
+    const indent = line !== undefined && file.lineIndex.lineStart(line) >= fn.syntax.start ? indentOf(file, line) : undefined;
+    p = {
+      name: { start: name.start - fn.syntax.start, end: name.end - fn.syntax.start },
+      takenLine: taken?.line,
+      indent,
+      message: `${fn.syntax.name}() now returns holding ${lock} on every path: callers treat it as a lock helper`,
+      returnsHolding: `returns holding ${lock}`,
+      takenHere: `${lock} taken here`,
+    };
     byLock.set(lock, p);
   }
   return p;
 }
 
+/** The width of the whitespace a line begins with. */
+function indentOf(file: FileAnalysis, line: number): number {
+  return /^\s*/.exec(file.lineIndex.lineText(line))?.[0].length ?? 0;
+}
+
 /** The XSR007 findings of the functions that now return holding a lock they used to release. */
 export function newLockHelpers(baseline: LockShapeBaseline, file: FileAnalysis): CoreDiagnostic[] {
   const out: CoreDiagnostic[] = [];
+  let meta: RuleMeta | undefined;
   for (const fn of file.functions) {
     const changed = changes(baseline, fn);
     if (changed.length === 0) continue;
-    const meta = ruleMetas().find((m) => m.code === 'XSR007');
+    meta ??= ruleMetas().find((m) => m.code === 'XSR007');
     if (!meta) return out;
+    // Read from the result as computed, moved: a moved view's lineLocks would copy every line of it on every edit.
+    const { base, delta } = originOf(fn);
     for (const lock of changed) {
-      // Read from the result as computed, moved: a moved view's lineLocks would copy every line of it on every edit.
-      const { base, delta } = originOf(fn);
-      const { name: rel, takenLine } = placesIn(base, lock, file, fn);
-      const name = { start: fn.syntax.start + rel.start, end: fn.syntax.start + rel.end };
-      const related = [{ start: fn.syntax.bodyEnd - 1, end: fn.syntax.bodyEnd, message: `returns holding ${lock}` }];
-      if (takenLine !== undefined) {
-        const line = takenLine + delta.line;
-        const at = file.lineIndex.lineStart(line) + (/^\s*/.exec(file.lineIndex.lineText(line))?.[0].length ?? 0);
-        related.unshift({ start: at, end: at, message: `${lock} taken here` });
+      const p = placeIn(base, lock, file, fn, delta.line);
+      const related = [{ start: fn.syntax.bodyEnd - 1, end: fn.syntax.bodyEnd, message: p.returnsHolding }];
+      if (p.takenLine !== undefined) {
+        const line = p.takenLine + delta.line;
+        const start = file.lineIndex.lineStart(line);
+        const at = start + (p.indent !== undefined && start >= fn.syntax.start ? p.indent : indentOf(file, line));
+        related.unshift({ start: at, end: at, message: p.takenHere });
       }
       out.push(
         finding(meta, fn, {
-          start: name.start,
-          end: name.end,
-          message: `${fn.syntax.name}() now returns holding ${lock} on every path: callers treat it as a lock helper`,
+          start: fn.syntax.start + p.name.start,
+          end: fn.syntax.start + p.name.end,
+          message: p.message,
           related,
         }),
       );
