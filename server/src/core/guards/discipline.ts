@@ -136,6 +136,8 @@ interface LockIrq {
 export interface LockDiscipline {
   settings: GuardSettings;
   functions: ReadonlyMap<string, FunctionFacts>;
+  /** The functions by name (most names have one). */
+  functionsNamed: ReadonlyMap<string, readonly FunctionFacts[]>;
   guards: Guard[];
   guardOf: ReadonlyMap<string, Guard>;
   requires: Requirement[];
@@ -189,6 +191,21 @@ export function disciplineOf(file: FileAnalysis): LockDiscipline | undefined {
 type Ctx = ReadonlySet<string> | 'top';
 const NO_LOCKS: readonly string[] = [];
 const EMPTY: ReadonlySet<string> = new Set();
+
+/**
+ * The set of a must-held list, one per list for as long as the list lives:
+ * collect.ts's lists are shared by a function's nodes and, from edit to edit,
+ * by the moved copies of its facts, so an edit makes sets only for the edited
+ * function's lists (not one per list of the file on every keystroke). A list
+ * of nothing (half of them) is the one empty set. Nobody changes a set once made.
+ */
+const listSets = new WeakMap<readonly string[], ReadonlySet<string>>();
+function setOfList(list: readonly string[]): ReadonlySet<string> {
+  if (list.length === 0) return EMPTY;
+  let out = listSets.get(list);
+  if (!out) listSets.set(list, (out = new Set(list)));
+  return out;
+}
 const MAX_CTX_PASSES = 12;
 
 /** Files analysed (reported on) and context files (headers: their definitions and call sites only). */
@@ -238,7 +255,7 @@ export function computeDiscipline(
   // Entry facts: learned from calls through function-pointer fields when the core's call sites are here.
   const defined = (name: string): boolean => resolver.byName(name).length > 0;
   let installing = new Set<string>();
-  const hypercalls = hypercallFacts(new Set([...functions.values()].map((f) => f.name)));
+  const hypercalls = hypercallFacts(resolver.byNames.keys());
   const bracketed = bracketedMembers(registrations, resolver);
   const entriesByName = (learned?: LearnedEntry): Map<string, EntryFact[]> => {
     const m = entryFacts(registrations, defined, learned);
@@ -283,21 +300,14 @@ export function computeDiscipline(
     if (!out) aliasedLists.set(h, (out = h.map(alias)));
     return out;
   };
-  const listSets = new Map<readonly string[], ReadonlySet<string>>();
   /** The locks held before a node of the function (must-held there, aliased) as a set: one per list. */
-  const localHeld = (f: FunctionFacts, node: number): ReadonlySet<string> => {
-    const h = heldAt(f, node);
-    let out = listSets.get(h);
-    if (!out) listSets.set(h, (out = new Set(h)));
-    return out;
-  };
+  const localHeld = (f: FunctionFacts, node: number): ReadonlySet<string> => setOfList(heldAt(f, node));
   const exempt = setupFunctions(functions, entries, callers, (e) => e.every((x) => isSetupHook(schedulerHookOf(x.via) ?? '')));
   // Lifecycle hooks and their own callees: only their list links and unlinks are shared accesses. CPU
   // notifiers too: they prepare a CPU's data before it comes online and tear it down after it went away
   // (cpu.h:25-64), and what they do while it is online goes through functions other paths call as well.
   // A dying domain's teardown (the function states it unconditionally) is a lifecycle path too.
-  const dyingMentions = new Map<FileAnalysis, number[]>();
-  const teardown = new Set([...functions.values()].filter((f) => statesDying(f, dyingMentions)).map((f) => f.key));
+  const teardown = new Set([...functions.values()].filter(statesDying).map((f) => f.key));
   const lifecycle = setupFunctions(
     functions,
     entries,
@@ -411,6 +421,7 @@ export function computeDiscipline(
   return {
     settings,
     functions,
+    functionsNamed: resolver.byNames,
     guards,
     guardOf,
     requires,
@@ -434,27 +445,16 @@ export function computeDiscipline(
 
 /** Whether the function's body asserts its domain is dying, read once per lock result as computed (its body's text). */
 const dyingOf = new WeakMap<FunctionLocks, boolean>();
-function statesDying(f: FunctionFacts, mentions: Map<FileAnalysis, number[]>): boolean {
+function statesDying(f: FunctionFacts): boolean {
   const { base } = originOf(f.fn);
   let r = dyingOf.get(base);
   if (r === undefined) {
-    const { bodyStart, bodyEnd } = f.fn.syntax;
-    // The assertion names `is_dying`: a body that does not (most) is neither sliced nor scanned. Where the file
-    // names it is found once per file (searching from each body on would read the rest of the file each time).
-    let at = mentions.get(f.file);
-    if (!at) mentions.set(f.file, (at = offsetsOf(f.file.text, DYING)));
-    const named = at.some((o) => o >= bodyStart && o + DYING.length <= bodyEnd);
-    dyingOf.set(base, (r = named && dyingAssertion(f.file.text.slice(bodyStart, bodyEnd)) >= 0));
+    // The assertion names `is_dying`: a body that does not (most) is not scanned. Searched in the body alone (a
+    // slice shares the file's characters): on an edit only the edited function asks, and reads only its body.
+    const body = f.file.text.slice(f.fn.syntax.bodyStart, f.fn.syntax.bodyEnd);
+    dyingOf.set(base, (r = body.includes('is_dying') && dyingAssertion(body) >= 0));
   }
   return r;
-}
-
-const DYING = 'is_dying';
-
-function offsetsOf(text: string, word: string): number[] {
-  const out: number[] = [];
-  for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + word.length)) out.push(at);
-  return out;
 }
 
 function newFileTable(shared: TypeTable, f: FileAnalysis): TypeTable {
@@ -491,7 +491,33 @@ function bodiesOf(f: FileAnalysis): { start: number; end: number }[] {
 
 /** Per facts as collected: the keys its calls resolved to, and the functions (CallResolver's signature) they resolved among. */
 const calleeKeys = new WeakMap<FunctionFacts, { signature: object | undefined; path: string; keys: readonly (string | undefined)[] }>();
-let lastSignature: { text: string } | undefined;
+
+/** Each function's path, name and static-ness, in order: what decides every resolution. */
+interface Signature {
+  paths: readonly string[];
+  names: readonly string[];
+  statics: readonly boolean[];
+}
+let lastSignature: Signature | undefined;
+
+/**
+ * The signature of the functions: the last one when they are the same
+ * (compared in place, nothing is built on an edit that keeps every
+ * function), else a new one. One object per distinct signature in a row.
+ */
+function signatureOf(functions: ReadonlyMap<string, FunctionFacts>): Signature {
+  const last = lastSignature;
+  if (last && last.paths.length === functions.size) {
+    let i = 0;
+    for (const f of functions.values()) {
+      if (last.paths[i] !== f.path || last.names[i] !== f.name || last.statics[i] !== f.isStatic) break;
+      i++;
+    }
+    if (i === functions.size) return last;
+  }
+  const fs = [...functions.values()];
+  return (lastSignature = { paths: fs.map((f) => f.path), names: fs.map((f) => f.name), statics: fs.map((f) => f.isStatic) });
+}
 
 /** How a call names its callee: a static function of the same file first, then a global one, then a header's static inline. */
 class CallResolver {
@@ -502,7 +528,7 @@ class CallResolver {
    * static-ness, in order), for a run that remembers: one object per
    * distinct signature in a row, so the memo compares it by identity.
    */
-  private readonly signature: { text: string } | undefined;
+  private readonly signature: Signature | undefined;
 
   constructor(
     private readonly functions: ReadonlyMap<string, FunctionFacts>,
@@ -510,17 +536,16 @@ class CallResolver {
     remember = false,
   ) {
     this.names = functionsByName(functions.values());
-    const sig: string[] | undefined = remember ? [] : undefined;
-    if (sig) for (const f of functions.values()) sig.push(`${f.path}\u0000${f.name}\u0000${f.isStatic ? 's' : 'g'}`);
-    if (sig) {
-      const text = sig.join('\u0001');
-      if (lastSignature?.text !== text) lastSignature = { text };
-    }
-    this.signature = sig && lastSignature;
+    this.signature = remember ? signatureOf(functions) : undefined;
   }
 
   byName(name: string): readonly FunctionFacts[] {
     return this.names.get(name) ?? [];
+  }
+
+  /** The analysed functions by name (XSR014's callees read the same index). */
+  get byNames(): ReadonlyMap<string, readonly FunctionFacts[]> {
+    return this.names;
   }
 
   /** By file, then name: no key string is built per call (this is asked for every call of every function, often). */
@@ -581,7 +606,7 @@ class CallResolver {
 }
 
 /** The analysed functions by name (most names have one). */
-export function functionsByName(functions: Iterable<FunctionFacts>): Map<string, FunctionFacts[]> {
+function functionsByName(functions: Iterable<FunctionFacts>): Map<string, FunctionFacts[]> {
   const out = new Map<string, FunctionFacts[]>();
   for (const f of functions) {
     const list = out.get(f.name);
@@ -894,7 +919,7 @@ function lifetimesOf(
 ): Map<string, ObjectLifetimes> {
   const out = new Map<string, ObjectLifetimes>();
   const allocating = new Set<string>();
-  const freshParams = new Map<string, Set<string>>();
+  const freshParams = new Map<string, ReadonlySet<string>>();
   // Per file, then name (asked for every callee of every function: no key string built per question).
   const macros = new Map<string, Map<string, boolean>>();
   const macroReads = (f: FunctionFacts, name: string): boolean => {
@@ -935,9 +960,12 @@ function lifetimesOf(
       }
       const sites = callers.get(f.key) ?? [];
       if (!sites.length || external(f)) continue;
-      const fresh = new Set<string>();
-      f.fn.syntax.params.forEach((p, i) => {
-        if (!p) return;
+      // (A set is made only for a function some parameter of which is private on entry: few are.)
+      let fresh: Set<string> | undefined;
+      const params = f.fn.syntax.params;
+      for (let i = 0; i < params.length; i++) {
+        const p = params[i];
+        if (!p) continue;
         const all = sites.every((s) => {
           const raw = s.call.args[i] ?? '';
           // Neither a fresh object of the caller's nor `&own`: the common answer, without the cast stripped.
@@ -948,10 +976,10 @@ function lifetimesOf(
           const r = out.get(s.caller.key)!.fresh.get(v);
           return r !== undefined && r.from <= s.call.start && s.call.start < r.until;
         });
-        if (all) fresh.add(p);
-      });
-      if (fresh.size !== (freshParams.get(f.key)?.size ?? 0)) {
-        freshParams.set(f.key, fresh);
+        if (all) (fresh ??= new Set()).add(p);
+      }
+      if ((fresh?.size ?? 0) !== (freshParams.get(f.key)?.size ?? 0)) {
+        freshParams.set(f.key, fresh ?? NO_FRESH_PARAMS);
         next.add(f);
       }
     }
@@ -1316,18 +1344,24 @@ function orderEdges(
       if (!callee || callee === f) continue;
       const inner = takes.get(callee.key)!;
       if (inner.size === 0) continue;
+      // (Most calls are made holding nothing: no edge, and what the callee releases is not asked.)
+      const held = heldSet(c.node);
+      if (held.size === 0) continue;
       // A lock the callee lets go of first is not nested with what it takes (once per callee, not per call).
       let released = releasedBy.get(callee);
-      if (!released) {
-        const s = callee.fn.summary;
-        released = new Set([...s.releases, ...s.mayReleases, ...(s.condReleases ?? [])].map((e) => alias(callee.lockId(e.lock))));
-        releasedBy.set(callee, released);
-      }
-      const held = heldSet(c.node);
+      if (!released) releasedBy.set(callee, (released = releasedIn(callee, alias)));
       for (const l of inner) for (const h of held) if (!released.has(h)) edge(h, l, f, c.start, c.end, c.line, callee.name);
     }
   }
   return edges;
+}
+
+/** The locks (type level, aliased) a function's summary says it releases, surely, maybe or on some returns. */
+function releasedIn(f: FunctionFacts, alias: (l: string) => string): ReadonlySet<string> {
+  const s = f.fn.summary;
+  const out = new Set<string>();
+  for (const list of [s.releases, s.mayReleases, s.condReleases ?? []]) for (const e of list) out.add(alias(f.lockId(e.lock)));
+  return out;
 }
 
 /**
