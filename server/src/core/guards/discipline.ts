@@ -28,6 +28,7 @@ import {
 import type { HelperTable } from '../xen/lockHelpers';
 import { type CallFact, collectedFacts, collectFunctionRemembered, type FunctionFacts } from './collect';
 import { type Ordering, orderingOf } from './handshake';
+import { lockClosure } from './lockClosure';
 import { lockLabel, REPLACED_SCHED_LOCK, SCHED_LOCK } from './lockIds';
 import { calleeFlags, linkedParams, lookupInto, type ObjectLifetimes, objectLifetimes, privateAt, readOnlyMacro } from './objects';
 import { type Cycle, findCycles, type OrderEdge } from './order';
@@ -413,7 +414,7 @@ export function computeDiscipline(
   // hold it); only an entry point's context (its callers are not ours) adds edges here.
   const orderContext = (f: FunctionFacts): readonly string[] =>
     entryOf(f).some((e) => e.source !== 'unknown') ? [...ctxOf(f)].filter((l) => l !== REPLACED_SCHED_LOCK) : NO_LOCKS;
-  const order = orderEdges(functions, resolver, localHeld, orderContext, alias);
+  const order = orderEdges(functions, resolver, localHeld, orderContext, aliases);
   const iterations = [...walks, ...iterationFindings(functions, guardOf, sites, exempt)];
   // The discipline lives as long as its files' analysis (in the editor, until the next keystroke's), and what it
   // answers later reads only the held lists and sets: the other passes' memos are not kept with it.
@@ -528,7 +529,7 @@ class CallResolver {
    * static-ness, in order), for a run that remembers: one object per
    * distinct signature in a row, so the memo compares it by identity.
    */
-  private readonly signature: Signature | undefined;
+  readonly signature: Signature | undefined;
 
   constructor(
     private readonly functions: ReadonlyMap<string, FunctionFacts>,
@@ -1304,9 +1305,10 @@ function orderEdges(
   localHeld: (f: FunctionFacts, node: number) => ReadonlySet<string>,
   /** Locks an entry point is entered holding that order its own (none for most functions). */
   orderContext: (f: FunctionFacts) => readonly string[],
-  alias: (l: string) => string,
+  aliases: ReadonlyMap<string, string>,
 ): OrderEdge[] {
-  const takes = lockClosure(functions, resolver, alias);
+  const alias = (l: string): string => aliases.get(l) ?? l;
+  const takes = lockClosure(functions, resolver, aliases);
   // The edges in the order first found, by outer then inner lock (no key string is made per nesting seen); a
   // site is made when it is new.
   const edges: OrderEdge[] = [];
@@ -1362,63 +1364,6 @@ function releasedIn(f: FunctionFacts, alias: (l: string) => string): ReadonlySet
   const out = new Set<string>();
   for (const list of [s.releases, s.mayReleases, s.condReleases ?? []]) for (const e of list) out.add(alias(f.lockId(e.lock)));
   return out;
-}
-
-/**
- * What each function takes, itself or through its callees (the locks, in
- * the order first found): passes over every function, each adding its
- * callees' locks, until none adds one (at most 12). A function is looked at
- * in a pass only for the callees whose locks grew since it was last looked
- * at: it added all of the others' then, so they would add nothing (the sets,
- * their order and the passes are those of looking at every callee).
- */
-function lockClosure(
-  functions: ReadonlyMap<string, FunctionFacts>,
-  resolver: CallResolver,
-  alias: (l: string) => string,
-): Map<string, Set<string>> {
-  const takes = new Map<string, Set<string>>();
-  const fns: FunctionFacts[] = [];
-  const index = new Map<FunctionFacts, number>();
-  for (const f of functions.values()) {
-    const m = new Set<string>();
-    for (const a of f.acquisitions) if (!a.noWait) m.add(alias(a.lock));
-    takes.set(f.key, m);
-    index.set(f, fns.length);
-    fns.push(f);
-  }
-  const sets = fns.map((f) => takes.get(f.key)!);
-  // Each function's callees (by index, each once, in the order first called), and when each set last grew and
-  // each function was last looked at (a count of growths: -1, never).
-  const calleesOf = fns.map((f) => {
-    const out: number[] = [];
-    for (const callee of resolver.calleesOf(f)) {
-      const j = callee && callee !== f ? index.get(callee) : undefined;
-      if (j !== undefined && !out.includes(j)) out.push(j);
-    }
-    return out;
-  });
-  const grew = fns.map((_, i): number => (sets[i]!.size > 0 ? 0 : -1));
-  const seen = fns.map(() => -1);
-  let growths = 0;
-  for (let changed = true, pass = 0; changed && pass < 12; pass++) {
-    changed = false;
-    for (let i = 0; i < fns.length; i++) {
-      const m = sets[i]!;
-      const since = seen[i]!;
-      for (const j of calleesOf[i]!) {
-        if (grew[j]! <= since) continue;
-        for (const l of sets[j]!) {
-          if (m.has(l)) continue;
-          m.add(l);
-          changed = true;
-          grew[i] = ++growths;
-        }
-      }
-      seen[i] = growths;
-    }
-  }
-  return takes;
 }
 
 /** The locks held before a node and the entry's context, per node (a function's acquisitions and calls often share nodes). */
