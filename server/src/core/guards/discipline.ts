@@ -191,6 +191,8 @@ export function disciplineOf(file: FileAnalysis): LockDiscipline | undefined {
 
 type Ctx = ReadonlySet<string> | 'top';
 const NO_LOCKS: readonly string[] = [];
+/** Nothing in a list (what a function with no entry, caller or callee reads: one array for all, not one per question). */
+const NONE: readonly never[] = [];
 const EMPTY: ReadonlySet<string> = new Set();
 
 /**
@@ -352,7 +354,7 @@ export function computeDiscipline(
     }
     return out;
   };
-  const entryOf = (f: FunctionFacts): EntryFact[] => entries.get(f.name) ?? [];
+  const entryOf = (f: FunctionFacts): readonly EntryFact[] => entries.get(f.name) ?? NONE;
 
   const lifetimes = lifetimesOf(functions, callers, resolver, (f) => entryOf(f).length > 0 || addressTaken.has(f.name));
   // A call handing the callee only objects private to the caller (initialising a fresh one) says nothing about what
@@ -676,7 +678,7 @@ function bracketedMembers(registrations: readonly Registration[], resolver: Call
  * or returned by a switch_sched hook): they are that lock, `sched(cpu)`.
  */
 function isLockSwitch(f: FunctionFacts, entries: ReadonlyMap<string, EntryFact[]>): boolean {
-  return (entries.get(f.name) ?? []).some((e) => schedulerHookOf(e.via) === 'switch_sched');
+  return (entries.get(f.name) ?? NONE).some((e) => schedulerHookOf(e.via) === 'switch_sched');
 }
 
 function schedAliases(functions: ReadonlyMap<string, FunctionFacts>, entries: ReadonlyMap<string, EntryFact[]>): Map<string, string> {
@@ -707,7 +709,7 @@ function setupFunctions(
 ): Set<string> {
   const out = new Set<string>();
   for (const f of functions.values()) {
-    const e = entries.get(f.name) ?? [];
+    const e = entries.get(f.name) ?? NONE;
     if ((f.boot && also.size === 0) || (e.length > 0 && isSetup(e))) out.add(f.key);
   }
   // Callees reached only from those (or from `also`), not entry points of their own.
@@ -745,7 +747,7 @@ function contexts(
   const ctx = new Map<string, Ctx>();
   const entryBase = new Map<string, ReadonlySet<string>>();
   for (const f of functions.values()) {
-    const e = entries.get(f.name) ?? [];
+    const e = entries.get(f.name) ?? NONE;
     if (e.length) {
       let base: Set<string> | undefined;
       for (const x of e) {
@@ -769,7 +771,7 @@ function contexts(
   for (let pass = 0; pass < MAX_CTX_PASSES * 4 && work.size; pass++) {
     const next = new Set<FunctionFacts>();
     for (const f of work) {
-      const sites = callers.get(f.key) ?? [];
+      const sites = callers.get(f.key) ?? NONE;
       const base = entryBase.get(f.key);
       if (!sites.length || (!base && addressTaken.has(f.name))) continue;
       const voting = sites.filter((s) => !exempt.has(s.caller.key) && !quietSite(s));
@@ -798,7 +800,7 @@ function contexts(
       }
       if (!sameCtx(ctx.get(f.key)!, computed)) {
         ctx.set(f.key, computed);
-        for (const g of callees.get(f.key) ?? []) next.add(g);
+        for (const g of callees.get(f.key) ?? NONE) next.add(g);
       }
     }
     work = next;
@@ -957,9 +959,9 @@ function lifetimesOf(
     for (const f of functions.values()) {
       if (out.get(f.key)!.returnsFresh && !allocating.has(f.key)) {
         allocating.add(f.key);
-        for (const s of callers.get(f.key) ?? []) next.add(s.caller);
+        for (const s of callers.get(f.key) ?? NONE) next.add(s.caller);
       }
-      const sites = callers.get(f.key) ?? [];
+      const sites = callers.get(f.key) ?? NONE;
       if (!sites.length || external(f)) continue;
       // (A set is made only for a function some parameter of which is private on entry: few are.)
       let fresh: Set<string> | undefined;
@@ -1141,7 +1143,7 @@ function requirements(
   callers: ReadonlyMap<string, { caller: FunctionFacts; call: CallFact }[]>,
   resolver: CallResolver,
   heldSet: (f: FunctionFacts, node: number) => ReadonlySet<string>,
-  entryOf: (f: FunctionFacts) => EntryFact[],
+  entryOf: (f: FunctionFacts) => readonly EntryFact[],
   exempt: ReadonlySet<string>,
   addressTaken: ReadonlySet<string>,
   settings: GuardSettings,
@@ -1170,7 +1172,9 @@ function requirements(
       });
     }
     // The callers' consensus (at least two callers), for a lock the function needs (it touches what the lock guards).
-    const sites = (callers.get(f.key) ?? []).filter((s) => !exempt.has(s.caller.key));
+    // (Fewer than two callers in all: no consensus, and no list of the voting ones is made.)
+    const all = callers.get(f.key) ?? NONE;
+    const sites = all.length >= 2 ? all.filter((s) => !exempt.has(s.caller.key)) : NONE;
     const need = needs.get(f.key);
     if (sites.length >= 2 && !addressTaken.has(f.name) && entryOf(f).length === 0) {
       const helds = sites.map((s) => heldSet(s.caller, s.call.node));
@@ -1230,7 +1234,7 @@ function requirements(
     queued.delete(g.key);
     if (exempt.has(g.key)) continue;
     // What g is entered as, read at its first unmet requirement (most functions meet all of their callees').
-    let gEntries: EntryFact[] | undefined;
+    let gEntries: readonly EntryFact[] | undefined;
     let known: EntryFact[] = [];
     const gCallees = resolver.calleesOf(g);
     for (let i = 0; i < g.calls.length; i++) {
@@ -1263,7 +1267,7 @@ function requirements(
             stated: r.why === 'assert' || r.why === 'name' || r.iteration !== undefined || (r.why === 'callee' && r.stated === true),
           });
           if (lifted)
-            for (const s of callers.get(g.key) ?? [])
+            for (const s of callers.get(g.key) ?? NONE)
               if (!queued.has(s.caller.key)) {
                 queue.push(s.caller);
                 queued.add(s.caller.key);
