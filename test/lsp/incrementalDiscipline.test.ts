@@ -166,6 +166,71 @@ describe('the edit path on the lock-discipline fixtures', () => {
     analyzers.inc.close(uri);
   });
 
+  it('the lock order through callees follows the edits of what a callee takes and of what a function calls', () => {
+    // What each function takes through its callees is kept from one version to the next while no function's own
+    // locks or callees change: each edit below changes one of them, and the order must follow it.
+    const text = [
+      'static DEFINE_SPINLOCK(a_lock);',
+      'static DEFINE_SPINLOCK(b_lock);',
+      'static DEFINE_SPINLOCK(c_lock);',
+      '',
+      'static void inner(void)',
+      '{',
+      '    spin_lock(&b_lock);',
+      '    spin_unlock(&b_lock);',
+      '}',
+      '',
+      'static void other(void)',
+      '{',
+      '    spin_lock(&c_lock);',
+      '    spin_unlock(&c_lock);',
+      '}',
+      '',
+      'static void middle(void)',
+      '{',
+      '    inner();',
+      '}',
+      '',
+      'void outer(void)',
+      '{',
+      '    int n = 0;',
+      '    spin_lock(&a_lock);',
+      '    middle();',
+      '    spin_unlock(&a_lock);',
+      '}',
+      '',
+    ].join('\n');
+    const uri = 'file:///discipline/closure.c';
+    const doc = editedDocument(analyzers, uri, text, view);
+    const order = (f: AnalysedFile): string[] => guardsReport([f]).order.map((e) => `${e.outer} -> ${e.inner} (${e.example.function})`);
+    const first = analyzers.fresh.analyze({ path: uri, text });
+    assert.deepEqual(order(first), ['a_lock -> b_lock (outer)']);
+    // An edit that changes no lock taken and no call: the same order.
+    assert.deepEqual(order(doc.replace('int n = 0;', 'int n = 1;')), ['a_lock -> b_lock (outer)']);
+    // A callee two calls down takes another lock.
+    assert.deepEqual(
+      order(doc.replace('    spin_lock(&b_lock);\n    spin_unlock(&b_lock);', '    spin_lock(&c_lock);\n    spin_unlock(&c_lock);')),
+      ['a_lock -> c_lock (outer)'],
+    );
+    // It takes a lock with a trylock (no order), then takes none.
+    assert.deepEqual(
+      order(
+        doc.replace(
+          '    spin_lock(&c_lock);\n    spin_unlock(&c_lock);\n}\n\nstatic void other',
+          '    spin_trylock(&c_lock);\n    spin_unlock(&c_lock);\n}\n\nstatic void other',
+        ),
+      ),
+      [],
+    );
+    assert.deepEqual(order(doc.replace('    spin_trylock(&c_lock);\n    spin_unlock(&c_lock);\n', '')), []);
+    // The middle function calls another callee instead, then both.
+    assert.deepEqual(order(doc.replace('    inner();', '    other();')), ['a_lock -> c_lock (outer)']);
+    assert.deepEqual(order(doc.replace('    other();', '    inner();\n    other();')), ['a_lock -> c_lock (outer)']);
+    // The outer function calls the callee itself, with the lock.
+    assert.deepEqual(order(doc.replace('    middle();', '    inner();\n    middle();')), ['a_lock -> c_lock (outer)']);
+    analyzers.inc.close(uri);
+  });
+
   for (const name of FIXTURES) {
     it(`${name}: after every edit of a sequence, the findings and hints equal a fresh analysis`, () => {
       const uri = `file:///discipline/${name}`;

@@ -16,7 +16,7 @@ import { tokenize } from '../syntax/tokens';
 import { containerOf, isDebugCheck, isDiagnosticOutput, listOp, protectedIteration } from '../xen/accessOps';
 import { CallsAnswer } from './callsMemo';
 import { type BitUpdate, collectedFacts, type FunctionFacts } from './collect';
-import { functionsByName, isHeaderPath, type LockDiscipline, soleDefinitionSeen } from './discipline';
+import { isHeaderPath, type LockDiscipline, soleDefinitionSeen } from './discipline';
 import { identsUsed } from './nodeTokens';
 import { callSamplesTime, comparedWithNow, handedTimeStamp, samplesTime } from './timeStamps';
 
@@ -180,16 +180,16 @@ function factCanBeBorn(d: LockDiscipline, f: FunctionFacts, index: Callees): boo
 }
 
 /** Per function: the stale uses of XSR014 (a), (c). */
-export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
+export function staleUses(d: LockDiscipline, f: FunctionFacts): readonly StaleUse[] {
   const { fn, file } = f;
   // `__init` code runs at boot, before anything can race with it.
-  if (!fn.touchesLocks || fn.degraded || f.boot) return [];
-  const memo = staleMemo(d, f);
-  if (memo.hit) return memo.hit;
+  if (!fn.touchesLocks || fn.degraded || f.boot) return NO_USES;
+  const hit = rememberedStale(d, f);
+  if (hit) return hit;
   const index = callees(d);
   if (!factCanBeBorn(d, f, index)) {
-    memo.store([]);
-    return [];
+    rememberStale(d, f, NO_USES);
+    return NO_USES;
   }
   const text = file.text;
   const alias = (l: string): string => d.aliases.get(l) ?? l;
@@ -533,7 +533,7 @@ export function staleUses(d: LockDiscipline, f: FunctionFacts): StaleUse[] {
   for (const u of [...found.values()].sort((a, b) => a.use.start - b.use.start || nearest(a, b)))
     if (!byUse.has(`${u.kind}|${u.use.start}`)) byUse.set(`${u.kind}|${u.use.start}`, u);
   const out = [...byUse.values()];
-  memo.store(out);
+  rememberStale(d, f, out);
   return out;
 }
 
@@ -577,10 +577,15 @@ interface SoleRun {
   run: number;
   /** Guards (location → lock), aliases and helpers: what every function's answer reads beyond its call closure. */
   global: string;
-  /** The functions by key and static-ness, in order: equal, every name resolves to the same function. */
-  names: string;
-  /** Facts as collected → the boot mark they had. */
-  boot: Map<FunctionFacts, boolean>;
+  /**
+   * The functions' keys and static-ness, in order (equal, every name
+   * resolves to the same function), and each one's facts as collected and
+   * boot mark: with equal keys, the function at an index is the same one.
+   */
+  keys: string[];
+  statics: boolean[];
+  origins: FunctionFacts[];
+  boots: boolean[];
   /** Name → the facts as collected of the functions calling it (kept up to date from run to run, not rebuilt). */
   callers: Map<string, FunctionFacts[]>;
 }
@@ -592,44 +597,91 @@ let nextRun = 0;
 function keysOf(d: LockDiscipline): DisciplineKeys {
   let k = disciplineKeys.get(d);
   if (!k) {
-    const paths = new Set([...d.functions.values()].map((f) => f.path));
     k = {};
-    const path = [...paths][0];
-    if (paths.size === 1 && path !== undefined) {
+    const path = onePath(d.functions.values());
+    if (path !== undefined) {
       const guards = [...d.guardOf].map(([loc, g]) => `${loc}=${g.lock}`).join(';');
       const aliases = [...d.aliases].map(([a, b]) => `${a}=${b}`).join(';');
       const global = `${aliases}|${guards}`;
       const run = ++nextRun;
-      const names = [...d.functions.values()].map((f) => (f.isStatic ? `${f.key}!` : f.key)).join(',');
-      const boot = new Map<FunctionFacts, boolean>();
-      for (const f of d.functions.values()) boot.set(collectedFacts(f), f.boot);
       // A fresh analysis of the same path by another analyzer (a test's reference) is another chain of runs.
       const sole = `${idOfObject(d.helpers)}|${path}`;
       const last = soleRuns.get(sole);
-      let callers: Map<string, FunctionFacts[]>;
-      if (last && last.names === names) {
-        // The last run's index, updated for the functions that are not the same facts any more (the edited one).
-        callers = last.callers;
-        for (const c of last.boot.keys()) if (!boot.has(c)) unindexCalls(callers, c);
-        for (const c of boot.keys()) if (!last.boot.has(c)) indexCalls(callers, c);
-        if (last.global === global) {
-          const changed: FunctionFacts[] = [];
-          for (const [c, b] of boot) if (last.boot.get(c) !== b) changed.push(c);
-          k.previous = last.run;
-          k.changed = changedClosure(callers, changed);
+      let next: SoleRun;
+      if (last && sameKeys(last, d.functions)) {
+        // The last run's record, updated in place for the functions that are not the same facts any more (the
+        // edited one): on an edit nothing is built per function.
+        next = last;
+        const { run: previous, global: previousGlobal } = last;
+        next.run = run;
+        next.global = global;
+        const changed: FunctionFacts[] = [];
+        let i = 0;
+        for (const f of d.functions.values()) {
+          const c = collectedFacts(f);
+          const old = last.origins[i]!;
+          if (old !== c) unindexCalls(last.callers, old);
+          if (old !== c || last.boots[i] !== f.boot) changed.push(c);
+          i++;
+        }
+        i = 0;
+        for (const f of d.functions.values()) {
+          const c = collectedFacts(f);
+          if (last.origins[i] !== c) {
+            indexCalls(last.callers, c);
+            last.origins[i] = c;
+          }
+          last.boots[i] = f.boot;
+          i++;
+        }
+        if (previousGlobal === global) {
+          k.previous = previous;
+          k.changed = changedClosure(last.callers, changed);
         }
       } else {
-        callers = new Map();
-        for (const c of boot.keys()) indexCalls(callers, c);
+        const fs = [...d.functions.values()];
+        const origins = fs.map(collectedFacts);
+        const callers = new Map<string, FunctionFacts[]>();
+        for (const c of origins) indexCalls(callers, c);
+        next = {
+          run,
+          global,
+          keys: fs.map((f) => f.key),
+          statics: fs.map((f) => f.isStatic),
+          origins,
+          boots: fs.map((f) => f.boot),
+          callers,
+        };
       }
       k.run = run;
       soleRuns.delete(sole);
       if (soleRuns.size >= MAX_SOLE_RUNS) soleRuns.delete(soleRuns.keys().next().value!);
-      soleRuns.set(sole, { run, global, names, boot, callers });
+      soleRuns.set(sole, next);
     }
     disciplineKeys.set(d, k);
   }
   return k;
+}
+
+/** The path of every function, when they all have one (a run over one file). */
+function onePath(functions: Iterable<FunctionFacts>): string | undefined {
+  let path: string | undefined;
+  for (const f of functions) {
+    if (path === undefined) path = f.path;
+    else if (f.path !== path) return undefined;
+  }
+  return path;
+}
+
+/** The same functions by key and static-ness, in the same order (compared in place). */
+function sameKeys(last: SoleRun, functions: ReadonlyMap<string, FunctionFacts>): boolean {
+  if (last.keys.length !== functions.size) return false;
+  let i = 0;
+  for (const f of functions.values()) {
+    if (last.keys[i] !== f.key || last.statics[i] !== f.isStatic) return false;
+    i++;
+  }
+  return true;
 }
 
 /** The names a function calls (every call of its CFG, debug checks too), read once per lock result as computed. */
@@ -685,41 +737,46 @@ function changedClosure(callers: ReadonlyMap<string, readonly FunctionFacts[]>, 
 }
 
 /** Per facts as collected: the uses found, where the function started then, and the last run they held for. */
-const staleMemos = new WeakMap<FunctionFacts, { run: number; start: number; uses: StaleUse[] }>();
+const staleMemos = new WeakMap<FunctionFacts, { run: number; start: number; uses: readonly StaleUse[] }>();
 
-/** A folder's run remembers nothing (one object for every function). */
-const NO_MEMO: { hit?: StaleUse[]; store: (uses: StaleUse[]) => void } = { store: () => undefined };
+/** No stale use (most functions): one array for all, nobody changes it. */
+const NO_USES: readonly StaleUse[] = [];
 
-/** The remembered stale uses of `f` (moved to where it is), or where to store them once computed. */
-function staleMemo(d: LockDiscipline, f: FunctionFacts): { hit?: StaleUse[]; store: (uses: StaleUse[]) => void } {
+/**
+ * The remembered stale uses of `f` (moved to where it is), when they still
+ * hold; undefined when they are to be found (and then rememberStale'd). A
+ * folder's run remembers nothing. Nothing is made for a function that has
+ * none (most): this is asked of every function on every edit.
+ */
+function rememberedStale(d: LockDiscipline, f: FunctionFacts): readonly StaleUse[] | undefined {
   const keys = keysOf(d);
   const { run } = keys;
-  if (run === undefined) return NO_MEMO;
+  if (run === undefined) return undefined;
   const origin = collectedFacts(f);
-  const start = f.fn.syntax.start;
-  const store = (uses: StaleUse[]): void => {
-    staleMemos.set(origin, { run, start, uses });
-  };
   const m = staleMemos.get(origin);
   // Found or confirmed in this run, or in the previous one and nothing it reads changed since.
   const valid = m !== undefined && (m.run === run || (m.run === keys.previous && keys.changed !== undefined && !keys.changed.has(origin)));
-  if (!valid) return { store };
+  if (!valid) return undefined;
   // Still valid in this run (the next one compares with this one).
   m.run = run;
-  const o = start - m.start;
-  if (o === 0) return { hit: m.uses.map((u) => ({ ...u, fn: f })), store };
+  if (m.uses.length === 0) return NO_USES;
+  const o = f.fn.syntax.start - m.start;
+  if (o === 0) return m.uses.map((u) => ({ ...u, fn: f }));
   const at = (r: Range): Range => ({ start: r.start + o, end: r.end + o });
-  return {
-    hit: m.uses.map((u) => ({
-      ...u,
-      fn: f,
-      read: at(u.read),
-      unlock: at(u.unlock),
-      use: at(u.use),
-      ...(u.relock ? { relock: at(u.relock) } : {}),
-    })),
-    store,
-  };
+  return m.uses.map((u) => ({
+    ...u,
+    fn: f,
+    read: at(u.read),
+    unlock: at(u.unlock),
+    use: at(u.use),
+    ...(u.relock ? { relock: at(u.relock) } : {}),
+  }));
+}
+
+/** Remembers the stale uses found for `f` in this run (over one file: a folder's run remembers nothing). */
+function rememberStale(d: LockDiscipline, f: FunctionFacts, uses: readonly StaleUse[]): void {
+  const { run } = keysOf(d);
+  if (run !== undefined) staleMemos.set(collectedFacts(f), { run, start: f.fn.syntax.start, uses });
 }
 
 /**
@@ -760,12 +817,12 @@ function valueOf(text: string, n: CfgNode, rhs: Range, x: Range): 'value' | 'loo
 
 /** Which analysed function a call names (a static one of the caller's file first), per discipline. */
 class Callees {
-  private readonly byName: ReadonlyMap<string, FunctionFacts[]>;
+  private readonly byName: ReadonlyMap<string, readonly FunctionFacts[]>;
   /** What a name of several functions answered, per caller's file and name. */
   private readonly answers = new Map<string, Map<string, FunctionFacts | null>>();
 
   constructor(d: LockDiscipline) {
-    this.byName = functionsByName(d.functions.values());
+    this.byName = d.functionsNamed;
   }
 
   /** `of` as the time stamps' callers ask it (one function for the run, not one per function analysed). */

@@ -28,6 +28,7 @@ import {
 import type { HelperTable } from '../xen/lockHelpers';
 import { type CallFact, collectedFacts, collectFunctionRemembered, type FunctionFacts } from './collect';
 import { type Ordering, orderingOf } from './handshake';
+import { lockClosure } from './lockClosure';
 import { lockLabel, REPLACED_SCHED_LOCK, SCHED_LOCK } from './lockIds';
 import { calleeFlags, linkedParams, lookupInto, type ObjectLifetimes, objectLifetimes, privateAt, readOnlyMacro } from './objects';
 import { type Cycle, findCycles, type OrderEdge } from './order';
@@ -136,6 +137,8 @@ interface LockIrq {
 export interface LockDiscipline {
   settings: GuardSettings;
   functions: ReadonlyMap<string, FunctionFacts>;
+  /** The functions by name (most names have one). */
+  functionsNamed: ReadonlyMap<string, readonly FunctionFacts[]>;
   guards: Guard[];
   guardOf: ReadonlyMap<string, Guard>;
   requires: Requirement[];
@@ -188,7 +191,24 @@ export function disciplineOf(file: FileAnalysis): LockDiscipline | undefined {
 
 type Ctx = ReadonlySet<string> | 'top';
 const NO_LOCKS: readonly string[] = [];
+/** Nothing in a list (what a function with no entry, caller or callee reads: one array for all, not one per question). */
+const NONE: readonly never[] = [];
 const EMPTY: ReadonlySet<string> = new Set();
+
+/**
+ * The set of a must-held list, one per list for as long as the list lives:
+ * collect.ts's lists are shared by a function's nodes and, from edit to edit,
+ * by the moved copies of its facts, so an edit makes sets only for the edited
+ * function's lists (not one per list of the file on every keystroke). A list
+ * of nothing (half of them) is the one empty set. Nobody changes a set once made.
+ */
+const listSets = new WeakMap<readonly string[], ReadonlySet<string>>();
+function setOfList(list: readonly string[]): ReadonlySet<string> {
+  if (list.length === 0) return EMPTY;
+  let out = listSets.get(list);
+  if (!out) listSets.set(list, (out = new Set(list)));
+  return out;
+}
 const MAX_CTX_PASSES = 12;
 
 /** Files analysed (reported on) and context files (headers: their definitions and call sites only). */
@@ -238,7 +258,7 @@ export function computeDiscipline(
   // Entry facts: learned from calls through function-pointer fields when the core's call sites are here.
   const defined = (name: string): boolean => resolver.byName(name).length > 0;
   let installing = new Set<string>();
-  const hypercalls = hypercallFacts(new Set([...functions.values()].map((f) => f.name)));
+  const hypercalls = hypercallFacts(resolver.byNames.keys());
   const bracketed = bracketedMembers(registrations, resolver);
   const entriesByName = (learned?: LearnedEntry): Map<string, EntryFact[]> => {
     const m = entryFacts(registrations, defined, learned);
@@ -283,21 +303,14 @@ export function computeDiscipline(
     if (!out) aliasedLists.set(h, (out = h.map(alias)));
     return out;
   };
-  const listSets = new Map<readonly string[], ReadonlySet<string>>();
   /** The locks held before a node of the function (must-held there, aliased) as a set: one per list. */
-  const localHeld = (f: FunctionFacts, node: number): ReadonlySet<string> => {
-    const h = heldAt(f, node);
-    let out = listSets.get(h);
-    if (!out) listSets.set(h, (out = new Set(h)));
-    return out;
-  };
+  const localHeld = (f: FunctionFacts, node: number): ReadonlySet<string> => setOfList(heldAt(f, node));
   const exempt = setupFunctions(functions, entries, callers, (e) => e.every((x) => isSetupHook(schedulerHookOf(x.via) ?? '')));
   // Lifecycle hooks and their own callees: only their list links and unlinks are shared accesses. CPU
   // notifiers too: they prepare a CPU's data before it comes online and tear it down after it went away
   // (cpu.h:25-64), and what they do while it is online goes through functions other paths call as well.
   // A dying domain's teardown (the function states it unconditionally) is a lifecycle path too.
-  const dyingMentions = new Map<FileAnalysis, number[]>();
-  const teardown = new Set([...functions.values()].filter((f) => statesDying(f, dyingMentions)).map((f) => f.key));
+  const teardown = new Set([...functions.values()].filter(statesDying).map((f) => f.key));
   const lifecycle = setupFunctions(
     functions,
     entries,
@@ -341,7 +354,7 @@ export function computeDiscipline(
     }
     return out;
   };
-  const entryOf = (f: FunctionFacts): EntryFact[] => entries.get(f.name) ?? [];
+  const entryOf = (f: FunctionFacts): readonly EntryFact[] => entries.get(f.name) ?? NONE;
 
   const lifetimes = lifetimesOf(functions, callers, resolver, (f) => entryOf(f).length > 0 || addressTaken.has(f.name));
   // A call handing the callee only objects private to the caller (initialising a fresh one) says nothing about what
@@ -403,7 +416,7 @@ export function computeDiscipline(
   // hold it); only an entry point's context (its callers are not ours) adds edges here.
   const orderContext = (f: FunctionFacts): readonly string[] =>
     entryOf(f).some((e) => e.source !== 'unknown') ? [...ctxOf(f)].filter((l) => l !== REPLACED_SCHED_LOCK) : NO_LOCKS;
-  const order = orderEdges(functions, resolver, localHeld, orderContext, alias);
+  const order = orderEdges(functions, resolver, localHeld, orderContext, aliases);
   const iterations = [...walks, ...iterationFindings(functions, guardOf, sites, exempt)];
   // The discipline lives as long as its files' analysis (in the editor, until the next keystroke's), and what it
   // answers later reads only the held lists and sets: the other passes' memos are not kept with it.
@@ -411,6 +424,7 @@ export function computeDiscipline(
   return {
     settings,
     functions,
+    functionsNamed: resolver.byNames,
     guards,
     guardOf,
     requires,
@@ -434,27 +448,16 @@ export function computeDiscipline(
 
 /** Whether the function's body asserts its domain is dying, read once per lock result as computed (its body's text). */
 const dyingOf = new WeakMap<FunctionLocks, boolean>();
-function statesDying(f: FunctionFacts, mentions: Map<FileAnalysis, number[]>): boolean {
+function statesDying(f: FunctionFacts): boolean {
   const { base } = originOf(f.fn);
   let r = dyingOf.get(base);
   if (r === undefined) {
-    const { bodyStart, bodyEnd } = f.fn.syntax;
-    // The assertion names `is_dying`: a body that does not (most) is neither sliced nor scanned. Where the file
-    // names it is found once per file (searching from each body on would read the rest of the file each time).
-    let at = mentions.get(f.file);
-    if (!at) mentions.set(f.file, (at = offsetsOf(f.file.text, DYING)));
-    const named = at.some((o) => o >= bodyStart && o + DYING.length <= bodyEnd);
-    dyingOf.set(base, (r = named && dyingAssertion(f.file.text.slice(bodyStart, bodyEnd)) >= 0));
+    // The assertion names `is_dying`: a body that does not (most) is not scanned. Searched in the body alone (a
+    // slice shares the file's characters): on an edit only the edited function asks, and reads only its body.
+    const body = f.file.text.slice(f.fn.syntax.bodyStart, f.fn.syntax.bodyEnd);
+    dyingOf.set(base, (r = body.includes('is_dying') && dyingAssertion(body) >= 0));
   }
   return r;
-}
-
-const DYING = 'is_dying';
-
-function offsetsOf(text: string, word: string): number[] {
-  const out: number[] = [];
-  for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + word.length)) out.push(at);
-  return out;
 }
 
 function newFileTable(shared: TypeTable, f: FileAnalysis): TypeTable {
@@ -491,7 +494,33 @@ function bodiesOf(f: FileAnalysis): { start: number; end: number }[] {
 
 /** Per facts as collected: the keys its calls resolved to, and the functions (CallResolver's signature) they resolved among. */
 const calleeKeys = new WeakMap<FunctionFacts, { signature: object | undefined; path: string; keys: readonly (string | undefined)[] }>();
-let lastSignature: { text: string } | undefined;
+
+/** Each function's path, name and static-ness, in order: what decides every resolution. */
+interface Signature {
+  paths: readonly string[];
+  names: readonly string[];
+  statics: readonly boolean[];
+}
+let lastSignature: Signature | undefined;
+
+/**
+ * The signature of the functions: the last one when they are the same
+ * (compared in place, nothing is built on an edit that keeps every
+ * function), else a new one. One object per distinct signature in a row.
+ */
+function signatureOf(functions: ReadonlyMap<string, FunctionFacts>): Signature {
+  const last = lastSignature;
+  if (last && last.paths.length === functions.size) {
+    let i = 0;
+    for (const f of functions.values()) {
+      if (last.paths[i] !== f.path || last.names[i] !== f.name || last.statics[i] !== f.isStatic) break;
+      i++;
+    }
+    if (i === functions.size) return last;
+  }
+  const fs = [...functions.values()];
+  return (lastSignature = { paths: fs.map((f) => f.path), names: fs.map((f) => f.name), statics: fs.map((f) => f.isStatic) });
+}
 
 /** How a call names its callee: a static function of the same file first, then a global one, then a header's static inline. */
 class CallResolver {
@@ -502,7 +531,7 @@ class CallResolver {
    * static-ness, in order), for a run that remembers: one object per
    * distinct signature in a row, so the memo compares it by identity.
    */
-  private readonly signature: { text: string } | undefined;
+  readonly signature: Signature | undefined;
 
   constructor(
     private readonly functions: ReadonlyMap<string, FunctionFacts>,
@@ -510,17 +539,16 @@ class CallResolver {
     remember = false,
   ) {
     this.names = functionsByName(functions.values());
-    const sig: string[] | undefined = remember ? [] : undefined;
-    if (sig) for (const f of functions.values()) sig.push(`${f.path}\u0000${f.name}\u0000${f.isStatic ? 's' : 'g'}`);
-    if (sig) {
-      const text = sig.join('\u0001');
-      if (lastSignature?.text !== text) lastSignature = { text };
-    }
-    this.signature = sig && lastSignature;
+    this.signature = remember ? signatureOf(functions) : undefined;
   }
 
   byName(name: string): readonly FunctionFacts[] {
     return this.names.get(name) ?? [];
+  }
+
+  /** The analysed functions by name (XSR014's callees read the same index). */
+  get byNames(): ReadonlyMap<string, readonly FunctionFacts[]> {
+    return this.names;
   }
 
   /** By file, then name: no key string is built per call (this is asked for every call of every function, often). */
@@ -581,7 +609,7 @@ class CallResolver {
 }
 
 /** The analysed functions by name (most names have one). */
-export function functionsByName(functions: Iterable<FunctionFacts>): Map<string, FunctionFacts[]> {
+function functionsByName(functions: Iterable<FunctionFacts>): Map<string, FunctionFacts[]> {
   const out = new Map<string, FunctionFacts[]>();
   for (const f of functions) {
     const list = out.get(f.name);
@@ -650,7 +678,7 @@ function bracketedMembers(registrations: readonly Registration[], resolver: Call
  * or returned by a switch_sched hook): they are that lock, `sched(cpu)`.
  */
 function isLockSwitch(f: FunctionFacts, entries: ReadonlyMap<string, EntryFact[]>): boolean {
-  return (entries.get(f.name) ?? []).some((e) => schedulerHookOf(e.via) === 'switch_sched');
+  return (entries.get(f.name) ?? NONE).some((e) => schedulerHookOf(e.via) === 'switch_sched');
 }
 
 function schedAliases(functions: ReadonlyMap<string, FunctionFacts>, entries: ReadonlyMap<string, EntryFact[]>): Map<string, string> {
@@ -681,7 +709,7 @@ function setupFunctions(
 ): Set<string> {
   const out = new Set<string>();
   for (const f of functions.values()) {
-    const e = entries.get(f.name) ?? [];
+    const e = entries.get(f.name) ?? NONE;
     if ((f.boot && also.size === 0) || (e.length > 0 && isSetup(e))) out.add(f.key);
   }
   // Callees reached only from those (or from `also`), not entry points of their own.
@@ -719,7 +747,7 @@ function contexts(
   const ctx = new Map<string, Ctx>();
   const entryBase = new Map<string, ReadonlySet<string>>();
   for (const f of functions.values()) {
-    const e = entries.get(f.name) ?? [];
+    const e = entries.get(f.name) ?? NONE;
     if (e.length) {
       let base: Set<string> | undefined;
       for (const x of e) {
@@ -743,7 +771,7 @@ function contexts(
   for (let pass = 0; pass < MAX_CTX_PASSES * 4 && work.size; pass++) {
     const next = new Set<FunctionFacts>();
     for (const f of work) {
-      const sites = callers.get(f.key) ?? [];
+      const sites = callers.get(f.key) ?? NONE;
       const base = entryBase.get(f.key);
       if (!sites.length || (!base && addressTaken.has(f.name))) continue;
       const voting = sites.filter((s) => !exempt.has(s.caller.key) && !quietSite(s));
@@ -772,7 +800,7 @@ function contexts(
       }
       if (!sameCtx(ctx.get(f.key)!, computed)) {
         ctx.set(f.key, computed);
-        for (const g of callees.get(f.key) ?? []) next.add(g);
+        for (const g of callees.get(f.key) ?? NONE) next.add(g);
       }
     }
     work = next;
@@ -894,7 +922,7 @@ function lifetimesOf(
 ): Map<string, ObjectLifetimes> {
   const out = new Map<string, ObjectLifetimes>();
   const allocating = new Set<string>();
-  const freshParams = new Map<string, Set<string>>();
+  const freshParams = new Map<string, ReadonlySet<string>>();
   // Per file, then name (asked for every callee of every function: no key string built per question).
   const macros = new Map<string, Map<string, boolean>>();
   const macroReads = (f: FunctionFacts, name: string): boolean => {
@@ -931,13 +959,16 @@ function lifetimesOf(
     for (const f of functions.values()) {
       if (out.get(f.key)!.returnsFresh && !allocating.has(f.key)) {
         allocating.add(f.key);
-        for (const s of callers.get(f.key) ?? []) next.add(s.caller);
+        for (const s of callers.get(f.key) ?? NONE) next.add(s.caller);
       }
-      const sites = callers.get(f.key) ?? [];
+      const sites = callers.get(f.key) ?? NONE;
       if (!sites.length || external(f)) continue;
-      const fresh = new Set<string>();
-      f.fn.syntax.params.forEach((p, i) => {
-        if (!p) return;
+      // (A set is made only for a function some parameter of which is private on entry: few are.)
+      let fresh: Set<string> | undefined;
+      const params = f.fn.syntax.params;
+      for (let i = 0; i < params.length; i++) {
+        const p = params[i];
+        if (!p) continue;
         const all = sites.every((s) => {
           const raw = s.call.args[i] ?? '';
           // Neither a fresh object of the caller's nor `&own`: the common answer, without the cast stripped.
@@ -948,10 +979,10 @@ function lifetimesOf(
           const r = out.get(s.caller.key)!.fresh.get(v);
           return r !== undefined && r.from <= s.call.start && s.call.start < r.until;
         });
-        if (all) fresh.add(p);
-      });
-      if (fresh.size !== (freshParams.get(f.key)?.size ?? 0)) {
-        freshParams.set(f.key, fresh);
+        if (all) (fresh ??= new Set()).add(p);
+      }
+      if ((fresh?.size ?? 0) !== (freshParams.get(f.key)?.size ?? 0)) {
+        freshParams.set(f.key, fresh ?? NO_FRESH_PARAMS);
         next.add(f);
       }
     }
@@ -1112,7 +1143,7 @@ function requirements(
   callers: ReadonlyMap<string, { caller: FunctionFacts; call: CallFact }[]>,
   resolver: CallResolver,
   heldSet: (f: FunctionFacts, node: number) => ReadonlySet<string>,
-  entryOf: (f: FunctionFacts) => EntryFact[],
+  entryOf: (f: FunctionFacts) => readonly EntryFact[],
   exempt: ReadonlySet<string>,
   addressTaken: ReadonlySet<string>,
   settings: GuardSettings,
@@ -1141,7 +1172,9 @@ function requirements(
       });
     }
     // The callers' consensus (at least two callers), for a lock the function needs (it touches what the lock guards).
-    const sites = (callers.get(f.key) ?? []).filter((s) => !exempt.has(s.caller.key));
+    // (Fewer than two callers in all: no consensus, and no list of the voting ones is made.)
+    const all = callers.get(f.key) ?? NONE;
+    const sites = all.length >= 2 ? all.filter((s) => !exempt.has(s.caller.key)) : NONE;
     const need = needs.get(f.key);
     if (sites.length >= 2 && !addressTaken.has(f.name) && entryOf(f).length === 0) {
       const helds = sites.map((s) => heldSet(s.caller, s.call.node));
@@ -1201,7 +1234,7 @@ function requirements(
     queued.delete(g.key);
     if (exempt.has(g.key)) continue;
     // What g is entered as, read at its first unmet requirement (most functions meet all of their callees').
-    let gEntries: EntryFact[] | undefined;
+    let gEntries: readonly EntryFact[] | undefined;
     let known: EntryFact[] = [];
     const gCallees = resolver.calleesOf(g);
     for (let i = 0; i < g.calls.length; i++) {
@@ -1234,7 +1267,7 @@ function requirements(
             stated: r.why === 'assert' || r.why === 'name' || r.iteration !== undefined || (r.why === 'callee' && r.stated === true),
           });
           if (lifted)
-            for (const s of callers.get(g.key) ?? [])
+            for (const s of callers.get(g.key) ?? NONE)
               if (!queued.has(s.caller.key)) {
                 queue.push(s.caller);
                 queued.add(s.caller.key);
@@ -1276,9 +1309,10 @@ function orderEdges(
   localHeld: (f: FunctionFacts, node: number) => ReadonlySet<string>,
   /** Locks an entry point is entered holding that order its own (none for most functions). */
   orderContext: (f: FunctionFacts) => readonly string[],
-  alias: (l: string) => string,
+  aliases: ReadonlyMap<string, string>,
 ): OrderEdge[] {
-  const takes = lockClosure(functions, resolver, alias);
+  const alias = (l: string): string => aliases.get(l) ?? l;
+  const takes = lockClosure(functions, resolver, aliases);
   // The edges in the order first found, by outer then inner lock (no key string is made per nesting seen); a
   // site is made when it is new.
   const edges: OrderEdge[] = [];
@@ -1316,75 +1350,24 @@ function orderEdges(
       if (!callee || callee === f) continue;
       const inner = takes.get(callee.key)!;
       if (inner.size === 0) continue;
+      // (Most calls are made holding nothing: no edge, and what the callee releases is not asked.)
+      const held = heldSet(c.node);
+      if (held.size === 0) continue;
       // A lock the callee lets go of first is not nested with what it takes (once per callee, not per call).
       let released = releasedBy.get(callee);
-      if (!released) {
-        const s = callee.fn.summary;
-        released = new Set([...s.releases, ...s.mayReleases, ...(s.condReleases ?? [])].map((e) => alias(callee.lockId(e.lock))));
-        releasedBy.set(callee, released);
-      }
-      const held = heldSet(c.node);
+      if (!released) releasedBy.set(callee, (released = releasedIn(callee, alias)));
       for (const l of inner) for (const h of held) if (!released.has(h)) edge(h, l, f, c.start, c.end, c.line, callee.name);
     }
   }
   return edges;
 }
 
-/**
- * What each function takes, itself or through its callees (the locks, in
- * the order first found): passes over every function, each adding its
- * callees' locks, until none adds one (at most 12). A function is looked at
- * in a pass only for the callees whose locks grew since it was last looked
- * at: it added all of the others' then, so they would add nothing (the sets,
- * their order and the passes are those of looking at every callee).
- */
-function lockClosure(
-  functions: ReadonlyMap<string, FunctionFacts>,
-  resolver: CallResolver,
-  alias: (l: string) => string,
-): Map<string, Set<string>> {
-  const takes = new Map<string, Set<string>>();
-  const fns: FunctionFacts[] = [];
-  const index = new Map<FunctionFacts, number>();
-  for (const f of functions.values()) {
-    const m = new Set<string>();
-    for (const a of f.acquisitions) if (!a.noWait) m.add(alias(a.lock));
-    takes.set(f.key, m);
-    index.set(f, fns.length);
-    fns.push(f);
-  }
-  const sets = fns.map((f) => takes.get(f.key)!);
-  // Each function's callees (by index, each once, in the order first called), and when each set last grew and
-  // each function was last looked at (a count of growths: -1, never).
-  const calleesOf = fns.map((f) => {
-    const out: number[] = [];
-    for (const callee of resolver.calleesOf(f)) {
-      const j = callee && callee !== f ? index.get(callee) : undefined;
-      if (j !== undefined && !out.includes(j)) out.push(j);
-    }
-    return out;
-  });
-  const grew = fns.map((_, i): number => (sets[i]!.size > 0 ? 0 : -1));
-  const seen = fns.map(() => -1);
-  let growths = 0;
-  for (let changed = true, pass = 0; changed && pass < 12; pass++) {
-    changed = false;
-    for (let i = 0; i < fns.length; i++) {
-      const m = sets[i]!;
-      const since = seen[i]!;
-      for (const j of calleesOf[i]!) {
-        if (grew[j]! <= since) continue;
-        for (const l of sets[j]!) {
-          if (m.has(l)) continue;
-          m.add(l);
-          changed = true;
-          grew[i] = ++growths;
-        }
-      }
-      seen[i] = growths;
-    }
-  }
-  return takes;
+/** The locks (type level, aliased) a function's summary says it releases, surely, maybe or on some returns. */
+function releasedIn(f: FunctionFacts, alias: (l: string) => string): ReadonlySet<string> {
+  const s = f.fn.summary;
+  const out = new Set<string>();
+  for (const list of [s.releases, s.mayReleases, s.condReleases ?? []]) for (const e of list) out.add(alias(f.lockId(e.lock)));
+  return out;
 }
 
 /** The locks held before a node and the entry's context, per node (a function's acquisitions and calls often share nodes). */
