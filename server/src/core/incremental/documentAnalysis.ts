@@ -412,7 +412,8 @@ class RunMemo implements FunctionMemo {
       info.entry.lastRulesKey = { dep: info.dep, outline: this.outline, key };
     }
     const cached = info.entry.rules.get(key);
-    const reused = cached && reuse(cached, info.start, info.line, NO_FINDINGS, shiftFindings);
+    // A function without findings (most) has nothing to move: its empty list is the same wherever it is.
+    const reused = cached && (cached.value.length === 0 ? cached.value : reuse(cached, info.start, info.line, NO_FINDINGS, shiftFindings));
     if (reused) {
       info.entry.rules.touch(key, cached!);
       return reused;
