@@ -568,6 +568,7 @@ export class DocumentAnalyzer {
         doc.parsed = undefined;
         return result;
       }
+      fn.cfg = f.cfg;
       fns.push(fn);
     }
     const p: Parsed = {
