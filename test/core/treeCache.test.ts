@@ -113,6 +113,9 @@ describe('textAfter', () => {
       after.replace('int', 'inq'),
       after.replace('}\n', '}\n\n'),
       after.slice(0, -1) + ' ',
+      // A character just before the edit, and just after it, differs.
+      after.replace(' bq', '\tbq'),
+      after.replace('bq;', 'bq:'),
     ]) {
       const got = textAfter(before, e, other);
       assert.equal(got, after, JSON.stringify(other));

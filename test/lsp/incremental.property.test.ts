@@ -241,6 +241,38 @@ describe('incremental analysis', () => {
     a.dispose();
   });
 
+  // The functions below an edit are placed anew on every keystroke, each in the record of its last
+  // placement (documentAnalysis.ts): moved along their lines, across lines, and back where they were computed.
+  it('functions moved by keystrokes above them, along their lines, across lines and back, equal a fresh analysis each time', async () => {
+    const a = createIncrementalAnalyzer(await createAnalyzer());
+    const fresh = await createAnalyzer();
+    const uri = 'file:///moves.c';
+    let text = base;
+    let version = 1;
+    const first = a.analyze(uri, version, text)!;
+    assert.ok(first.diagnostics.length > 0, 'the fixture has findings to move');
+    // Inside the first function's body, so every other function moves.
+    const at = first.functions[0]!.syntax.bodyStart + 1;
+    // The others move by +1, +2, +1 (back to an earlier move), +2 and a line, +1, 0 (where they were computed), +1 and a line.
+    const steps: { start: number; oldEnd: number; newText: string }[] = [
+      { start: at, oldEnd: at, newText: 'q' },
+      { start: at, oldEnd: at, newText: 'q' },
+      { start: at, oldEnd: at + 1, newText: '' },
+      { start: at, oldEnd: at, newText: '\n' },
+      { start: at, oldEnd: at + 1, newText: '' },
+      { start: at, oldEnd: at + 1, newText: '' },
+      { start: at, oldEnd: at, newText: '\n' },
+    ];
+    for (const e of steps) {
+      text = text.slice(0, e.start) + e.newText + text.slice(e.oldEnd);
+      a.edit(uri, [e]);
+      const got = a.analyze(uri, ++version, text)!;
+      assert.ok(a.lastStats.local, JSON.stringify(e));
+      assert.deepEqual(view(got), view(fresh.analyze({ path: uri, text })), JSON.stringify(e));
+    }
+    a.dispose();
+  });
+
   it('reuses unchanged functions and recomputes only the edited one', async () => {
     const a = createIncrementalAnalyzer(await createAnalyzer());
     const uri = 'file:///reuse.c';

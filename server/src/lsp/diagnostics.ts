@@ -11,6 +11,10 @@ interface DiagnosticData {
   fixable: boolean;
 }
 
+// The two data payloads, shared by every diagnostic (only ever serialised, never changed).
+const FIXABLE: DiagnosticData = { fixable: true };
+const NOT_FIXABLE: DiagnosticData = { fixable: false };
+
 /** The message, naming its function first when the rule's words do not (the Problems panel shows no function). */
 function named(d: CoreDiagnostic): string {
   if (!d.function || callOf(d.function).test(d.message)) return d.message;
@@ -59,12 +63,14 @@ export function toLspDiagnostic(at: Positions, uri: string, d: CoreDiagnostic): 
       message: r.message,
     }));
   }
-  const tags = new Set<DiagnosticTag>();
-  if (d.tags?.includes('unnecessary')) tags.add(DiagnosticTag.Unnecessary);
-  if (d.tags?.includes('deprecated')) tags.add(DiagnosticTag.Deprecated);
-  if (tags.size) out.tags = [...tags];
-  const data: DiagnosticData = { fixable: d.fixable };
-  out.data = data;
+  // Most findings have no tags: no list is made for them (every publication converts every finding).
+  if (d.tags?.length) {
+    const tags: DiagnosticTag[] = [];
+    if (d.tags.includes('unnecessary')) tags.push(DiagnosticTag.Unnecessary);
+    if (d.tags.includes('deprecated')) tags.push(DiagnosticTag.Deprecated);
+    if (tags.length) out.tags = tags;
+  }
+  out.data = d.fixable ? FIXABLE : NOT_FIXABLE;
   return out;
 }
 

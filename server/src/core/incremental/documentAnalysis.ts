@@ -93,14 +93,38 @@ interface Entry {
   lastRulesKey?: { dep: string; outline: string; key: string };
 }
 
-/** A function of the last analysed version, with its cache entry. */
-interface ParsedFn {
+/**
+ * A function of the last analysed version, with its cache entry, and where a
+ * run placed it and what its lock result was keyed by there (read back by
+ * the rules' lookup). One object serves as both: a keystroke places every
+ * function of a 5,000-line file, and a second object (and a second map)
+ * per function per run was a tenth of what the edit path allocated around
+ * the analysis. The run fields are set by RunMemo.place on every run.
+ */
+class ParsedFn {
   syntax: FunctionSyntax;
   /** The entry's CFG as placed for this function. */
   cfg: Cfg;
   entry: Entry;
   /** Its place in the full tree; undefined when it is not directly in the translation unit (never reparsed alone). */
   top: TopLevelFacts | undefined;
+  /** Where the last run placed the function (its start and 0-based line). */
+  start: number;
+  line: number;
+  /** The last run's lock result through the memo (undefined: computed without it) and its dependency key. */
+  result: FunctionLocks | undefined;
+  dep: string;
+
+  constructor(syntax: FunctionSyntax, cfg: Cfg, entry: Entry, top: TopLevelFacts | undefined, line: number) {
+    this.syntax = syntax;
+    this.cfg = cfg;
+    this.entry = entry;
+    this.top = top;
+    this.start = syntax.start;
+    this.line = line;
+    this.result = undefined;
+    this.dep = '';
+  }
 }
 
 /** The last analysed version split into functions: what a local edit starts from. */
@@ -234,23 +258,44 @@ const current = <T>(p: Placed<T>): T => p.at?.value ?? p.value;
  * lines (findings quote line numbers in messages).
  */
 function reuse<T>(p: Placed<T>, start: number, line: number, movable: (v: T) => boolean, shift: (v: T, d: Delta) => T): T | undefined {
-  if (p.at && p.at.start === start && p.at.line === line) return p.at.value;
-  const d: Delta = { offset: start - p.start, line: line - p.line };
-  if (d.offset === 0 && d.line === 0) {
+  const at = p.at;
+  if (at && at.start === start && at.line === line) return at.value;
+  if (start === p.start && line === p.line) {
     p.at = undefined;
     return p.value;
   }
-  if (d.line !== 0 && !movable(p.value)) return undefined;
-  const value = shift(p.value, d);
-  p.at = { start, line, value };
+  if (line !== p.line && !movable(p.value)) return undefined;
+  const value = shift(p.value, { offset: start - p.start, line: line - p.line });
+  setAt(p, start, line, value);
   return value;
 }
+
+/**
+ * Records where `p`'s value was last placed, in the record already there
+ * when there is one: every function below an edit is placed anew on every
+ * keystroke, and the record is `p`'s alone (nothing else holds it).
+ */
+function setAt<T>(p: Placed<T>, start: number, line: number, value: T): void {
+  const at = p.at;
+  if (!at) p.at = { start, line, value };
+  else {
+    at.start = start;
+    at.line = line;
+    at.value = value;
+  }
+}
+
+// The arguments of reuse that every run passes for every function: made once, not a closure per call.
+const ALWAYS = (): boolean => true;
+/** Findings quote line numbers in their messages: a function's findings do not move across lines. */
+const NO_FINDINGS = (v: CoreDiagnostic[]): boolean => v.length === 0;
+const shiftFindings = (v: CoreDiagnostic[], d: Delta): CoreDiagnostic[] => shiftDiagnostics(v, d.offset);
 
 /** One analysis run's view of a document's cache: the FunctionMemo the Analyzer calls. */
 class RunMemo implements FunctionMemo {
   readonly stats = { reused: 0, computed: 0 };
-  private readonly placeOf = new Map<FunctionSyntax, { entry: Entry; start: number; line: number }>();
-  private readonly resultOf = new Map<FunctionLocks, { entry: Entry; dep: string; start: number; line: number }>();
+  /** The functions placed in this run, by syntax (the analyzer hands back the syntax it was given). */
+  private readonly placeOf = new Map<FunctionSyntax, ParsedFn>();
   private outline: string | undefined;
   readonly solve: SolveMemo;
 
@@ -272,20 +317,25 @@ class RunMemo implements FunctionMemo {
       entry = newEntry(compute(), start, line, bodyNodes, this.doc.run);
       this.doc.entries.set(key, entry);
     }
-    return this.place(syntax, entry, start, line);
+    const fn = new ParsedFn(syntax, entry.cfg.value, entry, undefined, line);
+    this.place(fn, start, line);
+    return fn.cfg;
   }
 
-  /** Places a cached function at `start` (its CFG shifted there) for this run. */
-  place(syntax: FunctionSyntax, entry: Entry, start: number, line: number): Cfg {
-    const cfg = reuse(entry.cfg, start, line, () => true, shiftCfgLazily)!;
-    entry.lastRun = this.doc.run;
-    this.placeOf.set(syntax, { entry, start, line });
-    return cfg;
+  /** Places a function's cached results at `start` (its CFG shifted there) for this run; `fn.cfg` is the CFG placed. */
+  place(fn: ParsedFn, start: number, line: number): void {
+    fn.cfg = reuse(fn.entry.cfg, start, line, ALWAYS, shiftCfgLazily)!;
+    fn.start = start;
+    fn.line = line;
+    fn.result = undefined;
+    fn.dep = '';
+    fn.entry.lastRun = this.doc.run;
+    this.placeOf.set(fn.syntax, fn);
   }
 
-  /** The cache entry of a function placed in this run. */
-  entryOf(syntax: FunctionSyntax): Entry | undefined {
-    return this.placeOf.get(syntax)?.entry;
+  /** A function placed in this run. */
+  placed(syntax: FunctionSyntax): ParsedFn | undefined {
+    return this.placeOf.get(syntax);
   }
 
   /** The entry for a function built locally (an equal one from the cache when there is one). */
@@ -318,7 +368,8 @@ class RunMemo implements FunctionMemo {
       this.stats.computed++;
       entry.locks.remember(dep, { start, line, value: result });
     }
-    this.resultOf.set(result, { entry, dep, start, line });
+    place.result = result;
+    place.dep = dep;
     return result;
   }
 
@@ -332,16 +383,16 @@ class RunMemo implements FunctionMemo {
     const last =
       p.at && p.at.start === start && p.at.line === line ? p.at.value : p.start === start && p.line === line ? p.value : undefined;
     if (last && last.syntax === syntax && last.cfg === cfg) return last;
-    const d: Delta = { offset: start - p.start, line: line - p.line };
-    if (d.line !== 0 && p.value.imbalances.length > 0) return undefined;
-    const value = shiftLocksLazily(p.value, d, syntax, cfg);
-    p.at = { start, line, value };
+    if (line !== p.line && p.value.imbalances.length > 0) return undefined;
+    const value = shiftLocksLazily(p.value, { offset: start - p.start, line: line - p.line }, syntax, cfg);
+    setAt(p, start, line, value);
     return value;
   }
 
   rules(file: FileAnalysis, fn: FunctionLocks, compute: () => CoreDiagnostic[]): CoreDiagnostic[] {
-    const info = this.resultOf.get(fn);
-    if (!info) return compute();
+    const info = this.placeOf.get(fn.syntax);
+    // Only the result this run's lock lookup gave (the rules' key is that lookup's).
+    if (!info || info.result !== fn) return compute();
     // Rules read the function and may look at which functions the file defines (not at their bodies).
     if (this.outline === undefined) {
       const names = file.functions.map((f) => f.syntax.name).join(',');
@@ -361,15 +412,8 @@ class RunMemo implements FunctionMemo {
       info.entry.lastRulesKey = { dep: info.dep, outline: this.outline, key };
     }
     const cached = info.entry.rules.get(key);
-    const reused =
-      cached &&
-      reuse(
-        cached,
-        info.start,
-        info.line,
-        (v) => v.length === 0,
-        (v, d) => shiftDiagnostics(v, d.offset),
-      );
+    // A function without findings (most) has nothing to move: its empty list is the same wherever it is.
+    const reused = cached && (cached.value.length === 0 ? cached.value : reuse(cached, info.start, info.line, NO_FINDINGS, shiftFindings));
     if (reused) {
       info.entry.rules.touch(key, cached!);
       return reused;
@@ -435,7 +479,11 @@ export class DocumentAnalyzer {
     const parsed = this.applyLocally(doc, text, memo);
     const result = parsed ? this.analyzeParsed(uri, doc, parsed, memo, shared) : this.analyzeFull(uri, doc, version, text, memo, shared);
     if (!result) return undefined;
-    for (const [key, e] of doc.entries) if (e.lastRun < doc.run - this.keepRuns) doc.entries.delete(key);
+    // forEach, not for-of over entries: that made a [key, entry] pair per cached function per keystroke.
+    const oldest = doc.run - this.keepRuns;
+    doc.entries.forEach((e, key, entries) => {
+      if (e.lastRun < oldest) entries.delete(key);
+    });
     this.lastStats = { functions: result.functions.length, ...memo.stats, local: !!parsed, ms: performance.now() - t0 };
     return result;
   }
@@ -515,12 +563,13 @@ export class DocumentAnalyzer {
     const result = this.analyzer.analyze({ path: uri, text }, { tree, memo, shared });
     const fns: ParsedFn[] = [];
     for (const f of result.functions) {
-      const entry = memo.entryOf(f.syntax);
-      if (!entry) {
+      const fn = memo.placed(f.syntax);
+      if (!fn) {
         doc.parsed = undefined;
         return result;
       }
-      fns.push({ syntax: f.syntax, cfg: f.cfg, entry, top: undefined });
+      fn.cfg = f.cfg;
+      fns.push(fn);
     }
     const p: Parsed = {
       text,
@@ -548,9 +597,8 @@ export class DocumentAnalyzer {
   /** The analysis of a version built by local edits: the same summaries and rules as a full run. */
   private analyzeParsed(uri: string, doc: DocCache, p: Parsed, memo: RunMemo, shared: SummaryLookup | undefined): FileAnalysis {
     const functions = p.fns.map((f) => {
-      const cfg = memo.place(f.syntax, f.entry, f.syntax.start, p.lineIndex.lineOf(f.syntax.start));
-      f.cfg = cfg;
-      return { syntax: f.syntax, cfg, callees: f.entry.calleeSet };
+      memo.place(f, f.syntax.start, p.lineIndex.lineOf(f.syntax.start));
+      return { syntax: f.syntax, cfg: f.cfg, callees: f.entry.calleeSet };
     });
     doc.parsed = p;
     return this.analyzer.analyzeParsed(
@@ -583,17 +631,16 @@ export class DocumentAnalyzer {
     const lines = LineIndex.edited(p.lineIndex, text, e.start, e.oldEnd, e.newText.length);
     const local = parseFunctionAlone(this.analyzer, text, lines, old.syntax, delta);
     if (!local) return undefined;
-    const entry = memo.entryFor(local, text, lines.lineOf(local.syntax.start));
+    const line = lines.lineOf(local.syntax.start);
+    const entry = memo.entryFor(local, text, line);
     const fns = p.fns.slice();
-    fns[i] = { syntax: local.syntax, cfg: current(entry.cfg), entry, top: local.top };
+    fns[i] = new ParsedFn(local.syntax, current(entry.cfg), entry, local.top, line);
     if (delta !== 0) {
       for (let k = i + 1; k < fns.length; k++) {
         const f = fns[k]!;
         const s = f.syntax;
-        fns[k] = {
-          ...f,
-          syntax: { ...s, start: s.start + delta, end: s.end + delta, bodyStart: s.bodyStart + delta, bodyEnd: s.bodyEnd + delta },
-        };
+        const moved = { ...s, start: s.start + delta, end: s.end + delta, bodyStart: s.bodyStart + delta, bodyEnd: s.bodyEnd + delta };
+        fns[k] = new ParsedFn(moved, f.cfg, f.entry, f.top, f.line);
       }
     }
     const errorItems = p.errorItems - (old.top.defHasError ? 1 : 0) + (local.top.defHasError ? 1 : 0);
