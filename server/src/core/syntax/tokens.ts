@@ -50,9 +50,9 @@ for (const p of PUNCT2_LIST) PUNCT2[p.charCodeAt(0) * 128 + p.charCodeAt(1)] = p
 export function isIdentStart(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
 }
-/** `\w` by character code. */
+/** `\w` by character code (from the lexer's table: one load, not a chain of ranges). */
 export function isIdentPart(c: number): boolean {
-  return isIdentStart(c) || (c >= 48 && c <= 57);
+  return c < 128 && (CLASS[c]! & (IDENT_START | DIGIT)) !== 0;
 }
 
 /** Tokenizes `text`, which starts at document offset `base`. Comments and preprocessor lines are skipped. */
@@ -180,13 +180,8 @@ const DIGIT = 4; // [0-9]
 const CLASS = new Uint8Array(128);
 for (const c of [32, 9, 13, 12, 11]) CLASS[c] = SPACE;
 for (let c = 0; c < 128; c++) {
-  if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95) CLASS[c] = IDENT_START;
+  if (isIdentStart(c)) CLASS[c] = IDENT_START;
   if (c >= 48 && c <= 57) CLASS[c] = DIGIT;
-}
-
-/** `\w` by character code, from the table (the loops that read a word's letters). */
-function isWordChar(c: number): boolean {
-  return c < 128 && (CLASS[c]! & (IDENT_START | DIGIT)) !== 0;
 }
 
 /**
@@ -245,14 +240,14 @@ function lex(text: string, from: number, to: number, shift: number, out: Token[]
     lineStart = false;
     if (cls === IDENT_START) {
       let j = i + 1;
-      while (j < to && isWordChar(text.charCodeAt(j))) j++;
+      while (j < to && isIdentPart(text.charCodeAt(j))) j++;
       n = emit(out, n, 'ident', identifier(text, i, j), shift + i, shift + j);
       i = j;
       continue;
     }
     if (cls === DIGIT) {
       let j = i + 1;
-      while (j < to && (isWordChar(text.charCodeAt(j)) || text.charCodeAt(j) === 46)) j++;
+      while (j < to && (isIdentPart(text.charCodeAt(j)) || text.charCodeAt(j) === 46)) j++;
       n = emit(out, n, 'number', text.slice(i, j), shift + i, shift + j);
       i = j;
       continue;
