@@ -733,10 +733,10 @@ function applyAssert(ctx: TransferContext, node: CfgNode, call: CallSite, s: Pat
   // The predicate's name is what comes before the first `(`: asked first (most ASSERTs state something
   // else), so the pattern runs only on the ones that may name a lock.
   const open = text.indexOf('(');
-  if (open <= 0 || !heldPredicate(text.slice(0, open))) return s;
-  const m = /^([A-Za-z_]\w*)\((.*)\)$/.exec(text);
-  const pred = m ? heldPredicate(m[1]!) : undefined;
-  if (!m || !pred) return s;
+  const pred = open > 0 ? heldPredicate(text.slice(0, open)) : undefined;
+  // (The pattern's name is that same text before the first `(`: the predicate found above is its.)
+  const m = pred && /^([A-Za-z_]\w*)\((.*)\)$/.exec(text);
+  if (!pred || !m) return s;
   const name = pointerName(ctx, s, m[2]!, pred.lock, pred.mode);
   const kind: LockKind = name.startsWith('sched(') ? 'sched' : pred.lock;
   if (findHeld(s, name) && !findHeld(s, name)!.maybe) return s;
