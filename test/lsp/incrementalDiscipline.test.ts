@@ -231,6 +231,26 @@ describe('the edit path on the lock-discipline fixtures', () => {
     analyzers.inc.close(uri);
   });
 
+  it('functions moved again and again by edits above them keep their sites where they are (findings, hints, guards)', () => {
+    // Edits in the first function move every function below it: their facts, collected once, are moved copies,
+    // moved again in place by each later edit (forward, back to where they were collected, across lines).
+    const name = 'xsr009_unguarded.c';
+    const uri = `file:///discipline/moved-${name}`;
+    const doc = editedDocument(analyzers, uri, fs.readFileSync(path.join(PROTOCOL, name), 'utf8'), view);
+    const first = 'static void demo_add_credit(const struct scheduler *ops, unsigned int n)\n{\n';
+    const unguarded = (f: AnalysedFile): number => f.diagnostics.filter((d) => d.code === 'XSR009').length;
+    const opened = unguarded(doc.replace(first, first));
+    assert.ok(opened >= 2, `${opened} XSR009 findings below the edited function`);
+    // (Each replace compares the edit path's view with a fresh analysis.)
+    doc.replace(first, `${first}    int q;\n`);
+    doc.replace('    int q;\n', '    int qq;\n');
+    doc.replace('    int qq;\n', '    int q; int r;\n\n');
+    doc.replace('    int q; int r;\n\n', '');
+    doc.replace(first, `${first}    int q;\n`);
+    assert.equal(unguarded(doc.replace('    int q;\n', '')), opened);
+    analyzers.inc.close(uri);
+  });
+
   for (const name of FIXTURES) {
     it(`${name}: after every edit of a sequence, the findings and hints equal a fresh analysis`, () => {
       const uri = `file:///discipline/${name}`;

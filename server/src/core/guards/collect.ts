@@ -426,8 +426,8 @@ interface Remembered {
   helpers: HelperTable;
   /**
    * The sites as last moved, with the move from `facts`: a function an edit
-   * above it moved stays at that move while the edits go on below it, and its
-   * sites need not be copied again on every one of them.
+   * above it moved stays at that move while the edits go on below it; when it
+   * moves again, these copies are moved in place (moveInPlace).
    */
   last?: { move: Move; sites: MovedSites };
 }
@@ -482,10 +482,20 @@ export function collectFunctionRemembered(
     r.helpers === helpers &&
     (r.table === table || r.table.signature() === table.signature())
   ) {
-    const move = { offset: delta.offset - r.at.offset, line: delta.line - r.at.line };
-    const last = r.last && r.last.move.offset === move.offset && r.last.move.line === move.line ? r.last.sites : undefined;
-    const sites = last ?? movedSites(r.facts, move);
-    if (sites !== r.facts) r.last = { move, sites };
+    const offset = delta.offset - r.at.offset;
+    const line = delta.line - r.at.line;
+    let sites: MovedSites;
+    if (offset === 0 && line === 0) sites = r.facts;
+    else if (!r.last) {
+      sites = movedSites(r.facts, offset, line);
+      r.last = { move: { offset, line }, sites };
+    } else {
+      sites = r.last.sites;
+      if (r.last.move.offset !== offset || r.last.move.line !== line) {
+        moveInPlace(r.facts, sites, offset, line);
+        r.last.move = { offset, line };
+      }
+    }
     return moved(r.facts, sites, file, fn);
   }
   if (!remember) return collectFunction(file, fn, table, helpers, reported, sharedStatics);
@@ -509,11 +519,8 @@ type MovedSites = Pick<
   'accesses' | 'calls' | 'memberCalls' | 'acquisitions' | 'rawSchedLocks' | 'bitUpdates' | 'iterations'
 >;
 
-/** The sites of `facts` moved by `d` (`facts` itself when `d` moves nothing). */
-function movedSites(facts: FunctionFacts, d: Move): MovedSites {
-  const o = d.offset;
-  const dl = d.line;
-  if (o === 0 && dl === 0) return facts;
+/** Copies of the sites of `facts` moved by `o` characters and `dl` lines. */
+function movedSites(facts: FunctionFacts, o: number, dl: number): MovedSites {
   return {
     accesses: facts.accesses.map((a) =>
       siteAccess(a.loc, a.kind, a.start + o, a.end + o, a.elem, a.iterate, a.list, a.base, a.ownCpu, a.via, a.node, a.line + dl),
@@ -525,6 +532,64 @@ function movedSites(facts: FunctionFacts, d: Move): MovedSites {
     bitUpdates: facts.bitUpdates.map((b) => ({ ...b, start: b.start + o, end: b.end + o })),
     iterations: facts.iterations.map((w) => ({ ...w, start: w.start + o, end: w.end + o, line: w.line + dl })),
   };
+}
+
+/**
+ * Moves the copies `sites` (made by movedSites from `facts`) to `o`, `dl`
+ * from `facts`, in place. An edit moves every function below it, on every
+ * keystroke: new copies were an eighth of what the edit path allocated, and
+ * a quarter of what survived to the next edit (what makes a young-generation
+ * collection slow). The copies are this function's moved facts' alone, and
+ * only the current run reads them: the previous run's analysis is not read
+ * once a newer one exists, and what is remembered across runs copies
+ * positions out (atomicity.ts's stale uses keep their own start).
+ */
+function moveInPlace(facts: FunctionFacts, sites: MovedSites, o: number, dl: number): void {
+  for (let i = 0; i < facts.accesses.length; i++) {
+    const a = facts.accesses[i]!;
+    const m = sites.accesses[i]!;
+    m.start = a.start + o;
+    m.end = a.end + o;
+    m.line = a.line + dl;
+  }
+  for (let i = 0; i < facts.calls.length; i++) {
+    const c = facts.calls[i]!;
+    const m = sites.calls[i]!;
+    m.start = c.start + o;
+    m.end = c.end + o;
+    m.line = c.line + dl;
+  }
+  for (let i = 0; i < facts.memberCalls.length; i++) {
+    const c = facts.memberCalls[i]!;
+    const m = sites.memberCalls[i]!;
+    m.start = c.start + o;
+    m.end = c.end + o;
+  }
+  for (let i = 0; i < facts.acquisitions.length; i++) {
+    const a = facts.acquisitions[i]!;
+    const m = sites.acquisitions[i]!;
+    m.start = a.start + o;
+    m.line = a.line + dl;
+  }
+  for (let i = 0; i < facts.rawSchedLocks.length; i++) {
+    const r = facts.rawSchedLocks[i]!;
+    const m = sites.rawSchedLocks[i]!;
+    m.start = r.start + o;
+    m.end = r.end + o;
+  }
+  for (let i = 0; i < facts.bitUpdates.length; i++) {
+    const b = facts.bitUpdates[i]!;
+    const m = sites.bitUpdates[i]!;
+    m.start = b.start + o;
+    m.end = b.end + o;
+  }
+  for (let i = 0; i < facts.iterations.length; i++) {
+    const w = facts.iterations[i]!;
+    const m = sites.iterations[i]!;
+    m.start = w.start + o;
+    m.end = w.end + o;
+    m.line = w.line + dl;
+  }
 }
 
 /** Facts collected on one placement of a function, with `sites` moved to where it is now, in `file`. */
