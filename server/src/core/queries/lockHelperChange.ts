@@ -133,13 +133,60 @@ function indentOf(file: FileAnalysis, line: number): number {
   return /^\s*/.exec(file.lineIndex.lineText(line))?.[0].length ?? 0;
 }
 
+/**
+ * What the last walk of a file's functions against a baseline answered for
+ * each function (by its index in the file), with the function's name,
+ * summary and degraded note then. `changes` and `entryOf` read of a function
+ * only those three (and the baseline; the caches they fill are by summary),
+ * and a keystroke hands almost every function the summary it had (reused,
+ * moved or not): those functions keep their answers instead of being looked
+ * up again in the baseline and the caches (several map lookups per function,
+ * two walks per keystroke: most of what comparing with the baseline cost).
+ */
+interface Walk<T> {
+  names: string[];
+  summaries: FunctionLocks['summary'][];
+  degraded: (string | undefined)[];
+  answers: T[];
+}
+
+/** Each function's answer against `baseline` (see Walk), from the last walk of `walks` against it where it still holds. */
+function walk<T>(
+  walks: WeakMap<LockShapeBaseline, Walk<T>>,
+  baseline: LockShapeBaseline,
+  file: FileAnalysis,
+  answer: (fn: FunctionLocks) => T,
+): readonly T[] {
+  let w = walks.get(baseline);
+  if (!w) walks.set(baseline, (w = { names: [], summaries: [], degraded: [], answers: [] }));
+  const fns = file.functions;
+  for (let i = 0; i < fns.length; i++) {
+    const fn = fns[i]!;
+    const name = fn.syntax.name;
+    if (w.summaries[i] === fn.summary && w.names[i] === name && w.degraded[i] === fn.degraded) continue;
+    w.names[i] = name;
+    w.summaries[i] = fn.summary;
+    w.degraded[i] = fn.degraded;
+    w.answers[i] = answer(fn);
+  }
+  w.names.length = w.summaries.length = w.degraded.length = w.answers.length = fns.length;
+  return w.answers;
+}
+
+/** The lock-helper changes of each function against a baseline, last walked. */
+const changeWalks = new WeakMap<LockShapeBaseline, Walk<readonly string[]>>();
+/** Whether each function's entry in the next baseline is its entry in the baseline, last walked. */
+const keptWalks = new WeakMap<LockShapeBaseline, Walk<boolean>>();
+
 /** The XSR007 findings of the functions that now return holding a lock they used to release. */
 export function newLockHelpers(baseline: LockShapeBaseline, file: FileAnalysis): CoreDiagnostic[] {
   const out: CoreDiagnostic[] = [];
   let meta: RuleMeta | undefined;
-  for (const fn of file.functions) {
-    const changed = changes(baseline, fn);
+  const allChanges = walk(changeWalks, baseline, file, (fn) => changes(baseline, fn));
+  for (let i = 0; i < allChanges.length; i++) {
+    const changed = allChanges[i]!;
     if (changed.length === 0) continue;
+    const fn = file.functions[i]!;
     meta ??= ruleMetas().find((m) => m.code === 'XSR007');
     if (!meta) return out;
     // Read from the result as computed, moved: a moved view's lineLocks would copy every line of it on every edit.
@@ -175,7 +222,8 @@ export function newLockHelpers(baseline: LockShapeBaseline, file: FileAnalysis):
 export function nextLockShapeBaseline(previous: LockShapeBaseline | undefined, file: FileAnalysis): LockShapeBaseline {
   // On most keystrokes every function keeps its entry (its shape, or the old shape it is flagged against): the
   // previous baseline is the next one, and no map of every function is made again.
-  if (previous && file.functions.every((fn) => entryOf(previous, fn) === previous.get(fn.syntax.name))) return previous;
+  if (previous && walk(keptWalks, previous, file, (fn) => entryOf(previous, fn) === previous.get(fn.syntax.name)).every((kept) => kept))
+    return previous;
   const next = new Map<string, LockShape>();
   for (const fn of file.functions) next.set(fn.syntax.name, entryOf(previous, fn));
   // A function that vanished (a deleted brace swallowed it) keeps its shape for when it comes back.
