@@ -222,9 +222,11 @@ function newEntry(cfg: Cfg, start: number, line: number, bodyNodes: number, run:
 class Variants<T> {
   private readonly map = new Map<string, Placed<T>>();
   private last: string | undefined;
+  /** The value kept for `last`: the lookup of the most recent key (nearly all of them) is not a map lookup. */
+  private lastPlaced: Placed<T> | undefined;
 
   get(key: string): Placed<T> | undefined {
-    return this.map.get(key);
+    return key === this.last ? this.lastPlaced : this.map.get(key);
   }
 
   /** Keeps `placed` for `key`, as the most recent. */
@@ -232,6 +234,7 @@ class Variants<T> {
     this.map.delete(key);
     this.map.set(key, placed);
     this.last = key;
+    this.lastPlaced = placed;
     if (this.map.size > MAX_VARIANTS) this.map.delete(this.map.keys().next().value as string);
   }
 
