@@ -301,6 +301,28 @@ const ALWAYS = (): boolean => true;
 const NO_FINDINGS = (v: CoreDiagnostic[]): boolean => v.length === 0;
 const shiftFindings = (v: CoreDiagnostic[], d: Delta): CoreDiagnostic[] => shiftDiagnostics(v, d.offset);
 
+/**
+ * A function's syntax moved by `delta`: every field, in the order findFunctions
+ * writes them (its `body` is deleted once the CFG is built: no syntax kept
+ * here has one). Written out, not spread: a keystroke moves every function
+ * below it, and `{ ...s, start: … }` took 80 µs for 132 functions where this
+ * takes 2.5 (a spread whose result's fields then change leaves V8's fast
+ * clone).
+ */
+function movedSyntax(s: FunctionSyntax, delta: number): FunctionSyntax {
+  return {
+    name: s.name,
+    params: s.params,
+    start: s.start + delta,
+    end: s.end + delta,
+    bodyStart: s.bodyStart + delta,
+    bodyEnd: s.bodyEnd + delta,
+    returnsPointer: s.returnsPointer,
+    isStatic: s.isStatic,
+    hasError: s.hasError,
+  };
+}
+
 /** One analysis run's view of a document's cache: the FunctionMemo the Analyzer calls. */
 class RunMemo implements FunctionMemo {
   readonly stats = { reused: 0, computed: 0 };
@@ -652,8 +674,7 @@ export class DocumentAnalyzer {
     if (delta !== 0) {
       for (let k = i + 1; k < fns.length; k++) {
         const f = fns[k]!;
-        const s = f.syntax;
-        f.syntax = { ...s, start: s.start + delta, end: s.end + delta, bodyStart: s.bodyStart + delta, bodyEnd: s.bodyEnd + delta };
+        f.syntax = movedSyntax(f.syntax, delta);
       }
     }
     const errorItems = p.errorItems - (old.top.defHasError ? 1 : 0) + (local.top.defHasError ? 1 : 0);
