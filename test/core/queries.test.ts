@@ -2,6 +2,8 @@
 // and the patch review, on small texts written here: what each says, in
 // exact entries and positions.
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { test } from 'node:test';
 
 import {
@@ -13,6 +15,7 @@ import {
   nextLockShapeBaseline,
   reviewPatch,
 } from '../../server/src/core/index';
+import { FIXTURES } from './fixtures';
 
 const IRQ = [
   'static void demo_irq(struct vcpu *v, struct demo *d)',
@@ -167,4 +170,28 @@ test('hint entries: interrupts on entry at the first hint, local_irq_save/restor
     h.entriesBefore.map((e) => `${e.name}${e.entry ? '@entry' : ''}:${e.line}`),
     ['d->lock:3', 'irqs off@entry:0'],
   );
+});
+
+// lockHints finds the functions of a line range by binary search over the functions in document order
+// (queries/lockView.ts): the hints of every range equal those of the whole file on its lines.
+test('the hints of a line range are the whole file’s hints on those lines, for every range of the fixtures', async () => {
+  const analyzer = await createAnalyzer();
+  const dirs = ['locks', 'lsp'].map((d) => path.join(FIXTURES, d));
+  let ranges = 0;
+  for (const dir of dirs)
+    for (const name of fs.readdirSync(dir).filter((n) => n.endsWith('.c'))) {
+      const file = analyzer.analyze({ path: name, text: fs.readFileSync(path.join(dir, name), 'utf8') });
+      const lineCount = file.text.split('\n').length;
+      for (const mode of ['changes', 'all'] as const) {
+        const all = lockHints(file, mode);
+        for (const size of [0, 1, 7, 60])
+          for (let from = -1; from <= lineCount; from++, ranges++)
+            assert.deepEqual(
+              lockHints(file, mode, from, from + size),
+              all.filter((h) => h.line >= from && h.line <= from + size),
+              `${name} ${mode} ${from}..${from + size}`,
+            );
+      }
+    }
+  assert.ok(ranges > 1000, `ranges: ${ranges}`);
 });

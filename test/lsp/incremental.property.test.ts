@@ -9,7 +9,14 @@ import { describe, it } from 'node:test';
 
 import fc from 'fast-check';
 
-import { type AnalysedFile, createAnalyzer, createIncrementalAnalyzer } from '../../server/src/core/index';
+import {
+  type AnalysedFile,
+  createAnalyzer,
+  createIncrementalAnalyzer,
+  type LockShapeBaseline,
+  newLockHelpers,
+  nextLockShapeBaseline,
+} from '../../server/src/core/index';
 import { analyzerPair, findingsView } from './analyzerPair';
 import { fixture } from './harness';
 
@@ -195,6 +202,52 @@ describe('incremental analysis', () => {
     assert.ok(local > edits / 5, `local reparses: ${local} of ${edits}`);
   });
 
+  // newLockHelpers and nextLockShapeBaseline keep each function's answer from their last walk against the same
+  // baseline while its name, summary and degraded note are the same: on the edit path (summaries reused) they
+  // must answer as on a fresh analysis of the same text (new summaries: nothing kept), against a copy of the
+  // baseline (a walk of its own).
+  it('the lock-helper comparison of each version equals that of a fresh analysis, against the same baseline', () => {
+    let doc = 0;
+    let flagged = 0;
+    const unlockArb = fc.nat({ max: 1000 }).map((unlock) => ({ unlock }));
+    fc.assert(
+      fc.property(fc.array(fc.oneof(bodyEditArb, unlockArb, unlockArb), { minLength: 1, maxLength: 16 }), (seq) => {
+        const uri = `file:///helpers/${doc++}.c`;
+        let text = base;
+        let version = 1;
+        let baseline: LockShapeBaseline = nextLockShapeBaseline(undefined, analyzers.inc.analyze(uri, version, text)!);
+        for (const e of seq) {
+          let r: { text: string; start: number; oldEnd: number; newText: string };
+          if ('unlock' in e) {
+            // Delete an unlock statement: the function may now return holding the lock.
+            const unlocks = [...text.matchAll(/\b\w*unlock\w*\([^;{}]*\);/g)];
+            const m = unlocks[e.unlock % Math.max(1, unlocks.length)];
+            const start = m ? m.index! : 0;
+            const oldEnd = m ? start + m[0].length : 0;
+            r = { text: text.slice(0, start) + text.slice(oldEnd), start, oldEnd, newText: '' };
+          } else r = applyInBody(text, analyzers.fresh.analyze({ path: uri, text }), e);
+          text = r.text;
+          analyzers.inc.edit(uri, [{ start: r.start, oldEnd: r.oldEnd, newText: r.newText }]);
+          const got = analyzers.inc.analyze(uri, ++version, text)!;
+          const fresh = analyzers.fresh.analyze({ path: uri, text });
+          const copy = new Map(baseline);
+          const helpers = newLockHelpers(baseline, got);
+          assert.deepEqual(helpers, newLockHelpers(copy, fresh));
+          flagged += helpers.length;
+          const next = nextLockShapeBaseline(baseline, got);
+          const freshNext = nextLockShapeBaseline(copy, fresh);
+          assert.equal(next === baseline, freshNext === copy, 'the baseline kept');
+          assert.deepEqual([...next], [...freshNext]);
+          baseline = next;
+        }
+        analyzers.inc.close(uri);
+      }),
+      { numRuns: 40, seed: 20260611 },
+    );
+    // The comparison must find lock helpers, not only their absence.
+    assert.ok(flagged > 0, `findings: ${flagged}`);
+  });
+
   it('falls back to the whole-file reparse for edits that can change tokens beyond the function', async () => {
     const a = createIncrementalAnalyzer(await createAnalyzer());
     const uri = 'file:///fallback.c';
@@ -268,7 +321,15 @@ describe('incremental analysis', () => {
       a.edit(uri, [e]);
       const got = a.analyze(uri, ++version, text)!;
       assert.ok(a.lastStats.local, JSON.stringify(e));
-      assert.deepEqual(view(got), view(fresh.analyze({ path: uri, text })), JSON.stringify(e));
+      const again = fresh.analyze({ path: uri, text });
+      assert.deepEqual(view(got), view(again), JSON.stringify(e));
+      // A moved function's syntax is written out field by field (documentAnalysis.ts, movedSyntax): the same
+      // fields, in the same order, as the parser's.
+      assert.deepEqual(
+        got.functions.map((f) => Object.entries(f.syntax)),
+        again.functions.map((f) => Object.entries(f.syntax)),
+        JSON.stringify(e),
+      );
     }
     a.dispose();
   });

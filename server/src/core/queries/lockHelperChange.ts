@@ -133,12 +133,67 @@ function indentOf(file: FileAnalysis, line: number): number {
   return /^\s*/.exec(file.lineIndex.lineText(line))?.[0].length ?? 0;
 }
 
+/**
+ * What the last walk of a file's functions against a baseline answered for
+ * each function (by its index in the file), with the function's name,
+ * summary and degraded note then. `changes` and `entryOf` read of a function
+ * only those three (and the baseline; the caches they fill are by summary),
+ * and a keystroke hands almost every function the summary it had (reused,
+ * moved or not): those functions keep their answers instead of being looked
+ * up again in the baseline and the caches (several map lookups per function,
+ * two walks per keystroke: most of what comparing with the baseline cost).
+ * One walk serves both questions, each answered when first asked: the
+ * editor asks both of each analysis, and the functions' fields are read from
+ * results and moved views of many shapes (a load from each, for each
+ * function, was most of what was left). A function that is the same object
+ * as last time is not read at all.
+ */
+interface Walk {
+  /** The file last walked (every list below is its functions'). */
+  file: FileAnalysis | undefined;
+  fns: FunctionLocks[];
+  names: string[];
+  summaries: FunctionLocks['summary'][];
+  degraded: (string | undefined)[];
+  /** changes(baseline, fn), when asked since the function's fields changed. */
+  changes: (readonly string[] | undefined)[];
+  /** Whether entryOf(baseline, fn) is the baseline's entry, when asked since. */
+  kept: (boolean | undefined)[];
+}
+
+const walks = new WeakMap<LockShapeBaseline, Walk>();
+
+/** The walk of `file` against `baseline`: answers of functions whose fields changed since the last walk are forgotten. */
+function walkOf(baseline: LockShapeBaseline, file: FileAnalysis): Walk {
+  let w = walks.get(baseline);
+  if (!w) walks.set(baseline, (w = { file: undefined, fns: [], names: [], summaries: [], degraded: [], changes: [], kept: [] }));
+  if (w.file === file) return w;
+  const fns = file.functions;
+  for (let i = 0; i < fns.length; i++) {
+    const fn = fns[i]!;
+    if (w.fns[i] === fn) continue;
+    w.fns[i] = fn;
+    const name = fn.syntax.name;
+    if (w.summaries[i] === fn.summary && w.names[i] === name && w.degraded[i] === fn.degraded) continue;
+    w.names[i] = name;
+    w.summaries[i] = fn.summary;
+    w.degraded[i] = fn.degraded;
+    w.changes[i] = undefined;
+    w.kept[i] = undefined;
+  }
+  w.fns.length = w.names.length = w.summaries.length = w.degraded.length = w.changes.length = w.kept.length = fns.length;
+  w.file = file;
+  return w;
+}
+
 /** The XSR007 findings of the functions that now return holding a lock they used to release. */
 export function newLockHelpers(baseline: LockShapeBaseline, file: FileAnalysis): CoreDiagnostic[] {
   const out: CoreDiagnostic[] = [];
   let meta: RuleMeta | undefined;
-  for (const fn of file.functions) {
-    const changed = changes(baseline, fn);
+  const w = walkOf(baseline, file);
+  for (let i = 0; i < w.changes.length; i++) {
+    const fn = file.functions[i]!;
+    const changed = (w.changes[i] ??= changes(baseline, fn));
     if (changed.length === 0) continue;
     meta ??= ruleMetas().find((m) => m.code === 'XSR007');
     if (!meta) return out;
@@ -175,7 +230,15 @@ export function newLockHelpers(baseline: LockShapeBaseline, file: FileAnalysis):
 export function nextLockShapeBaseline(previous: LockShapeBaseline | undefined, file: FileAnalysis): LockShapeBaseline {
   // On most keystrokes every function keeps its entry (its shape, or the old shape it is flagged against): the
   // previous baseline is the next one, and no map of every function is made again.
-  if (previous && file.functions.every((fn) => entryOf(previous, fn) === previous.get(fn.syntax.name))) return previous;
+  if (previous) {
+    const w = walkOf(previous, file);
+    let all = true;
+    for (let i = 0; i < w.kept.length && all; i++) {
+      const fn = file.functions[i]!;
+      all = w.kept[i] ??= entryOf(previous, fn) === previous.get(fn.syntax.name);
+    }
+    if (all) return previous;
+  }
   const next = new Map<string, LockShape>();
   for (const fn of file.functions) next.set(fn.syntax.name, entryOf(previous, fn));
   // A function that vanished (a deleted brace swallowed it) keeps its shape for when it comes back.

@@ -341,11 +341,39 @@ function cachedFunctionHints(file: FileAnalysis, fn: FunctionLocks, mode: HintMo
 /** Lock-state hints for the lines `fromLine`..`toLine` (0-based, inclusive; the whole file by default). */
 export function lockHints(file: FileAnalysis, mode: HintMode, fromLine = 0, toLine = Number.MAX_SAFE_INTEGER): LockHint[] {
   const out: LockHint[] = [];
-  for (const fn of file.functions) {
-    const first = file.lineIndex.lineOf(fn.syntax.start);
-    const last = file.lineIndex.lineOf(fn.syntax.end);
+  const fns = file.functions;
+  const lines = file.lineIndex;
+  // The editor asks for the lines on screen on every keystroke: two line lookups for each function of a
+  // 5,000-line file were most of it. When the functions' starts and ends both go up with the list (they do:
+  // syntax/functions.ts finds them in document order; checked, not assumed), the functions ending before the
+  // range are a prefix of the list, found by binary search, and those starting after it the rest.
+  const ordered = inDocumentOrder(fns);
+  let i = 0;
+  if (ordered) {
+    let hi = fns.length;
+    while (i < hi) {
+      const mid = (i + hi) >> 1;
+      if (lines.lineOf(fns[mid]!.syntax.end) < fromLine) i = mid + 1;
+      else hi = mid;
+    }
+  }
+  for (; i < fns.length; i++) {
+    const fn = fns[i]!;
+    const first = lines.lineOf(fn.syntax.start);
+    if (ordered && first > toLine) break;
+    const last = lines.lineOf(fn.syntax.end);
     if (last < fromLine || first > toLine) continue;
     for (const h of cachedFunctionHints(file, fn, mode)) if (h.line >= fromLine && h.line <= toLine) out.push(h);
   }
   return out;
+}
+
+/** Each function starts and ends no earlier than the one before it. */
+function inDocumentOrder(fns: readonly FunctionLocks[]): boolean {
+  for (let i = 1; i < fns.length; i++) {
+    const a = fns[i - 1]!.syntax;
+    const b = fns[i]!.syntax;
+    if (b.start < a.start || b.end < a.end) return false;
+  }
+  return true;
 }
