@@ -108,8 +108,8 @@ export interface FunctionLocks {
  * `callees[i]` called `counts[3i]` times with interrupts on, `counts[3i + 1]`
  * off, `counts[3i + 2]` in an unknown state (over the paths reaching each
  * call). Two lists per function, not an object per callee: every result keeps
- * them to the end of a run, and they were one in forty of the objects a
- * folder's run kept.
+ * them to the end of a run (the bench corpus: 1.6k objects fewer of the
+ * 160k a folder's run kept).
  */
 export interface CallIrq {
   callees: string[];
