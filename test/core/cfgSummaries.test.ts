@@ -85,3 +85,29 @@ test('a body findFunctions found builds the same CFG as the same body reached ot
   }
   assert.ok(withErrors >= 2, `${withErrors} bodies with errors`);
 });
+
+test('edges and one-edge successor lists are shared between CFGs, and no analysis changes them', async () => {
+  const analyzer = await protocolAnalyzer();
+  const files = fs
+    .readdirSync(FIXTURES)
+    .filter((f) => f.endsWith('.c'))
+    .map((f) => ({ path: f, text: fs.readFileSync(path.join(FIXTURES, f), 'utf8') }));
+  // Every fixture's CFGs as plain data, then every rule run over them (and over the fixtures again).
+  const first = analyzer.analyzeMany(files);
+  const before = JSON.stringify(first.map((f) => f.functions.map((fn) => fn.cfg.nodes.map((n) => n.succ))));
+  const again = analyzer.analyzeMany(files);
+  assert.equal(JSON.stringify(first.map((f) => f.functions.map((fn) => fn.cfg.nodes.map((n) => n.succ)))), before);
+  // The same edge lists as a fresh build's, and made of the same objects.
+  let shared = 0;
+  for (let i = 0; i < first.length; i++)
+    for (let j = 0; j < first[i]!.functions.length; j++) {
+      const a = first[i]!.functions[j]!.cfg.nodes;
+      const b = again[i]!.functions[j]!.cfg.nodes;
+      assert.deepEqual(
+        a.map((n) => n.succ),
+        b.map((n) => n.succ),
+      );
+      for (let k = 1; k < a.length; k++) if (a[k]!.succ.length === 1 && a[k]!.succ === b[k]!.succ) shared++;
+    }
+  assert.ok(shared > 100, `${shared} shared lists`);
+});

@@ -135,6 +135,31 @@ describe('path-state keys', () => {
     );
   });
 
+  it('withBinding gives the sorted list of a filter, a concat and a sort', () => {
+    const binding = fc.record({
+      v: fc.constantFrom('lock', 'old_lock', 'flags'),
+      lock: name,
+      status: fc.constantFrom('held' as const, 'null' as const, 'ptr' as const),
+    });
+    const byVar = (a: { v: string }, b: { v: string }): number => (a.v < b.v ? -1 : a.v > b.v ? 1 : 0);
+    fc.assert(
+      fc.property(state, binding, (s, b) => {
+        const made = withBinding(s, bound(b.v, b.lock, b.status));
+        const old = s.vars.find((x) => x.v === b.v);
+        if (old && old.lock === b.lock && old.status === b.status && !old.zeroIsHeld) assert.equal(made, s);
+        else
+          assert.deepEqual(
+            made.vars,
+            s.vars
+              .filter((x) => x.v !== b.v)
+              .concat(bound(b.v, b.lock, b.status))
+              .sort(byVar),
+          );
+      }),
+      { numRuns: 3000, seed: 12 },
+    );
+  });
+
   it('every state made from a state has all the fields, in the order of the empty state (one object shape)', () => {
     const fields = Object.keys(EMPTY_STATE);
     assert.deepEqual(fields, ['held', 'vars', 'facts', 'released', 'irq', 'saved', 'releaseOnly']);

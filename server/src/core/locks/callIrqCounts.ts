@@ -5,9 +5,7 @@
 // editor, the next keystroke's solve) re-analyses a few functions, so only
 // their call sites are taken out and counted again, instead of every call
 // site of every function on every round.
-import type { FunctionLocks } from './analyze';
-
-type CallIrq = NonNullable<FunctionLocks['callIrq']>;
+import type { CallIrq } from './analyze';
 
 /** One callee's calls from the set, by the interrupt state at the call. */
 export interface IrqTally {
@@ -18,7 +16,7 @@ export interface IrqTally {
   records: number;
 }
 
-const NOTHING: CallIrq = [];
+const NOTHING: CallIrq = { callees: [], counts: [] };
 
 export class CallIrqCounts {
   /** The callees called from the set (defined in it, not the caller itself) and their tallies. */
@@ -57,15 +55,17 @@ export class CallIrqCounts {
   }
 
   private add(list: CallIrq, self: string, sign: 1 | -1): void {
-    for (const c of list) {
-      if (!this.defined.has(c.callee) || c.callee === self) continue;
-      let t = this.byCallee.get(c.callee);
-      if (!t) this.byCallee.set(c.callee, (t = { on: 0, off: 0, unknown: 0, records: 0 }));
-      t.on += sign * c.on;
-      t.off += sign * c.off;
-      t.unknown += sign * c.unknown;
+    const { callees, counts } = list;
+    for (let i = 0; i < callees.length; i++) {
+      const callee = callees[i]!;
+      if (!this.defined.has(callee) || callee === self) continue;
+      let t = this.byCallee.get(callee);
+      if (!t) this.byCallee.set(callee, (t = { on: 0, off: 0, unknown: 0, records: 0 }));
+      t.on += sign * counts[3 * i]!;
+      t.off += sign * counts[3 * i + 1]!;
+      t.unknown += sign * counts[3 * i + 2]!;
       t.records += sign;
-      if (t.records === 0) this.byCallee.delete(c.callee);
+      if (t.records === 0) this.byCallee.delete(callee);
     }
   }
 }

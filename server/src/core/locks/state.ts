@@ -249,6 +249,14 @@ const byName = (a: { name: string }, b: { name: string }): number => (a.name < b
  */
 function withSorted<T>(list: readonly T[], item: T, key: (t: T) => string): T[] {
   const k = key(item);
+  // A list of none or one (most: a path holds a lock or two) made by a literal, to measure: one grown
+  // by push from empty has room for 17, and the states the solve keeps are kept to the end of a run.
+  if (list.length === 0) return [item];
+  if (list.length === 1) {
+    const x = list[0]!;
+    const kx = key(x);
+    return kx === k ? [item] : k < kx ? [item, x] : [x, item];
+  }
   const out: T[] = [];
   let placed = false;
   let sorted = true;

