@@ -17,12 +17,17 @@ import { LineIndex } from '../../server/src/core/syntax/lineIndex';
 import { migrationOps } from '../../server/src/core/xen/migration';
 import { FIXTURES, protocolAnalyzer } from './rulesHarness';
 
-test('the builder’s callees and migration kinds are those of a walk over the nodes, in node order', async () => {
-  const analyzer = await protocolAnalyzer();
-  const files = fs
+/** Every protocol fixture as a source file. */
+function fixtureFiles(): { path: string; text: string }[] {
+  return fs
     .readdirSync(FIXTURES)
     .filter((f) => f.endsWith('.c'))
     .map((f) => ({ path: f, text: fs.readFileSync(path.join(FIXTURES, f), 'utf8') }));
+}
+
+test('the builder’s callees and migration kinds are those of a walk over the nodes, in node order', async () => {
+  const analyzer = await protocolAnalyzer();
+  const files = fixtureFiles();
   const kindsSeen = new Set<string>();
   let withCalls = 0;
   for (const file of analyzer.analyzeMany(files)) {
@@ -88,10 +93,7 @@ test('a body findFunctions found builds the same CFG as the same body reached ot
 
 test('edges and one-edge successor lists are shared between CFGs, and no analysis changes them', async () => {
   const analyzer = await protocolAnalyzer();
-  const files = fs
-    .readdirSync(FIXTURES)
-    .filter((f) => f.endsWith('.c'))
-    .map((f) => ({ path: f, text: fs.readFileSync(path.join(FIXTURES, f), 'utf8') }));
+  const files = fixtureFiles();
   // Every fixture's CFGs as plain data, then every rule run over them (and over the fixtures again).
   const first = analyzer.analyzeMany(files);
   const before = JSON.stringify(first.map((f) => f.functions.map((fn) => fn.cfg.nodes.map((n) => n.succ))));

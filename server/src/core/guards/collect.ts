@@ -545,51 +545,44 @@ function movedSites(facts: FunctionFacts, o: number, dl: number): MovedSites {
  * positions out (atomicity.ts's stale uses keep their own start).
  */
 function moveInPlace(facts: FunctionFacts, sites: MovedSites, o: number, dl: number): void {
-  for (let i = 0; i < facts.accesses.length; i++) {
-    const a = facts.accesses[i]!;
-    const m = sites.accesses[i]!;
-    m.start = a.start + o;
-    m.end = a.end + o;
-    m.line = a.line + dl;
-  }
-  for (let i = 0; i < facts.calls.length; i++) {
-    const c = facts.calls[i]!;
-    const m = sites.calls[i]!;
-    m.start = c.start + o;
-    m.end = c.end + o;
-    m.line = c.line + dl;
-  }
-  for (let i = 0; i < facts.memberCalls.length; i++) {
-    const c = facts.memberCalls[i]!;
-    const m = sites.memberCalls[i]!;
-    m.start = c.start + o;
-    m.end = c.end + o;
-  }
+  moveRanges(facts.accesses, sites.accesses, o, dl);
+  moveRanges(facts.calls, sites.calls, o, dl);
+  moveRanges(facts.iterations, sites.iterations, o, dl);
+  moveSpans(facts.memberCalls, sites.memberCalls, o);
+  moveSpans(facts.rawSchedLocks, sites.rawSchedLocks, o);
+  moveSpans(facts.bitUpdates, sites.bitUpdates, o);
   for (let i = 0; i < facts.acquisitions.length; i++) {
     const a = facts.acquisitions[i]!;
     const m = sites.acquisitions[i]!;
     m.start = a.start + o;
     m.line = a.line + dl;
   }
-  for (let i = 0; i < facts.rawSchedLocks.length; i++) {
-    const r = facts.rawSchedLocks[i]!;
-    const m = sites.rawSchedLocks[i]!;
-    m.start = r.start + o;
-    m.end = r.end + o;
+}
+
+/** `to[i]` is `from[i]` moved by `o` characters and `dl` lines (sites with a range and a line; three shapes, one per list). */
+function moveRanges(from: readonly Span[], to: Span[], o: number, dl: number): void {
+  for (let i = 0; i < from.length; i++) {
+    const a = from[i]!;
+    const m = to[i]!;
+    m.start = a.start + o;
+    m.end = a.end + o;
+    m.line = a.line! + dl;
   }
-  for (let i = 0; i < facts.bitUpdates.length; i++) {
-    const b = facts.bitUpdates[i]!;
-    const m = sites.bitUpdates[i]!;
-    m.start = b.start + o;
-    m.end = b.end + o;
+}
+
+/** `to[i]` is `from[i]` moved by `o` characters (sites with a range and no line). */
+function moveSpans(from: readonly Span[], to: Span[], o: number): void {
+  for (let i = 0; i < from.length; i++) {
+    const m = to[i]!;
+    m.start = from[i]!.start + o;
+    m.end = from[i]!.end + o;
   }
-  for (let i = 0; i < facts.iterations.length; i++) {
-    const w = facts.iterations[i]!;
-    const m = sites.iterations[i]!;
-    m.start = w.start + o;
-    m.end = w.end + o;
-    m.line = w.line + dl;
-  }
+}
+
+interface Span {
+  start: number;
+  end: number;
+  line?: number;
 }
 
 /** Facts collected on one placement of a function, with `sites` moved to where it is now, in `file`. */
