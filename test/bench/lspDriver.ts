@@ -67,6 +67,18 @@ function editPoints(text: string, count: number): number[] {
   return out.filter((_, i) => i % step === 0).slice(0, count);
 }
 
+/** `text` with a `q` typed at each of the ascending offsets `points` (each offset in the text as it was before any). */
+function typedAt(text: string, points: readonly number[]): string {
+  const parts: string[] = [];
+  let from = 0;
+  for (const at of points) {
+    parts.push(text.slice(from, at), 'q');
+    from = at;
+  }
+  parts.push(text.slice(from));
+  return parts.join('');
+}
+
 /** The real server on one end of in-memory JSON-RPC streams (debounce 0), a client connection on the other (not yet listening). */
 export function inMemoryServer(): { client: ProtocolConnection; server: ReturnType<typeof connectServer> } {
   const up = new PassThrough();
@@ -106,9 +118,9 @@ export async function benchLsp(opts: LspBenchOptions): Promise<LspBenchResult> {
 
   const uri = 'file:///bench/edited.c';
   let text = opts.text;
-  const opened = published(uri, 1);
+  const open = published(uri, 1);
   await client.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'c', version: 1, text } });
-  await opened;
+  await open;
   const wholeFile = { start: { line: 0, character: 0 }, end: { line: text.split('\n').length, character: 0 } };
   const hintsOnce = async (): Promise<number> => {
     const t0 = performance.now();
@@ -123,17 +135,23 @@ export async function benchLsp(opts: LspBenchOptions): Promise<LspBenchResult> {
   const points = editPoints(text, n + warmup);
   const times: number[] = [];
   let version = 1;
-  // The edit's line is counted from the previous edit's (the points ascend), not by splitting the text
-  // before it: the client shares the server's process, and its garbage was the server's collector's work.
+  // Each edit's position is read from the text as opened, which stays flat: the text with the letters typed so far
+  // is a chain of slices, and searching it for line breaks flattened it, a copy of the whole file per edit, made in
+  // the server's process (the client shares it) and left to its collector. A letter typed earlier on the same line
+  // moves the column by one (the points ascend); the edited text is made once, after the edits.
+  const opened = text;
   let counted = 0;
   let line = 0;
+  let lineStart = 0;
+  let typedOnLine = 0;
   for (const [i, at] of points.entries()) {
-    // Keep the offsets valid: each insertion moves later points by one.
-    const off = at + i;
-    for (let nl = text.indexOf('\n', counted); nl !== -1 && nl < off; nl = text.indexOf('\n', nl + 1)) line++;
-    counted = off;
-    const character = off - text.lastIndexOf('\n', off - 1) - 1;
-    text = `${text.slice(0, off)}q${text.slice(off)}`;
+    for (let nl = opened.indexOf('\n', counted); nl !== -1 && nl < at; nl = opened.indexOf('\n', nl + 1)) {
+      line++;
+      lineStart = nl + 1;
+      typedOnLine = 0;
+    }
+    counted = at;
+    const character = at - lineStart + typedOnLine++;
     version++;
     const t0 = performance.now();
     const done = published(uri, version);
@@ -149,6 +167,7 @@ export async function benchLsp(opts: LspBenchOptions): Promise<LspBenchResult> {
     });
     if (i >= warmup) times.push(performance.now() - t0);
   }
+  text = typedAt(opened, points);
 
   // The same file from scratch through the same path as an edit: a fresh
   // document opened in the server, until its diagnostics and the viewport's
