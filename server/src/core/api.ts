@@ -91,6 +91,8 @@ export interface IncrementalAnalyzer {
     text: string,
     shared?: WorkspaceSummaries,
   ): (Omit<SettleResult, 'file'> & { file?: AnalysedFile }) | undefined;
+  /** Functions of the document's cache made since it was last made whole, each keeping a version of the text (settle lets them go). */
+  textsKept(uri: string): number;
   close(uri: string): void;
   dispose(): void;
   readonly lastStats: { functions: number; reused: number; computed: number; local: boolean; ms: number };

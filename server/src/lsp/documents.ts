@@ -23,6 +23,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
   type AnalysedFile,
   type CoreAnalyzer,
+  type CoreDiagnostic,
   createAnalyzer,
   createIncrementalAnalyzer,
   type DocumentEdit,
@@ -90,6 +91,11 @@ function clampPosition(p: { line: number; character: number } | undefined): { li
 function treeColumn(doc: TextDocument, p: { line: number; character: number }): number | undefined {
   if (p.line === 0) return p.character;
   return doc.getText().charCodeAt(doc.offsetAt({ line: p.line, character: 0 }) - 1) === 10 ? p.character : undefined;
+}
+
+/** The same findings, in the same order (what a client was sent for them). */
+function sameFindings(a: readonly CoreDiagnostic[], b: readonly CoreDiagnostic[]): boolean {
+  return a.length === b.length && a.every((d, i) => JSON.stringify(d) === JSON.stringify(b[i]));
 }
 
 /** Runs `fn` after `ms` (on the next turn of the event loop when 0: a 0 ms timer waits about 1 ms); returns the cancel function. */
@@ -306,7 +312,19 @@ export class DocumentManager {
       this.opts.onError?.(uri, st.version, e);
       return;
     }
-    if (!r || r.consistent) return;
+    if (!r) return;
+    if (r.compacted && r.file) {
+      // The same analysis made again from the text alone (to let go of the versions its cache kept): it replaces
+      // the earlier one, and is published only should its findings differ (then it is a correction).
+      const next: DocumentState = { ...st, file: r.file };
+      this.results.set(uri, next);
+      this.opts.onAnalysed?.(next);
+      if (st.file && sameFindings(st.file.diagnostics, r.file.diagnostics)) return;
+      this.opts.onPublish?.(next);
+      this.opts.onCorrected?.(next);
+      return;
+    }
+    if (r.consistent) return;
     const next: DocumentState = r.file
       ? { ...st, file: r.file }
       : { uri, version: st.version, settings: st.settings, skipped: 'parsing took too long', ms: st.ms };

@@ -82,6 +82,8 @@ interface Entry {
   locks: Variants<FunctionLocks>;
   rules: Variants<CoreDiagnostic[]>;
   lastRun: number;
+  /** The run that made it: one made after the document's cache was last made whole keeps the text of its run (compact). */
+  born: number;
   /**
    * The dependency key last built for the lock result, with the callee
    * summaries (by identity) and context it was built from: most runs hand
@@ -152,6 +154,8 @@ interface Parsed {
 
 interface DocCache {
   run: number;
+  /** The document's first run: entries born then (or re-made by a compaction, counted so) share one text per run. */
+  whole: number;
   entries: Map<string, Entry>;
   /** Short ids for file outlines (the list of function names), so rule cache keys stay small. */
   outlines: Map<string, number>;
@@ -166,7 +170,26 @@ export interface SettleResult {
   consistent: boolean;
   /** When they did not: the analysis of the full tree (publish it in place of the earlier one). */
   file?: FileAnalysis;
+  /**
+   * The document was analysed again from its text alone (compact): `file`
+   * holds that analysis, which replaces the earlier one in memory (published
+   * only should its findings differ).
+   */
+  compacted?: boolean;
 }
+
+/**
+ * Functions made since the cache was last made whole, past which an idle
+ * document is analysed again from its text alone (compact). Each such
+ * function keeps the text of the version it was made in: a substring of 13 or
+ * more characters is, in V8, a view of the string it was cut from, and a
+ * function's names, calls and lock expressions are cut from the document.
+ * Typing in one function after another kept a copy of the file per function
+ * (27 MB after 300 keystrokes across a 5,000-line file); now at most this many
+ * copies are kept, for one analysis without cache at idle time per this many
+ * functions typed in.
+ */
+const COMPACT_AFTER = 16;
 
 const MAX_VARIANTS = 4;
 const summaryKeys = new WeakMap<FunctionSummary, string>();
@@ -209,6 +232,7 @@ function newEntry(cfg: Cfg, start: number, line: number, bodyNodes: number, run:
     locks: new Variants(),
     rules: new Variants(),
     lastRun: run,
+    born: run,
   };
 }
 
@@ -503,7 +527,7 @@ export class DocumentAnalyzer {
     const t0 = performance.now();
     let doc = this.docs.get(uri);
     if (!doc) {
-      doc = { run: 0, entries: new Map(), outlines: new Map(), solve: new SolveMemo() };
+      doc = { run: 0, whole: 1, entries: new Map(), outlines: new Map(), solve: new SolveMemo() };
       this.docs.set(uri, doc);
     }
     doc.run++;
@@ -531,7 +555,9 @@ export class DocumentAnalyzer {
   settle(uri: string, version: number, text: string, shared?: SummaryLookup): SettleResult | undefined {
     const doc = this.docs.get(uri);
     const p = doc?.parsed;
-    if (!doc || !p || !p.unverified || p.pending.length > 0 || p.text !== text) return undefined;
+    if (!doc || !p || p.pending.length > 0 || p.text !== text) return undefined;
+    if (this.textsKept(uri) > COMPACT_AFTER) return this.compact(uri, doc, version, text, shared);
+    if (!p.unverified) return undefined;
     const tree = this.trees.get(uri, version, text);
     if (!tree) return undefined;
     const found = findFunctions(tree, text);
@@ -566,6 +592,50 @@ export class DocumentAnalyzer {
     doc.run++;
     const file = this.analyzeFull(uri, doc, version, text, new RunMemo(doc), shared);
     return { consistent: false, ...(file ? { file } : {}) };
+  }
+
+  /**
+   * How many functions of a document's cache were made after it was last
+   * made whole, each from a text of its own (see COMPACT_AFTER).
+   */
+  textsKept(uri: string): number {
+    const doc = this.docs.get(uri);
+    if (!doc) return 0;
+    let n = 0;
+    doc.entries.forEach((e) => {
+      if (e.born > doc.whole) n++;
+    });
+    return n;
+  }
+
+  /**
+   * The document analysed again with the functions made since it was opened
+   * made again from this text: the versions they kept alive are let go (the
+   * others keep the text the document was opened with, one for all). Costs
+   * what an edit that the local reparse cannot take costs, plus those functions.
+   */
+  private compact(uri: string, doc: DocCache, version: number, text: string, shared?: SummaryLookup): SettleResult | undefined {
+    const entries = doc.entries;
+    const parsed = doc.parsed;
+    const kept = new Map<string, Entry>();
+    entries.forEach((e, key) => {
+      if (e.born <= doc.whole) kept.set(key, e);
+    });
+    doc.entries = kept;
+    doc.parsed = undefined;
+    doc.run++;
+    const file = this.analyzeFull(uri, doc, version, text, new RunMemo(doc), shared);
+    if (!file) {
+      // (Parsing took too long: the cache stays as it was.)
+      doc.entries = entries;
+      doc.parsed = parsed;
+      return undefined;
+    }
+    // The functions made now share this one text: one version kept per compaction, not one per function typed in.
+    doc.entries.forEach((e) => {
+      if (e.born === doc.run) e.born = doc.whole;
+    });
+    return { consistent: true, file, compacted: true };
   }
 
   /** Forgets a document (closed): frees its tree and its cached results. */
