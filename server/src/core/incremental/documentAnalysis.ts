@@ -31,6 +31,7 @@ import { findFunctions } from '../syntax/functions';
 import { jumpMacrosOf } from '../syntax/jumpMacros';
 import { LineIndex } from '../syntax/lineIndex';
 import { countParseErrors } from '../syntax/parseErrors';
+import { forgetText } from '../syntax/textMemo';
 import {
   functionContaining,
   type LocalFunction,
@@ -190,6 +191,15 @@ export interface SettleResult {
  * functions typed in.
  */
 const COMPACT_AFTER = 16;
+
+/**
+ * `s` in a string of its own: not a view of (or a concatenation holding a view
+ * of) a longer text, which it would keep alive. The first run's keys may stay
+ * views: they share the text the document was opened with.
+ */
+function flatCopy(s: string): string {
+  return (' ' + s).slice(1);
+}
 
 const MAX_VARIANTS = 4;
 const summaryKeys = new WeakMap<FunctionSummary, string>();
@@ -371,7 +381,7 @@ class RunMemo implements FunctionMemo {
     let entry = this.doc.entries.get(key);
     if (!entry) {
       entry = newEntry(compute(), start, line, bodyNodes, this.doc.run);
-      this.doc.entries.set(key, entry);
+      this.doc.entries.set(this.doc.run > 1 ? flatCopy(key) : key, entry);
     }
     const fn = new ParsedFn(syntax, entry.cfg.value, entry, undefined, line);
     this.place(fn, start, line);
@@ -400,7 +410,8 @@ class RunMemo implements FunctionMemo {
     let entry = this.doc.entries.get(key);
     if (!entry) {
       entry = newEntry(local.cfg, local.syntax.start, line, local.bodyNodes, this.doc.run);
-      this.doc.entries.set(key, entry);
+      // The key is made of the function's text as a view of the document's: a flat copy of it keeps only that.
+      this.doc.entries.set(flatCopy(key), entry);
     }
     return entry;
   }
@@ -531,10 +542,13 @@ export class DocumentAnalyzer {
       this.docs.set(uri, doc);
     }
     doc.run++;
+    const previous = doc.parsed?.text;
     const memo = new RunMemo(doc);
     const parsed = this.applyLocally(doc, text, memo);
     const result = parsed ? this.analyzeParsed(uri, doc, parsed, memo, shared) : this.analyzeFull(uri, doc, version, text, memo, shared);
     if (!result) return undefined;
+    // The version this one replaces is never asked for again: the memos of whole texts let it go (textMemo.ts).
+    if (previous !== undefined && previous !== text) forgetText(previous);
     // forEach, not for-of over entries: that made a [key, entry] pair per cached function per keystroke.
     const oldest = doc.run - this.keepRuns;
     doc.entries.forEach((e, key, entries) => {

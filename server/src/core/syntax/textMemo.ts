@@ -2,6 +2,18 @@
 // point registrations), for the last few texts: one analysis asks once per
 // function, in callees-first order, which goes back and forth between the
 // files of a folder.
+/** Every memo made (module-level, for the life of the process): forgetText reaches them all. */
+const memos = new Set<TextMemo<unknown>>();
+
+/**
+ * Drops `text` from every memo: an editor's document version that a newer
+ * one replaced is never asked for again, and a memo kept up to 64 of them
+ * alive (a 5,000-line file's 300 keystrokes kept 64 copies of it, 8 MB).
+ */
+export function forgetText(text: string): void {
+  for (const m of memos) m.forget(text);
+}
+
 /** Values per text, for the last few texts (one remembered text made a folder's analysis rescan a whole file per function). */
 export class TextMemo<T> {
   private readonly entries = new Map<string, T>();
@@ -10,7 +22,15 @@ export class TextMemo<T> {
   constructor(
     private readonly size: number,
     private readonly maxChars = 8 * 1024 * 1024,
-  ) {}
+  ) {
+    memos.add(this as TextMemo<unknown>);
+  }
+
+  /** Drops `text` (see forgetText). */
+  forget(text: string): void {
+    if (this.last?.text === text) this.last = undefined;
+    if (this.entries.delete(text)) this.chars -= text.length;
+  }
 
   private last: { text: string; value: T } | undefined;
 
