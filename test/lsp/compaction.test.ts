@@ -7,7 +7,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
+import { TextDocument } from 'vscode-languageserver-textdocument';
+
+import { createAnalyzer } from '../../server/src/core/index';
 import { analyzerPair, findingsView } from './analyzerPair';
+import { startClient } from './harness';
 
 const pair = analyzerPair();
 
@@ -78,5 +82,44 @@ describe('compaction of an idle document', () => {
     assert.ok(settled && !settled.compacted && settled.consistent, 'an ordinary settle: the local reparses confirmed');
     assert.equal(pair.inc.textsKept(uri), 3);
     pair.inc.close(uri);
+  });
+
+  it('in the server: the compacted analysis replaces the last one without a second publication', { timeout: 60_000 }, async () => {
+    const c = await startClient({ server: { debounceMs: 0, settleMs: 0 } });
+    const uri = 'file:///compact/server.c';
+    const opened = manyFunctions();
+    await c.open(uri, opened);
+    await c.diagnosticsFor(uri, 1);
+    // One change of 20 edits, one per function, the last first (so each range is read in the text as opened):
+    // one analysis makes 20 functions from version 2, and the settle after its publication compacts.
+    const doc = TextDocument.create(uri, 'c', 1, opened);
+    const points = statementStarts(opened).slice(0, 20).reverse();
+    const changes = points.map((at) => ({ range: { start: doc.positionAt(at), end: doc.positionAt(at) }, text: 'q' }));
+    await c.change(uri, 2, changes);
+    const published = await c.diagnosticsFor(uri, 2);
+    const isV2 = (s: { uri: string; version: number; state: string }): boolean => s.uri === uri && s.version === 2 && s.state === 'done';
+    const first = await c.statuses.next(isV2);
+    const second = await c.statuses.next(isV2, c.statuses.items.indexOf(first) + 1);
+    assert.equal(second.findings, first.findings);
+    let typed = opened;
+    for (const at of points) typed = `${typed.slice(0, at)}q${typed.slice(at)}`;
+    const fresh = (await createAnalyzer()).analyze({ path: uri, text: typed });
+    assert.equal(published.length, fresh.diagnostics.length);
+    assert.equal(fresh.diagnostics.filter((d) => d.code === 'XSR007').length, 8);
+    // The next edit is analysed from the compacted cache; version 2 was published once.
+    const at = points[points.length - 1]! + 1;
+    const p = TextDocument.create(uri, 'c', 2, typed).positionAt(at);
+    await c.change(uri, 3, [{ range: { start: p, end: p }, text: 'z' }]);
+    const next = await c.diagnosticsFor(uri, 3);
+    const text3 = `${typed.slice(0, at)}z${typed.slice(at)}`;
+    assert.deepEqual(
+      next.map((d) => `${d.range.start.line}:${d.range.start.character} ${String(d.code)}`),
+      (await createAnalyzer()).analyze({ path: uri, text: text3 }).diagnostics.map((d) => {
+        const q = TextDocument.create(uri, 'c', 3, text3).positionAt(d.start);
+        return `${q.line}:${q.character} ${d.code}`;
+      }),
+    );
+    assert.equal(c.diagnostics.items.filter((d) => d.uri === uri && d.version === 2).length, 1);
+    await c.dispose();
   });
 });
