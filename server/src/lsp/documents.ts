@@ -314,12 +314,12 @@ export class DocumentManager {
     }
     if (!r) return;
     if (r.compacted && r.file) {
-      // The same analysis made again from the text alone (to let go of the versions its cache kept): it replaces
-      // the earlier one, and is published only should its findings differ (then it is a correction).
+      // The analysis made again from the text (to let go of the versions its cache kept): it replaces the earlier
+      // one, and is published only as a correction (local results the whole tree did not confirm, other findings).
       const next: DocumentState = { ...st, file: r.file };
       this.results.set(uri, next);
       this.opts.onAnalysed?.(next);
-      if (st.file && sameFindings(st.file.diagnostics, r.file.diagnostics)) return;
+      if (r.consistent && st.file && sameFindings(st.file.diagnostics, r.file.diagnostics)) return;
       this.opts.onPublish?.(next);
       this.opts.onCorrected?.(next);
       return;

@@ -172,9 +172,9 @@ export interface SettleResult {
   /** When they did not: the analysis of the full tree (publish it in place of the earlier one). */
   file?: FileAnalysis;
   /**
-   * The document was analysed again from its text alone (compact): `file`
-   * holds that analysis, which replaces the earlier one in memory (published
-   * only should its findings differ).
+   * The document was analysed again from its text (compact): `file` holds
+   * that analysis, which replaces the earlier one in memory; `consistent`
+   * says whether the local reparses it follows were confirmed.
    */
   compacted?: boolean;
 }
@@ -570,8 +570,8 @@ export class DocumentAnalyzer {
     const doc = this.docs.get(uri);
     const p = doc?.parsed;
     if (!doc || !p || p.pending.length > 0 || p.text !== text) return undefined;
-    if (this.textsKept(uri) > COMPACT_AFTER) return this.compact(uri, doc, version, text, shared);
-    if (!p.unverified) return undefined;
+    const compacting = this.textsKept(uri) > COMPACT_AFTER;
+    if (!p.unverified) return compacting ? this.compact(uri, doc, version, text, shared, true) : undefined;
     const tree = this.trees.get(uri, version, text);
     if (!tree) return undefined;
     const found = findFunctions(tree, text);
@@ -600,8 +600,10 @@ export class DocumentAnalyzer {
       ) === p.parseErrors
     ) {
       this.adoptTopLevel(p, topLevelFacts(tree), tree.rootNode.hasError);
-      return { consistent: true };
+      return compacting ? this.compact(uri, doc, version, text, shared, true) : { consistent: true };
     }
+    // (Wrong local results: compacted while they are made again from the whole tree.)
+    if (compacting) return this.compact(uri, doc, version, text, shared, false);
     doc.parsed = undefined;
     doc.run++;
     const file = this.analyzeFull(uri, doc, version, text, new RunMemo(doc), shared);
@@ -628,7 +630,15 @@ export class DocumentAnalyzer {
    * others keep the text the document was opened with, one for all). Costs
    * what an edit that the local reparse cannot take costs, plus those functions.
    */
-  private compact(uri: string, doc: DocCache, version: number, text: string, shared?: SummaryLookup): SettleResult | undefined {
+  private compact(
+    uri: string,
+    doc: DocCache,
+    version: number,
+    text: string,
+    shared: SummaryLookup | undefined,
+    /** Whether the local results were confirmed by the whole tree (when not, the new analysis is a correction). */
+    consistent: boolean,
+  ): SettleResult | undefined {
     const entries = doc.entries;
     const parsed = doc.parsed;
     const kept = new Map<string, Entry>();
@@ -649,7 +659,7 @@ export class DocumentAnalyzer {
     doc.entries.forEach((e) => {
       if (e.born === doc.run) e.born = doc.whole;
     });
-    return { consistent: true, file, compacted: true };
+    return { consistent, file, compacted: true };
   }
 
   /** Forgets a document (closed): frees its tree and its cached results. */
