@@ -91,7 +91,14 @@ interface Entry {
    * every function the same summary objects, and a key string reused is
    * neither rebuilt nor hashed again by the maps it is looked up in.
    */
-  lastDep?: { context: string; summaries: (FunctionSummary | undefined)[]; dep: string };
+  lastDep?: {
+    context: string;
+    summaries: (FunctionSummary | undefined)[];
+    dep: string;
+    /** The solve (SolveMemo.current) whose first pass last confirmed it, and at which position (-1: none). */
+    solve: number;
+    at: number;
+  };
   /** The rules' key last built (the lock key and the file's outline), for the same reason. */
   lastRulesKey?: { dep: string; outline: string; key: string };
 }
@@ -289,7 +296,7 @@ function depKey(entry: Entry, summaries: SummaryLookup, context: string): string
   }
   const now = entry.callees.map((c) => summaries.get(c));
   const dep = `${context}\u0002${now.map(summaryDep).join('\u0001')}`;
-  entry.lastDep = { context, summaries: now, dep };
+  entry.lastDep = { context, summaries: now, dep, solve: -1, at: -1 };
   return dep;
 }
 
@@ -416,7 +423,7 @@ class RunMemo implements FunctionMemo {
     return entry;
   }
 
-  locks(syntax: FunctionSyntax, cfg: Cfg, summaries: SummaryLookup, compute: () => FunctionLocks, context = ''): FunctionLocks {
+  locks(syntax: FunctionSyntax, cfg: Cfg, summaries: SummaryLookup, compute: () => FunctionLocks, context = '', at = -1): FunctionLocks {
     const place = this.placeOf.get(syntax);
     if (!place || current(place.entry.cfg) !== cfg) {
       this.stats.computed++;
@@ -424,7 +431,24 @@ class RunMemo implements FunctionMemo {
     }
     const { entry, start, line } = place;
     // `context`: what else the result depends on (the interrupt state it is entered with).
-    const dep = depKey(entry, summaries, context);
+    // The key the same position of the last solve's first pass confirmed, when this pass follows that one and
+    // no callee's summary has changed since (SolveMemo): what depKey would find, without asking for each callee.
+    const last = entry.lastDep;
+    const solve = this.solve;
+    const dep =
+      at >= 0 &&
+      solve.since >= 0 &&
+      last &&
+      last.at === at &&
+      last.solve === solve.since &&
+      last.context === context &&
+      solve.unchanged(entry.calleeSet)
+        ? last.dep
+        : depKey(entry, summaries, context);
+    // Stamped by every lookup (a later pass, or another function of the same text, unstamps it).
+    const confirmed = entry.lastDep!;
+    confirmed.solve = at >= 0 ? solve.current : -1;
+    confirmed.at = at;
     const cached = entry.locks.get(dep);
     let result = cached && this.placeLocks(cached, start, line, syntax, cfg);
     if (result) {

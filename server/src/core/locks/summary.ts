@@ -107,6 +107,12 @@ export function isEmptySummary(s: FunctionSummary): boolean {
 /** Looks summaries up by callee name (same file first, then the folder's). */
 export interface SummaryLookup {
   get(name: string): FunctionSummary | undefined;
+  /**
+   * Whether `get` answers every name with the same object as `earlier` did (when the lookup can tell: a
+   * WorkspaceIndex's knows whether the index changed since). The editor's solve then need not ask again
+   * for what an unchanged function calls (core/analyzer.ts SolveMemo).
+   */
+  unchangedSince?(earlier: SummaryLookup): boolean;
 }
 
 export class SummaryStore implements SummaryLookup {

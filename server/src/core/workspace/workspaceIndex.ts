@@ -33,6 +33,8 @@ export class WorkspaceIndex {
   private readonly definers = new Map<string, string[]>();
   /** For each name, the paths whose effective record calls it. */
   private readonly callers = new Map<string, Set<string>>();
+  /** Counts the calls of `set`: a lookup made at the same count answers every name as this one does. */
+  private generation = 0;
 
   /** Files with a record (disk or open). */
   get size(): number {
@@ -69,9 +71,14 @@ export class WorkspaceIndex {
     return undefined;
   }
 
+  /** Whether no `set` came since `generation` was read (an IndexLookup answers from the index as it is now). */
+  generationIs(generation: number): boolean {
+    return this.generation === generation;
+  }
+
   /** The summaries a file at `path` is analysed with: everyone's but its own. */
   lookupFor(path: string): SummaryLookup {
-    return { get: (name) => this.summary(name, path) };
+    return new IndexLookup(this, path, this.generation);
   }
 
   /**
@@ -79,6 +86,9 @@ export class WorkspaceIndex {
    * Returns the names whose summary, as any other file sees it, changed.
    */
   set(layer: Layer, path: string, record: IndexedFile | undefined): Set<string> {
+    // Any set, even one that changes no summary: lookups compare summaries by identity, and a new record
+    // holds new objects.
+    this.generation++;
     const before = this.record(path);
     const map = layer === 'disk' ? this.disk : this.open;
     const seen = new Map<string, string | undefined>();
@@ -133,6 +143,30 @@ export class WorkspaceIndex {
         if (s?.size === 0) this.callers.delete(c);
       }
     }
+  }
+}
+
+/** The summaries a file at `path` sees, as of the index's `generation` (see unchangedSince). */
+class IndexLookup implements SummaryLookup {
+  constructor(
+    private readonly index: WorkspaceIndex,
+    private readonly path: string,
+    private readonly generation: number,
+  ) {}
+
+  get(name: string): FunctionSummary | undefined {
+    return this.index.summary(name, this.path);
+  }
+
+  /** The index changes only through `set`: with no set in between, every answer is the same object. */
+  unchangedSince(earlier: SummaryLookup): boolean {
+    return (
+      earlier instanceof IndexLookup &&
+      earlier.index === this.index &&
+      earlier.path === this.path &&
+      earlier.generation === this.generation &&
+      this.index.generationIs(this.generation)
+    );
   }
 }
 
