@@ -7,6 +7,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 
 import { storesConstant } from '../../server/src/core/guards/collect';
+import { paramNames, paramNamesOfText } from '../../server/src/core/syntax/functions';
 import { tokenize } from '../../server/src/core/syntax/tokens';
 import { parseDeclaration } from '../../server/src/core/types/declarations';
 import { defines } from '../../server/src/core/types/typeTable';
@@ -180,5 +181,62 @@ describe('defines', () => {
       defines('#define A 1\n  # define B(x) x \\\n  + 1\nint y; #define C\n').map((m) => m[1]),
       ['A', 'B'],
     );
+  });
+});
+
+describe('paramNames', () => {
+  /** Pieces of parameter lists: types, names, brackets, commas, and what sends a list to the text reading. */
+  const piece = fc.constantFrom(
+    '(',
+    ')',
+    ',',
+    ' ',
+    '\n',
+    '\t',
+    '*',
+    'void',
+    'int',
+    'struct vcpu',
+    'v',
+    'cpu',
+    '...',
+    '(*fn)',
+    '(void *)',
+    'const',
+    '1',
+    '[',
+    ']',
+    '[NR]',
+    '/* a, b */',
+    '// c\n',
+    '"x,y"',
+    "','",
+    '#if X\n',
+    '\\\n',
+    '\u00a0',
+    '\x01',
+  );
+  const list = fc.array(piece, { maxLength: 16 }).map((p) => p.join(''));
+
+  it('reads every list as the text reading does (split at top-level commas, each piece lexed)', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          list,
+          list.map((l) => `(${l})`),
+        ),
+        (l) => {
+          assert.deepEqual(paramNames(l), paramNamesOfText(l), JSON.stringify(l));
+        },
+      ),
+      { numRuns: 20000, seed: 20261126 },
+    );
+  });
+
+  it('names the parameters of the usual lists', () => {
+    assert.deepEqual(paramNames('(struct vcpu *v, unsigned int cpu)'), ['v', 'cpu']);
+    assert.deepEqual(paramNames('( void )'), []);
+    assert.deepEqual(paramNames('()'), []);
+    assert.deepEqual(paramNames('(int, const char *fmt, ...)'), ['', 'fmt', '']);
   });
 });

@@ -9,7 +9,7 @@ import { declarationFacts, type ExprFacts, exprFacts, matchClose, NO_FACTS } fro
 import { isNestedRealDefinition, knownBody, unclosedEndOffset } from '../syntax/functions';
 import { type JumpMacro, substituteParams } from '../syntax/jumpMacros';
 import { type LineIndex } from '../syntax/lineIndex';
-import { isIdentPart, tokenizeRange } from '../syntax/tokens';
+import { isIdentPart, tokenizeRange, TokenPool } from '../syntax/tokens';
 import { migrationKindsOf } from '../xen/migration';
 import { calleesOfNodes } from './callees';
 import { type Cfg, type CfgEdge, type CfgNode, type CfgNodeKind } from './types';
@@ -513,12 +513,11 @@ class CfgBuilder {
    */
   private macroFor(n: Node, next: number): number {
     const body = n.childForFieldName('body');
-    const tokens = tokenizeRange(this.source, n.startIndex, body ? body.startIndex : n.endIndex);
-    const close = tokens.length > 2 && tokens[0]!.kind === 'ident' && tokens[1]!.text === '(' ? matchClose(tokens, 1) : tokens.length;
+    const header = macroHeader(this.source, n.startIndex, body ? body.startIndex : n.endIndex);
     // (Never seen: the blanker rewrote a balanced header. Read as the `for(;;)` the parser saw.)
-    if (close >= tokens.length) return this.forLoop(n, next, {});
-    const cond = this.node('cond', tokens[0]!.start, tokens[close]!.end, exprFacts(this.source, tokens[1]!.end, tokens[close]!.start));
-    this.nodes[cond]!.loopMacro = tokens[0]!.text;
+    if (!header) return this.forLoop(n, next, {});
+    const cond = this.node('cond', header.start, header.end, exprFacts(this.source, header.argsStart, header.argsEnd));
+    this.nodes[cond]!.loopMacro = header.name;
     const bodyEntry = body ? this.stmt(body, cond, { brk: next, cont: cond }) : cond;
     this.nodes[cond]!.succ = [branchTo(bodyEntry, true), branchTo(next, false)];
     return cond;
@@ -611,6 +610,37 @@ function children(n: Node, keep?: (c: Node, type: string) => boolean): Statement
   }
   nodes.length = types.length = kept;
   return { nodes, types };
+}
+
+/** macroHeader's tokens: it keeps the name and offsets, never a token. */
+const headerTokens = new TokenPool();
+
+/**
+ * `NAME ( args )` at the start of source[start, end): the name, the header's range and its
+ * arguments' (inside the brackets), or undefined when the text does not start so or the bracket
+ * is not closed. Read from lent tokens: a loop macro's header was lexed into tokens of its own
+ * (a list and its token objects per loop macro, kept by nothing).
+ */
+function macroHeader(
+  source: string,
+  start: number,
+  end: number,
+): { name: string; start: number; end: number; argsStart: number; argsEnd: number } | undefined {
+  const tokens = headerTokens.borrow(source, start, end);
+  try {
+    if (tokens.length <= 2 || tokens[0]!.kind !== 'ident' || tokens[1]!.text !== '(') return undefined;
+    const close = matchClose(tokens, 1);
+    if (close >= tokens.length) return undefined;
+    return {
+      name: tokens[0]!.text,
+      start: tokens[0]!.start,
+      end: tokens[close]!.end,
+      argsStart: tokens[1]!.end,
+      argsEnd: tokens[close]!.start,
+    };
+  } finally {
+    headerTokens.giveBack();
+  }
 }
 
 /** Whether the statement at `at` starts with the keyword `for` (not a loop macro the parser read as one). */

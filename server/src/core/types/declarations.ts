@@ -140,7 +140,7 @@ export function parseDeclaration(
   }
   base ??= builtin || undefined;
   if (base === undefined) return undefined;
-  const declarators: Declarator[] = [];
+  let count = 0;
   // Declarators, separated by top-level commas.
   while (k < to) {
     let ptr = 0;
@@ -159,7 +159,7 @@ export function parseDeclaration(
       let j = k + 2;
       while (j < to && tokens[j]!.kind === 'ident' && QUALIFIERS.has(tokens[j]!.text)) j++;
       const name = tokens[j];
-      if (name?.kind !== 'ident') return declarators.length ? declaration(declarators, typedef, isStatic, inlineDefinition) : undefined;
+      if (name?.kind !== 'ident') return count ? declaration(takeDeclarators(count), typedef, isStatic, inlineDefinition) : undefined;
       d = { name: name.text, type: { base, ptr: ptr + 1, fnptr: true } };
       k = skipGroup(tokens, k, to);
       if (tokens[k]?.text === '(') k = skipGroup(tokens, k, to);
@@ -192,15 +192,31 @@ export function parseDeclaration(
       if (isInit) d.init = { from: start, to: j };
       k = j;
     }
-    declarators.push(d);
+    scratch[count++] = d;
     if (tokens[k]?.text === ',') {
       k++;
       continue;
     }
     break;
   }
-  if (declarators.length === 0 && !inlineDefinition) return undefined;
-  return declaration(declarators, typedef, isStatic, inlineDefinition);
+  if (count === 0 && !inlineDefinition) return undefined;
+  return declaration(takeDeclarators(count), typedef, isStatic, inlineDefinition);
+}
+
+/**
+ * The declarators parseDeclaration reads, before it copies them out to measure: nearly every
+ * declaration has one, and a list grown by push from empty reserves room for 17 (a declaration is
+ * read for every local, parameter and file-scope declaration; the discipline, the type table).
+ */
+const scratch: Declarator[] = [];
+/** What a scratch slot holds once copied out (its room is kept: emptied, the list would grow again). */
+const NO_DECLARATOR: Declarator = { name: '', type: { base: '', ptr: 0 } };
+
+/** The first `count` declarators read, in a list of their own (the scratch keeps none of them). */
+function takeDeclarators(count: number): Declarator[] {
+  const out = scratch.slice(0, count);
+  for (let i = 0; i < count; i++) scratch[i] = NO_DECLARATOR;
+  return out;
 }
 
 /** A Declaration with `inlineDefinition` only when there is one (no object spread into a new one per declaration). */
