@@ -224,7 +224,9 @@ export function computeDiscipline(
   const isHeader = (f: FileAnalysis): boolean => isHeaderPath(f.path);
   for (const { f } of all) if (isHeader(f)) shared.addFile(f.text, bodiesOf(f));
   const functions = new Map<string, FunctionFacts>();
-  const byFunction = new Map<FunctionLocks, FunctionFacts>();
+  // Every function's facts, in file order (a hover asks factsOf, seldom: a scan of them; a map by function was one
+  // more map of every function built on every edit).
+  const everyFacts: FunctionFacts[] = [];
   const registrations: Registration[] = [];
   const sharedStatics = staticsInSeveralFiles(all.map((x) => x.f));
   for (const { f, reported } of all) {
@@ -234,7 +236,7 @@ export function computeDiscipline(
     const statics = `${[...staticNamesIn(f, f.text).keys()].join(',')}|${[...sharedStatics].join(',')}`;
     for (const fn of f.functions) {
       const facts = collectFunctionRemembered(f, fn, table, helpers, reported, sharedStatics, statics, all.length === 1);
-      byFunction.set(fn, facts);
+      everyFacts.push(facts);
       // A definition seen twice (a header read twice, an #ifdef alternative): the first stays.
       if (!functions.has(facts.key)) functions.set(facts.key, facts);
     }
@@ -435,7 +437,7 @@ export function computeDiscipline(
     locks: irqDiscipline(functions, alias, all.length === 1),
     entries,
     aliases,
-    factsOf: (_file, fn) => byFunction.get(fn),
+    factsOf: (_file, fn) => lastFactsOf(everyFacts, fn),
     sitesOf: (location) => sites.get(location) ?? [],
     heldAt: heldSet,
     helpers,
@@ -444,6 +446,12 @@ export function computeDiscipline(
       entryOf(f).some((e) => e.source !== 'unknown') || (!addressTaken.has(f.name) && (callers.get(f.key)?.length ?? 0) > 0),
     sole: all.length === 1,
   };
+}
+
+/** The facts of a function: the last made for it (a file given twice, as a file and as context, is read twice). */
+function lastFactsOf(everyFacts: readonly FunctionFacts[], fn: FunctionLocks): FunctionFacts | undefined {
+  for (let i = everyFacts.length - 1; i >= 0; i--) if (everyFacts[i]!.fn === fn) return everyFacts[i];
+  return undefined;
 }
 
 /** Whether the function's body asserts its domain is dying, read once per lock result as computed (its body's text). */
