@@ -231,6 +231,77 @@ describe('the edit path on the lock-discipline fixtures', () => {
     analyzers.inc.close(uri);
   });
 
+  it("a function's remembered lock nestings follow the aliases and its context, which edits elsewhere change", () => {
+    // What a function nests (the lock held, the lock taken) is kept per facts as collected: another function's edit
+    // that installs a lock as the pCPU's scheduler lock (the aliases) or stops holding a lock where it calls a hook
+    // (the hook's learned context) changes it, though the function itself is not collected again.
+    const order = (f: AnalysedFile): string[] => guardsReport([f]).order.map((e) => `${e.outer} -> ${e.inner} (${e.example.function})`);
+    const aliased = [
+      'struct sched_resource {',
+      '    spinlock_t *schedule_lock;',
+      '};',
+      'struct demo_private {',
+      '    spinlock_t lock;',
+      '};',
+      'static DEFINE_SPINLOCK(b_lock);',
+      '',
+      'void outer(struct demo_private *prv)',
+      '{',
+      '    spin_lock(&prv->lock);',
+      '    spin_lock(&b_lock);',
+      '    spin_unlock(&b_lock);',
+      '    spin_unlock(&prv->lock);',
+      '}',
+      '',
+      'void install(struct sched_resource *sr, struct demo_private *prv)',
+      '{',
+      '    int n = 0;',
+      '}',
+      '',
+    ].join('\n');
+    const a = editedDocument(analyzers, 'file:///discipline/nestings-aliased.c', aliased, view);
+    assert.deepEqual(order(analyzers.fresh.analyze({ path: 'file:///discipline/nestings-aliased.c', text: aliased })), [
+      'demo_private.lock -> b_lock (outer)',
+    ]);
+    assert.deepEqual(order(a.replace('int n = 0;', 'sr->schedule_lock = &prv->lock;')), ['sched(cpu) -> b_lock (outer)']);
+    assert.deepEqual(order(a.replace('sr->schedule_lock = &prv->lock;', 'int n = 0;')), ['demo_private.lock -> b_lock (outer)']);
+    analyzers.inc.close('file:///discipline/nestings-aliased.c');
+    const hooked = [
+      'struct demo_ops {',
+      '    void (*sleep)(void);',
+      '};',
+      'static DEFINE_SPINLOCK(a_lock);',
+      'static DEFINE_SPINLOCK(b_lock);',
+      '',
+      'static void demo_sleep(void)',
+      '{',
+      '    spin_lock(&b_lock);',
+      '    spin_unlock(&b_lock);',
+      '}',
+      '',
+      'static const struct demo_ops demo_ops = {',
+      '    .sleep = demo_sleep,',
+      '};',
+      '',
+      'void caller(const struct demo_ops *o)',
+      '{',
+      '    spin_lock(&a_lock);',
+      '    o->sleep();',
+      '    spin_unlock(&a_lock);',
+      '}',
+      '',
+    ].join('\n');
+    const h = editedDocument(analyzers, 'file:///discipline/nestings-hooked.c', hooked, view);
+    assert.deepEqual(order(analyzers.fresh.analyze({ path: 'file:///discipline/nestings-hooked.c', text: hooked })), [
+      'a_lock -> b_lock (demo_sleep)',
+    ]);
+    const held = '    o->sleep();\n    spin_unlock(&a_lock);';
+    const released = '    spin_unlock(&a_lock);\n    o->sleep();';
+    assert.deepEqual(order(h.replace(held, released)), []);
+    assert.deepEqual(order(h.replace(released, held)), ['a_lock -> b_lock (demo_sleep)']);
+    analyzers.inc.close('file:///discipline/nestings-hooked.c');
+  });
+
   it('functions moved again and again by edits above them keep their sites where they are (findings, hints, guards)', () => {
     // Edits in the first function move every function below it: their facts, collected once, are moved copies,
     // moved again in place by each later edit (forward, back to where they were collected, across lines).

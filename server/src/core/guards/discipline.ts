@@ -224,7 +224,9 @@ export function computeDiscipline(
   const isHeader = (f: FileAnalysis): boolean => isHeaderPath(f.path);
   for (const { f } of all) if (isHeader(f)) shared.addFile(f.text, bodiesOf(f));
   const functions = new Map<string, FunctionFacts>();
-  const byFunction = new Map<FunctionLocks, FunctionFacts>();
+  // Every function's facts, in file order (a hover asks factsOf, seldom: a scan of them; a map by function was one
+  // more map of every function built on every edit).
+  const everyFacts: FunctionFacts[] = [];
   const registrations: Registration[] = [];
   const sharedStatics = staticsInSeveralFiles(all.map((x) => x.f));
   for (const { f, reported } of all) {
@@ -234,7 +236,7 @@ export function computeDiscipline(
     const statics = `${[...staticNamesIn(f, f.text).keys()].join(',')}|${[...sharedStatics].join(',')}`;
     for (const fn of f.functions) {
       const facts = collectFunctionRemembered(f, fn, table, helpers, reported, sharedStatics, statics, all.length === 1);
-      byFunction.set(fn, facts);
+      everyFacts.push(facts);
       // A definition seen twice (a header read twice, an #ifdef alternative): the first stays.
       if (!functions.has(facts.key)) functions.set(facts.key, facts);
     }
@@ -416,7 +418,7 @@ export function computeDiscipline(
   // hold it); only an entry point's context (its callers are not ours) adds edges here.
   const orderContext = (f: FunctionFacts): readonly string[] =>
     entryOf(f).some((e) => e.source !== 'unknown') ? [...ctxOf(f)].filter((l) => l !== REPLACED_SCHED_LOCK) : NO_LOCKS;
-  const order = orderEdges(functions, resolver, localHeld, orderContext, aliases);
+  const order = orderEdges(functions, resolver, localHeld, orderContext, aliases, all.length === 1);
   const iterations = [...walks, ...iterationFindings(functions, guardOf, sites, exempt)];
   // The discipline lives as long as its files' analysis (in the editor, until the next keystroke's), and what it
   // answers later reads only the held lists and sets: the other passes' memos are not kept with it.
@@ -435,7 +437,7 @@ export function computeDiscipline(
     locks: irqDiscipline(functions, alias, all.length === 1),
     entries,
     aliases,
-    factsOf: (_file, fn) => byFunction.get(fn),
+    factsOf: (_file, fn) => lastFactsOf(everyFacts, fn),
     sitesOf: (location) => sites.get(location) ?? [],
     heldAt: heldSet,
     helpers,
@@ -444,6 +446,12 @@ export function computeDiscipline(
       entryOf(f).some((e) => e.source !== 'unknown') || (!addressTaken.has(f.name) && (callers.get(f.key)?.length ?? 0) > 0),
     sole: all.length === 1,
   };
+}
+
+/** The facts of a function: the last made for it (a file given twice, as a file and as context, is read twice). */
+function lastFactsOf(everyFacts: readonly FunctionFacts[], fn: FunctionLocks): FunctionFacts | undefined {
+  for (let i = everyFacts.length - 1; i >= 0; i--) if (everyFacts[i]!.fn === fn) return everyFacts[i];
+  return undefined;
 }
 
 /** Whether the function's body asserts its domain is dying, read once per lock result as computed (its body's text). */
@@ -1310,17 +1318,24 @@ function orderEdges(
   /** Locks an entry point is entered holding that order its own (none for most functions). */
   orderContext: (f: FunctionFacts) => readonly string[],
   aliases: ReadonlyMap<string, string>,
+  /** A run over one file: each function's nestings are remembered for its next run (see FunctionNestings). */
+  remember: boolean,
 ): OrderEdge[] {
   const alias = (l: string): string => aliases.get(l) ?? l;
   const takes = lockClosure(functions, resolver, aliases);
+  const aliasesKey = remember ? sameAliasesAsLast(aliases) : aliases;
   // The edges in the order first found, by outer then inner lock (no key string is made per nesting seen); a
   // site is made when it is new.
   const edges: OrderEdge[] = [];
   const byOuter = new Map<string, Map<string, OrderEdge>>();
   const releasedBy = new Map<FunctionFacts, ReadonlySet<string>>();
+  const releasedOf = (callee: FunctionFacts): ReadonlySet<string> => {
+    if (remember) return rememberedRelease(callee, alias, aliasesKey);
+    let released = releasedBy.get(callee);
+    if (!released) releasedBy.set(callee, (released = releasedIn(callee, alias)));
+    return released;
+  };
   const edge = (outer: string, inner: string, fn: FunctionFacts, start: number, end: number, line: number, via?: string): void => {
-    // RCU read sections wait for nobody; a lock we could not name at type level compares with nothing.
-    if (outer === inner || outer.startsWith('rcu(') || inner.startsWith('rcu(') || unresolved(outer) || unresolved(inner)) return;
     let inners = byOuter.get(outer);
     if (!inners) byOuter.set(outer, (inners = new Map()));
     let e = inners.get(inner);
@@ -1332,34 +1347,149 @@ function orderEdges(
       e.sites.push(via === undefined ? { fn, start, end, line } : { fn, start, end, line, via });
   };
   for (const f of functions.values()) {
-    // What is held before a node, with the entry's context (per node: a function's acquisitions and calls often
-    // share nodes); without one, the locks held there (one set per list, shared).
     const context = orderContext(f);
-    const withContext = context.length ? new Map<number, ReadonlySet<string>>() : undefined;
-    const heldSet = (node: number): ReadonlySet<string> =>
-      withContext ? heldWithContext(localHeld(f, node), node, context, withContext) : localHeld(f, node);
-    for (const a of f.acquisitions) {
-      if (a.noWait) continue;
-      const inner = alias(a.lock);
-      for (const h of heldSet(a.node)) edge(h, inner, f, a.start, a.start, a.line);
-    }
     const callees = resolver.calleesOf(f);
-    for (let i = 0; i < f.calls.length; i++) {
-      const c = f.calls[i]!;
-      const callee = callees[i];
-      if (!callee || callee === f) continue;
-      const inner = takes.get(callee.key)!;
-      if (inner.size === 0) continue;
-      // (Most calls are made holding nothing: no edge, and what the callee releases is not asked.)
-      const held = heldSet(c.node);
-      if (held.size === 0) continue;
-      // A lock the callee lets go of first is not nested with what it takes (once per callee, not per call).
-      let released = releasedBy.get(callee);
-      if (!released) releasedBy.set(callee, (released = releasedIn(callee, alias)));
-      for (const l of inner) for (const h of held) if (!released.has(h)) edge(h, l, f, c.start, c.end, c.line, callee.name);
+    const origin = remember ? collectedFacts(f) : undefined;
+    let n = origin && nestingsMemo.get(origin);
+    if (!n || n.takes !== takes || !sameList(n.context, context) || !sameReleases(n, callees, releasedOf))
+      n = nestingsOf(f, callees, localHeld, context, alias, takes, releasedOf);
+    if (origin) nestingsMemo.set(origin, n);
+    // The nestings at this placement: positions read from the function's facts as they are now.
+    for (const x of n.nestings) {
+      if (x.at < 0) {
+        const a = f.acquisitions[-x.at - 1]!;
+        edge(x.outer, x.inner, f, a.start, a.start, a.line);
+      } else {
+        const c = f.calls[x.at]!;
+        edge(x.outer, x.inner, f, c.start, c.end, c.line, callees[x.at]!.name);
+      }
     }
   }
   return edges;
+}
+
+/**
+ * One function's nestings (the lock held, the lock taken, at which of its
+ * acquisitions or calls), in the order orderEdges meets them, with what they
+ * were derived from besides the function's facts as collected: the closure
+ * of what each function takes (the same object while it is the same, and
+ * lockClosure keeps it only for the same aliases and callees: it stands for
+ * those too), the entry's context, and what each callee released that was
+ * asked (its set, one per callee's facts as collected and aliases). No
+ * position and no facts object: nothing of a document is kept.
+ */
+interface FunctionNestings {
+  takes: ReadonlyMap<string, ReadonlySet<string>>;
+  context: readonly string[];
+  /** The calls whose callee's releases were asked, and the answers. */
+  releasedAt: readonly number[];
+  released: readonly ReadonlySet<string>[];
+  /** `at`: a call's index in `calls`, or -1 - an acquisition's index in `acquisitions`. */
+  nestings: readonly { outer: string; inner: string; at: number }[];
+}
+
+/**
+ * Nestings per facts as collected, for a run over one file: an edit collects
+ * the edited function again, and the others (the same facts, moved) give the
+ * same nestings while the closure, their context and their callees' releases
+ * are the same. orderEdges asked what was held at every acquisition and call
+ * of every function on every edit: on the bench's edit loop it was 14.7% of
+ * computeDiscipline's profile and allocated 9.9 MB over 200 edits; with this,
+ * 7.0% (most of it lockClosure's check) and 2.8 MB. (Most misses are the runs
+ * whose closure changed: an edit that changes what a function takes.)
+ */
+const nestingsMemo = new WeakMap<FunctionFacts, FunctionNestings>();
+
+function sameReleases(
+  n: FunctionNestings,
+  callees: readonly (FunctionFacts | undefined)[],
+  releasedOf: (callee: FunctionFacts) => ReadonlySet<string>,
+): boolean {
+  for (let i = 0; i < n.releasedAt.length; i++) if (releasedOf(callees[n.releasedAt[i]!]!) !== n.released[i]) return false;
+  return true;
+}
+
+function nestingsOf(
+  f: FunctionFacts,
+  callees: readonly (FunctionFacts | undefined)[],
+  localHeld: (f: FunctionFacts, node: number) => ReadonlySet<string>,
+  context: readonly string[],
+  alias: (l: string) => string,
+  takes: ReadonlyMap<string, ReadonlySet<string>>,
+  releasedOf: (callee: FunctionFacts) => ReadonlySet<string>,
+): FunctionNestings {
+  const nestings: { outer: string; inner: string; at: number }[] = [];
+  const releasedAt: number[] = [];
+  const released: ReadonlySet<string>[] = [];
+  const nest = (outer: string, inner: string, at: number): void => {
+    // RCU read sections wait for nobody; a lock we could not name at type level compares with nothing.
+    if (outer === inner || outer.startsWith('rcu(') || inner.startsWith('rcu(') || unresolved(outer) || unresolved(inner)) return;
+    nestings.push({ outer, inner, at });
+  };
+  // What is held before a node, with the entry's context (per node: a function's acquisitions and calls often
+  // share nodes); without one, the locks held there (one set per list, shared).
+  const withContext = context.length ? new Map<number, ReadonlySet<string>>() : undefined;
+  const heldSet = (node: number): ReadonlySet<string> =>
+    withContext ? heldWithContext(localHeld(f, node), node, context, withContext) : localHeld(f, node);
+  for (let i = 0; i < f.acquisitions.length; i++) {
+    const a = f.acquisitions[i]!;
+    if (a.noWait) continue;
+    const inner = alias(a.lock);
+    for (const h of heldSet(a.node)) nest(h, inner, -1 - i);
+  }
+  for (let i = 0; i < f.calls.length; i++) {
+    const c = f.calls[i]!;
+    const callee = callees[i];
+    if (!callee || callee === f) continue;
+    const inner = takes.get(callee.key)!;
+    if (inner.size === 0) continue;
+    // (Most calls are made holding nothing: no edge, and what the callee releases is not asked.)
+    const held = heldSet(c.node);
+    if (held.size === 0) continue;
+    // A lock the callee lets go of first is not nested with what it takes (once per callee, not per call).
+    const r = releasedOf(callee);
+    releasedAt.push(i);
+    released.push(r);
+    for (const l of inner) for (const h of held) if (!r.has(h)) nest(h, l, i);
+  }
+  return { takes, context, releasedAt, released, nestings };
+}
+
+/**
+ * What a callee releases, per facts as collected and aliases (the same
+ * object while they are the same): the set orderEdges' remembered nestings
+ * compare by identity.
+ */
+const releases = new WeakMap<FunctionFacts, { aliases: ReadonlyMap<string, string>; set: ReadonlySet<string> }>();
+function rememberedRelease(f: FunctionFacts, alias: (l: string) => string, aliases: ReadonlyMap<string, string>): ReadonlySet<string> {
+  const origin = collectedFacts(f);
+  const known = releases.get(origin);
+  if (known && known.aliases === aliases) return known.set;
+  const set = releasedIn(f, alias);
+  releases.set(origin, { aliases, set });
+  return set;
+}
+
+/** The aliases of the last run over one file: that object while they are the same (compared in place), else these. */
+let lastAliases: ReadonlyMap<string, string> | undefined;
+function sameAliasesAsLast(aliases: ReadonlyMap<string, string>): ReadonlyMap<string, string> {
+  const last = lastAliases;
+  if (last && last.size === aliases.size) {
+    let same = true;
+    for (const [k, v] of aliases)
+      if (last.get(k) !== v) {
+        same = false;
+        break;
+      }
+    if (same) return last;
+  }
+  return (lastAliases = aliases);
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** The locks (type level, aliased) a function's summary says it releases, surely, maybe or on some returns. */
