@@ -68,6 +68,28 @@ describe('compaction of an idle document', () => {
     pair.inc.close(uri);
   });
 
+  it('compacts half-typed code to the findings of a fresh analysis of the same text', () => {
+    const uri = 'file:///compact/half-typed.c';
+    let text = manyFunctions();
+    let version = 1;
+    pair.inc.analyze(uri, version, text);
+    // A half-typed statement (`v-> = ;`) in front of 20 declarations: a syntax error in each of 20 functions.
+    for (const at of statementStarts(text).slice(0, 20).reverse()) {
+      const from = at - 1;
+      pair.inc.edit(uri, [{ start: from, oldEnd: from, newText: 'v-> = ;' }]);
+      text = `${text.slice(0, from)}v-> = ;${text.slice(from)}`;
+      assert.ok(pair.inc.analyze(uri, ++version, text));
+    }
+    const fresh = pair.fresh.analyze({ path: uri, text });
+    assert.ok(fresh.parseErrors > 0, 'the typed text does not parse');
+    const settled = pair.inc.settle(uri, version, text);
+    assert.ok(settled?.compacted && settled.file, 'settling past the bound analyses the text again');
+    assert.deepEqual(findingsView(settled.file), findingsView(fresh));
+    assert.equal(settled.file.parseErrors, fresh.parseErrors);
+    assert.equal(pair.inc.textsKept(uri), 0);
+    pair.inc.close(uri);
+  });
+
   it('leaves a document alone while it keeps no more than the bound', () => {
     const uri = 'file:///compact/few.c';
     let text = manyFunctions();
