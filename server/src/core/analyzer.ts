@@ -35,6 +35,8 @@ export interface FunctionMemo {
   /**
    * `context`: anything else the result depends on, as a key (the interrupt state the function is entered with).
    * `at`: the function's position in the solve's first pass (-1 in later passes; see SolveMemo).
+   * `index` (here and in `rules`): the function's index in its file's list, where a memo that placed the
+   * functions in that order finds it without a lookup by syntax (a hint: the syntax is what identifies it).
    */
   locks(
     syntax: FunctionSyntax,
@@ -43,8 +45,9 @@ export interface FunctionMemo {
     compute: () => FunctionLocks,
     context?: string,
     at?: number,
+    index?: number,
   ): FunctionLocks;
-  rules(file: FileAnalysis, fn: FunctionLocks, compute: () => CoreDiagnostic[]): CoreDiagnostic[];
+  rules(file: FileAnalysis, fn: FunctionLocks, compute: () => CoreDiagnostic[], index?: number): CoreDiagnostic[];
   /** What the summary solve keeps from the document's previous run (see SolveMemo). */
   readonly solve?: SolveMemo;
 }
@@ -522,7 +525,7 @@ export class Analyzer {
         entered = e;
         const key = irq === undefined ? '' : irq ? 'irq-on' : e?.bare ? 'irq-off-bare' : 'irq-off';
         const f = fns[i]!;
-        const res = memo ? memo.locks(f.syntax, f.cfg, lookup, compute, key, pass === 0 ? k : -1) : compute();
+        const res = memo ? memo.locks(f.syntax, f.cfg, lookup, compute, key, pass === 0 ? k : -1, indexIn[i]) : compute();
         results[fileOf[i]!]![indexIn[i]!] = res;
         if (pass === 0) solveMemo?.firstPass(k, name, res.summary);
         const old = store.get(name);
@@ -575,8 +578,9 @@ export class Analyzer {
       return out;
     };
     if (this.rules.length > 0)
-      for (fn of functions) {
-        const found = memo ? memo.rules(file, fn, check) : check();
+      for (let i = 0; i < functions.length; i++) {
+        fn = functions[i]!;
+        const found = memo ? memo.rules(file, fn, check, i) : check();
         for (const d of found) diags.push(d);
       }
     matchLineEnds(file.text, diags);

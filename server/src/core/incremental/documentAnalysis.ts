@@ -167,6 +167,10 @@ interface DocCache {
   entries: Map<string, Entry>;
   /** Short ids for file outlines (the list of function names), so rule cache keys stay small. */
   outlines: Map<string, number>;
+  /** The next outline id (ids are never reused: see RunMemo.outlineOf). */
+  nextOutline: number;
+  /** The last run's outline: its names, in order, and its id. */
+  lastOutline?: { names: readonly string[]; id: string };
   parsed?: Parsed;
   /** What the summary solve keeps from the document's last run (the call graph's order, the call sites counted). */
   solve: SolveMemo;
@@ -367,8 +371,12 @@ function movedSyntax(s: FunctionSyntax, delta: number): FunctionSyntax {
 /** One analysis run's view of a document's cache: the FunctionMemo the Analyzer calls. */
 class RunMemo implements FunctionMemo {
   readonly stats = { reused: 0, computed: 0 };
-  /** The functions placed in this run, by syntax (the analyzer hands back the syntax it was given). */
-  private readonly placeOf = new Map<FunctionSyntax, ParsedFn>();
+  /**
+   * The functions placed in this run, in the order placed: the file's order, which is the index the analyzer
+   * passes back with a function's syntax. A map by syntax, filled for every function on every keystroke, was a
+   * hundredth of what the edit path allocated (a search of the list serves a caller without the index).
+   */
+  private readonly list: ParsedFn[] = [];
   private outline: string | undefined;
   readonly solve: SolveMemo;
 
@@ -403,12 +411,13 @@ class RunMemo implements FunctionMemo {
     fn.result = undefined;
     fn.dep = '';
     fn.entry.lastRun = this.doc.run;
-    this.placeOf.set(fn.syntax, fn);
+    this.list.push(fn);
   }
 
-  /** A function placed in this run. */
-  placed(syntax: FunctionSyntax): ParsedFn | undefined {
-    return this.placeOf.get(syntax);
+  /** A function placed in this run (`index`: where it should be in the list, when known). */
+  placed(syntax: FunctionSyntax, index = -1): ParsedFn | undefined {
+    const at = this.list[index];
+    return at !== undefined && at.syntax === syntax ? at : this.list.find((f) => f.syntax === syntax);
   }
 
   /** The entry for a function built locally (an equal one from the cache when there is one). */
@@ -423,8 +432,16 @@ class RunMemo implements FunctionMemo {
     return entry;
   }
 
-  locks(syntax: FunctionSyntax, cfg: Cfg, summaries: SummaryLookup, compute: () => FunctionLocks, context = '', at = -1): FunctionLocks {
-    const place = this.placeOf.get(syntax);
+  locks(
+    syntax: FunctionSyntax,
+    cfg: Cfg,
+    summaries: SummaryLookup,
+    compute: () => FunctionLocks,
+    context = '',
+    at = -1,
+    index = -1,
+  ): FunctionLocks {
+    const place = this.placed(syntax, index);
     if (!place || current(place.entry.cfg) !== cfg) {
       this.stats.computed++;
       return compute();
@@ -480,21 +497,32 @@ class RunMemo implements FunctionMemo {
     return value;
   }
 
-  rules(file: FileAnalysis, fn: FunctionLocks, compute: () => CoreDiagnostic[]): CoreDiagnostic[] {
-    const info = this.placeOf.get(fn.syntax);
+  /**
+   * The id of the file's outline (its functions' names, in order). The last run's names are compared first: a
+   * keystroke seldom renames a function, and joining every name into a key to look up was done on each one.
+   */
+  private outlineOf(functions: readonly FunctionLocks[]): string {
+    const last = this.doc.lastOutline;
+    if (last && last.names.length === functions.length && functions.every((f, i) => f.syntax.name === last.names[i])) return last.id;
+    const names = functions.map((f) => f.syntax.name);
+    const joined = names.join(',');
+    let id = this.doc.outlines.get(joined);
+    if (id === undefined) {
+      if (this.doc.outlines.size > 64) this.doc.outlines.clear();
+      // Never an id given before the clear: rule results cached under it belong to another outline.
+      id = this.doc.nextOutline++;
+      this.doc.outlines.set(joined, id);
+    }
+    this.doc.lastOutline = { names, id: String(id) };
+    return this.doc.lastOutline.id;
+  }
+
+  rules(file: FileAnalysis, fn: FunctionLocks, compute: () => CoreDiagnostic[], index = -1): CoreDiagnostic[] {
+    const info = this.placed(fn.syntax, index);
     // Only the result this run's lock lookup gave (the rules' key is that lookup's).
     if (!info || info.result !== fn) return compute();
     // Rules read the function and may look at which functions the file defines (not at their bodies).
-    if (this.outline === undefined) {
-      const names = file.functions.map((f) => f.syntax.name).join(',');
-      let id = this.doc.outlines.get(names);
-      if (id === undefined) {
-        if (this.doc.outlines.size > 64) this.doc.outlines.clear();
-        id = this.doc.outlines.size;
-        this.doc.outlines.set(names, id);
-      }
-      this.outline = String(id);
-    }
+    this.outline ??= this.outlineOf(file.functions);
     const lastKey = info.entry.lastRulesKey;
     let key: string;
     if (lastKey && lastKey.dep === info.dep && lastKey.outline === this.outline) key = lastKey.key;
@@ -562,7 +590,7 @@ export class DocumentAnalyzer {
     const t0 = performance.now();
     let doc = this.docs.get(uri);
     if (!doc) {
-      doc = { run: 0, whole: 1, entries: new Map(), outlines: new Map(), solve: new SolveMemo() };
+      doc = { run: 0, whole: 1, entries: new Map(), outlines: new Map(), nextOutline: 0, solve: new SolveMemo() };
       this.docs.set(uri, doc);
     }
     doc.run++;
@@ -712,8 +740,9 @@ export class DocumentAnalyzer {
     }
     const result = this.analyzer.analyze({ path: uri, text }, { tree, memo, shared });
     const fns: ParsedFn[] = [];
-    for (const f of result.functions) {
-      const fn = memo.placed(f.syntax);
+    for (let i = 0; i < result.functions.length; i++) {
+      const f = result.functions[i]!;
+      const fn = memo.placed(f.syntax, i);
       if (!fn) {
         doc.parsed = undefined;
         return result;
