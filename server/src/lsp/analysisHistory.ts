@@ -10,7 +10,7 @@ import type { Diagnostic } from 'vscode-languageserver';
 import type { AnalysisStatusParams, IncompleteFunction } from '../contracts/lspRequests';
 import { type AnalysedFile, type CoreDiagnostic, type LockShapeBaseline, newLockHelpers, nextLockShapeBaseline } from '../core/index';
 import type { Positions } from './convert';
-import { toLspDiagnostic, toLspDiagnostics } from './diagnostics';
+import { publishedDiagnostic, toLspDiagnostics } from './diagnostics';
 import type { DocumentState } from './documents';
 
 interface Observed {
@@ -90,7 +90,7 @@ export class AnalysisHistory {
     const positions = at(st.file);
     return [
       ...toLspDiagnostics(st.file, st.uri, positions),
-      ...(this.observed(st)?.helpers ?? []).map((d) => toLspDiagnostic(positions, st.uri, d)),
+      ...(this.observed(st)?.helpers ?? []).map((d) => publishedDiagnostic(positions, st.uri, d)),
     ];
   }
 
