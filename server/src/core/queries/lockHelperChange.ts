@@ -209,6 +209,9 @@ interface Made {
   start: number;
   bodyEnd: number;
   conservative: boolean;
+  /** The result as computed and the locks flagged: the same two have the same places (placeIn keeps them by result). */
+  base: FunctionLocks;
+  changed: readonly string[];
   /** Per lock flagged: its place and where the line that took it starts. */
   places: Place[];
   at: (number | undefined)[];
@@ -226,11 +229,8 @@ function sameInputs(
 ): boolean {
   if (m.name !== fn.syntax.name || m.start !== fn.syntax.start || m.bodyEnd !== fn.syntax.bodyEnd || m.conservative !== conservative)
     return false;
-  if (m.places.length !== changed.length) return false;
-  for (let k = 0; k < changed.length; k++) {
-    const p = placeIn(base, changed[k]!, file, fn, lineDelta);
-    if (p !== m.places[k] || takenHere(p, file, fn, lineDelta) !== m.at[k]) return false;
-  }
+  if (m.base !== base || m.changed !== changed) return false;
+  for (let k = 0; k < changed.length; k++) if (takenHere(m.places[k]!, file, fn, lineDelta) !== m.at[k]) return false;
   return true;
 }
 
@@ -258,6 +258,8 @@ export function newLockHelpers(baseline: LockShapeBaseline, file: FileAnalysis):
       start: fn.syntax.start,
       bodyEnd: fn.syntax.bodyEnd,
       conservative,
+      base,
+      changed,
       places: [],
       at: [],
       findings: [],
