@@ -10,7 +10,7 @@ import type { Diagnostic } from 'vscode-languageserver';
 import type { AnalysisStatusParams, IncompleteFunction } from '../contracts/lspRequests';
 import { type AnalysedFile, type CoreDiagnostic, type LockShapeBaseline, newLockHelpers, nextLockShapeBaseline } from '../core/index';
 import type { Positions } from './convert';
-import { toLspDiagnostic, toLspDiagnostics } from './diagnostics';
+import { publishedDiagnostic, toLspDiagnostics } from './diagnostics';
 import type { DocumentState } from './documents';
 
 interface Observed {
@@ -38,9 +38,17 @@ interface DocumentHistory {
   current?: Observed;
 }
 
-/** The same function names in the same order. */
+/**
+ * The same function names in the same order. A function above the edit is
+ * the object it was (its name is not read again: the functions are results
+ * and moved views of several shapes, and this runs on every keystroke).
+ */
 function sameNames(a: AnalysedFile, b: AnalysedFile): boolean {
-  return a.functions.length === b.functions.length && a.functions.every((f, i) => f.syntax.name === b.functions[i]!.syntax.name);
+  const x = a.functions;
+  const y = b.functions;
+  if (x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i] && x[i]!.syntax.name !== y[i]!.syntax.name) return false;
+  return true;
 }
 
 export class AnalysisHistory {
@@ -90,7 +98,7 @@ export class AnalysisHistory {
     const positions = at(st.file);
     return [
       ...toLspDiagnostics(st.file, st.uri, positions),
-      ...(this.observed(st)?.helpers ?? []).map((d) => toLspDiagnostic(positions, st.uri, d)),
+      ...(this.observed(st)?.helpers ?? []).map((d) => publishedDiagnostic(positions, st.uri, d)),
     ];
   }
 
@@ -103,21 +111,31 @@ export class AnalysisHistory {
     }
     const file = st.file;
     const o = this.observed(st);
-    const all = [...file.diagnostics, ...(o?.helpers ?? [])];
-    out.findings = all.length;
-    out.errors = all.filter((d) => d.severity === 'error').length;
-    out.warnings = all.filter((d) => d.severity === 'warning').length;
+    // Counted in one pass over each list, without joining or filtering them: the status goes out on every keystroke.
+    let errors = 0;
+    let warnings = 0;
+    for (const list of [file.diagnostics, o?.helpers ?? []])
+      for (const d of list) {
+        if (d.severity === 'error') errors++;
+        else if (d.severity === 'warning') warnings++;
+      }
+    out.findings = file.diagnostics.length + (o?.helpers.length ?? 0);
+    out.errors = errors;
+    out.warnings = warnings;
     out.functions = file.functions.length;
     out.parseErrors = file.parseErrors;
     out.ms = Math.round(st.ms * 10) / 10;
     // Not analysed: cut short by the analysis, or lost to a syntax error. A function analysed on a
     // recovered parse (Xen's macros often leave tree-sitter an error node) is analysed: only counted.
-    const incomplete: IncompleteFunction[] = file.functions
-      .filter((f) => f.degraded?.startsWith('not analysed'))
-      .map((f) => ({ name: f.syntax.name, line: file.lineIndex.lineOf(f.syntax.start), reason: f.degraded! }));
-    incomplete.push(...(o?.lost ?? []));
+    const incomplete: IncompleteFunction[] = [];
+    let recovered = 0;
+    for (const f of file.functions) {
+      if (f.degraded?.startsWith('not analysed'))
+        incomplete.push({ name: f.syntax.name, line: file.lineIndex.lineOf(f.syntax.start), reason: f.degraded });
+      else if (f.syntax.hasError) recovered++;
+    }
+    if (o) for (const l of o.lost) incomplete.push(l);
     if (incomplete.length) out.incomplete = incomplete;
-    const recovered = file.functions.filter((f) => f.syntax.hasError && !f.degraded?.startsWith('not analysed')).length;
     if (recovered) out.recovered = recovered;
     return out;
   }

@@ -54,6 +54,21 @@ export class Positions {
     return { start: this.position(start), end: this.position(Math.max(start, end)) };
   }
 
+  /** Whether `offset` is at `pos` (as `position` would say; in UTF-16 without making a position). */
+  isAt(offset: number, pos: Position): boolean {
+    if (this.encoding === 'utf-8') {
+      const p = this.position(offset);
+      return p.line === pos.line && p.character === pos.character;
+    }
+    const line = this.lines.lineOf(offset);
+    return line === pos.line && offset - this.lines.lineStart(line) === pos.character;
+  }
+
+  /** Whether `range(start, end)` is `r`. */
+  isRange(start: number, end: number, r: Range): boolean {
+    return this.isAt(start, r.start) && this.isAt(Math.max(start, end), r.end);
+  }
+
   /** The offset of an LSP position (clamped to its line, as LineIndex.offset does). */
   offset(pos: Position): number {
     if (this.encoding === 'utf-16') return this.lines.offset(pos);

@@ -74,6 +74,50 @@ export function toLspDiagnostic(at: Positions, uri: string, d: CoreDiagnostic): 
   return out;
 }
 
+/** What `publishedDiagnostic` made of a finding, for which document. */
+interface Made {
+  uri: string;
+  lsp: Diagnostic;
+}
+
+const made = new WeakMap<CoreDiagnostic, Made>();
+
+/**
+ * toLspDiagnostic for a publication: the diagnostic made for the same
+ * finding object before, while its positions are where they were. Every
+ * keystroke publishes every finding of the document, and most are the
+ * objects of the last analysis (a function the edit did not touch keeps its
+ * findings): converting each again (its message's function search, its
+ * ranges and related locations) was most of a publication's own work and
+ * allocation. A finding is never changed once made, so only its positions
+ * can differ: the text before an offset can change without moving it (a
+ * replacement of the same length), so each is checked, in the encoding of
+ * the publication (the only thing the encoding changes). The object is shared
+ * between publications: never change it (checkPatch adds to `data`: it
+ * makes its own).
+ */
+export function publishedDiagnostic(at: Positions, uri: string, d: CoreDiagnostic): Diagnostic {
+  const m = made.get(d);
+  if (m && m.uri === uri && samePositions(at, d, m.lsp)) return m.lsp;
+  const lsp = toLspDiagnostic(at, uri, d);
+  made.set(d, { uri, lsp });
+  return lsp;
+}
+
+/** The diagnostic's range and related ranges in this document are where `d`'s offsets are now. */
+function samePositions(at: Positions, d: CoreDiagnostic, lsp: Diagnostic): boolean {
+  if (!at.isRange(d.start, d.end, lsp.range)) return false;
+  const related = d.related;
+  if (!related?.length) return true;
+  const info = lsp.relatedInformation!;
+  for (let i = 0; i < related.length; i++) {
+    const r = related[i]!;
+    if (!r.elsewhere && !at.isRange(r.start, r.end, info[i]!.location.range)) return false;
+  }
+  return true;
+}
+
+/** The findings of a publication (see publishedDiagnostic: the objects may be those of an earlier one). */
 export function toLspDiagnostics(file: AnalysedFile, uri: string, at: Positions): Diagnostic[] {
-  return file.diagnostics.map((d) => toLspDiagnostic(at, uri, d));
+  return file.diagnostics.map((d) => publishedDiagnostic(at, uri, d));
 }

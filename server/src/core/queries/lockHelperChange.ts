@@ -159,6 +159,8 @@ interface Walk {
   changes: (readonly string[] | undefined)[];
   /** Whether entryOf(baseline, fn) is the baseline's entry, when asked since. */
   kept: (boolean | undefined)[];
+  /** The findings newLockHelpers last made for the function at each index (checked against their inputs). */
+  made: (Made | undefined)[];
 }
 
 const walks = new WeakMap<LockShapeBaseline, Walk>();
@@ -166,7 +168,7 @@ const walks = new WeakMap<LockShapeBaseline, Walk>();
 /** The walk of `file` against `baseline`: answers of functions whose fields changed since the last walk are forgotten. */
 function walkOf(baseline: LockShapeBaseline, file: FileAnalysis): Walk {
   let w = walks.get(baseline);
-  if (!w) walks.set(baseline, (w = { file: undefined, fns: [], names: [], summaries: [], degraded: [], changes: [], kept: [] }));
+  if (!w) walks.set(baseline, (w = { file: undefined, fns: [], names: [], summaries: [], degraded: [], changes: [], kept: [], made: [] }));
   if (w.file === file) return w;
   const fns = file.functions;
   for (let i = 0; i < fns.length; i++) {
@@ -181,9 +183,55 @@ function walkOf(baseline: LockShapeBaseline, file: FileAnalysis): Walk {
     w.changes[i] = undefined;
     w.kept[i] = undefined;
   }
-  w.fns.length = w.names.length = w.summaries.length = w.degraded.length = w.changes.length = w.kept.length = fns.length;
+  w.fns.length = w.names.length = w.summaries.length = w.degraded.length = w.changes.length = w.kept.length = w.made.length = fns.length;
   w.file = file;
   return w;
+}
+
+/** Where a flagged function's finding says it took the lock (undefined: the base never takes it on a line). */
+function takenHere(p: Place, file: FileAnalysis, fn: FunctionLocks, lineDelta: number): number | undefined {
+  if (p.takenLine === undefined) return undefined;
+  const line = p.takenLine + lineDelta;
+  const start = file.lineIndex.lineStart(line);
+  return start + (p.indent !== undefined && start >= fn.syntax.start ? p.indent : indentOf(file, line));
+}
+
+/**
+ * A function's findings as last made, with everything they were made of:
+ * the same inputs make the same findings, and the objects are given again
+ * (the editor converts a finding it has converted before only to check its
+ * positions). Flagged functions stay flagged while the edits go on
+ * elsewhere: making each of their findings again on every keystroke was
+ * most of this comparison's cost and allocation.
+ */
+interface Made {
+  name: string;
+  start: number;
+  bodyEnd: number;
+  conservative: boolean;
+  /** The result as computed and the locks flagged: the same two have the same places (placeIn keeps them by result). */
+  base: FunctionLocks;
+  changed: readonly string[];
+  /** Per lock flagged: its place and where the line that took it starts. */
+  places: Place[];
+  at: (number | undefined)[];
+  findings: CoreDiagnostic[];
+}
+
+function sameInputs(
+  m: Made,
+  fn: FunctionLocks,
+  conservative: boolean,
+  changed: readonly string[],
+  base: FunctionLocks,
+  file: FileAnalysis,
+  lineDelta: number,
+): boolean {
+  if (m.name !== fn.syntax.name || m.start !== fn.syntax.start || m.bodyEnd !== fn.syntax.bodyEnd || m.conservative !== conservative)
+    return false;
+  if (m.base !== base || m.changed !== changed) return false;
+  for (let k = 0; k < changed.length; k++) if (takenHere(m.places[k]!, file, fn, lineDelta) !== m.at[k]) return false;
+  return true;
 }
 
 /** The XSR007 findings of the functions that now return holding a lock they used to release. */
@@ -199,24 +247,40 @@ export function newLockHelpers(baseline: LockShapeBaseline, file: FileAnalysis):
     if (!meta) return out;
     // Read from the result as computed, moved: a moved view's lineLocks would copy every line of it on every edit.
     const { base, delta } = originOf(fn);
+    const conservative = !!(fn.cfg.hasError || fn.syntax.hasError || fn.degraded);
+    const last = w.made[i];
+    if (last && sameInputs(last, fn, conservative, changed, base, file, delta.line)) {
+      for (const d of last.findings) out.push(d);
+      continue;
+    }
+    const made: Made = {
+      name: fn.syntax.name,
+      start: fn.syntax.start,
+      bodyEnd: fn.syntax.bodyEnd,
+      conservative,
+      base,
+      changed,
+      places: [],
+      at: [],
+      findings: [],
+    };
     for (const lock of changed) {
       const p = placeIn(base, lock, file, fn, delta.line);
+      const at = takenHere(p, file, fn, delta.line);
       const related = [{ start: fn.syntax.bodyEnd - 1, end: fn.syntax.bodyEnd, message: p.returnsHolding }];
-      if (p.takenLine !== undefined) {
-        const line = p.takenLine + delta.line;
-        const start = file.lineIndex.lineStart(line);
-        const at = start + (p.indent !== undefined && start >= fn.syntax.start ? p.indent : indentOf(file, line));
-        related.unshift({ start: at, end: at, message: p.takenHere });
-      }
-      out.push(
-        finding(meta, fn, {
-          start: fn.syntax.start + p.name.start,
-          end: fn.syntax.start + p.name.end,
-          message: p.message,
-          related,
-        }),
-      );
+      if (at !== undefined) related.unshift({ start: at, end: at, message: p.takenHere });
+      const d = finding(meta, fn, {
+        start: fn.syntax.start + p.name.start,
+        end: fn.syntax.start + p.name.end,
+        message: p.message,
+        related,
+      });
+      made.places.push(p);
+      made.at.push(at);
+      made.findings.push(d);
+      out.push(d);
     }
+    w.made[i] = made;
   }
   return out;
 }

@@ -66,6 +66,28 @@ const IRQS_RESTORED = 'irqs restored';
 /** A call that changes the interrupt state (a lock helper's `_irq`/`_irqsave`/`_irqrestore` variant, `local_irq_*`). */
 const IRQ_CALL = /(^|_)irq(save|restore)?$|^local_irq_(disable|enable|save|restore)$/;
 
+/**
+ * Whether two sets read the same (`setsKey`): compared name by name first,
+ * without making the keys; only sets that differ so are compared by key (a
+ * name may hold a `,`, so two lists of other names could still join the
+ * same). Most lines hold what the line before held: the keys were made twice
+ * for every line of every function the hints were asked of.
+ */
+function sameKey(a: HeldSets, b: HeldSets): boolean {
+  return sameNames(a.must, b.must) && sameNames(a.may, b.may) && sameIrq(a.irq, b.irq) ? true : setsKey(a) === setsKey(b);
+}
+
+function sameNames(a: readonly LockRef[], b: readonly LockRef[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i]!.name !== b[i]!.name) return false;
+  return true;
+}
+
+function sameIrq(a: HeldSets['irq'], b: HeldSets['irq']): boolean {
+  if (!a || !b) return !a && !b;
+  return a.on === b.on && a.line === b.line && !!a.may === !!b.may;
+}
+
 function setsKey(s: HeldSets): string {
   const irq = s.irq ? `${s.irq.on ? 'on' : 'off'}@${s.irq.line}${s.irq.may ? '?' : ''}` : '';
   return `${s.must.map((r) => r.name).join(',')}|${s.may.map((r) => r.name).join(',')}|${irq}`;
@@ -301,7 +323,7 @@ function functionHints(file: FileAnalysis, fn: FunctionLocks, mode: HintMode): L
     if (!all && !migrate && !fn.touchesLocks && !changesIrq(fn)) continue;
     preds ??= predecessorCounts(fn);
     const after = afterLine(file, fn, l, nodes, preds);
-    if (all || migrate || setsKey(after) !== setsKey(l)) {
+    if (all || migrate || !sameKey(after, l)) {
       const v = view(functionFacts(file, fn), l, after, l.line);
       // The interrupt state is shown where the line changes it, and on the function's first hint when it
       // is entered so: in between it would repeat itself on every line.
