@@ -948,24 +948,25 @@ function lifetimesOf(
     for (const f of dirty) {
       let q = perFile.get(f.path);
       if (!q) perFile.set(f.path, (q = calleeQuestions(f, resolver, allocating, macroReads)));
-      out.set(
-        f.key,
-        objectLifetimes(
-          f.fn,
-          q.allocates,
-          q.analysed,
-          freshParams.get(f.key) ?? NO_FRESH_PARAMS,
-          q.linksArg,
-          f.file.text,
-          q.flagsOf,
-          f.privateSources,
-        ),
+      const lt = objectLifetimes(
+        f.fn,
+        q.allocates,
+        q.analysed,
+        freshParams.get(f.key) ?? NO_FRESH_PARAMS,
+        q.linksArg,
+        f.file.text,
+        q.flagsOf,
+        f.privateSources,
       );
+      // Only functions with something private are kept: most have nothing (an entry per function per edit was
+      // 5.5 MB of the editor's edit loop's 200 edits), and every reader takes no entry for nothing private.
+      if (nothingPrivate(lt)) out.delete(f.key);
+      else out.set(f.key, lt);
     }
     // Only what changed is looked at again: callers of new allocators, functions with new private parameters.
     const next = new Set<FunctionFacts>();
     for (const f of functions.values()) {
-      if (out.get(f.key)!.returnsFresh && !allocating.has(f.key)) {
+      if (out.get(f.key)?.returnsFresh === true && !allocating.has(f.key)) {
         allocating.add(f.key);
         for (const s of callers.get(f.key) ?? NONE) next.add(s.caller);
       }
@@ -980,11 +981,12 @@ function lifetimesOf(
         const all = sites.every((s) => {
           const raw = s.call.args[i] ?? '';
           // Neither a fresh object of the caller's nor `&own`: the common answer, without the cast stripped.
-          if (out.get(s.caller.key)!.fresh.size === 0 && !raw.includes('&')) return false;
+          const callerFresh = out.get(s.caller.key)?.fresh;
+          if ((callerFresh === undefined || callerFresh.size === 0) && !raw.includes('&')) return false;
           const v = raw.replace(/^\([^()]*\)\s*/, '');
           // `&state` of a struct the caller holds by value: the caller's own copy.
           if (ownObject(s.caller, v)) return true;
-          const r = out.get(s.caller.key)!.fresh.get(v);
+          const r = callerFresh?.get(v);
           return r !== undefined && r.from <= s.call.start && s.call.start < r.until;
         });
         if (all) (fresh ??= new Set()).add(p);
@@ -998,6 +1000,11 @@ function lifetimesOf(
     dirty = next;
   }
   return out;
+}
+
+/** Nothing is private to the function (lifetimesOf keeps no entry for it: its readers read none as this). */
+function nothingPrivate(lt: ObjectLifetimes): boolean {
+  return lt.fresh.size === 0 && lt.dying.size === 0 && !lt.returnsFresh && lt.walks.length === 0;
 }
 
 /** No parameter private on entry (most functions: one set for all, not one per function and round). */
