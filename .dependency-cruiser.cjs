@@ -72,7 +72,7 @@ module.exports = {
       from: { path: '^test/lsp/' },
       to: { path: '^test/lsp/|^test/shared/|^server/src/lsp/server\\.ts$|^server/src/core/index\\.ts$|^server/src/contracts/' },
     },
-    { from: { path: '^test/sim/' }, to: { path: '^test/sim/|^sim/src/' } },
+    { from: { path: '^test/sim/' }, to: { path: '^test/sim/|^test/shared/rng\\.ts$|^sim/src/' } },
     {
       from: { path: '^test/webview/' },
       to: {

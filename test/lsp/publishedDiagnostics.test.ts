@@ -12,19 +12,8 @@ import { describe, it } from 'node:test';
 
 import type { Diagnostic } from 'vscode-languageserver-protocol/node';
 
+import { rng } from '../shared/rng';
 import { fixture, startClient, type TestClient } from './harness';
-
-/** A small deterministic generator (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const fx = fixture('kinds.c');
 const PAD = '/* padpadpad */';

@@ -83,16 +83,7 @@ function canonical(threads: RwThread[], events: { t: number; i: number }[]): str
 }
 
 /** Deterministic PRNG (mulberry32) so failures are reproducible. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng } from '../shared/rng';
 
 export function randomProgram(rand: () => number): RwThread[] {
   const nThreads = 2 + Math.floor(rand() * 2);
