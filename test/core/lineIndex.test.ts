@@ -62,3 +62,17 @@ describe('LineIndex of a whole text', () => {
     );
   });
 });
+
+describe('LineIndex.window', () => {
+  it('answers lineOf as the whole index does, for every offset of its stretch', () => {
+    fc.assert(
+      fc.property(text, fc.nat(), fc.nat(), (t, a, b) => {
+        const ix = new LineIndex(t);
+        const from = a % (t.length + 1);
+        const to = from + (b % (t.length - from + 1));
+        const w = ix.window(from, to);
+        for (let o = from; o <= to; o++) assert.equal(w.lineOf(o), ix.lineOf(o), `offset ${o} of [${from}, ${to}]`);
+      }),
+    );
+  });
+});

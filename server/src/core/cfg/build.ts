@@ -9,6 +9,7 @@ import { declarationFacts, type ExprFacts, exprFacts, matchClose, NO_FACTS } fro
 import { isNestedRealDefinition, knownBody, unclosedEndOffset } from '../syntax/functions';
 import { type JumpMacro, substituteParams } from '../syntax/jumpMacros';
 import { type LineIndex } from '../syntax/lineIndex';
+import { owned } from '../syntax/ownedString';
 import { isIdentPart, tokenizeRange, TokenPool } from '../syntax/tokens';
 import { migrationKindsOf } from '../xen/migration';
 import { calleesOfNodes } from './callees';
@@ -539,7 +540,7 @@ class CfgBuilder {
   private macroLoopRange(start: number, end: number, body: Node, next: number): number {
     const cond = this.node('cond', start, end, exprFacts(this.source, start, end));
     this.nodes[cond]!.facts = { calls: this.nodes[cond]!.facts.calls.slice(0, -1), assignments: [] };
-    this.nodes[cond]!.loopMacro = (/^\s*(\w+)/.exec(this.source.slice(start, end)) ?? ['', 'loop'])[1];
+    this.nodes[cond]!.loopMacro = owned((/^\s*(\w+)/.exec(this.source.slice(start, end)) ?? ['', 'loop'])[1]!);
     const bodyEntry = this.stmt(body, cond, { brk: next, cont: cond });
     this.nodes[cond]!.succ = [branchTo(bodyEntry, true), branchTo(next, false)];
     return cond;

@@ -30,6 +30,7 @@ import type { FunctionSyntax } from '../syntax/functions';
 import { findFunctions } from '../syntax/functions';
 import { jumpMacrosOf } from '../syntax/jumpMacros';
 import { LineIndex } from '../syntax/lineIndex';
+import { owned } from '../syntax/ownedString';
 import { countParseErrors } from '../syntax/parseErrors';
 import { forgetText } from '../syntax/textMemo';
 import {
@@ -202,15 +203,6 @@ export interface SettleResult {
  * functions typed in.
  */
 const COMPACT_AFTER = 16;
-
-/**
- * `s` in a string of its own: not a view of (or a concatenation holding a view
- * of) a longer text, which it would keep alive. The first run's keys may stay
- * views: they share the text the document was opened with.
- */
-function flatCopy(s: string): string {
-  return (' ' + s).slice(1);
-}
 
 const MAX_VARIANTS = 4;
 const summaryKeys = new WeakMap<FunctionSummary, string>();
@@ -396,7 +388,8 @@ class RunMemo implements FunctionMemo {
     let entry = this.doc.entries.get(key);
     if (!entry) {
       entry = newEntry(compute(), start, line, bodyNodes, this.doc.run);
-      this.doc.entries.set(this.doc.run > 1 ? flatCopy(key) : key, entry);
+      // (The first run's keys may stay views: they share the text the document was opened with.)
+      this.doc.entries.set(this.doc.run > 1 ? owned(key) : key, entry);
     }
     const fn = new ParsedFn(syntax, entry.cfg.value, entry, undefined, line);
     this.place(fn, start, line);
@@ -427,7 +420,7 @@ class RunMemo implements FunctionMemo {
     if (!entry) {
       entry = newEntry(local.cfg, local.syntax.start, line, local.bodyNodes, this.doc.run);
       // The key is made of the function's text as a view of the document's: a flat copy of it keeps only that.
-      this.doc.entries.set(flatCopy(key), entry);
+      this.doc.entries.set(owned(key), entry);
     }
     return entry;
   }

@@ -3,7 +3,7 @@
 import { type CfgShape, cfgShape, type Domain, solve } from '../cfg/dataflow';
 import type { Cfg, CfgEdge, CfgNode } from '../cfg/types';
 import type { FunctionSyntax } from '../syntax/functions';
-import type { LineIndex } from '../syntax/lineIndex';
+import type { LineIndex, LineLookup } from '../syntax/lineIndex';
 import { forbiddenCall, irqPrimitive } from '../xen/interrupts';
 import { heldPredicate, type HelperTable, type LockKind } from '../xen/lockHelpers';
 import { constantTruth, correlatedAtoms } from './condition';
@@ -404,10 +404,10 @@ class LockDomain implements Domain<PathState> {
 interface LinesFrom {
   cfg: Cfg;
   before: PathState[][];
-  /** Absent for a function that takes no lock (nothing held on any line). */
-  lineIndex: LineIndex | undefined;
+  /** The function's lines (its stretch of the index alone); absent for a function that takes no lock (nothing held on any line). */
+  lines: LineLookup | undefined;
   intoJoins: readonly (PathState[] | undefined)[] | undefined;
-  lines?: LineLocks[];
+  computed?: LineLocks[];
 }
 
 /**
@@ -422,7 +422,7 @@ const linesFrom = new WeakMap<FunctionLocks, LinesFrom>();
 
 function lineLocksOfResult(this: FunctionLocks): LineLocks[] {
   const from = linesFrom.get(this)!;
-  return (from.lines ??= from.lineIndex ? linesOf(from.cfg, from.before, from.lineIndex, from.intoJoins ?? []) : emptyLines(from.cfg));
+  return (from.computed ??= from.lines ? linesOf(from.cfg, from.before, from.lines, from.intoJoins ?? []) : emptyLines(from.cfg));
 }
 
 const LINE_LOCKS: PropertyDescriptor = { get: lineLocksOfResult, enumerable: true, configurable: true };
@@ -442,7 +442,8 @@ function lockResult(
 ): FunctionLocks {
   const out = { syntax: fn, cfg, before } as FunctionLocks;
   Object.defineProperty(out, 'lineLocks', LINE_LOCKS);
-  linesFrom.set(out, { cfg, before, lineIndex, intoJoins });
+  // Every offset the lines read (states' locks and interrupt changes) is inside the function.
+  linesFrom.set(out, { cfg, before, lines: lineIndex?.window(fn.start, fn.end), intoJoins });
   out.touchesLocks = rest.touchesLocks;
   out.summary = rest.summary;
   out.imbalances = rest.imbalances;
@@ -774,7 +775,7 @@ function emptyLines(cfg: Cfg): LineLocks[] {
     .map(([line, node]) => ({ line, node: node.id, must: NONE, may: NONE }));
 }
 
-function linesOf(cfg: Cfg, before: PathState[][], lines: LineIndex, intoJoins: readonly (PathState[] | undefined)[]): LineLocks[] {
+function linesOf(cfg: Cfg, before: PathState[][], lines: LineLookup, intoJoins: readonly (PathState[] | undefined)[]): LineLocks[] {
   const byLine = statementLines(cfg, (id) => before[id]!.length > 0);
   const after = afterAtJoins(cfg, before, lines, intoJoins);
   const out: LineLocks[] = [];
@@ -806,8 +807,8 @@ function linesOf(cfg: Cfg, before: PathState[][], lines: LineIndex, intoJoins: r
  * One LockRef per held lock object and text (states share their lock objects: the lines of a long function
  * then share refs instead of each allocating its own).
  */
-const lockRefs = new WeakMap<LineIndex, WeakMap<HeldLock, LockRef>>();
-function refOf(h: HeldLock, lines: LineIndex): LockRef {
+const lockRefs = new WeakMap<LineLookup, WeakMap<HeldLock, LockRef>>();
+function refOf(h: HeldLock, lines: LineLookup): LockRef {
   let refs = lockRefs.get(lines);
   if (!refs) lockRefs.set(lines, (refs = new WeakMap()));
   let ref = refs.get(h);
@@ -829,7 +830,7 @@ function refOf(h: HeldLock, lines: LineIndex): LockRef {
 function afterAtJoins(
   cfg: Cfg,
   before: PathState[][],
-  lines: LineIndex,
+  lines: LineLookup,
   intoJoins: readonly (PathState[] | undefined)[],
 ): Map<number, HeldSets> {
   const out = new Map<number, HeldSets>();
@@ -899,7 +900,7 @@ function withAliases(s: PathState): readonly HeldLock[] {
 }
 
 /** must: held (definitely) on every path; may: held on some path but not all. */
-export function heldSets(states: readonly PathState[], lines: LineIndex): HeldSets {
+export function heldSets(states: readonly PathState[], lines: LineLookup): HeldSets {
   // Most statements hold nothing on any path: no map, no sort, the shared empty lists.
   if (states.every((s) => s.held.length === 0)) {
     const irq = irqRefOf(states, lines);
@@ -931,7 +932,7 @@ export function heldSets(states: readonly PathState[], lines: LineIndex): HeldSe
 }
 
 /** The interrupt state over paths: the same on all (known), off on some, or unknown (undefined). */
-function irqRefOf(states: readonly PathState[], lines: LineIndex): IrqRef | undefined {
+function irqRefOf(states: readonly PathState[], lines: LineLookup): IrqRef | undefined {
   const first = states[0]?.irq;
   if (!first) {
     const off = states.find((s) => s.irq && !s.irq.on)?.irq;

@@ -3,6 +3,7 @@
 // trylock) and so a taken edge can teach the path facts (`migrate` is true).
 import type { Cfg, CfgNode } from '../cfg/types';
 import { matchClose } from '../syntax/expr';
+import { owned } from '../syntax/ownedString';
 import { joinTokens, type Token, tokenize } from '../syntax/tokens';
 
 /** Looks up an atom's truth value on the current path. */
@@ -29,9 +30,11 @@ const MAX_BRACKETS = 64;
 /** Condition texts longer than this are not kept in the shared cache. */
 const MAX_CACHED_TEXT = 2048;
 
-export function parseCondition(text: string): Expr {
-  let e = cache.get(text);
+export function parseCondition(source: string): Expr {
+  let e = cache.get(source);
   if (!e) {
+    // Parsed from a string of its own: the cache outlives the document the text was cut from (ownedString.ts).
+    const text = owned(source);
     const tokens = tokenize(text);
     let ops = 0;
     for (const t of tokens) if (t.text === '&&' || t.text === '||') ops++;

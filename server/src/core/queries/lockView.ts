@@ -8,6 +8,7 @@ import type { FileAnalysis } from '../analysis';
 import type { CfgNode } from '../cfg/types';
 import { type FunctionLocks, type HeldSets, heldSets, type LineLocks, type LockRef } from '../locks/analyze';
 import type { PathState } from '../locks/state';
+import { owned } from '../syntax/ownedString';
 import type { LockKind } from '../xen/lockHelpers';
 import { migrationOps } from '../xen/migration';
 
@@ -356,7 +357,7 @@ function cachedFunctionHints(file: FileAnalysis, fn: FunctionLocks, mode: HintMo
   const c = cache.get(fn.lineLocks);
   if (c && c.mode === mode && c.firstLine === firstLine && c.lastLine === lastLine) return c.hints;
   const hints = functionHints(file, fn, mode);
-  cache.set(fn.lineLocks, { mode, firstLine, lastLine, hints });
+  cache.set(fn.lineLocks, { mode, firstLine: owned(firstLine), lastLine: owned(lastLine), hints });
   return hints;
 }
 

@@ -1,6 +1,7 @@
 // Expression facts read from a statement's tokens: the calls it makes (in
 // evaluation order: arguments before the call that receives them) and the
 // assignments it performs. Used by the lock transfer functions and the rules.
+import { owned } from './ownedString';
 import { joinTokens, type Token, TokenPool } from './tokens';
 
 interface ArgText {
@@ -230,7 +231,7 @@ function spanText(source: string, tokens: readonly Token[], from: number, to: nu
   if (from >= to || to > tokens.length) return joinTokens(tokens as Token[], from, to);
   if (to - from === 1) return tokens[from]!.text;
   for (let k = from + 1; k < to; k++) if (tokens[k]!.start !== tokens[k - 1]!.end) return joinTokens(tokens as Token[], from, to);
-  return source.slice(tokens[from]!.start, tokens[to - 1]!.end);
+  return owned(source.slice(tokens[from]!.start, tokens[to - 1]!.end));
 }
 
 /**

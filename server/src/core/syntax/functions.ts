@@ -2,6 +2,7 @@
 // tree-sitter recovered inside ERROR nodes or preprocessor conditionals.
 import type { Node, Tree } from 'web-tree-sitter';
 
+import { owned } from './ownedString';
 import { TokenPool } from './tokens';
 
 export interface FunctionSyntax {
@@ -181,7 +182,7 @@ function functionOf(def: Node, source: string): FunctionSyntax | undefined {
   const nameNode = decl.childForFieldName('declarator');
   const paramsNode = decl.childForFieldName('parameters');
   if (!nameNode) return undefined;
-  const name = source.slice(nameNode.startIndex, nameNode.endIndex).trim();
+  const name = owned(source.slice(nameNode.startIndex, nameNode.endIndex).trim());
   if (!/^[A-Za-z_]\w*$/.test(name)) return undefined;
   const header = source.slice(def.startIndex, nameNode.startIndex);
   return {

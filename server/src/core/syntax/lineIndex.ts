@@ -11,6 +11,34 @@ export interface Position {
   character: number;
 }
 
+/** What a function's lock lines need of an index: the line of an offset. */
+export interface LineLookup {
+  lineOf(offset: number): number;
+}
+
+/**
+ * The lines of one stretch of a text (see LineIndex.window): their starts
+ * copied, no text. Exact for offsets inside the stretch, where it is asked.
+ */
+class LineWindow implements LineLookup {
+  constructor(
+    private readonly first: number,
+    private readonly starts: Int32Array,
+  ) {}
+
+  lineOf(offset: number): number {
+    const s = this.starts;
+    let lo = 0;
+    let hi = s.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (s[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return this.first + lo;
+  }
+}
+
 export class LineIndex {
   /**
    * Offset where each line starts, and where each line's terminator starts
@@ -121,6 +149,17 @@ export class LineIndex {
 
   lineStart(line: number): number {
     return this.starts[Math.max(0, Math.min(line, this.starts.length - 1))]!;
+  }
+
+  /**
+   * lineOf for the offsets in [from, to] only, holding neither the text nor
+   * the other lines: what a result computed lazily keeps (a function's lock
+   * lines, read when first asked for, kept the whole index of the version it
+   * was analysed in, so every keystroke's text stayed alive in the editor).
+   */
+  window(from: number, to: number): LineLookup {
+    const first = this.lineOf(from);
+    return new LineWindow(first, this.starts.slice(first, this.lineOf(to) + 1));
   }
 
   /** Text of a 0-based line without its newline. */

@@ -3,6 +3,7 @@
 // argument texts, which assignments) are read from the statement's text with
 // this lexer, because crossing into WASM for every expression node costs more
 // than the parse itself (see ARCHITECTURE.md, "Performance").
+import { owned } from './ownedString';
 
 type TokenKind = 'ident' | 'number' | 'string' | 'char' | 'punct';
 
@@ -148,27 +149,25 @@ function emit(out: Token[], n: number, kind: TokenKind, text: string, start: num
 }
 
 /**
- * Short identifiers lexed before: the lexer runs on every statement (twice:
- * the CFG builder's facts, the discipline's scan), the same few hundred names
- * come back in every one, and each is then looked up in maps and sets (the
- * lock helpers, the locals, the type table). One string per name, made once,
- * spares a copy per token and the hash V8 computes again for every new
- * string it is asked to look up. Only names up to MAX_INTERNED characters:
- * V8 copies a substring that short, where a longer one is a slice of its text,
- * and a slice kept here would keep a document's text alive after it is closed.
+ * Identifiers lexed before: the lexer runs on every statement (twice: the CFG
+ * builder's facts, the discipline's scan), the same few hundred names come
+ * back in every one, and each is then looked up in maps and sets (the lock
+ * helpers, the locals, the type table). One string per name, made once,
+ * spares a copy per token and the hash V8 computes again for every new string
+ * it is asked to look up. A name longer than V8 copies is kept as a string of
+ * its own (`owned`): a slice of the text, kept in the summaries and the
+ * memos, kept that version of the document alive (see ownedString.ts).
  */
 const interned: (string | undefined)[] = new Array<string | undefined>(4096).fill(undefined);
-const MAX_INTERNED = 12;
 
 /** text[i, j), an identifier: the interned string when it is one (checked character by character). */
 function identifier(text: string, i: number, j: number): string {
   const n = j - i;
-  if (n > MAX_INTERNED) return text.slice(i, j);
   // The slot: from the length and three of the characters (hashing every one cost more than it saved).
   const slot = (text.charCodeAt(i) * 961 + text.charCodeAt((i + j) >> 1) * 31 + text.charCodeAt(j - 1) + n * 2897) & (interned.length - 1);
   const s = interned[slot];
   if (s !== undefined && s.length === n && text.startsWith(s, i)) return s;
-  const made = text.slice(i, j);
+  const made = owned(text.slice(i, j));
   interned[slot] = made;
   return made;
 }
