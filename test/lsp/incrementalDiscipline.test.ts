@@ -231,6 +231,39 @@ describe('the edit path on the lock-discipline fixtures', () => {
     analyzers.inc.close(uri);
   });
 
+  it('what a call resolves to follows the edits that rename its callee or make it static', () => {
+    // The functions by key and by name are read through indexes kept while every function has the same path, name
+    // and static-ness (guards/functionTable.ts), and each function's callees by their place in them: a function the
+    // edit leaves alone keeps its remembered callees, which must follow its callee's new name.
+    const text = [
+      'static DEFINE_SPINLOCK(a_lock);',
+      'static DEFINE_SPINLOCK(b_lock);',
+      '',
+      'void inner(void)',
+      '{',
+      '    spin_lock(&b_lock);',
+      '    spin_unlock(&b_lock);',
+      '}',
+      '',
+      'void outer(void)',
+      '{',
+      '    spin_lock(&a_lock);',
+      '    inner();',
+      '    spin_unlock(&a_lock);',
+      '}',
+      '',
+    ].join('\n');
+    const uri = 'file:///discipline/renamed.c';
+    const doc = editedDocument(analyzers, uri, text, view);
+    const order = (f: AnalysedFile): string[] => guardsReport([f]).order.map((e) => `${e.outer} -> ${e.inner} (${e.example.function})`);
+    assert.deepEqual(order(analyzers.fresh.analyze({ path: uri, text })), ['a_lock -> b_lock (outer)']);
+    assert.deepEqual(order(doc.replace('void inner(void)', 'void innerx(void)')), []);
+    assert.deepEqual(order(doc.replace('void innerx(void)', 'void inner(void)')), ['a_lock -> b_lock (outer)']);
+    assert.deepEqual(order(doc.replace('void inner(void)', 'static void inner(void)')), ['a_lock -> b_lock (outer)']);
+    assert.deepEqual(order(doc.replace('static void inner(void)', 'void inner(void)')), ['a_lock -> b_lock (outer)']);
+    analyzers.inc.close(uri);
+  });
+
   it("a function's remembered lock nestings follow the aliases and its context, which edits elsewhere change", () => {
     // What a function nests (the lock held, the lock taken) is kept per facts as collected: another function's edit
     // that installs a lock as the pCPU's scheduler lock (the aliases) or stops holding a lock where it calls a hook
