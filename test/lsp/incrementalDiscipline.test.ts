@@ -264,6 +264,46 @@ describe('the edit path on the lock-discipline fixtures', () => {
     analyzers.inc.close(uri);
   });
 
+  it("the names used as values follow an edit that takes a function's address, and one that stops", () => {
+    // Kept per function from one version to the next (guards/addressTaken.ts): a function whose address is taken is
+    // entered from anywhere, so its callers' consensus is no requirement.
+    const text = [
+      'static DEFINE_SPINLOCK(a_lock);',
+      '',
+      'static void work_locked(void)',
+      '{',
+      '}',
+      '',
+      'void one(void)',
+      '{',
+      '    spin_lock(&a_lock);',
+      '    work_locked();',
+      '    spin_unlock(&a_lock);',
+      '}',
+      '',
+      'void two(void)',
+      '{',
+      '    spin_lock(&a_lock);',
+      '    work_locked();',
+      '    spin_unlock(&a_lock);',
+      '}',
+      '',
+      'void three(void)',
+      '{',
+      '    int n = 0;',
+      '}',
+      '',
+    ].join('\n');
+    const uri = 'file:///discipline/address.c';
+    const doc = editedDocument(analyzers, uri, text, view);
+    const requires = (f: AnalysedFile): string[] => guardsReport([f]).requires.map((r) => `${r.function}: ${r.lock} (${r.evidence})`);
+    const byCallers = ['work_locked: a_lock (its name ends in _locked and all 2 of its callers hold it)'];
+    assert.deepEqual(requires(analyzers.fresh.analyze({ path: uri, text })), byCallers);
+    assert.deepEqual(requires(doc.replace('int n = 0;', 'void (*fp)(void) = work_locked;')), ['work_locked: * (its name ends in _locked)']);
+    assert.deepEqual(requires(doc.replace('void (*fp)(void) = work_locked;', 'int n = 0;')), byCallers);
+    analyzers.inc.close(uri);
+  });
+
   it("a function's remembered lock nestings follow the aliases and its context, which edits elsewhere change", () => {
     // What a function nests (the lock held, the lock taken) is kept per facts as collected: another function's edit
     // that installs a lock as the pCPU's scheduler lock (the aliases) or stops holding a lock where it calls a hook

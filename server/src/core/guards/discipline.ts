@@ -26,6 +26,7 @@ import {
   schedulerHookOf,
 } from '../xen/entryPoints';
 import type { HelperTable } from '../xen/lockHelpers';
+import { addressTaken as namesTaken } from './addressTaken';
 import { type CallFact, collectedFacts, collectFunctionRemembered, type FunctionFacts } from './collect';
 import { FunctionsByKey, FunctionsByName, type FunctionTable, functionTable } from './functionTable';
 import { type Ordering, orderingOf } from './handshake';
@@ -256,8 +257,7 @@ export function computeDiscipline(
       else callers.set(callee.key, [{ caller: f, call: c }]);
     }
   }
-  const addressTaken = new Set<string>();
-  for (const f of functions.list) for (const v of f.valueRefs) addressTaken.add(v);
+  const addressTaken = namesTaken(functions, all.length === 1);
 
   // Entry facts: learned from calls through function-pointer fields when the core's call sites are here.
   const defined = (name: string): boolean => resolver.byName(name).length > 0;
