@@ -326,7 +326,7 @@ export function computeDiscipline(
 
   // Initialisation and teardown paths do not say what a function is entered holding (nothing else runs there).
   const quiet = new Set([...exempt, ...lifecycle]);
-  const calleesOfCaller = calleeSets(functions, callers);
+  const calleesOfCaller = calleesByPlace(functions, callers);
   let ctx = contexts(functions, entries, callers, addressTaken, heldAt, quiet, settings, calleesOfCaller);
   // Learn what each hook field is entered holding from its call sites, then recompute the contexts once.
   const learned = learnedEntries(
@@ -340,7 +340,8 @@ export function computeDiscipline(
     ctx = contexts(functions, entries, callers, addressTaken, heldAt, quiet, settings, calleesOfCaller);
   }
   const ctxOf = (f: FunctionFacts): ReadonlySet<string> => {
-    const c = ctx.get(f.key);
+    const k = functions.table.indexOf.get(f.key);
+    const c = k === undefined ? undefined : ctx[k];
     return c && c !== 'top' ? c : EMPTY;
   };
   // For what a lock guards, the lock being replaced is the pCPU's scheduler lock (it is, until the switch).
@@ -671,7 +672,11 @@ function bracketedMembers(registrations: readonly Registration[], resolver: Call
  * or returned by a switch_sched hook): they are that lock, `sched(cpu)`.
  */
 function isLockSwitch(f: FunctionFacts, entries: ReadonlyMap<string, EntryFact[]>): boolean {
-  return (entries.get(f.name) ?? NONE).some((e) => schedulerHookOf(e.via) === 'switch_sched');
+  // (A loop, not `some`: asked of every function twice per run, the callback was a closure each time, 2.6 MB of the
+  // bench's 200 edits.)
+  const list = entries.get(f.name);
+  if (list !== undefined) for (const e of list) if (schedulerHookOf(e.via) === 'switch_sched') return true;
+  return false;
 }
 
 function schedAliases(functions: FunctionsByKey, entries: ReadonlyMap<string, EntryFact[]>): Map<string, string> {
@@ -721,11 +726,16 @@ function setupFunctions(
 }
 
 /**
- * What each function is entered holding (type level): an entry point what
- * its context gives (and every internal caller too), a function whose
- * address escapes nothing, any other the consensus of its call sites
- * (held at every site, or at a clear majority of at least two with at most
- * one dissenter); a greatest fixpoint over the call graph.
+ * What each function is entered holding (type level), by its place among
+ * the functions: an entry point what its context gives (and every internal
+ * caller too), a function whose address escapes nothing, any other the
+ * consensus of its call sites (held at every site, or at a clear majority
+ * of at least two with at most one dissenter); a greatest fixpoint over the
+ * call graph. Made two or three times per run: a context is a new set only
+ * when it changes, and what the rounds count and visit lives in arrays by
+ * place and one scratch map (a map by key, a set of the next round's
+ * functions, a map of counts and a list of voting sites per function made
+ * 12 MB of the bench's 200 edits).
  */
 function contexts(
   functions: FunctionsByKey,
@@ -735,13 +745,15 @@ function contexts(
   heldAt: (f: FunctionFacts, node: number) => readonly string[],
   exempt: ReadonlySet<string>,
   settings: GuardSettings,
-  /** Each caller's callees (calleeSets). */
-  callees: ReadonlyMap<string, ReadonlySet<FunctionFacts>>,
+  /** Each caller's callees by place (calleesByPlace). */
+  callees: readonly (readonly number[] | undefined)[],
   quietSite: (s: { caller: FunctionFacts; call: CallFact }) => boolean = () => false,
-): Map<string, Ctx> {
-  const ctx = new Map<string, Ctx>();
-  const entryBase = new Map<string, ReadonlySet<string>>();
-  for (const f of functions.list) {
+): Ctx[] {
+  const list = functions.list;
+  const ctx = new Array<Ctx>(list.length);
+  const entryBase = new Array<ReadonlySet<string> | undefined>(list.length);
+  for (let k = 0; k < list.length; k++) {
+    const f = list[k]!;
     const e = entries.get(f.name) ?? NONE;
     if (e.length) {
       let base: Set<string> | undefined;
@@ -749,26 +761,37 @@ function contexts(
         const held = x.source === 'unknown' ? [] : x.held;
         base = base ? new Set([...base].filter((l) => held.includes(l))) : new Set(held);
       }
-      entryBase.set(f.key, base ?? EMPTY);
-      ctx.set(f.key, base ?? EMPTY);
-    } else if (addressTaken.has(f.name) || !callers.get(f.key)?.length) ctx.set(f.key, EMPTY);
-    else ctx.set(f.key, 'top');
+      entryBase[k] = base ?? EMPTY;
+      ctx[k] = base ?? EMPTY;
+    } else if (addressTaken.has(f.name) || !callers.get(f.key)?.length) ctx[k] = EMPTY;
+    else ctx[k] = 'top';
   }
-  // Worklist: a function is looked at again when one of its callers' contexts changed.
-  // (The first pass looks at every function, in order: read from the map, not a set made of them each round.)
-  let work: Iterable<FunctionFacts> = functions.list;
-  for (let pass = 0, more = functions.size > 0; pass < MAX_CTX_PASSES * 4 && more; pass++) {
-    const next = new Set<FunctionFacts>();
-    for (const f of work) {
+  const index = functions.table.indexOf;
+  const counts = new Map<string, number>();
+  const computed: string[] = [];
+  // Worklist: a function is looked at again when one of its callers' contexts changed (in the order first marked).
+  // (The first pass looks at every function, in order.)
+  let work: number[] | undefined;
+  const marked = new Uint8Array(list.length);
+  for (let pass = 0, more = list.length > 0; pass < MAX_CTX_PASSES * 4 && more; pass++) {
+    const next: number[] = [];
+    const n = work === undefined ? list.length : work.length;
+    for (let w = 0; w < n; w++) {
+      const k = work === undefined ? w : work[w]!;
+      const f = list[k]!;
       const sites = callers.get(f.key) ?? NONE;
-      const base = entryBase.get(f.key);
+      const base = entryBase[k];
       if (!sites.length || (!base && addressTaken.has(f.name))) continue;
-      const voting = sites.filter((s) => !exempt.has(s.caller.key) && !quietSite(s));
-      const use = voting.length ? voting : sites;
+      // The voting sites (not in a quiet function, not a private call), or all of them when none votes.
+      let voting = 0;
+      for (const s of sites) if (!exempt.has(s.caller.key) && !quietSite(s)) voting++;
+      const all = voting === 0;
+      const total = all ? sites.length : voting;
       let top = 0;
-      const counts = new Map<string, number>();
-      for (const s of use) {
-        const c = ctx.get(s.caller.key)!;
+      counts.clear();
+      for (const s of sites) {
+        if (!all && (exempt.has(s.caller.key) || quietSite(s))) continue;
+        const c = ctx[index.get(s.caller.key)!]!;
         if (c === 'top') {
           top++;
           continue;
@@ -777,43 +800,55 @@ function contexts(
         for (const l of local) counts.set(l, (counts.get(l) ?? 0) + 1);
         for (const l of c) if (!local.includes(l)) counts.set(l, (counts.get(l) ?? 0) + 1);
       }
-      let computed: Ctx;
-      if (top === use.length) computed = 'top';
-      else {
-        const out = new Set<string>();
-        for (const [l, n] of counts) {
-          const holders = n + top;
-          if (holders === use.length || consensus(holders, use.length, settings)) out.add(l);
+      const was = ctx[k]!;
+      let now: Ctx;
+      if (top === total) {
+        if (was === 'top') continue;
+        now = 'top';
+      } else {
+        // The locks agreed on, in the order first counted (or the entry's base order): a new set only when they changed.
+        computed.length = 0;
+        if (base)
+          for (const l of base) {
+            const held = counts.get(l);
+            if (held !== undefined && (held + top === total || consensus(held + top, total, settings))) computed.push(l);
+          }
+        else for (const [l, held] of counts) if (held + top === total || consensus(held + top, total, settings)) computed.push(l);
+        if (was !== 'top' && sameSet(was, computed)) continue;
+        now = new Set(computed);
+      }
+      ctx[k] = now;
+      for (const g of callees[k] ?? NONE)
+        if (marked[g] === 0) {
+          marked[g] = 1;
+          next.push(g);
         }
-        computed = base ? new Set([...base].filter((l) => out.has(l))) : out;
-      }
-      if (!sameCtx(ctx.get(f.key)!, computed)) {
-        ctx.set(f.key, computed);
-        for (const g of callees.get(f.key) ?? NONE) next.add(g);
-      }
     }
+    for (const g of next) marked[g] = 0;
     work = next;
-    more = next.size > 0;
+    more = next.length > 0;
   }
   return ctx;
 }
 
 /**
- * Each caller's analysed callees, by the caller's key (contexts' worklist):
- * made once per run for the two or three rounds of contexts (each made its
- * own, a set per caller). With the first pass read from the map rather than
- * a set of every function, contexts allocated 17.6 MB over the editor's edit
- * loop's 200 edits; now 13.9.
+ * Each caller's analysed callees by place, each once in the order first met
+ * (the callers' map's order): contexts' worklist, made once per run for its
+ * two or three rounds.
  */
-function calleeSets(functions: FunctionsByKey, callers: ReadonlyMap<string, { caller: FunctionFacts }[]>): Map<string, Set<FunctionFacts>> {
-  const callees = new Map<string, Set<FunctionFacts>>();
-  for (const [key, sites] of callers)
+function calleesByPlace(functions: FunctionsByKey, callers: ReadonlyMap<string, { caller: FunctionFacts }[]>): (number[] | undefined)[] {
+  const index = functions.table.indexOf;
+  const out = new Array<number[] | undefined>(functions.size);
+  for (const [key, sites] of callers) {
+    const callee = index.get(key)!;
     for (const s of sites) {
-      const set = callees.get(s.caller.key) ?? new Set<FunctionFacts>();
-      set.add(functions.get(key)!);
-      callees.set(s.caller.key, set);
+      const k = index.get(s.caller.key)!;
+      const list = out[k];
+      if (!list) out[k] = [callee];
+      else if (!list.includes(callee)) list.push(callee);
     }
-  return callees;
+  }
+  return out;
 }
 
 /**
@@ -880,23 +915,27 @@ function consensus(holders: number, total: number, settings: GuardSettings): boo
   return holders >= 2 && (total - holders <= 1 || holders / total >= settings.ratio);
 }
 
-function sameCtx(a: Ctx, b: Ctx): boolean {
-  if (a === 'top' || b === 'top') return a === b;
-  return a.size === b.size && [...a].every((x) => b.has(x));
+/** The same locks (a list without repeats). */
+function sameSet(a: ReadonlySet<string>, b: readonly string[]): boolean {
+  if (a.size !== b.length) return false;
+  for (const l of b) if (!a.has(l)) return false;
+  return true;
 }
 
 /** `sched_ops.sleep` → what every `->sleep(…)` call site holds (its function's must-held locks and context). */
 function learnedEntries(
   functions: FunctionsByKey,
-  ctx: ReadonlyMap<string, Ctx>,
+  /** By place (contexts). */
+  ctx: readonly Ctx[],
   heldAt: (f: FunctionFacts, node: number) => readonly string[],
   contextKnown: (f: FunctionFacts) => boolean,
 ): Map<string, { held: string[]; sites: number }> {
   const by = new Map<string, Set<string>[]>();
-  for (const f of functions.list) {
+  for (let k = 0; k < functions.list.length; k++) {
+    const f = functions.list[k]!;
     // (Most functions call through no function-pointer field.)
     if (f.memberCalls.length === 0) continue;
-    const c = ctx.get(f.key);
+    const c = ctx[k];
     const extra = c && c !== 'top' ? [...c] : [];
     for (const m of f.memberCalls) {
       const held = heldAt(f, m.node);
@@ -1241,16 +1280,21 @@ function requirements(
   // Unmet requirements: reported in entry points, passed on by functions with callers of their own.
   const unmet: UnmetRequirement[] = [];
   const reported = new Set<string>();
-  const queue = [...functions.list];
-  const queued = new Set(queue.map((f) => f.key));
+  // Every function, then the callers of those that pass a requirement on; by place, with a flag per place while it
+  // is queued (a set of every function's key was made and emptied on every edit: 6 MB of the bench's 200 edits).
+  const index = functions.table.indexOf;
+  const queue: number[] = [];
+  for (let k = 0; k < functions.list.length; k++) queue.push(k);
+  const queued = new Uint8Array(functions.list.length).fill(1);
   // A read index rather than shift(): the queue is every function, and shift() moves them all.
   for (let head = 0; head < queue.length; head++) {
-    const g = queue[head]!;
-    queued.delete(g.key);
+    const gk = queue[head]!;
+    const g = functions.list[gk]!;
+    queued[gk] = 0;
     if (exempt.has(g.key)) continue;
     // What g is entered as, read at its first unmet requirement (most functions meet all of their callees').
     let gEntries: readonly EntryFact[] | undefined;
-    let known: EntryFact[] = [];
+    let known: readonly EntryFact[] = NONE;
     const gCallees = resolver.calleesOf(g);
     for (let i = 0; i < g.calls.length; i++) {
       const c = g.calls[i]!;
@@ -1282,11 +1326,13 @@ function requirements(
             stated: r.why === 'assert' || r.why === 'name' || r.iteration !== undefined || (r.why === 'callee' && r.stated === true),
           });
           if (lifted)
-            for (const s of callers.get(g.key) ?? NONE)
-              if (!queued.has(s.caller.key)) {
-                queue.push(s.caller);
-                queued.add(s.caller.key);
+            for (const s of callers.get(g.key) ?? NONE) {
+              const k = index.get(s.caller.key)!;
+              if (queued[k] === 0) {
+                queue.push(k);
+                queued[k] = 1;
               }
+            }
         }
       }
     }
