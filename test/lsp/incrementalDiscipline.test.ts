@@ -231,6 +231,79 @@ describe('the edit path on the lock-discipline fixtures', () => {
     analyzers.inc.close(uri);
   });
 
+  it('what a call resolves to follows the edits that rename its callee or make it static', () => {
+    // The functions by key and by name are read through indexes kept while every function has the same path, name
+    // and static-ness (guards/functionTable.ts), and each function's callees by their place in them: a function the
+    // edit leaves alone keeps its remembered callees, which must follow its callee's new name.
+    const text = [
+      'static DEFINE_SPINLOCK(a_lock);',
+      'static DEFINE_SPINLOCK(b_lock);',
+      '',
+      'void inner(void)',
+      '{',
+      '    spin_lock(&b_lock);',
+      '    spin_unlock(&b_lock);',
+      '}',
+      '',
+      'void outer(void)',
+      '{',
+      '    spin_lock(&a_lock);',
+      '    inner();',
+      '    spin_unlock(&a_lock);',
+      '}',
+      '',
+    ].join('\n');
+    const uri = 'file:///discipline/renamed.c';
+    const doc = editedDocument(analyzers, uri, text, view);
+    const order = (f: AnalysedFile): string[] => guardsReport([f]).order.map((e) => `${e.outer} -> ${e.inner} (${e.example.function})`);
+    assert.deepEqual(order(analyzers.fresh.analyze({ path: uri, text })), ['a_lock -> b_lock (outer)']);
+    assert.deepEqual(order(doc.replace('void inner(void)', 'void innerx(void)')), []);
+    assert.deepEqual(order(doc.replace('void innerx(void)', 'void inner(void)')), ['a_lock -> b_lock (outer)']);
+    assert.deepEqual(order(doc.replace('void inner(void)', 'static void inner(void)')), ['a_lock -> b_lock (outer)']);
+    assert.deepEqual(order(doc.replace('static void inner(void)', 'void inner(void)')), ['a_lock -> b_lock (outer)']);
+    analyzers.inc.close(uri);
+  });
+
+  it("the names used as values follow an edit that takes a function's address, and one that stops", () => {
+    // Kept per function from one version to the next (guards/addressTaken.ts): a function whose address is taken is
+    // entered from anywhere, so its callers' consensus is no requirement.
+    const text = [
+      'static DEFINE_SPINLOCK(a_lock);',
+      '',
+      'static void work_locked(void)',
+      '{',
+      '}',
+      '',
+      'void one(void)',
+      '{',
+      '    spin_lock(&a_lock);',
+      '    work_locked();',
+      '    spin_unlock(&a_lock);',
+      '}',
+      '',
+      'void two(void)',
+      '{',
+      '    spin_lock(&a_lock);',
+      '    work_locked();',
+      '    spin_unlock(&a_lock);',
+      '}',
+      '',
+      'void three(void)',
+      '{',
+      '    int n = 0;',
+      '}',
+      '',
+    ].join('\n');
+    const uri = 'file:///discipline/address.c';
+    const doc = editedDocument(analyzers, uri, text, view);
+    const requires = (f: AnalysedFile): string[] => guardsReport([f]).requires.map((r) => `${r.function}: ${r.lock} (${r.evidence})`);
+    const byCallers = ['work_locked: a_lock (its name ends in _locked and all 2 of its callers hold it)'];
+    assert.deepEqual(requires(analyzers.fresh.analyze({ path: uri, text })), byCallers);
+    assert.deepEqual(requires(doc.replace('int n = 0;', 'void (*fp)(void) = work_locked;')), ['work_locked: * (its name ends in _locked)']);
+    assert.deepEqual(requires(doc.replace('void (*fp)(void) = work_locked;', 'int n = 0;')), byCallers);
+    analyzers.inc.close(uri);
+  });
+
   it("a function's remembered lock nestings follow the aliases and its context, which edits elsewhere change", () => {
     // What a function nests (the lock held, the lock taken) is kept per facts as collected: another function's edit
     // that installs a lock as the pCPU's scheduler lock (the aliases) or stops holding a lock where it calls a hook

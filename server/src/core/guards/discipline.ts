@@ -26,7 +26,9 @@ import {
   schedulerHookOf,
 } from '../xen/entryPoints';
 import type { HelperTable } from '../xen/lockHelpers';
+import { addressTaken as namesTaken } from './addressTaken';
 import { type CallFact, collectedFacts, collectFunctionRemembered, type FunctionFacts } from './collect';
+import { FunctionsByKey, FunctionsByName, type FunctionTable, functionTable } from './functionTable';
 import { type Ordering, orderingOf } from './handshake';
 import { lockClosure } from './lockClosure';
 import { lockLabel, REPLACED_SCHED_LOCK, SCHED_LOCK } from './lockIds';
@@ -223,7 +225,6 @@ export function computeDiscipline(
   const all = [...files.map((f) => ({ f, reported: true })), ...context.map((f) => ({ f, reported: false }))];
   const isHeader = (f: FileAnalysis): boolean => isHeaderPath(f.path);
   for (const { f } of all) if (isHeader(f)) shared.addFile(f.text, bodiesOf(f));
-  const functions = new Map<string, FunctionFacts>();
   // Every function's facts, in file order (a hover asks factsOf, seldom: a scan of them; a map by function was one
   // more map of every function built on every edit).
   const everyFacts: FunctionFacts[] = [];
@@ -237,13 +238,15 @@ export function computeDiscipline(
     for (const fn of f.functions) {
       const facts = collectFunctionRemembered(f, fn, table, helpers, reported, sharedStatics, statics, all.length === 1);
       everyFacts.push(facts);
-      // A definition seen twice (a header read twice, an #ifdef alternative): the first stays.
-      if (!functions.has(facts.key)) functions.set(facts.key, facts);
     }
   }
+  // By key (a definition seen twice, a header read twice or an #ifdef alternative: the first stays), through the
+  // indexes kept while the functions are the same by path, name and static-ness.
+  const table = functionTable(everyFacts, all.length === 1);
+  const functions = new FunctionsByKey(table, table.functionsOf(everyFacts));
   const resolver = new CallResolver(functions, all.length === 1);
   const callers = new Map<string, { caller: FunctionFacts; call: CallFact }[]>();
-  for (const f of functions.values()) {
+  for (const f of functions.list) {
     const callees = resolver.calleesOf(f);
     for (let i = 0; i < f.calls.length; i++) {
       const c = f.calls[i]!;
@@ -254,8 +257,7 @@ export function computeDiscipline(
       else callers.set(callee.key, [{ caller: f, call: c }]);
     }
   }
-  const addressTaken = new Set<string>();
-  for (const f of functions.values()) for (const v of f.valueRefs) addressTaken.add(v);
+  const addressTaken = namesTaken(functions, all.length === 1);
 
   // Entry facts: learned from calls through function-pointer fields when the core's call sites are here.
   const defined = (name: string): boolean => resolver.byName(name).length > 0;
@@ -290,7 +292,7 @@ export function computeDiscipline(
     return m;
   };
   let entries = entriesByName();
-  installing = new Set([...functions.values()].filter((f) => f.schedAliases.length > 0 || isLockSwitch(f, entries)).map((f) => f.name));
+  installing = new Set(functions.list.filter((f) => f.schedAliases.length > 0 || isLockSwitch(f, entries)).map((f) => f.name));
   entries = entriesByName();
   const aliases = schedAliases(functions, entries);
   const alias = (l: string): string => aliases.get(l) ?? l;
@@ -312,7 +314,7 @@ export function computeDiscipline(
   // notifiers too: they prepare a CPU's data before it comes online and tear it down after it went away
   // (cpu.h:25-64), and what they do while it is online goes through functions other paths call as well.
   // A dying domain's teardown (the function states it unconditionally) is a lifecycle path too.
-  const teardown = new Set([...functions.values()].filter(statesDying).map((f) => f.key));
+  const teardown = new Set(functions.list.filter(statesDying).map((f) => f.key));
   const lifecycle = setupFunctions(
     functions,
     entries,
@@ -324,7 +326,7 @@ export function computeDiscipline(
 
   // Initialisation and teardown paths do not say what a function is entered holding (nothing else runs there).
   const quiet = new Set([...exempt, ...lifecycle]);
-  const calleesOfCaller = calleeSets(functions, callers);
+  const calleesOfCaller = calleesByPlace(functions, callers);
   let ctx = contexts(functions, entries, callers, addressTaken, heldAt, quiet, settings, calleesOfCaller);
   // Learn what each hook field is entered holding from its call sites, then recompute the contexts once.
   const learned = learnedEntries(
@@ -338,7 +340,8 @@ export function computeDiscipline(
     ctx = contexts(functions, entries, callers, addressTaken, heldAt, quiet, settings, calleesOfCaller);
   }
   const ctxOf = (f: FunctionFacts): ReadonlySet<string> => {
-    const c = ctx.get(f.key);
+    const k = functions.table.indexOf.get(f.key);
+    const c = k === undefined ? undefined : ctx[k];
     return c && c !== 'top' ? c : EMPTY;
   };
   // For what a lock guards, the lock being replaced is the pCPU's scheduler lock (it is, until the switch).
@@ -501,54 +504,29 @@ function bodiesOf(f: FileAnalysis): { start: number; end: number }[] {
   return f.functions.map((fn) => ({ start: fn.syntax.bodyStart, end: fn.syntax.bodyEnd }));
 }
 
-/** Per facts as collected: the keys its calls resolved to, and the functions (CallResolver's signature) they resolved among. */
-const calleeKeys = new WeakMap<FunctionFacts, { signature: object | undefined; path: string; keys: readonly (string | undefined)[] }>();
-
-/** Each function's path, name and static-ness, in order: what decides every resolution. */
-interface Signature {
-  paths: readonly string[];
-  names: readonly string[];
-  statics: readonly boolean[];
-}
-let lastSignature: Signature | undefined;
-
-/**
- * The signature of the functions: the last one when they are the same
- * (compared in place, nothing is built on an edit that keeps every
- * function), else a new one. One object per distinct signature in a row.
- */
-function signatureOf(functions: ReadonlyMap<string, FunctionFacts>): Signature {
-  const last = lastSignature;
-  if (last && last.paths.length === functions.size) {
-    let i = 0;
-    for (const f of functions.values()) {
-      if (last.paths[i] !== f.path || last.names[i] !== f.name || last.statics[i] !== f.isStatic) break;
-      i++;
-    }
-    if (i === functions.size) return last;
-  }
-  const fs = [...functions.values()];
-  return (lastSignature = { paths: fs.map((f) => f.path), names: fs.map((f) => f.name), statics: fs.map((f) => f.isStatic) });
-}
+/** Per facts as collected: the places (in the table's order; -1, none) its calls resolved to, and the table (CallResolver's signature) they resolved among. */
+const calleePlaces = new WeakMap<FunctionFacts, { signature: object | undefined; path: string; places: readonly number[] }>();
 
 /** How a call names its callee: a static function of the same file first, then a global one, then a header's static inline. */
 class CallResolver {
-  private readonly names: ReadonlyMap<string, FunctionFacts[]>;
+  private readonly names: FunctionsByName;
 
   /**
    * What decides every resolution (each function's path, name and
-   * static-ness, in order), for a run that remembers: one object per
-   * distinct signature in a row, so the memo compares it by identity.
+   * static-ness, in order), for a run that remembers: the function table,
+   * one object per distinct list of functions in a row, so the memo compares
+   * it by identity.
    */
-  readonly signature: Signature | undefined;
+  readonly signature: FunctionTable | undefined;
 
   constructor(
-    private readonly functions: ReadonlyMap<string, FunctionFacts>,
+    private readonly functions: FunctionsByKey,
     /** Remember each function's callees for the next run (a lone file, analysed again on every edit). */
     remember = false,
   ) {
-    this.names = functionsByName(functions.values());
-    this.signature = remember ? signatureOf(functions) : undefined;
+    this.names = new FunctionsByName(functions);
+    this.signature = remember ? functions.table : undefined;
+    this.callees = new Array<readonly (FunctionFacts | undefined)[] | undefined>(functions.size);
   }
 
   byName(name: string): readonly FunctionFacts[] {
@@ -576,12 +554,20 @@ class CallResolver {
     return r ?? undefined;
   }
 
-  private readonly callees = new Map<FunctionFacts, readonly (FunctionFacts | undefined)[]>();
+  /** Per function by its place in the run's functions (the fixpoints ask of each function, many times: no map of them). */
+  private readonly callees: (readonly (FunctionFacts | undefined)[] | undefined)[];
+  /** Facts that are not their key's function in this run (a second definition): seldom asked. */
+  private readonly others = new Map<FunctionFacts, readonly (FunctionFacts | undefined)[]>();
 
   /** What each of `f`'s calls resolves to, in the order of `f.calls` (the fixpoints walk them many times). */
   calleesOf(f: FunctionFacts): readonly (FunctionFacts | undefined)[] {
-    let out = this.callees.get(f);
-    if (!out) this.callees.set(f, (out = this.signature === undefined ? this.resolveCalls(f) : this.rememberedCallees(f)));
+    const k = this.functions.placeOf(f);
+    let out = k >= 0 ? this.callees[k] : this.others.get(f);
+    if (!out) {
+      out = this.signature === undefined ? this.resolveCalls(f) : this.rememberedCallees(f);
+      if (k >= 0) this.callees[k] = out;
+      else this.others.set(f, out);
+    }
     return out;
   }
 
@@ -590,18 +576,28 @@ class CallResolver {
   }
 
   /**
-   * A function's callees by key, remembered per facts as collected while the
-   * functions are the same by path, name and static-ness (then every name
-   * resolves to the function of the same key): on an edit, only the edited
-   * function's calls are resolved again, the others' are looked up by key.
+   * A function's callees by place, remembered per facts as collected while
+   * the functions are the same by path, name and static-ness (then every name
+   * resolves to the function at the same place): on an edit, only the edited
+   * function's calls are resolved again, the others' are read by place.
    */
   private rememberedCallees(f: FunctionFacts): (FunctionFacts | undefined)[] {
     const origin = collectedFacts(f);
-    const known = calleeKeys.get(origin);
-    if (known && known.signature === this.signature && known.path === f.path)
-      return known.keys.map((k) => (k === undefined ? undefined : this.functions.get(k)));
+    const known = calleePlaces.get(origin);
+    const list = this.functions.list;
+    if (known && known.signature === this.signature && known.path === f.path) {
+      const places = known.places;
+      const out = new Array<FunctionFacts | undefined>(places.length);
+      for (let i = 0; i < places.length; i++) out[i] = places[i]! < 0 ? undefined : list[places[i]!];
+      return out;
+    }
     const out = this.resolveCalls(f);
-    calleeKeys.set(origin, { signature: this.signature, path: f.path, keys: out.map((c) => c?.key) });
+    const index = this.functions.table.indexOf;
+    calleePlaces.set(origin, {
+      signature: this.signature,
+      path: f.path,
+      places: out.map((c) => (c === undefined ? -1 : index.get(c.key)!)),
+    });
     return out;
   }
 
@@ -615,17 +611,6 @@ class CallResolver {
     const inHeaders = list.filter((f) => isHeaderPath(f.path));
     return inHeaders.length === 1 ? inHeaders[0] : undefined;
   }
-}
-
-/** The analysed functions by name (most names have one). */
-function functionsByName(functions: Iterable<FunctionFacts>): Map<string, FunctionFacts[]> {
-  const out = new Map<string, FunctionFacts[]>();
-  for (const f of functions) {
-    const list = out.get(f.name);
-    if (list) list.push(f);
-    else out.set(f.name, [f]);
-  }
-  return out;
 }
 
 /**
@@ -687,12 +672,16 @@ function bracketedMembers(registrations: readonly Registration[], resolver: Call
  * or returned by a switch_sched hook): they are that lock, `sched(cpu)`.
  */
 function isLockSwitch(f: FunctionFacts, entries: ReadonlyMap<string, EntryFact[]>): boolean {
-  return (entries.get(f.name) ?? NONE).some((e) => schedulerHookOf(e.via) === 'switch_sched');
+  // (A loop, not `some`: asked of every function twice per run, the callback was a closure each time, 2.6 MB of the
+  // bench's 200 edits.)
+  const list = entries.get(f.name);
+  if (list !== undefined) for (const e of list) if (schedulerHookOf(e.via) === 'switch_sched') return true;
+  return false;
 }
 
-function schedAliases(functions: ReadonlyMap<string, FunctionFacts>, entries: ReadonlyMap<string, EntryFact[]>): Map<string, string> {
+function schedAliases(functions: FunctionsByKey, entries: ReadonlyMap<string, EntryFact[]>): Map<string, string> {
   const out = new Map<string, string>();
-  for (const f of functions.values()) {
+  for (const f of functions.list) {
     for (const loc of f.schedAliases) out.set(lockLabel(loc), SCHED_LOCK);
     if (!isLockSwitch(f, entries)) continue;
     for (const r of f.returnedAddresses) {
@@ -710,21 +699,21 @@ function schedAliases(functions: ReadonlyMap<string, FunctionFacts>, entries: Re
  * functions called only from those.
  */
 function setupFunctions(
-  functions: ReadonlyMap<string, FunctionFacts>,
+  functions: FunctionsByKey,
   entries: ReadonlyMap<string, EntryFact[]>,
   callers: ReadonlyMap<string, { caller: FunctionFacts }[]>,
   isSetup: (e: readonly EntryFact[]) => boolean,
   also: ReadonlySet<string> = new Set(),
 ): Set<string> {
   const out = new Set<string>();
-  for (const f of functions.values()) {
+  for (const f of functions.list) {
     const e = entries.get(f.name) ?? NONE;
     if ((f.boot && also.size === 0) || (e.length > 0 && isSetup(e))) out.add(f.key);
   }
   // Callees reached only from those (or from `also`), not entry points of their own.
   for (let changed = true; changed;) {
     changed = false;
-    for (const f of functions.values()) {
+    for (const f of functions.list) {
       if (out.has(f.key) || also.has(f.key) || (entries.get(f.name)?.length ?? 0) > 0) continue;
       const cs = callers.get(f.key);
       if (cs?.length && cs.every((c) => out.has(c.caller.key) || also.has(c.caller.key))) {
@@ -737,27 +726,34 @@ function setupFunctions(
 }
 
 /**
- * What each function is entered holding (type level): an entry point what
- * its context gives (and every internal caller too), a function whose
- * address escapes nothing, any other the consensus of its call sites
- * (held at every site, or at a clear majority of at least two with at most
- * one dissenter); a greatest fixpoint over the call graph.
+ * What each function is entered holding (type level), by its place among
+ * the functions: an entry point what its context gives (and every internal
+ * caller too), a function whose address escapes nothing, any other the
+ * consensus of its call sites (held at every site, or at a clear majority
+ * of at least two with at most one dissenter); a greatest fixpoint over the
+ * call graph. Made two or three times per run: a context is a new set only
+ * when it changes, and what the rounds count and visit lives in arrays by
+ * place and one scratch map (a map by key, a set of the next round's
+ * functions, a map of counts and a list of voting sites per function made
+ * 12 MB of the bench's 200 edits).
  */
 function contexts(
-  functions: ReadonlyMap<string, FunctionFacts>,
+  functions: FunctionsByKey,
   entries: ReadonlyMap<string, EntryFact[]>,
   callers: ReadonlyMap<string, { caller: FunctionFacts; call: CallFact }[]>,
   addressTaken: ReadonlySet<string>,
   heldAt: (f: FunctionFacts, node: number) => readonly string[],
   exempt: ReadonlySet<string>,
   settings: GuardSettings,
-  /** Each caller's callees (calleeSets). */
-  callees: ReadonlyMap<string, ReadonlySet<FunctionFacts>>,
+  /** Each caller's callees by place (calleesByPlace). */
+  callees: readonly (readonly number[] | undefined)[],
   quietSite: (s: { caller: FunctionFacts; call: CallFact }) => boolean = () => false,
-): Map<string, Ctx> {
-  const ctx = new Map<string, Ctx>();
-  const entryBase = new Map<string, ReadonlySet<string>>();
-  for (const f of functions.values()) {
+): Ctx[] {
+  const list = functions.list;
+  const ctx = new Array<Ctx>(list.length);
+  const entryBase = new Array<ReadonlySet<string> | undefined>(list.length);
+  for (let k = 0; k < list.length; k++) {
+    const f = list[k]!;
     const e = entries.get(f.name) ?? NONE;
     if (e.length) {
       let base: Set<string> | undefined;
@@ -765,26 +761,37 @@ function contexts(
         const held = x.source === 'unknown' ? [] : x.held;
         base = base ? new Set([...base].filter((l) => held.includes(l))) : new Set(held);
       }
-      entryBase.set(f.key, base ?? EMPTY);
-      ctx.set(f.key, base ?? EMPTY);
-    } else if (addressTaken.has(f.name) || !callers.get(f.key)?.length) ctx.set(f.key, EMPTY);
-    else ctx.set(f.key, 'top');
+      entryBase[k] = base ?? EMPTY;
+      ctx[k] = base ?? EMPTY;
+    } else if (addressTaken.has(f.name) || !callers.get(f.key)?.length) ctx[k] = EMPTY;
+    else ctx[k] = 'top';
   }
-  // Worklist: a function is looked at again when one of its callers' contexts changed.
-  // (The first pass looks at every function, in order: read from the map, not a set made of them each round.)
-  let work: Iterable<FunctionFacts> = functions.values();
-  for (let pass = 0, more = functions.size > 0; pass < MAX_CTX_PASSES * 4 && more; pass++) {
-    const next = new Set<FunctionFacts>();
-    for (const f of work) {
+  const index = functions.table.indexOf;
+  const counts = new Map<string, number>();
+  const computed: string[] = [];
+  // Worklist: a function is looked at again when one of its callers' contexts changed (in the order first marked).
+  // (The first pass looks at every function, in order.)
+  let work: number[] | undefined;
+  const marked = new Uint8Array(list.length);
+  for (let pass = 0, more = list.length > 0; pass < MAX_CTX_PASSES * 4 && more; pass++) {
+    const next: number[] = [];
+    const n = work === undefined ? list.length : work.length;
+    for (let w = 0; w < n; w++) {
+      const k = work === undefined ? w : work[w]!;
+      const f = list[k]!;
       const sites = callers.get(f.key) ?? NONE;
-      const base = entryBase.get(f.key);
+      const base = entryBase[k];
       if (!sites.length || (!base && addressTaken.has(f.name))) continue;
-      const voting = sites.filter((s) => !exempt.has(s.caller.key) && !quietSite(s));
-      const use = voting.length ? voting : sites;
+      // The voting sites (not in a quiet function, not a private call), or all of them when none votes.
+      let voting = 0;
+      for (const s of sites) if (!exempt.has(s.caller.key) && !quietSite(s)) voting++;
+      const all = voting === 0;
+      const total = all ? sites.length : voting;
       let top = 0;
-      const counts = new Map<string, number>();
-      for (const s of use) {
-        const c = ctx.get(s.caller.key)!;
+      counts.clear();
+      for (const s of sites) {
+        if (!all && (exempt.has(s.caller.key) || quietSite(s))) continue;
+        const c = ctx[index.get(s.caller.key)!]!;
         if (c === 'top') {
           top++;
           continue;
@@ -793,46 +800,55 @@ function contexts(
         for (const l of local) counts.set(l, (counts.get(l) ?? 0) + 1);
         for (const l of c) if (!local.includes(l)) counts.set(l, (counts.get(l) ?? 0) + 1);
       }
-      let computed: Ctx;
-      if (top === use.length) computed = 'top';
-      else {
-        const out = new Set<string>();
-        for (const [l, n] of counts) {
-          const holders = n + top;
-          if (holders === use.length || consensus(holders, use.length, settings)) out.add(l);
+      const was = ctx[k]!;
+      let now: Ctx;
+      if (top === total) {
+        if (was === 'top') continue;
+        now = 'top';
+      } else {
+        // The locks agreed on, in the order first counted (or the entry's base order): a new set only when they changed.
+        computed.length = 0;
+        if (base)
+          for (const l of base) {
+            const held = counts.get(l);
+            if (held !== undefined && (held + top === total || consensus(held + top, total, settings))) computed.push(l);
+          }
+        else for (const [l, held] of counts) if (held + top === total || consensus(held + top, total, settings)) computed.push(l);
+        if (was !== 'top' && sameSet(was, computed)) continue;
+        now = new Set(computed);
+      }
+      ctx[k] = now;
+      for (const g of callees[k] ?? NONE)
+        if (marked[g] === 0) {
+          marked[g] = 1;
+          next.push(g);
         }
-        computed = base ? new Set([...base].filter((l) => out.has(l))) : out;
-      }
-      if (!sameCtx(ctx.get(f.key)!, computed)) {
-        ctx.set(f.key, computed);
-        for (const g of callees.get(f.key) ?? NONE) next.add(g);
-      }
     }
+    for (const g of next) marked[g] = 0;
     work = next;
-    more = next.size > 0;
+    more = next.length > 0;
   }
   return ctx;
 }
 
 /**
- * Each caller's analysed callees, by the caller's key (contexts' worklist):
- * made once per run for the two or three rounds of contexts (each made its
- * own, a set per caller). With the first pass read from the map rather than
- * a set of every function, contexts allocated 17.6 MB over the editor's edit
- * loop's 200 edits; now 13.9.
+ * Each caller's analysed callees by place, each once in the order first met
+ * (the callers' map's order): contexts' worklist, made once per run for its
+ * two or three rounds.
  */
-function calleeSets(
-  functions: ReadonlyMap<string, FunctionFacts>,
-  callers: ReadonlyMap<string, { caller: FunctionFacts }[]>,
-): Map<string, Set<FunctionFacts>> {
-  const callees = new Map<string, Set<FunctionFacts>>();
-  for (const [key, sites] of callers)
+function calleesByPlace(functions: FunctionsByKey, callers: ReadonlyMap<string, { caller: FunctionFacts }[]>): (number[] | undefined)[] {
+  const index = functions.table.indexOf;
+  const out = new Array<number[] | undefined>(functions.size);
+  for (const [key, sites] of callers) {
+    const callee = index.get(key)!;
     for (const s of sites) {
-      const set = callees.get(s.caller.key) ?? new Set<FunctionFacts>();
-      set.add(functions.get(key)!);
-      callees.set(s.caller.key, set);
+      const k = index.get(s.caller.key)!;
+      const list = out[k];
+      if (!list) out[k] = [callee];
+      else if (!list.includes(callee)) list.push(callee);
     }
-  return callees;
+  }
+  return out;
 }
 
 /**
@@ -841,7 +857,7 @@ function calleeSets(
  * without holding it needs or ASSERTs (with a sentence of evidence each).
  */
 function needsOf(
-  functions: ReadonlyMap<string, FunctionFacts>,
+  functions: FunctionsByKey,
   resolver: CallResolver,
   guardOf: ReadonlyMap<string, Guard>,
   sites: ReadonlyMap<string, Site[]>,
@@ -867,7 +883,7 @@ function needsOf(
       if (!m.has(g.lock)) m.set(g.lock, `it ${verb} ${lockLabel(location)} (guarded by it) at line ${s.line + 1}`);
     }
   }
-  for (const f of functions.values()) {
+  for (const f of functions.list) {
     for (const r of assertedOnEntry(f.fn, false)) {
       const m = of(f);
       const lock = alias(f.lockId(r.name));
@@ -876,7 +892,7 @@ function needsOf(
   }
   for (let changed = true, pass = 0; changed && pass < MAX_CTX_PASSES; pass++) {
     changed = false;
-    for (const f of functions.values()) {
+    for (const f of functions.list) {
       const callees = resolver.calleesOf(f);
       for (let i = 0; i < f.calls.length; i++) {
         const c = f.calls[i]!;
@@ -899,23 +915,27 @@ function consensus(holders: number, total: number, settings: GuardSettings): boo
   return holders >= 2 && (total - holders <= 1 || holders / total >= settings.ratio);
 }
 
-function sameCtx(a: Ctx, b: Ctx): boolean {
-  if (a === 'top' || b === 'top') return a === b;
-  return a.size === b.size && [...a].every((x) => b.has(x));
+/** The same locks (a list without repeats). */
+function sameSet(a: ReadonlySet<string>, b: readonly string[]): boolean {
+  if (a.size !== b.length) return false;
+  for (const l of b) if (!a.has(l)) return false;
+  return true;
 }
 
 /** `sched_ops.sleep` → what every `->sleep(…)` call site holds (its function's must-held locks and context). */
 function learnedEntries(
-  functions: ReadonlyMap<string, FunctionFacts>,
-  ctx: ReadonlyMap<string, Ctx>,
+  functions: FunctionsByKey,
+  /** By place (contexts). */
+  ctx: readonly Ctx[],
   heldAt: (f: FunctionFacts, node: number) => readonly string[],
   contextKnown: (f: FunctionFacts) => boolean,
 ): Map<string, { held: string[]; sites: number }> {
   const by = new Map<string, Set<string>[]>();
-  for (const f of functions.values()) {
+  for (let k = 0; k < functions.list.length; k++) {
+    const f = functions.list[k]!;
     // (Most functions call through no function-pointer field.)
     if (f.memberCalls.length === 0) continue;
-    const c = ctx.get(f.key);
+    const c = ctx[k];
     const extra = c && c !== 'top' ? [...c] : [];
     for (const m of f.memberCalls) {
       const held = heldAt(f, m.node);
@@ -942,7 +962,7 @@ function learnedEntries(
  * object in is private on entry (a few rounds to a fixpoint).
  */
 function lifetimesOf(
-  functions: ReadonlyMap<string, FunctionFacts>,
+  functions: FunctionsByKey,
   callers: ReadonlyMap<string, { caller: FunctionFacts; call: CallFact }[]>,
   resolver: CallResolver,
   external: (f: FunctionFacts) => boolean,
@@ -959,7 +979,7 @@ function lifetimesOf(
     if (r === undefined) byName.set(name, (r = readOnlyMacro(f.file.text, name)));
     return r;
   };
-  let dirty: Iterable<FunctionFacts> = functions.values();
+  let dirty: Iterable<FunctionFacts> = functions.list;
   for (let round = 0; round < 4; round++) {
     // What objectLifetimes asks about callees, per file (the answers are the same for every caller in the file this
     // round): a callee's flags are remembered per name and argument count.
@@ -984,7 +1004,7 @@ function lifetimesOf(
     }
     // Only what changed is looked at again: callers of new allocators, functions with new private parameters.
     const next = new Set<FunctionFacts>();
-    for (const f of functions.values()) {
+    for (const f of functions.list) {
       if (out.get(f.key)?.returnsFresh === true && !allocating.has(f.key)) {
         allocating.add(f.key);
         for (const s of callers.get(f.key) ?? NONE) next.add(s.caller);
@@ -1074,7 +1094,7 @@ function ownObject(f: FunctionFacts, arg: string): boolean {
  * published, of an object being freed, and in setup functions do not vote.
  */
 function inferGuards(
-  functions: ReadonlyMap<string, FunctionFacts>,
+  functions: FunctionsByKey,
   heldSet: (f: FunctionFacts, node: number) => ReadonlySet<string>,
   exempt: ReadonlySet<string>,
   settings: GuardSettings,
@@ -1085,13 +1105,13 @@ function inferGuards(
 ): { guards: Guard[]; sites: Map<string, Site[]> } {
   // List elements → the list they are on, when only one list takes them.
   const heads = new Map<string, Set<string>>();
-  for (const f of functions.values())
+  for (const f of functions.list)
     for (const [elem, head] of f.elemOf) {
       const s = heads.get(elem) ?? new Set<string>();
       heads.set(elem, s.add(head));
     }
   const sites = new Map<string, Site[]>();
-  for (const f of functions.values()) {
+  for (const f of functions.list) {
     // (A function that accesses nothing adds no site.)
     if (f.accesses.length === 0 || exempt.has(f.key)) continue;
     const seen = new Set<string>();
@@ -1173,7 +1193,7 @@ function better(lock: string, n: number, other: string, m: number): boolean {
  * pass them on (an entry point: its callers are not ours).
  */
 function requirements(
-  functions: ReadonlyMap<string, FunctionFacts>,
+  functions: FunctionsByKey,
   callers: ReadonlyMap<string, { caller: FunctionFacts; call: CallFact }[]>,
   resolver: CallResolver,
   heldSet: (f: FunctionFacts, node: number) => ReadonlySet<string>,
@@ -1192,7 +1212,7 @@ function requirements(
     reqs.set(r.fn.key, list);
     return true;
   };
-  for (const f of functions.values()) {
+  for (const f of functions.list) {
     // Xen's convention: a `_locked` function's caller holds the lock it needs.
     const named = f.name.endsWith('_locked');
     for (const r of assertedOnEntry(f.fn, true)) {
@@ -1229,7 +1249,7 @@ function requirements(
   }
   // A protected list walked without its lock: the function's own finding in an entry point, else its callers' requirement.
   const walks: IterationFinding[] = [];
-  for (const f of functions.values()) {
+  for (const f of functions.list) {
     if (exempt.has(f.key)) continue;
     for (const w of f.iterations) {
       if (meets(heldSet(f, w.node), w.locks)) continue;
@@ -1260,16 +1280,21 @@ function requirements(
   // Unmet requirements: reported in entry points, passed on by functions with callers of their own.
   const unmet: UnmetRequirement[] = [];
   const reported = new Set<string>();
-  const queue = [...functions.values()];
-  const queued = new Set(queue.map((f) => f.key));
+  // Every function, then the callers of those that pass a requirement on; by place, with a flag per place while it
+  // is queued (a set of every function's key was made and emptied on every edit: 6 MB of the bench's 200 edits).
+  const index = functions.table.indexOf;
+  const queue: number[] = [];
+  for (let k = 0; k < functions.list.length; k++) queue.push(k);
+  const queued = new Uint8Array(functions.list.length).fill(1);
   // A read index rather than shift(): the queue is every function, and shift() moves them all.
   for (let head = 0; head < queue.length; head++) {
-    const g = queue[head]!;
-    queued.delete(g.key);
+    const gk = queue[head]!;
+    const g = functions.list[gk]!;
+    queued[gk] = 0;
     if (exempt.has(g.key)) continue;
     // What g is entered as, read at its first unmet requirement (most functions meet all of their callees').
     let gEntries: readonly EntryFact[] | undefined;
-    let known: EntryFact[] = [];
+    let known: readonly EntryFact[] = NONE;
     const gCallees = resolver.calleesOf(g);
     for (let i = 0; i < g.calls.length; i++) {
       const c = g.calls[i]!;
@@ -1301,11 +1326,13 @@ function requirements(
             stated: r.why === 'assert' || r.why === 'name' || r.iteration !== undefined || (r.why === 'callee' && r.stated === true),
           });
           if (lifted)
-            for (const s of callers.get(g.key) ?? NONE)
-              if (!queued.has(s.caller.key)) {
-                queue.push(s.caller);
-                queued.add(s.caller.key);
+            for (const s of callers.get(g.key) ?? NONE) {
+              const k = index.get(s.caller.key)!;
+              if (queued[k] === 0) {
+                queue.push(k);
+                queued[k] = 1;
               }
+            }
         }
       }
     }
@@ -1338,7 +1365,7 @@ function holdersOf(
  * make no edge.
  */
 function orderEdges(
-  functions: ReadonlyMap<string, FunctionFacts>,
+  functions: FunctionsByKey,
   resolver: CallResolver,
   localHeld: (f: FunctionFacts, node: number) => ReadonlySet<string>,
   /** Locks an entry point is entered holding that order its own (none for most functions). */
@@ -1348,7 +1375,7 @@ function orderEdges(
   remember: boolean,
 ): OrderEdge[] {
   const alias = (l: string): string => aliases.get(l) ?? l;
-  const takes = lockClosure(functions, resolver, aliases);
+  const takes = lockClosure(functions.list, resolver, aliases);
   const aliasesKey = remember ? sameAliasesAsLast(aliases) : aliases;
   // The edges in the order first found, by outer then inner lock (no key string is made per nesting seen); a
   // site is made when it is new.
@@ -1372,7 +1399,7 @@ function orderEdges(
     if (!e.sites.some((s) => s.fn === fn && s.start === start))
       e.sites.push(via === undefined ? { fn, start, end, line } : { fn, start, end, line, via });
   };
-  for (const f of functions.values()) {
+  for (const f of functions.list) {
     const context = orderContext(f);
     const callees = resolver.calleesOf(f);
     const origin = remember ? collectedFacts(f) : undefined;
@@ -1550,13 +1577,13 @@ function unresolved(lock: string): boolean {
  * that does not re-validate it.
  */
 function iterationFindings(
-  functions: ReadonlyMap<string, FunctionFacts>,
+  functions: FunctionsByKey,
   guardOf: ReadonlyMap<string, Guard>,
   sites: ReadonlyMap<string, Site[]>,
   exempt: ReadonlySet<string>,
 ): IterationFinding[] {
   const out: IterationFinding[] = [];
-  for (const f of functions.values()) {
+  for (const f of functions.list) {
     if (exempt.has(f.key)) continue;
     for (const r of f.rawSchedLocks) {
       if (f.revalidates) continue;
@@ -1675,9 +1702,9 @@ function irqSafetyOf(f: FunctionFacts, remember: boolean): readonly (boolean | u
   return out;
 }
 
-function irqDiscipline(functions: ReadonlyMap<string, FunctionFacts>, alias: (l: string) => string, remember: boolean): LockIrq[] {
+function irqDiscipline(functions: FunctionsByKey, alias: (l: string) => string, remember: boolean): LockIrq[] {
   const by = new Map<string, LockIrq>();
-  for (const f of functions.values()) {
+  for (const f of functions.list) {
     if (!f.reported) continue;
     const safety = irqSafetyOf(f, remember);
     for (let i = 0; i < f.acquisitions.length; i++) {

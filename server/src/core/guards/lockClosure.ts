@@ -106,11 +106,11 @@ function reused(
  * every callee). Nobody changes the sets returned.
  */
 export function lockClosure(
-  functions: ReadonlyMap<string, FunctionFacts>,
+  /** The functions by key, in order. */
+  fns: readonly FunctionFacts[],
   resolver: Callees,
   aliases: ReadonlyMap<string, string>,
 ): ReadonlyMap<string, ReadonlySet<string>> {
-  const fns = [...functions.values()];
   const known = reused(fns, resolver, aliases);
   if (known) return known;
   const alias = (l: string): string => aliases.get(l) ?? l;
