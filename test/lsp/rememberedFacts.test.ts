@@ -42,6 +42,37 @@ describe('what the edit path keeps of a moved function', () => {
     analyzers.inc.close(uri);
   });
 
+  it('the scheduler releases a function names by a field read again follow the function, moved or edited (XSR014)', () => {
+    const name = 'xsr014_reread_unit.c';
+    const uri = `file:///remembered/reread-${name}`;
+    const doc = editedDocument(analyzers, uri, fs.readFileSync(path.join(PROTOCOL, name), 'utf8'), view);
+    // Moved down by edits above it (characters, then lines), the function keeps its finding, at its new place.
+    assert.deepEqual(stale(doc.replace('v->sched_unit = NULL;', 'v->sched_unit = 0;')), ['demo_runstate_get']);
+    assert.deepEqual(stale(doc.replace('v->sched_unit = 0;', 'v->sched_unit = 0;\n    v->sched_unit = 0;')), ['demo_runstate_get']);
+    // Its release named by the unit locked: nothing; back; the kept function names its release by the field.
+    const release = 'unit_schedule_unlock_irq(lock, v->sched_unit); /* expect XSR014 */';
+    const plain = release.replace('v->sched_unit', 'unit');
+    assert.deepEqual(stale(doc.replace(release, plain)), []);
+    assert.deepEqual(stale(doc.replace('v->sched_unit = 0;\n    v->sched_unit = 0;', 'v->sched_unit = NULL;')), []);
+    assert.deepEqual(stale(doc.replace(plain, release)), ['demo_runstate_get']);
+    const kept =
+      'lock = unit_schedule_lock_irq(unit);\n    memcpy(runstate, &v->runstate, sizeof(*runstate));\n    unit_schedule_unlock_irq(lock, unit);';
+    const reread = kept.replace('(unit)', '(v->sched_unit)').replace(', unit)', ', v->sched_unit)');
+    assert.deepEqual(stale(doc.replace(kept, reread)), ['demo_runstate_get', 'demo_runstate_get_kept']);
+    // The root assigned between the lock and the release: not the object locked, nothing to say.
+    assert.deepEqual(
+      stale(
+        doc.replace(
+          '    memcpy(runstate, &v->runstate, sizeof(*runstate));\n    unit_schedule_unlock_irq(lock, v->sched_unit);\n}\n\n/* Negative: the running',
+          '    v = idle_vcpu[0];\n    unit_schedule_unlock_irq(lock, v->sched_unit);\n}\n\n/* Negative: the running',
+        ),
+      ),
+      ['demo_runstate_get'],
+    );
+    assert.deepEqual(stale(doc.replace('v->sched_unit = NULL;', 'v->sched_unit = 0;')), ['demo_runstate_get']);
+    analyzers.inc.close(uri);
+  });
+
   it('the boot mark of a function that nothing precedes follows what is typed before it', () => {
     const text = fs.readFileSync(path.join(PROTOCOL, 'xsr014_stale.c'), 'utf8');
     const from = text.indexOf('static int pool_take(');
