@@ -424,12 +424,14 @@ interface Remembered {
   reported: boolean;
   path: string;
   helpers: HelperTable;
+  /** The text its boot mark is read from, as last read (see bootOf). */
+  declared: Declared;
   /**
    * The sites as last moved, with the move from `facts`: a function an edit
    * above it moved stays at that move while the edits go on below it; when it
    * moves again, these copies are moved in place (moveInPlace).
    */
-  last?: { move: Move; sites: MovedSites };
+  last: { move: Move; sites: MovedSites } | undefined;
 }
 
 /** Facts per lock result as computed (a moved view of it reuses them, moved: guards/collect's costliest work on an edit). */
@@ -496,12 +498,61 @@ export function collectFunctionRemembered(
         r.last.move = { offset, line };
       }
     }
-    return moved(r.facts, sites, file, fn);
+    return moved(r.facts, sites, file, fn, bootOf(r, file.text, fn));
   }
   if (!remember) return collectFunction(file, fn, table, helpers, reported, sharedStatics);
   const facts = collectFunction(rememberedFile(file), fn, table, helpers, reported, sharedStatics);
-  remembered.set(base, { facts, at: delta, table, statics, reported, path: file.path, helpers });
-  return moved(facts, facts, file, fn);
+  const declared = declaredAt(file.text, fn);
+  remembered.set(base, { facts, at: delta, table, statics, reported, path: file.path, helpers, declared, last: undefined });
+  return moved(facts, facts, file, fn, declared.boot);
+}
+
+/**
+ * What a function's boot mark is read from besides the function's own text
+ * (the same for every placement of one lock result: incremental/shift.ts
+ * moves only functions whose text did not change): the text from just
+ * before the delimiter declarationStart stops at (two characters: a comment
+ * ends in two) to the function's start, and the mark. declarationStart's stop
+ * and the mark are functions of that text and the function's alone (any
+ * delimiter before it would stop declarationStart before it), except when no
+ * delimiter precedes the function (`fromStart`: the text starts the file).
+ */
+interface Declared {
+  lead: string;
+  fromStart: boolean;
+  boot: boolean;
+}
+
+function declaredAt(text: string, fn: FunctionLocks): Declared {
+  const from = declarationStart(text, fn.syntax.start);
+  return {
+    lead: text.slice(Math.max(0, from - 2), fn.syntax.start),
+    fromStart: from < 2,
+    boot: /\b__init\b/.test(text.slice(from, fn.syntax.bodyStart)),
+  };
+}
+
+/**
+ * The function's boot mark in `text`: the remembered one when the text
+ * before the function that decides it is the same, else read again. Read on
+ * every function on every keystroke, the mark was a fifth of
+ * collectFunctionRemembered's time (declarationStart's backward searches: a
+ * file without comments was searched back to its start for one's end; a
+ * slice and a regex). The lead is a few characters (`*\/` and a newline):
+ * compared by code, in place (String.prototype.startsWith with a position
+ * cost more than what it replaced).
+ */
+function bootOf(r: Remembered, text: string, fn: FunctionLocks): boolean {
+  const d = r.declared;
+  const lead = d.lead;
+  const at = fn.syntax.start - lead.length;
+  if (at >= 0 && (!d.fromStart || at === 0)) {
+    let i = 0;
+    while (i < lead.length && text.charCodeAt(at + i) === lead.charCodeAt(i)) i++;
+    if (i === lead.length) return d.boot;
+  }
+  r.declared = declaredAt(text, fn);
+  return r.declared.boot;
 }
 
 /**
@@ -585,10 +636,8 @@ interface Span {
   line?: number;
 }
 
-/** Facts collected on one placement of a function, with `sites` moved to where it is now, in `file`. */
-function moved(facts: FunctionFacts, sites: MovedSites, file: FileAnalysis, fn: FunctionLocks): FunctionFacts {
-  const text = file.text;
-  const boot = /\b__init\b/.test(text.slice(declarationStart(text, fn.syntax.start), fn.syntax.bodyStart));
+/** Facts collected on one placement of a function, with `sites` moved to where it is now, in `file` (where it is `boot`). */
+function moved(facts: FunctionFacts, sites: MovedSites, file: FileAnalysis, fn: FunctionLocks, boot: boolean): FunctionFacts {
   if (sites === facts && facts.file === file && facts.fn === fn && facts.boot === boot) return facts;
   // (Every field written out in collectFunction's order, not spread: moved facts keep the collected ones' hidden class.)
   return {

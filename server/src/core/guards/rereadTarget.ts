@@ -12,8 +12,9 @@
 // a move) prove nothing: a guest vCPU's unit does not move under its lock.
 import type { CfgNode } from '../cfg/types';
 import { objectKindOf, objectKindTest } from '../xen/accessOps';
+import type { HelperTable } from '../xen/lockHelpers';
 import { CallsAnswer } from './callsMemo';
-import type { FunctionFacts } from './collect';
+import { collectedFacts, type FunctionFacts } from './collect';
 import type { LockDiscipline } from './discipline';
 import { SCHED_LOCK } from './lockIds';
 
@@ -47,16 +48,49 @@ const namesByField = new CallsAnswer((f, helpers) =>
   }),
 );
 
-/** Per function: scheduler releases naming their object by a field read again that can change under the lock. */
-export function rereadTargets(d: LockDiscipline, f: FunctionFacts): RereadTarget[] {
-  const { fn } = f;
-  if (!fn.touchesLocks || fn.degraded || f.boot) return [];
-  // Only a scheduler release naming its object through a field can be one: most functions have none (their CFG is then not read).
-  if (!namesByField.of(f, d.helpers, d.sole)) return [];
-  const out: RereadTarget[] = [];
-  for (const n of fn.cfg.nodes)
+/**
+ * A scheduler release of a function naming its object by a field read
+ * again, locked by an acquire keyed on the same expression with no
+ * assignment of the expression's root in between: what rereadTargets finds
+ * in the function alone, before it asks the other functions.
+ */
+interface Candidate {
+  call: string;
+  arg: string;
+  root: string;
+  release: Range;
+  acquire: Range & { call: string };
+  /** The field read again (type level). */
+  loc: string;
+}
+
+const NO_CANDIDATES: readonly Candidate[] = [];
+
+/**
+ * The candidates per facts as collected (collect.ts, collectedFacts), with
+ * the lock helpers they were found with, at the placement the facts were
+ * collected at. An edit moves every function below it: reading a moved
+ * function's CFG made a shifted copy of its nodes (incremental/shift.ts), on
+ * every keystroke, for each function that names an object by a field in a
+ * scheduler release.
+ */
+const candidatesOf = new WeakMap<FunctionFacts, { helpers: HelperTable; found: readonly Candidate[] }>();
+
+function candidates(d: LockDiscipline, f: FunctionFacts): readonly Candidate[] {
+  const c = collectedFacts(f);
+  const known = candidatesOf.get(c);
+  if (known && known.helpers === d.helpers) return known.found;
+  const found = candidatesIn(d.helpers, c);
+  candidatesOf.set(c, { helpers: d.helpers, found });
+  return found;
+}
+
+/** The candidates of `f` (its own CFG, accesses and calls: nothing of other functions). */
+function candidatesIn(helpers: HelperTable, f: FunctionFacts): readonly Candidate[] {
+  let out: Candidate[] | undefined;
+  for (const n of f.fn.cfg.nodes)
     for (const c of n.facts.calls) {
-      const h = d.helpers.get(c.name);
+      const h = helpers.get(c.name);
       if (!h || h.lock !== 'sched' || h.op !== 'release' || h.ptrArg === undefined) continue;
       const arg = c.args[h.arg];
       const root = arg ? ROOT.exec(arg.text)?.[1] : undefined;
@@ -64,35 +98,55 @@ export function rereadTargets(d: LockDiscipline, f: FunctionFacts): RereadTarget
       // The field the argument ends in (`v->sched_unit`: vcpu.sched_unit); none resolved, nothing to say (asked first: it is the cheapest test).
       const field = f.accesses.find((x) => x.node === n.id && x.kind === 'read' && x.start === arg.start && x.end === arg.end);
       if (!field) continue;
-      const acquire = acquireFor(d, f, arg.text, c.start);
+      const acquire = acquireFor(helpers, f, arg.text, c.start);
       if (!acquire || assignedBetween(f, root, acquire.start, c.start)) continue;
-      // A change made only for objects of a kind, and an object of that kind handed to this function.
-      const changes = unlockedChanges(d, field.loc);
-      for (const what of new Set(changes.map((x) => x.kind))) {
-        const handed = what ? handedKind(d, f, root, what) : undefined;
-        if (!what || !handed) continue;
-        out.push({
-          fn: f,
-          call: c.name,
-          arg: arg.text,
-          release: { start: c.start, end: c.end },
-          acquire,
-          loc: field.loc,
-          changes: changes.filter((x) => x.kind === what),
-          kind: { what, ...handed },
-        });
-        break;
-      }
+      (out ??= []).push({ call: c.name, arg: arg.text, root, release: { start: c.start, end: c.end }, acquire, loc: field.loc });
     }
+  return out ?? NO_CANDIDATES;
+}
+
+/** None (most functions, asked on every edit): one array for all, nobody changes it. */
+const NO_TARGETS: readonly RereadTarget[] = [];
+
+/** Per function: scheduler releases naming their object by a field read again that can change under the lock. */
+export function rereadTargets(d: LockDiscipline, f: FunctionFacts): readonly RereadTarget[] {
+  const { fn } = f;
+  if (!fn.touchesLocks || fn.degraded || f.boot) return NO_TARGETS;
+  // Only a scheduler release naming its object through a field can be one: most functions have none (their CFG is then not read).
+  if (!namesByField.of(f, d.helpers, d.sole)) return NO_TARGETS;
+  const found = candidates(d, f);
+  if (found.length === 0) return NO_TARGETS;
+  // Where the function is now, from where its facts were collected.
+  const o = fn.syntax.start - collectedFacts(f).fn.syntax.start;
+  const out: RereadTarget[] = [];
+  for (const x of found) {
+    // A change made only for objects of a kind, and an object of that kind handed to this function.
+    const changes = unlockedChanges(d, x.loc);
+    for (const what of new Set(changes.map((y) => y.kind))) {
+      const handed = what ? handedKind(d, f, x.root, what) : undefined;
+      if (!what || !handed) continue;
+      out.push({
+        fn: f,
+        call: x.call,
+        arg: x.arg,
+        release: { start: x.release.start + o, end: x.release.end + o },
+        acquire: { start: x.acquire.start + o, end: x.acquire.end + o, call: x.acquire.call },
+        loc: x.loc,
+        changes: changes.filter((y) => y.kind === what),
+        kind: { what, ...handed },
+      });
+      break;
+    }
+  }
   return out;
 }
 
 /** The scheduler acquire before `before` keyed on the same expression. */
-function acquireFor(d: LockDiscipline, f: FunctionFacts, arg: string, before: number): (Range & { call: string }) | undefined {
+function acquireFor(helpers: HelperTable, f: FunctionFacts, arg: string, before: number): (Range & { call: string }) | undefined {
   for (const n of f.fn.cfg.nodes)
     for (const c of n.facts.calls) {
       if (c.start >= before) continue;
-      const h = d.helpers.get(c.name);
+      const h = helpers.get(c.name);
       if (h?.lock === 'sched' && (h.op === 'acquire' || h.op === 'tryacquire') && c.args[h.arg]?.text === arg)
         return { start: c.start, end: c.end, call: c.name };
     }
