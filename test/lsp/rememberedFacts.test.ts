@@ -73,6 +73,26 @@ describe('what the edit path keeps of a moved function', () => {
     analyzers.inc.close(uri);
   });
 
+  it("XSR011's lock identities follow the functions, moved or edited, and the file's static locks", () => {
+    const name = 'xsr011_irq_inconsistent.c';
+    const uri = `file:///remembered/irq-${name}`;
+    const doc = editedDocument(analyzers, uri, fs.readFileSync(path.join(PROTOCOL, name), 'utf8'), view);
+    const mixed = (f: AnalysedFile): string[] =>
+      f.diagnostics.filter((d) => d.code === 'XSR011').map((d) => `${d.function} ${/takes (\S+)/.exec(d.message)?.[1]}`);
+    const devs = 'devs_setup_irq devs_lock';
+    // Moved by an edit above it: the finding at its new place.
+    assert.deepEqual(mixed(doc.replace('p->ticks++;', 'p->ticks += 1;')), ['do_pool_op pool_lock', devs]);
+    // The hypercall takes another lock (as many sites as before): the pool lock is consistent, the stats lock mixed.
+    const plain = 'spin_lock(&pool_lock); /* expect XSR011 */\n    p->cmd = cmd;\n    spin_unlock(&pool_lock);';
+    const stats = plain.replaceAll('pool_lock', 'stats_lock');
+    assert.deepEqual(mixed(doc.replace(plain, stats)), ['do_pool_op stats_lock', devs]);
+    // The stats lock declared static inside the hypercall (its own lock), with a line more above it; then back.
+    assert.deepEqual(mixed(doc.replace(stats, `static DEFINE_SPINLOCK(stats_lock);\n    ${stats}`)), [devs]);
+    assert.deepEqual(mixed(doc.replace('p->ticks += 1;', 'p->ticks += 1;\n    p->ticks += 1;')), [devs]);
+    assert.deepEqual(mixed(doc.replace(`static DEFINE_SPINLOCK(stats_lock);\n    ${stats}`, plain)), ['do_pool_op pool_lock', devs]);
+    analyzers.inc.close(uri);
+  });
+
   it('the boot mark of a function that nothing precedes follows what is typed before it', () => {
     const text = fs.readFileSync(path.join(PROTOCOL, 'xsr014_stale.c'), 'utf8');
     const from = text.indexOf('static int pool_take(');
