@@ -123,9 +123,43 @@ function plainUnknown(all: readonly Site[]): boolean {
 
 const where = (s: Site): string => `${s.file.path.split(/[\\/]/).pop()}:${lineNo(s.file, s.e.start)} (${s.fn.syntax.name}, ${s.e.via})`;
 
+/**
+ * The sites of a lock taken both ways that its findings read: on a tie (which
+ * side is odd depends on its plain sites) all of them; else the odd side's
+ * sites, and the first three of the usual side's in each file (what a
+ * finding names). Most of a lock's sites are on the usual side (every
+ * scheduler lock is one lock), and are not kept.
+ */
+interface Group {
+  safe: number;
+  unsafe: number;
+  all: Site[] | undefined;
+  odd: Site[];
+  usual: Site[];
+  perFile: Map<FileAnalysis, number>;
+}
+
+function addSite(g: Group, s: Site): void {
+  if (g.all) {
+    g.all.push(s);
+    return;
+  }
+  if (s.e.safe === undefined) return;
+  if (s.e.safe === g.safe < g.unsafe) {
+    g.odd.push(s);
+    return;
+  }
+  const n = g.perFile.get(s.file) ?? 0;
+  if (n >= 3) return;
+  g.usual.push(s);
+  g.perFile.set(s.file, n + 1);
+}
+
 function checkFolder(files: readonly FileAnalysis[]): { file: FileAnalysis; diagnostics: CoreDiagnostic[] }[] {
-  // Most locks are taken one way only (no finding): counted first, per lock, and sites are made only for the locks
-  // taken both ways (on an edit, sites for every lock were most of this rule's garbage).
+  // Each lock site's identity in order (undefined: none), and per lock how many sites take it with interrupts known
+  // off and on. Most locks are taken one way only (no finding): sites are made only for those taken both ways (on an
+  // edit, sites for every lock, and sets of their places, were most of this rule's garbage).
+  const keys: (string | undefined)[] = [];
   const counts = new Map<string, { safe: number; unsafe: number }>();
   let mixed = 0;
   for (const file of files)
@@ -135,9 +169,10 @@ function checkFolder(files: readonly FileAnalysis[]): { file: FileAnalysis; diag
       for (let i = 0; i < parts.length; i++) {
         const part = parts[i];
         const e = fn.irqEvents[i]!;
-        if (!part || e.k !== 'irqAcquire' || e.safe === undefined) continue;
+        if (!part || e.k !== 'irqAcquire') continue;
         const key = identityIn(file, fn, part);
-        if (key === undefined) continue;
+        keys.push(key);
+        if (key === undefined || e.safe === undefined) continue;
         let c = counts.get(key);
         if (!c) counts.set(key, (c = { safe: 0, unsafe: 0 }));
         const was = c.safe > 0 && c.unsafe > 0;
@@ -147,35 +182,42 @@ function checkFolder(files: readonly FileAnalysis[]): { file: FileAnalysis; diag
       }
     }
   if (mixed === 0) return [];
-  const byLock = new Map<string, Site[]>();
+  // The locks taken both ways, in the order of their first site of any kind; the sites again in the same order
+  // (identityParts' vote: an acquire that is not an RCU one).
+  const groups = new Map<string, Group>();
+  let j = 0;
   for (const file of files)
-    for (const fn of file.functions) {
-      if (fn.irqEvents.length === 0) continue;
-      const parts = identityParts(file, fn);
-      for (let i = 0; i < parts.length; i++) {
-        const part = parts[i];
+    for (const fn of file.functions)
+      for (let i = 0; i < fn.irqEvents.length; i++) {
         const e = fn.irqEvents[i]!;
-        if (!part || e.k !== 'irqAcquire') continue;
-        const key = identityIn(file, fn, part);
+        if (e.k !== 'irqAcquire' || e.kind === 'rcu') continue;
+        const key = keys[j++];
         const c = key === undefined ? undefined : counts.get(key);
         if (!c || c.safe === 0 || c.unsafe === 0) continue;
-        const list = byLock.get(key!) ?? [];
-        list.push({ file, fn, e });
-        byLock.set(key!, list);
+        let g = groups.get(key!);
+        if (!g)
+          groups.set(
+            key!,
+            (g = { safe: c.safe, unsafe: c.unsafe, all: c.safe === c.unsafe ? [] : undefined, odd: [], usual: [], perFile: new Map() }),
+          );
+        addSite(g, { file, fn, e });
       }
-    }
   const out = new Map<FileAnalysis, CoreDiagnostic[]>();
-  for (const all of byLock.values()) {
+  for (const g of groups.values()) {
     // A site known one way on some path is that way; a plain site never known is a hint of the lock's intent.
-    const safe = all.filter((s) => s.e.safe === true);
-    const unsafe = all.filter((s) => s.e.safe === false);
-    if (!safe.length || !unsafe.length) continue;
     // The rarer side is the odd one out. A tie is broken by the plain sites whose state is not known: the
     // author took the lock without disabling interrupts there, so it is meant not to be irq-safe and the
     // irq-safe sites are the odd ones (the AMD IOMMU's lone irqsave of pcidevs_lock, fixed in 4.7); without
     // such sites, the sites with interrupts enabled are reported.
-    const safeOdd = safe.length < unsafe.length || (safe.length === unsafe.length && plainUnknown(all));
-    const [odd, usual] = safeOdd ? [safe, unsafe] : [unsafe, safe];
+    let odd = g.odd;
+    let usual = g.usual;
+    let usualCount = g.safe < g.unsafe ? g.unsafe : g.safe;
+    if (g.all) {
+      const safe = g.all.filter((s) => s.e.safe === true);
+      const unsafe = g.all.filter((s) => s.e.safe === false);
+      [odd, usual] = plainUnknown(g.all) ? [safe, unsafe] : [unsafe, safe];
+      usualCount = usual.length;
+    }
     const other = usual[0]!;
     for (const s of odd) {
       const how = s.e.safe ? 'disabled' : 'enabled';
@@ -183,7 +225,7 @@ function checkFolder(files: readonly FileAnalysis[]): { file: FileAnalysis; diag
       const d = finding(meta, s.fn, {
         start: s.e.start,
         end: s.e.end,
-        message: `${s.e.via}() takes ${s.e.lock} with interrupts ${how}, but ${usual.length} other site${usual.length === 1 ? '' : 's'} take${usual.length === 1 ? 's' : ''} it with interrupts ${usualHow} (e.g. ${where(other)}): a lock must be always irq-safe or never (Xen's check_lock() crashes debug builds on the mix, and it can deadlock an IRQ rendezvous)`,
+        message: `${s.e.via}() takes ${s.e.lock} with interrupts ${how}, but ${usualCount} other site${usualCount === 1 ? '' : 's'} take${usualCount === 1 ? 's' : ''} it with interrupts ${usualHow} (e.g. ${where(other)}): a lock must be always irq-safe or never (Xen's check_lock() crashes debug builds on the mix, and it can deadlock an IRQ rendezvous)`,
         related: usual
           .filter((u) => u.file === s.file)
           .slice(0, 3)
