@@ -73,6 +73,45 @@ describe('what the edit path keeps of a moved function', () => {
     analyzers.inc.close(uri);
   });
 
+  it("what a callee writes, two calls down, follows an edit of the deeper callee (XSR014's committed values)", () => {
+    const name = 'xsr014_stale.c';
+    const uri = `file:///remembered/writes-${name}`;
+    const added = [
+      'static void pool_note_inner(struct demo_pool *p, unsigned int v)',
+      '{',
+      '    p->epoch = v;',
+      '}',
+      '',
+      'static void pool_note(struct demo_pool *p, unsigned int v)',
+      '{',
+      '    pool_note_inner(p, v);',
+      '}',
+      '',
+      'static int pool_take_noted(struct demo_pool *p, unsigned int n)',
+      '{',
+      '    unsigned int left;',
+      '',
+      '    spin_lock(&p->lock);',
+      '    left = p->budget;',
+      '    pool_note(p, left);',
+      '    spin_unlock(&p->lock);',
+      '',
+      '    if ( left < n )',
+      '        return -EBUSY;',
+      '    return 0;',
+      '}',
+      '',
+    ].join('\n');
+    const doc = editedDocument(analyzers, uri, `${fs.readFileSync(path.join(PROTOCOL, name), 'utf8')}\n${added}`, view);
+    const noted = (f: AnalysedFile): boolean => stale(f).includes('pool_take_noted');
+    // Handed to a callee whose callee writes what the lock guards: the section's decision, not a snapshot.
+    assert.equal(noted(doc.replace('p->epoch++;\n    p->last_refill', 'p->epoch += 1;\n    p->last_refill')), false);
+    // The deeper callee writes nothing any more (the callee between them is not edited): a stale use.
+    assert.equal(noted(doc.replace('    p->epoch = v;\n', '    (void)v;\n')), true);
+    assert.equal(noted(doc.replace('    (void)v;\n', '    p->epoch = v;\n')), false);
+    analyzers.inc.close(uri);
+  });
+
   it("XSR011's lock identities follow the functions, moved or edited, and the file's static locks", () => {
     const name = 'xsr011_irq_inconsistent.c';
     const uri = `file:///remembered/irq-${name}`;
