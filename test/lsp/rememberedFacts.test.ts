@@ -73,6 +73,65 @@ describe('what the edit path keeps of a moved function', () => {
     analyzers.inc.close(uri);
   });
 
+  it("what a callee writes, two calls down, follows an edit of the deeper callee (XSR014's committed values)", () => {
+    const name = 'xsr014_stale.c';
+    const uri = `file:///remembered/writes-${name}`;
+    const added = [
+      'static void pool_note_inner(struct demo_pool *p, unsigned int v)',
+      '{',
+      '    p->epoch = v;',
+      '}',
+      '',
+      'static void pool_note(struct demo_pool *p, unsigned int v)',
+      '{',
+      '    pool_note_inner(p, v);',
+      '}',
+      '',
+      'static int pool_take_noted(struct demo_pool *p, unsigned int n)',
+      '{',
+      '    unsigned int left;',
+      '',
+      '    spin_lock(&p->lock);',
+      '    left = p->budget;',
+      '    pool_note(p, left);',
+      '    spin_unlock(&p->lock);',
+      '',
+      '    if ( left < n )',
+      '        return -EBUSY;',
+      '    return 0;',
+      '}',
+      '',
+    ].join('\n');
+    const doc = editedDocument(analyzers, uri, `${fs.readFileSync(path.join(PROTOCOL, name), 'utf8')}\n${added}`, view);
+    const noted = (f: AnalysedFile): boolean => stale(f).includes('pool_take_noted');
+    // Handed to a callee whose callee writes what the lock guards: the section's decision, not a snapshot.
+    assert.equal(noted(doc.replace('p->epoch++;\n    p->last_refill', 'p->epoch += 1;\n    p->last_refill')), false);
+    // The deeper callee writes nothing any more (the callee between them is not edited): a stale use.
+    assert.equal(noted(doc.replace('    p->epoch = v;\n', '    (void)v;\n')), true);
+    assert.equal(noted(doc.replace('    (void)v;\n', '    p->epoch = v;\n')), false);
+    analyzers.inc.close(uri);
+  });
+
+  it("XSR011's lock identities follow the functions, moved or edited, and the file's static locks", () => {
+    const name = 'xsr011_irq_inconsistent.c';
+    const uri = `file:///remembered/irq-${name}`;
+    const doc = editedDocument(analyzers, uri, fs.readFileSync(path.join(PROTOCOL, name), 'utf8'), view);
+    const mixed = (f: AnalysedFile): string[] =>
+      f.diagnostics.filter((d) => d.code === 'XSR011').map((d) => `${d.function} ${/takes (\S+)/.exec(d.message)?.[1]}`);
+    const devs = 'devs_setup_irq devs_lock';
+    // Moved by an edit above it: the finding at its new place.
+    assert.deepEqual(mixed(doc.replace('p->ticks++;', 'p->ticks += 1;')), ['do_pool_op pool_lock', devs]);
+    // The hypercall takes another lock (as many sites as before): the pool lock is consistent, the stats lock mixed.
+    const plain = 'spin_lock(&pool_lock); /* expect XSR011 */\n    p->cmd = cmd;\n    spin_unlock(&pool_lock);';
+    const stats = plain.replaceAll('pool_lock', 'stats_lock');
+    assert.deepEqual(mixed(doc.replace(plain, stats)), ['do_pool_op stats_lock', devs]);
+    // The stats lock declared static inside the hypercall (its own lock), with a line more above it; then back.
+    assert.deepEqual(mixed(doc.replace(stats, `static DEFINE_SPINLOCK(stats_lock);\n    ${stats}`)), [devs]);
+    assert.deepEqual(mixed(doc.replace('p->ticks += 1;', 'p->ticks += 1;\n    p->ticks += 1;')), [devs]);
+    assert.deepEqual(mixed(doc.replace(`static DEFINE_SPINLOCK(stats_lock);\n    ${stats}`, plain)), ['do_pool_op pool_lock', devs]);
+    analyzers.inc.close(uri);
+  });
+
   it('the boot mark of a function that nothing precedes follows what is typed before it', () => {
     const text = fs.readFileSync(path.join(PROTOCOL, 'xsr014_stale.c'), 'utf8');
     const from = text.indexOf('static int pool_take(');

@@ -859,11 +859,14 @@ function calleeOf(d: LockDiscipline, f: FunctionFacts, name: string): FunctionFa
   return callees(d).of(f.path, name);
 }
 
-const writeSets = new WeakMap<FunctionFacts, ReadonlySet<string>>();
+/** Per run (its discipline: the callees are the run's), per function: moved facts are one object from run to run (collect.ts's movedView). */
+const writeSetsByRun = new WeakMap<LockDiscipline, WeakMap<FunctionFacts, ReadonlySet<string>>>();
 const WRITE_DEPTH = 4;
 
 /** Locations a function writes, itself or through the analysed functions it calls (a few calls deep). */
 function writesOf(d: LockDiscipline, f: FunctionFacts, depth = 0, seen = new Set<FunctionFacts>()): ReadonlySet<string> {
+  let writeSets = writeSetsByRun.get(d);
+  if (!writeSets) writeSetsByRun.set(d, (writeSets = new WeakMap()));
   const known = writeSets.get(f);
   if (known) return known;
   const out = new Set(f.accesses.filter((x) => x.kind === 'write').map((x) => x.loc));

@@ -427,6 +427,12 @@ interface Remembered {
   /** The text its boot mark is read from, as last read (see bootOf). */
   declared: Declared;
   /**
+   * The facts as last moved (see movedView), held weakly: a moved view holds
+   * its run's file analysis, which a result kept for later (an edit undone)
+   * would keep alive with it.
+   */
+  view: WeakRef<FunctionFacts> | undefined;
+  /**
    * The sites as last moved, with the move from `facts`: a function an edit
    * above it moved stays at that move while the edits go on below it; when it
    * moves again, these copies are moved in place (moveInPlace).
@@ -498,13 +504,55 @@ export function collectFunctionRemembered(
         r.last.move = { offset, line };
       }
     }
-    return moved(r.facts, sites, file, fn, bootOf(r, file.text, fn));
+    return movedView(r, sites, file, fn, bootOf(r, file.text, fn));
   }
   if (!remember) return collectFunction(file, fn, table, helpers, reported, sharedStatics);
   const facts = collectFunction(rememberedFile(file), fn, table, helpers, reported, sharedStatics);
   const declared = declaredAt(file.text, fn);
-  remembered.set(base, { facts, at: delta, table, statics, reported, path: file.path, helpers, declared, last: undefined });
-  return moved(facts, facts, file, fn, declared.boot);
+  const view = moved(facts, facts, file, fn, declared.boot);
+  remembered.set(base, {
+    facts,
+    at: delta,
+    table,
+    statics,
+    reported,
+    path: file.path,
+    helpers,
+    declared,
+    view: new WeakRef(view),
+    last: undefined,
+  });
+  return view;
+}
+
+/**
+ * The remembered facts moved to where the function is now, in `file`: one
+ * object per remembered result while an analysis holds it, its file, lock
+ * result, boot mark and sites set in place. A new object per function per
+ * keystroke was the largest part of what this module's edit path left to
+ * survive a scavenge (it lives as long as the analysis holds it). Only the
+ * current run reads moved facts (moveInPlace's reason); what is remembered
+ * across runs is keyed by the facts as collected, or per run (timeStamps.ts,
+ * atomicity.ts's writesOf).
+ */
+function movedView(r: Remembered, sites: MovedSites, file: FileAnalysis, fn: FunctionLocks, boot: boolean): FunctionFacts {
+  const v = r.view?.deref();
+  if (!v || v === r.facts) {
+    const made = moved(r.facts, sites, file, fn, boot);
+    r.view = new WeakRef(made);
+    return made;
+  }
+  v.file = file;
+  v.fn = fn;
+  v.boot = boot;
+  v.accesses = sites.accesses;
+  v.calls = sites.calls;
+  v.memberCalls = sites.memberCalls;
+  v.acquisitions = sites.acquisitions;
+  v.rawSchedLocks = sites.rawSchedLocks;
+  v.bitUpdates = sites.bitUpdates;
+  v.iterations = sites.iterations;
+  return v;
 }
 
 /**

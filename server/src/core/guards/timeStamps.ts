@@ -31,7 +31,18 @@ function calledName(text: string): string | undefined {
   return /^(?:\(\s*[A-Za-z_][\w\s]*\)\s*)?([A-Za-z_]\w*)\s*\(\s*\)$/.exec(text.trim())?.[1];
 }
 
-const returnsTime = new WeakMap<FunctionFacts, boolean>();
+/**
+ * Per run (its resolver: what a name resolves to is the run's), per function:
+ * moved facts are one object per remembered result from run to run
+ * (collect.ts's movedView), and what they return or compare depends on the
+ * run's callees and guards.
+ */
+const returnsTimeByRun = new WeakMap<Resolve, WeakMap<FunctionFacts, boolean>>();
+function returnsTimeOf(resolve: Resolve): WeakMap<FunctionFacts, boolean> {
+  let m = returnsTimeByRun.get(resolve);
+  if (!m) returnsTimeByRun.set(resolve, (m = new WeakMap()));
+  return m;
+}
 /** The function called by each return (undefined: a return that is not a call without arguments), per lock result as computed (names only: where it sits does not matter). */
 const returnCalls = new WeakMap<FunctionLocks, (string | undefined)[]>();
 
@@ -51,6 +62,7 @@ function returnCallsOf(g: FunctionFacts): (string | undefined)[] {
 
 /** Every return of the function hands back a time sample (`return NOW();`, or a call of such a function). */
 function returnsTimeSample(g: FunctionFacts, resolve: Resolve, depth: number): boolean {
+  const returnsTime = returnsTimeOf(resolve);
   const known = returnsTime.get(g);
   if (known !== undefined) return known;
   returnsTime.set(g, false);
@@ -86,7 +98,8 @@ function callsTimeSample(f: FunctionFacts, name: string, resolve: Resolve): bool
   return !!g && g !== f && returnsTimeSample(g, resolve, 1);
 }
 
-const summaries = new WeakMap<FunctionFacts, Map<number, TimeComparison | null>>();
+/** Per run (its resolver, as returnsTimeByRun), per function and parameter. */
+const summariesByRun = new WeakMap<Resolve, WeakMap<FunctionFacts, Map<number, TimeComparison | null>>>();
 
 /**
  * The function compares its parameter `index` (a time stamp) with a location
@@ -95,6 +108,8 @@ const summaries = new WeakMap<FunctionFacts, Map<number, TimeComparison | null>>
  * stamp any more.
  */
 function comparesTimeParam(g: FunctionFacts, index: number, guardLock: GuardLock, resolve: Resolve, depth = 0): TimeComparison | undefined {
+  let summaries = summariesByRun.get(resolve);
+  if (!summaries) summariesByRun.set(resolve, (summaries = new WeakMap()));
   let memo = summaries.get(g);
   if (!memo) summaries.set(g, (memo = new Map()));
   const known = memo.get(index);
