@@ -989,6 +989,13 @@ function lifetimesOf(
     // round): a callee's flags are remembered per name and argument count.
     const perFile = new Map<string, CalleeQuestions>();
     for (const f of dirty) {
+      // Before an analysed function is known to allocate (the first round: every function), one with no private
+      // parameter whose own code makes nothing private has nothing private: what objectLifetimes answers first,
+      // without asking of each call whose result it assigns whether the callee allocates (none does yet).
+      if (allocating.size === 0 && (freshParams.get(f.key)?.size ?? 0) === 0 && f.privateSources.noneByItself()) {
+        out.delete(f.key);
+        continue;
+      }
       let q = perFile.get(f.path);
       if (!q) perFile.set(f.path, (q = calleeQuestions(f, resolver, allocating, macroReads)));
       const lt = objectLifetimes(
@@ -1068,7 +1075,8 @@ function calleeQuestions(
   macroReads: (f: FunctionFacts, name: string) => boolean,
 ): CalleeQuestions {
   const resolve = (name: string): FunctionFacts | undefined => resolver.resolve(name, f.path);
-  const allocates = (name: string): boolean => allocating.has(resolve(name)?.key ?? '');
+  // (No analysed function is an allocator before lifetimesOf's first round ends: the name is not resolved then.)
+  const allocates = (name: string): boolean => allocating.size > 0 && allocating.has(resolve(name)?.key ?? '');
   const analysed = (name: string): boolean => resolve(name) !== undefined || macroReads(f, name);
   const linksArg = (name: string, i: number): boolean => {
     const callee = resolve(name);
