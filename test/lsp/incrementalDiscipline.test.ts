@@ -264,7 +264,7 @@ describe('the edit path on the lock-discipline fixtures', () => {
     analyzers.inc.close(uri);
   });
 
-  it("the names used as values follow an edit that takes a function's address, and one that stops", () => {
+  it("the names used as values follow an edit that takes a function's address, and one that stops; the names read alone follow a rename", () => {
     // Kept per function from one version to the next (guards/addressTaken.ts): a function whose address is taken is
     // entered from anywhere, so its callers' consensus is no requirement.
     const text = [
@@ -301,6 +301,10 @@ describe('the edit path on the lock-discipline fixtures', () => {
     assert.deepEqual(requires(analyzers.fresh.analyze({ path: uri, text })), byCallers);
     assert.deepEqual(requires(doc.replace('int n = 0;', 'void (*fp)(void) = work_locked;')), ['work_locked: * (its name ends in _locked)']);
     assert.deepEqual(requires(doc.replace('void (*fp)(void) = work_locked;', 'int n = 0;')), byCallers);
+    // What is read of the names alone (which end in `_locked`) is kept while the functions' names are: renamed, the
+    // function requires nothing (its callers' consensus needs a reason), and renamed back, it does again.
+    assert.deepEqual(requires(doc.replace('static void work_locked(void)', 'static void work_lockless(void)')), []);
+    assert.deepEqual(requires(doc.replace('static void work_lockless(void)', 'static void work_locked(void)')), byCallers);
     analyzers.inc.close(uri);
   });
 
