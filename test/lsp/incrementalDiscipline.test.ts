@@ -264,7 +264,7 @@ describe('the edit path on the lock-discipline fixtures', () => {
     analyzers.inc.close(uri);
   });
 
-  it("the names used as values follow an edit that takes a function's address, and one that stops", () => {
+  it("the names used as values follow an edit that takes a function's address, and one that stops; the names read alone follow a rename", () => {
     // Kept per function from one version to the next (guards/addressTaken.ts): a function whose address is taken is
     // entered from anywhere, so its callers' consensus is no requirement.
     const text = [
@@ -301,6 +301,83 @@ describe('the edit path on the lock-discipline fixtures', () => {
     assert.deepEqual(requires(analyzers.fresh.analyze({ path: uri, text })), byCallers);
     assert.deepEqual(requires(doc.replace('int n = 0;', 'void (*fp)(void) = work_locked;')), ['work_locked: * (its name ends in _locked)']);
     assert.deepEqual(requires(doc.replace('void (*fp)(void) = work_locked;', 'int n = 0;')), byCallers);
+    // What is read of the names alone (which end in `_locked`) is kept while the functions' names are: renamed, the
+    // function requires nothing (its callers' consensus needs a reason), and renamed back, it does again.
+    assert.deepEqual(requires(doc.replace('static void work_locked(void)', 'static void work_lockless(void)')), []);
+    assert.deepEqual(requires(doc.replace('static void work_lockless(void)', 'static void work_locked(void)')), byCallers);
+    analyzers.inc.close(uri);
+  });
+
+  it("each lock's interrupt discipline follows the edits of a function's acquisitions and of the aliases", () => {
+    // What each function adds to a lock's counts is kept per function from one version to the next: the edited
+    // function's part changes, and another function's edit that installs a lock as the pCPU's scheduler lock (the
+    // aliases) renames the lock in a part whose function is not collected again.
+    const text = [
+      'struct sched_resource {',
+      '    spinlock_t *schedule_lock;',
+      '};',
+      'struct demo_private {',
+      '    spinlock_t lock;',
+      '};',
+      '',
+      'void one(struct demo_private *prv)',
+      '{',
+      '    spin_lock_irq(&prv->lock);',
+      '    spin_unlock_irq(&prv->lock);',
+      '}',
+      '',
+      'void two(struct demo_private *prv)',
+      '{',
+      '    int n = 0;',
+      '    spin_lock(&prv->lock);',
+      '    spin_unlock(&prv->lock);',
+      '}',
+      '',
+      'void install(struct sched_resource *sr, struct demo_private *prv)',
+      '{',
+      '    int n = 0;',
+      '}',
+      '',
+    ].join('\n');
+    const uri = 'file:///discipline/irq.c';
+    const locks = (f: AnalysedFile): string[] =>
+      guardsReport([f]).locks.map(
+        (l) => `${l.lock}: ${l.irq.disabled}/${l.irq.enabled}/${l.irq.unknown} ${l.sites?.enabled?.function ?? '-'}`,
+      );
+    // The edits one after another through the edit path, each compared with a fresh analysis only at the end: a fresh
+    // analysis of a version in between would be the run the next one keeps from (a run keeps what the last run over
+    // the same functions found).
+    let current = text;
+    let version = 1;
+    analyzers.inc.analyze(uri, version, current);
+    const edit = (from: string, to: string): AnalysedFile => {
+      const at = current.indexOf(from);
+      assert.ok(at >= 0, from);
+      analyzers.inc.edit(uri, [{ start: at, oldEnd: at + from.length, newText: to }]);
+      current = current.slice(0, at) + to + current.slice(at + from.length);
+      return analyzers.inc.analyze(uri, ++version, current)!;
+    };
+    const steps: [string, string][] = [
+      ['    int n = 0;\n    spin_lock(', '    local_irq_enable();\n    spin_lock('],
+      ['int n = 0;', 'sr->schedule_lock = &prv->lock;'],
+      ['sr->schedule_lock = &prv->lock;', 'int n = 0;'],
+      ['    local_irq_enable();\n    spin_lock(', '    int n = 0;\n    spin_lock('],
+    ];
+    const want = [
+      ['demo_private.lock: 1/1/0 two'],
+      ['sched(cpu): 1/1/0 two'],
+      ['demo_private.lock: 1/1/0 two'],
+      ['demo_private.lock: 1/0/1 -'],
+    ];
+    const got = steps.map(([from, to]) => {
+      const f = edit(from, to);
+      return { locks: locks(f), view: view(f), text: current };
+    });
+    assert.deepEqual(
+      got.map((g) => g.locks),
+      want,
+    );
+    for (const g of got) assert.deepEqual(g.view, view(analyzers.fresh.analyze({ path: uri, text: g.text })));
     analyzers.inc.close(uri);
   });
 

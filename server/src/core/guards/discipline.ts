@@ -246,8 +246,9 @@ export function computeDiscipline(
   const functions = new FunctionsByKey(table, table.functionsOf(everyFacts));
   const resolver = new CallResolver(functions, all.length === 1);
   const callers = new Map<string, { caller: FunctionFacts; call: CallFact }[]>();
-  for (const f of functions.list) {
-    const callees = resolver.calleesOf(f);
+  for (let k = 0; k < functions.list.length; k++) {
+    const f = functions.list[k]!;
+    const callees = resolver.calleesAt(k);
     for (let i = 0; i < f.calls.length; i++) {
       const c = f.calls[i]!;
       const callee = callees[i];
@@ -262,7 +263,7 @@ export function computeDiscipline(
   // Entry facts: learned from calls through function-pointer fields when the core's call sites are here.
   const defined = (name: string): boolean => resolver.byName(name).length > 0;
   let installing = new Set<string>();
-  const hypercalls = hypercallFacts(resolver.byNames.keys());
+  const { locked, hypercalls } = readNames(table);
   const bracketed = bracketedMembers(registrations, resolver);
   const entriesByName = (learned?: LearnedEntry): Map<string, EntryFact[]> => {
     const m = entryFacts(registrations, defined, learned);
@@ -415,6 +416,7 @@ export function computeDiscipline(
     settings,
     needs,
     alias,
+    locked,
   );
   // The lock being replaced (another scheduler's, or the free CPUs') orders nothing of this scheduler's locks:
   // nesting under it is no edge (credit.c:650-658, credit2.c:4031-4052).
@@ -470,6 +472,25 @@ function statesDying(f: FunctionFacts): boolean {
     dyingOf.set(base, (r = body.includes('is_dying') && dyingAssertion(body) >= 0));
   }
   return r;
+}
+
+/**
+ * What the discipline reads of the functions' names alone, per function
+ * table (one list of names, kept while the names are the same): whether
+ * each name ends in `_locked`, by place, and the hypercall entry facts of
+ * the names (shared by the runs of the table: nobody changes them). Read
+ * from every name on every edit, they were 3% of computeDiscipline's
+ * profile on the bench's edit loop.
+ */
+const namesRead = new WeakMap<FunctionTable, { locked: readonly boolean[]; hypercalls: readonly EntryFact[] }>();
+function readNames(table: FunctionTable): { locked: readonly boolean[]; hypercalls: readonly EntryFact[] } {
+  let out = namesRead.get(table);
+  if (!out) {
+    // (A key ends in its function's name.)
+    const locked = table.keys.map((key) => key.endsWith('_locked'));
+    namesRead.set(table, (out = { locked, hypercalls: hypercallFacts(table.nameList) }));
+  }
+  return out;
 }
 
 function newFileTable(shared: TypeTable, f: FileAnalysis): TypeTable {
@@ -556,17 +577,19 @@ class CallResolver {
 
   /** Per function by its place in the run's functions (the fixpoints ask of each function, many times: no map of them). */
   private readonly callees: (readonly (FunctionFacts | undefined)[] | undefined)[];
-  /** Facts that are not their key's function in this run (a second definition): seldom asked. */
-  private readonly others = new Map<FunctionFacts, readonly (FunctionFacts | undefined)[]>();
 
-  /** What each of `f`'s calls resolves to, in the order of `f.calls` (the fixpoints walk them many times). */
-  calleesOf(f: FunctionFacts): readonly (FunctionFacts | undefined)[] {
-    const k = this.functions.placeOf(f);
-    let out = k >= 0 ? this.callees[k] : this.others.get(f);
+  /**
+   * What each call of the function at place `k` of the run's functions
+   * resolves to, in the order of its calls (the fixpoints walk them many
+   * times). Asked by place: the passes that walk every function know it,
+   * and finding it from the function is a lookup by its key string (asked
+   * for every function by every pass, 6% of computeDiscipline's profile).
+   */
+  calleesAt(k: number): readonly (FunctionFacts | undefined)[] {
+    let out = this.callees[k];
     if (!out) {
-      out = this.signature === undefined ? this.resolveCalls(f) : this.rememberedCallees(f);
-      if (k >= 0) this.callees[k] = out;
-      else this.others.set(f, out);
+      const f = this.functions.list[k]!;
+      this.callees[k] = out = this.signature === undefined ? this.resolveCalls(f) : this.rememberedCallees(f);
     }
     return out;
   }
@@ -892,8 +915,9 @@ function needsOf(
   }
   for (let changed = true, pass = 0; changed && pass < MAX_CTX_PASSES; pass++) {
     changed = false;
-    for (const f of functions.list) {
-      const callees = resolver.calleesOf(f);
+    for (let k = 0; k < functions.list.length; k++) {
+      const f = functions.list[k]!;
+      const callees = resolver.calleesAt(k);
       for (let i = 0; i < f.calls.length; i++) {
         const c = f.calls[i]!;
         const callee = callees[i];
@@ -985,6 +1009,13 @@ function lifetimesOf(
     // round): a callee's flags are remembered per name and argument count.
     const perFile = new Map<string, CalleeQuestions>();
     for (const f of dirty) {
+      // Before an analysed function is known to allocate (the first round: every function), one with no private
+      // parameter whose own code makes nothing private has nothing private: what objectLifetimes answers first,
+      // without asking of each call whose result it assigns whether the callee allocates (none does yet).
+      if (allocating.size === 0 && (freshParams.get(f.key)?.size ?? 0) === 0 && f.privateSources.noneByItself()) {
+        out.delete(f.key);
+        continue;
+      }
       let q = perFile.get(f.path);
       if (!q) perFile.set(f.path, (q = calleeQuestions(f, resolver, allocating, macroReads)));
       const lt = objectLifetimes(
@@ -1064,7 +1095,8 @@ function calleeQuestions(
   macroReads: (f: FunctionFacts, name: string) => boolean,
 ): CalleeQuestions {
   const resolve = (name: string): FunctionFacts | undefined => resolver.resolve(name, f.path);
-  const allocates = (name: string): boolean => allocating.has(resolve(name)?.key ?? '');
+  // (No analysed function is an allocator before lifetimesOf's first round ends: the name is not resolved then.)
+  const allocates = (name: string): boolean => allocating.size > 0 && allocating.has(resolve(name)?.key ?? '');
   const analysed = (name: string): boolean => resolve(name) !== undefined || macroReads(f, name);
   const linksArg = (name: string, i: number): boolean => {
     const callee = resolve(name);
@@ -1203,6 +1235,8 @@ function requirements(
   settings: GuardSettings,
   needs: ReadonlyMap<string, ReadonlyMap<string, string>>,
   alias: (l: string) => string,
+  /** By place: the name ends in `_locked` (readNames). */
+  locked: readonly boolean[],
 ): { requires: Requirement[]; unmet: UnmetRequirement[]; walks: IterationFinding[] } {
   const reqs = new Map<string, Requirement[]>();
   const add = (r: Requirement): boolean => {
@@ -1212,9 +1246,10 @@ function requirements(
     reqs.set(r.fn.key, list);
     return true;
   };
-  for (const f of functions.list) {
+  for (let k = 0; k < functions.list.length; k++) {
+    const f = functions.list[k]!;
     // Xen's convention: a `_locked` function's caller holds the lock it needs.
-    const named = f.name.endsWith('_locked');
+    const named = locked[k]!;
     for (const r of assertedOnEntry(f.fn, true)) {
       const lock = alias(f.lockId(r.name));
       add({
@@ -1295,7 +1330,7 @@ function requirements(
     // What g is entered as, read at its first unmet requirement (most functions meet all of their callees').
     let gEntries: readonly EntryFact[] | undefined;
     let known: readonly EntryFact[] = NONE;
-    const gCallees = resolver.calleesOf(g);
+    const gCallees = resolver.calleesAt(gk);
     for (let i = 0; i < g.calls.length; i++) {
       const c = g.calls[i]!;
       const callee = gCallees[i];
@@ -1399,9 +1434,10 @@ function orderEdges(
     if (!e.sites.some((s) => s.fn === fn && s.start === start))
       e.sites.push(via === undefined ? { fn, start, end, line } : { fn, start, end, line, via });
   };
-  for (const f of functions.list) {
+  for (let k = 0; k < functions.list.length; k++) {
+    const f = functions.list[k]!;
     const context = orderContext(f);
-    const callees = resolver.calleesOf(f);
+    const callees = resolver.calleesAt(k);
     const origin = remember ? collectedFacts(f) : undefined;
     let n = origin && nestingsMemo.get(origin);
     if (!n || n.takes !== takes || !sameList(n.context, context) || !sameReleases(n, callees, releasedOf))

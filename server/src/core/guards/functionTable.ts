@@ -115,12 +115,6 @@ export class FunctionsByKey implements ReadonlyMap<string, FunctionFacts> {
     return this.table.indexOf.has(key);
   }
 
-  /** The place of `f` in the list, or -1 for facts that are not this run's function of their key (a second definition). */
-  placeOf(f: FunctionFacts): number {
-    const k = this.table.indexOf.get(f.key);
-    return k !== undefined && this.list[k] === f ? k : -1;
-  }
-
   values(): MapIterator<FunctionFacts> {
     return new ListIterator(this.list);
   }

@@ -8,8 +8,8 @@ import { collectedFacts, type FunctionFacts } from './collect';
 
 /** How the discipline resolves calls (its CallResolver). */
 export interface Callees {
-  /** What each of `f`'s calls resolves to, in the order of `f.calls`. */
-  calleesOf(f: FunctionFacts): readonly (FunctionFacts | undefined)[];
+  /** What each call of the function at place `k` of the run's functions (in the order lockClosure is given them) resolves to, in the order of its calls. */
+  calleesAt(k: number): readonly (FunctionFacts | undefined)[];
   /**
    * For a run that remembers: one object per distinct list of functions (by
    * path, name and static-ness, in order) in a row; equal, every call names
@@ -53,9 +53,9 @@ function takenBy(f: FunctionFacts, alias: (l: string) => string): string[] {
 }
 
 /** The keys of the other functions `f` calls, each once in the order first called. */
-function calleeKeysOf(f: FunctionFacts, resolver: Callees): string[] {
+function calleeKeysOf(f: FunctionFacts, k: number, resolver: Callees): string[] {
   const out: string[] = [];
-  for (const callee of resolver.calleesOf(f)) if (callee && callee !== f && !out.includes(callee.key)) out.push(callee.key);
+  for (const callee of resolver.calleesAt(k)) if (callee && callee !== f && !out.includes(callee.key)) out.push(callee.key);
   return out;
 }
 
@@ -88,7 +88,7 @@ function reused(
     const f = fns[i]!;
     const origin = collectedFacts(f);
     if (readInto.get(origin) === r) continue;
-    if (!sameList(takenBy(f, alias), r.taken[i]!) || !sameList(calleeKeysOf(f, resolver), r.calleeKeys[i]!)) return undefined;
+    if (!sameList(takenBy(f, alias), r.taken[i]!) || !sameList(calleeKeysOf(f, i, resolver), r.calleeKeys[i]!)) return undefined;
     collectedAgain.push(origin);
   }
   // (The same inputs: the closure stays, and these facts gave them too.)
@@ -115,7 +115,7 @@ export function lockClosure(
   if (known) return known;
   const alias = (l: string): string => aliases.get(l) ?? l;
   const taken = fns.map((f) => takenBy(f, alias));
-  const calleeKeys = fns.map((f) => calleeKeysOf(f, resolver));
+  const calleeKeys = fns.map((f, k) => calleeKeysOf(f, k, resolver));
   const index = new Map<string, number>();
   fns.forEach((f, i) => index.set(f.key, i));
   const sets = taken.map((t) => new Set(t));
