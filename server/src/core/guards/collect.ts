@@ -11,6 +11,7 @@ import { LockNamer } from '../locks/names';
 import { type Move, originOf } from '../locks/origin';
 import type { HeldLock, PathState } from '../locks/state';
 import type { Assignment, CallSite } from '../syntax/expr';
+import { owned } from '../syntax/ownedString';
 import { sameTextAs, staticLockScope, staticNamesIn } from '../syntax/staticLocks';
 import type { Token } from '../syntax/tokens';
 import { isIdentPart, isIdentStart, tokenizeRange, TokenPool } from '../syntax/tokens';
@@ -574,7 +575,8 @@ interface Declared {
 function declaredAt(text: string, fn: FunctionLocks): Declared {
   const from = declarationStart(text, fn.syntax.start);
   return {
-    lead: text.slice(Math.max(0, from - 2), fn.syntax.start),
+    // Kept with the remembered facts across versions: a copy, not a view of this version's text (ownedString.ts).
+    lead: owned(text.slice(Math.max(0, from - 2), fn.syntax.start)),
     fromStart: from < 2,
     boot: /\b__init\b/.test(text.slice(from, fn.syntax.bodyStart)),
   };

@@ -11,6 +11,18 @@ export interface Position {
   character: number;
 }
 
+/** The index of the last line start at or before `offset` (the first line for an offset before them all). */
+function lineIn(starts: Int32Array, offset: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
 /** What a function's lock lines need of an index: the line of an offset. */
 export interface LineLookup {
   lineOf(offset: number): number;
@@ -27,15 +39,7 @@ class LineWindow implements LineLookup {
   ) {}
 
   lineOf(offset: number): number {
-    const s = this.starts;
-    let lo = 0;
-    let hi = s.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (s[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return this.first + lo;
+    return this.first + lineIn(this.starts, offset);
   }
 }
 
@@ -126,15 +130,7 @@ export class LineIndex {
 
   /** 0-based line of an offset. */
   lineOf(offset: number): number {
-    const s = this.starts;
-    let lo = 0;
-    let hi = s.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (s[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
+    return lineIn(this.starts, offset);
   }
 
   position(offset: number): Position {
