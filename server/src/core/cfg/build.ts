@@ -280,11 +280,13 @@ class CfgBuilder {
         const id = this.effectNode('return', n, this.nodes[1] ? 1 : next);
         const node = this.nodes[id]!;
         // (The node's range is the statement's: its end is not asked of WASM again.)
-        node.returnText = this.source
-          .slice(node.start, node.end)
-          .replace(/^return\b/, '')
-          .replace(/;\s*$/, '')
-          .trim();
+        node.returnText = owned(
+          this.source
+            .slice(node.start, node.end)
+            .replace(/^return\b/, '')
+            .replace(/;\s*$/, '')
+            .trim(),
+        );
         node.succ = node.noreturn ? NO_EDGES : oneEdge(1);
         return id;
       }
@@ -372,7 +374,7 @@ class CfgBuilder {
     } else {
       target = this.node('return', n.startIndex, n.endIndex);
       const ret = this.nodes[target]!;
-      ret.returnText = substituteParams(macro.returns ?? '', macro.params, args);
+      ret.returnText = owned(substituteParams(macro.returns ?? '', macro.params, args));
       ret.succ = oneEdge(1);
     }
     const id = this.effectNode('stmt', n, next);
@@ -501,7 +503,8 @@ class CfgBuilder {
     const fn = call.childForFieldName('function');
     const facts = args ? exprFacts(this.source, args.startIndex + 1, Math.max(args.startIndex + 1, args.endIndex - 1)) : NO_FACTS;
     const cond = this.node('cond', header.startIndex, header.endIndex, facts);
-    this.nodes[cond]!.loopMacro = fn ? fn.text : 'loop';
+    // (Owned: a node's text is a slice of the source, and the CFG outlives this version of it.)
+    this.nodes[cond]!.loopMacro = fn ? owned(fn.text) : 'loop';
     const bodyEntry = this.stmt(body, cond, { brk: next, cont: cond });
     this.nodes[cond]!.succ = [branchTo(bodyEntry, true), branchTo(next, false)];
     return cond;

@@ -6,13 +6,14 @@
 // fields are private to it until published, or after it is done with them).
 import type { FileAnalysis } from '../analysis';
 import type { CfgNode } from '../cfg/types';
-import { type FunctionLocks, heldSets } from '../locks/analyze';
+import { type FunctionLocks, mustHeldNames } from '../locks/analyze';
 import { LockNamer } from '../locks/names';
 import { type Move, originOf } from '../locks/origin';
 import type { HeldLock, PathState } from '../locks/state';
 import type { Assignment, CallSite } from '../syntax/expr';
+import type { LineIndex } from '../syntax/lineIndex';
 import { owned } from '../syntax/ownedString';
-import { sameTextAs, staticLockScope, staticNamesIn } from '../syntax/staticLocks';
+import { scopeAt, staticNamesIn } from '../syntax/staticLocks';
 import type { Token } from '../syntax/tokens';
 import { isIdentPart, isIdentStart, tokenizeRange, TokenPool } from '../syntax/tokens';
 import { type Declaration, parseDeclaration, skipGroup } from '../types/declarations';
@@ -141,6 +142,61 @@ export interface FunctionFacts {
   collected?: FunctionFacts;
 }
 
+/** A file's static names (guards/../syntax/staticLocks.ts) and the file's base name, for naming a static lock. */
+interface StaticNames {
+  names: ReadonlyMap<string, readonly number[]>;
+  fileName: string;
+}
+
+/**
+ * A function's lockId and heldAt, made apart from collectFunction: they live
+ * as long as its facts, which are remembered across edits, and closures made
+ * in collectFunction share one context with those reading the file there, so
+ * they kept each collected version's file (its text and analysis) alive.
+ */
+function lockQueries(
+  fn: FunctionLocks,
+  table: TypeTable,
+  env: ReadonlyMap<string, Variable>,
+  statics: StaticNames,
+  sharedStatics: ReadonlySet<string>,
+): Pick<FunctionFacts, 'lockId' | 'heldAt'> {
+  const lockIds = new Map<string, string>();
+  const lockId = (name: string): string => {
+    let id = lockIds.get(name);
+    if (id === undefined)
+      lockIds.set(name, (id = staticScoped(typeLevelLock(name, table, env, fn.syntax.name), statics, fn, sharedStatics)));
+    return id;
+  };
+  // Must-held sets are asked for per access, call and acquisition (and by XSR014 per access again): remembered per
+  // states array, and per held-lock list for a node with one path and no branch facts (what is held there is that
+  // list as it is: consecutive statements share one list), so most nodes reuse a neighbour's answer.
+  const heldCache = new Map<readonly PathState[], readonly string[]>();
+  const byHeldList = new Map<readonly HeldLock[], readonly string[]>();
+  const mustOf = (states: readonly PathState[]): readonly string[] => {
+    // A path holding nothing: nothing is held on every path (mustHeldNames' answer too, without its map).
+    if (states.length === 0 || states.some((s) => s.held.length === 0)) return [];
+    // A lock assumed from a `_locked` name alone is a guess (which lock?): the requirements say what is known.
+    const must = mustHeldNames(states, (h) => !!h.entry && h.because?.how === 'name');
+    return [...new Set(must.map(lockId))];
+  };
+  const heldAt = (node: number): readonly string[] => {
+    const states = fn.before[node] ?? NO_STATES;
+    let held = heldCache.get(states);
+    if (!held) {
+      const one = states.length === 1 && states[0]!.facts.length === 0 ? states[0]!.held : undefined;
+      held = one && byHeldList.get(one);
+      if (!held) {
+        held = mustOf(states);
+        if (one) byHeldList.set(one, held);
+      }
+      heldCache.set(states, held);
+    }
+    return held;
+  };
+  return { lockId, heldAt };
+}
+
 /** Parameters of a function definition from its header text. */
 function paramsOf(file: FileAnalysis, fn: FunctionLocks, table: TypeTable): Map<string, Variable> {
   const env = new Map<string, Variable>();
@@ -239,46 +295,17 @@ function collectFunction(
       lockId: () => '',
       collected: undefined,
     };
-    const lockIds = new Map<string, string>();
-    facts.lockId = (name: string): string => {
-      let id = lockIds.get(name);
-      if (id === undefined)
-        lockIds.set(name, (id = staticScoped(typeLevelLock(name, table, env, fn.syntax.name), file, fn, sharedStatics)));
-      return id;
-    };
-    // Must-held sets are asked for per access, call and acquisition (and by XSR014 per access again): remembered per
-    // states array, and per held-lock list for a node with one path and no branch facts (what is held there is that
-    // list as it is: consecutive statements share one list), so most nodes reuse a neighbour's answer.
-    const heldCache = new Map<readonly PathState[], readonly string[]>();
-    const byHeldList = new Map<readonly HeldLock[], readonly string[]>();
-    const mustOf = (states: readonly PathState[]): readonly string[] => {
-      // A path holding nothing: nothing is held on every path (heldSets' answer too, without building its lists).
-      if (states.length === 0 || states.some((s) => s.held.length === 0)) return [];
-      // A lock assumed from a `_locked` name alone is a guess (which lock?): the requirements say what is known.
-      const must = heldSets(states, file.lineIndex).must.filter((r) => !(r.entry && r.because?.how === 'name'));
-      return [...new Set(must.map((r) => facts.lockId(r.name)))];
-    };
-    facts.heldAt = (node: number): readonly string[] => {
-      const states = fn.before[node] ?? NO_STATES;
-      let held = heldCache.get(states);
-      if (!held) {
-        const one = states.length === 1 && states[0]!.facts.length === 0 ? states[0]!.held : undefined;
-        held = one && byHeldList.get(one);
-        if (!held) {
-          held = mustOf(states);
-          if (one) byHeldList.set(one, held);
-        }
-        heldCache.set(states, held);
-      }
-      return held;
-    };
+    const statics: StaticNames = { names: staticNamesIn(file, text), fileName: file.path.split(/[\\/]/).pop()! };
+    const queries = lockQueries(fn, table, env, statics, sharedStatics);
+    facts.lockId = queries.lockId;
+    facts.heldAt = queries.heldAt;
     let current: CfgNode = nodes[0]!;
     // A function accesses a few locations many times: each one's static scope (a regex and a scan of the file's
     // static names) is worked out once per function.
     const scopedLocs = new Map<string, string>();
     const scoped = (loc: string): string => {
       let s = scopedLocs.get(loc);
-      if (s === undefined) scopedLocs.set(loc, (s = staticScoped(loc, file, fn, sharedStatics)));
+      if (s === undefined) scopedLocs.set(loc, (s = staticScoped(loc, statics, fn, sharedStatics)));
       return s;
     };
     const sink: AccessSink = {
@@ -445,22 +472,26 @@ interface Remembered {
 const remembered = new WeakMap<FunctionLocks, Remembered>();
 
 /**
- * The file remembered facts are collected against: its path, text and lines,
- * not the analysis. Facts outlive their run, and the analysis would keep
- * every version of a document that an edit collected a function in alive,
- * with the discipline attached to it (megabytes per version). One per
- * analysis, so caches keyed by the file (its static names) are per file.
+ * What remembered facts have for a file once collected. A run reads moved
+ * views of them (movedView), whose file is the run's; the facts themselves
+ * outlive their run (until their function is edited), and their version's
+ * file kept that version's text alive: one text per keystroke, every one of
+ * them copied by a scavenge. This one keeps nothing, and says so if read.
  */
-const rememberedFiles = new WeakMap<FileAnalysis, FileAnalysis>();
-function rememberedFile(file: FileAnalysis): FileAnalysis {
-  let f = rememberedFiles.get(file);
-  if (!f) {
-    f = { path: file.path, text: file.text, lineIndex: file.lineIndex, functions: [], diagnostics: [], parseErrors: file.parseErrors };
-    // (The file's static names were just read by the discipline: not scanned again for the stand-in.)
-    sameTextAs(f, file, file.text);
-    rememberedFiles.set(file, f);
+class RetiredFile implements FileAnalysis {
+  readonly functions: FunctionLocks[] = [];
+  readonly diagnostics: FileAnalysis['diagnostics'] = [];
+  readonly parseErrors = 0;
+  constructor(readonly path: string) {}
+  get text(): string {
+    return this.gone();
   }
-  return f;
+  get lineIndex(): LineIndex {
+    return this.gone();
+  }
+  private gone(): never {
+    throw new Error(`xsr core: remembered facts of ${this.path} were read outside a moved view (their version's text is not kept)`);
+  }
 }
 
 /**
@@ -508,8 +539,10 @@ export function collectFunctionRemembered(
     return movedView(r, sites, file, fn, bootOf(r, file.text, fn));
   }
   if (!remember) return collectFunction(file, fn, table, helpers, reported, sharedStatics);
-  const facts = collectFunction(rememberedFile(file), fn, table, helpers, reported, sharedStatics);
+  const facts = collectFunction(file, fn, table, helpers, reported, sharedStatics);
+  facts.file = new RetiredFile(file.path);
   const declared = declaredAt(file.text, fn);
+  // (A view, not the facts: their file is retired.)
   const view = moved(facts, facts, file, fn, declared.boot);
   remembered.set(base, {
     facts,
@@ -726,12 +759,12 @@ function moved(facts: FunctionFacts, sites: MovedSites, file: FileAnalysis, fn: 
  * analysed file has a static lock of the same name (two files'
  * `static DEFINE_SPINLOCK(lock)` are two locks).
  */
-function staticScoped(id: string, file: FileAnalysis, fn: FunctionLocks, shared: ReadonlySet<string>): string {
+function staticScoped(id: string, statics: StaticNames, fn: FunctionLocks, shared: ReadonlySet<string>): string {
   const m = /^(rcu\()?([A-Za-z_]\w*)(\))?$/.exec(id);
   if (!m) return id;
-  const scope = staticLockScope(file, file.text, m[2]!, fn.syntax, staticNamesIn);
+  const scope = scopeAt(statics.names.get(m[2]!), fn.syntax);
   if (!scope || (scope === 'file' && !shared.has(m[2]!))) return id;
-  const where = scope === 'function' ? `static in ${fn.syntax.name}` : `static in ${file.path.split(/[\\/]/).pop()!}`;
+  const where = scope === 'function' ? `static in ${fn.syntax.name}` : `static in ${statics.fileName}`;
   return `${m[1] ?? ''}${m[2]!} (${where})${m[3] ?? ''}`;
 }
 

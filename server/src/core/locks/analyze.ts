@@ -931,6 +931,26 @@ export function heldSets(states: readonly PathState[], lines: LineLookup): HeldS
   return out;
 }
 
+/**
+ * The names of heldSets' must set, in its order, without line numbers (which
+ * need the file's lines): for callers that compare locks by name and keep
+ * their answer past the file's version. `skip` drops a lock whose first hold
+ * met (the one heldSets would report) it matches.
+ */
+export function mustHeldNames(states: readonly PathState[], skip: (h: HeldLock) => boolean): string[] {
+  const held = new Map<string, { first: HeldLock; definite: number }>();
+  for (const s of states) {
+    for (const h of withAliases(s)) {
+      const r = held.get(h.name);
+      if (!r) held.set(h.name, { first: h, definite: h.maybe ? 0 : 1 });
+      else if (!h.maybe) r.definite++;
+    }
+  }
+  const out: string[] = [];
+  for (const [name, { first, definite }] of held) if (definite === states.length && !skip(first)) out.push(name);
+  return out.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
 /** The interrupt state over paths: the same on all (known), off on some, or unknown (undefined). */
 function irqRefOf(states: readonly PathState[], lines: LineLookup): IrqRef | undefined {
   const first = states[0]?.irq;

@@ -97,12 +97,6 @@ export function staticNamesIn(owner: object, text: string): ReadonlyMap<string, 
   return m;
 }
 
-/** Lets `alias`, an object standing for `owner` with the same text, answer from `owner`'s scans (done or to come). */
-export function sameTextAs(alias: object, owner: object, text: string): void {
-  cache.set(alias, staticLocksIn(owner, text));
-  namesCache.set(alias, staticNamesIn(owner, text));
-}
-
 /** How a static lock `name` declared in `text` is scoped at a function body [bodyStart, bodyEnd): its own, the file's, or not static. */
 export function staticLockScope(
   owner: object,
@@ -111,7 +105,11 @@ export function staticLockScope(
   body: { bodyStart: number; bodyEnd: number },
   names: (owner: object, text: string) => ReadonlyMap<string, readonly number[]> = staticLocksIn,
 ): 'function' | 'file' | undefined {
-  const at = names(owner, text).get(name);
+  return scopeAt(names(owner, text).get(name), body);
+}
+
+/** How a static declared at offsets `at` (none: not static) is scoped at a function body [bodyStart, bodyEnd). */
+export function scopeAt(at: readonly number[] | undefined, body: { bodyStart: number; bodyEnd: number }): 'function' | 'file' | undefined {
   if (!at) return undefined;
   return at.some((x) => x >= body.bodyStart && x < body.bodyEnd) ? 'function' : 'file';
 }
