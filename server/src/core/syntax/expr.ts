@@ -4,7 +4,7 @@
 import { owned } from './ownedString';
 import { joinTokens, type Token, TokenPool } from './tokens';
 
-interface ArgText {
+export interface ArgText {
   /** Canonical text (see canonicalText). */
   text: string;
   start: number;
