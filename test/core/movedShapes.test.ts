@@ -13,7 +13,7 @@ import v8 from 'node:v8';
 import { internalAnalysis } from '../../server/src/core/analysis';
 import { Analyzer } from '../../server/src/core/analyzer';
 import { disciplineOf } from '../../server/src/core/guards/discipline';
-import { shiftCfgLazily } from '../../server/src/core/incremental/shift';
+import { shiftCfgLazily, shiftLocksLazily } from '../../server/src/core/incremental/shift';
 import { createIncrementalAnalyzer } from '../../server/src/core/index';
 
 /** V8's own answer: do two objects have one hidden class? */
@@ -76,6 +76,27 @@ describe('moved copies keep their originals’ shapes', () => {
       // (Each function has calls and assignments to compare.)
       assert.ok(calls >= 2 && assignments >= 1, `${fn.syntax.name}: ${calls} calls, ${assignments} assignments compared`);
     }
+  });
+
+  it('path states, moved with their lock result by shiftLocksLazily', async () => {
+    const same = sameShape();
+    const analyzer = await Analyzer.create();
+    let compared = 0;
+    for (const fn of analyzer.analyze({ path: 'shapes.c', text: TEXT }).functions) {
+      const delta = { offset: 5, line: 1 };
+      const s = fn.syntax;
+      const syntax = { ...s, start: s.start + 5, end: s.end + 5, bodyStart: s.bodyStart + 5, bodyEnd: s.bodyEnd + 5 };
+      const view = shiftLocksLazily(fn, delta, syntax, shiftCfgLazily(fn.cfg, delta));
+      for (const [i, states] of fn.before.entries())
+        for (const [j, st] of (states ?? []).entries()) {
+          const moved = view.before[i]![j]!;
+          if (moved === st) continue; // (a state holding nothing with an offset is not copied)
+          assert.equal(moved.held[0]?.at, st.held[0] && st.held[0].at + 5, `${fn.syntax.name} node ${i}: the held lock moved`);
+          assert.ok(same(moved, st), `${fn.syntax.name} node ${i} state ${j}: one shape`);
+          compared++;
+        }
+    }
+    assert.ok(compared >= 5, `${compared} moved states compared`);
   });
 
   it('the discipline’s sites of a function moved by an edit above it', async () => {

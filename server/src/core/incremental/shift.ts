@@ -7,7 +7,7 @@ import type { CoreDiagnostic } from '../diagnostics';
 import type { FunctionLocks, LineLocks, LockImbalance } from '../locks/analyze';
 import type { IrqEvent } from '../locks/irq';
 import { type Move, moveRefs, ORIGIN, type Origin } from '../locks/origin';
-import type { PathState } from '../locks/state';
+import { type PathState, withPositions } from '../locks/state';
 import type { ArgText, Assignment, CallSite, ExprFacts } from '../syntax/expr';
 import type { FunctionSyntax } from '../syntax/functions';
 
@@ -77,15 +77,17 @@ function shiftStates(before: PathState[][], d: number): PathState[][] {
     let out = seen.get(s);
     if (!out) {
       // (An entry lock's reason names the ASSERT or release by its offset: it moves with the rest.)
-      out = {
-        ...s,
-        held: s.held.map((h) =>
+      // (Made by locks/state's one constructor of states: a spread copy had another shape than every state it
+      // copied, and the hints' reads of moved and computed states were deoptimized on meeting both.)
+      out = withPositions(
+        s,
+        s.held.map((h) =>
           h.because?.at === undefined ? { ...h, at: h.at + d } : { ...h, at: h.at + d, because: { ...h.because, at: h.because.at + d } },
         ),
-      };
-      if (s.releaseOnly !== undefined) out.releaseOnly = s.releaseOnly + d;
-      if (s.irq) out.irq = { ...s.irq, at: s.irq.at + d };
-      if (s.saved) out.saved = s.saved.map((x) => (x.irq ? { ...x, irq: { ...x.irq, at: x.irq.at + d } } : x));
+        s.irq ? { ...s.irq, at: s.irq.at + d } : s.irq,
+        s.saved ? s.saved.map((x) => (x.irq ? { ...x, irq: { ...x.irq, at: x.irq.at + d } } : x)) : s.saved,
+        s.releaseOnly !== undefined ? s.releaseOnly + d : undefined,
+      );
       seen.set(s, out);
     }
     return out;

@@ -310,6 +310,14 @@ export const withFactList = (s: PathState, facts: readonly Fact[]): PathState =>
 /** `s` with interrupts as `irq` says (undefined: unknown), and the saved states `saved`. */
 export const withIrqState = (s: PathState, irq: IrqState | undefined, saved = s.saved): PathState =>
   made(s.held, s.vars, s.facts, s.released, irq, saved, s.releaseOnly);
+/** `s` moved (incremental/shift.ts): its offsets in `held`, `irq`, `saved` and `releaseOnly` are another placement's. */
+export const withPositions = (
+  s: PathState,
+  held: readonly HeldLock[],
+  irq: IrqState | undefined,
+  saved: readonly SavedIrq[] | undefined,
+  releaseOnly: number | undefined,
+): PathState => made(held, s.vars, s.facts, s.released, irq, saved, releaseOnly);
 /** `s` past the `ASSERT_UNREACHABLE()` at `at`. */
 export const withReleaseOnly = (s: PathState, at: number): PathState => made(s.held, s.vars, s.facts, s.released, s.irq, s.saved, at);
 
