@@ -142,10 +142,10 @@ export interface FunctionFacts {
   collected?: FunctionFacts;
 }
 
-/** A file's static names (guards/../syntax/staticLocks.ts) and the file's base name, for naming a static lock. */
+/** A file's static names (syntax/staticLocks.ts) and its path, for naming a static lock. */
 interface StaticNames {
   names: ReadonlyMap<string, readonly number[]>;
-  fileName: string;
+  path: string;
 }
 
 /**
@@ -295,7 +295,7 @@ function collectFunction(
       lockId: () => '',
       collected: undefined,
     };
-    const statics: StaticNames = { names: staticNamesIn(file, text), fileName: file.path.split(/[\\/]/).pop()! };
+    const statics: StaticNames = { names: staticNamesIn(file, text), path: file.path };
     const queries = lockQueries(fn, table, env, statics, sharedStatics);
     facts.lockId = queries.lockId;
     facts.heldAt = queries.heldAt;
@@ -796,7 +796,7 @@ function staticScoped(id: string, statics: StaticNames, fn: FunctionLocks, share
   if (!m) return id;
   const scope = scopeAt(statics.names.get(m[2]!), fn.syntax);
   if (!scope || (scope === 'file' && !shared.has(m[2]!))) return id;
-  const where = scope === 'function' ? `static in ${fn.syntax.name}` : `static in ${statics.fileName}`;
+  const where = scope === 'function' ? `static in ${fn.syntax.name}` : `static in ${statics.path.split(/[\\/]/).pop()!}`;
   return `${m[1] ?? ''}${m[2]!} (${where})${m[3] ?? ''}`;
 }
 
