@@ -2,9 +2,9 @@
 // and facts, guards/collect.ts's discipline sites) are made with the shape
 // of their originals. A spread copy got another hidden class, and every
 // analysis reading both kinds (dataflow, the rules, the hints, the lock
-// discipline) met a second shape when a moved function first reached it
-// and was deoptimized (recompiled in the background: on a two-core machine,
-// that competes with the keystroke being analysed). The shapes are compared
+// discipline) met a second shape when a moved function first reached it,
+// and can be deoptimized then (and recompiled in the background: on a
+// two-core machine, beside the keystroke being analysed). The shapes are compared
 // with V8's %HaveSameMap, allowed for this process at run time.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';

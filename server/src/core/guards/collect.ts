@@ -475,8 +475,9 @@ const remembered = new WeakMap<FunctionLocks, Remembered>();
  * What remembered facts have for a file once collected. A run reads moved
  * views of them (movedView), whose file is the run's; the facts themselves
  * outlive their run (until their function is edited), and their version's
- * file kept that version's text alive: one text per keystroke, every one of
- * them copied by a scavenge. This one keeps nothing, and says so if read.
+ * file kept that version's text alive: one 120 KB text per keystroke in the
+ * bench's 5,000-line file (the heap after its 300 keystrokes: 62 MB, now 42).
+ * This one keeps nothing, and says so if read.
  */
 class RetiredFile implements FileAnalysis {
   readonly functions: FunctionLocks[] = [];
@@ -660,7 +661,7 @@ function movedSites(facts: FunctionFacts, o: number, dl: number): MovedSites {
       siteAccess(a.loc, a.kind, a.start + o, a.end + o, a.elem, a.iterate, a.list, a.base, a.ownCpu, a.via, a.node, a.line + dl),
     ),
     // Each copy written out in the order collectFunction makes the site (not spread: a spread copy has another
-    // hidden class, and the discipline's reads of moved and collected sites were deoptimized on meeting both).
+    // hidden class, so every read of both kinds is polymorphic and can be deoptimized when it first meets one).
     calls: facts.calls.map((c) => ({
       callee: c.callee,
       start: c.start + o,

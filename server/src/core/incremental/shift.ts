@@ -19,9 +19,9 @@ const isZero = (d: Delta): boolean => d.offset === 0 && d.line === 0;
 // The copies below are written out field by field in the order their
 // originals are made (syntax/expr.ts, cfg/build.ts), never spread: a spread
 // copy gets another hidden class (fewer in-object fields), and every analysis
-// site reading both saw two shapes and was deoptimized when a moved function
-// first reached it (a moved CFG's nodes and facts reach dataflow, the rules
-// and the hints on every keystroke).
+// site reading both saw two shapes, and can be deoptimized when a moved
+// function first reaches it (a moved CFG's nodes and facts reach dataflow,
+// the rules and the hints on every keystroke).
 
 function shiftFacts(f: ExprFacts, d: number): ExprFacts {
   if (f.calls.length === 0 && f.assignments.length === 0) return f;
@@ -78,7 +78,7 @@ function shiftStates(before: PathState[][], d: number): PathState[][] {
     if (!out) {
       // (An entry lock's reason names the ASSERT or release by its offset: it moves with the rest.)
       // (Made by locks/state's one constructor of states: a spread copy had another shape than every state it
-      // copied, and the hints' reads of moved and computed states were deoptimized on meeting both.)
+      // copied, and the hints read both kinds.)
       out = withPositions(
         s,
         s.held.map((h) =>
