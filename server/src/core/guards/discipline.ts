@@ -33,7 +33,7 @@ import { type Ordering, orderingOf } from './handshake';
 import { lockClosure } from './lockClosure';
 import { lockLabel, REPLACED_SCHED_LOCK, SCHED_LOCK } from './lockIds';
 import { calleeFlags, linkedParams, lookupInto, type ObjectLifetimes, objectLifetimes, privateAt, readOnlyMacro } from './objects';
-import { type Cycle, findCycles, type OrderEdge } from './order';
+import { type Cycle, findCycles, FoundEdge, type OrderEdge } from './order';
 
 export interface GuardSettings {
   /** Share of a location's accesses that must hold a lock for it to be the guard (0.75). */
@@ -148,7 +148,12 @@ export interface LockDiscipline {
   order: OrderEdge[];
   cycles: Cycle[];
   iterations: IterationFinding[];
-  locks: LockIrq[];
+  /**
+   * Per lock, how many sites take it with interrupts off, on or unknown (what
+   * `xsr guards` and the hover report), worked out when first asked: no rule
+   * reads it, and the editor's keystrokes never did.
+   */
+  irqLocks(): readonly LockIrq[];
   entries: ReadonlyMap<string, EntryFact[]>;
   /** Lock → the name it is known by (a scheduler's runqueue lock installed as the pCPU lock is `sched(cpu)`). */
   aliases: ReadonlyMap<string, string>;
@@ -160,8 +165,12 @@ export interface LockDiscipline {
   heldAt(fn: FunctionFacts, node: number): ReadonlySet<string>;
   /** The lock helpers the run was analysed with. */
   helpers: HelperTable;
-  /** Accesses ordered without a lock: set-up before a publication flag or a rendezvous mask is released, uses after. */
-  ordering: Ordering;
+  /**
+   * Accesses ordered without a lock: set-up before a publication flag or a
+   * rendezvous mask is released, uses after. Worked out when first asked
+   * (XSR009 asks only about an unguarded access it would report).
+   */
+  ordering(): Ordering;
   /**
    * What the function is entered holding can be said: it is an entry point,
    * or its callers are among the analysed files. False for a global function
@@ -426,6 +435,8 @@ export function computeDiscipline(
     entryOf(f).some((e) => e.source !== 'unknown') ? [...ctxOf(f)].filter((l) => l !== REPLACED_SCHED_LOCK) : NO_LOCKS;
   const order = orderEdges(functions, resolver, localHeld, orderContext, aliases, all.length === 1);
   const iterations = [...walks, ...iterationFindings(functions, guardOf, sites, exempt)];
+  let irqLocks: readonly LockIrq[] | undefined;
+  let ordering: Ordering | undefined;
   // The discipline lives as long as its files' analysis (in the editor, until the next keystroke's), and what it
   // answers later reads only the held lists and sets: the other passes' memos are not kept with it.
   lookups.clear();
@@ -440,14 +451,15 @@ export function computeDiscipline(
     order,
     cycles: findCycles(order),
     iterations,
-    locks: irqDiscipline(functions, alias, all.length === 1),
+    irqLocks: () => (irqLocks ??= irqDiscipline(functions, alias, all.length === 1)),
     entries,
     aliases,
     factsOf: (_file, fn) => lastFactsOf(everyFacts, fn),
     sitesOf: (location) => sites.get(location) ?? [],
     heldAt: heldSet,
     helpers,
-    ordering: orderingOf(functions, callers, (f) => entryOf(f).length > 0 || addressTaken.has(f.name), all.length === 1),
+    ordering: () =>
+      (ordering ??= orderingOf(functions, callers, (f) => entryOf(f).length > 0 || addressTaken.has(f.name), all.length === 1)),
     contextKnown: (f) =>
       entryOf(f).some((e) => e.source !== 'unknown') || (!addressTaken.has(f.name) && (callers.get(f.key)?.length ?? 0) > 0),
     sole: all.length === 1,
@@ -1414,8 +1426,8 @@ function orderEdges(
   const aliasesKey = remember ? sameAliasesAsLast(aliases) : aliases;
   // The edges in the order first found, by outer then inner lock (no key string is made per nesting seen); a
   // site is made when it is new.
-  const edges: OrderEdge[] = [];
-  const byOuter = new Map<string, Map<string, OrderEdge>>();
+  const edges: FoundEdge[] = [];
+  const byOuter = new Map<string, Map<string, FoundEdge>>();
   const releasedBy = new Map<FunctionFacts, ReadonlySet<string>>();
   const releasedOf = (callee: FunctionFacts): ReadonlySet<string> => {
     if (remember) return rememberedRelease(callee, alias, aliasesKey);
@@ -1423,16 +1435,16 @@ function orderEdges(
     if (!released) releasedBy.set(callee, (released = releasedIn(callee, alias)));
     return released;
   };
-  const edge = (outer: string, inner: string, fn: FunctionFacts, start: number, end: number, line: number, via?: string): void => {
+  // (Where each nesting was seen: its sites are made when read, FoundEdge.)
+  const edge = (outer: string, inner: string, fn: FunctionFacts, at: number, via: string | undefined): void => {
     let inners = byOuter.get(outer);
     if (!inners) byOuter.set(outer, (inners = new Map()));
     let e = inners.get(inner);
     if (!e) {
-      inners.set(inner, (e = { outer, inner, sites: [] }));
+      inners.set(inner, (e = new FoundEdge(outer, inner)));
       edges.push(e);
     }
-    if (!e.sites.some((s) => s.fn === fn && s.start === start))
-      e.sites.push(via === undefined ? { fn, start, end, line } : { fn, start, end, line, via });
+    e.seen(fn, at, via);
   };
   for (let k = 0; k < functions.list.length; k++) {
     const f = functions.list[k]!;
@@ -1443,16 +1455,8 @@ function orderEdges(
     if (!n || n.takes !== takes || !sameList(n.context, context) || !sameReleases(n, callees, releasedOf))
       n = nestingsOf(f, callees, localHeld, context, alias, takes, releasedOf);
     if (origin) nestingsMemo.set(origin, n);
-    // The nestings at this placement: positions read from the function's facts as they are now.
-    for (const x of n.nestings) {
-      if (x.at < 0) {
-        const a = f.acquisitions[-x.at - 1]!;
-        edge(x.outer, x.inner, f, a.start, a.start, a.line);
-      } else {
-        const c = f.calls[x.at]!;
-        edge(x.outer, x.inner, f, c.start, c.end, c.line, callees[x.at]!.name);
-      }
-    }
+    // The nestings at this placement (their positions are read from the function's facts when a site is made).
+    for (const x of n.nestings) edge(x.outer, x.inner, f, x.at, x.at < 0 ? undefined : callees[x.at]!.name);
   }
   return edges;
 }

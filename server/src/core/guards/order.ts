@@ -16,7 +16,53 @@ export interface OrderSite {
 export interface OrderEdge {
   outer: string;
   inner: string;
-  sites: OrderSite[];
+  /** The sites (each place once, in the order found). */
+  readonly sites: readonly OrderSite[];
+}
+
+/**
+ * An edge found by the discipline: where its nesting was seen (a function,
+ * and the index of the call through which the inner lock is taken, or
+ * `-1 - i` for its `i`th acquisition), its sites made when first read. Only
+ * a cycle's edges (XSR016) and `xsr guards` read sites; an edge per nesting
+ * of every function was made on every keystroke, one object per nesting.
+ */
+export class FoundEdge implements OrderEdge {
+  private readonly fns: FunctionFacts[] = [];
+  private readonly ats: number[] = [];
+  private readonly vias: (string | undefined)[] = [];
+  private made: OrderSite[] | undefined;
+
+  constructor(
+    readonly outer: string,
+    readonly inner: string,
+  ) {}
+
+  /** The nesting seen in `fn` at `at` (see the class), taken through `via` when a call. */
+  seen(fn: FunctionFacts, at: number, via: string | undefined): void {
+    this.fns.push(fn);
+    this.ats.push(at);
+    this.vias.push(via);
+  }
+
+  get sites(): readonly OrderSite[] {
+    if (this.made) return this.made;
+    const out: OrderSite[] = [];
+    for (let i = 0; i < this.fns.length; i++) {
+      const fn = this.fns[i]!;
+      const at = this.ats[i]!;
+      let site: OrderSite;
+      if (at < 0) {
+        const a = fn.acquisitions[-at - 1]!;
+        site = { fn, start: a.start, end: a.start, line: a.line };
+      } else {
+        const c = fn.calls[at]!;
+        site = { fn, start: c.start, end: c.end, line: c.line, via: this.vias[i]! };
+      }
+      if (!out.some((s) => s.fn === fn && s.start === site.start)) out.push(site);
+    }
+    return (this.made = out);
+  }
 }
 
 export interface Cycle {

@@ -71,7 +71,7 @@ export function guardsReport(files: readonly FileAnalysis[]): GuardsReport {
       evidence: { held: g.held, total: g.total },
       unguarded: g.unguarded.map(site),
     })),
-    locks: d.locks.map((l) => {
+    locks: d.irqLocks().map((l) => {
       const out: GuardsReport['locks'][number] = { lock: l.lock, irq: { disabled: l.disabled, enabled: l.enabled, unknown: l.unknown } };
       if (l.firstDisabled || l.firstEnabled)
         out.sites = {

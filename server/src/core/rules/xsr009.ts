@@ -51,7 +51,7 @@ function readUnderWritersLock(g: Guard, s: Site): boolean {
  * release of the same object.
  */
 function ordered(d: LockDiscipline, g: Guard, s: Site): boolean {
-  const o = d.ordering;
+  const o = d.ordering();
   const all = [...g.guarded, ...g.unguarded].filter((x) => x !== s);
   if (s.kind === 'read') {
     const writes = all.filter((x) => x.kind !== 'read');

@@ -11,7 +11,7 @@
 // Also read here: macros that are an ASSERT of one predicate of a parameter
 // (`#define ASSERT_WRITELOCK(l) ASSERT(rw_is_write_locked(l))`), which state
 // what the ASSERT would.
-import { functionDefines } from './defines';
+import { type FunctionDefine, functionDefines } from './defines';
 import { TextMemo } from './textMemo';
 
 export interface JumpMacro {
@@ -28,10 +28,10 @@ export interface JumpMacro {
 // `, ## args` is GNU C for "drop the comma when args is empty", not token pasting.
 const NOT_SIMPLE = /\b(for|switch|break|continue|static|typedef|struct)\b|(?<!,\s*)##|\bwhile\b(?!\s*\(\s*0\s*\))/;
 
-/** The jump macros `#define`d in `text`, by name (a later definition wins). */
-function findJumpMacros(text: string): Map<string, JumpMacro> {
+/** The jump macros among a text's defines, by name (a later definition wins). */
+function findJumpMacros(defines: readonly FunctionDefine[]): Map<string, JumpMacro> {
   const out = new Map<string, JumpMacro>();
-  for (const d of functionDefines(text)) {
+  for (const d of defines) {
     const macro = readMacro(d.name, d.params, d.body);
     if (macro) out.set(macro.name, macro);
     else out.delete(d.name);
@@ -104,16 +104,15 @@ const assertMemo = new TextMemo<ReadonlyMap<string, AssertMacro>>(64);
 
 /** The file's ASSERT wrapper macros, by name (remembered for the last texts). */
 export function assertMacrosOf(text: string): ReadonlyMap<string, AssertMacro> {
-  return assertMemo.get(text, () => findAssertMacros(text));
+  return assertMemo.get(text, () => byDefines(assertsOfDefines, functionDefines(text), findAssertMacros));
 }
 
 // Read from the file's function-like defines (syntax/defines.ts), which the jump macros read too: an
 // edited text is then scanned for defines once, where a pattern of its own over the whole text ran
 // again on every edit (each edit is a new text, so the memo cannot help the editor).
-function findAssertMacros(text: string): ReadonlyMap<string, AssertMacro> {
+function findAssertMacros(defines: readonly FunctionDefine[]): ReadonlyMap<string, AssertMacro> {
   const out = new Map<string, AssertMacro>();
-  if (!text.includes('ASSERT')) return out;
-  for (const d of functionDefines(text)) {
+  for (const d of defines) {
     const m = ASSERT_BODY.exec(d.body);
     if (!m) continue;
     const param = d.params
@@ -135,8 +134,25 @@ const jumpMemo = new TextMemo<FileJumpMacros>(64);
 
 /** findJumpMacros for the whole file, remembered for the last texts (one analysis run asks once per function). */
 export function jumpMacrosOf(text: string): FileJumpMacros {
-  return jumpMemo.get(text, () => {
-    const macros = findJumpMacros(text);
-    return { macros, key: [...macros.values()].map((m) => JSON.stringify(m)).join('\u0001') };
-  });
+  return jumpMemo.get(text, () =>
+    byDefines(jumpsOfDefines, functionDefines(text), (defines) => {
+      const macros = findJumpMacros(defines);
+      return { macros, key: [...macros.values()].map((m) => JSON.stringify(m)).join('\u0001') };
+    }),
+  );
+}
+
+// What is made of a list of defines, by the list (functionDefines hands an edited text its predecessor's list when
+// the edit touched no define: the same answer, without reading the macros again).
+const jumpsOfDefines = new WeakMap<readonly FunctionDefine[], FileJumpMacros>();
+const assertsOfDefines = new WeakMap<readonly FunctionDefine[], ReadonlyMap<string, AssertMacro>>();
+
+function byDefines<T>(
+  memo: WeakMap<readonly FunctionDefine[], T>,
+  defines: readonly FunctionDefine[],
+  make: (d: readonly FunctionDefine[]) => T,
+): T {
+  let out = memo.get(defines);
+  if (out === undefined) memo.set(defines, (out = make(defines)));
+  return out;
 }
