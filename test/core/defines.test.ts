@@ -124,3 +124,22 @@ test('defines of an edited text equal a whole scan of it', () => {
     { numRuns: 3000 },
   );
 });
+
+test('defines: an edit in a very long line, or in a text past the scan limit, is scanned whole and never throws', () => {
+  // A generated table on one line (no line break for 20,000 characters): the line is not searched for a `#`.
+  const long = `${FILE}static const int table[] = { ${'1, '.repeat(7000)}};\n`;
+  forgetText(long);
+  const defines = functionDefines(long);
+  const at = long.indexOf('1, 1') + 1;
+  const after = edited(long, at, at, '2');
+  forgetText(after);
+  const got = functionDefines(after);
+  assert.notEqual(got, defines);
+  assert.deepEqual(
+    got.map((d) => ({ ...d })),
+    scanned(after),
+  );
+  // Binary junk and lone directive marks read as no define.
+  const junk = '\u0000\u00ff#\\\n#define\n#define (x) y\n';
+  assert.deepEqual(functionDefines(junk), []);
+});
