@@ -6,6 +6,7 @@
 // editor's keystrokes: a scan of the whole file on each, and the readers'
 // work again, since each keystroke makes a new text). The readers remember
 // what they make of a list by the list: the same list, the same answer.
+import { owned } from './ownedString';
 import { editBetween, type TextEdit } from './textEdits';
 import { TextMemo } from './textMemo';
 
@@ -36,7 +37,8 @@ export function functionDefines(text: string): readonly FunctionDefine[] {
 
 function scan(text: string): readonly FunctionDefine[] {
   if (text.length > MAX_SCAN || !text.includes('define')) return NONE;
-  return [...text.matchAll(DEFINE)].map((m) => ({ name: m[1]!, params: m[2]!, body: m[3]! }));
+  // (Copies, not views of the text: a list an edited text takes over outlives the text it was read from.)
+  return [...text.matchAll(DEFINE)].map((m) => ({ name: owned(m[1]!), params: owned(m[2]!), body: owned(m[3]!) }));
 }
 
 const NONE: readonly FunctionDefine[] = [];
