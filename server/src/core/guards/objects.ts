@@ -6,7 +6,7 @@
 import type { CfgNode } from '../cfg/types';
 import type { FunctionLocks } from '../locks/analyze';
 import { originOf } from '../locks/origin';
-import { type FunctionDefine, functionDefines } from '../syntax/defines';
+import { type FunctionDefine, functionDefines, madeOfDefines } from '../syntax/defines';
 import { TextMemo } from '../syntax/textMemo';
 import { isAllocator, isDeallocator, isDebugCheck, isLockless, keepsNoPointer, listOp } from '../xen/accessOps';
 
@@ -458,20 +458,17 @@ class Chains {
 
 /** A function-like macro's parameters and body (continuation lines joined) in a file's text (its first definition). */
 function macroDefinition(text: string, name: string): { params: string[]; body: string } | undefined {
-  return definitionsMemo.get(text, () => functionMacros(functionDefines(text))).get(name);
+  return definitionsMemo.get(text, () => madeOfDefines(macrosOfDefines, functionDefines(text), functionMacros)).get(name);
 }
 
 /** Every function-like macro a text defines, by name (the first definition), once per text (the lifetimes ask for each callee of each function). */
 const definitionsMemo = new TextMemo<Map<string, { params: string[]; body: string }>>(64);
 
-/** functionMacros by list of defines: an edited text that kept its predecessor's list (syntax/defines.ts) keeps this too. */
+/** functionMacros by list of defines (madeOfDefines). */
 const macrosOfDefines = new WeakMap<readonly FunctionDefine[], Map<string, { params: string[]; body: string }>>();
 
 function functionMacros(defines: readonly FunctionDefine[]): Map<string, { params: string[]; body: string }> {
-  const known = macrosOfDefines.get(defines);
-  if (known) return known;
   const out = new Map<string, { params: string[]; body: string }>();
-  macrosOfDefines.set(defines, out);
   for (const d of defines)
     if (!out.has(d.name)) out.set(d.name, { params: d.params.split(',').map((p) => p.trim()), body: d.body.replace(/\\\r?\n/g, ' ') });
   return out;

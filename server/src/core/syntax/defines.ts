@@ -43,6 +43,21 @@ function scan(text: string): readonly FunctionDefine[] {
 
 const NONE: readonly FunctionDefine[] = [];
 
+/**
+ * What `make` makes of a list of defines, kept in `memo` by the list: an
+ * edited text that took its predecessor's list gets the same answer without
+ * the macros being read again (the jump, ASSERT and read-only macros).
+ */
+export function madeOfDefines<T>(
+  memo: WeakMap<readonly FunctionDefine[], T>,
+  defines: readonly FunctionDefine[],
+  make: (d: readonly FunctionDefine[]) => T,
+): T {
+  let out = memo.get(defines);
+  if (out === undefined) memo.set(defines, (out = make(defines)));
+  return out;
+}
+
 /** Characters that start, continue or end a define's line: neither the edit nor the line it is in may hold one. */
 const DEFINE_MARKS = /[#\\\r\n]/;
 

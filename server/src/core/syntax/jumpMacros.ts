@@ -11,7 +11,7 @@
 // Also read here: macros that are an ASSERT of one predicate of a parameter
 // (`#define ASSERT_WRITELOCK(l) ASSERT(rw_is_write_locked(l))`), which state
 // what the ASSERT would.
-import { type FunctionDefine, functionDefines } from './defines';
+import { type FunctionDefine, functionDefines, madeOfDefines } from './defines';
 import { TextMemo } from './textMemo';
 
 export interface JumpMacro {
@@ -104,7 +104,7 @@ const assertMemo = new TextMemo<ReadonlyMap<string, AssertMacro>>(64);
 
 /** The file's ASSERT wrapper macros, by name (remembered for the last texts). */
 export function assertMacrosOf(text: string): ReadonlyMap<string, AssertMacro> {
-  return assertMemo.get(text, () => byDefines(assertsOfDefines, functionDefines(text), findAssertMacros));
+  return assertMemo.get(text, () => madeOfDefines(assertsOfDefines, functionDefines(text), findAssertMacros));
 }
 
 // Read from the file's function-like defines (syntax/defines.ts), which the jump macros read too: an
@@ -135,24 +135,13 @@ const jumpMemo = new TextMemo<FileJumpMacros>(64);
 /** findJumpMacros for the whole file, remembered for the last texts (one analysis run asks once per function). */
 export function jumpMacrosOf(text: string): FileJumpMacros {
   return jumpMemo.get(text, () =>
-    byDefines(jumpsOfDefines, functionDefines(text), (defines) => {
+    madeOfDefines(jumpsOfDefines, functionDefines(text), (defines) => {
       const macros = findJumpMacros(defines);
       return { macros, key: [...macros.values()].map((m) => JSON.stringify(m)).join('\u0001') };
     }),
   );
 }
 
-// What is made of a list of defines, by the list (functionDefines hands an edited text its predecessor's list when
-// the edit touched no define: the same answer, without reading the macros again).
+// What is made of a list of defines, by the list (madeOfDefines).
 const jumpsOfDefines = new WeakMap<readonly FunctionDefine[], FileJumpMacros>();
 const assertsOfDefines = new WeakMap<readonly FunctionDefine[], ReadonlyMap<string, AssertMacro>>();
-
-function byDefines<T>(
-  memo: WeakMap<readonly FunctionDefine[], T>,
-  defines: readonly FunctionDefine[],
-  make: (d: readonly FunctionDefine[]) => T,
-): T {
-  let out = memo.get(defines);
-  if (out === undefined) memo.set(defines, (out = make(defines)));
-  return out;
-}
